@@ -1,0 +1,170 @@
+//! The one error type of the emulator, and its mapping to DynamoDB's wire form (`__type`, status).
+//!
+//! Raisers choose the exact AWS message; `protocol` renders it. Nothing else knows `__type` names.
+
+use crate::model::Item;
+
+/// An API error as DynamoDB reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// `None` renders a bare `{"__type": ...}`, as DynamoDB answers malformed requests.
+    pub message: Option<String>,
+    pub detail: Detail,
+}
+
+/// Extra payload some errors carry.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Detail {
+    #[default]
+    None,
+    /// The old item, for ReturnValuesOnConditionCheckFailure = ALL_OLD.
+    Item(Item),
+    /// TransactionCanceledException's reasons, in request order.
+    Cancellation(Vec<CancellationReason>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CancellationReason {
+    /// "None", "ConditionalCheckFailed", "ValidationError", "TransactionConflict", ...
+    pub code: &'static str,
+    pub message: Option<String>,
+    pub item: Option<Item>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    Validation,
+    Serialization,
+    UnknownOperation,
+    MissingAuthenticationToken,
+    AccessDenied,
+    ResourceNotFound,
+    ResourceInUse,
+    ConditionalCheckFailed,
+    TransactionCanceled,
+    TransactionConflict,
+    TransactionInProgress,
+    IdempotentParameterMismatch,
+    LimitExceeded,
+    ItemCollectionSizeLimitExceeded,
+    InternalServer,
+}
+
+impl ErrorKind {
+    /// The `__type` DynamoDB sends, with the namespace AWS uses for that exception.
+    pub fn wire_type(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "com.amazon.coral.validate#ValidationException",
+            ErrorKind::Serialization => "com.amazon.coral.service#SerializationException",
+            ErrorKind::UnknownOperation => "com.amazon.coral.service#UnknownOperationException",
+            ErrorKind::MissingAuthenticationToken => "com.amazon.coral.service#MissingAuthenticationTokenException",
+            ErrorKind::AccessDenied => "com.amazon.coral.service#AccessDeniedException",
+            ErrorKind::ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            ErrorKind::ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
+            ErrorKind::ConditionalCheckFailed => "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+            ErrorKind::TransactionCanceled => "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+            ErrorKind::TransactionConflict => "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
+            ErrorKind::TransactionInProgress => "com.amazonaws.dynamodb.v20120810#TransactionInProgressException",
+            ErrorKind::IdempotentParameterMismatch => {
+                "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException"
+            }
+            ErrorKind::LimitExceeded => "com.amazonaws.dynamodb.v20120810#LimitExceededException",
+            ErrorKind::ItemCollectionSizeLimitExceeded => {
+                "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException"
+            }
+            ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::InternalServer => 500,
+            _ => 400,
+        }
+    }
+
+    /// DynamoDB spells the message key `Message` for these two, `message` for the rest.
+    pub fn message_key(self) -> &'static str {
+        match self {
+            ErrorKind::Serialization | ErrorKind::TransactionCanceled => "Message",
+            _ => "message",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
+        Error { kind, message: Some(message.into()), detail: Detail::None }
+    }
+
+    /// An error with no message at all, e.g. SerializationException for a body that is not JSON.
+    pub fn bare(kind: ErrorKind) -> Error {
+        Error { kind, message: None, detail: Detail::None }
+    }
+
+    pub fn validation(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Validation, message)
+    }
+
+    /// "One or more parameter values were invalid: …", DynamoDB's prefix for bad item contents.
+    pub fn invalid_parameter(detail: impl std::fmt::Display) -> Error {
+        Error::validation(format!("One or more parameter values were invalid: {detail}"))
+    }
+
+    pub fn serialization(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Serialization, message)
+    }
+
+    pub fn resource_not_found(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::ResourceNotFound, message)
+    }
+
+    /// The data-plane message for a missing table.
+    pub fn table_not_found() -> Error {
+        Error::resource_not_found("Requested resource not found")
+    }
+
+    pub fn resource_in_use(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::ResourceInUse, message)
+    }
+
+    pub fn conditional_check_failed(old_item: Option<Item>) -> Error {
+        Error {
+            kind: ErrorKind::ConditionalCheckFailed,
+            message: Some("The conditional request failed".into()),
+            detail: old_item.map_or(Detail::None, Detail::Item),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InternalServer, message)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.kind.wire_type(), self.message.as_deref().unwrap_or(""))
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_identity() {
+        assert_eq!(ErrorKind::Validation.wire_type(), "com.amazon.coral.validate#ValidationException");
+        assert_eq!(ErrorKind::Serialization.message_key(), "Message");
+        assert_eq!(ErrorKind::ResourceNotFound.message_key(), "message");
+        assert_eq!(ErrorKind::InternalServer.status(), 500);
+        assert_eq!(ErrorKind::ConditionalCheckFailed.status(), 400);
+        let e = Error::conditional_check_failed(None);
+        assert_eq!(e.message.as_deref(), Some("The conditional request failed"));
+    }
+}

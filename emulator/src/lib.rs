@@ -1,0 +1,4 @@
+//! stub
+pub mod error;
+pub mod model;
+pub use error::{Error, ErrorKind, Result};

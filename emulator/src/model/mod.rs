@@ -1,0 +1,15 @@
+//! The typed data model: numbers, attribute values, items, keys and table schemas.
+//! Nothing here knows JSON or HTTP.
+
+mod key;
+mod number;
+mod schema;
+mod value;
+
+pub use key::{KeyValue, ScalarType};
+pub use number::{Number, NumberError};
+pub use schema::*;
+pub use value::{item_size, AttributeValue, Item, ValueType};
+
+/// DynamoDB's maximum item size: 400 KB.
+pub const MAX_ITEM_SIZE: usize = 400 * 1024;

@@ -1,0 +1,333 @@
+//! DynamoDB numbers: exact decimals with up to 38 significant digits and a magnitude between 1E-130
+//! and 9.9999999999999999999999999999999999999E+125 (never `f64`).
+//!
+//! A number is kept normalised (no trailing zeros in the significand, zero has one form), so equal
+//! values have equal representations and `Ord`/`Hash` agree with numeric equality.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// The largest significand DynamoDB keeps: 38 decimal digits.
+const MAX_DIGITS: u32 = 38;
+
+/// An exact decimal `±significand × 10^exponent`, normalised.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Number {
+    negative: bool,
+    significand: u128,
+    exponent: i32,
+}
+
+/// Why a number was refused; each maps to DynamoDB's own wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumberError {
+    /// Not a decimal literal at all.
+    Invalid,
+    /// More than 38 significant digits.
+    Precision,
+    /// Magnitude above 9.99…E+125.
+    Overflow,
+    /// Non-zero magnitude below 1E-130.
+    Underflow,
+}
+
+impl NumberError {
+    /// The message DynamoDB returns (inside "One or more parameter values were invalid" for items).
+    pub fn message(self) -> &'static str {
+        match self {
+            NumberError::Invalid => "A value provided cannot be converted into a number",
+            NumberError::Precision => "Attempting to store more than 38 significant digits",
+            NumberError::Overflow => {
+                "Number overflow. Attempting to store a number with magnitude larger than supported range"
+            }
+            NumberError::Underflow => {
+                "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+            }
+        }
+    }
+}
+
+impl Number {
+    pub const ZERO: Number = Number { negative: false, significand: 0, exponent: 0 };
+
+    /// Parses DynamoDB's number syntax: optional sign, digits with an optional point, optional exponent.
+    pub fn parse(text: &str) -> Result<Number, NumberError> {
+        let s = text.trim();
+        let (negative, rest) = match s.as_bytes().first() {
+            Some(b'-') => (true, &s[1..]),
+            Some(b'+') => (false, &s[1..]),
+            _ => (false, s),
+        };
+        let (mantissa, exp_part) = match rest.find(['e', 'E']) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let (int_part, frac_part) = match mantissa.find('.') {
+            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+            None => (mantissa, ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty()
+            || !int_part.bytes().all(|b| b.is_ascii_digit())
+            || !frac_part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(NumberError::Invalid);
+        }
+        let mut exponent: i64 = match exp_part {
+            None => 0,
+            Some(e) => {
+                let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(NumberError::Invalid);
+                }
+                // Exponents this large are out of range whatever the digits are.
+                let v: i64 = digits.parse().unwrap_or(i64::MAX / 4).min(1_000_000_000);
+                if e.starts_with('-') {
+                    -v
+                } else {
+                    v
+                }
+            }
+        };
+        exponent -= frac_part.len() as i64;
+        let all = int_part.bytes().chain(frac_part.bytes());
+        let digits: Vec<u8> = all.skip_while(|&b| b == b'0').map(|b| b - b'0').collect();
+        let trailing = digits.iter().rev().take_while(|&&d| d == 0).count();
+        let significant = &digits[..digits.len() - trailing];
+        exponent += trailing as i64;
+        if significant.is_empty() {
+            return Ok(Number::ZERO);
+        }
+        if significant.len() > MAX_DIGITS as usize {
+            return Err(NumberError::Precision);
+        }
+        let significand = significant.iter().fold(0u128, |acc, &d| acc * 10 + d as u128);
+        Number::checked(negative, significand, exponent)
+    }
+
+    /// Builds a normalised number and checks DynamoDB's range.
+    fn checked(negative: bool, mut significand: u128, mut exponent: i64) -> Result<Number, NumberError> {
+        if significand == 0 {
+            return Ok(Number::ZERO);
+        }
+        while significand % 10 == 0 {
+            significand /= 10;
+            exponent += 1;
+        }
+        let digits = digit_count(significand) as i64;
+        if digits > MAX_DIGITS as i64 {
+            return Err(NumberError::Precision);
+        }
+        // The position of the leading digit: value is in [10^lead, 10^(lead+1)).
+        let lead = exponent + digits - 1;
+        if lead > 125 {
+            return Err(NumberError::Overflow);
+        }
+        if lead < -130 {
+            return Err(NumberError::Underflow);
+        }
+        Ok(Number { negative, significand, exponent: exponent as i32 })
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.significand == 0
+    }
+
+    /// Number of significant digits (1 for zero); drives DynamoDB's item-size formula.
+    pub fn significant_digits(&self) -> u32 {
+        digit_count(self.significand).max(1)
+    }
+
+    pub fn negate(self) -> Number {
+        Number { negative: !self.negative && !self.is_zero(), ..self }
+    }
+
+    /// Exact sum, refused like a stored number when the result leaves DynamoDB's range or precision.
+    pub fn add(self, other: Number) -> Result<Number, NumberError> {
+        if self.is_zero() {
+            return Ok(other);
+        }
+        if other.is_zero() {
+            return Ok(self);
+        }
+        let exponent = self.exponent.min(other.exponent);
+        let scale = |n: Number| -> Option<i128> {
+            let shift = (n.exponent - exponent) as u32;
+            let m = 10i128.checked_pow(shift)?.checked_mul(n.significand as i128)?;
+            Some(if n.negative { -m } else { m })
+        };
+        // Operands whose alignment overflows 128 bits cannot sum to 38 digits.
+        let (Some(a), Some(b)) = (scale(self), scale(other)) else {
+            return Err(NumberError::Precision);
+        };
+        let sum = a.checked_add(b).ok_or(NumberError::Precision)?;
+        Number::checked(sum < 0, sum.unsigned_abs(), exponent as i64)
+    }
+
+    pub fn sub(self, other: Number) -> Result<Number, NumberError> {
+        self.add(other.negate())
+    }
+
+    /// Epoch-seconds view for TTL: the integer part, saturating; `None` for values beyond `i64`.
+    pub fn to_i64(&self) -> Option<i64> {
+        let lead = self.exponent as i64 + digit_count(self.significand) as i64 - 1;
+        if self.is_zero() || lead < 0 {
+            return Some(0);
+        }
+        if lead > 18 {
+            return None;
+        }
+        let v = if self.exponent >= 0 {
+            (self.significand as i128).checked_mul(10i128.pow(self.exponent as u32))?
+        } else {
+            (self.significand / 10u128.pow((-self.exponent) as u32)) as i128
+        };
+        let v = i64::try_from(v).ok()?;
+        Some(if self.negative { -v } else { v })
+    }
+
+    fn magnitude_cmp(&self, other: &Number) -> Ordering {
+        let (da, db) = (digit_count(self.significand) as i32, digit_count(other.significand) as i32);
+        let (la, lb) = (self.exponent + da, other.exponent + db);
+        if self.is_zero() || other.is_zero() {
+            return self.significand.cmp(&other.significand);
+        }
+        la.cmp(&lb).then_with(|| {
+            // Same leading position: compare digit strings left-aligned.
+            let width = da.max(db) as u32;
+            let a = self.significand * 10u128.pow(width - da as u32);
+            let b = other.significand * 10u128.pow(width - db as u32);
+            a.cmp(&b)
+        })
+    }
+}
+
+fn digit_count(v: u128) -> u32 {
+    if v == 0 {
+        0
+    } else {
+        v.ilog10() + 1
+    }
+}
+
+impl Ord for Number {
+    fn cmp(&self, other: &Number) -> Ordering {
+        match (self.negative, other.negative) {
+            (false, true) => Ordering::Greater,
+            (true, false) => Ordering::Less,
+            (false, false) => self.magnitude_cmp(other),
+            (true, true) => other.magnitude_cmp(self),
+        }
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Plain notation without trailing zeros, as DynamoDB returns numbers ("1.5E2" reads back as "150").
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_zero() {
+            return f.write_str("0");
+        }
+        if self.negative {
+            f.write_str("-")?;
+        }
+        let digits = self.significand.to_string();
+        if self.exponent >= 0 {
+            f.write_str(&digits)?;
+            for _ in 0..self.exponent {
+                f.write_str("0")?;
+            }
+            return Ok(());
+        }
+        let frac = (-self.exponent) as usize;
+        if digits.len() > frac {
+            let (i, d) = digits.split_at(digits.len() - frac);
+            write!(f, "{i}.{d}")
+        } else {
+            f.write_str("0.")?;
+            for _ in 0..frac - digits.len() {
+                f.write_str("0")?;
+            }
+            f.write_str(&digits)
+        }
+    }
+}
+
+impl fmt::Debug for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Number {
+        Number::parse(s).unwrap()
+    }
+
+    #[test]
+    fn normalises_as_dynamodb_returns() {
+        for (input, out) in [
+            ("00042", "42"),
+            ("1.0", "1"),
+            ("3.1400", "3.14"),
+            ("1.5E2", "150"),
+            ("-0", "0"),
+            ("0.000", "0"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("+7", "7"),
+            ("-1.25e-3", "-0.00125"),
+            ("1E-130", &format!("0.{}1", "0".repeat(129))),
+        ] {
+            assert_eq!(n(input).to_string(), out, "{input}");
+        }
+    }
+
+    #[test]
+    fn enforces_precision_and_range() {
+        assert_eq!(n("99999999999999999999999999999999999999").to_string().len(), 38);
+        assert_eq!(Number::parse("123456789012345678901234567890123456789"), Err(NumberError::Precision));
+        assert!(Number::parse("9.9999999999999999999999999999999999999E+125").is_ok());
+        assert_eq!(Number::parse("1E+126"), Err(NumberError::Overflow));
+        assert_eq!(Number::parse("-1E+126"), Err(NumberError::Overflow));
+        assert_eq!(Number::parse("1E-131"), Err(NumberError::Underflow));
+        assert_eq!(Number::parse("0E+999999"), Ok(Number::ZERO));
+        for bad in ["", "-", "abc", "1e", "1.2.3", "1e+", "0x10", " ", "NaN", "Infinity", "1_000"] {
+            assert_eq!(Number::parse(bad), Err(NumberError::Invalid), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn orders_numerically() {
+        let sorted = ["-1E+10", "-2", "-1.5", "-1E-130", "0", "1E-130", "0.1", "1", "1.01", "2", "10", "1E+125"];
+        for w in sorted.windows(2) {
+            assert!(n(w[0]) < n(w[1]), "{} < {}", w[0], w[1]);
+        }
+        assert_eq!(n("100"), n("1E2"));
+    }
+
+    #[test]
+    fn adds_exactly() {
+        assert_eq!(n("0.1").add(n("0.2")).unwrap(), n("0.3"));
+        assert_eq!(n("5").sub(n("7")).unwrap(), n("-2"));
+        assert_eq!(n("1E+100").sub(n("1E+100")).unwrap(), Number::ZERO);
+        assert_eq!(n("5E37").add(n("5E37")).unwrap(), n("1E38"));
+        assert_eq!(n("1E+100").add(n("1")), Err(NumberError::Precision));
+        assert_eq!(n("9.9999999999999999999999999999999999999E+125").add(n("1E+125")), Err(NumberError::Overflow));
+    }
+
+    #[test]
+    fn converts_to_epoch_seconds() {
+        assert_eq!(n("1700000000").to_i64(), Some(1_700_000_000));
+        assert_eq!(n("1700000000.9").to_i64(), Some(1_700_000_000));
+        assert_eq!(n("-5").to_i64(), Some(-5));
+        assert_eq!(n("1E+30").to_i64(), None);
+    }
+}

@@ -1,0 +1,141 @@
+//! Attribute values, items and DynamoDB's item-size arithmetic.
+
+use std::collections::BTreeMap;
+
+use super::Number;
+
+/// A stored item or map value: attribute name → value. Ordered so responses are deterministic.
+pub type Item = BTreeMap<String, AttributeValue>;
+
+/// One DynamoDB attribute value, exactly as the data model defines the ten types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttributeValue {
+    S(String),
+    N(Number),
+    B(Vec<u8>),
+    Bool(bool),
+    Null,
+    M(Item),
+    L(Vec<AttributeValue>),
+    Ss(Vec<String>),
+    Ns(Vec<Number>),
+    Bs(Vec<Vec<u8>>),
+}
+
+/// The type descriptor DynamoDB uses on the wire and in `attribute_type` ("S", "NS", "BOOL", ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ValueType {
+    S,
+    N,
+    B,
+    Bool,
+    Null,
+    M,
+    L,
+    Ss,
+    Ns,
+    Bs,
+}
+
+impl ValueType {
+    pub const ALL: [ValueType; 10] = [
+        ValueType::S,
+        ValueType::N,
+        ValueType::B,
+        ValueType::Bool,
+        ValueType::Null,
+        ValueType::M,
+        ValueType::L,
+        ValueType::Ss,
+        ValueType::Ns,
+        ValueType::Bs,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::S => "S",
+            ValueType::N => "N",
+            ValueType::B => "B",
+            ValueType::Bool => "BOOL",
+            ValueType::Null => "NULL",
+            ValueType::M => "M",
+            ValueType::L => "L",
+            ValueType::Ss => "SS",
+            ValueType::Ns => "NS",
+            ValueType::Bs => "BS",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ValueType> {
+        ValueType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl AttributeValue {
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            AttributeValue::S(_) => ValueType::S,
+            AttributeValue::N(_) => ValueType::N,
+            AttributeValue::B(_) => ValueType::B,
+            AttributeValue::Bool(_) => ValueType::Bool,
+            AttributeValue::Null => ValueType::Null,
+            AttributeValue::M(_) => ValueType::M,
+            AttributeValue::L(_) => ValueType::L,
+            AttributeValue::Ss(_) => ValueType::Ss,
+            AttributeValue::Ns(_) => ValueType::Ns,
+            AttributeValue::Bs(_) => ValueType::Bs,
+        }
+    }
+
+    /// Bytes this value counts for in DynamoDB's item-size formula (the name is counted by the caller).
+    /// Numbers: 1 byte per two significant digits plus 1; lists and maps: 3 bytes of overhead plus
+    /// 1 byte per element; maps also count their keys.
+    pub fn size(&self) -> usize {
+        match self {
+            AttributeValue::S(s) => s.len(),
+            AttributeValue::N(n) => number_size(n),
+            AttributeValue::B(b) => b.len(),
+            AttributeValue::Bool(_) | AttributeValue::Null => 1,
+            AttributeValue::M(m) => 3 + m.iter().map(|(k, v)| k.len() + v.size() + 1).sum::<usize>(),
+            AttributeValue::L(l) => 3 + l.iter().map(|v| v.size() + 1).sum::<usize>(),
+            AttributeValue::Ss(v) => v.iter().map(String::len).sum(),
+            AttributeValue::Ns(v) => v.iter().map(number_size).sum(),
+            AttributeValue::Bs(v) => v.iter().map(Vec::len).sum(),
+        }
+    }
+}
+
+fn number_size(n: &Number) -> usize {
+    (n.significant_digits() as usize).div_ceil(2) + 1
+}
+
+/// Total size of an item: every attribute name plus its value.
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + v.size()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_follow_dynamodb_rules() {
+        let n = |s| AttributeValue::N(Number::parse(s).unwrap());
+        assert_eq!(AttributeValue::S("héllo".into()).size(), 6);
+        assert_eq!(n("12345").size(), 4);
+        assert_eq!(n("0").size(), 2);
+        assert_eq!(AttributeValue::L(vec![]).size(), 3);
+        assert_eq!(AttributeValue::L(vec![AttributeValue::Null, AttributeValue::Bool(true)]).size(), 7);
+        let m = Item::from([("ab".to_string(), AttributeValue::S("xyz".into()))]);
+        assert_eq!(AttributeValue::M(m.clone()).size(), 3 + 2 + 3 + 1);
+        assert_eq!(item_size(&m), 5);
+    }
+
+    #[test]
+    fn type_names_round_trip() {
+        for t in ValueType::ALL {
+            assert_eq!(ValueType::parse(t.as_str()), Some(t));
+        }
+        assert_eq!(ValueType::parse("X"), None);
+    }
+}
