@@ -39,6 +39,7 @@ pub enum ErrorKind {
     Serialization,
     UnknownOperation,
     MissingAuthenticationToken,
+    IncompleteSignature,
     AccessDenied,
     ResourceNotFound,
     ResourceInUse,
@@ -59,14 +60,29 @@ impl ErrorKind {
             ErrorKind::Validation => "com.amazon.coral.validate#ValidationException",
             ErrorKind::Serialization => "com.amazon.coral.service#SerializationException",
             ErrorKind::UnknownOperation => "com.amazon.coral.service#UnknownOperationException",
-            ErrorKind::MissingAuthenticationToken => "com.amazon.coral.service#MissingAuthenticationTokenException",
+            ErrorKind::MissingAuthenticationToken => {
+                "com.amazon.coral.service#MissingAuthenticationTokenException"
+            }
+            ErrorKind::IncompleteSignature => {
+                "com.amazon.coral.service#IncompleteSignatureException"
+            }
             ErrorKind::AccessDenied => "com.amazon.coral.service#AccessDeniedException",
-            ErrorKind::ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            ErrorKind::ResourceNotFound => {
+                "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
+            }
             ErrorKind::ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
-            ErrorKind::ConditionalCheckFailed => "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
-            ErrorKind::TransactionCanceled => "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
-            ErrorKind::TransactionConflict => "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
-            ErrorKind::TransactionInProgress => "com.amazonaws.dynamodb.v20120810#TransactionInProgressException",
+            ErrorKind::ConditionalCheckFailed => {
+                "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"
+            }
+            ErrorKind::TransactionCanceled => {
+                "com.amazonaws.dynamodb.v20120810#TransactionCanceledException"
+            }
+            ErrorKind::TransactionConflict => {
+                "com.amazonaws.dynamodb.v20120810#TransactionConflictException"
+            }
+            ErrorKind::TransactionInProgress => {
+                "com.amazonaws.dynamodb.v20120810#TransactionInProgressException"
+            }
             ErrorKind::IdempotentParameterMismatch => {
                 "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException"
             }
@@ -98,12 +114,20 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: Some(message.into()), detail: Detail::None }
+        Error {
+            kind,
+            message: Some(message.into()),
+            detail: Detail::None,
+        }
     }
 
     /// An error with no message at all, e.g. SerializationException for a body that is not JSON.
     pub fn bare(kind: ErrorKind) -> Error {
-        Error { kind, message: None, detail: Detail::None }
+        Error {
+            kind,
+            message: None,
+            detail: Detail::None,
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> Error {
@@ -112,7 +136,9 @@ impl Error {
 
     /// "One or more parameter values were invalid: …", DynamoDB's prefix for bad item contents.
     pub fn invalid_parameter(detail: impl std::fmt::Display) -> Error {
-        Error::validation(format!("One or more parameter values were invalid: {detail}"))
+        Error::validation(format!(
+            "One or more parameter values were invalid: {detail}"
+        ))
     }
 
     pub fn serialization(message: impl Into<String>) -> Error {
@@ -147,7 +173,12 @@ impl Error {
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.kind.wire_type(), self.message.as_deref().unwrap_or(""))
+        write!(
+            f,
+            "{}: {}",
+            self.kind.wire_type(),
+            self.message.as_deref().unwrap_or("")
+        )
     }
 }
 
@@ -159,7 +190,10 @@ mod tests {
 
     #[test]
     fn wire_identity() {
-        assert_eq!(ErrorKind::Validation.wire_type(), "com.amazon.coral.validate#ValidationException");
+        assert_eq!(
+            ErrorKind::Validation.wire_type(),
+            "com.amazon.coral.validate#ValidationException"
+        );
         assert_eq!(ErrorKind::Serialization.message_key(), "Message");
         assert_eq!(ErrorKind::ResourceNotFound.message_key(), "message");
         assert_eq!(ErrorKind::InternalServer.status(), 500);

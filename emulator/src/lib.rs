@@ -1,4 +1,24 @@
-//! stub
+//! An in-process DynamoDB emulator speaking the real JSON 1.0 protocol.
+//!
+//! # Layout
+//! - [`protocol`]: HTTP and JSON only — front-end checks, request shapes, AttributeValue codec,
+//!   error rendering.
+//! - `ops`: one module per operation, dispatched through one list.
+//! - [`model`]: the typed data model (exact numbers, attribute values, keys, schemas).
+//! - `store`: tables in memory, one lock per table, indexes maintained on every write.
+//! - [`error`]: the one error type and its wire mapping.
+//! - [`server`]: the axum server and the [`Emulator`] handle; `transport`: the SDK clients.
+
+pub mod clock;
+mod engine;
 pub mod error;
 pub mod model;
+mod ops;
+pub mod protocol;
+pub mod server;
+mod store;
+mod transport;
+
+pub use engine::Engine;
 pub use error::{Error, ErrorKind, Result};
+pub use server::{Builder, Emulator};

@@ -32,11 +32,11 @@ pub enum NumberError {
 }
 
 impl NumberError {
-    /// The message DynamoDB returns (inside "One or more parameter values were invalid" for items).
+    /// The message DynamoDB returns for a stored or computed number.
     pub fn message(self) -> &'static str {
         match self {
-            NumberError::Invalid => "A value provided cannot be converted into a number",
-            NumberError::Precision => "Attempting to store more than 38 significant digits",
+            NumberError::Invalid => "The parameter cannot be converted to a numeric value",
+            NumberError::Precision => "Attempting to store more than 38 significant digits in a Number",
             NumberError::Overflow => {
                 "Number overflow. Attempting to store a number with magnitude larger than supported range"
             }
@@ -48,7 +48,11 @@ impl NumberError {
 }
 
 impl Number {
-    pub const ZERO: Number = Number { negative: false, significand: 0, exponent: 0 };
+    pub const ZERO: Number = Number {
+        negative: false,
+        significand: 0,
+        exponent: 0,
+    };
 
     /// Parses DynamoDB's number syntax: optional sign, digits with an optional point, optional exponent.
     pub fn parse(text: &str) -> Result<Number, NumberError> {
@@ -100,12 +104,18 @@ impl Number {
         if significant.len() > MAX_DIGITS as usize {
             return Err(NumberError::Precision);
         }
-        let significand = significant.iter().fold(0u128, |acc, &d| acc * 10 + d as u128);
+        let significand = significant
+            .iter()
+            .fold(0u128, |acc, &d| acc * 10 + d as u128);
         Number::checked(negative, significand, exponent)
     }
 
     /// Builds a normalised number and checks DynamoDB's range.
-    fn checked(negative: bool, mut significand: u128, mut exponent: i64) -> Result<Number, NumberError> {
+    fn checked(
+        negative: bool,
+        mut significand: u128,
+        mut exponent: i64,
+    ) -> Result<Number, NumberError> {
         if significand == 0 {
             return Ok(Number::ZERO);
         }
@@ -125,7 +135,11 @@ impl Number {
         if lead < -130 {
             return Err(NumberError::Underflow);
         }
-        Ok(Number { negative, significand, exponent: exponent as i32 })
+        Ok(Number {
+            negative,
+            significand,
+            exponent: exponent as i32,
+        })
     }
 
     pub fn is_zero(&self) -> bool {
@@ -138,7 +152,10 @@ impl Number {
     }
 
     pub fn negate(self) -> Number {
-        Number { negative: !self.negative && !self.is_zero(), ..self }
+        Number {
+            negative: !self.negative && !self.is_zero(),
+            ..self
+        }
     }
 
     /// Exact sum, refused like a stored number when the result leaves DynamoDB's range or precision.
@@ -152,7 +169,9 @@ impl Number {
         let exponent = self.exponent.min(other.exponent);
         let scale = |n: Number| -> Option<i128> {
             let shift = (n.exponent - exponent) as u32;
-            let m = 10i128.checked_pow(shift)?.checked_mul(n.significand as i128)?;
+            let m = 10i128
+                .checked_pow(shift)?
+                .checked_mul(n.significand as i128)?;
             Some(if n.negative { -m } else { m })
         };
         // Operands whose alignment overflows 128 bits cannot sum to 38 digits.
@@ -186,7 +205,10 @@ impl Number {
     }
 
     fn magnitude_cmp(&self, other: &Number) -> Ordering {
-        let (da, db) = (digit_count(self.significand) as i32, digit_count(other.significand) as i32);
+        let (da, db) = (
+            digit_count(self.significand) as i32,
+            digit_count(other.significand) as i32,
+        );
         let (la, lb) = (self.exponent + da, other.exponent + db);
         if self.is_zero() || other.is_zero() {
             return self.significand.cmp(&other.significand);
@@ -292,21 +314,34 @@ mod tests {
 
     #[test]
     fn enforces_precision_and_range() {
-        assert_eq!(n("99999999999999999999999999999999999999").to_string().len(), 38);
-        assert_eq!(Number::parse("123456789012345678901234567890123456789"), Err(NumberError::Precision));
+        assert_eq!(
+            n("99999999999999999999999999999999999999")
+                .to_string()
+                .len(),
+            38
+        );
+        assert_eq!(
+            Number::parse("123456789012345678901234567890123456789"),
+            Err(NumberError::Precision)
+        );
         assert!(Number::parse("9.9999999999999999999999999999999999999E+125").is_ok());
         assert_eq!(Number::parse("1E+126"), Err(NumberError::Overflow));
         assert_eq!(Number::parse("-1E+126"), Err(NumberError::Overflow));
         assert_eq!(Number::parse("1E-131"), Err(NumberError::Underflow));
         assert_eq!(Number::parse("0E+999999"), Ok(Number::ZERO));
-        for bad in ["", "-", "abc", "1e", "1.2.3", "1e+", "0x10", " ", "NaN", "Infinity", "1_000"] {
+        for bad in [
+            "", "-", "abc", "1e", "1.2.3", "1e+", "0x10", " ", "NaN", "Infinity", "1_000",
+        ] {
             assert_eq!(Number::parse(bad), Err(NumberError::Invalid), "{bad:?}");
         }
     }
 
     #[test]
     fn orders_numerically() {
-        let sorted = ["-1E+10", "-2", "-1.5", "-1E-130", "0", "1E-130", "0.1", "1", "1.01", "2", "10", "1E+125"];
+        let sorted = [
+            "-1E+10", "-2", "-1.5", "-1E-130", "0", "1E-130", "0.1", "1", "1.01", "2", "10",
+            "1E+125",
+        ];
         for w in sorted.windows(2) {
             assert!(n(w[0]) < n(w[1]), "{} < {}", w[0], w[1]);
         }
@@ -320,7 +355,10 @@ mod tests {
         assert_eq!(n("1E+100").sub(n("1E+100")).unwrap(), Number::ZERO);
         assert_eq!(n("5E37").add(n("5E37")).unwrap(), n("1E38"));
         assert_eq!(n("1E+100").add(n("1")), Err(NumberError::Precision));
-        assert_eq!(n("9.9999999999999999999999999999999999999E+125").add(n("1E+125")), Err(NumberError::Overflow));
+        assert_eq!(
+            n("9.9999999999999999999999999999999999999E+125").add(n("1E+125")),
+            Err(NumberError::Overflow)
+        );
     }
 
     #[test]

@@ -34,7 +34,11 @@ impl KeySchema {
 
     /// The key of an item whose key attributes are present with the declared types.
     pub fn key_of(&self, item: &Item) -> Option<PrimaryKey> {
-        let get = |a: &KeyAttr| item.get(&a.name).and_then(KeyValue::from_attr).filter(|k| k.scalar_type() == a.ty);
+        let get = |a: &KeyAttr| {
+            item.get(&a.name)
+                .and_then(KeyValue::from_attr)
+                .filter(|k| k.scalar_type() == a.ty)
+        };
         Some(PrimaryKey {
             hash: get(&self.hash)?,
             range: match &self.range {
@@ -180,7 +184,10 @@ impl TableDef {
     }
 
     pub fn attribute_type(&self, name: &str) -> Option<ScalarType> {
-        self.attribute_definitions.iter().find(|a| a.name == name).map(|a| a.ty)
+        self.attribute_definitions
+            .iter()
+            .find(|a| a.name == name)
+            .map(|a| a.ty)
     }
 }
 

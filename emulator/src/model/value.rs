@@ -96,7 +96,9 @@ impl AttributeValue {
             AttributeValue::N(n) => number_size(n),
             AttributeValue::B(b) => b.len(),
             AttributeValue::Bool(_) | AttributeValue::Null => 1,
-            AttributeValue::M(m) => 3 + m.iter().map(|(k, v)| k.len() + v.size() + 1).sum::<usize>(),
+            AttributeValue::M(m) => {
+                3 + m.iter().map(|(k, v)| k.len() + v.size() + 1).sum::<usize>()
+            }
             AttributeValue::L(l) => 3 + l.iter().map(|v| v.size() + 1).sum::<usize>(),
             AttributeValue::Ss(v) => v.iter().map(String::len).sum(),
             AttributeValue::Ns(v) => v.iter().map(number_size).sum(),
@@ -125,7 +127,10 @@ mod tests {
         assert_eq!(n("12345").size(), 4);
         assert_eq!(n("0").size(), 2);
         assert_eq!(AttributeValue::L(vec![]).size(), 3);
-        assert_eq!(AttributeValue::L(vec![AttributeValue::Null, AttributeValue::Bool(true)]).size(), 7);
+        assert_eq!(
+            AttributeValue::L(vec![AttributeValue::Null, AttributeValue::Bool(true)]).size(),
+            7
+        );
         let m = Item::from([("ab".to_string(), AttributeValue::S("xyz".into()))]);
         assert_eq!(AttributeValue::M(m.clone()).size(), 3 + 2 + 3 + 1);
         assert_eq!(item_size(&m), 5);

@@ -1,0 +1,47 @@
+//! The emulator's state and request entry point, shared by every transport. Synchronous by
+//! design: no operation awaits, so the in-process transport can answer without a runtime hop.
+
+use bytes::Bytes;
+
+use crate::clock::Clock;
+use crate::store::Store;
+
+pub struct Engine {
+    pub store: Store,
+    pub clock: Clock,
+    pub region: String,
+    pub account_id: String,
+}
+
+impl Engine {
+    pub fn new(clock: Clock) -> Engine {
+        Engine {
+            store: Store::default(),
+            clock,
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+        }
+    }
+
+    /// Answers one DynamoDB HTTP request.
+    pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
+        crate::protocol::handle(self, req)
+    }
+
+    pub fn table_arn(&self, table: &str) -> String {
+        format!(
+            "arn:aws:dynamodb:{}:{}:table/{table}",
+            self.region, self.account_id
+        )
+    }
+
+    /// The table name a data-plane request refers to: a plain name, or the name inside a table ARN.
+    pub fn table_name<'a>(&self, name_or_arn: &'a str) -> &'a str {
+        match name_or_arn.strip_prefix("arn:") {
+            Some(rest) => rest
+                .rsplit_once(":table/")
+                .map_or(name_or_arn, |(_, n)| n.split('/').next().unwrap_or(n)),
+            None => name_or_arn,
+        }
+    }
+}

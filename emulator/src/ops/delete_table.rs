@@ -1,0 +1,27 @@
+//! DeleteTable: removes the table at once; the answer describes it as DELETING, as AWS's does.
+
+use serde_json::{json, Value};
+
+use super::common::{describe, table_named};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::protocol::shape::{required, validate, Field, Shape};
+use crate::protocol::Body;
+
+const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+
+pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+    validate(body.0, SHAPE)?;
+    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
+    let state = table.state.read();
+    if state.def.deletion_protection {
+        return Err(Error::validation(
+            "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
+        ));
+    }
+    let description = describe(engine, &state, "DELETING");
+    drop(state);
+    engine.store.remove(&table.name);
+    engine.store.remove_tags(&engine.table_arn(&table.name));
+    Ok(json!({ "TableDescription": description }))
+}

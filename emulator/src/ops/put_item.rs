@@ -1,0 +1,53 @@
+//! PutItem: replaces a whole item, optionally under a condition.
+
+use serde_json::{Map, Value};
+
+use super::common::{
+    add_attributes, add_collection_metrics, condition_failed, table, touched_indexes, validate_item, write_units,
+    CapacityDetail, ReturnValues,
+};
+use super::conditions::WriteConditions;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION_NAMES,
+    RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+};
+use crate::protocol::Body;
+
+const SHAPE: &[Field] = &[
+    required("TableName", Shape::TableRef),
+    required("Item", ATTRIBUTE_MAP),
+    field("Expected", Shape::Any),
+    field("ReturnValues", RETURN_VALUES),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
+    field("ConditionalOperator", CONDITIONAL_OPERATOR),
+    field("ConditionExpression", Shape::Any),
+    field("ExpressionAttributeNames", EXPRESSION_NAMES),
+    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
+    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
+];
+
+pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+    validate(body.0, SHAPE)?;
+    let item = body.item("Item")?.unwrap_or_default();
+    let return_values = ReturnValues::old_or_none(body)?;
+    let conditions = WriteConditions::parse(body)?;
+    let table = table(engine, body)?;
+    let mut state = table.state.write();
+    let key = validate_item(&state.def, &item)?;
+    let old = state.get(&key).cloned();
+    if !conditions.hold(old.as_deref()) {
+        return Err(condition_failed(body, old.as_deref()));
+    }
+    let units = write_units(old.as_deref(), Some(&item));
+    let mut out = Map::new();
+    CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), Some(&item)));
+    add_collection_metrics(&mut out, body, &state.def, &key);
+    state.put(item);
+    if return_values == ReturnValues::AllOld {
+        add_attributes(&mut out, old.as_deref());
+    }
+    Ok(Value::Object(out))
+}

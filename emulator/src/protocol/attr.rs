@@ -1,0 +1,242 @@
+//! AttributeValue ⇄ JSON, with the per-value checks DynamoDB makes on every value it receives
+//! (exactly one type, sets non-empty and free of duplicates, NULL true, numbers in range).
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::model::{AttributeValue, Item, Number, NumberError};
+
+/// Decodes one AttributeValue object.
+pub fn decode(v: &Value) -> Result<AttributeValue> {
+    let Value::Object(m) = v else {
+        return Err(Error::serialization("Unexpected value type in payload"));
+    };
+    let mut types = m.iter().filter(|(_, x)| !x.is_null());
+    let Some((ty, x)) = types.next() else {
+        return Err(Error::validation(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
+        ));
+    };
+    let value = decode_typed(ty, x)?;
+    if types.next().is_some() {
+        return Err(Error::validation(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
+        ));
+    }
+    Ok(value)
+}
+
+/// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues).
+pub fn decode_map(v: &Value) -> Result<Item> {
+    match v {
+        Value::Object(m) => m.iter().map(|(k, x)| Ok((k.clone(), decode(x)?))).collect(),
+        _ => Err(Error::serialization("Expected map or null")),
+    }
+}
+
+fn strings(x: &Value) -> Result<Vec<&str>> {
+    let Value::Array(items) = x else {
+        return Err(Error::serialization("Expected list or null"));
+    };
+    items
+        .iter()
+        .map(|i| {
+            i.as_str()
+                .ok_or_else(|| Error::serialization("Expected string"))
+        })
+        .collect()
+}
+
+fn number(s: &str) -> Result<Number> {
+    Number::parse(s).map_err(|e| match e {
+        NumberError::Invalid if s.is_empty() => Error::validation(e.message()),
+        NumberError::Invalid => Error::validation(format!("{}: {s}", e.message())),
+        _ => Error::validation(e.message()),
+    })
+}
+
+fn binary(s: &str) -> Result<Vec<u8>> {
+    STANDARD
+        .decode(s)
+        .map_err(|e| Error::serialization(format!("'{s}' can not be converted to a Blob: {e}")))
+}
+
+fn empty_set(kind: &str) -> Error {
+    Error::invalid_parameter(format!("An {kind} set  may not be empty"))
+}
+
+fn has_duplicates<T: Ord>(items: &[T]) -> bool {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort();
+    sorted.windows(2).any(|w| w[0] == w[1])
+}
+
+fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
+    let text = |x: &Value| {
+        x.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error::serialization("Expected string"))
+    };
+    Ok(match ty {
+        "S" => AttributeValue::S(text(x)?),
+        "N" => AttributeValue::N(number(&text(x)?)?),
+        "B" => AttributeValue::B(binary(&text(x)?)?),
+        "BOOL" => AttributeValue::Bool(
+            x.as_bool()
+                .ok_or_else(|| Error::serialization("Expected boolean"))?,
+        ),
+        "NULL" => match x.as_bool() {
+            Some(true) => AttributeValue::Null,
+            Some(false) => {
+                return Err(Error::invalid_parameter(
+                    "Null attribute value types must have the value of true",
+                ))
+            }
+            None => return Err(Error::serialization("Expected boolean")),
+        },
+        "M" => AttributeValue::M(decode_map(x)?),
+        "L" => match x {
+            Value::Array(items) => {
+                AttributeValue::L(items.iter().map(decode).collect::<Result<_>>()?)
+            }
+            _ => return Err(Error::serialization("Expected list or null")),
+        },
+        "SS" => {
+            let v: Vec<String> = strings(x)?.into_iter().map(str::to_owned).collect();
+            if v.is_empty() {
+                return Err(empty_set("string"));
+            }
+            if has_duplicates(&v) {
+                return Err(Error::invalid_parameter(format!(
+                    "Input collection [{}] contains duplicates.",
+                    v.join(", ")
+                )));
+            }
+            AttributeValue::Ss(v)
+        }
+        "NS" => {
+            let raw = strings(x)?;
+            if raw.is_empty() {
+                return Err(empty_set("number"));
+            }
+            let v: Vec<Number> = raw.into_iter().map(number).collect::<Result<_>>()?;
+            if has_duplicates(&v) {
+                return Err(Error::validation("Input collection contains duplicates"));
+            }
+            AttributeValue::Ns(v)
+        }
+        "BS" => {
+            let raw = strings(x)?;
+            if raw.is_empty() {
+                return Err(empty_set("binary"));
+            }
+            let v: Vec<Vec<u8>> = raw.iter().map(|s| binary(s)).collect::<Result<_>>()?;
+            if has_duplicates(&v) {
+                return Err(Error::invalid_parameter(format!(
+                    "Input collection [{}]of type BS contains duplicates.",
+                    raw.join(", ")
+                )));
+            }
+            AttributeValue::Bs(v)
+        }
+        _ => return Err(Error::validation(
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
+        )),
+    })
+}
+
+/// Encodes one value in DynamoDB's JSON form.
+pub fn encode(v: &AttributeValue) -> Value {
+    let (ty, x) = match v {
+        AttributeValue::S(s) => ("S", Value::String(s.clone())),
+        AttributeValue::N(n) => ("N", Value::String(n.to_string())),
+        AttributeValue::B(b) => ("B", Value::String(STANDARD.encode(b))),
+        AttributeValue::Bool(b) => ("BOOL", Value::Bool(*b)),
+        AttributeValue::Null => ("NULL", Value::Bool(true)),
+        AttributeValue::M(m) => ("M", encode_map(m)),
+        AttributeValue::L(l) => ("L", Value::Array(l.iter().map(encode).collect())),
+        AttributeValue::Ss(v) => ("SS", v.iter().map(|s| Value::String(s.clone())).collect()),
+        AttributeValue::Ns(v) => (
+            "NS",
+            v.iter().map(|n| Value::String(n.to_string())).collect(),
+        ),
+        AttributeValue::Bs(v) => (
+            "BS",
+            v.iter()
+                .map(|b| Value::String(STANDARD.encode(b)))
+                .collect(),
+        ),
+    };
+    let mut m = Map::with_capacity(1);
+    m.insert(ty.to_string(), x);
+    Value::Object(m)
+}
+
+pub fn encode_map(item: &Item) -> Value {
+    Value::Object(item.iter().map(|(k, v)| (k.clone(), encode(v))).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn err(v: Value) -> String {
+        decode(&v).unwrap_err().message.unwrap()
+    }
+
+    #[test]
+    fn round_trips_every_type() {
+        let v = json!({"M": {"s": {"S": "x"}, "n": {"N": "1.50"}, "b": {"B": "AAEC"}, "t": {"BOOL": true},
+            "z": {"NULL": true}, "l": {"L": [{"S": ""}, {"N": "-0"}]}, "ss": {"SS": ["a", "b"]},
+            "ns": {"NS": ["1", "2.5"]}, "bs": {"BS": ["AA==", "AQ=="]}}});
+        let decoded = decode(&v).unwrap();
+        let expected = json!({"M": {"s": {"S": "x"}, "n": {"N": "1.5"}, "b": {"B": "AAEC"}, "t": {"BOOL": true},
+            "z": {"NULL": true}, "l": {"L": [{"S": ""}, {"N": "0"}]}, "ss": {"SS": ["a", "b"]},
+            "ns": {"NS": ["1", "2.5"]}, "bs": {"BS": ["AA==", "AQ=="]}}});
+        assert_eq!(encode(&decoded), expected);
+    }
+
+    #[test]
+    fn rejects_like_dynamodb() {
+        assert_eq!(
+            err(json!({})),
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+        );
+        assert_eq!(
+            err(json!({"S": "a", "N": "1"})),
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+        );
+        assert_eq!(
+            err(json!({"SS": []})),
+            "One or more parameter values were invalid: An string set  may not be empty"
+        );
+        assert_eq!(
+            err(json!({"NS": []})),
+            "One or more parameter values were invalid: An number set  may not be empty"
+        );
+        assert_eq!(
+            err(json!({"SS": ["a", "a"]})),
+            "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
+        );
+        assert_eq!(
+            err(json!({"NS": ["1", "1.0"]})),
+            "Input collection contains duplicates"
+        );
+        assert_eq!(
+            err(json!({"NULL": false})),
+            "One or more parameter values were invalid: Null attribute value types must have the value of true"
+        );
+        assert_eq!(
+            err(json!({"N": "abc"})),
+            "The parameter cannot be converted to a numeric value: abc"
+        );
+        assert_eq!(err(json!({"N": "1E+126"})), NumberError::Overflow.message());
+        assert_eq!(
+            decode(&json!({"B": "!!"})).unwrap_err().kind,
+            crate::ErrorKind::Serialization
+        );
+    }
+}

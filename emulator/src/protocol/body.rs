@@ -1,0 +1,66 @@
+//! Typed reads from a request body that already passed its shape validation; JSON `null` counts
+//! as absent, as in DynamoDB.
+
+use serde_json::Value;
+
+use super::attr;
+use crate::error::Result;
+use crate::model::{AttributeValue, Item};
+
+#[derive(Clone, Copy)]
+pub struct Body<'a>(pub &'a Value);
+
+impl<'a> Body<'a> {
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.0.get(key).filter(|v| !v.is_null())
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn str(&self, key: &str) -> Option<&'a str> {
+        self.get(key).and_then(Value::as_str)
+    }
+
+    pub fn bool(&self, key: &str) -> Option<bool> {
+        self.get(key).and_then(Value::as_bool)
+    }
+
+    pub fn int(&self, key: &str) -> Option<i64> {
+        self.get(key)
+            .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    }
+
+    pub fn list(&self, key: &str) -> &'a [Value] {
+        self.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    pub fn child(&self, key: &str) -> Option<Body<'a>> {
+        self.get(key).map(Body)
+    }
+
+    pub fn object(&self, key: &str) -> Option<&'a serde_json::Map<String, Value>> {
+        self.get(key).and_then(Value::as_object)
+    }
+
+    /// A map of attribute values (Item, Key, ExclusiveStartKey), decoded and value-checked.
+    pub fn item(&self, key: &str) -> Result<Option<Item>> {
+        self.get(key).map(attr::decode_map).transpose()
+    }
+
+    pub fn attr(&self, key: &str) -> Result<Option<AttributeValue>> {
+        self.get(key).map(attr::decode).transpose()
+    }
+
+    pub fn strings(&self, key: &str) -> Option<Vec<String>> {
+        self.get(key).and_then(Value::as_array).map(|l| {
+            l.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,527 @@
+//! Declarative request shapes and the two generic validation passes DynamoDB's front end runs
+//! before any operation logic: a type pass (wrong JSON types → SerializationException) and a
+//! constraint pass (null, length, range, pattern, enum → one aggregated ValidationException,
+//! "N validation errors detected: …", listing at most ten, in member order).
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// What a member may hold.
+pub enum Shape {
+    /// A string with length bounds, an optional pattern and an optional enum value set.
+    Str {
+        min: usize,
+        max: usize,
+        pattern: Option<Pattern>,
+        values: &'static [&'static str],
+    },
+    /// An integer with optional bounds.
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Bool,
+    /// A list whose length is bounded.
+    List {
+        member: &'static Shape,
+        min: usize,
+        max: usize,
+    },
+    /// A map keyed by strings whose size is bounded.
+    Map {
+        value: &'static Shape,
+        min: usize,
+        max: usize,
+    },
+    /// A structure; `java` names it in rendered values ("KeySchemaElement(attributeName=…)").
+    Struct {
+        java: &'static str,
+        fields: &'static [Field],
+    },
+    /// A table name on the data plane: a name (1–255 characters of the name pattern) or a table ARN
+    /// (up to 1024 characters).
+    TableRef,
+    /// An AttributeValue: checked structurally by `protocol::attr`, not here.
+    Attr,
+    /// Anything JSON: validated by the operation itself.
+    Any,
+}
+
+/// Regular-expression constraints DynamoDB puts on names.
+#[derive(Clone, Copy)]
+pub enum Pattern {
+    /// `[a-zA-Z0-9_.-]+`, table and index names.
+    Name,
+}
+
+impl Pattern {
+    fn text(self) -> &'static str {
+        match self {
+            Pattern::Name => "[a-zA-Z0-9_.-]+",
+        }
+    }
+
+    fn matches(self, s: &str) -> bool {
+        match self {
+            // An empty name reports only its length, never the pattern.
+            Pattern::Name => s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)),
+        }
+    }
+}
+
+/// A member of a request structure, in the order DynamoDB reports violations.
+pub struct Field {
+    pub name: &'static str,
+    pub shape: Shape,
+    /// "Member must not be null" when absent.
+    pub required: bool,
+}
+
+/// Shorthands that keep operation shapes readable.
+pub const fn field(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        shape,
+        required: false,
+    }
+}
+
+pub const fn required(name: &'static str, shape: Shape) -> Field {
+    Field {
+        name,
+        shape,
+        required: true,
+    }
+}
+
+pub const fn string(min: usize, max: usize) -> Shape {
+    Shape::Str {
+        min,
+        max,
+        pattern: None,
+        values: &[],
+    }
+}
+
+pub const fn one_of(values: &'static [&'static str]) -> Shape {
+    Shape::Str {
+        min: 0,
+        max: usize::MAX,
+        pattern: None,
+        values,
+    }
+}
+
+pub const fn int(min: Option<i64>, max: Option<i64>) -> Shape {
+    Shape::Int { min, max }
+}
+
+/// A table name: 3–255 characters of `[a-zA-Z0-9_.-]`.
+pub const TABLE_NAME: Shape = Shape::Str {
+    min: 3,
+    max: 255,
+    pattern: Some(Pattern::Name),
+    values: &[],
+};
+pub const INDEX_NAME: Shape = Shape::Str {
+    min: 3,
+    max: 255,
+    pattern: Some(Pattern::Name),
+    values: &[],
+};
+pub const ATTRIBUTE_MAP: Shape = Shape::Map {
+    value: &Shape::Attr,
+    min: 0,
+    max: usize::MAX,
+};
+pub const RETURN_CONSUMED_CAPACITY: Shape = one_of(&["INDEXES", "TOTAL", "NONE"]);
+pub const RETURN_ITEM_COLLECTION_METRICS: Shape = one_of(&["SIZE", "NONE"]);
+pub const RETURN_VALUES: Shape =
+    one_of(&["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
+pub const RETURN_VALUES_ON_CONDITION_CHECK_FAILURE: Shape = one_of(&["ALL_OLD", "NONE"]);
+pub const CONDITIONAL_OPERATOR: Shape = one_of(&["AND", "OR"]);
+pub const SELECT: Shape = one_of(&[
+    "SPECIFIC_ATTRIBUTES",
+    "COUNT",
+    "ALL_ATTRIBUTES",
+    "ALL_PROJECTED_ATTRIBUTES",
+]);
+pub const EXPRESSION_NAMES: Shape = Shape::Map {
+    value: &string(0, usize::MAX),
+    min: 0,
+    max: usize::MAX,
+};
+pub const ATTRIBUTE_NAMES: Shape = Shape::List {
+    member: &string(1, 65535),
+    min: 1,
+    max: usize::MAX,
+};
+
+/// Runs the type pass and then the constraint pass over a request body.
+pub fn validate(body: &Value, fields: &[Field]) -> Result<()> {
+    check_types_struct(body, fields)?;
+    let mut errors = Vec::new();
+    check_struct(body, fields, "", &mut errors);
+    if errors.is_empty() {
+        return Ok(());
+    }
+    // DynamoDB stops collecting at ten violations, and counts only those.
+    errors.truncate(10);
+    let n = errors.len();
+    let plural = if n == 1 { "" } else { "s" };
+    Err(Error::validation(format!(
+        "{n} validation error{plural} detected: {}",
+        errors.join("; ")
+    )))
+}
+
+fn type_error(msg: impl Into<String>) -> Error {
+    Error::serialization(msg)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "class java.lang.Boolean",
+        Value::Number(n) if n.is_f64() => "class java.lang.Double",
+        Value::Number(_) => "class java.lang.Integer",
+        Value::String(_) => "class java.lang.String",
+        _ => "",
+    }
+}
+
+/// Mirrors the Jackson-based deserialiser's complaints; SDKs never trigger these.
+fn check_type(v: &Value, shape: &Shape) -> Result<()> {
+    if v.is_null() {
+        return Ok(());
+    }
+    let container = |v: &Value| match v {
+        Value::Array(_) => Some(type_error("Start of list found where not expected")),
+        Value::Object(_) => Some(type_error(
+            "Start of structure or map found where not expected.",
+        )),
+        _ => None,
+    };
+    match shape {
+        Shape::Str { .. } | Shape::TableRef => match v {
+            Value::String(_) => Ok(()),
+            Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
+            _ => Err(type_error(format!(
+                "{} can not be converted to an String",
+                json_kind(v)
+            ))),
+        },
+        Shape::Int { .. } => match v {
+            Value::Number(_) => Ok(()),
+            Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
+            _ => Err(type_error(format!(
+                "{} can not be converted to an Long",
+                json_kind(v)
+            ))),
+        },
+        Shape::Bool => match v {
+            Value::Bool(_) => Ok(()),
+            Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
+            Value::String(s) => Err(type_error(format!(
+                "'{}' can not be converted to an Boolean",
+                s.to_uppercase()
+            ))),
+            _ => Err(type_error(format!(
+                "{} can not be converted to an Boolean",
+                json_kind(v)
+            ))),
+        },
+        Shape::List { member, .. } => match v {
+            Value::Array(items) => items.iter().try_for_each(|i| check_type(i, member)),
+            Value::Object(_) => Err(container(v).unwrap()),
+            _ => Err(type_error("Expected list or null")),
+        },
+        Shape::Map { value, .. } => match v {
+            Value::Object(m) => m.values().try_for_each(|i| check_type(i, value)),
+            Value::Array(_) => Err(container(v).unwrap()),
+            _ => Err(type_error("Expected map or null")),
+        },
+        Shape::Struct { fields, .. } => match v {
+            Value::Object(_) => check_types_struct(v, fields),
+            Value::Array(_) => Err(container(v).unwrap()),
+            _ => Err(type_error("Expected null")),
+        },
+        Shape::Attr => match v {
+            Value::Object(_) => Ok(()),
+            Value::Array(_) => Err(container(v).unwrap()),
+            _ => Err(type_error("Expected null")),
+        },
+        Shape::Any => Ok(()),
+    }
+}
+
+fn check_types_struct(v: &Value, fields: &[Field]) -> Result<()> {
+    fields
+        .iter()
+        .try_for_each(|f| v.get(f.name).map_or(Ok(()), |m| check_type(m, &f.shape)))
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn check_struct(v: &Value, fields: &[Field], parent: &str, errors: &mut Vec<String>) {
+    for f in fields {
+        let path = format!("{parent}{}", lower_first(f.name));
+        check_member(
+            v.get(f.name).filter(|m| !m.is_null()),
+            &f.shape,
+            f.required,
+            &path,
+            errors,
+        );
+    }
+}
+
+fn check_member(
+    v: Option<&Value>,
+    shape: &Shape,
+    required: bool,
+    path: &str,
+    errors: &mut Vec<String>,
+) {
+    let Some(v) = v else {
+        if required {
+            errors.push(format!(
+                "Value null at '{path}' failed to satisfy constraint: Member must not be null"
+            ));
+        }
+        return;
+    };
+    let mut faults = Vec::new();
+    let len_faults = |faults: &mut Vec<String>, len: usize, min: usize, max: usize| {
+        if len < min {
+            faults.push(format!(
+                "Member must have length greater than or equal to {min}"
+            ));
+        }
+        if len > max {
+            faults.push(format!(
+                "Member must have length less than or equal to {max}"
+            ));
+        }
+    };
+    match shape {
+        Shape::Str {
+            min,
+            max,
+            pattern,
+            values,
+        } => {
+            let s = v.as_str().unwrap_or_default();
+            if !values.is_empty() && !values.contains(&s) {
+                faults.push(format!(
+                    "Member must satisfy enum value set: [{}]",
+                    values.join(", ")
+                ));
+            }
+            if let Some(p) = pattern.filter(|p| !p.matches(s)) {
+                faults.push(format!(
+                    "Member must satisfy regular expression pattern: {}",
+                    p.text()
+                ));
+            }
+            len_faults(&mut faults, s.chars().count(), *min, *max);
+        }
+        Shape::TableRef => {
+            let s = v.as_str().unwrap_or_default();
+            if s.starts_with("arn:") {
+                len_faults(&mut faults, s.chars().count(), 1, 1024);
+            } else {
+                if !Pattern::Name.matches(s) {
+                    faults.push(format!(
+                        "Member must satisfy regular expression pattern: {}",
+                        Pattern::Name.text()
+                    ));
+                }
+                len_faults(&mut faults, s.chars().count(), 1, 255);
+            }
+        }
+        Shape::Int { min, max } => {
+            let n = v.as_f64().unwrap_or_default();
+            if let Some(m) = min.filter(|m| n < *m as f64) {
+                faults.push(format!(
+                    "Member must have value greater than or equal to {m}"
+                ));
+            }
+            if let Some(m) = max.filter(|m| n > *m as f64) {
+                faults.push(format!("Member must have value less than or equal to {m}"));
+            }
+        }
+        Shape::List { min, max, .. } => {
+            len_faults(&mut faults, v.as_array().map_or(0, Vec::len), *min, *max)
+        }
+        Shape::Map { min, max, .. } => len_faults(
+            &mut faults,
+            v.as_object().map_or(0, |m| m.len()),
+            *min,
+            *max,
+        ),
+        Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any => {}
+    }
+    for what in faults {
+        errors.push(format!(
+            "Value '{}' at '{path}' failed to satisfy constraint: {what}",
+            render(v, shape)
+        ));
+    }
+    // Members are checked after their container.
+    match (shape, v) {
+        (Shape::List { member, .. }, Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let at = format!("{path}.{}.member", i + 1);
+                check_member(
+                    Some(item).filter(|m| !m.is_null()),
+                    member,
+                    false,
+                    &at,
+                    errors,
+                );
+            }
+        }
+        (Shape::Map { value, .. }, Value::Object(map)) => {
+            for (k, item) in map {
+                let at = format!("{path}.{k}.member");
+                check_member(
+                    Some(item).filter(|m| !m.is_null()),
+                    value,
+                    false,
+                    &at,
+                    errors,
+                );
+            }
+        }
+        (Shape::Struct { fields, .. }, _) => check_struct(v, fields, &format!("{path}."), errors),
+        _ => {}
+    }
+}
+
+/// Renders a value the way the Java front end prints it inside "Value '…' at …".
+fn render(v: &Value, shape: &Shape) -> String {
+    match (v, shape) {
+        (Value::String(s), _) => s.clone(),
+        (Value::Array(items), Shape::List { member, .. }) => {
+            let parts: Vec<String> = items.iter().map(|i| render(i, member)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        (Value::Object(m), Shape::Struct { java, fields }) => {
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    let shown = m
+                        .get(f.name)
+                        .filter(|x| !x.is_null())
+                        .map_or("null".into(), |x| render(x, &f.shape));
+                    format!("{}={shown}", lower_first(f.name))
+                })
+                .collect();
+            format!("{java}({})", parts.join(", "))
+        }
+        (Value::Object(m), Shape::Map { value, .. }) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, x)| format!("{k}={}", render(x, value)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        (other, _) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const KEY_ELEMENT: Shape = Shape::Struct {
+        java: "KeySchemaElement",
+        fields: &[
+            required("AttributeName", string(1, 255)),
+            required("KeyType", one_of(&["HASH", "RANGE"])),
+        ],
+    };
+    const FIELDS: &[Field] = &[
+        required("TableName", TABLE_NAME),
+        field(
+            "KeySchema",
+            Shape::List {
+                member: &KEY_ELEMENT,
+                min: 1,
+                max: 2,
+            },
+        ),
+        field("Limit", int(Some(1), None)),
+    ];
+
+    fn message(body: Value) -> String {
+        validate(&body, FIELDS).unwrap_err().message.unwrap()
+    }
+
+    #[test]
+    fn reports_missing_member() {
+        assert_eq!(
+            message(json!({})),
+            "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+        );
+    }
+
+    #[test]
+    fn aggregates_in_member_order_with_java_rendering() {
+        let body = json!({"TableName": "a!", "KeySchema": [
+            {"AttributeName": "a", "KeyType": "HASH"}, {"AttributeName": "b", "KeyType": "X"},
+            {"AttributeName": "c", "KeyType": "RANGE"}], "Limit": 0});
+        assert_eq!(
+            message(body),
+            "5 validation errors detected: \
+             Value 'a!' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; \
+             Value 'a!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3; \
+             Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=X), KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2; \
+             Value 'X' at 'keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]; \
+             Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        );
+    }
+
+    #[test]
+    fn wrong_json_types_are_serialization_errors() {
+        let e = validate(&json!({"TableName": 5}), FIELDS).unwrap_err();
+        assert_eq!(e.kind, crate::ErrorKind::Serialization);
+        assert_eq!(
+            e.message.as_deref(),
+            Some("class java.lang.Integer can not be converted to an String")
+        );
+        let e = validate(&json!({"KeySchema": {}}), FIELDS).unwrap_err();
+        assert_eq!(
+            e.message.as_deref(),
+            Some("Start of structure or map found where not expected.")
+        );
+    }
+
+    #[test]
+    fn lists_at_most_ten_but_counts_all() {
+        const MANY: &[Field] = &[field(
+            "Names",
+            Shape::List {
+                member: &TABLE_NAME,
+                min: 0,
+                max: 100,
+            },
+        )];
+        let names: Vec<Value> = (0..12).map(|_| json!("!!!")).collect();
+        let msg = validate(&json!({ "Names": names }), MANY)
+            .unwrap_err()
+            .message
+            .unwrap();
+        assert!(msg.starts_with("10 validation errors detected: "), "{msg}");
+        assert_eq!(msg.matches("failed to satisfy").count(), 10);
+    }
+}

@@ -1,0 +1,159 @@
+//! The HTTP server (axum) and the [`Emulator`] handle tests hold.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use axum::body::Body as AxumBody;
+use axum::extract::State;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::clock::Clock;
+use crate::engine::Engine;
+use crate::transport;
+
+/// DynamoDB accepts request bodies up to 16 MB.
+const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// A running emulator. Cloning shares it; dropping the last clone shuts the server down.
+#[derive(Clone)]
+pub struct Emulator {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    engine: Arc<Engine>,
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Options for [`Emulator::builder`].
+pub struct Builder {
+    host: String,
+    port: u16,
+    clock: Clock,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder {
+            host: "127.0.0.1".into(),
+            port: 0,
+            clock: Clock::System,
+        }
+    }
+}
+
+impl Builder {
+    pub fn host(mut self, host: impl Into<String>) -> Builder {
+        self.host = host.into();
+        self
+    }
+
+    /// Port to bind; 0 (the default) picks a free one.
+    pub fn port(mut self, port: u16) -> Builder {
+        self.port = port;
+        self
+    }
+
+    /// Use a clock that moves only through [`Emulator::advance`].
+    pub fn manual_clock(mut self, start: SystemTime) -> Builder {
+        self.clock = Clock::manual(start);
+        self
+    }
+
+    /// Binds and starts serving in the background of the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
+        let engine = Arc::new(Engine::new(self.clock));
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(serve(listener, engine.clone(), async {
+            let _ = rx.await;
+        }));
+        Ok(Emulator {
+            inner: Arc::new(Inner {
+                engine,
+                addr,
+                shutdown: Some(tx),
+            }),
+        })
+    }
+}
+
+impl Emulator {
+    /// Starts an in-memory emulator on 127.0.0.1 and a free port.
+    pub async fn start() -> std::io::Result<Emulator> {
+        Builder::default().start().await
+    }
+
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.inner.addr)
+    }
+
+    /// An SDK client whose requests go straight into the engine: no socket involved.
+    pub fn client(&self) -> aws_sdk_dynamodb::Client {
+        transport::in_process_client(self.inner.engine.clone())
+    }
+
+    /// An SDK client that talks to this emulator over its TCP socket.
+    pub fn http_client(&self) -> aws_sdk_dynamodb::Client {
+        transport::socket_client(&self.endpoint_url())
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// Moves a manual clock forward; returns `false` on the system clock.
+    pub fn advance(&self, by: std::time::Duration) -> bool {
+        self.inner.engine.clock.advance(by)
+    }
+}
+
+/// Serves DynamoDB requests on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = Router::new().fallback(handle).with_state(engine);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+async fn handle(
+    State(engine): State<Arc<Engine>>,
+    req: http::Request<AxumBody>,
+) -> http::Response<AxumBody> {
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            let mut res = http::Response::new(AxumBody::empty());
+            *res.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+            return res;
+        }
+    };
+    let res = engine.handle(&http::Request::from_parts(parts, bytes));
+    res.map(AxumBody::from)
+}

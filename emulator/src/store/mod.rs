@@ -1,0 +1,78 @@
+//! In-memory storage: a catalogue of tables, each behind its own lock, holding items ordered the
+//! way DynamoDB reads them (partitions in hash order, items by sort key inside a partition) and
+//! every secondary index maintained on the same write path.
+//!
+//! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
+
+mod table;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+pub use table::{Table, TableState};
+
+/// All tables of one emulator instance. The catalogue lock is held only to look a table up or to
+/// add/remove one; item operations lock just their table.
+#[derive(Default)]
+pub struct Store {
+    tables: RwLock<BTreeMap<String, Arc<Table>>>,
+    /// Tags by resource ARN, in the order they were first set.
+    tags: RwLock<HashMap<String, Vec<(String, String)>>>,
+}
+
+impl Store {
+    pub fn table(&self, name: &str) -> Option<Arc<Table>> {
+        self.tables.read().get(name).cloned()
+    }
+
+    /// Adds a table unless one of that name exists; returns whether it was added.
+    pub fn create(&self, table: Table) -> bool {
+        let mut tables = self.tables.write();
+        if tables.contains_key(&table.name) {
+            return false;
+        }
+        tables.insert(table.name.clone(), Arc::new(table));
+        true
+    }
+
+    pub fn remove(&self, name: &str) -> Option<Arc<Table>> {
+        self.tables.write().remove(name)
+    }
+
+    /// Table names in ListTables order (UTF-8 byte order).
+    pub fn names(&self) -> Vec<String> {
+        self.tables.read().keys().cloned().collect()
+    }
+
+    pub fn tables(&self) -> Vec<Arc<Table>> {
+        self.tables.read().values().cloned().collect()
+    }
+
+    /// Adds or replaces tags given as DynamoDB's `[{"Key": …, "Value": …}]`.
+    pub fn set_tags(&self, arn: &str, tags: &serde_json::Value) {
+        let mut all = self.tags.write();
+        let list = all.entry(arn.to_string()).or_default();
+        for t in tags.as_array().into_iter().flatten() {
+            let (Some(k), Some(v)) = (
+                t.get("Key").and_then(|x| x.as_str()),
+                t.get("Value").and_then(|x| x.as_str()),
+            ) else {
+                continue;
+            };
+            match list.iter_mut().find(|(key, _)| key == k) {
+                Some(entry) => entry.1 = v.to_string(),
+                None => list.push((k.to_string(), v.to_string())),
+            }
+        }
+    }
+
+    pub fn tags(&self, arn: &str) -> Vec<(String, String)> {
+        self.tags.read().get(arn).cloned().unwrap_or_default()
+    }
+
+    pub fn remove_tags(&self, arn: &str) {
+        self.tags.write().remove(arn);
+    }
+}

@@ -1,0 +1,195 @@
+//! One table: its definition and its data under one lock, so schema changes (a new GSI) and item
+//! writes are never seen half-done.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use crate::model::{item_size, IndexDef, Item, KeyValue, PrimaryKey, TableDef};
+
+pub struct Table {
+    pub name: String,
+    pub state: RwLock<TableState>,
+}
+
+pub struct TableState {
+    pub def: TableDef,
+    pub data: TableData,
+}
+
+/// Where an item sits in scan order: partitions by a stable hash token, then by key value, then
+/// by sort key. The token spreads partitions the way DynamoDB's hashing does (scan order is not key
+/// order) and gives parallel scan its segments.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot {
+    pub token: u32,
+    pub hash: KeyValue,
+    pub range: SortPos,
+}
+
+/// A sort-key position; `Start` and `End` bound a whole partition (`Start` is also the position of
+/// items in tables without a sort key).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SortPos {
+    Start,
+    Key(KeyValue),
+    End,
+}
+
+impl Slot {
+    pub fn new(key: &PrimaryKey) -> Slot {
+        let range = key.range.clone().map_or(SortPos::Start, SortPos::Key);
+        Slot {
+            token: token(&key.hash),
+            hash: key.hash.clone(),
+            range,
+        }
+    }
+
+    pub fn key(&self) -> PrimaryKey {
+        let range = match &self.range {
+            SortPos::Key(k) => Some(k.clone()),
+            _ => None,
+        };
+        PrimaryKey {
+            hash: self.hash.clone(),
+            range,
+        }
+    }
+}
+
+/// An index entry's position: the index key first, then the table key, so items that share an
+/// index key keep a total, stable order (and paging can resume between them).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IndexEntry {
+    pub slot: Slot,
+    pub table: Slot,
+}
+
+pub fn token(hash: &KeyValue) -> u32 {
+    crc32fast::hash(&hash.hash_bytes())
+}
+
+#[derive(Default)]
+pub struct TableData {
+    pub items: BTreeMap<Slot, Arc<Item>>,
+    pub indexes: HashMap<String, BTreeMap<IndexEntry, Arc<Item>>>,
+    /// Sum of item sizes, for DescribeTable's TableSizeBytes.
+    pub size_bytes: usize,
+}
+
+impl Table {
+    pub fn new(def: TableDef) -> Table {
+        let mut data = TableData::default();
+        for index in def.indexes() {
+            data.indexes.insert(index.name.clone(), BTreeMap::new());
+        }
+        Table {
+            name: def.name.clone(),
+            state: RwLock::new(TableState { def, data }),
+        }
+    }
+}
+
+impl TableState {
+    pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<Item>> {
+        self.data.items.get(&Slot::new(key))
+    }
+
+    /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
+    pub fn put(&mut self, item: Item) -> Option<Arc<Item>> {
+        let key = self
+            .def
+            .key
+            .key_of(&item)
+            .expect("caller validated the key");
+        let slot = Slot::new(&key);
+        let old = self.remove_slot(&slot);
+        let item = Arc::new(item);
+        self.data.size_bytes += item_size(&item);
+        for index in self.def.indexes() {
+            if let Some(entry) = index_entry(index, &slot, &item) {
+                let stored = if index.projection.kind == crate::model::ProjectionType::All {
+                    item.clone()
+                } else {
+                    Arc::new(index.project_item(&self.def.key, &item))
+                };
+                self.data
+                    .indexes
+                    .entry(index.name.clone())
+                    .or_default()
+                    .insert(entry, stored);
+            }
+        }
+        self.data.items.insert(slot, item);
+        old
+    }
+
+    pub fn delete(&mut self, key: &PrimaryKey) -> Option<Arc<Item>> {
+        self.remove_slot(&Slot::new(key))
+    }
+
+    fn remove_slot(&mut self, slot: &Slot) -> Option<Arc<Item>> {
+        let old = self.data.items.remove(slot)?;
+        self.data.size_bytes -= item_size(&old);
+        for index in self.def.indexes() {
+            if let Some(entry) = index_entry(index, slot, &old) {
+                if let Some(data) = self.data.indexes.get_mut(&index.name) {
+                    data.remove(&entry);
+                }
+            }
+        }
+        Some(old)
+    }
+
+    /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
+    pub fn backfill(&mut self, index: &IndexDef) {
+        let mut entries = BTreeMap::new();
+        for (slot, item) in &self.data.items {
+            if let Some(entry) = index_entry(index, slot, item) {
+                entries.insert(entry, Arc::new(index.project_item(&self.def.key, item)));
+            }
+        }
+        self.data.indexes.insert(index.name.clone(), entries);
+    }
+
+    pub fn item_count(&self) -> usize {
+        self.data.items.len()
+    }
+
+    /// Items of one partition within sort-key bounds, in sort-key order.
+    pub fn partition_range<'a>(
+        &'a self,
+        hash: &KeyValue,
+        lower: Bound<&KeyValue>,
+        upper: Bound<&KeyValue>,
+    ) -> impl DoubleEndedIterator<Item = (&'a Slot, &'a Arc<Item>)> + 'a {
+        let at = |r: SortPos| Slot {
+            token: token(hash),
+            hash: hash.clone(),
+            range: r,
+        };
+        let lo = match lower {
+            Bound::Included(k) => Bound::Included(at(SortPos::Key(k.clone()))),
+            Bound::Excluded(k) => Bound::Excluded(at(SortPos::Key(k.clone()))),
+            Bound::Unbounded => Bound::Included(at(SortPos::Start)),
+        };
+        let hi = match upper {
+            Bound::Included(k) => Bound::Included(at(SortPos::Key(k.clone()))),
+            Bound::Excluded(k) => Bound::Excluded(at(SortPos::Key(k.clone()))),
+            Bound::Unbounded => Bound::Included(at(SortPos::End)),
+        };
+        self.data.items.range((lo, hi))
+    }
+}
+
+/// The index position of an item, or `None` when the item lacks an index key (sparse indexes).
+pub fn index_entry(index: &IndexDef, table_slot: &Slot, item: &Item) -> Option<IndexEntry> {
+    let key = index.key.key_of(item)?;
+    Some(IndexEntry {
+        slot: Slot::new(&key),
+        table: table_slot.clone(),
+    })
+}
