@@ -22,3 +22,9 @@ mod transport;
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, Result};
 pub use server::{Builder, Emulator};
+
+/// An SDK client for any DynamoDB endpoint reachable over plain HTTP (another emulator process,
+/// DynamoDB Local), with the emulator's test credentials.
+pub fn transport_for_endpoint(endpoint: &str) -> aws_sdk_dynamodb::Client {
+    transport::socket_client(endpoint)
+}

@@ -124,9 +124,6 @@ impl Number {
             exponent += 1;
         }
         let digits = digit_count(significand) as i64;
-        if digits > MAX_DIGITS as i64 {
-            return Err(NumberError::Precision);
-        }
         // The position of the leading digit: value is in [10^lead, 10^(lead+1)).
         let lead = exponent + digits - 1;
         if lead > 125 {
@@ -134,6 +131,9 @@ impl Number {
         }
         if lead < -130 {
             return Err(NumberError::Underflow);
+        }
+        if digits > MAX_DIGITS as i64 {
+            return Err(NumberError::Precision);
         }
         Ok(Number {
             negative,

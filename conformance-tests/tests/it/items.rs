@@ -1,0 +1,220 @@
+//! PutItem, GetItem, DeleteItem through the SDK.
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue as V, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T,
+};
+
+use crate::support::{create_table, emulator, error, validation};
+
+fn s(v: &str) -> V {
+    V::S(v.into())
+}
+
+#[tokio::test]
+async fn put_get_delete_round_trip() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "items", Some(T::N)).await;
+    let put = c
+        .put_item()
+        .table_name("items")
+        .item("pk", s("a"))
+        .item("sk", V::N("1".into()))
+        .item("v", s("first"))
+        .return_values(ReturnValue::AllOld)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put.attributes, None, "no old item on first put");
+
+    let replaced = c
+        .put_item()
+        .table_name("items")
+        .item("pk", s("a"))
+        .item("sk", V::N("1.0".into()))
+        .item("v", s("second"))
+        .return_values(ReturnValue::AllOld)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replaced.attributes.unwrap()["v"], s("first"));
+    let cc = replaced.consumed_capacity.unwrap();
+    assert_eq!(
+        (cc.table_name.as_deref(), cc.capacity_units),
+        (Some("items"), Some(1.0))
+    );
+
+    let got = c
+        .get_item()
+        .table_name("items")
+        .key("pk", s("a"))
+        .key("sk", V::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    let item = got.item.unwrap();
+    assert_eq!(item["v"], s("second"));
+    assert_eq!(item["sk"], V::N("1".into()));
+
+    let missing = c
+        .get_item()
+        .table_name("items")
+        .key("pk", s("b"))
+        .key("sk", V::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.item, None);
+
+    let deleted = c
+        .delete_item()
+        .table_name("items")
+        .key("pk", s("a"))
+        .key("sk", V::N("1".into()))
+        .return_values(ReturnValue::AllOld)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.attributes.unwrap()["v"], s("second"));
+    let gone = c
+        .get_item()
+        .table_name("items")
+        .key("pk", s("a"))
+        .key("sk", V::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.item, None);
+    let table = c
+        .describe_table()
+        .table_name("items")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    assert_eq!(
+        (table.item_count, table.table_size_bytes),
+        (Some(0), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn item_errors_match_dynamodb() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "errs", Some(T::S)).await;
+    let cases = [
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).send().await.unwrap_err(),
+            validation("One or more parameter values were invalid: Missing the key sk in the item"),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).item("sk", V::N("1".into())).send().await.unwrap_err(),
+            validation("One or more parameter values were invalid: Type mismatch for key sk expected: S actual: N"),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("")).item("sk", s("x")).send().await.unwrap_err(),
+            validation("One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk"),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("e", V::Ss(vec![])).send().await.unwrap_err(),
+            validation("One or more parameter values were invalid: An string set  may not be empty"),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("d", V::Ss(vec!["x".into(), "x".into()])).send().await.unwrap_err(),
+            validation("One or more parameter values were invalid: Input collection [x, x] contains duplicates."),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("n", V::Null(false)).send().await.unwrap_err(),
+            validation("One or more parameter values were invalid: Null attribute value types must have the value of true"),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("big", s(&"x".repeat(400 * 1024))).send().await.unwrap_err(),
+            validation("Item size has exceeded the maximum allowed size"),
+        ),
+        (
+            c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).return_values(ReturnValue::AllNew).send().await.unwrap_err(),
+            validation("ReturnValues can only be ALL_OLD or NONE"),
+        ),
+        (
+            c.put_item().table_name("nope").item("pk", s("a")).send().await.unwrap_err(),
+            ("ResourceNotFoundException".into(), "Requested resource not found".into()),
+        ),
+    ];
+    for (i, (got, want)) in cases.into_iter().enumerate() {
+        assert_eq!(error(got), want, "case {i}");
+    }
+    let get_errors = [
+        error(
+            c.get_item()
+                .table_name("errs")
+                .key("pk", s("a"))
+                .send()
+                .await
+                .unwrap_err(),
+        ),
+        error(
+            c.get_item()
+                .table_name("errs")
+                .key("pk", s("a"))
+                .key("sk", V::N("1".into()))
+                .send()
+                .await
+                .unwrap_err(),
+        ),
+        error(
+            c.delete_item()
+                .table_name("errs")
+                .key("pk", s("a"))
+                .key("sk", s("b"))
+                .key("x", s("c"))
+                .send()
+                .await
+                .unwrap_err(),
+        ),
+    ];
+    for e in get_errors {
+        assert_eq!(
+            e,
+            validation("The provided key element does not match the schema")
+        );
+    }
+    // Nothing was stored by the refused writes.
+    let t = c
+        .describe_table()
+        .table_name("errs")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    assert_eq!(t.item_count, Some(0));
+}
+
+#[tokio::test]
+async fn largest_allowed_item_is_accepted() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "big", None).await;
+    // 400 KB exactly: name "pk"(2) + "a"(1) + name "v"(1) + value.
+    let value = "x".repeat(400 * 1024 - 4);
+    c.put_item()
+        .table_name("big")
+        .item("pk", s("a"))
+        .item("v", s(&value))
+        .send()
+        .await
+        .unwrap();
+    let over = "x".repeat(400 * 1024 - 3);
+    let err = c
+        .put_item()
+        .table_name("big")
+        .item("pk", s("a"))
+        .item("v", s(&over))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation("Item size has exceeded the maximum allowed size")
+    );
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests through `aws-sdk-dynamodb` against the emulator, one binary.
+
+mod items;
+mod support;
+mod tables;
+mod types;

@@ -1,0 +1,59 @@
+//! Shared helpers: an emulator per test, table fixtures, and exact error extraction.
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+};
+use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::Emulator;
+
+/// A running emulator and an in-process client for it.
+pub async fn emulator() -> (Emulator, Client) {
+    let emu = Emulator::start().await.expect("emulator starts");
+    let client = emu.client();
+    (emu, client)
+}
+
+pub fn attr_def(name: &str, ty: ScalarAttributeType) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(name)
+        .attribute_type(ty)
+        .build()
+        .unwrap()
+}
+
+pub fn key(name: &str, ty: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(ty)
+        .build()
+        .unwrap()
+}
+
+/// Creates an on-demand table with a string `pk` and, if given, a sort key `sk` of that type.
+pub async fn create_table(client: &Client, name: &str, sort: Option<ScalarAttributeType>) {
+    let mut req = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash));
+    if let Some(ty) = sort {
+        req = req
+            .attribute_definitions(attr_def("sk", ty))
+            .key_schema(key("sk", KeyType::Range));
+    }
+    req.send().await.expect("table created");
+}
+
+/// The (code, message) DynamoDB answered with.
+pub fn error<E: ProvideErrorMetadata, R>(e: SdkError<E, R>) -> (String, String) {
+    (
+        e.code().unwrap_or_default().to_string(),
+        e.message().unwrap_or_default().to_string(),
+    )
+}
+
+pub fn validation(message: &str) -> (String, String) {
+    ("ValidationException".to_string(), message.to_string())
+}

@@ -1,0 +1,120 @@
+//! Every attribute type survives a round trip exactly; numbers are normalised as DynamoDB does.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::{AttributeValue as V, ScalarAttributeType as T};
+
+use crate::support::{create_table, emulator, error, validation};
+
+#[tokio::test]
+async fn every_type_round_trips() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "types", None).await;
+    let nested = HashMap::from([
+        (
+            "inner".to_string(),
+            V::L(vec![V::Bool(false), V::Null(true), V::S(String::new())]),
+        ),
+        (
+            "deep".to_string(),
+            V::M(HashMap::from([("n".to_string(), V::N("-0.5".into()))])),
+        ),
+    ]);
+    let item = HashMap::from([
+        ("pk".to_string(), V::S("all".into())),
+        ("s".to_string(), V::S("héllo ✓".into())),
+        (
+            "n38".to_string(),
+            V::N("12345678901234567890123456789012345678".into()),
+        ),
+        ("tiny".to_string(), V::N("1E-130".into())),
+        (
+            "huge".to_string(),
+            V::N("-9.9999999999999999999999999999999999999E+125".into()),
+        ),
+        ("b".to_string(), V::B(Blob::new(vec![0u8, 1, 2, 255]))),
+        ("empty_b".to_string(), V::B(Blob::new(Vec::new()))),
+        ("t".to_string(), V::Bool(true)),
+        ("z".to_string(), V::Null(true)),
+        ("m".to_string(), V::M(nested)),
+        ("ss".to_string(), V::Ss(vec!["b".into(), "a".into()])),
+        ("ns".to_string(), V::Ns(vec!["1".into(), "2.5".into()])),
+        (
+            "bs".to_string(),
+            V::Bs(vec![Blob::new(vec![1u8]), Blob::new(vec![2u8])]),
+        ),
+    ]);
+    c.put_item()
+        .table_name("types")
+        .set_item(Some(item.clone()))
+        .send()
+        .await
+        .unwrap();
+    let got = c
+        .get_item()
+        .table_name("types")
+        .key("pk", V::S("all".into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    let mut expected = item;
+    expected.insert("tiny".into(), V::N(format!("0.{}1", "0".repeat(129))));
+    expected.insert(
+        "huge".into(),
+        V::N(format!(
+            "-99999999999999999999999999999999999999{}",
+            "0".repeat(88)
+        )),
+    );
+    assert_eq!(got.item.unwrap(), expected);
+}
+
+#[tokio::test]
+async fn numbers_are_normalised_and_range_checked() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "nums", Some(T::N)).await;
+    for (input, stored) in [
+        ("00042", "42"),
+        ("1.0", "1"),
+        ("3.1400", "3.14"),
+        ("1.5E2", "150"),
+        ("-0", "0"),
+    ] {
+        c.put_item()
+            .table_name("nums")
+            .item("pk", V::S("n".into()))
+            .item("sk", V::N(input.into()))
+            .send()
+            .await
+            .unwrap();
+        let got = c
+            .get_item()
+            .table_name("nums")
+            .key("pk", V::S("n".into()))
+            .key("sk", V::N(stored.into()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.item.unwrap()["sk"], V::N(stored.into()), "{input}");
+    }
+    let refused = [
+        ("123456789012345678901234567890123456789", "Attempting to store more than 38 significant digits in a Number"),
+        ("1E+126", "Number overflow. Attempting to store a number with magnitude larger than supported range"),
+        ("1E-131", "Number underflow. Attempting to store a number with magnitude smaller than supported range"),
+        ("abc", "The parameter cannot be converted to a numeric value: abc"),
+    ];
+    for (input, message) in refused {
+        let err = c
+            .put_item()
+            .table_name("nums")
+            .item("pk", V::S("n".into()))
+            .item("sk", V::N("1".into()))
+            .item("v", V::N(input.into()))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(err), validation(message), "{input}");
+    }
+}
