@@ -141,6 +141,7 @@ pub fn syntax_error(src: &str, tokens: &[Token], idx: usize) -> String {
     };
     let to = match tokens.get(idx + 1) {
         Some(n) if t.tok != Tok::Eof => n.end,
+        _ if t.tok == Tok::Eof => src.trim_end().len().max(from),
         _ => t.end,
     };
     format!(

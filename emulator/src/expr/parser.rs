@@ -385,13 +385,14 @@ impl CondParser<'_, '_, '_> {
                         "The function is not allowed in a condition expression; function: {name}"
                     )
                 });
-                return Ok(Term::Op(Operand::Path(Path::attr(""))));
+                return Ok(Term::BoolFn(Condition::Exists(Path::attr("")), "unknown"));
             }
             _ => {
                 first(&mut self.unknown_fn, || {
                     format!("Invalid function name; function: {name}")
                 });
-                return Ok(Term::Op(Operand::Path(Path::attr(""))));
+                // Any other call parses as a boolean function; the name is what is reported.
+                return Ok(Term::BoolFn(Condition::Exists(Path::attr("")), "unknown"));
             }
         };
         let dummy = || Term::Op(Operand::Path(Path::attr("")));
