@@ -15,7 +15,9 @@ fn vals(v: &[(&str, AttributeValue)]) -> BTreeMap<String, AttributeValue> {
     v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 fn names(v: &[(&str, &str)]) -> BTreeMap<String, String> {
-    v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    v.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 fn item(v: &[(&str, AttributeValue)]) -> Item {
     vals(v)
@@ -24,12 +26,24 @@ fn msg(r: Result<Parsed>) -> String {
     r.unwrap_err().message.unwrap()
 }
 fn schema() -> KeySchema {
-    KeySchema { hash: KeyAttr { name: "pk".into(), ty: ScalarType::S }, range: None }
+    KeySchema {
+        hash: KeyAttr {
+            name: "pk".into(),
+            ty: ScalarType::S,
+        },
+        range: None,
+    }
 }
 fn composite() -> KeySchema {
     KeySchema {
-        hash: KeyAttr { name: "pk".into(), ty: ScalarType::S },
-        range: Some(KeyAttr { name: "sk".into(), ty: ScalarType::N }),
+        hash: KeyAttr {
+            name: "pk".into(),
+            ty: ScalarType::S,
+        },
+        range: Some(KeyAttr {
+            name: "sk".into(),
+            ty: ScalarType::N,
+        }),
     }
 }
 
@@ -66,7 +80,11 @@ fn upd_err(e: &str, v: &[(&str, AttributeValue)]) -> String {
     msg(upd_with(e, &[], v))
 }
 fn apply(e: &str, v: &[(&str, AttributeValue)], it: &mut Item) -> Result<Vec<Path>> {
-    upd_with(e, &[], v).unwrap().update.unwrap().apply(it, &schema())
+    upd_with(e, &[], v)
+        .unwrap()
+        .update
+        .unwrap()
+        .apply(it, &schema())
 }
 
 // ---------------------------------------------------------------- syntax and messages
@@ -77,28 +95,73 @@ fn syntax_errors_match_aws() {
         upd_err("INVALID SYNTAX HERE", &[(":v", s("val"))]),
         "Invalid UpdateExpression: Syntax error; token: \"INVALID\", near: \"INVALID SYNTAX\""
     );
-    assert_eq!(upd_err("SET MyStr = myNum + 1", &[]), "Invalid UpdateExpression: Syntax error; token: \"1\", near: \"+ 1\"");
+    assert_eq!(
+        upd_err("SET MyStr = myNum + 1", &[]),
+        "Invalid UpdateExpression: Syntax error; token: \"1\", near: \"+ 1\""
+    );
     assert_eq!(
         upd_err("SET MyStr = myNum Mystr2 myNum2", &[]),
         "Invalid UpdateExpression: Syntax error; token: \"Mystr2\", near: \"myNum Mystr2 myNum2\""
     );
-    assert_eq!(upd_err("SET MyStr = my Num", &[]), "Invalid UpdateExpression: Syntax error; token: \"Num\", near: \"my Num\"");
-    assert_eq!(cond_err("a = ", &[]), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\"");
-    assert_eq!(cond_err("a == :v", &[(":v", s("x"))]), "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"== :v\"");
-    assert_eq!(cond_err("a", &[]), "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a\"");
-    assert_eq!(cond_err("a AND b = :v", &[(":v", s("x"))]), "Invalid ConditionExpression: Syntax error; token: \"AND\", near: \"a AND b\"");
-    let p = parse(&ExpressionInput { op: Op::GetItem, projection: Some("!!! INVALID !!!"), ..Default::default() });
-    assert_eq!(msg(p), "Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\"");
-    let p = parse(&ExpressionInput { op: Op::GetItem, projection: Some("a,"), ..Default::default() });
-    assert_eq!(msg(p), "Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\"");
+    assert_eq!(
+        upd_err("SET MyStr = my Num", &[]),
+        "Invalid UpdateExpression: Syntax error; token: \"Num\", near: \"my Num\""
+    );
+    assert_eq!(
+        cond_err("a = ", &[]),
+        "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
+    );
+    assert_eq!(
+        cond_err("a == :v", &[(":v", s("x"))]),
+        "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"== :v\""
+    );
+    assert_eq!(
+        cond_err("a", &[]),
+        "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"a\""
+    );
+    assert_eq!(
+        cond_err("a AND b = :v", &[(":v", s("x"))]),
+        "Invalid ConditionExpression: Syntax error; token: \"AND\", near: \"a AND b\""
+    );
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        projection: Some("!!! INVALID !!!"),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\""
+    );
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        projection: Some("a,"),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "Invalid ProjectionExpression: Syntax error; token: \"<EOF>\", near: \",\""
+    );
 }
 
 #[test]
 fn empty_and_oversized_expressions() {
-    assert_eq!(cond_err("", &[]), "Invalid ConditionExpression: The expression can not be empty;");
-    assert_eq!(upd_err("", &[]), "Invalid UpdateExpression: The expression can not be empty;");
-    let k = parse(&ExpressionInput { op: Op::Query, key_condition: Some(""), ..Default::default() });
-    assert_eq!(msg(k), "Invalid KeyConditionExpression: The expression can not be empty;");
+    assert_eq!(
+        cond_err("", &[]),
+        "Invalid ConditionExpression: The expression can not be empty;"
+    );
+    assert_eq!(
+        upd_err("", &[]),
+        "Invalid UpdateExpression: The expression can not be empty;"
+    );
+    let k = parse(&ExpressionInput {
+        op: Op::Query,
+        key_condition: Some(""),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(k),
+        "Invalid KeyConditionExpression: The expression can not be empty;"
+    );
     let long = format!("attribute_exists({})", "a".repeat(4090));
     assert_eq!(
         cond_err(&long, &[]),
@@ -117,11 +180,19 @@ fn names_and_values_resolution() {
         "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #n"
     );
     assert_eq!(
-        msg(upd_with("SET attr1 = :v", &[("#unused", "x")], &[(":v", s("val"))])),
+        msg(upd_with(
+            "SET attr1 = :v",
+            &[("#unused", "x")],
+            &[(":v", s("val"))]
+        )),
         "Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}"
     );
     assert_eq!(
-        msg(upd_with("SET attr1 = :v", &[], &[(":v", s("val")), (":unused", s("x")), (":b", s("y"))])),
+        msg(upd_with(
+            "SET attr1 = :v",
+            &[],
+            &[(":v", s("val")), (":unused", s("x")), (":b", s("y"))]
+        )),
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b, :unused}"
     );
     let p = cond_with("#a.#b = :v", &[("#a", "x"), ("#b", "y")], &[(":v", s("q"))]).unwrap();
@@ -129,7 +200,10 @@ fn names_and_values_resolution() {
         p.condition,
         Some(Condition::Cmp(
             CmpOp::Eq,
-            Operand::Path(Path(vec![PathElem::Attr("x".into()), PathElem::Attr("y".into())])),
+            Operand::Path(Path(vec![
+                PathElem::Attr("x".into()),
+                PathElem::Attr("y".into())
+            ])),
             Operand::Value(s("q"))
         ))
     );
@@ -138,30 +212,76 @@ fn names_and_values_resolution() {
 #[test]
 fn parameter_level_checks() {
     let v = vals(&[(":v", s("unused"))]);
-    let p = parse(&ExpressionInput { op: Op::PutItem, values: Some(&v), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::PutItem,
+        values: Some(&v),
+        ..Default::default()
+    });
     assert_eq!(msg(p), "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null");
-    let p = parse(&ExpressionInput { op: Op::UpdateItem, values: Some(&v), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::UpdateItem,
+        values: Some(&v),
+        ..Default::default()
+    });
     assert_eq!(
         msg(p),
         "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"
     );
     let nm = names(&[("#a", "a")]);
-    let p = parse(&ExpressionInput { op: Op::Scan, names: Some(&nm), ..Default::default() });
-    assert_eq!(msg(p), "ExpressionAttributeNames can only be specified when using expressions");
+    let p = parse(&ExpressionInput {
+        op: Op::Scan,
+        names: Some(&nm),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "ExpressionAttributeNames can only be specified when using expressions"
+    );
     let empty_v = BTreeMap::new();
-    let p = parse(&ExpressionInput { op: Op::PutItem, condition: Some("attribute_exists(a)"), values: Some(&empty_v), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::PutItem,
+        condition: Some("attribute_exists(a)"),
+        values: Some(&empty_v),
+        ..Default::default()
+    });
     assert_eq!(msg(p), "ExpressionAttributeValues must not be empty");
     let empty_n = BTreeMap::new();
-    let p = parse(&ExpressionInput { op: Op::PutItem, condition: Some("attribute_exists(a)"), names: Some(&empty_n), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::PutItem,
+        condition: Some("attribute_exists(a)"),
+        names: Some(&empty_n),
+        ..Default::default()
+    });
     assert_eq!(msg(p), "ExpressionAttributeNames must not be empty");
     let bad = vals(&[("x", s("1"))]);
-    let p = parse(&ExpressionInput { op: Op::PutItem, condition: Some("attribute_exists(a)"), values: Some(&bad), ..Default::default() });
-    assert_eq!(msg(p), "ExpressionAttributeValues contains invalid key: Syntax error; key: \"x\"");
+    let p = parse(&ExpressionInput {
+        op: Op::PutItem,
+        condition: Some("attribute_exists(a)"),
+        values: Some(&bad),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "ExpressionAttributeValues contains invalid key: Syntax error; key: \"x\""
+    );
     let bad = names(&[("#a-b", "x")]);
-    let p = parse(&ExpressionInput { op: Op::PutItem, condition: Some("attribute_exists(a)"), names: Some(&bad), ..Default::default() });
-    assert_eq!(msg(p), "ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\"");
+    let p = parse(&ExpressionInput {
+        op: Op::PutItem,
+        condition: Some("attribute_exists(a)"),
+        names: Some(&bad),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\""
+    );
     let empty_set = vals(&[(":s", AttributeValue::Ss(vec![]))]);
-    let p = parse(&ExpressionInput { op: Op::PutItem, condition: Some("a = :s"), values: Some(&empty_set), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::PutItem,
+        condition: Some("a = :s"),
+        values: Some(&empty_set),
+        ..Default::default()
+    });
     assert_eq!(
         msg(p),
         "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :s"
@@ -170,7 +290,13 @@ fn parameter_level_checks() {
 
 #[test]
 fn mixing_expression_and_legacy() {
-    let expected = BTreeMap::from([("pk".to_string(), ExpectedCondition { exists: Some(false), ..Default::default() })]);
+    let expected = BTreeMap::from([(
+        "pk".to_string(),
+        ExpectedCondition {
+            exists: Some(false),
+            ..Default::default()
+        },
+    )]);
     let p = parse(&ExpressionInput {
         op: Op::PutItem,
         condition: Some("attribute_not_exists(pk)"),
@@ -181,7 +307,13 @@ fn mixing_expression_and_legacy() {
         msg(p),
         "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}"
     );
-    let au = BTreeMap::from([("a".to_string(), AttributeUpdate { action: None, value: Some(s("x")) })]);
+    let au = BTreeMap::from([(
+        "a".to_string(),
+        AttributeUpdate {
+            action: None,
+            value: Some(s("x")),
+        },
+    )]);
     let v = vals(&[(":v", s("x"))]);
     let p = parse(&ExpressionInput {
         op: Op::UpdateItem,
@@ -197,7 +329,11 @@ fn mixing_expression_and_legacy() {
     // KeyConditions may go with a FilterExpression.
     let kc = BTreeMap::from([(
         "pk".to_string(),
-        ExpectedCondition { comparison_operator: Some("EQ".into()), attribute_value_list: Some(vec![s("k")]), ..Default::default() },
+        ExpectedCondition {
+            comparison_operator: Some("EQ".into()),
+            attribute_value_list: Some(vec![s("k")]),
+            ..Default::default()
+        },
     )]);
     let p = parse(&ExpressionInput {
         op: Op::Query,
@@ -219,18 +355,33 @@ fn reserved_words() {
         upd_err("SET a.Data = :v", &[(":v", s("x"))]),
         "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Data"
     );
-    let p = parse(&ExpressionInput { op: Op::GetItem, projection: Some("pk, status"), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        projection: Some("pk, status"),
+        ..Default::default()
+    });
     assert_eq!(msg(p), "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: status");
     let nm = names(&[("#s", "status")]);
-    let p = parse(&ExpressionInput { op: Op::GetItem, projection: Some("pk, #s"), names: Some(&nm), ..Default::default() });
-    assert_eq!(p.unwrap().projection.unwrap(), vec![Path::attr("pk"), Path::attr("status")]);
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        projection: Some("pk, #s"),
+        names: Some(&nm),
+        ..Default::default()
+    });
+    assert_eq!(
+        p.unwrap().projection.unwrap(),
+        vec![Path::attr("pk"), Path::attr("status")]
+    );
 }
 
 #[test]
 fn function_messages() {
     let v = [(":v", s("x")), (":n", n("1"))];
     let e = |x: &str| cond_err(x, &v);
-    assert_eq!(e("foo(a) AND :v = :v"), "Invalid ConditionExpression: Invalid function name; function: foo");
+    assert_eq!(
+        e("foo(a) AND :v = :v"),
+        "Invalid ConditionExpression: Invalid function name; function: foo"
+    );
     assert_eq!(
         e("attribute_exists(a, b) OR :v = :n"),
         "Invalid ConditionExpression: Incorrect number of operands for operator or function; operator or function: attribute_exists, number of operands: 2"
@@ -275,7 +426,10 @@ fn function_messages() {
         upd_err("SET a = size(b)", &[]),
         "Invalid UpdateExpression: The function is not allowed in an update expression; function: size"
     );
-    assert_eq!(upd_err("SET a = foo(b)", &[]), "Invalid UpdateExpression: Invalid function name; function: foo");
+    assert_eq!(
+        upd_err("SET a = foo(b)", &[]),
+        "Invalid UpdateExpression: Invalid function name; function: foo"
+    );
     assert_eq!(
         upd_err("SET a = list_append(:v, b)", &[(":v", s("x"))]),
         "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: S"
@@ -307,15 +461,29 @@ fn between_and_in_checks() {
         cond_err(&format!("a IN ({})", list.join(", ")), &v),
         "Invalid ConditionExpression: The IN operator is provided with too many operands; number of operands: 101"
     );
-    assert!(cond_with(&format!("a IN ({})", list[..100].join(", ")), &[], &v[..100]).is_ok());
+    assert!(cond_with(
+        &format!("a IN ({})", list[..100].join(", ")),
+        &[],
+        &v[..100]
+    )
+    .is_ok());
 }
 
 #[test]
 fn redundant_parentheses() {
     let v = [(":v", s("x")), (":w", s("y"))];
-    assert_eq!(cond_err("((a = :v))", &v), "Invalid ConditionExpression: The expression has redundant parentheses;");
-    assert_eq!(cond_err("((a = :v)) AND ((b = :w))", &v), "Invalid ConditionExpression: The expression has redundant parentheses;");
-    assert_eq!(cond_err("a = ((:v)) AND b = :w", &v), "Invalid ConditionExpression: The expression has redundant parentheses;");
+    assert_eq!(
+        cond_err("((a = :v))", &v),
+        "Invalid ConditionExpression: The expression has redundant parentheses;"
+    );
+    assert_eq!(
+        cond_err("((a = :v)) AND ((b = :w))", &v),
+        "Invalid ConditionExpression: The expression has redundant parentheses;"
+    );
+    assert_eq!(
+        cond_err("a = ((:v)) AND b = :w", &v),
+        "Invalid ConditionExpression: The expression has redundant parentheses;"
+    );
     for ok in [
         "(a = :v)",
         "(a = :v) AND (b = :w)",
@@ -325,7 +493,8 @@ fn redundant_parentheses() {
         "(a) = (:v) AND b = :w",
         "NOT (a = :v) AND b = :w",
     ] {
-        let used: Vec<(&str, AttributeValue)> = v.iter().filter(|(k, _)| ok.contains(k)).cloned().collect();
+        let used: Vec<(&str, AttributeValue)> =
+            v.iter().filter(|(k, _)| ok.contains(k)).cloned().collect();
         assert!(cond_with(ok, &[], &used).is_ok(), "{ok}");
     }
 }
@@ -334,12 +503,21 @@ fn redundant_parentheses() {
 fn precedence_not_and_or() {
     let v = [(":a", n("1")), (":b", n("2")), (":c", n("3"))];
     let c = cond("a = :a OR b = :b AND NOT c = :c", &v);
-    let leaf = |p: &str, x: &str| Condition::Cmp(CmpOp::Eq, Operand::Path(Path::attr(p)), Operand::Value(n(x)));
+    let leaf = |p: &str, x: &str| {
+        Condition::Cmp(
+            CmpOp::Eq,
+            Operand::Path(Path::attr(p)),
+            Operand::Value(n(x)),
+        )
+    };
     assert_eq!(
         c,
         Condition::Or(
             Box::new(leaf("a", "1")),
-            Box::new(Condition::And(Box::new(leaf("b", "2")), Box::new(Condition::Not(Box::new(leaf("c", "3"))))))
+            Box::new(Condition::And(
+                Box::new(leaf("b", "2")),
+                Box::new(Condition::Not(Box::new(leaf("c", "3"))))
+            ))
         )
     );
     let c = cond("a = :a and b = :b or c = :c", &v);
@@ -386,9 +564,16 @@ fn evaluation_semantics() {
         ("m", AttributeValue::M(item(&[("k", s("v"))]))),
         ("b", AttributeValue::B(vec![1, 2, 3])),
     ]);
-    let v = [(":s", s("hello")), (":n", n("9")), (":x", s("ell")), (":t", s("SS")), (":b", AttributeValue::B(vec![1, 2]))];
+    let v = [
+        (":s", s("hello")),
+        (":n", n("9")),
+        (":x", s("ell")),
+        (":t", s("SS")),
+        (":b", AttributeValue::B(vec![1, 2])),
+    ];
     let t = |e: &str| {
-        let used: Vec<(&str, AttributeValue)> = v.iter().filter(|(k, _)| e.contains(k)).cloned().collect();
+        let used: Vec<(&str, AttributeValue)> =
+            v.iter().filter(|(k, _)| e.contains(k)).cloned().collect();
         cond(e, &used).eval(&it)
     };
     assert!(t("s = :s"));
@@ -405,7 +590,9 @@ fn evaluation_semantics() {
     assert!(!t("contains(ss, :x)"));
     assert!(t("begins_with(b, :b)"));
     assert!(t("attribute_type(ss, :t)"));
-    assert!(t("size(s) = size(s) AND size(ss) < size(s) AND size(m) < size(l)"));
+    assert!(t(
+        "size(s) = size(s) AND size(ss) < size(s) AND size(m) < size(l)"
+    ));
     assert!(!t("size(n) = size(n)"), "size of a number has no value");
     assert!(t("attribute_not_exists(l[5]) AND attribute_exists(l[1])"));
     assert!(t("NOT s = :n"));
@@ -415,7 +602,10 @@ fn evaluation_semantics() {
     let c = cond("a < :b", &[(":b", s("a"))]);
     assert!(c.eval(&item(&[("a", s("B"))])));
     // Sets compare as sets.
-    let c = cond("ss = :v", &[(":v", AttributeValue::Ss(vec!["b".into(), "a".into()]))]);
+    let c = cond(
+        "ss = :v",
+        &[(":v", AttributeValue::Ss(vec!["b".into(), "a".into()]))],
+    );
     assert!(c.eval(&it));
 }
 
@@ -443,7 +633,10 @@ fn update_parse_errors() {
         upd_err("DELETE a :v", &[(":v", n("1"))]),
         "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER"
     );
-    assert_eq!(upd_err("SET a = :v,", &[(":v", s("x"))]), "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \",\"");
+    assert_eq!(
+        upd_err("SET a = :v,", &[(":v", s("x"))]),
+        "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \",\""
+    );
 }
 
 #[test]
@@ -452,7 +645,10 @@ fn update_apply() {
         ("pk", s("k")),
         ("n", n("10")),
         ("l", AttributeValue::L(vec![s("a"), s("b"), s("c"), s("d")])),
-        ("m", AttributeValue::M(item(&[("c", n("10")), ("keep", s("stay"))]))),
+        (
+            "m",
+            AttributeValue::M(item(&[("c", n("10")), ("keep", s("stay"))])),
+        ),
         ("ss", AttributeValue::Ss(vec!["a".into(), "b".into()])),
     ]);
     assert_eq!(
@@ -467,18 +663,33 @@ fn update_apply() {
     )
     .unwrap();
     assert_eq!(it2["n"], n("11"));
-    assert_eq!(it2["m"], AttributeValue::M(item(&[("c", n("15")), ("keep", s("stay"))])));
+    assert_eq!(
+        it2["m"],
+        AttributeValue::M(item(&[("c", n("15")), ("keep", s("stay"))]))
+    );
     assert_eq!(it2["l"], AttributeValue::L(vec![s("a"), s("d"), s("x")]));
     assert_eq!(it2["fresh"], n("1"));
-    assert_eq!(it2["ss"], AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()]));
+    assert_eq!(
+        it2["ss"],
+        AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()])
+    );
 
     let mut it3 = item(&[("ss", AttributeValue::Ss(vec!["a".into()]))]);
-    apply("DELETE ss :a", &[(":a", AttributeValue::Ss(vec!["a".into()]))], &mut it3).unwrap();
+    apply(
+        "DELETE ss :a",
+        &[(":a", AttributeValue::Ss(vec!["a".into()]))],
+        &mut it3,
+    )
+    .unwrap();
     assert!(!it3.contains_key("ss"), "emptied set is removed");
 
     let mut it4 = item(&[("a", AttributeValue::L(vec![n("1")]))]);
-    let p = apply("SET a = list_append(a, :l), b = :one", &[(":l", AttributeValue::L(vec![n("2")])), (":one", n("1"))], &mut it4)
-        .unwrap();
+    let p = apply(
+        "SET a = list_append(a, :l), b = :one",
+        &[(":l", AttributeValue::L(vec![n("2")])), (":one", n("1"))],
+        &mut it4,
+    )
+    .unwrap();
     assert_eq!(it4["a"], AttributeValue::L(vec![n("1"), n("2")]));
     assert_eq!(p, vec![Path::attr("a"), Path::attr("b")]);
 
@@ -490,13 +701,30 @@ fn update_apply() {
 
 #[test]
 fn update_runtime_errors() {
-    let e = |x: &str, v: &[(&str, AttributeValue)], it: &mut Item| apply(x, v, it).unwrap_err().message.unwrap();
+    let e = |x: &str, v: &[(&str, AttributeValue)], it: &mut Item| {
+        apply(x, v, it).unwrap_err().message.unwrap()
+    };
     let mut it = item(&[("s", s("a")), ("n", n("9E+125"))]);
-    assert_eq!(e("SET x = nope", &[], &mut it), "The provided expression refers to an attribute that does not exist in the item");
-    assert_eq!(e("SET x = s + s", &[], &mut it), "An operand in the update expression has an incorrect data type");
-    assert_eq!(e("SET x.y = :v", &[(":v", n("1"))], &mut it), "The document path provided in the update expression is invalid for update");
-    assert_eq!(e("SET s.y = :v", &[(":v", n("1"))], &mut it), "The document path provided in the update expression is invalid for update");
-    assert_eq!(e("ADD s :v", &[(":v", n("1"))], &mut it), "An operand in the update expression has an incorrect data type");
+    assert_eq!(
+        e("SET x = nope", &[], &mut it),
+        "The provided expression refers to an attribute that does not exist in the item"
+    );
+    assert_eq!(
+        e("SET x = s + s", &[], &mut it),
+        "An operand in the update expression has an incorrect data type"
+    );
+    assert_eq!(
+        e("SET x.y = :v", &[(":v", n("1"))], &mut it),
+        "The document path provided in the update expression is invalid for update"
+    );
+    assert_eq!(
+        e("SET s.y = :v", &[(":v", n("1"))], &mut it),
+        "The document path provided in the update expression is invalid for update"
+    );
+    assert_eq!(
+        e("ADD s :v", &[(":v", n("1"))], &mut it),
+        "An operand in the update expression has an incorrect data type"
+    );
     assert_eq!(
         e("ADD n :v", &[(":v", n("9E+125"))], &mut it),
         "Number overflow. Attempting to store a number with magnitude larger than supported range"
@@ -506,7 +734,11 @@ fn update_runtime_errors() {
         "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
     );
     let mut it = item(&[("pk", s("k"))]);
-    let r = upd_with("SET sk = :v", &[], &[(":v", n("1"))]).unwrap().update.unwrap().apply(&mut it, &composite());
+    let r = upd_with("SET sk = :v", &[], &[(":v", n("1"))])
+        .unwrap()
+        .update
+        .unwrap()
+        .apply(&mut it, &composite());
     assert_eq!(
         r.unwrap_err().message.unwrap(),
         "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key"
@@ -518,35 +750,61 @@ fn update_runtime_errors() {
 #[test]
 fn projection_shapes() {
     let it = item(&[
-        ("a", AttributeValue::M(item(&[("b", n("1")), ("c", n("2"))]))),
+        (
+            "a",
+            AttributeValue::M(item(&[("b", n("1")), ("c", n("2"))])),
+        ),
         ("l", AttributeValue::L(vec![s("x"), s("y"), s("z")])),
         ("top", s("t")),
     ]);
-    let p = parse(&ExpressionInput { op: Op::GetItem, projection: Some("l[2], a.c, l[0], nope, a.zz"), ..Default::default() })
-        .unwrap()
-        .projection
-        .unwrap();
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        projection: Some("l[2], a.c, l[0], nope, a.zz"),
+        ..Default::default()
+    })
+    .unwrap()
+    .projection
+    .unwrap();
     let out = project(&it, &p);
     assert_eq!(
         out,
-        item(&[("a", AttributeValue::M(item(&[("c", n("2"))]))), ("l", AttributeValue::L(vec![s("x"), s("z")]))])
+        item(&[
+            ("a", AttributeValue::M(item(&[("c", n("2"))]))),
+            ("l", AttributeValue::L(vec![s("x"), s("z")]))
+        ])
     );
-    let p = parse(&ExpressionInput { op: Op::GetItem, projection: Some("a, a.b"), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        projection: Some("a, a.b"),
+        ..Default::default()
+    });
     assert_eq!(
         msg(p),
         "Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a, b]"
     );
     let atg = vec!["a".to_string(), "a".to_string()];
-    let p = parse(&ExpressionInput { op: Op::GetItem, attributes_to_get: Some(&atg), ..Default::default() });
-    assert_eq!(msg(p), "One or more parameter values were invalid: Duplicate value in attribute name: a");
+    let p = parse(&ExpressionInput {
+        op: Op::GetItem,
+        attributes_to_get: Some(&atg),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "One or more parameter values were invalid: Duplicate value in attribute name: a"
+    );
 }
 
 // ---------------------------------------------------------------- key conditions
 
 fn key_cond(e: &str, v: &[(&str, AttributeValue)]) -> Result<KeyCondition> {
     let v = vals(v);
-    parse(&ExpressionInput { op: Op::Query, key_condition: Some(e), values: (!v.is_empty()).then_some(&v), ..Default::default() })
-        .map(|p| p.key_condition.unwrap())
+    parse(&ExpressionInput {
+        op: Op::Query,
+        key_condition: Some(e),
+        values: (!v.is_empty()).then_some(&v),
+        ..Default::default()
+    })
+    .map(|p| p.key_condition.unwrap())
 }
 
 #[test]
@@ -559,10 +817,16 @@ fn key_conditions() {
     assert!(range.matches(&KeyValue::N(Number::parse("3").unwrap())));
     assert!(!range.matches(&KeyValue::N(Number::parse("6").unwrap())));
     let kc = key_cond(":a < sk AND (pk = :p)", &v[..2]).unwrap();
-    assert_eq!(kc.resolve(&composite()).unwrap().range, Some(RangeCond::Gt(KeyValue::N(Number::parse("1").unwrap()))));
+    assert_eq!(
+        kc.resolve(&composite()).unwrap().range,
+        Some(RangeCond::Gt(KeyValue::N(Number::parse("1").unwrap())))
+    );
 
     let e = |x: &str, v: &[(&str, AttributeValue)]| key_cond(x, v).unwrap_err().message.unwrap();
-    assert_eq!(e("pk = :p OR sk = :a", &v[..2]), "Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: OR");
+    assert_eq!(
+        e("pk = :p OR sk = :a", &v[..2]),
+        "Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: OR"
+    );
     assert_eq!(
         e("pk = :p AND pk = :p", &v[..1]),
         "Invalid KeyConditionExpression: KeyConditionExpressions must only contain one condition per key"
@@ -575,14 +839,26 @@ fn key_conditions() {
         e("attribute_exists(pk)", &[]),
         "Invalid KeyConditionExpression: Invalid operator used in KeyConditionExpression: attribute_exists"
     );
-    let miss = key_cond("sk = :a", &v[1..2]).unwrap().resolve(&composite()).unwrap_err();
-    assert_eq!(miss.message.unwrap(), "Query condition missed key schema element: pk");
-    let mismatch = key_cond("pk = :a", &v[1..2]).unwrap().resolve(&composite()).unwrap_err();
+    let miss = key_cond("sk = :a", &v[1..2])
+        .unwrap()
+        .resolve(&composite())
+        .unwrap_err();
+    assert_eq!(
+        miss.message.unwrap(),
+        "Query condition missed key schema element: pk"
+    );
+    let mismatch = key_cond("pk = :a", &v[1..2])
+        .unwrap()
+        .resolve(&composite())
+        .unwrap_err();
     assert_eq!(
         mismatch.message.unwrap(),
         "One or more parameter values were invalid: Condition parameter type does not match schema type"
     );
-    let ns = key_cond("pk < :p", &v[..1]).unwrap().resolve(&composite()).unwrap_err();
+    let ns = key_cond("pk < :p", &v[..1])
+        .unwrap()
+        .resolve(&composite())
+        .unwrap_err();
     assert_eq!(ns.message.unwrap(), "Query key condition not supported");
 }
 
@@ -590,11 +866,24 @@ fn key_conditions() {
 
 #[test]
 fn legacy_expected() {
-    let ec = |op: Option<&str>, list: Option<Vec<AttributeValue>>, value: Option<AttributeValue>, exists: Option<bool>| {
-        ExpectedCondition { comparison_operator: op.map(String::from), attribute_value_list: list, value, exists }
+    let ec = |op: Option<&str>,
+              list: Option<Vec<AttributeValue>>,
+              value: Option<AttributeValue>,
+              exists: Option<bool>| {
+        ExpectedCondition {
+            comparison_operator: op.map(String::from),
+            attribute_value_list: list,
+            value,
+            exists,
+        }
     };
     let run = |m: BTreeMap<String, ExpectedCondition>, co: Option<&str>| {
-        parse(&ExpressionInput { op: Op::PutItem, expected: Some(&m), conditional_operator: co, ..Default::default() })
+        parse(&ExpressionInput {
+            op: Op::PutItem,
+            expected: Some(&m),
+            conditional_operator: co,
+            ..Default::default()
+        })
     };
     let one = |c: ExpectedCondition| BTreeMap::from([("a".to_string(), c)]);
     assert_eq!(
@@ -619,7 +908,10 @@ fn legacy_expected() {
     );
     let m = BTreeMap::from([
         ("a".to_string(), ec(None, None, Some(s("x")), None)),
-        ("b".to_string(), ec(Some("GT"), Some(vec![n("5")]), None, None)),
+        (
+            "b".to_string(),
+            ec(Some("GT"), Some(vec![n("5")]), None, None),
+        ),
     ]);
     let c = run(m.clone(), Some("OR")).unwrap().condition.unwrap();
     assert!(c.eval(&item(&[("a", s("x"))])));
@@ -631,15 +923,29 @@ fn legacy_expected() {
 
 #[test]
 fn legacy_attribute_updates() {
-    let au = |action: Option<&str>, v: Option<AttributeValue>| AttributeUpdate { action: action.map(String::from), value: v };
+    let au = |action: Option<&str>, v: Option<AttributeValue>| AttributeUpdate {
+        action: action.map(String::from),
+        value: v,
+    };
     let m = BTreeMap::from([
         ("put".to_string(), au(None, Some(s("x")))),
         ("cnt".to_string(), au(Some("ADD"), Some(n("2")))),
         ("gone".to_string(), au(Some("DELETE"), None)),
-        ("set".to_string(), au(Some("DELETE"), Some(AttributeValue::Ss(vec!["a".into()])))),
-        ("lst".to_string(), au(Some("ADD"), Some(AttributeValue::L(vec![n("2")])))),
+        (
+            "set".to_string(),
+            au(Some("DELETE"), Some(AttributeValue::Ss(vec!["a".into()]))),
+        ),
+        (
+            "lst".to_string(),
+            au(Some("ADD"), Some(AttributeValue::L(vec![n("2")]))),
+        ),
     ]);
-    let p = parse(&ExpressionInput { op: Op::UpdateItem, attribute_updates: Some(&m), ..Default::default() }).unwrap();
+    let p = parse(&ExpressionInput {
+        op: Op::UpdateItem,
+        attribute_updates: Some(&m),
+        ..Default::default()
+    })
+    .unwrap();
     let mut it = item(&[
         ("pk", s("k")),
         ("cnt", n("1")),
@@ -659,7 +965,11 @@ fn legacy_attribute_updates() {
         ])
     );
     let bad = BTreeMap::from([("a".to_string(), au(Some("PUT"), None))]);
-    let p = parse(&ExpressionInput { op: Op::UpdateItem, attribute_updates: Some(&bad), ..Default::default() });
+    let p = parse(&ExpressionInput {
+        op: Op::UpdateItem,
+        attribute_updates: Some(&bad),
+        ..Default::default()
+    });
     assert_eq!(msg(p), "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
 }
 
@@ -667,14 +977,27 @@ fn legacy_attribute_updates() {
 fn typical_parse_is_fast() {
     let nm = names(&[("#a", "a"), ("#b", "b")]);
     let v = vals(&[(":a", s("x")), (":b", n("1"))]);
-    let input = ExpressionInput { op: Op::UpdateItem, update: Some("SET #a = :a, #b = :b"), names: Some(&nm), values: Some(&v), ..Default::default() };
+    let input = ExpressionInput {
+        op: Op::UpdateItem,
+        update: Some("SET #a = :a, #b = :b"),
+        names: Some(&nm),
+        values: Some(&v),
+        ..Default::default()
+    };
     let start = std::time::Instant::now();
     for _ in 0..10_000 {
         parse(&input).unwrap();
     }
     let per = start.elapsed() / 10_000;
-    assert!(per < std::time::Duration::from_micros(20), "{per:?} per parse");
-    let input = ExpressionInput { op: Op::PutItem, condition: Some("attribute_not_exists(pk)"), ..Default::default() };
+    assert!(
+        per < std::time::Duration::from_micros(20),
+        "{per:?} per parse"
+    );
+    let input = ExpressionInput {
+        op: Op::PutItem,
+        condition: Some("attribute_not_exists(pk)"),
+        ..Default::default()
+    };
     let start = std::time::Instant::now();
     for _ in 0..10_000 {
         parse(&input).unwrap();
