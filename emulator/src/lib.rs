@@ -12,6 +12,7 @@
 pub mod clock;
 mod engine;
 pub mod error;
+pub mod expr;
 pub mod model;
 mod ops;
 pub mod protocol;

@@ -1,0 +1,162 @@
+//! The typed, fully resolved expression trees: `#names` replaced by attribute names and `:values`
+//! by their attribute values.
+
+use std::fmt;
+
+use crate::model::AttributeValue;
+
+/// One step of a document path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathElem {
+    Attr(String),
+    Index(usize),
+}
+
+/// A document path such as `a.b[2].c`; never empty, and it always starts with an attribute name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Path(pub Vec<PathElem>);
+
+impl Path {
+    pub fn attr(name: impl Into<String>) -> Path {
+        Path(vec![PathElem::Attr(name.into())])
+    }
+
+    /// The top-level attribute name.
+    pub fn head(&self) -> &str {
+        match self.0.first() {
+            Some(PathElem::Attr(a)) => a,
+            _ => "",
+        }
+    }
+}
+
+/// DynamoDB's rendering in messages: `[a, b, [2]]`.
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match e {
+                PathElem::Attr(a) => f.write_str(a)?,
+                PathElem::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        f.write_str("]")
+    }
+}
+
+/// A value-producing operand of a condition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Path(Path),
+    Value(AttributeValue),
+    /// `size(operand)`
+    Size(Box<Operand>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "<>",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A condition or filter expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    Cmp(CmpOp, Operand, Operand),
+    Between(Operand, Operand, Operand),
+    In(Operand, Vec<Operand>),
+    And(Box<Condition>, Box<Condition>),
+    Or(Box<Condition>, Box<Condition>),
+    Not(Box<Condition>),
+    Exists(Path),
+    NotExists(Path),
+    AttrType(Operand, Operand),
+    BeginsWith(Operand, Operand),
+    Contains(Operand, Operand),
+}
+
+/// An operand of an update's SET value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdOperand {
+    Path(Path),
+    Value(AttributeValue),
+    IfNotExists(Path, Box<UpdOperand>),
+    ListAppend(Box<UpdOperand>, Box<UpdOperand>),
+}
+
+/// The right-hand side of `SET path = ...`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetValue {
+    Operand(UpdOperand),
+    Plus(UpdOperand, UpdOperand),
+    Minus(UpdOperand, UpdOperand),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdateAction {
+    Set(Path, SetValue),
+    Remove(Path),
+    Add(Path, AttributeValue),
+    Delete(Path, AttributeValue),
+}
+
+impl UpdateAction {
+    pub fn path(&self) -> &Path {
+        match self {
+            UpdateAction::Set(p, _)
+            | UpdateAction::Remove(p)
+            | UpdateAction::Add(p, _)
+            | UpdateAction::Delete(p, _) => p,
+        }
+    }
+}
+
+/// An update expression (or converted AttributeUpdates): its actions in written order.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Update {
+    pub actions: Vec<UpdateAction>,
+}
+
+/// One key condition: the attribute and what it must satisfy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyCond {
+    pub name: String,
+    pub op: KeyOp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyOp {
+    Eq(AttributeValue),
+    Lt(AttributeValue),
+    Le(AttributeValue),
+    Gt(AttributeValue),
+    Ge(AttributeValue),
+    Between(AttributeValue, AttributeValue),
+    BeginsWith(AttributeValue),
+}
+
+/// A key condition expression (or converted KeyConditions), schema-independent until `resolve`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct KeyCondition {
+    pub conds: Vec<KeyCond>,
+}

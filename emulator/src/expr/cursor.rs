@@ -1,0 +1,269 @@
+//! Token cursor and the pieces every expression grammar shares: document paths, `#name` and `:value`
+//! resolution with usage tracking, and semantic-error slots.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::ast::{Path, PathElem};
+use super::lexer::{lex, syntax_error, Tok, Token};
+use super::reserved::is_reserved;
+use crate::model::AttributeValue;
+
+/// Maximum document path depth DynamoDB accepts.
+pub const MAX_PATH_DEPTH: usize = 32;
+/// Maximum expression length in bytes.
+pub const MAX_EXPRESSION_SIZE: usize = 4096;
+
+/// ExpressionAttributeNames/Values of a request and which of them expressions used.
+pub struct Ctx<'a> {
+    pub names: Option<&'a BTreeMap<String, String>>,
+    pub values: Option<&'a BTreeMap<String, AttributeValue>>,
+    pub used_names: BTreeSet<&'a str>,
+    pub used_values: BTreeSet<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        names: Option<&'a BTreeMap<String, String>>,
+        values: Option<&'a BTreeMap<String, AttributeValue>>,
+    ) -> Self {
+        Ctx {
+            names,
+            values,
+            used_names: BTreeSet::new(),
+            used_values: BTreeSet::new(),
+        }
+    }
+
+    pub fn name(&mut self, key: &str) -> Option<&'a str> {
+        let (k, v) = self.names?.get_key_value(key)?;
+        self.used_names.insert(k.as_str());
+        Some(v.as_str())
+    }
+
+    pub fn value(&mut self, key: &str) -> Option<&'a AttributeValue> {
+        let (k, v) = self.values?.get_key_value(key)?;
+        self.used_values.insert(k.as_str());
+        Some(v)
+    }
+}
+
+/// Sets `slot` to `msg` unless it already holds an earlier error.
+pub fn first(slot: &mut Option<String>, msg: impl FnOnce() -> String) {
+    if slot.is_none() {
+        *slot = Some(msg());
+    }
+}
+
+/// `Err` carries the index of the token where the grammar failed.
+pub type PResult<T> = Result<T, usize>;
+
+pub struct Cursor<'s> {
+    pub src: &'s str,
+    pub toks: Vec<Token>,
+    pub pos: usize,
+}
+
+impl<'s> Cursor<'s> {
+    pub fn new(src: &'s str) -> Self {
+        Cursor {
+            src,
+            toks: lex(src),
+            pos: 0,
+        }
+    }
+
+    pub fn tok(&self) -> Tok {
+        self.toks[self.pos].tok
+    }
+
+    pub fn peek_tok(&self, ahead: usize) -> Tok {
+        self.toks.get(self.pos + ahead).map_or(Tok::Eof, |t| t.tok)
+    }
+
+    pub fn text(&self) -> &'s str {
+        let t = self.toks[self.pos];
+        &self.src[t.start..t.end]
+    }
+
+    pub fn bump(&mut self) {
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+    }
+
+    pub fn expect(&mut self, tok: Tok) -> PResult<()> {
+        if self.tok() == tok {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.pos)
+        }
+    }
+
+    /// Whether the current token is the keyword `kw` (case-insensitive).
+    pub fn is_kw(&self, kw: &str) -> bool {
+        self.tok() == Tok::Ident && self.text().eq_ignore_ascii_case(kw)
+    }
+
+    pub fn syntax_error(&self, idx: usize) -> String {
+        syntax_error(self.src, &self.toks, idx)
+    }
+
+    /// Parses a document path. `keywords` are words that cannot be attribute names in this grammar
+    /// (a syntax error); other reserved words are reported in `reserved`, undefined `#names` in `names`.
+    pub fn path(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        keywords: &[&str],
+        reserved: &mut Option<String>,
+        names: &mut Option<String>,
+    ) -> PResult<Path> {
+        let mut elems = Vec::with_capacity(2);
+        elems.push(PathElem::Attr(
+            self.path_name(ctx, keywords, reserved, names)?,
+        ));
+        loop {
+            match self.tok() {
+                Tok::Dot => {
+                    self.bump();
+                    elems.push(PathElem::Attr(
+                        self.path_name(ctx, keywords, reserved, names)?,
+                    ));
+                }
+                Tok::LBracket => {
+                    self.bump();
+                    if self.tok() != Tok::Int {
+                        return Err(self.pos);
+                    }
+                    let n = self.text().parse::<usize>().unwrap_or(usize::MAX);
+                    self.bump();
+                    self.expect(Tok::RBracket)?;
+                    elems.push(PathElem::Index(n));
+                }
+                _ => break,
+            }
+        }
+        let path = Path(elems);
+        if let Some(msg) = depth_error(&path) {
+            first(names, || msg);
+        }
+        Ok(path)
+    }
+
+    fn path_name(
+        &mut self,
+        ctx: &mut Ctx<'_>,
+        keywords: &[&str],
+        reserved: &mut Option<String>,
+        names: &mut Option<String>,
+    ) -> PResult<String> {
+        match self.tok() {
+            Tok::Ident => {
+                let text = self.text();
+                if keywords.iter().any(|k| text.eq_ignore_ascii_case(k)) {
+                    return Err(self.pos);
+                }
+                if is_reserved(text) {
+                    first(reserved, || {
+                        format!("Attribute name is a reserved keyword; reserved keyword: {text}")
+                    });
+                }
+                self.bump();
+                Ok(text.to_string())
+            }
+            Tok::Name => {
+                let key = self.text();
+                self.bump();
+                match ctx.name(key) {
+                    Some(n) => Ok(n.to_string()),
+                    None => {
+                        first(names, || {
+                            format!(
+                                "An expression attribute name used in the document path is not defined; attribute name: {key}"
+                            )
+                        });
+                        Ok(String::new())
+                    }
+                }
+            }
+            _ => Err(self.pos),
+        }
+    }
+
+    /// Resolves the `:value` token under the cursor (which the caller checked is a `Value`).
+    pub fn value(&mut self, ctx: &mut Ctx<'_>, slot: &mut Option<String>) -> AttributeValue {
+        let key = self.text();
+        self.bump();
+        match ctx.value(key) {
+            Some(v) => v.clone(),
+            None => {
+                first(slot, || {
+                    format!("An expression attribute value used in expression is not defined; attribute value: {key}")
+                });
+                AttributeValue::Null
+            }
+        }
+    }
+}
+
+/// "Two document paths overlap/conflict" check of `path` against earlier `paths`.
+pub fn check_overlap(
+    paths: &[Path],
+    path: &Path,
+    overlap: &mut Option<String>,
+    conflict: &mut Option<String>,
+) {
+    for earlier in paths {
+        let mut diverged = false;
+        for (a, b) in earlier.0.iter().zip(&path.0) {
+            let same_kind = matches!(
+                (a, b),
+                (PathElem::Attr(_), PathElem::Attr(_)) | (PathElem::Index(_), PathElem::Index(_))
+            );
+            if !same_kind {
+                first(conflict, || {
+                    format!(
+                        "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: {earlier}, path two: {path}"
+                    )
+                });
+                return;
+            }
+            if a != b {
+                diverged = true;
+                break;
+            }
+        }
+        if !diverged {
+            first(overlap, || {
+                format!(
+                    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {earlier}, path two: {path}"
+                )
+            });
+            return;
+        }
+    }
+}
+
+/// Checks common to every expression string before parsing: empty, and the 4 KB limit.
+pub fn precheck(src: &str) -> Result<(), String> {
+    if src.is_empty() {
+        return Err("The expression can not be empty;".into());
+    }
+    if src.len() > MAX_EXPRESSION_SIZE {
+        return Err(format!(
+            "Expression size has exceeded the maximum allowed size; expression size: {}",
+            src.len()
+        ));
+    }
+    Ok(())
+}
+
+/// The first path deeper than DynamoDB allows, as its message.
+pub fn depth_error(path: &Path) -> Option<String> {
+    (path.0.len() > MAX_PATH_DEPTH).then(|| {
+        format!(
+            "The document path has too many nesting levels; nesting levels: {}",
+            path.0.len()
+        )
+    })
+}

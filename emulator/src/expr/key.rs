@@ -1,0 +1,217 @@
+//! Key conditions: conversion from the parsed condition tree and resolution against a key schema.
+
+use std::cmp::Ordering;
+
+use super::ast::{CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem};
+use super::eval::compare_values;
+use crate::error::{Error, Result};
+use crate::model::{AttributeValue, KeySchema, KeyValue};
+
+/// Converts a parsed KeyConditionExpression; `Err` is the message without the "Invalid
+/// KeyConditionExpression: " prefix.
+pub fn to_key_condition(cond: &Condition) -> Result<KeyCondition, String> {
+    let mut out = KeyCondition::default();
+    walk(cond, &mut out)?;
+    Ok(out)
+}
+
+fn invalid_op(name: &str) -> String {
+    format!("Invalid operator used in KeyConditionExpression: {name}")
+}
+
+fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
+    let (name, args): (&str, Vec<&Operand>) = match cond {
+        Condition::And(a, b) => {
+            walk(a, out)?;
+            return walk(b, out);
+        }
+        Condition::Or(..) => return Err(invalid_op("OR")),
+        Condition::Not(..) => return Err(invalid_op("NOT")),
+        Condition::In(..) => return Err(invalid_op("IN")),
+        Condition::Cmp(CmpOp::Ne, ..) => return Err(invalid_op("<>")),
+        Condition::Exists(_) => return Err(invalid_op("attribute_exists")),
+        Condition::NotExists(_) => return Err(invalid_op("attribute_not_exists")),
+        Condition::AttrType(..) => return Err(invalid_op("attribute_type")),
+        Condition::Contains(..) => return Err(invalid_op("contains")),
+        Condition::Cmp(op, a, b) => (op.as_str(), vec![a, b]),
+        Condition::Between(a, lo, hi) => {
+            if !matches!(a, Operand::Path(_)) {
+                return Err("Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand".into());
+            }
+            ("BETWEEN", vec![a, lo, hi])
+        }
+        Condition::BeginsWith(a, b) => {
+            if !matches!(a, Operand::Path(_)) {
+                return Err("Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand".into());
+            }
+            ("begins_with", vec![a, b])
+        }
+    };
+    let mut attr: Option<(&Path, usize)> = None;
+    let mut values = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        match a {
+            Operand::Path(p) => {
+                if attr.is_some() {
+                    return Err("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition".into());
+                }
+                if p.0.len() > 1 {
+                    return Err(
+                        "KeyConditionExpressions cannot have conditions on nested attributes"
+                            .into(),
+                    );
+                }
+                attr = Some((p, i));
+            }
+            Operand::Size(_) => {
+                return Err("KeyConditionExpressions cannot contain nested operations".into())
+            }
+            Operand::Value(v) => values.push(v.clone()),
+        }
+    }
+    let Some((path, at)) = attr else {
+        return Err(
+            "Invalid condition in KeyConditionExpression: No key attribute specified".into(),
+        );
+    };
+    let attr_name = match &path.0[0] {
+        PathElem::Attr(a) => a.clone(),
+        PathElem::Index(_) => String::new(),
+    };
+    if out.conds.iter().any(|c| c.name == attr_name) {
+        return Err("KeyConditionExpressions must only contain one condition per key".into());
+    }
+    let mut values = values.into_iter();
+    let mut next = || values.next().unwrap_or(AttributeValue::Null);
+    let flipped = at != 0;
+    let op = match name {
+        "=" => KeyOp::Eq(next()),
+        "<" if flipped => KeyOp::Gt(next()),
+        "<" => KeyOp::Lt(next()),
+        "<=" if flipped => KeyOp::Ge(next()),
+        "<=" => KeyOp::Le(next()),
+        ">" if flipped => KeyOp::Lt(next()),
+        ">" => KeyOp::Gt(next()),
+        ">=" if flipped => KeyOp::Le(next()),
+        ">=" => KeyOp::Ge(next()),
+        "BETWEEN" => {
+            let lo = next();
+            KeyOp::Between(lo, next())
+        }
+        _ => KeyOp::BeginsWith(next()),
+    };
+    out.conds.push(KeyCond {
+        name: attr_name,
+        op,
+    });
+    Ok(())
+}
+
+/// The sort-key part of a query range.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RangeCond {
+    Eq(KeyValue),
+    Lt(KeyValue),
+    Le(KeyValue),
+    Gt(KeyValue),
+    Ge(KeyValue),
+    Between(KeyValue, KeyValue),
+    BeginsWith(KeyValue),
+}
+
+impl RangeCond {
+    pub fn matches(&self, v: &KeyValue) -> bool {
+        match self {
+            RangeCond::Eq(x) => v == x,
+            RangeCond::Lt(x) => v < x,
+            RangeCond::Le(x) => v <= x,
+            RangeCond::Gt(x) => v > x,
+            RangeCond::Ge(x) => v >= x,
+            RangeCond::Between(a, b) => a <= v && v <= b,
+            RangeCond::BeginsWith(p) => match (v, p) {
+                (KeyValue::S(s), KeyValue::S(p)) => s.starts_with(p.as_str()),
+                (KeyValue::B(s), KeyValue::B(p)) => s.starts_with(p),
+                _ => false,
+            },
+        }
+    }
+}
+
+/// A typed query range: the partition key value and an optional sort-key condition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyRange {
+    pub hash: KeyValue,
+    pub range: Option<RangeCond>,
+}
+
+fn type_mismatch() -> Error {
+    Error::invalid_parameter("Condition parameter type does not match schema type")
+}
+
+fn key_value(v: &AttributeValue, ty: crate::model::ScalarType) -> Result<KeyValue> {
+    KeyValue::from_attr(v)
+        .filter(|k| k.scalar_type() == ty)
+        .ok_or_else(type_mismatch)
+}
+
+impl KeyCondition {
+    /// Checks the conditions against the table's (or index's) key schema.
+    pub fn resolve(&self, key: &KeySchema) -> Result<KeyRange> {
+        let not_supported = || Error::validation("Query key condition not supported");
+        let hash_cond = self.conds.iter().find(|c| c.name == key.hash.name);
+        let Some(hash_cond) = hash_cond else {
+            return Err(Error::validation(format!(
+                "Query condition missed key schema element: {}",
+                key.hash.name
+            )));
+        };
+        let range_attr = key.range.as_ref();
+        for c in &self.conds {
+            if c.name != key.hash.name && range_attr.is_none_or(|r| r.name != c.name) {
+                let missing = range_attr.map_or(key.hash.name.as_str(), |r| r.name.as_str());
+                return Err(Error::validation(format!(
+                    "Query condition missed key schema element: {missing}"
+                )));
+            }
+        }
+        let KeyOp::Eq(hv) = &hash_cond.op else {
+            return Err(not_supported());
+        };
+        let hash = key_value(hv, key.hash.ty)?;
+        let range = match (
+            range_attr,
+            self.conds
+                .iter()
+                .find(|c| range_attr.is_some_and(|r| r.name == c.name)),
+        ) {
+            (Some(attr), Some(c)) => {
+                let kv = |v: &AttributeValue| key_value(v, attr.ty);
+                Some(match &c.op {
+                    KeyOp::Eq(v) => RangeCond::Eq(kv(v)?),
+                    KeyOp::Lt(v) => RangeCond::Lt(kv(v)?),
+                    KeyOp::Le(v) => RangeCond::Le(kv(v)?),
+                    KeyOp::Gt(v) => RangeCond::Gt(kv(v)?),
+                    KeyOp::Ge(v) => RangeCond::Ge(kv(v)?),
+                    KeyOp::Between(a, b) => {
+                        if compare_values(a, b) == Some(Ordering::Greater) {
+                            return Err(Error::validation(
+                                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound",
+                            ));
+                        }
+                        RangeCond::Between(kv(a)?, kv(b)?)
+                    }
+                    KeyOp::BeginsWith(v) => {
+                        if attr.ty == crate::model::ScalarType::N {
+                            return Err(Error::validation(
+                                "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
+                            ));
+                        }
+                        RangeCond::BeginsWith(kv(v)?)
+                    }
+                })
+            }
+            _ => None,
+        };
+        Ok(KeyRange { hash, range })
+    }
+}

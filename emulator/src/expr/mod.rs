@@ -1,0 +1,303 @@
+//! DynamoDB expressions: lexer → parser → typed AST → evaluator, for condition, filter,
+//! key-condition, update and projection expressions, plus the legacy parameters they replaced.
+//!
+//! Operations call [`parse`] once per request (or per transaction item) with an [`ExpressionInput`];
+//! it validates everything in DynamoDB's order and returns the typed trees.
+
+mod ast;
+mod cursor;
+mod eval;
+mod key;
+mod legacy;
+mod lexer;
+mod parser;
+mod project;
+mod reserved;
+mod update;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+pub use ast::{
+    CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand,
+    Update, UpdateAction,
+};
+pub use eval::{compare_values, lookup, values_equal};
+pub use key::{KeyRange, RangeCond};
+pub use legacy::{AttributeUpdate, ExpectedCondition};
+pub use project::project;
+pub use reserved::is_reserved;
+
+use crate::error::{Error, Result};
+use crate::model::AttributeValue;
+use cursor::Ctx;
+
+/// The operation whose parameters are being parsed; it decides which parameters exist and the
+/// wording of the "can only be specified when using expressions" messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Op {
+    #[default]
+    PutItem,
+    DeleteItem,
+    UpdateItem,
+    GetItem,
+    Query,
+    Scan,
+    /// TransactWriteItems' ConditionCheck.
+    ConditionCheck,
+}
+
+impl Op {
+    /// Expression parameters the operation accepts, in the order DynamoDB lists them.
+    fn expressions(self) -> &'static [&'static str] {
+        match self {
+            Op::PutItem | Op::DeleteItem | Op::ConditionCheck => &["ConditionExpression"],
+            Op::UpdateItem => &["UpdateExpression", "ConditionExpression"],
+            Op::GetItem => &["ProjectionExpression"],
+            Op::Query => &[
+                "KeyConditionExpression",
+                "FilterExpression",
+                "ProjectionExpression",
+            ],
+            Op::Scan => &["FilterExpression", "ProjectionExpression"],
+        }
+    }
+}
+
+/// Everything a request carries that the expression module validates. Legacy parameters arrive
+/// already decoded into the typed structs of this module.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ExpressionInput<'a> {
+    pub op: Op,
+    pub condition: Option<&'a str>,
+    pub filter: Option<&'a str>,
+    pub key_condition: Option<&'a str>,
+    pub update: Option<&'a str>,
+    pub projection: Option<&'a str>,
+    pub names: Option<&'a BTreeMap<String, String>>,
+    pub values: Option<&'a BTreeMap<String, AttributeValue>>,
+    pub expected: Option<&'a BTreeMap<String, ExpectedCondition>>,
+    pub conditional_operator: Option<&'a str>,
+    pub attribute_updates: Option<&'a BTreeMap<String, AttributeUpdate>>,
+    pub attributes_to_get: Option<&'a [String]>,
+    pub key_conditions: Option<&'a BTreeMap<String, ExpectedCondition>>,
+    pub query_filter: Option<&'a BTreeMap<String, ExpectedCondition>>,
+    pub scan_filter: Option<&'a BTreeMap<String, ExpectedCondition>>,
+}
+
+/// The typed result; legacy parameters are converted into the same fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    /// ConditionExpression or Expected.
+    pub condition: Option<Condition>,
+    /// FilterExpression, QueryFilter or ScanFilter.
+    pub filter: Option<Condition>,
+    /// KeyConditionExpression or KeyConditions.
+    pub key_condition: Option<KeyCondition>,
+    /// UpdateExpression or AttributeUpdates.
+    pub update: Option<Update>,
+    /// ProjectionExpression or AttributesToGet.
+    pub projection: Option<Vec<Path>>,
+}
+
+fn key_ok(key: &str, sigil: char) -> bool {
+    let mut chars = key.chars();
+    chars.next() == Some(sigil)
+        && key.len() > 1
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Validation of a value used in expressions, as items are validated.
+fn value_error(v: &AttributeValue) -> Option<&'static str> {
+    match v {
+        AttributeValue::Ss(s) if s.is_empty() => Some("An string set  may not be empty"),
+        AttributeValue::Ns(s) if s.is_empty() => Some("An number set  may not be empty"),
+        AttributeValue::Bs(s) if s.is_empty() => Some("Binary sets should not be empty"),
+        AttributeValue::M(m) => m.values().find_map(value_error),
+        AttributeValue::L(l) => l.iter().find_map(value_error),
+        _ => None,
+    }
+}
+
+fn mixing_check(input: &ExpressionInput) -> Result<()> {
+    let exprs: Vec<&str> = [
+        ("UpdateExpression", input.update.is_some()),
+        ("ConditionExpression", input.condition.is_some()),
+        ("KeyConditionExpression", input.key_condition.is_some()),
+        ("FilterExpression", input.filter.is_some()),
+        ("ProjectionExpression", input.projection.is_some()),
+    ]
+    .into_iter()
+    .filter(|(n, set)| *set && input.op.expressions().contains(n))
+    .map(|(n, _)| n)
+    .collect();
+    // Order as each operation lists them.
+    let mut exprs_ordered: Vec<&str> = input
+        .op
+        .expressions()
+        .iter()
+        .copied()
+        .filter(|e| exprs.contains(e))
+        .collect();
+    if !exprs_ordered.is_empty() {
+        // KeyConditions may accompany a FilterExpression when there is no KeyConditionExpression.
+        let key_conditions_clash = input.key_conditions.is_some() && input.key_condition.is_some();
+        let legacy: Vec<&str> = [
+            ("AttributesToGet", input.attributes_to_get.is_some()),
+            ("AttributeUpdates", input.attribute_updates.is_some()),
+            ("ConditionalOperator", input.conditional_operator.is_some()),
+            ("Expected", input.expected.is_some()),
+            ("KeyConditions", key_conditions_clash),
+            ("QueryFilter", input.query_filter.is_some()),
+            ("ScanFilter", input.scan_filter.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(n, _)| n)
+        .collect();
+        if !legacy.is_empty() {
+            return Err(Error::validation(format!(
+                "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
+                legacy.join(", "),
+                exprs_ordered.join(", ")
+            )));
+        }
+    }
+    if input.names.is_some() && exprs_ordered.is_empty() {
+        return Err(Error::validation(
+            "ExpressionAttributeNames can only be specified when using expressions",
+        ));
+    }
+    exprs_ordered.retain(|e| *e != "ProjectionExpression");
+    let value_exprs: Vec<&str> = input
+        .op
+        .expressions()
+        .iter()
+        .copied()
+        .filter(|e| *e != "ProjectionExpression")
+        .collect();
+    if input.values.is_some() && !value_exprs.is_empty() && exprs_ordered.is_empty() {
+        let verb = if value_exprs.len() > 1 { "are" } else { "is" };
+        return Err(Error::validation(format!(
+            "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
+            value_exprs.join(" and ")
+        )));
+    }
+    Ok(())
+}
+
+fn wrap(what: &'static str) -> impl Fn(String) -> Error {
+    move |msg| Error::validation(format!("Invalid {what}: {msg}"))
+}
+
+/// Parses and validates every expression and legacy parameter of one request, in DynamoDB's
+/// order, then reports unused `#names` / `:values`.
+pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
+    mixing_check(input)?;
+    if let Some(names) = input.names {
+        if names.is_empty() {
+            return Err(Error::validation(
+                "ExpressionAttributeNames must not be empty",
+            ));
+        }
+        if let Some(k) = names.keys().find(|k| !key_ok(k, '#')) {
+            return Err(Error::validation(format!(
+                "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
+            )));
+        }
+    }
+    if let Some(values) = input.values {
+        if values.is_empty() {
+            return Err(Error::validation(
+                "ExpressionAttributeValues must not be empty",
+            ));
+        }
+        if let Some(k) = values.keys().find(|k| !key_ok(k, ':')) {
+            return Err(Error::validation(format!(
+                "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
+            )));
+        }
+        for (k, v) in values {
+            if let Some(msg) = value_error(v) {
+                return Err(Error::validation(format!(
+                    "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: {msg} for key {k}"
+                )));
+            }
+        }
+    }
+
+    let mut ctx = Ctx::new(input.names, input.values);
+    let mut out = Parsed::default();
+    if let Some(src) = input.update {
+        out.update = Some(update::parse_update(src, &mut ctx).map_err(wrap("UpdateExpression"))?);
+    }
+    if let Some(src) = input.condition {
+        out.condition =
+            Some(parser::parse_condition(src, &mut ctx).map_err(wrap("ConditionExpression"))?);
+    }
+    let mut key_tree = None;
+    if let Some(src) = input.key_condition {
+        key_tree =
+            Some(parser::parse_condition(src, &mut ctx).map_err(wrap("KeyConditionExpression"))?);
+    }
+    if let Some(src) = input.filter {
+        out.filter =
+            Some(parser::parse_condition(src, &mut ctx).map_err(wrap("FilterExpression"))?);
+    }
+    if let Some(src) = input.projection {
+        out.projection =
+            Some(parser::parse_projection(src, &mut ctx).map_err(wrap("ProjectionExpression"))?);
+    }
+    if let Some(names) = input.names {
+        let unused: Vec<&str> = names
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !ctx.used_names.contains(k))
+            .collect();
+        if !unused.is_empty() {
+            return Err(Error::validation(format!(
+                "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
+                unused.join(", ")
+            )));
+        }
+    }
+    if let Some(values) = input.values {
+        let unused: Vec<&str> = values
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !ctx.used_values.contains(k))
+            .collect();
+        if !unused.is_empty() {
+            return Err(Error::validation(format!(
+                "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
+                unused.join(", ")
+            )));
+        }
+    }
+    if let Some(tree) = key_tree {
+        out.key_condition =
+            Some(key::to_key_condition(&tree).map_err(wrap("KeyConditionExpression"))?);
+    }
+
+    // Legacy parameters.
+    if let Some(expected) = input.expected {
+        out.condition = legacy::expected_to_condition(expected, input.conditional_operator)?;
+    }
+    if let Some(filter) = input.query_filter.or(input.scan_filter) {
+        out.filter = legacy::filter_to_condition(filter, input.conditional_operator)?;
+    }
+    if let Some(kc) = input.key_conditions {
+        out.key_condition = Some(legacy::key_conditions(kc)?);
+    }
+    if let Some(updates) = input.attribute_updates {
+        out.update = Some(legacy::attribute_updates(updates)?);
+    }
+    if let Some(names) = input.attributes_to_get {
+        out.projection = Some(legacy::attributes_to_get(names)?);
+    }
+    Ok(out)
+}

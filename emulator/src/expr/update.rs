@@ -1,0 +1,491 @@
+//! UpdateExpression grammar and the application of updates to items.
+
+use super::ast::{Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
+use super::cursor::{check_overlap, first, Ctx, Cursor, PResult};
+use super::eval::lookup;
+use super::lexer::Tok;
+use crate::error::{Error, Result};
+use crate::model::{AttributeValue, Item, KeySchema};
+
+const KEYWORDS: &[&str] = &["SET", "REMOVE", "ADD", "DELETE"];
+
+#[derive(Default)]
+struct Slots {
+    reserved: Option<String>,
+    unknown_fn: Option<String>,
+    section: Option<String>,
+    name: Option<String>,
+    value: Option<String>,
+    overlap: Option<String>,
+    conflict: Option<String>,
+    operand: Option<String>,
+    function: Option<String>,
+}
+
+struct UpdParser<'s, 'c, 'a> {
+    cur: Cursor<'s>,
+    ctx: &'c mut Ctx<'a>,
+    e: Slots,
+    paths: Vec<Path>,
+}
+
+/// Parses an UpdateExpression; `Err` is the message without the "Invalid UpdateExpression: " prefix.
+pub fn parse_update(src: &str, ctx: &mut Ctx<'_>) -> Result<Update, String> {
+    super::cursor::precheck(src)?;
+    let mut p = UpdParser {
+        cur: Cursor::new(src),
+        ctx,
+        e: Slots::default(),
+        paths: Vec::new(),
+    };
+    let update = p.start().map_err(|idx| p.cur.syntax_error(idx))?;
+    let e = p.e;
+    let order = [
+        e.reserved,
+        e.unknown_fn,
+        e.section,
+        e.name,
+        e.value,
+        e.overlap,
+        e.conflict,
+        e.operand,
+        e.function,
+    ];
+    match order.into_iter().flatten().next() {
+        Some(msg) => Err(msg),
+        None => Ok(update),
+    }
+}
+
+fn immediate_type(op: &UpdOperand) -> Option<&'static str> {
+    match op {
+        UpdOperand::Value(v) => Some(v.value_type().as_str()),
+        _ => None,
+    }
+}
+
+impl UpdParser<'_, '_, '_> {
+    fn start(&mut self) -> PResult<Update> {
+        let mut actions = Vec::new();
+        let mut seen = [false; 4];
+        loop {
+            let Some(section) = KEYWORDS.iter().position(|k| self.cur.is_kw(k)) else {
+                return Err(self.cur.pos);
+            };
+            self.cur.bump();
+            if seen[section] {
+                let name = KEYWORDS[section];
+                first(&mut self.e.section, || {
+                    format!("The \"{name}\" section can only be used once in an update expression;")
+                });
+            }
+            seen[section] = true;
+            loop {
+                let path = self.path()?;
+                check_overlap(
+                    &self.paths,
+                    &path,
+                    &mut self.e.overlap,
+                    &mut self.e.conflict,
+                );
+                self.paths.push(path.clone());
+                let action = match section {
+                    0 => {
+                        self.cur.expect(Tok::Eq)?;
+                        UpdateAction::Set(path, self.set_value()?)
+                    }
+                    1 => UpdateAction::Remove(path),
+                    _ => {
+                        if self.cur.tok() != Tok::Value {
+                            return Err(self.cur.pos);
+                        }
+                        let v = self.cur.value(self.ctx, &mut self.e.value);
+                        let op = if section == 2 { "ADD" } else { "DELETE" };
+                        let name = match &v {
+                            AttributeValue::S(_) => Some("STRING"),
+                            AttributeValue::N(_) if section == 2 => None,
+                            AttributeValue::N(_) => Some("NUMBER"),
+                            AttributeValue::B(_) => Some("BINARY"),
+                            AttributeValue::Null => Some("NULL"),
+                            AttributeValue::Bool(_) => Some("BOOLEAN"),
+                            AttributeValue::L(_) => Some("LIST"),
+                            AttributeValue::M(_) => Some("MAP"),
+                            _ => None,
+                        };
+                        if let Some(t) = name {
+                            first(&mut self.e.operand, || {
+                                format!("Incorrect operand type for operator or function; operator: {op}, operand type: {t}")
+                            });
+                        }
+                        if section == 2 {
+                            UpdateAction::Add(path, v)
+                        } else {
+                            UpdateAction::Delete(path, v)
+                        }
+                    }
+                };
+                actions.push(action);
+                if self.cur.tok() != Tok::Comma {
+                    break;
+                }
+                self.cur.bump();
+            }
+            if self.cur.tok() == Tok::Eof {
+                return Ok(Update { actions });
+            }
+        }
+    }
+
+    fn path(&mut self) -> PResult<Path> {
+        self.cur
+            .path(self.ctx, KEYWORDS, &mut self.e.reserved, &mut self.e.name)
+    }
+
+    fn set_value(&mut self) -> PResult<SetValue> {
+        if self.cur.tok() == Tok::LParen {
+            // Either `(a + b)` or `(a) + b`.
+            self.cur.bump();
+            let inner = self.arith()?;
+            self.cur.expect(Tok::RParen)?;
+            return match inner {
+                SetValue::Operand(o) if matches!(self.cur.tok(), Tok::Plus | Tok::Minus) => {
+                    self.arith_tail(o)
+                }
+                v => Ok(v),
+            };
+        }
+        self.arith()
+    }
+
+    fn arith(&mut self) -> PResult<SetValue> {
+        let left = self.operand_parens()?;
+        self.arith_tail(left)
+    }
+
+    fn arith_tail(&mut self, left: UpdOperand) -> PResult<SetValue> {
+        let plus = match self.cur.tok() {
+            Tok::Plus => true,
+            Tok::Minus => false,
+            _ => return Ok(SetValue::Operand(left)),
+        };
+        self.cur.bump();
+        let right = self.operand_parens()?;
+        let name = if plus { "+" } else { "-" };
+        for t in [&left, &right]
+            .into_iter()
+            .filter_map(|o| immediate_type(o))
+        {
+            if t != "N" {
+                first(&mut self.e.function, || {
+                    format!("Incorrect operand type for operator or function; operator or function: {name}, operand type: {t}")
+                });
+            }
+        }
+        Ok(if plus {
+            SetValue::Plus(left, right)
+        } else {
+            SetValue::Minus(left, right)
+        })
+    }
+
+    fn operand_parens(&mut self) -> PResult<UpdOperand> {
+        if self.cur.tok() == Tok::LParen {
+            self.cur.bump();
+            let o = self.operand()?;
+            self.cur.expect(Tok::RParen)?;
+            return Ok(o);
+        }
+        self.operand()
+    }
+
+    fn operand(&mut self) -> PResult<UpdOperand> {
+        match self.cur.tok() {
+            Tok::Value => Ok(UpdOperand::Value(
+                self.cur.value(self.ctx, &mut self.e.value),
+            )),
+            Tok::Ident
+                if self.cur.peek_tok(1) == Tok::LParen
+                    && !KEYWORDS.iter().any(|k| self.cur.is_kw(k)) =>
+            {
+                self.function()
+            }
+            Tok::Ident | Tok::Name => Ok(UpdOperand::Path(self.path()?)),
+            _ => Err(self.cur.pos),
+        }
+    }
+
+    fn function(&mut self) -> PResult<UpdOperand> {
+        let name = self.cur.text();
+        self.cur.bump();
+        self.cur.bump();
+        let mut args = Vec::with_capacity(2);
+        loop {
+            args.push(self.operand_parens()?);
+            if self.cur.tok() != Tok::Comma {
+                break;
+            }
+            self.cur.bump();
+        }
+        self.cur.expect(Tok::RParen)?;
+        let dummy = UpdOperand::Path(Path::attr(""));
+        match name {
+            "if_not_exists" | "list_append" => {}
+            "attribute_exists"
+            | "attribute_not_exists"
+            | "attribute_type"
+            | "begins_with"
+            | "contains"
+            | "size" => {
+                first(&mut self.e.unknown_fn, || {
+                    format!("The function is not allowed in an update expression; function: {name}")
+                });
+                return Ok(dummy);
+            }
+            _ => {
+                first(&mut self.e.unknown_fn, || {
+                    format!("Invalid function name; function: {name}")
+                });
+                return Ok(dummy);
+            }
+        }
+        if args.len() != 2 {
+            let n = args.len();
+            first(&mut self.e.function, || {
+                format!("Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {n}")
+            });
+            return Ok(dummy);
+        }
+        let b = args.pop().unwrap_or(UpdOperand::Path(Path::attr("")));
+        let a = args.pop().unwrap_or(dummy);
+        if name == "if_not_exists" {
+            return Ok(match a {
+                UpdOperand::Path(p) => UpdOperand::IfNotExists(p, Box::new(b)),
+                _ => {
+                    first(&mut self.e.function, || {
+                        "Operator or function requires a document path; operator or function: if_not_exists".into()
+                    });
+                    UpdOperand::Path(Path::attr(""))
+                }
+            });
+        }
+        for t in [&a, &b].into_iter().filter_map(|o| immediate_type(o)) {
+            if t != "L" {
+                first(&mut self.e.function, || {
+                    format!("Incorrect operand type for operator or function; operator or function: list_append, operand type: {t}")
+                });
+            }
+        }
+        Ok(UpdOperand::ListAppend(Box::new(a), Box::new(b)))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Application
+// ---------------------------------------------------------------------------------------------
+
+fn bad_path() -> Error {
+    Error::validation("The document path provided in the update expression is invalid for update")
+}
+
+fn bad_operand() -> Error {
+    Error::validation("An operand in the update expression has an incorrect data type")
+}
+
+fn missing_attr() -> Error {
+    Error::validation(
+        "The provided expression refers to an attribute that does not exist in the item",
+    )
+}
+
+fn eval_operand(item: &Item, op: &UpdOperand) -> Result<AttributeValue> {
+    match op {
+        UpdOperand::Path(p) => lookup(item, p).cloned().ok_or_else(missing_attr),
+        UpdOperand::Value(v) => Ok(v.clone()),
+        UpdOperand::IfNotExists(p, default) => match lookup(item, p) {
+            Some(v) => Ok(v.clone()),
+            None => eval_operand(item, default),
+        },
+        UpdOperand::ListAppend(a, b) => match (eval_operand(item, a)?, eval_operand(item, b)?) {
+            (AttributeValue::L(mut x), AttributeValue::L(y)) => {
+                x.extend(y);
+                Ok(AttributeValue::L(x))
+            }
+            _ => Err(bad_operand()),
+        },
+    }
+}
+
+fn eval_set(item: &Item, v: &SetValue) -> Result<AttributeValue> {
+    let (a, b, plus) = match v {
+        SetValue::Operand(o) => return eval_operand(item, o),
+        SetValue::Plus(a, b) => (a, b, true),
+        SetValue::Minus(a, b) => (a, b, false),
+    };
+    match (eval_operand(item, a)?, eval_operand(item, b)?) {
+        (AttributeValue::N(x), AttributeValue::N(y)) => {
+            let r = if plus { x.add(y) } else { x.sub(y) };
+            r.map(AttributeValue::N)
+                .map_err(|e| Error::validation(e.message()))
+        }
+        _ => Err(bad_operand()),
+    }
+}
+
+/// The container holding the last element of `path`, creating nothing; `None` if a parent is missing
+/// or of the wrong type.
+fn parent_mut<'i>(item: &'i mut Item, path: &Path) -> Option<Slot<'i>> {
+    let (last, parents) = path.0.split_last()?;
+    if parents.is_empty() {
+        return match last {
+            PathElem::Attr(a) => Some(Slot::Map(item, a.clone())),
+            PathElem::Index(_) => None,
+        };
+    }
+    let mut cur: &mut AttributeValue = match &parents[0] {
+        PathElem::Attr(a) => item.get_mut(a)?,
+        PathElem::Index(_) => return None,
+    };
+    for e in &parents[1..] {
+        cur = match (e, cur) {
+            (PathElem::Attr(a), AttributeValue::M(m)) => m.get_mut(a)?,
+            (PathElem::Index(i), AttributeValue::L(l)) => l.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    match (last, cur) {
+        (PathElem::Attr(a), AttributeValue::M(m)) => Some(Slot::Map(m, a.clone())),
+        (PathElem::Index(i), AttributeValue::L(l)) => Some(Slot::List(l, *i)),
+        _ => None,
+    }
+}
+
+enum Slot<'i> {
+    Map(&'i mut Item, String),
+    List(&'i mut Vec<AttributeValue>, usize),
+}
+
+impl Slot<'_> {
+    fn get(&self) -> Option<&AttributeValue> {
+        match self {
+            Slot::Map(m, k) => m.get(k),
+            Slot::List(l, i) => l.get(*i),
+        }
+    }
+
+    fn set(self, v: AttributeValue) {
+        match self {
+            Slot::Map(m, k) => {
+                m.insert(k, v);
+            }
+            Slot::List(l, i) if i < l.len() => l[i] = v,
+            Slot::List(l, _) => l.push(v),
+        }
+    }
+
+    fn remove(self) {
+        match self {
+            Slot::Map(m, k) => {
+                m.remove(&k);
+            }
+            Slot::List(l, i) if i < l.len() => {
+                l.remove(i);
+            }
+            Slot::List(..) => {}
+        }
+    }
+}
+
+fn set_union<T: PartialEq + Clone>(mut a: Vec<T>, b: &[T]) -> Vec<T> {
+    for x in b {
+        if !a.contains(x) {
+            a.push(x.clone());
+        }
+    }
+    a
+}
+
+fn add_values(old: Option<&AttributeValue>, v: &AttributeValue) -> Result<AttributeValue> {
+    use AttributeValue::*;
+    Ok(match (old, v) {
+        (None, v) => v.clone(),
+        (Some(N(a)), N(b)) => N(a.add(*b).map_err(|e| Error::validation(e.message()))?),
+        (Some(Ss(a)), Ss(b)) => Ss(set_union(a.clone(), b)),
+        (Some(Ns(a)), Ns(b)) => Ns(set_union(a.clone(), b)),
+        (Some(Bs(a)), Bs(b)) => Bs(set_union(a.clone(), b)),
+        (Some(L(a)), L(b)) => L(a.iter().chain(b).cloned().collect()),
+        _ => return Err(bad_operand()),
+    })
+}
+
+/// `old` minus `v`; `Ok(None)` when the set becomes empty.
+fn delete_values(old: &AttributeValue, v: &AttributeValue) -> Result<Option<AttributeValue>> {
+    use AttributeValue::*;
+    let out = match (old, v) {
+        (Ss(a), Ss(b)) => Ss(a.iter().filter(|x| !b.contains(x)).cloned().collect()),
+        (Ns(a), Ns(b)) => Ns(a.iter().filter(|x| !b.contains(x)).cloned().collect()),
+        (Bs(a), Bs(b)) => Bs(a.iter().filter(|x| !b.contains(x)).cloned().collect()),
+        _ => return Err(bad_operand()),
+    };
+    let empty = matches!(&out, Ss(s) if s.is_empty())
+        || matches!(&out, Ns(s) if s.is_empty())
+        || matches!(&out, Bs(s) if s.is_empty());
+    Ok((!empty).then_some(out))
+}
+
+impl Update {
+    /// Applies the update to `item` (an empty item when it did not exist yet). Every operand is read
+    /// from the item as it was before the update. Returns the updated paths, in expression order.
+    pub fn apply(&self, item: &mut Item, key: &KeySchema) -> Result<Vec<Path>> {
+        for a in &self.actions {
+            let head = a.path().head();
+            if key.contains(head) {
+                return Err(Error::invalid_parameter(format!(
+                    "Cannot update attribute {head}. This attribute is part of the key"
+                )));
+            }
+        }
+        // Evaluate every SET value against the original item first.
+        let mut set_values = Vec::new();
+        for a in &self.actions {
+            if let UpdateAction::Set(_, v) = a {
+                set_values.push(eval_set(item, v)?);
+            }
+        }
+        let mut set_values = set_values.into_iter();
+        let mut removes: Vec<&Path> = Vec::new();
+        for a in &self.actions {
+            match a {
+                UpdateAction::Set(p, _) => {
+                    let v = set_values.next().ok_or_else(bad_path)?;
+                    parent_mut(item, p).ok_or_else(bad_path)?.set(v);
+                }
+                UpdateAction::Remove(p) => removes.push(p),
+                UpdateAction::Add(p, v) => {
+                    let slot = parent_mut(item, p).ok_or_else(bad_path)?;
+                    let new = add_values(slot.get(), v)?;
+                    slot.set(new);
+                }
+                UpdateAction::Delete(p, v) => {
+                    let slot = parent_mut(item, p).ok_or_else(bad_path)?;
+                    match slot.get() {
+                        None => {}
+                        Some(old) => match delete_values(old, v)? {
+                            Some(new) => slot.set(new),
+                            None => slot.remove(),
+                        },
+                    }
+                }
+            }
+        }
+        // Remove list elements from the highest index down, so indexes keep naming the original elements.
+        removes.sort_by(|a, b| b.cmp(a));
+        for p in removes {
+            if let Some(slot) = parent_mut(item, p) {
+                slot.remove();
+            } else if p.0.len() > 1 {
+                return Err(bad_path());
+            }
+        }
+        Ok(self.actions.iter().map(|a| a.path().clone()).collect())
+    }
+}
