@@ -972,35 +972,3 @@ fn legacy_attribute_updates() {
     });
     assert_eq!(msg(p), "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
 }
-
-#[test]
-fn typical_parse_is_fast() {
-    let nm = names(&[("#a", "a"), ("#b", "b")]);
-    let v = vals(&[(":a", s("x")), (":b", n("1"))]);
-    let input = ExpressionInput {
-        op: Op::UpdateItem,
-        update: Some("SET #a = :a, #b = :b"),
-        names: Some(&nm),
-        values: Some(&v),
-        ..Default::default()
-    };
-    let start = std::time::Instant::now();
-    for _ in 0..10_000 {
-        parse(&input).unwrap();
-    }
-    let per = start.elapsed() / 10_000;
-    assert!(
-        per < std::time::Duration::from_micros(20),
-        "{per:?} per parse"
-    );
-    let input = ExpressionInput {
-        op: Op::PutItem,
-        condition: Some("attribute_not_exists(pk)"),
-        ..Default::default()
-    };
-    let start = std::time::Instant::now();
-    for _ in 0..10_000 {
-        parse(&input).unwrap();
-    }
-    assert!(start.elapsed() / 10_000 < std::time::Duration::from_micros(20));
-}

@@ -3,8 +3,9 @@
 use serde_json::{Map, Value};
 
 use super::common::{read_units, request_key, table, CapacityDetail};
-use super::conditions::ReadProjection;
+use super::expressions;
 use crate::engine::Engine;
+use crate::expr::Op;
 use crate::error::Result;
 use crate::model::item_size;
 use crate::protocol::attr::encode_map;
@@ -27,7 +28,7 @@ const SHAPE: &[Field] = &[
 pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let key_item = body.item("Key")?.unwrap_or_default();
-    let projection = ReadProjection::parse(body)?;
+    let exprs = expressions::parse(body, Op::GetItem)?;
     let table = table(engine, body)?;
     let state = table.state.read();
     let key = request_key(&state.def, &key_item)?;
@@ -36,7 +37,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let units = read_units(item.map_or(0, |i| item_size(i)), body.bool("ConsistentRead").unwrap_or(false));
     CapacityDetail::of(body).add_to(&mut out, &table.name, units, &[]);
     if let Some(item) = item {
-        out.insert("Item".into(), encode_map(&projection.apply(item)));
+        out.insert("Item".into(), encode_map(&expressions::projected(item, exprs.projection.as_deref())));
     }
     Ok(Value::Object(out))
 }

@@ -5,7 +5,7 @@
 //! This file holds the one list of operations; the protocol dispatches through it.
 
 mod common;
-mod conditions;
+mod expressions;
 
 use serde_json::Value;
 
@@ -46,5 +46,6 @@ operations! {
     GetItem => get_item,
     ListTables => list_tables,
     PutItem => put_item,
+    UpdateItem => update_item,
     UpdateTable => update_table,
 }

@@ -6,8 +6,9 @@ use super::common::{
     add_attributes, add_collection_metrics, condition_failed, table, touched_indexes, validate_item, write_units,
     CapacityDetail, ReturnValues,
 };
-use super::conditions::WriteConditions;
+use super::expressions;
 use crate::engine::Engine;
+use crate::expr::Op;
 use crate::error::Result;
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION_NAMES,
@@ -33,12 +34,12 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let item = body.item("Item")?.unwrap_or_default();
     let return_values = ReturnValues::old_or_none(body)?;
-    let conditions = WriteConditions::parse(body)?;
+    let exprs = expressions::parse(body, Op::PutItem)?;
     let table = table(engine, body)?;
     let mut state = table.state.write();
     let key = validate_item(&state.def, &item)?;
     let old = state.get(&key).cloned();
-    if !conditions.hold(old.as_deref()) {
+    if !expressions::holds(exprs.condition.as_ref(), old.as_deref()) {
         return Err(condition_failed(body, old.as_deref()));
     }
     let units = write_units(old.as_deref(), Some(&item));
