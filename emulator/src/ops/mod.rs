@@ -6,6 +6,7 @@
 
 mod common;
 mod expressions;
+mod read;
 
 use serde_json::Value;
 
@@ -46,6 +47,8 @@ operations! {
     GetItem => get_item,
     ListTables => list_tables,
     PutItem => put_item,
+    Query => query,
+    Scan => scan,
     UpdateItem => update_item,
     UpdateTable => update_table,
 }

@@ -1,6 +1,8 @@
 //! One table: its definition and its data under one lock, so schema changes (a new GSI) and item
 //! writes are never seen half-done.
 
+use std::cmp::Ordering;
+use std::collections::btree_map::Range;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::Arc;
@@ -30,12 +32,52 @@ pub struct Slot {
 }
 
 /// A sort-key position; `Start` and `End` bound a whole partition (`Start` is also the position of
-/// items in tables without a sort key).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// items in tables without a sort key). `PrefixEnd(p)` is a bound just after every key that starts
+/// with `p`, so `begins_with` is an exact range in both directions. Only `Start` and `Key` are ever
+/// stored.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SortPos {
     Start,
     Key(KeyValue),
+    PrefixEnd(KeyValue),
     End,
+}
+
+impl SortPos {
+    fn rank(&self) -> u8 {
+        match self {
+            SortPos::Start => 0,
+            SortPos::Key(_) | SortPos::PrefixEnd(_) => 1,
+            SortPos::End => 2,
+        }
+    }
+}
+
+fn has_prefix(k: &KeyValue, p: &KeyValue) -> bool {
+    match (k, p) {
+        (KeyValue::S(k), KeyValue::S(p)) => k.starts_with(p.as_str()),
+        (KeyValue::B(k), KeyValue::B(p)) => k.starts_with(p),
+        _ => false,
+    }
+}
+
+impl Ord for SortPos {
+    fn cmp(&self, other: &SortPos) -> Ordering {
+        use SortPos::*;
+        match (self, other) {
+            (Key(a), Key(b)) | (PrefixEnd(a), PrefixEnd(b)) => a.cmp(b),
+            (Key(k), PrefixEnd(p)) if has_prefix(k, p) => Ordering::Less,
+            (PrefixEnd(p), Key(k)) if has_prefix(k, p) => Ordering::Greater,
+            (Key(a), PrefixEnd(b)) | (PrefixEnd(a), Key(b)) => a.cmp(b),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+}
+
+impl PartialOrd for SortPos {
+    fn partial_cmp(&self, other: &SortPos) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Slot {
@@ -65,7 +107,15 @@ impl Slot {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct IndexEntry {
     pub slot: Slot,
-    pub table: Slot,
+    pub table: TablePos,
+}
+
+/// The table-key part of an index position; `Min` and `Max` bound runs of equal index keys.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TablePos {
+    Min,
+    At(Slot),
+    Max,
 }
 
 pub fn token(hash: &KeyValue) -> u32 {
@@ -159,29 +209,43 @@ impl TableState {
         self.data.items.len()
     }
 
-    /// Items of one partition within sort-key bounds, in sort-key order.
-    pub fn partition_range<'a>(
-        &'a self,
-        hash: &KeyValue,
-        lower: Bound<&KeyValue>,
-        upper: Bound<&KeyValue>,
-    ) -> impl DoubleEndedIterator<Item = (&'a Slot, &'a Arc<Item>)> + 'a {
-        let at = |r: SortPos| Slot {
-            token: token(hash),
-            hash: hash.clone(),
-            range: r,
-        };
-        let lo = match lower {
-            Bound::Included(k) => Bound::Included(at(SortPos::Key(k.clone()))),
-            Bound::Excluded(k) => Bound::Excluded(at(SortPos::Key(k.clone()))),
-            Bound::Unbounded => Bound::Included(at(SortPos::Start)),
-        };
-        let hi = match upper {
-            Bound::Included(k) => Bound::Included(at(SortPos::Key(k.clone()))),
-            Bound::Excluded(k) => Bound::Excluded(at(SortPos::Key(k.clone()))),
-            Bound::Unbounded => Bound::Included(at(SortPos::End)),
-        };
+    /// Table items between two positions, in order; empty when the bounds are crossed.
+    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Range<'_, Slot, Arc<Item>> {
+        if crossed(&lo, &hi) {
+            return Default::default();
+        }
         self.data.items.range((lo, hi))
+    }
+
+    /// Entries of one index between two positions, in order.
+    pub fn index_between(
+        &self,
+        index: &str,
+        lo: Bound<IndexEntry>,
+        hi: Bound<IndexEntry>,
+    ) -> Range<'_, IndexEntry, Arc<Item>> {
+        match self.data.indexes.get(index) {
+            Some(entries) if !crossed(&lo, &hi) => entries.range((lo, hi)),
+            _ => Default::default(),
+        }
+    }
+
+    /// The table item an index entry points at.
+    pub fn item_at(&self, entry: &IndexEntry) -> Option<&Arc<Item>> {
+        match &entry.table {
+            TablePos::At(slot) => self.data.items.get(slot),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a range is empty in a way `BTreeMap::range` would panic on.
+fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
+    match (lo, hi) {
+        (Bound::Included(a), Bound::Included(b)) => a > b,
+        (Bound::Included(a) | Bound::Excluded(a), Bound::Excluded(b))
+        | (Bound::Excluded(a), Bound::Included(b)) => a >= b,
+        _ => false,
     }
 }
 
@@ -190,6 +254,6 @@ pub fn index_entry(index: &IndexDef, table_slot: &Slot, item: &Item) -> Option<I
     let key = index.key.key_of(item)?;
     Some(IndexEntry {
         slot: Slot::new(&key),
-        table: table_slot.clone(),
+        table: TablePos::At(table_slot.clone()),
     })
 }

@@ -1,0 +1,101 @@
+//! Scan: the whole table or index in storage order, optionally one segment of a parallel scan.
+//! Segments are contiguous ranges of the partition hash token, so every item is in exactly one.
+
+use std::ops::Bound;
+
+use serde_json::Value;
+
+use super::common::table;
+use super::expressions;
+use super::read::{after, collect, index_bound, index_rows, table_rows, PageSpec, Source, StartKey};
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::expr::Op;
+use crate::model::KeyValue;
+use crate::protocol::shape::{
+    field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
+    EXPRESSION_NAMES, INDEX_NAME, RETURN_CONSUMED_CAPACITY, SELECT,
+};
+use crate::protocol::Body;
+use crate::store::{Slot, SortPos};
+
+const SHAPE: &[Field] = &[
+    required("TableName", Shape::TableRef),
+    field("IndexName", INDEX_NAME),
+    field("AttributesToGet", ATTRIBUTE_NAMES),
+    field("Limit", int(Some(1), None)),
+    field("Select", SELECT),
+    field("ScanFilter", Shape::Any),
+    field("ConditionalOperator", CONDITIONAL_OPERATOR),
+    field("ExclusiveStartKey", ATTRIBUTE_MAP),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+    field("TotalSegments", int(Some(1), Some(1_000_000))),
+    field("Segment", int(Some(0), Some(999_999))),
+    field("ProjectionExpression", Shape::Any),
+    field("FilterExpression", Shape::Any),
+    field("ExpressionAttributeNames", EXPRESSION_NAMES),
+    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
+    field("ConsistentRead", Shape::Bool),
+];
+
+pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+    validate(body.0, SHAPE)?;
+    let segment = segment(body)?;
+    let exprs = expressions::parse(body, Op::Scan)?;
+    let table = table(engine, body)?;
+    let state = table.state.read();
+    let source = Source::new(&state, body)?;
+    let select = source.select(body, &exprs)?;
+    let start = source.start_key(body)?;
+
+    let (first, end) = segment.map_or((0, 1u64 << 32), |(s, total)| (token_at(s, total), token_at(s + 1, total)));
+    // The smallest position with a given token: S("") sorts before every key value.
+    let lowest = |t: u64| Slot { token: t as u32, hash: KeyValue::S(String::new()), range: SortPos::Start };
+    let lo = Bound::Included(lowest(first));
+    let rows = match (source.index, start) {
+        (None, start) => {
+            let lo = match start {
+                Some(StartKey::Table(key)) => after(lo, Slot::new(&key)),
+                _ => lo,
+            };
+            table_rows(&state, lo, Bound::Unbounded, true)
+        }
+        (Some((index, _)), start) => {
+            let mut lo = index_bound(lo, true);
+            if let Some(StartKey::Index(entry)) = start {
+                lo = after(lo, entry);
+            }
+            index_rows(&state, &index.name, lo, Bound::Unbounded, true)
+        }
+    };
+    let rows = rows.take_while(|r| u64::from(r.token) < end);
+    let spec = PageSpec {
+        limit: body.int("Limit").map(|l| l as usize),
+        filter: exprs.filter.as_ref(),
+        projection: exprs.projection.as_deref(),
+        select,
+    };
+    Ok(collect(body, &source, rows, spec))
+}
+
+/// The first token of segment `s` of `total`: segments split the 32-bit token space evenly.
+fn token_at(s: u64, total: u64) -> u64 {
+    ((s << 32) + total - 1) / total
+}
+
+/// Segment and TotalSegments come together, with Segment < TotalSegments.
+fn segment(body: Body) -> Result<Option<(u64, u64)>> {
+    match (body.int("Segment"), body.int("TotalSegments")) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(Error::validation(
+            "The TotalSegments parameter is required but was not present in the request when Segment parameter is present",
+        )),
+        (None, Some(_)) => Err(Error::validation(
+            "The Segment parameter is required but was not present in the request when parameter TotalSegments is present",
+        )),
+        (Some(s), Some(t)) if s >= t => Err(Error::validation(format!(
+            "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {s} is not less than TotalSegments: {t}"
+        ))),
+        (Some(s), Some(t)) => Ok(Some((s as u64, t as u64))),
+    }
+}
