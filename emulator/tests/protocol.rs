@@ -5,7 +5,8 @@ use dynamodb_emulator::Emulator;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const AUTH: &str = "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc";
+const AUTH: &str =
+    "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc";
 
 struct Reply {
     status: u16,

@@ -53,7 +53,10 @@ fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
         match a {
             Operand::Path(p) => {
                 if attr.is_some() {
-                    return Err("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition".into());
+                    return Err(
+                        "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+                            .into(),
+                    );
                 }
                 if p.0.len() > 1 {
                     return Err(

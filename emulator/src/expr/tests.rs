@@ -217,7 +217,10 @@ fn parameter_level_checks() {
         values: Some(&v),
         ..Default::default()
     });
-    assert_eq!(msg(p), "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null");
+    assert_eq!(
+        msg(p),
+        "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"
+    );
     let p = parse(&ExpressionInput {
         op: Op::UpdateItem,
         values: Some(&v),
@@ -970,5 +973,8 @@ fn legacy_attribute_updates() {
         attribute_updates: Some(&bad),
         ..Default::default()
     });
-    assert_eq!(msg(p), "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified");
+    assert_eq!(
+        msg(p),
+        "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified"
+    );
 }

@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Op, RangeCond};
 use crate::protocol::shape::{
-    field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
     EXPRESSION_NAMES, INDEX_NAME, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
@@ -23,7 +23,7 @@ const SHAPE: &[Field] = &[
     field("IndexName", INDEX_NAME),
     field("Select", SELECT),
     field("AttributesToGet", ATTRIBUTE_NAMES),
-    field("Limit", int(Some(1), None)),
+    field("Limit", Shape::Limit),
     field("ConsistentRead", Shape::Bool),
     field("KeyConditions", Shape::Any),
     field("QueryFilter", Shape::Any),

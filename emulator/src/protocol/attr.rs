@@ -130,7 +130,7 @@ fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
         "BS" => {
             let raw = strings(x)?;
             if raw.is_empty() {
-                return Err(empty_set("binary"));
+                return Err(Error::invalid_parameter("Binary sets should not be empty"));
             }
             let v: Vec<Vec<u8>> = raw.iter().map(|s| binary(s)).collect::<Result<_>>()?;
             if has_duplicates(&v) {

@@ -21,6 +21,9 @@ pub enum Shape {
         min: Option<i64>,
         max: Option<i64>,
     },
+    /// Query's and Scan's `Limit` (at least 1). DynamoDB reports it unlike every other member:
+    /// "Value at 'Limit' failed to satisfy constraint: …", capitalised and without the value.
+    Limit,
     Bool,
     /// A list whose length is bounded.
     List {
@@ -213,7 +216,7 @@ fn check_type(v: &Value, shape: &Shape) -> Result<()> {
                 json_kind(v)
             ))),
         },
-        Shape::Int { .. } => match v {
+        Shape::Int { .. } | Shape::Limit => match v {
             Value::Number(_) => Ok(()),
             Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
             _ => Err(type_error(format!(
@@ -356,6 +359,14 @@ fn check_member(
             }
             if let Some(m) = max.filter(|m| n > *m as f64) {
                 faults.push(format!("Member must have value less than or equal to {m}"));
+            }
+        }
+        Shape::Limit => {
+            if v.as_f64().unwrap_or_default() < 1.0 {
+                errors.push(
+                    "Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+                        .into(),
+                );
             }
         }
         Shape::List { min, max, .. } => {
