@@ -23,7 +23,7 @@ const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     field("IndexName", INDEX_NAME),
     field("AttributesToGet", ATTRIBUTE_NAMES),
-    field("Limit", Shape::Limit),
+    field("Limit", int(Some(1), None)),
     field("Select", SELECT),
     field("ScanFilter", Shape::Any),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),

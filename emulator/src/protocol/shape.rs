@@ -21,8 +21,8 @@ pub enum Shape {
         min: Option<i64>,
         max: Option<i64>,
     },
-    /// Query's and Scan's `Limit` (at least 1). DynamoDB reports it unlike every other member:
-    /// "Value at 'Limit' failed to satisfy constraint: …", capitalised and without the value.
+    /// Query's `Limit` (at least 1). DynamoDB reports it unlike every other member (Scan's
+    /// included): "Value at 'Limit' failed to satisfy constraint: …", capitalised, no value.
     Limit,
     Bool,
     /// A list whose length is bounded.
