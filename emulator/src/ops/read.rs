@@ -185,8 +185,8 @@ pub fn collect<'a>(
             count += 1;
             if spec.select != Select::Count {
                 items.push(match spec.projection {
-                    Some(paths) => crate::expr::project(full, paths),
-                    None => full.clone(),
+                    Some(paths) => encode_map(&crate::expr::project(full, paths)),
+                    None => encode_map(full),
                 });
             }
         }
@@ -197,10 +197,7 @@ pub fn collect<'a>(
     }
     let mut out = Map::new();
     if spec.select != Select::Count {
-        out.insert(
-            "Items".into(),
-            Value::Array(items.iter().map(encode_map).collect()),
-        );
+        out.insert("Items".into(), Value::Array(items));
     }
     out.insert("Count".into(), json!(count));
     out.insert("ScannedCount".into(), json!(scanned));

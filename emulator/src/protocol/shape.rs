@@ -167,7 +167,7 @@ pub const ATTRIBUTE_NAMES: Shape = Shape::List {
 pub fn validate(body: &Value, fields: &[Field]) -> Result<()> {
     check_types_struct(body, fields)?;
     let mut errors = Vec::new();
-    check_struct(body, fields, "", &mut errors);
+    check_struct(body, fields, &At::Root, &mut errors);
     if errors.is_empty() {
         return Ok(());
     }
@@ -273,9 +273,31 @@ fn lower_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn check_struct(v: &Value, fields: &[Field], parent: &str, errors: &mut Vec<String>) {
+/// Where a member sits in the request, as DynamoDB names it ("keySchema.1.member.keyType").
+/// Borrowed links, formatted only when a violation is reported: valid requests allocate nothing.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Member(&'a At<'a>, &'a str),
+    Item(&'a At<'a>, usize),
+    Entry(&'a At<'a>, &'a str),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root => Ok(()),
+            At::Member(At::Root, name) => f.write_str(&lower_first(name)),
+            At::Member(parent, name) => write!(f, "{parent}.{}", lower_first(name)),
+            At::Item(parent, i) => write!(f, "{parent}.{}.member", i + 1),
+            At::Entry(parent, k) => write!(f, "{parent}.{k}.member"),
+        }
+    }
+}
+
+fn check_struct(v: &Value, fields: &[Field], parent: &At, errors: &mut Vec<String>) {
     for f in fields {
-        let path = format!("{parent}{}", lower_first(f.name));
+        let path = At::Member(parent, f.name);
         check_member(
             v.get(f.name).filter(|m| !m.is_null()),
             &f.shape,
@@ -290,7 +312,7 @@ fn check_member(
     v: Option<&Value>,
     shape: &Shape,
     required: bool,
-    path: &str,
+    path: &At,
     errors: &mut Vec<String>,
 ) {
     let Some(v) = v else {
@@ -390,7 +412,7 @@ fn check_member(
     match (shape, v) {
         (Shape::List { member, .. }, Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
-                let at = format!("{path}.{}.member", i + 1);
+                let at = At::Item(path, i);
                 check_member(
                     Some(item).filter(|m| !m.is_null()),
                     member,
@@ -402,7 +424,7 @@ fn check_member(
         }
         (Shape::Map { value, .. }, Value::Object(map)) => {
             for (k, item) in map {
-                let at = format!("{path}.{k}.member");
+                let at = At::Entry(path, k);
                 check_member(
                     Some(item).filter(|m| !m.is_null()),
                     value,
@@ -412,7 +434,7 @@ fn check_member(
                 );
             }
         }
-        (Shape::Struct { fields, .. }, _) => check_struct(v, fields, &format!("{path}."), errors),
+        (Shape::Struct { fields, .. }, _) => check_struct(v, fields, path, errors),
         _ => {}
     }
 }

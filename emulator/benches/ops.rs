@@ -1,0 +1,148 @@
+//! Server-side cost per request (raw JSON into `Engine::handle`, no network) and end-to-end SDK
+//! latency over both transports. Run: `cargo bench -p dynamodb-emulator --bench ops`.
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{criterion_group, criterion_main, Criterion};
+use dynamodb_emulator::clock::Clock;
+use dynamodb_emulator::{Emulator, Engine};
+use serde_json::{json, Value};
+
+fn request(op: &str, body: &Value) -> http::Request<Bytes> {
+    http::Request::builder()
+        .method("POST")
+        .uri("/")
+        .header("content-type", "application/x-amz-json-1.0")
+        .header("x-amz-target", format!("DynamoDB_20120810.{op}"))
+        .header("authorization", "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
+        .header("x-amz-date", "20260101T000000Z")
+        .body(Bytes::from(serde_json::to_vec(body).unwrap()))
+        .unwrap()
+}
+
+fn call(engine: &Engine, op: &str, body: Value) {
+    let res = engine.handle(&request(op, &body));
+    assert_eq!(res.status(), 200, "{op}: {:?}", res.body());
+}
+
+/// A table `bench` (pk S, sk N) with GSI `byShop` (shop S, ALL) holding `items` items, 25 per shop.
+fn engine_with(items: usize) -> Engine {
+    let engine = Engine::new(Clock::System);
+    call(
+        &engine,
+        "CreateTable",
+        json!({"TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"},
+                {"AttributeName": "shop", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "GlobalSecondaryIndexes": [{"IndexName": "byShop", "KeySchema": [{"AttributeName": "shop", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"}}]}),
+    );
+    for i in 0..items {
+        call(
+            &engine,
+            "PutItem",
+            json!({"TableName": "bench", "Item": {"pk": {"S": format!("user{}", i % 100)}, "sk": {"N": i.to_string()},
+                "shop": {"S": format!("shop{}", i / 25)}, "name": {"S": "a session payload of moderate size"}, "n": {"N": "1"}}}),
+        );
+    }
+    engine
+}
+
+fn engine_ops(c: &mut Criterion) {
+    let engine = engine_with(1000);
+    let mut g = c.benchmark_group("engine");
+    let put = request(
+        "PutItem",
+        &json!({"TableName": "bench", "Item": {"pk": {"S": "user1"}, "sk": {"N": "5"},
+        "shop": {"S": "shop0"}, "name": {"S": "a session payload of moderate size"}, "n": {"N": "1"}}}),
+    );
+    g.bench_function("put_item", |b| b.iter(|| black_box(engine.handle(&put))));
+    let get = request(
+        "GetItem",
+        &json!({"TableName": "bench", "Key": {"pk": {"S": "user1"}, "sk": {"N": "5"}}}),
+    );
+    g.bench_function("get_item", |b| b.iter(|| black_box(engine.handle(&get))));
+    let update = request(
+        "UpdateItem",
+        &json!({"TableName": "bench", "Key": {"pk": {"S": "user1"}, "sk": {"N": "5"}},
+        "UpdateExpression": "SET #n = :name ADD #c :one", "ConditionExpression": "attribute_exists(pk) AND #c < :max",
+        "ExpressionAttributeNames": {"#n": "name", "#c": "n"},
+        "ExpressionAttributeValues": {":name": {"S": "renamed"}, ":one": {"N": "0"}, ":max": {"N": "100"}}}),
+    );
+    g.bench_function("update_item_with_condition", |b| {
+        b.iter(|| black_box(engine.handle(&update)))
+    });
+    let scan = request("Scan", &json!({"TableName": "bench", "Limit": 1000}));
+    g.bench_function("scan_page_1000_items", |b| {
+        b.iter(|| black_box(engine.handle(&scan)))
+    });
+    let query = request(
+        "Query",
+        &json!({"TableName": "bench", "IndexName": "byShop", "KeyConditionExpression": "shop = :s",
+        "ExpressionAttributeValues": {":s": {"S": "shop7"}}}),
+    );
+    g.bench_function("query_gsi_25_of_1k", |b| {
+        b.iter(|| black_box(engine.handle(&query)))
+    });
+    let big = engine_with(100_000);
+    g.bench_function("query_gsi_25_of_100k", |b| {
+        b.iter(|| black_box(big.handle(&query)))
+    });
+    g.finish();
+}
+
+fn sdk_transports(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = rt.block_on(async {
+        let emu = Emulator::start().await.unwrap();
+        emu.client()
+            .create_table()
+            .table_name("bench")
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .attribute_definitions(
+                aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                    .attribute_name("pk")
+                    .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        emu
+    });
+    let mut g = c.benchmark_group("sdk_get_item");
+    for (name, client) in [("in_process", emu.client()), ("socket", emu.http_client())] {
+        g.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| async {
+                client
+                    .get_item()
+                    .table_name("bench")
+                    .key("pk", aws_sdk_dynamodb::types::AttributeValue::S("a".into()))
+                    .send()
+                    .await
+                    .unwrap()
+            })
+        });
+    }
+    g.finish();
+    c.bench_function("emulator_start", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(Emulator::start().await.unwrap()) })
+    });
+}
+
+criterion_group!(benches, engine_ops, sdk_transports);
+criterion_main!(benches);
