@@ -6,6 +6,9 @@
 
 mod common;
 mod expressions;
+mod multi;
+
+pub use multi::Transactions;
 
 use serde_json::Value;
 
@@ -39,6 +42,8 @@ macro_rules! operations {
 }
 
 operations! {
+    BatchGetItem => batch_get_item,
+    BatchWriteItem => batch_write_item,
     CreateTable => create_table,
     DeleteItem => delete_item,
     DeleteTable => delete_table,
@@ -46,6 +51,8 @@ operations! {
     GetItem => get_item,
     ListTables => list_tables,
     PutItem => put_item,
+    TransactGetItems => transact_get_items,
+    TransactWriteItems => transact_write_items,
     UpdateItem => update_item,
     UpdateTable => update_table,
 }
