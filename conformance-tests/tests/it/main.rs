@@ -1,6 +1,8 @@
 //! End-to-end tests through `aws-sdk-dynamodb` against the emulator, one binary.
 
+mod batch;
 mod items;
 mod support;
 mod tables;
+mod transactions;
 mod types;
