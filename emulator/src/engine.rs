@@ -11,6 +11,8 @@ pub struct Engine {
     pub clock: Clock,
     pub region: String,
     pub account_id: String,
+    /// Items held by in-flight transactions and recent ClientRequestTokens.
+    pub transactions: crate::ops::Transactions,
 }
 
 impl Engine {
@@ -20,6 +22,7 @@ impl Engine {
             clock,
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
+            transactions: Default::default(),
         }
     }
 

@@ -1,7 +1,9 @@
 //! End-to-end tests through `aws-sdk-dynamodb` against the emulator, one binary.
 
+mod batch;
 mod items;
 mod query;
 mod support;
 mod tables;
+mod transactions;
 mod types;

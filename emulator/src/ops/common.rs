@@ -17,7 +17,12 @@ use crate::store::{Table, TableState};
 
 /// A data-plane table lookup; DynamoDB's message here names no table.
 pub fn table(engine: &Engine, body: Body) -> Result<Arc<Table>> {
-    let name = engine.table_name(body.str("TableName").unwrap_or_default());
+    data_table(engine, body.str("TableName").unwrap_or_default())
+}
+
+/// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems.
+pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
+    let name = engine.table_name(name_or_arn);
     engine.store.table(name).ok_or_else(Error::table_not_found)
 }
 

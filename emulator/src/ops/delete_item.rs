@@ -38,6 +38,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let table = table(engine, body)?;
     let mut state = table.state.write();
     let key = request_key(&state.def, &key_item)?;
+    engine.transactions.check_free(&table.name, &key)?;
     let old = state.get(&key).cloned();
     if !expressions::holds(exprs.condition.as_ref(), old.as_deref()) {
         return Err(condition_failed(body, old.as_deref()));

@@ -6,7 +6,10 @@
 
 mod common;
 mod expressions;
+mod multi;
 mod read;
+
+pub use multi::Transactions;
 
 use serde_json::Value;
 
@@ -40,6 +43,8 @@ macro_rules! operations {
 }
 
 operations! {
+    BatchGetItem => batch_get_item,
+    BatchWriteItem => batch_write_item,
     CreateTable => create_table,
     DeleteItem => delete_item,
     DeleteTable => delete_table,
@@ -49,6 +54,8 @@ operations! {
     PutItem => put_item,
     Query => query,
     Scan => scan,
+    TransactGetItems => transact_get_items,
+    TransactWriteItems => transact_write_items,
     UpdateItem => update_item,
     UpdateTable => update_table,
 }

@@ -165,8 +165,14 @@ pub const ATTRIBUTE_NAMES: Shape = Shape::List {
 
 /// Runs the type pass and then the constraint pass over a request body.
 pub fn validate(body: &Value, fields: &[Field]) -> Result<()> {
+    validate_after(body, fields, Vec::new())
+}
+
+/// Like [`validate`], with constraint violations an operation found itself (in members a shape
+/// cannot describe) listed first, in the same aggregated message.
+pub fn validate_after(body: &Value, fields: &[Field], leading: Vec<String>) -> Result<()> {
     check_types_struct(body, fields)?;
-    let mut errors = Vec::new();
+    let mut errors = leading;
     check_struct(body, fields, &At::Root, &mut errors);
     if errors.is_empty() {
         return Ok(());

@@ -1,0 +1,861 @@
+//! TransactWriteItems and TransactGetItems through the SDK: atomicity, cancellation reasons,
+//! idempotency, conflicts and isolation under concurrent load.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeValue as V, ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure,
+    ScalarAttributeType as T, TransactGetItem, TransactWriteItem, Update,
+};
+use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::model::{KeyValue, PrimaryKey};
+use dynamodb_emulator::Emulator;
+
+use crate::support::{create_table, emulator, error, validation};
+
+fn s(v: &str) -> V {
+    V::S(v.into())
+}
+
+fn n(v: i64) -> V {
+    V::N(v.to_string())
+}
+
+fn item(pairs: &[(&str, V)]) -> HashMap<String, V> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+fn put(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
+    TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item(pairs)))
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+fn put_new(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
+    TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item(pairs)))
+                .condition_expression("attribute_not_exists(pk)")
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+fn delete(table: &str, key: &[(&str, V)]) -> TransactWriteItem {
+    TransactWriteItem::builder()
+        .delete(
+            Delete::builder()
+                .table_name(table)
+                .set_key(Some(item(key)))
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+fn tget(table: &str, key: &[(&str, V)]) -> TransactGetItem {
+    TransactGetItem::builder()
+        .get(
+            Get::builder()
+                .table_name(table)
+                .set_key(Some(item(key)))
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+/// The codes, messages and items of a TransactionCanceledException, and its message.
+type Reasons = Vec<(String, Option<String>, Option<HashMap<String, V>>)>;
+
+fn cancellation(
+    e: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError>,
+) -> (String, Reasons) {
+    match e.into_service_error() {
+        TransactWriteItemsError::TransactionCanceledException(t) => (
+            t.message().unwrap_or_default().to_string(),
+            t.cancellation_reasons
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| (r.code.unwrap_or_default(), r.message, r.item))
+                .collect(),
+        ),
+        other => panic!("expected TransactionCanceledException, got {other:?}"),
+    }
+}
+
+fn cancelled_message(codes: &[&str]) -> String {
+    format!(
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+        codes.join(", ")
+    )
+}
+
+async fn get(c: &Client, table: &str, key: &[(&str, V)]) -> Option<HashMap<String, V>> {
+    c.get_item()
+        .table_name(table)
+        .set_key(Some(item(key)))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+}
+
+#[tokio::test]
+async fn put_update_delete_and_check_apply_together_across_tables() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tba", None).await;
+    create_table(&c, "tbb", Some(T::S)).await;
+    c.put_item()
+        .table_name("tba")
+        .item("pk", s("upd"))
+        .item("n", n(1))
+        .send()
+        .await
+        .unwrap();
+    c.put_item()
+        .table_name("tba")
+        .item("pk", s("del"))
+        .send()
+        .await
+        .unwrap();
+    c.put_item()
+        .table_name("tba")
+        .item("pk", s("chk"))
+        .item("status", s("open"))
+        .send()
+        .await
+        .unwrap();
+
+    c.transact_write_items()
+        .transact_items(put(
+            "tbb",
+            &[("pk", s("new")), ("sk", s("1")), ("v", s("x"))],
+        ))
+        .transact_items(
+            TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name("tba")
+                        .key("pk", s("upd"))
+                        .update_expression("ADD n :one")
+                        .condition_expression("n = :one")
+                        .expression_attribute_values(":one", n(1))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .transact_items(delete("tba", &[("pk", s("del"))]))
+        .transact_items(
+            TransactWriteItem::builder()
+                .condition_check(
+                    ConditionCheck::builder()
+                        .table_name("tba")
+                        .key("pk", s("chk"))
+                        .condition_expression("#s = :open")
+                        .expression_attribute_names("#s", "status")
+                        .expression_attribute_values(":open", s("open"))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&c, "tbb", &[("pk", s("new")), ("sk", s("1"))])
+            .await
+            .unwrap()["v"],
+        s("x")
+    );
+    assert_eq!(
+        get(&c, "tba", &[("pk", s("upd"))]).await.unwrap()["n"],
+        n(2)
+    );
+    assert_eq!(get(&c, "tba", &[("pk", s("del"))]).await, None);
+
+    let got = c
+        .transact_get_items()
+        .transact_items(tget("tba", &[("pk", s("upd"))]))
+        .transact_items(tget("tba", &[("pk", s("missing"))]))
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("tba")
+                        .key("pk", s("chk"))
+                        .projection_expression("#s")
+                        .expression_attribute_names("#s", "status")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let items: Vec<Option<HashMap<String, V>>> =
+        got.responses.unwrap().into_iter().map(|r| r.item).collect();
+    assert_eq!(
+        items,
+        vec![
+            Some(item(&[("pk", s("upd")), ("n", n(2))])),
+            None,
+            Some(item(&[("status", s("open"))])),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn cancellation_reasons_are_in_request_order_with_old_items() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    c.put_item()
+        .table_name("tbl")
+        .item("pk", s("taken"))
+        .item("v", s("old"))
+        .send()
+        .await
+        .unwrap();
+
+    let e = c
+        .transact_write_items()
+        .transact_items(put_new("tbl", &[("pk", s("fresh"))]))
+        .transact_items(put_new("tbl", &[("pk", s("taken")), ("v", s("new"))]))
+        .transact_items(
+            TransactWriteItem::builder()
+                .update(
+                    Update::builder()
+                        .table_name("tbl")
+                        .key("pk", s("ghost"))
+                        .update_expression("SET v = :v")
+                        .condition_expression("attribute_exists(pk)")
+                        .expression_attribute_values(":v", s("x"))
+                        .return_values_on_condition_check_failure(
+                            ReturnValuesOnConditionCheckFailure::AllOld,
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let (message, reasons) = cancellation(e);
+    assert_eq!(
+        message,
+        cancelled_message(&["None", "ConditionalCheckFailed", "ConditionalCheckFailed"])
+    );
+    let failed = Some("The conditional request failed".to_string());
+    assert_eq!(
+        reasons,
+        vec![
+            ("None".to_string(), None, None),
+            (
+                "ConditionalCheckFailed".to_string(),
+                failed.clone(),
+                Some(item(&[("pk", s("taken")), ("v", s("old"))]))
+            ),
+            // No old item to return, and no ghost item created.
+            ("ConditionalCheckFailed".to_string(), failed, None),
+        ]
+    );
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("fresh"))]).await,
+        None,
+        "nothing applied"
+    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("ghost"))]).await, None);
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("taken"))]).await.unwrap()["v"],
+        s("old")
+    );
+
+    // A wrong-typed key is the action's ValidationError, reported with the others.
+    let e = c
+        .transact_write_items()
+        .transact_items(put("tbl", &[("pk", n(5))]))
+        .transact_items(delete("tbl", &[("pk", n(5))]))
+        .send()
+        .await
+        .unwrap_err();
+    let (message, reasons) = cancellation(e);
+    assert_eq!(
+        message,
+        cancelled_message(&["ValidationError", "ValidationError"])
+    );
+    assert_eq!(
+        reasons.iter().map(|r| r.1.clone().unwrap()).collect::<Vec<_>>(),
+        vec![
+            "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N".to_string(),
+            "The provided key element does not match the schema".to_string(),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn transaction_request_errors_match_dynamodb() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+
+    let e = c
+        .transact_write_items()
+        .set_transact_items(Some(vec![]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+    );
+    let e = c
+        .transact_get_items()
+        .set_transact_items(Some(vec![]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+    );
+    let many: Vec<TransactWriteItem> = (0..101)
+        .map(|i| put("tbl", &[("pk", s(&format!("k{i}")))]))
+        .collect();
+    let (code, msg) = error(
+        c.transact_write_items()
+            .set_transact_items(Some(many))
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.starts_with("1 validation error detected: Value '[TransactWriteItem(conditionCheck=null, put=Put(item="), "{msg}");
+    assert!(msg.ends_with("]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"), "{msg}");
+    let gets: Vec<TransactGetItem> = (0..101)
+        .map(|i| tget("tbl", &[("pk", s(&format!("k{i}")))]))
+        .collect();
+    let (code, msg) = error(
+        c.transact_get_items()
+            .set_transact_items(Some(gets))
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(code, "ValidationException");
+    assert!(msg.ends_with("' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"), "{msg}");
+
+    let e = c
+        .transact_write_items()
+        .transact_items(put("tbl", &[("pk", s("same"))]))
+        .transact_items(delete("tbl", &[("pk", s("same"))]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Transaction request cannot include multiple operations on one item")
+    );
+
+    let e = c
+        .transact_write_items()
+        .transact_items(put("nope", &[("pk", s("x"))]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ResourceNotFoundException".into(),
+            "Requested resource not found".into()
+        )
+    );
+    let e = c
+        .transact_get_items()
+        .transact_items(tget("nope", &[("pk", s("x"))]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ResourceNotFoundException".into(),
+            "Requested resource not found".into()
+        )
+    );
+
+    // An empty key value is rejected up front, not as a cancellation reason.
+    let empty = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk";
+    let e = c
+        .transact_write_items()
+        .transact_items(put("tbl", &[("pk", s(""))]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation(empty));
+    let e = c
+        .transact_write_items()
+        .transact_items(delete("tbl", &[("pk", s(""))]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation(empty));
+
+    // Expression syntax is checked for the whole request.
+    let e = c
+        .transact_get_items()
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("tbl")
+                        .key("pk", s("x"))
+                        .projection_expression("!!!")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Invalid ProjectionExpression: Syntax error; token: \"!\", near: \"!!\"")
+    );
+
+    // A Get whose key does not match the schema cancels with a ValidationError.
+    let e = c
+        .transact_get_items()
+        .transact_items(tget("tbl", &[("pk", s("x"))]))
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("tbl")
+                        .set_key(Some(HashMap::new()))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let (code, msg) = error(e);
+    assert_eq!(
+        (code.as_str(), msg),
+        (
+            "TransactionCanceledException",
+            cancelled_message(&["None", "ValidationError"])
+        )
+    );
+}
+
+#[tokio::test]
+async fn client_request_token_makes_retries_idempotent_for_ten_minutes() {
+    let emu = Emulator::builder()
+        .manual_clock(SystemTime::now())
+        .start()
+        .await
+        .unwrap();
+    let c = emu.client();
+    create_table(&c, "tbl", None).await;
+    let bump = |token: &str, by: i64| {
+        c.transact_write_items()
+            .client_request_token(token)
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(
+                        Update::builder()
+                            .table_name("tbl")
+                            .key("pk", s("counter"))
+                            .update_expression("ADD n :by")
+                            .expression_attribute_values(":by", n(by))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+    };
+    bump("tok-1", 1).await.unwrap();
+    bump("tok-1", 1).await.unwrap();
+    bump("tok-1", 1).await.unwrap();
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
+        n(1),
+        "applied once"
+    );
+
+    let e = bump("tok-1", 2).await.unwrap_err();
+    assert_eq!(e.code(), Some("IdempotentParameterMismatchException"));
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
+        n(1)
+    );
+
+    // Another token is another transaction.
+    bump("tok-2", 1).await.unwrap();
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
+        n(2)
+    );
+
+    // After ten minutes the token is forgotten and the same request applies again.
+    emu.advance(Duration::from_secs(9 * 60));
+    bump("tok-1", 1).await.unwrap();
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
+        n(2)
+    );
+    emu.advance(Duration::from_secs(61));
+    bump("tok-1", 1).await.unwrap();
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
+        n(3)
+    );
+
+    // A cancelled transaction does not consume its token.
+    let failing = c
+        .transact_write_items()
+        .client_request_token("tok-3")
+        .transact_items(put_new("tbl", &[("pk", s("counter"))]));
+    assert_eq!(
+        failing.clone().send().await.unwrap_err().code(),
+        Some("TransactionCanceledException")
+    );
+    assert_eq!(
+        failing.send().await.unwrap_err().code(),
+        Some("TransactionCanceledException")
+    );
+}
+
+/// Registers a user whose username and email must both be unique: one item per username and one
+/// marker item per email, created together or not at all.
+async fn register(c: &Client, user: &str, email: &str) -> Result<(), Vec<String>> {
+    let r = c
+        .transact_write_items()
+        .transact_items(put_new(
+            "accounts",
+            &[("pk", s(&format!("USER#{user}"))), ("email", s(email))],
+        ))
+        .transact_items(put_new(
+            "accounts",
+            &[("pk", s(&format!("EMAIL#{email}"))), ("user", s(user))],
+        ))
+        .send()
+        .await;
+    r.map(|_| ())
+        .map_err(|e| cancellation(e).1.into_iter().map(|r| r.0).collect())
+}
+
+#[tokio::test]
+async fn registration_keeps_usernames_and_emails_unique() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "accounts", None).await;
+    assert_eq!(register(&c, "alice", "a@x.io").await, Ok(()));
+    assert_eq!(
+        register(&c, "bob", "a@x.io").await,
+        Err(vec!["None".into(), "ConditionalCheckFailed".into()])
+    );
+    assert_eq!(
+        register(&c, "alice", "other@x.io").await,
+        Err(vec!["ConditionalCheckFailed".into(), "None".into()])
+    );
+    assert_eq!(register(&c, "bob", "b@x.io").await, Ok(()));
+    assert_eq!(
+        get(&c, "accounts", &[("pk", s("USER#bob"))]).await.unwrap()["email"],
+        s("b@x.io")
+    );
+    assert_eq!(
+        get(&c, "accounts", &[("pk", s("EMAIL#a@x.io"))])
+            .await
+            .unwrap()["user"],
+        s("alice")
+    );
+    assert_eq!(
+        get(&c, "accounts", &[("pk", s("EMAIL#other@x.io"))]).await,
+        None,
+        "the failed registration left nothing behind"
+    );
+    let count = c
+        .describe_table()
+        .table_name("accounts")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap()
+        .item_count;
+    assert_eq!(count, Some(4));
+}
+
+#[tokio::test]
+async fn items_held_by_an_in_flight_transaction_conflict() {
+    let (emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    c.put_item()
+        .table_name("tbl")
+        .item("pk", s("busy"))
+        .item("v", n(1))
+        .send()
+        .await
+        .unwrap();
+    let held = vec![(
+        "tbl".to_string(),
+        PrimaryKey {
+            hash: KeyValue::S("busy".into()),
+            range: None,
+        },
+    )];
+    emu.engine().transactions.hold(&held).unwrap();
+
+    let e = c
+        .put_item()
+        .table_name("tbl")
+        .item("pk", s("busy"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "TransactionConflictException".into(),
+            "Transaction is ongoing for the item".into()
+        )
+    );
+    let e = c
+        .delete_item()
+        .table_name("tbl")
+        .key("pk", s("busy"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("TransactionConflictException"));
+    let e = c
+        .update_item()
+        .table_name("tbl")
+        .key("pk", s("busy"))
+        .update_expression("SET v = :v")
+        .expression_attribute_values(":v", n(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("TransactionConflictException"));
+
+    let e = c
+        .transact_write_items()
+        .transact_items(put("tbl", &[("pk", s("free"))]))
+        .transact_items(delete("tbl", &[("pk", s("busy"))]))
+        .send()
+        .await
+        .unwrap_err();
+    let (message, reasons) = cancellation(e);
+    assert_eq!(message, cancelled_message(&["None", "TransactionConflict"]));
+    assert_eq!(
+        reasons[1].1.as_deref(),
+        Some("Transaction is ongoing for the item")
+    );
+    let e = c
+        .transact_get_items()
+        .transact_items(tget("tbl", &[("pk", s("busy"))]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "TransactionCanceledException".into(),
+            cancelled_message(&["TransactionConflict"])
+        )
+    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("free"))]).await, None);
+
+    emu.engine().transactions.release(&held);
+    c.put_item()
+        .table_name("tbl")
+        .item("pk", s("busy"))
+        .item("v", n(3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("busy"))]).await.unwrap()["v"],
+        n(3)
+    );
+}
+
+/// N tasks move money between accounts in two tables with transactions that refuse to overdraw,
+/// while readers take transactional snapshots. Every snapshot sees the conserved total, no balance
+/// goes negative, and the final balances are the initial ones plus the committed transfers (so the
+/// outcome is that of some serial order of them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_transfers_serialize() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "acct_a", None).await;
+    create_table(&c, "acct_b", None).await;
+    const ACCOUNTS: usize = 6;
+    const START: i64 = 100;
+    for i in 0..ACCOUNTS {
+        let (t, k) = where_is(i);
+        c.put_item()
+            .table_name(t)
+            .item("pk", s(&k))
+            .item("bal", n(START))
+            .send()
+            .await
+            .unwrap();
+    }
+    fn where_is(i: usize) -> (&'static str, String) {
+        (
+            if i % 2 == 0 { "acct_a" } else { "acct_b" },
+            format!("acc{i}"),
+        )
+    }
+    let move_money = |c: Client, from: usize, to: usize, amount: i64| async move {
+        let (ft, fk) = where_is(from);
+        let (tt, tk) = where_is(to);
+        c.transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(
+                        Update::builder()
+                            .table_name(ft)
+                            .key("pk", s(&fk))
+                            .update_expression("SET bal = bal - :a")
+                            .condition_expression("bal >= :a")
+                            .expression_attribute_values(":a", n(amount))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(
+                        Update::builder()
+                            .table_name(tt)
+                            .key("pk", s(&tk))
+                            .update_expression("SET bal = bal + :a")
+                            .expression_attribute_values(":a", n(amount))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+    };
+
+    let mut tasks = Vec::new();
+    for worker in 0..8usize {
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut committed = Vec::new();
+            let mut seed = worker as u64 * 7919 + 1;
+            let mut next = || {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) as usize
+            };
+            for _ in 0..60 {
+                let from = next() % ACCOUNTS;
+                let to = (from + 1 + next() % (ACCOUNTS - 1)) % ACCOUNTS;
+                let amount = 1 + (next() % 40) as i64;
+                match move_money(c.clone(), from, to, amount).await {
+                    Ok(_) => committed.push((from, to, amount)),
+                    Err(e) => {
+                        let (_, reasons) = cancellation(e);
+                        assert!(
+                            reasons.iter().all(|r| [
+                                "None",
+                                "ConditionalCheckFailed",
+                                "TransactionConflict"
+                            ]
+                            .contains(&r.0.as_str())),
+                            "{reasons:?}"
+                        );
+                    }
+                }
+            }
+            committed
+        }));
+    }
+    let reader = {
+        let c = c.clone();
+        tokio::spawn(async move {
+            for _ in 0..100 {
+                let mut req = c.transact_get_items();
+                for i in 0..ACCOUNTS {
+                    let (t, k) = where_is(i);
+                    req = req.transact_items(tget(t, &[("pk", s(&k))]));
+                }
+                let Ok(got) = req.send().await else { continue }; // conflicts are allowed
+                let total: i64 = got
+                    .responses
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        r.item.as_ref().unwrap()["bal"]
+                            .as_n()
+                            .unwrap()
+                            .parse::<i64>()
+                            .unwrap()
+                    })
+                    .sum();
+                assert_eq!(
+                    total,
+                    START * ACCOUNTS as i64,
+                    "a snapshot saw half a transaction"
+                );
+            }
+        })
+    };
+    let mut expected = vec![START; ACCOUNTS];
+    let mut commits = 0;
+    for t in tasks {
+        for (from, to, amount) in t.await.unwrap() {
+            expected[from] -= amount;
+            expected[to] += amount;
+            commits += 1;
+        }
+    }
+    reader.await.unwrap();
+    assert!(commits > 0);
+    let mut actual = Vec::new();
+    for i in 0..ACCOUNTS {
+        let (t, k) = where_is(i);
+        let bal: i64 = get(&c, t, &[("pk", s(&k))]).await.unwrap()["bal"]
+            .as_n()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(bal >= 0, "account {i} overdrawn: {bal}");
+        actual.push(bal);
+    }
+    assert_eq!(actual, expected);
+    assert_eq!(actual.iter().sum::<i64>(), START * ACCOUNTS as i64);
+}
