@@ -3,4 +3,6 @@
 mod items;
 mod support;
 mod tables;
+mod tags;
+mod ttl;
 mod types;
