@@ -216,3 +216,24 @@ async fn handle(
     let res = engine.handle(&http::Request::from_parts(parts, bytes));
     res.map(AxumBody::from)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sweeper_runs_only_on_the_system_clock_and_stops_when_dropped() {
+        let engine = Arc::new(Engine::new(Clock::System));
+        assert!(Sweeper::start(&engine, Duration::ZERO).is_none());
+        let manual = Arc::new(Engine::new(Clock::manual(SystemTime::now())));
+        assert!(Sweeper::start(&manual, Duration::from_millis(1)).is_none());
+
+        let sweeper = Sweeper::start(&engine, Duration::from_millis(1)).unwrap();
+        let task = sweeper.task.abort_handle();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!task.is_finished());
+        drop(sweeper);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(task.is_finished());
+    }
+}
