@@ -31,6 +31,31 @@ impl Engine {
         crate::protocol::handle(self, req)
     }
 
+    /// Deletes every item whose Time to Live has passed, as DynamoDB's background TTL process does,
+    /// and returns how many it deleted. Costs O(expired items): each table's expiry index is probed
+    /// under its read lock, and the deletes run in bounded batches under its write lock.
+    pub fn sweep_expired(&self) -> usize {
+        const BATCH: usize = 256;
+        let now = self.clock.now_millis();
+        let mut deleted = 0;
+        for table in self.store.tables() {
+            if !table.state.read().has_expired(now) {
+                continue;
+            }
+            loop {
+                let n = table.state.write().delete_expired(now, BATCH);
+                deleted += n;
+                if n < BATCH {
+                    break;
+                }
+            }
+        }
+        if deleted > 0 {
+            tracing::debug!(deleted, "TTL sweep");
+        }
+        deleted
+    }
+
     pub fn table_arn(&self, table: &str) -> String {
         format!(
             "arn:aws:dynamodb:{}:{}:table/{table}",

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use clap::Parser;
 use dynamodb_emulator::clock::Clock;
+use dynamodb_emulator::server::Sweeper;
 use dynamodb_emulator::Engine;
 
 /// An in-memory DynamoDB emulator speaking the DynamoDB JSON 1.0 protocol.
@@ -17,6 +18,13 @@ struct Args {
     /// Port to listen on; 0 picks a free port (the line printed on start tells which).
     #[arg(long, default_value_t = 8000)]
     port: u16,
+    /// How often expired TTL items are deleted, in milliseconds; 0 disables background deletion.
+    #[arg(long, value_name = "MS", default_value_t = 1000)]
+    ttl_sweep_interval: u64,
+    /// Start on a manual clock at the current time: time then moves only through
+    /// `POST /_emulator/clock/advance`, and items expire only through `POST /_emulator/ttl/sweep`.
+    #[arg(long)]
+    manual_clock: bool,
 }
 
 #[tokio::main]
@@ -31,7 +39,16 @@ async fn main() -> std::io::Result<()> {
         .init();
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await?;
     let addr = listener.local_addr()?;
-    let engine = Arc::new(Engine::new(Clock::System));
+    let clock = if args.manual_clock {
+        Clock::manual(std::time::SystemTime::now())
+    } else {
+        Clock::System
+    };
+    let engine = Arc::new(Engine::new(clock));
+    let _sweeper = Sweeper::start(
+        &engine,
+        std::time::Duration::from_millis(args.ttl_sweep_interval),
+    );
     println!("listening on http://{addr}");
     std::io::stdout().flush()?;
     tracing::info!(%addr, "dynamodb-emulator ready");

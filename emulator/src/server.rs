@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use axum::body::Body as AxumBody;
 use axum::extract::State;
@@ -17,6 +17,9 @@ use crate::transport;
 /// DynamoDB accepts request bodies up to 16 MB.
 const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 
+/// How often the background TTL sweeper runs by default.
+pub const DEFAULT_TTL_SWEEP_INTERVAL: Duration = Duration::from_millis(1000);
+
 /// A running emulator. Cloning shares it; dropping the last clone shuts the server down.
 #[derive(Clone)]
 pub struct Emulator {
@@ -27,6 +30,8 @@ struct Inner {
     engine: Arc<Engine>,
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
+    /// Stops the background TTL sweeper when the emulator goes away.
+    _sweeper: Option<Sweeper>,
 }
 
 impl Drop for Inner {
@@ -42,6 +47,7 @@ pub struct Builder {
     host: String,
     port: u16,
     clock: Clock,
+    ttl_sweep_interval: Duration,
 }
 
 impl Default for Builder {
@@ -50,6 +56,7 @@ impl Default for Builder {
             host: "127.0.0.1".into(),
             port: 0,
             clock: Clock::System,
+            ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
         }
     }
 }
@@ -66,9 +73,17 @@ impl Builder {
         self
     }
 
-    /// Use a clock that moves only through [`Emulator::advance`].
+    /// Use a clock that moves only through [`Emulator::advance`]. Nothing then expires in the
+    /// background: TTL deletes happen only when the test calls [`Emulator::sweep_expired`].
     pub fn manual_clock(mut self, start: SystemTime) -> Builder {
         self.clock = Clock::manual(start);
+        self
+    }
+
+    /// How often expired items are deleted in the background on the system clock (default 1 s);
+    /// `Duration::ZERO` turns background deletion off.
+    pub fn ttl_sweep_interval(mut self, every: Duration) -> Builder {
+        self.ttl_sweep_interval = every;
         self
     }
 
@@ -81,11 +96,13 @@ impl Builder {
         tokio::spawn(serve(listener, engine.clone(), async {
             let _ = rx.await;
         }));
+        let sweeper = Sweeper::start(&engine, self.ttl_sweep_interval);
         Ok(Emulator {
             inner: Arc::new(Inner {
                 engine,
                 addr,
                 shutdown: Some(tx),
+                _sweeper: sweeper,
             }),
         })
     }
@@ -124,8 +141,50 @@ impl Emulator {
     }
 
     /// Moves a manual clock forward; returns `false` on the system clock.
-    pub fn advance(&self, by: std::time::Duration) -> bool {
+    pub fn advance(&self, by: Duration) -> bool {
         self.inner.engine.clock.advance(by)
+    }
+
+    /// Deletes, now, every item whose Time to Live has passed by the emulator's clock, and returns
+    /// how many. With a manual clock this is the only way items expire.
+    pub fn sweep_expired(&self) -> usize {
+        self.inner.engine.sweep_expired()
+    }
+}
+
+/// The background TTL sweeper: a task on the current tokio runtime that deletes expired items at
+/// a fixed interval. Dropping the handle stops it.
+pub struct Sweeper {
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sweeper {
+    /// Starts sweeping `engine` every `every`; `None` when there is nothing to do (a manual
+    /// clock, or a zero interval).
+    pub fn start(engine: &Arc<Engine>, every: Duration) -> Option<Sweeper> {
+        if every.is_zero() || !matches!(engine.clock, Clock::System) {
+            return None;
+        }
+        // A weak handle: the sweeper alone never keeps an engine alive.
+        let engine = Arc::downgrade(engine);
+        let task = tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let Some(engine) = engine.upgrade() else {
+                    return;
+                };
+                engine.sweep_expired();
+            }
+        });
+        Some(Sweeper { task })
+    }
+}
+
+impl Drop for Sweeper {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
 
@@ -156,4 +215,25 @@ async fn handle(
     };
     let res = engine.handle(&http::Request::from_parts(parts, bytes));
     res.map(AxumBody::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sweeper_runs_only_on_the_system_clock_and_stops_when_dropped() {
+        let engine = Arc::new(Engine::new(Clock::System));
+        assert!(Sweeper::start(&engine, Duration::ZERO).is_none());
+        let manual = Arc::new(Engine::new(Clock::manual(SystemTime::now())));
+        assert!(Sweeper::start(&manual, Duration::from_millis(1)).is_none());
+
+        let sweeper = Sweeper::start(&engine, Duration::from_millis(1)).unwrap();
+        let task = sweeper.task.abort_handle();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!task.is_finished());
+        drop(sweeper);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(task.is_finished());
+    }
 }

@@ -5,5 +5,7 @@ mod items;
 mod query;
 mod support;
 mod tables;
+mod tags;
 mod transactions;
+mod ttl;
 mod types;

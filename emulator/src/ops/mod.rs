@@ -48,14 +48,37 @@ operations! {
     CreateTable => create_table,
     DeleteItem => delete_item,
     DeleteTable => delete_table,
+    DescribeEndpoints => describe_endpoints,
+    DescribeLimits => describe_limits,
     DescribeTable => describe_table,
+    DescribeTimeToLive => describe_time_to_live,
     GetItem => get_item,
     ListTables => list_tables,
+    ListTagsOfResource => list_tags_of_resource,
     PutItem => put_item,
     Query => query,
     Scan => scan,
+    TagResource => tag_resource,
     TransactGetItems => transact_get_items,
     TransactWriteItems => transact_write_items,
+    UntagResource => untag_resource,
     UpdateItem => update_item,
     UpdateTable => update_table,
+    UpdateTimeToLive => update_time_to_live,
+}
+
+impl Operation {
+    /// `execute` for a request that arrived with this `Host` header: DescribeEndpoints answers
+    /// with the host the client used; every other operation ignores it.
+    pub fn execute_for_host(
+        self,
+        engine: &Engine,
+        body: &Value,
+        host: Option<&str>,
+    ) -> Result<Value> {
+        match self {
+            Operation::DescribeEndpoints => describe_endpoints::answer(engine, Body(body), host),
+            _ => self.execute(engine, body),
+        }
+    }
 }

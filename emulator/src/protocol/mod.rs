@@ -6,6 +6,7 @@
 
 pub mod attr;
 mod body;
+mod control;
 pub mod shape;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,6 +27,12 @@ const TARGET_PREFIX: &str = "DynamoDB_20120810.";
 /// Handles one HTTP request completely; both transports (socket and in-process) call this.
 pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     let request_id = request_id();
+    if let Some(path) = req.uri().path().strip_prefix(control::PREFIX) {
+        // The emulator's own controls: outside the DynamoDB API, so no target or auth checks.
+        let (status, value) = control::handle(engine, req.method(), path, req.body());
+        let body = Bytes::from(serde_json::to_vec(&value).expect("JSON values always serialise"));
+        return raw(status, "application/json", body, &request_id);
+    }
     if req.method() == Method::GET {
         // DynamoDB's health answer; also what `curl ENDPOINT` sees.
         return raw(
@@ -91,7 +98,12 @@ fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
     }
     let span = tracing::debug_span!("op", name = op.name());
     let _enter = span.enter();
-    op.execute(engine, &value)
+    let host = req
+        .headers()
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    op.execute_for_host(engine, &value, host)
 }
 
 /// Any SigV4-looking request is accepted: signatures are not verified.

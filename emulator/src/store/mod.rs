@@ -5,6 +5,7 @@
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
 mod table;
+mod ttl;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -70,6 +71,13 @@ impl Store {
 
     pub fn tags(&self, arn: &str) -> Vec<(String, String)> {
         self.tags.read().get(arn).cloned().unwrap_or_default()
+    }
+
+    /// Removes the given keys from a resource's tags; absent keys are ignored.
+    pub fn untag(&self, arn: &str, keys: &[String]) {
+        if let Some(list) = self.tags.write().get_mut(arn) {
+            list.retain(|(k, _)| !keys.contains(k));
+        }
     }
 
     pub fn remove_tags(&self, arn: &str) {

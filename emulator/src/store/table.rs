@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+use super::ttl::{self, TtlIndex};
 use crate::model::{item_size, IndexDef, Item, KeyValue, PrimaryKey, TableDef};
 
 pub struct Table {
@@ -128,6 +129,8 @@ pub struct TableData {
     pub indexes: HashMap<String, BTreeMap<IndexEntry, Arc<Item>>>,
     /// Sum of item sizes, for DescribeTable's TableSizeBytes.
     pub size_bytes: usize,
+    /// Time to Live, while it is enabled: the attribute and the items by expiry time.
+    pub ttl: Option<TtlIndex>,
 }
 
 impl Table {
@@ -173,6 +176,9 @@ impl TableState {
                     .insert(entry, stored);
             }
         }
+        if let Some(ttl) = &mut self.data.ttl {
+            ttl.insert(&slot, &item);
+        }
         self.data.items.insert(slot, item);
         old
     }
@@ -184,6 +190,9 @@ impl TableState {
     fn remove_slot(&mut self, slot: &Slot) -> Option<Arc<Item>> {
         let old = self.data.items.remove(slot)?;
         self.data.size_bytes -= item_size(&old);
+        if let Some(ttl) = &mut self.data.ttl {
+            ttl.remove(slot, &old);
+        }
         for index in self.def.indexes() {
             if let Some(entry) = index_entry(index, slot, &old) {
                 if let Some(data) = self.data.indexes.get_mut(&index.name) {
@@ -203,6 +212,47 @@ impl TableState {
             }
         }
         self.data.indexes.insert(index.name.clone(), entries);
+    }
+
+    /// Enables Time to Live on `attribute` (indexing the items already stored), or disables it.
+    pub fn set_ttl(&mut self, attribute: Option<String>) {
+        self.data.ttl = attribute
+            .map(|a| TtlIndex::build(a, self.data.items.iter().map(|(s, i)| (s, i.as_ref()))));
+    }
+
+    /// The TTL attribute while Time to Live is enabled.
+    pub fn ttl_attribute(&self) -> Option<&str> {
+        self.data.ttl.as_ref().map(|t| t.attribute.as_str())
+    }
+
+    /// Whether any item has expired at `now_millis` (cheap: one index probe).
+    pub fn has_expired(&self, now_millis: i64) -> bool {
+        self.data
+            .ttl
+            .as_ref()
+            .is_some_and(|t| t.has_due(now_millis))
+    }
+
+    /// Deletes up to `max` items expired at `now_millis` through the normal delete path (indexes,
+    /// counts and sizes follow) and returns how many. Each item is checked again as it is now, under
+    /// the write lock the caller holds, so a write that moved its expiry forward wins.
+    pub fn delete_expired(&mut self, now_millis: i64, max: usize) -> usize {
+        let Some(index) = &self.data.ttl else {
+            return 0;
+        };
+        let attribute = index.attribute.clone();
+        let mut deleted = 0;
+        for slot in index.due(now_millis, max) {
+            let expired = self
+                .data
+                .items
+                .get(&slot)
+                .is_some_and(|item| ttl::is_expired(item, &attribute, now_millis));
+            if expired && self.remove_slot(&slot).is_some() {
+                deleted += 1;
+            }
+        }
+        deleted
     }
 
     pub fn item_count(&self) -> usize {

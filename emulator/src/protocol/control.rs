@@ -1,0 +1,81 @@
+//! The emulator's own control endpoints, for tests that are not written in Rust. They live under
+//! `/_emulator/`, a path the DynamoDB API never uses (it only POSTs to `/`), and skip the DynamoDB
+//! target and authentication checks.
+//!
+//! - `GET  /_emulator/clock`: `{"mode": "manual"|"system", "now_millis": N}`
+//! - `POST /_emulator/clock/advance` with `{"seconds": N}` or `{"millis": N}`: moves a manual
+//!   clock forward and answers like `GET /_emulator/clock`
+//! - `POST /_emulator/ttl/sweep`: deletes the items whose TTL has passed, `{"deleted": N}`
+
+use http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::clock::Clock;
+use crate::engine::Engine;
+
+pub const PREFIX: &str = "/_emulator/";
+
+/// Answers one control request: status and JSON body.
+pub fn handle(engine: &Engine, method: &Method, path: &str, body: &[u8]) -> (StatusCode, Value) {
+    match (path.trim_end_matches('/'), method) {
+        ("clock", &Method::GET) => (StatusCode::OK, clock(engine)),
+        ("clock/advance", &Method::POST) => advance(engine, body),
+        ("ttl/sweep", &Method::POST) => {
+            (StatusCode::OK, json!({ "deleted": engine.sweep_expired() }))
+        }
+        ("clock", _) | ("clock/advance", _) | ("ttl/sweep", _) => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{method} is not allowed on {PREFIX}{path}"),
+        ),
+        _ => error(
+            StatusCode::NOT_FOUND,
+            format!("no emulator control at {PREFIX}{path}"),
+        ),
+    }
+}
+
+fn clock(engine: &Engine) -> Value {
+    let mode = match engine.clock {
+        Clock::System => "system",
+        Clock::Manual(_) => "manual",
+    };
+    json!({ "mode": mode, "now_millis": engine.clock.now_millis() })
+}
+
+fn advance(engine: &Engine, body: &[u8]) -> (StatusCode, Value) {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let amount = |key: &str| {
+        parsed
+            .as_ref()
+            .and_then(|v| v.get(key))
+            .and_then(Value::as_f64)
+    };
+    let millis = match (amount("seconds"), amount("millis")) {
+        (Some(s), None) => s * 1000.0,
+        (None, Some(ms)) => ms,
+        _ => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "expected a JSON body {\"seconds\": N} or {\"millis\": N}",
+            )
+        }
+    };
+    if !(0.0..=1e15).contains(&millis) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "the clock only moves forward: give a non-negative amount",
+        );
+    }
+    let by = std::time::Duration::from_millis(millis.round() as u64);
+    if !engine.clock.advance(by) {
+        return error(
+            StatusCode::CONFLICT,
+            "this emulator runs on the system clock; start it with a manual clock (--manual-clock) to move time",
+        );
+    }
+    (StatusCode::OK, clock(engine))
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> (StatusCode, Value) {
+    (status, json!({ "error": message.into() }))
+}

@@ -1,0 +1,267 @@
+//! The emulator's HTTP control endpoints (`/_emulator/...`) with raw HTTP over a real socket: they
+//! need no DynamoDB target or signature, and drive the manual clock and the TTL sweep.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use dynamodb_emulator::Emulator;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const AUTH: &str = "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc";
+const T0: u64 = 1_700_000_000;
+
+/// Sends one HTTP/1.1 request and returns (status, content type, JSON body).
+async fn send(
+    emu: &Emulator,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, Value) {
+    let mut stream = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req += &format!("{k}: {v}\r\n");
+    }
+    req += "\r\n";
+    req += body;
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-type: ")
+                .map(str::to_owned)
+        })
+        .unwrap_or_default();
+    (status, content_type, serde_json::from_str(body).unwrap())
+}
+
+async fn control(emu: &Emulator, method: &str, path: &str, body: &str) -> (u16, Value) {
+    let (status, content_type, value) = send(emu, method, path, &[], body).await;
+    assert_eq!(content_type, "application/json");
+    (status, value)
+}
+
+async fn dynamodb(emu: &Emulator, op: &str, body: Value) -> (u16, Value) {
+    let target = format!("DynamoDB_20120810.{op}");
+    let headers = [
+        ("Content-Type", "application/x-amz-json-1.0"),
+        ("X-Amz-Target", target.as_str()),
+        ("Authorization", AUTH),
+        ("X-Amz-Date", "20260101T000000Z"),
+    ];
+    let (status, _, value) = send(emu, "POST", "/", &headers, &body.to_string()).await;
+    (status, value)
+}
+
+async fn manual() -> Emulator {
+    Emulator::builder()
+        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0))
+        .start()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn clock_endpoints_move_a_manual_clock() {
+    let emu = manual().await;
+    let start = T0 as i64 * 1000;
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/clock", "").await,
+        (200, json!({"mode": "manual", "now_millis": start}))
+    );
+    assert_eq!(
+        control(
+            &emu,
+            "POST",
+            "/_emulator/clock/advance",
+            r#"{"seconds": 90}"#
+        )
+        .await,
+        (200, json!({"mode": "manual", "now_millis": start + 90_000}))
+    );
+    assert_eq!(
+        control(
+            &emu,
+            "POST",
+            "/_emulator/clock/advance",
+            r#"{"millis": 250}"#
+        )
+        .await,
+        (200, json!({"mode": "manual", "now_millis": start + 90_250}))
+    );
+    assert!(emu.advance(Duration::from_millis(750)));
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/clock", "").await.1["now_millis"],
+        json!(start + 91_000)
+    );
+
+    let bad = json!({"error": "expected a JSON body {\"seconds\": N} or {\"millis\": N}"});
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/clock/advance", "").await,
+        (400, bad.clone())
+    );
+    assert_eq!(
+        control(
+            &emu,
+            "POST",
+            "/_emulator/clock/advance",
+            r#"{"seconds": 1, "millis": 1}"#
+        )
+        .await,
+        (400, bad)
+    );
+    assert_eq!(
+        control(
+            &emu,
+            "POST",
+            "/_emulator/clock/advance",
+            r#"{"seconds": -1}"#
+        )
+        .await,
+        (
+            400,
+            json!({"error": "the clock only moves forward: give a non-negative amount"})
+        )
+    );
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/ttl/sweep", "").await,
+        (
+            405,
+            json!({"error": "GET is not allowed on /_emulator/ttl/sweep"})
+        )
+    );
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/nothing", "").await,
+        (
+            404,
+            json!({"error": "no emulator control at /_emulator/nothing"})
+        )
+    );
+    // Nothing moved on the failed calls.
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/clock", "").await.1["now_millis"],
+        json!(start + 91_000)
+    );
+}
+
+#[tokio::test]
+async fn the_system_clock_cannot_be_moved() {
+    let emu = Emulator::start().await.unwrap();
+    let (status, body) = control(&emu, "GET", "/_emulator/clock", "").await;
+    assert_eq!((status, &body["mode"]), (200, &json!("system")));
+    assert_eq!(
+        control(
+            &emu,
+            "POST",
+            "/_emulator/clock/advance",
+            r#"{"seconds": 5}"#
+        )
+        .await,
+        (
+            409,
+            json!({"error": "this emulator runs on the system clock; start it with a manual clock (--manual-clock) to move time"})
+        )
+    );
+    assert!(!emu.advance(Duration::from_secs(5)));
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/ttl/sweep", "").await,
+        (200, json!({"deleted": 0}))
+    );
+}
+
+#[tokio::test]
+async fn ttl_expiry_driven_over_http() {
+    let emu = manual().await;
+    let (status, _) = dynamodb(
+        &emu,
+        "CreateTable",
+        json!({
+            "TableName": "sessions",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "BillingMode": "PAY_PER_REQUEST"
+        }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        dynamodb(
+            &emu,
+            "UpdateTimeToLive",
+            json!({"TableName": "sessions", "TimeToLiveSpecification": {}})
+        )
+        .await,
+        (
+            400,
+            json!({
+                "__type": "com.amazon.coral.validate#ValidationException",
+                "message": "2 validation errors detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null; Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null"
+            })
+        )
+    );
+    let spec = json!({"Enabled": true, "AttributeName": "expires"});
+    assert_eq!(
+        dynamodb(
+            &emu,
+            "UpdateTimeToLive",
+            json!({"TableName": "sessions", "TimeToLiveSpecification": spec})
+        )
+        .await,
+        (200, json!({ "TimeToLiveSpecification": spec }))
+    );
+    for (pk, expires) in [("a", T0 + 10), ("b", T0 + 100)] {
+        let item = json!({"pk": {"S": pk}, "expires": {"N": expires.to_string()}});
+        let (status, _) = dynamodb(
+            &emu,
+            "PutItem",
+            json!({"TableName": "sessions", "Item": item}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let get = |pk: &str| json!({"TableName": "sessions", "Key": {"pk": {"S": pk}}});
+    control(
+        &emu,
+        "POST",
+        "/_emulator/clock/advance",
+        r#"{"seconds": 11}"#,
+    )
+    .await;
+    // Expired but not swept: still readable.
+    assert_eq!(
+        dynamodb(&emu, "GetItem", get("a")).await.1["Item"]["pk"],
+        json!({"S": "a"})
+    );
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/ttl/sweep", "").await,
+        (200, json!({"deleted": 1}))
+    );
+    assert_eq!(dynamodb(&emu, "GetItem", get("a")).await, (200, json!({})));
+    assert_eq!(
+        dynamodb(&emu, "GetItem", get("b")).await.1["Item"]["pk"],
+        json!({"S": "b"})
+    );
+    let (_, table) = dynamodb(&emu, "DescribeTable", json!({"TableName": "sessions"})).await;
+    assert_eq!(table["Table"]["ItemCount"], json!(1));
+}
+
+#[tokio::test]
+async fn describe_endpoints_names_the_host_the_client_used() {
+    let emu = Emulator::start().await.unwrap();
+    assert_eq!(
+        dynamodb(&emu, "DescribeEndpoints", json!({})).await,
+        (
+            200,
+            json!({"Endpoints": [{"Address": "localhost", "CachePeriodInMinutes": 1440}]})
+        )
+    );
+}
