@@ -93,38 +93,39 @@ fn engine_ops(c: &mut Criterion) {
     g.finish();
 }
 
+/// Creates the one-key table `bench` through `client` (ignoring "already exists").
+async fn create_bench_table(client: &aws_sdk_dynamodb::Client) {
+    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+    let _ = client
+        .create_table()
+        .table_name("bench")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder().attribute_name("pk").attribute_type(ScalarAttributeType::S).build().unwrap(),
+        )
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .send()
+        .await;
+}
+
+/// End-to-end GetItem latency through the SDK: in-process transport, our socket, and, when
+/// `COMPARE_ENDPOINT` names another DynamoDB-compatible server (scripts/bench.sh starts dynalite),
+/// that server over its socket, all in one run.
 fn sdk_transports(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let emu = rt.block_on(async {
         let emu = Emulator::start().await.unwrap();
-        emu.client()
-            .create_table()
-            .table_name("bench")
-            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-            .attribute_definitions(
-                aws_sdk_dynamodb::types::AttributeDefinition::builder()
-                    .attribute_name("pk")
-                    .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
-                    .build()
-                    .unwrap(),
-            )
-            .key_schema(
-                aws_sdk_dynamodb::types::KeySchemaElement::builder()
-                    .attribute_name("pk")
-                    .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
-                    .build()
-                    .unwrap(),
-            )
-            .send()
-            .await
-            .unwrap();
+        create_bench_table(&emu.client()).await;
         emu
     });
+    let mut clients = vec![("in_process", emu.client()), ("socket", emu.http_client())];
+    if let Ok(url) = std::env::var("COMPARE_ENDPOINT") {
+        let other = dynamodb_emulator::transport_for_endpoint(&url);
+        rt.block_on(create_bench_table(&other));
+        clients.push(("compare_endpoint", other));
+    }
     let mut g = c.benchmark_group("sdk_get_item");
-    for (name, client) in [("in_process", emu.client()), ("socket", emu.http_client())] {
+    for (name, client) in clients {
         g.bench_function(name, |b| {
             b.to_async(&rt).iter(|| async {
                 client
@@ -138,10 +139,7 @@ fn sdk_transports(c: &mut Criterion) {
         });
     }
     g.finish();
-    c.bench_function("emulator_start", |b| {
-        b.to_async(&rt)
-            .iter(|| async { black_box(Emulator::start().await.unwrap()) })
-    });
+    c.bench_function("emulator_start", |b| b.to_async(&rt).iter(|| async { black_box(Emulator::start().await.unwrap()) }));
 }
 
 criterion_group!(benches, engine_ops, sdk_transports);
