@@ -95,15 +95,27 @@ fn engine_ops(c: &mut Criterion) {
 
 /// Creates the one-key table `bench` through `client` (ignoring "already exists").
 async fn create_bench_table(client: &aws_sdk_dynamodb::Client) {
-    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
     let _ = client
         .create_table()
         .table_name("bench")
         .billing_mode(BillingMode::PayPerRequest)
         .attribute_definitions(
-            AttributeDefinition::builder().attribute_name("pk").attribute_type(ScalarAttributeType::S).build().unwrap(),
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
         )
-        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await;
 }
@@ -112,7 +124,10 @@ async fn create_bench_table(client: &aws_sdk_dynamodb::Client) {
 /// `COMPARE_ENDPOINT` names another DynamoDB-compatible server (scripts/bench.sh starts dynalite),
 /// that server over its socket, all in one run.
 fn sdk_transports(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let emu = rt.block_on(async {
         let emu = Emulator::start().await.unwrap();
         create_bench_table(&emu.client()).await;
@@ -139,7 +154,10 @@ fn sdk_transports(c: &mut Criterion) {
         });
     }
     g.finish();
-    c.bench_function("emulator_start", |b| b.to_async(&rt).iter(|| async { black_box(Emulator::start().await.unwrap()) }));
+    c.bench_function("emulator_start", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(Emulator::start().await.unwrap()) })
+    });
 }
 
 criterion_group!(benches, engine_ops, sdk_transports);

@@ -13,13 +13,42 @@ use serde_json::{json, Value};
 
 #[derive(Clone, Debug)]
 enum Op {
-    Put { pk: u8, sk: u8, gk: Option<u8>, lk: Option<u8>, v: i64 },
-    Update { pk: u8, sk: u8, v: i64, drop_gk: bool },
-    Delete { pk: u8, sk: u8 },
-    Query { pk: u8, forward: bool, limit: u8, from_sk: Option<u8> },
-    QueryGsi { gk: u8, limit: u8 },
-    QueryLsi { pk: u8, forward: bool, limit: u8 },
-    Scan { limit: u8, segments: u8 },
+    Put {
+        pk: u8,
+        sk: u8,
+        gk: Option<u8>,
+        lk: Option<u8>,
+        v: i64,
+    },
+    Update {
+        pk: u8,
+        sk: u8,
+        v: i64,
+        drop_gk: bool,
+    },
+    Delete {
+        pk: u8,
+        sk: u8,
+    },
+    Query {
+        pk: u8,
+        forward: bool,
+        limit: u8,
+        from_sk: Option<u8>,
+    },
+    QueryGsi {
+        gk: u8,
+        limit: u8,
+    },
+    QueryLsi {
+        pk: u8,
+        forward: bool,
+        limit: u8,
+    },
+    Scan {
+        limit: u8,
+        segments: u8,
+    },
 }
 
 /// The model's view of one item: key (pk, sk) → (gk, lk, v).
@@ -99,7 +128,13 @@ fn run(ops: &[Op]) {
     let mut model = Model::new();
     for (step, op) in ops.iter().enumerate() {
         match op.clone() {
-            Op::Put { pk: p, sk, gk, lk, v } => {
+            Op::Put {
+                pk: p,
+                sk,
+                gk,
+                lk,
+                v,
+            } => {
                 let mut item = json!({"pk": {"S": pk(p)}, "sk": {"N": sk.to_string()}, "v": {"N": v.to_string()}});
                 if let Some(g) = gk {
                     item["gk"] = json!({"S": format!("g{g}")});
@@ -107,11 +142,24 @@ fn run(ops: &[Op]) {
                 if let Some(l) = lk {
                     item["lk"] = json!({"N": l.to_string()});
                 }
-                call(&engine, "PutItem", json!({"TableName": "model", "Item": item}));
+                call(
+                    &engine,
+                    "PutItem",
+                    json!({"TableName": "model", "Item": item}),
+                );
                 model.insert((p, sk), (gk, lk, v));
             }
-            Op::Update { pk: p, sk, v, drop_gk } => {
-                let expr = if drop_gk { "SET v = :v REMOVE gk" } else { "SET v = :v" };
+            Op::Update {
+                pk: p,
+                sk,
+                v,
+                drop_gk,
+            } => {
+                let expr = if drop_gk {
+                    "SET v = :v REMOVE gk"
+                } else {
+                    "SET v = :v"
+                };
                 call(
                     &engine,
                     "UpdateItem",
@@ -125,45 +173,75 @@ fn run(ops: &[Op]) {
                 }
             }
             Op::Delete { pk: p, sk } => {
-                call(&engine, "DeleteItem", json!({"TableName": "model", "Key": {"pk": {"S": pk(p)}, "sk": {"N": sk.to_string()}}}));
+                call(
+                    &engine,
+                    "DeleteItem",
+                    json!({"TableName": "model", "Key": {"pk": {"S": pk(p)}, "sk": {"N": sk.to_string()}}}),
+                );
                 model.remove(&(p, sk));
             }
-            Op::Query { pk: p, forward, limit, from_sk } => {
+            Op::Query {
+                pk: p,
+                forward,
+                limit,
+                from_sk,
+            } => {
                 let mut body = json!({"TableName": "model", "KeyConditionExpression": "pk = :p",
                     "ExpressionAttributeValues": {":p": {"S": pk(p)}}, "ScanIndexForward": forward, "Limit": limit});
                 if let Some(f) = from_sk {
                     body["KeyConditionExpression"] = json!("pk = :p AND sk >= :f");
                     body["ExpressionAttributeValues"][":f"] = json!({"N": f.to_string()});
                 }
-                let mut want: Vec<(u8, u8)> =
-                    model.keys().filter(|(mp, ms)| *mp == p && from_sk.is_none_or(|f| *ms >= f)).copied().collect();
+                let mut want: Vec<(u8, u8)> = model
+                    .keys()
+                    .filter(|(mp, ms)| *mp == p && from_sk.is_none_or(|f| *ms >= f))
+                    .copied()
+                    .collect();
                 if !forward {
                     want.reverse();
                 }
-                assert_eq!(all_pages(&engine, "Query", body), want, "step {step}: {op:?}");
+                assert_eq!(
+                    all_pages(&engine, "Query", body),
+                    want,
+                    "step {step}: {op:?}"
+                );
             }
             Op::QueryGsi { gk, limit } => {
                 let body = json!({"TableName": "model", "IndexName": "gsi", "KeyConditionExpression": "gk = :g",
                     "ExpressionAttributeValues": {":g": {"S": format!("g{gk}")}}, "Limit": limit});
                 let mut got = all_pages(&engine, "Query", body);
                 got.sort();
-                let want: Vec<(u8, u8)> = model.iter().filter(|(_, (g, _, _))| *g == Some(gk)).map(|(k, _)| *k).collect();
+                let want: Vec<(u8, u8)> = model
+                    .iter()
+                    .filter(|(_, (g, _, _))| *g == Some(gk))
+                    .map(|(k, _)| *k)
+                    .collect();
                 assert_eq!(got, want, "step {step}: {op:?}");
             }
-            Op::QueryLsi { pk: p, forward, limit } => {
+            Op::QueryLsi {
+                pk: p,
+                forward,
+                limit,
+            } => {
                 let body = json!({"TableName": "model", "IndexName": "lsi", "KeyConditionExpression": "pk = :p",
                     "ExpressionAttributeValues": {":p": {"S": pk(p)}}, "ScanIndexForward": forward, "Limit": limit});
                 // Ordered by the index key, then the table key.
                 let mut want: Vec<(u8, u8, u8)> = model
                     .iter()
-                    .filter_map(|((mp, ms), (_, l, _))| l.filter(|_| *mp == p).map(|l| (l, *mp, *ms)))
+                    .filter_map(|((mp, ms), (_, l, _))| {
+                        l.filter(|_| *mp == p).map(|l| (l, *mp, *ms))
+                    })
                     .collect();
                 want.sort();
                 if !forward {
                     want.reverse();
                 }
                 let want: Vec<(u8, u8)> = want.into_iter().map(|(_, p, s)| (p, s)).collect();
-                assert_eq!(all_pages(&engine, "Query", body), want, "step {step}: {op:?}");
+                assert_eq!(
+                    all_pages(&engine, "Query", body),
+                    want,
+                    "step {step}: {op:?}"
+                );
             }
             Op::Scan { limit, segments } => {
                 let mut got = Vec::new();
@@ -174,7 +252,11 @@ fn run(ops: &[Op]) {
                 got.sort();
                 let want: Vec<(u8, u8)> = model.keys().copied().collect();
                 assert_eq!(got, want, "step {step}: {op:?}");
-                let count = call(&engine, "Scan", json!({"TableName": "model", "Select": "COUNT"}));
+                let count = call(
+                    &engine,
+                    "Scan",
+                    json!({"TableName": "model", "Select": "COUNT"}),
+                );
                 assert_eq!(count["Count"], json!(model.len()));
             }
         }

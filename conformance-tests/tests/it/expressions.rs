@@ -1,0 +1,305 @@
+//! Expressions end to end: uniqueness by condition, atomic counters under concurrency, every
+//! ReturnValues view, and the exact errors.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue as V, ReturnValue, ReturnValuesOnConditionCheckFailure,
+};
+
+use crate::support::{create_table, emulator, error, validation};
+
+fn s(v: &str) -> V {
+    V::S(v.into())
+}
+
+fn n(v: &str) -> V {
+    V::N(v.into())
+}
+
+#[tokio::test]
+async fn second_registration_of_an_email_fails_and_loses_nothing() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "users", None).await;
+    let register = |name: &'static str| {
+        c.put_item()
+            .table_name("users")
+            .item("pk", s("EMAIL#ada@example.com"))
+            .item("name", s(name))
+            .condition_expression("attribute_not_exists(pk)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+    };
+    register("first").await.unwrap();
+    let err = register("second").await.unwrap_err();
+    let service = err.into_service_error();
+    assert!(service.is_conditional_check_failed_exception());
+    let ccf = match service {
+        aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(e) => {
+            e
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(ccf.message(), Some("The conditional request failed"));
+    assert_eq!(
+        ccf.item().unwrap()["name"],
+        s("first"),
+        "ALL_OLD returns the existing item"
+    );
+    let stored = c
+        .get_item()
+        .table_name("users")
+        .key("pk", s("EMAIL#ada@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stored.item.unwrap()["name"], s("first"));
+}
+
+#[tokio::test]
+async fn concurrent_add_counters_are_exact() {
+    let (emu, c) = emulator().await;
+    create_table(&c, "counters", None).await;
+    let (tasks, increments) = (8, 50);
+    let mut handles = Vec::new();
+    for t in 0..tasks {
+        // Half the tasks go over the socket, half in-process: both paths share one engine.
+        let client = if t % 2 == 0 {
+            emu.client()
+        } else {
+            emu.http_client()
+        };
+        handles.push(tokio::spawn(async move {
+            for _ in 0..increments {
+                client
+                    .update_item()
+                    .table_name("counters")
+                    .key("pk", s("hits"))
+                    .update_expression("ADD #n :one")
+                    .expression_attribute_names("#n", "count")
+                    .expression_attribute_values(":one", n("1"))
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let got = c
+        .get_item()
+        .table_name("counters")
+        .key("pk", s("hits"))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.item.unwrap()["count"],
+        n(&(tasks * increments).to_string())
+    );
+}
+
+#[tokio::test]
+async fn every_return_values_mode() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "rvtab", None).await;
+    c.put_item()
+        .table_name("rvtab")
+        .item("pk", s("k"))
+        .item("a", n("1"))
+        .item("b", s("keep"))
+        .item(
+            "m",
+            V::M(HashMap::from([("x".into(), n("1")), ("y".into(), n("2"))])),
+        )
+        .send()
+        .await
+        .unwrap();
+    let update = |rv: ReturnValue, value: &str| {
+        c.update_item()
+            .table_name("rvtab")
+            .key("pk", s("k"))
+            .update_expression("SET a = a + :d, m.x = :v")
+            .expression_attribute_values(":d", n("1"))
+            .expression_attribute_values(":v", n(value))
+            .return_values(rv)
+            .send()
+    };
+    let none = update(ReturnValue::None, "10").await.unwrap();
+    assert_eq!(none.attributes, None);
+    let updated_old = update(ReturnValue::UpdatedOld, "11")
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    assert_eq!(
+        updated_old,
+        HashMap::from([
+            ("a".into(), n("2")),
+            ("m".into(), V::M(HashMap::from([("x".into(), n("10"))])))
+        ])
+    );
+    let updated_new = update(ReturnValue::UpdatedNew, "12")
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    assert_eq!(
+        updated_new,
+        HashMap::from([
+            ("a".into(), n("4")),
+            ("m".into(), V::M(HashMap::from([("x".into(), n("12"))])))
+        ])
+    );
+    let all_old = update(ReturnValue::AllOld, "13")
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    assert_eq!(all_old["a"], n("4"));
+    assert_eq!(all_old["b"], s("keep"));
+    assert_eq!(
+        all_old["m"],
+        V::M(HashMap::from([("x".into(), n("12")), ("y".into(), n("2"))]))
+    );
+    let all_new = update(ReturnValue::AllNew, "14")
+        .await
+        .unwrap()
+        .attributes
+        .unwrap();
+    assert_eq!(all_new.len(), 4);
+    assert_eq!(all_new["a"], n("6"));
+    assert_eq!(
+        all_new["m"],
+        V::M(HashMap::from([("x".into(), n("14")), ("y".into(), n("2"))]))
+    );
+
+    // An update of a missing item creates it (upsert); UPDATED_OLD then has nothing to return.
+    let upsert = c
+        .update_item()
+        .table_name("rvtab")
+        .key("pk", s("new"))
+        .update_expression("SET c = if_not_exists(c, :zero) + :one, l = list_append(if_not_exists(l, :empty), :item)")
+        .expression_attribute_values(":zero", n("0"))
+        .expression_attribute_values(":one", n("1"))
+        .expression_attribute_values(":empty", V::L(vec![]))
+        .expression_attribute_values(":item", V::L(vec![s("x")]))
+        .return_values(ReturnValue::UpdatedOld)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upsert.attributes, None);
+    let created = c
+        .get_item()
+        .table_name("rvtab")
+        .key("pk", s("new"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(
+        created,
+        HashMap::from([
+            ("pk".into(), s("new")),
+            ("c".into(), n("1")),
+            ("l".into(), V::L(vec![s("x")]))
+        ])
+    );
+
+    // DeleteItem and PutItem return the old item with ALL_OLD.
+    let deleted = c
+        .delete_item()
+        .table_name("rvtab")
+        .key("pk", s("new"))
+        .return_values(ReturnValue::AllOld)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.attributes.unwrap()["c"], n("1"));
+}
+
+#[tokio::test]
+async fn expression_errors_are_exact() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "extab", None).await;
+    let cases = [
+        (
+            error(
+                c.update_item()
+                    .table_name("extab")
+                    .key("pk", s("k"))
+                    .update_expression("SET pk = :v")
+                    .expression_attribute_values(":v", s("x"))
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation("One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"),
+        ),
+        (
+            error(
+                c.put_item()
+                    .table_name("extab")
+                    .item("pk", s("k"))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .expression_attribute_values(":unused", s("x"))
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}"),
+        ),
+        (
+            error(
+                c.update_item()
+                    .table_name("extab")
+                    .key("pk", s("k"))
+                    .update_expression("SET a = :missing")
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation("Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :missing"),
+        ),
+        (
+            error(c.put_item().table_name("extab").item("pk", s("k")).condition_expression("size = :v").expression_attribute_values(":v", n("1")).send().await.unwrap_err()),
+            validation("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size"),
+        ),
+        (
+            error(c.get_item().table_name("extab").key("pk", s("k")).projection_expression("a,,b").send().await.unwrap_err()),
+            validation("Invalid ProjectionExpression: Syntax error; token: \",\", near: \",,b\""),
+        ),
+    ];
+    for (i, (got, want)) in cases.into_iter().enumerate() {
+        assert_eq!(got, want, "case {i}");
+    }
+    // Arithmetic on a missing attribute is refused at run time, and nothing is written.
+    let err = c
+        .update_item()
+        .table_name("extab")
+        .key("pk", s("k"))
+        .update_expression("SET a = b + :one")
+        .expression_attribute_values(":one", n("1"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation(
+            "The provided expression refers to an attribute that does not exist in the item"
+        )
+    );
+    assert_eq!(
+        c.get_item()
+            .table_name("extab")
+            .key("pk", s("k"))
+            .send()
+            .await
+            .unwrap()
+            .item,
+        None
+    );
+}
