@@ -3,23 +3,11 @@
 
 use std::hint::black_box;
 
-use bytes::Bytes;
 use criterion::{criterion_group, criterion_main, Criterion};
 use dynamodb_emulator::clock::Clock;
+use dynamodb_emulator::protocol::request;
 use dynamodb_emulator::{Emulator, Engine};
 use serde_json::{json, Value};
-
-fn request(op: &str, body: &Value) -> http::Request<Bytes> {
-    http::Request::builder()
-        .method("POST")
-        .uri("/")
-        .header("content-type", "application/x-amz-json-1.0")
-        .header("x-amz-target", format!("DynamoDB_20120810.{op}"))
-        .header("authorization", "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
-        .header("x-amz-date", "20260101T000000Z")
-        .body(Bytes::from(serde_json::to_vec(body).unwrap()))
-        .unwrap()
-}
 
 fn call(engine: &Engine, op: &str, body: Value) {
     let res = engine.handle(&request(op, &body));

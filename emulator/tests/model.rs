@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use bytes::Bytes;
 use dynamodb_emulator::clock::Clock;
+use dynamodb_emulator::protocol::request;
 use dynamodb_emulator::Engine;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -70,14 +70,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn call(engine: &Engine, op: &str, body: Value) -> Value {
-    let req = http::Request::builder()
-        .method("POST")
-        .header("content-type", "application/x-amz-json-1.0")
-        .header("x-amz-target", format!("DynamoDB_20120810.{op}"))
-        .header("authorization", "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
-        .header("x-amz-date", "20260101T000000Z")
-        .body(Bytes::from(body.to_string()))
-        .unwrap();
+    let req = request(op, &body);
     let res = engine.handle(&req);
     let value: Value = serde_json::from_slice(res.body()).unwrap();
     assert_eq!(res.status(), 200, "{op}: {value}");

@@ -106,6 +106,23 @@ fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
     op.execute_for_host(engine, &value, host)
 }
 
+/// A DynamoDB request as an SDK sends it (target, JSON 1.0 content type, a SigV4-shaped
+/// Authorization), for driving [`Engine::handle`] directly without an SDK.
+pub fn request(operation: &str, body: &Value) -> Request<Bytes> {
+    Request::builder()
+        .method(Method::POST)
+        .uri("/")
+        .header("content-type", JSON_1_0)
+        .header("x-amz-target", format!("{TARGET_PREFIX}{operation}"))
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        )
+        .header("x-amz-date", "20260101T000000Z")
+        .body(Bytes::from(serde_json::to_vec(body).expect("JSON values always serialise")))
+        .expect("a valid request")
+}
+
 /// Any SigV4-looking request is accepted: signatures are not verified.
 fn check_auth(req: &Request<Bytes>) -> Result<(), Error> {
     let auth = header(req, "authorization").trim();
