@@ -13,6 +13,9 @@ pub struct Engine {
     pub account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
     pub transactions: crate::ops::Transactions,
+    /// Largest item collection (partition of a table with local indexes) in bytes; DynamoDB's is
+    /// 10 GB, tests may lower it.
+    pub item_collection_limit: usize,
 }
 
 impl Engine {
@@ -23,6 +26,7 @@ impl Engine {
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             transactions: Default::default(),
+            item_collection_limit: 10 * 1024 * 1024 * 1024,
         }
     }
 

@@ -48,6 +48,7 @@ pub struct Builder {
     port: u16,
     clock: Clock,
     ttl_sweep_interval: Duration,
+    item_collection_limit: Option<usize>,
 }
 
 impl Default for Builder {
@@ -57,6 +58,7 @@ impl Default for Builder {
             port: 0,
             clock: Clock::System,
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
+            item_collection_limit: None,
         }
     }
 }
@@ -87,11 +89,22 @@ impl Builder {
         self
     }
 
+    /// Lowers the item-collection limit (10 GB in DynamoDB) so tests can reach
+    /// ItemCollectionSizeLimitExceededException with a few items.
+    pub fn item_collection_limit(mut self, bytes: usize) -> Builder {
+        self.item_collection_limit = Some(bytes);
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
-        let engine = Arc::new(Engine::new(self.clock));
+        let mut engine = Engine::new(self.clock);
+        if let Some(limit) = self.item_collection_limit {
+            engine.item_collection_limit = limit;
+        }
+        let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {
             let _ = rx.await;

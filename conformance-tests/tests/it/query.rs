@@ -410,3 +410,76 @@ async fn parallel_scan_covers_every_item_exactly_once() {
         validation("The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: 5 is not less than TotalSegments: 5")
     );
 }
+
+#[tokio::test]
+async fn item_collections_of_tables_with_local_indexes_are_limited() {
+    let emu = dynamodb_emulator::Emulator::builder()
+        .item_collection_limit(3000)
+        .start()
+        .await
+        .unwrap();
+    let c = emu.client();
+    indexed_table(&c, "coll").await;
+    let blob = "x".repeat(900);
+    // Each item is ~930 bytes, and ~1860 with its LSI entry (ALL projection): one fits, two do not.
+    put(
+        &c,
+        "coll",
+        &[
+            ("pk", s("a")),
+            ("sk", n(1)),
+            ("score", n(1)),
+            ("v", s(&blob)),
+        ],
+    )
+    .await;
+    let full = c
+        .put_item()
+        .table_name("coll")
+        .item("pk", s("a"))
+        .item("sk", n(2))
+        .item("score", n(2))
+        .item("v", s(&blob))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(full),
+        (
+            "ItemCollectionSizeLimitExceededException".into(),
+            "Collection size exceeded.".into()
+        )
+    );
+    // Another partition has its own collection; an item outside the LSI counts once.
+    put(
+        &c,
+        "coll",
+        &[
+            ("pk", s("b")),
+            ("sk", n(1)),
+            ("score", n(1)),
+            ("v", s(&blob)),
+        ],
+    )
+    .await;
+    put(&c, "coll", &[("pk", s("a")), ("sk", n(3)), ("v", s(&blob))]).await;
+    // Deleting frees the space again.
+    c.delete_item()
+        .table_name("coll")
+        .key("pk", s("a"))
+        .key("sk", n(1))
+        .send()
+        .await
+        .unwrap();
+    put(
+        &c,
+        "coll",
+        &[
+            ("pk", s("a")),
+            ("sk", n(2)),
+            ("score", n(2)),
+            ("v", s(&blob)),
+        ],
+    )
+    .await;
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    check_index_keys, data_table, request_key, touched_indexes, write_units, CapacityDetail,
+    check_collection, check_index_keys, data_table, request_key, touched_indexes, write_units, CapacityDetail,
 };
 use super::multi::{add_capacity, empty_key_value, java, java_item, request_items_faults, TableUnits};
 use crate::engine::Engine;
@@ -183,6 +183,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
                 Write::Delete(key) => (key, None),
             };
             let old = state.get(&key).cloned();
+            check_collection(engine, state, &key, old.as_deref(), new.as_ref())?;
             let touched: Vec<String> = touched_indexes(&state.def, old.as_deref(), new.as_ref())
                 .into_iter()
                 .map(str::to_owned)

@@ -400,3 +400,23 @@ pub fn add_collection_metrics(
         json!({"ItemCollectionKey": crate::protocol::attr::encode_map(&k), "SizeEstimateRangeGB": [0.0, 1.0]}),
     );
 }
+
+/// Refuses a write that would grow an item collection (a partition of a table with local
+/// indexes) past the engine's limit, 10 GB as in DynamoDB.
+pub fn check_collection(
+    engine: &Engine,
+    state: &TableState,
+    key: &PrimaryKey,
+    old: Option<&Item>,
+    new: Option<&Item>,
+) -> Result<()> {
+    if state.def.local_indexes.is_empty()
+        || state.collection_after(&key.hash, old, new) <= engine.item_collection_limit
+    {
+        return Ok(());
+    }
+    Err(Error::new(
+        crate::error::ErrorKind::ItemCollectionSizeLimitExceeded,
+        "Collection size exceeded.",
+    ))
+}

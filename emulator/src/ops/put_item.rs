@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::common::{
-    add_attributes, add_collection_metrics, condition_failed, table, touched_indexes, validate_item, write_units,
+    add_attributes, add_collection_metrics, check_collection, condition_failed, table, touched_indexes, validate_item, write_units,
     CapacityDetail, ReturnValues,
 };
 use super::expressions;
@@ -43,6 +43,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     if !expressions::holds(exprs.condition.as_ref(), old.as_deref()) {
         return Err(condition_failed(body, old.as_deref()));
     }
+    check_collection(engine, &state, &key, old.as_deref(), Some(&item))?;
     let units = write_units(old.as_deref(), Some(&item));
     let mut out = Map::new();
     CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), Some(&item)));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 use super::common::{
-    data_table, read_units, request_key, touched_indexes, validate_item, write_units,
+    check_collection, data_table, read_units, request_key, touched_indexes, validate_item, write_units,
     CapacityDetail,
 };
 use super::expressions;
@@ -230,7 +230,7 @@ fn parse_actions<'a>(engine: &Engine, body: Body<'a>) -> Result<Vec<Action<'a>>>
 
 /// Checks one action against the locked table state: its key, then its condition, then what it
 /// would write. `Err` is the action's cancellation reason.
-fn check(action: &Action, state: &TableState) -> std::result::Result<Effect, CancellationReason> {
+fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::Result<Effect, CancellationReason> {
     let invalid = |e: Error| reason("ValidationError", e.message, None);
     let key = match action.kind {
         Kind::Put => validate_item(&state.def, &action.item).map_err(invalid)?,
@@ -248,12 +248,21 @@ fn check(action: &Action, state: &TableState) -> std::result::Result<Effect, Can
     Ok(match action.kind {
         Kind::Check => Effect::Nothing,
         Kind::Put => Effect::Put(action.item.clone()),
-        Kind::Delete => Effect::Delete(key),
+        Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
             let (new, _) = updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref())
                 .map_err(invalid)?;
             Effect::Put(new)
         }
+    })
+    .and_then(|effect| {
+        let new = match &effect {
+            Effect::Put(item) => item,
+            _ => return Ok(effect),
+        };
+        check_collection(engine, state, &key, old.as_deref(), Some(new))
+            .map(|()| effect)
+            .map_err(|e| reason("ItemCollectionSizeLimitExceeded", e.message, None))
     })
 }
 
@@ -338,7 +347,7 @@ fn execute(engine: &Engine, body: Body, actions: &[Action], refs: Vec<ItemRef>) 
     let mut reasons = Vec::with_capacity(actions.len());
     let mut failed = false;
     for a in actions {
-        match check(a, &guards[a.table.name.as_str()]) {
+        match check(engine, a, &guards[a.table.name.as_str()]) {
             Ok(effect) => {
                 effects.push(effect);
                 reasons.push(reason("None", None, None));

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::common::{
-    add_attributes, add_collection_metrics, check_index_keys, condition_failed, request_key, table, touched_indexes,
+    add_attributes, add_collection_metrics, check_collection, check_index_keys, condition_failed, request_key, table, touched_indexes,
     write_units, CapacityDetail, ReturnValues,
 };
 use super::expressions;
@@ -48,6 +48,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         return Err(condition_failed(body, old.as_deref()));
     }
     let (new, paths) = updated_item(&state.def, &key, old.as_deref(), exprs.update.as_ref())?;
+    check_collection(engine, &state, &key, old.as_deref(), Some(&new))?;
     let mut out = Map::new();
     let units = write_units(old.as_deref(), Some(&new));
     CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), Some(&new)));

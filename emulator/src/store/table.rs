@@ -131,6 +131,9 @@ pub struct TableData {
     pub size_bytes: usize,
     /// Time to Live, while it is enabled: the attribute and the items by expiry time.
     pub ttl: Option<TtlIndex>,
+    /// Bytes per partition key (items plus their local index entries), kept only for tables with
+    /// local indexes, whose item collections DynamoDB limits to 10 GB.
+    pub collections: HashMap<KeyValue, usize>,
 }
 
 impl Table {
@@ -162,6 +165,10 @@ impl TableState {
         let old = self.remove_slot(&slot);
         let item = Arc::new(item);
         self.data.size_bytes += item_size(&item);
+        if !self.def.local_indexes.is_empty() {
+            *self.data.collections.entry(key.hash.clone()).or_default() +=
+                collection_bytes(&self.def, &item);
+        }
         for index in self.def.indexes() {
             if let Some(entry) = index_entry(index, &slot, &item) {
                 let stored = if index.projection.kind == crate::model::ProjectionType::All {
@@ -190,6 +197,12 @@ impl TableState {
     fn remove_slot(&mut self, slot: &Slot) -> Option<Arc<Item>> {
         let old = self.data.items.remove(slot)?;
         self.data.size_bytes -= item_size(&old);
+        if let Some(bytes) = self.data.collections.get_mut(&slot.hash) {
+            *bytes -= collection_bytes(&self.def, &old);
+            if *bytes == 0 {
+                self.data.collections.remove(&slot.hash);
+            }
+        }
         if let Some(ttl) = &mut self.data.ttl {
             ttl.remove(slot, &old);
         }
@@ -255,6 +268,18 @@ impl TableState {
         deleted
     }
 
+    /// The size the item collection of `hash` would have after replacing `old` by `new`.
+    pub fn collection_after(
+        &self,
+        hash: &KeyValue,
+        old: Option<&Item>,
+        new: Option<&Item>,
+    ) -> usize {
+        let now = self.data.collections.get(hash).copied().unwrap_or(0);
+        let size = |i: Option<&Item>| i.map_or(0, |i| collection_bytes(&self.def, i));
+        now - size(old) + size(new)
+    }
+
     pub fn item_count(&self) -> usize {
         self.data.items.len()
     }
@@ -297,6 +322,22 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
         | (Bound::Excluded(a), Bound::Included(b)) => a >= b,
         _ => false,
     }
+}
+
+/// What an item adds to its item collection: itself and its entry in each local index.
+fn collection_bytes(def: &TableDef, item: &Item) -> usize {
+    let entries: usize = def
+        .local_indexes
+        .iter()
+        .filter(|i| i.key.key_of(item).is_some())
+        .map(|i| {
+            item.iter()
+                .filter(|(k, _)| i.projects(&def.key, k))
+                .map(|(k, v)| k.len() + v.size())
+                .sum::<usize>()
+        })
+        .sum();
+    item_size(item) + entries
 }
 
 /// The index position of an item, or `None` when the item lacks an index key (sparse indexes).
