@@ -162,7 +162,7 @@ impl Sweeper {
     /// Starts sweeping `engine` every `every`; `None` when there is nothing to do (a manual
     /// clock, or a zero interval).
     pub fn start(engine: &Arc<Engine>, every: Duration) -> Option<Sweeper> {
-        if every.is_zero() || !matches!(engine.clock, Clock::System) {
+        if every.is_zero() || !matches!(*engine.clock, Clock::System) {
             return None;
         }
         // A weak handle: the sweeper alone never keeps an engine alive.
