@@ -131,6 +131,11 @@ impl Emulator {
         transport::in_process_client(self.inner.engine.clone())
     }
 
+    /// A DynamoDB Streams SDK client whose requests go straight into the engine.
+    pub fn streams_client(&self) -> aws_sdk_dynamodbstreams::Client {
+        transport::in_process_streams_client(self.inner.engine.clone())
+    }
+
     /// An SDK client that talks to this emulator over its TCP socket.
     pub fn http_client(&self) -> aws_sdk_dynamodb::Client {
         transport::socket_client(&self.endpoint_url())

@@ -3,6 +3,7 @@
 mod batch;
 mod items;
 mod query;
+mod streams;
 mod support;
 mod tables;
 mod tags;

@@ -162,6 +162,8 @@ pub fn render_record(engine: &Engine, stream: &Stream, r: &StreamRecord) -> Valu
         "eventSource": "aws:dynamodb",
         "eventVersion": "1.1",
     });
+    // Lower-case on the wire, as DynamoDB sends it (the SDK models say `PrincipalId`/`Type`, so
+    // model-driven SDKs see an identity with empty members).
     if r.by_ttl {
         record["userIdentity"] =
             json!({"principalId": "dynamodb.amazonaws.com", "type": "Service"});
