@@ -8,7 +8,8 @@ use crate::store::Store;
 
 pub struct Engine {
     pub store: Store,
-    pub clock: Clock,
+    /// Shared with the streams, which stamp their records with it.
+    pub clock: std::sync::Arc<Clock>,
     pub region: String,
     pub account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
@@ -22,7 +23,7 @@ impl Engine {
     pub fn new(clock: Clock) -> Engine {
         Engine {
             store: Store::default(),
-            clock,
+            clock: std::sync::Arc::new(clock),
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             transactions: Default::default(),

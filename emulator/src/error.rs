@@ -50,6 +50,10 @@ pub enum ErrorKind {
     IdempotentParameterMismatch,
     LimitExceeded,
     ItemCollectionSizeLimitExceeded,
+    /// DynamoDB Streams: a shard iterator older than 15 minutes.
+    ExpiredIterator,
+    /// DynamoDB Streams: a read before the oldest retained record.
+    TrimmedDataAccess,
     InternalServer,
 }
 
@@ -89,6 +93,14 @@ impl ErrorKind {
             ErrorKind::LimitExceeded => "com.amazonaws.dynamodb.v20120810#LimitExceededException",
             ErrorKind::ItemCollectionSizeLimitExceeded => {
                 "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException"
+            }
+            // The Streams service answers in DynamoDB's namespace too (not the SDK model's
+            // `com.amazonaws.dynamodb.streams.v20120810`).
+            ErrorKind::ExpiredIterator => {
+                "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException"
+            }
+            ErrorKind::TrimmedDataAccess => {
+                "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException"
             }
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
         }

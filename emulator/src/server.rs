@@ -144,6 +144,11 @@ impl Emulator {
         transport::in_process_client(self.inner.engine.clone())
     }
 
+    /// A DynamoDB Streams SDK client whose requests go straight into the engine.
+    pub fn streams_client(&self) -> aws_sdk_dynamodbstreams::Client {
+        transport::in_process_streams_client(self.inner.engine.clone())
+    }
+
     /// An SDK client that talks to this emulator over its TCP socket.
     pub fn http_client(&self) -> aws_sdk_dynamodb::Client {
         transport::socket_client(&self.endpoint_url())
@@ -175,7 +180,7 @@ impl Sweeper {
     /// Starts sweeping `engine` every `every`; `None` when there is nothing to do (a manual
     /// clock, or a zero interval).
     pub fn start(engine: &Arc<Engine>, every: Duration) -> Option<Sweeper> {
-        if every.is_zero() || !matches!(engine.clock, Clock::System) {
+        if every.is_zero() || !matches!(*engine.clock, Clock::System) {
             return None;
         }
         // A weak handle: the sweeper alone never keeps an engine alive.

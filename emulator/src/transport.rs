@@ -1,5 +1,6 @@
-//! HTTP clients for `aws-sdk-dynamodb`: one that hands requests to the engine in-process, and a
-//! plain-HTTP one over hyper (the SDK's default client needs TLS crates we do not build).
+//! HTTP clients for `aws-sdk-dynamodb` (and `aws-sdk-dynamodbstreams`, which shares the HTTP
+//! layer): one that hands requests to the engine in-process, and a plain-HTTP one over hyper (the
+//! SDK's default client needs TLS crates we do not build).
 
 use std::sync::Arc;
 
@@ -40,6 +41,25 @@ pub fn in_process_client(engine: Arc<Engine>) -> aws_sdk_dynamodb::Client {
         "http://in-process",
         SharedHttpClient::new(InProcess { engine }),
     ))
+}
+
+/// A DynamoDB Streams client on the same in-process connector.
+pub fn in_process_streams_client(engine: Arc<Engine>) -> aws_sdk_dynamodbstreams::Client {
+    use aws_sdk_dynamodbstreams::config;
+    let conf = config::Config::builder()
+        .behavior_version(config::BehaviorVersion::latest())
+        .region(config::Region::new("us-east-1"))
+        .credentials_provider(config::Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "dynamodb-emulator",
+        ))
+        .endpoint_url("http://in-process")
+        .http_client(SharedHttpClient::new(InProcess { engine }))
+        .build();
+    aws_sdk_dynamodbstreams::Client::from_conf(conf)
 }
 
 pub fn socket_client(endpoint: &str) -> aws_sdk_dynamodb::Client {

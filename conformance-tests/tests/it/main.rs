@@ -4,6 +4,7 @@ mod batch;
 mod expressions;
 mod items;
 mod query;
+mod streams;
 mod support;
 mod tables;
 mod tags;

@@ -257,7 +257,7 @@ pub const THROUGHPUT: Shape = Shape::Struct {
     fields: THROUGHPUT_FIELDS,
 };
 
-fn key_schema_json(key: &KeySchema) -> Value {
+pub(super) fn key_schema_json(key: &KeySchema) -> Value {
     let mut v = vec![json!({"AttributeName": key.hash.name, "KeyType": "HASH"})];
     if let Some(r) = &key.range {
         v.push(json!({"AttributeName": r.name, "KeyType": "RANGE"}));
@@ -336,8 +336,11 @@ pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
     }
     if let Some(s) = &def.stream {
         d["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
-        d["LatestStreamLabel"] = json!(s.label);
-        d["LatestStreamArn"] = json!(format!("{arn}/stream/{}", s.label));
+    }
+    // The latest stream stays described after it is disabled, as in DynamoDB.
+    if let Some(stream) = &state.data.stream {
+        d["LatestStreamLabel"] = json!(stream.label);
+        d["LatestStreamArn"] = json!(stream.arn);
     }
     if let Some(c) = &def.table_class {
         d["TableClassSummary"] = json!({"TableClass": c});

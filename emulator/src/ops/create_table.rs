@@ -102,7 +102,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let stream = stream_spec(body, engine)?;
 
     let now = engine.clock.now_seconds();
-    let def = TableDef {
+    let mut def = TableDef {
         name: name.clone(),
         key,
         attribute_definitions: definitions,
@@ -117,9 +117,17 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         stream,
         table_class: body.str("TableClass").map(str::to_owned),
     };
+    let stream = def.stream.as_ref().map(|spec| super::streams::open(engine, &def, &spec.view_type));
+    if let (Some(spec), Some(stream)) = (def.stream.as_mut(), &stream) {
+        spec.label = stream.label.clone();
+    }
     let table = Table::new(def);
+    table.state.write().data.stream = stream.clone();
     let description = describe(engine, &table.state.read(), "CREATING");
     if !engine.store.create(table) {
+        if let Some(stream) = stream {
+            engine.store.remove_stream(&stream.arn);
+        }
         return Err(Error::resource_in_use(format!("Table already exists: {name}")));
     }
     if let Some(tags) = body.get("Tags") {
@@ -354,13 +362,12 @@ pub fn stream_spec(body: Body, engine: &Engine) -> Result<Option<StreamSpec>> {
         )),
         (false, None) => Ok(None),
         (true, None) => Err(Error::invalid_parameter("No StreamViewType provided")),
-        (true, Some(v)) => Ok(Some(StreamSpec { view_type: v.to_string(), label: stream_label(engine) })),
+        (true, Some(v)) => Ok(Some(StreamSpec { view_type: v.to_string(), label: stream_label(engine.clock.now_millis()) })),
     }
 }
 
 /// Stream labels are the creation time in ISO-8601 with milliseconds, as DynamoDB's are.
-fn stream_label(engine: &Engine) -> String {
-    let ms = engine.clock.now_millis();
+pub(super) fn stream_label(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);

@@ -20,6 +20,10 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         ));
     }
     let description = describe(engine, &state, "DELETING");
+    // The stream outlives the table as DISABLED, readable for 24 hours.
+    if let Some(stream) = &state.data.stream {
+        stream.disable();
+    }
     drop(state);
     engine.store.remove(&table.name);
     engine.store.remove_tags(&engine.table_arn(&table.name));

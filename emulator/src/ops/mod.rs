@@ -8,6 +8,7 @@ mod common;
 mod expressions;
 mod multi;
 mod read;
+mod streams;
 
 pub use multi::Transactions;
 
@@ -17,54 +18,75 @@ use crate::engine::Engine;
 use crate::error::Result;
 use crate::protocol::Body;
 
+/// The two services that share the endpoint: DynamoDB and DynamoDB Streams. Each has its own
+/// `X-Amz-Target` prefix (the protocol maps prefixes to services) and its own operation names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    DynamoDb,
+    Streams,
+}
+
 macro_rules! operations {
-    ($($name:ident => $module:ident),* $(,)?) => {
-        $(mod $module;)*
+    ($($service:ident { $($name:ident => $module:ident),* $(,)? })*) => {
+        $($(mod $module;)*)*
 
         /// Every operation the emulator answers, by its `X-Amz-Target` name.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum Operation { $($name),* }
+        pub enum Operation { $($($name),*),* }
 
         impl Operation {
 
             pub fn name(self) -> &'static str {
-                match self { $(Operation::$name => stringify!($name)),* }
+                match self { $($(Operation::$name => stringify!($name)),*),* }
             }
 
-            pub fn parse(name: &str) -> Option<Operation> {
-                match name { $(stringify!($name) => Some(Operation::$name),)* _ => None }
+            /// The operation a service answers to under `name`; a name of the other service is
+            /// unknown here, as it is to DynamoDB.
+            pub fn parse(service: Service, name: &str) -> Option<Operation> {
+                match (service, name) {
+                    $($((Service::$service, stringify!($name)) => Some(Operation::$name),)*)*
+                    _ => None,
+                }
             }
 
             pub fn execute(self, engine: &Engine, body: &Value) -> Result<Value> {
-                match self { $(Operation::$name => $module::run(engine, Body(body))),* }
+                match self { $($(Operation::$name => $module::run(engine, Body(body))),*),* }
             }
         }
     };
 }
 
 operations! {
-    BatchGetItem => batch_get_item,
-    BatchWriteItem => batch_write_item,
-    CreateTable => create_table,
-    DeleteItem => delete_item,
-    DeleteTable => delete_table,
-    DescribeEndpoints => describe_endpoints,
-    DescribeLimits => describe_limits,
-    DescribeTable => describe_table,
-    DescribeTimeToLive => describe_time_to_live,
-    GetItem => get_item,
-    ListTables => list_tables,
-    ListTagsOfResource => list_tags_of_resource,
-    PutItem => put_item,
-    Query => query,
-    Scan => scan,
-    TagResource => tag_resource,
-    TransactGetItems => transact_get_items,
-    TransactWriteItems => transact_write_items,
-    UntagResource => untag_resource,
-    UpdateItem => update_item,
-    UpdateTable => update_table,
-    UpdateTimeToLive => update_time_to_live,
+    DynamoDb {
+        BatchGetItem => batch_get_item,
+        BatchWriteItem => batch_write_item,
+        CreateTable => create_table,
+        DeleteItem => delete_item,
+        DeleteTable => delete_table,
+        DescribeEndpoints => describe_endpoints,
+        DescribeLimits => describe_limits,
+        DescribeTable => describe_table,
+        DescribeTimeToLive => describe_time_to_live,
+        GetItem => get_item,
+        ListTables => list_tables,
+        ListTagsOfResource => list_tags_of_resource,
+        PutItem => put_item,
+        Query => query,
+        Scan => scan,
+        TagResource => tag_resource,
+        TransactGetItems => transact_get_items,
+        TransactWriteItems => transact_write_items,
+        UntagResource => untag_resource,
+        UpdateItem => update_item,
+        UpdateTable => update_table,
+        UpdateTimeToLive => update_time_to_live,
+    }
+    Streams {
+        DescribeStream => describe_stream,
+        GetRecords => get_records,
+        GetShardIterator => get_shard_iterator,
+        ListStreams => list_streams,
+    }
 }
 
 impl Operation {

@@ -5,11 +5,11 @@ use serde_json::{json, Value};
 
 use super::common::{describe, table_named, THROUGHPUT};
 use super::create_table::{
-    attribute_definitions, global_indexes, read_throughput, stream_spec, BILLING_MODE, GSI, STREAM_SPECIFICATION,
+    attribute_definitions, global_indexes, read_throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION,
 };
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::model::{BillingMode, Throughput};
+use crate::model::{BillingMode, StreamSpec, TableDef, Throughput};
 use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
@@ -119,9 +119,10 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             }
         }
     }
-    if body.has("StreamSpecification") {
-        def.stream = stream_spec(body, engine)?;
-    }
+    let stream_change = match body.child("StreamSpecification") {
+        Some(spec) => Some(stream_change(spec, &def)?),
+        None => None,
+    };
     if let Some(protect) = body.bool("DeletionProtectionEnabled") {
         def.deletion_protection = protect;
     }
@@ -129,12 +130,44 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         def.table_class = Some(class.to_string());
     }
 
+    match stream_change {
+        Some(Some(view_type)) => {
+            let stream = super::streams::open(engine, &def, &view_type);
+            def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
+            state.data.stream = Some(stream);
+        }
+        Some(None) => {
+            def.stream = None;
+            if let Some(stream) = &state.data.stream {
+                stream.disable();
+            }
+        }
+        None => {}
+    }
     state.data.indexes.retain(|name, _| def.index(name).is_some());
     state.def = def;
     for index in &added {
         state.backfill(index);
     }
     Ok(json!({ "TableDescription": describe(engine, &state, "UPDATING") }))
+}
+
+/// What a StreamSpecification asks of the table: `Some(view type)` to enable a new stream, `None`
+/// to disable the current one; with DynamoDB's checks against the table's state.
+fn stream_change(spec: Body, def: &TableDef) -> Result<Option<String>> {
+    let name = &def.name;
+    match (spec.bool("StreamEnabled").unwrap_or(false), spec.str("StreamViewType")) {
+        (true, None) => Err(Error::invalid_parameter("If stream is being enabled then UpdateViewType is required")),
+        (false, Some(_)) => Err(Error::invalid_parameter("If stream is being disabled, then UpdateViewType must not be specified")),
+        (true, Some(_)) if def.stream.is_some() => {
+            Err(Error::validation(format!("Table already has an enabled stream: TableName: {name}")))
+        }
+        (false, None) if def.stream.is_none() => {
+            Err(Error::validation(format!("Table has no stream to disable: TableName: {name}")))
+        }
+        (true, Some(view)) => Ok(Some(view.to_string())),
+        (false, None) => Ok(None),
+    }
 }
 
 fn unchanged_message(current: Throughput, requested: Throughput) -> String {

@@ -35,7 +35,7 @@ pub fn handle(engine: &Engine, method: &Method, path: &str, body: &[u8]) -> (Sta
 }
 
 fn clock(engine: &Engine) -> Value {
-    let mode = match engine.clock {
+    let mode = match *engine.clock {
         Clock::System => "system",
         Clock::Manual(_) => "manual",
     };

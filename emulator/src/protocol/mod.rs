@@ -19,10 +19,14 @@ pub use body::Body;
 
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
-use crate::ops::Operation;
+use crate::ops::{Operation, Service};
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
-const TARGET_PREFIX: &str = "DynamoDB_20120810.";
+/// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
+const TARGET_PREFIXES: [(&str, Service); 2] = [
+    ("DynamoDB_20120810.", Service::DynamoDb),
+    ("DynamoDBStreams_20120810.", Service::Streams),
+];
 
 /// Handles one HTTP request completely; both transports (socket and in-process) call this.
 pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
@@ -83,9 +87,13 @@ fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
     } else {
         Some(serde_json::from_slice(body).map_err(|_| Error::bare(ErrorKind::Serialization))?)
     };
-    let op = header(req, "x-amz-target")
-        .strip_prefix(TARGET_PREFIX)
-        .and_then(Operation::parse)
+    let target = header(req, "x-amz-target");
+    let op = TARGET_PREFIXES
+        .iter()
+        .find_map(|(prefix, service)| {
+            let name = target.strip_prefix(prefix)?;
+            Operation::parse(*service, name)
+        })
         .ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     check_auth(req)?;
     let Some(value) = parsed else {
@@ -113,7 +121,7 @@ pub fn request(operation: &str, body: &Value) -> Request<Bytes> {
         .method(Method::POST)
         .uri("/")
         .header("content-type", JSON_1_0)
-        .header("x-amz-target", format!("{TARGET_PREFIX}{operation}"))
+        .header("x-amz-target", format!("DynamoDB_20120810.{operation}"))
         .header(
             "authorization",
             "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",

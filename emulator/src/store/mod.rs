@@ -4,6 +4,7 @@
 //!
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
+mod stream;
 mod table;
 mod ttl;
 
@@ -12,6 +13,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+pub use stream::{EventName, Stream, StreamRecord};
 pub use table::{token, IndexEntry, Slot, SortPos, Table, TablePos, TableState};
 
 /// All tables of one emulator instance. The catalogue lock is held only to look a table up or to
@@ -21,6 +23,9 @@ pub struct Store {
     tables: RwLock<BTreeMap<String, Arc<Table>>>,
     /// Tags by resource ARN, in the order they were first set.
     tags: RwLock<HashMap<String, Vec<(String, String)>>>,
+    /// Every stream by ARN, enabled or (for 24 hours after) disabled; tables point at their
+    /// enabled one.
+    streams: RwLock<BTreeMap<String, Arc<Stream>>>,
 }
 
 impl Store {
@@ -78,6 +83,37 @@ impl Store {
         if let Some(list) = self.tags.write().get_mut(arn) {
             list.retain(|(k, _)| !keys.contains(k));
         }
+    }
+
+    /// Registers a new stream unless its ARN is taken; gives the stream back if it is.
+    pub fn add_stream(&self, stream: Stream) -> Result<Arc<Stream>, Stream> {
+        let mut streams = self.streams.write();
+        if streams.contains_key(&stream.arn) {
+            return Err(stream);
+        }
+        let stream = Arc::new(stream);
+        streams.insert(stream.arn.clone(), stream.clone());
+        Ok(stream)
+    }
+
+    pub fn remove_stream(&self, arn: &str) {
+        self.streams.write().remove(arn);
+    }
+
+    /// A stream by ARN, unless it is gone (disabled more than 24 hours before `now_millis`).
+    pub fn stream(&self, arn: &str, now_millis: i64) -> Option<Arc<Stream>> {
+        self.streams
+            .read()
+            .get(arn)
+            .filter(|s| !s.expired(now_millis))
+            .cloned()
+    }
+
+    /// Live streams in ARN order, dropping those past their life.
+    pub fn streams(&self, now_millis: i64) -> Vec<Arc<Stream>> {
+        let mut streams = self.streams.write();
+        streams.retain(|_, s| !s.expired(now_millis));
+        streams.values().cloned().collect()
     }
 
     pub fn remove_tags(&self, arn: &str) {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 use crate::model::{item_size, IndexDef, Item, KeyValue, PrimaryKey, TableDef};
 
@@ -134,6 +135,9 @@ pub struct TableData {
     /// Bytes per partition key (items plus their local index entries), kept only for tables with
     /// local indexes, whose item collections DynamoDB limits to 10 GB.
     pub collections: HashMap<KeyValue, usize>,
+    /// The table's latest stream: while it is enabled, every item change is recorded there on this
+    /// write path; once disabled it records nothing but is still described.
+    pub stream: Option<Arc<Stream>>,
 }
 
 impl Table {
@@ -155,6 +159,8 @@ impl TableState {
     }
 
     /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
+    /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
+    /// table's stream.
     pub fn put(&mut self, item: Item) -> Option<Arc<Item>> {
         let key = self
             .def
@@ -162,7 +168,7 @@ impl TableState {
             .key_of(&item)
             .expect("caller validated the key");
         let slot = Slot::new(&key);
-        let old = self.remove_slot(&slot);
+        let old = self.unlink(&slot);
         let item = Arc::new(item);
         self.data.size_bytes += item_size(&item);
         if !self.def.local_indexes.is_empty() {
@@ -186,15 +192,28 @@ impl TableState {
         if let Some(ttl) = &mut self.data.ttl {
             ttl.insert(&slot, &item);
         }
+        if let Some(stream) = &self.data.stream {
+            stream.record(&self.def.key, old.as_ref(), Some(&item), false);
+        }
         self.data.items.insert(slot, item);
         old
     }
 
     pub fn delete(&mut self, key: &PrimaryKey) -> Option<Arc<Item>> {
-        self.remove_slot(&Slot::new(key))
+        self.remove_slot(&Slot::new(key), false)
     }
 
-    fn remove_slot(&mut self, slot: &Slot) -> Option<Arc<Item>> {
+    /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
+    fn remove_slot(&mut self, slot: &Slot, by_ttl: bool) -> Option<Arc<Item>> {
+        let old = self.unlink(slot)?;
+        if let Some(stream) = &self.data.stream {
+            stream.record(&self.def.key, Some(&old), None, by_ttl);
+        }
+        Some(old)
+    }
+
+    /// Takes an item out of the table, its indexes and counts; no stream record.
+    fn unlink(&mut self, slot: &Slot) -> Option<Arc<Item>> {
         let old = self.data.items.remove(slot)?;
         self.data.size_bytes -= item_size(&old);
         if let Some(bytes) = self.data.collections.get_mut(&slot.hash) {
@@ -261,7 +280,7 @@ impl TableState {
                 .items
                 .get(&slot)
                 .is_some_and(|item| ttl::is_expired(item, &attribute, now_millis));
-            if expired && self.remove_slot(&slot).is_some() {
+            if expired && self.remove_slot(&slot, true).is_some() {
                 deleted += 1;
             }
         }
