@@ -51,6 +51,8 @@ pub enum ErrorKind {
     LimitExceeded,
     ItemCollectionSizeLimitExceeded,
     InternalServer,
+    /// A PartiQL INSERT of a key that exists.
+    DuplicateItem,
 }
 
 impl ErrorKind {
@@ -91,6 +93,7 @@ impl ErrorKind {
                 "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException"
             }
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ErrorKind::DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
         }
     }
 
