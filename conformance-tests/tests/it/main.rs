@@ -2,6 +2,7 @@
 
 mod batch;
 mod items;
+mod partiql;
 mod query;
 mod support;
 mod tables;
