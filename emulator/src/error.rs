@@ -55,6 +55,8 @@ pub enum ErrorKind {
     /// DynamoDB Streams: a read before the oldest retained record.
     TrimmedDataAccess,
     InternalServer,
+    /// A PartiQL INSERT of a key that exists.
+    DuplicateItem,
 }
 
 impl ErrorKind {
@@ -103,6 +105,7 @@ impl ErrorKind {
                 "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException"
             }
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ErrorKind::DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
         }
     }
 

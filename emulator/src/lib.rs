@@ -15,6 +15,7 @@ pub mod error;
 pub mod expr;
 pub mod model;
 mod ops;
+mod partiql;
 pub mod protocol;
 pub mod server;
 mod store;

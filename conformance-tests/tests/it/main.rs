@@ -3,6 +3,7 @@
 mod batch;
 mod expressions;
 mod items;
+mod partiql;
 mod query;
 mod streams;
 mod support;

@@ -58,6 +58,7 @@ macro_rules! operations {
 
 operations! {
     DynamoDb {
+        BatchExecuteStatement => batch_execute_statement,
         BatchGetItem => batch_get_item,
         BatchWriteItem => batch_write_item,
         CreateTable => create_table,
@@ -67,6 +68,8 @@ operations! {
         DescribeLimits => describe_limits,
         DescribeTable => describe_table,
         DescribeTimeToLive => describe_time_to_live,
+        ExecuteStatement => execute_statement,
+        ExecuteTransaction => execute_transaction,
         GetItem => get_item,
         ListTables => list_tables,
         ListTagsOfResource => list_tags_of_resource,

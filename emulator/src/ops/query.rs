@@ -82,6 +82,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         filter: exprs.filter.as_ref(),
         projection: exprs.projection.as_deref(),
         select,
+        transform: None,
     };
     Ok(collect(body, &source, rows, spec))
 }

@@ -159,6 +159,8 @@ pub struct PageSpec<'a> {
     pub filter: Option<&'a Condition>,
     pub projection: Option<&'a [Path]>,
     pub select: Select,
+    /// Renders each returned item instead of the projection (PartiQL's SELECT list).
+    pub transform: Option<&'a dyn Fn(&Item) -> Item>,
 }
 
 /// Reads rows until Limit or 1 MB, and renders the response body.
@@ -184,9 +186,10 @@ pub fn collect<'a>(
         if spec.filter.is_none_or(|f| f.eval(full)) {
             count += 1;
             if spec.select != Select::Count {
-                items.push(match spec.projection {
-                    Some(paths) => encode_map(&crate::expr::project(full, paths)),
-                    None => encode_map(full),
+                items.push(match (spec.transform, spec.projection) {
+                    (Some(t), _) => encode_map(&t(full)),
+                    (None, Some(paths)) => encode_map(&crate::expr::project(full, paths)),
+                    (None, None) => encode_map(full),
                 });
             }
         }

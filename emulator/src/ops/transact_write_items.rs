@@ -102,23 +102,28 @@ const SHAPE: &[Field] = &[
 pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Check,
     Put,
     Delete,
     Update,
+    /// PartiQL's INSERT: a Put that fails with DuplicateItem when the key exists.
+    Insert,
 }
 
 /// One action, parsed and bound to its table.
-struct Action<'a> {
-    kind: Kind,
-    sub: Body<'a>,
-    exprs: Parsed,
-    /// The Put's item or the others' Key.
-    item: Item,
-    table: Arc<Table>,
+pub(super) struct Action {
+    pub kind: Kind,
+    pub exprs: Parsed,
+    /// The Put's (or Insert's) item or the others' Key.
+    pub item: Item,
+    pub table: Arc<Table>,
     /// The item's key when it matches the table's schema (otherwise the action fails validation).
-    key: Option<PrimaryKey>,
+    pub key: Option<PrimaryKey>,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub wants_old: bool,
+    /// Bytes the action's values add to the transaction's aggregate besides its item.
+    pub values_size: usize,
 }
 
 /// What an action will do once every action passed.
@@ -169,7 +174,7 @@ impl Drop for Held<'_> {
     }
 }
 
-fn parse_actions<'a>(engine: &Engine, body: Body<'a>) -> Result<Vec<Action<'a>>> {
+fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
     let mut parsed = Vec::new();
     for entry in body.list("TransactItems") {
         let e = Body(entry);
@@ -197,7 +202,7 @@ fn parse_actions<'a>(engine: &Engine, body: Body<'a>) -> Result<Vec<Action<'a>>>
         };
         let op = match kind {
             Kind::Check => Op::ConditionCheck,
-            Kind::Put => Op::PutItem,
+            Kind::Put | Kind::Insert => Op::PutItem,
             Kind::Delete => Op::DeleteItem,
             Kind::Update => Op::UpdateItem,
         };
@@ -216,9 +221,18 @@ fn parse_actions<'a>(engine: &Engine, body: Body<'a>) -> Result<Vec<Action<'a>>>
             }
             state.def.key.key_of(&item)
         };
+        let values_size = match kind {
+            Kind::Update => sub
+                .item("ExpressionAttributeValues")
+                .ok()
+                .flatten()
+                .map_or(0, |v| item_size(&v)),
+            _ => 0,
+        };
         actions.push(Action {
             kind,
-            sub,
+            wants_old: sub.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD"),
+            values_size,
             exprs,
             item,
             table,
@@ -233,12 +247,15 @@ fn parse_actions<'a>(engine: &Engine, body: Body<'a>) -> Result<Vec<Action<'a>>>
 fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::Result<Effect, CancellationReason> {
     let invalid = |e: Error| reason("ValidationError", e.message, None);
     let key = match action.kind {
-        Kind::Put => validate_item(&state.def, &action.item).map_err(invalid)?,
+        Kind::Put | Kind::Insert => validate_item(&state.def, &action.item).map_err(invalid)?,
         _ => request_key(&state.def, &action.item).map_err(invalid)?,
     };
     let old = state.get(&key).cloned();
+    if action.kind == Kind::Insert && old.is_some() {
+        return Err(reason("DuplicateItem", Some("Duplicate primary key exists in table".into()), None));
+    }
     if !expressions::holds(action.exprs.condition.as_ref(), old.as_deref()) {
-        let wants = action.sub.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD");
+        let wants = action.wants_old;
         return Err(reason(
             "ConditionalCheckFailed",
             Some("The conditional request failed".into()),
@@ -247,7 +264,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
     }
     Ok(match action.kind {
         Kind::Check => Effect::Nothing,
-        Kind::Put => Effect::Put(action.item.clone()),
+        Kind::Put | Kind::Insert => Effect::Put(action.item.clone()),
         Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
             let (new, _) = updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref())
@@ -268,22 +285,22 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
 
 /// The size an action adds to the transaction's aggregate.
 fn action_size(action: &Action) -> usize {
-    let values = action
-        .sub
-        .item("ExpressionAttributeValues")
-        .ok()
-        .flatten()
-        .map_or(0, |v| item_size(&v));
-    item_size(&action.item) + if action.kind == Kind::Update { values } else { 0 }
+    item_size(&action.item) + action.values_size
 }
 
 pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let actions = parse_actions(engine, body)?;
+    run_actions(engine, body, &actions, "TransactItems")
+}
+
+/// Runs parsed actions as one transaction: the duplicate-item and size checks, the
+/// ClientRequestToken (fingerprinted by the body's `member`), then the all-or-nothing execution.
+pub(super) fn run_actions(engine: &Engine, body: Body, actions: &[Action], member: &str) -> Result<Value> {
 
     let mut targets = HashSet::new();
     let mut refs: Vec<ItemRef> = Vec::with_capacity(actions.len());
-    for a in &actions {
+    for a in actions {
         if let Some(key) = &a.key {
             let r = (a.table.name.clone(), key.clone());
             if !targets.insert(r.clone()) {
@@ -302,13 +319,13 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
 
     let token = body.str("ClientRequestToken");
     if let Some(token) = token {
-        let fingerprint = body.get("TransactItems").map(Value::to_string).unwrap_or_default();
+        let fingerprint = body.get(member).map(Value::to_string).unwrap_or_default();
         let now = engine.clock.now_millis();
         if let TokenState::Replay(response) = engine.transactions.begin_token(token, &fingerprint, now)? {
             return Ok(response);
         }
     }
-    let result = execute(engine, body, &actions, refs);
+    let result = execute(engine, body, actions, refs);
     if let Some(token) = token {
         let outcome = result
             .as_ref()

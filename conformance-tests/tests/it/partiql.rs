@@ -1,0 +1,484 @@
+//! PartiQL through the SDK: ExecuteStatement (SELECT by key, by scan, on an index, with parameters
+//! and paging; INSERT, UPDATE, DELETE with conditions), BatchExecuteStatement's per-statement
+//! errors and ExecuteTransaction's all-or-nothing writes.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue as V, BatchStatementErrorCodeEnum, BatchStatementRequest, BillingMode,
+    GlobalSecondaryIndex, KeyType, ParameterizedStatement, Projection, ProjectionType,
+    ScalarAttributeType as T,
+};
+use aws_sdk_dynamodb::Client;
+
+use crate::support::{attr_def, create_table, emulator, error, key, validation};
+
+fn s(v: &str) -> V {
+    V::S(v.into())
+}
+
+fn n(v: i64) -> V {
+    V::N(v.to_string())
+}
+
+async fn exec(
+    c: &Client,
+    stmt: &str,
+) -> aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementOutput {
+    c.execute_statement()
+        .statement(stmt)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{stmt}: {e:?}"))
+}
+
+async fn get(c: &Client, table: &str, pk: &str) -> Option<HashMap<String, V>> {
+    c.get_item()
+        .table_name(table)
+        .key("pk", s(pk))
+        .send()
+        .await
+        .unwrap()
+        .item
+}
+
+#[tokio::test]
+async fn select_by_key_and_by_scan() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_ps", Some(T::N)).await;
+    for (pk, sk) in [("a", 1), ("a", 2), ("a", 3), ("b", 1)] {
+        exec(
+            &c,
+            &format!(
+                "INSERT INTO \"pql_ps\" VALUE {{'pk': '{pk}', 'sk': {sk}, 'v': {}}}",
+                sk * 10
+            ),
+        )
+        .await;
+    }
+    // Partition key equality reads one partition, in sort-key order.
+    let out = exec(&c, "SELECT sk FROM \"pql_ps\" WHERE pk = 'a' AND sk >= 2").await;
+    assert_eq!(
+        out.items(),
+        [
+            HashMap::from([("sk".to_string(), n(2))]),
+            HashMap::from([("sk".to_string(), n(3))])
+        ]
+    );
+    let out = exec(
+        &c,
+        "SELECT sk FROM \"pql_ps\" WHERE pk = 'a' ORDER BY sk DESC",
+    )
+    .await;
+    let sks: Vec<_> = out.items().iter().map(|i| i["sk"].clone()).collect();
+    assert_eq!(sks, [n(3), n(2), n(1)]);
+    // Without it, a scan with the WHERE as a filter.
+    let out = exec(&c, "SELECT * FROM \"pql_ps\" WHERE v = 10").await;
+    assert_eq!(out.items().len(), 2);
+    let out = exec(
+        &c,
+        "SELECT * FROM \"pql_ps\" WHERE v BETWEEN 15 AND 30 AND pk IN ['a', 'b']",
+    )
+    .await;
+    assert_eq!(out.items().len(), 2);
+    let out = exec(&c, "SELECT * FROM \"pql_ps\" WHERE v IS MISSING").await;
+    assert!(out.items().is_empty());
+    let out = exec(&c, "SELECT * FROM \"pql_ps\"").await;
+    assert_eq!(out.items().len(), 4);
+    assert!(out.next_token().is_none());
+}
+
+#[tokio::test]
+async fn select_with_parameters_and_paging() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_pp", Some(T::N)).await;
+    for sk in 1..=5 {
+        exec(
+            &c,
+            &format!("INSERT INTO \"pql_pp\" VALUE {{'pk': 'p', 'sk': {sk}}}"),
+        )
+        .await;
+    }
+    let mut seen = Vec::new();
+    let mut token = None;
+    let mut pages = 0;
+    loop {
+        let out = c
+            .execute_statement()
+            .statement("SELECT * FROM \"pql_pp\" WHERE pk = ?")
+            .parameters(s("p"))
+            .limit(2)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap();
+        pages += 1;
+        seen.extend(out.items().iter().map(|i| i["sk"].clone()));
+        token = out.next_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, [n(1), n(2), n(3), n(4), n(5)]);
+    assert_eq!(pages, 3);
+    let e = c
+        .execute_statement()
+        .statement("SELECT * FROM \"pql_pp\" WHERE pk = ?")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Number of parameters in request and statement don't match.")
+    );
+}
+
+#[tokio::test]
+async fn select_on_an_index() {
+    let (_emu, c) = emulator().await;
+    c.create_table()
+        .table_name("pql_pi")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("g", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byG")
+                .key_schema(key("g", KeyType::Hash))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    exec(
+        &c,
+        "INSERT INTO \"pql_pi\" VALUE {'pk': 'a', 'g': 'x', 'other': 1}",
+    )
+    .await;
+    exec(&c, "INSERT INTO \"pql_pi\" VALUE {'pk': 'b', 'g': 'x'}").await;
+    exec(&c, "INSERT INTO \"pql_pi\" VALUE {'pk': 'c', 'g': 'y'}").await;
+    // The index holds what INSERT wrote, projected.
+    let out = exec(&c, "SELECT * FROM \"pql_pi\".\"byG\" WHERE g = 'x'").await;
+    let mut pks: Vec<_> = out.items().iter().map(|i| i["pk"].clone()).collect();
+    pks.sort_by_key(|v| v.as_s().unwrap().clone());
+    assert_eq!(pks, [s("a"), s("b")]);
+    assert!(out.items().iter().all(|i| !i.contains_key("other")));
+    // UPDATE and DELETE maintain it too.
+    exec(&c, "UPDATE \"pql_pi\" SET g = 'y' WHERE pk = 'a'").await;
+    exec(&c, "DELETE FROM \"pql_pi\" WHERE pk = 'b'").await;
+    assert!(exec(&c, "SELECT * FROM \"pql_pi\".\"byG\" WHERE g = 'x'")
+        .await
+        .items()
+        .is_empty());
+    assert_eq!(
+        exec(&c, "SELECT * FROM \"pql_pi\".\"byG\" WHERE g = 'y'")
+            .await
+            .items()
+            .len(),
+        2
+    );
+    let e = c
+        .execute_statement()
+        .statement("SELECT * FROM \"pql_pi\".\"nope\"")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("The table does not have the specified index: nope")
+    );
+}
+
+#[tokio::test]
+async fn insert_duplicate_and_syntax_errors() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_pd", None).await;
+    exec(&c, "INSERT INTO \"pql_pd\" VALUE {'pk': 'a', 'n': 1, 'l': [1, 'x'], 'm': {'k': true}, 'ss': <<'p', 'q'>>, 'z': NULL}").await;
+    let item = get(&c, "pql_pd", "a").await.unwrap();
+    assert_eq!(item["n"], n(1));
+    assert_eq!(item["l"], V::L(vec![n(1), s("x")]));
+    assert_eq!(
+        item["m"],
+        V::M(HashMap::from([("k".to_string(), V::Bool(true))]))
+    );
+    assert_eq!(item["ss"], V::Ss(vec!["p".into(), "q".into()]));
+    assert_eq!(item["z"], V::Null(true));
+    let e = c
+        .execute_statement()
+        .statement("INSERT INTO \"pql_pd\" VALUE {'pk': 'a'}")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "DuplicateItemException".to_string(),
+            "Duplicate primary key exists in table".to_string()
+        )
+    );
+    let e = c
+        .execute_statement()
+        .statement("SELECTT * FROMM \"pql_pd\"")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Statement wasn't well formed, can't be processed: Expected data manipulation")
+    );
+    let e = c
+        .execute_statement()
+        .statement("SELECT * FROM \"pql_pd\" WHERE pk = 'a' AND")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Statement wasn't well formed, can't be processed: Missing right-hand side expression of infix operator")
+    );
+    let e = c
+        .execute_statement()
+        .statement("SELECT * FROM \"nope\"")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ResourceNotFoundException".to_string(),
+            "Requested resource not found".to_string()
+        )
+    );
+}
+
+#[tokio::test]
+async fn update_and_delete_with_conditions() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_pu", None).await;
+    exec(
+        &c,
+        "INSERT INTO \"pql_pu\" VALUE {'pk': 'a', 'n': 1, 'gone': 'x'}",
+    )
+    .await;
+    exec(
+        &c,
+        "UPDATE \"pql_pu\" SET n = n + 1, t = 'new' REMOVE gone WHERE pk = 'a' AND n = 1",
+    )
+    .await;
+    let item = get(&c, "pql_pu", "a").await.unwrap();
+    assert_eq!(item["n"], n(2));
+    assert_eq!(item["t"], s("new"));
+    assert!(!item.contains_key("gone"));
+    // A condition on another attribute that does not hold.
+    let e = c
+        .execute_statement()
+        .statement("UPDATE \"pql_pu\" SET n = 5 WHERE pk = 'a' AND n = 1")
+        .return_values_on_condition_check_failure(
+            aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+        )
+        .send()
+        .await
+        .unwrap_err();
+    let service = e.into_service_error();
+    let aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementError::ConditionalCheckFailedException(ccf) = &service
+    else {
+        panic!("{service:?}")
+    };
+    assert_eq!(ccf.message(), Some("The conditional request failed"));
+    assert_eq!(ccf.item().unwrap()["n"], n(2));
+    // UPDATE never creates an item.
+    let e = c
+        .execute_statement()
+        .statement("UPDATE \"pql_pu\" SET n = 5 WHERE pk = 'zz'")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ConditionalCheckFailedException".to_string(),
+            "The conditional request failed".to_string()
+        )
+    );
+    assert!(get(&c, "pql_pu", "zz").await.is_none());
+    // The WHERE must name the full key.
+    let e = c
+        .execute_statement()
+        .statement("UPDATE \"pql_pu\" SET n = 5 WHERE n = 2")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Where clause does not contain a mandatory equality on all key attributes")
+    );
+    let e = c
+        .execute_statement()
+        .statement("DELETE FROM \"pql_pu\" WHERE pk = 'a' AND n = 9")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ConditionalCheckFailedException".to_string(),
+            "The conditional request failed".to_string()
+        )
+    );
+    let out = exec(
+        &c,
+        "DELETE FROM \"pql_pu\" WHERE pk = 'a' AND n = 2 RETURNING ALL OLD *",
+    )
+    .await;
+    assert_eq!(out.items()[0]["n"], n(2));
+    assert!(get(&c, "pql_pu", "a").await.is_none());
+    // Deleting nothing succeeds.
+    exec(&c, "DELETE FROM \"pql_pu\" WHERE pk = 'a'").await;
+}
+
+#[tokio::test]
+async fn batch_partial_failure() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_pb", None).await;
+    exec(&c, "INSERT INTO \"pql_pb\" VALUE {'pk': 'dup'}").await;
+    let stmt = |s: &str| {
+        BatchStatementRequest::builder()
+            .statement(s)
+            .build()
+            .unwrap()
+    };
+    let out = c
+        .batch_execute_statement()
+        .statements(stmt("INSERT INTO \"pql_pb\" VALUE {'pk': 'new'}"))
+        .statements(stmt("INSERT INTO \"pql_pb\" VALUE {'pk': 'dup'}"))
+        .statements(stmt("UPDATE \"nope\" SET a = 1 WHERE pk = 'x'"))
+        .statements(stmt("DELETE FROM \"pql_pb\" WHERE"))
+        .send()
+        .await
+        .unwrap();
+    let r = out.responses();
+    assert_eq!(r.len(), 4);
+    assert!(r[0].error().is_none());
+    assert_eq!(
+        r[1].error().unwrap().code(),
+        Some(&BatchStatementErrorCodeEnum::DuplicateItem)
+    );
+    assert_eq!(
+        r[1].error().unwrap().message(),
+        Some("Duplicate primary key exists in table")
+    );
+    assert_eq!(
+        r[2].error().unwrap().code(),
+        Some(&BatchStatementErrorCodeEnum::ResourceNotFound)
+    );
+    assert_eq!(
+        r[3].error().unwrap().code(),
+        Some(&BatchStatementErrorCodeEnum::ValidationError)
+    );
+    assert_eq!(
+        r[3].error().unwrap().message(),
+        Some("Statement wasn't well formed, can't be processed: Unexpected term")
+    );
+    assert!(get(&c, "pql_pb", "new").await.is_some());
+    let out = c
+        .batch_execute_statement()
+        .statements(stmt("SELECT * FROM \"pql_pb\" WHERE pk = 'new'"))
+        .statements(stmt("SELECT * FROM \"pql_pb\" WHERE pk = 'absent'"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.responses()[0].item().unwrap()["pk"], s("new"));
+    assert!(out.responses()[1].item().is_none() && out.responses()[1].error().is_none());
+    let e = c.batch_execute_statement().send().await.unwrap_err();
+    assert_eq!(error(e).0, "ValidationException");
+}
+
+#[tokio::test]
+async fn transaction_rollback_and_success() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_pt", None).await;
+    exec(&c, "INSERT INTO \"pql_pt\" VALUE {'pk': 'old', 'n': 1}").await;
+    exec(&c, "INSERT INTO \"pql_pt\" VALUE {'pk': 'keep', 'n': 1}").await;
+    let stmt = |s: &str| {
+        ParameterizedStatement::builder()
+            .statement(s)
+            .build()
+            .unwrap()
+    };
+    let e = c
+        .execute_transaction()
+        .transact_statements(stmt("INSERT INTO \"pql_pt\" VALUE {'pk': 'fresh'}"))
+        .transact_statements(stmt("INSERT INTO \"pql_pt\" VALUE {'pk': 'old'}"))
+        .transact_statements(stmt("UPDATE \"pql_pt\" SET n = 2 WHERE pk = 'keep'"))
+        .send()
+        .await
+        .unwrap_err();
+    let service = e.into_service_error();
+    let aws_sdk_dynamodb::operation::execute_transaction::ExecuteTransactionError::TransactionCanceledException(tc) =
+        &service
+    else {
+        panic!("{service:?}")
+    };
+    assert_eq!(
+        tc.message(),
+        Some("Transaction cancelled, please refer cancellation reasons for specific reasons [None, DuplicateItem, None]")
+    );
+    let codes: Vec<_> = tc
+        .cancellation_reasons()
+        .iter()
+        .map(|r| r.code().unwrap_or_default())
+        .collect();
+    assert_eq!(codes, ["None", "DuplicateItem", "None"]);
+    assert!(get(&c, "pql_pt", "fresh").await.is_none());
+    assert_eq!(get(&c, "pql_pt", "old").await.unwrap()["n"], n(1));
+    assert_eq!(get(&c, "pql_pt", "keep").await.unwrap()["n"], n(1));
+
+    let out = c
+        .execute_transaction()
+        .transact_statements(stmt("INSERT INTO \"pql_pt\" VALUE {'pk': 'fresh'}"))
+        .transact_statements(
+            ParameterizedStatement::builder()
+                .statement("UPDATE \"pql_pt\" SET n = n + ? WHERE pk = ? AND n = 1")
+                .parameters(n(5))
+                .parameters(s("old"))
+                .build()
+                .unwrap(),
+        )
+        .transact_statements(stmt("DELETE FROM \"pql_pt\" WHERE pk = 'absent'"))
+        .client_request_token("tok-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.responses().len(), 3);
+    assert!(get(&c, "pql_pt", "fresh").await.is_some());
+    assert_eq!(get(&c, "pql_pt", "old").await.unwrap()["n"], n(6));
+
+    // Reads: one snapshot, one item per statement.
+    let out = c
+        .execute_transaction()
+        .transact_statements(stmt("SELECT * FROM \"pql_pt\" WHERE pk = 'old'"))
+        .transact_statements(stmt("SELECT * FROM \"pql_pt\" WHERE pk = 'absent'"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.responses()[0].item().unwrap()["n"], n(6));
+    assert!(out.responses()[1].item().is_none());
+
+    let e = c
+        .execute_transaction()
+        .transact_statements(stmt("SELECT * FROM \"pql_pt\" WHERE"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Validation failed in TransactStatements[0]: Statement wasn't well formed, can't be processed: Unexpected term")
+    );
+}

@@ -1,0 +1,190 @@
+//! ExecuteTransaction: up to 100 PartiQL statements, all reads or all writes, all or nothing.
+//! Writes become TransactWriteItems actions and run on its machinery (item holds, table locks in
+//! name order, check-everything-then-apply, ClientRequestToken idempotency); an INSERT of an
+//! existing key cancels with DuplicateItem. Reads name one item each by its full key and are read
+//! as one snapshot.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::{json, Map, Value};
+
+use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
+use super::multi::{add_capacity, empty_key_value, ItemRef, TableUnits};
+use super::transact_write_items::{cancelled, conflict_reason, run_actions, Action, Kind};
+use crate::engine::Engine;
+use crate::error::{CancellationReason, Error, ErrorKind, Result};
+use crate::expr::{Condition, Parsed, Path};
+use crate::model::{item_size, AttributeValue, Item};
+use crate::partiql::{bind, Statement};
+use crate::protocol::attr::encode_map;
+use crate::protocol::shape::{
+    field, required, string, validate, Field, Shape, RETURN_CONSUMED_CAPACITY, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+};
+use crate::protocol::Body;
+
+const PARAMETERIZED_STATEMENT: Shape = Shape::Struct {
+    java: "ParameterizedStatement",
+    fields: &[
+        required("Statement", STATEMENT),
+        field("Parameters", PARAMETERS),
+        field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
+    ],
+};
+
+const SHAPE: &[Field] = &[
+    required("TransactStatements", Shape::List { member: &PARAMETERIZED_STATEMENT, min: 1, max: 100 }),
+    field("ClientRequestToken", string(1, 36)),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+];
+
+/// A statement's validation error, named by its position.
+fn at(i: usize) -> impl Fn(Error) -> Error {
+    move |e| match e.kind {
+        ErrorKind::Validation => Error::validation(format!(
+            "Validation failed in TransactStatements[{i}]: {}",
+            e.message.unwrap_or_default()
+        )),
+        _ => e,
+    }
+}
+
+pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+    validate(body.0, SHAPE)?;
+    let members: Vec<Body> = body.list("TransactStatements").iter().map(Body).collect();
+    let mut prepared = Vec::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        prepared.push(prepare(*m).map_err(at(i))?);
+    }
+    let reads = prepared.iter().filter(|(s, _)| s.is_read()).count();
+    if reads > 0 && reads < prepared.len() {
+        return Err(Error::validation(
+            "The entire transaction must consist of either read statements or write statements. You can't mix both in one transaction.",
+        ));
+    }
+    if reads > 0 {
+        return read(engine, body, &prepared);
+    }
+    let mut actions = Vec::with_capacity(prepared.len());
+    for (i, (m, (stmt, params))) in members.iter().zip(&prepared).enumerate() {
+        actions.push(action(engine, *m, stmt, params).map_err(at(i))?);
+    }
+    let mut out = run_actions(engine, body, &actions, "TransactStatements")?;
+    if let Value::Object(m) = &mut out {
+        m.insert("Responses".into(), Value::Array(vec![json!({}); actions.len()]));
+    }
+    Ok(out)
+}
+
+/// A write statement as a TransactWriteItems action.
+fn action(engine: &Engine, member: Body, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
+    let target = stmt.target();
+    let mut exprs = Parsed::default();
+    let (kind, item) = match stmt {
+        Statement::Insert { value, .. } => (Kind::Insert, bind::insert_item(value, params)?),
+        Statement::Update { actions, .. } => {
+            exprs.update = Some(bind::update(actions, params)?);
+            (Kind::Update, Item::new())
+        }
+        Statement::Delete { .. } => (Kind::Delete, Item::new()),
+        Statement::Select { .. } => unreachable!("reads are not writes"),
+    };
+    let table = data_table(engine, &target.table)?;
+    if target.index.is_some() {
+        return Err(Error::validation("Index cannot be specified in a write statement"));
+    }
+    let (item, key) = {
+        let state = table.state.read();
+        let def = &state.def;
+        let item = match stmt {
+            Statement::Update { filter, .. } | Statement::Delete { filter, .. } => {
+                let key_item = bind::key_of(filter.as_ref(), &def.key, params)?;
+                let hash = Path::attr(def.key.hash.name.clone());
+                let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
+                exprs.condition = Some(match (stmt, cond) {
+                    // UPDATE never creates an item.
+                    (Statement::Update { .. }, Some(c)) => Condition::And(Box::new(Condition::Exists(hash)), Box::new(c)),
+                    (Statement::Update { .. }, None) => Condition::Exists(hash),
+                    // DELETE of a missing item succeeds; its condition applies to an item that exists.
+                    (_, Some(c)) => Condition::Or(Box::new(Condition::NotExists(hash)), Box::new(c)),
+                    (_, None) => Condition::Or(Box::new(Condition::NotExists(hash.clone())), Box::new(Condition::Exists(hash))),
+                });
+                key_item
+            }
+            _ => item,
+        };
+        if let Some(e) = empty_key_value(def, &item) {
+            return Err(e);
+        }
+        let key = def.key.key_of(&item);
+        (item, key)
+    };
+    Ok(Action {
+        kind,
+        exprs,
+        item,
+        table,
+        key,
+        wants_old: member.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD"),
+        values_size: 0,
+    })
+}
+
+/// A read transaction: every SELECT names one item by its full key; all are read under the
+/// involved tables' read locks, taken in name order, and fail together if a write transaction
+/// holds any of them.
+fn read(engine: &Engine, body: Body, prepared: &[(Statement, Vec<AttributeValue>)]) -> Result<Value> {
+    let mut gets = Vec::with_capacity(prepared.len());
+    for (i, (stmt, params)) in prepared.iter().enumerate() {
+        let Statement::Select { target, projection, filter, .. } = stmt else {
+            unreachable!("only reads here")
+        };
+        let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose().map_err(at(i))?;
+        let table = data_table(engine, &target.table)?;
+        let key = {
+            let state = table.state.read();
+            let key_item = bind::key_of(filter.as_ref(), &state.def.key, params).map_err(at(i))?;
+            request_key(&state.def, &key_item).map_err(at(i))?
+        };
+        gets.push((table, key, cond, projection.clone()));
+    }
+    let tables: BTreeMap<&str, _> = gets.iter().map(|(t, ..)| (t.name.as_str(), t)).collect();
+    let guards: BTreeMap<&str, _> = tables.iter().map(|(n, t)| (*n, t.state.read())).collect();
+    let refs: Vec<ItemRef> = gets.iter().map(|(t, k, ..)| (t.name.clone(), k.clone())).collect();
+    let busy: HashSet<usize> = engine.transactions.busy(&refs).into_iter().collect();
+    if !busy.is_empty() {
+        let reasons = (0..gets.len())
+            .map(|n| {
+                if busy.contains(&n) {
+                    conflict_reason()
+                } else {
+                    CancellationReason { code: "None", message: None, item: None }
+                }
+            })
+            .collect();
+        return Err(cancelled(reasons));
+    }
+    let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
+    let mut responses = Vec::with_capacity(gets.len());
+    for (table, key, cond, projection) in &gets {
+        let state = &guards[table.name.as_str()];
+        let item = state.get(key);
+        units
+            .entry(table.name.clone())
+            .or_default()
+            .add(2.0 * read_units(item.map_or(0, |i| item_size(i)), true), &[]);
+        let mut r = Map::new();
+        if let Some(i) = item.filter(|i| cond.as_ref().is_none_or(|c| c.eval(i))) {
+            let shown = match projection {
+                Some(paths) => bind::project(i, paths),
+                None => (**i).clone(),
+            };
+            r.insert("Item".into(), encode_map(&shown));
+        }
+        responses.push(Value::Object(r));
+    }
+    let mut out = Map::new();
+    out.insert("Responses".into(), Value::Array(responses));
+    add_capacity(&mut out, CapacityDetail::of(body), &units);
+    Ok(Value::Object(out))
+}

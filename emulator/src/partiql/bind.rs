@@ -1,0 +1,373 @@
+//! Binding a parsed statement to its parameters and translating it into the expression module's
+//! trees, so PartiQL conditions and updates run on the same evaluator as the expression API.
+
+use std::collections::BTreeSet;
+
+use super::ast::{Expr, IsWhat, Lit, UpdateClause};
+use crate::error::{Error, Result};
+use crate::expr::{
+    CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
+};
+use crate::model::{AttributeValue, Item, KeySchema, Number};
+
+/// Where a literal sits inside a value, as DynamoDB names it in number errors: `root`, `root.x`,
+/// `root[1]`.
+fn number(text: &str, at: &str) -> Result<AttributeValue> {
+    Number::parse(text)
+        .map(AttributeValue::N)
+        .map_err(|e| Error::validation(format!("{} under {at}", e.message())))
+}
+
+/// The value an expression denotes, with parameters bound. `None` for MISSING.
+pub fn value(e: &Expr, params: &[AttributeValue]) -> Result<Option<AttributeValue>> {
+    value_at(e, params, "root")
+}
+
+fn value_at(e: &Expr, params: &[AttributeValue], at: &str) -> Result<Option<AttributeValue>> {
+    Ok(Some(match e {
+        Expr::Lit(Lit::Str(s)) => AttributeValue::S(s.clone()),
+        Expr::Lit(Lit::Num(n)) => number(n, at)?,
+        Expr::Lit(Lit::Bool(b)) => AttributeValue::Bool(*b),
+        Expr::Lit(Lit::Null) => AttributeValue::Null,
+        Expr::Missing => return Ok(None),
+        Expr::Param(i) => params.get(*i).cloned().ok_or_else(param_count)?,
+        Expr::List(items) => AttributeValue::L(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| value_at(x, params, &format!("{at}[{i}]")).transpose())
+                .collect::<Result<_>>()?,
+        ),
+        Expr::Map(entries) => {
+            let mut m = Item::new();
+            for (k, x) in entries {
+                if let Some(v) = value_at(x, params, &format!("{at}.{k}"))? {
+                    m.insert(k.clone(), v);
+                }
+            }
+            AttributeValue::M(m)
+        }
+        Expr::Bag(items) => {
+            let values: Vec<AttributeValue> = items
+                .iter()
+                .filter_map(|x| value_at(x, params, at).transpose())
+                .collect::<Result<_>>()?;
+            set_of(values)?
+        }
+        _ => return Err(unsupported_value()),
+    }))
+}
+
+fn unsupported_value() -> Error {
+    Error::validation("Unsupported value in expression")
+}
+
+pub fn param_count() -> Error {
+    Error::validation("Number of parameters in request and statement don't match.")
+}
+
+/// `<<...>>`: a string, number or binary set; duplicates collapse.
+fn set_of(values: Vec<AttributeValue>) -> Result<AttributeValue> {
+    let invalid = || Error::validation("Unsupported set element type or mixed types in a set");
+    match values.first() {
+        Some(AttributeValue::S(_)) => {
+            let mut seen = BTreeSet::new();
+            let mut out = Vec::new();
+            for v in values {
+                let AttributeValue::S(s) = v else {
+                    return Err(invalid());
+                };
+                if seen.insert(s.clone()) {
+                    out.push(s);
+                }
+            }
+            Ok(AttributeValue::Ss(out))
+        }
+        Some(AttributeValue::N(_)) => {
+            let mut out: Vec<Number> = Vec::new();
+            for v in values {
+                let AttributeValue::N(n) = v else {
+                    return Err(invalid());
+                };
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+            Ok(AttributeValue::Ns(out))
+        }
+        Some(AttributeValue::B(_)) => {
+            let mut out: Vec<Vec<u8>> = Vec::new();
+            for v in values {
+                let AttributeValue::B(b) = v else {
+                    return Err(invalid());
+                };
+                if !out.contains(&b) {
+                    out.push(b);
+                }
+            }
+            Ok(AttributeValue::Bs(out))
+        }
+        _ => Err(invalid()),
+    }
+}
+
+/// The item an INSERT's VALUE denotes.
+pub fn insert_item(e: &Expr, params: &[AttributeValue]) -> Result<Item> {
+    match value(e, params)? {
+        Some(AttributeValue::M(m)) => Ok(m),
+        _ => Err(Error::validation(format!(
+            "{}Expected a tuple in VALUE",
+            super::parser::NOT_WELL_FORMED
+        ))),
+    }
+}
+
+fn operand(e: &Expr, params: &[AttributeValue]) -> Result<Operand> {
+    match e {
+        Expr::Path(p) => Ok(Operand::Path(p.clone())),
+        Expr::Call(name, args) if name == "size" && args.len() == 1 => {
+            Ok(Operand::Size(Box::new(operand(&args[0], params)?)))
+        }
+        _ => match value(e, params)? {
+            Some(v) => Ok(Operand::Value(v)),
+            None => Err(unsupported_value()),
+        },
+    }
+}
+
+/// A WHERE clause as a condition on an item.
+pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
+    let b = |x: &Expr| condition(x, params).map(Box::new);
+    Ok(match e {
+        Expr::And(l, r) => Condition::And(b(l)?, b(r)?),
+        Expr::Or(l, r) => Condition::Or(b(l)?, b(r)?),
+        Expr::Not(x) => Condition::Not(b(x)?),
+        Expr::Cmp(op, l, r) => match (&**l, &**r) {
+            // `a = MISSING` and `a <> MISSING` test presence.
+            (Expr::Path(p), Expr::Missing) | (Expr::Missing, Expr::Path(p)) if *op == CmpOp::Eq => {
+                Condition::NotExists(p.clone())
+            }
+            (Expr::Path(p), Expr::Missing) | (Expr::Missing, Expr::Path(p)) if *op == CmpOp::Ne => {
+                Condition::Exists(p.clone())
+            }
+            _ => Condition::Cmp(*op, operand(l, params)?, operand(r, params)?),
+        },
+        Expr::Between(x, lo, hi) => Condition::Between(
+            operand(x, params)?,
+            operand(lo, params)?,
+            operand(hi, params)?,
+        ),
+        Expr::In(x, items) => Condition::In(
+            operand(x, params)?,
+            items
+                .iter()
+                .map(|i| operand(i, params))
+                .collect::<Result<_>>()?,
+        ),
+        Expr::Is(x, what, negated) => {
+            let Expr::Path(p) = &**x else {
+                return Err(unsupported_value());
+            };
+            let base = match what {
+                IsWhat::Missing => Condition::NotExists(p.clone()),
+                IsWhat::Null => Condition::Or(
+                    Box::new(Condition::NotExists(p.clone())),
+                    Box::new(Condition::AttrType(
+                        Operand::Path(p.clone()),
+                        Operand::Value(AttributeValue::S("NULL".into())),
+                    )),
+                ),
+            };
+            match (what, negated) {
+                (IsWhat::Missing, true) => Condition::Exists(p.clone()),
+                (_, true) => Condition::Not(Box::new(base)),
+                _ => base,
+            }
+        }
+        Expr::Call(name, args) => call(name, args, params)?,
+        _ => {
+            return Err(Error::validation(
+                "Unsupported operation: the WHERE clause must be a condition",
+            ))
+        }
+    })
+}
+
+fn call(name: &str, args: &[Expr], params: &[AttributeValue]) -> Result<Condition> {
+    let arity = |n: usize| {
+        if args.len() == n {
+            Ok(())
+        } else {
+            Err(Error::validation(format!(
+                "Incorrect number of arguments for function {name}: expected {n}, got {}",
+                args.len()
+            )))
+        }
+    };
+    let path = |e: &Expr| match e {
+        Expr::Path(p) => Ok(p.clone()),
+        _ => Err(unsupported_value()),
+    };
+    match name {
+        "begins_with" => {
+            arity(2)?;
+            Ok(Condition::BeginsWith(
+                operand(&args[0], params)?,
+                operand(&args[1], params)?,
+            ))
+        }
+        "contains" => {
+            arity(2)?;
+            Ok(Condition::Contains(
+                operand(&args[0], params)?,
+                operand(&args[1], params)?,
+            ))
+        }
+        "attribute_type" => {
+            arity(2)?;
+            Ok(Condition::AttrType(
+                operand(&args[0], params)?,
+                operand(&args[1], params)?,
+            ))
+        }
+        "missing" | "attribute_not_exists" => {
+            arity(1)?;
+            Ok(Condition::NotExists(path(&args[0])?))
+        }
+        "attribute_exists" => {
+            arity(1)?;
+            Ok(Condition::Exists(path(&args[0])?))
+        }
+        _ => Err(Error::validation(format!("Unsupported function: {name}"))),
+    }
+}
+
+/// The flattened top-level conjuncts of a WHERE clause.
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match e {
+        Expr::And(l, r) => {
+            conjuncts(l, out);
+            conjuncts(r, out);
+        }
+        other => out.push(other),
+    }
+}
+
+/// The value a top-level `name = value` conjunct gives a top-level attribute, if any.
+pub fn equality(
+    filter: &Expr,
+    name: &str,
+    params: &[AttributeValue],
+) -> Result<Option<AttributeValue>> {
+    let mut cs = Vec::new();
+    conjuncts(filter, &mut cs);
+    for c in cs {
+        if let Expr::Cmp(CmpOp::Eq, l, r) = c {
+            let (p, v) = match (&**l, &**r) {
+                (Expr::Path(p), v) | (v, Expr::Path(p)) if !matches!(v, Expr::Path(_)) => (p, v),
+                _ => continue,
+            };
+            if p.0.len() == 1 && p.0[0] == PathElem::Attr(name.to_string()) {
+                if let Some(v) = value(v, params)? {
+                    return Ok(Some(v));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+pub fn missing_key_equality() -> Error {
+    Error::validation("Where clause does not contain a mandatory equality on all key attributes")
+}
+
+/// The full primary key (as a Key map) a write's WHERE clause names.
+pub fn key_of(filter: Option<&Expr>, key: &KeySchema, params: &[AttributeValue]) -> Result<Item> {
+    let filter = filter.ok_or_else(missing_key_equality)?;
+    let mut out = Item::new();
+    for attr in key.attrs() {
+        let v = equality(filter, &attr.name, params)?.ok_or_else(missing_key_equality)?;
+        out.insert(attr.name.clone(), v);
+    }
+    Ok(out)
+}
+
+fn upd_operand(e: &Expr, params: &[AttributeValue]) -> Result<UpdOperand> {
+    match e {
+        Expr::Path(p) => Ok(UpdOperand::Path(p.clone())),
+        Expr::Call(name, args) if name == "list_append" && args.len() == 2 => {
+            Ok(UpdOperand::ListAppend(
+                Box::new(upd_operand(&args[0], params)?),
+                Box::new(upd_operand(&args[1], params)?),
+            ))
+        }
+        Expr::Call(name, args) if name == "if_not_exists" && args.len() == 2 => match &args[0] {
+            Expr::Path(p) => Ok(UpdOperand::IfNotExists(
+                p.clone(),
+                Box::new(upd_operand(&args[1], params)?),
+            )),
+            _ => Err(unsupported_value()),
+        },
+        _ => match value(e, params)? {
+            Some(v) => Ok(UpdOperand::Value(v)),
+            None => Err(unsupported_value()),
+        },
+    }
+}
+
+/// An UPDATE's SET and REMOVE clauses as an update.
+pub fn update(clauses: &[UpdateClause], params: &[AttributeValue]) -> Result<Update> {
+    let mut actions = Vec::new();
+    for c in clauses {
+        actions.push(match c {
+            UpdateClause::Remove(p) => UpdateAction::Remove(p.clone()),
+            UpdateClause::Set(p, Expr::Missing) => UpdateAction::Remove(p.clone()),
+            UpdateClause::Set(p, Expr::Call(name, args))
+                if (name == "set_add" || name == "set_delete") && args.len() == 2 =>
+            {
+                let v = value(&args[1], params)?.ok_or_else(unsupported_value)?;
+                if matches!(&args[0], Expr::Path(q) if q == p) {
+                    if name == "set_add" {
+                        UpdateAction::Add(p.clone(), v)
+                    } else {
+                        UpdateAction::Delete(p.clone(), v)
+                    }
+                } else {
+                    return Err(unsupported_value());
+                }
+            }
+            UpdateClause::Set(p, Expr::Add(l, r)) => UpdateAction::Set(
+                p.clone(),
+                SetValue::Plus(upd_operand(l, params)?, upd_operand(r, params)?),
+            ),
+            UpdateClause::Set(p, Expr::Sub(l, r)) => UpdateAction::Set(
+                p.clone(),
+                SetValue::Minus(upd_operand(l, params)?, upd_operand(r, params)?),
+            ),
+            UpdateClause::Set(p, e) => {
+                UpdateAction::Set(p.clone(), SetValue::Operand(upd_operand(e, params)?))
+            }
+        });
+    }
+    Ok(Update { actions })
+}
+
+/// A SELECT's projection: each path's value under its last attribute name, as DynamoDB returns
+/// `SELECT a.b` as `{"b": ...}`.
+pub fn project(item: &Item, paths: &[Path]) -> Item {
+    let mut out = Item::new();
+    for p in paths {
+        if let Some(v) = crate::expr::lookup(item, p) {
+            let name =
+                p.0.iter()
+                    .rev()
+                    .find_map(|e| match e {
+                        PathElem::Attr(a) => Some(a.clone()),
+                        PathElem::Index(_) => None,
+                    })
+                    .unwrap_or_default();
+            out.insert(name, v.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! Tokens of DynamoDB's PartiQL subset. Keywords are bare words, recognised case-insensitively by
+//! the parser; double-quoted identifiers never are keywords.
+
+/// One token.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    /// A bare word: an identifier or a keyword.
+    Word(String),
+    /// A double-quoted identifier.
+    Quoted(String),
+    /// A single-quoted string literal.
+    Str(String),
+    /// A number literal as written.
+    Num(String),
+    /// `?`
+    Param,
+    /// Punctuation and operators: `( ) [ ] { } << >> , . : * = <> != < <= > >= + - ;`
+    Punct(&'static str),
+    End,
+}
+
+const PUNCTS: &[&str] = &[
+    "<<", ">>", "<>", "!=", "<=", ">=", "||", "(", ")", "[", "]", "{", "}", ",", ".", ":", "*",
+    "=", "<", ">", "+", "-", ";", "/", "%",
+];
+
+/// Splits a statement into tokens (ending with `End`). `Err` is the detail of a "wasn't well
+/// formed" message: DynamoDB gives none for text its lexer cannot read.
+pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '-' && chars.get(i + 1) == Some(&'-') {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == '/' && chars.get(i + 1) == Some(&'*') {
+            let mut j = i + 2;
+            loop {
+                if j + 1 >= chars.len() {
+                    return Err(String::new());
+                }
+                if chars[j] == '*' && chars[j + 1] == '/' {
+                    break;
+                }
+                j += 1;
+            }
+            i = j + 2;
+            continue;
+        }
+        if c == '\'' || c == '"' {
+            let (text, next) = quoted(&chars, i, c)?;
+            out.push(if c == '\'' {
+                Tok::Str(text)
+            } else {
+                Tok::Quoted(text)
+            });
+            i = next;
+            continue;
+        }
+        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i < chars.len() && chars[i] == '.' {
+                i += 1;
+                while i < chars.len() && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
+            if i < chars.len() && (chars[i] == 'e' || chars[i] == 'E') {
+                let mut j = i + 1;
+                if j < chars.len() && (chars[j] == '+' || chars[j] == '-') {
+                    j += 1;
+                }
+                if j < chars.len() && chars[j].is_ascii_digit() {
+                    while j < chars.len() && chars[j].is_ascii_digit() {
+                        j += 1;
+                    }
+                    i = j;
+                }
+            }
+            out.push(Tok::Num(chars[start..i].iter().collect()));
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' || c == '$' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            out.push(Tok::Word(chars[start..i].iter().collect()));
+            continue;
+        }
+        if c == '?' {
+            out.push(Tok::Param);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
+        match PUNCTS.iter().find(|p| rest.starts_with(**p)) {
+            Some(p) => {
+                out.push(Tok::Punct(p));
+                i += p.len();
+            }
+            None => return Err(String::new()),
+        }
+    }
+    out.push(Tok::End);
+    Ok(out)
+}
+
+/// A quoted run starting at `i`; a doubled quote stands for itself.
+fn quoted(chars: &[char], i: usize, q: char) -> Result<(String, usize), String> {
+    let mut text = String::new();
+    let mut j = i + 1;
+    loop {
+        match chars.get(j) {
+            None => return Err(String::new()),
+            Some(&c) if c == q => {
+                if chars.get(j + 1) == Some(&q) {
+                    text.push(q);
+                    j += 2;
+                } else {
+                    return Ok((text, j + 1));
+                }
+            }
+            Some(&c) => {
+                text.push(c);
+                j += 1;
+            }
+        }
+    }
+}

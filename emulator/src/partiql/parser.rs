@@ -1,0 +1,579 @@
+//! Recursive-descent parser for DynamoDB's PartiQL subset. Errors carry DynamoDB's wording:
+//! most are details of "Statement wasn't well formed, can't be processed: …".
+
+use super::ast::{Expr, IsWhat, Lit, Returning, Statement, Target, UpdateClause};
+use super::lexer::{lex, Tok};
+use crate::expr::{CmpOp, Path, PathElem};
+
+pub const NOT_WELL_FORMED: &str = "Statement wasn't well formed, can't be processed: ";
+
+/// A parse failure: the whole message DynamoDB sends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError(pub String);
+
+fn malformed(detail: &str) -> ParseError {
+    ParseError(format!("{NOT_WELL_FORMED}{detail}"))
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+/// Words that end or structure a statement; a term cannot start with one.
+const KEYWORDS: &[&str] = &[
+    "SELECT",
+    "FROM",
+    "WHERE",
+    "INSERT",
+    "INTO",
+    "VALUE",
+    "VALUES",
+    "UPDATE",
+    "SET",
+    "REMOVE",
+    "DELETE",
+    "RETURNING",
+    "ORDER",
+    "BY",
+    "ASC",
+    "DESC",
+    "AS",
+    "LIMIT",
+    "ALL",
+    "MODIFIED",
+    "OLD",
+    "NEW",
+    "EXISTS",
+];
+/// Operator words: a term cannot start with these either.
+const OPERATOR_WORDS: &[&str] = &["AND", "OR", "IS", "IN", "BETWEEN", "LIKE"];
+
+/// Parses one statement. Also returns how many `?` parameters it holds.
+pub fn parse(src: &str) -> PResult<(Statement, usize)> {
+    let toks = lex(src).map_err(|d| malformed(&d))?;
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        params: 0,
+    };
+    let stmt = p.statement()?;
+    if p.punct(";") {
+        p.pos += 1;
+    }
+    if p.peek() != &Tok::End {
+        return Err(malformed("Unexpected token after expression"));
+    }
+    Ok((stmt, p.params))
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    pos: usize,
+    params: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> &Tok {
+        &self.toks[self.pos.min(self.toks.len() - 1)]
+    }
+
+    fn peek_at(&self, ahead: usize) -> &Tok {
+        &self.toks[(self.pos + ahead).min(self.toks.len() - 1)]
+    }
+
+    fn next(&mut self) -> Tok {
+        let t = self.peek().clone();
+        if self.pos < self.toks.len() - 1 {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn is_kw(&self, kw: &str) -> bool {
+        matches!(self.peek(), Tok::Word(w) if w.eq_ignore_ascii_case(kw))
+    }
+
+    fn eat_kw(&mut self, kw: &str) -> bool {
+        let hit = self.is_kw(kw);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn expect_kw(&mut self, kw: &str) -> PResult<()> {
+        if self.eat_kw(kw) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    fn punct(&self, p: &str) -> bool {
+        matches!(self.peek(), Tok::Punct(q) if *q == p)
+    }
+
+    fn eat(&mut self, p: &str) -> bool {
+        let hit = self.punct(p);
+        if hit {
+            self.pos += 1;
+        }
+        hit
+    }
+
+    fn expect(&mut self, p: &str) -> PResult<()> {
+        if self.eat(p) {
+            Ok(())
+        } else {
+            Err(self.unexpected())
+        }
+    }
+
+    /// The error for a token that cannot start or continue what is being parsed.
+    fn unexpected(&self) -> ParseError {
+        match self.peek() {
+            Tok::End | Tok::Punct(";") | Tok::Punct(")") => malformed("Unexpected term"),
+            Tok::Word(w) if is_operator_word(w) => malformed("Unexpected operator"),
+            Tok::Word(w) if is_keyword(w) => malformed("Unexpected keyword"),
+            Tok::Punct(_) => malformed("Unexpected operator"),
+            _ => malformed("Unexpected token after expression"),
+        }
+    }
+
+    fn statement(&mut self) -> PResult<Statement> {
+        if self.eat_kw("SELECT") {
+            self.select()
+        } else if self.eat_kw("INSERT") {
+            self.insert()
+        } else if self.eat_kw("UPDATE") {
+            self.update()
+        } else if self.eat_kw("DELETE") {
+            self.delete()
+        } else {
+            Err(malformed("Expected data manipulation"))
+        }
+    }
+
+    fn select(&mut self) -> PResult<Statement> {
+        let projection = if self.eat("*") {
+            None
+        } else {
+            let mut paths = vec![self.path()?];
+            while self.eat(",") {
+                paths.push(self.path()?);
+            }
+            Some(paths)
+        };
+        self.expect_kw("FROM")?;
+        if matches!(self.peek(), Tok::End | Tok::Punct(";")) || self.is_kw("WHERE") {
+            return Err(malformed("Unexpected term"));
+        }
+        let target = self.target()?;
+        self.no_alias()?;
+        let filter = self.where_clause()?;
+        let mut descending = false;
+        if self.eat_kw("ORDER") {
+            self.expect_kw("BY")?;
+            loop {
+                self.path()?;
+                if self.eat_kw("DESC") {
+                    descending = true;
+                } else {
+                    self.eat_kw("ASC");
+                }
+                if !self.eat(",") {
+                    break;
+                }
+            }
+        }
+        Ok(Statement::Select {
+            target,
+            projection,
+            filter,
+            descending,
+        })
+    }
+
+    fn insert(&mut self) -> PResult<Statement> {
+        self.expect_kw("INTO")?;
+        let target = self.target()?;
+        if !self.is_kw("VALUE") {
+            return Err(malformed("Unexpected token after expression"));
+        }
+        self.pos += 1;
+        let value = self.expr()?;
+        Ok(Statement::Insert { target, value })
+    }
+
+    fn update(&mut self) -> PResult<Statement> {
+        let target = self.target()?;
+        self.no_alias()?;
+        let mut actions = Vec::new();
+        loop {
+            if self.eat_kw("SET") {
+                loop {
+                    let path = self.path()?;
+                    self.expect("=")?;
+                    let value = self.operand_expr()?;
+                    actions.push(UpdateClause::Set(path, value));
+                    if !self.eat(",") {
+                        break;
+                    }
+                }
+            } else if self.eat_kw("REMOVE") {
+                loop {
+                    actions.push(UpdateClause::Remove(self.path()?));
+                    if !self.eat(",") {
+                        break;
+                    }
+                }
+            } else {
+                break;
+            }
+        }
+        if actions.is_empty() {
+            return Err(self.unexpected());
+        }
+        let filter = self.where_clause()?;
+        let returning = self.returning()?;
+        Ok(Statement::Update {
+            target,
+            actions,
+            filter,
+            returning,
+        })
+    }
+
+    fn delete(&mut self) -> PResult<Statement> {
+        self.expect_kw("FROM")
+            .map_err(|_| malformed("Expected identifier for simple path"))?;
+        if !matches!(self.peek(), Tok::Word(w) if !is_keyword(w))
+            && !matches!(self.peek(), Tok::Quoted(_))
+        {
+            return Err(malformed("Expected identifier for simple path"));
+        }
+        let target = self.target()?;
+        self.no_alias()?;
+        let filter = self.where_clause()?;
+        let returning = self.returning()?;
+        Ok(Statement::Delete {
+            target,
+            filter,
+            returning,
+        })
+    }
+
+    fn returning(&mut self) -> PResult<Option<Returning>> {
+        if !self.eat_kw("RETURNING") {
+            return Ok(None);
+        }
+        let r = if self.eat_kw("ALL") {
+            if self.eat_kw("OLD") {
+                Returning::AllOld
+            } else {
+                self.expect_kw("NEW")?;
+                Returning::AllNew
+            }
+        } else {
+            self.expect_kw("MODIFIED")?;
+            if self.eat_kw("OLD") {
+                Returning::ModifiedOld
+            } else {
+                self.expect_kw("NEW")?;
+                Returning::ModifiedNew
+            }
+        };
+        self.expect("*")?;
+        Ok(Some(r))
+    }
+
+    fn where_clause(&mut self) -> PResult<Option<Expr>> {
+        if self.eat_kw("WHERE") {
+            Ok(Some(self.expr()?))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// A table alias (`"t" x` or `"t" AS x`) is refused with a message of its own.
+    fn no_alias(&self) -> PResult<()> {
+        match self.peek() {
+            Tok::Word(w)
+                if w.eq_ignore_ascii_case("AS") || !is_keyword(w) && !is_operator_word(w) =>
+            {
+                Err(ParseError("Aliasing is not supported".into()))
+            }
+            Tok::Quoted(_) => Err(ParseError("Aliasing is not supported".into())),
+            _ => Ok(()),
+        }
+    }
+
+    fn identifier(&mut self) -> PResult<String> {
+        match self.peek().clone() {
+            Tok::Quoted(s) => {
+                self.pos += 1;
+                Ok(s)
+            }
+            Tok::Word(w) if !is_keyword(&w) && !is_operator_word(&w) => {
+                self.pos += 1;
+                Ok(w)
+            }
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    fn target(&mut self) -> PResult<Target> {
+        let table = self.identifier()?;
+        let index = if self.eat(".") {
+            Some(self.identifier()?)
+        } else {
+            None
+        };
+        Ok(Target { table, index })
+    }
+
+    /// A document path: `a`, `"a"`, `a.b`, `a[2]`, `a['b']`.
+    fn path(&mut self) -> PResult<Path> {
+        let mut elems = vec![PathElem::Attr(self.identifier()?)];
+        loop {
+            if self.eat(".") {
+                elems.push(PathElem::Attr(self.identifier()?));
+            } else if self.punct("[") {
+                self.pos += 1;
+                match self.next() {
+                    Tok::Num(n) => {
+                        let i = n
+                            .parse::<usize>()
+                            .map_err(|_| malformed("Unexpected term"))?;
+                        elems.push(PathElem::Index(i));
+                    }
+                    Tok::Str(s) => elems.push(PathElem::Attr(s)),
+                    _ => return Err(malformed("Unexpected term")),
+                }
+                self.expect("]")?;
+            } else {
+                return Ok(Path(elems));
+            }
+        }
+    }
+
+    /// The right-hand side of an infix operator: missing entirely is its own message.
+    fn rhs<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if matches!(self.peek(), Tok::End | Tok::Punct(";")) {
+            return Err(malformed(
+                "Missing right-hand side expression of infix operator",
+            ));
+        }
+        f(self)
+    }
+
+    fn expr(&mut self) -> PResult<Expr> {
+        let mut left = self.and_expr()?;
+        while self.eat_kw("OR") {
+            let right = self.rhs(Self::and_expr)?;
+            left = Expr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and_expr(&mut self) -> PResult<Expr> {
+        let mut left = self.not_expr()?;
+        while self.eat_kw("AND") {
+            let right = self.rhs(Self::not_expr)?;
+            left = Expr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn not_expr(&mut self) -> PResult<Expr> {
+        if self.eat_kw("NOT") {
+            return Ok(Expr::Not(Box::new(self.not_expr()?)));
+        }
+        self.predicate()
+    }
+
+    fn predicate(&mut self) -> PResult<Expr> {
+        let left = self.operand_expr()?;
+        let op = match self.peek() {
+            Tok::Punct("=") => Some(CmpOp::Eq),
+            Tok::Punct("<>") | Tok::Punct("!=") => Some(CmpOp::Ne),
+            Tok::Punct("<") => Some(CmpOp::Lt),
+            Tok::Punct("<=") => Some(CmpOp::Le),
+            Tok::Punct(">") => Some(CmpOp::Gt),
+            Tok::Punct(">=") => Some(CmpOp::Ge),
+            _ => None,
+        };
+        if let Some(op) = op {
+            self.pos += 1;
+            let right = self.rhs(Self::operand_expr)?;
+            return Ok(Expr::Cmp(op, Box::new(left), Box::new(right)));
+        }
+        if self.is_kw("IS") {
+            self.pos += 1;
+            let negated = self.eat_kw("NOT");
+            let what = if self.eat_kw("MISSING") {
+                IsWhat::Missing
+            } else if self.eat_kw("NULL") {
+                IsWhat::Null
+            } else {
+                return Err(malformed("Expected type name"));
+            };
+            return Ok(Expr::Is(Box::new(left), what, negated));
+        }
+        let negated = self.is_kw("NOT")
+            && matches!(self.peek_at(1), Tok::Word(w) if w.eq_ignore_ascii_case("IN") || w.eq_ignore_ascii_case("BETWEEN"));
+        if negated {
+            self.pos += 1;
+        }
+        let wrap = |e: Expr| if negated { Expr::Not(Box::new(e)) } else { e };
+        if self.eat_kw("BETWEEN") {
+            let lo = self.rhs(Self::operand_expr)?;
+            self.expect_kw("AND")?;
+            let hi = self.rhs(Self::operand_expr)?;
+            return Ok(wrap(Expr::Between(
+                Box::new(left),
+                Box::new(lo),
+                Box::new(hi),
+            )));
+        }
+        if self.eat_kw("IN") {
+            let close = if self.eat("(") {
+                ")"
+            } else if self.eat("[") {
+                "]"
+            } else {
+                return Err(self.unexpected());
+            };
+            let mut items = vec![self.operand_expr()?];
+            while self.eat(",") {
+                items.push(self.operand_expr()?);
+            }
+            self.expect(close)?;
+            return Ok(wrap(Expr::In(Box::new(left), items)));
+        }
+        Ok(left)
+    }
+
+    /// Arithmetic on terms: `a + 1`, `a - 1`.
+    fn operand_expr(&mut self) -> PResult<Expr> {
+        let mut left = self.term()?;
+        loop {
+            if self.eat("+") {
+                let right = self.rhs(Self::term)?;
+                left = Expr::Add(Box::new(left), Box::new(right));
+            } else if self.eat("-") {
+                let right = self.rhs(Self::term)?;
+                left = Expr::Sub(Box::new(left), Box::new(right));
+            } else {
+                return Ok(left);
+            }
+        }
+    }
+
+    fn term(&mut self) -> PResult<Expr> {
+        match self.peek().clone() {
+            Tok::Str(s) => {
+                self.pos += 1;
+                Ok(Expr::Lit(Lit::Str(s)))
+            }
+            Tok::Num(n) => {
+                self.pos += 1;
+                Ok(Expr::Lit(Lit::Num(n)))
+            }
+            Tok::Punct("-") if matches!(self.peek_at(1), Tok::Num(_)) => {
+                self.pos += 1;
+                let Tok::Num(n) = self.next() else {
+                    unreachable!()
+                };
+                Ok(Expr::Lit(Lit::Num(format!("-{n}"))))
+            }
+            Tok::Param => {
+                self.pos += 1;
+                self.params += 1;
+                Ok(Expr::Param(self.params - 1))
+            }
+            Tok::Punct("(") => {
+                self.pos += 1;
+                let e = self.expr()?;
+                self.expect(")")?;
+                Ok(e)
+            }
+            Tok::Punct("[") => {
+                self.pos += 1;
+                Ok(Expr::List(self.items("]")?))
+            }
+            Tok::Punct("<<") => {
+                self.pos += 1;
+                Ok(Expr::Bag(self.items(">>")?))
+            }
+            Tok::Punct("{") => {
+                self.pos += 1;
+                let mut entries = Vec::new();
+                if !self.eat("}") {
+                    loop {
+                        let key = match self.next() {
+                            Tok::Str(s) => s,
+                            _ => return Err(malformed("Unexpected term")),
+                        };
+                        self.expect(":")?;
+                        entries.push((key, self.operand_expr()?));
+                        if self.eat("}") {
+                            break;
+                        }
+                        self.expect(",")?;
+                    }
+                }
+                Ok(Expr::Map(entries))
+            }
+            Tok::Word(w) => {
+                let upper = w.to_ascii_uppercase();
+                match upper.as_str() {
+                    "TRUE" | "FALSE" => {
+                        self.pos += 1;
+                        Ok(Expr::Lit(Lit::Bool(upper == "TRUE")))
+                    }
+                    "NULL" => {
+                        self.pos += 1;
+                        Ok(Expr::Lit(Lit::Null))
+                    }
+                    "MISSING" => {
+                        self.pos += 1;
+                        Ok(Expr::Missing)
+                    }
+                    _ if matches!(self.peek_at(1), Tok::Punct("("))
+                        && !is_keyword(&w)
+                        && !is_operator_word(&w) =>
+                    {
+                        self.pos += 2;
+                        let args = self.items(")")?;
+                        Ok(Expr::Call(w.to_ascii_lowercase(), args))
+                    }
+                    _ => Ok(Expr::Path(self.path()?)),
+                }
+            }
+            Tok::Quoted(_) => Ok(Expr::Path(self.path()?)),
+            _ => Err(self.unexpected()),
+        }
+    }
+
+    /// Comma-separated operands up to `close` (which may come at once).
+    fn items(&mut self, close: &str) -> PResult<Vec<Expr>> {
+        let mut items = Vec::new();
+        if self.eat(close) {
+            return Ok(items);
+        }
+        loop {
+            items.push(self.operand_expr()?);
+            if self.eat(close) {
+                return Ok(items);
+            }
+            self.expect(",")?;
+        }
+    }
+}
+
+fn is_keyword(w: &str) -> bool {
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+}
+
+fn is_operator_word(w: &str) -> bool {
+    OPERATOR_WORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) || w.eq_ignore_ascii_case("NOT")
+}

@@ -1,0 +1,443 @@
+//! Parser tests: every statement form and literal, and syntax errors with DynamoDB's exact text.
+
+use super::ast::{Expr, IsWhat, Lit, Returning, Statement, Target, UpdateClause};
+use super::bind;
+use super::parse;
+use crate::expr::{CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, UpdateAction};
+use crate::model::{AttributeValue, Item, KeySchema, Number, ScalarType};
+
+fn ok(src: &str) -> Statement {
+    parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}")).0
+}
+
+fn err(src: &str) -> String {
+    parse(src).expect_err(src).0
+}
+
+fn target(t: &str) -> Target {
+    Target {
+        table: t.into(),
+        index: None,
+    }
+}
+
+fn path(s: &str) -> Expr {
+    Expr::Path(Path::attr(s))
+}
+
+fn s(v: &str) -> Expr {
+    Expr::Lit(Lit::Str(v.into()))
+}
+
+fn n(v: &str) -> AttributeValue {
+    AttributeValue::N(Number::parse(v).unwrap())
+}
+
+fn eq(a: Expr, b: Expr) -> Expr {
+    Expr::Cmp(CmpOp::Eq, Box::new(a), Box::new(b))
+}
+
+/// The value a literal denotes, through a one-attribute INSERT.
+fn literal(text: &str) -> Result<AttributeValue, String> {
+    let Statement::Insert { value, .. } = ok(&format!("INSERT INTO t VALUE {{'a': {text}}}"))
+    else {
+        panic!("not an insert")
+    };
+    bind::insert_item(&value, &[])
+        .map(|mut m| m.remove("a").unwrap())
+        .map_err(|e| e.message.unwrap())
+}
+
+const NWF: &str = "Statement wasn't well formed, can't be processed: ";
+
+#[test]
+fn select_star() {
+    assert_eq!(
+        ok(r#"SELECT * FROM "tbl""#),
+        Statement::Select {
+            target: target("tbl"),
+            projection: None,
+            filter: None,
+            descending: false
+        }
+    );
+}
+
+#[test]
+fn select_projection_index_where_order() {
+    let stmt = ok(r#"select a, "b".c, d[1] FROM "tbl"."idx" WHERE pk = 'x' ORDER BY sk DESC;"#);
+    let Statement::Select {
+        target,
+        projection,
+        filter,
+        descending,
+    } = stmt
+    else {
+        panic!()
+    };
+    assert_eq!(
+        target,
+        Target {
+            table: "tbl".into(),
+            index: Some("idx".into())
+        }
+    );
+    assert_eq!(
+        projection.unwrap(),
+        vec![
+            Path::attr("a"),
+            Path(vec![PathElem::Attr("b".into()), PathElem::Attr("c".into())]),
+            Path(vec![PathElem::Attr("d".into()), PathElem::Index(1)]),
+        ]
+    );
+    assert_eq!(filter.unwrap(), eq(path("pk"), s("x")));
+    assert!(descending);
+}
+
+#[test]
+fn where_operators_and_precedence() {
+    let Statement::Select { filter, .. } =
+        ok("SELECT * FROM t WHERE a = 1 OR NOT b <> 2 AND c BETWEEN 1 AND 5 AND d IN (1, ?) AND e IS NOT MISSING")
+    else {
+        panic!()
+    };
+    let f = filter.unwrap();
+    let Expr::Or(l, r) = f else {
+        panic!("OR binds loosest: {f:?}")
+    };
+    assert!(matches!(*l, Expr::Cmp(CmpOp::Eq, ..)));
+    let Expr::And(rest, is) = *r else { panic!() };
+    assert_eq!(*is, Expr::Is(Box::new(path("e")), IsWhat::Missing, true));
+    let Expr::And(rest, inn) = *rest else {
+        panic!()
+    };
+    assert!(matches!(&*inn, Expr::In(_, items) if items.len() == 2 && items[1] == Expr::Param(0)));
+    let Expr::And(not, between) = *rest else {
+        panic!()
+    };
+    assert!(matches!(*between, Expr::Between(..)));
+    assert!(matches!(*not, Expr::Not(ref x) if matches!(**x, Expr::Cmp(CmpOp::Ne, ..))));
+}
+
+#[test]
+fn where_comparisons_and_functions() {
+    for (op, cmp) in [
+        ("<", CmpOp::Lt),
+        ("<=", CmpOp::Le),
+        (">", CmpOp::Gt),
+        (">=", CmpOp::Ge),
+        ("!=", CmpOp::Ne),
+    ] {
+        let Statement::Select { filter, .. } = ok(&format!("SELECT * FROM t WHERE a {op} 1"))
+        else {
+            panic!()
+        };
+        assert!(matches!(filter.unwrap(), Expr::Cmp(c, ..) if c == cmp));
+    }
+    let Statement::Select { filter, .. } =
+        ok("SELECT * FROM t WHERE begins_with(sk, 'p') AND contains(l, 2) AND attribute_type(a, 'S') AND size(l) > 2 AND x IS NULL")
+    else {
+        panic!()
+    };
+    let cond = bind::condition(&filter.unwrap(), &[]).unwrap();
+    let mut item = Item::new();
+    item.insert("sk".into(), AttributeValue::S("prefix".into()));
+    item.insert("l".into(), AttributeValue::L(vec![n("1"), n("2"), n("3")]));
+    item.insert("a".into(), AttributeValue::S("s".into()));
+    assert!(cond.eval(&item));
+    item.insert("x".into(), AttributeValue::Null);
+    assert!(cond.eval(&item));
+    item.insert("x".into(), n("1"));
+    assert!(!cond.eval(&item));
+}
+
+#[test]
+fn insert_forms() {
+    assert_eq!(
+        ok(r#"INSERT INTO "tbl" VALUE {'pk': ?, 'n': 1}"#),
+        Statement::Insert {
+            target: target("tbl"),
+            value: Expr::Map(vec![
+                ("pk".into(), Expr::Param(0)),
+                ("n".into(), Expr::Lit(Lit::Num("1".into())))
+            ]),
+        }
+    );
+    assert_eq!(
+        parse("INSERT INTO t VALUE {'a': ?, 'b': [?, ?]}")
+            .unwrap()
+            .1,
+        3
+    );
+}
+
+#[test]
+fn update_forms() {
+    let stmt = ok("UPDATE t SET a = ?, b = b + 1 SET c = c - 2 REMOVE d, e.f WHERE pk = 'x' AND sk = 1 RETURNING ALL NEW *");
+    let Statement::Update {
+        target: t,
+        actions,
+        filter,
+        returning,
+    } = stmt
+    else {
+        panic!()
+    };
+    assert_eq!(t, target("t"));
+    assert_eq!(actions.len(), 5);
+    assert_eq!(
+        actions[0],
+        UpdateClause::Set(Path::attr("a"), Expr::Param(0))
+    );
+    assert!(matches!(&actions[1], UpdateClause::Set(_, Expr::Add(..))));
+    assert!(matches!(&actions[2], UpdateClause::Set(_, Expr::Sub(..))));
+    assert_eq!(actions[3], UpdateClause::Remove(Path::attr("d")));
+    assert_eq!(returning, Some(Returning::AllNew));
+    let update = bind::update(&actions, &[AttributeValue::S("v".into())]).unwrap();
+    assert_eq!(
+        update.actions[0],
+        UpdateAction::Set(
+            Path::attr("a"),
+            SetValue::Operand(UpdOperand::Value(AttributeValue::S("v".into())))
+        )
+    );
+    assert_eq!(
+        update.actions[1],
+        UpdateAction::Set(
+            Path::attr("b"),
+            SetValue::Plus(UpdOperand::Path(Path::attr("b")), UpdOperand::Value(n("1")))
+        )
+    );
+    let key = KeySchema {
+        hash: crate::model::KeyAttr {
+            name: "pk".into(),
+            ty: ScalarType::S,
+        },
+        range: Some(crate::model::KeyAttr {
+            name: "sk".into(),
+            ty: ScalarType::N,
+        }),
+    };
+    let k = bind::key_of(filter.as_ref(), &key, &[]).unwrap();
+    assert_eq!(k.get("pk"), Some(&AttributeValue::S("x".into())));
+    assert_eq!(k.get("sk"), Some(&n("1")));
+    for ret in ["ALL OLD", "MODIFIED OLD", "MODIFIED NEW"] {
+        ok(&format!(
+            "UPDATE t SET a = 1 WHERE pk = 'x' RETURNING {ret} *"
+        ));
+    }
+    let Statement::Update { actions, .. } =
+        ok("UPDATE t SET s = set_add(s, <<'a'>>) SET l = list_append(l, [1]) WHERE pk = 'x'")
+    else {
+        panic!()
+    };
+    let update = bind::update(&actions, &[]).unwrap();
+    assert_eq!(
+        update.actions[0],
+        UpdateAction::Add(Path::attr("s"), AttributeValue::Ss(vec!["a".into()]))
+    );
+}
+
+#[test]
+fn missing_key_equality() {
+    let Statement::Delete { filter, .. } = ok("DELETE FROM t WHERE pk = 'x' OR a = 1") else {
+        panic!()
+    };
+    let key = KeySchema {
+        hash: crate::model::KeyAttr {
+            name: "pk".into(),
+            ty: ScalarType::S,
+        },
+        range: None,
+    };
+    assert_eq!(
+        bind::key_of(filter.as_ref(), &key, &[])
+            .unwrap_err()
+            .message
+            .unwrap(),
+        "Where clause does not contain a mandatory equality on all key attributes"
+    );
+}
+
+#[test]
+fn delete_form() {
+    assert_eq!(
+        ok(r#"DELETE FROM "t" WHERE pk = 'a' RETURNING ALL OLD *"#),
+        Statement::Delete {
+            target: target("t"),
+            filter: Some(eq(path("pk"), s("a"))),
+            returning: Some(Returning::AllOld)
+        }
+    );
+}
+
+#[test]
+fn literals() {
+    assert_eq!(literal("'it''s'"), Ok(AttributeValue::S("it's".into())));
+    assert_eq!(literal("-1.5e3"), Ok(n("-1500")));
+    assert_eq!(literal("TRUE"), Ok(AttributeValue::Bool(true)));
+    assert_eq!(literal("false"), Ok(AttributeValue::Bool(false)));
+    assert_eq!(literal("NULL"), Ok(AttributeValue::Null));
+    assert_eq!(
+        literal("[1, 'a', [true]]"),
+        Ok(AttributeValue::L(vec![
+            n("1"),
+            AttributeValue::S("a".into()),
+            AttributeValue::L(vec![AttributeValue::Bool(true)])
+        ]))
+    );
+    let mut m = Item::new();
+    m.insert("k".into(), n("2"));
+    assert_eq!(literal("{'k': 2}"), Ok(AttributeValue::M(m)));
+    assert_eq!(
+        literal("<<'a', 'b', 'a'>>"),
+        Ok(AttributeValue::Ss(vec!["a".into(), "b".into()]))
+    );
+    assert_eq!(
+        literal("<<1, 2>>"),
+        Ok(AttributeValue::Ns(vec![
+            Number::parse("1").unwrap(),
+            Number::parse("2").unwrap()
+        ]))
+    );
+    // MISSING leaves the attribute out.
+    let Statement::Insert { value, .. } = ok("INSERT INTO t VALUE {'pk': 'a', 'gone': MISSING}")
+    else {
+        panic!()
+    };
+    assert_eq!(bind::insert_item(&value, &[]).unwrap().len(), 1);
+}
+
+#[test]
+fn number_literal_errors_name_their_path() {
+    assert_eq!(
+        literal("1e126"),
+        Err("Number overflow. Attempting to store a number with magnitude larger than supported range under root.a".into())
+    );
+    assert_eq!(
+        literal("[1, 1e-131]"),
+        Err("Number underflow. Attempting to store a number with magnitude smaller than supported range under root.a[1]".into())
+    );
+}
+
+#[test]
+fn parameters_are_counted_and_bound() {
+    let (stmt, count) = parse("SELECT * FROM t WHERE pk = ? AND a IN [?, ?]").unwrap();
+    assert_eq!(count, 3);
+    let Statement::Select { filter, .. } = stmt else {
+        panic!()
+    };
+    let params = [AttributeValue::S("p".into()), n("1"), n("2")];
+    let cond = bind::condition(&filter.unwrap(), &params).unwrap();
+    let Condition::And(pk, _) = cond else {
+        panic!()
+    };
+    assert_eq!(
+        *pk,
+        Condition::Cmp(
+            CmpOp::Eq,
+            Operand::Path(Path::attr("pk")),
+            Operand::Value(AttributeValue::S("p".into()))
+        )
+    );
+    assert_eq!(
+        bind::condition(&eq(path("a"), Expr::Param(5)), &[])
+            .unwrap_err()
+            .message
+            .unwrap(),
+        "Number of parameters in request and statement don't match."
+    );
+}
+
+#[test]
+fn syntax_errors() {
+    let cases: &[(&str, String)] = &[
+        (
+            "SELECTT * FROMM \"t\"",
+            format!("{NWF}Expected data manipulation"),
+        ),
+        (
+            "SELECT * FROM t WHERE pk = 1 foo",
+            format!("{NWF}Unexpected token after expression"),
+        ),
+        (
+            "SELECT * FROM t WHERE pk = 1)",
+            format!("{NWF}Unexpected token after expression"),
+        ),
+        (
+            "DELETE FROM t WHERE pk = 1 ORDER BY pk",
+            format!("{NWF}Unexpected token after expression"),
+        ),
+        (
+            "INSERT INTO t VALUE {'pk': 1} foo",
+            format!("{NWF}Unexpected token after expression"),
+        ),
+        ("SELECT * FROM t WHERE pk = 1 # note", NWF.to_string()),
+        ("SELECT * FROM t WHERE pk = 1 /* note", NWF.to_string()),
+        ("SELECT * FROM t WHERE", format!("{NWF}Unexpected term")),
+        ("SELECT * FROM t WHERE;", format!("{NWF}Unexpected term")),
+        ("SELECT * FROM t WHERE NOT", format!("{NWF}Unexpected term")),
+        ("SELECT * FROM t WHERE (", format!("{NWF}Unexpected term")),
+        ("UPDATE t SET a = 1 WHERE", format!("{NWF}Unexpected term")),
+        ("SELECT * FROM", format!("{NWF}Unexpected term")),
+        (
+            "SELECT * FROM t WHERE pk = 'a' AND",
+            format!("{NWF}Missing right-hand side expression of infix operator"),
+        ),
+        (
+            "SELECT * FROM t WHERE pk = 'a' OR",
+            format!("{NWF}Missing right-hand side expression of infix operator"),
+        ),
+        (
+            "SELECT * FROM t WHERE ORDER BY pk",
+            format!("{NWF}Unexpected keyword"),
+        ),
+        (
+            "SELECT * FROM t WHERE IS NULL",
+            format!("{NWF}Unexpected operator"),
+        ),
+        (
+            "SELECT * FROM t WHERE pk = LIKE",
+            format!("{NWF}Unexpected operator"),
+        ),
+        (
+            "SELECT * FROM t WHERE pk = 'a' AND x IS FOO",
+            format!("{NWF}Expected type name"),
+        ),
+        (
+            "DELETE FROM",
+            format!("{NWF}Expected identifier for simple path"),
+        ),
+        (
+            "DELETE FROM;",
+            format!("{NWF}Expected identifier for simple path"),
+        ),
+        (
+            "DELETE FROM WHERE pk = 'a'",
+            format!("{NWF}Expected identifier for simple path"),
+        ),
+        (
+            "SELECT * FROM \"t\" x WHERE pk = 'x'",
+            "Aliasing is not supported".to_string(),
+        ),
+        (
+            "SELECT * FROM \"t\" AS x WHERE pk = 'x'",
+            "Aliasing is not supported".to_string(),
+        ),
+        (
+            "UPDATE \"t\" x SET a = 3 WHERE pk = 'x'",
+            "Aliasing is not supported".to_string(),
+        ),
+        (
+            "DELETE FROM \"t\" x WHERE pk = 'x'",
+            "Aliasing is not supported".to_string(),
+        ),
+        (
+            "INSERT INTO \"t\" x VALUE {'pk': 'x'}",
+            format!("{NWF}Unexpected token after expression"),
+        ),
+    ];
+    for (src, want) in cases {
+        assert_eq!(&err(src), want, "{src}");
+    }
+}
