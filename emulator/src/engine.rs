@@ -13,6 +13,8 @@ pub struct Engine {
     pub account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
     pub transactions: crate::ops::Transactions,
+    /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
+    pub fault: Option<crate::Fault>,
 }
 
 impl Engine {
@@ -23,12 +25,13 @@ impl Engine {
             region: "us-east-1".into(),
             account_id: "000000000000".into(),
             transactions: Default::default(),
+            fault: None,
         }
     }
 
     /// Answers one DynamoDB HTTP request.
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
-        crate::protocol::handle(self, req)
+        crate::fault::scoped(self.fault, || crate::protocol::handle(self, req))
     }
 
     /// Deletes every item whose Time to Live has passed, as DynamoDB's background TTL process does,

@@ -48,6 +48,7 @@ pub struct Builder {
     port: u16,
     clock: Clock,
     ttl_sweep_interval: Duration,
+    fault: Option<crate::Fault>,
 }
 
 impl Default for Builder {
@@ -57,6 +58,7 @@ impl Default for Builder {
             port: 0,
             clock: Clock::System,
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
+            fault: None,
         }
     }
 }
@@ -87,11 +89,20 @@ impl Builder {
         self
     }
 
+    /// Test-only: makes the emulator deviate from DynamoDB on purpose (see [`crate::Fault`]), so a
+    /// test can prove that a conformance suite catches a broken server. Off by default.
+    pub fn fault(mut self, fault: crate::Fault) -> Builder {
+        self.fault = Some(fault);
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
-        let engine = Arc::new(Engine::new(self.clock));
+        let mut engine = Engine::new(self.clock);
+        engine.fault = self.fault;
+        let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {
             let _ = rx.await;
