@@ -31,7 +31,7 @@ use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item};
 use crate::time::{iso, parse_iso};
 use crate::Error;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AdapterUser {
     pub id: String,
     pub email: Option<String>,
