@@ -17,6 +17,8 @@ pub struct Engine {
     /// Largest item collection (partition of a table with local indexes) in bytes; DynamoDB's is
     /// 10 GB, tests may lower it.
     pub item_collection_limit: usize,
+    /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
+    pub fault: Option<crate::Fault>,
 }
 
 impl Engine {
@@ -28,12 +30,13 @@ impl Engine {
             account_id: "000000000000".into(),
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
+            fault: None,
         }
     }
 
     /// Answers one DynamoDB HTTP request.
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
-        crate::protocol::handle(self, req)
+        crate::fault::scoped(self.fault, || crate::protocol::handle(self, req))
     }
 
     /// Deletes every item whose Time to Live has passed, as DynamoDB's background TTL process does,

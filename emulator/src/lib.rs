@@ -13,6 +13,7 @@ pub mod clock;
 mod engine;
 pub mod error;
 pub mod expr;
+pub mod fault;
 pub mod model;
 mod ops;
 mod partiql;
@@ -23,6 +24,7 @@ mod transport;
 
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, Result};
+pub use fault::Fault;
 pub use server::{Builder, Emulator};
 
 /// An SDK client for any DynamoDB endpoint reachable over plain HTTP (another emulator process,

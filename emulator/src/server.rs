@@ -49,6 +49,7 @@ pub struct Builder {
     clock: Clock,
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
+    fault: Option<crate::Fault>,
 }
 
 impl Default for Builder {
@@ -59,6 +60,7 @@ impl Default for Builder {
             clock: Clock::System,
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
             item_collection_limit: None,
+            fault: None,
         }
     }
 }
@@ -96,6 +98,13 @@ impl Builder {
         self
     }
 
+    /// Test-only: makes the emulator deviate from DynamoDB on purpose (see [`crate::Fault`]), so a
+    /// test can prove that a conformance suite catches a broken server. Off by default.
+    pub fn fault(mut self, fault: crate::Fault) -> Builder {
+        self.fault = Some(fault);
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
@@ -104,6 +113,7 @@ impl Builder {
         if let Some(limit) = self.item_collection_limit {
             engine.item_collection_limit = limit;
         }
+        engine.fault = self.fault;
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {

@@ -2,6 +2,7 @@
 
 mod batch;
 mod expressions;
+mod harness;
 mod items;
 mod partiql;
 mod query;

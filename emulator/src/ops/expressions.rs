@@ -118,6 +118,9 @@ fn conditions(body: Body, key: &str) -> Result<Option<BTreeMap<String, ExpectedC
 /// Whether an optional condition holds for an item that may not exist.
 pub fn holds(condition: Option<&Condition>, item: Option<&Item>) -> bool {
     static EMPTY: Item = Item::new();
+    if crate::fault::active(crate::Fault::IgnoreConditions) {
+        return true;
+    }
     condition.is_none_or(|c| c.eval(item.unwrap_or(&EMPTY)))
 }
 

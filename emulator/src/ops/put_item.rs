@@ -48,7 +48,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let mut out = Map::new();
     CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), Some(&item)));
     add_collection_metrics(&mut out, body, &state.def, &key);
-    state.put(item);
+    state.put(crate::fault::put_item(item, old.as_deref()));
     if return_values == ReturnValues::AllOld {
         add_attributes(&mut out, old.as_deref());
     }

@@ -84,7 +84,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         select,
         transform: None,
     };
-    Ok(collect(body, &source, rows, spec))
+    let page = collect(body, &source, rows, spec);
+    Ok(crate::fault::trim_page(crate::Fault::DropLastQueryItem, page))
 }
 
 fn check_boundary(inside: bool) -> Result<()> {

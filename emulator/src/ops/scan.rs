@@ -76,7 +76,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         select,
         transform: None,
     };
-    Ok(collect(body, &source, rows, spec))
+    let page = collect(body, &source, rows, spec);
+    Ok(crate::fault::trim_page(crate::Fault::DropLastScanItem, page))
 }
 
 /// The first token of segment `s` of `total`: segments split the 32-bit token space evenly.

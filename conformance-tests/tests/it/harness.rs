@@ -1,0 +1,239 @@
+//! The harness suites: every adapter suite against every target (the in-process emulator and the
+//! emulator over HTTP, or `DYNAMODB_ENDPOINT` alone when set), differential runs of the two
+//! transports, the concurrent-registration race, and proof that each suite catches a broken
+//! server (the emulator's test-only faults).
+
+use dynamodb_emulator::Fault;
+use dynamodb_harness::machine::cases;
+use dynamodb_harness::suites::auth::AuthSuite;
+use dynamodb_harness::suites::auth_flow::{concurrent_registrations, AuthFlowSuite};
+use dynamodb_harness::suites::kv::KvSuite;
+use dynamodb_harness::suites::session::SessionSuite;
+use dynamodb_harness::suites::user_store::UserStoreSuite;
+use dynamodb_harness::{check, differential, Env, EnvOptions, Suite, Target};
+use tokio::runtime::Runtime;
+
+/// Cases per suite and target unless `PROPTEST_CASES` says otherwise.
+const DEFAULT_CASES: u32 = 24;
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn env(rt: &Runtime, target: Target, options: EnvOptions) -> Env {
+    rt.block_on(Env::start(target.clone(), options))
+        .unwrap_or_else(|e| panic!("cannot reach {target}: {e}"))
+}
+
+/// The suite against every target `cargo test` covers.
+fn conforms<S: Suite>() {
+    let rt = runtime();
+    for target in Target::from_env() {
+        let env = env(&rt, target, EnvOptions::default());
+        match check::<S>(&rt, &env, cases(DEFAULT_CASES)) {
+            Ok(report) => println!("{report}"),
+            Err(failure) => panic!("{failure}"),
+        }
+    }
+}
+
+/// The suite on an emulator with `fault` must fail, and say where.
+fn catches<S: Suite>(fault: Fault) {
+    let rt = runtime();
+    let env = env(
+        &rt,
+        Target::InProcess,
+        EnvOptions {
+            fault: Some(fault),
+            ..Default::default()
+        },
+    );
+    let failure = check::<S>(&rt, &env, 512).expect_err("the suite must notice the fault");
+    println!("{failure}");
+    assert!(failure.divergence.contains("diverged"), "{failure}");
+    assert!(
+        !failure.steps.is_empty() && failure.steps.len() <= 6,
+        "not shrunk: {failure}"
+    );
+}
+
+/// The same sequences through the in-process transport and over HTTP (or, with
+/// `DYNAMODB_ENDPOINT`, the in-process emulator against that endpoint) answer alike.
+fn transports_agree<S: Suite>() {
+    let rt = runtime();
+    let (a, b) = match Target::from_env().as_slice() {
+        [Target::Endpoint(url)] => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs() as i64;
+            let options = EnvOptions {
+                start: Some(now),
+                ..Default::default()
+            };
+            (
+                env(&rt, Target::InProcess, options),
+                env(&rt, Target::Endpoint(url.clone()), EnvOptions::default()),
+            )
+        }
+        _ => (
+            env(&rt, Target::InProcess, EnvOptions::default()),
+            env(&rt, Target::Http, EnvOptions::default()),
+        ),
+    };
+    match differential::<S>(&rt, &a, &b, cases(DEFAULT_CASES / 2)) {
+        Ok(report) => println!("{report}"),
+        Err(failure) => panic!("{failure}"),
+    }
+}
+
+#[test]
+fn session_storage_conforms() {
+    conforms::<SessionSuite>();
+}
+
+#[test]
+fn auth_adapter_conforms() {
+    conforms::<AuthSuite>();
+}
+
+#[test]
+fn kv_store_conforms() {
+    conforms::<KvSuite>();
+}
+
+#[test]
+fn user_store_conforms() {
+    conforms::<UserStoreSuite>();
+}
+
+#[test]
+fn auth_flow_conforms() {
+    conforms::<AuthFlowSuite>();
+}
+
+#[test]
+fn session_storage_transports_agree() {
+    transports_agree::<SessionSuite>();
+}
+
+#[test]
+fn auth_adapter_transports_agree() {
+    transports_agree::<AuthSuite>();
+}
+
+#[test]
+fn kv_store_transports_agree() {
+    transports_agree::<KvSuite>();
+}
+
+#[test]
+fn user_store_transports_agree() {
+    transports_agree::<UserStoreSuite>();
+}
+
+#[test]
+fn auth_flow_transports_agree() {
+    transports_agree::<AuthFlowSuite>();
+}
+
+#[test]
+fn concurrent_registrations_of_one_email_have_one_winner() {
+    let rt = runtime();
+    for target in Target::from_env() {
+        let env = env(&rt, target, EnvOptions::default());
+        for _ in 0..5 {
+            rt.block_on(concurrent_registrations(&env, 8))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
+#[test]
+fn session_suite_catches_dropped_query_items() {
+    catches::<SessionSuite>(Fault::DropLastQueryItem);
+}
+
+#[test]
+fn auth_suite_catches_dropped_query_items() {
+    catches::<AuthSuite>(Fault::DropLastQueryItem);
+}
+
+#[test]
+fn kv_suite_catches_dropped_scan_items() {
+    catches::<KvSuite>(Fault::DropLastScanItem);
+}
+
+#[test]
+fn user_store_suite_catches_merging_puts() {
+    catches::<UserStoreSuite>(Fault::PutMergesAttributes);
+}
+
+#[test]
+fn auth_flow_suite_catches_ignored_conditions() {
+    catches::<AuthFlowSuite>(Fault::IgnoreConditions);
+}
+
+#[test]
+fn auth_flow_suite_catches_dropped_query_items() {
+    catches::<AuthFlowSuite>(Fault::DropLastQueryItem);
+}
+
+#[test]
+fn registration_race_catches_ignored_conditions() {
+    let rt = runtime();
+    let env = env(
+        &rt,
+        Target::InProcess,
+        EnvOptions {
+            fault: Some(Fault::IgnoreConditions),
+            ..Default::default()
+        },
+    );
+    let err = rt
+        .block_on(concurrent_registrations(&env, 4))
+        .expect_err("without conditions every registration wins");
+    assert!(err.contains("4 won"), "{err}");
+}
+
+#[test]
+fn differential_run_names_the_first_divergence() {
+    let rt = runtime();
+    let healthy = env(&rt, Target::InProcess, EnvOptions::default());
+    let broken = env(
+        &rt,
+        Target::Http,
+        EnvOptions {
+            fault: Some(Fault::DropLastQueryItem),
+            ..Default::default()
+        },
+    );
+    let failure = differential::<SessionSuite>(&rt, &healthy, &broken, 512)
+        .expect_err("the faulty emulator answers differently");
+    println!("{failure}");
+    assert!(
+        failure.divergence.starts_with("first divergence at step"),
+        "{failure}"
+    );
+    assert!(
+        failure.divergence.contains("emulator (HTTP) answered"),
+        "{failure}"
+    );
+}
+
+#[test]
+fn an_https_endpoint_is_reported_unsupported() {
+    let rt = runtime();
+    let err = rt
+        .block_on(Env::start(
+            Target::Endpoint("https://dynamodb.us-east-1.amazonaws.com".into()),
+            EnvOptions::default(),
+        ))
+        .err()
+        .expect("no TLS client");
+    assert_eq!(err.code, "Unsupported");
+}

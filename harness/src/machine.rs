@@ -1,0 +1,296 @@
+//! The state-machine runner: random sequences of adapter operations and clock steps, run against
+//! an adapter and an in-memory model (or against two targets), shrunk to a short numbered
+//! sequence on failure.
+//!
+//! Hand-rolled on plain proptest strategies rather than `proptest-state-machine`: the adapters
+//! are async and keep their own ids, so a suite is just "a strategy for one operation, a way to
+//! run it, and a model that says what it must answer". Each case gets fresh tables (uniquely
+//! named, deleted afterwards, even when the case fails), so a suite is safe against a shared
+//! endpoint.
+
+use std::fmt::{self, Debug};
+use std::future::Future;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use tokio::runtime::Runtime;
+
+use crate::{Env, Error};
+
+/// One adapter under test, its operations and its model.
+pub trait Suite {
+    const NAME: &'static str;
+    /// One adapter operation (with its arguments), printed in failure reports.
+    type Op: Clone + Debug + 'static;
+    /// The in-memory reference: what the adapter must answer.
+    type Model: Default;
+    /// The adapter (and whatever the suite remembers of its answers) for one case.
+    type Sut;
+
+    /// One random operation. `clock` is false when the target's clock cannot move: expiries must
+    /// then lie an hour or more ahead, so nothing expires during the run.
+    fn op(clock: bool) -> BoxedStrategy<Self::Op>;
+    /// Creates the case's tables (uniquely named) and the adapter.
+    fn setup(env: &Env) -> impl Future<Output = Result<Self::Sut, Error>>;
+    /// Deletes the case's tables.
+    fn teardown(env: &Env, sut: Self::Sut) -> impl Future<Output = Result<(), Error>>;
+    /// Runs `op` through the adapter; what it answered, rendered with `{:?}`.
+    fn run(env: &Env, sut: &mut Self::Sut, op: &Self::Op) -> impl Future<Output = String>;
+    /// What the adapter must answer to `op` at time `now`, rendered the same way.
+    fn model(model: &mut Self::Model, now: i64, op: &Self::Op) -> String;
+    /// Applies a TTL sweep at `now` to the model; how many items the store must delete.
+    fn sweep(model: &mut Self::Model, now: i64) -> usize;
+}
+
+/// One step of a sequence: an operation, or a move of the clock.
+#[derive(Clone)]
+pub enum Step<Op> {
+    Op(Op),
+    /// The emulator's clock (and the adapters') moves forward this many seconds.
+    Advance(u64),
+    /// The emulator deletes expired items now.
+    Sweep,
+}
+
+impl<Op: Debug> Debug for Step<Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Op(op) => write!(f, "{op:?}"),
+            Step::Advance(s) => write!(f, "advance clock {s}s"),
+            Step::Sweep => f.write_str("sweep expired items"),
+        }
+    }
+}
+
+/// Clock moves that hit TTL boundaries: a second, a minute, an hour, a day.
+pub fn clock_step() -> impl Strategy<Value = u64> {
+    prop::sample::select(vec![1u64, 59, 60, 61, 600, 3599, 3600, 3601, 86_400])
+}
+
+/// A sequence of steps; clock steps only when the target's clock can move.
+pub fn steps<S: Suite>(clock: bool) -> BoxedStrategy<Vec<Step<S::Op>>> {
+    let op = S::op(clock).prop_map(Step::Op);
+    let step = if clock {
+        prop_oneof![
+            8 => op,
+            2 => clock_step().prop_map(Step::Advance),
+            1 => Just(Step::Sweep),
+        ]
+        .boxed()
+    } else {
+        op.boxed()
+    };
+    prop::collection::vec(step, 1..=MAX_STEPS).boxed()
+}
+
+/// The longest generated sequence.
+pub const MAX_STEPS: usize = 24;
+
+/// Cases per suite: `PROPTEST_CASES` when set, else `default`.
+pub fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A suite run that passed.
+#[derive(Debug)]
+pub struct Report {
+    pub suite: &'static str,
+    pub target: String,
+    pub cases: u32,
+    /// What this target could not check (clock steps on an endpoint), never silently passed.
+    pub skipped: Option<String>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} against {}: {} cases passed",
+            self.suite, self.target, self.cases
+        )?;
+        if let Some(s) = &self.skipped {
+            write!(f, "; SKIPPED: {s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A suite run that found a divergence: the shrunk sequence and where it went wrong.
+#[derive(Debug)]
+pub struct Failure {
+    pub suite: &'static str,
+    pub target: String,
+    /// The minimal failing sequence, one rendered step per entry.
+    pub steps: Vec<String>,
+    /// The first divergence of that sequence.
+    pub divergence: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} against {}: {}",
+            self.suite, self.target, self.divergence
+        )?;
+        writeln!(f, "minimal failing sequence:")?;
+        for (i, step) in self.steps.iter().enumerate() {
+            writeln!(f, "  {:>2}. {step}", i + 1)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Failure {}
+
+fn skipped(env: &Env) -> Option<String> {
+    (!env.controls_clock()).then(|| {
+        "clock steps (advance, expiry, TTL sweep): this target's clock cannot be moved".into()
+    })
+}
+
+/// Runs `cases` random sequences against the suite's adapter on `env` and its model.
+pub fn check<S: Suite>(rt: &Runtime, env: &Env, cases: u32) -> Result<Report, Failure> {
+    let outcome = runner(cases).run(&steps::<S>(env.controls_clock()), |steps| {
+        rt.block_on(against_model::<S>(env, &steps))
+            .map_err(TestCaseError::fail)
+    });
+    finish::<S>(outcome, env.target().to_string(), cases, skipped(env))
+}
+
+/// Runs `cases` random sequences against two targets and compares every answer (results and
+/// error codes); the failure names the first step where they differ. Clock steps only when both
+/// clocks can move.
+pub fn differential<S: Suite>(
+    rt: &Runtime,
+    a: &Env,
+    b: &Env,
+    cases: u32,
+) -> Result<Report, Failure> {
+    let clock = a.controls_clock() && b.controls_clock();
+    let outcome = runner(cases).run(&steps::<S>(clock), |steps| {
+        rt.block_on(async {
+            let left = answers::<S>(a, &steps).await?;
+            let right = answers::<S>(b, &steps).await?;
+            match left.iter().zip(&right).position(|(l, r)| l != r) {
+                None => Ok(()),
+                Some(i) => Err(format!(
+                    "first divergence at step {}: {} answered {}; {} answered {}",
+                    i + 1,
+                    a.target(),
+                    left[i],
+                    b.target(),
+                    right[i]
+                )),
+            }
+        })
+        .map_err(TestCaseError::fail)
+    });
+    let skipped = (!clock).then(|| "clock steps: a target's clock cannot be moved".to_string());
+    finish::<S>(
+        outcome,
+        format!("{} vs {}", a.target(), b.target()),
+        cases,
+        skipped,
+    )
+}
+
+fn runner(cases: u32) -> TestRunner {
+    TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 2048,
+        ..Config::default()
+    })
+}
+
+fn finish<S: Suite>(
+    outcome: Result<(), TestError<Vec<Step<S::Op>>>>,
+    target: String,
+    cases: u32,
+    skipped: Option<String>,
+) -> Result<Report, Failure> {
+    match outcome {
+        Ok(()) => Ok(Report {
+            suite: S::NAME,
+            target,
+            cases,
+            skipped,
+        }),
+        Err(TestError::Fail(reason, steps)) => Err(Failure {
+            suite: S::NAME,
+            target,
+            steps: steps.iter().map(|s| format!("{s:?}")).collect(),
+            divergence: reason.message().to_string(),
+        }),
+        Err(TestError::Abort(reason)) => Err(Failure {
+            suite: S::NAME,
+            target,
+            steps: vec![],
+            divergence: format!("aborted: {reason}"),
+        }),
+    }
+}
+
+async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(), String> {
+    let mut sut = S::setup(env)
+        .await
+        .map_err(|e| format!("setup failed: {e}"))?;
+    let mut model = S::Model::default();
+    let mut result = Ok(());
+    for (i, step) in steps.iter().enumerate() {
+        let (actual, expected) = match step {
+            Step::Op(op) => {
+                let expected = S::model(&mut model, env.now(), op);
+                (S::run(env, &mut sut, op).await, expected)
+            }
+            Step::Advance(secs) => {
+                env.advance(*secs);
+                continue;
+            }
+            Step::Sweep => (
+                format!("{:?}", env.sweep().unwrap_or_default()),
+                format!("{:?}", S::sweep(&mut model, env.now())),
+            ),
+        };
+        if actual != expected {
+            result = Err(format!(
+                "step {} ({step:?}) diverged\n  model expected: {expected}\n  adapter answered: {actual}",
+                i + 1
+            ));
+            break;
+        }
+    }
+    let teardown = S::teardown(env, sut).await;
+    result?;
+    teardown.map_err(|e| format!("teardown failed: {e}"))
+}
+
+async fn answers<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<Vec<String>, String> {
+    let mut sut = S::setup(env)
+        .await
+        .map_err(|e| format!("setup failed on {}: {e}", env.target()))?;
+    let mut out = Vec::with_capacity(steps.len());
+    for step in steps {
+        out.push(match step {
+            Step::Op(op) => S::run(env, &mut sut, op).await,
+            Step::Advance(secs) => {
+                env.advance(*secs);
+                String::new()
+            }
+            Step::Sweep => format!("{:?}", env.sweep()),
+        });
+    }
+    S::teardown(env, sut)
+        .await
+        .map_err(|e| format!("teardown failed on {}: {e}", env.target()))?;
+    Ok(out)
+}
+
+/// Renders an answer the way suites compare them.
+pub fn show<T: Debug>(answer: &T) -> String {
+    format!("{answer:?}")
+}

@@ -1,0 +1,150 @@
+//! The Jovo user store suite: the table appears on first use, documents are saved whole and
+//! read back strongly consistent.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::{answer, ok, one_of};
+use crate::adapters::user_store::{DynamoDb, DynamoDbConfig, Initialized, UserRecord};
+use crate::{Env, Error, Suite};
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Load the user, then save it with this data (as a Jovo request does).
+    Save {
+        user: String,
+        data: BTreeMap<String, String>,
+        session: Option<BTreeMap<String, String>>,
+    },
+    Load(String),
+    Initialize,
+    /// A new store instance (a new Lambda container) on the same table.
+    NewInstance,
+}
+
+pub struct UserStoreSuite;
+
+#[derive(Default)]
+pub struct Model {
+    table_exists: bool,
+    initialized: Option<Initialized>,
+    users: BTreeMap<String, UserRecord>,
+}
+
+impl Model {
+    fn initialize(&mut self) -> Initialized {
+        *self.initialized.get_or_insert_with(|| {
+            if std::mem::replace(&mut self.table_exists, true) {
+                Initialized::Existing
+            } else {
+                Initialized::Created
+            }
+        })
+    }
+}
+
+fn strings() -> impl Strategy<Value = BTreeMap<String, String>> {
+    prop::collection::btree_map(
+        one_of(&["name", "level", "lang"]),
+        one_of(&["1", "2", "en", "Ada"]),
+        0..3,
+    )
+}
+
+impl Suite for UserStoreSuite {
+    const NAME: &'static str = "user store (Jovo)";
+    type Op = Op;
+    type Model = Model;
+    type Sut = (DynamoDb, DynamoDbConfig);
+
+    fn op(_clock: bool) -> BoxedStrategy<Op> {
+        let user = one_of(&["amzn1.ask.account.A", "amzn1.ask.account.B", "google:C"]);
+        prop_oneof![
+            4 => (user.clone(), strings(), proptest::option::of(strings()))
+                .prop_map(|(user, data, session)| Op::Save { user, data, session }),
+            4 => user.prop_map(Op::Load),
+            1 => Just(Op::Initialize),
+            1 => Just(Op::NewInstance),
+        ]
+        .boxed()
+    }
+
+    async fn setup(env: &Env) -> Result<Self::Sut, Error> {
+        // No table yet: the store creates it on first use.
+        let config = DynamoDbConfig::new(env.table_name("jovo"));
+        Ok((DynamoDb::new(env.client().clone(), config.clone()), config))
+    }
+
+    async fn teardown(env: &Env, (_, config): Self::Sut) -> Result<(), Error> {
+        env.delete_table(&config.table_name).await
+    }
+
+    async fn run(env: &Env, (store, config): &mut Self::Sut, op: &Op) -> String {
+        match op {
+            Op::Save {
+                user,
+                data,
+                session,
+            } => {
+                let saved = async {
+                    let existing = store.load(user).await?;
+                    let now = env.now();
+                    store
+                        .save(&UserRecord {
+                            user_id: user.clone(),
+                            data: data.clone(),
+                            session: session.clone(),
+                            created_at: existing.map_or(now, |e| e.created_at),
+                            updated_at: now,
+                        })
+                        .await
+                };
+                answer(saved.await)
+            }
+            Op::Load(user) => answer(store.load(user).await),
+            Op::Initialize => answer(store.initialize().await),
+            Op::NewInstance => {
+                *store = DynamoDb::new(env.client().clone(), config.clone());
+                ok(())
+            }
+        }
+    }
+
+    fn model(m: &mut Model, now: i64, op: &Op) -> String {
+        match op {
+            Op::Save {
+                user,
+                data,
+                session,
+            } => {
+                m.initialize();
+                let created_at = m.users.get(user).map_or(now, |u| u.created_at);
+                m.users.insert(
+                    user.clone(),
+                    UserRecord {
+                        user_id: user.clone(),
+                        data: data.clone(),
+                        session: session.clone(),
+                        created_at,
+                        updated_at: now,
+                    },
+                );
+                ok(())
+            }
+            Op::Load(user) => {
+                m.initialize();
+                ok(m.users.get(user).cloned())
+            }
+            Op::Initialize => ok(m.initialize()),
+            Op::NewInstance => {
+                m.initialized = None;
+                ok(())
+            }
+        }
+    }
+
+    fn sweep(_: &mut Model, _: i64) -> usize {
+        0
+    }
+}

@@ -1,0 +1,215 @@
+//! Where a suite runs, and what it may control there.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_sdk_dynamodb::config::{Credentials, Region};
+use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::{Emulator, Fault};
+
+use crate::{Error, Now};
+
+/// A DynamoDB to run against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A fresh emulator, reached through the in-process transport (no socket). The default.
+    InProcess,
+    /// A fresh emulator, reached over HTTP on 127.0.0.1.
+    Http,
+    /// Any endpoint reachable over plain `http://` (DynamoDB Local, another emulator process),
+    /// with credentials and region from the standard AWS environment variables. `https://` is
+    /// not supported: the SDK is built without a TLS client.
+    Endpoint(String),
+}
+
+impl Target {
+    /// What `cargo test` runs against: `DYNAMODB_ENDPOINT` alone when it is set, else the
+    /// emulator in-process and over HTTP.
+    pub fn from_env() -> Vec<Target> {
+        match std::env::var("DYNAMODB_ENDPOINT") {
+            Ok(url) if !url.is_empty() => vec![Target::Endpoint(url)],
+            _ => vec![Target::InProcess, Target::Http],
+        }
+    }
+
+    /// Whether this target is an emulator this process starts (so its clock is controllable).
+    pub fn is_emulator(&self) -> bool {
+        !matches!(self, Target::Endpoint(_))
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::InProcess => f.write_str("emulator (in-process)"),
+            Target::Http => f.write_str("emulator (HTTP)"),
+            Target::Endpoint(url) => write!(f, "endpoint {url}"),
+        }
+    }
+}
+
+/// How to start an [`Env`].
+#[derive(Clone, Debug, Default)]
+pub struct EnvOptions {
+    /// Test-only emulator fault (emulator targets only).
+    pub fault: Option<Fault>,
+    /// The emulator's manual clock start, in epoch seconds; default 1 700 000 000. Ignored for
+    /// an endpoint, whose clock is the real one.
+    pub start: Option<i64>,
+}
+
+/// A connected target: an SDK client, the emulator when this process started one, and the clock
+/// the adapters see.
+///
+/// On an emulator the clock is the emulator's manual clock: it moves only with
+/// [`Env::advance`], and expired items go only with [`Env::sweep`]. On an endpoint the clock
+/// is frozen at the real time the `Env` started and cannot be moved; suites then leave out clock
+/// steps and give every expiry an hour or more, so nothing can expire while they run.
+pub struct Env {
+    target: Target,
+    client: Client,
+    emulator: Option<Emulator>,
+    now: Arc<AtomicI64>,
+    prefix: String,
+    tables: AtomicU64,
+}
+
+impl Env {
+    /// Connects to `target` (starting an emulator for the emulator targets). Needs a tokio
+    /// runtime.
+    pub async fn start(target: Target, options: EnvOptions) -> Result<Env, Error> {
+        let real_now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let (client, emulator, now) = match &target {
+            Target::InProcess | Target::Http => {
+                let start = options.start.unwrap_or(1_700_000_000);
+                let mut builder = Emulator::builder()
+                    .manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64));
+                if let Some(fault) = options.fault {
+                    builder = builder.fault(fault);
+                }
+                let emulator = builder
+                    .start()
+                    .await
+                    .map_err(|e| Error::new("TransportError", e.to_string()))?;
+                let client = match target {
+                    Target::InProcess => emulator.client(),
+                    _ => emulator.http_client(),
+                };
+                (client, Some(emulator), start)
+            }
+            Target::Endpoint(url) => {
+                if options.fault.is_some() {
+                    return Err(Error::new(
+                        "Unsupported",
+                        "faults exist only in the emulator",
+                    ));
+                }
+                (endpoint_client(url)?, None, real_now.as_secs() as i64)
+            }
+        };
+        Ok(Env {
+            target,
+            client,
+            emulator,
+            now: Arc::new(AtomicI64::new(now)),
+            prefix: format!(
+                "harness-{:x}-{:x}",
+                std::process::id(),
+                real_now.as_nanos() as u64 & 0xff_ffff_ffff
+            ),
+            tables: AtomicU64::new(0),
+        })
+    }
+
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Whether [`Env::advance`] and [`Env::sweep`] work here (an emulator target).
+    pub fn controls_clock(&self) -> bool {
+        self.emulator.is_some()
+    }
+
+    /// The adapters' time, epoch seconds.
+    pub fn now(&self) -> i64 {
+        self.now.load(Ordering::SeqCst)
+    }
+
+    /// The adapters' clock, to hand to an adapter.
+    pub fn clock(&self) -> Now {
+        let now = self.now.clone();
+        Arc::new(move || now.load(Ordering::SeqCst))
+    }
+
+    /// Moves the emulator's clock (and the adapters') forward.
+    ///
+    /// # Panics
+    /// On an endpoint, whose clock cannot be moved: check [`Env::controls_clock`] first.
+    pub fn advance(&self, secs: u64) {
+        let emulator = self
+            .emulator
+            .as_ref()
+            .expect("the clock of an endpoint cannot move");
+        assert!(emulator.advance(Duration::from_secs(secs)));
+        self.now.fetch_add(secs as i64, Ordering::SeqCst);
+    }
+
+    /// Deletes what has expired, now; how many items. `None` on an endpoint.
+    pub fn sweep(&self) -> Option<usize> {
+        self.emulator.as_ref().map(Emulator::sweep_expired)
+    }
+
+    /// A table name no other suite, run or process uses.
+    pub fn table_name(&self, what: &str) -> String {
+        let n = self.tables.fetch_add(1, Ordering::SeqCst);
+        format!("{}-{what}-{n}", self.prefix)
+    }
+
+    /// Deletes a table if it exists.
+    pub async fn delete_table(&self, name: &str) -> Result<(), Error> {
+        match self.client.delete_table().table_name(name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let e = Error::from(e);
+                if e.code == "ResourceNotFoundException" {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// A plain-HTTP client for `url`, with credentials and region from the environment when set.
+fn endpoint_client(url: &str) -> Result<Client, Error> {
+    if !url.starts_with("http://") {
+        return Err(Error::new(
+            "Unsupported",
+            format!("{url}: only plain http:// endpoints are supported (no TLS client is built)"),
+        ));
+    }
+    let client = dynamodb_emulator::transport_for_endpoint(url);
+    let mut config = client.config().to_builder();
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        config = config.credentials_provider(Credentials::new(
+            id,
+            secret,
+            var("AWS_SESSION_TOKEN"),
+            None,
+            "environment",
+        ));
+    }
+    if let Some(region) = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")) {
+        config = config.region(Region::new(region));
+    }
+    Ok(Client::from_conf(config.build()))
+}
