@@ -9,7 +9,7 @@ use crate::expr::Op;
 use crate::error::Result;
 use crate::model::item_size;
 use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, 
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY,
 };
@@ -21,7 +21,7 @@ const SHAPE: &[Field] = &[
     field("AttributesToGet", ATTRIBUTE_NAMES),
     field("ConsistentRead", Shape::Bool),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ProjectionExpression", Shape::Any),
+    field("ProjectionExpression", EXPRESSION),
     field("ExpressionAttributeNames", EXPRESSION_NAMES),
 ];
 

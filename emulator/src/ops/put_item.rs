@@ -10,7 +10,7 @@ use super::expressions;
 use crate::engine::Engine;
 use crate::expr::Op;
 use crate::error::Result;
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
@@ -19,12 +19,12 @@ use crate::protocol::Body;
 const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Item", ATTRIBUTE_MAP),
-    field("Expected", Shape::Any),
+    field("Expected", LEGACY_CONDITIONS),
     field("ReturnValues", RETURN_VALUES),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ConditionExpression", Shape::Any),
+    field("ConditionExpression", EXPRESSION),
     field("ExpressionAttributeNames", EXPRESSION_NAMES),
     field("ExpressionAttributeValues", ATTRIBUTE_MAP),
     field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),

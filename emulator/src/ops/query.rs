@@ -11,7 +11,7 @@ use super::read::{after, before, collect, index_bound, index_rows, table_rows, P
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Op, RangeCond};
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
     EXPRESSION_NAMES, INDEX_NAME, RETURN_CONSUMED_CAPACITY, SELECT,
 };
@@ -25,15 +25,15 @@ const SHAPE: &[Field] = &[
     field("AttributesToGet", ATTRIBUTE_NAMES),
     field("Limit", Shape::Limit),
     field("ConsistentRead", Shape::Bool),
-    field("KeyConditions", Shape::Any),
-    field("QueryFilter", Shape::Any),
+    field("KeyConditions", LEGACY_CONDITIONS),
+    field("QueryFilter", LEGACY_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ScanIndexForward", Shape::Bool),
     field("ExclusiveStartKey", ATTRIBUTE_MAP),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ProjectionExpression", Shape::Any),
-    field("FilterExpression", Shape::Any),
-    field("KeyConditionExpression", Shape::Any),
+    field("ProjectionExpression", EXPRESSION),
+    field("FilterExpression", EXPRESSION),
+    field("KeyConditionExpression", EXPRESSION),
     field("ExpressionAttributeNames", EXPRESSION_NAMES),
     field("ExpressionAttributeValues", ATTRIBUTE_MAP),
 ];

@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::model::KeyValue;
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
     field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
     EXPRESSION_NAMES, INDEX_NAME, RETURN_CONSUMED_CAPACITY, SELECT,
 };
@@ -25,14 +25,14 @@ const SHAPE: &[Field] = &[
     field("AttributesToGet", ATTRIBUTE_NAMES),
     field("Limit", int(Some(1), None)),
     field("Select", SELECT),
-    field("ScanFilter", Shape::Any),
+    field("ScanFilter", LEGACY_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ExclusiveStartKey", ATTRIBUTE_MAP),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("TotalSegments", int(Some(1), Some(1_000_000))),
     field("Segment", int(Some(0), Some(999_999))),
-    field("ProjectionExpression", Shape::Any),
-    field("FilterExpression", Shape::Any),
+    field("ProjectionExpression", EXPRESSION),
+    field("FilterExpression", EXPRESSION),
     field("ExpressionAttributeNames", EXPRESSION_NAMES),
     field("ExpressionAttributeValues", ATTRIBUTE_MAP),
     field("ConsistentRead", Shape::Bool),

@@ -15,7 +15,7 @@ use crate::error::{CancellationReason, Error, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, Item};
 use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, 
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY,
 };
@@ -27,7 +27,7 @@ const GET: Shape = Shape::Struct {
     fields: &[
         required("Key", ATTRIBUTE_MAP),
         required("TableName", Shape::TableRef),
-        field("ProjectionExpression", Shape::Any),
+        field("ProjectionExpression", EXPRESSION),
         field("ExpressionAttributeNames", EXPRESSION_NAMES),
     ],
 };

@@ -21,7 +21,7 @@ use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, Item, PrimaryKey};
 use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, 
     field, required, string, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
@@ -34,7 +34,7 @@ const CHECK: Shape = Shape::Struct {
     fields: &[
         required("Key", ATTRIBUTE_MAP),
         required("TableName", Shape::TableRef),
-        required("ConditionExpression", Shape::Any),
+        required("ConditionExpression", EXPRESSION),
         field("ExpressionAttributeNames", EXPRESSION_NAMES),
         field("ExpressionAttributeValues", ATTRIBUTE_MAP),
         field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
@@ -45,7 +45,7 @@ const PUT: Shape = Shape::Struct {
     fields: &[
         required("Item", ATTRIBUTE_MAP),
         required("TableName", Shape::TableRef),
-        field("ConditionExpression", Shape::Any),
+        field("ConditionExpression", EXPRESSION),
         field("ExpressionAttributeNames", EXPRESSION_NAMES),
         field("ExpressionAttributeValues", ATTRIBUTE_MAP),
         field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
@@ -56,7 +56,7 @@ const DELETE: Shape = Shape::Struct {
     fields: &[
         required("Key", ATTRIBUTE_MAP),
         required("TableName", Shape::TableRef),
-        field("ConditionExpression", Shape::Any),
+        field("ConditionExpression", EXPRESSION),
         field("ExpressionAttributeNames", EXPRESSION_NAMES),
         field("ExpressionAttributeValues", ATTRIBUTE_MAP),
         field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
@@ -66,9 +66,9 @@ const UPDATE: Shape = Shape::Struct {
     java: "Update",
     fields: &[
         required("Key", ATTRIBUTE_MAP),
-        required("UpdateExpression", Shape::Any),
+        required("UpdateExpression", EXPRESSION),
         required("TableName", Shape::TableRef),
-        field("ConditionExpression", Shape::Any),
+        field("ConditionExpression", EXPRESSION),
         field("ExpressionAttributeNames", EXPRESSION_NAMES),
         field("ExpressionAttributeValues", ATTRIBUTE_MAP),
         field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),

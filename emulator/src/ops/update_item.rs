@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{self, Op, Path, Update};
 use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
-use crate::protocol::shape::{
+use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
@@ -21,14 +21,14 @@ use crate::protocol::Body;
 const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
-    field("AttributeUpdates", Shape::Any),
-    field("Expected", Shape::Any),
+    field("AttributeUpdates", LEGACY_CONDITIONS),
+    field("Expected", LEGACY_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ReturnValues", RETURN_VALUES),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
-    field("UpdateExpression", Shape::Any),
-    field("ConditionExpression", Shape::Any),
+    field("UpdateExpression", EXPRESSION),
+    field("ConditionExpression", EXPRESSION),
     field("ExpressionAttributeNames", EXPRESSION_NAMES),
     field("ExpressionAttributeValues", ATTRIBUTE_MAP),
     field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),

@@ -152,6 +152,16 @@ pub const SELECT: Shape = one_of(&[
     "ALL_ATTRIBUTES",
     "ALL_PROJECTED_ATTRIBUTES",
 ]);
+/// An expression string (ConditionExpression, UpdateExpression, ...): any length here, as the
+/// expression module words its own limits.
+pub const EXPRESSION: Shape = string(0, usize::MAX);
+/// A legacy per-attribute map (Expected, KeyConditions, QueryFilter, ScanFilter,
+/// AttributeUpdates); its entries are checked by the expression module.
+pub const LEGACY_CONDITIONS: Shape = Shape::Map {
+    value: &Shape::Any,
+    min: 0,
+    max: usize::MAX,
+};
 pub const EXPRESSION_NAMES: Shape = Shape::Map {
     value: &string(0, usize::MAX),
     min: 0,
@@ -419,10 +429,11 @@ fn check_member(
         (Shape::List { member, .. }, Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 let at = At::Item(path, i);
+                // A list element can never be null: the service has no way to hold one.
                 check_member(
                     Some(item).filter(|m| !m.is_null()),
                     member,
-                    false,
+                    true,
                     &at,
                     errors,
                 );
@@ -434,7 +445,7 @@ fn check_member(
                 check_member(
                     Some(item).filter(|m| !m.is_null()),
                     value,
-                    false,
+                    true,
                     &at,
                     errors,
                 );
@@ -527,6 +538,14 @@ mod tests {
              Value '[KeySchemaElement(attributeName=a, keyType=HASH), KeySchemaElement(attributeName=b, keyType=X), KeySchemaElement(attributeName=c, keyType=RANGE)]' at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2; \
              Value 'X' at 'keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]; \
              Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
+        );
+    }
+
+    #[test]
+    fn null_list_elements_and_map_values_are_refused() {
+        assert_eq!(
+            message(json!({"TableName": "abc", "KeySchema": [null]})),
+            "1 validation error detected: Value null at 'keySchema.1.member' failed to satisfy constraint: Member must not be null"
         );
     }
 

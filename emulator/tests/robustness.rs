@@ -1,0 +1,274 @@
+//! Bad input never panics and never answers outside DynamoDB's error format: random,
+//! half-plausible request bodies (real member names, attribute-value shapes, expression-like
+//! strings, wrong JSON types) go to every operation; each answer must be a success or a 400 with a
+//! `__type` in one of DynamoDB's namespaces. `PROPTEST_CASES` sets the number of bodies.
+
+use bytes::Bytes;
+use dynamodb_emulator::clock::Clock;
+use dynamodb_emulator::protocol::request;
+use dynamodb_emulator::Engine;
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+
+const DYNAMODB_OPS: &[&str] = &[
+    "BatchExecuteStatement",
+    "BatchGetItem",
+    "BatchWriteItem",
+    "CreateTable",
+    "DeleteItem",
+    "DeleteTable",
+    "DescribeEndpoints",
+    "DescribeLimits",
+    "DescribeTable",
+    "DescribeTimeToLive",
+    "ExecuteStatement",
+    "ExecuteTransaction",
+    "GetItem",
+    "ListTables",
+    "ListTagsOfResource",
+    "PutItem",
+    "Query",
+    "Scan",
+    "TagResource",
+    "TransactGetItems",
+    "TransactWriteItems",
+    "UntagResource",
+    "UpdateItem",
+    "UpdateTable",
+    "UpdateTimeToLive",
+];
+const STREAMS_OPS: &[&str] = &[
+    "DescribeStream",
+    "GetRecords",
+    "GetShardIterator",
+    "ListStreams",
+];
+
+const MEMBERS: &[&str] = &[
+    "TableName",
+    "Key",
+    "Item",
+    "Keys",
+    "RequestItems",
+    "PutRequest",
+    "DeleteRequest",
+    "IndexName",
+    "Limit",
+    "Select",
+    "ConsistentRead",
+    "ExclusiveStartKey",
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+    "ConditionExpression",
+    "UpdateExpression",
+    "ExpressionAttributeNames",
+    "ExpressionAttributeValues",
+    "ReturnValues",
+    "ReturnConsumedCapacity",
+    "Expected",
+    "AttributeUpdates",
+    "AttributesToGet",
+    "KeyConditions",
+    "QueryFilter",
+    "ScanFilter",
+    "ConditionalOperator",
+    "Segment",
+    "TotalSegments",
+    "TransactItems",
+    "Put",
+    "Update",
+    "Delete",
+    "ConditionCheck",
+    "Get",
+    "Statement",
+    "Statements",
+    "Parameters",
+    "AttributeDefinitions",
+    "KeySchema",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "ProvisionedThroughput",
+    "BillingMode",
+    "TimeToLiveSpecification",
+    "Enabled",
+    "AttributeName",
+    "ResourceArn",
+    "Tags",
+    "TagKeys",
+    "StreamArn",
+    "ShardId",
+    "ShardIteratorType",
+    "ShardIterator",
+    "ClientRequestToken",
+    "GlobalSecondaryIndexUpdates",
+    "StreamSpecification",
+    "pk",
+    "sk",
+];
+
+const STRINGS: &[&str] = &[
+    "fuzzed",
+    "",
+    "pk",
+    ":v",
+    "#n",
+    "pk = :v",
+    "attribute_not_exists(pk)",
+    "SET #n = :v",
+    "REMOVE a[0].b",
+    "ADD n :v",
+    "pk = :v AND sk BETWEEN :a AND :b",
+    "begins_with(sk, :v)",
+    "size(a) > :v",
+    "a.b[1], c",
+    "SELECT * FROM \"fuzzed\" WHERE pk = ?",
+    "INSERT INTO \"fuzzed\" VALUE {'pk': 'a', 'sk': 1}",
+    "UPDATE \"fuzzed\" SET x = 1 WHERE pk = 'a' AND sk = 1",
+    "DELETE FROM fuzzed WHERE pk = 'a'",
+    "ALL_OLD",
+    "ALL_NEW",
+    "TOTAL",
+    "COUNT",
+    "HASH",
+    "RANGE",
+    "S",
+    "N",
+    "TRIM_HORIZON",
+    "((((",
+    "a = = b",
+    "arn:aws:dynamodb:us-east-1:000000000000:table/fuzzed",
+    "1E+200",
+    "-0",
+    "AA==",
+    "\u{0}",
+    "gsi1",
+];
+
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        prop_oneof![
+            Just(-1i64),
+            Just(0),
+            Just(1),
+            Just(25),
+            Just(101),
+            any::<i64>()
+        ]
+        .prop_map(Value::from),
+        proptest::sample::select(STRINGS).prop_map(Value::from),
+        "[a-z#:]{0,6}".prop_map(Value::from),
+    ]
+}
+
+/// An attribute value, well or badly formed.
+fn attribute() -> impl Strategy<Value = Value> {
+    let ty = proptest::sample::select(
+        &[
+            "S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M", "X",
+        ][..],
+    );
+    (ty, leaf(), proptest::option::of(leaf())).prop_map(|(ty, v, extra)| {
+        let v = match (ty, &v) {
+            ("SS" | "NS" | "BS" | "L", Value::String(_)) => json!([v.clone(), v]),
+            ("M", _) => json!({"pk": {"S": v}}),
+            _ => v,
+        };
+        let mut m = Map::new();
+        m.insert(ty.to_string(), v);
+        if let Some(e) = extra {
+            m.insert("S".into(), e);
+        }
+        Value::Object(m)
+    })
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    let base = prop_oneof![3 => leaf(), 2 => attribute()];
+    base.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::btree_map(
+                proptest::sample::select(MEMBERS).prop_map(str::to_owned),
+                inner,
+                0..5
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn body() -> impl Strategy<Value = Value> {
+    let entry = (proptest::sample::select(MEMBERS), value());
+    (proptest::collection::vec(entry, 0..7), any::<bool>()).prop_map(|(entries, named)| {
+        let mut m: Map<String, Value> = entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        if named {
+            m.insert("TableName".into(), json!("fuzzed"));
+        }
+        Value::Object(m)
+    })
+}
+
+fn engine() -> Engine {
+    let engine = Engine::new(Clock::System);
+    let create = json!({"TableName": "fuzzed", "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "g", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "GlobalSecondaryIndexes": [{"IndexName": "gsi1", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"}}],
+        "LocalSecondaryIndexes": [{"IndexName": "lsi1", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "g", "KeyType": "RANGE"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+        "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}});
+    assert_eq!(
+        engine.handle(&request("CreateTable", &create)).status(),
+        200
+    );
+    let put = json!({"TableName": "fuzzed", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}, "a": {"L": [{"M": {"b": {"S": "c"}}}]}}});
+    assert_eq!(engine.handle(&request("PutItem", &put)).status(), 200);
+    engine
+}
+
+fn check_answer(op: &str, body: &Value, res: &http::Response<Bytes>) {
+    let status = res.status().as_u16();
+    if status == 200 {
+        return;
+    }
+    let answer: Value = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
+    let ty = answer["__type"].as_str().unwrap_or_default();
+    let namespaced = [
+        "com.amazonaws.dynamodb.v20120810#",
+        "com.amazon.coral.validate#",
+        "com.amazon.coral.service#",
+    ]
+    .iter()
+    .any(|ns| ty.starts_with(ns));
+    assert!(
+        status == 400 && namespaced,
+        "{op} {body} answered {status} {answer}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bodies_get_dynamodb_answers(op in proptest::sample::select(DYNAMODB_OPS), body in body()) {
+        let engine = engine();
+        check_answer(op, &body, &engine.handle(&request(op, &body)));
+    }
+
+    #[test]
+    fn random_stream_requests_get_dynamodb_answers(op in proptest::sample::select(STREAMS_OPS), body in body()) {
+        let engine = engine();
+        let mut req = request(op, &body);
+        let target = format!("DynamoDBStreams_20120810.{op}");
+        req.headers_mut().insert("x-amz-target", http::HeaderValue::from_str(&target).unwrap());
+        check_answer(op, &body, &engine.handle(&req));
+    }
+}
