@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBAdapter } from "@auth/dynamodb-adapter";
-import { advanceTo, client, nowMillis, sweep, tableName } from "./emulator.js";
+import { advanceTo, client, nowMillis, sweep, tableName } from "../support/emulator.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

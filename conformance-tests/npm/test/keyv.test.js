@@ -13,7 +13,7 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { createKeyv } from "@keyv/dynamo";
-import { advanceTo, client, nowMillis, sdkConfig, sweep, tableName } from "./emulator.js";
+import { advanceTo, client, nowMillis, sdkConfig, sweep, tableName } from "../support/emulator.js";
 
 describe("@keyv/dynamo", () => {
   let ddb, TableName, keyv;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { CreateTableCommand, DeleteTableCommand, GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { Session } from "@shopify/shopify-api";
 import { DynamoDBSessionStorage } from "@shopify/shopify-app-session-storage-dynamodb";
-import { client, sdkConfig, tableName } from "./emulator.js";
+import { client, sdkConfig, tableName } from "../support/emulator.js";
 
 const shopA = "shop-a.myshopify.com";
 const shopB = "shop-b.myshopify.com";
