@@ -65,7 +65,10 @@ describe("@auth/dynamodb-adapter", () => {
 
   before(async () => {
     ddb = await client();
-    doc = DynamoDBDocument.from(ddb, { marshallOptions: { convertEmptyValues: false, removeUndefinedValues: true } });
+    // The document client as Auth.js's DynamoDB guide configures it.
+    doc = DynamoDBDocument.from(ddb, {
+      marshallOptions: { convertEmptyValues: true, removeUndefinedValues: true, convertClassInstanceToMap: true },
+    });
     TableName = tableName("next-auth");
     tables.push(TableName);
     await createAuthTable(ddb, TableName);
