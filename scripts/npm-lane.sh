@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The npm lane: the real published npm DynamoDB adapters (conformance-tests/npm/package.json, exact
+# versions, locked) against the emulator binary. Builds the release emulator, installs the packages
+# with `npm ci`, starts the emulator on a free port with the manual clock, runs `node --test`
+# (the test files one at a time, each on its own tables), stops the emulator, and exits with the
+# tests' status. Needs Rust, Node >= 20 and access to the npm registry.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$node_major" -lt 20 ]; then
+  echo "npm lane: needs Node 20 or later (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+cargo build --release -p dynamodb-emulator --quiet
+bin="${CARGO_TARGET_DIR:-$root/target}/release/dynamodb-emulator"
+
+cd conformance-tests/npm
+npm ci --no-audit --no-fund --loglevel=error
+
+out="$(mktemp)"
+log="$(mktemp)"
+"$bin" --port 0 --manual-clock >"$out" 2>"$log" &
+pid=$!
+cleanup() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$out" "$log"
+}
+trap cleanup EXIT
+for _ in $(seq 200); do
+  grep -q '^listening on ' "$out" && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
+url="$(sed -n 's/^listening on //p' "$out")"
+if [ -z "$url" ]; then
+  echo "npm lane: the emulator did not start" >&2
+  cat "$log" >&2
+  exit 1
+fi
+echo "npm lane: running the npm adapters against $url"
+
+export DYNAMODB_EMULATOR_URL="$url"
+# The pinned SDK warns that its future releases will need Node 22; it does not affect these tests.
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+status=0
+node --test --test-concurrency=1 --test-reporter=spec || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "npm lane: FAILED (node --test exited with $status); emulator log:" >&2
+  tail -n 50 "$log" >&2
+fi
+exit "$status"

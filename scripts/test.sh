@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Every test: the Rust lane (`cargo test --workspace --release`), then the npm lane
+# (scripts/npm-lane.sh: the published npm adapters against the emulator binary).
+# Stops at the first lane that fails, with its status.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --workspace --release
+./scripts/npm-lane.sh
