@@ -63,29 +63,21 @@ fn engine_ops(c: &mut Criterion) {
         b.iter(|| black_box(engine.handle(&update)))
     });
     let scan = request("Scan", &json!({"TableName": "bench", "Limit": 1000}));
-    g.bench_function("scan_page_1000_items", |b| {
-        b.iter(|| black_box(engine.handle(&scan)))
-    });
+    g.bench_function("scan_page_1000_items", |b| b.iter(|| black_box(engine.handle(&scan))));
     let query = request(
         "Query",
         &json!({"TableName": "bench", "IndexName": "byShop", "KeyConditionExpression": "shop = :s",
         "ExpressionAttributeValues": {":s": {"S": "shop7"}}}),
     );
-    g.bench_function("query_gsi_25_of_1k", |b| {
-        b.iter(|| black_box(engine.handle(&query)))
-    });
+    g.bench_function("query_gsi_25_of_1k", |b| b.iter(|| black_box(engine.handle(&query))));
     let big = engine_with(100_000);
-    g.bench_function("query_gsi_25_of_100k", |b| {
-        b.iter(|| black_box(big.handle(&query)))
-    });
+    g.bench_function("query_gsi_25_of_100k", |b| b.iter(|| black_box(big.handle(&query))));
     g.finish();
 }
 
 /// Creates the one-key table `bench` through `client` (ignoring "already exists").
 async fn create_bench_table(client: &aws_sdk_dynamodb::Client) {
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-    };
+    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
     let _ = client
         .create_table()
         .table_name("bench")

@@ -65,10 +65,7 @@ impl Engine {
     }
 
     pub fn table_arn(&self, table: &str) -> String {
-        format!(
-            "arn:aws:dynamodb:{}:{}:table/{table}",
-            self.region, self.account_id
-        )
+        format!("arn:aws:dynamodb:{}:{}:table/{table}", self.region, self.account_id)
     }
 
     /// The table name a data-plane request refers to: a plain name, or the name inside a table ARN.

@@ -66,29 +66,15 @@ impl ErrorKind {
             ErrorKind::Validation => "com.amazon.coral.validate#ValidationException",
             ErrorKind::Serialization => "com.amazon.coral.service#SerializationException",
             ErrorKind::UnknownOperation => "com.amazon.coral.service#UnknownOperationException",
-            ErrorKind::MissingAuthenticationToken => {
-                "com.amazon.coral.service#MissingAuthenticationTokenException"
-            }
-            ErrorKind::IncompleteSignature => {
-                "com.amazon.coral.service#IncompleteSignatureException"
-            }
+            ErrorKind::MissingAuthenticationToken => "com.amazon.coral.service#MissingAuthenticationTokenException",
+            ErrorKind::IncompleteSignature => "com.amazon.coral.service#IncompleteSignatureException",
             ErrorKind::AccessDenied => "com.amazon.coral.service#AccessDeniedException",
-            ErrorKind::ResourceNotFound => {
-                "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"
-            }
+            ErrorKind::ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
             ErrorKind::ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
-            ErrorKind::ConditionalCheckFailed => {
-                "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException"
-            }
-            ErrorKind::TransactionCanceled => {
-                "com.amazonaws.dynamodb.v20120810#TransactionCanceledException"
-            }
-            ErrorKind::TransactionConflict => {
-                "com.amazonaws.dynamodb.v20120810#TransactionConflictException"
-            }
-            ErrorKind::TransactionInProgress => {
-                "com.amazonaws.dynamodb.v20120810#TransactionInProgressException"
-            }
+            ErrorKind::ConditionalCheckFailed => "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+            ErrorKind::TransactionCanceled => "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+            ErrorKind::TransactionConflict => "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
+            ErrorKind::TransactionInProgress => "com.amazonaws.dynamodb.v20120810#TransactionInProgressException",
             ErrorKind::IdempotentParameterMismatch => {
                 "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException"
             }
@@ -98,12 +84,8 @@ impl ErrorKind {
             }
             // The Streams service answers in DynamoDB's namespace too (not the SDK model's
             // `com.amazonaws.dynamodb.streams.v20120810`).
-            ErrorKind::ExpiredIterator => {
-                "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException"
-            }
-            ErrorKind::TrimmedDataAccess => {
-                "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException"
-            }
+            ErrorKind::ExpiredIterator => "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException",
+            ErrorKind::TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
             ErrorKind::DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
         }
@@ -151,9 +133,7 @@ impl Error {
 
     /// "One or more parameter values were invalid: …", DynamoDB's prefix for bad item contents.
     pub fn invalid_parameter(detail: impl std::fmt::Display) -> Error {
-        Error::validation(format!(
-            "One or more parameter values were invalid: {detail}"
-        ))
+        Error::validation(format!("One or more parameter values were invalid: {detail}"))
     }
 
     pub fn serialization(message: impl Into<String>) -> Error {

@@ -223,15 +223,10 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = Router::new().fallback(handle).with_state(engine);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
-async fn handle(
-    State(engine): State<Arc<Engine>>,
-    req: http::Request<AxumBody>,
-) -> http::Response<AxumBody> {
+async fn handle(State(engine): State<Arc<Engine>>, req: http::Request<AxumBody>) -> http::Response<AxumBody> {
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
         Ok(b) => b,

@@ -6,8 +6,7 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
-    SharedHttpConnector,
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::client::result::ConnectorError;
@@ -24,23 +23,14 @@ fn config(endpoint: &str, http: SharedHttpClient) -> aws_sdk_dynamodb::Config {
     aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "dynamodb-emulator",
-        ))
+        .credentials_provider(Credentials::new("test", "test", None, None, "dynamodb-emulator"))
         .endpoint_url(endpoint)
         .http_client(http)
         .build()
 }
 
 pub fn in_process_client(engine: Arc<Engine>) -> aws_sdk_dynamodb::Client {
-    aws_sdk_dynamodb::Client::from_conf(config(
-        "http://in-process",
-        SharedHttpClient::new(InProcess { engine }),
-    ))
+    aws_sdk_dynamodb::Client::from_conf(config("http://in-process", SharedHttpClient::new(InProcess { engine })))
 }
 
 /// A DynamoDB Streams client on the same in-process connector.
@@ -88,19 +78,14 @@ impl HttpConnector for InProcess {
             let (parts, body) = request.into_parts();
             let bytes = Bytes::copy_from_slice(body.bytes().unwrap_or_default());
             let response = self.engine.handle(&http::Request::from_parts(parts, bytes));
-            HttpResponse::try_from(response.map(SdkBody::from))
-                .map_err(|e| ConnectorError::other(e.into(), None))
+            HttpResponse::try_from(response.map(SdkBody::from)).map_err(|e| ConnectorError::other(e.into(), None))
         })();
         HttpConnectorFuture::ready(result)
     }
 }
 
 impl HttpClient for InProcess {
-    fn http_connector(
-        &self,
-        _: &HttpConnectorSettings,
-        _: &RuntimeComponents,
-    ) -> SharedHttpConnector {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
         SharedHttpConnector::new(self.clone())
     }
 }
@@ -137,11 +122,7 @@ impl HttpConnector for Socket {
 }
 
 impl HttpClient for Socket {
-    fn http_connector(
-        &self,
-        _: &HttpConnectorSettings,
-        _: &RuntimeComponents,
-    ) -> SharedHttpConnector {
+    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
         SharedHttpConnector::new(self.clone())
     }
 }

@@ -64,8 +64,7 @@ async fn raw(addr: &str, method: &str, path: &str, body: &str) -> String {
 async fn cli_manual_clock_moves_only_over_http() {
     use aws_sdk_dynamodb::types::AttributeValue as V;
     use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-        TimeToLiveSpecification,
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TimeToLiveSpecification,
     };
 
     let mut child = KillOnDrop(
@@ -80,15 +79,10 @@ async fn cli_manual_clock_moves_only_over_http() {
     BufReader::new(child.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_string();
+    let url = line.trim().strip_prefix("listening on ").unwrap().to_string();
     let addr = url.strip_prefix("http://").unwrap().to_string();
 
-    let clock: serde_json::Value =
-        serde_json::from_str(&raw(&addr, "GET", "/_emulator/clock", "").await).unwrap();
+    let clock: serde_json::Value = serde_json::from_str(&raw(&addr, "GET", "/_emulator/clock", "").await).unwrap();
     assert_eq!(clock["mode"], "manual");
     let now_secs = clock["now_millis"].as_i64().unwrap() / 1000;
 
@@ -132,21 +126,9 @@ async fn cli_manual_clock_moves_only_over_http() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        raw(&addr, "POST", "/_emulator/ttl/sweep", "").await,
-        r#"{"deleted":0}"#
-    );
-    raw(
-        &addr,
-        "POST",
-        "/_emulator/clock/advance",
-        r#"{"seconds": 6}"#,
-    )
-    .await;
-    assert_eq!(
-        raw(&addr, "POST", "/_emulator/ttl/sweep", "").await,
-        r#"{"deleted":1}"#
-    );
+    assert_eq!(raw(&addr, "POST", "/_emulator/ttl/sweep", "").await, r#"{"deleted":0}"#);
+    raw(&addr, "POST", "/_emulator/clock/advance", r#"{"seconds": 6}"#).await;
+    assert_eq!(raw(&addr, "POST", "/_emulator/ttl/sweep", "").await, r#"{"deleted":1}"#);
 
     let status = Command::new("kill")
         .args(["-TERM", &child.0.id().to_string()])

@@ -7,17 +7,12 @@ use dynamodb_emulator::Emulator;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const AUTH: &str = "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc";
+const AUTH: &str =
+    "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc";
 const T0: u64 = 1_700_000_000;
 
 /// Sends one HTTP/1.1 request and returns (status, content type, JSON body).
-async fn send(
-    emu: &Emulator,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, String, Value) {
+async fn send(emu: &Emulator, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String, Value) {
     let mut stream = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
     let mut req = format!(
         "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
@@ -35,11 +30,7 @@ async fn send(
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     let content_type = head
         .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .strip_prefix("content-type: ")
-                .map(str::to_owned)
-        })
+        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_owned))
         .unwrap_or_default();
     (status, content_type, serde_json::from_str(body).unwrap())
 }
@@ -79,23 +70,11 @@ async fn clock_endpoints_move_a_manual_clock() {
         (200, json!({"mode": "manual", "now_millis": start}))
     );
     assert_eq!(
-        control(
-            &emu,
-            "POST",
-            "/_emulator/clock/advance",
-            r#"{"seconds": 90}"#
-        )
-        .await,
+        control(&emu, "POST", "/_emulator/clock/advance", r#"{"seconds": 90}"#).await,
         (200, json!({"mode": "manual", "now_millis": start + 90_000}))
     );
     assert_eq!(
-        control(
-            &emu,
-            "POST",
-            "/_emulator/clock/advance",
-            r#"{"millis": 250}"#
-        )
-        .await,
+        control(&emu, "POST", "/_emulator/clock/advance", r#"{"millis": 250}"#).await,
         (200, json!({"mode": "manual", "now_millis": start + 90_250}))
     );
     assert!(emu.advance(Duration::from_millis(750)));
@@ -120,13 +99,7 @@ async fn clock_endpoints_move_a_manual_clock() {
         (400, bad)
     );
     assert_eq!(
-        control(
-            &emu,
-            "POST",
-            "/_emulator/clock/advance",
-            r#"{"seconds": -1}"#
-        )
-        .await,
+        control(&emu, "POST", "/_emulator/clock/advance", r#"{"seconds": -1}"#).await,
         (
             400,
             json!({"error": "the clock only moves forward: give a non-negative amount"})
@@ -134,17 +107,11 @@ async fn clock_endpoints_move_a_manual_clock() {
     );
     assert_eq!(
         control(&emu, "GET", "/_emulator/ttl/sweep", "").await,
-        (
-            405,
-            json!({"error": "GET is not allowed on /_emulator/ttl/sweep"})
-        )
+        (405, json!({"error": "GET is not allowed on /_emulator/ttl/sweep"}))
     );
     assert_eq!(
         control(&emu, "POST", "/_emulator/nothing", "").await,
-        (
-            404,
-            json!({"error": "no emulator control at /_emulator/nothing"})
-        )
+        (404, json!({"error": "no emulator control at /_emulator/nothing"}))
     );
     // Nothing moved on the failed calls.
     assert_eq!(
@@ -159,13 +126,7 @@ async fn the_system_clock_cannot_be_moved() {
     let (status, body) = control(&emu, "GET", "/_emulator/clock", "").await;
     assert_eq!((status, &body["mode"]), (200, &json!("system")));
     assert_eq!(
-        control(
-            &emu,
-            "POST",
-            "/_emulator/clock/advance",
-            r#"{"seconds": 5}"#
-        )
-        .await,
+        control(&emu, "POST", "/_emulator/clock/advance", r#"{"seconds": 5}"#).await,
         (
             409,
             json!({"error": "this emulator runs on the system clock; start it with a manual clock (--manual-clock) to move time"})
@@ -220,22 +181,11 @@ async fn ttl_expiry_driven_over_http() {
     );
     for (pk, expires) in [("a", T0 + 10), ("b", T0 + 100)] {
         let item = json!({"pk": {"S": pk}, "expires": {"N": expires.to_string()}});
-        let (status, _) = dynamodb(
-            &emu,
-            "PutItem",
-            json!({"TableName": "sessions", "Item": item}),
-        )
-        .await;
+        let (status, _) = dynamodb(&emu, "PutItem", json!({"TableName": "sessions", "Item": item})).await;
         assert_eq!(status, 200);
     }
     let get = |pk: &str| json!({"TableName": "sessions", "Key": {"pk": {"S": pk}}});
-    control(
-        &emu,
-        "POST",
-        "/_emulator/clock/advance",
-        r#"{"seconds": 11}"#,
-    )
-    .await;
+    control(&emu, "POST", "/_emulator/clock/advance", r#"{"seconds": 11}"#).await;
     // Expired but not swept: still readable.
     assert_eq!(
         dynamodb(&emu, "GetItem", get("a")).await.1["Item"]["pk"],

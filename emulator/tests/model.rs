@@ -121,13 +121,7 @@ fn run(ops: &[Op]) {
     let mut model = Model::new();
     for (step, op) in ops.iter().enumerate() {
         match op.clone() {
-            Op::Put {
-                pk: p,
-                sk,
-                gk,
-                lk,
-                v,
-            } => {
+            Op::Put { pk: p, sk, gk, lk, v } => {
                 let mut item = json!({"pk": {"S": pk(p)}, "sk": {"N": sk.to_string()}, "v": {"N": v.to_string()}});
                 if let Some(g) = gk {
                     item["gk"] = json!({"S": format!("g{g}")});
@@ -135,24 +129,11 @@ fn run(ops: &[Op]) {
                 if let Some(l) = lk {
                     item["lk"] = json!({"N": l.to_string()});
                 }
-                call(
-                    &engine,
-                    "PutItem",
-                    json!({"TableName": "model", "Item": item}),
-                );
+                call(&engine, "PutItem", json!({"TableName": "model", "Item": item}));
                 model.insert((p, sk), (gk, lk, v));
             }
-            Op::Update {
-                pk: p,
-                sk,
-                v,
-                drop_gk,
-            } => {
-                let expr = if drop_gk {
-                    "SET v = :v REMOVE gk"
-                } else {
-                    "SET v = :v"
-                };
+            Op::Update { pk: p, sk, v, drop_gk } => {
+                let expr = if drop_gk { "SET v = :v REMOVE gk" } else { "SET v = :v" };
                 call(
                     &engine,
                     "UpdateItem",
@@ -193,11 +174,7 @@ fn run(ops: &[Op]) {
                 if !forward {
                     want.reverse();
                 }
-                assert_eq!(
-                    all_pages(&engine, "Query", body),
-                    want,
-                    "step {step}: {op:?}"
-                );
+                assert_eq!(all_pages(&engine, "Query", body), want, "step {step}: {op:?}");
             }
             Op::QueryGsi { gk, limit } => {
                 let body = json!({"TableName": "model", "IndexName": "gsi", "KeyConditionExpression": "gk = :g",
@@ -211,45 +188,32 @@ fn run(ops: &[Op]) {
                     .collect();
                 assert_eq!(got, want, "step {step}: {op:?}");
             }
-            Op::QueryLsi {
-                pk: p,
-                forward,
-                limit,
-            } => {
+            Op::QueryLsi { pk: p, forward, limit } => {
                 let body = json!({"TableName": "model", "IndexName": "lsi", "KeyConditionExpression": "pk = :p",
                     "ExpressionAttributeValues": {":p": {"S": pk(p)}}, "ScanIndexForward": forward, "Limit": limit});
                 // Ordered by the index key, then the table key.
                 let mut want: Vec<(u8, u8, u8)> = model
                     .iter()
-                    .filter_map(|((mp, ms), (_, l, _))| {
-                        l.filter(|_| *mp == p).map(|l| (l, *mp, *ms))
-                    })
+                    .filter_map(|((mp, ms), (_, l, _))| l.filter(|_| *mp == p).map(|l| (l, *mp, *ms)))
                     .collect();
                 want.sort();
                 if !forward {
                     want.reverse();
                 }
                 let want: Vec<(u8, u8)> = want.into_iter().map(|(_, p, s)| (p, s)).collect();
-                assert_eq!(
-                    all_pages(&engine, "Query", body),
-                    want,
-                    "step {step}: {op:?}"
-                );
+                assert_eq!(all_pages(&engine, "Query", body), want, "step {step}: {op:?}");
             }
             Op::Scan { limit, segments } => {
                 let mut got = Vec::new();
                 for segment in 0..segments {
-                    let body = json!({"TableName": "model", "Limit": limit, "Segment": segment, "TotalSegments": segments});
+                    let body =
+                        json!({"TableName": "model", "Limit": limit, "Segment": segment, "TotalSegments": segments});
                     got.extend(all_pages(&engine, "Scan", body));
                 }
                 got.sort();
                 let want: Vec<(u8, u8)> = model.keys().copied().collect();
                 assert_eq!(got, want, "step {step}: {op:?}");
-                let count = call(
-                    &engine,
-                    "Scan",
-                    json!({"TableName": "model", "Select": "COUNT"}),
-                );
+                let count = call(&engine, "Scan", json!({"TableName": "model", "Select": "COUNT"}));
                 assert_eq!(count["Count"], json!(model.len()));
             }
         }

@@ -73,10 +73,7 @@ async fn malformed_requests_get_dynamodb_errors_and_server_stays_up() {
     let no_target = send(
         &emu,
         "POST",
-        &[
-            ("Content-Type", "application/x-amz-json-1.0"),
-            ("Authorization", AUTH),
-        ],
+        &[("Content-Type", "application/x-amz-json-1.0"), ("Authorization", AUTH)],
         "{}",
     )
     .await;
@@ -157,8 +154,7 @@ async fn answers_carry_dynamodb_headers_and_a_matching_crc32() {
     let emu = Emulator::start().await.unwrap();
     let r = call(&emu, "DynamoDB_20120810.ListTables", "{}").await;
     assert!(
-        r.headers
-            .contains("content-type: application/x-amz-json-1.0"),
+        r.headers.contains("content-type: application/x-amz-json-1.0"),
         "{}",
         r.headers
     );

@@ -37,12 +37,7 @@ const DYNAMODB_OPS: &[&str] = &[
     "UpdateTable",
     "UpdateTimeToLive",
 ];
-const STREAMS_OPS: &[&str] = &[
-    "DescribeStream",
-    "GetRecords",
-    "GetShardIterator",
-    "ListStreams",
-];
+const STREAMS_OPS: &[&str] = &["DescribeStream", "GetRecords", "GetShardIterator", "ListStreams"];
 
 const MEMBERS: &[&str] = &[
     "TableName",
@@ -149,15 +144,7 @@ fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        prop_oneof![
-            Just(-1i64),
-            Just(0),
-            Just(1),
-            Just(25),
-            Just(101),
-            any::<i64>()
-        ]
-        .prop_map(Value::from),
+        prop_oneof![Just(-1i64), Just(0), Just(1), Just(25), Just(101), any::<i64>()].prop_map(Value::from),
         proptest::sample::select(STRINGS).prop_map(Value::from),
         "[a-z#:]{0,6}".prop_map(Value::from),
     ]
@@ -165,11 +152,7 @@ fn leaf() -> impl Strategy<Value = Value> {
 
 /// An attribute value, well or badly formed.
 fn attribute() -> impl Strategy<Value = Value> {
-    let ty = proptest::sample::select(
-        &[
-            "S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M", "X",
-        ][..],
-    );
+    let ty = proptest::sample::select(&["S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M", "X"][..]);
     (ty, leaf(), proptest::option::of(leaf())).prop_map(|(ty, v, extra)| {
         let v = match (ty, &v) {
             ("SS" | "NS" | "BS" | "L", Value::String(_)) => json!([v.clone(), v]),
@@ -190,12 +173,8 @@ fn value() -> impl Strategy<Value = Value> {
     base.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::btree_map(
-                proptest::sample::select(MEMBERS).prop_map(str::to_owned),
-                inner,
-                0..5
-            )
-            .prop_map(|m| Value::Object(m.into_iter().collect())),
+            proptest::collection::btree_map(proptest::sample::select(MEMBERS).prop_map(str::to_owned), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -203,10 +182,7 @@ fn value() -> impl Strategy<Value = Value> {
 fn body() -> impl Strategy<Value = Value> {
     let entry = (proptest::sample::select(MEMBERS), value());
     (proptest::collection::vec(entry, 0..7), any::<bool>()).prop_map(|(entries, named)| {
-        let mut m: Map<String, Value> = entries
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let mut m: Map<String, Value> = entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
         if named {
             m.insert("TableName".into(), json!("fuzzed"));
         }
@@ -225,10 +201,7 @@ fn engine() -> Engine {
         "LocalSecondaryIndexes": [{"IndexName": "lsi1", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
             {"AttributeName": "g", "KeyType": "RANGE"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}],
         "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}});
-    assert_eq!(
-        engine.handle(&request("CreateTable", &create)).status(),
-        200
-    );
+    assert_eq!(engine.handle(&request("CreateTable", &create)).status(), 200);
     let put = json!({"TableName": "fuzzed", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "x"}, "a": {"L": [{"M": {"b": {"S": "c"}}}]}}});
     assert_eq!(engine.handle(&request("PutItem", &put)).status(), 200);
     engine
@@ -248,10 +221,7 @@ fn check_answer(op: &str, body: &Value, res: &http::Response<Bytes>) {
     ]
     .iter()
     .any(|ns| ty.starts_with(ns));
-    assert!(
-        status == 400 && namespaced,
-        "{op} {body} answered {status} {answer}"
-    );
+    assert!(status == 400 && namespaced, "{op} {body} answered {status} {answer}");
 }
 
 proptest! {

@@ -106,11 +106,7 @@ pub struct Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} against {}: {} cases passed",
-            self.suite, self.target, self.cases
-        )?;
+        write!(f, "{} against {}: {} cases passed", self.suite, self.target, self.cases)?;
         if let Some(s) = &self.skipped {
             write!(f, "; SKIPPED: {s}")?;
         }
@@ -131,11 +127,7 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} against {}: {}",
-            self.suite, self.target, self.divergence
-        )?;
+        writeln!(f, "{} against {}: {}", self.suite, self.target, self.divergence)?;
         writeln!(f, "minimal failing sequence:")?;
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(f, "  {:>2}. {step}", i + 1)?;
@@ -147,9 +139,8 @@ impl fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 fn skipped(env: &Env) -> Option<String> {
-    (!env.controls_clock()).then(|| {
-        "clock steps (advance, expiry, TTL sweep): this target's clock cannot be moved".into()
-    })
+    (!env.controls_clock())
+        .then(|| "clock steps (advance, expiry, TTL sweep): this target's clock cannot be moved".into())
 }
 
 /// Runs `cases` random sequences against the suite's adapter on `env` and its model.
@@ -164,12 +155,7 @@ pub fn check<S: Suite>(rt: &Runtime, env: &Env, cases: u32) -> Result<Report, Fa
 /// Runs `cases` random sequences against two targets and compares every answer (results and
 /// error codes); the failure names the first step where they differ. Clock steps only when both
 /// clocks can move.
-pub fn differential<S: Suite>(
-    rt: &Runtime,
-    a: &Env,
-    b: &Env,
-    cases: u32,
-) -> Result<Report, Failure> {
+pub fn differential<S: Suite>(rt: &Runtime, a: &Env, b: &Env, cases: u32) -> Result<Report, Failure> {
     let clock = a.controls_clock() && b.controls_clock();
     let outcome = runner(cases).run(&steps::<S>(clock), |steps| {
         rt.block_on(async {
@@ -190,12 +176,7 @@ pub fn differential<S: Suite>(
         .map_err(TestCaseError::fail)
     });
     let skipped = (!clock).then(|| "clock steps: a target's clock cannot be moved".to_string());
-    finish::<S>(
-        outcome,
-        format!("{} vs {}", a.target(), b.target()),
-        cases,
-        skipped,
-    )
+    finish::<S>(outcome, format!("{} vs {}", a.target(), b.target()), cases, skipped)
 }
 
 fn runner(cases: u32) -> TestRunner {
@@ -236,9 +217,7 @@ fn finish<S: Suite>(
 }
 
 async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(), String> {
-    let mut sut = S::setup(env)
-        .await
-        .map_err(|e| format!("setup failed: {e}"))?;
+    let mut sut = S::setup(env).await.map_err(|e| format!("setup failed: {e}"))?;
     let mut model = S::Model::default();
     let mut result = Ok(());
     for (i, step) in steps.iter().enumerate() {

@@ -79,14 +79,12 @@ impl Env {
     /// Connects to `target` (starting an emulator for the emulator targets). Needs a tokio
     /// runtime.
     pub async fn start(target: Target, options: EnvOptions) -> Result<Env, Error> {
-        let real_now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let (client, emulator, now) = match &target {
             Target::InProcess | Target::Http => {
                 let start = options.start.unwrap_or(1_700_000_000);
-                let mut builder = Emulator::builder()
-                    .manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64));
+                let mut builder =
+                    Emulator::builder().manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64));
                 if let Some(fault) = options.fault {
                     builder = builder.fault(fault);
                 }
@@ -102,10 +100,7 @@ impl Env {
             }
             Target::Endpoint(url) => {
                 if options.fault.is_some() {
-                    return Err(Error::new(
-                        "Unsupported",
-                        "faults exist only in the emulator",
-                    ));
+                    return Err(Error::new("Unsupported", "faults exist only in the emulator"));
                 }
                 (endpoint_client(url)?, None, real_now.as_secs() as i64)
             }
@@ -153,10 +148,7 @@ impl Env {
     /// # Panics
     /// On an endpoint, whose clock cannot be moved: check [`Env::controls_clock`] first.
     pub fn advance(&self, secs: u64) {
-        let emulator = self
-            .emulator
-            .as_ref()
-            .expect("the clock of an endpoint cannot move");
+        let emulator = self.emulator.as_ref().expect("the clock of an endpoint cannot move");
         assert!(emulator.advance(Duration::from_secs(secs)));
         self.now.fetch_add(secs as i64, Ordering::SeqCst);
     }

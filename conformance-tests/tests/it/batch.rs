@@ -15,39 +15,23 @@ fn s(v: &str) -> V {
 }
 
 fn item(pairs: &[(&str, V)]) -> HashMap<String, V> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
 fn put(pairs: &[(&str, V)]) -> WriteRequest {
     WriteRequest::builder()
-        .put_request(
-            PutRequest::builder()
-                .set_item(Some(item(pairs)))
-                .build()
-                .unwrap(),
-        )
+        .put_request(PutRequest::builder().set_item(Some(item(pairs))).build().unwrap())
         .build()
 }
 
 fn delete(pairs: &[(&str, V)]) -> WriteRequest {
     WriteRequest::builder()
-        .delete_request(
-            DeleteRequest::builder()
-                .set_key(Some(item(pairs)))
-                .build()
-                .unwrap(),
-        )
+        .delete_request(DeleteRequest::builder().set_key(Some(item(pairs))).build().unwrap())
         .build()
 }
 
 fn keys(list: Vec<HashMap<String, V>>) -> KeysAndAttributes {
-    KeysAndAttributes::builder()
-        .set_keys(Some(list))
-        .build()
-        .unwrap()
+    KeysAndAttributes::builder().set_keys(Some(list)).build().unwrap()
 }
 
 async fn get(c: &Client, table: &str, k: &[(&str, V)]) -> Option<HashMap<String, V>> {
@@ -85,11 +69,7 @@ async fn batch_write_and_get_across_tables() {
         )
         .request_items(
             "events",
-            vec![put(&[
-                ("pk", s("a")),
-                ("sk", V::N("1".into())),
-                ("what", s("login")),
-            ])],
+            vec![put(&[("pk", s("a")), ("sk", V::N("1".into())), ("what", s("login"))])],
         )
         .return_consumed_capacity(ReturnConsumedCapacity::Total)
         .send()
@@ -103,15 +83,9 @@ async fn batch_write_and_get_across_tables() {
         .map(|c| (c.table_name.unwrap(), c.capacity_units.unwrap()))
         .collect();
     cc.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(
-        cc,
-        vec![("events".to_string(), 1.0), ("users".to_string(), 3.0)]
-    );
+    assert_eq!(cc, vec![("events".to_string(), 1.0), ("users".to_string(), 3.0)]);
     assert_eq!(get(&c, "users", &[("pk", s("gone"))]).await, None);
-    assert_eq!(
-        get(&c, "users", &[("pk", s("b"))]).await.unwrap()["name"],
-        s("Bob")
-    );
+    assert_eq!(get(&c, "users", &[("pk", s("b"))]).await.unwrap()["name"], s("Bob"));
 
     let got = c
         .batch_get_item()
@@ -127,10 +101,7 @@ async fn batch_write_and_get_across_tables() {
                 .build()
                 .unwrap(),
         )
-        .request_items(
-            "events",
-            keys(vec![item(&[("pk", s("zz")), ("sk", V::N("9".into()))])]),
-        )
+        .request_items("events", keys(vec![item(&[("pk", s("zz")), ("sk", V::N("9".into()))])]))
         .return_consumed_capacity(ReturnConsumedCapacity::Total)
         .send()
         .await
@@ -138,15 +109,8 @@ async fn batch_write_and_get_across_tables() {
     let responses = got.responses.unwrap();
     let mut names: Vec<HashMap<String, V>> = responses["users"].clone();
     names.sort_by_key(|i| format!("{:?}", i["name"]));
-    assert_eq!(
-        names,
-        vec![item(&[("name", s("Ann"))]), item(&[("name", s("Bob"))])]
-    );
-    assert_eq!(
-        responses["events"],
-        vec![],
-        "a table with no hits still answers []"
-    );
+    assert_eq!(names, vec![item(&[("name", s("Ann"))]), item(&[("name", s("Bob"))])]);
+    assert_eq!(responses["events"], vec![], "a table with no hits still answers []");
     assert_eq!(got.unprocessed_keys, Some(HashMap::new()));
     let mut cc: Vec<(String, f64)> = got
         .consumed_capacity
@@ -156,10 +120,7 @@ async fn batch_write_and_get_across_tables() {
         .collect();
     cc.sort_by(|a, b| a.0.cmp(&b.0));
     // Three strongly consistent reads on users, one eventually consistent read on events.
-    assert_eq!(
-        cc,
-        vec![("events".to_string(), 0.5), ("users".to_string(), 3.0)]
-    );
+    assert_eq!(cc, vec![("events".to_string(), 0.5), ("users".to_string(), 3.0)]);
 
     // Legacy AttributesToGet also works per table.
     let got = c
@@ -175,10 +136,7 @@ async fn batch_write_and_get_across_tables() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        got.responses.unwrap()["users"],
-        vec![item(&[("pk", s("a"))])]
-    );
+    assert_eq!(got.responses.unwrap()["users"], vec![item(&[("pk", s("a"))])]);
 }
 
 #[tokio::test]
@@ -209,9 +167,7 @@ async fn batch_errors_match_dynamodb() {
     );
 
     // 26 requests for one table: the map-value constraint, echoing the request.
-    let many: Vec<WriteRequest> = (0..26)
-        .map(|i| put(&[("pk", s(&format!("k{i}")))]))
-        .collect();
+    let many: Vec<WriteRequest> = (0..26).map(|i| put(&[("pk", s(&format!("k{i}")))])).collect();
     let e = c
         .batch_write_item()
         .request_items("tb1", many)
@@ -227,11 +183,7 @@ async fn batch_errors_match_dynamodb() {
     assert!(msg.ends_with("]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"), "{msg}");
 
     // 13 + 13 across two tables: within each table's limit, over the request's.
-    let half = |p: &str| -> Vec<WriteRequest> {
-        (0..13)
-            .map(|i| put(&[("pk", s(&format!("{p}{i}")))]))
-            .collect()
-    };
+    let half = |p: &str| -> Vec<WriteRequest> { (0..13).map(|i| put(&[("pk", s(&format!("{p}{i}")))])).collect() };
     let e = c
         .batch_write_item()
         .request_items("tb1", half("a"))
@@ -245,9 +197,7 @@ async fn batch_errors_match_dynamodb() {
     );
 
     let key_list = |n: usize, p: &str| -> Vec<HashMap<String, V>> {
-        (0..n)
-            .map(|i| item(&[("pk", s(&format!("{p}{i}")))]))
-            .collect()
+        (0..n).map(|i| item(&[("pk", s(&format!("{p}{i}")))])).collect()
     };
     let e = c
         .batch_get_item()
@@ -274,20 +224,14 @@ async fn batch_errors_match_dynamodb() {
     let dup = "Provided list of item keys contains duplicates";
     let e = c
         .batch_get_item()
-        .request_items(
-            "tb1",
-            keys(vec![item(&[("pk", s("x"))]), item(&[("pk", s("x"))])]),
-        )
+        .request_items("tb1", keys(vec![item(&[("pk", s("x"))]), item(&[("pk", s("x"))])]))
         .send()
         .await
         .unwrap_err();
     assert_eq!(error(e), validation(dup));
     let e = c
         .batch_write_item()
-        .request_items(
-            "tb1",
-            vec![put(&[("pk", s("x"))]), delete(&[("pk", s("x"))])],
-        )
+        .request_items("tb1", vec![put(&[("pk", s("x"))]), delete(&[("pk", s("x"))])])
         .send()
         .await
         .unwrap_err();
@@ -364,14 +308,8 @@ async fn batch_errors_match_dynamodb() {
     assert_eq!(get(&c, "tb1", &[("pk", s("ok"))]).await, None);
 
     // Exactly 25 writes and 100 keys are fine.
-    let ok: Vec<WriteRequest> = (0..25)
-        .map(|i| put(&[("pk", s(&format!("k{i}")))]))
-        .collect();
-    c.batch_write_item()
-        .request_items("tb1", ok)
-        .send()
-        .await
-        .unwrap();
+    let ok: Vec<WriteRequest> = (0..25).map(|i| put(&[("pk", s(&format!("k{i}")))])).collect();
+    c.batch_write_item().request_items("tb1", ok).send().await.unwrap();
     let got = c
         .batch_get_item()
         .request_items("tb1", keys(key_list(100, "k")))
@@ -388,22 +326,11 @@ async fn batch_get_over_16_mb_returns_the_rest_as_unprocessed_keys() {
     let payload = "x".repeat(390_000);
     for chunk in 0..2 {
         let reqs: Vec<WriteRequest> = (0..25)
-            .map(|i| {
-                put(&[
-                    ("pk", s(&format!("k{:02}", chunk * 25 + i))),
-                    ("d", s(&payload)),
-                ])
-            })
+            .map(|i| put(&[("pk", s(&format!("k{:02}", chunk * 25 + i))), ("d", s(&payload))]))
             .collect();
-        c.batch_write_item()
-            .request_items("big", reqs)
-            .send()
-            .await
-            .unwrap();
+        c.batch_write_item().request_items("big", reqs).send().await.unwrap();
     }
-    let all: Vec<HashMap<String, V>> = (0..50)
-        .map(|i| item(&[("pk", s(&format!("k{i:02}")))]))
-        .collect();
+    let all: Vec<HashMap<String, V>> = (0..50).map(|i| item(&[("pk", s(&format!("k{i:02}")))])).collect();
     let got = c
         .batch_get_item()
         .request_items(

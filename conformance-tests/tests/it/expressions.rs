@@ -3,9 +3,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{
-    AttributeValue as V, ReturnValue, ReturnValuesOnConditionCheckFailure,
-};
+use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnValue, ReturnValuesOnConditionCheckFailure};
 
 use crate::support::{create_table, emulator, error, validation};
 
@@ -35,9 +33,7 @@ async fn second_registration_of_an_email_fails_and_loses_nothing() {
     let service = err.into_service_error();
     assert!(service.is_conditional_check_failed_exception());
     let ccf = match service {
-        aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(e) => {
-            e
-        }
+        aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(e) => e,
         other => panic!("{other:?}"),
     };
     assert_eq!(ccf.message(), Some("The conditional request failed"));
@@ -64,11 +60,7 @@ async fn concurrent_add_counters_are_exact() {
     let mut handles = Vec::new();
     for t in 0..tasks {
         // Half the tasks go over the socket, half in-process: both paths share one engine.
-        let client = if t % 2 == 0 {
-            emu.client()
-        } else {
-            emu.http_client()
-        };
+        let client = if t % 2 == 0 { emu.client() } else { emu.http_client() };
         handles.push(tokio::spawn(async move {
             for _ in 0..increments {
                 client
@@ -95,10 +87,7 @@ async fn concurrent_add_counters_are_exact() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        got.item.unwrap()["count"],
-        n(&(tasks * increments).to_string())
-    );
+    assert_eq!(got.item.unwrap()["count"], n(&(tasks * increments).to_string()));
 }
 
 #[tokio::test]
@@ -110,10 +99,7 @@ async fn every_return_values_mode() {
         .item("pk", s("k"))
         .item("a", n("1"))
         .item("b", s("keep"))
-        .item(
-            "m",
-            V::M(HashMap::from([("x".into(), n("1")), ("y".into(), n("2"))])),
-        )
+        .item("m", V::M(HashMap::from([("x".into(), n("1")), ("y".into(), n("2"))])))
         .send()
         .await
         .unwrap();
@@ -129,11 +115,7 @@ async fn every_return_values_mode() {
     };
     let none = update(ReturnValue::None, "10").await.unwrap();
     assert_eq!(none.attributes, None);
-    let updated_old = update(ReturnValue::UpdatedOld, "11")
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
+    let updated_old = update(ReturnValue::UpdatedOld, "11").await.unwrap().attributes.unwrap();
     assert_eq!(
         updated_old,
         HashMap::from([
@@ -141,11 +123,7 @@ async fn every_return_values_mode() {
             ("m".into(), V::M(HashMap::from([("x".into(), n("10"))])))
         ])
     );
-    let updated_new = update(ReturnValue::UpdatedNew, "12")
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
+    let updated_new = update(ReturnValue::UpdatedNew, "12").await.unwrap().attributes.unwrap();
     assert_eq!(
         updated_new,
         HashMap::from([
@@ -153,22 +131,14 @@ async fn every_return_values_mode() {
             ("m".into(), V::M(HashMap::from([("x".into(), n("12"))])))
         ])
     );
-    let all_old = update(ReturnValue::AllOld, "13")
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
+    let all_old = update(ReturnValue::AllOld, "13").await.unwrap().attributes.unwrap();
     assert_eq!(all_old["a"], n("4"));
     assert_eq!(all_old["b"], s("keep"));
     assert_eq!(
         all_old["m"],
         V::M(HashMap::from([("x".into(), n("12")), ("y".into(), n("2"))]))
     );
-    let all_new = update(ReturnValue::AllNew, "14")
-        .await
-        .unwrap()
-        .attributes
-        .unwrap();
+    let all_new = update(ReturnValue::AllNew, "14").await.unwrap().attributes.unwrap();
     assert_eq!(all_new.len(), 4);
     assert_eq!(all_new["a"], n("6"));
     assert_eq!(
@@ -288,9 +258,7 @@ async fn expression_errors_are_exact() {
         .unwrap_err();
     assert_eq!(
         error(err),
-        validation(
-            "The provided expression refers to an attribute that does not exist in the item"
-        )
+        validation("The provided expression refers to an attribute that does not exist in the item")
     );
     assert_eq!(
         c.get_item()

@@ -212,17 +212,11 @@ fn differential_run_names_the_first_divergence() {
             ..Default::default()
         },
     );
-    let failure = differential::<SessionSuite>(&rt, &healthy, &broken, 512)
-        .expect_err("the faulty emulator answers differently");
+    let failure =
+        differential::<SessionSuite>(&rt, &healthy, &broken, 512).expect_err("the faulty emulator answers differently");
     println!("{failure}");
-    assert!(
-        failure.divergence.starts_with("first divergence at step"),
-        "{failure}"
-    );
-    assert!(
-        failure.divergence.contains("emulator (HTTP) answered"),
-        "{failure}"
-    );
+    assert!(failure.divergence.starts_with("first divergence at step"), "{failure}");
+    assert!(failure.divergence.contains("emulator (HTTP) answered"), "{failure}");
 }
 
 #[test]

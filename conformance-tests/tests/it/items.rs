@@ -1,8 +1,6 @@
 //! PutItem, GetItem, DeleteItem through the SDK.
 
-use aws_sdk_dynamodb::types::{
-    AttributeValue as V, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T,
-};
+use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T};
 
 use crate::support::{create_table, emulator, error, validation};
 
@@ -93,10 +91,7 @@ async fn put_get_delete_round_trip() {
         .unwrap()
         .table
         .unwrap();
-    assert_eq!(
-        (table.item_count, table.table_size_bytes),
-        (Some(0), Some(0))
-    );
+    assert_eq!((table.item_count, table.table_size_bytes), (Some(0), Some(0)));
 }
 
 #[tokio::test]
@@ -174,10 +169,7 @@ async fn item_errors_match_dynamodb() {
         ),
     ];
     for e in get_errors {
-        assert_eq!(
-            e,
-            validation("The provided key element does not match the schema")
-        );
+        assert_eq!(e, validation("The provided key element does not match the schema"));
     }
     // Nothing was stored by the refused writes.
     let t = c

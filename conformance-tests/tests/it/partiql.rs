@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BatchStatementErrorCodeEnum, BatchStatementRequest, BillingMode,
-    GlobalSecondaryIndex, KeyType, ParameterizedStatement, Projection, ProjectionType,
-    ScalarAttributeType as T,
+    AttributeValue as V, BatchStatementErrorCodeEnum, BatchStatementRequest, BillingMode, GlobalSecondaryIndex,
+    KeyType, ParameterizedStatement, Projection, ProjectionType, ScalarAttributeType as T,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -21,10 +20,7 @@ fn n(v: i64) -> V {
     V::N(v.to_string())
 }
 
-async fn exec(
-    c: &Client,
-    stmt: &str,
-) -> aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementOutput {
+async fn exec(c: &Client, stmt: &str) -> aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementOutput {
     c.execute_statement()
         .statement(stmt)
         .send()
@@ -65,11 +61,7 @@ async fn select_by_key_and_by_scan() {
             HashMap::from([("sk".to_string(), n(3))])
         ]
     );
-    let out = exec(
-        &c,
-        "SELECT sk FROM \"pql_ps\" WHERE pk = 'a' ORDER BY sk DESC",
-    )
-    .await;
+    let out = exec(&c, "SELECT sk FROM \"pql_ps\" WHERE pk = 'a' ORDER BY sk DESC").await;
     let sks: Vec<_> = out.items().iter().map(|i| i["sk"].clone()).collect();
     assert_eq!(sks, [n(3), n(2), n(1)]);
     // Without it, a scan with the WHERE as a filter.
@@ -93,11 +85,7 @@ async fn select_with_parameters_and_paging() {
     let (_emu, c) = emulator().await;
     create_table(&c, "pql_pp", Some(T::N)).await;
     for sk in 1..=5 {
-        exec(
-            &c,
-            &format!("INSERT INTO \"pql_pp\" VALUE {{'pk': 'p', 'sk': {sk}}}"),
-        )
-        .await;
+        exec(&c, &format!("INSERT INTO \"pql_pp\" VALUE {{'pk': 'p', 'sk': {sk}}}")).await;
     }
     let mut seen = Vec::new();
     let mut token = None;
@@ -146,22 +134,14 @@ async fn select_on_an_index() {
             GlobalSecondaryIndex::builder()
                 .index_name("byG")
                 .key_schema(key("g", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::KeysOnly)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
                 .build()
                 .unwrap(),
         )
         .send()
         .await
         .unwrap();
-    exec(
-        &c,
-        "INSERT INTO \"pql_pi\" VALUE {'pk': 'a', 'g': 'x', 'other': 1}",
-    )
-    .await;
+    exec(&c, "INSERT INTO \"pql_pi\" VALUE {'pk': 'a', 'g': 'x', 'other': 1}").await;
     exec(&c, "INSERT INTO \"pql_pi\" VALUE {'pk': 'b', 'g': 'x'}").await;
     exec(&c, "INSERT INTO \"pql_pi\" VALUE {'pk': 'c', 'g': 'y'}").await;
     // The index holds what INSERT wrote, projected.
@@ -204,10 +184,7 @@ async fn insert_duplicate_and_syntax_errors() {
     let item = get(&c, "pql_pd", "a").await.unwrap();
     assert_eq!(item["n"], n(1));
     assert_eq!(item["l"], V::L(vec![n(1), s("x")]));
-    assert_eq!(
-        item["m"],
-        V::M(HashMap::from([("k".to_string(), V::Bool(true))]))
-    );
+    assert_eq!(item["m"], V::M(HashMap::from([("k".to_string(), V::Bool(true))])));
     assert_eq!(item["ss"], V::Ss(vec!["p".into(), "q".into()]));
     assert_eq!(item["z"], V::Null(true));
     let e = c
@@ -241,7 +218,9 @@ async fn insert_duplicate_and_syntax_errors() {
         .unwrap_err();
     assert_eq!(
         error(e),
-        validation("Statement wasn't well formed, can't be processed: Missing right-hand side expression of infix operator")
+        validation(
+            "Statement wasn't well formed, can't be processed: Missing right-hand side expression of infix operator"
+        )
     );
     let e = c
         .execute_statement()
@@ -262,11 +241,7 @@ async fn insert_duplicate_and_syntax_errors() {
 async fn update_and_delete_with_conditions() {
     let (_emu, c) = emulator().await;
     create_table(&c, "pql_pu", None).await;
-    exec(
-        &c,
-        "INSERT INTO \"pql_pu\" VALUE {'pk': 'a', 'n': 1, 'gone': 'x'}",
-    )
-    .await;
+    exec(&c, "INSERT INTO \"pql_pu\" VALUE {'pk': 'a', 'n': 1, 'gone': 'x'}").await;
     exec(
         &c,
         "UPDATE \"pql_pu\" SET n = n + 1, t = 'new' REMOVE gone WHERE pk = 'a' AND n = 1",
@@ -280,14 +255,13 @@ async fn update_and_delete_with_conditions() {
     let e = c
         .execute_statement()
         .statement("UPDATE \"pql_pu\" SET n = 5 WHERE pk = 'a' AND n = 1")
-        .return_values_on_condition_check_failure(
-            aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-        )
+        .return_values_on_condition_check_failure(aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld)
         .send()
         .await
         .unwrap_err();
     let service = e.into_service_error();
-    let aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementError::ConditionalCheckFailedException(ccf) = &service
+    let aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementError::ConditionalCheckFailedException(ccf) =
+        &service
     else {
         panic!("{service:?}")
     };
@@ -348,12 +322,7 @@ async fn batch_partial_failure() {
     let (_emu, c) = emulator().await;
     create_table(&c, "pql_pb", None).await;
     exec(&c, "INSERT INTO \"pql_pb\" VALUE {'pk': 'dup'}").await;
-    let stmt = |s: &str| {
-        BatchStatementRequest::builder()
-            .statement(s)
-            .build()
-            .unwrap()
-    };
+    let stmt = |s: &str| BatchStatementRequest::builder().statement(s).build().unwrap();
     let out = c
         .batch_execute_statement()
         .statements(stmt("INSERT INTO \"pql_pb\" VALUE {'pk': 'new'}"))
@@ -406,12 +375,7 @@ async fn transaction_rollback_and_success() {
     create_table(&c, "pql_pt", None).await;
     exec(&c, "INSERT INTO \"pql_pt\" VALUE {'pk': 'old', 'n': 1}").await;
     exec(&c, "INSERT INTO \"pql_pt\" VALUE {'pk': 'keep', 'n': 1}").await;
-    let stmt = |s: &str| {
-        ParameterizedStatement::builder()
-            .statement(s)
-            .build()
-            .unwrap()
-    };
+    let stmt = |s: &str| ParameterizedStatement::builder().statement(s).build().unwrap();
     let e = c
         .execute_transaction()
         .transact_statements(stmt("INSERT INTO \"pql_pt\" VALUE {'pk': 'fresh'}"))
@@ -428,7 +392,9 @@ async fn transaction_rollback_and_success() {
     };
     assert_eq!(
         tc.message(),
-        Some("Transaction cancelled, please refer cancellation reasons for specific reasons [None, DuplicateItem, None]")
+        Some(
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [None, DuplicateItem, None]"
+        )
     );
     let codes: Vec<_> = tc
         .cancellation_reasons()

@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex,
-    Projection, ProjectionType, ScalarAttributeType as T, Select,
+    AttributeValue as V, BillingMode, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
+    ScalarAttributeType as T, Select,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -34,11 +34,7 @@ async fn indexed_table(c: &Client, name: &str) {
             GlobalSecondaryIndex::builder()
                 .index_name("byShop")
                 .key_schema(key("shop", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::KeysOnly)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
                 .build()
                 .unwrap(),
         )
@@ -47,11 +43,7 @@ async fn indexed_table(c: &Client, name: &str) {
                 .index_name("byScore")
                 .key_schema(key("pk", KeyType::Hash))
                 .key_schema(key("score", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()
                 .unwrap(),
         )
@@ -61,10 +53,7 @@ async fn indexed_table(c: &Client, name: &str) {
 }
 
 async fn put(c: &Client, table: &str, item: &[(&str, V)]) {
-    let item: HashMap<String, V> = item
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
+    let item: HashMap<String, V> = item.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
     c.put_item()
         .table_name(table)
         .set_item(Some(item))
@@ -74,10 +63,7 @@ async fn put(c: &Client, table: &str, item: &[(&str, V)]) {
 }
 
 fn sks(items: &[HashMap<String, V>]) -> Vec<i64> {
-    items
-        .iter()
-        .map(|i| i["sk"].as_n().unwrap().parse().unwrap())
-        .collect()
+    items.iter().map(|i| i["sk"].as_n().unwrap().parse().unwrap()).collect()
 }
 
 #[tokio::test]
@@ -128,18 +114,11 @@ async fn query_orders_filters_and_pages() {
         .await
         .unwrap();
     assert_eq!(
-        (
-            sks(filtered.items()),
-            filtered.count,
-            filtered.scanned_count
-        ),
+        (sks(filtered.items()), filtered.count, filtered.scanned_count),
         (vec![2], 1, 3)
     );
     let lek = filtered.last_evaluated_key.unwrap();
-    assert_eq!(
-        lek,
-        HashMap::from([("pk".into(), s("a")), ("sk".into(), n(3))])
-    );
+    assert_eq!(lek, HashMap::from([("pk".into(), s("a")), ("sk".into(), n(3))]));
 
     // Paging backwards resumes before the last key.
     let mut seen = Vec::new();
@@ -211,29 +190,18 @@ async fn gsi_paging_with_one_shared_key_returns_every_item_once() {
         for item in page.items() {
             let sk: i64 = item["sk"].as_n().unwrap().parse().unwrap();
             assert!(seen.insert(sk), "item {sk} returned twice");
-            assert_eq!(
-                item.len(),
-                3,
-                "KEYS_ONLY projects index and table keys: {item:?}"
-            );
+            assert_eq!(item.len(), 3, "KEYS_ONLY projects index and table keys: {item:?}");
         }
         start = page.last_evaluated_key;
         if let Some(k) = &start {
-            assert_eq!(
-                k.len(),
-                3,
-                "index LastEvaluatedKey holds index key and table key"
-            );
+            assert_eq!(k.len(), 3, "index LastEvaluatedKey holds index key and table key");
         } else {
             break;
         }
         assert!(pages < 200, "paging loops");
     }
     assert_eq!(seen.len(), 1000);
-    assert_eq!(
-        pages, 143,
-        "1000 items in pages of 7: 142 full pages and one of 6"
-    );
+    assert_eq!(pages, 143, "1000 items in pages of 7: 142 full pages and one of 6");
 }
 
 #[tokio::test]
@@ -244,12 +212,7 @@ async fn local_index_query_and_index_rules() {
         put(
             &c,
             "ltab",
-            &[
-                ("pk", s("a")),
-                ("sk", n(sk)),
-                ("score", n(score)),
-                ("x", s("full")),
-            ],
+            &[("pk", s("a")), ("sk", n(sk)), ("score", n(score)), ("x", s("full"))],
         )
         .await;
     }
@@ -329,12 +292,7 @@ async fn pages_are_cut_at_one_megabyte() {
     indexed_table(&c, "mbtab").await;
     let blob = "x".repeat(100 * 1024);
     for i in 0..25 {
-        put(
-            &c,
-            "mbtab",
-            &[("pk", s("a")), ("sk", n(i)), ("v", s(&blob))],
-        )
-        .await;
+        put(&c, "mbtab", &[("pk", s("a")), ("sk", n(i)), ("v", s(&blob))]).await;
     }
     let first = c
         .query()
@@ -425,12 +383,7 @@ async fn item_collections_of_tables_with_local_indexes_are_limited() {
     put(
         &c,
         "coll",
-        &[
-            ("pk", s("a")),
-            ("sk", n(1)),
-            ("score", n(1)),
-            ("v", s(&blob)),
-        ],
+        &[("pk", s("a")), ("sk", n(1)), ("score", n(1)), ("v", s(&blob))],
     )
     .await;
     let full = c
@@ -454,12 +407,7 @@ async fn item_collections_of_tables_with_local_indexes_are_limited() {
     put(
         &c,
         "coll",
-        &[
-            ("pk", s("b")),
-            ("sk", n(1)),
-            ("score", n(1)),
-            ("v", s(&blob)),
-        ],
+        &[("pk", s("b")), ("sk", n(1)), ("score", n(1)), ("v", s(&blob))],
     )
     .await;
     put(&c, "coll", &[("pk", s("a")), ("sk", n(3)), ("v", s(&blob))]).await;
@@ -474,12 +422,7 @@ async fn item_collections_of_tables_with_local_indexes_are_limited() {
     put(
         &c,
         "coll",
-        &[
-            ("pk", s("a")),
-            ("sk", n(2)),
-            ("score", n(2)),
-            ("v", s(&blob)),
-        ],
+        &[("pk", s("a")), ("sk", n(2)), ("score", n(2)), ("v", s(&blob))],
     )
     .await;
 }

@@ -7,13 +7,11 @@ use std::collections::HashMap;
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, Delete, Put, StreamSpecification, StreamViewType,
-    TimeToLiveSpecification, TransactWriteItem, Update, WriteRequest,
+    AttributeValue as V, BillingMode, Delete, Put, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+    TransactWriteItem, Update, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodbstreams::types::{
-    AttributeValue as SV, OperationType, Record, ShardIteratorType, StreamStatus,
-};
+use aws_sdk_dynamodbstreams::types::{AttributeValue as SV, OperationType, Record, ShardIteratorType, StreamStatus};
 use aws_sdk_dynamodbstreams::Client as Streams;
 use dynamodb_emulator::Emulator;
 
@@ -52,19 +50,12 @@ async fn table(db: &Client, name: &str, view: Option<StreamViewType>) -> Option<
         .create_table()
         .table_name(name)
         .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr_def(
-            "pk",
-            aws_sdk_dynamodb::types::ScalarAttributeType::S,
-        ))
+        .attribute_definitions(attr_def("pk", aws_sdk_dynamodb::types::ScalarAttributeType::S))
         .key_schema(key("pk", aws_sdk_dynamodb::types::KeyType::Hash));
     if let Some(view) = view {
         req = req.stream_specification(spec(view));
     }
-    req.send()
-        .await
-        .unwrap()
-        .table_description?
-        .latest_stream_arn
+    req.send().await.unwrap().table_description?.latest_stream_arn
 }
 
 fn s(v: &str) -> V {
@@ -177,12 +168,7 @@ fn summary(records: &[Record]) -> Vec<Summary> {
 }
 
 fn seq(r: &Record) -> String {
-    r.dynamodb
-        .as_ref()
-        .unwrap()
-        .sequence_number
-        .clone()
-        .unwrap()
+    r.dynamodb.as_ref().unwrap().sequence_number.clone().unwrap()
 }
 
 #[tokio::test]
@@ -250,25 +236,14 @@ async fn each_view_type_keeps_its_images() {
     let b = simage(&[("pk", "k"), ("v", "2")]);
     type Images = [(Option<HashMap<String, SV>>, Option<HashMap<String, SV>>); 3];
     let cases: [(StreamViewType, Images); 4] = [
-        (
-            StreamViewType::KeysOnly,
-            [(None, None), (None, None), (None, None)],
-        ),
+        (StreamViewType::KeysOnly, [(None, None), (None, None), (None, None)]),
         (
             StreamViewType::NewImage,
-            [
-                (None, Some(a.clone())),
-                (None, Some(b.clone())),
-                (None, None),
-            ],
+            [(None, Some(a.clone())), (None, Some(b.clone())), (None, None)],
         ),
         (
             StreamViewType::OldImage,
-            [
-                (None, None),
-                (Some(a.clone()), None),
-                (Some(b.clone()), None),
-            ],
+            [(None, None), (Some(a.clone()), None), (Some(b.clone()), None)],
         ),
         (
             StreamViewType::NewAndOldImages,
@@ -286,11 +261,7 @@ async fn each_view_type_keeps_its_images() {
         update(&f.db, &name, "k", "2").await;
         delete(&f.db, &name, "k").await;
         let got = summary(&read_all(&f.streams, &arn).await);
-        let events = [
-            OperationType::Insert,
-            OperationType::Modify,
-            OperationType::Remove,
-        ];
+        let events = [OperationType::Insert, OperationType::Modify, OperationType::Remove];
         let want: Vec<Summary> = events
             .into_iter()
             .zip(images)
@@ -326,9 +297,7 @@ async fn writes_that_change_nothing_record_nothing() {
 #[tokio::test]
 async fn batch_writes_and_transactions_are_recorded() {
     let f = fixture().await;
-    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly))
-        .await
-        .unwrap();
+    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
     put(&f.db, "tbl", "gone", "1").await;
     let put_req = |pk: &str| {
         WriteRequest::builder()
@@ -380,13 +349,7 @@ async fn batch_writes_and_transactions_are_recorded() {
         )
         .transact_items(
             TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name("tbl")
-                        .key("pk", s("b2"))
-                        .build()
-                        .unwrap(),
-                )
+                .delete(Delete::builder().table_name("tbl").key("pk", s("b2")).build().unwrap())
                 .build(),
         )
         .send()
@@ -425,9 +388,7 @@ async fn batch_writes_and_transactions_are_recorded() {
 #[tokio::test]
 async fn ttl_deletes_are_removals_by_the_service() {
     let f = fixture().await;
-    let arn = table(&f.db, "tbl", Some(StreamViewType::OldImage))
-        .await
-        .unwrap();
+    let arn = table(&f.db, "tbl", Some(StreamViewType::OldImage)).await.unwrap();
     f.db.update_time_to_live()
         .table_name("tbl")
         .time_to_live_specification(
@@ -463,13 +424,7 @@ async fn ttl_deletes_are_removals_by_the_service() {
     // The wire spells the identity's members in lower case, unlike the SDK model, so the SDK
     // sees only that there is one; the raw answer carries them.
     assert!(ttl.user_identity.is_some());
-    let it = iterator(
-        &f.streams,
-        &arn,
-        ShardIteratorType::AtSequenceNumber,
-        Some(&seq(ttl)),
-    )
-    .await;
+    let it = iterator(&f.streams, &arn, ShardIteratorType::AtSequenceNumber, Some(&seq(ttl))).await;
     let raw = raw(
         &f.emu,
         "DynamoDBStreams_20120810.GetRecords",
@@ -480,14 +435,8 @@ async fn ttl_deletes_are_removals_by_the_service() {
         serde_json::json!({"principalId": "dynamodb.amazonaws.com", "type": "Service"})
     );
     let d = ttl.dynamodb.clone().unwrap();
-    assert_eq!(
-        d.approximate_creation_date_time.unwrap().secs(),
-        T0 as i64 + 60
-    );
-    assert_eq!(
-        d.old_image.unwrap().get("exp"),
-        Some(&SV::N((T0 + 10).to_string()))
-    );
+    assert_eq!(d.approximate_creation_date_time.unwrap().secs(), T0 as i64 + 60);
+    assert_eq!(d.old_image.unwrap().get("exp"), Some(&SV::N((T0 + 10).to_string())));
     // A user's delete carries no identity.
     assert!(records[3].user_identity.is_none());
 }
@@ -495,9 +444,7 @@ async fn ttl_deletes_are_removals_by_the_service() {
 #[tokio::test]
 async fn iterator_types_and_paging() {
     let f = fixture().await;
-    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly))
-        .await
-        .unwrap();
+    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
     for pk in ["a", "b", "c"] {
         put(&f.db, "tbl", pk, "1").await;
     }
@@ -506,31 +453,13 @@ async fn iterator_types_and_paging() {
     assert_eq!(pks(&all), ["a", "b", "c"]);
     let b = seq(&all[1]);
 
-    let at = iterator(
-        &f.streams,
-        &arn,
-        ShardIteratorType::AtSequenceNumber,
-        Some(&b),
-    )
-    .await;
+    let at = iterator(&f.streams, &arn, ShardIteratorType::AtSequenceNumber, Some(&b)).await;
     assert_eq!(pks(&read_from(&f.streams, at).await), ["b", "c"]);
-    let after = iterator(
-        &f.streams,
-        &arn,
-        ShardIteratorType::AfterSequenceNumber,
-        Some(&b),
-    )
-    .await;
+    let after = iterator(&f.streams, &arn, ShardIteratorType::AfterSequenceNumber, Some(&b)).await;
     assert_eq!(pks(&read_from(&f.streams, after).await), ["c"]);
 
     let latest = iterator(&f.streams, &arn, ShardIteratorType::Latest, None).await;
-    let out = f
-        .streams
-        .get_records()
-        .shard_iterator(&latest)
-        .send()
-        .await
-        .unwrap();
+    let out = f.streams.get_records().shard_iterator(&latest).send().await.unwrap();
     assert_eq!(out.records.unwrap_or_default().len(), 0);
     // An open shard always gives an iterator to continue with; it sees later writes.
     let next = out.next_shard_iterator.unwrap();
@@ -562,11 +491,7 @@ async fn list_streams_filters_and_pages() {
     let f = fixture().await;
     let mut arns = Vec::new();
     for name in ["st1", "st2", "st3"] {
-        arns.push(
-            table(&f.db, name, Some(StreamViewType::NewImage))
-                .await
-                .unwrap(),
-        );
+        arns.push(table(&f.db, name, Some(StreamViewType::NewImage)).await.unwrap());
     }
     assert_eq!(table(&f.db, "plain", None).await, None);
 
@@ -580,37 +505,19 @@ async fn list_streams_filters_and_pages() {
     assert_eq!(listed, arns);
     assert!(all.last_evaluated_stream_arn.is_none());
 
-    let one = f
-        .streams
-        .list_streams()
-        .table_name("st2")
-        .send()
-        .await
-        .unwrap();
+    let one = f.streams.list_streams().table_name("st2").send().await.unwrap();
     let one = one.streams.unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].table_name.as_deref(), Some("st2"));
     assert_eq!(one[0].stream_arn.as_deref(), Some(arns[1].as_str()));
-    assert_eq!(
-        one[0].stream_label.as_deref(),
-        Some("2023-11-14T22:13:20.000")
-    );
+    assert_eq!(one[0].stream_label.as_deref(), Some("2023-11-14T22:13:20.000"));
 
-    let none = f
-        .streams
-        .list_streams()
-        .table_name("plain")
-        .send()
-        .await
-        .unwrap();
+    let none = f.streams.list_streams().table_name("plain").send().await.unwrap();
     assert!(none.streams.unwrap().is_empty());
 
     let page = f.streams.list_streams().limit(2).send().await.unwrap();
     assert_eq!(page.streams.unwrap().len(), 2);
-    assert_eq!(
-        page.last_evaluated_stream_arn.as_deref(),
-        Some(arns[1].as_str())
-    );
+    assert_eq!(page.last_evaluated_stream_arn.as_deref(), Some(arns[1].as_str()));
     let rest = f
         .streams
         .list_streams()
@@ -619,10 +526,7 @@ async fn list_streams_filters_and_pages() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        rest.streams.unwrap()[0].stream_arn.as_deref(),
-        Some(arns[2].as_str())
-    );
+    assert_eq!(rest.streams.unwrap()[0].stream_arn.as_deref(), Some(arns[2].as_str()));
     assert!(rest.last_evaluated_stream_arn.is_none());
 
     let e = f.streams.list_streams().limit(0).send().await.unwrap_err();
@@ -635,9 +539,7 @@ async fn list_streams_filters_and_pages() {
 #[tokio::test]
 async fn describe_stream_reports_the_stream_and_its_shard() {
     let f = fixture().await;
-    let arn = table(&f.db, "tbl", Some(StreamViewType::NewImage))
-        .await
-        .unwrap();
+    let arn = table(&f.db, "tbl", Some(StreamViewType::NewImage)).await.unwrap();
     assert_eq!(
         arn,
         "arn:aws:dynamodb:us-east-1:000000000000:table/tbl/stream/2023-11-14T22:13:20.000"
@@ -677,9 +579,7 @@ async fn describe_stream_reports_the_stream_and_its_shard() {
 #[tokio::test]
 async fn disable_reenable_and_delete_table() {
     let f = fixture().await;
-    let first = table(&f.db, "tbl", Some(StreamViewType::KeysOnly))
-        .await
-        .unwrap();
+    let first = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
     put(&f.db, "tbl", "a", "1").await;
 
     let upd = |enabled: bool, view: Option<StreamViewType>| {
@@ -691,18 +591,12 @@ async fn disable_reenable_and_delete_table() {
                 .unwrap(),
         )
     };
-    let e = upd(true, Some(StreamViewType::NewImage))
-        .send()
-        .await
-        .unwrap_err();
+    let e = upd(true, Some(StreamViewType::NewImage)).send().await.unwrap_err();
     assert_eq!(
         error(e),
         validation("Table already has an enabled stream: TableName: tbl")
     );
-    let e = upd(false, Some(StreamViewType::NewImage))
-        .send()
-        .await
-        .unwrap_err();
+    let e = upd(false, Some(StreamViewType::NewImage)).send().await.unwrap_err();
     assert_eq!(
         error(e),
         validation("One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
@@ -720,67 +614,39 @@ async fn disable_reenable_and_delete_table() {
             .unwrap();
     assert!(t.stream_specification.is_none());
     assert_eq!(t.latest_stream_arn.as_deref(), Some(first.as_str()));
-    let d = f
-        .streams
-        .describe_stream()
-        .stream_arn(&first)
-        .send()
-        .await
-        .unwrap();
+    let d = f.streams.describe_stream().stream_arn(&first).send().await.unwrap();
     let d = d.stream_description.unwrap();
     assert_eq!(d.stream_status, Some(StreamStatus::Disabled));
     let range = d.shards.unwrap()[0].sequence_number_range.clone().unwrap();
     assert!(range.ending_sequence_number.is_some());
     // A closed shard reads to its end, then gives no further iterator.
     let it = iterator(&f.streams, &first, ShardIteratorType::TrimHorizon, None).await;
-    let out = f
-        .streams
-        .get_records()
-        .shard_iterator(&it)
-        .send()
-        .await
-        .unwrap();
+    let out = f.streams.get_records().shard_iterator(&it).send().await.unwrap();
     assert_eq!(out.records.unwrap().len(), 1);
     assert!(out.next_shard_iterator.is_none());
 
     let e = upd(false, None).send().await.unwrap_err();
-    assert_eq!(
-        error(e),
-        validation("Table has no stream to disable: TableName: tbl")
-    );
+    assert_eq!(error(e), validation("Table has no stream to disable: TableName: tbl"));
     let e = upd(true, None).send().await.unwrap_err();
     assert_eq!(
         error(e),
-        validation("One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required")
+        validation(
+            "One or more parameter values were invalid: If stream is being enabled then UpdateViewType is required"
+        )
     );
 
     // Re-enabling in the same millisecond still makes a new stream with its own label.
-    let out = upd(true, Some(StreamViewType::NewImage))
-        .send()
-        .await
-        .unwrap();
+    let out = upd(true, Some(StreamViewType::NewImage)).send().await.unwrap();
     let second = out.table_description.unwrap().latest_stream_arn.unwrap();
     assert_ne!(second, first);
     put(&f.db, "tbl", "c", "1").await;
     assert_eq!(summary(&read_all(&f.streams, &second).await).len(), 1);
-    let listed = f
-        .streams
-        .list_streams()
-        .table_name("tbl")
-        .send()
-        .await
-        .unwrap();
+    let listed = f.streams.list_streams().table_name("tbl").send().await.unwrap();
     assert_eq!(listed.streams.unwrap().len(), 2);
 
     // Deleting the table disables its stream, which stays readable for 24 hours.
     f.db.delete_table().table_name("tbl").send().await.unwrap();
-    let d = f
-        .streams
-        .describe_stream()
-        .stream_arn(&second)
-        .send()
-        .await
-        .unwrap();
+    let d = f.streams.describe_stream().stream_arn(&second).send().await.unwrap();
     assert_eq!(
         d.stream_description.unwrap().stream_status,
         Some(StreamStatus::Disabled)
@@ -815,11 +681,8 @@ async fn disable_reenable_and_delete_table() {
 #[tokio::test]
 async fn errors_carry_aws_messages() {
     let f = fixture().await;
-    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly))
-        .await
-        .unwrap();
-    let missing =
-        "arn:aws:dynamodb:us-east-1:000000000000:table/tbl/stream/2000-01-01T00:00:00.000";
+    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
+    let missing = "arn:aws:dynamodb:us-east-1:000000000000:table/tbl/stream/2000-01-01T00:00:00.000";
     let not_found = |what: String| ("ResourceNotFoundException".to_string(), what);
 
     let e = f
@@ -831,9 +694,7 @@ async fn errors_carry_aws_messages() {
         .unwrap_err();
     assert_eq!(
         error(e),
-        not_found(format!(
-            "Requested resource not found: Stream: {missing} not found"
-        ))
+        not_found(format!("Requested resource not found: Stream: {missing} not found"))
     );
     let e = f
         .streams
@@ -873,13 +734,7 @@ async fn errors_carry_aws_messages() {
     put(&f.db, "tbl", "a", "1").await;
     let it = iterator(&f.streams, &arn, ShardIteratorType::TrimHorizon, None).await;
     f.emu.advance(Duration::from_secs(16 * 60));
-    let e = f
-        .streams
-        .get_records()
-        .shard_iterator(&it)
-        .send()
-        .await
-        .unwrap_err();
+    let e = f.streams.get_records().shard_iterator(&it).send().await.unwrap_err();
     assert_eq!(
         error(e),
         (

@@ -2,8 +2,8 @@
 
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
-    BillingMode, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
-    ProvisionedThroughput, ScalarAttributeType as T, TableStatus,
+    BillingMode, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex, Projection, ProjectionType, ProvisionedThroughput,
+    ScalarAttributeType as T, TableStatus,
 };
 
 use crate::support::{attr_def, create_table, emulator, error, key, validation};
@@ -33,11 +33,7 @@ async fn create_describe_list_delete() {
             GlobalSecondaryIndex::builder()
                 .index_name("byG")
                 .key_schema(key("g", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::KeysOnly)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
                 .provisioned_throughput(throughput(1, 1))
                 .build()
                 .unwrap(),
@@ -78,16 +74,10 @@ async fn create_describe_list_delete() {
     assert_eq!(t.item_count, Some(0));
     assert_eq!(t.key_schema().len(), 2);
     let pt = t.provisioned_throughput.as_ref().unwrap();
-    assert_eq!(
-        (pt.read_capacity_units, pt.write_capacity_units),
-        (Some(5), Some(7))
-    );
+    assert_eq!((pt.read_capacity_units, pt.write_capacity_units), (Some(5), Some(7)));
     let gsi = &t.global_secondary_indexes()[0];
     assert_eq!(gsi.index_name.as_deref(), Some("byG"));
-    assert_eq!(
-        gsi.index_status.as_ref().map(|s| s.as_str()),
-        Some("ACTIVE")
-    );
+    assert_eq!(gsi.index_status.as_ref().map(|s| s.as_str()), Some("ACTIVE"));
     let lsi = &t.local_secondary_indexes()[0];
     assert_eq!(lsi.projection.as_ref().unwrap().non_key_attributes(), ["x"]);
 
@@ -118,13 +108,7 @@ async fn create_describe_list_delete() {
         deleted.table_description.unwrap().table_status,
         Some(TableStatus::Deleting)
     );
-    let err = error(
-        c.describe_table()
-            .table_name("a-table")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = error(c.describe_table().table_name("a-table").send().await.unwrap_err());
     assert_eq!(
         err,
         (
@@ -132,13 +116,7 @@ async fn create_describe_list_delete() {
             "Requested resource not found: Table: a-table not found".into()
         )
     );
-    let err = error(
-        c.delete_table()
-            .table_name("a-table")
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = error(c.delete_table().table_name("a-table").send().await.unwrap_err());
     assert_eq!(err.0, "ResourceNotFoundException");
 }
 
@@ -157,10 +135,7 @@ async fn create_table_errors_match_dynamodb() {
         .unwrap_err();
     assert_eq!(
         error(again),
-        (
-            "ResourceInUseException".into(),
-            "Table already exists: dup".into()
-        )
+        ("ResourceInUseException".into(), "Table already exists: dup".into())
     );
 
     let short = c
@@ -231,11 +206,7 @@ async fn create_table_errors_match_dynamodb() {
                 .index_name("lsi")
                 .key_schema(key("pk", KeyType::Hash))
                 .key_schema(key("l", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()
                 .unwrap(),
         )
@@ -282,10 +253,7 @@ async fn update_table_changes_billing_and_throughput() {
         .table
         .unwrap();
     let pt = t.provisioned_throughput.unwrap();
-    assert_eq!(
-        (pt.read_capacity_units, pt.write_capacity_units),
-        (Some(20), Some(15))
-    );
+    assert_eq!((pt.read_capacity_units, pt.write_capacity_units), (Some(20), Some(15)));
 
     c.update_table()
         .table_name("prov")

@@ -25,9 +25,7 @@ async fn tags_of(c: &Client, arn: &str) -> Vec<(String, String)> {
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 #[tokio::test]
@@ -75,10 +73,7 @@ async fn tags_are_added_overwritten_listed_and_removed() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        tags_of(&c, ARN).await,
-        pairs(&[("env", "production"), ("empty", "")])
-    );
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("env", "production"), ("empty", "")]));
 
     // A table created again under the same name starts without the old tags.
     c.delete_table().table_name("tagged").send().await.unwrap();
@@ -90,12 +85,7 @@ async fn tags_are_added_overwritten_listed_and_removed() {
 async fn tag_errors_match_dynamodb() {
     let (_emu, c) = emulator().await;
     create_table(&c, "tagged", None).await;
-    let tag_with = |tags: Vec<Tag>| {
-        c.tag_resource()
-            .resource_arn(ARN)
-            .set_tags(Some(tags))
-            .send()
-    };
+    let tag_with = |tags: Vec<Tag>| c.tag_resource().resource_arn(ARN).set_tags(Some(tags)).send();
 
     let e = c
         .tag_resource()
@@ -106,17 +96,10 @@ async fn tag_errors_match_dynamodb() {
         .unwrap_err();
     assert_eq!(
         error(e),
-        validation(
-            "One or more parameter values were invalid: ARNs must start with 'arn:': not-a-valid-arn"
-        )
+        validation("One or more parameter values were invalid: ARNs must start with 'arn:': not-a-valid-arn")
     );
     let s3 = "arn:aws:s3:::bucket/key";
-    let e = c
-        .list_tags_of_resource()
-        .resource_arn(s3)
-        .send()
-        .await
-        .unwrap_err();
+    let e = c.list_tags_of_resource().resource_arn(s3).send().await.unwrap_err();
     assert_eq!(
         error(e),
         validation(&format!(
@@ -124,12 +107,7 @@ async fn tag_errors_match_dynamodb() {
         ))
     );
     let index = format!("{ARN}/index/by_x");
-    let e = c
-        .list_tags_of_resource()
-        .resource_arn(&index)
-        .send()
-        .await
-        .unwrap_err();
+    let e = c.list_tags_of_resource().resource_arn(&index).send().await.unwrap_err();
     assert_eq!(
         error(e),
         validation(&format!(
@@ -182,39 +160,27 @@ async fn tag_errors_match_dynamodb() {
     );
 
     let e = tag_with(vec![]).await.unwrap_err();
-    assert_eq!(
-        error(e),
-        validation("Atleast one Tag needs to be provided as Input.")
-    );
+    assert_eq!(error(e), validation("Atleast one Tag needs to be provided as Input."));
     let long_key = "k".repeat(129);
-    let e = tag_with(vec![tag("ok", "1"), tag(&long_key, "v")])
-        .await
-        .unwrap_err();
+    let e = tag_with(vec![tag("ok", "1"), tag(&long_key, "v")]).await.unwrap_err();
     assert_eq!(
         error(e),
         validation(&format!("The Tag Key provided is invalid, Key: {long_key}"))
     );
     let e = tag_with(vec![tag("a,b", "v")]).await.unwrap_err();
-    assert_eq!(
-        error(e),
-        validation("The Tag Key provided is invalid, Key: a,b")
-    );
+    assert_eq!(error(e), validation("The Tag Key provided is invalid, Key: a,b"));
     let long_value = "v".repeat(257);
     let e = tag_with(vec![tag("k", &long_value)]).await.unwrap_err();
     assert_eq!(
         error(e),
-        validation(&format!(
-            "The Tag Value provided is invalid, Value: {long_value}"
-        ))
+        validation(&format!("The Tag Value provided is invalid, Value: {long_value}"))
     );
     let e = tag_with(vec![tag("aws:owner", "me")]).await.unwrap_err();
     assert_eq!(
         error(e),
         validation("Tag Key cannot be prefixed with aws:, Key: aws:owner")
     );
-    let e = tag_with(vec![tag("dup", "1"), tag("dup", "2")])
-        .await
-        .unwrap_err();
+    let e = tag_with(vec![tag("dup", "1"), tag("dup", "2")]).await.unwrap_err();
     assert_eq!(
         error(e),
         validation("Duplicate Tag Keys provided as input: Duplicate Tag Key found dup")
@@ -225,12 +191,8 @@ async fn tag_errors_match_dynamodb() {
     // At most 50 tags on a resource; letters of any script and + - = . _ : / @ are fine.
     let fifty: Vec<Tag> = (0..49).map(|i| tag(&format!("k{i}"), "v")).collect();
     tag_with(fifty).await.unwrap();
-    tag_with(vec![tag("clé ключ", "a+b-c=d.e_f:g/h@i")])
-        .await
-        .unwrap();
-    tag_with(vec![tag("k0", "overwrite is not a new tag")])
-        .await
-        .unwrap();
+    tag_with(vec![tag("clé ключ", "a+b-c=d.e_f:g/h@i")]).await.unwrap();
+    tag_with(vec![tag("k0", "overwrite is not a new tag")]).await.unwrap();
     let e = tag_with(vec![tag("one-too-many", "v")]).await.unwrap_err();
     assert_eq!(
         error(e),
@@ -256,10 +218,7 @@ async fn tag_errors_match_dynamodb() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(e),
-        validation("The Tag Key provided is invalid, Key: ")
-    );
+    assert_eq!(error(e), validation("The Tag Key provided is invalid, Key: "));
     let e = c
         .untag_resource()
         .resource_arn(missing)

@@ -25,10 +25,7 @@ fn n(v: i64) -> V {
 }
 
 fn item(pairs: &[(&str, V)]) -> HashMap<String, V> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect()
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
 fn put(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
@@ -50,9 +47,7 @@ fn put_new(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
                 .table_name(table)
                 .set_item(Some(item(pairs)))
                 .condition_expression("attribute_not_exists(pk)")
-                .return_values_on_condition_check_failure(
-                    ReturnValuesOnConditionCheckFailure::AllOld,
-                )
+                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
                 .build()
                 .unwrap(),
         )
@@ -86,9 +81,7 @@ fn tget(table: &str, key: &[(&str, V)]) -> TransactGetItem {
 /// The codes, messages and items of a TransactionCanceledException, and its message.
 type Reasons = Vec<(String, Option<String>, Option<HashMap<String, V>>)>;
 
-fn cancellation(
-    e: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError>,
-) -> (String, Reasons) {
+fn cancellation(e: aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError>) -> (String, Reasons) {
     match e.into_service_error() {
         TransactWriteItemsError::TransactionCanceledException(t) => (
             t.message().unwrap_or_default().to_string(),
@@ -147,10 +140,7 @@ async fn put_update_delete_and_check_apply_together_across_tables() {
         .unwrap();
 
     c.transact_write_items()
-        .transact_items(put(
-            "tbb",
-            &[("pk", s("new")), ("sk", s("1")), ("v", s("x"))],
-        ))
+        .transact_items(put("tbb", &[("pk", s("new")), ("sk", s("1")), ("v", s("x"))]))
         .transact_items(
             TransactWriteItem::builder()
                 .update(
@@ -184,15 +174,10 @@ async fn put_update_delete_and_check_apply_together_across_tables() {
         .await
         .unwrap();
     assert_eq!(
-        get(&c, "tbb", &[("pk", s("new")), ("sk", s("1"))])
-            .await
-            .unwrap()["v"],
+        get(&c, "tbb", &[("pk", s("new")), ("sk", s("1"))]).await.unwrap()["v"],
         s("x")
     );
-    assert_eq!(
-        get(&c, "tba", &[("pk", s("upd"))]).await.unwrap()["n"],
-        n(2)
-    );
+    assert_eq!(get(&c, "tba", &[("pk", s("upd"))]).await.unwrap()["n"], n(2));
     assert_eq!(get(&c, "tba", &[("pk", s("del"))]).await, None);
 
     let got = c
@@ -215,8 +200,7 @@ async fn put_update_delete_and_check_apply_together_across_tables() {
         .send()
         .await
         .unwrap();
-    let items: Vec<Option<HashMap<String, V>>> =
-        got.responses.unwrap().into_iter().map(|r| r.item).collect();
+    let items: Vec<Option<HashMap<String, V>>> = got.responses.unwrap().into_iter().map(|r| r.item).collect();
     assert_eq!(
         items,
         vec![
@@ -252,9 +236,7 @@ async fn cancellation_reasons_are_in_request_order_with_old_items() {
                         .update_expression("SET v = :v")
                         .condition_expression("attribute_exists(pk)")
                         .expression_attribute_values(":v", s("x"))
-                        .return_values_on_condition_check_failure(
-                            ReturnValuesOnConditionCheckFailure::AllOld,
-                        )
+                        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
                         .build()
                         .unwrap(),
                 )
@@ -282,16 +264,9 @@ async fn cancellation_reasons_are_in_request_order_with_old_items() {
             ("ConditionalCheckFailed".to_string(), failed, None),
         ]
     );
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("fresh"))]).await,
-        None,
-        "nothing applied"
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("fresh"))]).await, None, "nothing applied");
     assert_eq!(get(&c, "tbl", &[("pk", s("ghost"))]).await, None);
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("taken"))]).await.unwrap()["v"],
-        s("old")
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("taken"))]).await.unwrap()["v"], s("old"));
 
     // A wrong-typed key is the action's ValidationError, reported with the others.
     let e = c
@@ -302,10 +277,7 @@ async fn cancellation_reasons_are_in_request_order_with_old_items() {
         .await
         .unwrap_err();
     let (message, reasons) = cancellation(e);
-    assert_eq!(
-        message,
-        cancelled_message(&["ValidationError", "ValidationError"])
-    );
+    assert_eq!(message, cancelled_message(&["ValidationError", "ValidationError"]));
     assert_eq!(
         reasons.iter().map(|r| r.1.clone().unwrap()).collect::<Vec<_>>(),
         vec![
@@ -340,9 +312,7 @@ async fn transaction_request_errors_match_dynamodb() {
         error(e),
         validation("1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
     );
-    let many: Vec<TransactWriteItem> = (0..101)
-        .map(|i| put("tbl", &[("pk", s(&format!("k{i}")))]))
-        .collect();
+    let many: Vec<TransactWriteItem> = (0..101).map(|i| put("tbl", &[("pk", s(&format!("k{i}")))])).collect();
     let (code, msg) = error(
         c.transact_write_items()
             .set_transact_items(Some(many))
@@ -351,11 +321,17 @@ async fn transaction_request_errors_match_dynamodb() {
             .unwrap_err(),
     );
     assert_eq!(code, "ValidationException");
-    assert!(msg.starts_with("1 validation error detected: Value '[TransactWriteItem(conditionCheck=null, put=Put(item="), "{msg}");
-    assert!(msg.ends_with("]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"), "{msg}");
-    let gets: Vec<TransactGetItem> = (0..101)
-        .map(|i| tget("tbl", &[("pk", s(&format!("k{i}")))]))
-        .collect();
+    assert!(
+        msg.starts_with("1 validation error detected: Value '[TransactWriteItem(conditionCheck=null, put=Put(item="),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with(
+            "]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+        ),
+        "{msg}"
+    );
+    let gets: Vec<TransactGetItem> = (0..101).map(|i| tget("tbl", &[("pk", s(&format!("k{i}")))])).collect();
     let (code, msg) = error(
         c.transact_get_items()
             .set_transact_items(Some(gets))
@@ -364,7 +340,12 @@ async fn transaction_request_errors_match_dynamodb() {
             .unwrap_err(),
     );
     assert_eq!(code, "ValidationException");
-    assert!(msg.ends_with("' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"), "{msg}");
+    assert!(
+        msg.ends_with(
+            "' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+        ),
+        "{msg}"
+    );
 
     let e = c
         .transact_write_items()
@@ -511,31 +492,19 @@ async fn client_request_token_makes_retries_idempotent_for_ten_minutes() {
 
     let e = bump("tok-1", 2).await.unwrap_err();
     assert_eq!(e.code(), Some("IdempotentParameterMismatchException"));
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
-        n(1)
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"], n(1));
 
     // Another token is another transaction.
     bump("tok-2", 1).await.unwrap();
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
-        n(2)
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"], n(2));
 
     // After ten minutes the token is forgotten and the same request applies again.
     emu.advance(Duration::from_secs(9 * 60));
     bump("tok-1", 1).await.unwrap();
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
-        n(2)
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"], n(2));
     emu.advance(Duration::from_secs(61));
     bump("tok-1", 1).await.unwrap();
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"],
-        n(3)
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("counter"))]).await.unwrap()["n"], n(3));
 
     // A cancelled transaction does not consume its token.
     let failing = c
@@ -590,9 +559,7 @@ async fn registration_keeps_usernames_and_emails_unique() {
         s("b@x.io")
     );
     assert_eq!(
-        get(&c, "accounts", &[("pk", s("EMAIL#a@x.io"))])
-            .await
-            .unwrap()["user"],
+        get(&c, "accounts", &[("pk", s("EMAIL#a@x.io"))]).await.unwrap()["user"],
         s("alice")
     );
     assert_eq!(
@@ -674,10 +641,7 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
         .unwrap_err();
     let (message, reasons) = cancellation(e);
     assert_eq!(message, cancelled_message(&["None", "TransactionConflict"]));
-    assert_eq!(
-        reasons[1].1.as_deref(),
-        Some("Transaction is ongoing for the item")
-    );
+    assert_eq!(reasons[1].1.as_deref(), Some("Transaction is ongoing for the item"));
     let e = c
         .transact_get_items()
         .transact_items(tget("tbl", &[("pk", s("busy"))]))
@@ -701,10 +665,7 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        get(&c, "tbl", &[("pk", s("busy"))]).await.unwrap()["v"],
-        n(3)
-    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("busy"))]).await.unwrap()["v"], n(3));
 }
 
 /// N tasks move money between accounts in two tables with transactions that refuse to overdraw,
@@ -729,10 +690,7 @@ async fn concurrent_transfers_serialize() {
             .unwrap();
     }
     fn where_is(i: usize) -> (&'static str, String) {
-        (
-            if i % 2 == 0 { "acct_a" } else { "acct_b" },
-            format!("acc{i}"),
-        )
+        (if i % 2 == 0 { "acct_a" } else { "acct_b" }, format!("acc{i}"))
     }
     let move_money = |c: Client, from: usize, to: usize, amount: i64| async move {
         let (ft, fk) = where_is(from);
@@ -776,9 +734,7 @@ async fn concurrent_transfers_serialize() {
             let mut committed = Vec::new();
             let mut seed = worker as u64 * 7919 + 1;
             let mut next = || {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 (seed >> 33) as usize
             };
             for _ in 0..60 {
@@ -790,12 +746,10 @@ async fn concurrent_transfers_serialize() {
                     Err(e) => {
                         let (_, reasons) = cancellation(e);
                         assert!(
-                            reasons.iter().all(|r| [
-                                "None",
-                                "ConditionalCheckFailed",
-                                "TransactionConflict"
-                            ]
-                            .contains(&r.0.as_str())),
+                            reasons
+                                .iter()
+                                .all(|r| ["None", "ConditionalCheckFailed", "TransactionConflict"]
+                                    .contains(&r.0.as_str())),
                             "{reasons:?}"
                         );
                     }
@@ -818,19 +772,9 @@ async fn concurrent_transfers_serialize() {
                     .responses
                     .unwrap()
                     .iter()
-                    .map(|r| {
-                        r.item.as_ref().unwrap()["bal"]
-                            .as_n()
-                            .unwrap()
-                            .parse::<i64>()
-                            .unwrap()
-                    })
+                    .map(|r| r.item.as_ref().unwrap()["bal"].as_n().unwrap().parse::<i64>().unwrap())
                     .sum();
-                assert_eq!(
-                    total,
-                    START * ACCOUNTS as i64,
-                    "a snapshot saw half a transaction"
-                );
+                assert_eq!(total, START * ACCOUNTS as i64, "a snapshot saw half a transaction");
             }
         })
     };

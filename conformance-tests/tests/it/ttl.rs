@@ -54,10 +54,7 @@ async fn set_ttl(c: &Client, table: &str, attribute: &str, enabled: bool) {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        out.time_to_live_specification,
-        Some(spec(attribute, enabled))
-    );
+    assert_eq!(out.time_to_live_specification, Some(spec(attribute, enabled)));
 }
 
 async fn exists(c: &Client, table: &str, pk: &str) -> bool {
@@ -100,11 +97,7 @@ async fn create_with_gsi(c: &Client, name: &str) {
             GlobalSecondaryIndex::builder()
                 .index_name("by_group")
                 .key_schema(key("g", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
                 .build()
                 .unwrap(),
         )
@@ -124,12 +117,7 @@ async fn update_time_to_live_errors_match_dynamodb() {
             .send()
     };
 
-    let describe = c
-        .describe_time_to_live()
-        .table_name("ttl_errors")
-        .send()
-        .await
-        .unwrap();
+    let describe = c.describe_time_to_live().table_name("ttl_errors").send().await.unwrap();
     let d = describe.time_to_live_description.unwrap();
     assert_eq!(
         (d.time_to_live_status, d.attribute_name),
@@ -189,8 +177,7 @@ async fn update_time_to_live_errors_match_dynamodb() {
 
     let e = update("exp", true).await.unwrap_err();
     assert_eq!(error(e), validation("TimeToLive is already enabled"));
-    let different =
-        "TimeToLive is active on a different AttributeName: current AttributeName is exp";
+    let different = "TimeToLive is active on a different AttributeName: current AttributeName is exp";
     let e = update("other", true).await.unwrap_err();
     assert_eq!(error(e), validation(different));
     let e = update("other", false).await.unwrap_err();
@@ -230,21 +217,15 @@ async fn manual_clock_expires_exactly_the_right_items() {
     };
     // Written before TTL is enabled: enabling indexes them.
     put("past", Some(n(T0 - 10))).await.unwrap();
-    put("string", Some(s(&(T0 - 10).to_string())))
-        .await
-        .unwrap();
+    put("string", Some(s(&(T0 - 10).to_string()))).await.unwrap();
     set_ttl(&c, "sessions", "exp", true).await;
     put("soon", Some(n(T0 + 30))).await.unwrap();
     put("later", Some(n(T0 + 3600))).await.unwrap();
     put("missing", None).await.unwrap();
     put("ancient", Some(n(T0 - SIX_YEARS))).await.unwrap();
     put("list", Some(V::L(vec![n(T0 - 10)]))).await.unwrap();
-    put("set", Some(V::Ns(vec![(T0 - 10).to_string()])))
-        .await
-        .unwrap();
-    put("fraction", Some(V::N(format!("{}.5", T0 + 59))))
-        .await
-        .unwrap();
+    put("set", Some(V::Ns(vec![(T0 - 10).to_string()]))).await.unwrap();
+    put("fraction", Some(V::N(format!("{}.5", T0 + 59)))).await.unwrap();
     let (items, size_before, in_index) = counts(&c, "sessions").await;
     assert_eq!((items, in_index), (9, 9));
 
@@ -255,11 +236,7 @@ async fn manual_clock_expires_exactly_the_right_items() {
     assert!(exists(&c, "sessions", "soon").await);
     assert_eq!(counts(&c, "sessions").await.0, 9);
 
-    assert_eq!(
-        emu.sweep_expired(),
-        3,
-        "past, soon and fraction (T0+59.5 < T0+60)"
-    );
+    assert_eq!(emu.sweep_expired(), 3, "past, soon and fraction (T0+59.5 < T0+60)");
     let mut gone = Vec::new();
     for pk in [
         "past", "string", "soon", "later", "missing", "ancient", "list", "set", "fraction",
@@ -305,10 +282,7 @@ async fn real_clock_sweeper_deletes_within_seconds() {
     let c = emu.client();
     create_table(&c, "real", None).await;
     set_ttl(&c, "real", "exp", true).await;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
     for (pk, exp) in [("short", now + 1), ("long", now + 3600)] {
         c.put_item()
             .table_name("real")

@@ -24,10 +24,7 @@ async fn every_type_round_trips() {
     let item = HashMap::from([
         ("pk".to_string(), V::S("all".into())),
         ("s".to_string(), V::S("héllo ✓".into())),
-        (
-            "n38".to_string(),
-            V::N("12345678901234567890123456789012345678".into()),
-        ),
+        ("n38".to_string(), V::N("12345678901234567890123456789012345678".into())),
         ("tiny".to_string(), V::N("1E-130".into())),
         (
             "huge".to_string(),
@@ -63,10 +60,7 @@ async fn every_type_round_trips() {
     expected.insert("tiny".into(), V::N(format!("0.{}1", "0".repeat(129))));
     expected.insert(
         "huge".into(),
-        V::N(format!(
-            "-99999999999999999999999999999999999999{}",
-            "0".repeat(88)
-        )),
+        V::N(format!("-99999999999999999999999999999999999999{}", "0".repeat(88))),
     );
     assert_eq!(got.item.unwrap(), expected);
 }
@@ -100,9 +94,18 @@ async fn numbers_are_normalised_and_range_checked() {
         assert_eq!(got.item.unwrap()["sk"], V::N(stored.into()), "{input}");
     }
     let refused = [
-        ("123456789012345678901234567890123456789", "Attempting to store more than 38 significant digits in a Number"),
-        ("1E+126", "Number overflow. Attempting to store a number with magnitude larger than supported range"),
-        ("1E-131", "Number underflow. Attempting to store a number with magnitude smaller than supported range"),
+        (
+            "123456789012345678901234567890123456789",
+            "Attempting to store more than 38 significant digits in a Number",
+        ),
+        (
+            "1E+126",
+            "Number overflow. Attempting to store a number with magnitude larger than supported range",
+        ),
+        (
+            "1E-131",
+            "Number underflow. Attempting to store a number with magnitude smaller than supported range",
+        ),
         ("abc", "The parameter cannot be converted to a numeric value: abc"),
     ];
     for (input, message) in refused {

@@ -119,16 +119,12 @@ impl<'s> Cursor<'s> {
         names: &mut Option<String>,
     ) -> PResult<Path> {
         let mut elems = Vec::with_capacity(2);
-        elems.push(PathElem::Attr(
-            self.path_name(ctx, keywords, reserved, names)?,
-        ));
+        elems.push(PathElem::Attr(self.path_name(ctx, keywords, reserved, names)?));
         loop {
             match self.tok() {
                 Tok::Dot => {
                     self.bump();
-                    elems.push(PathElem::Attr(
-                        self.path_name(ctx, keywords, reserved, names)?,
-                    ));
+                    elems.push(PathElem::Attr(self.path_name(ctx, keywords, reserved, names)?));
                 }
                 Tok::LBracket => {
                     self.bump();
@@ -207,12 +203,7 @@ impl<'s> Cursor<'s> {
 }
 
 /// "Two document paths overlap/conflict" check of `path` against earlier `paths`.
-pub fn check_overlap(
-    paths: &[Path],
-    path: &Path,
-    overlap: &mut Option<String>,
-    conflict: &mut Option<String>,
-) {
+pub fn check_overlap(paths: &[Path], path: &Path, overlap: &mut Option<String>, conflict: &mut Option<String>) {
     for earlier in paths {
         let mut diverged = false;
         for (a, b) in earlier.0.iter().zip(&path.0) {

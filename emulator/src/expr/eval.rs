@@ -46,11 +46,7 @@ pub fn values_equal(a: &AttributeValue, b: &AttributeValue) -> bool {
         (Ns(x), Ns(y)) => same_members(x, y),
         (Bs(x), Bs(y)) => same_members(x, y),
         (L(x), L(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q)),
-        (M(x), M(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
-        }
+        (M(x), M(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w))),
         _ => a == b,
     }
 }
@@ -131,14 +127,10 @@ impl Condition {
                     _ => false,
                 }
             }
-            Condition::Between(a, lo, hi) => {
-                match (operand(item, a), operand(item, lo), operand(item, hi)) {
-                    (Some(x), Some(l), Some(h)) => {
-                        ordered(&x, &l, Ordering::is_ge) && ordered(&x, &h, Ordering::is_le)
-                    }
-                    _ => false,
-                }
-            }
+            Condition::Between(a, lo, hi) => match (operand(item, a), operand(item, lo), operand(item, hi)) {
+                (Some(x), Some(l), Some(h)) => ordered(&x, &l, Ordering::is_ge) && ordered(&x, &h, Ordering::is_le),
+                _ => false,
+            },
             Condition::In(a, list) => match operand(item, a) {
                 Some(x) => list
                     .iter()

@@ -59,23 +59,16 @@ fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
                     );
                 }
                 if p.0.len() > 1 {
-                    return Err(
-                        "KeyConditionExpressions cannot have conditions on nested attributes"
-                            .into(),
-                    );
+                    return Err("KeyConditionExpressions cannot have conditions on nested attributes".into());
                 }
                 attr = Some((p, i));
             }
-            Operand::Size(_) => {
-                return Err("KeyConditionExpressions cannot contain nested operations".into())
-            }
+            Operand::Size(_) => return Err("KeyConditionExpressions cannot contain nested operations".into()),
             Operand::Value(v) => values.push(v.clone()),
         }
     }
     let Some((path, at)) = attr else {
-        return Err(
-            "Invalid condition in KeyConditionExpression: No key attribute specified".into(),
-        );
+        return Err("Invalid condition in KeyConditionExpression: No key attribute specified".into());
     };
     let attr_name = match &path.0[0] {
         PathElem::Attr(a) => a.clone(),
@@ -103,10 +96,7 @@ fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
         }
         _ => KeyOp::BeginsWith(next()),
     };
-    out.conds.push(KeyCond {
-        name: attr_name,
-        op,
-    });
+    out.conds.push(KeyCond { name: attr_name, op });
     Ok(())
 }
 
@@ -183,9 +173,7 @@ impl KeyCondition {
         let hash = key_value(hv, key.hash.ty)?;
         let range = match (
             range_attr,
-            self.conds
-                .iter()
-                .find(|c| range_attr.is_some_and(|r| r.name == c.name)),
+            self.conds.iter().find(|c| range_attr.is_some_and(|r| r.name == c.name)),
         ) {
             (Some(attr), Some(c)) => {
                 let kv = |v: &AttributeValue| key_value(v, attr.ty);

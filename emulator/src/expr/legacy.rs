@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::ast::{
-    CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, SetValue, UpdOperand, Update,
-    UpdateAction,
+    CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, SetValue, UpdOperand, Update, UpdateAction,
 };
 use super::eval::compare_values;
 use crate::error::{Error, Result};
@@ -35,9 +34,7 @@ fn invalid(msg: impl std::fmt::Display) -> Error {
 
 fn arg_count_ok(op: &str, n: usize) -> Option<bool> {
     Some(match op {
-        "EQ" | "NE" | "LE" | "LT" | "GE" | "GT" | "CONTAINS" | "NOT_CONTAINS" | "BEGINS_WITH" => {
-            n == 1
-        }
+        "EQ" | "NE" | "LE" | "LT" | "GE" | "GT" | "CONTAINS" | "NOT_CONTAINS" | "BEGINS_WITH" => n == 1,
         "NULL" | "NOT_NULL" => n == 0,
         "IN" => n > 0,
         "BETWEEN" => n == 2,
@@ -58,11 +55,7 @@ fn allowed_types(op: &str) -> &'static [ValueType] {
 /// Builds the condition for one attribute with a ComparisonOperator; validates counts and types.
 fn comparison(attr: &str, op: &str, list: &[AttributeValue]) -> Result<Condition> {
     match arg_count_ok(op, list.len()) {
-        None => {
-            return Err(Error::validation(format!(
-                "Unsupported ComparisonOperator: {op}"
-            )))
-        }
+        None => return Err(Error::validation(format!("Unsupported ComparisonOperator: {op}"))),
         Some(false) => {
             return Err(invalid(format!(
                 "Invalid number of argument(s) for the {op} ComparisonOperator"
@@ -142,11 +135,7 @@ pub fn expected_to_condition(
                     "Exists and ComparisonOperator cannot be used together for Attribute: {key}"
                 )));
             }
-            if op != "NULL"
-                && op != "NOT_NULL"
-                && c.attribute_value_list.is_none()
-                && c.value.is_none()
-            {
+            if op != "NULL" && op != "NOT_NULL" && c.attribute_value_list.is_none() && c.value.is_none() {
                 return Err(invalid(format!(
                     "Value or AttributeValueList must be used with ComparisonOperator: {op} for Attribute: {key}"
                 )));
@@ -195,11 +184,7 @@ pub fn filter_to_condition(
     let mut conds = Vec::with_capacity(filter.len());
     for (key, c) in filter {
         let op = c.comparison_operator.as_deref().unwrap_or("");
-        conds.push(comparison(
-            key,
-            op,
-            c.attribute_value_list.as_deref().unwrap_or(&[]),
-        )?);
+        conds.push(comparison(key, op, c.attribute_value_list.as_deref().unwrap_or(&[]))?);
     }
     Ok(join(conds, conditional_operator))
 }
@@ -211,11 +196,7 @@ pub fn key_conditions(conds: &BTreeMap<String, ExpectedCondition>) -> Result<Key
         let op = c.comparison_operator.as_deref().unwrap_or("");
         let list = c.attribute_value_list.as_deref().unwrap_or(&[]);
         match arg_count_ok(op, list.len()) {
-            None => {
-                return Err(Error::validation(format!(
-                    "Unsupported ComparisonOperator: {op}"
-                )))
-            }
+            None => return Err(Error::validation(format!("Unsupported ComparisonOperator: {op}"))),
             Some(false) => {
                 return Err(invalid(format!(
                     "Invalid number of argument(s) for the {op} ComparisonOperator"
@@ -253,16 +234,10 @@ pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<
     for (key, u) in updates {
         let action = u.action.as_deref().unwrap_or("PUT");
         let path = Path::attr(key);
-        let is_set = |v: &AttributeValue| {
-            matches!(
-                v,
-                AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_)
-            )
-        };
+        let is_set =
+            |v: &AttributeValue| matches!(v, AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_));
         actions.push(match (action, &u.value) {
-            ("PUT", Some(v)) => {
-                UpdateAction::Set(path, SetValue::Operand(UpdOperand::Value(v.clone())))
-            }
+            ("PUT", Some(v)) => UpdateAction::Set(path, SetValue::Operand(UpdOperand::Value(v.clone()))),
             ("PUT", None) | ("ADD", None) => {
                 return Err(invalid(
                     "Only DELETE action is allowed when no attribute value is specified",
@@ -286,20 +261,14 @@ pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<
                     Box::new(UpdOperand::Value(AttributeValue::L(l.clone()))),
                 )),
             ),
-            ("ADD", Some(v)) if is_set(v) || matches!(v, AttributeValue::N(_)) => {
-                UpdateAction::Add(path, v.clone())
-            }
+            ("ADD", Some(v)) if is_set(v) || matches!(v, AttributeValue::N(_)) => UpdateAction::Add(path, v.clone()),
             ("ADD", Some(v)) => {
                 return Err(invalid(format!(
                     "ADD action is not supported for the type {}",
                     v.value_type().as_str()
                 )))
             }
-            (other, _) => {
-                return Err(Error::validation(format!(
-                    "Unsupported AttributeAction: {other}"
-                )))
-            }
+            (other, _) => return Err(Error::validation(format!("Unsupported AttributeAction: {other}"))),
         });
     }
     Ok(Update { actions })

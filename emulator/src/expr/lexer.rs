@@ -134,20 +134,13 @@ pub fn syntax_error(src: &str, tokens: &[Token], idx: usize) -> String {
     } else {
         &src[t.start..t.end]
     };
-    let from = if idx > 0 {
-        tokens[idx - 1].start
-    } else {
-        t.start
-    };
+    let from = if idx > 0 { tokens[idx - 1].start } else { t.start };
     let to = match tokens.get(idx + 1) {
         Some(n) if t.tok != Tok::Eof => n.end,
         _ if t.tok == Tok::Eof => src.trim_end().len().max(from),
         _ => t.end,
     };
-    format!(
-        "Syntax error; token: \"{text}\", near: \"{}\"",
-        &src[from..to]
-    )
+    format!("Syntax error; token: \"{text}\", near: \"{}\"", &src[from..to])
 }
 
 #[cfg(test)]
@@ -164,8 +157,8 @@ mod tests {
         assert_eq!(
             kinds("a.b[12] <> :v AND #n<=x>=y<z>w=(1)+-,"),
             vec![
-                Ident, Dot, Ident, LBracket, Int, RBracket, Ne, Value, Ident, Name, Le, Ident, Ge,
-                Ident, Lt, Ident, Gt, Ident, Eq, LParen, Int, RParen, Plus, Minus, Comma, Eof
+                Ident, Dot, Ident, LBracket, Int, RBracket, Ne, Value, Ident, Name, Le, Ident, Ge, Ident, Lt, Ident,
+                Gt, Ident, Eq, LParen, Int, RParen, Plus, Minus, Comma, Eof
             ]
         );
         assert_eq!(kinds("é!"), vec![Other, Other, Eof]);
@@ -182,10 +175,7 @@ mod tests {
             "Syntax error; token: \"INVALID\", near: \"INVALID SYNTAX\""
         );
         let s = "!!! INVALID !!!";
-        assert_eq!(
-            syntax_error(s, &lex(s), 0),
-            "Syntax error; token: \"!\", near: \"!!\""
-        );
+        assert_eq!(syntax_error(s, &lex(s), 0), "Syntax error; token: \"!\", near: \"!!\"");
         let s = "SET MyStr = myNum Mystr2 myNum2";
         assert_eq!(
             syntax_error(s, &lex(s), 4),

@@ -23,8 +23,7 @@ mod tests;
 use std::collections::BTreeMap;
 
 pub use ast::{
-    CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand,
-    Update, UpdateAction,
+    CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
 };
 pub use eval::{compare_values, lookup, values_equal};
 pub use key::{KeyRange, RangeCond};
@@ -58,11 +57,7 @@ impl Op {
             Op::PutItem | Op::DeleteItem | Op::ConditionCheck => &["ConditionExpression"],
             Op::UpdateItem => &["UpdateExpression", "ConditionExpression"],
             Op::GetItem => &["ProjectionExpression"],
-            Op::Query => &[
-                "KeyConditionExpression",
-                "FilterExpression",
-                "ProjectionExpression",
-            ],
+            Op::Query => &["KeyConditionExpression", "FilterExpression", "ProjectionExpression"],
             Op::Scan => &["FilterExpression", "ProjectionExpression"],
         }
     }
@@ -106,9 +101,7 @@ pub struct Parsed {
 
 fn key_ok(key: &str, sigil: char) -> bool {
     let mut chars = key.chars();
-    chars.next() == Some(sigil)
-        && key.len() > 1
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    chars.next() == Some(sigil) && key.len() > 1 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Validation of a value used in expressions, as items are validated.
@@ -200,9 +193,7 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     mixing_check(input)?;
     if let Some(names) = input.names {
         if names.is_empty() {
-            return Err(Error::validation(
-                "ExpressionAttributeNames must not be empty",
-            ));
+            return Err(Error::validation("ExpressionAttributeNames must not be empty"));
         }
         if let Some(k) = names.keys().find(|k| !key_ok(k, '#')) {
             return Err(Error::validation(format!(
@@ -212,9 +203,7 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     }
     if let Some(values) = input.values {
         if values.is_empty() {
-            return Err(Error::validation(
-                "ExpressionAttributeValues must not be empty",
-            ));
+            return Err(Error::validation("ExpressionAttributeValues must not be empty"));
         }
         if let Some(k) = values.keys().find(|k| !key_ok(k, ':')) {
             return Err(Error::validation(format!(
@@ -236,21 +225,17 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         out.update = Some(update::parse_update(src, &mut ctx).map_err(wrap("UpdateExpression"))?);
     }
     if let Some(src) = input.condition {
-        out.condition =
-            Some(parser::parse_condition(src, &mut ctx).map_err(wrap("ConditionExpression"))?);
+        out.condition = Some(parser::parse_condition(src, &mut ctx).map_err(wrap("ConditionExpression"))?);
     }
     let mut key_tree = None;
     if let Some(src) = input.key_condition {
-        key_tree =
-            Some(parser::parse_condition(src, &mut ctx).map_err(wrap("KeyConditionExpression"))?);
+        key_tree = Some(parser::parse_condition(src, &mut ctx).map_err(wrap("KeyConditionExpression"))?);
     }
     if let Some(src) = input.filter {
-        out.filter =
-            Some(parser::parse_condition(src, &mut ctx).map_err(wrap("FilterExpression"))?);
+        out.filter = Some(parser::parse_condition(src, &mut ctx).map_err(wrap("FilterExpression"))?);
     }
     if let Some(src) = input.projection {
-        out.projection =
-            Some(parser::parse_projection(src, &mut ctx).map_err(wrap("ProjectionExpression"))?);
+        out.projection = Some(parser::parse_projection(src, &mut ctx).map_err(wrap("ProjectionExpression"))?);
     }
     if let Some(names) = input.names {
         let unused: Vec<&str> = names
@@ -279,8 +264,7 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         }
     }
     if let Some(tree) = key_tree {
-        out.key_condition =
-            Some(key::to_key_condition(&tree).map_err(wrap("KeyConditionExpression"))?);
+        out.key_condition = Some(key::to_key_condition(&tree).map_err(wrap("KeyConditionExpression"))?);
     }
 
     // Legacy parameters.

@@ -61,13 +61,7 @@ pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, String
     };
     let result = p.start();
     let cond = result.map_err(|idx| p.cur.syntax_error(idx))?;
-    for slot in [
-        p.parens,
-        p.unknown_fn,
-        p.misused_fn,
-        p.reserved,
-        p.condition,
-    ] {
+    for slot in [p.parens, p.unknown_fn, p.misused_fn, p.reserved, p.condition] {
         if let Some(msg) = slot {
             return Err(msg);
         }
@@ -108,11 +102,7 @@ impl CondParser<'_, '_, '_> {
     fn commit_leaf(&mut self) {
         let leaf = std::mem::take(&mut self.leaf);
         if self.condition.is_none() {
-            self.condition = leaf
-                .name_val
-                .or(leaf.operand)
-                .or(leaf.distinct)
-                .or(leaf.function);
+            self.condition = leaf.name_val.or(leaf.operand).or(leaf.distinct).or(leaf.function);
         }
     }
 
@@ -168,9 +158,7 @@ impl CondParser<'_, '_, '_> {
     }
 
     fn redundant(&mut self) {
-        first(&mut self.parens, || {
-            "The expression has redundant parentheses;".into()
-        });
+        first(&mut self.parens, || "The expression has redundant parentheses;".into());
     }
 
     fn primary(&mut self) -> PResult<(Node, bool)> {
@@ -335,19 +323,13 @@ impl CondParser<'_, '_, '_> {
             Tok::Value => Ok(Term::Op(Operand::Value(
                 self.cur.value(self.ctx, &mut self.leaf.name_val),
             ))),
-            Tok::Ident
-                if self.cur.peek_tok(1) == Tok::LParen
-                    && !KEYWORDS.iter().any(|k| self.cur.is_kw(k)) =>
-            {
+            Tok::Ident if self.cur.peek_tok(1) == Tok::LParen && !KEYWORDS.iter().any(|k| self.cur.is_kw(k)) => {
                 self.function()
             }
             Tok::Ident | Tok::Name => {
-                let p = self.cur.path(
-                    self.ctx,
-                    KEYWORDS,
-                    &mut self.reserved,
-                    &mut self.leaf.name_val,
-                )?;
+                let p = self
+                    .cur
+                    .path(self.ctx, KEYWORDS, &mut self.reserved, &mut self.leaf.name_val)?;
                 Ok(Term::Op(Operand::Path(p)))
             }
             _ => Err(self.cur.pos),
@@ -381,9 +363,7 @@ impl CondParser<'_, '_, '_> {
             "size" => ("size", 1),
             "if_not_exists" | "list_append" => {
                 first(&mut self.unknown_fn, || {
-                    format!(
-                        "The function is not allowed in a condition expression; function: {name}"
-                    )
+                    format!("The function is not allowed in a condition expression; function: {name}")
                 });
                 return Ok(Term::BoolFn(Condition::Exists(Path::attr("")), "unknown"));
             }
@@ -422,9 +402,7 @@ impl CondParser<'_, '_, '_> {
             match canon {
                 "begins_with" => {
                     for t in [&a, &b] {
-                        if let Some(ty) =
-                            type_of_term(t).filter(|t| !matches!(t, ValueType::S | ValueType::B))
-                        {
+                        if let Some(ty) = type_of_term(t).filter(|t| !matches!(t, ValueType::S | ValueType::B)) {
                             first(&mut self.leaf.function, || type_error(ty.as_str()));
                         }
                     }
@@ -440,8 +418,7 @@ impl CondParser<'_, '_, '_> {
                         }
                     }
                     other => {
-                        let ty = type_of_term(other)
-                            .map_or("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}", |t| t.as_str());
+                        let ty = type_of_term(other).map_or("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}", |t| t.as_str());
                         first(&mut self.leaf.function, || type_error(ty));
                     }
                 },
@@ -457,8 +434,7 @@ impl CondParser<'_, '_, '_> {
             return Ok(Term::BoolFn(cond, canon));
         }
         if canon == "size" {
-            if let Some(ty) = type_of_term(&a)
-                .filter(|t| matches!(t, ValueType::N | ValueType::Bool | ValueType::Null))
+            if let Some(ty) = type_of_term(&a).filter(|t| matches!(t, ValueType::N | ValueType::Bool | ValueType::Null))
             {
                 if !matches!(a, Term::BoolFn(..)) {
                     first(&mut self.leaf.function, || type_error(ty.as_str()));

@@ -15,9 +15,7 @@ impl Node {
     fn into_value(self) -> AttributeValue {
         match self {
             Node::Leaf(v) => v,
-            Node::Map(m) => {
-                AttributeValue::M(m.into_iter().map(|(k, n)| (k, n.into_value())).collect())
-            }
+            Node::Map(m) => AttributeValue::M(m.into_iter().map(|(k, n)| (k, n.into_value())).collect()),
             Node::List(l) => AttributeValue::L(l.into_values().map(Node::into_value).collect()),
         }
     }
@@ -83,13 +81,12 @@ pub fn project(item: &Item, paths: &[Path]) -> Item {
             continue;
         }
         let node = root.entry(head.clone()).or_insert_with(|| fresh(tail));
-        let before_empty = matches!(node, Node::Map(m) if m.is_empty())
-            || matches!(node, Node::List(l) if l.is_empty());
+        let before_empty =
+            matches!(node, Node::Map(m) if m.is_empty()) || matches!(node, Node::List(l) if l.is_empty());
         insert(node, value, tail);
         // A path that did not resolve leaves no empty container behind.
         if before_empty
-            && (matches!(node, Node::Map(m) if m.is_empty())
-                || matches!(node, Node::List(l) if l.is_empty()))
+            && (matches!(node, Node::Map(m) if m.is_empty()) || matches!(node, Node::List(l) if l.is_empty()))
         {
             root.remove(head);
         }

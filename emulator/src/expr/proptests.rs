@@ -45,10 +45,7 @@ fn leaf() -> impl Strategy<Value = RCond> {
         )
             .prop_map(|(o, a, l)| RCond::Cmp(o, a, l)),
         (0..3usize, lit(), lit()).prop_filter_map("same-typed bounds", |(a, x, y)| {
-            let same = matches!(
-                (&x, &y),
-                (Lit::Int(_), Lit::Int(_)) | (Lit::Str(_), Lit::Str(_))
-            );
+            let same = matches!((&x, &y), (Lit::Int(_), Lit::Int(_)) | (Lit::Str(_), Lit::Str(_)));
             same.then(|| {
                 if x <= y {
                     RCond::Between(a, x, y)
@@ -133,9 +130,9 @@ fn reference(c: &RCond, it: &[Option<Lit>]) -> bool {
                 _ => ord(x, l).is_some_and(|o| o.is_ge()),
             },
         },
-        RCond::Between(a, lo, hi) => it[*a].as_ref().is_some_and(|x| {
-            ord(x, lo).is_some_and(|o| o.is_ge()) && ord(x, hi).is_some_and(|o| o.is_le())
-        }),
+        RCond::Between(a, lo, hi) => it[*a]
+            .as_ref()
+            .is_some_and(|x| ord(x, lo).is_some_and(|o| o.is_ge()) && ord(x, hi).is_some_and(|o| o.is_le())),
         RCond::In(a, l) => it[*a].as_ref().is_some_and(|x| l.contains(x)),
         RCond::Exists(a) => it[*a].is_some(),
         RCond::NotExists(a) => it[*a].is_none(),

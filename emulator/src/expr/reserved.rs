@@ -604,9 +604,7 @@ mod tests {
 
     #[test]
     fn case_insensitive_lookup() {
-        for w in [
-            "status", "Name", "COUNT", "data", "zone", "abort", "ttl", "size", "key",
-        ] {
+        for w in ["status", "Name", "COUNT", "data", "zone", "abort", "ttl", "size", "key"] {
             assert!(is_reserved(w), "{w}");
         }
         for w in [

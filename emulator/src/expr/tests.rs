@@ -15,9 +15,7 @@ fn vals(v: &[(&str, AttributeValue)]) -> BTreeMap<String, AttributeValue> {
     v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 fn names(v: &[(&str, &str)]) -> BTreeMap<String, String> {
-    v.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 fn item(v: &[(&str, AttributeValue)]) -> Item {
     vals(v)
@@ -80,11 +78,7 @@ fn upd_err(e: &str, v: &[(&str, AttributeValue)]) -> String {
     msg(upd_with(e, &[], v))
 }
 fn apply(e: &str, v: &[(&str, AttributeValue)], it: &mut Item) -> Result<Vec<Path>> {
-    upd_with(e, &[], v)
-        .unwrap()
-        .update
-        .unwrap()
-        .apply(it, &schema())
+    upd_with(e, &[], v).unwrap().update.unwrap().apply(it, &schema())
 }
 
 // ---------------------------------------------------------------- syntax and messages
@@ -180,11 +174,7 @@ fn names_and_values_resolution() {
         "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #n"
     );
     assert_eq!(
-        msg(upd_with(
-            "SET attr1 = :v",
-            &[("#unused", "x")],
-            &[(":v", s("val"))]
-        )),
+        msg(upd_with("SET attr1 = :v", &[("#unused", "x")], &[(":v", s("val"))])),
         "Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}"
     );
     assert_eq!(
@@ -200,10 +190,7 @@ fn names_and_values_resolution() {
         p.condition,
         Some(Condition::Cmp(
             CmpOp::Eq,
-            Operand::Path(Path(vec![
-                PathElem::Attr("x".into()),
-                PathElem::Attr("y".into())
-            ])),
+            Operand::Path(Path(vec![PathElem::Attr("x".into()), PathElem::Attr("y".into())])),
             Operand::Value(s("q"))
         ))
     );
@@ -363,7 +350,10 @@ fn reserved_words() {
         projection: Some("pk, status"),
         ..Default::default()
     });
-    assert_eq!(msg(p), "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: status");
+    assert_eq!(
+        msg(p),
+        "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: status"
+    );
     let nm = names(&[("#s", "status")]);
     let p = parse(&ExpressionInput {
         op: Op::GetItem,
@@ -464,12 +454,7 @@ fn between_and_in_checks() {
         cond_err(&format!("a IN ({})", list.join(", ")), &v),
         "Invalid ConditionExpression: The IN operator is provided with too many operands; number of operands: 101"
     );
-    assert!(cond_with(
-        &format!("a IN ({})", list[..100].join(", ")),
-        &[],
-        &v[..100]
-    )
-    .is_ok());
+    assert!(cond_with(&format!("a IN ({})", list[..100].join(", ")), &[], &v[..100]).is_ok());
 }
 
 #[test]
@@ -496,8 +481,7 @@ fn redundant_parentheses() {
         "(a) = (:v) AND b = :w",
         "NOT (a = :v) AND b = :w",
     ] {
-        let used: Vec<(&str, AttributeValue)> =
-            v.iter().filter(|(k, _)| ok.contains(k)).cloned().collect();
+        let used: Vec<(&str, AttributeValue)> = v.iter().filter(|(k, _)| ok.contains(k)).cloned().collect();
         assert!(cond_with(ok, &[], &used).is_ok(), "{ok}");
     }
 }
@@ -506,13 +490,7 @@ fn redundant_parentheses() {
 fn precedence_not_and_or() {
     let v = [(":a", n("1")), (":b", n("2")), (":c", n("3"))];
     let c = cond("a = :a OR b = :b AND NOT c = :c", &v);
-    let leaf = |p: &str, x: &str| {
-        Condition::Cmp(
-            CmpOp::Eq,
-            Operand::Path(Path::attr(p)),
-            Operand::Value(n(x)),
-        )
-    };
+    let leaf = |p: &str, x: &str| Condition::Cmp(CmpOp::Eq, Operand::Path(Path::attr(p)), Operand::Value(n(x)));
     assert_eq!(
         c,
         Condition::Or(
@@ -575,8 +553,7 @@ fn evaluation_semantics() {
         (":b", AttributeValue::B(vec![1, 2])),
     ];
     let t = |e: &str| {
-        let used: Vec<(&str, AttributeValue)> =
-            v.iter().filter(|(k, _)| e.contains(k)).cloned().collect();
+        let used: Vec<(&str, AttributeValue)> = v.iter().filter(|(k, _)| e.contains(k)).cloned().collect();
         cond(e, &used).eval(&it)
     };
     assert!(t("s = :s"));
@@ -589,13 +566,13 @@ fn evaluation_semantics() {
     assert!(t("n BETWEEN :n AND n"));
     assert!(t("n IN (:n, n)"));
     assert!(t("contains(s, :x)"));
-    assert!(t("contains(l, :s) OR contains(ss, :s) OR contains(l, :n) OR begins_with(s, :x) OR attribute_exists(m.k)"));
+    assert!(t(
+        "contains(l, :s) OR contains(ss, :s) OR contains(l, :n) OR begins_with(s, :x) OR attribute_exists(m.k)"
+    ));
     assert!(!t("contains(ss, :x)"));
     assert!(t("begins_with(b, :b)"));
     assert!(t("attribute_type(ss, :t)"));
-    assert!(t(
-        "size(s) = size(s) AND size(ss) < size(s) AND size(m) < size(l)"
-    ));
+    assert!(t("size(s) = size(s) AND size(ss) < size(s) AND size(m) < size(l)"));
     assert!(!t("size(n) = size(n)"), "size of a number has no value");
     assert!(t("attribute_not_exists(l[5]) AND attribute_exists(l[1])"));
     assert!(t("NOT s = :n"));
@@ -605,10 +582,7 @@ fn evaluation_semantics() {
     let c = cond("a < :b", &[(":b", s("a"))]);
     assert!(c.eval(&item(&[("a", s("B"))])));
     // Sets compare as sets.
-    let c = cond(
-        "ss = :v",
-        &[(":v", AttributeValue::Ss(vec!["b".into(), "a".into()]))],
-    );
+    let c = cond("ss = :v", &[(":v", AttributeValue::Ss(vec!["b".into(), "a".into()]))]);
     assert!(c.eval(&it));
 }
 
@@ -648,10 +622,7 @@ fn update_apply() {
         ("pk", s("k")),
         ("n", n("10")),
         ("l", AttributeValue::L(vec![s("a"), s("b"), s("c"), s("d")])),
-        (
-            "m",
-            AttributeValue::M(item(&[("c", n("10")), ("keep", s("stay"))])),
-        ),
+        ("m", AttributeValue::M(item(&[("c", n("10")), ("keep", s("stay"))]))),
         ("ss", AttributeValue::Ss(vec!["a".into(), "b".into()])),
     ]);
     assert_eq!(
@@ -672,10 +643,7 @@ fn update_apply() {
     );
     assert_eq!(it2["l"], AttributeValue::L(vec![s("a"), s("d"), s("x")]));
     assert_eq!(it2["fresh"], n("1"));
-    assert_eq!(
-        it2["ss"],
-        AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()])
-    );
+    assert_eq!(it2["ss"], AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()]));
 
     let mut it3 = item(&[("ss", AttributeValue::Ss(vec!["a".into()]))]);
     apply(
@@ -704,9 +672,7 @@ fn update_apply() {
 
 #[test]
 fn update_runtime_errors() {
-    let e = |x: &str, v: &[(&str, AttributeValue)], it: &mut Item| {
-        apply(x, v, it).unwrap_err().message.unwrap()
-    };
+    let e = |x: &str, v: &[(&str, AttributeValue)], it: &mut Item| apply(x, v, it).unwrap_err().message.unwrap();
     let mut it = item(&[("s", s("a")), ("n", n("9E+125"))]);
     assert_eq!(
         e("SET x = nope", &[], &mut it),
@@ -753,10 +719,7 @@ fn update_runtime_errors() {
 #[test]
 fn projection_shapes() {
     let it = item(&[
-        (
-            "a",
-            AttributeValue::M(item(&[("b", n("1")), ("c", n("2"))])),
-        ),
+        ("a", AttributeValue::M(item(&[("b", n("1")), ("c", n("2"))]))),
         ("l", AttributeValue::L(vec![s("x"), s("y"), s("z")])),
         ("top", s("t")),
     ]);
@@ -846,10 +809,7 @@ fn key_conditions() {
         .unwrap()
         .resolve(&composite())
         .unwrap_err();
-    assert_eq!(
-        miss.message.unwrap(),
-        "Query condition missed key schema element: pk"
-    );
+    assert_eq!(miss.message.unwrap(), "Query condition missed key schema element: pk");
     let mismatch = key_cond("pk = :a", &v[1..2])
         .unwrap()
         .resolve(&composite())
@@ -858,10 +818,7 @@ fn key_conditions() {
         mismatch.message.unwrap(),
         "One or more parameter values were invalid: Condition parameter type does not match schema type"
     );
-    let ns = key_cond("pk < :p", &v[..1])
-        .unwrap()
-        .resolve(&composite())
-        .unwrap_err();
+    let ns = key_cond("pk < :p", &v[..1]).unwrap().resolve(&composite()).unwrap_err();
     assert_eq!(ns.message.unwrap(), "Query key condition not supported");
 }
 
@@ -869,17 +826,15 @@ fn key_conditions() {
 
 #[test]
 fn legacy_expected() {
-    let ec = |op: Option<&str>,
-              list: Option<Vec<AttributeValue>>,
-              value: Option<AttributeValue>,
-              exists: Option<bool>| {
-        ExpectedCondition {
-            comparison_operator: op.map(String::from),
-            attribute_value_list: list,
-            value,
-            exists,
-        }
-    };
+    let ec =
+        |op: Option<&str>, list: Option<Vec<AttributeValue>>, value: Option<AttributeValue>, exists: Option<bool>| {
+            ExpectedCondition {
+                comparison_operator: op.map(String::from),
+                attribute_value_list: list,
+                value,
+                exists,
+            }
+        };
     let run = |m: BTreeMap<String, ExpectedCondition>, co: Option<&str>| {
         parse(&ExpressionInput {
             op: Op::PutItem,
@@ -902,7 +857,10 @@ fn legacy_expected() {
         "One or more parameter values were invalid: Value cannot be used when Exists is false for Attribute: a"
     );
     assert_eq!(
-        msg(run(one(ec(Some("GT"), Some(vec![AttributeValue::Bool(true)]), None, None)), None)),
+        msg(run(
+            one(ec(Some("GT"), Some(vec![AttributeValue::Bool(true)]), None, None)),
+            None
+        )),
         "One or more parameter values were invalid: ComparisonOperator GT is not valid for BOOL AttributeValue type"
     );
     assert_eq!(
@@ -911,10 +869,7 @@ fn legacy_expected() {
     );
     let m = BTreeMap::from([
         ("a".to_string(), ec(None, None, Some(s("x")), None)),
-        (
-            "b".to_string(),
-            ec(Some("GT"), Some(vec![n("5")]), None, None),
-        ),
+        ("b".to_string(), ec(Some("GT"), Some(vec![n("5")]), None, None)),
     ]);
     let c = run(m.clone(), Some("OR")).unwrap().condition.unwrap();
     assert!(c.eval(&item(&[("a", s("x"))])));

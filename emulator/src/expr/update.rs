@@ -82,12 +82,7 @@ impl UpdParser<'_, '_, '_> {
             seen[section] = true;
             loop {
                 let path = self.path()?;
-                check_overlap(
-                    &self.paths,
-                    &path,
-                    &mut self.e.overlap,
-                    &mut self.e.conflict,
-                );
+                check_overlap(&self.paths, &path, &mut self.e.overlap, &mut self.e.conflict);
                 self.paths.push(path.clone());
                 let action = match section {
                     0 => {
@@ -148,9 +143,7 @@ impl UpdParser<'_, '_, '_> {
             let inner = self.arith()?;
             self.cur.expect(Tok::RParen)?;
             return match inner {
-                SetValue::Operand(o) if matches!(self.cur.tok(), Tok::Plus | Tok::Minus) => {
-                    self.arith_tail(o)
-                }
+                SetValue::Operand(o) if matches!(self.cur.tok(), Tok::Plus | Tok::Minus) => self.arith_tail(o),
                 v => Ok(v),
             };
         }
@@ -171,10 +164,7 @@ impl UpdParser<'_, '_, '_> {
         self.cur.bump();
         let right = self.operand_parens()?;
         let name = if plus { "+" } else { "-" };
-        for t in [&left, &right]
-            .into_iter()
-            .filter_map(|o| immediate_type(o))
-        {
+        for t in [&left, &right].into_iter().filter_map(|o| immediate_type(o)) {
             if t != "N" {
                 first(&mut self.e.function, || {
                     format!("Incorrect operand type for operator or function; operator or function: {name}, operand type: {t}")
@@ -200,13 +190,8 @@ impl UpdParser<'_, '_, '_> {
 
     fn operand(&mut self) -> PResult<UpdOperand> {
         match self.cur.tok() {
-            Tok::Value => Ok(UpdOperand::Value(
-                self.cur.value(self.ctx, &mut self.e.value),
-            )),
-            Tok::Ident
-                if self.cur.peek_tok(1) == Tok::LParen
-                    && !KEYWORDS.iter().any(|k| self.cur.is_kw(k)) =>
-            {
+            Tok::Value => Ok(UpdOperand::Value(self.cur.value(self.ctx, &mut self.e.value))),
+            Tok::Ident if self.cur.peek_tok(1) == Tok::LParen && !KEYWORDS.iter().any(|k| self.cur.is_kw(k)) => {
                 self.function()
             }
             Tok::Ident | Tok::Name => Ok(UpdOperand::Path(self.path()?)),
@@ -230,12 +215,7 @@ impl UpdParser<'_, '_, '_> {
         let dummy = UpdOperand::Path(Path::attr(""));
         match name {
             "if_not_exists" | "list_append" => {}
-            "attribute_exists"
-            | "attribute_not_exists"
-            | "attribute_type"
-            | "begins_with"
-            | "contains"
-            | "size" => {
+            "attribute_exists" | "attribute_not_exists" | "attribute_type" | "begins_with" | "contains" | "size" => {
                 first(&mut self.e.unknown_fn, || {
                     format!("The function is not allowed in an update expression; function: {name}")
                 });
@@ -292,9 +272,7 @@ fn bad_operand() -> Error {
 }
 
 fn missing_attr() -> Error {
-    Error::validation(
-        "The provided expression refers to an attribute that does not exist in the item",
-    )
+    Error::validation("The provided expression refers to an attribute that does not exist in the item")
 }
 
 fn eval_operand(item: &Item, op: &UpdOperand) -> Result<AttributeValue> {
@@ -324,8 +302,7 @@ fn eval_set(item: &Item, v: &SetValue) -> Result<AttributeValue> {
     match (eval_operand(item, a)?, eval_operand(item, b)?) {
         (AttributeValue::N(x), AttributeValue::N(y)) => {
             let r = if plus { x.add(y) } else { x.sub(y) };
-            r.map(AttributeValue::N)
-                .map_err(|e| Error::validation(e.message()))
+            r.map(AttributeValue::N).map_err(|e| Error::validation(e.message()))
         }
         _ => Err(bad_operand()),
     }

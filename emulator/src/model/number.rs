@@ -104,18 +104,12 @@ impl Number {
         if significant.len() > MAX_DIGITS as usize {
             return Err(NumberError::Precision);
         }
-        let significand = significant
-            .iter()
-            .fold(0u128, |acc, &d| acc * 10 + d as u128);
+        let significand = significant.iter().fold(0u128, |acc, &d| acc * 10 + d as u128);
         Number::checked(negative, significand, exponent)
     }
 
     /// Builds a normalised number and checks DynamoDB's range.
-    fn checked(
-        negative: bool,
-        mut significand: u128,
-        mut exponent: i64,
-    ) -> Result<Number, NumberError> {
+    fn checked(negative: bool, mut significand: u128, mut exponent: i64) -> Result<Number, NumberError> {
         if significand == 0 {
             return Ok(Number::ZERO);
         }
@@ -169,9 +163,7 @@ impl Number {
         let exponent = self.exponent.min(other.exponent);
         let scale = |n: Number| -> Option<i128> {
             let shift = (n.exponent - exponent) as u32;
-            let m = 10i128
-                .checked_pow(shift)?
-                .checked_mul(n.significand as i128)?;
+            let m = 10i128.checked_pow(shift)?.checked_mul(n.significand as i128)?;
             Some(if n.negative { -m } else { m })
         };
         // Operands whose alignment overflows 128 bits cannot sum to 38 digits.
@@ -314,12 +306,7 @@ mod tests {
 
     #[test]
     fn enforces_precision_and_range() {
-        assert_eq!(
-            n("99999999999999999999999999999999999999")
-                .to_string()
-                .len(),
-            38
-        );
+        assert_eq!(n("99999999999999999999999999999999999999").to_string().len(), 38);
         assert_eq!(
             Number::parse("123456789012345678901234567890123456789"),
             Err(NumberError::Precision)
@@ -339,8 +326,7 @@ mod tests {
     #[test]
     fn orders_numerically() {
         let sorted = [
-            "-1E+10", "-2", "-1.5", "-1E-130", "0", "1E-130", "0.1", "1", "1.01", "2", "10",
-            "1E+125",
+            "-1E+10", "-2", "-1.5", "-1E-130", "0", "1E-130", "0.1", "1", "1.01", "2", "10", "1E+125",
         ];
         for w in sorted.windows(2) {
             assert!(n(w[0]) < n(w[1]), "{} < {}", w[0], w[1]);

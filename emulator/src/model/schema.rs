@@ -184,10 +184,7 @@ impl TableDef {
     }
 
     pub fn attribute_type(&self, name: &str) -> Option<ScalarType> {
-        self.attribute_definitions
-            .iter()
-            .find(|a| a.name == name)
-            .map(|a| a.ty)
+        self.attribute_definitions.iter().find(|a| a.name == name).map(|a| a.ty)
     }
 }
 

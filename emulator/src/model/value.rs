@@ -96,9 +96,7 @@ impl AttributeValue {
             AttributeValue::N(n) => number_size(n),
             AttributeValue::B(b) => b.len(),
             AttributeValue::Bool(_) | AttributeValue::Null => 1,
-            AttributeValue::M(m) => {
-                3 + m.iter().map(|(k, v)| k.len() + v.size() + 1).sum::<usize>()
-            }
+            AttributeValue::M(m) => 3 + m.iter().map(|(k, v)| k.len() + v.size() + 1).sum::<usize>(),
             AttributeValue::L(l) => 3 + l.iter().map(|v| v.size() + 1).sum::<usize>(),
             AttributeValue::Ss(v) => v.iter().map(String::len).sum(),
             AttributeValue::Ns(v) => v.iter().map(number_size).sum(),

@@ -8,8 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
-    TableDef, MAX_ITEM_SIZE,
+    item_size, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
@@ -28,11 +27,10 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
 
 /// A control-plane lookup, whose message names the table.
 pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
-    engine.store.table(engine.table_name(name)).ok_or_else(|| {
-        Error::resource_not_found(format!(
-            "Requested resource not found: Table: {name} not found"
-        ))
-    })
+    engine
+        .store
+        .table(engine.table_name(name))
+        .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Table: {name} not found")))
 }
 
 fn empty_key_error(name: &str, value: &AttributeValue) -> Option<Error> {
@@ -67,23 +65,18 @@ pub fn request_key(def: &TableDef, key: &Item) -> Result<PrimaryKey> {
 /// Checks a whole item about to be written: key attributes, index key types, size.
 pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     for attr in def.key.attrs() {
-        let value = item.get(&attr.name).ok_or_else(|| {
-            Error::invalid_parameter(format!("Missing the key {} in the item", attr.name))
-        })?;
+        let value = item
+            .get(&attr.name)
+            .ok_or_else(|| Error::invalid_parameter(format!("Missing the key {} in the item", attr.name)))?;
         check_key_type(attr, value)?;
     }
     for index in def.indexes() {
         check_index_keys(index, item)?;
     }
     if item_size(item) > MAX_ITEM_SIZE {
-        return Err(Error::validation(
-            "Item size has exceeded the maximum allowed size",
-        ));
+        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
     }
-    Ok(def
-        .key
-        .key_of(item)
-        .expect("key attributes were just checked"))
+    Ok(def.key.key_of(item).expect("key attributes were just checked"))
 }
 
 fn check_key_type(attr: &KeyAttr, value: &AttributeValue) -> Result<()> {
@@ -188,11 +181,7 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
 }
 
 /// Names of the global indexes an item write changes (old or new image carries the index key).
-pub fn touched_indexes<'a>(
-    def: &'a TableDef,
-    old: Option<&Item>,
-    new: Option<&Item>,
-) -> Vec<&'a str> {
+pub fn touched_indexes<'a>(def: &'a TableDef, old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
     def.global_indexes
         .iter()
         .filter(|i| {
@@ -297,7 +286,8 @@ pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
         "DeletionProtectionEnabled": def.deletion_protection,
     });
     if def.billing_mode == BillingMode::PayPerRequest {
-        d["BillingModeSummary"] = json!({"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": def.created_at});
+        d["BillingModeSummary"] =
+            json!({"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": def.created_at});
     }
     let index_json = |i: &IndexDef, global: bool| {
         let entries = state.data.indexes.get(&i.name);
@@ -310,29 +300,17 @@ pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
             "IndexArn": format!("{arn}/index/{}", i.name),
         });
         if global {
-            v["IndexStatus"] = json!(if status == "CREATING" {
-                "CREATING"
-            } else {
-                "ACTIVE"
-            });
+            v["IndexStatus"] = json!(if status == "CREATING" { "CREATING" } else { "ACTIVE" });
             let t = i.throughput.unwrap_or_default();
             v["ProvisionedThroughput"] = throughput_json(t.read, t.write);
         }
         v
     };
     if !def.local_indexes.is_empty() {
-        d["LocalSecondaryIndexes"] = def
-            .local_indexes
-            .iter()
-            .map(|i| index_json(i, false))
-            .collect();
+        d["LocalSecondaryIndexes"] = def.local_indexes.iter().map(|i| index_json(i, false)).collect();
     }
     if !def.global_indexes.is_empty() {
-        d["GlobalSecondaryIndexes"] = def
-            .global_indexes
-            .iter()
-            .map(|i| index_json(i, true))
-            .collect();
+        d["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index_json(i, true)).collect();
     }
     if let Some(s) = &def.stream {
         d["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
@@ -373,9 +351,7 @@ impl ReturnValues {
     pub fn old_or_none(body: Body) -> Result<ReturnValues> {
         match ReturnValues::of(body) {
             r @ (ReturnValues::None | ReturnValues::AllOld) => Ok(r),
-            _ => Err(Error::validation(
-                "ReturnValues can only be ALL_OLD or NONE",
-            )),
+            _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE")),
         }
     }
 }
@@ -387,12 +363,7 @@ pub fn condition_failed(body: Body, old: Option<&Item>) -> Error {
 }
 
 /// ItemCollectionMetrics for tables with local indexes, when asked with SIZE.
-pub fn add_collection_metrics(
-    out: &mut Map<String, Value>,
-    body: Body,
-    def: &TableDef,
-    key: &PrimaryKey,
-) {
+pub fn add_collection_metrics(out: &mut Map<String, Value>, body: Body, def: &TableDef, key: &PrimaryKey) {
     if body.str("ReturnItemCollectionMetrics") != Some("SIZE") || def.local_indexes.is_empty() {
         return;
     }
@@ -413,8 +384,7 @@ pub fn check_collection(
     old: Option<&Item>,
     new: Option<&Item>,
 ) -> Result<()> {
-    if state.def.local_indexes.is_empty()
-        || state.collection_after(&key.hash, old, new) <= engine.item_collection_limit
+    if state.def.local_indexes.is_empty() || state.collection_after(&key.hash, old, new) <= engine.item_collection_limit
     {
         return Ok(());
     }

@@ -10,9 +10,10 @@ use super::expressions;
 use crate::engine::Engine;
 use crate::expr::Op;
 use crate::error::Result;
-use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION_NAMES,
-    RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
+    EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
+    RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
 use crate::protocol::Body;
 

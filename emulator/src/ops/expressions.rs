@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{
-    self, AttributeUpdate, Condition, ExpectedCondition, ExpressionInput, Op, Parsed, Path,
-};
+use crate::expr::{self, AttributeUpdate, Condition, ExpectedCondition, ExpressionInput, Op, Parsed, Path};
 use crate::model::{AttributeValue, Item};
 use crate::protocol::{attr, Body};
 
@@ -19,16 +17,12 @@ pub fn parse(body: Body, op: Op) -> Result<Parsed> {
 
 /// Like [`parse`], letting the caller fill in parameters that live elsewhere (transaction items).
 pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput)) -> Result<Parsed> {
-    let names: Option<BTreeMap<String, String>> =
-        body.object("ExpressionAttributeNames").map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        });
-    let values = body
-        .object("ExpressionAttributeValues")
-        .map(values)
-        .transpose()?;
+    let names: Option<BTreeMap<String, String>> = body.object("ExpressionAttributeNames").map(|m| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+            .collect()
+    });
+    let values = body.object("ExpressionAttributeValues").map(values).transpose()?;
     let expected = conditions(body, "Expected")?;
     let key_conditions = conditions(body, "KeyConditions")?;
     let query_filter = conditions(body, "QueryFilter")?;

@@ -9,9 +9,9 @@ use crate::expr::Op;
 use crate::error::Result;
 use crate::model::item_size;
 use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{EXPRESSION, 
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, EXPRESSION_NAMES,
-    RETURN_CONSUMED_CAPACITY,
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, EXPRESSION,
+    EXPRESSION_NAMES, RETURN_CONSUMED_CAPACITY,
 };
 use crate::protocol::Body;
 

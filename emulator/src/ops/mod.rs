@@ -95,12 +95,7 @@ operations! {
 impl Operation {
     /// `execute` for a request that arrived with this `Host` header: DescribeEndpoints answers
     /// with the host the client used; every other operation ignores it.
-    pub fn execute_for_host(
-        self,
-        engine: &Engine,
-        body: &Value,
-        host: Option<&str>,
-    ) -> Result<Value> {
+    pub fn execute_for_host(self, engine: &Engine, body: &Value, host: Option<&str>) -> Result<Value> {
         match self {
             Operation::DescribeEndpoints => describe_endpoints::answer(engine, Body(body), host),
             _ => self.execute(engine, body),

@@ -13,10 +13,7 @@ use crate::model::{AttributeValue, Item, PrimaryKey, TableDef};
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
 fn valid_table_name(name: &str) -> bool {
-    (3..=255).contains(&name.chars().count())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    (3..=255).contains(&name.chars().count()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
 }
 
 /// The `RequestItems` map of a batch operation, checked as DynamoDB checks it before anything else:
@@ -31,10 +28,8 @@ pub fn request_items_faults(
 ) -> Result<Vec<String>> {
     let mut faults = Vec::new();
     match body.get("RequestItems").filter(|v| !v.is_null()) {
-        None => faults.push(
-            "Value null at 'requestItems' failed to satisfy constraint: Member must not be null"
-                .to_string(),
-        ),
+        None => faults
+            .push("Value null at 'requestItems' failed to satisfy constraint: Member must not be null".to_string()),
         Some(Value::Object(m)) if m.is_empty() => {
             return Err(Error::validation(format!(
                 "The requestItems parameter is required for {op}"
@@ -58,10 +53,7 @@ pub fn request_items_faults(
 pub fn java(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(java).collect::<Vec<_>>().join(", ")
-        ),
+        Value::Array(items) => format!("[{}]", items.iter().map(java).collect::<Vec<_>>().join(", ")),
         Value::Object(m) => {
             let parts: Vec<String> = m.iter().map(|(k, x)| format!("{k}={}", java(x))).collect();
             format!("{{{}}}", parts.join(", "))
@@ -118,11 +110,7 @@ impl TableUnits {
 }
 
 /// The `ConsumedCapacity` list of a multi-item response (one entry per table), when asked.
-pub fn add_capacity(
-    out: &mut Map<String, Value>,
-    detail: CapacityDetail,
-    units: &BTreeMap<String, TableUnits>,
-) {
+pub fn add_capacity(out: &mut Map<String, Value>, detail: CapacityDetail, units: &BTreeMap<String, TableUnits>) {
     if detail == CapacityDetail::None {
         return;
     }
@@ -209,9 +197,7 @@ impl Transactions {
     /// Positions of `items` an in-flight write transaction holds.
     pub fn busy(&self, items: &[ItemRef]) -> Vec<usize> {
         let held = self.held.lock();
-        (0..items.len())
-            .filter(|n| held.contains(&items[*n]))
-            .collect()
+        (0..items.len()).filter(|n| held.contains(&items[*n])).collect()
     }
 
     /// Fails a single-item write to an item an in-flight transaction holds.
@@ -231,9 +217,7 @@ impl Transactions {
         let mut tokens = self.tokens.lock();
         tokens.retain(|_, t| !matches!(t, Token::Done { expires, .. } if *expires <= now));
         match tokens.get(token) {
-            Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. })
-                if f != fingerprint =>
-            {
+            Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. }) if f != fingerprint => {
                 Err(Error::new(
                     crate::error::ErrorKind::IdempotentParameterMismatch,
                     "Request token 'client_request_token' has already been used with different request parameters.",

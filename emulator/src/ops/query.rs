@@ -11,9 +11,9 @@ use super::read::{after, before, collect, index_bound, index_rows, table_rows, P
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Op, RangeCond};
-use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
+use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
-    EXPRESSION_NAMES, INDEX_NAME, RETURN_CONSUMED_CAPACITY, SELECT,
+    EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
 use crate::store::{token, Slot, SortPos};

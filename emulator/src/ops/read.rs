@@ -34,14 +34,13 @@ pub struct Source<'a> {
 impl<'a> Source<'a> {
     /// Resolves IndexName and checks ConsistentRead against it.
     pub fn new(state: &'a TableState, body: Body) -> Result<Source<'a>> {
-        let index = match body.str("IndexName") {
-            None => None,
-            Some(name) => Some(state.def.index(name).ok_or_else(|| {
-                Error::validation(format!(
-                    "The table does not have the specified index: {name}"
-                ))
-            })?),
-        };
+        let index =
+            match body.str("IndexName") {
+                None => None,
+                Some(name) => Some(state.def.index(name).ok_or_else(|| {
+                    Error::validation(format!("The table does not have the specified index: {name}"))
+                })?),
+            };
         if index.is_some_and(|(_, global)| global) && body.bool("ConsistentRead") == Some(true) {
             return Err(Error::validation(
                 "Consistent reads are not supported on global secondary indexes",
@@ -109,9 +108,7 @@ impl<'a> Source<'a> {
         };
         let def = &self.state.def;
         match self.index {
-            None => Ok(Some(StartKey::Table(
-                request_key(def, &start).map_err(invalid)?,
-            ))),
+            None => Ok(Some(StartKey::Table(request_key(def, &start).map_err(invalid)?))),
             Some((index, _)) => {
                 let mut table_part = start.clone();
                 table_part.retain(|k, _| def.key.contains(k));
@@ -121,15 +118,9 @@ impl<'a> Source<'a> {
                     .filter(|k| !def.key.contains(k) && !index.key.contains(k))
                     .count();
                 let index_key =
-                    index
-                        .key
-                        .key_of(&start)
-                        .filter(|_| extra == 0)
-                        .ok_or_else(|| {
-                            invalid(Error::validation(
-                                "The provided key element does not match the schema",
-                            ))
-                        })?;
+                    index.key.key_of(&start).filter(|_| extra == 0).ok_or_else(|| {
+                        invalid(Error::validation("The provided key element does not match the schema"))
+                    })?;
                 Ok(Some(StartKey::Index(IndexEntry {
                     slot: Slot::new(&index_key),
                     table: TablePos::At(Slot::new(&table_key)),
@@ -164,12 +155,7 @@ pub struct PageSpec<'a> {
 }
 
 /// Reads rows until Limit or 1 MB, and renders the response body.
-pub fn collect<'a>(
-    body: Body,
-    source: &Source<'a>,
-    rows: impl Iterator<Item = Row<'a>>,
-    spec: PageSpec,
-) -> Value {
+pub fn collect<'a>(body: Body, source: &Source<'a>, rows: impl Iterator<Item = Row<'a>>, spec: PageSpec) -> Value {
     let mut items = Vec::new();
     let (mut count, mut scanned, mut bytes) = (0usize, 0usize, 0usize);
     let mut last = None;
@@ -178,9 +164,7 @@ pub fn collect<'a>(
         bytes += item_size(row.stored);
         // Local indexes fetch from the table; global ones only have what they project.
         let full = match (source.index, spec.select) {
-            (Some((_, false)), Select::AllAttributes | Select::Specific) => {
-                row.table_item.unwrap_or(row.stored)
-            }
+            (Some((_, false)), Select::AllAttributes | Select::Specific) => row.table_item.unwrap_or(row.stored),
             _ => row.stored,
         };
         if spec.filter.is_none_or(|f| f.eval(full)) {
@@ -260,13 +244,11 @@ pub fn index_rows<'a>(
     hi: Bound<IndexEntry>,
     forward: bool,
 ) -> Box<dyn Iterator<Item = Row<'a>> + 'a> {
-    let range = state
-        .index_between(index, lo, hi)
-        .map(move |(entry, item)| Row {
-            token: entry.slot.token,
-            stored: item,
-            table_item: state.item_at(entry).map(|i| &**i),
-        });
+    let range = state.index_between(index, lo, hi).map(move |(entry, item)| Row {
+        token: entry.slot.token,
+        stored: item,
+        table_item: state.item_at(entry).map(|i| &**i),
+    });
     if forward {
         Box::new(range)
     } else {

@@ -12,9 +12,10 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::model::KeyValue;
-use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
-    field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
-    EXPRESSION_NAMES, INDEX_NAME, RETURN_CONSUMED_CAPACITY, SELECT,
+use crate::protocol::shape::{
+    field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES,
+    CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS,
+    RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
 use crate::store::{Slot, SortPos};

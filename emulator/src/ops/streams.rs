@@ -29,11 +29,7 @@ pub fn open(engine: &Engine, def: &TableDef, view_type: &str) -> Arc<Stream> {
     loop {
         let label = stream_label(millis);
         let arn = format!("{}/stream/{label}", def.arn);
-        let shard_id = format!(
-            "shardId-{:020}-{:08x}",
-            millis.max(0),
-            crc32fast::hash(arn.as_bytes())
-        );
+        let shard_id = format!("shardId-{:020}-{:08x}", millis.max(0), crc32fast::hash(arn.as_bytes()));
         let stream = Stream::new(
             arn,
             label,
@@ -55,11 +51,7 @@ pub fn stream_named(engine: &Engine, arn: &str) -> Result<Arc<Stream>> {
     engine
         .store
         .stream(arn, engine.clock.now_millis())
-        .ok_or_else(|| {
-            Error::resource_not_found(format!(
-                "Requested resource not found: Stream: {arn} not found"
-            ))
-        })
+        .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Stream: {arn} not found")))
 }
 
 pub fn status(stream: &Stream) -> &'static str {
@@ -78,10 +70,7 @@ pub fn key_schema(stream: &Stream) -> Value {
 pub fn iterator(engine: &Engine, stream: &Stream, position: u64) -> String {
     let issued = engine.clock.now_millis();
     let check = checksum(&stream.arn, &stream.shard_id, position, issued);
-    format!(
-        "{}|1|{position:016x}{:016x}{check:08x}",
-        stream.arn, issued as u64
-    )
+    format!("{}|1|{position:016x}{:016x}{check:08x}", stream.arn, issued as u64)
 }
 
 pub fn invalid_iterator() -> Error {
@@ -107,10 +96,7 @@ pub fn decode_iterator(engine: &Engine, text: &str) -> Result<(Arc<Stream>, u64)
         return Err(invalid_iterator());
     }
     if engine.clock.now_millis() - issued > ITERATOR_LIFETIME_MILLIS {
-        return Err(Error::new(
-            ErrorKind::ExpiredIterator,
-            "Shard iterator has expired",
-        ));
+        return Err(Error::new(ErrorKind::ExpiredIterator, "Shard iterator has expired"));
     }
     Ok((stream, position))
 }
@@ -165,8 +151,7 @@ pub fn render_record(engine: &Engine, stream: &Stream, r: &StreamRecord) -> Valu
     // Lower-case on the wire, as DynamoDB sends it (the SDK models say `PrincipalId`/`Type`, so
     // model-driven SDKs see an identity with empty members).
     if r.by_ttl {
-        record["userIdentity"] =
-            json!({"principalId": "dynamodb.amazonaws.com", "type": "Service"});
+        record["userIdentity"] = json!({"principalId": "dynamodb.amazonaws.com", "type": "Service"});
     }
     record
 }

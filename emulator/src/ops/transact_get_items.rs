@@ -15,8 +15,8 @@ use crate::error::{CancellationReason, Error, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, Item};
 use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{EXPRESSION, 
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION_NAMES,
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY,
 };
 use crate::protocol::Body;

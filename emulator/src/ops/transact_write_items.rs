@@ -21,8 +21,8 @@ use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, Item, PrimaryKey};
 use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{EXPRESSION, 
-    field, required, string, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION_NAMES,
+use crate::protocol::shape::{
+    field, required, string, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };

@@ -12,9 +12,10 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{self, Op, Path, Update};
 use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
-use crate::protocol::shape::{EXPRESSION, LEGACY_CONDITIONS, 
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION_NAMES,
-    RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
+    EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
+    RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
 use crate::protocol::Body;
 

@@ -5,9 +5,7 @@ use std::collections::BTreeSet;
 
 use super::ast::{Expr, IsWhat, Lit, UpdateClause};
 use crate::error::{Error, Result};
-use crate::expr::{
-    CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
-};
+use crate::expr::{CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
 use crate::model::{AttributeValue, Item, KeySchema, Number};
 
 /// Where a literal sits inside a value, as DynamoDB names it in number errors: `root`, `root.x`,
@@ -152,17 +150,10 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
             }
             _ => Condition::Cmp(*op, operand(l, params)?, operand(r, params)?),
         },
-        Expr::Between(x, lo, hi) => Condition::Between(
-            operand(x, params)?,
-            operand(lo, params)?,
-            operand(hi, params)?,
-        ),
+        Expr::Between(x, lo, hi) => Condition::Between(operand(x, params)?, operand(lo, params)?, operand(hi, params)?),
         Expr::In(x, items) => Condition::In(
             operand(x, params)?,
-            items
-                .iter()
-                .map(|i| operand(i, params))
-                .collect::<Result<_>>()?,
+            items.iter().map(|i| operand(i, params)).collect::<Result<_>>()?,
         ),
         Expr::Is(x, what, negated) => {
             let Expr::Path(p) = &**x else {
@@ -254,11 +245,7 @@ fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
 }
 
 /// The value a top-level `name = value` conjunct gives a top-level attribute, if any.
-pub fn equality(
-    filter: &Expr,
-    name: &str,
-    params: &[AttributeValue],
-) -> Result<Option<AttributeValue>> {
+pub fn equality(filter: &Expr, name: &str, params: &[AttributeValue]) -> Result<Option<AttributeValue>> {
     let mut cs = Vec::new();
     conjuncts(filter, &mut cs);
     for c in cs {
@@ -295,12 +282,10 @@ pub fn key_of(filter: Option<&Expr>, key: &KeySchema, params: &[AttributeValue])
 fn upd_operand(e: &Expr, params: &[AttributeValue]) -> Result<UpdOperand> {
     match e {
         Expr::Path(p) => Ok(UpdOperand::Path(p.clone())),
-        Expr::Call(name, args) if name == "list_append" && args.len() == 2 => {
-            Ok(UpdOperand::ListAppend(
-                Box::new(upd_operand(&args[0], params)?),
-                Box::new(upd_operand(&args[1], params)?),
-            ))
-        }
+        Expr::Call(name, args) if name == "list_append" && args.len() == 2 => Ok(UpdOperand::ListAppend(
+            Box::new(upd_operand(&args[0], params)?),
+            Box::new(upd_operand(&args[1], params)?),
+        )),
         Expr::Call(name, args) if name == "if_not_exists" && args.len() == 2 => match &args[0] {
             Expr::Path(p) => Ok(UpdOperand::IfNotExists(
                 p.clone(),
@@ -344,9 +329,7 @@ pub fn update(clauses: &[UpdateClause], params: &[AttributeValue]) -> Result<Upd
                 p.clone(),
                 SetValue::Minus(upd_operand(l, params)?, upd_operand(r, params)?),
             ),
-            UpdateClause::Set(p, e) => {
-                UpdateAction::Set(p.clone(), SetValue::Operand(upd_operand(e, params)?))
-            }
+            UpdateClause::Set(p, e) => UpdateAction::Set(p.clone(), SetValue::Operand(upd_operand(e, params)?)),
         });
     }
     Ok(Update { actions })

@@ -20,8 +20,8 @@ pub enum Tok {
 }
 
 const PUNCTS: &[&str] = &[
-    "<<", ">>", "<>", "!=", "<=", ">=", "||", "(", ")", "[", "]", "{", "}", ",", ".", ":", "*",
-    "=", "<", ">", "+", "-", ";", "/", "%",
+    "<<", ">>", "<>", "!=", "<=", ">=", "||", "(", ")", "[", "]", "{", "}", ",", ".", ":", "*", "=", "<", ">", "+",
+    "-", ";", "/", "%",
 ];
 
 /// Splits a statement into tokens (ending with `End`). `Err` is the detail of a "wasn't well
@@ -58,16 +58,11 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
         }
         if c == '\'' || c == '"' {
             let (text, next) = quoted(&chars, i, c)?;
-            out.push(if c == '\'' {
-                Tok::Str(text)
-            } else {
-                Tok::Quoted(text)
-            });
+            out.push(if c == '\'' { Tok::Str(text) } else { Tok::Quoted(text) });
             i = next;
             continue;
         }
-        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
+        if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
             let start = i;
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
@@ -95,9 +90,7 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
         }
         if c.is_alphabetic() || c == '_' || c == '$' {
             let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
                 i += 1;
             }
             out.push(Tok::Word(chars[start..i].iter().collect()));

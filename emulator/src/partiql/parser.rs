@@ -245,9 +245,7 @@ impl Parser {
     fn delete(&mut self) -> PResult<Statement> {
         self.expect_kw("FROM")
             .map_err(|_| malformed("Expected identifier for simple path"))?;
-        if !matches!(self.peek(), Tok::Word(w) if !is_keyword(w))
-            && !matches!(self.peek(), Tok::Quoted(_))
-        {
+        if !matches!(self.peek(), Tok::Word(w) if !is_keyword(w)) && !matches!(self.peek(), Tok::Quoted(_)) {
             return Err(malformed("Expected identifier for simple path"));
         }
         let target = self.target()?;
@@ -296,9 +294,7 @@ impl Parser {
     /// A table alias (`"t" x` or `"t" AS x`) is refused with a message of its own.
     fn no_alias(&self) -> PResult<()> {
         match self.peek() {
-            Tok::Word(w)
-                if w.eq_ignore_ascii_case("AS") || !is_keyword(w) && !is_operator_word(w) =>
-            {
+            Tok::Word(w) if w.eq_ignore_ascii_case("AS") || !is_keyword(w) && !is_operator_word(w) => {
                 Err(ParseError("Aliasing is not supported".into()))
             }
             Tok::Quoted(_) => Err(ParseError("Aliasing is not supported".into())),
@@ -322,11 +318,7 @@ impl Parser {
 
     fn target(&mut self) -> PResult<Target> {
         let table = self.identifier()?;
-        let index = if self.eat(".") {
-            Some(self.identifier()?)
-        } else {
-            None
-        };
+        let index = if self.eat(".") { Some(self.identifier()?) } else { None };
         Ok(Target { table, index })
     }
 
@@ -340,9 +332,7 @@ impl Parser {
                 self.pos += 1;
                 match self.next() {
                     Tok::Num(n) => {
-                        let i = n
-                            .parse::<usize>()
-                            .map_err(|_| malformed("Unexpected term"))?;
+                        let i = n.parse::<usize>().map_err(|_| malformed("Unexpected term"))?;
                         elems.push(PathElem::Index(i));
                     }
                     Tok::Str(s) => elems.push(PathElem::Attr(s)),
@@ -358,9 +348,7 @@ impl Parser {
     /// The right-hand side of an infix operator: missing entirely is its own message.
     fn rhs<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
         if matches!(self.peek(), Tok::End | Tok::Punct(";")) {
-            return Err(malformed(
-                "Missing right-hand side expression of infix operator",
-            ));
+            return Err(malformed("Missing right-hand side expression of infix operator"));
         }
         f(self)
     }
@@ -428,11 +416,7 @@ impl Parser {
             let lo = self.rhs(Self::operand_expr)?;
             self.expect_kw("AND")?;
             let hi = self.rhs(Self::operand_expr)?;
-            return Ok(wrap(Expr::Between(
-                Box::new(left),
-                Box::new(lo),
-                Box::new(hi),
-            )));
+            return Ok(wrap(Expr::Between(Box::new(left), Box::new(lo), Box::new(hi))));
         }
         if self.eat_kw("IN") {
             let close = if self.eat("(") {
@@ -480,9 +464,7 @@ impl Parser {
             }
             Tok::Punct("-") if matches!(self.peek_at(1), Tok::Num(_)) => {
                 self.pos += 1;
-                let Tok::Num(n) = self.next() else {
-                    unreachable!()
-                };
+                let Tok::Num(n) = self.next() else { unreachable!() };
                 Ok(Expr::Lit(Lit::Num(format!("-{n}"))))
             }
             Tok::Param => {
@@ -538,10 +520,7 @@ impl Parser {
                         self.pos += 1;
                         Ok(Expr::Missing)
                     }
-                    _ if matches!(self.peek_at(1), Tok::Punct("("))
-                        && !is_keyword(&w)
-                        && !is_operator_word(&w) =>
-                    {
+                    _ if matches!(self.peek_at(1), Tok::Punct("(")) && !is_keyword(&w) && !is_operator_word(&w) => {
                         self.pos += 2;
                         let args = self.items(")")?;
                         Ok(Expr::Call(w.to_ascii_lowercase(), args))

@@ -39,8 +39,7 @@ fn eq(a: Expr, b: Expr) -> Expr {
 
 /// The value a literal denotes, through a one-attribute INSERT.
 fn literal(text: &str) -> Result<AttributeValue, String> {
-    let Statement::Insert { value, .. } = ok(&format!("INSERT INTO t VALUE {{'a': {text}}}"))
-    else {
+    let Statement::Insert { value, .. } = ok(&format!("INSERT INTO t VALUE {{'a': {text}}}")) else {
         panic!("not an insert")
     };
     bind::insert_item(&value, &[])
@@ -108,13 +107,9 @@ fn where_operators_and_precedence() {
     assert!(matches!(*l, Expr::Cmp(CmpOp::Eq, ..)));
     let Expr::And(rest, is) = *r else { panic!() };
     assert_eq!(*is, Expr::Is(Box::new(path("e")), IsWhat::Missing, true));
-    let Expr::And(rest, inn) = *rest else {
-        panic!()
-    };
+    let Expr::And(rest, inn) = *rest else { panic!() };
     assert!(matches!(&*inn, Expr::In(_, items) if items.len() == 2 && items[1] == Expr::Param(0)));
-    let Expr::And(not, between) = *rest else {
-        panic!()
-    };
+    let Expr::And(not, between) = *rest else { panic!() };
     assert!(matches!(*between, Expr::Between(..)));
     assert!(matches!(*not, Expr::Not(ref x) if matches!(**x, Expr::Cmp(CmpOp::Ne, ..))));
 }
@@ -128,8 +123,7 @@ fn where_comparisons_and_functions() {
         (">=", CmpOp::Ge),
         ("!=", CmpOp::Ne),
     ] {
-        let Statement::Select { filter, .. } = ok(&format!("SELECT * FROM t WHERE a {op} 1"))
-        else {
+        let Statement::Select { filter, .. } = ok(&format!("SELECT * FROM t WHERE a {op} 1")) else {
             panic!()
         };
         assert!(matches!(filter.unwrap(), Expr::Cmp(c, ..) if c == cmp));
@@ -163,17 +157,13 @@ fn insert_forms() {
             ]),
         }
     );
-    assert_eq!(
-        parse("INSERT INTO t VALUE {'a': ?, 'b': [?, ?]}")
-            .unwrap()
-            .1,
-        3
-    );
+    assert_eq!(parse("INSERT INTO t VALUE {'a': ?, 'b': [?, ?]}").unwrap().1, 3);
 }
 
 #[test]
 fn update_forms() {
-    let stmt = ok("UPDATE t SET a = ?, b = b + 1 SET c = c - 2 REMOVE d, e.f WHERE pk = 'x' AND sk = 1 RETURNING ALL NEW *");
+    let stmt =
+        ok("UPDATE t SET a = ?, b = b + 1 SET c = c - 2 REMOVE d, e.f WHERE pk = 'x' AND sk = 1 RETURNING ALL NEW *");
     let Statement::Update {
         target: t,
         actions,
@@ -185,10 +175,7 @@ fn update_forms() {
     };
     assert_eq!(t, target("t"));
     assert_eq!(actions.len(), 5);
-    assert_eq!(
-        actions[0],
-        UpdateClause::Set(Path::attr("a"), Expr::Param(0))
-    );
+    assert_eq!(actions[0], UpdateClause::Set(Path::attr("a"), Expr::Param(0)));
     assert!(matches!(&actions[1], UpdateClause::Set(_, Expr::Add(..))));
     assert!(matches!(&actions[2], UpdateClause::Set(_, Expr::Sub(..))));
     assert_eq!(actions[3], UpdateClause::Remove(Path::attr("d")));
@@ -222,9 +209,7 @@ fn update_forms() {
     assert_eq!(k.get("pk"), Some(&AttributeValue::S("x".into())));
     assert_eq!(k.get("sk"), Some(&n("1")));
     for ret in ["ALL OLD", "MODIFIED OLD", "MODIFIED NEW"] {
-        ok(&format!(
-            "UPDATE t SET a = 1 WHERE pk = 'x' RETURNING {ret} *"
-        ));
+        ok(&format!("UPDATE t SET a = 1 WHERE pk = 'x' RETURNING {ret} *"));
     }
     let Statement::Update { actions, .. } =
         ok("UPDATE t SET s = set_add(s, <<'a'>>) SET l = list_append(l, [1]) WHERE pk = 'x'")
@@ -251,10 +236,7 @@ fn missing_key_equality() {
         range: None,
     };
     assert_eq!(
-        bind::key_of(filter.as_ref(), &key, &[])
-            .unwrap_err()
-            .message
-            .unwrap(),
+        bind::key_of(filter.as_ref(), &key, &[]).unwrap_err().message.unwrap(),
         "Where clause does not contain a mandatory equality on all key attributes"
     );
 }
@@ -301,8 +283,7 @@ fn literals() {
         ]))
     );
     // MISSING leaves the attribute out.
-    let Statement::Insert { value, .. } = ok("INSERT INTO t VALUE {'pk': 'a', 'gone': MISSING}")
-    else {
+    let Statement::Insert { value, .. } = ok("INSERT INTO t VALUE {'pk': 'a', 'gone': MISSING}") else {
         panic!()
     };
     assert_eq!(bind::insert_item(&value, &[]).unwrap().len(), 1);
@@ -312,7 +293,10 @@ fn literals() {
 fn number_literal_errors_name_their_path() {
     assert_eq!(
         literal("1e126"),
-        Err("Number overflow. Attempting to store a number with magnitude larger than supported range under root.a".into())
+        Err(
+            "Number overflow. Attempting to store a number with magnitude larger than supported range under root.a"
+                .into()
+        )
     );
     assert_eq!(
         literal("[1, 1e-131]"),
@@ -329,9 +313,7 @@ fn parameters_are_counted_and_bound() {
     };
     let params = [AttributeValue::S("p".into()), n("1"), n("2")];
     let cond = bind::condition(&filter.unwrap(), &params).unwrap();
-    let Condition::And(pk, _) = cond else {
-        panic!()
-    };
+    let Condition::And(pk, _) = cond else { panic!() };
     assert_eq!(
         *pk,
         Condition::Cmp(
@@ -352,10 +334,7 @@ fn parameters_are_counted_and_bound() {
 #[test]
 fn syntax_errors() {
     let cases: &[(&str, String)] = &[
-        (
-            "SELECTT * FROMM \"t\"",
-            format!("{NWF}Expected data manipulation"),
-        ),
+        ("SELECTT * FROMM \"t\"", format!("{NWF}Expected data manipulation")),
         (
             "SELECT * FROM t WHERE pk = 1 foo",
             format!("{NWF}Unexpected token after expression"),
@@ -388,30 +367,15 @@ fn syntax_errors() {
             "SELECT * FROM t WHERE pk = 'a' OR",
             format!("{NWF}Missing right-hand side expression of infix operator"),
         ),
-        (
-            "SELECT * FROM t WHERE ORDER BY pk",
-            format!("{NWF}Unexpected keyword"),
-        ),
-        (
-            "SELECT * FROM t WHERE IS NULL",
-            format!("{NWF}Unexpected operator"),
-        ),
-        (
-            "SELECT * FROM t WHERE pk = LIKE",
-            format!("{NWF}Unexpected operator"),
-        ),
+        ("SELECT * FROM t WHERE ORDER BY pk", format!("{NWF}Unexpected keyword")),
+        ("SELECT * FROM t WHERE IS NULL", format!("{NWF}Unexpected operator")),
+        ("SELECT * FROM t WHERE pk = LIKE", format!("{NWF}Unexpected operator")),
         (
             "SELECT * FROM t WHERE pk = 'a' AND x IS FOO",
             format!("{NWF}Expected type name"),
         ),
-        (
-            "DELETE FROM",
-            format!("{NWF}Expected identifier for simple path"),
-        ),
-        (
-            "DELETE FROM;",
-            format!("{NWF}Expected identifier for simple path"),
-        ),
+        ("DELETE FROM", format!("{NWF}Expected identifier for simple path")),
+        ("DELETE FROM;", format!("{NWF}Expected identifier for simple path")),
         (
             "DELETE FROM WHERE pk = 'a'",
             format!("{NWF}Expected identifier for simple path"),

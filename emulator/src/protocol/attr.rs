@@ -42,10 +42,7 @@ fn strings(x: &Value) -> Result<Vec<&str>> {
     };
     items
         .iter()
-        .map(|i| {
-            i.as_str()
-                .ok_or_else(|| Error::serialization("Expected string"))
-        })
+        .map(|i| i.as_str().ok_or_else(|| Error::serialization("Expected string")))
         .collect()
 }
 
@@ -83,10 +80,7 @@ fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
         "S" => AttributeValue::S(text(x)?),
         "N" => AttributeValue::N(number(&text(x)?)?),
         "B" => AttributeValue::B(binary(&text(x)?)?),
-        "BOOL" => AttributeValue::Bool(
-            x.as_bool()
-                .ok_or_else(|| Error::serialization("Expected boolean"))?,
-        ),
+        "BOOL" => AttributeValue::Bool(x.as_bool().ok_or_else(|| Error::serialization("Expected boolean"))?),
         "NULL" => match x.as_bool() {
             Some(true) => AttributeValue::Null,
             Some(false) => {
@@ -98,9 +92,7 @@ fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
         },
         "M" => AttributeValue::M(decode_map(x)?),
         "L" => match x {
-            Value::Array(items) => {
-                AttributeValue::L(items.iter().map(decode).collect::<Result<_>>()?)
-            }
+            Value::Array(items) => AttributeValue::L(items.iter().map(decode).collect::<Result<_>>()?),
             _ => return Err(Error::serialization("Expected list or null")),
         },
         "SS" => {
@@ -141,9 +133,11 @@ fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
             }
             AttributeValue::Bs(v)
         }
-        _ => return Err(Error::validation(
-            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
-        )),
+        _ => {
+            return Err(Error::validation(
+                "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
+            ))
+        }
     })
 }
 
@@ -158,16 +152,8 @@ pub fn encode(v: &AttributeValue) -> Value {
         AttributeValue::M(m) => ("M", encode_map(m)),
         AttributeValue::L(l) => ("L", Value::Array(l.iter().map(encode).collect())),
         AttributeValue::Ss(v) => ("SS", v.iter().map(|s| Value::String(s.clone())).collect()),
-        AttributeValue::Ns(v) => (
-            "NS",
-            v.iter().map(|n| Value::String(n.to_string())).collect(),
-        ),
-        AttributeValue::Bs(v) => (
-            "BS",
-            v.iter()
-                .map(|b| Value::String(STANDARD.encode(b)))
-                .collect(),
-        ),
+        AttributeValue::Ns(v) => ("NS", v.iter().map(|n| Value::String(n.to_string())).collect()),
+        AttributeValue::Bs(v) => ("BS", v.iter().map(|b| Value::String(STANDARD.encode(b))).collect()),
     };
     let mut m = Map::with_capacity(1);
     m.insert(ty.to_string(), x);
@@ -221,10 +207,7 @@ mod tests {
             err(json!({"SS": ["a", "a"]})),
             "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
         );
-        assert_eq!(
-            err(json!({"NS": ["1", "1.0"]})),
-            "Input collection contains duplicates"
-        );
+        assert_eq!(err(json!({"NS": ["1", "1.0"]})), "Input collection contains duplicates");
         assert_eq!(
             err(json!({"NULL": false})),
             "One or more parameter values were invalid: Null attribute value types must have the value of true"

@@ -57,10 +57,8 @@ impl<'a> Body<'a> {
     }
 
     pub fn strings(&self, key: &str) -> Option<Vec<String>> {
-        self.get(key).and_then(Value::as_array).map(|l| {
-            l.iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect()
-        })
+        self.get(key)
+            .and_then(Value::as_array)
+            .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
     }
 }

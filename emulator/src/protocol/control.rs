@@ -20,17 +20,12 @@ pub fn handle(engine: &Engine, method: &Method, path: &str, body: &[u8]) -> (Sta
     match (path.trim_end_matches('/'), method) {
         ("clock", &Method::GET) => (StatusCode::OK, clock(engine)),
         ("clock/advance", &Method::POST) => advance(engine, body),
-        ("ttl/sweep", &Method::POST) => {
-            (StatusCode::OK, json!({ "deleted": engine.sweep_expired() }))
-        }
+        ("ttl/sweep", &Method::POST) => (StatusCode::OK, json!({ "deleted": engine.sweep_expired() })),
         ("clock", _) | ("clock/advance", _) | ("ttl/sweep", _) => error(
             StatusCode::METHOD_NOT_ALLOWED,
             format!("{method} is not allowed on {PREFIX}{path}"),
         ),
-        _ => error(
-            StatusCode::NOT_FOUND,
-            format!("no emulator control at {PREFIX}{path}"),
-        ),
+        _ => error(StatusCode::NOT_FOUND, format!("no emulator control at {PREFIX}{path}")),
     }
 }
 
@@ -44,12 +39,7 @@ fn clock(engine: &Engine) -> Value {
 
 fn advance(engine: &Engine, body: &[u8]) -> (StatusCode, Value) {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
-    let amount = |key: &str| {
-        parsed
-            .as_ref()
-            .and_then(|v| v.get(key))
-            .and_then(Value::as_f64)
-    };
+    let amount = |key: &str| parsed.as_ref().and_then(|v| v.get(key)).and_then(Value::as_f64);
     let millis = match (amount("seconds"), amount("millis")) {
         (Some(s), None) => s * 1000.0,
         (None, Some(ms)) => ms,

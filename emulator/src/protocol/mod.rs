@@ -47,11 +47,7 @@ pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
         );
     }
     let body = req.body();
-    let content_type = header(req, "content-type")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim();
+    let content_type = header(req, "content-type").split(';').next().unwrap_or("").trim();
     let json_type = matches!(
         content_type,
         JSON_1_0 | "application/x-amz-json-1.1" | "application/json"
@@ -100,9 +96,7 @@ fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
         return Err(Error::bare(ErrorKind::Serialization));
     };
     if !value.is_object() {
-        return Err(Error::serialization(
-            "Start of list found where not expected",
-        ));
+        return Err(Error::serialization("Start of list found where not expected"));
     }
     let span = tracing::debug_span!("op", name = op.name());
     let _enter = span.enter();
@@ -147,8 +141,7 @@ fn check_auth(req: &Request<Bytes>) -> Result<(), Error> {
         }
     }
     if header(req, "x-amz-date").is_empty() && header(req, "date").is_empty() {
-        missing +=
-            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+        missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
     if missing.is_empty() {
         Ok(())
@@ -161,10 +154,7 @@ fn check_auth(req: &Request<Bytes>) -> Result<(), Error> {
 }
 
 fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {
-    req.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
+    req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
 /// The JSON body of an error: `__type`, the message under DynamoDB's key, and any detail.
@@ -205,12 +195,7 @@ fn json(status: StatusCode, value: &Value, request_id: &str) -> Response<Bytes> 
     raw(status, JSON_1_0, body, request_id)
 }
 
-fn raw(
-    status: StatusCode,
-    content_type: &'static str,
-    body: Bytes,
-    request_id: &str,
-) -> Response<Bytes> {
+fn raw(status: StatusCode, content_type: &'static str, body: Bytes, request_id: &str) -> Response<Bytes> {
     let crc = crc32fast::hash(&body);
     let mut res = Response::new(body);
     *res.status_mut() = status;
@@ -228,8 +213,7 @@ fn raw(
 fn request_id() -> String {
     use std::hash::{BuildHasher, Hasher};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> =
-        std::sync::OnceLock::new();
+    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let seed = SEED.get_or_init(Default::default);

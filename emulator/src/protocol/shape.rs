@@ -68,9 +68,7 @@ impl Pattern {
     fn matches(self, s: &str) -> bool {
         match self {
             // An empty name reports only its length, never the pattern.
-            Pattern::Name => s
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)),
+            Pattern::Name => s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)),
         }
     }
 }
@@ -142,8 +140,7 @@ pub const ATTRIBUTE_MAP: Shape = Shape::Map {
 };
 pub const RETURN_CONSUMED_CAPACITY: Shape = one_of(&["INDEXES", "TOTAL", "NONE"]);
 pub const RETURN_ITEM_COLLECTION_METRICS: Shape = one_of(&["SIZE", "NONE"]);
-pub const RETURN_VALUES: Shape =
-    one_of(&["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
+pub const RETURN_VALUES: Shape = one_of(&["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
 pub const RETURN_VALUES_ON_CONDITION_CHECK_FAILURE: Shape = one_of(&["ALL_OLD", "NONE"]);
 pub const CONDITIONAL_OPERATOR: Shape = one_of(&["AND", "OR"]);
 pub const SELECT: Shape = one_of(&[
@@ -218,9 +215,7 @@ fn check_type(v: &Value, shape: &Shape) -> Result<()> {
     }
     let container = |v: &Value| match v {
         Value::Array(_) => Some(type_error("Start of list found where not expected")),
-        Value::Object(_) => Some(type_error(
-            "Start of structure or map found where not expected.",
-        )),
+        Value::Object(_) => Some(type_error("Start of structure or map found where not expected.")),
         _ => None,
     };
     match shape {
@@ -235,10 +230,7 @@ fn check_type(v: &Value, shape: &Shape) -> Result<()> {
         Shape::Int { .. } | Shape::Limit => match v {
             Value::Number(_) => Ok(()),
             Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
-            _ => Err(type_error(format!(
-                "{} can not be converted to an Long",
-                json_kind(v)
-            ))),
+            _ => Err(type_error(format!("{} can not be converted to an Long", json_kind(v)))),
         },
         Shape::Bool => match v {
             Value::Bool(_) => Ok(()),
@@ -324,13 +316,7 @@ fn check_struct(v: &Value, fields: &[Field], parent: &At, errors: &mut Vec<Strin
     }
 }
 
-fn check_member(
-    v: Option<&Value>,
-    shape: &Shape,
-    required: bool,
-    path: &At,
-    errors: &mut Vec<String>,
-) {
+fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, errors: &mut Vec<String>) {
     let Some(v) = v else {
         if required {
             errors.push(format!(
@@ -342,14 +328,10 @@ fn check_member(
     let mut faults = Vec::new();
     let len_faults = |faults: &mut Vec<String>, len: usize, min: usize, max: usize| {
         if len < min {
-            faults.push(format!(
-                "Member must have length greater than or equal to {min}"
-            ));
+            faults.push(format!("Member must have length greater than or equal to {min}"));
         }
         if len > max {
-            faults.push(format!(
-                "Member must have length less than or equal to {max}"
-            ));
+            faults.push(format!("Member must have length less than or equal to {max}"));
         }
     };
     match shape {
@@ -361,16 +343,10 @@ fn check_member(
         } => {
             let s = v.as_str().unwrap_or_default();
             if !values.is_empty() && !values.contains(&s) {
-                faults.push(format!(
-                    "Member must satisfy enum value set: [{}]",
-                    values.join(", ")
-                ));
+                faults.push(format!("Member must satisfy enum value set: [{}]", values.join(", ")));
             }
             if let Some(p) = pattern.filter(|p| !p.matches(s)) {
-                faults.push(format!(
-                    "Member must satisfy regular expression pattern: {}",
-                    p.text()
-                ));
+                faults.push(format!("Member must satisfy regular expression pattern: {}", p.text()));
             }
             len_faults(&mut faults, s.chars().count(), *min, *max);
         }
@@ -391,9 +367,7 @@ fn check_member(
         Shape::Int { min, max } => {
             let n = v.as_f64().unwrap_or_default();
             if let Some(m) = min.filter(|m| n < *m as f64) {
-                faults.push(format!(
-                    "Member must have value greater than or equal to {m}"
-                ));
+                faults.push(format!("Member must have value greater than or equal to {m}"));
             }
             if let Some(m) = max.filter(|m| n > *m as f64) {
                 faults.push(format!("Member must have value less than or equal to {m}"));
@@ -407,15 +381,8 @@ fn check_member(
                 );
             }
         }
-        Shape::List { min, max, .. } => {
-            len_faults(&mut faults, v.as_array().map_or(0, Vec::len), *min, *max)
-        }
-        Shape::Map { min, max, .. } => len_faults(
-            &mut faults,
-            v.as_object().map_or(0, |m| m.len()),
-            *min,
-            *max,
-        ),
+        Shape::List { min, max, .. } => len_faults(&mut faults, v.as_array().map_or(0, Vec::len), *min, *max),
+        Shape::Map { min, max, .. } => len_faults(&mut faults, v.as_object().map_or(0, |m| m.len()), *min, *max),
         Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any => {}
     }
     for what in faults {
@@ -430,25 +397,13 @@ fn check_member(
             for (i, item) in items.iter().enumerate() {
                 let at = At::Item(path, i);
                 // A list element can never be null: the service has no way to hold one.
-                check_member(
-                    Some(item).filter(|m| !m.is_null()),
-                    member,
-                    true,
-                    &at,
-                    errors,
-                );
+                check_member(Some(item).filter(|m| !m.is_null()), member, true, &at, errors);
             }
         }
         (Shape::Map { value, .. }, Value::Object(map)) => {
             for (k, item) in map {
                 let at = At::Entry(path, k);
-                check_member(
-                    Some(item).filter(|m| !m.is_null()),
-                    value,
-                    true,
-                    &at,
-                    errors,
-                );
+                check_member(Some(item).filter(|m| !m.is_null()), value, true, &at, errors);
             }
         }
         (Shape::Struct { fields, .. }, _) => check_struct(v, fields, path, errors),
@@ -478,10 +433,7 @@ fn render(v: &Value, shape: &Shape) -> String {
             format!("{java}({})", parts.join(", "))
         }
         (Value::Object(m), Shape::Map { value, .. }) => {
-            let parts: Vec<String> = m
-                .iter()
-                .map(|(k, x)| format!("{k}={}", render(x, value)))
-                .collect();
+            let parts: Vec<String> = m.iter().map(|(k, x)| format!("{k}={}", render(x, value))).collect();
             format!("{{{}}}", parts.join(", "))
         }
         (other, _) => other.to_string(),
@@ -575,10 +527,7 @@ mod tests {
             },
         )];
         let names: Vec<Value> = (0..12).map(|_| json!("!!!")).collect();
-        let msg = validate(&json!({ "Names": names }), MANY)
-            .unwrap_err()
-            .message
-            .unwrap();
+        let msg = validate(&json!({ "Names": names }), MANY).unwrap_err().message.unwrap();
         assert!(msg.starts_with("10 validation errors detected: "), "{msg}");
         assert_eq!(msg.matches("failed to satisfy").count(), 10);
     }

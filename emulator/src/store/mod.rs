@@ -102,11 +102,7 @@ impl Store {
 
     /// A stream by ARN, unless it is gone (disabled more than 24 hours before `now_millis`).
     pub fn stream(&self, arn: &str, now_millis: i64) -> Option<Arc<Stream>> {
-        self.streams
-            .read()
-            .get(arn)
-            .filter(|s| !s.expired(now_millis))
-            .cloned()
+        self.streams.read().get(arn).filter(|s| !s.expired(now_millis)).cloned()
     }
 
     /// Live streams in ARN order, dropping those past their life.

@@ -116,13 +116,7 @@ impl Stream {
 
     /// Records one item change, keeping only the images the view type asks for. A write that
     /// changes nothing records nothing, as in DynamoDB.
-    pub fn record(
-        &self,
-        key: &KeySchema,
-        old: Option<&Arc<Item>>,
-        new: Option<&Arc<Item>>,
-        by_ttl: bool,
-    ) {
+    pub fn record(&self, key: &KeySchema, old: Option<&Arc<Item>>, new: Option<&Arc<Item>>, by_ttl: bool) {
         let event = match (old, new) {
             (None, Some(_)) => EventName::Insert,
             (Some(o), Some(n)) if o == n => return,
@@ -143,9 +137,7 @@ impl Stream {
         };
         let old = old.filter(|_| keep_old).cloned();
         let new = new.filter(|_| keep_new).cloned();
-        let size_bytes = item_size(&keys)
-            + old.as_deref().map_or(0, item_size)
-            + new.as_deref().map_or(0, item_size);
+        let size_bytes = item_size(&keys) + old.as_deref().map_or(0, item_size) + new.as_deref().map_or(0, item_size);
         let now = self.clock.now_millis();
         let mut log = self.log.lock();
         if log.disabled_at.is_some() {
@@ -180,8 +172,7 @@ impl Stream {
 
     /// Whether the stream is past its life: disabled more than 24 hours ago.
     pub fn expired(&self, now_millis: i64) -> bool {
-        self.disabled_at()
-            .is_some_and(|at| now_millis - at > RETENTION_MILLIS)
+        self.disabled_at().is_some_and(|at| now_millis - at > RETENTION_MILLIS)
     }
 
     /// Up to `limit` records from `from` on, after trimming what has aged out.

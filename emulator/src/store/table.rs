@@ -162,18 +162,13 @@ impl TableState {
     /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
     /// table's stream.
     pub fn put(&mut self, item: Item) -> Option<Arc<Item>> {
-        let key = self
-            .def
-            .key
-            .key_of(&item)
-            .expect("caller validated the key");
+        let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
         let old = self.unlink(&slot);
         let item = Arc::new(item);
         self.data.size_bytes += item_size(&item);
         if !self.def.local_indexes.is_empty() {
-            *self.data.collections.entry(key.hash.clone()).or_default() +=
-                collection_bytes(&self.def, &item);
+            *self.data.collections.entry(key.hash.clone()).or_default() += collection_bytes(&self.def, &item);
         }
         for index in self.def.indexes() {
             if let Some(entry) = index_entry(index, &slot, &item) {
@@ -248,8 +243,7 @@ impl TableState {
 
     /// Enables Time to Live on `attribute` (indexing the items already stored), or disables it.
     pub fn set_ttl(&mut self, attribute: Option<String>) {
-        self.data.ttl = attribute
-            .map(|a| TtlIndex::build(a, self.data.items.iter().map(|(s, i)| (s, i.as_ref()))));
+        self.data.ttl = attribute.map(|a| TtlIndex::build(a, self.data.items.iter().map(|(s, i)| (s, i.as_ref()))));
     }
 
     /// The TTL attribute while Time to Live is enabled.
@@ -259,10 +253,7 @@ impl TableState {
 
     /// Whether any item has expired at `now_millis` (cheap: one index probe).
     pub fn has_expired(&self, now_millis: i64) -> bool {
-        self.data
-            .ttl
-            .as_ref()
-            .is_some_and(|t| t.has_due(now_millis))
+        self.data.ttl.as_ref().is_some_and(|t| t.has_due(now_millis))
     }
 
     /// Deletes up to `max` items expired at `now_millis` through the normal delete path (indexes,
@@ -288,12 +279,7 @@ impl TableState {
     }
 
     /// The size the item collection of `hash` would have after replacing `old` by `new`.
-    pub fn collection_after(
-        &self,
-        hash: &KeyValue,
-        old: Option<&Item>,
-        new: Option<&Item>,
-    ) -> usize {
+    pub fn collection_after(&self, hash: &KeyValue, old: Option<&Item>, new: Option<&Item>) -> usize {
         let now = self.data.collections.get(hash).copied().unwrap_or(0);
         let size = |i: Option<&Item>| i.map_or(0, |i| collection_bytes(&self.def, i));
         now - size(old) + size(new)
@@ -337,8 +323,9 @@ impl TableState {
 fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     match (lo, hi) {
         (Bound::Included(a), Bound::Included(b)) => a > b,
-        (Bound::Included(a) | Bound::Excluded(a), Bound::Excluded(b))
-        | (Bound::Excluded(a), Bound::Included(b)) => a >= b,
+        (Bound::Included(a) | Bound::Excluded(a), Bound::Excluded(b)) | (Bound::Excluded(a), Bound::Included(b)) => {
+            a >= b
+        }
         _ => false,
     }
 }

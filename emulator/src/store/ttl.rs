@@ -45,10 +45,7 @@ pub struct TtlIndex {
 
 impl TtlIndex {
     /// An index over `items`, built when TTL is enabled on a table that may already hold items.
-    pub fn build<'a>(
-        attribute: String,
-        items: impl IntoIterator<Item = (&'a Slot, &'a Item)>,
-    ) -> TtlIndex {
+    pub fn build<'a>(attribute: String, items: impl IntoIterator<Item = (&'a Slot, &'a Item)>) -> TtlIndex {
         let mut index = TtlIndex {
             attribute,
             by_expiry: BTreeMap::new(),
@@ -94,10 +91,7 @@ impl TtlIndex {
     }
 
     pub fn has_due(&self, now_millis: i64) -> bool {
-        self.by_expiry
-            .range(expired_range(now_millis))
-            .next()
-            .is_some()
+        self.by_expiry.range(expired_range(now_millis)).next().is_some()
     }
 
     /// How many items carry a usable expiry.
@@ -149,22 +143,10 @@ mod tests {
         assert!(!is_expired(&item(Some(n(NOW_S))), "exp", NOW_S * 1000));
         assert!(is_expired(&item(Some(n(NOW_S))), "exp", NOW_S * 1000 + 1));
         assert!(!is_expired(&item(Some(n(NOW_S + 1))), "exp", NOW_MS));
-        assert!(is_expired(
-            &item(Some(n(NOW_S - FIVE_YEARS_SECS))),
-            "exp",
-            NOW_MS
-        ));
-        assert!(!is_expired(
-            &item(Some(n(NOW_S - FIVE_YEARS_SECS - 1))),
-            "exp",
-            NOW_MS
-        ));
+        assert!(is_expired(&item(Some(n(NOW_S - FIVE_YEARS_SECS))), "exp", NOW_MS));
+        assert!(!is_expired(&item(Some(n(NOW_S - FIVE_YEARS_SECS - 1))), "exp", NOW_MS));
         assert!(!is_expired(&item(None), "exp", NOW_MS));
-        assert!(!is_expired(
-            &item(Some(AttributeValue::S("1".into()))),
-            "exp",
-            NOW_MS
-        ));
+        assert!(!is_expired(&item(Some(AttributeValue::S("1".into()))), "exp", NOW_MS));
         assert!(!is_expired(
             &item(Some(AttributeValue::Ns(vec![Number::parse("1").unwrap()]))),
             "exp",
@@ -195,10 +177,7 @@ mod tests {
         assert_eq!(names(index.due(NOW_MS, 1)), ["early"]);
         assert!(index.has_due(NOW_MS));
         assert!(!index.has_due((NOW_S - 100) * 1000));
-        assert_eq!(
-            names(index.due((NOW_S + 11) * 1000, 10)),
-            ["early", "late", "future"]
-        );
+        assert_eq!(names(index.due((NOW_S + 11) * 1000, 10)), ["early", "late", "future"]);
     }
 
     #[test]

@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue, BillingMode, DeleteRequest, GlobalSecondaryIndex, KeyType, Projection,
-    ProjectionType, ReturnValue, WriteRequest,
+    AttributeValue, BillingMode, DeleteRequest, GlobalSecondaryIndex, KeyType, Projection, ProjectionType, ReturnValue,
+    WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -103,17 +103,12 @@ impl DynamoDbAdapter {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
             .as_nanos();
-        let new_id: IdGenerator =
-            Arc::new(move || format!("{seed:x}-{:x}", counter.fetch_add(1, Ordering::Relaxed)));
+        let new_id: IdGenerator = Arc::new(move || format!("{seed:x}-{:x}", counter.fetch_add(1, Ordering::Relaxed)));
         DynamoDbAdapter::with_id_generator(client, table, new_id)
     }
 
     /// The adapter with chosen user ids (tests give predictable ones).
-    pub fn with_id_generator(
-        client: Client,
-        table: impl Into<String>,
-        new_id: IdGenerator,
-    ) -> Self {
+    pub fn with_id_generator(client: Client, table: impl Into<String>, new_id: IdGenerator) -> Self {
         DynamoDbAdapter {
             client,
             table: table.into(),
@@ -128,20 +123,14 @@ impl DynamoDbAdapter {
             .index_name(INDEX)
             .key_schema(key("GSI1PK", KeyType::Hash))
             .key_schema(key("GSI1SK", KeyType::Range))
-            .projection(
-                Projection::builder()
-                    .projection_type(ProjectionType::All)
-                    .build(),
-            )
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
             .build()
             .expect("complete");
         self.client
             .create_table()
             .table_name(&self.table)
             .billing_mode(BillingMode::PayPerRequest)
-            .set_attribute_definitions(Some(
-                ["pk", "sk", "GSI1PK", "GSI1SK"].map(attr_def).to_vec(),
-            ))
+            .set_attribute_definitions(Some(["pk", "sk", "GSI1PK", "GSI1SK"].map(attr_def).to_vec()))
             .key_schema(key("pk", KeyType::Hash))
             .key_schema(key("sk", KeyType::Range))
             .global_secondary_indexes(index)
@@ -225,17 +214,9 @@ impl DynamoDbAdapter {
             let mut requests: Vec<WriteRequest> = chunk
                 .iter()
                 .map(|i| {
-                    let key = HashMap::from([
-                        ("pk".to_string(), i["pk"].clone()),
-                        ("sk".to_string(), i["sk"].clone()),
-                    ]);
+                    let key = HashMap::from([("pk".to_string(), i["pk"].clone()), ("sk".to_string(), i["sk"].clone())]);
                     WriteRequest::builder()
-                        .delete_request(
-                            DeleteRequest::builder()
-                                .set_key(Some(key))
-                                .build()
-                                .expect("key"),
-                        )
+                        .delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key"))
                         .build()
                 })
                 .collect();
@@ -260,15 +241,9 @@ impl DynamoDbAdapter {
             ("pk".to_string(), s(format!("USER#{}", account.user_id))),
             (
                 "sk".to_string(),
-                s(format!(
-                    "ACCOUNT#{}#{}",
-                    account.provider, account.provider_account_id
-                )),
+                s(format!("ACCOUNT#{}#{}", account.provider, account.provider_account_id)),
             ),
-            (
-                "GSI1PK".to_string(),
-                s(format!("ACCOUNT#{}", account.provider)),
-            ),
+            ("GSI1PK".to_string(), s(format!("ACCOUNT#{}", account.provider))),
             (
                 "GSI1SK".to_string(),
                 s(format!("ACCOUNT#{}", account.provider_account_id)),
@@ -277,10 +252,7 @@ impl DynamoDbAdapter {
             ("userId".to_string(), s(&account.user_id)),
             ("type".to_string(), s(&account.account_type)),
             ("provider".to_string(), s(&account.provider)),
-            (
-                "providerAccountId".to_string(),
-                s(&account.provider_account_id),
-            ),
+            ("providerAccountId".to_string(), s(&account.provider_account_id)),
         ]);
         if let Some(token) = &account.access_token {
             item.insert("access_token".into(), s(token));
@@ -338,19 +310,12 @@ impl DynamoDbAdapter {
             return Ok(None);
         };
         let session = session_from(&session);
-        Ok(self
-            .get_user(&session.user_id)
-            .await?
-            .map(|user| (session, user)))
+        Ok(self.get_user(&session.user_id).await?.map(|user| (session, user)))
     }
 
     /// Sets the given fields of the session (`expires` here) and returns it, or `None` when no
     /// session has that token.
-    pub async fn update_session(
-        &self,
-        session_token: &str,
-        expires: i64,
-    ) -> Result<Option<AdapterSession>, Error> {
+    pub async fn update_session(&self, session_token: &str, expires: i64) -> Result<Option<AdapterSession>, Error> {
         let Some(found) = self.find_session(session_token).await? else {
             return Ok(None);
         };
@@ -360,10 +325,7 @@ impl DynamoDbAdapter {
         Ok(Some(session_from(&self.update(&pk, &sk, fields).await?)))
     }
 
-    pub async fn delete_session(
-        &self,
-        session_token: &str,
-    ) -> Result<Option<AdapterSession>, Error> {
+    pub async fn delete_session(&self, session_token: &str) -> Result<Option<AdapterSession>, Error> {
         let Some(found) = self.find_session(session_token).await? else {
             return Ok(None);
         };
@@ -379,10 +341,7 @@ impl DynamoDbAdapter {
         Ok(out.attributes.as_ref().map(session_from))
     }
 
-    pub async fn create_verification_token(
-        &self,
-        vt: VerificationToken,
-    ) -> Result<VerificationToken, Error> {
+    pub async fn create_verification_token(&self, vt: VerificationToken) -> Result<VerificationToken, Error> {
         let item = HashMap::from([
             ("pk".to_string(), s(format!("VT#{}", vt.identifier))),
             ("sk".to_string(), s(format!("VT#{}", vt.token))),
@@ -461,12 +420,7 @@ impl DynamoDbAdapter {
     }
 
     /// `generateUpdateExpression`: `set #f = :f, ...` for every field, ALL_NEW.
-    async fn update(
-        &self,
-        pk: &str,
-        sk: &str,
-        fields: Vec<(&str, AttributeValue)>,
-    ) -> Result<Item, Error> {
+    async fn update(&self, pk: &str, sk: &str, fields: Vec<(&str, AttributeValue)>) -> Result<Item, Error> {
         let expression = fields
             .iter()
             .map(|(f, _)| format!("#{f} = :{f}"))
@@ -503,8 +457,7 @@ fn user_attributes(user: &AdapterUser) -> Item {
     // `emailVerified: null` when not verified, as the package writes it.
     item.insert(
         "emailVerified".into(),
-        user.email_verified
-            .map_or(AttributeValue::Null(true), |t| s(iso(t))),
+        user.email_verified.map_or(AttributeValue::Null(true), |t| s(iso(t))),
     );
     item
 }

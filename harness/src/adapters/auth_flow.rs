@@ -121,11 +121,7 @@ impl AuthFlow {
         let index = GlobalSecondaryIndex::builder()
             .index_name(INDEX)
             .key_schema(key("email", KeyType::Hash))
-            .projection(
-                Projection::builder()
-                    .projection_type(ProjectionType::All)
-                    .build(),
-            )
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
             .build()
             .expect("complete");
         self.client
@@ -142,20 +138,11 @@ impl AuthFlow {
     }
 
     fn hasher(&self) -> Argon2<'static> {
-        Argon2::new(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            self.config.argon2.clone(),
-        )
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.config.argon2.clone())
     }
 
     /// Registers a user; its id.
-    pub async fn register(
-        &self,
-        username: &str,
-        email: &str,
-        password: &str,
-    ) -> Result<String, RegisterError> {
+    pub async fn register(&self, username: &str, email: &str, password: &str) -> Result<String, RegisterError> {
         let salt = SaltString::generate(&mut OsRng);
         let hash = self
             .hasher()
@@ -172,12 +159,7 @@ impl AuthFlow {
             ("passwordHash".to_string(), s(hash)),
             ("createdAt".to_string(), s(iso(now))),
         ]);
-        let claim = |pk: String| {
-            HashMap::from([
-                ("pk".to_string(), s(pk)),
-                ("userId".to_string(), s(&user_id)),
-            ])
-        };
+        let claim = |pk: String| HashMap::from([("pk".to_string(), s(pk)), ("userId".to_string(), s(&user_id))]);
         let items = [
             user,
             claim(format!("EMAIL#{email}")),
@@ -205,8 +187,7 @@ impl AuthFlow {
                 Err(SdkError::ServiceError(e)) => match e.into_err() {
                     TransactWriteItemsError::TransactionCanceledException(c) => {
                         let failed = |i: usize| {
-                            c.cancellation_reasons().get(i).and_then(|r| r.code())
-                                == Some("ConditionalCheckFailed")
+                            c.cancellation_reasons().get(i).and_then(|r| r.code()) == Some("ConditionalCheckFailed")
                         };
                         if failed(1) {
                             return Err(RegisterError::EmailTaken);
@@ -225,10 +206,7 @@ impl AuthFlow {
                     other => {
                         let code = other.code().unwrap_or("Unknown");
                         if code != "TransactionConflictException" || attempt >= 20 {
-                            return Err(RegisterError::Db(Error::new(
-                                code,
-                                other.message().unwrap_or_default(),
-                            )));
+                            return Err(RegisterError::Db(Error::new(code, other.message().unwrap_or_default())));
                         }
                     }
                 },
@@ -256,11 +234,7 @@ impl AuthFlow {
         };
         let hash = get_s(user, "passwordHash").unwrap_or_default();
         let parsed = PasswordHash::new(&hash).map_err(|_| LoginError::InvalidCredentials)?;
-        if self
-            .hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_err()
-        {
+        if self.hasher().verify_password(password.as_bytes(), &parsed).is_err() {
             return Err(LoginError::InvalidCredentials);
         }
         let session = Session {

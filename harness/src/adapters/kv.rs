@@ -75,8 +75,7 @@ impl KvStore {
 
     /// Stores `value` under `key`, expiring `ttl_seconds` from now when given.
     pub async fn set(&self, key: &str, value: &str, ttl_seconds: Option<u64>) -> Result<(), Error> {
-        let mut item =
-            HashMap::from([("key".to_string(), s(key)), ("value".to_string(), s(value))]);
+        let mut item = HashMap::from([("key".to_string(), s(key)), ("value".to_string(), s(value))]);
         if let Some(ttl) = ttl_seconds.filter(|t| *t > 0) {
             item.insert("ttl".into(), n((self.now)() + ttl as i64));
         }

@@ -8,9 +8,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{
-    AttributeValue, BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType};
 use aws_sdk_dynamodb::Client;
 
 use super::{attr_def, get_s, key, n, s, Item};
@@ -70,11 +68,7 @@ impl DynamoDbSessionStorage {
         let index = GlobalSecondaryIndex::builder()
             .index_name(&self.options.shop_index_name)
             .key_schema(key("shop", KeyType::Hash))
-            .projection(
-                Projection::builder()
-                    .projection_type(ProjectionType::KeysOnly)
-                    .build(),
-            )
+            .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
             .build()
             .expect("complete");
         self.client
@@ -159,10 +153,7 @@ fn serialize(session: &Session) -> Item {
         ("id".to_string(), s(&session.id)),
         ("shop".to_string(), s(&session.shop)),
         ("state".to_string(), s(&session.state)),
-        (
-            "isOnline".to_string(),
-            AttributeValue::Bool(session.is_online),
-        ),
+        ("isOnline".to_string(), AttributeValue::Bool(session.is_online)),
     ]);
     if let Some(scope) = &session.scope {
         item.insert("scope".into(), s(scope));
@@ -179,10 +170,7 @@ fn serialize(session: &Session) -> Item {
             "onlineAccessInfo".into(),
             AttributeValue::M(HashMap::from([
                 ("expires_in".to_string(), n(info.expires_in)),
-                (
-                    "associated_user_scope".to_string(),
-                    s(&info.associated_user_scope),
-                ),
+                ("associated_user_scope".to_string(), s(&info.associated_user_scope)),
                 ("associated_user".to_string(), AttributeValue::M(user)),
             ])),
         );
@@ -191,25 +179,19 @@ fn serialize(session: &Session) -> Item {
 }
 
 fn deserialize(item: &Item) -> Option<Session> {
-    let info = item
-        .get("onlineAccessInfo")
-        .and_then(|v| v.as_m().ok())
-        .and_then(|m| {
-            let user = m.get("associated_user")?.as_m().ok()?;
-            Some(OnlineAccessInfo {
-                expires_in: super::get_n(m, "expires_in")?,
-                associated_user_scope: get_s(m, "associated_user_scope")?,
-                associated_user_id: super::get_n(user, "id")?,
-            })
-        });
+    let info = item.get("onlineAccessInfo").and_then(|v| v.as_m().ok()).and_then(|m| {
+        let user = m.get("associated_user")?.as_m().ok()?;
+        Some(OnlineAccessInfo {
+            expires_in: super::get_n(m, "expires_in")?,
+            associated_user_scope: get_s(m, "associated_user_scope")?,
+            associated_user_id: super::get_n(user, "id")?,
+        })
+    });
     Some(Session {
         id: get_s(item, "id")?,
         shop: get_s(item, "shop")?,
         state: get_s(item, "state")?,
-        is_online: item
-            .get("isOnline")
-            .and_then(|v| v.as_bool().ok())
-            .copied()?,
+        is_online: item.get("isOnline").and_then(|v| v.as_bool().ok()).copied()?,
         scope: get_s(item, "scope"),
         expires: get_s(item, "expires").and_then(|e| parse_iso(&e)),
         access_token: get_s(item, "accessToken"),

@@ -187,9 +187,7 @@ impl DynamoDb {
     /// `saveData`: writes the whole document with PutItem.
     pub async fn save(&self, user: &UserRecord) -> Result<(), Error> {
         self.initialize().await?;
-        let map = |m: &BTreeMap<String, String>| {
-            AttributeValue::M(m.iter().map(|(k, v)| (k.clone(), s(v))).collect())
-        };
+        let map = |m: &BTreeMap<String, String>| AttributeValue::M(m.iter().map(|(k, v)| (k.clone(), s(v))).collect());
         let mut item = HashMap::from([
             (self.config.primary_key_column.clone(), s(&user.user_id)),
             (

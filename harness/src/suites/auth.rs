@@ -13,8 +13,7 @@ use proptest::prelude::*;
 
 use super::{answer, expiry_offset, ok, one_of};
 use crate::adapters::auth::{
-    AdapterAccount, AdapterSession, AdapterUser, DynamoDbAdapter, NewUser, UserUpdate,
-    VerificationToken,
+    AdapterAccount, AdapterSession, AdapterUser, DynamoDbAdapter, NewUser, UserUpdate, VerificationToken,
 };
 use crate::{Env, Error, Suite};
 
@@ -201,10 +200,9 @@ impl Suite for AuthSuite {
             }
             Op::GetUser(k) => answer(a.get_user(&user_id(*k)).await),
             Op::GetUserByEmail(k) => answer(a.get_user_by_email(&email(*k)).await),
-            Op::GetUserByAccount { provider, user, n } => answer(
-                a.get_user_by_account(provider, &account_id(*user, *n))
-                    .await,
-            ),
+            Op::GetUserByAccount { provider, user, n } => {
+                answer(a.get_user_by_account(provider, &account_id(*user, *n)).await)
+            }
             Op::UpdateUser {
                 user,
                 name,
@@ -235,14 +233,8 @@ impl Suite for AuthSuite {
                 })
                 .await,
             ),
-            Op::UnlinkAccount { provider, user, n } => {
-                answer(a.unlink_account(provider, &account_id(*user, *n)).await)
-            }
-            Op::CreateSession {
-                user,
-                n,
-                expires_in,
-            } => answer(
+            Op::UnlinkAccount { provider, user, n } => answer(a.unlink_account(provider, &account_id(*user, *n)).await),
+            Op::CreateSession { user, n, expires_in } => answer(
                 a.create_session(AdapterSession {
                     session_token: session_token(*user, *n),
                     user_id: user_id(*user),
@@ -250,20 +242,11 @@ impl Suite for AuthSuite {
                 })
                 .await,
             ),
-            Op::GetSessionAndUser { user, n } => {
-                answer(a.get_session_and_user(&session_token(*user, *n)).await)
+            Op::GetSessionAndUser { user, n } => answer(a.get_session_and_user(&session_token(*user, *n)).await),
+            Op::UpdateSession { user, n, expires_in } => {
+                answer(a.update_session(&session_token(*user, *n), now + expires_in).await)
             }
-            Op::UpdateSession {
-                user,
-                n,
-                expires_in,
-            } => answer(
-                a.update_session(&session_token(*user, *n), now + expires_in)
-                    .await,
-            ),
-            Op::DeleteSession { user, n } => {
-                answer(a.delete_session(&session_token(*user, *n)).await)
-            }
+            Op::DeleteSession { user, n } => answer(a.delete_session(&session_token(*user, *n)).await),
             Op::CreateVerificationToken {
                 identifier,
                 token,
@@ -276,9 +259,7 @@ impl Suite for AuthSuite {
                 })
                 .await,
             ),
-            Op::UseVerificationToken { identifier, token } => {
-                answer(a.use_verification_token(identifier, token).await)
-            }
+            Op::UseVerificationToken { identifier, token } => answer(a.use_verification_token(identifier, token).await),
         }
     }
 
@@ -361,38 +342,27 @@ impl Suite for AuthSuite {
                     provider_account_id: account_id(*user, *n),
                     access_token: access_token.clone(),
                 };
-                m.accounts.insert(
-                    (provider.clone(), account.provider_account_id.clone()),
-                    account.clone(),
-                );
+                m.accounts
+                    .insert((provider.clone(), account.provider_account_id.clone()), account.clone());
                 ok(account)
             }
-            Op::UnlinkAccount { provider, user, n } => ok(m
-                .accounts
-                .remove(&(provider.clone(), account_id(*user, *n)))),
-            Op::CreateSession {
-                user,
-                n,
-                expires_in,
-            } => {
+            Op::UnlinkAccount { provider, user, n } => {
+                ok(m.accounts.remove(&(provider.clone(), account_id(*user, *n))))
+            }
+            Op::CreateSession { user, n, expires_in } => {
                 let session = AdapterSession {
                     session_token: session_token(*user, *n),
                     user_id: user_id(*user),
                     expires: now + expires_in,
                 };
-                m.sessions
-                    .insert(session.session_token.clone(), session.clone());
+                m.sessions.insert(session.session_token.clone(), session.clone());
                 ok(session)
             }
             Op::GetSessionAndUser { user, n } => ok(m
                 .sessions
                 .get(&session_token(*user, *n))
                 .and_then(|s| Some((s.clone(), m.user(&s.user_id)?)))),
-            Op::UpdateSession {
-                user,
-                n,
-                expires_in,
-            } => ok(m.sessions.get_mut(&session_token(*user, *n)).map(|s| {
+            Op::UpdateSession { user, n, expires_in } => ok(m.sessions.get_mut(&session_token(*user, *n)).map(|s| {
                 s.expires = now + expires_in;
                 s.clone()
             })),
@@ -407,13 +377,10 @@ impl Suite for AuthSuite {
                     token: token.clone(),
                     expires: now + expires_in,
                 };
-                m.tokens
-                    .insert((identifier.clone(), token.clone()), vt.clone());
+                m.tokens.insert((identifier.clone(), token.clone()), vt.clone());
                 ok(vt)
             }
-            Op::UseVerificationToken { identifier, token } => {
-                ok(m.tokens.remove(&(identifier.clone(), token.clone())))
-            }
+            Op::UseVerificationToken { identifier, token } => ok(m.tokens.remove(&(identifier.clone(), token.clone()))),
         }
     }
 

@@ -129,8 +129,7 @@ impl Suite for AuthFlowSuite {
                 } else if m.users.values().any(|(u, _)| u == username) {
                     format!("Err({:?})", RegisterError::UsernameTaken)
                 } else {
-                    m.users
-                        .insert(email.clone(), (username.clone(), password.clone()));
+                    m.users.insert(email.clone(), (username.clone(), password.clone()));
                     ok("registered")
                 }
             }
@@ -144,9 +143,7 @@ impl Suite for AuthFlowSuite {
             },
             Op::Validate(i) => match pick(&m.sessions, *i) {
                 None => ok("no sessions yet"),
-                Some((username, expires, present)) => {
-                    ok((*present && now < *expires).then(|| username.clone()))
-                }
+                Some((username, expires, present)) => ok((*present && now < *expires).then(|| username.clone())),
             },
             Op::Logout(i) => {
                 let n = m.sessions.len();

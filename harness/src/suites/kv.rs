@@ -66,8 +66,7 @@ impl Suite for KvSuite {
     async fn setup(env: &Env) -> Result<Self::Sut, Error> {
         let table = env.table_name("kv");
         // Two items a page, so `keys` follows LastEvaluatedKey even on a small table.
-        let store =
-            KvStore::new(env.client().clone(), table.clone(), env.clock()).with_page_size(2);
+        let store = KvStore::new(env.client().clone(), table.clone(), env.clock()).with_page_size(2);
         store.create_table().await?;
         Ok((store, table))
     }

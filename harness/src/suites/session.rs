@@ -5,9 +5,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use super::{answer, ok, one_of};
-use crate::adapters::session::{
-    DynamoDbSessionStorage, DynamoDbSessionStorageOptions, OnlineAccessInfo, Session,
-};
+use crate::adapters::session::{DynamoDbSessionStorage, DynamoDbSessionStorageOptions, OnlineAccessInfo, Session};
 use crate::{Env, Error, Suite};
 
 #[derive(Clone, Debug)]
@@ -25,15 +23,13 @@ const IDS: &[&str] = &["offline_a", "offline_b", "s1", "s2", "s3"];
 const SHOPS: &[&str] = &["a.myshopify.com", "b.myshopify.com", "c.myshopify.com"];
 
 fn session() -> impl Strategy<Value = Session> {
-    let info = (
-        0i64..100_000,
-        one_of(&["read_orders", "write_products"]),
-        1i64..1000,
-    )
-        .prop_map(|(expires_in, scope, id)| OnlineAccessInfo {
-            expires_in,
-            associated_user_scope: scope,
-            associated_user_id: id,
+    let info =
+        (0i64..100_000, one_of(&["read_orders", "write_products"]), 1i64..1000).prop_map(|(expires_in, scope, id)| {
+            OnlineAccessInfo {
+                expires_in,
+                associated_user_scope: scope,
+                associated_user_id: id,
+            }
         });
     (
         one_of(IDS),
@@ -46,17 +42,15 @@ fn session() -> impl Strategy<Value = Session> {
         proptest::option::of(info),
     )
         .prop_map(
-            |(id, shop, state, is_online, scope, expires, access_token, online_access_info)| {
-                Session {
-                    id,
-                    shop,
-                    state,
-                    is_online,
-                    scope,
-                    expires,
-                    access_token,
-                    online_access_info,
-                }
+            |(id, shop, state, is_online, scope, expires, access_token, online_access_info)| Session {
+                id,
+                shop,
+                state,
+                is_online,
+                scope,
+                expires,
+                access_token,
+                online_access_info,
             },
         )
 }
@@ -128,11 +122,7 @@ impl Suite for SessionSuite {
                 }
                 ok(true)
             }
-            Op::FindSessionsByShop(shop) => ok(model
-                .values()
-                .filter(|s| &s.shop == shop)
-                .cloned()
-                .collect::<Vec<_>>()),
+            Op::FindSessionsByShop(shop) => ok(model.values().filter(|s| &s.shop == shop).cloned().collect::<Vec<_>>()),
         }
     }
 

@@ -82,11 +82,7 @@ impl Suite for UserStoreSuite {
 
     async fn run(env: &Env, (store, config): &mut Self::Sut, op: &Op) -> String {
         match op {
-            Op::Save {
-                user,
-                data,
-                session,
-            } => {
+            Op::Save { user, data, session } => {
                 let saved = async {
                     let existing = store.load(user).await?;
                     let now = env.now();
@@ -113,11 +109,7 @@ impl Suite for UserStoreSuite {
 
     fn model(m: &mut Model, now: i64, op: &Op) -> String {
         match op {
-            Op::Save {
-                user,
-                data,
-                session,
-            } => {
+            Op::Save { user, data, session } => {
                 m.initialize();
                 let created_at = m.users.get(user).map_or(now, |u| u.created_at);
                 m.users.insert(
