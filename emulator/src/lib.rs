@@ -3,10 +3,14 @@
 //! # Layout
 //! - [`protocol`]: HTTP and JSON only — front-end checks, request shapes, AttributeValue codec,
 //!   error rendering.
-//! - `ops`: one module per operation, dispatched through one list.
+//! - `ops`: one module per operation (DynamoDB and DynamoDB Streams), dispatched through one list.
+//! - [`expr`]: the expression language (lexer → parser → AST → evaluator) and the legacy
+//!   parameters; `partiql`: DynamoDB's PartiQL subset, translated onto the same trees.
 //! - [`model`]: the typed data model (exact numbers, attribute values, keys, schemas).
-//! - `store`: tables in memory, one lock per table, indexes maintained on every write.
+//! - `store`: tables in memory, one lock per table, indexes, TTL index and stream records
+//!   maintained on every write.
 //! - [`error`]: the one error type and its wire mapping.
+//! - [`clock`]: system or manual time; [`fault`]: test-only fault injection.
 //! - [`server`]: the axum server and the [`Emulator`] handle; `transport`: the SDK clients.
 
 pub mod clock;
