@@ -8,15 +8,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::support::{create_table, emulator, error, validation};
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
-
-fn item(pairs: &[(&str, V)]) -> HashMap<String, V> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-}
+use crate::support::{create_table, emulator, error, item, s, validation};
 
 fn put(pairs: &[(&str, V)]) -> WriteRequest {
     WriteRequest::builder()

@@ -5,15 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnValue, ReturnValuesOnConditionCheckFailure};
 
-use crate::support::{create_table, emulator, error, validation};
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
-
-fn n(v: &str) -> V {
-    V::N(v.into())
-}
+use crate::support::{create_table, emulator, error, n, s, validation};
 
 #[tokio::test]
 async fn second_registration_of_an_email_fails_and_loses_nothing() {

@@ -2,11 +2,7 @@
 
 use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T};
 
-use crate::support::{create_table, emulator, error, validation};
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
+use crate::support::{create_table, emulator, error, s, validation};
 
 #[tokio::test]
 async fn put_get_delete_round_trip() {

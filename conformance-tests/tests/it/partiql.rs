@@ -10,15 +10,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::support::{attr_def, create_table, emulator, error, key, validation};
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
-
-fn n(v: i64) -> V {
-    V::N(v.to_string())
-}
+use crate::support::{attr_def, create_table, emulator, error, key, n, s, validation};
 
 async fn exec(c: &Client, stmt: &str) -> aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementOutput {
     c.execute_statement()

@@ -9,15 +9,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::support::{attr_def, emulator, error, key, validation};
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
-
-fn n(v: i64) -> V {
-    V::N(v.to_string())
-}
+use crate::support::{attr_def, emulator, error, key, n, s, validation};
 
 /// `pk`/`sk`(N) with GSI `byShop` (shop, KEYS_ONLY) and LSI `byScore` (score N, ALL).
 async fn indexed_table(c: &Client, name: &str) {

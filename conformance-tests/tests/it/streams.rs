@@ -15,7 +15,7 @@ use aws_sdk_dynamodbstreams::types::{AttributeValue as SV, OperationType, Record
 use aws_sdk_dynamodbstreams::Client as Streams;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{attr_def, error, key, validation};
+use crate::support::{attr_def, error, key, s, validation};
 
 const T0: u64 = 1_700_000_000;
 
@@ -56,10 +56,6 @@ async fn table(db: &Client, name: &str, view: Option<StreamViewType>) -> Option<
         req = req.stream_specification(spec(view));
     }
     req.send().await.unwrap().table_description?.latest_stream_arn
-}
-
-fn s(v: &str) -> V {
-    V::S(v.into())
 }
 
 fn item(pk: &str, v: &str) -> HashMap<String, V> {

@@ -55,3 +55,20 @@ pub fn error<E: ProvideErrorMetadata, R>(e: SdkError<E, R>) -> (String, String) 
 pub fn validation(message: &str) -> (String, String) {
     ("ValidationException".to_string(), message.to_string())
 }
+
+/// A string attribute value.
+pub fn s(v: &str) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::S(v.into())
+}
+
+/// A number attribute value, from any number or numeric text.
+pub fn n(v: impl std::fmt::Display) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::N(v.to_string())
+}
+
+/// An item (or key) from name/value pairs.
+pub fn item(
+    pairs: &[(&str, aws_sdk_dynamodb::types::AttributeValue)],
+) -> std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}

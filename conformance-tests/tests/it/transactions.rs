@@ -14,19 +14,7 @@ use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::model::{KeyValue, PrimaryKey};
 use dynamodb_emulator::Emulator;
 
-use crate::support::{create_table, emulator, error, validation};
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
-
-fn n(v: i64) -> V {
-    V::N(v.to_string())
-}
-
-fn item(pairs: &[(&str, V)]) -> HashMap<String, V> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-}
+use crate::support::{create_table, emulator, error, item, n, s, validation};
 
 fn put(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
     TransactWriteItem::builder()

@@ -14,19 +14,11 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{attr_def, create_table, emulator, error, key, validation};
+use crate::support::{attr_def, create_table, emulator, error, key, n, s, validation};
 
 /// The manual clock's start: 2023-11-14T22:13:20Z.
 const T0: i64 = 1_700_000_000;
 const SIX_YEARS: i64 = 6 * 365 * 24 * 3600;
-
-fn s(v: &str) -> V {
-    V::S(v.into())
-}
-
-fn n(v: i64) -> V {
-    V::N(v.to_string())
-}
 
 async fn manual_emulator() -> (Emulator, Client) {
     let emu = Emulator::builder()
