@@ -42,6 +42,17 @@ fn arg_count_ok(op: &str, n: usize) -> Option<bool> {
     })
 }
 
+/// Refuses an unknown ComparisonOperator, or one given the wrong number of values.
+fn check_arg_count(op: &str, n: usize) -> Result<()> {
+    match arg_count_ok(op, n) {
+        None => Err(Error::validation(format!("Unsupported ComparisonOperator: {op}"))),
+        Some(false) => Err(invalid(format!(
+            "Invalid number of argument(s) for the {op} ComparisonOperator"
+        ))),
+        Some(true) => Ok(()),
+    }
+}
+
 fn allowed_types(op: &str) -> &'static [ValueType] {
     use ValueType::*;
     match op {
@@ -54,15 +65,7 @@ fn allowed_types(op: &str) -> &'static [ValueType] {
 
 /// Builds the condition for one attribute with a ComparisonOperator; validates counts and types.
 fn comparison(attr: &str, op: &str, list: &[AttributeValue]) -> Result<Condition> {
-    match arg_count_ok(op, list.len()) {
-        None => return Err(Error::validation(format!("Unsupported ComparisonOperator: {op}"))),
-        Some(false) => {
-            return Err(invalid(format!(
-                "Invalid number of argument(s) for the {op} ComparisonOperator"
-            )))
-        }
-        Some(true) => {}
-    }
+    check_arg_count(op, list.len())?;
     if let Some(first) = list.first() {
         if list.iter().any(|v| v.value_type() != first.value_type()) {
             return Err(invalid(
@@ -195,15 +198,7 @@ pub fn key_conditions(conds: &BTreeMap<String, ExpectedCondition>) -> Result<Key
     for (key, c) in conds {
         let op = c.comparison_operator.as_deref().unwrap_or("");
         let list = c.attribute_value_list.as_deref().unwrap_or(&[]);
-        match arg_count_ok(op, list.len()) {
-            None => return Err(Error::validation(format!("Unsupported ComparisonOperator: {op}"))),
-            Some(false) => {
-                return Err(invalid(format!(
-                    "Invalid number of argument(s) for the {op} ComparisonOperator"
-                )))
-            }
-            Some(true) => {}
-        }
+        check_arg_count(op, list.len())?;
         let v = |i: usize| list[i].clone();
         let kop = match op {
             "EQ" => KeyOp::Eq(v(0)),
