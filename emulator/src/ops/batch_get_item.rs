@@ -117,7 +117,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
                 }
                 let found = state.get(key);
                 let projected = found.map(|i| expressions::projected(i, read.exprs.projection.as_deref()));
-                let n = projected.as_ref().map_or(0, item_size);
+                let n = projected.as_deref().map_or(0, item_size);
                 if size + n > MAX_RESPONSE_BYTES {
                     full = true;
                     left.push((*raw).clone());

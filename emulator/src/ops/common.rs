@@ -137,11 +137,19 @@ impl CapacityDetail {
 
     /// Adds `ConsumedCapacity` to a response when asked: `units` for the table, and the same
     /// units for every index the write touched.
-    pub fn add_to(self, out: &mut Map<String, Value>, table: &str, units: f64, indexes: &[&str]) {
-        let Some(c) = self.render(table, units, indexes) else {
+    pub fn add_to<'i>(
+        self,
+        out: &mut Map<String, Value>,
+        table: &str,
+        units: f64,
+        indexes: impl FnOnce() -> Vec<&'i str>,
+    ) {
+        if self == CapacityDetail::None {
             return;
-        };
-        out.insert("ConsumedCapacity".into(), c);
+        }
+        if let Some(c) = self.render(table, units, &indexes()) {
+            out.insert("ConsumedCapacity".into(), c);
+        }
     }
 
     pub fn render(self, table: &str, units: f64, indexes: &[&str]) -> Option<Value> {

@@ -46,7 +46,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let mut out = Map::new();
     let units = write_units(old.as_deref(), None);
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), None));
+    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), None));
     add_collection_metrics(&mut out, body, &state.def, &key);
     state.delete(&key);
     if return_values == ReturnValues::AllOld {

@@ -12,7 +12,7 @@ use super::common::{
     check_collection, condition_failed, data_table, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
 };
 use super::expressions;
-use super::read::{after, before, collect, index_bound, index_rows, table_rows, PageSpec, Select, Source, StartKey};
+use super::read::{collect, rows_between, PageSpec, Select, Source};
 use super::update_item::updated_item;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
@@ -51,8 +51,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     if let Some(items) = &done.items {
         out.insert("Items".into(), Value::Array(items.iter().map(encode_map).collect()));
     }
-    let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
-    CapacityDetail::of(body).add_to(&mut out, &done.table, done.units, &indexes);
+    CapacityDetail::of(body).add_to(&mut out, &done.table, done.units, || done.indexes.iter().map(String::as_str).collect());
     Ok(Value::Object(out))
 }
 
@@ -207,16 +206,7 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
     let cond = where_condition(filter.as_ref(), params)?;
     let table = data_table(engine, &target.table)?;
     let state = table.state.read();
-    let index = match &target.index {
-        None => None,
-        Some(name) => Some(state.def.index(name).ok_or_else(|| {
-            Error::validation(format!("The table does not have the specified index: {name}"))
-        })?),
-    };
-    if index.is_some_and(|(_, global)| global) && body.bool("ConsistentRead") == Some(true) {
-        return Err(Error::validation("Consistent reads are not supported on global secondary indexes"));
-    }
-    let source = Source { state: &state, index };
+    let source = Source::for_index(&state, target.index.as_deref(), body.bool("ConsistentRead") == Some(true))?;
     let start = match body.str("NextToken") {
         None => None,
         Some(t) => {
@@ -231,50 +221,15 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
     };
     let forward = !descending;
     let rows = match partition {
-        Some(v) => {
-            let hash = KeyValue::from_attr(&v).filter(|k| k.scalar_type() == key.hash.ty);
-            match hash {
-                // A partition key of another type matches nothing.
-                None => Box::new(std::iter::empty()),
-                Some(hash) => {
-                    let at = |pos| Slot { token: token(&hash), hash: hash.clone(), range: pos };
-                    let (lo, hi) = (Bound::Included(at(SortPos::Start)), Bound::Included(at(SortPos::End)));
-                    match (index, start) {
-                        (None, start) => {
-                            let (mut lo, mut hi) = (lo, hi);
-                            if let Some(StartKey::Table(k)) = start {
-                                let slot = Slot::new(&k);
-                                (lo, hi) = if forward { (after(lo, slot), hi) } else { (lo, before(hi, slot)) };
-                            }
-                            table_rows(&state, lo, hi, forward)
-                        }
-                        (Some((index, _)), start) => {
-                            let (mut lo, mut hi) = (index_bound(lo, true), index_bound(hi, false));
-                            if let Some(StartKey::Index(entry)) = start {
-                                (lo, hi) = if forward { (after(lo, entry), hi) } else { (lo, before(hi, entry)) };
-                            }
-                            index_rows(&state, &index.name, lo, hi, forward)
-                        }
-                    }
-                }
-            }
-        }
-        None => match (index, start) {
-            (None, start) => {
-                let lo = match start {
-                    Some(StartKey::Table(k)) => Bound::Excluded(Slot::new(&k)),
-                    _ => Bound::Unbounded,
-                };
-                table_rows(&state, lo, Bound::Unbounded, true)
-            }
-            (Some((index, _)), start) => {
-                let lo = match start {
-                    Some(StartKey::Index(entry)) => Bound::Excluded(entry),
-                    _ => Bound::Unbounded,
-                };
-                index_rows(&state, &index.name, lo, Bound::Unbounded, true)
+        // A partition key of another type matches nothing.
+        Some(v) => match KeyValue::from_attr(&v).filter(|k| k.scalar_type() == key.hash.ty) {
+            None => Box::new(std::iter::empty()),
+            Some(hash) => {
+                let at = |pos| Slot { token: token(&hash), hash: hash.clone(), range: pos };
+                rows_between(&source, Bound::Included(at(SortPos::Start)), Bound::Included(at(SortPos::End)), start, forward)
             }
         },
+        None => rows_between(&source, Bound::Unbounded, Bound::Unbounded, start, true),
     };
     let project = |item: &Item| match projection {
         Some(paths) => bind::project(item, paths),
@@ -284,7 +239,7 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
         limit: body.int("Limit").map(|l| l as usize),
         filter: cond.as_ref(),
         projection: None,
-        select: if index.is_some() { Select::AllProjected } else { Select::AllAttributes },
+        select: if source.index.is_some() { Select::AllProjected } else { Select::AllAttributes },
         transform: Some(&project),
     };
     let page = collect(body, &source, rows, spec);

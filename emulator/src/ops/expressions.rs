@@ -1,6 +1,7 @@
 //! The bridge between operations and the expression module: decodes a request's expression and
 //! legacy parameters, parses them all once (in DynamoDB's validation order) and applies them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -118,10 +119,11 @@ pub fn holds(condition: Option<&Condition>, item: Option<&Item>) -> bool {
     condition.is_none_or(|c| c.eval(item.unwrap_or(&EMPTY)))
 }
 
-/// The item as a projection asks for it (the whole item without one).
-pub fn projected(item: &Item, projection: Option<&[Path]>) -> Item {
+/// The item as a projection asks for it: borrowed whole without one, so reads that return whole
+/// items encode them without a copy.
+pub fn projected<'a>(item: &'a Item, projection: Option<&[Path]>) -> Cow<'a, Item> {
     match projection {
-        Some(paths) => expr::project(item, paths),
-        None => item.clone(),
+        Some(paths) => Cow::Owned(expr::project(item, paths)),
+        None => Cow::Borrowed(item),
     }
 }

@@ -35,7 +35,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let item = state.get(&key);
     let mut out = Map::new();
     let units = read_units(item.map_or(0, |i| item_size(i)), body.bool("ConsistentRead").unwrap_or(false));
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, &[]);
+    CapacityDetail::of(body).add_to(&mut out, &table.name, units, Vec::new);
     if let Some(item) = item {
         out.insert("Item".into(), encode_map(&expressions::projected(item, exprs.projection.as_deref())));
     }

@@ -47,7 +47,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     check_collection(engine, &state, &key, old.as_deref(), Some(&item))?;
     let units = write_units(old.as_deref(), Some(&item));
     let mut out = Map::new();
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), Some(&item)));
+    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&item)));
     add_collection_metrics(&mut out, body, &state.def, &key);
     state.put(crate::fault::put_item(item, old.as_deref()));
     if return_values == ReturnValues::AllOld {

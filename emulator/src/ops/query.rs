@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::common::table;
 use super::expressions;
-use super::read::{after, before, collect, index_bound, index_rows, table_rows, PageSpec, Source, StartKey};
+use super::read::{collect, rows_between, PageSpec, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{Op, RangeCond};
@@ -58,32 +58,11 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let (lo, hi) = sort_bounds(range.range.as_ref());
     let at = |pos: SortPos| Slot { token: token(&range.hash), hash: range.hash.clone(), range: pos };
     let (lo, hi) = (lo.map(at), hi.map(at));
-    let rows = match (source.index, start) {
-        (None, start) => {
-            let (mut lo, mut hi) = (lo, hi);
-            if let Some(StartKey::Table(key)) = start {
-                check_boundary(key.hash == range.hash)?;
-                let slot = Slot::new(&key);
-                (lo, hi) = if forward { (after(lo, slot), hi) } else { (lo, before(hi, slot)) };
-            }
-            table_rows(&state, lo, hi, forward)
-        }
-        (Some((index, _)), start) => {
-            let (mut lo, mut hi) = (index_bound(lo, true), index_bound(hi, false));
-            if let Some(StartKey::Index(entry)) = start {
-                check_boundary(entry.slot.hash == range.hash)?;
-                (lo, hi) = if forward { (after(lo, entry), hi) } else { (lo, before(hi, entry)) };
-            }
-            index_rows(&state, &index.name, lo, hi, forward)
-        }
-    };
-    let spec = PageSpec {
-        limit: body.int("Limit").map(|l| l as usize),
-        filter: exprs.filter.as_ref(),
-        projection: exprs.projection.as_deref(),
-        select,
-        transform: None,
-    };
+    if let Some(start) = &start {
+        check_boundary(start.hash() == &range.hash)?;
+    }
+    let rows = rows_between(&source, lo, hi, start, forward);
+    let spec = PageSpec::of(body, &exprs, select);
     let page = collect(body, &source, rows, spec);
     Ok(crate::fault::trim_page(crate::Fault::DropLastQueryItem, page))
 }

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::common::{read_units, request_key, CapacityDetail};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Parsed, Path};
-use crate::model::{item_size, IndexDef, Item, KeySchema, PrimaryKey, ProjectionType};
+use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValue, PrimaryKey, ProjectionType};
 use crate::protocol::attr::encode_map;
 use crate::protocol::Body;
 use crate::store::{IndexEntry, Slot, TablePos, TableState};
@@ -34,14 +34,19 @@ pub struct Source<'a> {
 impl<'a> Source<'a> {
     /// Resolves IndexName and checks ConsistentRead against it.
     pub fn new(state: &'a TableState, body: Body) -> Result<Source<'a>> {
+        Source::for_index(state, body.str("IndexName"), body.bool("ConsistentRead") == Some(true))
+    }
+
+    /// A read of the table, or of the named index; strongly consistent reads of a GSI are refused.
+    pub fn for_index(state: &'a TableState, index: Option<&str>, consistent: bool) -> Result<Source<'a>> {
         let index =
-            match body.str("IndexName") {
+            match index {
                 None => None,
                 Some(name) => Some(state.def.index(name).ok_or_else(|| {
                     Error::validation(format!("The table does not have the specified index: {name}"))
                 })?),
             };
-        if index.is_some_and(|(_, global)| global) && body.bool("ConsistentRead") == Some(true) {
+        if index.is_some_and(|(_, global)| global) && consistent {
             return Err(Error::validation(
                 "Consistent reads are not supported on global secondary indexes",
             ));
@@ -136,6 +141,16 @@ pub enum StartKey {
     Index(IndexEntry),
 }
 
+impl StartKey {
+    /// The partition key value of the source (table or index) the start key names.
+    pub fn hash(&self) -> &KeyValue {
+        match self {
+            StartKey::Table(key) => &key.hash,
+            StartKey::Index(entry) => &entry.slot.hash,
+        }
+    }
+}
+
 /// One item as read: what the source stores, and (for local indexes) the table item behind it.
 pub struct Row<'a> {
     /// The partition hash token of the row's position (the index key's, for index rows).
@@ -152,6 +167,19 @@ pub struct PageSpec<'a> {
     pub select: Select,
     /// Renders each returned item instead of the projection (PartiQL's SELECT list).
     pub transform: Option<&'a dyn Fn(&Item) -> Item>,
+}
+
+impl<'a> PageSpec<'a> {
+    /// The page a Query or Scan request asks for: its Limit, filter and projection.
+    pub fn of(body: Body, exprs: &'a Parsed, select: Select) -> PageSpec<'a> {
+        PageSpec {
+            limit: body.int("Limit").map(|l| l as usize),
+            filter: exprs.filter.as_ref(),
+            projection: exprs.projection.as_deref(),
+            select,
+            transform: None,
+        }
+    }
 }
 
 /// Reads rows until Limit or 1 MB, and renders the response body.
@@ -217,47 +245,63 @@ fn last_key(source: &Source, item: &Item) -> Item {
     key
 }
 
-/// Table rows between two positions, forwards or backwards.
-pub fn table_rows<'a>(
-    state: &'a TableState,
+/// The rows of a source between two positions of its key (the table's, or the index's), forwards
+/// or backwards, resumed after ExclusiveStartKey: the one range read Query, Scan and PartiQL share.
+pub fn rows_between<'a>(
+    source: &Source<'a>,
     lo: Bound<Slot>,
     hi: Bound<Slot>,
+    start: Option<StartKey>,
     forward: bool,
 ) -> Box<dyn Iterator<Item = Row<'a>> + 'a> {
-    let range = state.items_between(lo, hi).map(|(slot, item)| Row {
-        token: slot.token,
-        stored: item,
-        table_item: Some(item),
-    });
-    if forward {
-        Box::new(range)
-    } else {
-        Box::new(range.rev())
-    }
-}
-
-/// Index rows between two positions, forwards or backwards.
-pub fn index_rows<'a>(
-    state: &'a TableState,
-    index: &str,
-    lo: Bound<IndexEntry>,
-    hi: Bound<IndexEntry>,
-    forward: bool,
-) -> Box<dyn Iterator<Item = Row<'a>> + 'a> {
-    let range = state.index_between(index, lo, hi).map(move |(entry, item)| Row {
-        token: entry.slot.token,
-        stored: item,
-        table_item: state.item_at(entry).map(|i| &**i),
-    });
-    if forward {
-        Box::new(range)
-    } else {
-        Box::new(range.rev())
+    let state = source.state;
+    match source.index {
+        None => {
+            let (mut lo, mut hi) = (lo, hi);
+            if let Some(StartKey::Table(key)) = start {
+                let slot = Slot::new(&key);
+                (lo, hi) = if forward {
+                    (after(lo, slot), hi)
+                } else {
+                    (lo, before(hi, slot))
+                };
+            }
+            let range = state.items_between(lo, hi).map(|(slot, item)| Row {
+                token: slot.token,
+                stored: item,
+                table_item: Some(item),
+            });
+            if forward {
+                Box::new(range)
+            } else {
+                Box::new(range.rev())
+            }
+        }
+        Some((index, _)) => {
+            let (mut lo, mut hi) = (index_bound(lo, true), index_bound(hi, false));
+            if let Some(StartKey::Index(entry)) = start {
+                (lo, hi) = if forward {
+                    (after(lo, entry), hi)
+                } else {
+                    (lo, before(hi, entry))
+                };
+            }
+            let range = state.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
+                token: entry.slot.token,
+                stored: item,
+                table_item: state.item_at(entry).map(|i| &**i),
+            });
+            if forward {
+                Box::new(range)
+            } else {
+                Box::new(range.rev())
+            }
+        }
     }
 }
 
 /// Moves a lower bound past ExclusiveStartKey (forward reads).
-pub fn after<T: Ord>(lo: Bound<T>, start: T) -> Bound<T> {
+fn after<T: Ord>(lo: Bound<T>, start: T) -> Bound<T> {
     match lo {
         Bound::Included(x) if x > start => Bound::Included(x),
         Bound::Excluded(x) if x > start => Bound::Excluded(x),
@@ -266,7 +310,7 @@ pub fn after<T: Ord>(lo: Bound<T>, start: T) -> Bound<T> {
 }
 
 /// Moves an upper bound before ExclusiveStartKey (backward reads).
-pub fn before<T: Ord>(hi: Bound<T>, start: T) -> Bound<T> {
+fn before<T: Ord>(hi: Bound<T>, start: T) -> Bound<T> {
     match hi {
         Bound::Included(x) if x < start => Bound::Included(x),
         Bound::Excluded(x) if x < start => Bound::Excluded(x),
@@ -276,7 +320,7 @@ pub fn before<T: Ord>(hi: Bound<T>, start: T) -> Bound<T> {
 
 /// An index bound from a bound on index-key positions: runs of equal index keys are entered at
 /// their first table key and left after their last.
-pub fn index_bound(b: Bound<Slot>, lower: bool) -> Bound<IndexEntry> {
+fn index_bound(b: Bound<Slot>, lower: bool) -> Bound<IndexEntry> {
     let entry = |slot, table| IndexEntry { slot, table };
     match (b, lower) {
         (Bound::Included(s), true) => Bound::Included(entry(s, TablePos::Min)),

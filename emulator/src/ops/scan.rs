@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::common::table;
 use super::expressions;
-use super::read::{after, collect, index_bound, index_rows, table_rows, PageSpec, Source, StartKey};
+use super::read::{collect, rows_between, PageSpec, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Op;
@@ -53,30 +53,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     // The smallest position with a given token: S("") sorts before every key value.
     let lowest = |t: u64| Slot { token: t as u32, hash: KeyValue::S(String::new()), range: SortPos::Start };
     let lo = Bound::Included(lowest(first));
-    let rows = match (source.index, start) {
-        (None, start) => {
-            let lo = match start {
-                Some(StartKey::Table(key)) => after(lo, Slot::new(&key)),
-                _ => lo,
-            };
-            table_rows(&state, lo, Bound::Unbounded, true)
-        }
-        (Some((index, _)), start) => {
-            let mut lo = index_bound(lo, true);
-            if let Some(StartKey::Index(entry)) = start {
-                lo = after(lo, entry);
-            }
-            index_rows(&state, &index.name, lo, Bound::Unbounded, true)
-        }
-    };
-    let rows = rows.take_while(|r| u64::from(r.token) < end);
-    let spec = PageSpec {
-        limit: body.int("Limit").map(|l| l as usize),
-        filter: exprs.filter.as_ref(),
-        projection: exprs.projection.as_deref(),
-        select,
-        transform: None,
-    };
+    let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
+    let spec = PageSpec::of(body, &exprs, select);
     let page = collect(body, &source, rows, spec);
     Ok(crate::fault::trim_page(crate::Fault::DropLastScanItem, page))
 }

@@ -52,7 +52,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     check_collection(engine, &state, &key, old.as_deref(), Some(&new))?;
     let mut out = Map::new();
     let units = write_units(old.as_deref(), Some(&new));
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, &touched_indexes(&state.def, old.as_deref(), Some(&new)));
+    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&new)));
     add_collection_metrics(&mut out, body, &state.def, &key);
     let returned = match return_values {
         ReturnValues::None => None,
