@@ -4,17 +4,21 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The emulator's one source of time (see the module doc for why).
 pub enum Clock {
+    /// The machine's wall clock.
     System,
     /// Milliseconds since the epoch.
     Manual(AtomicI64),
 }
 
 impl Clock {
+    /// A manual clock standing at `start`.
     pub fn manual(start: SystemTime) -> Clock {
         Clock::Manual(AtomicI64::new(millis(start)))
     }
 
+    /// Now, in milliseconds since the Unix epoch.
     pub fn now_millis(&self) -> i64 {
         match self {
             Clock::System => millis(SystemTime::now()),

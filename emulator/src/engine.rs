@@ -6,11 +6,16 @@ use bytes::Bytes;
 use crate::clock::Clock;
 use crate::store::Store;
 
+/// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
+/// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
 pub struct Engine {
+    /// The tables.
     pub store: Store,
     /// Shared with the streams, which stamp their records with it.
     pub clock: std::sync::Arc<Clock>,
+    /// The region in ARNs and stream labels (`us-east-1`).
     pub region: String,
+    /// The account in ARNs (`000000000000`, as DynamoDB Local uses).
     pub account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
     pub transactions: crate::ops::Transactions,
@@ -19,9 +24,12 @@ pub struct Engine {
     pub item_collection_limit: usize,
     /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
     pub fault: Option<crate::Fault>,
+    /// Log one line per request at info level (`protocol::log`); off by default.
+    pub log_requests: bool,
 }
 
 impl Engine {
+    /// An empty endpoint on `clock`, with DynamoDB's limits.
     pub fn new(clock: Clock) -> Engine {
         Engine {
             store: Store::default(),
@@ -31,12 +39,19 @@ impl Engine {
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
             fault: None,
+            log_requests: false,
         }
     }
 
     /// Answers one DynamoDB HTTP request.
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
-        crate::fault::scoped(self.fault, || crate::protocol::handle(self, req))
+        // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
+        let started = self.log_requests.then(std::time::Instant::now);
+        let res = crate::fault::scoped(self.fault, || crate::protocol::handle(self, req));
+        if let Some(started) = started {
+            crate::protocol::log_request(req, &res, started.elapsed());
+        }
+        res
     }
 
     /// Deletes every item whose Time to Live has passed, as DynamoDB's background TTL process does,
@@ -64,6 +79,7 @@ impl Engine {
         deleted
     }
 
+    /// The ARN DynamoDB gives `table` in this endpoint's region and account.
     pub fn table_arn(&self, table: &str) -> String {
         format!("arn:aws:dynamodb:{}:{}:table/{table}", self.region, self.account_id)
     }

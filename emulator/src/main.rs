@@ -1,9 +1,11 @@
 //! `dynamodb-emulator`: serves the DynamoDB API on a port, in memory, for any language's SDK.
 
+use std::ffi::OsString;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use dynamodb_emulator::clock::Clock;
 use dynamodb_emulator::server::Sweeper;
 use dynamodb_emulator::Engine;
@@ -25,16 +27,112 @@ struct Args {
     /// `POST /_emulator/clock/advance`, and items expire only through `POST /_emulator/ttl/sweep`.
     #[arg(long)]
     manual_clock: bool,
+    /// Log one line per request to stderr: operation, table, status, error type, latency.
+    #[arg(long)]
+    log_requests: bool,
+    /// -inMemory: accepted; the emulator always keeps its data in memory.
+    #[arg(long, help_heading = LOCAL)]
+    in_memory: bool,
+    /// -sharedDb: accepted; every client shares one database, whatever its credentials and region.
+    #[arg(long, help_heading = LOCAL)]
+    shared_db: bool,
+    /// -delayTransientStatuses: accepted, with a warning; tables and indexes are ACTIVE at once.
+    #[arg(long, help_heading = LOCAL)]
+    delay_transient_statuses: bool,
+    /// -disableTelemetry: accepted; the emulator sends nothing anywhere.
+    #[arg(long, help_heading = LOCAL)]
+    disable_telemetry: bool,
+    /// -dbPath: refused; the emulator cannot keep its data in files.
+    #[arg(long, value_name = "DIR", help_heading = LOCAL)]
+    db_path: Option<PathBuf>,
+    /// -optimizeDbBeforeStartup: refused; it needs -dbPath.
+    #[arg(long, help_heading = LOCAL)]
+    optimize_db_before_startup: bool,
+    /// -cors: refused; the emulator does not answer browsers' CORS requests.
+    #[arg(long, value_name = "ORIGINS", help_heading = LOCAL)]
+    cors: Option<String>,
+}
+
+const LOCAL: &str = "DynamoDB Local's flags (-port and -help work too)";
+
+/// DynamoDB Local's single-dash flags and ours, so that a script written for
+/// `java -jar DynamoDBLocal.jar -port 8000 -inMemory -sharedDb` starts this binary unchanged.
+const DYNAMODB_LOCAL_FLAGS: [(&str, &str); 9] = [
+    ("-port", "--port"),
+    ("-help", "--help"),
+    ("-inMemory", "--in-memory"),
+    ("-sharedDb", "--shared-db"),
+    ("-delayTransientStatuses", "--delay-transient-statuses"),
+    ("-disableTelemetry", "--disable-telemetry"),
+    ("-dbPath", "--db-path"),
+    ("-optimizeDbBeforeStartup", "--optimize-db-before-startup"),
+    ("-cors", "--cors"),
+];
+
+/// Rewrites DynamoDB Local's flags into ours before clap sees them (clap would read `-port` as the
+/// short flags `-p -o -r -t`). The word after a flag that takes a value is left as it is.
+fn translate(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
+    let command = Args::command();
+    let takes_value = |long: &str| {
+        command
+            .get_arguments()
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
+    };
+    let mut out = Vec::new();
+    let mut is_value = false;
+    for arg in args {
+        let arg = match DYNAMODB_LOCAL_FLAGS
+            .iter()
+            .find(|(local, _)| !is_value && arg == **local)
+        {
+            Some((_, ours)) => OsString::from(ours),
+            None => arg,
+        };
+        is_value = arg.to_str().and_then(|a| a.strip_prefix("--")).is_some_and(takes_value);
+        out.push(arg);
+    }
+    out
+}
+
+impl Args {
+    /// Refuses the DynamoDB Local flags the emulator cannot honour, each with why, and warns about
+    /// the ones it accepts without their effect. Exits with status 2 (a usage error) when refusing.
+    fn check(&self) {
+        let refusal = if self.db_path.is_some() {
+            Some("-dbPath (--db-path) is not supported: the emulator keeps its data in memory only and cannot persist it; run it without -dbPath")
+        } else if self.optimize_db_before_startup {
+            Some("-optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath, and the emulator keeps its data in memory only")
+        } else if self.cors.is_some() {
+            Some("-cors (--cors) is not supported: the emulator does not answer CORS preflight requests, so browsers cannot call it")
+        } else {
+            None
+        };
+        if let Some(message) = refusal {
+            Args::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, message)
+                .exit();
+        }
+        if self.delay_transient_statuses {
+            tracing::warn!("-delayTransientStatuses has no effect: tables and indexes are ACTIVE at once");
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let args = Args::parse();
+    let args = Args::parse_from(translate(std::env::args_os()));
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    if args.log_requests {
+        // Asked for explicitly, so shown whatever RUST_LOG says about the rest.
+        let target = dynamodb_emulator::protocol::REQUEST_LOG_TARGET;
+        filter = filter.add_directive(format!("{target}=info").parse().expect("a valid directive"));
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(filter)
         .init();
+    args.check();
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port)).await?;
     let addr = listener.local_addr()?;
     let clock = if args.manual_clock {
@@ -42,7 +140,9 @@ async fn main() -> std::io::Result<()> {
     } else {
         Clock::System
     };
-    let engine = Arc::new(Engine::new(clock));
+    let mut engine = Engine::new(clock);
+    engine.log_requests = args.log_requests;
+    let engine = Arc::new(engine);
     let _sweeper = Sweeper::start(&engine, std::time::Duration::from_millis(args.ttl_sweep_interval));
     println!("listening on http://{addr}");
     std::io::stdout().flush()?;
@@ -68,5 +168,63 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn translated(args: &[&str]) -> Vec<String> {
+        translate(args.iter().map(OsString::from))
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn dynamodb_local_flags_become_ours() {
+        assert_eq!(
+            translated(&[
+                "bin",
+                "-port",
+                "8001",
+                "-inMemory",
+                "-sharedDb",
+                "-delayTransientStatuses"
+            ]),
+            [
+                "bin",
+                "--port",
+                "8001",
+                "--in-memory",
+                "--shared-db",
+                "--delay-transient-statuses"
+            ]
+        );
+        assert_eq!(translated(&["bin", "-help"]), ["bin", "--help"]);
+    }
+
+    #[test]
+    fn a_flag_value_is_never_rewritten() {
+        assert_eq!(translated(&["bin", "--host", "-port"]), ["bin", "--host", "-port"]);
+        assert_eq!(
+            translated(&["bin", "-cors", "-sharedDb"]),
+            ["bin", "--cors", "-sharedDb"]
+        );
+        assert_eq!(
+            translated(&["bin", "--manual-clock", "-sharedDb"]),
+            ["bin", "--manual-clock", "--shared-db"]
+        );
+    }
+
+    #[test]
+    fn every_alias_names_a_flag_clap_knows() {
+        let command = Args::command();
+        for (local, ours) in DYNAMODB_LOCAL_FLAGS {
+            let long = ours.strip_prefix("--").unwrap();
+            let known = long == "help" || command.get_arguments().any(|a| a.get_long() == Some(long));
+            assert!(known, "{local} -> {ours}");
+        }
     }
 }

@@ -50,6 +50,7 @@ pub struct Builder {
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
     fault: Option<crate::Fault>,
+    log_requests: bool,
 }
 
 impl Default for Builder {
@@ -61,11 +62,13 @@ impl Default for Builder {
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
             item_collection_limit: None,
             fault: None,
+            log_requests: false,
         }
     }
 }
 
 impl Builder {
+    /// Address to bind (default `127.0.0.1`; `0.0.0.0` serves other machines or containers).
     pub fn host(mut self, host: impl Into<String>) -> Builder {
         self.host = host.into();
         self
@@ -105,6 +108,14 @@ impl Builder {
         self
     }
 
+    /// Logs one line per request at info level through `tracing` (operation, table, status, error
+    /// type, latency; target [`REQUEST_LOG_TARGET`](crate::protocol::REQUEST_LOG_TARGET)), to see
+    /// what a test sent and got. Off by default.
+    pub fn log_requests(mut self, on: bool) -> Builder {
+        self.log_requests = on;
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
@@ -114,6 +125,7 @@ impl Builder {
             engine.item_collection_limit = limit;
         }
         engine.fault = self.fault;
+        engine.log_requests = self.log_requests;
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {
@@ -137,14 +149,17 @@ impl Emulator {
         Builder::default().start().await
     }
 
+    /// Options before starting: port, clock, TTL sweeps, limits.
     pub fn builder() -> Builder {
         Builder::default()
     }
 
+    /// The bound socket address (the real port when 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
         self.inner.addr
     }
 
+    /// `http://HOST:PORT`, for SDKs and tools in other processes.
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.inner.addr)
     }
@@ -164,6 +179,7 @@ impl Emulator {
         transport::socket_client(&self.endpoint_url())
     }
 
+    /// The engine behind this emulator, to drive it without HTTP.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
     }

@@ -1,4 +1,5 @@
-//! The binary: starts on a free port, prints exactly one ready line, serves, stops on SIGTERM.
+//! The binary: starts on a free port, prints exactly one ready line, serves, stops on SIGTERM;
+//! takes DynamoDB Local's flags; logs requests when asked.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -41,7 +42,15 @@ fn help_documents_every_flag() {
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    for flag in ["--host", "--port", "--ttl-sweep-interval", "--manual-clock"] {
+    for flag in [
+        "--host",
+        "--port",
+        "--ttl-sweep-interval",
+        "--manual-clock",
+        "--log-requests",
+        "--in-memory",
+        "--db-path",
+    ] {
         assert!(help.contains(flag), "{flag} in {help}");
     }
 }
@@ -146,4 +155,190 @@ impl Drop for KillOnDrop {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// The binary started with `args`, its address read from the ready line; stderr kept for
+/// [`Running::stop`].
+struct Running {
+    child: KillOnDrop,
+    url: String,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = KillOnDrop(
+            Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let mut line = String::new();
+        BufReader::new(child.0.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("ready line")
+            .to_string();
+        Running { child, url }
+    }
+
+    /// Stops the emulator with SIGTERM and returns what it wrote to stderr.
+    fn stop(mut self) -> String {
+        let pid = self.child.0.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut self.child.0.stderr.take().unwrap(), &mut err).unwrap();
+        assert!(self.child.0.wait().unwrap().success());
+        err
+    }
+}
+
+#[tokio::test]
+async fn a_dynamodb_local_command_line_starts_the_emulator() {
+    let emu = Running::start(&[
+        "-port",
+        "0",
+        "-inMemory",
+        "-sharedDb",
+        "-delayTransientStatuses",
+        "-disableTelemetry",
+    ]);
+    let client = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    assert!(client.list_tables().send().await.unwrap().table_names().is_empty());
+    let err = emu.stop();
+    assert!(
+        err.contains(
+            "WARN dynamodb_emulator: -delayTransientStatuses has no effect: tables and indexes are ACTIVE at once"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn dynamodb_local_flags_the_emulator_cannot_honour_are_refused_with_the_reason() {
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["-port", "0", "-dbPath", "/tmp/ddb"],
+            "error: -dbPath (--db-path) is not supported: the emulator keeps its data in memory only and cannot persist it; run it without -dbPath",
+        ),
+        (
+            &["-optimizeDbBeforeStartup"],
+            "error: -optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath, and the emulator keeps its data in memory only",
+        ),
+        (
+            &["-cors", "*"],
+            "error: -cors (--cors) is not supported: the emulator does not answer CORS preflight requests, so browsers cannot call it",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing listens");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().next(), Some(message), "{args:?}");
+    }
+}
+
+#[test]
+fn dash_help_is_dynamodb_locals_help_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+        .arg("-help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        help.contains("DynamoDB Local's flags (-port and -help work too):"),
+        "{help}"
+    );
+    assert!(
+        help.contains("-inMemory: accepted; the emulator always keeps its data in memory"),
+        "{help}"
+    );
+}
+
+/// The request lines in a log, each without its timestamp and latency figure.
+fn request_lines(log: &str) -> Vec<String> {
+    log.lines()
+        .filter_map(|l| l.split_once(" INFO dynamodb_emulator::request: "))
+        .map(|(_, line)| {
+            let (rest, latency) = line.rsplit_once(" latency=").expect("a latency");
+            assert!(
+                latency.ends_with("ms") && latency[..latency.len() - 2].parse::<f64>().is_ok(),
+                "{line}"
+            );
+            rest.to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn log_requests_prints_one_line_per_request() {
+    use aws_sdk_dynamodb::types::{AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType};
+    use aws_sdk_dynamodb::types::{AttributeValue as V, BillingMode};
+
+    let emu = Running::start(&["--port", "0", "--log-requests"]);
+    let c = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    c.create_table()
+        .table_name("logged")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    c.put_item()
+        .table_name("logged")
+        .item("pk", V::S("a".into()))
+        .send()
+        .await
+        .unwrap();
+    let failed = c
+        .put_item()
+        .table_name("logged")
+        .item("pk", V::S("a".into()))
+        .condition_expression("attribute_not_exists(pk)")
+        .send()
+        .await;
+    assert!(failed.is_err());
+    let addr = emu.url.strip_prefix("http://").unwrap().to_string();
+    raw(&addr, "GET", "/_emulator/clock", "").await;
+    assert_eq!(
+        request_lines(&emu.stop()),
+        [
+            "CreateTable table=logged status=200",
+            "PutItem table=logged status=200",
+            "PutItem table=logged status=400 error=ConditionalCheckFailedException",
+            "GET /_emulator/clock status=200",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn requests_are_not_logged_by_default() {
+    let emu = Running::start(&["--port", "0"]);
+    let client = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    client.list_tables().send().await.unwrap();
+    let log = emu.stop();
+    assert!(log.contains("dynamodb-emulator ready"), "{log}");
+    assert_eq!(request_lines(&log), Vec::<String>::new());
 }

@@ -112,24 +112,6 @@ pub enum RangeCond {
     BeginsWith(KeyValue),
 }
 
-impl RangeCond {
-    pub fn matches(&self, v: &KeyValue) -> bool {
-        match self {
-            RangeCond::Eq(x) => v == x,
-            RangeCond::Lt(x) => v < x,
-            RangeCond::Le(x) => v <= x,
-            RangeCond::Gt(x) => v > x,
-            RangeCond::Ge(x) => v >= x,
-            RangeCond::Between(a, b) => a <= v && v <= b,
-            RangeCond::BeginsWith(p) => match (v, p) {
-                (KeyValue::S(s), KeyValue::S(p)) => s.starts_with(p.as_str()),
-                (KeyValue::B(s), KeyValue::B(p)) => s.starts_with(p),
-                _ => false,
-            },
-        }
-    }
-}
-
 /// A typed query range: the partition key value and an optional sort-key condition.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyRange {

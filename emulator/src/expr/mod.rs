@@ -22,14 +22,11 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-pub use ast::{
-    CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
-};
-pub use eval::{compare_values, lookup, values_equal};
-pub use key::{KeyRange, RangeCond};
+pub use ast::{CmpOp, Condition, KeyCondition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
+pub use eval::lookup;
+pub use key::RangeCond;
 pub use legacy::{AttributeUpdate, ExpectedCondition};
 pub use project::project;
-pub use reserved::is_reserved;
 
 use crate::error::{Error, Result};
 use crate::model::AttributeValue;

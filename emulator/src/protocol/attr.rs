@@ -219,7 +219,7 @@ mod tests {
         assert_eq!(err(json!({"N": "1E+126"})), NumberError::Overflow.message());
         assert_eq!(
             decode(&json!({"B": "!!"})).unwrap_err().kind,
-            crate::ErrorKind::Serialization
+            crate::error::ErrorKind::Serialization
         );
     }
 }

@@ -4,10 +4,11 @@
 //! JSON syntax, target, authentication, body), then the operation's shape validation, then the
 //! operation. Every answer, success or error, is rendered here with its CRC32 and request id.
 
-pub mod attr;
+pub(crate) mod attr;
 mod body;
 mod control;
-pub mod shape;
+mod log;
+pub(crate) mod shape;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -15,7 +16,9 @@ use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::{Map, Value};
 
-pub use body::Body;
+pub(crate) use body::Body;
+pub(crate) use log::log as log_request;
+pub use log::TARGET as REQUEST_LOG_TARGET;
 
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};

@@ -504,7 +504,7 @@ mod tests {
     #[test]
     fn wrong_json_types_are_serialization_errors() {
         let e = validate(&json!({"TableName": 5}), FIELDS).unwrap_err();
-        assert_eq!(e.kind, crate::ErrorKind::Serialization);
+        assert_eq!(e.kind, crate::error::ErrorKind::Serialization);
         assert_eq!(
             e.message.as_deref(),
             Some("class java.lang.Integer can not be converted to an String")
