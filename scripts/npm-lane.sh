@@ -2,8 +2,9 @@
 # The npm lane: the real published npm DynamoDB adapters (conformance-tests/npm/package.json, exact
 # versions, locked) against the emulator binary. Builds the release emulator, installs the packages
 # with `npm ci`, starts the emulator on a free port with the manual clock, runs `node --test`
-# (the test files one at a time, each on its own tables), stops the emulator, and exits with the
-# tests' status. Needs Rust, Node >= 20 and access to the npm registry.
+# (the test files one at a time, each on its own tables) and exits with their status when they fail;
+# then runs the Node example (emulator/examples/node/quickstart.mjs), which starts an emulator of
+# its own. Needs Rust, Node >= 20 and access to the npm registry.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -51,5 +52,10 @@ node --test --test-concurrency=1 --test-reporter=spec || status=$?
 if [ "$status" -ne 0 ]; then
   echo "npm lane: FAILED (node --test exited with $status); emulator log:" >&2
   tail -n 50 "$log" >&2
+  exit "$status"
 fi
-exit "$status"
+
+echo "npm lane: the Node example (emulator/examples/node), which starts its own emulator"
+cd "$root/emulator/examples/node"
+npm ci --no-audit --no-fund --loglevel=error
+node quickstart.mjs "$bin"

@@ -2,9 +2,9 @@
 # The Python lane: boto3 and PynamoDB (conformance-tests/python/requirements.txt, every package
 # pinned) against the emulator binary. Builds the release emulator, creates a virtualenv in the
 # target directory and installs the pinned packages from PyPI into it (again only when the
-# requirements change), then runs pytest; the tests' `emulator` fixture starts the binary
-# (conftest.py). Extra arguments go to pytest. Needs Rust, Python 3.10 or later with venv and pip,
-# and access to PyPI.
+# requirements change), runs the Python example (emulator/examples/python), then pytest, whose
+# `emulator` fixture starts the binary (conftest.py). Extra arguments go to pytest. Needs Rust,
+# Python 3.10 or later with venv and pip, and access to PyPI.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,6 +30,8 @@ if ! cmp -s "$requirements" "$venv/installed-requirements.txt"; then
 fi
 
 export DYNAMODB_EMULATOR_BIN="$target/release/dynamodb-emulator"
+echo "python lane: the Python example (emulator/examples/python)"
+PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" emulator/examples/python/quickstart.py "$DYNAMODB_EMULATOR_BIN" 2>/dev/null
 echo "python lane: running boto3 and PynamoDB against $DYNAMODB_EMULATOR_BIN"
 cd conformance-tests/python
 PYTHONDONTWRITEBYTECODE=1 exec "$venv/bin/python" -m pytest -p no:cacheprovider "$@"
