@@ -73,7 +73,10 @@ mod tests {
         let ddb = Emulator::start().await.unwrap();
         let client = ddb.client();
         create_sessions_table(&client).await;
-        assert_eq!(save_and_load_session(&client, "s1", "ann").await.as_deref(), Some("ann"));
+        assert_eq!(
+            save_and_load_session(&client, "s1", "ann").await.as_deref(),
+            Some("ann")
+        );
     }
 
     #[tokio::test]

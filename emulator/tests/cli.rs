@@ -6,33 +6,12 @@ use std::process::{Command, Stdio};
 
 #[tokio::test]
 async fn cli_serves_on_a_free_port_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("ready line")
-        .to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-
-    let client = dynamodb_emulator::transport_for_endpoint(&url);
+    let emu = Running::start(&["--port", "0"]);
+    assert!(emu.url.starts_with("http://127.0.0.1:"), "{}", emu.url);
+    let client = dynamodb_emulator::transport_for_endpoint(&emu.url);
     let tables = client.list_tables().send().await.unwrap();
     assert!(tables.table_names().is_empty());
-
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(child.wait().unwrap().success(), "graceful shutdown exits 0");
+    emu.stop(); // asserts the graceful shutdown's exit status 0
 }
 
 #[test]
@@ -72,50 +51,17 @@ async fn raw(addr: &str, method: &str, path: &str, body: &str) -> String {
 #[tokio::test]
 async fn cli_manual_clock_moves_only_over_http() {
     use aws_sdk_dynamodb::types::AttributeValue as V;
-    use aws_sdk_dynamodb::types::{
-        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TimeToLiveSpecification,
-    };
+    use aws_sdk_dynamodb::types::TimeToLiveSpecification;
 
-    let mut child = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
-            .args(["--port", "0", "--manual-clock"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap().to_string();
-    let addr = url.strip_prefix("http://").unwrap().to_string();
+    let emu = Running::start(&["--port", "0", "--manual-clock"]);
+    let addr = emu.url.strip_prefix("http://").unwrap().to_string();
 
     let clock: serde_json::Value = serde_json::from_str(&raw(&addr, "GET", "/_emulator/clock", "").await).unwrap();
     assert_eq!(clock["mode"], "manual");
     let now_secs = clock["now_millis"].as_i64().unwrap() / 1000;
 
-    let c = dynamodb_emulator::transport_for_endpoint(&url);
-    c.create_table()
-        .table_name("ttl_cli")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let c = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    create_table(&c, "ttl_cli").await;
     c.update_time_to_live()
         .table_name("ttl_cli")
         .time_to_live_specification(
@@ -138,13 +84,32 @@ async fn cli_manual_clock_moves_only_over_http() {
     assert_eq!(raw(&addr, "POST", "/_emulator/ttl/sweep", "").await, r#"{"deleted":0}"#);
     raw(&addr, "POST", "/_emulator/clock/advance", r#"{"seconds": 6}"#).await;
     assert_eq!(raw(&addr, "POST", "/_emulator/ttl/sweep", "").await, r#"{"deleted":1}"#);
+    emu.stop();
+}
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.0.id().to_string()])
-        .status()
+/// Creates `name` with a string hash key `pk`, on demand.
+async fn create_table(c: &aws_sdk_dynamodb::Client, name: &str) {
+    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+    c.create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
         .unwrap();
-    assert!(status.success());
-    assert!(child.0.wait().unwrap().success());
 }
 
 /// Stops the child process if the test fails before it does.
@@ -281,31 +246,11 @@ fn request_lines(log: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn log_requests_prints_one_line_per_request() {
-    use aws_sdk_dynamodb::types::{AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType};
-    use aws_sdk_dynamodb::types::{AttributeValue as V, BillingMode};
+    use aws_sdk_dynamodb::types::AttributeValue as V;
 
     let emu = Running::start(&["--port", "0", "--log-requests"]);
     let c = dynamodb_emulator::transport_for_endpoint(&emu.url);
-    c.create_table()
-        .table_name("logged")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    create_table(&c, "logged").await;
     c.put_item()
         .table_name("logged")
         .item("pk", V::S("a".into()))
