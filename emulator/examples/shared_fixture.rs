@@ -5,13 +5,8 @@
 //!
 //! `cargo test -p dynamodb-emulator --example shared_fixture` runs the tests.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
-use dynamodb_emulator::aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
-};
-use dynamodb_emulator::aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
 /// The process-wide emulator, started on first use on a runtime thread of its own.
@@ -34,41 +29,48 @@ fn shared() -> &'static Emulator {
     })
 }
 
-/// A new table with a string hash key `pk`, named so that no other test uses it.
-async fn fresh_table(client: &Client, prefix: &str) -> String {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
-    client
-        .create_table()
-        .table_name(&name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    name
-}
-
 fn main() {
     println!("the shared emulator listens on {}", shared().endpoint_url());
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use dynamodb_emulator::aws_sdk_dynamodb::types::{
+        AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    use dynamodb_emulator::aws_sdk_dynamodb::Client;
+
     use super::*;
+
+    /// A new table with a string hash key `pk`, named so that no other test uses it.
+    async fn fresh_table(client: &Client, prefix: &str) -> String {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+        client
+            .create_table()
+            .table_name(&name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("pk")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        name
+    }
 
     #[tokio::test]
     async fn writes_land_in_the_tests_own_table() {
