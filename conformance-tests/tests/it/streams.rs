@@ -775,59 +775,32 @@ async fn malformed_stream_arns_are_invalid_and_unknown_ones_not_found() {
         "ResourceNotFoundException".to_string(),
         format!("Requested resource not found: Stream: {missing} not found"),
     );
+    let describe = |a: &str| f.streams.describe_stream().stream_arn(a).send();
+    let list_after = |a: &str| f.streams.list_streams().exclusive_start_stream_arn(a).send();
+    let iterator_of = |a: &str| {
+        f.streams
+            .get_shard_iterator()
+            .stream_arn(a)
+            .shard_id(&shard)
+            .shard_iterator_type(ShardIteratorType::Latest)
+            .send()
+    };
     for bad in [
         "sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf",
         "arn:aws:dynamodb:us-east-1:000000000000:table/tbl",
         "arn:aws:s3:us-east-1:000000000000:table/tbl/stream/2000-01-01T00:00:00.000",
         "arn:aws:dynamodb:us-east-1:000000000000:table/t!/stream/2000-01-01T00:00:00.000",
     ] {
-        let e = f.streams.describe_stream().stream_arn(bad).send().await.unwrap_err();
-        assert_eq!(error(e), validation("Invalid StreamArn"), "{bad}");
-        let e = f
-            .streams
-            .list_streams()
-            .exclusive_start_stream_arn(bad)
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(error(e), validation("Invalid StreamArn"), "{bad}");
-        let e = f
-            .streams
-            .get_shard_iterator()
-            .stream_arn(bad)
-            .shard_id(&shard)
-            .shard_iterator_type(ShardIteratorType::Latest)
-            .send()
-            .await
-            .unwrap_err();
-        assert_eq!(error(e), validation("Invalid StreamArn"), "{bad}");
+        let invalid = validation("Invalid StreamArn");
+        assert_eq!(error(describe(bad).await.unwrap_err()), invalid, "{bad}");
+        assert_eq!(error(list_after(bad).await.unwrap_err()), invalid, "{bad}");
+        assert_eq!(error(iterator_of(bad).await.unwrap_err()), invalid, "{bad}");
     }
-    let e = f
-        .streams
-        .list_streams()
-        .exclusive_start_stream_arn(missing)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error(e), not_found);
-    let e = f
-        .streams
-        .get_shard_iterator()
-        .stream_arn(missing)
-        .shard_id(&shard)
-        .shard_iterator_type(ShardIteratorType::Latest)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error(e), not_found);
+    assert_eq!(error(describe(missing).await.unwrap_err()), not_found);
+    assert_eq!(error(list_after(missing).await.unwrap_err()), not_found);
+    assert_eq!(error(iterator_of(missing).await.unwrap_err()), not_found);
     // Paging from a stream that exists still works.
-    let page = f
-        .streams
-        .list_streams()
-        .exclusive_start_stream_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    let page = list_after(&arn).await.unwrap();
     assert_eq!(page.streams.unwrap_or_default().len(), 0);
 }
 
