@@ -42,6 +42,8 @@ pub enum ErrorKind {
     IncompleteSignature,
     AccessDenied,
     ResourceNotFound,
+    /// The backup operations' not-found error for a table.
+    TableNotFound,
     ResourceInUse,
     ConditionalCheckFailed,
     TransactionCanceled,
@@ -70,6 +72,7 @@ impl ErrorKind {
             ErrorKind::IncompleteSignature => "com.amazon.coral.service#IncompleteSignatureException",
             ErrorKind::AccessDenied => "com.amazon.coral.service#AccessDeniedException",
             ErrorKind::ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            ErrorKind::TableNotFound => "com.amazonaws.dynamodb.v20120810#TableNotFoundException",
             ErrorKind::ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
             ErrorKind::ConditionalCheckFailed => "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
             ErrorKind::TransactionCanceled => "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",

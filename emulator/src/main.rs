@@ -48,7 +48,7 @@ struct Args {
     /// -optimizeDbBeforeStartup: refused; it needs -dbPath.
     #[arg(long, help_heading = LOCAL)]
     optimize_db_before_startup: bool,
-    /// -cors: refused; the emulator does not answer browsers' CORS requests.
+    /// -cors: accepted; every origin may call the emulator (answers carry `Access-Control-Allow-Origin: *`).
     #[arg(long, value_name = "ORIGINS", help_heading = LOCAL)]
     cors: Option<String>,
 }
@@ -102,8 +102,6 @@ impl Args {
             Some("-dbPath (--db-path) is not supported: the emulator keeps its data in memory only and cannot persist it; run it without -dbPath")
         } else if self.optimize_db_before_startup {
             Some("-optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath, and the emulator keeps its data in memory only")
-        } else if self.cors.is_some() {
-            Some("-cors (--cors) is not supported: the emulator does not answer CORS preflight requests, so browsers cannot call it")
         } else {
             None
         };
@@ -111,6 +109,9 @@ impl Args {
             Args::command()
                 .error(clap::error::ErrorKind::ArgumentConflict, message)
                 .exit();
+        }
+        if self.cors.as_deref().is_some_and(|origins| origins != "*") {
+            tracing::warn!("-cors lists origins, but the emulator allows every origin");
         }
         if self.delay_transient_statuses {
             tracing::warn!("-delayTransientStatuses has no effect: tables and indexes are ACTIVE at once");

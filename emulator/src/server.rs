@@ -14,9 +14,6 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::transport;
 
-/// DynamoDB accepts request bodies up to 16 MB.
-const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
-
 /// How often the background TTL sweeper runs by default.
 pub const DEFAULT_TTL_SWEEP_INTERVAL: Duration = Duration::from_millis(1000);
 
@@ -244,7 +241,7 @@ pub async fn serve(
 
 async fn handle(State(engine): State<Arc<Engine>>, req: http::Request<AxumBody>) -> http::Response<AxumBody> {
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+    let bytes = match axum::body::to_bytes(body, crate::protocol::frontend::MAX_BODY_BYTES).await {
         Ok(b) => b,
         Err(_) => {
             let mut res = http::Response::new(AxumBody::empty());

@@ -11,30 +11,49 @@ const AUTH: &str =
 struct Reply {
     status: u16,
     headers: String,
-    body: String,
+    body: Vec<u8>,
 }
 
-/// Sends one HTTP/1.1 request with the given extra header lines and reads the whole answer.
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(": "))
+    }
+
+    fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap()
+    }
+}
+
+/// Sends one HTTP/1.1 request for `/` with the given extra header lines and reads the whole answer.
 async fn send(emu: &Emulator, method: &str, headers: &[(&str, &str)], body: &str) -> Reply {
+    exchange(emu, &format!("{method} /"), headers, body.as_bytes()).await
+}
+
+/// Sends `line` (method and path) with the header lines and body; reads the whole answer.
+async fn exchange(emu: &Emulator, line: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
     let mut stream = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
     let mut req = format!(
-        "{method} / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{line} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
     for (k, v) in headers {
         req += &format!("{k}: {v}\r\n");
     }
     req += "\r\n";
-    req += body;
-    stream.write_all(req.as_bytes()).await.unwrap();
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).await.unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut bytes = req.into_bytes();
+    bytes.extend_from_slice(body);
+    stream.write_all(&bytes).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
     Reply {
         status,
         headers: head.to_ascii_lowercase(),
-        body: body.to_string(),
+        body: raw[split + 4..].to_vec(),
     }
 }
 
@@ -49,7 +68,7 @@ async fn call(emu: &Emulator, target: &str, body: &str) -> Reply {
 }
 
 fn json_of(r: &Reply) -> Value {
-    serde_json::from_str(&r.body).unwrap()
+    serde_json::from_slice(&r.body).unwrap()
 }
 
 #[tokio::test]
@@ -93,7 +112,7 @@ async fn malformed_requests_get_dynamodb_errors_and_server_stays_up() {
     )
     .await;
     assert_eq!(
-        (wrong_type.status, wrong_type.body.as_str()),
+        (wrong_type.status, wrong_type.text()),
         (404, "<UnknownOperationException/>\n")
     );
 
@@ -171,7 +190,265 @@ async fn answers_carry_dynamodb_headers_and_a_matching_crc32() {
         .unwrap()
         .parse()
         .unwrap();
-    assert_eq!(crc, crc32fast::hash(r.body.as_bytes()));
+    assert_eq!(crc, crc32fast::hash(&r.body));
     let other = call(&emu, "DynamoDB_20120810.ListTables", "{}").await;
     assert!(!other.headers.contains(request_id), "request ids differ");
+}
+
+/// A signed request for `operation` with extra header lines and a raw (possibly compressed) body.
+async fn post(emu: &Emulator, operation: &str, extra: &[(&str, &str)], body: &[u8]) -> Reply {
+    let target = format!("DynamoDB_20120810.{operation}");
+    let mut headers = vec![
+        ("Content-Type", "application/x-amz-json-1.0"),
+        ("X-Amz-Target", target.as_str()),
+        ("Authorization", AUTH),
+        ("X-Amz-Date", "20260101T000000Z"),
+    ];
+    headers.extend_from_slice(extra);
+    exchange(emu, "POST /", &headers, body).await
+}
+
+async fn create_table(emu: &Emulator) {
+    let r = call(
+        emu,
+        "DynamoDB_20120810.CreateTable",
+        r#"{"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}"#,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+fn gzip(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(body).unwrap();
+    e.finish().unwrap()
+}
+
+fn deflate(body: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(body).unwrap();
+    e.finish().unwrap()
+}
+
+fn put_body(pk: &str) -> Vec<u8> {
+    format!(r#"{{"TableName": "tbl", "Item": {{"pk": {{"S": "{pk}"}}}}}}"#).into_bytes()
+}
+
+#[tokio::test]
+async fn compressed_requests_are_decoded_before_anything_else() {
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    for (encoding, body) in [
+        ("gzip", gzip(&put_body("a"))),
+        ("deflate", deflate(&put_body("b"))),
+        // Codings in the order they were applied: deflate first, then gzip.
+        ("deflate, gzip", gzip(&deflate(&put_body("c")))),
+        ("GZIP", [gzip(&put_body("d")[..9]), gzip(&put_body("d")[9..])].concat()),
+    ] {
+        let r = post(&emu, "PutItem", &[("Content-Encoding", encoding)], &body).await;
+        assert_eq!((r.status, json_of(&r)), (200, json!({})), "{encoding}");
+    }
+
+    // A body that is not what its encoding says, or an unknown encoding: a server error, and
+    // nothing is written.
+    let server_error = json!({"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+        "message": "The request body could not be decoded with its Content-Encoding"});
+    let truncated = gzip(&put_body("x"));
+    for (encoding, body) in [
+        ("gzip", put_body("x")),
+        ("deflate", put_body("x")),
+        ("gzip", Vec::new()),
+        ("gzip", truncated[..truncated.len() - 1].to_vec()),
+        ("br", put_body("x")),
+        ("gzip, garbage", gzip(&put_body("x"))),
+    ] {
+        let r = post(&emu, "PutItem", &[("Content-Encoding", encoding)], &body).await;
+        assert_eq!((r.status, json_of(&r)), (500, server_error.clone()), "{encoding}");
+    }
+    // Decompressed, a body is held to the same 16 MB as any other.
+    let mut bomb = put_body("x");
+    bomb.splice(1..1, std::iter::repeat_n(b' ', 16 * 1024 * 1024));
+    let r = post(&emu, "PutItem", &[("Content-Encoding", "gzip")], &gzip(&bomb)).await;
+    assert_eq!((r.status, r.text()), (413, ""));
+
+    let scan = call(&emu, "DynamoDB_20120810.Scan", r#"{"TableName": "tbl"}"#).await;
+    let mut keys: Vec<String> = json_of(&scan)["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["pk"]["S"].as_str().unwrap().to_string())
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["a", "b", "c", "d"]);
+}
+
+#[tokio::test]
+async fn answers_are_compressed_only_when_asked_and_large_enough() {
+    use std::io::Read;
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    let big = "x".repeat(5000);
+    let item = json!({"pk": {"S": "a"}, "big": {"S": big}});
+    let put = json!({"TableName": "tbl", "Item": item}).to_string();
+    assert_eq!(call(&emu, "DynamoDB_20120810.PutItem", &put).await.status, 200);
+    let get = |projection: &str| {
+        json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}, "ProjectionExpression": projection})
+            .to_string()
+            .into_bytes()
+    };
+    let whole = json!({"Item": item});
+
+    for (accept, coding) in [
+        ("gzip", "gzip"),
+        ("deflate", "deflate"),
+        ("br, deflate;q=0.5, gzip", "gzip"),
+    ] {
+        let r = post(&emu, "GetItem", &[("Accept-Encoding", accept)], &get("pk, big")).await;
+        assert_eq!(r.header("content-encoding"), Some(coding), "{accept}");
+        // The checksum covers the bytes sent, as DynamoDB's does.
+        assert_eq!(
+            r.header("x-amz-crc32"),
+            Some(crc32fast::hash(&r.body).to_string().as_str())
+        );
+        let mut text = Vec::new();
+        match coding {
+            "gzip" => flate2::read::GzDecoder::new(&r.body[..]).read_to_end(&mut text),
+            _ => flate2::read::ZlibDecoder::new(&r.body[..]).read_to_end(&mut text),
+        }
+        .unwrap();
+        assert!(r.body.len() * 30 < text.len());
+        assert_eq!(serde_json::from_slice::<Value>(&text).unwrap(), whole);
+    }
+    // Not asked, or asked for nothing we send: plain.
+    for extra in [&[][..], &[("Accept-Encoding", "br, identity")][..]] {
+        let r = post(&emu, "GetItem", extra, &get("pk, big")).await;
+        assert_eq!((r.header("content-encoding"), json_of(&r)), (None, whole.clone()));
+    }
+    // Below 4 KB an answer is never compressed.
+    let r = post(&emu, "GetItem", &[("Accept-Encoding", "gzip")], &get("pk")).await;
+    assert_eq!(
+        (r.header("content-encoding"), json_of(&r)),
+        (None, json!({"Item": {"pk": {"S": "a"}}}))
+    );
+}
+
+#[tokio::test]
+async fn cors_lets_a_browser_page_call_the_api() {
+    let emu = Emulator::start().await.unwrap();
+    let origin = ("Origin", "http://example.com");
+    let preflight = exchange(
+        &emu,
+        "OPTIONS /",
+        &[
+            origin,
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "content-type,x-amz-target,authorization",
+            ),
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!((preflight.status, preflight.text()), (200, ""));
+    let cors = |r: &Reply| -> Vec<String> {
+        r.headers
+            .lines()
+            .filter(|l| l.starts_with("access-control-"))
+            .map(str::to_string)
+            .collect()
+    };
+    let expose =
+        "access-control-expose-headers: x-amzn-requestid,x-amzn-errortype,x-amzn-errormessage,x-amz-crc32,date";
+    let mut got = cors(&preflight);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "access-control-allow-headers: content-type,x-amz-target,authorization",
+            "access-control-allow-methods: post",
+            "access-control-allow-origin: *",
+            expose,
+            "access-control-max-age: 172800",
+        ]
+    );
+
+    let headers = [
+        origin,
+        ("Content-Type", "application/x-amz-json-1.0"),
+        ("X-Amz-Target", "DynamoDB_20120810.ListTables"),
+        ("Authorization", AUTH),
+        ("X-Amz-Date", "20260101T000000Z"),
+    ];
+    let actual = send(&emu, "POST", &headers, "{}").await;
+    assert_eq!(json_of(&actual), json!({"TableNames": []}));
+    let mut got = cors(&actual);
+    got.sort();
+    assert_eq!(got, ["access-control-allow-origin: *", expose]);
+
+    // Without an Origin there is no CORS at all.
+    for method in ["OPTIONS", "GET", "POST"] {
+        assert_eq!(
+            cors(&send(&emu, method, &headers[1..], "{}").await),
+            Vec::<String>::new()
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_page_server_header_and_request_head_limits() {
+    let emu = Emulator::start().await.unwrap();
+    let health = exchange(&emu, "GET /", &[], b"").await;
+    assert_eq!(
+        (health.status, health.text(), health.header("server")),
+        (200, "healthy: dynamodb.us-east-1.amazonaws.com ", Some("server"))
+    );
+    for path in ["/health", "/index.html", "/-"] {
+        let r = exchange(&emu, &format!("GET {path}"), &[], b"").await;
+        assert_eq!(
+            (r.status, r.text(), r.header("server")),
+            (404, "<UnknownOperationException/>\n", Some("server")),
+            "{path}"
+        );
+    }
+    let error = call(&emu, "DynamoDB_20120810.DescribeTable", r#"{"TableName": "nope"}"#).await;
+    assert_eq!((error.status, error.header("server")), (400, Some("server")));
+
+    // Header lines beyond 16 KB in total, or a request line beyond 16 KB: HTTP 400.
+    let near = "a".repeat(15 * 1024);
+    let ok = post(&emu, "ListTables", &[("X-Padding", &near)], b"{}").await;
+    assert_eq!((ok.status, json_of(&ok)), (200, json!({"TableNames": []})));
+    let too_many = post(&emu, "ListTables", &[("X-Padding", &near), ("X-More", &near)], b"{}").await;
+    assert_eq!((too_many.status, too_many.text()), (400, ""));
+    let line = format!("POST /?{}", "a".repeat(16 * 1024));
+    let long_line = exchange(&emu, &line, &[("X-Amz-Target", "DynamoDB_20120810.ListTables")], b"{}").await;
+    assert_eq!((long_line.status, long_line.text()), (400, ""));
+}
+
+#[tokio::test]
+async fn tag_and_untag_answer_with_an_empty_body() {
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/tbl";
+    let tag = json!({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": "v"}]}).to_string();
+    let untag = json!({"ResourceArn": arn, "TagKeys": ["k"]}).to_string();
+    for (op, body) in [("TagResource", tag), ("UntagResource", untag)] {
+        let r = call(&emu, &format!("DynamoDB_20120810.{op}"), &body).await;
+        assert_eq!(
+            (r.status, r.header("content-length"), r.text()),
+            (200, Some("0"), ""),
+            "{op}"
+        );
+    }
+    let listed = call(
+        &emu,
+        "DynamoDB_20120810.ListTagsOfResource",
+        &json!({"ResourceArn": arn}).to_string(),
+    )
+    .await;
+    assert_eq!(json_of(&listed), json!({"Tags": []}));
 }

@@ -206,3 +206,44 @@ async fn largest_allowed_item_is_accepted() {
         validation("Item size has exceeded the maximum allowed size")
     );
 }
+
+#[tokio::test]
+async fn a_table_name_shorter_than_three_characters_is_invalid_before_any_lookup() {
+    let (_emu, c) = emulator().await;
+    let invalid = validation("TableName must be at least 3 characters long and at most 255 characters long");
+    for name in ["ab", "x", "arn:aws:dynamodb:us-east-1:000000000000:table/ab"] {
+        let e = c
+            .get_item()
+            .table_name(name)
+            .key("pk", s("a"))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), invalid, "{name}");
+        let e = c
+            .put_item()
+            .table_name(name)
+            .item("pk", s("a"))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), invalid, "{name}");
+        let e = c.scan().table_name(name).send().await.unwrap_err();
+        assert_eq!(error(e), invalid, "{name}");
+    }
+    // Three characters is a name like any other: this one names no table.
+    let e = c
+        .get_item()
+        .table_name("abc")
+        .key("pk", s("a"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ResourceNotFoundException".to_string(),
+            "Requested resource not found".to_string()
+        )
+    );
+}

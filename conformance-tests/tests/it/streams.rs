@@ -11,7 +11,9 @@ use aws_sdk_dynamodb::types::{
     TransactWriteItem, Update, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodbstreams::types::{AttributeValue as SV, OperationType, Record, ShardIteratorType, StreamStatus};
+use aws_sdk_dynamodbstreams::types::{
+    AttributeValue as SV, OperationType, Record, ShardFilter, ShardFilterType, ShardIteratorType, StreamStatus,
+};
 use aws_sdk_dynamodbstreams::Client as Streams;
 use dynamodb_emulator::Emulator;
 
@@ -761,6 +763,146 @@ async fn errors_carry_aws_messages() {
         )
     );
     assert!(read_all(&f.streams, &arn).await.is_empty());
+}
+
+#[tokio::test]
+async fn malformed_stream_arns_are_invalid_and_unknown_ones_not_found() {
+    let f = fixture().await;
+    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
+    let shard = shard_id(&f.streams, &arn).await;
+    let missing = "arn:aws:dynamodb:us-east-1:000000000000:table/tbl/stream/2000-01-01T00:00:00.000";
+    let not_found = (
+        "ResourceNotFoundException".to_string(),
+        format!("Requested resource not found: Stream: {missing} not found"),
+    );
+    let describe = |a: &str| f.streams.describe_stream().stream_arn(a).send();
+    let list_after = |a: &str| f.streams.list_streams().exclusive_start_stream_arn(a).send();
+    let iterator_of = |a: &str| {
+        f.streams
+            .get_shard_iterator()
+            .stream_arn(a)
+            .shard_id(&shard)
+            .shard_iterator_type(ShardIteratorType::Latest)
+            .send()
+    };
+    for bad in [
+        "sdfadfsdfnlfkajakfgjalksfgklasjklasdjfklasdfasdfgasf",
+        "arn:aws:dynamodb:us-east-1:000000000000:table/tbl",
+        "arn:aws:s3:us-east-1:000000000000:table/tbl/stream/2000-01-01T00:00:00.000",
+        "arn:aws:dynamodb:us-east-1:000000000000:table/t!/stream/2000-01-01T00:00:00.000",
+    ] {
+        let invalid = validation("Invalid StreamArn");
+        assert_eq!(error(describe(bad).await.unwrap_err()), invalid, "{bad}");
+        assert_eq!(error(list_after(bad).await.unwrap_err()), invalid, "{bad}");
+        assert_eq!(error(iterator_of(bad).await.unwrap_err()), invalid, "{bad}");
+    }
+    assert_eq!(error(describe(missing).await.unwrap_err()), not_found);
+    assert_eq!(error(list_after(missing).await.unwrap_err()), not_found);
+    assert_eq!(error(iterator_of(missing).await.unwrap_err()), not_found);
+    // Paging from a stream that exists still works.
+    let page = list_after(&arn).await.unwrap();
+    assert_eq!(page.streams.unwrap_or_default().len(), 0);
+}
+
+#[tokio::test]
+async fn shard_iterators_from_the_starting_number_of_an_empty_shard() {
+    let f = fixture().await;
+    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
+    let d = f.streams.describe_stream().stream_arn(&arn).send().await.unwrap();
+    let start = d.stream_description.unwrap().shards.unwrap()[0]
+        .sequence_number_range
+        .clone()
+        .unwrap()
+        .starting_sequence_number
+        .unwrap();
+    let at = iterator(&f.streams, &arn, ShardIteratorType::AtSequenceNumber, Some(&start)).await;
+    let after = iterator(&f.streams, &arn, ShardIteratorType::AfterSequenceNumber, Some(&start)).await;
+    for pk in ["a", "b"] {
+        put(&f.db, "tbl", pk, "1").await;
+    }
+    let pks = |rs: Vec<Record>| -> Vec<String> { summary(&rs).into_iter().map(|s| s.1).collect() };
+    assert_eq!(pks(read_from(&f.streams, at).await), ["a", "b"]);
+    // Nothing carried the starting number when the iterator was made, so nothing is skipped.
+    assert_eq!(pks(read_from(&f.streams, after).await), ["a", "b"]);
+
+    // With records, the starting number is the first record's: AFTER skips it.
+    let after = iterator(&f.streams, &arn, ShardIteratorType::AfterSequenceNumber, Some(&start)).await;
+    assert_eq!(pks(read_from(&f.streams, after).await), ["b"]);
+
+    let shard = shard_id(&f.streams, &arn).await;
+    for kind in [ShardIteratorType::TrimHorizon, ShardIteratorType::Latest] {
+        let e = f
+            .streams
+            .get_shard_iterator()
+            .stream_arn(&arn)
+            .shard_id(&shard)
+            .shard_iterator_type(kind.clone())
+            .sequence_number(&start)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error(e),
+            validation(&format!(
+                "SequenceNumber is not allowed for ShardIteratorType {}",
+                kind.as_str()
+            ))
+        );
+    }
+}
+
+#[tokio::test]
+async fn describe_stream_shard_filter() {
+    let f = fixture().await;
+    let arn = table(&f.db, "tbl", Some(StreamViewType::KeysOnly)).await.unwrap();
+    let shard = shard_id(&f.streams, &arn).await;
+    let describe = |filter: ShardFilter| f.streams.describe_stream().stream_arn(&arn).shard_filter(filter).send();
+    let filter = |kind: Option<&str>, id: Option<&str>| {
+        ShardFilter::builder()
+            .set_type(kind.map(ShardFilterType::from))
+            .set_shard_id(id.map(str::to_string))
+            .build()
+    };
+
+    // Our shards never split: a shard has no children.
+    let d = describe(filter(Some("CHILD_SHARDS"), Some(&shard))).await.unwrap();
+    let d = d.stream_description.unwrap();
+    assert_eq!(d.shards, Some(vec![]));
+    assert_eq!(d.stream_arn.as_deref(), Some(arn.as_str()));
+
+    let at =
+        |what: &str| format!("1 validation error detected: Value {what} failed to satisfy constraint: Member must");
+    for (kind, id, message) in [
+        (
+            Some("PARENT_SHARDS"),
+            Some(shard.as_str()),
+            format!(
+                "{} satisfy enum value set: [CHILD_SHARDS]",
+                at("'PARENT_SHARDS' at 'shardFilter.type'")
+            ),
+        ),
+        (
+            None,
+            Some(shard.as_str()),
+            format!("{} not be null", at("null at 'shardFilter.type'")),
+        ),
+        (
+            Some("CHILD_SHARDS"),
+            Some("shardId-1"),
+            format!(
+                "{} have length greater than or equal to 28",
+                at("'shardId-1' at 'shardFilter.shardId'")
+            ),
+        ),
+        (
+            Some("CHILD_SHARDS"),
+            None,
+            format!("{} not be null", at("null at 'shardFilter.shardId'")),
+        ),
+    ] {
+        let e = describe(filter(kind, id)).await.unwrap_err();
+        assert_eq!(error(e), validation(&message));
+    }
 }
 
 #[tokio::test]

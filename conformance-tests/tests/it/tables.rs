@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType as T, TableStatus,
 };
 
-use crate::support::{attr_def, create_table, emulator, error, key, validation};
+use crate::support::{attr_def, create_table, emulator, error, key, s, validation};
 
 fn throughput(r: i64, w: i64) -> ProvisionedThroughput {
     ProvisionedThroughput::builder()
@@ -282,4 +282,214 @@ async fn update_table_changes_billing_and_throughput() {
         .await
         .unwrap_err();
     assert_eq!(error(missing).0, "ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn delete_table_describes_the_table_briefly() {
+    let (_emu, c) = emulator().await;
+    let projection = Projection::builder().projection_type(ProjectionType::All).build();
+    c.create_table()
+        .table_name("brief")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("sk", T::S))
+        .attribute_definitions(attr_def("g", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("by_g")
+                .key_schema(key("g", KeyType::Hash))
+                .projection(projection.clone())
+                .build()
+                .unwrap(),
+        )
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("by_pk_g")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("g", KeyType::Range))
+                .projection(projection)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    c.put_item()
+        .table_name("brief")
+        .item("pk", s("a"))
+        .item("sk", s("b"))
+        .send()
+        .await
+        .unwrap();
+    let table_id = c
+        .describe_table()
+        .table_name("brief")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap()
+        .table_id;
+
+    let d = c
+        .delete_table()
+        .table_name("brief")
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    assert_eq!(d.table_name.as_deref(), Some("brief"));
+    assert_eq!(d.table_status, Some(TableStatus::Deleting));
+    assert_eq!(d.table_id, table_id);
+    assert_eq!(
+        d.table_arn.as_deref(),
+        Some("arn:aws:dynamodb:us-east-1:000000000000:table/brief")
+    );
+    assert_eq!((d.item_count, d.table_size_bytes), (Some(1), Some(6)));
+    assert_eq!(
+        d.billing_mode_summary.unwrap().billing_mode,
+        Some(BillingMode::PayPerRequest)
+    );
+    let t = d.provisioned_throughput.unwrap();
+    assert_eq!(
+        (
+            t.number_of_decreases_today,
+            t.read_capacity_units,
+            t.write_capacity_units
+        ),
+        (Some(0), Some(0), Some(0))
+    );
+    assert_eq!(d.creation_date_time, None);
+    assert_eq!(d.key_schema, None);
+    assert_eq!(d.attribute_definitions, None);
+    assert_eq!(d.global_secondary_indexes, None);
+    assert_eq!(d.local_secondary_indexes, None);
+}
+
+#[tokio::test]
+async fn continuous_backups_and_point_in_time_recovery() {
+    use aws_sdk_dynamodb::types::{
+        ContinuousBackupsStatus, PointInTimeRecoverySpecification, PointInTimeRecoveryStatus,
+    };
+    use std::time::{Duration, UNIX_EPOCH};
+
+    const T0: i64 = 1_700_000_000;
+    let emu = dynamodb_emulator::Emulator::builder()
+        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0 as u64))
+        .start()
+        .await
+        .unwrap();
+    let c = emu.client();
+    create_table(&c, "backed", None).await;
+    let spec = |enabled: bool, days: Option<i32>| {
+        PointInTimeRecoverySpecification::builder()
+            .point_in_time_recovery_enabled(enabled)
+            .set_recovery_period_in_days(days)
+            .build()
+            .unwrap()
+    };
+    // (continuous backups, recovery status, days, earliest, latest restorable second)
+    type Seen = (
+        Option<ContinuousBackupsStatus>,
+        Option<PointInTimeRecoveryStatus>,
+        Option<i32>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let seen = |d: aws_sdk_dynamodb::types::ContinuousBackupsDescription| -> Seen {
+        let p = d.point_in_time_recovery_description.unwrap();
+        (
+            Some(d.continuous_backups_status),
+            p.point_in_time_recovery_status,
+            p.recovery_period_in_days,
+            p.earliest_restorable_date_time.map(|t| t.secs()),
+            p.latest_restorable_date_time.map(|t| t.secs()),
+        )
+    };
+    let describe = |name: &'static str| c.describe_continuous_backups().table_name(name).send();
+    let update = |enabled: bool, days: Option<i32>| {
+        c.update_continuous_backups()
+            .table_name("backed")
+            .point_in_time_recovery_specification(spec(enabled, days))
+            .send()
+    };
+    let off: Seen = (
+        Some(ContinuousBackupsStatus::Enabled),
+        Some(PointInTimeRecoveryStatus::Disabled),
+        None,
+        None,
+        None,
+    );
+    let d = describe("backed")
+        .await
+        .unwrap()
+        .continuous_backups_description
+        .unwrap();
+    assert_eq!(seen(d), off);
+
+    let on = |days, latest| {
+        (
+            Some(ContinuousBackupsStatus::Enabled),
+            Some(PointInTimeRecoveryStatus::Enabled),
+            Some(days),
+            Some(T0),
+            Some(latest),
+        )
+    };
+    let d = update(true, None)
+        .await
+        .unwrap()
+        .continuous_backups_description
+        .unwrap();
+    assert_eq!(seen(d), on(35, T0));
+    // Enabling again keeps the start; restores reach to about five minutes ago.
+    emu.advance(Duration::from_secs(600));
+    let d = update(true, Some(10))
+        .await
+        .unwrap()
+        .continuous_backups_description
+        .unwrap();
+    assert_eq!(seen(d), on(10, T0 + 300));
+    let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/backed";
+    let d = describe(arn).await.unwrap().continuous_backups_description.unwrap();
+    assert_eq!(seen(d), on(10, T0 + 300));
+
+    let d = update(false, None)
+        .await
+        .unwrap()
+        .continuous_backups_description
+        .unwrap();
+    assert_eq!(seen(d), off);
+
+    let missing = (
+        "TableNotFoundException".to_string(),
+        "Table not found: nope".to_string(),
+    );
+    assert_eq!(error(describe("nope").await.unwrap_err()), missing);
+    let e = c
+        .update_continuous_backups()
+        .table_name("nope")
+        .point_in_time_recovery_specification(spec(true, None))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), missing);
+    assert_eq!(
+        error(update(true, Some(0)).await.unwrap_err()),
+        validation("1 validation error detected: Value '0' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: Member must have value greater than or equal to 1")
+    );
+
+    // No TableName: the SDK insists on one, so ask the engine directly.
+    let req = dynamodb_emulator::protocol::request("DescribeContinuousBackups", &serde_json::json!({}));
+    let res = emu.engine().handle(&req);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(res.body()).unwrap(),
+        serde_json::json!({
+            "__type": "com.amazon.coral.validate#ValidationException",
+            "message": "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+        })
+    );
 }

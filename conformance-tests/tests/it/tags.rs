@@ -256,3 +256,30 @@ async fn describe_limits_and_endpoints() {
         (emu.addr().to_string().as_str(), 1440)
     );
 }
+
+#[tokio::test]
+async fn create_table_with_more_than_50_tags_creates_nothing() {
+    let (_emu, c) = emulator().await;
+    let create = |n: usize| {
+        let tags: Vec<Tag> = (0..n).map(|i| tag(&format!("k{i}"), "v")).collect();
+        c.create_table()
+            .table_name("tagged")
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr_def("pk", T::S))
+            .key_schema(key("pk", KeyType::Hash))
+            .set_tags(Some(tags))
+            .send()
+    };
+    let e = create(51).await.unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Number of Tags exceed the current limit for the provided ResourceArn")
+    );
+    assert_eq!(
+        c.list_tables().send().await.unwrap().table_names(),
+        Vec::<String>::new()
+    );
+
+    create(50).await.unwrap();
+    assert_eq!(tags_of(&c, ARN).await.len(), 50);
+}

@@ -162,6 +162,15 @@ pub struct TableDef {
     pub deletion_protection: bool,
     pub stream: Option<StreamSpec>,
     pub table_class: Option<String>,
+    /// `None` until UpdateContinuousBackups turns point-in-time recovery on.
+    pub point_in_time_recovery: Option<PointInTimeRecovery>,
+}
+
+/// Point-in-time recovery of a table: since when it can be restored, and how far back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PointInTimeRecovery {
+    pub enabled_at_millis: i64,
+    pub recovery_period_days: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -19,9 +19,16 @@ pub fn table(engine: &Engine, body: Body) -> Result<Arc<Table>> {
     data_table(engine, body.str("TableName").unwrap_or_default())
 }
 
-/// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems.
+/// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
+/// request's shape admits names from one character (an ARN may be short too); a name shorter than
+/// any table's is refused before the lookup.
 pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
     let name = engine.table_name(name_or_arn);
+    if name.len() < 3 {
+        return Err(Error::validation(
+            "TableName must be at least 3 characters long and at most 255 characters long",
+        ));
+    }
     engine.store.table(name).ok_or_else(Error::table_not_found)
 }
 

@@ -100,6 +100,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     check_unique_names(local_indexes.iter().chain(&global_indexes))?;
     check_definition_count(&definitions, key.attrs().chain(local_indexes.iter().chain(&global_indexes).flat_map(|i| i.key.attrs())))?;
     let stream = stream_spec(body, engine)?;
+    if body.list("Tags").len() > super::tag_resource::MAX_TAGS {
+        return Err(super::tag_resource::too_many_tags());
+    }
 
     let now = engine.clock.now_seconds();
     let mut def = TableDef {
@@ -116,6 +119,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
         stream,
         table_class: body.str("TableClass").map(str::to_owned),
+        point_in_time_recovery: None,
     };
     let stream = def.stream.as_ref().map(|spec| super::streams::open(engine, &def, &spec.view_type));
     if let (Some(spec), Some(stream)) = (def.stream.as_mut(), &stream) {

@@ -10,6 +10,19 @@ use crate::protocol::Body;
 
 const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
 
+/// The TableDescription members DeleteTable answers with.
+const DESCRIBED: &[&str] = &[
+    "TableName",
+    "TableStatus",
+    "TableId",
+    "TableArn",
+    "TableSizeBytes",
+    "ItemCount",
+    "ProvisionedThroughput",
+    "BillingModeSummary",
+    "StreamSpecification",
+];
+
 pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
@@ -19,7 +32,12 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let description = describe(engine, &state, "DELETING");
+    let mut description = describe(engine, &state, "DELETING");
+    // DeleteTable describes the table more briefly than DescribeTable: no creation time, key
+    // schema, attribute definitions or index lists.
+    if let Value::Object(d) = &mut description {
+        d.retain(|k, _| DESCRIBED.contains(&k.as_str()));
+    }
     // The stream outlives the table as DISABLED, readable for 24 hours.
     if let Some(stream) = &state.data.stream {
         stream.disable();

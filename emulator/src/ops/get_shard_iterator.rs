@@ -29,18 +29,25 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let view = stream.read(u64::MAX, 0);
     let kind = body.str("ShardIteratorType").unwrap_or_default();
-    let position = match kind {
-        "TRIM_HORIZON" => view.first,
-        "LATEST" => view.next,
-        _ => {
-            let Some(sequence) = body.str("SequenceNumber") else {
-                return Err(Error::validation(format!(
-                    "SequenceNumber is required for ShardIteratorType {kind}"
-                )));
-            };
+    let sequence = body.str("SequenceNumber");
+    let position = match (kind, sequence) {
+        ("TRIM_HORIZON" | "LATEST", Some(_)) => {
+            return Err(Error::validation(format!(
+                "SequenceNumber is not allowed for ShardIteratorType {kind}"
+            )))
+        }
+        ("TRIM_HORIZON", None) => view.first,
+        ("LATEST", None) => view.next,
+        (_, None) => {
+            return Err(Error::validation(format!(
+                "SequenceNumber is required for ShardIteratorType {kind}"
+            )))
+        }
+        (_, Some(sequence)) => {
+            // A record's number, or the shard's starting number even before any record has it.
             let at = stream
                 .position_of(sequence)
-                .filter(|p| *p < view.next)
+                .filter(|p| *p < view.next || *p == view.first)
                 .ok_or_else(|| {
                     Error::validation(format!(
                         "Invalid SequenceNumber {sequence} for shard {}",
@@ -50,10 +57,11 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             if at < view.first {
                 return Err(trimmed());
             }
-            if kind == "AT_SEQUENCE_NUMBER" {
-                at
-            } else {
+            // After a number no record carries yet means from the first record on.
+            if kind == "AFTER_SEQUENCE_NUMBER" && at < view.next {
                 at + 1
+            } else {
+                at
             }
         }
     };

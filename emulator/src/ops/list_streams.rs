@@ -1,8 +1,10 @@
 //! ListStreams (DynamoDB Streams): streams in ARN order, optionally of one table, paged by Limit
-//! and ExclusiveStartStreamArn. Disabled streams are listed for the 24 hours they stay readable.
+//! and ExclusiveStartStreamArn, which must name a stream. Disabled streams are listed for the 24
+//! hours they stay readable.
 
 use serde_json::{json, Value};
 
+use super::streams::stream_named;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::protocol::shape::{field, int, string, validate, Field, TABLE_NAME};
@@ -19,6 +21,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let limit = body.int("Limit").unwrap_or(100) as usize;
     let table = body.str("TableName");
     let start = body.str("ExclusiveStartStreamArn");
+    if let Some(arn) = start {
+        stream_named(engine, arn)?;
+    }
     let streams: Vec<_> = engine
         .store
         .streams(engine.clock.now_millis())

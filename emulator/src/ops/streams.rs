@@ -46,12 +46,38 @@ pub fn open(engine: &Engine, def: &TableDef, view_type: &str) -> Arc<Stream> {
     }
 }
 
-/// The stream an ARN names, or DynamoDB Streams' not-found error.
+/// The stream an ARN names: a ValidationException when the text is not a stream ARN at all,
+/// DynamoDB Streams' not-found error when it is one but names no stream we keep.
 pub fn stream_named(engine: &Engine, arn: &str) -> Result<Arc<Stream>> {
+    check_arn(arn)?;
     engine
         .store
         .stream(arn, engine.clock.now_millis())
         .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Stream: {arn} not found")))
+}
+
+/// A stream ARN has the form `arn:<partition>:dynamodb:<region>:<account>:table/<table>/stream/<label>`.
+pub fn check_arn(arn: &str) -> Result<()> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let well_formed = match parts[..] {
+        ["arn", partition, "dynamodb", region, account, resource] => {
+            let path = resource.strip_prefix("table/").and_then(|r| r.split_once("/stream/"));
+            !partition.is_empty()
+                && !region.is_empty()
+                && !account.is_empty()
+                && path.is_some_and(|(table, label)| {
+                    (3..=255).contains(&table.len())
+                        && table.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+                        && !label.is_empty()
+                })
+        }
+        _ => false,
+    };
+    if well_formed {
+        Ok(())
+    } else {
+        Err(Error::validation("Invalid StreamArn"))
+    }
 }
 
 pub fn status(stream: &Stream) -> &'static str {
@@ -90,6 +116,7 @@ pub fn decode_iterator(engine: &Engine, text: &str) -> Result<(Arc<Stream>, u64)
     let (Some(position), Some(issued), Some(check)) = (num(0..16), num(16..32), num(32..40)) else {
         return Err(invalid_iterator());
     };
+    check_arn(arn).map_err(|_| invalid_iterator())?;
     let stream = stream_named(engine, arn)?;
     let issued = issued as i64;
     if u64::from(checksum(arn, &stream.shard_id, position, issued)) != check {

@@ -86,7 +86,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         .map(|(k, v)| json!({ "Key": k, "Value": v }))
         .collect();
     engine.store.set_tags(&arn, &Value::Array(list));
-    Ok(json!({}))
+    // DynamoDB answers with an empty body.
+    Ok(Value::Null)
 }
 
 fn null_member(path: &str) -> Error {

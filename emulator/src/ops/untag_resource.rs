@@ -1,6 +1,6 @@
 //! UntagResource: removes tag keys from a table; keys it does not carry are ignored.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::tag_resource::{check_key, resource_arn, table_for, too_many_tags, MAX_TAGS, RESOURCE_ARN};
 use crate::engine::Engine;
@@ -41,5 +41,6 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         .collect::<Result<Vec<String>>>()?;
     let arn = engine.table_arn(&table_for(engine, &arn, "UntagResource")?.name);
     engine.store.untag(&arn, &keys);
-    Ok(json!({}))
+    // DynamoDB answers with an empty body.
+    Ok(Value::Null)
 }

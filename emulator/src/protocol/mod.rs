@@ -1,12 +1,15 @@
 //! The wire: the only module that knows HTTP headers, JSON bodies and `__type` names.
 //!
-//! A request goes through DynamoDB's front-end checks in DynamoDB's order (method and content type,
-//! JSON syntax, target, authentication, body), then the operation's shape validation, then the
-//! operation. Every answer, success or error, is rendered here with its CRC32 and request id.
+//! A request goes through DynamoDB's front-end checks in DynamoDB's order (size of the request head,
+//! method, body decoding per `Content-Encoding`, content type, JSON syntax, target, authentication,
+//! body), then the operation's shape validation, then the operation. Every answer, success or
+//! error, is rendered here with its request id; `frontend::finish` compresses it when asked, stamps its
+//! CRC32 and adds the `Server` and CORS headers.
 
 pub(crate) mod attr;
 mod body;
 mod control;
+pub(crate) mod frontend;
 mod log;
 pub(crate) mod shape;
 
@@ -33,23 +36,42 @@ const TARGET_PREFIXES: [(&str, Service); 2] = [
 
 /// Handles one HTTP request completely; both transports (socket and in-process) call this.
 pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
+    let res = answer(engine, req);
+    frontend::finish(req.headers(), req.method() == Method::OPTIONS, res)
+}
+
+fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     let request_id = request_id();
+    if frontend::head_too_large(req) {
+        return raw(StatusCode::BAD_REQUEST, "text/plain", Bytes::new(), &request_id);
+    }
     if let Some(path) = req.uri().path().strip_prefix(control::PREFIX) {
         // The emulator's own controls: outside the DynamoDB API, so no target or auth checks.
         let (status, value) = control::handle(engine, req.method(), path, req.body());
         let body = Bytes::from(serde_json::to_vec(&value).expect("JSON values always serialise"));
         return raw(status, "application/json", body, &request_id);
     }
-    if req.method() == Method::GET {
-        // DynamoDB's health answer; also what `curl ENDPOINT` sees.
-        return raw(
-            StatusCode::OK,
-            "text/plain",
-            Bytes::from_static(b"healthy: dynamodb.us-east-1.amazonaws.com "),
-            &request_id,
-        );
+    if req.method() == Method::OPTIONS {
+        // A CORS preflight: `frontend::finish` adds what it grants.
+        return raw(StatusCode::OK, "text/plain", Bytes::new(), &request_id);
     }
-    let body = req.body();
+    if req.method() == Method::GET && req.uri().path() == "/" {
+        // DynamoDB's health answer; also what `curl ENDPOINT` sees. Other paths fall through to
+        // the unknown-operation answer below.
+        let health = format!("healthy: dynamodb.{}.amazonaws.com ", engine.region);
+        return raw(StatusCode::OK, "text/plain", Bytes::from(health), &request_id);
+    }
+    let body = match frontend::decoded_body(req) {
+        Ok(body) => body,
+        Err(frontend::BodyError::TooLarge) => {
+            return raw(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", Bytes::new(), &request_id)
+        }
+        // DynamoDB answers a body it cannot decode with a server error, as if it were its fault.
+        Err(frontend::BodyError::Undecodable) => {
+            let e = Error::internal("The request body could not be decoded with its Content-Encoding");
+            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e), &request_id);
+        }
+    };
     let content_type = header(req, "content-type").split(';').next().unwrap_or("").trim();
     let json_type = matches!(
         content_type,
@@ -63,8 +85,10 @@ pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             &request_id,
         );
     }
-    let result = decode(engine, req);
+    let result = decode(engine, req, &body);
     match result {
+        // An output with no members (TagResource, UntagResource) is sent as no body at all.
+        Ok(Value::Null) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
         Ok(value) => json(StatusCode::OK, &value, &request_id),
         Err(e) => {
             if e.kind == ErrorKind::InternalServer {
@@ -79,8 +103,7 @@ pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     }
 }
 
-fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
-    let body = req.body();
+fn decode(engine: &Engine, req: &Request<Bytes>, body: &[u8]) -> Result<Value, Error> {
     let parsed: Option<Value> = if body.is_empty() {
         None
     } else {
@@ -198,13 +221,12 @@ fn json(status: StatusCode, value: &Value, request_id: &str) -> Response<Bytes> 
     raw(status, JSON_1_0, body, request_id)
 }
 
+/// An answer without its CRC32, compression and CORS headers, which `frontend::finish` adds.
 fn raw(status: StatusCode, content_type: &'static str, body: Bytes, request_id: &str) -> Response<Bytes> {
-    let crc = crc32fast::hash(&body);
     let mut res = Response::new(body);
     *res.status_mut() = status;
     let h = res.headers_mut();
     h.insert("content-type", HeaderValue::from_static(content_type));
-    h.insert("x-amz-crc32", HeaderValue::from(crc));
     h.insert(
         "x-amzn-requestid",
         HeaderValue::from_str(request_id).expect("request ids are ASCII"),

@@ -1,0 +1,292 @@
+//! What DynamoDB's HTTP front end does around the API: request size limits, compressed request
+//! bodies, compressed answers, CORS and the `Server` header. `protocol::handle` calls these first
+//! (limits, decoding) and last ([`finish`]), so both transports behave alike.
+
+use std::io::Read;
+
+use bytes::Bytes;
+use flate2::read::{MultiGzDecoder, ZlibDecoder};
+use flate2::write::{GzEncoder, ZlibEncoder};
+use flate2::Compression;
+use http::header::{self, HeaderMap, HeaderValue};
+use http::{Request, Response};
+
+/// DynamoDB accepts request bodies up to 16 MB; a compressed body is held to the same bound once
+/// decompressed.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Header lines in total, or the request line, beyond this are refused with HTTP 400.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// DynamoDB compresses an answer only when it is at least this large.
+const MIN_COMPRESSED_BYTES: usize = 4096;
+
+/// Headers a browser page may read from an answer (the SDK reads the request id and checksum).
+const EXPOSED_HEADERS: &str = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,x-amz-crc32,Date";
+
+/// How long a browser may cache a preflight answer, in seconds.
+const PREFLIGHT_MAX_AGE: &str = "172800";
+
+/// Whether the request line or the header lines exceed what DynamoDB reads.
+pub fn head_too_large<B>(req: &Request<B>) -> bool {
+    let line = req.method().as_str().len() + req.uri().to_string().len() + " HTTP/1.1".len() + 1;
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    line > MAX_HEAD_BYTES || headers > MAX_HEAD_BYTES
+}
+
+/// Why a request body could not be read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Larger than [`MAX_BODY_BYTES`] once decompressed.
+    TooLarge,
+    /// An unknown `Content-Encoding`, or content that is not what it claims to be.
+    Undecodable,
+}
+
+/// The request body with every `Content-Encoding` undone, last applied first (`deflate, gzip`
+/// means deflated, then gzipped). `identity` changes nothing.
+pub fn decoded_body(req: &Request<Bytes>) -> Result<Bytes, BodyError> {
+    let mut codings: Vec<String> = Vec::new();
+    for value in req.headers().get_all(header::CONTENT_ENCODING) {
+        let value = value.to_str().map_err(|_| BodyError::Undecodable)?;
+        codings.extend(value.split(',').map(|c| c.trim().to_ascii_lowercase()));
+    }
+    let mut body = req.body().clone();
+    for coding in codings.iter().rev() {
+        body = match coding.as_str() {
+            "gzip" | "x-gzip" => inflate(MultiGzDecoder::new(&body[..]))?,
+            "deflate" => inflate(ZlibDecoder::new(&body[..]))?,
+            "identity" => body,
+            _ => return Err(BodyError::Undecodable),
+        };
+    }
+    Ok(body)
+}
+
+/// Reads a decoder to its end, at most [`MAX_BODY_BYTES`] of output. Empty input is not a valid
+/// stream of either format.
+fn inflate(decoder: impl Read) -> Result<Bytes, BodyError> {
+    let mut out = Vec::new();
+    let mut limited = decoder.take(MAX_BODY_BYTES as u64 + 1);
+    limited.read_to_end(&mut out).map_err(|_| BodyError::Undecodable)?;
+    if out.len() > MAX_BODY_BYTES {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(Bytes::from(out))
+}
+
+/// A compression the answer can be sent in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coding {
+    Gzip,
+    Deflate,
+}
+
+impl Coding {
+    fn name(self) -> &'static str {
+        match self {
+            Coding::Gzip => "gzip",
+            Coding::Deflate => "deflate",
+        }
+    }
+}
+
+/// The coding an `Accept-Encoding` value asks for, as DynamoDB picks it: the highest quality wins
+/// (a `q` above 1 counts as 1, an unreadable one as 1, zero or less refuses the coding); among
+/// equals a coding named outright beats one only covered by `*`, the earlier one beats the later,
+/// and under `*` alone gzip beats deflate. Other codings, `identity` among them, are ignored.
+pub fn negotiate(accept: &str) -> Option<Coding> {
+    let offers: Vec<(String, f64)> = accept.split(',').map(offer).collect();
+    let wildcard = offers
+        .iter()
+        .filter(|(name, _)| name == "*")
+        .map(|(_, q)| *q)
+        .reduce(f64::max);
+    // Each coding's quality and rank among equals: named ones by position, then `*`, gzip first.
+    [Coding::Gzip, Coding::Deflate]
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, coding)| {
+            let named = offers
+                .iter()
+                .enumerate()
+                .filter(|(_, (name, _))| name == coding.name())
+                .map(|(i, (_, q))| (*q, i))
+                .reduce(|best, next| if next.0 > best.0 { next } else { best });
+            let (q, rank) = named.or(wildcard.map(|q| (q, offers.len() + k)))?;
+            (q > 0.0).then_some((coding, q, rank))
+        })
+        .reduce(|a, b| if b.1 > a.1 || (b.1 == a.1 && b.2 < a.2) { b } else { a })
+        .map(|(coding, _, _)| coding)
+}
+
+/// One `Accept-Encoding` entry: the coding's name and the first `q` given for it.
+fn offer(entry: &str) -> (String, f64) {
+    let mut parts = entry.split(';');
+    let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+    let q = parts.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim() == "q").then(|| v.trim())
+    });
+    let q = match q.map(str::parse::<f64>) {
+        Some(Ok(q)) if !q.is_nan() => q.min(1.0),
+        _ => 1.0,
+    };
+    (name, q)
+}
+
+fn compress(coding: Coding, body: &[u8]) -> Bytes {
+    use std::io::Write;
+    let out = match coding {
+        Coding::Gzip => {
+            let mut e = GzEncoder::new(Vec::new(), Compression::default());
+            e.write_all(body).and_then(|_| e.finish())
+        }
+        Coding::Deflate => {
+            let mut e = ZlibEncoder::new(Vec::new(), Compression::default());
+            e.write_all(body).and_then(|_| e.finish())
+        }
+    };
+    Bytes::from(out.expect("writing to memory cannot fail"))
+}
+
+/// Completes an answer to `request_headers`: compresses it when the client accepts a coding and
+/// the body is large enough, stamps the CRC32 of the bytes sent (compressed ones, as DynamoDB
+/// does), the `Server` header and, for a cross-origin request, the CORS headers.
+pub fn finish(request_headers: &HeaderMap, preflight: bool, mut res: Response<Bytes>) -> Response<Bytes> {
+    let coding = request_headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .and_then(negotiate)
+        .filter(|_| res.body().len() >= MIN_COMPRESSED_BYTES);
+    if let Some(coding) = coding {
+        let compressed = compress(coding, res.body());
+        *res.body_mut() = compressed;
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding.name()));
+    }
+    let crc = crc32fast::hash(res.body());
+    let h = res.headers_mut();
+    h.insert("x-amz-crc32", HeaderValue::from(crc));
+    h.insert(header::SERVER, HeaderValue::from_static("Server"));
+    if request_headers.contains_key(header::ORIGIN) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED_HEADERS),
+        );
+        if preflight {
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static(PREFLIGHT_MAX_AGE),
+            );
+            // A preflight is granted what it asks for.
+            for (asked, granted) in [
+                (
+                    header::ACCESS_CONTROL_REQUEST_METHOD,
+                    header::ACCESS_CONTROL_ALLOW_METHODS,
+                ),
+                (
+                    header::ACCESS_CONTROL_REQUEST_HEADERS,
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                ),
+            ] {
+                if let Some(v) = request_headers.get(asked) {
+                    h.insert(granted, v.clone());
+                }
+            }
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_encoding_is_negotiated_as_dynamodb_does() {
+        use Coding::{Deflate, Gzip};
+        let cases: &[(&str, Option<Coding>)] = &[
+            ("gzip", Some(Gzip)),
+            ("deflate", Some(Deflate)),
+            ("", None),
+            ("identity", None),
+            ("br", None),
+            ("x-gzip", None),
+            ("gzip, deflate", Some(Gzip)),
+            ("br, identity, deflate, gzip", Some(Deflate)),
+            ("GZIP, identity", Some(Gzip)),
+            ("dog, gzip ,, cat", Some(Gzip)),
+            ("gzip;q=0.8, deflate;q=0.5", Some(Gzip)),
+            ("br, gzip;q=0, deflate; q = 0.5 , identity;q=0", Some(Deflate)),
+            ("*", Some(Gzip)),
+            ("*, deflate;q=0.5", Some(Gzip)),
+            ("*, deflate", Some(Deflate)),
+            ("*, gzip;q=0.5", Some(Deflate)),
+            ("gzip ;q=0", None),
+            ("*;q=0", None),
+            ("*;q=0.5,identity", Some(Gzip)),
+            ("br;q=0.8,identity;q=0.5,*;q=0", None),
+            ("\"gzip\"", None),
+            ("gzip br", None),
+            ("gzip:q=1", None),
+            ("deflate;q=0.5, gzip;q=31", Some(Gzip)),
+            ("gzip;q=31,deflate;q=51", Some(Gzip)),
+            ("deflate;q=0.5, gzip;q=1;q=0.2", Some(Gzip)),
+            ("deflate;q=0.5,gzip;q=0.", Some(Deflate)),
+            ("deflate;q=0.5,gzip;q=0.x", Some(Gzip)),
+            ("deflate;q=-0.5,gzip;q=0.2", Some(Gzip)),
+            ("gzip;nq=1;q=0 ", None),
+            ("gzip;q=0, gzip;q=1, gzip;q=0", Some(Gzip)),
+            ("br,identity;q=0.5,gzip;q=0.0001", Some(Gzip)),
+        ];
+        for (accept, want) in cases {
+            assert_eq!(negotiate(accept), *want, "Accept-Encoding: {accept}");
+        }
+    }
+
+    fn request(encoding: &str, body: Vec<u8>) -> Request<Bytes> {
+        Request::builder()
+            .header("content-encoding", encoding)
+            .body(Bytes::from(body))
+            .unwrap()
+    }
+
+    #[test]
+    fn encodings_are_undone_last_first() {
+        let text = b"{\"TableName\": \"t\"}".to_vec();
+        let both = compress(Coding::Gzip, &compress(Coding::Deflate, &text));
+        assert_eq!(decoded_body(&request("deflate, gzip", both.to_vec())).unwrap(), text);
+        // Two gzip members in a row are one body.
+        let mut two = compress(Coding::Gzip, &text[..5]).to_vec();
+        two.extend_from_slice(&compress(Coding::Gzip, &text[5..]));
+        assert_eq!(decoded_body(&request("gzip", two)).unwrap(), text);
+        assert_eq!(decoded_body(&request("identity", text.clone())).unwrap(), text);
+    }
+
+    #[test]
+    fn broken_unknown_and_oversized_bodies_are_refused() {
+        let text = b"{}".to_vec();
+        for (encoding, body) in [
+            ("gzip", text.clone()),
+            ("deflate", text.clone()),
+            ("gzip", Vec::new()),
+            ("deflate", Vec::new()),
+            ("garbage", text.clone()),
+            ("gzip", compress(Coding::Gzip, &text)[..10].to_vec()),
+        ] {
+            assert_eq!(
+                decoded_body(&request(encoding, body)),
+                Err(BodyError::Undecodable),
+                "{encoding}"
+            );
+        }
+        let bomb = compress(Coding::Gzip, &vec![b' '; MAX_BODY_BYTES + 1]);
+        assert_eq!(decoded_body(&request("gzip", bomb.to_vec())), Err(BodyError::TooLarge));
+    }
+}
