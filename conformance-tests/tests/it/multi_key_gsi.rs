@@ -605,3 +605,24 @@ async fn paging_projection_scan_and_capacity_carry_every_key_attribute() {
         Some(0.5)
     );
 }
+
+#[tokio::test]
+async fn partiql_select_on_the_index_reads_one_partition_when_all_its_attributes_are_fixed() {
+    let (_emu, c) = emulator().await;
+    seeded(&c).await;
+    let select = |stmt: &'static str| {
+        let c = c.clone();
+        async move {
+            let out = c.execute_statement().statement(stmt).send().await.unwrap();
+            ids(out.items()).into_iter().map(str::to_owned).collect::<Vec<_>>()
+        }
+    };
+    let one_round =
+        r#"SELECT * FROM "matches"."byRound" WHERE tournament = 'w24' AND league = 'eu' AND round = 'semi'"#;
+    assert_eq!(select(one_round).await, ["e", "a", "h"]);
+    let mut tournament = select(r#"SELECT * FROM "matches"."byRound" WHERE tournament = 'w24'"#).await;
+    tournament.sort();
+    assert_eq!(tournament, ["a", "b", "c", "d", "e", "f", "g", "h", "u"]);
+    let wrong_type = r#"SELECT * FROM "matches"."byRound" WHERE tournament = 'w24' AND league = 1"#;
+    assert!(select(wrong_type).await.is_empty());
+}

@@ -219,3 +219,71 @@ impl TableDef {
 pub fn matches_scalar(v: &AttributeValue, ty: ScalarType) -> bool {
     KeyValue::from_attr(v).is_some_and(|k| k.scalar_type() == ty)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Number;
+
+    /// Partition (a S, b N), sort (c S).
+    fn multi() -> KeySchema {
+        let attr = |name: &str, ty| KeyAttr { name: name.into(), ty };
+        KeySchema {
+            hash: vec![attr("a", ScalarType::S), attr("b", ScalarType::N)],
+            range: vec![attr("c", ScalarType::S)],
+        }
+    }
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn an_item_has_a_key_only_with_every_key_attribute_typed_as_declared() {
+        let (a, b, c) = (
+            AttributeValue::S("x".into()),
+            AttributeValue::N(Number::parse("7").unwrap()),
+            AttributeValue::S("z".into()),
+        );
+        let full = item(&[
+            ("a", a.clone()),
+            ("b", b.clone()),
+            ("c", c.clone()),
+            ("other", c.clone()),
+        ]);
+        let key = multi().key_of(&full).unwrap();
+        assert_eq!(
+            key.hash[..],
+            [KeyValue::S("x".into()), KeyValue::N(Number::parse("7").unwrap())]
+        );
+        assert_eq!(key.range[..], [KeyValue::S("z".into())]);
+        assert_eq!(
+            key.to_item(&multi()),
+            item(&[("a", a.clone()), ("b", b.clone()), ("c", c.clone())])
+        );
+        assert_eq!(
+            key.partition_item(&multi()),
+            item(&[("a", a.clone()), ("b", b.clone())])
+        );
+        assert_eq!(
+            multi().project_key(&full),
+            item(&[("a", a.clone()), ("b", b.clone()), ("c", c.clone())])
+        );
+
+        assert_eq!(
+            multi().key_of(&item(&[("a", a.clone()), ("b", b.clone())])),
+            None,
+            "sort attribute missing"
+        );
+        assert_eq!(
+            multi().key_of(&item(&[("a", a.clone()), ("c", c.clone())])),
+            None,
+            "partition attribute missing"
+        );
+        assert_eq!(
+            multi().key_of(&item(&[("a", a), ("b", c.clone()), ("c", c)])),
+            None,
+            "b is not a number"
+        );
+    }
+}
