@@ -100,10 +100,10 @@ fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
     Ok(())
 }
 
-/// The condition on the last sort attribute a query names (equalities are folded into
-/// `KeyRange::sort_prefix`).
+/// The condition on the last sort attribute a query names.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RangeCond {
+    Eq(KeyValue),
     Lt(KeyValue),
     Le(KeyValue),
     Gt(KeyValue),
@@ -112,8 +112,8 @@ pub enum RangeCond {
     BeginsWith(KeyValue),
 }
 
-/// A typed query range: the partition values, the values the leading sort attributes must equal,
-/// and an optional condition on the sort attribute after them.
+/// A typed query range: the partition values, the values of the sort attributes named before the
+/// last one (all equalities), and the condition on the last one named, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyRange {
     pub hash: KeyValues,
@@ -168,11 +168,11 @@ impl KeyCondition {
         let mut sort_prefix = KeyValues::new();
         let mut sort = None;
         for (attr, op) in key.range.iter().map_while(|a| Some((a, cond(a)?))) {
-            match op {
-                KeyOp::Eq(v) => sort_prefix.push(key_value(v, attr.ty)?),
-                // The check above makes this the last sort attribute named.
-                op => sort = Some(range_cond(op, attr)?),
+            // A sort attribute named before another is an equality (checked above).
+            if let Some(RangeCond::Eq(v)) = sort.take() {
+                sort_prefix.push(v);
             }
+            sort = Some(range_cond(op, attr)?);
         }
         Ok(KeyRange {
             hash,
@@ -182,11 +182,11 @@ impl KeyCondition {
     }
 }
 
-/// A non-equality condition on a sort attribute, typed.
+/// A condition on a sort attribute, typed.
 fn range_cond(op: &KeyOp, attr: &KeyAttr) -> Result<RangeCond> {
     let kv = |v: &AttributeValue| key_value(v, attr.ty);
     Ok(match op {
-        KeyOp::Eq(_) => unreachable!("equalities extend the sort prefix"),
+        KeyOp::Eq(v) => RangeCond::Eq(kv(v)?),
         KeyOp::Lt(v) => RangeCond::Lt(kv(v)?),
         KeyOp::Le(v) => RangeCond::Le(kv(v)?),
         KeyOp::Gt(v) => RangeCond::Gt(kv(v)?),

@@ -789,9 +789,8 @@ fn key_conditions() {
     );
     let kc = key_cond(":a < sk AND (pk = :p)", &v[..2]).unwrap();
     assert_eq!(kc.resolve(&composite()).unwrap().sort, Some(RangeCond::Gt(num("1"))));
-    // An equality on the sort key fixes a prefix of the sort values.
     let kc = key_cond("sk = :a AND pk = :p", &v[..2]).unwrap();
-    assert_eq!(kc.resolve(&composite()).unwrap().sort_prefix[..], [num("1")]);
+    assert_eq!(kc.resolve(&composite()).unwrap().sort, Some(RangeCond::Eq(num("1"))));
 
     let e = |x: &str, v: &[(&str, AttributeValue)]| key_cond(x, v).unwrap_err().message.unwrap();
     assert_eq!(
@@ -857,6 +856,8 @@ fn multi_attribute_key_conditions() {
         (&r.hash[..], &r.sort_prefix[..], r.sort),
         (&[a.clone(), one.clone()][..], &[][..], None)
     );
+    let r = resolve("h1 = :a AND h2 = :n AND r1 = :b").unwrap();
+    assert_eq!((&r.sort_prefix[..], r.sort), (&[][..], Some(RangeCond::Eq(b.clone()))));
     let r = resolve("h1 = :a AND h2 = :n AND r1 = :b AND r2 > :m").unwrap();
     assert_eq!(
         (&r.sort_prefix[..], r.sort),

@@ -78,8 +78,8 @@ fn check_boundary(inside: bool) -> Result<()> {
     }
 }
 
-/// Sort positions a condition admits: those starting with `prefix`, then (if given) a value the
-/// condition accepts. Without a condition, the whole partition (or the run sharing the prefix).
+/// Sort positions a condition admits: those starting with `prefix` and then (if given) a value
+/// the condition accepts. Without either, the whole partition.
 pub(super) fn sort_bounds(prefix: &[KeyValue], cond: Option<&RangeCond>) -> (Bound<SortPos>, Bound<SortPos>) {
     use Bound::{Excluded, Included};
     use SortPart::{End, Key};
@@ -87,6 +87,7 @@ pub(super) fn sort_bounds(prefix: &[KeyValue], cond: Option<&RangeCond>) -> (Bou
     let key = |k: &KeyValue| Key(k.clone());
     match cond {
         None => (Included(at(&[])), Included(at(&[End]))),
+        Some(RangeCond::Eq(v)) => (Included(at(&[key(v)])), Included(at(&[key(v), End]))),
         Some(RangeCond::Lt(v)) => (Included(at(&[])), Excluded(at(&[key(v)]))),
         Some(RangeCond::Le(v)) => (Included(at(&[])), Included(at(&[key(v), End]))),
         Some(RangeCond::Gt(v)) => (Excluded(at(&[key(v), End])), Included(at(&[End]))),
@@ -152,7 +153,8 @@ mod tests {
         assert_eq!(admitted(&[a.clone()], Some(RangeCond::Le(n("10")))), ["a/2", "a/10"]);
         assert_eq!(admitted(&[b.clone()], Some(RangeCond::Lt(n("1")))), ["b/0"]);
         assert_eq!(admitted(&[b.clone()], Some(RangeCond::Between(n("0"), n("0")))), ["b/0"]);
-        assert_eq!(admitted(&[a, n("10")], None), ["a/10"]);
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Eq(n("10")))), ["a/10"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Eq(a))), ["a/2", "a/10"]);
         assert!(admitted(&[b, n("7")], None).is_empty());
     }
 }
