@@ -8,6 +8,7 @@ use dynamodb_harness::machine::cases;
 use dynamodb_harness::suites::auth::AuthSuite;
 use dynamodb_harness::suites::auth_flow::{concurrent_registrations, AuthFlowSuite};
 use dynamodb_harness::suites::kv::KvSuite;
+use dynamodb_harness::suites::matches::MatchSuite;
 use dynamodb_harness::suites::session::SessionSuite;
 use dynamodb_harness::suites::user_store::UserStoreSuite;
 use dynamodb_harness::{check, differential, Env, EnvOptions, Suite, Target};
@@ -117,6 +118,11 @@ fn auth_flow_conforms() {
 }
 
 #[test]
+fn match_tracker_conforms() {
+    conforms::<MatchSuite>();
+}
+
+#[test]
 fn session_storage_transports_agree() {
     transports_agree::<SessionSuite>();
 }
@@ -139,6 +145,11 @@ fn user_store_transports_agree() {
 #[test]
 fn auth_flow_transports_agree() {
     transports_agree::<AuthFlowSuite>();
+}
+
+#[test]
+fn match_tracker_transports_agree() {
+    transports_agree::<MatchSuite>();
 }
 
 #[test]
@@ -166,6 +177,11 @@ fn auth_suite_catches_dropped_query_items() {
 #[test]
 fn kv_suite_catches_dropped_scan_items() {
     catches::<KvSuite>(Fault::DropLastScanItem);
+}
+
+#[test]
+fn match_suite_catches_dropped_query_items() {
+    catches::<MatchSuite>(Fault::DropLastQueryItem);
 }
 
 #[test]

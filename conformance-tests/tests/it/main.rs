@@ -4,6 +4,7 @@ mod batch;
 mod expressions;
 mod harness;
 mod items;
+mod multi_key_gsi;
 mod partiql;
 mod query;
 mod streams;

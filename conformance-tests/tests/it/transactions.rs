@@ -581,8 +581,8 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
     let held = vec![(
         "tbl".to_string(),
         PrimaryKey {
-            hash: KeyValue::S("busy".into()),
-            range: None,
+            hash: [KeyValue::S("busy".into())].into(),
+            range: Default::default(),
         },
     )];
     emu.engine().transactions.hold(&held).unwrap();

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use super::ast::{CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem};
 use super::eval::compare_values;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, KeySchema, KeyValue};
+use crate::model::{AttributeValue, KeyAttr, KeySchema, KeyValue, KeyValues, ScalarType};
 
 /// Converts a parsed KeyConditionExpression; `Err` is the message without the "Invalid
 /// KeyConditionExpression: " prefix.
@@ -100,7 +100,7 @@ fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
     Ok(())
 }
 
-/// The sort-key part of a query range.
+/// The condition on the last sort attribute a query names.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RangeCond {
     Eq(KeyValue),
@@ -112,79 +112,100 @@ pub enum RangeCond {
     BeginsWith(KeyValue),
 }
 
-/// A typed query range: the partition key value and an optional sort-key condition.
+/// A typed query range: the partition values, the values of the sort attributes named before the
+/// last one (all equalities), and the condition on the last one named, if any.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyRange {
-    pub hash: KeyValue,
-    pub range: Option<RangeCond>,
+    pub hash: KeyValues,
+    pub sort_prefix: KeyValues,
+    pub sort: Option<RangeCond>,
 }
 
 fn type_mismatch() -> Error {
     Error::invalid_parameter("Condition parameter type does not match schema type")
 }
 
-fn key_value(v: &AttributeValue, ty: crate::model::ScalarType) -> Result<KeyValue> {
+fn key_value(v: &AttributeValue, ty: ScalarType) -> Result<KeyValue> {
     KeyValue::from_attr(v)
         .filter(|k| k.scalar_type() == ty)
         .ok_or_else(type_mismatch)
 }
 
+fn missed(attr: &KeyAttr) -> Error {
+    Error::validation(format!("Query condition missed key schema element: {}", attr.name))
+}
+
 impl KeyCondition {
-    /// Checks the conditions against the table's (or index's) key schema.
+    /// Checks the conditions against the table's (or index's) key schema: equality on every
+    /// partition attribute; sort attributes named left to right, each but the last named with an
+    /// equality.
     pub fn resolve(&self, key: &KeySchema) -> Result<KeyRange> {
         let not_supported = || Error::validation("Query key condition not supported");
-        let hash_cond = self.conds.iter().find(|c| c.name == key.hash.name);
-        let Some(hash_cond) = hash_cond else {
-            return Err(Error::validation(format!(
-                "Query condition missed key schema element: {}",
-                key.hash.name
-            )));
-        };
-        let range_attr = key.range.as_ref();
-        for c in &self.conds {
-            if c.name != key.hash.name && range_attr.is_none_or(|r| r.name != c.name) {
-                let missing = range_attr.map_or(key.hash.name.as_str(), |r| r.name.as_str());
+        let cond = |a: &KeyAttr| self.conds.iter().find(|c| c.name == a.name).map(|c| &c.op);
+        if let Some(missing) = key.hash.iter().find(|a| cond(a).is_none()) {
+            return Err(missed(missing));
+        }
+        if self.conds.iter().any(|c| !key.contains(&c.name)) {
+            // DynamoDB names the sort attribute here (the partition attribute when there is none).
+            let unnamed = key.range.iter().find(|a| cond(a).is_none());
+            return Err(missed(unnamed.or(key.range.last()).unwrap_or(key.partition())));
+        }
+        let mut hash = KeyValues::new();
+        for attr in &key.hash {
+            let Some(KeyOp::Eq(v)) = cond(attr) else {
+                return Err(not_supported());
+            };
+            hash.push(key_value(v, attr.ty)?);
+        }
+        for (i, later) in key.range.iter().enumerate().filter(|(_, a)| cond(a).is_some()) {
+            if let Some(prior) = key.range[..i].iter().find(|a| !matches!(cond(a), Some(KeyOp::Eq(_)))) {
                 return Err(Error::validation(format!(
-                    "Query condition missed key schema element: {missing}"
+                    "RANGE key attributes {} must have equality conditions specified in the query because a condition is present on key attribute {}",
+                    prior.name, later.name
                 )));
             }
         }
-        let KeyOp::Eq(hv) = &hash_cond.op else {
-            return Err(not_supported());
-        };
-        let hash = key_value(hv, key.hash.ty)?;
-        let range = match (
-            range_attr,
-            self.conds.iter().find(|c| range_attr.is_some_and(|r| r.name == c.name)),
-        ) {
-            (Some(attr), Some(c)) => {
-                let kv = |v: &AttributeValue| key_value(v, attr.ty);
-                Some(match &c.op {
-                    KeyOp::Eq(v) => RangeCond::Eq(kv(v)?),
-                    KeyOp::Lt(v) => RangeCond::Lt(kv(v)?),
-                    KeyOp::Le(v) => RangeCond::Le(kv(v)?),
-                    KeyOp::Gt(v) => RangeCond::Gt(kv(v)?),
-                    KeyOp::Ge(v) => RangeCond::Ge(kv(v)?),
-                    KeyOp::Between(a, b) => {
-                        if compare_values(a, b) == Some(Ordering::Greater) {
-                            return Err(Error::validation(
-                                "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound",
-                            ));
-                        }
-                        RangeCond::Between(kv(a)?, kv(b)?)
-                    }
-                    KeyOp::BeginsWith(v) => {
-                        if attr.ty == crate::model::ScalarType::N {
-                            return Err(Error::validation(
-                                "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
-                            ));
-                        }
-                        RangeCond::BeginsWith(kv(v)?)
-                    }
-                })
+        let mut sort_prefix = KeyValues::new();
+        let mut sort = None;
+        for (attr, op) in key.range.iter().map_while(|a| Some((a, cond(a)?))) {
+            // A sort attribute named before another is an equality (checked above).
+            if let Some(RangeCond::Eq(v)) = sort.take() {
+                sort_prefix.push(v);
             }
-            _ => None,
-        };
-        Ok(KeyRange { hash, range })
+            sort = Some(range_cond(op, attr)?);
+        }
+        Ok(KeyRange {
+            hash,
+            sort_prefix,
+            sort,
+        })
     }
+}
+
+/// A condition on a sort attribute, typed.
+fn range_cond(op: &KeyOp, attr: &KeyAttr) -> Result<RangeCond> {
+    let kv = |v: &AttributeValue| key_value(v, attr.ty);
+    Ok(match op {
+        KeyOp::Eq(v) => RangeCond::Eq(kv(v)?),
+        KeyOp::Lt(v) => RangeCond::Lt(kv(v)?),
+        KeyOp::Le(v) => RangeCond::Le(kv(v)?),
+        KeyOp::Gt(v) => RangeCond::Gt(kv(v)?),
+        KeyOp::Ge(v) => RangeCond::Ge(kv(v)?),
+        KeyOp::Between(a, b) => {
+            if compare_values(a, b) == Some(Ordering::Greater) {
+                return Err(Error::validation(
+                    "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound",
+                ));
+            }
+            RangeCond::Between(kv(a)?, kv(b)?)
+        }
+        KeyOp::BeginsWith(v) => {
+            if attr.ty == ScalarType::N {
+                return Err(Error::validation(
+                    "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
+                ));
+            }
+            RangeCond::BeginsWith(kv(v)?)
+        }
+    })
 }

@@ -236,13 +236,13 @@ fn fuzz_all(src: &str) {
     }) {
         let mut item = Item::new();
         item.insert("a".into(), AttributeValue::L(vec![AttributeValue::Null]));
-        let key = crate::model::KeySchema {
-            hash: crate::model::KeyAttr {
+        let key = crate::model::KeySchema::simple(
+            crate::model::KeyAttr {
                 name: "pk".into(),
                 ty: crate::model::ScalarType::S,
             },
-            range: None,
-        };
+            None,
+        );
         let _ = p.update.unwrap().apply(&mut item, &key);
     }
 }

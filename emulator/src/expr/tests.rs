@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::key::KeyRange;
 use super::*;
 use crate::model::{Item, KeyAttr, KeySchema, KeyValue, Number, ScalarType};
 
@@ -24,25 +25,25 @@ fn msg(r: Result<Parsed>) -> String {
     r.unwrap_err().message.unwrap()
 }
 fn schema() -> KeySchema {
-    KeySchema {
-        hash: KeyAttr {
+    KeySchema::simple(
+        KeyAttr {
             name: "pk".into(),
             ty: ScalarType::S,
         },
-        range: None,
-    }
+        None,
+    )
 }
 fn composite() -> KeySchema {
-    KeySchema {
-        hash: KeyAttr {
+    KeySchema::simple(
+        KeyAttr {
             name: "pk".into(),
             ty: ScalarType::S,
         },
-        range: Some(KeyAttr {
+        Some(KeyAttr {
             name: "sk".into(),
             ty: ScalarType::N,
         }),
-    }
+    )
 }
 
 /// Parses a ConditionExpression with the given names/values.
@@ -778,19 +779,19 @@ fn key_conditions() {
     let v = [(":p", s("k")), (":a", n("1")), (":b", n("5"))];
     let kc = key_cond("pk = :p AND sk BETWEEN :a AND :b", &v).unwrap();
     let r = kc.resolve(&composite()).unwrap();
-    assert_eq!(r.hash, KeyValue::S("k".into()));
+    let num = |s: &str| KeyValue::N(Number::parse(s).unwrap());
     assert_eq!(
-        r.range,
-        Some(RangeCond::Between(
-            KeyValue::N(Number::parse("1").unwrap()),
-            KeyValue::N(Number::parse("5").unwrap())
-        ))
+        r,
+        KeyRange {
+            hash: [KeyValue::S("k".into())].into(),
+            sort_prefix: Default::default(),
+            sort: Some(RangeCond::Between(num("1"), num("5")))
+        }
     );
     let kc = key_cond(":a < sk AND (pk = :p)", &v[..2]).unwrap();
-    assert_eq!(
-        kc.resolve(&composite()).unwrap().range,
-        Some(RangeCond::Gt(KeyValue::N(Number::parse("1").unwrap())))
-    );
+    assert_eq!(kc.resolve(&composite()).unwrap().sort, Some(RangeCond::Gt(num("1"))));
+    let kc = key_cond("sk = :a AND pk = :p", &v[..2]).unwrap();
+    assert_eq!(kc.resolve(&composite()).unwrap().sort, Some(RangeCond::Eq(num("1"))));
 
     let e = |x: &str, v: &[(&str, AttributeValue)]| key_cond(x, v).unwrap_err().message.unwrap();
     assert_eq!(
@@ -824,6 +825,73 @@ fn key_conditions() {
     );
     let ns = key_cond("pk < :p", &v[..1]).unwrap().resolve(&composite()).unwrap_err();
     assert_eq!(ns.message.unwrap(), "Query key condition not supported");
+}
+
+/// A multi-attribute GSI key: partition h1 (S), h2 (N); sort r1 (S), r2 (N), r3 (S).
+fn multi() -> KeySchema {
+    let attr = |name: &str, ty| KeyAttr { name: name.into(), ty };
+    KeySchema {
+        hash: vec![attr("h1", ScalarType::S), attr("h2", ScalarType::N)],
+        range: vec![
+            attr("r1", ScalarType::S),
+            attr("r2", ScalarType::N),
+            attr("r3", ScalarType::S),
+        ],
+    }
+}
+
+#[test]
+fn multi_attribute_key_conditions() {
+    let v = [(":a", s("a")), (":b", s("b")), (":n", n("1")), (":m", n("2"))];
+    let resolve = |e: &str| {
+        let used: Vec<_> = v.iter().filter(|(k, _)| e.contains(k)).cloned().collect();
+        key_cond(e, &used).unwrap().resolve(&multi())
+    };
+    let (a, b) = (KeyValue::S("a".into()), KeyValue::S("b".into()));
+    let (one, two) = (
+        KeyValue::N(Number::parse("1").unwrap()),
+        KeyValue::N(Number::parse("2").unwrap()),
+    );
+    let r = resolve("h2 = :n AND h1 = :a").unwrap();
+    assert_eq!(
+        (&r.hash[..], &r.sort_prefix[..], r.sort),
+        (&[a.clone(), one.clone()][..], &[][..], None)
+    );
+    let r = resolve("h1 = :a AND h2 = :n AND r1 = :b").unwrap();
+    assert_eq!((&r.sort_prefix[..], r.sort), (&[][..], Some(RangeCond::Eq(b.clone()))));
+    let r = resolve("h1 = :a AND h2 = :n AND r1 = :b AND r2 > :m").unwrap();
+    assert_eq!(
+        (&r.sort_prefix[..], r.sort),
+        (&[b.clone()][..], Some(RangeCond::Gt(two.clone())))
+    );
+    let r = resolve("r2 = :m AND h1 = :a AND r1 = :b AND h2 = :n AND begins_with(r3, :a)").unwrap();
+    assert_eq!(
+        (&r.sort_prefix[..], r.sort),
+        (&[b, two][..], Some(RangeCond::BeginsWith(a)))
+    );
+
+    let err = |e: &str| resolve(e).unwrap_err().message.unwrap();
+    assert_eq!(
+        err("h1 = :a AND r1 = :b"),
+        "Query condition missed key schema element: h2"
+    );
+    assert_eq!(err("h1 = :a AND h2 > :n"), "Query key condition not supported");
+    assert_eq!(
+        err("h1 = :a AND h2 = :n AND r2 = :m"),
+        "RANGE key attributes r1 must have equality conditions specified in the query because a condition is present on key attribute r2"
+    );
+    assert_eq!(
+        err("h1 = :a AND h2 = :n AND begins_with(r1, :b) AND r2 = :m"),
+        "RANGE key attributes r1 must have equality conditions specified in the query because a condition is present on key attribute r2"
+    );
+    assert_eq!(
+        err("h1 = :a AND h2 = :n AND r1 = :b AND r3 = :a"),
+        "RANGE key attributes r2 must have equality conditions specified in the query because a condition is present on key attribute r3"
+    );
+    assert_eq!(
+        err("h1 = :a AND h2 = :a"),
+        "One or more parameter values were invalid: Condition parameter type does not match schema type"
+    );
 }
 
 // ---------------------------------------------------------------- legacy

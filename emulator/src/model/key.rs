@@ -11,6 +11,11 @@ pub enum KeyValue {
     B(Vec<u8>),
 }
 
+/// The values of one part of a key (partition or sort), one per key attribute, compared left to
+/// right. Tables and LSIs have one of each part (or no sort part); a multi-attribute GSI key up to
+/// four of each, so one value is stored inline.
+pub type KeyValues = smallvec::SmallVec<[KeyValue; 1]>;
+
 /// The scalar type of a key attribute, as declared in AttributeDefinitions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScalarType {

@@ -6,7 +6,7 @@ mod number;
 mod schema;
 mod value;
 
-pub use key::{KeyValue, ScalarType};
+pub use key::{KeyValue, KeyValues, ScalarType};
 pub use number::{Number, NumberError};
 pub use schema::*;
 pub use value::{item_size, AttributeValue, Item, ValueType};

@@ -1,6 +1,6 @@
 //! Table and index schemas as stored after CreateTable/UpdateTable validated them.
 
-use super::{AttributeValue, Item, KeyValue, ScalarType};
+use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType};
 
 /// A key attribute: name and declared scalar type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,42 +9,59 @@ pub struct KeyAttr {
     pub ty: ScalarType,
 }
 
-/// HASH and optional RANGE key of a table or index.
+/// The key attributes of a table or index: HASH attributes, then RANGE attributes. Tables and LSIs
+/// have one HASH and at most one RANGE attribute; a GSI up to four of each (multi-attribute keys).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeySchema {
-    pub hash: KeyAttr,
-    pub range: Option<KeyAttr>,
+    pub hash: Vec<KeyAttr>,
+    pub range: Vec<KeyAttr>,
 }
 
-/// A primary (or index) key value: partition and optional sort value.
+/// A key value: the partition values and the sort values, one per key attribute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PrimaryKey {
-    pub hash: KeyValue,
-    pub range: Option<KeyValue>,
+    pub hash: KeyValues,
+    pub range: KeyValues,
 }
 
 impl KeySchema {
+    /// A table's (or LSI's) key: one HASH attribute and an optional RANGE one.
+    pub fn simple(hash: KeyAttr, range: Option<KeyAttr>) -> KeySchema {
+        KeySchema {
+            hash: vec![hash],
+            range: range.into_iter().collect(),
+        }
+    }
+
+    /// The first HASH attribute: for a table or LSI, its only one.
+    pub fn partition(&self) -> &KeyAttr {
+        &self.hash[0]
+    }
+
     pub fn attrs(&self) -> impl Iterator<Item = &KeyAttr> {
-        std::iter::once(&self.hash).chain(self.range.as_ref())
+        self.hash.iter().chain(&self.range)
     }
 
     pub fn contains(&self, name: &str) -> bool {
         self.attrs().any(|a| a.name == name)
     }
 
-    /// The key of an item whose key attributes are present with the declared types.
+    /// The key of an item in which every key attribute is present with its declared type (an
+    /// index holds only such items).
     pub fn key_of(&self, item: &Item) -> Option<PrimaryKey> {
-        let get = |a: &KeyAttr| {
-            item.get(&a.name)
-                .and_then(KeyValue::from_attr)
-                .filter(|k| k.scalar_type() == a.ty)
+        let values = |attrs: &[KeyAttr]| {
+            attrs
+                .iter()
+                .map(|a| {
+                    item.get(&a.name)
+                        .and_then(KeyValue::from_attr)
+                        .filter(|k| k.scalar_type() == a.ty)
+                })
+                .collect::<Option<KeyValues>>()
         };
         Some(PrimaryKey {
-            hash: get(&self.hash)?,
-            range: match &self.range {
-                Some(r) => Some(get(r)?),
-                None => None,
-            },
+            hash: values(&self.hash)?,
+            range: values(&self.range)?,
         })
     }
 
@@ -58,12 +75,22 @@ impl KeySchema {
 
 impl PrimaryKey {
     pub fn to_item(&self, schema: &KeySchema) -> Item {
-        let mut item = Item::new();
-        item.insert(schema.hash.name.clone(), self.hash.to_attr());
-        if let (Some(attr), Some(v)) = (&schema.range, &self.range) {
-            item.insert(attr.name.clone(), v.to_attr());
-        }
-        item
+        let values = self.hash.iter().chain(&self.range);
+        schema
+            .attrs()
+            .zip(values)
+            .map(|(a, v)| (a.name.clone(), v.to_attr()))
+            .collect()
+    }
+
+    /// The partition part alone, as an item (ItemCollectionMetrics' ItemCollectionKey).
+    pub fn partition_item(&self, schema: &KeySchema) -> Item {
+        schema
+            .hash
+            .iter()
+            .zip(&self.hash)
+            .map(|(a, v)| (a.name.clone(), v.to_attr()))
+            .collect()
     }
 }
 
@@ -200,4 +227,72 @@ impl TableDef {
 /// A value's scalar type if it could be a key value of `ty`; used in key validation messages.
 pub fn matches_scalar(v: &AttributeValue, ty: ScalarType) -> bool {
     KeyValue::from_attr(v).is_some_and(|k| k.scalar_type() == ty)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Number;
+
+    /// Partition (a S, b N), sort (c S).
+    fn multi() -> KeySchema {
+        let attr = |name: &str, ty| KeyAttr { name: name.into(), ty };
+        KeySchema {
+            hash: vec![attr("a", ScalarType::S), attr("b", ScalarType::N)],
+            range: vec![attr("c", ScalarType::S)],
+        }
+    }
+
+    fn item(pairs: &[(&str, AttributeValue)]) -> Item {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn an_item_has_a_key_only_with_every_key_attribute_typed_as_declared() {
+        let (a, b, c) = (
+            AttributeValue::S("x".into()),
+            AttributeValue::N(Number::parse("7").unwrap()),
+            AttributeValue::S("z".into()),
+        );
+        let full = item(&[
+            ("a", a.clone()),
+            ("b", b.clone()),
+            ("c", c.clone()),
+            ("other", c.clone()),
+        ]);
+        let key = multi().key_of(&full).unwrap();
+        assert_eq!(
+            key.hash[..],
+            [KeyValue::S("x".into()), KeyValue::N(Number::parse("7").unwrap())]
+        );
+        assert_eq!(key.range[..], [KeyValue::S("z".into())]);
+        assert_eq!(
+            key.to_item(&multi()),
+            item(&[("a", a.clone()), ("b", b.clone()), ("c", c.clone())])
+        );
+        assert_eq!(
+            key.partition_item(&multi()),
+            item(&[("a", a.clone()), ("b", b.clone())])
+        );
+        assert_eq!(
+            multi().project_key(&full),
+            item(&[("a", a.clone()), ("b", b.clone()), ("c", c.clone())])
+        );
+
+        assert_eq!(
+            multi().key_of(&item(&[("a", a.clone()), ("b", b.clone())])),
+            None,
+            "sort attribute missing"
+        );
+        assert_eq!(
+            multi().key_of(&item(&[("a", a.clone()), ("c", c.clone())])),
+            None,
+            "partition attribute missing"
+        );
+        assert_eq!(
+            multi().key_of(&item(&[("a", a), ("b", c.clone()), ("c", c)])),
+            None,
+            "b is not a number"
+        );
+    }
 }

@@ -5,16 +5,17 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::common::{
-    check_collection, check_index_keys, data_table, request_key, touched_indexes, write_units, CapacityDetail,
+    check_collection, check_index_keys, collection_metrics, data_table, request_key, touched_indexes, write_units,
+    CapacityDetail,
 };
 use super::multi::{add_capacity, empty_key_value, java, java_item, request_items_faults, TableUnits};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
-use crate::protocol::attr::{decode_map, encode_map};
+use crate::protocol::attr::decode_map;
 use crate::protocol::shape::{
     field, validate_after, Field, Shape, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
 };
@@ -204,15 +205,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             keys.push(key);
         }
         if metrics && !state.def.local_indexes.is_empty() {
-            let hash_name = state.def.key.hash.name.clone();
-            let list: Vec<Value> = keys
-                .iter()
-                .map(|k| {
-                    let mut item = Item::new();
-                    item.insert(hash_name.clone(), k.hash.to_attr());
-                    json!({"ItemCollectionKey": encode_map(&item), "SizeEstimateRangeGB": [0.0, 1.0]})
-                })
-                .collect();
+            let list: Vec<Value> = keys.iter().map(|k| collection_metrics(&state.def, k)).collect();
             collections.insert(name.clone(), Value::Array(list));
         }
     }

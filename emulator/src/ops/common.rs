@@ -262,11 +262,12 @@ pub const THROUGHPUT: Shape = Shape::Struct {
 };
 
 pub(super) fn key_schema_json(key: &KeySchema) -> Value {
-    let mut v = vec![json!({"AttributeName": key.hash.name, "KeyType": "HASH"})];
-    if let Some(r) = &key.range {
-        v.push(json!({"AttributeName": r.name, "KeyType": "RANGE"}));
-    }
-    Value::Array(v)
+    let element = |a: &KeyAttr, kind| json!({"AttributeName": a.name, "KeyType": kind});
+    key.hash
+        .iter()
+        .map(|a| element(a, "HASH"))
+        .chain(key.range.iter().map(|a| element(a, "RANGE")))
+        .collect()
 }
 
 fn projection_json(index: &IndexDef) -> Value {
@@ -382,12 +383,13 @@ pub fn add_collection_metrics(out: &mut Map<String, Value>, body: Body, def: &Ta
     if body.str("ReturnItemCollectionMetrics") != Some("SIZE") || def.local_indexes.is_empty() {
         return;
     }
-    let mut k = Item::new();
-    k.insert(def.key.hash.name.clone(), key.hash.to_attr());
-    out.insert(
-        "ItemCollectionMetrics".into(),
-        json!({"ItemCollectionKey": crate::protocol::attr::encode_map(&k), "SizeEstimateRangeGB": [0.0, 1.0]}),
-    );
+    out.insert("ItemCollectionMetrics".into(), collection_metrics(def, key));
+}
+
+/// One item collection's metrics: its partition key and DynamoDB's size estimate.
+pub fn collection_metrics(def: &TableDef, key: &PrimaryKey) -> Value {
+    let key = crate::protocol::attr::encode_map(&key.partition_item(&def.key));
+    json!({"ItemCollectionKey": key, "SizeEstimateRangeGB": [0.0, 1.0]})
 }
 
 /// Refuses a write that would grow an item collection (a partition of a table with local

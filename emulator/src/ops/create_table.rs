@@ -24,6 +24,10 @@ const ATTRIBUTE_DEFINITION: Shape = Shape::Struct {
 
 const KEY_SCHEMA: Shape = Shape::List { member: &KEY_SCHEMA_ELEMENT, min: 1, max: 2 };
 
+/// A GSI's KeySchema has no length limit in the API model (multi-attribute keys); its element
+/// counts are checked with the key (`gsi_key_schema`).
+const GSI_KEY_SCHEMA: Shape = Shape::List { member: &KEY_SCHEMA_ELEMENT, min: 1, max: usize::MAX };
+
 const LSI: Shape = Shape::Struct {
     java: "LocalSecondaryIndex",
     fields: &[required("IndexName", INDEX_NAME), required("KeySchema", KEY_SCHEMA), required("Projection", PROJECTION)],
@@ -32,7 +36,7 @@ const LSI: Shape = Shape::Struct {
 pub const GSI: Shape = Shape::Struct {
     java: "GlobalSecondaryIndex",
     fields: &[
-        required("KeySchema", KEY_SCHEMA),
+        required("KeySchema", GSI_KEY_SCHEMA),
         required("Projection", PROJECTION),
         required("IndexName", INDEX_NAME),
         field("ProvisionedThroughput", Shape::Struct { java: "ProvisionedThroughput", fields: THROUGHPUT_FIELDS }),
@@ -219,10 +223,42 @@ fn key_schema(elements: &[(String, bool)], defs: &[KeyAttr]) -> Result<KeySchema
         })?;
         Ok(def.clone())
     };
-    Ok(KeySchema {
-        hash: attr(&elements[0].0)?,
-        range: elements.get(1).map(|(n, _)| attr(n)).transpose()?,
-    })
+    Ok(KeySchema::simple(attr(&elements[0].0)?, elements.get(1).map(|(n, _)| attr(n)).transpose()?))
+}
+
+/// The most HASH, and the most RANGE, attributes a GSI key may have.
+const MAX_KEY_PART: usize = 4;
+
+/// A GSI's key: up to four HASH elements, then up to four RANGE elements, no name twice. One HASH
+/// and at most one RANGE element is the classic shape, checked (and worded) as a table's.
+fn gsi_key_schema(elements: &[(String, bool)], defs: &[KeyAttr]) -> Result<KeySchema> {
+    let hashes = elements.iter().take_while(|(_, hash)| *hash).count();
+    if hashes == 0 || hashes == 1 && elements.len() <= 2 {
+        return key_schema(elements, defs);
+    }
+    let invalid = |detail: String| Err(Error::validation(format!("Invalid KeySchema: {detail}")));
+    if elements[hashes..].iter().any(|(_, hash)| *hash) {
+        return invalid("All HASH key elements must come before the RANGE key elements".into());
+    }
+    let repeated = elements.iter().enumerate().find(|(i, (n, _))| elements[..*i].iter().any(|(m, _)| m == n));
+    if let Some((_, (name, _))) = repeated {
+        return invalid(format!("Duplicate attribute name in KeySchema: {name}"));
+    }
+    for (kind, count) in [("HASH", hashes), ("RANGE", elements.len() - hashes)] {
+        if count > MAX_KEY_PART {
+            return invalid(format!(
+                "A global secondary index key can have at most {MAX_KEY_PART} {kind} key elements"
+            ));
+        }
+    }
+    let defined = |(name, _): &(String, bool)| defs.iter().find(|d| &d.name == name).cloned();
+    let mut hash = elements
+        .iter()
+        .map(defined)
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Error::validation("Invalid KeySchema: Some index key attribute have no definition"))?;
+    let range = hash.split_off(hashes);
+    Ok(KeySchema { hash, range })
 }
 
 /// Index key attributes missing from the definitions are listed together, across the index list.
@@ -247,7 +283,7 @@ fn check_index_definitions(list: &[Value], defs: &[KeyAttr]) -> Result<()> {
 }
 
 fn local_indexes(list: &[Value], table_key: &KeySchema, defs: &[KeyAttr]) -> Result<Vec<IndexDef>> {
-    if table_key.range.is_none() {
+    if table_key.range.is_empty() {
         return Err(Error::invalid_parameter(
             "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex",
         ));
@@ -258,13 +294,13 @@ fn local_indexes(list: &[Value], table_key: &KeySchema, defs: &[KeyAttr]) -> Res
         let b = Body(v);
         let name = b.str("IndexName").unwrap_or_default().to_string();
         let key = key_schema(&key_elements(b.list("KeySchema")), defs)?;
-        if key.range.is_none() {
+        if key.range.is_empty() {
             return Err(Error::invalid_parameter(format!("Index KeySchema does not have a range key for index: {name}")));
         }
-        if key.hash.name != table_key.hash.name {
+        let (hash, table_hash) = (&key.partition().name, &table_key.partition().name);
+        if hash != table_hash {
             return Err(Error::invalid_parameter(format!(
-                "Index KeySchema does not have the same leading hash key as table KeySchema for index: {name}. index hash key: {}, table hash key: {}",
-                key.hash.name, table_key.hash.name
+                "Index KeySchema does not have the same leading hash key as table KeySchema for index: {name}. index hash key: {hash}, table hash key: {table_hash}"
             )));
         }
         let projection = projection(b)?;
@@ -283,9 +319,9 @@ pub fn global_indexes(list: &[Value], defs: &[KeyAttr], billing_mode: BillingMod
     let mut out = Vec::new();
     for v in list {
         let b = Body(v);
-        let key = key_schema(&key_elements(b.list("KeySchema")), defs)?;
-        let projection = projection(b)?;
         let name = b.str("IndexName").unwrap_or_default().to_string();
+        let key = gsi_key_schema(&key_elements(b.list("KeySchema")), defs)?;
+        let projection = projection(b)?;
         let throughput = b.child("ProvisionedThroughput").map(|t| Throughput {
             read: t.int("ReadCapacityUnits").unwrap_or(0),
             write: t.int("WriteCapacityUnits").unwrap_or(0),

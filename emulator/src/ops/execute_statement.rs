@@ -12,12 +12,13 @@ use super::common::{
     check_collection, condition_failed, data_table, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
 };
 use super::expressions;
+use super::query::sort_bounds;
 use super::read::{collect, rows_between, PageSpec, Select, Source};
 use super::update_item::updated_item;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Condition, Path};
-use crate::model::{AttributeValue, Item, KeyValue};
+use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues};
 use crate::partiql::{self, bind, Returning, Statement};
 use crate::protocol::attr::{self, encode_map};
 use crate::protocol::shape::{
@@ -25,7 +26,7 @@ use crate::protocol::shape::{
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
 use crate::protocol::Body;
-use crate::store::{token, Slot, SortPos};
+use crate::store::Slot;
 
 pub const STATEMENT: Shape = string(1, 8192);
 pub const PARAMETERS: Shape = Shape::List { member: &Shape::Attr, min: 1, max: usize::MAX };
@@ -215,20 +216,28 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
         }
     };
     let key = source.key();
+    // Equalities on every partition attribute make the read one partition.
     let partition = match filter {
-        Some(f) => bind::equality(f, &key.hash.name, params)?,
+        Some(f) => {
+            let equality = |a: &KeyAttr| Ok(bind::equality(f, &a.name, params)?.map(|v| (v, a.ty)));
+            key.hash.iter().map(equality).collect::<Result<Option<Vec<_>>>>()?
+        }
         None => None,
     };
     let forward = !descending;
     let rows = match partition {
-        // A partition key of another type matches nothing.
-        Some(v) => match KeyValue::from_attr(&v).filter(|k| k.scalar_type() == key.hash.ty) {
-            None => Box::new(std::iter::empty()),
-            Some(hash) => {
-                let at = |pos| Slot { token: token(&hash), hash: hash.clone(), range: pos };
-                rows_between(&source, Bound::Included(at(SortPos::Start)), Bound::Included(at(SortPos::End)), start, forward)
+        Some(values) => {
+            let typed = values.iter().map(|(v, ty)| KeyValue::from_attr(v).filter(|k| k.scalar_type() == *ty));
+            match typed.collect::<Option<KeyValues>>() {
+                // A partition key of another type matches nothing.
+                None => Box::new(std::iter::empty()),
+                Some(hash) => {
+                    let (lo, hi) = sort_bounds(&[], None);
+                    let at = |pos| Slot::at(&hash, pos);
+                    rows_between(&source, lo.map(at), hi.map(at), start, forward)
+                }
             }
-        },
+        }
         None => rows_between(&source, Bound::Unbounded, Bound::Unbounded, start, true),
     };
     let project = |item: &Item| match projection {

@@ -99,7 +99,7 @@ fn action(engine: &Engine, member: Body, stmt: &Statement, params: &[AttributeVa
         let item = match stmt {
             Statement::Update { filter, .. } | Statement::Delete { filter, .. } => {
                 let key_item = bind::key_of(filter.as_ref(), &def.key, params)?;
-                let hash = Path::attr(def.key.hash.name.clone());
+                let hash = Path::attr(def.key.partition().name.clone());
                 let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
                 exprs.condition = Some(match (stmt, cond) {
                     // UPDATE never creates an item.

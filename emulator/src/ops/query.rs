@@ -16,7 +16,8 @@ use crate::protocol::shape::{
     EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
-use crate::store::{token, Slot, SortPos};
+use crate::model::KeyValue;
+use crate::store::{Slot, SortPart, SortPos};
 
 const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
@@ -55,8 +56,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let start = source.start_key(body)?;
     let forward = body.bool("ScanIndexForward").unwrap_or(true);
 
-    let (lo, hi) = sort_bounds(range.range.as_ref());
-    let at = |pos: SortPos| Slot { token: token(&range.hash), hash: range.hash.clone(), range: pos };
+    let (lo, hi) = sort_bounds(&range.sort_prefix, range.sort.as_ref());
+    let at = |pos: SortPos| Slot::at(&range.hash, pos);
     let (lo, hi) = (lo.map(at), hi.map(at));
     if let Some(start) = &start {
         check_boundary(start.hash() == &range.hash)?;
@@ -77,18 +78,83 @@ fn check_boundary(inside: bool) -> Result<()> {
     }
 }
 
-/// Sort-key positions a condition admits.
-fn sort_bounds(cond: Option<&RangeCond>) -> (Bound<SortPos>, Bound<SortPos>) {
+/// Sort positions a condition admits: those starting with `prefix` and then (if given) a value
+/// the condition accepts. Without either, the whole partition.
+pub(super) fn sort_bounds(prefix: &[KeyValue], cond: Option<&RangeCond>) -> (Bound<SortPos>, Bound<SortPos>) {
     use Bound::{Excluded, Included};
-    let key = |k: &crate::model::KeyValue| SortPos::Key(k.clone());
+    use SortPart::{End, Key};
+    let at = |tail: &[SortPart]| -> SortPos { prefix.iter().cloned().map(Key).chain(tail.iter().cloned()).collect() };
+    let key = |k: &KeyValue| Key(k.clone());
     match cond {
-        None => (Included(SortPos::Start), Included(SortPos::End)),
-        Some(RangeCond::Eq(v)) => (Included(key(v)), Included(key(v))),
-        Some(RangeCond::Lt(v)) => (Included(SortPos::Start), Excluded(key(v))),
-        Some(RangeCond::Le(v)) => (Included(SortPos::Start), Included(key(v))),
-        Some(RangeCond::Gt(v)) => (Excluded(key(v)), Included(SortPos::End)),
-        Some(RangeCond::Ge(v)) => (Included(key(v)), Included(SortPos::End)),
-        Some(RangeCond::Between(a, b)) => (Included(key(a)), Included(key(b))),
-        Some(RangeCond::BeginsWith(p)) => (Included(key(p)), Included(SortPos::PrefixEnd(p.clone()))),
+        None => (Included(at(&[])), Included(at(&[End]))),
+        Some(RangeCond::Eq(v)) => (Included(at(&[key(v)])), Included(at(&[key(v), End]))),
+        Some(RangeCond::Lt(v)) => (Included(at(&[])), Excluded(at(&[key(v)]))),
+        Some(RangeCond::Le(v)) => (Included(at(&[])), Included(at(&[key(v), End]))),
+        Some(RangeCond::Gt(v)) => (Excluded(at(&[key(v), End])), Included(at(&[End]))),
+        Some(RangeCond::Ge(v)) => (Included(at(&[key(v)])), Included(at(&[End]))),
+        Some(RangeCond::Between(a, b)) => (Included(at(&[key(a)])), Included(at(&[key(b), End]))),
+        Some(RangeCond::BeginsWith(p)) => (Included(at(&[key(p)])), Included(at(&[SortPart::PrefixEnd(p.clone())]))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::RangeBounds;
+
+    use super::*;
+    use crate::model::Number;
+
+    /// Stored two-part sort keys (S, N), in the order a partition holds them.
+    fn stored() -> Vec<SortPos> {
+        let key = |s: &str, n: &str| -> SortPos {
+            let parts = [KeyValue::S(s.into()), KeyValue::N(Number::parse(n).unwrap())];
+            parts.into_iter().map(SortPart::Key).collect()
+        };
+        let mut keys = vec![key("b", "1"), key("a", "10"), key("ab", "1"), key("a", "2"), key("b", "0"), key("c", "5")];
+        keys.sort();
+        keys
+    }
+
+    /// The stored keys a prefix and condition admit, as (string, number) text.
+    fn admitted(prefix: &[KeyValue], cond: Option<RangeCond>) -> Vec<String> {
+        let bounds = sort_bounds(prefix, cond.as_ref());
+        stored()
+            .into_iter()
+            .filter(|k| bounds.contains(k))
+            .map(|k| match &k[..] {
+                [SortPart::Key(KeyValue::S(s)), SortPart::Key(KeyValue::N(n))] => format!("{s}/{n}"),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn composite_sort_keys_order_part_by_part() {
+        assert_eq!(admitted(&[], None), ["a/2", "a/10", "ab/1", "b/0", "b/1", "c/5"]);
+    }
+
+    #[test]
+    fn bounds_on_the_first_of_two_sort_attributes() {
+        let s = |v: &str| KeyValue::S(v.into());
+        assert_eq!(admitted(&[], Some(RangeCond::Gt(s("a")))), ["ab/1", "b/0", "b/1", "c/5"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Le(s("ab")))), ["a/2", "a/10", "ab/1"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Lt(s("b")))), ["a/2", "a/10", "ab/1"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Ge(s("b")))), ["b/0", "b/1", "c/5"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Between(s("ab"), s("b")))), ["ab/1", "b/0", "b/1"]);
+        assert_eq!(admitted(&[], Some(RangeCond::BeginsWith(s("a")))), ["a/2", "a/10", "ab/1"]);
+        assert_eq!(admitted(&[s("a")], None), ["a/2", "a/10"]);
+    }
+
+    #[test]
+    fn bounds_after_an_equal_prefix() {
+        let (a, b) = (KeyValue::S("a".into()), KeyValue::S("b".into()));
+        let n = |v: &str| KeyValue::N(Number::parse(v).unwrap());
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Gt(n("2")))), ["a/10"]);
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Le(n("10")))), ["a/2", "a/10"]);
+        assert_eq!(admitted(&[b.clone()], Some(RangeCond::Lt(n("1")))), ["b/0"]);
+        assert_eq!(admitted(&[b.clone()], Some(RangeCond::Between(n("0"), n("0")))), ["b/0"]);
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Eq(n("10")))), ["a/10"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Eq(a))), ["a/2", "a/10"]);
+        assert!(admitted(&[b, n("7")], None).is_empty());
     }
 }

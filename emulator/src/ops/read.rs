@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use super::common::{read_units, request_key, CapacityDetail};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, Parsed, Path};
-use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValue, PrimaryKey, ProjectionType};
+use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, ProjectionType};
 use crate::protocol::attr::encode_map;
 use crate::protocol::Body;
 use crate::store::{IndexEntry, Slot, TablePos, TableState};
@@ -142,8 +142,8 @@ pub enum StartKey {
 }
 
 impl StartKey {
-    /// The partition key value of the source (table or index) the start key names.
-    pub fn hash(&self) -> &KeyValue {
+    /// The partition key values of the source (table or index) the start key names.
+    pub fn hash(&self) -> &KeyValues {
         match self {
             StartKey::Table(key) => &key.hash,
             StartKey::Index(entry) => &entry.slot.hash,

@@ -11,14 +11,13 @@ use super::read::{collect, rows_between, PageSpec, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::Op;
-use crate::model::KeyValue;
 use crate::protocol::shape::{
     field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES,
     CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS,
     RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
-use crate::store::{Slot, SortPos};
+use crate::store::Slot;
 
 const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
@@ -50,8 +49,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let start = source.start_key(body)?;
 
     let (first, end) = segment.map_or((0, 1u64 << 32), |(s, total)| (token_at(s, total), token_at(s + 1, total)));
-    // The smallest position with a given token: S("") sorts before every key value.
-    let lowest = |t: u64| Slot { token: t as u32, hash: KeyValue::S(String::new()), range: SortPos::Start };
+    // The smallest position with a given token: no key values.
+    let lowest = |t: u64| Slot { token: t as u32, hash: Default::default(), range: Default::default() };
     let lo = Bound::Included(lowest(first));
     let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
     let spec = PageSpec::of(body, &exprs, select);

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use super::common::{
-    check_collection, data_table, read_units, request_key, touched_indexes, validate_item, write_units,
-    CapacityDetail,
+    check_collection, collection_metrics, data_table, read_units, request_key, touched_indexes, validate_item,
+    write_units, CapacityDetail,
 };
 use super::expressions;
 use super::multi::{add_capacity, empty_key_value, ItemRef, TableUnits, TokenState};
@@ -20,7 +20,6 @@ use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, Item, PrimaryKey};
-use crate::protocol::attr::encode_map;
 use crate::protocol::shape::{
     field, required, string, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
@@ -410,12 +409,7 @@ fn execute(engine: &Engine, body: Body, actions: &[Action], refs: Vec<ItemRef>) 
         let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
         entry.add(2.0 * write_units(old.as_deref(), new), &touched);
         if metrics && !state.def.local_indexes.is_empty() {
-            let mut k = Item::new();
-            k.insert(state.def.key.hash.name.clone(), key.hash.to_attr());
-            collections
-                .entry(a.table.name.clone())
-                .or_default()
-                .push(json!({"ItemCollectionKey": encode_map(&k), "SizeEstimateRangeGB": [0.0, 1.0]}));
+            collections.entry(a.table.name.clone()).or_default().push(collection_metrics(&state.def, &key));
         }
         match effect {
             Effect::Put(item) => {

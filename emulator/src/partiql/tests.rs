@@ -195,16 +195,16 @@ fn update_forms() {
             SetValue::Plus(UpdOperand::Path(Path::attr("b")), UpdOperand::Value(n("1")))
         )
     );
-    let key = KeySchema {
-        hash: crate::model::KeyAttr {
+    let key = KeySchema::simple(
+        crate::model::KeyAttr {
             name: "pk".into(),
             ty: ScalarType::S,
         },
-        range: Some(crate::model::KeyAttr {
+        Some(crate::model::KeyAttr {
             name: "sk".into(),
             ty: ScalarType::N,
         }),
-    };
+    );
     let k = bind::key_of(filter.as_ref(), &key, &[]).unwrap();
     assert_eq!(k.get("pk"), Some(&AttributeValue::S("x".into())));
     assert_eq!(k.get("sk"), Some(&n("1")));
@@ -228,13 +228,13 @@ fn missing_key_equality() {
     let Statement::Delete { filter, .. } = ok("DELETE FROM t WHERE pk = 'x' OR a = 1") else {
         panic!()
     };
-    let key = KeySchema {
-        hash: crate::model::KeyAttr {
+    let key = KeySchema::simple(
+        crate::model::KeyAttr {
             name: "pk".into(),
             ty: ScalarType::S,
         },
-        range: None,
-    };
+        None,
+    );
     assert_eq!(
         bind::key_of(filter.as_ref(), &key, &[]).unwrap_err().message.unwrap(),
         "Where clause does not contain a mandatory equality on all key attributes"

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 pub use stream::{EventName, Stream, StreamRecord};
-pub use table::{token, IndexEntry, Slot, SortPos, Table, TablePos, TableState};
+pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TablePos, TableState};
 
 /// All tables of one emulator instance. The catalogue lock is held only to look a table up or to
 /// add/remove one; item operations lock just their table.

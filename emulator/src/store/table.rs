@@ -8,10 +8,12 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use parking_lot::RwLock;
+use smallvec::SmallVec;
 
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
-use crate::model::{item_size, IndexDef, Item, KeyValue, PrimaryKey, TableDef};
+
+use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, TableDef};
 
 pub struct Table {
     pub name: String,
@@ -29,30 +31,24 @@ pub struct TableState {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot {
     pub token: u32,
-    pub hash: KeyValue,
+    pub hash: KeyValues,
     pub range: SortPos,
 }
 
-/// A sort-key position; `Start` and `End` bound a whole partition (`Start` is also the position of
-/// items in tables without a sort key). `PrefixEnd(p)` is a bound just after every key that starts
-/// with `p`, so `begins_with` is an exact range in both directions. Only `Start` and `Key` are ever
-/// stored.
+/// A position among the sort keys of a partition, compared part by part (a position that is a
+/// prefix of another sorts first). Stored items hold one `Key` per sort attribute (none in tables
+/// without a sort key); query bounds end in `End` or `PrefixEnd`, so the empty position starts a
+/// partition, `[End]` ends it, and `[a, End]` follows every key whose first sort value is `a`.
+pub type SortPos = SmallVec<[SortPart; 1]>;
+
+/// One part of a sort position. `PrefixEnd(p)` is a bound just after every value that starts with
+/// `p`, so `begins_with` is an exact range in both directions; `End` follows every value. Only `Key`
+/// is ever stored.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum SortPos {
-    Start,
+pub enum SortPart {
     Key(KeyValue),
     PrefixEnd(KeyValue),
     End,
-}
-
-impl SortPos {
-    fn rank(&self) -> u8 {
-        match self {
-            SortPos::Start => 0,
-            SortPos::Key(_) | SortPos::PrefixEnd(_) => 1,
-            SortPos::End => 2,
-        }
-    }
 }
 
 fn has_prefix(k: &KeyValue, p: &KeyValue) -> bool {
@@ -63,40 +59,50 @@ fn has_prefix(k: &KeyValue, p: &KeyValue) -> bool {
     }
 }
 
-impl Ord for SortPos {
-    fn cmp(&self, other: &SortPos) -> Ordering {
-        use SortPos::*;
+impl Ord for SortPart {
+    fn cmp(&self, other: &SortPart) -> Ordering {
+        use SortPart::*;
         match (self, other) {
             (Key(a), Key(b)) | (PrefixEnd(a), PrefixEnd(b)) => a.cmp(b),
             (Key(k), PrefixEnd(p)) if has_prefix(k, p) => Ordering::Less,
             (PrefixEnd(p), Key(k)) if has_prefix(k, p) => Ordering::Greater,
             (Key(a), PrefixEnd(b)) | (PrefixEnd(a), Key(b)) => a.cmp(b),
-            _ => self.rank().cmp(&other.rank()),
+            (End, End) => Ordering::Equal,
+            (End, _) => Ordering::Greater,
+            (_, End) => Ordering::Less,
         }
     }
 }
 
-impl PartialOrd for SortPos {
-    fn partial_cmp(&self, other: &SortPos) -> Option<Ordering> {
+impl PartialOrd for SortPart {
+    fn partial_cmp(&self, other: &SortPart) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Slot {
     pub fn new(key: &PrimaryKey) -> Slot {
-        let range = key.range.clone().map_or(SortPos::Start, SortPos::Key);
+        Slot::at(&key.hash, key.range.iter().cloned().map(SortPart::Key).collect())
+    }
+
+    /// A position in the partition `hash`.
+    pub fn at(hash: &KeyValues, range: SortPos) -> Slot {
         Slot {
-            token: token(&key.hash),
-            hash: key.hash.clone(),
+            token: token(hash),
+            hash: hash.clone(),
             range,
         }
     }
 
     pub fn key(&self) -> PrimaryKey {
-        let range = match &self.range {
-            SortPos::Key(k) => Some(k.clone()),
-            _ => None,
-        };
+        let range = self
+            .range
+            .iter()
+            .filter_map(|p| match p {
+                SortPart::Key(k) => Some(k.clone()),
+                _ => None,
+            })
+            .collect();
         PrimaryKey {
             hash: self.hash.clone(),
             range,
@@ -120,8 +126,13 @@ pub enum TablePos {
     Max,
 }
 
-pub fn token(hash: &KeyValue) -> u32 {
-    crc32fast::hash(&hash.hash_bytes())
+/// The scan-order token of a partition key (of all its values, for a multi-attribute key).
+fn token(hash: &[KeyValue]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    for value in hash {
+        hasher.update(&value.hash_bytes());
+    }
+    hasher.finalize()
 }
 
 #[derive(Default)]
@@ -134,7 +145,7 @@ pub struct TableData {
     pub ttl: Option<TtlIndex>,
     /// Bytes per partition key (items plus their local index entries), kept only for tables with
     /// local indexes, whose item collections DynamoDB limits to 10 GB.
-    pub collections: HashMap<KeyValue, usize>,
+    pub collections: HashMap<KeyValues, usize>,
     /// The table's latest stream: while it is enabled, every item change is recorded there on this
     /// write path; once disabled it records nothing but is still described.
     pub stream: Option<Arc<Stream>>,
@@ -279,7 +290,7 @@ impl TableState {
     }
 
     /// The size the item collection of `hash` would have after replacing `old` by `new`.
-    pub fn collection_after(&self, hash: &KeyValue, old: Option<&Item>, new: Option<&Item>) -> usize {
+    pub fn collection_after(&self, hash: &KeyValues, old: Option<&Item>, new: Option<&Item>) -> usize {
         let now = self.data.collections.get(hash).copied().unwrap_or(0);
         let size = |i: Option<&Item>| i.map_or(0, |i| collection_bytes(&self.def, i));
         now - size(old) + size(new)

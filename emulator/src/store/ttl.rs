@@ -110,8 +110,8 @@ mod tests {
 
     fn slot(pk: &str) -> Slot {
         Slot::new(&PrimaryKey {
-            hash: KeyValue::S(pk.into()),
-            range: None,
+            hash: [KeyValue::S(pk.into())].into(),
+            range: Default::default(),
         })
     }
 
@@ -130,8 +130,8 @@ mod tests {
     fn names(slots: Vec<Slot>) -> Vec<String> {
         slots
             .into_iter()
-            .map(|s| match s.hash {
-                KeyValue::S(s) => s,
+            .map(|s| match &s.hash[..] {
+                [KeyValue::S(s)] => s.clone(),
                 other => panic!("{other:?}"),
             })
             .collect()

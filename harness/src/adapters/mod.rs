@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod auth_flow;
 pub mod kv;
+pub mod matches;
 pub mod session;
 pub mod user_store;
 
