@@ -7,10 +7,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::common::{
+use super::common::{key_values_error, 
     check_collection, check_index_keys, data_table, request_key, touched_indexes, write_units, CapacityDetail,
 };
-use super::multi::{add_capacity, empty_key_value, java, java_item, request_items_faults, TableUnits};
+use super::multi::{add_capacity, java, java_item, request_items_faults, TableUnits};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
@@ -71,7 +71,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
             return Err(mismatch());
         }
     }
-    if let Some(e) = empty_key_value(def, item) {
+    if let Some(e) = key_values_error(def, item) {
         return Err(e);
     }
     for index in def.indexes() {

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::common::CapacityDetail;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, PrimaryKey, TableDef};
+use crate::model::PrimaryKey;
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
 fn valid_table_name(name: &str) -> bool {
@@ -74,23 +74,6 @@ pub fn java_item(v: &Value) -> String {
         }
         other => java(other),
     }
-}
-
-/// The "key attribute cannot contain an empty value" error for a key map or item, if any key
-/// attribute of the table holds an empty string or binary of its declared type. DynamoDB checks
-/// this before anything else, so even inside a transaction it is a request-level error.
-pub fn empty_key_value(def: &TableDef, item: &Item) -> Option<Error> {
-    def.key.attrs().find_map(|attr| {
-        let kind = match item.get(&attr.name)? {
-            AttributeValue::S(s) if s.is_empty() => "string",
-            AttributeValue::B(b) if b.is_empty() => "binary",
-            _ => return None,
-        };
-        Some(Error::validation(format!(
-            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",
-            attr.name
-        )))
-    })
 }
 
 /// Consumed capacity of one table within a multi-item request.

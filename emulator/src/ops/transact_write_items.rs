@@ -9,12 +9,12 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::common::{
+use super::common::{key_values_error, 
     check_collection, data_table, read_units, request_key, touched_indexes, validate_item, write_units,
     CapacityDetail,
 };
 use super::expressions;
-use super::multi::{add_capacity, empty_key_value, ItemRef, TableUnits, TokenState};
+use super::multi::{add_capacity, ItemRef, TableUnits, TokenState};
 use super::update_item::updated_item;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
@@ -151,6 +151,7 @@ pub fn cancelled(reasons: Vec<CancellationReason>) -> Error {
             codes.join(", ")
         )),
         detail: Detail::Cancellation(reasons),
+        check: Default::default(),
     }
 }
 
@@ -216,7 +217,7 @@ fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
         let table = data_table(engine, sub.str("TableName").unwrap_or_default())?;
         let key = {
             let state = table.state.read();
-            if let Some(e) = empty_key_value(&state.def, &item) {
+            if let Some(e) = key_values_error(&state.def, &item) {
                 return Err(e);
             }
             state.def.key.key_of(&item)

@@ -60,8 +60,19 @@ pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             &request_id,
         );
     }
-    let result = decode(engine, req);
-    match result {
+    let parsed = if body.is_empty() {
+        Ok(None)
+    } else {
+        serde_json::from_slice(body)
+            .map(Some)
+            .map_err(|_| Error::bare(ErrorKind::Serialization))
+    };
+    let target = header(req, "x-amz-target");
+    let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
+        let name = target.strip_prefix(prefix)?;
+        Operation::parse(*service, name)
+    });
+    match parsed.and_then(|parsed| decode(engine, req, op, parsed)) {
         Ok(value) => json(StatusCode::OK, &value, &request_id),
         Err(e) => {
             if e.kind == ErrorKind::InternalServer {
@@ -69,28 +80,15 @@ pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             }
             json(
                 StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                &render_error(&e),
+                &render_error(&e, op),
                 &request_id,
             )
         }
     }
 }
 
-fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
-    let body = req.body();
-    let parsed: Option<Value> = if body.is_empty() {
-        None
-    } else {
-        Some(serde_json::from_slice(body).map_err(|_| Error::bare(ErrorKind::Serialization))?)
-    };
-    let target = header(req, "x-amz-target");
-    let op = TARGET_PREFIXES
-        .iter()
-        .find_map(|(prefix, service)| {
-            let name = target.strip_prefix(prefix)?;
-            Operation::parse(*service, name)
-        })
-        .ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
+fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: Option<Value>) -> Result<Value, Error> {
+    let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     check_auth(req)?;
     let Some(value) = parsed else {
         return Err(Error::bare(ErrorKind::Serialization));
@@ -157,12 +155,13 @@ fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {
     req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
-/// The JSON body of an error: `__type`, the message under DynamoDB's key, and any detail.
-pub fn render_error(e: &Error) -> Value {
+/// The JSON body of an error as operation `op` answers it: `__type`, the message under
+/// DynamoDB's key, and any detail.
+pub fn render_error(e: &Error, op: Option<Operation>) -> Value {
     let mut m = Map::new();
     m.insert("__type".into(), Value::String(e.kind.wire_type().into()));
-    if let Some(msg) = &e.message {
-        m.insert(e.kind.message_key().into(), Value::String(msg.clone()));
+    if let Some(msg) = e.wire_message(op) {
+        m.insert(e.kind.message_key().into(), Value::String(msg.into_owned()));
     }
     match &e.detail {
         Detail::None => {}
