@@ -77,6 +77,8 @@ pub enum ErrorKind {
     InternalServer,
     /// A PartiQL INSERT of a key that exists.
     DuplicateItem,
+    /// No resource-based policy, or not the revision a request expected.
+    PolicyNotFound,
 }
 
 impl ErrorKind {
@@ -108,6 +110,7 @@ impl ErrorKind {
             ErrorKind::TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
             ErrorKind::DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
+            ErrorKind::PolicyNotFound => "com.amazonaws.dynamodb.v20120810#PolicyNotFoundException",
         }
     }
 
