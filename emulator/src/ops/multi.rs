@@ -12,8 +12,14 @@ use crate::error::{Error, Result};
 use crate::model::PrimaryKey;
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
-fn valid_table_name(name: &str) -> bool {
-    (3..=255).contains(&name.chars().count()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+/// A RequestItems key: a table name, or a table ARN as `TableName` accepts one.
+fn valid_table_ref(key: &str) -> bool {
+    let len = key.chars().count();
+    if key.starts_with("arn:") {
+        len <= 1024
+    } else {
+        (3..=255).contains(&len) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    }
 }
 
 /// The `RequestItems` map of a batch operation, checked as DynamoDB checks it before anything else:
@@ -36,7 +42,7 @@ pub fn request_items_faults(
             )))
         }
         Some(Value::Object(m)) => {
-            if m.keys().any(|k| !valid_table_name(k)) {
+            if m.keys().any(|k| !valid_table_ref(k)) {
                 faults.push(format!(
                     "Value '{}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
                     render(m)
