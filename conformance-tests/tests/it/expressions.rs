@@ -263,3 +263,40 @@ async fn expression_errors_are_exact() {
         None
     );
 }
+
+#[tokio::test]
+async fn updated_new_leaves_out_what_a_remove_took() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "rmtab", None).await;
+    let nested = V::M(HashMap::from([(
+        "b".into(),
+        V::M(HashMap::from([("c".into(), s("x"))])),
+    )]));
+    c.put_item()
+        .table_name("rmtab")
+        .item("pk", s("k"))
+        .item("a", nested)
+        .send()
+        .await
+        .unwrap();
+    let removed = c
+        .update_item()
+        .table_name("rmtab")
+        .key("pk", s("k"))
+        .update_expression("REMOVE a.b.c")
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.attributes, None);
+    let left = c
+        .get_item()
+        .table_name("rmtab")
+        .key("pk", s("k"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(left["a"], V::M(HashMap::from([("b".into(), V::M(HashMap::new()))])));
+}
