@@ -54,9 +54,12 @@ if [ -x "$moto/run.sh" ]; then
   start
   echo "running moto's AWS-verified tests against $url"
   moto_out="${MOTO_OUT:-$target/moto-verified}"
-  summary="$("$moto/run.sh" "$url" "$moto_out" | tee /dev/stderr | tail -n 1)" || true
+  moto_log="$(mktemp)"
+  "$moto/run.sh" "$url" "$moto_out" >"$moto_log" || true
   stop
-  passed="$(sed -nE 's/^MOTO-VERIFIED: ([0-9]+) passed.*/\1/p' <<<"$summary")"
+  cat "$moto_log"
+  passed="$(sed -nE 's/^MOTO-VERIFIED: ([0-9]+) passed.*/\1/p' "$moto_log")"
+  rm -f "$moto_log"
   if [ -z "$passed" ] || [ "$passed" -lt "${MOTO_MIN_PASSED:-0}" ]; then
     echo "MOTO RATCHET: ${passed:-no} tests passed, at least ${MOTO_MIN_PASSED:-0} required"
     status=1
