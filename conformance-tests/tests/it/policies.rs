@@ -1,6 +1,7 @@
 //! PutResourcePolicy, GetResourcePolicy and DeleteResourcePolicy through the SDK: revisions,
 //! expected revisions, and DynamoDB's messages.
 
+use aws_sdk_dynamodb::types::{StreamSpecification, StreamViewType};
 use aws_sdk_dynamodb::Client;
 
 use crate::support::{create_table, emulator, error};
@@ -99,4 +100,48 @@ async fn policies_need_an_existing_resource_and_go_with_their_table() {
     create_table(&c, "guarded", None).await;
     let get = c.get_resource_policy().resource_arn(ARN).send().await.unwrap_err();
     assert_eq!(error(get), not_found(ARN));
+}
+
+#[tokio::test]
+async fn a_stream_has_its_own_policy() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "guarded", None).await;
+    let spec = StreamSpecification::builder()
+        .stream_enabled(true)
+        .stream_view_type(StreamViewType::KeysOnly)
+        .build()
+        .unwrap();
+    let updated = c
+        .update_table()
+        .table_name("guarded")
+        .stream_specification(spec)
+        .send()
+        .await
+        .unwrap();
+    let stream = updated.table_description.unwrap().latest_stream_arn.unwrap();
+    let revision = c
+        .put_resource_policy()
+        .resource_arn(&stream)
+        .policy(policy("dynamodb:GetRecords"))
+        .send()
+        .await
+        .unwrap()
+        .revision_id
+        .unwrap();
+    let got = c.get_resource_policy().resource_arn(&stream).send().await.unwrap();
+    assert_eq!(
+        (got.policy.unwrap(), got.revision_id.unwrap()),
+        (policy("dynamodb:GetRecords"), revision)
+    );
+    let table = c.get_resource_policy().resource_arn(ARN).send().await.unwrap_err();
+    assert_eq!(error(table), not_found(ARN));
+    let unknown = format!("{ARN}/stream/2000-01-01T00:00:00.000");
+    let missing = c.get_resource_policy().resource_arn(&unknown).send().await.unwrap_err();
+    assert_eq!(
+        error(missing),
+        (
+            "ResourceNotFoundException".into(),
+            format!("Requested resource not found: Stream: {unknown} not found")
+        )
+    );
 }
