@@ -1,27 +1,72 @@
 #!/usr/bin/env bash
-# Builds the release emulator, starts it on a free port, runs the outside conformance suite
-# (../shared/parity-suite, expectations verified against real DynamoDB) against it, stops it, and
-# prints the score. PARITY_MIN_PASSED makes it fail when fewer tests pass (CI's ratchet).
-# Without the suite folder (a user's clone) it says so and exits 0 without claiming a score.
+# Builds the release emulator and runs the two outside suites, each against a fresh emulator on a
+# free port, with CI's ratchets:
+#  - the parity suite (../shared/parity-suite: vitest, expectations verified against DynamoDB in
+#    May 2026): every test must pass except those on scripts/parity-stale.txt, whose expectations
+#    predate DynamoDB's current behaviour (checked by scripts/parity-check.mjs);
+#  - moto's AWS-verified DynamoDB tests (../shared/moto-verified, re-checked against AWS in
+#    August 2026): at least MOTO_MIN_PASSED (default 0) must pass.
+# A suite whose folder is absent (a user's clone) is skipped with a note, claiming no score.
+# Results: target/parity (PARITY_OUT) and target/moto-verified (MOTO_OUT).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-suite="${PARITY_SUITE:-$root/../shared/parity-suite}"
-if [ ! -x "$suite/run.sh" ]; then
-  echo "conformance suite not found at $suite: skipping the fidelity score (no score claimed)"
-  exit 0
-fi
+parity="${PARITY_SUITE:-$root/../shared/parity-suite}"
+moto="${MOTO_SUITE:-$root/../shared/moto-verified}"
+target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
 cargo build --release -p dynamodb-emulator --quiet
-target="${CARGO_TARGET_DIR:-$root/target}"
+
+pid=""
 out="$(mktemp)"
-"$target/release/dynamodb-emulator" --port 0 >"$out" 2>/dev/null &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
-for _ in $(seq 100); do
-  grep -q '^listening on ' "$out" && break
-  sleep 0.05
-done
-url="$(sed -n 's/^listening on //p' "$out")"
-[ -n "$url" ] || { echo "the emulator did not start" >&2; exit 1; }
-echo "running the conformance suite against $url"
-"$suite/run.sh" "$url" "${PARITY_OUT:-$root/target/parity}"
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
+# Starts a fresh emulator on a free port and sets $url.
+start() {
+  "$target/release/dynamodb-emulator" --port 0 >"$out" 2>/dev/null &
+  pid=$!
+  url=""
+  for _ in $(seq 100); do
+    url="$(sed -n 's/^listening on //p' "$out")"
+    [ -n "$url" ] && return 0
+    sleep 0.05
+  done
+  echo "the emulator did not start" >&2
+  exit 1
+}
+stop() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
+
+status=0
+if [ -x "$parity/run.sh" ]; then
+  start
+  echo "running the parity suite against $url"
+  parity_out="${PARITY_OUT:-$target/parity}"
+  "$parity/run.sh" "$url" "$parity_out" || true
+  stop
+  node scripts/parity-check.mjs "$parity_out/results.json" scripts/parity-stale.txt || status=1
+else
+  echo "parity suite not found at $parity: skipping it (no score claimed)"
+fi
+
+if [ -x "$moto/run.sh" ]; then
+  start
+  echo "running moto's AWS-verified tests against $url"
+  moto_out="${MOTO_OUT:-$target/moto-verified}"
+  moto_log="$(mktemp)"
+  "$moto/run.sh" "$url" "$moto_out" >"$moto_log" || true
+  stop
+  cat "$moto_log"
+  passed="$(sed -nE 's/^MOTO-VERIFIED: ([0-9]+) passed.*/\1/p' "$moto_log")"
+  rm -f "$moto_log"
+  if [ -z "$passed" ] || [ "$passed" -lt "${MOTO_MIN_PASSED:-0}" ]; then
+    echo "MOTO RATCHET: ${passed:-no} tests passed, at least ${MOTO_MIN_PASSED:-0} required"
+    status=1
+  else
+    echo "MOTO RATCHET: $passed passed, at least ${MOTO_MIN_PASSED:-0} required"
+  fi
+else
+  echo "moto-verified suite not found at $moto: skipping it (no score claimed)"
+fi
+exit "$status"

@@ -2,7 +2,10 @@
 //!
 //! Raisers choose the exact AWS message; `protocol` renders it. Nothing else knows `__type` names.
 
+use std::borrow::Cow;
+
 use crate::model::Item;
+use crate::ops::Operation;
 
 /// An API error as DynamoDB reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -11,6 +14,23 @@ pub struct Error {
     /// `None` renders a bare `{"__type": ...}`, as DynamoDB answers malformed requests.
     pub message: Option<String>,
     pub detail: Detail,
+    /// Which check raised it; decides its wording per operation ([`Error::wire_message`]).
+    pub check: Check,
+}
+
+/// The class of check behind a ValidationException. DynamoDB words the same check differently
+/// depending on which of its request validators runs it for an operation.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Check {
+    /// Checks against the table: keys, indexes, sizes, conditions. Worded as raised everywhere.
+    #[default]
+    Table,
+    /// Checks of the request alone: expressions, their names and values, attribute values.
+    Request,
+    /// A bad value in ExpressionAttributeValues, under this placeholder.
+    ExpressionValue(String),
+    /// Select's agreement with IndexName, ProjectionExpression and AttributesToGet.
+    Select,
 }
 
 /// Extra payload some errors carry.
@@ -59,6 +79,8 @@ pub enum ErrorKind {
     InternalServer,
     /// A PartiQL INSERT of a key that exists.
     DuplicateItem,
+    /// No resource-based policy, or not the revision a request expected.
+    PolicyNotFound,
 }
 
 impl ErrorKind {
@@ -91,6 +113,7 @@ impl ErrorKind {
             ErrorKind::TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
             ErrorKind::DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
+            ErrorKind::PolicyNotFound => "com.amazonaws.dynamodb.v20120810#PolicyNotFoundException",
         }
     }
 
@@ -118,6 +141,7 @@ impl Error {
             kind,
             message: Some(message.into()),
             detail: Detail::None,
+            check: Check::Table,
         }
     }
 
@@ -127,6 +151,7 @@ impl Error {
             kind,
             message: None,
             detail: Detail::None,
+            check: Check::Table,
         }
     }
 
@@ -161,11 +186,43 @@ impl Error {
             kind: ErrorKind::ConditionalCheckFailed,
             message: Some("The conditional request failed".into()),
             detail: old_item.map_or(Detail::None, Detail::Item),
+            check: Check::Table,
         }
     }
 
     pub fn internal(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::InternalServer, message)
+    }
+
+    /// This error, raised by `check`.
+    pub fn by(self, check: Check) -> Error {
+        Error { check, ..self }
+    }
+
+    /// The message as `op` words it; the one rule for the two validators' wordings.
+    ///
+    /// DynamoDB's newer validator counts its errors ("1 validation error detected: …") and fronts
+    /// PutItem, UpdateItem and DeleteItem for every request-only check (it also drops the
+    /// "ExpressionAttributeValues contains invalid value" wrapper), and Query for its Select
+    /// checks. Every other operation, and every check against the table, keeps the older
+    /// wording. Evidence: moto's AWS-verified tests (Aug 2026); see FIDELITY.md.
+    pub fn wire_message(&self, op: Option<Operation>) -> Option<Cow<'_, str>> {
+        let message = self.message.as_deref()?;
+        let counted = match &self.check {
+            Check::Table => false,
+            Check::Request | Check::ExpressionValue(_) => matches!(
+                op,
+                Some(Operation::PutItem | Operation::UpdateItem | Operation::DeleteItem)
+            ),
+            Check::Select => op == Some(Operation::Query),
+        };
+        Some(match &self.check {
+            _ if counted => format!("1 validation error detected: {message}").into(),
+            Check::ExpressionValue(key) => {
+                format!("ExpressionAttributeValues contains invalid value: {message} for key {key}").into()
+            }
+            _ => message.into(),
+        })
     }
 }
 

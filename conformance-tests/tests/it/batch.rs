@@ -347,3 +347,26 @@ async fn batch_get_over_16_mb_returns_the_rest_as_unprocessed_keys() {
     assert_eq!(left.expression_attribute_names.as_ref().unwrap()["#d"], "d");
     assert_eq!(left.consistent_read, Some(true));
 }
+
+#[tokio::test]
+async fn table_arns_are_request_items_keys() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "byarn", None).await;
+    let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/byarn";
+    c.batch_write_item()
+        .request_items(arn, vec![put(&[("pk", s("a")), ("v", s("1"))])])
+        .send()
+        .await
+        .unwrap();
+    let got = c
+        .batch_get_item()
+        .request_items(arn, keys(vec![item(&[("pk", s("a"))])]))
+        .send()
+        .await
+        .unwrap();
+    // Responses are keyed as the request named the table.
+    assert_eq!(
+        got.responses.unwrap(),
+        HashMap::from([(arn.to_string(), vec![item(&[("pk", s("a")), ("v", s("1"))])])])
+    );
+}

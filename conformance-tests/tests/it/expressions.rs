@@ -212,7 +212,7 @@ async fn expression_errors_are_exact() {
                     .await
                     .unwrap_err(),
             ),
-            validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}"),
+            validation("1 validation error detected: Value provided in ExpressionAttributeValues unused in expressions: keys: {:unused}"),
         ),
         (
             error(
@@ -224,11 +224,11 @@ async fn expression_errors_are_exact() {
                     .await
                     .unwrap_err(),
             ),
-            validation("Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :missing"),
+            validation("1 validation error detected: Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :missing"),
         ),
         (
             error(c.put_item().table_name("extab").item("pk", s("k")).condition_expression("size = :v").expression_attribute_values(":v", n("1")).send().await.unwrap_err()),
-            validation("Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size"),
+            validation("1 validation error detected: Invalid ConditionExpression: Attribute name is a reserved keyword; reserved keyword: size"),
         ),
         (
             error(c.get_item().table_name("extab").key("pk", s("k")).projection_expression("a,,b").send().await.unwrap_err()),
@@ -262,4 +262,41 @@ async fn expression_errors_are_exact() {
             .item,
         None
     );
+}
+
+#[tokio::test]
+async fn updated_new_leaves_out_what_a_remove_took() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "rmtab", None).await;
+    let nested = V::M(HashMap::from([(
+        "b".into(),
+        V::M(HashMap::from([("c".into(), s("x"))])),
+    )]));
+    c.put_item()
+        .table_name("rmtab")
+        .item("pk", s("k"))
+        .item("a", nested)
+        .send()
+        .await
+        .unwrap();
+    let removed = c
+        .update_item()
+        .table_name("rmtab")
+        .key("pk", s("k"))
+        .update_expression("REMOVE a.b.c")
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.attributes, None);
+    let left = c
+        .get_item()
+        .table_name("rmtab")
+        .key("pk", s("k"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(left["a"], V::M(HashMap::from([("b".into(), V::M(HashMap::new()))])));
 }

@@ -109,15 +109,15 @@ async fn item_errors_match_dynamodb() {
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("e", V::Ss(vec![])).send().await.unwrap_err(),
-            validation("One or more parameter values were invalid: An string set  may not be empty"),
+            validation("1 validation error detected: One or more parameter values were invalid: An string set  may not be empty"),
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("d", V::Ss(vec!["x".into(), "x".into()])).send().await.unwrap_err(),
-            validation("One or more parameter values were invalid: Input collection [x, x] contains duplicates."),
+            validation("1 validation error detected: One or more parameter values were invalid: Input collection [x, x] contains duplicates."),
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("n", V::Null(false)).send().await.unwrap_err(),
-            validation("One or more parameter values were invalid: Null attribute value types must have the value of true"),
+            validation("1 validation error detected: One or more parameter values were invalid: Null attribute value types must have the value of true"),
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("big", s(&"x".repeat(400 * 1024))).send().await.unwrap_err(),

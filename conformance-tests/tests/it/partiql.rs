@@ -162,10 +162,7 @@ async fn select_on_an_index() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(e),
-        validation("The table does not have the specified index: nope")
-    );
+    assert_eq!(error(e), validation("The table does not have the specified index"));
 }
 
 #[tokio::test]
@@ -439,4 +436,17 @@ async fn transaction_rollback_and_success() {
         error(e),
         validation("Validation failed in TransactStatements[0]: Statement wasn't well formed, can't be processed: Unexpected term")
     );
+}
+
+#[tokio::test]
+async fn writes_answer_an_empty_items_list() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_w", None).await;
+    for stmt in [
+        "INSERT INTO \"pql_w\" VALUE {'pk': 'a'}",
+        "UPDATE \"pql_w\" SET v = 1 WHERE pk = 'a'",
+        "DELETE FROM \"pql_w\" WHERE pk = 'a'",
+    ] {
+        assert_eq!(exec(&c, stmt).await.items, Some(vec![]), "{stmt}");
+    }
 }

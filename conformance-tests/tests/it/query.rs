@@ -418,3 +418,22 @@ async fn item_collections_of_tables_with_local_indexes_are_limited() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn scan_returns_partition_a_before_b_when_written_interleaved() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_table(&c, "order", Some(T::S)).await;
+    for i in 0..6 {
+        let pk = if i % 2 == 1 { "A" } else { "B" };
+        put(&c, "order", &[("pk", s(pk)), ("sk", s(&i.to_string()))]).await;
+    }
+    let items = c.scan().table_name("order").send().await.unwrap().items.unwrap();
+    let got: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["pk"].as_s().unwrap().as_str(), i["sk"].as_s().unwrap().as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("A", "1"), ("A", "3"), ("A", "5"), ("B", "0"), ("B", "2"), ("B", "4")]
+    );
+}

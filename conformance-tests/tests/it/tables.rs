@@ -493,3 +493,19 @@ async fn continuous_backups_and_point_in_time_recovery() {
         })
     );
 }
+
+#[tokio::test]
+async fn an_attribute_defined_twice_is_named_before_the_count_mismatch() {
+    let (_emu, c) = emulator().await;
+    let err = c
+        .create_table()
+        .table_name("twice")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(err), validation("Cannot have two attributes with the same name"));
+}

@@ -73,7 +73,8 @@ pub fn project(item: &Item, paths: &[Path]) -> Item {
         let Some((PathElem::Attr(head), tail)) = p.0.split_first() else {
             continue;
         };
-        let Some(value) = item.get(head) else {
+        // A path that does not resolve contributes nothing, not even its parents.
+        let (Some(value), Some(_)) = (item.get(head), super::eval::lookup(item, p)) else {
             continue;
         };
         if tail.is_empty() {
@@ -81,15 +82,7 @@ pub fn project(item: &Item, paths: &[Path]) -> Item {
             continue;
         }
         let node = root.entry(head.clone()).or_insert_with(|| fresh(tail));
-        let before_empty =
-            matches!(node, Node::Map(m) if m.is_empty()) || matches!(node, Node::List(l) if l.is_empty());
         insert(node, value, tail);
-        // A path that did not resolve leaves no empty container behind.
-        if before_empty
-            && (matches!(node, Node::Map(m) if m.is_empty()) || matches!(node, Node::List(l) if l.is_empty()))
-        {
-            root.remove(head);
-        }
     }
     root.into_iter().map(|(k, n)| (k, n.into_value())).collect()
 }

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::common::{
-    check_collection, check_index_keys, collection_metrics, data_table, request_key, touched_indexes, write_units,
+    check_collection, check_index_keys, collection_metrics, key_values_error, data_table, request_key, touched_indexes, write_units,
     CapacityDetail,
 };
-use super::multi::{add_capacity, empty_key_value, java, java_item, request_items_faults, TableUnits};
+use super::multi::{add_capacity, java, java_item, request_items_faults, TableUnits};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
@@ -72,7 +72,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
             return Err(mismatch());
         }
     }
-    if let Some(e) = empty_key_value(def, item) {
+    if let Some(e) = key_values_error(def, item) {
         return Err(e);
     }
     for index in def.indexes() {

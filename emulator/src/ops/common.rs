@@ -40,15 +40,45 @@ pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
         .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Table: {name} not found")))
 }
 
-fn empty_key_error(name: &str, value: &AttributeValue) -> Option<Error> {
+/// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
+/// keys 1,024, for the table's key and every index's.
+const MAX_HASH_KEY: usize = 2048;
+const MAX_RANGE_KEY: usize = 1024;
+
+/// A partition (`hash`) or sort key value over its size limit.
+pub fn key_size_error(value: &AttributeValue, hash: bool) -> Option<Error> {
+    if hash && value.size() > MAX_HASH_KEY {
+        return Some(Error::invalid_parameter(format!(
+            "Size of hashkey has exceeded the maximum size limit of{MAX_HASH_KEY} bytes"
+        )));
+    }
+    (!hash && value.size() > MAX_RANGE_KEY).then(|| {
+        Error::invalid_parameter(format!(
+            "Aggregated size of all range keys has exceeded the size limit of {MAX_RANGE_KEY} bytes"
+        ))
+    })
+}
+
+/// The checks of a table key attribute's value: not empty, then within its size limit.
+fn key_value_error(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Option<Error> {
     let kind = match value {
         AttributeValue::S(s) if s.is_empty() => "string",
         AttributeValue::B(b) if b.is_empty() => "binary",
-        _ => return None,
+        _ => return key_size_error(value, key.hash.iter().any(|h| h.name == attr.name)),
     };
     Some(Error::validation(format!(
-        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {name}"
+        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",
+        attr.name
     )))
+}
+
+/// [`key_value_error`] for the first table key attribute an item or key map holds that fails it.
+/// DynamoDB checks this before anything else, so even inside a batch or transaction it is a
+/// request-level error.
+pub fn key_values_error(def: &TableDef, item: &Item) -> Option<Error> {
+    def.key
+        .attrs()
+        .find_map(|attr| key_value_error(&def.key, attr, item.get(&attr.name)?))
 }
 
 /// The primary key a request's `Key` names: exactly the key attributes with their declared types.
@@ -62,7 +92,7 @@ pub fn request_key(def: &TableDef, key: &Item) -> Result<PrimaryKey> {
         if value.value_type() != attr.ty.value_type() {
             return Err(mismatch());
         }
-        if let Some(e) = empty_key_error(&attr.name, value) {
+        if let Some(e) = key_value_error(&def.key, attr, value) {
             return Err(e);
         }
     }
@@ -75,7 +105,7 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
         let value = item
             .get(&attr.name)
             .ok_or_else(|| Error::invalid_parameter(format!("Missing the key {} in the item", attr.name)))?;
-        check_key_type(attr, value)?;
+        check_key_type(&def.key, attr, value)?;
     }
     for index in def.indexes() {
         check_index_keys(index, item)?;
@@ -86,7 +116,7 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     Ok(def.key.key_of(item).expect("key attributes were just checked"))
 }
 
-fn check_key_type(attr: &KeyAttr, value: &AttributeValue) -> Result<()> {
+fn check_key_type(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Result<()> {
     if value.value_type() != attr.ty.value_type() {
         return Err(Error::invalid_parameter(format!(
             "Type mismatch for key {} expected: {} actual: {}",
@@ -95,10 +125,11 @@ fn check_key_type(attr: &KeyAttr, value: &AttributeValue) -> Result<()> {
             value.value_type().as_str()
         )));
     }
-    empty_key_error(&attr.name, value).map_or(Ok(()), Err)
+    key_value_error(key, attr, value).map_or(Ok(()), Err)
 }
 
-/// Index key attributes are optional (sparse indexes) but, when present, must have the declared type.
+/// Index key attributes are optional (sparse indexes) but, when present, must have the declared
+/// type, not be empty and keep to the key size limits.
 pub fn check_index_keys(index: &IndexDef, item: &Item) -> Result<()> {
     for attr in index.key.attrs() {
         let Some(value) = item.get(&attr.name) else {
@@ -120,6 +151,9 @@ pub fn check_index_keys(index: &IndexDef, item: &Item) -> Result<()> {
                 "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {}, IndexKey: {}",
                 index.name, attr.name
             )));
+        }
+        if let Some(e) = key_size_error(value, index.key.hash.iter().any(|h| h.name == attr.name)) {
+            return Err(e);
         }
     }
     Ok(())

@@ -382,8 +382,13 @@ fn check_unique_names<'a>(indexes: impl IntoIterator<Item = &'a IndexDef>) -> Re
     Ok(())
 }
 
-/// AttributeDefinitions must name exactly the attributes used in some key schema.
+/// AttributeDefinitions must name each attribute once, and exactly the attributes used in some
+/// key schema.
 fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a KeyAttr>) -> Result<()> {
+    let defined: std::collections::HashSet<&str> = defs.iter().map(|a| a.name.as_str()).collect();
+    if defined.len() != defs.len() {
+        return Err(Error::validation("Cannot have two attributes with the same name"));
+    }
     let used: std::collections::HashSet<&str> = used.map(|a| a.name.as_str()).collect();
     if used.len() != defs.len() {
         return Err(Error::invalid_parameter(

@@ -44,6 +44,8 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     drop(state);
     engine.store.remove(&table.name);
-    engine.store.remove_tags(&engine.table_arn(&table.name));
+    let arn = engine.table_arn(&table.name);
+    engine.store.remove_tags(&arn);
+    engine.store.remove_policies(&arn);
     Ok(json!({ "TableDescription": description }))
 }

@@ -49,9 +49,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let done = write(engine, body, &stmt, &params)?;
     let mut out = Map::new();
-    if let Some(items) = &done.items {
-        out.insert("Items".into(), Value::Array(items.iter().map(encode_map).collect()));
-    }
+    // Writes answer an empty Items list unless they return items.
+    let items = done.items.iter().flatten().map(encode_map).collect();
+    out.insert("Items".into(), Value::Array(items));
     CapacityDetail::of(body).add_to(&mut out, &done.table, done.units, || done.indexes.iter().map(String::as_str).collect());
     Ok(Value::Object(out))
 }
@@ -207,6 +207,10 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
     let cond = where_condition(filter.as_ref(), params)?;
     let table = data_table(engine, &target.table)?;
     let state = table.state.read();
+    if target.index.as_ref().is_some_and(|name| state.def.index(name).is_none()) {
+        // Unlike Query and Scan, PartiQL's message does not name the index.
+        return Err(Error::validation("The table does not have the specified index"));
+    }
     let source = Source::for_index(&state, target.index.as_deref(), body.bool("ConsistentRead") == Some(true))?;
     let start = match body.str("NextToken") {
         None => None,

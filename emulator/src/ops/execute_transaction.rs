@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Map, Value};
 
-use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
 use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
-use super::multi::{add_capacity, empty_key_value, ItemRef, TableUnits};
+use super::multi::{add_capacity, ItemRef, TableUnits};
 use super::transact_write_items::{cancelled, conflict_reason, run_actions, Action, Kind};
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Error, ErrorKind, Result};
@@ -113,7 +113,7 @@ fn action(engine: &Engine, member: Body, stmt: &Statement, params: &[AttributeVa
             }
             _ => item,
         };
-        if let Some(e) = empty_key_value(def, &item) {
+        if let Some(e) = key_values_error(def, &item) {
             return Err(e);
         }
         let key = def.key.key_of(&item);

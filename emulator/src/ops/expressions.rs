@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Check, Result};
 use crate::expr::{self, AttributeUpdate, Condition, ExpectedCondition, ExpressionInput, Op, Parsed, Path};
 use crate::model::{AttributeValue, Item};
 use crate::protocol::{attr, Body};
@@ -64,19 +64,15 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
         scan_filter: scan_filter.as_ref(),
     };
     adjust(&mut input);
-    expr::parse(&input)
+    expr::parse(&input).map_err(|e| e.by(Check::Request))
 }
 
 /// ExpressionAttributeValues, each value checked as DynamoDB checks item values.
 fn values(m: &serde_json::Map<String, Value>) -> Result<Item> {
     m.iter()
-        .map(|(k, v)| match attr::decode(v) {
-            Ok(v) => Ok((k.clone(), v)),
-            Err(e) if e.kind == ErrorKind::Validation => Err(Error::validation(format!(
-                "ExpressionAttributeValues contains invalid value: {} for key {k}",
-                e.message.unwrap_or_default()
-            ))),
-            Err(e) => Err(e),
+        .map(|(k, v)| {
+            let v = attr::decode(v).map_err(|e| e.by(Check::ExpressionValue(k.clone())))?;
+            Ok((k.clone(), v))
         })
         .collect()
 }
@@ -94,7 +90,8 @@ fn conditions(body: Body, key: &str) -> Result<Option<BTreeMap<String, ExpectedC
                     items
                         .iter()
                         .map(attr::decode)
-                        .collect::<Result<Vec<AttributeValue>>>()?,
+                        .collect::<Result<Vec<AttributeValue>>>()
+                        .map_err(|e| e.by(Check::Request))?,
                 ),
                 _ => None,
             };

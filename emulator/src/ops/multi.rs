@@ -9,11 +9,17 @@ use serde_json::{json, Map, Value};
 
 use super::common::CapacityDetail;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, PrimaryKey, TableDef};
+use crate::model::PrimaryKey;
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
-fn valid_table_name(name: &str) -> bool {
-    (3..=255).contains(&name.chars().count()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+/// A RequestItems key: a table name, or a table ARN as `TableName` accepts one.
+fn valid_table_ref(key: &str) -> bool {
+    let len = key.chars().count();
+    if key.starts_with("arn:") {
+        len <= 1024
+    } else {
+        (3..=255).contains(&len) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    }
 }
 
 /// The `RequestItems` map of a batch operation, checked as DynamoDB checks it before anything else:
@@ -36,7 +42,7 @@ pub fn request_items_faults(
             )))
         }
         Some(Value::Object(m)) => {
-            if m.keys().any(|k| !valid_table_name(k)) {
+            if m.keys().any(|k| !valid_table_ref(k)) {
                 faults.push(format!(
                     "Value '{}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
                     render(m)
@@ -74,23 +80,6 @@ pub fn java_item(v: &Value) -> String {
         }
         other => java(other),
     }
-}
-
-/// The "key attribute cannot contain an empty value" error for a key map or item, if any key
-/// attribute of the table holds an empty string or binary of its declared type. DynamoDB checks
-/// this before anything else, so even inside a transaction it is a request-level error.
-pub fn empty_key_value(def: &TableDef, item: &Item) -> Option<Error> {
-    def.key.attrs().find_map(|attr| {
-        let kind = match item.get(&attr.name)? {
-            AttributeValue::S(s) if s.is_empty() => "string",
-            AttributeValue::B(b) if b.is_empty() => "binary",
-            _ => return None,
-        };
-        Some(Error::validation(format!(
-            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",
-            attr.name
-        )))
-    })
 }
 
 /// Consumed capacity of one table within a multi-item request.

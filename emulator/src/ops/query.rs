@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use serde_json::Value;
 
-use super::common::table;
+use super::common::{key_size_error, table};
 use super::expressions;
 use super::read::{collect, rows_between, PageSpec, Source};
 use crate::engine::Engine;
@@ -53,6 +53,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let select = source.select(body, &exprs)?;
     let key_condition = exprs.key_condition.as_ref().expect("checked above");
     let range = key_condition.resolve(source.key())?;
+    if let Some(e) = range.hash.iter().find_map(|v| key_size_error(&v.to_attr(), true)) {
+        return Err(e);
+    }
     let start = source.start_key(body)?;
     let forward = body.bool("ScanIndexForward").unwrap_or(true);
 

@@ -7,7 +7,7 @@ use std::ops::Bound;
 use serde_json::{json, Map, Value};
 
 use super::common::{read_units, request_key, CapacityDetail};
-use crate::error::{Error, Result};
+use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, ProjectionType};
 use crate::protocol::attr::encode_map;
@@ -75,17 +75,21 @@ impl<'a> Source<'a> {
             Some("COUNT") => Select::Count,
             Some(_) => Select::Specific,
         };
-        let name = body.str("Select").unwrap_or_default();
+        let wanted = match select {
+            Select::Count => "only the Count",
+            _ => body.str("Select").unwrap_or_default(),
+        };
+        let select_error = |message: String| Err(Error::validation(message).by(Check::Select));
         match select {
-            Select::Specific if exprs.projection.is_none() => Err(Error::validation(
-                "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES",
-            )),
+            Select::Specific if exprs.projection.is_none() => select_error(
+                "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES".into(),
+            ),
             Select::AllAttributes | Select::AllProjected | Select::Count if exprs.projection.is_some() => {
-                Err(Error::validation(format!("Cannot specify the {projection} when choosing to get {name}")))
+                select_error(format!("Cannot specify the {projection} when choosing to get {wanted}"))
             }
-            Select::AllProjected if self.index.is_none() => Err(Error::validation(
-                "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName",
-            )),
+            Select::AllProjected if self.index.is_none() => {
+                select_error("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName".into())
+            }
             Select::AllAttributes => match self.index {
                 Some((index, true)) if index.projection.kind != ProjectionType::All => {
                     Err(Error::invalid_parameter(format!(

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
 use super::expressions;
-use super::multi::{add_capacity, empty_key_value, ItemRef, TableUnits};
+use super::multi::{add_capacity, ItemRef, TableUnits};
 use super::transact_write_items::{cancelled, conflict_reason};
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Error, Result};
@@ -69,7 +69,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         let table = data_table(engine, sub.str("TableName").unwrap_or_default())?;
         let primary = {
             let state = table.state.read();
-            if let Some(e) = empty_key_value(&state.def, &key) {
+            if let Some(e) = key_values_error(&state.def, &key) {
                 return Err(e);
             }
             state.def.key.key_of(&key)

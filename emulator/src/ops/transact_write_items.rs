@@ -10,11 +10,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::common::{
-    check_collection, collection_metrics, data_table, read_units, request_key, touched_indexes, validate_item,
+    check_collection, collection_metrics, key_values_error, data_table, read_units, request_key, touched_indexes, validate_item,
     write_units, CapacityDetail,
 };
 use super::expressions;
-use super::multi::{add_capacity, empty_key_value, ItemRef, TableUnits, TokenState};
+use super::multi::{add_capacity, ItemRef, TableUnits, TokenState};
 use super::update_item::updated_item;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
@@ -150,6 +150,7 @@ pub fn cancelled(reasons: Vec<CancellationReason>) -> Error {
             codes.join(", ")
         )),
         detail: Detail::Cancellation(reasons),
+        check: Default::default(),
     }
 }
 
@@ -215,7 +216,7 @@ fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
         let table = data_table(engine, sub.str("TableName").unwrap_or_default())?;
         let key = {
             let state = table.state.read();
-            if let Some(e) = empty_key_value(&state.def, &item) {
+            if let Some(e) = key_values_error(&state.def, &item) {
                 return Err(e);
             }
             state.def.key.key_of(&item)

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::attr;
-use crate::error::Result;
+use crate::error::{Check, Result};
 use crate::model::{AttributeValue, Item};
 
 #[derive(Clone, Copy)]
@@ -49,11 +49,17 @@ impl<'a> Body<'a> {
 
     /// A map of attribute values (Item, Key, ExclusiveStartKey), decoded and value-checked.
     pub fn item(&self, key: &str) -> Result<Option<Item>> {
-        self.get(key).map(attr::decode_map).transpose()
+        self.get(key)
+            .map(attr::decode_map)
+            .transpose()
+            .map_err(|e| e.by(Check::Request))
     }
 
     pub fn attr(&self, key: &str) -> Result<Option<AttributeValue>> {
-        self.get(key).map(attr::decode).transpose()
+        self.get(key)
+            .map(attr::decode)
+            .transpose()
+            .map_err(|e| e.by(Check::Request))
     }
 
     pub fn strings(&self, key: &str) -> Option<Vec<String>> {

@@ -69,7 +69,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
         // DynamoDB answers a body it cannot decode with a server error, as if it were its fault.
         Err(frontend::BodyError::Undecodable) => {
             let e = Error::internal("The request body could not be decoded with its Content-Encoding");
-            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e), &request_id);
+            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), &request_id);
         }
     };
     let content_type = header(req, "content-type").split(';').next().unwrap_or("").trim();
@@ -85,8 +85,19 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             &request_id,
         );
     }
-    let result = decode(engine, req, &body);
-    match result {
+    let parsed = if body.is_empty() {
+        Ok(None)
+    } else {
+        serde_json::from_slice(&body)
+            .map(Some)
+            .map_err(|_| Error::bare(ErrorKind::Serialization))
+    };
+    let target = header(req, "x-amz-target");
+    let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
+        let name = target.strip_prefix(prefix)?;
+        Operation::parse(*service, name)
+    });
+    match parsed.and_then(|parsed| decode(engine, req, op, parsed)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
         Ok(Value::Null) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
         Ok(value) => json(StatusCode::OK, &value, &request_id),
@@ -96,27 +107,15 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             }
             json(
                 StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                &render_error(&e),
+                &render_error(&e, op),
                 &request_id,
             )
         }
     }
 }
 
-fn decode(engine: &Engine, req: &Request<Bytes>, body: &[u8]) -> Result<Value, Error> {
-    let parsed: Option<Value> = if body.is_empty() {
-        None
-    } else {
-        Some(serde_json::from_slice(body).map_err(|_| Error::bare(ErrorKind::Serialization))?)
-    };
-    let target = header(req, "x-amz-target");
-    let op = TARGET_PREFIXES
-        .iter()
-        .find_map(|(prefix, service)| {
-            let name = target.strip_prefix(prefix)?;
-            Operation::parse(*service, name)
-        })
-        .ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
+fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: Option<Value>) -> Result<Value, Error> {
+    let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     check_auth(req)?;
     let Some(value) = parsed else {
         return Err(Error::bare(ErrorKind::Serialization));
@@ -183,12 +182,13 @@ fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {
     req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
-/// The JSON body of an error: `__type`, the message under DynamoDB's key, and any detail.
-pub fn render_error(e: &Error) -> Value {
+/// The JSON body of an error as operation `op` answers it: `__type`, the message under
+/// DynamoDB's key, and any detail.
+pub fn render_error(e: &Error, op: Option<Operation>) -> Value {
     let mut m = Map::new();
     m.insert("__type".into(), Value::String(e.kind.wire_type().into()));
-    if let Some(msg) = &e.message {
-        m.insert(e.kind.message_key().into(), Value::String(msg.clone()));
+    if let Some(msg) = e.wire_message(op) {
+        m.insert(e.kind.message_key().into(), Value::String(msg.into_owned()));
     }
     match &e.detail {
         Detail::None => {}

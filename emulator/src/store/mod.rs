@@ -26,6 +26,15 @@ pub struct Store {
     /// Every stream by ARN, enabled or (for 24 hours after) disabled; tables point at their
     /// enabled one.
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
+    /// Resource-based policies by table or stream ARN.
+    policies: RwLock<HashMap<String, Policy>>,
+}
+
+/// A resource-based policy document and the revision it was stored under.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    pub document: String,
+    pub revision: String,
 }
 
 impl Store {
@@ -114,5 +123,25 @@ impl Store {
 
     pub fn remove_tags(&self, arn: &str) {
         self.tags.write().remove(arn);
+    }
+
+    /// Runs `change` on a resource's policy slot under the policies' lock, so a check of the
+    /// current revision and the write it allows are one step.
+    pub fn with_policy<R>(&self, arn: &str, change: impl FnOnce(&mut Option<Policy>) -> R) -> R {
+        let mut all = self.policies.write();
+        let mut slot = all.remove(arn);
+        let out = change(&mut slot);
+        if let Some(policy) = slot {
+            all.insert(arn.to_string(), policy);
+        }
+        out
+    }
+
+    /// Drops the policies of a table and of its streams.
+    pub fn remove_policies(&self, table_arn: &str) {
+        let streams = format!("{table_arn}/stream/");
+        self.policies
+            .write()
+            .retain(|arn, _| arn != table_arn && !arn.starts_with(&streams));
     }
 }

@@ -1,0 +1,224 @@
+//! Key size limits on every read and write path: partition keys up to 2,048 bytes, sort keys up
+//! to 1,024, for the table's keys and every index's, with DynamoDB's messages (its "of2048" sic).
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue as V, BillingMode, Get, GlobalSecondaryIndex, KeyType, KeysAndAttributes, LocalSecondaryIndex,
+    Projection, ProjectionType, Put, PutRequest, ScalarAttributeType as T, TransactGetItem, TransactWriteItem,
+    WriteRequest,
+};
+use aws_sdk_dynamodb::Client;
+
+use crate::support::{attr_def, emulator, error, item, key, s, validation};
+
+const HASH: &str =
+    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes";
+const RANGE: &str =
+    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes";
+
+/// `pk`/`sk` strings, a GSI on `g`/`r` and an LSI on `l`.
+async fn table(c: &Client) {
+    let keys_only = || Projection::builder().projection_type(ProjectionType::KeysOnly).build();
+    c.create_table()
+        .table_name("keys")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("sk", T::S))
+        .attribute_definitions(attr_def("g", T::S))
+        .attribute_definitions(attr_def("r", T::B))
+        .attribute_definitions(attr_def("l", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("gsi")
+                .key_schema(key("g", KeyType::Hash))
+                .key_schema(key("r", KeyType::Range))
+                .projection(keys_only())
+                .build()
+                .unwrap(),
+        )
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("lsi")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("l", KeyType::Range))
+                .projection(keys_only())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+fn long(bytes: usize) -> V {
+    s(&"x".repeat(bytes))
+}
+
+async fn count(c: &Client) -> i32 {
+    c.scan().table_name("keys").send().await.unwrap().count
+}
+
+#[tokio::test]
+async fn writes_refuse_oversized_table_and_index_keys() {
+    let (_emu, c) = emulator().await;
+    table(&c).await;
+    let put = |pairs: Vec<(&'static str, V)>| c.put_item().table_name("keys").set_item(Some(item(&pairs))).send();
+    // At the limits, items are stored; sizes are bytes, not characters.
+    put(vec![
+        ("pk", long(2048)),
+        ("sk", long(1024)),
+        ("g", long(2048)),
+        ("l", long(1024)),
+    ])
+    .await
+    .unwrap();
+    let refused = [
+        (vec![("pk", long(2049)), ("sk", s("a"))], HASH),
+        (vec![("pk", s(&"é".repeat(1025))), ("sk", s("a"))], HASH),
+        (vec![("pk", s("a")), ("sk", long(1025))], RANGE),
+        (vec![("pk", s("a")), ("sk", s("a")), ("g", long(2049))], HASH),
+        (
+            vec![
+                ("pk", s("a")),
+                ("sk", s("a")),
+                ("g", s("g")),
+                ("r", V::B(vec![0; 1025].into())),
+            ],
+            RANGE,
+        ),
+        (vec![("pk", s("a")), ("sk", s("a")), ("l", long(1025))], RANGE),
+    ];
+    for (i, (pairs, message)) in refused.into_iter().enumerate() {
+        assert_eq!(error(put(pairs).await.unwrap_err()), validation(message), "case {i}");
+    }
+    // An update that would make an index key too big writes nothing either.
+    let update = c
+        .update_item()
+        .table_name("keys")
+        .key("pk", s("a"))
+        .key("sk", s("a"))
+        .update_expression("SET g = :g")
+        .expression_attribute_values(":g", long(2049))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(update), validation(HASH));
+    let batch = c
+        .batch_write_item()
+        .request_items(
+            "keys",
+            vec![WriteRequest::builder()
+                .put_request(
+                    PutRequest::builder()
+                        .set_item(Some(item(&[("pk", long(2049)), ("sk", s("a"))])))
+                        .build()
+                        .unwrap(),
+                )
+                .build()],
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(batch), validation(HASH));
+    let transaction = c
+        .transact_write_items()
+        .transact_items(
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name("keys")
+                        .set_item(Some(item(&[("pk", s("a")), ("sk", long(1025))])))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(transaction), validation(RANGE));
+    let partiql = c
+        .execute_statement()
+        .statement(format!(
+            "INSERT INTO \"keys\" VALUE {{'pk': '{}', 'sk': 'a'}}",
+            "x".repeat(2049)
+        ))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(partiql), validation(HASH));
+    assert_eq!(count(&c).await, 1);
+}
+
+#[tokio::test]
+async fn reads_and_deletes_refuse_oversized_keys() {
+    let (_emu, c) = emulator().await;
+    table(&c).await;
+    let too_long = item(&[("pk", long(2049)), ("sk", s("a"))]);
+    let get = c
+        .get_item()
+        .table_name("keys")
+        .set_key(Some(too_long.clone()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(get), validation(HASH));
+    let delete = c
+        .delete_item()
+        .table_name("keys")
+        .key("pk", s("a"))
+        .key("sk", long(1025))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(delete), validation(RANGE));
+    // UpdateItem's key checks are checks against the table: no counted prefix.
+    let update = c
+        .update_item()
+        .table_name("keys")
+        .set_key(Some(too_long.clone()))
+        .update_expression("SET v = :v")
+        .expression_attribute_values(":v", s("v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(update), validation(HASH));
+    let query = c
+        .query()
+        .table_name("keys")
+        .key_condition_expression("pk = :pk")
+        .expression_attribute_values(":pk", long(2049))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(query), validation(HASH));
+    let batch = c
+        .batch_get_item()
+        .request_items(
+            "keys",
+            KeysAndAttributes::builder().keys(too_long.clone()).build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(batch), validation(HASH));
+    let transaction = c
+        .transact_get_items()
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("keys")
+                        .set_key(Some(too_long))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(transaction), validation(HASH));
+    assert_eq!(count(&c).await, 0);
+}

@@ -1,0 +1,204 @@
+//! DynamoDB's two wordings of a ValidationException: its newer validator counts errors
+//! ("1 validation error detected: …") for PutItem, UpdateItem and DeleteItem request checks and
+//! Query's Select checks; every other operation, and every check against the table, keeps the
+//! older wording. Texts as AWS answered them in August 2026 (moto's AWS-verified tests).
+
+use aws_sdk_dynamodb::types::{AttributeValue as V, ConditionCheck, Select, TransactWriteItem};
+
+use crate::support::{create_table, emulator, error, s, validation};
+
+const COUNTED: &str = "1 validation error detected: ";
+const UNUSED_NAME: &str = "Value provided in ExpressionAttributeNames unused in expressions: keys: {#unused}";
+const EMPTY_SET: &str = "One or more parameter values were invalid: An string set  may not be empty";
+
+#[tokio::test]
+async fn request_checks_are_counted_on_single_item_writes_only() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "words", None).await;
+    let counted = |m: &str| validation(&format!("{COUNTED}{m}"));
+    let cases = [
+        (
+            error(
+                c.put_item()
+                    .table_name("words")
+                    .item("pk", s("k"))
+                    .condition_expression("attribute_exists(a)")
+                    .expression_attribute_names("#unused", "u")
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            counted(UNUSED_NAME),
+        ),
+        (
+            error(
+                c.delete_item()
+                    .table_name("words")
+                    .key("pk", s("k"))
+                    .condition_expression("attribute_exists(a)")
+                    .expression_attribute_names("#unused", "u")
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            counted(UNUSED_NAME),
+        ),
+        (
+            error(
+                c.update_item()
+                    .table_name("words")
+                    .key("pk", s("k"))
+                    .update_expression("")
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            counted("Invalid UpdateExpression: The expression can not be empty;"),
+        ),
+        (
+            error(
+                c.update_item()
+                    .table_name("words")
+                    .key("pk", s("k"))
+                    .update_expression("ADD ss :e")
+                    .expression_attribute_values(":e", V::Ss(vec![]))
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            counted(EMPTY_SET),
+        ),
+        (
+            error(
+                c.update_item()
+                    .table_name("words")
+                    .key("pk", s("k"))
+                    .update_expression("SET a = :a SET b = :a")
+                    .expression_attribute_values(":a", s("v"))
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            counted("Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;"),
+        ),
+        (
+            error(
+                c.get_item()
+                    .table_name("words")
+                    .key("pk", s("k"))
+                    .projection_expression("a")
+                    .expression_attribute_names("#unused", "u")
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation(UNUSED_NAME),
+        ),
+        (
+            error(
+                c.scan()
+                    .table_name("words")
+                    .projection_expression("a")
+                    .expression_attribute_names("#unused", "u")
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation(UNUSED_NAME),
+        ),
+        (
+            error(
+                c.query()
+                    .table_name("words")
+                    .key_condition_expression("pk = :v")
+                    .expression_attribute_values(":v", V::Ss(vec![]))
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation(&format!(
+                "ExpressionAttributeValues contains invalid value: {EMPTY_SET} for key :v"
+            )),
+        ),
+        (
+            error(
+                c.transact_write_items()
+                    .transact_items(
+                        TransactWriteItem::builder()
+                            .condition_check(
+                                ConditionCheck::builder()
+                                    .table_name("words")
+                                    .key("pk", s("k"))
+                                    .condition_expression("attribute_exists(a)")
+                                    .expression_attribute_names("#unused", "u")
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation(UNUSED_NAME),
+        ),
+        // A check against the table keeps the older wording on UpdateItem too.
+        (
+            error(
+                c.update_item()
+                    .table_name("words")
+                    .key("nope", s("k"))
+                    .update_expression("SET a = :a")
+                    .expression_attribute_values(":a", s("v"))
+                    .send()
+                    .await
+                    .unwrap_err(),
+            ),
+            validation("The provided key element does not match the schema"),
+        ),
+    ];
+    for (i, (got, want)) in cases.into_iter().enumerate() {
+        assert_eq!(got, want, "case {i}");
+    }
+}
+
+#[tokio::test]
+async fn select_checks_are_counted_on_query_not_scan() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "sel", None).await;
+    let query = || {
+        c.query()
+            .table_name("sel")
+            .key_condition_expression("pk = :v")
+            .expression_attribute_values(":v", s("k"))
+    };
+    let cases = [
+        (
+            error(query().select(Select::Count).projection_expression("pk").send().await.unwrap_err()),
+            format!("{COUNTED}Cannot specify the ProjectionExpression when choosing to get only the Count"),
+        ),
+        (
+            error(c.scan().table_name("sel").select(Select::Count).projection_expression("pk").send().await.unwrap_err()),
+            "Cannot specify the ProjectionExpression when choosing to get only the Count".into(),
+        ),
+        (
+            error(c.scan().table_name("sel").select(Select::AllAttributes).attributes_to_get("pk").send().await.unwrap_err()),
+            "Cannot specify the AttributesToGet when choosing to get ALL_ATTRIBUTES".into(),
+        ),
+        (
+            error(query().select(Select::AllProjectedAttributes).send().await.unwrap_err()),
+            format!("{COUNTED}ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName"),
+        ),
+        (
+            error(query().select(Select::SpecificAttributes).send().await.unwrap_err()),
+            format!("{COUNTED}Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"),
+        ),
+        (
+            error(c.scan().table_name("sel").select(Select::AllProjectedAttributes).send().await.unwrap_err()),
+            "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName".into(),
+        ),
+    ];
+    for (i, (got, want)) in cases.into_iter().enumerate() {
+        assert_eq!(got, validation(&want), "case {i}");
+    }
+}
