@@ -6,6 +6,7 @@ mod harness;
 mod items;
 mod partiql;
 mod query;
+mod robustness;
 mod streams;
 mod support;
 mod tables;
