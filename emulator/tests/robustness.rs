@@ -1,7 +1,11 @@
 //! Bad input never panics and never answers outside DynamoDB's error format: random,
 //! half-plausible request bodies (real member names, attribute-value shapes, expression-like
 //! strings, wrong JSON types) go to every operation; each answer must be a success or a 400 with a
-//! `__type` in one of DynamoDB's namespaces. `PROPTEST_CASES` sets the number of bodies.
+//! `__type` in one of DynamoDB's namespaces. A second target mutates serialized bodies (brackets,
+//! quotes, deep nesting, long expression-token soups spliced in, bytes cut), so the JSON parser and
+//! every limit past it are exercised on the whole request path. `PROPTEST_CASES` sets the number
+//! of cases; the long run is `PROPTEST_CASES=1000000 cargo test --release -p dynamodb-emulator
+//! --test robustness`.
 
 use bytes::Bytes;
 use dynamodb_emulator::clock::Clock;
@@ -224,8 +228,61 @@ fn check_answer(op: &str, body: &Value, res: &http::Response<Bytes>) {
     assert!(status == 400 && namespaced, "{op} {body} answered {status} {answer}");
 }
 
+/// A text edit of a serialized body.
+#[derive(Clone, Debug)]
+enum Mutation {
+    /// Splice `count` copies of `text` in at a fraction of the body's length.
+    Insert { at: f64, text: &'static str, count: usize },
+    /// Cut `len` bytes at a fraction of the body's length.
+    Cut { at: f64, len: usize },
+}
+
+/// What nests or breaks: JSON brackets, attribute-value wrappers, quotes, expression tokens.
+const SPLICES: &[&str] = &[
+    "[", "{", "]", "}", "\"", ",", ":", "{\"M\":{\"a\":", "{\"L\":[", "(", "NOT (", "list_append(:v,", " AND ", "a.", "[0]",
+    "\\", "null", "1e999",
+];
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        (0.0..1.0f64, proptest::sample::select(SPLICES), prop_oneof![1 => 1..4usize, 1 => 100..3000usize])
+            .prop_map(|(at, text, count)| Mutation::Insert { at, text, count }),
+        (0.0..1.0f64, 1..16usize).prop_map(|(at, len)| Mutation::Cut { at, len }),
+    ]
+}
+
+fn mutate(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
+    for m in mutations {
+        match m {
+            Mutation::Insert { at, text, count } => {
+                let i = (bytes.len() as f64 * at) as usize;
+                let splice = text.repeat(*count).into_bytes();
+                bytes.splice(i..i, splice);
+            }
+            Mutation::Cut { at, len } => {
+                let i = (bytes.len() as f64 * at) as usize;
+                bytes.drain(i..(i + len).min(bytes.len()));
+            }
+        }
+    }
+    bytes
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_bodies_get_dynamodb_answers(
+        op in proptest::sample::select(DYNAMODB_OPS),
+        body in body(),
+        mutations in proptest::collection::vec(mutation(), 1..4),
+    ) {
+        let engine = engine();
+        let mut req = request(op, &body);
+        let bytes = mutate(req.body().to_vec(), &mutations);
+        *req.body_mut() = Bytes::from(bytes);
+        check_answer(op, &body, &engine.handle(&req));
+    }
 
     #[test]
     fn random_bodies_get_dynamodb_answers(op in proptest::sample::select(DYNAMODB_OPS), body in body()) {

@@ -183,11 +183,32 @@ proptest! {
         fuzz_all(&src);
     }
 
+    /// Long soups of expression tokens, up to the 4 KB limit, heavy on what nests (parentheses,
+    /// NOT, function calls): on a thread with a 1 MiB stack (tokio's are 2 MiB) every parser and
+    /// the update's application finish.
+    #[test]
+    fn long_token_soups_stay_within_a_fixed_stack(tokens in prop::collection::vec(prop::sample::select(SOUP), 0..1500)) {
+        let src = tokens.concat();
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || fuzz_all(&src))
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         fuzz_all(&String::from_utf8_lossy(&bytes));
     }
 }
+
+/// Tokens of every expression grammar, weighted by repetition towards the ones that nest.
+const SOUP: &[&str] = &[
+    "(", "(", "(", "(", ")", ")", "NOT ", "NOT (", " AND ", " OR ", "a", "#a", ":a", ":b", ":c", " = ", " <> ", " < ",
+    " BETWEEN ", " IN (", ",", "size(", "contains(", "attribute_exists(", "begins_with(", "list_append(",
+    "if_not_exists(", "SET ", "REMOVE ", "ADD ", "DELETE ", " + ", " - ", ".", "[0]", "a.b", "x(",
+];
 
 fn fuzz_all(src: &str) {
     let names: BTreeMap<String, String> = [("#a", "a"), ("#b", "b")]
