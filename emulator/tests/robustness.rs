@@ -106,6 +106,10 @@ const MEMBERS: &[&str] = &[
     "sk",
 ];
 
+/// Members whose strings are parsed (expressions, statements).
+const TEXT_MEMBERS: &[&str] =
+    &["KeyConditionExpression", "FilterExpression", "ProjectionExpression", "ConditionExpression", "UpdateExpression", "Statement"];
+
 const STRINGS: &[&str] = &[
     "fuzzed",
     "",
@@ -233,6 +237,9 @@ fn check_answer(op: &str, body: &Value, res: &http::Response<Bytes>) {
 enum Mutation {
     /// Splice `count` copies of `text` in at a fraction of the body's length.
     Insert { at: f64, text: &'static str, count: usize },
+    /// Splice `count` copies of `text` in after a fraction of the body's quote characters: inside
+    /// a string (an expression, a statement) or, after a closing quote, into the JSON itself.
+    AfterQuote { at: f64, text: &'static str, count: usize },
     /// Cut `len` bytes at a fraction of the body's length.
     Cut { at: f64, len: usize },
 }
@@ -244,8 +251,11 @@ const SPLICES: &[&str] = &[
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
+    let count = || prop_oneof![1 => 1..4usize, 1 => 100..3000usize];
     prop_oneof![
-        (0.0..1.0f64, proptest::sample::select(SPLICES), prop_oneof![1 => 1..4usize, 1 => 100..3000usize])
+        (0.0..1.0f64, proptest::sample::select(SPLICES), count())
+            .prop_map(|(at, text, count)| Mutation::AfterQuote { at, text, count }),
+        (0.0..1.0f64, proptest::sample::select(SPLICES), count())
             .prop_map(|(at, text, count)| Mutation::Insert { at, text, count }),
         (0.0..1.0f64, 1..16usize).prop_map(|(at, len)| Mutation::Cut { at, len }),
     ]
@@ -258,6 +268,11 @@ fn mutate(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
                 let i = (bytes.len() as f64 * at) as usize;
                 let splice = text.repeat(*count).into_bytes();
                 bytes.splice(i..i, splice);
+            }
+            Mutation::AfterQuote { at, text, count } => {
+                let quotes: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| i + 1).collect();
+                let i = quotes.get((quotes.len() as f64 * at) as usize).copied().unwrap_or(0);
+                bytes.splice(i..i, text.repeat(*count).into_bytes());
             }
             Mutation::Cut { at, len } => {
                 let i = (bytes.len() as f64 * at) as usize;
@@ -275,9 +290,12 @@ proptest! {
     fn mutated_bodies_get_dynamodb_answers(
         op in proptest::sample::select(DYNAMODB_OPS),
         body in body(),
+        text in (proptest::sample::select(TEXT_MEMBERS), proptest::sample::select(STRINGS)),
         mutations in proptest::collection::vec(mutation(), 1..4),
     ) {
         let engine = engine();
+        let mut body = body;
+        body[text.0] = json!(text.1);
         let mut req = request(op, &body);
         let bytes = mutate(req.body().to_vec(), &mutations);
         *req.body_mut() = Bytes::from(bytes);

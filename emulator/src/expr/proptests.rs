@@ -183,12 +183,17 @@ proptest! {
         fuzz_all(&src);
     }
 
-    /// Long soups of expression tokens, up to the 4 KB limit, heavy on what nests (parentheses,
-    /// NOT, function calls): on a thread with a 1 MiB stack (tokio's are 2 MiB) every parser and
-    /// the update's application finish.
+    /// Expression text up to the 4 KB limit that nests as deep as it can (a run of one opener),
+    /// then goes on with a soup of tokens: on a thread with a 1 MiB stack (tokio's are 2 MiB)
+    /// every parser and the update's application finish.
     #[test]
-    fn long_token_soups_stay_within_a_fixed_stack(tokens in prop::collection::vec(prop::sample::select(SOUP), 0..1500)) {
-        let src = tokens.concat();
+    fn deep_token_soups_stay_within_a_fixed_stack(
+        opener in prop::sample::select(OPENERS),
+        depth in 0..4096usize,
+        tokens in prop::collection::vec(prop::sample::select(SOUP), 0..200),
+    ) {
+        let mut src = opener.repeat(depth.min(4096 / opener.len()));
+        src.push_str(&tokens.concat());
         std::thread::Builder::new()
             .stack_size(1 << 20)
             .spawn(move || fuzz_all(&src))
@@ -203,7 +208,10 @@ proptest! {
     }
 }
 
-/// Tokens of every expression grammar, weighted by repetition towards the ones that nest.
+/// What nests in some grammar.
+const OPENERS: &[&str] = &["(", "NOT (", "size(", "contains(", "SET a = list_append(", "list_append(:c,", "if_not_exists(a,"];
+
+/// Tokens of every expression grammar.
 const SOUP: &[&str] = &[
     "(", "(", "(", "(", ")", ")", "NOT ", "NOT (", " AND ", " OR ", "a", "#a", ":a", ":b", ":c", " = ", " <> ", " < ",
     " BETWEEN ", " IN (", ",", "size(", "contains(", "attribute_exists(", "begins_with(", "list_append(",
