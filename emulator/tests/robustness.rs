@@ -110,8 +110,14 @@ const MEMBERS: &[&str] = &[
 const OPENERS: &[&str] = &["(", "NOT (", "size(", "list_append(:v,", "[", "{'a':"];
 
 /// Members whose strings are parsed (expressions, statements).
-const TEXT_MEMBERS: &[&str] =
-    &["KeyConditionExpression", "FilterExpression", "ProjectionExpression", "ConditionExpression", "UpdateExpression", "Statement"];
+const TEXT_MEMBERS: &[&str] = &[
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+    "ConditionExpression",
+    "UpdateExpression",
+    "Statement",
+];
 
 const STRINGS: &[&str] = &[
     "fuzzed",
@@ -249,17 +255,39 @@ enum Mutation {
 
 /// What nests or breaks: JSON brackets, attribute-value wrappers, quotes, expression tokens.
 const SPLICES: &[&str] = &[
-    "[", "{", "]", "}", "\"", ",", ":", "{\"M\":{\"a\":", "{\"L\":[", "(", "NOT (", "list_append(:v,", " AND ", "a.", "[0]",
-    "\\", "null", "1e999",
+    "[",
+    "{",
+    "]",
+    "}",
+    "\"",
+    ",",
+    ":",
+    "{\"M\":{\"a\":",
+    "{\"L\":[",
+    "(",
+    "NOT (",
+    "list_append(:v,",
+    " AND ",
+    "a.",
+    "[0]",
+    "\\",
+    "null",
+    "1e999",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let count = || prop_oneof![1 => 1..4usize, 1 => 100..3000usize];
     prop_oneof![
-        (0.0..1.0f64, proptest::sample::select(SPLICES), count())
-            .prop_map(|(at, text, count)| Mutation::AfterQuote { at, text, count }),
-        (0.0..1.0f64, proptest::sample::select(SPLICES), count())
-            .prop_map(|(at, text, count)| Mutation::Insert { at, text, count }),
+        (0.0..1.0f64, proptest::sample::select(SPLICES), count()).prop_map(|(at, text, count)| Mutation::AfterQuote {
+            at,
+            text,
+            count
+        }),
+        (0.0..1.0f64, proptest::sample::select(SPLICES), count()).prop_map(|(at, text, count)| Mutation::Insert {
+            at,
+            text,
+            count
+        }),
         (0.0..1.0f64, 1..16usize).prop_map(|(at, len)| Mutation::Cut { at, len }),
     ]
 }
@@ -273,7 +301,12 @@ fn mutate(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
                 bytes.splice(i..i, splice);
             }
             Mutation::AfterQuote { at, text, count } => {
-                let quotes: Vec<usize> = bytes.iter().enumerate().filter(|(_, b)| **b == b'"').map(|(i, _)| i + 1).collect();
+                let quotes: Vec<usize> = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'"')
+                    .map(|(i, _)| i + 1)
+                    .collect();
                 let i = quotes.get((quotes.len() as f64 * at) as usize).copied().unwrap_or(0);
                 bytes.splice(i..i, text.repeat(*count).into_bytes());
             }

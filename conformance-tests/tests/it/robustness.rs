@@ -47,14 +47,23 @@ async fn deep_condition_and_update_expressions_are_refused() {
             .expression_attribute_values(":v", s("x"))
     };
     let e = update(parens()).send().await.unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid ConditionExpression: {REDUNDANT}")));
+    assert_eq!(
+        error(e),
+        validation(&format!("Invalid ConditionExpression: {REDUNDANT}"))
+    );
     // 149 levels of AND and <>, and the innermost <>, are 299 operators: accepted; one more level is over the limit.
     update(nested_ands(149)).send().await.unwrap();
     let e = update(nested_ands(150)).send().await.unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid ConditionExpression: {TOO_MANY}")));
+    assert_eq!(
+        error(e),
+        validation(&format!("Invalid ConditionExpression: {TOO_MANY}"))
+    );
     let not_chain = format!("{}a <> :v{}", "NOT (".repeat(400), ")".repeat(400));
     let e = update(not_chain).send().await.unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid ConditionExpression: {TOO_MANY}")));
+    assert_eq!(
+        error(e),
+        validation(&format!("Invalid ConditionExpression: {TOO_MANY}"))
+    );
 
     // Function calls nest as deep as 4 KB allows (250 here), within the operator limit.
     let update = |expr: String| {
@@ -75,7 +84,13 @@ async fn deep_condition_and_update_expressions_are_refused() {
 #[tokio::test]
 async fn deep_filter_key_and_projection_expressions_are_refused() {
     let (_emu, client) = socket_table(Some(T::S)).await;
-    let e = client.scan().table_name("tbl").filter_expression(parens()).send().await.unwrap_err();
+    let e = client
+        .scan()
+        .table_name("tbl")
+        .filter_expression(parens())
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(error(e), validation(&format!("Invalid FilterExpression: {REDUNDANT}")));
     let e = client
         .query()
@@ -85,7 +100,10 @@ async fn deep_filter_key_and_projection_expressions_are_refused() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid KeyConditionExpression: {REDUNDANT}")));
+    assert_eq!(
+        error(e),
+        validation(&format!("Invalid KeyConditionExpression: {REDUNDANT}"))
+    );
     let deep_path = vec!["a"; 2000].join(".");
     let e = client
         .get_item()
@@ -117,7 +135,10 @@ async fn deep_condition_check_and_partiql_are_refused() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid ConditionExpression: {REDUNDANT}")));
+    assert_eq!(
+        error(e),
+        validation(&format!("Invalid ConditionExpression: {REDUNDANT}"))
+    );
 
     let e = client
         .execute_statement()
@@ -131,7 +152,11 @@ async fn deep_condition_check_and_partiql_are_refused() {
     );
     let e = client
         .execute_statement()
-        .statement(format!("INSERT INTO tbl VALUE {{'pk': 'k', 'a': {}1{}}}", "[".repeat(3000), "]".repeat(3000)))
+        .statement(format!(
+            "INSERT INTO tbl VALUE {{'pk': 'k', 'a': {}1{}}}",
+            "[".repeat(3000),
+            "]".repeat(3000)
+        ))
         .send()
         .await
         .unwrap_err();
@@ -152,7 +177,12 @@ async fn attribute_values_nest_at_most_32_levels() {
     let nesting = validation(
         "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
     );
-    let put = |v: V| client.put_item().table_name("tbl").set_item(Some(item(&[("pk", s("k")), ("a", v)])));
+    let put = |v: V| {
+        client
+            .put_item()
+            .table_name("tbl")
+            .set_item(Some(item(&[("pk", s("k")), ("a", v)])))
+    };
     put(wrapped(31)).send().await.unwrap();
     // Deeper than DynamoDB allows, and deeper than the JSON parser's own limit of 128.
     for wraps in [32, 100] {
@@ -166,7 +196,10 @@ async fn attribute_values_nest_at_most_32_levels() {
         .send()
         .await
         .unwrap_err();
-    let in_value = format!("ExpressionAttributeValues contains invalid value: {} for key :v", nesting.1);
+    let in_value = format!(
+        "ExpressionAttributeValues contains invalid value: {} for key :v",
+        nesting.1
+    );
     assert_eq!(error(e), validation(&in_value));
     // A path into the stored 32 levels plus a value of its own: the result is too deep.
     let path = format!("a{}", ".m".repeat(30));
@@ -255,7 +288,8 @@ async fn concurrent_create_and_delete_are_linearizable() {
                         }
                         Op::Delete => {
                             let r = client.delete_table().table_name("lin").send().await;
-                            r.map_err(|e| assert_eq!(error(e).0, "ResourceNotFoundException")).is_ok()
+                            r.map_err(|e| assert_eq!(error(e).0, "ResourceNotFoundException"))
+                                .is_ok()
                         }
                     };
                     (op, ok)
@@ -280,7 +314,11 @@ async fn concurrent_create_and_delete_are_linearizable() {
 /// A PutItem of about 14 MB: a list of 1,000,000 NULLs (refused for its size, after decoding).
 async fn heavy_put(client: &Client) {
     let nulls = V::L(vec![V::Null(true); 1_000_000]);
-    let req = client.put_item().table_name("tbl").item("pk", s("heavy")).item("l", nulls);
+    let req = client
+        .put_item()
+        .table_name("tbl")
+        .item("pk", s("heavy"))
+        .item("l", nulls);
     let e = req.send().await.unwrap_err();
     assert_eq!(error(e), validation("Item size has exceeded the maximum allowed size"));
 }
@@ -296,7 +334,10 @@ async fn list_tables_answers_while_heavy_requests_run() {
         .map(|_| {
             let emu = emu.clone();
             std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     let client = emu.http_client();
                     for _ in 0..3 {

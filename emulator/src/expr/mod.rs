@@ -25,11 +25,11 @@ use std::collections::BTreeMap;
 pub use ast::{
     CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
 };
+pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
 pub use eval::{compare_values, lookup, values_equal};
 pub use key::{KeyRange, RangeCond};
 pub use legacy::{AttributeUpdate, ExpectedCondition};
 pub use project::project;
-pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
 pub use reserved::is_reserved;
 
 use crate::error::{Error, Result};

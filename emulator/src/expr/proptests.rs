@@ -209,13 +209,55 @@ proptest! {
 }
 
 /// What nests in some grammar.
-const OPENERS: &[&str] = &["(", "NOT (", "size(", "contains(", "SET a = list_append(", "list_append(:c,", "if_not_exists(a,"];
+const OPENERS: &[&str] = &[
+    "(",
+    "NOT (",
+    "size(",
+    "contains(",
+    "SET a = list_append(",
+    "list_append(:c,",
+    "if_not_exists(a,",
+];
 
 /// Tokens of every expression grammar.
 const SOUP: &[&str] = &[
-    "(", "(", "(", "(", ")", ")", "NOT ", "NOT (", " AND ", " OR ", "a", "#a", ":a", ":b", ":c", " = ", " <> ", " < ",
-    " BETWEEN ", " IN (", ",", "size(", "contains(", "attribute_exists(", "begins_with(", "list_append(",
-    "if_not_exists(", "SET ", "REMOVE ", "ADD ", "DELETE ", " + ", " - ", ".", "[0]", "a.b", "x(",
+    "(",
+    "(",
+    "(",
+    "(",
+    ")",
+    ")",
+    "NOT ",
+    "NOT (",
+    " AND ",
+    " OR ",
+    "a",
+    "#a",
+    ":a",
+    ":b",
+    ":c",
+    " = ",
+    " <> ",
+    " < ",
+    " BETWEEN ",
+    " IN (",
+    ",",
+    "size(",
+    "contains(",
+    "attribute_exists(",
+    "begins_with(",
+    "list_append(",
+    "if_not_exists(",
+    "SET ",
+    "REMOVE ",
+    "ADD ",
+    "DELETE ",
+    " + ",
+    " - ",
+    ".",
+    "[0]",
+    "a.b",
+    "x(",
 ];
 
 fn fuzz_all(src: &str) {

@@ -380,7 +380,10 @@ impl Slot<'_> {
 /// large sets cost about linear time.
 fn set_union<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     let have: BTreeSet<&T> = a.iter().collect();
-    a.iter().chain(b.iter().filter(|x| !have.contains(x))).cloned().collect()
+    a.iter()
+        .chain(b.iter().filter(|x| !have.contains(x)))
+        .cloned()
+        .collect()
 }
 
 /// The members of `a` not in `b`, in order; O((n + m) log m).

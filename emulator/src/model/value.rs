@@ -166,7 +166,10 @@ mod tests {
             v = AttributeValue::L(vec![AttributeValue::Null, v]);
         }
         assert_eq!(v.nesting(), 1001);
-        let wide = AttributeValue::M(Item::from([("a".into(), AttributeValue::L(vec![])), ("b".into(), AttributeValue::S("x".into()))]));
+        let wide = AttributeValue::M(Item::from([
+            ("a".into(), AttributeValue::L(vec![])),
+            ("b".into(), AttributeValue::S("x".into())),
+        ]));
         assert_eq!(wide.nesting(), 2);
         assert!(!nesting_ok(&Item::from([("deep".into(), v)])));
     }

@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
+    item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef,
+    MAX_ITEM_SIZE,
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
@@ -28,7 +29,10 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
 
 /// A control-plane lookup, whose message names the table.
 pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
-    engine.store.table(engine.table_name(name)).ok_or_else(|| missing_table(name))
+    engine
+        .store
+        .table(engine.table_name(name))
+        .ok_or_else(|| missing_table(name))
 }
 
 fn missing_table(name: &str) -> Error {

@@ -105,12 +105,9 @@ fn decode_typed(ty: &str, x: &Value, level: usize) -> Result<AttributeValue> {
         },
         "M" => AttributeValue::M(decode_map_at(x, level + 1)?),
         "L" => match x {
-            Value::Array(items) => AttributeValue::L(
-                items
-                    .iter()
-                    .map(|i| decode_at(i, level + 1))
-                    .collect::<Result<_>>()?,
-            ),
+            Value::Array(items) => {
+                AttributeValue::L(items.iter().map(|i| decode_at(i, level + 1)).collect::<Result<_>>()?)
+            }
             _ => return Err(Error::serialization("Expected list or null")),
         },
         "SS" => {
@@ -242,7 +239,13 @@ mod tests {
     }
 
     fn wrapped(levels: usize) -> Value {
-        (0..levels).fold(json!({"S": "x"}), |v, i| if i % 2 == 0 { json!({"M": {"a": v}}) } else { json!({"L": [v]}) })
+        (0..levels).fold(json!({"S": "x"}), |v, i| {
+            if i % 2 == 0 {
+                json!({"M": {"a": v}})
+            } else {
+                json!({"L": [v]})
+            }
+        })
     }
 
     #[test]

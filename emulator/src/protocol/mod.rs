@@ -81,11 +81,13 @@ fn decode(engine: &Engine, req: &Request<Bytes>) -> Result<Value, Error> {
     let parsed: Option<Value> = if body.is_empty() {
         None
     } else {
-        Some(serde_json::from_slice(body).map_err(|_| match nested_deeper(body, JSON_DEPTH) {
-            // Only attribute values nest this deep in a DynamoDB request.
-            true => Error::nesting_exceeded(),
-            false => Error::bare(ErrorKind::Serialization),
-        })?)
+        Some(
+            serde_json::from_slice(body).map_err(|_| match nested_deeper(body, JSON_DEPTH) {
+                // Only attribute values nest this deep in a DynamoDB request.
+                true => Error::nesting_exceeded(),
+                false => Error::bare(ErrorKind::Serialization),
+            })?,
+        )
     };
     let target = header(req, "x-amz-target");
     let op = TARGET_PREFIXES

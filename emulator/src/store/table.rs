@@ -151,7 +151,11 @@ impl Table {
         }
         Table {
             name: def.name.clone(),
-            state: RwLock::new(TableState { def, data, dropped: false }),
+            state: RwLock::new(TableState {
+                def,
+                data,
+                dropped: false,
+            }),
         }
     }
 }
