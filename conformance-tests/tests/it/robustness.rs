@@ -31,6 +31,11 @@ async fn socket_table(sort: Option<T>) -> (Emulator, Client) {
     (emu, client)
 }
 
+/// DynamoDB's answer to a bad expression parameter.
+fn invalid(parameter: &str, why: &str) -> (String, String) {
+    validation(&format!("Invalid {parameter}: {why}"))
+}
+
 const REDUNDANT: &str = "The expression has redundant parentheses;";
 const TOO_MANY: &str = "The expression contains too many operators; operator count: 301";
 
@@ -47,23 +52,14 @@ async fn deep_condition_and_update_expressions_are_refused() {
             .expression_attribute_values(":v", s("x"))
     };
     let e = update(parens()).send().await.unwrap_err();
-    assert_eq!(
-        error(e),
-        validation(&format!("Invalid ConditionExpression: {REDUNDANT}"))
-    );
+    assert_eq!(error(e), invalid("ConditionExpression", REDUNDANT));
     // 149 levels of AND and <>, and the innermost <>, are 299 operators: accepted; one more level is over the limit.
     update(nested_ands(149)).send().await.unwrap();
     let e = update(nested_ands(150)).send().await.unwrap_err();
-    assert_eq!(
-        error(e),
-        validation(&format!("Invalid ConditionExpression: {TOO_MANY}"))
-    );
+    assert_eq!(error(e), invalid("ConditionExpression", TOO_MANY));
     let not_chain = format!("{}a <> :v{}", "NOT (".repeat(400), ")".repeat(400));
     let e = update(not_chain).send().await.unwrap_err();
-    assert_eq!(
-        error(e),
-        validation(&format!("Invalid ConditionExpression: {TOO_MANY}"))
-    );
+    assert_eq!(error(e), invalid("ConditionExpression", TOO_MANY));
 
     // Function calls nest as deep as 4 KB allows (250 here), within the operator limit.
     let update = |expr: String| {
@@ -78,7 +74,7 @@ async fn deep_condition_and_update_expressions_are_refused() {
     update(nested_appends).send().await.unwrap();
     let sums: Vec<String> = (0..301).map(|i| format!("a{i}=:v+:v")).collect();
     let e = update(format!("SET {}", sums.join(","))).send().await.unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid UpdateExpression: {TOO_MANY}")));
+    assert_eq!(error(e), invalid("UpdateExpression", TOO_MANY));
 }
 
 #[tokio::test]
@@ -91,7 +87,7 @@ async fn deep_filter_key_and_projection_expressions_are_refused() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(e), validation(&format!("Invalid FilterExpression: {REDUNDANT}")));
+    assert_eq!(error(e), invalid("FilterExpression", REDUNDANT));
     let e = client
         .query()
         .table_name("tbl")
@@ -100,10 +96,7 @@ async fn deep_filter_key_and_projection_expressions_are_refused() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(e),
-        validation(&format!("Invalid KeyConditionExpression: {REDUNDANT}"))
-    );
+    assert_eq!(error(e), invalid("KeyConditionExpression", REDUNDANT));
     let deep_path = vec!["a"; 2000].join(".");
     let e = client
         .get_item()
@@ -135,10 +128,7 @@ async fn deep_condition_check_and_partiql_are_refused() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(e),
-        validation(&format!("Invalid ConditionExpression: {REDUNDANT}"))
-    );
+    assert_eq!(error(e), invalid("ConditionExpression", REDUNDANT));
 
     let e = client
         .execute_statement()
