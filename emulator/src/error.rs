@@ -190,6 +190,14 @@ impl Error {
         }
     }
 
+    /// A value nested deeper than [`crate::model::MAX_NESTING`] levels, in an item or an
+    /// expression value.
+    pub fn nesting_exceeded() -> Error {
+        Error::validation(
+            "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit",
+        )
+    }
+
     pub fn internal(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::InternalServer, message)
     }

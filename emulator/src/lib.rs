@@ -39,7 +39,7 @@
 //!   maintained on every write.
 //! - `error`: the one error type and its wire mapping.
 //! - [`clock`]: system or manual time; [`fault`]: test-only fault injection.
-//! - [`server`]: the axum server and the [`Emulator`] handle; `transport`: the SDK clients.
+//! - [`server`]: the HTTP server and the [`Emulator`] handle; `transport`: the SDK clients.
 
 #![deny(missing_docs)]
 

@@ -10,6 +10,11 @@ use dynamodb_emulator::clock::Clock;
 use dynamodb_emulator::server::Sweeper;
 use dynamodb_emulator::Engine;
 
+/// mimalloc gives memory freed by a large request or by deletes back to the system, where the
+/// system allocator kept it; the library leaves the choice of allocator to its users.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An in-memory DynamoDB emulator speaking the DynamoDB JSON 1.0 protocol.
 #[derive(Parser)]
 #[command(version, about)]

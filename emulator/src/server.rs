@@ -1,18 +1,36 @@
-//! The HTTP server (axum) and the [`Emulator`] handle tests hold.
+//! The HTTP server (hyper, HTTP/1.1) and the [`Emulator`] handle tests hold.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use axum::body::Body as AxumBody;
-use axum::extract::State;
-use axum::Router;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::transport;
+
+/// How long a client may take to send a request's headers, and how long a keep-alive connection
+/// may sit idle between requests (hyper runs one timer for both). SDKs reuse a connection within
+/// milliseconds and reconnect transparently when an idle one was closed.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client may take to send a request's body once its headers arrived (16 MB on
+/// loopback takes milliseconds).
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Pause after a failed `accept` that is not about one connection (out of file descriptors):
+/// the loop neither dies nor spins, and descriptors come back as idle connections time out.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// How often the background TTL sweeper runs by default.
 pub const DEFAULT_TTL_SWEEP_INTERVAL: Duration = Duration::from_millis(1000);
@@ -229,28 +247,70 @@ impl Drop for Sweeper {
     }
 }
 
-/// Serves DynamoDB requests on `listener` until `shutdown` completes.
+/// Serves DynamoDB requests on `listener` until `shutdown` completes, then lets the open
+/// connections finish their requests.
 pub async fn serve(
     listener: TcpListener,
     engine: Arc<Engine>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = Router::new().fallback(handle).with_state(engine);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    if !is_connection_error(&e) {
+                        tracing::warn!(error = %e, "accept failed; retrying");
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    }
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let engine = engine.clone();
+        let service = service_fn(move |req| handle(engine.clone(), req));
+        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(connection);
+    }
+    connections.shutdown().await;
+    Ok(())
 }
 
-async fn handle(State(engine): State<Arc<Engine>>, req: http::Request<AxumBody>) -> http::Response<AxumBody> {
+/// Errors of one incoming connection (it went away before we took it); the next accept may work.
+fn is_connection_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset)
+}
+
+/// Reads the body (bounded in size and time), then runs the engine on the blocking pool: an
+/// operation may take a while (a Scan, a large set), and must not hold an async worker that
+/// other connections and the accept loop share.
+async fn handle(engine: Arc<Engine>, req: http::Request<Incoming>) -> Result<http::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, crate::protocol::frontend::MAX_BODY_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            let mut res = http::Response::new(AxumBody::empty());
-            *res.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
-            return res;
-        }
+    let read = Limited::new(body, crate::protocol::frontend::MAX_BODY_BYTES).collect();
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, read).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(_)) => return Ok(refusal(http::StatusCode::PAYLOAD_TOO_LARGE)),
+        Err(_) => return Ok(refusal(http::StatusCode::REQUEST_TIMEOUT)),
     };
-    let res = engine.handle(&http::Request::from_parts(parts, bytes));
-    res.map(AxumBody::from)
+    let answer = tokio::task::spawn_blocking(move || engine.handle(&http::Request::from_parts(parts, bytes))).await;
+    let res = answer.unwrap_or_else(|_| crate::protocol::internal_error());
+    Ok(res.map(Full::new))
+}
+
+/// An empty answer that also closes the connection (its body may still be arriving).
+fn refusal(status: http::StatusCode) -> http::Response<Full<Bytes>> {
+    let mut res = http::Response::new(Full::default());
+    *res.status_mut() = status;
+    res.headers_mut()
+        .insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+    res
 }
 
 #[cfg(test)]

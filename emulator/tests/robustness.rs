@@ -1,7 +1,11 @@
 //! Bad input never panics and never answers outside DynamoDB's error format: random,
 //! half-plausible request bodies (real member names, attribute-value shapes, expression-like
 //! strings, wrong JSON types) go to every operation; each answer must be a success or a 400 with a
-//! `__type` in one of DynamoDB's namespaces. `PROPTEST_CASES` sets the number of bodies.
+//! `__type` in one of DynamoDB's namespaces. A second target mutates serialized bodies (brackets,
+//! quotes, deep nesting, long expression-token soups spliced in, bytes cut), so the JSON parser and
+//! every limit past it are exercised on the whole request path. `PROPTEST_CASES` sets the number
+//! of cases; the long run is `PROPTEST_CASES=1000000 cargo test --release -p dynamodb-emulator
+//! --test robustness`.
 
 use bytes::Bytes;
 use dynamodb_emulator::clock::Clock;
@@ -100,6 +104,19 @@ const MEMBERS: &[&str] = &[
     "StreamSpecification",
     "pk",
     "sk",
+];
+
+/// What nests in the expression grammars and PartiQL.
+const OPENERS: &[&str] = &["(", "NOT (", "size(", "list_append(:v,", "[", "{'a':"];
+
+/// Members whose strings are parsed (expressions, statements).
+const TEXT_MEMBERS: &[&str] = &[
+    "KeyConditionExpression",
+    "FilterExpression",
+    "ProjectionExpression",
+    "ConditionExpression",
+    "UpdateExpression",
+    "Statement",
 ];
 
 const STRINGS: &[&str] = &[
@@ -224,8 +241,109 @@ fn check_answer(op: &str, body: &Value, res: &http::Response<Bytes>) {
     assert!(status == 400 && namespaced, "{op} {body} answered {status} {answer}");
 }
 
+/// A text edit of a serialized body.
+#[derive(Clone, Debug)]
+enum Mutation {
+    /// Splice `count` copies of `text` in at a fraction of the body's length.
+    Insert { at: f64, text: &'static str, count: usize },
+    /// Splice `count` copies of `text` in after a fraction of the body's quote characters: inside
+    /// a string (an expression, a statement) or, after a closing quote, into the JSON itself.
+    AfterQuote { at: f64, text: &'static str, count: usize },
+    /// Cut `len` bytes at a fraction of the body's length.
+    Cut { at: f64, len: usize },
+}
+
+/// What nests or breaks: JSON brackets, attribute-value wrappers, quotes, expression tokens.
+const SPLICES: &[&str] = &[
+    "[",
+    "{",
+    "]",
+    "}",
+    "\"",
+    ",",
+    ":",
+    "{\"M\":{\"a\":",
+    "{\"L\":[",
+    "(",
+    "NOT (",
+    "list_append(:v,",
+    " AND ",
+    "a.",
+    "[0]",
+    "\\",
+    "null",
+    "1e999",
+];
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    let count = || prop_oneof![1 => 1..4usize, 1 => 100..3000usize];
+    prop_oneof![
+        (0.0..1.0f64, proptest::sample::select(SPLICES), count()).prop_map(|(at, text, count)| Mutation::AfterQuote {
+            at,
+            text,
+            count
+        }),
+        (0.0..1.0f64, proptest::sample::select(SPLICES), count()).prop_map(|(at, text, count)| Mutation::Insert {
+            at,
+            text,
+            count
+        }),
+        (0.0..1.0f64, 1..16usize).prop_map(|(at, len)| Mutation::Cut { at, len }),
+    ]
+}
+
+fn mutate(mut bytes: Vec<u8>, mutations: &[Mutation]) -> Vec<u8> {
+    for m in mutations {
+        match m {
+            Mutation::Insert { at, text, count } => {
+                let i = (bytes.len() as f64 * at) as usize;
+                let splice = text.repeat(*count).into_bytes();
+                bytes.splice(i..i, splice);
+            }
+            Mutation::AfterQuote { at, text, count } => {
+                let quotes: Vec<usize> = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'"')
+                    .map(|(i, _)| i + 1)
+                    .collect();
+                let i = quotes.get((quotes.len() as f64 * at) as usize).copied().unwrap_or(0);
+                bytes.splice(i..i, text.repeat(*count).into_bytes());
+            }
+            Mutation::Cut { at, len } => {
+                let i = (bytes.len() as f64 * at) as usize;
+                bytes.drain(i..(i + len).min(bytes.len()));
+            }
+        }
+    }
+    bytes
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_bodies_get_dynamodb_answers(
+        op in proptest::sample::select(DYNAMODB_OPS),
+        body in prop_oneof![body(), Just(json!({"TableName": "fuzzed", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}))],
+        member in proptest::sample::select(TEXT_MEMBERS),
+        text in (proptest::sample::select(OPENERS), 0..3000usize, proptest::sample::select(STRINGS)),
+        mutations in proptest::collection::vec(mutation(), 0..4),
+    ) {
+        let mut body = body;
+        body[member] = json!(format!("{}{}", text.0.repeat(text.1), text.2));
+        let mut req = request(op, &body);
+        let bytes = mutate(req.body().to_vec(), &mutations);
+        *req.body_mut() = Bytes::from(bytes);
+        // On a 1 MiB stack, half of what the server's threads have.
+        let res = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || engine().handle(&req))
+            .unwrap()
+            .join()
+            .unwrap();
+        check_answer(op, &body, &res);
+    }
 
     #[test]
     fn random_bodies_get_dynamodb_answers(op in proptest::sample::select(DYNAMODB_OPS), body in body()) {

@@ -9,6 +9,7 @@ mod multi_key_gsi;
 mod partiql;
 mod policies;
 mod query;
+mod robustness;
 mod streams;
 mod support;
 mod tables;

@@ -12,6 +12,11 @@ use crate::model::AttributeValue;
 pub const MAX_PATH_DEPTH: usize = 32;
 /// Maximum expression length in bytes.
 pub const MAX_EXPRESSION_SIZE: usize = 4096;
+/// Maximum operators and functions in one expression string (DynamoDB's limit).
+pub const MAX_OPERATORS: usize = 300;
+/// Deepest parenthesis nesting the parsers follow. Every meaningful level holds an operator, so
+/// a level past this one can only be redundant; it also bounds the parsers' recursion.
+pub const MAX_PAREN_DEPTH: usize = MAX_OPERATORS + 1;
 
 /// ExpressionAttributeNames/Values of a request and which of them expressions used.
 pub struct Ctx<'a> {
@@ -61,6 +66,10 @@ pub struct Cursor<'s> {
     pub src: &'s str,
     pub toks: Vec<Token>,
     pub pos: usize,
+    operators: usize,
+    depth: usize,
+    /// A limit the input broke; it stops the parse at once and replaces the syntax error.
+    limit: Option<String>,
 }
 
 impl<'s> Cursor<'s> {
@@ -69,7 +78,37 @@ impl<'s> Cursor<'s> {
             src,
             toks: lex(src),
             pos: 0,
+            operators: 0,
+            depth: 0,
+            limit: None,
         }
+    }
+
+    /// Counts one operator or function; the 301st stops the parse, as in DynamoDB.
+    pub fn operator(&mut self) -> PResult<()> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            self.limit = Some(format!(
+                "The expression contains too many operators; operator count: {}",
+                self.operators
+            ));
+            return Err(self.pos);
+        }
+        Ok(())
+    }
+
+    /// Enters one parenthesis level; past [`MAX_PAREN_DEPTH`] the parse stops. Pair with `close`.
+    pub fn open(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_PAREN_DEPTH {
+            self.limit = Some("The expression has redundant parentheses;".into());
+            return Err(self.pos);
+        }
+        Ok(())
+    }
+
+    pub fn close(&mut self) {
+        self.depth -= 1;
     }
 
     pub fn tok(&self) -> Tok {
@@ -105,8 +144,12 @@ impl<'s> Cursor<'s> {
         self.tok() == Tok::Ident && self.text().eq_ignore_ascii_case(kw)
     }
 
-    pub fn syntax_error(&self, idx: usize) -> String {
-        syntax_error(self.src, &self.toks, idx)
+    /// The message for a parse stopped at token `idx`: the broken limit, else the syntax error.
+    pub fn error_at(&self, idx: usize) -> String {
+        match &self.limit {
+            Some(msg) => msg.clone(),
+            None => syntax_error(self.src, &self.toks, idx),
+        }
     }
 
     /// Parses a document path. `keywords` are words that cannot be attribute names in this grammar

@@ -34,8 +34,15 @@ pub fn compare_values(a: &AttributeValue, b: &AttributeValue) -> Option<Ordering
     }
 }
 
-fn same_members<T: PartialEq>(a: &[T], b: &[T]) -> bool {
-    a.len() == b.len() && a.iter().all(|x| b.contains(x))
+/// Set equality in O(n log n): both sorted, then compared in step.
+fn same_members<T: Ord>(a: &[T], b: &[T]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y): (Vec<&T>, Vec<&T>) = (a.iter().collect(), b.iter().collect());
+    x.sort_unstable();
+    y.sort_unstable();
+    x == y
 }
 
 /// DynamoDB equality: sets compare as sets, lists element-wise, maps by content.

@@ -109,14 +109,19 @@ fn comparison(attr: &str, op: &str, list: &[AttributeValue]) -> Result<Condition
     })
 }
 
-fn join(conds: Vec<Condition>, conditional_operator: Option<&str>) -> Option<Condition> {
+/// Joins the conditions with AND (or OR) as a balanced tree, so the tree is only log2(n) deep
+/// however many attributes a request names (evaluation recurses on it).
+fn join(mut conds: Vec<Condition>, conditional_operator: Option<&str>) -> Option<Condition> {
     let or = conditional_operator == Some("OR");
-    conds.into_iter().reduce(|a, b| {
-        if or {
-            Condition::Or(Box::new(a), Box::new(b))
-        } else {
-            Condition::And(Box::new(a), Box::new(b))
-        }
+    if conds.len() <= 1 {
+        return conds.pop();
+    }
+    let right = conds.split_off(conds.len() / 2);
+    let (a, b) = (join(conds, conditional_operator)?, join(right, conditional_operator)?);
+    Some(if or {
+        Condition::Or(Box::new(a), Box::new(b))
+    } else {
+        Condition::And(Box::new(a), Box::new(b))
     })
 }
 

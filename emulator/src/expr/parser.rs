@@ -60,7 +60,7 @@ pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, String
         leaf: Leaf::default(),
     };
     let result = p.start();
-    let cond = result.map_err(|idx| p.cur.syntax_error(idx))?;
+    let cond = result.map_err(|idx| p.cur.error_at(idx))?;
     for slot in [p.parens, p.unknown_fn, p.misused_fn, p.reserved, p.condition] {
         if let Some(msg) = slot {
             return Err(msg);
@@ -125,6 +125,7 @@ impl CondParser<'_, '_, '_> {
         let (mut left, mut paren) = self.and()?;
         while self.cur.is_kw("OR") {
             let l = self.need_cond(left)?;
+            self.cur.operator()?;
             self.cur.bump();
             let (right, _) = self.and()?;
             let r = self.need_cond(right)?;
@@ -138,6 +139,7 @@ impl CondParser<'_, '_, '_> {
         let (mut left, mut paren) = self.not()?;
         while self.cur.is_kw("AND") {
             let l = self.need_cond(left)?;
+            self.cur.operator()?;
             self.cur.bump();
             let (right, _) = self.not()?;
             let r = self.need_cond(right)?;
@@ -149,6 +151,7 @@ impl CondParser<'_, '_, '_> {
 
     fn not(&mut self) -> PResult<(Node, bool)> {
         if self.cur.is_kw("NOT") {
+            self.cur.operator()?;
             self.cur.bump();
             let (node, _) = self.primary()?;
             let c = self.need_cond(node)?;
@@ -163,9 +166,11 @@ impl CondParser<'_, '_, '_> {
 
     fn primary(&mut self) -> PResult<(Node, bool)> {
         if self.cur.tok() == Tok::LParen {
+            self.cur.open()?;
             self.cur.bump();
             let (inner, inner_paren) = self.or()?;
             self.cur.expect(Tok::RParen)?;
+            self.cur.close();
             if inner_paren {
                 self.redundant();
             }
@@ -235,6 +240,9 @@ impl CondParser<'_, '_, '_> {
             Tok::Ge => Some(CmpOp::Ge),
             _ => None,
         };
+        if op.is_some() || self.cur.is_kw("BETWEEN") || self.cur.is_kw("IN") {
+            self.cur.operator()?;
+        }
         let cond = if let Some(op) = op {
             self.cur.bump();
             let t = self.operand_parens()?;
@@ -337,6 +345,7 @@ impl CondParser<'_, '_, '_> {
     }
 
     fn function(&mut self) -> PResult<Term> {
+        self.cur.operator()?;
         let name = self.cur.text();
         self.cur.bump();
         self.cur.bump();
@@ -477,7 +486,7 @@ pub fn parse_projection(src: &str, ctx: &mut Ctx<'_>) -> Result<Vec<Path>, Strin
             _ => return Err(cur.pos),
         }
     })();
-    result.map_err(|idx| cur.syntax_error(idx))?;
+    result.map_err(|idx| cur.error_at(idx))?;
     match reserved.or(names).or(overlap).or(conflict) {
         Some(msg) => Err(msg),
         None => Ok(paths),

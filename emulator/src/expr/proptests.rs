@@ -183,11 +183,82 @@ proptest! {
         fuzz_all(&src);
     }
 
+    /// Expression text up to the 4 KB limit that nests as deep as it can (a run of one opener),
+    /// then goes on with a soup of tokens: on a thread with a 1 MiB stack (tokio's are 2 MiB)
+    /// every parser and the update's application finish.
+    #[test]
+    fn deep_token_soups_stay_within_a_fixed_stack(
+        opener in prop::sample::select(OPENERS),
+        depth in 0..4096usize,
+        tokens in prop::collection::vec(prop::sample::select(SOUP), 0..200),
+    ) {
+        let mut src = opener.repeat(depth.min(4096 / opener.len()));
+        src.push_str(&tokens.concat());
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || fuzz_all(&src))
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         fuzz_all(&String::from_utf8_lossy(&bytes));
     }
 }
+
+/// What nests in some grammar.
+const OPENERS: &[&str] = &[
+    "(",
+    "NOT (",
+    "size(",
+    "contains(",
+    "SET a = list_append(",
+    "list_append(:c,",
+    "if_not_exists(a,",
+];
+
+/// Tokens of every expression grammar.
+const SOUP: &[&str] = &[
+    "(",
+    "(",
+    "(",
+    "(",
+    ")",
+    ")",
+    "NOT ",
+    "NOT (",
+    " AND ",
+    " OR ",
+    "a",
+    "#a",
+    ":a",
+    ":b",
+    ":c",
+    " = ",
+    " <> ",
+    " < ",
+    " BETWEEN ",
+    " IN (",
+    ",",
+    "size(",
+    "contains(",
+    "attribute_exists(",
+    "begins_with(",
+    "list_append(",
+    "if_not_exists(",
+    "SET ",
+    "REMOVE ",
+    "ADD ",
+    "DELETE ",
+    " + ",
+    " - ",
+    ".",
+    "[0]",
+    "a.b",
+    "x(",
+];
 
 fn fuzz_all(src: &str) {
     let names: BTreeMap<String, String> = [("#a", "a"), ("#b", "b")]

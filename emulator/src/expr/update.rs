@@ -1,5 +1,7 @@
 //! UpdateExpression grammar and the application of updates to items.
 
+use std::collections::BTreeSet;
+
 use super::ast::{Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
 use super::cursor::{check_overlap, first, Ctx, Cursor, PResult};
 use super::eval::lookup;
@@ -38,7 +40,7 @@ pub fn parse_update(src: &str, ctx: &mut Ctx<'_>) -> Result<Update, String> {
         e: Slots::default(),
         paths: Vec::new(),
     };
-    let update = p.start().map_err(|idx| p.cur.syntax_error(idx))?;
+    let update = p.start().map_err(|idx| p.cur.error_at(idx))?;
     let e = p.e;
     let order = [
         e.reserved,
@@ -161,6 +163,7 @@ impl UpdParser<'_, '_, '_> {
             Tok::Minus => false,
             _ => return Ok(SetValue::Operand(left)),
         };
+        self.cur.operator()?;
         self.cur.bump();
         let right = self.operand_parens()?;
         let name = if plus { "+" } else { "-" };
@@ -200,6 +203,7 @@ impl UpdParser<'_, '_, '_> {
     }
 
     fn function(&mut self) -> PResult<UpdOperand> {
+        self.cur.operator()?;
         let name = self.cur.text();
         self.cur.bump();
         self.cur.bump();
@@ -372,13 +376,20 @@ impl Slot<'_> {
     }
 }
 
-fn set_union<T: PartialEq + Clone>(mut a: Vec<T>, b: &[T]) -> Vec<T> {
-    for x in b {
-        if !a.contains(x) {
-            a.push(x.clone());
-        }
-    }
-    a
+/// `a` followed by the members of `b` it lacks (sets hold no duplicates); O((n + m) log n), so
+/// large sets cost about linear time.
+fn set_union<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+    let have: BTreeSet<&T> = a.iter().collect();
+    a.iter()
+        .chain(b.iter().filter(|x| !have.contains(x)))
+        .cloned()
+        .collect()
+}
+
+/// The members of `a` not in `b`, in order; O((n + m) log m).
+fn set_difference<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
+    let gone: BTreeSet<&T> = b.iter().collect();
+    a.iter().filter(|x| !gone.contains(x)).cloned().collect()
 }
 
 fn add_values(old: Option<&AttributeValue>, v: &AttributeValue) -> Result<AttributeValue> {
@@ -386,9 +397,9 @@ fn add_values(old: Option<&AttributeValue>, v: &AttributeValue) -> Result<Attrib
     Ok(match (old, v) {
         (None, v) => v.clone(),
         (Some(N(a)), N(b)) => N(a.add(*b).map_err(|e| Error::validation(e.message()))?),
-        (Some(Ss(a)), Ss(b)) => Ss(set_union(a.clone(), b)),
-        (Some(Ns(a)), Ns(b)) => Ns(set_union(a.clone(), b)),
-        (Some(Bs(a)), Bs(b)) => Bs(set_union(a.clone(), b)),
+        (Some(Ss(a)), Ss(b)) => Ss(set_union(a, b)),
+        (Some(Ns(a)), Ns(b)) => Ns(set_union(a, b)),
+        (Some(Bs(a)), Bs(b)) => Bs(set_union(a, b)),
         (Some(L(a)), L(b)) => L(a.iter().chain(b).cloned().collect()),
         _ => return Err(bad_operand()),
     })
@@ -398,9 +409,9 @@ fn add_values(old: Option<&AttributeValue>, v: &AttributeValue) -> Result<Attrib
 fn delete_values(old: &AttributeValue, v: &AttributeValue) -> Result<Option<AttributeValue>> {
     use AttributeValue::*;
     let out = match (old, v) {
-        (Ss(a), Ss(b)) => Ss(a.iter().filter(|x| !b.contains(x)).cloned().collect()),
-        (Ns(a), Ns(b)) => Ns(a.iter().filter(|x| !b.contains(x)).cloned().collect()),
-        (Bs(a), Bs(b)) => Bs(a.iter().filter(|x| !b.contains(x)).cloned().collect()),
+        (Ss(a), Ss(b)) => Ss(set_difference(a, b)),
+        (Ns(a), Ns(b)) => Ns(set_difference(a, b)),
+        (Bs(a), Bs(b)) => Bs(set_difference(a, b)),
         _ => return Err(bad_operand()),
     };
     let empty = matches!(&out, Ss(s) if s.is_empty())

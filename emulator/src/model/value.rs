@@ -71,7 +71,26 @@ impl ValueType {
     }
 }
 
+/// Deepest nesting DynamoDB stores: a scalar inside 31 lists or maps.
+pub const MAX_NESTING: usize = 32;
+
 impl AttributeValue {
+    /// Levels of nesting: 1 for a scalar or set, one more for each list or map around a value.
+    /// Iterative, so no value can make it recurse.
+    pub fn nesting(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1)];
+        while let Some((v, level)) = stack.pop() {
+            deepest = deepest.max(level);
+            match v {
+                AttributeValue::M(m) => stack.extend(m.values().map(|c| (c, level + 1))),
+                AttributeValue::L(l) => stack.extend(l.iter().map(|c| (c, level + 1))),
+                _ => {}
+            }
+        }
+        deepest
+    }
+
     pub fn value_type(&self) -> ValueType {
         match self {
             AttributeValue::S(_) => ValueType::S,
@@ -114,6 +133,11 @@ pub fn item_size(item: &Item) -> usize {
     item.iter().map(|(k, v)| k.len() + v.size()).sum()
 }
 
+/// Whether every attribute of `item` is within [`MAX_NESTING`].
+pub fn nesting_ok(item: &Item) -> bool {
+    item.values().all(|v| v.nesting() <= MAX_NESTING)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +156,22 @@ mod tests {
         let m = Item::from([("ab".to_string(), AttributeValue::S("xyz".into()))]);
         assert_eq!(AttributeValue::M(m.clone()).size(), 3 + 2 + 3 + 1);
         assert_eq!(item_size(&m), 5);
+    }
+
+    #[test]
+    fn nesting_counts_levels() {
+        let mut v = AttributeValue::Null;
+        assert_eq!(v.nesting(), 1);
+        for _ in 0..1000 {
+            v = AttributeValue::L(vec![AttributeValue::Null, v]);
+        }
+        assert_eq!(v.nesting(), 1001);
+        let wide = AttributeValue::M(Item::from([
+            ("a".into(), AttributeValue::L(vec![])),
+            ("b".into(), AttributeValue::S("x".into())),
+        ]));
+        assert_eq!(wide.nesting(), 2);
+        assert!(!nesting_ok(&Item::from([("deep".into(), v)])));
     }
 
     #[test]

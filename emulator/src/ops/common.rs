@@ -8,11 +8,13 @@ use serde_json::{json, Map, Value};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
+    item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef,
+    MAX_ITEM_SIZE,
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
 use crate::store::{Table, TableState};
+use parking_lot::RwLockWriteGuard;
 
 /// A data-plane table lookup; DynamoDB's message here names no table.
 pub fn table(engine: &Engine, body: Body) -> Result<Arc<Table>> {
@@ -37,7 +39,21 @@ pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
     engine
         .store
         .table(engine.table_name(name))
-        .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Table: {name} not found")))
+        .ok_or_else(|| missing_table(name))
+}
+
+fn missing_table(name: &str) -> Error {
+    Error::resource_not_found(format!("Requested resource not found: Table: {name} not found"))
+}
+
+/// The write lock of a table looked up by `name`, unless a DeleteTable dropped it meanwhile:
+/// table-level changes take effect only on a live table, so they order with DeleteTable.
+pub fn live<'t>(table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, TableState>> {
+    let state = table.state.write();
+    if state.dropped {
+        return Err(missing_table(name));
+    }
+    Ok(state)
 }
 
 /// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
@@ -112,6 +128,9 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     }
     if item_size(item) > MAX_ITEM_SIZE {
         return Err(Error::validation("Item size has exceeded the maximum allowed size"));
+    }
+    if !nesting_ok(item) {
+        return Err(Error::nesting_exceeded());
     }
     Ok(def.key.key_of(item).expect("key attributes were just checked"))
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::common::{describe, table_named};
+use super::common::{describe, live, table_named};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::protocol::shape::{required, validate, Field, Shape};
@@ -25,8 +25,9 @@ const DESCRIBED: &[&str] = &[
 
 pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
-    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
-    let state = table.state.read();
+    let name = body.str("TableName").unwrap_or_default();
+    let table = table_named(engine, name)?;
+    let mut state = live(&table, name)?;
     if state.def.deletion_protection {
         return Err(Error::validation(
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
@@ -38,12 +39,12 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     if let Value::Object(d) = &mut description {
         d.retain(|k, _| DESCRIBED.contains(&k.as_str()));
     }
+    engine.store.remove(&table, &mut state);
     // The stream outlives the table as DISABLED, readable for 24 hours.
     if let Some(stream) = &state.data.stream {
         stream.disable();
     }
     drop(state);
-    engine.store.remove(&table.name);
     let arn = engine.table_arn(&table.name);
     engine.store.remove_tags(&arn);
     engine.store.remove_policies(&arn);

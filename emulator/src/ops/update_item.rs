@@ -11,7 +11,7 @@ use super::expressions;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::expr::{self, Op, Path, Update};
-use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
+use crate::model::{item_size, nesting_ok, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
     EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
@@ -79,6 +79,9 @@ pub fn updated_item(def: &TableDef, key: &PrimaryKey, old: Option<&Item>, update
     }
     if item_size(&item) > MAX_ITEM_SIZE {
         return Err(Error::validation("Item size to update has exceeded the maximum allowed size"));
+    }
+    if !nesting_ok(&item) {
+        return Err(Error::nesting_exceeded());
     }
     Ok((item, paths))
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::common::{describe, table_named, THROUGHPUT};
+use super::common::{describe, live, table_named, THROUGHPUT};
 use super::create_table::{
     attribute_definitions, global_indexes, read_throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION,
 };
@@ -49,8 +49,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
         ));
     }
-    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
-    let mut state = table.state.write();
+    let name = body.str("TableName").unwrap_or_default();
+    let table = table_named(engine, name)?;
+    let mut state = live(&table, name)?;
     let mut def = state.def.clone();
 
     let billing_mode = match body.str("BillingMode") {

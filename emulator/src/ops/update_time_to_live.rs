@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::common::table_named;
+use super::common::{live, table_named};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::protocol::shape::{required, string, validate, Field, Shape};
@@ -28,8 +28,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let spec = body.child("TimeToLiveSpecification").unwrap_or(body);
     let enabled = spec.bool("Enabled").unwrap_or(false);
     let attribute = spec.str("AttributeName").unwrap_or_default();
-    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
-    let mut state = table.state.write();
+    let name = body.str("TableName").unwrap_or_default();
+    let table = table_named(engine, name)?;
+    let mut state = live(&table, name)?;
     match (state.ttl_attribute(), enabled) {
         (Some(current), _) if current != attribute => {
             return Err(Error::validation(format!(

@@ -3,7 +3,7 @@
 
 use super::ast::{Expr, IsWhat, Lit, Returning, Statement, Target, UpdateClause};
 use super::lexer::{lex, Tok};
-use crate::expr::{CmpOp, Path, PathElem};
+use crate::expr::{CmpOp, Path, PathElem, MAX_OPERATORS, MAX_PAREN_DEPTH};
 
 pub const NOT_WELL_FORMED: &str = "Statement wasn't well formed, can't be processed: ";
 
@@ -53,6 +53,8 @@ pub fn parse(src: &str) -> PResult<(Statement, usize)> {
         toks,
         pos: 0,
         params: 0,
+        operators: 0,
+        depth: 0,
     };
     let stmt = p.statement()?;
     if p.punct(";") {
@@ -68,9 +70,35 @@ struct Parser {
     toks: Vec<Tok>,
     pos: usize,
     params: usize,
+    /// Operators so far and the current bracket depth: bounded like expressions' (AWS publishes
+    /// no PartiQL limits), which bounds the parser's recursion and the depth of the tree it builds.
+    operators: usize,
+    depth: usize,
 }
 
 impl Parser {
+    fn operator(&mut self) -> PResult<()> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(malformed(&format!(
+                "The expression contains too many operators; operator count: {}",
+                self.operators
+            )));
+        }
+        Ok(())
+    }
+
+    /// Parses a bracketed construct one level deeper.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth == MAX_PAREN_DEPTH {
+            return Err(malformed("Expression nesting too deep"));
+        }
+        self.depth += 1;
+        let out = f(self);
+        self.depth -= 1;
+        out
+    }
+
     fn peek(&self) -> &Tok {
         &self.toks[self.pos.min(self.toks.len() - 1)]
     }
@@ -356,6 +384,7 @@ impl Parser {
     fn expr(&mut self) -> PResult<Expr> {
         let mut left = self.and_expr()?;
         while self.eat_kw("OR") {
+            self.operator()?;
             let right = self.rhs(Self::and_expr)?;
             left = Expr::Or(Box::new(left), Box::new(right));
         }
@@ -365,6 +394,7 @@ impl Parser {
     fn and_expr(&mut self) -> PResult<Expr> {
         let mut left = self.not_expr()?;
         while self.eat_kw("AND") {
+            self.operator()?;
             let right = self.rhs(Self::not_expr)?;
             left = Expr::And(Box::new(left), Box::new(right));
         }
@@ -373,6 +403,7 @@ impl Parser {
 
     fn not_expr(&mut self) -> PResult<Expr> {
         if self.eat_kw("NOT") {
+            self.operator()?;
             return Ok(Expr::Not(Box::new(self.not_expr()?)));
         }
         self.predicate()
@@ -391,11 +422,13 @@ impl Parser {
         };
         if let Some(op) = op {
             self.pos += 1;
+            self.operator()?;
             let right = self.rhs(Self::operand_expr)?;
             return Ok(Expr::Cmp(op, Box::new(left), Box::new(right)));
         }
         if self.is_kw("IS") {
             self.pos += 1;
+            self.operator()?;
             let negated = self.eat_kw("NOT");
             let what = if self.eat_kw("MISSING") {
                 IsWhat::Missing
@@ -413,12 +446,14 @@ impl Parser {
         }
         let wrap = |e: Expr| if negated { Expr::Not(Box::new(e)) } else { e };
         if self.eat_kw("BETWEEN") {
+            self.operator()?;
             let lo = self.rhs(Self::operand_expr)?;
             self.expect_kw("AND")?;
             let hi = self.rhs(Self::operand_expr)?;
             return Ok(wrap(Expr::Between(Box::new(left), Box::new(lo), Box::new(hi))));
         }
         if self.eat_kw("IN") {
+            self.operator()?;
             let close = if self.eat("(") {
                 ")"
             } else if self.eat("[") {
@@ -441,9 +476,11 @@ impl Parser {
         let mut left = self.term()?;
         loop {
             if self.eat("+") {
+                self.operator()?;
                 let right = self.rhs(Self::term)?;
                 left = Expr::Add(Box::new(left), Box::new(right));
             } else if self.eat("-") {
+                self.operator()?;
                 let right = self.rhs(Self::term)?;
                 left = Expr::Sub(Box::new(left), Box::new(right));
             } else {
@@ -474,36 +511,21 @@ impl Parser {
             }
             Tok::Punct("(") => {
                 self.pos += 1;
-                let e = self.expr()?;
+                let e = self.nested(Self::expr)?;
                 self.expect(")")?;
                 Ok(e)
             }
             Tok::Punct("[") => {
                 self.pos += 1;
-                Ok(Expr::List(self.items("]")?))
+                Ok(Expr::List(self.nested(|p| p.items("]"))?))
             }
             Tok::Punct("<<") => {
                 self.pos += 1;
-                Ok(Expr::Bag(self.items(">>")?))
+                Ok(Expr::Bag(self.nested(|p| p.items(">>"))?))
             }
             Tok::Punct("{") => {
                 self.pos += 1;
-                let mut entries = Vec::new();
-                if !self.eat("}") {
-                    loop {
-                        let key = match self.next() {
-                            Tok::Str(s) => s,
-                            _ => return Err(malformed("Unexpected term")),
-                        };
-                        self.expect(":")?;
-                        entries.push((key, self.operand_expr()?));
-                        if self.eat("}") {
-                            break;
-                        }
-                        self.expect(",")?;
-                    }
-                }
-                Ok(Expr::Map(entries))
+                Ok(Expr::Map(self.nested(Self::map_entries)?))
             }
             Tok::Word(w) => {
                 let upper = w.to_ascii_uppercase();
@@ -522,7 +544,8 @@ impl Parser {
                     }
                     _ if matches!(self.peek_at(1), Tok::Punct("(")) && !is_keyword(&w) && !is_operator_word(&w) => {
                         self.pos += 2;
-                        let args = self.items(")")?;
+                        self.operator()?;
+                        let args = self.nested(|p| p.items(")"))?;
                         Ok(Expr::Call(w.to_ascii_lowercase(), args))
                     }
                     _ => Ok(Expr::Path(self.path()?)),
@@ -530,6 +553,26 @@ impl Parser {
             }
             Tok::Quoted(_) => Ok(Expr::Path(self.path()?)),
             _ => Err(self.unexpected()),
+        }
+    }
+
+    /// The entries of a `{...}` literal after its `{`.
+    fn map_entries(&mut self) -> PResult<Vec<(String, Expr)>> {
+        let mut entries = Vec::new();
+        if self.eat("}") {
+            return Ok(entries);
+        }
+        loop {
+            let key = match self.next() {
+                Tok::Str(s) => s,
+                _ => return Err(malformed("Unexpected term")),
+            };
+            self.expect(":")?;
+            entries.push((key, self.operand_expr()?));
+            if self.eat("}") {
+                return Ok(entries);
+            }
+            self.expect(",")?;
         }
     }
 

@@ -6,10 +6,24 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Number, NumberError};
+use crate::model::{AttributeValue, Item, Number, NumberError, MAX_NESTING};
 
 /// Decodes one AttributeValue object.
 pub fn decode(v: &Value) -> Result<AttributeValue> {
+    decode_at(v, 1)
+}
+
+/// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues).
+pub fn decode_map(v: &Value) -> Result<Item> {
+    decode_map_at(v, 1)
+}
+
+/// Decodes a value at nesting `level`; past DynamoDB's limit it stops, so the recursion is bounded
+/// by [`MAX_NESTING`] whatever the JSON.
+fn decode_at(v: &Value, level: usize) -> Result<AttributeValue> {
+    if level > MAX_NESTING {
+        return Err(Error::nesting_exceeded());
+    }
     let Value::Object(m) = v else {
         return Err(Error::serialization("Unexpected value type in payload"));
     };
@@ -19,7 +33,7 @@ pub fn decode(v: &Value) -> Result<AttributeValue> {
             "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
         ));
     };
-    let value = decode_typed(ty, x)?;
+    let value = decode_typed(ty, x, level)?;
     if types.next().is_some() {
         return Err(Error::validation(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
@@ -28,10 +42,9 @@ pub fn decode(v: &Value) -> Result<AttributeValue> {
     Ok(value)
 }
 
-/// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues).
-pub fn decode_map(v: &Value) -> Result<Item> {
+fn decode_map_at(v: &Value, level: usize) -> Result<Item> {
     match v {
-        Value::Object(m) => m.iter().map(|(k, x)| Ok((k.clone(), decode(x)?))).collect(),
+        Value::Object(m) => m.iter().map(|(k, x)| Ok((k.clone(), decode_at(x, level)?))).collect(),
         _ => Err(Error::serialization("Expected map or null")),
     }
 }
@@ -70,7 +83,7 @@ fn has_duplicates<T: Ord>(items: &[T]) -> bool {
     sorted.windows(2).any(|w| w[0] == w[1])
 }
 
-fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
+fn decode_typed(ty: &str, x: &Value, level: usize) -> Result<AttributeValue> {
     let text = |x: &Value| {
         x.as_str()
             .map(str::to_owned)
@@ -90,9 +103,11 @@ fn decode_typed(ty: &str, x: &Value) -> Result<AttributeValue> {
             }
             None => return Err(Error::serialization("Expected boolean")),
         },
-        "M" => AttributeValue::M(decode_map(x)?),
+        "M" => AttributeValue::M(decode_map_at(x, level + 1)?),
         "L" => match x {
-            Value::Array(items) => AttributeValue::L(items.iter().map(decode).collect::<Result<_>>()?),
+            Value::Array(items) => {
+                AttributeValue::L(items.iter().map(|i| decode_at(i, level + 1)).collect::<Result<_>>()?)
+            }
             _ => return Err(Error::serialization("Expected list or null")),
         },
         "SS" => {
@@ -221,5 +236,22 @@ mod tests {
             decode(&json!({"B": "!!"})).unwrap_err().kind,
             crate::error::ErrorKind::Serialization
         );
+    }
+
+    fn wrapped(levels: usize) -> Value {
+        (0..levels).fold(json!({"S": "x"}), |v, i| {
+            if i % 2 == 0 {
+                json!({"M": {"a": v}})
+            } else {
+                json!({"L": [v]})
+            }
+        })
+    }
+
+    #[test]
+    fn nesting_stops_at_dynamodbs_limit() {
+        assert_eq!(decode(&wrapped(31)).unwrap().nesting(), 32);
+        assert_eq!(decode(&wrapped(32)), Err(Error::nesting_exceeded()));
+        assert_eq!(decode_map(&json!({"k": wrapped(40)})), Err(Error::nesting_exceeded()));
     }
 }

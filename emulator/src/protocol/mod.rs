@@ -90,7 +90,11 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     } else {
         serde_json::from_slice(&body)
             .map(Some)
-            .map_err(|_| Error::bare(ErrorKind::Serialization))
+            .map_err(|_| match nested_deeper(&body, JSON_DEPTH) {
+                // Only attribute values nest this deep in a DynamoDB request.
+                true => Error::nesting_exceeded(),
+                false => Error::bare(ErrorKind::Serialization),
+            })
     };
     let target = header(req, "x-amz-target");
     let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
@@ -131,6 +135,41 @@ fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: 
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     op.execute_for_host(engine, &value, host)
+}
+
+/// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
+pub fn internal_error() -> Response<Bytes> {
+    let e = Error::internal("Internal server error");
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &render_error(&e, None),
+        &request_id(),
+    )
+}
+
+/// serde_json's own nesting limit: it refuses deeper JSON, which bounds every walk of a request.
+const JSON_DEPTH: usize = 128;
+
+/// Whether the JSON text nests arrays and objects more than `limit` deep (scanned without
+/// recursion; brackets inside strings do not count).
+fn nested_deeper(json: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in json {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'{' | b'[') => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            (false, b'}' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// A DynamoDB request as an SDK sends it (target, JSON 1.0 content type, a SigV4-shaped
@@ -257,4 +296,18 @@ fn request_id() -> String {
     }
     out.truncate(52);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nested_deeper;
+
+    #[test]
+    fn nesting_scan_counts_brackets_outside_strings() {
+        assert!(nested_deeper(b"[[[", 2));
+        assert!(!nested_deeper(b"[[]][[]]", 2));
+        assert!(!nested_deeper(br#"{"a": "[[[[{{"}"#, 2));
+        assert!(!nested_deeper(br#"[["\"[[[["]]"#, 2));
+        assert!(nested_deeper(br#"[["\\", [[]]]]"#, 3));
+    }
 }

@@ -52,8 +52,19 @@ impl Store {
         true
     }
 
-    pub fn remove(&self, name: &str) -> Option<Arc<Table>> {
-        self.tables.write().remove(name)
+    /// Removes `table`, whose write lock the caller holds as `state`, and marks it dropped; `false`
+    /// when another request dropped it first. Under that lock, concurrent removals of one table
+    /// have exactly one winner, and a namesake created since is never the one removed.
+    pub fn remove(&self, table: &Arc<Table>, state: &mut TableState) -> bool {
+        if state.dropped {
+            return false;
+        }
+        state.dropped = true;
+        let mut tables = self.tables.write();
+        if tables.get(&table.name).is_some_and(|t| Arc::ptr_eq(t, table)) {
+            tables.remove(&table.name);
+        }
+        true
     }
 
     /// Table names in ListTables order (UTF-8 byte order).

@@ -23,6 +23,9 @@ pub struct Table {
 pub struct TableState {
     pub def: TableDef,
     pub data: TableData,
+    /// Set, under the write lock, when DeleteTable removes the table: a request that looked the
+    /// table up before then and locks it after sees it gone.
+    pub dropped: bool,
 }
 
 /// Where an item sits in scan order: partitions by a stable hash token, then by key value, then
@@ -163,7 +166,11 @@ impl Table {
         }
         Table {
             name: def.name.clone(),
-            state: RwLock::new(TableState { def, data }),
+            state: RwLock::new(TableState {
+                def,
+                data,
+                dropped: false,
+            }),
         }
     }
 }
