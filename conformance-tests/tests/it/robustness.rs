@@ -36,6 +36,11 @@ fn invalid(parameter: &str, why: &str) -> (String, String) {
     validation(&format!("Invalid {parameter}: {why}"))
 }
 
+/// The same, worded as PutItem, UpdateItem and DeleteItem word request checks today.
+fn counted((kind, message): (String, String)) -> (String, String) {
+    (kind, format!("1 validation error detected: {message}"))
+}
+
 const REDUNDANT: &str = "The expression has redundant parentheses;";
 const TOO_MANY: &str = "The expression contains too many operators; operator count: 301";
 
@@ -52,14 +57,14 @@ async fn deep_condition_and_update_expressions_are_refused() {
             .expression_attribute_values(":v", s("x"))
     };
     let e = update(parens()).send().await.unwrap_err();
-    assert_eq!(error(e), invalid("ConditionExpression", REDUNDANT));
+    assert_eq!(error(e), counted(invalid("ConditionExpression", REDUNDANT)));
     // 149 levels of AND and <>, and the innermost <>, are 299 operators: accepted; one more level is over the limit.
     update(nested_ands(149)).send().await.unwrap();
     let e = update(nested_ands(150)).send().await.unwrap_err();
-    assert_eq!(error(e), invalid("ConditionExpression", TOO_MANY));
+    assert_eq!(error(e), counted(invalid("ConditionExpression", TOO_MANY)));
     let not_chain = format!("{}a <> :v{}", "NOT (".repeat(400), ")".repeat(400));
     let e = update(not_chain).send().await.unwrap_err();
-    assert_eq!(error(e), invalid("ConditionExpression", TOO_MANY));
+    assert_eq!(error(e), counted(invalid("ConditionExpression", TOO_MANY)));
 
     // Function calls nest as deep as 4 KB allows (250 here), within the operator limit.
     let update = |expr: String| {
@@ -74,7 +79,7 @@ async fn deep_condition_and_update_expressions_are_refused() {
     update(nested_appends).send().await.unwrap();
     let sums: Vec<String> = (0..301).map(|i| format!("a{i}=:v+:v")).collect();
     let e = update(format!("SET {}", sums.join(","))).send().await.unwrap_err();
-    assert_eq!(error(e), invalid("UpdateExpression", TOO_MANY));
+    assert_eq!(error(e), counted(invalid("UpdateExpression", TOO_MANY)));
 }
 
 #[tokio::test]
@@ -176,7 +181,10 @@ async fn attribute_values_nest_at_most_32_levels() {
     put(wrapped(31)).send().await.unwrap();
     // Deeper than DynamoDB allows, and deeper than the JSON parser's own limit of 128.
     for wraps in [32, 100] {
-        assert_eq!(error(put(wrapped(wraps)).send().await.unwrap_err()), nesting);
+        assert_eq!(
+            error(put(wrapped(wraps)).send().await.unwrap_err()),
+            counted(nesting.clone())
+        );
     }
     let e = client
         .scan()

@@ -92,7 +92,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             .map(Some)
             .map_err(|_| match nested_deeper(&body, JSON_DEPTH) {
                 // Only attribute values nest this deep in a DynamoDB request.
-                true => Error::nesting_exceeded(),
+                true => Error::nesting_exceeded().by(crate::error::Check::Request),
                 false => Error::bare(ErrorKind::Serialization),
             })
     };
