@@ -300,3 +300,36 @@ async fn updated_new_leaves_out_what_a_remove_took() {
         .unwrap();
     assert_eq!(left["a"], V::M(HashMap::from([("b".into(), V::M(HashMap::new()))])));
 }
+
+#[tokio::test]
+async fn names_and_functions_start_with_a_letter() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "lettab", None).await;
+    let upd = c
+        .update_item()
+        .table_name("lettab")
+        .key("pk", s("k"))
+        .update_expression("SET _a = :v")
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(upd),
+        validation(
+            "1 validation error detected: Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _a\""
+        )
+    );
+    let scan = c
+        .scan()
+        .table_name("lettab")
+        .filter_expression("_f(b)")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(scan),
+        validation("Invalid FilterExpression: Syntax error; token: \"_\", near: \"_f\"")
+    );
+    assert_eq!(c.scan().table_name("lettab").send().await.unwrap().count, 0);
+}

@@ -71,7 +71,8 @@ pub fn lex(src: &str) -> Vec<Token> {
                 }
                 Tok::Int
             }
-            b if b.is_ascii_alphabetic() || b == b'_' => {
+            // A name or function name starts with a letter; a leading `_` is a stray character.
+            b if b.is_ascii_alphabetic() => {
                 while i < bytes.len() && ident_part(bytes[i]) {
                     i += 1;
                 }
@@ -162,6 +163,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds("é!"), vec![Other, Other, Eof]);
+        assert_eq!(kinds("_a a_1"), vec![Other, Ident, Ident, Eof]);
         assert_eq!(kinds("  "), vec![Eof]);
         let t = lex("ab  :c1");
         assert_eq!((t[1].start, t[1].end), (4, 7));
@@ -180,6 +182,11 @@ mod tests {
         assert_eq!(
             syntax_error(s, &lex(s), 4),
             "Syntax error; token: \"Mystr2\", near: \"myNum Mystr2 myNum2\""
+        );
+        let s = "SET _a = :v";
+        assert_eq!(
+            syntax_error(s, &lex(s), 1),
+            "Syntax error; token: \"_\", near: \"SET _a\""
         );
         let s = "SET a =";
         let t = lex(s);

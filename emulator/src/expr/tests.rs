@@ -103,6 +103,14 @@ fn syntax_errors_match_aws() {
         "Invalid UpdateExpression: Syntax error; token: \"Num\", near: \"my Num\""
     );
     assert_eq!(
+        upd_err("SET _a = :v", &[(":v", s("x"))]),
+        "Invalid UpdateExpression: Syntax error; token: \"_\", near: \"SET _a\""
+    );
+    assert_eq!(
+        cond_err("_f(b)", &[]),
+        "Invalid ConditionExpression: Syntax error; token: \"_\", near: \"_f\""
+    );
+    assert_eq!(
         cond_err("a = ", &[]),
         "Invalid ConditionExpression: Syntax error; token: \"<EOF>\", near: \"=\""
     );
