@@ -248,6 +248,9 @@ impl CondParser<'_, '_, '_> {
             let t = self.operand_parens()?;
             let right = self.value_operand(t);
             self.distinct(op.as_str(), &left, &right);
+            if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                self.orderable(op.as_str(), [&left, &right]);
+            }
             Condition::Cmp(op, left, right)
         } else if self.cur.is_kw("BETWEEN") {
             self.cur.bump();
@@ -259,6 +262,7 @@ impl CondParser<'_, '_, '_> {
             self.cur.bump();
             let t = self.operand_parens()?;
             let hi = self.value_operand(t);
+            self.orderable("BETWEEN", [&left, &lo, &hi]);
             self.between_bounds(&lo, &hi);
             Condition::Between(left, lo, hi)
         } else if self.cur.is_kw("IN") {
@@ -286,6 +290,27 @@ impl CondParser<'_, '_, '_> {
         };
         self.commit_leaf();
         Ok(Node::Cond(cond))
+    }
+
+    /// Ordering operators take only strings, numbers and binaries; a value of any other type is
+    /// refused while parsing rather than making the condition false.
+    fn orderable<const N: usize>(&mut self, op: &str, operands: [&Operand; N]) {
+        for o in operands {
+            let Operand::Value(v) = o else { continue };
+            let t = match v {
+                AttributeValue::L(_) => "LIST",
+                AttributeValue::M(_) => "MAP",
+                AttributeValue::Bool(_) => "BOOLEAN",
+                AttributeValue::Null => "NULL",
+                AttributeValue::Ss(_) => "SS",
+                AttributeValue::Ns(_) => "NS",
+                AttributeValue::Bs(_) => "BS",
+                _ => continue,
+            };
+            first(&mut self.leaf.operand, || {
+                format!("Incorrect operand type for operator or function; operator: {op}, operand type: {t}")
+            });
+        }
     }
 
     fn between_bounds(&mut self, lo: &Operand, hi: &Operand) {

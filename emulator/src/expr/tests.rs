@@ -447,6 +447,18 @@ fn function_messages() {
 }
 
 #[test]
+fn ordering_refuses_unorderable_values() {
+    assert_eq!(
+        cond_err("a < :v", &[(":v", AttributeValue::L(vec![]))]),
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator: <, operand type: LIST"
+    );
+    assert_eq!(
+        cond_err("a BETWEEN :lo AND :hi", &[(":lo", AttributeValue::Bool(true)), (":hi", AttributeValue::Bool(true))]),
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator: BETWEEN, operand type: BOOLEAN"
+    );
+}
+
+#[test]
 fn between_and_in_checks() {
     assert_eq!(
         cond_err("a BETWEEN :a AND :b", &[(":a", n("5")), (":b", n("1"))]),
