@@ -333,3 +333,36 @@ async fn names_and_functions_start_with_a_letter() {
     );
     assert_eq!(c.scan().table_name("lettab").send().await.unwrap().count, 0);
 }
+
+#[tokio::test]
+async fn ordering_an_unorderable_value_is_refused() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "ordtab", None).await;
+    let put = c
+        .put_item()
+        .table_name("ordtab")
+        .item("pk", s("k"))
+        .condition_expression("a < :v")
+        .expression_attribute_values(":v", V::L(vec![]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(put),
+        validation("1 validation error detected: Invalid ConditionExpression: Incorrect operand type for operator or function; operator: <, operand type: LIST")
+    );
+    let scan = c
+        .scan()
+        .table_name("ordtab")
+        .filter_expression("a BETWEEN :lo AND :hi")
+        .expression_attribute_values(":lo", V::Null(true))
+        .expression_attribute_values(":hi", V::Null(true))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(scan),
+        validation("Invalid FilterExpression: Incorrect operand type for operator or function; operator: BETWEEN, operand type: NULL")
+    );
+    assert_eq!(c.scan().table_name("ordtab").send().await.unwrap().count, 0);
+}
