@@ -63,8 +63,8 @@ pub(crate) fn trim_page(fault: Fault, mut page: Value) -> Value {
 }
 
 /// Applies [`Fault::PutMergesAttributes`] to an item PutItem is about to store.
-pub(crate) fn put_item(mut item: Item, old: Option<&Item>) -> Item {
-    if let (true, Some(old)) = (active(Fault::PutMergesAttributes), old) {
+pub(crate) fn put_item(fault: Option<Fault>, mut item: Item, old: Option<&Item>) -> Item {
+    if let (Some(Fault::PutMergesAttributes), Some(old)) = (fault, old) {
         for (name, value) in old {
             item.entry(name.clone()).or_insert_with(|| value.clone());
         }

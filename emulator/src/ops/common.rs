@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
+use super::answer::{ConsumedCapacity, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef,
-    MAX_ITEM_SIZE,
+    item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
@@ -188,11 +188,7 @@ pub enum CapacityDetail {
 
 impl CapacityDetail {
     pub fn of(body: Body) -> CapacityDetail {
-        match body.str("ReturnConsumedCapacity") {
-            Some("TOTAL") => CapacityDetail::Total,
-            Some("INDEXES") => CapacityDetail::Indexes,
-            _ => CapacityDetail::None,
-        }
+        crate::protocol::wire::capacity_detail(body)
     }
 
     /// Adds `ConsumedCapacity` to a response when asked: `units` for the table, and the same
@@ -213,22 +209,25 @@ impl CapacityDetail {
     }
 
     pub fn render(self, table: &str, units: f64, indexes: &[&str]) -> Option<Value> {
-        let total = units * (1 + indexes.len()) as f64;
-        match self {
-            CapacityDetail::None => None,
-            CapacityDetail::Total => Some(json!({"TableName": table, "CapacityUnits": total})),
-            CapacityDetail::Indexes => {
-                let mut c = json!({"TableName": table, "CapacityUnits": total, "Table": {"CapacityUnits": units}});
-                if !indexes.is_empty() {
-                    let per: Map<String, Value> = indexes
-                        .iter()
-                        .map(|i| (i.to_string(), json!({"CapacityUnits": units})))
-                        .collect();
-                    c["GlobalSecondaryIndexes"] = Value::Object(per);
-                }
-                Some(c)
-            }
-        }
+        self.consumed(table, units, || indexes.to_vec())
+            .map(|c| crate::protocol::wire::answer::consumed_capacity(&c))
+    }
+
+    /// The capacity a single-item request consumed: `units` for the table and the same units for
+    /// every index it touched; `None` when not asked.
+    pub fn consumed<'i>(
+        self,
+        table: &str,
+        units: f64,
+        indexes: impl FnOnce() -> Vec<&'i str>,
+    ) -> Option<ConsumedCapacity> {
+        (self != CapacityDetail::None).then(|| ConsumedCapacity {
+            table: table.to_string(),
+            indexes_detail: self == CapacityDetail::Indexes,
+            table_units: units,
+            global_indexes: indexes().into_iter().map(|i| (i.to_string(), units)).collect(),
+            local_indexes: Default::default(),
+        })
     }
 }
 
@@ -314,85 +313,9 @@ pub const THROUGHPUT: Shape = Shape::Struct {
     fields: THROUGHPUT_FIELDS,
 };
 
-pub(super) fn key_schema_json(key: &KeySchema) -> Value {
-    let element = |a: &KeyAttr, kind| json!({"AttributeName": a.name, "KeyType": kind});
-    key.hash
-        .iter()
-        .map(|a| element(a, "HASH"))
-        .chain(key.range.iter().map(|a| element(a, "RANGE")))
-        .collect()
-}
-
-fn projection_json(index: &IndexDef) -> Value {
-    let mut p = json!({"ProjectionType": index.projection.kind.as_str()});
-    if !index.projection.non_key_attributes.is_empty() {
-        p["NonKeyAttributes"] = json!(index.projection.non_key_attributes);
-    }
-    p
-}
-
-fn throughput_json(read: i64, write: i64) -> Value {
-    json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write})
-}
-
-/// DynamoDB's TableDescription; `status` is ACTIVE for DescribeTable and the transitional state
-/// (CREATING, UPDATING, DELETING) in the answers of the calls that change a table.
-pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
-    let def = &state.def;
-    let arn = engine.table_arn(&def.name);
-    let mut d = json!({
-        "AttributeDefinitions": def.attribute_definitions.iter()
-            .map(|a| json!({"AttributeName": a.name, "AttributeType": a.ty.as_str()})).collect::<Vec<_>>(),
-        "TableName": def.name,
-        "KeySchema": key_schema_json(&def.key),
-        "TableStatus": status,
-        "CreationDateTime": def.created_at,
-        "ProvisionedThroughput": throughput_json(def.throughput.read, def.throughput.write),
-        "TableSizeBytes": state.data.size_bytes,
-        "ItemCount": state.item_count(),
-        "TableArn": arn,
-        "TableId": def.table_id,
-        "DeletionProtectionEnabled": def.deletion_protection,
-    });
-    if def.billing_mode == BillingMode::PayPerRequest {
-        d["BillingModeSummary"] =
-            json!({"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": def.created_at});
-    }
-    let index_json = |i: &IndexDef, global: bool| {
-        let entries = state.data.indexes.get(&i.name);
-        let mut v = json!({
-            "IndexName": i.name,
-            "KeySchema": key_schema_json(&i.key),
-            "Projection": projection_json(i),
-            "IndexSizeBytes": entries.map_or(0, |e| e.values().map(|x| item_size(x)).sum::<usize>()),
-            "ItemCount": entries.map_or(0, |e| e.len()),
-            "IndexArn": format!("{arn}/index/{}", i.name),
-        });
-        if global {
-            v["IndexStatus"] = json!(if status == "CREATING" { "CREATING" } else { "ACTIVE" });
-            let t = i.throughput.unwrap_or_default();
-            v["ProvisionedThroughput"] = throughput_json(t.read, t.write);
-        }
-        v
-    };
-    if !def.local_indexes.is_empty() {
-        d["LocalSecondaryIndexes"] = def.local_indexes.iter().map(|i| index_json(i, false)).collect();
-    }
-    if !def.global_indexes.is_empty() {
-        d["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index_json(i, true)).collect();
-    }
-    if let Some(s) = &def.stream {
-        d["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
-    }
-    // The latest stream stays described after it is disabled, as in DynamoDB.
-    if let Some(stream) = &state.data.stream {
-        d["LatestStreamLabel"] = json!(stream.label);
-        d["LatestStreamArn"] = json!(stream.arn);
-    }
-    if let Some(c) = &def.table_class {
-        d["TableClassSummary"] = json!({"TableClass": c});
-    }
-    d
+/// DynamoDB's TableDescription as JSON, for the control-plane operations not yet typed.
+pub fn describe(engine: &Engine, state: &TableState, status: TableStatus) -> Value {
+    crate::protocol::wire::answer::table_description(&TableDescription::of(engine, state, status))
 }
 
 /// ReturnValues of a write.
@@ -407,19 +330,13 @@ pub enum ReturnValues {
 
 impl ReturnValues {
     pub fn of(body: Body) -> ReturnValues {
-        match body.str("ReturnValues") {
-            Some("ALL_OLD") => ReturnValues::AllOld,
-            Some("UPDATED_OLD") => ReturnValues::UpdatedOld,
-            Some("ALL_NEW") => ReturnValues::AllNew,
-            Some("UPDATED_NEW") => ReturnValues::UpdatedNew,
-            _ => ReturnValues::None,
-        }
+        crate::protocol::wire::return_values(body)
     }
 
     /// PutItem and DeleteItem accept only NONE and ALL_OLD.
-    pub fn old_or_none(body: Body) -> Result<ReturnValues> {
-        match ReturnValues::of(body) {
-            r @ (ReturnValues::None | ReturnValues::AllOld) => Ok(r),
+    pub fn old_or_none(self) -> Result<ReturnValues> {
+        match self {
+            ReturnValues::None | ReturnValues::AllOld => Ok(self),
             _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE")),
         }
     }
@@ -427,22 +344,33 @@ impl ReturnValues {
 
 /// The failed-condition error, carrying the old item when ReturnValuesOnConditionCheckFailure asks.
 pub fn condition_failed(body: Body, old: Option<&Item>) -> Error {
-    let wants_item = body.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD");
+    let wants_item = crate::protocol::wire::old_on_condition_failure(body);
     Error::conditional_check_failed(old.filter(|_| wants_item).cloned())
 }
 
 /// ItemCollectionMetrics for tables with local indexes, when asked with SIZE.
 pub fn add_collection_metrics(out: &mut Map<String, Value>, body: Body, def: &TableDef, key: &PrimaryKey) {
-    if body.str("ReturnItemCollectionMetrics") != Some("SIZE") || def.local_indexes.is_empty() {
+    if !crate::protocol::wire::collection_metrics_asked(body) || def.local_indexes.is_empty() {
         return;
     }
     out.insert("ItemCollectionMetrics".into(), collection_metrics(def, key));
 }
 
-/// One item collection's metrics: its partition key and DynamoDB's size estimate.
+/// One item collection's metrics, as JSON for the operations not yet typed.
 pub fn collection_metrics(def: &TableDef, key: &PrimaryKey) -> Value {
-    let key = crate::protocol::attr::encode_map(&key.partition_item(&def.key));
-    json!({"ItemCollectionKey": key, "SizeEstimateRangeGB": [0.0, 1.0]})
+    crate::protocol::wire::answer::item_collection_metrics(&metrics(def, key))
+}
+
+/// The metrics of the item collection `key` belongs to.
+pub fn metrics(def: &TableDef, key: &PrimaryKey) -> ItemCollectionMetrics {
+    ItemCollectionMetrics {
+        key: key.partition_item(&def.key),
+    }
+}
+
+/// [`metrics`] when the request asked for them (SIZE) and the table has item collections.
+pub fn metrics_if(asked: bool, def: &TableDef, key: &PrimaryKey) -> Option<ItemCollectionMetrics> {
+    (asked && !def.local_indexes.is_empty()).then(|| metrics(def, key))
 }
 
 /// Refuses a write that would grow an item collection (a partition of a table with local

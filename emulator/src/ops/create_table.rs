@@ -4,6 +4,8 @@
 use serde_json::{json, Value};
 
 use super::common::{describe, KEY_SCHEMA_ELEMENT, PROJECTION, THROUGHPUT, THROUGHPUT_FIELDS};
+use super::answer::TableStatus;
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -70,7 +72,7 @@ const SHAPE: &[Field] = &[
     field("ResourcePolicy", Shape::Any),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     if !body.has("TableName") {
         return Err(Error::validation("The parameter 'TableName' is required but was not present in the request"));
     }
@@ -131,7 +133,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let table = Table::new(def);
     table.state.write().data.stream = stream.clone();
-    let description = describe(engine, &table.state.read(), "CREATING");
+    let description = describe(engine, &table.state.read(), TableStatus::Creating);
     if !engine.store.create(table) {
         if let Some(stream) = stream {
             engine.store.remove_stream(&stream.arn);

@@ -7,7 +7,7 @@ use super::common::{
     CapacityDetail, ReturnValues,
 };
 use super::expressions;
-use crate::engine::Engine;
+use super::Cx;
 use crate::expr::Op;
 use crate::error::Result;
 use crate::protocol::shape::{
@@ -31,10 +31,10 @@ const SHAPE: &[Field] = &[
     field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let key_item = body.item("Key")?.unwrap_or_default();
-    let return_values = ReturnValues::old_or_none(body)?;
+    let return_values = ReturnValues::of(body).old_or_none()?;
     let exprs = expressions::parse(body, Op::DeleteItem)?;
     let table = table(engine, body)?;
     let mut state = table.state.write();

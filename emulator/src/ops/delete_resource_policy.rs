@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::put_resource_policy::{Resource, EXPECTED_REVISION};
 use super::tag_resource::RESOURCE_ARN;
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{field, required, validate, Field};
 use crate::protocol::Body;
@@ -15,7 +15,7 @@ const SHAPE: &[Field] = &[
     field("ExpectedRevisionId", EXPECTED_REVISION),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let resource = Resource::of(engine, body, "DeleteResourcePolicy")?;
     engine.store.with_policy(&resource.arn, |slot| {

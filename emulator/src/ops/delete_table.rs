@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use super::common::{describe, live, table_named};
-use crate::engine::Engine;
+use super::answer::TableStatus;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::protocol::shape::{required, validate, Field, Shape};
 use crate::protocol::Body;
@@ -23,7 +24,7 @@ const DESCRIBED: &[&str] = &[
     "StreamSpecification",
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let name = body.str("TableName").unwrap_or_default();
     let table = table_named(engine, name)?;
@@ -33,7 +34,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let mut description = describe(engine, &state, "DELETING");
+    let mut description = describe(engine, &state, TableStatus::Deleting);
     // DeleteTable describes the table more briefly than DescribeTable: no creation time, key
     // schema, attribute definitions or index lists.
     if let Value::Object(d) = &mut description {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TableDef;
@@ -18,7 +19,7 @@ const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
 /// DynamoDB can restore to no later than about five minutes ago.
 const RESTORE_LAG_MILLIS: i64 = 5 * 60 * 1000;
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let table = backed_up_table(engine, body)?;
     let state = table.state.read();

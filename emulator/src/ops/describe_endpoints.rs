@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{validate, Field};
 use crate::protocol::Body;
@@ -11,11 +11,7 @@ use crate::protocol::Body;
 const SHAPE: &[Field] = &[];
 
 /// Without a request host (never the case over HTTP), the regional endpoint's name.
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    answer(engine, body, None)
-}
-
-pub fn answer(engine: &Engine, body: Body, host: Option<&str>) -> Result<Value> {
+pub fn run(&Cx { engine, host, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let address = match host.filter(|h| !h.is_empty()) {
         Some(h) => h.to_string(),

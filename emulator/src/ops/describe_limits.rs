@@ -2,14 +2,14 @@
 
 use serde_json::{json, Value};
 
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{validate, Field};
 use crate::protocol::Body;
 
 const SHAPE: &[Field] = &[];
 
-pub fn run(_engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(_: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     Ok(json!({
         "AccountMaxReadCapacityUnits": 80000,

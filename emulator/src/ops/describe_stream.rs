@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::streams::{key_schema, status, stream_named};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{field, int, one_of, required, string, validate, Field, Shape};
 use crate::protocol::Body;
@@ -26,7 +26,7 @@ const SHAPE: &[Field] = &[
     ),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let stream = stream_named(engine, body.str("StreamArn").unwrap_or_default())?;
     let view = stream.read(u64::MAX, 0);

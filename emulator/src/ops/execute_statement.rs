@@ -15,6 +15,7 @@ use super::expressions;
 use super::query::sort_bounds;
 use super::read::{collect, rows_between, PageSpec, Select, Source};
 use super::update_item::updated_item;
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Condition, Path};
@@ -41,7 +42,7 @@ const SHAPE: &[Field] = &[
     field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let (stmt, params) = prepare(body)?;
     if stmt.is_read() {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::streams::{decode_iterator, iterator, render_record, trimmed};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{field, int, required, string, validate, Field};
 use crate::protocol::Body;
@@ -14,7 +14,7 @@ const SHAPE: &[Field] = &[
     field("Limit", int(Some(1), Some(1000))),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let (stream, position) = decode_iterator(engine, body.str("ShardIterator").unwrap_or_default())?;
     let limit = body.int("Limit").unwrap_or(1000) as usize;

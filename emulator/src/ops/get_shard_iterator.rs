@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::streams::{iterator, stream_named, trimmed};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::protocol::shape::{field, one_of, required, string, validate, Field};
 use crate::protocol::Body;
@@ -19,7 +19,7 @@ const SHAPE: &[Field] = &[
     field("SequenceNumber", string(21, 40)),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let stream = stream_named(engine, body.str("StreamArn").unwrap_or_default())?;
     if body.str("ShardId") != Some(stream.shard_id.as_str()) {

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::streams::stream_named;
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{field, int, string, validate, Field, TABLE_NAME};
 use crate::protocol::Body;
@@ -16,7 +16,7 @@ const SHAPE: &[Field] = &[
     field("ExclusiveStartStreamArn", string(37, 1024)),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let limit = body.int("Limit").unwrap_or(100) as usize;
     let table = body.str("TableName");
@@ -26,7 +26,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let streams: Vec<_> = engine
         .store
-        .streams(engine.clock.now_millis())
+        .streams(now_millis)
         .into_iter()
         .filter(|s| table.is_none_or(|t| s.table_name == t))
         .filter(|s| start.is_none_or(|a| s.arn.as_str() > a))

@@ -2,14 +2,14 @@
 
 use serde_json::{json, Value};
 
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{field, int, validate, Field, TABLE_NAME};
 use crate::protocol::Body;
 
 const SHAPE: &[Field] = &[field("ExclusiveStartTableName", TABLE_NAME), field("Limit", int(Some(1), Some(100)))];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let limit = body.int("Limit").unwrap_or(100) as usize;
     let start = body.str("ExclusiveStartTableName");

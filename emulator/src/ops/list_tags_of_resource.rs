@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::tag_resource::{resource_arn, table_for, RESOURCE_ARN};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::protocol::shape::{field, string, validate, Field};
 use crate::protocol::Body;
@@ -14,7 +14,7 @@ const SHAPE: &[Field] = &[
     field("NextToken", string(0, usize::MAX)),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let arn = resource_arn(engine, body)?;
     let arn = engine.table_arn(&table_for(engine, &arn, "ListTagsOfResource")?.name);

@@ -5,6 +5,7 @@
 use serde_json::{json, Value};
 
 use super::tag_resource::{resource_arn, RESOURCE_ARN};
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::shape::{field, required, string, validate, Field, Shape};
@@ -23,7 +24,7 @@ const SHAPE: &[Field] = &[
 /// The ExpectedRevisionId that asks for no policy to be attached yet.
 const NO_POLICY: &str = "NO_POLICY";
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let resource = Resource::of(engine, body, "PutResourcePolicy")?;
     let document = body.str("Policy").unwrap_or_default();

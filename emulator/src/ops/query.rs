@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::common::{key_size_error, table};
 use super::expressions;
 use super::read::{collect, rows_between, PageSpec, Source};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Op, RangeCond};
 use crate::protocol::shape::{
@@ -39,7 +39,7 @@ const SHAPE: &[Field] = &[
     field("ExpressionAttributeValues", ATTRIBUTE_MAP),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     if !body.has("KeyConditionExpression") && !body.has("KeyConditions") {
         return Err(Error::validation(

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::common::table;
 use super::expressions;
 use super::read::{collect, rows_between, PageSpec, Source};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::protocol::shape::{
@@ -38,7 +38,7 @@ const SHAPE: &[Field] = &[
     field("ConsistentRead", Shape::Bool),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let segment = segment(body)?;
     let exprs = expressions::parse(body, Op::Scan)?;

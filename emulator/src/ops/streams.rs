@@ -10,12 +10,12 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use super::common::key_schema_json;
 use super::create_table::stream_label;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TableDef;
 use crate::protocol::attr::encode_map;
+use crate::protocol::wire::answer::key_schema as key_schema_json;
 use crate::store::{EventName, Stream, StreamRecord};
 
 /// Shard iterators expire 15 minutes after they are issued.

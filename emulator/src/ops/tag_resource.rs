@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::shape::{field, string, validate, Field, Shape};
@@ -34,7 +35,7 @@ const SHAPE: &[Field] = &[
     ),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let arn = resource_arn(engine, body)?;
     let tags = body

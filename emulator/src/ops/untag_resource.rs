@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::tag_resource::{check_key, resource_arn, table_for, too_many_tags, MAX_TAGS, RESOURCE_ARN};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::protocol::shape::{field, string, validate, Field, Shape};
 use crate::protocol::Body;
@@ -20,7 +20,7 @@ const SHAPE: &[Field] = &[
     ),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let arn = resource_arn(engine, body)?;
     if !body.has("TagKeys") {

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::describe_continuous_backups::{backed_up_table, description};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
 use crate::model::PointInTimeRecovery;
 use crate::protocol::shape::{field, int, required, validate, Field, Shape};
@@ -27,7 +27,7 @@ const SHAPE: &[Field] = &[
 /// The recovery period when none is given.
 const DEFAULT_RECOVERY_DAYS: i64 = 35;
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let table = backed_up_table(engine, body)?;
     let spec = body.child("PointInTimeRecoverySpecification").unwrap_or(body);

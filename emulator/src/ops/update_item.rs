@@ -8,7 +8,7 @@ use super::common::{
     write_units, CapacityDetail, ReturnValues,
 };
 use super::expressions;
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{self, Op, Path, Update};
 use crate::model::{item_size, nesting_ok, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
@@ -35,7 +35,7 @@ const SHAPE: &[Field] = &[
     field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let key_item = body.item("Key")?.unwrap_or_default();
     let return_values = ReturnValues::of(body);

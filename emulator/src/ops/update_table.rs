@@ -7,7 +7,8 @@ use super::common::{describe, live, table_named, THROUGHPUT};
 use super::create_table::{
     attribute_definitions, global_indexes, read_throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION,
 };
-use crate::engine::Engine;
+use super::answer::TableStatus;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{BillingMode, StreamSpec, TableDef, Throughput};
 use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
@@ -40,7 +41,7 @@ const SHAPE: &[Field] = &[
     field("WarmThroughput", Shape::Any),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let changes = ["ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates",
         "SSESpecification", "ReplicaUpdates", "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput"];
@@ -150,7 +151,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     for index in &added {
         state.backfill(index);
     }
-    Ok(json!({ "TableDescription": describe(engine, &state, "UPDATING") }))
+    Ok(json!({ "TableDescription": describe(engine, &state, TableStatus::Updating) }))
 }
 
 /// What a StreamSpecification asks of the table: `Some(view type)` to enable a new stream, `None`

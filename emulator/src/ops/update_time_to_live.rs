@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::common::{live, table_named};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::protocol::shape::{required, string, validate, Field, Shape};
 use crate::protocol::Body;
@@ -23,7 +23,7 @@ const SHAPE: &[Field] = &[
     ),
 ];
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let spec = body.child("TimeToLiveSpecification").unwrap_or(body);
     let enabled = spec.bool("Enabled").unwrap_or(false);
