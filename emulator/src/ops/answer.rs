@@ -81,3 +81,34 @@ impl TableDescription {
         }
     }
 }
+
+/// DynamoDB can restore to no later than about five minutes ago.
+const RESTORE_LAG_MILLIS: i64 = 5 * 60 * 1000;
+
+/// A ContinuousBackupsDescription: continuous backups are always on; point-in-time recovery is
+/// described by its restorable window while it is enabled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContinuousBackups {
+    pub point_in_time_recovery: Option<RecoveryWindow>,
+}
+
+/// The point-in-time recovery of a table, as of a moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryWindow {
+    pub period_days: i64,
+    pub earliest_millis: i64,
+    pub latest_millis: i64,
+}
+
+impl ContinuousBackups {
+    /// `def`'s backups at `now_millis`.
+    pub fn of(def: &TableDef, now_millis: i64) -> ContinuousBackups {
+        ContinuousBackups {
+            point_in_time_recovery: def.point_in_time_recovery.map(|pitr| RecoveryWindow {
+                period_days: pitr.recovery_period_days,
+                earliest_millis: pitr.enabled_at_millis,
+                latest_millis: (now_millis - RESTORE_LAG_MILLIS).max(pitr.enabled_at_millis),
+            }),
+        }
+    }
+}

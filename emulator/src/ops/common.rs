@@ -14,7 +14,6 @@ use crate::model::{
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
 use crate::store::{Table, TableState};
-use parking_lot::RwLockWriteGuard;
 
 /// A data-plane table lookup; DynamoDB's message here names no table.
 pub fn table(engine: &Engine, body: Body) -> Result<Arc<Table>> {
@@ -32,28 +31,6 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
         ));
     }
     engine.store.table(name).ok_or_else(Error::table_not_found)
-}
-
-/// A control-plane lookup, whose message names the table.
-pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
-    engine
-        .store
-        .table(engine.table_name(name))
-        .ok_or_else(|| missing_table(name))
-}
-
-fn missing_table(name: &str) -> Error {
-    Error::resource_not_found(format!("Requested resource not found: Table: {name} not found"))
-}
-
-/// The write lock of a table looked up by `name`, unless a DeleteTable dropped it meanwhile:
-/// table-level changes take effect only on a live table, so they order with DeleteTable.
-pub fn live<'t>(table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, TableState>> {
-    let state = table.state.write();
-    if state.dropped {
-        return Err(missing_table(name));
-    }
-    Ok(state)
 }
 
 /// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort

@@ -2,7 +2,8 @@
 
 use serde_json::{json, Value};
 
-use super::common::{describe, live, table_named};
+use super::common::describe;
+use super::tables::{live, table_named};
 use super::answer::TableStatus;
 use super::Cx;
 use crate::error::{Error, Result};

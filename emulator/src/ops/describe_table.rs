@@ -1,7 +1,7 @@
 //! DescribeTable: the full TableDescription; tables are always ACTIVE.
 
 use super::answer::{TableDescription, TableStatus};
-use super::common::table_named;
+use super::tables::table_named;
 use super::Cx;
 use crate::error::Result;
 

@@ -12,6 +12,7 @@ pub(crate) mod expressions;
 mod multi;
 mod read;
 mod streams;
+mod tables;
 
 pub use multi::Transactions;
 
@@ -62,16 +63,16 @@ macro_rules! operation_list {
                 DeleteItem => delete_item (json),
                 DeleteResourcePolicy => delete_resource_policy (json),
                 DeleteTable => delete_table (json),
-                DescribeContinuousBackups => describe_continuous_backups (json),
-                DescribeEndpoints => describe_endpoints (json),
-                DescribeLimits => describe_limits (json),
+                DescribeContinuousBackups => describe_continuous_backups,
+                DescribeEndpoints => describe_endpoints,
+                DescribeLimits => describe_limits,
                 DescribeTable => describe_table,
-                DescribeTimeToLive => describe_time_to_live (json),
+                DescribeTimeToLive => describe_time_to_live,
                 ExecuteStatement => execute_statement (json),
                 ExecuteTransaction => execute_transaction (json),
                 GetItem => get_item,
                 GetResourcePolicy => get_resource_policy (json),
-                ListTables => list_tables (json),
+                ListTables => list_tables,
                 ListTagsOfResource => list_tags_of_resource (json),
                 PutItem => put_item,
                 PutResourcePolicy => put_resource_policy (json),
@@ -81,10 +82,10 @@ macro_rules! operation_list {
                 TransactGetItems => transact_get_items (json),
                 TransactWriteItems => transact_write_items (json),
                 UntagResource => untag_resource (json),
-                UpdateContinuousBackups => update_continuous_backups (json),
+                UpdateContinuousBackups => update_continuous_backups,
                 UpdateItem => update_item (json),
                 UpdateTable => update_table (json),
-                UpdateTimeToLive => update_time_to_live (json),
+                UpdateTimeToLive => update_time_to_live,
             }
             Streams {
                 DescribeStream => describe_stream (json),

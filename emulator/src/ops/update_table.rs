@@ -3,7 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::common::{describe, live, table_named, THROUGHPUT};
+use super::common::{describe, THROUGHPUT};
+use super::tables::{live, table_named};
 use super::create_table::{
     attribute_definitions, global_indexes, read_throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION,
 };

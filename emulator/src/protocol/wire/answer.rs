@@ -3,7 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema};
-use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics, TableDescription, TableStatus};
+use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::protocol::attr::encode_map;
 
 pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
@@ -117,4 +117,17 @@ pub fn table_description(t: &TableDescription) -> Value {
         d["TableClassSummary"] = json!({"TableClass": c});
     }
     d
+}
+
+pub fn continuous_backups(b: &ContinuousBackups) -> Value {
+    let recovery = match &b.point_in_time_recovery {
+        None => json!({ "PointInTimeRecoveryStatus": "DISABLED" }),
+        Some(w) => json!({
+            "PointInTimeRecoveryStatus": "ENABLED",
+            "RecoveryPeriodInDays": w.period_days,
+            "EarliestRestorableDateTime": w.earliest_millis as f64 / 1000.0,
+            "LatestRestorableDateTime": w.latest_millis as f64 / 1000.0,
+        }),
+    };
+    json!({ "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": recovery })
 }
