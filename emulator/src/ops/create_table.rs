@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use super::common::{describe, KEY_SCHEMA_ELEMENT, PROJECTION, THROUGHPUT, THROUGHPUT_FIELDS};
 use super::answer::TableStatus;
+use super::tags::Tag;
 use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -106,8 +107,8 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     check_unique_names(local_indexes.iter().chain(&global_indexes))?;
     check_definition_count(&definitions, key.attrs().chain(local_indexes.iter().chain(&global_indexes).flat_map(|i| i.key.attrs())))?;
     let stream = stream_spec(body, engine)?;
-    if body.list("Tags").len() > super::tag_resource::MAX_TAGS {
-        return Err(super::tag_resource::too_many_tags());
+    if body.list("Tags").len() > super::tags::MAX_TAGS {
+        return Err(super::tags::too_many_tags());
     }
 
     let now = engine.clock.now_seconds();
@@ -140,9 +141,8 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         }
         return Err(Error::resource_in_use(format!("Table already exists: {name}")));
     }
-    if let Some(tags) = body.get("Tags") {
-        engine.store.set_tags(&engine.table_arn(&name), tags);
-    }
+    let tags = crate::protocol::wire::tags(body);
+    engine.store.set_tags(&engine.table_arn(&name), tags.iter().filter_map(Tag::pair));
     Ok(json!({ "TableDescription": description }))
 }
 

@@ -10,9 +10,12 @@ pub(crate) mod answer;
 pub(crate) mod common;
 pub(crate) mod expressions;
 mod multi;
+mod policies;
 mod read;
+mod resources;
 mod streams;
 mod tables;
+pub(crate) mod tags;
 
 pub use multi::Transactions;
 
@@ -61,7 +64,7 @@ macro_rules! operation_list {
                 BatchWriteItem => batch_write_item (json),
                 CreateTable => create_table (json),
                 DeleteItem => delete_item (json),
-                DeleteResourcePolicy => delete_resource_policy (json),
+                DeleteResourcePolicy => delete_resource_policy,
                 DeleteTable => delete_table (json),
                 DescribeContinuousBackups => describe_continuous_backups,
                 DescribeEndpoints => describe_endpoints,
@@ -71,17 +74,17 @@ macro_rules! operation_list {
                 ExecuteStatement => execute_statement (json),
                 ExecuteTransaction => execute_transaction (json),
                 GetItem => get_item,
-                GetResourcePolicy => get_resource_policy (json),
+                GetResourcePolicy => get_resource_policy,
                 ListTables => list_tables,
-                ListTagsOfResource => list_tags_of_resource (json),
+                ListTagsOfResource => list_tags_of_resource,
                 PutItem => put_item,
-                PutResourcePolicy => put_resource_policy (json),
+                PutResourcePolicy => put_resource_policy,
                 Query => query (json),
                 Scan => scan (json),
-                TagResource => tag_resource (json),
+                TagResource => tag_resource,
                 TransactGetItems => transact_get_items (json),
                 TransactWriteItems => transact_write_items (json),
-                UntagResource => untag_resource (json),
+                UntagResource => untag_resource,
                 UpdateContinuousBackups => update_continuous_backups,
                 UpdateItem => update_item (json),
                 UpdateTable => update_table (json),

@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::model::Item;
 use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::ops::common::{CapacityDetail, ReturnValues};
+use crate::ops::tags::Tag;
 use crate::ops::{self, Cx, Operation};
 
 /// The wire module of a typed operation; none for one still answering JSON itself.
@@ -84,6 +85,18 @@ pub fn collection_metrics_asked(body: Body) -> bool {
 /// `ReturnValuesOnConditionCheckFailure` asks for the old item (ALL_OLD).
 pub fn old_on_condition_failure(body: Body) -> bool {
     body.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD")
+}
+
+/// A request's `Tags` list (TagResource, CreateTable).
+pub fn tags(body: Body) -> Vec<Tag> {
+    let text = |t: &Value, member| t.get(member).and_then(Value::as_str).map(str::to_owned);
+    body.list("Tags")
+        .iter()
+        .map(|t| Tag {
+            key: text(t, "Key"),
+            value: text(t, "Value"),
+        })
+        .collect()
 }
 
 /// An answer's members, added in any order; absent pieces are left out, as DynamoDB does.
