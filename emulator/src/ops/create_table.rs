@@ -7,7 +7,6 @@ use super::common::{describe, KEY_SCHEMA_ELEMENT, PROJECTION, THROUGHPUT, THROUG
 use super::answer::TableStatus;
 use super::tags::Tag;
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
     BillingMode, IndexDef, KeyAttr, KeySchema, Projection, ProjectionType, ScalarType, StreamSpec, TableDef,
@@ -106,7 +105,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     };
     check_unique_names(local_indexes.iter().chain(&global_indexes))?;
     check_definition_count(&definitions, key.attrs().chain(local_indexes.iter().chain(&global_indexes).flat_map(|i| i.key.attrs())))?;
-    let stream = stream_spec(body, engine)?;
+    let stream_view = stream_spec(body)?;
     if body.list("Tags").len() > super::tags::MAX_TAGS {
         return Err(super::tags::too_many_tags());
     }
@@ -124,14 +123,15 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         table_id: table_id(&name, engine.clock.now_millis()),
         arn: engine.table_arn(&name),
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
-        stream,
+        stream: None,
         table_class: body.str("TableClass").map(str::to_owned),
         point_in_time_recovery: None,
     };
-    let stream = def.stream.as_ref().map(|spec| super::streams::open(engine, &def, &spec.view_type));
-    if let (Some(spec), Some(stream)) = (def.stream.as_mut(), &stream) {
-        spec.label = stream.label.clone();
-    }
+    let stream = stream_view.map(|view_type| {
+        let stream = super::streams::open(engine, &def, &view_type, engine.clock.now_millis());
+        def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
+        stream
+    });
     let table = Table::new(def);
     table.state.write().data.stream = stream.clone();
     let description = describe(engine, &table.state.read(), TableStatus::Creating);
@@ -400,7 +400,8 @@ fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a K
     Ok(())
 }
 
-pub fn stream_spec(body: Body, engine: &Engine) -> Result<Option<StreamSpec>> {
+/// The view type of the stream a StreamSpecification enables, if it enables one.
+pub fn stream_spec(body: Body) -> Result<Option<String>> {
     let Some(spec) = body.child("StreamSpecification") else { return Ok(None) };
     let view = spec.str("StreamViewType");
     match (spec.bool("StreamEnabled").unwrap_or(false), view) {
@@ -409,29 +410,8 @@ pub fn stream_spec(body: Body, engine: &Engine) -> Result<Option<StreamSpec>> {
         )),
         (false, None) => Ok(None),
         (true, None) => Err(Error::invalid_parameter("No StreamViewType provided")),
-        (true, Some(v)) => Ok(Some(StreamSpec { view_type: v.to_string(), label: stream_label(engine.clock.now_millis()) })),
+        (true, Some(v)) => Ok(Some(v.to_string())),
     }
-}
-
-/// Stream labels are the creation time in ISO-8601 with milliseconds, as DynamoDB's are.
-pub(super) fn stream_label(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}", rem / 3600, rem % 3600 / 60, rem % 60, ms.rem_euclid(1000))
-}
-
-/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// A UUID-shaped id, unique per table name and creation time.
@@ -440,16 +420,4 @@ fn table_id(name: &str, millis: i64) -> String {
     let b = crc32fast::hash(&millis.to_le_bytes());
     let c = crc32fast::hash(format!("{name}{millis}").as_bytes());
     format!("{a:08x}-{:04x}-4{:03x}-8{:03x}-{b:08x}{:04x}", c >> 16, c & 0xfff, a & 0xfff, c & 0xffff)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_from_day_counts() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
 }

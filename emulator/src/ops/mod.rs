@@ -91,10 +91,10 @@ macro_rules! operation_list {
                 UpdateTimeToLive => update_time_to_live,
             }
             Streams {
-                DescribeStream => describe_stream (json),
-                GetRecords => get_records (json),
-                GetShardIterator => get_shard_iterator (json),
-                ListStreams => list_streams (json),
+                DescribeStream => describe_stream,
+                GetRecords => get_records,
+                GetShardIterator => get_shard_iterator,
+                ListStreams => list_streams,
             }
         }
     };

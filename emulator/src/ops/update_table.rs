@@ -135,7 +135,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
 
     match stream_change {
         Some(Some(view_type)) => {
-            let stream = super::streams::open(engine, &def, &view_type);
+            let stream = super::streams::open(engine, &def, &view_type, engine.clock.now_millis());
             def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
             state.data.stream = Some(stream);
         }
