@@ -1,17 +1,16 @@
-//! Pieces several operations share: table lookup, key and item validation with DynamoDB's
-//! messages, consumed capacity, and the TableDescription rendering.
+//! Pieces the item operations share: data-plane table lookup, key and item validation with
+//! DynamoDB's messages, consumed capacity, item collections.
 
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::answer::{ConsumedCapacity, ItemCollectionMetrics, TableDescription, TableStatus};
+use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
     item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
 };
-use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
 use crate::store::{Table, TableState};
 
@@ -243,56 +242,6 @@ pub fn add_attributes(out: &mut Map<String, Value>, item: Option<&Item>) {
     if let Some(item) = item.filter(|i| !i.is_empty()) {
         out.insert("Attributes".into(), crate::protocol::attr::encode_map(item));
     }
-}
-
-pub const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
-    java: "KeySchemaElement",
-    fields: &[
-        required("AttributeName", string(1, 255)),
-        required("KeyType", one_of(&["HASH", "RANGE"])),
-    ],
-};
-
-pub const PROJECTION: Shape = Shape::Struct {
-    java: "Projection",
-    fields: &[
-        crate::protocol::shape::field("ProjectionType", one_of(&["ALL", "INCLUDE", "KEYS_ONLY"])),
-        crate::protocol::shape::field(
-            "NonKeyAttributes",
-            Shape::List {
-                member: &string(1, 255),
-                min: 1,
-                max: 20,
-            },
-        ),
-    ],
-};
-
-pub const THROUGHPUT_FIELDS: &[Field] = &[
-    required(
-        "WriteCapacityUnits",
-        Shape::Int {
-            min: Some(1),
-            max: None,
-        },
-    ),
-    required(
-        "ReadCapacityUnits",
-        Shape::Int {
-            min: Some(1),
-            max: None,
-        },
-    ),
-];
-
-pub const THROUGHPUT: Shape = Shape::Struct {
-    java: "ProvisionedThroughput",
-    fields: THROUGHPUT_FIELDS,
-};
-
-/// DynamoDB's TableDescription as JSON, for the control-plane operations not yet typed.
-pub fn describe(engine: &Engine, state: &TableState, status: TableStatus) -> Value {
-    crate::protocol::wire::answer::table_description(&TableDescription::of(engine, state, status))
 }
 
 /// ReturnValues of a write.

@@ -14,6 +14,7 @@ mod policies;
 mod read;
 mod resources;
 mod streams;
+pub(crate) mod table_spec;
 mod tables;
 pub(crate) mod tags;
 
@@ -62,10 +63,10 @@ macro_rules! operation_list {
                 BatchExecuteStatement => batch_execute_statement (json),
                 BatchGetItem => batch_get_item (json),
                 BatchWriteItem => batch_write_item (json),
-                CreateTable => create_table (json),
+                CreateTable => create_table,
                 DeleteItem => delete_item (json),
                 DeleteResourcePolicy => delete_resource_policy,
-                DeleteTable => delete_table (json),
+                DeleteTable => delete_table,
                 DescribeContinuousBackups => describe_continuous_backups,
                 DescribeEndpoints => describe_endpoints,
                 DescribeLimits => describe_limits,
@@ -87,7 +88,7 @@ macro_rules! operation_list {
                 UntagResource => untag_resource,
                 UpdateContinuousBackups => update_continuous_backups,
                 UpdateItem => update_item (json),
-                UpdateTable => update_table (json),
+                UpdateTable => update_table,
                 UpdateTimeToLive => update_time_to_live,
             }
             Streams {
