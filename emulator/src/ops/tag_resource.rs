@@ -1,7 +1,7 @@
 //! TagResource: adds or overwrites tags on a table, all or nothing.
 
 use super::resources::resource_arn;
-use super::tags::{check_key, check_value, table_for, too_many_tags, Tag, MAX_TAGS};
+use super::tags::{check_key, missing_list, check_value, table_for, too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
@@ -16,11 +16,7 @@ pub struct Output;
 
 pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
     let arn = resource_arn(engine, input.resource_arn.as_deref())?;
-    let tags = input.tags.ok_or_else(|| {
-        Error::validation(
-            "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
-        )
-    })?;
+    let tags = input.tags.ok_or_else(|| missing_list("tags"))?;
     if tags.is_empty() {
         return Err(Error::validation("Atleast one Tag needs to be provided as Input."));
     }

@@ -25,6 +25,14 @@ impl Tag {
     }
 }
 
+/// A required list missing (TagResource's Tags, UntagResource's TagKeys): DynamoDB reports it in
+/// its counted form, by the member's name in its own model (`path`).
+pub fn missing_list(path: &str) -> Error {
+    Error::validation(format!(
+        "1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must not be null"
+    ))
+}
+
 pub fn too_many_tags() -> Error {
     Error::validation("Number of Tags exceed the current limit for the provided ResourceArn")
 }

@@ -1,7 +1,7 @@
 //! UntagResource: removes tag keys from a table; keys it does not carry are ignored.
 
 use super::resources::resource_arn;
-use super::tags::{check_key, table_for, too_many_tags, MAX_TAGS};
+use super::tags::{check_key, missing_list, table_for, too_many_tags, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
@@ -16,11 +16,7 @@ pub struct Output;
 
 pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
     let arn = resource_arn(engine, input.resource_arn.as_deref())?;
-    let keys = input.tag_keys.ok_or_else(|| {
-        Error::validation(
-            "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null",
-        )
-    })?;
+    let keys = input.tag_keys.ok_or_else(|| missing_list("tagKeys"))?;
     if keys.is_empty() {
         return Err(Error::validation("Atleast one Tag Key needs to be provided as Input."));
     }
