@@ -10,7 +10,7 @@ pub(crate) mod answer;
 pub(crate) mod common;
 pub(crate) mod expressions;
 mod multi;
-mod read;
+pub(crate) mod read;
 mod streams;
 
 pub use multi::Transactions;
@@ -59,7 +59,7 @@ macro_rules! operation_list {
                 BatchGetItem => batch_get_item (json),
                 BatchWriteItem => batch_write_item (json),
                 CreateTable => create_table (json),
-                DeleteItem => delete_item (json),
+                DeleteItem => delete_item,
                 DeleteResourcePolicy => delete_resource_policy (json),
                 DeleteTable => delete_table (json),
                 DescribeContinuousBackups => describe_continuous_backups (json),
@@ -67,7 +67,7 @@ macro_rules! operation_list {
                 DescribeLimits => describe_limits (json),
                 DescribeTable => describe_table,
                 DescribeTimeToLive => describe_time_to_live (json),
-                ExecuteStatement => execute_statement (json),
+                ExecuteStatement => execute_statement,
                 ExecuteTransaction => execute_transaction (json),
                 GetItem => get_item,
                 GetResourcePolicy => get_resource_policy (json),
@@ -75,14 +75,14 @@ macro_rules! operation_list {
                 ListTagsOfResource => list_tags_of_resource (json),
                 PutItem => put_item,
                 PutResourcePolicy => put_resource_policy (json),
-                Query => query (json),
-                Scan => scan (json),
+                Query => query,
+                Scan => scan,
                 TagResource => tag_resource (json),
                 TransactGetItems => transact_get_items (json),
                 TransactWriteItems => transact_write_items (json),
                 UntagResource => untag_resource (json),
                 UpdateContinuousBackups => update_continuous_backups (json),
-                UpdateItem => update_item (json),
+                UpdateItem => update_item,
                 UpdateTable => update_table (json),
                 UpdateTimeToLive => update_time_to_live (json),
             }
