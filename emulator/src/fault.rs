@@ -7,8 +7,6 @@
 
 use std::cell::Cell;
 
-use serde_json::Value;
-
 use crate::model::Item;
 
 /// A deliberate deviation from DynamoDB. Never use outside tests of test suites.
@@ -48,18 +46,6 @@ pub(crate) fn scoped<R>(fault: Option<Fault>, f: impl FnOnce() -> R) -> R {
 
 pub(crate) fn active(fault: Fault) -> bool {
     ACTIVE.with(|a| a.get()) == Some(fault)
-}
-
-/// Applies a `Drop…Item` fault to a rendered Query or Scan page.
-pub(crate) fn trim_page(fault: Fault, mut page: Value) -> Value {
-    if active(fault) {
-        if let Some(Value::Array(items)) = page.get_mut("Items") {
-            if items.pop().is_some() {
-                page["Count"] = Value::from(items.len());
-            }
-        }
-    }
-    page
 }
 
 /// Applies [`Fault::PutMergesAttributes`] to an item PutItem is about to store.

@@ -2,6 +2,7 @@
 //! `protocol::wire::answer`; operations build these values and never the JSON.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::model::{item_size, Item, TableDef};
 use crate::store::TableState;
@@ -109,6 +110,41 @@ impl ContinuousBackups {
                 earliest_millis: pitr.enabled_at_millis,
                 latest_millis: (now_millis - RESTORE_LAG_MILLIS).max(pitr.enabled_at_millis),
             }),
+        }
+    }
+}
+
+/// The answer of a single-item write (PutItem, UpdateItem, DeleteItem).
+#[derive(Clone, Debug, Default)]
+pub struct WriteOutput {
+    /// The item ReturnValues asked for, if any.
+    pub attributes: Option<Item>,
+    pub capacity: Option<ConsumedCapacity>,
+    pub collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+/// A page of a Query, Scan or PartiQL SELECT.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The items, projected; `None` for Select COUNT.
+    pub items: Option<Vec<Arc<Item>>>,
+    /// Items that passed the filter.
+    pub count: usize,
+    /// Items read before the filter.
+    pub scanned_count: usize,
+    /// Where the next page starts, when the read stopped before the end.
+    pub last_evaluated_key: Option<Item>,
+    pub capacity: Option<ConsumedCapacity>,
+}
+
+impl Page {
+    /// Drops the page's last item ([`Fault::DropLastQueryItem`](crate::Fault::DropLastQueryItem) and
+    /// its Scan twin).
+    pub fn drop_last(&mut self) {
+        if let Some(items) = &mut self.items {
+            if items.pop().is_some() {
+                self.count = items.len();
+            }
         }
     }
 }

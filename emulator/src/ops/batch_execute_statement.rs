@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{data_table, read_units, request_key, CapacityDetail};
-use super::execute_statement::{prepare, write, PARAMETERS, STATEMENT};
+use super::execute_statement::write;
+use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{add_capacity, TableUnits};
 use super::Cx;
 use crate::engine::Engine;
@@ -73,7 +74,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
                     r.insert("Item".into(), encode_map(&item));
                 }
             } else {
-                let done = write(engine, *member, &stmt, &params)?;
+                let done = write(engine, crate::protocol::wire::old_on_condition_failure(*member), &stmt, &params)?;
                 let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
                 units.entry(done.table).or_default().add(done.units, &indexes);
             }

@@ -76,7 +76,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     let mut reads = Vec::with_capacity(request.len());
     for (name, spec) in request {
         let spec_body = Body(spec);
-        let exprs = expressions::parse(spec_body, Op::GetItem)?;
+        let exprs = crate::protocol::wire::expressions::parse(spec_body, Op::GetItem)?;
         let table = data_table(engine, name)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::engine::Engine;
@@ -13,11 +13,6 @@ use crate::model::{
 };
 use crate::protocol::Body;
 use crate::store::{Table, TableState};
-
-/// A data-plane table lookup; DynamoDB's message here names no table.
-pub fn table(engine: &Engine, body: Body) -> Result<Arc<Table>> {
-    data_table(engine, body.str("TableName").unwrap_or_default())
-}
 
 /// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
 /// request's shape admits names from one character (an ARN may be short too); a name shorter than
@@ -155,7 +150,7 @@ pub fn check_index_keys(index: &IndexDef, item: &Item) -> Result<()> {
 }
 
 /// `ReturnConsumedCapacity`, as the request asked for it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CapacityDetail {
     None,
     Total,
@@ -165,28 +160,6 @@ pub enum CapacityDetail {
 impl CapacityDetail {
     pub fn of(body: Body) -> CapacityDetail {
         crate::protocol::wire::capacity_detail(body)
-    }
-
-    /// Adds `ConsumedCapacity` to a response when asked: `units` for the table, and the same
-    /// units for every index the write touched.
-    pub fn add_to<'i>(
-        self,
-        out: &mut Map<String, Value>,
-        table: &str,
-        units: f64,
-        indexes: impl FnOnce() -> Vec<&'i str>,
-    ) {
-        if self == CapacityDetail::None {
-            return;
-        }
-        if let Some(c) = self.render(table, units, &indexes()) {
-            out.insert("ConsumedCapacity".into(), c);
-        }
-    }
-
-    pub fn render(self, table: &str, units: f64, indexes: &[&str]) -> Option<Value> {
-        self.consumed(table, units, || indexes.to_vec())
-            .map(|c| crate::protocol::wire::answer::consumed_capacity(&c))
     }
 
     /// The capacity a single-item request consumed: `units` for the table and the same units for
@@ -237,13 +210,6 @@ pub fn touched_indexes<'a>(def: &'a TableDef, old: Option<&Item>, new: Option<&I
         .collect()
 }
 
-/// The item part of ReturnValues ALL_OLD: present only when there was an old item.
-pub fn add_attributes(out: &mut Map<String, Value>, item: Option<&Item>) {
-    if let Some(item) = item.filter(|i| !i.is_empty()) {
-        out.insert("Attributes".into(), crate::protocol::attr::encode_map(item));
-    }
-}
-
 /// ReturnValues of a write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReturnValues {
@@ -255,10 +221,6 @@ pub enum ReturnValues {
 }
 
 impl ReturnValues {
-    pub fn of(body: Body) -> ReturnValues {
-        crate::protocol::wire::return_values(body)
-    }
-
     /// PutItem and DeleteItem accept only NONE and ALL_OLD.
     pub fn old_or_none(self) -> Result<ReturnValues> {
         match self {
@@ -266,20 +228,6 @@ impl ReturnValues {
             _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE")),
         }
     }
-}
-
-/// The failed-condition error, carrying the old item when ReturnValuesOnConditionCheckFailure asks.
-pub fn condition_failed(body: Body, old: Option<&Item>) -> Error {
-    let wants_item = crate::protocol::wire::old_on_condition_failure(body);
-    Error::conditional_check_failed(old.filter(|_| wants_item).cloned())
-}
-
-/// ItemCollectionMetrics for tables with local indexes, when asked with SIZE.
-pub fn add_collection_metrics(out: &mut Map<String, Value>, body: Body, def: &TableDef, key: &PrimaryKey) {
-    if !crate::protocol::wire::collection_metrics_asked(body) || def.local_indexes.is_empty() {
-        return;
-    }
-    out.insert("ItemCollectionMetrics".into(), collection_metrics(def, key));
 }
 
 /// One item collection's metrics, as JSON for the operations not yet typed.
@@ -316,4 +264,21 @@ pub fn check_collection(
         crate::error::ErrorKind::ItemCollectionSizeLimitExceeded,
         "Collection size exceeded.",
     ))
+}
+
+/// What a single-item write (PutItem, UpdateItem, DeleteItem) asks to get back.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteReturns {
+    pub values: ReturnValues,
+    pub capacity: CapacityDetail,
+    /// ReturnItemCollectionMetrics is SIZE.
+    pub collection_metrics: bool,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub old_on_condition_failure: bool,
+}
+
+/// The failed-condition error, carrying the old item when ReturnValuesOnConditionCheckFailure
+/// asked for it.
+pub fn condition_failed(old_on_failure: bool, old: Option<&Item>) -> Error {
+    Error::conditional_check_failed(old.filter(|_| old_on_failure).cloned())
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::{json, Map, Value};
 
 use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
-use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
+use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{add_capacity, ItemRef, TableUnits};
 use super::transact_write_items::{cancelled, conflict_reason, run_actions, Action, Kind};
 use super::Cx;

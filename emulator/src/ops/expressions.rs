@@ -6,9 +6,6 @@ use std::sync::Arc;
 use crate::expr::{self, Condition, Path};
 use crate::model::Item;
 
-// Transitional: the operations not typed yet decode their expressions here.
-pub use crate::protocol::wire::expressions::parse;
-
 /// Whether an optional condition holds for an item that may not exist.
 pub fn holds(condition: Option<&Condition>, item: Option<&Item>) -> bool {
     static EMPTY: Item = Item::new();

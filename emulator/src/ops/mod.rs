@@ -11,7 +11,7 @@ pub(crate) mod common;
 pub(crate) mod expressions;
 mod multi;
 mod policies;
-mod read;
+pub(crate) mod read;
 mod resources;
 mod streams;
 pub(crate) mod table_spec;
@@ -64,7 +64,7 @@ macro_rules! operation_list {
                 BatchGetItem => batch_get_item (json),
                 BatchWriteItem => batch_write_item (json),
                 CreateTable => create_table,
-                DeleteItem => delete_item (json),
+                DeleteItem => delete_item,
                 DeleteResourcePolicy => delete_resource_policy,
                 DeleteTable => delete_table,
                 DescribeContinuousBackups => describe_continuous_backups,
@@ -72,7 +72,7 @@ macro_rules! operation_list {
                 DescribeLimits => describe_limits,
                 DescribeTable => describe_table,
                 DescribeTimeToLive => describe_time_to_live,
-                ExecuteStatement => execute_statement (json),
+                ExecuteStatement => execute_statement,
                 ExecuteTransaction => execute_transaction (json),
                 GetItem => get_item,
                 GetResourcePolicy => get_resource_policy,
@@ -80,14 +80,14 @@ macro_rules! operation_list {
                 ListTagsOfResource => list_tags_of_resource,
                 PutItem => put_item,
                 PutResourcePolicy => put_resource_policy,
-                Query => query (json),
-                Scan => scan (json),
+                Query => query,
+                Scan => scan,
                 TagResource => tag_resource,
                 TransactGetItems => transact_get_items (json),
                 TransactWriteItems => transact_write_items (json),
                 UntagResource => untag_resource,
                 UpdateContinuousBackups => update_continuous_backups,
-                UpdateItem => update_item (json),
+                UpdateItem => update_item,
                 UpdateTable => update_table,
                 UpdateTimeToLive => update_time_to_live,
             }

@@ -1,12 +1,13 @@
 //! PutItem: replaces a whole item, optionally under a condition.
 
-use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
+use super::answer::WriteOutput;
 use super::common::{
-    check_collection, data_table, metrics_if, touched_indexes, validate_item, write_units, CapacityDetail, ReturnValues,
+    check_collection, condition_failed, data_table, metrics_if, touched_indexes, validate_item, write_units, ReturnValues,
+    WriteReturns,
 };
 use super::expressions;
 use super::Cx;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::expr::Parsed;
 use crate::fault;
 use crate::model::Item;
@@ -14,43 +15,29 @@ use crate::model::Item;
 pub struct Input {
     pub table: String,
     pub item: Item,
-    /// NONE or ALL_OLD.
-    pub return_values: ReturnValues,
-    pub capacity: CapacityDetail,
-    pub collection_metrics: bool,
-    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
-    pub old_on_condition_failure: bool,
+    /// ReturnValues is NONE or ALL_OLD.
+    pub returns: WriteReturns,
     /// The condition (ConditionExpression or Expected), parsed.
     pub exprs: Parsed,
 }
 
-pub struct Output {
-    /// The replaced item, when ReturnValues is ALL_OLD and there was one.
-    pub attributes: Option<Item>,
-    pub capacity: Option<ConsumedCapacity>,
-    pub collection_metrics: Option<ItemCollectionMetrics>,
-}
+pub type Output = WriteOutput;
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let item = input.item;
+    let (item, returns) = (input.item, input.returns);
     let table = data_table(cx.engine, &input.table)?;
     let mut state = table.state.write();
     let key = validate_item(&state.def, &item)?;
     cx.engine.transactions.check_free(&table.name, &key)?;
     let old = state.get(&key).cloned();
     if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
-        let returned = old.as_deref().filter(|_| input.old_on_condition_failure);
-        return Err(Error::conditional_check_failed(returned.cloned()));
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
     }
     check_collection(cx.engine, &state, &key, old.as_deref(), Some(&item))?;
     let units = write_units(old.as_deref(), Some(&item));
-    let capacity =
-        input.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&item)));
-    let collection_metrics = metrics_if(input.collection_metrics, &state.def, &key);
+    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&item)));
+    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     state.put(fault::put_item(cx.fault, item, old.as_deref()));
-    Ok(Output {
-        attributes: old.filter(|_| input.return_values == ReturnValues::AllOld).map(|o| (*o).clone()),
-        capacity,
-        collection_metrics,
-    })
+    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());
+    Ok(WriteOutput { attributes, capacity, collection_metrics })
 }

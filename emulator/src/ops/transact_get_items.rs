@@ -58,7 +58,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     let mut parsed = Vec::new();
     for entry in body.list("TransactItems") {
         let sub = Body(entry).child("Get").expect("validated");
-        let exprs = expressions::parse(sub, Op::GetItem)?;
+        let exprs = crate::protocol::wire::expressions::parse(sub, Op::GetItem)?;
         let key = sub.item("Key")?.unwrap_or_default();
         parsed.push((sub, exprs, key));
     }

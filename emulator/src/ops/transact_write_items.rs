@@ -207,7 +207,7 @@ fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
             Kind::Delete => Op::DeleteItem,
             Kind::Update => Op::UpdateItem,
         };
-        let exprs = expressions::parse(sub, op)?;
+        let exprs = crate::protocol::wire::expressions::parse(sub, op)?;
         let member = if kind == Kind::Put { "Item" } else { "Key" };
         let item = sub.item(member)?.unwrap_or_default();
         parsed.push((kind, sub, exprs, item));

@@ -2,8 +2,11 @@
 
 use serde_json::{json, Map, Value};
 
+use super::Answer;
 use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema};
-use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
+use crate::ops::answer::{
+    ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, Page, TableDescription, TableStatus, WriteOutput,
+};
 use crate::protocol::attr::encode_map;
 
 pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
@@ -130,4 +133,30 @@ pub fn continuous_backups(b: &ContinuousBackups) -> Value {
         }),
     };
     json!({ "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": recovery })
+}
+
+/// Query's and Scan's answer (PartiQL's SELECT renders its page as NextToken instead).
+pub fn page(p: &Page) -> Value {
+    let mut m = Map::new();
+    if let Some(items) = &p.items {
+        m.insert("Items".into(), items.iter().map(|i| encode_map(i)).collect());
+    }
+    m.insert("Count".into(), json!(p.count));
+    m.insert("ScannedCount".into(), json!(p.scanned_count));
+    if let Some(last) = &p.last_evaluated_key {
+        m.insert("LastEvaluatedKey".into(), encode_map(last));
+    }
+    if let Some(c) = &p.capacity {
+        m.insert("ConsumedCapacity".into(), consumed_capacity(c));
+    }
+    Value::Object(m)
+}
+
+/// The answer of a single-item write; an empty ReturnValues view is left out.
+pub fn write_output(out: &WriteOutput) -> Value {
+    Answer::default()
+        .capacity(out.capacity.as_ref())
+        .collection_metrics(out.collection_metrics.as_ref())
+        .item("Attributes", out.attributes.as_ref().filter(|i| !i.is_empty()))
+        .value()
 }

@@ -10,7 +10,7 @@ const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    Ok(Input { table: body.str("TableName").unwrap_or_default().to_string() })
+    Ok(Input { table: super::table_name(body) })
 }
 
 pub fn encode(out: Output) -> Value {

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use super::{Answer, capacity_detail, expressions};
+use super::{capacity_detail, expressions, table_name, Answer};
 use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::get_item::{Input, Output};
@@ -25,7 +25,7 @@ pub fn decode(body: Body) -> Result<Input> {
     Ok(Input {
         key: body.item("Key")?.unwrap_or_default(),
         exprs: expressions::parse(body, Op::GetItem)?,
-        table: body.str("TableName").unwrap_or_default().to_string(),
+        table: table_name(body),
         consistent_read: body.bool("ConsistentRead").unwrap_or(false),
         capacity: capacity_detail(body),
     })

@@ -21,9 +21,11 @@ use serde_json::{Map, Value};
 use super::attr::encode_map;
 use super::Body;
 use crate::error::Result;
+use crate::expr::{Op, Parsed};
 use crate::model::Item;
 use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics};
-use crate::ops::common::{CapacityDetail, ReturnValues};
+use crate::ops::common::{CapacityDetail, ReturnValues, WriteReturns};
+use crate::ops::read::{ReadInput, Select};
 use crate::ops::tags::Tag;
 use crate::ops::{self, Cx, Operation};
 
@@ -78,11 +80,6 @@ pub fn return_values(body: Body) -> ReturnValues {
     }
 }
 
-/// `ReturnItemCollectionMetrics` asks for them (SIZE).
-pub fn collection_metrics_asked(body: Body) -> bool {
-    body.str("ReturnItemCollectionMetrics") == Some("SIZE")
-}
-
 /// `ReturnValuesOnConditionCheckFailure` asks for the old item (ALL_OLD).
 pub fn old_on_condition_failure(body: Body) -> bool {
     body.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD")
@@ -131,4 +128,48 @@ impl Answer {
     pub fn value(self) -> Value {
         Value::Object(self.0)
     }
+}
+
+/// What Query and Scan requests share, after their own checks: expressions parsed, then the
+/// members the page collector uses.
+pub fn read_input(body: Body, op: Op) -> Result<ReadInput> {
+    Ok(ReadInput {
+        exprs: expressions::parse(body, op)?,
+        table: body.str("TableName").unwrap_or_default().to_string(),
+        index: body.str("IndexName").map(str::to_owned),
+        select: body.str("Select").map(|s| match s {
+            "ALL_ATTRIBUTES" => Select::AllAttributes,
+            "ALL_PROJECTED_ATTRIBUTES" => Select::AllProjected,
+            "COUNT" => Select::Count,
+            _ => Select::Specific,
+        }),
+        projection_expression: body.has("ProjectionExpression"),
+        limit: body.int("Limit").map(|l| l as usize),
+        consistent_read: body.bool("ConsistentRead").unwrap_or(false),
+        exclusive_start_key: body.item("ExclusiveStartKey"),
+        capacity: capacity_detail(body),
+    })
+}
+
+/// `TableName`.
+pub fn table_name(body: Body) -> String {
+    body.str("TableName").unwrap_or_default().to_string()
+}
+
+/// What PutItem, UpdateItem and DeleteItem decode alike, in DynamoDB's order: the item or key
+/// (`member`), ReturnValues (with the operation's `allowed` check), then the expressions.
+pub fn single_write(
+    body: Body,
+    member: &str,
+    op: Op,
+    allowed: impl FnOnce(ReturnValues) -> Result<ReturnValues>,
+) -> Result<(Item, WriteReturns, Parsed)> {
+    let item = body.item(member)?.unwrap_or_default();
+    let returns = WriteReturns {
+        values: allowed(return_values(body))?,
+        capacity: capacity_detail(body),
+        collection_metrics: body.str("ReturnItemCollectionMetrics") == Some("SIZE"),
+        old_on_condition_failure: old_on_condition_failure(body),
+    };
+    Ok((item, returns, expressions::parse(body, op)?))
 }

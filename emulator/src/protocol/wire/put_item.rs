@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use super::{Answer, capacity_detail, collection_metrics_asked, expressions, old_on_condition_failure, return_values};
+use super::{answer, single_write, table_name};
 use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::put_item::{Input, Output};
@@ -27,21 +27,10 @@ const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    Ok(Input {
-        item: body.item("Item")?.unwrap_or_default(),
-        return_values: return_values(body).old_or_none()?,
-        exprs: expressions::parse(body, Op::PutItem)?,
-        table: body.str("TableName").unwrap_or_default().to_string(),
-        capacity: capacity_detail(body),
-        collection_metrics: collection_metrics_asked(body),
-        old_on_condition_failure: old_on_condition_failure(body),
-    })
+    let (item, returns, exprs) = single_write(body, "Item", Op::PutItem, |r| r.old_or_none())?;
+    Ok(Input { table: table_name(body), item, returns, exprs })
 }
 
 pub fn encode(out: Output) -> Value {
-    Answer::default()
-        .capacity(out.capacity.as_ref())
-        .collection_metrics(out.collection_metrics.as_ref())
-        .item("Attributes", out.attributes.as_ref())
-        .value()
+    answer::write_output(&out)
 }
