@@ -24,6 +24,11 @@ pub struct Engine {
     pub item_collection_limit: usize,
     /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
     pub fault: Option<crate::Fault>,
+    /// Verify SigV4 signatures against these access keys (`protocol::sigv4`); `None` (the
+    /// default) accepts any.
+    pub credentials: Option<crate::protocol::Credentials>,
+    /// When set, `/_emulator/` controls answer only requests bearing it (`protocol::control`).
+    pub control_token: Option<String>,
     /// Log one line per request at info level (`protocol::log`); off by default.
     pub log_requests: bool,
 }
@@ -35,10 +40,12 @@ impl Engine {
             store: Store::default(),
             clock: std::sync::Arc::new(clock),
             region: "us-east-1".into(),
-            account_id: "000000000000".into(),
+            account_id: crate::protocol::DEFAULT_ACCOUNT.into(),
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
             fault: None,
+            credentials: None,
+            control_token: None,
             log_requests: false,
         }
     }

@@ -61,6 +61,7 @@ pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodbstreams;
 pub use engine::Engine;
 pub use fault::Fault;
+pub use protocol::Credentials;
 pub use server::{Builder, Emulator};
 
 /// An SDK client for any DynamoDB endpoint reachable over plain HTTP (another emulator process,

@@ -65,6 +65,8 @@ pub struct Builder {
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
     fault: Option<crate::Fault>,
+    credentials: Option<crate::Credentials>,
+    control_token: Option<String>,
     log_requests: bool,
 }
 
@@ -77,6 +79,8 @@ impl Default for Builder {
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
             item_collection_limit: None,
             fault: None,
+            credentials: None,
+            control_token: None,
             log_requests: false,
         }
     }
@@ -123,6 +127,21 @@ impl Builder {
         self
     }
 
+    /// Verifies every request's SigV4 signature against these access keys, answering as DynamoDB
+    /// does a wrong secret, an unknown key or a clock more than 15 minutes off. Off by default:
+    /// then any credentials work. ([`Emulator::client`] signs with `test`/`test`.)
+    pub fn credentials(mut self, credentials: crate::Credentials) -> Builder {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The token `/_emulator/` controls require (`Authorization: Bearer <token>`). Without it, an
+    /// emulator bound to a non-loopback address makes one up ([`Emulator::control_token`]).
+    pub fn control_token(mut self, token: impl Into<String>) -> Builder {
+        self.control_token = Some(token.into());
+        self
+    }
+
     /// Logs one line per request at info level through `tracing` (operation, table, status, error
     /// type, latency; target [`REQUEST_LOG_TARGET`](crate::protocol::REQUEST_LOG_TARGET)), to see
     /// what a test sent and got. Off by default.
@@ -140,6 +159,8 @@ impl Builder {
             engine.item_collection_limit = limit;
         }
         engine.fault = self.fault;
+        engine.credentials = self.credentials;
+        engine.control_token = control_token_for(addr, self.control_token);
         engine.log_requests = self.log_requests;
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
@@ -156,6 +177,13 @@ impl Builder {
             }),
         })
     }
+}
+
+/// The control token for an emulator bound to `addr`: the one `given`, else a new random one when
+/// the address is reachable from other machines (anyone there could otherwise move its clock or
+/// delete its items), else none.
+pub fn control_token_for(addr: SocketAddr, given: Option<String>) -> Option<String> {
+    given.or_else(|| (!addr.ip().is_loopback()).then(crate::protocol::control::new_token))
 }
 
 impl Emulator {
@@ -192,6 +220,11 @@ impl Emulator {
     /// An SDK client that talks to this emulator over its TCP socket.
     pub fn http_client(&self) -> aws_sdk_dynamodb::Client {
         transport::socket_client(&self.endpoint_url())
+    }
+
+    /// The token its `/_emulator/` controls require, if any (see [`Builder::control_token`]).
+    pub fn control_token(&self) -> Option<&str> {
+        self.inner.engine.control_token.as_deref()
     }
 
     /// The engine behind this emulator, to drive it without HTTP.

@@ -215,3 +215,59 @@ async fn describe_endpoints_names_the_host_the_client_used() {
         )
     );
 }
+
+#[tokio::test]
+async fn controls_on_a_non_loopback_address_need_the_token() {
+    let open = manual().await;
+    assert_eq!(open.control_token(), None);
+    let emu = Emulator::builder()
+        .host("0.0.0.0")
+        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0))
+        .start()
+        .await
+        .unwrap();
+    let token = emu.control_token().expect("a token is made up").to_string();
+    assert_eq!(token.len(), 32);
+    let refused = json!({"error": "this emulator's controls need its token: send Authorization: Bearer <token> (printed at start, or set with --control-token)"});
+    let bearer = format!("Bearer {token}");
+    let wrong = format!("Bearer {token}x");
+    for headers in [
+        vec![],
+        vec![("Authorization", wrong.as_str())],
+        vec![("Authorization", token.as_str())],
+    ] {
+        let (status, _, body) = send(&emu, "POST", "/_emulator/clock/advance", &headers, r#"{"seconds": 5}"#).await;
+        assert_eq!((status, body), (401, refused.clone()));
+    }
+    let (status, _, body) = send(
+        &emu,
+        "POST",
+        "/_emulator/clock/advance",
+        &[("Authorization", &bearer)],
+        r#"{"seconds": 5}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (200, json!({"mode": "manual", "now_millis": (T0 + 5) * 1000}))
+    );
+    // The DynamoDB API itself is unaffected.
+    assert_eq!(
+        dynamodb(&emu, "ListTables", json!({})).await,
+        (200, json!({"TableNames": []}))
+    );
+    // A token that was given is the one required, on any address.
+    let given = Emulator::builder().control_token("s3cret").start().await.unwrap();
+    assert_eq!(given.control_token(), Some("s3cret"));
+    let (status, _, _) = send(&given, "GET", "/_emulator/clock", &[], "").await;
+    assert_eq!(status, 401);
+    let (status, _, _) = send(
+        &given,
+        "GET",
+        "/_emulator/clock",
+        &[("Authorization", "Bearer s3cret")],
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+}

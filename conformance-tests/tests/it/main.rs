@@ -10,6 +10,7 @@ mod partiql;
 mod policies;
 mod query;
 mod robustness;
+mod sigv4;
 mod streams;
 mod support;
 mod tables;

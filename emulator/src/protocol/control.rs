@@ -6,9 +6,14 @@
 //! - `POST /_emulator/clock/advance` with `{"seconds": N}` or `{"millis": N}`: moves a manual
 //!   clock forward and answers like `GET /_emulator/clock`
 //! - `POST /_emulator/ttl/sweep`: deletes the items whose TTL has passed, `{"deleted": N}`
+//!
+//! When the engine has a control token (always when it listens on a non-loopback address, see
+//! [`crate::server::control_token_for`]), each control request must carry
+//! `Authorization: Bearer <token>`; otherwise 401.
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
 use crate::engine::Engine;
@@ -16,7 +21,17 @@ use crate::engine::Engine;
 pub const PREFIX: &str = "/_emulator/";
 
 /// Answers one control request: status and JSON body.
-pub fn handle(engine: &Engine, method: &Method, path: &str, body: &[u8]) -> (StatusCode, Value) {
+pub fn handle(engine: &Engine, method: &Method, path: &str, authorization: &str, body: &[u8]) -> (StatusCode, Value) {
+    if let Some(token) = &engine.control_token {
+        // Digests compared, so the time taken says nothing about how much of the token matched.
+        let given = authorization.strip_prefix("Bearer ").unwrap_or("");
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(token.as_bytes()) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "this emulator's controls need its token: send Authorization: Bearer <token> (printed at start, or set with --control-token)",
+            );
+        }
+    }
     match (path.trim_end_matches('/'), method) {
         ("clock", &Method::GET) => (StatusCode::OK, clock(engine)),
         ("clock/advance", &Method::POST) => advance(engine, body),
@@ -64,6 +79,13 @@ fn advance(engine: &Engine, body: &[u8]) -> (StatusCode, Value) {
         );
     }
     (StatusCode::OK, clock(engine))
+}
+
+/// A new control token: 128 bits from the operating system's random source, in hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    hex::encode(bytes)
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> (StatusCode, Value) {
