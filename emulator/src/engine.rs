@@ -3,8 +3,12 @@
 
 use bytes::Bytes;
 
+use std::collections::BTreeMap;
+
+use parking_lot::Mutex;
+
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::store::{Snapshot, Store};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
 /// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
@@ -26,6 +30,8 @@ pub struct Engine {
     pub fault: Option<crate::Fault>,
     /// Log one line per request at info level (`protocol::log`); off by default.
     pub log_requests: bool,
+    /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
+    pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
 }
 
 impl Engine {
@@ -40,7 +46,27 @@ impl Engine {
             item_collection_limit: 10 * 1024 * 1024 * 1024,
             fault: None,
             log_requests: false,
+            snapshots: Default::default(),
         }
+    }
+
+    /// A copy of every table, item, index, TTL setting, stream, tag and resource policy, taken
+    /// atomically. Costs O(tables), not O(items): the copy shares its data with the live state.
+    /// The clock is not part of it (time only moves forward).
+    pub fn snapshot(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
+    /// Puts back the state `snapshot` holds, as one step; the snapshot stays valid for further
+    /// restores. Requests in flight on a table that existed before answer as if it had been deleted.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        self.store.restore(snapshot);
+        self.transactions.forget_tokens();
+    }
+
+    /// Empties everything: no tables, streams, tags or policies (named snapshots are kept).
+    pub fn reset(&self) {
+        self.restore(&Snapshot::default());
     }
 
     /// Answers one DynamoDB HTTP request.

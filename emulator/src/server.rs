@@ -179,6 +179,23 @@ impl Emulator {
         format!("http://{}", self.inner.addr)
     }
 
+    /// A copy of the whole state (tables, items, indexes, TTL, streams, tags, policies) in O(tables)
+    /// time; see [`Engine::snapshot`]. Build a fixture once, snapshot it, and [`restore`](Self::restore)
+    /// before each test.
+    pub fn snapshot(&self) -> crate::Snapshot {
+        self.inner.engine.snapshot()
+    }
+
+    /// Puts back the state of `snapshot`; see [`Engine::restore`].
+    pub fn restore(&self, snapshot: &crate::Snapshot) {
+        self.inner.engine.restore(snapshot)
+    }
+
+    /// Empties the emulator: no tables, streams, tags or policies.
+    pub fn reset(&self) {
+        self.inner.engine.reset()
+    }
+
     /// An SDK client whose requests go straight into the engine: no socket involved.
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
         transport::in_process_client(self.inner.engine.clone())

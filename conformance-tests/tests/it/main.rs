@@ -10,6 +10,7 @@ mod partiql;
 mod policies;
 mod query;
 mod robustness;
+mod snapshots;
 mod streams;
 mod support;
 mod tables;
