@@ -64,6 +64,14 @@ impl Engine {
         self.transactions.forget_tokens();
     }
 
+    /// Loads a seed file: a CreateTable input as the AWS CLI takes it (`--cli-input-json`), or
+    /// BatchWriteItem request items (`--request-items`, or `--cli-input-json` with
+    /// `RequestItems`), applied in order through the normal request path. The error names the
+    /// file and the entry DynamoDB refused, with its error type and message.
+    pub fn seed(&self, path: &std::path::Path) -> std::io::Result<()> {
+        crate::protocol::seed::load(self, path).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
     /// Empties everything: no tables, streams, tags or policies (named snapshots are kept).
     pub fn reset(&self) {
         self.restore(&Snapshot::default());

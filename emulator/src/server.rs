@@ -66,6 +66,7 @@ pub struct Builder {
     item_collection_limit: Option<usize>,
     fault: Option<crate::Fault>,
     log_requests: bool,
+    seeds: Vec<std::path::PathBuf>,
 }
 
 impl Default for Builder {
@@ -78,6 +79,7 @@ impl Default for Builder {
             item_collection_limit: None,
             fault: None,
             log_requests: false,
+            seeds: Vec::new(),
         }
     }
 }
@@ -131,16 +133,27 @@ impl Builder {
         self
     }
 
+    /// Loads a seed file at start (repeatable; files load in order): see [`Engine::seed`] for the
+    /// formats. [`start`](Self::start) fails with the file and entry a seed was refused at.
+    pub fn seed(mut self, path: impl Into<std::path::PathBuf>) -> Builder {
+        self.seeds.push(path.into());
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
-        let addr = listener.local_addr()?;
         let mut engine = Engine::new(self.clock);
         if let Some(limit) = self.item_collection_limit {
             engine.item_collection_limit = limit;
         }
-        engine.fault = self.fault;
         engine.log_requests = self.log_requests;
+        for seed in &self.seeds {
+            engine.seed(seed)?;
+        }
+        // Faults are for the test's requests, not for loading its fixture.
+        engine.fault = self.fault;
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {

@@ -10,6 +10,7 @@ mod partiql;
 mod policies;
 mod query;
 mod robustness;
+mod seed;
 mod snapshots;
 mod streams;
 mod support;

@@ -11,6 +11,7 @@ mod body;
 mod control;
 pub(crate) mod frontend;
 mod log;
+pub(crate) mod seed;
 pub(crate) mod shape;
 
 use std::sync::atomic::{AtomicU64, Ordering};
