@@ -3,34 +3,23 @@
 //! independent of writes made after it on either side.
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType, StreamSpecification, StreamViewType, Tag, TimeToLiveSpecification,
+    BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType, ScalarAttributeType, StreamSpecification,
+    StreamViewType, Tag, TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use aws_sdk_dynamodbstreams::Client as Streams;
 
-use crate::support::{emulator, error, item, n, s};
+use crate::streams::{iterator, read_from};
+use crate::support::{attr_def, emulator, error, item, key, n, s};
 
 const TABLE: &str = "fixture";
 const ARN: &str = "arn:aws:dynamodb:us-east-1:000000000000:table/fixture";
 const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"000000000000"},"Action":["dynamodb:GetItem"],"Resource":"*"}]}"#;
 
 async fn create(c: &Client) {
-    let def = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .unwrap()
-    };
-    let hash = |name: &str| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(KeyType::Hash)
-            .build()
-            .unwrap()
-    };
+    let def = |name: &str| attr_def(name, ScalarAttributeType::S);
+    let hash = |name: &str| key(name, KeyType::Hash);
     c.create_table()
         .table_name(TABLE)
         .billing_mode(BillingMode::PayPerRequest)
@@ -94,29 +83,7 @@ async fn stream_keys(c: &Client, st: &Streams) -> Vec<String> {
         .table
         .unwrap();
     let arn = table.latest_stream_arn.unwrap();
-    let d = st.describe_stream().stream_arn(&arn).send().await.unwrap();
-    let shard = d.stream_description.unwrap().shards.unwrap()[0]
-        .shard_id
-        .clone()
-        .unwrap();
-    let it = st
-        .get_shard_iterator()
-        .stream_arn(&arn)
-        .shard_id(shard)
-        .shard_iterator_type(ShardIteratorType::TrimHorizon)
-        .send()
-        .await
-        .unwrap()
-        .shard_iterator
-        .unwrap();
-    let records = st
-        .get_records()
-        .shard_iterator(it)
-        .send()
-        .await
-        .unwrap()
-        .records
-        .unwrap();
+    let records = read_from(st, iterator(st, &arn, ShardIteratorType::TrimHorizon, None).await).await;
     records
         .iter()
         .map(|r| {
