@@ -3,8 +3,12 @@
 
 use bytes::Bytes;
 
+use std::collections::BTreeMap;
+
+use parking_lot::Mutex;
+
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::store::{Snapshot, Store};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
 /// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
@@ -31,6 +35,8 @@ pub struct Engine {
     pub control_token: Option<String>,
     /// Log one line per request at info level (`protocol::log`); off by default.
     pub log_requests: bool,
+    /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
+    pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
 }
 
 impl Engine {
@@ -47,7 +53,35 @@ impl Engine {
             credentials: None,
             control_token: None,
             log_requests: false,
+            snapshots: Default::default(),
         }
+    }
+
+    /// A copy of every table, item, index, TTL setting, stream, tag and resource policy, taken
+    /// atomically. Costs O(tables), not O(items): the copy shares its data with the live state.
+    /// The clock is not part of it (time only moves forward).
+    pub fn snapshot(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
+    /// Puts back the state `snapshot` holds, as one step; the snapshot stays valid for further
+    /// restores. Requests in flight on a table that existed before answer as if it had been deleted.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        self.store.restore(snapshot);
+        self.transactions.forget_tokens();
+    }
+
+    /// Loads a seed file: a CreateTable input as the AWS CLI takes it (`--cli-input-json`), or
+    /// BatchWriteItem request items (`--request-items`, or `--cli-input-json` with
+    /// `RequestItems`), applied in order through the normal request path. The error names the
+    /// file and the entry DynamoDB refused, with its error type and message.
+    pub fn seed(&self, path: &std::path::Path) -> std::io::Result<()> {
+        crate::protocol::seed::load(self, path).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
+    /// Empties everything: no tables, streams, tags or policies (named snapshots are kept).
+    pub fn reset(&self) {
+        self.restore(&Snapshot::default());
     }
 
     /// Answers one DynamoDB HTTP request.

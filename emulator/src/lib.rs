@@ -63,6 +63,7 @@ pub use engine::Engine;
 pub use fault::Fault;
 pub use protocol::Credentials;
 pub use server::{Builder, Emulator};
+pub use store::Snapshot;
 
 /// An SDK client for any DynamoDB endpoint reachable over plain HTTP (another emulator process,
 /// DynamoDB Local), with the emulator's test credentials.

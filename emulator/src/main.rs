@@ -43,6 +43,10 @@ struct Args {
     /// Log one line per request to stderr: operation, table, status, error type, latency.
     #[arg(long)]
     log_requests: bool,
+    /// Load tables or items at start from a JSON file in the AWS CLI's formats: a create-table
+    /// input (--cli-input-json) or batch-write-item request items. Repeatable; loaded in order.
+    #[arg(long, value_name = "FILE")]
+    seed: Vec<PathBuf>,
     /// -inMemory: accepted; the emulator always keeps its data in memory.
     #[arg(long, help_heading = LOCAL)]
     in_memory: bool,
@@ -158,6 +162,13 @@ async fn main() -> std::io::Result<()> {
     engine.log_requests = args.log_requests;
     engine.credentials = args.credentials;
     engine.control_token = dynamodb_emulator::server::control_token_for(addr, args.control_token.clone());
+    for seed in &args.seed {
+        if let Err(e) = engine.seed(seed) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        tracing::info!(file = %seed.display(), "seeded");
+    }
     let engine = Arc::new(engine);
     let _sweeper = Sweeper::start(&engine, std::time::Duration::from_millis(args.ttl_sweep_interval));
     println!("listening on http://{addr}");

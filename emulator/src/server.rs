@@ -68,6 +68,7 @@ pub struct Builder {
     credentials: Option<crate::Credentials>,
     control_token: Option<String>,
     log_requests: bool,
+    seeds: Vec<std::path::PathBuf>,
 }
 
 impl Default for Builder {
@@ -82,6 +83,7 @@ impl Default for Builder {
             credentials: None,
             control_token: None,
             log_requests: false,
+            seeds: Vec::new(),
         }
     }
 }
@@ -150,18 +152,29 @@ impl Builder {
         self
     }
 
+    /// Loads a seed file at start (repeatable; files load in order): see [`Engine::seed`] for the
+    /// formats. [`start`](Self::start) fails with the file and entry a seed was refused at.
+    pub fn seed(mut self, path: impl Into<std::path::PathBuf>) -> Builder {
+        self.seeds.push(path.into());
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
-        let addr = listener.local_addr()?;
         let mut engine = Engine::new(self.clock);
         if let Some(limit) = self.item_collection_limit {
             engine.item_collection_limit = limit;
         }
+        engine.log_requests = self.log_requests;
+        for seed in &self.seeds {
+            engine.seed(seed)?;
+        }
+        // Faults are for the test's requests, not for loading its fixture.
         engine.fault = self.fault;
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
         engine.credentials = self.credentials;
         engine.control_token = control_token_for(addr, self.control_token);
-        engine.log_requests = self.log_requests;
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {
@@ -205,6 +218,23 @@ impl Emulator {
     /// `http://HOST:PORT`, for SDKs and tools in other processes.
     pub fn endpoint_url(&self) -> String {
         format!("http://{}", self.inner.addr)
+    }
+
+    /// A copy of the whole state (tables, items, indexes, TTL, streams, tags, policies) in O(tables)
+    /// time; see [`Engine::snapshot`]. Build a fixture once, snapshot it, and [`restore`](Self::restore)
+    /// before each test.
+    pub fn snapshot(&self) -> crate::Snapshot {
+        self.inner.engine.snapshot()
+    }
+
+    /// Puts back the state of `snapshot`; see [`Engine::restore`].
+    pub fn restore(&self, snapshot: &crate::Snapshot) {
+        self.inner.engine.restore(snapshot)
+    }
+
+    /// Empties the emulator: no tables, streams, tags or policies.
+    pub fn reset(&self) {
+        self.inner.engine.reset()
     }
 
     /// An SDK client whose requests go straight into the engine: no socket involved.

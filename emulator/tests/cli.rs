@@ -351,3 +351,41 @@ async fn on_a_non_loopback_address_the_controls_token_is_printed_and_required() 
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
     assert!(answer.contains(r#""mode":"manual""#), "{answer}");
 }
+
+#[tokio::test]
+async fn seed_files_load_at_start_and_a_bad_one_stops_it() {
+    let dir = std::env::temp_dir();
+    let table = dir.join(format!("cli-seed-{}-table.json", std::process::id()));
+    let items = dir.join(format!("cli-seed-{}-items.json", std::process::id()));
+    std::fs::write(
+        &table,
+        r#"{"TableName": "seeded", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(&items, r#"{"seeded": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}"#).unwrap();
+    let (table, items) = (table.to_str().unwrap(), items.to_str().unwrap());
+
+    let emu = Running::start(&["--port", "0", "--seed", table, "--seed", items]);
+    let client = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    let scan = client.scan().table_name("seeded").send().await.unwrap();
+    assert_eq!(scan.count, 1);
+    emu.stop();
+
+    // The items before their table: refused, nothing listens.
+    let out = Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+        .args(["--port", "0", "--seed", items, "--seed", table])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.lines().last(),
+        Some(
+            format!("error: seed file {items}: seeded[0]: ResourceNotFoundException: Requested resource not found")
+                .as_str()
+        )
+    );
+}

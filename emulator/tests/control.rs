@@ -270,4 +270,73 @@ async fn controls_on_a_non_loopback_address_need_the_token() {
     )
     .await;
     assert_eq!(status, 200);
+
+/// The fixture pattern over HTTP: build once, snapshot under a name, change things, restore.
+#[tokio::test]
+async fn snapshots_restore_and_reset_over_http() {
+    let emu = Emulator::start().await.unwrap();
+    let create = json!({"TableName": "items", "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]});
+    assert_eq!(dynamodb(&emu, "CreateTable", create).await.0, 200);
+    let put = |pk: &str| json!({"TableName": "items", "Item": {"pk": {"S": pk}}});
+    assert_eq!(dynamodb(&emu, "PutItem", put("fixture")).await.0, 200);
+    assert_eq!(
+        control(&emu, "PUT", "/_emulator/snapshots/fixture", "").await,
+        (200, json!({"name": "fixture"}))
+    );
+    assert_eq!(dynamodb(&emu, "PutItem", put("test")).await.0, 200);
+    let keys = || async {
+        let (_, scan) = dynamodb(&emu, "Scan", json!({"TableName": "items"})).await;
+        let mut keys: Vec<String> = scan["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["pk"]["S"].as_str().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys().await, ["fixture", "test"]);
+    let restore = "/_emulator/snapshots/fixture/restore";
+    assert_eq!(
+        control(&emu, "POST", restore, "").await,
+        (200, json!({"name": "fixture"}))
+    );
+    assert_eq!(keys().await, ["fixture"]);
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/snapshots", "").await,
+        (200, json!({"names": ["fixture"]}))
+    );
+
+    assert_eq!(control(&emu, "POST", "/_emulator/reset", "").await, (200, json!({})));
+    let (_, tables) = dynamodb(&emu, "ListTables", json!({})).await;
+    assert_eq!(tables["TableNames"], json!([]));
+    // The snapshot outlives a reset, and restores can repeat.
+    assert_eq!(control(&emu, "POST", restore, "").await.0, 200);
+    assert_eq!(keys().await, ["fixture"]);
+
+    assert_eq!(
+        control(&emu, "DELETE", "/_emulator/snapshots/fixture", "").await,
+        (200, json!({"name": "fixture"}))
+    );
+    assert_eq!(
+        control(&emu, "POST", restore, "").await,
+        (404, json!({"error": "no snapshot named \"fixture\""}))
+    );
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/reset", "").await,
+        (405, json!({"error": "GET is not allowed on /_emulator/reset"}))
+    );
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/snapshots/fixture", "").await,
+        (
+            405,
+            json!({"error": "POST is not allowed on /_emulator/snapshots/fixture"})
+        )
+    );
+    assert_eq!(
+        control(&emu, "PUT", "/_emulator/snapshots/a/b", "").await,
+        (404, json!({"error": "no emulator control at /_emulator/snapshots/a/b"}))
+    );
 }

@@ -11,6 +11,8 @@ mod policies;
 mod query;
 mod robustness;
 mod sigv4;
+mod seed;
+mod snapshots;
 mod streams;
 mod support;
 mod tables;

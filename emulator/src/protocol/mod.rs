@@ -11,6 +11,7 @@ mod body;
 pub(crate) mod control;
 pub(crate) mod frontend;
 mod log;
+pub(crate) mod seed;
 pub(crate) mod shape;
 mod sigv4;
 pub(crate) mod wire;
