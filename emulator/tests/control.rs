@@ -270,6 +270,7 @@ async fn controls_on_a_non_loopback_address_need_the_token() {
     )
     .await;
     assert_eq!(status, 200);
+}
 
 /// The fixture pattern over HTTP: build once, snapshot under a name, change things, restore.
 #[tokio::test]
