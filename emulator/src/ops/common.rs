@@ -9,7 +9,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
     item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef,
-    MAX_ITEM_SIZE,
+    MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
@@ -55,11 +55,6 @@ pub fn live<'t>(table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, Tab
     }
     Ok(state)
 }
-
-/// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
-/// keys 1,024, for the table's key and every index's.
-const MAX_HASH_KEY: usize = 2048;
-const MAX_RANGE_KEY: usize = 1024;
 
 /// A partition (`hash`) or sort key value over its size limit.
 pub fn key_size_error(value: &AttributeValue, hash: bool) -> Option<Error> {

@@ -82,7 +82,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         _ => BillingMode::Provisioned,
     };
     let throughput = read_throughput(body.child("ProvisionedThroughput"), billing_mode)?;
-    let definitions = attribute_definitions(body);
+    let definitions = attribute_definitions(body)?;
     let key_elements = key_elements(body.list("KeySchema"));
     check_key_definitions(&key_elements, &definitions)?;
     let key = key_schema(&key_elements, &definitions)?;
@@ -167,14 +167,18 @@ pub fn read_throughput(t: Option<Body>, billing_mode: BillingMode) -> Result<Thr
     }
 }
 
-pub fn attribute_definitions(body: Body) -> Vec<KeyAttr> {
-    body.list("AttributeDefinitions")
-        .iter()
-        .filter_map(|d| {
-            let ty = ScalarType::parse(d.get("AttributeType")?.as_str()?)?;
-            Some(KeyAttr { name: d.get("AttributeName")?.as_str()?.to_string(), ty })
-        })
-        .collect()
+/// The request's AttributeDefinitions; a name may be defined only once (CreateTable and UpdateTable).
+pub fn attribute_definitions(body: Body) -> Result<Vec<KeyAttr>> {
+    let mut defs: Vec<KeyAttr> = Vec::new();
+    for d in body.list("AttributeDefinitions") {
+        let Some(name) = d.get("AttributeName").and_then(Value::as_str) else { continue };
+        let Some(ty) = d.get("AttributeType").and_then(Value::as_str).and_then(ScalarType::parse) else { continue };
+        if defs.iter().any(|x| x.name == name) {
+            return Err(Error::validation(format!("Attribute Name is duplicated: {name}")));
+        }
+        defs.push(KeyAttr { name: name.to_string(), ty });
+    }
+    Ok(defs)
 }
 
 /// (name, is_hash) pairs of a KeySchema list, as sent.
@@ -369,7 +373,12 @@ fn projection(index: Body) -> Result<Projection> {
         }
         (Some(other), None) => return Err(Error::invalid_parameter(format!("Unknown ProjectionType: {other}"))),
     };
-    Ok(Projection { kind, non_key_attributes: non_key.unwrap_or_default() })
+    let non_key_attributes = non_key.unwrap_or_default();
+    let repeated = non_key_attributes.iter().enumerate().find(|(i, a)| non_key_attributes[..*i].contains(a));
+    if let Some((_, name)) = repeated {
+        return Err(Error::invalid_parameter(format!("Duplicate attribute in NonKeyAttributes: {name}")));
+    }
+    Ok(Projection { kind, non_key_attributes })
 }
 
 fn check_unique_names<'a>(indexes: impl IntoIterator<Item = &'a IndexDef>) -> Result<()> {
@@ -382,13 +391,9 @@ fn check_unique_names<'a>(indexes: impl IntoIterator<Item = &'a IndexDef>) -> Re
     Ok(())
 }
 
-/// AttributeDefinitions must name each attribute once, and exactly the attributes used in some
-/// key schema.
+/// AttributeDefinitions (each name once, see `attribute_definitions`) must define exactly the
+/// attributes used in some key schema.
 fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a KeyAttr>) -> Result<()> {
-    let defined: std::collections::HashSet<&str> = defs.iter().map(|a| a.name.as_str()).collect();
-    if defined.len() != defs.len() {
-        return Err(Error::validation("Cannot have two attributes with the same name"));
-    }
     let used: std::collections::HashSet<&str> = used.map(|a| a.name.as_str()).collect();
     if used.len() != defs.len() {
         return Err(Error::invalid_parameter(

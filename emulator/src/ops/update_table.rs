@@ -8,8 +8,8 @@ use super::create_table::{
     attribute_definitions, global_indexes, read_throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION,
 };
 use crate::engine::Engine;
-use crate::error::{Error, Result};
-use crate::model::{BillingMode, StreamSpec, TableDef, Throughput};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{BillingMode, KeyAttr, KeySchema, StreamSpec, TableDef, Throughput};
 use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
@@ -44,7 +44,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let changes = ["ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates",
         "SSESpecification", "ReplicaUpdates", "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput"];
-    if !changes.iter().any(|c| body.has(c)) {
+    // An empty list (`GlobalSecondaryIndexUpdates: []`) asks for nothing, like an absent one.
+    let asked = |c: &&str| body.get(c).is_some_and(|v| v.as_array().is_none_or(|l| !l.is_empty()));
+    if !changes.iter().any(asked) {
         return Err(Error::validation(
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
         ));
@@ -75,15 +77,12 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         }
     }
 
+    let updates = body.list("GlobalSecondaryIndexUpdates");
+    check_index_updates(updates)?;
     let mut added = Vec::new();
-    for update in body.list("GlobalSecondaryIndexUpdates").iter().map(Body) {
+    for update in updates.iter().map(Body) {
         if let Some(create) = update.get("Create") {
-            let mut defs = def.attribute_definitions.clone();
-            for d in attribute_definitions(body) {
-                if !defs.iter().any(|x| x.name == d.name) {
-                    defs.push(d);
-                }
-            }
+            let defs = attribute_definitions(body)?;
             let index = global_indexes(std::slice::from_ref(create), &defs, def.billing_mode)?.remove(0);
             if def.index(&index.name).is_some() {
                 return Err(Error::invalid_parameter(format!(
@@ -91,8 +90,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
                     index.name
                 )));
             }
+            check_no_redefinition(&def, &index.key)?;
             for attr in index.key.attrs() {
-                if !def.attribute_definitions.iter().any(|d| d.name == attr.name) {
+                if def.attribute_type(&attr.name).is_none() {
                     def.attribute_definitions.push(attr.clone());
                 }
             }
@@ -151,6 +151,50 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         state.backfill(index);
     }
     Ok(json!({ "TableDescription": describe(engine, &state, "UPDATING") }))
+}
+
+/// Each GlobalSecondaryIndexUpdates element names exactly one action; one call creates or deletes
+/// at most one index (DynamoDB builds or drops one index at a time).
+fn check_index_updates(updates: &[Value]) -> Result<()> {
+    let actions = |u: &Value, names: &[&str]| names.iter().filter(|n| u.get(**n).is_some()).count();
+    if updates.iter().any(|u| actions(u, &["Create", "Update", "Delete"]) != 1) {
+        return Err(Error::invalid_parameter(
+            "Exactly one of Create, Update or Delete must be given in each GlobalSecondaryIndexUpdate",
+        ));
+    }
+    if updates.iter().map(|u| actions(u, &["Create", "Delete"])).sum::<usize>() > 1 {
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+        ));
+    }
+    Ok(())
+}
+
+/// A new index may not give an attribute the table already types (as a key of the table or
+/// of another index) a different type.
+fn check_no_redefinition(def: &TableDef, new: &KeySchema) -> Result<()> {
+    let Some(attr) = new.attrs().find(|a| def.attribute_type(&a.name).is_some_and(|ty| ty != a.ty)) else {
+        return Ok(());
+    };
+    let existing = std::iter::once(&def.key)
+        .chain(def.indexes().map(|i| &i.key))
+        .find(|k| k.contains(&attr.name))
+        .expect("a typed attribute belongs to some key");
+    Err(Error::invalid_parameter(format!(
+        "Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. \
+         Existing schema: {} New schema: {}",
+        schema_text(existing),
+        schema_text(new)
+    )))
+}
+
+/// A key schema as DynamoDB prints it in that message: `Schema:[SchemaElement: key{a:S:HASH}]`.
+fn schema_text(key: &KeySchema) -> String {
+    let element = |a: &KeyAttr, role: &str| format!("SchemaElement: key{{{}:{}:{role}}}", a.name, a.ty.as_str());
+    let elements: Vec<String> =
+        key.hash.iter().map(|a| element(a, "HASH")).chain(key.range.iter().map(|a| element(a, "RANGE"))).collect();
+    format!("Schema:[{}]", elements.join(", "))
 }
 
 /// What a StreamSpecification asks of the table: `Some(view type)` to enable a new stream, `None`
