@@ -9,7 +9,7 @@ mod value;
 pub use key::{KeyValue, KeyValues, ScalarType};
 pub use number::{Number, NumberError};
 pub use schema::*;
-pub use value::{item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
+pub use value::{attribute_name_error, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
 
 /// DynamoDB's maximum item size: 400 KB.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;

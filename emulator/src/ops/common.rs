@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef,
-    MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
+    attribute_name_error, item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema,
+    PrimaryKey, TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
@@ -110,8 +110,17 @@ pub fn request_key(def: &TableDef, key: &Item) -> Result<PrimaryKey> {
     def.key.key_of(key).ok_or_else(mismatch)
 }
 
-/// Checks a whole item about to be written: key attributes, index key types, size.
+/// Every attribute name of an item to write is 1 to 65,535 bytes.
+pub fn check_attribute_names(item: &Item) -> Result<()> {
+    match item.keys().find_map(|name| attribute_name_error(name)) {
+        Some(msg) => Err(Error::invalid_parameter(msg)),
+        None => Ok(()),
+    }
+}
+
+/// Checks a whole item about to be written: attribute names, key attributes, index key types, size.
 pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
+    check_attribute_names(item)?;
     for attr in def.key.attrs() {
         let value = item
             .get(&attr.name)

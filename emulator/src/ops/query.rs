@@ -10,13 +10,13 @@ use super::expressions;
 use super::read::{collect, rows_between, PageSpec, Source};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Op, RangeCond};
+use crate::expr::{Condition, Op, RangeCond};
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
     EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
-use crate::model::KeyValue;
+use crate::model::{KeySchema, KeyValue};
 use crate::store::{Slot, SortPart, SortPos};
 
 const SHAPE: &[Field] = &[
@@ -51,6 +51,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let state = table.state.read();
     let source = Source::new(&state, body)?;
     let select = source.select(body, &exprs)?;
+    check_filter_keys(body, exprs.filter.as_ref(), source.key())?;
     let key_condition = exprs.key_condition.as_ref().expect("checked above");
     let range = key_condition.resolve(source.key())?;
     if let Some(e) = range.hash.iter().find_map(|v| key_size_error(&v.to_attr(), true)) {
@@ -69,6 +70,19 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let spec = PageSpec::of(body, &exprs, select);
     let page = collect(body, &source, rows, spec);
     Ok(crate::fault::trim_page(crate::Fault::DropLastQueryItem, page))
+}
+
+/// A Query's filter may not read a key attribute of the table or index queried: the key
+/// condition is the place for those. (Scan's filter may.)
+fn check_filter_keys(body: Body, filter: Option<&Condition>, key: &KeySchema) -> Result<()> {
+    let Some(path) = filter.and_then(|f| f.find_path(&|p| key.contains(p.head()))) else {
+        return Ok(());
+    };
+    let what = if body.has("QueryFilter") { "QueryFilter" } else { "Filter Expression" };
+    Err(Error::validation(format!(
+        "{what} can only contain non-primary key attributes: Primary key attribute: {}",
+        path.head()
+    )))
 }
 
 fn check_boundary(inside: bool) -> Result<()> {

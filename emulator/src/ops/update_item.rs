@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::expr::{self, Op, Path, Update};
 use crate::model::{item_size, nesting_ok, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
 use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_UPDATES, CONDITIONAL_OPERATOR, EXPRESSION,
     EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
     RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
@@ -22,7 +22,7 @@ use crate::protocol::Body;
 const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
-    field("AttributeUpdates", LEGACY_CONDITIONS),
+    field("AttributeUpdates", ATTRIBUTE_UPDATES),
     field("Expected", LEGACY_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ReturnValues", RETURN_VALUES),
@@ -49,26 +49,38 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         return Err(condition_failed(body, old.as_deref()));
     }
     let (new, paths) = updated_item(&state.def, &key, old.as_deref(), exprs.update.as_ref())?;
-    check_collection(engine, &state, &key, old.as_deref(), Some(&new))?;
+    check_collection(engine, &state, &key, old.as_deref(), new.as_ref())?;
     let mut out = Map::new();
-    let units = write_units(old.as_deref(), Some(&new));
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&new)));
+    let units = write_units(old.as_deref(), new.as_ref());
+    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), new.as_ref()));
     add_collection_metrics(&mut out, body, &state.def, &key);
     let returned = match return_values {
         ReturnValues::None => None,
         ReturnValues::AllOld => old.as_deref().cloned(),
-        ReturnValues::AllNew => Some(new.clone()),
+        ReturnValues::AllNew => new.clone(),
         ReturnValues::UpdatedOld => old.as_deref().map(|o| expr::project(o, &paths)),
-        ReturnValues::UpdatedNew => Some(expr::project(&new, &paths)),
+        ReturnValues::UpdatedNew => new.as_ref().map(|n| expr::project(n, &paths)),
     };
-    state.put(new);
+    if let Some(new) = new {
+        state.put(new);
+    }
     add_attributes(&mut out, returned.as_ref());
     Ok(Value::Object(out))
 }
 
 /// The item after an update: the old item (or just the key, for an upsert) with the update applied,
-/// checked like any written item. Also returns the paths the update touched.
-pub fn updated_item(def: &TableDef, key: &PrimaryKey, old: Option<&Item>, update: Option<&Update>) -> Result<(Item, Vec<Path>)> {
+/// checked like any written item; `None` when an update that only removes finds no item, so
+/// nothing is written. Also returns the paths the update touched.
+pub fn updated_item(
+    def: &TableDef,
+    key: &PrimaryKey,
+    old: Option<&Item>,
+    update: Option<&Update>,
+) -> Result<(Option<Item>, Vec<Path>)> {
+    if let Some(update) = update.filter(|u| old.is_none() && u.only_removes()) {
+        update.check_key(&def.key)?;
+        return Ok((None, Vec::new()));
+    }
     let mut item = old.cloned().unwrap_or_else(|| key.to_item(&def.key));
     let paths = match update {
         Some(u) => u.apply(&mut item, &def.key)?,
@@ -83,5 +95,5 @@ pub fn updated_item(def: &TableDef, key: &PrimaryKey, old: Option<&Item>, update
     if !nesting_ok(&item) {
         return Err(Error::nesting_exceeded());
     }
-    Ok((item, paths))
+    Ok((Some(item), paths))
 }
