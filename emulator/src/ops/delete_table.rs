@@ -1,31 +1,22 @@
 //! DeleteTable: removes the table at once; the answer describes it as DELETING, as AWS's does.
 
-use serde_json::{json, Value};
-
-use super::common::{describe, live, table_named};
-use crate::engine::Engine;
+use super::answer::{TableDescription, TableStatus};
+use super::tables::{live, table_named};
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::protocol::shape::{required, validate, Field, Shape};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub struct Input {
+    /// A table name or ARN.
+    pub table: String,
+}
 
-/// The TableDescription members DeleteTable answers with.
-const DESCRIBED: &[&str] = &[
-    "TableName",
-    "TableStatus",
-    "TableId",
-    "TableArn",
-    "TableSizeBytes",
-    "ItemCount",
-    "ProvisionedThroughput",
-    "BillingModeSummary",
-    "StreamSpecification",
-];
+pub struct Output {
+    /// The table as it was removed, DELETING.
+    pub table: TableDescription,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let name = body.str("TableName").unwrap_or_default();
+pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+    let name = &input.table;
     let table = table_named(engine, name)?;
     let mut state = live(&table, name)?;
     if state.def.deletion_protection {
@@ -33,12 +24,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let mut description = describe(engine, &state, "DELETING");
-    // DeleteTable describes the table more briefly than DescribeTable: no creation time, key
-    // schema, attribute definitions or index lists.
-    if let Value::Object(d) = &mut description {
-        d.retain(|k, _| DESCRIBED.contains(&k.as_str()));
-    }
+    let description = TableDescription::of(engine, &state, TableStatus::Deleting);
     engine.store.remove(&table, &mut state);
     // The stream outlives the table as DISABLED, readable for 24 hours.
     if let Some(stream) = &state.data.stream {
@@ -48,5 +34,5 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let arn = engine.table_arn(&table.name);
     engine.store.remove_tags(&arn);
     engine.store.remove_policies(&arn);
-    Ok(json!({ "TableDescription": description }))
+    Ok(Output { table: description })
 }

@@ -1,18 +1,21 @@
 //! DescribeTable: the full TableDescription; tables are always ACTIVE.
 
-use serde_json::{json, Value};
-
-use super::common::{describe, table_named};
-use crate::engine::Engine;
+use super::answer::{TableDescription, TableStatus};
+use super::tables::table_named;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{required, validate, Field, Shape};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub struct Input {
+    /// A table name or ARN.
+    pub table: String,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
+pub struct Output {
+    pub table: TableDescription,
+}
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let table = table_named(cx.engine, &input.table)?;
     let state = table.state.read();
-    Ok(json!({ "Table": describe(engine, &state, "ACTIVE") }))
+    Ok(Output { table: TableDescription::of(cx.engine, &state, TableStatus::Active) })
 }

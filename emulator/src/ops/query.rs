@@ -3,62 +3,40 @@
 
 use std::ops::Bound;
 
-use serde_json::Value;
-
-use super::common::{key_size_error, table};
-use super::expressions;
-use super::read::{collect, rows_between, PageSpec, Source};
-use crate::engine::Engine;
+use super::answer::Page;
+use super::common::{data_table, key_size_error};
+use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{Condition, Op, RangeCond};
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
-    EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
-};
-use crate::protocol::Body;
+use crate::expr::{Condition, KeyCondition, RangeCond};
+use crate::fault::Fault;
 use crate::model::{KeySchema, KeyValue};
 use crate::store::{Slot, SortPart, SortPos};
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    field("IndexName", INDEX_NAME),
-    field("Select", SELECT),
-    field("AttributesToGet", ATTRIBUTE_NAMES),
-    field("Limit", Shape::Limit),
-    field("ConsistentRead", Shape::Bool),
-    field("KeyConditions", LEGACY_CONDITIONS),
-    field("QueryFilter", LEGACY_CONDITIONS),
-    field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ScanIndexForward", Shape::Bool),
-    field("ExclusiveStartKey", ATTRIBUTE_MAP),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ProjectionExpression", EXPRESSION),
-    field("FilterExpression", EXPRESSION),
-    field("KeyConditionExpression", EXPRESSION),
-    field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
-];
+pub struct Input {
+    pub read: ReadInput,
+    /// KeyConditionExpression or KeyConditions, parsed.
+    pub key_condition: KeyCondition,
+    /// ScanIndexForward.
+    pub forward: bool,
+    /// The filter came as QueryFilter (not FilterExpression); errors name it.
+    pub query_filter: bool,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    if !body.has("KeyConditionExpression") && !body.has("KeyConditions") {
-        return Err(Error::validation(
-            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
-        ));
-    }
-    let exprs = expressions::parse(body, Op::Query)?;
-    let table = table(engine, body)?;
+pub type Output = Page;
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let read = &input.read;
+    let table = data_table(cx.engine, &read.table)?;
     let state = table.state.read();
-    let source = Source::new(&state, body)?;
-    let select = source.select(body, &exprs)?;
-    check_filter_keys(body, exprs.filter.as_ref(), source.key())?;
-    let key_condition = exprs.key_condition.as_ref().expect("checked above");
-    let range = key_condition.resolve(source.key())?;
+    let source = Source::for_index(&state, read.index.as_deref(), read.consistent_read)?;
+    let select = source.select(read)?;
+    check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
+    let range = input.key_condition.resolve(source.key())?;
     if let Some(e) = range.hash.iter().find_map(|v| key_size_error(&v.to_attr(), true)) {
         return Err(e);
     }
-    let start = source.start_key(body)?;
-    let forward = body.bool("ScanIndexForward").unwrap_or(true);
+    let start = source.start_key(&read.exclusive_start_key)?;
 
     let (lo, hi) = sort_bounds(&range.sort_prefix, range.sort.as_ref());
     let at = |pos: SortPos| Slot::at(&range.hash, pos);
@@ -66,19 +44,21 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     if let Some(start) = &start {
         check_boundary(start.hash() == &range.hash)?;
     }
-    let rows = rows_between(&source, lo, hi, start, forward);
-    let spec = PageSpec::of(body, &exprs, select);
-    let page = collect(body, &source, rows, spec);
-    Ok(crate::fault::trim_page(crate::Fault::DropLastQueryItem, page))
+    let rows = rows_between(&source, lo, hi, start, input.forward);
+    let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    if cx.fault == Some(Fault::DropLastQueryItem) {
+        page.drop_last();
+    }
+    Ok(page)
 }
 
 /// A Query's filter may not read a key attribute of the table or index queried: the key
 /// condition is the place for those. (Scan's filter may.)
-fn check_filter_keys(body: Body, filter: Option<&Condition>, key: &KeySchema) -> Result<()> {
+fn check_filter_keys(filter: Option<&Condition>, query_filter: bool, key: &KeySchema) -> Result<()> {
     let Some(path) = filter.and_then(|f| f.find_path(&|p| key.contains(p.head()))) else {
         return Ok(());
     };
-    let what = if body.has("QueryFilter") { "QueryFilter" } else { "Filter Expression" };
+    let what = if query_filter { "QueryFilter" } else { "Filter Expression" };
     Err(Error::validation(format!(
         "{what} can only contain non-primary key attributes: Primary key attribute: {}",
         path.head()

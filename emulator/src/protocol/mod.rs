@@ -12,6 +12,7 @@ mod control;
 pub(crate) mod frontend;
 mod log;
 pub(crate) mod shape;
+pub(crate) mod wire;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,7 +26,7 @@ pub use log::TARGET as REQUEST_LOG_TARGET;
 
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
-use crate::ops::{Operation, Service};
+use crate::ops::{Cx, Operation, Service};
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
@@ -134,7 +135,7 @@ fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: 
         .get("host")
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
-    op.execute_for_host(engine, &value, host)
+    wire::execute(op, &Cx::new(engine, host), Body(&value))
 }
 
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).

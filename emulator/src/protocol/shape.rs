@@ -133,6 +133,10 @@ pub const INDEX_NAME: Shape = Shape::Str {
     pattern: Some(Pattern::Name),
     values: &[],
 };
+/// A table's or stream's ARN (tag and resource-policy operations).
+pub const RESOURCE_ARN: Shape = string(1, 1283);
+/// A resource policy's ExpectedRevisionId.
+pub const EXPECTED_REVISION: Shape = string(1, 255);
 pub const ATTRIBUTE_MAP: Shape = Shape::Map {
     value: &Shape::Attr,
     min: 0,
@@ -152,8 +156,6 @@ pub const SELECT: Shape = one_of(&[
 /// An expression string (ConditionExpression, UpdateExpression, ...): any length here, as the
 /// expression module words its own limits.
 pub const EXPRESSION: Shape = string(0, usize::MAX);
-/// A legacy per-attribute map (Expected, KeyConditions, QueryFilter, ScanFilter,
-/// AttributeUpdates); its entries are checked by the expression module.
 /// Expected, KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each naming
 /// one of DynamoDB's comparison operators (upper case; the set in DynamoDB's order).
 pub const LEGACY_CONDITIONS: Shape = Shape::Map {

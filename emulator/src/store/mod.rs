@@ -76,17 +76,11 @@ impl Store {
         self.tables.read().values().cloned().collect()
     }
 
-    /// Adds or replaces tags given as DynamoDB's `[{"Key": …, "Value": …}]`.
-    pub fn set_tags(&self, arn: &str, tags: &serde_json::Value) {
+    /// Adds or replaces tags, given as (key, value) pairs.
+    pub fn set_tags<'a>(&self, arn: &str, tags: impl IntoIterator<Item = (&'a str, &'a str)>) {
         let mut all = self.tags.write();
         let list = all.entry(arn.to_string()).or_default();
-        for t in tags.as_array().into_iter().flatten() {
-            let (Some(k), Some(v)) = (
-                t.get("Key").and_then(|x| x.as_str()),
-                t.get("Value").and_then(|x| x.as_str()),
-            ) else {
-                continue;
-            };
+        for (k, v) in tags {
             match list.iter_mut().find(|(key, _)| key == k) {
                 Some(entry) => entry.1 = v.to_string(),
                 None => list.push((k.to_string(), v.to_string())),
