@@ -366,3 +366,277 @@ async fn ordering_an_unorderable_value_is_refused() {
     );
     assert_eq!(c.scan().table_name("ordtab").send().await.unwrap().count, 0);
 }
+
+#[tokio::test]
+async fn an_update_that_only_removes_creates_no_item() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "rmonly", None).await;
+    let update = |pk: &str| {
+        c.update_item()
+            .table_name("rmonly")
+            .key("pk", s(pk))
+            .return_values(ReturnValue::AllNew)
+    };
+    let removed = update("a").update_expression("REMOVE x").send().await.unwrap();
+    assert_eq!(removed.attributes, None);
+    // Paths into attributes the missing item cannot have are no error.
+    let nested = update("b").update_expression("REMOVE x.y, z[0]").send().await.unwrap();
+    assert_eq!(nested.attributes, None);
+    let deleted = update("c")
+        .update_expression("DELETE tags :t")
+        .expression_attribute_values(":t", V::Ss(vec!["x".into()]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.attributes, None);
+    let legacy = update("d")
+        .attribute_updates(
+            "x",
+            aws_sdk_dynamodb::types::AttributeValueUpdate::builder()
+                .action(aws_sdk_dynamodb::types::AttributeAction::Delete)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(legacy.attributes, None);
+    // A key attribute still may not be removed.
+    assert_eq!(
+        error(update("e").update_expression("REMOVE pk").send().await.unwrap_err()),
+        validation(
+            "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
+        )
+    );
+    // An update with nothing to do (empty AttributeUpdates) still creates the item.
+    let empty = update("f")
+        .set_attribute_updates(Some(HashMap::new()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.attributes, Some(HashMap::from([("pk".to_string(), s("f"))])));
+    let scan = c.scan().table_name("rmonly").send().await.unwrap();
+    assert_eq!(scan.items(), [HashMap::from([("pk".to_string(), s("f"))])]);
+}
+
+#[tokio::test]
+async fn list_elements_set_beyond_the_end_append_in_index_order() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "lists", None).await;
+    let nested = V::M(HashMap::from([("l".into(), V::L(vec![n(1)]))]));
+    c.put_item()
+        .table_name("lists")
+        .item("pk", s("k"))
+        .item("l", V::L(vec![s("a")]))
+        .item("m", nested)
+        .send()
+        .await
+        .unwrap();
+    let set = c
+        .update_item()
+        .table_name("lists")
+        .key("pk", s("k"))
+        .update_expression("SET l[5] = :x, l[3] = :y")
+        .expression_attribute_values(":x", s("x"))
+        .expression_attribute_values(":y", s("y"))
+        .return_values(ReturnValue::AllNew)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.attributes.unwrap()["l"], V::L(vec![s("a"), s("y"), s("x")]));
+    // The appended element is not at the path written, so UPDATED_NEW has nothing to show.
+    let appended = c
+        .update_item()
+        .table_name("lists")
+        .key("pk", s("k"))
+        .update_expression("SET m.l[7] = :x")
+        .expression_attribute_values(":x", s("x"))
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(appended.attributes, None);
+    let item = c
+        .get_item()
+        .table_name("lists")
+        .key("pk", s("k"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(item["m"], V::M(HashMap::from([("l".into(), V::L(vec![n(1), s("x")]))])));
+}
+
+#[tokio::test]
+async fn update_type_and_function_rules() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "rules", None).await;
+    c.put_item()
+        .table_name("rules")
+        .item("pk", s("k"))
+        .item("tags", V::Ss(vec!["x".into()]))
+        .item("l", V::L(vec![]))
+        .send()
+        .await
+        .unwrap();
+    let legacy = |name: &str, action: aws_sdk_dynamodb::types::AttributeAction, value: V| {
+        c.update_item()
+            .table_name("rules")
+            .key("pk", s("k"))
+            .attribute_updates(
+                name,
+                aws_sdk_dynamodb::types::AttributeValueUpdate::builder()
+                    .action(action)
+                    .value(value)
+                    .build(),
+            )
+            .send()
+    };
+    use aws_sdk_dynamodb::types::AttributeAction::{Add, Delete};
+    let mismatch = validation("Type mismatch for attribute to update");
+    assert_eq!(
+        error(legacy("tags", Delete, V::Ns(vec!["1".into()])).await.unwrap_err()),
+        mismatch
+    );
+    assert_eq!(
+        error(legacy("tags", Add, V::Ns(vec!["1".into()])).await.unwrap_err()),
+        mismatch
+    );
+    assert_eq!(error(legacy("l", Add, n(1)).await.unwrap_err()), mismatch);
+
+    let update = |expression: &str, values: &[(&str, V)]| {
+        let mut req = c
+            .update_item()
+            .table_name("rules")
+            .key("pk", s("k"))
+            .update_expression(expression);
+        for (k, v) in values {
+            req = req.expression_attribute_values(*k, v.clone());
+        }
+        req.send()
+    };
+    assert_eq!(
+        error(
+            update("SET l = list_append(list_append(l, :a), :a)", &[(":a", V::L(vec![]))])
+                .await
+                .unwrap_err()
+        ),
+        validation(
+            "1 validation error detected: Invalid UpdateExpression: The function is not allowed to be used this way \
+             in an expression; function: list_append"
+        )
+    );
+    update(
+        "SET l = list_append(:a, list_append(l, :a))",
+        &[(":a", V::L(vec![s("z")]))],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        error(
+            update("SET x = :a + :b", &[(":a", n("1E+50")), (":b", n(1))])
+                .await
+                .unwrap_err()
+        ),
+        validation("Number overflow. Attempting to store a number with magnitude larger than supported range")
+    );
+    let item = c
+        .get_item()
+        .table_name("rules")
+        .key("pk", s("k"))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(item["l"], V::L(vec![s("z"), s("z")]));
+    assert!(!item.contains_key("x"));
+}
+
+#[tokio::test]
+async fn attribute_names_are_one_to_65535_bytes() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "names", None).await;
+    let longest = "n".repeat(65_535);
+    let too_long = "n".repeat(65_536);
+    c.put_item()
+        .table_name("names")
+        .item("pk", s("k"))
+        .item(&longest, n(1))
+        .send()
+        .await
+        .unwrap();
+    for (name, message) in [
+        ("", "Empty attribute name"),
+        (
+            too_long.as_str(),
+            "Attribute name is too long, must be less than 65536 bytes",
+        ),
+    ] {
+        let put = c
+            .put_item()
+            .table_name("names")
+            .item("pk", s("p"))
+            .item(name, n(1))
+            .send()
+            .await;
+        assert_eq!(
+            error(put.unwrap_err()),
+            validation(&format!("One or more parameter values were invalid: {message}"))
+        );
+        let batch = c
+            .batch_write_item()
+            .request_items(
+                "names",
+                vec![aws_sdk_dynamodb::types::WriteRequest::builder()
+                    .put_request(
+                        aws_sdk_dynamodb::types::PutRequest::builder()
+                            .item("pk", s("p"))
+                            .item(name, n(1))
+                            .build()
+                            .unwrap(),
+                    )
+                    .build()],
+            )
+            .send()
+            .await;
+        assert_eq!(
+            error(batch.unwrap_err()),
+            validation(&format!("One or more parameter values were invalid: {message}"))
+        );
+        let legacy = c
+            .update_item()
+            .table_name("names")
+            .key("pk", s("k"))
+            .attribute_updates(
+                name,
+                aws_sdk_dynamodb::types::AttributeValueUpdate::builder()
+                    .value(n(1))
+                    .build(),
+            )
+            .send()
+            .await;
+        assert_eq!(
+            error(legacy.unwrap_err()),
+            validation(&format!(
+                "1 validation error detected: One or more parameter values were invalid: {message}"
+            ))
+        );
+        let projected = c
+            .get_item()
+            .table_name("names")
+            .key("pk", s("k"))
+            .projection_expression("#a")
+            .expression_attribute_names("#a", name)
+            .send()
+            .await;
+        assert_eq!(
+            error(projected.unwrap_err()),
+            validation(&format!(
+                "ExpressionAttributeNames contains invalid value: {message} for key #a"
+            ))
+        );
+    }
+    let scan = c.scan().table_name("names").send().await.unwrap();
+    assert_eq!(scan.count, 1);
+}

@@ -272,6 +272,7 @@ async fn update_table_creates_and_backfills_a_multi_attribute_index() {
             .table_name("tbl")
             .attribute_definitions(attr_def("a", T::S))
             .attribute_definitions(attr_def("b", T::N))
+            .attribute_definitions(attr_def("pk", T::S))
             .global_secondary_index_updates(
                 GlobalSecondaryIndexUpdate::builder()
                     .create(

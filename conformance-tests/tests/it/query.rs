@@ -437,3 +437,148 @@ async fn scan_returns_partition_a_before_b_when_written_interleaved() {
         [("A", "1"), ("A", "3"), ("A", "5"), ("B", "0"), ("B", "2"), ("B", "4")]
     );
 }
+
+#[tokio::test]
+async fn legacy_conditions_and_filters_follow_dynamodb_rules() {
+    use aws_sdk_dynamodb::types::{ComparisonOperator as Op, Condition, ConditionalOperator, ExpectedAttributeValue};
+    let (_emu, c) = emulator().await;
+    crate::support::create_table(&c, "legacy", Some(T::N)).await;
+    c.put_item()
+        .table_name("legacy")
+        .item("pk", s("a"))
+        .item("sk", n(1))
+        .item("x", n(5))
+        .send()
+        .await
+        .unwrap();
+    let cond = |op: Op, values: Vec<V>| {
+        Condition::builder()
+            .comparison_operator(op)
+            .set_attribute_value_list(Some(values))
+            .build()
+            .unwrap()
+    };
+    let hash = cond(Op::Eq, vec![s("a")]);
+
+    // An operator outside the enum (here lower case) fails the constraint, by its place.
+    let lower = c
+        .query()
+        .table_name("legacy")
+        .key_conditions("pk", cond(Op::from("eq"), vec![s("a")]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(lower),
+        validation(
+            "1 validation error detected: Value 'eq' at 'keyConditions.pk.member.comparisonOperator' failed to \
+             satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, \
+             NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"
+        )
+    );
+    let begins = c
+        .query()
+        .table_name("legacy")
+        .key_conditions("pk", hash.clone())
+        .key_conditions("sk", cond(Op::BeginsWith, vec![n(1)]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(begins),
+        validation("One or more parameter values were invalid: ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type")
+    );
+
+    // A Query's filter may not read the key; a Scan's may.
+    let filter = c
+        .query()
+        .table_name("legacy")
+        .key_condition_expression("pk = :a")
+        .filter_expression("x > :n OR size(sk) > :n")
+        .expression_attribute_values(":a", s("a"))
+        .expression_attribute_values(":n", n(0))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(filter),
+        validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: sk")
+    );
+    let query_filter = c
+        .query()
+        .table_name("legacy")
+        .key_conditions("pk", hash.clone())
+        .query_filter("pk", hash.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(query_filter),
+        validation("QueryFilter can only contain non-primary key attributes: Primary key attribute: pk")
+    );
+    let scan = c
+        .scan()
+        .table_name("legacy")
+        .filter_expression("sk > :n")
+        .expression_attribute_values(":n", n(0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scan.count, 1);
+
+    // Consecutive NOTs are legal.
+    let nots = c
+        .query()
+        .table_name("legacy")
+        .key_condition_expression("pk = :a")
+        .filter_expression("NOT NOT x = :n")
+        .expression_attribute_values(":a", s("a"))
+        .expression_attribute_values(":n", n(5))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nots.count, 1);
+
+    // ConditionalOperator needs conditions to join.
+    let put = || c.put_item().table_name("legacy").item("pk", s("b")).item("sk", n(1));
+    let nothing =
+        validation("1 validation error detected: ConditionalOperator cannot be used without Filter or Expected");
+    assert_eq!(
+        error(
+            put()
+                .conditional_operator(ConditionalOperator::And)
+                .send()
+                .await
+                .unwrap_err()
+        ),
+        nothing
+    );
+    assert_eq!(
+        error(
+            put()
+                .conditional_operator(ConditionalOperator::Or)
+                .set_expected(Some(HashMap::new()))
+                .send()
+                .await
+                .unwrap_err()
+        ),
+        nothing
+    );
+    let scan_op = c
+        .scan()
+        .table_name("legacy")
+        .conditional_operator(ConditionalOperator::And)
+        .send()
+        .await;
+    assert_eq!(
+        error(scan_op.unwrap_err()),
+        validation("ConditionalOperator cannot be used without Filter or Expected")
+    );
+    put()
+        .conditional_operator(ConditionalOperator::And)
+        .expected("pk", ExpectedAttributeValue::builder().exists(false).build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(c.scan().table_name("legacy").send().await.unwrap().count, 2);
+}

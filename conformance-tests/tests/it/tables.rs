@@ -2,7 +2,8 @@
 
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
-    BillingMode, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex, Projection, ProjectionType, ProvisionedThroughput,
+    BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction, GlobalSecondaryIndex,
+    GlobalSecondaryIndexUpdate, KeyType, LocalSecondaryIndex, Projection, ProjectionType, ProvisionedThroughput,
     ScalarAttributeType as T, TableStatus,
 };
 
@@ -507,5 +508,171 @@ async fn an_attribute_defined_twice_is_named_before_the_count_mismatch() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(err), validation("Cannot have two attributes with the same name"));
+    assert_eq!(error(err), validation("Attribute Name is duplicated: pk"));
+}
+
+#[tokio::test]
+async fn a_projected_attribute_named_twice_is_refused() {
+    let (_emu, c) = emulator().await;
+    let err = c
+        .create_table()
+        .table_name("twice")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("g", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byG")
+                .key_schema(key("g", KeyType::Hash))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .non_key_attributes("a")
+                        .non_key_attributes("b")
+                        .non_key_attributes("a")
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation("One or more parameter values were invalid: Duplicate attribute in NonKeyAttributes: a")
+    );
+    let tables = c.list_tables().send().await.unwrap();
+    assert!(tables.table_names().is_empty());
+}
+
+/// A GSI creation action on `tbl`: index `name` hashed on `attr`, projecting everything.
+fn create_gsi(name: &str, attr: &str) -> GlobalSecondaryIndexUpdate {
+    GlobalSecondaryIndexUpdate::builder()
+        .create(
+            CreateGlobalSecondaryIndexAction::builder()
+                .index_name(name)
+                .key_schema(key(attr, KeyType::Hash))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+fn delete_gsi(name: &str) -> GlobalSecondaryIndexUpdate {
+    GlobalSecondaryIndexUpdate::builder()
+        .delete(
+            DeleteGlobalSecondaryIndexAction::builder()
+                .index_name(name)
+                .build()
+                .unwrap(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn update_table_index_actions_are_checked() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", Some(T::N)).await;
+    let update = |defs: &[(&str, T)], updates: Vec<GlobalSecondaryIndexUpdate>| {
+        c.update_table()
+            .table_name("tbl")
+            .set_attribute_definitions(Some(defs.iter().map(|(n, t)| attr_def(n, t.clone())).collect()))
+            .set_global_secondary_index_updates(Some(updates))
+            .send()
+    };
+    let outcome = |r: Result<_, _>| error(r.unwrap_err());
+
+    // The table types sk as N; a new index may not retype it.
+    assert_eq!(
+        outcome(update(&[("sk", T::S)], vec![create_gsi("bySk", "sk")]).await),
+        validation(
+            "One or more parameter values were invalid: Attributes cannot be redefined. Please check that your \
+             attribute has the same type as previously defined. Existing schema: Schema:[SchemaElement: \
+             key{pk:S:HASH}, SchemaElement: key{sk:N:RANGE}] New schema: Schema:[SchemaElement: key{sk:S:HASH}]"
+        )
+    );
+    // Known to the table, but the request must still define it.
+    assert_eq!(
+        outcome(update(&[], vec![create_gsi("bySk", "sk")]).await),
+        validation(
+            "One or more parameter values were invalid: Some index key attributes are not defined in \
+             AttributeDefinitions. Keys: [sk], AttributeDefinitions: []"
+        )
+    );
+    let one_action = validation(
+        "One or more parameter values were invalid: Exactly one of Create, Update or Delete must be given in each \
+         GlobalSecondaryIndexUpdate",
+    );
+    assert_eq!(
+        outcome(update(&[], vec![GlobalSecondaryIndexUpdate::builder().build()]).await),
+        one_action
+    );
+    let both = GlobalSecondaryIndexUpdate::builder()
+        .set_create(create_gsi("byA", "a").create)
+        .set_delete(delete_gsi("byB").delete)
+        .build();
+    assert_eq!(outcome(update(&[("a", T::S)], vec![both]).await), one_action);
+    let limit = (
+        "LimitExceededException".to_string(),
+        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table".to_string(),
+    );
+    let two = vec![create_gsi("byA", "a"), create_gsi("byB", "b")];
+    assert_eq!(outcome(update(&[("a", T::S), ("b", T::S)], two).await), limit);
+    assert_eq!(
+        outcome(update(&[], vec![delete_gsi("byA"), delete_gsi("byB")]).await),
+        limit
+    );
+    assert_eq!(
+        outcome(update(&[], vec![]).await),
+        validation(
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates \
+             or SSESpecification or ReplicaUpdates is required"
+        )
+    );
+    let table = c
+        .describe_table()
+        .table_name("tbl")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    assert!(table.global_secondary_indexes.is_none());
+
+    // The same type, defined again in the request, is fine.
+    update(&[("sk", T::N)], vec![create_gsi("bySk", "sk")]).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_new_index_leaves_out_items_whose_key_it_could_not_hold() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    for (pk, x) in [
+        ("1", "ok".to_string()),
+        ("2", String::new()),
+        ("3", "p".repeat(2049)),
+        ("4", "q".repeat(2048)),
+    ] {
+        c.put_item()
+            .table_name("tbl")
+            .item("pk", s(pk))
+            .item("x", s(&x))
+            .send()
+            .await
+            .unwrap();
+    }
+    c.update_table()
+        .table_name("tbl")
+        .attribute_definitions(attr_def("x", T::S))
+        .global_secondary_index_updates(create_gsi("byX", "x"))
+        .send()
+        .await
+        .unwrap();
+    let scan = c.scan().table_name("tbl").index_name("byX").send().await.unwrap();
+    let mut keys: Vec<&str> = scan.items().iter().map(|i| i["pk"].as_s().unwrap().as_str()).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["1", "4"]);
 }

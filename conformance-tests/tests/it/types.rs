@@ -107,6 +107,8 @@ async fn numbers_are_normalised_and_range_checked() {
             "Number underflow. Attempting to store a number with magnitude smaller than supported range",
         ),
         ("abc", "The parameter cannot be converted to a numeric value: abc"),
+        (" 1.23", "The parameter cannot be converted to a numeric value:  1.23"),
+        ("1.23 ", "The parameter cannot be converted to a numeric value: 1.23 "),
     ];
     for (input, message) in refused {
         let err = c

@@ -95,6 +95,31 @@ pub enum Condition {
     Contains(Operand, Operand),
 }
 
+impl Condition {
+    /// The first document path the condition reads, in written order, that `wanted` accepts.
+    /// (The tree's depth is bounded by the parser, so this walk is too.)
+    pub fn find_path(&self, wanted: &dyn Fn(&Path) -> bool) -> Option<&Path> {
+        fn operand<'a>(o: &'a Operand, wanted: &dyn Fn(&Path) -> bool) -> Option<&'a Path> {
+            match o {
+                Operand::Path(p) => Some(p).filter(|p| wanted(p)),
+                Operand::Value(_) => None,
+                Operand::Size(inner) => operand(inner, wanted),
+            }
+        }
+        match self {
+            Condition::Cmp(_, a, b)
+            | Condition::AttrType(a, b)
+            | Condition::BeginsWith(a, b)
+            | Condition::Contains(a, b) => operand(a, wanted).or_else(|| operand(b, wanted)),
+            Condition::Between(a, b, c) => [a, b, c].into_iter().find_map(|o| operand(o, wanted)),
+            Condition::In(a, list) => operand(a, wanted).or_else(|| list.iter().find_map(|o| operand(o, wanted))),
+            Condition::And(a, b) | Condition::Or(a, b) => a.find_path(wanted).or_else(|| b.find_path(wanted)),
+            Condition::Not(c) => c.find_path(wanted),
+            Condition::Exists(p) | Condition::NotExists(p) => Some(p).filter(|p| wanted(p)),
+        }
+    }
+}
+
 /// An operand of an update's SET value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdOperand {
@@ -135,6 +160,8 @@ impl UpdateAction {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Update {
     pub actions: Vec<UpdateAction>,
+    /// Converted from AttributeUpdates, whose ADD and DELETE word a type mismatch their own way.
+    pub legacy: bool,
 }
 
 /// One key condition: the attribute and what it must satisfy.

@@ -63,8 +63,9 @@ fn allowed_types(op: &str) -> &'static [ValueType] {
     }
 }
 
-/// Builds the condition for one attribute with a ComparisonOperator; validates counts and types.
-fn comparison(attr: &str, op: &str, list: &[AttributeValue]) -> Result<Condition> {
+/// The AttributeValueList checks every legacy condition shares (Expected, filters, KeyConditions):
+/// the operator's operand count, one type throughout, a type the operator accepts.
+fn check_values(op: &str, list: &[AttributeValue]) -> Result<()> {
     check_arg_count(op, list.len())?;
     if let Some(first) = list.first() {
         if list.iter().any(|v| v.value_type() != first.value_type()) {
@@ -81,6 +82,12 @@ fn comparison(attr: &str, op: &str, list: &[AttributeValue]) -> Result<Condition
             }
         }
     }
+    Ok(())
+}
+
+/// Builds the condition for one attribute with a ComparisonOperator; validates counts and types.
+fn comparison(attr: &str, op: &str, list: &[AttributeValue]) -> Result<Condition> {
+    check_values(op, list)?;
     if op == "BETWEEN" && compare_values(&list[0], &list[1]) == Some(std::cmp::Ordering::Greater) {
         return Err(Error::validation(
             "The BETWEEN condition was provided a range where the lower bound is greater than the upper bound",
@@ -203,7 +210,7 @@ pub fn key_conditions(conds: &BTreeMap<String, ExpectedCondition>) -> Result<Key
     for (key, c) in conds {
         let op = c.comparison_operator.as_deref().unwrap_or("");
         let list = c.attribute_value_list.as_deref().unwrap_or(&[]);
-        check_arg_count(op, list.len())?;
+        check_values(op, list)?;
         let v = |i: usize| list[i].clone();
         let kop = match op {
             "EQ" => KeyOp::Eq(v(0)),
@@ -232,6 +239,9 @@ pub fn key_conditions(conds: &BTreeMap<String, ExpectedCondition>) -> Result<Key
 pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<Update> {
     let mut actions = Vec::with_capacity(updates.len());
     for (key, u) in updates {
+        if let Some(msg) = crate::model::attribute_name_error(key) {
+            return Err(invalid(msg));
+        }
         let action = u.action.as_deref().unwrap_or("PUT");
         let path = Path::attr(key);
         let is_set =
@@ -251,17 +261,10 @@ pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<
                     v.value_type().as_str()
                 )))
             }
-            ("ADD", Some(AttributeValue::L(l))) => UpdateAction::Set(
-                path.clone(),
-                SetValue::Operand(UpdOperand::ListAppend(
-                    Box::new(UpdOperand::IfNotExists(
-                        path,
-                        Box::new(UpdOperand::Value(AttributeValue::L(vec![]))),
-                    )),
-                    Box::new(UpdOperand::Value(AttributeValue::L(l.clone()))),
-                )),
-            ),
-            ("ADD", Some(v)) if is_set(v) || matches!(v, AttributeValue::N(_)) => UpdateAction::Add(path, v.clone()),
+            // Legacy ADD also appends to a list, which an expression's ADD cannot.
+            ("ADD", Some(v)) if is_set(v) || matches!(v, AttributeValue::N(_) | AttributeValue::L(_)) => {
+                UpdateAction::Add(path, v.clone())
+            }
             ("ADD", Some(v)) => {
                 return Err(invalid(format!(
                     "ADD action is not supported for the type {}",
@@ -271,7 +274,7 @@ pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<
             (other, _) => return Err(Error::validation(format!("Unsupported AttributeAction: {other}"))),
         });
     }
-    Ok(Update { actions })
+    Ok(Update { actions, legacy: true })
 }
 
 /// Converts AttributesToGet to projection paths, refusing duplicates.

@@ -189,6 +189,14 @@ fn wrap(what: &'static str) -> impl Fn(String) -> Error {
 /// order, then reports unused `#names` / `:values`.
 pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     mixing_check(input)?;
+    // ConditionalOperator joins the conditions of Expected, QueryFilter or ScanFilter; with none
+    // (or an empty map) it has nothing to join.
+    let joined = [input.expected, input.query_filter, input.scan_filter];
+    if input.conditional_operator.is_some() && joined.iter().all(|m| m.is_none_or(BTreeMap::is_empty)) {
+        return Err(Error::validation(
+            "ConditionalOperator cannot be used without Filter or Expected",
+        ));
+    }
     if let Some(names) = input.names {
         if names.is_empty() {
             return Err(Error::validation("ExpressionAttributeNames must not be empty"));
@@ -197,6 +205,13 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
             return Err(Error::validation(format!(
                 "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
             )));
+        }
+        for (k, name) in names {
+            if let Some(msg) = crate::model::attribute_name_error(name) {
+                return Err(Error::validation(format!(
+                    "ExpressionAttributeNames contains invalid value: {msg} for key {k}"
+                )));
+            }
         }
     }
     if let Some(values) = input.values {

@@ -149,11 +149,12 @@ impl CondParser<'_, '_, '_> {
         Ok((left, paren))
     }
 
+    /// `NOT` may repeat (`NOT NOT a = :v`); each one counts as an operator, which bounds the depth.
     fn not(&mut self) -> PResult<(Node, bool)> {
         if self.cur.is_kw("NOT") {
             self.cur.operator()?;
             self.cur.bump();
-            let (node, _) = self.primary()?;
+            let (node, _) = self.not()?;
             let c = self.need_cond(node)?;
             return Ok((Node::Cond(Condition::Not(Box::new(c))), false));
         }

@@ -128,7 +128,7 @@ impl UpdParser<'_, '_, '_> {
                 self.cur.bump();
             }
             if self.cur.tok() == Tok::Eof {
-                return Ok(Update { actions });
+                return Ok(Update { actions, legacy: false });
             }
         }
     }
@@ -250,6 +250,13 @@ impl UpdParser<'_, '_, '_> {
                     });
                     UpdOperand::Path(Path::attr(""))
                 }
+            });
+        }
+        // DynamoDB refuses a list_append whose first operand is itself a list_append (the second
+        // may be one).
+        if matches!(a, UpdOperand::ListAppend(..)) {
+            first(&mut self.e.function, || {
+                "The function is not allowed to be used this way in an expression; function: list_append".into()
             });
         }
         for t in [&a, &b].into_iter().filter_map(|o| immediate_type(o)) {
@@ -421,30 +428,64 @@ fn delete_values(old: &AttributeValue, v: &AttributeValue) -> Result<Option<Attr
 }
 
 impl Update {
+    /// Whether the update only takes away (REMOVE, set DELETE): DynamoDB then creates nothing for
+    /// a missing item, however deep the paths. An update with no actions still creates it.
+    pub fn only_removes(&self) -> bool {
+        !self.actions.is_empty()
+            && self
+                .actions
+                .iter()
+                .all(|a| matches!(a, UpdateAction::Remove(_) | UpdateAction::Delete(..)))
+    }
+
+    /// No action may touch a key attribute, whether or not the item exists.
+    pub fn check_key(&self, key: &KeySchema) -> Result<()> {
+        match self
+            .actions
+            .iter()
+            .map(|a| a.path().head())
+            .find(|head| key.contains(head))
+        {
+            Some(head) => Err(Error::invalid_parameter(format!(
+                "Cannot update attribute {head}. This attribute is part of the key"
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// Applies the update to `item` (an empty item when it did not exist yet). Every operand is read
     /// from the item as it was before the update. Returns the updated paths, in expression order.
     pub fn apply(&self, item: &mut Item, key: &KeySchema) -> Result<Vec<Path>> {
-        for a in &self.actions {
-            let head = a.path().head();
-            if key.contains(head) {
-                return Err(Error::invalid_parameter(format!(
-                    "Cannot update attribute {head}. This attribute is part of the key"
-                )));
+        self.check_key(key)?;
+        if self.legacy {
+            for a in &self.actions {
+                if let UpdateAction::Add(p, v) | UpdateAction::Delete(p, v) = a {
+                    if lookup(item, p).is_some_and(|old| old.value_type() != v.value_type()) {
+                        return Err(Error::validation("Type mismatch for attribute to update"));
+                    }
+                }
             }
         }
         // Evaluate every SET value against the original item first.
-        let mut set_values = Vec::new();
+        let mut steps = Vec::with_capacity(self.actions.len());
         for a in &self.actions {
-            if let UpdateAction::Set(_, v) = a {
-                set_values.push(eval_set(item, v)?);
-            }
+            let value = match a {
+                UpdateAction::Set(_, v) => Some(eval_set(item, v)?),
+                _ => None,
+            };
+            steps.push((a, value));
         }
-        let mut set_values = set_values.into_iter();
+        // Paths never overlap, so only list elements depend on order: SETs beyond a list's end
+        // append, and DynamoDB appends them in ascending index order, whatever the written order.
+        steps.sort_by_key(|(a, _)| match a.path().0.last() {
+            Some(PathElem::Index(i)) if matches!(a, UpdateAction::Set(..)) => *i,
+            _ => 0,
+        });
         let mut removes: Vec<&Path> = Vec::new();
-        for a in &self.actions {
+        for (a, value) in steps {
             match a {
                 UpdateAction::Set(p, _) => {
-                    let v = set_values.next().ok_or_else(bad_path)?;
+                    let v = value.ok_or_else(bad_path)?;
                     parent_mut(item, p).ok_or_else(bad_path)?.set(v);
                 }
                 UpdateAction::Remove(p) => removes.push(p),

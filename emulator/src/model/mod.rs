@@ -9,7 +9,12 @@ mod value;
 pub use key::{KeyValue, KeyValues, ScalarType};
 pub use number::{Number, NumberError};
 pub use schema::*;
-pub use value::{item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
+pub use value::{attribute_name_error, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
 
 /// DynamoDB's maximum item size: 400 KB.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
+
+/// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
+/// keys 1,024, for the table's key and every index's.
+pub const MAX_HASH_KEY: usize = 2048;
+pub const MAX_RANGE_KEY: usize = 1024;

@@ -55,12 +55,12 @@ impl Number {
     };
 
     /// Parses DynamoDB's number syntax: optional sign, digits with an optional point, optional exponent.
+    /// Surrounding spaces are not part of it: `" 1"` is no number.
     pub fn parse(text: &str) -> Result<Number, NumberError> {
-        let s = text.trim();
-        let (negative, rest) = match s.as_bytes().first() {
-            Some(b'-') => (true, &s[1..]),
-            Some(b'+') => (false, &s[1..]),
-            _ => (false, s),
+        let (negative, rest) = match text.as_bytes().first() {
+            Some(b'-') => (true, &text[1..]),
+            Some(b'+') => (false, &text[1..]),
+            _ => (false, text),
         };
         let (mantissa, exp_part) = match rest.find(['e', 'E']) {
             Some(i) => (&rest[..i], Some(&rest[i + 1..])),
@@ -152,7 +152,8 @@ impl Number {
         }
     }
 
-    /// Exact sum, refused like a stored number when the result leaves DynamoDB's range or precision.
+    /// Exact sum, refused when the result leaves DynamoDB's range; a sum needing more than 38
+    /// digits (`1E+50 + 1`) is reported as an overflow too, as DynamoDB does.
     pub fn add(self, other: Number) -> Result<Number, NumberError> {
         if self.is_zero() {
             return Ok(other);
@@ -168,10 +169,13 @@ impl Number {
         };
         // Operands whose alignment overflows 128 bits cannot sum to 38 digits.
         let (Some(a), Some(b)) = (scale(self), scale(other)) else {
-            return Err(NumberError::Precision);
+            return Err(NumberError::Overflow);
         };
-        let sum = a.checked_add(b).ok_or(NumberError::Precision)?;
-        Number::checked(sum < 0, sum.unsigned_abs(), exponent as i64)
+        let sum = a.checked_add(b).ok_or(NumberError::Overflow)?;
+        Number::checked(sum < 0, sum.unsigned_abs(), exponent as i64).map_err(|e| match e {
+            NumberError::Precision => NumberError::Overflow,
+            e => e,
+        })
     }
 
     pub fn sub(self, other: Number) -> Result<Number, NumberError> {
@@ -317,7 +321,7 @@ mod tests {
         assert_eq!(Number::parse("1E-131"), Err(NumberError::Underflow));
         assert_eq!(Number::parse("0E+999999"), Ok(Number::ZERO));
         for bad in [
-            "", "-", "abc", "1e", "1.2.3", "1e+", "0x10", " ", "NaN", "Infinity", "1_000",
+            "", "-", "abc", "1e", "1.2.3", "1e+", "0x10", " ", "NaN", "Infinity", "1_000", " 1", "1 ", "1\t",
         ] {
             assert_eq!(Number::parse(bad), Err(NumberError::Invalid), "{bad:?}");
         }
@@ -340,7 +344,9 @@ mod tests {
         assert_eq!(n("5").sub(n("7")).unwrap(), n("-2"));
         assert_eq!(n("1E+100").sub(n("1E+100")).unwrap(), Number::ZERO);
         assert_eq!(n("5E37").add(n("5E37")).unwrap(), n("1E38"));
-        assert_eq!(n("1E+100").add(n("1")), Err(NumberError::Precision));
+        assert_eq!(n("1E+100").add(n("1")), Err(NumberError::Overflow));
+        assert_eq!(n("1E+50").add(n("1")), Err(NumberError::Overflow));
+        assert_eq!(n("1E-100").add(n("1")), Err(NumberError::Overflow));
         assert_eq!(
             n("9.9999999999999999999999999999999999999E+125").add(n("1E+125")),
             Err(NumberError::Overflow)

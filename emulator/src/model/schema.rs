@@ -1,6 +1,6 @@
 //! Table and index schemas as stored after CreateTable/UpdateTable validated them.
 
-use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType};
+use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType, MAX_HASH_KEY, MAX_RANGE_KEY};
 
 /// A key attribute: name and declared scalar type.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +63,20 @@ impl KeySchema {
             hash: values(&self.hash)?,
             range: values(&self.range)?,
         })
+    }
+
+    /// Whether every key value `item` holds could be written as a key today: not an empty string
+    /// or binary, and within the size limits. Items stored before an index was added may hold
+    /// others; the backfill leaves them out of the index.
+    pub fn accepts(&self, item: &Item) -> bool {
+        let fits = |attrs: &[KeyAttr], max: usize| {
+            attrs.iter().filter_map(|a| item.get(&a.name)).all(|v| match v {
+                AttributeValue::S(s) if s.is_empty() => false,
+                AttributeValue::B(b) if b.is_empty() => false,
+                v => v.size() <= max,
+            })
+        };
+        fits(&self.hash, MAX_HASH_KEY) && fits(&self.range, MAX_RANGE_KEY)
     }
 
     /// The key attributes of an item as an item (what DeleteItem keys and LastEvaluatedKey hold).

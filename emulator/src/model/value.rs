@@ -128,6 +128,15 @@ fn number_size(n: &Number) -> usize {
     (n.significant_digits() as usize).div_ceil(2) + 1
 }
 
+/// Why DynamoDB refuses `name` as an attribute name, if it does: names are 1 to 65,535 bytes.
+pub fn attribute_name_error(name: &str) -> Option<&'static str> {
+    match name.len() {
+        0 => Some("Empty attribute name"),
+        1..=65_535 => None,
+        _ => Some("Attribute name is too long, must be less than 65536 bytes"),
+    }
+}
+
 /// Total size of an item: every attribute name plus its value.
 pub fn item_size(item: &Item) -> usize {
     item.iter().map(|(k, v)| k.len() + v.size()).sum()

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::common::{
-    check_collection, check_index_keys, collection_metrics, key_values_error, data_table, request_key, touched_indexes, write_units,
+    check_attribute_names, check_collection, check_index_keys, collection_metrics, key_values_error, data_table, request_key, touched_indexes, write_units,
     CapacityDetail,
 };
 use super::multi::{add_capacity, java, java_item, request_items_faults, TableUnits};
@@ -75,6 +75,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     if let Some(e) = key_values_error(def, item) {
         return Err(e);
     }
+    check_attribute_names(item)?;
     for index in def.indexes() {
         check_index_keys(index, item)?;
     }

@@ -9,7 +9,8 @@ use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
+    attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
+    TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
 use crate::protocol::Body;
 use crate::store::{Table, TableState};
@@ -26,11 +27,6 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
     }
     engine.store.table(name).ok_or_else(Error::table_not_found)
 }
-
-/// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
-/// keys 1,024, for the table's key and every index's.
-const MAX_HASH_KEY: usize = 2048;
-const MAX_RANGE_KEY: usize = 1024;
 
 /// A partition (`hash`) or sort key value over its size limit.
 pub fn key_size_error(value: &AttributeValue, hash: bool) -> Option<Error> {
@@ -86,8 +82,17 @@ pub fn request_key(def: &TableDef, key: &Item) -> Result<PrimaryKey> {
     def.key.key_of(key).ok_or_else(mismatch)
 }
 
-/// Checks a whole item about to be written: key attributes, index key types, size.
+/// Every attribute name of an item to write is 1 to 65,535 bytes.
+pub fn check_attribute_names(item: &Item) -> Result<()> {
+    match item.keys().find_map(|name| attribute_name_error(name)) {
+        Some(msg) => Err(Error::invalid_parameter(msg)),
+        None => Ok(()),
+    }
+}
+
+/// Checks a whole item about to be written: attribute names, key attributes, index key types, size.
 pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
+    check_attribute_names(item)?;
     for attr in def.key.attrs() {
         let value = item
             .get(&attr.name)

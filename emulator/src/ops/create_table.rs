@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_index_definitions, check_unique_names, global_indexes, key_schema, projection, throughput_for, IndexSpec,
+    check_index_definitions, check_unique_definitions, check_unique_names, global_indexes, key_schema, projection,
+    throughput_for, IndexSpec,
     KeyElement, StreamRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
@@ -38,6 +39,7 @@ pub struct Output {
 pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let Input { table: name, billing_mode, attribute_definitions: definitions, .. } = input;
     let throughput = throughput_for(billing_mode, input.throughput)?;
+    check_unique_definitions(&definitions)?;
     check_key_definitions(&input.key, &definitions)?;
     let key = key_schema(&input.key, &definitions)?;
     for (list, kind) in [(&input.local_indexes, "LocalSecondaryIndexes"), (&input.global_indexes, "GlobalSecondaryIndexes")] {
@@ -145,13 +147,9 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
     Ok(out)
 }
 
-/// AttributeDefinitions must name each attribute once, and exactly the attributes used in some
-/// key schema.
+/// AttributeDefinitions (each name once, see `check_unique_definitions`) must define exactly the
+/// attributes used in some key schema.
 fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a KeyAttr>) -> Result<()> {
-    let defined: HashSet<&str> = defs.iter().map(|a| a.name.as_str()).collect();
-    if defined.len() != defs.len() {
-        return Err(Error::validation("Cannot have two attributes with the same name"));
-    }
     let used: HashSet<&str> = used.map(|a| a.name.as_str()).collect();
     if used.len() != defs.len() {
         return Err(Error::invalid_parameter(

@@ -120,7 +120,7 @@ pub fn write(engine: &Engine, old_on_failure: bool, stmt: &Statement, params: &[
                 return Err(condition_failed(old_on_failure, old.as_deref()));
             }
             let (new, _) = updated_item(&state.def, &key, old.as_deref(), update.as_ref())?;
-            (key, old.map(|o| (*o).clone()), Some(new), *returning)
+            (key, old.map(|o| (*o).clone()), new, *returning)
         }
         Statement::Delete { filter, returning, .. } => {
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;

@@ -8,9 +8,9 @@ use super::common::{data_table, key_size_error};
 use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{KeyCondition, RangeCond};
+use crate::expr::{Condition, KeyCondition, RangeCond};
 use crate::fault::Fault;
-use crate::model::KeyValue;
+use crate::model::{KeySchema, KeyValue};
 use crate::store::{Slot, SortPart, SortPos};
 
 pub struct Input {
@@ -19,6 +19,8 @@ pub struct Input {
     pub key_condition: KeyCondition,
     /// ScanIndexForward.
     pub forward: bool,
+    /// The filter came as QueryFilter (not FilterExpression); errors name it.
+    pub query_filter: bool,
 }
 
 pub type Output = Page;
@@ -29,6 +31,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let state = table.state.read();
     let source = Source::for_index(&state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
+    check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
     let range = input.key_condition.resolve(source.key())?;
     if let Some(e) = range.hash.iter().find_map(|v| key_size_error(&v.to_attr(), true)) {
         return Err(e);
@@ -47,6 +50,19 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         page.drop_last();
     }
     Ok(page)
+}
+
+/// A Query's filter may not read a key attribute of the table or index queried: the key
+/// condition is the place for those. (Scan's filter may.)
+fn check_filter_keys(filter: Option<&Condition>, query_filter: bool, key: &KeySchema) -> Result<()> {
+    let Some(path) = filter.and_then(|f| f.find_path(&|p| key.contains(p.head()))) else {
+        return Ok(());
+    };
+    let what = if query_filter { "QueryFilter" } else { "Filter Expression" };
+    Err(Error::validation(format!(
+        "{what} can only contain non-primary key attributes: Primary key attribute: {}",
+        path.head()
+    )))
 }
 
 fn check_boundary(inside: bool) -> Result<()> {

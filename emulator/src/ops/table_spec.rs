@@ -62,6 +62,18 @@ pub fn throughput_for(billing_mode: BillingMode, requested: Option<Throughput>) 
     }
 }
 
+/// AttributeDefinitions name each attribute once (CreateTable, and UpdateTable's index creation).
+pub fn check_unique_definitions(defs: &[KeyAttr]) -> Result<()> {
+    match defs
+        .iter()
+        .enumerate()
+        .find(|(i, d)| defs[..*i].iter().any(|x| x.name == d.name))
+    {
+        Some((_, d)) => Err(Error::validation(format!("Attribute Name is duplicated: {}", d.name))),
+        None => Ok(()),
+    }
+}
+
 /// HASH first, then an optional RANGE of another name; types come from the definitions.
 pub fn key_schema(elements: &[KeyElement], defs: &[KeyAttr]) -> Result<KeySchema> {
     if !elements.first().is_some_and(|e| e.hash) {
@@ -189,7 +201,7 @@ pub fn global_indexes(list: &[IndexSpec], defs: &[KeyAttr], billing_mode: Billin
     Ok(out)
 }
 
-/// A projection: NonKeyAttributes with INCLUDE and only then.
+/// A projection: NonKeyAttributes with INCLUDE and only then, each name once.
 pub fn projection(spec: &ProjectionSpec) -> Result<Projection> {
     let kind = match (spec.kind, &spec.non_key_attributes) {
         (None, _) => return Err(Error::invalid_parameter("Unknown ProjectionType: null")),
@@ -206,9 +218,19 @@ pub fn projection(spec: &ProjectionSpec) -> Result<Projection> {
         }
         (Some(kind), _) => kind,
     };
+    let non_key_attributes = spec.non_key_attributes.clone().unwrap_or_default();
+    let repeated = non_key_attributes
+        .iter()
+        .enumerate()
+        .find(|(i, a)| non_key_attributes[..*i].contains(a));
+    if let Some((_, name)) = repeated {
+        return Err(Error::invalid_parameter(format!(
+            "Duplicate attribute in NonKeyAttributes: {name}"
+        )));
+    }
     Ok(Projection {
         kind,
-        non_key_attributes: spec.non_key_attributes.clone().unwrap_or_default(),
+        non_key_attributes,
     })
 }
 

@@ -270,7 +270,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
         Kind::Update => {
             let (new, _) = updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref())
                 .map_err(invalid)?;
-            Effect::Put(new)
+            new.map_or(Effect::Nothing, Effect::Put)
         }
     })
     .and_then(|effect| {

@@ -33,24 +33,36 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
     }
     let (new, paths) = updated_item(&state.def, &key, old.as_deref(), input.exprs.update.as_ref())?;
-    check_collection(cx.engine, &state, &key, old.as_deref(), Some(&new))?;
-    let units = write_units(old.as_deref(), Some(&new));
-    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&new)));
+    check_collection(cx.engine, &state, &key, old.as_deref(), new.as_ref())?;
+    let units = write_units(old.as_deref(), new.as_ref());
+    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), new.as_ref()));
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     let attributes = match returns.values {
         ReturnValues::None => None,
         ReturnValues::AllOld => old.as_deref().cloned(),
-        ReturnValues::AllNew => Some(new.clone()),
+        ReturnValues::AllNew => new.clone(),
         ReturnValues::UpdatedOld => old.as_deref().map(|o| expr::project(o, &paths)),
-        ReturnValues::UpdatedNew => Some(expr::project(&new, &paths)),
+        ReturnValues::UpdatedNew => new.as_ref().map(|n| expr::project(n, &paths)),
     };
-    state.put(new);
+    if let Some(new) = new {
+        state.put(new);
+    }
     Ok(WriteOutput { attributes, capacity, collection_metrics })
 }
 
 /// The item after an update: the old item (or just the key, for an upsert) with the update applied,
-/// checked like any written item. Also returns the paths the update touched.
-pub fn updated_item(def: &TableDef, key: &PrimaryKey, old: Option<&Item>, update: Option<&Update>) -> Result<(Item, Vec<Path>)> {
+/// checked like any written item; `None` when an update that only removes finds no item, so
+/// nothing is written. Also returns the paths the update touched.
+pub fn updated_item(
+    def: &TableDef,
+    key: &PrimaryKey,
+    old: Option<&Item>,
+    update: Option<&Update>,
+) -> Result<(Option<Item>, Vec<Path>)> {
+    if let Some(update) = update.filter(|u| old.is_none() && u.only_removes()) {
+        update.check_key(&def.key)?;
+        return Ok((None, Vec::new()));
+    }
     let mut item = old.cloned().unwrap_or_else(|| key.to_item(&def.key));
     let paths = match update {
         Some(u) => u.apply(&mut item, &def.key)?,
@@ -65,5 +77,5 @@ pub fn updated_item(def: &TableDef, key: &PrimaryKey, old: Option<&Item>, update
     if !nesting_ok(&item) {
         return Err(Error::nesting_exceeded());
     }
-    Ok((item, paths))
+    Ok((Some(item), paths))
 }

@@ -3,11 +3,11 @@
 
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
-use super::table_spec::{global_indexes, throughput_for, IndexSpec, StreamRequest};
+use super::table_spec::{check_unique_definitions, global_indexes, throughput_for, IndexSpec, StreamRequest};
 use super::tables::{live, table_named};
 use super::Cx;
-use crate::error::{Error, Result};
-use crate::model::{BillingMode, KeyAttr, StreamSpec, TableDef, Throughput};
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{BillingMode, KeyAttr, KeySchema, StreamSpec, TableDef, Throughput};
 
 /// The request has at least one change (the decoder refuses one without).
 pub struct Input {
@@ -56,25 +56,23 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
         }
     }
 
+    check_index_builds(&input.index_updates)?;
     let mut added = Vec::new();
     for update in input.index_updates {
         match update {
             IndexUpdate::Create(spec) => {
-                let mut defs = def.attribute_definitions.clone();
-                for d in &input.attribute_definitions {
-                    if !defs.iter().any(|x| x.name == d.name) {
-                        defs.push(d.clone());
-                    }
-                }
-                let index = global_indexes(std::slice::from_ref(&spec), &defs, def.billing_mode)?.remove(0);
+                let defs = &input.attribute_definitions;
+                check_unique_definitions(defs)?;
+                let index = global_indexes(std::slice::from_ref(&spec), defs, def.billing_mode)?.remove(0);
                 if def.index(&index.name).is_some() {
                     return Err(Error::invalid_parameter(format!(
                         "Attempting to create an index which already exists: {}",
                         index.name
                     )));
                 }
+                check_no_redefinition(&def, &index.key)?;
                 for attr in index.key.attrs() {
-                    if !def.attribute_definitions.iter().any(|d| d.name == attr.name) {
+                    if def.attribute_type(&attr.name).is_none() {
                         def.attribute_definitions.push(attr.clone());
                     }
                 }
@@ -126,6 +124,44 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
         state.backfill(index);
     }
     Ok(Output { table: TableDescription::of(engine, &state, TableStatus::Updating) })
+}
+
+/// One call creates or deletes at most one index (DynamoDB builds or drops one index at a time).
+fn check_index_builds(updates: &[IndexUpdate]) -> Result<()> {
+    let builds = updates.iter().filter(|u| matches!(u, IndexUpdate::Create(_) | IndexUpdate::Delete { .. }));
+    if builds.count() > 1 {
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+        ));
+    }
+    Ok(())
+}
+
+/// A new index may not give an attribute the table already types (as a key of the table or
+/// of another index) a different type.
+fn check_no_redefinition(def: &TableDef, new: &KeySchema) -> Result<()> {
+    let Some(attr) = new.attrs().find(|a| def.attribute_type(&a.name).is_some_and(|ty| ty != a.ty)) else {
+        return Ok(());
+    };
+    let existing = std::iter::once(&def.key)
+        .chain(def.indexes().map(|i| &i.key))
+        .find(|k| k.contains(&attr.name))
+        .expect("a typed attribute belongs to some key");
+    Err(Error::invalid_parameter(format!(
+        "Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. \
+         Existing schema: {} New schema: {}",
+        schema_text(existing),
+        schema_text(new)
+    )))
+}
+
+/// A key schema as DynamoDB prints it in that message: `Schema:[SchemaElement: key{a:S:HASH}]`.
+fn schema_text(key: &KeySchema) -> String {
+    let element = |a: &KeyAttr, role: &str| format!("SchemaElement: key{{{}:{}:{role}}}", a.name, a.ty.as_str());
+    let elements: Vec<String> =
+        key.hash.iter().map(|a| element(a, "HASH")).chain(key.range.iter().map(|a| element(a, "RANGE"))).collect();
+    format!("Schema:[{}]", elements.join(", "))
 }
 
 fn missing_index(name: &str) -> Error {

@@ -332,7 +332,7 @@ pub fn update(clauses: &[UpdateClause], params: &[AttributeValue]) -> Result<Upd
             UpdateClause::Set(p, e) => UpdateAction::Set(p.clone(), SetValue::Operand(upd_operand(e, params)?)),
         });
     }
-    Ok(Update { actions })
+    Ok(Update { actions, legacy: false })
 }
 
 /// A SELECT's projection: each path's value under its last attribute name, as DynamoDB returns

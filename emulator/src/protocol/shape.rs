@@ -156,9 +156,35 @@ pub const SELECT: Shape = one_of(&[
 /// An expression string (ConditionExpression, UpdateExpression, ...): any length here, as the
 /// expression module words its own limits.
 pub const EXPRESSION: Shape = string(0, usize::MAX);
-/// A legacy per-attribute map (Expected, KeyConditions, QueryFilter, ScanFilter,
-/// AttributeUpdates); its entries are checked by the expression module.
+/// Expected, KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each naming
+/// one of DynamoDB's comparison operators (upper case; the set in DynamoDB's order).
 pub const LEGACY_CONDITIONS: Shape = Shape::Map {
+    value: &Shape::Struct {
+        java: "Condition",
+        fields: &[field(
+            "ComparisonOperator",
+            one_of(&[
+                "IN",
+                "NULL",
+                "BETWEEN",
+                "LT",
+                "NOT_CONTAINS",
+                "EQ",
+                "GT",
+                "NOT_NULL",
+                "NE",
+                "LE",
+                "BEGINS_WITH",
+                "GE",
+                "CONTAINS",
+            ]),
+        )],
+    },
+    min: 0,
+    max: usize::MAX,
+};
+/// AttributeUpdates: updates by attribute name, checked when converted (`expr::legacy`).
+pub const ATTRIBUTE_UPDATES: Shape = Shape::Map {
     value: &Shape::Any,
     min: 0,
     max: usize::MAX,

@@ -263,7 +263,7 @@ impl TableState {
     /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
     pub fn backfill(&mut self, index: &IndexDef) {
         let mut entries = OrdMap::new();
-        for (slot, item) in &self.data.items {
+        for (slot, item) in self.data.items.iter().filter(|(_, item)| index.key.accepts(item)) {
             if let Some(entry) = index_entry(index, slot, item) {
                 entries.insert(entry, Arc::new(index.project_item(&self.def.key, item)));
             }

@@ -44,6 +44,7 @@ pub fn decode(body: Body) -> Result<Input> {
     Ok(Input {
         key_condition: read.exprs.key_condition.take().ok_or_else(missing)?,
         forward: body.bool("ScanIndexForward").unwrap_or(true),
+        query_filter: body.has("QueryFilter"),
         read,
     })
 }

@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::update_item::{Input, Output};
 use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES,
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_UPDATES, CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES,
     LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES,
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
@@ -14,7 +14,7 @@ use crate::protocol::Body;
 const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
-    field("AttributeUpdates", LEGACY_CONDITIONS),
+    field("AttributeUpdates", ATTRIBUTE_UPDATES),
     field("Expected", LEGACY_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ReturnValues", RETURN_VALUES),

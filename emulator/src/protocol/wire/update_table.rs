@@ -58,7 +58,9 @@ const CHANGES: &[&str] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    if !CHANGES.iter().any(|c| body.has(c)) {
+    // An empty list (`GlobalSecondaryIndexUpdates: []`) asks for nothing, like an absent one.
+    let asked = |c: &&str| body.get(c).is_some_and(|v| v.as_array().is_none_or(|l| !l.is_empty()));
+    if !CHANGES.iter().any(asked) {
         return Err(Error::validation(
             "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
         ));
@@ -68,26 +70,26 @@ pub fn decode(body: Body) -> Result<Input> {
         attribute_definitions: attribute_definitions(body),
         billing_mode: billing_mode(body),
         throughput: body.child("ProvisionedThroughput").map(throughput),
-        index_updates: body.list("GlobalSecondaryIndexUpdates").iter().map(Body).filter_map(index_update).collect(),
+        index_updates: body.list("GlobalSecondaryIndexUpdates").iter().map(Body).map(index_update).collect::<Result<_>>()?,
         stream: stream(body),
         deletion_protection: body.bool("DeletionProtectionEnabled"),
         table_class: body.str("TableClass").map(str::to_owned),
     })
 }
 
-/// One action; Create wins over Delete over Update when several are given, and an entry with
-/// none is no action.
-fn index_update(update: Body) -> Option<IndexUpdate> {
+/// One action: each element names exactly one of Create, Update or Delete.
+fn index_update(update: Body) -> Result<IndexUpdate> {
     let name = |b: Body| b.str("IndexName").unwrap_or_default().to_string();
-    if let Some(create) = update.child("Create") {
-        Some(IndexUpdate::Create(index(create)))
-    } else if let Some(delete) = update.child("Delete") {
-        Some(IndexUpdate::Delete { name: name(delete) })
-    } else {
-        update.child("Update").map(|change| IndexUpdate::Update {
+    match (update.child("Create"), update.child("Update"), update.child("Delete")) {
+        (Some(create), None, None) => Ok(IndexUpdate::Create(index(create))),
+        (None, Some(change), None) => Ok(IndexUpdate::Update {
             name: name(change),
             throughput: change.child("ProvisionedThroughput").map(throughput),
-        })
+        }),
+        (None, None, Some(delete)) => Ok(IndexUpdate::Delete { name: name(delete) }),
+        _ => Err(Error::invalid_parameter(
+            "Exactly one of Create, Update or Delete must be given in each GlobalSecondaryIndexUpdate",
+        )),
     }
 }
 
