@@ -26,6 +26,9 @@ pub struct Engine {
     pub fault: Option<crate::Fault>,
     /// Log one line per request at info level (`protocol::log`); off by default.
     pub log_requests: bool,
+    /// How long tables stay CREATING, UPDATING or DELETING and new indexes backfill
+    /// (`store::Lifecycle`); zero, the default, makes every change take effect at once.
+    pub transient_delay: std::time::Duration,
 }
 
 impl Engine {
@@ -40,6 +43,7 @@ impl Engine {
             item_collection_limit: 10 * 1024 * 1024 * 1024,
             fault: None,
             log_requests: false,
+            transient_delay: std::time::Duration::ZERO,
         }
     }
 
@@ -77,6 +81,11 @@ impl Engine {
             tracing::debug!(deleted, "TTL sweep");
         }
         deleted
+    }
+
+    /// When a table or index change made now settles (milliseconds on the clock).
+    pub fn settles_at(&self) -> i64 {
+        self.clock.now_millis() + self.transient_delay.as_millis() as i64
     }
 
     /// The ARN DynamoDB gives `table` in this endpoint's region and account.

@@ -66,6 +66,7 @@ pub struct Builder {
     item_collection_limit: Option<usize>,
     fault: Option<crate::Fault>,
     log_requests: bool,
+    transient_delay: Duration,
 }
 
 impl Default for Builder {
@@ -78,6 +79,7 @@ impl Default for Builder {
             item_collection_limit: None,
             fault: None,
             log_requests: false,
+            transient_delay: Duration::ZERO,
         }
     }
 }
@@ -131,6 +133,15 @@ impl Builder {
         self
     }
 
+    /// Keeps new tables CREATING, updated ones UPDATING, deleted ones DELETING and new global
+    /// secondary indexes CREATING (backfilling) for `delay` on the emulator's clock, answering
+    /// meanwhile as DynamoDB does, so code that must wait for ACTIVE is exercised. With a manual
+    /// clock the states change only as the test advances it. Off (zero) by default.
+    pub fn delay_transient_statuses(mut self, delay: Duration) -> Builder {
+        self.transient_delay = delay;
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
@@ -141,6 +152,7 @@ impl Builder {
         }
         engine.fault = self.fault;
         engine.log_requests = self.log_requests;
+        engine.transient_delay = self.transient_delay;
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {

@@ -15,6 +15,7 @@ mod support;
 mod tables;
 mod tags;
 mod transactions;
+mod transient;
 mod ttl;
 mod types;
 mod wording;

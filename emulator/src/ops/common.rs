@@ -13,7 +13,7 @@ use crate::model::{
 };
 use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
-use crate::store::{Table, TableState};
+use crate::store::{Status, Table, TableState};
 use parking_lot::RwLockWriteGuard;
 
 /// A data-plane table lookup; DynamoDB's message here names no table.
@@ -31,14 +31,19 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
             "TableName must be at least 3 characters long and at most 255 characters long",
         ));
     }
-    engine.store.table(name).ok_or_else(Error::table_not_found)
+    // Items of a table being created are out of reach, as in DynamoDB.
+    engine
+        .store
+        .table(name)
+        .filter(|t| t.usable(engine.clock.now_millis()))
+        .ok_or_else(Error::table_not_found)
 }
 
-/// A control-plane lookup, whose message names the table.
+/// A control-plane lookup, whose message names the table; it finds DELETING tables too.
 pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
     engine
         .store
-        .table(engine.table_name(name))
+        .table_or_deleting(engine.table_name(name), engine.clock.now_millis())
         .ok_or_else(|| missing_table(name))
 }
 
@@ -46,14 +51,22 @@ fn missing_table(name: &str) -> Error {
     Error::resource_not_found(format!("Requested resource not found: Table: {name} not found"))
 }
 
-/// The write lock of a table looked up by `name`, unless a DeleteTable dropped it meanwhile:
-/// table-level changes take effect only on a live table, so they order with DeleteTable.
-pub fn live<'t>(table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, TableState>> {
+/// The write lock of a table looked up by `name`, for a table-level change: refused unless the
+/// table is ACTIVE (ResourceInUse while it is in transition), and ResourceNotFound once a
+/// DeleteTable dropped it for good, so changes order with DeleteTable.
+pub fn live<'t>(engine: &Engine, table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, TableState>> {
     let state = table.state.write();
-    if state.dropped {
-        return Err(missing_table(name));
-    }
-    Ok(state)
+    let doing = match (table.status(engine.clock.now_millis()), state.dropped) {
+        (Status::Deleting, _) => "deleted",
+        (_, true) => return Err(missing_table(name)),
+        (Status::Active, false) => return Ok(state),
+        (Status::Creating, false) => "created",
+        (Status::Updating, false) => "updated",
+    };
+    Err(Error::resource_in_use(format!(
+        "Attempt to change a resource which is still in use: Table is being {doing}: {}",
+        table.name
+    )))
 }
 
 /// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
@@ -335,17 +348,19 @@ fn throughput_json(read: i64, write: i64) -> Value {
     json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write})
 }
 
-/// DynamoDB's TableDescription; `status` is ACTIVE for DescribeTable and the transitional state
-/// (CREATING, UPDATING, DELETING) in the answers of the calls that change a table.
-pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
+/// DynamoDB's TableDescription: `status` is the table's status now for DescribeTable and the
+/// transitional one (CREATING, UPDATING, DELETING) in the answers of the calls that change it;
+/// each global index is described with its own status (see `store::Lifecycle`).
+pub fn describe(engine: &Engine, table: &Table, state: &TableState, status: Status) -> Value {
     let def = &state.def;
+    let now = engine.clock.now_millis();
     let arn = engine.table_arn(&def.name);
     let mut d = json!({
         "AttributeDefinitions": def.attribute_definitions.iter()
             .map(|a| json!({"AttributeName": a.name, "AttributeType": a.ty.as_str()})).collect::<Vec<_>>(),
         "TableName": def.name,
         "KeySchema": key_schema_json(&def.key),
-        "TableStatus": status,
+        "TableStatus": status_name(status),
         "CreationDateTime": def.created_at,
         "ProvisionedThroughput": throughput_json(def.throughput.read, def.throughput.write),
         "TableSizeBytes": state.data.size_bytes,
@@ -369,7 +384,14 @@ pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
             "IndexArn": format!("{arn}/index/{}", i.name),
         });
         if global {
-            v["IndexStatus"] = json!(if status == "CREATING" { "CREATING" } else { "ACTIVE" });
+            let (index_status, backfilling) = match status {
+                Status::Creating => (Status::Creating, None),
+                _ => table.index_status(&i.name, now),
+            };
+            v["IndexStatus"] = json!(status_name(index_status));
+            if let Some(backfilling) = backfilling {
+                v["Backfilling"] = json!(backfilling);
+            }
             let t = i.throughput.unwrap_or_default();
             v["ProvisionedThroughput"] = throughput_json(t.read, t.write);
         }
@@ -393,6 +415,15 @@ pub fn describe(engine: &Engine, state: &TableState, status: &str) -> Value {
         d["TableClassSummary"] = json!({"TableClass": c});
     }
     d
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Creating => "CREATING",
+        Status::Updating => "UPDATING",
+        Status::Deleting => "DELETING",
+        Status::Active => "ACTIVE",
+    }
 }
 
 /// ReturnValues of a write.

@@ -1,5 +1,6 @@
 //! CreateTable: validates the key schema, attribute definitions and index definitions in
-//! DynamoDB's order, then creates the table (ACTIVE at once; the answer says CREATING, as AWS's does).
+//! DynamoDB's order, then creates the table, CREATING for the engine's transient delay (ACTIVE at once
+//! by default; the answer says CREATING either way, as AWS's does).
 
 use serde_json::{json, Value};
 
@@ -12,7 +13,7 @@ use crate::model::{
 };
 use crate::protocol::shape::{field, one_of, required, string, validate, Field, Shape, INDEX_NAME, TABLE_NAME};
 use crate::protocol::Body;
-use crate::store::Table;
+use crate::store::{Status, Table};
 
 /// The table name is checked on its own first: its faults are reported alone.
 const NAME: &[Field] = &[field("TableName", TABLE_NAME)];
@@ -129,10 +130,10 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     if let (Some(spec), Some(stream)) = (def.stream.as_mut(), &stream) {
         spec.label = stream.label.clone();
     }
-    let table = Table::new(def);
+    let table = Table::new(def, engine.settles_at());
     table.state.write().data.stream = stream.clone();
-    let description = describe(engine, &table.state.read(), "CREATING");
-    if !engine.store.create(table) {
+    let description = describe(engine, &table, &table.state.read(), Status::Creating);
+    if !engine.store.create(table, engine.clock.now_millis()) {
         if let Some(stream) = stream {
             engine.store.remove_stream(&stream.arn);
         }

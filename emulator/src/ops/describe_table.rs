@@ -1,4 +1,4 @@
-//! DescribeTable: the full TableDescription; tables are always ACTIVE.
+//! DescribeTable: the full TableDescription, with the table's and its indexes' statuses now.
 
 use serde_json::{json, Value};
 
@@ -14,5 +14,6 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
     let state = table.state.read();
-    Ok(json!({ "Table": describe(engine, &state, "ACTIVE") }))
+    let status = table.status(engine.clock.now_millis());
+    Ok(json!({ "Table": describe(engine, &table, &state, status) }))
 }

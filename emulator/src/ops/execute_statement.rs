@@ -211,7 +211,7 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
-    let source = Source::for_index(&state, target.index.as_deref(), body.bool("ConsistentRead") == Some(true))?;
+    let source = Source::for_index(engine, &table, &state, target.index.as_deref(), body.bool("ConsistentRead") == Some(true))?;
     let start = match body.str("NextToken") {
         None => None,
         Some(t) => {

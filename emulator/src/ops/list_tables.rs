@@ -13,7 +13,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let limit = body.int("Limit").unwrap_or(100) as usize;
     let start = body.str("ExclusiveStartTableName");
-    let names: Vec<String> = engine.store.names().into_iter().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
+    let names: Vec<String> = engine.store.names(engine.clock.now_millis()).into_iter().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
     let page: Vec<&String> = names.iter().take(limit).collect();
     let mut out = json!({ "TableNames": page });
     if names.len() > limit {

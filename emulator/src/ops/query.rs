@@ -49,7 +49,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let exprs = expressions::parse(body, Op::Query)?;
     let table = table(engine, body)?;
     let state = table.state.read();
-    let source = Source::new(&state, body)?;
+    let source = Source::new(engine, &table, &state, body)?;
     let select = source.select(body, &exprs)?;
     let key_condition = exprs.key_condition.as_ref().expect("checked above");
     let range = key_condition.resolve(source.key())?;

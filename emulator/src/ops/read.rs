@@ -7,12 +7,13 @@ use std::ops::Bound;
 use serde_json::{json, Map, Value};
 
 use super::common::{read_units, request_key, CapacityDetail};
+use crate::engine::Engine;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, ProjectionType};
 use crate::protocol::attr::encode_map;
 use crate::protocol::Body;
-use crate::store::{IndexEntry, Slot, TablePos, TableState};
+use crate::store::{IndexEntry, Slot, Status, Table, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -33,12 +34,20 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     /// Resolves IndexName and checks ConsistentRead against it.
-    pub fn new(state: &'a TableState, body: Body) -> Result<Source<'a>> {
-        Source::for_index(state, body.str("IndexName"), body.bool("ConsistentRead") == Some(true))
+    pub fn new(engine: &Engine, table: &Table, state: &'a TableState, body: Body) -> Result<Source<'a>> {
+        let consistent = body.bool("ConsistentRead") == Some(true);
+        Source::for_index(engine, table, state, body.str("IndexName"), consistent)
     }
 
-    /// A read of the table, or of the named index; strongly consistent reads of a GSI are refused.
-    pub fn for_index(state: &'a TableState, index: Option<&str>, consistent: bool) -> Result<Source<'a>> {
+    /// A read of the table, or of the named index; strongly consistent reads of a GSI, and reads
+    /// of an index still backfilling, are refused.
+    pub fn for_index(
+        engine: &Engine,
+        table: &Table,
+        state: &'a TableState,
+        index: Option<&str>,
+        consistent: bool,
+    ) -> Result<Source<'a>> {
         let index =
             match index {
                 None => None,
@@ -50,6 +59,9 @@ impl<'a> Source<'a> {
             return Err(Error::validation(
                 "Consistent reads are not supported on global secondary indexes",
             ));
+        }
+        if index.is_some_and(|(i, _)| table.index_status(&i.name, engine.clock.now_millis()).0 != Status::Active) {
+            return Err(Error::validation("Cannot read from backfilling global secondary index"));
         }
         Ok(Source { state, index })
     }

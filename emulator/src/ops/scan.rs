@@ -44,7 +44,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let exprs = expressions::parse(body, Op::Scan)?;
     let table = table(engine, body)?;
     let state = table.state.read();
-    let source = Source::new(&state, body)?;
+    let source = Source::new(engine, &table, &state, body)?;
     let select = source.select(body, &exprs)?;
     let start = source.start_key(body)?;
 

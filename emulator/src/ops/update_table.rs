@@ -1,5 +1,5 @@
-//! UpdateTable: billing mode, throughput, GSI creation (backfilled at once) and deletion,
-//! streams and deletion protection.
+//! UpdateTable: billing mode, throughput, GSI creation (backfilled at once, described CREATING for
+//! the engine's transient delay) and deletion, streams and deletion protection.
 
 use serde_json::{json, Value};
 
@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::model::{BillingMode, StreamSpec, TableDef, Throughput};
 use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
+use crate::store::Status;
 
 const GSI_UPDATE: Shape = Shape::Struct {
     java: "GlobalSecondaryIndexUpdate",
@@ -51,7 +52,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let name = body.str("TableName").unwrap_or_default();
     let table = table_named(engine, name)?;
-    let mut state = live(&table, name)?;
+    let mut state = live(engine, &table, name)?;
     let mut def = state.def.clone();
 
     let billing_mode = match body.str("BillingMode") {
@@ -150,7 +151,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     for index in &added {
         state.backfill(index);
     }
-    Ok(json!({ "TableDescription": describe(engine, &state, "UPDATING") }))
+    let def = &state.def;
+    table.transition(|l| l.update(engine.settles_at(), added.into_iter().map(|i| i.name), |n| def.index(n).is_some()));
+    Ok(json!({ "TableDescription": describe(engine, &table, &state, Status::Updating) }))
 }
 
 /// What a StreamSpecification asks of the table: `Some(view type)` to enable a new stream, `None`

@@ -30,7 +30,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let attribute = spec.str("AttributeName").unwrap_or_default();
     let name = body.str("TableName").unwrap_or_default();
     let table = table_named(engine, name)?;
-    let mut state = live(&table, name)?;
+    let mut state = live(engine, &table, name)?;
     match (state.ttl_attribute(), enabled) {
         (Some(current), _) if current != attribute => {
             return Err(Error::validation(format!(

@@ -4,6 +4,7 @@
 //!
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
+mod lifecycle;
 mod stream;
 mod table;
 mod ttl;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+pub use lifecycle::Status;
 pub use stream::{EventName, Stream, StreamRecord};
 pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TablePos, TableState};
 
@@ -28,6 +30,9 @@ pub struct Store {
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
     /// Resource-based policies by table or stream ARN.
     policies: RwLock<HashMap<String, Policy>>,
+    /// Tables DeleteTable took out of the catalogue that are still DELETING (transient statuses
+    /// on): described and listed, their names not yet free; dropped once their time is past.
+    deleting: RwLock<BTreeMap<String, Arc<Table>>>,
 }
 
 /// A resource-based policy document and the revision it was stored under.
@@ -42,10 +47,30 @@ impl Store {
         self.tables.read().get(name).cloned()
     }
 
-    /// Adds a table unless one of that name exists; returns whether it was added.
-    pub fn create(&self, table: Table) -> bool {
+    /// A table by name, or a deleted one still DELETING at `now`: what control-plane operations
+    /// see, while items are reachable only through [`Store::table`].
+    pub fn table_or_deleting(&self, name: &str, now: i64) -> Option<Arc<Table>> {
+        self.table(name).or_else(|| self.reap(now).get(name).cloned())
+    }
+
+    /// Keeps a removed table visible as DELETING until its deadline (see [`Store::table_or_deleting`]).
+    pub fn keep_deleting(&self, table: Arc<Table>, now: i64) {
+        self.reap(now).insert(table.name.clone(), table);
+    }
+
+    /// Drops the DELETING tables whose time is past and hands the rest over, locked.
+    fn reap(&self, now: i64) -> parking_lot::RwLockWriteGuard<'_, BTreeMap<String, Arc<Table>>> {
+        let mut deleting = self.deleting.write();
+        deleting.retain(|_, t| t.transition(|l| l.deleted_at()).is_some_and(|at| now < at));
+        deleting
+    }
+
+    /// Adds a table unless one of that name exists or is still DELETING at `now`; returns whether
+    /// it was added.
+    pub fn create(&self, table: Table, now: i64) -> bool {
+        let deleting = self.reap(now);
         let mut tables = self.tables.write();
-        if tables.contains_key(&table.name) {
+        if tables.contains_key(&table.name) || deleting.contains_key(&table.name) {
             return false;
         }
         tables.insert(table.name.clone(), Arc::new(table));
@@ -67,9 +92,14 @@ impl Store {
         true
     }
 
-    /// Table names in ListTables order (UTF-8 byte order).
-    pub fn names(&self) -> Vec<String> {
-        self.tables.read().keys().cloned().collect()
+    /// Table names in ListTables order (UTF-8 byte order), DELETING ones included.
+    pub fn names(&self, now: i64) -> Vec<String> {
+        let deleting = self.reap(now);
+        let tables = self.tables.read();
+        let mut names: Vec<String> = tables.keys().chain(deleting.keys()).cloned().collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     pub fn tables(&self) -> Vec<Arc<Table>> {
