@@ -19,7 +19,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
-# Any credentials do: the emulator checks that requests are signed, not by whom.
+# Any credentials do: unless started with --credentials, the emulator checks that requests are
+# signed, not by whom.
 CREDENTIALS = {"aws_access_key_id": "python-lane", "aws_secret_access_key": "python-lane"}
 
 
@@ -53,10 +54,16 @@ def emulator():
     if os.environ.get("DYNAMODB_EMULATOR_URL"):
         yield Emulator(os.environ["DYNAMODB_EMULATOR_URL"])
         return
+    yield from start_emulator()
+
+
+def start_emulator(*args):
+    """Runs an emulator binary of our own on a free port with the manual clock and `args`,
+    yielding it until the generator is closed."""
     target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
     binary = os.environ.get("DYNAMODB_EMULATOR_BIN", target / "release" / "dynamodb-emulator")
     proc = subprocess.Popen(
-        [binary, "--port", "0", "--manual-clock"],
+        [binary, "--port", "0", "--manual-clock", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,

@@ -72,6 +72,20 @@ fn engine_ops(c: &mut Criterion) {
     g.bench_function("query_gsi_25_of_1k", |b| b.iter(|| black_box(engine.handle(&query))));
     let big = engine_with(100_000);
     g.bench_function("query_gsi_25_of_100k", |b| b.iter(|| black_box(big.handle(&query))));
+    // The fixture pattern: snapshot once, restore before each test (after the test's writes).
+    g.bench_function("snapshot_and_restore_100k", |b| {
+        b.iter(|| {
+            let snapshot = big.snapshot();
+            big.restore(black_box(&snapshot));
+        })
+    });
+    let fixture = big.snapshot();
+    g.bench_function("put_then_restore_100k", |b| {
+        b.iter(|| {
+            black_box(big.handle(&put));
+            big.restore(&fixture);
+        })
+    });
     g.finish();
 }
 

@@ -46,3 +46,86 @@ impl Clock {
 fn millis(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
+
+/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Day count since 1970-01-01 of a Gregorian date; the inverse of [`civil_from_days`].
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let (era, yoe) = (y.div_euclid(400), y.rem_euclid(400));
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+}
+
+/// `YYYYMMDDTHHMMSSZ`, ISO 8601's basic format, as SigV4 writes times.
+pub(crate) fn basic_iso8601(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Milliseconds since the epoch of a [`basic_iso8601`] time; `None` unless it is exactly that form
+/// and a real date and time.
+pub(crate) fn parse_basic_iso8601(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = s.get(r)?;
+        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+        return None;
+    }
+    let (y, m, d) = (digits(0..4)?, digits(4..6)?, digits(6..8)?);
+    let (h, min, sec) = (digits(9..11)?, digits(11..13)?, digits(13..15)?);
+    let days = days_from_civil(y, m, d);
+    let valid = (1..=12).contains(&m) && civil_from_days(days) == (y, m, d) && h < 24 && min < 60 && sec < 60;
+    valid.then_some(((days * 86_400) + h * 3600 + min * 60 + sec) * 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_day_counts_and_back() {
+        for (days, date) in [(0, (1970, 1, 1)), (19_723, (2024, 1, 1)), (11_016, (2000, 2, 29))] {
+            assert_eq!(civil_from_days(days), date);
+            assert_eq!(days_from_civil(date.0, date.1, date.2), days);
+        }
+    }
+
+    #[test]
+    fn basic_iso8601_round_trips_and_refuses_other_forms() {
+        let ms = 1_774_829_045_000;
+        assert_eq!(basic_iso8601(ms), "20260330T000405Z");
+        assert_eq!(parse_basic_iso8601("20260330T000405Z"), Some(ms));
+        for bad in [
+            "20260330T000405",
+            "2026-03-30T00:04:05Z",
+            "20260230T000405Z",
+            "20261330T000405Z",
+            "20260330T240000Z",
+            "2026033OT000405Z",
+            "+0260330T000405Z",
+        ] {
+            assert_eq!(parse_basic_iso8601(bad), None, "{bad}");
+        }
+    }
+}

@@ -3,8 +3,12 @@
 
 use bytes::Bytes;
 
+use std::collections::BTreeMap;
+
+use parking_lot::Mutex;
+
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::store::{Snapshot, Store};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
 /// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
@@ -24,11 +28,18 @@ pub struct Engine {
     pub item_collection_limit: usize,
     /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
     pub fault: Option<crate::Fault>,
+    /// Verify SigV4 signatures against these access keys (`protocol::sigv4`); `None` (the
+    /// default) accepts any.
+    pub credentials: Option<crate::protocol::Credentials>,
+    /// When set, `/_emulator/` controls answer only requests bearing it (`protocol::control`).
+    pub control_token: Option<String>,
     /// Log one line per request at info level (`protocol::log`); off by default.
     pub log_requests: bool,
     /// How long tables stay CREATING, UPDATING or DELETING and new indexes backfill
     /// (`store::Lifecycle`); zero, the default, makes every change take effect at once.
     pub transient_delay: std::time::Duration,
+    /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
+    pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
 }
 
 impl Engine {
@@ -38,13 +49,43 @@ impl Engine {
             store: Store::default(),
             clock: std::sync::Arc::new(clock),
             region: "us-east-1".into(),
-            account_id: "000000000000".into(),
+            account_id: crate::protocol::DEFAULT_ACCOUNT.into(),
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
             fault: None,
+            credentials: None,
+            control_token: None,
             log_requests: false,
             transient_delay: std::time::Duration::ZERO,
+            snapshots: Default::default(),
         }
+    }
+
+    /// A copy of every table, item, index, TTL setting, stream, tag and resource policy, taken
+    /// atomically. Costs O(tables), not O(items): the copy shares its data with the live state.
+    /// The clock is not part of it (time only moves forward).
+    pub fn snapshot(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
+    /// Puts back the state `snapshot` holds, as one step; the snapshot stays valid for further
+    /// restores. Requests in flight on a table that existed before answer as if it had been deleted.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        self.store.restore(snapshot);
+        self.transactions.forget_tokens();
+    }
+
+    /// Loads a seed file: a CreateTable input as the AWS CLI takes it (`--cli-input-json`), or
+    /// BatchWriteItem request items (`--request-items`, or `--cli-input-json` with
+    /// `RequestItems`), applied in order through the normal request path. The error names the
+    /// file and the entry DynamoDB refused, with its error type and message.
+    pub fn seed(&self, path: &std::path::Path) -> std::io::Result<()> {
+        crate::protocol::seed::load(self, path).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+
+    /// Empties everything: no tables, streams, tags or policies (named snapshots are kept).
+    pub fn reset(&self) {
+        self.restore(&Snapshot::default());
     }
 
     /// Answers one DynamoDB HTTP request.
@@ -83,9 +124,9 @@ impl Engine {
         deleted
     }
 
-    /// When a table or index change made now settles (milliseconds on the clock).
-    pub fn settles_at(&self) -> i64 {
-        self.clock.now_millis() + self.transient_delay.as_millis() as i64
+    /// When a table or index change made at `now` (milliseconds on the clock) settles.
+    pub fn settles_at(&self, now: i64) -> i64 {
+        now + self.transient_delay.as_millis() as i64
     }
 
     /// The ARN DynamoDB gives `table` in this endpoint's region and account.

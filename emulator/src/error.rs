@@ -60,6 +60,10 @@ pub enum ErrorKind {
     UnknownOperation,
     MissingAuthenticationToken,
     IncompleteSignature,
+    /// SigV4 verification: an access key the emulator was not given.
+    UnrecognizedClient,
+    /// SigV4 verification: a wrong signature, scope or time.
+    InvalidSignature,
     AccessDenied,
     ResourceNotFound,
     /// The backup operations' not-found error for a table.
@@ -92,6 +96,8 @@ impl ErrorKind {
             ErrorKind::UnknownOperation => "com.amazon.coral.service#UnknownOperationException",
             ErrorKind::MissingAuthenticationToken => "com.amazon.coral.service#MissingAuthenticationTokenException",
             ErrorKind::IncompleteSignature => "com.amazon.coral.service#IncompleteSignatureException",
+            ErrorKind::UnrecognizedClient => "com.amazon.coral.service#UnrecognizedClientException",
+            ErrorKind::InvalidSignature => "com.amazon.coral.service#InvalidSignatureException",
             ErrorKind::AccessDenied => "com.amazon.coral.service#AccessDeniedException",
             ErrorKind::ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
             ErrorKind::TableNotFound => "com.amazonaws.dynamodb.v20120810#TableNotFoundException",

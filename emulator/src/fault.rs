@@ -7,8 +7,6 @@
 
 use std::cell::Cell;
 
-use serde_json::Value;
-
 use crate::model::Item;
 
 /// A deliberate deviation from DynamoDB. Never use outside tests of test suites.
@@ -50,21 +48,9 @@ pub(crate) fn active(fault: Fault) -> bool {
     ACTIVE.with(|a| a.get()) == Some(fault)
 }
 
-/// Applies a `Drop…Item` fault to a rendered Query or Scan page.
-pub(crate) fn trim_page(fault: Fault, mut page: Value) -> Value {
-    if active(fault) {
-        if let Some(Value::Array(items)) = page.get_mut("Items") {
-            if items.pop().is_some() {
-                page["Count"] = Value::from(items.len());
-            }
-        }
-    }
-    page
-}
-
 /// Applies [`Fault::PutMergesAttributes`] to an item PutItem is about to store.
-pub(crate) fn put_item(mut item: Item, old: Option<&Item>) -> Item {
-    if let (true, Some(old)) = (active(Fault::PutMergesAttributes), old) {
+pub(crate) fn put_item(fault: Option<Fault>, mut item: Item, old: Option<&Item>) -> Item {
+    if let (Some(Fault::PutMergesAttributes), Some(old)) = (fault, old) {
         for (name, value) in old {
             item.entry(name.clone()).or_insert_with(|| value.clone());
         }

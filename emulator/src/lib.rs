@@ -61,7 +61,9 @@ pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodbstreams;
 pub use engine::Engine;
 pub use fault::Fault;
+pub use protocol::Credentials;
 pub use server::{Builder, Emulator};
+pub use store::Snapshot;
 
 /// An SDK client for any DynamoDB endpoint reachable over plain HTTP (another emulator process,
 /// DynamoDB Local), with the emulator's test credentials.

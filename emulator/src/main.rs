@@ -32,9 +32,21 @@ struct Args {
     /// `POST /_emulator/clock/advance`, and items expire only through `POST /_emulator/ttl/sweep`.
     #[arg(long)]
     manual_clock: bool,
+    /// Verify SigV4 signatures: only these access keys are accepted, each with its secret and
+    /// optionally its 12-digit account (default 000000000000). Without it any credentials work.
+    #[arg(long, value_name = "ID:SECRET[:ACCOUNT],...")]
+    credentials: Option<dynamodb_emulator::Credentials>,
+    /// The token `/_emulator/` controls require (`Authorization: Bearer TOKEN`); when bound to a
+    /// non-loopback address without one, a random token is made up and printed at start.
+    #[arg(long, value_name = "TOKEN")]
+    control_token: Option<String>,
     /// Log one line per request to stderr: operation, table, status, error type, latency.
     #[arg(long)]
     log_requests: bool,
+    /// Load tables or items at start from a JSON file in the AWS CLI's formats: a create-table
+    /// input (--cli-input-json) or batch-write-item request items. Repeatable; loaded in order.
+    #[arg(long, value_name = "FILE")]
+    seed: Vec<PathBuf>,
     /// -inMemory: accepted; the emulator always keeps its data in memory.
     #[arg(long, help_heading = LOCAL)]
     in_memory: bool,
@@ -150,10 +162,23 @@ async fn main() -> std::io::Result<()> {
     };
     let mut engine = Engine::new(clock);
     engine.log_requests = args.log_requests;
+    engine.credentials = args.credentials;
+    engine.control_token = dynamodb_emulator::server::control_token_for(addr, args.control_token.clone());
+    for seed in &args.seed {
+        if let Err(e) = engine.seed(seed) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        tracing::info!(file = %seed.display(), "seeded");
+    }
+    // After the seeds: a fixture's tables are ACTIVE from the start.
     engine.transient_delay = std::time::Duration::from_millis(args.delay_transient_statuses.unwrap_or(0));
     let engine = Arc::new(engine);
     let _sweeper = Sweeper::start(&engine, std::time::Duration::from_millis(args.ttl_sweep_interval));
     println!("listening on http://{addr}");
+    if let (Some(token), None) = (&engine.control_token, &args.control_token) {
+        println!("control token: {token}");
+    }
     std::io::stdout().flush()?;
     tracing::info!(%addr, "dynamodb-emulator ready");
     dynamodb_emulator::server::serve(listener, engine, shutdown_signal()).await?;

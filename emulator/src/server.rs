@@ -65,8 +65,11 @@ pub struct Builder {
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
     fault: Option<crate::Fault>,
+    credentials: Option<crate::Credentials>,
+    control_token: Option<String>,
     log_requests: bool,
     transient_delay: Duration,
+    seeds: Vec<std::path::PathBuf>,
 }
 
 impl Default for Builder {
@@ -78,8 +81,11 @@ impl Default for Builder {
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
             item_collection_limit: None,
             fault: None,
+            credentials: None,
+            control_token: None,
             log_requests: false,
             transient_delay: Duration::ZERO,
+            seeds: Vec::new(),
         }
     }
 }
@@ -125,6 +131,21 @@ impl Builder {
         self
     }
 
+    /// Verifies every request's SigV4 signature against these access keys, answering as DynamoDB
+    /// does a wrong secret, an unknown key or a clock more than 15 minutes off. Off by default:
+    /// then any credentials work. ([`Emulator::client`] signs with `test`/`test`.)
+    pub fn credentials(mut self, credentials: crate::Credentials) -> Builder {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The token `/_emulator/` controls require (`Authorization: Bearer <token>`). Without it, an
+    /// emulator bound to a non-loopback address makes one up ([`Emulator::control_token`]).
+    pub fn control_token(mut self, token: impl Into<String>) -> Builder {
+        self.control_token = Some(token.into());
+        self
+    }
+
     /// Logs one line per request at info level through `tracing` (operation, table, status, error
     /// type, latency; target [`REQUEST_LOG_TARGET`](crate::protocol::REQUEST_LOG_TARGET)), to see
     /// what a test sent and got. Off by default.
@@ -136,23 +157,38 @@ impl Builder {
     /// Keeps new tables CREATING, updated ones UPDATING, deleted ones DELETING and new global
     /// secondary indexes CREATING (backfilling) for `delay` on the emulator's clock, answering
     /// meanwhile as DynamoDB does, so code that must wait for ACTIVE is exercised. With a manual
-    /// clock the states change only as the test advances it. Off (zero) by default.
+    /// clock the states change only as the test advances it. Off (zero) by default; seeded
+    /// tables are ACTIVE from the start.
     pub fn delay_transient_statuses(mut self, delay: Duration) -> Builder {
         self.transient_delay = delay;
         self
     }
 
+    /// Loads a seed file at start (repeatable; files load in order): see [`Engine::seed`] for the
+    /// formats. [`start`](Self::start) fails with the file and entry a seed was refused at.
+    pub fn seed(mut self, path: impl Into<std::path::PathBuf>) -> Builder {
+        self.seeds.push(path.into());
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
-        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
-        let addr = listener.local_addr()?;
         let mut engine = Engine::new(self.clock);
         if let Some(limit) = self.item_collection_limit {
             engine.item_collection_limit = limit;
         }
-        engine.fault = self.fault;
         engine.log_requests = self.log_requests;
+        for seed in &self.seeds {
+            engine.seed(seed)?;
+        }
+        // After the seeds: a fixture's tables are ACTIVE from the start.
         engine.transient_delay = self.transient_delay;
+        // Faults are for the test's requests, not for loading its fixture.
+        engine.fault = self.fault;
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
+        engine.credentials = self.credentials;
+        engine.control_token = control_token_for(addr, self.control_token);
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
         tokio::spawn(serve(listener, engine.clone(), async {
@@ -168,6 +204,13 @@ impl Builder {
             }),
         })
     }
+}
+
+/// The control token for an emulator bound to `addr`: the one `given`, else a new random one when
+/// the address is reachable from other machines (anyone there could otherwise move its clock or
+/// delete its items), else none.
+pub fn control_token_for(addr: SocketAddr, given: Option<String>) -> Option<String> {
+    given.or_else(|| (!addr.ip().is_loopback()).then(crate::protocol::control::new_token))
 }
 
 impl Emulator {
@@ -191,6 +234,23 @@ impl Emulator {
         format!("http://{}", self.inner.addr)
     }
 
+    /// A copy of the whole state (tables, items, indexes, TTL, streams, tags, policies) in O(tables)
+    /// time; see [`Engine::snapshot`]. Build a fixture once, snapshot it, and [`restore`](Self::restore)
+    /// before each test.
+    pub fn snapshot(&self) -> crate::Snapshot {
+        self.inner.engine.snapshot()
+    }
+
+    /// Puts back the state of `snapshot`; see [`Engine::restore`].
+    pub fn restore(&self, snapshot: &crate::Snapshot) {
+        self.inner.engine.restore(snapshot)
+    }
+
+    /// Empties the emulator: no tables, streams, tags or policies.
+    pub fn reset(&self) {
+        self.inner.engine.reset()
+    }
+
     /// An SDK client whose requests go straight into the engine: no socket involved.
     pub fn client(&self) -> aws_sdk_dynamodb::Client {
         transport::in_process_client(self.inner.engine.clone())
@@ -204,6 +264,11 @@ impl Emulator {
     /// An SDK client that talks to this emulator over its TCP socket.
     pub fn http_client(&self) -> aws_sdk_dynamodb::Client {
         transport::socket_client(&self.endpoint_url())
+    }
+
+    /// The token its `/_emulator/` controls require, if any (see [`Builder::control_token`]).
+    pub fn control_token(&self) -> Option<&str> {
+        self.inner.engine.control_token.as_deref()
     }
 
     /// The engine behind this emulator, to drive it without HTTP.

@@ -1,4 +1,5 @@
-//! The binary: starts on a free port, prints exactly one ready line, serves, stops on SIGTERM;
+//! The binary: starts on a free port, prints one ready line (then the controls' token when bound to a
+//! non-loopback address), serves, stops on SIGTERM; verifies signatures when given credentials;
 //! takes DynamoDB Local's flags; logs requests when asked.
 
 use dynamodb_emulator::aws_sdk_dynamodb::types::{
@@ -30,6 +31,8 @@ fn help_documents_every_flag() {
         "--ttl-sweep-interval",
         "--manual-clock",
         "--log-requests",
+        "--credentials",
+        "--control-token",
         "--in-memory",
         "--db-path",
     ] {
@@ -311,4 +314,105 @@ async fn requests_are_not_logged_by_default() {
     let log = emu.stop();
     assert!(log.contains("dynamodb-emulator ready"), "{log}");
     assert_eq!(request_lines(&log), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn credentials_turn_signature_verification_on() {
+    // `transport_for_endpoint` signs with the access key `test` and the secret `test`.
+    let emu = Running::start(&["--port", "0", "--credentials", "test:test:123456789012"]);
+    let client = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    assert!(client.list_tables().send().await.unwrap().table_names().is_empty());
+    let emu = Running::start(&["--port", "0", "--credentials", "someone-else:secret"]);
+    let err = dynamodb_emulator::transport_for_endpoint(&emu.url)
+        .list_tables()
+        .send()
+        .await
+        .unwrap_err();
+    let err = err.into_service_error();
+    assert_eq!(
+        (err.meta().code(), err.meta().message()),
+        (
+            Some("UnrecognizedClientException"),
+            Some("The security token included in the request is invalid.")
+        )
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+        .args(["--credentials", "key-without-secret"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("'key-without-secret' is not ID:SECRET or ID:SECRET:ACCOUNT (an account is 12 digits)"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn on_a_non_loopback_address_the_controls_token_is_printed_and_required() {
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+            .args(["--host", "0.0.0.0", "--port", "0", "--manual-clock"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut out = BufReader::new(child.0.stdout.take().unwrap());
+    let (mut ready, mut token) = (String::new(), String::new());
+    out.read_line(&mut ready).unwrap();
+    out.read_line(&mut token).unwrap();
+    let addr = ready.trim().strip_prefix("listening on http://").unwrap().to_string();
+    let token = token.trim().strip_prefix("control token: ").expect("token line");
+    assert_eq!(token.len(), 32);
+    let refused = raw(&addr, "GET", "/_emulator/clock", "").await;
+    assert!(refused.contains("need its token"), "{refused}");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let req = format!(
+        "GET /_emulator/clock HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains(r#""mode":"manual""#), "{answer}");
+}
+
+#[tokio::test]
+async fn seed_files_load_at_start_and_a_bad_one_stops_it() {
+    let dir = std::env::temp_dir();
+    let table = dir.join(format!("cli-seed-{}-table.json", std::process::id()));
+    let items = dir.join(format!("cli-seed-{}-items.json", std::process::id()));
+    std::fs::write(
+        &table,
+        r#"{"TableName": "seeded", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(&items, r#"{"seeded": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}"#).unwrap();
+    let (table, items) = (table.to_str().unwrap(), items.to_str().unwrap());
+
+    let emu = Running::start(&["--port", "0", "--seed", table, "--seed", items]);
+    let client = dynamodb_emulator::transport_for_endpoint(&emu.url);
+    let scan = client.scan().table_name("seeded").send().await.unwrap();
+    assert_eq!(scan.count, 1);
+    emu.stop();
+
+    // The items before their table: refused, nothing listens.
+    let out = Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+        .args(["--port", "0", "--seed", items, "--seed", table])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.lines().last(),
+        Some(
+            format!("error: seed file {items}: seeded[0]: ResourceNotFoundException: Requested resource not found")
+                .as_str()
+        )
+    );
 }

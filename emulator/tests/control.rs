@@ -215,3 +215,129 @@ async fn describe_endpoints_names_the_host_the_client_used() {
         )
     );
 }
+
+#[tokio::test]
+async fn controls_on_a_non_loopback_address_need_the_token() {
+    let open = manual().await;
+    assert_eq!(open.control_token(), None);
+    let emu = Emulator::builder()
+        .host("0.0.0.0")
+        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0))
+        .start()
+        .await
+        .unwrap();
+    let token = emu.control_token().expect("a token is made up").to_string();
+    assert_eq!(token.len(), 32);
+    let refused = json!({"error": "this emulator's controls need its token: send Authorization: Bearer <token> (printed at start, or set with --control-token)"});
+    let bearer = format!("Bearer {token}");
+    let wrong = format!("Bearer {token}x");
+    for headers in [
+        vec![],
+        vec![("Authorization", wrong.as_str())],
+        vec![("Authorization", token.as_str())],
+    ] {
+        let (status, _, body) = send(&emu, "POST", "/_emulator/clock/advance", &headers, r#"{"seconds": 5}"#).await;
+        assert_eq!((status, body), (401, refused.clone()));
+    }
+    let (status, _, body) = send(
+        &emu,
+        "POST",
+        "/_emulator/clock/advance",
+        &[("Authorization", &bearer)],
+        r#"{"seconds": 5}"#,
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (200, json!({"mode": "manual", "now_millis": (T0 + 5) * 1000}))
+    );
+    // The DynamoDB API itself is unaffected.
+    assert_eq!(
+        dynamodb(&emu, "ListTables", json!({})).await,
+        (200, json!({"TableNames": []}))
+    );
+    // A token that was given is the one required, on any address.
+    let given = Emulator::builder().control_token("s3cret").start().await.unwrap();
+    assert_eq!(given.control_token(), Some("s3cret"));
+    let (status, _, _) = send(&given, "GET", "/_emulator/clock", &[], "").await;
+    assert_eq!(status, 401);
+    let (status, _, _) = send(
+        &given,
+        "GET",
+        "/_emulator/clock",
+        &[("Authorization", "Bearer s3cret")],
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+/// The fixture pattern over HTTP: build once, snapshot under a name, change things, restore.
+#[tokio::test]
+async fn snapshots_restore_and_reset_over_http() {
+    let emu = Emulator::start().await.unwrap();
+    let create = json!({"TableName": "items", "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]});
+    assert_eq!(dynamodb(&emu, "CreateTable", create).await.0, 200);
+    let put = |pk: &str| json!({"TableName": "items", "Item": {"pk": {"S": pk}}});
+    assert_eq!(dynamodb(&emu, "PutItem", put("fixture")).await.0, 200);
+    assert_eq!(
+        control(&emu, "PUT", "/_emulator/snapshots/fixture", "").await,
+        (200, json!({"name": "fixture"}))
+    );
+    assert_eq!(dynamodb(&emu, "PutItem", put("test")).await.0, 200);
+    let keys = || async {
+        let (_, scan) = dynamodb(&emu, "Scan", json!({"TableName": "items"})).await;
+        let mut keys: Vec<String> = scan["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["pk"]["S"].as_str().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys().await, ["fixture", "test"]);
+    let restore = "/_emulator/snapshots/fixture/restore";
+    assert_eq!(
+        control(&emu, "POST", restore, "").await,
+        (200, json!({"name": "fixture"}))
+    );
+    assert_eq!(keys().await, ["fixture"]);
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/snapshots", "").await,
+        (200, json!({"names": ["fixture"]}))
+    );
+
+    assert_eq!(control(&emu, "POST", "/_emulator/reset", "").await, (200, json!({})));
+    let (_, tables) = dynamodb(&emu, "ListTables", json!({})).await;
+    assert_eq!(tables["TableNames"], json!([]));
+    // The snapshot outlives a reset, and restores can repeat.
+    assert_eq!(control(&emu, "POST", restore, "").await.0, 200);
+    assert_eq!(keys().await, ["fixture"]);
+
+    assert_eq!(
+        control(&emu, "DELETE", "/_emulator/snapshots/fixture", "").await,
+        (200, json!({"name": "fixture"}))
+    );
+    assert_eq!(
+        control(&emu, "POST", restore, "").await,
+        (404, json!({"error": "no snapshot named \"fixture\""}))
+    );
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/reset", "").await,
+        (405, json!({"error": "GET is not allowed on /_emulator/reset"}))
+    );
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/snapshots/fixture", "").await,
+        (
+            405,
+            json!({"error": "POST is not allowed on /_emulator/snapshots/fixture"})
+        )
+    );
+    assert_eq!(
+        control(&emu, "PUT", "/_emulator/snapshots/a/b", "").await,
+        (404, json!({"error": "no emulator control at /_emulator/snapshots/a/b"}))
+    );
+}

@@ -1,6 +1,8 @@
 //! Model-based test: random Put/Update/Delete sequences on a table with a sparse GSI and an LSI,
 //! interleaved with paged Query (table, GSI, LSI, both directions) and Scan (whole and
 //! segmented); every read, gathered across pages, must equal what a `BTreeMap` model says.
+//! Snapshots, restores and resets are interleaved with them: a restore brings back the model
+//! saved with the snapshot, and later writes on either side never leak into the other.
 //! `PROPTEST_CASES` sets the number of sequences.
 
 use std::collections::BTreeMap;
@@ -49,6 +51,12 @@ enum Op {
         limit: u8,
         segments: u8,
     },
+    /// Snapshot into one of two slots.
+    Snapshot(usize),
+    /// Restore the slot's snapshot (a no-op while the slot is empty).
+    Restore(usize),
+    /// Empty the emulator, then create the table again.
+    Reset,
 }
 
 /// The model's view of one item: key (pk, sk) → (gk, lk, v).
@@ -66,6 +74,9 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0u8..2, 1u8..5).prop_map(|(gk, limit)| Op::QueryGsi { gk, limit }),
         1 => (0u8..3, any::<bool>(), 1u8..5).prop_map(|(pk, forward, limit)| Op::QueryLsi { pk, forward, limit }),
         1 => (1u8..7, 1u8..4).prop_map(|(limit, segments)| Op::Scan { limit, segments }),
+        1 => (0usize..2).prop_map(Op::Snapshot),
+        1 => (0usize..2).prop_map(Op::Restore),
+        1 => Just(Op::Reset),
     ]
 }
 
@@ -79,10 +90,15 @@ fn call(engine: &Engine, op: &str, body: Value) -> Value {
 
 fn engine() -> Engine {
     let engine = Engine::new(Clock::System);
+    create_table(&engine);
+    engine
+}
+
+fn create_table(engine: &Engine) {
     let def = |n: &str, t: &str| json!({"AttributeName": n, "AttributeType": t});
     let key = |n: &str, t: &str| json!({"AttributeName": n, "KeyType": t});
     call(
-        &engine,
+        engine,
         "CreateTable",
         json!({"TableName": "model", "BillingMode": "PAY_PER_REQUEST",
             "AttributeDefinitions": [def("pk", "S"), def("sk", "N"), def("gk", "S"), def("lk", "N")],
@@ -91,7 +107,6 @@ fn engine() -> Engine {
             "LocalSecondaryIndexes": [{"IndexName": "lsi", "KeySchema": [key("pk", "HASH"), key("lk", "RANGE")],
                 "Projection": {"ProjectionType": "KEYS_ONLY"}}]}),
     );
-    engine
 }
 
 fn pk(p: u8) -> String {
@@ -119,8 +134,23 @@ fn all_pages(engine: &Engine, op: &str, mut body: Value) -> Vec<(u8, u8)> {
 fn run(ops: &[Op]) {
     let engine = engine();
     let mut model = Model::new();
+    let mut saved: [Option<(dynamodb_emulator::Snapshot, Model)>; 2] = [None, None];
     for (step, op) in ops.iter().enumerate() {
         match op.clone() {
+            Op::Snapshot(slot) => saved[slot] = Some((engine.snapshot(), model.clone())),
+            Op::Restore(slot) => {
+                if let Some((snapshot, saved_model)) = &saved[slot] {
+                    engine.restore(snapshot);
+                    model = saved_model.clone();
+                }
+            }
+            Op::Reset => {
+                engine.reset();
+                let listed = call(&engine, "ListTables", json!({}));
+                assert_eq!(listed["TableNames"], json!([]), "step {step}");
+                create_table(&engine);
+                model.clear();
+            }
             Op::Put { pk: p, sk, gk, lk, v } => {
                 let mut item = json!({"pk": {"S": pk(p)}, "sk": {"N": sk.to_string()}, "v": {"N": v.to_string()}});
                 if let Some(g) = gk {

@@ -195,6 +195,19 @@ async fn answers_carry_dynamodb_headers_and_a_matching_crc32() {
     assert!(!other.headers.contains(request_id), "request ids differ");
 }
 
+#[tokio::test]
+async fn the_date_header_is_the_emulators_clock() {
+    // SDKs correct their signing clock from `Date`, so it must be the emulated time, also when
+    // hyper would stamp the machine's.
+    let start = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_774_829_045);
+    let emu = Emulator::builder().manual_clock(start).start().await.unwrap();
+    let r = call(&emu, "DynamoDB_20120810.ListTables", "{}").await;
+    assert_eq!(r.header("date"), Some("mon, 30 mar 2026 00:04:05 gmt"));
+    emu.advance(std::time::Duration::from_secs(3600));
+    let r = send(&emu, "GET", &[], "").await;
+    assert_eq!(r.header("date"), Some("mon, 30 mar 2026 01:04:05 gmt"));
+}
+
 /// A signed request for `operation` with extra header lines and a raw (possibly compressed) body.
 async fn post(emu: &Emulator, operation: &str, extra: &[(&str, &str)], body: &[u8]) -> Reply {
     let target = format!("DynamoDB_20120810.{operation}");

@@ -20,15 +20,19 @@ let started;
 /** The emulator's base URL, `http://HOST:PORT`. */
 export function emulatorUrl() {
   if (process.env.DYNAMODB_EMULATOR_URL) return Promise.resolve(process.env.DYNAMODB_EMULATOR_URL);
-  started ??= startOwn();
+  started ??= startEmulator();
   return started;
 }
 
-function startOwn() {
+/**
+ * Starts an emulator binary of this test file's own on a free port with the manual clock and
+ * `args`, and resolves to its URL; it stops when the test process exits.
+ */
+export function startEmulator(args = []) {
   const bin =
     process.env.DYNAMODB_EMULATOR_BIN ??
     path.join(process.env.CARGO_TARGET_DIR ?? path.join(repo, "target"), "release", "dynamodb-emulator");
-  const child = spawn(bin, ["--port", "0", "--manual-clock"], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(bin, ["--port", "0", "--manual-clock", ...args], { stdio: ["ignore", "pipe", "ignore"] });
   child.unref();
   process.on("exit", () => child.kill());
   return new Promise((resolve, reject) => {
@@ -61,8 +65,8 @@ export function tableName(prefix) {
   return `${prefix}-${randomUUID()}`;
 }
 
-async function control(method, route, body) {
-  const res = await fetch(`${await emulatorUrl()}/_emulator/${route}`, {
+async function control(method, route, body, url) {
+  const res = await fetch(`${url ?? (await emulatorUrl())}/_emulator/${route}`, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -72,14 +76,14 @@ async function control(method, route, body) {
   return JSON.parse(text);
 }
 
-/** The emulator's clock, epoch milliseconds. */
-export async function nowMillis() {
-  return (await control("GET", "clock")).now_millis;
+/** The clock of the emulator (or the one at `url`), epoch milliseconds. */
+export async function nowMillis(url) {
+  return (await control("GET", "clock", undefined, url)).now_millis;
 }
 
-/** Moves the emulator's manual clock forward by `seconds`. */
-export async function advance(seconds) {
-  return (await control("POST", "clock/advance", { seconds })).now_millis;
+/** Moves the manual clock of the emulator (or the one at `url`) forward by `seconds`. */
+export async function advance(seconds, url) {
+  return (await control("POST", "clock/advance", { seconds }, url)).now_millis;
 }
 
 /** Moves the emulator's manual clock forward to `epochSeconds` (which must not be in its past). */

@@ -108,7 +108,7 @@ async fn shard_id(st: &Streams, arn: &str) -> String {
         .unwrap()
 }
 
-async fn iterator(st: &Streams, arn: &str, kind: ShardIteratorType, seq: Option<&str>) -> String {
+pub(crate) async fn iterator(st: &Streams, arn: &str, kind: ShardIteratorType, seq: Option<&str>) -> String {
     st.get_shard_iterator()
         .stream_arn(arn)
         .shard_id(shard_id(st, arn).await)
@@ -122,7 +122,7 @@ async fn iterator(st: &Streams, arn: &str, kind: ShardIteratorType, seq: Option<
 }
 
 /// Every record from an iterator on, following NextShardIterator until a page is empty.
-async fn read_from(st: &Streams, mut it: String) -> Vec<Record> {
+pub(crate) async fn read_from(st: &Streams, mut it: String) -> Vec<Record> {
     let mut all = Vec::new();
     loop {
         let out = st.get_records().shard_iterator(&it).send().await.unwrap();

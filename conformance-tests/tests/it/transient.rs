@@ -298,3 +298,27 @@ async fn the_sdk_waiters_wait_for_active_and_for_the_deletion() {
     waited.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(30), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn a_restore_puts_back_settled_tables_and_frees_deleting_names() {
+    let (emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    let fixture = emu.snapshot();
+    assert_eq!(described(&c, "tbl").await.0, Some(TableStatus::Creating));
+    // Restored tables are ACTIVE at once, whatever they were when the snapshot was taken.
+    emu.restore(&fixture);
+    assert_eq!(described(&c, "tbl").await.0, Some(TableStatus::Active));
+    c.delete_table().table_name("tbl").send().await.unwrap();
+    assert_eq!(described(&c, "tbl").await.0, Some(TableStatus::Deleting));
+    // A restore replaces the DELETING table by the snapshot's, usable before any time passes.
+    emu.restore(&fixture);
+    assert_eq!(described(&c, "tbl").await.0, Some(TableStatus::Active));
+    let tables = c.list_tables().send().await.unwrap();
+    assert_eq!(tables.table_names(), ["tbl"]);
+    c.put_item().table_name("tbl").item("pk", s("a")).send().await.unwrap();
+    // After a reset the name is free for a new table.
+    c.delete_table().table_name("tbl").send().await.unwrap();
+    emu.reset();
+    create_table(&c, "tbl", None).await;
+    assert_eq!(described(&c, "tbl").await.0, Some(TableStatus::Creating));
+}

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::common::{data_table, read_units, request_key, CapacityDetail};
-use super::execute_statement::{prepare, write, PARAMETERS, STATEMENT};
+use super::execute_statement::write;
+use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{add_capacity, TableUnits};
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind, Result};
 use crate::model::{item_size, AttributeValue, Item};
@@ -48,7 +50,7 @@ pub fn error_code(kind: ErrorKind) -> &'static str {
     }
 }
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let members: Vec<Body> = body.list("Statements").iter().map(Body).collect();
     let prepared: Vec<Result<(Statement, Vec<AttributeValue>)>> = members.iter().map(|m| prepare(*m)).collect();
@@ -72,7 +74,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
                     r.insert("Item".into(), encode_map(&item));
                 }
             } else {
-                let done = write(engine, *member, &stmt, &params)?;
+                let done = write(engine, crate::protocol::wire::old_on_condition_failure(*member), &stmt, &params)?;
                 let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
                 units.entry(done.table).or_default().add(done.units, &indexes);
             }

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::common::{read_units, request_key, data_table, CapacityDetail};
 use super::expressions;
 use super::multi::{add_capacity, request_items_faults, TableUnits};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, PrimaryKey};
@@ -57,7 +57,7 @@ fn keys_fault(table: &str, spec: &Value) -> Option<String> {
     }
 }
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     let faults = request_items_faults(
         body.0,
         "BatchGetItem",
@@ -76,7 +76,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     let mut reads = Vec::with_capacity(request.len());
     for (name, spec) in request {
         let spec_body = Body(spec);
-        let exprs = expressions::parse(spec_body, Op::GetItem)?;
+        let exprs = crate::protocol::wire::expressions::parse(spec_body, Op::GetItem)?;
         let table = data_table(engine, name)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();

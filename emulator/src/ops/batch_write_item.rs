@@ -12,7 +12,7 @@ use super::common::{
     CapacityDetail,
 };
 use super::multi::{add_capacity, java, java_item, request_items_faults, TableUnits};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
 use crate::protocol::attr::decode_map;
@@ -86,7 +86,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     def.key.key_of(item).ok_or_else(mismatch)
 }
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     let render_all = |m: &Map<String, Value>| java_request_items(m);
     let whole = body.object("RequestItems").cloned().unwrap_or_default();
     let faults = request_items_faults(body.0, "BatchWriteItem", render_all, |_, v| {

@@ -1,25 +1,18 @@
-//! Pieces several operations share: table lookup, key and item validation with DynamoDB's
-//! messages, consumed capacity, and the TableDescription rendering.
+//! Pieces the item operations share: data-plane table lookup, key and item validation with
+//! DynamoDB's messages, consumed capacity, item collections.
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
+use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    item_size, nesting_ok, AttributeValue, BillingMode, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef,
-    MAX_ITEM_SIZE,
+    item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey, TableDef, MAX_ITEM_SIZE,
 };
-use crate::protocol::shape::{one_of, required, string, Field, Shape};
 use crate::protocol::Body;
-use crate::store::{Status, Table, TableState};
-use parking_lot::RwLockWriteGuard;
-
-/// A data-plane table lookup; DynamoDB's message here names no table.
-pub fn table(engine: &Engine, body: Body) -> Result<Arc<Table>> {
-    data_table(engine, body.str("TableName").unwrap_or_default())
-}
+use crate::store::{Table, TableState};
 
 /// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
 /// request's shape admits names from one character (an ARN may be short too); a name shorter than
@@ -37,36 +30,6 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
         .table(name)
         .filter(|t| t.usable(engine.clock.now_millis()))
         .ok_or_else(Error::table_not_found)
-}
-
-/// A control-plane lookup, whose message names the table; it finds DELETING tables too.
-pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
-    engine
-        .store
-        .table_or_deleting(engine.table_name(name), engine.clock.now_millis())
-        .ok_or_else(|| missing_table(name))
-}
-
-fn missing_table(name: &str) -> Error {
-    Error::resource_not_found(format!("Requested resource not found: Table: {name} not found"))
-}
-
-/// The write lock of a table looked up by `name`, for a table-level change: refused unless the
-/// table is ACTIVE (ResourceInUse while it is in transition), and ResourceNotFound once a
-/// DeleteTable dropped it for good, so changes order with DeleteTable.
-pub fn live<'t>(engine: &Engine, table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, TableState>> {
-    let state = table.state.write();
-    let doing = match (table.status(engine.clock.now_millis()), state.dropped) {
-        (Status::Deleting, _) => "deleted",
-        (_, true) => return Err(missing_table(name)),
-        (Status::Active, false) => return Ok(state),
-        (Status::Creating, false) => "created",
-        (Status::Updating, false) => "updated",
-    };
-    Err(Error::resource_in_use(format!(
-        "Attempt to change a resource which is still in use: Table is being {doing}: {}",
-        table.name
-    )))
 }
 
 /// DynamoDB's size limits on key values (bytes of UTF-8 or binary): partition keys 2,048, sort
@@ -192,7 +155,7 @@ pub fn check_index_keys(index: &IndexDef, item: &Item) -> Result<()> {
 }
 
 /// `ReturnConsumedCapacity`, as the request asked for it.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CapacityDetail {
     None,
     Total,
@@ -201,47 +164,24 @@ pub enum CapacityDetail {
 
 impl CapacityDetail {
     pub fn of(body: Body) -> CapacityDetail {
-        match body.str("ReturnConsumedCapacity") {
-            Some("TOTAL") => CapacityDetail::Total,
-            Some("INDEXES") => CapacityDetail::Indexes,
-            _ => CapacityDetail::None,
-        }
+        crate::protocol::wire::capacity_detail(body)
     }
 
-    /// Adds `ConsumedCapacity` to a response when asked: `units` for the table, and the same
-    /// units for every index the write touched.
-    pub fn add_to<'i>(
+    /// The capacity a single-item request consumed: `units` for the table and the same units for
+    /// every index it touched; `None` when not asked.
+    pub fn consumed<'i>(
         self,
-        out: &mut Map<String, Value>,
         table: &str,
         units: f64,
         indexes: impl FnOnce() -> Vec<&'i str>,
-    ) {
-        if self == CapacityDetail::None {
-            return;
-        }
-        if let Some(c) = self.render(table, units, &indexes()) {
-            out.insert("ConsumedCapacity".into(), c);
-        }
-    }
-
-    pub fn render(self, table: &str, units: f64, indexes: &[&str]) -> Option<Value> {
-        let total = units * (1 + indexes.len()) as f64;
-        match self {
-            CapacityDetail::None => None,
-            CapacityDetail::Total => Some(json!({"TableName": table, "CapacityUnits": total})),
-            CapacityDetail::Indexes => {
-                let mut c = json!({"TableName": table, "CapacityUnits": total, "Table": {"CapacityUnits": units}});
-                if !indexes.is_empty() {
-                    let per: Map<String, Value> = indexes
-                        .iter()
-                        .map(|i| (i.to_string(), json!({"CapacityUnits": units})))
-                        .collect();
-                    c["GlobalSecondaryIndexes"] = Value::Object(per);
-                }
-                Some(c)
-            }
-        }
+    ) -> Option<ConsumedCapacity> {
+        (self != CapacityDetail::None).then(|| ConsumedCapacity {
+            table: table.to_string(),
+            indexes_detail: self == CapacityDetail::Indexes,
+            table_units: units,
+            global_indexes: indexes().into_iter().map(|i| (i.to_string(), units)).collect(),
+            local_indexes: Default::default(),
+        })
     }
 }
 
@@ -275,157 +215,6 @@ pub fn touched_indexes<'a>(def: &'a TableDef, old: Option<&Item>, new: Option<&I
         .collect()
 }
 
-/// The item part of ReturnValues ALL_OLD: present only when there was an old item.
-pub fn add_attributes(out: &mut Map<String, Value>, item: Option<&Item>) {
-    if let Some(item) = item.filter(|i| !i.is_empty()) {
-        out.insert("Attributes".into(), crate::protocol::attr::encode_map(item));
-    }
-}
-
-pub const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
-    java: "KeySchemaElement",
-    fields: &[
-        required("AttributeName", string(1, 255)),
-        required("KeyType", one_of(&["HASH", "RANGE"])),
-    ],
-};
-
-pub const PROJECTION: Shape = Shape::Struct {
-    java: "Projection",
-    fields: &[
-        crate::protocol::shape::field("ProjectionType", one_of(&["ALL", "INCLUDE", "KEYS_ONLY"])),
-        crate::protocol::shape::field(
-            "NonKeyAttributes",
-            Shape::List {
-                member: &string(1, 255),
-                min: 1,
-                max: 20,
-            },
-        ),
-    ],
-};
-
-pub const THROUGHPUT_FIELDS: &[Field] = &[
-    required(
-        "WriteCapacityUnits",
-        Shape::Int {
-            min: Some(1),
-            max: None,
-        },
-    ),
-    required(
-        "ReadCapacityUnits",
-        Shape::Int {
-            min: Some(1),
-            max: None,
-        },
-    ),
-];
-
-pub const THROUGHPUT: Shape = Shape::Struct {
-    java: "ProvisionedThroughput",
-    fields: THROUGHPUT_FIELDS,
-};
-
-pub(super) fn key_schema_json(key: &KeySchema) -> Value {
-    let element = |a: &KeyAttr, kind| json!({"AttributeName": a.name, "KeyType": kind});
-    key.hash
-        .iter()
-        .map(|a| element(a, "HASH"))
-        .chain(key.range.iter().map(|a| element(a, "RANGE")))
-        .collect()
-}
-
-fn projection_json(index: &IndexDef) -> Value {
-    let mut p = json!({"ProjectionType": index.projection.kind.as_str()});
-    if !index.projection.non_key_attributes.is_empty() {
-        p["NonKeyAttributes"] = json!(index.projection.non_key_attributes);
-    }
-    p
-}
-
-fn throughput_json(read: i64, write: i64) -> Value {
-    json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write})
-}
-
-/// DynamoDB's TableDescription: `status` is the table's status now for DescribeTable and the
-/// transitional one (CREATING, UPDATING, DELETING) in the answers of the calls that change it;
-/// each global index is described with its own status (see `store::Lifecycle`).
-pub fn describe(engine: &Engine, table: &Table, state: &TableState, status: Status) -> Value {
-    let def = &state.def;
-    let now = engine.clock.now_millis();
-    let arn = engine.table_arn(&def.name);
-    let mut d = json!({
-        "AttributeDefinitions": def.attribute_definitions.iter()
-            .map(|a| json!({"AttributeName": a.name, "AttributeType": a.ty.as_str()})).collect::<Vec<_>>(),
-        "TableName": def.name,
-        "KeySchema": key_schema_json(&def.key),
-        "TableStatus": status_name(status),
-        "CreationDateTime": def.created_at,
-        "ProvisionedThroughput": throughput_json(def.throughput.read, def.throughput.write),
-        "TableSizeBytes": state.data.size_bytes,
-        "ItemCount": state.item_count(),
-        "TableArn": arn,
-        "TableId": def.table_id,
-        "DeletionProtectionEnabled": def.deletion_protection,
-    });
-    if def.billing_mode == BillingMode::PayPerRequest {
-        d["BillingModeSummary"] =
-            json!({"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": def.created_at});
-    }
-    let index_json = |i: &IndexDef, global: bool| {
-        let entries = state.data.indexes.get(&i.name);
-        let mut v = json!({
-            "IndexName": i.name,
-            "KeySchema": key_schema_json(&i.key),
-            "Projection": projection_json(i),
-            "IndexSizeBytes": entries.map_or(0, |e| e.values().map(|x| item_size(x)).sum::<usize>()),
-            "ItemCount": entries.map_or(0, |e| e.len()),
-            "IndexArn": format!("{arn}/index/{}", i.name),
-        });
-        if global {
-            let (index_status, backfilling) = match status {
-                Status::Creating => (Status::Creating, None),
-                _ => table.index_status(&i.name, now),
-            };
-            v["IndexStatus"] = json!(status_name(index_status));
-            if let Some(backfilling) = backfilling {
-                v["Backfilling"] = json!(backfilling);
-            }
-            let t = i.throughput.unwrap_or_default();
-            v["ProvisionedThroughput"] = throughput_json(t.read, t.write);
-        }
-        v
-    };
-    if !def.local_indexes.is_empty() {
-        d["LocalSecondaryIndexes"] = def.local_indexes.iter().map(|i| index_json(i, false)).collect();
-    }
-    if !def.global_indexes.is_empty() {
-        d["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index_json(i, true)).collect();
-    }
-    if let Some(s) = &def.stream {
-        d["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
-    }
-    // The latest stream stays described after it is disabled, as in DynamoDB.
-    if let Some(stream) = &state.data.stream {
-        d["LatestStreamLabel"] = json!(stream.label);
-        d["LatestStreamArn"] = json!(stream.arn);
-    }
-    if let Some(c) = &def.table_class {
-        d["TableClassSummary"] = json!({"TableClass": c});
-    }
-    d
-}
-
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Creating => "CREATING",
-        Status::Updating => "UPDATING",
-        Status::Deleting => "DELETING",
-        Status::Active => "ACTIVE",
-    }
-}
-
 /// ReturnValues of a write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReturnValues {
@@ -437,43 +226,30 @@ pub enum ReturnValues {
 }
 
 impl ReturnValues {
-    pub fn of(body: Body) -> ReturnValues {
-        match body.str("ReturnValues") {
-            Some("ALL_OLD") => ReturnValues::AllOld,
-            Some("UPDATED_OLD") => ReturnValues::UpdatedOld,
-            Some("ALL_NEW") => ReturnValues::AllNew,
-            Some("UPDATED_NEW") => ReturnValues::UpdatedNew,
-            _ => ReturnValues::None,
-        }
-    }
-
     /// PutItem and DeleteItem accept only NONE and ALL_OLD.
-    pub fn old_or_none(body: Body) -> Result<ReturnValues> {
-        match ReturnValues::of(body) {
-            r @ (ReturnValues::None | ReturnValues::AllOld) => Ok(r),
+    pub fn old_or_none(self) -> Result<ReturnValues> {
+        match self {
+            ReturnValues::None | ReturnValues::AllOld => Ok(self),
             _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE")),
         }
     }
 }
 
-/// The failed-condition error, carrying the old item when ReturnValuesOnConditionCheckFailure asks.
-pub fn condition_failed(body: Body, old: Option<&Item>) -> Error {
-    let wants_item = body.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD");
-    Error::conditional_check_failed(old.filter(|_| wants_item).cloned())
-}
-
-/// ItemCollectionMetrics for tables with local indexes, when asked with SIZE.
-pub fn add_collection_metrics(out: &mut Map<String, Value>, body: Body, def: &TableDef, key: &PrimaryKey) {
-    if body.str("ReturnItemCollectionMetrics") != Some("SIZE") || def.local_indexes.is_empty() {
-        return;
-    }
-    out.insert("ItemCollectionMetrics".into(), collection_metrics(def, key));
-}
-
-/// One item collection's metrics: its partition key and DynamoDB's size estimate.
+/// One item collection's metrics, as JSON for the operations not yet typed.
 pub fn collection_metrics(def: &TableDef, key: &PrimaryKey) -> Value {
-    let key = crate::protocol::attr::encode_map(&key.partition_item(&def.key));
-    json!({"ItemCollectionKey": key, "SizeEstimateRangeGB": [0.0, 1.0]})
+    crate::protocol::wire::answer::item_collection_metrics(&metrics(def, key))
+}
+
+/// The metrics of the item collection `key` belongs to.
+pub fn metrics(def: &TableDef, key: &PrimaryKey) -> ItemCollectionMetrics {
+    ItemCollectionMetrics {
+        key: key.partition_item(&def.key),
+    }
+}
+
+/// [`metrics`] when the request asked for them (SIZE) and the table has item collections.
+pub fn metrics_if(asked: bool, def: &TableDef, key: &PrimaryKey) -> Option<ItemCollectionMetrics> {
+    (asked && !def.local_indexes.is_empty()).then(|| metrics(def, key))
 }
 
 /// Refuses a write that would grow an item collection (a partition of a table with local
@@ -493,4 +269,21 @@ pub fn check_collection(
         crate::error::ErrorKind::ItemCollectionSizeLimitExceeded,
         "Collection size exceeded.",
     ))
+}
+
+/// What a single-item write (PutItem, UpdateItem, DeleteItem) asks to get back.
+#[derive(Clone, Copy, Debug)]
+pub struct WriteReturns {
+    pub values: ReturnValues,
+    pub capacity: CapacityDetail,
+    /// ReturnItemCollectionMetrics is SIZE.
+    pub collection_metrics: bool,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub old_on_condition_failure: bool,
+}
+
+/// The failed-condition error, carrying the old item when ReturnValuesOnConditionCheckFailure
+/// asked for it.
+pub fn condition_failed(old_on_failure: bool, old: Option<&Item>) -> Error {
+    Error::conditional_check_failed(old.filter(|_| old_on_failure).cloned())
 }

@@ -1,56 +1,40 @@
 //! DeleteItem: removes one item by key, optionally under a condition; deleting nothing succeeds.
 
-use serde_json::{Map, Value};
-
+use super::answer::WriteOutput;
 use super::common::{
-    add_attributes, add_collection_metrics, condition_failed, request_key, table, touched_indexes, write_units,
-    CapacityDetail, ReturnValues,
+    condition_failed, data_table, metrics_if, request_key, touched_indexes, write_units, ReturnValues, WriteReturns,
 };
 use super::expressions;
-use crate::engine::Engine;
-use crate::expr::Op;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
-    EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
-    RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
-use crate::protocol::Body;
+use crate::expr::Parsed;
+use crate::model::Item;
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    required("Key", ATTRIBUTE_MAP),
-    field("Expected", LEGACY_CONDITIONS),
-    field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ReturnValues", RETURN_VALUES),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
-    field("ConditionExpression", EXPRESSION),
-    field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
-    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
-];
+pub struct Input {
+    pub table: String,
+    pub key: Item,
+    /// ReturnValues is NONE or ALL_OLD.
+    pub returns: WriteReturns,
+    /// The condition (ConditionExpression or Expected), parsed.
+    pub exprs: Parsed,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let key_item = body.item("Key")?.unwrap_or_default();
-    let return_values = ReturnValues::old_or_none(body)?;
-    let exprs = expressions::parse(body, Op::DeleteItem)?;
-    let table = table(engine, body)?;
+pub type Output = WriteOutput;
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let returns = input.returns;
+    let table = data_table(cx.engine, &input.table)?;
     let mut state = table.state.write();
-    let key = request_key(&state.def, &key_item)?;
-    engine.transactions.check_free(&table.name, &key)?;
+    let key = request_key(&state.def, &input.key)?;
+    cx.engine.transactions.check_free(&table.name, &key)?;
     let old = state.get(&key).cloned();
-    if !expressions::holds(exprs.condition.as_ref(), old.as_deref()) {
-        return Err(condition_failed(body, old.as_deref()));
+    if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
     }
-    let mut out = Map::new();
     let units = write_units(old.as_deref(), None);
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), None));
-    add_collection_metrics(&mut out, body, &state.def, &key);
+    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), None));
+    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     state.delete(&key);
-    if return_values == ReturnValues::AllOld {
-        add_attributes(&mut out, old.as_deref());
-    }
-    Ok(Value::Object(out))
+    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());
+    Ok(WriteOutput { attributes, capacity, collection_metrics })
 }

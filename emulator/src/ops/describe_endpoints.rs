@@ -1,25 +1,23 @@
 //! DescribeEndpoints: one endpoint, the host the client addressed (so endpoint discovery comes back
 //! to the emulator), cached for a day as AWS answers.
 
-use serde_json::{json, Value};
-
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{validate, Field};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[];
+/// DescribeEndpoints takes no parameters.
+pub struct Input;
 
-/// Without a request host (never the case over HTTP), the regional endpoint's name.
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    answer(engine, body, None)
+pub struct Output {
+    /// The one endpoint's host (and port).
+    pub address: String,
+    pub cache_period_minutes: i64,
 }
 
-pub fn answer(engine: &Engine, body: Body, host: Option<&str>) -> Result<Value> {
-    validate(body.0, SHAPE)?;
+/// Without a request host (never the case over HTTP), the regional endpoint's name.
+pub fn run(&Cx { engine, host, .. }: &Cx, _: Input) -> Result<Output> {
     let address = match host.filter(|h| !h.is_empty()) {
         Some(h) => h.to_string(),
         None => format!("dynamodb.{}.amazonaws.com", engine.region),
     };
-    Ok(json!({ "Endpoints": [{ "Address": address, "CachePeriodInMinutes": 1440 }] }))
+    Ok(Output { address, cache_period_minutes: 1440 })
 }

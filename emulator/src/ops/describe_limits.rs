@@ -1,20 +1,24 @@
 //! DescribeLimits: the default account and table capacity quotas of a region.
 
-use serde_json::{json, Value};
-
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{validate, Field};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[];
+/// DescribeLimits takes no parameters.
+pub struct Input;
 
-pub fn run(_engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    Ok(json!({
-        "AccountMaxReadCapacityUnits": 80000,
-        "AccountMaxWriteCapacityUnits": 80000,
-        "TableMaxReadCapacityUnits": 40000,
-        "TableMaxWriteCapacityUnits": 40000,
-    }))
+/// A region's default capacity quotas, in capacity units.
+pub struct Output {
+    pub account_max_read: i64,
+    pub account_max_write: i64,
+    pub table_max_read: i64,
+    pub table_max_write: i64,
+}
+
+pub fn run(_: &Cx, _: Input) -> Result<Output> {
+    Ok(Output {
+        account_max_read: 80_000,
+        account_max_write: 80_000,
+        table_max_read: 40_000,
+        table_max_write: 40_000,
+    })
 }

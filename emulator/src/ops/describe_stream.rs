@@ -1,57 +1,63 @@
 //! DescribeStream (DynamoDB Streams): the stream, its status and its one shard. A `ShardFilter`
 //! of type CHILD_SHARDS asks for the children of a shard; ours never split, so there are none.
 
-use serde_json::{json, Value};
-
-use super::streams::{key_schema, status, stream_named};
-use crate::engine::Engine;
+use super::streams::stream_named;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{field, int, one_of, required, string, validate, Field, Shape};
-use crate::protocol::Body;
+use crate::model::KeySchema;
 
-const SHAPE: &[Field] = &[
-    required("StreamArn", string(37, 1024)),
-    field("Limit", int(Some(1), Some(100))),
-    field("ExclusiveStartShardId", string(28, 65)),
-    // Both members are optional in the API model, yet DynamoDB refuses a filter without either.
-    field(
-        "ShardFilter",
-        Shape::Struct {
-            java: "ShardFilter",
-            fields: &[
-                required("Type", one_of(&["CHILD_SHARDS"])),
-                required("ShardId", string(28, 65)),
-            ],
-        },
-    ),
-];
+pub struct Input {
+    pub stream_arn: String,
+    /// Shards after this id.
+    pub exclusive_start_shard: Option<String>,
+    /// A ShardFilter (CHILD_SHARDS of a shard) was given.
+    pub shard_filter: bool,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let stream = stream_named(engine, body.str("StreamArn").unwrap_or_default())?;
+/// A StreamDescription.
+pub struct Output {
+    pub arn: String,
+    pub label: String,
+    pub table: String,
+    pub key: KeySchema,
+    pub view_type: String,
+    /// DISABLED once UpdateTable or DeleteTable turned it off.
+    pub disabled: bool,
+    pub created_millis: i64,
+    pub shards: Vec<Shard>,
+}
+
+pub struct Shard {
+    pub id: String,
+    pub starting_sequence: String,
+    /// Present once the shard is closed.
+    pub ending_sequence: Option<String>,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let stream = stream_named(engine, &input.stream_arn, now_millis)?;
     let view = stream.read(u64::MAX, 0);
-    let mut range = json!({ "StartingSequenceNumber": stream.sequence_number(view.first) });
-    if view.closed {
-        range["EndingSequenceNumber"] =
-            json!(stream.sequence_number(view.next.saturating_sub(1).max(view.first)));
-    }
-    let shard = json!({ "ShardId": stream.shard_id, "SequenceNumberRange": range });
+    let shard = Shard {
+        id: stream.shard_id.clone(),
+        starting_sequence: stream.sequence_number(view.first),
+        ending_sequence: view
+            .closed
+            .then(|| stream.sequence_number(view.next.saturating_sub(1).max(view.first))),
+    };
     // One shard: a page that starts after it is empty, and it has no children.
-    let shards = match body.str("ExclusiveStartShardId") {
-        _ if body.has("ShardFilter") => vec![],
-        Some(id) if id >= stream.shard_id.as_str() => vec![],
+    let shards = match input.exclusive_start_shard {
+        _ if input.shard_filter => vec![],
+        Some(id) if id >= stream.shard_id => vec![],
         _ => vec![shard],
     };
-    Ok(json!({
-        "StreamDescription": {
-            "CreationRequestDateTime": stream.created_millis as f64 / 1000.0,
-            "KeySchema": key_schema(&stream),
-            "Shards": shards,
-            "StreamArn": stream.arn,
-            "StreamLabel": stream.label,
-            "StreamStatus": status(&stream),
-            "StreamViewType": stream.view_type,
-            "TableName": stream.table_name,
-        }
-    }))
+    Ok(Output {
+        arn: stream.arn.clone(),
+        label: stream.label.clone(),
+        table: stream.table_name.clone(),
+        key: stream.key.clone(),
+        view_type: stream.view_type.clone(),
+        disabled: stream.disabled_at().is_some(),
+        created_millis: stream.created_millis,
+        shards,
+    })
 }

@@ -1,19 +1,22 @@
 //! DescribeTable: the full TableDescription, with the table's and its indexes' statuses now.
 
-use serde_json::{json, Value};
-
-use super::common::{describe, table_named};
-use crate::engine::Engine;
+use super::answer::TableDescription;
+use super::tables::table_named;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{required, validate, Field, Shape};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub struct Input {
+    /// A table name or ARN.
+    pub table: String,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
+pub struct Output {
+    pub table: TableDescription,
+}
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let now = cx.now_millis;
+    let table = table_named(cx.engine, &input.table, now)?;
     let state = table.state.read();
-    let status = table.status(engine.clock.now_millis());
-    Ok(json!({ "Table": describe(engine, &table, &state, status) }))
+    Ok(Output { table: TableDescription::of(cx.engine, &table, &state, table.status(now), now) })
 }

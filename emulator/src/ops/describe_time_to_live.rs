@@ -1,22 +1,21 @@
 //! DescribeTimeToLive: ENABLED with the attribute, or DISABLED.
 
-use serde_json::{json, Value};
-
-use super::common::table_named;
-use crate::engine::Engine;
+use super::tables::table_named;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{required, validate, Field, Shape};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub struct Input {
+    /// A table name or ARN.
+    pub table: String,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let table = table_named(engine, body.str("TableName").unwrap_or_default())?;
-    let state = table.state.read();
-    let description = match state.ttl_attribute() {
-        Some(attribute) => json!({ "TimeToLiveStatus": "ENABLED", "AttributeName": attribute }),
-        None => json!({ "TimeToLiveStatus": "DISABLED" }),
-    };
-    Ok(json!({ "TimeToLiveDescription": description }))
+pub struct Output {
+    /// The TTL attribute while TTL is enabled.
+    pub attribute: Option<String>,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let table = table_named(engine, &input.table, now_millis)?;
+    let attribute = table.state.read().ttl_attribute().map(str::to_owned);
+    Ok(Output { attribute })
 }

@@ -4,10 +4,9 @@
 //! here are shared with BatchExecuteStatement and ExecuteTransaction.
 
 use std::ops::Bound;
+use std::sync::Arc;
 
-use base64::Engine as _;
-use serde_json::{json, Map, Value};
-
+use super::answer::{ConsumedCapacity, Page};
 use super::common::{
     check_collection, condition_failed, data_table, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
 };
@@ -15,61 +14,51 @@ use super::expressions;
 use super::query::sort_bounds;
 use super::read::{collect, rows_between, PageSpec, Select, Source};
 use super::update_item::updated_item;
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Condition, Path};
 use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues};
 use crate::partiql::{self, bind, Returning, Statement};
-use crate::protocol::attr::{self, encode_map};
-use crate::protocol::shape::{
-    field, int, required, string, validate, Field, Shape, RETURN_CONSUMED_CAPACITY,
-    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
-use crate::protocol::Body;
 use crate::store::Slot;
 
-pub const STATEMENT: Shape = string(1, 8192);
-pub const PARAMETERS: Shape = Shape::List { member: &Shape::Attr, min: 1, max: usize::MAX };
-
-const SHAPE: &[Field] = &[
-    required("Statement", STATEMENT),
-    field("Parameters", PARAMETERS),
-    field("ConsistentRead", Shape::Bool),
-    field("NextToken", string(1, 32768)),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("Limit", int(Some(1), None)),
-    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
-];
-
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let (stmt, params) = prepare(body)?;
-    if stmt.is_read() {
-        return select(engine, body, &stmt, &params);
-    }
-    let done = write(engine, body, &stmt, &params)?;
-    let mut out = Map::new();
-    // Writes answer an empty Items list unless they return items.
-    let items = done.items.iter().flatten().map(encode_map).collect();
-    out.insert("Items".into(), Value::Array(items));
-    CapacityDetail::of(body).add_to(&mut out, &done.table, done.units, || done.indexes.iter().map(String::as_str).collect());
-    Ok(Value::Object(out))
+pub struct Input {
+    /// The statement, parsed, and its Parameters (as many as it has `?`).
+    pub statement: Statement,
+    pub params: Vec<AttributeValue>,
+    pub consistent_read: bool,
+    pub limit: Option<usize>,
+    /// NextToken, decoded; a bad token is refused after the table lookup, as DynamoDB does.
+    pub next_token: Result<Option<Item>>,
+    pub capacity: CapacityDetail,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub old_on_condition_failure: bool,
 }
 
-/// A statement member's Parameters, decoded.
-pub fn parameters(body: Body) -> Result<Vec<AttributeValue>> {
-    body.list("Parameters").iter().map(attr::decode).collect()
+pub struct Output {
+    /// A SELECT's page, or a write's RETURNING items (empty without RETURNING).
+    pub items: Vec<Arc<Item>>,
+    /// Where the next SELECT page starts (NextToken).
+    pub last_evaluated_key: Option<Item>,
+    pub capacity: Option<ConsumedCapacity>,
 }
 
-/// Parses a request's (or list member's) `Statement` and binds its `Parameters`.
-pub fn prepare(body: Body) -> Result<(Statement, Vec<AttributeValue>)> {
-    let params = parameters(body)?;
-    let (stmt, count) =
-        partiql::parse(body.str("Statement").unwrap_or_default()).map_err(|e| Error::validation(e.0))?;
-    if count != params.len() {
-        return Err(bind::param_count());
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    if input.statement.is_read() {
+        let page = select(cx.engine, &input)?;
+        return Ok(Output {
+            items: page.items.unwrap_or_default(),
+            last_evaluated_key: page.last_evaluated_key,
+            capacity: page.capacity,
+        });
     }
-    Ok((stmt, params))
+    let done = write(cx.engine, input.old_on_condition_failure, &input.statement, &input.params)?;
+    let indexes = || done.indexes.iter().map(String::as_str).collect();
+    Ok(Output {
+        capacity: input.capacity.consumed(&done.table, done.units, indexes),
+        items: done.items.into_iter().flatten().map(Arc::new).collect(),
+        last_evaluated_key: None,
+    })
 }
 
 /// What a write did, for the response and consumed capacity.
@@ -92,7 +81,7 @@ fn duplicate() -> Error {
 }
 
 /// Runs one INSERT, UPDATE or DELETE under its table's write lock.
-pub fn write(engine: &Engine, body: Body, stmt: &Statement, params: &[AttributeValue]) -> Result<Written> {
+pub fn write(engine: &Engine, old_on_failure: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Written> {
     let target = stmt.target();
     // Values are bound (and number literals checked) before the table is looked up.
     let insert = match stmt {
@@ -128,7 +117,7 @@ pub fn write(engine: &Engine, body: Body, stmt: &Statement, params: &[AttributeV
             let old = state.get(&key).cloned();
             // UPDATE never creates an item.
             if old.is_none() || !expressions::holds(cond.as_ref(), old.as_deref()) {
-                return Err(condition_failed(body, old.as_deref()));
+                return Err(condition_failed(old_on_failure, old.as_deref()));
             }
             let (new, _) = updated_item(&state.def, &key, old.as_deref(), update.as_ref())?;
             (key, old.map(|o| (*o).clone()), Some(new), *returning)
@@ -140,7 +129,7 @@ pub fn write(engine: &Engine, body: Body, stmt: &Statement, params: &[AttributeV
             let old = state.get(&key).cloned();
             // Deleting nothing succeeds; the condition applies to an item that exists.
             if old.is_some() && !expressions::holds(cond.as_ref(), old.as_deref()) {
-                return Err(condition_failed(body, old.as_deref()));
+                return Err(condition_failed(old_on_failure, old.as_deref()));
             }
             (key, old.map(|o| (*o).clone()), None, *returning)
         }
@@ -181,29 +170,17 @@ fn returned(r: Returning, stmt: &Statement, old: Option<&Item>, new: Option<&Ite
     item.into_iter().filter(|i| !i.is_empty()).collect()
 }
 
-fn invalid_token() -> Error {
+/// The error of a NextToken that does not name a position of the statement's source.
+pub fn invalid_token() -> Error {
     Error::validation("Given NextToken is not valid")
 }
 
-/// NextToken: the page's LastEvaluatedKey, encoded.
-fn encode_token(last: &Value) -> String {
-    base64::engine::general_purpose::STANDARD.encode(last.to_string())
-}
-
-fn decode_token(token: &str) -> Result<Value> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| invalid_token())?;
-    let v: Value = serde_json::from_slice(&bytes).map_err(|_| invalid_token())?;
-    if !v.is_object() {
-        return Err(invalid_token());
-    }
-    Ok(v)
-}
-
-/// Runs a SELECT: a page of items, NextToken and LastEvaluatedKey when more remain.
-pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[AttributeValue]) -> Result<Value> {
-    let Statement::Select { target, projection, filter, descending } = stmt else {
+/// Runs a SELECT: a page of items, and where the next one starts when more remain.
+fn select(engine: &Engine, input: &Input) -> Result<Page> {
+    let Statement::Select { target, projection, filter, descending } = &input.statement else {
         unreachable!("only SELECT reads")
     };
+    let params = &input.params;
     let cond = where_condition(filter.as_ref(), params)?;
     let table = data_table(engine, &target.table)?;
     let state = table.state.read();
@@ -211,14 +188,8 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
-    let source = Source::for_index(engine, &table, &state, target.index.as_deref(), body.bool("ConsistentRead") == Some(true))?;
-    let start = match body.str("NextToken") {
-        None => None,
-        Some(t) => {
-            let start = json!({ "ExclusiveStartKey": decode_token(t)? });
-            source.start_key(Body(&start)).map_err(|_| invalid_token())?
-        }
-    };
+    let source = Source::for_index(&table, &state, target.index.as_deref(), input.consistent_read, engine.clock.now_millis())?;
+    let start = source.start_key(&input.next_token).map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on every partition attribute make the read one partition.
     let partition = match filter {
@@ -249,22 +220,11 @@ pub fn select(engine: &Engine, body: Body, stmt: &Statement, params: &[Attribute
         None => item.clone(),
     };
     let spec = PageSpec {
-        limit: body.int("Limit").map(|l| l as usize),
+        limit: input.limit,
         filter: cond.as_ref(),
         projection: None,
         select: if source.index.is_some() { Select::AllProjected } else { Select::AllAttributes },
         transform: Some(&project),
     };
-    let page = collect(body, &source, rows, spec);
-    let Value::Object(mut page) = page else { unreachable!("pages are objects") };
-    let mut out = Map::new();
-    out.insert("Items".into(), page.remove("Items").unwrap_or_else(|| json!([])));
-    if let Some(last) = page.remove("LastEvaluatedKey") {
-        out.insert("NextToken".into(), Value::String(encode_token(&last)));
-        out.insert("LastEvaluatedKey".into(), last);
-    }
-    if let Some(c) = page.remove("ConsumedCapacity") {
-        out.insert("ConsumedCapacity".into(), c);
-    }
-    Ok(Value::Object(out))
+    Ok(collect(&source, rows, spec, input.consistent_read, input.capacity))
 }

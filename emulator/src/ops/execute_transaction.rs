@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::{json, Map, Value};
 
 use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
-use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
+use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{add_capacity, ItemRef, TableUnits};
 use super::transact_write_items::{cancelled, conflict_reason, run_actions, Action, Kind};
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Error, ErrorKind, Result};
 use crate::expr::{Condition, Parsed, Path};
@@ -49,7 +50,7 @@ fn at(i: usize) -> impl Fn(Error) -> Error {
     }
 }
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let members: Vec<Body> = body.list("TransactStatements").iter().map(Body).collect();
     let mut prepared = Vec::with_capacity(members.len());

@@ -1,43 +1,38 @@
 //! GetItem: one item by key, optionally projected.
 
-use serde_json::{Map, Value};
+use std::sync::Arc;
 
-use super::common::{read_units, request_key, table, CapacityDetail};
+use super::answer::ConsumedCapacity;
+use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::expressions;
-use crate::engine::Engine;
-use crate::expr::Op;
+use super::Cx;
 use crate::error::Result;
-use crate::model::item_size;
-use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, EXPRESSION,
-    EXPRESSION_NAMES, RETURN_CONSUMED_CAPACITY,
-};
-use crate::protocol::Body;
+use crate::expr::Parsed;
+use crate::model::{item_size, Item};
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    required("Key", ATTRIBUTE_MAP),
-    field("AttributesToGet", ATTRIBUTE_NAMES),
-    field("ConsistentRead", Shape::Bool),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ProjectionExpression", EXPRESSION),
-    field("ExpressionAttributeNames", EXPRESSION_NAMES),
-];
+pub struct Input {
+    pub table: String,
+    pub key: Item,
+    pub consistent_read: bool,
+    pub capacity: CapacityDetail,
+    /// The projection (ProjectionExpression or AttributesToGet), parsed.
+    pub exprs: Parsed,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let key_item = body.item("Key")?.unwrap_or_default();
-    let exprs = expressions::parse(body, Op::GetItem)?;
-    let table = table(engine, body)?;
+pub struct Output {
+    /// `None` when no item has the key.
+    pub item: Option<Arc<Item>>,
+    pub capacity: Option<ConsumedCapacity>,
+}
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let table = data_table(cx.engine, &input.table)?;
     let state = table.state.read();
-    let key = request_key(&state.def, &key_item)?;
+    let key = request_key(&state.def, &input.key)?;
     let item = state.get(&key);
-    let mut out = Map::new();
-    let units = read_units(item.map_or(0, |i| item_size(i)), body.bool("ConsistentRead").unwrap_or(false));
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, Vec::new);
-    if let Some(item) = item {
-        out.insert("Item".into(), encode_map(&expressions::projected(item, exprs.projection.as_deref())));
-    }
-    Ok(Value::Object(out))
+    let units = read_units(item.map_or(0, |i| item_size(i)), input.consistent_read);
+    Ok(Output {
+        capacity: input.capacity.consumed(&table.name, units, Vec::new),
+        item: item.map(|i| expressions::projected_shared(i, input.exprs.projection.as_deref())),
+    })
 }

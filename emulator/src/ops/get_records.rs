@@ -1,39 +1,54 @@
 //! GetRecords (DynamoDB Streams): up to Limit (1000) records from an iterator's position, and the
 //! iterator to continue with; none once a closed shard is read to its end.
 
-use serde_json::{json, Value};
+use std::sync::Arc;
 
-use super::streams::{decode_iterator, iterator, render_record, trimmed};
-use crate::engine::Engine;
+use super::streams::{decode_iterator, event_id, iterator, trimmed};
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{field, int, required, string, validate, Field};
-use crate::protocol::Body;
+use crate::store::StreamRecord;
 
-const SHAPE: &[Field] = &[
-    required("ShardIterator", string(1, 2048)),
-    field("Limit", int(Some(1), Some(1000))),
-];
+pub struct Input {
+    pub iterator: String,
+    /// At most this many records (1 to 1000).
+    pub limit: usize,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let (stream, position) = decode_iterator(engine, body.str("ShardIterator").unwrap_or_default())?;
-    let limit = body.int("Limit").unwrap_or(1000) as usize;
-    let view = stream.read(position, limit);
+/// One record read, with the identifiers the answer gives it.
+pub struct Record {
+    pub record: Arc<StreamRecord>,
+    pub sequence: String,
+    pub event_id: String,
+}
+
+pub struct Output {
+    /// The region every record names.
+    pub region: String,
+    /// The stream's view type, which every record repeats.
+    pub view_type: String,
+    pub records: Vec<Record>,
+    pub next_iterator: Option<String>,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let (stream, position) = decode_iterator(engine, &input.iterator, now_millis)?;
+    let view = stream.read(position, input.limit);
     if position < view.first {
         return Err(trimmed());
     }
-    let next = view
+    let next = view.records.last().map_or(position.min(view.next), |r| r.position + 1);
+    let records = view
         .records
-        .last()
-        .map_or(position.min(view.next), |r| r.position + 1);
-    let records: Vec<Value> = view
-        .records
-        .iter()
-        .map(|r| render_record(engine, &stream, r))
+        .into_iter()
+        .map(|record| {
+            let sequence = stream.sequence_number(record.position);
+            Record { event_id: event_id(&stream.arn, &sequence), sequence, record }
+        })
         .collect();
-    let mut out = json!({ "Records": records });
-    if !(view.closed && next >= view.next) {
-        out["NextShardIterator"] = json!(iterator(engine, &stream, next));
-    }
-    Ok(out)
+    Ok(Output {
+        region: engine.region.clone(),
+        view_type: stream.view_type.clone(),
+        records,
+        next_iterator: (!(view.closed && next >= view.next)).then(|| iterator(&stream, next, now_millis)),
+    })
 }

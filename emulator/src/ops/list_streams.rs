@@ -2,43 +2,46 @@
 //! and ExclusiveStartStreamArn, which must name a stream. Disabled streams are listed for the 24
 //! hours they stay readable.
 
-use serde_json::{json, Value};
-
 use super::streams::stream_named;
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{field, int, string, validate, Field, TABLE_NAME};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
-    field("TableName", TABLE_NAME),
-    field("Limit", int(Some(1), Some(100))),
-    field("ExclusiveStartStreamArn", string(37, 1024)),
-];
+pub struct Input {
+    /// Only this table's streams.
+    pub table: Option<String>,
+    /// At most this many (1 to 100).
+    pub limit: usize,
+    /// Streams after this ARN.
+    pub exclusive_start: Option<String>,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let limit = body.int("Limit").unwrap_or(100) as usize;
-    let table = body.str("TableName");
-    let start = body.str("ExclusiveStartStreamArn");
+/// One listed stream.
+pub struct StreamSummary {
+    pub arn: String,
+    pub label: String,
+    pub table: String,
+}
+
+pub struct Output {
+    pub streams: Vec<StreamSummary>,
+    /// The page's last ARN, when more follow.
+    pub last_evaluated: Option<String>,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let (table, start) = (input.table.as_deref(), input.exclusive_start.as_deref());
     if let Some(arn) = start {
-        stream_named(engine, arn)?;
+        stream_named(engine, arn, now_millis)?;
     }
-    let streams: Vec<_> = engine
+    let mut streams: Vec<StreamSummary> = engine
         .store
-        .streams(engine.clock.now_millis())
+        .streams(now_millis)
         .into_iter()
         .filter(|s| table.is_none_or(|t| s.table_name == t))
         .filter(|s| start.is_none_or(|a| s.arn.as_str() > a))
+        .map(|s| StreamSummary { arn: s.arn.clone(), label: s.label.clone(), table: s.table_name.clone() })
         .collect();
-    let page: Vec<Value> = streams
-        .iter()
-        .take(limit)
-        .map(|s| json!({"StreamArn": s.arn, "StreamLabel": s.label, "TableName": s.table_name}))
-        .collect();
-    let mut out = json!({ "Streams": page });
-    if streams.len() > limit {
-        out["LastEvaluatedStreamArn"] = json!(streams[limit - 1].arn);
-    }
-    Ok(out)
+    let more = streams.len() > input.limit;
+    streams.truncate(input.limit);
+    Ok(Output { last_evaluated: streams.last().filter(|_| more).map(|s| s.arn.clone()), streams })
 }

@@ -1,23 +1,26 @@
-//! ListTables: names in byte order, paged by Limit and ExclusiveStartTableName.
+//! ListTables: names in byte order (DELETING tables included), paged by Limit and
+//! ExclusiveStartTableName.
 
-use serde_json::{json, Value};
-
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{field, int, validate, Field, TABLE_NAME};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[field("ExclusiveStartTableName", TABLE_NAME), field("Limit", int(Some(1), Some(100)))];
+pub struct Input {
+    /// At most this many names (1 to 100).
+    pub limit: usize,
+    /// Names after this one.
+    pub exclusive_start: Option<String>,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let limit = body.int("Limit").unwrap_or(100) as usize;
-    let start = body.str("ExclusiveStartTableName");
-    let names: Vec<String> = engine.store.names(engine.clock.now_millis()).into_iter().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
-    let page: Vec<&String> = names.iter().take(limit).collect();
-    let mut out = json!({ "TableNames": page });
-    if names.len() > limit {
-        out["LastEvaluatedTableName"] = json!(page.last());
-    }
-    Ok(out)
+pub struct Output {
+    pub names: Vec<String>,
+    /// The page's last name, when more follow.
+    pub last_evaluated: Option<String>,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let start = input.exclusive_start.as_deref();
+    let mut names: Vec<String> = engine.store.names(now_millis).into_iter().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
+    let more = names.len() > input.limit;
+    names.truncate(input.limit);
+    Ok(Output { last_evaluated: names.last().filter(|_| more).cloned(), names })
 }

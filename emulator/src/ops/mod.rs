@@ -1,22 +1,50 @@
-//! One module per DynamoDB operation. Each has the same parts in the same order: its request
-//! shape (`SHAPE`), then `run`, which validates what the shape cannot express, executes against
-//! the store and renders the response.
+//! One module per DynamoDB operation. A typed operation is its contract and its semantics only:
+//! `Input` (the request, decoded and checked), `Output` (the answer's content) and
+//! `run(&Cx, Input) -> Result<Output>`, with no JSON in scope. Its wire half (`SHAPE`, `decode`,
+//! `encode`) lives in `protocol::wire::<op>`. Operations not converted yet (marked `(json)` in the
+//! list) still take the request body and return JSON.
 //!
-//! This file holds the one list of operations; the protocol dispatches through it.
+//! This file holds the one list of operations; the protocol generates its dispatch from it.
 
-mod common;
-mod expressions;
+pub(crate) mod answer;
+pub(crate) mod common;
+pub(crate) mod expressions;
 mod multi;
-mod read;
+mod policies;
+pub(crate) mod read;
+mod resources;
 mod streams;
+pub(crate) mod table_spec;
+mod tables;
+pub(crate) mod tags;
 
 pub use multi::Transactions;
 
-use serde_json::Value;
-
 use crate::engine::Engine;
-use crate::error::Result;
-use crate::protocol::Body;
+use crate::fault::Fault;
+
+/// What one request runs with. The protocol builds one per request: the engine's state, the time
+/// read once from the `Clock` (so every timestamp of one answer agrees), the `Host` the client
+/// addressed (DescribeEndpoints answers with it) and the fault under test, if any.
+pub struct Cx<'a> {
+    pub engine: &'a Engine,
+    /// Milliseconds since the epoch, by the engine's clock, when the request arrived.
+    pub now_millis: i64,
+    pub host: Option<&'a str>,
+    pub fault: Option<Fault>,
+}
+
+impl<'a> Cx<'a> {
+    /// The context of one request arriving now at `engine`.
+    pub fn new(engine: &'a Engine, host: Option<&'a str>) -> Cx<'a> {
+        Cx {
+            engine,
+            now_millis: engine.clock.now_millis(),
+            host,
+            fault: engine.fault,
+        }
+    }
+}
 
 /// The two services that share the endpoint: DynamoDB and DynamoDB Streams. Each has its own
 /// `X-Amz-Target` prefix (the protocol maps prefixes to services) and its own operation names.
@@ -26,9 +54,57 @@ pub enum Service {
     Streams,
 }
 
+/// Calls `$then!` with the one list of operations, so `ops` (the enum, names, modules) and the
+/// protocol (decode → run → encode dispatch) are generated from the same list.
+macro_rules! operation_list {
+    ($then:ident) => {
+        $then! {
+            DynamoDb {
+                BatchExecuteStatement => batch_execute_statement (json),
+                BatchGetItem => batch_get_item (json),
+                BatchWriteItem => batch_write_item (json),
+                CreateTable => create_table,
+                DeleteItem => delete_item,
+                DeleteResourcePolicy => delete_resource_policy,
+                DeleteTable => delete_table,
+                DescribeContinuousBackups => describe_continuous_backups,
+                DescribeEndpoints => describe_endpoints,
+                DescribeLimits => describe_limits,
+                DescribeTable => describe_table,
+                DescribeTimeToLive => describe_time_to_live,
+                ExecuteStatement => execute_statement,
+                ExecuteTransaction => execute_transaction (json),
+                GetItem => get_item,
+                GetResourcePolicy => get_resource_policy,
+                ListTables => list_tables,
+                ListTagsOfResource => list_tags_of_resource,
+                PutItem => put_item,
+                PutResourcePolicy => put_resource_policy,
+                Query => query,
+                Scan => scan,
+                TagResource => tag_resource,
+                TransactGetItems => transact_get_items (json),
+                TransactWriteItems => transact_write_items (json),
+                UntagResource => untag_resource,
+                UpdateContinuousBackups => update_continuous_backups,
+                UpdateItem => update_item,
+                UpdateTable => update_table,
+                UpdateTimeToLive => update_time_to_live,
+            }
+            Streams {
+                DescribeStream => describe_stream,
+                GetRecords => get_records,
+                GetShardIterator => get_shard_iterator,
+                ListStreams => list_streams,
+            }
+        }
+    };
+}
+pub(crate) use operation_list;
+
 macro_rules! operations {
-    ($($service:ident { $($name:ident => $module:ident),* $(,)? })*) => {
-        $($(mod $module;)*)*
+    ($($service:ident { $($name:ident => $module:ident $(($json:ident))?),* $(,)? })*) => {
+        $($(pub(crate) mod $module;)*)*
 
         /// Every operation the emulator answers, by its `X-Amz-Target` name.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,62 +124,8 @@ macro_rules! operations {
                     _ => None,
                 }
             }
-
-            pub fn execute(self, engine: &Engine, body: &Value) -> Result<Value> {
-                match self { $($(Operation::$name => $module::run(engine, Body(body))),*),* }
-            }
         }
     };
 }
 
-operations! {
-    DynamoDb {
-        BatchExecuteStatement => batch_execute_statement,
-        BatchGetItem => batch_get_item,
-        BatchWriteItem => batch_write_item,
-        CreateTable => create_table,
-        DeleteItem => delete_item,
-        DeleteResourcePolicy => delete_resource_policy,
-        DeleteTable => delete_table,
-        DescribeContinuousBackups => describe_continuous_backups,
-        DescribeEndpoints => describe_endpoints,
-        DescribeLimits => describe_limits,
-        DescribeTable => describe_table,
-        DescribeTimeToLive => describe_time_to_live,
-        ExecuteStatement => execute_statement,
-        ExecuteTransaction => execute_transaction,
-        GetItem => get_item,
-        GetResourcePolicy => get_resource_policy,
-        ListTables => list_tables,
-        ListTagsOfResource => list_tags_of_resource,
-        PutItem => put_item,
-        PutResourcePolicy => put_resource_policy,
-        Query => query,
-        Scan => scan,
-        TagResource => tag_resource,
-        TransactGetItems => transact_get_items,
-        TransactWriteItems => transact_write_items,
-        UntagResource => untag_resource,
-        UpdateContinuousBackups => update_continuous_backups,
-        UpdateItem => update_item,
-        UpdateTable => update_table,
-        UpdateTimeToLive => update_time_to_live,
-    }
-    Streams {
-        DescribeStream => describe_stream,
-        GetRecords => get_records,
-        GetShardIterator => get_shard_iterator,
-        ListStreams => list_streams,
-    }
-}
-
-impl Operation {
-    /// `execute` for a request that arrived with this `Host` header: DescribeEndpoints answers
-    /// with the host the client used; every other operation ignores it.
-    pub fn execute_for_host(self, engine: &Engine, body: &Value, host: Option<&str>) -> Result<Value> {
-        match self {
-            Operation::DescribeEndpoints => describe_endpoints::answer(engine, Body(body), host),
-            _ => self.execute(engine, body),
-        }
-    }
-}
+operation_list!(operations);

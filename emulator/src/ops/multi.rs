@@ -201,6 +201,12 @@ impl Transactions {
         ))
     }
 
+    /// Forgets every finished ClientRequestToken: after a snapshot is restored, a replay must not
+    /// answer for a transaction the restored state never saw.
+    pub fn forget_tokens(&self) {
+        self.tokens.lock().retain(|_, t| matches!(t, Token::Running { .. }));
+    }
+
     /// Looks a ClientRequestToken up at time `now` (ms).
     pub fn begin_token(&self, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
         let mut tokens = self.tokens.lock();

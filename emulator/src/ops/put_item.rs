@@ -1,57 +1,43 @@
 //! PutItem: replaces a whole item, optionally under a condition.
 
-use serde_json::{Map, Value};
-
+use super::answer::WriteOutput;
 use super::common::{
-    add_attributes, add_collection_metrics, check_collection, condition_failed, table, touched_indexes, validate_item, write_units,
-    CapacityDetail, ReturnValues,
+    check_collection, condition_failed, data_table, metrics_if, touched_indexes, validate_item, write_units, ReturnValues,
+    WriteReturns,
 };
 use super::expressions;
-use crate::engine::Engine;
-use crate::expr::Op;
+use super::Cx;
 use crate::error::Result;
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
-    EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
-    RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
-use crate::protocol::Body;
+use crate::expr::Parsed;
+use crate::fault;
+use crate::model::Item;
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    required("Item", ATTRIBUTE_MAP),
-    field("Expected", LEGACY_CONDITIONS),
-    field("ReturnValues", RETURN_VALUES),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
-    field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ConditionExpression", EXPRESSION),
-    field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
-    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
-];
+pub struct Input {
+    pub table: String,
+    pub item: Item,
+    /// ReturnValues is NONE or ALL_OLD.
+    pub returns: WriteReturns,
+    /// The condition (ConditionExpression or Expected), parsed.
+    pub exprs: Parsed,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let item = body.item("Item")?.unwrap_or_default();
-    let return_values = ReturnValues::old_or_none(body)?;
-    let exprs = expressions::parse(body, Op::PutItem)?;
-    let table = table(engine, body)?;
+pub type Output = WriteOutput;
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let (item, returns) = (input.item, input.returns);
+    let table = data_table(cx.engine, &input.table)?;
     let mut state = table.state.write();
     let key = validate_item(&state.def, &item)?;
-    engine.transactions.check_free(&table.name, &key)?;
+    cx.engine.transactions.check_free(&table.name, &key)?;
     let old = state.get(&key).cloned();
-    if !expressions::holds(exprs.condition.as_ref(), old.as_deref()) {
-        return Err(condition_failed(body, old.as_deref()));
+    if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
     }
-    check_collection(engine, &state, &key, old.as_deref(), Some(&item))?;
+    check_collection(cx.engine, &state, &key, old.as_deref(), Some(&item))?;
     let units = write_units(old.as_deref(), Some(&item));
-    let mut out = Map::new();
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&item)));
-    add_collection_metrics(&mut out, body, &state.def, &key);
-    state.put(crate::fault::put_item(item, old.as_deref()));
-    if return_values == ReturnValues::AllOld {
-        add_attributes(&mut out, old.as_deref());
-    }
-    Ok(Value::Object(out))
+    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&item)));
+    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
+    state.put(fault::put_item(cx.fault, item, old.as_deref()));
+    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());
+    Ok(WriteOutput { attributes, capacity, collection_metrics })
 }

@@ -3,61 +3,37 @@
 
 use std::ops::Bound;
 
-use serde_json::Value;
-
-use super::common::{key_size_error, table};
-use super::expressions;
-use super::read::{collect, rows_between, PageSpec, Source};
-use crate::engine::Engine;
+use super::answer::Page;
+use super::common::{data_table, key_size_error};
+use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{Op, RangeCond};
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR,
-    EXPRESSION, EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
-};
-use crate::protocol::Body;
+use crate::expr::{KeyCondition, RangeCond};
+use crate::fault::Fault;
 use crate::model::KeyValue;
 use crate::store::{Slot, SortPart, SortPos};
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    field("IndexName", INDEX_NAME),
-    field("Select", SELECT),
-    field("AttributesToGet", ATTRIBUTE_NAMES),
-    field("Limit", Shape::Limit),
-    field("ConsistentRead", Shape::Bool),
-    field("KeyConditions", LEGACY_CONDITIONS),
-    field("QueryFilter", LEGACY_CONDITIONS),
-    field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ScanIndexForward", Shape::Bool),
-    field("ExclusiveStartKey", ATTRIBUTE_MAP),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ProjectionExpression", EXPRESSION),
-    field("FilterExpression", EXPRESSION),
-    field("KeyConditionExpression", EXPRESSION),
-    field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
-];
+pub struct Input {
+    pub read: ReadInput,
+    /// KeyConditionExpression or KeyConditions, parsed.
+    pub key_condition: KeyCondition,
+    /// ScanIndexForward.
+    pub forward: bool,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    if !body.has("KeyConditionExpression") && !body.has("KeyConditions") {
-        return Err(Error::validation(
-            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
-        ));
-    }
-    let exprs = expressions::parse(body, Op::Query)?;
-    let table = table(engine, body)?;
+pub type Output = Page;
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let read = &input.read;
+    let table = data_table(cx.engine, &read.table)?;
     let state = table.state.read();
-    let source = Source::new(engine, &table, &state, body)?;
-    let select = source.select(body, &exprs)?;
-    let key_condition = exprs.key_condition.as_ref().expect("checked above");
-    let range = key_condition.resolve(source.key())?;
+    let source = Source::for_index(&table, &state, read.index.as_deref(), read.consistent_read, cx.now_millis)?;
+    let select = source.select(read)?;
+    let range = input.key_condition.resolve(source.key())?;
     if let Some(e) = range.hash.iter().find_map(|v| key_size_error(&v.to_attr(), true)) {
         return Err(e);
     }
-    let start = source.start_key(body)?;
-    let forward = body.bool("ScanIndexForward").unwrap_or(true);
+    let start = source.start_key(&read.exclusive_start_key)?;
 
     let (lo, hi) = sort_bounds(&range.sort_prefix, range.sort.as_ref());
     let at = |pos: SortPos| Slot::at(&range.hash, pos);
@@ -65,10 +41,12 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     if let Some(start) = &start {
         check_boundary(start.hash() == &range.hash)?;
     }
-    let rows = rows_between(&source, lo, hi, start, forward);
-    let spec = PageSpec::of(body, &exprs, select);
-    let page = collect(body, &source, rows, spec);
-    Ok(crate::fault::trim_page(crate::Fault::DropLastQueryItem, page))
+    let rows = rows_between(&source, lo, hi, start, input.forward);
+    let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    if cx.fault == Some(Fault::DropLastQueryItem) {
+        page.drop_last();
+    }
+    Ok(page)
 }
 
 fn check_boundary(inside: bool) -> Result<()> {

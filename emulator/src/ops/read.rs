@@ -2,28 +2,43 @@
 //! collector that applies Limit (counted before the filter), the 1 MB cut, the filter, the
 //! projection and LastEvaluatedKey exactly as DynamoDB does.
 
+use std::collections::BTreeMap;
 use std::ops::Bound;
+use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
-
+use super::answer::{ConsumedCapacity, Page};
 use super::common::{read_units, request_key, CapacityDetail};
-use crate::engine::Engine;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, ProjectionType};
-use crate::protocol::attr::encode_map;
-use crate::protocol::Body;
 use crate::store::{IndexEntry, Slot, Status, Table, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Select {
     AllAttributes,
     AllProjected,
     Specific,
     Count,
+}
+
+/// What Query and Scan requests share: where to read, what to return, where to resume.
+pub struct ReadInput {
+    pub table: String,
+    pub index: Option<String>,
+    /// Select as the request gave it.
+    pub select: Option<Select>,
+    /// The projection came as ProjectionExpression (not AttributesToGet); Select errors name it.
+    pub projection_expression: bool,
+    pub limit: Option<usize>,
+    pub consistent_read: bool,
+    /// ExclusiveStartKey, decoded; a bad value is refused after the table lookup, as DynamoDB does.
+    pub exclusive_start_key: Result<Option<Item>>,
+    pub capacity: CapacityDetail,
+    /// Filter and projection (and Query's key condition), parsed.
+    pub exprs: Parsed,
 }
 
 /// Where a read goes: the table, or one of its indexes.
@@ -33,20 +48,14 @@ pub struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
-    /// Resolves IndexName and checks ConsistentRead against it.
-    pub fn new(engine: &Engine, table: &Table, state: &'a TableState, body: Body) -> Result<Source<'a>> {
-        let consistent = body.bool("ConsistentRead") == Some(true);
-        Source::for_index(engine, table, state, body.str("IndexName"), consistent)
-    }
-
-    /// A read of the table, or of the named index; strongly consistent reads of a GSI, and reads
-    /// of an index still backfilling, are refused.
+    /// A read of `table` (whose lock `state` is), or of the named index, at `now`; strongly
+    /// consistent reads of a GSI, and reads of an index still backfilling, are refused.
     pub fn for_index(
-        engine: &Engine,
         table: &Table,
         state: &'a TableState,
         index: Option<&str>,
         consistent: bool,
+        now: i64,
     ) -> Result<Source<'a>> {
         let index =
             match index {
@@ -60,7 +69,7 @@ impl<'a> Source<'a> {
                 "Consistent reads are not supported on global secondary indexes",
             ));
         }
-        if index.is_some_and(|(i, _)| table.index_status(&i.name, engine.clock.now_millis()).0 != Status::Active) {
+        if index.is_some_and(|(i, _)| table.index_status(&i.name, now).0 != Status::Active) {
             return Err(Error::validation("Cannot read from backfilling global secondary index"));
         }
         Ok(Source { state, index })
@@ -72,24 +81,24 @@ impl<'a> Source<'a> {
     }
 
     /// The Select in force, with DynamoDB's checks of Select against projections and indexes.
-    pub fn select(&self, body: Body, exprs: &Parsed) -> Result<Select> {
-        let projection = if body.has("ProjectionExpression") {
+    pub fn select(&self, read: &ReadInput) -> Result<Select> {
+        let projection = if read.projection_expression {
             "ProjectionExpression"
         } else {
             "AttributesToGet"
         };
-        let select = match body.str("Select") {
+        let exprs = &read.exprs;
+        let select = match read.select {
             None if exprs.projection.is_some() => Select::Specific,
             None if self.index.is_some() => Select::AllProjected,
             None => Select::AllAttributes,
-            Some("ALL_ATTRIBUTES") => Select::AllAttributes,
-            Some("ALL_PROJECTED_ATTRIBUTES") => Select::AllProjected,
-            Some("COUNT") => Select::Count,
-            Some(_) => Select::Specific,
+            Some(select) => select,
         };
         let wanted = match select {
             Select::Count => "only the Count",
-            _ => body.str("Select").unwrap_or_default(),
+            Select::AllAttributes => "ALL_ATTRIBUTES",
+            Select::AllProjected => "ALL_PROJECTED_ATTRIBUTES",
+            Select::Specific => "SPECIFIC_ATTRIBUTES",
         };
         let select_error = |message: String| Err(Error::validation(message).by(Check::Select));
         match select {
@@ -116,9 +125,10 @@ impl<'a> Source<'a> {
     }
 
     /// The position ExclusiveStartKey names: it must hold the table key and, for an index, the
-    /// index key too.
-    pub fn start_key(&self, body: Body) -> Result<Option<StartKey>> {
-        let Some(start) = body.item("ExclusiveStartKey")? else {
+    /// index key too. A start key that failed to decode is refused here, after the table lookup
+    /// and the Select checks, where DynamoDB refuses it.
+    pub fn start_key(&self, start: &Result<Option<Item>>) -> Result<Option<StartKey>> {
+        let Some(start) = start.as_ref().map_err(Clone::clone)? else {
             return Ok(None);
         };
         let invalid = |e: Error| {
@@ -171,8 +181,8 @@ impl StartKey {
 pub struct Row<'a> {
     /// The partition hash token of the row's position (the index key's, for index rows).
     pub token: u32,
-    pub stored: &'a Item,
-    pub table_item: Option<&'a Item>,
+    pub stored: &'a Arc<Item>,
+    pub table_item: Option<&'a Arc<Item>>,
 }
 
 /// Everything that shapes a page.
@@ -187,19 +197,26 @@ pub struct PageSpec<'a> {
 
 impl<'a> PageSpec<'a> {
     /// The page a Query or Scan request asks for: its Limit, filter and projection.
-    pub fn of(body: Body, exprs: &'a Parsed, select: Select) -> PageSpec<'a> {
+    pub fn of(read: &'a ReadInput, select: Select) -> PageSpec<'a> {
         PageSpec {
-            limit: body.int("Limit").map(|l| l as usize),
-            filter: exprs.filter.as_ref(),
-            projection: exprs.projection.as_deref(),
+            limit: read.limit,
+            filter: read.exprs.filter.as_ref(),
+            projection: read.exprs.projection.as_deref(),
             select,
             transform: None,
         }
     }
 }
 
-/// Reads rows until Limit or 1 MB, and renders the response body.
-pub fn collect<'a>(body: Body, source: &Source<'a>, rows: impl Iterator<Item = Row<'a>>, spec: PageSpec) -> Value {
+/// Reads rows until Limit or 1 MB into a page; `consistent` and `capacity` decide the consumed
+/// capacity it reports.
+pub fn collect<'a>(
+    source: &Source<'a>,
+    rows: impl Iterator<Item = Row<'a>>,
+    spec: PageSpec,
+    consistent: bool,
+    capacity: CapacityDetail,
+) -> Page {
     let mut items = Vec::new();
     let (mut count, mut scanned, mut bytes) = (0usize, 0usize, 0usize);
     let mut last = None;
@@ -215,9 +232,9 @@ pub fn collect<'a>(body: Body, source: &Source<'a>, rows: impl Iterator<Item = R
             count += 1;
             if spec.select != Select::Count {
                 items.push(match (spec.transform, spec.projection) {
-                    (Some(t), _) => encode_map(&t(full)),
-                    (None, Some(paths)) => encode_map(&crate::expr::project(full, paths)),
-                    (None, None) => encode_map(full),
+                    (Some(t), _) => Arc::new(t(full)),
+                    (None, Some(paths)) => Arc::new(crate::expr::project(full, paths)),
+                    (None, None) => Arc::clone(full),
                 });
             }
         }
@@ -226,30 +243,29 @@ pub fn collect<'a>(body: Body, source: &Source<'a>, rows: impl Iterator<Item = R
             break;
         }
     }
-    let mut out = Map::new();
-    if spec.select != Select::Count {
-        out.insert("Items".into(), Value::Array(items));
+    let units = read_units(bytes, consistent);
+    Page {
+        items: (spec.select != Select::Count).then_some(items),
+        count,
+        scanned_count: scanned,
+        last_evaluated_key: last,
+        capacity: read_capacity(source, units, capacity),
     }
-    out.insert("Count".into(), json!(count));
-    out.insert("ScannedCount".into(), json!(scanned));
-    if let Some(last) = last {
-        out.insert("LastEvaluatedKey".into(), encode_map(&last));
-    }
-    let units = read_units(bytes, body.bool("ConsistentRead").unwrap_or(false));
-    let detail = CapacityDetail::of(body);
-    if let Some(mut c) = detail.render(&source.state.def.name, units, &[]) {
-        if let (CapacityDetail::Indexes, Some((index, global))) = (detail, source.index) {
-            let kind = if global {
-                "GlobalSecondaryIndexes"
-            } else {
-                "LocalSecondaryIndexes"
-            };
-            c["Table"] = json!({"CapacityUnits": 0.0});
-            c[kind] = json!({ index.name.clone(): {"CapacityUnits": units} });
+}
+
+/// A read's capacity: charged to the index it read, if any, else to the table.
+fn read_capacity(source: &Source, units: f64, detail: CapacityDetail) -> Option<ConsumedCapacity> {
+    let mut c = detail.consumed(&source.state.def.name, units, Vec::new)?;
+    if let Some((index, global)) = source.index {
+        c.table_units = 0.0;
+        let per = BTreeMap::from([(index.name.clone(), units)]);
+        if global {
+            c.global_indexes = per;
+        } else {
+            c.local_indexes = per;
         }
-        out.insert("ConsumedCapacity".into(), c);
     }
-    Value::Object(out)
+    Some(c)
 }
 
 /// LastEvaluatedKey: the table key, plus the index key when reading an index.
@@ -305,7 +321,7 @@ pub fn rows_between<'a>(
             let range = state.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
                 token: entry.slot.token,
                 stored: item,
-                table_item: state.item_at(entry).map(|i| &**i),
+                table_item: state.item_at(entry),
             });
             if forward {
                 Box::new(range)

@@ -1,6 +1,5 @@
-//! What the DynamoDB Streams operations share: opening and closing a table's stream (CreateTable,
-//! UpdateTable, DeleteTable), finding a stream by ARN, the shard iterator codec and the record
-//! renderer.
+//! What the DynamoDB Streams operations share: opening a table's stream (CreateTable,
+//! UpdateTable) with its label, finding a stream by ARN, and the shard iterator codec.
 //!
 //! A stream has one shard. A shard iterator reads `<stream ARN>|1|<hex>` like DynamoDB's; the hex
 //! part holds the position to read next, when the iterator was issued (it expires 15 minutes later)
@@ -8,24 +7,19 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
-
-use super::common::key_schema_json;
-use super::create_table::stream_label;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TableDef;
-use crate::protocol::attr::encode_map;
-use crate::store::{EventName, Stream, StreamRecord};
+use crate::store::Stream;
 
 /// Shard iterators expire 15 minutes after they are issued.
 const ITERATOR_LIFETIME_MILLIS: i64 = 15 * 60 * 1000;
 
-/// Creates and registers a new stream for a table. Its label is the clock's time; should a stream
+/// Creates and registers a new stream for a table. Its label is the request's time; should a stream
 /// of this table already carry that label (a re-enable within the same millisecond), the next free
 /// millisecond is used, so every stream has its own ARN.
-pub fn open(engine: &Engine, def: &TableDef, view_type: &str) -> Arc<Stream> {
-    let mut millis = engine.clock.now_millis();
+pub fn open(engine: &Engine, def: &TableDef, view_type: &str, now_millis: i64) -> Arc<Stream> {
+    let mut millis = now_millis;
     loop {
         let label = stream_label(millis);
         let arn = format!("{}/stream/{label}", def.arn);
@@ -48,11 +42,11 @@ pub fn open(engine: &Engine, def: &TableDef, view_type: &str) -> Arc<Stream> {
 
 /// The stream an ARN names: a ValidationException when the text is not a stream ARN at all,
 /// DynamoDB Streams' not-found error when it is one but names no stream we keep.
-pub fn stream_named(engine: &Engine, arn: &str) -> Result<Arc<Stream>> {
+pub fn stream_named(engine: &Engine, arn: &str, now_millis: i64) -> Result<Arc<Stream>> {
     check_arn(arn)?;
     engine
         .store
-        .stream(arn, engine.clock.now_millis())
+        .stream(arn, now_millis)
         .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Stream: {arn} not found")))
 }
 
@@ -80,21 +74,8 @@ pub fn check_arn(arn: &str) -> Result<()> {
     }
 }
 
-pub fn status(stream: &Stream) -> &'static str {
-    if stream.disabled_at().is_some() {
-        "DISABLED"
-    } else {
-        "ENABLED"
-    }
-}
-
-pub fn key_schema(stream: &Stream) -> Value {
-    key_schema_json(&stream.key)
-}
-
-/// A shard iterator positioned at `position`, issued now.
-pub fn iterator(engine: &Engine, stream: &Stream, position: u64) -> String {
-    let issued = engine.clock.now_millis();
+/// A shard iterator positioned at `position`, issued at `issued` (the request's time).
+pub fn iterator(stream: &Stream, position: u64, issued: i64) -> String {
     let check = checksum(&stream.arn, &stream.shard_id, position, issued);
     format!("{}|1|{position:016x}{:016x}{check:08x}", stream.arn, issued as u64)
 }
@@ -104,7 +85,7 @@ pub fn invalid_iterator() -> Error {
 }
 
 /// Decodes an iterator into its stream and position; the checksum covers the shard id too.
-pub fn decode_iterator(engine: &Engine, text: &str) -> Result<(Arc<Stream>, u64)> {
+pub fn decode_iterator(engine: &Engine, text: &str, now_millis: i64) -> Result<(Arc<Stream>, u64)> {
     let mut parts = text.rsplitn(3, '|');
     let (Some(hex), Some(_version), Some(arn)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(invalid_iterator());
@@ -117,12 +98,12 @@ pub fn decode_iterator(engine: &Engine, text: &str) -> Result<(Arc<Stream>, u64)
         return Err(invalid_iterator());
     };
     check_arn(arn).map_err(|_| invalid_iterator())?;
-    let stream = stream_named(engine, arn)?;
+    let stream = stream_named(engine, arn, now_millis)?;
     let issued = issued as i64;
     if u64::from(checksum(arn, &stream.shard_id, position, issued)) != check {
         return Err(invalid_iterator());
     }
-    if engine.clock.now_millis() - issued > ITERATOR_LIFETIME_MILLIS {
+    if now_millis - issued > ITERATOR_LIFETIME_MILLIS {
         return Err(Error::new(ErrorKind::ExpiredIterator, "Shard iterator has expired"));
     }
     Ok((stream, position))
@@ -144,50 +125,25 @@ pub fn trimmed() -> Error {
     )
 }
 
-/// One record as GetRecords returns it.
-pub fn render_record(engine: &Engine, stream: &Stream, r: &StreamRecord) -> Value {
-    let sequence = stream.sequence_number(r.position);
-    let mut d = Map::new();
-    d.insert(
-        "ApproximateCreationDateTime".into(),
-        json!(r.created_millis.div_euclid(1000)),
-    );
-    d.insert("Keys".into(), encode_map(&r.keys));
-    if let Some(new) = &r.new {
-        d.insert("NewImage".into(), encode_map(new));
-    }
-    if let Some(old) = &r.old {
-        d.insert("OldImage".into(), encode_map(old));
-    }
-    d.insert("SequenceNumber".into(), json!(sequence));
-    d.insert("SizeBytes".into(), json!(r.size_bytes));
-    d.insert("StreamViewType".into(), json!(stream.view_type));
-    let event = match r.event {
-        EventName::Insert => "INSERT",
-        EventName::Modify => "MODIFY",
-        EventName::Remove => "REMOVE",
-    };
-    let mut record = json!({
-        "awsRegion": engine.region,
-        "dynamodb": Value::Object(d),
-        "eventID": event_id(&stream.arn, &sequence),
-        "eventName": event,
-        "eventSource": "aws:dynamodb",
-        "eventVersion": "1.1",
-    });
-    // Lower-case on the wire, as DynamoDB sends it (the SDK models say `PrincipalId`/`Type`, so
-    // model-driven SDKs see an identity with empty members).
-    if r.by_ttl {
-        record["userIdentity"] = json!({"principalId": "dynamodb.amazonaws.com", "type": "Service"});
-    }
-    record
-}
-
 /// A 32-hex-digit event id, stable for a record.
-fn event_id(arn: &str, sequence: &str) -> String {
+pub fn event_id(arn: &str, sequence: &str) -> String {
     let a = crc32fast::hash(format!("{arn}#{sequence}").as_bytes());
     let b = crc32fast::hash(format!("{sequence}#{arn}").as_bytes());
     let c = crc32fast::hash(format!("{a}{sequence}").as_bytes());
     let d = crc32fast::hash(format!("{b}{arn}{c}").as_bytes());
     format!("{a:08x}{b:08x}{c:08x}{d:08x}")
+}
+
+/// Stream labels are the creation time in ISO-8601 with milliseconds, as DynamoDB's are.
+fn stream_label(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = crate::clock::civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60,
+        ms.rem_euclid(1000)
+    )
 }

@@ -10,7 +10,7 @@ use super::common::{data_table, key_values_error, read_units, request_key, Capac
 use super::expressions;
 use super::multi::{add_capacity, ItemRef, TableUnits};
 use super::transact_write_items::{cancelled, conflict_reason};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{CancellationReason, Error, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{item_size, Item};
@@ -53,12 +53,12 @@ struct Get {
     exprs: Parsed,
 }
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let mut parsed = Vec::new();
     for entry in body.list("TransactItems") {
         let sub = Body(entry).child("Get").expect("validated");
-        let exprs = expressions::parse(sub, Op::GetItem)?;
+        let exprs = crate::protocol::wire::expressions::parse(sub, Op::GetItem)?;
         let key = sub.item("Key")?.unwrap_or_default();
         parsed.push((sub, exprs, key));
     }

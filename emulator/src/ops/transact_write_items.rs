@@ -16,6 +16,7 @@ use super::common::{
 use super::expressions;
 use super::multi::{add_capacity, ItemRef, TableUnits, TokenState};
 use super::update_item::updated_item;
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::{Op, Parsed};
@@ -206,7 +207,7 @@ fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
             Kind::Delete => Op::DeleteItem,
             Kind::Update => Op::UpdateItem,
         };
-        let exprs = expressions::parse(sub, op)?;
+        let exprs = crate::protocol::wire::expressions::parse(sub, op)?;
         let member = if kind == Kind::Put { "Item" } else { "Key" };
         let item = sub.item(member)?.unwrap_or_default();
         parsed.push((kind, sub, exprs, item));
@@ -288,7 +289,7 @@ fn action_size(action: &Action) -> usize {
     item_size(&action.item) + action.values_size
 }
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let actions = parse_actions(engine, body)?;
     run_actions(engine, body, &actions, "TransactItems")

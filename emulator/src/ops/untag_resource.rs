@@ -1,34 +1,22 @@
 //! UntagResource: removes tag keys from a table; keys it does not carry are ignored.
 
-use serde_json::Value;
-
-use super::tag_resource::{check_key, resource_arn, table_for, too_many_tags, MAX_TAGS, RESOURCE_ARN};
-use crate::engine::Engine;
+use super::resources::resource_arn;
+use super::tags::{check_key, missing_list, table_for, too_many_tags, MAX_TAGS};
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::protocol::shape::{field, string, validate, Field, Shape};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
-    field("ResourceArn", RESOURCE_ARN),
-    field(
-        "TagKeys",
-        Shape::List {
-            member: &string(0, usize::MAX),
-            min: 0,
-            max: usize::MAX,
-        },
-    ),
-];
+pub struct Input {
+    pub resource_arn: Option<String>,
+    /// `None` when the request has no TagKeys member; a key may be missing (`null`) in the list.
+    pub tag_keys: Option<Vec<Option<String>>>,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let arn = resource_arn(engine, body)?;
-    if !body.has("TagKeys") {
-        return Err(Error::validation(
-            "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null",
-        ));
-    }
-    let keys = body.list("TagKeys");
+/// UntagResource answers with an empty body.
+pub struct Output;
+
+pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+    let arn = resource_arn(engine, input.resource_arn.as_deref())?;
+    let keys = input.tag_keys.ok_or_else(|| missing_list("tagKeys"))?;
     if keys.is_empty() {
         return Err(Error::validation("Atleast one Tag Key needs to be provided as Input."));
     }
@@ -37,10 +25,9 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
     let keys = keys
         .iter()
-        .map(|k| check_key(k.as_str()).map(str::to_owned))
+        .map(|k| check_key(k.as_deref()).map(str::to_owned))
         .collect::<Result<Vec<String>>>()?;
     let arn = engine.table_arn(&table_for(engine, &arn, "UntagResource")?.name);
     engine.store.untag(&arn, &keys);
-    // DynamoDB answers with an empty body.
-    Ok(Value::Null)
+    Ok(Output)
 }

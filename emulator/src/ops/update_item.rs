@@ -1,60 +1,43 @@
 //! UpdateItem: edits (or creates) one item with an UpdateExpression or legacy AttributeUpdates,
 //! optionally under a condition, and returns any of the five ReturnValues views.
 
-use serde_json::{Map, Value};
-
+use super::answer::WriteOutput;
 use super::common::{
-    add_attributes, add_collection_metrics, check_collection, check_index_keys, condition_failed, request_key, table, touched_indexes,
-    write_units, CapacityDetail, ReturnValues,
+    check_collection, check_index_keys, condition_failed, data_table, metrics_if, request_key, touched_indexes,
+    write_units, ReturnValues, WriteReturns,
 };
 use super::expressions;
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{self, Op, Path, Update};
+use crate::expr::{self, Parsed, Path, Update};
 use crate::model::{item_size, nesting_ok, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION,
-    EXPRESSION_NAMES, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
-    RETURN_VALUES, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    required("Key", ATTRIBUTE_MAP),
-    field("AttributeUpdates", LEGACY_CONDITIONS),
-    field("Expected", LEGACY_CONDITIONS),
-    field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ReturnValues", RETURN_VALUES),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
-    field("UpdateExpression", EXPRESSION),
-    field("ConditionExpression", EXPRESSION),
-    field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
-    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
-];
+pub struct Input {
+    pub table: String,
+    pub key: Item,
+    pub returns: WriteReturns,
+    /// The update (UpdateExpression or AttributeUpdates) and condition, parsed.
+    pub exprs: Parsed,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let key_item = body.item("Key")?.unwrap_or_default();
-    let return_values = ReturnValues::of(body);
-    let exprs = expressions::parse(body, Op::UpdateItem)?;
-    let table = table(engine, body)?;
+pub type Output = WriteOutput;
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let returns = input.returns;
+    let table = data_table(cx.engine, &input.table)?;
     let mut state = table.state.write();
-    let key = request_key(&state.def, &key_item)?;
-    engine.transactions.check_free(&table.name, &key)?;
+    let key = request_key(&state.def, &input.key)?;
+    cx.engine.transactions.check_free(&table.name, &key)?;
     let old = state.get(&key).cloned();
-    if !expressions::holds(exprs.condition.as_ref(), old.as_deref()) {
-        return Err(condition_failed(body, old.as_deref()));
+    if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
     }
-    let (new, paths) = updated_item(&state.def, &key, old.as_deref(), exprs.update.as_ref())?;
-    check_collection(engine, &state, &key, old.as_deref(), Some(&new))?;
-    let mut out = Map::new();
+    let (new, paths) = updated_item(&state.def, &key, old.as_deref(), input.exprs.update.as_ref())?;
+    check_collection(cx.engine, &state, &key, old.as_deref(), Some(&new))?;
     let units = write_units(old.as_deref(), Some(&new));
-    CapacityDetail::of(body).add_to(&mut out, &table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&new)));
-    add_collection_metrics(&mut out, body, &state.def, &key);
-    let returned = match return_values {
+    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&new)));
+    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
+    let attributes = match returns.values {
         ReturnValues::None => None,
         ReturnValues::AllOld => old.as_deref().cloned(),
         ReturnValues::AllNew => Some(new.clone()),
@@ -62,8 +45,7 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         ReturnValues::UpdatedNew => Some(expr::project(&new, &paths)),
     };
     state.put(new);
-    add_attributes(&mut out, returned.as_ref());
-    Ok(Value::Object(out))
+    Ok(WriteOutput { attributes, capacity, collection_metrics })
 }
 
 /// The item after an update: the old item (or just the key, for an upsert) with the update applied,

@@ -1,71 +1,51 @@
 //! UpdateTable: billing mode, throughput, GSI creation (backfilled at once, described CREATING for
 //! the engine's transient delay) and deletion, streams and deletion protection.
 
-use serde_json::{json, Value};
-
-use super::common::{describe, live, table_named, THROUGHPUT};
-use super::create_table::{
-    attribute_definitions, global_indexes, read_throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION,
-};
-use crate::engine::Engine;
+use super::answer::{TableDescription, TableStatus};
+use super::streams;
+use super::table_spec::{global_indexes, throughput_for, IndexSpec, StreamRequest};
+use super::tables::{live, table_named};
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{BillingMode, StreamSpec, TableDef, Throughput};
-use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
-use crate::protocol::Body;
-use crate::store::Status;
+use crate::model::{BillingMode, KeyAttr, StreamSpec, TableDef, Throughput};
 
-const GSI_UPDATE: Shape = Shape::Struct {
-    java: "GlobalSecondaryIndexUpdate",
-    fields: &[
-        field("Update", Shape::Struct {
-            java: "UpdateGlobalSecondaryIndexAction",
-            fields: &[required("IndexName", INDEX_NAME), field("ProvisionedThroughput", THROUGHPUT)],
-        }),
-        field("Create", GSI),
-        field("Delete", Shape::Struct { java: "DeleteGlobalSecondaryIndexAction", fields: &[required("IndexName", INDEX_NAME)] }),
-    ],
-};
+/// The request has at least one change (the decoder refuses one without).
+pub struct Input {
+    pub table: String,
+    /// Definitions for the key attributes of GSIs being created.
+    pub attribute_definitions: Vec<KeyAttr>,
+    pub billing_mode: Option<BillingMode>,
+    pub throughput: Option<Throughput>,
+    pub index_updates: Vec<IndexUpdate>,
+    pub stream: Option<StreamRequest>,
+    pub deletion_protection: Option<bool>,
+    pub table_class: Option<String>,
+}
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    field("AttributeDefinitions", Shape::Any),
-    field("BillingMode", BILLING_MODE),
-    field("ProvisionedThroughput", THROUGHPUT),
-    field("GlobalSecondaryIndexUpdates", Shape::List { member: &GSI_UPDATE, min: 0, max: usize::MAX }),
-    field("StreamSpecification", STREAM_SPECIFICATION),
-    field("DeletionProtectionEnabled", Shape::Bool),
-    field("TableClass", Shape::Any),
-    field("SSESpecification", Shape::Any),
-    field("ReplicaUpdates", Shape::Any),
-    field("OnDemandThroughput", Shape::Any),
-    field("WarmThroughput", Shape::Any),
-];
+/// One GlobalSecondaryIndexUpdates action.
+pub enum IndexUpdate {
+    Create(IndexSpec),
+    Delete { name: String },
+    Update { name: String, throughput: Option<Throughput> },
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let changes = ["ProvisionedThroughput", "BillingMode", "StreamSpecification", "GlobalSecondaryIndexUpdates",
-        "SSESpecification", "ReplicaUpdates", "DeletionProtectionEnabled", "TableClass", "OnDemandThroughput", "WarmThroughput"];
-    if !changes.iter().any(|c| body.has(c)) {
-        return Err(Error::validation(
-            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
-        ));
-    }
-    let name = body.str("TableName").unwrap_or_default();
-    let table = table_named(engine, name)?;
-    let mut state = live(engine, &table, name)?;
+pub struct Output {
+    /// The table after the change, UPDATING.
+    pub table: TableDescription,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let name = &input.table;
+    let table = table_named(engine, name, now_millis)?;
+    let mut state = live(&table, name, now_millis)?;
     let mut def = state.def.clone();
 
-    let billing_mode = match body.str("BillingMode") {
-        Some("PAY_PER_REQUEST") => BillingMode::PayPerRequest,
-        Some(_) => BillingMode::Provisioned,
-        None => def.billing_mode,
-    };
-    let requested = body.child("ProvisionedThroughput");
-    if requested.is_some() || billing_mode != def.billing_mode {
-        if billing_mode == BillingMode::Provisioned && requested.is_none() {
+    let billing_mode = input.billing_mode.unwrap_or(def.billing_mode);
+    if input.throughput.is_some() || billing_mode != def.billing_mode {
+        if billing_mode == BillingMode::Provisioned && input.throughput.is_none() {
             return Err(Error::invalid_parameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED"));
         }
-        let throughput = read_throughput(requested, billing_mode)?;
+        let throughput = throughput_for(billing_mode, input.throughput)?;
         if billing_mode == def.billing_mode && billing_mode == BillingMode::Provisioned && throughput == def.throughput {
             return Err(Error::validation(unchanged_message(def.throughput, throughput)));
         }
@@ -77,64 +57,58 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
     }
 
     let mut added = Vec::new();
-    for update in body.list("GlobalSecondaryIndexUpdates").iter().map(Body) {
-        if let Some(create) = update.get("Create") {
-            let mut defs = def.attribute_definitions.clone();
-            for d in attribute_definitions(body) {
-                if !defs.iter().any(|x| x.name == d.name) {
-                    defs.push(d);
+    for update in input.index_updates {
+        match update {
+            IndexUpdate::Create(spec) => {
+                let mut defs = def.attribute_definitions.clone();
+                for d in &input.attribute_definitions {
+                    if !defs.iter().any(|x| x.name == d.name) {
+                        defs.push(d.clone());
+                    }
                 }
-            }
-            let index = global_indexes(std::slice::from_ref(create), &defs, def.billing_mode)?.remove(0);
-            if def.index(&index.name).is_some() {
-                return Err(Error::invalid_parameter(format!(
-                    "Attempting to create an index which already exists: {}",
-                    index.name
-                )));
-            }
-            for attr in index.key.attrs() {
-                if !def.attribute_definitions.iter().any(|d| d.name == attr.name) {
-                    def.attribute_definitions.push(attr.clone());
+                let index = global_indexes(std::slice::from_ref(&spec), &defs, def.billing_mode)?.remove(0);
+                if def.index(&index.name).is_some() {
+                    return Err(Error::invalid_parameter(format!(
+                        "Attempting to create an index which already exists: {}",
+                        index.name
+                    )));
                 }
+                for attr in index.key.attrs() {
+                    if !def.attribute_definitions.iter().any(|d| d.name == attr.name) {
+                        def.attribute_definitions.push(attr.clone());
+                    }
+                }
+                added.push(index.clone());
+                def.global_indexes.push(index);
             }
-            added.push(index.clone());
-            def.global_indexes.push(index);
-        } else if let Some(delete) = update.child("Delete") {
-            let name = delete.str("IndexName").unwrap_or_default();
-            let before = def.global_indexes.len();
-            def.global_indexes.retain(|i| i.name != name);
-            if def.global_indexes.len() == before {
-                return Err(Error::resource_not_found(format!("Requested resource not found: Index: {name} not found")));
+            IndexUpdate::Delete { name } => {
+                let before = def.global_indexes.len();
+                def.global_indexes.retain(|i| i.name != name);
+                if def.global_indexes.len() == before {
+                    return Err(missing_index(&name));
+                }
+                let used = |n: &str| def.key.contains(n) || def.indexes().any(|i| i.key.contains(n));
+                def.attribute_definitions = def.attribute_definitions.iter().filter(|a| used(&a.name)).cloned().collect();
             }
-            let used = |n: &str| def.key.contains(n) || def.indexes().any(|i| i.key.contains(n));
-            def.attribute_definitions = def.attribute_definitions.iter().filter(|a| used(&a.name)).cloned().collect();
-        } else if let Some(change) = update.child("Update") {
-            let name = change.str("IndexName").unwrap_or_default();
-            let index = def.global_indexes.iter_mut().find(|i| i.name == name).ok_or_else(|| {
-                Error::resource_not_found(format!("Requested resource not found: Index: {name} not found"))
-            })?;
-            if let Some(t) = change.child("ProvisionedThroughput") {
-                index.throughput = Some(Throughput {
-                    read: t.int("ReadCapacityUnits").unwrap_or(1),
-                    write: t.int("WriteCapacityUnits").unwrap_or(1),
-                });
+            IndexUpdate::Update { name, throughput } => {
+                let index = def.global_indexes.iter_mut().find(|i| i.name == name).ok_or_else(|| missing_index(&name))?;
+                if throughput.is_some() {
+                    index.throughput = throughput;
+                }
             }
         }
     }
-    let stream_change = match body.child("StreamSpecification") {
-        Some(spec) => Some(stream_change(spec, &def)?),
-        None => None,
-    };
-    if let Some(protect) = body.bool("DeletionProtectionEnabled") {
+    let stream_change = input.stream.map(|spec| stream_change(spec, &def)).transpose()?;
+    if let Some(protect) = input.deletion_protection {
         def.deletion_protection = protect;
     }
-    if let Some(class) = body.str("TableClass") {
-        def.table_class = Some(class.to_string());
+    if let Some(class) = input.table_class {
+        def.table_class = Some(class);
     }
 
     match stream_change {
         Some(Some(view_type)) => {
-            let stream = super::streams::open(engine, &def, &view_type);
+            let stream = streams::open(engine, &def, &view_type, now_millis);
             def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
             state.data.stream = Some(stream);
         }
@@ -152,24 +126,31 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         state.backfill(index);
     }
     let def = &state.def;
-    table.transition(|l| l.update(engine.settles_at(), added.into_iter().map(|i| i.name), |n| def.index(n).is_some()));
-    Ok(json!({ "TableDescription": describe(engine, &table, &state, Status::Updating) }))
+    let (until, added) = (engine.settles_at(now_millis), added.into_iter().map(|i| i.name));
+    table.transition(|l| l.update(until, added, |n| def.index(n).is_some()));
+    Ok(Output { table: TableDescription::of(engine, &table, &state, TableStatus::Updating, now_millis) })
+}
+
+fn missing_index(name: &str) -> Error {
+    Error::resource_not_found(format!("Requested resource not found: Index: {name} not found"))
 }
 
 /// What a StreamSpecification asks of the table: `Some(view type)` to enable a new stream, `None`
 /// to disable the current one; with DynamoDB's checks against the table's state.
-fn stream_change(spec: Body, def: &TableDef) -> Result<Option<String>> {
+fn stream_change(spec: StreamRequest, def: &TableDef) -> Result<Option<String>> {
     let name = &def.name;
-    match (spec.bool("StreamEnabled").unwrap_or(false), spec.str("StreamViewType")) {
+    match (spec.enabled, spec.view_type) {
         (true, None) => Err(Error::invalid_parameter("If stream is being enabled then UpdateViewType is required")),
-        (false, Some(_)) => Err(Error::invalid_parameter("If stream is being disabled, then UpdateViewType must not be specified")),
+        (false, Some(_)) => {
+            Err(Error::invalid_parameter("If stream is being disabled, then UpdateViewType must not be specified"))
+        }
         (true, Some(_)) if def.stream.is_some() => {
             Err(Error::validation(format!("Table already has an enabled stream: TableName: {name}")))
         }
         (false, None) if def.stream.is_none() => {
             Err(Error::validation(format!("Table has no stream to disable: TableName: {name}")))
         }
-        (true, Some(view)) => Ok(Some(view.to_string())),
+        (true, Some(view)) => Ok(Some(view)),
         (false, None) => Ok(None),
     }
 }

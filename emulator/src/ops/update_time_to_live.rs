@@ -1,36 +1,27 @@
 //! UpdateTimeToLive: enables or disables Time to Live on one attribute, effective at once (AWS
 //! takes up to an hour and refuses a second change meanwhile; an emulator has no reason to).
 
-use serde_json::{json, Value};
-
-use super::common::{live, table_named};
-use crate::engine::Engine;
+use super::tables::{live, table_named};
+use super::Cx;
 use crate::error::{Error, Result};
-use crate::protocol::shape::{required, string, validate, Field, Shape};
-use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    required(
-        "TimeToLiveSpecification",
-        Shape::Struct {
-            java: "TimeToLiveSpecification",
-            fields: &[
-                required("Enabled", Shape::Bool),
-                required("AttributeName", string(1, 255)),
-            ],
-        },
-    ),
-];
+pub struct Input {
+    /// A table name or ARN.
+    pub table: String,
+    pub enabled: bool,
+    pub attribute: String,
+}
 
-pub fn run(engine: &Engine, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let spec = body.child("TimeToLiveSpecification").unwrap_or(body);
-    let enabled = spec.bool("Enabled").unwrap_or(false);
-    let attribute = spec.str("AttributeName").unwrap_or_default();
-    let name = body.str("TableName").unwrap_or_default();
-    let table = table_named(engine, name)?;
-    let mut state = live(engine, &table, name)?;
+/// The specification as applied (the request's).
+pub struct Output {
+    pub enabled: bool,
+    pub attribute: String,
+}
+
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let Input { table: name, enabled, attribute } = input;
+    let table = table_named(engine, &name, now_millis)?;
+    let mut state = live(&table, &name, now_millis)?;
     match (state.ttl_attribute(), enabled) {
         (Some(current), _) if current != attribute => {
             return Err(Error::validation(format!(
@@ -41,8 +32,6 @@ pub fn run(engine: &Engine, body: Body) -> Result<Value> {
         (None, false) => return Err(Error::validation("TimeToLive is already disabled")),
         _ => {}
     }
-    state.set_ttl(enabled.then(|| attribute.to_string()));
-    Ok(json!({
-        "TimeToLiveSpecification": { "Enabled": enabled, "AttributeName": attribute }
-    }))
+    state.set_ttl(enabled.then(|| attribute.clone()));
+    Ok(Output { enabled, attribute })
 }

@@ -6,9 +6,18 @@
 //! - `POST /_emulator/clock/advance` with `{"seconds": N}` or `{"millis": N}`: moves a manual
 //!   clock forward and answers like `GET /_emulator/clock`
 //! - `POST /_emulator/ttl/sweep`: deletes the items whose TTL has passed, `{"deleted": N}`
+//! - `PUT /_emulator/snapshots/NAME`: snapshots the whole state under NAME (replacing one of that
+//!   name); `POST /_emulator/snapshots/NAME/restore` puts it back (404 for an unknown name);
+//!   `DELETE /_emulator/snapshots/NAME` forgets it; `GET /_emulator/snapshots` lists the names
+//! - `POST /_emulator/reset`: deletes every table, stream, tag and policy (snapshots are kept)
+//!
+//! When the engine has a control token (always when it listens on a non-loopback address, see
+//! [`crate::server::control_token_for`]), each control request must carry
+//! `Authorization: Bearer <token>`; otherwise 401.
 
 use http::{Method, StatusCode};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use crate::clock::Clock;
 use crate::engine::Engine;
@@ -16,16 +25,74 @@ use crate::engine::Engine;
 pub const PREFIX: &str = "/_emulator/";
 
 /// Answers one control request: status and JSON body.
-pub fn handle(engine: &Engine, method: &Method, path: &str, body: &[u8]) -> (StatusCode, Value) {
+pub fn handle(engine: &Engine, method: &Method, path: &str, authorization: &str, body: &[u8]) -> (StatusCode, Value) {
+    if let Some(token) = &engine.control_token {
+        // Digests compared, so the time taken says nothing about how much of the token matched.
+        let given = authorization.strip_prefix("Bearer ").unwrap_or("");
+        if Sha256::digest(given.as_bytes()) != Sha256::digest(token.as_bytes()) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "this emulator's controls need its token: send Authorization: Bearer <token> (printed at start, or set with --control-token)",
+            );
+        }
+    }
     match (path.trim_end_matches('/'), method) {
         ("clock", &Method::GET) => (StatusCode::OK, clock(engine)),
         ("clock/advance", &Method::POST) => advance(engine, body),
         ("ttl/sweep", &Method::POST) => (StatusCode::OK, json!({ "deleted": engine.sweep_expired() })),
-        ("clock", _) | ("clock/advance", _) | ("ttl/sweep", _) => error(
+        ("reset", &Method::POST) => {
+            engine.reset();
+            (StatusCode::OK, json!({}))
+        }
+        ("snapshots", &Method::GET) => (StatusCode::OK, snapshot_names(engine)),
+        (path, method) if path.starts_with("snapshots/") => snapshot(engine, method, &path["snapshots/".len()..]),
+        ("clock", _) | ("clock/advance", _) | ("ttl/sweep", _) | ("reset", _) | ("snapshots", _) => error(
             StatusCode::METHOD_NOT_ALLOWED,
             format!("{method} is not allowed on {PREFIX}{path}"),
         ),
         _ => error(StatusCode::NOT_FOUND, format!("no emulator control at {PREFIX}{path}")),
+    }
+}
+
+fn snapshot_names(engine: &Engine) -> Value {
+    json!({ "names": engine.snapshots.lock().keys().collect::<Vec<_>>() })
+}
+
+/// `PUT NAME`, `DELETE NAME` or `POST NAME/restore` under `/_emulator/snapshots/`.
+fn snapshot(engine: &Engine, method: &Method, rest: &str) -> (StatusCode, Value) {
+    let (name, restore) = match rest.strip_suffix("/restore") {
+        Some(name) => (name, true),
+        None => (rest, false),
+    };
+    if name.is_empty() || name.contains('/') {
+        return error(
+            StatusCode::NOT_FOUND,
+            format!("no emulator control at {PREFIX}snapshots/{rest}"),
+        );
+    }
+    let found = |snapshot: Option<&crate::Snapshot>| match snapshot {
+        Some(_) => (StatusCode::OK, json!({ "name": name })),
+        None => error(StatusCode::NOT_FOUND, format!("no snapshot named {name:?}")),
+    };
+    match (method, restore) {
+        (&Method::PUT, false) => {
+            let snapshot = engine.snapshot();
+            engine.snapshots.lock().insert(name.to_string(), snapshot);
+            (StatusCode::OK, json!({ "name": name }))
+        }
+        (&Method::DELETE, false) => found(engine.snapshots.lock().remove(name).as_ref()),
+        (&Method::POST, true) => {
+            // Cloned (O(tables)) so the restore runs without holding the snapshots' lock.
+            let snapshot = engine.snapshots.lock().get(name).cloned();
+            if let Some(snapshot) = &snapshot {
+                engine.restore(snapshot);
+            }
+            found(snapshot.as_ref())
+        }
+        _ => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("{method} is not allowed on {PREFIX}snapshots/{rest}"),
+        ),
     }
 }
 
@@ -64,6 +131,13 @@ fn advance(engine: &Engine, body: &[u8]) -> (StatusCode, Value) {
         );
     }
     (StatusCode::OK, clock(engine))
+}
+
+/// A new control token: 128 bits from the operating system's random source, in hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
+    hex::encode(bytes)
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> (StatusCode, Value) {

@@ -156,8 +156,10 @@ fn compress(coding: Coding, body: &[u8]) -> Bytes {
 
 /// Completes an answer to `request_headers`: compresses it when the client accepts a coding and
 /// the body is large enough, stamps the CRC32 of the bytes sent (compressed ones, as DynamoDB
-/// does), the `Server` header and, for a cross-origin request, the CORS headers.
-pub fn finish(request_headers: &HeaderMap, preflight: bool, mut res: Response<Bytes>) -> Response<Bytes> {
+/// does), the `Server` header, the `Date` by the emulator's clock at `now_ms` (SDKs correct their
+/// clock skew from it, so a manual clock must show there) and, for a cross-origin request, the
+/// CORS headers.
+pub fn finish(request_headers: &HeaderMap, preflight: bool, now_ms: i64, mut res: Response<Bytes>) -> Response<Bytes> {
     let coding = request_headers
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
@@ -173,6 +175,11 @@ pub fn finish(request_headers: &HeaderMap, preflight: bool, mut res: Response<By
     let h = res.headers_mut();
     h.insert("x-amz-crc32", HeaderValue::from(crc));
     h.insert(header::SERVER, HeaderValue::from_static("Server"));
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(now_ms.max(0) as u64);
+    h.insert(
+        header::DATE,
+        HeaderValue::from_str(&httpdate::fmt_http_date(now)).expect("HTTP dates are ASCII"),
+    );
     if request_headers.contains_key(header::ORIGIN) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         h.insert(

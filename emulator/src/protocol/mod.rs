@@ -8,10 +8,13 @@
 
 pub(crate) mod attr;
 mod body;
-mod control;
+pub(crate) mod control;
 pub(crate) mod frontend;
 mod log;
+pub(crate) mod seed;
 pub(crate) mod shape;
+mod sigv4;
+pub(crate) mod wire;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -22,10 +25,11 @@ use serde_json::{Map, Value};
 pub(crate) use body::Body;
 pub(crate) use log::log as log_request;
 pub use log::TARGET as REQUEST_LOG_TARGET;
+pub use sigv4::{Credentials, DEFAULT_ACCOUNT};
 
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
-use crate::ops::{Operation, Service};
+use crate::ops::{Cx, Operation, Service};
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
@@ -37,7 +41,12 @@ const TARGET_PREFIXES: [(&str, Service); 2] = [
 /// Handles one HTTP request completely; both transports (socket and in-process) call this.
 pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     let res = answer(engine, req);
-    frontend::finish(req.headers(), req.method() == Method::OPTIONS, res)
+    frontend::finish(
+        req.headers(),
+        req.method() == Method::OPTIONS,
+        engine.clock.now_millis(),
+        res,
+    )
 }
 
 fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
@@ -47,7 +56,8 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     }
     if let Some(path) = req.uri().path().strip_prefix(control::PREFIX) {
         // The emulator's own controls: outside the DynamoDB API, so no target or auth checks.
-        let (status, value) = control::handle(engine, req.method(), path, req.body());
+        let authorization = header(req, "authorization");
+        let (status, value) = control::handle(engine, req.method(), path, authorization, req.body());
         let body = Bytes::from(serde_json::to_vec(&value).expect("JSON values always serialise"));
         return raw(status, "application/json", body, &request_id);
     }
@@ -120,7 +130,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
 
 fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: Option<Value>) -> Result<Value, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
-    check_auth(req)?;
+    check_auth(engine, req)?;
     let Some(value) = parsed else {
         return Err(Error::bare(ErrorKind::Serialization));
     };
@@ -134,7 +144,7 @@ fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: 
         .get("host")
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
-    op.execute_for_host(engine, &value, host)
+    wire::execute(op, &Cx::new(engine, host), Body(&value))
 }
 
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
@@ -189,8 +199,9 @@ pub fn request(operation: &str, body: &Value) -> Request<Bytes> {
         .expect("a valid request")
 }
 
-/// Any SigV4-looking request is accepted: signatures are not verified.
-fn check_auth(req: &Request<Bytes>) -> Result<(), Error> {
+/// A request must carry a SigV4-shaped Authorization; its signature is verified only when the
+/// engine was given credentials (`sigv4`), so by default any key and secret work.
+fn check_auth(engine: &Engine, req: &Request<Bytes>) -> Result<(), Error> {
     let auth = header(req, "authorization").trim();
     if !auth.starts_with("AWS4-") {
         return Err(Error::new(
@@ -207,13 +218,15 @@ fn check_auth(req: &Request<Bytes>) -> Result<(), Error> {
     if header(req, "x-amz-date").is_empty() && header(req, "date").is_empty() {
         missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::new(
+    if !missing.is_empty() {
+        return Err(Error::new(
             ErrorKind::IncompleteSignature,
             format!("{missing}Authorization={auth}"),
-        ))
+        ));
+    }
+    match &engine.credentials {
+        Some(credentials) => sigv4::verify(credentials, engine.clock.now_millis(), req),
+        None => Ok(()),
     }
 }
 

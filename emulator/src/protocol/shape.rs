@@ -133,6 +133,10 @@ pub const INDEX_NAME: Shape = Shape::Str {
     pattern: Some(Pattern::Name),
     values: &[],
 };
+/// A table's or stream's ARN (tag and resource-policy operations).
+pub const RESOURCE_ARN: Shape = string(1, 1283);
+/// A resource policy's ExpectedRevisionId.
+pub const EXPECTED_REVISION: Shape = string(1, 255);
 pub const ATTRIBUTE_MAP: Shape = Shape::Map {
     value: &Shape::Attr,
     min: 0,

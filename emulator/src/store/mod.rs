@@ -16,7 +16,9 @@ use parking_lot::RwLock;
 
 pub use lifecycle::Status;
 pub use stream::{EventName, Stream, StreamRecord};
-pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TablePos, TableState};
+pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableData, TablePos, TableState};
+
+use crate::model::TableDef;
 
 /// All tables of one emulator instance. The catalogue lock is held only to look a table up or to
 /// add/remove one; item operations lock just their table.
@@ -35,6 +37,50 @@ pub struct Store {
     deleting: RwLock<BTreeMap<String, Arc<Table>>>,
 }
 
+/// A frozen copy of a whole store: every table (definition and data), stream, tag and policy.
+///
+/// Taking one and restoring it cost O(tables + streams + tags + policies), not O(items): table
+/// data and stream logs are persistent structures that share every node with the live store until
+/// one side writes (see `TableData`). A snapshot can be restored any number of times.
+///
+/// Transient statuses are not carried: a table DELETING when the snapshot is taken is not in it,
+/// and every restored table is ACTIVE, as a fixture is expected to be.
+#[derive(Clone, Default)]
+pub struct Snapshot {
+    /// Tables in name order; each `data.stream` is a frozen fork, never a live stream.
+    tables: Vec<(TableDef, TableData)>,
+    /// The registered streams (by ARN), as frozen forks.
+    streams: BTreeMap<String, Arc<Stream>>,
+    tags: HashMap<String, Vec<(String, String)>>,
+    policies: HashMap<String, Policy>,
+}
+
+/// Forks of `streams` keyed by ARN: independent copies a snapshot or a restored store can own.
+fn fork_all<'a>(streams: impl IntoIterator<Item = &'a Arc<Stream>>) -> BTreeMap<String, Arc<Stream>> {
+    streams
+        .into_iter()
+        .map(|s| (s.arn.clone(), Arc::new(s.fork())))
+        .collect()
+}
+
+/// Copies of `tables` whose streams are the forks in `streams` (a table's latest stream that has
+/// left the registry, past its life, is forked on its own).
+fn with_streams<'a>(
+    tables: impl IntoIterator<Item = (&'a TableDef, &'a TableData)>,
+    streams: &BTreeMap<String, Arc<Stream>>,
+) -> Vec<(TableDef, TableData)> {
+    tables
+        .into_iter()
+        .map(|(def, data)| {
+            let mut data = data.clone();
+            data.stream = data
+                .stream
+                .map(|s| streams.get(&s.arn).cloned().unwrap_or_else(|| Arc::new(s.fork())));
+            (def.clone(), data)
+        })
+        .collect()
+}
+
 /// A resource-based policy document and the revision it was stored under.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -43,6 +89,61 @@ pub struct Policy {
 }
 
 impl Store {
+    /// A consistent copy of everything: every table's read lock is held at once (in name order, as
+    /// multi-table writes take them), so no write is seen half done.
+    pub fn snapshot(&self) -> Snapshot {
+        loop {
+            let tables = self.tables();
+            let states: Vec<_> = tables.iter().map(|t| t.state.read()).collect();
+            if !self.is_catalogue(&tables) {
+                continue; // a table was created or deleted meanwhile
+            }
+            let streams = fork_all(self.streams.read().values());
+            return Snapshot {
+                tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
+                streams,
+                tags: self.tags.read().clone(),
+                policies: self.policies.read().clone(),
+            };
+        }
+    }
+
+    /// Replaces everything by `snapshot`'s state, every table ACTIVE (see [`Table::with`]). The tables in place until now are marked dropped
+    /// under their write locks (all held at once), so a request that looked one up before the
+    /// restore answers as if it had been deleted, and none writes into the restored state.
+    pub fn restore(&self, snapshot: &Snapshot) {
+        let streams = fork_all(snapshot.streams.values());
+        let restored = with_streams(snapshot.tables.iter().map(|(d, t)| (d, t)), &streams);
+        let mut restored: BTreeMap<String, Arc<Table>> = restored
+            .into_iter()
+            .map(|(def, data)| (def.name.clone(), Arc::new(Table::with(def, data))))
+            .collect();
+        loop {
+            let tables = self.tables();
+            let mut states: Vec<_> = tables.iter().map(|t| t.state.write()).collect();
+            // DELETING tables go too: the restored catalogue alone decides which names are taken.
+            let mut deleting = self.deleting.write();
+            let mut catalogue = self.tables.write();
+            if !same_tables(&catalogue, &tables) {
+                continue;
+            }
+            for state in &mut states {
+                state.dropped = true;
+            }
+            deleting.clear();
+            *catalogue = std::mem::take(&mut restored);
+            *self.streams.write() = streams;
+            *self.tags.write() = snapshot.tags.clone();
+            *self.policies.write() = snapshot.policies.clone();
+            return;
+        }
+    }
+
+    /// Whether `tables` are exactly the catalogue's tables now.
+    fn is_catalogue(&self, tables: &[Arc<Table>]) -> bool {
+        same_tables(&self.tables.read(), tables)
+    }
+
     pub fn table(&self, name: &str) -> Option<Arc<Table>> {
         self.tables.read().get(name).cloned()
     }
@@ -106,17 +207,11 @@ impl Store {
         self.tables.read().values().cloned().collect()
     }
 
-    /// Adds or replaces tags given as DynamoDB's `[{"Key": …, "Value": …}]`.
-    pub fn set_tags(&self, arn: &str, tags: &serde_json::Value) {
+    /// Adds or replaces tags, given as (key, value) pairs.
+    pub fn set_tags<'a>(&self, arn: &str, tags: impl IntoIterator<Item = (&'a str, &'a str)>) {
         let mut all = self.tags.write();
         let list = all.entry(arn.to_string()).or_default();
-        for t in tags.as_array().into_iter().flatten() {
-            let (Some(k), Some(v)) = (
-                t.get("Key").and_then(|x| x.as_str()),
-                t.get("Value").and_then(|x| x.as_str()),
-            ) else {
-                continue;
-            };
+        for (k, v) in tags {
             match list.iter_mut().find(|(key, _)| key == k) {
                 Some(entry) => entry.1 = v.to_string(),
                 None => list.push((k.to_string(), v.to_string())),
@@ -185,4 +280,8 @@ impl Store {
             .write()
             .retain(|arn, _| arn != table_arn && !arn.starts_with(&streams));
     }
+}
+
+fn same_tables(catalogue: &BTreeMap<String, Arc<Table>>, tables: &[Arc<Table>]) -> bool {
+    catalogue.len() == tables.len() && catalogue.values().zip(tables).all(|(a, b)| Arc::ptr_eq(a, b))
 }

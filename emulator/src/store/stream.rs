@@ -7,7 +7,6 @@
 //! most [`MAX_RECORDS`] are kept per stream (the oldest go first). A disabled stream stays readable
 //! for 24 hours, then disappears.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -55,9 +54,10 @@ pub struct Stream {
     log: Mutex<Log>,
 }
 
-#[derive(Default)]
+/// A persistent vector, so a snapshot's copy of the log costs O(1).
+#[derive(Clone, Default)]
 struct Log {
-    records: VecDeque<Arc<StreamRecord>>,
+    records: imbl::Vector<Arc<StreamRecord>>,
     /// The position the next record gets.
     next: u64,
     /// When the stream was disabled (its shard is then closed at `next`).
@@ -94,6 +94,22 @@ impl Stream {
             shard_id,
             clock,
             log: Mutex::new(Log::default()),
+        }
+    }
+
+    /// An independent copy of the stream as it is now (same ARN, records and state); later
+    /// records on either are not seen by the other. Snapshots are made of these.
+    pub fn fork(&self) -> Stream {
+        Stream {
+            arn: self.arn.clone(),
+            label: self.label.clone(),
+            table_name: self.table_name.clone(),
+            key: self.key.clone(),
+            view_type: self.view_type.clone(),
+            created_millis: self.created_millis,
+            shard_id: self.shard_id.clone(),
+            clock: self.clock.clone(),
+            log: Mutex::new(self.log.lock().clone()),
         }
     }
 

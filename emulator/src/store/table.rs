@@ -2,11 +2,11 @@
 //! writes are never seen half-done.
 
 use std::cmp::Ordering;
-use std::collections::btree_map::Range;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
+use imbl::OrdMap;
 use parking_lot::{Mutex, RwLock};
 use smallvec::SmallVec;
 
@@ -146,17 +146,20 @@ pub fn token(hash: &[KeyValue]) -> u32 {
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
-#[derive(Default)]
+/// A table's data in persistent (structurally shared) maps: a clone costs O(number of indexes)
+/// whatever the item count, which is what makes snapshots cheap; a write after a clone copies only
+/// the tree nodes on its path.
+#[derive(Clone, Default)]
 pub struct TableData {
-    pub items: BTreeMap<Slot, Arc<Item>>,
-    pub indexes: HashMap<String, BTreeMap<IndexEntry, Arc<Item>>>,
+    pub items: OrdMap<Slot, Arc<Item>>,
+    pub indexes: HashMap<String, OrdMap<IndexEntry, Arc<Item>>>,
     /// Sum of item sizes, for DescribeTable's TableSizeBytes.
     pub size_bytes: usize,
     /// Time to Live, while it is enabled: the attribute and the items by expiry time.
     pub ttl: Option<TtlIndex>,
     /// Bytes per partition key (items plus their local index entries), kept only for tables with
     /// local indexes, whose item collections DynamoDB limits to 10 GB.
-    pub collections: HashMap<KeyValues, usize>,
+    pub collections: imbl::HashMap<KeyValues, usize>,
     /// The table's latest stream: while it is enabled, every item change is recorded there on this
     /// write path; once disabled it records nothing but is still described.
     pub stream: Option<Arc<Stream>>,
@@ -167,8 +170,16 @@ impl Table {
     pub fn new(def: TableDef, settles_at: i64) -> Table {
         let mut data = TableData::default();
         for index in def.indexes() {
-            data.indexes.insert(index.name.clone(), BTreeMap::new());
+            data.indexes.insert(index.name.clone(), OrdMap::new());
         }
+        let mut table = Table::with(def, data);
+        *table.lifecycle.get_mut() = Lifecycle::created(settles_at);
+        table
+    }
+
+    /// A live, ACTIVE table holding `data` (restored from a snapshot): a restore puts back data,
+    /// not transitions in progress, so restored tables are settled.
+    pub fn with(def: TableDef, data: TableData) -> Table {
         Table {
             name: def.name.clone(),
             state: RwLock::new(TableState {
@@ -176,7 +187,7 @@ impl Table {
                 data,
                 dropped: false,
             }),
-            lifecycle: Mutex::new(Lifecycle::created(settles_at)),
+            lifecycle: Mutex::default(),
         }
     }
 
@@ -280,7 +291,7 @@ impl TableState {
 
     /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
     pub fn backfill(&mut self, index: &IndexDef) {
-        let mut entries = BTreeMap::new();
+        let mut entries = OrdMap::new();
         for (slot, item) in &self.data.items {
             if let Some(entry) = index_entry(index, slot, item) {
                 entries.insert(entry, Arc::new(index.project_item(&self.def.key, item)));
@@ -338,24 +349,17 @@ impl TableState {
     }
 
     /// Table items between two positions, in order; empty when the bounds are crossed.
-    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Range<'_, Slot, Arc<Item>> {
-        if crossed(&lo, &hi) {
-            return Default::default();
-        }
-        self.data.items.range((lo, hi))
+    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Between<'_, Slot> {
+        (!crossed(&lo, &hi))
+            .then(|| self.data.items.range((lo, hi)))
+            .into_iter()
+            .flatten()
     }
 
     /// Entries of one index between two positions, in order.
-    pub fn index_between(
-        &self,
-        index: &str,
-        lo: Bound<IndexEntry>,
-        hi: Bound<IndexEntry>,
-    ) -> Range<'_, IndexEntry, Arc<Item>> {
-        match self.data.indexes.get(index) {
-            Some(entries) if !crossed(&lo, &hi) => entries.range((lo, hi)),
-            _ => Default::default(),
-        }
+    pub fn index_between(&self, index: &str, lo: Bound<IndexEntry>, hi: Bound<IndexEntry>) -> Between<'_, IndexEntry> {
+        let entries = self.data.indexes.get(index).filter(|_| !crossed(&lo, &hi));
+        entries.map(|e| e.range((lo, hi))).into_iter().flatten()
     }
 
     /// The table item an index entry points at.
@@ -367,7 +371,12 @@ impl TableState {
     }
 }
 
-/// Whether a range is empty in a way `BTreeMap::range` would panic on.
+/// Entries between two positions of a table or index, in order (both directions).
+pub type Between<'a, K> = std::iter::Flatten<
+    std::option::IntoIter<imbl::ordmap::RangedIter<'a, K, Arc<Item>, imbl::shared_ptr::DefaultSharedPtr>>,
+>;
+
+/// Whether a range is empty (a range whose ends cross is refused by ordered maps).
 fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     match (lo, hi) {
         (Bound::Included(a), Bound::Included(b)) => a > b,

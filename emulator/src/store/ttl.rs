@@ -5,7 +5,7 @@
 //! type (strings, sets, lists), a missing attribute, or an expiry more than five years in the past
 //! means the item never expires, as in DynamoDB.
 
-use std::collections::{BTreeMap, BTreeSet};
+use imbl::{OrdMap, OrdSet};
 
 use super::table::Slot;
 use crate::model::{AttributeValue, Item};
@@ -36,10 +36,10 @@ pub fn is_expired(item: &Item, attribute: &str, now_millis: i64) -> bool {
 }
 
 /// TTL settings of one table while TTL is enabled, with its items indexed by expiry time.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TtlIndex {
     pub attribute: String,
-    by_expiry: BTreeMap<i64, BTreeSet<Slot>>,
+    by_expiry: OrdMap<i64, OrdSet<Slot>>,
     len: usize,
 }
 
@@ -48,7 +48,7 @@ impl TtlIndex {
     pub fn build<'a>(attribute: String, items: impl IntoIterator<Item = (&'a Slot, &'a Item)>) -> TtlIndex {
         let mut index = TtlIndex {
             attribute,
-            by_expiry: BTreeMap::new(),
+            by_expiry: OrdMap::new(),
             len: 0,
         };
         for (slot, item) in items {
@@ -60,7 +60,7 @@ impl TtlIndex {
     /// Records an item just stored at `slot` (a no-op when it carries no usable expiry).
     pub fn insert(&mut self, slot: &Slot, item: &Item) {
         if let Some(e) = expiry_of(item, &self.attribute) {
-            if self.by_expiry.entry(e).or_default().insert(slot.clone()) {
+            if self.by_expiry.entry(e).or_default().insert(slot.clone()).is_none() {
                 self.len += 1;
             }
         }
@@ -72,7 +72,7 @@ impl TtlIndex {
             return;
         };
         if let Some(slots) = self.by_expiry.get_mut(&e) {
-            if slots.remove(slot) {
+            if slots.remove(slot).is_some() {
                 self.len -= 1;
             }
             if slots.is_empty() {

@@ -1,0 +1,161 @@
+//! Typed pieces that several operations' answers share. Each has one encoder in
+//! `protocol::wire::answer`; operations build these values and never the JSON.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::model::{item_size, Item, TableDef};
+use crate::store::{Table, TableState};
+
+use crate::engine::Engine;
+
+/// `ConsumedCapacity` of one table, as ReturnConsumedCapacity asked for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumedCapacity {
+    pub table: String,
+    /// Whether the per-table and per-index parts are reported (INDEXES) or only the total (TOTAL).
+    pub indexes_detail: bool,
+    pub table_units: f64,
+    pub global_indexes: BTreeMap<String, f64>,
+    pub local_indexes: BTreeMap<String, f64>,
+}
+
+impl ConsumedCapacity {
+    /// The table's units plus every index's.
+    pub fn total(&self) -> f64 {
+        self.table_units + self.global_indexes.values().sum::<f64>() + self.local_indexes.values().sum::<f64>()
+    }
+}
+
+/// `ItemCollectionMetrics` of one item collection (a partition of a table with local indexes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemCollectionMetrics {
+    /// The collection's partition key attributes.
+    pub key: Item,
+}
+
+/// A table's or index's status as a TableDescription reports it: the store's transient statuses
+/// (`store::Lifecycle`).
+pub use crate::store::Status as TableStatus;
+
+/// DynamoDB's TableDescription: the table's definition and the statistics of its data, taken
+/// under the table's lock.
+#[derive(Clone, Debug)]
+pub struct TableDescription {
+    pub def: TableDef,
+    pub status: TableStatus,
+    pub arn: String,
+    pub size_bytes: usize,
+    pub item_count: usize,
+    /// Size in bytes and item count of each index, by name.
+    pub index_stats: BTreeMap<String, (usize, usize)>,
+    /// Each global index's status and, while one added by UpdateTable backfills, its Backfilling
+    /// member, by name.
+    pub index_statuses: BTreeMap<String, (TableStatus, Option<bool>)>,
+    /// Label and ARN of the latest stream; it stays described after it is disabled, as in DynamoDB.
+    pub latest_stream: Option<(String, String)>,
+}
+
+impl TableDescription {
+    /// The description of `table` (whose lock `state` is) at `now` with `status`: the table's
+    /// status now for DescribeTable, the transitional one (CREATING, UPDATING, DELETING) in the
+    /// answers of the calls that change a table. Indexes of a CREATING table are CREATING too.
+    pub fn of(engine: &Engine, table: &Table, state: &TableState, status: TableStatus, now: i64) -> TableDescription {
+        let def = &state.def;
+        let index_statuses = def
+            .global_indexes
+            .iter()
+            .map(|i| {
+                let index_status = match status {
+                    TableStatus::Creating => (TableStatus::Creating, None),
+                    _ => table.index_status(&i.name, now),
+                };
+                (i.name.clone(), index_status)
+            })
+            .collect();
+        let index_stats = def
+            .indexes()
+            .map(|i| {
+                let entries = state.data.indexes.get(&i.name);
+                let size = entries.map_or(0, |e| e.values().map(|x| item_size(x)).sum());
+                (i.name.clone(), (size, entries.map_or(0, |e| e.len())))
+            })
+            .collect();
+        TableDescription {
+            def: def.clone(),
+            status,
+            arn: engine.table_arn(&def.name),
+            size_bytes: state.data.size_bytes,
+            item_count: state.item_count(),
+            index_stats,
+            index_statuses,
+            latest_stream: state.data.stream.as_ref().map(|s| (s.label.clone(), s.arn.clone())),
+        }
+    }
+}
+
+/// DynamoDB can restore to no later than about five minutes ago.
+const RESTORE_LAG_MILLIS: i64 = 5 * 60 * 1000;
+
+/// A ContinuousBackupsDescription: continuous backups are always on; point-in-time recovery is
+/// described by its restorable window while it is enabled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContinuousBackups {
+    pub point_in_time_recovery: Option<RecoveryWindow>,
+}
+
+/// The point-in-time recovery of a table, as of a moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecoveryWindow {
+    pub period_days: i64,
+    pub earliest_millis: i64,
+    pub latest_millis: i64,
+}
+
+impl ContinuousBackups {
+    /// `def`'s backups at `now_millis`.
+    pub fn of(def: &TableDef, now_millis: i64) -> ContinuousBackups {
+        ContinuousBackups {
+            point_in_time_recovery: def.point_in_time_recovery.map(|pitr| RecoveryWindow {
+                period_days: pitr.recovery_period_days,
+                earliest_millis: pitr.enabled_at_millis,
+                latest_millis: (now_millis - RESTORE_LAG_MILLIS).max(pitr.enabled_at_millis),
+            }),
+        }
+    }
+}
+
+/// The answer of a single-item write (PutItem, UpdateItem, DeleteItem).
+#[derive(Clone, Debug, Default)]
+pub struct WriteOutput {
+    /// The item ReturnValues asked for, if any.
+    pub attributes: Option<Item>,
+    pub capacity: Option<ConsumedCapacity>,
+    pub collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+/// A page of a Query, Scan or PartiQL SELECT.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The items, projected; `None` for Select COUNT.
+    pub items: Option<Vec<Arc<Item>>>,
+    /// Items that passed the filter.
+    pub count: usize,
+    /// Items read before the filter.
+    pub scanned_count: usize,
+    /// Where the next page starts, when the read stopped before the end.
+    pub last_evaluated_key: Option<Item>,
+    pub capacity: Option<ConsumedCapacity>,
+}
+
+impl Page {
+    /// Drops the page's last item ([`Fault::DropLastQueryItem`](crate::Fault::DropLastQueryItem) and
+    /// its Scan twin).
+    pub fn drop_last(&mut self) {
+        if let Some(items) = &mut self.items {
+            if items.pop().is_some() {
+                self.count = items.len();
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! What the tag and resource-policy operations share: a `ResourceArn`'s form, checked the way
+//! DynamoDB checks it before anything else, and the refusal of another account's resource.
+
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The request's `ResourceArn`, checked for form.
+pub fn resource_arn(engine: &Engine, arn: Option<&str>) -> Result<String> {
+    let Some(arn) = arn else {
+        return Err(Error::validation("Invalid TableArn"));
+    };
+    let invalid = |what: &str| Error::invalid_parameter(format!("{what}{arn}"));
+    if !arn.starts_with("arn:") {
+        return Err(invalid("ARNs must start with 'arn:': "));
+    }
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, partition, service, region, _account, resource] = parts[..] else {
+        return Err(invalid("Provided Arn is not a DynamoDB resource arn: "));
+    };
+    if service != "dynamodb" {
+        return Err(invalid("Provided Arn is not a DynamoDB resource arn: "));
+    }
+    let bad_table_arn = || Error::validation(format!("Invalid TableArn: Invalid ResourceArn provided as input {arn}"));
+    let Some(path) = resource.strip_prefix("table/") else {
+        return Err(bad_table_arn());
+    };
+    let mut segments = path.split('/');
+    let name = segments.next().unwrap_or_default();
+    match (segments.next(), segments.next(), segments.next()) {
+        (None, _, _) | (Some("stream"), Some(_), None) => {}
+        _ => {
+            return Err(invalid(
+                "Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ",
+            ))
+        }
+    }
+    let name_ok =
+        (3..=255).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    if partition != "aws" || region != engine.region || !name_ok {
+        return Err(bad_table_arn());
+    }
+    Ok(arn.to_string())
+}
+
+/// Whether a well-formed ARN is of this endpoint's account.
+pub fn ours(engine: &Engine, arn: &str) -> bool {
+    arn.split(':').nth(4) == Some(engine.account_id.as_str())
+}
+
+/// The refusal of `op` on a resource that is not ours to touch.
+pub fn access_denied(engine: &Engine, op: &str, arn: &str) -> Error {
+    Error::new(
+        ErrorKind::AccessDenied,
+        format!(
+            "User: arn:aws:iam::{}:root is not authorized to perform: dynamodb:{op} on resource: {arn}",
+            engine.account_id
+        ),
+    )
+}

@@ -1,0 +1,162 @@
+//! The one encoder of each answer piece operations share (`ops::answer`).
+
+use serde_json::{json, Map, Value};
+
+use super::Answer;
+use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema};
+use crate::ops::answer::{
+    ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, Page, TableDescription, TableStatus, WriteOutput,
+};
+use crate::protocol::attr::encode_map;
+
+pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
+    let mut v = json!({"TableName": c.table, "CapacityUnits": c.total()});
+    if c.indexes_detail {
+        v["Table"] = json!({"CapacityUnits": c.table_units});
+        let units = |per: &std::collections::BTreeMap<String, f64>| -> Map<String, Value> {
+            per.iter()
+                .map(|(i, n)| (i.clone(), json!({"CapacityUnits": n})))
+                .collect()
+        };
+        if !c.global_indexes.is_empty() {
+            v["GlobalSecondaryIndexes"] = units(&c.global_indexes).into();
+        }
+        if !c.local_indexes.is_empty() {
+            v["LocalSecondaryIndexes"] = units(&c.local_indexes).into();
+        }
+    }
+    v
+}
+
+pub fn item_collection_metrics(m: &ItemCollectionMetrics) -> Value {
+    json!({"ItemCollectionKey": encode_map(&m.key), "SizeEstimateRangeGB": [0.0, 1.0]})
+}
+
+pub fn key_schema(key: &KeySchema) -> Value {
+    let element = |a: &KeyAttr, kind| json!({"AttributeName": a.name, "KeyType": kind});
+    key.hash
+        .iter()
+        .map(|a| element(a, "HASH"))
+        .chain(key.range.iter().map(|a| element(a, "RANGE")))
+        .collect()
+}
+
+fn projection(index: &IndexDef) -> Value {
+    let mut p = json!({"ProjectionType": index.projection.kind.as_str()});
+    if !index.projection.non_key_attributes.is_empty() {
+        p["NonKeyAttributes"] = json!(index.projection.non_key_attributes);
+    }
+    p
+}
+
+fn throughput(read: i64, write: i64) -> Value {
+    json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write})
+}
+
+fn table_status(status: TableStatus) -> &'static str {
+    match status {
+        TableStatus::Creating => "CREATING",
+        TableStatus::Updating => "UPDATING",
+        TableStatus::Deleting => "DELETING",
+        TableStatus::Active => "ACTIVE",
+    }
+}
+
+pub fn table_description(t: &TableDescription) -> Value {
+    let def = &t.def;
+    let mut d = json!({
+        "AttributeDefinitions": def.attribute_definitions.iter()
+            .map(|a| json!({"AttributeName": a.name, "AttributeType": a.ty.as_str()})).collect::<Vec<_>>(),
+        "TableName": def.name,
+        "KeySchema": key_schema(&def.key),
+        "TableStatus": table_status(t.status),
+        "CreationDateTime": def.created_at,
+        "ProvisionedThroughput": throughput(def.throughput.read, def.throughput.write),
+        "TableSizeBytes": t.size_bytes,
+        "ItemCount": t.item_count,
+        "TableArn": t.arn,
+        "TableId": def.table_id,
+        "DeletionProtectionEnabled": def.deletion_protection,
+    });
+    if def.billing_mode == BillingMode::PayPerRequest {
+        d["BillingModeSummary"] =
+            json!({"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": def.created_at});
+    }
+    let index = |i: &IndexDef, global: bool| {
+        let (size, count) = t.index_stats.get(&i.name).copied().unwrap_or_default();
+        let mut v = json!({
+            "IndexName": i.name,
+            "KeySchema": key_schema(&i.key),
+            "Projection": projection(i),
+            "IndexSizeBytes": size,
+            "ItemCount": count,
+            "IndexArn": format!("{}/index/{}", t.arn, i.name),
+        });
+        if global {
+            let (status, backfilling) = t.index_statuses.get(&i.name).copied().unwrap_or((TableStatus::Active, None));
+            v["IndexStatus"] = json!(table_status(status));
+            if let Some(backfilling) = backfilling {
+                v["Backfilling"] = json!(backfilling);
+            }
+            let tp = i.throughput.unwrap_or_default();
+            v["ProvisionedThroughput"] = throughput(tp.read, tp.write);
+        }
+        v
+    };
+    if !def.local_indexes.is_empty() {
+        d["LocalSecondaryIndexes"] = def.local_indexes.iter().map(|i| index(i, false)).collect();
+    }
+    if !def.global_indexes.is_empty() {
+        d["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index(i, true)).collect();
+    }
+    if let Some(s) = &def.stream {
+        d["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
+    }
+    if let Some((label, arn)) = &t.latest_stream {
+        d["LatestStreamLabel"] = json!(label);
+        d["LatestStreamArn"] = json!(arn);
+    }
+    if let Some(c) = &def.table_class {
+        d["TableClassSummary"] = json!({"TableClass": c});
+    }
+    d
+}
+
+pub fn continuous_backups(b: &ContinuousBackups) -> Value {
+    let recovery = match &b.point_in_time_recovery {
+        None => json!({ "PointInTimeRecoveryStatus": "DISABLED" }),
+        Some(w) => json!({
+            "PointInTimeRecoveryStatus": "ENABLED",
+            "RecoveryPeriodInDays": w.period_days,
+            "EarliestRestorableDateTime": w.earliest_millis as f64 / 1000.0,
+            "LatestRestorableDateTime": w.latest_millis as f64 / 1000.0,
+        }),
+    };
+    json!({ "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": recovery })
+}
+
+/// Query's and Scan's answer (PartiQL's SELECT renders its page as NextToken instead).
+pub fn page(p: &Page) -> Value {
+    let mut m = Map::new();
+    if let Some(items) = &p.items {
+        m.insert("Items".into(), items.iter().map(|i| encode_map(i)).collect());
+    }
+    m.insert("Count".into(), json!(p.count));
+    m.insert("ScannedCount".into(), json!(p.scanned_count));
+    if let Some(last) = &p.last_evaluated_key {
+        m.insert("LastEvaluatedKey".into(), encode_map(last));
+    }
+    if let Some(c) = &p.capacity {
+        m.insert("ConsumedCapacity".into(), consumed_capacity(c));
+    }
+    Value::Object(m)
+}
+
+/// The answer of a single-item write; an empty ReturnValues view is left out.
+pub fn write_output(out: &WriteOutput) -> Value {
+    Answer::default()
+        .capacity(out.capacity.as_ref())
+        .collection_metrics(out.collection_metrics.as_ref())
+        .item("Attributes", out.attributes.as_ref().filter(|i| !i.is_empty()))
+        .value()
+}

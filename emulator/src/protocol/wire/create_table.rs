@@ -1,0 +1,67 @@
+use serde_json::{json, Value};
+
+use super::table_spec::{
+    attribute_definitions, billing_mode, indexes, key_elements, stream, throughput, BILLING_MODE, GSI, KEY_SCHEMA,
+    PROJECTION, STREAM_SPECIFICATION, THROUGHPUT,
+};
+use super::{answer, tags};
+use crate::error::{Error, Result};
+use crate::model::BillingMode;
+use crate::ops::create_table::{Input, Output};
+use crate::protocol::shape::{field, one_of, required, string, validate, Field, Shape, INDEX_NAME, TABLE_NAME};
+use crate::protocol::Body;
+
+/// The table name is checked on its own first: its faults are reported alone.
+const NAME: &[Field] = &[field("TableName", TABLE_NAME)];
+
+const ATTRIBUTE_DEFINITION: Shape = Shape::Struct {
+    java: "AttributeDefinition",
+    fields: &[required("AttributeName", string(1, 255)), required("AttributeType", one_of(&["B", "N", "S"]))],
+};
+
+const LSI: Shape = Shape::Struct {
+    java: "LocalSecondaryIndex",
+    fields: &[required("IndexName", INDEX_NAME), required("KeySchema", KEY_SCHEMA), required("Projection", PROJECTION)],
+};
+
+const SHAPE: &[Field] = &[
+    field("BillingMode", BILLING_MODE),
+    field("ProvisionedThroughput", THROUGHPUT),
+    required("KeySchema", KEY_SCHEMA),
+    required("AttributeDefinitions", Shape::List { member: &ATTRIBUTE_DEFINITION, min: 0, max: usize::MAX }),
+    field("LocalSecondaryIndexes", Shape::List { member: &LSI, min: 0, max: usize::MAX }),
+    field("GlobalSecondaryIndexes", Shape::List { member: &GSI, min: 0, max: usize::MAX }),
+    field("StreamSpecification", STREAM_SPECIFICATION),
+    field("TableClass", one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"])),
+    field("DeletionProtectionEnabled", Shape::Bool),
+    field("Tags", Shape::Any),
+    field("SSESpecification", Shape::Any),
+    field("OnDemandThroughput", Shape::Any),
+    field("WarmThroughput", Shape::Any),
+    field("ResourcePolicy", Shape::Any),
+];
+
+pub fn decode(body: Body) -> Result<Input> {
+    if !body.has("TableName") {
+        return Err(Error::validation("The parameter 'TableName' is required but was not present in the request"));
+    }
+    validate(body.0, NAME)?;
+    validate(body.0, SHAPE)?;
+    Ok(Input {
+        table: body.str("TableName").unwrap_or_default().to_string(),
+        billing_mode: billing_mode(body).unwrap_or(BillingMode::Provisioned),
+        throughput: body.child("ProvisionedThroughput").map(throughput),
+        attribute_definitions: attribute_definitions(body),
+        key: key_elements(body.list("KeySchema")),
+        local_indexes: indexes(body, "LocalSecondaryIndexes"),
+        global_indexes: indexes(body, "GlobalSecondaryIndexes"),
+        stream: stream(body),
+        table_class: body.str("TableClass").map(str::to_owned),
+        deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
+        tags: tags(body),
+    })
+}
+
+pub fn encode(out: Output) -> Value {
+    json!({ "TableDescription": answer::table_description(&out.table) })
+}

@@ -1,0 +1,21 @@
+use serde_json::{json, Value};
+
+use crate::error::Result;
+use crate::ops::describe_time_to_live::{Input, Output};
+use crate::protocol::shape::{required, validate, Field, Shape};
+use crate::protocol::Body;
+
+const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+
+pub fn decode(body: Body) -> Result<Input> {
+    validate(body.0, SHAPE)?;
+    Ok(Input { table: body.str("TableName").unwrap_or_default().to_string() })
+}
+
+pub fn encode(out: Output) -> Value {
+    let description = match out.attribute {
+        Some(attribute) => json!({ "TimeToLiveStatus": "ENABLED", "AttributeName": attribute }),
+        None => json!({ "TimeToLiveStatus": "DISABLED" }),
+    };
+    json!({ "TimeToLiveDescription": description })
+}

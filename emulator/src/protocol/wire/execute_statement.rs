@@ -1,0 +1,80 @@
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use super::{answer, capacity_detail, old_on_condition_failure};
+use crate::error::{Error, Result};
+use crate::model::{AttributeValue, Item};
+use crate::ops::execute_statement::{invalid_token, Input, Output};
+use crate::partiql::{self, bind, Statement};
+use crate::protocol::attr::{self, encode_map};
+use crate::protocol::shape::{
+    field, int, required, string, validate, Field, Shape, RETURN_CONSUMED_CAPACITY,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+};
+use crate::protocol::Body;
+
+pub const STATEMENT: Shape = string(1, 8192);
+pub const PARAMETERS: Shape = Shape::List { member: &Shape::Attr, min: 1, max: usize::MAX };
+
+const SHAPE: &[Field] = &[
+    required("Statement", STATEMENT),
+    field("Parameters", PARAMETERS),
+    field("ConsistentRead", Shape::Bool),
+    field("NextToken", string(1, 32768)),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+    field("Limit", int(Some(1), None)),
+    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
+];
+
+pub fn decode(body: Body) -> Result<Input> {
+    validate(body.0, SHAPE)?;
+    let (statement, params) = prepare(body)?;
+    Ok(Input {
+        statement,
+        params,
+        consistent_read: body.bool("ConsistentRead").unwrap_or(false),
+        limit: body.int("Limit").map(|l| l as usize),
+        next_token: body.str("NextToken").map(decode_token).transpose(),
+        capacity: capacity_detail(body),
+        old_on_condition_failure: old_on_condition_failure(body),
+    })
+}
+
+/// Parses a request's (or list member's) `Statement` and binds its `Parameters`.
+pub fn prepare(body: Body) -> Result<(Statement, Vec<AttributeValue>)> {
+    let params = body.list("Parameters").iter().map(attr::decode).collect::<Result<Vec<_>>>()?;
+    let (stmt, count) =
+        partiql::parse(body.str("Statement").unwrap_or_default()).map_err(|e| Error::validation(e.0))?;
+    if count != params.len() {
+        return Err(bind::param_count());
+    }
+    Ok((stmt, params))
+}
+
+/// NextToken: a page's LastEvaluatedKey as base64 of its JSON.
+fn encode_token(last: &Value) -> String {
+    base64::engine::general_purpose::STANDARD.encode(last.to_string())
+}
+
+fn decode_token(token: &str) -> Result<Item> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| invalid_token())?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|_| invalid_token())?;
+    if !v.is_object() {
+        return Err(invalid_token());
+    }
+    attr::decode_map(&v).map_err(|_| invalid_token())
+}
+
+pub fn encode(out: Output) -> Value {
+    let mut m = Map::new();
+    m.insert("Items".into(), out.items.iter().map(|i| encode_map(i)).collect());
+    if let Some(last) = out.last_evaluated_key {
+        let last = encode_map(&last);
+        m.insert("NextToken".into(), Value::String(encode_token(&last)));
+        m.insert("LastEvaluatedKey".into(), last);
+    }
+    if let Some(c) = &out.capacity {
+        m.insert("ConsumedCapacity".into(), answer::consumed_capacity(c));
+    }
+    Value::Object(m)
+}

@@ -1,0 +1,26 @@
+use serde_json::{json, Value};
+
+use crate::error::Result;
+use crate::ops::put_resource_policy::{Input, Output};
+use crate::protocol::shape::{field, required, string, validate, Field, Shape, EXPECTED_REVISION, RESOURCE_ARN};
+use crate::protocol::Body;
+
+const SHAPE: &[Field] = &[
+    required("ResourceArn", RESOURCE_ARN),
+    required("Policy", string(0, usize::MAX)),
+    field("ExpectedRevisionId", EXPECTED_REVISION),
+    field("ConfirmRemoveSelfResourceAccess", Shape::Bool),
+];
+
+pub fn decode(body: Body) -> Result<Input> {
+    validate(body.0, SHAPE)?;
+    Ok(Input {
+        resource_arn: body.str("ResourceArn").unwrap_or_default().to_string(),
+        policy: body.str("Policy").unwrap_or_default().to_string(),
+        expected_revision: body.str("ExpectedRevisionId").map(str::to_owned),
+    })
+}
+
+pub fn encode(out: Output) -> Value {
+    json!({ "RevisionId": out.revision })
+}

@@ -1,0 +1,53 @@
+use serde_json::Value;
+
+use super::{answer, read_input};
+use crate::error::{Error, Result};
+use crate::expr::Op;
+use crate::ops::query::{Input, Output};
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
+    EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
+};
+use crate::protocol::Body;
+
+const SHAPE: &[Field] = &[
+    required("TableName", Shape::TableRef),
+    field("IndexName", INDEX_NAME),
+    field("Select", SELECT),
+    field("AttributesToGet", ATTRIBUTE_NAMES),
+    field("Limit", Shape::Limit),
+    field("ConsistentRead", Shape::Bool),
+    field("KeyConditions", LEGACY_CONDITIONS),
+    field("QueryFilter", LEGACY_CONDITIONS),
+    field("ConditionalOperator", CONDITIONAL_OPERATOR),
+    field("ScanIndexForward", Shape::Bool),
+    field("ExclusiveStartKey", ATTRIBUTE_MAP),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+    field("ProjectionExpression", EXPRESSION),
+    field("FilterExpression", EXPRESSION),
+    field("KeyConditionExpression", EXPRESSION),
+    field("ExpressionAttributeNames", EXPRESSION_NAMES),
+    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
+];
+
+pub fn decode(body: Body) -> Result<Input> {
+    validate(body.0, SHAPE)?;
+    let missing = || {
+        Error::validation(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+        )
+    };
+    if !body.has("KeyConditionExpression") && !body.has("KeyConditions") {
+        return Err(missing());
+    }
+    let mut read = read_input(body, Op::Query)?;
+    Ok(Input {
+        key_condition: read.exprs.key_condition.take().ok_or_else(missing)?,
+        forward: body.bool("ScanIndexForward").unwrap_or(true),
+        read,
+    })
+}
+
+pub fn encode(out: Output) -> Value {
+    answer::page(&out)
+}

@@ -1,0 +1,161 @@
+//! The wire form of what CreateTable and UpdateTable share (`ops::table_spec`): the shapes of key
+//! schemas, projections, throughput, GSI definitions and stream specifications, and their decoders.
+
+use serde_json::Value;
+
+use crate::model::{BillingMode, KeyAttr, ProjectionType, ScalarType, Throughput};
+use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, StreamRequest};
+use crate::protocol::shape::{field, one_of, required, string, Shape, INDEX_NAME};
+use crate::protocol::Body;
+
+const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
+    java: "KeySchemaElement",
+    fields: &[
+        required("AttributeName", string(1, 255)),
+        required("KeyType", one_of(&["HASH", "RANGE"])),
+    ],
+};
+
+/// A table's (or LSI's) KeySchema: one or two elements.
+pub const KEY_SCHEMA: Shape = Shape::List {
+    member: &KEY_SCHEMA_ELEMENT,
+    min: 1,
+    max: 2,
+};
+
+/// A GSI's KeySchema has no length limit in the API model (multi-attribute keys); its element
+/// counts are checked with the key (`ops::table_spec::global_indexes`).
+const GSI_KEY_SCHEMA: Shape = Shape::List {
+    member: &KEY_SCHEMA_ELEMENT,
+    min: 1,
+    max: usize::MAX,
+};
+
+pub const PROJECTION: Shape = Shape::Struct {
+    java: "Projection",
+    fields: &[
+        field("ProjectionType", one_of(&["ALL", "INCLUDE", "KEYS_ONLY"])),
+        field(
+            "NonKeyAttributes",
+            Shape::List {
+                member: &string(1, 255),
+                min: 1,
+                max: 20,
+            },
+        ),
+    ],
+};
+
+const CAPACITY_UNITS: Shape = Shape::Int {
+    min: Some(1),
+    max: None,
+};
+
+pub const THROUGHPUT: Shape = Shape::Struct {
+    java: "ProvisionedThroughput",
+    fields: &[
+        required("WriteCapacityUnits", CAPACITY_UNITS),
+        required("ReadCapacityUnits", CAPACITY_UNITS),
+    ],
+};
+
+/// A GSI definition: CreateTable's GlobalSecondaryIndexes, UpdateTable's Create action.
+pub const GSI: Shape = Shape::Struct {
+    java: "GlobalSecondaryIndex",
+    fields: &[
+        required("KeySchema", GSI_KEY_SCHEMA),
+        required("Projection", PROJECTION),
+        required("IndexName", INDEX_NAME),
+        field("ProvisionedThroughput", THROUGHPUT),
+    ],
+};
+
+pub const BILLING_MODE: Shape = one_of(&["PROVISIONED", "PAY_PER_REQUEST"]);
+
+pub const STREAM_SPECIFICATION: Shape = Shape::Struct {
+    java: "StreamSpecification",
+    fields: &[
+        required("StreamEnabled", Shape::Bool),
+        field(
+            "StreamViewType",
+            one_of(&["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
+        ),
+    ],
+};
+
+/// `BillingMode`, when given.
+pub fn billing_mode(body: Body) -> Option<BillingMode> {
+    body.str("BillingMode").map(|m| match m {
+        "PAY_PER_REQUEST" => BillingMode::PayPerRequest,
+        _ => BillingMode::Provisioned,
+    })
+}
+
+/// A ProvisionedThroughput (both members are required by its shape).
+pub fn throughput(t: Body) -> Throughput {
+    Throughput {
+        read: t.int("ReadCapacityUnits").unwrap_or(1),
+        write: t.int("WriteCapacityUnits").unwrap_or(1),
+    }
+}
+
+/// `AttributeDefinitions`; UpdateTable does not shape-check them, so malformed entries are skipped.
+pub fn attribute_definitions(body: Body) -> Vec<KeyAttr> {
+    body.list("AttributeDefinitions")
+        .iter()
+        .filter_map(|d| {
+            let ty = ScalarType::parse(d.get("AttributeType")?.as_str()?)?;
+            Some(KeyAttr {
+                name: d.get("AttributeName")?.as_str()?.to_string(),
+                ty,
+            })
+        })
+        .collect()
+}
+
+/// A KeySchema list.
+pub fn key_elements(list: &[Value]) -> Vec<KeyElement> {
+    list.iter()
+        .map(|e| KeyElement {
+            name: e
+                .get("AttributeName")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            hash: e.get("KeyType").and_then(Value::as_str) == Some("HASH"),
+        })
+        .collect()
+}
+
+/// One index definition.
+pub fn index(b: Body) -> IndexSpec {
+    let p = b.child("Projection");
+    IndexSpec {
+        name: b.str("IndexName").unwrap_or_default().to_string(),
+        key: key_elements(b.list("KeySchema")),
+        projection: ProjectionSpec {
+            kind: p.and_then(|p| p.str("ProjectionType")).and_then(|k| match k {
+                "ALL" => Some(ProjectionType::All),
+                "KEYS_ONLY" => Some(ProjectionType::KeysOnly),
+                "INCLUDE" => Some(ProjectionType::Include),
+                _ => None,
+            }),
+            non_key_attributes: p.and_then(|p| p.strings("NonKeyAttributes")),
+        },
+        throughput: b.child("ProvisionedThroughput").map(throughput),
+    }
+}
+
+/// A list of index definitions, when the member is present.
+pub fn indexes(body: Body, member: &str) -> Option<Vec<IndexSpec>> {
+    body.get(member)
+        .map(|_| body.list(member).iter().map(|v| index(Body(v))).collect())
+}
+
+/// `StreamSpecification`, when given.
+pub fn stream(body: Body) -> Option<StreamRequest> {
+    body.child("StreamSpecification").map(|s| StreamRequest {
+        enabled: s.bool("StreamEnabled").unwrap_or(false),
+        view_type: s.str("StreamViewType").map(str::to_owned),
+    })
+}

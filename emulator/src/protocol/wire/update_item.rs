@@ -1,0 +1,38 @@
+use serde_json::Value;
+
+use super::{answer, single_write, table_name};
+use crate::error::Result;
+use crate::expr::Op;
+use crate::ops::update_item::{Input, Output};
+use crate::protocol::shape::{
+    field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES,
+    LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES,
+    RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
+};
+use crate::protocol::Body;
+
+const SHAPE: &[Field] = &[
+    required("TableName", Shape::TableRef),
+    required("Key", ATTRIBUTE_MAP),
+    field("AttributeUpdates", LEGACY_CONDITIONS),
+    field("Expected", LEGACY_CONDITIONS),
+    field("ConditionalOperator", CONDITIONAL_OPERATOR),
+    field("ReturnValues", RETURN_VALUES),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
+    field("UpdateExpression", EXPRESSION),
+    field("ConditionExpression", EXPRESSION),
+    field("ExpressionAttributeNames", EXPRESSION_NAMES),
+    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
+    field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
+];
+
+pub fn decode(body: Body) -> Result<Input> {
+    validate(body.0, SHAPE)?;
+    let (key, returns, exprs) = single_write(body, "Key", Op::UpdateItem, Ok)?;
+    Ok(Input { table: table_name(body), key, returns, exprs })
+}
+
+pub fn encode(out: Output) -> Value {
+    answer::write_output(&out)
+}

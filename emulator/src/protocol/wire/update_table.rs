@@ -1,0 +1,96 @@
+use serde_json::{json, Value};
+
+use super::answer;
+use super::table_spec::{
+    attribute_definitions, billing_mode, index, stream, throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION, THROUGHPUT,
+};
+use crate::error::{Error, Result};
+use crate::ops::update_table::{IndexUpdate, Input, Output};
+use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
+use crate::protocol::Body;
+
+const GSI_UPDATE: Shape = Shape::Struct {
+    java: "GlobalSecondaryIndexUpdate",
+    fields: &[
+        field(
+            "Update",
+            Shape::Struct {
+                java: "UpdateGlobalSecondaryIndexAction",
+                fields: &[required("IndexName", INDEX_NAME), field("ProvisionedThroughput", THROUGHPUT)],
+            },
+        ),
+        field("Create", GSI),
+        field(
+            "Delete",
+            Shape::Struct { java: "DeleteGlobalSecondaryIndexAction", fields: &[required("IndexName", INDEX_NAME)] },
+        ),
+    ],
+};
+
+const SHAPE: &[Field] = &[
+    required("TableName", Shape::TableRef),
+    field("AttributeDefinitions", Shape::Any),
+    field("BillingMode", BILLING_MODE),
+    field("ProvisionedThroughput", THROUGHPUT),
+    field("GlobalSecondaryIndexUpdates", Shape::List { member: &GSI_UPDATE, min: 0, max: usize::MAX }),
+    field("StreamSpecification", STREAM_SPECIFICATION),
+    field("DeletionProtectionEnabled", Shape::Bool),
+    field("TableClass", Shape::Any),
+    field("SSESpecification", Shape::Any),
+    field("ReplicaUpdates", Shape::Any),
+    field("OnDemandThroughput", Shape::Any),
+    field("WarmThroughput", Shape::Any),
+];
+
+/// The members that change something; a request needs one.
+const CHANGES: &[&str] = &[
+    "ProvisionedThroughput",
+    "BillingMode",
+    "StreamSpecification",
+    "GlobalSecondaryIndexUpdates",
+    "SSESpecification",
+    "ReplicaUpdates",
+    "DeletionProtectionEnabled",
+    "TableClass",
+    "OnDemandThroughput",
+    "WarmThroughput",
+];
+
+pub fn decode(body: Body) -> Result<Input> {
+    validate(body.0, SHAPE)?;
+    if !CHANGES.iter().any(|c| body.has(c)) {
+        return Err(Error::validation(
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required",
+        ));
+    }
+    Ok(Input {
+        table: body.str("TableName").unwrap_or_default().to_string(),
+        attribute_definitions: attribute_definitions(body),
+        billing_mode: billing_mode(body),
+        throughput: body.child("ProvisionedThroughput").map(throughput),
+        index_updates: body.list("GlobalSecondaryIndexUpdates").iter().map(Body).filter_map(index_update).collect(),
+        stream: stream(body),
+        deletion_protection: body.bool("DeletionProtectionEnabled"),
+        table_class: body.str("TableClass").map(str::to_owned),
+    })
+}
+
+/// One action; Create wins over Delete over Update when several are given, and an entry with
+/// none is no action.
+fn index_update(update: Body) -> Option<IndexUpdate> {
+    let name = |b: Body| b.str("IndexName").unwrap_or_default().to_string();
+    if let Some(create) = update.child("Create") {
+        Some(IndexUpdate::Create(index(create)))
+    } else if let Some(delete) = update.child("Delete") {
+        Some(IndexUpdate::Delete { name: name(delete) })
+    } else {
+        update.child("Update").map(|change| IndexUpdate::Update {
+            name: name(change),
+            throughput: change.child("ProvisionedThroughput").map(throughput),
+        })
+    }
+}
+
+pub fn encode(out: Output) -> Value {
+    json!({ "TableDescription": answer::table_description(&out.table) })
+}
