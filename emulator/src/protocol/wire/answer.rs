@@ -93,7 +93,11 @@ pub fn table_description(t: &TableDescription) -> Value {
             "IndexArn": format!("{}/index/{}", t.arn, i.name),
         });
         if global {
-            let (status, backfilling) = t.index_statuses.get(&i.name).copied().unwrap_or((TableStatus::Active, None));
+            let (status, backfilling) = t
+                .index_statuses
+                .get(&i.name)
+                .copied()
+                .unwrap_or((TableStatus::Active, None));
             v["IndexStatus"] = json!(table_status(status));
             if let Some(backfilling) = backfilling {
                 v["Backfilling"] = json!(backfilling);
