@@ -35,6 +35,9 @@ pub struct Engine {
     pub control_token: Option<String>,
     /// Log one line per request at info level (`protocol::log`); off by default.
     pub log_requests: bool,
+    /// How long tables stay CREATING, UPDATING or DELETING and new indexes backfill
+    /// (`store::Lifecycle`); zero, the default, makes every change take effect at once.
+    pub transient_delay: std::time::Duration,
     /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
     pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
 }
@@ -53,6 +56,7 @@ impl Engine {
             credentials: None,
             control_token: None,
             log_requests: false,
+            transient_delay: std::time::Duration::ZERO,
             snapshots: Default::default(),
         }
     }
@@ -118,6 +122,11 @@ impl Engine {
             tracing::debug!(deleted, "TTL sweep");
         }
         deleted
+    }
+
+    /// When a table or index change made at `now` (milliseconds on the clock) settles.
+    pub fn settles_at(&self, now: i64) -> i64 {
+        now + self.transient_delay.as_millis() as i64
     }
 
     /// The ARN DynamoDB gives `table` in this endpoint's region and account.

@@ -53,9 +53,11 @@ struct Args {
     /// -sharedDb: accepted; every client shares one database, whatever its credentials and region.
     #[arg(long, help_heading = LOCAL)]
     shared_db: bool,
-    /// -delayTransientStatuses: accepted, with a warning; tables and indexes are ACTIVE at once.
-    #[arg(long, help_heading = LOCAL)]
-    delay_transient_statuses: bool,
+    /// -delayTransientStatuses: keep new tables CREATING, updated ones UPDATING, deleted ones
+    /// DELETING and new global secondary indexes CREATING (backfilling) for MS milliseconds
+    /// (default 500) on the emulator's clock, as DynamoDB does for seconds.
+    #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500", help_heading = LOCAL)]
+    delay_transient_statuses: Option<u64>,
     /// -disableTelemetry: accepted; the emulator sends nothing anywhere.
     #[arg(long, help_heading = LOCAL)]
     disable_telemetry: bool,
@@ -87,13 +89,16 @@ const DYNAMODB_LOCAL_FLAGS: [(&str, &str); 9] = [
 ];
 
 /// Rewrites DynamoDB Local's flags into ours before clap sees them (clap would read `-port` as the
-/// short flags `-p -o -r -t`). The word after a flag that takes a value is left as it is.
+/// short flags `-p -o -r -t`). The word after a flag that requires a value is left as it is (an
+/// optional value, as `--delay-transient-statuses` has, is never a dash word).
 fn translate(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
     let command = Args::command();
     let takes_value = |long: &str| {
-        command
-            .get_arguments()
-            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
+        command.get_arguments().any(|a| {
+            a.get_long() == Some(long)
+                && a.get_action().takes_values()
+                && !a.get_num_args().is_some_and(|n| n.min_values() == 0)
+        })
     };
     let mut out = Vec::new();
     let mut is_value = false;
@@ -129,9 +134,6 @@ impl Args {
         }
         if self.cors.as_deref().is_some_and(|origins| origins != "*") {
             tracing::warn!("-cors lists origins, but the emulator allows every origin");
-        }
-        if self.delay_transient_statuses {
-            tracing::warn!("-delayTransientStatuses has no effect: tables and indexes are ACTIVE at once");
         }
     }
 }
@@ -169,6 +171,8 @@ async fn main() -> std::io::Result<()> {
         }
         tracing::info!(file = %seed.display(), "seeded");
     }
+    // After the seeds: a fixture's tables are ACTIVE from the start.
+    engine.transient_delay = std::time::Duration::from_millis(args.delay_transient_statuses.unwrap_or(0));
     let engine = Arc::new(engine);
     let _sweeper = Sweeper::start(&engine, std::time::Duration::from_millis(args.ttl_sweep_interval));
     println!("listening on http://{addr}");
@@ -233,6 +237,10 @@ mod tests {
             ]
         );
         assert_eq!(translated(&["bin", "-help"]), ["bin", "--help"]);
+        assert_eq!(
+            translated(&["bin", "-delayTransientStatuses", "-sharedDb"]),
+            ["bin", "--delay-transient-statuses", "--shared-db"]
+        );
     }
 
     #[test]
@@ -246,6 +254,14 @@ mod tests {
             translated(&["bin", "--manual-clock", "-sharedDb"]),
             ["bin", "--manual-clock", "--shared-db"]
         );
+    }
+
+    #[test]
+    fn the_transient_delay_is_optional_in_milliseconds() {
+        let delay = |args: &[&str]| Args::parse_from(translated(args)).delay_transient_statuses;
+        assert_eq!(delay(&["bin"]), None);
+        assert_eq!(delay(&["bin", "-delayTransientStatuses", "-sharedDb"]), Some(500));
+        assert_eq!(delay(&["bin", "--delay-transient-statuses", "1500"]), Some(1500));
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub struct Builder {
     credentials: Option<crate::Credentials>,
     control_token: Option<String>,
     log_requests: bool,
+    transient_delay: Duration,
     seeds: Vec<std::path::PathBuf>,
 }
 
@@ -83,6 +84,7 @@ impl Default for Builder {
             credentials: None,
             control_token: None,
             log_requests: false,
+            transient_delay: Duration::ZERO,
             seeds: Vec::new(),
         }
     }
@@ -152,6 +154,16 @@ impl Builder {
         self
     }
 
+    /// Keeps new tables CREATING, updated ones UPDATING, deleted ones DELETING and new global
+    /// secondary indexes CREATING (backfilling) for `delay` on the emulator's clock, answering
+    /// meanwhile as DynamoDB does, so code that must wait for ACTIVE is exercised. With a manual
+    /// clock the states change only as the test advances it. Off (zero) by default; seeded
+    /// tables are ACTIVE from the start.
+    pub fn delay_transient_statuses(mut self, delay: Duration) -> Builder {
+        self.transient_delay = delay;
+        self
+    }
+
     /// Loads a seed file at start (repeatable; files load in order): see [`Engine::seed`] for the
     /// formats. [`start`](Self::start) fails with the file and entry a seed was refused at.
     pub fn seed(mut self, path: impl Into<std::path::PathBuf>) -> Builder {
@@ -169,6 +181,8 @@ impl Builder {
         for seed in &self.seeds {
             engine.seed(seed)?;
         }
+        // After the seeds: a fixture's tables are ACTIVE from the start.
+        engine.transient_delay = self.transient_delay;
         // Faults are for the test's requests, not for loading its fixture.
         engine.fault = self.fault;
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;

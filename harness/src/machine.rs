@@ -223,8 +223,10 @@ async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(),
     for (i, step) in steps.iter().enumerate() {
         let (actual, expected) = match step {
             Step::Op(op) => {
-                let expected = S::model(&mut model, env.now(), op);
-                (S::run(env, &mut sut, op).await, expected)
+                // The model reads the clock after the operation: a port that creates its table
+                // on first use waits for ACTIVE, and that wait moves an emulator's clock.
+                let actual = S::run(env, &mut sut, op).await;
+                (actual, S::model(&mut model, env.now(), op))
             }
             Step::Advance(secs) => {
                 env.advance(*secs);

@@ -8,6 +8,7 @@ use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::{Emulator, Fault};
 
+use crate::adapters::Waiter;
 use crate::{Error, Now};
 
 /// A DynamoDB to run against.
@@ -49,6 +50,10 @@ impl std::fmt::Display for Target {
     }
 }
 
+/// How long the emulator targets keep tables and new indexes in their transient statuses, so the
+/// ports' waits are exercised as on DynamoDB (where they take seconds).
+pub const TRANSIENT_DELAY: Duration = Duration::from_millis(500);
+
 /// How to start an [`Env`].
 #[derive(Clone, Debug, Default)]
 pub struct EnvOptions {
@@ -83,8 +88,9 @@ impl Env {
         let (client, emulator, now) = match &target {
             Target::InProcess | Target::Http => {
                 let start = options.start.unwrap_or(1_700_000_000);
-                let mut builder =
-                    Emulator::builder().manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64));
+                let mut builder = Emulator::builder()
+                    .manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64))
+                    .delay_transient_statuses(TRANSIENT_DELAY);
                 if let Some(fault) = options.fault {
                     builder = builder.fault(fault);
                 }
@@ -149,8 +155,33 @@ impl Env {
     /// On an endpoint, whose clock cannot be moved: check [`Env::controls_clock`] first.
     pub fn advance(&self, secs: u64) {
         let emulator = self.emulator.as_ref().expect("the clock of an endpoint cannot move");
-        assert!(emulator.advance(Duration::from_secs(secs)));
-        self.now.fetch_add(secs as i64, Ordering::SeqCst);
+        step(emulator, &self.now, secs);
+    }
+
+    /// How the ports wait for ACTIVE here: the JS SDK waiter's backoff, from 2 s (the SDK's
+    /// default is 20 s; callers may lower it, and the harness does to keep runs short) up to 30 s.
+    /// The adapters' clock moves by each wait, in whole seconds: on an emulator the wait is a step
+    /// of both manual clocks (no real sleep), on an endpoint a real sleep, so two targets whose
+    /// tables settle on the same poll keep equal clocks.
+    pub fn waiter(&self) -> Waiter {
+        let (emulator, now) = (self.emulator.clone(), self.now.clone());
+        Waiter {
+            min_delay: Duration::from_secs(2),
+            max_delay: Duration::from_secs(30),
+            ..Waiter::js_sdk(Arc::new(move |d: Duration| {
+                let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+                match &emulator {
+                    Some(emulator) => {
+                        step(emulator, &now, secs);
+                        Box::pin(std::future::ready(()))
+                    }
+                    None => {
+                        now.fetch_add(secs as i64, Ordering::SeqCst);
+                        Box::pin(tokio::time::sleep(Duration::from_secs(secs)))
+                    }
+                }
+            }))
+        }
     }
 
     /// Deletes what has expired, now; how many items. `None` on an endpoint.
@@ -178,6 +209,12 @@ impl Env {
             }
         }
     }
+}
+
+/// Moves the emulator's manual clock and the adapters' together.
+fn step(emulator: &Emulator, now: &AtomicI64, secs: u64) {
+    assert!(emulator.advance(Duration::from_secs(secs)));
+    now.fetch_add(secs as i64, Ordering::SeqCst);
 }
 
 /// A plain-HTTP client for `url`, with credentials and region from the environment when set.

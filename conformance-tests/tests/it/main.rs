@@ -18,6 +18,7 @@ mod support;
 mod tables;
 mod tags;
 mod transactions;
+mod transient;
 mod ttl;
 mod types;
 mod wording;

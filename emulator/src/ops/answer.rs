@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::model::{item_size, Item, TableDef};
-use crate::store::TableState;
+use crate::store::{Table, TableState};
 
 use crate::engine::Engine;
 
@@ -34,14 +34,9 @@ pub struct ItemCollectionMetrics {
     pub key: Item,
 }
 
-/// A table's status as a TableDescription reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TableStatus {
-    Creating,
-    Updating,
-    Deleting,
-    Active,
-}
+/// A table's or index's status as a TableDescription reports it: the store's transient statuses
+/// (`store::Lifecycle`).
+pub use crate::store::Status as TableStatus;
 
 /// DynamoDB's TableDescription: the table's definition and the statistics of its data, taken
 /// under the table's lock.
@@ -54,15 +49,30 @@ pub struct TableDescription {
     pub item_count: usize,
     /// Size in bytes and item count of each index, by name.
     pub index_stats: BTreeMap<String, (usize, usize)>,
+    /// Each global index's status and, while one added by UpdateTable backfills, its Backfilling
+    /// member, by name.
+    pub index_statuses: BTreeMap<String, (TableStatus, Option<bool>)>,
     /// Label and ARN of the latest stream; it stays described after it is disabled, as in DynamoDB.
     pub latest_stream: Option<(String, String)>,
 }
 
 impl TableDescription {
-    /// `state`'s description with `status`: ACTIVE for DescribeTable, the transitional state
-    /// (CREATING, UPDATING, DELETING) in the answers of the calls that change a table.
-    pub fn of(engine: &Engine, state: &TableState, status: TableStatus) -> TableDescription {
+    /// The description of `table` (whose lock `state` is) at `now` with `status`: the table's
+    /// status now for DescribeTable, the transitional one (CREATING, UPDATING, DELETING) in the
+    /// answers of the calls that change a table. Indexes of a CREATING table are CREATING too.
+    pub fn of(engine: &Engine, table: &Table, state: &TableState, status: TableStatus, now: i64) -> TableDescription {
         let def = &state.def;
+        let index_statuses = def
+            .global_indexes
+            .iter()
+            .map(|i| {
+                let index_status = match status {
+                    TableStatus::Creating => (TableStatus::Creating, None),
+                    _ => table.index_status(&i.name, now),
+                };
+                (i.name.clone(), index_status)
+            })
+            .collect();
         let index_stats = def
             .indexes()
             .map(|i| {
@@ -78,6 +88,7 @@ impl TableDescription {
             size_bytes: state.data.size_bytes,
             item_count: state.item_count(),
             index_stats,
+            index_statuses,
             latest_stream: state.data.stream.as_ref().map(|s| (s.label.clone(), s.arn.clone())),
         }
     }

@@ -25,7 +25,12 @@ pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
             "TableName must be at least 3 characters long and at most 255 characters long",
         ));
     }
-    engine.store.table(name).ok_or_else(Error::table_not_found)
+    // Items of a table being created are out of reach, as in DynamoDB.
+    engine
+        .store
+        .table(name)
+        .filter(|t| t.usable(engine.clock.now_millis()))
+        .ok_or_else(Error::table_not_found)
 }
 
 /// A partition (`hash`) or sort key value over its size limit.

@@ -1,5 +1,6 @@
 //! CreateTable: checks the key schema, attribute definitions and index definitions in
-//! DynamoDB's order, then creates the table (ACTIVE at once; the answer says CREATING, as AWS's does).
+//! DynamoDB's order, then creates the table, CREATING for the engine's transient delay (ACTIVE at
+//! once by default; the answer says CREATING either way, as AWS's does).
 
 use std::collections::HashSet;
 
@@ -85,10 +86,10 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
         stream
     });
     let name = def.name.clone();
-    let table = Table::new(def);
+    let table = Table::new(def, engine.settles_at(now_millis));
     table.state.write().data.stream = stream.clone();
-    let description = TableDescription::of(engine, &table.state.read(), TableStatus::Creating);
-    if !engine.store.create(table) {
+    let description = TableDescription::of(engine, &table, &table.state.read(), TableStatus::Creating, now_millis);
+    if !engine.store.create(table, now_millis) {
         if let Some(stream) = stream {
             engine.store.remove_stream(&stream.arn);
         }

@@ -1,4 +1,6 @@
-//! DeleteTable: removes the table at once; the answer describes it as DELETING, as AWS's does.
+//! DeleteTable: removes the table's items from reach at once; the answer describes it as DELETING,
+//! as AWS's does, and with transient statuses on it stays listed and described DELETING (a second
+//! DeleteTable then answers the same, without error) until the delay has passed.
 
 use super::answer::{TableDescription, TableStatus};
 use super::tables::{live, table_named};
@@ -15,17 +17,26 @@ pub struct Output {
     pub table: TableDescription,
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let name = &input.table;
-    let table = table_named(engine, name)?;
-    let mut state = live(&table, name)?;
+    let table = table_named(engine, name, now_millis)?;
+    if table.status(now_millis) == TableStatus::Deleting {
+        let table = TableDescription::of(engine, &table, &table.state.read(), TableStatus::Deleting, now_millis);
+        return Ok(Output { table });
+    }
+    let mut state = live(&table, name, now_millis)?;
     if state.def.deletion_protection {
         return Err(Error::validation(
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let description = TableDescription::of(engine, &state, TableStatus::Deleting);
+    let description = TableDescription::of(engine, &table, &state, TableStatus::Deleting, now_millis);
     engine.store.remove(&table, &mut state);
+    let until = engine.settles_at(now_millis);
+    if now_millis < until {
+        table.transition(|l| l.delete(until));
+        engine.store.keep_deleting(table.clone(), now_millis);
+    }
     // The stream outlives the table as DISABLED, readable for 24 hours.
     if let Some(stream) = &state.data.stream {
         stream.disable();

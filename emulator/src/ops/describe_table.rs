@@ -1,6 +1,6 @@
-//! DescribeTable: the full TableDescription; tables are always ACTIVE.
+//! DescribeTable: the full TableDescription, with the table's and its indexes' statuses now.
 
-use super::answer::{TableDescription, TableStatus};
+use super::answer::TableDescription;
 use super::tables::table_named;
 use super::Cx;
 use crate::error::Result;
@@ -15,7 +15,8 @@ pub struct Output {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let table = table_named(cx.engine, &input.table)?;
+    let now = cx.now_millis;
+    let table = table_named(cx.engine, &input.table, now)?;
     let state = table.state.read();
-    Ok(Output { table: TableDescription::of(cx.engine, &state, TableStatus::Active) })
+    Ok(Output { table: TableDescription::of(cx.engine, &table, &state, table.status(now), now) })
 }

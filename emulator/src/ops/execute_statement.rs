@@ -188,7 +188,7 @@ fn select(engine: &Engine, input: &Input) -> Result<Page> {
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
-    let source = Source::for_index(&state, target.index.as_deref(), input.consistent_read)?;
+    let source = Source::for_index(&table, &state, target.index.as_deref(), input.consistent_read, engine.clock.now_millis())?;
     let start = source.start_key(&input.next_token).map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on every partition attribute make the read one partition.

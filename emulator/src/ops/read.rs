@@ -11,7 +11,7 @@ use super::common::{read_units, request_key, CapacityDetail};
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, ProjectionType};
-use crate::store::{IndexEntry, Slot, TablePos, TableState};
+use crate::store::{IndexEntry, Slot, Status, Table, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -48,8 +48,15 @@ pub struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
-    /// A read of the table, or of the named index; strongly consistent reads of a GSI are refused.
-    pub fn for_index(state: &'a TableState, index: Option<&str>, consistent: bool) -> Result<Source<'a>> {
+    /// A read of `table` (whose lock `state` is), or of the named index, at `now`; strongly
+    /// consistent reads of a GSI, and reads of an index still backfilling, are refused.
+    pub fn for_index(
+        table: &Table,
+        state: &'a TableState,
+        index: Option<&str>,
+        consistent: bool,
+        now: i64,
+    ) -> Result<Source<'a>> {
         let index =
             match index {
                 None => None,
@@ -61,6 +68,9 @@ impl<'a> Source<'a> {
             return Err(Error::validation(
                 "Consistent reads are not supported on global secondary indexes",
             ));
+        }
+        if index.is_some_and(|(i, _)| table.index_status(&i.name, now).0 != Status::Active) {
+            return Err(Error::validation("Cannot read from backfilling global secondary index"));
         }
         Ok(Source { state, index })
     }

@@ -7,13 +7,13 @@ use parking_lot::RwLockWriteGuard;
 
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::{Table, TableState};
+use crate::store::{Status, Table, TableState};
 
-/// A control-plane lookup, whose message names the table.
-pub fn table_named(engine: &Engine, name: &str) -> Result<Arc<Table>> {
+/// A control-plane lookup at `now`, whose message names the table; it finds DELETING tables too.
+pub fn table_named(engine: &Engine, name: &str, now: i64) -> Result<Arc<Table>> {
     engine
         .store
-        .table(engine.table_name(name))
+        .table_or_deleting(engine.table_name(name), now)
         .ok_or_else(|| missing_table(name))
 }
 
@@ -21,14 +21,22 @@ fn missing_table(name: &str) -> Error {
     Error::resource_not_found(format!("Requested resource not found: Table: {name} not found"))
 }
 
-/// The write lock of a table looked up by `name`, unless a DeleteTable dropped it meanwhile:
-/// table-level changes take effect only on a live table, so they order with DeleteTable.
-pub fn live<'t>(table: &'t Table, name: &str) -> Result<RwLockWriteGuard<'t, TableState>> {
+/// The write lock of a table looked up by `name`, for a table-level change at `now`: refused
+/// unless the table is ACTIVE (ResourceInUse while it is in transition), and ResourceNotFound once
+/// a DeleteTable dropped it for good, so changes order with DeleteTable.
+pub fn live<'t>(table: &'t Table, name: &str, now: i64) -> Result<RwLockWriteGuard<'t, TableState>> {
     let state = table.state.write();
-    if state.dropped {
-        return Err(missing_table(name));
-    }
-    Ok(state)
+    let doing = match (table.status(now), state.dropped) {
+        (Status::Deleting, _) => "deleted",
+        (_, true) => return Err(missing_table(name)),
+        (Status::Active, false) => return Ok(state),
+        (Status::Creating, false) => "created",
+        (Status::Updating, false) => "updated",
+    };
+    Err(Error::resource_in_use(format!(
+        "Attempt to change a resource which is still in use: Table is being {doing}: {}",
+        table.name
+    )))
 }
 
 /// The backup operations' lookup: they name a missing table TableNotFoundException.

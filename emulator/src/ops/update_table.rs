@@ -1,5 +1,5 @@
-//! UpdateTable: billing mode, throughput, GSI creation (backfilled at once) and deletion,
-//! streams and deletion protection.
+//! UpdateTable: billing mode, throughput, GSI creation (backfilled at once, described CREATING for
+//! the engine's transient delay) and deletion, streams and deletion protection.
 
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
@@ -36,8 +36,8 @@ pub struct Output {
 
 pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let name = &input.table;
-    let table = table_named(engine, name)?;
-    let mut state = live(&table, name)?;
+    let table = table_named(engine, name, now_millis)?;
+    let mut state = live(&table, name, now_millis)?;
     let mut def = state.def.clone();
 
     let billing_mode = input.billing_mode.unwrap_or(def.billing_mode);
@@ -123,7 +123,10 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
     for index in &added {
         state.backfill(index);
     }
-    Ok(Output { table: TableDescription::of(engine, &state, TableStatus::Updating) })
+    let def = &state.def;
+    let (until, added) = (engine.settles_at(now_millis), added.into_iter().map(|i| i.name));
+    table.transition(|l| l.update(until, added, |n| def.index(n).is_some()));
+    Ok(Output { table: TableDescription::of(engine, &table, &state, TableStatus::Updating, now_millis) })
 }
 
 /// One call creates or deletes at most one index (DynamoDB builds or drops one index at a time).

@@ -4,6 +4,7 @@
 //!
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
+mod lifecycle;
 mod stream;
 mod table;
 mod ttl;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+pub use lifecycle::Status;
 pub use stream::{EventName, Stream, StreamRecord};
 pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableData, TablePos, TableState};
 
@@ -30,6 +32,9 @@ pub struct Store {
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
     /// Resource-based policies by table or stream ARN.
     policies: RwLock<HashMap<String, Policy>>,
+    /// Tables DeleteTable took out of the catalogue that are still DELETING (transient statuses
+    /// on): described and listed, their names not yet free; dropped once their time is past.
+    deleting: RwLock<BTreeMap<String, Arc<Table>>>,
 }
 
 /// A frozen copy of a whole store: every table (definition and data), stream, tag and policy.
@@ -37,6 +42,9 @@ pub struct Store {
 /// Taking one and restoring it cost O(tables + streams + tags + policies), not O(items): table
 /// data and stream logs are persistent structures that share every node with the live store until
 /// one side writes (see `TableData`). A snapshot can be restored any number of times.
+///
+/// Transient statuses are not carried: a table DELETING when the snapshot is taken is not in it,
+/// and every restored table is ACTIVE, as a fixture is expected to be.
 #[derive(Clone, Default)]
 pub struct Snapshot {
     /// Tables in name order; each `data.stream` is a frozen fork, never a live stream.
@@ -100,7 +108,7 @@ impl Store {
         }
     }
 
-    /// Replaces everything by `snapshot`'s state. The tables in place until now are marked dropped
+    /// Replaces everything by `snapshot`'s state, every table ACTIVE (see [`Table::with`]). The tables in place until now are marked dropped
     /// under their write locks (all held at once), so a request that looked one up before the
     /// restore answers as if it had been deleted, and none writes into the restored state.
     pub fn restore(&self, snapshot: &Snapshot) {
@@ -113,6 +121,8 @@ impl Store {
         loop {
             let tables = self.tables();
             let mut states: Vec<_> = tables.iter().map(|t| t.state.write()).collect();
+            // DELETING tables go too: the restored catalogue alone decides which names are taken.
+            let mut deleting = self.deleting.write();
             let mut catalogue = self.tables.write();
             if !same_tables(&catalogue, &tables) {
                 continue;
@@ -120,6 +130,7 @@ impl Store {
             for state in &mut states {
                 state.dropped = true;
             }
+            deleting.clear();
             *catalogue = std::mem::take(&mut restored);
             *self.streams.write() = streams;
             *self.tags.write() = snapshot.tags.clone();
@@ -137,10 +148,30 @@ impl Store {
         self.tables.read().get(name).cloned()
     }
 
-    /// Adds a table unless one of that name exists; returns whether it was added.
-    pub fn create(&self, table: Table) -> bool {
+    /// A table by name, or a deleted one still DELETING at `now`: what control-plane operations
+    /// see, while items are reachable only through [`Store::table`].
+    pub fn table_or_deleting(&self, name: &str, now: i64) -> Option<Arc<Table>> {
+        self.table(name).or_else(|| self.reap(now).get(name).cloned())
+    }
+
+    /// Keeps a removed table visible as DELETING until its deadline (see [`Store::table_or_deleting`]).
+    pub fn keep_deleting(&self, table: Arc<Table>, now: i64) {
+        self.reap(now).insert(table.name.clone(), table);
+    }
+
+    /// Drops the DELETING tables whose time is past and hands the rest over, locked.
+    fn reap(&self, now: i64) -> parking_lot::RwLockWriteGuard<'_, BTreeMap<String, Arc<Table>>> {
+        let mut deleting = self.deleting.write();
+        deleting.retain(|_, t| t.transition(|l| l.deleted_at()).is_some_and(|at| now < at));
+        deleting
+    }
+
+    /// Adds a table unless one of that name exists or is still DELETING at `now`; returns whether
+    /// it was added.
+    pub fn create(&self, table: Table, now: i64) -> bool {
+        let deleting = self.reap(now);
         let mut tables = self.tables.write();
-        if tables.contains_key(&table.name) {
+        if tables.contains_key(&table.name) || deleting.contains_key(&table.name) {
             return false;
         }
         tables.insert(table.name.clone(), Arc::new(table));
@@ -162,9 +193,14 @@ impl Store {
         true
     }
 
-    /// Table names in ListTables order (UTF-8 byte order).
-    pub fn names(&self) -> Vec<String> {
-        self.tables.read().keys().cloned().collect()
+    /// Table names in ListTables order (UTF-8 byte order), DELETING ones included.
+    pub fn names(&self, now: i64) -> Vec<String> {
+        let deleting = self.reap(now);
+        let tables = self.tables.read();
+        let mut names: Vec<String> = tables.keys().chain(deleting.keys()).cloned().collect();
+        names.sort_unstable();
+        names.dedup();
+        names
     }
 
     pub fn tables(&self) -> Vec<Arc<Table>> {

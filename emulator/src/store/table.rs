@@ -7,9 +7,10 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use imbl::OrdMap;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use smallvec::SmallVec;
 
+use super::lifecycle::{Lifecycle, Status};
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 
@@ -18,6 +19,9 @@ use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, T
 pub struct Table {
     pub name: String,
     pub state: RwLock<TableState>,
+    /// The table's transient statuses. A leaf lock (nothing else is locked while it is held), so
+    /// a data-plane lookup can ask it without the table's lock.
+    lifecycle: Mutex<Lifecycle>,
 }
 
 pub struct TableState {
@@ -162,15 +166,19 @@ pub struct TableData {
 }
 
 impl Table {
-    pub fn new(def: TableDef) -> Table {
+    /// A new table, CREATING until `settles_at` (milliseconds on the emulator's clock).
+    pub fn new(def: TableDef, settles_at: i64) -> Table {
         let mut data = TableData::default();
         for index in def.indexes() {
             data.indexes.insert(index.name.clone(), OrdMap::new());
         }
-        Table::with(def, data)
+        let mut table = Table::with(def, data);
+        *table.lifecycle.get_mut() = Lifecycle::created(settles_at);
+        table
     }
 
-    /// A live table holding `data` (restored from a snapshot or loaded).
+    /// A live, ACTIVE table holding `data` (restored from a snapshot): a restore puts back data,
+    /// not transitions in progress, so restored tables are settled.
     pub fn with(def: TableDef, data: TableData) -> Table {
         Table {
             name: def.name.clone(),
@@ -179,7 +187,28 @@ impl Table {
                 data,
                 dropped: false,
             }),
+            lifecycle: Mutex::default(),
         }
+    }
+
+    /// The table's status at `now`.
+    pub fn status(&self, now: i64) -> Status {
+        self.lifecycle.lock().status(now)
+    }
+
+    /// Whether items can be read and written at `now` (not CREATING, not DELETING).
+    pub fn usable(&self, now: i64) -> bool {
+        self.lifecycle.lock().usable(now)
+    }
+
+    /// An index's status at `now`, and its Backfilling member (see [`Lifecycle::index_status`]).
+    pub fn index_status(&self, index: &str, now: i64) -> (Status, Option<bool>) {
+        self.lifecycle.lock().index_status(index, now)
+    }
+
+    /// Runs a change of the table's statuses (UpdateTable, DeleteTable).
+    pub fn transition<R>(&self, change: impl FnOnce(&mut Lifecycle) -> R) -> R {
+        change(&mut self.lifecycle.lock())
     }
 }
 

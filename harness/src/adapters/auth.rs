@@ -27,7 +27,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item};
+use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item, Waiter};
 use crate::time::{iso, parse_iso};
 use crate::Error;
 
@@ -118,7 +118,7 @@ impl DynamoDbAdapter {
 
     /// The table the package documents: `pk`/`sk`, `GSI1` on `GSI1PK`/`GSI1SK` projecting all,
     /// TTL on `expires`.
-    pub async fn create_table(&self) -> Result<(), Error> {
+    pub async fn create_table(&self, waiter: &Waiter) -> Result<(), Error> {
         let index = GlobalSecondaryIndex::builder()
             .index_name(INDEX)
             .key_schema(key("GSI1PK", KeyType::Hash))
@@ -136,6 +136,7 @@ impl DynamoDbAdapter {
             .global_secondary_indexes(index)
             .send()
             .await?;
+        waiter.until_active(&self.client, &self.table).await?;
         enable_ttl(&self.client, &self.table, "expires").await
     }
 

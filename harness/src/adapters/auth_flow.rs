@@ -29,7 +29,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item};
+use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item, Waiter};
 use crate::time::iso;
 use crate::{Error, Now};
 
@@ -117,7 +117,7 @@ impl AuthFlow {
         }
     }
 
-    pub async fn create_table(&self) -> Result<(), Error> {
+    pub async fn create_table(&self, waiter: &Waiter) -> Result<(), Error> {
         let index = GlobalSecondaryIndex::builder()
             .index_name(INDEX)
             .key_schema(key("email", KeyType::Hash))
@@ -134,6 +134,7 @@ impl AuthFlow {
             .global_secondary_indexes(index)
             .send()
             .await?;
+        waiter.until_active(&self.client, &self.config.table).await?;
         enable_ttl(&self.client, &self.config.table, "expires").await
     }
 

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{BillingMode, KeyType};
 use aws_sdk_dynamodb::Client;
 
-use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item};
+use super::{attr_def, enable_ttl, get_n, get_s, key, n, s, Item, Waiter};
 use crate::{Error, Now};
 
 pub struct KvStore {
@@ -43,7 +43,7 @@ impl KvStore {
     }
 
     /// `key` (S) hash key, TTL on `ttl`.
-    pub async fn create_table(&self) -> Result<(), Error> {
+    pub async fn create_table(&self, waiter: &Waiter) -> Result<(), Error> {
         self.client
             .create_table()
             .table_name(&self.table)
@@ -52,6 +52,7 @@ impl KvStore {
             .key_schema(key("key", KeyType::Hash))
             .send()
             .await?;
+        waiter.until_active(&self.client, &self.table).await?;
         enable_ttl(&self.client, &self.table, "ttl").await
     }
 

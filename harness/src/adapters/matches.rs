@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType};
 use aws_sdk_dynamodb::Client;
 
-use super::{attr_def, get_s, key, s, Item};
+use super::{attr_def, get_s, key, s, Item, Waiter};
 use crate::Error;
 
 pub const INDEX: &str = "TournamentRegionIndex";
@@ -52,7 +52,7 @@ impl MatchTracker {
     }
 
     /// The table and its index with the multi-attribute key; the index projects every attribute.
-    pub async fn create_table(&self) -> Result<(), Error> {
+    pub async fn create_table(&self, waiter: &Waiter) -> Result<(), Error> {
         let index = GlobalSecondaryIndex::builder()
             .index_name(INDEX)
             .key_schema(key("tournamentId", KeyType::Hash))
@@ -76,6 +76,7 @@ impl MatchTracker {
             .global_secondary_indexes(index)
             .send()
             .await?;
+        waiter.until_active(&self.client, &self.table).await?;
         Ok(())
     }
 

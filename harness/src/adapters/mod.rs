@@ -11,9 +11,14 @@ pub mod session;
 pub mod user_store;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, KeySchemaElement, KeyType, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, AttributeValue, IndexStatus, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
+    TimeToLiveSpecification,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -72,4 +77,88 @@ pub(crate) async fn enable_ttl(client: &Client, table: &str, attribute: &str) ->
         .send()
         .await?;
     Ok(())
+}
+
+/// How time passes while a port waits: a real sleep on an endpoint, a step of the emulator's
+/// manual clock on an emulator (so a wait costs nothing there).
+pub type Sleep = Arc<dyn Fn(Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
+
+/// How a port waits for its table after CreateTable, as the packages do with the JS SDK's
+/// `waitUntilTableExists`: one DescribeTable at once, then polls after delays doubling from
+/// `min_delay` up to `max_delay`, `max_wait` at most in all (the SDK draws each delay at random
+/// below that bound; the ports take the bound, so runs repeat). Unlike the SDK's waiter it also
+/// waits for every global secondary index to be ACTIVE, since the ports query theirs at once.
+#[derive(Clone)]
+pub struct Waiter {
+    pub min_delay: Duration,
+    pub max_delay: Duration,
+    pub max_wait: Duration,
+    pub sleep: Sleep,
+}
+
+impl Waiter {
+    /// The JS SDK's defaults for DynamoDB's table waiters (20 s, 120 s), five minutes at most.
+    pub fn js_sdk(sleep: Sleep) -> Waiter {
+        Waiter {
+            min_delay: Duration::from_secs(20),
+            max_delay: Duration::from_secs(120),
+            max_wait: Duration::from_secs(300),
+            sleep,
+        }
+    }
+
+    /// Waits until `table` and its global indexes are ACTIVE; a missing table is waited for too
+    /// (it may not be visible yet). Fails with `WaiterTimeout`, naming what was still not ACTIVE,
+    /// once `max_wait` would be exceeded, and with DescribeTable's error on any other error.
+    pub async fn until_active(&self, client: &Client, table: &str) -> Result<(), Error> {
+        let (mut waited, mut delay) = (Duration::ZERO, self.min_delay);
+        loop {
+            let pending = match client.describe_table().table_name(table).send().await {
+                Ok(out) => match out.table {
+                    Some(t) => not_active(&t),
+                    None => Some("no table description".to_string()),
+                },
+                Err(e) => {
+                    let e = Error::from(e);
+                    if e.code != "ResourceNotFoundException" {
+                        return Err(e);
+                    }
+                    Some("table not found".to_string())
+                }
+            };
+            let Some(pending) = pending else {
+                return Ok(());
+            };
+            if waited + delay > self.max_wait {
+                return Err(Error::new(
+                    "WaiterTimeout",
+                    format!(
+                        "table {table} not ACTIVE after waiting {}s: {pending}",
+                        waited.as_secs()
+                    ),
+                ));
+            }
+            (self.sleep)(delay).await;
+            waited += delay;
+            delay = (delay * 2).min(self.max_delay);
+        }
+    }
+}
+
+/// What of a table is not ACTIVE yet, if anything.
+fn not_active(t: &aws_sdk_dynamodb::types::TableDescription) -> Option<String> {
+    let mut pending: Vec<String> = Vec::new();
+    if t.table_status() != Some(&TableStatus::Active) {
+        pending.push(format!("table {:?}", t.table_status()));
+    }
+    for index in t.global_secondary_indexes() {
+        if index.index_status() != Some(&IndexStatus::Active) {
+            pending.push(format!(
+                "index {} {:?}",
+                index.index_name().unwrap_or_default(),
+                index.index_status()
+            ));
+        }
+    }
+    (!pending.is_empty()).then(|| pending.join(", "))
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType};
 use aws_sdk_dynamodb::Client;
 
-use super::{attr_def, get_s, key, n, s, Item};
+use super::{attr_def, get_s, key, n, s, Item, Waiter};
 use crate::time::{iso, parse_iso};
 use crate::Error;
 
@@ -64,7 +64,7 @@ impl DynamoDbSessionStorage {
     }
 
     /// The table the package's README asks for: `id` (S) hash key, GSI on `shop` (S), KEYS_ONLY.
-    pub async fn create_table(&self) -> Result<(), Error> {
+    pub async fn create_table(&self, waiter: &Waiter) -> Result<(), Error> {
         let index = GlobalSecondaryIndex::builder()
             .index_name(&self.options.shop_index_name)
             .key_schema(key("shop", KeyType::Hash))
@@ -80,6 +80,9 @@ impl DynamoDbSessionStorage {
             .key_schema(key("id", KeyType::Hash))
             .global_secondary_indexes(index)
             .send()
+            .await?;
+        waiter
+            .until_active(&self.client, &self.options.session_table_name)
             .await?;
         Ok(())
     }

@@ -8,11 +8,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeyType, ProvisionedThroughput, TableStatus};
+use aws_sdk_dynamodb::types::{AttributeValue, KeyType, ProvisionedThroughput};
 use aws_sdk_dynamodb::Client;
 use tokio::sync::OnceCell;
 
-use super::{attr_def, get_s, key, s, Item};
+use super::{attr_def, get_s, key, s, Item, Waiter};
 use crate::time::{iso, parse_iso};
 use crate::Error;
 
@@ -64,14 +64,17 @@ pub struct DynamoDb {
     client: Client,
     config: DynamoDbConfig,
     initialized: OnceCell<Initialized>,
+    waiter: Waiter,
 }
 
 impl DynamoDb {
-    pub fn new(client: Client, config: DynamoDbConfig) -> Self {
+    /// A store; `waiter` is how it waits for a table it creates to be ACTIVE.
+    pub fn new(client: Client, config: DynamoDbConfig, waiter: Waiter) -> Self {
         DynamoDb {
             client,
             config,
             initialized: OnceCell::new(),
+            waiter,
         }
     }
 
@@ -127,19 +130,7 @@ impl DynamoDb {
             )
             .send()
             .await?;
-        for _ in 0..100 {
-            let out = self
-                .client
-                .describe_table()
-                .table_name(&self.config.table_name)
-                .send()
-                .await?;
-            if out.table().and_then(|t| t.table_status()) == Some(&TableStatus::Active) {
-                return Ok(());
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        Err(Error::new("Timeout", "table did not become ACTIVE in 10 s"))
+        self.waiter.until_active(&self.client, &self.config.table_name).await
     }
 
     /// `getDbItem`: the raw item, read with ConsistentRead.

@@ -170,7 +170,7 @@ impl Suite for AuthSuite {
             table.clone(),
             Arc::new(move || format!("user-{}", counter.load(Ordering::SeqCst))),
         );
-        adapter.create_table().await?;
+        adapter.create_table(&env.waiter()).await?;
         Ok(Sut {
             adapter,
             table,

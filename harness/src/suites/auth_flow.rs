@@ -68,7 +68,7 @@ impl Suite for AuthFlowSuite {
         let mut config = AuthFlowConfig::new(table.clone()).cheap_hashing();
         config.session_seconds = SESSION_SECONDS;
         let flow = AuthFlow::new(env.client().clone(), config, env.clock());
-        flow.create_table().await?;
+        flow.create_table(&env.waiter()).await?;
         Ok(Sut {
             flow,
             table,
@@ -180,7 +180,7 @@ pub async fn concurrent_registrations(env: &Env, contenders: usize) -> Result<()
         AuthFlowConfig::new(table.clone()).cheap_hashing(),
         env.clock(),
     );
-    flow.create_table().await.map_err(|e| e.to_string())?;
+    flow.create_table(&env.waiter()).await.map_err(|e| e.to_string())?;
     let result = async {
         let tasks: Vec<_> = (0..contenders)
             .map(|i| {

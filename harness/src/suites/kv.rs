@@ -67,7 +67,7 @@ impl Suite for KvSuite {
         let table = env.table_name("kv");
         // Two items a page, so `keys` follows LastEvaluatedKey even on a small table.
         let store = KvStore::new(env.client().clone(), table.clone(), env.clock()).with_page_size(2);
-        store.create_table().await?;
+        store.create_table(&env.waiter()).await?;
         Ok((store, table))
     }
 

@@ -107,7 +107,7 @@ impl Suite for MatchSuite {
     async fn setup(env: &Env) -> Result<MatchTracker, Error> {
         // Two items a page, so every read follows LastEvaluatedKey across index keys.
         let tracker = MatchTracker::new(env.client().clone(), env.table_name("matches"), 2);
-        tracker.create_table().await?;
+        tracker.create_table(&env.waiter()).await?;
         Ok(tracker)
     }
 

@@ -81,7 +81,7 @@ impl Suite for SessionSuite {
                 ..Default::default()
             },
         );
-        storage.create_table().await?;
+        storage.create_table(&env.waiter()).await?;
         Ok((storage, table))
     }
 

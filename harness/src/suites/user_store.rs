@@ -73,7 +73,10 @@ impl Suite for UserStoreSuite {
     async fn setup(env: &Env) -> Result<Self::Sut, Error> {
         // No table yet: the store creates it on first use.
         let config = DynamoDbConfig::new(env.table_name("jovo"));
-        Ok((DynamoDb::new(env.client().clone(), config.clone()), config))
+        Ok((
+            DynamoDb::new(env.client().clone(), config.clone(), env.waiter()),
+            config,
+        ))
     }
 
     async fn teardown(env: &Env, (_, config): Self::Sut) -> Result<(), Error> {
@@ -101,7 +104,7 @@ impl Suite for UserStoreSuite {
             Op::Load(user) => answer(store.load(user).await),
             Op::Initialize => answer(store.initialize().await),
             Op::NewInstance => {
-                *store = DynamoDb::new(env.client().clone(), config.clone());
+                *store = DynamoDb::new(env.client().clone(), config.clone(), env.waiter());
                 ok(())
             }
         }

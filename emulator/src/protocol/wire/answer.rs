@@ -93,11 +93,15 @@ pub fn table_description(t: &TableDescription) -> Value {
             "IndexArn": format!("{}/index/{}", t.arn, i.name),
         });
         if global {
-            v["IndexStatus"] = json!(if t.status == TableStatus::Creating {
-                "CREATING"
-            } else {
-                "ACTIVE"
-            });
+            let (status, backfilling) = t
+                .index_statuses
+                .get(&i.name)
+                .copied()
+                .unwrap_or((TableStatus::Active, None));
+            v["IndexStatus"] = json!(table_status(status));
+            if let Some(backfilling) = backfilling {
+                v["Backfilling"] = json!(backfilling);
+            }
             let tp = i.throughput.unwrap_or_default();
             v["ProvisionedThroughput"] = throughput(tp.read, tp.write);
         }

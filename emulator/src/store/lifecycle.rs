@@ -1,0 +1,140 @@
+//! DynamoDB's transient statuses: a table is CREATING, UPDATING or DELETING, and a new global
+//! secondary index CREATING (backfilling), for a while after the call that changed it. Off by
+//! default (every deadline is "now", so everything is ACTIVE at once); with a delay the deadlines
+//! lie ahead on the emulator's clock, so a manual clock steps through the states.
+//!
+//! This is the one place that answers "is this table or index usable now".
+
+/// Where a table or index stands at a given time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Creating,
+    Updating,
+    Deleting,
+    Active,
+}
+
+/// A table's deadlines, in milliseconds on the emulator's clock; a status holds while `now` is
+/// before its deadline.
+#[derive(Clone, Debug, Default)]
+pub struct Lifecycle {
+    creating_until: i64,
+    updating_until: i64,
+    /// Set when DeleteTable took the table out of the catalogue.
+    deleting_until: Option<i64>,
+    /// Indexes added by UpdateTable, CREATING and backfilling until their deadline.
+    backfilling: Vec<(String, i64)>,
+}
+
+impl Lifecycle {
+    /// A new table, CREATING until `until`.
+    pub fn created(until: i64) -> Lifecycle {
+        Lifecycle {
+            creating_until: until,
+            ..Lifecycle::default()
+        }
+    }
+
+    /// The table's status at `now` (past its DELETING time a table is gone, which the store
+    /// knows, not this).
+    pub fn status(&self, now: i64) -> Status {
+        if self.deleting_until.is_some_and(|until| now < until) {
+            Status::Deleting
+        } else if now < self.creating_until {
+            Status::Creating
+        } else if now < self.updating_until {
+            Status::Updating
+        } else {
+            Status::Active
+        }
+    }
+
+    /// Items can be read and written: the table is neither being created nor deleted.
+    pub fn usable(&self, now: i64) -> bool {
+        matches!(self.status(now), Status::Updating | Status::Active)
+    }
+
+    /// An index's status at `now` and, while one added by UpdateTable is CREATING, `Some(true)`
+    /// for its Backfilling member (indexes created with the table are described without it).
+    pub fn index_status(&self, index: &str, now: i64) -> (Status, Option<bool>) {
+        if self
+            .backfilling
+            .iter()
+            .any(|(name, until)| name == index && now < *until)
+        {
+            (Status::Creating, Some(true))
+        } else if now < self.creating_until {
+            (Status::Creating, None)
+        } else {
+            (Status::Active, None)
+        }
+    }
+
+    /// Whether queries and scans may read `index` at `now`.
+    pub fn readable(&self, index: &str, now: i64) -> bool {
+        self.index_status(index, now).0 == Status::Active
+    }
+
+    /// An UpdateTable: the table is UPDATING until `until`, and each index it `added` backfills
+    /// until then; indexes it removed are forgotten.
+    pub fn update(&mut self, until: i64, added: impl IntoIterator<Item = String>, kept: impl Fn(&str) -> bool) {
+        self.updating_until = until;
+        self.backfilling.retain(|(name, _)| kept(name));
+        self.backfilling.extend(added.into_iter().map(|name| (name, until)));
+    }
+
+    /// A DeleteTable: the table is DELETING until `until`.
+    pub fn delete(&mut self, until: i64) {
+        self.deleting_until = Some(until);
+    }
+
+    /// When a DELETING table is gone for good.
+    pub fn deleted_at(&self) -> Option<i64> {
+        self.deleting_until
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_steps_from_creating_through_updating_to_deleting() {
+        let mut l = Lifecycle::created(100);
+        assert_eq!(l.status(99), Status::Creating);
+        assert!(!l.usable(99));
+        assert_eq!(l.status(100), Status::Active);
+        l.update(200, ["g".to_string()], |_| true);
+        assert_eq!(l.status(150), Status::Updating);
+        assert!(l.usable(150));
+        assert_eq!(l.index_status("g", 199), (Status::Creating, Some(true)));
+        assert_eq!(l.index_status("g", 200), (Status::Active, None));
+        assert!(!l.readable("g", 199) && l.readable("g", 200));
+        l.delete(300);
+        assert_eq!(l.status(250), Status::Deleting);
+        assert_eq!(l.deleted_at(), Some(300));
+    }
+
+    #[test]
+    fn indexes_created_with_the_table_have_no_backfilling_member() {
+        let l = Lifecycle::created(100);
+        assert_eq!(l.index_status("g", 50), (Status::Creating, None));
+        assert_eq!(l.index_status("g", 100), (Status::Active, None));
+    }
+
+    #[test]
+    fn a_removed_index_is_forgotten() {
+        let mut l = Lifecycle::created(0);
+        l.update(100, ["g".to_string()], |_| true);
+        l.update(200, [], |name| name != "g");
+        assert_eq!(l.index_status("g", 50), (Status::Active, None));
+    }
+
+    #[test]
+    fn without_a_delay_everything_is_active_at_once() {
+        let mut l = Lifecycle::created(10);
+        l.update(10, ["g".to_string()], |_| true);
+        assert_eq!(l.status(10), Status::Active);
+        assert!(l.readable("g", 10));
+    }
+}
