@@ -14,7 +14,10 @@
 
 pub(crate) mod answer;
 pub(crate) mod expressions;
+mod multi;
 mod table_spec;
+
+use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
@@ -29,31 +32,13 @@ use crate::ops::read::{ReadInput, Select};
 use crate::ops::tags::Tag;
 use crate::ops::{self, Cx, Operation};
 
-/// The wire module of a typed operation; none for one still answering JSON itself.
-macro_rules! wire_module {
-    ($module:ident) => {
-        pub(crate) mod $module;
-    };
-    ($module:ident json) => {};
-}
-
-/// decode → run → encode for a typed operation; the body straight to a JSON operation.
-macro_rules! call {
-    ($module:ident, $cx:ident, $body:ident) => {
-        $module::encode(ops::$module::run($cx, $module::decode($body)?)?)
-    };
-    ($module:ident json, $cx:ident, $body:ident) => {
-        ops::$module::run($cx, $body)?
-    };
-}
-
 macro_rules! dispatch {
-    ($($service:ident { $($name:ident => $module:ident $(($json:ident))?),* $(,)? })*) => {
-        $($(wire_module!($module $($json)?);)*)*
+    ($($service:ident { $($name:ident => $module:ident),* $(,)? })*) => {
+        $($(pub(crate) mod $module;)*)*
 
-        /// Answers one request's body with `op`.
+        /// Answers one request's body with `op`: decode → run → encode.
         pub fn execute(op: Operation, cx: &Cx, body: Body) -> Result<Value> {
-            Ok(match op { $($(Operation::$name => call!($module $($json)?, cx, body),)*)* })
+            Ok(match op { $($(Operation::$name => $module::encode(ops::$module::run(cx, $module::decode(body)?)?),)*)* })
         }
     };
 }
@@ -106,6 +91,33 @@ impl Answer {
         if let Some(c) = c {
             self.0.insert("ConsumedCapacity".into(), answer::consumed_capacity(c));
         }
+        self
+    }
+
+    /// A multi-item answer's `ConsumedCapacity` list, one entry per table.
+    pub fn capacities(mut self, list: Option<&[ConsumedCapacity]>) -> Answer {
+        if let Some(list) = list {
+            let list = list.iter().map(answer::consumed_capacity).collect();
+            self.0.insert("ConsumedCapacity".into(), list);
+        }
+        self
+    }
+
+    /// A multi-item answer's `ItemCollectionMetrics`: per table, a list.
+    pub fn collections(mut self, m: Option<&BTreeMap<String, Vec<ItemCollectionMetrics>>>) -> Answer {
+        if let Some(m) = m {
+            let per_table = m
+                .iter()
+                .map(|(t, l)| (t.clone(), l.iter().map(answer::item_collection_metrics).collect()))
+                .collect();
+            self.0.insert("ItemCollectionMetrics".into(), Value::Object(per_table));
+        }
+        self
+    }
+
+    /// Any other member.
+    pub fn member(mut self, name: &str, value: Value) -> Answer {
+        self.0.insert(name.into(), value);
         self
     }
 
