@@ -243,7 +243,11 @@ pub fn cancelled(reasons: Vec<CancellationReason>) -> Error {
 }
 
 pub fn conflict_reason() -> CancellationReason {
-    reason("TransactionConflict", Some("Transaction is ongoing for the item".into()), None)
+    reason(
+        "TransactionConflict",
+        Some("Transaction is ongoing for the item".into()),
+        None,
+    )
 }
 
 /// Releases held items when the transaction ends, however it ends.
@@ -266,7 +270,11 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
     };
     let old = state.get(&key).cloned();
     if action.kind == Kind::Insert && old.is_some() {
-        return Err(reason("DuplicateItem", Some("Duplicate primary key exists in table".into()), None));
+        return Err(reason(
+            "DuplicateItem",
+            Some("Duplicate primary key exists in table".into()),
+            None,
+        ));
     }
     if !expressions::holds(action.exprs.condition.as_ref(), old.as_deref()) {
         let wants = action.wants_old;
@@ -281,8 +289,8 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
         Kind::Put | Kind::Insert => Effect::Put(action.item.clone()),
         Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
-            let (new, _) = updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref())
-                .map_err(invalid)?;
+            let (new, _) =
+                updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref()).map_err(invalid)?;
             new.map_or(Effect::Nothing, Effect::Put)
         }
     })
@@ -326,7 +334,10 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
     }
 
     if let Some(t) = &options.token {
-        if let TokenState::Replay(written) = engine.transactions.begin_token(&t.token, &t.fingerprint, cx.now_millis)? {
+        if let TokenState::Replay(written) = engine
+            .transactions
+            .begin_token(&t.token, &t.fingerprint, cx.now_millis)?
+        {
             return Ok(written);
         }
     }
@@ -411,7 +422,10 @@ fn execute(engine: &Engine, actions: &[Action], refs: Vec<ItemRef>, options: &Op
         let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
         entry.add(2.0 * write_units(old.as_deref(), new), &touched);
         if options.collection_metrics && !state.def.local_indexes.is_empty() {
-            collections.entry(a.table.name.clone()).or_default().push(metrics(&state.def, &key));
+            collections
+                .entry(a.table.name.clone())
+                .or_default()
+                .push(metrics(&state.def, &key));
         }
         match effect {
             Effect::Put(item) => {

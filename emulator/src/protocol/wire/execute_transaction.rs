@@ -1,8 +1,8 @@
 use serde_json::Value;
 
 use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
-use super::multi::client_token;
-use super::{capacity_detail, old_on_condition_failure, Answer};
+use super::multi::{client_token, item_responses};
+use super::{capacity_detail, old_on_condition_failure};
 use crate::error::Result;
 use crate::ops::execute_transaction::{at, Input, Output, TransactStatement};
 use crate::protocol::shape::{
@@ -44,13 +44,5 @@ pub fn decode(body: Body) -> Result<Input> {
 }
 
 pub fn encode(out: Output) -> Value {
-    let responses = out
-        .responses
-        .iter()
-        .map(|item| Answer::default().item("Item", item.as_ref()).value())
-        .collect();
-    Answer::default()
-        .member("Responses", responses)
-        .capacities(out.capacity.as_deref())
-        .value()
+    item_responses(&out.responses, out.capacity.as_deref())
 }

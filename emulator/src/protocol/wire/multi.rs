@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value};
 
+use super::Answer;
 use crate::error::{Error, Result};
+use crate::model::Item;
+use crate::ops::answer::ConsumedCapacity;
 use crate::ops::transactions::ClientToken;
 use crate::protocol::Body;
 
@@ -86,4 +89,17 @@ pub fn client_token(body: Body, member: &str) -> Option<ClientToken> {
         token: token.to_string(),
         fingerprint: body.get(member).map(Value::to_string).unwrap_or_default(),
     })
+}
+
+/// A transactional read's answer (TransactGetItems, ExecuteTransaction): one `Responses` entry per
+/// request entry, with its `Item` when there is one.
+pub fn item_responses(items: &[Option<Item>], capacity: Option<&[ConsumedCapacity]>) -> Value {
+    let responses = items
+        .iter()
+        .map(|item| Answer::default().item("Item", item.as_ref()).value())
+        .collect();
+    Answer::default()
+        .member("Responses", responses)
+        .capacities(capacity)
+        .value()
 }

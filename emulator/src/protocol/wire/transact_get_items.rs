@@ -1,6 +1,7 @@
 use serde_json::Value;
 
-use super::{capacity_detail, expressions, table_name, Answer};
+use super::multi::item_responses;
+use super::{capacity_detail, expressions, table_name};
 use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::transact_get_items::{GetRequest, Input, Output};
@@ -51,13 +52,5 @@ pub fn decode(body: Body) -> Result<Input> {
 }
 
 pub fn encode(out: Output) -> Value {
-    let responses = out
-        .responses
-        .iter()
-        .map(|item| Answer::default().item("Item", item.as_ref()).value())
-        .collect();
-    Answer::default()
-        .member("Responses", responses)
-        .capacities(out.capacity.as_deref())
-        .value()
+    item_responses(&out.responses, out.capacity.as_deref())
 }
