@@ -1,11 +1,12 @@
 //! The load generator of issue #15 (BENCHMARKS.md, "Throughput and memory"): keep-alive HTTP/1.1
-//! requests against the `dynamodb-emulator` binary and, alternating with it run by run, a trivial
-//! hyper server answering `{}` (the ceiling of HTTP on this machine), so every figure is printed as
-//! a share of that ceiling measured in the same minute.
+//! requests against one or more `dynamodb-emulator` binaries (say, main's and a branch's) and,
+//! alternating with them run by run, a trivial hyper server answering `{}` (the ceiling of HTTP on
+//! this machine), so every figure is printed as a share of that ceiling measured in the same
+//! minute; on a shared machine only figures of one run compare.
 //!
 //! ```text
 //! cargo build --release -p dynamodb-emulator --example loadgen
-//! target/release/examples/loadgen load BINARY [--seconds 3] [--rounds 3] [--port 8191]
+//! target/release/examples/loadgen load BINARY... [--seconds 3] [--rounds 3] [--port 8191] [--only TEXT]
 //! target/release/examples/loadgen mem BINARY ITEMS ITEM_BYTES [--gsi] [--port 8191]
 //! ```
 //!
@@ -52,9 +53,18 @@ fn main() {
             ));
         }
         Some("load") => {
-            let binary = args.get(1).unwrap_or_else(|| usage());
+            let binaries: Vec<String> = args[1..].iter().take_while(|a| !a.starts_with("--")).cloned().collect();
+            if binaries.is_empty() {
+                usage();
+            }
             let seconds = Duration::from_secs(flag("--seconds", 3));
-            runtime.block_on(load(binary, port, seconds, flag("--rounds", 3) as usize));
+            // `--only TEXT`: the workloads whose name contains TEXT.
+            let only = args
+                .iter()
+                .position(|a| a == "--only")
+                .and_then(|i| args.get(i + 1))
+                .map_or("", |s| s);
+            runtime.block_on(load(&binaries, port, seconds, flag("--rounds", 3) as usize, only));
         }
         Some("mem") => {
             let binary = args.get(1).unwrap_or_else(|| usage());
@@ -67,7 +77,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: loadgen load BINARY [--seconds S] [--rounds N] [--port P] | mem BINARY ITEMS ITEM_BYTES [--gsi] [--port P] | trivial PORT");
+    eprintln!("usage: loadgen load BINARY... [--seconds S] [--rounds N] [--port P] [--only TEXT] | mem BINARY ITEMS ITEM_BYTES [--gsi] [--port P] | trivial PORT");
     std::process::exit(2)
 }
 
@@ -359,36 +369,61 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn load(binary: &str, port: u16, seconds: Duration, rounds: usize) {
-    let ours = Server::emulator(binary, port).await;
-    create_table(ours.addr, true).await;
-    fill(ours.addr, ITEMS, 200, true).await;
+async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, only: &str) {
     let me = std::env::current_exe().unwrap().to_string_lossy().into_owned();
-    let ceiling = Server::start(&me, &["trivial".to_string(), (port + 1).to_string()], port + 1).await;
-    println!("| workload | ours, per second | trivial `{{}}`, per second | share | ours p50 / p99 |");
-    println!("|---|---|---|---|---|");
-    for w in WORKLOADS {
-        let (mut shares, mut rates, mut ceilings) = (Vec::new(), Vec::new(), Vec::new());
-        let mut last = None;
+    let ceiling = Server::start(&me, &["trivial".to_string(), port.to_string()], port).await;
+    let mut servers = Vec::new();
+    for (i, binary) in binaries.iter().enumerate() {
+        let server = Server::emulator(binary, port + 1 + i as u16).await;
+        create_table(server.addr, true).await;
+        fill(server.addr, ITEMS, 200, true).await;
+        servers.push(server);
+    }
+    let names: Vec<&str> = binaries.iter().map(|b| b.rsplit('/').next().unwrap_or(b)).collect();
+    println!(
+        "| workload | trivial `{{}}`/s | {} |",
+        names.join(": /s, share, p50 / p99 ms | ") + ": /s, share, p50 / p99 ms"
+    );
+    println!("|---|---|{}", "---|".repeat(names.len()));
+    for w in WORKLOADS.iter().filter(|w| w.name.contains(only)) {
+        let mut ceilings = Vec::new();
+        let mut runs: Vec<Vec<Run>> = servers.iter().map(|_| Vec::new()).collect();
         for _ in 0..rounds {
-            let top = run(ceiling.addr, w, seconds).await.per_second;
-            let r = run(ours.addr, w, seconds).await;
-            shares.push(r.per_second / top);
-            rates.push(r.per_second);
-            ceilings.push(top);
-            last = Some(r);
+            ceilings.push(run(ceiling.addr, w, seconds).await.per_second);
+            for (server, runs) in servers.iter().zip(&mut runs) {
+                runs.push(run(server.addr, w, seconds).await);
+            }
         }
-        let last = last.unwrap_or_else(|| usage());
+        let top = median(ceilings.clone());
+        let cells: Vec<String> = runs
+            .iter()
+            .map(|runs| {
+                let share: Vec<f64> = runs.iter().zip(&ceilings).map(|(r, c)| r.per_second / c).collect();
+                let mid = median_run(runs);
+                format!(
+                    "{:.0}, {:.0}%, {:.2} / {:.2}",
+                    mid.per_second,
+                    100.0 * median(share),
+                    mid.p50.as_secs_f64() * 1e3,
+                    mid.p99.as_secs_f64() * 1e3
+                )
+            })
+            .collect();
         println!(
-            "| {} ({} conn.) | {:.0} | {:.0} | {:.0}% | {:.2} / {:.2} ms |",
+            "| {} ({} conn.) | {top:.0} | {} |",
             w.name,
             w.connections,
-            median(rates),
-            median(ceilings),
-            100.0 * median(shares),
-            last.p50.as_secs_f64() * 1e3,
-            last.p99.as_secs_f64() * 1e3
+            cells.join(" | ")
         );
     }
-    println!("resident after the run: {:.0} MiB", ours.rss_mib());
+    for (name, server) in names.iter().zip(&servers) {
+        println!("{name}: resident after the run {:.0} MiB", server.rss_mib());
+    }
+}
+
+/// The run of median throughput (its latencies go with it).
+fn median_run(runs: &[Run]) -> &Run {
+    let mut sorted: Vec<&Run> = runs.iter().collect();
+    sorted.sort_by(|a, b| a.per_second.total_cmp(&b.per_second));
+    sorted[sorted.len() / 2]
 }
