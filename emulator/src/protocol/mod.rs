@@ -30,6 +30,7 @@ pub use sigv4::{Credentials, DEFAULT_ACCOUNT};
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::ops::{Cx, Operation, Service};
+use wire::Encoded;
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
@@ -113,8 +114,9 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     });
     match parsed.and_then(|parsed| decode(engine, req, op, parsed)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
-        Ok(Value::Null) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
-        Ok(value) => json(StatusCode::OK, &value, &request_id),
+        Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
+        Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, &request_id),
+        Ok(Encoded::Bytes(bytes)) => raw(StatusCode::OK, JSON_1_0, Bytes::from(bytes), &request_id),
         Err(e) => {
             if e.kind == ErrorKind::InternalServer {
                 tracing::error!(error = %e, "internal error");
@@ -128,7 +130,12 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     }
 }
 
-fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: Option<Value>) -> Result<Value, Error> {
+fn decode(
+    engine: &Engine,
+    req: &Request<Bytes>,
+    op: Option<Operation>,
+    parsed: Option<Value>,
+) -> Result<Encoded, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     check_auth(engine, req)?;
     let Some(value) = parsed else {
