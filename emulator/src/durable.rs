@@ -491,3 +491,192 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
         .collect();
     Ok(Snapshot { tables, streams, tags, policies })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::protocol::request;
+    use serde_json::{json, Value};
+
+    /// A scratch database directory, removed at the end.
+    struct Dir(PathBuf);
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn dir(name: &str) -> Dir {
+        let path = std::env::temp_dir().join(format!("ddbemu-durable-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        Dir(path)
+    }
+
+    fn open(dir: &Dir) -> io::Result<Engine> {
+        let mut engine = Engine::new(Clock::System);
+        engine.open_db(&dir.0)?;
+        Ok(engine)
+    }
+
+    fn call(engine: &Engine, op: &str, body: Value) -> Value {
+        let res = engine.handle(&request(op, &body));
+        let out = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
+        assert_eq!(res.status(), 200, "{op}: {out}");
+        out
+    }
+
+    fn create(engine: &Engine) {
+        call(
+            engine,
+            "CreateTable",
+            json!({
+                "TableName": "things",
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "AttributeDefinitions": [
+                    {"AttributeName": "pk", "AttributeType": "S"},
+                    {"AttributeName": "g", "AttributeType": "S"}
+                ],
+                "BillingMode": "PAY_PER_REQUEST",
+                "GlobalSecondaryIndexes": [{
+                    "IndexName": "by-g",
+                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"}
+                }]
+            }),
+        );
+    }
+
+    fn put(engine: &Engine, pk: &str, g: &str) {
+        call(engine, "PutItem", json!({"TableName": "things", "Item": {"pk": {"S": pk}, "g": {"S": g}, "n": {"N": "1.50"}}}));
+    }
+
+    /// Item keys in scan order, and the keys the index holds for `g = x`.
+    fn contents(engine: &Engine) -> (Vec<String>, Vec<String>) {
+        let keys = |out: Value| -> Vec<String> {
+            let mut keys: Vec<String> = out["Items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["pk"]["S"].as_str().unwrap().to_string())
+                .collect();
+            keys.sort();
+            keys
+        };
+        let scan = call(engine, "Scan", json!({"TableName": "things"}));
+        let query = call(
+            engine,
+            "Query",
+            json!({"TableName": "things", "IndexName": "by-g", "KeyConditionExpression": "g = :g",
+                   "ExpressionAttributeValues": {":g": {"S": "x"}}}),
+        );
+        (keys(scan), keys(query))
+    }
+
+    fn wal_path(dir: &Dir) -> PathBuf {
+        let (_, logs) = generations(&dir.0).unwrap();
+        dir.0.join(format!("wal-{}", logs.last().unwrap()))
+    }
+
+    #[test]
+    fn logged_item_changes_are_replayed_with_their_indexes() {
+        let dir = dir("replay");
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+            put(&engine, "b", "x");
+            put(&engine, "c", "y");
+            call(&engine, "DeleteItem", json!({"TableName": "things", "Key": {"pk": {"S": "b"}}}));
+            call(
+                &engine,
+                "UpdateItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "c"}}, "UpdateExpression": "SET g = :x",
+                       "ExpressionAttributeValues": {":x": {"S": "x"}}}),
+            );
+            // Item writes went to the log only: no checkpoint since CreateTable.
+            assert!(fs::metadata(wal_path(&dir)).unwrap().len() > LOG_MAGIC.len() as u64);
+        }
+        let engine = open(&dir).unwrap();
+        assert_eq!(contents(&engine), (vec!["a".into(), "c".into()], vec!["a".into(), "c".into()]));
+        let item = call(&engine, "GetItem", json!({"TableName": "things", "Key": {"pk": {"S": "a"}}}));
+        assert_eq!(item["Item"], json!({"pk": {"S": "a"}, "g": {"S": "x"}, "n": {"N": "1.5"}}));
+    }
+
+    #[test]
+    fn ttl_settings_and_tags_survive() {
+        let dir = dir("catalogue");
+        let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/things";
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            let ttl = json!({"TableName": "things", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}});
+            call(&engine, "UpdateTimeToLive", ttl);
+            call(&engine, "TagResource", json!({"ResourceArn": arn, "Tags": [{"Key": "team", "Value": "a"}]}));
+        }
+        let engine = open(&dir).unwrap();
+        let ttl = call(&engine, "DescribeTimeToLive", json!({"TableName": "things"}));
+        assert_eq!(ttl, json!({"TimeToLiveDescription": {"AttributeName": "exp", "TimeToLiveStatus": "ENABLED"}}));
+        let tags = call(&engine, "ListTagsOfResource", json!({"ResourceArn": arn}));
+        assert_eq!(tags, json!({"Tags": [{"Key": "team", "Value": "a"}]}));
+    }
+
+    #[test]
+    fn a_group_without_its_commit_is_not_applied() {
+        let dir = dir("uncommitted");
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+            // A two-item request that died before its commit record.
+            let wal = engine.durable.clone().unwrap();
+            for pk in ["b", "c"] {
+                let item: Item = [("pk".to_string(), crate::model::AttributeValue::S(pk.into()))].into();
+                let at = wal.append(&Record::Put { ns: "".into(), table: "things".into(), group: 1 << 40, item: Cow::Owned(item) });
+                wal.sync(at).unwrap();
+            }
+        }
+        let engine = open(&dir).unwrap();
+        assert_eq!(contents(&engine), (vec!["a".into()], vec!["a".into()]));
+    }
+
+    #[test]
+    fn a_torn_last_write_is_dropped_and_corruption_refused() {
+        let dir = dir("torn");
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+        }
+        // The process died halfway through writing a frame.
+        let mut wal = fs::OpenOptions::new().append(true).open(wal_path(&dir)).unwrap();
+        wal.write_all(&[200, 0, 0, 0, 1, 2]).unwrap();
+        drop(wal);
+        {
+            let engine = open(&dir).unwrap();
+            assert_eq!(contents(&engine).0, ["a"]);
+        }
+        // A flipped byte inside a checkpoint (synced before it was renamed into place) is damage.
+        let (checkpoints, _) = generations(&dir.0).unwrap();
+        let checkpoint = dir.0.join(format!("checkpoint-{}", checkpoints[0]));
+        let mut bytes = fs::read(&checkpoint).unwrap();
+        bytes[20] ^= 0xff;
+        fs::write(&checkpoint, bytes).unwrap();
+        let err = open(&dir).err().unwrap().to_string();
+        assert_eq!(err, format!("{}: corrupt frame at byte 8", checkpoint.display()));
+    }
+
+    #[test]
+    fn a_foreign_file_is_refused_by_name() {
+        let dir = dir("foreign");
+        fs::create_dir_all(&dir.0).unwrap();
+        let path = dir.0.join("checkpoint-1");
+        fs::write(&path, b"SQLite format 3\0").unwrap();
+        let err = open(&dir).err().unwrap().to_string();
+        assert_eq!(
+            err,
+            format!("{}: not a dynamodb-emulator database file (wrong header); is --db-path the right directory?", path.display())
+        );
+    }
+}

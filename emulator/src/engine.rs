@@ -43,7 +43,7 @@ pub struct Engine {
     /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
     pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
     /// The database directory's log in durable mode ([`Engine::open_db`]); `None` in memory.
-    durable: Option<std::sync::Arc<Wal>>,
+    pub(crate) durable: Option<std::sync::Arc<Wal>>,
 }
 
 impl Engine {
