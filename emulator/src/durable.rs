@@ -66,12 +66,29 @@ enum Record<'a> {
 /// policies, and `End` (a checkpoint without it is refused).
 #[derive(Serialize, Deserialize)]
 enum Frame {
-    Header { version: u32 },
-    Table { ns: String, def: TableDef, ttl: Option<String>, stream: Option<String> },
+    Header {
+        version: u32,
+    },
+    Table {
+        ns: String,
+        def: TableDef,
+        ttl: Option<String>,
+        stream: Option<String>,
+    },
     Item(Item),
-    Stream { ns: String, stream: StreamImage },
-    Tags { arn: String, tags: Vec<(String, String)> },
-    Policy { arn: String, document: String, revision: String },
+    Stream {
+        ns: String,
+        stream: StreamImage,
+    },
+    Tags {
+        arn: String,
+        tags: Vec<(String, String)>,
+    },
+    Policy {
+        arn: String,
+        document: String,
+        revision: String,
+    },
     End,
 }
 
@@ -121,7 +138,10 @@ fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<V
     let mut bytes = Vec::new();
     BufReader::new(File::open(path)?).read_to_end(&mut bytes)?;
     if bytes.get(..8) != Some(&magic[..]) {
-        return Err(bad(path, "not a dynamodb-emulator database file (wrong header); is --db-path the right directory?"));
+        return Err(bad(
+            path,
+            "not a dynamodb-emulator database file (wrong header); is --db-path the right directory?",
+        ));
     }
     let mut frames = Vec::new();
     let mut at = 8;
@@ -188,7 +208,9 @@ impl Wal {
         let (checkpoints, logs) = generations(dir)?;
         let base = checkpoints.last().copied().unwrap_or(0);
         if let Some(&n) = checkpoints.last() {
-            engine.store.restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), engine)?);
+            engine
+                .store
+                .restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), engine)?);
         }
         let logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
         let last_group = replay(dir, &logs, engine)?;
@@ -390,7 +412,11 @@ fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<u64> {
                     state.put(item.into_owned());
                 }
                 Record::Delete { key, by_ttl, .. } => {
-                    let key = state.def.key.key_of(&key).ok_or_else(|| bad(path, "a delete without its table's key"))?;
+                    let key = state
+                        .def
+                        .key
+                        .key_of(&key)
+                        .ok_or_else(|| bad(path, "a delete without its table's key"))?;
                     state.delete_as(&key, by_ttl);
                 }
                 Record::Commit { .. } => {}
@@ -417,7 +443,15 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
             s.arn.clone()
         });
         let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
-        put(&mut out, &Frame::Table { ns: NAMESPACE.into(), def: def.clone(), ttl, stream })?;
+        put(
+            &mut out,
+            &Frame::Table {
+                ns: NAMESPACE.into(),
+                def: def.clone(),
+                ttl,
+                stream,
+            },
+        )?;
         for item in data.items.values() {
             put(&mut out, &Frame::Item(Item::clone(item)))?;
         }
@@ -426,14 +460,33 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
         streams.entry(arn.clone()).or_insert_with(|| stream.image());
     }
     for stream in streams.into_values() {
-        put(&mut out, &Frame::Stream { ns: NAMESPACE.into(), stream })?;
+        put(
+            &mut out,
+            &Frame::Stream {
+                ns: NAMESPACE.into(),
+                stream,
+            },
+        )?;
     }
     for (arn, tags) in &snapshot.tags {
-        put(&mut out, &Frame::Tags { arn: arn.clone(), tags: tags.clone() })?;
+        put(
+            &mut out,
+            &Frame::Tags {
+                arn: arn.clone(),
+                tags: tags.clone(),
+            },
+        )?;
     }
     for (arn, p) in &snapshot.policies {
         let (document, revision) = (p.document.clone(), p.revision.clone());
-        put(&mut out, &Frame::Policy { arn: arn.clone(), document, revision })?;
+        put(
+            &mut out,
+            &Frame::Policy {
+                arn: arn.clone(),
+                document,
+                revision,
+            },
+        )?;
     }
     put(&mut out, &Frame::End)?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
@@ -458,7 +511,12 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
         match (i, decode(path, payload)?) {
             (0, Frame::Header { version: 1 }) => {}
             (0, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
-            (_, Frame::Table { def, ttl, stream, .. }) => tables.push(Loading { def, ttl, stream, items: Vec::new() }),
+            (_, Frame::Table { def, ttl, stream, .. }) => tables.push(Loading {
+                def,
+                ttl,
+                stream,
+                items: Vec::new(),
+            }),
             (_, Frame::Item(item)) => match tables.last_mut() {
                 Some(t) if t.def.key.key_of(&item).is_some() => t.items.push(item),
                 _ => return Err(bad(path, "an item outside a table or without its key")),
@@ -468,7 +526,14 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
                 streams.insert(stream.arn.clone(), Arc::new(stream));
             }
             (_, Frame::Tags { arn, tags: t }) => drop(tags.insert(arn, t)),
-            (_, Frame::Policy { arn, document, revision }) => drop(policies.insert(arn, Policy { document, revision })),
+            (
+                _,
+                Frame::Policy {
+                    arn,
+                    document,
+                    revision,
+                },
+            ) => drop(policies.insert(arn, Policy { document, revision })),
             (_, Frame::End) => ended = true,
         }
     }
@@ -489,7 +554,12 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
             (state.def, state.data)
         })
         .collect();
-    Ok(Snapshot { tables, streams, tags, policies })
+    Ok(Snapshot {
+        tables,
+        streams,
+        tags,
+        policies,
+    })
 }
 
 #[cfg(test)]
@@ -549,7 +619,11 @@ mod tests {
     }
 
     fn put(engine: &Engine, pk: &str, g: &str) {
-        call(engine, "PutItem", json!({"TableName": "things", "Item": {"pk": {"S": pk}, "g": {"S": g}, "n": {"N": "1.50"}}}));
+        call(
+            engine,
+            "PutItem",
+            json!({"TableName": "things", "Item": {"pk": {"S": pk}, "g": {"S": g}, "n": {"N": "1.50"}}}),
+        );
     }
 
     /// Item keys in scan order, and the keys the index holds for `g = x`.
@@ -588,7 +662,11 @@ mod tests {
             put(&engine, "a", "x");
             put(&engine, "b", "x");
             put(&engine, "c", "y");
-            call(&engine, "DeleteItem", json!({"TableName": "things", "Key": {"pk": {"S": "b"}}}));
+            call(
+                &engine,
+                "DeleteItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "b"}}}),
+            );
             call(
                 &engine,
                 "UpdateItem",
@@ -599,9 +677,19 @@ mod tests {
             assert!(fs::metadata(wal_path(&dir)).unwrap().len() > LOG_MAGIC.len() as u64);
         }
         let engine = open(&dir).unwrap();
-        assert_eq!(contents(&engine), (vec!["a".into(), "c".into()], vec!["a".into(), "c".into()]));
-        let item = call(&engine, "GetItem", json!({"TableName": "things", "Key": {"pk": {"S": "a"}}}));
-        assert_eq!(item["Item"], json!({"pk": {"S": "a"}, "g": {"S": "x"}, "n": {"N": "1.5"}}));
+        assert_eq!(
+            contents(&engine),
+            (vec!["a".into(), "c".into()], vec!["a".into(), "c".into()])
+        );
+        let item = call(
+            &engine,
+            "GetItem",
+            json!({"TableName": "things", "Key": {"pk": {"S": "a"}}}),
+        );
+        assert_eq!(
+            item["Item"],
+            json!({"pk": {"S": "a"}, "g": {"S": "x"}, "n": {"N": "1.5"}})
+        );
     }
 
     #[test]
@@ -611,13 +699,21 @@ mod tests {
         {
             let engine = open(&dir).unwrap();
             create(&engine);
-            let ttl = json!({"TableName": "things", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}});
+            let ttl =
+                json!({"TableName": "things", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}});
             call(&engine, "UpdateTimeToLive", ttl);
-            call(&engine, "TagResource", json!({"ResourceArn": arn, "Tags": [{"Key": "team", "Value": "a"}]}));
+            call(
+                &engine,
+                "TagResource",
+                json!({"ResourceArn": arn, "Tags": [{"Key": "team", "Value": "a"}]}),
+            );
         }
         let engine = open(&dir).unwrap();
         let ttl = call(&engine, "DescribeTimeToLive", json!({"TableName": "things"}));
-        assert_eq!(ttl, json!({"TimeToLiveDescription": {"AttributeName": "exp", "TimeToLiveStatus": "ENABLED"}}));
+        assert_eq!(
+            ttl,
+            json!({"TimeToLiveDescription": {"AttributeName": "exp", "TimeToLiveStatus": "ENABLED"}})
+        );
         let tags = call(&engine, "ListTagsOfResource", json!({"ResourceArn": arn}));
         assert_eq!(tags, json!({"Tags": [{"Key": "team", "Value": "a"}]}));
     }
@@ -633,7 +729,12 @@ mod tests {
             let wal = engine.durable.clone().unwrap();
             for pk in ["b", "c"] {
                 let item: Item = [("pk".to_string(), crate::model::AttributeValue::S(pk.into()))].into();
-                let at = wal.append(&Record::Put { ns: "".into(), table: "things".into(), group: 1 << 40, item: Cow::Owned(item) });
+                let at = wal.append(&Record::Put {
+                    ns: "".into(),
+                    table: "things".into(),
+                    group: 1 << 40,
+                    item: Cow::Owned(item),
+                });
                 wal.sync(at).unwrap();
             }
         }
@@ -676,7 +777,10 @@ mod tests {
         let err = open(&dir).err().unwrap().to_string();
         assert_eq!(
             err,
-            format!("{}: not a dynamodb-emulator database file (wrong header); is --db-path the right directory?", path.display())
+            format!(
+                "{}: not a dynamodb-emulator database file (wrong header); is --db-path the right directory?",
+                path.display()
+            )
         );
     }
 }

@@ -125,7 +125,9 @@ impl Engine {
         // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
         let started = self.log_requests.then(std::time::Instant::now);
         let res = self.durably(|| crate::fault::scoped(self.fault, || crate::protocol::handle(self, req)));
-        let changed_catalogue = res.as_ref().is_ok_and(|r| r.status() == http::StatusCode::OK && changes_catalogue(req));
+        let changed_catalogue = res
+            .as_ref()
+            .is_ok_and(|r| r.status() == http::StatusCode::OK && changes_catalogue(req));
         let res = res.and_then(|res| self.checkpoint(changed_catalogue).map(|()| res));
         let res = res.unwrap_or_else(|e| {
             // Applied in memory but not kept: the client must not take it as acknowledged.

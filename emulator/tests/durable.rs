@@ -9,12 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dynamodb_emulator::aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put, PutRequest,
-    ScalarAttributeType, TransactWriteItem, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, Put, PutRequest, ScalarAttributeType,
+    TransactWriteItem, WriteRequest,
 };
 use dynamodb_emulator::aws_sdk_dynamodb::Client;
 
@@ -41,8 +40,14 @@ fn start(dir: &Path) -> Emulator {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").expect("ready line").to_string();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("ready line")
+        .to_string();
     Emulator {
         child,
         client: dynamodb_emulator::transport_for_endpoint(&url),
@@ -69,20 +74,36 @@ struct Write {
 async fn writer(client: Client, round: usize, w: usize) -> (Vec<Write>, Vec<String>) {
     let (mut acked, mut tried) = (Vec::new(), Vec::new());
     for i in 0.. {
-        let keys: Vec<String> = (0..[1, 3, 2][i % 3]).map(|k| format!("r{round}-w{w}-{i}-{k}")).collect();
+        let keys: Vec<String> = (0..[1, 3, 2][i % 3])
+            .map(|k| format!("r{round}-w{w}-{i}-{k}"))
+            .collect();
         tried.extend(keys.iter().cloned());
         let group = format!("r{round}-w{w}-{i}");
         let item = |k: &String| {
-            [("pk".to_string(), s(k)), ("group".to_string(), s(&group)), ("size".to_string(), AttributeValue::N(keys.len().to_string()))]
-                .into_iter()
-                .collect::<std::collections::HashMap<_, _>>()
+            [
+                ("pk".to_string(), s(k)),
+                ("group".to_string(), s(&group)),
+                ("size".to_string(), AttributeValue::N(keys.len().to_string())),
+            ]
+            .into_iter()
+            .collect::<std::collections::HashMap<_, _>>()
         };
         let ok = match i % 3 {
-            0 => client.put_item().table_name(TABLE).set_item(Some(item(&keys[0]))).send().await.is_ok(),
+            0 => client
+                .put_item()
+                .table_name(TABLE)
+                .set_item(Some(item(&keys[0])))
+                .send()
+                .await
+                .is_ok(),
             1 => {
                 let requests = keys
                     .iter()
-                    .map(|k| WriteRequest::builder().put_request(PutRequest::builder().set_item(Some(item(k))).build().unwrap()).build())
+                    .map(|k| {
+                        WriteRequest::builder()
+                            .put_request(PutRequest::builder().set_item(Some(item(k))).build().unwrap())
+                            .build()
+                    })
                     .collect();
                 // The emulator applies a whole batch; nothing comes back unprocessed.
                 let out = client.batch_write_item().request_items(TABLE, requests).send().await;
@@ -91,9 +112,24 @@ async fn writer(client: Client, round: usize, w: usize) -> (Vec<Write>, Vec<Stri
             _ => {
                 let items = keys
                     .iter()
-                    .map(|k| TransactWriteItem::builder().put(Put::builder().table_name(TABLE).set_item(Some(item(k))).build().unwrap()).build())
+                    .map(|k| {
+                        TransactWriteItem::builder()
+                            .put(
+                                Put::builder()
+                                    .table_name(TABLE)
+                                    .set_item(Some(item(k)))
+                                    .build()
+                                    .unwrap(),
+                            )
+                            .build()
+                    })
                     .collect();
-                client.transact_write_items().set_transact_items(Some(items)).send().await.is_ok()
+                client
+                    .transact_write_items()
+                    .set_transact_items(Some(items))
+                    .send()
+                    .await
+                    .is_ok()
             }
         };
         if !ok {
@@ -109,7 +145,13 @@ async fn scan_all(client: &Client) -> BTreeMap<String, (String, usize)> {
     let mut items = BTreeMap::new();
     let mut start = None;
     loop {
-        let page = client.scan().table_name(TABLE).set_exclusive_start_key(start).send().await.unwrap();
+        let page = client
+            .scan()
+            .table_name(TABLE)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .unwrap();
         for item in page.items() {
             let get = |k: &str| item[k].as_s().or_else(|_| item[k].as_n()).unwrap().clone();
             items.insert(get("pk"), (get("group"), get("size").parse().unwrap()));
@@ -123,17 +165,31 @@ async fn scan_all(client: &Client) -> BTreeMap<String, (String, usize)> {
 
 /// A few milliseconds from 150 to 550, different on every call (no random crate needed).
 fn kill_after() -> Duration {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
     Duration::from_millis(150 + u64::from(nanos % 400))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
-    let rounds: usize = std::env::var("CRASH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let rounds: usize = std::env::var("CRASH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
     let dir = scratch("crash");
     let emu = start(&dir);
-    let key = KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap();
-    let attr = AttributeDefinition::builder().attribute_name("pk").attribute_type(ScalarAttributeType::S).build().unwrap();
+    let key = KeySchemaElement::builder()
+        .attribute_name("pk")
+        .key_type(KeyType::Hash)
+        .build()
+        .unwrap();
+    let attr = AttributeDefinition::builder()
+        .attribute_name("pk")
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .unwrap();
     emu.client
         .create_table()
         .table_name(TABLE)
@@ -148,7 +204,9 @@ async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
     let mut checked = 0;
     for round in 0..rounds {
         let running = emu.take().unwrap_or_else(|| start(&dir));
-        let writers: Vec<_> = (0..4).map(|w| tokio::spawn(writer(running.client.clone(), round, w))).collect();
+        let writers: Vec<_> = (0..4)
+            .map(|w| tokio::spawn(writer(running.client.clone(), round, w)))
+            .collect();
         tokio::time::sleep(kill_after()).await;
         let mut running = running;
         running.child.kill().unwrap(); // SIGKILL
@@ -162,7 +220,11 @@ async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
         let items = scan_all(&back.client).await;
         for write in &acked {
             for k in &write.keys {
-                assert_eq!(items.get(k).map(|(_, size)| *size), Some(write.keys.len()), "round {round}: acknowledged {k} lost");
+                assert_eq!(
+                    items.get(k).map(|(_, size)| *size),
+                    Some(write.keys.len()),
+                    "round {round}: acknowledged {k} lost"
+                );
             }
         }
         checked = acked.iter().map(|w| w.keys.len()).sum::<usize>();

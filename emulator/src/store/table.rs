@@ -11,9 +11,9 @@ use parking_lot::{Mutex, RwLock};
 use smallvec::SmallVec;
 
 use super::lifecycle::{Lifecycle, Status};
-use super::Journal;
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
+use super::Journal;
 
 use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, TableDef};
 
@@ -277,7 +277,11 @@ impl TableState {
         }
         if let Some(journal) = &self.journal {
             let key = old.iter().filter(|(name, _)| self.def.key.contains(name));
-            journal.delete(&self.def.name, key.map(|(n, v)| (n.clone(), v.clone())).collect(), by_ttl);
+            journal.delete(
+                &self.def.name,
+                key.map(|(n, v)| (n.clone(), v.clone())).collect(),
+                by_ttl,
+            );
         }
         Some(old)
     }
