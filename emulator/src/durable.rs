@@ -24,6 +24,7 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,7 +66,7 @@ enum Record<'a> {
 /// A checkpoint's frames: `Header`, then each table followed by its items, then streams, tags,
 /// policies, and `End` (a checkpoint without it is refused).
 #[derive(Serialize, Deserialize)]
-enum Frame {
+enum Frame<'a> {
     Header {
         version: u32,
     },
@@ -132,9 +133,10 @@ fn frame(payload: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(payload);
 }
 
-/// Reads the frames of a file with the given magic. A log may end in a torn frame (the process died
-/// while writing it, before it was acknowledged): that tail is ignored when `torn_tail_ok`.
-fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<Vec<Vec<u8>>> {
+/// The bytes of a file with the given magic and where its frames' payloads are. A log may end in a
+/// torn frame (the process died while writing it, before it was acknowledged): that tail is ignored
+/// when `torn_tail_ok`.
+fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<(Vec<u8>, Vec<Range<usize>>)> {
     let mut bytes = Vec::new();
     BufReader::new(File::open(path)?).read_to_end(&mut bytes)?;
     if bytes.get(..8) != Some(&magic[..]) {
@@ -151,7 +153,7 @@ fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<V
         let payload = len.and_then(|len| bytes.get(at + 8..at + 8 + len));
         match (head, payload) {
             (Some(h), Some(p)) if crc32fast::hash(p).to_le_bytes() == h[4..8] => {
-                frames.push(p.to_vec());
+                frames.push(at + 8..at + 8 + p.len());
                 at += 8 + p.len();
             }
             // Incomplete, or checksum-failed and last in the file: a write cut short.
@@ -160,7 +162,7 @@ fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<V
             _ => return Err(bad(path, format_args!("corrupt frame at byte {at}"))),
         }
     }
-    Ok(frames)
+    Ok((bytes, frames))
 }
 
 fn decode<'a, T: Deserialize<'a>>(path: &Path, payload: &'a [u8]) -> io::Result<T> {
@@ -383,17 +385,17 @@ fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<u64> {
     }
     let mut committed = HashSet::from([0]);
     let mut last_group = 0;
-    for (path, frames) in &files {
+    for (path, (bytes, frames)) in &files {
         for payload in frames {
-            if let Record::Commit { group } = decode(path, payload)? {
+            if let Record::Commit { group } = decode(path, &bytes[payload.clone()])? {
                 committed.insert(group);
                 last_group = last_group.max(group);
             }
         }
     }
-    for (path, frames) in &files {
+    for (path, (bytes, frames)) in &files {
         for payload in frames {
-            let record: Record = decode(path, payload)?;
+            let record: Record = decode(path, &bytes[payload.clone()])?;
             let (table, group) = match &record {
                 Record::Put { table, group, .. } | Record::Delete { table, group, .. } => (table, *group),
                 Record::Commit { .. } => continue,
@@ -453,7 +455,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
             },
         )?;
         for item in data.items.values() {
-            put(&mut out, &Frame::Item(Item::clone(item)))?;
+            put(&mut out, &Frame::Item(Cow::Borrowed(item)))?;
         }
     }
     for (arn, stream) in &snapshot.streams {
@@ -492,33 +494,32 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
-/// A table being loaded: its definition, TTL attribute, stream ARN and items.
+/// A table being loaded: its state (items go in as they are read, before the stream is attached,
+/// so loading records nothing), TTL attribute and stream ARN.
 struct Loading {
-    def: TableDef,
+    state: crate::store::TableState,
     ttl: Option<String>,
     stream: Option<String>,
-    items: Vec<Item>,
 }
 
 fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
-    let frames = read_frames(path, CHECKPOINT_MAGIC, false)?;
+    let (bytes, frames) = read_frames(path, CHECKPOINT_MAGIC, false)?;
     let mut tables: Vec<Loading> = Vec::new();
     let mut streams = BTreeMap::new();
     let mut tags = HashMap::new();
     let mut policies = HashMap::new();
     let mut ended = false;
-    for (i, payload) in frames.iter().enumerate() {
-        match (i, decode(path, payload)?) {
+    for (i, payload) in frames.into_iter().enumerate() {
+        match (i, decode(path, &bytes[payload])?) {
             (0, Frame::Header { version: 1 }) => {}
             (0, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
             (_, Frame::Table { def, ttl, stream, .. }) => tables.push(Loading {
-                def,
+                state: Table::new(def, 0).state.into_inner(),
                 ttl,
                 stream,
-                items: Vec::new(),
             }),
             (_, Frame::Item(item)) => match tables.last_mut() {
-                Some(t) if t.def.key.key_of(&item).is_some() => t.items.push(item),
+                Some(t) if t.state.def.key.key_of(&item).is_some() => drop(t.state.put(item.into_owned())),
                 _ => return Err(bad(path, "an item outside a table or without its key")),
             },
             (_, Frame::Stream { stream, .. }) => {
@@ -542,15 +543,9 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
     }
     let tables = tables
         .into_iter()
-        .map(|t| {
-            // Items go in before the stream is attached, so loading records nothing.
-            let table = Table::new(t.def, 0);
-            let mut state = table.state.into_inner();
-            for item in t.items {
-                state.put(item);
-            }
-            state.set_ttl(t.ttl);
-            state.data.stream = t.stream.and_then(|arn| streams.get(&arn).cloned());
+        .map(|Loading { mut state, ttl, stream }| {
+            state.set_ttl(ttl);
+            state.data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
             (state.def, state.data)
         })
         .collect();
