@@ -76,7 +76,7 @@ enum Frame<'a> {
         ttl: Option<String>,
         stream: Option<String>,
     },
-    Item(Item),
+    Item(Cow<'a, Item>),
     Stream {
         ns: String,
         stream: StreamImage,
@@ -455,7 +455,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
             },
         )?;
         for item in data.items.values() {
-            put(&mut out, &Frame::Item(Cow::Borrowed(item)))?;
+            put(&mut out, &Frame::Item(Cow::Borrowed(item.as_ref())))?;
         }
     }
     for (arn, stream) in &snapshot.streams {
