@@ -70,6 +70,7 @@ pub struct Builder {
     log_requests: bool,
     transient_delay: Duration,
     seeds: Vec<std::path::PathBuf>,
+    db_path: Option<std::path::PathBuf>,
 }
 
 impl Default for Builder {
@@ -86,6 +87,7 @@ impl Default for Builder {
             log_requests: false,
             transient_delay: Duration::ZERO,
             seeds: Vec::new(),
+            db_path: None,
         }
     }
 }
@@ -171,6 +173,14 @@ impl Builder {
         self
     }
 
+    /// Durable mode: keep the state in the directory `dir` (created if missing) and recover it from
+    /// there at start, so every acknowledged change survives the process ([`Engine::open_db`]).
+    /// Seeds load after the recovered state.
+    pub fn db_path(mut self, dir: impl Into<std::path::PathBuf>) -> Builder {
+        self.db_path = Some(dir.into());
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let mut engine = Engine::new(self.clock);
@@ -178,6 +188,9 @@ impl Builder {
             engine.item_collection_limit = limit;
         }
         engine.log_requests = self.log_requests;
+        if let Some(dir) = &self.db_path {
+            engine.open_db(dir)?;
+        }
         for seed in &self.seeds {
             engine.seed(seed)?;
         }

@@ -219,12 +219,12 @@ async fn a_dynamodb_local_command_line_starts_the_emulator() {
 fn dynamodb_local_flags_the_emulator_cannot_honour_are_refused_with_the_reason() {
     let cases: [(&[&str], &str); 2] = [
         (
-            &["-port", "0", "-dbPath", "/tmp/ddb"],
-            "error: -dbPath (--db-path) is not supported: the emulator keeps its data in memory only and cannot persist it; run it without -dbPath",
+            &["-port", "0", "-dbPath", "/tmp/ddb", "-inMemory"],
+            "error: -inMemory (--in-memory) and -dbPath (--db-path) cannot be used together",
         ),
         (
             &["-optimizeDbBeforeStartup"],
-            "error: -optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath, and the emulator keeps its data in memory only",
+            "error: -optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath",
         ),
     ];
     for (args, message) in cases {
@@ -252,7 +252,7 @@ fn dash_help_is_dynamodb_locals_help_flag() {
         "{help}"
     );
     assert!(
-        help.contains("-inMemory: accepted; the emulator always keeps its data in memory"),
+        help.contains("-inMemory: accepted; the emulator keeps its data in memory unless given -dbPath"),
         "{help}"
     );
 }

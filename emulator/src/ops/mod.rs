@@ -129,3 +129,23 @@ macro_rules! operations {
 }
 
 operation_list!(operations);
+
+impl Operation {
+    /// Whether a success changes more than items (tables, indexes, TTL, tags, policies, backups
+    /// settings): the durable mode writes a checkpoint for these, and logs only item changes.
+    pub fn changes_catalogue(self) -> bool {
+        use Operation::*;
+        matches!(
+            self,
+            CreateTable
+                | DeleteTable
+                | UpdateTable
+                | UpdateTimeToLive
+                | UpdateContinuousBackups
+                | TagResource
+                | UntagResource
+                | PutResourcePolicy
+                | DeleteResourcePolicy
+        )
+    }
+}
