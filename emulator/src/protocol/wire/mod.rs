@@ -14,6 +14,7 @@
 
 pub(crate) mod answer;
 pub(crate) mod expressions;
+mod policy_document;
 mod table_spec;
 
 use serde_json::{Map, Value};
