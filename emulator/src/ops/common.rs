@@ -201,7 +201,28 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
 
 /// Names of the global indexes an item write changes (old or new image carries the index key).
 pub fn touched_indexes<'a>(def: &'a TableDef, old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
-    def.global_indexes
+    touched(&def.global_indexes, old, new)
+}
+
+/// The capacity a single-item write consumed: `units` for the table and for every index, global
+/// or local, it changed.
+pub fn write_capacity(
+    detail: CapacityDetail,
+    def: &TableDef,
+    old: Option<&Item>,
+    new: Option<&Item>,
+    units: f64,
+) -> Option<ConsumedCapacity> {
+    let mut c = detail.consumed(&def.name, units, || touched_indexes(def, old, new))?;
+    c.local_indexes = touched(&def.local_indexes, old, new)
+        .into_iter()
+        .map(|i| (i.to_string(), units))
+        .collect();
+    Some(c)
+}
+
+fn touched<'a>(indexes: &'a [IndexDef], old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
+    indexes
         .iter()
         .filter(|i| {
             [old, new]

@@ -16,6 +16,7 @@
 pub(crate) mod answer;
 pub(crate) mod expressions;
 mod multi;
+mod policy_document;
 mod table_spec;
 
 use std::collections::BTreeMap;
