@@ -233,7 +233,7 @@ impl Wal {
             checkpointing: Mutex::new(()),
         });
         engine.store.attach(wal.clone());
-        wal.checkpoint(engine)?;
+        wal.checkpoint(engine, true)?;
         Ok(wal)
     }
 
@@ -295,14 +295,18 @@ impl Wal {
         }
     }
 
-    /// Whether the log has grown past [`COMPACT_BYTES`].
-    pub fn wants_checkpoint(&self) -> bool {
-        self.pending.lock().log_bytes > COMPACT_BYTES
-    }
-
-    /// Writes the whole state as a new checkpoint and starts a new log, then deletes older files.
-    pub fn checkpoint(&self, engine: &Engine) -> io::Result<()> {
+    /// Writes the whole state as a new checkpoint and starts a new log, then deletes older files;
+    /// unless `always`, only when the log has grown past [`COMPACT_BYTES`] (checked once this
+    /// checkpoint's turn has come, so requests that saw a long log together compact it once).
+    pub fn checkpoint(&self, engine: &Engine, always: bool) -> io::Result<()> {
+        let long = || self.pending.lock().log_bytes > COMPACT_BYTES;
+        if !always && !long() {
+            return Ok(()); // the common case: no wait behind a checkpoint being written
+        }
         let _one = self.checkpointing.lock();
+        if !always && !long() {
+            return Ok(());
+        }
         // Inside the snapshot no item write can happen: the new log starts exactly after it.
         let (snapshot, generation) = engine.store.snapshot_then(|| self.switch_log());
         let generation = generation?;

@@ -85,8 +85,8 @@ impl Engine {
     /// In durable mode, writes a checkpoint when `changed_catalogue` or the log has grown long.
     fn checkpoint(&self, changed_catalogue: bool) -> std::io::Result<()> {
         match &self.durable {
-            Some(wal) if changed_catalogue || wal.wants_checkpoint() => wal.checkpoint(self),
-            _ => Ok(()),
+            Some(wal) => wal.checkpoint(self, changed_catalogue),
+            None => Ok(()),
         }
     }
 
