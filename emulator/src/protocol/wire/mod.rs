@@ -47,6 +47,16 @@ macro_rules! call {
     };
 }
 
+/// A typed operation's request shape, which guides the body's parse; none for a JSON operation.
+macro_rules! shape_of {
+    ($module:ident) => {
+        Some($module::SHAPE)
+    };
+    ($module:ident json) => {
+        None
+    };
+}
+
 macro_rules! dispatch {
     ($($service:ident { $($name:ident => $module:ident $(($json:ident))?),* $(,)? })*) => {
         $($(wire_module!($module $($json)?);)*)*
@@ -54,6 +64,11 @@ macro_rules! dispatch {
         /// Answers one request's body with `op`.
         pub fn execute(op: Operation, cx: &Cx, body: Body) -> Result<Value> {
             Ok(match op { $($(Operation::$name => call!($module $($json)?, cx, body),)*)* })
+        }
+
+        /// The request shape `op`'s body is parsed by (see [`shape::parse`](crate::protocol::shape::parse)).
+        pub fn shape(op: Operation) -> Option<&'static [crate::protocol::shape::Field]> {
+            match op { $($(Operation::$name => shape_of!($module $($json)?),)*)* }
         }
     };
 }
