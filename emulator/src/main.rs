@@ -47,6 +47,14 @@ struct Args {
     /// input (--cli-input-json) or batch-write-item request items. Repeatable; loaded in order.
     #[arg(long, value_name = "FILE")]
     seed: Vec<PathBuf>,
+    /// How long a client may take to send a request's headers, and how long a keep-alive
+    /// connection may sit idle, before the connection is closed (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    header_timeout: u64,
+    /// How long a client may take to send a request's body once its headers arrived, before the
+    /// request is refused (408) and the connection closed (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    body_timeout: u64,
     /// -inMemory: accepted; the emulator keeps its data in memory unless given -dbPath.
     #[arg(long, help_heading = LOCAL)]
     in_memory: bool,
@@ -190,7 +198,11 @@ async fn main() -> std::io::Result<()> {
     }
     std::io::stdout().flush()?;
     tracing::info!(%addr, "dynamodb-emulator ready");
-    dynamodb_emulator::server::serve(listener, engine, shutdown_signal()).await?;
+    let timeouts = dynamodb_emulator::server::Timeouts {
+        header: std::time::Duration::from_millis(args.header_timeout),
+        body: std::time::Duration::from_millis(args.body_timeout),
+    };
+    dynamodb_emulator::server::serve(listener, engine, timeouts, shutdown_signal()).await?;
     tracing::info!("shut down");
     Ok(())
 }

@@ -96,22 +96,24 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             &request_id,
         );
     }
-    let parsed = if body.is_empty() {
-        Ok(None)
-    } else {
-        serde_json::from_slice(&body)
-            .map(Some)
-            .map_err(|_| match nested_deeper(&body, JSON_DEPTH) {
-                // Only attribute values nest this deep in a DynamoDB request.
-                true => Error::nesting_exceeded().by(crate::error::Check::Request),
-                false => Error::bare(ErrorKind::Serialization),
-            })
-    };
     let target = header(req, "x-amz-target");
     let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
         let name = target.strip_prefix(prefix)?;
         Operation::parse(*service, name)
     });
+    let parsed = if body.is_empty() {
+        Ok(None)
+    } else if nested_deeper(&body, JSON_DEPTH) {
+        // Only attribute values nest this deep in a DynamoDB request. (Checked first: the parse
+        // below skips attribute values without serde_json's depth limit.)
+        Err(Error::nesting_exceeded().by(crate::error::Check::Request))
+    } else {
+        let parsed = match op.map(wire::shape) {
+            Some(fields) => shape::parse(&body, fields),
+            None => serde_json::from_slice(&body),
+        };
+        parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
+    };
     match parsed.and_then(|parsed| decode(engine, req, op, parsed)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
         Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),

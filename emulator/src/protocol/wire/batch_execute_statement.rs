@@ -20,7 +20,7 @@ const STATEMENT_REQUEST: Shape = Shape::Struct {
     ],
 };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("Statements", Shape::List { member: &STATEMENT_REQUEST, min: 1, max: 25 }),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
 ];

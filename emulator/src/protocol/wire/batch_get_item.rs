@@ -10,7 +10,7 @@ use crate::protocol::attr::{decode_map, encode_map};
 use crate::protocol::shape::{field, validate_after, Field, Shape, RETURN_CONSUMED_CAPACITY};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("RequestItems", Shape::Any),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
 ];

@@ -10,7 +10,7 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("RequestItems", Shape::Any),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),

@@ -24,7 +24,7 @@ const LSI: Shape = Shape::Struct {
     fields: &[required("IndexName", INDEX_NAME), required("KeySchema", KEY_SCHEMA), required("Projection", PROJECTION)],
 };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("BillingMode", BILLING_MODE),
     field("ProvisionedThroughput", THROUGHPUT),
     required("KeySchema", KEY_SCHEMA),

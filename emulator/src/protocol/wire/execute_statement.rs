@@ -16,7 +16,7 @@ use crate::protocol::Body;
 pub const STATEMENT: Shape = string(1, 8192);
 pub const PARAMETERS: Shape = Shape::List { member: &Shape::Attr, min: 1, max: usize::MAX };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("Statement", STATEMENT),
     field("Parameters", PARAMETERS),
     field("ConsistentRead", Shape::Bool),

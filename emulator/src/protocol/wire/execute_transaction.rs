@@ -19,7 +19,7 @@ const PARAMETERIZED_STATEMENT: Shape = Shape::Struct {
     ],
 };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TransactStatements", Shape::List { member: &PARAMETERIZED_STATEMENT, min: 1, max: 100 }),
     field("ClientRequestToken", string(1, 36)),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),

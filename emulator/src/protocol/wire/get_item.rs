@@ -8,7 +8,7 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
     field("AttributesToGet", ATTRIBUTE_NAMES),

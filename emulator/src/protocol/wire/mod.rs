@@ -44,6 +44,11 @@ macro_rules! dispatch {
         pub fn execute(op: Operation, cx: &Cx, body: Body) -> Result<Encoded> {
             Ok(match op { $($(Operation::$name => $module::encode(ops::$module::run(cx, $module::decode(body)?)?).into(),)*)* })
         }
+
+        /// The request shape `op`'s body is parsed by (see [`shape::parse`](crate::protocol::shape::parse)).
+        pub fn shape(op: Operation) -> &'static [crate::protocol::shape::Field] {
+            match op { $($(Operation::$name => $module::SHAPE,)*)* }
+        }
     };
 }
 

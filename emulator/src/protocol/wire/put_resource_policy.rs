@@ -6,7 +6,7 @@ use crate::ops::put_resource_policy::{Input, Output};
 use crate::protocol::shape::{field, required, string, validate, Field, Shape, EXPECTED_REVISION, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("ResourceArn", RESOURCE_ARN),
     required("Policy", string(0, usize::MAX)),
     field("ExpectedRevisionId", EXPECTED_REVISION),

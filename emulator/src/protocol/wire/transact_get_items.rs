@@ -23,7 +23,7 @@ const TRANSACT_GET_ITEM: Shape = Shape::Struct {
     java: "TransactGetItem",
     fields: &[required("Get", GET)],
 };
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required(
         "TransactItems",
         Shape::List {

@@ -68,7 +68,7 @@ const TRANSACT_WRITE_ITEM: Shape = Shape::Struct {
     ],
 };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required(
         "TransactItems",
         Shape::List {
