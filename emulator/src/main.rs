@@ -192,6 +192,7 @@ async fn main() -> std::io::Result<()> {
     engine.transient_delay = std::time::Duration::from_millis(args.delay_transient_statuses.unwrap_or(0));
     let engine = Arc::new(engine);
     let _sweeper = Sweeper::start(&engine, std::time::Duration::from_millis(args.ttl_sweep_interval));
+    let shutdown = shutdown_signal()?;
     println!("listening on http://{addr}");
     if let (Some(token), None) = (&engine.control_token, &args.control_token) {
         println!("control token: {token}");
@@ -202,28 +203,30 @@ async fn main() -> std::io::Result<()> {
         header: std::time::Duration::from_millis(args.header_timeout),
         body: std::time::Duration::from_millis(args.body_timeout),
     };
-    dynamodb_emulator::server::serve(listener, engine, timeouts, shutdown_signal()).await?;
+    dynamodb_emulator::server::serve(listener, engine, timeouts, shutdown).await?;
     tracing::info!("shut down");
     Ok(())
 }
 
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Completes on SIGINT or SIGTERM. The handlers are installed by this call, not when the future is
+/// first polled: a signal sent right after the ready line must stop the server cleanly, not kill
+/// the process with the default action (tests stop the binary that way as soon as it is ready).
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (mut interrupt, mut terminate) = (signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?);
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
+            }
+        })
     }
+    #[cfg(not(unix))]
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 #[cfg(test)]

@@ -170,6 +170,15 @@ impl Running {
     }
 }
 
+/// SIGTERM at once after the ready line: the handlers are installed before it is printed, so
+/// every run shuts down cleanly (before, about one in six was killed by the default action).
+#[test]
+fn a_signal_right_after_the_ready_line_shuts_down_cleanly() {
+    for _ in 0..40 {
+        Running::start(&["--port", "0"]).stop();
+    }
+}
+
 #[tokio::test]
 async fn a_dynamodb_local_command_line_starts_the_emulator() {
     let emu = Running::start(&[
