@@ -70,6 +70,7 @@ pub struct Builder {
     log_requests: bool,
     transient_delay: Duration,
     seeds: Vec<std::path::PathBuf>,
+    chaos: Option<crate::chaos::Plan>,
 }
 
 impl Default for Builder {
@@ -86,6 +87,7 @@ impl Default for Builder {
             log_requests: false,
             transient_delay: Duration::ZERO,
             seeds: Vec::new(),
+            chaos: None,
         }
     }
 }
@@ -171,6 +173,15 @@ impl Builder {
         self
     }
 
+    /// Answers as DynamoDB does under load or failure, as the plan says (see [`crate::chaos`]):
+    /// throttling, server errors, partial batches, transaction conflicts, added latency. The
+    /// plan applies to the test's requests, not to seed files; change it at run time through
+    /// [`Emulator::chaos`].
+    pub fn chaos(mut self, plan: crate::chaos::Plan) -> Builder {
+        self.chaos = Some(plan);
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let mut engine = Engine::new(self.clock);
@@ -185,6 +196,9 @@ impl Builder {
         engine.transient_delay = self.transient_delay;
         // Faults are for the test's requests, not for loading its fixture.
         engine.fault = self.fault;
+        if let Some(plan) = self.chaos {
+            engine.chaos.set(plan);
+        }
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
         engine.credentials = self.credentials;
@@ -274,6 +288,11 @@ impl Emulator {
     /// The engine behind this emulator, to drive it without HTTP.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// The chaos plan's controls: set or replace a plan, clear it, read its seed and counts.
+    pub fn chaos(&self) -> &crate::chaos::Chaos {
+        &self.inner.engine.chaos
     }
 
     /// Moves a manual clock forward; returns `false` on the system clock.
@@ -378,6 +397,9 @@ async fn handle(engine: Arc<Engine>, req: http::Request<Incoming>) -> Result<htt
     };
     let answer = tokio::task::spawn_blocking(move || engine.handle(&http::Request::from_parts(parts, bytes))).await;
     let res = answer.unwrap_or_else(|_| crate::protocol::internal_error());
+    if let Some(crate::chaos::Latency(latency)) = res.extensions().get().copied() {
+        tokio::time::sleep(latency).await;
+    }
     Ok(res.map(Full::new))
 }
 

@@ -57,7 +57,7 @@ fn keys_fault(table: &str, spec: &Value) -> Option<String> {
     }
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, ref chaos, .. }: &Cx, body: Body) -> Result<Value> {
     let faults = request_items_faults(
         body.0,
         "BatchGetItem",
@@ -100,6 +100,13 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         });
     }
 
+    // Chaos: the last keys, in request order, are returned unprocessed; none processed at all is
+    // DynamoDB's ProvisionedThroughputExceededException.
+    let keep = total.saturating_sub(chaos.unprocessed);
+    if keep == 0 {
+        return Err(crate::chaos::throughput_exceeded());
+    }
+    let mut position = 0;
     let mut responses = Map::new();
     let mut unprocessed = Map::new();
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
@@ -111,7 +118,8 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         {
             let state = read.table.state.read();
             for (key, raw) in &read.keys {
-                if full {
+                position += 1;
+                if full || position > keep {
                     left.push((*raw).clone());
                     continue;
                 }

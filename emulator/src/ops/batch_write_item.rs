@@ -1,6 +1,6 @@
 //! BatchWriteItem: up to 25 puts and deletes across tables. The whole request is validated before
 //! anything is written; everything is then written under the tables' write locks (taken in name
-//! order), so UnprocessedItems is always empty.
+//! order), so UnprocessedItems is empty unless a chaos plan holds the request's last writes back.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -87,7 +87,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     def.key.key_of(item).ok_or_else(mismatch)
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(&Cx { engine, ref chaos, .. }: &Cx, body: Body) -> Result<Value> {
     let render_all = |m: &Map<String, Value>| java_request_items(m);
     let whole = body.object("RequestItems").cloned().unwrap_or_default();
     let faults = request_items_faults(body.0, "BatchWriteItem", render_all, |_, v| {
@@ -140,13 +140,18 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         decoded.push((name, writes));
     }
 
+    // Chaos: the last writes, in request order, are returned unprocessed; none processed at all
+    // is DynamoDB's ProvisionedThroughputExceededException.
+    let keep = total.saturating_sub(chaos.unprocessed);
+    let mut unprocessed = Map::new();
+    let mut position = 0;
     let mut plan: BTreeMap<String, (Arc<Table>, Vec<Write>)> = BTreeMap::new();
     for (name, writes) in decoded {
         let table = data_table(engine, name)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();
         let mut planned = Vec::with_capacity(writes.len());
-        for (is_put, item) in writes {
+        for (i, (is_put, item)) in writes.into_iter().enumerate() {
             let (key, write) = if is_put {
                 let key = put_key(&def, &item)?;
                 (key, Write::Put(item))
@@ -159,12 +164,21 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
                     "Provided list of item keys contains duplicates",
                 ));
             }
-            planned.push(write);
+            if position < keep {
+                planned.push(write);
+            } else if let Value::Array(list) = unprocessed.entry(name.to_string()).or_insert_with(|| Value::Array(Vec::new())) {
+                list.push(request[name][i].clone());
+            }
+            position += 1;
         }
         let entry = plan
             .entry(table.name.clone())
             .or_insert_with(|| (table.clone(), Vec::new()));
         entry.1.extend(planned);
+    }
+
+    if keep == 0 {
+        return Err(crate::chaos::throughput_exceeded());
     }
 
     // Write everything under the involved tables' write locks, taken in name order.
@@ -213,7 +227,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     drop(guards);
 
     let mut out = Map::new();
-    out.insert("UnprocessedItems".into(), Value::Object(Map::new()));
+    out.insert("UnprocessedItems".into(), Value::Object(unprocessed));
     add_capacity(&mut out, detail, &units);
     if metrics {
         out.insert("ItemCollectionMetrics".into(), Value::Object(collections));

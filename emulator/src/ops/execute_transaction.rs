@@ -50,7 +50,8 @@ fn at(i: usize) -> impl Fn(Error) -> Error {
     }
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx: &Cx, body: Body) -> Result<Value> {
+    let engine = cx.engine;
     validate(body.0, SHAPE)?;
     let members: Vec<Body> = body.list("TransactStatements").iter().map(Body).collect();
     let mut prepared = Vec::with_capacity(members.len());
@@ -70,7 +71,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     for (i, (m, (stmt, params))) in members.iter().zip(&prepared).enumerate() {
         actions.push(action(engine, *m, stmt, params).map_err(at(i))?);
     }
-    let mut out = run_actions(engine, body, &actions, "TransactStatements")?;
+    let mut out = run_actions(cx, body, &actions, "TransactStatements")?;
     if let Value::Object(m) = &mut out {
         m.insert("Responses".into(), Value::Array(vec![json!({}); actions.len()]));
     }

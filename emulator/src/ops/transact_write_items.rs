@@ -289,15 +289,16 @@ fn action_size(action: &Action) -> usize {
     item_size(&action.item) + action.values_size
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
-    let actions = parse_actions(engine, body)?;
-    run_actions(engine, body, &actions, "TransactItems")
+    let actions = parse_actions(cx.engine, body)?;
+    run_actions(cx, body, &actions, "TransactItems")
 }
 
 /// Runs parsed actions as one transaction: the duplicate-item and size checks, the
 /// ClientRequestToken (fingerprinted by the body's `member`), then the all-or-nothing execution.
-pub(super) fn run_actions(engine: &Engine, body: Body, actions: &[Action], member: &str) -> Result<Value> {
+pub(super) fn run_actions(cx: &Cx, body: Body, actions: &[Action], member: &str) -> Result<Value> {
+    let engine = cx.engine;
 
     let mut targets = HashSet::new();
     let mut refs: Vec<ItemRef> = Vec::with_capacity(actions.len());
@@ -326,7 +327,7 @@ pub(super) fn run_actions(engine: &Engine, body: Body, actions: &[Action], membe
             return Ok(response);
         }
     }
-    let result = execute(engine, body, actions, refs);
+    let result = execute(cx, body, actions, refs);
     if let Some(token) = token {
         let outcome = result
             .as_ref()
@@ -337,7 +338,16 @@ pub(super) fn run_actions(engine: &Engine, body: Body, actions: &[Action], membe
     result
 }
 
-fn execute(engine: &Engine, body: Body, actions: &[Action], refs: Vec<ItemRef>) -> Result<Value> {
+fn execute(&Cx { engine, ref chaos, .. }: &Cx, body: Body, actions: &[Action], refs: Vec<ItemRef>) -> Result<Value> {
+    // Chaos: a conflict the plan makes, answered as a concurrent transaction's would be.
+    let forced = chaos.conflicts(actions.iter().map(|a| (a.table.name.as_str(), &a.item)));
+    if forced.contains(&true) {
+        let reasons = forced
+            .into_iter()
+            .map(|c| if c { conflict_reason() } else { reason("None", None, None) })
+            .collect();
+        return Err(cancelled(reasons));
+    }
     // Hold the items first: a concurrent transaction on any of them makes this one lose.
     if let Err(busy) = engine.transactions.hold(&refs) {
         let busy: HashSet<&ItemRef> = busy.iter().map(|n| &refs[*n]).collect();
