@@ -46,6 +46,7 @@
 
 pub mod chaos;
 pub mod clock;
+mod durable;
 mod engine;
 mod error;
 mod expr;

@@ -31,6 +31,7 @@ pub use sigv4::{Credentials, DEFAULT_ACCOUNT};
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::ops::{Cx, Operation, Service};
+use wire::Encoded;
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
@@ -96,27 +97,30 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             &request_id,
         );
     }
-    let parsed = if body.is_empty() {
-        Ok(None)
-    } else {
-        serde_json::from_slice(&body)
-            .map(Some)
-            .map_err(|_| match nested_deeper(&body, JSON_DEPTH) {
-                // Only attribute values nest this deep in a DynamoDB request.
-                true => Error::nesting_exceeded().by(crate::error::Check::Request),
-                false => Error::bare(ErrorKind::Serialization),
-            })
-    };
     let target = header(req, "x-amz-target");
     let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
         let name = target.strip_prefix(prefix)?;
         Operation::parse(*service, name)
     });
+    let parsed = if body.is_empty() {
+        Ok(None)
+    } else if nested_deeper(&body, JSON_DEPTH) {
+        // Only attribute values nest this deep in a DynamoDB request. (Checked first: the parse
+        // below skips attribute values without serde_json's depth limit.)
+        Err(Error::nesting_exceeded().by(crate::error::Check::Request))
+    } else {
+        let parsed = match op.map(wire::shape) {
+            Some(fields) => shape::parse(&body, fields),
+            None => serde_json::from_slice(&body),
+        };
+        parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
+    };
     let mut latency = std::time::Duration::ZERO;
     let mut res = match parsed.and_then(|parsed| decode(engine, req, op, parsed, &mut latency)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
-        Ok(Value::Null) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
-        Ok(value) => json(StatusCode::OK, &value, &request_id),
+        Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
+        Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, &request_id),
+        Ok(Encoded::Bytes(bytes)) => raw(StatusCode::OK, JSON_1_0, Bytes::from(bytes), &request_id),
         Err(e) => {
             if e.kind == ErrorKind::InternalServer {
                 tracing::error!(error = %e, "internal error");
@@ -141,7 +145,7 @@ fn decode(
     op: Option<Operation>,
     parsed: Option<Value>,
     latency: &mut std::time::Duration,
-) -> Result<Value, Error> {
+) -> Result<Encoded, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     check_auth(engine, req)?;
     let Some(value) = parsed else {
