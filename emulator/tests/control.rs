@@ -364,7 +364,7 @@ async fn a_chaos_plan_is_set_read_and_cleared_over_http() {
     let too_short = (
         400,
         json!({"__type": "com.amazon.coral.validate#ValidationException",
-            "message": "1 validation error detected: Value 't' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"}),
+            "message": "TableName must be at least 3 characters long and at most 255 characters long"}),
     );
     let get = json!({"TableName": "t", "Key": {"pk": {"S": "a"}}});
     assert_eq!(dynamodb(&emu, "GetItem", get).await, too_short);
