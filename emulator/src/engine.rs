@@ -40,6 +40,8 @@ pub struct Engine {
     /// How long tables stay CREATING, UPDATING or DELETING and new indexes backfill
     /// (`store::Lifecycle`); zero, the default, makes every change take effect at once.
     pub transient_delay: std::time::Duration,
+    /// The chaos plan, if any (`crate::chaos`): DynamoDB's failures injected on purpose.
+    pub chaos: crate::chaos::Chaos,
     /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
     pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
     /// The database directory's log in durable mode ([`Engine::open_db`]); `None` in memory.
@@ -61,6 +63,7 @@ impl Engine {
             control_token: None,
             log_requests: false,
             transient_delay: std::time::Duration::ZERO,
+            chaos: Default::default(),
             snapshots: Default::default(),
             durable: None,
         }

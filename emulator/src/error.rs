@@ -81,6 +81,10 @@ pub enum ErrorKind {
     /// DynamoDB Streams: a read before the oldest retained record.
     TrimmedDataAccess,
     InternalServer,
+    /// Chaos (`crate::chaos`): the retryable throttling answers.
+    ProvisionedThroughputExceeded,
+    Throttling,
+    RequestLimitExceeded,
     /// A PartiQL INSERT of a key that exists.
     DuplicateItem,
     /// No resource-based policy, or not the revision a request expected.
@@ -118,6 +122,11 @@ impl ErrorKind {
             ErrorKind::ExpiredIterator => "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException",
             ErrorKind::TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
             ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ErrorKind::ProvisionedThroughputExceeded => {
+                "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"
+            }
+            ErrorKind::Throttling => "com.amazon.coral.availability#ThrottlingException",
+            ErrorKind::RequestLimitExceeded => "com.amazonaws.dynamodb.v20120810#RequestLimitExceeded",
             ErrorKind::DuplicateItem => "com.amazonaws.dynamodb.v20120810#DuplicateItemException",
             ErrorKind::PolicyNotFound => "com.amazonaws.dynamodb.v20120810#PolicyNotFoundException",
         }

@@ -38,11 +38,13 @@
 //! - `store`: tables in memory, one lock per table, indexes, TTL index and stream records
 //!   maintained on every write.
 //! - `error`: the one error type and its wire mapping.
-//! - [`clock`]: system or manual time; [`fault`]: test-only fault injection.
+//! - [`clock`]: system or manual time; [`chaos`]: DynamoDB's own failures, injected by a seeded
+//!   plan; [`fault`]: test-only fault injection (breaks the emulator to test test suites).
 //! - [`server`]: the HTTP server and the [`Emulator`] handle; `transport`: the SDK clients.
 
 #![deny(missing_docs)]
 
+pub mod chaos;
 pub mod clock;
 mod durable;
 mod engine;

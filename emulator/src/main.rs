@@ -47,6 +47,11 @@ struct Args {
     /// input (--cli-input-json) or batch-write-item request items. Repeatable; loaded in order.
     #[arg(long, value_name = "FILE")]
     seed: Vec<PathBuf>,
+    /// Answer as DynamoDB does under load or failure, as the chaos plan in this JSON file says
+    /// (throttling, server errors, partial batches, transaction conflicts, latency); its seed is
+    /// printed at start so a run can be replayed. See the README's "Chaos" section.
+    #[arg(long, value_name = "PLAN.json")]
+    chaos: Option<PathBuf>,
     /// How long a client may take to send a request's headers, and how long a keep-alive
     /// connection may sit idle, before the connection is closed (milliseconds).
     #[arg(long, value_name = "MS", default_value_t = 30_000)]
@@ -190,10 +195,27 @@ async fn main() -> std::io::Result<()> {
     }
     // After the seeds: a fixture's tables are ACTIVE from the start.
     engine.transient_delay = std::time::Duration::from_millis(args.delay_transient_statuses.unwrap_or(0));
+    let mut chaos_seed = None;
+    if let Some(path) = &args.chaos {
+        let plan = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| text.parse::<dynamodb_emulator::chaos::Plan>());
+        match plan {
+            Ok(plan) => chaos_seed = Some(engine.chaos.set(plan)),
+            Err(e) => {
+                eprintln!("error: chaos plan {}: {e}", path.display());
+                std::process::exit(1);
+            }
+        }
+    }
     let engine = Arc::new(engine);
     let _sweeper = Sweeper::start(&engine, std::time::Duration::from_millis(args.ttl_sweep_interval));
     let shutdown = shutdown_signal()?;
     println!("listening on http://{addr}");
+    if let Some(seed) = chaos_seed {
+        // Replaying a run needs only the plan and this seed.
+        println!("chaos seed: {seed}");
+    }
     if let (Some(token), None) = (&engine.control_token, &args.control_token) {
         println!("control token: {token}");
     }

@@ -83,6 +83,7 @@ pub struct Builder {
     log_requests: bool,
     transient_delay: Duration,
     seeds: Vec<std::path::PathBuf>,
+    chaos: Option<crate::chaos::Plan>,
     db_path: Option<std::path::PathBuf>,
     timeouts: Timeouts,
 }
@@ -101,6 +102,7 @@ impl Default for Builder {
             log_requests: false,
             transient_delay: Duration::ZERO,
             seeds: Vec::new(),
+            chaos: None,
             db_path: None,
             timeouts: Timeouts::default(),
         }
@@ -188,6 +190,15 @@ impl Builder {
         self
     }
 
+    /// Answers as DynamoDB does under load or failure, as the plan says (see [`crate::chaos`]):
+    /// throttling, server errors, partial batches, transaction conflicts, added latency. The
+    /// plan applies to the test's requests, not to seed files; change it at run time through
+    /// [`Emulator::chaos`].
+    pub fn chaos(mut self, plan: crate::chaos::Plan) -> Builder {
+        self.chaos = Some(plan);
+        self
+    }
+
     /// Durable mode: keep the state in the directory `dir` (created if missing) and recover it from
     /// there at start, so every acknowledged change survives the process ([`Engine::open_db`]).
     /// Seeds load after the recovered state.
@@ -220,6 +231,9 @@ impl Builder {
         engine.transient_delay = self.transient_delay;
         // Faults are for the test's requests, not for loading its fixture.
         engine.fault = self.fault;
+        if let Some(plan) = self.chaos {
+            engine.chaos.set(plan);
+        }
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
         engine.credentials = self.credentials;
@@ -309,6 +323,11 @@ impl Emulator {
     /// The engine behind this emulator, to drive it without HTTP.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
+    }
+
+    /// The chaos plan's controls: set or replace a plan, clear it, read its seed and counts.
+    pub fn chaos(&self) -> &crate::chaos::Chaos {
+        &self.inner.engine.chaos
     }
 
     /// Moves a manual clock forward; returns `false` on the system clock.
@@ -418,6 +437,9 @@ async fn handle(
     };
     let answer = tokio::task::spawn_blocking(move || engine.handle(&http::Request::from_parts(parts, bytes))).await;
     let res = answer.unwrap_or_else(|_| crate::protocol::internal_error());
+    if let Some(crate::chaos::Latency(latency)) = res.extensions().get().copied() {
+        tokio::time::sleep(latency).await;
+    }
     Ok(res.map(Full::new))
 }
 

@@ -71,6 +71,7 @@ impl std::fmt::Debug for InProcess {
 
 impl HttpConnector for InProcess {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let mut latency = None;
         let result = (|| {
             let request = request
                 .try_into_http1x()
@@ -78,9 +79,17 @@ impl HttpConnector for InProcess {
             let (parts, body) = request.into_parts();
             let bytes = Bytes::copy_from_slice(body.bytes().unwrap_or_default());
             let response = self.engine.handle(&http::Request::from_parts(parts, bytes));
+            latency = response.extensions().get::<crate::chaos::Latency>().copied();
             HttpResponse::try_from(response.map(SdkBody::from)).map_err(|e| ConnectorError::other(e.into(), None))
         })();
-        HttpConnectorFuture::ready(result)
+        match latency {
+            // Chaos latency: the answer waits on the caller's runtime timer, holding no thread.
+            Some(crate::chaos::Latency(latency)) => HttpConnectorFuture::new(async move {
+                tokio::time::sleep(latency).await;
+                result
+            }),
+            None => HttpConnectorFuture::ready(result),
+        }
     }
 }
 

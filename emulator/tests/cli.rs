@@ -428,6 +428,47 @@ async fn seed_files_load_at_start_and_a_bad_one_stops_it() {
     );
 }
 
+#[tokio::test]
+async fn a_chaos_plan_file_applies_from_the_start_and_its_seed_is_printed() {
+    let plan = std::env::temp_dir().join(format!("cli-chaos-{}.json", std::process::id()));
+    std::fs::write(
+        &plan,
+        r#"{"rules": [{"operation": "CreateTable", "error": "ThrottlingException", "nth": [1]}]}"#,
+    )
+    .unwrap();
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_dynamodb-emulator"))
+            .args(["--port", "0", "--chaos", plan.to_str().unwrap()])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let url = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_string();
+    let seed = lines.next().unwrap().unwrap();
+    let seed: u64 = seed.strip_prefix("chaos seed: ").expect("seed line").parse().unwrap();
+    let addr = url.replace("http://", "");
+    let answer = raw(&addr, "GET", "/_emulator/chaos", "").await;
+    assert_eq!(
+        answer,
+        format!(r#"{{"rules":[{{"fired":0,"matched":0}}],"seed":{seed}}}"#)
+    );
+    // The SDK retries the throttled CreateTable and succeeds on its second attempt.
+    create_table(&dynamodb_emulator::transport_for_endpoint(&url), "tbl").await;
+    let answer = raw(&addr, "GET", "/_emulator/chaos", "").await;
+    assert_eq!(
+        answer,
+        format!(r#"{{"rules":[{{"fired":1,"matched":2}}],"seed":{seed}}}"#)
+    );
+}
+
 /// Opens a connection that stalls in its headers, one that stalls in its body and one left idle
 /// after a request, and asserts that the server closes each between `timeout` and a few seconds
 /// later (the body one after answering 408).

@@ -341,3 +341,54 @@ async fn snapshots_restore_and_reset_over_http() {
         (404, json!({"error": "no emulator control at /_emulator/snapshots/a/b"}))
     );
 }
+
+#[tokio::test]
+async fn a_chaos_plan_is_set_read_and_cleared_over_http() {
+    let emu = manual().await;
+    // The issue's example, as written. Chaos answers before the operation looks its table up.
+    let plan = r#"{"seed": 7, "rules": [{"operation": "PutItem", "table": "t", "error": "ProvisionedThroughputExceededException", "rate": 1.0}]}"#;
+    assert_eq!(
+        control(&emu, "PUT", "/_emulator/chaos", plan).await,
+        (200, json!({"seed": 7}))
+    );
+    let put = json!({"TableName": "t", "Item": {"pk": {"S": "a"}}});
+    assert_eq!(
+        dynamodb(&emu, "PutItem", put.clone()).await,
+        (
+            400,
+            json!({"__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."})
+        )
+    );
+    // Without chaos, a table name that short is refused.
+    let too_short = (
+        400,
+        json!({"__type": "com.amazon.coral.validate#ValidationException",
+            "message": "TableName must be at least 3 characters long and at most 255 characters long"}),
+    );
+    let get = json!({"TableName": "t", "Key": {"pk": {"S": "a"}}});
+    assert_eq!(dynamodb(&emu, "GetItem", get).await, too_short);
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/chaos", "").await,
+        (200, json!({"seed": 7, "rules": [{"matched": 1, "fired": 1}]}))
+    );
+    assert_eq!(
+        control(
+            &emu,
+            "PUT",
+            "/_emulator/chaos",
+            r#"{"rules": [{"operation": "PutItem", "nth": [0]}]}"#
+        )
+        .await,
+        (
+            400,
+            json!({"error": "rules[0]: nth must list match numbers counted from 1"})
+        )
+    );
+    assert_eq!(control(&emu, "DELETE", "/_emulator/chaos", "").await, (200, json!({})));
+    assert_eq!(
+        control(&emu, "GET", "/_emulator/chaos", "").await,
+        (200, json!({"seed": null, "rules": []}))
+    );
+    assert_eq!(dynamodb(&emu, "PutItem", put).await, too_short);
+}

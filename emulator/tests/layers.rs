@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 const WIRE: &[&str] = &["serde_json", "json!", "protocol::"];
 
 /// The operations (every `run` half and the pieces they share) and the modules below them, whole.
-const BELOW_PROTOCOL: &[&str] = &["ops", "expr", "partiql", "model", "store", "clock.rs", "fault.rs"];
+const BELOW_PROTOCOL: &[&str] = &[
+    "ops", "expr", "partiql", "model", "store", "clock.rs", "fault.rs", "chaos.rs",
+];
 
 fn src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src")

@@ -4,8 +4,10 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::chaos::Plan;
 use dynamodb_emulator::{Emulator, Fault};
 
 use crate::adapters::Waiter;
@@ -50,6 +52,10 @@ impl std::fmt::Display for Target {
     }
 }
 
+/// Attempts per request in resilience mode: enough to outlast any run of failures the
+/// resilience plans schedule.
+pub const RESILIENT_ATTEMPTS: u32 = 5;
+
 /// How long the emulator targets keep tables and new indexes in their transient statuses, so the
 /// ports' waits are exercised as on DynamoDB (where they take seconds).
 pub const TRANSIENT_DELAY: Duration = Duration::from_millis(500);
@@ -59,6 +65,10 @@ pub const TRANSIENT_DELAY: Duration = Duration::from_millis(500);
 pub struct EnvOptions {
     /// Test-only emulator fault (emulator targets only).
     pub fault: Option<Fault>,
+    /// Resilience mode: the emulator answers with DynamoDB's failures as this plan says, and the
+    /// client retries as the SDK's standard mode does, with a 1 ms backoff and up to
+    /// [`RESILIENT_ATTEMPTS`] attempts (emulator targets only).
+    pub chaos: Option<Plan>,
     /// The emulator's manual clock start, in epoch seconds; default 1 700 000 000. Ignored for
     /// an endpoint, whose clock is the real one.
     pub start: Option<i64>,
@@ -94,19 +104,29 @@ impl Env {
                 if let Some(fault) = options.fault {
                     builder = builder.fault(fault);
                 }
+                let resilient = options.chaos.is_some();
+                if let Some(plan) = options.chaos {
+                    builder = builder.chaos(plan);
+                }
                 let emulator = builder
                     .start()
                     .await
                     .map_err(|e| Error::new("TransportError", e.to_string()))?;
-                let client = match target {
+                let mut client = match target {
                     Target::InProcess => emulator.client(),
                     _ => emulator.http_client(),
                 };
+                if resilient {
+                    let retry = RetryConfig::standard()
+                        .with_max_attempts(RESILIENT_ATTEMPTS)
+                        .with_initial_backoff(Duration::from_millis(1));
+                    client = Client::from_conf(client.config().to_builder().retry_config(retry).build());
+                }
                 (client, Some(emulator), start)
             }
             Target::Endpoint(url) => {
-                if options.fault.is_some() {
-                    return Err(Error::new("Unsupported", "faults exist only in the emulator"));
+                if options.fault.is_some() || options.chaos.is_some() {
+                    return Err(Error::new("Unsupported", "faults and chaos exist only in the emulator"));
                 }
                 (endpoint_client(url)?, None, real_now.as_secs() as i64)
             }
@@ -123,6 +143,11 @@ impl Env {
             ),
             tables: AtomicU64::new(0),
         })
+    }
+
+    /// The emulator this `Env` started, if any: for its chaos plan's counts.
+    pub fn emulator(&self) -> Option<&Emulator> {
+        self.emulator.as_ref()
     }
 
     pub fn target(&self) -> &Target {

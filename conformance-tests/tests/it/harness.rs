@@ -3,6 +3,7 @@
 //! transports, the concurrent-registration race, and proof that each suite catches a broken
 //! server (the emulator's test-only faults).
 
+use dynamodb_emulator::chaos::Plan;
 use dynamodb_emulator::Fault;
 use dynamodb_harness::machine::{cases, Failure};
 use dynamodb_harness::suites::auth::AuthSuite;
@@ -71,6 +72,37 @@ fn assert_ends_at_the_divergence(failure: &Failure, prefix: &str) {
     let test = std::thread::current().name().unwrap().to_string();
     assert!(failure.replay.contains("PROPTEST_RNG_SEED="), "{failure}");
     assert!(failure.replay.ends_with(&format!("-- --exact {test}")), "{failure}");
+}
+
+/// Resilience mode: failures an adapter must absorb without its caller noticing. Every other
+/// request is throttled and every fifth answered 500 before running (a few times each: the
+/// SDK's retry quota is one token bucket per process, shared by the suites running at once, and
+/// a drained bucket surfaces the error; see the README's findings), every other BatchWriteItem
+/// leaves its last write unprocessed and every other BatchGetItem its last key, and a tenth of the
+/// answers are late. The suite must still agree with its model, and the plan must have fired.
+fn resilient<S: Suite>() {
+    let plan: Plan = r#"{"seed": 20, "rules": [
+        {"error": "ThrottlingException", "every": 2, "times": 8},
+        {"error": "InternalServerError", "every": 5, "times": 4},
+        {"operation": "BatchWriteItem", "unprocessed": 1, "every": 2},
+        {"operation": "BatchGetItem", "unprocessed": 1, "every": 2},
+        {"latency_ms": 1, "rate": 0.1}
+    ]}"#
+    .parse()
+    .unwrap();
+    let rt = runtime();
+    let options = EnvOptions {
+        chaos: Some(plan),
+        ..Default::default()
+    };
+    let env = env(&rt, Target::InProcess, options);
+    match check::<S>(&rt, &env, cases(DEFAULT_CASES / 2)) {
+        Ok(report) => println!("{report}"),
+        Err(failure) => panic!("resilience: {failure}"),
+    }
+    let counts = env.emulator().unwrap().chaos().counts();
+    println!("chaos (matched, fired) per rule: {counts:?}");
+    assert!(counts[0].fired > 0 && counts[1].fired > 0, "{counts:?}");
 }
 
 /// The same sequences through the in-process transport and over HTTP (or, with
@@ -257,4 +289,34 @@ fn an_https_endpoint_is_reported_unsupported() {
         .err()
         .expect("no TLS client");
     assert_eq!(err.code, "Unsupported");
+}
+
+#[test]
+fn session_storage_is_resilient() {
+    resilient::<SessionSuite>();
+}
+
+#[test]
+fn auth_adapter_is_resilient() {
+    resilient::<AuthSuite>();
+}
+
+#[test]
+fn kv_store_is_resilient() {
+    resilient::<KvSuite>();
+}
+
+#[test]
+fn user_store_is_resilient() {
+    resilient::<UserStoreSuite>();
+}
+
+#[test]
+fn auth_flow_is_resilient() {
+    resilient::<AuthFlowSuite>();
+}
+
+#[test]
+fn match_tracker_is_resilient() {
+    resilient::<MatchSuite>();
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests through `aws-sdk-dynamodb` against the emulator, one binary.
 
 mod batch;
+mod chaos;
 mod expressions;
 mod harness;
 mod items;

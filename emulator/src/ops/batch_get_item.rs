@@ -58,7 +58,8 @@ pub struct Output {
     pub capacity: Option<Vec<ConsumedCapacity>>,
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(&Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
+    let total: usize = input.tables.iter().map(|t| t.keys.len()).sum();
     let mut reads = Vec::with_capacity(input.tables.len());
     for part in input.tables {
         let exprs = part.exprs?;
@@ -77,6 +78,13 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         reads.push((part.table, part.attributes, table, exprs, keys));
     }
 
+    // Chaos: the last keys, in request order, are returned unprocessed; none processed at all is
+    // DynamoDB's ProvisionedThroughputExceededException.
+    let keep = total.saturating_sub(chaos.unprocessed);
+    if keep == 0 {
+        return Err(crate::chaos::throughput_exceeded());
+    }
+    let mut position = 0;
     let mut out = Output {
         responses: BTreeMap::new(),
         unprocessed: BTreeMap::new(),
@@ -92,7 +100,8 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         {
             let state = table.state.read();
             for (key, sent) in keys {
-                if full {
+                position += 1;
+                if full || position > keep {
                     left.push(sent);
                     continue;
                 }

@@ -1,6 +1,6 @@
 //! BatchWriteItem: up to 25 puts and deletes across tables. The whole request is validated before
 //! anything is written; everything is then written under the tables' write locks (taken in name
-//! order), so UnprocessedItems is always empty.
+//! order), so UnprocessedItems is empty unless a chaos plan holds the request's last writes back.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
@@ -72,7 +72,13 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     def.key.key_of(item).ok_or_else(mismatch)
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(&Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
+    // Chaos: the last writes, in request order, are returned unprocessed; none processed at all
+    // is DynamoDB's ProvisionedThroughputExceededException.
+    let total: usize = input.tables.iter().map(|(_, requests)| requests.len()).sum();
+    let keep = total.saturating_sub(chaos.unprocessed);
+    let mut unprocessed: BTreeMap<String, Vec<WriteRequest>> = BTreeMap::new();
+    let mut position = 0;
     // Check every request against its table before writing anything.
     let mut plan: BTreeMap<String, (Arc<Table>, Vec<Write>)> = BTreeMap::new();
     for (name, requests) in input.tables {
@@ -81,6 +87,8 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         let mut seen = HashSet::new();
         let mut planned = Vec::with_capacity(requests.len());
         for request in requests {
+            let held = (position >= keep).then(|| request.clone());
+            position += 1;
             let write = match request {
                 WriteRequest::Put(item) => Write::Put(put_key(&def, &item)?, item),
                 WriteRequest::Delete(key) => Write::Delete(request_key(&def, &key)?),
@@ -89,10 +97,16 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
             if !seen.insert(key.clone()) {
                 return Err(Error::validation("Provided list of item keys contains duplicates"));
             }
-            planned.push(write);
+            match held {
+                Some(request) => unprocessed.entry(name.clone()).or_default().push(request),
+                None => planned.push(write),
+            }
         }
         let entry = plan.entry(table.name.clone()).or_insert_with(|| (table.clone(), Vec::new()));
         entry.1.extend(planned);
+    }
+    if keep == 0 {
+        return Err(crate::chaos::throughput_exceeded());
     }
 
     // Write everything under the involved tables' write locks, taken in name order.
@@ -138,7 +152,7 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
     drop(guards);
 
     Ok(Output {
-        unprocessed: BTreeMap::new(),
+        unprocessed,
         capacity: capacities(input.capacity, units),
         collection_metrics: input.collection_metrics.then_some(collections),
     })

@@ -20,18 +20,21 @@ pub(crate) mod transactions;
 
 pub use transactions::Transactions;
 
+use crate::chaos::Decision;
 use crate::engine::Engine;
 use crate::fault::Fault;
 
 /// What one request runs with. The protocol builds one per request: the engine's state, the time
 /// read once from the `Clock` (so every timestamp of one answer agrees), the `Host` the client
-/// addressed (DescribeEndpoints answers with it) and the fault under test, if any.
+/// addressed (DescribeEndpoints answers with it), the fault under test, if any, and what the chaos
+/// plan decided for this request (partial batches and conflicts are the operations' to apply).
 pub struct Cx<'a> {
     pub engine: &'a Engine,
     /// Milliseconds since the epoch, by the engine's clock, when the request arrived.
     pub now_millis: i64,
     pub host: Option<&'a str>,
     pub fault: Option<Fault>,
+    pub chaos: Decision,
 }
 
 impl<'a> Cx<'a> {
@@ -42,6 +45,7 @@ impl<'a> Cx<'a> {
             now_millis: engine.clock.now_millis(),
             host,
             fault: engine.fault,
+            chaos: Decision::default(),
         }
     }
 }

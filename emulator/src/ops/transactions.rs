@@ -341,7 +341,7 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
             return Ok(written);
         }
     }
-    let result = execute(engine, actions, refs, &options);
+    let result = execute(cx, actions, refs, &options);
     if let Some(t) = &options.token {
         let outcome = result.as_ref().ok().map(|w| (w.clone(), cx.now_millis));
         engine.transactions.end_token(&t.token, outcome);
@@ -349,7 +349,21 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
     result
 }
 
-fn execute(engine: &Engine, actions: &[Action], refs: Vec<ItemRef>, options: &Options) -> Result<Written> {
+fn execute(
+    &Cx { engine, ref chaos, .. }: &Cx,
+    actions: &[Action],
+    refs: Vec<ItemRef>,
+    options: &Options,
+) -> Result<Written> {
+    // Chaos: a conflict the plan makes, answered as a concurrent transaction's would be.
+    let forced = chaos.conflicts(actions.iter().map(|a| (a.table.name.as_str(), &a.item)));
+    if forced.contains(&true) {
+        let reasons = forced
+            .into_iter()
+            .map(|c| if c { conflict_reason() } else { passed() })
+            .collect();
+        return Err(cancelled(reasons));
+    }
     // Hold the items first: a concurrent transaction on any of them makes this one lose.
     if let Err(busy) = engine.transactions.hold(&refs) {
         let busy: HashSet<&ItemRef> = busy.iter().map(|n| &refs[*n]).collect();

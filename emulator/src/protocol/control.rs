@@ -10,6 +10,9 @@
 //!   name); `POST /_emulator/snapshots/NAME/restore` puts it back (404 for an unknown name);
 //!   `DELETE /_emulator/snapshots/NAME` forgets it; `GET /_emulator/snapshots` lists the names
 //! - `POST /_emulator/reset`: deletes every table, stream, tag and policy (snapshots are kept)
+//! - `PUT /_emulator/chaos` with a chaos plan (`protocol::chaos`): sets it, `{"seed": N}`;
+//!   `GET /_emulator/chaos`: `{"seed": N|null, "rules": [{"matched": N, "fired": N}, ...]}`;
+//!   `DELETE /_emulator/chaos`: no chaos any more
 //!
 //! When the engine has a control token (always when it listens on a non-loopback address, see
 //! [`crate::server::control_token_for`]), each control request must carry
@@ -45,11 +48,25 @@ pub fn handle(engine: &Engine, method: &Method, path: &str, authorization: &str,
             (StatusCode::OK, json!({}))
         }
         ("snapshots", &Method::GET) => (StatusCode::OK, snapshot_names(engine)),
+        ("chaos", &Method::GET) => (StatusCode::OK, super::chaos::report(&engine.chaos)),
+        ("chaos", &Method::PUT) => match std::str::from_utf8(body)
+            .map_err(|e| e.to_string())
+            .and_then(str::parse)
+        {
+            Ok(plan) => (StatusCode::OK, json!({ "seed": engine.chaos.set(plan) })),
+            Err(e) => error(StatusCode::BAD_REQUEST, e),
+        },
+        ("chaos", &Method::DELETE) => {
+            engine.chaos.clear();
+            (StatusCode::OK, json!({}))
+        }
         (path, method) if path.starts_with("snapshots/") => snapshot(engine, method, &path["snapshots/".len()..]),
-        ("clock", _) | ("clock/advance", _) | ("ttl/sweep", _) | ("reset", _) | ("snapshots", _) => error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            format!("{method} is not allowed on {PREFIX}{path}"),
-        ),
+        ("clock", _) | ("clock/advance", _) | ("ttl/sweep", _) | ("reset", _) | ("snapshots", _) | ("chaos", _) => {
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!("{method} is not allowed on {PREFIX}{path}"),
+            )
+        }
         _ => error(StatusCode::NOT_FOUND, format!("no emulator control at {PREFIX}{path}")),
     }
 }

@@ -8,6 +8,7 @@
 
 pub(crate) mod attr;
 mod body;
+pub(crate) mod chaos;
 pub(crate) mod control;
 pub(crate) mod frontend;
 mod log;
@@ -114,7 +115,8 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
         };
         parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
     };
-    match parsed.and_then(|parsed| decode(engine, req, op, parsed)) {
+    let mut latency = std::time::Duration::ZERO;
+    let mut res = match parsed.and_then(|parsed| decode(engine, req, op, parsed, &mut latency)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
         Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
         Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, &request_id),
@@ -129,7 +131,12 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
                 &request_id,
             )
         }
+    };
+    if !latency.is_zero() {
+        // The transports wait it out without holding a thread (`crate::chaos::Latency`).
+        res.extensions_mut().insert(crate::chaos::Latency(latency));
     }
+    res
 }
 
 fn decode(
@@ -137,6 +144,7 @@ fn decode(
     req: &Request<Bytes>,
     op: Option<Operation>,
     parsed: Option<Value>,
+    latency: &mut std::time::Duration,
 ) -> Result<Encoded, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     check_auth(engine, req)?;
@@ -153,7 +161,20 @@ fn decode(
         .get("host")
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
-    wire::execute(op, &Cx::new(engine, host), Body(&value))
+    let mut cx = Cx::new(engine, host);
+    if engine.chaos.is_active() {
+        cx.chaos = engine.chaos.decide(&chaos::request(op.name(), &value));
+        *latency = cx.chaos.latency;
+    }
+    let failure = cx.chaos.failure;
+    if let Some((failure, false)) = failure {
+        return Err(failure.error());
+    }
+    let answer = wire::execute(op, &cx, Body(&value))?;
+    match failure {
+        Some((failure, true)) => Err(failure.error()),
+        _ => Ok(answer),
+    }
 }
 
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
