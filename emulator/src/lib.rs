@@ -48,6 +48,7 @@ mod engine;
 mod error;
 mod expr;
 pub mod fault;
+mod iam;
 #[doc(hidden)]
 pub mod model;
 mod ops;

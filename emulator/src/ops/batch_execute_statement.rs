@@ -11,7 +11,6 @@ use super::execute_statement::write;
 use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{add_capacity, TableUnits};
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind, Result};
 use crate::model::{item_size, AttributeValue, Item};
 use crate::partiql::{bind, Statement};
@@ -50,7 +49,7 @@ pub fn error_code(kind: ErrorKind) -> &'static str {
     }
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let members: Vec<Body> = body.list("Statements").iter().map(Body).collect();
     let prepared: Vec<Result<(Statement, Vec<AttributeValue>)>> = members.iter().map(|m| prepare(*m)).collect();
@@ -68,13 +67,13 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         let outcome = p.and_then(|(stmt, params)| {
             r.insert("TableName".into(), json!(stmt.target().table));
             if stmt.is_read() {
-                let (table, item, read) = read_one(engine, *member, &stmt, &params)?;
+                let (table, item, read) = read_one(cx, *member, &stmt, &params)?;
                 units.entry(table).or_default().add(read, &[]);
                 if let Some(item) = item {
                     r.insert("Item".into(), encode_map(&item));
                 }
             } else {
-                let done = write(engine, crate::protocol::wire::old_on_condition_failure(*member), &stmt, &params)?;
+                let done = write(cx, crate::protocol::wire::old_on_condition_failure(*member), &stmt, &params)?;
                 let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
                 units.entry(done.table).or_default().add(done.units, &indexes);
             }
@@ -101,7 +100,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
 
 /// A batch SELECT: one item by its full key, kept when the rest of the WHERE clause holds.
 fn read_one(
-    engine: &Engine,
+    cx: &Cx,
     member: Body,
     stmt: &Statement,
     params: &[AttributeValue],
@@ -110,7 +109,7 @@ fn read_one(
         unreachable!("only SELECT reads")
     };
     let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
-    let table = data_table(engine, &target.table)?;
+    let table = data_table(cx, &target.table)?;
     let state = table.state.read();
     let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
     let key = request_key(&state.def, &key_item)?;

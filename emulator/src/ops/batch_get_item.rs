@@ -57,7 +57,7 @@ fn keys_fault(table: &str, spec: &Value) -> Option<String> {
     }
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx: &Cx, body: Body) -> Result<Value> {
     let faults = request_items_faults(
         body.0,
         "BatchGetItem",
@@ -77,7 +77,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     for (name, spec) in request {
         let spec_body = Body(spec);
         let exprs = crate::protocol::wire::expressions::parse(spec_body, Op::GetItem)?;
-        let table = data_table(engine, name)?;
+        let table = data_table(cx, name)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();
         let mut keys = Vec::new();

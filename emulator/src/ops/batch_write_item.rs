@@ -87,7 +87,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     def.key.key_of(item).ok_or_else(mismatch)
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     let render_all = |m: &Map<String, Value>| java_request_items(m);
     let whole = body.object("RequestItems").cloned().unwrap_or_default();
     let faults = request_items_faults(body.0, "BatchWriteItem", render_all, |_, v| {
@@ -142,7 +142,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
 
     let mut plan: BTreeMap<String, (Arc<Table>, Vec<Write>)> = BTreeMap::new();
     for (name, writes) in decoded {
-        let table = data_table(engine, name)?;
+        let table = data_table(cx, name)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();
         let mut planned = Vec::with_capacity(writes.len());

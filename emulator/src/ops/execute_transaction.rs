@@ -13,7 +13,6 @@ use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{add_capacity, ItemRef, TableUnits};
 use super::transact_write_items::{cancelled, conflict_reason, run_actions, Action, Kind};
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::{CancellationReason, Error, ErrorKind, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, AttributeValue, Item};
@@ -50,7 +49,7 @@ fn at(i: usize) -> impl Fn(Error) -> Error {
     }
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let members: Vec<Body> = body.list("TransactStatements").iter().map(Body).collect();
     let mut prepared = Vec::with_capacity(members.len());
@@ -64,13 +63,13 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         ));
     }
     if reads > 0 {
-        return read(engine, body, &prepared);
+        return read(cx, body, &prepared);
     }
     let mut actions = Vec::with_capacity(prepared.len());
     for (i, (m, (stmt, params))) in members.iter().zip(&prepared).enumerate() {
-        actions.push(action(engine, *m, stmt, params).map_err(at(i))?);
+        actions.push(action(cx, *m, stmt, params).map_err(at(i))?);
     }
-    let mut out = run_actions(engine, body, &actions, "TransactStatements")?;
+    let mut out = run_actions(cx, body, &actions, "TransactStatements")?;
     if let Value::Object(m) = &mut out {
         m.insert("Responses".into(), Value::Array(vec![json!({}); actions.len()]));
     }
@@ -78,7 +77,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
 }
 
 /// A write statement as a TransactWriteItems action.
-fn action(engine: &Engine, member: Body, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
+fn action(cx: &Cx, member: Body, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
     let target = stmt.target();
     let mut exprs = Parsed::default();
     let (kind, item) = match stmt {
@@ -90,7 +89,7 @@ fn action(engine: &Engine, member: Body, stmt: &Statement, params: &[AttributeVa
         Statement::Delete { .. } => (Kind::Delete, Item::new()),
         Statement::Select { .. } => unreachable!("reads are not writes"),
     };
-    let table = data_table(engine, &target.table)?;
+    let table = data_table(cx, &target.table)?;
     if target.index.is_some() {
         return Err(Error::validation("Index cannot be specified in a write statement"));
     }
@@ -134,14 +133,15 @@ fn action(engine: &Engine, member: Body, stmt: &Statement, params: &[AttributeVa
 /// A read transaction: every SELECT names one item by its full key; all are read under the
 /// involved tables' read locks, taken in name order, and fail together if a write transaction
 /// holds any of them.
-fn read(engine: &Engine, body: Body, prepared: &[(Statement, Vec<AttributeValue>)]) -> Result<Value> {
+fn read(cx: &Cx, body: Body, prepared: &[(Statement, Vec<AttributeValue>)]) -> Result<Value> {
+    let engine = cx.engine;
     let mut gets = Vec::with_capacity(prepared.len());
     for (i, (stmt, params)) in prepared.iter().enumerate() {
         let Statement::Select { target, projection, filter, .. } = stmt else {
             unreachable!("only reads here")
         };
         let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose().map_err(at(i))?;
-        let table = data_table(engine, &target.table)?;
+        let table = data_table(cx, &target.table)?;
         let key = {
             let state = table.state.read();
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params).map_err(at(i))?;

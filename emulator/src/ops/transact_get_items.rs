@@ -53,7 +53,7 @@ struct Get {
     exprs: Parsed,
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
     let mut parsed = Vec::new();
     for entry in body.list("TransactItems") {
@@ -66,7 +66,7 @@ pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     let mut seen = HashSet::new();
     let mut refs: Vec<Option<ItemRef>> = Vec::new();
     for (sub, exprs, key) in parsed {
-        let table = data_table(engine, sub.str("TableName").unwrap_or_default())?;
+        let table = data_table(cx, sub.str("TableName").unwrap_or_default())?;
         let primary = {
             let state = table.state.read();
             if let Some(e) = key_values_error(&state.def, &key) {

@@ -175,7 +175,7 @@ impl Drop for Held<'_> {
     }
 }
 
-fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
+fn parse_actions(cx: &Cx, body: Body) -> Result<Vec<Action>> {
     let mut parsed = Vec::new();
     for entry in body.list("TransactItems") {
         let e = Body(entry);
@@ -214,7 +214,7 @@ fn parse_actions(engine: &Engine, body: Body) -> Result<Vec<Action>> {
     }
     let mut actions = Vec::with_capacity(parsed.len());
     for (kind, sub, exprs, item) in parsed {
-        let table = data_table(engine, sub.str("TableName").unwrap_or_default())?;
+        let table = data_table(cx, sub.str("TableName").unwrap_or_default())?;
         let key = {
             let state = table.state.read();
             if let Some(e) = key_values_error(&state.def, &item) {
@@ -289,15 +289,16 @@ fn action_size(action: &Action) -> usize {
     item_size(&action.item) + action.values_size
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
+pub fn run(cx: &Cx, body: Body) -> Result<Value> {
     validate(body.0, SHAPE)?;
-    let actions = parse_actions(engine, body)?;
-    run_actions(engine, body, &actions, "TransactItems")
+    let actions = parse_actions(cx, body)?;
+    run_actions(cx, body, &actions, "TransactItems")
 }
 
 /// Runs parsed actions as one transaction: the duplicate-item and size checks, the
 /// ClientRequestToken (fingerprinted by the body's `member`), then the all-or-nothing execution.
-pub(super) fn run_actions(engine: &Engine, body: Body, actions: &[Action], member: &str) -> Result<Value> {
+pub(super) fn run_actions(cx: &Cx, body: Body, actions: &[Action], member: &str) -> Result<Value> {
+    let engine = cx.engine;
 
     let mut targets = HashSet::new();
     let mut refs: Vec<ItemRef> = Vec::with_capacity(actions.len());

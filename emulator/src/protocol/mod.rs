@@ -10,6 +10,7 @@ pub(crate) mod attr;
 mod body;
 pub(crate) mod control;
 pub(crate) mod frontend;
+mod iam;
 mod log;
 pub(crate) mod seed;
 pub(crate) mod shape;
@@ -17,6 +18,7 @@ mod sigv4;
 pub(crate) mod wire;
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
@@ -30,6 +32,7 @@ pub use sigv4::{Credentials, DEFAULT_ACCOUNT};
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::ops::{Cx, Operation, Service};
+use crate::store::Namespace;
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
@@ -130,12 +133,15 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
 
 fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: Option<Value>) -> Result<Value, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
-    check_auth(engine, req)?;
+    let (ns, identity) = check_auth(engine, req)?;
     let Some(value) = parsed else {
         return Err(Error::bare(ErrorKind::Serialization));
     };
     if !value.is_object() {
         return Err(Error::serialization("Start of list found where not expected"));
+    }
+    if let Some(id) = identity.filter(|id| !id.policies.is_empty()) {
+        iam::check(engine, &ns, id.key, id.policies, op, &value)?;
     }
     let span = tracing::debug_span!("op", name = op.name());
     let _enter = span.enter();
@@ -144,7 +150,7 @@ fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: 
         .get("host")
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
-    wire::execute(op, &Cx::new(engine, host), Body(&value))
+    wire::execute(op, &Cx::new(engine, &ns, host), Body(&value))
 }
 
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
@@ -200,8 +206,13 @@ pub fn request(operation: &str, body: &Value) -> Request<Bytes> {
 }
 
 /// A request must carry a SigV4-shaped Authorization; its signature is verified only when the
-/// engine was given credentials (`sigv4`), so by default any key and secret work.
-fn check_auth(engine: &Engine, req: &Request<Bytes>) -> Result<(), Error> {
+/// engine was given credentials (`sigv4`), so by default any key and secret work. Answers the
+/// namespace the request works in: the region of its credential scope, and the account its
+/// access key is mapped to (the default account when verification is off).
+fn check_auth<'e>(
+    engine: &'e Engine,
+    req: &Request<Bytes>,
+) -> Result<(Arc<Namespace>, Option<sigv4::Identity<'e>>), Error> {
     let auth = header(req, "authorization").trim();
     if !auth.starts_with("AWS4-") {
         return Err(Error::new(
@@ -224,10 +235,13 @@ fn check_auth(engine: &Engine, req: &Request<Bytes>) -> Result<(), Error> {
             format!("{missing}Authorization={auth}"),
         ));
     }
-    match &engine.credentials {
-        Some(credentials) => sigv4::verify(credentials, engine.clock.now_millis(), req),
-        None => Ok(()),
-    }
+    let identity = match &engine.credentials {
+        Some(credentials) => Some(sigv4::verify(credentials, engine.clock.now_millis(), req)?),
+        None => None,
+    };
+    let account = identity.as_ref().map_or(engine.account_id.as_str(), |id| id.account);
+    let region = sigv4::scope_region(auth).unwrap_or(&engine.region);
+    Ok((engine.namespace(account, region), identity))
 }
 
 fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {

@@ -5,6 +5,7 @@
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
 mod lifecycle;
+mod namespace;
 mod stream;
 mod table;
 mod ttl;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 pub use lifecycle::Status;
+pub use namespace::{Namespace, Namespaces, Snapshot};
 pub use stream::{EventName, Stream, StreamRecord};
 pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableData, TablePos, TableState};
 
@@ -37,7 +39,7 @@ pub struct Store {
     deleting: RwLock<BTreeMap<String, Arc<Table>>>,
 }
 
-/// A frozen copy of a whole store: every table (definition and data), stream, tag and policy.
+/// A frozen copy of one namespace's store: every table (definition and data), stream, tag and policy.
 ///
 /// Taking one and restoring it cost O(tables + streams + tags + policies), not O(items): table
 /// data and stream logs are persistent structures that share every node with the live store until
@@ -46,7 +48,7 @@ pub struct Store {
 /// Transient statuses are not carried: a table DELETING when the snapshot is taken is not in it,
 /// and every restored table is ACTIVE, as a fixture is expected to be.
 #[derive(Clone, Default)]
-pub struct Snapshot {
+pub struct StoreSnapshot {
     /// Tables in name order; each `data.stream` is a frozen fork, never a live stream.
     tables: Vec<(TableDef, TableData)>,
     /// The registered streams (by ARN), as frozen forks.
@@ -91,7 +93,7 @@ pub struct Policy {
 impl Store {
     /// A consistent copy of everything: every table's read lock is held at once (in name order, as
     /// multi-table writes take them), so no write is seen half done.
-    pub fn snapshot(&self) -> Snapshot {
+    pub fn snapshot(&self) -> StoreSnapshot {
         loop {
             let tables = self.tables();
             let states: Vec<_> = tables.iter().map(|t| t.state.read()).collect();
@@ -99,7 +101,7 @@ impl Store {
                 continue; // a table was created or deleted meanwhile
             }
             let streams = fork_all(self.streams.read().values());
-            return Snapshot {
+            return StoreSnapshot {
                 tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
                 streams,
                 tags: self.tags.read().clone(),
@@ -111,7 +113,7 @@ impl Store {
     /// Replaces everything by `snapshot`'s state, every table ACTIVE (see [`Table::with`]). The tables in place until now are marked dropped
     /// under their write locks (all held at once), so a request that looked one up before the
     /// restore answers as if it had been deleted, and none writes into the restored state.
-    pub fn restore(&self, snapshot: &Snapshot) {
+    pub fn restore(&self, snapshot: &StoreSnapshot) {
         let streams = fork_all(snapshot.streams.values());
         let restored = with_streams(snapshot.tables.iter().map(|(d, t)| (d, t)), &streams);
         let mut restored: BTreeMap<String, Arc<Table>> = restored
