@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 const WIRE: &[&str] = &["serde_json", "json!", "protocol::"];
 
 /// Modules below the protocol, whole.
-const BELOW_PROTOCOL: &[&str] = &["expr", "partiql", "model", "store", "clock.rs", "fault.rs"];
+const BELOW_PROTOCOL: &[&str] = &["expr", "partiql", "model", "store", "clock.rs", "fault.rs", "iam.rs"];
 
 /// Shared operation pieces that are already typed.
 const TYPED_OPS_PIECES: &[&str] = &[

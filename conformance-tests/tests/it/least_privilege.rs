@@ -109,12 +109,12 @@ async fn explicit_denies_win_and_resource_policies_grant() {
         {"Effect":"Deny","Action":"dynamodb:DeleteItem","Resource":"*"}]}"#;
     let emu = emulator(policy).await;
     let (admin, app) = (signed(&emu, "admin", "a"), signed(&emu, "app", "s"));
-    create_table(&admin, "T1", None).await;
+    create_table(&admin, "Tab1", None).await;
     create_table(&admin, "Other", None).await;
-    app.put_item().table_name("T1").item("pk", s("a")).send().await.unwrap();
+    app.put_item().table_name("Tab1").item("pk", s("a")).send().await.unwrap();
     let deleted = app
         .delete_item()
-        .table_name("T1")
+        .table_name("Tab1")
         .key("pk", s("a"))
         .send()
         .await
@@ -123,7 +123,7 @@ async fn explicit_denies_win_and_resource_policies_grant() {
         deleted.map(|_| ()),
         Err((
             "AccessDeniedException".into(),
-            "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:DeleteItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/T1 with an explicit deny in an identity-based policy".into()
+            "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:DeleteItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Tab1 with an explicit deny in an identity-based policy".into()
         ))
     );
     let read = |c: Client| async move {

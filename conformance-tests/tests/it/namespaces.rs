@@ -32,7 +32,7 @@ async fn arn(client: &Client, table: &str) -> Result<String, (String, String)> {
 fn not_found() -> Result<String, (String, String)> {
     Err((
         "ResourceNotFoundException".into(),
-        "Requested resource not found: Table: T1 not found".into(),
+        "Requested resource not found: Table: Tab1 not found".into(),
     ))
 }
 
@@ -43,25 +43,25 @@ async fn a_table_is_seen_only_through_its_region() {
         emu.reset();
         let east2 = client(&base, "us-east-2", "any", "key");
         let east1 = client(&base, "us-east-1", "other", "key");
-        create_table(&east2, "T1", None).await;
+        create_table(&east2, "Tab1", None).await;
         assert_eq!(
-            arn(&east2, "T1").await,
-            Ok("arn:aws:dynamodb:us-east-2:000000000000:table/T1".into())
+            arn(&east2, "Tab1").await,
+            Ok("arn:aws:dynamodb:us-east-2:000000000000:table/Tab1".into())
         );
-        assert_eq!(arn(&east1, "T1").await, not_found());
+        assert_eq!(arn(&east1, "Tab1").await, not_found());
         assert_eq!(names(&east1).await, Vec::<String>::new());
         // Another fake key in the same region sees the same tables (one default account).
-        assert_eq!(names(&client(&base, "us-east-2", "third", "x")).await, ["T1"]);
+        assert_eq!(names(&client(&base, "us-east-2", "third", "x")).await, ["Tab1"]);
         // The same name is free in the other region, with its own items.
-        create_table(&east1, "T1", None).await;
+        create_table(&east1, "Tab1", None).await;
         east1
             .put_item()
-            .table_name("T1")
+            .table_name("Tab1")
             .item("pk", crate::support::s("a"))
             .send()
             .await
             .unwrap();
-        let count = |c: Client| async move { c.scan().table_name("T1").send().await.unwrap().count() };
+        let count = |c: Client| async move { c.scan().table_name("Tab1").send().await.unwrap().count() };
         assert_eq!((count(east1.clone()).await, count(east2.clone()).await), (1, 0));
     }
 }
@@ -76,16 +76,16 @@ async fn mapped_credentials_select_their_account() {
     let base = emu.client();
     let one = client(&base, "eu-west-1", "AKONE", "s1");
     let two = client(&base, "eu-west-1", "AKTWO", "s2");
-    create_table(&two, "T1", None).await;
+    create_table(&two, "Tab1", None).await;
     assert_eq!(
-        arn(&two, "T1").await,
-        Ok("arn:aws:dynamodb:eu-west-1:111122223333:table/T1".into())
+        arn(&two, "Tab1").await,
+        Ok("arn:aws:dynamodb:eu-west-1:111122223333:table/Tab1".into())
     );
-    assert_eq!(arn(&one, "T1").await, not_found());
+    assert_eq!(arn(&one, "Tab1").await, not_found());
     // A tag request naming the other account's table is refused as on AWS.
     let tagged = one
         .tag_resource()
-        .resource_arn("arn:aws:dynamodb:eu-west-1:111122223333:table/T1")
+        .resource_arn("arn:aws:dynamodb:eu-west-1:111122223333:table/Tab1")
         .tags(Tag::builder().key("k").value("v").build().unwrap())
         .send()
         .await
@@ -94,7 +94,7 @@ async fn mapped_credentials_select_their_account() {
         tagged.map(|_| ()),
         Err((
             "AccessDeniedException".into(),
-            "User: arn:aws:iam::000000000000:root is not authorized to perform: dynamodb:TagResource on resource: arn:aws:dynamodb:eu-west-1:111122223333:table/T1".into()
+            "User: arn:aws:iam::000000000000:root is not authorized to perform: dynamodb:TagResource on resource: arn:aws:dynamodb:eu-west-1:111122223333:table/Tab1".into()
         ))
     );
 }
@@ -106,7 +106,7 @@ async fn streams_and_tags_stay_in_their_region_and_a_snapshot_covers_all() {
     let west = client(&base, "us-west-2", "k", "s");
     let east = client(&base, "us-east-1", "k", "s");
     west.create_table()
-        .table_name("T1")
+        .table_name("Tab1")
         .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
         .attribute_definitions(crate::support::attr_def(
             "pk",
@@ -124,7 +124,7 @@ async fn streams_and_tags_stay_in_their_region_and_a_snapshot_covers_all() {
         .send()
         .await
         .unwrap();
-    create_table(&east, "E1", None).await;
+    create_table(&east, "East", None).await;
     let streams = |region: &str| {
         let conf = emu
             .streams_client()
@@ -143,11 +143,11 @@ async fn streams_and_tags_stay_in_their_region_and_a_snapshot_covers_all() {
     };
     let west_streams = listed(streams("us-west-2")).await;
     assert_eq!(west_streams.len(), 1);
-    assert!(west_streams[0].starts_with("arn:aws:dynamodb:us-west-2:000000000000:table/T1/stream/"));
+    assert!(west_streams[0].starts_with("arn:aws:dynamodb:us-west-2:000000000000:table/Tab1/stream/"));
     assert_eq!(listed(streams("us-east-1")).await, Vec::<String>::new());
     let tags = west
         .list_tags_of_resource()
-        .resource_arn("arn:aws:dynamodb:us-west-2:000000000000:table/T1")
+        .resource_arn("arn:aws:dynamodb:us-west-2:000000000000:table/Tab1")
         .send()
         .await
         .unwrap();
@@ -159,7 +159,7 @@ async fn streams_and_tags_stay_in_their_region_and_a_snapshot_covers_all() {
     emu.restore(&snapshot);
     assert_eq!(
         (names(&west).await, names(&east).await),
-        (vec!["T1".to_string()], vec!["E1".to_string()])
+        (vec!["Tab1".to_string()], vec!["East".to_string()])
     );
 }
 
@@ -167,11 +167,11 @@ async fn streams_and_tags_stay_in_their_region_and_a_snapshot_covers_all() {
 async fn shared_db_puts_every_region_and_key_in_one_namespace() {
     let emu = Emulator::builder().shared_db(true).start().await.unwrap();
     let base = emu.client();
-    create_table(&client(&base, "us-east-2", "a", "b"), "T1", None).await;
+    create_table(&client(&base, "us-east-2", "a", "b"), "Tab1", None).await;
     let east1 = client(&base, "us-east-1", "c", "d");
-    assert_eq!(names(&east1).await, ["T1"]);
+    assert_eq!(names(&east1).await, ["Tab1"]);
     assert_eq!(
-        arn(&east1, "T1").await,
-        Ok("arn:aws:dynamodb:us-east-1:000000000000:table/T1".into())
+        arn(&east1, "Tab1").await,
+        Ok("arn:aws:dynamodb:us-east-1:000000000000:table/Tab1".into())
     );
 }

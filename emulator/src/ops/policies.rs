@@ -1,5 +1,6 @@
 //! What the three resource-policy operations share: resolving the table or stream a policy request
-//! names, and the revision checks. Policies are stored, not enforced.
+//! names, and the revision checks. Policies are enforced by `protocol::iam` for keys with identity
+//! policies.
 
 use super::resources::{access_denied, ours, resource_arn};
 use super::Cx;
