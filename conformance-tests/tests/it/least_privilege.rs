@@ -111,7 +111,12 @@ async fn explicit_denies_win_and_resource_policies_grant() {
     let (admin, app) = (signed(&emu, "admin", "a"), signed(&emu, "app", "s"));
     create_table(&admin, "Tab1", None).await;
     create_table(&admin, "Other", None).await;
-    app.put_item().table_name("Tab1").item("pk", s("a")).send().await.unwrap();
+    app.put_item()
+        .table_name("Tab1")
+        .item("pk", s("a"))
+        .send()
+        .await
+        .unwrap();
     let deleted = app
         .delete_item()
         .table_name("Tab1")
