@@ -30,6 +30,7 @@ pub struct Credentials {
 }
 
 /// A verified caller: its access key, account and identity policies.
+#[derive(Debug)]
 pub struct Identity<'c> {
     pub key: &'c str,
     pub account: &'c str,
