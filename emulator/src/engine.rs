@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use parking_lot::Mutex;
 
 use crate::clock::Clock;
+use crate::durable::Wal;
+use crate::ops::{Operation, Service};
 use crate::store::{Namespace, Namespaces, Snapshot};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
@@ -45,6 +47,8 @@ pub struct Engine {
     pub transient_delay: std::time::Duration,
     /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
     pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
+    /// The database directory's log in durable mode ([`Engine::open_db`]); `None` in memory.
+    pub(crate) durable: Option<std::sync::Arc<Wal>>,
 }
 
 impl Engine {
@@ -64,6 +68,31 @@ impl Engine {
             log_requests: false,
             transient_delay: std::time::Duration::ZERO,
             snapshots: Default::default(),
+            durable: None,
+        }
+    }
+
+    /// Durable mode: recovers the state kept in `dir` (created if missing) and from then on keeps
+    /// every acknowledged change there (see `durable.rs` for the files and the fsync policy).
+    /// Fails, naming the file, when one is not the emulator's or is corrupt.
+    pub fn open_db(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
+        self.durable = Some(Wal::open(dir, self)?);
+        Ok(())
+    }
+
+    /// Runs `work`; in durable mode, as one group of logged changes, synced before this returns.
+    fn durably<R>(&self, work: impl FnOnce() -> R) -> std::io::Result<R> {
+        match &self.durable {
+            Some(wal) => wal.request(work),
+            None => Ok(work()),
+        }
+    }
+
+    /// In durable mode, writes a checkpoint when `changed_catalogue` or the log has grown long.
+    fn checkpoint(&self, changed_catalogue: bool) -> std::io::Result<()> {
+        match &self.durable {
+            Some(wal) => wal.checkpoint(self, changed_catalogue),
+            None => Ok(()),
         }
     }
 
@@ -79,6 +108,9 @@ impl Engine {
     pub fn restore(&self, snapshot: &Snapshot) {
         self.namespaces.restore(snapshot);
         self.transactions.forget_tokens();
+        if let Err(e) = self.checkpoint(true) {
+            tracing::error!(error = %e, "durable mode: the restored state was not saved");
+        }
     }
 
     /// Loads a seed file: a CreateTable input as the AWS CLI takes it (`--cli-input-json`), or
@@ -98,7 +130,16 @@ impl Engine {
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
         // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
         let started = self.log_requests.then(std::time::Instant::now);
-        let res = crate::fault::scoped(self.fault, || crate::protocol::handle(self, req));
+        let res = self.durably(|| crate::fault::scoped(self.fault, || crate::protocol::handle(self, req)));
+        let changed_catalogue = res
+            .as_ref()
+            .is_ok_and(|r| r.status() == http::StatusCode::OK && changes_catalogue(req));
+        let res = res.and_then(|res| self.checkpoint(changed_catalogue).map(|()| res));
+        let res = res.unwrap_or_else(|e| {
+            // Applied in memory but not kept: the client must not take it as acknowledged.
+            tracing::error!(error = %e, "durable mode: a change could not be saved");
+            crate::protocol::internal_error()
+        });
         if let Some(started) = started {
             crate::protocol::log_request(req, &res, started.elapsed());
         }
@@ -117,7 +158,13 @@ impl Engine {
                 continue;
             }
             loop {
-                let n = table.state.write().delete_expired(now, BATCH);
+                let n = match self.durably(|| table.state.write().delete_expired(now, BATCH)) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::error!(error = %e, "durable mode: TTL deletes could not be saved");
+                        break;
+                    }
+                };
                 deleted += n;
                 if n < BATCH {
                     break;
@@ -153,4 +200,14 @@ impl Engine {
             None => name_or_arn,
         }
     }
+}
+
+/// Whether `req` names an operation that changes more than items ([`Operation::changes_catalogue`]).
+fn changes_catalogue(req: &http::Request<Bytes>) -> bool {
+    req.headers()
+        .get("x-amz-target")
+        .and_then(|t| t.to_str().ok())
+        .and_then(|t| t.strip_prefix("DynamoDB_20120810."))
+        .and_then(|name| Operation::parse(Service::DynamoDb, name))
+        .is_some_and(Operation::changes_catalogue)
 }

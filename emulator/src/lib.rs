@@ -44,6 +44,7 @@
 #![deny(missing_docs)]
 
 pub mod clock;
+mod durable;
 mod engine;
 mod error;
 mod expr;

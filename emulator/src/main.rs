@@ -51,7 +51,15 @@ struct Args {
     /// input (--cli-input-json) or batch-write-item request items. Repeatable; loaded in order.
     #[arg(long, value_name = "FILE")]
     seed: Vec<PathBuf>,
-    /// -inMemory: accepted; the emulator always keeps its data in memory.
+    /// How long a client may take to send a request's headers, and how long a keep-alive
+    /// connection may sit idle, before the connection is closed (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    header_timeout: u64,
+    /// How long a client may take to send a request's body once its headers arrived, before the
+    /// request is refused (408) and the connection closed (milliseconds).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    body_timeout: u64,
+    /// -inMemory: accepted; the emulator keeps its data in memory unless given -dbPath.
     #[arg(long, help_heading = LOCAL)]
     in_memory: bool,
     /// -sharedDb: every client shares one set of tables, whatever its credentials and region (by
@@ -66,10 +74,11 @@ struct Args {
     /// -disableTelemetry: accepted; the emulator sends nothing anywhere.
     #[arg(long, help_heading = LOCAL)]
     disable_telemetry: bool,
-    /// -dbPath: refused; the emulator cannot keep its data in files.
-    #[arg(long, value_name = "DIR", help_heading = LOCAL)]
+    /// Keep the data in the directory DIR (created if missing) and load it from there at start:
+    /// every acknowledged write survives the process, even kill -9 (-dbPath too).
+    #[arg(long, value_name = "DIR")]
     db_path: Option<PathBuf>,
-    /// -optimizeDbBeforeStartup: refused; it needs -dbPath.
+    /// -optimizeDbBeforeStartup: accepted with -dbPath; the database is always compacted at start.
     #[arg(long, help_heading = LOCAL)]
     optimize_db_before_startup: bool,
     /// -cors: accepted; every origin may call the emulator (answers carry `Access-Control-Allow-Origin: *`).
@@ -125,10 +134,10 @@ impl Args {
     /// Refuses the DynamoDB Local flags the emulator cannot honour, each with why, and warns about
     /// the ones it accepts without their effect. Exits with status 2 (a usage error) when refusing.
     fn check(&self) {
-        let refusal = if self.db_path.is_some() {
-            Some("-dbPath (--db-path) is not supported: the emulator keeps its data in memory only and cannot persist it; run it without -dbPath")
-        } else if self.optimize_db_before_startup {
-            Some("-optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath, and the emulator keeps its data in memory only")
+        let refusal = if self.optimize_db_before_startup && self.db_path.is_none() {
+            Some("-optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath")
+        } else if self.in_memory && self.db_path.is_some() {
+            Some("-inMemory (--in-memory) and -dbPath (--db-path) cannot be used together")
         } else {
             None
         };
@@ -188,6 +197,14 @@ async fn main() -> std::io::Result<()> {
             std::process::exit(2);
         });
     engine.control_token = dynamodb_emulator::server::control_token_for(addr, args.control_token.clone());
+    if let Some(dir) = &args.db_path {
+        let started = std::time::Instant::now();
+        if let Err(e) = engine.open_db(dir) {
+            eprintln!("error: cannot open --db-path {}: {e}", dir.display());
+            std::process::exit(1);
+        }
+        tracing::info!(dir = %dir.display(), elapsed_ms = started.elapsed().as_millis() as u64, "database loaded");
+    }
     for seed in &args.seed {
         if let Err(e) = engine.seed(seed) {
             eprintln!("error: {e}");
@@ -205,7 +222,11 @@ async fn main() -> std::io::Result<()> {
     }
     std::io::stdout().flush()?;
     tracing::info!(%addr, "dynamodb-emulator ready");
-    dynamodb_emulator::server::serve(listener, engine, shutdown_signal()).await?;
+    let timeouts = dynamodb_emulator::server::Timeouts {
+        header: std::time::Duration::from_millis(args.header_timeout),
+        body: std::time::Duration::from_millis(args.body_timeout),
+    };
+    dynamodb_emulator::server::serve(listener, engine, timeouts, shutdown_signal()).await?;
     tracing::info!("shut down");
     Ok(())
 }

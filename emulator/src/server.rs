@@ -19,14 +19,27 @@ use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::transport;
 
-/// How long a client may take to send a request's headers, and how long a keep-alive connection
-/// may sit idle between requests (hyper runs one timer for both). SDKs reuse a connection within
-/// milliseconds and reconnect transparently when an idle one was closed.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a connection may stall before it is closed, so half-sent requests and forgotten
+/// keep-alive connections cannot hold descriptors for good. The defaults (30 s each) never hurt
+/// an SDK: it sends a request at once, and reconnects transparently when an idle connection was
+/// closed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// For a request's headers, and for a keep-alive connection idle between requests (hyper
+    /// runs one timer for both).
+    pub header: Duration,
+    /// For a request's body once its headers arrived (16 MB on loopback takes milliseconds).
+    pub body: Duration,
+}
 
-/// How long a client may take to send a request's body once its headers arrived (16 MB on
-/// loopback takes milliseconds).
-pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+impl Default for Timeouts {
+    fn default() -> Timeouts {
+        Timeouts {
+            header: Duration::from_secs(30),
+            body: Duration::from_secs(30),
+        }
+    }
+}
 
 /// Pause after a failed `accept` that is not about one connection (out of file descriptors):
 /// the loop neither dies nor spins, and descriptors come back as idle connections time out.
@@ -71,6 +84,8 @@ pub struct Builder {
     shared_db: bool,
     transient_delay: Duration,
     seeds: Vec<std::path::PathBuf>,
+    db_path: Option<std::path::PathBuf>,
+    timeouts: Timeouts,
 }
 
 impl Default for Builder {
@@ -88,6 +103,8 @@ impl Default for Builder {
             shared_db: false,
             transient_delay: Duration::ZERO,
             seeds: Vec::new(),
+            db_path: None,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -181,6 +198,21 @@ impl Builder {
         self
     }
 
+    /// Durable mode: keep the state in the directory `dir` (created if missing) and recover it from
+    /// there at start, so every acknowledged change survives the process ([`Engine::open_db`]).
+    /// Seeds load after the recovered state.
+    pub fn db_path(mut self, dir: impl Into<std::path::PathBuf>) -> Builder {
+        self.db_path = Some(dir.into());
+        self
+    }
+
+    /// How long a connection may stall over a request's headers (or sit idle between requests)
+    /// and over its body before it is closed; see [`Timeouts`] for the defaults.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Builder {
+        self.timeouts = timeouts;
+        self
+    }
+
     /// Binds and starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let mut engine = Engine::new(self.clock);
@@ -189,6 +221,9 @@ impl Builder {
         }
         engine.log_requests = self.log_requests;
         engine.shared_db = self.shared_db;
+        if let Some(dir) = &self.db_path {
+            engine.open_db(dir)?;
+        }
         for seed in &self.seeds {
             engine.seed(seed)?;
         }
@@ -202,7 +237,7 @@ impl Builder {
         engine.control_token = control_token_for(addr, self.control_token);
         let engine = Arc::new(engine);
         let (tx, rx) = oneshot::channel();
-        tokio::spawn(serve(listener, engine.clone(), async {
+        tokio::spawn(serve(listener, engine.clone(), self.timeouts, async {
             let _ = rx.await;
         }));
         let sweeper = Sweeper::start(&engine, self.ttl_sweep_interval);
@@ -340,10 +375,11 @@ impl Drop for Sweeper {
 pub async fn serve(
     listener: TcpListener,
     engine: Arc<Engine>,
+    timeouts: Timeouts,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    http.timer(TokioTimer::new()).header_read_timeout(timeouts.header);
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -362,7 +398,7 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let engine = engine.clone();
-        let service = service_fn(move |req| handle(engine.clone(), req));
+        let service = service_fn(move |req| handle(engine.clone(), timeouts.body, req));
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(connection);
     }
@@ -379,10 +415,14 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 /// Reads the body (bounded in size and time), then runs the engine on the blocking pool: an
 /// operation may take a while (a Scan, a large set), and must not hold an async worker that
 /// other connections and the accept loop share.
-async fn handle(engine: Arc<Engine>, req: http::Request<Incoming>) -> Result<http::Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    engine: Arc<Engine>,
+    body_timeout: Duration,
+    req: http::Request<Incoming>,
+) -> Result<http::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
     let read = Limited::new(body, crate::protocol::frontend::MAX_BODY_BYTES).collect();
-    let bytes = match tokio::time::timeout(BODY_TIMEOUT, read).await {
+    let bytes = match tokio::time::timeout(body_timeout, read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(_)) => return Ok(refusal(http::StatusCode::PAYLOAD_TOO_LARGE)),
         Err(_) => return Ok(refusal(http::StatusCode::REQUEST_TIMEOUT)),

@@ -35,6 +35,8 @@ fn help_documents_every_flag() {
         "--control-token",
         "--in-memory",
         "--db-path",
+        "--header-timeout",
+        "--body-timeout",
     ] {
         assert!(help.contains(flag), "{flag} in {help}");
     }
@@ -219,12 +221,12 @@ async fn a_dynamodb_local_command_line_starts_the_emulator() {
 fn dynamodb_local_flags_the_emulator_cannot_honour_are_refused_with_the_reason() {
     let cases: [(&[&str], &str); 2] = [
         (
-            &["-port", "0", "-dbPath", "/tmp/ddb"],
-            "error: -dbPath (--db-path) is not supported: the emulator keeps its data in memory only and cannot persist it; run it without -dbPath",
+            &["-port", "0", "-dbPath", "/tmp/ddb", "-inMemory"],
+            "error: -inMemory (--in-memory) and -dbPath (--db-path) cannot be used together",
         ),
         (
             &["-optimizeDbBeforeStartup"],
-            "error: -optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath, and the emulator keeps its data in memory only",
+            "error: -optimizeDbBeforeStartup (--optimize-db-before-startup) needs -dbPath",
         ),
     ];
     for (args, message) in cases {
@@ -252,7 +254,7 @@ fn dash_help_is_dynamodb_locals_help_flag() {
         "{help}"
     );
     assert!(
-        help.contains("-inMemory: accepted; the emulator always keeps its data in memory"),
+        help.contains("-inMemory: accepted; the emulator keeps its data in memory unless given -dbPath"),
         "{help}"
     );
 }
@@ -415,4 +417,69 @@ async fn seed_files_load_at_start_and_a_bad_one_stops_it() {
                 .as_str()
         )
     );
+}
+
+/// Opens a connection that stalls in its headers, one that stalls in its body and one left idle
+/// after a request, and asserts that the server closes each between `timeout` and a few seconds
+/// later (the body one after answering 408).
+async fn assert_stalled_connections_are_closed(addr: &str, timeout: std::time::Duration) {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let start = Instant::now();
+    let mut connections = Vec::new();
+    for (what, sent) in [
+        ("half-sent header", "POST / HTTP/1.1\r\nHost: x\r\nContent-"),
+        (
+            "half-sent body",
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 100\r\n\r\n{\"a\"",
+        ),
+        ("idle keep-alive", "GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(sent.as_bytes()).await.unwrap();
+        connections.push((what, stream));
+    }
+    for (what, mut stream) in connections {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(timeout + Duration::from_secs(5), stream.read_to_end(&mut answer));
+        assert!(
+            matches!(read.await, Ok(Ok(_))),
+            "{what}: still open after {:?}",
+            start.elapsed()
+        );
+        assert!(start.elapsed() >= timeout, "{what}: closed after {:?}", start.elapsed());
+        let status = String::from_utf8_lossy(&answer)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let expected = match what {
+            "half-sent body" => "HTTP/1.1 408 Request Timeout",
+            "idle keep-alive" => "HTTP/1.1 200 OK",
+            _ => "",
+        };
+        assert_eq!(status, expected, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn stalled_connections_are_closed_after_the_timeouts_given_on_the_command_line() {
+    let emu = Running::start(&["--port", "0", "--header-timeout", "400", "--body-timeout", "400"]);
+    let addr = emu.url.strip_prefix("http://").unwrap();
+    assert_stalled_connections_are_closed(addr, std::time::Duration::from_millis(400)).await;
+}
+
+#[tokio::test]
+async fn stalled_connections_are_closed_after_the_timeouts_given_to_the_builder() {
+    let timeout = std::time::Duration::from_millis(400);
+    let timeouts = dynamodb_emulator::server::Timeouts {
+        header: timeout,
+        body: timeout,
+    };
+    let emu = dynamodb_emulator::Emulator::builder()
+        .timeouts(timeouts)
+        .start()
+        .await
+        .unwrap();
+    assert_stalled_connections_are_closed(&emu.addr().to_string(), timeout).await;
 }

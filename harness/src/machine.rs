@@ -8,11 +8,12 @@
 //! named, deleted afterwards, even when the case fails), so a suite is safe against a shared
 //! endpoint.
 
+use std::cell::Cell;
 use std::fmt::{self, Debug};
 use std::future::Future;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 use tokio::runtime::Runtime;
 
 use crate::{Env, Error};
@@ -119,10 +120,12 @@ impl fmt::Display for Report {
 pub struct Failure {
     pub suite: &'static str,
     pub target: String,
-    /// The minimal failing sequence, one rendered step per entry.
+    /// The minimal failing sequence, one rendered step per entry, ending at the divergent step.
     pub steps: Vec<String>,
-    /// The first divergence of that sequence.
+    /// The first divergence of that sequence: the step, the request and both answers.
     pub divergence: String,
+    /// A command that runs the same cases again (same seed and count), so the same sequence.
+    pub replay: String,
 }
 
 impl fmt::Display for Failure {
@@ -132,7 +135,84 @@ impl fmt::Display for Failure {
         for (i, step) in self.steps.iter().enumerate() {
             writeln!(f, "  {:>2}. {step}", i + 1)?;
         }
-        Ok(())
+        writeln!(f, "replay: {}", self.replay)
+    }
+}
+
+/// Where a case failed: the 0-based step that diverged (none when setup or teardown failed).
+struct Divergence {
+    step: Option<usize>,
+    message: String,
+}
+
+impl Divergence {
+    fn at(step: usize, message: String) -> Divergence {
+        Divergence {
+            step: Some(step),
+            message,
+        }
+    }
+
+    fn outside(message: String) -> Divergence {
+        Divergence { step: None, message }
+    }
+}
+
+/// A proptest run's seed, so a failure can say how to replay it, and the step the last failing
+/// case diverged at (proptest reports the last failing case as the minimal one).
+struct Run {
+    seed: u64,
+    cases: u32,
+    diverged: Cell<Option<usize>>,
+}
+
+impl Run {
+    /// A runner seeded with `PROPTEST_RNG_SEED` when set, else with a fresh random seed.
+    fn new(cases: u32) -> (TestRunner, Run) {
+        let config = Config::default();
+        let seed = match config.rng_seed {
+            RngSeed::Fixed(seed) => seed,
+            RngSeed::Random => {
+                use std::hash::{BuildHasher, Hasher};
+                std::collections::hash_map::RandomState::new().build_hasher().finish()
+            }
+        };
+        let runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            max_shrink_iters: 2048,
+            rng_seed: RngSeed::Fixed(seed),
+            ..config
+        });
+        let run = Run {
+            seed,
+            cases,
+            diverged: Cell::new(None),
+        };
+        (runner, run)
+    }
+
+    /// Turns a case's divergence into proptest's failure, noting its step.
+    fn fail(&self, d: Divergence) -> TestCaseError {
+        self.diverged.set(d.step);
+        TestCaseError::fail(d.message)
+    }
+
+    /// The command that replays this run: the running test (libtest names its thread after it)
+    /// with the same seed, case count and endpoint.
+    fn replay(&self) -> String {
+        let endpoint = std::env::var("DYNAMODB_ENDPOINT")
+            .map(|e| format!("DYNAMODB_ENDPOINT={e} "))
+            .unwrap_or_default();
+        let test = std::thread::current()
+            .name()
+            .filter(|name| *name != "main")
+            .map(|name| format!(" -- --exact {name}"))
+            .unwrap_or_default();
+        format!(
+            "{endpoint}PROPTEST_RNG_SEED={} PROPTEST_CASES={} cargo test --release -p conformance-tests{test}",
+            self.seed, self.cases
+        )
     }
 }
 
@@ -145,11 +225,11 @@ fn skipped(env: &Env) -> Option<String> {
 
 /// Runs `cases` random sequences against the suite's adapter on `env` and its model.
 pub fn check<S: Suite>(rt: &Runtime, env: &Env, cases: u32) -> Result<Report, Failure> {
-    let outcome = runner(cases).run(&steps::<S>(env.controls_clock()), |steps| {
-        rt.block_on(against_model::<S>(env, &steps))
-            .map_err(TestCaseError::fail)
+    let (mut runner, run) = Run::new(cases);
+    let outcome = runner.run(&steps::<S>(env.controls_clock()), |steps| {
+        rt.block_on(against_model::<S>(env, &steps)).map_err(|d| run.fail(d))
     });
-    finish::<S>(outcome, env.target().to_string(), cases, skipped(env))
+    finish::<S>(&run, outcome, env.target().to_string(), skipped(env))
 }
 
 /// Runs `cases` random sequences against two targets and compares every answer (results and
@@ -157,67 +237,70 @@ pub fn check<S: Suite>(rt: &Runtime, env: &Env, cases: u32) -> Result<Report, Fa
 /// clocks can move.
 pub fn differential<S: Suite>(rt: &Runtime, a: &Env, b: &Env, cases: u32) -> Result<Report, Failure> {
     let clock = a.controls_clock() && b.controls_clock();
-    let outcome = runner(cases).run(&steps::<S>(clock), |steps| {
+    let (mut runner, run) = Run::new(cases);
+    let outcome = runner.run(&steps::<S>(clock), |steps| {
         rt.block_on(async {
             let left = answers::<S>(a, &steps).await?;
             let right = answers::<S>(b, &steps).await?;
             match left.iter().zip(&right).position(|(l, r)| l != r) {
                 None => Ok(()),
-                Some(i) => Err(format!(
-                    "first divergence at step {}: {} answered {}; {} answered {}",
-                    i + 1,
-                    a.target(),
-                    left[i],
-                    b.target(),
-                    right[i]
+                Some(i) => Err(Divergence::at(
+                    i,
+                    format!(
+                        "first divergence at step {} ({:?}): {} answered {}; {} answered {}",
+                        i + 1,
+                        steps[i],
+                        a.target(),
+                        left[i],
+                        b.target(),
+                        right[i]
+                    ),
                 )),
             }
         })
-        .map_err(TestCaseError::fail)
+        .map_err(|d| run.fail(d))
     });
     let skipped = (!clock).then(|| "clock steps: a target's clock cannot be moved".to_string());
-    finish::<S>(outcome, format!("{} vs {}", a.target(), b.target()), cases, skipped)
-}
-
-fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        max_shrink_iters: 2048,
-        ..Config::default()
-    })
+    finish::<S>(&run, outcome, format!("{} vs {}", a.target(), b.target()), skipped)
 }
 
 fn finish<S: Suite>(
+    run: &Run,
     outcome: Result<(), TestError<Vec<Step<S::Op>>>>,
     target: String,
-    cases: u32,
     skipped: Option<String>,
 ) -> Result<Report, Failure> {
-    match outcome {
-        Ok(()) => Ok(Report {
-            suite: S::NAME,
-            target,
-            cases,
-            skipped,
-        }),
-        Err(TestError::Fail(reason, steps)) => Err(Failure {
-            suite: S::NAME,
-            target,
-            steps: steps.iter().map(|s| format!("{s:?}")).collect(),
-            divergence: reason.message().to_string(),
-        }),
-        Err(TestError::Abort(reason)) => Err(Failure {
-            suite: S::NAME,
-            target,
-            steps: vec![],
-            divergence: format!("aborted: {reason}"),
-        }),
-    }
+    let (divergence, steps) = match outcome {
+        Ok(()) => {
+            return Ok(Report {
+                suite: S::NAME,
+                target,
+                cases: run.cases,
+                skipped,
+            })
+        }
+        Err(TestError::Fail(reason, mut steps)) => {
+            // Steps after the divergent one were never compared: leave them out.
+            if let Some(last) = run.diverged.get() {
+                steps.truncate(last + 1);
+            }
+            (reason.message().to_string(), steps)
+        }
+        Err(TestError::Abort(reason)) => (format!("aborted: {reason}"), vec![]),
+    };
+    Err(Failure {
+        suite: S::NAME,
+        target,
+        steps: steps.iter().map(|s| format!("{s:?}")).collect(),
+        divergence,
+        replay: run.replay(),
+    })
 }
 
-async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(), String> {
-    let mut sut = S::setup(env).await.map_err(|e| format!("setup failed: {e}"))?;
+async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(), Divergence> {
+    let mut sut = S::setup(env)
+        .await
+        .map_err(|e| Divergence::outside(format!("setup failed: {e}")))?;
     let mut model = S::Model::default();
     let mut result = Ok(());
     for (i, step) in steps.iter().enumerate() {
@@ -238,22 +321,25 @@ async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(),
             ),
         };
         if actual != expected {
-            result = Err(format!(
-                "step {} ({step:?}) diverged\n  model expected: {expected}\n  adapter answered: {actual}",
-                i + 1
+            result = Err(Divergence::at(
+                i,
+                format!(
+                    "step {} ({step:?}) diverged\n  model expected: {expected}\n  adapter answered: {actual}",
+                    i + 1
+                ),
             ));
             break;
         }
     }
     let teardown = S::teardown(env, sut).await;
     result?;
-    teardown.map_err(|e| format!("teardown failed: {e}"))
+    teardown.map_err(|e| Divergence::outside(format!("teardown failed: {e}")))
 }
 
-async fn answers<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<Vec<String>, String> {
+async fn answers<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<Vec<String>, Divergence> {
     let mut sut = S::setup(env)
         .await
-        .map_err(|e| format!("setup failed on {}: {e}", env.target()))?;
+        .map_err(|e| Divergence::outside(format!("setup failed on {}: {e}", env.target())))?;
     let mut out = Vec::with_capacity(steps.len());
     for step in steps {
         out.push(match step {
@@ -267,7 +353,7 @@ async fn answers<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<Vec<Strin
     }
     S::teardown(env, sut)
         .await
-        .map_err(|e| format!("teardown failed on {}: {e}", env.target()))?;
+        .map_err(|e| Divergence::outside(format!("teardown failed on {}: {e}", env.target())))?;
     Ok(out)
 }
 

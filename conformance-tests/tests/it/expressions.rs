@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnValue, ReturnValuesOnConditionCheckFailure};
 
-use crate::support::{create_table, emulator, error, n, s, validation};
+use crate::support::{create_table, emulator, error, item, n, s, validation};
 
 #[tokio::test]
 async fn second_registration_of_an_email_fails_and_loses_nothing() {
@@ -639,4 +639,50 @@ async fn attribute_names_are_one_to_65535_bytes() {
     }
     let scan = c.scan().table_name("names").send().await.unwrap();
     assert_eq!(scan.count, 1);
+}
+
+#[tokio::test]
+async fn list_indexes_beyond_the_allowable_range_are_refused() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "lists", None).await;
+    let key = || item(&[("pk", s("k"))]);
+    let mut item = key();
+    item.insert("l".into(), V::L(vec![s("a")]));
+    item.insert("m".into(), V::M(key()));
+    c.put_item()
+        .table_name("lists")
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+    let get = |projection: &str| {
+        c.get_item()
+            .table_name("lists")
+            .set_key(Some(key()))
+            .projection_expression(projection)
+            .send()
+    };
+    // Far beyond the end but in range: nothing, as for paths that miss inside a map.
+    let missed = get("l[4294967294], m.x.y, m.pk[0], l[0].z").await.unwrap();
+    assert_eq!(missed.item, Some(Default::default()));
+    let e = get("l[4294967295]").await.unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Invalid ProjectionExpression: List index is not within the allowable range; index: [4294967295]")
+    );
+    let e = c
+        .update_item()
+        .table_name("lists")
+        .set_key(Some(key()))
+        .update_expression("SET l[99999999999] = :v")
+        .expression_attribute_values(":v", s("b"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation(
+            "1 validation error detected: Invalid UpdateExpression: List index is not within the allowable range; index: [99999999999]"
+        )
+    );
 }

@@ -4,7 +4,7 @@
 //! server (the emulator's test-only faults).
 
 use dynamodb_emulator::Fault;
-use dynamodb_harness::machine::cases;
+use dynamodb_harness::machine::{cases, Failure};
 use dynamodb_harness::suites::auth::AuthSuite;
 use dynamodb_harness::suites::auth_flow::{concurrent_registrations, AuthFlowSuite};
 use dynamodb_harness::suites::kv::KvSuite;
@@ -60,6 +60,17 @@ fn catches<S: Suite>(fault: Fault) {
         !failure.steps.is_empty() && failure.steps.len() <= 6,
         "not shrunk: {failure}"
     );
+    assert_ends_at_the_divergence(&failure, "step");
+}
+
+/// The report's sequence ends at the step its divergence names, and its replay command runs this
+/// test again with the run's seed.
+fn assert_ends_at_the_divergence(failure: &Failure, prefix: &str) {
+    let named = format!("{prefix} {} (", failure.steps.len());
+    assert!(failure.divergence.starts_with(&named), "{failure}");
+    let test = std::thread::current().name().unwrap().to_string();
+    assert!(failure.replay.contains("PROPTEST_RNG_SEED="), "{failure}");
+    assert!(failure.replay.ends_with(&format!("-- --exact {test}")), "{failure}");
 }
 
 /// The same sequences through the in-process transport and over HTTP (or, with
@@ -231,8 +242,8 @@ fn differential_run_names_the_first_divergence() {
     let failure =
         differential::<SessionSuite>(&rt, &healthy, &broken, 512).expect_err("the faulty emulator answers differently");
     println!("{failure}");
-    assert!(failure.divergence.starts_with("first divergence at step"), "{failure}");
     assert!(failure.divergence.contains("emulator (HTTP) answered"), "{failure}");
+    assert_ends_at_the_divergence(&failure, "first divergence at step");
 }
 
 #[test]

@@ -222,3 +222,75 @@ async fn reads_and_deletes_refuse_oversized_keys() {
     assert_eq!(error(transaction), validation(HASH));
     assert_eq!(count(&c).await, 0);
 }
+
+#[tokio::test]
+async fn query_and_select_condition_values_are_keys() {
+    let (_emu, c) = emulator().await;
+    table(&c).await;
+    let query = |condition: &'static str, v: V| {
+        let q = c
+            .query()
+            .table_name("keys")
+            .key_condition_expression(condition)
+            .expression_attribute_values(":pk", s("a"))
+            .expression_attribute_values(":v", v);
+        if condition.contains(":lo") {
+            q.expression_attribute_values(":lo", s("a"))
+        } else {
+            q
+        }
+    };
+    for condition in [
+        "pk = :pk AND sk = :v",
+        "pk = :pk AND sk BETWEEN :lo AND :v",
+        "pk = :pk AND begins_with(sk, :v)",
+    ] {
+        let e = query(condition, long(1025)).send().await.unwrap_err();
+        assert_eq!(error(e), validation(RANGE), "{condition}");
+    }
+    let at_limit = query("pk = :pk AND sk BETWEEN :lo AND :v", long(1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(at_limit.count, 0);
+    let lsi = c
+        .query()
+        .table_name("keys")
+        .index_name("lsi")
+        .key_condition_expression("pk = :pk AND l > :v")
+        .expression_attribute_values(":pk", s("a"))
+        .expression_attribute_values(":v", long(1025))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(lsi), validation(RANGE));
+
+    let select = |statement: &str, params: Vec<V>| {
+        c.execute_statement()
+            .statement(statement)
+            .set_parameters(Some(params))
+            .send()
+    };
+    let e = select("SELECT * FROM \"keys\" WHERE pk = ?", vec![long(2049)])
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation(HASH));
+    let e = select(
+        "SELECT * FROM \"keys\" WHERE pk = ? AND sk = ?",
+        vec![s("a"), long(1025)],
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error(e), validation(RANGE));
+    let e = select("SELECT * FROM \"keys\".\"gsi\" WHERE g = ?", vec![long(2049)])
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation(HASH));
+    let fine = select(
+        "SELECT * FROM \"keys\" WHERE pk = ? AND sk = ?",
+        vec![s("a"), long(1024)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(fine.items.unwrap_or_default().len(), 0);
+}

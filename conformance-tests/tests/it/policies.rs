@@ -145,3 +145,84 @@ async fn a_stream_has_its_own_policy() {
         )
     );
 }
+
+#[tokio::test]
+async fn policy_documents_are_checked() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "guarded", None).await;
+    let put = |document: String| c.put_resource_policy().resource_arn(ARN).policy(document).send();
+    let invalid = |detail: &str| {
+        crate::support::validation(&format!(
+            "One or more parameter values were invalid: Invalid policy document: {detail}"
+        ))
+    };
+    let statement = |s: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{s}]}}"#);
+    let cases = [
+        ("{not json".to_string(), invalid("The policy is not valid JSON")),
+        (
+            r#"{"Version":"2012-10-17"}"#.to_string(),
+            invalid("Missing required field Statement"),
+        ),
+        (
+            statement(r#"{"Effect":"Permit","Principal":"*","Action":"dynamodb:Query"}"#),
+            invalid("Invalid effect: Permit"),
+        ),
+        (
+            statement(r#"{"Effect":"Allow","Action":"dynamodb:Query"}"#),
+            invalid("Missing required field Principal"),
+        ),
+        (
+            policy("dynamodb:ListStreams"),
+            invalid(r#"The following action names are invalid: "dynamodb:ListStreams""#),
+        ),
+        (
+            statement(&format!(
+                r#"{{"Sid":"{}","Effect":"Allow","Principal":"*","Action":"dynamodb:Query"}}"#,
+                "s".repeat(20 * 1024)
+            )),
+            invalid("The policy document exceeds the maximum size of 20480 bytes"),
+        ),
+    ];
+    for (document, expected) in cases {
+        assert_eq!(
+            error(put(document.clone()).await.unwrap_err()),
+            expected,
+            "{document:.80}"
+        );
+    }
+    let none = c.get_resource_policy().resource_arn(ARN).send().await.unwrap_err();
+    assert_eq!(error(none), not_found(ARN));
+}
+
+#[tokio::test]
+async fn create_table_attaches_its_resource_policy() {
+    let (_emu, c) = emulator().await;
+    let create = |name: &str, document: String| {
+        c.create_table()
+            .table_name(name)
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .attribute_definitions(crate::support::attr_def(
+                "pk",
+                aws_sdk_dynamodb::types::ScalarAttributeType::S,
+            ))
+            .key_schema(crate::support::key("pk", aws_sdk_dynamodb::types::KeyType::Hash))
+            .resource_policy(document)
+            .send()
+    };
+    let refused = create("guarded", policy("dynamodb:ListTables")).await.unwrap_err();
+    assert_eq!(
+        error(refused),
+        crate::support::validation(
+            r#"One or more parameter values were invalid: Invalid policy document: The following action names are invalid: "dynamodb:ListTables""#
+        )
+    );
+    assert!(c.list_tables().send().await.unwrap().table_names().is_empty());
+    create("guarded", policy("dynamodb:GetItem")).await.unwrap();
+    let got = c.get_resource_policy().resource_arn(ARN).send().await.unwrap();
+    assert_eq!(got.policy.unwrap(), policy("dynamodb:GetItem"));
+    let revision = got.revision_id.unwrap();
+    assert_eq!(
+        put(&c, "dynamodb:Query", Some(&revision)).await.map(|r| r > revision),
+        Ok(true)
+    );
+}

@@ -582,3 +582,270 @@ async fn legacy_conditions_and_filters_follow_dynamodb_rules() {
         .unwrap();
     assert_eq!(c.scan().table_name("legacy").send().await.unwrap().count, 2);
 }
+
+/// `pk`/`sk`(S) with GSIs `inc` (g/gs, INCLUDE [a]) and `keys` (g, KEYS_ONLY), and LSI `local` (l,
+/// KEYS_ONLY); one item in partition `p` carrying every attribute.
+async fn projected_table(c: &Client) {
+    let gsi = |name: &str, keys: &[&str], projection: Projection| {
+        let mut b = GlobalSecondaryIndex::builder().index_name(name).projection(projection);
+        for (i, k) in keys.iter().enumerate() {
+            b = b.key_schema(key(k, if i == 0 { KeyType::Hash } else { KeyType::Range }));
+        }
+        b.build().unwrap()
+    };
+    let keys_only = || Projection::builder().projection_type(ProjectionType::KeysOnly).build();
+    let include = Projection::builder()
+        .projection_type(ProjectionType::Include)
+        .non_key_attributes("a")
+        .build();
+    let mut req = c
+        .create_table()
+        .table_name("proj")
+        .billing_mode(BillingMode::PayPerRequest);
+    for a in ["pk", "sk", "g", "gs", "l"] {
+        req = req.attribute_definitions(attr_def(a, T::S));
+    }
+    req.key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(gsi("inc", &["g", "gs"], include))
+        .global_secondary_indexes(gsi("keys", &["g"], keys_only()))
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("local")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("l", KeyType::Range))
+                .projection(keys_only())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let item = [
+        ("pk", "p"),
+        ("sk", "s"),
+        ("g", "g"),
+        ("gs", "x"),
+        ("l", "l"),
+        ("a", "A"),
+        ("b", "B"),
+    ];
+    put(c, "proj", &item.map(|(k, v)| (k, s(v)))).await;
+}
+
+#[tokio::test]
+async fn global_indexes_answer_only_what_they_project() {
+    let (_emu, c) = emulator().await;
+    projected_table(&c).await;
+    let query = |index: &str| {
+        c.query()
+            .table_name("proj")
+            .index_name(index)
+            .key_condition_expression("g = :g")
+            .expression_attribute_values(":g", s("g"))
+    };
+    let not_projected = |index: &str, attr: &str| {
+        validation(&format!(
+            "One or more parameter values were invalid: Global secondary index {index} does not project [{attr}]"
+        ))
+    };
+    let e = query("inc").projection_expression("a, b").send().await.unwrap_err();
+    assert_eq!(error(e), not_projected("inc", "b"));
+    let e = query("keys").projection_expression("pk, a").send().await.unwrap_err();
+    assert_eq!(error(e), not_projected("keys", "a"));
+    let e = query("inc")
+        .filter_expression("b = :b")
+        .expression_attribute_values(":b", s("B"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_projected("inc", "b"));
+    let e = c
+        .scan()
+        .table_name("proj")
+        .index_name("inc")
+        .filter_expression("attribute_exists(b.c)")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_projected("inc", "b"));
+    let e = c
+        .scan()
+        .table_name("proj")
+        .index_name("keys")
+        .attributes_to_get("g")
+        .attributes_to_get("l")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_projected("keys", "l"));
+    // Projected attributes and both keys read fine.
+    let fine = query("inc").projection_expression("a, pk, gs").send().await.unwrap();
+    assert_eq!(
+        fine.items()[0],
+        [("a", s("A")), ("pk", s("p")), ("gs", s("x"))]
+            .map(|(k, v)| (k.to_string(), v))
+            .into()
+    );
+    // A local index fetches what it does not project from the table.
+    let local = c
+        .query()
+        .table_name("proj")
+        .index_name("local")
+        .key_condition_expression("pk = :p")
+        .expression_attribute_values(":p", s("p"))
+        .expression_attribute_values(":b", s("B"))
+        .filter_expression("b = :b")
+        .projection_expression("b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(local.items()[0], [("b".to_string(), s("B"))].into());
+}
+
+#[tokio::test]
+async fn writes_charge_local_indexes_too() {
+    let (_emu, c) = emulator().await;
+    projected_table(&c).await;
+    let item = [("pk", "p"), ("sk", "t"), ("g", "g"), ("l", "l")].map(|(k, v)| (k.to_string(), s(v)));
+    let put = c
+        .put_item()
+        .table_name("proj")
+        .set_item(Some(item.into()))
+        .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    let used = put.consumed_capacity.unwrap();
+    let units = |m: Option<&HashMap<String, aws_sdk_dynamodb::types::Capacity>>| -> Vec<(String, f64)> {
+        let mut v: Vec<_> = m
+            .into_iter()
+            .flatten()
+            .map(|(k, c)| (k.clone(), c.capacity_units.unwrap()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(
+        units(used.local_secondary_indexes.as_ref()),
+        [("local".to_string(), 1.0)]
+    );
+    // No `gs`: the item is in `keys` but not in `inc`.
+    assert_eq!(
+        units(used.global_secondary_indexes.as_ref()),
+        [("keys".to_string(), 1.0)]
+    );
+    assert_eq!(
+        (used.capacity_units, used.table.unwrap().capacity_units),
+        (Some(3.0), Some(1.0))
+    );
+    let delete = c
+        .delete_item()
+        .table_name("proj")
+        .key("pk", s("p"))
+        .key("sk", s("s"))
+        .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    let used = delete.consumed_capacity.unwrap();
+    assert_eq!(
+        units(used.local_secondary_indexes.as_ref()),
+        [("local".to_string(), 1.0)]
+    );
+    assert_eq!(used.capacity_units, Some(4.0));
+}
+
+#[tokio::test]
+async fn key_conditions_naming_other_attributes() {
+    let (_emu, c) = emulator().await;
+    projected_table(&c).await;
+    let query = |index: Option<&str>, condition: &str| {
+        let names = ["g", "gs", "b", "pk", "sk"];
+        let mut q = c
+            .query()
+            .table_name("proj")
+            .set_index_name(index.map(str::to_owned))
+            .key_condition_expression(condition);
+        for n in names.iter().filter(|n| condition.contains(&format!(":{n}"))) {
+            q = q.expression_attribute_values(format!(":{n}"), s("v"));
+        }
+        q.send()
+    };
+    let cases = [
+        (
+            Some("inc"),
+            "g = :g AND gs = :gs AND b = :b",
+            "Query key condition not supported",
+        ),
+        (Some("keys"), "g = :g AND pk = :pk", "Query key condition not supported"),
+        (
+            None,
+            "pk = :pk AND sk = :sk AND b = :b",
+            "Query key condition not supported",
+        ),
+        (
+            Some("inc"),
+            "g = :g AND b = :b",
+            "Query condition missed key schema element: gs",
+        ),
+        (
+            None,
+            "pk = :pk AND g = :g",
+            "Query condition missed key schema element: sk",
+        ),
+    ];
+    for (index, condition, message) in cases {
+        let e = query(index, condition).await.unwrap_err();
+        assert_eq!(error(e), validation(message), "{index:?} {condition}");
+    }
+}
+
+#[tokio::test]
+async fn start_keys_must_lie_inside_the_query_or_segment() {
+    let (_emu, c) = emulator().await;
+    indexed_table(&c, "esk").await;
+    for i in 0..40 {
+        put(&c, "esk", &[("pk", s(&format!("k{i}"))), ("sk", n(i))]).await;
+    }
+    let outside = c
+        .query()
+        .table_name("esk")
+        .key_condition_expression("pk = :p")
+        .expression_attribute_values(":p", s("k1"))
+        .exclusive_start_key("pk", s("k2"))
+        .exclusive_start_key("sk", n(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(outside),
+        validation("The provided starting key is outside query boundaries based on provided conditions")
+    );
+    // A key segment 0 of 2 returned resumes segment 0, and is refused by segment 1.
+    let first = c
+        .scan()
+        .table_name("esk")
+        .segment(0)
+        .total_segments(2)
+        .limit(1)
+        .send()
+        .await
+        .unwrap();
+    let start = first.last_evaluated_key.clone().unwrap();
+    let scan = |segment| {
+        c.scan()
+            .table_name("esk")
+            .segment(segment)
+            .total_segments(2)
+            .set_exclusive_start_key(Some(start.clone()))
+            .send()
+    };
+    let resumed = scan(0).await.unwrap();
+    assert!(!sks(resumed.items()).contains(&sks(first.items())[0]));
+    let e = scan(1).await.unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 1")
+    );
+}

@@ -256,23 +256,87 @@ async fn cancellation_reasons_are_in_request_order_with_old_items() {
     assert_eq!(get(&c, "tbl", &[("pk", s("ghost"))]).await, None);
     assert_eq!(get(&c, "tbl", &[("pk", s("taken"))]).await.unwrap()["v"], s("old"));
 
-    // A wrong-typed key is the action's ValidationError, reported with the others.
+    // A wrong-typed key is the action's ValidationError. Validation stops there, as in DynamoDB:
+    // the actions before it were evaluated (a failed condition is reported), the ones after it
+    // are not (a condition that would fail reports None).
+    c.put_item()
+        .table_name("tbl")
+        .item("pk", s("taken2"))
+        .send()
+        .await
+        .unwrap();
     let e = c
         .transact_write_items()
+        .transact_items(put_new("tbl", &[("pk", s("taken"))]))
         .transact_items(put("tbl", &[("pk", n(5))]))
         .transact_items(delete("tbl", &[("pk", n(5))]))
+        .transact_items(put_new("tbl", &[("pk", s("taken2")), ("v", s("again"))]))
         .send()
         .await
         .unwrap_err();
     let (message, reasons) = cancellation(e);
-    assert_eq!(message, cancelled_message(&["ValidationError", "ValidationError"]));
     assert_eq!(
-        reasons.iter().map(|r| r.1.clone().unwrap()).collect::<Vec<_>>(),
+        message,
+        cancelled_message(&["ConditionalCheckFailed", "ValidationError", "None", "None"])
+    );
+    assert_eq!(
+        reasons,
         vec![
-            "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N".to_string(),
-            "The provided key element does not match the schema".to_string(),
+            (
+                "ConditionalCheckFailed".to_string(),
+                Some("The conditional request failed".to_string()),
+                Some(item(&[("pk", s("taken")), ("v", s("old"))]))
+            ),
+            (
+                "ValidationError".to_string(),
+                Some(
+                    "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"
+                        .to_string()
+                ),
+                None
+            ),
+            ("None".to_string(), None, None),
+            ("None".to_string(), None, None),
         ]
     );
+    assert_eq!(
+        get(&c, "tbl", &[("pk", s("taken2"))]).await,
+        Some(item(&[("pk", s("taken2"))]))
+    );
+}
+
+/// The aggregate size of a transaction's items is at most 4 MB: twelve items of about 350 KB are
+/// refused as a whole, before any condition is evaluated; ten are written.
+#[tokio::test]
+async fn items_over_four_megabytes_in_one_transaction_are_refused() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    let payload = "x".repeat(350_000);
+    let items = |prefix: &str, count: usize| -> Vec<TransactWriteItem> {
+        (0..count)
+            .map(|i| put_new("tbl", &[("pk", s(&format!("{prefix}{i}"))), ("d", s(&payload))]))
+            .collect()
+    };
+    let e = c
+        .transact_write_items()
+        .set_transact_items(Some(items("big", 12)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation(
+            "Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit"
+        )
+    );
+    assert_eq!(get(&c, "tbl", &[("pk", s("big0"))]).await, None);
+
+    c.transact_write_items()
+        .set_transact_items(Some(items("ok", 10)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get(&c, "tbl", &[("pk", s("ok9"))]).await.unwrap()["d"], s(&payload));
 }
 
 #[tokio::test]

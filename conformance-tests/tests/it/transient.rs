@@ -263,40 +263,43 @@ async fn a_deleted_table_is_deleting_and_its_name_taken_until_the_delay_has_pass
     create_table(&c, "tbl", None).await;
 }
 
+/// Runs `wait` while, 30 s of tokio time later, the emulator's clock moves past the transient
+/// delay; returns what `wait` gave and how long it took, timed when it returned (`join!` alone
+/// would also wait for the clock step).
+async fn wait_past_settling<T>(emu: &Emulator, wait: impl std::future::Future<Output = T>) -> (T, Duration) {
+    let started = tokio::time::Instant::now();
+    let settle = async {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        emu.advance(DELAY);
+    };
+    let timed = async { (wait.await, started.elapsed()) };
+    tokio::join!(timed, settle).0
+}
+
 /// The SDK's own waiters poll DescribeTable every 20 s or more: on tokio's paused time those
-/// sleeps pass at once, while the emulator's manual clock decides when the table settles.
+/// sleeps pass at once, while the emulator's manual clock decides when the table settles. Each
+/// returns only after the clock moved, on a later poll.
 #[tokio::test(start_paused = true)]
 async fn the_sdk_waiters_wait_for_active_and_for_the_deletion() {
     let (emu, c) = emulator().await;
     create_table(&c, "tbl", None).await;
-    let started = tokio::time::Instant::now();
-    let settle = async {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-        emu.advance(DELAY);
-    };
     let wait = c
         .wait_until_table_exists()
         .table_name("tbl")
         .wait(Duration::from_secs(300));
-    let (waited, ()) = tokio::join!(wait, settle);
+    let (waited, took) = wait_past_settling(&emu, wait).await;
     let table = waited.unwrap().into_result().unwrap().table.unwrap();
     assert_eq!(table.table_status, Some(TableStatus::Active));
-    // It returned only after the clock moved, on a later poll.
-    assert!(started.elapsed() >= Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(took >= Duration::from_secs(30), "{took:?}");
 
     c.delete_table().table_name("tbl").send().await.unwrap();
-    let started = tokio::time::Instant::now();
-    let settle = async {
-        tokio::time::sleep(Duration::from_secs(30)).await;
-        emu.advance(DELAY);
-    };
     let wait = c
         .wait_until_table_not_exists()
         .table_name("tbl")
         .wait(Duration::from_secs(300));
-    let (waited, ()) = tokio::join!(wait, settle);
+    let (waited, took) = wait_past_settling(&emu, wait).await;
     waited.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(30), "{:?}", started.elapsed());
+    assert!(took >= Duration::from_secs(30), "{took:?}");
 }
 
 #[tokio::test]

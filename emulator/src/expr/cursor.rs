@@ -174,7 +174,14 @@ impl<'s> Cursor<'s> {
                     if self.tok() != Tok::Int {
                         return Err(self.pos);
                     }
-                    let n = self.text().parse::<usize>().unwrap_or(usize::MAX);
+                    let text = self.text();
+                    let n = text.parse::<u32>().ok().filter(|&n| n <= MAX_LIST_INDEX);
+                    if n.is_none() {
+                        first(names, || {
+                            format!("List index is not within the allowable range; index: [{text}]")
+                        });
+                    }
+                    let n = n.unwrap_or(MAX_LIST_INDEX) as usize;
                     self.bump();
                     self.expect(Tok::RBracket)?;
                     elems.push(PathElem::Index(n));
@@ -291,6 +298,9 @@ pub fn precheck(src: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The largest list index a document path may name (AWS refuses 4294967295, per public captures).
+const MAX_LIST_INDEX: u32 = u32::MAX - 1;
 
 /// The first path deeper than DynamoDB allows, as its message.
 pub fn depth_error(path: &Path) -> Option<String> {

@@ -112,6 +112,17 @@ pub enum RangeCond {
     BeginsWith(KeyValue),
 }
 
+impl RangeCond {
+    /// The values the sort attribute is compared with.
+    pub fn values(&self) -> Vec<&KeyValue> {
+        use RangeCond::*;
+        match self {
+            Eq(v) | Lt(v) | Le(v) | Gt(v) | Ge(v) | BeginsWith(v) => vec![v],
+            Between(a, b) => vec![a, b],
+        }
+    }
+}
+
 /// A typed query range: the partition values, the values of the sort attributes named before the
 /// last one (all equalities), and the condition on the last one named, if any.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,9 +157,13 @@ impl KeyCondition {
             return Err(missed(missing));
         }
         if self.conds.iter().any(|c| !key.contains(&c.name)) {
-            // DynamoDB names the sort attribute here (the partition attribute when there is none).
-            let unnamed = key.range.iter().find(|a| cond(a).is_none());
-            return Err(missed(unnamed.or(key.range.last()).unwrap_or(key.partition())));
+            // A non-key attribute in place of a sort attribute is that sort attribute missed; one
+            // beside every key attribute (a table's, or an index's) is not a key condition at all.
+            return Err(key
+                .range
+                .iter()
+                .find(|a| cond(a).is_none())
+                .map_or_else(not_supported, missed));
         }
         let mut hash = KeyValues::new();
         for attr in &key.hash {

@@ -545,6 +545,13 @@ fn paths_parse() {
         cond_err(&format!("attribute_exists({deep})"), &[]),
         "Invalid ConditionExpression: The document path has too many nesting levels; nesting levels: 33"
     );
+    assert_eq!(c_path_display("a[4294967294]"), "[a, [4294967294]]");
+    for index in ["4294967295", "99999999999999999999999"] {
+        assert_eq!(
+            cond_err(&format!("attribute_exists(a[{index}])"), &[]),
+            format!("Invalid ConditionExpression: List index is not within the allowable range; index: [{index}]")
+        );
+    }
 }
 
 fn c_path_display(p: &str) -> String {
@@ -845,6 +852,21 @@ fn key_conditions() {
     );
     let ns = key_cond("pk < :p", &v[..1]).unwrap().resolve(&composite()).unwrap_err();
     assert_eq!(ns.message.unwrap(), "Query key condition not supported");
+    // A non-key attribute stands in for the unnamed sort attribute, or comes beside every key one.
+    let extra = |e: &str, key: &KeySchema| key_cond(e, &v[..2]).unwrap().resolve(key).unwrap_err().message.unwrap();
+    assert_eq!(
+        extra("pk = :p AND x = :a", &composite()),
+        "Query condition missed key schema element: sk"
+    );
+    assert_eq!(
+        extra("pk = :p AND sk = :a AND x = :a", &composite()),
+        "Query key condition not supported"
+    );
+    let hash_only = KeySchema::simple(composite().hash[0].clone(), None);
+    assert_eq!(
+        extra("pk = :p AND x = :a", &hash_only),
+        "Query key condition not supported"
+    );
 }
 
 /// A multi-attribute GSI key: partition h1 (S), h2 (N); sort r1 (S), r2 (N), r3 (S).

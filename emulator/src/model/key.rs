@@ -17,7 +17,7 @@ pub enum KeyValue {
 pub type KeyValues = smallvec::SmallVec<[KeyValue; 1]>;
 
 /// The scalar type of a key attribute, as declared in AttributeDefinitions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ScalarType {
     S,
     N,

@@ -275,6 +275,20 @@ impl fmt::Display for Number {
     }
 }
 
+/// Stored in its text form (the durable mode's files), which `parse` reads back exactly.
+impl serde::Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Number, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Number::parse(&text).map_err(|e| serde::de::Error::custom(format!("bad number {text:?}: {e:?}")))
+    }
+}
+
 impl fmt::Debug for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)

@@ -3,7 +3,7 @@
 use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType, MAX_HASH_KEY, MAX_RANGE_KEY};
 
 /// A key attribute: name and declared scalar type.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeyAttr {
     pub name: String,
     pub ty: ScalarType,
@@ -11,7 +11,7 @@ pub struct KeyAttr {
 
 /// The key attributes of a table or index: HASH attributes, then RANGE attributes. Tables and LSIs
 /// have one HASH and at most one RANGE attribute; a GSI up to four of each (multi-attribute keys).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeySchema {
     pub hash: Vec<KeyAttr>,
     pub range: Vec<KeyAttr>,
@@ -108,7 +108,7 @@ impl PrimaryKey {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ProjectionType {
     All,
     KeysOnly,
@@ -125,20 +125,20 @@ impl ProjectionType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Projection {
     pub kind: ProjectionType,
     pub non_key_attributes: Vec<String>,
 }
 
 /// Read/write capacity of a provisioned table or GSI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Throughput {
     pub read: i64,
     pub write: i64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BillingMode {
     Provisioned,
     PayPerRequest,
@@ -154,7 +154,7 @@ impl BillingMode {
 }
 
 /// A global or local secondary index definition.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IndexDef {
     pub name: String,
     pub key: KeySchema,
@@ -187,7 +187,7 @@ impl IndexDef {
 }
 
 /// Everything CreateTable declared about a table, plus what later control-plane calls changed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct TableDef {
     pub name: String,
     pub key: KeySchema,
@@ -208,13 +208,13 @@ pub struct TableDef {
 }
 
 /// Point-in-time recovery of a table: since when it can be restored, and how far back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PointInTimeRecovery {
     pub enabled_at_millis: i64,
     pub recovery_period_days: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StreamSpec {
     pub view_type: String,
     pub label: String,

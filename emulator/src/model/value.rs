@@ -8,7 +8,7 @@ use super::Number;
 pub type Item = BTreeMap<String, AttributeValue>;
 
 /// One DynamoDB attribute value, exactly as the data model defines the ten types.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum AttributeValue {
     S(String),
     N(Number),

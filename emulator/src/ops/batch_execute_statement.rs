@@ -4,104 +4,84 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
-
+use super::answer::ConsumedCapacity;
 use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::execute_statement::write;
-use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
-use super::multi::{add_capacity, TableUnits};
+use super::multi::{capacities, TableUnits};
 use super::Cx;
-use crate::error::{Detail, Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::model::{item_size, AttributeValue, Item};
 use crate::partiql::{bind, Statement};
-use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, RETURN_CONSUMED_CAPACITY, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
-use crate::protocol::Body;
 
-const STATEMENT_REQUEST: Shape = Shape::Struct {
-    java: "BatchStatementRequest",
-    fields: &[
-        required("Statement", STATEMENT),
-        field("Parameters", PARAMETERS),
-        field("ConsistentRead", Shape::Bool),
-        field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
-    ],
-};
-
-const SHAPE: &[Field] = &[
-    required("Statements", Shape::List { member: &STATEMENT_REQUEST, min: 1, max: 25 }),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-];
-
-/// The `Code` a statement's error answers with.
-pub fn error_code(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailed",
-        ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceeded",
-        ErrorKind::ResourceNotFound => "ResourceNotFound",
-        ErrorKind::TransactionConflict => "TransactionConflict",
-        ErrorKind::DuplicateItem => "DuplicateItem",
-        ErrorKind::InternalServer => "InternalServerError",
-        ErrorKind::AccessDenied => "AccessDenied",
-        _ => "ValidationError",
-    }
+pub struct Input {
+    pub statements: Vec<StatementRequest>,
+    pub capacity: CapacityDetail,
 }
 
-pub fn run(cx: &Cx, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let members: Vec<Body> = body.list("Statements").iter().map(Body).collect();
-    let prepared: Vec<Result<(Statement, Vec<AttributeValue>)>> = members.iter().map(|m| prepare(*m)).collect();
-    let reads = prepared.iter().flatten().filter(|(s, _)| s.is_read()).count();
-    let writes = prepared.iter().flatten().count() - reads;
-    if reads > 0 && writes > 0 {
+/// One BatchStatementRequest.
+pub struct StatementRequest {
+    /// The statement, parsed, and its Parameters; a statement that fails to parse or bind fails
+    /// alone, in its place.
+    pub prepared: Result<(Statement, Vec<AttributeValue>)>,
+    pub consistent_read: bool,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub old_on_condition_failure: bool,
+}
+
+pub struct Output {
+    /// One per statement, in request order.
+    pub responses: Vec<StatementResponse>,
+    pub capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+/// A statement's outcome.
+#[derive(Debug, Default)]
+pub struct StatementResponse {
+    /// The statement's table, once it parsed.
+    pub table: Option<String>,
+    /// A SELECT's item.
+    pub item: Option<Item>,
+    pub error: Option<Error>,
+}
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let prepared = input.statements.iter().filter_map(|s| s.prepared.as_ref().ok());
+    let reads = prepared.clone().filter(|(s, _)| s.is_read()).count();
+    if reads > 0 && reads < prepared.count() {
         return Err(Error::validation(
             "The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.",
         ));
     }
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
-    let mut responses = Vec::with_capacity(members.len());
-    for (member, p) in members.iter().zip(prepared) {
-        let mut r = Map::new();
-        let outcome = p.and_then(|(stmt, params)| {
-            r.insert("TableName".into(), json!(stmt.target().table));
+    let mut responses = Vec::with_capacity(input.statements.len());
+    for request in input.statements {
+        let mut r = StatementResponse::default();
+        let outcome = request.prepared.and_then(|(stmt, params)| {
+            r.table = Some(stmt.target().table.clone());
             if stmt.is_read() {
-                let (table, item, read) = read_one(cx, *member, &stmt, &params)?;
+                let (table, item, read) = read_one(cx, request.consistent_read, &stmt, &params)?;
                 units.entry(table).or_default().add(read, &[]);
-                if let Some(item) = item {
-                    r.insert("Item".into(), encode_map(&item));
-                }
+                r.item = item;
             } else {
-                let done = write(cx, crate::protocol::wire::old_on_condition_failure(*member), &stmt, &params)?;
+                let done = write(cx, request.old_on_condition_failure, &stmt, &params)?;
                 let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
                 units.entry(done.table).or_default().add(done.units, &indexes);
             }
             Ok(())
         });
-        if let Err(e) = outcome {
-            let mut err = Map::new();
-            err.insert("Code".into(), json!(error_code(e.kind)));
-            if let Some(m) = e.message {
-                err.insert("Message".into(), json!(m));
-            }
-            if let Detail::Item(item) = e.detail {
-                err.insert("Item".into(), encode_map(&item));
-            }
-            r.insert("Error".into(), Value::Object(err));
-        }
-        responses.push(Value::Object(r));
+        r.error = outcome.err();
+        responses.push(r);
     }
-    let mut out = Map::new();
-    out.insert("Responses".into(), Value::Array(responses));
-    add_capacity(&mut out, CapacityDetail::of(body), &units);
-    Ok(Value::Object(out))
+    Ok(Output {
+        responses,
+        capacity: capacities(input.capacity, units),
+    })
 }
 
 /// A batch SELECT: one item by its full key, kept when the rest of the WHERE clause holds.
 fn read_one(
     cx: &Cx,
-    member: Body,
+    consistent_read: bool,
     stmt: &Statement,
     params: &[AttributeValue],
 ) -> Result<(String, Option<Item>, f64)> {
@@ -114,7 +94,7 @@ fn read_one(
     let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
     let key = request_key(&state.def, &key_item)?;
     let item = state.get(&key);
-    let units = read_units(item.map_or(0, |i| item_size(i)), member.bool("ConsistentRead").unwrap_or(false));
+    let units = read_units(item.map_or(0, |i| item_size(i)), consistent_read);
     let item = item
         .filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)))
         .map(|i| match projection {

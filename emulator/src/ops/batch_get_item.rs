@@ -2,147 +2,122 @@
 //! consistency; what does not fit in a 16 MB response comes back as UnprocessedKeys.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
 
-use serde_json::{Map, Value};
-
-use super::common::{read_units, request_key, data_table, CapacityDetail};
+use super::answer::ConsumedCapacity;
+use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::expressions;
-use super::multi::{add_capacity, request_items_faults, TableUnits};
+use super::multi::{capacities, TableUnits};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{Op, Parsed};
-use crate::model::{item_size, PrimaryKey};
-use crate::protocol::attr::{decode_map, encode_map};
-use crate::protocol::shape::{field, validate_after, Field, Shape, RETURN_CONSUMED_CAPACITY};
-use crate::protocol::Body;
-use crate::store::Table;
-
-const SHAPE: &[Field] = &[
-    field("RequestItems", Shape::Any),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-];
+use crate::expr::Parsed;
+use crate::model::{item_size, Item};
 
 pub const MAX_KEYS: usize = 100;
 /// DynamoDB's response size limit.
 pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
-/// One table's part of the request, validated.
-struct TableRead<'a> {
-    name: &'a str,
-    spec: &'a Map<String, Value>,
-    table: Arc<Table>,
-    exprs: Parsed,
-    keys: Vec<(PrimaryKey, &'a Value)>,
-    consistent: bool,
+pub struct Input {
+    /// One entry per table of RequestItems, in the order DynamoDB processes them.
+    pub tables: Vec<TableKeys>,
+    pub capacity: CapacityDetail,
 }
 
-fn keys_fault(table: &str, spec: &Value) -> Option<String> {
-    let at = |what: &str| {
-        Some(format!(
-            "Value at 'RequestItems.{table}.member.Keys' failed to satisfy constraint: {what}"
-        ))
-    };
-    match spec.get("Keys").filter(|k| !k.is_null()) {
-        None => Some(format!(
-            "Value null at 'requestItems.{table}.member.keys' failed to satisfy constraint: Member must not be null"
-        )),
-        Some(Value::Array(keys)) if keys.is_empty() => {
-            at("Member must have length greater than or equal to 1")
-        }
-        Some(Value::Array(keys)) if keys.len() > MAX_KEYS => {
-            at("Member must have length less than or equal to 100")
-        }
-        _ => None,
-    }
+/// One table's part of the request. DynamoDB decodes each table's part only when its turn comes,
+/// after the lookups of the tables before it, so its decoding errors wait here until then.
+pub struct TableKeys {
+    /// The RequestItems key: a table name or ARN.
+    pub table: String,
+    /// The projection, parsed.
+    pub exprs: Result<Parsed>,
+    pub keys: Vec<Result<Item>>,
+    /// The part's other members, as sent; UnprocessedKeys echoes them.
+    pub attributes: KeysAndAttributes,
 }
 
-pub fn run(cx: &Cx, body: Body) -> Result<Value> {
-    let faults = request_items_faults(
-        body.0,
-        "BatchGetItem",
-        |m| Value::Object(m.clone()).to_string(),
-        keys_fault,
-    )?;
-    validate_after(body.0, SHAPE, faults)?;
-    let request = body.object("RequestItems").expect("validated");
-    let total: usize = request.values().map(|s| Body(s).list("Keys").len()).sum();
-    if total > MAX_KEYS {
-        return Err(Error::validation(
-            "Too many items requested for the BatchGetItem call",
-        ));
-    }
+/// A KeysAndAttributes' members besides its Keys, as the client sent them.
+#[derive(Clone, Debug, Default)]
+pub struct KeysAndAttributes {
+    pub attributes_to_get: Option<Vec<String>>,
+    pub consistent_read: Option<bool>,
+    pub projection_expression: Option<String>,
+    pub expression_attribute_names: Option<BTreeMap<String, String>>,
+}
 
-    let mut reads = Vec::with_capacity(request.len());
-    for (name, spec) in request {
-        let spec_body = Body(spec);
-        let exprs = crate::protocol::wire::expressions::parse(spec_body, Op::GetItem)?;
-        let table = data_table(cx, name)?;
+/// A table's keys left unread, with the members they were asked with.
+#[derive(Clone, Debug)]
+pub struct Unprocessed {
+    pub keys: Vec<Item>,
+    pub attributes: KeysAndAttributes,
+}
+
+pub struct Output {
+    /// The items found, projected, by RequestItems key.
+    pub responses: BTreeMap<String, Vec<Item>>,
+    /// By RequestItems key.
+    pub unprocessed: BTreeMap<String, Unprocessed>,
+    pub capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let mut reads = Vec::with_capacity(input.tables.len());
+    for part in input.tables {
+        let exprs = part.exprs?;
+        let table = data_table(cx, &part.table)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();
         let mut keys = Vec::new();
-        for raw in spec_body.list("Keys") {
-            let key = request_key(&def, &decode_map(raw)?)?;
-            if !seen.insert(key.clone()) {
-                return Err(Error::validation(
-                    "Provided list of item keys contains duplicates",
-                ));
+        for key in part.keys {
+            let key = key?;
+            let primary = request_key(&def, &key)?;
+            if !seen.insert(primary.clone()) {
+                return Err(Error::validation("Provided list of item keys contains duplicates"));
             }
-            keys.push((key, raw));
+            keys.push((primary, key));
         }
-        reads.push(TableRead {
-            name,
-            spec: spec.as_object().expect("validated"),
-            table,
-            exprs,
-            keys,
-            consistent: spec_body.bool("ConsistentRead").unwrap_or(false),
-        });
+        reads.push((part.table, part.attributes, table, exprs, keys));
     }
 
-    let mut responses = Map::new();
-    let mut unprocessed = Map::new();
+    let mut out = Output {
+        responses: BTreeMap::new(),
+        unprocessed: BTreeMap::new(),
+        capacity: None,
+    };
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut size = 0usize;
     let mut full = false;
-    for read in &reads {
+    for (name, attributes, table, exprs, keys) in reads {
+        let consistent = attributes.consistent_read.unwrap_or(false);
         let mut items = Vec::new();
         let mut left = Vec::new();
         {
-            let state = read.table.state.read();
-            for (key, raw) in &read.keys {
+            let state = table.state.read();
+            for (key, sent) in keys {
                 if full {
-                    left.push((*raw).clone());
+                    left.push(sent);
                     continue;
                 }
-                let found = state.get(key);
-                let projected = found.map(|i| expressions::projected(i, read.exprs.projection.as_deref()));
+                let found = state.get(&key);
+                let projected = found.map(|i| expressions::projected(i, exprs.projection.as_deref()));
                 let n = projected.as_deref().map_or(0, item_size);
                 if size + n > MAX_RESPONSE_BYTES {
                     full = true;
-                    left.push((*raw).clone());
+                    left.push(sent);
                     continue;
                 }
                 size += n;
                 units
-                    .entry(read.table.name.clone())
+                    .entry(table.name.clone())
                     .or_default()
-                    .add(read_units(found.map_or(0, |i| item_size(i)), read.consistent), &[]);
-                if let Some(p) = projected {
-                    items.push(encode_map(&p));
-                }
+                    .add(read_units(found.map_or(0, |i| item_size(i)), consistent), &[]);
+                items.extend(projected.map(|p| p.into_owned()));
             }
         }
-        responses.insert(read.name.to_string(), Value::Array(items));
         if !left.is_empty() {
-            let mut spec = read.spec.clone();
-            spec.insert("Keys".into(), Value::Array(left));
-            unprocessed.insert(read.name.to_string(), Value::Object(spec));
+            out.unprocessed
+                .insert(name.clone(), Unprocessed { keys: left, attributes });
         }
+        out.responses.insert(name, items);
     }
-    let mut out = Map::new();
-    out.insert("Responses".into(), Value::Object(responses));
-    out.insert("UnprocessedKeys".into(), Value::Object(unprocessed));
-    add_capacity(&mut out, CapacityDetail::of(body), &units);
-    Ok(Value::Object(out))
+    out.capacity = capacities(input.capacity, units);
+    Ok(out)
 }

@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::Cx;
 use crate::engine::Engine;
@@ -13,7 +11,6 @@ use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
     TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
-use crate::protocol::Body;
 use crate::store::{Table, TableState};
 
 /// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
@@ -169,10 +166,6 @@ pub enum CapacityDetail {
 }
 
 impl CapacityDetail {
-    pub fn of(body: Body) -> CapacityDetail {
-        crate::protocol::wire::capacity_detail(body)
-    }
-
     /// The capacity a single-item request consumed: `units` for the table and the same units for
     /// every index it touched; `None` when not asked.
     pub fn consumed<'i>(
@@ -209,7 +202,28 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
 
 /// Names of the global indexes an item write changes (old or new image carries the index key).
 pub fn touched_indexes<'a>(def: &'a TableDef, old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
-    def.global_indexes
+    touched(&def.global_indexes, old, new)
+}
+
+/// The capacity a single-item write consumed: `units` for the table and for every index, global
+/// or local, it changed.
+pub fn write_capacity(
+    detail: CapacityDetail,
+    def: &TableDef,
+    old: Option<&Item>,
+    new: Option<&Item>,
+    units: f64,
+) -> Option<ConsumedCapacity> {
+    let mut c = detail.consumed(&def.name, units, || touched_indexes(def, old, new))?;
+    c.local_indexes = touched(&def.local_indexes, old, new)
+        .into_iter()
+        .map(|i| (i.to_string(), units))
+        .collect();
+    Some(c)
+}
+
+fn touched<'a>(indexes: &'a [IndexDef], old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
+    indexes
         .iter()
         .filter(|i| {
             [old, new]
@@ -239,11 +253,6 @@ impl ReturnValues {
             _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE")),
         }
     }
-}
-
-/// One item collection's metrics, as JSON for the operations not yet typed.
-pub fn collection_metrics(def: &TableDef, key: &PrimaryKey) -> Value {
-    crate::protocol::wire::answer::item_collection_metrics(&metrics(def, key))
 }
 
 /// The metrics of the item collection `key` belongs to.

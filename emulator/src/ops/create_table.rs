@@ -15,7 +15,7 @@ use super::tags::{too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema, StreamSpec, TableDef, Throughput};
-use crate::store::Table;
+use crate::store::{Policy, Table};
 
 pub struct Input {
     pub table: String,
@@ -30,6 +30,8 @@ pub struct Input {
     pub table_class: Option<String>,
     pub deletion_protection: bool,
     pub tags: Vec<Tag>,
+    /// ResourcePolicy, checked: attached to the new table as its first revision.
+    pub resource_policy: Option<String>,
 }
 
 pub struct Output {
@@ -95,7 +97,12 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         }
         return Err(Error::resource_in_use(format!("Table already exists: {name}")));
     }
-    cx.ns.store.set_tags(&cx.ns.table_arn(&name), input.tags.iter().filter_map(Tag::pair));
+    let arn = cx.ns.table_arn(&name);
+    cx.ns.store.set_tags(&arn, input.tags.iter().filter_map(Tag::pair));
+    if let Some(document) = input.resource_policy {
+        let policy = Policy { document, revision: now_millis.to_string() };
+        cx.ns.store.with_policy(&arn, |slot| *slot = Some(policy));
+    }
     Ok(Output { table: description })
 }
 

@@ -2,7 +2,7 @@
 
 use super::answer::WriteOutput;
 use super::common::{
-    condition_failed, data_table, metrics_if, request_key, touched_indexes, write_units, ReturnValues, WriteReturns,
+    condition_failed, data_table, metrics_if, request_key, write_capacity, write_units, ReturnValues, WriteReturns,
 };
 use super::expressions;
 use super::Cx;
@@ -32,7 +32,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
     }
     let units = write_units(old.as_deref(), None);
-    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), None));
+    let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), None, units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     state.delete(&key);
     let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{
-    check_collection, condition_failed, data_table, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
+    check_collection, key_size_error, condition_failed, data_table, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
 };
 use super::expressions;
 use super::query::sort_bounds;
@@ -191,6 +191,16 @@ fn select(cx: &Cx, input: &Input) -> Result<Page> {
     let source = Source::for_index(&table, &state, target.index.as_deref(), input.consistent_read, cx.now_millis)?;
     let start = source.start_key(&input.next_token).map_err(|_| invalid_token())?;
     let key = source.key();
+    // Equalities on key attributes are keys, so they are held to the key size limits.
+    if let Some(f) = filter {
+        for (attrs, hash) in [(&key.hash, true), (&key.range, false)] {
+            for attr in attrs {
+                if let Some(e) = bind::equality(f, &attr.name, params)?.and_then(|v| key_size_error(&v, hash)) {
+                    return Err(e);
+                }
+            }
+        }
+    }
     // Equalities on every partition attribute make the read one partition.
     let partition = match filter {
         Some(f) => {

@@ -6,40 +6,38 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde_json::{json, Map, Value};
-
+use super::answer::ConsumedCapacity;
 use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
-use crate::protocol::wire::execute_statement::{prepare, PARAMETERS, STATEMENT};
-use super::multi::{add_capacity, ItemRef, TableUnits};
-use super::transact_write_items::{cancelled, conflict_reason, run_actions, Action, Kind};
+use super::multi::{capacities, TableUnits};
+use super::transactions::{cancelled, conflict_reason, passed, run_actions, Action, ClientToken, ItemRef, Kind, Options};
 use super::Cx;
-use crate::error::{CancellationReason, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, AttributeValue, Item};
 use crate::partiql::{bind, Statement};
-use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
-    field, required, string, validate, Field, Shape, RETURN_CONSUMED_CAPACITY, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
-};
-use crate::protocol::Body;
 
-const PARAMETERIZED_STATEMENT: Shape = Shape::Struct {
-    java: "ParameterizedStatement",
-    fields: &[
-        required("Statement", STATEMENT),
-        field("Parameters", PARAMETERS),
-        field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
-    ],
-};
+pub struct Input {
+    pub statements: Vec<TransactStatement>,
+    pub capacity: CapacityDetail,
+    pub token: Option<ClientToken>,
+}
 
-const SHAPE: &[Field] = &[
-    required("TransactStatements", Shape::List { member: &PARAMETERIZED_STATEMENT, min: 1, max: 100 }),
-    field("ClientRequestToken", string(1, 36)),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-];
+/// One ParameterizedStatement, parsed, with its Parameters.
+pub struct TransactStatement {
+    pub statement: Statement,
+    pub params: Vec<AttributeValue>,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub wants_old: bool,
+}
+
+pub struct Output {
+    /// One per statement: a read's item, if any; nothing for a write.
+    pub responses: Vec<Option<Item>>,
+    pub capacity: Option<Vec<ConsumedCapacity>>,
+}
 
 /// A statement's validation error, named by its position.
-fn at(i: usize) -> impl Fn(Error) -> Error {
+pub fn at(i: usize) -> impl Fn(Error) -> Error {
     move |e| match e.kind {
         ErrorKind::Validation => Error::validation(format!(
             "Validation failed in TransactStatements[{i}]: {}",
@@ -49,35 +47,35 @@ fn at(i: usize) -> impl Fn(Error) -> Error {
     }
 }
 
-pub fn run(cx: &Cx, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let members: Vec<Body> = body.list("TransactStatements").iter().map(Body).collect();
-    let mut prepared = Vec::with_capacity(members.len());
-    for (i, m) in members.iter().enumerate() {
-        prepared.push(prepare(*m).map_err(at(i))?);
-    }
-    let reads = prepared.iter().filter(|(s, _)| s.is_read()).count();
-    if reads > 0 && reads < prepared.len() {
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let statements = &input.statements;
+    let reads = statements.iter().filter(|s| s.statement.is_read()).count();
+    if reads > 0 && reads < statements.len() {
         return Err(Error::validation(
             "The entire transaction must consist of either read statements or write statements. You can't mix both in one transaction.",
         ));
     }
     if reads > 0 {
-        return read(cx, body, &prepared);
+        return read(cx, input.capacity, statements);
     }
-    let mut actions = Vec::with_capacity(prepared.len());
-    for (i, (m, (stmt, params))) in members.iter().zip(&prepared).enumerate() {
-        actions.push(action(cx, *m, stmt, params).map_err(at(i))?);
+    let mut actions = Vec::with_capacity(statements.len());
+    for (i, s) in statements.iter().enumerate() {
+        actions.push(action(cx, s.wants_old, &s.statement, &s.params).map_err(at(i))?);
     }
-    let mut out = run_actions(cx, body, &actions, "TransactStatements")?;
-    if let Value::Object(m) = &mut out {
-        m.insert("Responses".into(), Value::Array(vec![json!({}); actions.len()]));
-    }
-    Ok(out)
+    let options = Options {
+        capacity: input.capacity,
+        collection_metrics: false,
+        token: input.token,
+    };
+    let written = run_actions(cx, &actions, options)?;
+    Ok(Output {
+        responses: vec![None; actions.len()],
+        capacity: written.capacity,
+    })
 }
 
 /// A write statement as a TransactWriteItems action.
-fn action(cx: &Cx, member: Body, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
+fn action(cx: &Cx, wants_old: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
     let target = stmt.target();
     let mut exprs = Parsed::default();
     let (kind, item) = match stmt {
@@ -125,7 +123,7 @@ fn action(cx: &Cx, member: Body, stmt: &Statement, params: &[AttributeValue]) ->
         item,
         table,
         key,
-        wants_old: member.str("ReturnValuesOnConditionCheckFailure") == Some("ALL_OLD"),
+        wants_old,
         values_size: 0,
     })
 }
@@ -133,10 +131,9 @@ fn action(cx: &Cx, member: Body, stmt: &Statement, params: &[AttributeValue]) ->
 /// A read transaction: every SELECT names one item by its full key; all are read under the
 /// involved tables' read locks, taken in name order, and fail together if a write transaction
 /// holds any of them.
-fn read(cx: &Cx, body: Body, prepared: &[(Statement, Vec<AttributeValue>)]) -> Result<Value> {
-    let engine = cx.engine;
-    let mut gets = Vec::with_capacity(prepared.len());
-    for (i, (stmt, params)) in prepared.iter().enumerate() {
+fn read(cx: &Cx, capacity: CapacityDetail, statements: &[TransactStatement]) -> Result<Output> {
+    let mut gets = Vec::with_capacity(statements.len());
+    for (i, TransactStatement { statement: stmt, params, .. }) in statements.iter().enumerate() {
         let Statement::Select { target, projection, filter, .. } = stmt else {
             unreachable!("only reads here")
         };
@@ -152,14 +149,14 @@ fn read(cx: &Cx, body: Body, prepared: &[(Statement, Vec<AttributeValue>)]) -> R
     let tables: BTreeMap<&str, _> = gets.iter().map(|(t, ..)| (t.name.as_str(), t)).collect();
     let guards: BTreeMap<&str, _> = tables.iter().map(|(n, t)| (*n, t.state.read())).collect();
     let refs: Vec<ItemRef> = gets.iter().map(|(t, k, ..)| (t.name.clone(), k.clone())).collect();
-    let busy: HashSet<usize> = engine.transactions.busy(&refs).into_iter().collect();
+    let busy: HashSet<usize> = cx.engine.transactions.busy(&refs).into_iter().collect();
     if !busy.is_empty() {
         let reasons = (0..gets.len())
             .map(|n| {
                 if busy.contains(&n) {
                     conflict_reason()
                 } else {
-                    CancellationReason { code: "None", message: None, item: None }
+                    passed()
                 }
             })
             .collect();
@@ -174,18 +171,13 @@ fn read(cx: &Cx, body: Body, prepared: &[(Statement, Vec<AttributeValue>)]) -> R
             .entry(table.name.clone())
             .or_default()
             .add(2.0 * read_units(item.map_or(0, |i| item_size(i)), true), &[]);
-        let mut r = Map::new();
-        if let Some(i) = item.filter(|i| cond.as_ref().is_none_or(|c| c.eval(i))) {
-            let shown = match projection {
-                Some(paths) => bind::project(i, paths),
-                None => (**i).clone(),
-            };
-            r.insert("Item".into(), encode_map(&shown));
-        }
-        responses.push(Value::Object(r));
+        responses.push(item.filter(|i| cond.as_ref().is_none_or(|c| c.eval(i))).map(|i| match projection {
+            Some(paths) => bind::project(i, paths),
+            None => (**i).clone(),
+        }));
     }
-    let mut out = Map::new();
-    out.insert("Responses".into(), Value::Array(responses));
-    add_capacity(&mut out, CapacityDetail::of(body), &units);
-    Ok(Value::Object(out))
+    Ok(Output {
+        responses,
+        capacity: capacities(capacity, units),
+    })
 }

@@ -1,8 +1,7 @@
 //! One module per DynamoDB operation. A typed operation is its contract and its semantics only:
 //! `Input` (the request, decoded and checked), `Output` (the answer's content) and
 //! `run(&Cx, Input) -> Result<Output>`, with no JSON in scope. Its wire half (`SHAPE`, `decode`,
-//! `encode`) lives in `protocol::wire::<op>`. Operations not converted yet (marked `(json)` in the
-//! list) still take the request body and return JSON.
+//! `encode`) lives in `protocol::wire::<op>`.
 //!
 //! This file holds the one list of operations; the protocol generates its dispatch from it.
 
@@ -17,8 +16,9 @@ mod streams;
 pub(crate) mod table_spec;
 mod tables;
 pub(crate) mod tags;
+pub(crate) mod transactions;
 
-pub use multi::Transactions;
+pub use transactions::Transactions;
 
 use crate::engine::Engine;
 use crate::fault::Fault;
@@ -66,9 +66,9 @@ macro_rules! operation_list {
     ($then:ident) => {
         $then! {
             DynamoDb {
-                BatchExecuteStatement => batch_execute_statement (json),
-                BatchGetItem => batch_get_item (json),
-                BatchWriteItem => batch_write_item (json),
+                BatchExecuteStatement => batch_execute_statement,
+                BatchGetItem => batch_get_item,
+                BatchWriteItem => batch_write_item,
                 CreateTable => create_table,
                 DeleteItem => delete_item,
                 DeleteResourcePolicy => delete_resource_policy,
@@ -79,7 +79,7 @@ macro_rules! operation_list {
                 DescribeTable => describe_table,
                 DescribeTimeToLive => describe_time_to_live,
                 ExecuteStatement => execute_statement,
-                ExecuteTransaction => execute_transaction (json),
+                ExecuteTransaction => execute_transaction,
                 GetItem => get_item,
                 GetResourcePolicy => get_resource_policy,
                 ListTables => list_tables,
@@ -89,8 +89,8 @@ macro_rules! operation_list {
                 Query => query,
                 Scan => scan,
                 TagResource => tag_resource,
-                TransactGetItems => transact_get_items (json),
-                TransactWriteItems => transact_write_items (json),
+                TransactGetItems => transact_get_items,
+                TransactWriteItems => transact_write_items,
                 UntagResource => untag_resource,
                 UpdateContinuousBackups => update_continuous_backups,
                 UpdateItem => update_item,
@@ -109,7 +109,7 @@ macro_rules! operation_list {
 pub(crate) use operation_list;
 
 macro_rules! operations {
-    ($($service:ident { $($name:ident => $module:ident $(($json:ident))?),* $(,)? })*) => {
+    ($($service:ident { $($name:ident => $module:ident),* $(,)? })*) => {
         $($(pub(crate) mod $module;)*)*
 
         /// Every operation the emulator answers, by its `X-Amz-Target` name.
@@ -135,3 +135,23 @@ macro_rules! operations {
 }
 
 operation_list!(operations);
+
+impl Operation {
+    /// Whether a success changes more than items (tables, indexes, TTL, tags, policies, backups
+    /// settings): the durable mode writes a checkpoint for these, and logs only item changes.
+    pub fn changes_catalogue(self) -> bool {
+        use Operation::*;
+        matches!(
+            self,
+            CreateTable
+                | DeleteTable
+                | UpdateTable
+                | UpdateTimeToLive
+                | UpdateContinuousBackups
+                | TagResource
+                | UntagResource
+                | PutResourcePolicy
+                | DeleteResourcePolicy
+        )
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, condition_failed, data_table, metrics_if, touched_indexes, validate_item, write_units, ReturnValues,
+    check_collection, condition_failed, data_table, metrics_if, write_capacity, validate_item, write_units, ReturnValues,
     WriteReturns,
 };
 use super::expressions;
@@ -35,7 +35,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     check_collection(cx.engine, &state, &key, old.as_deref(), Some(&item))?;
     let units = write_units(old.as_deref(), Some(&item));
-    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), Some(&item)));
+    let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), Some(&item), units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     state.put(fault::put_item(cx.fault, item, old.as_deref()));
     let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());

@@ -33,7 +33,10 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let select = source.select(read)?;
     check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
     let range = input.key_condition.resolve(source.key())?;
-    if let Some(e) = range.hash.iter().find_map(|v| key_size_error(&v.to_attr(), true)) {
+    // Condition values are keys, so they are held to the key size limits.
+    let sort_values = range.sort_prefix.iter().chain(range.sort.iter().flat_map(RangeCond::values));
+    let values = range.hash.iter().map(|v| (v, true)).chain(sort_values.map(|v| (v, false)));
+    if let Some(e) = values.into_iter().find_map(|(v, hash)| key_size_error(&v.to_attr(), hash)) {
         return Err(e);
     }
     let start = source.start_key(&read.exclusive_start_key)?;
@@ -70,7 +73,7 @@ fn check_boundary(inside: bool) -> Result<()> {
         Ok(())
     } else {
         Err(Error::validation(
-            "The provided starting key is outside query boundaries based on provided key conditions",
+            "The provided starting key is outside query boundaries based on provided conditions",
         ))
     }
 }

@@ -122,6 +122,27 @@ impl<'a> Source<'a> {
             },
             _ => Ok(select),
         }
+        .and_then(|select| self.check_projected(read).map(|()| select))
+    }
+
+    /// A global index holds only what it projects, so a projection or filter naming anything
+    /// else is refused (a local index fetches it from the table).
+    fn check_projected(&self, read: &ReadInput) -> Result<()> {
+        let Some((index, true)) = self.index else {
+            return Ok(());
+        };
+        let outside = |p: &Path| !index.projects(&self.state.def.key, p.head());
+        let exprs = &read.exprs;
+        let missing = (exprs.projection.iter().flatten().find(|p| outside(p)))
+            .or_else(|| exprs.filter.as_ref().and_then(|f| f.find_path(&outside)));
+        match missing {
+            None => Ok(()),
+            Some(path) => Err(Error::invalid_parameter(format!(
+                "Global secondary index {} does not project [{}]",
+                index.name,
+                path.head()
+            ))),
+        }
     }
 
     /// The position ExclusiveStartKey names: it must hold the table key and, for an index, the
@@ -173,6 +194,14 @@ impl StartKey {
         match self {
             StartKey::Table(key) => &key.hash,
             StartKey::Index(entry) => &entry.slot.hash,
+        }
+    }
+
+    /// The partition hash token of the position (the index key's, for an index).
+    pub fn token(&self) -> u32 {
+        match self {
+            StartKey::Table(key) => Slot::new(key).token,
+            StartKey::Index(entry) => entry.slot.token,
         }
     }
 }

@@ -7,7 +7,7 @@ use super::answer::Page;
 use super::common::data_table;
 use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
 use super::Cx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fault::Fault;
 use crate::store::Slot;
 
@@ -28,6 +28,13 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let start = source.start_key(&read.exclusive_start_key)?;
 
     let (first, end) = input.segment.map_or((0, 1u64 << 32), |(s, total)| (token_at(s, total), token_at(s + 1, total)));
+    if let (Some(start), Some((segment, total))) = (&start, input.segment) {
+        if !(first..end).contains(&u64::from(start.token())) {
+            return Err(Error::validation(format!(
+                "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: {total} Segment: {segment}"
+            )));
+        }
+    }
     // The smallest position with a given token: no key values.
     let lowest = |t: u64| Slot { token: t as u32, hash: Default::default(), range: Default::default() };
     let lo = Bound::Included(lowest(first));

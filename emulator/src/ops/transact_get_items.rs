@@ -4,48 +4,35 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
-
+use super::answer::ConsumedCapacity;
 use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
 use super::expressions;
-use super::multi::{add_capacity, ItemRef, TableUnits};
-use super::transact_write_items::{cancelled, conflict_reason};
+use super::multi::{capacities, TableUnits};
+use super::transactions::{cancelled, conflict_reason, passed, ItemRef};
 use super::Cx;
 use crate::error::{CancellationReason, Error, Result};
-use crate::expr::{Op, Parsed};
+use crate::expr::Parsed;
 use crate::model::{item_size, Item};
-use crate::protocol::attr::encode_map;
-use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_NAMES,
-    RETURN_CONSUMED_CAPACITY,
-};
-use crate::protocol::Body;
 use crate::store::Table;
 
-const GET: Shape = Shape::Struct {
-    java: "Get",
-    fields: &[
-        required("Key", ATTRIBUTE_MAP),
-        required("TableName", Shape::TableRef),
-        field("ProjectionExpression", EXPRESSION),
-        field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    ],
-};
-const TRANSACT_GET_ITEM: Shape = Shape::Struct {
-    java: "TransactGetItem",
-    fields: &[required("Get", GET)],
-};
-const SHAPE: &[Field] = &[
-    required(
-        "TransactItems",
-        Shape::List {
-            member: &TRANSACT_GET_ITEM,
-            min: 1,
-            max: 100,
-        },
-    ),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-];
+pub struct Input {
+    pub gets: Vec<GetRequest>,
+    pub capacity: CapacityDetail,
+}
+
+/// One Get as the request names it.
+pub struct GetRequest {
+    pub table: String,
+    pub key: Item,
+    /// The projection, parsed.
+    pub exprs: Parsed,
+}
+
+pub struct Output {
+    /// Each Get's item, projected, in request order; `None` when no item has the key.
+    pub responses: Vec<Option<Item>>,
+    pub capacity: Option<Vec<ConsumedCapacity>>,
+}
 
 struct Get {
     table: Arc<Table>,
@@ -53,20 +40,12 @@ struct Get {
     exprs: Parsed,
 }
 
-pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
-    validate(body.0, SHAPE)?;
-    let mut parsed = Vec::new();
-    for entry in body.list("TransactItems") {
-        let sub = Body(entry).child("Get").expect("validated");
-        let exprs = crate::protocol::wire::expressions::parse(sub, Op::GetItem)?;
-        let key = sub.item("Key")?.unwrap_or_default();
-        parsed.push((sub, exprs, key));
-    }
-    let mut gets = Vec::with_capacity(parsed.len());
+pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+    let mut gets = Vec::with_capacity(input.gets.len());
     let mut seen = HashSet::new();
     let mut refs: Vec<Option<ItemRef>> = Vec::new();
-    for (sub, exprs, key) in parsed {
-        let table = data_table(cx, sub.str("TableName").unwrap_or_default())?;
+    for GetRequest { table, key, exprs } in input.gets {
+        let table = data_table(cx, &table)?;
         let primary = {
             let state = table.state.read();
             if let Some(e) = key_values_error(&state.def, &key) {
@@ -87,8 +66,7 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     }
 
     // One snapshot: every table's read lock at once, in name order.
-    let tables: BTreeMap<&str, &Arc<Table>> =
-        gets.iter().map(|g| (g.table.name.as_str(), &g.table)).collect();
+    let tables: BTreeMap<&str, &Arc<Table>> = gets.iter().map(|g| (g.table.name.as_str(), &g.table)).collect();
     let guards: BTreeMap<&str, _> = tables.iter().map(|(n, t)| (*n, t.state.read())).collect();
 
     // Items a write transaction holds are being changed: this read loses, as in DynamoDB.
@@ -112,11 +90,7 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
         }
         match request_key(&state.def, &g.key) {
             Ok(key) => {
-                reasons.push(CancellationReason {
-                    code: "None",
-                    message: None,
-                    item: None,
-                });
+                reasons.push(passed());
                 found.push(Some(state.get(&key).cloned()));
             }
             Err(e) => {
@@ -136,7 +110,7 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
     }
 
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
-    let responses: Vec<Value> = gets
+    let responses = gets
         .iter()
         .zip(found)
         .map(|(g, item)| {
@@ -145,14 +119,11 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, body: Body) -> Result<Value> {
                 .entry(g.table.name.clone())
                 .or_default()
                 .add(2.0 * read_units(item.as_ref().map_or(0, |i| item_size(i)), true), &[]);
-            match item {
-                Some(i) => json!({"Item": encode_map(&expressions::projected(&i, g.exprs.projection.as_deref()))}),
-                None => json!({}),
-            }
+            item.map(|i| expressions::projected(&i, g.exprs.projection.as_deref()).into_owned())
         })
         .collect();
-    let mut out = Map::new();
-    out.insert("Responses".into(), Value::Array(responses));
-    add_capacity(&mut out, CapacityDetail::of(body), &units);
-    Ok(Value::Object(out))
+    Ok(Output {
+        responses,
+        capacity: capacities(input.capacity, units),
+    })
 }

@@ -3,7 +3,7 @@
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, check_index_keys, condition_failed, data_table, metrics_if, request_key, touched_indexes,
+    check_collection, check_index_keys, condition_failed, data_table, metrics_if, request_key, write_capacity,
     write_units, ReturnValues, WriteReturns,
 };
 use super::expressions;
@@ -35,7 +35,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let (new, paths) = updated_item(&state.def, &key, old.as_deref(), input.exprs.update.as_ref())?;
     check_collection(cx.engine, &state, &key, old.as_deref(), new.as_ref())?;
     let units = write_units(old.as_deref(), new.as_ref());
-    let capacity = returns.capacity.consumed(&table.name, units, || touched_indexes(&state.def, old.as_deref(), new.as_ref()));
+    let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), new.as_ref(), units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     let attributes = match returns.values {
         ReturnValues::None => None,

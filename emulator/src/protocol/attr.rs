@@ -1,12 +1,35 @@
 //! AttributeValue ⇄ JSON, with the per-value checks DynamoDB makes on every value it receives
 //! (exactly one type, sets non-empty and free of duplicates, NULL true, numbers in range).
 
-use base64::engine::general_purpose::STANDARD;
+use std::fmt::Display;
+
+use base64::display::Base64Display;
+use base64::engine::general_purpose::{GeneralPurpose, STANDARD};
 use base64::Engine;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item, Number, NumberError, MAX_NESTING};
+
+/// The member of the placeholder object that stands, in a request's parsed body, for an
+/// attribute value kept as its JSON text (see [`keep_raw`]).
+const RAW: &str = "\u{0}raw attribute value";
+
+/// A placeholder for an attribute value whose JSON text is kept as it came, to be decoded
+/// straight into an [`AttributeValue`] by [`decode`]: a 14 MB item then costs its text and its
+/// decoded value, not a `serde_json::Value` tree fifty times its size. Only an object is kept raw;
+/// anything else stays a `Value`, so the shape's type pass words its error as before.
+pub fn keep_raw(raw: Box<RawValue>) -> serde_json::Result<Value> {
+    if !raw.get().starts_with('{') {
+        return serde_json::from_str(raw.get());
+    }
+    let mut m = Map::with_capacity(1);
+    m.insert(RAW.to_owned(), Value::String(String::from(Box::<str>::from(raw))));
+    Ok(Value::Object(m))
+}
 
 /// Decodes one AttributeValue object.
 pub fn decode(v: &Value) -> Result<AttributeValue> {
@@ -15,25 +38,185 @@ pub fn decode(v: &Value) -> Result<AttributeValue> {
 
 /// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues).
 pub fn decode_map(v: &Value) -> Result<Item> {
-    decode_map_at(v, 1)
+    match v {
+        Value::Object(m) => m.iter().map(|(k, x)| Ok((k.clone(), decode_at(x, 1)?))).collect(),
+        _ => Err(Error::serialization("Expected map or null")),
+    }
 }
 
-/// Decodes a value at nesting `level`; past DynamoDB's limit it stops, so the recursion is bounded
-/// by [`MAX_NESTING`] whatever the JSON.
 fn decode_at(v: &Value, level: usize) -> Result<AttributeValue> {
-    if level > MAX_NESTING {
-        return Err(Error::nesting_exceeded());
-    }
-    let Value::Object(m) = v else {
-        return Err(Error::serialization("Unexpected value type in payload"));
+    let seed = ValueSeed { level };
+    let decoded = match v.as_object().filter(|m| m.len() == 1).and_then(|m| m.get(RAW)) {
+        Some(Value::String(text)) => seed.deserialize(&mut serde_json::Deserializer::from_str(text)),
+        _ => seed.deserialize(v),
     };
-    let mut types = m.iter().filter(|(_, x)| !x.is_null());
+    // Both sources are well-formed JSON, and the visitors accept every JSON value.
+    decoded.unwrap_or_else(|e| Err(Error::serialization(e.to_string())))
+}
+
+/// Decodes an attribute value at nesting `level` from any JSON source (a text or a `Value`), with
+/// the per-value checks in DynamoDB's order: a wrongly typed value is an `Ok(Err(..))`, so the
+/// whole input is still read; past [`MAX_NESTING`] it skips the rest without recursing.
+#[derive(Clone, Copy)]
+struct ValueSeed {
+    level: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Result<AttributeValue>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        if self.level > MAX_NESTING {
+            serde::Deserialize::deserialize(d).map(|IgnoredAny| ())?;
+            return Ok(Err(Error::nesting_exceeded()));
+        }
+        d.deserialize_any(Node::Attr(self.level)).map(|node| match node {
+            Parsed::Attr(v) => v,
+            _ => Err(Error::serialization("Unexpected value type in payload")),
+        })
+    }
+}
+
+/// What the visitor expects where it stands; anything else is read past and reported by kind.
+#[derive(Clone, Copy)]
+enum Node {
+    /// An attribute value object at this level.
+    Attr(usize),
+    /// The value of a type member (`"S"`, `"L"`, ...) of an attribute value at this level.
+    Typed(&'static str, usize),
+    /// A set member or a scalar: only a string or a boolean matters.
+    Scalar,
+}
+
+/// What a [`Node`] read.
+enum Parsed {
+    Null,
+    Bool(bool),
+    Str(String),
+    Attr(Result<AttributeValue>),
+    /// The members of a map of attribute values, in JSON order.
+    Members(Vec<(String, Result<AttributeValue>)>),
+    /// A list's attribute values, or the first refusal among them.
+    Values(Result<Vec<AttributeValue>>),
+    /// A set's strings, or the first refusal among them.
+    Strings(Result<Vec<String>>),
+    /// Any other JSON, read and dropped.
+    Other,
+}
+
+/// The wire name of an attribute value's type member, as a static string.
+fn type_name(ty: &str) -> &'static str {
+    ["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"]
+        .into_iter()
+        .find(|t| *t == ty)
+        .unwrap_or("")
+}
+
+impl<'de> DeserializeSeed<'de> for Node {
+    type Value = Parsed;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed, D::Error> {
+        match self {
+            Node::Attr(level) => ValueSeed { level }.deserialize(d).map(Parsed::Attr),
+            _ => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Node {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Parsed, E> {
+        Ok(Parsed::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Parsed, E> {
+        Ok(Parsed::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Parsed, E> {
+        Ok(Parsed::Other)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Parsed, E> {
+        Ok(Parsed::Other)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Parsed, E> {
+        Ok(Parsed::Other)
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Parsed, E> {
+        Ok(Parsed::Str(s.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed, A::Error> {
+        match self {
+            Node::Typed("L", level) => {
+                let element = ValueSeed { level: level + 1 };
+                until_refused(&mut seq, |s| s.next_element_seed(element)).map(Parsed::Values)
+            }
+            Node::Typed("SS" | "NS" | "BS", _) => until_refused(&mut seq, |s| {
+                Ok(s.next_element_seed(Node::Scalar)?.map(|member| match member {
+                    Parsed::Str(s) => Ok(s),
+                    _ => Err(Error::serialization("Expected string")),
+                }))
+            })
+            .map(Parsed::Strings),
+            _ => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Parsed::Other)
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+        let mut entries = Vec::new();
+        match self {
+            Node::Attr(level) => {
+                while let Some(ty) = map.next_key::<String>()? {
+                    let x = map.next_value_seed(Node::Typed(type_name(&ty), level))?;
+                    entries.push((ty, x));
+                }
+                Ok(Parsed::Attr(attribute(entries)))
+            }
+            Node::Typed("M", level) => {
+                let mut members = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    members.push((name, map.next_value_seed(ValueSeed { level: level + 1 })?));
+                }
+                Ok(Parsed::Members(members))
+            }
+            _ => {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Parsed::Other)
+            }
+        }
+    }
+}
+
+/// Sorts JSON members by name, the later of two equal names winning (the order and the rule of the
+/// `serde_json::Map` this decoder replaces, which DynamoDB's answers were matched against).
+fn by_name<T>(mut members: Vec<(String, T)>) -> Vec<(String, T)> {
+    members.reverse();
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+    members.dedup_by(|later, earlier| later.0 == earlier.0);
+    members
+}
+
+/// An attribute value from its members: exactly one non-null type.
+fn attribute(members: Vec<(String, Parsed)>) -> Result<AttributeValue> {
+    let mut types = by_name(members).into_iter().filter(|(_, x)| !matches!(x, Parsed::Null));
     let Some((ty, x)) = types.next() else {
         return Err(Error::validation(
             "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
         ));
     };
-    let value = decode_typed(ty, x, level)?;
+    let value = typed(&ty, x)?;
     if types.next().is_some() {
         return Err(Error::validation(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
@@ -42,21 +225,31 @@ fn decode_at(v: &Value, level: usize) -> Result<AttributeValue> {
     Ok(value)
 }
 
-fn decode_map_at(v: &Value, level: usize) -> Result<Item> {
-    match v {
-        Value::Object(m) => m.iter().map(|(k, x)| Ok((k.clone(), decode_at(x, level)?))).collect(),
-        _ => Err(Error::serialization("Expected map or null")),
+/// Reads a JSON array's elements with `next`, keeping them until the first refusal and only
+/// skipping the rest after it, so a long list is never held twice.
+fn until_refused<'de, A: SeqAccess<'de>, T>(
+    seq: &mut A,
+    mut next: impl FnMut(&mut A) -> Result<Option<Result<T>>, A::Error>,
+) -> Result<Result<Vec<T>>, A::Error> {
+    let mut items = Vec::new();
+    while let Some(item) = next(seq)? {
+        match item {
+            Ok(v) => items.push(v),
+            Err(e) => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(Err(e));
+            }
+        }
     }
+    Ok(Ok(items))
 }
 
-fn strings(x: &Value) -> Result<Vec<&str>> {
-    let Value::Array(items) = x else {
-        return Err(Error::serialization("Expected list or null"));
-    };
-    items
-        .iter()
-        .map(|i| i.as_str().ok_or_else(|| Error::serialization("Expected string")))
-        .collect()
+/// The strings of a set, or DynamoDB's complaint about its JSON.
+fn strings(x: Parsed) -> Result<Vec<String>> {
+    match x {
+        Parsed::Strings(strings) => strings,
+        _ => Err(Error::serialization("Expected list or null")),
+    }
 }
 
 fn number(s: &str) -> Result<Number> {
@@ -83,35 +276,41 @@ fn has_duplicates<T: Ord>(items: &[T]) -> bool {
     sorted.windows(2).any(|w| w[0] == w[1])
 }
 
-fn decode_typed(ty: &str, x: &Value, level: usize) -> Result<AttributeValue> {
-    let text = |x: &Value| {
-        x.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Error::serialization("Expected string"))
+fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
+    let text = |x: Parsed| match x {
+        Parsed::Str(s) => Ok(s),
+        _ => Err(Error::serialization("Expected string")),
     };
     Ok(match ty {
         "S" => AttributeValue::S(text(x)?),
         "N" => AttributeValue::N(number(&text(x)?)?),
         "B" => AttributeValue::B(binary(&text(x)?)?),
-        "BOOL" => AttributeValue::Bool(x.as_bool().ok_or_else(|| Error::serialization("Expected boolean"))?),
-        "NULL" => match x.as_bool() {
-            Some(true) => AttributeValue::Null,
-            Some(false) => {
+        "BOOL" => match x {
+            Parsed::Bool(b) => AttributeValue::Bool(b),
+            _ => return Err(Error::serialization("Expected boolean")),
+        },
+        "NULL" => match x {
+            Parsed::Bool(true) => AttributeValue::Null,
+            Parsed::Bool(false) => {
                 return Err(Error::invalid_parameter(
                     "Null attribute value types must have the value of true",
                 ))
             }
-            None => return Err(Error::serialization("Expected boolean")),
+            _ => return Err(Error::serialization("Expected boolean")),
         },
-        "M" => AttributeValue::M(decode_map_at(x, level + 1)?),
-        "L" => match x {
-            Value::Array(items) => {
-                AttributeValue::L(items.iter().map(|i| decode_at(i, level + 1)).collect::<Result<_>>()?)
+        "M" => match x {
+            Parsed::Members(members) => {
+                let members = by_name(members).into_iter().map(|(k, v)| Ok((k, v?)));
+                AttributeValue::M(members.collect::<Result<_>>()?)
             }
+            _ => return Err(Error::serialization("Expected map or null")),
+        },
+        "L" => match x {
+            Parsed::Values(items) => AttributeValue::L(items?),
             _ => return Err(Error::serialization("Expected list or null")),
         },
         "SS" => {
-            let v: Vec<String> = strings(x)?.into_iter().map(str::to_owned).collect();
+            let v = strings(x)?;
             if v.is_empty() {
                 return Err(empty_set("string"));
             }
@@ -128,7 +327,7 @@ fn decode_typed(ty: &str, x: &Value, level: usize) -> Result<AttributeValue> {
             if raw.is_empty() {
                 return Err(empty_set("number"));
             }
-            let v: Vec<Number> = raw.into_iter().map(number).collect::<Result<_>>()?;
+            let v: Vec<Number> = raw.iter().map(|s| number(s)).collect::<Result<_>>()?;
             if has_duplicates(&v) {
                 return Err(Error::validation("Input collection contains duplicates"));
             }
@@ -156,27 +355,63 @@ fn decode_typed(ty: &str, x: &Value, level: usize) -> Result<AttributeValue> {
     })
 }
 
-/// Encodes one value in DynamoDB's JSON form.
-pub fn encode(v: &AttributeValue) -> Value {
-    let (ty, x) = match v {
-        AttributeValue::S(s) => ("S", Value::String(s.clone())),
-        AttributeValue::N(n) => ("N", Value::String(n.to_string())),
-        AttributeValue::B(b) => ("B", Value::String(STANDARD.encode(b))),
-        AttributeValue::Bool(b) => ("BOOL", Value::Bool(*b)),
-        AttributeValue::Null => ("NULL", Value::Bool(true)),
-        AttributeValue::M(m) => ("M", encode_map(m)),
-        AttributeValue::L(l) => ("L", Value::Array(l.iter().map(encode).collect())),
-        AttributeValue::Ss(v) => ("SS", v.iter().map(|s| Value::String(s.clone())).collect()),
-        AttributeValue::Ns(v) => ("NS", v.iter().map(|n| Value::String(n.to_string())).collect()),
-        AttributeValue::Bs(v) => ("BS", v.iter().map(|b| Value::String(STANDARD.encode(b))).collect()),
-    };
-    let mut m = Map::with_capacity(1);
-    m.insert(ty.to_string(), x);
-    Value::Object(m)
+/// One value in DynamoDB's JSON form, written by serde straight into an answer's bytes (no JSON
+/// tree per value: a Scan page of 1,000 items was mostly spent building and dropping those).
+pub struct Wire<'a>(pub &'a AttributeValue);
+
+/// An item or map value in DynamoDB's JSON form; see [`Wire`].
+pub struct WireMap<'a>(pub &'a Item);
+
+/// Text written through `Display` (numbers, base64), without a `String` per value.
+struct Text<T>(T);
+
+impl<T: Display> Serialize for Text<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
 }
 
+/// A JSON array of an iterator's elements.
+struct Seq<I>(I);
+
+impl<I: Iterator<Item: Serialize> + Clone> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.clone())
+    }
+}
+
+fn base64(b: &[u8]) -> Text<Base64Display<'_, 'static, GeneralPurpose>> {
+    Text(Base64Display::new(b, &STANDARD))
+}
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        match self.0 {
+            AttributeValue::S(x) => m.serialize_entry("S", x)?,
+            AttributeValue::N(n) => m.serialize_entry("N", &Text(n))?,
+            AttributeValue::B(b) => m.serialize_entry("B", &base64(b))?,
+            AttributeValue::Bool(b) => m.serialize_entry("BOOL", b)?,
+            AttributeValue::Null => m.serialize_entry("NULL", &true)?,
+            AttributeValue::M(x) => m.serialize_entry("M", &WireMap(x))?,
+            AttributeValue::L(l) => m.serialize_entry("L", &Seq(l.iter().map(Wire)))?,
+            AttributeValue::Ss(v) => m.serialize_entry("SS", v)?,
+            AttributeValue::Ns(v) => m.serialize_entry("NS", &Seq(v.iter().map(Text)))?,
+            AttributeValue::Bs(v) => m.serialize_entry("BS", &Seq(v.iter().map(|b| base64(b))))?,
+        }
+        m.end()
+    }
+}
+
+impl Serialize for WireMap<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, Wire(v))))
+    }
+}
+
+/// Encodes an item as a JSON tree, for answers that embed it in one.
 pub fn encode_map(item: &Item) -> Value {
-    Value::Object(item.iter().map(|(k, v)| (k.clone(), encode(v))).collect())
+    serde_json::to_value(WireMap(item)).expect("attribute values always serialise")
 }
 
 #[cfg(test)]
@@ -197,7 +432,12 @@ mod tests {
         let expected = json!({"M": {"s": {"S": "x"}, "n": {"N": "1.5"}, "b": {"B": "AAEC"}, "t": {"BOOL": true},
             "z": {"NULL": true}, "l": {"L": [{"S": ""}, {"N": "0"}]}, "ss": {"SS": ["a", "b"]},
             "ns": {"NS": ["1", "2.5"]}, "bs": {"BS": ["AA==", "AQ=="]}}});
-        assert_eq!(encode(&decoded), expected);
+        assert_eq!(serde_json::to_value(Wire(&decoded)).unwrap(), expected);
+        // Written straight to bytes, the same text a JSON tree renders (members in name order).
+        assert_eq!(
+            serde_json::to_vec(&Wire(&decoded)).unwrap(),
+            serde_json::to_vec(&expected).unwrap()
+        );
     }
 
     #[test]
@@ -246,6 +486,58 @@ mod tests {
                 json!({"L": [v]})
             }
         })
+    }
+
+    /// Decodes `text` as a request body's attribute value is decoded: kept raw, then read from
+    /// its text.
+    fn from_text(text: &str) -> Result<AttributeValue> {
+        let raw = serde_json::from_str::<Box<RawValue>>(text).unwrap();
+        decode(&keep_raw(raw).unwrap())
+    }
+
+    #[test]
+    fn decoding_from_the_text_agrees_with_decoding_a_parsed_value() {
+        let cases = [
+            r#"{"S": "a", "S": "b"}"#,
+            r#"{"M": {"b": {"N": "x"}, "a": {"BOOL": 1}, "a": {"S": "later wins"}}}"#,
+            r#"{"M": {"b": {"N": "x"}, "a": {"BOOL": 1}}}"#,
+            r#"{"S": 1, "L": [{"NULL": false}]}"#,
+            r#"{"S": "a", "X": null, "BOOL": null}"#,
+            r#"{"X": 1, "S": "a"}"#,
+            r#"{"L": [{"S": "a"}, null, {"N": "1"}]}"#,
+            r#"{"L": [{"S": "a"}, {"N": "1"}, {"NULL": true}, {"M": {}}]}"#,
+            r#"{"SS": ["b", "a", "b"]}"#,
+            r#"{"SS": ["a", 1]}"#,
+            r#"{"NS": ["1", "x"]}"#,
+            r#"{"BS": ["AA==", "!!"]}"#,
+            r#"{"NULL": "true"}"#,
+            r#"{"M": [1]}"#,
+            r#"{"L": {"a": 1}}"#,
+            r#"{"S": {"deep": [[[[]]]]}}"#,
+            r#"{}"#,
+        ];
+        for text in cases {
+            let parsed: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(from_text(text), decode(&parsed), "{text}");
+        }
+        assert_eq!(from_text(r#"{"S": "a", "S": "b"}"#), Ok(AttributeValue::S("b".into())));
+        assert_eq!(
+            from_text(r#"{"S": 1, "L": [{"NULL": false}]}"#)
+                .unwrap_err()
+                .message
+                .unwrap(),
+            "One or more parameter values were invalid: Null attribute value types must have the value of true"
+        );
+        let deep = serde_json::to_string(&wrapped(40)).unwrap();
+        assert_eq!(from_text(&deep), Err(Error::nesting_exceeded()));
+    }
+
+    #[test]
+    fn only_objects_are_kept_raw() {
+        for text in ["[1]", "\"a\"", "1", "true"] {
+            let raw = serde_json::from_str::<Box<RawValue>>(text).unwrap();
+            assert_eq!(keep_raw(raw).unwrap(), serde_json::from_str::<Value>(text).unwrap());
+        }
     }
 
     #[test]

@@ -33,6 +33,7 @@ use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::ops::{Cx, Operation, Service};
 use crate::store::Namespace;
+use wire::Encoded;
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
@@ -98,26 +99,29 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             &request_id,
         );
     }
-    let parsed = if body.is_empty() {
-        Ok(None)
-    } else {
-        serde_json::from_slice(&body)
-            .map(Some)
-            .map_err(|_| match nested_deeper(&body, JSON_DEPTH) {
-                // Only attribute values nest this deep in a DynamoDB request.
-                true => Error::nesting_exceeded().by(crate::error::Check::Request),
-                false => Error::bare(ErrorKind::Serialization),
-            })
-    };
     let target = header(req, "x-amz-target");
     let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
         let name = target.strip_prefix(prefix)?;
         Operation::parse(*service, name)
     });
+    let parsed = if body.is_empty() {
+        Ok(None)
+    } else if nested_deeper(&body, JSON_DEPTH) {
+        // Only attribute values nest this deep in a DynamoDB request. (Checked first: the parse
+        // below skips attribute values without serde_json's depth limit.)
+        Err(Error::nesting_exceeded().by(crate::error::Check::Request))
+    } else {
+        let parsed = match op.map(wire::shape) {
+            Some(fields) => shape::parse(&body, fields),
+            None => serde_json::from_slice(&body),
+        };
+        parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
+    };
     match parsed.and_then(|parsed| decode(engine, req, op, parsed)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
-        Ok(Value::Null) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
-        Ok(value) => json(StatusCode::OK, &value, &request_id),
+        Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
+        Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, &request_id),
+        Ok(Encoded::Bytes(bytes)) => raw(StatusCode::OK, JSON_1_0, Bytes::from(bytes), &request_id),
         Err(e) => {
             if e.kind == ErrorKind::InternalServer {
                 tracing::error!(error = %e, "internal error");
@@ -131,7 +135,12 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     }
 }
 
-fn decode(engine: &Engine, req: &Request<Bytes>, op: Option<Operation>, parsed: Option<Value>) -> Result<Value, Error> {
+fn decode(
+    engine: &Engine,
+    req: &Request<Bytes>,
+    op: Option<Operation>,
+    parsed: Option<Value>,
+) -> Result<Encoded, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
     let (ns, identity) = check_auth(engine, req)?;
     let Some(value) = parsed else {

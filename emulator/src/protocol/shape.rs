@@ -3,7 +3,9 @@
 //! constraint pass (null, length, range, pattern, enum → one aggregated ValidationException,
 //! "N validation errors detected: …", listing at most ten, in member order).
 
-use serde_json::Value;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
@@ -199,6 +201,107 @@ pub const ATTRIBUTE_NAMES: Shape = Shape::List {
     min: 1,
     max: usize::MAX,
 };
+
+/// Parses a request body for an operation with these `fields`, keeping each attribute value at a
+/// [`Shape::Attr`] position as its JSON text (`attr::keep_raw`), to be decoded from it straight
+/// into the model; everything else becomes the `Value` the validation passes walk.
+pub fn parse(body: &[u8], fields: &'static [Field]) -> serde_json::Result<Value> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = Guided::Fields(fields).deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// What [`parse`] expects where it stands.
+#[derive(Clone, Copy)]
+enum Guided {
+    Fields(&'static [Field]),
+    Shape(&'static Shape),
+}
+
+impl<'de> DeserializeSeed<'de> for Guided {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        match self {
+            Guided::Shape(Shape::Attr) => {
+                let raw: Box<RawValue> = serde::Deserialize::deserialize(d)?;
+                super::attr::keep_raw(raw).map_err(de::Error::custom)
+            }
+            _ => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Guided {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_bool<E: de::Error>(self, b: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> std::result::Result<Value, E> {
+        Ok(Value::from(n))
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        match self {
+            Guided::Shape(Shape::List { member, .. }) => {
+                while let Some(item) = seq.next_element_seed(Guided::Shape(*member))? {
+                    items.push(item);
+                }
+            }
+            _ => {
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+            }
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
+        let fields: &'static [Field] = match self {
+            Guided::Fields(fields) => fields,
+            Guided::Shape(Shape::Struct { fields, .. }) => fields,
+            _ => &[],
+        };
+        let mut members = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let shape = match self {
+                Guided::Shape(Shape::Map { value, .. }) => Some(*value),
+                _ => fields.iter().find(|f| f.name == name).map(|f| &f.shape),
+            };
+            let value = match shape {
+                Some(shape) => map.next_value_seed(Guided::Shape(shape))?,
+                None => map.next_value()?,
+            };
+            members.insert(name, value);
+        }
+        Ok(Value::Object(members))
+    }
+}
 
 /// Runs the type pass and then the constraint pass over a request body.
 pub fn validate(body: &Value, fields: &[Field]) -> Result<()> {

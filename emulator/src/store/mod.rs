@@ -16,11 +16,19 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 pub use lifecycle::Status;
-pub use namespace::{Namespace, Namespaces, Snapshot};
-pub use stream::{EventName, Stream, StreamRecord};
+pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
+pub use stream::{EventName, Stream, StreamImage, StreamRecord};
 pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableData, TablePos, TableState};
 
-use crate::model::TableDef;
+use crate::model::{Item, TableDef};
+
+/// Where the store reports every item change, right after applying it and under the table's write
+/// lock, so the reports come in the order the changes were applied (the durable mode's log).
+pub trait Journal: Send + Sync {
+    fn put(&self, table: &str, item: &Item);
+    /// `key`: the deleted item's key attributes; `by_ttl`: Time to Live deleted it.
+    fn delete(&self, table: &str, key: Item, by_ttl: bool);
+}
 
 /// All tables of one emulator instance. The catalogue lock is held only to look a table up or to
 /// add/remove one; item operations lock just their table.
@@ -37,6 +45,8 @@ pub struct Store {
     /// Tables DeleteTable took out of the catalogue that are still DELETING (transient statuses
     /// on): described and listed, their names not yet free; dropped once their time is past.
     deleting: RwLock<BTreeMap<String, Arc<Table>>>,
+    /// Set once, when the durable mode has recovered the state: every table reports to it.
+    journal: std::sync::OnceLock<Arc<dyn Journal>>,
 }
 
 /// A frozen copy of one namespace's store: every table (definition and data), stream, tag and policy.
@@ -50,11 +60,11 @@ pub struct Store {
 #[derive(Clone, Default)]
 pub struct StoreSnapshot {
     /// Tables in name order; each `data.stream` is a frozen fork, never a live stream.
-    tables: Vec<(TableDef, TableData)>,
+    pub(crate) tables: Vec<(TableDef, TableData)>,
     /// The registered streams (by ARN), as frozen forks.
-    streams: BTreeMap<String, Arc<Stream>>,
-    tags: HashMap<String, Vec<(String, String)>>,
-    policies: HashMap<String, Policy>,
+    pub(crate) streams: BTreeMap<String, Arc<Stream>>,
+    pub(crate) tags: HashMap<String, Vec<(String, String)>>,
+    pub(crate) policies: HashMap<String, Policy>,
 }
 
 /// Forks of `streams` keyed by ARN: independent copies a snapshot or a restored store can own.
@@ -91,22 +101,11 @@ pub struct Policy {
 }
 
 impl Store {
-    /// A consistent copy of everything: every table's read lock is held at once (in name order, as
-    /// multi-table writes take them), so no write is seen half done.
-    pub fn snapshot(&self) -> StoreSnapshot {
-        loop {
-            let tables = self.tables();
-            let states: Vec<_> = tables.iter().map(|t| t.state.read()).collect();
-            if !self.is_catalogue(&tables) {
-                continue; // a table was created or deleted meanwhile
-            }
-            let streams = fork_all(self.streams.read().values());
-            return StoreSnapshot {
-                tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
-                streams,
-                tags: self.tags.read().clone(),
-                policies: self.policies.read().clone(),
-            };
+    /// Makes every table, now and later, report its item changes to `journal` (once).
+    pub fn attach(&self, journal: Arc<dyn Journal>) {
+        let journal = self.journal.get_or_init(|| journal);
+        for table in self.tables() {
+            table.state.write().journal = Some(journal.clone());
         }
     }
 
@@ -118,7 +117,11 @@ impl Store {
         let restored = with_streams(snapshot.tables.iter().map(|(d, t)| (d, t)), &streams);
         let mut restored: BTreeMap<String, Arc<Table>> = restored
             .into_iter()
-            .map(|(def, data)| (def.name.clone(), Arc::new(Table::with(def, data))))
+            .map(|(def, data)| {
+                let mut table = Table::with(def, data);
+                table.state.get_mut().journal = self.journal.get().cloned();
+                (table.name.clone(), Arc::new(table))
+            })
             .collect();
         loop {
             let tables = self.tables();
@@ -170,7 +173,8 @@ impl Store {
 
     /// Adds a table unless one of that name exists or is still DELETING at `now`; returns whether
     /// it was added.
-    pub fn create(&self, table: Table, now: i64) -> bool {
+    pub fn create(&self, mut table: Table, now: i64) -> bool {
+        table.state.get_mut().journal = self.journal.get().cloned();
         let deleting = self.reap(now);
         let mut tables = self.tables.write();
         if tables.contains_key(&table.name) || deleting.contains_key(&table.name) {
@@ -281,6 +285,39 @@ impl Store {
         self.policies
             .write()
             .retain(|arn, _| arn != table_arn && !arn.starts_with(&streams));
+    }
+}
+
+/// Consistent copies of `stores`, and what `then` returns, run while every table of every store
+/// is read-locked at once (stores in the order given, each one's tables in name order, as
+/// multi-table writes take them): no write is seen half done, and none happens during `then` (the
+/// durable mode's checkpoint switches its log there, so the log holds exactly the changes after
+/// the copies). Iterative, whatever the number of stores.
+pub(crate) fn snapshot_all_then<R>(stores: &[&Store], then: impl FnOnce() -> R) -> (Vec<StoreSnapshot>, R) {
+    loop {
+        let tables: Vec<Vec<Arc<Table>>> = stores.iter().map(|s| s.tables()).collect();
+        let states: Vec<Vec<_>> = tables
+            .iter()
+            .map(|tables| tables.iter().map(|t| t.state.read()).collect())
+            .collect();
+        if !stores.iter().zip(&tables).all(|(s, t)| s.is_catalogue(t)) {
+            continue; // a table was created or deleted meanwhile
+        }
+        let then = then();
+        let snapshots = stores
+            .iter()
+            .zip(&states)
+            .map(|(store, states)| {
+                let streams = fork_all(store.streams.read().values());
+                StoreSnapshot {
+                    tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
+                    streams,
+                    tags: store.tags.read().clone(),
+                    policies: store.policies.read().clone(),
+                }
+            })
+            .collect();
+        return (snapshots, then);
     }
 }
 

@@ -7,7 +7,13 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
-use super::{Store, StoreSnapshot};
+use super::{snapshot_all_then, Journal, Store, StoreSnapshot};
+
+/// A namespace's name: (account, region).
+pub type NamespaceKey = (String, String);
+
+/// Makes the journal a namespace's tables report to (the durable mode's log, naming the namespace).
+pub type JournalFor = Box<dyn Fn(&Namespace) -> Arc<dyn Journal> + Send + Sync>;
 
 /// One account in one region: the tables it sees and the names its ARNs carry.
 #[derive(Default)]
@@ -28,16 +34,19 @@ impl Namespace {
 /// request names its pair; they are never dropped (a reset empties them).
 #[derive(Default)]
 pub struct Namespaces {
-    all: RwLock<BTreeMap<(String, String), Arc<Namespace>>>,
+    all: RwLock<BTreeMap<NamespaceKey, Arc<Namespace>>>,
+    /// Set once, when the durable mode has recovered the state: every namespace, now and later,
+    /// reports its item changes to the journal this makes for it.
+    journal: std::sync::OnceLock<JournalFor>,
 }
 
 /// A frozen copy of every namespace (see [`StoreSnapshot`] for what one holds and costs).
 ///
-/// Each namespace is copied atomically; no request spans two namespaces, so no request is seen
-/// half done, though two namespaces may be copied a moment apart.
+/// Every namespace is copied at once, under every table's read lock, so no write is seen half
+/// done. Namespaces whose stores are empty may be left out: restoring empties them all the same.
 #[derive(Clone, Default)]
 pub struct Snapshot {
-    stores: BTreeMap<(String, String), StoreSnapshot>,
+    pub(crate) stores: BTreeMap<NamespaceKey, StoreSnapshot>,
 }
 
 impl Namespaces {
@@ -51,13 +60,27 @@ impl Namespaces {
             .write()
             .entry(key)
             .or_insert_with(|| {
-                Arc::new(Namespace {
+                let ns = Namespace {
                     account: account.into(),
                     region: region.into(),
                     store: Store::default(),
-                })
+                };
+                if let Some(journal_for) = self.journal.get() {
+                    ns.store.attach(journal_for(&ns));
+                }
+                Arc::new(ns)
             })
             .clone()
+    }
+
+    /// Makes every namespace, now and later, report its item changes to the journal `journal_for`
+    /// makes for it (once).
+    pub fn attach(&self, journal_for: JournalFor) {
+        let journal_for = self.journal.get_or_init(|| journal_for);
+        // Under the map's lock, so a namespace made meanwhile is not missed.
+        for ns in self.all.write().values() {
+            ns.store.attach(journal_for(ns));
+        }
     }
 
     /// Every namespace, in (account, region) order.
@@ -66,8 +89,17 @@ impl Namespaces {
     }
 
     pub fn snapshot(&self) -> Snapshot {
-        let stores = self.all().iter().map(|ns| (key(ns), ns.store.snapshot())).collect();
-        Snapshot { stores }
+        self.snapshot_then(|| ()).0
+    }
+
+    /// A snapshot of every namespace and what `then` returns, run while no item write can happen
+    /// in any of them (see [`snapshot_all_then`]).
+    pub fn snapshot_then<R>(&self, then: impl FnOnce() -> R) -> (Snapshot, R) {
+        let all = self.all();
+        let stores: Vec<&Store> = all.iter().map(|ns| &ns.store).collect();
+        let (snapshots, then) = snapshot_all_then(&stores, then);
+        let stores = all.iter().map(key).zip(snapshots).collect();
+        (Snapshot { stores }, then)
     }
 
     /// Puts back `snapshot`'s state in every namespace it holds and empties every other one.
@@ -82,7 +114,7 @@ impl Namespaces {
     }
 }
 
-fn key(ns: &Namespace) -> (String, String) {
+fn key(ns: &Arc<Namespace>) -> NamespaceKey {
     (ns.account.clone(), ns.region.clone())
 }
 

@@ -19,7 +19,7 @@ pub const RETENTION_MILLIS: i64 = 24 * 3600 * 1000;
 /// A bound on memory: the oldest records are trimmed past this many per stream.
 pub const MAX_RECORDS: usize = 1_000_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventName {
     Insert,
     Modify,
@@ -27,7 +27,7 @@ pub enum EventName {
 }
 
 /// One change to one item.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct StreamRecord {
     /// Position in the shard, from 0; the wire sequence number is derived from it.
     pub position: u64,
@@ -62,6 +62,21 @@ struct Log {
     next: u64,
     /// When the stream was disabled (its shard is then closed at `next`).
     disabled_at: Option<i64>,
+}
+
+/// A stream as the durable mode's checkpoint holds it: everything but the clock.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct StreamImage {
+    pub arn: String,
+    pub label: String,
+    pub table_name: String,
+    pub key: KeySchema,
+    pub view_type: String,
+    pub created_millis: i64,
+    pub shard_id: String,
+    pub records: Vec<Arc<StreamRecord>>,
+    pub next: u64,
+    pub disabled_at: Option<i64>,
 }
 
 /// A consistent view of a stream's shard for one read.
@@ -110,6 +125,42 @@ impl Stream {
             shard_id: self.shard_id.clone(),
             clock: self.clock.clone(),
             log: Mutex::new(self.log.lock().clone()),
+        }
+    }
+
+    /// The stream as it is now, for a checkpoint.
+    pub fn image(&self) -> StreamImage {
+        let log = self.log.lock();
+        StreamImage {
+            arn: self.arn.clone(),
+            label: self.label.clone(),
+            table_name: self.table_name.clone(),
+            key: self.key.clone(),
+            view_type: self.view_type.clone(),
+            created_millis: self.created_millis,
+            shard_id: self.shard_id.clone(),
+            records: log.records.iter().cloned().collect(),
+            next: log.next,
+            disabled_at: log.disabled_at,
+        }
+    }
+
+    /// The stream a checkpoint's image describes, on `clock`.
+    pub fn from_image(image: StreamImage, clock: Arc<Clock>) -> Stream {
+        Stream {
+            arn: image.arn,
+            label: image.label,
+            table_name: image.table_name,
+            key: image.key,
+            view_type: image.view_type,
+            created_millis: image.created_millis,
+            shard_id: image.shard_id,
+            clock,
+            log: Mutex::new(Log {
+                records: image.records.into_iter().collect(),
+                next: image.next,
+                disabled_at: image.disabled_at,
+            }),
         }
     }
 

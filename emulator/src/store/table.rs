@@ -13,6 +13,7 @@ use smallvec::SmallVec;
 use super::lifecycle::{Lifecycle, Status};
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
+use super::Journal;
 
 use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, TableDef};
 
@@ -30,6 +31,8 @@ pub struct TableState {
     /// Set, under the write lock, when DeleteTable removes the table: a request that looked the
     /// table up before then and locks it after sees it gone.
     pub dropped: bool,
+    /// Where item changes are reported once applied (the durable mode's log); set by the `Store`.
+    pub(super) journal: Option<Arc<dyn Journal>>,
 }
 
 /// Where an item sits in scan order: partitions by a stable hash token, then by key value, then
@@ -186,6 +189,7 @@ impl Table {
                 def,
                 data,
                 dropped: false,
+                journal: None,
             }),
             lifecycle: Mutex::default(),
         }
@@ -249,6 +253,9 @@ impl TableState {
         if let Some(stream) = &self.data.stream {
             stream.record(&self.def.key, old.as_ref(), Some(&item), false);
         }
+        if let Some(journal) = &self.journal {
+            journal.put(&self.def.name, &item);
+        }
         self.data.items.insert(slot, item);
         old
     }
@@ -257,11 +264,24 @@ impl TableState {
         self.remove_slot(&Slot::new(key), false)
     }
 
+    /// Deletes an item as the durable mode's recovery replays a logged delete (`by_ttl` as logged).
+    pub fn delete_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<Arc<Item>> {
+        self.remove_slot(&Slot::new(key), by_ttl)
+    }
+
     /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
     fn remove_slot(&mut self, slot: &Slot, by_ttl: bool) -> Option<Arc<Item>> {
         let old = self.unlink(slot)?;
         if let Some(stream) = &self.data.stream {
             stream.record(&self.def.key, Some(&old), None, by_ttl);
+        }
+        if let Some(journal) = &self.journal {
+            let key = old.iter().filter(|(name, _)| self.def.key.contains(name));
+            journal.delete(
+                &self.def.name,
+                key.map(|(n, v)| (n.clone(), v.clone())).collect(),
+                by_ttl,
+            );
         }
         Some(old)
     }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::Answer;
+use super::{Answer, Encoded};
 use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema};
 use crate::ops::answer::{
     ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, Page, TableDescription, TableStatus, WriteOutput,
@@ -140,27 +140,21 @@ pub fn continuous_backups(b: &ContinuousBackups) -> Value {
 }
 
 /// Query's and Scan's answer (PartiQL's SELECT renders its page as NextToken instead).
-pub fn page(p: &Page) -> Value {
-    let mut m = Map::new();
-    if let Some(items) = &p.items {
-        m.insert("Items".into(), items.iter().map(|i| encode_map(i)).collect());
-    }
-    m.insert("Count".into(), json!(p.count));
-    m.insert("ScannedCount".into(), json!(p.scanned_count));
-    if let Some(last) = &p.last_evaluated_key {
-        m.insert("LastEvaluatedKey".into(), encode_map(last));
-    }
-    if let Some(c) = &p.capacity {
-        m.insert("ConsumedCapacity".into(), consumed_capacity(c));
-    }
-    Value::Object(m)
+pub fn page(p: &Page) -> Encoded {
+    Answer::default()
+        .items("Items", p.items.as_deref())
+        .tree("Count", Some(json!(p.count)))
+        .tree("ScannedCount", Some(json!(p.scanned_count)))
+        .item("LastEvaluatedKey", p.last_evaluated_key.as_ref())
+        .capacity(p.capacity.as_ref())
+        .encode()
 }
 
 /// The answer of a single-item write; an empty ReturnValues view is left out.
-pub fn write_output(out: &WriteOutput) -> Value {
+pub fn write_output(out: &WriteOutput) -> Encoded {
     Answer::default()
         .capacity(out.capacity.as_ref())
         .collection_metrics(out.collection_metrics.as_ref())
         .item("Attributes", out.attributes.as_ref().filter(|i| !i.is_empty()))
-        .value()
+        .encode()
 }

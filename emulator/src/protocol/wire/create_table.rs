@@ -24,7 +24,7 @@ const LSI: Shape = Shape::Struct {
     fields: &[required("IndexName", INDEX_NAME), required("KeySchema", KEY_SCHEMA), required("Projection", PROJECTION)],
 };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("BillingMode", BILLING_MODE),
     field("ProvisionedThroughput", THROUGHPUT),
     required("KeySchema", KEY_SCHEMA),
@@ -47,6 +47,8 @@ pub fn decode(body: Body) -> Result<Input> {
     }
     validate(body.0, NAME)?;
     validate(body.0, SHAPE)?;
+    let resource_policy = body.str("ResourcePolicy").map(str::to_owned);
+    resource_policy.as_deref().map(super::policy_document::check).transpose()?;
     Ok(Input {
         table: body.str("TableName").unwrap_or_default().to_string(),
         billing_mode: billing_mode(body).unwrap_or(BillingMode::Provisioned),
@@ -59,6 +61,7 @@ pub fn decode(body: Body) -> Result<Input> {
         table_class: body.str("TableClass").map(str::to_owned),
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
         tags: tags(body),
+        resource_policy,
     })
 }
 

@@ -5,7 +5,7 @@ use crate::ops::delete_resource_policy::{Input, Output};
 use crate::protocol::shape::{field, required, validate, Field, EXPECTED_REVISION, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("ResourceArn", RESOURCE_ARN), field("ExpectedRevisionId", EXPECTED_REVISION)];
+pub(crate) const SHAPE: &[Field] = &[required("ResourceArn", RESOURCE_ARN), field("ExpectedRevisionId", EXPECTED_REVISION)];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

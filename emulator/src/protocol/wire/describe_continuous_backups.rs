@@ -6,7 +6,7 @@ use crate::ops::describe_continuous_backups::{Input, Output};
 use crate::protocol::shape::{required, validate, Field, Shape};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub(crate) const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

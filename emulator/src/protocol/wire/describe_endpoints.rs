@@ -5,7 +5,7 @@ use crate::ops::describe_endpoints::{Input, Output};
 use crate::protocol::shape::{validate, Field};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[];
+pub(crate) const SHAPE: &[Field] = &[];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

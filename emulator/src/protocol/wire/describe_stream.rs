@@ -6,7 +6,7 @@ use crate::ops::describe_stream::{Input, Output};
 use crate::protocol::shape::{field, int, one_of, required, string, validate, Field, Shape};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("StreamArn", string(37, 1024)),
     field("Limit", int(Some(1), Some(100))),
     field("ExclusiveStartShardId", string(28, 65)),

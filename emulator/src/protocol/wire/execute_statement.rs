@@ -1,7 +1,7 @@
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::{answer, capacity_detail, old_on_condition_failure};
+use super::{capacity_detail, old_on_condition_failure, Answer, Encoded};
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item};
 use crate::ops::execute_statement::{invalid_token, Input, Output};
@@ -16,7 +16,7 @@ use crate::protocol::Body;
 pub const STATEMENT: Shape = string(1, 8192);
 pub const PARAMETERS: Shape = Shape::List { member: &Shape::Attr, min: 1, max: usize::MAX };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("Statement", STATEMENT),
     field("Parameters", PARAMETERS),
     field("ConsistentRead", Shape::Bool),
@@ -65,16 +65,12 @@ fn decode_token(token: &str) -> Result<Item> {
     attr::decode_map(&v).map_err(|_| invalid_token())
 }
 
-pub fn encode(out: Output) -> Value {
-    let mut m = Map::new();
-    m.insert("Items".into(), out.items.iter().map(|i| encode_map(i)).collect());
-    if let Some(last) = out.last_evaluated_key {
-        let last = encode_map(&last);
-        m.insert("NextToken".into(), Value::String(encode_token(&last)));
-        m.insert("LastEvaluatedKey".into(), last);
-    }
-    if let Some(c) = &out.capacity {
-        m.insert("ConsumedCapacity".into(), answer::consumed_capacity(c));
-    }
-    Value::Object(m)
+pub fn encode(out: Output) -> Encoded {
+    let token = out.last_evaluated_key.as_ref().map(|last| Value::String(encode_token(&encode_map(last))));
+    Answer::default()
+        .items("Items", Some(&out.items))
+        .tree("NextToken", token)
+        .item("LastEvaluatedKey", out.last_evaluated_key.as_ref())
+        .capacity(out.capacity.as_ref())
+        .encode()
 }

@@ -1,6 +1,4 @@
-use serde_json::Value;
-
-use super::{capacity_detail, expressions, table_name, Answer};
+use super::{capacity_detail, expressions, table_name, Answer, Encoded};
 use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::get_item::{Input, Output};
@@ -10,7 +8,7 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
     field("AttributesToGet", ATTRIBUTE_NAMES),
@@ -31,9 +29,9 @@ pub fn decode(body: Body) -> Result<Input> {
     })
 }
 
-pub fn encode(out: Output) -> Value {
+pub fn encode(out: Output) -> Encoded {
     Answer::default()
         .capacity(out.capacity.as_ref())
         .item("Item", out.item.as_deref())
-        .value()
+        .encode()
 }

@@ -7,7 +7,7 @@ use crate::protocol::shape::{field, int, required, string, validate, Field};
 use crate::protocol::Body;
 use crate::store::EventName;
 
-const SHAPE: &[Field] = &[required("ShardIterator", string(1, 2048)), field("Limit", int(Some(1), Some(1000)))];
+pub(crate) const SHAPE: &[Field] = &[required("ShardIterator", string(1, 2048)), field("Limit", int(Some(1), Some(1000)))];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

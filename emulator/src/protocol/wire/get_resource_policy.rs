@@ -5,7 +5,7 @@ use crate::ops::get_resource_policy::{Input, Output};
 use crate::protocol::shape::{required, validate, Field, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[required("ResourceArn", RESOURCE_ARN)];
+pub(crate) const SHAPE: &[Field] = &[required("ResourceArn", RESOURCE_ARN)];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

@@ -5,7 +5,7 @@ use crate::ops::get_shard_iterator::{Input, IteratorType, Output};
 use crate::protocol::shape::{field, one_of, required, string, validate, Field};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("StreamArn", string(37, 1024)),
     required("ShardId", string(28, 65)),
     required(

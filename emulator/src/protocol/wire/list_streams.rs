@@ -5,7 +5,7 @@ use crate::ops::list_streams::{Input, Output};
 use crate::protocol::shape::{field, int, string, validate, Field, TABLE_NAME};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("TableName", TABLE_NAME),
     field("Limit", int(Some(1), Some(100))),
     field("ExclusiveStartStreamArn", string(37, 1024)),

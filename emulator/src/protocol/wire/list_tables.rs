@@ -5,7 +5,7 @@ use crate::ops::list_tables::{Input, Output};
 use crate::protocol::shape::{field, int, validate, Field, TABLE_NAME};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[field("ExclusiveStartTableName", TABLE_NAME), field("Limit", int(Some(1), Some(100)))];
+pub(crate) const SHAPE: &[Field] = &[field("ExclusiveStartTableName", TABLE_NAME), field("Limit", int(Some(1), Some(100)))];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

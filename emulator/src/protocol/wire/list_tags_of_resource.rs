@@ -5,7 +5,7 @@ use crate::ops::list_tags_of_resource::{Input, Output};
 use crate::protocol::shape::{field, string, validate, Field, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[field("ResourceArn", RESOURCE_ARN), field("NextToken", string(0, usize::MAX))];
+pub(crate) const SHAPE: &[Field] = &[field("ResourceArn", RESOURCE_ARN), field("NextToken", string(0, usize::MAX))];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

@@ -6,7 +6,8 @@
 //!   and turns them into the typed `Input`, raising the request-level errors in DynamoDB's order
 //!   (attribute values, enum combinations, expression syntax).
 //! - `ops::<op>::run(&Cx, Input) -> Result<Output>` runs against the store; it sees no JSON.
-//! - `encode(Output) -> Value` renders the answer; the pieces several answers share
+//! - `encode(Output) -> Value` renders the answer (or `-> Encoded`: operations answering stored
+//!   items write them straight into the answer's bytes with [`Answer`]); the pieces several answers share
 //!   (ConsumedCapacity, ItemCollectionMetrics, TableDescription) have one encoder each in
 //!   [`answer`].
 //!
@@ -14,11 +15,17 @@
 
 pub(crate) mod answer;
 pub(crate) mod expressions;
+mod multi;
+mod policy_document;
 mod table_spec;
 
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use super::attr::encode_map;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+use super::attr::WireMap;
 use super::Body;
 use crate::error::Result;
 use crate::expr::{Op, Parsed};
@@ -29,31 +36,18 @@ use crate::ops::read::{ReadInput, Select};
 use crate::ops::tags::Tag;
 use crate::ops::{self, Cx, Operation};
 
-/// The wire module of a typed operation; none for one still answering JSON itself.
-macro_rules! wire_module {
-    ($module:ident) => {
-        pub(crate) mod $module;
-    };
-    ($module:ident json) => {};
-}
-
-/// decode → run → encode for a typed operation; the body straight to a JSON operation.
-macro_rules! call {
-    ($module:ident, $cx:ident, $body:ident) => {
-        $module::encode(ops::$module::run($cx, $module::decode($body)?)?)
-    };
-    ($module:ident json, $cx:ident, $body:ident) => {
-        ops::$module::run($cx, $body)?
-    };
-}
-
 macro_rules! dispatch {
-    ($($service:ident { $($name:ident => $module:ident $(($json:ident))?),* $(,)? })*) => {
-        $($(wire_module!($module $($json)?);)*)*
+    ($($service:ident { $($name:ident => $module:ident),* $(,)? })*) => {
+        $($(pub(crate) mod $module;)*)*
 
-        /// Answers one request's body with `op`.
-        pub fn execute(op: Operation, cx: &Cx, body: Body) -> Result<Value> {
-            Ok(match op { $($(Operation::$name => call!($module $($json)?, cx, body),)*)* })
+        /// Answers one request's body with `op`: decode → run → encode.
+        pub fn execute(op: Operation, cx: &Cx, body: Body) -> Result<Encoded> {
+            Ok(match op { $($(Operation::$name => $module::encode(ops::$module::run(cx, $module::decode(body)?)?).into(),)*)* })
+        }
+
+        /// The request shape `op`'s body is parsed by (see [`shape::parse`](crate::protocol::shape::parse)).
+        pub fn shape(op: Operation) -> &'static [crate::protocol::shape::Field] {
+            match op { $($(Operation::$name => $module::SHAPE,)*)* }
         }
     };
 }
@@ -97,36 +91,120 @@ pub fn tags(body: Body) -> Vec<Tag> {
         .collect()
 }
 
-/// An answer's members, added in any order; absent pieces are left out, as DynamoDB does.
+/// An operation's answer: a JSON tree, or the bytes an [`Answer`] wrote.
+pub enum Encoded {
+    Tree(Value),
+    Bytes(Vec<u8>),
+}
+
+impl From<Value> for Encoded {
+    fn from(v: Value) -> Encoded {
+        Encoded::Tree(v)
+    }
+}
+
+/// An answer's members, added in any order (written in name order, as a JSON tree's are); absent
+/// pieces are left out, as DynamoDB does. Items are borrowed and written straight into the answer's
+/// bytes.
 #[derive(Default)]
-pub struct Answer(Map<String, Value>);
+pub struct Answer<'a>(BTreeMap<&'static str, Member<'a>>);
 
-impl Answer {
-    pub fn capacity(mut self, c: Option<&ConsumedCapacity>) -> Answer {
-        if let Some(c) = c {
-            self.0.insert("ConsumedCapacity".into(), answer::consumed_capacity(c));
+enum Member<'a> {
+    Tree(Value),
+    Item(&'a Item),
+    Items(&'a [Arc<Item>]),
+}
+
+impl<'a> Answer<'a> {
+    pub fn capacity(self, c: Option<&ConsumedCapacity>) -> Answer<'a> {
+        self.tree("ConsumedCapacity", c.map(answer::consumed_capacity))
+    }
+
+    pub fn collection_metrics(self, m: Option<&ItemCollectionMetrics>) -> Answer<'a> {
+        self.tree("ItemCollectionMetrics", m.map(answer::item_collection_metrics))
+    }
+
+    /// A multi-item answer's `ConsumedCapacity` list, one entry per table.
+    pub fn capacities(self, list: Option<&[ConsumedCapacity]>) -> Answer<'a> {
+        self.tree(
+            "ConsumedCapacity",
+            list.map(|l| l.iter().map(answer::consumed_capacity).collect()),
+        )
+    }
+
+    /// A multi-item answer's `ItemCollectionMetrics`: per table, a list.
+    pub fn collections(self, m: Option<&BTreeMap<String, Vec<ItemCollectionMetrics>>>) -> Answer<'a> {
+        self.tree(
+            "ItemCollectionMetrics",
+            m.map(|m| {
+                Value::Object(
+                    m.iter()
+                        .map(|(t, l)| (t.clone(), l.iter().map(answer::item_collection_metrics).collect()))
+                        .collect(),
+                )
+            }),
+        )
+    }
+
+    /// Any other member.
+    pub fn member(self, member: &'static str, value: Value) -> Answer<'a> {
+        self.tree(member, Some(value))
+    }
+
+    /// Any other member, left out when absent.
+    pub fn tree(mut self, member: &'static str, v: Option<Value>) -> Answer<'a> {
+        if let Some(v) = v {
+            self.0.insert(member, Member::Tree(v));
         }
         self
     }
 
-    pub fn collection_metrics(mut self, m: Option<&ItemCollectionMetrics>) -> Answer {
-        if let Some(m) = m {
-            self.0
-                .insert("ItemCollectionMetrics".into(), answer::item_collection_metrics(m));
-        }
-        self
-    }
-
-    /// An item member (`Item`, `Attributes`), left out when absent.
-    pub fn item(mut self, member: &str, item: Option<&Item>) -> Answer {
+    /// An item member (`Item`, `Attributes`, `LastEvaluatedKey`), left out when absent.
+    pub fn item(mut self, member: &'static str, item: Option<&'a Item>) -> Answer<'a> {
         if let Some(item) = item {
-            self.0.insert(member.into(), encode_map(item));
+            self.0.insert(member, Member::Item(item));
         }
         self
     }
 
+    /// A list of items (`Items`), left out when absent.
+    pub fn items(mut self, member: &'static str, items: Option<&'a [Arc<Item>]>) -> Answer<'a> {
+        if let Some(items) = items {
+            self.0.insert(member, Member::Items(items));
+        }
+        self
+    }
+
+    /// The answer as a JSON tree, for one nested inside another (batch and transaction answers).
     pub fn value(self) -> Value {
-        Value::Object(self.0)
+        serde_json::to_value(&self).expect("answers always serialise")
+    }
+
+    pub fn encode(self) -> Encoded {
+        Encoded::Bytes(serde_json::to_vec(&self).expect("answers always serialise"))
+    }
+}
+
+impl Serialize for Answer<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (name, member) in &self.0 {
+            match member {
+                Member::Tree(v) => m.serialize_entry(name, v)?,
+                Member::Item(item) => m.serialize_entry(name, &WireMap(item))?,
+                Member::Items(items) => m.serialize_entry(name, &Items(items))?,
+            }
+        }
+        m.end()
+    }
+}
+
+/// A JSON array of items.
+struct Items<'a>(&'a [Arc<Item>]);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|i| WireMap(i)))
     }
 }
 

@@ -1,11 +1,12 @@
 use serde_json::{json, Value};
 
+use super::policy_document;
 use crate::error::Result;
 use crate::ops::put_resource_policy::{Input, Output};
 use crate::protocol::shape::{field, required, string, validate, Field, Shape, EXPECTED_REVISION, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("ResourceArn", RESOURCE_ARN),
     required("Policy", string(0, usize::MAX)),
     field("ExpectedRevisionId", EXPECTED_REVISION),
@@ -14,6 +15,7 @@ const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
+    policy_document::check(body.str("Policy").unwrap_or_default())?;
     Ok(Input {
         resource_arn: body.str("ResourceArn").unwrap_or_default().to_string(),
         policy: body.str("Policy").unwrap_or_default().to_string(),

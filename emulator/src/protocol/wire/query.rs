@@ -1,6 +1,4 @@
-use serde_json::Value;
-
-use super::{answer, read_input};
+use super::{answer, read_input, Encoded};
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::ops::query::{Input, Output};
@@ -10,7 +8,7 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     field("IndexName", INDEX_NAME),
     field("Select", SELECT),
@@ -49,6 +47,6 @@ pub fn decode(body: Body) -> Result<Input> {
     })
 }
 
-pub fn encode(out: Output) -> Value {
+pub fn encode(out: Output) -> Encoded {
     answer::page(&out)
 }

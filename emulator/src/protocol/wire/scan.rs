@@ -1,6 +1,4 @@
-use serde_json::Value;
-
-use super::{answer, read_input};
+use super::{answer, read_input, Encoded};
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::ops::scan::{Input, Output};
@@ -10,7 +8,7 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     field("IndexName", INDEX_NAME),
     field("AttributesToGet", ATTRIBUTE_NAMES),
@@ -51,6 +49,6 @@ fn segment(body: Body) -> Result<Option<(u64, u64)>> {
     }
 }
 
-pub fn encode(out: Output) -> Value {
+pub fn encode(out: Output) -> Encoded {
     answer::page(&out)
 }

@@ -6,7 +6,7 @@ use crate::ops::tag_resource::{Input, Output};
 use crate::protocol::shape::{field, string, validate, Field, Shape, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("ResourceArn", RESOURCE_ARN),
     field(
         "Tags",

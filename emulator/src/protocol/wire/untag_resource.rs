@@ -5,7 +5,7 @@ use crate::ops::untag_resource::{Input, Output};
 use crate::protocol::shape::{field, string, validate, Field, Shape, RESOURCE_ARN};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     field("ResourceArn", RESOURCE_ARN),
     field("TagKeys", Shape::List { member: &string(0, usize::MAX), min: 0, max: usize::MAX }),
 ];

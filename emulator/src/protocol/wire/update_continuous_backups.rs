@@ -6,7 +6,7 @@ use crate::ops::update_continuous_backups::{Input, Output};
 use crate::protocol::shape::{field, int, required, validate, Field, Shape};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required(
         "PointInTimeRecoverySpecification",

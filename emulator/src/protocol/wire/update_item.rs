@@ -1,6 +1,4 @@
-use serde_json::Value;
-
-use super::{answer, single_write, table_name};
+use super::{answer, single_write, table_name, Encoded};
 use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::update_item::{Input, Output};
@@ -11,7 +9,7 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
     field("AttributeUpdates", ATTRIBUTE_UPDATES),
@@ -33,6 +31,6 @@ pub fn decode(body: Body) -> Result<Input> {
     Ok(Input { table: table_name(body), key, returns, exprs })
 }
 
-pub fn encode(out: Output) -> Value {
+pub fn encode(out: Output) -> Encoded {
     answer::write_output(&out)
 }

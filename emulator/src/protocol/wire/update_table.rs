@@ -27,7 +27,7 @@ const GSI_UPDATE: Shape = Shape::Struct {
     ],
 };
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     field("AttributeDefinitions", Shape::Any),
     field("BillingMode", BILLING_MODE),

@@ -5,7 +5,7 @@ use crate::ops::update_time_to_live::{Input, Output};
 use crate::protocol::shape::{required, string, validate, Field, Shape};
 use crate::protocol::Body;
 
-const SHAPE: &[Field] = &[
+pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required(
         "TimeToLiveSpecification",

@@ -1,0 +1,874 @@
+//! Durable mode (`--db-path DIR`, `Builder::db_path`): the state survives the process.
+//!
+//! Two kinds of file, both a magic header followed by frames (`u32` length, CRC-32 of the payload,
+//! payload as JSON; serde_json's depth limit bounds decoding):
+//!
+//! - `checkpoint-N`: the whole state as of the start of `wal-N` (tables with their items, TTL
+//!   settings, streams with their records, tags, policies), written to a temporary file, synced and
+//!   renamed into place. Indexes are rebuilt from the items on load.
+//! - `wal-N`: item changes after that checkpoint, one record per change in the order the store
+//!   applied them (the store's [`Journal`], called on its single write path under the table's write
+//!   lock). Every record carries the request's group; a group's `Commit` record ends it, and
+//!   recovery applies only committed groups, so a batch or transaction is all or nothing.
+//!
+//! fsync policy: a request that changed items is answered only after its commit is synced (group
+//! commit: one thread syncs for every request waiting). Changes outside items (CreateTable,
+//! UpdateTable, TTL, tags, policies, restore, reset) write a new checkpoint before they are
+//! answered; so does a log past [`COMPACT_BYTES`], and start-up. A checkpoint starts the next log
+//! while no item write can happen, then deletes the older files.
+//!
+//! Every record names its namespace (`ns`: account and region), and recovery rebuilds each
+//! namespace's store; a checkpoint holds every namespace, copied at one instant.
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parking_lot::{Condvar, Mutex};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Engine;
+use crate::model::{Item, TableDef};
+use crate::store::{Journal, NamespaceKey, Policy, Snapshot, StoreSnapshot, Stream, StreamImage, Table};
+
+const LOG_MAGIC: &[u8; 8] = b"DDBEMUL1";
+const CHECKPOINT_MAGIC: &[u8; 8] = b"DDBEMUC1";
+/// A log past this size is folded into a new checkpoint, which bounds start-up replay.
+pub const COMPACT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One item change or the end of a request's group of them.
+#[derive(Serialize, Deserialize)]
+enum Record<'a> {
+    Put {
+        ns: Cow<'a, NamespaceKey>,
+        table: Cow<'a, str>,
+        group: u64,
+        item: Cow<'a, Item>,
+    },
+    Delete {
+        ns: Cow<'a, NamespaceKey>,
+        table: Cow<'a, str>,
+        group: u64,
+        key: Item,
+        by_ttl: bool,
+    },
+    Commit {
+        group: u64,
+    },
+}
+
+/// A checkpoint's frames: `Header`, then each table followed by its items, then streams, tags,
+/// policies, each naming its namespace, and `End` (a checkpoint without it is refused).
+#[derive(Serialize, Deserialize)]
+enum Frame<'a> {
+    Header {
+        version: u32,
+    },
+    Table {
+        ns: NamespaceKey,
+        def: TableDef,
+        ttl: Option<String>,
+        stream: Option<String>,
+    },
+    Item(Cow<'a, Item>),
+    Stream {
+        ns: NamespaceKey,
+        stream: StreamImage,
+    },
+    Tags {
+        ns: NamespaceKey,
+        arn: String,
+        tags: Vec<(String, String)>,
+    },
+    Policy {
+        ns: NamespaceKey,
+        arn: String,
+        document: String,
+        revision: String,
+    },
+    End,
+}
+
+thread_local! {
+    /// The group of the request this thread is running, if any, and whether it logged a change.
+    static GROUP: Cell<Option<(u64, bool)>> = const { Cell::new(None) };
+}
+
+/// The open database directory: the current log and the group commit.
+pub struct Wal {
+    dir: PathBuf,
+    pending: Mutex<Pending>,
+    synced: Condvar,
+    /// The open log file (none until the first checkpoint); held while writing to it and syncing it.
+    file: Mutex<Option<File>>,
+    /// One checkpoint at a time.
+    checkpointing: Mutex<()>,
+}
+
+struct Pending {
+    /// Frames appended but not yet written.
+    buf: Vec<u8>,
+    /// Count of frames appended since the start; `durable` of them are synced.
+    appended: u64,
+    durable: u64,
+    syncing: bool,
+    generation: u64,
+    next_group: u64,
+    /// Bytes in the current log file, written or pending.
+    log_bytes: u64,
+}
+
+/// A clear error naming the file.
+fn bad(path: &Path, what: impl std::fmt::Display) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("{}: {what}", path.display()))
+}
+
+fn frame(payload: &[u8], out: &mut Vec<u8>) {
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+}
+
+/// The bytes of a file with the given magic and where its frames' payloads are. A log may end in a
+/// torn frame (the process died while writing it, before it was acknowledged): that tail is ignored
+/// when `torn_tail_ok`.
+fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<(Vec<u8>, Vec<Range<usize>>)> {
+    let mut bytes = Vec::new();
+    BufReader::new(File::open(path)?).read_to_end(&mut bytes)?;
+    if bytes.get(..8) != Some(&magic[..]) {
+        return Err(bad(
+            path,
+            "not a dynamodb-emulator database file (wrong header); is --db-path the right directory?",
+        ));
+    }
+    let mut frames = Vec::new();
+    let mut at = 8;
+    while at < bytes.len() {
+        let head = bytes.get(at..at + 8);
+        let len = head.map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize);
+        let payload = len.and_then(|len| bytes.get(at + 8..at + 8 + len));
+        match (head, payload) {
+            (Some(h), Some(p)) if crc32fast::hash(p).to_le_bytes() == h[4..8] => {
+                frames.push(at + 8..at + 8 + p.len());
+                at += 8 + p.len();
+            }
+            // Incomplete, or checksum-failed and last in the file: a write cut short.
+            (_, None) if torn_tail_ok => break,
+            (Some(_), Some(p)) if torn_tail_ok && at + 8 + p.len() == bytes.len() => break,
+            _ => return Err(bad(path, format_args!("corrupt frame at byte {at}"))),
+        }
+    }
+    Ok((bytes, frames))
+}
+
+fn decode<'a, T: Deserialize<'a>>(path: &Path, payload: &'a [u8]) -> io::Result<T> {
+    serde_json::from_slice(payload).map_err(|e| bad(path, format_args!("undecodable record: {e}")))
+}
+
+/// The generations of `checkpoint-N` and `wal-N` files in `dir`; leftover temporary files go.
+fn generations(dir: &Path) -> io::Result<(Vec<u64>, Vec<u64>)> {
+    let (mut checkpoints, mut logs) = (Vec::new(), Vec::new());
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.ends_with(".tmp") {
+            fs::remove_file(entry.path())?;
+        } else if let Some(n) = name.strip_prefix("checkpoint-").and_then(|n| n.parse().ok()) {
+            checkpoints.push(n);
+        } else if let Some(n) = name.strip_prefix("wal-").and_then(|n| n.parse().ok()) {
+            logs.push(n);
+        }
+    }
+    checkpoints.sort_unstable();
+    logs.sort_unstable();
+    Ok((checkpoints, logs))
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+fn open_log(dir: &Path, generation: u64) -> io::Result<File> {
+    let path = dir.join(format!("wal-{generation}"));
+    let mut file = fs::OpenOptions::new().create_new(true).append(true).open(&path)?;
+    file.write_all(LOG_MAGIC)?;
+    file.sync_all()?;
+    sync_dir(dir)?;
+    Ok(file)
+}
+
+impl Wal {
+    /// Recovers `engine`'s state from `dir` (created if missing), then attaches the log to its
+    /// store and writes a fresh checkpoint. Fails with the file at fault on a foreign or corrupt file.
+    pub fn open(dir: &Path, engine: &Engine) -> io::Result<Arc<Wal>> {
+        fs::create_dir_all(dir)?;
+        let (checkpoints, logs) = generations(dir)?;
+        let base = checkpoints.last().copied().unwrap_or(0);
+        if let Some(&n) = checkpoints.last() {
+            engine
+                .namespaces
+                .restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), engine)?);
+        }
+        let logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
+        let last_group = replay(dir, &logs, engine)?;
+        let generation = logs.last().copied().unwrap_or(base);
+        let wal = Arc::new(Wal {
+            dir: dir.to_path_buf(),
+            pending: Mutex::new(Pending {
+                buf: Vec::new(),
+                appended: 0,
+                durable: 0,
+                syncing: false,
+                generation,
+                next_group: last_group + 1,
+                log_bytes: 0,
+            }),
+            synced: Condvar::new(),
+            file: Mutex::new(None),
+            checkpointing: Mutex::new(()),
+        });
+        let log = wal.clone();
+        engine.namespaces.attach(Box::new(move |ns| {
+            Arc::new(NamespaceLog {
+                wal: log.clone(),
+                ns: (ns.account.clone(), ns.region.clone()),
+            })
+        }));
+        wal.checkpoint(engine, true)?;
+        Ok(wal)
+    }
+
+    /// Runs one request's work as a group and, when it changed items, commits the group: its
+    /// `Commit` record is synced before this returns.
+    pub fn request<R>(&self, work: impl FnOnce() -> R) -> io::Result<R> {
+        let group = {
+            let mut p = self.pending.lock();
+            p.next_group += 1;
+            p.next_group
+        };
+        GROUP.with(|g| g.set(Some((group, false))));
+        let out = work();
+        let wrote = GROUP.with(|g| g.take()).is_some_and(|(_, wrote)| wrote);
+        if wrote {
+            let at = self.append(&Record::Commit { group });
+            self.sync(at)?;
+        }
+        Ok(out)
+    }
+
+    /// Appends a record; returns its count, for [`Wal::sync`].
+    fn append(&self, record: &Record) -> u64 {
+        let payload = serde_json::to_vec(record).unwrap_or_default();
+        let mut p = self.pending.lock();
+        let before = p.buf.len();
+        frame(&payload, &mut p.buf);
+        p.log_bytes += (p.buf.len() - before) as u64;
+        p.appended += 1;
+        p.appended
+    }
+
+    /// Waits until the first `upto` frames are synced, syncing them itself if no one else is.
+    fn sync(&self, upto: u64) -> io::Result<()> {
+        let mut p = self.pending.lock();
+        loop {
+            if p.durable >= upto {
+                return Ok(());
+            }
+            if p.syncing {
+                self.synced.wait(&mut p);
+                continue;
+            }
+            p.syncing = true;
+            let bytes = std::mem::take(&mut p.buf);
+            let through = p.appended;
+            drop(p);
+            let written = match self.file.lock().as_mut() {
+                Some(file) => file.write_all(&bytes).and_then(|()| file.sync_data()),
+                None => Err(io::Error::other("the log is not open")),
+            };
+            p = self.pending.lock();
+            p.syncing = false;
+            if written.is_ok() {
+                p.durable = through;
+            }
+            self.synced.notify_all();
+            written?;
+        }
+    }
+
+    /// Writes the whole state as a new checkpoint and starts a new log, then deletes older files;
+    /// unless `always`, only when the log has grown past [`COMPACT_BYTES`] (checked once this
+    /// checkpoint's turn has come, so requests that saw a long log together compact it once).
+    pub fn checkpoint(&self, engine: &Engine, always: bool) -> io::Result<()> {
+        let long = || self.pending.lock().log_bytes > COMPACT_BYTES;
+        if !always && !long() {
+            return Ok(()); // the common case: no wait behind a checkpoint being written
+        }
+        let _one = self.checkpointing.lock();
+        if !always && !long() {
+            return Ok(());
+        }
+        // Inside the snapshot no item write can happen: the new log starts exactly after it.
+        let (snapshot, generation) = engine.namespaces.snapshot_then(|| self.switch_log());
+        let generation = generation?;
+        let path = self.dir.join(format!("checkpoint-{generation}"));
+        let tmp = self.dir.join(format!("checkpoint-{generation}.tmp"));
+        write_checkpoint(&tmp, &snapshot)?;
+        fs::rename(&tmp, &path)?;
+        sync_dir(&self.dir)?;
+        let (checkpoints, logs) = generations(&self.dir)?;
+        for n in checkpoints.into_iter().filter(|&n| n < generation) {
+            fs::remove_file(self.dir.join(format!("checkpoint-{n}")))?;
+        }
+        for n in logs.into_iter().filter(|&n| n < generation) {
+            fs::remove_file(self.dir.join(format!("wal-{n}")))?;
+        }
+        Ok(())
+    }
+
+    /// Syncs what is pending to the current log and opens the next; returns its generation.
+    fn switch_log(&self) -> io::Result<u64> {
+        let mut p = self.pending.lock();
+        while p.syncing {
+            self.synced.wait(&mut p);
+        }
+        let mut file = self.file.lock();
+        if let Some(file) = file.as_mut() {
+            file.write_all(&std::mem::take(&mut p.buf))?;
+            file.sync_data()?;
+        }
+        p.durable = p.appended;
+        p.generation += 1;
+        p.log_bytes = 0;
+        *file = Some(open_log(&self.dir, p.generation)?);
+        self.synced.notify_all();
+        Ok(p.generation)
+    }
+}
+
+/// The log as one namespace's journal: its records name the namespace.
+struct NamespaceLog {
+    wal: Arc<Wal>,
+    ns: NamespaceKey,
+}
+
+impl Journal for NamespaceLog {
+    fn put(&self, table: &str, item: &Item) {
+        self.wal.append(&Record::Put {
+            ns: Cow::Borrowed(&self.ns),
+            table: table.into(),
+            group: mark_group(),
+            item: Cow::Borrowed(item),
+        });
+    }
+
+    fn delete(&self, table: &str, key: Item, by_ttl: bool) {
+        self.wal.append(&Record::Delete {
+            ns: Cow::Borrowed(&self.ns),
+            table: table.into(),
+            group: mark_group(),
+            key,
+            by_ttl,
+        });
+    }
+}
+
+/// The running request's group, now marked as having changed items (0 outside a request: such a
+/// change, none today, stands alone).
+fn mark_group() -> u64 {
+    GROUP.with(|g| match g.get() {
+        Some((group, _)) => {
+            g.set(Some((group, true)));
+            group
+        }
+        None => 0,
+    })
+}
+
+/// Applies the committed groups of the logs `generations`, in order; returns the last group seen.
+fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<u64> {
+    let mut files = Vec::new();
+    for (i, n) in generations.iter().enumerate() {
+        let path = dir.join(format!("wal-{n}"));
+        // Only the newest log can end in a torn write; an older one was synced before the next began.
+        let frames = read_frames(&path, LOG_MAGIC, i + 1 == generations.len())?;
+        files.push((path, frames));
+    }
+    let mut committed = HashSet::from([0]);
+    let mut last_group = 0;
+    for (path, (bytes, frames)) in &files {
+        for payload in frames {
+            if let Record::Commit { group } = decode(path, &bytes[payload.clone()])? {
+                committed.insert(group);
+                last_group = last_group.max(group);
+            }
+        }
+    }
+    for (path, (bytes, frames)) in &files {
+        for payload in frames {
+            let record: Record = decode(path, &bytes[payload.clone()])?;
+            let (ns, table, group) = match &record {
+                Record::Put { ns, table, group, .. } | Record::Delete { ns, table, group, .. } => (ns, table, *group),
+                Record::Commit { .. } => continue,
+            };
+            last_group = last_group.max(group);
+            if !committed.contains(&group) {
+                continue;
+            }
+            // A table deleted after a record was logged is in the checkpoint that deletion wrote.
+            let Some(table) = engine.namespaces.get(&ns.0, &ns.1).store.table(table) else {
+                continue;
+            };
+            let mut state = table.state.write();
+            match record {
+                Record::Put { item, .. } => {
+                    if state.def.key.key_of(&item).is_none() {
+                        return Err(bad(path, "an item without its table's key"));
+                    }
+                    state.put(item.into_owned());
+                }
+                Record::Delete { key, by_ttl, .. } => {
+                    let key = state
+                        .def
+                        .key
+                        .key_of(&key)
+                        .ok_or_else(|| bad(path, "a delete without its table's key"))?;
+                    state.delete_as(&key, by_ttl);
+                }
+                Record::Commit { .. } => {}
+            }
+        }
+    }
+    Ok(last_group)
+}
+
+fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    out.write_all(CHECKPOINT_MAGIC)?;
+    let mut buf = Vec::new();
+    let mut put = |out: &mut BufWriter<File>, f: &Frame| -> io::Result<()> {
+        buf.clear();
+        frame(&serde_json::to_vec(f).map_err(io::Error::other)?, &mut buf);
+        out.write_all(&buf)
+    };
+    put(&mut out, &Frame::Header { version: 1 })?;
+    for (ns, store) in &snapshot.stores {
+        let mut streams: BTreeMap<String, StreamImage> = BTreeMap::new();
+        for (def, data) in &store.tables {
+            let stream = data.stream.as_ref().map(|s| {
+                streams.entry(s.arn.clone()).or_insert_with(|| s.image());
+                s.arn.clone()
+            });
+            let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
+            let (ns, def) = (ns.clone(), def.clone());
+            put(&mut out, &Frame::Table { ns, def, ttl, stream })?;
+            for item in data.items.values() {
+                put(&mut out, &Frame::Item(Cow::Borrowed(item.as_ref())))?;
+            }
+        }
+        for (arn, stream) in &store.streams {
+            streams.entry(arn.clone()).or_insert_with(|| stream.image());
+        }
+        for stream in streams.into_values() {
+            put(&mut out, &Frame::Stream { ns: ns.clone(), stream })?;
+        }
+        for (arn, tags) in &store.tags {
+            let (ns, arn, tags) = (ns.clone(), arn.clone(), tags.clone());
+            put(&mut out, &Frame::Tags { ns, arn, tags })?;
+        }
+        for (arn, p) in &store.policies {
+            let (ns, arn) = (ns.clone(), arn.clone());
+            let (document, revision) = (p.document.clone(), p.revision.clone());
+            put(
+                &mut out,
+                &Frame::Policy {
+                    ns,
+                    arn,
+                    document,
+                    revision,
+                },
+            )?;
+        }
+    }
+    put(&mut out, &Frame::End)?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+/// A table being loaded: its state (items go in as they are read, before the stream is attached,
+/// so loading records nothing), TTL attribute and stream ARN.
+struct Loading {
+    state: crate::store::TableState,
+    ttl: Option<String>,
+    stream: Option<String>,
+}
+
+/// One namespace being loaded.
+#[derive(Default)]
+struct LoadingStore {
+    tables: Vec<Loading>,
+    streams: BTreeMap<String, Arc<Stream>>,
+    tags: HashMap<String, Vec<(String, String)>>,
+    policies: HashMap<String, Policy>,
+}
+
+fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
+    let (bytes, frames) = read_frames(path, CHECKPOINT_MAGIC, false)?;
+    let mut stores: BTreeMap<NamespaceKey, LoadingStore> = BTreeMap::new();
+    // The table the next items belong to: its namespace's last.
+    let mut current: Option<NamespaceKey> = None;
+    let mut ended = false;
+    for (i, payload) in frames.into_iter().enumerate() {
+        match (i, decode(path, &bytes[payload])?) {
+            (0, Frame::Header { version: 1 }) => {}
+            (0, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
+            (_, Frame::Table { ns, def, ttl, stream }) => {
+                let state = Table::new(def, 0).state.into_inner();
+                stores
+                    .entry(ns.clone())
+                    .or_default()
+                    .tables
+                    .push(Loading { state, ttl, stream });
+                current = Some(ns);
+            }
+            (_, Frame::Item(item)) => {
+                let table = current.as_ref().and_then(|ns| stores.get_mut(ns)?.tables.last_mut());
+                match table {
+                    Some(t) if t.state.def.key.key_of(&item).is_some() => drop(t.state.put(item.into_owned())),
+                    _ => return Err(bad(path, "an item outside a table or without its key")),
+                }
+            }
+            (_, Frame::Stream { ns, stream }) => {
+                let stream = Stream::from_image(stream, engine.clock.clone());
+                let streams = &mut stores.entry(ns).or_default().streams;
+                streams.insert(stream.arn.clone(), Arc::new(stream));
+            }
+            (_, Frame::Tags { ns, arn, tags }) => drop(stores.entry(ns).or_default().tags.insert(arn, tags)),
+            (
+                _,
+                Frame::Policy {
+                    ns,
+                    arn,
+                    document,
+                    revision,
+                },
+            ) => {
+                let policy = Policy { document, revision };
+                drop(stores.entry(ns).or_default().policies.insert(arn, policy))
+            }
+            (_, Frame::End) => ended = true,
+        }
+    }
+    if !ended {
+        return Err(bad(path, "truncated checkpoint"));
+    }
+    let stores = stores
+        .into_iter()
+        .map(|(ns, store)| {
+            let LoadingStore {
+                tables,
+                streams,
+                tags,
+                policies,
+            } = store;
+            let tables = tables
+                .into_iter()
+                .map(|Loading { mut state, ttl, stream }| {
+                    state.set_ttl(ttl);
+                    state.data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
+                    (state.def, state.data)
+                })
+                .collect();
+            (
+                ns,
+                StoreSnapshot {
+                    tables,
+                    streams,
+                    tags,
+                    policies,
+                },
+            )
+        })
+        .collect();
+    Ok(Snapshot { stores })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::protocol::request;
+    use serde_json::{json, Value};
+
+    /// A scratch database directory, removed at the end.
+    struct Dir(PathBuf);
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn dir(name: &str) -> Dir {
+        let path = std::env::temp_dir().join(format!("ddbemu-durable-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&path);
+        Dir(path)
+    }
+
+    fn open(dir: &Dir) -> io::Result<Engine> {
+        let mut engine = Engine::new(Clock::System);
+        engine.open_db(&dir.0)?;
+        Ok(engine)
+    }
+
+    fn call(engine: &Engine, op: &str, body: Value) -> Value {
+        call_in(engine, "us-east-1", op, body)
+    }
+
+    /// `call`, signed for `region` (so working in that region's namespace).
+    fn call_in(engine: &Engine, region: &str, op: &str, body: Value) -> Value {
+        let mut req = request(op, &body);
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=test/20260101/{region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
+        );
+        req.headers_mut().insert("authorization", auth.parse().unwrap());
+        let res = engine.handle(&req);
+        let out = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
+        assert_eq!(res.status(), 200, "{op} in {region}: {out}");
+        out
+    }
+
+    fn create(engine: &Engine) {
+        call(
+            engine,
+            "CreateTable",
+            json!({
+                "TableName": "things",
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                "AttributeDefinitions": [
+                    {"AttributeName": "pk", "AttributeType": "S"},
+                    {"AttributeName": "g", "AttributeType": "S"}
+                ],
+                "BillingMode": "PAY_PER_REQUEST",
+                "GlobalSecondaryIndexes": [{
+                    "IndexName": "by-g",
+                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"}
+                }]
+            }),
+        );
+    }
+
+    fn put(engine: &Engine, pk: &str, g: &str) {
+        call(
+            engine,
+            "PutItem",
+            json!({"TableName": "things", "Item": {"pk": {"S": pk}, "g": {"S": g}, "n": {"N": "1.50"}}}),
+        );
+    }
+
+    /// Item keys in scan order, and the keys the index holds for `g = x`.
+    fn contents(engine: &Engine) -> (Vec<String>, Vec<String>) {
+        let keys = |out: Value| -> Vec<String> {
+            let mut keys: Vec<String> = out["Items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["pk"]["S"].as_str().unwrap().to_string())
+                .collect();
+            keys.sort();
+            keys
+        };
+        let scan = call(engine, "Scan", json!({"TableName": "things"}));
+        let query = call(
+            engine,
+            "Query",
+            json!({"TableName": "things", "IndexName": "by-g", "KeyConditionExpression": "g = :g",
+                   "ExpressionAttributeValues": {":g": {"S": "x"}}}),
+        );
+        (keys(scan), keys(query))
+    }
+
+    fn wal_path(dir: &Dir) -> PathBuf {
+        let (_, logs) = generations(&dir.0).unwrap();
+        dir.0.join(format!("wal-{}", logs.last().unwrap()))
+    }
+
+    #[test]
+    fn logged_item_changes_are_replayed_with_their_indexes() {
+        let dir = dir("replay");
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+            put(&engine, "b", "x");
+            put(&engine, "c", "y");
+            call(
+                &engine,
+                "DeleteItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "b"}}}),
+            );
+            call(
+                &engine,
+                "UpdateItem",
+                json!({"TableName": "things", "Key": {"pk": {"S": "c"}}, "UpdateExpression": "SET g = :x",
+                       "ExpressionAttributeValues": {":x": {"S": "x"}}}),
+            );
+            // Item writes went to the log only: no checkpoint since CreateTable.
+            assert!(fs::metadata(wal_path(&dir)).unwrap().len() > LOG_MAGIC.len() as u64);
+        }
+        let engine = open(&dir).unwrap();
+        assert_eq!(
+            contents(&engine),
+            (vec!["a".into(), "c".into()], vec!["a".into(), "c".into()])
+        );
+        let item = call(
+            &engine,
+            "GetItem",
+            json!({"TableName": "things", "Key": {"pk": {"S": "a"}}}),
+        );
+        assert_eq!(
+            item["Item"],
+            json!({"pk": {"S": "a"}, "g": {"S": "x"}, "n": {"N": "1.5"}})
+        );
+    }
+
+    #[test]
+    fn ttl_settings_and_tags_survive() {
+        let dir = dir("catalogue");
+        let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/things";
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            let ttl =
+                json!({"TableName": "things", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}});
+            call(&engine, "UpdateTimeToLive", ttl);
+            call(
+                &engine,
+                "TagResource",
+                json!({"ResourceArn": arn, "Tags": [{"Key": "team", "Value": "a"}]}),
+            );
+        }
+        let engine = open(&dir).unwrap();
+        let ttl = call(&engine, "DescribeTimeToLive", json!({"TableName": "things"}));
+        assert_eq!(
+            ttl,
+            json!({"TimeToLiveDescription": {"AttributeName": "exp", "TimeToLiveStatus": "ENABLED"}})
+        );
+        let tags = call(&engine, "ListTagsOfResource", json!({"ResourceArn": arn}));
+        assert_eq!(tags, json!({"Tags": [{"Key": "team", "Value": "a"}]}));
+    }
+
+    #[test]
+    fn two_regions_tables_survive_a_reopen_apart() {
+        let dir = dir("regions");
+        let regions = [("us-east-1", "east"), ("eu-west-1", "west")];
+        let west_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/things";
+        let tags = json!({"Tags": [{"Key": "team", "Value": "west"}]});
+        {
+            let engine = open(&dir).unwrap();
+            for (region, _) in regions {
+                let table = json!({
+                    "TableName": "things",
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "BillingMode": "PAY_PER_REQUEST"
+                });
+                call_in(&engine, region, "CreateTable", table);
+            }
+            let tag = json!({"ResourceArn": west_arn, "Tags": tags["Tags"]});
+            call_in(&engine, "eu-west-1", "TagResource", tag);
+            // Logged only (no checkpoint after them), each record naming its region.
+            for (region, pk) in regions {
+                let put = json!({"TableName": "things", "Item": {"pk": {"S": pk}}});
+                call_in(&engine, region, "PutItem", put);
+            }
+        }
+        // First from the checkpoint and the log, then from the checkpoint that reopening wrote.
+        for _ in 0..2 {
+            let engine = open(&dir).unwrap();
+            for (region, pk) in regions {
+                let scan = call_in(&engine, region, "Scan", json!({"TableName": "things"}));
+                assert_eq!(scan["Items"], json!([{"pk": {"S": pk}}]), "{region}");
+            }
+            let listed = call_in(
+                &engine,
+                "eu-west-1",
+                "ListTagsOfResource",
+                json!({"ResourceArn": west_arn}),
+            );
+            assert_eq!(listed, tags);
+        }
+    }
+
+    #[test]
+    fn a_group_without_its_commit_is_not_applied() {
+        let dir = dir("uncommitted");
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+            // A two-item request that died before its commit record.
+            let wal = engine.durable.clone().unwrap();
+            for pk in ["b", "c"] {
+                let item: Item = [("pk".to_string(), crate::model::AttributeValue::S(pk.into()))].into();
+                let at = wal.append(&Record::Put {
+                    ns: Cow::Owned(("000000000000".into(), "us-east-1".into())),
+                    table: "things".into(),
+                    group: 1 << 40,
+                    item: Cow::Owned(item),
+                });
+                wal.sync(at).unwrap();
+            }
+        }
+        let engine = open(&dir).unwrap();
+        assert_eq!(contents(&engine), (vec!["a".into()], vec!["a".into()]));
+    }
+
+    #[test]
+    fn a_torn_last_write_is_dropped_and_corruption_refused() {
+        let dir = dir("torn");
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+        }
+        // The process died halfway through writing a frame.
+        let mut wal = fs::OpenOptions::new().append(true).open(wal_path(&dir)).unwrap();
+        wal.write_all(&[200, 0, 0, 0, 1, 2]).unwrap();
+        drop(wal);
+        {
+            let engine = open(&dir).unwrap();
+            assert_eq!(contents(&engine).0, ["a"]);
+        }
+        // A flipped byte inside a checkpoint (synced before it was renamed into place) is damage.
+        let (checkpoints, _) = generations(&dir.0).unwrap();
+        let checkpoint = dir.0.join(format!("checkpoint-{}", checkpoints[0]));
+        let mut bytes = fs::read(&checkpoint).unwrap();
+        bytes[20] ^= 0xff;
+        fs::write(&checkpoint, bytes).unwrap();
+        let err = open(&dir).err().unwrap().to_string();
+        assert_eq!(err, format!("{}: corrupt frame at byte 8", checkpoint.display()));
+    }
+
+    #[test]
+    fn a_foreign_file_is_refused_by_name() {
+        let dir = dir("foreign");
+        fs::create_dir_all(&dir.0).unwrap();
+        let path = dir.0.join("checkpoint-1");
+        fs::write(&path, b"SQLite format 3\0").unwrap();
+        let err = open(&dir).err().unwrap().to_string();
+        assert_eq!(
+            err,
+            format!(
+                "{}: not a dynamodb-emulator database file (wrong header); is --db-path the right directory?",
+                path.display()
+            )
+        );
+    }
+}

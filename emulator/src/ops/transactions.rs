@@ -1,0 +1,448 @@
+//! Transactions: the registry of items in-flight write transactions hold and of recent
+//! ClientRequestTokens, and the all-or-nothing execution TransactWriteItems and ExecuteTransaction's
+//! writes share. Every involved table's write lock is taken (in name order, so transactions never
+//! deadlock), every action is checked, and only then is anything applied: no reader sees half a
+//! transaction. Items are registered as held while the transaction is in flight, so concurrent
+//! transactions and single-item writes on them conflict as in DynamoDB.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
+use super::common::{
+    check_collection, metrics, read_units, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
+};
+use super::expressions;
+use super::multi::{capacities, TableUnits};
+use super::update_item::updated_item;
+use super::Cx;
+use crate::engine::Engine;
+use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
+use crate::expr::Parsed;
+use crate::model::{item_size, Item, PrimaryKey};
+use crate::store::{Table, TableState};
+
+/// DynamoDB's limit on the aggregate size of a transaction's items.
+pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+
+/// The cancellation code of an action that failed validation.
+const VALIDATION_ERROR: &str = "ValidationError";
+
+/// One item of one table, as transactions lock it.
+pub type ItemRef = (String, PrimaryKey);
+
+/// Transaction bookkeeping shared by every request of an engine: items held by in-flight write
+/// transactions (so concurrent writers conflict as in DynamoDB) and ClientRequestTokens seen in the
+/// last ten minutes.
+#[derive(Default)]
+pub struct Transactions {
+    held: Mutex<HashSet<ItemRef>>,
+    tokens: Mutex<HashMap<String, Token>>,
+}
+
+pub enum Token {
+    /// A transaction with this token is running.
+    Running { fingerprint: String },
+    /// It succeeded; a replay with the same request answers `response` until `expires` (ms).
+    Done {
+        fingerprint: String,
+        expires: i64,
+        response: Written,
+    },
+}
+
+/// What a ClientRequestToken lookup decided.
+pub enum TokenState {
+    /// Not seen (or expired): run the transaction; the token is now marked running.
+    Fresh,
+    /// Same request already succeeded: answer this without applying anything.
+    Replay(Written),
+}
+
+pub const TOKEN_LIFETIME_MS: i64 = 10 * 60 * 1000;
+
+impl Transactions {
+    /// Marks `items` as held by a write transaction. Returns the positions of items another
+    /// transaction already holds (nothing is marked then).
+    pub fn hold(&self, items: &[ItemRef]) -> std::result::Result<(), Vec<usize>> {
+        let mut held = self.held.lock();
+        let busy: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| held.contains(*i))
+            .map(|(n, _)| n)
+            .collect();
+        if !busy.is_empty() {
+            return Err(busy);
+        }
+        held.extend(items.iter().cloned());
+        Ok(())
+    }
+
+    pub fn release(&self, items: &[ItemRef]) {
+        let mut held = self.held.lock();
+        for i in items {
+            held.remove(i);
+        }
+    }
+
+    /// Positions of `items` an in-flight write transaction holds.
+    pub fn busy(&self, items: &[ItemRef]) -> Vec<usize> {
+        let held = self.held.lock();
+        (0..items.len()).filter(|n| held.contains(&items[*n])).collect()
+    }
+
+    /// Fails a single-item write to an item an in-flight transaction holds.
+    pub fn check_free(&self, table: &str, key: &PrimaryKey) -> Result<()> {
+        let held = self.held.lock();
+        if held.is_empty() || !held.contains(&(table.to_string(), key.clone())) {
+            return Ok(());
+        }
+        Err(Error::new(
+            crate::error::ErrorKind::TransactionConflict,
+            "Transaction is ongoing for the item",
+        ))
+    }
+
+    /// Forgets every finished ClientRequestToken: after a snapshot is restored, a replay must not
+    /// answer for a transaction the restored state never saw.
+    pub fn forget_tokens(&self) {
+        self.tokens.lock().retain(|_, t| matches!(t, Token::Running { .. }));
+    }
+
+    /// Looks a ClientRequestToken up at time `now` (ms).
+    pub fn begin_token(&self, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
+        let mut tokens = self.tokens.lock();
+        tokens.retain(|_, t| !matches!(t, Token::Done { expires, .. } if *expires <= now));
+        match tokens.get(token) {
+            Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. }) if f != fingerprint => {
+                Err(Error::new(
+                    crate::error::ErrorKind::IdempotentParameterMismatch,
+                    "Request token 'client_request_token' has already been used with different request parameters.",
+                ))
+            }
+            Some(Token::Running { .. }) => Err(Error::new(
+                crate::error::ErrorKind::TransactionInProgress,
+                "Transaction with the given request token is already in progress.",
+            )),
+            Some(Token::Done { response, .. }) => Ok(TokenState::Replay(response.clone())),
+            None => {
+                tokens.insert(
+                    token.to_string(),
+                    Token::Running {
+                        fingerprint: fingerprint.to_string(),
+                    },
+                );
+                Ok(TokenState::Fresh)
+            }
+        }
+    }
+
+    /// Records how a fresh token's transaction ended: success keeps it for replays, failure
+    /// forgets it (a retry runs again).
+    pub fn end_token(&self, token: &str, outcome: Option<(Written, i64)>) {
+        let mut tokens = self.tokens.lock();
+        match outcome {
+            Some((response, now)) => {
+                if let Some(Token::Running { fingerprint }) = tokens.remove(token) {
+                    tokens.insert(
+                        token.to_string(),
+                        Token::Done {
+                            fingerprint,
+                            expires: now + TOKEN_LIFETIME_MS,
+                            response,
+                        },
+                    );
+                }
+            }
+            None => {
+                tokens.remove(token);
+            }
+        }
+    }
+}
+
+/// A ClientRequestToken and the fingerprint of the request it came with: the same token with
+/// other actions is refused.
+pub struct ClientToken {
+    pub token: String,
+    pub fingerprint: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Check,
+    Put,
+    Delete,
+    Update,
+    /// PartiQL's INSERT: a Put that fails with DuplicateItem when the key exists.
+    Insert,
+}
+
+/// One action, parsed and bound to its table.
+pub struct Action {
+    pub kind: Kind,
+    pub exprs: Parsed,
+    /// The Put's (or Insert's) item or the others' Key.
+    pub item: Item,
+    pub table: Arc<Table>,
+    /// The item's key when it matches the table's schema (otherwise the action fails validation).
+    pub key: Option<PrimaryKey>,
+    /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
+    pub wants_old: bool,
+    /// Bytes the action's values add to the transaction's aggregate besides its item.
+    pub values_size: usize,
+}
+
+/// What a write transaction asks to get back, and its ClientRequestToken.
+pub struct Options {
+    pub capacity: CapacityDetail,
+    /// ReturnItemCollectionMetrics is SIZE.
+    pub collection_metrics: bool,
+    pub token: Option<ClientToken>,
+}
+
+/// What a write transaction answers (and a replay of its ClientRequestToken answers again).
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    pub capacity: Option<Vec<ConsumedCapacity>>,
+    /// Per table, the item collections the writes touched, when asked.
+    pub collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+}
+
+/// What an action will do once every action passed.
+enum Effect {
+    Nothing,
+    Put(Item),
+    Delete(PrimaryKey),
+}
+
+fn reason(code: &'static str, message: Option<String>, item: Option<Item>) -> CancellationReason {
+    CancellationReason { code, message, item }
+}
+
+/// The reason of an action that did not fail.
+pub fn passed() -> CancellationReason {
+    reason("None", None, None)
+}
+
+/// TransactionCanceledException with reasons in request order.
+pub fn cancelled(reasons: Vec<CancellationReason>) -> Error {
+    let codes: Vec<&str> = reasons.iter().map(|r| r.code).collect();
+    Error {
+        kind: ErrorKind::TransactionCanceled,
+        message: Some(format!(
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+            codes.join(", ")
+        )),
+        detail: Detail::Cancellation(reasons),
+        check: Default::default(),
+    }
+}
+
+pub fn conflict_reason() -> CancellationReason {
+    reason(
+        "TransactionConflict",
+        Some("Transaction is ongoing for the item".into()),
+        None,
+    )
+}
+
+/// Releases held items when the transaction ends, however it ends.
+struct Held<'e> {
+    engine: &'e Engine,
+    items: Vec<ItemRef>,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.engine.transactions.release(&self.items);
+    }
+}
+
+fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::Result<Effect, CancellationReason> {
+    let invalid = |e: Error| reason(VALIDATION_ERROR, e.message, None);
+    let key = match action.kind {
+        Kind::Put | Kind::Insert => validate_item(&state.def, &action.item).map_err(invalid)?,
+        _ => request_key(&state.def, &action.item).map_err(invalid)?,
+    };
+    let old = state.get(&key).cloned();
+    if action.kind == Kind::Insert && old.is_some() {
+        return Err(reason(
+            "DuplicateItem",
+            Some("Duplicate primary key exists in table".into()),
+            None,
+        ));
+    }
+    if !expressions::holds(action.exprs.condition.as_ref(), old.as_deref()) {
+        let wants = action.wants_old;
+        return Err(reason(
+            "ConditionalCheckFailed",
+            Some("The conditional request failed".into()),
+            old.filter(|_| wants).map(|o| (*o).clone()),
+        ));
+    }
+    Ok(match action.kind {
+        Kind::Check => Effect::Nothing,
+        Kind::Put | Kind::Insert => Effect::Put(action.item.clone()),
+        Kind::Delete => Effect::Delete(key.clone()),
+        Kind::Update => {
+            let (new, _) =
+                updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref()).map_err(invalid)?;
+            new.map_or(Effect::Nothing, Effect::Put)
+        }
+    })
+    .and_then(|effect| {
+        let new = match &effect {
+            Effect::Put(item) => item,
+            _ => return Ok(effect),
+        };
+        check_collection(engine, state, &key, old.as_deref(), Some(new))
+            .map(|()| effect)
+            .map_err(|e| reason("ItemCollectionSizeLimitExceeded", e.message, None))
+    })
+}
+
+/// The size an action adds to the transaction's aggregate.
+fn action_size(action: &Action) -> usize {
+    item_size(&action.item) + action.values_size
+}
+
+/// Runs bound actions as one transaction: the duplicate-item and size checks, the
+/// ClientRequestToken, then the all-or-nothing execution.
+pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Written> {
+    let engine = cx.engine;
+    let mut targets = HashSet::new();
+    let mut refs: Vec<ItemRef> = Vec::with_capacity(actions.len());
+    for a in actions {
+        if let Some(key) = &a.key {
+            let r = (a.table.name.clone(), key.clone());
+            if !targets.insert(r.clone()) {
+                return Err(Error::validation(
+                    "Transaction request cannot include multiple operations on one item",
+                ));
+            }
+            refs.push(r);
+        }
+    }
+    if actions.iter().map(action_size).sum::<usize>() > MAX_TRANSACTION_BYTES {
+        return Err(Error::validation(
+            "Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit",
+        ));
+    }
+
+    if let Some(t) = &options.token {
+        if let TokenState::Replay(written) = engine
+            .transactions
+            .begin_token(&t.token, &t.fingerprint, cx.now_millis)?
+        {
+            return Ok(written);
+        }
+    }
+    let result = execute(engine, actions, refs, &options);
+    if let Some(t) = &options.token {
+        let outcome = result.as_ref().ok().map(|w| (w.clone(), cx.now_millis));
+        engine.transactions.end_token(&t.token, outcome);
+    }
+    result
+}
+
+fn execute(engine: &Engine, actions: &[Action], refs: Vec<ItemRef>, options: &Options) -> Result<Written> {
+    // Hold the items first: a concurrent transaction on any of them makes this one lose.
+    if let Err(busy) = engine.transactions.hold(&refs) {
+        let busy: HashSet<&ItemRef> = busy.iter().map(|n| &refs[*n]).collect();
+        let reasons = actions
+            .iter()
+            .map(|a| match &a.key {
+                Some(k) if busy.contains(&(a.table.name.clone(), k.clone())) => conflict_reason(),
+                _ => passed(),
+            })
+            .collect();
+        return Err(cancelled(reasons));
+    }
+    let held = Held { engine, items: refs };
+
+    // Lock every involved table, in name order.
+    let tables: BTreeMap<&str, &Arc<Table>> = actions.iter().map(|a| (a.table.name.as_str(), &a.table)).collect();
+    let mut guards: BTreeMap<&str, _> = tables.iter().map(|(name, t)| (*name, t.state.write())).collect();
+
+    // Check every action in order. As in DynamoDB, validation stops at the first action that fails
+    // it: the actions after it are not evaluated and report None.
+    let mut effects = Vec::with_capacity(actions.len());
+    let mut reasons = Vec::with_capacity(actions.len());
+    let (mut failed, mut stopped) = (false, false);
+    for a in actions {
+        if stopped {
+            reasons.push(passed());
+            continue;
+        }
+        match check(engine, a, &guards[a.table.name.as_str()]) {
+            Ok(effect) => {
+                effects.push(effect);
+                reasons.push(passed());
+            }
+            Err(r) => {
+                failed = true;
+                stopped = r.code == VALIDATION_ERROR;
+                reasons.push(r);
+            }
+        }
+    }
+    if failed {
+        return Err(cancelled(reasons));
+    }
+
+    let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
+    let mut collections: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
+    for (a, effect) in actions.iter().zip(effects) {
+        let state = guards.get_mut(a.table.name.as_str()).expect("locked");
+        let entry = units.entry(a.table.name.clone()).or_default();
+        let key = match &effect {
+            Effect::Put(item) => state.def.key.key_of(item),
+            Effect::Delete(key) => Some(key.clone()),
+            Effect::Nothing => {
+                let key = request_key(&state.def, &a.item).ok();
+                let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| item_size(i));
+                entry.add(2.0 * read_units(size, true), &[]);
+                continue;
+            }
+        }
+        .expect("checked");
+        let old = state.get(&key).cloned();
+        let new = match &effect {
+            Effect::Put(item) => Some(item),
+            _ => None,
+        };
+        let touched: Vec<String> = touched_indexes(&state.def, old.as_deref(), new)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
+        entry.add(2.0 * write_units(old.as_deref(), new), &touched);
+        if options.collection_metrics && !state.def.local_indexes.is_empty() {
+            collections
+                .entry(a.table.name.clone())
+                .or_default()
+                .push(metrics(&state.def, &key));
+        }
+        match effect {
+            Effect::Put(item) => {
+                state.put(item);
+            }
+            Effect::Delete(key) => {
+                state.delete(&key);
+            }
+            Effect::Nothing => {}
+        }
+    }
+    // Nothing is in flight any more once the writes are in place; then readers may see them.
+    drop(held);
+    drop(guards);
+
+    Ok(Written {
+        capacity: capacities(options.capacity, units),
+        collection_metrics: options.collection_metrics.then_some(collections),
+    })
+}

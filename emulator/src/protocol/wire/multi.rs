@@ -1,0 +1,105 @@
+//! What the multi-item operations' requests share on the wire: the `RequestItems` map checks
+//! DynamoDB words differently from the generic shape pass, the Java-style echo of a request in
+//! those messages, and the ClientRequestToken of the transactions.
+
+use serde_json::{Map, Value};
+
+use super::Answer;
+use crate::error::{Error, Result};
+use crate::model::Item;
+use crate::ops::answer::ConsumedCapacity;
+use crate::ops::transactions::ClientToken;
+use crate::protocol::Body;
+
+/// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
+/// A RequestItems key: a table name, or a table ARN as `TableName` accepts one.
+fn valid_table_ref(key: &str) -> bool {
+    let len = key.chars().count();
+    if key.starts_with("arn:") {
+        len <= 1024
+    } else {
+        (3..=255).contains(&len) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+    }
+}
+
+/// The `RequestItems` map of a batch operation, checked as DynamoDB checks it before anything else:
+/// absent → "must not be null", empty → the operation's bespoke sentence, then the map-key
+/// (table name) constraint; `value_fault` reports a per-table value violation. Returns the
+/// constraint messages (for the aggregated ValidationException) or the bespoke error.
+pub fn request_items_faults(
+    body: &Value,
+    op: &str,
+    render: impl Fn(&Map<String, Value>) -> String,
+    value_fault: impl Fn(&str, &Value) -> Option<String>,
+) -> Result<Vec<String>> {
+    let mut faults = Vec::new();
+    match body.get("RequestItems").filter(|v| !v.is_null()) {
+        None => faults
+            .push("Value null at 'requestItems' failed to satisfy constraint: Member must not be null".to_string()),
+        Some(Value::Object(m)) if m.is_empty() => {
+            return Err(Error::validation(format!(
+                "The requestItems parameter is required for {op}"
+            )))
+        }
+        Some(Value::Object(m)) => {
+            if m.keys().any(|k| !valid_table_ref(k)) {
+                faults.push(format!(
+                    "Value '{}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
+                    render(m)
+                ));
+            }
+            faults.extend(m.iter().filter_map(|(k, v)| value_fault(k, v)));
+        }
+        Some(_) => return Err(Error::serialization("Expected map or null")),
+    }
+    Ok(faults)
+}
+
+/// Renders attribute values and request structures roughly the way the Java front end echoes them.
+pub fn java(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => format!("[{}]", items.iter().map(java).collect::<Vec<_>>().join(", ")),
+        Value::Object(m) => {
+            let parts: Vec<String> = m.iter().map(|(k, x)| format!("{k}={}", java(x))).collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+/// An item or key map in Java form: `{pk=AttributeValue(S=a)}`.
+pub fn java_item(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, x)| format!("{k}=AttributeValue({})", java(x).trim_matches(['{', '}'])))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        other => java(other),
+    }
+}
+
+/// A transaction's ClientRequestToken, fingerprinted by the request's `member` (its actions or
+/// statements) as sent.
+pub fn client_token(body: Body, member: &str) -> Option<ClientToken> {
+    body.str("ClientRequestToken").map(|token| ClientToken {
+        token: token.to_string(),
+        fingerprint: body.get(member).map(Value::to_string).unwrap_or_default(),
+    })
+}
+
+/// A transactional read's answer (TransactGetItems, ExecuteTransaction): one `Responses` entry per
+/// request entry, with its `Item` when there is one.
+pub fn item_responses(items: &[Option<Item>], capacity: Option<&[ConsumedCapacity]>) -> Value {
+    let responses = items
+        .iter()
+        .map(|item| Answer::default().item("Item", item.as_ref()).value())
+        .collect();
+    Answer::default()
+        .member("Responses", responses)
+        .capacities(capacity)
+        .value()
+}
