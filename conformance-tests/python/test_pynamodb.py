@@ -11,6 +11,7 @@ from pynamodb.exceptions import (
     CancellationReason,
     DoesNotExist,
     PutError,
+    TableDoesNotExist,
     TableError,
     TransactWriteError,
     UpdateError,
@@ -144,3 +145,25 @@ def test_ttl_attributes_expire_with_the_emulators_clock(emulator, User):
     with pytest.raises(DoesNotExist):
         User.get("acme", "guest")
     assert User.get("acme", "member").session_expires is None
+
+
+def test_a_table_is_found_only_through_its_own_region(emulator):
+    # As PynamoDB's own integration tests expect: tables live per region, as on AWS.
+    name = f"py-regions-{uuid.uuid4()}"
+    east2 = Connection(**{**connection_settings(emulator), "region": "us-east-2"})
+    east1 = Connection(**connection_settings(emulator))
+    east2.create_table(
+        name,
+        attribute_definitions=[{"attribute_name": "id", "attribute_type": "S"}],
+        key_schema=[{"attribute_name": "id", "key_type": "HASH"}],
+        billing_mode="PAY_PER_REQUEST",
+    )
+    try:
+        arn = east2.describe_table(name)["TableArn"]
+        assert arn == f"arn:aws:dynamodb:us-east-2:000000000000:table/{name}"
+        with pytest.raises(TableDoesNotExist) as err:
+            east1.describe_table(name)
+        assert str(err.value) == f"Table does not exist: `Requested resource not found: Table: {name} not found`"
+        assert name not in east1.list_tables()["TableNames"]
+    finally:
+        east2.delete_table(name)

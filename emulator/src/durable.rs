@@ -17,7 +17,8 @@
 //! answered; so does a log past [`COMPACT_BYTES`], and start-up. A checkpoint starts the next log
 //! while no item write can happen, then deletes the older files.
 //!
-//! Every record names its namespace (`ns`, today always `""`: one account and region).
+//! Every record names its namespace (`ns`: account and region), and recovery rebuilds each
+//! namespace's store; a checkpoint holds every namespace, copied at one instant.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -33,26 +34,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
 use crate::model::{Item, TableDef};
-use crate::store::{Journal, Policy, Snapshot, Stream, StreamImage, Table};
+use crate::store::{Journal, NamespaceKey, Policy, Snapshot, StoreSnapshot, Stream, StreamImage, Table};
 
 const LOG_MAGIC: &[u8; 8] = b"DDBEMUL1";
 const CHECKPOINT_MAGIC: &[u8; 8] = b"DDBEMUC1";
 /// A log past this size is folded into a new checkpoint, which bounds start-up replay.
 pub const COMPACT_BYTES: u64 = 64 * 1024 * 1024;
-/// The namespace every record names until tables are kept per account and region.
-const NAMESPACE: &str = "";
 
 /// One item change or the end of a request's group of them.
 #[derive(Serialize, Deserialize)]
 enum Record<'a> {
     Put {
-        ns: Cow<'a, str>,
+        ns: Cow<'a, NamespaceKey>,
         table: Cow<'a, str>,
         group: u64,
         item: Cow<'a, Item>,
     },
     Delete {
-        ns: Cow<'a, str>,
+        ns: Cow<'a, NamespaceKey>,
         table: Cow<'a, str>,
         group: u64,
         key: Item,
@@ -64,28 +63,30 @@ enum Record<'a> {
 }
 
 /// A checkpoint's frames: `Header`, then each table followed by its items, then streams, tags,
-/// policies, and `End` (a checkpoint without it is refused).
+/// policies, each naming its namespace, and `End` (a checkpoint without it is refused).
 #[derive(Serialize, Deserialize)]
 enum Frame<'a> {
     Header {
         version: u32,
     },
     Table {
-        ns: String,
+        ns: NamespaceKey,
         def: TableDef,
         ttl: Option<String>,
         stream: Option<String>,
     },
     Item(Cow<'a, Item>),
     Stream {
-        ns: String,
+        ns: NamespaceKey,
         stream: StreamImage,
     },
     Tags {
+        ns: NamespaceKey,
         arn: String,
         tags: Vec<(String, String)>,
     },
     Policy {
+        ns: NamespaceKey,
         arn: String,
         document: String,
         revision: String,
@@ -211,7 +212,7 @@ impl Wal {
         let base = checkpoints.last().copied().unwrap_or(0);
         if let Some(&n) = checkpoints.last() {
             engine
-                .store
+                .namespaces
                 .restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), engine)?);
         }
         let logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
@@ -232,7 +233,13 @@ impl Wal {
             file: Mutex::new(None),
             checkpointing: Mutex::new(()),
         });
-        engine.store.attach(wal.clone());
+        let log = wal.clone();
+        engine.namespaces.attach(Box::new(move |ns| {
+            Arc::new(NamespaceLog {
+                wal: log.clone(),
+                ns: (ns.account.clone(), ns.region.clone()),
+            })
+        }));
         wal.checkpoint(engine, true)?;
         Ok(wal)
     }
@@ -308,7 +315,7 @@ impl Wal {
             return Ok(());
         }
         // Inside the snapshot no item write can happen: the new log starts exactly after it.
-        let (snapshot, generation) = engine.store.snapshot_then(|| self.switch_log());
+        let (snapshot, generation) = engine.namespaces.snapshot_then(|| self.switch_log());
         let generation = generation?;
         let path = self.dir.join(format!("checkpoint-{generation}"));
         let tmp = self.dir.join(format!("checkpoint-{generation}.tmp"));
@@ -345,10 +352,16 @@ impl Wal {
     }
 }
 
-impl Journal for Wal {
+/// The log as one namespace's journal: its records name the namespace.
+struct NamespaceLog {
+    wal: Arc<Wal>,
+    ns: NamespaceKey,
+}
+
+impl Journal for NamespaceLog {
     fn put(&self, table: &str, item: &Item) {
-        self.append(&Record::Put {
-            ns: NAMESPACE.into(),
+        self.wal.append(&Record::Put {
+            ns: Cow::Borrowed(&self.ns),
             table: table.into(),
             group: mark_group(),
             item: Cow::Borrowed(item),
@@ -356,8 +369,8 @@ impl Journal for Wal {
     }
 
     fn delete(&self, table: &str, key: Item, by_ttl: bool) {
-        self.append(&Record::Delete {
-            ns: NAMESPACE.into(),
+        self.wal.append(&Record::Delete {
+            ns: Cow::Borrowed(&self.ns),
             table: table.into(),
             group: mark_group(),
             key,
@@ -400,13 +413,16 @@ fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<u64> {
     for (path, (bytes, frames)) in &files {
         for payload in frames {
             let record: Record = decode(path, &bytes[payload.clone()])?;
-            let (table, group) = match &record {
-                Record::Put { table, group, .. } | Record::Delete { table, group, .. } => (table, *group),
+            let (ns, table, group) = match &record {
+                Record::Put { ns, table, group, .. } | Record::Delete { ns, table, group, .. } => (ns, table, *group),
                 Record::Commit { .. } => continue,
             };
             last_group = last_group.max(group);
+            if !committed.contains(&group) {
+                continue;
+            }
             // A table deleted after a record was logged is in the checkpoint that deletion wrote.
-            let Some(table) = engine.store.table(table).filter(|_| committed.contains(&group)) else {
+            let Some(table) = engine.namespaces.get(&ns.0, &ns.1).store.table(table) else {
                 continue;
             };
             let mut state = table.state.write();
@@ -442,57 +458,43 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
         out.write_all(&buf)
     };
     put(&mut out, &Frame::Header { version: 1 })?;
-    let mut streams: BTreeMap<String, StreamImage> = BTreeMap::new();
-    for (def, data) in &snapshot.tables {
-        let stream = data.stream.as_ref().map(|s| {
-            streams.entry(s.arn.clone()).or_insert_with(|| s.image());
-            s.arn.clone()
-        });
-        let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
-        put(
-            &mut out,
-            &Frame::Table {
-                ns: NAMESPACE.into(),
-                def: def.clone(),
-                ttl,
-                stream,
-            },
-        )?;
-        for item in data.items.values() {
-            put(&mut out, &Frame::Item(Cow::Borrowed(item.as_ref())))?;
+    for (ns, store) in &snapshot.stores {
+        let mut streams: BTreeMap<String, StreamImage> = BTreeMap::new();
+        for (def, data) in &store.tables {
+            let stream = data.stream.as_ref().map(|s| {
+                streams.entry(s.arn.clone()).or_insert_with(|| s.image());
+                s.arn.clone()
+            });
+            let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
+            let (ns, def) = (ns.clone(), def.clone());
+            put(&mut out, &Frame::Table { ns, def, ttl, stream })?;
+            for item in data.items.values() {
+                put(&mut out, &Frame::Item(Cow::Borrowed(item.as_ref())))?;
+            }
         }
-    }
-    for (arn, stream) in &snapshot.streams {
-        streams.entry(arn.clone()).or_insert_with(|| stream.image());
-    }
-    for stream in streams.into_values() {
-        put(
-            &mut out,
-            &Frame::Stream {
-                ns: NAMESPACE.into(),
-                stream,
-            },
-        )?;
-    }
-    for (arn, tags) in &snapshot.tags {
-        put(
-            &mut out,
-            &Frame::Tags {
-                arn: arn.clone(),
-                tags: tags.clone(),
-            },
-        )?;
-    }
-    for (arn, p) in &snapshot.policies {
-        let (document, revision) = (p.document.clone(), p.revision.clone());
-        put(
-            &mut out,
-            &Frame::Policy {
-                arn: arn.clone(),
-                document,
-                revision,
-            },
-        )?;
+        for (arn, stream) in &store.streams {
+            streams.entry(arn.clone()).or_insert_with(|| stream.image());
+        }
+        for stream in streams.into_values() {
+            put(&mut out, &Frame::Stream { ns: ns.clone(), stream })?;
+        }
+        for (arn, tags) in &store.tags {
+            let (ns, arn, tags) = (ns.clone(), arn.clone(), tags.clone());
+            put(&mut out, &Frame::Tags { ns, arn, tags })?;
+        }
+        for (arn, p) in &store.policies {
+            let (ns, arn) = (ns.clone(), arn.clone());
+            let (document, revision) = (p.document.clone(), p.revision.clone());
+            put(
+                &mut out,
+                &Frame::Policy {
+                    ns,
+                    arn,
+                    document,
+                    revision,
+                },
+            )?;
+        }
     }
     put(&mut out, &Frame::End)?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
@@ -506,59 +508,94 @@ struct Loading {
     stream: Option<String>,
 }
 
+/// One namespace being loaded.
+#[derive(Default)]
+struct LoadingStore {
+    tables: Vec<Loading>,
+    streams: BTreeMap<String, Arc<Stream>>,
+    tags: HashMap<String, Vec<(String, String)>>,
+    policies: HashMap<String, Policy>,
+}
+
 fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
     let (bytes, frames) = read_frames(path, CHECKPOINT_MAGIC, false)?;
-    let mut tables: Vec<Loading> = Vec::new();
-    let mut streams = BTreeMap::new();
-    let mut tags = HashMap::new();
-    let mut policies = HashMap::new();
+    let mut stores: BTreeMap<NamespaceKey, LoadingStore> = BTreeMap::new();
+    // The table the next items belong to: its namespace's last.
+    let mut current: Option<NamespaceKey> = None;
     let mut ended = false;
     for (i, payload) in frames.into_iter().enumerate() {
         match (i, decode(path, &bytes[payload])?) {
             (0, Frame::Header { version: 1 }) => {}
             (0, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
-            (_, Frame::Table { def, ttl, stream, .. }) => tables.push(Loading {
-                state: Table::new(def, 0).state.into_inner(),
-                ttl,
-                stream,
-            }),
-            (_, Frame::Item(item)) => match tables.last_mut() {
-                Some(t) if t.state.def.key.key_of(&item).is_some() => drop(t.state.put(item.into_owned())),
-                _ => return Err(bad(path, "an item outside a table or without its key")),
-            },
-            (_, Frame::Stream { stream, .. }) => {
+            (_, Frame::Table { ns, def, ttl, stream }) => {
+                let state = Table::new(def, 0).state.into_inner();
+                stores
+                    .entry(ns.clone())
+                    .or_default()
+                    .tables
+                    .push(Loading { state, ttl, stream });
+                current = Some(ns);
+            }
+            (_, Frame::Item(item)) => {
+                let table = current.as_ref().and_then(|ns| stores.get_mut(ns)?.tables.last_mut());
+                match table {
+                    Some(t) if t.state.def.key.key_of(&item).is_some() => drop(t.state.put(item.into_owned())),
+                    _ => return Err(bad(path, "an item outside a table or without its key")),
+                }
+            }
+            (_, Frame::Stream { ns, stream }) => {
                 let stream = Stream::from_image(stream, engine.clock.clone());
+                let streams = &mut stores.entry(ns).or_default().streams;
                 streams.insert(stream.arn.clone(), Arc::new(stream));
             }
-            (_, Frame::Tags { arn, tags: t }) => drop(tags.insert(arn, t)),
+            (_, Frame::Tags { ns, arn, tags }) => drop(stores.entry(ns).or_default().tags.insert(arn, tags)),
             (
                 _,
                 Frame::Policy {
+                    ns,
                     arn,
                     document,
                     revision,
                 },
-            ) => drop(policies.insert(arn, Policy { document, revision })),
+            ) => {
+                let policy = Policy { document, revision };
+                drop(stores.entry(ns).or_default().policies.insert(arn, policy))
+            }
             (_, Frame::End) => ended = true,
         }
     }
     if !ended {
         return Err(bad(path, "truncated checkpoint"));
     }
-    let tables = tables
+    let stores = stores
         .into_iter()
-        .map(|Loading { mut state, ttl, stream }| {
-            state.set_ttl(ttl);
-            state.data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
-            (state.def, state.data)
+        .map(|(ns, store)| {
+            let LoadingStore {
+                tables,
+                streams,
+                tags,
+                policies,
+            } = store;
+            let tables = tables
+                .into_iter()
+                .map(|Loading { mut state, ttl, stream }| {
+                    state.set_ttl(ttl);
+                    state.data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
+                    (state.def, state.data)
+                })
+                .collect();
+            (
+                ns,
+                StoreSnapshot {
+                    tables,
+                    streams,
+                    tags,
+                    policies,
+                },
+            )
         })
         .collect();
-    Ok(Snapshot {
-        tables,
-        streams,
-        tags,
-        policies,
-    })
+    Ok(Snapshot { stores })
 }
 
 #[cfg(test)]
@@ -590,9 +627,19 @@ mod tests {
     }
 
     fn call(engine: &Engine, op: &str, body: Value) -> Value {
-        let res = engine.handle(&request(op, &body));
+        call_in(engine, "us-east-1", op, body)
+    }
+
+    /// `call`, signed for `region` (so working in that region's namespace).
+    fn call_in(engine: &Engine, region: &str, op: &str, body: Value) -> Value {
+        let mut req = request(op, &body);
+        let auth = format!(
+            "AWS4-HMAC-SHA256 Credential=test/20260101/{region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0"
+        );
+        req.headers_mut().insert("authorization", auth.parse().unwrap());
+        let res = engine.handle(&req);
         let out = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
-        assert_eq!(res.status(), 200, "{op}: {out}");
+        assert_eq!(res.status(), 200, "{op} in {region}: {out}");
         out
     }
 
@@ -718,6 +765,48 @@ mod tests {
     }
 
     #[test]
+    fn two_regions_tables_survive_a_reopen_apart() {
+        let dir = dir("regions");
+        let regions = [("us-east-1", "east"), ("eu-west-1", "west")];
+        let west_arn = "arn:aws:dynamodb:eu-west-1:000000000000:table/things";
+        let tags = json!({"Tags": [{"Key": "team", "Value": "west"}]});
+        {
+            let engine = open(&dir).unwrap();
+            for (region, _) in regions {
+                let table = json!({
+                    "TableName": "things",
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "BillingMode": "PAY_PER_REQUEST"
+                });
+                call_in(&engine, region, "CreateTable", table);
+            }
+            let tag = json!({"ResourceArn": west_arn, "Tags": tags["Tags"]});
+            call_in(&engine, "eu-west-1", "TagResource", tag);
+            // Logged only (no checkpoint after them), each record naming its region.
+            for (region, pk) in regions {
+                let put = json!({"TableName": "things", "Item": {"pk": {"S": pk}}});
+                call_in(&engine, region, "PutItem", put);
+            }
+        }
+        // First from the checkpoint and the log, then from the checkpoint that reopening wrote.
+        for _ in 0..2 {
+            let engine = open(&dir).unwrap();
+            for (region, pk) in regions {
+                let scan = call_in(&engine, region, "Scan", json!({"TableName": "things"}));
+                assert_eq!(scan["Items"], json!([{"pk": {"S": pk}}]), "{region}");
+            }
+            let listed = call_in(
+                &engine,
+                "eu-west-1",
+                "ListTagsOfResource",
+                json!({"ResourceArn": west_arn}),
+            );
+            assert_eq!(listed, tags);
+        }
+    }
+
+    #[test]
     fn a_group_without_its_commit_is_not_applied() {
         let dir = dir("uncommitted");
         {
@@ -729,7 +818,7 @@ mod tests {
             for pk in ["b", "c"] {
                 let item: Item = [("pk".to_string(), crate::model::AttributeValue::S(pk.into()))].into();
                 let at = wal.append(&Record::Put {
-                    ns: "".into(),
+                    ns: Cow::Owned(("000000000000".into(), "us-east-1".into())),
                     table: "things".into(),
                     group: 1 << 40,
                     item: Cow::Owned(item),

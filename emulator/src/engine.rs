@@ -10,18 +10,23 @@ use parking_lot::Mutex;
 use crate::clock::Clock;
 use crate::durable::Wal;
 use crate::ops::{Operation, Service};
-use crate::store::{Snapshot, Store};
+use crate::store::{Namespace, Namespaces, Snapshot};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
 /// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
 pub struct Engine {
-    /// The tables.
-    pub store: Store,
+    /// The tables, per account and region.
+    pub namespaces: Namespaces,
+    /// Every request sees one namespace (the default account and region), whatever its
+    /// credentials and region, as DynamoDB Local's `-sharedDb` does; off by default.
+    pub shared_db: bool,
     /// Shared with the streams, which stamp their records with it.
     pub clock: std::sync::Arc<Clock>,
-    /// The region in ARNs and stream labels (`us-east-1`).
+    /// The region of a request that names none (unsigned), of seeds and of `--shared-db`
+    /// (`us-east-1`).
     pub region: String,
-    /// The account in ARNs (`000000000000`, as DynamoDB Local uses).
+    /// The account of a request whose access key the credentials list does not map
+    /// (`000000000000`, as DynamoDB Local uses).
     pub account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
     pub transactions: crate::ops::Transactions,
@@ -52,7 +57,8 @@ impl Engine {
     /// An empty endpoint on `clock`, with DynamoDB's limits.
     pub fn new(clock: Clock) -> Engine {
         Engine {
-            store: Store::default(),
+            namespaces: Namespaces::default(),
+            shared_db: false,
             clock: std::sync::Arc::new(clock),
             region: "us-east-1".into(),
             account_id: crate::protocol::DEFAULT_ACCOUNT.into(),
@@ -97,13 +103,13 @@ impl Engine {
     /// atomically. Costs O(tables), not O(items): the copy shares its data with the live state.
     /// The clock is not part of it (time only moves forward).
     pub fn snapshot(&self) -> Snapshot {
-        self.store.snapshot()
+        self.namespaces.snapshot()
     }
 
     /// Puts back the state `snapshot` holds, as one step; the snapshot stays valid for further
     /// restores. Requests in flight on a table that existed before answer as if it had been deleted.
     pub fn restore(&self, snapshot: &Snapshot) {
-        self.store.restore(snapshot);
+        self.namespaces.restore(snapshot);
         self.transactions.forget_tokens();
         if let Err(e) = self.checkpoint(true) {
             tracing::error!(error = %e, "durable mode: the restored state was not saved");
@@ -150,7 +156,7 @@ impl Engine {
         const BATCH: usize = 256;
         let now = self.clock.now_millis();
         let mut deleted = 0;
-        for table in self.store.tables() {
+        for table in self.namespaces.all().iter().flat_map(|ns| ns.store.tables()) {
             if !table.state.read().has_expired(now) {
                 continue;
             }
@@ -179,9 +185,13 @@ impl Engine {
         now + self.transient_delay.as_millis() as i64
     }
 
-    /// The ARN DynamoDB gives `table` in this endpoint's region and account.
-    pub fn table_arn(&self, table: &str) -> String {
-        format!("arn:aws:dynamodb:{}:{}:table/{table}", self.region, self.account_id)
+    /// The namespace a request of `account` in `region` works in: its own, or the default one
+    /// under `shared_db`.
+    pub(crate) fn namespace(&self, account: &str, region: &str) -> std::sync::Arc<Namespace> {
+        match self.shared_db {
+            true => self.namespaces.get(&self.account_id, &self.region),
+            false => self.namespaces.get(account, region),
+        }
     }
 
     /// The table name a data-plane request refers to: a plain name, or the name inside a table ARN.

@@ -51,6 +51,7 @@ mod engine;
 mod error;
 mod expr;
 pub mod fault;
+mod iam;
 #[doc(hidden)]
 pub mod model;
 mod ops;

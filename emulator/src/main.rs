@@ -36,6 +36,10 @@ struct Args {
     /// optionally its 12-digit account (default 000000000000). Without it any credentials work.
     #[arg(long, value_name = "ID:SECRET[:ACCOUNT],...")]
     credentials: Option<dynamodb_emulator::Credentials>,
+    /// Attach the IAM identity policy in FILE (JSON) to access key KEY of --credentials: its
+    /// requests are then authorized as on AWS (AccessDeniedException). Repeatable.
+    #[arg(long, value_name = "KEY=FILE", requires = "credentials")]
+    policy: Vec<String>,
     /// The token `/_emulator/` controls require (`Authorization: Bearer TOKEN`); when bound to a
     /// non-loopback address without one, a random token is made up and printed at start.
     #[arg(long, value_name = "TOKEN")]
@@ -63,7 +67,8 @@ struct Args {
     /// -inMemory: accepted; the emulator keeps its data in memory unless given -dbPath.
     #[arg(long, help_heading = LOCAL)]
     in_memory: bool,
-    /// -sharedDb: accepted; every client shares one database, whatever its credentials and region.
+    /// -sharedDb: every client shares one set of tables, whatever its credentials and region (by
+    /// default tables live per account and region, as on AWS).
     #[arg(long, help_heading = LOCAL)]
     shared_db: bool,
     /// -delayTransientStatuses: keep new tables CREATING, updated ones UPDATING, deleted ones
@@ -176,7 +181,26 @@ async fn main() -> std::io::Result<()> {
     };
     let mut engine = Engine::new(clock);
     engine.log_requests = args.log_requests;
-    engine.credentials = args.credentials;
+    engine.shared_db = args.shared_db;
+    engine.credentials = args
+        .credentials
+        .clone()
+        .map(|creds| {
+            args.policy.iter().try_fold(creds, |creds, entry| {
+                let (key, file) = entry
+                    .split_once('=')
+                    .ok_or(format!("--policy {entry}: expected KEY=FILE"))?;
+                let doc = std::fs::read_to_string(file).map_err(|e| format!("--policy {file}: {e}"))?;
+                creds
+                    .with_policy(key, &doc)
+                    .map_err(|e| format!("--policy {file}: {e}"))
+            })
+        })
+        .transpose()
+        .unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            std::process::exit(2);
+        });
     engine.control_token = dynamodb_emulator::server::control_token_for(addr, args.control_token.clone());
     if let Some(dir) = &args.db_path {
         let started = std::time::Instant::now();

@@ -81,6 +81,7 @@ pub struct Builder {
     credentials: Option<crate::Credentials>,
     control_token: Option<String>,
     log_requests: bool,
+    shared_db: bool,
     transient_delay: Duration,
     seeds: Vec<std::path::PathBuf>,
     chaos: Option<crate::chaos::Plan>,
@@ -100,6 +101,7 @@ impl Default for Builder {
             credentials: None,
             control_token: None,
             log_requests: false,
+            shared_db: false,
             transient_delay: Duration::ZERO,
             seeds: Vec::new(),
             chaos: None,
@@ -173,6 +175,14 @@ impl Builder {
         self
     }
 
+    /// Puts every account and region in one namespace, as DynamoDB Local's `-sharedDb` does. Off
+    /// by default: tables live per account and region, as on AWS, so a table created through
+    /// `us-east-2` is not found through `us-east-1` (ResourceNotFoundException).
+    pub fn shared_db(mut self, on: bool) -> Builder {
+        self.shared_db = on;
+        self
+    }
+
     /// Keeps new tables CREATING, updated ones UPDATING, deleted ones DELETING and new global
     /// secondary indexes CREATING (backfilling) for `delay` on the emulator's clock, answering
     /// meanwhile as DynamoDB does, so code that must wait for ACTIVE is exercised. With a manual
@@ -221,6 +231,7 @@ impl Builder {
             engine.item_collection_limit = limit;
         }
         engine.log_requests = self.log_requests;
+        engine.shared_db = self.shared_db;
         if let Some(dir) = &self.db_path {
             engine.open_db(dir)?;
         }

@@ -10,7 +10,7 @@ const WIRE: &[&str] = &["serde_json", "json!", "protocol::"];
 
 /// The operations (every `run` half and the pieces they share) and the modules below them, whole.
 const BELOW_PROTOCOL: &[&str] = &[
-    "ops", "expr", "partiql", "model", "store", "clock.rs", "fault.rs", "chaos.rs",
+    "ops", "expr", "partiql", "model", "store", "clock.rs", "fault.rs", "chaos.rs", "iam.rs",
 ];
 
 fn src() -> PathBuf {

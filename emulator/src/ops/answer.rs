@@ -7,8 +7,6 @@ use std::sync::Arc;
 use crate::model::{item_size, Item, TableDef};
 use crate::store::{Table, TableState};
 
-use crate::engine::Engine;
-
 /// `ConsumedCapacity` of one table, as ReturnConsumedCapacity asked for it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsumedCapacity {
@@ -60,7 +58,7 @@ impl TableDescription {
     /// The description of `table` (whose lock `state` is) at `now` with `status`: the table's
     /// status now for DescribeTable, the transitional one (CREATING, UPDATING, DELETING) in the
     /// answers of the calls that change a table. Indexes of a CREATING table are CREATING too.
-    pub fn of(engine: &Engine, table: &Table, state: &TableState, status: TableStatus, now: i64) -> TableDescription {
+    pub fn of(table: &Table, state: &TableState, status: TableStatus, now: i64) -> TableDescription {
         let def = &state.def;
         let index_statuses = def
             .global_indexes
@@ -84,7 +82,7 @@ impl TableDescription {
         TableDescription {
             def: def.clone(),
             status,
-            arn: engine.table_arn(&def.name),
+            arn: def.arn.clone(),
             size_bytes: state.data.size_bytes,
             item_count: state.item_count(),
             index_stats,

@@ -9,7 +9,6 @@ use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::execute_statement::write;
 use super::multi::{capacities, TableUnits};
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{item_size, AttributeValue, Item};
 use crate::partiql::{bind, Statement};
@@ -45,7 +44,7 @@ pub struct StatementResponse {
     pub error: Option<Error>,
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let prepared = input.statements.iter().filter_map(|s| s.prepared.as_ref().ok());
     let reads = prepared.clone().filter(|(s, _)| s.is_read()).count();
     if reads > 0 && reads < prepared.count() {
@@ -60,11 +59,11 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         let outcome = request.prepared.and_then(|(stmt, params)| {
             r.table = Some(stmt.target().table.clone());
             if stmt.is_read() {
-                let (table, item, read) = read_one(engine, request.consistent_read, &stmt, &params)?;
+                let (table, item, read) = read_one(cx, request.consistent_read, &stmt, &params)?;
                 units.entry(table).or_default().add(read, &[]);
                 r.item = item;
             } else {
-                let done = write(engine, request.old_on_condition_failure, &stmt, &params)?;
+                let done = write(cx, request.old_on_condition_failure, &stmt, &params)?;
                 let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
                 units.entry(done.table).or_default().add(done.units, &indexes);
             }
@@ -81,7 +80,7 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
 
 /// A batch SELECT: one item by its full key, kept when the rest of the WHERE clause holds.
 fn read_one(
-    engine: &Engine,
+    cx: &Cx,
     consistent_read: bool,
     stmt: &Statement,
     params: &[AttributeValue],
@@ -90,7 +89,7 @@ fn read_one(
         unreachable!("only SELECT reads")
     };
     let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
-    let table = data_table(engine, &target.table)?;
+    let table = data_table(cx, &target.table)?;
     let state = table.state.read();
     let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
     let key = request_key(&state.def, &key_item)?;

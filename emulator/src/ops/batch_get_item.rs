@@ -58,12 +58,12 @@ pub struct Output {
     pub capacity: Option<Vec<ConsumedCapacity>>,
 }
 
-pub fn run(&Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
     let total: usize = input.tables.iter().map(|t| t.keys.len()).sum();
     let mut reads = Vec::with_capacity(input.tables.len());
     for part in input.tables {
         let exprs = part.exprs?;
-        let table = data_table(engine, &part.table)?;
+        let table = data_table(cx, &part.table)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();
         let mut keys = Vec::new();

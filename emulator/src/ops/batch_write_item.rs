@@ -72,7 +72,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     def.key.key_of(item).ok_or_else(mismatch)
 }
 
-pub fn run(&Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
     // Chaos: the last writes, in request order, are returned unprocessed; none processed at all
     // is DynamoDB's ProvisionedThroughputExceededException.
     let total: usize = input.tables.iter().map(|(_, requests)| requests.len()).sum();
@@ -82,7 +82,7 @@ pub fn run(&Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
     // Check every request against its table before writing anything.
     let mut plan: BTreeMap<String, (Arc<Table>, Vec<Write>)> = BTreeMap::new();
     for (name, requests) in input.tables {
-        let table = data_table(engine, &name)?;
+        let table = data_table(cx, &name)?;
         let def = table.state.read().def.clone();
         let mut seen = HashSet::new();
         let mut planned = Vec::with_capacity(requests.len());

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
+use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -15,18 +16,18 @@ use crate::store::{Table, TableState};
 /// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
 /// request's shape admits names from one character (an ARN may be short too); a name shorter than
 /// any table's is refused before the lookup.
-pub fn data_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
-    let name = engine.table_name(name_or_arn);
+pub fn data_table(cx: &Cx, name_or_arn: &str) -> Result<Arc<Table>> {
+    let name = cx.engine.table_name(name_or_arn);
     if name.len() < 3 {
         return Err(Error::validation(
             "TableName must be at least 3 characters long and at most 255 characters long",
         ));
     }
     // Items of a table being created are out of reach, as in DynamoDB.
-    engine
+    cx.ns
         .store
         .table(name)
-        .filter(|t| t.usable(engine.clock.now_millis()))
+        .filter(|t| t.usable(cx.now_millis))
         .ok_or_else(Error::table_not_found)
 }
 

@@ -39,7 +39,7 @@ pub struct Output {
     pub table: TableDescription,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let Input { table: name, billing_mode, attribute_definitions: definitions, .. } = input;
     let throughput = throughput_for(billing_mode, input.throughput)?;
     check_unique_definitions(&definitions)?;
@@ -75,7 +75,7 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
         throughput,
         created_at: now_millis as f64 / 1000.0,
         table_id: table_id(&name, now_millis),
-        arn: engine.table_arn(&name),
+        arn: cx.ns.table_arn(&name),
         deletion_protection: input.deletion_protection,
         stream: None,
         table_class: input.table_class,
@@ -83,24 +83,25 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
         name,
     };
     let stream = stream_view.map(|view_type| {
-        let stream = streams::open(engine, &def, &view_type, now_millis);
+        let stream = streams::open(cx, &def, &view_type, now_millis);
         def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
         stream
     });
     let name = def.name.clone();
     let table = Table::new(def, engine.settles_at(now_millis));
     table.state.write().data.stream = stream.clone();
-    let description = TableDescription::of(engine, &table, &table.state.read(), TableStatus::Creating, now_millis);
-    if !engine.store.create(table, now_millis) {
+    let description = TableDescription::of(&table, &table.state.read(), TableStatus::Creating, now_millis);
+    if !cx.ns.store.create(table, now_millis) {
         if let Some(stream) = stream {
-            engine.store.remove_stream(&stream.arn);
+            cx.ns.store.remove_stream(&stream.arn);
         }
         return Err(Error::resource_in_use(format!("Table already exists: {name}")));
     }
-    engine.store.set_tags(&engine.table_arn(&name), input.tags.iter().filter_map(Tag::pair));
+    let arn = cx.ns.table_arn(&name);
+    cx.ns.store.set_tags(&arn, input.tags.iter().filter_map(Tag::pair));
     if let Some(document) = input.resource_policy {
         let policy = Policy { document, revision: now_millis.to_string() };
-        engine.store.with_policy(&engine.table_arn(&name), |slot| *slot = Some(policy));
+        cx.ns.store.with_policy(&arn, |slot| *slot = Some(policy));
     }
     Ok(Output { table: description })
 }

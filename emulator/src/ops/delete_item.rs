@@ -23,7 +23,7 @@ pub type Output = WriteOutput;
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let returns = input.returns;
-    let table = data_table(cx.engine, &input.table)?;
+    let table = data_table(cx, &input.table)?;
     let mut state = table.state.write();
     let key = request_key(&state.def, &input.key)?;
     cx.engine.transactions.check_free(&table.name, &key)?;

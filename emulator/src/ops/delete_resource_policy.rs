@@ -15,9 +15,9 @@ pub struct Output {
     pub revision: String,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let resource = Resource::of(engine, &input.resource_arn, "DeleteResourcePolicy", now_millis)?;
-    engine.store.with_policy(&resource.arn, |slot| {
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let resource = Resource::of(cx, &input.resource_arn, "DeleteResourcePolicy")?;
+    cx.ns.store.with_policy(&resource.arn, |slot| {
         if let Some(expected) = &input.expected_revision {
             resource.check_revision(expected, slot.as_ref())?;
         }

@@ -17,11 +17,11 @@ pub struct Output {
     pub table: TableDescription,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let name = &input.table;
-    let table = table_named(engine, name, now_millis)?;
+    let table = table_named(cx, name, now_millis)?;
     if table.status(now_millis) == TableStatus::Deleting {
-        let table = TableDescription::of(engine, &table, &table.state.read(), TableStatus::Deleting, now_millis);
+        let table = TableDescription::of(&table, &table.state.read(), TableStatus::Deleting, now_millis);
         return Ok(Output { table });
     }
     let mut state = live(&table, name, now_millis)?;
@@ -30,20 +30,20 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",
         ));
     }
-    let description = TableDescription::of(engine, &table, &state, TableStatus::Deleting, now_millis);
-    engine.store.remove(&table, &mut state);
+    let description = TableDescription::of(&table, &state, TableStatus::Deleting, now_millis);
+    cx.ns.store.remove(&table, &mut state);
     let until = engine.settles_at(now_millis);
     if now_millis < until {
         table.transition(|l| l.delete(until));
-        engine.store.keep_deleting(table.clone(), now_millis);
+        cx.ns.store.keep_deleting(table.clone(), now_millis);
     }
     // The stream outlives the table as DISABLED, readable for 24 hours.
     if let Some(stream) = &state.data.stream {
         stream.disable();
     }
     drop(state);
-    let arn = engine.table_arn(&table.name);
-    engine.store.remove_tags(&arn);
-    engine.store.remove_policies(&arn);
+    let arn = cx.ns.table_arn(&table.name);
+    cx.ns.store.remove_tags(&arn);
+    cx.ns.store.remove_policies(&arn);
     Ok(Output { table: description })
 }

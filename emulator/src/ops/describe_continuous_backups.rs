@@ -15,8 +15,8 @@ pub struct Output {
     pub backups: ContinuousBackups,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let table = backed_up_table(engine, &input.table)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let table = backed_up_table(cx, &input.table)?;
     let backups = ContinuousBackups::of(&table.state.read().def, now_millis);
     Ok(Output { backups })
 }

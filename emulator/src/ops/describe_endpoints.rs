@@ -14,10 +14,10 @@ pub struct Output {
 }
 
 /// Without a request host (never the case over HTTP), the regional endpoint's name.
-pub fn run(&Cx { engine, host, .. }: &Cx, _: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { host, .. }: &Cx, _: Input) -> Result<Output> {
     let address = match host.filter(|h| !h.is_empty()) {
         Some(h) => h.to_string(),
-        None => format!("dynamodb.{}.amazonaws.com", engine.region),
+        None => format!("dynamodb.{}.amazonaws.com", cx.ns.region),
     };
     Ok(Output { address, cache_period_minutes: 1440 })
 }

@@ -34,8 +34,8 @@ pub struct Shard {
     pub ending_sequence: Option<String>,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let stream = stream_named(engine, &input.stream_arn, now_millis)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let stream = stream_named(cx, &input.stream_arn, now_millis)?;
     let view = stream.read(u64::MAX, 0);
     let shard = Shard {
         id: stream.shard_id.clone(),

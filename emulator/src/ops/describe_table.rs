@@ -16,7 +16,7 @@ pub struct Output {
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let now = cx.now_millis;
-    let table = table_named(cx.engine, &input.table, now)?;
+    let table = table_named(cx, &input.table, now)?;
     let state = table.state.read();
-    Ok(Output { table: TableDescription::of(cx.engine, &table, &state, table.status(now), now) })
+    Ok(Output { table: TableDescription::of(&table, &state, table.status(now), now) })
 }

@@ -14,8 +14,8 @@ pub struct Output {
     pub attribute: Option<String>,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let table = table_named(engine, &input.table, now_millis)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let table = table_named(cx, &input.table, now_millis)?;
     let attribute = table.state.read().ttl_attribute().map(str::to_owned);
     Ok(Output { attribute })
 }

@@ -15,7 +15,6 @@ use super::query::sort_bounds;
 use super::read::{collect, rows_between, PageSpec, Select, Source};
 use super::update_item::updated_item;
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Condition, Path};
 use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues};
@@ -45,14 +44,14 @@ pub struct Output {
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     if input.statement.is_read() {
-        let page = select(cx.engine, &input)?;
+        let page = select(cx, &input)?;
         return Ok(Output {
             items: page.items.unwrap_or_default(),
             last_evaluated_key: page.last_evaluated_key,
             capacity: page.capacity,
         });
     }
-    let done = write(cx.engine, input.old_on_condition_failure, &input.statement, &input.params)?;
+    let done = write(cx, input.old_on_condition_failure, &input.statement, &input.params)?;
     let indexes = || done.indexes.iter().map(String::as_str).collect();
     Ok(Output {
         capacity: input.capacity.consumed(&done.table, done.units, indexes),
@@ -81,7 +80,8 @@ fn duplicate() -> Error {
 }
 
 /// Runs one INSERT, UPDATE or DELETE under its table's write lock.
-pub fn write(engine: &Engine, old_on_failure: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Written> {
+pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Written> {
+    let engine = cx.engine;
     let target = stmt.target();
     // Values are bound (and number literals checked) before the table is looked up.
     let insert = match stmt {
@@ -95,7 +95,7 @@ pub fn write(engine: &Engine, old_on_failure: bool, stmt: &Statement, params: &[
         Statement::Delete { filter, .. } => (None, where_condition(filter.as_ref(), params)?),
         _ => (None, None),
     };
-    let table = data_table(engine, &target.table)?;
+    let table = data_table(cx, &target.table)?;
     let mut state = table.state.write();
     if target.index.is_some() {
         return Err(Error::validation("Index cannot be specified in a write statement"));
@@ -176,19 +176,19 @@ pub fn invalid_token() -> Error {
 }
 
 /// Runs a SELECT: a page of items, and where the next one starts when more remain.
-fn select(engine: &Engine, input: &Input) -> Result<Page> {
+fn select(cx: &Cx, input: &Input) -> Result<Page> {
     let Statement::Select { target, projection, filter, descending } = &input.statement else {
         unreachable!("only SELECT reads")
     };
     let params = &input.params;
     let cond = where_condition(filter.as_ref(), params)?;
-    let table = data_table(engine, &target.table)?;
+    let table = data_table(cx, &target.table)?;
     let state = table.state.read();
     if target.index.as_ref().is_some_and(|name| state.def.index(name).is_none()) {
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
-    let source = Source::for_index(&table, &state, target.index.as_deref(), input.consistent_read, engine.clock.now_millis())?;
+    let source = Source::for_index(&table, &state, target.index.as_deref(), input.consistent_read, cx.now_millis)?;
     let start = source.start_key(&input.next_token).map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on key attributes are keys, so they are held to the key size limits.

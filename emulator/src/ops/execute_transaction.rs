@@ -11,7 +11,6 @@ use super::common::{data_table, key_values_error, read_units, request_key, Capac
 use super::multi::{capacities, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, run_actions, Action, ClientToken, ItemRef, Kind, Options};
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{item_size, AttributeValue, Item};
@@ -57,11 +56,11 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         ));
     }
     if reads > 0 {
-        return read(cx.engine, input.capacity, statements);
+        return read(cx, input.capacity, statements);
     }
     let mut actions = Vec::with_capacity(statements.len());
     for (i, s) in statements.iter().enumerate() {
-        actions.push(action(cx.engine, s.wants_old, &s.statement, &s.params).map_err(at(i))?);
+        actions.push(action(cx, s.wants_old, &s.statement, &s.params).map_err(at(i))?);
     }
     let options = Options {
         capacity: input.capacity,
@@ -76,7 +75,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
 }
 
 /// A write statement as a TransactWriteItems action.
-fn action(engine: &Engine, wants_old: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
+fn action(cx: &Cx, wants_old: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
     let target = stmt.target();
     let mut exprs = Parsed::default();
     let (kind, item) = match stmt {
@@ -88,7 +87,7 @@ fn action(engine: &Engine, wants_old: bool, stmt: &Statement, params: &[Attribut
         Statement::Delete { .. } => (Kind::Delete, Item::new()),
         Statement::Select { .. } => unreachable!("reads are not writes"),
     };
-    let table = data_table(engine, &target.table)?;
+    let table = data_table(cx, &target.table)?;
     if target.index.is_some() {
         return Err(Error::validation("Index cannot be specified in a write statement"));
     }
@@ -132,14 +131,14 @@ fn action(engine: &Engine, wants_old: bool, stmt: &Statement, params: &[Attribut
 /// A read transaction: every SELECT names one item by its full key; all are read under the
 /// involved tables' read locks, taken in name order, and fail together if a write transaction
 /// holds any of them.
-fn read(engine: &Engine, capacity: CapacityDetail, statements: &[TransactStatement]) -> Result<Output> {
+fn read(cx: &Cx, capacity: CapacityDetail, statements: &[TransactStatement]) -> Result<Output> {
     let mut gets = Vec::with_capacity(statements.len());
     for (i, TransactStatement { statement: stmt, params, .. }) in statements.iter().enumerate() {
         let Statement::Select { target, projection, filter, .. } = stmt else {
             unreachable!("only reads here")
         };
         let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose().map_err(at(i))?;
-        let table = data_table(engine, &target.table)?;
+        let table = data_table(cx, &target.table)?;
         let key = {
             let state = table.state.read();
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params).map_err(at(i))?;
@@ -150,7 +149,7 @@ fn read(engine: &Engine, capacity: CapacityDetail, statements: &[TransactStateme
     let tables: BTreeMap<&str, _> = gets.iter().map(|(t, ..)| (t.name.as_str(), t)).collect();
     let guards: BTreeMap<&str, _> = tables.iter().map(|(n, t)| (*n, t.state.read())).collect();
     let refs: Vec<ItemRef> = gets.iter().map(|(t, k, ..)| (t.name.clone(), k.clone())).collect();
-    let busy: HashSet<usize> = engine.transactions.busy(&refs).into_iter().collect();
+    let busy: HashSet<usize> = cx.engine.transactions.busy(&refs).into_iter().collect();
     if !busy.is_empty() {
         let reasons = (0..gets.len())
             .map(|n| {

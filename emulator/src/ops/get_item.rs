@@ -26,7 +26,7 @@ pub struct Output {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let table = data_table(cx.engine, &input.table)?;
+    let table = data_table(cx, &input.table)?;
     let state = table.state.read();
     let key = request_key(&state.def, &input.key)?;
     let item = state.get(&key);

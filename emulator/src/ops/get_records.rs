@@ -30,8 +30,8 @@ pub struct Output {
     pub next_iterator: Option<String>,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let (stream, position) = decode_iterator(engine, &input.iterator, now_millis)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let (stream, position) = decode_iterator(cx, &input.iterator, now_millis)?;
     let view = stream.read(position, input.limit);
     if position < view.first {
         return Err(trimmed());
@@ -46,7 +46,7 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
         })
         .collect();
     Ok(Output {
-        region: engine.region.clone(),
+        region: cx.ns.region.clone(),
         view_type: stream.view_type.clone(),
         records,
         next_iterator: (!(view.closed && next >= view.next)).then(|| iterator(&stream, next, now_millis)),

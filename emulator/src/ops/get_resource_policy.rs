@@ -13,9 +13,9 @@ pub struct Output {
     pub revision: String,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let resource = Resource::of(engine, &input.resource_arn, "GetResourcePolicy", now_millis)?;
-    let policy = engine.store.with_policy(&resource.arn, |slot| slot.clone());
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let resource = Resource::of(cx, &input.resource_arn, "GetResourcePolicy")?;
+    let policy = cx.ns.store.with_policy(&resource.arn, |slot| slot.clone());
     let policy = policy.ok_or_else(|| resource.no_policy())?;
     Ok(Output { policy: policy.document, revision: policy.revision })
 }

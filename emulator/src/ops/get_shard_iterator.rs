@@ -37,8 +37,8 @@ pub struct Output {
     pub iterator: String,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let stream = stream_named(engine, &input.stream_arn, now_millis)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let stream = stream_named(cx, &input.stream_arn, now_millis)?;
     if input.shard_id != stream.shard_id {
         return Err(Error::resource_not_found("Requested resource not found: Shard does not exist"));
     }

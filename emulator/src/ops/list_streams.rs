@@ -28,12 +28,12 @@ pub struct Output {
     pub last_evaluated: Option<String>,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let (table, start) = (input.table.as_deref(), input.exclusive_start.as_deref());
     if let Some(arn) = start {
-        stream_named(engine, arn, now_millis)?;
+        stream_named(cx, arn, now_millis)?;
     }
-    let mut streams: Vec<StreamSummary> = engine
+    let mut streams: Vec<StreamSummary> = cx.ns
         .store
         .streams(now_millis)
         .into_iter()

@@ -17,9 +17,9 @@ pub struct Output {
     pub last_evaluated: Option<String>,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let start = input.exclusive_start.as_deref();
-    let mut names: Vec<String> = engine.store.names(now_millis).into_iter().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
+    let mut names: Vec<String> = cx.ns.store.names(now_millis).into_iter().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
     let more = names.len() > input.limit;
     names.truncate(input.limit);
     Ok(Output { last_evaluated: names.last().filter(|_| more).cloned(), names })

@@ -15,8 +15,8 @@ pub struct Output {
     pub tags: Vec<(String, String)>,
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
-    let arn = resource_arn(engine, input.resource_arn.as_deref())?;
-    let arn = engine.table_arn(&table_for(engine, &arn, "ListTagsOfResource")?.name);
-    Ok(Output { tags: engine.store.tags(&arn) })
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let arn = resource_arn(cx, input.resource_arn.as_deref())?;
+    let arn = cx.ns.table_arn(&table_for(cx, &arn, "ListTagsOfResource")?.name);
+    Ok(Output { tags: cx.ns.store.tags(&arn) })
 }

@@ -23,13 +23,18 @@ pub use transactions::Transactions;
 use crate::chaos::Decision;
 use crate::engine::Engine;
 use crate::fault::Fault;
+use crate::store::Namespace;
 
-/// What one request runs with. The protocol builds one per request: the engine's state, the time
-/// read once from the `Clock` (so every timestamp of one answer agrees), the `Host` the client
-/// addressed (DescribeEndpoints answers with it), the fault under test, if any, and what the chaos
-/// plan decided for this request (partial batches and conflicts are the operations' to apply).
+/// What one request runs with. The protocol builds one per request: the engine's state, the
+/// namespace (account and region) the request's credentials select, the time read once from the
+/// `Clock` (so every timestamp of one answer agrees), the `Host` the client addressed
+/// (DescribeEndpoints answers with it), the fault under test, if any, and what the chaos plan
+/// decided for this request (partial batches and conflicts are the operations' to apply).
 pub struct Cx<'a> {
     pub engine: &'a Engine,
+    /// The tables, streams, tags and policies this request sees, and the names its ARNs carry.
+    /// Operations reach the store only through it.
+    pub ns: &'a Namespace,
     /// Milliseconds since the epoch, by the engine's clock, when the request arrived.
     pub now_millis: i64,
     pub host: Option<&'a str>,
@@ -38,10 +43,11 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    /// The context of one request arriving now at `engine`.
-    pub fn new(engine: &'a Engine, host: Option<&'a str>) -> Cx<'a> {
+    /// The context of one request arriving now at `engine`, working in `ns`.
+    pub fn new(engine: &'a Engine, ns: &'a Namespace, host: Option<&'a str>) -> Cx<'a> {
         Cx {
             engine,
+            ns,
             now_millis: engine.clock.now_millis(),
             host,
             fault: engine.fault,

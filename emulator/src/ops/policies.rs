@@ -1,8 +1,9 @@
 //! What the three resource-policy operations share: resolving the table or stream a policy request
-//! names, and the revision checks. Policies are stored, not enforced.
+//! names, and the revision checks. Policies are enforced by `protocol::iam` for keys with identity
+//! policies.
 
 use super::resources::{access_denied, ours, resource_arn};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Policy;
 
@@ -16,16 +17,16 @@ pub struct Resource {
 impl Resource {
     /// A request's `ResourceArn`, checked for form, that must name an existing table or stream of
     /// this account (another account's is not `op`'s to touch).
-    pub fn of(engine: &Engine, arn: &str, op: &str, now_millis: i64) -> Result<Resource> {
-        let arn = resource_arn(engine, Some(arn))?;
-        if !ours(engine, &arn) {
-            return Err(access_denied(engine, op, &arn));
+    pub fn of(cx: &Cx, arn: &str, op: &str) -> Result<Resource> {
+        let arn = resource_arn(cx, Some(arn))?;
+        if !ours(cx, &arn) {
+            return Err(access_denied(cx, op, &arn));
         }
-        let table = engine.table_name(&arn).to_string();
+        let table = cx.engine.table_name(&arn).to_string();
         let exists = if arn.contains("/stream/") {
-            engine.store.stream(&arn, now_millis).is_some()
+            cx.ns.store.stream(&arn, cx.now_millis).is_some()
         } else {
-            engine.store.table(&table).is_some()
+            cx.ns.store.table(&table).is_some()
         };
         if !exists {
             let what = if arn.contains("/stream/") {

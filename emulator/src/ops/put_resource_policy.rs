@@ -20,10 +20,10 @@ pub struct Output {
 /// The ExpectedRevisionId that asks for no policy to be attached yet.
 const NO_POLICY: &str = "NO_POLICY";
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let resource = Resource::of(engine, &input.resource_arn, "PutResourcePolicy", now_millis)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let resource = Resource::of(cx, &input.resource_arn, "PutResourcePolicy")?;
     let document = input.policy;
-    engine.store.with_policy(&resource.arn, |slot| {
+    cx.ns.store.with_policy(&resource.arn, |slot| {
         match (input.expected_revision.as_deref(), slot.as_ref()) {
             (Some(NO_POLICY), Some(current)) => {
                 return Err(policy_not_found(format!(

@@ -27,7 +27,7 @@ pub type Output = Page;
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
-    let table = data_table(cx.engine, &read.table)?;
+    let table = data_table(cx, &read.table)?;
     let state = table.state.read();
     let source = Source::for_index(&table, &state, read.index.as_deref(), read.consistent_read, cx.now_millis)?;
     let select = source.select(read)?;

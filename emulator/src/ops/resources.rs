@@ -1,11 +1,11 @@
 //! What the tag and resource-policy operations share: a `ResourceArn`'s form, checked the way
 //! DynamoDB checks it before anything else, and the refusal of another account's resource.
 
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The request's `ResourceArn`, checked for form.
-pub fn resource_arn(engine: &Engine, arn: Option<&str>) -> Result<String> {
+pub fn resource_arn(cx: &Cx, arn: Option<&str>) -> Result<String> {
     let Some(arn) = arn else {
         return Err(Error::validation("Invalid TableArn"));
     };
@@ -36,24 +36,24 @@ pub fn resource_arn(engine: &Engine, arn: Option<&str>) -> Result<String> {
     }
     let name_ok =
         (3..=255).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-    if partition != "aws" || region != engine.region || !name_ok {
+    if partition != "aws" || region != cx.ns.region || !name_ok {
         return Err(bad_table_arn());
     }
     Ok(arn.to_string())
 }
 
-/// Whether a well-formed ARN is of this endpoint's account.
-pub fn ours(engine: &Engine, arn: &str) -> bool {
-    arn.split(':').nth(4) == Some(engine.account_id.as_str())
+/// Whether a well-formed ARN is of the request's account.
+pub fn ours(cx: &Cx, arn: &str) -> bool {
+    arn.split(':').nth(4) == Some(cx.ns.account.as_str())
 }
 
 /// The refusal of `op` on a resource that is not ours to touch.
-pub fn access_denied(engine: &Engine, op: &str, arn: &str) -> Error {
+pub fn access_denied(cx: &Cx, op: &str, arn: &str) -> Error {
     Error::new(
         ErrorKind::AccessDenied,
         format!(
             "User: arn:aws:iam::{}:root is not authorized to perform: dynamodb:{op} on resource: {arn}",
-            engine.account_id
+            cx.ns.account
         ),
     )
 }

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::TableDef;
 use crate::store::Stream;
@@ -18,7 +18,7 @@ const ITERATOR_LIFETIME_MILLIS: i64 = 15 * 60 * 1000;
 /// Creates and registers a new stream for a table. Its label is the request's time; should a stream
 /// of this table already carry that label (a re-enable within the same millisecond), the next free
 /// millisecond is used, so every stream has its own ARN.
-pub fn open(engine: &Engine, def: &TableDef, view_type: &str, now_millis: i64) -> Arc<Stream> {
+pub fn open(cx: &Cx, def: &TableDef, view_type: &str, now_millis: i64) -> Arc<Stream> {
     let mut millis = now_millis;
     loop {
         let label = stream_label(millis);
@@ -31,9 +31,9 @@ pub fn open(engine: &Engine, def: &TableDef, view_type: &str, now_millis: i64) -
             def.key.clone(),
             view_type.to_string(),
             shard_id,
-            engine.clock.clone(),
+            cx.engine.clock.clone(),
         );
-        match engine.store.add_stream(stream) {
+        match cx.ns.store.add_stream(stream) {
             Ok(stream) => return stream,
             Err(_) => millis += 1,
         }
@@ -42,9 +42,9 @@ pub fn open(engine: &Engine, def: &TableDef, view_type: &str, now_millis: i64) -
 
 /// The stream an ARN names: a ValidationException when the text is not a stream ARN at all,
 /// DynamoDB Streams' not-found error when it is one but names no stream we keep.
-pub fn stream_named(engine: &Engine, arn: &str, now_millis: i64) -> Result<Arc<Stream>> {
+pub fn stream_named(cx: &Cx, arn: &str, now_millis: i64) -> Result<Arc<Stream>> {
     check_arn(arn)?;
-    engine
+    cx.ns
         .store
         .stream(arn, now_millis)
         .ok_or_else(|| Error::resource_not_found(format!("Requested resource not found: Stream: {arn} not found")))
@@ -85,7 +85,7 @@ pub fn invalid_iterator() -> Error {
 }
 
 /// Decodes an iterator into its stream and position; the checksum covers the shard id too.
-pub fn decode_iterator(engine: &Engine, text: &str, now_millis: i64) -> Result<(Arc<Stream>, u64)> {
+pub fn decode_iterator(cx: &Cx, text: &str, now_millis: i64) -> Result<(Arc<Stream>, u64)> {
     let mut parts = text.rsplitn(3, '|');
     let (Some(hex), Some(_version), Some(arn)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(invalid_iterator());
@@ -98,7 +98,7 @@ pub fn decode_iterator(engine: &Engine, text: &str, now_millis: i64) -> Result<(
         return Err(invalid_iterator());
     };
     check_arn(arn).map_err(|_| invalid_iterator())?;
-    let stream = stream_named(engine, arn, now_millis)?;
+    let stream = stream_named(cx, arn, now_millis)?;
     let issued = issued as i64;
     if u64::from(checksum(arn, &stream.shard_id, position, issued)) != check {
         return Err(invalid_iterator());

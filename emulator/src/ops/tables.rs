@@ -5,15 +5,15 @@ use std::sync::Arc;
 
 use parking_lot::RwLockWriteGuard;
 
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Status, Table, TableState};
 
 /// A control-plane lookup at `now`, whose message names the table; it finds DELETING tables too.
-pub fn table_named(engine: &Engine, name: &str, now: i64) -> Result<Arc<Table>> {
-    engine
+pub fn table_named(cx: &Cx, name: &str, now: i64) -> Result<Arc<Table>> {
+    cx.ns
         .store
-        .table_or_deleting(engine.table_name(name), now)
+        .table_or_deleting(cx.engine.table_name(name), now)
         .ok_or_else(|| missing_table(name))
 }
 
@@ -40,9 +40,9 @@ pub fn live<'t>(table: &'t Table, name: &str, now: i64) -> Result<RwLockWriteGua
 }
 
 /// The backup operations' lookup: they name a missing table TableNotFoundException.
-pub fn backed_up_table(engine: &Engine, name_or_arn: &str) -> Result<Arc<Table>> {
-    let name = engine.table_name(name_or_arn);
-    engine
+pub fn backed_up_table(cx: &Cx, name_or_arn: &str) -> Result<Arc<Table>> {
+    let name = cx.engine.table_name(name_or_arn);
+    cx.ns
         .store
         .table(name)
         .ok_or_else(|| Error::new(ErrorKind::TableNotFound, format!("Table not found: {name}")))

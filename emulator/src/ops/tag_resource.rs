@@ -14,8 +14,8 @@ pub struct Input {
 /// TagResource answers with an empty body.
 pub struct Output;
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
-    let arn = resource_arn(engine, input.resource_arn.as_deref())?;
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let arn = resource_arn(cx, input.resource_arn.as_deref())?;
     let tags = input.tags.ok_or_else(|| missing_list("tags"))?;
     if tags.is_empty() {
         return Err(Error::validation("Atleast one Tag needs to be provided as Input."));
@@ -34,12 +34,12 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         }
         pairs.push((key, value));
     }
-    let arn = engine.table_arn(&table_for(engine, &arn, "TagResource")?.name);
-    let existing = engine.store.tags(&arn);
+    let arn = cx.ns.table_arn(&table_for(cx, &arn, "TagResource")?.name);
+    let existing = cx.ns.store.tags(&arn);
     let added = pairs.iter().filter(|(k, _)| !existing.iter().any(|(e, _)| e == k)).count();
     if existing.len() + added > MAX_TAGS {
         return Err(too_many_tags());
     }
-    engine.store.set_tags(&arn, pairs);
+    cx.ns.store.set_tags(&arn, pairs);
     Ok(Output)
 }

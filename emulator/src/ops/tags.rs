@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::resources::{access_denied, ours};
-use crate::engine::Engine;
+use super::Cx;
 use crate::error::{Error, Result};
 use crate::store::Table;
 
@@ -68,18 +68,18 @@ pub fn check_value(value: Option<&str>) -> Result<&str> {
 /// The table a well-formed ARN names. Another account's ARN is not ours to read (AccessDenied);
 /// a missing table of ours is ResourceNotFound, except that ListTagsOfResource answers it with
 /// AccessDenied too, as DynamoDB does.
-pub fn table_for(engine: &Engine, arn: &str, op: &str) -> Result<Arc<Table>> {
-    if !ours(engine, arn) {
-        return Err(access_denied(engine, op, arn));
+pub fn table_for(cx: &Cx, arn: &str, op: &str) -> Result<Arc<Table>> {
+    if !ours(cx, arn) {
+        return Err(access_denied(cx, op, arn));
     }
     let name = arn
         .split_once(":table/")
         .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
         .unwrap_or_default();
     let is_table_arn = !arn.contains("/stream/");
-    match engine.store.table(name).filter(|_| is_table_arn) {
+    match cx.ns.store.table(name).filter(|_| is_table_arn) {
         Some(t) => Ok(t),
-        None if op == "ListTagsOfResource" => Err(access_denied(engine, op, arn)),
+        None if op == "ListTagsOfResource" => Err(access_denied(cx, op, arn)),
         None => Err(Error::resource_not_found(format!(
             "Requested resource not found: ResourcArn: {arn} not found"
         ))),

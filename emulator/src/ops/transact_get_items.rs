@@ -40,12 +40,12 @@ struct Get {
     exprs: Parsed,
 }
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
     let mut gets = Vec::with_capacity(input.gets.len());
     let mut seen = HashSet::new();
     let mut refs: Vec<Option<ItemRef>> = Vec::new();
     for GetRequest { table, key, exprs } in input.gets {
-        let table = data_table(engine, &table)?;
+        let table = data_table(cx, &table)?;
         let primary = {
             let state = table.state.read();
             if let Some(e) = key_values_error(&state.def, &key) {

@@ -4,7 +4,6 @@
 use super::common::{data_table, key_values_error, CapacityDetail};
 use super::transactions::{run_actions, Action, ClientToken, Kind, Options};
 use super::Cx;
-use crate::engine::Engine;
 use crate::error::Result;
 use crate::expr::Parsed;
 use crate::model::Item;
@@ -36,7 +35,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let actions = input
         .actions
         .into_iter()
-        .map(|a| bind(cx.engine, a))
+        .map(|a| bind(cx, a))
         .collect::<Result<Vec<_>>>()?;
     let options = Options {
         capacity: input.capacity,
@@ -47,8 +46,8 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
 }
 
 /// Looks an action's table up; key values DynamoDB never accepts fail the whole request here.
-fn bind(engine: &Engine, a: ActionRequest) -> Result<Action> {
-    let table = data_table(engine, &a.table)?;
+fn bind(cx: &Cx, a: ActionRequest) -> Result<Action> {
+    let table = data_table(cx, &a.table)?;
     let key = {
         let state = table.state.read();
         if let Some(e) = key_values_error(&state.def, &a.item) {

@@ -14,8 +14,8 @@ pub struct Input {
 /// UntagResource answers with an empty body.
 pub struct Output;
 
-pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
-    let arn = resource_arn(engine, input.resource_arn.as_deref())?;
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
+    let arn = resource_arn(cx, input.resource_arn.as_deref())?;
     let keys = input.tag_keys.ok_or_else(|| missing_list("tagKeys"))?;
     if keys.is_empty() {
         return Err(Error::validation("Atleast one Tag Key needs to be provided as Input."));
@@ -27,7 +27,7 @@ pub fn run(&Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         .iter()
         .map(|k| check_key(k.as_deref()).map(str::to_owned))
         .collect::<Result<Vec<String>>>()?;
-    let arn = engine.table_arn(&table_for(engine, &arn, "UntagResource")?.name);
-    engine.store.untag(&arn, &keys);
+    let arn = cx.ns.table_arn(&table_for(cx, &arn, "UntagResource")?.name);
+    cx.ns.store.untag(&arn, &keys);
     Ok(Output)
 }

@@ -23,8 +23,8 @@ pub struct Output {
 /// The recovery period when none is given.
 const DEFAULT_RECOVERY_DAYS: i64 = 35;
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let table = backed_up_table(engine, &input.table)?;
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    let table = backed_up_table(cx, &input.table)?;
     let mut state = table.state.write();
     let current = state.def.point_in_time_recovery;
     state.def.point_in_time_recovery = input.enabled.then(|| PointInTimeRecovery {

@@ -34,9 +34,9 @@ pub struct Output {
     pub table: TableDescription,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let name = &input.table;
-    let table = table_named(engine, name, now_millis)?;
+    let table = table_named(cx, name, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
     let mut def = state.def.clone();
 
@@ -106,7 +106,7 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
 
     match stream_change {
         Some(Some(view_type)) => {
-            let stream = streams::open(engine, &def, &view_type, now_millis);
+            let stream = streams::open(cx, &def, &view_type, now_millis);
             def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
             state.data.stream = Some(stream);
         }
@@ -126,7 +126,7 @@ pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> 
     let def = &state.def;
     let (until, added) = (engine.settles_at(now_millis), added.into_iter().map(|i| i.name));
     table.transition(|l| l.update(until, added, |n| def.index(n).is_some()));
-    Ok(Output { table: TableDescription::of(engine, &table, &state, TableStatus::Updating, now_millis) })
+    Ok(Output { table: TableDescription::of(&table, &state, TableStatus::Updating, now_millis) })
 }
 
 /// One call creates or deletes at most one index (DynamoDB builds or drops one index at a time).

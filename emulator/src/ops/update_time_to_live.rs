@@ -18,9 +18,9 @@ pub struct Output {
     pub attribute: String,
 }
 
-pub fn run(&Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let Input { table: name, enabled, attribute } = input;
-    let table = table_named(engine, &name, now_millis)?;
+    let table = table_named(cx, &name, now_millis)?;
     let mut state = live(&table, &name, now_millis)?;
     match (state.ttl_attribute(), enabled) {
         (Some(current), _) if current != attribute => {

@@ -11,6 +11,7 @@ mod body;
 pub(crate) mod chaos;
 pub(crate) mod control;
 pub(crate) mod frontend;
+mod iam;
 mod log;
 pub(crate) mod seed;
 pub(crate) mod shape;
@@ -18,6 +19,7 @@ mod sigv4;
 pub(crate) mod wire;
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderValue, Method, Request, Response, StatusCode};
@@ -31,6 +33,7 @@ pub use sigv4::{Credentials, DEFAULT_ACCOUNT};
 use crate::engine::Engine;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::ops::{Cx, Operation, Service};
+use crate::store::Namespace;
 use wire::Encoded;
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
@@ -147,12 +150,15 @@ fn decode(
     latency: &mut std::time::Duration,
 ) -> Result<Encoded, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
-    check_auth(engine, req)?;
+    let (ns, identity) = check_auth(engine, req)?;
     let Some(value) = parsed else {
         return Err(Error::bare(ErrorKind::Serialization));
     };
     if !value.is_object() {
         return Err(Error::serialization("Start of list found where not expected"));
+    }
+    if let Some(id) = identity.filter(|id| !id.policies.is_empty()) {
+        iam::check(engine, &ns, id.key, id.policies, op, &value)?;
     }
     let span = tracing::debug_span!("op", name = op.name());
     let _enter = span.enter();
@@ -161,7 +167,7 @@ fn decode(
         .get("host")
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
-    let mut cx = Cx::new(engine, host);
+    let mut cx = Cx::new(engine, &ns, host);
     if engine.chaos.is_active() {
         cx.chaos = engine.chaos.decide(&chaos::request(op.name(), &value));
         *latency = cx.chaos.latency;
@@ -230,8 +236,13 @@ pub fn request(operation: &str, body: &Value) -> Request<Bytes> {
 }
 
 /// A request must carry a SigV4-shaped Authorization; its signature is verified only when the
-/// engine was given credentials (`sigv4`), so by default any key and secret work.
-fn check_auth(engine: &Engine, req: &Request<Bytes>) -> Result<(), Error> {
+/// engine was given credentials (`sigv4`), so by default any key and secret work. Answers the
+/// namespace the request works in: the region of its credential scope, and the account its
+/// access key is mapped to (the default account when verification is off).
+fn check_auth<'e>(
+    engine: &'e Engine,
+    req: &Request<Bytes>,
+) -> Result<(Arc<Namespace>, Option<sigv4::Identity<'e>>), Error> {
     let auth = header(req, "authorization").trim();
     if !auth.starts_with("AWS4-") {
         return Err(Error::new(
@@ -254,10 +265,13 @@ fn check_auth(engine: &Engine, req: &Request<Bytes>) -> Result<(), Error> {
             format!("{missing}Authorization={auth}"),
         ));
     }
-    match &engine.credentials {
-        Some(credentials) => sigv4::verify(credentials, engine.clock.now_millis(), req),
-        None => Ok(()),
-    }
+    let identity = match &engine.credentials {
+        Some(credentials) => Some(sigv4::verify(credentials, engine.clock.now_millis(), req)?),
+        None => None,
+    };
+    let account = identity.as_ref().map_or(engine.account_id.as_str(), |id| id.account);
+    let region = sigv4::scope_region(auth).unwrap_or(&engine.region);
+    Ok((engine.namespace(account, region), identity))
 }
 
 fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {

@@ -12,6 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::clock::{basic_iso8601, parse_basic_iso8601};
 use crate::error::{Error, ErrorKind};
+use crate::iam::PolicyDocument;
 
 /// The account a credential acts for when the list does not name one (DynamoDB Local's).
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
@@ -24,6 +25,16 @@ const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
     keys: HashMap<String, (String, String)>,
+    /// Identity policies by access key; a key with none is not restricted.
+    policies: HashMap<String, Vec<PolicyDocument>>,
+}
+
+/// A verified caller: its access key, account and identity policies.
+#[derive(Debug)]
+pub struct Identity<'c> {
+    pub key: &'c str,
+    pub account: &'c str,
+    pub policies: &'c [PolicyDocument],
 }
 
 impl Credentials {
@@ -31,6 +42,16 @@ impl Credentials {
     pub fn with(mut self, access_key_id: &str, secret: &str, account: &str) -> Credentials {
         self.keys.insert(access_key_id.into(), (secret.into(), account.into()));
         self
+    }
+
+    /// Attaches an IAM identity policy (the JSON document) to an access key: from then on its
+    /// requests are authorized as AWS does, against its policies and the tables' resource
+    /// policies (AccessDeniedException otherwise). Keys without a policy may do anything.
+    /// Refuses a document it cannot evaluate (see `--policy` in the README).
+    pub fn with_policy(mut self, access_key_id: &str, document: &str) -> Result<Credentials, String> {
+        let doc = super::iam::parse(document)?;
+        self.policies.entry(access_key_id.into()).or_default().push(doc);
+        Ok(self)
     }
 }
 
@@ -92,7 +113,8 @@ fn incomplete(message: impl Into<String>) -> Error {
 /// Checks the request's signature with `credentials` at `now_ms` (the emulator's clock), in this
 /// order: the credential scope's shape, the request time's form, what must be signed, the scope's
 /// service, region and date, the access key, the time's skew, then the signature itself.
-pub fn verify(credentials: &Credentials, now_ms: i64, req: &Request<Bytes>) -> Result<(), Error> {
+/// Answers who signed it.
+pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes>) -> Result<Identity<'c>, Error> {
     let auth = Authorization::parse(header(req, "authorization"));
     let scope: Vec<&str> = auth.credential.split('/').collect();
     let [key_id, scope_date, region, service, terminator] = scope[..] else {
@@ -149,7 +171,7 @@ pub fn verify(credentials: &Credentials, now_ms: i64, req: &Request<Bytes>) -> R
             &date[..8]
         )));
     }
-    let Some((secret, _account)) = credentials.keys.get(key_id) else {
+    let Some((known_key, (secret, account))) = credentials.keys.get_key_value(key_id) else {
         return Err(Error::new(
             ErrorKind::UnrecognizedClient,
             "The security token included in the request is invalid.",
@@ -185,7 +207,19 @@ pub fn verify(credentials: &Credentials, now_ms: i64, req: &Request<Bytes>) -> R
     mac.verify_slice(&given).map_err(|_| {
         invalid("The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
     })?;
-    Ok(())
+    let policies = credentials.policies.get(known_key).map_or(&[][..], Vec::as_slice);
+    Ok(Identity {
+        key: known_key,
+        account,
+        policies,
+    })
+}
+
+/// The region of an `Authorization` header's credential scope (`KEY/DATE/REGION/SERVICE/aws4_request`),
+/// if it names one: what selects the request's namespace, verified or not.
+pub fn scope_region(authorization: &str) -> Option<&str> {
+    let credential = Authorization::parse(authorization).credential;
+    credential.split('/').nth(2).filter(|r| !r.is_empty())
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {

@@ -5,6 +5,7 @@
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
 mod lifecycle;
+mod namespace;
 mod stream;
 mod table;
 mod ttl;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use parking_lot::RwLock;
 
 pub use lifecycle::Status;
+pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
 pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableData, TablePos, TableState};
 
@@ -47,7 +49,7 @@ pub struct Store {
     journal: std::sync::OnceLock<Arc<dyn Journal>>,
 }
 
-/// A frozen copy of a whole store: every table (definition and data), stream, tag and policy.
+/// A frozen copy of one namespace's store: every table (definition and data), stream, tag and policy.
 ///
 /// Taking one and restoring it cost O(tables + streams + tags + policies), not O(items): table
 /// data and stream logs are persistent structures that share every node with the live store until
@@ -56,7 +58,7 @@ pub struct Store {
 /// Transient statuses are not carried: a table DELETING when the snapshot is taken is not in it,
 /// and every restored table is ACTIVE, as a fixture is expected to be.
 #[derive(Clone, Default)]
-pub struct Snapshot {
+pub struct StoreSnapshot {
     /// Tables in name order; each `data.stream` is a frozen fork, never a live stream.
     pub(crate) tables: Vec<(TableDef, TableData)>,
     /// The registered streams (by ARN), as frozen forks.
@@ -99,33 +101,6 @@ pub struct Policy {
 }
 
 impl Store {
-    /// A consistent copy of everything: every table's read lock is held at once (in name order, as
-    /// multi-table writes take them), so no write is seen half done.
-    pub fn snapshot(&self) -> Snapshot {
-        self.snapshot_then(|| ()).0
-    }
-
-    /// A snapshot and what `then` returns, run while no item write can happen (the durable mode's
-    /// checkpoint switches its log there, so the log's records are exactly those after the snapshot).
-    pub fn snapshot_then<R>(&self, then: impl FnOnce() -> R) -> (Snapshot, R) {
-        loop {
-            let tables = self.tables();
-            let states: Vec<_> = tables.iter().map(|t| t.state.read()).collect();
-            if !self.is_catalogue(&tables) {
-                continue; // a table was created or deleted meanwhile
-            }
-            let streams = fork_all(self.streams.read().values());
-            let then = then();
-            let snapshot = Snapshot {
-                tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
-                streams,
-                tags: self.tags.read().clone(),
-                policies: self.policies.read().clone(),
-            };
-            return (snapshot, then);
-        }
-    }
-
     /// Makes every table, now and later, report its item changes to `journal` (once).
     pub fn attach(&self, journal: Arc<dyn Journal>) {
         let journal = self.journal.get_or_init(|| journal);
@@ -137,7 +112,7 @@ impl Store {
     /// Replaces everything by `snapshot`'s state, every table ACTIVE (see [`Table::with`]). The tables in place until now are marked dropped
     /// under their write locks (all held at once), so a request that looked one up before the
     /// restore answers as if it had been deleted, and none writes into the restored state.
-    pub fn restore(&self, snapshot: &Snapshot) {
+    pub fn restore(&self, snapshot: &StoreSnapshot) {
         let streams = fork_all(snapshot.streams.values());
         let restored = with_streams(snapshot.tables.iter().map(|(d, t)| (d, t)), &streams);
         let mut restored: BTreeMap<String, Arc<Table>> = restored
@@ -310,6 +285,39 @@ impl Store {
         self.policies
             .write()
             .retain(|arn, _| arn != table_arn && !arn.starts_with(&streams));
+    }
+}
+
+/// Consistent copies of `stores`, and what `then` returns, run while every table of every store
+/// is read-locked at once (stores in the order given, each one's tables in name order, as
+/// multi-table writes take them): no write is seen half done, and none happens during `then` (the
+/// durable mode's checkpoint switches its log there, so the log holds exactly the changes after
+/// the copies). Iterative, whatever the number of stores.
+pub(crate) fn snapshot_all_then<R>(stores: &[&Store], then: impl FnOnce() -> R) -> (Vec<StoreSnapshot>, R) {
+    loop {
+        let tables: Vec<Vec<Arc<Table>>> = stores.iter().map(|s| s.tables()).collect();
+        let states: Vec<Vec<_>> = tables
+            .iter()
+            .map(|tables| tables.iter().map(|t| t.state.read()).collect())
+            .collect();
+        if !stores.iter().zip(&tables).all(|(s, t)| s.is_catalogue(t)) {
+            continue; // a table was created or deleted meanwhile
+        }
+        let then = then();
+        let snapshots = stores
+            .iter()
+            .zip(&states)
+            .map(|(store, states)| {
+                let streams = fork_all(store.streams.read().values());
+                StoreSnapshot {
+                    tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
+                    streams,
+                    tags: store.tags.read().clone(),
+                    policies: store.policies.read().clone(),
+                }
+            })
+            .collect();
+        return (snapshots, then);
     }
 }
 

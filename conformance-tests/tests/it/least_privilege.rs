@@ -1,0 +1,162 @@
+//! Identity policies (`Credentials::with_policy`) and stored resource policies enforced as on AWS,
+//! and the least-privilege check an app team runs: the Auth.js adapter's port does its work under
+//! the IAM policy Auth.js documents (`conformance-tests/policies/authjs.json`, the table
+//! `next-auth` in us-east-1), and the same work under that policy minus one action is refused
+//! with AccessDenied naming it.
+
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::Emulator;
+use dynamodb_harness::adapters::auth::{AdapterAccount, AdapterSession, DynamoDbAdapter, NewUser};
+use dynamodb_harness::adapters::Waiter;
+
+use crate::support::{create_table, error, s};
+
+const AUTHJS_POLICY: &str = include_str!("../../policies/authjs.json");
+
+/// An emulator where `admin` may do anything and `app` acts under `policy`.
+async fn emulator(policy: &str) -> Emulator {
+    let creds: dynamodb_emulator::Credentials = "admin:a,app:s".parse().unwrap();
+    Emulator::builder()
+        .credentials(creds.with_policy("app", policy).unwrap())
+        .start()
+        .await
+        .unwrap()
+}
+
+fn signed(emu: &Emulator, key: &str, secret: &str) -> Client {
+    let conf = emu
+        .client()
+        .config()
+        .to_builder()
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .build();
+    Client::from_conf(conf)
+}
+
+/// What an Auth.js app does with its adapter: sign-up, account linking, sessions, deletion.
+async fn app_work(adapter: &DynamoDbAdapter) -> Result<(), dynamodb_harness::Error> {
+    let user = adapter
+        .create_user(NewUser {
+            email: "ada@example.com".into(),
+            name: Some("Ada".into()),
+            image: None,
+            email_verified: None,
+        })
+        .await?;
+    assert_eq!(
+        adapter.get_user_by_email("ada@example.com").await?.map(|u| u.id),
+        Some(user.id.clone())
+    );
+    adapter
+        .link_account(AdapterAccount {
+            user_id: user.id.clone(),
+            account_type: "oauth".into(),
+            provider: "github".into(),
+            provider_account_id: "42".into(),
+            access_token: None,
+        })
+        .await?;
+    assert!(adapter.get_user_by_account("github", "42").await?.is_some());
+    let session = AdapterSession {
+        session_token: "tok".into(),
+        user_id: user.id.clone(),
+        expires: 2_000_000_000,
+    };
+    adapter.create_session(session).await?;
+    adapter.update_session("tok", 2_000_000_100).await?;
+    adapter.delete_user(&user.id).await?;
+    Ok(())
+}
+
+async fn next_auth_table(emu: &Emulator) {
+    let sleep: dynamodb_harness::adapters::Sleep = Arc::new(|_| Box::pin(async {}));
+    DynamoDbAdapter::new(signed(emu, "admin", "a"), "next-auth")
+        .create_table(&Waiter::js_sdk(sleep))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_authjs_adapter_works_under_its_documented_policy() {
+    let emu = emulator(AUTHJS_POLICY).await;
+    next_auth_table(&emu).await;
+    let app = DynamoDbAdapter::new(signed(&emu, "app", "s"), "next-auth");
+    assert_eq!(app_work(&app).await.map_err(|e| (e.code, e.message)), Ok(()));
+}
+
+#[tokio::test]
+async fn a_policy_missing_one_needed_action_is_reported() {
+    let without_batch_write = AUTHJS_POLICY.replace("\"dynamodb:BatchWriteItem\",", "");
+    let emu = emulator(&without_batch_write).await;
+    next_auth_table(&emu).await;
+    let app = DynamoDbAdapter::new(signed(&emu, "app", "s"), "next-auth");
+    assert_eq!(
+        app_work(&app).await.map_err(|e| (e.code, e.message)),
+        Err((
+            "AccessDeniedException".into(),
+            "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:BatchWriteItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/next-auth because no identity-based policy allows the dynamodb:BatchWriteItem action".into()
+        ))
+    );
+}
+
+#[tokio::test]
+async fn explicit_denies_win_and_resource_policies_grant() {
+    let policy = r#"{"Statement":[
+        {"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/T*"},
+        {"Effect":"Deny","Action":"dynamodb:DeleteItem","Resource":"*"}]}"#;
+    let emu = emulator(policy).await;
+    let (admin, app) = (signed(&emu, "admin", "a"), signed(&emu, "app", "s"));
+    create_table(&admin, "Tab1", None).await;
+    create_table(&admin, "Other", None).await;
+    app.put_item()
+        .table_name("Tab1")
+        .item("pk", s("a"))
+        .send()
+        .await
+        .unwrap();
+    let deleted = app
+        .delete_item()
+        .table_name("Tab1")
+        .key("pk", s("a"))
+        .send()
+        .await
+        .map_err(error);
+    assert_eq!(
+        deleted.map(|_| ()),
+        Err((
+            "AccessDeniedException".into(),
+            "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:DeleteItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Tab1 with an explicit deny in an identity-based policy".into()
+        ))
+    );
+    let read = |c: Client| async move {
+        c.get_item()
+            .table_name("Other")
+            .key("pk", s("a"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(error)
+    };
+    assert_eq!(
+        read(app.clone()).await,
+        Err((
+            "AccessDeniedException".into(),
+            "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Other because no identity-based policy allows the dynamodb:GetItem action".into()
+        ))
+    );
+    // A resource policy naming the caller grants what its identity policy does not.
+    let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/Other";
+    admin
+        .put_resource_policy()
+        .resource_arn(arn)
+        .policy(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/app"},"Action":"dynamodb:GetItem","Resource":"*"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read(app).await, Ok(()));
+    // The unrestricted key is untouched by both.
+    assert_eq!(read(admin).await, Ok(()));
+}
