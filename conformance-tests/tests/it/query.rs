@@ -848,4 +848,20 @@ async fn start_keys_must_lie_inside_the_query_or_segment() {
         error(e),
         validation("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 1")
     );
+    // A hash-only table's Query names one item: it cannot be resumed, whatever the start key.
+    crate::support::create_table(&c, "one", None).await;
+    put(&c, "one", &[("pk", s("a"))]).await;
+    let e = c
+        .query()
+        .table_name("one")
+        .key_condition_expression("pk = :p")
+        .expression_attribute_values(":p", s("a"))
+        .exclusive_start_key("pk", s("a"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("The provided starting key is invalid: The query can return at most one row and cannot be restarted")
+    );
 }

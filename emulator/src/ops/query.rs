@@ -40,6 +40,12 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         return Err(e);
     }
     let start = source.start_key(&read.exclusive_start_key)?;
+    // A Query of a hash-only table names one item at most: there is no page after it to resume.
+    if start.is_some() && read.index.is_none() && source.key().range.is_empty() {
+        return Err(Error::validation(
+            "The provided starting key is invalid: The query can return at most one row and cannot be restarted",
+        ));
+    }
 
     let (lo, hi) = sort_bounds(&range.sort_prefix, range.sort.as_ref());
     let at = |pos: SortPos| Slot::at(&range.hash, pos);
