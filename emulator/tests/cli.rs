@@ -392,9 +392,9 @@ async fn on_a_non_loopback_address_the_controls_token_is_printed_and_required() 
 
 #[tokio::test]
 async fn seed_files_load_at_start_and_a_bad_one_stops_it() {
-    let dir = std::env::temp_dir();
-    let table = dir.join(format!("cli-seed-{}-table.json", std::process::id()));
-    let items = dir.join(format!("cli-seed-{}-items.json", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("table.json");
+    let items = dir.path().join("items.json");
     std::fs::write(
         &table,
         r#"{"TableName": "seeded", "BillingMode": "PAY_PER_REQUEST",
@@ -430,7 +430,8 @@ async fn seed_files_load_at_start_and_a_bad_one_stops_it() {
 
 #[tokio::test]
 async fn a_chaos_plan_file_applies_from_the_start_and_its_seed_is_printed() {
-    let plan = std::env::temp_dir().join(format!("cli-chaos-{}.json", std::process::id()));
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
     std::fs::write(
         &plan,
         r#"{"rules": [{"operation": "CreateTable", "error": "ThrottlingException", "nth": [1]}]}"#,

@@ -848,9 +848,20 @@ async fn start_keys_must_lie_inside_the_query_or_segment() {
         error(e),
         validation("The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: 2 Segment: 1")
     );
-    // A hash-only table's Query names one item: it cannot be resumed, whatever the start key.
+    // A hash-only table's Query names one item: it answers no start key, even at its Limit, and
+    // cannot be resumed with one.
     crate::support::create_table(&c, "one", None).await;
     put(&c, "one", &[("pk", s("a"))]).await;
+    let page = c
+        .query()
+        .table_name("one")
+        .key_condition_expression("pk = :p")
+        .expression_attribute_values(":p", s("a"))
+        .limit(1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((page.count, page.last_evaluated_key), (1, None));
     let e = c
         .query()
         .table_name("one")
@@ -862,6 +873,8 @@ async fn start_keys_must_lie_inside_the_query_or_segment() {
         .unwrap_err();
     assert_eq!(
         error(e),
-        validation("The provided starting key is invalid: The query can return at most one row and cannot be restarted")
+        validation(
+            "The provided starting key is invalid: The query can return at most one row and cannot be restarted"
+        )
     );
 }

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use dynamodb_emulator::Emulator;
+use tempfile::TempDir;
 
 use crate::support::{item, s};
 
-/// Writes `text` to a file of this process and returns its path.
-fn file(name: &str, text: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!("ddb-seed-{}-{name}", std::process::id()));
+/// Writes `text` to `name` in a test's own scratch directory (removed when `dir` is dropped).
+fn file(dir: &TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -23,9 +24,11 @@ const TABLE: &str = r#"{
 
 #[tokio::test]
 async fn create_table_and_both_batch_write_item_forms_load_in_order() {
-    let table = file("table.json", TABLE);
+    let dir = tempfile::tempdir().unwrap();
+    let table = file(&dir, "table.json", TABLE);
     // `--cli-input-json` form, with a delete after the put of the same key.
     let cli_input = file(
+        &dir,
         "cli-input.json",
         r#"{"RequestItems": {"users": [
             {"PutRequest": {"Item": {"pk": {"S": "ann"}, "age": {"N": "31"}}}},
@@ -35,6 +38,7 @@ async fn create_table_and_both_batch_write_item_forms_load_in_order() {
     );
     // `--request-items file://…` form: the bare map.
     let request_items = file(
+        &dir,
         "request-items.json",
         r#"{"users": [{"PutRequest": {"Item": {"pk": {"S": "bob"}, "tags": {"SS": ["a", "b"]}}}}]}"#,
     );
@@ -61,7 +65,8 @@ async fn create_table_and_both_batch_write_item_forms_load_in_order() {
 
 #[tokio::test]
 async fn a_refused_entry_names_the_file_the_entry_and_dynamodbs_error() {
-    let table = file("table-for-errors.json", TABLE);
+    let dir = tempfile::tempdir().unwrap();
+    let table = file(&dir, "table-for-errors.json", TABLE);
     let cases = [
         (
             r#"{"users": [{"PutRequest": {"Item": {"pk": {"S": "ok"}}}}, {"PutRequest": {"Item": {"pk": {"N": "1"}}}}]}"#,
@@ -83,7 +88,7 @@ async fn a_refused_entry_names_the_file_the_entry_and_dynamodbs_error() {
         ("[1,", "not JSON: EOF while parsing a value at line 1 column 3"),
     ];
     for (n, (text, want)) in cases.into_iter().enumerate() {
-        let seed = file(&format!("bad-{n}.json"), text);
+        let seed = file(&dir, &format!("bad-{n}.json"), text);
         let err = Emulator::builder()
             .seed(&table)
             .seed(&seed)
@@ -98,7 +103,7 @@ async fn a_refused_entry_names_the_file_the_entry_and_dynamodbs_error() {
             "case {n}"
         );
     }
-    let absent = std::env::temp_dir().join("ddb-seed-absent.json");
+    let absent = dir.path().join("absent.json");
     let err = Emulator::builder().seed(&absent).start().await.err().unwrap();
     assert_eq!(
         err.to_string(),

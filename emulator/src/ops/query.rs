@@ -40,8 +40,10 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         return Err(e);
     }
     let start = source.start_key(&read.exclusive_start_key)?;
-    // A Query of a hash-only table names one item at most: there is no page after it to resume.
-    if start.is_some() && read.index.is_none() && source.key().range.is_empty() {
+    // A Query of a hash-only table names one item at most: it has no next page to resume, so it
+    // refuses a start key and never answers one.
+    let single_row = read.index.is_none() && source.key().range.is_empty();
+    if start.is_some() && single_row {
         return Err(Error::validation(
             "The provided starting key is invalid: The query can return at most one row and cannot be restarted",
         ));
@@ -55,6 +57,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     let rows = rows_between(&source, lo, hi, start, input.forward);
     let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    if single_row {
+        page.last_evaluated_key = None;
+    }
     if cx.fault == Some(Fault::DropLastQueryItem) {
         page.drop_last();
     }
