@@ -14,8 +14,9 @@
 //! fsync policy: a request that changed items is answered only after its commit is synced (group
 //! commit: one thread syncs for every request waiting). Changes outside items (CreateTable,
 //! UpdateTable, TTL, tags, policies, restore, reset) write a new checkpoint before they are
-//! answered; so does a log past [`COMPACT_BYTES`], and start-up. A checkpoint starts the next log
-//! while no item write can happen, then deletes the older files.
+//! answered, and item writes answered meanwhile wait for it ([`Wal::change_catalogue`]); so do
+//! logs past [`COMPACT_BYTES`], also at start-up. A checkpoint starts the next log while no item
+//! write can happen, then deletes the older files.
 //!
 //! Every record names its namespace (`ns`: account and region), and recovery rebuilds each
 //! namespace's store; a checkpoint holds every namespace, copied at one instant.
@@ -388,7 +389,12 @@ impl Wal {
     /// `changed` says it took effect, writes a checkpoint before this returns. The change is visible
     /// as soon as `work` makes it, so item writes answered meanwhile wait for that checkpoint
     /// ([`Wal::request`]): a kill before it is written must not lose them.
-    pub fn change_catalogue<R>(&self, engine: &Engine, work: impl FnOnce() -> R, changed: impl FnOnce(&R) -> bool) -> io::Result<R> {
+    pub fn change_catalogue<R>(
+        &self,
+        engine: &Engine,
+        work: impl FnOnce() -> R,
+        changed: impl FnOnce(&R) -> bool,
+    ) -> io::Result<R> {
         let ticket = {
             let mut unsaved = self.unsaved.lock();
             unsaved.last_ticket += 1;

@@ -158,14 +158,12 @@ async fn creator(client: Client, round: usize) -> Vec<(String, String)> {
         let create = tokio::spawn(create);
         let key = format!("{table}-item");
         let put = loop {
-            let put = client
-                .put_item()
-                .table_name(&table)
-                .item("pk", s(&key))
-                .send()
-                .await;
+            let put = client.put_item().table_name(&table).item("pk", s(&key)).send().await;
             match put {
-                Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_resource_not_found_exception()) =>
+                {
                     tokio::task::yield_now().await
                 }
                 put => break put,
@@ -269,13 +267,7 @@ async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
         made.extend(creating.await.unwrap());
         let back = start(&dir);
         for (table, key) in &made {
-            let got = back
-                .client
-                .get_item()
-                .table_name(table)
-                .key("pk", s(key))
-                .send()
-                .await;
+            let got = back.client.get_item().table_name(table).key("pk", s(key)).send().await;
             let item = got.map(|g| g.item().cloned());
             assert!(
                 matches!(&item, Ok(Some(i)) if i["pk"] == s(key)),
