@@ -1001,7 +1001,7 @@ mod tests {
     }
 
     #[test]
-    fn a_torn_last_write_is_dropped_and_corruption_refused() {
+    fn a_torn_last_write_is_cut_off_and_corruption_refused() {
         let dir = dir("torn");
         {
             let engine = open(&dir).unwrap();
@@ -1015,6 +1015,12 @@ mod tests {
         {
             let engine = open(&dir).unwrap();
             assert_eq!(contents(&engine).0, ["a"]);
+            // Appended after the last good frame: the torn bytes were cut off, not left before it.
+            put(&engine, "b", "x");
+        }
+        {
+            let engine = open(&dir).unwrap();
+            assert_eq!(contents(&engine).0, ["a", "b"]);
         }
         // A flipped byte inside a checkpoint (synced before it was renamed into place) is damage.
         let (checkpoints, _) = generations(&dir.0).unwrap();
