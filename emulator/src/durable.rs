@@ -14,8 +14,9 @@
 //! fsync policy: a request that changed items is answered only after its commit is synced (group
 //! commit: one thread syncs for every request waiting). Changes outside items (CreateTable,
 //! UpdateTable, TTL, tags, policies, restore, reset) write a new checkpoint before they are
-//! answered; so does a log past [`COMPACT_BYTES`], and start-up. A checkpoint starts the next log
-//! while no item write can happen, then deletes the older files.
+//! answered, and item writes answered meanwhile wait for it ([`Wal::change_catalogue`]); so do
+//! logs past [`COMPACT_BYTES`], also at start-up. A checkpoint starts the next log while no item
+//! write can happen, then deletes the older files.
 //!
 //! Every record names its namespace (`ns`: account and region), and recovery rebuilds each
 //! namespace's store; a checkpoint holds every namespace, copied at one instant.
@@ -25,7 +26,6 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -108,6 +108,16 @@ pub struct Wal {
     file: Mutex<Option<File>>,
     /// One checkpoint at a time.
     checkpointing: Mutex<()>,
+    /// Changes to more than items (and restores) begun whose checkpoint is not yet written, by
+    /// ticket; `saved` is signalled as each ends. See [`Wal::change_catalogue`].
+    unsaved: Mutex<Unsaved>,
+    saved: Condvar,
+}
+
+#[derive(Default)]
+struct Unsaved {
+    last_ticket: u64,
+    tickets: std::collections::BTreeSet<u64>,
 }
 
 struct Pending {
@@ -134,36 +144,127 @@ fn frame(payload: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(payload);
 }
 
-/// The bytes of a file with the given magic and where its frames' payloads are. A log may end in a
-/// torn frame (the process died while writing it, before it was acknowledged): that tail is ignored
-/// when `torn_tail_ok`.
-fn read_frames(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<(Vec<u8>, Vec<Range<usize>>)> {
-    let mut bytes = Vec::new();
-    BufReader::new(File::open(path)?).read_to_end(&mut bytes)?;
-    if bytes.get(..8) != Some(&magic[..]) {
-        return Err(bad(
-            path,
-            "not a dynamodb-emulator database file (wrong header); is --db-path the right directory?",
-        ));
+/// A file's frames, read one at a time through a large buffer (the whole file is never in memory).
+/// A log may end in a torn frame (the process died while writing it, before it was acknowledged):
+/// when `torn_tail_ok`, that tail ends the frames and [`Frames::valid_len`] stops before it.
+struct Frames {
+    path: PathBuf,
+    reader: BufReader<File>,
+    len: u64,
+    /// Where the next frame starts: the end of the last good one.
+    at: u64,
+    torn_tail_ok: bool,
+}
+
+impl Frames {
+    fn open(path: &Path, magic: &[u8; 8], torn_tail_ok: bool) -> io::Result<Frames> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        let mut reader = BufReader::with_capacity(1 << 20, file);
+        let mut head = [0; 8];
+        if read_up_to(&mut reader, &mut head)? < 8 || &head != magic {
+            return Err(bad(
+                path,
+                "not a dynamodb-emulator database file (wrong header); is --db-path the right directory?",
+            ));
+        }
+        Ok(Frames {
+            path: path.to_path_buf(),
+            reader,
+            len,
+            at: 8,
+            torn_tail_ok,
+        })
     }
-    let mut frames = Vec::new();
-    let mut at = 8;
-    while at < bytes.len() {
-        let head = bytes.get(at..at + 8);
-        let len = head.map(|h| u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize);
-        let payload = len.and_then(|len| bytes.get(at + 8..at + 8 + len));
-        match (head, payload) {
-            (Some(h), Some(p)) if crc32fast::hash(p).to_le_bytes() == h[4..8] => {
-                frames.push(at + 8..at + 8 + p.len());
-                at += 8 + p.len();
+
+    /// Reads the next frame's payload into `payload`; false at the end of the frames.
+    fn next_into(&mut self, payload: &mut Vec<u8>) -> io::Result<bool> {
+        if self.at == self.len {
+            return Ok(false);
+        }
+        let mut head = [0; 8];
+        let got = read_up_to(&mut self.reader, &mut head)?;
+        let size = u64::from(u32::from_le_bytes([head[0], head[1], head[2], head[3]]));
+        // Checked against the file's length before anything is allocated for it.
+        let end = self.at + 8 + size;
+        let whole = got == 8 && end <= self.len;
+        if whole {
+            payload.resize(size as usize, 0);
+            self.reader.read_exact(payload)?;
+            if crc32fast::hash(payload).to_le_bytes() == head[4..8] {
+                self.at = end;
+                return Ok(true);
             }
-            // Incomplete, or checksum-failed and last in the file: a write cut short.
-            (_, None) if torn_tail_ok => break,
-            (Some(_), Some(p)) if torn_tail_ok && at + 8 + p.len() == bytes.len() => break,
-            _ => return Err(bad(path, format_args!("corrupt frame at byte {at}"))),
+        }
+        // Incomplete, or checksum-failed and last in the file: a write cut short.
+        if self.torn_tail_ok && (!whole || end == self.len) {
+            return Ok(false);
+        }
+        Err(bad(&self.path, format_args!("corrupt frame at byte {}", self.at)))
+    }
+
+    /// The length of the file up to the end of its last good frame.
+    fn valid_len(&self) -> u64 {
+        self.at
+    }
+
+    /// Decodes every frame on a second thread while `apply` consumes them in order on this one
+    /// (decoding and building the maps take about the same time); stops at the first error.
+    fn decode_each<T>(mut self, mut apply: impl FnMut(&Path, T) -> io::Result<()>) -> io::Result<Frames>
+    where
+        T: for<'de> Deserialize<'de> + Send,
+    {
+        const BATCH: usize = 1024;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<T>>>(4);
+        let path = self.path.clone();
+        std::thread::scope(|scope| {
+            let reader = scope.spawn(move || {
+                let mut payload = Vec::new();
+                loop {
+                    let mut batch = Vec::with_capacity(BATCH);
+                    let read = loop {
+                        match self.next_into(&mut payload) {
+                            Ok(true) => match decode(&self.path, &payload) {
+                                Ok(value) => batch.push(value),
+                                Err(e) => break Err(e),
+                            },
+                            Ok(false) => break Ok(true),
+                            Err(e) => break Err(e),
+                        }
+                        if batch.len() == BATCH {
+                            break Ok(false);
+                        }
+                    };
+                    let last = !matches!(read, Ok(false));
+                    let sent = match read {
+                        Ok(_) => tx.send(Ok(batch)),
+                        Err(e) => tx.send(Err(e)),
+                    };
+                    if last || sent.is_err() {
+                        return self;
+                    }
+                }
+            });
+            for batch in rx {
+                for value in batch? {
+                    apply(&path, value)?;
+                }
+            }
+            Ok(reader.join().expect("the frame reader does not panic"))
+        })
+    }
+}
+
+/// Fills `buf` as far as the reader goes; returns how much it filled.
+fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
         }
     }
-    Ok((bytes, frames))
+    Ok(filled)
 }
 
 fn decode<'a, T: Deserialize<'a>>(path: &Path, payload: &'a [u8]) -> io::Result<T> {
@@ -216,7 +317,7 @@ impl Wal {
                 .restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), engine)?);
         }
         let logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
-        let last_group = replay(dir, &logs, engine)?;
+        let Replayed { last_group, lengths } = replay(dir, &logs, engine)?;
         let generation = logs.last().copied().unwrap_or(base);
         let wal = Arc::new(Wal {
             dir: dir.to_path_buf(),
@@ -227,11 +328,13 @@ impl Wal {
                 syncing: false,
                 generation,
                 next_group: last_group + 1,
-                log_bytes: 0,
+                log_bytes: lengths.iter().sum(),
             }),
             synced: Condvar::new(),
             file: Mutex::new(None),
             checkpointing: Mutex::new(()),
+            unsaved: Mutex::default(),
+            saved: Condvar::new(),
         });
         let log = wal.clone();
         engine.namespaces.attach(Box::new(move |ns| {
@@ -240,13 +343,25 @@ impl Wal {
                 ns: (ns.account.clone(), ns.region.clone()),
             })
         }));
-        wal.checkpoint(engine, true)?;
+        match (logs.last(), lengths.last()) {
+            // Appends go on after the newest log's last good frame (a torn tail is cut off); a
+            // checkpoint is written only when the logs have grown long.
+            (Some(n), Some(&len)) => {
+                let file = fs::OpenOptions::new().append(true).open(dir.join(format!("wal-{n}")))?;
+                file.set_len(len)?;
+                file.sync_all()?;
+                *wal.file.lock() = Some(file);
+                wal.checkpoint(engine, false)?;
+            }
+            _ => wal.checkpoint(engine, true)?,
+        }
         Ok(wal)
     }
 
     /// Runs one request's work as a group and, when it changed items, commits the group: its
-    /// `Commit` record is synced before this returns.
-    pub fn request<R>(&self, work: impl FnOnce() -> R) -> io::Result<R> {
+    /// `Commit` record is synced, and every change to more than items begun before it is in a
+    /// checkpoint, before this returns. Then folds a long log into a checkpoint.
+    pub fn request<R>(&self, engine: &Engine, work: impl FnOnce() -> R) -> io::Result<R> {
         let group = {
             let mut p = self.pending.lock();
             p.next_group += 1;
@@ -258,8 +373,40 @@ impl Wal {
         if wrote {
             let at = self.append(&Record::Commit { group });
             self.sync(at)?;
+            // The items may be in a table such a change made, which only its checkpoint holds:
+            // answering before it is written could lose them with the table if the process died.
+            let mut unsaved = self.unsaved.lock();
+            let begun = unsaved.last_ticket;
+            while unsaved.tickets.first().is_some_and(|&t| t <= begun) {
+                self.saved.wait(&mut unsaved);
+            }
         }
+        self.checkpoint(engine, false)?;
         Ok(out)
+    }
+
+    /// Runs a change to more than items (CreateTable, UpdateTable, tags, a restore...) and, when
+    /// `changed` says it took effect, writes a checkpoint before this returns. The change is visible
+    /// as soon as `work` makes it, so item writes answered meanwhile wait for that checkpoint
+    /// ([`Wal::request`]): a kill before it is written must not lose them.
+    pub fn change_catalogue<R>(
+        &self,
+        engine: &Engine,
+        work: impl FnOnce() -> R,
+        changed: impl FnOnce(&R) -> bool,
+    ) -> io::Result<R> {
+        let ticket = {
+            let mut unsaved = self.unsaved.lock();
+            unsaved.last_ticket += 1;
+            let ticket = unsaved.last_ticket;
+            unsaved.tickets.insert(ticket);
+            ticket
+        };
+        let out = work();
+        let saved = self.checkpoint(engine, changed(&out));
+        self.unsaved.lock().tickets.remove(&ticket);
+        self.saved.notify_all();
+        saved.map(|()| out)
     }
 
     /// Appends a record; returns its count, for [`Wal::sync`].
@@ -391,61 +538,82 @@ fn mark_group() -> u64 {
     })
 }
 
-/// Applies the committed groups of the logs `generations`, in order; returns the last group seen.
-fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<u64> {
-    let mut files = Vec::new();
-    for (i, n) in generations.iter().enumerate() {
-        let path = dir.join(format!("wal-{n}"));
-        // Only the newest log can end in a torn write; an older one was synced before the next began.
-        let frames = read_frames(&path, LOG_MAGIC, i + 1 == generations.len())?;
-        files.push((path, frames));
-    }
+/// A log record's group, read without building its item (recovery's first pass).
+#[derive(Deserialize)]
+enum Peek {
+    Put { group: u64 },
+    Delete { group: u64 },
+    Commit { group: u64 },
+}
+
+/// What recovery found in the logs.
+struct Replayed {
+    last_group: u64,
+    /// Each log's length up to its last good frame (the newest may have had a torn tail after it).
+    lengths: Vec<u64>,
+}
+
+/// Applies the committed groups of the logs `generations`, in order.
+fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<Replayed> {
+    // Only the newest log can end in a torn write; an older one was synced before the next began.
+    let open = |i: usize| {
+        let path = dir.join(format!("wal-{}", generations[i]));
+        Frames::open(&path, LOG_MAGIC, i + 1 == generations.len())
+    };
     let mut committed = HashSet::from([0]);
     let mut last_group = 0;
-    for (path, (bytes, frames)) in &files {
-        for payload in frames {
-            if let Record::Commit { group } = decode(path, &bytes[payload.clone()])? {
+    let mut payload = Vec::new();
+    for i in 0..generations.len() {
+        let mut frames = open(i)?;
+        while frames.next_into(&mut payload)? {
+            let peek = decode(&frames.path, &payload)?;
+            let (Peek::Put { group } | Peek::Delete { group } | Peek::Commit { group }) = peek;
+            if let Peek::Commit { .. } = peek {
                 committed.insert(group);
-                last_group = last_group.max(group);
             }
-        }
-    }
-    for (path, (bytes, frames)) in &files {
-        for payload in frames {
-            let record: Record = decode(path, &bytes[payload.clone()])?;
-            let (ns, table, group) = match &record {
-                Record::Put { ns, table, group, .. } | Record::Delete { ns, table, group, .. } => (ns, table, *group),
-                Record::Commit { .. } => continue,
-            };
             last_group = last_group.max(group);
-            if !committed.contains(&group) {
-                continue;
-            }
-            // A table deleted after a record was logged is in the checkpoint that deletion wrote.
-            let Some(table) = engine.namespaces.get(&ns.0, &ns.1).store.table(table) else {
-                continue;
-            };
-            let mut state = table.state.write();
-            match record {
-                Record::Put { item, .. } => {
-                    if state.def.key.key_of(&item).is_none() {
-                        return Err(bad(path, "an item without its table's key"));
-                    }
-                    state.put(item.into_owned());
-                }
-                Record::Delete { key, by_ttl, .. } => {
-                    let key = state
-                        .def
-                        .key
-                        .key_of(&key)
-                        .ok_or_else(|| bad(path, "a delete without its table's key"))?;
-                    state.delete_as(&key, by_ttl);
-                }
-                Record::Commit { .. } => {}
-            }
         }
     }
-    Ok(last_group)
+    let mut lengths = Vec::new();
+    for i in 0..generations.len() {
+        let frames = open(i)?.decode_each(|path, record: Record<'static>| apply(engine, &committed, path, record))?;
+        lengths.push(frames.valid_len());
+    }
+    Ok(Replayed { last_group, lengths })
+}
+
+/// Applies one logged change if its group committed.
+fn apply(engine: &Engine, committed: &HashSet<u64>, path: &Path, record: Record) -> io::Result<()> {
+    let (ns, table, group) = match &record {
+        Record::Put { ns, table, group, .. } | Record::Delete { ns, table, group, .. } => (ns, table, *group),
+        Record::Commit { .. } => return Ok(()),
+    };
+    if !committed.contains(&group) {
+        return Ok(());
+    }
+    // A table deleted after a record was logged is in the checkpoint that deletion wrote.
+    let Some(table) = engine.namespaces.get(&ns.0, &ns.1).store.table(table) else {
+        return Ok(());
+    };
+    let mut state = table.state.write();
+    match record {
+        Record::Put { item, .. } => {
+            if state.def.key.key_of(&item).is_none() {
+                return Err(bad(path, "an item without its table's key"));
+            }
+            state.put(item.into_owned());
+        }
+        Record::Delete { key, by_ttl, .. } => {
+            let key = state
+                .def
+                .key
+                .key_of(&key)
+                .ok_or_else(|| bad(path, "a delete without its table's key"))?;
+            state.delete_as(&key, by_ttl);
+        }
+        Record::Commit { .. } => {}
+    }
+    Ok(())
 }
 
 fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
@@ -518,15 +686,16 @@ struct LoadingStore {
 }
 
 fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
-    let (bytes, frames) = read_frames(path, CHECKPOINT_MAGIC, false)?;
     let mut stores: BTreeMap<NamespaceKey, LoadingStore> = BTreeMap::new();
     // The table the next items belong to: its namespace's last.
     let mut current: Option<NamespaceKey> = None;
     let mut ended = false;
-    for (i, payload) in frames.into_iter().enumerate() {
-        match (i, decode(path, &bytes[payload])?) {
-            (0, Frame::Header { version: 1 }) => {}
-            (0, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
+    let mut first = true;
+    let frames = Frames::open(path, CHECKPOINT_MAGIC, false)?;
+    frames.decode_each(|path, frame: Frame<'static>| {
+        match (std::mem::take(&mut first), frame) {
+            (true, Frame::Header { version: 1 }) => {}
+            (true, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
             (_, Frame::Table { ns, def, ttl, stream }) => {
                 let state = Table::new(def, 0).state.into_inner();
                 stores
@@ -563,7 +732,8 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
             }
             (_, Frame::End) => ended = true,
         }
-    }
+        Ok(())
+    })?;
     if !ended {
         return Err(bad(path, "truncated checkpoint"));
     }
@@ -831,7 +1001,7 @@ mod tests {
     }
 
     #[test]
-    fn a_torn_last_write_is_dropped_and_corruption_refused() {
+    fn a_torn_last_write_is_cut_off_and_corruption_refused() {
         let dir = dir("torn");
         {
             let engine = open(&dir).unwrap();
@@ -845,6 +1015,12 @@ mod tests {
         {
             let engine = open(&dir).unwrap();
             assert_eq!(contents(&engine).0, ["a"]);
+            // Appended after the last good frame: the torn bytes were cut off, not left before it.
+            put(&engine, "b", "x");
+        }
+        {
+            let engine = open(&dir).unwrap();
+            assert_eq!(contents(&engine).0, ["a", "b"]);
         }
         // A flipped byte inside a checkpoint (synced before it was renamed into place) is damage.
         let (checkpoints, _) = generations(&dir.0).unwrap();

@@ -86,16 +86,8 @@ impl Engine {
     /// Runs `work`; in durable mode, as one group of logged changes, synced before this returns.
     fn durably<R>(&self, work: impl FnOnce() -> R) -> std::io::Result<R> {
         match &self.durable {
-            Some(wal) => wal.request(work),
+            Some(wal) => wal.request(self, work),
             None => Ok(work()),
-        }
-    }
-
-    /// In durable mode, writes a checkpoint when `changed_catalogue` or the log has grown long.
-    fn checkpoint(&self, changed_catalogue: bool) -> std::io::Result<()> {
-        match &self.durable {
-            Some(wal) => wal.checkpoint(self, changed_catalogue),
-            None => Ok(()),
         }
     }
 
@@ -109,9 +101,15 @@ impl Engine {
     /// Puts back the state `snapshot` holds, as one step; the snapshot stays valid for further
     /// restores. Requests in flight on a table that existed before answer as if it had been deleted.
     pub fn restore(&self, snapshot: &Snapshot) {
-        self.namespaces.restore(snapshot);
-        self.transactions.forget_tokens();
-        if let Err(e) = self.checkpoint(true) {
+        let restore = || {
+            self.namespaces.restore(snapshot);
+            self.transactions.forget_tokens();
+        };
+        let saved = match &self.durable {
+            Some(wal) => wal.change_catalogue(self, restore, |_| true),
+            None => Ok(restore()),
+        };
+        if let Err(e) = saved {
             tracing::error!(error = %e, "durable mode: the restored state was not saved");
         }
     }
@@ -133,11 +131,13 @@ impl Engine {
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
         // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
         let started = self.log_requests.then(std::time::Instant::now);
-        let res = self.durably(|| crate::fault::scoped(self.fault, || crate::protocol::handle(self, req)));
-        let changed_catalogue = res
-            .as_ref()
-            .is_ok_and(|r| r.status() == http::StatusCode::OK && changes_catalogue(req));
-        let res = res.and_then(|res| self.checkpoint(changed_catalogue).map(|()| res));
+        let run = || crate::fault::scoped(self.fault, || crate::protocol::handle(self, req));
+        let res = match &self.durable {
+            Some(wal) if changes_catalogue(req) => {
+                wal.change_catalogue(self, run, |res| res.status() == http::StatusCode::OK)
+            }
+            _ => self.durably(run),
+        };
         let res = res.unwrap_or_else(|e| {
             // Applied in memory but not kept: the client must not take it as acknowledged.
             tracing::error!(error = %e, "durable mode: a change could not be saved");

@@ -1,6 +1,7 @@
 //! Durable mode end to end: the binary with `--db-path`, written to through the SDK and killed
-//! with SIGKILL mid-load, must come back with every acknowledged write and no batch or transaction
-//! half there; a corrupt database stops it at start with the file named.
+//! with SIGKILL mid-load, must come back with every acknowledged write (also those put into a table
+//! whose CreateTable was still being saved) and no batch or transaction half there; a corrupt
+//! database stops it at start with the file named.
 //!
 //! `CRASH_ROUNDS` (default 3) sets how many kills one run makes; the long run is
 //! `CRASH_ROUNDS=100 cargo test --release -p dynamodb-emulator --test durable`.
@@ -140,6 +141,61 @@ async fn writer(client: Client, round: usize, w: usize) -> (Vec<Write>, Vec<Stri
     (acked, tried)
 }
 
+/// Creates tables one after another, each time putting an item into the new table as soon as it
+/// exists (while its CreateTable is still being saved), until a request fails (the process was
+/// killed); returns the (table, key) of every acknowledged put.
+async fn creator(client: Client, round: usize) -> Vec<(String, String)> {
+    let mut acked = Vec::new();
+    for i in 0.. {
+        let table = format!("made-r{round}-{i}");
+        let create = client
+            .create_table()
+            .table_name(&table)
+            .key_schema(key_schema())
+            .attribute_definitions(key_definition())
+            .billing_mode(BillingMode::PayPerRequest)
+            .send();
+        let create = tokio::spawn(create);
+        let key = format!("{table}-item");
+        let put = loop {
+            let put = client.put_item().table_name(&table).item("pk", s(&key)).send().await;
+            match put {
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|e| e.is_resource_not_found_exception()) =>
+                {
+                    tokio::task::yield_now().await
+                }
+                put => break put,
+            }
+        };
+        if put.is_err() {
+            break;
+        }
+        acked.push((table, key));
+        if create.await.unwrap().is_err() {
+            break;
+        }
+    }
+    acked
+}
+
+fn key_schema() -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name("pk")
+        .key_type(KeyType::Hash)
+        .build()
+        .unwrap()
+}
+
+fn key_definition() -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name("pk")
+        .attribute_type(ScalarAttributeType::S)
+        .build()
+        .unwrap()
+}
+
 /// Every item of the table: key → (group, size).
 async fn scan_all(client: &Client) -> BTreeMap<String, (String, usize)> {
     let mut items = BTreeMap::new();
@@ -180,33 +236,25 @@ async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
         .unwrap_or(3);
     let dir = scratch("crash");
     let emu = start(&dir);
-    let key = KeySchemaElement::builder()
-        .attribute_name("pk")
-        .key_type(KeyType::Hash)
-        .build()
-        .unwrap();
-    let attr = AttributeDefinition::builder()
-        .attribute_name("pk")
-        .attribute_type(ScalarAttributeType::S)
-        .build()
-        .unwrap();
     emu.client
         .create_table()
         .table_name(TABLE)
-        .key_schema(key)
-        .attribute_definitions(attr)
+        .key_schema(key_schema())
+        .attribute_definitions(key_definition())
         .billing_mode(BillingMode::PayPerRequest)
         .send()
         .await
         .unwrap();
     let mut emu = Some(emu);
     let (mut acked, mut tried) = (Vec::new(), BTreeSet::new());
+    let mut made = Vec::new();
     let mut checked = 0;
     for round in 0..rounds {
         let running = emu.take().unwrap_or_else(|| start(&dir));
         let writers: Vec<_> = (0..4)
             .map(|w| tokio::spawn(writer(running.client.clone(), round, w)))
             .collect();
+        let creating = tokio::spawn(creator(running.client.clone(), round));
         tokio::time::sleep(kill_after()).await;
         let mut running = running;
         running.child.kill().unwrap(); // SIGKILL
@@ -216,7 +264,16 @@ async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
             acked.extend(a);
             tried.extend(t);
         }
+        made.extend(creating.await.unwrap());
         let back = start(&dir);
+        for (table, key) in &made {
+            let got = back.client.get_item().table_name(table).key("pk", s(key)).send().await;
+            let item = got.map(|g| g.item().cloned());
+            assert!(
+                matches!(&item, Ok(Some(i)) if i["pk"] == s(key)),
+                "round {round}: acknowledged {key} in a new table lost: {item:?}"
+            );
+        }
         let items = scan_all(&back.client).await;
         for write in &acked {
             for k in &write.keys {
@@ -227,7 +284,7 @@ async fn every_acknowledged_write_survives_kill_9_and_no_group_is_half_there() {
                 );
             }
         }
-        checked = acked.iter().map(|w| w.keys.len()).sum::<usize>();
+        checked = acked.iter().map(|w| w.keys.len()).sum::<usize>() + made.len();
         // Nothing that was never written, and every group all there or not at all.
         let mut groups: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         for (k, (group, size)) in &items {
