@@ -53,3 +53,54 @@ fn run_halves_and_the_layers_below_protocol_know_no_json() {
         offending.join("\n")
     );
 }
+
+/// The operation modules, read from the one list in `ops/mod.rs` (`Name => module`).
+fn operation_modules() -> Vec<String> {
+    let list = fs::read_to_string(src().join("ops/mod.rs")).unwrap();
+    list.lines()
+        .filter_map(|l| l.trim().strip_suffix(',')?.split_once(" => "))
+        .filter(|(name, module)| {
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric())
+                && module.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        })
+        .map(|(_, module)| module.to_string())
+        .collect()
+}
+
+/// Each operation is a leaf: what two operations share has a named home of its own (`common`,
+/// `read`, `statements`, `transactions`...), so no operation file imports another. The protocol's
+/// wire halves are checked the same way: each decodes and encodes its own operation only.
+#[test]
+fn no_operation_imports_another() {
+    let ops = operation_modules();
+    assert!(ops.len() > 30, "the operation list was not found: {ops:?}");
+    let mut offending = Vec::new();
+    for (dir, own_prefix) in [("ops", "super::"), ("protocol/wire", "crate::ops::")] {
+        for op in &ops {
+            let file = src().join(dir).join(format!("{op}.rs"));
+            let text = fs::read_to_string(&file).unwrap();
+            for other in ops.iter().filter(|o| *o != op) {
+                let names = [
+                    format!("{own_prefix}{other}::"),
+                    format!("ops::{other}::"),
+                    format!("super::{other}::"),
+                ];
+                for (n, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim_start().starts_with("//"))
+                {
+                    if names.iter().any(|name| line.contains(name.as_str())) {
+                        offending.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        offending.is_empty(),
+        "operations importing other operations:\n{}",
+        offending.join("\n")
+    );
+}
