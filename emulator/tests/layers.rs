@@ -53,3 +53,54 @@ fn run_halves_and_the_layers_below_protocol_know_no_json() {
         offending.join("\n")
     );
 }
+
+/// The operation modules, read from the one list in `ops/mod.rs` (`Name => module`).
+fn operation_modules() -> Vec<String> {
+    let list = fs::read_to_string(src().join("ops/mod.rs")).unwrap();
+    list.lines()
+        .filter_map(|l| l.trim().strip_suffix(',')?.split_once(" => "))
+        .filter(|(name, module)| {
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric())
+                && module.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        })
+        .map(|(_, module)| module.to_string())
+        .collect()
+}
+
+/// Each operation is a leaf: what two operations share has a named home of its own (`common`,
+/// `read`, `statements`, `transactions`...), so no file under `ops/` or `protocol/wire/` but the
+/// dispatching `mod.rs` names an operation module other than its own.
+#[test]
+fn no_operation_imports_another() {
+    let ops = operation_modules();
+    assert!(ops.len() > 30, "the operation list was not found: {ops:?}");
+    let mut files = Vec::new();
+    for dir in ["ops", "protocol/wire"] {
+        rust_files(&src().join(dir), &mut files);
+    }
+    let mut offending = Vec::new();
+    for file in files.iter().filter(|f| !f.ends_with("mod.rs")) {
+        let own = file.file_stem().unwrap().to_str().unwrap();
+        let others: Vec<String> = ops
+            .iter()
+            .filter(|o| *o != own)
+            .flat_map(|o| [format!("ops::{o}::"), format!("super::{o}::")])
+            .collect();
+        let text = fs::read_to_string(file).unwrap();
+        for (n, line) in text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        {
+            if others.iter().any(|name| line.contains(name.as_str())) {
+                offending.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        offending.is_empty(),
+        "operations importing other operations:\n{}",
+        offending.join("\n")
+    );
+}

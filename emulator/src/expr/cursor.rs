@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ast::{Path, PathElem};
+use super::error::ExprError;
 use super::lexer::{lex, syntax_error, Tok, Token};
 use super::reserved::is_reserved;
 use crate::model::AttributeValue;
@@ -52,10 +53,10 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Sets `slot` to `msg` unless it already holds an earlier error.
-pub fn first(slot: &mut Option<String>, msg: impl FnOnce() -> String) {
+/// Sets `slot` to `error` unless it already holds an earlier error.
+pub fn first(slot: &mut Option<ExprError>, error: impl FnOnce() -> ExprError) {
     if slot.is_none() {
-        *slot = Some(msg());
+        *slot = Some(error());
     }
 }
 
@@ -69,7 +70,7 @@ pub struct Cursor<'s> {
     operators: usize,
     depth: usize,
     /// A limit the input broke; it stops the parse at once and replaces the syntax error.
-    limit: Option<String>,
+    limit: Option<ExprError>,
 }
 
 impl<'s> Cursor<'s> {
@@ -88,10 +89,7 @@ impl<'s> Cursor<'s> {
     pub fn operator(&mut self) -> PResult<()> {
         self.operators += 1;
         if self.operators > MAX_OPERATORS {
-            self.limit = Some(format!(
-                "The expression contains too many operators; operator count: {}",
-                self.operators
-            ));
+            self.limit = Some(ExprError::TooManyOperators { count: self.operators });
             return Err(self.pos);
         }
         Ok(())
@@ -101,7 +99,7 @@ impl<'s> Cursor<'s> {
     pub fn open(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_PAREN_DEPTH {
-            self.limit = Some("The expression has redundant parentheses;".into());
+            self.limit = Some(ExprError::RedundantParentheses);
             return Err(self.pos);
         }
         Ok(())
@@ -144,10 +142,10 @@ impl<'s> Cursor<'s> {
         self.tok() == Tok::Ident && self.text().eq_ignore_ascii_case(kw)
     }
 
-    /// The message for a parse stopped at token `idx`: the broken limit, else the syntax error.
-    pub fn error_at(&self, idx: usize) -> String {
-        match &self.limit {
-            Some(msg) => msg.clone(),
+    /// The error of a parse stopped at token `idx`: the broken limit, else the syntax error.
+    pub fn error_at(&mut self, idx: usize) -> ExprError {
+        match self.limit.take() {
+            Some(error) => error,
             None => syntax_error(self.src, &self.toks, idx),
         }
     }
@@ -158,8 +156,8 @@ impl<'s> Cursor<'s> {
         &mut self,
         ctx: &mut Ctx<'_>,
         keywords: &[&str],
-        reserved: &mut Option<String>,
-        names: &mut Option<String>,
+        reserved: &mut Option<ExprError>,
+        names: &mut Option<ExprError>,
     ) -> PResult<Path> {
         let mut elems = Vec::with_capacity(2);
         elems.push(PathElem::Attr(self.path_name(ctx, keywords, reserved, names)?));
@@ -177,9 +175,7 @@ impl<'s> Cursor<'s> {
                     let text = self.text();
                     let n = text.parse::<u32>().ok().filter(|&n| n <= MAX_LIST_INDEX);
                     if n.is_none() {
-                        first(names, || {
-                            format!("List index is not within the allowable range; index: [{text}]")
-                        });
+                        first(names, || ExprError::ListIndexRange(text.to_string()));
                     }
                     let n = n.unwrap_or(MAX_LIST_INDEX) as usize;
                     self.bump();
@@ -190,8 +186,8 @@ impl<'s> Cursor<'s> {
             }
         }
         let path = Path(elems);
-        if let Some(msg) = depth_error(&path) {
-            first(names, || msg);
+        if let Some(error) = depth_error(&path) {
+            first(names, || error);
         }
         Ok(path)
     }
@@ -200,8 +196,8 @@ impl<'s> Cursor<'s> {
         &mut self,
         ctx: &mut Ctx<'_>,
         keywords: &[&str],
-        reserved: &mut Option<String>,
-        names: &mut Option<String>,
+        reserved: &mut Option<ExprError>,
+        names: &mut Option<ExprError>,
     ) -> PResult<String> {
         match self.tok() {
             Tok::Ident => {
@@ -210,9 +206,7 @@ impl<'s> Cursor<'s> {
                     return Err(self.pos);
                 }
                 if is_reserved(text) {
-                    first(reserved, || {
-                        format!("Attribute name is a reserved keyword; reserved keyword: {text}")
-                    });
+                    first(reserved, || ExprError::ReservedKeyword(text.to_string()));
                 }
                 self.bump();
                 Ok(text.to_string())
@@ -223,11 +217,7 @@ impl<'s> Cursor<'s> {
                 match ctx.name(key) {
                     Some(n) => Ok(n.to_string()),
                     None => {
-                        first(names, || {
-                            format!(
-                                "An expression attribute name used in the document path is not defined; attribute name: {key}"
-                            )
-                        });
+                        first(names, || ExprError::UndefinedName(key.to_string()));
                         Ok(String::new())
                     }
                 }
@@ -237,15 +227,13 @@ impl<'s> Cursor<'s> {
     }
 
     /// Resolves the `:value` token under the cursor (which the caller checked is a `Value`).
-    pub fn value(&mut self, ctx: &mut Ctx<'_>, slot: &mut Option<String>) -> AttributeValue {
+    pub fn value(&mut self, ctx: &mut Ctx<'_>, slot: &mut Option<ExprError>) -> AttributeValue {
         let key = self.text();
         self.bump();
         match ctx.value(key) {
             Some(v) => v.clone(),
             None => {
-                first(slot, || {
-                    format!("An expression attribute value used in expression is not defined; attribute value: {key}")
-                });
+                first(slot, || ExprError::UndefinedValue(key.to_string()));
                 AttributeValue::Null
             }
         }
@@ -253,7 +241,7 @@ impl<'s> Cursor<'s> {
 }
 
 /// "Two document paths overlap/conflict" check of `path` against earlier `paths`.
-pub fn check_overlap(paths: &[Path], path: &Path, overlap: &mut Option<String>, conflict: &mut Option<String>) {
+pub fn check_overlap(paths: &[Path], path: &Path, overlap: &mut Option<ExprError>, conflict: &mut Option<ExprError>) {
     for earlier in paths {
         let mut diverged = false;
         for (a, b) in earlier.0.iter().zip(&path.0) {
@@ -262,11 +250,7 @@ pub fn check_overlap(paths: &[Path], path: &Path, overlap: &mut Option<String>, 
                 (PathElem::Attr(_), PathElem::Attr(_)) | (PathElem::Index(_), PathElem::Index(_))
             );
             if !same_kind {
-                first(conflict, || {
-                    format!(
-                        "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: {earlier}, path two: {path}"
-                    )
-                });
+                first(conflict, || ExprError::PathsConflict(earlier.clone(), path.clone()));
                 return;
             }
             if a != b {
@@ -275,26 +259,19 @@ pub fn check_overlap(paths: &[Path], path: &Path, overlap: &mut Option<String>, 
             }
         }
         if !diverged {
-            first(overlap, || {
-                format!(
-                    "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: {earlier}, path two: {path}"
-                )
-            });
+            first(overlap, || ExprError::PathsOverlap(earlier.clone(), path.clone()));
             return;
         }
     }
 }
 
 /// Checks common to every expression string before parsing: empty, and the 4 KB limit.
-pub fn precheck(src: &str) -> Result<(), String> {
+pub fn precheck(src: &str) -> Result<(), ExprError> {
     if src.is_empty() {
-        return Err("The expression can not be empty;".into());
+        return Err(ExprError::Empty);
     }
     if src.len() > MAX_EXPRESSION_SIZE {
-        return Err(format!(
-            "Expression size has exceeded the maximum allowed size; expression size: {}",
-            src.len()
-        ));
+        return Err(ExprError::TooLarge { size: src.len() });
     }
     Ok(())
 }
@@ -302,12 +279,7 @@ pub fn precheck(src: &str) -> Result<(), String> {
 /// The largest list index a document path may name (AWS refuses 4294967295, per public captures).
 const MAX_LIST_INDEX: u32 = u32::MAX - 1;
 
-/// The first path deeper than DynamoDB allows, as its message.
-pub fn depth_error(path: &Path) -> Option<String> {
-    (path.0.len() > MAX_PATH_DEPTH).then(|| {
-        format!(
-            "The document path has too many nesting levels; nesting levels: {}",
-            path.0.len()
-        )
-    })
+/// The error of a path deeper than DynamoDB allows.
+fn depth_error(path: &Path) -> Option<ExprError> {
+    (path.0.len() > MAX_PATH_DEPTH).then(|| ExprError::TooDeep { levels: path.0.len() })
 }

@@ -3,46 +3,42 @@
 use std::cmp::Ordering;
 
 use super::ast::{CmpOp, Condition, KeyCond, KeyCondition, KeyOp, Operand, Path, PathElem};
+use super::error::ExprError;
 use super::eval::compare_values;
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, KeyAttr, KeySchema, KeyValue, KeyValues, ScalarType};
 
-/// Converts a parsed KeyConditionExpression; `Err` is the message without the "Invalid
-/// KeyConditionExpression: " prefix.
-pub fn to_key_condition(cond: &Condition) -> Result<KeyCondition, String> {
+/// Converts a parsed KeyConditionExpression.
+pub fn to_key_condition(cond: &Condition) -> Result<KeyCondition, ExprError> {
     let mut out = KeyCondition::default();
     walk(cond, &mut out)?;
     Ok(out)
 }
 
-fn invalid_op(name: &str) -> String {
-    format!("Invalid operator used in KeyConditionExpression: {name}")
-}
-
-fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
+fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), ExprError> {
     let (name, args): (&str, Vec<&Operand>) = match cond {
         Condition::And(a, b) => {
             walk(a, out)?;
             return walk(b, out);
         }
-        Condition::Or(..) => return Err(invalid_op("OR")),
-        Condition::Not(..) => return Err(invalid_op("NOT")),
-        Condition::In(..) => return Err(invalid_op("IN")),
-        Condition::Cmp(CmpOp::Ne, ..) => return Err(invalid_op("<>")),
-        Condition::Exists(_) => return Err(invalid_op("attribute_exists")),
-        Condition::NotExists(_) => return Err(invalid_op("attribute_not_exists")),
-        Condition::AttrType(..) => return Err(invalid_op("attribute_type")),
-        Condition::Contains(..) => return Err(invalid_op("contains")),
+        Condition::Or(..) => return Err(ExprError::KeyOperator("OR")),
+        Condition::Not(..) => return Err(ExprError::KeyOperator("NOT")),
+        Condition::In(..) => return Err(ExprError::KeyOperator("IN")),
+        Condition::Cmp(CmpOp::Ne, ..) => return Err(ExprError::KeyOperator("<>")),
+        Condition::Exists(_) => return Err(ExprError::KeyOperator("attribute_exists")),
+        Condition::NotExists(_) => return Err(ExprError::KeyOperator("attribute_not_exists")),
+        Condition::AttrType(..) => return Err(ExprError::KeyOperator("attribute_type")),
+        Condition::Contains(..) => return Err(ExprError::KeyOperator("contains")),
         Condition::Cmp(op, a, b) => (op.as_str(), vec![a, b]),
         Condition::Between(a, lo, hi) => {
             if !matches!(a, Operand::Path(_)) {
-                return Err("Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand".into());
+                return Err(ExprError::KeyFirstOperand("BETWEEN"));
             }
             ("BETWEEN", vec![a, lo, hi])
         }
         Condition::BeginsWith(a, b) => {
             if !matches!(a, Operand::Path(_)) {
-                return Err("Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand".into());
+                return Err(ExprError::KeyFirstOperand("begins_with"));
             }
             ("begins_with", vec![a, b])
         }
@@ -53,29 +49,26 @@ fn walk(cond: &Condition, out: &mut KeyCondition) -> Result<(), String> {
         match a {
             Operand::Path(p) => {
                 if attr.is_some() {
-                    return Err(
-                        "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
-                            .into(),
-                    );
+                    return Err(ExprError::KeyMultipleNames);
                 }
                 if p.0.len() > 1 {
-                    return Err("KeyConditionExpressions cannot have conditions on nested attributes".into());
+                    return Err(ExprError::KeyNestedAttribute);
                 }
                 attr = Some((p, i));
             }
-            Operand::Size(_) => return Err("KeyConditionExpressions cannot contain nested operations".into()),
+            Operand::Size(_) => return Err(ExprError::KeyNestedOperation),
             Operand::Value(v) => values.push(v.clone()),
         }
     }
     let Some((path, at)) = attr else {
-        return Err("Invalid condition in KeyConditionExpression: No key attribute specified".into());
+        return Err(ExprError::KeyNoAttribute);
     };
     let attr_name = match &path.0[0] {
         PathElem::Attr(a) => a.clone(),
         PathElem::Index(_) => String::new(),
     };
     if out.conds.iter().any(|c| c.name == attr_name) {
-        return Err("KeyConditionExpressions must only contain one condition per key".into());
+        return Err(ExprError::KeyConditionTwice);
     }
     let mut values = values.into_iter();
     let mut next = || values.next().unwrap_or(AttributeValue::Null);

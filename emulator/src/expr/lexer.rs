@@ -1,5 +1,7 @@
 //! Tokens of DynamoDB's expression language, with byte spans kept for syntax-error messages.
 
+use super::error::ExprError;
+
 /// What a token is. Keywords (AND, SET, ...) are `Ident`s; the parsers compare them case-insensitively.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok {
@@ -126,9 +128,9 @@ pub fn lex(src: &str) -> Vec<Token> {
     out
 }
 
-/// DynamoDB's syntax error body for the token at `idx`: the token's text (or `<EOF>`) and the source
+/// DynamoDB's syntax error for the token at `idx`: the token's text (or `<EOF>`) and the source
 /// from the start of the previous token to the end of the next one.
-pub fn syntax_error(src: &str, tokens: &[Token], idx: usize) -> String {
+pub fn syntax_error(src: &str, tokens: &[Token], idx: usize) -> ExprError {
     let t = tokens[idx];
     let text = if t.tok == Tok::Eof {
         "<EOF>"
@@ -141,7 +143,10 @@ pub fn syntax_error(src: &str, tokens: &[Token], idx: usize) -> String {
         _ if t.tok == Tok::Eof => src.trim_end().len().max(from),
         _ => t.end,
     };
-    format!("Syntax error; token: \"{text}\", near: \"{}\"", &src[from..to])
+    ExprError::Syntax {
+        token: text.to_string(),
+        near: src[from..to].to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -173,25 +178,28 @@ mod tests {
     fn near_context() {
         let s = "INVALID SYNTAX HERE";
         assert_eq!(
-            syntax_error(s, &lex(s), 0),
+            syntax_error(s, &lex(s), 0).to_string(),
             "Syntax error; token: \"INVALID\", near: \"INVALID SYNTAX\""
         );
         let s = "!!! INVALID !!!";
-        assert_eq!(syntax_error(s, &lex(s), 0), "Syntax error; token: \"!\", near: \"!!\"");
+        assert_eq!(
+            syntax_error(s, &lex(s), 0).to_string(),
+            "Syntax error; token: \"!\", near: \"!!\""
+        );
         let s = "SET MyStr = myNum Mystr2 myNum2";
         assert_eq!(
-            syntax_error(s, &lex(s), 4),
+            syntax_error(s, &lex(s), 4).to_string(),
             "Syntax error; token: \"Mystr2\", near: \"myNum Mystr2 myNum2\""
         );
         let s = "SET _a = :v";
         assert_eq!(
-            syntax_error(s, &lex(s), 1),
+            syntax_error(s, &lex(s), 1).to_string(),
             "Syntax error; token: \"_\", near: \"SET _a\""
         );
         let s = "SET a =";
         let t = lex(s);
         assert_eq!(
-            syntax_error(s, &t, t.len() - 1),
+            syntax_error(s, &t, t.len() - 1).to_string(),
             "Syntax error; token: \"<EOF>\", near: \"=\""
         );
     }

@@ -6,6 +6,7 @@
 
 mod ast;
 mod cursor;
+mod error;
 mod eval;
 mod key;
 mod legacy;
@@ -24,6 +25,7 @@ use std::collections::BTreeMap;
 
 pub use ast::{CmpOp, Condition, KeyCondition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
 pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
+use error::Param;
 pub use eval::lookup;
 pub use key::RangeCond;
 pub use legacy::{AttributeUpdate, ExpectedCondition};
@@ -181,10 +183,6 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
     Ok(())
 }
 
-fn wrap(what: &'static str) -> impl Fn(String) -> Error {
-    move |msg| Error::validation(format!("Invalid {what}: {msg}"))
-}
-
 /// Parses and validates every expression and legacy parameter of one request, in DynamoDB's
 /// order, then reports unused `#names` / `:values`.
 pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
@@ -235,20 +233,20 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     let mut ctx = Ctx::new(input.names, input.values);
     let mut out = Parsed::default();
     if let Some(src) = input.update {
-        out.update = Some(update::parse_update(src, &mut ctx).map_err(wrap("UpdateExpression"))?);
+        out.update = Some(update::parse_update(src, &mut ctx).map_err(|e| e.invalid(Param::Update))?);
     }
     if let Some(src) = input.condition {
-        out.condition = Some(parser::parse_condition(src, &mut ctx).map_err(wrap("ConditionExpression"))?);
+        out.condition = Some(parser::parse_condition(src, &mut ctx).map_err(|e| e.invalid(Param::Condition))?);
     }
     let mut key_tree = None;
     if let Some(src) = input.key_condition {
-        key_tree = Some(parser::parse_condition(src, &mut ctx).map_err(wrap("KeyConditionExpression"))?);
+        key_tree = Some(parser::parse_condition(src, &mut ctx).map_err(|e| e.invalid(Param::KeyCondition))?);
     }
     if let Some(src) = input.filter {
-        out.filter = Some(parser::parse_condition(src, &mut ctx).map_err(wrap("FilterExpression"))?);
+        out.filter = Some(parser::parse_condition(src, &mut ctx).map_err(|e| e.invalid(Param::Filter))?);
     }
     if let Some(src) = input.projection {
-        out.projection = Some(parser::parse_projection(src, &mut ctx).map_err(wrap("ProjectionExpression"))?);
+        out.projection = Some(parser::parse_projection(src, &mut ctx).map_err(|e| e.invalid(Param::Projection))?);
     }
     if let Some(names) = input.names {
         let unused: Vec<&str> = names
@@ -277,7 +275,7 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         }
     }
     if let Some(tree) = key_tree {
-        out.key_condition = Some(key::to_key_condition(&tree).map_err(wrap("KeyConditionExpression"))?);
+        out.key_condition = Some(key::to_key_condition(&tree).map_err(|e| e.invalid(Param::KeyCondition))?);
     }
 
     // Legacy parameters.

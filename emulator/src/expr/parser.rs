@@ -3,10 +3,9 @@
 //! Syntax errors abort at once; semantic errors are collected into slots while parsing and the
 //! first filled slot, in DynamoDB's precedence, is reported once the whole string parsed.
 
-use base64::Engine;
-
 use super::ast::{CmpOp, Condition, Operand, Path};
 use super::cursor::{check_overlap, first, Ctx, Cursor, PResult};
+use super::error::{ExprError, Grammar};
 use super::eval::compare_values;
 use super::lexer::Tok;
 use crate::model::{AttributeValue, ValueType};
@@ -17,10 +16,10 @@ const MAX_IN_OPERANDS: usize = 100;
 /// Errors of one leaf condition, committed together when the leaf ends.
 #[derive(Default)]
 struct Leaf {
-    name_val: Option<String>,
-    operand: Option<String>,
-    distinct: Option<String>,
-    function: Option<String>,
+    name_val: Option<ExprError>,
+    operand: Option<ExprError>,
+    distinct: Option<ExprError>,
+    function: Option<ExprError>,
 }
 
 /// A parsed operand position: a value operand, or a boolean function (only valid as a condition).
@@ -38,16 +37,16 @@ enum Node {
 struct CondParser<'s, 'c, 'a> {
     cur: Cursor<'s>,
     ctx: &'c mut Ctx<'a>,
-    parens: Option<String>,
-    unknown_fn: Option<String>,
-    misused_fn: Option<String>,
-    reserved: Option<String>,
-    condition: Option<String>,
+    parens: Option<ExprError>,
+    unknown_fn: Option<ExprError>,
+    misused_fn: Option<ExprError>,
+    reserved: Option<ExprError>,
+    condition: Option<ExprError>,
     leaf: Leaf,
 }
 
-/// Parses a condition-grammar string; `Err` is the message without the "Invalid X: " prefix.
-pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, String> {
+/// Parses a condition-grammar string.
+pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, ExprError> {
     super::cursor::precheck(src)?;
     let mut p = CondParser {
         cur: Cursor::new(src),
@@ -62,8 +61,8 @@ pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, String
     let result = p.start();
     let cond = result.map_err(|idx| p.cur.error_at(idx))?;
     for slot in [p.parens, p.unknown_fn, p.misused_fn, p.reserved, p.condition] {
-        if let Some(msg) = slot {
-            return Err(msg);
+        if let Some(error) = slot {
+            return Err(error);
         }
     }
     Ok(cond)
@@ -76,17 +75,6 @@ fn type_of_term(t: &Term) -> Option<ValueType> {
         Term::BoolFn(..) => Some(ValueType::Bool),
         Term::Op(Operand::Path(_)) => None,
     }
-}
-
-/// `{N:5}` as DynamoDB renders a literal operand in BETWEEN messages.
-fn render_value(v: &AttributeValue) -> String {
-    let body = match v {
-        AttributeValue::S(s) => s.clone(),
-        AttributeValue::N(n) => n.to_string(),
-        AttributeValue::B(b) => base64::engine::general_purpose::STANDARD.encode(b),
-        other => format!("{other:?}"),
-    };
-    format!("{{{}:{}}}", v.value_type().as_str(), body)
 }
 
 impl CondParser<'_, '_, '_> {
@@ -112,9 +100,7 @@ impl CondParser<'_, '_, '_> {
         match node {
             Node::Cond(c) => Ok(c),
             Node::Op(Operand::Size(_)) => {
-                first(&mut self.misused_fn, || {
-                    "The function is not allowed to be used this way in an expression; function: size".into()
-                });
+                first(&mut self.misused_fn, || ExprError::FunctionMisused("size"));
                 Ok(Condition::Exists(Path::attr("")))
             }
             Node::Op(_) => Err(self.cur.pos),
@@ -162,7 +148,7 @@ impl CondParser<'_, '_, '_> {
     }
 
     fn redundant(&mut self) {
-        first(&mut self.parens, || "The expression has redundant parentheses;".into());
+        first(&mut self.parens, || ExprError::RedundantParentheses);
     }
 
     fn primary(&mut self) -> PResult<(Node, bool)> {
@@ -201,10 +187,8 @@ impl CondParser<'_, '_, '_> {
             || self.cur.is_kw("IN")
     }
 
-    fn misused(&mut self, name: &str) {
-        first(&mut self.misused_fn, || {
-            format!("The function is not allowed to be used this way in an expression; function: {name}")
-        });
+    fn misused(&mut self, name: &'static str) {
+        first(&mut self.misused_fn, || ExprError::FunctionMisused(name));
     }
 
     /// An operand where only value operands are allowed.
@@ -218,13 +202,12 @@ impl CondParser<'_, '_, '_> {
         }
     }
 
-    fn distinct(&mut self, op: &str, a: &Operand, b: &Operand) {
+    fn distinct(&mut self, operator: &'static str, a: &Operand, b: &Operand) {
         if let (Operand::Path(x), Operand::Path(y)) = (a, b) {
             if x == y {
-                first(&mut self.leaf.distinct, || {
-                    format!(
-                        "The first operand must be distinct from the remaining operands for this operator or function; operator: {op}, first operand: {x}"
-                    )
+                first(&mut self.leaf.distinct, || ExprError::NotDistinct {
+                    operator,
+                    first: x.clone(),
                 });
             }
         }
@@ -280,10 +263,8 @@ impl CondParser<'_, '_, '_> {
             }
             self.cur.expect(Tok::RParen)?;
             if list.len() > MAX_IN_OPERANDS {
-                let n = list.len();
-                first(&mut self.leaf.function, || {
-                    format!("The IN operator is provided with too many operands; number of operands: {n}")
-                });
+                let count = list.len();
+                first(&mut self.leaf.function, || ExprError::InTooManyOperands { count });
             }
             Condition::In(left, list)
         } else {
@@ -295,10 +276,10 @@ impl CondParser<'_, '_, '_> {
 
     /// Ordering operators take only strings, numbers and binaries; a value of any other type is
     /// refused while parsing rather than making the condition false.
-    fn orderable<const N: usize>(&mut self, op: &str, operands: [&Operand; N]) {
+    fn orderable<const N: usize>(&mut self, operator: &'static str, operands: [&Operand; N]) {
         for o in operands {
             let Operand::Value(v) = o else { continue };
-            let t = match v {
+            let ty = match v {
                 AttributeValue::L(_) => "LIST",
                 AttributeValue::M(_) => "MAP",
                 AttributeValue::Bool(_) => "BOOLEAN",
@@ -308,8 +289,9 @@ impl CondParser<'_, '_, '_> {
                 AttributeValue::Bs(_) => "BS",
                 _ => continue,
             };
-            first(&mut self.leaf.operand, || {
-                format!("Incorrect operand type for operator or function; operator: {op}, operand type: {t}")
+            first(&mut self.leaf.operand, || ExprError::OperatorOperandType {
+                operator,
+                ty,
             });
         }
     }
@@ -318,20 +300,15 @@ impl CondParser<'_, '_, '_> {
         let (Operand::Value(a), Operand::Value(b)) = (lo, hi) else {
             return;
         };
-        let msg = if a.value_type() != b.value_type() {
-            "The BETWEEN operator requires same data type for lower and upper bounds"
+        let (low, high) = (a.clone(), b.clone());
+        let error = if a.value_type() != b.value_type() {
+            ExprError::BetweenTypes { low, high }
         } else if compare_values(a, b) == Some(std::cmp::Ordering::Greater) {
-            "The BETWEEN operator requires upper bound to be greater than or equal to lower bound"
+            ExprError::BetweenOrder { low, high }
         } else {
             return;
         };
-        first(&mut self.leaf.function, || {
-            format!(
-                "{msg}; lower bound operand: AttributeValue: {}, upper bound operand: AttributeValue: {}",
-                render_value(a),
-                render_value(b)
-            )
-        });
+        first(&mut self.leaf.function, || error);
     }
 
     fn operand_parens(&mut self) -> PResult<Term> {
@@ -397,26 +374,24 @@ impl CondParser<'_, '_, '_> {
             "contains" => ("contains", 2),
             "size" => ("size", 1),
             "if_not_exists" | "list_append" => {
-                first(&mut self.unknown_fn, || {
-                    format!("The function is not allowed in a condition expression; function: {name}")
+                first(&mut self.unknown_fn, || ExprError::FunctionNotAllowed {
+                    function: name.to_string(),
+                    grammar: Grammar::Condition,
                 });
                 return Ok(Term::BoolFn(Condition::Exists(Path::attr("")), "unknown"));
             }
             _ => {
-                first(&mut self.unknown_fn, || {
-                    format!("Invalid function name; function: {name}")
-                });
+                first(&mut self.unknown_fn, || ExprError::UnknownFunction(name.to_string()));
                 // Any other call parses as a boolean function; the name is what is reported.
                 return Ok(Term::BoolFn(Condition::Exists(Path::attr("")), "unknown"));
             }
         };
         let dummy = || Term::Op(Operand::Path(Path::attr("")));
         if args.len() != arity {
-            let n = args.len();
-            first(&mut self.leaf.operand, || {
-                format!(
-                    "Incorrect number of operands for operator or function; operator or function: {canon}, number of operands: {n}"
-                )
+            let count = args.len();
+            first(&mut self.leaf.operand, || ExprError::OperandCount {
+                function: canon,
+                count,
             });
             return Ok(if canon == "size" {
                 dummy()
@@ -424,9 +399,7 @@ impl CondParser<'_, '_, '_> {
                 Term::BoolFn(Condition::Exists(Path::attr("")), canon)
             });
         }
-        let type_error = |t: &str| {
-            format!("Incorrect operand type for operator or function; operator or function: {canon}, operand type: {t}")
-        };
+        let type_error = |ty| ExprError::FunctionOperandType { function: canon, ty };
         let mut it = args.into_iter();
         let a = it.next().unwrap_or_else(dummy);
         if arity == 2 {
@@ -445,11 +418,7 @@ impl CondParser<'_, '_, '_> {
                 "attribute_type" => match &b {
                     Term::Op(Operand::Value(AttributeValue::S(s))) => {
                         if ValueType::parse(s).is_none() {
-                            first(&mut self.leaf.function, || {
-                                format!(
-                                    "Invalid attribute type name found; type: {s}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}"
-                                )
-                            });
+                            first(&mut self.leaf.function, || ExprError::AttributeTypeName(s.clone()));
                         }
                     }
                     other => {
@@ -481,9 +450,7 @@ impl CondParser<'_, '_, '_> {
         let path = match a {
             Term::Op(Operand::Path(p)) => p,
             _ => {
-                first(&mut self.leaf.function, || {
-                    format!("Operator or function requires a document path; operator or function: {canon}")
-                });
+                first(&mut self.leaf.function, || ExprError::NeedsPath(canon));
                 Path::attr("")
             }
         };
@@ -497,7 +464,7 @@ impl CondParser<'_, '_, '_> {
 }
 
 /// Parses a ProjectionExpression: comma-separated document paths.
-pub fn parse_projection(src: &str, ctx: &mut Ctx<'_>) -> Result<Vec<Path>, String> {
+pub fn parse_projection(src: &str, ctx: &mut Ctx<'_>) -> Result<Vec<Path>, ExprError> {
     super::cursor::precheck(src)?;
     let mut cur = Cursor::new(src);
     let (mut reserved, mut names, mut overlap, mut conflict) = (None, None, None, None);
@@ -514,7 +481,7 @@ pub fn parse_projection(src: &str, ctx: &mut Ctx<'_>) -> Result<Vec<Path>, Strin
     })();
     result.map_err(|idx| cur.error_at(idx))?;
     match reserved.or(names).or(overlap).or(conflict) {
-        Some(msg) => Err(msg),
+        Some(error) => Err(error),
         None => Ok(paths),
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::ast::{Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
 use super::cursor::{check_overlap, first, Ctx, Cursor, PResult};
+use super::error::{ExprError, Grammar};
 use super::eval::lookup;
 use super::lexer::Tok;
 use crate::error::{Error, Result};
@@ -13,15 +14,15 @@ const KEYWORDS: &[&str] = &["SET", "REMOVE", "ADD", "DELETE"];
 
 #[derive(Default)]
 struct Slots {
-    reserved: Option<String>,
-    unknown_fn: Option<String>,
-    section: Option<String>,
-    name: Option<String>,
-    value: Option<String>,
-    overlap: Option<String>,
-    conflict: Option<String>,
-    operand: Option<String>,
-    function: Option<String>,
+    reserved: Option<ExprError>,
+    unknown_fn: Option<ExprError>,
+    section: Option<ExprError>,
+    name: Option<ExprError>,
+    value: Option<ExprError>,
+    overlap: Option<ExprError>,
+    conflict: Option<ExprError>,
+    operand: Option<ExprError>,
+    function: Option<ExprError>,
 }
 
 struct UpdParser<'s, 'c, 'a> {
@@ -31,8 +32,8 @@ struct UpdParser<'s, 'c, 'a> {
     paths: Vec<Path>,
 }
 
-/// Parses an UpdateExpression; `Err` is the message without the "Invalid UpdateExpression: " prefix.
-pub fn parse_update(src: &str, ctx: &mut Ctx<'_>) -> Result<Update, String> {
+/// Parses an UpdateExpression.
+pub fn parse_update(src: &str, ctx: &mut Ctx<'_>) -> Result<Update, ExprError> {
     super::cursor::precheck(src)?;
     let mut p = UpdParser {
         cur: Cursor::new(src),
@@ -54,7 +55,7 @@ pub fn parse_update(src: &str, ctx: &mut Ctx<'_>) -> Result<Update, String> {
         e.function,
     ];
     match order.into_iter().flatten().next() {
-        Some(msg) => Err(msg),
+        Some(error) => Err(error),
         None => Ok(update),
     }
 }
@@ -76,10 +77,7 @@ impl UpdParser<'_, '_, '_> {
             };
             self.cur.bump();
             if seen[section] {
-                let name = KEYWORDS[section];
-                first(&mut self.e.section, || {
-                    format!("The \"{name}\" section can only be used once in an update expression;")
-                });
+                first(&mut self.e.section, || ExprError::SectionTwice(KEYWORDS[section]));
             }
             seen[section] = true;
             loop {
@@ -97,8 +95,8 @@ impl UpdParser<'_, '_, '_> {
                             return Err(self.cur.pos);
                         }
                         let v = self.cur.value(self.ctx, &mut self.e.value);
-                        let op = if section == 2 { "ADD" } else { "DELETE" };
-                        let name = match &v {
+                        let operator = if section == 2 { "ADD" } else { "DELETE" };
+                        let refused = match &v {
                             AttributeValue::S(_) => Some("STRING"),
                             AttributeValue::N(_) if section == 2 => None,
                             AttributeValue::N(_) => Some("NUMBER"),
@@ -109,10 +107,8 @@ impl UpdParser<'_, '_, '_> {
                             AttributeValue::M(_) => Some("MAP"),
                             _ => None,
                         };
-                        if let Some(t) = name {
-                            first(&mut self.e.operand, || {
-                                format!("Incorrect operand type for operator or function; operator: {op}, operand type: {t}")
-                            });
+                        if let Some(ty) = refused {
+                            first(&mut self.e.operand, || ExprError::OperatorOperandType { operator, ty });
                         }
                         if section == 2 {
                             UpdateAction::Add(path, v)
@@ -166,12 +162,10 @@ impl UpdParser<'_, '_, '_> {
         self.cur.operator()?;
         self.cur.bump();
         let right = self.operand_parens()?;
-        let name = if plus { "+" } else { "-" };
-        for t in [&left, &right].into_iter().filter_map(|o| immediate_type(o)) {
-            if t != "N" {
-                first(&mut self.e.function, || {
-                    format!("Incorrect operand type for operator or function; operator or function: {name}, operand type: {t}")
-                });
+        let function = if plus { "+" } else { "-" };
+        for ty in [&left, &right].into_iter().filter_map(|o| immediate_type(o)) {
+            if ty != "N" {
+                first(&mut self.e.function, || ExprError::FunctionOperandType { function, ty });
             }
         }
         Ok(if plus {
@@ -217,37 +211,33 @@ impl UpdParser<'_, '_, '_> {
         }
         self.cur.expect(Tok::RParen)?;
         let dummy = UpdOperand::Path(Path::attr(""));
-        match name {
-            "if_not_exists" | "list_append" => {}
+        let function = match name {
+            "if_not_exists" => "if_not_exists",
+            "list_append" => "list_append",
             "attribute_exists" | "attribute_not_exists" | "attribute_type" | "begins_with" | "contains" | "size" => {
-                first(&mut self.e.unknown_fn, || {
-                    format!("The function is not allowed in an update expression; function: {name}")
+                first(&mut self.e.unknown_fn, || ExprError::FunctionNotAllowed {
+                    function: name.to_string(),
+                    grammar: Grammar::Update,
                 });
                 return Ok(dummy);
             }
             _ => {
-                first(&mut self.e.unknown_fn, || {
-                    format!("Invalid function name; function: {name}")
-                });
+                first(&mut self.e.unknown_fn, || ExprError::UnknownFunction(name.to_string()));
                 return Ok(dummy);
             }
-        }
+        };
         if args.len() != 2 {
-            let n = args.len();
-            first(&mut self.e.function, || {
-                format!("Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {n}")
-            });
+            let count = args.len();
+            first(&mut self.e.function, || ExprError::OperandCount { function, count });
             return Ok(dummy);
         }
         let b = args.pop().unwrap_or(UpdOperand::Path(Path::attr("")));
         let a = args.pop().unwrap_or(dummy);
-        if name == "if_not_exists" {
+        if function == "if_not_exists" {
             return Ok(match a {
                 UpdOperand::Path(p) => UpdOperand::IfNotExists(p, Box::new(b)),
                 _ => {
-                    first(&mut self.e.function, || {
-                        "Operator or function requires a document path; operator or function: if_not_exists".into()
-                    });
+                    first(&mut self.e.function, || ExprError::NeedsPath(function));
                     UpdOperand::Path(Path::attr(""))
                 }
             });
@@ -255,15 +245,11 @@ impl UpdParser<'_, '_, '_> {
         // DynamoDB refuses a list_append whose first operand is itself a list_append (the second
         // may be one).
         if matches!(a, UpdOperand::ListAppend(..)) {
-            first(&mut self.e.function, || {
-                "The function is not allowed to be used this way in an expression; function: list_append".into()
-            });
+            first(&mut self.e.function, || ExprError::FunctionMisused(function));
         }
-        for t in [&a, &b].into_iter().filter_map(|o| immediate_type(o)) {
-            if t != "L" {
-                first(&mut self.e.function, || {
-                    format!("Incorrect operand type for operator or function; operator or function: list_append, operand type: {t}")
-                });
+        for ty in [&a, &b].into_iter().filter_map(|o| immediate_type(o)) {
+            if ty != "L" {
+                first(&mut self.e.function, || ExprError::FunctionOperandType { function, ty });
             }
         }
         Ok(UpdOperand::ListAppend(Box::new(a), Box::new(b)))

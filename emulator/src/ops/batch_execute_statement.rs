@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use super::answer::ConsumedCapacity;
 use super::common::{data_table, read_units, request_key, CapacityDetail};
-use super::execute_statement::write;
 use super::multi::{capacities, TableUnits};
+use super::statements::write;
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{item_size, AttributeValue, Item};

@@ -7,6 +7,7 @@ use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::expr::{Path, Update};
 use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
     TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
@@ -112,6 +113,38 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
         return Err(Error::nesting_exceeded());
     }
     Ok(def.key.key_of(item).expect("key attributes were just checked"))
+}
+
+/// The item after an update: the old item (or just the key, for an upsert) with the update applied,
+/// checked like any written item; `None` when an update that only removes finds no item, so
+/// nothing is written. Also returns the paths the update touched.
+pub fn updated_item(
+    def: &TableDef,
+    key: &PrimaryKey,
+    old: Option<&Item>,
+    update: Option<&Update>,
+) -> Result<(Option<Item>, Vec<Path>)> {
+    if let Some(update) = update.filter(|u| old.is_none() && u.only_removes()) {
+        update.check_key(&def.key)?;
+        return Ok((None, Vec::new()));
+    }
+    let mut item = old.cloned().unwrap_or_else(|| key.to_item(&def.key));
+    let paths = match update {
+        Some(u) => u.apply(&mut item, &def.key)?,
+        None => Vec::new(),
+    };
+    for index in def.indexes() {
+        check_index_keys(index, &item)?;
+    }
+    if item_size(&item) > MAX_ITEM_SIZE {
+        return Err(Error::validation(
+            "Item size to update has exceeded the maximum allowed size",
+        ));
+    }
+    if !nesting_ok(&item) {
+        return Err(Error::nesting_exceeded());
+    }
+    Ok((Some(item), paths))
 }
 
 fn check_key_type(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Result<()> {

@@ -12,6 +12,7 @@ mod multi;
 mod policies;
 pub(crate) mod read;
 mod resources;
+mod statements;
 mod streams;
 pub(crate) mod table_spec;
 mod tables;

@@ -1,17 +1,15 @@
 //! Query: one partition of the table or of an index, in sort-key order, as exact ranges of the
 //! ordered store, so a page costs what it returns, not what the table holds.
 
-use std::ops::Bound;
-
 use super::answer::Page;
 use super::common::{data_table, key_size_error};
-use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
+use super::read::{collect, rows_between, sort_bounds, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition, RangeCond};
 use crate::fault::Fault;
-use crate::model::{KeySchema, KeyValue};
-use crate::store::{Slot, SortPart, SortPos};
+use crate::model::KeySchema;
+use crate::store::{Slot, SortPos};
 
 pub struct Input {
     pub read: ReadInput,
@@ -86,86 +84,5 @@ fn check_boundary(inside: bool) -> Result<()> {
         Err(Error::validation(
             "The provided starting key is outside query boundaries based on provided conditions",
         ))
-    }
-}
-
-/// Sort positions a condition admits: those starting with `prefix` and then (if given) a value
-/// the condition accepts. Without either, the whole partition.
-pub(super) fn sort_bounds(prefix: &[KeyValue], cond: Option<&RangeCond>) -> (Bound<SortPos>, Bound<SortPos>) {
-    use Bound::{Excluded, Included};
-    use SortPart::{End, Key};
-    let at = |tail: &[SortPart]| -> SortPos { prefix.iter().cloned().map(Key).chain(tail.iter().cloned()).collect() };
-    let key = |k: &KeyValue| Key(k.clone());
-    match cond {
-        None => (Included(at(&[])), Included(at(&[End]))),
-        Some(RangeCond::Eq(v)) => (Included(at(&[key(v)])), Included(at(&[key(v), End]))),
-        Some(RangeCond::Lt(v)) => (Included(at(&[])), Excluded(at(&[key(v)]))),
-        Some(RangeCond::Le(v)) => (Included(at(&[])), Included(at(&[key(v), End]))),
-        Some(RangeCond::Gt(v)) => (Excluded(at(&[key(v), End])), Included(at(&[End]))),
-        Some(RangeCond::Ge(v)) => (Included(at(&[key(v)])), Included(at(&[End]))),
-        Some(RangeCond::Between(a, b)) => (Included(at(&[key(a)])), Included(at(&[key(b), End]))),
-        Some(RangeCond::BeginsWith(p)) => (Included(at(&[key(p)])), Included(at(&[SortPart::PrefixEnd(p.clone())]))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::ops::RangeBounds;
-
-    use super::*;
-    use crate::model::Number;
-
-    /// Stored two-part sort keys (S, N), in the order a partition holds them.
-    fn stored() -> Vec<SortPos> {
-        let key = |s: &str, n: &str| -> SortPos {
-            let parts = [KeyValue::S(s.into()), KeyValue::N(Number::parse(n).unwrap())];
-            parts.into_iter().map(SortPart::Key).collect()
-        };
-        let mut keys = vec![key("b", "1"), key("a", "10"), key("ab", "1"), key("a", "2"), key("b", "0"), key("c", "5")];
-        keys.sort();
-        keys
-    }
-
-    /// The stored keys a prefix and condition admit, as (string, number) text.
-    fn admitted(prefix: &[KeyValue], cond: Option<RangeCond>) -> Vec<String> {
-        let bounds = sort_bounds(prefix, cond.as_ref());
-        stored()
-            .into_iter()
-            .filter(|k| bounds.contains(k))
-            .map(|k| match &k[..] {
-                [SortPart::Key(KeyValue::S(s)), SortPart::Key(KeyValue::N(n))] => format!("{s}/{n}"),
-                other => panic!("{other:?}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn composite_sort_keys_order_part_by_part() {
-        assert_eq!(admitted(&[], None), ["a/2", "a/10", "ab/1", "b/0", "b/1", "c/5"]);
-    }
-
-    #[test]
-    fn bounds_on_the_first_of_two_sort_attributes() {
-        let s = |v: &str| KeyValue::S(v.into());
-        assert_eq!(admitted(&[], Some(RangeCond::Gt(s("a")))), ["ab/1", "b/0", "b/1", "c/5"]);
-        assert_eq!(admitted(&[], Some(RangeCond::Le(s("ab")))), ["a/2", "a/10", "ab/1"]);
-        assert_eq!(admitted(&[], Some(RangeCond::Lt(s("b")))), ["a/2", "a/10", "ab/1"]);
-        assert_eq!(admitted(&[], Some(RangeCond::Ge(s("b")))), ["b/0", "b/1", "c/5"]);
-        assert_eq!(admitted(&[], Some(RangeCond::Between(s("ab"), s("b")))), ["ab/1", "b/0", "b/1"]);
-        assert_eq!(admitted(&[], Some(RangeCond::BeginsWith(s("a")))), ["a/2", "a/10", "ab/1"]);
-        assert_eq!(admitted(&[s("a")], None), ["a/2", "a/10"]);
-    }
-
-    #[test]
-    fn bounds_after_an_equal_prefix() {
-        let (a, b) = (KeyValue::S("a".into()), KeyValue::S("b".into()));
-        let n = |v: &str| KeyValue::N(Number::parse(v).unwrap());
-        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Gt(n("2")))), ["a/10"]);
-        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Le(n("10")))), ["a/2", "a/10"]);
-        assert_eq!(admitted(&[b.clone()], Some(RangeCond::Lt(n("1")))), ["b/0"]);
-        assert_eq!(admitted(&[b.clone()], Some(RangeCond::Between(n("0"), n("0")))), ["b/0"]);
-        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Eq(n("10")))), ["a/10"]);
-        assert_eq!(admitted(&[], Some(RangeCond::Eq(a))), ["a/2", "a/10"]);
-        assert!(admitted(&[b, n("7")], None).is_empty());
     }
 }

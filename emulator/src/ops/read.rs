@@ -9,9 +9,9 @@ use std::sync::Arc;
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{read_units, request_key, CapacityDetail};
 use crate::error::{Check, Error, Result};
-use crate::expr::{Condition, Parsed, Path};
-use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, ProjectionType};
-use crate::store::{IndexEntry, Slot, Status, Table, TablePos, TableState};
+use crate::expr::{Condition, Parsed, Path, RangeCond};
+use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType};
+use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -389,5 +389,105 @@ fn index_bound(b: Bound<Slot>, lower: bool) -> Bound<IndexEntry> {
         (Bound::Excluded(s), true) => Bound::Excluded(entry(s, TablePos::Max)),
         (Bound::Excluded(s), false) => Bound::Excluded(entry(s, TablePos::Min)),
         (Bound::Unbounded, _) => Bound::Unbounded,
+    }
+}
+
+/// Sort positions a condition admits: those starting with `prefix` and then (if given) a value
+/// the condition accepts. Without either, the whole partition.
+pub fn sort_bounds(prefix: &[KeyValue], cond: Option<&RangeCond>) -> (Bound<SortPos>, Bound<SortPos>) {
+    use Bound::{Excluded, Included};
+    use SortPart::{End, Key};
+    let at = |tail: &[SortPart]| -> SortPos { prefix.iter().cloned().map(Key).chain(tail.iter().cloned()).collect() };
+    let key = |k: &KeyValue| Key(k.clone());
+    match cond {
+        None => (Included(at(&[])), Included(at(&[End]))),
+        Some(RangeCond::Eq(v)) => (Included(at(&[key(v)])), Included(at(&[key(v), End]))),
+        Some(RangeCond::Lt(v)) => (Included(at(&[])), Excluded(at(&[key(v)]))),
+        Some(RangeCond::Le(v)) => (Included(at(&[])), Included(at(&[key(v), End]))),
+        Some(RangeCond::Gt(v)) => (Excluded(at(&[key(v), End])), Included(at(&[End]))),
+        Some(RangeCond::Ge(v)) => (Included(at(&[key(v)])), Included(at(&[End]))),
+        Some(RangeCond::Between(a, b)) => (Included(at(&[key(a)])), Included(at(&[key(b), End]))),
+        Some(RangeCond::BeginsWith(p)) => (Included(at(&[key(p)])), Included(at(&[SortPart::PrefixEnd(p.clone())]))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::RangeBounds;
+
+    use super::*;
+    use crate::model::Number;
+
+    /// Stored two-part sort keys (S, N), in the order a partition holds them.
+    fn stored() -> Vec<SortPos> {
+        let key = |s: &str, n: &str| -> SortPos {
+            let parts = [KeyValue::S(s.into()), KeyValue::N(Number::parse(n).unwrap())];
+            parts.into_iter().map(SortPart::Key).collect()
+        };
+        let mut keys = vec![
+            key("b", "1"),
+            key("a", "10"),
+            key("ab", "1"),
+            key("a", "2"),
+            key("b", "0"),
+            key("c", "5"),
+        ];
+        keys.sort();
+        keys
+    }
+
+    /// The stored keys a prefix and condition admit, as (string, number) text.
+    fn admitted(prefix: &[KeyValue], cond: Option<RangeCond>) -> Vec<String> {
+        let bounds = sort_bounds(prefix, cond.as_ref());
+        stored()
+            .into_iter()
+            .filter(|k| bounds.contains(k))
+            .map(|k| match &k[..] {
+                [SortPart::Key(KeyValue::S(s)), SortPart::Key(KeyValue::N(n))] => format!("{s}/{n}"),
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn composite_sort_keys_order_part_by_part() {
+        assert_eq!(admitted(&[], None), ["a/2", "a/10", "ab/1", "b/0", "b/1", "c/5"]);
+    }
+
+    #[test]
+    fn bounds_on_the_first_of_two_sort_attributes() {
+        let s = |v: &str| KeyValue::S(v.into());
+        assert_eq!(
+            admitted(&[], Some(RangeCond::Gt(s("a")))),
+            ["ab/1", "b/0", "b/1", "c/5"]
+        );
+        assert_eq!(admitted(&[], Some(RangeCond::Le(s("ab")))), ["a/2", "a/10", "ab/1"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Lt(s("b")))), ["a/2", "a/10", "ab/1"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Ge(s("b")))), ["b/0", "b/1", "c/5"]);
+        assert_eq!(
+            admitted(&[], Some(RangeCond::Between(s("ab"), s("b")))),
+            ["ab/1", "b/0", "b/1"]
+        );
+        assert_eq!(
+            admitted(&[], Some(RangeCond::BeginsWith(s("a")))),
+            ["a/2", "a/10", "ab/1"]
+        );
+        assert_eq!(admitted(&[s("a")], None), ["a/2", "a/10"]);
+    }
+
+    #[test]
+    fn bounds_after_an_equal_prefix() {
+        let (a, b) = (KeyValue::S("a".into()), KeyValue::S("b".into()));
+        let n = |v: &str| KeyValue::N(Number::parse(v).unwrap());
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Gt(n("2")))), ["a/10"]);
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Le(n("10")))), ["a/2", "a/10"]);
+        assert_eq!(admitted(&[b.clone()], Some(RangeCond::Lt(n("1")))), ["b/0"]);
+        assert_eq!(
+            admitted(&[b.clone()], Some(RangeCond::Between(n("0"), n("0")))),
+            ["b/0"]
+        );
+        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Eq(n("10")))), ["a/10"]);
+        assert_eq!(admitted(&[], Some(RangeCond::Eq(a))), ["a/2", "a/10"]);
+        assert!(admitted(&[b, n("7")], None).is_empty());
     }
 }

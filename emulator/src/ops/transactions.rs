@@ -12,11 +12,11 @@ use parking_lot::Mutex;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
-    check_collection, metrics, read_units, request_key, touched_indexes, validate_item, write_units, CapacityDetail,
+    check_collection, metrics, read_units, request_key, touched_indexes, updated_item, validate_item, write_units,
+    CapacityDetail,
 };
 use super::expressions;
 use super::multi::{capacities, TableUnits};
-use super::update_item::updated_item;
 use super::Cx;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};

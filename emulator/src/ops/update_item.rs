@@ -3,14 +3,14 @@
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, check_index_keys, condition_failed, data_table, metrics_if, request_key, write_capacity,
-    write_units, ReturnValues, WriteReturns,
+    check_collection, condition_failed, data_table, metrics_if, request_key, updated_item, write_capacity, write_units,
+    ReturnValues, WriteReturns,
 };
 use super::expressions;
 use super::Cx;
-use crate::error::{Error, Result};
-use crate::expr::{self, Parsed, Path, Update};
-use crate::model::{item_size, nesting_ok, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
+use crate::error::Result;
+use crate::expr::{self, Parsed};
+use crate::model::Item;
 
 pub struct Input {
     pub table: String,
@@ -48,34 +48,4 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         state.put(new);
     }
     Ok(WriteOutput { attributes, capacity, collection_metrics })
-}
-
-/// The item after an update: the old item (or just the key, for an upsert) with the update applied,
-/// checked like any written item; `None` when an update that only removes finds no item, so
-/// nothing is written. Also returns the paths the update touched.
-pub fn updated_item(
-    def: &TableDef,
-    key: &PrimaryKey,
-    old: Option<&Item>,
-    update: Option<&Update>,
-) -> Result<(Option<Item>, Vec<Path>)> {
-    if let Some(update) = update.filter(|u| old.is_none() && u.only_removes()) {
-        update.check_key(&def.key)?;
-        return Ok((None, Vec::new()));
-    }
-    let mut item = old.cloned().unwrap_or_else(|| key.to_item(&def.key));
-    let paths = match update {
-        Some(u) => u.apply(&mut item, &def.key)?,
-        None => Vec::new(),
-    };
-    for index in def.indexes() {
-        check_index_keys(index, &item)?;
-    }
-    if item_size(&item) > MAX_ITEM_SIZE {
-        return Err(Error::validation("Item size to update has exceeded the maximum allowed size"));
-    }
-    if !nesting_ok(&item) {
-        return Err(Error::nesting_exceeded());
-    }
-    Ok((Some(item), paths))
 }

@@ -1,6 +1,6 @@
 use serde_json::{Map, Value};
 
-use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
+use super::statements::{prepare, PARAMETERS, STATEMENT};
 use super::{capacity_detail, old_on_condition_failure, Answer};
 use crate::error::{Detail, ErrorKind, Result};
 use crate::ops::batch_execute_statement::{Input, Output, StatementRequest, StatementResponse};

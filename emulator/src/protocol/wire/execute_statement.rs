@@ -2,19 +2,16 @@ use base64::Engine as _;
 use serde_json::Value;
 
 use super::{capacity_detail, old_on_condition_failure, Answer, Encoded};
-use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item};
+use crate::error::Result;
+use crate::model::Item;
 use crate::ops::execute_statement::{invalid_token, Input, Output};
-use crate::partiql::{self, bind, Statement};
+use super::statements::{prepare, PARAMETERS, STATEMENT};
 use crate::protocol::attr::{self, encode_map};
 use crate::protocol::shape::{
     field, int, required, string, validate, Field, Shape, RETURN_CONSUMED_CAPACITY,
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
 use crate::protocol::Body;
-
-pub const STATEMENT: Shape = string(1, 8192);
-pub const PARAMETERS: Shape = Shape::List { member: &Shape::Attr, min: 1, max: usize::MAX };
 
 pub(crate) const SHAPE: &[Field] = &[
     required("Statement", STATEMENT),
@@ -38,17 +35,6 @@ pub fn decode(body: Body) -> Result<Input> {
         capacity: capacity_detail(body),
         old_on_condition_failure: old_on_condition_failure(body),
     })
-}
-
-/// Parses a request's (or list member's) `Statement` and binds its `Parameters`.
-pub fn prepare(body: Body) -> Result<(Statement, Vec<AttributeValue>)> {
-    let params = body.list("Parameters").iter().map(attr::decode).collect::<Result<Vec<_>>>()?;
-    let (stmt, count) =
-        partiql::parse(body.str("Statement").unwrap_or_default()).map_err(|e| Error::validation(e.0))?;
-    if count != params.len() {
-        return Err(bind::param_count());
-    }
-    Ok((stmt, params))
 }
 
 /// NextToken: a page's LastEvaluatedKey as base64 of its JSON.

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use super::execute_statement::{prepare, PARAMETERS, STATEMENT};
+use super::statements::{prepare, PARAMETERS, STATEMENT};
 use super::multi::{client_token, item_responses};
 use super::{capacity_detail, old_on_condition_failure};
 use crate::error::Result;

@@ -17,6 +17,7 @@ pub(crate) mod answer;
 pub(crate) mod expressions;
 mod multi;
 mod policy_document;
+mod statements;
 mod table_spec;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,132 @@
+//! PartiQL writes: one INSERT, UPDATE or DELETE run through the same checks and store writes as
+//! PutItem, UpdateItem and DeleteItem. ExecuteStatement and BatchExecuteStatement share it.
+
+use super::common::{
+    check_collection, condition_failed, data_table, request_key, touched_indexes, updated_item, validate_item,
+    write_units,
+};
+use super::expressions;
+use super::Cx;
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::{self, Condition, Path};
+use crate::model::{AttributeValue, Item};
+use crate::partiql::{self, bind, Returning, Statement};
+
+/// What a write did, for the response and consumed capacity.
+pub struct Written {
+    pub table: String,
+    pub units: f64,
+    pub indexes: Vec<String>,
+    /// RETURNING's items.
+    pub items: Option<Vec<Item>>,
+}
+
+/// The condition an UPDATE or DELETE carries: its whole WHERE clause (the key equalities hold for
+/// the item the key names).
+pub fn where_condition(filter: Option<&partiql::Expr>, params: &[AttributeValue]) -> Result<Option<Condition>> {
+    filter.map(|f| bind::condition(f, params)).transpose()
+}
+
+fn duplicate() -> Error {
+    Error::new(ErrorKind::DuplicateItem, "Duplicate primary key exists in table")
+}
+
+/// Runs one INSERT, UPDATE or DELETE under its table's write lock.
+pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Written> {
+    let engine = cx.engine;
+    let target = stmt.target();
+    // Values are bound (and number literals checked) before the table is looked up.
+    let insert = match stmt {
+        Statement::Insert { value, .. } => Some(bind::insert_item(value, params)?),
+        _ => None,
+    };
+    let (update, cond) = match stmt {
+        Statement::Update { actions, filter, .. } => (
+            Some(bind::update(actions, params)?),
+            where_condition(filter.as_ref(), params)?,
+        ),
+        Statement::Delete { filter, .. } => (None, where_condition(filter.as_ref(), params)?),
+        _ => (None, None),
+    };
+    let table = data_table(cx, &target.table)?;
+    let mut state = table.state.write();
+    if target.index.is_some() {
+        return Err(Error::validation("Index cannot be specified in a write statement"));
+    }
+    let (key, old, new, returning) = match stmt {
+        Statement::Insert { .. } => {
+            let item = insert.expect("bound above");
+            let key = validate_item(&state.def, &item)?;
+            engine.transactions.check_free(&table.name, &key)?;
+            if state.get(&key).is_some() {
+                return Err(duplicate());
+            }
+            (key, None, Some(item), None)
+        }
+        Statement::Update { filter, returning, .. } => {
+            let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
+            let key = request_key(&state.def, &key_item)?;
+            engine.transactions.check_free(&table.name, &key)?;
+            let old = state.get(&key).cloned();
+            // UPDATE never creates an item.
+            if old.is_none() || !expressions::holds(cond.as_ref(), old.as_deref()) {
+                return Err(condition_failed(old_on_failure, old.as_deref()));
+            }
+            let (new, _) = updated_item(&state.def, &key, old.as_deref(), update.as_ref())?;
+            (key, old.map(|o| (*o).clone()), new, *returning)
+        }
+        Statement::Delete { filter, returning, .. } => {
+            let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
+            let key = request_key(&state.def, &key_item)?;
+            engine.transactions.check_free(&table.name, &key)?;
+            let old = state.get(&key).cloned();
+            // Deleting nothing succeeds; the condition applies to an item that exists.
+            if old.is_some() && !expressions::holds(cond.as_ref(), old.as_deref()) {
+                return Err(condition_failed(old_on_failure, old.as_deref()));
+            }
+            (key, old.map(|o| (*o).clone()), None, *returning)
+        }
+        Statement::Select { .. } => unreachable!("reads are not writes"),
+    };
+    check_collection(engine, &state, &key, old.as_ref(), new.as_ref())?;
+    let units = write_units(old.as_ref(), new.as_ref());
+    let indexes = touched_indexes(&state.def, old.as_ref(), new.as_ref())
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let items = returning.map(|r| returned(r, stmt, old.as_ref(), new.as_ref()));
+    match new {
+        Some(item) => {
+            state.put(item);
+        }
+        None => {
+            state.delete(&key);
+        }
+    }
+    Ok(Written {
+        table: table.name.clone(),
+        units,
+        indexes,
+        items,
+    })
+}
+
+/// RETURNING's items: the whole old or new item, or the paths the statement modified.
+fn returned(r: Returning, stmt: &Statement, old: Option<&Item>, new: Option<&Item>) -> Vec<Item> {
+    let modified: Vec<Path> = match stmt {
+        Statement::Update { actions, .. } => actions
+            .iter()
+            .map(|a| match a {
+                partiql::ast::UpdateClause::Set(p, _) | partiql::ast::UpdateClause::Remove(p) => p.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let item = match r {
+        Returning::AllOld => old.cloned(),
+        Returning::AllNew => new.cloned(),
+        Returning::ModifiedOld => old.map(|o| expr::project(o, &modified)),
+        Returning::ModifiedNew => new.map(|n| expr::project(n, &modified)),
+    };
+    item.into_iter().filter(|i| !i.is_empty()).collect()
+}
