@@ -223,7 +223,9 @@ impl Decision {
     pub fn lag(&self, table: &str, index: Option<(&str, bool)>) -> Option<Lag> {
         let lags = self.lagging.iter().filter(|r| {
             r.table.as_deref().is_none_or(|t| t == table)
-                && r.index.as_deref().is_none_or(|i| index.is_some_and(|(name, _)| name == i))
+                && r.index
+                    .as_deref()
+                    .is_none_or(|i| index.is_some_and(|(name, _)| name == i))
         });
         let lags = lags.filter_map(|r| match r.effect {
             Effect::Stale(lag) => Some(lag),
@@ -494,8 +496,15 @@ mod tests {
             }],
         });
         assert_eq!(fired(&chaos, 1, "t"), [true]);
-        let elsewhere = |account, region| Request { account, region, ..put("t") };
-        for req in [elsewhere("000000000000", "eu-west-1"), elsewhere("111111111111", "us-east-1")] {
+        let elsewhere = |account, region| Request {
+            account,
+            region,
+            ..put("t")
+        };
+        for req in [
+            elsewhere("000000000000", "eu-west-1"),
+            elsewhere("111111111111", "us-east-1"),
+        ] {
             assert!(chaos.decide(&req).failure.is_none());
         }
     }
@@ -518,10 +527,19 @@ mod tests {
         });
         let decision = chaos.decide(&put("t"));
         assert_eq!(decision.lag("t", None), Some(Lag { millis: 100, writes: 2 }));
-        assert_eq!(decision.lag("t", Some(("lsi", false))), Some(Lag { millis: 100, writes: 2 }));
-        assert_eq!(decision.lag("t", Some(("gsi", true))), Some(Lag { millis: 500, writes: 2 }));
+        assert_eq!(
+            decision.lag("t", Some(("lsi", false))),
+            Some(Lag { millis: 100, writes: 2 })
+        );
+        assert_eq!(
+            decision.lag("t", Some(("gsi", true))),
+            Some(Lag { millis: 500, writes: 2 })
+        );
         assert_eq!(decision.lag("u", Some(("gsi", true))), None, "u's rule did not match");
-        assert_eq!(chaos.keep("000000000000", "us-east-1", "t"), Some(Keep { millis: 500, writes: 2 }));
+        assert_eq!(
+            chaos.keep("000000000000", "us-east-1", "t"),
+            Some(Keep { millis: 500, writes: 2 })
+        );
         assert_eq!(chaos.keep("000000000000", "us-east-1", "v"), None);
         chaos.clear();
         assert_eq!(chaos.keep("000000000000", "us-east-1", "t"), None);

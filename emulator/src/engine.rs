@@ -156,7 +156,11 @@ impl Engine {
         const BATCH: usize = 256;
         let now = self.clock.now_millis();
         let mut deleted = 0;
-        let tables = self.namespaces.all().into_iter().flat_map(|ns| ns.store.tables().into_iter().map(move |t| (ns.clone(), t)));
+        let tables = self
+            .namespaces
+            .all()
+            .into_iter()
+            .flat_map(|ns| ns.store.tables().into_iter().map(move |t| (ns.clone(), t)));
         for (ns, table) in tables {
             if !table.state.read().has_expired(now) {
                 continue;
@@ -164,7 +168,9 @@ impl Engine {
             // A TTL delete is a write like any other to the history stale reads see.
             let keep = || self.chaos.keep(&ns.account, &ns.region, &table.name);
             loop {
-                let n = match self.durably(|| Recording::new(table.state.write(), now, keep()).delete_expired(now, BATCH)) {
+                let n = match self
+                    .durably(|| Recording::new(table.state.write(), now, keep()).delete_expired(now, BATCH))
+                {
                     Ok(n) => n,
                     Err(e) => {
                         tracing::error!(error = %e, "durable mode: TTL deletes could not be saved");

@@ -44,7 +44,13 @@ async fn setup(plan: Value) -> (Emulator, Client) {
 }
 
 async fn put(c: &Client, v: &str) {
-    c.put_item().table_name("tbl").item("pk", s("a")).item("v", s(v)).send().await.unwrap();
+    c.put_item()
+        .table_name("tbl")
+        .item("pk", s("a"))
+        .item("v", s(v))
+        .send()
+        .await
+        .unwrap();
 }
 
 fn v(found: Option<&std::collections::HashMap<String, AttributeValue>>) -> String {
@@ -54,7 +60,14 @@ fn v(found: Option<&std::collections::HashMap<String, AttributeValue>>) -> Strin
 /// Item `a`'s `v` as GetItem, Query, Scan, BatchGetItem and a PartiQL SELECT see it ("none" when
 /// absent), each with `ConsistentRead` as given.
 async fn reads(c: &Client, consistent: bool) -> [String; 5] {
-    let get = c.get_item().table_name("tbl").key("pk", s("a")).consistent_read(consistent).send().await.unwrap();
+    let get = c
+        .get_item()
+        .table_name("tbl")
+        .key("pk", s("a"))
+        .consistent_read(consistent)
+        .send()
+        .await
+        .unwrap();
     let query = c
         .query()
         .table_name("tbl")
@@ -64,8 +77,18 @@ async fn reads(c: &Client, consistent: bool) -> [String; 5] {
         .send()
         .await
         .unwrap();
-    let scan = c.scan().table_name("tbl").consistent_read(consistent).send().await.unwrap();
-    let keys = KeysAndAttributes::builder().keys(item(&[("pk", s("a"))])).consistent_read(consistent).build().unwrap();
+    let scan = c
+        .scan()
+        .table_name("tbl")
+        .consistent_read(consistent)
+        .send()
+        .await
+        .unwrap();
+    let keys = KeysAndAttributes::builder()
+        .keys(item(&[("pk", s("a"))]))
+        .consistent_read(consistent)
+        .build()
+        .unwrap();
     let batch = c.batch_get_item().request_items("tbl", keys).send().await.unwrap();
     let partiql = c
         .execute_statement()
@@ -109,7 +132,11 @@ async fn eventually_consistent_reads_see_the_old_value_until_the_lag_passes() {
     assert_eq!(reads(&c, false).await, all("1"));
     put(&c, "2").await;
     assert_eq!(reads(&c, false).await, all("1"));
-    assert_eq!(reads(&c, true).await, all("2"), "strongly consistent reads see the latest");
+    assert_eq!(
+        reads(&c, true).await,
+        all("2"),
+        "strongly consistent reads see the latest"
+    );
     // Conditions are checked against the latest too.
     c.update_item()
         .table_name("tbl")
@@ -159,7 +186,13 @@ async fn nothing_is_stale_without_a_lagging_rule() {
         let (emu, c) = setup(plan).await;
         put(&c, "1").await;
         assert_eq!(reads(&c, false).await, all("1"));
-        c.put_item().table_name("gtbl").item("pk", s("s1")).item("g", s("shop")).send().await.unwrap();
+        c.put_item()
+            .table_name("gtbl")
+            .item("pk", s("s1"))
+            .item("g", s("shop"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(gsi_count(&c).await, 1);
         emu.chaos().clear();
     }

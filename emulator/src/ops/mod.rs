@@ -67,7 +67,9 @@ impl<'a> Cx<'a> {
     pub fn read_data<'s>(&self, state: &'s TableState, index: Option<(&str, bool)>, consistent: bool) -> &'s TableData {
         match self.chaos.lag(&state.def.name, index).filter(|_| !consistent) {
             None => &state.data,
-            Some(lag) => state.history.as_of(&state.data, self.now_millis - lag.millis as i64, lag.writes as usize),
+            Some(lag) => state
+                .history
+                .as_of(&state.data, self.now_millis - lag.millis as i64, lag.writes as usize),
         }
     }
 }

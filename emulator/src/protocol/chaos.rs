@@ -118,7 +118,11 @@ fn rule(value: &Value) -> Result<Rule, String> {
         .transpose()?;
     let mut effects = Vec::new();
     if let Some(f) = failure {
-        effects.push(if flag("after")? { Effect::FailAfterRunning(f) } else { Effect::Fail(f) });
+        effects.push(if flag("after")? {
+            Effect::FailAfterRunning(f)
+        } else {
+            Effect::Fail(f)
+        });
     }
     effects.extend(count("unprocessed")?.map(|n| Effect::Unprocessed(n as usize)));
     if flag("conflict")? {
@@ -339,7 +343,13 @@ mod tests {
             {"index": "g", "gsi_lag_ms": 500}]}"#
             .parse()
             .unwrap();
-        assert_eq!(plan.rules[0].effect, Effect::Stale(Lag { millis: 1000, writes: 2 }));
+        assert_eq!(
+            plan.rules[0].effect,
+            Effect::Stale(Lag {
+                millis: 1000,
+                writes: 2
+            })
+        );
         assert_eq!(plan.rules[0].region.as_deref(), Some("eu-west-1"));
         assert_eq!(plan.rules[0].account.as_deref(), Some("111111111111"));
         assert_eq!(plan.rules[1].effect, Effect::GsiLag(500));

@@ -46,7 +46,9 @@ impl History {
     pub fn as_of<'a>(&'a self, current: &'a TableData, as_of: i64, writes_ago: usize) -> &'a TableData {
         let by_time = self.versions.partition_point(|(replaced, _)| *replaced <= as_of);
         let by_writes = self.versions.len().saturating_sub(writes_ago);
-        self.versions.get(by_time.min(by_writes)).map_or(current, |(_, data)| data)
+        self.versions
+            .get(by_time.min(by_writes))
+            .map_or(current, |(_, data)| data)
     }
 }
 
@@ -112,12 +114,19 @@ mod tests {
     }
 
     fn name(d: &TableData) -> String {
-        d.items.keys().next().map(|s| format!("{:?}", s.hash[0])).unwrap_or_default()
+        d.items
+            .keys()
+            .next()
+            .map(|s| format!("{:?}", s.hash[0]))
+            .unwrap_or_default()
     }
 
     #[test]
     fn a_read_sees_the_version_current_at_its_time_or_writes_ago() {
-        let keep = Keep { millis: 1000, writes: 5 };
+        let keep = Keep {
+            millis: 1000,
+            writes: 5,
+        };
         let mut h = History::default();
         // v1 until 100, v2 until 200, v3 current.
         h.record(100, data("v1"), keep);
@@ -142,7 +151,14 @@ mod tests {
         // "a" and "b" were replaced more than 100 ms before the last write, which keeps one.
         assert_eq!(h.versions.len(), 1);
         for t in 0..2000 {
-            h.record(t + 1000, data("x"), Keep { millis: i64::MAX / 2, writes: usize::MAX });
+            h.record(
+                t + 1000,
+                data("x"),
+                Keep {
+                    millis: i64::MAX / 2,
+                    writes: usize::MAX,
+                },
+            );
         }
         assert_eq!(h.versions.len(), MAX_VERSIONS);
     }
