@@ -3,18 +3,15 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::types::{
-    AttributeValue, BillingMode, GlobalSecondaryIndex, KeyType, KeysAndAttributes, Projection, ProjectionType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 use serde_json::{json, Value};
 
-use crate::support::{attr_def, create_table, item, key, s};
+use crate::support::{create_table, create_with_gsi, item, s};
 
 /// An emulator on a manual clock under `plan` (none when `Value::Null`), with table `tbl` (key
-/// `pk`) and `gtbl` (key `pk`, a GSI `by_g` on `g`).
+/// `pk`) and `gtbl` (key `pk`, a GSI `by_group` on `g`).
 async fn setup(plan: Value) -> (Emulator, Client) {
     let mut builder = Emulator::builder().manual_clock(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     if !plan.is_null() {
@@ -23,23 +20,7 @@ async fn setup(plan: Value) -> (Emulator, Client) {
     let emu = builder.start().await.unwrap();
     let c = emu.client();
     create_table(&c, "tbl", None).await;
-    c.create_table()
-        .table_name("gtbl")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
-        .attribute_definitions(attr_def("g", ScalarAttributeType::S))
-        .key_schema(key("pk", KeyType::Hash))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("by_g")
-                .key_schema(key("g", KeyType::Hash))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    create_with_gsi(&c, "gtbl").await;
     (emu, c)
 }
 
@@ -110,7 +91,7 @@ async fn gsi_count(c: &Client) -> usize {
     let q = c
         .query()
         .table_name("gtbl")
-        .index_name("by_g")
+        .index_name("by_group")
         .key_condition_expression("g = :g")
         .expression_attribute_values(":g", s("shop"))
         .send()
@@ -167,7 +148,7 @@ async fn writes_ago_reads_miss_the_latest_writes() {
 
 #[tokio::test]
 async fn a_gsi_query_misses_a_fresh_item_until_the_index_lag_passes() {
-    let (emu, c) = setup(json!({"rules": [{"table": "gtbl", "index": "by_g", "gsi_lag_ms": 500}]})).await;
+    let (emu, c) = setup(json!({"rules": [{"table": "gtbl", "index": "by_group", "gsi_lag_ms": 500}]})).await;
     let new = c.put_item().table_name("gtbl").item("pk", s("s1")).item("g", s("shop"));
     new.send().await.unwrap();
     assert_eq!(gsi_count(&c).await, 0);
