@@ -99,20 +99,21 @@ fn resilient<S: Suite>() {
 /// Ambiguous and conflicting writes: every third single-item write and transaction, and every
 /// other batch write, answers 500 after it happened (a few times each, as above), so the SDK
 /// retries a write already done; every other transaction is cancelled by a TransactionConflict.
-/// A retried write must land once, and a write the adapter reports done must be there: the model
-/// check sees both (a later read of the item answers what the model holds). `Ok` when the suite
-/// agreed with its model; the plan must have fired.
-fn ambiguous_writes<S: Suite>() -> Result<(), Failure> {
-    let (outcome, counts) = under_plan::<S>(
-        r#"{"seed": 21, "rules": [
-        {"operation": "PutItem", "error": "InternalServerError", "after": true, "every": 3, "times": 3},
-        {"operation": "UpdateItem", "error": "InternalServerError", "after": true, "every": 3, "times": 3},
-        {"operation": "DeleteItem", "error": "InternalServerError", "after": true, "every": 3, "times": 3},
-        {"operation": "BatchWriteItem", "error": "InternalServerError", "after": true, "every": 2, "times": 3},
-        {"operation": "TransactWriteItems", "error": "InternalServerError", "after": true, "every": 3, "times": 3},
-        {"operation": "TransactWriteItems", "conflict": true, "every": 2, "times": 4}
-    ]}"#,
-    );
+/// Each rule is a line, so a suite can leave one out.
+const AMBIGUOUS: [&str; 6] = [
+    r#"{"operation": "PutItem", "error": "InternalServerError", "after": true, "every": 3, "times": 3}"#,
+    r#"{"operation": "UpdateItem", "error": "InternalServerError", "after": true, "every": 3, "times": 3}"#,
+    r#"{"operation": "DeleteItem", "error": "InternalServerError", "after": true, "every": 3, "times": 3}"#,
+    r#"{"operation": "BatchWriteItem", "error": "InternalServerError", "after": true, "every": 2, "times": 3}"#,
+    r#"{"operation": "TransactWriteItems", "error": "InternalServerError", "after": true, "every": 3, "times": 3}"#,
+    r#"{"operation": "TransactWriteItems", "conflict": true, "every": 2, "times": 4}"#,
+];
+
+/// The suite under `rules` (a retried write must land once, and a write the adapter reports done
+/// must be there: the model check sees both, as a later read answers what the model holds); `Ok`
+/// when it agreed with its model. Some rule must have fired.
+fn ambiguous_writes<S: Suite>(rules: &[&str]) -> Result<(), Failure> {
+    let (outcome, counts) = under_plan::<S>(&format!(r#"{{"seed": 21, "rules": [{}]}}"#, rules.join(",")));
     assert!(counts.iter().any(|c| c.fired > 0), "{counts:?}");
     outcome
 }
@@ -350,38 +351,47 @@ fn match_tracker_is_resilient() {
 
 #[test]
 fn session_storage_absorbs_ambiguous_writes() {
-    ambiguous_writes::<SessionSuite>().unwrap_or_else(|f| panic!("{f}"));
-}
-
-#[test]
-fn auth_adapter_absorbs_ambiguous_writes() {
-    ambiguous_writes::<AuthSuite>().unwrap_or_else(|f| panic!("{f}"));
+    ambiguous_writes::<SessionSuite>(&AMBIGUOUS).unwrap_or_else(|f| panic!("{f}"));
 }
 
 #[test]
 fn kv_store_absorbs_ambiguous_writes() {
-    ambiguous_writes::<KvSuite>().unwrap_or_else(|f| panic!("{f}"));
+    ambiguous_writes::<KvSuite>(&AMBIGUOUS).unwrap_or_else(|f| panic!("{f}"));
 }
 
 #[test]
 fn user_store_absorbs_ambiguous_writes() {
-    ambiguous_writes::<UserStoreSuite>().unwrap_or_else(|f| panic!("{f}"));
+    ambiguous_writes::<UserStoreSuite>(&AMBIGUOUS).unwrap_or_else(|f| panic!("{f}"));
 }
 
 #[test]
 fn match_tracker_absorbs_ambiguous_writes() {
-    ambiguous_writes::<MatchSuite>().unwrap_or_else(|f| panic!("{f}"));
+    ambiguous_writes::<MatchSuite>(&AMBIGUOUS).unwrap_or_else(|f| panic!("{f}"));
 }
 
-/// Registration absorbs both (the SDK's ClientRequestToken makes a retried transaction replay
-/// its first answer; the port retries conflicts). Login does not: its session PutItem is
-/// conditional (`attribute_not_exists(pk)`), so the SDK's retry after a 500 that followed the
-/// write fails its own condition, and the port reports an error for a login whose session was
-/// stored (the README's findings). Never the other way round: no step answered success here for
-/// a write the model did not make.
+/// All but the DeleteItem rule: the port's deletes ask for `ReturnValues: ALL_OLD`, and the SDK's
+/// retry of a delete already done finds nothing, so it answers "no session" / "no token" for one
+/// it deleted (the README's findings; how often a run meets it depends on its random sequences).
+#[test]
+fn auth_adapter_absorbs_ambiguous_writes_but_deletes() {
+    let rules: Vec<&str> = AMBIGUOUS.into_iter().filter(|r| !r.contains("DeleteItem")).collect();
+    ambiguous_writes::<AuthSuite>(&rules).unwrap_or_else(|f| panic!("{f}"));
+}
+
+/// Registration absorbs the transaction rules (the SDK's ClientRequestToken makes a retried
+/// transaction replay its first answer; the port retries conflicts). Login does not absorb a 500
+/// after its session PutItem, here on the first successful logins: the put is conditional
+/// (`attribute_not_exists(pk)`), so the SDK's retry fails its own condition and the port
+/// reports an error for a login whose session was stored (the README's findings).
 #[test]
 fn auth_flow_reports_a_retried_login_as_failed() {
-    let failure = ambiguous_writes::<AuthFlowSuite>().expect_err("login's conditional put is not idempotent");
+    let login = r#"{"operation": "PutItem", "error": "InternalServerError", "after": true, "times": 3}"#;
+    let rules: Vec<&str> = AMBIGUOUS
+        .into_iter()
+        .filter(|r| r.contains("Transact"))
+        .chain([login])
+        .collect();
+    let failure = ambiguous_writes::<AuthFlowSuite>(&rules).expect_err("login's conditional put is not idempotent");
     println!("{failure}");
     let last = failure.steps.last().unwrap();
     assert!(last.contains("Login"), "{failure}");
