@@ -1,5 +1,6 @@
 //! Deterministic chaos: the failures DynamoDB really produces (throttling, server errors, partial
-//! batches, transaction conflicts, added latency), injected by a seeded plan so an application can
+//! batches, transaction conflicts, added latency) and its eventual consistency (stale reads, global
+//! secondary indexes lagging behind their table), injected by a seeded plan so an application can
 //! rehearse its handling of them and a failing run replays exactly.
 //!
 //! Unlike [`crate::fault`], which breaks the emulator on purpose to prove a test suite notices,
@@ -12,6 +13,7 @@
 //! matches; whether its n-th match fires depends only on the seed, the rule's position and n, so the
 //! same sequence of requests meets the same faults however the rules interleave.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +21,7 @@ use parking_lot::{Mutex, RwLock};
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{AttributeValue, Item};
+use crate::store::Keep;
 
 /// A seeded list of rules. The first rule that fires an error decides the answer; latencies add.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,6 +39,10 @@ pub struct Rule {
     pub operation: Option<String>,
     /// A table the request names (any of a batch's or transaction's tables).
     pub table: Option<String>,
+    /// The request's region (a table of that name in another region is not matched).
+    pub region: Option<String>,
+    /// The request's account.
+    pub account: Option<String>,
     /// The `IndexName` of a Query or Scan.
     pub index: Option<String>,
     /// A key or item of the request must match.
@@ -81,6 +88,22 @@ pub enum Effect {
     /// TransactWriteItems (and ExecuteTransaction) is cancelled with a TransactionConflict reason
     /// on the items the rule's table and key filters match (its first item without filters).
     Conflict,
+    /// Eventually consistent reads of the rule's tables (and their indexes) see the data as it
+    /// was this long or this many writes ago, whichever is older. Strongly consistent reads and
+    /// every write and condition see the latest.
+    Stale(Lag),
+    /// Reads of the tables' global secondary indexes see them as they were this many
+    /// milliseconds ago: index updates arrive late.
+    GsiLag(u64),
+}
+
+/// How far behind a read is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lag {
+    /// Milliseconds on the emulator's clock.
+    pub millis: u64,
+    /// Writes to the table (one per request that changed it).
+    pub writes: u64,
 }
 
 /// The retryable errors DynamoDB answers under load or on its own failures.
@@ -159,8 +182,11 @@ pub struct Latency(pub Duration);
 /// What the protocol knows of a request before running it.
 pub(crate) struct Request<'a> {
     pub operation: &'a str,
-    pub tables: Vec<&'a str>,
-    pub index: Option<&'a str>,
+    pub account: &'a str,
+    pub region: &'a str,
+    /// Named in the body, or in a PartiQL statement.
+    pub tables: Vec<Cow<'a, str>>,
+    pub index: Option<Cow<'a, str>>,
     /// With the table each belongs to.
     pub keys: Vec<(&'a str, Item)>,
 }
@@ -174,6 +200,8 @@ pub(crate) struct Decision {
     pub unprocessed: usize,
     /// The rule whose filters pick the conflicting items.
     conflict: Option<Arc<Rule>>,
+    /// The fired `Stale` and `GsiLag` rules, whose filters pick the reads they delay.
+    lagging: Vec<Arc<Rule>>,
 }
 
 impl Decision {
@@ -188,6 +216,26 @@ impl Decision {
             marks.iter_mut().skip(1).for_each(|m| *m = false);
         }
         marks
+    }
+
+    /// How far behind an eventually consistent read of `table` (or of its `index`, with whether
+    /// it is global) is; `None` when it sees the latest.
+    pub fn lag(&self, table: &str, index: Option<(&str, bool)>) -> Option<Lag> {
+        let lags = self.lagging.iter().filter(|r| {
+            r.table.as_deref().is_none_or(|t| t == table)
+                && r.index
+                    .as_deref()
+                    .is_none_or(|i| index.is_some_and(|(name, _)| name == i))
+        });
+        let lags = lags.filter_map(|r| match r.effect {
+            Effect::Stale(lag) => Some(lag),
+            Effect::GsiLag(millis) if index.is_some_and(|(_, global)| global) => Some(Lag { millis, writes: 0 }),
+            _ => None,
+        });
+        lags.reduce(|a, b| Lag {
+            millis: a.millis.max(b.millis),
+            writes: a.writes.max(b.writes),
+        })
     }
 }
 
@@ -247,6 +295,30 @@ impl Chaos {
         self.active.read().is_some()
     }
 
+    /// How much history `table` of `account` in `region` keeps for the plan's stale reads and
+    /// index lags (`None`: no rule may make its reads lag).
+    pub(crate) fn keep(&self, account: &str, region: &str, table: &str) -> Option<Keep> {
+        let active = self.active.read();
+        let rules = active.as_ref()?.rules.iter();
+        let rules = rules.filter(|r| r.in_namespace(account, region) && r.table.as_deref().is_none_or(|t| t == table));
+        rules
+            .filter_map(|r| match r.effect {
+                Effect::Stale(lag) => Some(Keep {
+                    millis: lag.millis as i64,
+                    writes: lag.writes as usize,
+                }),
+                Effect::GsiLag(millis) => Some(Keep {
+                    millis: millis as i64,
+                    writes: 0,
+                }),
+                _ => None,
+            })
+            .reduce(|a, b| Keep {
+                millis: a.millis.max(b.millis),
+                writes: a.writes.max(b.writes),
+            })
+    }
+
     /// Applies the plan to one request.
     pub(crate) fn decide(&self, req: &Request) -> Decision {
         let mut decision = Decision::default();
@@ -270,6 +342,7 @@ impl Chaos {
                 Effect::FailAfterRunning(f) if decision.failure.is_none() => decision.failure = Some((*f, true)),
                 Effect::Unprocessed(n) => decision.unprocessed = decision.unprocessed.max(*n),
                 Effect::Conflict if decision.conflict.is_none() => decision.conflict = Some(rule.clone()),
+                Effect::Stale(_) | Effect::GsiLag(_) => decision.lagging.push(rule.clone()),
                 _ => {}
             }
         }
@@ -280,9 +353,14 @@ impl Chaos {
 impl Rule {
     fn matches(&self, req: &Request) -> bool {
         self.operation.as_deref().is_none_or(|op| op == req.operation)
-            && self.table.as_deref().is_none_or(|t| req.tables.contains(&t))
-            && self.index.as_deref().is_none_or(|i| req.index == Some(i))
+            && self.in_namespace(req.account, req.region)
+            && self.table.as_deref().is_none_or(|t| req.tables.iter().any(|n| n == t))
+            && self.index.as_deref().is_none_or(|i| req.index.as_deref() == Some(i))
             && (self.key.is_none() || req.keys.iter().any(|(t, item)| self.filters_item(t, item)))
+    }
+
+    fn in_namespace(&self, account: &str, region: &str) -> bool {
+        self.account.as_deref().is_none_or(|a| a == account) && self.region.as_deref().is_none_or(|r| r == region)
     }
 
     /// Whether an item of `table` passes the rule's table and key filters.
@@ -330,7 +408,9 @@ mod tests {
     fn put(table: &'static str) -> Request<'static> {
         Request {
             operation: "PutItem",
-            tables: vec![table],
+            account: "000000000000",
+            region: "us-east-1",
+            tables: vec![table.into()],
             index: None,
             keys: vec![(
                 table,
@@ -402,5 +482,66 @@ mod tests {
         assert!(KeyMatch::Equals(item.clone()).matches(&item));
         let other = Item::from([("pk".to_string(), AttributeValue::S("user#2".into()))]);
         assert!(!KeyMatch::Equals(other).matches(&item));
+    }
+
+    #[test]
+    fn region_and_account_filters_keep_a_rule_to_its_namespace() {
+        let chaos = Chaos::default();
+        chaos.set(Plan {
+            seed: 1,
+            rules: vec![Rule {
+                region: Some("us-east-1".into()),
+                account: Some("000000000000".into()),
+                ..rule(Schedule::Rate(1.0))
+            }],
+        });
+        assert_eq!(fired(&chaos, 1, "t"), [true]);
+        let elsewhere = |account, region| Request {
+            account,
+            region,
+            ..put("t")
+        };
+        for req in [
+            elsewhere("000000000000", "eu-west-1"),
+            elsewhere("111111111111", "us-east-1"),
+        ] {
+            assert!(chaos.decide(&req).failure.is_none());
+        }
+    }
+
+    #[test]
+    fn lags_apply_to_their_tables_and_gsi_lag_only_to_global_indexes() {
+        let chaos = Chaos::default();
+        let lagging = |table: &str, effect| Rule {
+            table: Some(table.into()),
+            effect,
+            ..Rule::default()
+        };
+        chaos.set(Plan {
+            seed: 1,
+            rules: vec![
+                lagging("t", Effect::Stale(Lag { millis: 100, writes: 2 })),
+                lagging("t", Effect::GsiLag(500)),
+                lagging("u", Effect::GsiLag(900)),
+            ],
+        });
+        let decision = chaos.decide(&put("t"));
+        assert_eq!(decision.lag("t", None), Some(Lag { millis: 100, writes: 2 }));
+        assert_eq!(
+            decision.lag("t", Some(("lsi", false))),
+            Some(Lag { millis: 100, writes: 2 })
+        );
+        assert_eq!(
+            decision.lag("t", Some(("gsi", true))),
+            Some(Lag { millis: 500, writes: 2 })
+        );
+        assert_eq!(decision.lag("u", Some(("gsi", true))), None, "u's rule did not match");
+        assert_eq!(
+            chaos.keep("000000000000", "us-east-1", "t"),
+            Some(Keep { millis: 500, writes: 2 })
+        );
+        assert_eq!(chaos.keep("000000000000", "us-east-1", "v"), None);
+        chaos.clear();
+        assert_eq!(chaos.keep("000000000000", "us-east-1", "t"), None);
     }
 }

@@ -10,7 +10,7 @@ use parking_lot::Mutex;
 use crate::clock::Clock;
 use crate::durable::Wal;
 use crate::ops::{Operation, Service};
-use crate::store::{Namespace, Namespaces, Snapshot};
+use crate::store::{Namespace, Namespaces, Recording, Snapshot};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
 /// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
@@ -156,12 +156,21 @@ impl Engine {
         const BATCH: usize = 256;
         let now = self.clock.now_millis();
         let mut deleted = 0;
-        for table in self.namespaces.all().iter().flat_map(|ns| ns.store.tables()) {
+        let tables = self
+            .namespaces
+            .all()
+            .into_iter()
+            .flat_map(|ns| ns.store.tables().into_iter().map(move |t| (ns.clone(), t)));
+        for (ns, table) in tables {
             if !table.state.read().has_expired(now) {
                 continue;
             }
+            // A TTL delete is a write like any other to the history stale reads see.
+            let keep = || self.chaos.keep(&ns.account, &ns.region, &table.name);
             loop {
-                let n = match self.durably(|| table.state.write().delete_expired(now, BATCH)) {
+                let n = match self
+                    .durably(|| Recording::new(table.state.write(), now, keep()).delete_expired(now, BATCH))
+                {
                     Ok(n) => n,
                     Err(e) => {
                         tracing::error!(error = %e, "durable mode: TTL deletes could not be saved");

@@ -97,3 +97,13 @@ export async function advanceTo(epochSeconds) {
 export async function sweep() {
   return (await control("POST", "ttl/sweep")).deleted;
 }
+
+/** Sets the emulator's chaos plan (README, "Chaos"); resolves to its seed. */
+export async function setChaos(plan) {
+  return (await control("PUT", "chaos", plan)).seed;
+}
+
+/** Clears the chaos plan. */
+export async function clearChaos() {
+  await control("DELETE", "chaos");
+}

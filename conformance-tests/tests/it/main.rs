@@ -16,6 +16,7 @@ mod robustness;
 mod seed;
 mod sigv4;
 mod snapshots;
+mod stale_reads;
 mod streams;
 mod support;
 mod tables;

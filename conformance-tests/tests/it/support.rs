@@ -1,7 +1,10 @@
 //! Shared helpers: an emulator per test, table fixtures, and exact error extraction.
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType,
+};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
@@ -42,6 +45,28 @@ pub async fn create_table(client: &Client, name: &str, sort: Option<ScalarAttrib
             .key_schema(key("sk", KeyType::Range));
     }
     req.send().await.expect("table created");
+}
+
+/// Creates an on-demand table with a string `pk` and a GSI `by_group` on the string `g`,
+/// projecting all attributes.
+pub async fn create_with_gsi(c: &Client, name: &str) {
+    c.create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("g", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("by_group")
+                .key_schema(key("g", KeyType::Hash))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 /// The (code, message) DynamoDB answered with.

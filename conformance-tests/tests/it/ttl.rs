@@ -7,14 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType,
-    ScalarAttributeType as T, TimeToLiveSpecification, TimeToLiveStatus,
-};
+use aws_sdk_dynamodb::types::{AttributeValue as V, TimeToLiveSpecification, TimeToLiveStatus};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{attr_def, create_table, emulator, error, key, n, s, validation};
+use crate::support::{create_table, create_with_gsi, emulator, error, n, s, validation};
 
 /// The manual clock's start: 2023-11-14T22:13:20Z.
 const T0: i64 = 1_700_000_000;
@@ -76,26 +73,6 @@ async fn counts(c: &Client, table: &str) -> (i64, i64, i64) {
         .first()
         .map_or(-1, |i| i.item_count.unwrap());
     (t.item_count.unwrap(), t.table_size_bytes.unwrap(), gsi)
-}
-
-async fn create_with_gsi(c: &Client, name: &str) {
-    c.create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr_def("pk", T::S))
-        .attribute_definitions(attr_def("g", T::S))
-        .key_schema(key("pk", KeyType::Hash))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("by_group")
-                .key_schema(key("g", KeyType::Hash))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

@@ -93,7 +93,7 @@ fn read_one(
     let state = table.state.read();
     let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
     let key = request_key(&state.def, &key_item)?;
-    let item = state.get(&key);
+    let item = cx.read_data(&state, None, consistent_read).get(&key);
     let units = read_units(item.map_or(0, |i| item_size(i)), consistent_read);
     let item = item
         .filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)))

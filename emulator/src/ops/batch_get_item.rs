@@ -105,7 +105,7 @@ pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
                     left.push(sent);
                     continue;
                 }
-                let found = state.get(&key);
+                let found = cx.read_data(&state, None, consistent).get(&key);
                 let projected = found.map(|i| expressions::projected(i, exprs.projection.as_deref()));
                 let n = projected.as_deref().map_or(0, item_size);
                 if size + n > MAX_RESPONSE_BYTES {

@@ -72,7 +72,7 @@ fn select(cx: &Cx, input: &Input) -> Result<Page> {
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
-    let source = Source::for_index(&table, &state, target.index.as_deref(), input.consistent_read, cx.now_millis)?;
+    let source = Source::for_index(cx, &table, &state, target.index.as_deref(), input.consistent_read)?;
     let start = source.start_key(&input.next_token).map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on key attributes are keys, so they are held to the key size limits.

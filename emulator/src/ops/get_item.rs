@@ -29,7 +29,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let table = data_table(cx, &input.table)?;
     let state = table.state.read();
     let key = request_key(&state.def, &input.key)?;
-    let item = state.get(&key);
+    let item = cx.read_data(&state, None, input.consistent_read).get(&key);
     let units = read_units(item.map_or(0, |i| item_size(i)), input.consistent_read);
     Ok(Output {
         capacity: input.capacity.consumed(&table.name, units, Vec::new),

@@ -24,7 +24,7 @@ pub use transactions::Transactions;
 use crate::chaos::Decision;
 use crate::engine::Engine;
 use crate::fault::Fault;
-use crate::store::Namespace;
+use crate::store::{Namespace, Recording, Table, TableData, TableState};
 
 /// What one request runs with. The protocol builds one per request: the engine's state, the
 /// namespace (account and region) the request's credentials select, the time read once from the
@@ -53,6 +53,24 @@ impl<'a> Cx<'a> {
             host,
             fault: engine.fault,
             chaos: Decision::default(),
+        }
+    }
+
+    /// `table`'s write lock for an item write: the data it replaces is kept for stale reads
+    /// while the chaos plan asks for them (`store::Recording`). The TTL sweep takes it too.
+    pub fn write<'t>(&self, table: &'t Table) -> Recording<'t> {
+        let keep = self.engine.chaos.keep(&self.ns.account, &self.ns.region, &table.name);
+        Recording::new(table.state.write(), self.now_millis, keep)
+    }
+
+    /// The data a read of `state` (or of its `index`, with whether it is global) sees: the
+    /// latest, unless it is eventually consistent and the chaos plan makes it lag.
+    pub fn read_data<'s>(&self, state: &'s TableState, index: Option<(&str, bool)>, consistent: bool) -> &'s TableData {
+        match self.chaos.lag(&state.def.name, index).filter(|_| !consistent) {
+            None => &state.data,
+            Some(lag) => state
+                .history
+                .as_of(&state.data, self.now_millis - lag.millis as i64, lag.writes as usize),
         }
     }
 }

@@ -27,7 +27,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
     let table = data_table(cx, &read.table)?;
     let state = table.state.read();
-    let source = Source::for_index(&table, &state, read.index.as_deref(), read.consistent_read, cx.now_millis)?;
+    let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
     check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
     let range = input.key_condition.resolve(source.key())?;

@@ -8,10 +8,11 @@ use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{read_units, request_key, CapacityDetail};
+use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
 use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType};
-use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TablePos, TableState};
+use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -44,18 +45,20 @@ pub struct ReadInput {
 /// Where a read goes: the table, or one of its indexes.
 pub struct Source<'a> {
     pub state: &'a TableState,
+    /// The version of the table's data the read sees (`Cx::read_data`).
+    pub data: &'a TableData,
     pub index: Option<(&'a IndexDef, bool)>,
 }
 
 impl<'a> Source<'a> {
-    /// A read of `table` (whose lock `state` is), or of the named index, at `now`; strongly
-    /// consistent reads of a GSI, and reads of an index still backfilling, are refused.
+    /// A read of `table` (whose lock `state` is), or of the named index, by `cx`'s request;
+    /// strongly consistent reads of a GSI, and reads of an index still backfilling, are refused.
     pub fn for_index(
+        cx: &Cx,
         table: &Table,
         state: &'a TableState,
         index: Option<&str>,
         consistent: bool,
-        now: i64,
     ) -> Result<Source<'a>> {
         let index =
             match index {
@@ -69,10 +72,11 @@ impl<'a> Source<'a> {
                 "Consistent reads are not supported on global secondary indexes",
             ));
         }
-        if index.is_some_and(|(i, _)| table.index_status(&i.name, now).0 != Status::Active) {
+        if index.is_some_and(|(i, _)| table.index_status(&i.name, cx.now_millis).0 != Status::Active) {
             return Err(Error::validation("Cannot read from backfilling global secondary index"));
         }
-        Ok(Source { state, index })
+        let data = cx.read_data(state, index.map(|(i, global)| (i.name.as_str(), global)), consistent);
+        Ok(Source { state, data, index })
     }
 
     /// The key schema items are ordered by in this source.
@@ -315,7 +319,7 @@ pub fn rows_between<'a>(
     start: Option<StartKey>,
     forward: bool,
 ) -> Box<dyn Iterator<Item = Row<'a>> + 'a> {
-    let state = source.state;
+    let data = source.data;
     match source.index {
         None => {
             let (mut lo, mut hi) = (lo, hi);
@@ -327,7 +331,7 @@ pub fn rows_between<'a>(
                     (lo, before(hi, slot))
                 };
             }
-            let range = state.items_between(lo, hi).map(|(slot, item)| Row {
+            let range = data.items_between(lo, hi).map(|(slot, item)| Row {
                 token: slot.token,
                 stored: item,
                 table_item: Some(item),
@@ -347,10 +351,10 @@ pub fn rows_between<'a>(
                     (lo, before(hi, entry))
                 };
             }
-            let range = state.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
+            let range = data.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
                 token: entry.slot.token,
                 stored: item,
-                table_item: state.item_at(entry),
+                table_item: data.item_at(entry),
             });
             if forward {
                 Box::new(range)

@@ -23,7 +23,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
     let table = data_table(cx, &read.table)?;
     let state = table.state.read();
-    let source = Source::for_index(&table, &state, read.index.as_deref(), read.consistent_read, cx.now_millis)?;
+    let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
     let start = source.start_key(&read.exclusive_start_key)?;
 

@@ -350,7 +350,7 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
 }
 
 fn execute(
-    &Cx { engine, ref chaos, .. }: &Cx,
+    cx @ &Cx { engine, ref chaos, .. }: &Cx,
     actions: &[Action],
     refs: Vec<ItemRef>,
     options: &Options,
@@ -380,7 +380,7 @@ fn execute(
 
     // Lock every involved table, in name order.
     let tables: BTreeMap<&str, &Arc<Table>> = actions.iter().map(|a| (a.table.name.as_str(), &a.table)).collect();
-    let mut guards: BTreeMap<&str, _> = tables.iter().map(|(name, t)| (*name, t.state.write())).collect();
+    let mut guards: BTreeMap<&str, _> = tables.iter().map(|(name, t)| (*name, cx.write(t))).collect();
 
     // Check every action in order. As in DynamoDB, validation stops at the first action that fails
     // it: the actions after it are not evaluated and report None.

@@ -7,20 +7,28 @@
 //!   {"operation": "PutItem", "table": "t", "nth": [3], "error": "InternalServerError", "after": true},
 //!   {"operation": "BatchWriteItem", "unprocessed": 2},
 //!   {"operation": "TransactWriteItems", "key": {"pk": {"S": "user#1"}}, "conflict": true, "times": 1},
-//!   {"table": "t", "key_prefix": {"pk": "user#"}, "latency_ms": 50, "rate": 0.2}
+//!   {"table": "t", "key_prefix": {"pk": "user#"}, "latency_ms": 50, "rate": 0.2},
+//!   {"table": "t", "region": "us-east-1", "stale_reads": {"lag_ms": 1000, "writes_ago": 1}},
+//!   {"table": "t", "index": "byShop", "gsi_lag_ms": 500}
 //! ]}
 //! ```
 //!
 //! A rule without `rate` or `nth` fires on every match; without `seed`, one is drawn and reported.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::attr::decode_map;
-use crate::chaos::{Effect, Failure, KeyMatch, Plan, Request, Rule, Schedule};
+use crate::chaos::{Effect, Failure, KeyMatch, Lag, Plan, Request, Rule, Schedule};
+use crate::partiql;
+use crate::store::Namespace;
 
 const RULE_MEMBERS: &[&str] = &[
     "operation",
     "table",
+    "region",
+    "account",
     "index",
     "key",
     "key_prefix",
@@ -28,6 +36,8 @@ const RULE_MEMBERS: &[&str] = &[
     "after",
     "unprocessed",
     "conflict",
+    "stale_reads",
+    "gsi_lag_ms",
     "latency_ms",
     "rate",
     "nth",
@@ -106,16 +116,24 @@ fn rule(value: &Value) -> Result<Rule, String> {
             ))
         })
         .transpose()?;
-    let unprocessed = count("unprocessed")?;
-    let conflict = flag("conflict")?;
-    let effect = match (failure, unprocessed, conflict) {
-        (None, None, false) => Effect::Delay,
-        (Some(f), None, false) if flag("after")? => Effect::FailAfterRunning(f),
-        (Some(f), None, false) => Effect::Fail(f),
-        (None, Some(n), false) => Effect::Unprocessed(n as usize),
-        (None, None, true) => Effect::Conflict,
-        _ => return Err("give at most one of error, unprocessed and conflict".into()),
-    };
+    let mut effects = Vec::new();
+    if let Some(f) = failure {
+        effects.push(if flag("after")? {
+            Effect::FailAfterRunning(f)
+        } else {
+            Effect::Fail(f)
+        });
+    }
+    effects.extend(count("unprocessed")?.map(|n| Effect::Unprocessed(n as usize)));
+    if flag("conflict")? {
+        effects.push(Effect::Conflict);
+    }
+    effects.extend(r.get("stale_reads").map(lag).transpose()?.map(Effect::Stale));
+    effects.extend(count("gsi_lag_ms")?.map(Effect::GsiLag));
+    if effects.len() > 1 {
+        return Err("give at most one of error, unprocessed, conflict, stale_reads and gsi_lag_ms".into());
+    }
+    let effect = effects.pop().unwrap_or_default();
     let schedule = match (r.get("rate"), r.get("nth")) {
         _ if r.contains_key("every") && r.contains_key("rate") | r.contains_key("nth") => {
             return Err("give one of rate, nth and every".into())
@@ -157,12 +175,28 @@ fn rule(value: &Value) -> Result<Rule, String> {
     Ok(Rule {
         operation: text("operation")?,
         table: text("table")?,
+        region: text("region")?,
+        account: text("account")?,
         index: text("index")?,
         key,
         effect,
         latency: std::time::Duration::from_millis(count("latency_ms")?.unwrap_or(0)),
         schedule,
         times: count("times")?,
+    })
+}
+
+/// `stale_reads`' `{"lag_ms": N, "writes_ago": K}` (either may be left out).
+fn lag(value: &Value) -> Result<Lag, String> {
+    const WRONG: &str = "stale_reads must be {\"lag_ms\": N, \"writes_ago\": K} with non-negative integers";
+    let members = value.as_object().ok_or(WRONG)?;
+    if members.is_empty() || members.keys().any(|k| k != "lag_ms" && k != "writes_ago") {
+        return Err(WRONG.into());
+    }
+    let number = |name: &str| members.get(name).map_or(Some(0), Value::as_u64).ok_or(WRONG);
+    Ok(Lag {
+        millis: number("lag_ms")?,
+        writes: number("writes_ago")?,
     })
 }
 
@@ -176,18 +210,35 @@ pub fn report(chaos: &crate::chaos::Chaos) -> Value {
     serde_json::json!({ "seed": chaos.seed(), "rules": rules })
 }
 
-/// What `body` of `operation` names: its tables (a batch's or transaction's too), its index, and
-/// its keys and items, each with its table.
-pub fn request<'a>(operation: &'a str, body: &'a Value) -> Request<'a> {
+/// What `body` of `operation`, sent to the namespace `ns`, names: its tables (a batch's or
+/// transaction's too, and those of its PartiQL statements), its index, and its keys and items,
+/// each with its table.
+pub fn request<'a>(operation: &'a str, ns: &'a Namespace, body: &'a Value) -> Request<'a> {
     let mut req = Request {
         operation,
+        account: &ns.account,
+        region: &ns.region,
         tables: Vec::new(),
-        index: body.get("IndexName").and_then(Value::as_str),
+        index: body.get("IndexName").and_then(Value::as_str).map(Cow::Borrowed),
         keys: Vec::new(),
     };
+    let statements = body.get("Statement").into_iter().chain(
+        ["Statements", "TransactStatements"]
+            .iter()
+            .filter_map(|m| body.get(m)?.as_array())
+            .flatten()
+            .filter_map(|s| s.get("Statement")),
+    );
+    for (stmt, _) in statements.filter_map(|s| partiql::parse(s.as_str()?).ok()) {
+        let target = stmt.target();
+        if !req.tables.iter().any(|t| *t == target.table) {
+            req.tables.push(Cow::Owned(target.table.clone()));
+        }
+        req.index = req.index.or_else(|| target.index.clone().map(Cow::Owned));
+    }
     let mut add = |table: &'a str, keys: &mut dyn Iterator<Item = &'a Value>| {
-        if !req.tables.contains(&table) {
-            req.tables.push(table);
+        if !req.tables.iter().any(|t| t == table) {
+            req.tables.push(Cow::Borrowed(table));
         }
         req.keys
             .extend(keys.filter_map(|k| decode_map(k).ok()).map(|item| (table, item)));
@@ -261,7 +312,11 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"rules": [{"error": "ThrottlingException", "conflict": true}]}"#),
-            "rules[0]: give at most one of error, unprocessed and conflict"
+            "rules[0]: give at most one of error, unprocessed, conflict, stale_reads and gsi_lag_ms"
+        );
+        assert_eq!(
+            err(r#"{"rules": [{"stale_reads": {"lag": 5}}]}"#),
+            "rules[0]: stale_reads must be {\"lag_ms\": N, \"writes_ago\": K} with non-negative integers"
         );
         assert_eq!(
             err(r#"{"seeds": 1}"#),
@@ -275,8 +330,40 @@ mod tests {
             {"Put": {"TableName": "a", "Item": {"pk": {"S": "1"}}}},
             {"Delete": {"TableName": "b", "Key": {"pk": {"S": "2"}}}}
         ]});
-        let req = request("TransactWriteItems", &body);
+        let ns = Namespace::default();
+        let req = request("TransactWriteItems", &ns, &body);
         assert_eq!(req.tables, ["a", "b"]);
         assert_eq!(req.keys.iter().map(|(t, _)| *t).collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn stale_reads_and_namespace_filters_parse() {
+        let plan: Plan = r#"{"seed": 1, "rules": [
+            {"table": "t", "region": "eu-west-1", "account": "111111111111", "stale_reads": {"lag_ms": 1000, "writes_ago": 2}},
+            {"index": "g", "gsi_lag_ms": 500}]}"#
+            .parse()
+            .unwrap();
+        assert_eq!(
+            plan.rules[0].effect,
+            Effect::Stale(Lag {
+                millis: 1000,
+                writes: 2
+            })
+        );
+        assert_eq!(plan.rules[0].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(plan.rules[0].account.as_deref(), Some("111111111111"));
+        assert_eq!(plan.rules[1].effect, Effect::GsiLag(500));
+    }
+
+    #[test]
+    fn partiql_statements_name_their_tables_and_index() {
+        let body = serde_json::json!({"Statements": [
+            {"Statement": "SELECT * FROM \"a\".\"g\" WHERE pk = 'x'"},
+            {"Statement": "DELETE FROM b WHERE pk = 'y'"}
+        ]});
+        let ns = Namespace::default();
+        let req = request("BatchExecuteStatement", &ns, &body);
+        assert_eq!(req.tables, ["a", "b"]);
+        assert_eq!(req.index.as_deref(), Some("g"));
     }
 }

@@ -169,7 +169,7 @@ fn decode(
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     let mut cx = Cx::new(engine, &ns, host);
     if engine.chaos.is_active() {
-        cx.chaos = engine.chaos.decide(&chaos::request(op.name(), &value));
+        cx.chaos = engine.chaos.decide(&chaos::request(op.name(), &ns, &value));
         *latency = cx.chaos.latency;
     }
     let failure = cx.chaos.failure;

@@ -4,6 +4,7 @@
 //!
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
+mod history;
 mod lifecycle;
 mod namespace;
 mod stream;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+pub use history::{Keep, Recording};
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};

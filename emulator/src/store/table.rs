@@ -10,6 +10,7 @@ use imbl::OrdMap;
 use parking_lot::{Mutex, RwLock};
 use smallvec::SmallVec;
 
+use super::history::History;
 use super::lifecycle::{Lifecycle, Status};
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
@@ -33,6 +34,8 @@ pub struct TableState {
     pub dropped: bool,
     /// Where item changes are reported once applied (the durable mode's log); set by the `Store`.
     pub(super) journal: Option<Arc<dyn Journal>>,
+    /// Past versions of `data`, while a chaos plan makes reads of this table stale (`Recording`).
+    pub history: History,
 }
 
 /// Where an item sits in scan order: partitions by a stable hash token, then by key value, then
@@ -190,6 +193,7 @@ impl Table {
                 data,
                 dropped: false,
                 journal: None,
+                history: History::default(),
             }),
             lifecycle: Mutex::default(),
         }
@@ -216,9 +220,37 @@ impl Table {
     }
 }
 
+impl TableData {
+    pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<Item>> {
+        self.items.get(&Slot::new(key))
+    }
+
+    /// Table items between two positions, in order; empty when the bounds are crossed.
+    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Between<'_, Slot> {
+        (!crossed(&lo, &hi))
+            .then(|| self.items.range((lo, hi)))
+            .into_iter()
+            .flatten()
+    }
+
+    /// Entries of one index between two positions, in order.
+    pub fn index_between(&self, index: &str, lo: Bound<IndexEntry>, hi: Bound<IndexEntry>) -> Between<'_, IndexEntry> {
+        let entries = self.indexes.get(index).filter(|_| !crossed(&lo, &hi));
+        entries.map(|e| e.range((lo, hi))).into_iter().flatten()
+    }
+
+    /// The table item an index entry points at.
+    pub fn item_at(&self, entry: &IndexEntry) -> Option<&Arc<Item>> {
+        match &entry.table {
+            TablePos::At(slot) => self.items.get(slot),
+            _ => None,
+        }
+    }
+}
+
 impl TableState {
     pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<Item>> {
-        self.data.items.get(&Slot::new(key))
+        self.data.get(key)
     }
 
     /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
@@ -366,28 +398,6 @@ impl TableState {
 
     pub fn item_count(&self) -> usize {
         self.data.items.len()
-    }
-
-    /// Table items between two positions, in order; empty when the bounds are crossed.
-    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Between<'_, Slot> {
-        (!crossed(&lo, &hi))
-            .then(|| self.data.items.range((lo, hi)))
-            .into_iter()
-            .flatten()
-    }
-
-    /// Entries of one index between two positions, in order.
-    pub fn index_between(&self, index: &str, lo: Bound<IndexEntry>, hi: Bound<IndexEntry>) -> Between<'_, IndexEntry> {
-        let entries = self.data.indexes.get(index).filter(|_| !crossed(&lo, &hi));
-        entries.map(|e| e.range((lo, hi))).into_iter().flatten()
-    }
-
-    /// The table item an index entry points at.
-    pub fn item_at(&self, entry: &IndexEntry) -> Option<&Arc<Item>> {
-        match &entry.table {
-            TablePos::At(slot) => self.data.items.get(slot),
-            _ => None,
-        }
     }
 }
 

@@ -1,0 +1,165 @@
+//! Past versions of a table's data, kept only while a chaos plan asks for stale reads or index
+//! lag (`crate::chaos`), so an eventually consistent read can see the table as it was a while or a
+//! few writes ago. A version is a whole `TableData` clone, which shares every node with the live
+//! data (see `TableData`), so keeping one costs what the next write copies, not the table's size.
+
+use std::collections::VecDeque;
+use std::ops::{Deref, DerefMut};
+
+use parking_lot::RwLockWriteGuard;
+
+use super::{TableData, TableState};
+
+/// At most this many versions per table, whatever the plan asks: the history stays bounded
+/// under any write rate (a read asking further back sees the oldest version kept).
+const MAX_VERSIONS: usize = 1024;
+
+/// How far back reads of a table may look, so older versions can be dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Keep {
+    /// Versions replaced within this many milliseconds.
+    pub millis: i64,
+    /// The versions the last this-many writes replaced.
+    pub writes: usize,
+}
+
+/// Versions of a table's data, oldest first, each with the clock time (milliseconds) at which a
+/// write replaced it: a version was what reads saw until then.
+#[derive(Default)]
+pub struct History {
+    versions: VecDeque<(i64, TableData)>,
+}
+
+impl History {
+    /// Files `before`, replaced by a write at `at`, and drops what `keep` no longer needs.
+    fn record(&mut self, at: i64, before: TableData, keep: Keep) {
+        self.versions.push_back((at, before));
+        while self.versions.len() > MAX_VERSIONS
+            || self.versions.len() > keep.writes && self.versions.front().is_some_and(|(t, _)| *t <= at - keep.millis)
+        {
+            self.versions.pop_front();
+        }
+    }
+
+    /// The data a read sees when it lags to the clock time `as_of` and also misses the last
+    /// `writes_ago` writes (whichever is older); `current` when neither goes back.
+    pub fn as_of<'a>(&'a self, current: &'a TableData, as_of: i64, writes_ago: usize) -> &'a TableData {
+        let by_time = self.versions.partition_point(|(replaced, _)| *replaced <= as_of);
+        let by_writes = self.versions.len().saturating_sub(writes_ago);
+        self.versions
+            .get(by_time.min(by_writes))
+            .map_or(current, |(_, data)| data)
+    }
+}
+
+/// A table's write lock that, when released, files the data as it was when taken into the
+/// table's history, if the holder changed it and history is kept for the table. Every item write
+/// of a request takes the lock once, so one request (a batch's writes to one table, a
+/// transaction's) is one version.
+pub struct Recording<'t> {
+    state: RwLockWriteGuard<'t, TableState>,
+    before: Option<(i64, TableData, Keep)>,
+}
+
+impl<'t> Recording<'t> {
+    /// The lock `state`, taken at `now`; `keep` says how much history the table keeps (`None`
+    /// drops what it had).
+    pub fn new(mut state: RwLockWriteGuard<'t, TableState>, now: i64, keep: Option<Keep>) -> Recording<'t> {
+        if keep.is_none() {
+            state.history.versions.clear();
+        }
+        let before = keep.map(|keep| (now, state.data.clone(), keep));
+        Recording { state, before }
+    }
+}
+
+impl Deref for Recording<'_> {
+    type Target = TableState;
+    fn deref(&self) -> &TableState {
+        &self.state
+    }
+}
+
+impl DerefMut for Recording<'_> {
+    fn deref_mut(&mut self) -> &mut TableState {
+        &mut self.state
+    }
+}
+
+impl Drop for Recording<'_> {
+    fn drop(&mut self) {
+        if let Some((at, before, keep)) = self.before.take() {
+            if !before.items.ptr_eq(&self.state.data.items) {
+                self.state.history.record(at, before, keep);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{AttributeValue, Item, KeyValue};
+    use crate::store::Slot;
+
+    /// Data holding one item whose partition key is `n`.
+    fn data(n: &str) -> TableData {
+        let mut data = TableData::default();
+        let slot = Slot::at(&[KeyValue::S(n.into())].into_iter().collect(), Default::default());
+        data.items
+            .insert(slot, Arc::new(Item::from([("pk".into(), AttributeValue::S(n.into()))])));
+        data
+    }
+
+    fn name(d: &TableData) -> String {
+        d.items
+            .keys()
+            .next()
+            .map(|s| format!("{:?}", s.hash[0]))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_read_sees_the_version_current_at_its_time_or_writes_ago() {
+        let keep = Keep {
+            millis: 1000,
+            writes: 5,
+        };
+        let mut h = History::default();
+        // v1 until 100, v2 until 200, v3 current.
+        h.record(100, data("v1"), keep);
+        h.record(200, data("v2"), keep);
+        let current = data("v3");
+        let at = |t, w| name(h.as_of(&current, t, w));
+        assert_eq!(at(50, 0), name(&data("v1")));
+        assert_eq!(at(100, 0), name(&data("v2")));
+        assert_eq!(at(200, 0), name(&current));
+        assert_eq!(at(200, 1), name(&data("v2")));
+        assert_eq!(at(200, 9), name(&data("v1")));
+        assert_eq!(at(150, 2), name(&data("v1")), "the older of the two");
+    }
+
+    #[test]
+    fn versions_no_read_can_reach_are_dropped() {
+        let mut h = History::default();
+        let keep = Keep { millis: 100, writes: 1 };
+        h.record(0, data("a"), keep);
+        h.record(50, data("b"), keep);
+        h.record(500, data("c"), keep);
+        // "a" and "b" were replaced more than 100 ms before the last write, which keeps one.
+        assert_eq!(h.versions.len(), 1);
+        for t in 0..2000 {
+            h.record(
+                t + 1000,
+                data("x"),
+                Keep {
+                    millis: i64::MAX / 2,
+                    writes: usize::MAX,
+                },
+            );
+        }
+        assert_eq!(h.versions.len(), MAX_VERSIONS);
+    }
+}
