@@ -104,28 +104,27 @@ mod tests {
     use super::*;
     use crate::model::Number;
 
-    /// Stored two-part sort keys (S, N), in the order a partition holds them.
-    fn stored() -> Vec<SortPos> {
-        let key = |s: &str, n: &str| -> SortPos {
+    /// Stored two-part sort keys (S, N) as positions in one partition, in the order it holds
+    /// them, each with its text.
+    fn stored() -> Vec<(Slot, String)> {
+        let key = |s: &str, n: &str| {
             let parts = [KeyValue::S(s.into()), KeyValue::N(Number::parse(n).unwrap())];
-            parts.into_iter().map(SortPart::Key).collect()
+            (partition(parts.into_iter().map(SortPart::Key).collect()), format!("{s}/{n}"))
         };
         let mut keys = vec![key("b", "1"), key("a", "10"), key("ab", "1"), key("a", "2"), key("b", "0"), key("c", "5")];
         keys.sort();
         keys
     }
 
+    fn partition(pos: SortPos) -> Slot {
+        Slot::at(&[KeyValue::S("p".into())].into_iter().collect(), pos)
+    }
+
     /// The stored keys a prefix and condition admit, as (string, number) text.
     fn admitted(prefix: &[KeyValue], cond: Option<RangeCond>) -> Vec<String> {
-        let bounds = sort_bounds(prefix, cond.as_ref());
-        stored()
-            .into_iter()
-            .filter(|k| bounds.contains(k))
-            .map(|k| match &k[..] {
-                [SortPart::Key(KeyValue::S(s)), SortPart::Key(KeyValue::N(n))] => format!("{s}/{n}"),
-                other => panic!("{other:?}"),
-            })
-            .collect()
+        let (lo, hi) = sort_bounds(prefix, cond.as_ref());
+        let bounds = (lo.map(partition), hi.map(partition));
+        stored().into_iter().filter(|(k, _)| bounds.contains(k)).map(|(_, text)| text).collect()
     }
 
     #[test]

@@ -173,10 +173,11 @@ impl<'a> Source<'a> {
                     index.key.key_of(&start).filter(|_| extra == 0).ok_or_else(|| {
                         invalid(Error::validation("The provided key element does not match the schema"))
                     })?;
-                Ok(Some(StartKey::Index(IndexEntry {
-                    slot: Slot::new(&index_key),
-                    table: TablePos::At(Slot::new(&table_key)),
-                })))
+                let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(&Slot::new(&table_key)));
+                Ok(Some(StartKey::Index {
+                    hash: index_key.hash,
+                    entry,
+                }))
             }
         }
     }
@@ -185,7 +186,11 @@ impl<'a> Source<'a> {
 /// A decoded ExclusiveStartKey position.
 pub enum StartKey {
     Table(PrimaryKey),
-    Index(IndexEntry),
+    /// An index position and its index partition key values.
+    Index {
+        hash: KeyValues,
+        entry: IndexEntry,
+    },
 }
 
 impl StartKey {
@@ -193,15 +198,15 @@ impl StartKey {
     pub fn hash(&self) -> &KeyValues {
         match self {
             StartKey::Table(key) => &key.hash,
-            StartKey::Index(entry) => &entry.slot.hash,
+            StartKey::Index { hash, .. } => hash,
         }
     }
 
     /// The partition hash token of the position (the index key's, for an index).
     pub fn token(&self) -> u32 {
         match self {
-            StartKey::Table(key) => Slot::new(key).token,
-            StartKey::Index(entry) => entry.slot.token,
+            StartKey::Table(key) => Slot::new(key).token(),
+            StartKey::Index { entry, .. } => entry.token(),
         }
     }
 }
@@ -328,7 +333,7 @@ pub fn rows_between<'a>(
                 };
             }
             let range = state.items_between(lo, hi).map(|(slot, item)| Row {
-                token: slot.token,
+                token: slot.token(),
                 stored: item,
                 table_item: Some(item),
             });
@@ -340,7 +345,7 @@ pub fn rows_between<'a>(
         }
         Some((index, _)) => {
             let (mut lo, mut hi) = (index_bound(lo, true), index_bound(hi, false));
-            if let Some(StartKey::Index(entry)) = start {
+            if let Some(StartKey::Index { entry, .. }) = start {
                 (lo, hi) = if forward {
                     (after(lo, entry), hi)
                 } else {
@@ -348,7 +353,7 @@ pub fn rows_between<'a>(
                 };
             }
             let range = state.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
-                token: entry.slot.token,
+                token: entry.token(),
                 stored: item,
                 table_item: state.item_at(entry),
             });
@@ -382,7 +387,7 @@ fn before<T: Ord>(hi: Bound<T>, start: T) -> Bound<T> {
 /// An index bound from a bound on index-key positions: runs of equal index keys are entered at
 /// their first table key and left after their last.
 fn index_bound(b: Bound<Slot>, lower: bool) -> Bound<IndexEntry> {
-    let entry = |slot, table| IndexEntry { slot, table };
+    let entry = |slot, table| IndexEntry::new(&slot, table);
     match (b, lower) {
         (Bound::Included(s), true) => Bound::Included(entry(s, TablePos::Min)),
         (Bound::Included(s), false) => Bound::Included(entry(s, TablePos::Max)),
