@@ -277,7 +277,7 @@ impl TableState {
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
         let old = self.unlink(&slot);
-        let item = Arc::new(item);
+        let item = stored(item);
         self.data.size_bytes += item_size(&item);
         if !self.def.local_indexes.is_empty() {
             *self.data.collections.entry(key.hash.clone()).or_default() += collection_bytes(&self.def, &item);
@@ -287,7 +287,7 @@ impl TableState {
                 let stored = if index.projection.kind == crate::model::ProjectionType::All {
                     item.clone()
                 } else {
-                    Arc::new(index.project_item(&self.def.key, &item))
+                    stored(index.project_item(&self.def.key, &item))
                 };
                 self.data
                     .indexes
@@ -366,7 +366,7 @@ impl TableState {
         let mut entries = OrdMap::new();
         for (slot, item) in self.data.items.iter().filter(|(_, item)| index.key.accepts(item)) {
             if let Some(entry) = index_entry(index, slot, item) {
-                entries.insert(entry, Arc::new(index.project_item(&self.def.key, item)));
+                entries.insert(entry, stored(index.project_item(&self.def.key, item)));
             }
         }
         self.data.indexes.insert(index.name.clone(), entries);
@@ -454,6 +454,14 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
         }
         _ => false,
     }
+}
+
+/// An item as the maps keep it, without the spare capacity its vector grew while it was built
+/// (a stored item lives long; nested maps are left as decoded).
+fn stored(item: Item) -> Arc<Item> {
+    let mut entries = item.into_tuple_vec();
+    entries.shrink_to_fit();
+    Arc::new(Item::from_sorted_store_unchecked(entries))
 }
 
 /// What an item adds to its item collection: itself and its entry in each local index.
