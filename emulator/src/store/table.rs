@@ -44,8 +44,9 @@ pub struct TableState {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot(Box<[u8]>);
 
-/// A position among the sort keys of a partition, compared part by part (a position that is a
-/// prefix of another sorts first). Stored items hold one `Key` per sort attribute (none in tables
+/// A position among the sort keys of a partition, as query bounds are built; `Slot::at` encodes
+/// it part by part, so positions compare part by part and one that is a prefix of another sorts
+/// first. Stored items hold one `Key` per sort attribute (none in tables
 /// without a sort key); query bounds end in `End` or `PrefixEnd`, so the empty position starts a
 /// partition, `[End]` ends it, and `[a, End]` follows every key whose first sort value is `a`.
 pub type SortPos = SmallVec<[SortPart; 1]>;
