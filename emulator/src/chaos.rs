@@ -414,7 +414,7 @@ mod tests {
             index: None,
             keys: vec![(
                 table,
-                Item::from([("pk".to_string(), AttributeValue::S("user#1".into()))]),
+                Item::from_iter([("pk".to_string(), AttributeValue::S("user#1".into()))]),
             )],
         }
     }
@@ -472,7 +472,7 @@ mod tests {
 
     #[test]
     fn key_filters_match_exact_values_and_string_prefixes() {
-        let item = Item::from([("pk".to_string(), AttributeValue::S("user#1".into()))]);
+        let item = Item::from_iter([("pk".to_string(), AttributeValue::S("user#1".into()))]);
         let prefix = |p: &str| KeyMatch::Prefix {
             attribute: "pk".into(),
             prefix: p.into(),
@@ -480,7 +480,7 @@ mod tests {
         assert!(prefix("user#").matches(&item));
         assert!(!prefix("shop#").matches(&item));
         assert!(KeyMatch::Equals(item.clone()).matches(&item));
-        let other = Item::from([("pk".to_string(), AttributeValue::S("user#2".into()))]);
+        let other = Item::from_iter([("pk".to_string(), AttributeValue::S("user#2".into()))]);
         assert!(!KeyMatch::Equals(other).matches(&item));
     }
 

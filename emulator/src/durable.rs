@@ -986,7 +986,7 @@ mod tests {
             // A two-item request that died before its commit record.
             let wal = engine.durable.clone().unwrap();
             for pk in ["b", "c"] {
-                let item: Item = [("pk".to_string(), crate::model::AttributeValue::S(pk.into()))].into();
+                let item = Item::from_iter([("pk".to_string(), crate::model::AttributeValue::S(pk.into()))]);
                 let at = wal.append(&Record::Put {
                     ns: Cow::Owned(("000000000000".into(), "us-east-1".into())),
                     table: "things".into(),

@@ -878,3 +878,152 @@ async fn start_keys_must_lie_inside_the_query_or_segment() {
         )
     );
 }
+
+/// Keys are stored as byte strings; these are the orders that encoding must keep: binary by
+/// unsigned bytes (0x00 and 0xFF inside and at the end of values, a prefix first), numbers by
+/// value (negatives, fractions, exponents), `begins_with` on binary prefixes ending in 0xFF, and
+/// paging through both a table and an index in both directions.
+#[tokio::test]
+async fn binary_and_number_keys_keep_dynamodb_order_through_pages() {
+    use aws_sdk_dynamodb::primitives::Blob;
+    let (_emu, c) = emulator().await;
+    c.create_table()
+        .table_name("ord")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("sk", T::B))
+        .attribute_definitions(attr_def("g", T::S))
+        .attribute_definitions(attr_def("num", T::N))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byNum")
+                .key_schema(key("g", KeyType::Hash))
+                .key_schema(key("num", KeyType::Range))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let binaries: [&[u8]; 10] = [
+        &[0],
+        &[0, 0],
+        &[0, 1],
+        &[0, 0xff],
+        &[1],
+        &[0x7f],
+        &[0x80],
+        &[0xff],
+        &[0xff, 0],
+        &[0xff, 0xff],
+    ];
+    let numbers = [
+        "-1E+20", "-12.5", "-12", "-1.05", "-0.1", "0", "0.0105", "0.105", "1", "1E+20",
+    ];
+    // Written out of order: the second half first, each half backwards.
+    for i in [9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map(|i| (i + 5) % 10) {
+        let sk = V::B(Blob::new(binaries[i]));
+        put(
+            &c,
+            "ord",
+            &[("pk", s("p")), ("sk", sk), ("g", s("all")), ("num", n(numbers[i]))],
+        )
+        .await;
+    }
+    let bin = |v: &HashMap<String, V>| v["sk"].as_b().unwrap().as_ref().to_vec();
+    let num = |v: &HashMap<String, V>| v["num"].as_n().unwrap().clone();
+    let expect_bins = |wanted: &[&[u8]]| wanted.iter().map(|b| b.to_vec()).collect::<Vec<_>>();
+
+    // Every query, paged one or three items at a time.
+    let query = |cond: &'static str, values: Vec<(&'static str, V)>, index: bool, forward: bool, limit: i32| {
+        let c = c.clone();
+        async move {
+            let mut all = Vec::new();
+            let mut start = None;
+            loop {
+                let page = c
+                    .query()
+                    .table_name("ord")
+                    .set_index_name(index.then(|| "byNum".to_string()))
+                    .key_condition_expression(cond)
+                    .set_expression_attribute_values(Some(
+                        values.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+                    ))
+                    .scan_index_forward(forward)
+                    .limit(limit)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .unwrap();
+                all.extend(page.items().iter().cloned());
+                start = page.last_evaluated_key().cloned();
+                if start.is_none() {
+                    return all;
+                }
+            }
+        }
+    };
+    let p = || vec![(":p", s("p"))];
+    let rows = query("pk = :p", p(), false, true, 1).await;
+    assert_eq!(rows.iter().map(bin).collect::<Vec<_>>(), expect_bins(&binaries));
+    let rows = query("pk = :p", p(), false, false, 3).await;
+    let mut backwards = expect_bins(&binaries);
+    backwards.reverse();
+    assert_eq!(rows.iter().map(bin).collect::<Vec<_>>(), backwards);
+    for (prefix, wanted) in [
+        (vec![0xff], expect_bins(&[&[0xff], &[0xff, 0], &[0xff, 0xff]])),
+        (vec![0], expect_bins(&[&[0], &[0, 0], &[0, 1], &[0, 0xff]])),
+        (vec![0, 0xff], expect_bins(&[&[0, 0xff]])),
+        (vec![0x7f], expect_bins(&[&[0x7f]])),
+    ] {
+        let values = vec![(":p", s("p")), (":b", V::B(Blob::new(prefix.clone())))];
+        let rows = query("pk = :p AND begins_with(sk, :b)", values, false, true, 1).await;
+        assert_eq!(
+            rows.iter().map(bin).collect::<Vec<_>>(),
+            wanted,
+            "begins_with {prefix:?}"
+        );
+    }
+    let values = vec![
+        (":p", s("p")),
+        (":lo", V::B(Blob::new(vec![0, 0]))),
+        (":hi", V::B(Blob::new(vec![0xff]))),
+    ];
+    let rows = query("pk = :p AND sk BETWEEN :lo AND :hi", values, false, true, 3).await;
+    assert_eq!(rows.iter().map(bin).collect::<Vec<_>>(), expect_bins(&binaries[1..8]));
+
+    let g = || vec![(":g", s("all"))];
+    let rows = query("g = :g", g(), true, true, 3).await;
+    assert_eq!(
+        rows.iter().map(num).collect::<Vec<_>>(),
+        [
+            "-100000000000000000000",
+            "-12.5",
+            "-12",
+            "-1.05",
+            "-0.1",
+            "0",
+            "0.0105",
+            "0.105",
+            "1",
+            "100000000000000000000"
+        ]
+    );
+    let rows = query("g = :g", g(), true, false, 1).await;
+    assert_eq!(rows.iter().map(bin).collect::<Vec<_>>(), backwards);
+    let values = vec![(":g", s("all")), (":z", n("0"))];
+    let rows = query("g = :g AND num < :z", values, true, true, 1).await;
+    assert_eq!(
+        rows.iter().map(num).collect::<Vec<_>>(),
+        ["-100000000000000000000", "-12.5", "-12", "-1.05", "-0.1"]
+    );
+    let values = vec![(":g", s("all")), (":lo", n("-12")), (":hi", n("0.105"))];
+    let rows = query("g = :g AND num BETWEEN :lo AND :hi", values, true, false, 3).await;
+    assert_eq!(
+        rows.iter().map(num).collect::<Vec<_>>(),
+        ["0.105", "0.0105", "0", "-0.1", "-1.05", "-12"]
+    );
+}

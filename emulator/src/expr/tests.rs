@@ -19,7 +19,7 @@ fn names(v: &[(&str, &str)]) -> BTreeMap<String, String> {
     v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 fn item(v: &[(&str, AttributeValue)]) -> Item {
-    vals(v)
+    vals(v).into_iter().collect()
 }
 fn msg(r: Result<Parsed>) -> String {
     r.unwrap_err().message.unwrap()
@@ -664,14 +664,17 @@ fn update_apply() {
         &mut it2,
     )
     .unwrap();
-    assert_eq!(it2["n"], n("11"));
+    assert_eq!(it2[&"n".to_string()], n("11"));
     assert_eq!(
-        it2["m"],
+        it2[&"m".to_string()],
         AttributeValue::M(item(&[("c", n("15")), ("keep", s("stay"))]))
     );
-    assert_eq!(it2["l"], AttributeValue::L(vec![s("a"), s("d"), s("x")]));
-    assert_eq!(it2["fresh"], n("1"));
-    assert_eq!(it2["ss"], AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()]));
+    assert_eq!(it2[&"l".to_string()], AttributeValue::L(vec![s("a"), s("d"), s("x")]));
+    assert_eq!(it2[&"fresh".to_string()], n("1"));
+    assert_eq!(
+        it2[&"ss".to_string()],
+        AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()])
+    );
 
     let mut it3 = item(&[("ss", AttributeValue::Ss(vec!["a".into()]))]);
     apply(
@@ -689,13 +692,16 @@ fn update_apply() {
         &mut it4,
     )
     .unwrap();
-    assert_eq!(it4["a"], AttributeValue::L(vec![n("1"), n("2")]));
+    assert_eq!(it4[&"a".to_string()], AttributeValue::L(vec![n("1"), n("2")]));
     assert_eq!(p, vec![Path::attr("a"), Path::attr("b")]);
 
     // Operands read the item before the update: swap.
     let mut it5 = item(&[("a", n("1")), ("b", n("2"))]);
     apply("SET a = b, b = a", &[], &mut it5).unwrap();
-    assert_eq!((it5["a"].clone(), it5["b"].clone()), (n("2"), n("1")));
+    assert_eq!(
+        (it5[&"a".to_string()].clone(), it5[&"b".to_string()].clone()),
+        (n("2"), n("1"))
+    );
 }
 
 #[test]

@@ -3,6 +3,12 @@
 
 use super::{AttributeValue, Number, ValueType};
 
+/// Type bytes that start a key value's memcomparable form, in `KeyValue`'s order; below them sit
+/// the store's own markers, above them its end-of-range byte.
+const TAG_S: u8 = 0x10;
+const TAG_N: u8 = 0x11;
+const TAG_B: u8 = 0x12;
+
 /// A key attribute's value. `Ord` is DynamoDB's sort-key order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValue {
@@ -78,6 +84,46 @@ impl KeyValue {
         }
     }
 
+    /// Appends the value's memcomparable form: byte order of encodings (and of concatenations of
+    /// them) is `Ord` on values. A type byte comes first; strings and binary then escape each 0
+    /// byte as `0, 0xFF` and end with `0, 1`, so a value that is a prefix of another sorts first
+    /// and no encoding is a prefix of another.
+    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+        let bytes = match self {
+            KeyValue::S(s) => s.as_bytes(),
+            KeyValue::B(b) => b,
+            KeyValue::N(n) => {
+                out.push(TAG_N);
+                return n.encode_ordered(out);
+            }
+        };
+        out.push(if matches!(self, KeyValue::S(_)) { TAG_S } else { TAG_B });
+        for &b in bytes {
+            out.push(b);
+            if b == 0 {
+                out.push(0xff);
+            }
+        }
+        out.extend_from_slice(&[0, 1]);
+    }
+
+    /// Appends the shortest bytes that follow the encoding of every value starting with this
+    /// one and precede every other greater value: `begins_with`'s end as a byte bound.
+    pub fn encode_prefix_end(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        self.encode_ordered(out);
+        if !matches!(self, KeyValue::N(_)) {
+            out.truncate(out.len() - 2);
+        }
+        // The type byte is never 0xFF, so this stops inside the value's own bytes.
+        while out.len() > start && out[out.len() - 1] == 0xff {
+            out.pop();
+        }
+        if let Some(last) = out.last_mut() {
+            *last += 1;
+        }
+    }
+
     /// Stable bytes for hashing a partition key into scan order and parallel-scan segments.
     pub fn hash_bytes(&self) -> Vec<u8> {
         match self {
@@ -100,5 +146,66 @@ mod tests {
         assert!(KeyValue::S("z".into()) < KeyValue::S("é".into()));
         assert!(KeyValue::B(vec![0x7f]) < KeyValue::B(vec![0x80]));
         assert!(KeyValue::B(vec![1]) < KeyValue::B(vec![1, 0]));
+    }
+
+    fn ordered(v: &KeyValue) -> Vec<u8> {
+        let mut out = Vec::new();
+        v.encode_ordered(&mut out);
+        out
+    }
+
+    #[test]
+    fn ordered_bytes_keep_the_order_of_values_and_sequences() {
+        let b = |v: &[u8]| KeyValue::B(v.to_vec());
+        let s = |v: &str| KeyValue::S(v.into());
+        let values = [
+            s(""),
+            s("B"),
+            s("a"),
+            s("a\0"),
+            s("a\0b"),
+            s("a\u{1}"),
+            s("ab"),
+            s("é"),
+            b(&[]),
+            b(&[0]),
+            b(&[0, 0]),
+            b(&[0, 0xff]),
+            b(&[1]),
+            b(&[0xff]),
+        ];
+        for x in &values {
+            for y in &values {
+                assert_eq!(ordered(x).cmp(&ordered(y)), x.cmp(y), "{x:?} {y:?}");
+                // Sequences compare value by value: [x, z] against [y, z'].
+                let (mut xs, mut ys) = (ordered(x), ordered(y));
+                xs.extend(ordered(&s("z")));
+                ys.extend(ordered(&s("")));
+                assert_eq!(xs.cmp(&ys), x.cmp(y).then(std::cmp::Ordering::Greater), "{x:?} {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn prefix_end_follows_exactly_the_values_with_the_prefix() {
+        let b = |v: &[u8]| KeyValue::B(v.to_vec());
+        let s = |v: &str| KeyValue::S(v.into());
+        let cases = [
+            (s("ab"), s("ab"), true),
+            (s("ab"), s("abz"), true),
+            (s("ab"), s("ac"), false),
+            (s("ab"), s("a"), false),
+            (b(&[0xff]), b(&[0xff, 0xff, 0]), true),
+            (b(&[0xff]), b(&[0xff]), true),
+            (b(&[1, 0xff]), b(&[2]), false),
+            (b(&[0]), b(&[0, 0]), true),
+            (b(&[0]), b(&[1]), false),
+        ];
+        for (prefix, value, inside) in cases {
+            let mut end = Vec::new();
+            prefix.encode_prefix_end(&mut end);
+            let (value, start) = (ordered(&value), ordered(&prefix));
+            assert_eq!(start <= value && value < end, inside, "{prefix:?} {value:?}");
+        }
     }
 }

@@ -10,11 +10,13 @@ use std::fmt;
 /// The largest significand DynamoDB keeps: 38 decimal digits.
 const MAX_DIGITS: u32 = 38;
 
-/// An exact decimal `±significand × 10^exponent`, normalised.
+/// An exact decimal `±significand × 10^exponent`, normalised. The significand is kept as two
+/// 64-bit halves (high, low) rather than a `u128`, whose 16-byte alignment would make every
+/// `AttributeValue` and key 16 bytes larger.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Number {
     negative: bool,
-    significand: u128,
+    significand: [u64; 2],
     exponent: i32,
 }
 
@@ -50,7 +52,7 @@ impl NumberError {
 impl Number {
     pub const ZERO: Number = Number {
         negative: false,
-        significand: 0,
+        significand: [0, 0],
         exponent: 0,
     };
 
@@ -131,18 +133,22 @@ impl Number {
         }
         Ok(Number {
             negative,
-            significand,
+            significand: [(significand >> 64) as u64, significand as u64],
             exponent: exponent as i32,
         })
     }
 
+    fn significand(&self) -> u128 {
+        (u128::from(self.significand[0]) << 64) | u128::from(self.significand[1])
+    }
+
     pub fn is_zero(&self) -> bool {
-        self.significand == 0
+        self.significand() == 0
     }
 
     /// Number of significant digits (1 for zero); drives DynamoDB's item-size formula.
     pub fn significant_digits(&self) -> u32 {
-        digit_count(self.significand).max(1)
+        digit_count(self.significand()).max(1)
     }
 
     pub fn negate(self) -> Number {
@@ -164,7 +170,7 @@ impl Number {
         let exponent = self.exponent.min(other.exponent);
         let scale = |n: Number| -> Option<i128> {
             let shift = (n.exponent - exponent) as u32;
-            let m = 10i128.checked_pow(shift)?.checked_mul(n.significand as i128)?;
+            let m = 10i128.checked_pow(shift)?.checked_mul(n.significand() as i128)?;
             Some(if n.negative { -m } else { m })
         };
         // Operands whose alignment overflows 128 bits cannot sum to 38 digits.
@@ -184,7 +190,7 @@ impl Number {
 
     /// Epoch-seconds view for TTL: the integer part, saturating; `None` for values beyond `i64`.
     pub fn to_i64(&self) -> Option<i64> {
-        let lead = self.exponent as i64 + digit_count(self.significand) as i64 - 1;
+        let lead = self.exponent as i64 + digit_count(self.significand()) as i64 - 1;
         if self.is_zero() || lead < 0 {
             return Some(0);
         }
@@ -192,28 +198,59 @@ impl Number {
             return None;
         }
         let v = if self.exponent >= 0 {
-            (self.significand as i128).checked_mul(10i128.pow(self.exponent as u32))?
+            (self.significand() as i128).checked_mul(10i128.pow(self.exponent as u32))?
         } else {
-            (self.significand / 10u128.pow((-self.exponent) as u32)) as i128
+            (self.significand() / 10u128.pow((-self.exponent) as u32)) as i128
         };
         let v = i64::try_from(v).ok()?;
         Some(if self.negative { -v } else { v })
     }
 
+    /// Appends bytes whose unsigned byte order is numeric order, so numbers can sit in
+    /// memcomparable keys: a class byte (negative, zero, positive), the position of the leading
+    /// digit, then the digits two to a byte and a terminator. A shorter digit string of the same
+    /// position is the smaller magnitude; negatives complement everything so larger magnitudes
+    /// sort first. Equal numbers (normalised) give equal bytes.
+    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+        if self.is_zero() {
+            out.push(2);
+            return;
+        }
+        let digits = self.significand().to_string();
+        // The value is 0.DIGITS × 10^lead; DynamoDB's range keeps `lead` within -129..=126.
+        let lead = (self.exponent + digits.len() as i32) as i16;
+        let biased = (lead as u16) ^ 0x8000;
+        let pairs = digits.as_bytes().chunks(2).map(|p| {
+            let low = p.get(1).map_or(0, |d| d - b'0');
+            (p[0] - b'0') * 10 + low
+        });
+        if self.negative {
+            out.push(1);
+            out.extend_from_slice(&(!biased).to_be_bytes());
+            out.extend(pairs.map(|p| 254 - p));
+            out.push(0xff);
+        } else {
+            out.push(3);
+            out.extend_from_slice(&biased.to_be_bytes());
+            out.extend(pairs.map(|p| p + 1));
+            out.push(0);
+        }
+    }
+
     fn magnitude_cmp(&self, other: &Number) -> Ordering {
         let (da, db) = (
-            digit_count(self.significand) as i32,
-            digit_count(other.significand) as i32,
+            digit_count(self.significand()) as i32,
+            digit_count(other.significand()) as i32,
         );
         let (la, lb) = (self.exponent + da, other.exponent + db);
         if self.is_zero() || other.is_zero() {
-            return self.significand.cmp(&other.significand);
+            return self.significand().cmp(&other.significand());
         }
         la.cmp(&lb).then_with(|| {
             // Same leading position: compare digit strings left-aligned.
             let width = da.max(db) as u32;
-            let a = self.significand * 10u128.pow(width - da as u32);
-            let b = other.significand * 10u128.pow(width - db as u32);
+            let a = self.significand() * 10u128.pow(width - da as u32);
+            let b = other.significand() * 10u128.pow(width - db as u32);
             a.cmp(&b)
         })
     }
@@ -253,7 +290,7 @@ impl fmt::Display for Number {
         if self.negative {
             f.write_str("-")?;
         }
-        let digits = self.significand.to_string();
+        let digits = self.significand().to_string();
         if self.exponent >= 0 {
             f.write_str(&digits)?;
             for _ in 0..self.exponent {
@@ -301,6 +338,43 @@ mod tests {
 
     fn n(s: &str) -> Number {
         Number::parse(s).unwrap()
+    }
+
+    #[test]
+    fn ordered_bytes_follow_numeric_order() {
+        let texts = [
+            "-9.9999999999999999999999999999999999999E+125",
+            "-1E+20",
+            "-100",
+            "-12.5",
+            "-12",
+            "-1.05",
+            "-1",
+            "-0.1",
+            "-1E-130",
+            "0",
+            "1E-130",
+            "0.0105",
+            "0.1",
+            "0.105",
+            "0.11",
+            "1",
+            "9",
+            "10",
+            "10.5",
+            "99999999999999999999999999999999999999",
+            "9.9999999999999999999999999999999999999E+125",
+        ];
+        let encoded = |t: &str| {
+            let mut out = Vec::new();
+            n(t).encode_ordered(&mut out);
+            out
+        };
+        for pair in texts.windows(2) {
+            assert!(n(pair[0]) < n(pair[1]), "{pair:?}");
+            assert!(encoded(pair[0]) < encoded(pair[1]), "{pair:?}");
+        }
+        assert_eq!(encoded("1.50"), encoded("15E-1"));
     }
 
     #[test]

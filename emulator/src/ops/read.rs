@@ -177,10 +177,11 @@ impl<'a> Source<'a> {
                     index.key.key_of(&start).filter(|_| extra == 0).ok_or_else(|| {
                         invalid(Error::validation("The provided key element does not match the schema"))
                     })?;
-                Ok(Some(StartKey::Index(IndexEntry {
-                    slot: Slot::new(&index_key),
-                    table: TablePos::At(Slot::new(&table_key)),
-                })))
+                let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(&Slot::new(&table_key)));
+                Ok(Some(StartKey::Index {
+                    hash: index_key.hash,
+                    entry,
+                }))
             }
         }
     }
@@ -189,7 +190,11 @@ impl<'a> Source<'a> {
 /// A decoded ExclusiveStartKey position.
 pub enum StartKey {
     Table(PrimaryKey),
-    Index(IndexEntry),
+    /// An index position and its index partition key values.
+    Index {
+        hash: KeyValues,
+        entry: IndexEntry,
+    },
 }
 
 impl StartKey {
@@ -197,15 +202,15 @@ impl StartKey {
     pub fn hash(&self) -> &KeyValues {
         match self {
             StartKey::Table(key) => &key.hash,
-            StartKey::Index(entry) => &entry.slot.hash,
+            StartKey::Index { hash, .. } => hash,
         }
     }
 
     /// The partition hash token of the position (the index key's, for an index).
     pub fn token(&self) -> u32 {
         match self {
-            StartKey::Table(key) => Slot::new(key).token,
-            StartKey::Index(entry) => entry.slot.token,
+            StartKey::Table(key) => Slot::new(key).token(),
+            StartKey::Index { entry, .. } => entry.token(),
         }
     }
 }
@@ -332,7 +337,7 @@ pub fn rows_between<'a>(
                 };
             }
             let range = data.items_between(lo, hi).map(|(slot, item)| Row {
-                token: slot.token,
+                token: slot.token(),
                 stored: item,
                 table_item: Some(item),
             });
@@ -344,7 +349,7 @@ pub fn rows_between<'a>(
         }
         Some((index, _)) => {
             let (mut lo, mut hi) = (index_bound(lo, true), index_bound(hi, false));
-            if let Some(StartKey::Index(entry)) = start {
+            if let Some(StartKey::Index { entry, .. }) = start {
                 (lo, hi) = if forward {
                     (after(lo, entry), hi)
                 } else {
@@ -352,7 +357,7 @@ pub fn rows_between<'a>(
                 };
             }
             let range = data.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
-                token: entry.slot.token,
+                token: entry.token(),
                 stored: item,
                 table_item: data.item_at(entry),
             });
@@ -386,7 +391,7 @@ fn before<T: Ord>(hi: Bound<T>, start: T) -> Bound<T> {
 /// An index bound from a bound on index-key positions: runs of equal index keys are entered at
 /// their first table key and left after their last.
 fn index_bound(b: Bound<Slot>, lower: bool) -> Bound<IndexEntry> {
-    let entry = |slot, table| IndexEntry { slot, table };
+    let entry = |slot, table| IndexEntry::new(&slot, table);
     match (b, lower) {
         (Bound::Included(s), true) => Bound::Included(entry(s, TablePos::Min)),
         (Bound::Included(s), false) => Bound::Included(entry(s, TablePos::Max)),
@@ -422,35 +427,27 @@ mod tests {
     use super::*;
     use crate::model::Number;
 
-    /// Stored two-part sort keys (S, N), in the order a partition holds them.
-    fn stored() -> Vec<SortPos> {
-        let key = |s: &str, n: &str| -> SortPos {
+    /// Stored two-part sort keys (S, N) as positions in one partition, in the order it holds
+    /// them, each with its text.
+    fn stored() -> Vec<(Slot, String)> {
+        let key = |s: &str, n: &str| {
             let parts = [KeyValue::S(s.into()), KeyValue::N(Number::parse(n).unwrap())];
-            parts.into_iter().map(SortPart::Key).collect()
+            (partition(parts.into_iter().map(SortPart::Key).collect()), format!("{s}/{n}"))
         };
-        let mut keys = vec![
-            key("b", "1"),
-            key("a", "10"),
-            key("ab", "1"),
-            key("a", "2"),
-            key("b", "0"),
-            key("c", "5"),
-        ];
+        let mut keys = vec![key("b", "1"), key("a", "10"), key("ab", "1"), key("a", "2"), key("b", "0"), key("c", "5")];
         keys.sort();
         keys
     }
 
+    fn partition(pos: SortPos) -> Slot {
+        Slot::at(&[KeyValue::S("p".into())].into_iter().collect(), pos)
+    }
+
     /// The stored keys a prefix and condition admit, as (string, number) text.
     fn admitted(prefix: &[KeyValue], cond: Option<RangeCond>) -> Vec<String> {
-        let bounds = sort_bounds(prefix, cond.as_ref());
-        stored()
-            .into_iter()
-            .filter(|k| bounds.contains(k))
-            .map(|k| match &k[..] {
-                [SortPart::Key(KeyValue::S(s)), SortPart::Key(KeyValue::N(n))] => format!("{s}/{n}"),
-                other => panic!("{other:?}"),
-            })
-            .collect()
+        let (lo, hi) = sort_bounds(prefix, cond.as_ref());
+        let bounds = (lo.map(partition), hi.map(partition));
+        stored().into_iter().filter(|(k, _)| bounds.contains(k)).map(|(_, text)| text).collect()
     }
 
     #[test]

@@ -35,9 +35,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             )));
         }
     }
-    // The smallest position with a given token: no key values.
-    let lowest = |t: u64| Slot { token: t as u32, hash: Default::default(), range: Default::default() };
-    let lo = Bound::Included(lowest(first));
+    let lo = Bound::Included(Slot::lowest(first as u32));
     let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
     let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
     if cx.fault == Some(Fault::DropLastScanItem) {

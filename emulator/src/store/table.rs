@@ -38,18 +38,18 @@ pub struct TableState {
     pub history: History,
 }
 
-/// Where an item sits in scan order: partitions by a stable hash token, then by key value, then
-/// by sort key. The token spreads partitions the way DynamoDB's hashing does (scan order is not key
-/// order) and gives parallel scan its segments.
+/// Where an item sits in scan order, as one memcomparable byte string: the partition's hash token
+/// (big-endian), its key values, then its sort values, each as [`KeyValue::encode_ordered`]. Byte
+/// order is scan order: partitions by a stable hash token (DynamoDB's hashing spreads partitions
+/// the same way, so scan order is not key order; the token also gives parallel scan its segments),
+/// then by key value, then by sort key. One small allocation, where typed key values took 192
+/// bytes of mostly padding in every map entry.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Slot {
-    pub token: u32,
-    pub hash: KeyValues,
-    pub range: SortPos,
-}
+pub struct Slot(Box<[u8]>);
 
-/// A position among the sort keys of a partition, compared part by part (a position that is a
-/// prefix of another sorts first). Stored items hold one `Key` per sort attribute (none in tables
+/// A position among the sort keys of a partition, as query bounds are built; `Slot::at` encodes
+/// it part by part, so positions compare part by part and one that is a prefix of another sorts
+/// first. Stored items hold one `Key` per sort attribute (none in tables
 /// without a sort key); query bounds end in `End` or `PrefixEnd`, so the empty position starts a
 /// partition, `[End]` ends it, and `[a, End]` follows every key whose first sort value is `a`.
 pub type SortPos = SmallVec<[SortPart; 1]>;
@@ -64,79 +64,129 @@ pub enum SortPart {
     End,
 }
 
-fn has_prefix(k: &KeyValue, p: &KeyValue) -> bool {
-    match (k, p) {
-        (KeyValue::S(k), KeyValue::S(p)) => k.starts_with(p.as_str()),
-        (KeyValue::B(k), KeyValue::B(p)) => k.starts_with(p),
-        _ => false,
-    }
-}
-
-impl Ord for SortPart {
-    fn cmp(&self, other: &SortPart) -> Ordering {
-        use SortPart::*;
-        match (self, other) {
-            (Key(a), Key(b)) | (PrefixEnd(a), PrefixEnd(b)) => a.cmp(b),
-            (Key(k), PrefixEnd(p)) if has_prefix(k, p) => Ordering::Less,
-            (PrefixEnd(p), Key(k)) if has_prefix(k, p) => Ordering::Greater,
-            (Key(a), PrefixEnd(b)) | (PrefixEnd(a), Key(b)) => a.cmp(b),
-            (End, End) => Ordering::Equal,
-            (End, _) => Ordering::Greater,
-            (_, End) => Ordering::Less,
-        }
-    }
-}
-
-impl PartialOrd for SortPart {
-    fn partial_cmp(&self, other: &SortPart) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
+/// `SortPart::End`'s byte: above every key value's type byte.
+const END: u8 = 0xff;
 
 impl Slot {
     pub fn new(key: &PrimaryKey) -> Slot {
-        Slot::at(&key.hash, key.range.iter().cloned().map(SortPart::Key).collect())
+        let mut out = Slot::partition(&key.hash);
+        for value in &key.range {
+            value.encode_ordered(&mut out);
+        }
+        Slot(out.into_boxed_slice())
     }
 
     /// A position in the partition `hash`.
     pub fn at(hash: &KeyValues, range: SortPos) -> Slot {
-        Slot {
-            token: token(hash),
-            hash: hash.clone(),
-            range,
+        let mut out = Slot::partition(hash);
+        for part in &range {
+            match part {
+                SortPart::Key(value) => value.encode_ordered(&mut out),
+                SortPart::PrefixEnd(prefix) => prefix.encode_prefix_end(&mut out),
+                SortPart::End => out.push(END),
+            }
         }
+        Slot(out.into_boxed_slice())
     }
 
-    pub fn key(&self) -> PrimaryKey {
-        let range = self
-            .range
-            .iter()
-            .filter_map(|p| match p {
-                SortPart::Key(k) => Some(k.clone()),
-                _ => None,
-            })
-            .collect();
-        PrimaryKey {
-            hash: self.hash.clone(),
-            range,
+    /// The first position with hash token `token`, before every key.
+    pub fn lowest(token: u32) -> Slot {
+        Slot(Box::new(token.to_be_bytes()))
+    }
+
+    /// The partition's hash token.
+    pub fn token(&self) -> u32 {
+        token_of(&self.0)
+    }
+
+    fn partition(hash: &KeyValues) -> Vec<u8> {
+        let mut out = Vec::with_capacity(32);
+        out.extend_from_slice(&token(hash).to_be_bytes());
+        for value in hash {
+            value.encode_ordered(&mut out);
         }
+        out
     }
 }
 
-/// An index entry's position: the index key first, then the table key, so items that share an
-/// index key keep a total, stable order (and paging can resume between them).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// Lets a map keyed by slots be probed with a slot's bytes held elsewhere (in an index entry).
+impl std::borrow::Borrow<[u8]> for Slot {
+    fn borrow(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+fn token_of(bytes: &[u8]) -> u32 {
+    u32::from_be_bytes(bytes[..4].try_into().expect("a position starts with its token"))
+}
+
+/// An index entry's position, also one byte string: the index key's slot, a marker byte, then
+/// the table key's slot, so items that share an index key keep a total, stable order (and paging
+/// can resume between them). Bounds end at the marker: `Min` enters a run of equal index keys
+/// before its first table key, `Max` leaves it after the last.
+#[derive(Clone, Debug)]
 pub struct IndexEntry {
-    pub slot: Slot,
-    pub table: TablePos,
+    bytes: Box<[u8]>,
+    /// Where the table key's slot starts (the length, in bounds).
+    table: u32,
 }
 
-/// The table-key part of an index position; `Min` and `Max` bound runs of equal index keys.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum TablePos {
+/// The table-key part of an index position; `Min` and `Max` bound runs of equal index keys. The
+/// markers sort below every key value's type byte, so a bound on a shorter index position still
+/// precedes the longer positions it is a prefix of.
+pub enum TablePos<'a> {
     Min,
-    At(Slot),
+    At(&'a Slot),
     Max,
+}
+
+impl IndexEntry {
+    pub fn new(index: &Slot, table: TablePos) -> IndexEntry {
+        let (marker, tail): (u8, &[u8]) = match table {
+            TablePos::Min => (0, &[]),
+            TablePos::At(slot) => (1, &slot.0),
+            TablePos::Max => (2, &[]),
+        };
+        let mut bytes = Vec::with_capacity(index.0.len() + 1 + tail.len());
+        bytes.extend_from_slice(&index.0);
+        bytes.push(marker);
+        let table = bytes.len() as u32;
+        bytes.extend_from_slice(tail);
+        IndexEntry {
+            bytes: bytes.into_boxed_slice(),
+            table,
+        }
+    }
+
+    /// The index partition's hash token.
+    pub fn token(&self) -> u32 {
+        token_of(&self.bytes)
+    }
+
+    /// The table slot of the item the entry points at (empty for bounds).
+    fn table_slot(&self) -> &[u8] {
+        &self.bytes[self.table as usize..]
+    }
+}
+
+impl PartialEq for IndexEntry {
+    fn eq(&self, other: &IndexEntry) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for IndexEntry {}
+
+impl Ord for IndexEntry {
+    fn cmp(&self, other: &IndexEntry) -> Ordering {
+        self.bytes.cmp(&other.bytes)
+    }
+}
+
+impl PartialOrd for IndexEntry {
+    fn partial_cmp(&self, other: &IndexEntry) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// A partition's place in scan order: the leading 32 bits of the MD5 digest of its key (of all its
@@ -241,10 +291,7 @@ impl TableData {
 
     /// The table item an index entry points at.
     pub fn item_at(&self, entry: &IndexEntry) -> Option<&Arc<Item>> {
-        match &entry.table {
-            TablePos::At(slot) => self.items.get(slot),
-            _ => None,
-        }
+        self.items.get(entry.table_slot())
     }
 }
 
@@ -260,7 +307,7 @@ impl TableState {
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
         let old = self.unlink(&slot);
-        let item = Arc::new(item);
+        let item = stored(item);
         self.data.size_bytes += item_size(&item);
         if !self.def.local_indexes.is_empty() {
             *self.data.collections.entry(key.hash.clone()).or_default() += collection_bytes(&self.def, &item);
@@ -270,7 +317,7 @@ impl TableState {
                 let stored = if index.projection.kind == crate::model::ProjectionType::All {
                     item.clone()
                 } else {
-                    Arc::new(index.project_item(&self.def.key, &item))
+                    stored(index.project_item(&self.def.key, &item))
                 };
                 self.data
                     .indexes
@@ -322,10 +369,13 @@ impl TableState {
     fn unlink(&mut self, slot: &Slot) -> Option<Arc<Item>> {
         let old = self.data.items.remove(slot)?;
         self.data.size_bytes -= item_size(&old);
-        if let Some(bytes) = self.data.collections.get_mut(&slot.hash) {
-            *bytes -= collection_bytes(&self.def, &old);
-            if *bytes == 0 {
-                self.data.collections.remove(&slot.hash);
+        if !self.def.local_indexes.is_empty() {
+            let hash = self.def.key.key_of(&old).expect("stored items have their key").hash;
+            if let Some(bytes) = self.data.collections.get_mut(&hash) {
+                *bytes -= collection_bytes(&self.def, &old);
+                if *bytes == 0 {
+                    self.data.collections.remove(&hash);
+                }
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
@@ -346,7 +396,7 @@ impl TableState {
         let mut entries = OrdMap::new();
         for (slot, item) in self.data.items.iter().filter(|(_, item)| index.key.accepts(item)) {
             if let Some(entry) = index_entry(index, slot, item) {
-                entries.insert(entry, Arc::new(index.project_item(&self.def.key, item)));
+                entries.insert(entry, stored(index.project_item(&self.def.key, item)));
             }
         }
         self.data.indexes.insert(index.name.clone(), entries);
@@ -417,6 +467,14 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     }
 }
 
+/// An item as the maps keep it, without the spare capacity its vector grew while it was built
+/// (a stored item lives long; nested maps are left as decoded).
+fn stored(item: Item) -> Arc<Item> {
+    let mut entries = item.into_tuple_vec();
+    entries.shrink_to_fit();
+    Arc::new(Item::from_sorted_store_unchecked(entries))
+}
+
 /// What an item adds to its item collection: itself and its entry in each local index.
 fn collection_bytes(def: &TableDef, item: &Item) -> usize {
     let entries: usize = def
@@ -436,8 +494,5 @@ fn collection_bytes(def: &TableDef, item: &Item) -> usize {
 /// The index position of an item, or `None` when the item lacks an index key (sparse indexes).
 pub fn index_entry(index: &IndexDef, table_slot: &Slot, item: &Item) -> Option<IndexEntry> {
     let key = index.key.key_of(item)?;
-    Some(IndexEntry {
-        slot: Slot::new(&key),
-        table: TablePos::At(table_slot.clone()),
-    })
+    Some(IndexEntry::new(&Slot::new(&key), TablePos::At(table_slot)))
 }

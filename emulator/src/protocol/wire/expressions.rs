@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Check, Result};
 use crate::expr::{self, AttributeUpdate, ExpectedCondition, ExpressionInput, Op, Parsed};
-use crate::model::{AttributeValue, Item};
+use crate::model::AttributeValue;
 use crate::protocol::{attr, Body};
 
 /// Parses every expression and legacy parameter `body` carries for operation `op`.
@@ -67,7 +67,7 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
 }
 
 /// ExpressionAttributeValues, each value checked as DynamoDB checks item values.
-fn values(m: &serde_json::Map<String, Value>) -> Result<Item> {
+fn values(m: &serde_json::Map<String, Value>) -> Result<BTreeMap<String, AttributeValue>> {
     m.iter()
         .map(|(k, v)| {
             let v = attr::decode(v).map_err(|e| e.by(Check::ExpressionValue(k.clone())))?;
