@@ -89,6 +89,30 @@ fn render_value(v: &AttributeValue) -> String {
     format!("{{{}:{}}}", v.value_type().as_str(), body)
 }
 
+/// BETWEEN's bounds, of one type and in order. This and [`type_name_error`] are the only checks
+/// that read a value's content rather than its type (the parse cache runs them again on a hit).
+pub(super) fn between_error(a: &AttributeValue, b: &AttributeValue) -> Option<String> {
+    let msg = if a.value_type() != b.value_type() {
+        "The BETWEEN operator requires same data type for lower and upper bounds"
+    } else if compare_values(a, b) == Some(std::cmp::Ordering::Greater) {
+        "The BETWEEN operator requires upper bound to be greater than or equal to lower bound"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{msg}; lower bound operand: AttributeValue: {}, upper bound operand: AttributeValue: {}",
+        render_value(a),
+        render_value(b)
+    ))
+}
+
+/// `attribute_type`'s second operand names a type.
+pub(super) fn type_name_error(s: &str) -> Option<String> {
+    ValueType::parse(s)
+        .is_none()
+        .then(|| format!("Invalid attribute type name found; type: {s}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}"))
+}
+
 impl CondParser<'_, '_, '_> {
     fn start(&mut self) -> PResult<Condition> {
         let (node, _) = self.or()?;
@@ -315,23 +339,11 @@ impl CondParser<'_, '_, '_> {
     }
 
     fn between_bounds(&mut self, lo: &Operand, hi: &Operand) {
-        let (Operand::Value(a), Operand::Value(b)) = (lo, hi) else {
-            return;
-        };
-        let msg = if a.value_type() != b.value_type() {
-            "The BETWEEN operator requires same data type for lower and upper bounds"
-        } else if compare_values(a, b) == Some(std::cmp::Ordering::Greater) {
-            "The BETWEEN operator requires upper bound to be greater than or equal to lower bound"
-        } else {
-            return;
-        };
-        first(&mut self.leaf.function, || {
-            format!(
-                "{msg}; lower bound operand: AttributeValue: {}, upper bound operand: AttributeValue: {}",
-                render_value(a),
-                render_value(b)
-            )
-        });
+        if let (Operand::Value(a), Operand::Value(b)) = (lo, hi) {
+            if let Some(msg) = between_error(a, b) {
+                first(&mut self.leaf.function, || msg);
+            }
+        }
     }
 
     fn operand_parens(&mut self) -> PResult<Term> {
@@ -444,12 +456,8 @@ impl CondParser<'_, '_, '_> {
                 }
                 "attribute_type" => match &b {
                     Term::Op(Operand::Value(AttributeValue::S(s))) => {
-                        if ValueType::parse(s).is_none() {
-                            first(&mut self.leaf.function, || {
-                                format!(
-                                    "Invalid attribute type name found; type: {s}, valid types: {{B,NULL,SS,BOOL,L,BS,N,NS,S,M}}"
-                                )
-                            });
+                        if let Some(msg) = type_name_error(s) {
+                            first(&mut self.leaf.function, || msg);
                         }
                     }
                     other => {
