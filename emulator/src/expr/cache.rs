@@ -355,21 +355,8 @@ impl Cached for Vec<Path> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expr::tests::{n, names as name_map, s, vals as map};
     use crate::expr::{parser, update, CmpOp, ExpressionInput, Op};
-    use crate::model::Number;
-
-    fn s(x: &str) -> AttributeValue {
-        AttributeValue::S(x.into())
-    }
-    fn n(x: &str) -> AttributeValue {
-        AttributeValue::N(Number::parse(x).unwrap())
-    }
-    fn map(v: &[(&str, AttributeValue)]) -> BTreeMap<String, AttributeValue> {
-        v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
-    }
-    fn name_map(v: &[(&str, &str)]) -> BTreeMap<String, String> {
-        v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
 
     /// Whether `src` with these names and value types has an entry.
     fn held(
