@@ -25,6 +25,8 @@ pub struct Ctx<'a> {
     pub values: Option<&'a BTreeMap<String, AttributeValue>>,
     pub used_names: BTreeSet<&'a str>,
     pub used_values: BTreeSet<&'a str>,
+    /// Every `:value` looked up, in the order the parser consumed them (the parse cache's binding).
+    pub consumed: Vec<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -37,6 +39,7 @@ impl<'a> Ctx<'a> {
             values,
             used_names: BTreeSet::new(),
             used_values: BTreeSet::new(),
+            consumed: Vec::new(),
         }
     }
 
@@ -49,6 +52,7 @@ impl<'a> Ctx<'a> {
     pub fn value(&mut self, key: &str) -> Option<&'a AttributeValue> {
         let (k, v) = self.values?.get_key_value(key)?;
         self.used_values.insert(k.as_str());
+        self.consumed.push(k.as_str());
         Some(v)
     }
 }

@@ -5,6 +5,7 @@
 //! it validates everything in DynamoDB's order and returns the typed trees.
 
 mod ast;
+mod cache;
 mod cursor;
 mod error;
 mod eval;
@@ -233,20 +234,22 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     let mut ctx = Ctx::new(input.names, input.values);
     let mut out = Parsed::default();
     if let Some(src) = input.update {
-        out.update = Some(update::parse_update(src, &mut ctx).map_err(|e| e.invalid(Param::Update))?);
+        out.update = Some(cache::parse(src, &mut ctx, update::parse_update).map_err(|e| e.invalid(Param::Update))?);
     }
     if let Some(src) = input.condition {
-        out.condition = Some(parser::parse_condition(src, &mut ctx).map_err(|e| e.invalid(Param::Condition))?);
+        out.condition =
+            Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::Condition))?);
     }
     let mut key_tree = None;
     if let Some(src) = input.key_condition {
-        key_tree = Some(parser::parse_condition(src, &mut ctx).map_err(|e| e.invalid(Param::KeyCondition))?);
+        key_tree = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::KeyCondition))?);
     }
     if let Some(src) = input.filter {
-        out.filter = Some(parser::parse_condition(src, &mut ctx).map_err(|e| e.invalid(Param::Filter))?);
+        out.filter = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::Filter))?);
     }
     if let Some(src) = input.projection {
-        out.projection = Some(parser::parse_projection(src, &mut ctx).map_err(|e| e.invalid(Param::Projection))?);
+        out.projection =
+            Some(cache::parse(src, &mut ctx, parser::parse_projection).map_err(|e| e.invalid(Param::Projection))?);
     }
     if let Some(names) = input.names {
         let unused: Vec<&str> = names

@@ -77,6 +77,24 @@ fn type_of_term(t: &Term) -> Option<ValueType> {
     }
 }
 
+/// BETWEEN's bounds, of one type and in order. This and [`type_name_error`] are the only checks
+/// that read a value's content rather than its type (the parse cache runs them again on a hit).
+pub(super) fn between_error(a: &AttributeValue, b: &AttributeValue) -> Option<ExprError> {
+    let (low, high) = (a.clone(), b.clone());
+    if a.value_type() != b.value_type() {
+        Some(ExprError::BetweenTypes { low, high })
+    } else if compare_values(a, b) == Some(std::cmp::Ordering::Greater) {
+        Some(ExprError::BetweenOrder { low, high })
+    } else {
+        None
+    }
+}
+
+/// `attribute_type`'s second operand names a type.
+pub(super) fn type_name_error(s: &str) -> Option<ExprError> {
+    ValueType::parse(s).is_none().then(|| ExprError::AttributeTypeName(s.to_owned()))
+}
+
 impl CondParser<'_, '_, '_> {
     fn start(&mut self) -> PResult<Condition> {
         let (node, _) = self.or()?;
@@ -297,18 +315,11 @@ impl CondParser<'_, '_, '_> {
     }
 
     fn between_bounds(&mut self, lo: &Operand, hi: &Operand) {
-        let (Operand::Value(a), Operand::Value(b)) = (lo, hi) else {
-            return;
-        };
-        let (low, high) = (a.clone(), b.clone());
-        let error = if a.value_type() != b.value_type() {
-            ExprError::BetweenTypes { low, high }
-        } else if compare_values(a, b) == Some(std::cmp::Ordering::Greater) {
-            ExprError::BetweenOrder { low, high }
-        } else {
-            return;
-        };
-        first(&mut self.leaf.function, || error);
+        if let (Operand::Value(a), Operand::Value(b)) = (lo, hi) {
+            if let Some(msg) = between_error(a, b) {
+                first(&mut self.leaf.function, || msg);
+            }
+        }
     }
 
     fn operand_parens(&mut self) -> PResult<Term> {
@@ -417,8 +428,8 @@ impl CondParser<'_, '_, '_> {
                 }
                 "attribute_type" => match &b {
                     Term::Op(Operand::Value(AttributeValue::S(s))) => {
-                        if ValueType::parse(s).is_none() {
-                            first(&mut self.leaf.function, || ExprError::AttributeTypeName(s.clone()));
+                        if let Some(msg) = type_name_error(s) {
+                            first(&mut self.leaf.function, || msg);
                         }
                     }
                     other => {

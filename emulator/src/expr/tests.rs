@@ -6,16 +6,16 @@ use super::key::KeyRange;
 use super::*;
 use crate::model::{Item, KeyAttr, KeySchema, KeyValue, Number, ScalarType};
 
-fn s(x: &str) -> AttributeValue {
+pub(super) fn s(x: &str) -> AttributeValue {
     AttributeValue::S(x.into())
 }
-fn n(x: &str) -> AttributeValue {
+pub(super) fn n(x: &str) -> AttributeValue {
     AttributeValue::N(Number::parse(x).unwrap())
 }
-fn vals(v: &[(&str, AttributeValue)]) -> BTreeMap<String, AttributeValue> {
+pub(super) fn vals(v: &[(&str, AttributeValue)]) -> BTreeMap<String, AttributeValue> {
     v.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
-fn names(v: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub(super) fn names(v: &[(&str, &str)]) -> BTreeMap<String, String> {
     v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 fn item(v: &[(&str, AttributeValue)]) -> Item {

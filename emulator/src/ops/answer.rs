@@ -144,6 +144,8 @@ pub struct Page {
     /// Where the next page starts, when the read stopped before the end.
     pub last_evaluated_key: Option<Item>,
     pub capacity: Option<ConsumedCapacity>,
+    /// The stored size of the items read (DynamoDB's item size): sizes the answer's buffer.
+    pub bytes_read: usize,
 }
 
 impl Page {

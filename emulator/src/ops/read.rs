@@ -16,6 +16,8 @@ use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TableData
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
+/// Rows reserved up front for a page without a Limit.
+const PAGE_ROWS: usize = 1024;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Select {
@@ -255,7 +257,8 @@ pub fn collect<'a>(
     consistent: bool,
     capacity: CapacityDetail,
 ) -> Page {
-    let mut items = Vec::new();
+    // Room for a whole page at once (a page stops at Limit or 1 MB of items).
+    let mut items = Vec::with_capacity(spec.limit.unwrap_or(PAGE_ROWS).min(PAGE_ROWS));
     let (mut count, mut scanned, mut bytes) = (0usize, 0usize, 0usize);
     let mut last = None;
     for row in rows {
@@ -288,6 +291,7 @@ pub fn collect<'a>(
         scanned_count: scanned,
         last_evaluated_key: last,
         capacity: read_capacity(source, units, capacity),
+        bytes_read: bytes,
     }
 }
 

@@ -108,7 +108,11 @@ impl From<Value> for Encoded {
 /// pieces are left out, as DynamoDB does. Items are borrowed and written straight into the answer's
 /// bytes.
 #[derive(Default)]
-pub struct Answer<'a>(BTreeMap<&'static str, Member<'a>>);
+pub struct Answer<'a> {
+    members: BTreeMap<&'static str, Member<'a>>,
+    /// Bytes to reserve for the encoded answer.
+    reserve: usize,
+}
 
 enum Member<'a> {
     Tree(Value),
@@ -155,7 +159,7 @@ impl<'a> Answer<'a> {
     /// Any other member, left out when absent.
     pub fn tree(mut self, member: &'static str, v: Option<Value>) -> Answer<'a> {
         if let Some(v) = v {
-            self.0.insert(member, Member::Tree(v));
+            self.members.insert(member, Member::Tree(v));
         }
         self
     }
@@ -163,7 +167,7 @@ impl<'a> Answer<'a> {
     /// An item member (`Item`, `Attributes`, `LastEvaluatedKey`), left out when absent.
     pub fn item(mut self, member: &'static str, item: Option<&'a Item>) -> Answer<'a> {
         if let Some(item) = item {
-            self.0.insert(member, Member::Item(item));
+            self.members.insert(member, Member::Item(item));
         }
         self
     }
@@ -171,7 +175,7 @@ impl<'a> Answer<'a> {
     /// A list of items (`Items`), left out when absent.
     pub fn items(mut self, member: &'static str, items: Option<&'a [Arc<Item>]>) -> Answer<'a> {
         if let Some(items) = items {
-            self.0.insert(member, Member::Items(items));
+            self.members.insert(member, Member::Items(items));
         }
         self
     }
@@ -181,15 +185,23 @@ impl<'a> Answer<'a> {
         serde_json::to_value(&self).expect("answers always serialise")
     }
 
+    /// Sizes the encoded answer's buffer, so that a large one is not copied as it grows.
+    pub fn reserve(mut self, bytes: usize) -> Answer<'a> {
+        self.reserve = bytes;
+        self
+    }
+
     pub fn encode(self) -> Encoded {
-        Encoded::Bytes(serde_json::to_vec(&self).expect("answers always serialise"))
+        let mut out = Vec::with_capacity(self.reserve.max(128));
+        serde_json::to_writer(&mut out, &self).expect("answers always serialise");
+        Encoded::Bytes(out)
     }
 }
 
 impl Serialize for Answer<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (name, member) in &self.0 {
+        let mut m = s.serialize_map(Some(self.members.len()))?;
+        for (name, member) in &self.members {
             match member {
                 Member::Tree(v) => m.serialize_entry(name, v)?,
                 Member::Item(item) => m.serialize_entry(name, &WireMap(item))?,
