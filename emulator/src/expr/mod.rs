@@ -22,7 +22,9 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-pub use ast::{CmpOp, Condition, KeyCondition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
+pub use ast::{
+    CmpOp, Condition, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
+};
 pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
 pub use eval::lookup;
 pub use key::RangeCond;
