@@ -10,6 +10,7 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorKind};
 use crate::expr::{KeyOp, Op, PathElem};
 use crate::iam::{self, Caller, Condition, Context, Decision, Patterns, PolicyDocument, Statement};
+use crate::model::AttributeValue;
 use crate::ops::Operation;
 use crate::protocol::{attr, wire::expressions, Body};
 use crate::store::Namespace;
@@ -246,7 +247,11 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
             .chain(part["Keys"].as_array().into_iter().flatten());
         for key in keys.filter_map(Value::as_object) {
             names.extend(key.keys().cloned());
-            leading.extend(partition.iter().filter_map(|p| scalar(key.get(p)?)));
+            leading.extend(
+                partition
+                    .iter()
+                    .filter_map(|p| scalar(&attr::decode(key.get(p)?).ok()?)),
+            );
         }
         let Ok(parsed) = expressions::parse(Body(part), kind) else {
             continue;
@@ -254,7 +259,7 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
         if let Some(condition) = &parsed.key_condition {
             for c in condition.conds.iter().filter(|c| partition.contains(&c.name)) {
                 if let KeyOp::Eq(v) = &c.op {
-                    leading.extend(scalar(&attr::encode_map(&[(String::new(), v.clone())].into())[""]));
+                    leading.extend(scalar(v));
                 }
             }
         }
@@ -298,11 +303,16 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
     keys
 }
 
-/// A key attribute's value as IAM compares it: the text of `{"S": ...}`, `{"N": ...}` or
-/// `{"B": ...}` (base64, as sent).
-fn scalar(value: &Value) -> Option<String> {
-    let (_, text) = value.as_object()?.iter().next()?;
-    text.as_str().map(String::from)
+/// A key attribute's value as IAM compares it: a string or number as its text, a binary in
+/// base64, as sent.
+fn scalar(value: &AttributeValue) -> Option<String> {
+    use base64::Engine;
+    match value {
+        AttributeValue::S(s) => Some(s.clone()),
+        AttributeValue::N(n) => Some(n.to_string()),
+        AttributeValue::B(b) => Some(base64::engine::general_purpose::STANDARD.encode(b)),
+        _ => None,
+    }
 }
 
 /// What a PartiQL statement asks for, as AWS authorizes it: `dynamodb:PartiQLSelect` (…Insert,
