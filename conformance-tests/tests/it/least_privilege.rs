@@ -160,3 +160,128 @@ async fn explicit_denies_win_and_resource_policies_grant() {
     // The unrestricted key is untouched by both.
     assert_eq!(read(admin).await, Ok(()));
 }
+
+/// A fine-grained policy as the DynamoDB guide shows them: each user reaches only the items whose
+/// partition key is their own name, and only the attributes it lists, with projections.
+const OWN_ITEMS: &str = r#"{"Version":"2012-10-17","Statement":[{
+    "Effect":"Allow",
+    "Action":["dynamodb:GetItem","dynamodb:PutItem","dynamodb:UpdateItem","dynamodb:Query"],
+    "Resource":"arn:aws:dynamodb:*:*:table/Notes",
+    "Condition":{
+        "ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:username}"],"dynamodb:Attributes":["pk","sk","title"]},
+        "StringEqualsIfExists":{"dynamodb:Select":"SPECIFIC_ATTRIBUTES"}}}]}"#;
+
+#[tokio::test]
+async fn fine_grained_policies_limit_items_and_attributes() {
+    let emu = emulator(OWN_ITEMS).await;
+    let (admin, app) = (signed(&emu, "admin", "a"), signed(&emu, "app", "s"));
+    create_table(&admin, "Notes", Some(aws_sdk_dynamodb::types::ScalarAttributeType::S)).await;
+    let denied = |action: &str| {
+        Err((
+            "AccessDeniedException".to_string(),
+            format!("User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:{action} on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Notes because no identity-based policy allows the dynamodb:{action} action"),
+        ))
+    };
+    let put = |owner: &str, attr: &str| {
+        app.put_item()
+            .table_name("Notes")
+            .item("pk", s(owner))
+            .item("sk", s("1"))
+            .item(attr, s("x"))
+            .send()
+    };
+    assert_eq!(put("app", "title").await.map(|_| ()).map_err(error), Ok(()));
+    assert_eq!(put("bob", "title").await.map(|_| ()).map_err(error), denied("PutItem"));
+    assert_eq!(put("app", "secret").await.map(|_| ()).map_err(error), denied("PutItem"));
+
+    let get = |owner: &str, projection: Option<&str>| {
+        app.get_item()
+            .table_name("Notes")
+            .key("pk", s(owner))
+            .key("sk", s("1"))
+            .set_projection_expression(projection.map(String::from))
+            .send()
+    };
+    let title = get("app", Some("title"))
+        .await
+        .map_err(error)
+        .map(|o| o.item.unwrap()["title"].clone());
+    assert_eq!(title, Ok(s("x")));
+    // Without a projection a read asks for every attribute (Select ALL_ATTRIBUTES).
+    assert_eq!(get("app", None).await.map(|_| ()).map_err(error), denied("GetItem"));
+    assert_eq!(
+        get("bob", Some("title")).await.map(|_| ()).map_err(error),
+        denied("GetItem")
+    );
+
+    let update = |attr: &str| {
+        app.update_item()
+            .table_name("Notes")
+            .key("pk", s("app"))
+            .key("sk", s("1"))
+            .update_expression("SET #a = :v")
+            .expression_attribute_names("#a", attr)
+            .expression_attribute_values(":v", s("y"))
+            .send()
+    };
+    assert_eq!(update("title").await.map(|_| ()).map_err(error), Ok(()));
+    assert_eq!(update("secret").await.map(|_| ()).map_err(error), denied("UpdateItem"));
+
+    let query = |owner: &str| {
+        app.query()
+            .table_name("Notes")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s(owner))
+            .projection_expression("sk, title")
+            .send()
+    };
+    assert_eq!(query("app").await.map(|o| o.count).map_err(error), Ok(1));
+    assert_eq!(query("bob").await.map(|_| ()).map_err(error), denied("Query"));
+}
+
+/// The policy `@shopify/shopify-app-session-storage-dynamodb`'s README gives, on its default
+/// table and index.
+const SHOPIFY_POLICY: &str = include_str!("../../policies/shopify.json");
+
+/// What a Shopify app does with its session storage: store, load, find by shop, delete.
+async fn shopify_work(emu: &Emulator) -> Result<(), dynamodb_harness::Error> {
+    use dynamodb_harness::adapters::session::{DynamoDbSessionStorage, DynamoDbSessionStorageOptions, Session};
+    let sleep: dynamodb_harness::adapters::Sleep = Arc::new(|_| Box::pin(async {}));
+    let options = DynamoDbSessionStorageOptions::default();
+    DynamoDbSessionStorage::new(signed(emu, "admin", "a"), options.clone())
+        .create_table(&Waiter::js_sdk(sleep))
+        .await?;
+    let storage = DynamoDbSessionStorage::new(signed(emu, "app", "s"), options);
+    let session = Session {
+        id: "offline_shop.example".into(),
+        shop: "shop.example".into(),
+        state: "state".into(),
+        is_online: false,
+        scope: Some("read_products".into()),
+        expires: None,
+        access_token: Some("token".into()),
+        online_access_info: None,
+    };
+    storage.store_session(&session).await?;
+    assert_eq!(storage.load_session(&session.id).await?, Some(session.clone()));
+    assert_eq!(storage.find_sessions_by_shop("shop.example").await?, [session.clone()]);
+    storage.delete_sessions(&[session.id.clone()]).await?;
+    assert_eq!(storage.load_session(&session.id).await?, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_shopify_session_storage_works_under_its_documented_policy() {
+    let emu = emulator(SHOPIFY_POLICY).await;
+    assert_eq!(shopify_work(&emu).await.map_err(|e| (e.code, e.message)), Ok(()));
+    let without_query = SHOPIFY_POLICY.replace(",\n        \"dynamodb:Query\"", "");
+    assert_ne!(without_query, SHOPIFY_POLICY);
+    let emu = emulator(&without_query).await;
+    assert_eq!(
+        shopify_work(&emu).await.map_err(|e| (e.code, e.message)),
+        Err((
+            "AccessDeniedException".into(),
+            "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:000000000000:table/shopify_sessions/index/shop_index because no identity-based policy allows the dynamodb:Query action".into()
+        ))
+    );
+}

@@ -175,3 +175,41 @@ async fn shared_db_puts_every_region_and_key_in_one_namespace() {
         Ok("arn:aws:dynamodb:us-east-1:000000000000:table/Tab1".into())
     );
 }
+
+#[tokio::test]
+async fn a_client_request_token_belongs_to_its_region() {
+    use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+    let emu = Emulator::start().await.unwrap();
+    let base = emu.client();
+    let (east1, east2) = (
+        client(&base, "us-east-1", "k", "s"),
+        client(&base, "us-east-2", "k", "s"),
+    );
+    let write = |c: &Client, pk: &str| {
+        let put = Put::builder()
+            .table_name("Tab1")
+            .item("pk", crate::support::s(pk))
+            .build()
+            .unwrap();
+        c.transact_write_items()
+            .client_request_token("token-1")
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+    };
+    let count = |c: Client| async move { c.scan().table_name("Tab1").send().await.unwrap().count };
+    for c in [&east1, &east2] {
+        create_table(c, "Tab1", None).await;
+    }
+    write(&east1, "a").await.unwrap();
+    // Other parameters under the same token elsewhere are no mismatch, and run there.
+    assert_eq!(write(&east2, "b").await.map(|_| ()).map_err(error), Ok(()));
+    assert_eq!((count(east1.clone()).await, count(east2.clone()).await), (1, 1));
+    // Within a region the token still guards its parameters.
+    assert_eq!(
+        write(&east1, "c").await.map(|_| ()).map_err(error),
+        Err((
+            "IdempotentParameterMismatchException".into(),
+            "Request token 'client_request_token' has already been used with different request parameters.".into()
+        ))
+    );
+}

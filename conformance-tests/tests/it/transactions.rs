@@ -649,7 +649,22 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
             range: Default::default(),
         },
     )];
-    emu.engine().transactions.hold(&held).unwrap();
+    let ns = emu.engine().namespaces.get("000000000000", "us-east-1");
+    emu.engine().transactions.hold(&ns, &held).unwrap();
+    // The same table name and key in another region is another item, free.
+    let west = c
+        .config()
+        .to_builder()
+        .region(aws_sdk_dynamodb::config::Region::new("us-west-2"))
+        .build();
+    let west = aws_sdk_dynamodb::Client::from_conf(west);
+    create_table(&west, "tbl", None).await;
+    west.put_item()
+        .table_name("tbl")
+        .item("pk", s("busy"))
+        .send()
+        .await
+        .unwrap();
 
     let e = c
         .put_item()
@@ -709,7 +724,7 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
     );
     assert_eq!(get(&c, "tbl", &[("pk", s("free"))]).await, None);
 
-    emu.engine().transactions.release(&held);
+    emu.engine().transactions.release(&ns, &held);
     c.put_item()
         .table_name("tbl")
         .item("pk", s("busy"))

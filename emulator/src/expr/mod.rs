@@ -24,7 +24,9 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-pub use ast::{CmpOp, Condition, KeyCondition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
+pub use ast::{
+    CmpOp, Condition, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
+};
 pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
 use error::Param;
 pub use eval::lookup;

@@ -26,7 +26,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let table = data_table(cx, &input.table)?;
     let mut state = cx.write(&table);
     let key = request_key(&state.def, &input.key)?;
-    cx.engine.transactions.check_free(&table.name, &key)?;
+    cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
     let old = state.get(&key).cloned();
     if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
         return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));

@@ -149,7 +149,7 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[TransactStatement]) -> 
     let tables: BTreeMap<&str, _> = gets.iter().map(|(t, ..)| (t.name.as_str(), t)).collect();
     let guards: BTreeMap<&str, _> = tables.iter().map(|(n, t)| (*n, t.state.read())).collect();
     let refs: Vec<ItemRef> = gets.iter().map(|(t, k, ..)| (t.name.clone(), k.clone())).collect();
-    let busy: HashSet<usize> = cx.engine.transactions.busy(&refs).into_iter().collect();
+    let busy: HashSet<usize> = cx.engine.transactions.busy(cx.ns, &refs).into_iter().collect();
     if !busy.is_empty() {
         let reasons = (0..gets.len())
             .map(|n| {

@@ -57,7 +57,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
         Statement::Insert { .. } => {
             let item = insert.expect("bound above");
             let key = validate_item(&state.def, &item)?;
-            engine.transactions.check_free(&table.name, &key)?;
+            engine.transactions.check_free(cx.ns, &table.name, &key)?;
             if state.get(&key).is_some() {
                 return Err(duplicate());
             }
@@ -66,7 +66,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
         Statement::Update { filter, returning, .. } => {
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
-            engine.transactions.check_free(&table.name, &key)?;
+            engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).cloned();
             // UPDATE never creates an item.
             if old.is_none() || !expressions::holds(cond.as_ref(), old.as_deref()) {
@@ -78,7 +78,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
         Statement::Delete { filter, returning, .. } => {
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
-            engine.transactions.check_free(&table.name, &key)?;
+            engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).cloned();
             // Deleting nothing succeeds; the condition applies to an item that exists.
             if old.is_some() && !expressions::holds(cond.as_ref(), old.as_deref()) {

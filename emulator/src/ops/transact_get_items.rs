@@ -73,7 +73,7 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
     let present: Vec<ItemRef> = refs.iter().flatten().cloned().collect();
     let busy: HashSet<ItemRef> = engine
         .transactions
-        .busy(&present)
+        .busy(cx.ns, &present)
         .into_iter()
         .map(|n| present[n].clone())
         .collect();

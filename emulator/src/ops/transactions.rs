@@ -22,7 +22,7 @@ use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::Parsed;
 use crate::model::{item_size, Item, PrimaryKey};
-use crate::store::{Table, TableState};
+use crate::store::{Namespace, NamespaceKey, Table, TableState};
 
 /// DynamoDB's limit on the aggregate size of a transaction's items.
 pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
@@ -33,13 +33,18 @@ const VALIDATION_ERROR: &str = "ValidationError";
 /// One item of one table, as transactions lock it.
 pub type ItemRef = (String, PrimaryKey);
 
-/// Transaction bookkeeping shared by every request of an engine: items held by in-flight write
-/// transactions (so concurrent writers conflict as in DynamoDB) and ClientRequestTokens seen in the
-/// last ten minutes.
+/// Transaction bookkeeping of an engine, kept apart per namespace (account and region) as AWS
+/// does: items held by in-flight write transactions (so concurrent writers conflict as in
+/// DynamoDB) and ClientRequestTokens seen in the last ten minutes. A namespace's transactions
+/// never conflict with, or replay, another's.
 #[derive(Default)]
 pub struct Transactions {
-    held: Mutex<HashSet<ItemRef>>,
-    tokens: Mutex<HashMap<String, Token>>,
+    held: Mutex<HashMap<NamespaceKey, HashSet<ItemRef>>>,
+    tokens: Mutex<HashMap<NamespaceKey, HashMap<String, Token>>>,
+}
+
+fn key_of(ns: &Namespace) -> NamespaceKey {
+    (ns.account.clone(), ns.region.clone())
 }
 
 pub enum Token {
@@ -66,8 +71,9 @@ pub const TOKEN_LIFETIME_MS: i64 = 10 * 60 * 1000;
 impl Transactions {
     /// Marks `items` as held by a write transaction. Returns the positions of items another
     /// transaction already holds (nothing is marked then).
-    pub fn hold(&self, items: &[ItemRef]) -> std::result::Result<(), Vec<usize>> {
+    pub fn hold(&self, ns: &Namespace, items: &[ItemRef]) -> std::result::Result<(), Vec<usize>> {
         let mut held = self.held.lock();
+        let held = held.entry(key_of(ns)).or_default();
         let busy: Vec<usize> = items
             .iter()
             .enumerate()
@@ -81,22 +87,29 @@ impl Transactions {
         Ok(())
     }
 
-    pub fn release(&self, items: &[ItemRef]) {
+    pub fn release(&self, ns: &Namespace, items: &[ItemRef]) {
         let mut held = self.held.lock();
+        let held = held.entry(key_of(ns)).or_default();
         for i in items {
             held.remove(i);
         }
     }
 
     /// Positions of `items` an in-flight write transaction holds.
-    pub fn busy(&self, items: &[ItemRef]) -> Vec<usize> {
+    pub fn busy(&self, ns: &Namespace, items: &[ItemRef]) -> Vec<usize> {
         let held = self.held.lock();
+        let Some(held) = held.get(&key_of(ns)) else {
+            return vec![];
+        };
         (0..items.len()).filter(|n| held.contains(&items[*n])).collect()
     }
 
     /// Fails a single-item write to an item an in-flight transaction holds.
-    pub fn check_free(&self, table: &str, key: &PrimaryKey) -> Result<()> {
+    pub fn check_free(&self, ns: &Namespace, table: &str, key: &PrimaryKey) -> Result<()> {
         let held = self.held.lock();
+        let Some(held) = held.get(&key_of(ns)) else {
+            return Ok(());
+        };
         if held.is_empty() || !held.contains(&(table.to_string(), key.clone())) {
             return Ok(());
         }
@@ -109,12 +122,15 @@ impl Transactions {
     /// Forgets every finished ClientRequestToken: after a snapshot is restored, a replay must not
     /// answer for a transaction the restored state never saw.
     pub fn forget_tokens(&self) {
-        self.tokens.lock().retain(|_, t| matches!(t, Token::Running { .. }));
+        for tokens in self.tokens.lock().values_mut() {
+            tokens.retain(|_, t| matches!(t, Token::Running { .. }));
+        }
     }
 
     /// Looks a ClientRequestToken up at time `now` (ms).
-    pub fn begin_token(&self, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
+    pub fn begin_token(&self, ns: &Namespace, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
         let mut tokens = self.tokens.lock();
+        let tokens = tokens.entry(key_of(ns)).or_default();
         tokens.retain(|_, t| !matches!(t, Token::Done { expires, .. } if *expires <= now));
         match tokens.get(token) {
             Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. }) if f != fingerprint => {
@@ -142,8 +158,9 @@ impl Transactions {
 
     /// Records how a fresh token's transaction ended: success keeps it for replays, failure
     /// forgets it (a retry runs again).
-    pub fn end_token(&self, token: &str, outcome: Option<(Written, i64)>) {
+    pub fn end_token(&self, ns: &Namespace, token: &str, outcome: Option<(Written, i64)>) {
         let mut tokens = self.tokens.lock();
+        let tokens = tokens.entry(key_of(ns)).or_default();
         match outcome {
             Some((response, now)) => {
                 if let Some(Token::Running { fingerprint }) = tokens.remove(token) {
@@ -253,12 +270,13 @@ pub fn conflict_reason() -> CancellationReason {
 /// Releases held items when the transaction ends, however it ends.
 struct Held<'e> {
     engine: &'e Engine,
+    ns: &'e Namespace,
     items: Vec<ItemRef>,
 }
 
 impl Drop for Held<'_> {
     fn drop(&mut self) {
-        self.engine.transactions.release(&self.items);
+        self.engine.transactions.release(self.ns, &self.items);
     }
 }
 
@@ -334,9 +352,10 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
     }
 
     if let Some(t) = &options.token {
-        if let TokenState::Replay(written) = engine
-            .transactions
-            .begin_token(&t.token, &t.fingerprint, cx.now_millis)?
+        if let TokenState::Replay(written) =
+            engine
+                .transactions
+                .begin_token(cx.ns, &t.token, &t.fingerprint, cx.now_millis)?
         {
             return Ok(written);
         }
@@ -344,13 +363,15 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
     let result = execute(cx, actions, refs, &options);
     if let Some(t) = &options.token {
         let outcome = result.as_ref().ok().map(|w| (w.clone(), cx.now_millis));
-        engine.transactions.end_token(&t.token, outcome);
+        engine.transactions.end_token(cx.ns, &t.token, outcome);
     }
     result
 }
 
 fn execute(
-    cx @ &Cx { engine, ref chaos, .. }: &Cx,
+    cx @ &Cx {
+        engine, ns, ref chaos, ..
+    }: &Cx,
     actions: &[Action],
     refs: Vec<ItemRef>,
     options: &Options,
@@ -365,7 +386,7 @@ fn execute(
         return Err(cancelled(reasons));
     }
     // Hold the items first: a concurrent transaction on any of them makes this one lose.
-    if let Err(busy) = engine.transactions.hold(&refs) {
+    if let Err(busy) = engine.transactions.hold(ns, &refs) {
         let busy: HashSet<&ItemRef> = busy.iter().map(|n| &refs[*n]).collect();
         let reasons = actions
             .iter()
@@ -376,7 +397,11 @@ fn execute(
             .collect();
         return Err(cancelled(reasons));
     }
-    let held = Held { engine, items: refs };
+    let held = Held {
+        engine,
+        ns,
+        items: refs,
+    };
 
     // Lock every involved table, in name order.
     let tables: BTreeMap<&str, &Arc<Table>> = actions.iter().map(|a| (a.table.name.as_str(), &a.table)).collect();

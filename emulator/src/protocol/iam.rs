@@ -8,13 +8,17 @@ use serde_json::Value;
 
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind};
-use crate::iam::{Caller, Decision, PolicyDocument, Statement};
+use crate::expr::{KeyOp, Op, PathElem};
+use crate::iam::{self, Caller, Condition, Context, Decision, Patterns, PolicyDocument, Statement};
+use crate::model::AttributeValue;
 use crate::ops::Operation;
+use crate::protocol::{attr, wire::expressions, Body};
 use crate::store::Namespace;
 
-/// Parses an IAM policy document (`Statement`: one or a list; `Effect`, `Action`, `Resource`,
-/// `Principal`). A statement with a `Condition`, `NotAction` or `NotResource` is refused: the
-/// emulator does not evaluate them, and silently ignoring one would allow or deny wrongly.
+/// Parses an IAM policy document (`Statement`: one or a list; `Effect`, `Action`/`NotAction`,
+/// `Resource`/`NotResource`, `Principal`/`NotPrincipal`, `Condition`). An operator, condition key
+/// or policy variable the evaluator does not know is refused: ignoring it would allow or deny
+/// wrongly.
 pub fn parse(text: &str) -> Result<PolicyDocument, String> {
     let doc: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
     let statements = match &doc["Statement"] {
@@ -27,30 +31,75 @@ pub fn parse(text: &str) -> Result<PolicyDocument, String> {
 }
 
 fn statement(s: &Value) -> Result<Statement, String> {
-    if let Some(key) = ["Condition", "NotAction", "NotResource", "NotPrincipal"]
-        .iter()
-        .find(|k| s.get(**k).is_some())
-    {
-        return Err(format!("{key} is not supported by the emulator's policy evaluation"));
-    }
     let allow = match s["Effect"].as_str() {
         Some("Allow") => true,
         Some("Deny") => false,
         _ => return Err("a statement's Effect must be Allow or Deny".into()),
     };
-    let actions = strings(&s["Action"]).ok_or("a statement needs an Action")?;
-    let principals = match &s["Principal"] {
-        Value::Null => None,
+    let actions = element(s, "Action", strings)?.ok_or("a statement needs an Action or NotAction")?;
+    let resources = element(s, "Resource", strings)?;
+    for pattern in resources.iter().flat_map(|r| &r.list) {
+        iam::check_variables(pattern)?;
+    }
+    let principals = element(s, "Principal", |p| match p {
         Value::String(p) => Some(vec![p.clone()]),
-        Value::Object(p) => Some(strings(&p["AWS"]).ok_or("a Principal must name AWS principals")?),
-        _ => return Err("a Principal must be \"*\" or {\"AWS\": ...}".into()),
-    };
+        Value::Object(p) => strings(&p["AWS"]),
+        _ => None,
+    })?;
     Ok(Statement {
         allow,
         actions,
-        resources: strings(&s["Resource"]),
+        resources,
         principals,
+        conditions: conditions(&s["Condition"])?,
     })
+}
+
+/// A statement's `name` or `Not<name>` element (not both), read by `read`.
+fn element(s: &Value, name: &str, read: impl Fn(&Value) -> Option<Vec<String>>) -> Result<Option<Patterns>, String> {
+    let not = format!("Not{name}");
+    let (value, negated) = match (s.get(name), s.get(&not)) {
+        (Some(_), Some(_)) => return Err(format!("a statement cannot have both {name} and {not}")),
+        (Some(v), None) => (v, false),
+        (None, Some(v)) => (v, true),
+        (None, None) => return Ok(None),
+    };
+    let list = read(value).ok_or_else(|| match name {
+        "Principal" => format!("a {name} must be \"*\" or {{\"AWS\": ...}}"),
+        _ => format!("a statement's {name} must be a string or a list of strings"),
+    })?;
+    Ok(Some(Patterns { list, negated }))
+}
+
+/// A `Condition` block: `{operator: {key: value or list}}`; values may be strings, numbers or
+/// booleans, compared as their text.
+fn conditions(block: &Value) -> Result<Vec<Condition>, String> {
+    let operators = match block {
+        Value::Null => return Ok(vec![]),
+        Value::Object(operators) => operators,
+        _ => return Err("a Condition must be an object of operators".into()),
+    };
+    let mut out = Vec::new();
+    for (operator, keys) in operators {
+        let keys = keys
+            .as_object()
+            .ok_or_else(|| format!("condition operator {operator} must map keys to values"))?;
+        for (key, values) in keys {
+            let text = |v: &Value| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+                _ => None,
+            };
+            let values = match values {
+                Value::Array(list) => list.iter().map(text).collect(),
+                one => text(one).map(|v| vec![v]),
+            }
+            .ok_or_else(|| format!("the values of {operator} {key} must be strings, numbers or booleans"))?;
+            values.iter().try_for_each(|v| iam::check_variables(v))?;
+            out.push(Condition::new(operator, key, values)?);
+        }
+    }
+    Ok(out)
 }
 
 /// A string or a list of strings.
@@ -62,11 +111,37 @@ fn strings(v: &Value) -> Option<Vec<String>> {
     }
 }
 
-/// The (action, resource ARN) pairs `op` asks for with this body.
-fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Vec<(String, String)> {
-    let table = |name: &Value| ns.table_arn(engine.table_name(name.as_str().unwrap_or_default()));
-    let action = |name: &str| format!("dynamodb:{name}");
-    let one = |resource: String| vec![(action(op.name()), resource)];
+/// One permission a request needs: an action on a resource, with the condition keys its part of
+/// the request carries.
+struct Ask {
+    action: String,
+    resource: String,
+    keys: Context,
+}
+
+/// The permissions `op` asks for with this body.
+fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Vec<Ask> {
+    let table = |name: &Value| engine.table_name(name.as_str().unwrap_or_default()).to_string();
+    let ask = |action: &str, resource: String| Ask {
+        action: format!("dynamodb:{action}"),
+        resource,
+        keys: Context::default(),
+    };
+    // A data-plane part of the request, on `table`, with the condition keys `parts` carry.
+    let data = |action: &str, table: String, kind: Op, parts: &[&Value]| {
+        let index = body["IndexName"]
+            .as_str()
+            .filter(|_| matches!(kind, Op::Query | Op::Scan));
+        let mut arn = ns.table_arn(&table);
+        if let Some(index) = index {
+            arn = format!("{arn}/index/{index}");
+        }
+        Ask {
+            keys: data_keys(ns, &table, index, kind, parts, body),
+            ..ask(action, arn)
+        }
+    };
+    let one = |resource: String| vec![ask(op.name(), resource)];
     match op {
         Operation::ListTables | Operation::ListStreams => one(ns.table_arn("*")),
         Operation::DescribeEndpoints | Operation::DescribeLimits => one("*".into()),
@@ -83,11 +158,27 @@ fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Ve
             let iterator = body["ShardIterator"].as_str().unwrap_or_default();
             one(iterator.split('|').next().unwrap_or_default().into())
         }
+        Operation::GetItem => vec![data(op.name(), table(&body["TableName"]), Op::GetItem, &[body])],
+        Operation::PutItem => vec![data(op.name(), table(&body["TableName"]), Op::PutItem, &[body])],
+        Operation::UpdateItem => vec![data(op.name(), table(&body["TableName"]), Op::UpdateItem, &[body])],
+        Operation::DeleteItem => vec![data(op.name(), table(&body["TableName"]), Op::DeleteItem, &[body])],
+        Operation::Query => vec![data(op.name(), table(&body["TableName"]), Op::Query, &[body])],
+        Operation::Scan => vec![data(op.name(), table(&body["TableName"]), Op::Scan, &[body])],
         Operation::BatchGetItem | Operation::BatchWriteItem => body["RequestItems"]
             .as_object()
             .into_iter()
-            .flat_map(|items| items.keys())
-            .map(|name| (action(op.name()), table(&Value::String(name.clone()))))
+            .flatten()
+            .map(|(name, part)| {
+                let (kind, parts): (Op, Vec<&Value>) = match part {
+                    // BatchWriteItem: a list of PutRequest/DeleteRequest.
+                    Value::Array(writes) => (
+                        Op::PutItem,
+                        writes.iter().filter_map(|w| w.as_object()?.values().next()).collect(),
+                    ),
+                    keys_and_attributes => (Op::GetItem, vec![keys_and_attributes]),
+                };
+                data(op.name(), table(&Value::String(name.clone())), kind, &parts)
+            })
             .collect(),
         Operation::TransactWriteItems | Operation::TransactGetItems => body["TransactItems"]
             .as_array()
@@ -95,14 +186,14 @@ fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Ve
             .flatten()
             .filter_map(|item| {
                 let (kind, member) = item.as_object()?.iter().next()?;
-                let name = match kind.as_str() {
-                    "Put" => "PutItem",
-                    "Update" => "UpdateItem",
-                    "Delete" => "DeleteItem",
-                    "ConditionCheck" => "ConditionCheckItem",
-                    _ => "GetItem",
+                let (name, kind) = match kind.as_str() {
+                    "Put" => ("PutItem", Op::PutItem),
+                    "Update" => ("UpdateItem", Op::UpdateItem),
+                    "Delete" => ("DeleteItem", Op::DeleteItem),
+                    "ConditionCheck" => ("ConditionCheckItem", Op::ConditionCheck),
+                    _ => ("GetItem", Op::GetItem),
                 };
-                Some((action(name), table(&member["TableName"])))
+                Some(data(name, table(&member["TableName"]), kind, &[member]))
             })
             .collect(),
         Operation::ExecuteStatement => partiql(ns, &body["Statement"]).into_iter().collect(),
@@ -119,20 +210,115 @@ fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Ve
                 .filter_map(|s| partiql(ns, &s["Statement"]))
                 .collect()
         }
-        _ => {
-            let mut arn = table(&body["TableName"]);
-            if let Some(index) = body["IndexName"].as_str() {
-                arn = format!("{arn}/index/{index}");
-            }
-            one(arn)
+        _ => one(ns.table_arn(&table(&body["TableName"]))),
+    }
+}
+
+/// DynamoDB's condition keys for a request's `parts` on `table` (or its `index`), each part an
+/// object with `Key`/`Keys`/`Item` and expressions; `body` is the whole request:
+/// - `dynamodb:LeadingKeys`: the partition key values the parts name (Key, Item, Keys, or a
+///   Query's key condition);
+/// - `dynamodb:Attributes`: the top-level attribute names they read or write (key and item
+///   attributes, projections, update targets); absent when they name none;
+/// - `dynamodb:Select`: a read's Select, else what DynamoDB defaults it to (SPECIFIC_ATTRIBUTES
+///   with a projection, ALL_PROJECTED_ATTRIBUTES on an index, ALL_ATTRIBUTES);
+/// - `dynamodb:ReturnValues`, `dynamodb:ReturnConsumedCapacity`: as sent, else NONE.
+///
+/// Parts whose expressions do not parse add no names: the operation refuses them anyway.
+fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: &[&Value], body: &Value) -> Context {
+    let partition: Vec<String> = ns
+        .store
+        .table(table)
+        .and_then(|t| {
+            let def = &t.state.read().def;
+            let key = match index {
+                Some(index) => &def.index(index)?.0.key,
+                None => &def.key,
+            };
+            Some(key.hash.iter().map(|a| a.name.clone()).collect())
+        })
+        .unwrap_or_default();
+    let (mut leading, mut names) = (Vec::new(), std::collections::BTreeSet::new());
+    let mut projected = false;
+    for part in parts {
+        let keys = ["Key", "Item"]
+            .iter()
+            .map(|k| &part[*k])
+            .chain(part["Keys"].as_array().into_iter().flatten());
+        for key in keys.filter_map(Value::as_object) {
+            names.extend(key.keys().cloned());
+            leading.extend(
+                partition
+                    .iter()
+                    .filter_map(|p| scalar(&attr::decode(key.get(p)?).ok()?)),
+            );
         }
+        let Ok(parsed) = expressions::parse(Body(part), kind) else {
+            continue;
+        };
+        if let Some(condition) = &parsed.key_condition {
+            for c in condition.conds.iter().filter(|c| partition.contains(&c.name)) {
+                if let KeyOp::Eq(v) = &c.op {
+                    leading.extend(scalar(v));
+                }
+            }
+        }
+        let top = |p: &crate::expr::Path| match p.0.first() {
+            Some(PathElem::Attr(name)) => Some(name.clone()),
+            _ => None,
+        };
+        projected |= parsed.projection.is_some();
+        names.extend(parsed.projection.iter().flatten().filter_map(top));
+        names.extend(
+            parsed
+                .update
+                .iter()
+                .flat_map(|u| &u.actions)
+                .filter_map(|a| top(a.path())),
+        );
+    }
+    let mut keys = Context::default();
+    if !leading.is_empty() {
+        keys.set("dynamodb:LeadingKeys", leading);
+    }
+    if !names.is_empty() {
+        keys.set("dynamodb:Attributes", names.into_iter().collect());
+    }
+    let or = |field: &str, default: &str| body[field].as_str().unwrap_or(default).to_string();
+    if matches!(kind, Op::GetItem | Op::Query | Op::Scan) {
+        let default = match (projected, index) {
+            (true, _) => "SPECIFIC_ATTRIBUTES",
+            (false, Some(_)) => "ALL_PROJECTED_ATTRIBUTES",
+            (false, None) => "ALL_ATTRIBUTES",
+        };
+        keys.set("dynamodb:Select", vec![or("Select", default)]);
+    }
+    if matches!(kind, Op::PutItem | Op::UpdateItem | Op::DeleteItem) {
+        keys.set("dynamodb:ReturnValues", vec![or("ReturnValues", "NONE")]);
+    }
+    keys.set(
+        "dynamodb:ReturnConsumedCapacity",
+        vec![or("ReturnConsumedCapacity", "NONE")],
+    );
+    keys
+}
+
+/// A key attribute's value as IAM compares it: a string or number as its text, a binary in
+/// base64, as sent.
+fn scalar(value: &AttributeValue) -> Option<String> {
+    use base64::Engine;
+    match value {
+        AttributeValue::S(s) => Some(s.clone()),
+        AttributeValue::N(n) => Some(n.to_string()),
+        AttributeValue::B(b) => Some(base64::engine::general_purpose::STANDARD.encode(b)),
+        _ => None,
     }
 }
 
 /// What a PartiQL statement asks for, as AWS authorizes it: `dynamodb:PartiQLSelect` (…Insert,
 /// …Update, …Delete) on its table or index. A statement that does not parse asks for nothing: the
 /// operation refuses it anyway.
-fn partiql(ns: &Namespace, statement: &Value) -> Option<(String, String)> {
+fn partiql(ns: &Namespace, statement: &Value) -> Option<Ask> {
     use crate::partiql::Statement;
     let (stmt, _) = crate::partiql::parse(statement.as_str()?).ok()?;
     let verb = match stmt {
@@ -146,7 +332,11 @@ fn partiql(ns: &Namespace, statement: &Value) -> Option<(String, String)> {
     if let Some(index) = &target.index {
         arn = format!("{arn}/index/{index}");
     }
-    Some((format!("dynamodb:PartiQL{verb}"), arn))
+    Some(Ask {
+        action: format!("dynamodb:PartiQL{verb}"),
+        resource: arn,
+        keys: Context::default(),
+    })
 }
 
 /// Refuses `op` unless every resource it asks for is allowed to the caller (`key` of
@@ -165,13 +355,27 @@ pub fn check(
         account: &ns.account,
         arn: &caller_arn,
     };
-    for (action, resource) in requested(engine, ns, op, body) {
-        let mine = identity
-            .iter()
-            .map(|d| d.decide(&action, &resource, &caller))
-            .max()
-            .unwrap_or(Decision::Silent);
-        let theirs = resource_policy(ns, &resource).map_or(Decision::Silent, |d| d.decide(&action, &resource, &caller));
+    for Ask {
+        action,
+        resource,
+        mut keys,
+    } in requested(engine, ns, op, body)
+    {
+        // The global keys that make sense locally: the emulator's users are named by their
+        // access key, which also serves as their unique id.
+        for (name, value) in [
+            ("aws:PrincipalAccount", ns.account.as_str()),
+            ("aws:PrincipalArn", &caller_arn),
+            ("aws:PrincipalType", "User"),
+            ("aws:username", key),
+            ("aws:userid", key),
+            ("aws:RequestedRegion", &ns.region),
+        ] {
+            keys.set(name, vec![value.to_string()]);
+        }
+        let decide = |d: &PolicyDocument| d.decide(&action, &resource, &caller, &keys);
+        let mine = identity.iter().map(decide).max().unwrap_or(Decision::Silent);
+        let theirs = resource_policy(ns, &resource).map_or(Decision::Silent, |d| decide(&d));
         let why = match (mine, theirs) {
             (Decision::Deny, _) => "with an explicit deny in an identity-based policy".to_string(),
             (_, Decision::Deny) => "with an explicit deny in a resource-based policy".to_string(),
@@ -211,19 +415,55 @@ mod tests {
             doc.statements,
             [Statement {
                 allow: false,
-                actions: vec!["dynamodb:*".into()],
-                resources: Some(vec!["a".into(), "b".into()]),
-                principals: None
+                actions: Patterns::of(vec!["dynamodb:*".into()]),
+                resources: Some(Patterns::of(vec!["a".into(), "b".into()])),
+                principals: None,
+                conditions: vec![],
             }]
         );
         let doc = parse(
             r#"{"Statement":[{"Effect":"Allow","Action":["dynamodb:GetItem"],"Principal":{"AWS":"111122223333"}}]}"#,
         )
         .unwrap();
-        assert_eq!(doc.statements[0].principals, Some(vec!["111122223333".to_string()]));
         assert_eq!(
-            parse(r#"{"Statement":{"Effect":"Allow","Action":"x","Condition":{}}}"#),
-            Err("Condition is not supported by the emulator's policy evaluation".into())
+            doc.statements[0].principals,
+            Some(Patterns::of(vec!["111122223333".to_string()]))
+        );
+        let doc = parse(
+            r#"{"Statement":{"Effect":"Deny","NotAction":"dynamodb:Get*","NotResource":"arn:x","Condition":{"ForAllValues:StringEquals":{"dynamodb:Attributes":["a",1,true]},"Null":{"dynamodb:Select":"true"}}}}"#,
+        )
+        .unwrap();
+        let s = &doc.statements[0];
+        assert!(s.actions.negated && s.resources.as_ref().unwrap().negated);
+        assert_eq!(
+            s.conditions,
+            [
+                Condition::new(
+                    "ForAllValues:StringEquals",
+                    "dynamodb:Attributes",
+                    vec!["a".into(), "1".into(), "true".into()]
+                )
+                .unwrap(),
+                Condition::new("Null", "dynamodb:Select", vec!["true".into()]).unwrap(),
+            ]
+        );
+        assert_eq!(
+            parse(
+                r#"{"Statement":{"Effect":"Allow","Action":"x","Condition":{"StringEquals":{"dynamodb:Nope":"1"}}}}"#
+            )
+            .unwrap_err(),
+            format!(
+                "condition key dynamodb:nope is not supported by the emulator's policy evaluation (it knows {})",
+                iam::KEYS.join(", ")
+            )
+        );
+        assert_eq!(
+            parse(r#"{"Statement":{"Effect":"Allow","Action":"x","NotAction":"y"}}"#),
+            Err("a statement cannot have both Action and NotAction".into())
+        );
+        assert_eq!(
+            parse(r#"{"Statement":{"Effect":"Allow","Action":"x","Resource":"table/${aws:sourceip}"}}"#),
+            Err("policy variable ${aws:sourceip} is not supported by the emulator's policy evaluation".into())
         );
         assert_eq!(
             parse(r#"{"Statement":{"Effect":"Maybe","Action":"x"}}"#),
