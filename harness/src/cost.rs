@@ -134,3 +134,71 @@ impl Intercept for Meter {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+    use dynamodb_emulator::chaos::Plan;
+
+    use super::*;
+    use crate::adapters::kv::KvStore;
+    use crate::adapters::s;
+    use crate::{Env, EnvOptions, Target};
+
+    fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+        pairs.iter().map(|(op, n)| (op.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn counts_requests_tables_and_written_items() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let env = Env::start(Target::InProcess, EnvOptions::default()).await.unwrap();
+            let store = KvStore::new(env.client().clone(), "t", env.clock());
+            store.create_table(&env.waiter()).await.unwrap();
+            let setup = env.cost();
+            // CREATING at the first DescribeTable, ACTIVE at the second (2 s later).
+            let expected = counts(&[("CreateTable", 1), ("DescribeTable", 2), ("UpdateTimeToLive", 1)]);
+            assert_eq!((setup.requests.clone(), setup.tables_created, setup.items_written), (expected, 1, 0));
+
+            store.set("a", "1", None).await.unwrap();
+            store.set("b", "2", None).await.unwrap();
+            store.remove("a").await.unwrap();
+            let puts = ["c", "d", "e"].map(|k| {
+                let put = PutRequest::builder().item("key", s(k)).build().unwrap();
+                WriteRequest::builder().put_request(put).build()
+            });
+            env.client()
+                .batch_write_item()
+                .request_items("t", puts.to_vec())
+                .send()
+                .await
+                .unwrap();
+            let cost = env.cost().since(&setup);
+            assert_eq!(
+                cost.to_string(),
+                "4 requests, 0 tables created, 6 items written (BatchWriteItem 1, DeleteItem 1, PutItem 2)"
+            );
+        });
+    }
+
+    #[test]
+    fn counts_every_attempt_of_a_retried_request() {
+        let plan: Plan = r#"{"seed": 1, "rules": [{"operation": "GetItem", "error": "ThrottlingException", "times": 2}]}"#
+            .parse()
+            .unwrap();
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let options = EnvOptions {
+                chaos: Some(plan),
+                ..Default::default()
+            };
+            let env = Env::start(Target::InProcess, options).await.unwrap();
+            let store = KvStore::new(env.client().clone(), "t", env.clock());
+            store.create_table(&env.waiter()).await.unwrap();
+            let before = env.cost();
+            assert_eq!(store.get("a").await, Ok(None));
+            assert_eq!(env.cost().since(&before).requests, counts(&[("GetItem", 3)]));
+        });
+    }
+}
