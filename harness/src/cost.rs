@@ -154,12 +154,15 @@ mod tests {
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
             let env = Env::start(Target::InProcess, EnvOptions::default()).await.unwrap();
-            let store = KvStore::new(env.client().clone(), "t", env.clock());
+            let store = KvStore::new(env.client().clone(), "kv-table", env.clock());
             store.create_table(&env.waiter()).await.unwrap();
             let setup = env.cost();
             // CREATING at the first DescribeTable, ACTIVE at the second (2 s later).
             let expected = counts(&[("CreateTable", 1), ("DescribeTable", 2), ("UpdateTimeToLive", 1)]);
-            assert_eq!((setup.requests.clone(), setup.tables_created, setup.items_written), (expected, 1, 0));
+            assert_eq!(
+                (setup.requests.clone(), setup.tables_created, setup.items_written),
+                (expected, 1, 0)
+            );
 
             store.set("a", "1", None).await.unwrap();
             store.set("b", "2", None).await.unwrap();
@@ -170,7 +173,7 @@ mod tests {
             });
             env.client()
                 .batch_write_item()
-                .request_items("t", puts.to_vec())
+                .request_items("kv-table", puts.to_vec())
                 .send()
                 .await
                 .unwrap();
@@ -184,9 +187,10 @@ mod tests {
 
     #[test]
     fn counts_every_attempt_of_a_retried_request() {
-        let plan: Plan = r#"{"seed": 1, "rules": [{"operation": "GetItem", "error": "ThrottlingException", "times": 2}]}"#
-            .parse()
-            .unwrap();
+        let plan: Plan =
+            r#"{"seed": 1, "rules": [{"operation": "GetItem", "error": "ThrottlingException", "times": 2}]}"#
+                .parse()
+                .unwrap();
         let rt = tokio::runtime::Runtime::new().unwrap();
         rt.block_on(async {
             let options = EnvOptions {
@@ -194,7 +198,7 @@ mod tests {
                 ..Default::default()
             };
             let env = Env::start(Target::InProcess, options).await.unwrap();
-            let store = KvStore::new(env.client().clone(), "t", env.clock());
+            let store = KvStore::new(env.client().clone(), "kv-table", env.clock());
             store.create_table(&env.waiter()).await.unwrap();
             let before = env.cost();
             assert_eq!(store.get("a").await, Ok(None));

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::io::Write;
 use std::sync::{Mutex, Once, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -183,10 +184,12 @@ fn on_interrupt_delete(client: &Client, table: &str) {
                     return;
                 }
                 let live = std::mem::take(&mut *LIVE.lock().unwrap_or_else(PoisonError::into_inner));
-                eprintln!("interrupted: deleting {} harness tables", live.len());
+                // Straight to stderr: libtest captures `eprintln!` in threads a test spawned.
+                let mut stderr = std::io::stderr();
+                let _ = writeln!(stderr, "interrupted: deleting {} harness tables", live.len());
                 for (client, table) in live {
                     if let Err(e) = client.delete_table().table_name(&table).send().await {
-                        eprintln!("could not delete {table}: {}", Error::from(e));
+                        let _ = writeln!(stderr, "could not delete {table}: {}", Error::from(e));
                     }
                 }
                 std::process::exit(130);

@@ -62,7 +62,11 @@ fn catches<S: Suite>(fault: Fault) {
         "not shrunk: {failure}"
     );
     assert_ends_at_the_divergence(&failure, "step");
-    assert_eq!(tables_left(&rt, &env), Vec::<String>::new(), "a failed run leaves no table");
+    assert_eq!(
+        tables_left(&rt, &env),
+        Vec::<String>::new(),
+        "a failed run leaves no table"
+    );
 }
 
 /// The tables `env` still holds once a DELETING table would be gone (the emulator targets keep
