@@ -14,12 +14,15 @@
 //! - [`suites`]: one suite per adapter, and the concurrent-registration check.
 
 pub mod adapters;
+mod cost;
 mod error;
 pub mod machine;
 pub mod suites;
+mod table;
 mod target;
 pub mod time;
 
+pub use cost::Cost;
 pub use error::Error;
 pub use machine::{check, differential, Failure, Report, Suite};
 pub use target::{Env, EnvOptions, Target};

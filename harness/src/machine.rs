@@ -4,9 +4,10 @@
 //!
 //! Hand-rolled on plain proptest strategies rather than `proptest-state-machine`: the adapters
 //! are async and keep their own ids, so a suite is just "a strategy for one operation, a way to
-//! run it, and a model that says what it must answer". Each case gets fresh tables (uniquely
-//! named, deleted afterwards, even when the case fails), so a suite is safe against a shared
-//! endpoint.
+//! run it, and a model that says what it must answer". A run creates the suite's table once
+//! (uniquely named, so safe on a shared endpoint) and deletes it at the end, also when the run
+//! fails; each case starts on the emptied table with a fresh adapter and model. Its [`Report`]
+//! says what the run cost the target.
 
 use std::cell::Cell;
 use std::fmt::{self, Debug};
@@ -16,11 +17,14 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 use tokio::runtime::Runtime;
 
-use crate::{Env, Error};
+use crate::table::RunTable;
+use crate::{Cost, Env, Error};
 
 /// One adapter under test, its operations and its model.
 pub trait Suite {
     const NAME: &'static str;
+    /// What the run's table name says it is for.
+    const TABLE: &'static str;
     /// One adapter operation (with its arguments), printed in failure reports.
     type Op: Clone + Debug + 'static;
     /// The in-memory reference: what the adapter must answer.
@@ -31,10 +35,11 @@ pub trait Suite {
     /// One random operation. `clock` is false when the target's clock cannot move: expiries must
     /// then lie an hour or more ahead, so nothing expires during the run.
     fn op(clock: bool) -> BoxedStrategy<Self::Op>;
-    /// Creates the case's tables (uniquely named) and the adapter.
-    fn setup(env: &Env) -> impl Future<Output = Result<Self::Sut, Error>>;
-    /// Deletes the case's tables.
-    fn teardown(env: &Env, sut: Self::Sut) -> impl Future<Output = Result<(), Error>>;
+    /// Creates the run's table, named `table`, as the adapter's documentation asks, and waits
+    /// until it can be used. Once per run: the cases share it.
+    fn create_table(env: &Env, table: &str) -> impl Future<Output = Result<(), Error>>;
+    /// The adapter for one case, on the run's table (emptied before every case).
+    fn setup(env: &Env, table: &str) -> Self::Sut;
     /// Runs `op` through the adapter; what it answered, rendered with `{:?}`.
     fn run(env: &Env, sut: &mut Self::Sut, op: &Self::Op) -> impl Future<Output = String>;
     /// What the adapter must answer to `op` at time `now`, rendered the same way.
@@ -103,6 +108,8 @@ pub struct Report {
     pub cases: u32,
     /// What this target could not check (clock steps on an endpoint), never silently passed.
     pub skipped: Option<String>,
+    /// What the run asked of each target it ran on (table setup, cases and cleanup).
+    pub cost: Vec<(String, Cost)>,
 }
 
 impl fmt::Display for Report {
@@ -110,6 +117,9 @@ impl fmt::Display for Report {
         write!(f, "{} against {}: {} cases passed", self.suite, self.target, self.cases)?;
         if let Some(s) = &self.skipped {
             write!(f, "; SKIPPED: {s}")?;
+        }
+        for (target, cost) in &self.cost {
+            write!(f, "\n  cost on {target}: {cost}")?;
         }
         Ok(())
     }
@@ -192,6 +202,17 @@ impl Run {
         (runner, run)
     }
 
+    /// A failure of the run as a whole (its table could not be created or deleted): no steps.
+    fn failure<S: Suite>(&self, target: &str, divergence: String) -> Failure {
+        Failure {
+            suite: S::NAME,
+            target: target.to_string(),
+            steps: vec![],
+            divergence,
+            replay: self.replay(),
+        }
+    }
+
     /// Turns a case's divergence into proptest's failure, noting its step.
     fn fail(&self, d: Divergence) -> TestCaseError {
         self.diverged.set(d.step);
@@ -226,10 +247,16 @@ fn skipped(env: &Env) -> Option<String> {
 /// Runs `cases` random sequences against the suite's adapter on `env` and its model.
 pub fn check<S: Suite>(rt: &Runtime, env: &Env, cases: u32) -> Result<Report, Failure> {
     let (mut runner, run) = Run::new(cases);
+    let target = env.target().to_string();
+    let before = env.cost();
+    let table = run_table::<S>(rt, env).map_err(|e| run.failure::<S>(&target, format!("setup failed: {e}")))?;
     let outcome = runner.run(&steps::<S>(env.controls_clock()), |steps| {
-        rt.block_on(against_model::<S>(env, &steps)).map_err(|d| run.fail(d))
+        rt.block_on(against_model::<S>(env, &table, &steps))
+            .map_err(|d| run.fail(d))
     });
-    finish::<S>(&run, outcome, env.target().to_string(), skipped(env))
+    let deleted = table.delete();
+    let cost = vec![(target.clone(), env.cost().since(&before))];
+    finish::<S>(&run, outcome, deleted, target, skipped(env), cost)
 }
 
 /// Runs `cases` random sequences against two targets and compares every answer (results and
@@ -238,10 +265,14 @@ pub fn check<S: Suite>(rt: &Runtime, env: &Env, cases: u32) -> Result<Report, Fa
 pub fn differential<S: Suite>(rt: &Runtime, a: &Env, b: &Env, cases: u32) -> Result<Report, Failure> {
     let clock = a.controls_clock() && b.controls_clock();
     let (mut runner, run) = Run::new(cases);
+    let target = format!("{} vs {}", a.target(), b.target());
+    let (a_before, b_before) = (a.cost(), b.cost());
+    let setup = |env| run_table::<S>(rt, env).map_err(|e| run.failure::<S>(&target, format!("setup failed: {e}")));
+    let (a_table, b_table) = (setup(a)?, setup(b)?);
     let outcome = runner.run(&steps::<S>(clock), |steps| {
         rt.block_on(async {
-            let left = answers::<S>(a, &steps).await?;
-            let right = answers::<S>(b, &steps).await?;
+            let left = answers::<S>(a, &a_table, &steps).await?;
+            let right = answers::<S>(b, &b_table, &steps).await?;
             match left.iter().zip(&right).position(|(l, r)| l != r) {
                 None => Ok(()),
                 Some(i) => Err(Divergence::at(
@@ -260,24 +291,41 @@ pub fn differential<S: Suite>(rt: &Runtime, a: &Env, b: &Env, cases: u32) -> Res
         })
         .map_err(|d| run.fail(d))
     });
+    let deleted = a_table.delete().and(b_table.delete());
+    let cost = vec![
+        (a.target().to_string(), a.cost().since(&a_before)),
+        (b.target().to_string(), b.cost().since(&b_before)),
+    ];
     let skipped = (!clock).then(|| "clock steps: a target's clock cannot be moved".to_string());
-    finish::<S>(&run, outcome, format!("{} vs {}", a.target(), b.target()), skipped)
+    finish::<S>(&run, outcome, deleted, target, skipped, cost)
+}
+
+/// The suite's table for one run on `env`.
+fn run_table<'a, S: Suite>(rt: &'a Runtime, env: &'a Env) -> Result<RunTable<'a>, Error> {
+    let name = env.table_name(S::TABLE);
+    RunTable::create(rt, env, name.clone(), S::create_table(env, &name))
 }
 
 fn finish<S: Suite>(
     run: &Run,
     outcome: Result<(), TestError<Vec<Step<S::Op>>>>,
+    deleted: Result<(), Error>,
     target: String,
     skipped: Option<String>,
+    cost: Vec<(String, Cost)>,
 ) -> Result<Report, Failure> {
     let (divergence, steps) = match outcome {
         Ok(()) => {
-            return Ok(Report {
-                suite: S::NAME,
-                target,
-                cases: run.cases,
-                skipped,
-            })
+            return match deleted {
+                Ok(()) => Ok(Report {
+                    suite: S::NAME,
+                    target,
+                    cases: run.cases,
+                    skipped,
+                    cost,
+                }),
+                Err(e) => Err(run.failure::<S>(&target, format!("deleting the run's table failed: {e}"))),
+            };
         }
         Err(TestError::Fail(reason, mut steps)) => {
             // Steps after the divergent one were never compared: leave them out.
@@ -289,20 +337,14 @@ fn finish<S: Suite>(
         Err(TestError::Abort(reason)) => (format!("aborted: {reason}"), vec![]),
     };
     Err(Failure {
-        suite: S::NAME,
-        target,
         steps: steps.iter().map(|s| format!("{s:?}")).collect(),
-        divergence,
-        replay: run.replay(),
+        ..run.failure::<S>(&target, divergence)
     })
 }
 
-async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(), Divergence> {
-    let mut sut = S::setup(env)
-        .await
-        .map_err(|e| Divergence::outside(format!("setup failed: {e}")))?;
+async fn against_model<S: Suite>(env: &Env, table: &RunTable<'_>, steps: &[Step<S::Op>]) -> Result<(), Divergence> {
+    let mut sut = case::<S>(env, table).await?;
     let mut model = S::Model::default();
-    let mut result = Ok(());
     for (i, step) in steps.iter().enumerate() {
         let (actual, expected) = match step {
             Step::Op(op) => {
@@ -321,25 +363,20 @@ async fn against_model<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<(),
             ),
         };
         if actual != expected {
-            result = Err(Divergence::at(
+            return Err(Divergence::at(
                 i,
                 format!(
                     "step {} ({step:?}) diverged\n  model expected: {expected}\n  adapter answered: {actual}",
                     i + 1
                 ),
             ));
-            break;
         }
     }
-    let teardown = S::teardown(env, sut).await;
-    result?;
-    teardown.map_err(|e| Divergence::outside(format!("teardown failed: {e}")))
+    Ok(())
 }
 
-async fn answers<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<Vec<String>, Divergence> {
-    let mut sut = S::setup(env)
-        .await
-        .map_err(|e| Divergence::outside(format!("setup failed on {}: {e}", env.target())))?;
+async fn answers<S: Suite>(env: &Env, table: &RunTable<'_>, steps: &[Step<S::Op>]) -> Result<Vec<String>, Divergence> {
+    let mut sut = case::<S>(env, table).await?;
     let mut out = Vec::with_capacity(steps.len());
     for step in steps {
         out.push(match step {
@@ -351,10 +388,16 @@ async fn answers<S: Suite>(env: &Env, steps: &[Step<S::Op>]) -> Result<Vec<Strin
             Step::Sweep => format!("{:?}", env.sweep()),
         });
     }
-    S::teardown(env, sut)
-        .await
-        .map_err(|e| Divergence::outside(format!("teardown failed on {}: {e}", env.target())))?;
     Ok(out)
+}
+
+/// A case's start: the run's table emptied, a fresh adapter on it.
+async fn case<S: Suite>(env: &Env, table: &RunTable<'_>) -> Result<S::Sut, Divergence> {
+    table
+        .clear()
+        .await
+        .map_err(|e| Divergence::outside(format!("emptying {} on {} failed: {e}", table.name(), env.target())))?;
+    Ok(S::setup(env, table.name()))
 }
 
 /// Renders an answer the way suites compare them.

@@ -11,6 +11,7 @@ use dynamodb_emulator::chaos::Plan;
 use dynamodb_emulator::{Emulator, Fault};
 
 use crate::adapters::Waiter;
+use crate::cost::{Cost, Meter};
 use crate::{Error, Now};
 
 /// A DynamoDB to run against.
@@ -56,6 +57,11 @@ impl std::fmt::Display for Target {
 /// resilience plans schedule.
 pub const RESILIENT_ATTEMPTS: u32 = 5;
 
+/// Attempts per request on an endpoint, in the SDK's adaptive retry mode (exponential backoff
+/// from DynamoDB's throttling answers, and a client-side rate limit once throttled): a run slows
+/// down on a busy table instead of failing at the SDK's default of three attempts.
+pub const ENDPOINT_ATTEMPTS: u32 = 8;
+
 /// How long the emulator targets keep tables and new indexes in their transient statuses, so the
 /// ports' waits are exercised as on DynamoDB (where they take seconds).
 pub const TRANSIENT_DELAY: Duration = Duration::from_millis(500);
@@ -84,6 +90,7 @@ pub struct EnvOptions {
 pub struct Env {
     target: Target,
     client: Client,
+    meter: Meter,
     emulator: Option<Emulator>,
     now: Arc<AtomicI64>,
     prefix: String,
@@ -95,7 +102,7 @@ impl Env {
     /// runtime.
     pub async fn start(target: Target, options: EnvOptions) -> Result<Env, Error> {
         let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        let (client, emulator, now) = match &target {
+        let (client, retry, emulator, now) = match &target {
             Target::InProcess | Target::Http => {
                 let start = options.start.unwrap_or(1_700_000_000);
                 let mut builder = Emulator::builder()
@@ -112,28 +119,35 @@ impl Env {
                     .start()
                     .await
                     .map_err(|e| Error::new("TransportError", e.to_string()))?;
-                let mut client = match target {
+                let client = match target {
                     Target::InProcess => emulator.client(),
                     _ => emulator.http_client(),
                 };
-                if resilient {
-                    let retry = RetryConfig::standard()
+                let retry = resilient.then(|| {
+                    RetryConfig::standard()
                         .with_max_attempts(RESILIENT_ATTEMPTS)
-                        .with_initial_backoff(Duration::from_millis(1));
-                    client = Client::from_conf(client.config().to_builder().retry_config(retry).build());
-                }
-                (client, Some(emulator), start)
+                        .with_initial_backoff(Duration::from_millis(1))
+                });
+                (client, retry, Some(emulator), start)
             }
             Target::Endpoint(url) => {
                 if options.fault.is_some() || options.chaos.is_some() {
                     return Err(Error::new("Unsupported", "faults and chaos exist only in the emulator"));
                 }
-                (endpoint_client(url)?, None, real_now.as_secs() as i64)
+                // Adaptive mode: throttled requests also slow the client's own sending rate.
+                let retry = RetryConfig::adaptive().with_max_attempts(ENDPOINT_ATTEMPTS);
+                (endpoint_client(url)?, Some(retry), None, real_now.as_secs() as i64)
             }
         };
+        let meter = Meter::default();
+        let mut config = client.config().to_builder().interceptor(meter.clone());
+        if let Some(retry) = retry {
+            config = config.retry_config(retry);
+        }
         Ok(Env {
             target,
-            client,
+            client: Client::from_conf(config.build()),
+            meter,
             emulator,
             now: Arc::new(AtomicI64::new(now)),
             prefix: format!(
@@ -156,6 +170,11 @@ impl Env {
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// What this `Env`'s client has asked of the target so far (every request it sent).
+    pub fn cost(&self) -> Cost {
+        self.meter.snapshot()
     }
 
     /// Whether [`Env::advance`] and [`Env::sweep`] work here (an emulator target).

@@ -62,6 +62,37 @@ fn catches<S: Suite>(fault: Fault) {
         "not shrunk: {failure}"
     );
     assert_ends_at_the_divergence(&failure, "step");
+    assert_eq!(
+        tables_left(&rt, &env),
+        Vec::<String>::new(),
+        "a failed run leaves no table"
+    );
+}
+
+/// The tables `env` still holds once a DELETING table would be gone (the emulator targets keep
+/// transient statuses for half a second of their manual clock).
+fn tables_left(rt: &Runtime, env: &Env) -> Vec<String> {
+    env.advance(1);
+    let out = rt.block_on(env.client().list_tables().send()).unwrap();
+    out.table_names.unwrap_or_default()
+}
+
+/// A run creates one table whatever its case count, gives every case an empty table (else the
+/// suite would disagree with its fresh model), deletes it at the end, and its report says so.
+#[test]
+fn a_run_creates_one_table_and_leaves_none() {
+    let rt = runtime();
+    let env = env(&rt, Target::InProcess, EnvOptions::default());
+    let report = check::<KvSuite>(&rt, &env, 16).unwrap_or_else(|f| panic!("{f}"));
+    println!("{report}");
+    let [(target, cost)] = report.cost.as_slice() else {
+        panic!("one target: {report}")
+    };
+    assert_eq!(target, "emulator (in-process)");
+    assert_eq!(cost.tables_created, 1, "{report}");
+    let tables = ["CreateTable", "DeleteTable"].map(|op| cost.requests.get(op).copied());
+    assert_eq!(tables, [Some(1), Some(1)], "{report}");
+    assert_eq!(tables_left(&rt, &env), Vec::<String>::new());
 }
 
 /// The report's sequence ends at the step its divergence names, and its replay command runs this

@@ -118,12 +118,12 @@ impl Model {
 
 pub struct Sut {
     adapter: DynamoDbAdapter,
-    table: String,
     created: Arc<AtomicU64>,
 }
 
 impl Suite for AuthSuite {
     const NAME: &'static str = "auth adapter (Auth.js)";
+    const TABLE: &'static str = "auth";
     type Op = Op;
     type Model = Model;
     type Sut = Sut;
@@ -161,25 +161,19 @@ impl Suite for AuthSuite {
         .boxed()
     }
 
-    async fn setup(env: &Env) -> Result<Sut, Error> {
-        let table = env.table_name("auth");
+    async fn create_table(env: &Env, table: &str) -> Result<(), Error> {
+        Self::setup(env, table).adapter.create_table(&env.waiter()).await
+    }
+
+    fn setup(env: &Env, table: &str) -> Sut {
         let created = Arc::new(AtomicU64::new(0));
         let counter = created.clone();
         let adapter = DynamoDbAdapter::with_id_generator(
             env.client().clone(),
-            table.clone(),
+            table,
             Arc::new(move || format!("user-{}", counter.load(Ordering::SeqCst))),
         );
-        adapter.create_table(&env.waiter()).await?;
-        Ok(Sut {
-            adapter,
-            table,
-            created,
-        })
-    }
-
-    async fn teardown(env: &Env, sut: Sut) -> Result<(), Error> {
-        env.delete_table(&sut.table).await
+        Sut { adapter, created }
     }
 
     async fn run(env: &Env, sut: &mut Sut, op: &Op) -> String {

@@ -39,13 +39,13 @@ pub struct Model {
 
 pub struct Sut {
     flow: AuthFlow,
-    table: String,
     tokens: Vec<String>,
     usernames: HashMap<String, String>,
 }
 
 impl Suite for AuthFlowSuite {
     const NAME: &'static str = "register/login flow";
+    const TABLE: &'static str = "users";
     type Op = Op;
     type Model = Model;
     type Sut = Sut;
@@ -63,22 +63,18 @@ impl Suite for AuthFlowSuite {
         .boxed()
     }
 
-    async fn setup(env: &Env) -> Result<Sut, Error> {
-        let table = env.table_name("users");
-        let mut config = AuthFlowConfig::new(table.clone()).cheap_hashing();
-        config.session_seconds = SESSION_SECONDS;
-        let flow = AuthFlow::new(env.client().clone(), config, env.clock());
-        flow.create_table(&env.waiter()).await?;
-        Ok(Sut {
-            flow,
-            table,
-            tokens: vec![],
-            usernames: HashMap::new(),
-        })
+    async fn create_table(env: &Env, table: &str) -> Result<(), Error> {
+        Self::setup(env, table).flow.create_table(&env.waiter()).await
     }
 
-    async fn teardown(env: &Env, sut: Sut) -> Result<(), Error> {
-        env.delete_table(&sut.table).await
+    fn setup(env: &Env, table: &str) -> Sut {
+        let mut config = AuthFlowConfig::new(table).cheap_hashing();
+        config.session_seconds = SESSION_SECONDS;
+        Sut {
+            flow: AuthFlow::new(env.client().clone(), config, env.clock()),
+            tokens: vec![],
+            usernames: HashMap::new(),
+        }
     }
 
     async fn run(_env: &Env, sut: &mut Sut, op: &Op) -> String {

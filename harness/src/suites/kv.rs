@@ -40,6 +40,7 @@ fn live(entry: &(String, Option<i64>), now: i64) -> bool {
 
 impl Suite for KvSuite {
     const NAME: &'static str = "KV store (unstorage/keyv)";
+    const TABLE: &'static str = "kv";
     type Op = Op;
     type Model = Model;
     type Sut = (KvStore, String);
@@ -63,16 +64,14 @@ impl Suite for KvSuite {
         .boxed()
     }
 
-    async fn setup(env: &Env) -> Result<Self::Sut, Error> {
-        let table = env.table_name("kv");
-        // Two items a page, so `keys` follows LastEvaluatedKey even on a small table.
-        let store = KvStore::new(env.client().clone(), table.clone(), env.clock()).with_page_size(2);
-        store.create_table(&env.waiter()).await?;
-        Ok((store, table))
+    async fn create_table(env: &Env, table: &str) -> Result<(), Error> {
+        Self::setup(env, table).0.create_table(&env.waiter()).await
     }
 
-    async fn teardown(env: &Env, (_, table): Self::Sut) -> Result<(), Error> {
-        env.delete_table(&table).await
+    fn setup(env: &Env, table: &str) -> Self::Sut {
+        // Two items a page, so `keys` follows LastEvaluatedKey even on a small table.
+        let store = KvStore::new(env.client().clone(), table, env.clock()).with_page_size(2);
+        (store, table.to_string())
     }
 
     async fn run(env: &Env, (store, table): &mut Self::Sut, op: &Op) -> String {

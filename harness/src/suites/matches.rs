@@ -77,6 +77,7 @@ fn partition() -> impl Strategy<Value = (String, String)> {
 
 impl Suite for MatchSuite {
     const NAME: &'static str = "match tracker (multi-attribute GSI keys)";
+    const TABLE: &'static str = "matches";
     type Op = Op;
     type Model = Model;
     type Sut = MatchTracker;
@@ -104,15 +105,13 @@ impl Suite for MatchSuite {
         .boxed()
     }
 
-    async fn setup(env: &Env) -> Result<MatchTracker, Error> {
-        // Two items a page, so every read follows LastEvaluatedKey across index keys.
-        let tracker = MatchTracker::new(env.client().clone(), env.table_name("matches"), 2);
-        tracker.create_table(&env.waiter()).await?;
-        Ok(tracker)
+    async fn create_table(env: &Env, table: &str) -> Result<(), Error> {
+        Self::setup(env, table).create_table(&env.waiter()).await
     }
 
-    async fn teardown(env: &Env, tracker: MatchTracker) -> Result<(), Error> {
-        env.delete_table(tracker.table()).await
+    fn setup(env: &Env, table: &str) -> MatchTracker {
+        // Two items a page, so every read follows LastEvaluatedKey across index keys.
+        MatchTracker::new(env.client().clone(), table, 2)
     }
 
     async fn run(env: &Env, t: &mut MatchTracker, op: &Op) -> String {

@@ -57,9 +57,10 @@ fn session() -> impl Strategy<Value = Session> {
 
 impl Suite for SessionSuite {
     const NAME: &'static str = "session storage (Shopify)";
+    const TABLE: &'static str = "sessions";
     type Op = Op;
     type Model = BTreeMap<String, Session>;
-    type Sut = (DynamoDbSessionStorage, String);
+    type Sut = DynamoDbSessionStorage;
 
     fn op(_clock: bool) -> BoxedStrategy<Op> {
         prop_oneof![
@@ -72,24 +73,21 @@ impl Suite for SessionSuite {
         .boxed()
     }
 
-    async fn setup(env: &Env) -> Result<Self::Sut, Error> {
-        let table = env.table_name("sessions");
-        let storage = DynamoDbSessionStorage::new(
+    async fn create_table(env: &Env, table: &str) -> Result<(), Error> {
+        Self::setup(env, table).create_table(&env.waiter()).await
+    }
+
+    fn setup(env: &Env, table: &str) -> Self::Sut {
+        DynamoDbSessionStorage::new(
             env.client().clone(),
             DynamoDbSessionStorageOptions {
-                session_table_name: table.clone(),
+                session_table_name: table.to_string(),
                 ..Default::default()
             },
-        );
-        storage.create_table(&env.waiter()).await?;
-        Ok((storage, table))
+        )
     }
 
-    async fn teardown(env: &Env, (_, table): Self::Sut) -> Result<(), Error> {
-        env.delete_table(&table).await
-    }
-
-    async fn run(_env: &Env, (storage, _): &mut Self::Sut, op: &Op) -> String {
+    async fn run(_env: &Env, storage: &mut Self::Sut, op: &Op) -> String {
         match op {
             Op::StoreSession(s) => answer(storage.store_session(s).await),
             Op::LoadSession(id) => answer(storage.load_session(id).await),

@@ -1,5 +1,6 @@
-//! The Jovo user store suite: the table appears on first use, documents are saved whole and
-//! read back strongly consistent.
+//! The Jovo user store suite: the table appears on first use (the run's first store creates it;
+//! every case's stores then find it), documents are saved whole and read back strongly
+//! consistent.
 
 use std::collections::BTreeMap;
 
@@ -25,25 +26,6 @@ pub enum Op {
 
 pub struct UserStoreSuite;
 
-#[derive(Default)]
-pub struct Model {
-    table_exists: bool,
-    initialized: Option<Initialized>,
-    users: BTreeMap<String, UserRecord>,
-}
-
-impl Model {
-    fn initialize(&mut self) -> Initialized {
-        *self.initialized.get_or_insert_with(|| {
-            if std::mem::replace(&mut self.table_exists, true) {
-                Initialized::Existing
-            } else {
-                Initialized::Created
-            }
-        })
-    }
-}
-
 fn strings() -> impl Strategy<Value = BTreeMap<String, String>> {
     prop::collection::btree_map(
         one_of(&["name", "level", "lang"]),
@@ -54,8 +36,9 @@ fn strings() -> impl Strategy<Value = BTreeMap<String, String>> {
 
 impl Suite for UserStoreSuite {
     const NAME: &'static str = "user store (Jovo)";
+    const TABLE: &'static str = "jovo";
     type Op = Op;
-    type Model = Model;
+    type Model = BTreeMap<String, UserRecord>;
     type Sut = (DynamoDb, DynamoDbConfig);
 
     fn op(_clock: bool) -> BoxedStrategy<Op> {
@@ -70,17 +53,23 @@ impl Suite for UserStoreSuite {
         .boxed()
     }
 
-    async fn setup(env: &Env) -> Result<Self::Sut, Error> {
-        // No table yet: the store creates it on first use.
-        let config = DynamoDbConfig::new(env.table_name("jovo"));
-        Ok((
-            DynamoDb::new(env.client().clone(), config.clone(), env.waiter()),
-            config,
-        ))
+    /// The store creates its table on first use: the run's first store does, and must say so.
+    async fn create_table(env: &Env, table: &str) -> Result<(), Error> {
+        match Self::setup(env, table).0.initialize().await? {
+            Initialized::Created => Ok(()),
+            found => Err(Error::new(
+                "UnexpectedTable",
+                format!("the store's first use found {found:?}, not a table it had to create"),
+            )),
+        }
     }
 
-    async fn teardown(env: &Env, (_, config): Self::Sut) -> Result<(), Error> {
-        env.delete_table(&config.table_name).await
+    fn setup(env: &Env, table: &str) -> Self::Sut {
+        let config = DynamoDbConfig::new(table);
+        (
+            DynamoDb::new(env.client().clone(), config.clone(), env.waiter()),
+            config,
+        )
     }
 
     async fn run(env: &Env, (store, config): &mut Self::Sut, op: &Op) -> String {
@@ -110,12 +99,11 @@ impl Suite for UserStoreSuite {
         }
     }
 
-    fn model(m: &mut Model, now: i64, op: &Op) -> String {
+    fn model(users: &mut Self::Model, now: i64, op: &Op) -> String {
         match op {
             Op::Save { user, data, session } => {
-                m.initialize();
-                let created_at = m.users.get(user).map_or(now, |u| u.created_at);
-                m.users.insert(
+                let created_at = users.get(user).map_or(now, |u| u.created_at);
+                users.insert(
                     user.clone(),
                     UserRecord {
                         user_id: user.clone(),
@@ -127,19 +115,13 @@ impl Suite for UserStoreSuite {
                 );
                 ok(())
             }
-            Op::Load(user) => {
-                m.initialize();
-                ok(m.users.get(user).cloned())
-            }
-            Op::Initialize => ok(m.initialize()),
-            Op::NewInstance => {
-                m.initialized = None;
-                ok(())
-            }
+            Op::Load(user) => ok(users.get(user).cloned()),
+            Op::Initialize => ok(Initialized::Existing),
+            Op::NewInstance => ok(()),
         }
     }
 
-    fn sweep(_: &mut Model, _: i64) -> usize {
+    fn sweep(_: &mut Self::Model, _: i64) -> usize {
         0
     }
 }
