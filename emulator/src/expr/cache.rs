@@ -431,7 +431,7 @@ mod tests {
             parser::parse_condition,
         );
         assert_eq!(
-            err.unwrap_err(),
+            err.unwrap_err().to_string(),
             "Incorrect operand type for operator or function; operator: <, operand type: BOOLEAN"
         );
     }
@@ -445,12 +445,14 @@ mod tests {
         let reversed = map(&[(":lo", n("3")), (":hi", n("2")), (":t", s("X"))]);
         assert!(held(Grammar::Condition, src, &names, &reversed));
         assert_eq!(
-            same_as_parser(src, &names, &reversed, parser::parse_condition).unwrap_err(),
+            same_as_parser(src, &names, &reversed, parser::parse_condition).unwrap_err().to_string(),
             "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:3}, upper bound operand: AttributeValue: {N:2}"
         );
         let bad_type = map(&[(":lo", n("1")), (":hi", n("2")), (":t", s("X"))]);
         assert_eq!(
-            same_as_parser(src, &names, &bad_type, parser::parse_condition).unwrap_err(),
+            same_as_parser(src, &names, &bad_type, parser::parse_condition)
+                .unwrap_err()
+                .to_string(),
             "Invalid attribute type name found; type: X, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
         );
     }

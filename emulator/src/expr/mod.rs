@@ -244,7 +244,8 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     }
     let mut key_tree = None;
     if let Some(src) = input.key_condition {
-        key_tree = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::KeyCondition))?);
+        key_tree =
+            Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::KeyCondition))?);
     }
     if let Some(src) = input.filter {
         out.filter = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::Filter))?);

@@ -92,7 +92,9 @@ pub(super) fn between_error(a: &AttributeValue, b: &AttributeValue) -> Option<Ex
 
 /// `attribute_type`'s second operand names a type.
 pub(super) fn type_name_error(s: &str) -> Option<ExprError> {
-    ValueType::parse(s).is_none().then(|| ExprError::AttributeTypeName(s.to_owned()))
+    ValueType::parse(s)
+        .is_none()
+        .then(|| ExprError::AttributeTypeName(s.to_owned()))
 }
 
 impl CondParser<'_, '_, '_> {

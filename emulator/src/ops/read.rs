@@ -436,9 +436,19 @@ mod tests {
     fn stored() -> Vec<(Slot, String)> {
         let key = |s: &str, n: &str| {
             let parts = [KeyValue::S(s.into()), KeyValue::N(Number::parse(n).unwrap())];
-            (partition(parts.into_iter().map(SortPart::Key).collect()), format!("{s}/{n}"))
+            (
+                partition(parts.into_iter().map(SortPart::Key).collect()),
+                format!("{s}/{n}"),
+            )
         };
-        let mut keys = vec![key("b", "1"), key("a", "10"), key("ab", "1"), key("a", "2"), key("b", "0"), key("c", "5")];
+        let mut keys = vec![
+            key("b", "1"),
+            key("a", "10"),
+            key("ab", "1"),
+            key("a", "2"),
+            key("b", "0"),
+            key("c", "5"),
+        ];
         keys.sort();
         keys
     }
@@ -451,7 +461,11 @@ mod tests {
     fn admitted(prefix: &[KeyValue], cond: Option<RangeCond>) -> Vec<String> {
         let (lo, hi) = sort_bounds(prefix, cond.as_ref());
         let bounds = (lo.map(partition), hi.map(partition));
-        stored().into_iter().filter(|(k, _)| bounds.contains(k)).map(|(_, text)| text).collect()
+        stored()
+            .into_iter()
+            .filter(|(k, _)| bounds.contains(k))
+            .map(|(_, text)| text)
+            .collect()
     }
 
     #[test]

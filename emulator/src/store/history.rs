@@ -108,16 +108,18 @@ mod tests {
     fn data(n: &str) -> TableData {
         let mut data = TableData::default();
         let slot = Slot::at(&[KeyValue::S(n.into())].into_iter().collect(), Default::default());
-        data.items
-            .insert(slot, Arc::new(Item::from([("pk".into(), AttributeValue::S(n.into()))])));
+        data.items.insert(
+            slot,
+            Arc::new(Item::from_iter([("pk".to_string(), AttributeValue::S(n.into()))])),
+        );
         data
     }
 
     fn name(d: &TableData) -> String {
         d.items
-            .keys()
+            .values()
             .next()
-            .map(|s| format!("{:?}", s.hash[0]))
+            .map(|item| format!("{:?}", item.get("pk")))
             .unwrap_or_default()
     }
 
