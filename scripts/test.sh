@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Every test: the Rust lane (`cargo test --workspace --release`), the npm lane
+# Every test: the Rust lane (`cargo test --workspace --release`), the endpoint lane
+# (scripts/endpoint-lane.sh: the harness suites against the emulator binary with transient
+# statuses, through DYNAMODB_ENDPOINT as against DynamoDB), the npm lane
 # (scripts/npm-lane.sh: the published npm adapters against the emulator binary) and the Python lane
 # (scripts/python-lane.sh: boto3 and PynamoDB against the emulator binary).
 # Stops at the first lane that fails, with its status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --workspace --release
+./scripts/endpoint-lane.sh
 ./scripts/npm-lane.sh
 ./scripts/python-lane.sh

@@ -1,7 +1,8 @@
 //! A run's table: created once per suite run, emptied before each case, deleted when the run
 //! ends, also when it fails or panics, and, on an endpoint, when the process gets Ctrl-C. On
 //! DynamoDB creating and deleting a table takes seconds and is throttled; emptying one costs a
-//! Scan and a BatchWriteItem per 25 items.
+//! Scan and a BatchWriteItem per 25 items. On an emulator the run restores the state it had once
+//! the table was made: no requests, and no reliance on the Scan a test fault may break.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -11,6 +12,7 @@ use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::Snapshot;
 use tokio::runtime::Runtime;
 
 use crate::adapters::Item;
@@ -29,6 +31,8 @@ pub(crate) struct RunTable<'a> {
     /// The key attributes, learnt from the first DescribeTable that finds the table (a port may
     /// create its table during the first case).
     key: OnceLock<Vec<String>>,
+    /// On an emulator, its whole state right after the table was made, restored before each case.
+    made: Option<Snapshot>,
     deleted: bool,
 }
 
@@ -44,14 +48,16 @@ impl<'a> RunTable<'a> {
         if !env.target().is_emulator() {
             on_interrupt_delete(env.client(), &name);
         }
-        let table = RunTable {
+        let mut table = RunTable {
             env,
             rt,
             name,
             key: OnceLock::new(),
+            made: None,
             deleted: false,
         };
         rt.block_on(create)?;
+        table.made = env.emulator().map(|emulator| emulator.snapshot());
         Ok(table)
     }
 
@@ -59,10 +65,14 @@ impl<'a> RunTable<'a> {
         &self.name
     }
 
-    /// Deletes every item: a strongly consistent Scan of the keys, page by page, and
-    /// BatchWriteItem deletes, unprocessed ones sent again. A table that does not exist yet is
-    /// empty.
+    /// Deletes every item: on an emulator by restoring the state the table was made in; on an
+    /// endpoint with a strongly consistent Scan of the keys, page by page, and BatchWriteItem
+    /// deletes, unprocessed ones sent again. A table that does not exist yet is empty.
     pub(crate) async fn clear(&self) -> Result<(), Error> {
+        if let (Some(made), Some(emulator)) = (&self.made, self.env.emulator()) {
+            emulator.restore(made);
+            return Ok(());
+        }
         let client = self.env.client();
         let Some(key) = self.key().await? else {
             return Ok(());
