@@ -46,7 +46,7 @@ impl<'a> RunTable<'a> {
         create: impl Future<Output = Result<(), Error>>,
     ) -> Result<RunTable<'a>, Error> {
         if !env.target().is_emulator() {
-            on_interrupt_delete(env.client(), &name);
+            on_interrupt_delete(env.admin(), &name);
         }
         let mut table = RunTable {
             env,
@@ -73,7 +73,7 @@ impl<'a> RunTable<'a> {
             emulator.restore(made);
             return Ok(());
         }
-        let client = self.env.client();
+        let client = self.env.admin();
         let Some(key) = self.key().await? else {
             return Ok(());
         };
@@ -108,7 +108,7 @@ impl<'a> RunTable<'a> {
         if let Some(key) = self.key.get() {
             return Ok(Some(key));
         }
-        let described = match self.env.client().describe_table().table_name(&self.name).send().await {
+        let described = match self.env.admin().describe_table().table_name(&self.name).send().await {
             Ok(out) => out.table,
             Err(e) => match Error::from(e) {
                 e if e.code == "ResourceNotFoundException" => return Ok(None),

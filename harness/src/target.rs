@@ -78,7 +78,19 @@ pub struct EnvOptions {
     /// The emulator's manual clock start, in epoch seconds; default 1 700 000 000. Ignored for
     /// an endpoint, whose clock is the real one.
     pub start: Option<i64>,
+    /// An IAM identity policy (JSON) the suite's adapters act under, to check that a policy grants
+    /// an adapter all it needs (emulator targets only). Their requests are signed with the access
+    /// key [`POLICY_KEY`], so refusals name `user/app`; the harness itself creates, empties and
+    /// deletes the run's table with an unrestricted key. When `None`, the file named by
+    /// `DYNAMODB_POLICY`, if set.
+    pub policy: Option<String>,
 }
+
+/// The access key the adapters' requests are signed with when a policy is given.
+pub const POLICY_KEY: &str = "app";
+
+/// The unrestricted access key the harness's own requests use when a policy is given.
+const ADMIN_KEY: &str = "admin";
 
 /// A connected target: an SDK client, the emulator when this process started one, and the clock
 /// the adapters see.
@@ -90,6 +102,8 @@ pub struct EnvOptions {
 pub struct Env {
     target: Target,
     client: Client,
+    /// The run's table management: `client` itself unless a policy restricts it.
+    admin: Client,
     meter: Meter,
     emulator: Option<Emulator>,
     now: Arc<AtomicI64>,
@@ -102,12 +116,26 @@ impl Env {
     /// runtime.
     pub async fn start(target: Target, options: EnvOptions) -> Result<Env, Error> {
         let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        let (client, retry, emulator, now) = match &target {
+        let policy = match options.policy {
+            Some(policy) => Some(policy),
+            None => policy_from_env()?,
+        };
+        let (client, admin, retry, emulator, now) = match &target {
             Target::InProcess | Target::Http => {
                 let start = options.start.unwrap_or(1_700_000_000);
                 let mut builder = Emulator::builder()
                     .manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64))
                     .delay_transient_statuses(TRANSIENT_DELAY);
+                if let Some(policy) = &policy {
+                    let keys: dynamodb_emulator::Credentials =
+                        format!("{ADMIN_KEY}:{ADMIN_KEY},{POLICY_KEY}:{POLICY_KEY}")
+                            .parse()
+                            .expect("two well-formed keys");
+                    let keys = keys
+                        .with_policy(POLICY_KEY, policy)
+                        .map_err(|e| Error::new("InvalidPolicy", e))?;
+                    builder = builder.credentials(keys);
+                }
                 if let Some(fault) = options.fault {
                     builder = builder.fault(fault);
                 }
@@ -123,30 +151,45 @@ impl Env {
                     Target::InProcess => emulator.client(),
                     _ => emulator.http_client(),
                 };
+                let (client, admin) = match policy {
+                    Some(_) => (signed(&client, POLICY_KEY), signed(&client, ADMIN_KEY)),
+                    None => (client.clone(), client),
+                };
                 let retry = resilient.then(|| {
                     RetryConfig::standard()
                         .with_max_attempts(RESILIENT_ATTEMPTS)
                         .with_initial_backoff(Duration::from_millis(1))
                 });
-                (client, retry, Some(emulator), start)
+                (client, admin, retry, Some(emulator), start)
             }
             Target::Endpoint(url) => {
                 if options.fault.is_some() || options.chaos.is_some() {
                     return Err(Error::new("Unsupported", "faults and chaos exist only in the emulator"));
                 }
+                if policy.is_some() {
+                    return Err(Error::new(
+                        "Unsupported",
+                        "an endpoint's policies are its own: start it with --credentials and --policy instead",
+                    ));
+                }
                 // Adaptive mode: throttled requests also slow the client's own sending rate.
                 let retry = RetryConfig::adaptive().with_max_attempts(ENDPOINT_ATTEMPTS);
-                (endpoint_client(url)?, Some(retry), None, real_now.as_secs() as i64)
+                let client = endpoint_client(url)?;
+                (client.clone(), client, Some(retry), None, real_now.as_secs() as i64)
             }
         };
         let meter = Meter::default();
-        let mut config = client.config().to_builder().interceptor(meter.clone());
-        if let Some(retry) = retry {
-            config = config.retry_config(retry);
-        }
+        let metered = |client: Client| {
+            let mut config = client.config().to_builder().interceptor(meter.clone());
+            if let Some(retry) = retry.clone() {
+                config = config.retry_config(retry);
+            }
+            Client::from_conf(config.build())
+        };
         Ok(Env {
             target,
-            client: Client::from_conf(config.build()),
+            client: metered(client),
+            admin: metered(admin),
             meter,
             emulator,
             now: Arc::new(AtomicI64::new(now)),
@@ -168,8 +211,30 @@ impl Env {
         &self.target
     }
 
+    /// The adapters' client: restricted by [`EnvOptions::policy`] when one is given.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The harness's own client for the run's table, never restricted by a policy.
+    pub fn admin(&self) -> &Client {
+        &self.admin
+    }
+
+    /// This `Env` with the adapters' client unrestricted too (the same emulator, clock and
+    /// meter): a suite creates its run's table through it, as an app's deployment would with
+    /// other rights than the app's.
+    pub fn unrestricted(&self) -> Env {
+        Env {
+            target: self.target.clone(),
+            client: self.admin.clone(),
+            admin: self.admin.clone(),
+            meter: self.meter.clone(),
+            emulator: self.emulator.clone(),
+            now: self.now.clone(),
+            prefix: self.prefix.clone(),
+            tables: AtomicU64::new(self.tables.load(Ordering::SeqCst)),
+        }
     }
 
     /// What this `Env`'s client has asked of the target so far (every request it sent).
@@ -241,7 +306,7 @@ impl Env {
 
     /// Deletes a table if it exists.
     pub async fn delete_table(&self, name: &str) -> Result<(), Error> {
-        match self.client.delete_table().table_name(name).send().await {
+        match self.admin.delete_table().table_name(name).send().await {
             Ok(_) => Ok(()),
             Err(e) => {
                 let e = Error::from(e);
@@ -259,6 +324,22 @@ impl Env {
 fn step(emulator: &Emulator, now: &AtomicI64, secs: u64) {
     assert!(emulator.advance(Duration::from_secs(secs)));
     now.fetch_add(secs as i64, Ordering::SeqCst);
+}
+
+/// The policy in the file `DYNAMODB_POLICY` names, when set.
+fn policy_from_env() -> Result<Option<String>, Error> {
+    match std::env::var("DYNAMODB_POLICY") {
+        Ok(path) if !path.is_empty() => std::fs::read_to_string(&path)
+            .map(Some)
+            .map_err(|e| Error::new("InvalidPolicy", format!("DYNAMODB_POLICY={path}: {e}"))),
+        _ => Ok(None),
+    }
+}
+
+/// `client` signing with the access key `key` (its secret is the key itself).
+fn signed(client: &Client, key: &str) -> Client {
+    let credentials = Credentials::new(key, key, None, None, "harness");
+    Client::from_conf(client.config().to_builder().credentials_provider(credentials).build())
 }
 
 /// A plain-HTTP client for `url`, with credentials and region from the environment when set.

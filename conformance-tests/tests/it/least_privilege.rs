@@ -2,7 +2,8 @@
 //! and the least-privilege check an app team runs: the Auth.js adapter's port does its work under
 //! the IAM policy Auth.js documents (`conformance-tests/policies/authjs.json`, the table
 //! `next-auth` in us-east-1), and the same work under that policy minus one action is refused
-//! with AccessDenied naming it.
+//! with AccessDenied naming it. The same for every other adapter port (policies derived from
+//! each port's calls), and a whole harness suite run under a policy (`EnvOptions::policy`).
 
 use std::sync::Arc;
 
@@ -283,5 +284,184 @@ async fn the_shopify_session_storage_works_under_its_documented_policy() {
             "AccessDeniedException".into(),
             "User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:Query on resource: arn:aws:dynamodb:us-east-1:000000000000:table/shopify_sessions/index/shop_index because no identity-based policy allows the dynamodb:Query action".into()
         ))
+    );
+}
+
+/// AccessDeniedException as AWS words it when no identity policy of `app` allows `action` on
+/// `resource` (a table name, or `table/index/name`).
+fn no_allow(action: &str, resource: &str) -> Result<(), (String, String)> {
+    Err((
+        "AccessDeniedException".into(),
+        format!("User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:{action} on resource: arn:aws:dynamodb:us-east-1:000000000000:table/{resource} because no identity-based policy allows the dynamodb:{action} action"),
+    ))
+}
+
+/// `policy` without `action`, which one of its statements' Action lists must have named.
+fn without(policy: &str, action: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(policy).unwrap();
+    let name = format!("dynamodb:{action}");
+    let mut removed = false;
+    for statement in doc["Statement"].as_array_mut().unwrap() {
+        if let Some(actions) = statement["Action"].as_array_mut() {
+            let before = actions.len();
+            actions.retain(|a| a != name.as_str());
+            removed |= actions.len() < before;
+        }
+    }
+    assert!(removed, "the policy names {name} in an Action list");
+    doc.to_string()
+}
+
+fn no_wait() -> Waiter {
+    Waiter::js_sdk(Arc::new(|_| Box::pin(async {})))
+}
+
+fn fixed_clock() -> dynamodb_harness::Now {
+    Arc::new(|| 1_700_000_000)
+}
+
+/// The policy for the keyv/unstorage port (`KvStore`) on the table `keyv`: its calls are
+/// GetItem (get, has), PutItem (set), DeleteItem (remove, clear) and Scan (keys, clear).
+const KV_POLICY: &str = include_str!("../../policies/kv.json");
+
+async fn kv_work(emu: &Emulator) -> Result<(), dynamodb_harness::Error> {
+    use dynamodb_harness::adapters::kv::KvStore;
+    KvStore::new(signed(emu, "admin", "a"), "keyv", fixed_clock())
+        .create_table(&no_wait())
+        .await?;
+    let kv = KvStore::new(signed(emu, "app", "s"), "keyv", fixed_clock()).with_page_size(1);
+    kv.set("a1", "x", None).await?;
+    kv.set("a2", "y", Some(60)).await?;
+    kv.set("b1", "z", None).await?;
+    assert_eq!(kv.get("a2").await?, Some("y".into()));
+    assert!(kv.has("b1").await?);
+    assert_eq!(kv.keys("a").await?, ["a1", "a2"]);
+    kv.remove("a1").await?;
+    kv.clear().await?;
+    assert_eq!(kv.keys("").await?, Vec::<String>::new());
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_kv_store_works_under_its_policy_and_needs_scan() {
+    let run = |policy: String| async move { kv_work(&emulator(&policy).await).await.map_err(|e| (e.code, e.message)) };
+    assert_eq!(run(KV_POLICY.into()).await, Ok(()));
+    assert_eq!(run(without(KV_POLICY, "Scan")).await, no_allow("Scan", "keyv"));
+}
+
+/// The policy for the Jovo user DB port on an existing table `jovo`: each store's first use is a
+/// DescribeTable (CreateTable only when the table is missing, which a deployed app's is not),
+/// then GetItem (load) and PutItem (save).
+const JOVO_POLICY: &str = include_str!("../../policies/jovo.json");
+
+async fn jovo_work(emu: &Emulator) -> Result<(), dynamodb_harness::Error> {
+    use dynamodb_harness::adapters::user_store::{DynamoDb, DynamoDbConfig, Initialized, UserRecord};
+    let config = DynamoDbConfig::new("jovo");
+    let created = DynamoDb::new(signed(emu, "admin", "a"), config.clone(), no_wait())
+        .initialize()
+        .await?;
+    assert_eq!(created, Initialized::Created);
+    let store = DynamoDb::new(signed(emu, "app", "s"), config, no_wait());
+    let user = UserRecord {
+        user_id: "amzn1.ask.account.1".into(),
+        data: [("score".to_string(), "3".to_string())].into(),
+        session: None,
+        created_at: 1_700_000_000,
+        updated_at: 1_700_000_000,
+    };
+    store.save(&user).await?;
+    assert_eq!(store.load(&user.user_id).await?, Some(user));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_jovo_user_db_works_under_its_policy_and_needs_describe_table() {
+    let run = |policy: String| async move {
+        jovo_work(&emulator(&policy).await)
+            .await
+            .map_err(|e| (e.code, e.message))
+    };
+    assert_eq!(run(JOVO_POLICY.into()).await, Ok(()));
+    assert_eq!(
+        run(without(JOVO_POLICY, "DescribeTable")).await,
+        no_allow("DescribeTable", "jovo")
+    );
+}
+
+/// The policy for the register/login flow on the table `users`: registration's transaction puts
+/// three items (each checked as PutItem), login queries `email_index` and puts a session,
+/// validation gets it, logout deletes it.
+const AUTH_FLOW_POLICY: &str = include_str!("../../policies/auth_flow.json");
+
+async fn auth_flow_work(emu: &Emulator) -> Result<(), String> {
+    use dynamodb_harness::adapters::auth_flow::{AuthFlow, AuthFlowConfig, LoginError};
+    let config = AuthFlowConfig::new("users").cheap_hashing();
+    AuthFlow::new(signed(emu, "admin", "a"), config.clone(), fixed_clock())
+        .create_table(&no_wait())
+        .await
+        .map_err(|e| e.to_string())?;
+    let flow = AuthFlow::new(signed(emu, "app", "s"), config, fixed_clock());
+    let id = flow
+        .register("ada", "ada@example.com", "pw")
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(
+        flow.login("ada@example.com", "wrong").await.map(|_| ()),
+        Err(LoginError::InvalidCredentials)
+    );
+    let session = flow
+        .login("ada@example.com", "pw")
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    assert_eq!(
+        flow.validate(&session.token).await.map_err(|e| e.to_string())?,
+        Some(id)
+    );
+    flow.logout(&session.token).await.map_err(|e| e.to_string())?;
+    assert_eq!(flow.validate(&session.token).await.map_err(|e| e.to_string())?, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_register_login_flow_works_under_its_policy_and_needs_put_item() {
+    assert_eq!(auth_flow_work(&emulator(AUTH_FLOW_POLICY).await).await, Ok(()));
+    let (_, message) = no_allow("PutItem", "users").unwrap_err();
+    assert_eq!(
+        auth_flow_work(&emulator(&without(AUTH_FLOW_POLICY, "PutItem")).await).await,
+        Err(format!("AccessDeniedException: {message}"))
+    );
+}
+
+/// A whole harness suite under a policy (`EnvOptions::policy`, or `DYNAMODB_POLICY=FILE`): the
+/// KV suite's operations pass under the KV policy widened to the harness's table names, and a
+/// run without Scan finds the operation that needs it.
+#[test]
+fn a_suite_runs_under_a_policy() {
+    use dynamodb_harness::suites::kv::KvSuite;
+    use dynamodb_harness::{check, EnvOptions, Target};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let policy = KV_POLICY.replace("table/keyv", "table/harness-*-kv-*");
+    let run = |policy: String| {
+        let options = EnvOptions {
+            policy: Some(policy),
+            ..Default::default()
+        };
+        let env = rt
+            .block_on(dynamodb_harness::Env::start(Target::InProcess, options))
+            .unwrap();
+        check::<KvSuite>(&rt, &env, 8)
+    };
+    if let Err(failure) = run(policy.clone()) {
+        panic!("{failure}");
+    }
+    let failure = run(without(&policy, "Scan")).expect_err("a suite that scans must need Scan");
+    // Shrunk to the first call that scans.
+    assert_eq!(
+        failure.divergence,
+        "step 1 (Keys(\"\")) diverged\n  model expected: Ok([])\n  adapter answered: Err(AccessDeniedException)"
     );
 }
