@@ -328,7 +328,7 @@ impl Emulator {
 
     /// The token its `/_emulator/` controls require, if any (see [`Builder::control_token`]).
     pub fn control_token(&self) -> Option<&str> {
-        self.inner.engine.control_token.as_deref()
+        self.inner.engine.control_token()
     }
 
     /// The engine behind this emulator, to drive it without HTTP.
@@ -338,7 +338,7 @@ impl Emulator {
 
     /// The chaos plan's controls: set or replace a plan, clear it, read its seed and counts.
     pub fn chaos(&self) -> &crate::chaos::Chaos {
-        &self.inner.engine.chaos
+        self.inner.engine.chaos()
     }
 
     /// Moves a manual clock forward; returns `false` on the system clock.
