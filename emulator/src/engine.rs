@@ -36,6 +36,7 @@ pub struct Engine {
     /// 10 GB, tests may lower it.
     pub(crate) item_collection_limit: usize,
     /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
+    #[cfg(feature = "faults")]
     pub(crate) fault: Option<crate::Fault>,
     /// Verify SigV4 signatures against these access keys (`protocol::sigv4`); `None` (the
     /// default) accepts any.
@@ -66,6 +67,7 @@ impl Engine {
             account_id: crate::protocol::DEFAULT_ACCOUNT.into(),
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
+            #[cfg(feature = "faults")]
             fault: None,
             credentials: None,
             control_token: None,
@@ -186,7 +188,10 @@ impl Engine {
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
         // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
         let started = self.log_requests.then(std::time::Instant::now);
+        #[cfg(feature = "faults")]
         let run = || crate::fault::scoped(self.fault, || crate::protocol::handle(self, req));
+        #[cfg(not(feature = "faults"))]
+        let run = || crate::protocol::handle(self, req);
         let res = match &self.durable {
             Some(wal) if changes_catalogue(req) => {
                 wal.change_catalogue(self, run, |res| res.status() == http::StatusCode::OK)

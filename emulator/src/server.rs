@@ -77,6 +77,7 @@ pub struct Builder {
     clock: Clock,
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
+    #[cfg(feature = "faults")]
     fault: Option<crate::Fault>,
     credentials: Option<crate::Credentials>,
     control_token: Option<String>,
@@ -97,6 +98,7 @@ impl Default for Builder {
             clock: Clock::System,
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
             item_collection_limit: None,
+            #[cfg(feature = "faults")]
             fault: None,
             credentials: None,
             control_token: None,
@@ -146,7 +148,9 @@ impl Builder {
     }
 
     /// Test-only: makes the emulator deviate from DynamoDB on purpose (see [`crate::Fault`]), so a
-    /// test can prove that a conformance suite catches a broken server. Off by default.
+    /// test can prove that a conformance suite catches a broken server. Off by default; only with
+    /// the `faults` feature.
+    #[cfg(feature = "faults")]
     pub fn fault(mut self, fault: crate::Fault) -> Builder {
         self.fault = Some(fault);
         self
@@ -241,7 +245,10 @@ impl Builder {
         // After the seeds: a fixture's tables are ACTIVE from the start.
         engine.transient_delay = self.transient_delay;
         // Faults are for the test's requests, not for loading its fixture.
-        engine.fault = self.fault;
+        #[cfg(feature = "faults")]
+        {
+            engine.fault = self.fault;
+        }
         if let Some(plan) = self.chaos {
             engine.chaos.set(plan);
         }

@@ -8,7 +8,9 @@ use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::chaos::Plan;
-use dynamodb_emulator::{Emulator, Fault};
+use dynamodb_emulator::Emulator;
+#[cfg(feature = "faults")]
+use dynamodb_emulator::Fault;
 
 use crate::adapters::Waiter;
 use crate::cost::{Cost, Meter};
@@ -69,7 +71,8 @@ pub const TRANSIENT_DELAY: Duration = Duration::from_millis(500);
 /// How to start an [`Env`].
 #[derive(Clone, Debug, Default)]
 pub struct EnvOptions {
-    /// Test-only emulator fault (emulator targets only).
+    /// Test-only emulator fault (emulator targets only; feature `faults`).
+    #[cfg(feature = "faults")]
     pub fault: Option<Fault>,
     /// Resilience mode: the emulator answers with DynamoDB's failures as this plan says, and the
     /// client retries as the SDK's standard mode does, with a 1 ms backoff and up to
@@ -78,6 +81,17 @@ pub struct EnvOptions {
     /// The emulator's manual clock start, in epoch seconds; default 1 700 000 000. Ignored for
     /// an endpoint, whose clock is the real one.
     pub start: Option<i64>,
+}
+
+impl EnvOptions {
+    /// Whether these options ask for what only an emulator offers (a fault, a chaos plan).
+    fn emulator_only(&self) -> bool {
+        #[cfg(feature = "faults")]
+        if self.fault.is_some() {
+            return true;
+        }
+        self.chaos.is_some()
+    }
 }
 
 /// A connected target: an SDK client, the emulator when this process started one, and the clock
@@ -108,6 +122,7 @@ impl Env {
                 let mut builder = Emulator::builder()
                     .manual_clock(UNIX_EPOCH + Duration::from_secs(start.max(0) as u64))
                     .delay_transient_statuses(TRANSIENT_DELAY);
+                #[cfg(feature = "faults")]
                 if let Some(fault) = options.fault {
                     builder = builder.fault(fault);
                 }
@@ -131,7 +146,7 @@ impl Env {
                 (client, retry, Some(emulator), start)
             }
             Target::Endpoint(url) => {
-                if options.fault.is_some() || options.chaos.is_some() {
+                if options.emulator_only() {
                     return Err(Error::new("Unsupported", "faults and chaos exist only in the emulator"));
                 }
                 // Adaptive mode: throttled requests also slow the client's own sending rate.

@@ -8,7 +8,6 @@ use super::common::data_table;
 use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::fault::Fault;
 use crate::store::Slot;
 
 pub struct Input {
@@ -37,10 +36,12 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     let lo = Bound::Included(Slot::lowest(first as u32));
     let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
-    let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
-    if cx.fault == Some(Fault::DropLastScanItem) {
-        page.drop_last();
-    }
+    let page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    #[cfg(feature = "faults")]
+    let page = match cx.fault {
+        Some(crate::Fault::DropLastScanItem) => page.without_last(),
+        _ => page,
+    };
     Ok(page)
 }
 
