@@ -164,7 +164,10 @@ impl Engine {
         };
         let saved = match &self.durable {
             Some(wal) => wal.change_catalogue(self, restore, |_| true),
-            None => Ok(restore()),
+            None => {
+                restore();
+                Ok(())
+            }
         };
         if let Err(e) = saved {
             tracing::error!(error = %e, "durable mode: the restored state was not saved");

@@ -116,7 +116,7 @@ fn translate(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
         command.get_arguments().any(|a| {
             a.get_long() == Some(long)
                 && a.get_action().takes_values()
-                && !a.get_num_args().is_some_and(|n| n.min_values() == 0)
+                && a.get_num_args().is_none_or(|n| n.min_values() != 0)
         })
     };
     let mut out = Vec::new();

@@ -47,5 +47,5 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
 
 /// The first token of segment `s` of `total`: segments split the 32-bit token space evenly.
 fn token_at(s: u64, total: u64) -> u64 {
-    ((s << 32) + total - 1) / total
+    (s << 32).div_ceil(total)
 }
