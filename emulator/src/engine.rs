@@ -14,41 +14,44 @@ use crate::store::{Namespace, Namespaces, Recording, Snapshot};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
 /// wraps one with a server; tests and benchmarks may drive one directly through [`Engine::handle`].
+/// Its state is private: a binary configures it through the `set_*` methods before serving, and
+/// requests change it only through [`Engine::handle`] and the documented controls.
 pub struct Engine {
     /// The tables, per account and region.
-    pub namespaces: Namespaces,
+    pub(crate) namespaces: Namespaces,
     /// Every request sees one namespace (the default account and region), whatever its
     /// credentials and region, as DynamoDB Local's `-sharedDb` does; off by default.
-    pub shared_db: bool,
+    pub(crate) shared_db: bool,
     /// Shared with the streams, which stamp their records with it.
-    pub clock: std::sync::Arc<Clock>,
+    pub(crate) clock: std::sync::Arc<Clock>,
     /// The region of a request that names none (unsigned), of seeds and of `--shared-db`
     /// (`us-east-1`).
-    pub region: String,
+    pub(crate) region: String,
     /// The account of a request whose access key the credentials list does not map
     /// (`000000000000`, as DynamoDB Local uses).
-    pub account_id: String,
+    pub(crate) account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
-    pub transactions: crate::ops::Transactions,
+    pub(crate) transactions: crate::ops::Transactions,
     /// Largest item collection (partition of a table with local indexes) in bytes; DynamoDB's is
     /// 10 GB, tests may lower it.
-    pub item_collection_limit: usize,
+    pub(crate) item_collection_limit: usize,
     /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
-    pub fault: Option<crate::Fault>,
+    #[cfg(feature = "faults")]
+    pub(crate) fault: Option<crate::Fault>,
     /// Verify SigV4 signatures against these access keys (`protocol::sigv4`); `None` (the
     /// default) accepts any.
-    pub credentials: Option<crate::protocol::Credentials>,
+    pub(crate) credentials: Option<crate::protocol::Credentials>,
     /// When set, `/_emulator/` controls answer only requests bearing it (`protocol::control`).
-    pub control_token: Option<String>,
+    pub(crate) control_token: Option<String>,
     /// Log one line per request at info level (`protocol::log`); off by default.
-    pub log_requests: bool,
+    pub(crate) log_requests: bool,
     /// How long tables stay CREATING, UPDATING or DELETING and new indexes backfill
     /// (`store::Lifecycle`); zero, the default, makes every change take effect at once.
-    pub transient_delay: std::time::Duration,
+    pub(crate) transient_delay: std::time::Duration,
     /// The chaos plan, if any (`crate::chaos`): DynamoDB's failures injected on purpose.
-    pub chaos: crate::chaos::Chaos,
+    pub(crate) chaos: crate::chaos::Chaos,
     /// Snapshots taken over HTTP (`/_emulator/snapshots/NAME`), by name.
-    pub snapshots: Mutex<BTreeMap<String, Snapshot>>,
+    pub(crate) snapshots: Mutex<BTreeMap<String, Snapshot>>,
     /// The database directory's log in durable mode ([`Engine::open_db`]); `None` in memory.
     pub(crate) durable: Option<std::sync::Arc<Wal>>,
 }
@@ -64,6 +67,7 @@ impl Engine {
             account_id: crate::protocol::DEFAULT_ACCOUNT.into(),
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
+            #[cfg(feature = "faults")]
             fault: None,
             credentials: None,
             control_token: None,
@@ -73,6 +77,59 @@ impl Engine {
             snapshots: Default::default(),
             durable: None,
         }
+    }
+
+    /// Logs one line per request at info level (`protocol::log`); off by default.
+    pub fn set_log_requests(&mut self, on: bool) {
+        self.log_requests = on;
+    }
+
+    /// Puts every account and region in one namespace, as DynamoDB Local's `-sharedDb` does.
+    pub fn set_shared_db(&mut self, on: bool) {
+        self.shared_db = on;
+    }
+
+    /// Verifies SigV4 signatures against these access keys; `None` accepts any.
+    pub fn set_credentials(&mut self, credentials: Option<crate::protocol::Credentials>) {
+        self.credentials = credentials;
+    }
+
+    /// The token `/_emulator/` controls require, if any.
+    pub fn control_token(&self) -> Option<&str> {
+        self.control_token.as_deref()
+    }
+
+    /// Makes `/_emulator/` controls answer only requests bearing `token`; `None` leaves them open.
+    pub fn set_control_token(&mut self, token: Option<String>) {
+        self.control_token = token;
+    }
+
+    /// How long tables stay CREATING, UPDATING or DELETING; set it after loading seeds, so a
+    /// fixture's tables are ACTIVE from the start.
+    pub fn set_transient_delay(&mut self, delay: std::time::Duration) {
+        self.transient_delay = delay;
+    }
+
+    /// The chaos plan's controls (`crate::chaos`).
+    pub fn chaos(&self) -> &crate::chaos::Chaos {
+        &self.chaos
+    }
+
+    /// Test support: marks `items` of the namespace of `account` and `region` as held by an
+    /// in-flight write transaction, so a test can meet TransactionConflictException at will.
+    /// Returns the positions of items already held (nothing is marked then).
+    pub fn hold_items(
+        &self,
+        account: &str,
+        region: &str,
+        items: &[(String, crate::model::PrimaryKey)],
+    ) -> Result<(), Vec<usize>> {
+        self.transactions.hold(&self.namespaces.get(account, region), items)
+    }
+
+    /// Undoes [`Engine::hold_items`].
+    pub fn release_items(&self, account: &str, region: &str, items: &[(String, crate::model::PrimaryKey)]) {
+        self.transactions.release(&self.namespaces.get(account, region), items)
     }
 
     /// Durable mode: recovers the state kept in `dir` (created if missing) and from then on keeps
@@ -107,7 +164,10 @@ impl Engine {
         };
         let saved = match &self.durable {
             Some(wal) => wal.change_catalogue(self, restore, |_| true),
-            None => Ok(restore()),
+            None => {
+                restore();
+                Ok(())
+            }
         };
         if let Err(e) = saved {
             tracing::error!(error = %e, "durable mode: the restored state was not saved");
@@ -131,7 +191,10 @@ impl Engine {
     pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
         // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
         let started = self.log_requests.then(std::time::Instant::now);
+        #[cfg(feature = "faults")]
         let run = || crate::fault::scoped(self.fault, || crate::protocol::handle(self, req));
+        #[cfg(not(feature = "faults"))]
+        let run = || crate::protocol::handle(self, req);
         let res = match &self.durable {
             Some(wal) if changes_catalogue(req) => {
                 wal.change_catalogue(self, run, |res| res.status() == http::StatusCode::OK)

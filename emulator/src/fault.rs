@@ -1,6 +1,7 @@
 //! Test-only fault injection, so a conformance suite can prove it notices a broken server.
 //!
-//! Off by default and only switched on by [`crate::Builder::fault`]. A fault applies to every
+//! Compiled only with the `faults` cargo feature, and even then off until
+//! [`crate::Builder::fault`] switches it on. A fault applies to every
 //! request the emulator answers, whichever transport carried it: the engine is synchronous, so
 //! [`Engine::handle`](crate::Engine::handle) scopes the fault to the calling thread for exactly
 //! the duration of one request. Each fault is checked in one place in `ops/`.

@@ -39,7 +39,7 @@
 //!   maintained on every write.
 //! - `error`: the one error type and its wire mapping.
 //! - [`clock`]: system or manual time; [`chaos`]: DynamoDB's own failures, injected by a seeded
-//!   plan; [`fault`]: test-only fault injection (breaks the emulator to test test suites).
+//!   plan; `fault`: test-only fault injection (breaks the emulator to test test suites; feature `faults`).
 //! - [`server`]: the HTTP server and the [`Emulator`] handle; `transport`: the SDK clients.
 
 #![deny(missing_docs)]
@@ -50,6 +50,7 @@ mod durable;
 mod engine;
 mod error;
 mod expr;
+#[cfg(feature = "faults")]
 pub mod fault;
 mod iam;
 #[doc(hidden)]
@@ -64,6 +65,7 @@ mod transport;
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodbstreams;
 pub use engine::Engine;
+#[cfg(feature = "faults")]
 pub use fault::Fault;
 pub use protocol::Credentials;
 pub use server::{Builder, Emulator};

@@ -116,7 +116,7 @@ fn translate(args: impl IntoIterator<Item = OsString>) -> Vec<OsString> {
         command.get_arguments().any(|a| {
             a.get_long() == Some(long)
                 && a.get_action().takes_values()
-                && !a.get_num_args().is_some_and(|n| n.min_values() == 0)
+                && a.get_num_args().is_none_or(|n| n.min_values() != 0)
         })
     };
     let mut out = Vec::new();
@@ -180,28 +180,32 @@ async fn main() -> std::io::Result<()> {
         Clock::System
     };
     let mut engine = Engine::new(clock);
-    engine.log_requests = args.log_requests;
-    engine.shared_db = args.shared_db;
-    engine.credentials = args
-        .credentials
-        .clone()
-        .map(|creds| {
-            args.policy.iter().try_fold(creds, |creds, entry| {
-                let (key, file) = entry
-                    .split_once('=')
-                    .ok_or(format!("--policy {entry}: expected KEY=FILE"))?;
-                let doc = std::fs::read_to_string(file).map_err(|e| format!("--policy {file}: {e}"))?;
-                creds
-                    .with_policy(key, &doc)
-                    .map_err(|e| format!("--policy {file}: {e}"))
+    engine.set_log_requests(args.log_requests);
+    engine.set_shared_db(args.shared_db);
+    engine.set_credentials(
+        args.credentials
+            .clone()
+            .map(|creds| {
+                args.policy.iter().try_fold(creds, |creds, entry| {
+                    let (key, file) = entry
+                        .split_once('=')
+                        .ok_or(format!("--policy {entry}: expected KEY=FILE"))?;
+                    let doc = std::fs::read_to_string(file).map_err(|e| format!("--policy {file}: {e}"))?;
+                    creds
+                        .with_policy(key, &doc)
+                        .map_err(|e| format!("--policy {file}: {e}"))
+                })
             })
-        })
-        .transpose()
-        .unwrap_or_else(|e| {
-            eprintln!("error: {e}");
-            std::process::exit(2);
-        });
-    engine.control_token = dynamodb_emulator::server::control_token_for(addr, args.control_token.clone());
+            .transpose()
+            .unwrap_or_else(|e| {
+                eprintln!("error: {e}");
+                std::process::exit(2);
+            }),
+    );
+    engine.set_control_token(dynamodb_emulator::server::control_token_for(
+        addr,
+        args.control_token.clone(),
+    ));
     if let Some(dir) = &args.db_path {
         let started = std::time::Instant::now();
         if let Err(e) = engine.open_db(dir) {
@@ -218,14 +222,16 @@ async fn main() -> std::io::Result<()> {
         tracing::info!(file = %seed.display(), "seeded");
     }
     // After the seeds: a fixture's tables are ACTIVE from the start.
-    engine.transient_delay = std::time::Duration::from_millis(args.delay_transient_statuses.unwrap_or(0));
+    engine.set_transient_delay(std::time::Duration::from_millis(
+        args.delay_transient_statuses.unwrap_or(0),
+    ));
     let mut chaos_seed = None;
     if let Some(path) = &args.chaos {
         let plan = std::fs::read_to_string(path)
             .map_err(|e| e.to_string())
             .and_then(|text| text.parse::<dynamodb_emulator::chaos::Plan>());
         match plan {
-            Ok(plan) => chaos_seed = Some(engine.chaos.set(plan)),
+            Ok(plan) => chaos_seed = Some(engine.chaos().set(plan)),
             Err(e) => {
                 eprintln!("error: chaos plan {}: {e}", path.display());
                 std::process::exit(1);
@@ -240,7 +246,7 @@ async fn main() -> std::io::Result<()> {
         // Replaying a run needs only the plan and this seed.
         println!("chaos seed: {seed}");
     }
-    if let (Some(token), None) = (&engine.control_token, &args.control_token) {
+    if let (Some(token), None) = (engine.control_token(), &args.control_token) {
         println!("control token: {token}");
     }
     std::io::stdout().flush()?;

@@ -77,6 +77,7 @@ pub struct Builder {
     clock: Clock,
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
+    #[cfg(feature = "faults")]
     fault: Option<crate::Fault>,
     credentials: Option<crate::Credentials>,
     control_token: Option<String>,
@@ -97,6 +98,7 @@ impl Default for Builder {
             clock: Clock::System,
             ttl_sweep_interval: DEFAULT_TTL_SWEEP_INTERVAL,
             item_collection_limit: None,
+            #[cfg(feature = "faults")]
             fault: None,
             credentials: None,
             control_token: None,
@@ -146,7 +148,9 @@ impl Builder {
     }
 
     /// Test-only: makes the emulator deviate from DynamoDB on purpose (see [`crate::Fault`]), so a
-    /// test can prove that a conformance suite catches a broken server. Off by default.
+    /// test can prove that a conformance suite catches a broken server. Off by default; only with
+    /// the `faults` feature.
+    #[cfg(feature = "faults")]
     pub fn fault(mut self, fault: crate::Fault) -> Builder {
         self.fault = Some(fault);
         self
@@ -241,7 +245,10 @@ impl Builder {
         // After the seeds: a fixture's tables are ACTIVE from the start.
         engine.transient_delay = self.transient_delay;
         // Faults are for the test's requests, not for loading its fixture.
-        engine.fault = self.fault;
+        #[cfg(feature = "faults")]
+        {
+            engine.fault = self.fault;
+        }
         if let Some(plan) = self.chaos {
             engine.chaos.set(plan);
         }
@@ -328,7 +335,7 @@ impl Emulator {
 
     /// The token its `/_emulator/` controls require, if any (see [`Builder::control_token`]).
     pub fn control_token(&self) -> Option<&str> {
-        self.inner.engine.control_token.as_deref()
+        self.inner.engine.control_token()
     }
 
     /// The engine behind this emulator, to drive it without HTTP.
@@ -338,7 +345,7 @@ impl Emulator {
 
     /// The chaos plan's controls: set or replace a plan, clear it, read its seed and counts.
     pub fn chaos(&self) -> &crate::chaos::Chaos {
-        &self.inner.engine.chaos
+        self.inner.engine.chaos()
     }
 
     /// Moves a manual clock forward; returns `false` on the system clock.

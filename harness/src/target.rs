@@ -8,7 +8,9 @@ use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::chaos::Plan;
-use dynamodb_emulator::{Emulator, Fault};
+use dynamodb_emulator::Emulator;
+#[cfg(feature = "faults")]
+use dynamodb_emulator::Fault;
 
 use crate::adapters::Waiter;
 use crate::cost::{Cost, Meter};
@@ -69,7 +71,8 @@ pub const TRANSIENT_DELAY: Duration = Duration::from_millis(500);
 /// How to start an [`Env`].
 #[derive(Clone, Debug, Default)]
 pub struct EnvOptions {
-    /// Test-only emulator fault (emulator targets only).
+    /// Test-only emulator fault (emulator targets only; feature `faults`).
+    #[cfg(feature = "faults")]
     pub fault: Option<Fault>,
     /// Resilience mode: the emulator answers with DynamoDB's failures as this plan says, and the
     /// client retries as the SDK's standard mode does, with a 1 ms backoff and up to
@@ -91,6 +94,17 @@ pub const POLICY_KEY: &str = "app";
 
 /// The unrestricted access key the harness's own requests use when a policy is given.
 const ADMIN_KEY: &str = "admin";
+
+impl EnvOptions {
+    /// Whether these options ask for what only an emulator offers (a fault, a chaos plan).
+    fn emulator_only(&self) -> bool {
+        #[cfg(feature = "faults")]
+        if self.fault.is_some() {
+            return true;
+        }
+        self.chaos.is_some()
+    }
+}
 
 /// A connected target: an SDK client, the emulator when this process started one, and the clock
 /// the adapters see.
@@ -136,6 +150,7 @@ impl Env {
                         .map_err(|e| Error::new("InvalidPolicy", e))?;
                     builder = builder.credentials(keys);
                 }
+                #[cfg(feature = "faults")]
                 if let Some(fault) = options.fault {
                     builder = builder.fault(fault);
                 }
@@ -163,7 +178,7 @@ impl Env {
                 (client, admin, retry, Some(emulator), start)
             }
             Target::Endpoint(url) => {
-                if options.fault.is_some() || options.chaos.is_some() {
+                if options.emulator_only() {
                     return Err(Error::new("Unsupported", "faults and chaos exist only in the emulator"));
                 }
                 if policy.is_some() {

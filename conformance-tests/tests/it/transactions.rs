@@ -649,8 +649,7 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
             range: Default::default(),
         },
     )];
-    let ns = emu.engine().namespaces.get("000000000000", "us-east-1");
-    emu.engine().transactions.hold(&ns, &held).unwrap();
+    emu.engine().hold_items("000000000000", "us-east-1", &held).unwrap();
     // The same table name and key in another region is another item, free.
     let west = c
         .config()
@@ -724,7 +723,7 @@ async fn items_held_by_an_in_flight_transaction_conflict() {
     );
     assert_eq!(get(&c, "tbl", &[("pk", s("free"))]).await, None);
 
-    emu.engine().transactions.release(&ns, &held);
+    emu.engine().release_items("000000000000", "us-east-1", &held);
     c.put_item()
         .table_name("tbl")
         .item("pk", s("busy"))

@@ -149,13 +149,15 @@ pub struct Page {
 }
 
 impl Page {
-    /// Drops the page's last item ([`Fault::DropLastQueryItem`](crate::Fault::DropLastQueryItem) and
-    /// its Scan twin).
-    pub fn drop_last(&mut self) {
+    /// The page without its last item ([`Fault::DropLastQueryItem`](crate::Fault::DropLastQueryItem)
+    /// and its Scan twin).
+    #[cfg(feature = "faults")]
+    pub fn without_last(mut self) -> Page {
         if let Some(items) = &mut self.items {
             if items.pop().is_some() {
                 self.count = items.len();
             }
         }
+        self
     }
 }

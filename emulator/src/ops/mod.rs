@@ -23,6 +23,7 @@ pub use transactions::Transactions;
 
 use crate::chaos::Decision;
 use crate::engine::Engine;
+#[cfg(feature = "faults")]
 use crate::fault::Fault;
 use crate::store::{Namespace, Recording, Table, TableData, TableState};
 
@@ -39,6 +40,7 @@ pub struct Cx<'a> {
     /// Milliseconds since the epoch, by the engine's clock, when the request arrived.
     pub now_millis: i64,
     pub host: Option<&'a str>,
+    #[cfg(feature = "faults")]
     pub fault: Option<Fault>,
     pub chaos: Decision,
 }
@@ -51,6 +53,7 @@ impl<'a> Cx<'a> {
             ns,
             now_millis: engine.clock.now_millis(),
             host,
+            #[cfg(feature = "faults")]
             fault: engine.fault,
             chaos: Decision::default(),
         }

@@ -9,7 +9,6 @@ use super::expressions;
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
-use crate::fault;
 use crate::model::Item;
 
 pub struct Input {
@@ -37,7 +36,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let units = write_units(old.as_deref(), Some(&item));
     let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), Some(&item), units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
-    state.put(fault::put_item(cx.fault, item, old.as_deref()));
+    #[cfg(feature = "faults")]
+    let item = crate::fault::put_item(cx.fault, item, old.as_deref());
+    state.put(item);
     let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());
     Ok(WriteOutput { attributes, capacity, collection_metrics })
 }

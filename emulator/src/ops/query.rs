@@ -7,7 +7,6 @@ use super::read::{collect, rows_between, sort_bounds, PageSpec, ReadInput, Sourc
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition, RangeCond};
-use crate::fault::Fault;
 use crate::model::KeySchema;
 use crate::store::{Slot, SortPos};
 
@@ -58,9 +57,11 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     if single_row {
         page.last_evaluated_key = None;
     }
-    if cx.fault == Some(Fault::DropLastQueryItem) {
-        page.drop_last();
-    }
+    #[cfg(feature = "faults")]
+    let page = match cx.fault {
+        Some(crate::Fault::DropLastQueryItem) => page.without_last(),
+        _ => page,
+    };
     Ok(page)
 }
 

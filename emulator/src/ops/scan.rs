@@ -8,7 +8,6 @@ use super::common::data_table;
 use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::fault::Fault;
 use crate::store::Slot;
 
 pub struct Input {
@@ -37,14 +36,16 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     let lo = Bound::Included(Slot::lowest(first as u32));
     let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
-    let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
-    if cx.fault == Some(Fault::DropLastScanItem) {
-        page.drop_last();
-    }
+    let page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    #[cfg(feature = "faults")]
+    let page = match cx.fault {
+        Some(crate::Fault::DropLastScanItem) => page.without_last(),
+        _ => page,
+    };
     Ok(page)
 }
 
 /// The first token of segment `s` of `total`: segments split the 32-bit token space evenly.
 fn token_at(s: u64, total: u64) -> u64 {
-    ((s << 32) + total - 1) / total
+    (s << 32).div_ceil(total)
 }

@@ -70,11 +70,6 @@ impl Lifecycle {
         }
     }
 
-    /// Whether queries and scans may read `index` at `now`.
-    pub fn readable(&self, index: &str, now: i64) -> bool {
-        self.index_status(index, now).0 == Status::Active
-    }
-
     /// An UpdateTable: the table is UPDATING until `until`, and each index it `added` backfills
     /// until then; indexes it removed are forgotten.
     pub fn update(&mut self, until: i64, added: impl IntoIterator<Item = String>, kept: impl Fn(&str) -> bool) {
@@ -109,7 +104,6 @@ mod tests {
         assert!(l.usable(150));
         assert_eq!(l.index_status("g", 199), (Status::Creating, Some(true)));
         assert_eq!(l.index_status("g", 200), (Status::Active, None));
-        assert!(!l.readable("g", 199) && l.readable("g", 200));
         l.delete(300);
         assert_eq!(l.status(250), Status::Deleting);
         assert_eq!(l.deleted_at(), Some(300));
@@ -135,6 +129,6 @@ mod tests {
         let mut l = Lifecycle::created(10);
         l.update(10, ["g".to_string()], |_| true);
         assert_eq!(l.status(10), Status::Active);
-        assert!(l.readable("g", 10));
+        assert_eq!(l.index_status("g", 10), (Status::Active, None));
     }
 }
