@@ -130,7 +130,7 @@ impl Env {
     /// runtime.
     pub async fn start(target: Target, options: EnvOptions) -> Result<Env, Error> {
         let real_now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        let policy = match options.policy {
+        let policy = match options.policy.clone() {
             Some(policy) => Some(policy),
             None => policy_from_env()?,
         };
