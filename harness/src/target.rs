@@ -282,6 +282,21 @@ impl Env {
         step(emulator, &self.now, secs);
     }
 
+    /// Moves the adapters' clock (and an emulator's) forward to `to` if it is behind. On an
+    /// endpoint only the adapters' clock moves, as a waiter's sleep moves it; the suites' expiries
+    /// of an hour or more make a few seconds ahead of the endpoint's clock harmless.
+    pub fn catch_up(&self, to: i64) {
+        let lag = to - self.now();
+        if lag > 0 {
+            match &self.emulator {
+                Some(emulator) => step(emulator, &self.now, lag as u64),
+                None => {
+                    self.now.fetch_add(lag, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+
     /// How the ports wait for ACTIVE here: the JS SDK waiter's backoff, from 2 s (the SDK's
     /// default is 20 s; callers may lower it, and the harness does to keep runs short) up to 30 s.
     /// The adapters' clock moves by each wait, in whole seconds: on an emulator the wait is a step

@@ -194,6 +194,19 @@ fn transports_agree<S: Suite>() {
     }
 }
 
+/// A differential run aligns its two clocks after table setup by moving the one behind forward,
+/// never back (against an endpoint whose tables are ACTIVE at once, only the emulator waited).
+#[test]
+fn catch_up_moves_a_clock_forward_only() {
+    let rt = runtime();
+    let env = env(&rt, Target::InProcess, EnvOptions::default());
+    let start = env.now();
+    env.catch_up(start - 5);
+    assert_eq!(env.now(), start);
+    env.catch_up(start + 7);
+    assert_eq!(env.now(), start + 7);
+}
+
 #[test]
 fn session_storage_conforms() {
     conforms::<SessionSuite>();
