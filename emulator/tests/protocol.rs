@@ -347,6 +347,34 @@ async fn answers_are_compressed_only_when_asked_and_large_enough() {
         (r.header("content-encoding"), json_of(&r)),
         (None, json!({"Item": {"pk": {"S": "a"}}}))
     );
+
+    // A full 1 MB Scan page is compressed whole, and decodes to the plain answer.
+    let filler = "y".repeat(100_000);
+    for i in 0..12 {
+        let put = json!({"TableName": "tbl", "Item": {"pk": {"S": format!("p{i}")}, "f": {"S": filler}}});
+        assert_eq!(
+            call(&emu, "DynamoDB_20120810.PutItem", &put.to_string()).await.status,
+            200
+        );
+    }
+    let scan = br#"{"TableName": "tbl"}"#;
+    let plain = post(&emu, "Scan", &[], scan).await;
+    // Cut at 1 MB, so more follows.
+    let page = json_of(&plain);
+    assert_eq!(
+        (page["LastEvaluatedKey"].is_object(), plain.body.len() > 900_000),
+        (true, true)
+    );
+    let packed = post(&emu, "Scan", &[("Accept-Encoding", "gzip")], scan).await;
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(&packed.body[..])
+        .read_to_end(&mut text)
+        .unwrap();
+    assert_eq!(
+        (packed.header("content-encoding"), packed.body.len() < 10_000),
+        (Some("gzip"), true)
+    );
+    assert_eq!(text, plain.body);
 }
 
 #[tokio::test]

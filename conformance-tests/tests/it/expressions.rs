@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnValue, ReturnValuesOnConditionCheckFailure};
 
 use crate::support::{create_table, emulator, error, item, n, s, validation};
@@ -349,7 +350,7 @@ async fn ordering_an_unorderable_value_is_refused() {
         .unwrap_err();
     assert_eq!(
         error(put),
-        validation("1 validation error detected: Invalid ConditionExpression: Incorrect operand type for operator or function; operator: <, operand type: LIST")
+        validation("1 validation error detected: Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: <, operand type: L")
     );
     let scan = c
         .scan()
@@ -362,8 +363,36 @@ async fn ordering_an_unorderable_value_is_refused() {
         .unwrap_err();
     assert_eq!(
         error(scan),
-        validation("Invalid FilterExpression: Incorrect operand type for operator or function; operator: BETWEEN, operand type: NULL")
+        validation("Invalid FilterExpression: Incorrect operand type for operator or function; operator or function: BETWEEN, operand type: NULL")
     );
+    // Every ordering operator, every unorderable type, on either side.
+    let unorderable = [
+        (V::M(HashMap::new()), "M"),
+        (V::Bool(false), "BOOL"),
+        (V::Ss(vec!["a".into()]), "SS"),
+        (V::Ns(vec!["1".into()]), "NS"),
+        (V::Bs(vec![Blob::new("b")]), "BS"),
+    ];
+    for (value, ty) in unorderable {
+        for (operator, condition) in [("<=", "a <= :v"), (">", ":v > a"), (">=", "a >= :v")] {
+            let put = c
+                .put_item()
+                .table_name("ordtab")
+                .item("pk", s("k"))
+                .condition_expression(condition)
+                .expression_attribute_values(":v", value.clone())
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(
+                error(put),
+                validation(&format!(
+                    "1 validation error detected: Invalid ConditionExpression: Incorrect operand type for operator or \
+                     function; operator or function: {operator}, operand type: {ty}"
+                ))
+            );
+        }
+    }
     assert_eq!(c.scan().table_name("ordtab").send().await.unwrap().count, 0);
 }
 
@@ -636,7 +665,44 @@ async fn attribute_names_are_one_to_65535_bytes() {
                 "ExpressionAttributeNames contains invalid value: {message} for key #a"
             ))
         );
+        // The same name in an update's or a condition's ExpressionAttributeNames.
+        let names = HashMap::from([("#a".to_string(), name.to_string())]);
+        let updated = c
+            .update_item()
+            .table_name("names")
+            .key("pk", s("k"))
+            .update_expression("SET #a = :v")
+            .set_expression_attribute_names(Some(names.clone()))
+            .expression_attribute_values(":v", n(1))
+            .send()
+            .await;
+        let conditional = c
+            .delete_item()
+            .table_name("names")
+            .key("pk", s("k"))
+            .condition_expression("attribute_exists(#a)")
+            .set_expression_attribute_names(Some(names))
+            .send()
+            .await;
+        for e in [error(updated.unwrap_err()), error(conditional.unwrap_err())] {
+            assert_eq!(
+                e,
+                validation(&format!(
+                    "1 validation error detected: ExpressionAttributeNames contains invalid value: {message} for key #a"
+                ))
+            );
+        }
     }
+    // PartiQL items too (a 65,536-byte name does not fit in a statement).
+    let inserted = c
+        .execute_statement()
+        .statement("INSERT INTO names VALUE {'pk': 'p', '': 1}")
+        .send()
+        .await;
+    assert_eq!(
+        error(inserted.unwrap_err()),
+        validation("One or more parameter values were invalid: Empty attribute name")
+    );
     let scan = c.scan().table_name("names").send().await.unwrap();
     assert_eq!(scan.count, 1);
 }

@@ -450,3 +450,64 @@ async fn writes_answer_an_empty_items_list() {
         assert_eq!(exec(&c, stmt).await.items, Some(vec![]), "{stmt}");
     }
 }
+
+/// Ordering comparisons take strings, numbers and binaries only, as in expressions: another type,
+/// bound from a parameter or written as a literal, is refused before any item is read or written.
+#[tokio::test]
+async fn ordering_an_unorderable_value_is_refused() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_ord", None).await;
+    exec(&c, "INSERT INTO pql_ord VALUE {'pk': 'x', 'val': 1}").await;
+    let cases = [
+        (
+            "SELECT pk FROM pql_ord WHERE pk = 'x' AND val < ?",
+            vec![V::Bool(true)],
+            "<",
+            "BOOL",
+        ),
+        (
+            "SELECT pk FROM pql_ord WHERE pk = 'x' AND ? >= val",
+            vec![V::L(vec![])],
+            ">=",
+            "L",
+        ),
+        (
+            "SELECT pk FROM pql_ord WHERE val BETWEEN ? AND ?",
+            vec![n(0), V::Null(true)],
+            "BETWEEN",
+            "NULL",
+        ),
+        (
+            "UPDATE pql_ord SET val = 2 WHERE pk = 'x' AND val > {'a': 1}",
+            vec![],
+            ">",
+            "M",
+        ),
+        (
+            "DELETE FROM pql_ord WHERE pk = 'x' AND val <= <<'a'>>",
+            vec![],
+            "<=",
+            "SS",
+        ),
+    ];
+    for (statement, params, operator, ty) in cases {
+        let e = c
+            .execute_statement()
+            .statement(statement)
+            .set_parameters((!params.is_empty()).then_some(params))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error(e),
+            validation(&format!(
+                "Incorrect operand type for operator or function; operator or function: {operator}, operand type: {ty}"
+            )),
+            "{statement}"
+        );
+    }
+    assert_eq!(
+        get(&c, "pql_ord", "x").await,
+        Some(HashMap::from([("pk".to_string(), s("x")), ("val".to_string(), n(1))]))
+    );
+}

@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
-    ScalarAttributeType as T, Select,
+    AttributeValue as V, BatchStatementRequest, BillingMode, Capacity, ConsumedCapacity, GlobalSecondaryIndex, KeyType,
+    LocalSecondaryIndex, Projection, ProjectionType, ReturnConsumedCapacity, ScalarAttributeType as T, Select,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -476,6 +476,44 @@ async fn legacy_conditions_and_filters_follow_dynamodb_rules() {
              NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"
         )
     );
+    // The same in QueryFilter, ScanFilter and Expected, each named by its place.
+    let enum_error = |value: &str, place: &str| {
+        validation(&format!(
+            "1 validation error detected: Value '{value}' at '{place}.x.member.comparisonOperator' failed to satisfy \
+             constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, \
+             NE, LE, BEGINS_WITH, GE, CONTAINS]"
+        ))
+    };
+    let query_filter = c
+        .query()
+        .table_name("legacy")
+        .key_conditions("pk", hash.clone())
+        .query_filter("x", cond(Op::from("Lt"), vec![n(1)]))
+        .send()
+        .await;
+    assert_eq!(error(query_filter.unwrap_err()), enum_error("Lt", "queryFilter"));
+    let scan_filter = c
+        .scan()
+        .table_name("legacy")
+        .scan_filter("x", cond(Op::from("eq"), vec![n(1)]))
+        .send()
+        .await;
+    assert_eq!(error(scan_filter.unwrap_err()), enum_error("eq", "scanFilter"));
+    let expected = c
+        .delete_item()
+        .table_name("legacy")
+        .key("pk", s("a"))
+        .key("sk", n(1))
+        .expected(
+            "x",
+            ExpectedAttributeValue::builder()
+                .comparison_operator(Op::from("NOPE"))
+                .attribute_value_list(n(1))
+                .build(),
+        )
+        .send()
+        .await;
+    assert_eq!(error(expected.unwrap_err()), enum_error("NOPE", "expected"));
     let begins = c
         .query()
         .table_name("legacy")
@@ -703,6 +741,33 @@ async fn global_indexes_answer_only_what_they_project() {
     assert_eq!(local.items()[0], [("b".to_string(), s("B"))].into());
 }
 
+/// Index units by name, sorted.
+type IndexUnits = Vec<(String, f64)>;
+
+/// A ConsumedCapacity as (total, table, global indexes, local indexes).
+fn charged(c: &ConsumedCapacity) -> (Option<f64>, Option<f64>, IndexUnits, IndexUnits) {
+    let units = |m: Option<&HashMap<String, Capacity>>| -> IndexUnits {
+        let mut v: IndexUnits = m
+            .into_iter()
+            .flatten()
+            .map(|(k, c)| (k.clone(), c.capacity_units.unwrap()))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    (
+        c.capacity_units,
+        c.table.as_ref().and_then(|t| t.capacity_units),
+        units(c.global_secondary_indexes.as_ref()),
+        units(c.local_secondary_indexes.as_ref()),
+    )
+}
+
+/// `[(name, units)]` as [`charged`] lists them.
+fn per_index<const N: usize>(pairs: [(&str, f64); N]) -> IndexUnits {
+    pairs.map(|(i, u)| (i.to_string(), u)).to_vec()
+}
+
 #[tokio::test]
 async fn writes_charge_local_indexes_too() {
     let (_emu, c) = emulator().await;
@@ -712,48 +777,161 @@ async fn writes_charge_local_indexes_too() {
         .put_item()
         .table_name("proj")
         .set_item(Some(item.into()))
-        .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Indexes)
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
         .send()
         .await
         .unwrap();
-    let used = put.consumed_capacity.unwrap();
-    let units = |m: Option<&HashMap<String, aws_sdk_dynamodb::types::Capacity>>| -> Vec<(String, f64)> {
-        let mut v: Vec<_> = m
-            .into_iter()
-            .flatten()
-            .map(|(k, c)| (k.clone(), c.capacity_units.unwrap()))
-            .collect();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        v
-    };
+    // No `inc`: the item is in `keys` but has no `gs`.
     assert_eq!(
-        units(used.local_secondary_indexes.as_ref()),
-        [("local".to_string(), 1.0)]
-    );
-    // No `gs`: the item is in `keys` but not in `inc`.
-    assert_eq!(
-        units(used.global_secondary_indexes.as_ref()),
-        [("keys".to_string(), 1.0)]
-    );
-    assert_eq!(
-        (used.capacity_units, used.table.unwrap().capacity_units),
-        (Some(3.0), Some(1.0))
+        charged(&put.consumed_capacity.unwrap()),
+        (
+            Some(3.0),
+            Some(1.0),
+            per_index([("keys", 1.0)]),
+            per_index([("local", 1.0)])
+        )
     );
     let delete = c
         .delete_item()
         .table_name("proj")
         .key("pk", s("p"))
         .key("sk", s("s"))
-        .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Indexes)
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
         .send()
         .await
         .unwrap();
-    let used = delete.consumed_capacity.unwrap();
     assert_eq!(
-        units(used.local_secondary_indexes.as_ref()),
-        [("local".to_string(), 1.0)]
+        charged(&delete.consumed_capacity.unwrap()),
+        (
+            Some(4.0),
+            Some(1.0),
+            per_index([("inc", 1.0), ("keys", 1.0)]),
+            per_index([("local", 1.0)])
+        )
     );
-    assert_eq!(used.capacity_units, Some(4.0));
+}
+
+/// PartiQL statements, batches and transactions charge local indexes as PutItem does, and their
+/// totals add up the table's and every index's units.
+#[tokio::test]
+async fn every_kind_of_write_charges_local_indexes() {
+    let (_emu, c) = emulator().await;
+    projected_table(&c).await;
+    let statement = |text: &str| BatchStatementRequest::builder().statement(text).build().unwrap();
+    let indexes = ReturnConsumedCapacity::Indexes;
+
+    let insert = c
+        .execute_statement()
+        .statement("INSERT INTO proj VALUE {'pk': 'p', 'sk': 'u', 'g': 'g', 'l': 'l'}")
+        .return_consumed_capacity(indexes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        charged(&insert.consumed_capacity.unwrap()),
+        (
+            Some(3.0),
+            Some(1.0),
+            per_index([("keys", 1.0)]),
+            per_index([("local", 1.0)])
+        )
+    );
+    // An update charges the indexes its old or new image is in.
+    let update = c
+        .execute_statement()
+        .statement("UPDATE proj SET l = 'm' WHERE pk = 'p' AND sk = 's'")
+        .return_consumed_capacity(indexes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        charged(&update.consumed_capacity.unwrap()),
+        (
+            Some(4.0),
+            Some(1.0),
+            per_index([("inc", 1.0), ("keys", 1.0)]),
+            per_index([("local", 1.0)])
+        )
+    );
+
+    // Per table, summed over the batch: `u` leaves `keys` and `local`, `v` enters `local` only.
+    let batch = c
+        .batch_execute_statement()
+        .statements(statement("DELETE FROM proj WHERE pk = 'p' AND sk = 'u'"))
+        .statements(statement("INSERT INTO proj VALUE {'pk': 'p', 'sk': 'v', 'l': 'l'}"))
+        .return_consumed_capacity(indexes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        batch.consumed_capacity().iter().map(charged).collect::<Vec<_>>(),
+        [(
+            Some(5.0),
+            Some(2.0),
+            per_index([("keys", 1.0)]),
+            per_index([("local", 2.0)])
+        )]
+    );
+
+    let item = |sk: &str| HashMap::from([("pk", "p"), ("sk", sk), ("l", "l")].map(|(k, v)| (k.to_string(), s(v))));
+    let write = c
+        .batch_write_item()
+        .request_items(
+            "proj",
+            vec![aws_sdk_dynamodb::types::WriteRequest::builder()
+                .put_request(
+                    aws_sdk_dynamodb::types::PutRequest::builder()
+                        .set_item(Some(item("w")))
+                        .build()
+                        .unwrap(),
+                )
+                .build()],
+        )
+        .return_consumed_capacity(indexes.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        write.consumed_capacity().iter().map(charged).collect::<Vec<_>>(),
+        [(Some(2.0), Some(1.0), per_index([]), per_index([("local", 1.0)]))]
+    );
+
+    // Transactions charge twice the units.
+    let transaction = c
+        .transact_write_items()
+        .transact_items(
+            aws_sdk_dynamodb::types::TransactWriteItem::builder()
+                .put(
+                    aws_sdk_dynamodb::types::Put::builder()
+                        .table_name("proj")
+                        .set_item(Some(item("x")))
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .return_consumed_capacity(indexes.clone())
+        .send()
+        .await
+        .unwrap();
+    let partiql = c
+        .execute_transaction()
+        .transact_statements(
+            aws_sdk_dynamodb::types::ParameterizedStatement::builder()
+                .statement("INSERT INTO proj VALUE {'pk': 'p', 'sk': 'y', 'l': 'l'}")
+                .build()
+                .unwrap(),
+        )
+        .return_consumed_capacity(indexes)
+        .send()
+        .await
+        .unwrap();
+    for consumed in [transaction.consumed_capacity(), partiql.consumed_capacity()] {
+        assert_eq!(
+            consumed.iter().map(charged).collect::<Vec<_>>(),
+            [(Some(4.0), Some(2.0), per_index([]), per_index([("local", 2.0)]))]
+        );
+    }
 }
 
 #[tokio::test]
@@ -772,33 +950,52 @@ async fn key_conditions_naming_other_attributes() {
         }
         q.send()
     };
+    let too_many = |conditions: usize, attributes: usize| {
+        format!(
+            "The number of query conditions ({conditions}) exceeds the number of key attributes defined in the \
+             schema ({attributes})"
+        )
+    };
     let cases = [
-        (
-            Some("inc"),
-            "g = :g AND gs = :gs AND b = :b",
-            "Query key condition not supported",
-        ),
-        (Some("keys"), "g = :g AND pk = :pk", "Query key condition not supported"),
-        (
-            None,
-            "pk = :pk AND sk = :sk AND b = :b",
-            "Query key condition not supported",
-        ),
+        (Some("inc"), "g = :g AND gs = :gs AND b = :b", too_many(3, 2)),
+        (Some("keys"), "g = :g AND pk = :pk", too_many(2, 1)),
+        // Counted before the index's partition key is looked for.
+        (Some("keys"), "pk = :pk AND sk = :sk", too_many(2, 1)),
+        (None, "pk = :pk AND sk = :sk AND b = :b", too_many(3, 2)),
+        (None, "pk = :pk AND g = :g AND b = :b", too_many(3, 2)),
+        (None, "pk < :pk", "Query key condition not supported".into()),
         (
             Some("inc"),
             "g = :g AND b = :b",
-            "Query condition missed key schema element: gs",
+            "Query condition missed key schema element: gs".into(),
         ),
         (
             None,
             "pk = :pk AND g = :g",
-            "Query condition missed key schema element: sk",
+            "Query condition missed key schema element: sk".into(),
         ),
     ];
     for (index, condition, message) in cases {
         let e = query(index, condition).await.unwrap_err();
-        assert_eq!(error(e), validation(message), "{index:?} {condition}");
+        assert_eq!(error(e), validation(&message), "{index:?} {condition}");
     }
+
+    // An index's filter may not read the index's key; the table's key is an ordinary attribute there.
+    let filtered = |filter: &str| {
+        c.query()
+            .table_name("proj")
+            .index_name("keys")
+            .key_condition_expression("g = :g")
+            .filter_expression(filter)
+            .expression_attribute_values(":g", s("g"))
+            .expression_attribute_values(":v", s("p"))
+            .send()
+    };
+    assert_eq!(
+        error(filtered("g <> :v").await.unwrap_err()),
+        validation("Filter Expression can only contain non-primary key attributes: Primary key attribute: g")
+    );
+    assert_eq!(filtered("pk = :v").await.unwrap().count, 1);
 }
 
 #[tokio::test]

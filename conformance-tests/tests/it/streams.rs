@@ -287,9 +287,33 @@ async fn writes_that_change_nothing_record_nothing() {
             .send()
             .await;
     assert!(failed.is_err());
-    let got = summary(&read_all(&f.streams, &arn).await);
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].0, OperationType::Insert);
+    // Updates that only remove, on a missing item, create nothing; a later SET then inserts.
+    for expression in ["REMOVE v", "REMOVE v.x, w[0]", "DELETE t :t"] {
+        f.db.update_item()
+            .table_name("tbl")
+            .key("pk", s("m"))
+            .update_expression(expression)
+            .set_expression_attribute_values(
+                expression
+                    .contains(":t")
+                    .then(|| HashMap::from([(":t".to_string(), V::Ss(vec!["x".into()]))])),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+    update(&f.db, "tbl", "m", "2").await;
+    let got: Vec<_> = summary(&read_all(&f.streams, &arn).await)
+        .into_iter()
+        .map(|(event, pk, old, new)| (event, pk, old, new.map(|n| n.len())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (OperationType::Insert, "a".to_string(), None, Some(2)),
+            (OperationType::Insert, "m".to_string(), None, Some(2)),
+        ]
+    );
 }
 
 #[tokio::test]

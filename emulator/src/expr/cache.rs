@@ -432,7 +432,7 @@ mod tests {
         );
         assert_eq!(
             err.unwrap_err().to_string(),
-            "Incorrect operand type for operator or function; operator: <, operand type: BOOLEAN"
+            "Incorrect operand type for operator or function; operator or function: <, operand type: BOOL"
         );
     }
 

@@ -66,12 +66,13 @@ pub enum ExprError {
     },
     PathsOverlap(Path, Path),
     PathsConflict(Path, Path),
-    /// An operator (`=`, `BETWEEN`, `ADD`...) given an operand of a type it does not take.
+    /// An update action (`ADD`, `DELETE`) given an operand of a type it does not take.
     OperatorOperandType {
         operator: &'static str,
         ty: &'static str,
     },
-    /// The same for a function, or for `+`/`-` in an update.
+    /// The same for a function, an ordering comparison (`<`, `BETWEEN`...), or `+`/`-` in an
+    /// update; DynamoDB words these "operator or function".
     FunctionOperandType {
         function: &'static str,
         ty: &'static str,

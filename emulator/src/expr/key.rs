@@ -146,12 +146,20 @@ impl KeyCondition {
     pub fn resolve(&self, key: &KeySchema) -> Result<KeyRange> {
         let not_supported = || Error::validation("Query key condition not supported");
         let cond = |a: &KeyAttr| self.conds.iter().find(|c| c.name == a.name).map(|c| &c.op);
+        // Counted before anything is looked up: more conditions than the schema (a table's, or an
+        // index's) has key attributes cannot all be key conditions.
+        let attributes = key.hash.len() + key.range.len();
+        if self.conds.len() > attributes {
+            return Err(Error::validation(format!(
+                "The number of query conditions ({}) exceeds the number of key attributes defined in the schema ({attributes})",
+                self.conds.len()
+            )));
+        }
         if let Some(missing) = key.hash.iter().find(|a| cond(a).is_none()) {
             return Err(missed(missing));
         }
         if self.conds.iter().any(|c| !key.contains(&c.name)) {
-            // A non-key attribute in place of a sort attribute is that sort attribute missed; one
-            // beside every key attribute (a table's, or an index's) is not a key condition at all.
+            // A non-key attribute in place of a sort attribute is that sort attribute missed.
             return Err(key
                 .range
                 .iter()

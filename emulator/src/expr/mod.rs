@@ -38,6 +38,15 @@ use crate::error::{Error, Result};
 use crate::model::AttributeValue;
 use cursor::Ctx;
 
+/// PartiQL's check of an ordering comparison's operands: the expressions' rule and words, without
+/// their "Invalid <X>Expression: " prefix.
+pub fn check_orderable(operator: &'static str, operands: &[&Operand]) -> Result<()> {
+    match operands.iter().find_map(|o| parser::unorderable(operator, o)) {
+        Some(e) => Err(Error::validation(e.to_string())),
+        None => Ok(()),
+    }
+}
+
 /// The operation whose parameters are being parsed; it decides which parameters exist and the
 /// wording of the "can only be specified when using expressions" messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

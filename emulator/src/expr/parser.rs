@@ -68,6 +68,18 @@ pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, ExprEr
     Ok(cond)
 }
 
+/// The error of an ordering comparison (`<`, `BETWEEN`...) given a value that is not a string,
+/// number or binary. DynamoDB words it as for a function (`operator or function: <`) and names the
+/// type by its code (`BOOL`).
+pub(super) fn unorderable(operator: &'static str, operand: &Operand) -> Option<ExprError> {
+    let Operand::Value(v) = operand else { return None };
+    let ty = v.value_type();
+    (!matches!(ty, ValueType::S | ValueType::N | ValueType::B)).then(|| ExprError::FunctionOperandType {
+        function: operator,
+        ty: ty.as_str(),
+    })
+}
+
 fn type_of_term(t: &Term) -> Option<ValueType> {
     match t {
         Term::Op(Operand::Value(v)) => Some(v.value_type()),
@@ -298,21 +310,9 @@ impl CondParser<'_, '_, '_> {
     /// refused while parsing rather than making the condition false.
     fn orderable<const N: usize>(&mut self, operator: &'static str, operands: [&Operand; N]) {
         for o in operands {
-            let Operand::Value(v) = o else { continue };
-            let ty = match v {
-                AttributeValue::L(_) => "LIST",
-                AttributeValue::M(_) => "MAP",
-                AttributeValue::Bool(_) => "BOOLEAN",
-                AttributeValue::Null => "NULL",
-                AttributeValue::Ss(_) => "SS",
-                AttributeValue::Ns(_) => "NS",
-                AttributeValue::Bs(_) => "BS",
-                _ => continue,
-            };
-            first(&mut self.leaf.operand, || ExprError::OperatorOperandType {
-                operator,
-                ty,
-            });
+            if let Some(e) = unorderable(operator, o) {
+                first(&mut self.leaf.operand, || e);
+            }
         }
     }
 

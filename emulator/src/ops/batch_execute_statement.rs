@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
 use super::multi::{capacities, TableUnits};
 use super::statements::write;
 use super::Cx;
@@ -60,12 +60,11 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             r.table = Some(stmt.target().table.clone());
             if stmt.is_read() {
                 let (table, item, read) = read_one(cx, request.consistent_read, &stmt, &params)?;
-                units.entry(table).or_default().add(read, &[]);
+                units.entry(table).or_default().add(read, Touched::default());
                 r.item = item;
             } else {
                 let done = write(cx, request.old_on_condition_failure, &stmt, &params)?;
-                let indexes: Vec<&str> = done.indexes.iter().map(String::as_str).collect();
-                units.entry(done.table).or_default().add(done.units, &indexes);
+                units.entry(done.table).or_default().add(done.units, done.indexes);
             }
             Ok(())
         });

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
 use super::expressions;
 use super::multi::{capacities, TableUnits};
 use super::Cx;
@@ -117,7 +117,7 @@ pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
                 units
                     .entry(table.name.clone())
                     .or_default()
-                    .add(read_units(found.map_or(0, |i| item_size(i)), consistent), &[]);
+                    .add(read_units(found.map_or(0, |i| item_size(i)), consistent), Touched::default());
                 items.extend(projected.map(|p| p.into_owned()));
             }
         }

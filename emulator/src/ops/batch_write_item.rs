@@ -126,15 +126,11 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
             };
             let old = state.get(&key).cloned();
             check_collection(engine, state, &key, old.as_deref(), new.as_ref())?;
-            let touched: Vec<String> = touched_indexes(&state.def, old.as_deref(), new.as_ref())
-                .into_iter()
-                .map(str::to_owned)
-                .collect();
-            let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
+            let touched = touched_indexes(&state.def, old.as_deref(), new.as_ref());
             units
                 .entry(name.clone())
                 .or_default()
-                .add(write_units(old.as_deref(), new.as_ref()), &touched);
+                .add(write_units(old.as_deref(), new.as_ref()), touched);
             match new {
                 Some(item) => {
                     state.put(item);

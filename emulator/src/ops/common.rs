@@ -201,18 +201,17 @@ pub enum CapacityDetail {
 impl CapacityDetail {
     /// The capacity a single-item request consumed: `units` for the table and the same units for
     /// every index it touched; `None` when not asked.
-    pub fn consumed<'i>(
-        self,
-        table: &str,
-        units: f64,
-        indexes: impl FnOnce() -> Vec<&'i str>,
-    ) -> Option<ConsumedCapacity> {
-        (self != CapacityDetail::None).then(|| ConsumedCapacity {
-            table: table.to_string(),
-            indexes_detail: self == CapacityDetail::Indexes,
-            table_units: units,
-            global_indexes: indexes().into_iter().map(|i| (i.to_string(), units)).collect(),
-            local_indexes: Default::default(),
+    pub fn consumed(self, table: &str, units: f64, indexes: impl FnOnce() -> Touched) -> Option<ConsumedCapacity> {
+        (self != CapacityDetail::None).then(|| {
+            let charge = |names: Vec<String>| names.into_iter().map(|i| (i, units)).collect();
+            let Touched { global, local } = indexes();
+            ConsumedCapacity {
+                table: table.to_string(),
+                indexes_detail: self == CapacityDetail::Indexes,
+                table_units: units,
+                global_indexes: charge(global),
+                local_indexes: charge(local),
+            }
         })
     }
 }
@@ -233,13 +232,34 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
     }
 }
 
-/// Names of the global indexes an item write changes (old or new image carries the index key).
-pub fn touched_indexes<'a>(def: &'a TableDef, old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
-    touched(&def.global_indexes, old, new)
+/// The indexes, global and local, an item write changes: those whose key the old or the new
+/// image carries. DynamoDB charges each of them the write's units.
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub global: Vec<String>,
+    pub local: Vec<String>,
 }
 
-/// The capacity a single-item write consumed: `units` for the table and for every index, global
-/// or local, it changed.
+pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -> Touched {
+    let touched = |indexes: &[IndexDef]| -> Vec<String> {
+        indexes
+            .iter()
+            .filter(|i| {
+                [old, new]
+                    .into_iter()
+                    .flatten()
+                    .any(|item| i.key.key_of(item).is_some())
+            })
+            .map(|i| i.name.clone())
+            .collect()
+    };
+    Touched {
+        global: touched(&def.global_indexes),
+        local: touched(&def.local_indexes),
+    }
+}
+
+/// The capacity a single-item write consumed: `units` for the table and for every index it changed.
 pub fn write_capacity(
     detail: CapacityDetail,
     def: &TableDef,
@@ -247,25 +267,7 @@ pub fn write_capacity(
     new: Option<&Item>,
     units: f64,
 ) -> Option<ConsumedCapacity> {
-    let mut c = detail.consumed(&def.name, units, || touched_indexes(def, old, new))?;
-    c.local_indexes = touched(&def.local_indexes, old, new)
-        .into_iter()
-        .map(|i| (i.to_string(), units))
-        .collect();
-    Some(c)
-}
-
-fn touched<'a>(indexes: &'a [IndexDef], old: Option<&Item>, new: Option<&Item>) -> Vec<&'a str> {
-    indexes
-        .iter()
-        .filter(|i| {
-            [old, new]
-                .into_iter()
-                .flatten()
-                .any(|item| i.key.key_of(item).is_some())
-        })
-        .map(|i| i.name.as_str())
-        .collect()
+    detail.consumed(&def.name, units, || touched_indexes(def, old, new))
 }
 
 /// ReturnValues of a write.

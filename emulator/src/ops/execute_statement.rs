@@ -46,9 +46,8 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         });
     }
     let done = write(cx, input.old_on_condition_failure, &input.statement, &input.params)?;
-    let indexes = || done.indexes.iter().map(String::as_str).collect();
     Ok(Output {
-        capacity: input.capacity.consumed(&done.table, done.units, indexes),
+        capacity: input.capacity.consumed(&done.table, done.units, || done.indexes),
         items: done.items.into_iter().flatten().map(Arc::new).collect(),
         last_evaluated_key: None,
     })

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
+use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail, Touched};
 use super::multi::{capacities, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, run_actions, Action, ClientToken, ItemRef, Kind, Options};
 use super::Cx;
@@ -170,7 +170,7 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[TransactStatement]) -> 
         units
             .entry(table.name.clone())
             .or_default()
-            .add(2.0 * read_units(item.map_or(0, |i| item_size(i)), true), &[]);
+            .add(2.0 * read_units(item.map_or(0, |i| item_size(i)), true), Touched::default());
         responses.push(item.filter(|i| cond.as_ref().is_none_or(|c| c.eval(i))).map(|i| match projection {
             Some(paths) => bind::project(i, paths),
             None => (**i).clone(),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
 use super::expressions;
 use super::Cx;
 use crate::error::Result;
@@ -32,7 +32,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let item = cx.read_data(&state, None, input.consistent_read).get(&key);
     let units = read_units(item.map_or(0, |i| item_size(i)), input.consistent_read);
     Ok(Output {
-        capacity: input.capacity.consumed(&table.name, units, Vec::new),
+        capacity: input.capacity.consumed(&table.name, units, Touched::default),
         item: item.map(|i| expressions::projected_shared(i, input.exprs.projection.as_deref())),
     })
 }

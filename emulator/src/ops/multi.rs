@@ -4,20 +4,25 @@
 use std::collections::BTreeMap;
 
 use super::answer::ConsumedCapacity;
-use super::common::CapacityDetail;
+use super::common::{CapacityDetail, Touched};
 
 /// Consumed capacity of one table within a multi-item request.
 #[derive(Default)]
 pub struct TableUnits {
     pub table: f64,
-    pub indexes: BTreeMap<String, f64>,
+    pub global: BTreeMap<String, f64>,
+    pub local: BTreeMap<String, f64>,
 }
 
 impl TableUnits {
-    pub fn add(&mut self, units: f64, indexes: &[&str]) {
+    /// Charges `units` to the table and to each index a write touched (none for a read).
+    pub fn add(&mut self, units: f64, indexes: Touched) {
         self.table += units;
-        for i in indexes {
-            *self.indexes.entry(i.to_string()).or_default() += units;
+        let Touched { global, local } = indexes;
+        for (names, sums) in [(global, &mut self.global), (local, &mut self.local)] {
+            for i in names {
+                *sums.entry(i).or_default() += units;
+            }
         }
     }
 }
@@ -32,8 +37,8 @@ pub fn capacities(detail: CapacityDetail, units: BTreeMap<String, TableUnits>) -
                 table,
                 indexes_detail: detail == CapacityDetail::Indexes,
                 table_units: u.table,
-                global_indexes: u.indexes,
-                local_indexes: BTreeMap::new(),
+                global_indexes: u.global,
+                local_indexes: u.local,
             })
             .collect()
     })

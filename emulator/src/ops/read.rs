@@ -7,7 +7,7 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, Page};
-use super::common::{read_units, request_key, CapacityDetail};
+use super::common::{read_units, request_key, CapacityDetail, Touched};
 use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
@@ -297,7 +297,7 @@ pub fn collect<'a>(
 
 /// A read's capacity: charged to the index it read, if any, else to the table.
 fn read_capacity(source: &Source, units: f64, detail: CapacityDetail) -> Option<ConsumedCapacity> {
-    let mut c = detail.consumed(&source.state.def.name, units, Vec::new)?;
+    let mut c = detail.consumed(&source.state.def.name, units, Touched::default)?;
     if let Some((index, global)) = source.index {
         c.table_units = 0.0;
         let per = BTreeMap::from([(index.name.clone(), units)]);

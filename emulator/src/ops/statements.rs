@@ -3,7 +3,7 @@
 
 use super::common::{
     check_collection, condition_failed, data_table, request_key, touched_indexes, updated_item, validate_item,
-    write_units,
+    write_units, Touched,
 };
 use super::expressions;
 use super::Cx;
@@ -16,7 +16,7 @@ use crate::partiql::{self, bind, Returning, Statement};
 pub struct Written {
     pub table: String,
     pub units: f64,
-    pub indexes: Vec<String>,
+    pub indexes: Touched,
     /// RETURNING's items.
     pub items: Option<Vec<Item>>,
 }
@@ -90,10 +90,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
     };
     check_collection(engine, &state, &key, old.as_ref(), new.as_ref())?;
     let units = write_units(old.as_ref(), new.as_ref());
-    let indexes = touched_indexes(&state.def, old.as_ref(), new.as_ref())
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let indexes = touched_indexes(&state.def, old.as_ref(), new.as_ref());
     let items = returning.map(|r| returned(r, stmt, old.as_ref(), new.as_ref()));
     match new {
         Some(item) => {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
+use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail, Touched};
 use super::expressions;
 use super::multi::{capacities, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, ItemRef};
@@ -118,7 +118,7 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
             units
                 .entry(g.table.name.clone())
                 .or_default()
-                .add(2.0 * read_units(item.as_ref().map_or(0, |i| item_size(i)), true), &[]);
+                .add(2.0 * read_units(item.as_ref().map_or(0, |i| item_size(i)), true), Touched::default());
             item.map(|i| expressions::projected(&i, g.exprs.projection.as_deref()).into_owned())
         })
         .collect();

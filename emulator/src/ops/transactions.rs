@@ -13,7 +13,7 @@ use parking_lot::Mutex;
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
     check_collection, metrics, read_units, request_key, touched_indexes, updated_item, validate_item, write_units,
-    CapacityDetail,
+    CapacityDetail, Touched,
 };
 use super::expressions;
 use super::multi::{capacities, TableUnits};
@@ -444,7 +444,7 @@ fn execute(
             Effect::Nothing => {
                 let key = request_key(&state.def, &a.item).ok();
                 let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| item_size(i));
-                entry.add(2.0 * read_units(size, true), &[]);
+                entry.add(2.0 * read_units(size, true), Touched::default());
                 continue;
             }
         }
@@ -454,12 +454,10 @@ fn execute(
             Effect::Put(item) => Some(item),
             _ => None,
         };
-        let touched: Vec<String> = touched_indexes(&state.def, old.as_deref(), new)
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        let touched: Vec<&str> = touched.iter().map(String::as_str).collect();
-        entry.add(2.0 * write_units(old.as_deref(), new), &touched);
+        entry.add(
+            2.0 * write_units(old.as_deref(), new),
+            touched_indexes(&state.def, old.as_deref(), new),
+        );
         if options.collection_metrics && !state.def.local_indexes.is_empty() {
             collections
                 .entry(a.table.name.clone())

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::ast::{Expr, IsWhat, Lit, UpdateClause};
 use crate::error::{Error, Result};
-use crate::expr::{CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
+use crate::expr::{self, CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
 use crate::model::{AttributeValue, Item, KeySchema, Number};
 
 /// Where a literal sits inside a value, as DynamoDB names it in number errors: `root`, `root.x`,
@@ -148,9 +148,19 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
             (Expr::Path(p), Expr::Missing) | (Expr::Missing, Expr::Path(p)) if *op == CmpOp::Ne => {
                 Condition::Exists(p.clone())
             }
-            _ => Condition::Cmp(*op, operand(l, params)?, operand(r, params)?),
+            _ => {
+                let (l, r) = (operand(l, params)?, operand(r, params)?);
+                if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    expr::check_orderable(op.as_str(), &[&l, &r])?;
+                }
+                Condition::Cmp(*op, l, r)
+            }
         },
-        Expr::Between(x, lo, hi) => Condition::Between(operand(x, params)?, operand(lo, params)?, operand(hi, params)?),
+        Expr::Between(x, lo, hi) => {
+            let (x, lo, hi) = (operand(x, params)?, operand(lo, params)?, operand(hi, params)?);
+            expr::check_orderable("BETWEEN", &[&x, &lo, &hi])?;
+            Condition::Between(x, lo, hi)
+        }
         Expr::In(x, items) => Condition::In(
             operand(x, params)?,
             items.iter().map(|i| operand(i, params)).collect::<Result<_>>()?,
