@@ -68,17 +68,79 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
 }
 
-/// `YYYYMMDDTHHMMSSZ`, ISO 8601's basic format, as SigV4 writes times.
-pub(crate) fn basic_iso8601(ms: i64) -> String {
+/// The UTC calendar fields of `ms`: year, month, day, hour, minute, second.
+pub(crate) fn utc_fields(ms: i64) -> (i64, i64, i64, i64, i64, i64) {
     let secs = ms.div_euclid(1000);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    (y, m, d, rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+/// `YYYYMMDDTHHMMSSZ`, ISO 8601's basic format, as SigV4 writes times.
+pub(crate) fn basic_iso8601(ms: i64) -> String {
+    let (y, m, d, h, min, s) = utc_fields(ms);
+    format!("{y:04}{m:02}{d:02}T{h:02}{min:02}{s:02}Z")
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, ISO 8601's extended format, as IAM gives `aws:CurrentTime`.
+pub(crate) fn extended_iso8601(ms: i64) -> String {
+    let (y, m, d, h, min, s) = utc_fields(ms);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z")
+}
+
+/// Milliseconds since the epoch of a time in one of the W3C profile's ISO 8601 forms (IAM's
+/// date format): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a full date with `Thh:mm`, `Thh:mm:ss` or
+/// `Thh:mm:ss.s…` and a zone (`Z` or `±hh:mm`). Fractions finer than a millisecond are dropped.
+pub(crate) fn parse_w3c_datetime(s: &str) -> Option<i64> {
+    let num = |t: &str, len: usize| -> Option<i64> {
+        (t.len() == len && t.bytes().all(|c| c.is_ascii_digit())).then(|| t.parse().ok())?
+    };
+    let (date, time) = match s.split_once('T') {
+        Some((date, time)) => (date, Some(time)),
+        None => (s, None),
+    };
+    let mut parts = date.split('-');
+    let y = num(parts.next()?, 4)?;
+    let m = parts.next().map_or(Some(1), |p| num(p, 2))?;
+    let d = parts.next().map_or(Some(1), |p| num(p, 2))?;
+    let days = days_from_civil(y, m, d);
+    if parts.next().is_some() || !(1..=12).contains(&m) || civil_from_days(days) != (y, m, d) {
+        return None;
+    }
+    let Some(time) = time else {
+        return Some(days * 86_400_000);
+    };
+    if date.len() != 10 {
+        return None;
+    }
+    let (clock, offset_minutes) = match time.strip_suffix('Z') {
+        Some(clock) => (clock, 0),
+        None => {
+            let at = time.rfind(['+', '-'])?;
+            let (h, min) = time[at + 1..].split_once(':')?;
+            let (h, min) = (num(h, 2)?, num(min, 2)?);
+            if h > 23 || min > 59 {
+                return None;
+            }
+            let sign = if time.as_bytes()[at] == b'-' { -1 } else { 1 };
+            (&time[..at], sign * (h * 60 + min))
+        }
+    };
+    let (clock, fraction) = match clock.split_once('.') {
+        Some((clock, fraction)) if !fraction.is_empty() && fraction.bytes().all(|c| c.is_ascii_digit()) => {
+            (clock, format!("{fraction:0<3}")[..3].parse::<i64>().ok()?)
+        }
+        Some(_) => return None,
+        None => (clock, 0),
+    };
+    let mut fields = clock.split(':');
+    let h = num(fields.next()?, 2)?;
+    let min = num(fields.next()?, 2)?;
+    let sec = fields.next().map_or(Some(0), |p| num(p, 2))?;
+    if fields.next().is_some() || h > 23 || min > 59 || sec > 59 || (fraction > 0 && clock.len() != 8) {
+        return None;
+    }
+    Some(days * 86_400_000 + ((h * 60 + min - offset_minutes) * 60 + sec) * 1000 + fraction)
 }
 
 /// Milliseconds since the epoch of a [`basic_iso8601`] time; `None` unless it is exactly that form
@@ -108,6 +170,38 @@ mod tests {
         for (days, date) in [(0, (1970, 1, 1)), (19_723, (2024, 1, 1)), (11_016, (2000, 2, 29))] {
             assert_eq!(civil_from_days(days), date);
             assert_eq!(days_from_civil(date.0, date.1, date.2), days);
+        }
+    }
+
+    #[test]
+    fn w3c_datetimes_in_every_documented_form() {
+        let day = 1_774_828_800_000; // 2026-03-30
+        assert_eq!(extended_iso8601(day + 245_000), "2026-03-30T00:04:05Z");
+        for (text, ms) in [
+            ("2026", 1_767_225_600_000),
+            ("2026-03", 1_772_323_200_000),
+            ("2026-03-30", day),
+            ("2026-03-30T00:04Z", day + 240_000),
+            ("2026-03-30T00:04:05Z", day + 245_000),
+            ("2026-03-30T00:04:05.25Z", day + 245_250),
+            ("2026-03-30T02:04:05+02:00", day + 245_000),
+            ("2026-03-29T23:04:05-01:00", day + 245_000),
+        ] {
+            assert_eq!(parse_w3c_datetime(text), Some(ms), "{text}");
+        }
+        for bad in [
+            "",
+            "26-03-30",
+            "2026-02-30",
+            "2026-13",
+            "2026-03-30T00:04:05",
+            "2026-03-30T24:00Z",
+            "2026-03T00:00Z",
+            "2026-03-30T00:04:05.Z",
+            "2026-03-30T00:04:05+2:00",
+            "20260330T000405Z",
+        ] {
+            assert_eq!(parse_w3c_datetime(bad), None, "{bad}");
         }
     }
 

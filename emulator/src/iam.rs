@@ -6,6 +6,10 @@
 //! `protocol::iam` parses the documents and reads the condition keys off requests.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use crate::clock::parse_w3c_datetime;
+use crate::model::Number;
 
 /// One statement of a policy document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +60,11 @@ pub const KEYS: &[&str] = &[
     "aws:username",
     "aws:userid",
     "aws:requestedregion",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:sourceip",
+    "dynamodb:fulltablescan",
+    "dynamodb:enclosingoperation",
 ];
 
 /// How a condition compares a key's value with one of the policy's values.
@@ -66,6 +75,151 @@ enum Test {
     /// `*` and `?` wildcards (StringLike, and the Arn operators, which IAM matches the same way).
     Like,
     Bool,
+    /// Both sides read as numbers, compared exactly (DynamoDB's own decimal numbers).
+    Numeric(Cmp),
+    /// Both sides read as instants: a W3C form of ISO 8601, or epoch seconds.
+    Date(Cmp),
+    /// The key's address inside the policy's CIDR range (an address alone is a /32 or /128).
+    Ip,
+    /// Both sides' base64 decode to the same bytes.
+    Binary,
+}
+
+/// The comparison of a Numeric or Date operator: key value `Cmp` policy value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cmp {
+    Eq,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Cmp {
+    fn holds(self, order: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            Cmp::Eq => order == Equal,
+            Cmp::Lt => order == Less,
+            Cmp::Le => order != Greater,
+            Cmp::Gt => order == Greater,
+            Cmp::Ge => order != Less,
+        }
+    }
+}
+
+impl Test {
+    /// The test and negation an operator (without qualifier and `IfExists`) names.
+    fn of(operator: &str) -> Option<(Test, bool)> {
+        let typed = |rest: &str| {
+            Some(match rest {
+                "Equals" => (Cmp::Eq, false),
+                "NotEquals" => (Cmp::Eq, true),
+                "LessThan" => (Cmp::Lt, false),
+                "LessThanEquals" => (Cmp::Le, false),
+                "GreaterThan" => (Cmp::Gt, false),
+                "GreaterThanEquals" => (Cmp::Ge, false),
+                _ => return None,
+            })
+        };
+        if let Some(rest) = operator.strip_prefix("Numeric") {
+            return typed(rest).map(|(cmp, negated)| (Test::Numeric(cmp), negated));
+        }
+        if let Some(rest) = operator.strip_prefix("Date") {
+            return typed(rest).map(|(cmp, negated)| (Test::Date(cmp), negated));
+        }
+        Some(match operator {
+            "StringEquals" => (Test::Equals, false),
+            "StringNotEquals" => (Test::Equals, true),
+            "StringEqualsIgnoreCase" => (Test::EqualsIgnoreCase, false),
+            "StringNotEqualsIgnoreCase" => (Test::EqualsIgnoreCase, true),
+            "StringLike" | "ArnEquals" | "ArnLike" => (Test::Like, false),
+            "StringNotLike" | "ArnNotEquals" | "ArnNotLike" => (Test::Like, true),
+            "Bool" => (Test::Bool, false),
+            "IpAddress" => (Test::Ip, false),
+            "NotIpAddress" => (Test::Ip, true),
+            "BinaryEquals" => (Test::Binary, false),
+            _ => return None,
+        })
+    }
+
+    /// Whether the test reads its values as a type rather than as text. IAM allows no policy
+    /// variables in such values, and a key value of the wrong form matches nothing, whatever
+    /// the operator's negation.
+    fn typed(self) -> bool {
+        matches!(self, Test::Numeric(_) | Test::Date(_) | Test::Ip | Test::Binary)
+    }
+
+    /// Whether `text` is a value of the test's type (any text is, for the string tests).
+    fn reads(self, text: &str) -> bool {
+        match self {
+            Test::Numeric(_) => Number::parse(text).is_ok(),
+            Test::Date(_) => instant(text).is_some(),
+            Test::Ip => range(text).is_some(),
+            Test::Binary => bytes(text).is_some(),
+            _ => true,
+        }
+    }
+
+    /// Whether the request's `value` matches the policy's `pattern`.
+    fn matches(self, value: &str, pattern: &str) -> bool {
+        match self {
+            Test::Equals => pattern == value,
+            Test::EqualsIgnoreCase | Test::Bool => pattern.eq_ignore_ascii_case(value),
+            Test::Like => glob(pattern, value),
+            Test::Numeric(cmp) => match (Number::parse(value), Number::parse(pattern)) {
+                (Ok(v), Ok(p)) => cmp.holds(v.cmp(&p)),
+                _ => false,
+            },
+            Test::Date(cmp) => instant(value)
+                .zip(instant(pattern))
+                .is_some_and(|(v, p)| cmp.holds(v.cmp(&p))),
+            Test::Ip => value
+                .parse()
+                .ok()
+                .zip(range(pattern))
+                .is_some_and(|(address, range)| within(address, range)),
+            Test::Binary => bytes(value).is_some_and(|v| bytes(pattern) == Some(v)),
+        }
+    }
+}
+
+/// Milliseconds since the epoch of a Date operator's value: epoch seconds (digits only), else
+/// one of the W3C profile's ISO 8601 forms IAM documents.
+fn instant(text: &str) -> Option<i64> {
+    match !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
+        true => text.parse::<i64>().ok()?.checked_mul(1000),
+        false => parse_w3c_datetime(text),
+    }
+}
+
+/// A CIDR range `address/bits`; an address alone is the range of just itself.
+fn range(text: &str) -> Option<(IpAddr, u32)> {
+    let (address, bits) = match text.split_once('/') {
+        Some((address, bits)) => (address.parse().ok()?, bits.parse().ok()?),
+        None => {
+            let address: IpAddr = text.parse().ok()?;
+            (address, if address.is_ipv4() { 32 } else { 128 })
+        }
+    };
+    (bits <= if address.is_ipv4() { 32 } else { 128 }).then_some((address, bits))
+}
+
+/// Whether `address` lies in `range` (of the same family).
+fn within(address: IpAddr, (network, bits): (IpAddr, u32)) -> bool {
+    let (a, n, width) = match (address, network) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => (u128::from(u32::from(a)), u128::from(u32::from(n)), 32),
+        (IpAddr::V6(a), IpAddr::V6(n)) => (u128::from(a), u128::from(n), 128),
+        _ => return false,
+    };
+    let prefix = |x: u128| x.checked_shr(width - bits).unwrap_or(0);
+    prefix(a) == prefix(n)
+}
+
+/// The bytes of a base64 value.
+fn bytes(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()
 }
 
 /// How a condition reads a key with several values (`dynamodb:Attributes`).
@@ -107,16 +261,18 @@ impl Condition {
             Some(rest) => (rest, true),
             None => (rest, false),
         };
-        let (test, negated) = match rest {
-            "StringEquals" | "ArnEquals" | "ArnLike" | "StringLike" | "StringEqualsIgnoreCase" | "Bool" => {
-                (Some(test_of(rest)), false)
-            }
-            "StringNotEquals" | "ArnNotEquals" | "ArnNotLike" | "StringNotLike" | "StringNotEqualsIgnoreCase" => {
-                (Some(test_of(&rest.replacen("Not", "", 1))), true)
-            }
-            "Null" if !if_exists && set == Set::Single => (None, false),
-            _ => return Err(unknown()),
+        let (test, negated) = match Test::of(rest) {
+            Some((test, negated)) => (Some(test), negated),
+            None if rest == "Null" && !if_exists && set == Set::Single => (None, false),
+            None => return Err(unknown()),
         };
+        if let Some(test) = test.filter(|t| t.typed()) {
+            if let Some(bad) = values.iter().find(|v| v.contains("${") || !test.reads(v)) {
+                return Err(format!(
+                    "condition operator {operator} cannot compare {bad:?} (policy variables are not allowed here)"
+                ));
+            }
+        }
         let key = key.to_ascii_lowercase();
         if !KEYS.contains(&key.as_str()) {
             return Err(format!(
@@ -152,28 +308,19 @@ impl Condition {
             };
         };
         let passes = |value: &String| {
-            let matched = self.values.iter().any(|p| {
-                substitute(p, cx).is_some_and(|p| match test {
-                    Test::Equals => p == *value,
-                    Test::EqualsIgnoreCase | Test::Bool => p.eq_ignore_ascii_case(value),
-                    Test::Like => glob(&p, value),
-                })
-            });
+            if !test.reads(value) {
+                return false;
+            }
+            let matched = self
+                .values
+                .iter()
+                .any(|p| substitute(p, cx).is_some_and(|p| test.matches(value, &p)));
             matched != self.negated
         };
         match self.set {
             Set::All => values.iter().all(passes),
             Set::Single | Set::Any => values.iter().any(passes),
         }
-    }
-}
-
-fn test_of(operator: &str) -> Test {
-    match operator {
-        "StringEquals" => Test::Equals,
-        "StringEqualsIgnoreCase" => Test::EqualsIgnoreCase,
-        "Bool" => Test::Bool,
-        _ => Test::Like,
     }
 }
 
@@ -258,7 +405,7 @@ impl PolicyDocument {
                 && s.resources
                     .as_ref()
                     .is_none_or(|rs| rs.matches(|p| substitute(p, cx).is_some_and(|p| glob(&p, resource))))
-                && s.principals.as_ref().is_none_or(|ps| ps.matches(|p| names(p, caller)))
+                && s.principals.as_ref().is_none_or(|ps| applies_to(ps, caller))
                 && s.conditions.iter().all(|c| c.holds(cx))
         };
         self.statements
@@ -270,12 +417,23 @@ impl PolicyDocument {
     }
 }
 
-/// Whether a resource policy's principal names `caller`.
-fn names(principal: &str, caller: &Caller) -> bool {
-    principal == "*"
-        || principal == caller.account
-        || principal == caller.arn
-        || principal == format!("arn:aws:iam::{}:root", caller.account)
+/// Whether a resource policy statement's `Principal` (or `NotPrincipal`) covers `caller`, who is
+/// an account and a user in it. `Principal` names the caller when it names either (an account,
+/// `*` or its root ARN, stands for all its users). AWS checks a `NotPrincipal` against the account
+/// and then the user, so it leaves the caller out only when it names both: naming the account
+/// root alone still covers the account's users, naming the user alone still covers the user
+/// through its account.
+fn applies_to(principals: &Patterns, caller: &Caller) -> bool {
+    let root = format!("arn:aws:iam::{}:root", caller.account);
+    let account = principals
+        .list
+        .iter()
+        .any(|p| p == "*" || p == caller.account || *p == root);
+    let user = principals.list.iter().any(|p| p == "*" || p == caller.arn);
+    match principals.negated {
+        false => account || user,
+        true => !(account && user),
+    }
 }
 
 /// IAM's wildcard match: `*` any run of characters, `?` any one. Iterative (backtracking to the
@@ -487,11 +645,118 @@ mod tests {
         assert!(holds("Null", "aws:PrincipalType", &["false"], &flag));
     }
 
+    const EPOCH: &str = "aws:EpochTime";
+
+    #[test]
+    fn numeric_operators_compare_numbers_exactly() {
+        let at = cx(&[(EPOCH, &["1700000000"])]);
+        assert!(holds("NumericEquals", EPOCH, &["1700000000.0", "1"], &at));
+        assert!(holds("NumericNotEquals", EPOCH, &["1700000001"], &at));
+        assert!(!holds(
+            "NumericNotEquals",
+            EPOCH,
+            &["17e8"],
+            &cx(&[(EPOCH, &["1700000000"])])
+        ));
+        assert!(holds("NumericLessThan", EPOCH, &["1700000000.000000001"], &at));
+        assert!(!holds("NumericLessThan", EPOCH, &["1700000000"], &at));
+        assert!(holds("NumericLessThanEquals", EPOCH, &["1700000000"], &at));
+        assert!(holds("NumericGreaterThan", EPOCH, &["-5", "99999999999"], &at));
+        assert!(!holds("NumericGreaterThanEquals", EPOCH, &["1700000001"], &at));
+        // A key value that is no number matches nothing, even under a negated operator.
+        let text = cx(&[(EPOCH, &["soon"])]);
+        assert!(!holds("NumericLessThan", EPOCH, &["1"], &text));
+        assert!(!holds("NumericNotEquals", EPOCH, &["1"], &text));
+        // The missing-key rules are the string operators'.
+        let none = Context::default();
+        assert!(!holds("NumericEquals", EPOCH, &["1"], &none));
+        assert!(holds("NumericEqualsIfExists", EPOCH, &["1"], &none));
+        assert!(holds("NumericNotEquals", EPOCH, &["1"], &none));
+        let many = cx(&[(EPOCH, &["1", "5"])]);
+        assert!(holds("ForAnyValue:NumericGreaterThan", EPOCH, &["4"], &many));
+        assert!(!holds("ForAllValues:NumericGreaterThan", EPOCH, &["4"], &many));
+    }
+
+    #[test]
+    fn date_operators_read_iso_8601_and_epoch_seconds() {
+        const NOW: &str = "aws:CurrentTime";
+        let now = cx(&[(NOW, &["2026-11-29T06:30:00Z"]), (EPOCH, &["1795933800"])]);
+        assert!(holds("DateGreaterThan", NOW, &["2026-11-29T06:29:59Z"], &now));
+        assert!(holds("DateLessThan", NOW, &["2026-11-30"], &now));
+        assert!(holds("DateEquals", NOW, &["2026-11-29T07:30:00+01:00"], &now));
+        assert!(holds("DateEquals", NOW, &["1795933800"], &now));
+        assert!(holds("DateEquals", EPOCH, &["2026-11-29T06:30:00Z"], &now));
+        assert!(!holds("DateNotEquals", EPOCH, &["2026-11-29T06:30:00.000Z"], &now));
+        assert!(holds("DateLessThanEquals", EPOCH, &["1795933800"], &now));
+        assert!(!holds(
+            "DateGreaterThanEquals",
+            NOW,
+            &["2026-11-29T06:30:00.001Z"],
+            &now
+        ));
+        assert!(!holds(
+            "DateNotEquals",
+            NOW,
+            &["2026-01-01"],
+            &cx(&[(NOW, &["yesterday"])])
+        ));
+    }
+
+    #[test]
+    fn ip_operators_match_cidr_ranges_of_either_family() {
+        const IP: &str = "aws:SourceIp";
+        let v4 = cx(&[(IP, &["203.0.113.77"])]);
+        assert!(holds("IpAddress", IP, &["203.0.113.0/24"], &v4));
+        assert!(holds("IpAddress", IP, &["10.0.0.0/8", "203.0.113.77"], &v4));
+        assert!(!holds("IpAddress", IP, &["203.0.112.0/24", "203.0.113.76"], &v4));
+        assert!(holds("IpAddress", IP, &["0.0.0.0/0"], &v4));
+        assert!(!holds("IpAddress", IP, &["::/0"], &v4));
+        assert!(holds("NotIpAddress", IP, &["198.51.100.0/24"], &v4));
+        assert!(!holds("NotIpAddress", IP, &["203.0.113.64/26"], &v4));
+        let v6 = cx(&[(IP, &["2001:db8:1234:5678::9"])]);
+        assert!(holds("IpAddress", IP, &["2001:DB8:1234:5678::/64"], &v6));
+        assert!(!holds("IpAddress", IP, &["2001:db8:1234:5679::/64"], &v6));
+        assert!(holds("IpAddress", IP, &["::/0"], &v6));
+        // Where the request has no address (an in-process client), only the negation holds.
+        assert!(!holds("IpAddress", IP, &["0.0.0.0/0"], &Context::default()));
+        assert!(holds("NotIpAddress", IP, &["0.0.0.0/0"], &Context::default()));
+    }
+
+    #[test]
+    fn binary_equals_compares_the_decoded_bytes() {
+        let key = cx(&[("dynamodb:LeadingKeys", &["AAE="])]);
+        assert!(holds("BinaryEquals", "dynamodb:LeadingKeys", &["AAE="], &key));
+        assert!(!holds("BinaryEquals", "dynamodb:LeadingKeys", &["AAI="], &key));
+    }
+
+    #[test]
+    fn typed_operators_refuse_values_they_cannot_read_and_policy_variables() {
+        for (operator, value) in [
+            ("NumericLessThan", "ten"),
+            ("DateGreaterThan", "2026-02-30"),
+            ("IpAddress", "10.0.0.0/33"),
+            ("NotIpAddress", "localhost"),
+            ("BinaryEquals", "not base64!"),
+            ("NumericEquals", "${aws:username}"),
+        ] {
+            assert_eq!(
+                Condition::new(operator, EPOCH, vec![value.into()]),
+                Err(format!(
+                    "condition operator {operator} cannot compare {value:?} (policy variables are not allowed here)"
+                ))
+            );
+        }
+    }
+
     #[test]
     fn unknown_operators_and_keys_are_refused() {
         assert_eq!(
-            Condition::new("NumericLessThan", SELECT, vec![]),
-            Err("condition operator NumericLessThan is not supported by the emulator's policy evaluation".into())
+            Condition::new("StringStartsWith", SELECT, vec![]),
+            Err("condition operator StringStartsWith is not supported by the emulator's policy evaluation".into())
+        );
+        assert_eq!(
+            Condition::new("NullIfExists", SELECT, vec![]).unwrap_err(),
+            "condition operator NullIfExists is not supported by the emulator's policy evaluation"
         );
         assert_eq!(
             Condition::new("ForSomeValues:StringEquals", SELECT, vec![]).unwrap_err(),
@@ -563,18 +828,27 @@ mod tests {
         let secret = "arn:aws:dynamodb:r:1:table/Secrets";
         assert_eq!(doc.decide("dynamodb:GetItem", secret, &CALLER, &none), Decision::Silent);
 
-        let mut s = statement(false, &["dynamodb:*"], &[]);
-        s.resources = None;
-        s.principals = Some(Patterns {
-            list: strings(&["arn:aws:iam::1:root"]),
-            negated: true,
-        });
-        let doc = PolicyDocument { statements: vec![s] };
-        assert_eq!(doc.decide("dynamodb:GetItem", t, &CALLER, &none), Decision::Silent);
-        let other = Caller {
-            account: "2",
-            arn: "arn:aws:iam::2:user/x",
+        // A NotPrincipal leaves a user out only when it names both the user and its account.
+        let deny_all_but = |named: &[&str]| {
+            let mut s = statement(false, &["dynamodb:*"], &[]);
+            s.resources = None;
+            s.principals = Some(Patterns {
+                list: strings(named),
+                negated: true,
+            });
+            PolicyDocument { statements: vec![s] }.decide("dynamodb:GetItem", t, &CALLER, &none)
         };
-        assert_eq!(doc.decide("dynamodb:GetItem", t, &other, &none), Decision::Deny);
+        assert_eq!(deny_all_but(&["arn:aws:iam::1:root"]), Decision::Deny);
+        assert_eq!(deny_all_but(&["arn:aws:iam::1:user/u"]), Decision::Deny);
+        assert_eq!(deny_all_but(&["arn:aws:iam::1:user/u", "1"]), Decision::Silent);
+        assert_eq!(
+            deny_all_but(&["arn:aws:iam::1:root", "arn:aws:iam::1:user/u"]),
+            Decision::Silent
+        );
+        assert_eq!(
+            deny_all_but(&["arn:aws:iam::2:root", "arn:aws:iam::1:user/u"]),
+            Decision::Deny
+        );
+        assert_eq!(deny_all_but(&["*"]), Decision::Silent);
     }
 }

@@ -409,9 +409,9 @@ pub async fn serve(
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     if !is_connection_error(&e) {
                         tracing::warn!(error = %e, "accept failed; retrying");
@@ -424,7 +424,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let engine = engine.clone();
-        let service = service_fn(move |req| handle(engine.clone(), timeouts.body, req));
+        // An IPv4 client of a dual-stack socket shows as `::ffff:a.b.c.d`; IAM sees `a.b.c.d`.
+        let peer = crate::protocol::Peer(peer.ip().to_canonical());
+        let service = service_fn(move |mut req: http::Request<Incoming>| {
+            req.extensions_mut().insert(peer);
+            handle(engine.clone(), timeouts.body, req)
+        });
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(connection);
     }

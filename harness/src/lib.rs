@@ -25,7 +25,7 @@ pub mod time;
 pub use cost::Cost;
 pub use error::Error;
 pub use machine::{check, differential, Failure, Report, Suite};
-pub use target::{Env, EnvOptions, Target, POLICY_KEY};
+pub use target::{Env, EnvOptions, Target, ADMIN_KEY_VARS, POLICY_KEY};
 
 /// The current time in epoch seconds, as an adapter sees it. Adapters that compare against the
 /// time (TTL filtering, session expiry) take one, so a suite can give them the emulator's clock.

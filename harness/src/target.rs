@@ -82,10 +82,12 @@ pub struct EnvOptions {
     /// an endpoint, whose clock is the real one.
     pub start: Option<i64>,
     /// An IAM identity policy (JSON) the suite's adapters act under, to check that a policy grants
-    /// an adapter all it needs (emulator targets only). Their requests are signed with the access
+    /// an adapter all it needs. On an emulator target their requests are signed with the access
     /// key [`POLICY_KEY`], so refusals name `user/app`; the harness itself creates, empties and
-    /// deletes the run's table with an unrestricted key. When `None`, the file named by
-    /// `DYNAMODB_POLICY`, if set.
+    /// deletes the run's table with an unrestricted key. An endpoint enforces its own policies
+    /// (our binary: `--credentials` and `--policy`), so there the adapters sign with the
+    /// environment's key, which the endpoint restricts, and the harness with the admin key of
+    /// [`ADMIN_KEY_VARS`], required then. When `None`, the file named by `DYNAMODB_POLICY`, if set.
     pub policy: Option<String>,
 }
 
@@ -94,6 +96,10 @@ pub const POLICY_KEY: &str = "app";
 
 /// The unrestricted access key the harness's own requests use when a policy is given.
 const ADMIN_KEY: &str = "admin";
+
+/// The environment variables naming the key (id, secret) the harness manages an endpoint's run
+/// tables with, when set, while the adapters use `AWS_ACCESS_KEY_ID`.
+pub const ADMIN_KEY_VARS: [&str; 2] = ["DYNAMODB_ADMIN_ACCESS_KEY_ID", "DYNAMODB_ADMIN_SECRET_ACCESS_KEY"];
 
 impl EnvOptions {
     /// Whether these options ask for what only an emulator offers (a fault, a chaos plan).
@@ -167,7 +173,10 @@ impl Env {
                     _ => emulator.http_client(),
                 };
                 let (client, admin) = match policy {
-                    Some(_) => (signed(&client, POLICY_KEY), signed(&client, ADMIN_KEY)),
+                    Some(_) => (
+                        signed(&client, POLICY_KEY, POLICY_KEY),
+                        signed(&client, ADMIN_KEY, ADMIN_KEY),
+                    ),
                     None => (client.clone(), client),
                 };
                 let retry = resilient.then(|| {
@@ -181,16 +190,23 @@ impl Env {
                 if options.emulator_only() {
                     return Err(Error::new("Unsupported", "faults and chaos exist only in the emulator"));
                 }
-                if policy.is_some() {
-                    return Err(Error::new(
-                        "Unsupported",
-                        "an endpoint's policies are its own: start it with --credentials and --policy instead",
-                    ));
-                }
                 // Adaptive mode: throttled requests also slow the client's own sending rate.
                 let retry = RetryConfig::adaptive().with_max_attempts(ENDPOINT_ATTEMPTS);
                 let client = endpoint_client(url)?;
-                (client.clone(), client, Some(retry), None, real_now.as_secs() as i64)
+                let admin = match ADMIN_KEY_VARS.map(var) {
+                    [Some(id), Some(secret)] => signed(&client, &id, &secret),
+                    _ if policy.is_some() => {
+                        return Err(Error::new(
+                            "Unsupported",
+                            format!(
+                                "a policy run against an endpoint needs {} and {}: the harness manages its table with that key while the adapters use AWS_ACCESS_KEY_ID, which the endpoint must restrict by the policy (our binary: --credentials and --policy)",
+                                ADMIN_KEY_VARS[0], ADMIN_KEY_VARS[1]
+                            ),
+                        ))
+                    }
+                    _ => client.clone(),
+                };
+                (client, admin, Some(retry), None, real_now.as_secs() as i64)
             }
         };
         let meter = Meter::default();
@@ -366,10 +382,15 @@ fn policy_from_env() -> Result<Option<String>, Error> {
     }
 }
 
-/// `client` signing with the access key `key` (its secret is the key itself).
-fn signed(client: &Client, key: &str) -> Client {
-    let credentials = Credentials::new(key, key, None, None, "harness");
+/// `client` signing with the access key `id` and its `secret`.
+fn signed(client: &Client, id: &str, secret: &str) -> Client {
+    let credentials = Credentials::new(id, secret, None, None, "harness");
     Client::from_conf(client.config().to_builder().credentials_provider(credentials).build())
+}
+
+/// The environment variable `name`, unless unset or empty.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// A plain-HTTP client for `url`, with credentials and region from the environment when set.
@@ -382,7 +403,6 @@ fn endpoint_client(url: &str) -> Result<Client, Error> {
     }
     let client = dynamodb_emulator::transport_for_endpoint(url);
     let mut config = client.config().to_builder();
-    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
         config = config.credentials_provider(Credentials::new(
             id,

@@ -465,3 +465,69 @@ fn a_suite_runs_under_a_policy() {
         "step 1 (Keys(\"\")) diverged\n  model expected: Ok([])\n  adapter answered: Err(AccessDeniedException)"
     );
 }
+
+/// The same run against an endpoint (`DYNAMODB_ENDPOINT`), as against DynamoDB: the endpoint
+/// (our emulator, started here with `app` restricted by the policy) enforces the policy on the
+/// adapters' key from `AWS_ACCESS_KEY_ID`, while the harness manages its table with the key in
+/// `DYNAMODB_ADMIN_ACCESS_KEY_ID`/`DYNAMODB_ADMIN_SECRET_ACCESS_KEY`. The suite runs in a child
+/// process (this test binary running `kv_suite_on_the_endpoint`) whose environment says so.
+#[test]
+fn a_suite_runs_under_a_policy_on_an_endpoint() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let policy = KV_POLICY.replace("table/keyv", "table/harness-*-kv-*");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |policy: &str| {
+        let emu = rt.block_on(emulator(policy));
+        let file = dir.path().join("policy.json");
+        std::fs::write(&file, policy).unwrap();
+        let [admin_id, admin_secret] = dynamodb_harness::ADMIN_KEY_VARS;
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["least_privilege::kv_suite_on_the_endpoint", "--exact", "--ignored"])
+            .env("DYNAMODB_ENDPOINT", emu.endpoint_url())
+            .env("DYNAMODB_POLICY", &file)
+            .env("AWS_ACCESS_KEY_ID", "app")
+            .env("AWS_SECRET_ACCESS_KEY", "s")
+            .env("AWS_REGION", "us-east-1")
+            .env(admin_id, "admin")
+            .env(admin_secret, "a")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    };
+    let (passed, output) = run(&policy);
+    assert!(passed, "{output}");
+    let (passed, output) = run(&without(&policy, "Scan"));
+    assert!(!passed);
+    assert!(
+        output.contains(
+            "step 1 (Keys(\"\")) diverged\n  model expected: Ok([])\n  adapter answered: Err(AccessDeniedException)"
+        ),
+        "{output}"
+    );
+}
+
+/// The KV suite on `DYNAMODB_ENDPOINT` with the policy of `DYNAMODB_POLICY`; run by
+/// `a_suite_runs_under_a_policy_on_an_endpoint` with those set.
+#[test]
+#[ignore = "run by a_suite_runs_under_a_policy_on_an_endpoint, which sets its environment"]
+fn kv_suite_on_the_endpoint() {
+    use dynamodb_harness::suites::kv::KvSuite;
+    use dynamodb_harness::{check, Env, EnvOptions, Target};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let [target] = &Target::from_env()[..] else {
+        panic!("DYNAMODB_ENDPOINT is not set");
+    };
+    let env = rt.block_on(Env::start(target.clone(), EnvOptions::default())).unwrap();
+    if let Err(failure) = check::<KvSuite>(&rt, &env, 8) {
+        panic!("{failure}");
+    }
+}

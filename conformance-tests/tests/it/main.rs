@@ -11,6 +11,7 @@ mod multi_key_gsi;
 mod namespaces;
 mod partiql;
 mod policies;
+mod policy_conditions;
 mod query;
 mod robustness;
 mod seed;

@@ -136,14 +136,6 @@ pub fn event_id(arn: &str, sequence: &str) -> String {
 
 /// Stream labels are the creation time in ISO-8601 with milliseconds, as DynamoDB's are.
 fn stream_label(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = crate::clock::civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        ms.rem_euclid(1000)
-    )
+    let (y, m, d, h, min, s) = crate::clock::utc_fields(ms);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{:03}", ms.rem_euclid(1000))
 }

@@ -4,13 +4,16 @@
 //! refuses a request its caller's identity policies and the resources' stored policies do not
 //! allow, with AccessDeniedException in AWS's words.
 
+use std::net::IpAddr;
+
 use serde_json::Value;
 
+use crate::clock::extended_iso8601;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind};
 use crate::expr::{KeyOp, Op, PathElem};
 use crate::iam::{self, Caller, Condition, Context, Decision, Patterns, PolicyDocument, Statement};
-use crate::model::AttributeValue;
+use crate::model::{AttributeValue, KeySchema};
 use crate::ops::Operation;
 use crate::protocol::{attr, wire::expressions, Body};
 use crate::store::Namespace;
@@ -193,23 +196,24 @@ fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Ve
                     "ConditionCheck" => ("ConditionCheckItem", Op::ConditionCheck),
                     _ => ("GetItem", Op::GetItem),
                 };
-                Some(data(name, table(&member["TableName"]), kind, &[member]))
+                let mut ask = data(name, table(&member["TableName"]), kind, &[member]);
+                ask.keys.set("dynamodb:EnclosingOperation", vec![op.name().to_string()]);
+                Some(ask)
             })
             .collect(),
-        Operation::ExecuteStatement => partiql(ns, &body["Statement"]).into_iter().collect(),
-        Operation::BatchExecuteStatement | Operation::ExecuteTransaction => {
-            let list = if op == Operation::ExecuteTransaction {
-                "TransactStatements"
-            } else {
-                "Statements"
-            };
-            body[list]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| partiql(ns, &s["Statement"]))
-                .collect()
-        }
+        Operation::ExecuteStatement => partiql(ns, body, None).into_iter().collect(),
+        Operation::BatchExecuteStatement => body["Statements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| partiql(ns, s, None))
+            .collect(),
+        Operation::ExecuteTransaction => body["TransactStatements"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| partiql(ns, s, Some(op.name())))
+            .collect(),
         _ => one(ns.table_arn(&table(&body["TableName"]))),
     }
 }
@@ -226,17 +230,8 @@ fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Ve
 ///
 /// Parts whose expressions do not parse add no names: the operation refuses them anyway.
 fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: &[&Value], body: &Value) -> Context {
-    let partition: Vec<String> = ns
-        .store
-        .table(table)
-        .and_then(|t| {
-            let def = &t.state.read().def;
-            let key = match index {
-                Some(index) => &def.index(index)?.0.key,
-                None => &def.key,
-            };
-            Some(key.hash.iter().map(|a| a.name.clone()).collect())
-        })
+    let partition: Vec<String> = key_schema(ns, table, index)
+        .map(|key| key.hash.into_iter().map(|a| a.name).collect())
         .unwrap_or_default();
     let (mut leading, mut names) = (Vec::new(), std::collections::BTreeSet::new());
     let mut projected = false;
@@ -286,12 +281,7 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
     }
     let or = |field: &str, default: &str| body[field].as_str().unwrap_or(default).to_string();
     if matches!(kind, Op::GetItem | Op::Query | Op::Scan) {
-        let default = match (projected, index) {
-            (true, _) => "SPECIFIC_ATTRIBUTES",
-            (false, Some(_)) => "ALL_PROJECTED_ATTRIBUTES",
-            (false, None) => "ALL_ATTRIBUTES",
-        };
-        keys.set("dynamodb:Select", vec![or("Select", default)]);
+        keys.set("dynamodb:Select", vec![or("Select", default_select(projected, index))]);
     }
     if matches!(kind, Op::PutItem | Op::UpdateItem | Op::DeleteItem) {
         keys.set("dynamodb:ReturnValues", vec![or("ReturnValues", "NONE")]);
@@ -301,6 +291,25 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
         vec![or("ReturnConsumedCapacity", "NONE")],
     );
     keys
+}
+
+/// The key schema of `table`, or of its `index`, when both exist.
+fn key_schema(ns: &Namespace, table: &str, index: Option<&str>) -> Option<KeySchema> {
+    let table = ns.store.table(table)?;
+    let def = &table.state.read().def;
+    Some(match index {
+        Some(index) => def.index(index)?.0.key.clone(),
+        None => def.key.clone(),
+    })
+}
+
+/// What DynamoDB takes a read's `Select` to be when the request does not say.
+fn default_select(projected: bool, index: Option<&str>) -> &'static str {
+    match (projected, index) {
+        (true, _) => "SPECIFIC_ATTRIBUTES",
+        (false, Some(_)) => "ALL_PROJECTED_ATTRIBUTES",
+        (false, None) => "ALL_ATTRIBUTES",
+    }
 }
 
 /// A key attribute's value as IAM compares it: a string or number as its text, a binary in
@@ -315,19 +324,113 @@ fn scalar(value: &AttributeValue) -> Option<String> {
     }
 }
 
-/// What a PartiQL statement asks for, as AWS authorizes it: `dynamodb:PartiQLSelect` (…Insert,
-/// …Update, …Delete) on its table or index. A statement that does not parse asks for nothing: the
-/// operation refuses it anyway.
-fn partiql(ns: &Namespace, statement: &Value) -> Option<Ask> {
-    use crate::partiql::Statement;
-    let (stmt, _) = crate::partiql::parse(statement.as_str()?).ok()?;
-    let verb = match stmt {
-        Statement::Select { .. } => "Select",
-        Statement::Insert { .. } => "Insert",
-        Statement::Update { .. } => "Update",
-        Statement::Delete { .. } => "Delete",
-    };
+/// What a PartiQL statement (`part`: its `Statement` and `Parameters`) asks for, as AWS
+/// authorizes it: `dynamodb:PartiQLSelect` (…Insert, …Update, …Delete) on its table or index,
+/// with the condition keys AWS lists for these actions, read off the statement as the matching
+/// item operation's are off its request:
+/// - `dynamodb:LeadingKeys`: the partition key an INSERT's item has, or a WHERE clause's
+///   top-level equality gives;
+/// - `dynamodb:Attributes`: the item's names (INSERT), the projected names (SELECT), the SET and
+///   REMOVE targets (UPDATE), and the key attributes the WHERE clause names by equality;
+/// - `dynamodb:Select` (SELECT): SPECIFIC_ATTRIBUTES with a projection, else as a Scan's default;
+/// - `dynamodb:FullTableScan` (SELECT): `true` unless the WHERE clause gives every partition
+///   key attribute by equality;
+/// - `dynamodb:ReturnValues` (UPDATE, DELETE): the RETURNING clause as ReturnValues names it,
+///   else NONE;
+/// - `dynamodb:EnclosingOperation`: `enclosing`, ExecuteTransaction for a transaction's
+///   statements.
+///
+/// A statement that does not parse asks for nothing, and one whose parameters do not bind carries
+/// no LeadingKeys: the operation refuses both anyway.
+fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask> {
+    use crate::partiql::{ast::UpdateClause, bind, Returning, Statement};
+    let (stmt, _) = crate::partiql::parse(part["Statement"].as_str()?).ok()?;
+    let params: Vec<AttributeValue> = part["Parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(attr::decode)
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
     let target = stmt.target();
+    let key = key_schema(ns, &target.table, target.index.as_deref());
+    let names_of = |attrs: &mut dyn Iterator<Item = &crate::model::KeyAttr>| -> Vec<String> {
+        attrs.map(|a| a.name.clone()).collect()
+    };
+    let key_names = key.as_ref().map(|k| names_of(&mut k.attrs())).unwrap_or_default();
+    let partition = key.as_ref().map(|k| names_of(&mut k.hash.iter())).unwrap_or_default();
+    // The key attributes `filter` gives by equality, with their values.
+    let named = |filter: &Option<crate::partiql::Expr>| -> Vec<(String, AttributeValue)> {
+        let Some(filter) = filter else { return vec![] };
+        key_names
+            .iter()
+            .filter_map(|name| Some((name.clone(), bind::equality(filter, name, &params).ok()??)))
+            .collect()
+    };
+    let top = |p: &crate::expr::Path| match p.0.first() {
+        Some(PathElem::Attr(name)) => Some(name.clone()),
+        _ => None,
+    };
+    let (verb, given, mut names, returning) = match &stmt {
+        Statement::Select { projection, filter, .. } => {
+            let names = projection.iter().flatten().filter_map(top).collect();
+            ("Select", named(filter), names, None)
+        }
+        Statement::Insert { value, .. } => {
+            let item = bind::insert_item(value, &params).unwrap_or_default();
+            let given = item.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            ("Insert", given, vec![], None)
+        }
+        Statement::Update {
+            actions,
+            filter,
+            returning,
+            ..
+        } => {
+            let names = actions
+                .iter()
+                .filter_map(|a| match a {
+                    UpdateClause::Set(path, _) | UpdateClause::Remove(path) => top(path),
+                })
+                .collect();
+            ("Update", named(filter), names, Some(*returning))
+        }
+        Statement::Delete { filter, returning, .. } => ("Delete", named(filter), vec![], Some(*returning)),
+    };
+    let leading: Vec<String> = given
+        .iter()
+        .filter(|(name, _)| partition.contains(name))
+        .filter_map(|(_, v)| scalar(v))
+        .collect();
+    let mut keys = Context::default();
+    if let Statement::Select { projection, .. } = &stmt {
+        let default = default_select(projection.is_some(), target.index.as_deref());
+        keys.set("dynamodb:Select", vec![default.to_string()]);
+        let scan = partition.is_empty() || leading.len() < partition.len();
+        keys.set("dynamodb:FullTableScan", vec![scan.to_string()]);
+    }
+    if let Some(returning) = returning {
+        let value = match returning {
+            None => "NONE",
+            Some(Returning::AllOld) => "ALL_OLD",
+            Some(Returning::ModifiedOld) => "UPDATED_OLD",
+            Some(Returning::AllNew) => "ALL_NEW",
+            Some(Returning::ModifiedNew) => "UPDATED_NEW",
+        };
+        keys.set("dynamodb:ReturnValues", vec![value.to_string()]);
+    }
+    if !leading.is_empty() {
+        keys.set("dynamodb:LeadingKeys", leading);
+    }
+    names.extend(given.into_iter().map(|(name, _)| name));
+    names.sort();
+    names.dedup();
+    if !names.is_empty() {
+        keys.set("dynamodb:Attributes", names);
+    }
+    if let Some(enclosing) = enclosing {
+        keys.set("dynamodb:EnclosingOperation", vec![enclosing.to_string()]);
+    }
     let mut arn = ns.table_arn(&target.table);
     if let Some(index) = &target.index {
         arn = format!("{arn}/index/{index}");
@@ -335,7 +438,7 @@ fn partiql(ns: &Namespace, statement: &Value) -> Option<Ask> {
     Some(Ask {
         action: format!("dynamodb:PartiQL{verb}"),
         resource: arn,
-        keys: Context::default(),
+        keys,
     })
 }
 
@@ -349,7 +452,10 @@ pub fn check(
     identity: &[PolicyDocument],
     op: Operation,
     body: &Value,
+    source: Option<IpAddr>,
 ) -> Result<(), Error> {
+    let now = engine.clock.now_millis();
+    let (current_time, epoch_time) = (extended_iso8601(now), now.div_euclid(1000).to_string());
     let caller_arn = format!("arn:aws:iam::{}:user/{key}", ns.account);
     let caller = Caller {
         account: &ns.account,
@@ -362,7 +468,8 @@ pub fn check(
     } in requested(engine, ns, op, body)
     {
         // The global keys that make sense locally: the emulator's users are named by their
-        // access key, which also serves as their unique id.
+        // access key, which also serves as their unique id; the time is the emulator's clock;
+        // the source address is the connection's peer (none for an in-process client).
         for (name, value) in [
             ("aws:PrincipalAccount", ns.account.as_str()),
             ("aws:PrincipalArn", &caller_arn),
@@ -370,8 +477,13 @@ pub fn check(
             ("aws:username", key),
             ("aws:userid", key),
             ("aws:RequestedRegion", &ns.region),
+            ("aws:CurrentTime", &current_time),
+            ("aws:EpochTime", &epoch_time),
         ] {
             keys.set(name, vec![value.to_string()]);
+        }
+        if let Some(source) = source {
+            keys.set("aws:SourceIp", vec![source.to_string()]);
         }
         let decide = |d: &PolicyDocument| d.decide(&action, &resource, &caller, &keys);
         let mine = identity.iter().map(decide).max().unwrap_or(Decision::Silent);
@@ -462,8 +574,8 @@ mod tests {
             Err("a statement cannot have both Action and NotAction".into())
         );
         assert_eq!(
-            parse(r#"{"Statement":{"Effect":"Allow","Action":"x","Resource":"table/${aws:sourceip}"}}"#),
-            Err("policy variable ${aws:sourceip} is not supported by the emulator's policy evaluation".into())
+            parse(r#"{"Statement":{"Effect":"Allow","Action":"x","Resource":"table/${aws:principaltag/team}"}}"#),
+            Err("policy variable ${aws:principaltag/team} is not supported by the emulator's policy evaluation".into())
         );
         assert_eq!(
             parse(r#"{"Statement":{"Effect":"Maybe","Action":"x"}}"#),

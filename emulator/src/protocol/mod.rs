@@ -43,6 +43,11 @@ const TARGET_PREFIXES: [(&str, Service); 2] = [
     ("DynamoDBStreams_20120810.", Service::Streams),
 ];
 
+/// The address a request came from, which the socket transport puts on it (IAM's
+/// `aws:SourceIp`); in-process requests have none.
+#[derive(Clone, Copy, Debug)]
+pub struct Peer(pub std::net::IpAddr);
+
 /// Handles one HTTP request completely; both transports (socket and in-process) call this.
 pub fn handle(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     let res = answer(engine, req);
@@ -158,7 +163,8 @@ fn decode(
         return Err(Error::serialization("Start of list found where not expected"));
     }
     if let Some(id) = identity.filter(|id| !id.policies.is_empty()) {
-        iam::check(engine, &ns, id.key, id.policies, op, &value)?;
+        let source = req.extensions().get::<Peer>().map(|peer| peer.0);
+        iam::check(engine, &ns, id.key, id.policies, op, &value, source)?;
     }
     let span = tracing::debug_span!("op", name = op.name());
     let _enter = span.enter();
