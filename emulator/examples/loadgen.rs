@@ -12,7 +12,7 @@
 //!
 //! `load` writes 10,000 items of 200 bytes (a GSI with 10 items per partition), then runs GetItem,
 //! PutItem, a conditional UpdateItem, a 10-item GSI Query and a 1,000-item Scan page at 16
-//! connections and the Scan at 1. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
+//! connections and the Scan at 1; each binary's cell ends with its median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
 //! server's resident memory. `trivial PORT` is the `{}` server itself (started by `load`).
 
 use std::convert::Infallible;
@@ -141,6 +141,18 @@ impl Server {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
             .unwrap();
         kib / 1024.0
+    }
+
+    /// CPU time the process used so far, all threads (`/proc/PID/stat` utime + stime, in Linux's
+    /// fixed 100 ticks per second): per request, it compares binaries even on a busy machine,
+    /// where throughput follows how many runnable threads each one has.
+    fn cpu_seconds(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        // The fields after the command name, which is in parentheses; utime and stime are the
+        // 14th and 15th of the line.
+        let after = &stat[stat.rfind(')').unwrap() + 2..];
+        let ticks: Vec<f64> = after.split(' ').skip(11).take(2).map(|f| f.parse().unwrap()).collect();
+        (ticks[0] + ticks[1]) / 100.0
     }
 }
 
@@ -329,6 +341,8 @@ struct Run {
     per_second: f64,
     p50: Duration,
     p99: Duration,
+    /// The server's CPU time per request, in microseconds (0 for the trivial server).
+    cpu_us: f64,
 }
 
 async fn run(addr: SocketAddr, w: &Workload, seconds: Duration) -> Run {
@@ -361,6 +375,7 @@ async fn run(addr: SocketAddr, w: &Workload, seconds: Duration) -> Run {
         per_second: latencies.len() as f64 / seconds.as_secs_f64(),
         p50: at(0.5),
         p99: at(0.99),
+        cpu_us: 0.0,
     }
 }
 
@@ -382,7 +397,7 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
     let names: Vec<&str> = binaries.iter().map(|b| b.rsplit('/').next().unwrap_or(b)).collect();
     println!(
         "| workload | trivial `{{}}`/s | {} |",
-        names.join(": /s, share, p50 / p99 ms | ") + ": /s, share, p50 / p99 ms"
+        names.join(": /s, share, p50 / p99 ms, CPU µs | ") + ": /s, share, p50 / p99 ms, CPU µs"
     );
     println!("|---|---|{}", "---|".repeat(names.len()));
     for w in WORKLOADS.iter().filter(|w| w.name.contains(only)) {
@@ -391,7 +406,10 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
         for _ in 0..rounds {
             ceilings.push(run(ceiling.addr, w, seconds).await.per_second);
             for (server, runs) in servers.iter().zip(&mut runs) {
-                runs.push(run(server.addr, w, seconds).await);
+                let cpu = server.cpu_seconds();
+                let mut r = run(server.addr, w, seconds).await;
+                r.cpu_us = (server.cpu_seconds() - cpu) * 1e6 / (r.per_second * seconds.as_secs_f64());
+                runs.push(r);
             }
         }
         let top = median(ceilings.clone());
@@ -401,11 +419,12 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
                 let share: Vec<f64> = runs.iter().zip(&ceilings).map(|(r, c)| r.per_second / c).collect();
                 let mid = median_run(runs);
                 format!(
-                    "{:.0}, {:.0}%, {:.2} / {:.2}",
+                    "{:.0}, {:.0}%, {:.2} / {:.2}, {:.0}",
                     mid.per_second,
                     100.0 * median(share),
                     mid.p50.as_secs_f64() * 1e3,
-                    mid.p99.as_secs_f64() * 1e3
+                    mid.p99.as_secs_f64() * 1e3,
+                    median(runs.iter().map(|r| r.cpu_us).collect())
                 )
             })
             .collect();

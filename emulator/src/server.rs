@@ -443,9 +443,10 @@ fn is_connection_error(e: &std::io::Error) -> bool {
     matches!(e.kind(), ConnectionRefused | ConnectionAborted | ConnectionReset)
 }
 
-/// Reads the body (bounded in size and time), then runs the engine on the blocking pool: an
-/// operation may take a while (a Scan, a large set), and must not hold an async worker that
-/// other connections and the accept loop share.
+/// Reads the body (bounded in size and time), then runs the engine: a request cheap by
+/// construction ([`runs_inline`](crate::protocol::frontend::runs_inline)) right here, anything
+/// else on the blocking pool, as it may take a while (a Scan, a large set) and must not hold an
+/// async worker that other connections and the accept loop share.
 async fn handle(
     engine: Arc<Engine>,
     body_timeout: Duration,
@@ -458,8 +459,15 @@ async fn handle(
         Ok(Err(_)) => return Ok(refusal(http::StatusCode::PAYLOAD_TOO_LARGE)),
         Err(_) => return Ok(refusal(http::StatusCode::REQUEST_TIMEOUT)),
     };
-    let answer = tokio::task::spawn_blocking(move || engine.handle(&http::Request::from_parts(parts, bytes))).await;
-    let res = answer.unwrap_or_else(|_| crate::protocol::internal_error());
+    let inline = crate::protocol::frontend::runs_inline(&parts.headers, bytes.len(), engine.durable.is_some());
+    let req = http::Request::from_parts(parts, bytes);
+    let res = if inline {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.handle(&req)))
+            .unwrap_or_else(|_| crate::protocol::internal_error())
+    } else {
+        let answer = tokio::task::spawn_blocking(move || engine.handle(&req)).await;
+        answer.unwrap_or_else(|_| crate::protocol::internal_error())
+    };
     if let Some(crate::chaos::Latency(latency)) = res.extensions().get().copied() {
         tokio::time::sleep(latency).await;
     }

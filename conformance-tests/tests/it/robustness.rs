@@ -376,3 +376,51 @@ async fn list_tables_answers_while_heavy_requests_run() {
         answered.len()
     );
 }
+
+/// A point operation answers while the blocking pool has no free thread, and a Scan waits for
+/// one: the server runs a request cheap by construction on the async worker that read it and
+/// everything else on the pool (`protocol::frontend::runs_inline`; ARCHITECTURE.md, "Why these
+/// choices"). The server's runtime has a single blocking thread, which the test holds until the
+/// GetItem has answered; the client runs on a thread and runtime of its own.
+#[test]
+fn point_operations_answer_while_the_blocking_pool_is_busy() {
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emu = server.block_on(Emulator::start()).expect("emulator starts");
+    let client_side = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = client_side.block_on(async {
+        let client = emu.http_client();
+        create_table(&client, "tbl", None).await;
+        client
+            .put_item()
+            .table_name("tbl")
+            .item("pk", s("a"))
+            .send()
+            .await
+            .unwrap();
+        client
+    });
+    let (release, held) = std::sync::mpsc::channel::<()>();
+    let busy = server.spawn_blocking(move || held.recv_timeout(Duration::from_secs(30)).is_ok());
+    client_side.block_on(async {
+        let get = client.get_item().table_name("tbl").key("pk", s("a")).send();
+        let got = tokio::time::timeout(Duration::from_secs(5), get).await;
+        let scan = tokio::spawn(client.scan().table_name("tbl").send());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let scan_waited = !scan.is_finished();
+        release.send(()).unwrap();
+        let got = got.expect("GetItem answered while the blocking pool was busy").unwrap();
+        assert_eq!(got.item(), Some(&item(&[("pk", s("a"))])));
+        assert!(scan_waited, "the Scan ran without the blocking pool");
+        let page = scan.await.unwrap().unwrap();
+        assert_eq!(page.items(), [item(&[("pk", s("a"))])]);
+    });
+    assert!(server.block_on(busy).unwrap());
+}

@@ -38,6 +38,33 @@ pub fn head_too_large<B>(req: &Request<B>) -> bool {
     line > MAX_HEAD_BYTES || headers > MAX_HEAD_BYTES
 }
 
+/// Largest body of a request [`runs_inline`] may take: a point operation's key, item and
+/// expressions with room to spare (an item is at most 400 KB, but few are large).
+const INLINE_MAX_BODY: usize = 64 * 1024;
+
+/// The operations whose work is bounded by one item (400 KB at most), whatever the table holds.
+const ONE_ITEM_OPERATIONS: [&str; 4] = [
+    "DynamoDB_20120810.GetItem",
+    "DynamoDB_20120810.PutItem",
+    "DynamoDB_20120810.UpdateItem",
+    "DynamoDB_20120810.DeleteItem",
+];
+
+/// Whether a request is cheap by construction, so the server may run it on the async worker that
+/// read it instead of handing it to the blocking pool (the hand-off, two thread wake-ups, cost
+/// more than a point operation's own work): an operation on one item, with a small body sent
+/// uncompressed (inflating is unbounded work), when no change waits for a disk sync (`durable`).
+/// Everything else (Scan, Query, batches, transactions, large or compressed bodies) may take long
+/// and must not hold a worker other connections share. Bounded work can still be a few
+/// milliseconds (an UpdateItem adding to a 400 KB set); ARCHITECTURE.md, "Why these choices".
+pub fn runs_inline(headers: &HeaderMap, body_len: usize, durable: bool) -> bool {
+    let target = headers.get("x-amz-target").map(HeaderValue::as_bytes);
+    !durable
+        && body_len <= INLINE_MAX_BODY
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && target.is_some_and(|t| ONE_ITEM_OPERATIONS.iter().any(|op| op.as_bytes() == t))
+}
+
 /// Why a request body could not be read.
 #[derive(Debug, PartialEq, Eq)]
 pub enum BodyError {
@@ -262,6 +289,39 @@ mod tests {
             .header("content-encoding", encoding)
             .body(Bytes::from(body))
             .unwrap()
+    }
+
+    #[test]
+    fn only_small_uncompressed_one_item_requests_run_inline() {
+        let headers = |target: &str, encoding: Option<&str>| {
+            let mut h = HeaderMap::new();
+            h.insert("x-amz-target", HeaderValue::from_str(target).unwrap());
+            if let Some(e) = encoding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_str(e).unwrap());
+            }
+            h
+        };
+        for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem"] {
+            let h = headers(&format!("DynamoDB_20120810.{op}"), None);
+            assert!(runs_inline(&h, INLINE_MAX_BODY, false), "{op}");
+            assert!(!runs_inline(&h, INLINE_MAX_BODY + 1, false), "{op} with a large body");
+            assert!(!runs_inline(&h, 10, true), "{op} waiting for a disk sync");
+            let gzipped = headers(&format!("DynamoDB_20120810.{op}"), Some("gzip"));
+            assert!(!runs_inline(&gzipped, 10, false), "{op} compressed");
+        }
+        for target in [
+            "DynamoDB_20120810.Scan",
+            "DynamoDB_20120810.Query",
+            "DynamoDB_20120810.BatchGetItem",
+            "DynamoDB_20120810.TransactWriteItems",
+            "DynamoDB_20120810.ListTables",
+            "DynamoDBStreams_20120810.GetRecords",
+            "DynamoDB_20120810.GetItemX",
+            "GetItem",
+        ] {
+            assert!(!runs_inline(&headers(target, None), 10, false), "{target}");
+        }
+        assert!(!runs_inline(&HeaderMap::new(), 10, false));
     }
 
     #[test]
