@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Number, NumberError, MAX_NESTING};
+use crate::model::{AttributeValue, Item, Number, NumberError, Seq as Elements, Stored, View, MAX_NESTING};
 
 /// The member of the placeholder object that stands, in a request's parsed body, for an
 /// attribute value kept as its JSON text (see [`keep_raw`]).
@@ -409,6 +409,47 @@ impl Serialize for WireMap<'_> {
     }
 }
 
+/// A stored item in DynamoDB's JSON form, written from its bytes without decoding it: the text
+/// [`WireMap`] writes for the decoded item.
+pub struct WireStored<'a>(pub &'a Stored);
+
+/// One stored value; see [`WireStored`].
+struct WireView<'a>(View<'a>);
+
+/// A stored item's or map's members; see [`WireStored`].
+struct WireEntries<'a>(Elements<'a, (&'a str, View<'a>)>);
+
+impl Serialize for WireStored<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        WireEntries(self.0.attributes()).serialize(s)
+    }
+}
+
+impl Serialize for WireEntries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.map(|(k, v)| (k, WireView(v))))
+    }
+}
+
+impl Serialize for WireView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        match self.0 {
+            View::S(x) => m.serialize_entry("S", x)?,
+            View::N(n) => m.serialize_entry("N", &Text(n))?,
+            View::B(b) => m.serialize_entry("B", &base64(b))?,
+            View::Bool(b) => m.serialize_entry("BOOL", &b)?,
+            View::Null => m.serialize_entry("NULL", &true)?,
+            View::M(x) => m.serialize_entry("M", &WireEntries(x))?,
+            View::L(l) => m.serialize_entry("L", &Seq(l.map(WireView)))?,
+            View::Ss(v) => m.serialize_entry("SS", &Seq(v))?,
+            View::Ns(v) => m.serialize_entry("NS", &Seq(v.map(Text)))?,
+            View::Bs(v) => m.serialize_entry("BS", &Seq(v.map(base64)))?,
+        }
+        m.end()
+    }
+}
+
 /// Encodes an item as a JSON tree, for answers that embed it in one.
 pub fn encode_map(item: &Item) -> Value {
     serde_json::to_value(WireMap(item)).expect("attribute values always serialise")
@@ -438,6 +479,18 @@ mod tests {
             serde_json::to_vec(&Wire(&decoded)).unwrap(),
             serde_json::to_vec(&expected).unwrap()
         );
+    }
+
+    proptest::proptest! {
+        /// Answers written from stored bytes are byte for byte the ones written from the item.
+        #[test]
+        fn stored_items_write_the_json_their_trees_write(item in crate::model::stored_tests::item()) {
+            let stored = Stored::new(&item);
+            proptest::prop_assert_eq!(
+                serde_json::to_string(&WireStored(&stored)).unwrap(),
+                serde_json::to_string(&WireMap(&item)).unwrap()
+            );
+        }
     }
 
     #[test]
