@@ -271,14 +271,13 @@ pub fn collect<'a>(
         // Decoded only for what reads the tree; whole items are answered from their bytes.
         let tree =
             (spec.filter.is_some() || spec.transform.is_some() || spec.projection.is_some()).then(|| full.item());
-        let tree = || tree.as_ref().expect("decoded for the filter, projection or transform");
-        if spec.filter.is_none_or(|f| f.eval(tree())) {
+        if spec.filter.is_none_or(|f| tree.as_ref().is_some_and(|t| f.eval(t))) {
             count += 1;
             if spec.select != Select::Count {
-                items.push(match (spec.transform, spec.projection) {
-                    (Some(t), _) => Stored::new(&t(tree())),
-                    (None, Some(paths)) => Stored::new(&crate::expr::project(tree(), paths)),
-                    (None, None) => full.clone(),
+                items.push(match (spec.transform, spec.projection, &tree) {
+                    (Some(t), _, Some(tree)) => Stored::new(&t(tree)),
+                    (None, Some(paths), Some(tree)) => Stored::new(&crate::expr::project(tree, paths)),
+                    _ => full.clone(),
                 });
             }
         }

@@ -98,7 +98,6 @@ impl Drop for Recording<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use super::*;
     use crate::model::{AttributeValue, Item, KeyValue, Stored};
