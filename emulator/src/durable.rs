@@ -637,7 +637,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
             let (ns, def) = (ns.clone(), def.clone());
             put(&mut out, &Frame::Table { ns, def, ttl, stream })?;
             for item in data.items.values() {
-                put(&mut out, &Frame::Item(Cow::Borrowed(item.as_ref())))?;
+                put(&mut out, &Frame::Item(Cow::Owned(item.item())))?;
             }
         }
         for (arn, stream) in &store.streams {

@@ -142,6 +142,16 @@ impl Number {
         (u128::from(self.significand[0]) << 64) | u128::from(self.significand[1])
     }
 
+    /// The number as (negative, significand, exponent): the store's compact form of it.
+    pub fn parts(&self) -> (bool, u128, i32) {
+        (self.negative, self.significand(), self.exponent)
+    }
+
+    /// A number from [`Number::parts`], checked again (normalised, in range).
+    pub fn from_parts(negative: bool, significand: u128, exponent: i32) -> Result<Number, NumberError> {
+        Number::checked(negative, significand, i64::from(exponent))
+    }
+
     pub fn is_zero(&self) -> bool {
         self.significand() == 0
     }

@@ -2,9 +2,8 @@
 //! `protocol::wire::answer`; operations build these values and never the JSON.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use crate::model::{item_size, Item, TableDef};
+use crate::model::{Item, Stored, TableDef};
 use crate::store::{Table, TableState};
 
 /// `ConsumedCapacity` of one table, as ReturnConsumedCapacity asked for it.
@@ -75,7 +74,7 @@ impl TableDescription {
             .indexes()
             .map(|i| {
                 let entries = state.data.indexes.get(&i.name);
-                let size = entries.map_or(0, |e| e.values().map(|x| item_size(x)).sum());
+                let size = entries.map_or(0, |e| e.values().map(Stored::size).sum());
                 (i.name.clone(), (size, entries.map_or(0, |e| e.len())))
             })
             .collect();
@@ -136,7 +135,7 @@ pub struct WriteOutput {
 #[derive(Clone, Debug)]
 pub struct Page {
     /// The items, projected; `None` for Select COUNT.
-    pub items: Option<Vec<Arc<Item>>>,
+    pub items: Option<Vec<Stored>>,
     /// Items that passed the filter.
     pub count: usize,
     /// Items read before the filter.

@@ -10,7 +10,7 @@ use super::multi::{capacities, TableUnits};
 use super::statements::write;
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{item_size, AttributeValue, Item};
+use crate::model::{AttributeValue, Item, Stored};
 use crate::partiql::{bind, Statement};
 
 pub struct Input {
@@ -93,12 +93,13 @@ fn read_one(
     let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
     let key = request_key(&state.def, &key_item)?;
     let item = cx.read_data(&state, None, consistent_read).get(&key);
-    let units = read_units(item.map_or(0, |i| item_size(i)), consistent_read);
+    let units = read_units(item.map_or(0, Stored::size), consistent_read);
     let item = item
+        .map(Stored::item)
         .filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)))
         .map(|i| match projection {
-            Some(paths) => bind::project(i, paths),
-            None => (**i).clone(),
+            Some(paths) => bind::project(&i, paths),
+            None => i,
         });
     Ok((table.name.clone(), item, units))
 }

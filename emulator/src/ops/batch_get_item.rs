@@ -10,7 +10,7 @@ use super::multi::{capacities, TableUnits};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::Parsed;
-use crate::model::{item_size, Item};
+use crate::model::{Item, Stored};
 
 pub const MAX_KEYS: usize = 100;
 /// DynamoDB's response size limit.
@@ -52,7 +52,7 @@ pub struct Unprocessed {
 
 pub struct Output {
     /// The items found, projected, by RequestItems key.
-    pub responses: BTreeMap<String, Vec<Item>>,
+    pub responses: BTreeMap<String, Vec<Stored>>,
     /// By RequestItems key.
     pub unprocessed: BTreeMap<String, Unprocessed>,
     pub capacity: Option<Vec<ConsumedCapacity>>,
@@ -106,8 +106,8 @@ pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
                     continue;
                 }
                 let found = cx.read_data(&state, None, consistent).get(&key);
-                let projected = found.map(|i| expressions::projected(i, exprs.projection.as_deref()));
-                let n = projected.as_deref().map_or(0, item_size);
+                let projected = found.map(|i| expressions::projected_stored(i, exprs.projection.as_deref()));
+                let n = projected.as_ref().map_or(0, Stored::size);
                 if size + n > MAX_RESPONSE_BYTES {
                     full = true;
                     left.push(sent);
@@ -117,8 +117,8 @@ pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
                 units
                     .entry(table.name.clone())
                     .or_default()
-                    .add(read_units(found.map_or(0, |i| item_size(i)), consistent), Touched::default());
-                items.extend(projected.map(|p| p.into_owned()));
+                    .add(read_units(found.map_or(0, Stored::size), consistent), Touched::default());
+                items.extend(projected);
             }
         }
         if !left.is_empty() {

@@ -124,13 +124,13 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
                 Write::Put(key, item) => (key, Some(item)),
                 Write::Delete(key) => (key, None),
             };
-            let old = state.get(&key).cloned();
-            check_collection(engine, state, &key, old.as_deref(), new.as_ref())?;
-            let touched = touched_indexes(&state.def, old.as_deref(), new.as_ref());
+            let old = state.get(&key).map(|s| s.item());
+            check_collection(engine, state, &key, old.as_ref(), new.as_ref())?;
+            let touched = touched_indexes(&state.def, old.as_ref(), new.as_ref());
             units
                 .entry(name.clone())
                 .or_default()
-                .add(write_units(old.as_deref(), new.as_ref()), touched);
+                .add(write_units(old.as_ref(), new.as_ref()), touched);
             match new {
                 Some(item) => {
                     state.put(item);

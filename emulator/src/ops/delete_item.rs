@@ -27,14 +27,14 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let mut state = cx.write(&table);
     let key = request_key(&state.def, &input.key)?;
     cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
-    let old = state.get(&key).cloned();
-    if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
-        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
+    let old = state.get(&key).map(|s| s.item());
+    if !expressions::holds(input.exprs.condition.as_ref(), old.as_ref()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_ref()));
     }
-    let units = write_units(old.as_deref(), None);
-    let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), None, units);
+    let units = write_units(old.as_ref(), None);
+    let capacity = write_capacity(returns.capacity, &state.def, old.as_ref(), None, units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     state.delete(&key);
-    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());
+    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld);
     Ok(WriteOutput { attributes, capacity, collection_metrics })
 }

@@ -3,7 +3,6 @@
 //! through `statements::write`, shared with BatchExecuteStatement.
 
 use std::ops::Bound;
-use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
@@ -11,7 +10,7 @@ use super::read::{collect, rows_between, sort_bounds, PageSpec, Select, Source};
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues};
+use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues, Stored};
 use crate::partiql::{bind, Statement};
 use crate::store::Slot;
 
@@ -30,7 +29,7 @@ pub struct Input {
 
 pub struct Output {
     /// A SELECT's page, or a write's RETURNING items (empty without RETURNING).
-    pub items: Vec<Arc<Item>>,
+    pub items: Vec<Stored>,
     /// Where the next SELECT page starts (NextToken).
     pub last_evaluated_key: Option<Item>,
     pub capacity: Option<ConsumedCapacity>,
@@ -48,7 +47,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let done = write(cx, input.old_on_condition_failure, &input.statement, &input.params)?;
     Ok(Output {
         capacity: input.capacity.consumed(&done.table, done.units, || done.indexes),
-        items: done.items.into_iter().flatten().map(Arc::new).collect(),
+        items: done.items.into_iter().flatten().map(|i| Stored::new(&i)).collect(),
         last_evaluated_key: None,
     })
 }

@@ -13,7 +13,7 @@ use super::transactions::{cancelled, conflict_reason, passed, run_actions, Actio
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, Parsed, Path};
-use crate::model::{item_size, AttributeValue, Item};
+use crate::model::{AttributeValue, Item, Stored};
 use crate::partiql::{bind, Statement};
 
 pub struct Input {
@@ -170,10 +170,11 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[TransactStatement]) -> 
         units
             .entry(table.name.clone())
             .or_default()
-            .add(2.0 * read_units(item.map_or(0, |i| item_size(i)), true), Touched::default());
-        responses.push(item.filter(|i| cond.as_ref().is_none_or(|c| c.eval(i))).map(|i| match projection {
-            Some(paths) => bind::project(i, paths),
-            None => (**i).clone(),
+            .add(2.0 * read_units(item.map_or(0, Stored::size), true), Touched::default());
+        let item = item.map(Stored::item).filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)));
+        responses.push(item.map(|i| match projection {
+            Some(paths) => bind::project(&i, paths),
+            None => i,
         }));
     }
     Ok(Output {

@@ -1,10 +1,7 @@
 //! Applying parsed expressions to items (decoding them is `protocol::wire::expressions`).
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use crate::expr::{self, Condition, Path};
-use crate::model::Item;
+use crate::model::{Item, Stored};
 
 /// Whether an optional condition holds for an item that may not exist.
 pub fn holds(condition: Option<&Condition>, item: Option<&Item>) -> bool {
@@ -16,20 +13,19 @@ pub fn holds(condition: Option<&Condition>, item: Option<&Item>) -> bool {
     condition.is_none_or(|c| c.eval(item.unwrap_or(&EMPTY)))
 }
 
-/// The item as a projection asks for it: borrowed whole without one, so reads that return whole
-/// items encode them without a copy.
-pub fn projected<'a>(item: &'a Item, projection: Option<&[Path]>) -> Cow<'a, Item> {
+/// The item as a projection asks for it.
+pub fn projected(item: Item, projection: Option<&[Path]>) -> Item {
     match projection {
-        Some(paths) => Cow::Owned(expr::project(item, paths)),
-        None => Cow::Borrowed(item),
+        Some(paths) => expr::project(&item, paths),
+        None => item,
     }
 }
 
-/// [`projected`] for a stored item answered after its table's lock is released: shared whole
-/// without a projection, so it is not copied.
-pub fn projected_shared(item: &Arc<Item>, projection: Option<&[Path]>) -> Arc<Item> {
+/// A stored item as a projection asks for it, to be answered after its table's lock is released:
+/// shared whole without a projection, so it is neither copied nor decoded.
+pub fn projected_stored(item: &Stored, projection: Option<&[Path]>) -> Stored {
     match projection {
-        Some(paths) => Arc::new(expr::project(item, paths)),
-        None => Arc::clone(item),
+        Some(paths) => Stored::new(&expr::project(&item.item(), paths)),
+        None => item.clone(),
     }
 }

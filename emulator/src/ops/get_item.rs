@@ -1,14 +1,12 @@
 //! GetItem: one item by key, optionally projected.
 
-use std::sync::Arc;
-
 use super::answer::ConsumedCapacity;
 use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
 use super::expressions;
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
-use crate::model::{item_size, Item};
+use crate::model::{Item, Stored};
 
 pub struct Input {
     pub table: String,
@@ -21,7 +19,7 @@ pub struct Input {
 
 pub struct Output {
     /// `None` when no item has the key.
-    pub item: Option<Arc<Item>>,
+    pub item: Option<Stored>,
     pub capacity: Option<ConsumedCapacity>,
 }
 
@@ -30,9 +28,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let state = table.state.read();
     let key = request_key(&state.def, &input.key)?;
     let item = cx.read_data(&state, None, input.consistent_read).get(&key);
-    let units = read_units(item.map_or(0, |i| item_size(i)), input.consistent_read);
+    let units = read_units(item.map_or(0, Stored::size), input.consistent_read);
     Ok(Output {
         capacity: input.capacity.consumed(&table.name, units, Touched::default),
-        item: item.map(|i| expressions::projected_shared(i, input.exprs.projection.as_deref())),
+        item: item.map(|i| expressions::projected_stored(i, input.exprs.projection.as_deref())),
     })
 }

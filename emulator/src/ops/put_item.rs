@@ -28,17 +28,17 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let mut state = cx.write(&table);
     let key = validate_item(&state.def, &item)?;
     cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
-    let old = state.get(&key).cloned();
-    if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
-        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
+    let old = state.get(&key).map(|s| s.item());
+    if !expressions::holds(input.exprs.condition.as_ref(), old.as_ref()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_ref()));
     }
-    check_collection(cx.engine, &state, &key, old.as_deref(), Some(&item))?;
-    let units = write_units(old.as_deref(), Some(&item));
-    let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), Some(&item), units);
+    check_collection(cx.engine, &state, &key, old.as_ref(), Some(&item))?;
+    let units = write_units(old.as_ref(), Some(&item));
+    let capacity = write_capacity(returns.capacity, &state.def, old.as_ref(), Some(&item), units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     #[cfg(feature = "faults")]
-    let item = crate::fault::put_item(cx.fault, item, old.as_deref());
+    let item = crate::fault::put_item(cx.fault, item, old.as_ref());
     state.put(item);
-    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld).map(|o| (*o).clone());
+    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld);
     Ok(WriteOutput { attributes, capacity, collection_metrics })
 }

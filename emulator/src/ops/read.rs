@@ -4,14 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{read_units, request_key, CapacityDetail, Touched};
 use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
-use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType};
+use crate::model::{IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType, Stored};
 use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
@@ -221,8 +220,8 @@ impl StartKey {
 pub struct Row<'a> {
     /// The partition hash token of the row's position (the index key's, for index rows).
     pub token: u32,
-    pub stored: &'a Arc<Item>,
-    pub table_item: Option<&'a Arc<Item>>,
+    pub stored: &'a Stored,
+    pub table_item: Option<&'a Stored>,
 }
 
 /// Everything that shapes a page.
@@ -263,24 +262,27 @@ pub fn collect<'a>(
     let mut last = None;
     for row in rows {
         scanned += 1;
-        bytes += item_size(row.stored);
+        bytes += row.stored.size();
         // Local indexes fetch from the table; global ones only have what they project.
         let full = match (source.index, spec.select) {
             (Some((_, false)), Select::AllAttributes | Select::Specific) => row.table_item.unwrap_or(row.stored),
             _ => row.stored,
         };
-        if spec.filter.is_none_or(|f| f.eval(full)) {
+        // Decoded only for what reads the tree; whole items are answered from their bytes.
+        let tree =
+            (spec.filter.is_some() || spec.transform.is_some() || spec.projection.is_some()).then(|| full.item());
+        if spec.filter.is_none_or(|f| tree.as_ref().is_some_and(|t| f.eval(t))) {
             count += 1;
             if spec.select != Select::Count {
-                items.push(match (spec.transform, spec.projection) {
-                    (Some(t), _) => Arc::new(t(full)),
-                    (None, Some(paths)) => Arc::new(crate::expr::project(full, paths)),
-                    (None, None) => Arc::clone(full),
+                items.push(match (spec.transform, spec.projection, &tree) {
+                    (Some(t), _, Some(tree)) => Stored::new(&t(tree)),
+                    (None, Some(paths), Some(tree)) => Stored::new(&crate::expr::project(tree, paths)),
+                    _ => full.clone(),
                 });
             }
         }
         if spec.limit == Some(scanned) || bytes >= PAGE_BYTES {
-            last = Some(last_key(source, row.stored));
+            last = Some(last_key(source, &row.stored.item()));
             break;
         }
     }

@@ -67,24 +67,24 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
-            let old = state.get(&key).cloned();
+            let old = state.get(&key).map(|s| s.item());
             // UPDATE never creates an item.
-            if old.is_none() || !expressions::holds(cond.as_ref(), old.as_deref()) {
-                return Err(condition_failed(old_on_failure, old.as_deref()));
+            if old.is_none() || !expressions::holds(cond.as_ref(), old.as_ref()) {
+                return Err(condition_failed(old_on_failure, old.as_ref()));
             }
-            let (new, _) = updated_item(&state.def, &key, old.as_deref(), update.as_ref())?;
-            (key, old.map(|o| (*o).clone()), new, *returning)
+            let (new, _) = updated_item(&state.def, &key, old.as_ref(), update.as_ref())?;
+            (key, old, new, *returning)
         }
         Statement::Delete { filter, returning, .. } => {
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
-            let old = state.get(&key).cloned();
+            let old = state.get(&key).map(|s| s.item());
             // Deleting nothing succeeds; the condition applies to an item that exists.
-            if old.is_some() && !expressions::holds(cond.as_ref(), old.as_deref()) {
-                return Err(condition_failed(old_on_failure, old.as_deref()));
+            if old.is_some() && !expressions::holds(cond.as_ref(), old.as_ref()) {
+                return Err(condition_failed(old_on_failure, old.as_ref()));
             }
-            (key, old.map(|o| (*o).clone()), None, *returning)
+            (key, old, None, *returning)
         }
         Statement::Select { .. } => unreachable!("reads are not writes"),
     };

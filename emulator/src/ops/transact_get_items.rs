@@ -12,7 +12,7 @@ use super::transactions::{cancelled, conflict_reason, passed, ItemRef};
 use super::Cx;
 use crate::error::{CancellationReason, Error, Result};
 use crate::expr::Parsed;
-use crate::model::{item_size, Item};
+use crate::model::{Item, Stored};
 use crate::store::Table;
 
 pub struct Input {
@@ -118,8 +118,8 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
             units
                 .entry(g.table.name.clone())
                 .or_default()
-                .add(2.0 * read_units(item.as_ref().map_or(0, |i| item_size(i)), true), Touched::default());
-            item.map(|i| expressions::projected(&i, g.exprs.projection.as_deref()).into_owned())
+                .add(2.0 * read_units(item.as_ref().map_or(0, Stored::size), true), Touched::default());
+            item.map(|i| expressions::projected(i.item(), g.exprs.projection.as_deref()))
         })
         .collect();
     Ok(Output {

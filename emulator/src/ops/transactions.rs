@@ -286,7 +286,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
         Kind::Put | Kind::Insert => validate_item(&state.def, &action.item).map_err(invalid)?,
         _ => request_key(&state.def, &action.item).map_err(invalid)?,
     };
-    let old = state.get(&key).cloned();
+    let old = state.get(&key).map(|s| s.item());
     if action.kind == Kind::Insert && old.is_some() {
         return Err(reason(
             "DuplicateItem",
@@ -294,12 +294,12 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
             None,
         ));
     }
-    if !expressions::holds(action.exprs.condition.as_ref(), old.as_deref()) {
+    if !expressions::holds(action.exprs.condition.as_ref(), old.as_ref()) {
         let wants = action.wants_old;
         return Err(reason(
             "ConditionalCheckFailed",
             Some("The conditional request failed".into()),
-            old.filter(|_| wants).map(|o| (*o).clone()),
+            old.filter(|_| wants),
         ));
     }
     Ok(match action.kind {
@@ -308,7 +308,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
         Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
             let (new, _) =
-                updated_item(&state.def, &key, old.as_deref(), action.exprs.update.as_ref()).map_err(invalid)?;
+                updated_item(&state.def, &key, old.as_ref(), action.exprs.update.as_ref()).map_err(invalid)?;
             new.map_or(Effect::Nothing, Effect::Put)
         }
     })
@@ -317,7 +317,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
             Effect::Put(item) => item,
             _ => return Ok(effect),
         };
-        check_collection(engine, state, &key, old.as_deref(), Some(new))
+        check_collection(engine, state, &key, old.as_ref(), Some(new))
             .map(|()| effect)
             .map_err(|e| reason("ItemCollectionSizeLimitExceeded", e.message, None))
     })
@@ -443,21 +443,19 @@ fn execute(
             Effect::Delete(key) => Some(key.clone()),
             Effect::Nothing => {
                 let key = request_key(&state.def, &a.item).ok();
-                let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| item_size(i));
+                let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
                 entry.add(2.0 * read_units(size, true), Touched::default());
                 continue;
             }
         }
         .expect("checked");
-        let old = state.get(&key).cloned();
+        let old = state.get(&key).map(|s| s.item());
         let new = match &effect {
             Effect::Put(item) => Some(item),
             _ => None,
         };
-        entry.add(
-            2.0 * write_units(old.as_deref(), new),
-            touched_indexes(&state.def, old.as_deref(), new),
-        );
+        let touched = touched_indexes(&state.def, old.as_ref(), new);
+        entry.add(2.0 * write_units(old.as_ref(), new), touched);
         if options.collection_metrics && !state.def.local_indexes.is_empty() {
             collections
                 .entry(a.table.name.clone())

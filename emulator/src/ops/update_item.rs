@@ -28,20 +28,20 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let mut state = cx.write(&table);
     let key = request_key(&state.def, &input.key)?;
     cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
-    let old = state.get(&key).cloned();
-    if !expressions::holds(input.exprs.condition.as_ref(), old.as_deref()) {
-        return Err(condition_failed(returns.old_on_condition_failure, old.as_deref()));
+    let old = state.get(&key).map(|s| s.item());
+    if !expressions::holds(input.exprs.condition.as_ref(), old.as_ref()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.as_ref()));
     }
-    let (new, paths) = updated_item(&state.def, &key, old.as_deref(), input.exprs.update.as_ref())?;
-    check_collection(cx.engine, &state, &key, old.as_deref(), new.as_ref())?;
-    let units = write_units(old.as_deref(), new.as_ref());
-    let capacity = write_capacity(returns.capacity, &state.def, old.as_deref(), new.as_ref(), units);
+    let (new, paths) = updated_item(&state.def, &key, old.as_ref(), input.exprs.update.as_ref())?;
+    check_collection(cx.engine, &state, &key, old.as_ref(), new.as_ref())?;
+    let units = write_units(old.as_ref(), new.as_ref());
+    let capacity = write_capacity(returns.capacity, &state.def, old.as_ref(), new.as_ref(), units);
     let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
     let attributes = match returns.values {
         ReturnValues::None => None,
-        ReturnValues::AllOld => old.as_deref().cloned(),
+        ReturnValues::AllOld => old.as_ref().cloned(),
         ReturnValues::AllNew => new.clone(),
-        ReturnValues::UpdatedOld => old.as_deref().map(|o| expr::project(o, &paths)),
+        ReturnValues::UpdatedOld => old.as_ref().map(|o| expr::project(o, &paths)),
         ReturnValues::UpdatedNew => new.as_ref().map(|n| expr::project(n, &paths)),
     };
     if let Some(new) = new {

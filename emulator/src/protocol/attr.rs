@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Number, NumberError, MAX_NESTING};
+use crate::model::{AttributeValue, Item, Number, NumberError, Seq as Elements, Stored, View, MAX_NESTING};
 
 /// The member of the placeholder object that stands, in a request's parsed body, for an
 /// attribute value kept as its JSON text (see [`keep_raw`]).
@@ -355,11 +355,8 @@ fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
     })
 }
 
-/// One value in DynamoDB's JSON form, written by serde straight into an answer's bytes (no JSON
-/// tree per value: a Scan page of 1,000 items was mostly spent building and dropping those).
-pub struct Wire<'a>(pub &'a AttributeValue);
-
-/// An item or map value in DynamoDB's JSON form; see [`Wire`].
+/// An item (decoded) in DynamoDB's JSON form: encoded as the store keeps items, then written as
+/// [`WireStored`] writes them, so trees and stored items have one JSON writer.
 pub struct WireMap<'a>(pub &'a Item);
 
 /// Text written through `Display` (numbers, base64), without a `String` per value.
@@ -384,28 +381,51 @@ fn base64(b: &[u8]) -> Text<Base64Display<'_, 'static, GeneralPurpose>> {
     Text(Base64Display::new(b, &STANDARD))
 }
 
-impl Serialize for Wire<'_> {
+impl Serialize for WireMap<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(1))?;
-        match self.0 {
-            AttributeValue::S(x) => m.serialize_entry("S", x)?,
-            AttributeValue::N(n) => m.serialize_entry("N", &Text(n))?,
-            AttributeValue::B(b) => m.serialize_entry("B", &base64(b))?,
-            AttributeValue::Bool(b) => m.serialize_entry("BOOL", b)?,
-            AttributeValue::Null => m.serialize_entry("NULL", &true)?,
-            AttributeValue::M(x) => m.serialize_entry("M", &WireMap(x))?,
-            AttributeValue::L(l) => m.serialize_entry("L", &Seq(l.iter().map(Wire)))?,
-            AttributeValue::Ss(v) => m.serialize_entry("SS", v)?,
-            AttributeValue::Ns(v) => m.serialize_entry("NS", &Seq(v.iter().map(Text)))?,
-            AttributeValue::Bs(v) => m.serialize_entry("BS", &Seq(v.iter().map(|b| base64(b))))?,
-        }
-        m.end()
+        WireStored(&Stored::new(self.0)).serialize(s)
     }
 }
 
-impl Serialize for WireMap<'_> {
+/// A stored item in DynamoDB's JSON form, written by serde straight from its bytes into an
+/// answer's (no JSON tree per item: a Scan page of 1,000 items was mostly spent building and
+/// dropping those). Members in name order, as a `serde_json::Map` writes them.
+pub struct WireStored<'a>(pub &'a Stored);
+
+/// One stored value; see [`WireStored`].
+struct WireView<'a>(View<'a>);
+
+/// A stored item's or map's members; see [`WireStored`].
+struct WireEntries<'a>(Elements<'a, (&'a str, View<'a>)>);
+
+impl Serialize for WireStored<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, v)| (k, Wire(v))))
+        WireEntries(self.0.attributes()).serialize(s)
+    }
+}
+
+impl Serialize for WireEntries<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.map(|(k, v)| (k, WireView(v))))
+    }
+}
+
+impl Serialize for WireView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        match self.0 {
+            View::S(x) => m.serialize_entry("S", x)?,
+            View::N(n) => m.serialize_entry("N", &Text(n))?,
+            View::B(b) => m.serialize_entry("B", &base64(b))?,
+            View::Bool(b) => m.serialize_entry("BOOL", &b)?,
+            View::Null => m.serialize_entry("NULL", &true)?,
+            View::M(x) => m.serialize_entry("M", &WireEntries(x))?,
+            View::L(l) => m.serialize_entry("L", &Seq(l.map(WireView)))?,
+            View::Ss(v) => m.serialize_entry("SS", &Seq(v))?,
+            View::Ns(v) => m.serialize_entry("NS", &Seq(v.map(Text)))?,
+            View::Bs(v) => m.serialize_entry("BS", &Seq(v.map(base64)))?,
+        }
+        m.end()
     }
 }
 
@@ -428,16 +448,50 @@ mod tests {
         let v = json!({"M": {"s": {"S": "x"}, "n": {"N": "1.50"}, "b": {"B": "AAEC"}, "t": {"BOOL": true},
             "z": {"NULL": true}, "l": {"L": [{"S": ""}, {"N": "-0"}]}, "ss": {"SS": ["a", "b"]},
             "ns": {"NS": ["1", "2.5"]}, "bs": {"BS": ["AA==", "AQ=="]}}});
-        let decoded = decode(&v).unwrap();
+        let decoded = Item::from_iter([("v".to_string(), decode(&v).unwrap())]);
         let expected = json!({"M": {"s": {"S": "x"}, "n": {"N": "1.5"}, "b": {"B": "AAEC"}, "t": {"BOOL": true},
             "z": {"NULL": true}, "l": {"L": [{"S": ""}, {"N": "0"}]}, "ss": {"SS": ["a", "b"]},
             "ns": {"NS": ["1", "2.5"]}, "bs": {"BS": ["AA==", "AQ=="]}}});
-        assert_eq!(serde_json::to_value(Wire(&decoded)).unwrap(), expected);
+        let expected = json!({"v": expected});
+        assert_eq!(encode_map(&decoded), expected);
         // Written straight to bytes, the same text a JSON tree renders (members in name order).
         assert_eq!(
-            serde_json::to_vec(&Wire(&decoded)).unwrap(),
+            serde_json::to_vec(&WireMap(&decoded)).unwrap(),
             serde_json::to_vec(&expected).unwrap()
         );
+    }
+
+    /// The JSON tree of a value, built independently of the encoder: the oracle below.
+    fn tree(v: &AttributeValue) -> Value {
+        let b64 = |b: &Vec<u8>| Value::String(STANDARD.encode(b));
+        let (ty, x) = match v {
+            AttributeValue::S(s) => ("S", json!(s)),
+            AttributeValue::N(n) => ("N", json!(n.to_string())),
+            AttributeValue::B(b) => ("B", b64(b)),
+            AttributeValue::Bool(b) => ("BOOL", json!(b)),
+            AttributeValue::Null => ("NULL", json!(true)),
+            AttributeValue::M(m) => ("M", tree_map(m)),
+            AttributeValue::L(l) => ("L", l.iter().map(tree).collect()),
+            AttributeValue::Ss(v) => ("SS", json!(v)),
+            AttributeValue::Ns(v) => ("NS", v.iter().map(|n| json!(n.to_string())).collect()),
+            AttributeValue::Bs(v) => ("BS", v.iter().map(b64).collect()),
+        };
+        json!({ ty: x })
+    }
+
+    fn tree_map(item: &Item) -> Value {
+        Value::Object(item.iter().map(|(k, v)| (k.clone(), tree(v))).collect())
+    }
+
+    proptest::proptest! {
+        /// Answers written from stored bytes are byte for byte the text of the item's JSON tree,
+        /// and decode back to the item.
+        #[test]
+        fn stored_items_write_their_json(item in crate::model::stored_tests::item()) {
+            let text = serde_json::to_string(&WireStored(&Stored::new(&item))).unwrap();
+            proptest::prop_assert_eq!(&text, &serde_json::to_string(&tree_map(&item)).unwrap());
+            proptest::prop_assert_eq!(decode_map(&serde_json::from_str(&text).unwrap()), Ok(item));
+        }
     }
 
     #[test]

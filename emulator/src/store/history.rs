@@ -98,10 +98,9 @@ impl Drop for Recording<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use super::*;
-    use crate::model::{AttributeValue, Item, KeyValue};
+    use crate::model::{AttributeValue, Item, KeyValue, Stored};
     use crate::store::Slot;
 
     /// Data holding one item whose partition key is `n`.
@@ -110,7 +109,7 @@ mod tests {
         let slot = Slot::at(&[KeyValue::S(n.into())].into_iter().collect(), Default::default());
         data.items.insert(
             slot,
-            Arc::new(Item::from_iter([("pk".to_string(), AttributeValue::S(n.into()))])),
+            Stored::new(&Item::from_iter([("pk".to_string(), AttributeValue::S(n.into()))])),
         );
         data
     }
@@ -119,7 +118,7 @@ mod tests {
         d.items
             .values()
             .next()
-            .map(|item| format!("{:?}", item.get("pk")))
+            .map(|item| format!("{:?}", item.get("pk").map(|v| v.value())))
             .unwrap_or_default()
     }
 

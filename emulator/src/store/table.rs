@@ -16,7 +16,7 @@ use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 use super::Journal;
 
-use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, TableDef};
+use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, Stored, TableDef};
 
 pub struct Table {
     pub name: String,
@@ -204,11 +204,12 @@ pub fn token(hash: &[KeyValue]) -> u32 {
 
 /// A table's data in persistent (structurally shared) maps: a clone costs O(number of indexes)
 /// whatever the item count, which is what makes snapshots cheap; a write after a clone copies only
-/// the tree nodes on its path.
+/// the tree nodes on its path. Items are kept encoded ([`Stored`]), one allocation each, shared by
+/// the table's map and the entries of indexes that project them whole.
 #[derive(Clone, Default)]
 pub struct TableData {
-    pub items: OrdMap<Slot, Arc<Item>>,
-    pub indexes: HashMap<String, OrdMap<IndexEntry, Arc<Item>>>,
+    pub items: OrdMap<Slot, Stored>,
+    pub indexes: HashMap<String, OrdMap<IndexEntry, Stored>>,
     /// Sum of item sizes, for DescribeTable's TableSizeBytes.
     pub size_bytes: usize,
     /// Time to Live, while it is enabled: the attribute and the items by expiry time.
@@ -271,7 +272,7 @@ impl Table {
 }
 
 impl TableData {
-    pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<Item>> {
+    pub fn get(&self, key: &PrimaryKey) -> Option<&Stored> {
         self.items.get(&Slot::new(key))
     }
 
@@ -290,75 +291,72 @@ impl TableData {
     }
 
     /// The table item an index entry points at.
-    pub fn item_at(&self, entry: &IndexEntry) -> Option<&Arc<Item>> {
+    pub fn item_at(&self, entry: &IndexEntry) -> Option<&Stored> {
         self.items.get(entry.table_slot())
     }
 }
 
 impl TableState {
-    pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<Item>> {
+    pub fn get(&self, key: &PrimaryKey) -> Option<&Stored> {
         self.data.get(key)
     }
 
     /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
     /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
     /// table's stream.
-    pub fn put(&mut self, item: Item) -> Option<Arc<Item>> {
+    pub fn put(&mut self, item: Item) -> Option<Stored> {
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
         let old = self.unlink(&slot);
-        let item = stored(item);
-        self.data.size_bytes += item_size(&item);
+        let encoded = Stored::new(&item);
+        self.data.size_bytes += encoded.size();
         if !self.def.local_indexes.is_empty() {
             *self.data.collections.entry(key.hash.clone()).or_default() += collection_bytes(&self.def, &item);
         }
         for index in self.def.indexes() {
             if let Some(entry) = index_entry(index, &slot, &item) {
-                let stored = if index.projection.kind == crate::model::ProjectionType::All {
-                    item.clone()
-                } else {
-                    stored(index.project_item(&self.def.key, &item))
-                };
+                let copy = index_copy(&self.def, index, &encoded, &item);
                 self.data
                     .indexes
                     .entry(index.name.clone())
                     .or_default()
-                    .insert(entry, stored);
+                    .insert(entry, copy);
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.insert(&slot, &item);
-        }
-        if let Some(stream) = &self.data.stream {
-            stream.record(&self.def.key, old.as_ref(), Some(&item), false);
+            ttl.insert(&slot, &encoded);
         }
         if let Some(journal) = &self.journal {
             journal.put(&self.def.name, &item);
         }
-        self.data.items.insert(slot, item);
+        if let Some(stream) = &self.data.stream {
+            let old = old.as_ref().map(|o| Arc::new(o.item()));
+            stream.record(&self.def.key, old.as_ref(), Some(&Arc::new(item)), false);
+        }
+        self.data.items.insert(slot, encoded);
         old
     }
 
-    pub fn delete(&mut self, key: &PrimaryKey) -> Option<Arc<Item>> {
+    pub fn delete(&mut self, key: &PrimaryKey) -> Option<Stored> {
         self.remove_slot(&Slot::new(key), false)
     }
 
     /// Deletes an item as the durable mode's recovery replays a logged delete (`by_ttl` as logged).
-    pub fn delete_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<Arc<Item>> {
+    pub fn delete_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<Stored> {
         self.remove_slot(&Slot::new(key), by_ttl)
     }
 
     /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
-    fn remove_slot(&mut self, slot: &Slot, by_ttl: bool) -> Option<Arc<Item>> {
+    fn remove_slot(&mut self, slot: &Slot, by_ttl: bool) -> Option<Stored> {
         let old = self.unlink(slot)?;
         if let Some(stream) = &self.data.stream {
-            stream.record(&self.def.key, Some(&old), None, by_ttl);
+            stream.record(&self.def.key, Some(&Arc::new(old.item())), None, by_ttl);
         }
         if let Some(journal) = &self.journal {
-            let key = old.iter().filter(|(name, _)| self.def.key.contains(name));
+            let key = old.attributes().filter(|(name, _)| self.def.key.contains(name));
             journal.delete(
                 &self.def.name,
-                key.map(|(n, v)| (n.clone(), v.clone())).collect(),
+                key.map(|(n, v)| (n.to_owned(), v.value())).collect(),
                 by_ttl,
             );
         }
@@ -366,9 +364,10 @@ impl TableState {
     }
 
     /// Takes an item out of the table, its indexes and counts; no stream record.
-    fn unlink(&mut self, slot: &Slot) -> Option<Arc<Item>> {
-        let old = self.data.items.remove(slot)?;
-        self.data.size_bytes -= item_size(&old);
+    fn unlink(&mut self, slot: &Slot) -> Option<Stored> {
+        let stored = self.data.items.remove(slot)?;
+        self.data.size_bytes -= stored.size();
+        let old = stored.item();
         if !self.def.local_indexes.is_empty() {
             let hash = self.def.key.key_of(&old).expect("stored items have their key").hash;
             if let Some(bytes) = self.data.collections.get_mut(&hash) {
@@ -379,7 +378,7 @@ impl TableState {
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.remove(slot, &old);
+            ttl.remove(slot, &stored);
         }
         for index in self.def.indexes() {
             if let Some(entry) = index_entry(index, slot, &old) {
@@ -388,15 +387,16 @@ impl TableState {
                 }
             }
         }
-        Some(old)
+        Some(stored)
     }
 
     /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
     pub fn backfill(&mut self, index: &IndexDef) {
         let mut entries = OrdMap::new();
-        for (slot, item) in self.data.items.iter().filter(|(_, item)| index.key.accepts(item)) {
-            if let Some(entry) = index_entry(index, slot, item) {
-                entries.insert(entry, stored(index.project_item(&self.def.key, item)));
+        for (slot, stored) in self.data.items.iter() {
+            let item = stored.item();
+            if let Some(entry) = index_entry(index, slot, &item).filter(|_| index.key.accepts(&item)) {
+                entries.insert(entry, index_copy(&self.def, index, stored, &item));
             }
         }
         self.data.indexes.insert(index.name.clone(), entries);
@@ -404,7 +404,7 @@ impl TableState {
 
     /// Enables Time to Live on `attribute` (indexing the items already stored), or disables it.
     pub fn set_ttl(&mut self, attribute: Option<String>) {
-        self.data.ttl = attribute.map(|a| TtlIndex::build(a, self.data.items.iter().map(|(s, i)| (s, i.as_ref()))));
+        self.data.ttl = attribute.map(|a| TtlIndex::build(a, self.data.items.iter()));
     }
 
     /// The TTL attribute while Time to Live is enabled.
@@ -453,7 +453,7 @@ impl TableState {
 
 /// Entries between two positions of a table or index, in order (both directions).
 pub type Between<'a, K> = std::iter::Flatten<
-    std::option::IntoIter<imbl::ordmap::RangedIter<'a, K, Arc<Item>, imbl::shared_ptr::DefaultSharedPtr>>,
+    std::option::IntoIter<imbl::ordmap::RangedIter<'a, K, Stored, imbl::shared_ptr::DefaultSharedPtr>>,
 >;
 
 /// Whether a range is empty (a range whose ends cross is refused by ordered maps).
@@ -467,12 +467,14 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     }
 }
 
-/// An item as the maps keep it, without the spare capacity its vector grew while it was built
-/// (a stored item lives long; nested maps are left as decoded).
-fn stored(item: Item) -> Arc<Item> {
-    let mut entries = item.into_tuple_vec();
-    entries.shrink_to_fit();
-    Arc::new(Item::from_sorted_store_unchecked(entries))
+/// What an index entry holds of an item: the stored item itself when the index projects every
+/// attribute, else its own encoding of the projected attributes.
+fn index_copy(def: &TableDef, index: &IndexDef, stored: &Stored, item: &Item) -> Stored {
+    if index.projection.kind == crate::model::ProjectionType::All {
+        stored.clone()
+    } else {
+        Stored::new(&index.project_item(&def.key, item))
+    }
 }
 
 /// What an item adds to its item collection: itself and its entry in each local index.

@@ -8,16 +8,16 @@
 use imbl::{OrdMap, OrdSet};
 
 use super::table::Slot;
-use crate::model::{AttributeValue, Item};
+use crate::model::{Stored, View};
 
 /// Expiry times further in the past than this are ignored by DynamoDB's TTL process.
 pub const FIVE_YEARS_SECS: i64 = 5 * 365 * 24 * 60 * 60;
 
 /// The expiry (epoch seconds, integer part) an item carries in `attribute`, if it is a Number that
 /// fits in an `i64`.
-pub fn expiry_of(item: &Item, attribute: &str) -> Option<i64> {
+pub fn expiry_of(item: &Stored, attribute: &str) -> Option<i64> {
     match item.get(attribute)? {
-        AttributeValue::N(n) => n.to_i64(),
+        View::N(n) => n.to_i64(),
         _ => None,
     }
 }
@@ -31,7 +31,7 @@ pub fn expired_range(now_millis: i64) -> std::ops::RangeInclusive<i64> {
     now_secs.saturating_sub(FIVE_YEARS_SECS)..=latest
 }
 
-pub fn is_expired(item: &Item, attribute: &str, now_millis: i64) -> bool {
+pub fn is_expired(item: &Stored, attribute: &str, now_millis: i64) -> bool {
     expiry_of(item, attribute).is_some_and(|e| expired_range(now_millis).contains(&e))
 }
 
@@ -44,7 +44,7 @@ pub struct TtlIndex {
 
 impl TtlIndex {
     /// An index over `items`, built when TTL is enabled on a table that may already hold items.
-    pub fn build<'a>(attribute: String, items: impl IntoIterator<Item = (&'a Slot, &'a Item)>) -> TtlIndex {
+    pub fn build<'a>(attribute: String, items: impl IntoIterator<Item = (&'a Slot, &'a Stored)>) -> TtlIndex {
         let mut index = TtlIndex {
             attribute,
             by_expiry: OrdMap::new(),
@@ -56,14 +56,14 @@ impl TtlIndex {
     }
 
     /// Records an item just stored at `slot` (a no-op when it carries no usable expiry).
-    pub fn insert(&mut self, slot: &Slot, item: &Item) {
+    pub fn insert(&mut self, slot: &Slot, item: &Stored) {
         if let Some(e) = expiry_of(item, &self.attribute) {
             self.by_expiry.entry(e).or_default().insert(slot.clone());
         }
     }
 
     /// Forgets an item just removed from `slot`.
-    pub fn remove(&mut self, slot: &Slot, item: &Item) {
+    pub fn remove(&mut self, slot: &Slot, item: &Stored) {
         let Some(e) = expiry_of(item, &self.attribute) else {
             return;
         };
@@ -98,7 +98,7 @@ impl TtlIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{KeyValue, Number, PrimaryKey};
+    use crate::model::{AttributeValue, Item, KeyValue, Number, PrimaryKey};
 
     const NOW_MS: i64 = 1_700_000_000_500;
     const NOW_S: i64 = 1_700_000_000;
@@ -110,12 +110,12 @@ mod tests {
         })
     }
 
-    fn item(ttl: Option<AttributeValue>) -> Item {
+    fn item(ttl: Option<AttributeValue>) -> Stored {
         let mut item = Item::new();
         if let Some(v) = ttl {
             item.insert("exp".into(), v);
         }
-        item
+        Stored::new(&item)
     }
 
     fn n(v: i64) -> AttributeValue {
@@ -164,7 +164,7 @@ mod tests {
             ("string", item(Some(AttributeValue::S("5".into())))),
             ("missing", item(None)),
         ];
-        let slots: Vec<(Slot, Item)> = items.iter().map(|(k, i)| (slot(k), i.clone())).collect();
+        let slots: Vec<(Slot, Stored)> = items.iter().map(|(k, i)| (slot(k), i.clone())).collect();
         let index = TtlIndex::build("exp".into(), slots.iter().map(|(s, i)| (s, i)));
         assert_eq!(index.len(), 4);
         assert_eq!(names(index.due(NOW_MS, 10)), ["early", "late"]);

@@ -1,7 +1,7 @@
 use serde_json::{Map, Value};
 
 use super::multi::request_items_faults;
-use super::{capacity_detail, expressions, Answer};
+use super::{capacity_detail, expressions, Answer, Items};
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::model::Item;
@@ -92,7 +92,7 @@ pub fn encode(out: Output) -> Value {
     let responses: Map<String, Value> = out
         .responses
         .iter()
-        .map(|(t, items)| (t.clone(), items.iter().map(encode_map).collect()))
+        .map(|(t, items)| (t.clone(), serde_json::to_value(Items(items)).expect("items always serialise")))
         .collect();
     let unprocessed: Map<String, Value> = out
         .unprocessed

@@ -32,6 +32,6 @@ pub fn decode(body: Body) -> Result<Input> {
 pub fn encode(out: Output) -> Encoded {
     Answer::default()
         .capacity(out.capacity.as_ref())
-        .item("Item", out.item.as_deref())
+        .stored("Item", out.item.as_ref())
         .encode()
 }

@@ -21,16 +21,15 @@ mod statements;
 mod table_spec;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
-use super::attr::WireMap;
+use super::attr::{WireMap, WireStored};
 use super::Body;
 use crate::error::Result;
 use crate::expr::{Op, Parsed};
-use crate::model::Item;
+use crate::model::{Item, Stored};
 use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use crate::ops::common::{CapacityDetail, ReturnValues, WriteReturns};
 use crate::ops::read::{ReadInput, Select};
@@ -117,7 +116,8 @@ pub struct Answer<'a> {
 enum Member<'a> {
     Tree(Value),
     Item(&'a Item),
-    Items(&'a [Arc<Item>]),
+    Stored(&'a Stored),
+    Items(&'a [Stored]),
 }
 
 impl<'a> Answer<'a> {
@@ -172,8 +172,16 @@ impl<'a> Answer<'a> {
         self
     }
 
+    /// A stored item member (GetItem's `Item`), left out when absent.
+    pub fn stored(mut self, member: &'static str, item: Option<&'a Stored>) -> Answer<'a> {
+        if let Some(item) = item {
+            self.members.insert(member, Member::Stored(item));
+        }
+        self
+    }
+
     /// A list of items (`Items`), left out when absent.
-    pub fn items(mut self, member: &'static str, items: Option<&'a [Arc<Item>]>) -> Answer<'a> {
+    pub fn items(mut self, member: &'static str, items: Option<&'a [Stored]>) -> Answer<'a> {
         if let Some(items) = items {
             self.members.insert(member, Member::Items(items));
         }
@@ -205,6 +213,7 @@ impl Serialize for Answer<'_> {
             match member {
                 Member::Tree(v) => m.serialize_entry(name, v)?,
                 Member::Item(item) => m.serialize_entry(name, &WireMap(item))?,
+                Member::Stored(item) => m.serialize_entry(name, &WireStored(item))?,
                 Member::Items(items) => m.serialize_entry(name, &Items(items))?,
             }
         }
@@ -212,12 +221,12 @@ impl Serialize for Answer<'_> {
     }
 }
 
-/// A JSON array of items.
-struct Items<'a>(&'a [Arc<Item>]);
+/// A JSON array of stored items.
+pub struct Items<'a>(pub &'a [Stored]);
 
 impl Serialize for Items<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|i| WireMap(i)))
+        s.collect_seq(self.0.iter().map(WireStored))
     }
 }
 

@@ -1,0 +1,435 @@
+//! Items as the store keeps them: one shared allocation of bytes per item, where a decoded
+//! [`Item`] is a vector of (name, value) pairs plus a heap string per name and per string value.
+//! Reads walk the bytes ([`View`]) and answers are written from them; an operation that needs
+//! the tree (conditions, updates, filters, projections) decodes it with [`Stored::item`].
+//!
+//! The encoding (all lengths and counts LEB128 varints):
+//!
+//! ```text
+//! item    := size count entry*           size: DynamoDB's item size (names + values)
+//! entry   := bytes(name) value
+//! value   := S bytes | N number | B bytes | TRUE | FALSE | NULL
+//!          | M len count entry* | L len count value*
+//!          | SS len count bytes* | NS len count number* | BS len count bytes*
+//! bytes   := len raw
+//! number  := sign:u8 zigzag(exponent) significand
+//! ```
+//!
+//! Containers carry their byte length, so a reader skips one without descending into it: walking
+//! a level never recurses. Entries keep the item's name order, so an answer written from the
+//! bytes is the one written from the item.
+
+use std::sync::Arc;
+
+use super::{item_size, AttributeValue, Item, Number};
+
+/// One stored item: its encoded bytes, shared by the table's map, every index entry that
+/// projects it whole, snapshots and answers in flight.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Stored(Arc<[u8]>);
+
+/// One encoded value, read in place.
+#[derive(Clone, Copy, Debug)]
+pub enum View<'a> {
+    S(&'a str),
+    N(Number),
+    B(&'a [u8]),
+    Bool(bool),
+    Null,
+    M(Seq<'a, (&'a str, View<'a>)>),
+    L(Seq<'a, View<'a>>),
+    Ss(Seq<'a, &'a str>),
+    Ns(Seq<'a, Number>),
+    Bs(Seq<'a, &'a [u8]>),
+}
+
+const S: u8 = 1;
+const N: u8 = 2;
+const B: u8 = 3;
+const TRUE: u8 = 4;
+const FALSE: u8 = 5;
+const NULL: u8 = 6;
+const M: u8 = 7;
+const L: u8 = 8;
+const SS: u8 = 9;
+const NS: u8 = 10;
+const BS: u8 = 11;
+
+impl Stored {
+    /// Encodes an item whose nesting the write path has checked (at most `MAX_NESTING` levels,
+    /// which bounds the recursion here and in every reader).
+    pub fn new(item: &Item) -> Stored {
+        let mut out = Vec::with_capacity(item_size(item) + 8 * item.len() + 8);
+        varint(&mut out, item_size(item) as u64);
+        varint(&mut out, item.len() as u64);
+        for (name, value) in item.iter() {
+            bytes(&mut out, name.as_bytes());
+            encode(&mut out, value);
+        }
+        Stored(out.into())
+    }
+
+    /// DynamoDB's size of the item (names and values, not this encoding).
+    pub fn size(&self) -> usize {
+        Cursor(&self.0).varint() as usize
+    }
+
+    /// The attributes, in name order.
+    pub fn attributes(&self) -> Seq<'_, (&str, View<'_>)> {
+        let mut c = Cursor(&self.0);
+        c.varint();
+        let left = c.varint() as usize;
+        Seq::new(c.0, left)
+    }
+
+    /// One attribute, read in place.
+    pub fn get(&self, name: &str) -> Option<View<'_>> {
+        self.attributes().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// The item decoded into its tree.
+    pub fn item(&self) -> Item {
+        entries(self.attributes())
+    }
+}
+
+impl std::fmt::Debug for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.item().fmt(f)
+    }
+}
+
+impl View<'_> {
+    /// The value decoded into its tree.
+    pub fn value(&self) -> AttributeValue {
+        match *self {
+            View::S(s) => AttributeValue::S(s.to_owned()),
+            View::N(n) => AttributeValue::N(n),
+            View::B(b) => AttributeValue::B(b.to_vec()),
+            View::Bool(b) => AttributeValue::Bool(b),
+            View::Null => AttributeValue::Null,
+            View::M(m) => AttributeValue::M(entries(m)),
+            View::L(l) => AttributeValue::L(l.map(|v| v.value()).collect()),
+            View::Ss(s) => AttributeValue::Ss(s.map(str::to_owned).collect()),
+            View::Ns(n) => AttributeValue::Ns(n.collect()),
+            View::Bs(b) => AttributeValue::Bs(b.map(<[u8]>::to_vec).collect()),
+        }
+    }
+}
+
+fn entries(seq: Seq<'_, (&str, View<'_>)>) -> Item {
+    // Stored entries are already in name order and distinct.
+    Item::from_sorted_store_unchecked(seq.map(|(n, v)| (n.to_owned(), v.value())).collect())
+}
+
+fn encode(out: &mut Vec<u8>, value: &AttributeValue) {
+    match value {
+        AttributeValue::S(s) => {
+            out.push(S);
+            bytes(out, s.as_bytes());
+        }
+        AttributeValue::N(n) => {
+            out.push(N);
+            number(out, n);
+        }
+        AttributeValue::B(b) => {
+            out.push(B);
+            bytes(out, b);
+        }
+        AttributeValue::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
+        AttributeValue::Null => out.push(NULL),
+        AttributeValue::M(m) => container(out, M, m.len(), |out| {
+            for (name, v) in m.iter() {
+                bytes(out, name.as_bytes());
+                encode(out, v);
+            }
+        }),
+        AttributeValue::L(l) => container(out, L, l.len(), |out| l.iter().for_each(|v| encode(out, v))),
+        AttributeValue::Ss(s) => container(out, SS, s.len(), |out| s.iter().for_each(|x| bytes(out, x.as_bytes()))),
+        AttributeValue::Ns(n) => container(out, NS, n.len(), |out| n.iter().for_each(|x| number(out, x))),
+        AttributeValue::Bs(b) => container(out, BS, b.len(), |out| b.iter().for_each(|x| bytes(out, x))),
+    }
+}
+
+/// A container: its tag, then its byte length (known once its elements are written, and put in
+/// front of them), its count and its elements.
+fn container(out: &mut Vec<u8>, tag: u8, count: usize, elements: impl FnOnce(&mut Vec<u8>)) {
+    out.push(tag);
+    let start = out.len();
+    varint(out, count as u64);
+    elements(out);
+    let mut len = Vec::with_capacity(4);
+    varint(&mut len, (out.len() - start) as u64);
+    out.splice(start..start, len);
+}
+
+fn bytes(out: &mut Vec<u8>, b: &[u8]) {
+    varint(out, b.len() as u64);
+    out.extend_from_slice(b);
+}
+
+fn number(out: &mut Vec<u8>, n: &Number) {
+    let (negative, significand, exponent) = n.parts();
+    out.push(u8::from(negative));
+    varint(out, u64::from(((exponent << 1) ^ (exponent >> 31)) as u32));
+    let mut v = significand;
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A read position in stored bytes (which only [`Stored::new`] writes, so they are well formed).
+pub struct Cursor<'a>(&'a [u8]);
+
+impl<'a> Cursor<'a> {
+    fn byte(&mut self) -> u8 {
+        let (b, rest) = self.0.split_first().expect("stored bytes are well formed");
+        self.0 = rest;
+        *b
+    }
+
+    fn wide(&mut self) -> u128 {
+        let (mut v, mut shift) = (0u128, 0);
+        loop {
+            let b = self.byte();
+            v |= u128::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+
+    fn varint(&mut self) -> u64 {
+        self.wide() as u64
+    }
+
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        let (taken, rest) = self.0.split_at(n);
+        self.0 = rest;
+        taken
+    }
+
+    fn bytes(&mut self) -> &'a [u8] {
+        let n = self.varint() as usize;
+        self.take(n)
+    }
+
+    fn str(&mut self) -> &'a str {
+        std::str::from_utf8(self.bytes()).expect("stored strings are UTF-8")
+    }
+
+    fn number(&mut self) -> Number {
+        let negative = self.byte() != 0;
+        let zigzag = self.varint() as u32;
+        let exponent = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
+        Number::from_parts(negative, self.wide(), exponent).expect("stored numbers are in range")
+    }
+
+    /// A container's elements, skipping past them.
+    fn seq<T>(&mut self) -> Seq<'a, T> {
+        let len = self.varint() as usize;
+        let mut inner = Cursor(self.take(len));
+        let left = inner.varint() as usize;
+        Seq::new(inner.0, left)
+    }
+
+    fn view(&mut self) -> View<'a> {
+        match self.byte() {
+            S => View::S(self.str()),
+            N => View::N(self.number()),
+            B => View::B(self.bytes()),
+            TRUE => View::Bool(true),
+            FALSE => View::Bool(false),
+            NULL => View::Null,
+            M => View::M(self.seq()),
+            L => View::L(self.seq()),
+            SS => View::Ss(self.seq()),
+            NS => View::Ns(self.seq()),
+            BS => View::Bs(self.seq()),
+            tag => unreachable!("no stored value has tag {tag}"),
+        }
+    }
+}
+
+/// The elements of a stored item, map, list or set, read one at a time.
+pub struct Seq<'a, T> {
+    bytes: &'a [u8],
+    left: usize,
+    element: std::marker::PhantomData<T>,
+}
+
+impl<'a, T> Seq<'a, T> {
+    fn new(bytes: &'a [u8], left: usize) -> Self {
+        Seq {
+            bytes,
+            left,
+            element: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for Seq<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Seq<'_, T> {}
+
+impl<T> std::fmt::Debug for Seq<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} elements", self.left)
+    }
+}
+
+/// What a [`Seq`] holds, read from a cursor.
+pub trait Element<'a> {
+    fn read(c: &mut Cursor<'a>) -> Self;
+}
+
+impl<'a> Element<'a> for View<'a> {
+    fn read(c: &mut Cursor<'a>) -> Self {
+        c.view()
+    }
+}
+
+impl<'a> Element<'a> for (&'a str, View<'a>) {
+    fn read(c: &mut Cursor<'a>) -> Self {
+        (c.str(), c.view())
+    }
+}
+
+impl<'a> Element<'a> for &'a str {
+    fn read(c: &mut Cursor<'a>) -> Self {
+        c.str()
+    }
+}
+
+impl<'a> Element<'a> for &'a [u8] {
+    fn read(c: &mut Cursor<'a>) -> Self {
+        c.bytes()
+    }
+}
+
+impl<'a> Element<'a> for Number {
+    fn read(c: &mut Cursor<'a>) -> Self {
+        c.number()
+    }
+}
+
+impl<'a, T: Element<'a>> Iterator for Seq<'a, T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.left = self.left.checked_sub(1)?;
+        let mut c = Cursor(self.bytes);
+        let element = T::read(&mut c);
+        self.bytes = c.0;
+        Some(element)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<'a, T: Element<'a>> ExactSizeIterator for Seq<'a, T> {}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn number() -> impl Strategy<Value = Number> {
+        (any::<bool>(), 0u128..10u128.pow(38), -130i32..=88).prop_map(|(negative, significand, exponent)| {
+            Number::from_parts(negative, significand, exponent).unwrap_or(Number::ZERO)
+        })
+    }
+
+    fn distinct<T: Ord + Clone>(v: Vec<T>) -> Vec<T> {
+        let mut seen = std::collections::BTreeSet::new();
+        v.into_iter().filter(|x| seen.insert(x.clone())).collect()
+    }
+
+    /// Any attribute value DynamoDB stores: non-empty, duplicate-free sets, nesting a few levels.
+    pub(crate) fn value() -> impl Strategy<Value = AttributeValue> {
+        let leaf = prop_oneof![
+            ".{0,12}".prop_map(AttributeValue::S),
+            number().prop_map(AttributeValue::N),
+            prop::collection::vec(any::<u8>(), 0..12).prop_map(AttributeValue::B),
+            any::<bool>().prop_map(AttributeValue::Bool),
+            Just(AttributeValue::Null),
+            prop::collection::vec(".{0,6}", 1..4).prop_map(|v| AttributeValue::Ss(distinct(v))),
+            prop::collection::vec(number(), 1..4).prop_map(|v| AttributeValue::Ns(distinct(v))),
+            prop::collection::vec(prop::collection::vec(any::<u8>(), 0..5), 1..4)
+                .prop_map(|v| AttributeValue::Bs(distinct(v))),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(AttributeValue::L),
+                prop::collection::btree_map(".{1,6}", inner, 0..6)
+                    .prop_map(|m| AttributeValue::M(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    pub(crate) fn item() -> impl Strategy<Value = Item> {
+        prop::collection::btree_map(".{1,8}", value(), 0..8).prop_map(|m| m.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn decodes_to_the_item_it_encoded(item in item()) {
+            let stored = Stored::new(&item);
+            prop_assert_eq!(stored.item(), item.clone());
+            prop_assert_eq!(stored.size(), item_size(&item));
+            for (name, value) in item.iter() {
+                prop_assert_eq!(stored.get(name).map(|v| v.value()), Some(value.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_keep_their_extremes_exactly() {
+        for text in [
+            "0",
+            "-1",
+            "1E-130",
+            "-9.9999999999999999999999999999999999999E+125",
+            "12345678901234567890123456789012345678",
+        ] {
+            let n = Number::parse(text).unwrap();
+            let item = Item::from_iter([("n".to_string(), AttributeValue::N(n))]);
+            assert_eq!(
+                Stored::new(&item).get("n").map(|v| v.value()),
+                Some(AttributeValue::N(n)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_small_allocation() {
+        // The 100-byte item of `loadgen mem`: names and values plus a few bytes of framing.
+        let item = Item::from_iter([
+            ("pk".to_string(), AttributeValue::S("item000001".into())),
+            ("n".to_string(), AttributeValue::N(Number::parse("1").unwrap())),
+            ("pad".to_string(), AttributeValue::S("x".repeat(70))),
+        ]);
+        assert_eq!(item_size(&item), 88);
+        // Framing: size and count, three name lengths, three tags, two string lengths, and the
+        // number's three bytes where its size counts two.
+        assert_eq!(Stored::new(&item).0.len(), 88 + 2 + 3 + 3 + 2 + 1);
+    }
+}
