@@ -5,6 +5,10 @@
 
 use dynamodb_emulator::chaos::{Plan, RuleCount};
 use dynamodb_emulator::Fault;
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use dynamodb_harness::adapters::auth::{DynamoDbAdapter, VerificationToken};
 use dynamodb_harness::adapters::auth_flow::{AuthFlow, AuthFlowConfig, LoginError};
 use dynamodb_harness::machine::{cases, Failure};
 use dynamodb_harness::suites::auth::AuthSuite;
@@ -154,15 +158,26 @@ fn ambiguous_writes<S: Suite>(rules: &[&str]) -> Result<(), Failure> {
 /// standard mode does; the check's outcome and each rule's counts.
 fn under_plan<S: Suite>(plan: &str) -> (Result<(), Failure>, Vec<RuleCount>) {
     let rt = runtime();
-    let options = EnvOptions {
-        chaos: Some(plan.parse::<Plan>().unwrap()),
-        ..Default::default()
-    };
-    let env = env(&rt, Target::InProcess, options);
+    let env = chaos_env(&rt, plan);
     let outcome = check::<S>(&rt, &env, cases(DEFAULT_CASES / 2)).map(|report| println!("{report}"));
     let counts = env.emulator().unwrap().chaos().counts();
     println!("chaos (matched, fired) per rule: {counts:?}");
     (outcome, counts)
+}
+
+/// An in-process emulator with `plan`, its client retrying as in resilience mode.
+fn chaos_env(rt: &Runtime, plan: &str) -> Env {
+    let options = EnvOptions {
+        chaos: Some(plan.parse::<Plan>().unwrap()),
+        ..Default::default()
+    };
+    env(rt, Target::InProcess, options)
+}
+
+/// The items of `table`, read strongly consistently.
+async fn stored(env: &Env, table: &str) -> Vec<HashMap<String, AttributeValue>> {
+    let out = env.client().scan().table_name(table).consistent_read(true).send().await;
+    out.unwrap().items.unwrap_or_default()
 }
 
 /// The same sequences through the in-process transport and over HTTP (or, with
@@ -439,42 +454,18 @@ fn auth_flow_registration_absorbs_ambiguous_transactions() {
 #[test]
 fn auth_flow_reports_a_retried_login_as_failed() {
     let rt = runtime();
-    let plan = r#"{"seed": 22, "rules": [
-        {"operation": "PutItem", "error": "InternalServerError", "after": true, "nth": [1]}
-    ]}"#;
-    let options = EnvOptions {
-        chaos: Some(plan.parse().unwrap()),
-        ..Default::default()
-    };
-    let env = env(&rt, Target::InProcess, options);
+    let env = chaos_env(&rt, &retried_once("PutItem"));
     let table = env.table_name("login");
     let flow = AuthFlow::new(
         env.client().clone(),
         AuthFlowConfig::new(&table).cheap_hashing(),
         env.clock(),
     );
-    let (login, id, sessions) = rt.block_on(async {
+    let (login, id, items) = rt.block_on(async {
         flow.create_table(&env.waiter()).await.unwrap();
         let id = flow.register("ada", "ada@example.com", "pw").await.unwrap();
         let login = flow.login("ada@example.com", "pw").await;
-        let stored = env
-            .client()
-            .scan()
-            .table_name(&table)
-            .consistent_read(true)
-            .send()
-            .await;
-        let sessions: Vec<String> = stored
-            .unwrap()
-            .items()
-            .iter()
-            .filter_map(|item| {
-                let pk = item["pk"].as_s().unwrap();
-                pk.starts_with("SESSION#")
-                    .then(|| item["userId"].as_s().unwrap().clone())
-            })
-            .collect();
-        (login, id, sessions)
+        (login, id, stored(&env, &table).await)
     });
     assert_eq!(
         login.map(|session| session.user_id),
@@ -483,11 +474,55 @@ fn auth_flow_reports_a_retried_login_as_failed() {
             "The conditional request failed"
         )))
     );
-    assert_eq!(sessions, [id], "the first attempt stored the session");
+    let sessions: Vec<&String> = items
+        .iter()
+        .filter(|item| item["pk"].as_s().unwrap().starts_with("SESSION#"))
+        .map(|item| item["userId"].as_s().unwrap())
+        .collect();
+    assert_eq!(sessions, [&id], "the first attempt stored the session");
     let counts = env.emulator().unwrap().chaos().counts();
     assert_eq!(
         counts,
         [RuleCount { matched: 2, fired: 1 }],
         "the put, then the SDK's retry"
+    );
+}
+
+/// A plan whose first `operation` runs, then is answered 500, so the SDK retries it once.
+fn retried_once(operation: &str) -> String {
+    format!(
+        r#"{{"seed": 22, "rules": [
+            {{"operation": "{operation}", "error": "InternalServerError", "after": true, "nth": [1]}}
+        ]}}"#
+    )
+}
+
+/// The Auth.js port's deletes ask for `ReturnValues: ALL_OLD`, as the published adapter's do, so
+/// the SDK's retry of a delete already done finds nothing: the call that consumed a sign-in link
+/// refuses it (the README's findings; the npm lane checks the published adapter the same way).
+#[test]
+fn auth_adapter_refuses_the_link_its_retried_delete_consumed() {
+    let rt = runtime();
+    let env = chaos_env(&rt, &retried_once("DeleteItem"));
+    let table = env.table_name("auth");
+    let adapter = DynamoDbAdapter::new(env.client().clone(), &table);
+    let link = VerificationToken {
+        identifier: "ada@example.com".into(),
+        token: "vt-1".into(),
+        expires: env.now() + 3600,
+    };
+    let (used, items) = rt.block_on(async {
+        adapter.create_table(&env.waiter()).await.unwrap();
+        adapter.create_verification_token(link.clone()).await.unwrap();
+        let used = adapter.use_verification_token(&link.identifier, &link.token).await;
+        (used, stored(&env, &table).await)
+    });
+    assert_eq!(used, Ok(None), "the link is refused");
+    assert_eq!(items, Vec::new(), "the first attempt deleted it");
+    let counts = env.emulator().unwrap().chaos().counts();
+    assert_eq!(
+        counts,
+        [RuleCount { matched: 2, fired: 1 }],
+        "the delete, then the SDK's retry"
     );
 }
