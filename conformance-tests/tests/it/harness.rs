@@ -3,11 +3,11 @@
 //! transports, the concurrent-registration race, and proof that each suite catches a broken
 //! server (the emulator's test-only faults).
 
-use dynamodb_emulator::chaos::{Plan, RuleCount};
-use dynamodb_emulator::Fault;
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use dynamodb_emulator::chaos::{Plan, RuleCount};
+use dynamodb_emulator::Fault;
 use dynamodb_harness::adapters::auth::{DynamoDbAdapter, VerificationToken};
 use dynamodb_harness::adapters::auth_flow::{AuthFlow, AuthFlowConfig, LoginError};
 use dynamodb_harness::machine::{cases, Failure};
