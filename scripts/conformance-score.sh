@@ -14,49 +14,28 @@ parity="${PARITY_SUITE:-$root/../shared/parity-suite}"
 moto="${MOTO_SUITE:-$root/../shared/moto-verified}"
 target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
-cargo build --release -p dynamodb-emulator --quiet
-
-pid=""
-out="$(mktemp)"
-trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
-# Starts a fresh emulator on a free port and sets $url.
-start() {
-  "$target/release/dynamodb-emulator" --port 0 >"$out" 2>/dev/null &
-  pid=$!
-  url=""
-  for _ in $(seq 100); do
-    url="$(sed -n 's/^listening on //p' "$out")"
-    [ -n "$url" ] && return 0
-    sleep 0.05
-  done
-  echo "the emulator did not start" >&2
-  exit 1
-}
-stop() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=""
-}
+source scripts/lib.sh
+build_emulator
 
 status=0
 if [ -x "$parity/run.sh" ]; then
-  start
-  echo "running the parity suite against $url"
+  start_emulator
+  echo "running the parity suite against $EMULATOR_URL"
   parity_out="${PARITY_OUT:-$target/parity}"
-  "$parity/run.sh" "$url" "$parity_out" || true
-  stop
+  "$parity/run.sh" "$EMULATOR_URL" "$parity_out" || true
+  stop_emulator
   node scripts/parity-check.mjs "$parity_out/results.json" scripts/parity-stale.txt || status=1
 else
   echo "parity suite not found at $parity: skipping it (no score claimed)"
 fi
 
 if [ -x "$moto/run.sh" ]; then
-  start
-  echo "running moto's AWS-verified tests against $url"
+  start_emulator
+  echo "running moto's AWS-verified tests against $EMULATOR_URL"
   moto_out="${MOTO_OUT:-$target/moto-verified}"
   moto_log="$(mktemp)"
-  "$moto/run.sh" "$url" "$moto_out" >"$moto_log" || true
-  stop
+  "$moto/run.sh" "$EMULATOR_URL" "$moto_out" >"$moto_log" || true
+  stop_emulator
   cat "$moto_log"
   passed="$(sed -nE 's/^MOTO-VERIFIED: ([0-9]+) passed.*/\1/p' "$moto_log")"
   rm -f "$moto_log"

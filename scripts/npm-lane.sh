@@ -15,47 +15,27 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-cargo build --release -p dynamodb-emulator --quiet
-bin="${CARGO_TARGET_DIR:-$root/target}/release/dynamodb-emulator"
+source scripts/lib.sh
+build_emulator
 
 cd conformance-tests/npm
 npm ci --no-audit --no-fund --loglevel=error
 
-out="$(mktemp)"
-log="$(mktemp)"
-"$bin" --port 0 --manual-clock >"$out" 2>"$log" &
-pid=$!
-cleanup() {
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  rm -f "$out" "$log"
-}
-trap cleanup EXIT
-for _ in $(seq 200); do
-  grep -q '^listening on ' "$out" && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
-url="$(sed -n 's/^listening on //p' "$out")"
-if [ -z "$url" ]; then
-  echo "npm lane: the emulator did not start" >&2
-  cat "$log" >&2
-  exit 1
-fi
-echo "npm lane: running the npm adapters against $url"
+start_emulator --manual-clock
+echo "npm lane: running the npm adapters against $EMULATOR_URL"
 
-export DYNAMODB_EMULATOR_URL="$url"
+export DYNAMODB_EMULATOR_URL="$EMULATOR_URL"
 # The pinned SDK warns that its future releases will need Node 22; it does not affect these tests.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 status=0
 node --test --test-concurrency=1 --test-reporter=spec || status=$?
 if [ "$status" -ne 0 ]; then
   echo "npm lane: FAILED (node --test exited with $status); emulator log:" >&2
-  tail -n 50 "$log" >&2
+  tail -n 50 "$EMULATOR_LOG" >&2
   exit "$status"
 fi
 
 echo "npm lane: the Node example (emulator/examples/node), which starts its own emulator"
 cd "$root/emulator/examples/node"
 npm ci --no-audit --no-fund --loglevel=error
-node quickstart.mjs "$bin"
+node quickstart.mjs "$EMULATOR_BIN"

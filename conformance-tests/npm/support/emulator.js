@@ -103,6 +103,11 @@ export async function setChaos(plan) {
   return (await control("PUT", "chaos", plan)).seed;
 }
 
+/** How many requests each rule of the chaos plan matched and fired on so far. */
+export async function chaosCounts() {
+  return (await control("GET", "chaos")).rules;
+}
+
 /** Clears the chaos plan. */
 export async function clearChaos() {
   await control("DELETE", "chaos");

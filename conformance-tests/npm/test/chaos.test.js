@@ -3,12 +3,12 @@
 // in the README ("Resilience mode", findings), so a fix upstream shows up here as a failure.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { CreateTableCommand, DeleteTableCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DeleteTableCommand, QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocument } from "@aws-sdk/lib-dynamodb";
 import { DynamoDBAdapter } from "@auth/dynamodb-adapter";
 import { Session } from "@shopify/shopify-api";
 import { DynamoDBSessionStorage } from "@shopify/shopify-app-session-storage-dynamodb";
-import { advance, clearChaos, client, sdkConfig, setChaos, tableName } from "../support/emulator.js";
+import { advance, chaosCounts, clearChaos, client, nowMillis, sdkConfig, setChaos, tableName } from "../support/emulator.js";
 
 const string = (name) => ({ AttributeName: name, AttributeType: "S" });
 const hash = (name) => ({ AttributeName: name, KeyType: "HASH" });
@@ -78,10 +78,38 @@ describe("the npm adapters under a chaos plan", () => {
     const { TableName, adapter } = await authAdapter();
     await setChaos({ seed: 2, rules: [{ table: TableName, error: "ThrottlingException", times: 2 }] });
     const user = await adapter.createUser({ email: "throttled@example.com", emailVerified: null });
-    const counts = await (await fetch(`${(await sdkConfig()).endpoint}/_emulator/chaos`)).json();
+    const counts = await chaosCounts();
     await clearChaos();
-    assert.deepEqual(counts.rules, [{ matched: 3, fired: 2 }], "two throttles, then the third attempt");
+    assert.deepEqual(counts, [{ matched: 3, fired: 2 }], "two throttles, then the third attempt");
     assert.equal((await adapter.getUser(user.id)).email, "throttled@example.com");
+  });
+
+  test("@auth/dynamodb-adapter's retried DeleteItem finds nothing: a consumed link and a deleted session read as unknown", async () => {
+    const { TableName, adapter } = await authAdapter();
+    const user = await adapter.createUser({ email: "retried@example.com", emailVerified: null });
+    const expires = new Date((await nowMillis()) + 3_600_000);
+    const link = { identifier: "retried@example.com", token: "vt-retried", expires };
+    await adapter.createVerificationToken(link);
+    await adapter.createSession({ sessionToken: "token-retried", userId: user.id, expires });
+    // Each call's DeleteItem deletes, then is answered 500; the JS SDK retries it, and the retry's
+    // ReturnValues: ALL_OLD finds nothing to return.
+    const retried = { seed: 4, rules: [{ operation: "DeleteItem", table: TableName, error: "InternalServerError", after: true, nth: [1] }] };
+    await setChaos(retried);
+    const used = await adapter.useVerificationToken(link);
+    const linkCounts = await chaosCounts();
+    await setChaos(retried);
+    const deleted = await adapter.deleteSession("token-retried");
+    const sessionCounts = await chaosCounts();
+    await clearChaos();
+    assert.deepEqual([linkCounts, sessionCounts], [[{ matched: 2, fired: 1 }], [{ matched: 2, fired: 1 }]]);
+    assert.equal(used, null, "the sign-in link is refused on the call that consumed it");
+    assert.equal(deleted, null, "deleteSession answers no session for the one it deleted");
+    const { Items } = await ddb.send(new ScanCommand({ TableName, ConsistentRead: true }));
+    assert.deepEqual(
+      Items.map((i) => `${i.pk.S} ${i.sk.S}`),
+      [`USER#${user.id} USER#${user.id}`],
+      "both deletes happened",
+    );
   });
 
   test("Shopify's findSessionsByShop misses a session stored within the index's lag", async () => {
