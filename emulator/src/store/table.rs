@@ -16,7 +16,7 @@ use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 use super::Journal;
 
-use crate::model::{item_size, IndexDef, Item, KeyValue, KeyValues, PrimaryKey, TableDef};
+use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, TableDef};
 
 pub struct Table {
     pub name: String,
@@ -271,6 +271,19 @@ impl Table {
 }
 
 impl TableData {
+    /// Adds a stored item to the table's size and, with local indexes, to its item collection's.
+    /// `hash` gives the item's partition key values (asked for only then).
+    fn count(&mut self, def: &TableDef, hash: impl FnOnce() -> KeyValues, item: &Item) {
+        self.size_bytes += item_size(item);
+        if !def.local_indexes.is_empty() {
+            *self.collections.entry(hash()).or_default() += collection_bytes(def, item);
+        }
+    }
+
+    fn set_ttl(&mut self, attribute: Option<String>) {
+        self.ttl = attribute.map(|a| TtlIndex::build(a, self.items.iter().map(|(s, i)| (s, i.as_ref()))));
+    }
+
     pub fn get(&self, key: &PrimaryKey) -> Option<&Arc<Item>> {
         self.items.get(&Slot::new(key))
     }
@@ -308,22 +321,15 @@ impl TableState {
         let slot = Slot::new(&key);
         let old = self.unlink(&slot);
         let item = stored(item);
-        self.data.size_bytes += item_size(&item);
-        if !self.def.local_indexes.is_empty() {
-            *self.data.collections.entry(key.hash.clone()).or_default() += collection_bytes(&self.def, &item);
-        }
+        self.data.count(&self.def, || key.hash.clone(), &item);
         for index in self.def.indexes() {
             if let Some(entry) = index_entry(index, &slot, &item) {
-                let stored = if index.projection.kind == crate::model::ProjectionType::All {
-                    item.clone()
-                } else {
-                    stored(index.project_item(&self.def.key, &item))
-                };
+                let projected = index_item(&self.def, index, &item);
                 self.data
                     .indexes
                     .entry(index.name.clone())
                     .or_default()
-                    .insert(entry, stored);
+                    .insert(entry, projected);
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
@@ -404,7 +410,7 @@ impl TableState {
 
     /// Enables Time to Live on `attribute` (indexing the items already stored), or disables it.
     pub fn set_ttl(&mut self, attribute: Option<String>) {
-        self.data.ttl = attribute.map(|a| TtlIndex::build(a, self.data.items.iter().map(|(s, i)| (s, i.as_ref()))));
+        self.data.set_ttl(attribute);
     }
 
     /// The TTL attribute while Time to Live is enabled.
@@ -464,6 +470,76 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
             a >= b
         }
         _ => false,
+    }
+}
+
+/// A table's data built from its items in scan order, as a checkpoint holds them (durable mode's
+/// start-up). Cheaper than [`TableState::put`] one item at a time: no item can replace another, so
+/// there is no lookup of an old one to unlink, and each index's entries are sorted once and then
+/// inserted in order, each insert following the last one's path instead of a random one through
+/// the whole tree. imbl's `OrdMap` has no constructor from sorted data; in-order inserts are the
+/// closest it offers.
+pub struct TableBuild {
+    def: TableDef,
+    data: TableData,
+    /// Each index's entries (in `def.indexes()` order), sorted and inserted at the end.
+    entries: Vec<Vec<(IndexEntry, Arc<Item>)>>,
+}
+
+impl TableBuild {
+    pub fn new(def: TableDef) -> TableBuild {
+        let mut data = TableData::default();
+        for index in def.indexes() {
+            data.indexes.insert(index.name.clone(), OrdMap::new());
+        }
+        let entries = def.indexes().map(|_| Vec::new()).collect();
+        TableBuild { def, data, entries }
+    }
+
+    /// An item as the table stores it, with its position; `None` without the key's attributes.
+    /// Depends only on the key schema, so it can run on another thread than [`TableBuild::push`].
+    pub fn entry(key: &KeySchema, item: Item) -> Option<(Slot, Arc<Item>)> {
+        let slot = Slot::new(&key.key_of(&item)?);
+        Some((slot, stored(item)))
+    }
+
+    /// Adds the next item; false (and nothing added) unless it comes after every item so far.
+    pub fn push(&mut self, slot: Slot, item: Arc<Item>) -> bool {
+        if self.data.items.get_max().is_some_and(|(last, _)| *last >= slot) {
+            return false;
+        }
+        let def = &self.def;
+        let hash = || def.key.key_of(&item).expect("an entry has its key").hash;
+        self.data.count(def, hash, &item);
+        for (index, entries) in def.indexes().zip(&mut self.entries) {
+            if let Some(entry) = index_entry(index, &slot, &item) {
+                entries.push((entry, index_item(def, index, &item)));
+            }
+        }
+        self.data.items.insert(slot, item);
+        true
+    }
+
+    /// The definition and the finished data, Time to Live indexed on `ttl` when it is enabled.
+    pub fn finish(mut self, ttl: Option<String>) -> (TableDef, TableData) {
+        for (index, mut entries) in self.def.indexes().zip(self.entries) {
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            let map = self.data.indexes.entry(index.name.clone()).or_default();
+            for (entry, item) in entries {
+                map.insert(entry, item);
+            }
+        }
+        self.data.set_ttl(ttl);
+        (self.def, self.data)
+    }
+}
+
+/// What an index stores for an item: the item itself when it projects everything, else its projection.
+fn index_item(def: &TableDef, index: &IndexDef, item: &Arc<Item>) -> Arc<Item> {
+    if index.projection.kind == crate::model::ProjectionType::All {
+        item.clone()
+    } else {
+        stored(index.project_item(&def.key, item))
     }
 }
 
