@@ -17,8 +17,14 @@ fn call(engine: &Engine, op: &str, body: Value) {
 /// A table `bench` (pk S, sk N) with GSI `byShop` (shop S, ALL) holding `items` items, 25 per shop.
 fn engine_with(items: usize) -> Engine {
     let engine = Engine::new(Clock::System);
+    fill(&engine, items);
+    engine
+}
+
+/// Creates `engine_with`'s table in `engine` and puts `items` items into it.
+fn fill(engine: &Engine, items: usize) {
     call(
-        &engine,
+        engine,
         "CreateTable",
         json!({"TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"},
@@ -29,13 +35,12 @@ fn engine_with(items: usize) -> Engine {
     );
     for i in 0..items {
         call(
-            &engine,
+            engine,
             "PutItem",
             json!({"TableName": "bench", "Item": {"pk": {"S": format!("user{}", i % 100)}, "sk": {"N": i.to_string()},
                 "shop": {"S": format!("shop{}", i / 25)}, "name": {"S": "a session payload of moderate size"}, "n": {"N": "1"}}}),
         );
     }
-    engine
 }
 
 fn engine_ops(c: &mut Criterion) {
@@ -86,6 +91,44 @@ fn engine_ops(c: &mut Criterion) {
             big.restore(&fixture);
         })
     });
+    g.finish();
+}
+
+/// What durability costs a write: the same PutItem, BatchWriteItem of 25 and TransactWriteItems
+/// of 10 puts in memory and with `--db-path` (each answered only once its commit is synced), in
+/// one run so that the two sides see the same machine. The database is in a temporary directory.
+fn write_cost(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut durable = Engine::new(Clock::System);
+    durable.open_db(dir.path()).unwrap();
+    fill(&durable, 0);
+    let engines = [("in_memory", engine_with(0)), ("db_path", durable)];
+    let item = |i: usize| {
+        json!({"pk": {"S": format!("user{i}")}, "sk": {"N": i.to_string()}, "shop": {"S": "shop0"},
+            "name": {"S": "a session payload of moderate size"}, "n": {"N": "1"}})
+    };
+    let put = request("PutItem", &json!({"TableName": "bench", "Item": item(0)}));
+    let batch: Vec<Value> = (0..25).map(|i| json!({"PutRequest": {"Item": item(i)}})).collect();
+    let batch = request("BatchWriteItem", &json!({"RequestItems": {"bench": batch}}));
+    let transact: Vec<Value> = (0..10)
+        .map(|i| json!({"Put": {"TableName": "bench", "Item": item(i)}}))
+        .collect();
+    let transact = request("TransactWriteItems", &json!({"TransactItems": transact}));
+    let mut g = c.benchmark_group("write_cost");
+    for (mode, engine) in &engines {
+        for (op, req) in [
+            ("put_item", &put),
+            ("batch_write_25", &batch),
+            ("transact_write_10", &transact),
+        ] {
+            g.bench_function(format!("{op}/{mode}"), |b| {
+                b.iter(|| {
+                    let res = engine.handle(req);
+                    assert_eq!(res.status(), 200, "{op}: {:?}", res.body());
+                })
+            });
+        }
+    }
     g.finish();
 }
 
@@ -154,5 +197,5 @@ fn sdk_transports(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, engine_ops, sdk_transports);
+criterion_group!(benches, engine_ops, sdk_transports, write_cost);
 criterion_main!(benches);

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::Engine;
 use crate::model::{Item, TableDef};
-use crate::store::{Journal, NamespaceKey, Policy, Snapshot, StoreSnapshot, Stream, StreamImage, Table};
+use crate::store::{Journal, NamespaceKey, Policy, Snapshot, StoreSnapshot, Stream, StreamImage};
 
 const LOG_MAGIC: &[u8; 8] = b"DDBEMUL1";
 const CHECKPOINT_MAGIC: &[u8; 8] = b"DDBEMUC1";
@@ -208,14 +208,20 @@ impl Frames {
         self.at
     }
 
-    /// Decodes every frame on a second thread while `apply` consumes them in order on this one
-    /// (decoding and building the maps take about the same time); stops at the first error.
-    fn decode_each<T>(mut self, mut apply: impl FnMut(&Path, T) -> io::Result<()>) -> io::Result<Frames>
+    /// Decodes every frame and passes it through `prepare` on a second thread while `apply`
+    /// consumes the results in order on this one (decoding and building the maps take about the
+    /// same time); stops at the first error.
+    fn decode_each<T, U>(
+        mut self,
+        mut prepare: impl FnMut(&Path, T) -> io::Result<U> + Send,
+        mut apply: impl FnMut(&Path, U) -> io::Result<()>,
+    ) -> io::Result<Frames>
     where
-        T: for<'de> Deserialize<'de> + Send,
+        T: for<'de> Deserialize<'de>,
+        U: Send,
     {
         const BATCH: usize = 1024;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<T>>>(4);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<io::Result<Vec<U>>>(4);
         let path = self.path.clone();
         std::thread::scope(|scope| {
             let reader = scope.spawn(move || {
@@ -224,7 +230,7 @@ impl Frames {
                     let mut batch = Vec::with_capacity(BATCH);
                     let read = loop {
                         match self.next_into(&mut payload) {
-                            Ok(true) => match decode(&self.path, &payload) {
+                            Ok(true) => match decode(&self.path, &payload).and_then(|v| prepare(&self.path, v)) {
                                 Ok(value) => batch.push(value),
                                 Err(e) => break Err(e),
                             },
@@ -576,7 +582,10 @@ fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<Replay
     }
     let mut lengths = Vec::new();
     for i in 0..generations.len() {
-        let frames = open(i)?.decode_each(|path, record: Record<'static>| apply(engine, &committed, path, record))?;
+        let frames = open(i)?.decode_each(
+            |_, record: Record<'static>| Ok(record),
+            |path, record| apply(engine, &committed, path, record),
+        )?;
         lengths.push(frames.valid_len());
     }
     Ok(Replayed { last_group, lengths })
@@ -668,10 +677,10 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
-/// A table being loaded: its state (items go in as they are read, before the stream is attached,
-/// so loading records nothing), TTL attribute and stream ARN.
+/// A table being loaded: its items go in as they are read (before the stream is attached, so
+/// loading records nothing), then its TTL attribute and stream ARN are set.
 struct Loading {
-    state: crate::store::TableState,
+    build: crate::store::TableBuild,
     ttl: Option<String>,
     stream: Option<String>,
 }
@@ -685,33 +694,65 @@ struct LoadingStore {
     policies: HashMap<String, Policy>,
 }
 
+/// A checkpoint frame as the reading thread hands it over: an item already in its stored form
+/// with its position (so the building thread only inserts), anything else as decoded.
+enum Loaded {
+    Item(crate::store::Slot, Item, crate::model::Stored),
+    Frame(Frame<'static>),
+}
+
 fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
     let mut stores: BTreeMap<NamespaceKey, LoadingStore> = BTreeMap::new();
     // The table the next items belong to: its namespace's last.
     let mut current: Option<NamespaceKey> = None;
     let mut ended = false;
     let mut first = true;
+    // The key schema of the last table frame read, for the items that follow it.
+    let mut key: Option<crate::model::KeySchema> = None;
+    let prepare = |path: &Path, frame: Frame<'static>| match frame {
+        Frame::Item(item) => key
+            .as_ref()
+            .and_then(|key| {
+                let item = item.into_owned();
+                let (slot, stored) = crate::store::TableBuild::entry(key, &item)?;
+                Some(Loaded::Item(slot, item, stored))
+            })
+            .ok_or_else(|| bad(path, "an item outside a table or without its key")),
+        frame => {
+            if let Frame::Table { def, .. } = &frame {
+                key = Some(def.key.clone());
+            }
+            Ok(Loaded::Frame(frame))
+        }
+    };
     let frames = Frames::open(path, CHECKPOINT_MAGIC, false)?;
-    frames.decode_each(|path, frame: Frame<'static>| {
+    frames.decode_each(prepare, |path, loaded| {
+        let frame = match loaded {
+            Loaded::Item(slot, item, stored) => {
+                let table = current.as_ref().and_then(|ns| stores.get_mut(ns)?.tables.last_mut());
+                return match table {
+                    Some(t) => match t.build.push(slot, &item, stored) {
+                        true => Ok(()),
+                        false => Err(bad(path, "items out of key order")),
+                    },
+                    None => Err(bad(path, "an item outside a table or without its key")),
+                };
+            }
+            Loaded::Frame(frame) => frame,
+        };
         match (std::mem::take(&mut first), frame) {
             (true, Frame::Header { version: 1 }) => {}
             (true, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
             (_, Frame::Table { ns, def, ttl, stream }) => {
-                let state = Table::new(def, 0).state.into_inner();
+                let build = crate::store::TableBuild::new(def);
                 stores
                     .entry(ns.clone())
                     .or_default()
                     .tables
-                    .push(Loading { state, ttl, stream });
+                    .push(Loading { build, ttl, stream });
                 current = Some(ns);
             }
-            (_, Frame::Item(item)) => {
-                let table = current.as_ref().and_then(|ns| stores.get_mut(ns)?.tables.last_mut());
-                match table {
-                    Some(t) if t.state.def.key.key_of(&item).is_some() => drop(t.state.put(item.into_owned())),
-                    _ => return Err(bad(path, "an item outside a table or without its key")),
-                }
-            }
+            (_, Frame::Item(_)) => unreachable!("items are prepared on the reading thread"),
             (_, Frame::Stream { ns, stream }) => {
                 let stream = Stream::from_image(stream, engine.clock.clone());
                 let streams = &mut stores.entry(ns).or_default().streams;
@@ -748,10 +789,10 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
             } = store;
             let tables = tables
                 .into_iter()
-                .map(|Loading { mut state, ttl, stream }| {
-                    state.set_ttl(ttl);
-                    state.data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
-                    (state.def, state.data)
+                .map(|Loading { build, ttl, stream }| {
+                    let (def, mut data) = build.finish(ttl);
+                    data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
+                    (def, data)
                 })
                 .collect();
             (
@@ -1030,6 +1071,100 @@ mod tests {
         fs::write(&checkpoint, bytes).unwrap();
         let err = open(&dir).err().unwrap().to_string();
         assert_eq!(err, format!("{}: corrupt frame at byte 8", checkpoint.display()));
+    }
+
+    /// A table with a global and a local index and Time to Live, filled by PutItem in an order
+    /// unrelated to scan order; returns its definition and data as a snapshot holds them.
+    fn indexed_table(engine: &Engine) -> (TableDef, crate::store::TableData) {
+        call(
+            engine,
+            "CreateTable",
+            json!({
+                "TableName": "indexed",
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+                "AttributeDefinitions": [
+                    {"AttributeName": "pk", "AttributeType": "S"},
+                    {"AttributeName": "sk", "AttributeType": "N"},
+                    {"AttributeName": "g", "AttributeType": "S"},
+                    {"AttributeName": "l", "AttributeType": "N"}
+                ],
+                "BillingMode": "PAY_PER_REQUEST",
+                "GlobalSecondaryIndexes": [{"IndexName": "by-g",
+                    "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                    "Projection": {"ProjectionType": "KEYS_ONLY"}}],
+                "LocalSecondaryIndexes": [{"IndexName": "by-l",
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "l", "KeyType": "RANGE"}],
+                    "Projection": {"ProjectionType": "ALL"}}]
+            }),
+        );
+        let ttl = json!({"TableName": "indexed", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}});
+        call(engine, "UpdateTimeToLive", ttl);
+        for i in 0..300u32 {
+            let n = i * 7919 % 300;
+            let mut item = json!({"pk": {"S": format!("p{}", n % 13)}, "sk": {"N": n.to_string()}, "v": {"S": "x".repeat(n as usize % 40)}});
+            if n % 3 == 0 {
+                item["g"] = json!({"S": format!("g{}", n % 5)});
+            }
+            if n % 4 == 0 {
+                item["l"] = json!({"N": (n % 9).to_string()});
+            }
+            if n % 5 == 0 {
+                item["exp"] = json!({"N": (1_000 + n).to_string()});
+            }
+            call(engine, "PutItem", json!({"TableName": "indexed", "Item": item}));
+        }
+        let snapshot = engine.snapshot();
+        let tables = &snapshot.stores.values().next().unwrap().tables;
+        let (def, data) = tables.iter().find(|(def, _)| def.name == "indexed").unwrap();
+        (def.clone(), data.clone())
+    }
+
+    #[test]
+    fn a_table_built_in_scan_order_equals_one_put_item_by_item() {
+        let engine = Engine::new(Clock::System);
+        let (def, data) = indexed_table(&engine);
+        let mut build = crate::store::TableBuild::new(def.clone());
+        for stored in data.items.values() {
+            let item = stored.item();
+            let (slot, encoded) = crate::store::TableBuild::entry(&def.key, &item).unwrap();
+            assert!(build.push(slot, &item, encoded));
+        }
+        let (_, built) = build.finish(Some("exp".into()));
+        assert_eq!(built.items, data.items);
+        assert_eq!(built.indexes, data.indexes);
+        assert_eq!(built.indexes["by-g"].len(), 100);
+        assert_eq!(built.size_bytes, data.size_bytes);
+        assert_eq!(built.collections, data.collections);
+        let due = |d: &crate::store::TableData| d.ttl.as_ref().unwrap().due(1_000_000_000, 1_000);
+        assert_eq!(due(&built).len(), 60);
+        assert_eq!(due(&built), due(&data));
+    }
+
+    #[test]
+    fn a_checkpoint_with_items_out_of_key_order_is_refused() {
+        let engine = Engine::new(Clock::System);
+        let (def, data) = indexed_table(&engine);
+        let dir = dir("order");
+        fs::create_dir_all(&dir.0).unwrap();
+        let path = dir.0.join("checkpoint-1");
+        let mut bytes = CHECKPOINT_MAGIC.to_vec();
+        let ns = ("000000000000".to_string(), "us-east-1".to_string());
+        let (ttl, stream) = (None, None);
+        let mut frames = vec![Frame::Header { version: 1 }, Frame::Table { ns, def, ttl, stream }];
+        // The first two items, swapped.
+        let mut items = data
+            .items
+            .values()
+            .take(2)
+            .map(|i| Frame::Item(Cow::Borrowed(i.as_ref())));
+        let (first, second) = (items.next().unwrap(), items.next().unwrap());
+        frames.extend([second, first, Frame::End]);
+        for f in &frames {
+            frame(&serde_json::to_vec(f).unwrap(), &mut bytes);
+        }
+        fs::write(&path, bytes).unwrap();
+        let err = open(&dir).err().unwrap().to_string();
+        assert_eq!(err, format!("{}: items out of key order", path.display()));
     }
 
     #[test]

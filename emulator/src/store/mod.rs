@@ -20,7 +20,7 @@ pub use history::{Keep, Recording};
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
-pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableData, TablePos, TableState};
+pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableBuild, TableData, TablePos, TableState};
 
 use crate::model::{Item, TableDef};
 
