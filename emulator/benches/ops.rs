@@ -4,8 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dynamodb_emulator::clock::Clock;
-use dynamodb_emulator::protocol::request;
+use dynamodb_emulator::testing::request;
+use dynamodb_emulator::Clock;
 use dynamodb_emulator::{Emulator, Engine};
 use serde_json::{json, Value};
 

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use dynamodb_emulator::clock::Clock;
-use dynamodb_emulator::protocol::request;
+use dynamodb_emulator::testing::request;
+use dynamodb_emulator::Clock;
 use dynamodb_emulator::Engine;
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -69,7 +69,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).cloned();
             // UPDATE never creates an item.
-            if old.is_none() || !expressions::holds(cond.as_ref(), old.as_deref()) {
+            if old.is_none() || !expressions::holds(cx, cond.as_ref(), old.as_deref()) {
                 return Err(condition_failed(old_on_failure, old.as_deref()));
             }
             let (new, _) = updated_item(&state.def, &key, old.as_deref(), update.as_ref())?;
@@ -81,7 +81,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).cloned();
             // Deleting nothing succeeds; the condition applies to an item that exists.
-            if old.is_some() && !expressions::holds(cond.as_ref(), old.as_deref()) {
+            if old.is_some() && !expressions::holds(cx, cond.as_ref(), old.as_deref()) {
                 return Err(condition_failed(old_on_failure, old.as_deref()));
             }
             (key, old.map(|o| (*o).clone()), None, *returning)
