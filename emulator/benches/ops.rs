@@ -1,6 +1,10 @@
 //! Server-side cost per request (raw JSON into `Engine::handle`, no network) and end-to-end SDK
 //! latency over both transports. Run: `cargo bench -p dynamodb-emulator --bench ops`.
 
+// A benchmark fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -3,6 +3,10 @@
 //! compile without JSON. An import that runs back up, a `serde_json` import, a `json!` or a reach
 //! up into `protocol` below it fails these tests.
 
+// A test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
