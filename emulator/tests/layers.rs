@@ -15,7 +15,18 @@ const WIRE: &[&str] = &["serde_json", "json!", "protocol::"];
 
 /// The operations (every `run` half and the pieces they share) and the modules below them, whole.
 const BELOW_PROTOCOL: &[&str] = &[
-    "ops", "expr", "partiql", "model", "store", "clock.rs", "fault.rs", "chaos.rs", "iam.rs",
+    "ops",
+    "engine.rs",
+    "inflight.rs",
+    "credentials.rs",
+    "expr",
+    "partiql",
+    "model",
+    "store",
+    "clock.rs",
+    "fault.rs",
+    "chaos.rs",
+    "iam.rs",
 ];
 
 /// The crate's modules from the top of the stack down: a module's code (unit tests left out) may
