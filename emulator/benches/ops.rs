@@ -1,11 +1,15 @@
 //! Server-side cost per request (raw JSON into `Engine::handle`, no network) and end-to-end SDK
 //! latency over both transports. Run: `cargo bench -p dynamodb-emulator --bench ops`.
 
+// A benchmark fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dynamodb_emulator::clock::Clock;
-use dynamodb_emulator::protocol::request;
+use dynamodb_emulator::testing::request;
+use dynamodb_emulator::Clock;
 use dynamodb_emulator::{Emulator, Engine};
 use serde_json::{json, Value};
 

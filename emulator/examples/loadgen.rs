@@ -15,6 +15,10 @@
 //! connections and the Scan at 1; each binary's cell ends with its median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
 //! server's resident memory. `trivial PORT` is the `{}` server itself (started by `load`).
 
+// A measuring tool fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};

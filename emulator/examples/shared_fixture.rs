@@ -5,6 +5,10 @@
 //!
 //! `cargo test -p dynamodb-emulator --example shared_fixture` runs the tests.
 
+// An example test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::OnceLock;
 
 use dynamodb_emulator::Emulator;

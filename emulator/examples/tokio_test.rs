@@ -5,6 +5,10 @@
 //! `cargo test -p dynamodb-emulator --example tokio_test` runs the test; `cargo run --example
 //! tokio_test` runs the same steps once.
 
+// An example test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use dynamodb_emulator::aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
 };

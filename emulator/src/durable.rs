@@ -32,9 +32,9 @@ use std::sync::Arc;
 use parking_lot::{Condvar, Mutex};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Engine;
+use crate::clock::Clock;
 use crate::model::{Item, TableDef};
-use crate::store::{Journal, NamespaceKey, Policy, Snapshot, StoreSnapshot, Stream, StreamImage};
+use crate::store::{Journal, NamespaceKey, Namespaces, Policy, Snapshot, StoreSnapshot, Stream, StreamImage};
 
 const LOG_MAGIC: &[u8; 8] = b"DDBEMUL1";
 const CHECKPOINT_MAGIC: &[u8; 8] = b"DDBEMUC1";
@@ -311,19 +311,17 @@ fn open_log(dir: &Path, generation: u64) -> io::Result<File> {
 }
 
 impl Wal {
-    /// Recovers `engine`'s state from `dir` (created if missing), then attaches the log to its
+    /// Recovers the state of `namespaces` (streams stamped by `clock`) from `dir` (created if missing), then attaches the log to its
     /// store and writes a fresh checkpoint. Fails with the file at fault on a foreign or corrupt file.
-    pub fn open(dir: &Path, engine: &Engine) -> io::Result<Arc<Wal>> {
+    pub fn open(dir: &Path, namespaces: &Namespaces, clock: &Arc<Clock>) -> io::Result<Arc<Wal>> {
         fs::create_dir_all(dir)?;
         let (checkpoints, logs) = generations(dir)?;
         let base = checkpoints.last().copied().unwrap_or(0);
         if let Some(&n) = checkpoints.last() {
-            engine
-                .namespaces
-                .restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), engine)?);
+            namespaces.restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), clock)?);
         }
         let logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
-        let Replayed { last_group, lengths } = replay(dir, &logs, engine)?;
+        let Replayed { last_group, lengths } = replay(dir, &logs, namespaces)?;
         let generation = logs.last().copied().unwrap_or(base);
         let wal = Arc::new(Wal {
             dir: dir.to_path_buf(),
@@ -343,7 +341,7 @@ impl Wal {
             saved: Condvar::new(),
         });
         let log = wal.clone();
-        engine.namespaces.attach(Box::new(move |ns| {
+        namespaces.attach(Box::new(move |ns| {
             Arc::new(NamespaceLog {
                 wal: log.clone(),
                 ns: (ns.account.clone(), ns.region.clone()),
@@ -357,9 +355,9 @@ impl Wal {
                 file.set_len(len)?;
                 file.sync_all()?;
                 *wal.file.lock() = Some(file);
-                wal.checkpoint(engine, false)?;
+                wal.checkpoint(namespaces, false)?;
             }
-            _ => wal.checkpoint(engine, true)?,
+            _ => wal.checkpoint(namespaces, true)?,
         }
         Ok(wal)
     }
@@ -367,7 +365,7 @@ impl Wal {
     /// Runs one request's work as a group and, when it changed items, commits the group: its
     /// `Commit` record is synced, and every change to more than items begun before it is in a
     /// checkpoint, before this returns. Then folds a long log into a checkpoint.
-    pub fn request<R>(&self, engine: &Engine, work: impl FnOnce() -> R) -> io::Result<R> {
+    pub fn request<R>(&self, namespaces: &Namespaces, work: impl FnOnce() -> R) -> io::Result<R> {
         let group = {
             let mut p = self.pending.lock();
             p.next_group += 1;
@@ -387,7 +385,7 @@ impl Wal {
                 self.saved.wait(&mut unsaved);
             }
         }
-        self.checkpoint(engine, false)?;
+        self.checkpoint(namespaces, false)?;
         Ok(out)
     }
 
@@ -397,7 +395,7 @@ impl Wal {
     /// ([`Wal::request`]): a kill before it is written must not lose them.
     pub fn change_catalogue<R>(
         &self,
-        engine: &Engine,
+        namespaces: &Namespaces,
         work: impl FnOnce() -> R,
         changed: impl FnOnce(&R) -> bool,
     ) -> io::Result<R> {
@@ -409,7 +407,7 @@ impl Wal {
             ticket
         };
         let out = work();
-        let saved = self.checkpoint(engine, changed(&out));
+        let saved = self.checkpoint(namespaces, changed(&out));
         self.unsaved.lock().tickets.remove(&ticket);
         self.saved.notify_all();
         saved.map(|()| out)
@@ -458,7 +456,7 @@ impl Wal {
     /// Writes the whole state as a new checkpoint and starts a new log, then deletes older files;
     /// unless `always`, only when the log has grown past [`COMPACT_BYTES`] (checked once this
     /// checkpoint's turn has come, so requests that saw a long log together compact it once).
-    pub fn checkpoint(&self, engine: &Engine, always: bool) -> io::Result<()> {
+    pub fn checkpoint(&self, namespaces: &Namespaces, always: bool) -> io::Result<()> {
         let long = || self.pending.lock().log_bytes > COMPACT_BYTES;
         if !always && !long() {
             return Ok(()); // the common case: no wait behind a checkpoint being written
@@ -468,7 +466,7 @@ impl Wal {
             return Ok(());
         }
         // Inside the snapshot no item write can happen: the new log starts exactly after it.
-        let (snapshot, generation) = engine.namespaces.snapshot_then(|| self.switch_log());
+        let (snapshot, generation) = namespaces.snapshot_then(|| self.switch_log());
         let generation = generation?;
         let path = self.dir.join(format!("checkpoint-{generation}"));
         let tmp = self.dir.join(format!("checkpoint-{generation}.tmp"));
@@ -560,7 +558,7 @@ struct Replayed {
 }
 
 /// Applies the committed groups of the logs `generations`, in order.
-fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<Replayed> {
+fn replay(dir: &Path, generations: &[u64], namespaces: &Namespaces) -> io::Result<Replayed> {
     // Only the newest log can end in a torn write; an older one was synced before the next began.
     let open = |i: usize| {
         let path = dir.join(format!("wal-{}", generations[i]));
@@ -584,7 +582,7 @@ fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<Replay
     for i in 0..generations.len() {
         let frames = open(i)?.decode_each(
             |_, record: Record<'static>| Ok(record),
-            |path, record| apply(engine, &committed, path, record),
+            |path, record| apply(namespaces, &committed, path, record),
         )?;
         lengths.push(frames.valid_len());
     }
@@ -592,7 +590,7 @@ fn replay(dir: &Path, generations: &[u64], engine: &Engine) -> io::Result<Replay
 }
 
 /// Applies one logged change if its group committed.
-fn apply(engine: &Engine, committed: &HashSet<u64>, path: &Path, record: Record) -> io::Result<()> {
+fn apply(namespaces: &Namespaces, committed: &HashSet<u64>, path: &Path, record: Record) -> io::Result<()> {
     let (ns, table, group) = match &record {
         Record::Put { ns, table, group, .. } | Record::Delete { ns, table, group, .. } => (ns, table, *group),
         Record::Commit { .. } => return Ok(()),
@@ -601,7 +599,7 @@ fn apply(engine: &Engine, committed: &HashSet<u64>, path: &Path, record: Record)
         return Ok(());
     }
     // A table deleted after a record was logged is in the checkpoint that deletion wrote.
-    let Some(table) = engine.namespaces.get(&ns.0, &ns.1).store.table(table) else {
+    let Some(table) = namespaces.get(&ns.0, &ns.1).store.table(table) else {
         return Ok(());
     };
     let mut state = table.state.write();
@@ -701,7 +699,7 @@ enum Loaded {
     Frame(Frame<'static>),
 }
 
-fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
+fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<Snapshot> {
     let mut stores: BTreeMap<NamespaceKey, LoadingStore> = BTreeMap::new();
     // The table the next items belong to: its namespace's last.
     let mut current: Option<NamespaceKey> = None;
@@ -754,7 +752,7 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
             }
             (_, Frame::Item(_)) => unreachable!("items are prepared on the reading thread"),
             (_, Frame::Stream { ns, stream }) => {
-                let stream = Stream::from_image(stream, engine.clock.clone());
+                let stream = Stream::from_image(stream, clock.clone());
                 let streams = &mut stores.entry(ns).or_default().streams;
                 streams.insert(stream.arn.clone(), Arc::new(stream));
             }
@@ -812,7 +810,7 @@ fn load_checkpoint(path: &Path, engine: &Engine) -> io::Result<Snapshot> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clock::Clock;
+    use crate::engine::Engine;
     use crate::protocol::request;
     use serde_json::{json, Value};
 

@@ -1,15 +1,15 @@
-//! The emulator's state and request entry point, shared by every transport. Synchronous by
-//! design: no operation awaits, so the in-process transport can answer without a runtime hop.
-
-use bytes::Bytes;
+//! The emulator's state, shared by every transport; its request entry point,
+//! [`Engine::handle`], is the protocol's (`protocol/mod.rs`), which stands above the state.
+//! Synchronous by design: no operation awaits, so the in-process transport can answer without a
+//! runtime hop.
 
 use std::collections::BTreeMap;
 
 use parking_lot::Mutex;
 
 use crate::clock::Clock;
+use crate::credentials::{Credentials, DEFAULT_ACCOUNT};
 use crate::durable::Wal;
-use crate::ops::{Operation, Service};
 use crate::store::{Namespace, Namespaces, Recording, Snapshot};
 
 /// One emulated DynamoDB endpoint: its tables, clock and in-flight transactions. [`Emulator`](crate::Emulator)
@@ -31,16 +31,16 @@ pub struct Engine {
     /// (`000000000000`, as DynamoDB Local uses).
     pub(crate) account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
-    pub(crate) transactions: crate::ops::Transactions,
+    pub(crate) transactions: crate::inflight::Transactions,
     /// Largest item collection (partition of a table with local indexes) in bytes; DynamoDB's is
     /// 10 GB, tests may lower it.
     pub(crate) item_collection_limit: usize,
     /// Test-only fault injection (`crate::fault`); `None` outside tests of test suites.
     #[cfg(feature = "faults")]
-    pub(crate) fault: Option<crate::Fault>,
+    pub(crate) fault: Option<crate::fault::Fault>,
     /// Verify SigV4 signatures against these access keys (`protocol::sigv4`); `None` (the
     /// default) accepts any.
-    pub(crate) credentials: Option<crate::protocol::Credentials>,
+    pub(crate) credentials: Option<Credentials>,
     /// When set, `/_emulator/` controls answer only requests bearing it (`protocol::control`).
     pub(crate) control_token: Option<String>,
     /// Log one line per request at info level (`protocol::log`); off by default.
@@ -64,7 +64,7 @@ impl Engine {
             shared_db: false,
             clock: std::sync::Arc::new(clock),
             region: "us-east-1".into(),
-            account_id: crate::protocol::DEFAULT_ACCOUNT.into(),
+            account_id: DEFAULT_ACCOUNT.into(),
             transactions: Default::default(),
             item_collection_limit: 10 * 1024 * 1024 * 1024,
             #[cfg(feature = "faults")]
@@ -90,7 +90,7 @@ impl Engine {
     }
 
     /// Verifies SigV4 signatures against these access keys; `None` accepts any.
-    pub fn set_credentials(&mut self, credentials: Option<crate::protocol::Credentials>) {
+    pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
         self.credentials = credentials;
     }
 
@@ -136,14 +136,14 @@ impl Engine {
     /// every acknowledged change there (see `durable.rs` for the files and the fsync policy).
     /// Fails, naming the file, when one is not the emulator's or is corrupt.
     pub fn open_db(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
-        self.durable = Some(Wal::open(dir, self)?);
+        self.durable = Some(Wal::open(dir, &self.namespaces, &self.clock)?);
         Ok(())
     }
 
     /// Runs `work`; in durable mode, as one group of logged changes, synced before this returns.
-    fn durably<R>(&self, work: impl FnOnce() -> R) -> std::io::Result<R> {
+    pub(crate) fn durably<R>(&self, work: impl FnOnce() -> R) -> std::io::Result<R> {
         match &self.durable {
-            Some(wal) => wal.request(self, work),
+            Some(wal) => wal.request(&self.namespaces, work),
             None => Ok(work()),
         }
     }
@@ -163,7 +163,7 @@ impl Engine {
             self.transactions.forget_tokens();
         };
         let saved = match &self.durable {
-            Some(wal) => wal.change_catalogue(self, restore, |_| true),
+            Some(wal) => wal.change_catalogue(&self.namespaces, restore, |_| true),
             None => {
                 restore();
                 Ok(())
@@ -174,42 +174,9 @@ impl Engine {
         }
     }
 
-    /// Loads a seed file: a CreateTable input as the AWS CLI takes it (`--cli-input-json`), or
-    /// BatchWriteItem request items (`--request-items`, or `--cli-input-json` with
-    /// `RequestItems`), applied in order through the normal request path. The error names the
-    /// file and the entry DynamoDB refused, with its error type and message.
-    pub fn seed(&self, path: &std::path::Path) -> std::io::Result<()> {
-        crate::protocol::seed::load(self, path).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-    }
-
     /// Empties everything: no tables, streams, tags or policies (named snapshots are kept).
     pub fn reset(&self) {
         self.restore(&Snapshot::default());
-    }
-
-    /// Answers one DynamoDB HTTP request.
-    pub fn handle(&self, req: &http::Request<Bytes>) -> http::Response<Bytes> {
-        // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
-        let started = self.log_requests.then(std::time::Instant::now);
-        #[cfg(feature = "faults")]
-        let run = || crate::fault::scoped(self.fault, || crate::protocol::handle(self, req));
-        #[cfg(not(feature = "faults"))]
-        let run = || crate::protocol::handle(self, req);
-        let res = match &self.durable {
-            Some(wal) if changes_catalogue(req) => {
-                wal.change_catalogue(self, run, |res| res.status() == http::StatusCode::OK)
-            }
-            _ => self.durably(run),
-        };
-        let res = res.unwrap_or_else(|e| {
-            // Applied in memory but not kept: the client must not take it as acknowledged.
-            tracing::error!(error = %e, "durable mode: a change could not be saved");
-            crate::protocol::internal_error()
-        });
-        if let Some(started) = started {
-            crate::protocol::log_request(req, &res, started.elapsed());
-        }
-        res
     }
 
     /// Deletes every item whose Time to Live has passed, as DynamoDB's background TTL process does,
@@ -275,14 +242,4 @@ impl Engine {
             None => name_or_arn,
         }
     }
-}
-
-/// Whether `req` names an operation that changes more than items ([`Operation::changes_catalogue`]).
-fn changes_catalogue(req: &http::Request<Bytes>) -> bool {
-    req.headers()
-        .get("x-amz-target")
-        .and_then(|t| t.to_str().ok())
-        .and_then(|t| t.strip_prefix("DynamoDB_20120810."))
-        .and_then(|name| Operation::parse(Service::DynamoDb, name))
-        .is_some_and(Operation::changes_catalogue)
 }

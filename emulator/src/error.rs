@@ -2,10 +2,7 @@
 //!
 //! Raisers choose the exact AWS message; `protocol` renders it. Nothing else knows `__type` names.
 
-use std::borrow::Cow;
-
 use crate::model::Item;
-use crate::ops::Operation;
 
 /// An API error as DynamoDB reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,7 +11,7 @@ pub struct Error {
     /// `None` renders a bare `{"__type": ...}`, as DynamoDB answers malformed requests.
     pub message: Option<String>,
     pub detail: Detail,
-    /// Which check raised it; decides its wording per operation ([`Error::wire_message`]).
+    /// Which check raised it; decides its wording per operation (`protocol::wire_message`).
     pub check: Check,
 }
 
@@ -220,32 +217,6 @@ impl Error {
     /// This error, raised by `check`.
     pub fn by(self, check: Check) -> Error {
         Error { check, ..self }
-    }
-
-    /// The message as `op` words it; the one rule for the two validators' wordings.
-    ///
-    /// DynamoDB's newer validator counts its errors ("1 validation error detected: …") and fronts
-    /// PutItem, UpdateItem and DeleteItem for every request-only check (it also drops the
-    /// "ExpressionAttributeValues contains invalid value" wrapper), and Query for its Select
-    /// checks. Every other operation, and every check against the table, keeps the older
-    /// wording. Evidence: moto's AWS-verified tests (Aug 2026); see FIDELITY.md.
-    pub fn wire_message(&self, op: Option<Operation>) -> Option<Cow<'_, str>> {
-        let message = self.message.as_deref()?;
-        let counted = match &self.check {
-            Check::Table => false,
-            Check::Request | Check::ExpressionValue(_) => matches!(
-                op,
-                Some(Operation::PutItem | Operation::UpdateItem | Operation::DeleteItem)
-            ),
-            Check::Select => op == Some(Operation::Query),
-        };
-        Some(match &self.check {
-            _ if counted => format!("1 validation error detected: {message}").into(),
-            Check::ExpressionValue(key) => {
-                format!("ExpressionAttributeValues contains invalid value: {message} for key {key}").into()
-            }
-            _ => message.into(),
-        })
     }
 }
 

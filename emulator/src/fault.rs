@@ -2,11 +2,8 @@
 //!
 //! Compiled only with the `faults` cargo feature, and even then off until
 //! [`crate::Builder::fault`] switches it on. A fault applies to every
-//! request the emulator answers, whichever transport carried it: the engine is synchronous, so
-//! [`Engine::handle`](crate::Engine::handle) scopes the fault to the calling thread for exactly
-//! the duration of one request. Each fault is checked in one place in `ops/`.
-
-use std::cell::Cell;
+//! request the emulator answers, whichever transport carried it: each request's context
+//! (`ops::Cx`) carries it, and each fault is checked in one place in `ops/`.
 
 use crate::model::Item;
 
@@ -24,29 +21,6 @@ pub enum Fault {
     /// PutItem keeps the old item's attributes the new item does not have, instead of replacing
     /// the whole item.
     PutMergesAttributes,
-}
-
-thread_local! {
-    static ACTIVE: Cell<Option<Fault>> = const { Cell::new(None) };
-}
-
-/// Runs `f` (one request) with `fault` active on this thread.
-pub(crate) fn scoped<R>(fault: Option<Fault>, f: impl FnOnce() -> R) -> R {
-    if fault.is_none() {
-        return f();
-    }
-    struct Reset(Option<Fault>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            ACTIVE.with(|a| a.set(self.0));
-        }
-    }
-    let _reset = Reset(ACTIVE.with(|a| a.replace(fault)));
-    f()
-}
-
-pub(crate) fn active(fault: Fault) -> bool {
-    ACTIVE.with(|a| a.get()) == Some(fault)
 }
 
 /// Applies [`Fault::PutMergesAttributes`] to an item PutItem is about to store.

@@ -27,47 +27,42 @@
 //! The `dynamodb-emulator` binary (feature `cli`, on by default) serves the same emulator on a
 //! port for other languages; a library user can leave it out with `default-features = false`.
 //!
-//! # Layout
-//! - [`protocol`]: HTTP and JSON only — front-end checks, request shapes, AttributeValue codec,
-//!   error rendering, the request log.
-//! - `ops`: one module per operation (DynamoDB and DynamoDB Streams), dispatched through one list.
-//! - `expr`: the expression language (lexer → parser → AST → evaluator) and the legacy
-//!   parameters; `partiql`: DynamoDB's PartiQL subset, translated onto the same trees.
-//! - `model`: the typed data model (exact numbers, attribute values, keys, schemas); public but
-//!   hidden, for the crate's own tests.
-//! - `store`: tables in memory, one lock per table, indexes, TTL index and stream records
-//!   maintained on every write.
-//! - `error`: the one error type and its wire mapping.
-//! - [`clock`]: system or manual time; [`chaos`]: DynamoDB's own failures, injected by a seeded
-//!   plan; `fault`: test-only fault injection (breaks the emulator to test test suites; feature `faults`).
-//! - [`server`]: the HTTP server and the [`Emulator`] handle; `transport`: the SDK clients.
+//! # Public API
+//! [`Emulator`] and its [`Builder`], the [`Engine`] they serve (for a binary or a benchmark that
+//! drives it directly), [`Clock`] (system or manual time), [`chaos`] plans, [`Snapshot`]s,
+//! [`Credentials`], [`server`] (serving an engine on a listener, as the binary does), `Fault`
+//! (feature `faults`) and [`testing`]. Everything else is private; ARCHITECTURE.md maps it.
 
 #![deny(missing_docs)]
 
 pub mod chaos;
-pub mod clock;
+mod clock;
+mod credentials;
 mod durable;
 mod engine;
 mod error;
 mod expr;
 #[cfg(feature = "faults")]
-pub mod fault;
+mod fault;
 mod iam;
-#[doc(hidden)]
-pub mod model;
+mod inflight;
+mod model;
 mod ops;
 mod partiql;
-pub mod protocol;
+mod protocol;
 pub mod server;
 mod store;
+pub mod testing;
 mod transport;
 
 pub use aws_sdk_dynamodb;
 pub use aws_sdk_dynamodbstreams;
+pub use clock::Clock;
+pub use credentials::Credentials;
 pub use engine::Engine;
 #[cfg(feature = "faults")]
 pub use fault::Fault;
-pub use protocol::Credentials;
+pub use protocol::REQUEST_LOG_TARGET;
 pub use server::{Builder, Emulator};
 pub use store::Snapshot;
 

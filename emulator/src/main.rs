@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{CommandFactory, Parser};
-use dynamodb_emulator::clock::Clock;
 use dynamodb_emulator::server::Sweeper;
+use dynamodb_emulator::Clock;
 use dynamodb_emulator::Engine;
 
 /// mimalloc gives memory freed by a large request or by deletes back to the system, where the
@@ -163,7 +163,7 @@ async fn main() -> std::io::Result<()> {
     let mut filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     if args.log_requests {
         // Asked for explicitly, so shown whatever RUST_LOG says about the rest.
-        let target = dynamodb_emulator::protocol::REQUEST_LOG_TARGET;
+        let target = dynamodb_emulator::REQUEST_LOG_TARGET;
         filter = filter.add_directive(format!("{target}=info").parse().expect("a valid directive"));
     }
     tracing_subscriber::fmt()

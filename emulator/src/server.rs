@@ -78,8 +78,8 @@ pub struct Builder {
     ttl_sweep_interval: Duration,
     item_collection_limit: Option<usize>,
     #[cfg(feature = "faults")]
-    fault: Option<crate::Fault>,
-    credentials: Option<crate::Credentials>,
+    fault: Option<crate::fault::Fault>,
+    credentials: Option<crate::credentials::Credentials>,
     control_token: Option<String>,
     log_requests: bool,
     shared_db: bool,
@@ -151,7 +151,7 @@ impl Builder {
     /// test can prove that a conformance suite catches a broken server. Off by default; only with
     /// the `faults` feature.
     #[cfg(feature = "faults")]
-    pub fn fault(mut self, fault: crate::Fault) -> Builder {
+    pub fn fault(mut self, fault: crate::fault::Fault) -> Builder {
         self.fault = Some(fault);
         self
     }
@@ -159,7 +159,7 @@ impl Builder {
     /// Verifies every request's SigV4 signature against these access keys, answering as DynamoDB
     /// does a wrong secret, an unknown key or a clock more than 15 minutes off. Off by default:
     /// then any credentials work. ([`Emulator::client`] signs with `test`/`test`.)
-    pub fn credentials(mut self, credentials: crate::Credentials) -> Builder {
+    pub fn credentials(mut self, credentials: crate::credentials::Credentials) -> Builder {
         self.credentials = Some(credentials);
         self
     }
@@ -172,7 +172,7 @@ impl Builder {
     }
 
     /// Logs one line per request at info level through `tracing` (operation, table, status, error
-    /// type, latency; target [`REQUEST_LOG_TARGET`](crate::protocol::REQUEST_LOG_TARGET)), to see
+    /// type, latency; target [`REQUEST_LOG_TARGET`](crate::REQUEST_LOG_TARGET)), to see
     /// what a test sent and got. Off by default.
     pub fn log_requests(mut self, on: bool) -> Builder {
         self.log_requests = on;
@@ -304,12 +304,12 @@ impl Emulator {
     /// A copy of the whole state (tables, items, indexes, TTL, streams, tags, policies) in O(tables)
     /// time; see [`Engine::snapshot`]. Build a fixture once, snapshot it, and [`restore`](Self::restore)
     /// before each test.
-    pub fn snapshot(&self) -> crate::Snapshot {
+    pub fn snapshot(&self) -> crate::store::Snapshot {
         self.inner.engine.snapshot()
     }
 
     /// Puts back the state of `snapshot`; see [`Engine::restore`].
-    pub fn restore(&self, snapshot: &crate::Snapshot) {
+    pub fn restore(&self, snapshot: &crate::store::Snapshot) {
         self.inner.engine.restore(snapshot)
     }
 

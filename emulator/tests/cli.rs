@@ -2,6 +2,10 @@
 //! non-loopback address), serves, stops on SIGTERM; verifies signatures when given credentials;
 //! takes DynamoDB Local's flags; logs requests when asked.
 
+// A test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use dynamodb_emulator::aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
 };

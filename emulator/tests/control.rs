@@ -1,6 +1,10 @@
 //! The emulator's HTTP control endpoints (`/_emulator/...`) with raw HTTP over a real socket: they
 //! need no DynamoDB target or signature, and drive the manual clock and the TTL sweep.
 
+// A test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use dynamodb_emulator::Emulator;

@@ -5,10 +5,14 @@
 //! saved with the snapshot, and later writes on either side never leak into the other.
 //! `PROPTEST_CASES` sets the number of sequences.
 
+// A test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 
-use dynamodb_emulator::clock::Clock;
-use dynamodb_emulator::protocol::request;
+use dynamodb_emulator::testing::request;
+use dynamodb_emulator::Clock;
 use dynamodb_emulator::Engine;
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -1,6 +1,10 @@
 //! The wire protocol with raw HTTP over a real socket: malformed requests get DynamoDB's answers
 //! and the server stays up.
 
+// A test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use dynamodb_emulator::Emulator;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

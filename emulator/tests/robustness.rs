@@ -7,9 +7,13 @@
 //! of cases; the long run is `PROPTEST_CASES=1000000 cargo test --release -p dynamodb-emulator
 //! --test robustness`.
 
+// A test fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
+// allows them in #[test] functions only, not in the helpers and setup around them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use bytes::Bytes;
-use dynamodb_emulator::clock::Clock;
-use dynamodb_emulator::protocol::request;
+use dynamodb_emulator::testing::request;
+use dynamodb_emulator::Clock;
 use dynamodb_emulator::Engine;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

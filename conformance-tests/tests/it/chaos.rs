@@ -52,7 +52,7 @@ async fn stored(emu: &Emulator) -> Vec<String> {
 
 /// One request straight to the engine: (status, body).
 fn wire(emu: &Emulator, op: &str, body: Value) -> (u16, Value) {
-    let res = emu.engine().handle(&dynamodb_emulator::protocol::request(op, &body));
+    let res = emu.engine().handle(&dynamodb_emulator::testing::request(op, &body));
     (res.status().as_u16(), serde_json::from_slice(res.body()).unwrap())
 }
 

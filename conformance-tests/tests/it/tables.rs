@@ -484,7 +484,7 @@ async fn continuous_backups_and_point_in_time_recovery() {
     );
 
     // No TableName: the SDK insists on one, so ask the engine directly.
-    let req = dynamodb_emulator::protocol::request("DescribeContinuousBackups", &serde_json::json!({}));
+    let req = dynamodb_emulator::testing::request("DescribeContinuousBackups", &serde_json::json!({}));
     let res = emu.engine().handle(&req);
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(res.body()).unwrap(),

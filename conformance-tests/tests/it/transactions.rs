@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::types::{
     ScalarAttributeType as T, TransactGetItem, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
-use dynamodb_emulator::model::{KeyValue, PrimaryKey};
+use dynamodb_emulator::testing::{KeyValue, PrimaryKey};
 use dynamodb_emulator::Emulator;
 
 use crate::support::{create_table, emulator, error, item, n, s, validation};

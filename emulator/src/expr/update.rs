@@ -298,7 +298,7 @@ fn eval_set(item: &Item, v: &SetValue) -> Result<AttributeValue> {
     };
     match (eval_operand(item, a)?, eval_operand(item, b)?) {
         (AttributeValue::N(x), AttributeValue::N(y)) => {
-            let r = if plus { x.add(y) } else { x.sub(y) };
+            let r = if plus { x.checked_add(y) } else { x.checked_sub(y) };
             r.map(AttributeValue::N).map_err(|e| Error::validation(e.message()))
         }
         _ => Err(bad_operand()),
@@ -389,7 +389,7 @@ fn add_values(old: Option<&AttributeValue>, v: &AttributeValue) -> Result<Attrib
     use AttributeValue::*;
     Ok(match (old, v) {
         (None, v) => v.clone(),
-        (Some(N(a)), N(b)) => N(a.add(*b).map_err(|e| Error::validation(e.message()))?),
+        (Some(N(a)), N(b)) => N(a.checked_add(*b).map_err(|e| Error::validation(e.message()))?),
         (Some(Ss(a)), Ss(b)) => Ss(set_union(a, b)),
         (Some(Ns(a)), Ns(b)) => Ns(set_union(a, b)),
         (Some(Bs(a)), Bs(b)) => Bs(set_union(a, b)),

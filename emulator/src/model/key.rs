@@ -12,8 +12,11 @@ const TAG_B: u8 = 0x12;
 /// A key attribute's value. `Ord` is DynamoDB's sort-key order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyValue {
+    /// A string.
     S(String),
+    /// A number.
     N(Number),
+    /// Binary.
     B(Vec<u8>),
 }
 
@@ -68,6 +71,7 @@ impl KeyValue {
         }
     }
 
+    /// The attribute value this key value is.
     pub fn to_attr(&self) -> AttributeValue {
         match self {
             KeyValue::S(s) => AttributeValue::S(s.clone()),
@@ -76,6 +80,7 @@ impl KeyValue {
         }
     }
 
+    /// Its type: S, N or B.
     pub fn scalar_type(&self) -> ScalarType {
         match self {
             KeyValue::S(_) => ScalarType::S,

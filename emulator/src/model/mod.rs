@@ -1,12 +1,14 @@
 //! The typed data model: numbers, attribute values, items, keys and table schemas.
 //! Nothing here knows JSON or HTTP.
 
+mod capacity;
 mod key;
 mod number;
 mod schema;
 mod stored;
 mod value;
 
+pub use capacity::{ConsumedCapacity, ItemCollectionMetrics};
 pub use key::{KeyValue, KeyValues, ScalarType};
 pub use number::{Number, NumberError};
 pub use schema::*;

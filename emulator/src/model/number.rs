@@ -170,7 +170,7 @@ impl Number {
 
     /// Exact sum, refused when the result leaves DynamoDB's range; a sum needing more than 38
     /// digits (`1E+50 + 1`) is reported as an overflow too, as DynamoDB does.
-    pub fn add(self, other: Number) -> Result<Number, NumberError> {
+    pub fn checked_add(self, other: Number) -> Result<Number, NumberError> {
         if self.is_zero() {
             return Ok(other);
         }
@@ -194,8 +194,8 @@ impl Number {
         })
     }
 
-    pub fn sub(self, other: Number) -> Result<Number, NumberError> {
-        self.add(other.negate())
+    pub fn checked_sub(self, other: Number) -> Result<Number, NumberError> {
+        self.checked_add(other.negate())
     }
 
     /// Epoch-seconds view for TTL: the integer part, saturating; `None` for values beyond `i64`.
@@ -438,15 +438,15 @@ mod tests {
 
     #[test]
     fn adds_exactly() {
-        assert_eq!(n("0.1").add(n("0.2")).unwrap(), n("0.3"));
-        assert_eq!(n("5").sub(n("7")).unwrap(), n("-2"));
-        assert_eq!(n("1E+100").sub(n("1E+100")).unwrap(), Number::ZERO);
-        assert_eq!(n("5E37").add(n("5E37")).unwrap(), n("1E38"));
-        assert_eq!(n("1E+100").add(n("1")), Err(NumberError::Overflow));
-        assert_eq!(n("1E+50").add(n("1")), Err(NumberError::Overflow));
-        assert_eq!(n("1E-100").add(n("1")), Err(NumberError::Overflow));
+        assert_eq!(n("0.1").checked_add(n("0.2")).unwrap(), n("0.3"));
+        assert_eq!(n("5").checked_sub(n("7")).unwrap(), n("-2"));
+        assert_eq!(n("1E+100").checked_sub(n("1E+100")).unwrap(), Number::ZERO);
+        assert_eq!(n("5E37").checked_add(n("5E37")).unwrap(), n("1E38"));
+        assert_eq!(n("1E+100").checked_add(n("1")), Err(NumberError::Overflow));
+        assert_eq!(n("1E+50").checked_add(n("1")), Err(NumberError::Overflow));
+        assert_eq!(n("1E-100").checked_add(n("1")), Err(NumberError::Overflow));
         assert_eq!(
-            n("9.9999999999999999999999999999999999999E+125").add(n("1E+125")),
+            n("9.9999999999999999999999999999999999999E+125").checked_add(n("1E+125")),
             Err(NumberError::Overflow)
         );
     }

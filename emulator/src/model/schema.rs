@@ -20,7 +20,9 @@ pub struct KeySchema {
 /// A key value: the partition values and the sort values, one per key attribute.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PrimaryKey {
+    /// The partition key's values.
     pub hash: KeyValues,
+    /// The sort key's values (none without a sort key).
     pub range: KeyValues,
 }
 
@@ -88,6 +90,7 @@ impl KeySchema {
 }
 
 impl PrimaryKey {
+    /// The key as an item of its attributes under `schema`.
     pub fn to_item(&self, schema: &KeySchema) -> Item {
         let values = self.hash.iter().chain(&self.range);
         schema
@@ -142,15 +145,6 @@ pub struct Throughput {
 pub enum BillingMode {
     Provisioned,
     PayPerRequest,
-}
-
-impl BillingMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BillingMode::Provisioned => "PROVISIONED",
-            BillingMode::PayPerRequest => "PAY_PER_REQUEST",
-        }
-    }
 }
 
 /// A global or local secondary index definition.
@@ -236,11 +230,6 @@ impl TableDef {
     pub fn attribute_type(&self, name: &str) -> Option<ScalarType> {
         self.attribute_definitions.iter().find(|a| a.name == name).map(|a| a.ty)
     }
-}
-
-/// A value's scalar type if it could be a key value of `ty`; used in key validation messages.
-pub fn matches_scalar(v: &AttributeValue, ty: ScalarType) -> bool {
-    KeyValue::from_attr(v).is_some_and(|k| k.scalar_type() == ty)
 }
 
 #[cfg(test)]

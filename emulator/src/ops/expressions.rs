@@ -1,13 +1,13 @@
 //! Applying parsed expressions to items (decoding them is `protocol::wire::expressions`).
 
+use super::Cx;
 use crate::expr::{self, Condition, Path};
 use crate::model::{Item, Stored};
 
-/// Whether an optional condition holds for an item that may not exist.
-pub fn holds(condition: Option<&Condition>, item: Option<&Item>) -> bool {
+/// Whether an optional condition holds, in request `cx`, for an item that may not exist.
+pub fn holds(cx: &Cx, condition: Option<&Condition>, item: Option<&Item>) -> bool {
     static EMPTY: Item = Item::new();
-    #[cfg(feature = "faults")]
-    if crate::fault::active(crate::Fault::IgnoreConditions) {
+    if cx.ignores_conditions() {
         return true;
     }
     condition.is_none_or(|c| c.eval(item.unwrap_or(&EMPTY)))

@@ -19,8 +19,6 @@ mod tables;
 pub(crate) mod tags;
 pub(crate) mod transactions;
 
-pub use transactions::Transactions;
-
 use crate::chaos::Decision;
 use crate::engine::Engine;
 #[cfg(feature = "faults")]
@@ -57,6 +55,15 @@ impl<'a> Cx<'a> {
             fault: engine.fault,
             chaos: Decision::default(),
         }
+    }
+
+    /// Whether the test fault [`Fault::IgnoreConditions`] is on for this request (never without
+    /// the `faults` feature).
+    pub fn ignores_conditions(&self) -> bool {
+        #[cfg(feature = "faults")]
+        return self.fault == Some(Fault::IgnoreConditions);
+        #[cfg(not(feature = "faults"))]
+        false
     }
 
     /// `table`'s write lock for an item write: the data it replaces is kept for stale reads

@@ -29,7 +29,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let key = validate_item(&state.def, &item)?;
     cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
     let old = state.get(&key).map(|s| s.item());
-    if !expressions::holds(input.exprs.condition.as_ref(), old.as_ref()) {
+    if !expressions::holds(cx, input.exprs.condition.as_ref(), old.as_ref()) {
         return Err(condition_failed(returns.old_on_condition_failure, old.as_ref()));
     }
     check_collection(cx.engine, &state, &key, old.as_ref(), Some(&item))?;

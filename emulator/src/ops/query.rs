@@ -59,7 +59,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     #[cfg(feature = "faults")]
     let page = match cx.fault {
-        Some(crate::Fault::DropLastQueryItem) => page.without_last(),
+        Some(crate::fault::Fault::DropLastQueryItem) => page.without_last(),
         _ => page,
     };
     Ok(page)

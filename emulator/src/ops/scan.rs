@@ -39,7 +39,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
     #[cfg(feature = "faults")]
     let page = match cx.fault {
-        Some(crate::Fault::DropLastScanItem) => page.without_last(),
+        Some(crate::fault::Fault::DropLastScanItem) => page.without_last(),
         _ => page,
     };
     Ok(page)

@@ -1,16 +1,12 @@
-//! Transactions: the registry of items in-flight write transactions hold and of recent
-//! ClientRequestTokens, and the all-or-nothing execution TransactWriteItems and ExecuteTransaction's
-//! writes share. Every involved table's write lock is taken (in name order, so transactions never
+//! Transactions: the all-or-nothing execution TransactWriteItems and ExecuteTransaction's writes
+//! share, against the engine's registry of held items and ClientRequestTokens (`inflight.rs`). Every involved table's write lock is taken (in name order, so transactions never
 //! deadlock), every action is checked, and only then is anything applied: no reader sees half a
 //! transaction. Items are registered as held while the transaction is in flight, so concurrent
 //! transactions and single-item writes on them conflict as in DynamoDB.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use parking_lot::Mutex;
-
-use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
     check_collection, metrics, read_units, request_key, touched_indexes, updated_item, validate_item, write_units,
     CapacityDetail, Touched,
@@ -21,165 +17,16 @@ use super::Cx;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::Parsed;
-use crate::model::{item_size, Item, PrimaryKey};
-use crate::store::{Namespace, NamespaceKey, Table, TableState};
+use crate::inflight::TokenState;
+pub use crate::inflight::{ItemRef, Written};
+use crate::model::{item_size, Item, ItemCollectionMetrics, PrimaryKey};
+use crate::store::{Namespace, Table, TableState};
 
 /// DynamoDB's limit on the aggregate size of a transaction's items.
 pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
 
 /// The cancellation code of an action that failed validation.
 const VALIDATION_ERROR: &str = "ValidationError";
-
-/// One item of one table, as transactions lock it.
-pub type ItemRef = (String, PrimaryKey);
-
-/// Transaction bookkeeping of an engine, kept apart per namespace (account and region) as AWS
-/// does: items held by in-flight write transactions (so concurrent writers conflict as in
-/// DynamoDB) and ClientRequestTokens seen in the last ten minutes. A namespace's transactions
-/// never conflict with, or replay, another's.
-#[derive(Default)]
-pub struct Transactions {
-    held: Mutex<HashMap<NamespaceKey, HashSet<ItemRef>>>,
-    tokens: Mutex<HashMap<NamespaceKey, HashMap<String, Token>>>,
-}
-
-fn key_of(ns: &Namespace) -> NamespaceKey {
-    (ns.account.clone(), ns.region.clone())
-}
-
-pub enum Token {
-    /// A transaction with this token is running.
-    Running { fingerprint: String },
-    /// It succeeded; a replay with the same request answers `response` until `expires` (ms).
-    Done {
-        fingerprint: String,
-        expires: i64,
-        response: Written,
-    },
-}
-
-/// What a ClientRequestToken lookup decided.
-pub enum TokenState {
-    /// Not seen (or expired): run the transaction; the token is now marked running.
-    Fresh,
-    /// Same request already succeeded: answer this without applying anything.
-    Replay(Written),
-}
-
-pub const TOKEN_LIFETIME_MS: i64 = 10 * 60 * 1000;
-
-impl Transactions {
-    /// Marks `items` as held by a write transaction. Returns the positions of items another
-    /// transaction already holds (nothing is marked then).
-    pub fn hold(&self, ns: &Namespace, items: &[ItemRef]) -> std::result::Result<(), Vec<usize>> {
-        let mut held = self.held.lock();
-        let held = held.entry(key_of(ns)).or_default();
-        let busy: Vec<usize> = items
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| held.contains(*i))
-            .map(|(n, _)| n)
-            .collect();
-        if !busy.is_empty() {
-            return Err(busy);
-        }
-        held.extend(items.iter().cloned());
-        Ok(())
-    }
-
-    pub fn release(&self, ns: &Namespace, items: &[ItemRef]) {
-        let mut held = self.held.lock();
-        let held = held.entry(key_of(ns)).or_default();
-        for i in items {
-            held.remove(i);
-        }
-    }
-
-    /// Positions of `items` an in-flight write transaction holds.
-    pub fn busy(&self, ns: &Namespace, items: &[ItemRef]) -> Vec<usize> {
-        let held = self.held.lock();
-        let Some(held) = held.get(&key_of(ns)) else {
-            return vec![];
-        };
-        (0..items.len()).filter(|n| held.contains(&items[*n])).collect()
-    }
-
-    /// Fails a single-item write to an item an in-flight transaction holds.
-    pub fn check_free(&self, ns: &Namespace, table: &str, key: &PrimaryKey) -> Result<()> {
-        let held = self.held.lock();
-        let Some(held) = held.get(&key_of(ns)) else {
-            return Ok(());
-        };
-        if held.is_empty() || !held.contains(&(table.to_string(), key.clone())) {
-            return Ok(());
-        }
-        Err(Error::new(
-            crate::error::ErrorKind::TransactionConflict,
-            "Transaction is ongoing for the item",
-        ))
-    }
-
-    /// Forgets every finished ClientRequestToken: after a snapshot is restored, a replay must not
-    /// answer for a transaction the restored state never saw.
-    pub fn forget_tokens(&self) {
-        for tokens in self.tokens.lock().values_mut() {
-            tokens.retain(|_, t| matches!(t, Token::Running { .. }));
-        }
-    }
-
-    /// Looks a ClientRequestToken up at time `now` (ms).
-    pub fn begin_token(&self, ns: &Namespace, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
-        let mut tokens = self.tokens.lock();
-        let tokens = tokens.entry(key_of(ns)).or_default();
-        tokens.retain(|_, t| !matches!(t, Token::Done { expires, .. } if *expires <= now));
-        match tokens.get(token) {
-            Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. }) if f != fingerprint => {
-                Err(Error::new(
-                    crate::error::ErrorKind::IdempotentParameterMismatch,
-                    "Request token 'client_request_token' has already been used with different request parameters.",
-                ))
-            }
-            Some(Token::Running { .. }) => Err(Error::new(
-                crate::error::ErrorKind::TransactionInProgress,
-                "Transaction with the given request token is already in progress.",
-            )),
-            Some(Token::Done { response, .. }) => Ok(TokenState::Replay(response.clone())),
-            None => {
-                tokens.insert(
-                    token.to_string(),
-                    Token::Running {
-                        fingerprint: fingerprint.to_string(),
-                    },
-                );
-                Ok(TokenState::Fresh)
-            }
-        }
-    }
-
-    /// Records how a fresh token's transaction ended: success keeps it for replays, failure
-    /// forgets it (a retry runs again).
-    pub fn end_token(&self, ns: &Namespace, token: &str, outcome: Option<(Written, i64)>) {
-        let mut tokens = self.tokens.lock();
-        let tokens = tokens.entry(key_of(ns)).or_default();
-        match outcome {
-            Some((response, now)) => {
-                if let Some(Token::Running { fingerprint }) = tokens.remove(token) {
-                    tokens.insert(
-                        token.to_string(),
-                        Token::Done {
-                            fingerprint,
-                            expires: now + TOKEN_LIFETIME_MS,
-                            response,
-                        },
-                    );
-                }
-            }
-            None => {
-                tokens.remove(token);
-            }
-        }
-    }
-}
 
 /// A ClientRequestToken and the fingerprint of the request it came with: the same token with
 /// other actions is refused.
@@ -219,14 +66,6 @@ pub struct Options {
     /// ReturnItemCollectionMetrics is SIZE.
     pub collection_metrics: bool,
     pub token: Option<ClientToken>,
-}
-
-/// What a write transaction answers (and a replay of its ClientRequestToken answers again).
-#[derive(Clone, Debug, Default)]
-pub struct Written {
-    pub capacity: Option<Vec<ConsumedCapacity>>,
-    /// Per table, the item collections the writes touched, when asked.
-    pub collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
 /// What an action will do once every action passed.
@@ -280,7 +119,7 @@ impl Drop for Held<'_> {
     }
 }
 
-fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::Result<Effect, CancellationReason> {
+fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Effect, CancellationReason> {
     let invalid = |e: Error| reason(VALIDATION_ERROR, e.message, None);
     let key = match action.kind {
         Kind::Put | Kind::Insert => validate_item(&state.def, &action.item).map_err(invalid)?,
@@ -294,7 +133,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
             None,
         ));
     }
-    if !expressions::holds(action.exprs.condition.as_ref(), old.as_ref()) {
+    if !expressions::holds(cx, action.exprs.condition.as_ref(), old.as_ref()) {
         let wants = action.wants_old;
         return Err(reason(
             "ConditionalCheckFailed",
@@ -317,7 +156,7 @@ fn check(engine: &Engine, action: &Action, state: &TableState) -> std::result::R
             Effect::Put(item) => item,
             _ => return Ok(effect),
         };
-        check_collection(engine, state, &key, old.as_ref(), Some(new))
+        check_collection(cx.engine, state, &key, old.as_ref(), Some(new))
             .map(|()| effect)
             .map_err(|e| reason("ItemCollectionSizeLimitExceeded", e.message, None))
     })
@@ -417,7 +256,7 @@ fn execute(
             reasons.push(passed());
             continue;
         }
-        match check(engine, a, &guards[a.table.name.as_str()]) {
+        match check(cx, a, &guards[a.table.name.as_str()]) {
             Ok(effect) => {
                 effects.push(effect);
                 reasons.push(passed());

@@ -87,7 +87,7 @@ fn snapshot(engine: &Engine, method: &Method, rest: &str) -> (StatusCode, Value)
             format!("no emulator control at {PREFIX}snapshots/{rest}"),
         );
     }
-    let found = |snapshot: Option<&crate::Snapshot>| match snapshot {
+    let found = |snapshot: Option<&crate::store::Snapshot>| match snapshot {
         Some(_) => (StatusCode::OK, json!({ "name": name })),
         None => error(StatusCode::NOT_FOUND, format!("no snapshot named {name:?}")),
     };

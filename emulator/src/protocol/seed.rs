@@ -17,8 +17,18 @@ use serde_json::{json, Map, Value};
 
 use crate::engine::Engine;
 
+impl Engine {
+    /// Loads a seed file: a CreateTable input as the AWS CLI takes it (`--cli-input-json`), or
+    /// BatchWriteItem request items (`--request-items`, or `--cli-input-json` with
+    /// `RequestItems`), applied in order through the normal request path. The error names the
+    /// file and the entry DynamoDB refused, with its error type and message.
+    pub fn seed(&self, path: &std::path::Path) -> std::io::Result<()> {
+        load(self, path).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+}
+
 /// Loads one seed file into `engine`; the error names the file and the entry that failed.
-pub fn load(engine: &Engine, path: &Path) -> Result<(), String> {
+fn load(engine: &Engine, path: &Path) -> Result<(), String> {
     let fail = |what: String| format!("seed file {}: {what}", path.display());
     let text = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
     let doc: Value = serde_json::from_slice(&text).map_err(|e| fail(format!("not JSON: {e}")))?;

@@ -2,32 +2,18 @@
 //! the signature covers the body as sent (compressed, if it was), so this runs on the raw bytes,
 //! never on the decoded JSON. Off unless the emulator was given [`Credentials`].
 
-use std::collections::HashMap;
-use std::str::FromStr;
-
 use bytes::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
 use http::Request;
 use sha2::{Digest, Sha256};
 
 use crate::clock::{basic_iso8601, parse_basic_iso8601};
+use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind};
 use crate::iam::PolicyDocument;
 
-/// The account a credential acts for when the list does not name one (DynamoDB Local's).
-pub const DEFAULT_ACCOUNT: &str = "000000000000";
-
 /// How far a request's time may be from the emulator's clock, either way.
 const MAX_SKEW_MS: i64 = 15 * 60 * 1000;
-
-/// The access keys the emulator accepts when it verifies signatures, each with its secret and
-/// account. Parsed from `ID:SECRET[:ACCOUNT][,ID:SECRET[:ACCOUNT]...]`, the `--credentials` form.
-#[derive(Clone, Debug, Default)]
-pub struct Credentials {
-    keys: HashMap<String, (String, String)>,
-    /// Identity policies by access key; a key with none is not restricted.
-    policies: HashMap<String, Vec<PolicyDocument>>,
-}
 
 /// A verified caller: its access key, account and identity policies.
 #[derive(Debug)]
@@ -37,13 +23,8 @@ pub struct Identity<'c> {
     pub policies: &'c [PolicyDocument],
 }
 
+/// Identity policies are JSON, so this half of `Credentials` lives in the protocol.
 impl Credentials {
-    /// Adds (or replaces) an access key with its secret, acting for `account`.
-    pub fn with(mut self, access_key_id: &str, secret: &str, account: &str) -> Credentials {
-        self.keys.insert(access_key_id.into(), (secret.into(), account.into()));
-        self
-    }
-
     /// Attaches an IAM identity policy (the JSON document) to an access key: from then on its
     /// requests are authorized as AWS does, against its policies and the tables' resource
     /// policies (AccessDeniedException otherwise). Keys without a policy may do anything.
@@ -52,28 +33,6 @@ impl Credentials {
         let doc = super::iam::parse(document)?;
         self.policies.entry(access_key_id.into()).or_default().push(doc);
         Ok(self)
-    }
-}
-
-impl FromStr for Credentials {
-    type Err = String;
-
-    fn from_str(list: &str) -> Result<Credentials, String> {
-        list.split(',').try_fold(Credentials::default(), |creds, entry| {
-            let parts: Vec<&str> = entry.trim().split(':').collect();
-            let account = match parts[..] {
-                [id, secret] | [id, secret, _] if id.is_empty() || secret.is_empty() => None,
-                [_, _] => Some(DEFAULT_ACCOUNT),
-                [_, _, account] if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) => Some(account),
-                _ => None,
-            };
-            match account {
-                Some(account) => Ok(creds.with(parts[0], parts[1], account)),
-                None => Err(format!(
-                    "'{entry}' is not ID:SECRET or ID:SECRET:ACCOUNT (an account is 12 digits)"
-                )),
-            }
-        })
     }
 }
 
@@ -280,24 +239,7 @@ fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn credential_lists_parse_with_default_and_given_accounts() {
-        let creds: Credentials = "AK1:s1, AK2:s2:123456789012".parse().unwrap();
-        assert_eq!(creds.keys["AK1"], ("s1".into(), DEFAULT_ACCOUNT.into()));
-        assert_eq!(creds.keys["AK2"], ("s2".into(), "123456789012".into()));
-        for bad in [
-            "AK1",
-            "AK1:",
-            ":s",
-            "AK1:s:12",
-            "AK1:s:12345678901x",
-            "AK1:s:123456789012:x",
-            "AK1:s,",
-        ] {
-            assert!(bad.parse::<Credentials>().is_err(), "{bad}");
-        }
-    }
+    use crate::credentials::DEFAULT_ACCOUNT;
 
     /// A request at 2026-03-30T00:04:05Z with this `Authorization` (signature never checked: every
     /// case is refused before that).

@@ -7,6 +7,7 @@
 mod history;
 mod lifecycle;
 mod namespace;
+mod slot;
 mod stream;
 mod table;
 mod ttl;
@@ -19,8 +20,9 @@ use parking_lot::RwLock;
 pub use history::{Keep, Recording};
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
+pub use slot::{IndexEntry, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
-pub use table::{IndexEntry, Slot, SortPart, SortPos, Table, TableBuild, TableData, TablePos, TableState};
+pub use table::{Table, TableBuild, TableData, TableState};
 
 use crate::model::{Item, TableDef};
 

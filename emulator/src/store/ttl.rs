@@ -7,7 +7,7 @@
 
 use imbl::{OrdMap, OrdSet};
 
-use super::table::Slot;
+use super::slot::Slot;
 use crate::model::{Stored, View};
 
 /// Expiry times further in the past than this are ignored by DynamoDB's TTL process.

@@ -1,0 +1,170 @@
+//! The engine's transaction bookkeeping: items held by in-flight write transactions and the
+//! ClientRequestTokens of recent ones, per namespace. State, so it lives below the operations;
+//! `ops/transactions.rs` runs transactions against it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use parking_lot::Mutex;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{ConsumedCapacity, ItemCollectionMetrics, PrimaryKey};
+use crate::store::{Namespace, NamespaceKey};
+
+/// One item of one table, as transactions lock it.
+pub type ItemRef = (String, PrimaryKey);
+
+/// Transaction bookkeeping of an engine, kept apart per namespace (account and region) as AWS
+/// does: items held by in-flight write transactions (so concurrent writers conflict as in
+/// DynamoDB) and ClientRequestTokens seen in the last ten minutes. A namespace's transactions
+/// never conflict with, or replay, another's.
+#[derive(Default)]
+pub struct Transactions {
+    held: Mutex<HashMap<NamespaceKey, HashSet<ItemRef>>>,
+    tokens: Mutex<HashMap<NamespaceKey, HashMap<String, Token>>>,
+}
+
+fn key_of(ns: &Namespace) -> NamespaceKey {
+    (ns.account.clone(), ns.region.clone())
+}
+
+pub enum Token {
+    /// A transaction with this token is running.
+    Running { fingerprint: String },
+    /// It succeeded; a replay with the same request answers `response` until `expires` (ms).
+    Done {
+        fingerprint: String,
+        expires: i64,
+        response: Written,
+    },
+}
+
+/// What a ClientRequestToken lookup decided.
+pub enum TokenState {
+    /// Not seen (or expired): run the transaction; the token is now marked running.
+    Fresh,
+    /// Same request already succeeded: answer this without applying anything.
+    Replay(Written),
+}
+
+pub const TOKEN_LIFETIME_MS: i64 = 10 * 60 * 1000;
+
+impl Transactions {
+    /// Marks `items` as held by a write transaction. Returns the positions of items another
+    /// transaction already holds (nothing is marked then).
+    pub fn hold(&self, ns: &Namespace, items: &[ItemRef]) -> std::result::Result<(), Vec<usize>> {
+        let mut held = self.held.lock();
+        let held = held.entry(key_of(ns)).or_default();
+        let busy: Vec<usize> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| held.contains(*i))
+            .map(|(n, _)| n)
+            .collect();
+        if !busy.is_empty() {
+            return Err(busy);
+        }
+        held.extend(items.iter().cloned());
+        Ok(())
+    }
+
+    pub fn release(&self, ns: &Namespace, items: &[ItemRef]) {
+        let mut held = self.held.lock();
+        let held = held.entry(key_of(ns)).or_default();
+        for i in items {
+            held.remove(i);
+        }
+    }
+
+    /// Positions of `items` an in-flight write transaction holds.
+    pub fn busy(&self, ns: &Namespace, items: &[ItemRef]) -> Vec<usize> {
+        let held = self.held.lock();
+        let Some(held) = held.get(&key_of(ns)) else {
+            return vec![];
+        };
+        (0..items.len()).filter(|n| held.contains(&items[*n])).collect()
+    }
+
+    /// Fails a single-item write to an item an in-flight transaction holds.
+    pub fn check_free(&self, ns: &Namespace, table: &str, key: &PrimaryKey) -> Result<()> {
+        let held = self.held.lock();
+        let Some(held) = held.get(&key_of(ns)) else {
+            return Ok(());
+        };
+        if held.is_empty() || !held.contains(&(table.to_string(), key.clone())) {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::TransactionConflict,
+            "Transaction is ongoing for the item",
+        ))
+    }
+
+    /// Forgets every finished ClientRequestToken: after a snapshot is restored, a replay must not
+    /// answer for a transaction the restored state never saw.
+    pub fn forget_tokens(&self) {
+        for tokens in self.tokens.lock().values_mut() {
+            tokens.retain(|_, t| matches!(t, Token::Running { .. }));
+        }
+    }
+
+    /// Looks a ClientRequestToken up at time `now` (ms).
+    pub fn begin_token(&self, ns: &Namespace, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
+        let mut tokens = self.tokens.lock();
+        let tokens = tokens.entry(key_of(ns)).or_default();
+        tokens.retain(|_, t| !matches!(t, Token::Done { expires, .. } if *expires <= now));
+        match tokens.get(token) {
+            Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. }) if f != fingerprint => {
+                Err(Error::new(
+                    ErrorKind::IdempotentParameterMismatch,
+                    "Request token 'client_request_token' has already been used with different request parameters.",
+                ))
+            }
+            Some(Token::Running { .. }) => Err(Error::new(
+                ErrorKind::TransactionInProgress,
+                "Transaction with the given request token is already in progress.",
+            )),
+            Some(Token::Done { response, .. }) => Ok(TokenState::Replay(response.clone())),
+            None => {
+                tokens.insert(
+                    token.to_string(),
+                    Token::Running {
+                        fingerprint: fingerprint.to_string(),
+                    },
+                );
+                Ok(TokenState::Fresh)
+            }
+        }
+    }
+
+    /// Records how a fresh token's transaction ended: success keeps it for replays, failure
+    /// forgets it (a retry runs again).
+    pub fn end_token(&self, ns: &Namespace, token: &str, outcome: Option<(Written, i64)>) {
+        let mut tokens = self.tokens.lock();
+        let tokens = tokens.entry(key_of(ns)).or_default();
+        match outcome {
+            Some((response, now)) => {
+                if let Some(Token::Running { fingerprint }) = tokens.remove(token) {
+                    tokens.insert(
+                        token.to_string(),
+                        Token::Done {
+                            fingerprint,
+                            expires: now + TOKEN_LIFETIME_MS,
+                            response,
+                        },
+                    );
+                }
+            }
+            None => {
+                tokens.remove(token);
+            }
+        }
+    }
+}
+
+/// What a write transaction answers (and a replay of its ClientRequestToken answers again).
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    pub capacity: Option<Vec<ConsumedCapacity>>,
+    /// Per table, the item collections the writes touched, when asked.
+    pub collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+}

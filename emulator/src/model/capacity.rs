@@ -1,0 +1,32 @@
+//! What a request reports it consumed: capacity units per table and index, and the item
+//! collections its writes touched. Plain values: `ops::answer` gathers them with the other
+//! answer pieces, and the transaction registry keeps them for ClientRequestToken replays.
+
+use std::collections::BTreeMap;
+
+use super::Item;
+
+/// `ConsumedCapacity` of one table, as ReturnConsumedCapacity asked for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumedCapacity {
+    pub table: String,
+    /// Whether the per-table and per-index parts are reported (INDEXES) or only the total (TOTAL).
+    pub indexes_detail: bool,
+    pub table_units: f64,
+    pub global_indexes: BTreeMap<String, f64>,
+    pub local_indexes: BTreeMap<String, f64>,
+}
+
+impl ConsumedCapacity {
+    /// The table's units plus every index's.
+    pub fn total(&self) -> f64 {
+        self.table_units + self.global_indexes.values().sum::<f64>() + self.local_indexes.values().sum::<f64>()
+    }
+}
+
+/// `ItemCollectionMetrics` of one item collection (a partition of a table with local indexes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemCollectionMetrics {
+    /// The collection's partition key attributes.
+    pub key: Item,
+}
