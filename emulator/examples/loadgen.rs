@@ -121,14 +121,18 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        // Owned from the start, so the process is killed also when it never listens.
+        let server = Server {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
         for _ in 0..2000 {
-            if TcpStream::connect(addr).await.is_ok() {
-                return Server { child, addr };
+            if TcpStream::connect(server.addr).await.is_ok() {
+                return server;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        panic!("{program} did not listen on {addr}");
+        panic!("{program} did not listen on {}", server.addr);
     }
 
     fn emulator(binary: &str, port: u16) -> impl std::future::Future<Output = Server> + '_ {

@@ -256,7 +256,8 @@ impl Frames {
                     apply(&path, value)?;
                 }
             }
-            Ok(reader.join().expect("the frame reader does not panic"))
+            // A panic in the reader is a bug: carried on to this thread as it is.
+            Ok(reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
         })
     }
 }
@@ -696,7 +697,8 @@ struct LoadingStore {
 /// with its position (so the building thread only inserts), anything else as decoded.
 enum Loaded {
     Item(crate::store::Slot, Item, crate::model::Stored),
-    Frame(Frame<'static>),
+    /// Boxed: items are most frames and far smaller.
+    Frame(Box<Frame<'static>>),
 }
 
 fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<Snapshot> {
@@ -720,7 +722,7 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<Snapshot> {
             if let Frame::Table { def, .. } = &frame {
                 key = Some(def.key.clone());
             }
-            Ok(Loaded::Frame(frame))
+            Ok(Loaded::Frame(Box::new(frame)))
         }
     };
     let frames = Frames::open(path, CHECKPOINT_MAGIC, false)?;
@@ -736,7 +738,7 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<Snapshot> {
                     None => Err(bad(path, "an item outside a table or without its key")),
                 };
             }
-            Loaded::Frame(frame) => frame,
+            Loaded::Frame(frame) => *frame,
         };
         match (std::mem::take(&mut first), frame) {
             (true, Frame::Header { version: 1 }) => {}

@@ -164,7 +164,7 @@ async fn main() -> std::io::Result<()> {
     if args.log_requests {
         // Asked for explicitly, so shown whatever RUST_LOG says about the rest.
         let target = dynamodb_emulator::REQUEST_LOG_TARGET;
-        filter = filter.add_directive(format!("{target}=info").parse().expect("a valid directive"));
+        filter = filter.add_directive(format!("{target}=info").parse().map_err(std::io::Error::other)?);
     }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -26,6 +26,13 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A request the harness could not build (a required member left out): no service call was made.
+impl From<aws_sdk_dynamodb::error::BuildError> for Error {
+    fn from(e: aws_sdk_dynamodb::error::BuildError) -> Error {
+        Error::new("BuildError", e.to_string())
+    }
+}
+
 impl<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug> From<SdkError<E, R>> for Error {
     fn from(e: SdkError<E, R>) -> Error {
         match e.code() {

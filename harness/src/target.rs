@@ -150,7 +150,7 @@ impl Env {
                     let keys: dynamodb_emulator::Credentials =
                         format!("{ADMIN_KEY}:{ADMIN_KEY},{POLICY_KEY}:{POLICY_KEY}")
                             .parse()
-                            .expect("two well-formed keys");
+                            .map_err(|e| Error::new("InvalidCredentials", e))?;
                     let keys = keys
                         .with_policy(POLICY_KEY, policy)
                         .map_err(|e| Error::new("InvalidPolicy", e))?;
@@ -293,6 +293,7 @@ impl Env {
     ///
     /// # Panics
     /// On an endpoint, whose clock cannot be moved: check [`Env::controls_clock`] first.
+    #[allow(clippy::expect_used)] // The documented panic above.
     pub fn advance(&self, secs: u64) {
         let emulator = self.emulator.as_ref().expect("the clock of an endpoint cannot move");
         step(emulator, &self.now, secs);

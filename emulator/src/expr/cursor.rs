@@ -285,5 +285,5 @@ const MAX_LIST_INDEX: u32 = u32::MAX - 1;
 
 /// The error of a path deeper than DynamoDB allows.
 fn depth_error(path: &Path) -> Option<ExprError> {
-    (path.0.len() > MAX_PATH_DEPTH).then(|| ExprError::TooDeep { levels: path.0.len() })
+    (path.0.len() > MAX_PATH_DEPTH).then_some(ExprError::TooDeep { levels: path.0.len() })
 }

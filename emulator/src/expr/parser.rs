@@ -60,10 +60,12 @@ pub fn parse_condition(src: &str, ctx: &mut Ctx<'_>) -> Result<Condition, ExprEr
     };
     let result = p.start();
     let cond = result.map_err(|idx| p.cur.error_at(idx))?;
-    for slot in [p.parens, p.unknown_fn, p.misused_fn, p.reserved, p.condition] {
-        if let Some(error) = slot {
-            return Err(error);
-        }
+    if let Some(error) = [p.parens, p.unknown_fn, p.misused_fn, p.reserved, p.condition]
+        .into_iter()
+        .flatten()
+        .next()
+    {
+        return Err(error);
     }
     Ok(cond)
 }

@@ -199,7 +199,7 @@ impl Number {
     }
 
     /// Epoch-seconds view for TTL: the integer part, saturating; `None` for values beyond `i64`.
-    pub fn to_i64(&self) -> Option<i64> {
+    pub fn to_i64(self) -> Option<i64> {
         let lead = self.exponent as i64 + digit_count(self.significand()) as i64 - 1;
         if self.is_zero() || lead < 0 {
             return Some(0);

@@ -191,6 +191,8 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
 /// A read position in stored bytes (which only [`Stored::new`] writes, so they are well formed).
 pub struct Cursor<'a>(&'a [u8]);
 
+// Decoding bytes only `Stored::new` wrote: a malformed byte is a bug in the encoder, not input.
+#[allow(clippy::expect_used)]
 impl<'a> Cursor<'a> {
     fn byte(&mut self) -> u8 {
         let (b, rest) = self.0.split_first().expect("stored bytes are well formed");

@@ -58,7 +58,7 @@ pub struct Output {
     pub capacity: Option<Vec<ConsumedCapacity>>,
 }
 
-pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
+pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let total: usize = input.tables.iter().map(|t| t.keys.len()).sum();
     let mut reads = Vec::with_capacity(input.tables.len());
     for part in input.tables {
@@ -80,7 +80,7 @@ pub fn run(cx @ &Cx { ref chaos, .. }: &Cx, input: Input) -> Result<Output> {
 
     // Chaos: the last keys, in request order, are returned unprocessed; none processed at all is
     // DynamoDB's ProvisionedThroughputExceededException.
-    let keep = total.saturating_sub(chaos.unprocessed);
+    let keep = total.saturating_sub(cx.chaos.unprocessed);
     if keep == 0 {
         return Err(crate::chaos::throughput_exceeded());
     }

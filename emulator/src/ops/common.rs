@@ -112,7 +112,9 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     if !nesting_ok(item) {
         return Err(Error::nesting_exceeded());
     }
-    Ok(def.key.key_of(item).expect("key attributes were just checked"))
+    def.key
+        .key_of(item)
+        .ok_or_else(|| Error::validation("The provided key element does not match the schema"))
 }
 
 /// The item after an update: the old item (or just the key, for an upsert) with the update applied,

@@ -165,7 +165,7 @@ impl<'a> Source<'a> {
         };
         let def = &self.state.def;
         match self.index {
-            None => Ok(Some(StartKey::Table(request_key(def, &start).map_err(invalid)?))),
+            None => Ok(Some(StartKey::Table(request_key(def, start).map_err(invalid)?))),
             Some((index, _)) => {
                 let mut table_part = start.clone();
                 table_part.retain(|k, _| def.key.contains(k));
@@ -175,7 +175,7 @@ impl<'a> Source<'a> {
                     .filter(|k| !def.key.contains(k) && !index.key.contains(k))
                     .count();
                 let index_key =
-                    index.key.key_of(&start).filter(|_| extra == 0).ok_or_else(|| {
+                    index.key.key_of(start).filter(|_| extra == 0).ok_or_else(|| {
                         invalid(Error::validation("The provided key element does not match the schema"))
                     })?;
                 let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(&Slot::new(&table_key)));
@@ -500,14 +500,23 @@ mod tests {
     fn bounds_after_an_equal_prefix() {
         let (a, b) = (KeyValue::S("a".into()), KeyValue::S("b".into()));
         let n = |v: &str| KeyValue::N(Number::parse(v).unwrap());
-        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Gt(n("2")))), ["a/10"]);
-        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Le(n("10")))), ["a/2", "a/10"]);
-        assert_eq!(admitted(&[b.clone()], Some(RangeCond::Lt(n("1")))), ["b/0"]);
         assert_eq!(
-            admitted(&[b.clone()], Some(RangeCond::Between(n("0"), n("0")))),
+            admitted(std::slice::from_ref(&a), Some(RangeCond::Gt(n("2")))),
+            ["a/10"]
+        );
+        assert_eq!(
+            admitted(std::slice::from_ref(&a), Some(RangeCond::Le(n("10")))),
+            ["a/2", "a/10"]
+        );
+        assert_eq!(admitted(std::slice::from_ref(&b), Some(RangeCond::Lt(n("1")))), ["b/0"]);
+        assert_eq!(
+            admitted(std::slice::from_ref(&b), Some(RangeCond::Between(n("0"), n("0")))),
             ["b/0"]
         );
-        assert_eq!(admitted(&[a.clone()], Some(RangeCond::Eq(n("10")))), ["a/10"]);
+        assert_eq!(
+            admitted(std::slice::from_ref(&a), Some(RangeCond::Eq(n("10")))),
+            ["a/10"]
+        );
         assert_eq!(admitted(&[], Some(RangeCond::Eq(a))), ["a/2", "a/10"]);
         assert!(admitted(&[b, n("7")], None).is_empty());
     }

@@ -53,9 +53,8 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
     if target.index.is_some() {
         return Err(Error::validation("Index cannot be specified in a write statement"));
     }
-    let (key, old, new, returning) = match stmt {
-        Statement::Insert { .. } => {
-            let item = insert.expect("bound above");
+    let (key, old, new, returning) = match (stmt, insert) {
+        (Statement::Insert { .. }, Some(item)) => {
             let key = validate_item(&state.def, &item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             if state.get(&key).is_some() {
@@ -63,7 +62,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             }
             (key, None, Some(item), None)
         }
-        Statement::Update { filter, returning, .. } => {
+        (Statement::Update { filter, returning, .. }, _) => {
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
@@ -75,7 +74,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             let (new, _) = updated_item(&state.def, &key, old.as_ref(), update.as_ref())?;
             (key, old, new, *returning)
         }
-        Statement::Delete { filter, returning, .. } => {
+        (Statement::Delete { filter, returning, .. }, _) => {
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
@@ -86,7 +85,9 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             }
             (key, old, None, *returning)
         }
-        Statement::Select { .. } => unreachable!("reads are not writes"),
+        (Statement::Select { .. } | Statement::Insert { .. }, _) => {
+            unreachable!("reads are not writes; an INSERT's item is bound above")
+        }
     };
     check_collection(engine, &state, &key, old.as_ref(), new.as_ref())?;
     let units = write_units(old.as_ref(), new.as_ref());

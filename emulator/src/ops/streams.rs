@@ -34,8 +34,8 @@ pub fn open(cx: &Cx, def: &TableDef, view_type: &str, now_millis: i64) -> Arc<St
             cx.engine.clock.clone(),
         );
         match cx.ns.store.add_stream(stream) {
-            Ok(stream) => return stream,
-            Err(_) => millis += 1,
+            Some(stream) => return stream,
+            None => millis += 1,
         }
     }
 }

@@ -71,7 +71,8 @@ pub struct Options {
 /// What an action will do once every action passed.
 enum Effect {
     Nothing,
-    Put(Item),
+    /// The item with its key, which the check found.
+    Put(PrimaryKey, Item),
     Delete(PrimaryKey),
 }
 
@@ -143,17 +144,17 @@ fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Ef
     }
     Ok(match action.kind {
         Kind::Check => Effect::Nothing,
-        Kind::Put | Kind::Insert => Effect::Put(action.item.clone()),
+        Kind::Put | Kind::Insert => Effect::Put(key.clone(), action.item.clone()),
         Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
             let (new, _) =
                 updated_item(&state.def, &key, old.as_ref(), action.exprs.update.as_ref()).map_err(invalid)?;
-            new.map_or(Effect::Nothing, Effect::Put)
+            new.map_or(Effect::Nothing, |item| Effect::Put(key.clone(), item))
         }
     })
     .and_then(|effect| {
         let new = match &effect {
-            Effect::Put(item) => item,
+            Effect::Put(_, item) => item,
             _ => return Ok(effect),
         };
         check_collection(cx.engine, state, &key, old.as_ref(), Some(new))
@@ -275,22 +276,21 @@ fn execute(
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut collections: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
     for (a, effect) in actions.iter().zip(effects) {
+        #[allow(clippy::expect_used)] // `guards` holds every action's table: built from `actions`.
         let state = guards.get_mut(a.table.name.as_str()).expect("locked");
         let entry = units.entry(a.table.name.clone()).or_default();
         let key = match &effect {
-            Effect::Put(item) => state.def.key.key_of(item),
-            Effect::Delete(key) => Some(key.clone()),
+            Effect::Put(key, _) | Effect::Delete(key) => key.clone(),
             Effect::Nothing => {
                 let key = request_key(&state.def, &a.item).ok();
                 let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
                 entry.add(2.0 * read_units(size, true), Touched::default());
                 continue;
             }
-        }
-        .expect("checked");
+        };
         let old = state.get(&key).map(|s| s.item());
         let new = match &effect {
-            Effect::Put(item) => Some(item),
+            Effect::Put(_, item) => Some(item),
             _ => None,
         };
         let touched = touched_indexes(&state.def, old.as_ref(), new);
@@ -302,7 +302,7 @@ fn execute(
                 .push(metrics(&state.def, &key));
         }
         match effect {
-            Effect::Put(item) => {
+            Effect::Put(_, item) => {
                 state.put(item);
             }
             Effect::Delete(key) => {

@@ -144,13 +144,15 @@ fn check_index_builds(updates: &[IndexUpdate]) -> Result<()> {
 /// A new index may not give an attribute the table already types (as a key of the table or
 /// of another index) a different type.
 fn check_no_redefinition(def: &TableDef, new: &KeySchema) -> Result<()> {
-    let Some(attr) = new.attrs().find(|a| def.attribute_type(&a.name).is_some_and(|ty| ty != a.ty)) else {
+    let keys = || std::iter::once(&def.key).chain(def.indexes().map(|i| &i.key));
+    // The first redefined attribute's key (an attribute has a type only as part of some key).
+    let Some(existing) = new
+        .attrs()
+        .filter(|a| def.attribute_type(&a.name).is_some_and(|ty| ty != a.ty))
+        .find_map(|a| keys().find(|k| k.contains(&a.name)))
+    else {
         return Ok(());
     };
-    let existing = std::iter::once(&def.key)
-        .chain(def.indexes().map(|i| &i.key))
-        .find(|k| k.contains(&attr.name))
-        .expect("a typed attribute belongs to some key");
     Err(Error::invalid_parameter(format!(
         "Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. \
          Existing schema: {} New schema: {}",

@@ -430,6 +430,7 @@ impl Serialize for WireView<'_> {
 }
 
 /// Encodes an item as a JSON tree, for answers that embed it in one.
+#[allow(clippy::expect_used)] // Attribute maps have string keys and only strings, bools and nested values.
 pub fn encode_map(item: &Item) -> Value {
     serde_json::to_value(WireMap(item)).expect("attribute values always serialise")
 }

@@ -74,6 +74,7 @@ impl std::str::FromStr for Plan {
 
 fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
+    #[allow(clippy::expect_used)] // Without the OS's randomness nothing random can be given honestly.
     getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
     u64::from_le_bytes(bytes) >> 11
 }
@@ -161,15 +162,17 @@ fn rule(value: &Value) -> Result<Rule, String> {
         (Some(key), None) => Some(KeyMatch::Equals(
             decode_map(key).map_err(|e| format!("key: {}", e.message.unwrap_or_default()))?,
         )),
-        (None, Some(Value::Object(m))) if m.len() == 1 => {
-            let (attribute, prefix) = m.iter().next().expect("one member");
+        (None, Some(prefix)) => {
+            let mut members = prefix.as_object().into_iter().flatten();
+            let (Some((attribute, prefix)), None) = (members.next(), members.next()) else {
+                return Err("key_prefix must be one {\"attribute\": \"prefix\"}".into());
+            };
             let prefix = prefix.as_str().ok_or("key_prefix's value must be a string")?;
             Some(KeyMatch::Prefix {
                 attribute: attribute.clone(),
                 prefix: prefix.into(),
             })
         }
-        (None, Some(_)) => return Err("key_prefix must be one {\"attribute\": \"prefix\"}".into()),
         (Some(_), Some(_)) => return Err("give key or key_prefix, not both".into()),
     };
     Ok(Rule {

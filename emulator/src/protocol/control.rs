@@ -153,6 +153,7 @@ fn advance(engine: &Engine, body: &[u8]) -> (StatusCode, Value) {
 /// A new control token: 128 bits from the operating system's random source, in hex.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 16];
+    #[allow(clippy::expect_used)] // A guessable token would be worse than failing.
     getrandom::fill(&mut bytes).expect("the operating system provides random bytes");
     hex::encode(bytes)
 }

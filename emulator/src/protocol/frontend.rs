@@ -178,6 +178,7 @@ fn compress(coding: Coding, body: &[u8]) -> Bytes {
             e.write_all(body).and_then(|_| e.finish())
         }
     };
+    #[allow(clippy::expect_used)] // A `Vec` sink never fails a write.
     Bytes::from(out.expect("writing to memory cannot fail"))
 }
 
@@ -203,10 +204,9 @@ pub fn finish(request_headers: &HeaderMap, preflight: bool, now_ms: i64, mut res
     h.insert("x-amz-crc32", HeaderValue::from(crc));
     h.insert(header::SERVER, HeaderValue::from_static("Server"));
     let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(now_ms.max(0) as u64);
-    h.insert(
-        header::DATE,
-        HeaderValue::from_str(&httpdate::fmt_http_date(now)).expect("HTTP dates are ASCII"),
-    );
+    #[allow(clippy::expect_used)] // `fmt_http_date` writes only ASCII letters, digits and spaces.
+    let date = HeaderValue::from_str(&httpdate::fmt_http_date(now)).expect("HTTP dates are ASCII");
+    h.insert(header::DATE, date);
     if request_headers.contains_key(header::ORIGIN) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         h.insert(

@@ -268,7 +268,7 @@ impl<'de> Visitor<'de> for Guided {
         let mut items = Vec::new();
         match self {
             Guided::Shape(Shape::List { member, .. }) => {
-                while let Some(item) = seq.next_element_seed(Guided::Shape(*member))? {
+                while let Some(item) = seq.next_element_seed(Guided::Shape(member))? {
                     items.push(item);
                 }
             }
@@ -346,15 +346,13 @@ fn check_type(v: &Value, shape: &Shape) -> Result<()> {
     if v.is_null() {
         return Ok(());
     }
-    let container = |v: &Value| match v {
-        Value::Array(_) => Some(type_error("Start of list found where not expected")),
-        Value::Object(_) => Some(type_error("Start of structure or map found where not expected.")),
-        _ => None,
-    };
+    let list_start = || type_error("Start of list found where not expected");
+    let struct_start = || type_error("Start of structure or map found where not expected.");
     match shape {
         Shape::Str { .. } | Shape::TableRef => match v {
             Value::String(_) => Ok(()),
-            Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
+            Value::Array(_) => Err(list_start()),
+            Value::Object(_) => Err(struct_start()),
             _ => Err(type_error(format!(
                 "{} can not be converted to an String",
                 json_kind(v)
@@ -362,12 +360,14 @@ fn check_type(v: &Value, shape: &Shape) -> Result<()> {
         },
         Shape::Int { .. } | Shape::Limit => match v {
             Value::Number(_) => Ok(()),
-            Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
+            Value::Array(_) => Err(list_start()),
+            Value::Object(_) => Err(struct_start()),
             _ => Err(type_error(format!("{} can not be converted to an Long", json_kind(v)))),
         },
         Shape::Bool => match v {
             Value::Bool(_) => Ok(()),
-            Value::Array(_) | Value::Object(_) => Err(container(v).unwrap()),
+            Value::Array(_) => Err(list_start()),
+            Value::Object(_) => Err(struct_start()),
             Value::String(s) => Err(type_error(format!(
                 "'{}' can not be converted to an Boolean",
                 s.to_uppercase()
@@ -379,22 +379,22 @@ fn check_type(v: &Value, shape: &Shape) -> Result<()> {
         },
         Shape::List { member, .. } => match v {
             Value::Array(items) => items.iter().try_for_each(|i| check_type(i, member)),
-            Value::Object(_) => Err(container(v).unwrap()),
+            Value::Object(_) => Err(struct_start()),
             _ => Err(type_error("Expected list or null")),
         },
         Shape::Map { value, .. } => match v {
             Value::Object(m) => m.values().try_for_each(|i| check_type(i, value)),
-            Value::Array(_) => Err(container(v).unwrap()),
+            Value::Array(_) => Err(list_start()),
             _ => Err(type_error("Expected map or null")),
         },
         Shape::Struct { fields, .. } => match v {
             Value::Object(_) => check_types_struct(v, fields),
-            Value::Array(_) => Err(container(v).unwrap()),
+            Value::Array(_) => Err(list_start()),
             _ => Err(type_error("Expected null")),
         },
         Shape::Attr => match v {
             Value::Object(_) => Ok(()),
-            Value::Array(_) => Err(container(v).unwrap()),
+            Value::Array(_) => Err(list_start()),
             _ => Err(type_error("Expected null")),
         },
         Shape::Any => Ok(()),

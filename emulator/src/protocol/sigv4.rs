@@ -159,7 +159,7 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
         .fold(format!("AWS4{secret}").into_bytes(), |key, part| {
             hmac(&key, part.as_bytes())
         });
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes keys of any size");
+    let mut mac = keyed(&key);
     mac.update(string_to_sign.as_bytes());
     let given = hex::decode(auth.signature).unwrap_or_default();
     // `verify_slice` compares in constant time.
@@ -181,8 +181,14 @@ pub fn scope_region(authorization: &str) -> Option<&str> {
     credential.split('/').nth(2).filter(|r| !r.is_empty())
 }
 
+/// HMAC-SHA256 keyed with `key`.
+#[allow(clippy::expect_used)] // HMAC takes keys of any length; only fixed-size MACs refuse one.
+fn keyed(key: &[u8]) -> Hmac<Sha256> {
+    Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any size")
+}
+
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes keys of any size");
+    let mut mac = keyed(key);
     mac.update(data);
     mac.finalize().into_bytes().to_vec()
 }

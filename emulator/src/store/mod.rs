@@ -240,15 +240,15 @@ impl Store {
         }
     }
 
-    /// Registers a new stream unless its ARN is taken; gives the stream back if it is.
-    pub fn add_stream(&self, stream: Stream) -> Result<Arc<Stream>, Stream> {
+    /// Registers a new stream unless its ARN is taken (`None` then).
+    pub fn add_stream(&self, stream: Stream) -> Option<Arc<Stream>> {
         let mut streams = self.streams.write();
         if streams.contains_key(&stream.arn) {
-            return Err(stream);
+            return None;
         }
         let stream = Arc::new(stream);
         streams.insert(stream.arn.clone(), stream.clone());
-        Ok(stream)
+        Some(stream)
     }
 
     pub fn remove_stream(&self, arn: &str) {

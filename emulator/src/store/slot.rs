@@ -85,6 +85,7 @@ impl std::borrow::Borrow<[u8]> for Slot {
     }
 }
 
+#[allow(clippy::expect_used)] // Positions are built by `Slot::new`, token first.
 fn token_of(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(bytes[..4].try_into().expect("a position starts with its token"))
 }

@@ -152,6 +152,7 @@ impl TableState {
     /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
     /// table's stream.
     pub fn put(&mut self, item: Item) -> Option<Stored> {
+        #[allow(clippy::expect_used)] // Every write path validates the item's key first.
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
         let old = self.unlink(&slot);
@@ -213,6 +214,7 @@ impl TableState {
         self.data.size_bytes -= stored.size();
         let old = stored.item();
         if !self.def.local_indexes.is_empty() {
+            #[allow(clippy::expect_used)] // Only `put` stores items, with their key.
             let hash = self.def.key.key_of(&old).expect("stored items have their key").hash;
             if let Some(bytes) = self.data.collections.get_mut(&hash) {
                 *bytes -= collection_bytes(&self.def, &old);
@@ -357,6 +359,7 @@ impl TableBuild {
             return false;
         }
         let def = &self.def;
+        #[allow(clippy::expect_used)] // `slot` came from `entry`, which found the key.
         let hash = || def.key.key_of(item).expect("an entry has its key").hash;
         self.data.count(def, hash, item, &stored);
         for (index, entries) in def.indexes().zip(&mut self.entries) {

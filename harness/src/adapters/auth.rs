@@ -124,8 +124,7 @@ impl DynamoDbAdapter {
             .key_schema(key("GSI1PK", KeyType::Hash))
             .key_schema(key("GSI1SK", KeyType::Range))
             .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .expect("complete");
+            .build()?;
         self.client
             .create_table()
             .table_name(&self.table)
@@ -216,11 +215,10 @@ impl DynamoDbAdapter {
                 .iter()
                 .map(|i| {
                     let key = HashMap::from([("pk".to_string(), i["pk"].clone()), ("sk".to_string(), i["sk"].clone())]);
-                    WriteRequest::builder()
-                        .delete_request(DeleteRequest::builder().set_key(Some(key)).build().expect("key"))
-                        .build()
+                    let delete = DeleteRequest::builder().set_key(Some(key)).build()?;
+                    Ok(WriteRequest::builder().delete_request(delete).build())
                 })
-                .collect();
+                .collect::<Result<_, Error>>()?;
             while !requests.is_empty() {
                 let out = self
                     .client

@@ -95,6 +95,7 @@ impl AuthFlowConfig {
     }
 
     /// Argon2id with 1 MiB and one pass: still a real hash, cheap enough for property tests.
+    #[allow(clippy::expect_used)] // Constant parameters within Argon2's bounds.
     pub fn cheap_hashing(mut self) -> Self {
         self.argon2 = Params::new(1024, 1, 1, None).expect("valid parameters");
         self
@@ -122,8 +123,7 @@ impl AuthFlow {
             .index_name(INDEX)
             .key_schema(key("email", KeyType::Hash))
             .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .expect("complete");
+            .build()?;
         self.client
             .create_table()
             .table_name(&self.config.table)
@@ -178,7 +178,7 @@ impl AuthFlow {
                                 .set_item(Some(item.clone()))
                                 .condition_expression("attribute_not_exists(pk)")
                                 .build()
-                                .expect("complete"),
+                                .map_err(|e| RegisterError::Db(e.into()))?,
                         )
                         .build(),
                 );

@@ -61,8 +61,7 @@ impl MatchTracker {
             .key_schema(key("bracket", KeyType::Range))
             .key_schema(key("matchId", KeyType::Range))
             .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .expect("complete");
+            .build()?;
         self.client
             .create_table()
             .table_name(&self.table)

@@ -46,6 +46,7 @@ pub(crate) fn get_n(item: &Item, name: &str) -> Option<i64> {
         .or_else(|| v.parse::<f64>().ok().map(|f| f as i64))
 }
 
+#[allow(clippy::expect_used)] // Both required members are set.
 pub(crate) fn attr_def(name: &str) -> AttributeDefinition {
     AttributeDefinition::builder()
         .attribute_name(name)
@@ -54,6 +55,7 @@ pub(crate) fn attr_def(name: &str) -> AttributeDefinition {
         .expect("complete")
 }
 
+#[allow(clippy::expect_used)] // Both required members are set.
 pub(crate) fn key(name: &str, key_type: KeyType) -> KeySchemaElement {
     KeySchemaElement::builder()
         .attribute_name(name)
@@ -71,8 +73,7 @@ pub(crate) async fn enable_ttl(client: &Client, table: &str, attribute: &str) ->
             TimeToLiveSpecification::builder()
                 .enabled(true)
                 .attribute_name(attribute)
-                .build()
-                .expect("complete"),
+                .build()?,
         )
         .send()
         .await?;

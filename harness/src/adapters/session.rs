@@ -69,8 +69,7 @@ impl DynamoDbSessionStorage {
             .index_name(&self.options.shop_index_name)
             .key_schema(key("shop", KeyType::Hash))
             .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
-            .build()
-            .expect("complete");
+            .build()?;
         self.client
             .create_table()
             .table_name(&self.options.session_table_name)

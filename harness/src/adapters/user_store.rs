@@ -125,8 +125,7 @@ impl DynamoDb {
                 ProvisionedThroughput::builder()
                     .read_capacity_units(self.config.read_capacity_units)
                     .write_capacity_units(self.config.write_capacity_units)
-                    .build()
-                    .expect("complete"),
+                    .build()?,
             )
             .send()
             .await?;

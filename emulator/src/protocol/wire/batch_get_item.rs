@@ -88,6 +88,7 @@ fn keys_and_attributes(keys: &[Item], a: &KeysAndAttributes) -> Value {
     Value::Object(m)
 }
 
+#[allow(clippy::expect_used)] // Items serialise as `encode_map` does.
 pub fn encode(out: Output) -> Value {
     let responses: Map<String, Value> = out
         .responses

@@ -189,6 +189,7 @@ impl<'a> Answer<'a> {
     }
 
     /// The answer as a JSON tree, for one nested inside another (batch and transaction answers).
+    #[allow(clippy::expect_used)] // Every member serialises: string keys, finite numbers.
     pub fn value(self) -> Value {
         serde_json::to_value(&self).expect("answers always serialise")
     }
@@ -199,6 +200,7 @@ impl<'a> Answer<'a> {
         self
     }
 
+    #[allow(clippy::expect_used)] // As `value`, and a `Vec` sink never fails a write.
     pub fn encode(self) -> Encoded {
         let mut out = Vec::with_capacity(self.reserve.max(128));
         serde_json::to_writer(&mut out, &self).expect("answers always serialise");
