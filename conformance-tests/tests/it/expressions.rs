@@ -80,7 +80,7 @@ async fn concurrent_add_counters_are_exact() {
         .send()
         .await
         .unwrap();
-    assert_eq!(got.item.unwrap()["count"], n(&(tasks * increments).to_string()));
+    assert_eq!(got.item.unwrap()["count"], n((tasks * increments).to_string()));
 }
 
 #[tokio::test]

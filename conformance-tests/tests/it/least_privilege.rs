@@ -265,8 +265,11 @@ async fn shopify_work(emu: &Emulator) -> Result<(), dynamodb_harness::Error> {
     };
     storage.store_session(&session).await?;
     assert_eq!(storage.load_session(&session.id).await?, Some(session.clone()));
-    assert_eq!(storage.find_sessions_by_shop("shop.example").await?, [session.clone()]);
-    storage.delete_sessions(&[session.id.clone()]).await?;
+    assert_eq!(
+        storage.find_sessions_by_shop("shop.example").await?,
+        std::slice::from_ref(&session)
+    );
+    storage.delete_sessions(std::slice::from_ref(&session.id)).await?;
     assert_eq!(storage.load_session(&session.id).await?, None);
     Ok(())
 }

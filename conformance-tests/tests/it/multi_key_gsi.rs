@@ -120,7 +120,10 @@ async fn seeded(c: &Client) {
 const EU: &str = "tournament = :t AND league = :r";
 
 /// The values of `EU` and then `extra`.
-fn eu<'a>(extra: &[(&'a str, V)]) -> Vec<(&'a str, V)> {
+/// Expression attribute values, by placeholder.
+type Values<'a> = Vec<(&'a str, V)>;
+
+fn eu<'a>(extra: &[(&'a str, V)]) -> Values<'a> {
     [(":t", s("w24")), (":r", s("eu"))]
         .into_iter()
         .chain(extra.iter().cloned())
@@ -375,7 +378,7 @@ async fn query_orders_by_every_sort_attribute_left_to_right() {
             ids(page.items()).into_iter().map(str::to_owned).collect::<Vec<_>>()
         }
     };
-    let cases: Vec<(String, Vec<(&str, V)>, Vec<&str>)> = vec![
+    let cases: Vec<(String, Values, Vec<&str>)> = vec![
         (EU.into(), eu(&[]), vec!["c", "f", "d", "b", "g", "e", "a", "h"]),
         (
             format!("{EU} AND round = :a"),
@@ -438,7 +441,7 @@ async fn query_orders_by_every_sort_attribute_left_to_right() {
 async fn query_key_condition_errors_match_dynamodb() {
     let (_emu, c) = emulator().await;
     matches_table(&c).await;
-    let cases: Vec<(String, Vec<(&str, V)>, &str)> = vec![
+    let cases: Vec<(String, Values, &str)> = vec![
         (
             "tournament = :t".into(),
             vec![(":t", s("w24"))],

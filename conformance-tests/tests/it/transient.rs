@@ -36,13 +36,15 @@ fn gsi(name: &str) -> GlobalSecondaryIndex {
 }
 
 /// The table's status and each global index's (name, status, Backfilling).
-fn statuses(t: &TableDescription) -> (Option<TableStatus>, Vec<(String, Option<IndexStatus>, Option<bool>)>) {
+type Statuses = (Option<TableStatus>, Vec<(String, Option<IndexStatus>, Option<bool>)>);
+
+fn statuses(t: &TableDescription) -> Statuses {
     let indexes = t.global_secondary_indexes().iter();
     let indexes = indexes.map(|i| (i.index_name.clone().unwrap(), i.index_status.clone(), i.backfilling));
     (t.table_status.clone(), indexes.collect())
 }
 
-async fn described(c: &Client, name: &str) -> (Option<TableStatus>, Vec<(String, Option<IndexStatus>, Option<bool>)>) {
+async fn described(c: &Client, name: &str) -> Statuses {
     statuses(&c.describe_table().table_name(name).send().await.unwrap().table.unwrap())
 }
 
