@@ -1156,7 +1156,7 @@ mod tests {
             .items
             .values()
             .take(2)
-            .map(|i| Frame::Item(Cow::Borrowed(i.as_ref())));
+            .map(|i| Frame::Item(Cow::Owned(i.item())));
         let (first, second) = (items.next().unwrap(), items.next().unwrap());
         frames.extend([second, first, Frame::End]);
         for f in &frames {
