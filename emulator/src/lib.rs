@@ -57,6 +57,7 @@ mod iam;
 pub mod model;
 mod ops;
 mod partiql;
+mod pool;
 pub mod protocol;
 pub mod server;
 mod store;
