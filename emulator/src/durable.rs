@@ -1152,11 +1152,7 @@ mod tests {
         let (ttl, stream) = (None, None);
         let mut frames = vec![Frame::Header { version: 1 }, Frame::Table { ns, def, ttl, stream }];
         // The first two items, swapped.
-        let mut items = data
-            .items
-            .values()
-            .take(2)
-            .map(|i| Frame::Item(Cow::Owned(i.item())));
+        let mut items = data.items.values().take(2).map(|i| Frame::Item(Cow::Owned(i.item())));
         let (first, second) = (items.next().unwrap(), items.next().unwrap());
         frames.extend([second, first, Frame::End]);
         for f in &frames {
