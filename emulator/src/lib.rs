@@ -49,6 +49,7 @@ mod inflight;
 mod model;
 mod ops;
 mod partiql;
+mod pool;
 mod protocol;
 pub mod server;
 mod store;

@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 
 use crate::clock::Clock;
 use crate::engine::Engine;
+use crate::pool::Pool;
 use crate::transport;
 
 /// How long a connection may stall before it is closed, so half-sent requests and forgotten
@@ -397,11 +398,24 @@ impl Drop for Sweeper {
 }
 
 /// Serves DynamoDB requests on `listener` until `shutdown` completes, then lets the open
-/// connections finish their requests.
+/// connections finish their requests. Requests not run inline go to engine threads of its own
+/// (two per core, at least four; `pool.rs`), which exit when this returns.
 pub async fn serve(
     listener: TcpListener,
     engine: Arc<Engine>,
     timeouts: Timeouts,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let pool = Arc::new(Pool::new(Pool::default_size()));
+    serve_on(listener, engine, timeouts, pool, shutdown).await
+}
+
+/// [`serve`] with the engine threads given.
+async fn serve_on(
+    listener: TcpListener,
+    engine: Arc<Engine>,
+    timeouts: Timeouts,
+    pool: Arc<Pool>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let mut http = http1::Builder::new();
@@ -423,12 +437,12 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let engine = engine.clone();
+        let (engine, pool) = (engine.clone(), pool.clone());
         // An IPv4 client of a dual-stack socket shows as `::ffff:a.b.c.d`; IAM sees `a.b.c.d`.
         let peer = crate::protocol::Peer(peer.ip().to_canonical());
         let service = service_fn(move |mut req: http::Request<Incoming>| {
             req.extensions_mut().insert(peer);
-            handle(engine.clone(), timeouts.body, req)
+            handle(engine.clone(), pool.clone(), timeouts.body, req)
         });
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(connection);
@@ -445,10 +459,11 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 
 /// Reads the body (bounded in size and time), then runs the engine: a request cheap by
 /// construction ([`runs_inline`](crate::protocol::frontend::runs_inline)) right here, anything
-/// else on the blocking pool, as it may take a while (a Scan, a large set) and must not hold an
+/// else on the engine threads, as it may take a while (a Scan, a large set) and must not hold an
 /// async worker that other connections and the accept loop share.
 async fn handle(
     engine: Arc<Engine>,
+    pool: Arc<Pool>,
     body_timeout: Duration,
     req: http::Request<Incoming>,
 ) -> Result<http::Response<Full<Bytes>>, Infallible> {
@@ -465,8 +480,8 @@ async fn handle(
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.handle(&req)))
             .unwrap_or_else(|_| crate::protocol::internal_error())
     } else {
-        let answer = tokio::task::spawn_blocking(move || engine.handle(&req)).await;
-        answer.unwrap_or_else(|_| crate::protocol::internal_error())
+        let answer = pool.run(move || engine.handle(&req)).await;
+        answer.unwrap_or_else(crate::protocol::internal_error)
     };
     if let Some(crate::chaos::Latency(latency)) = res.extensions().get().copied() {
         tokio::time::sleep(latency).await;
@@ -501,5 +516,87 @@ mod tests {
         drop(sweeper);
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(task.is_finished());
+    }
+
+    /// A point operation answers while every engine thread is busy, and a Scan waits for one: the
+    /// server runs a request cheap by construction on the async worker that read it and everything
+    /// else on the pool (`protocol::frontend::runs_inline`; ARCHITECTURE.md, "Why these choices").
+    /// The pool has a single thread, which the test holds until the GetItem has answered; the
+    /// client runs on a runtime of its own.
+    #[test]
+    fn point_operations_answer_while_the_engine_threads_are_busy() {
+        use aws_sdk_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType};
+        let server = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let pool = Arc::new(Pool::new(1));
+        let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let engine = Arc::new(Engine::new(Clock::System));
+        let serving = server.spawn(serve_on(
+            listener,
+            engine,
+            Timeouts::default(),
+            pool.clone(),
+            std::future::pending(),
+        ));
+        let client_side = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let client = transport::socket_client(&endpoint);
+        let key = || AttributeValue::S("a".into());
+        client_side.block_on(async {
+            client
+                .create_table()
+                .table_name("tbl")
+                .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+                .attribute_definitions(
+                    AttributeDefinition::builder()
+                        .attribute_name("pk")
+                        .attribute_type("S".into())
+                        .build()
+                        .unwrap(),
+                )
+                .key_schema(
+                    KeySchemaElement::builder()
+                        .attribute_name("pk")
+                        .key_type(KeyType::Hash)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+            client
+                .put_item()
+                .table_name("tbl")
+                .item("pk", key())
+                .send()
+                .await
+                .unwrap();
+        });
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let busy = pool.run(move || held.recv_timeout(Duration::from_secs(30)).is_ok());
+        let only_key = std::collections::HashMap::from([("pk".to_string(), key())]);
+        client_side.block_on(async {
+            let get = client.get_item().table_name("tbl").key("pk", key()).send();
+            let got = tokio::time::timeout(Duration::from_secs(5), get).await;
+            let scan = tokio::spawn(client.scan().table_name("tbl").send());
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let scan_waited = !scan.is_finished();
+            release.send(()).unwrap();
+            let got = got
+                .expect("GetItem answered while the engine threads were busy")
+                .unwrap();
+            assert_eq!(got.item(), Some(&only_key));
+            assert!(scan_waited, "the Scan ran without an engine thread");
+            let page = scan.await.unwrap().unwrap();
+            assert_eq!(page.items(), [only_key.clone()]);
+        });
+        assert_eq!(server.block_on(busy), Some(true));
+        serving.abort();
     }
 }

@@ -51,6 +51,7 @@ const STACK: &[&str] = &[
     "error.rs",
     "clock.rs",
     "model",
+    "pool.rs",
 ];
 
 fn src() -> PathBuf {
