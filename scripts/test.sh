@@ -10,7 +10,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --workspace --release
-cargo clippy --workspace --release --all-targets -- -D warnings
+# clippy ships with rustup's default profile; a toolchain installed without it skips this step
+# loudly rather than failing every other lane.
+if cargo clippy --version >/dev/null 2>&1; then
+  cargo clippy --workspace --release --all-targets -- -D warnings
+else
+  echo "test.sh: cargo clippy is not installed; the lint step is SKIPPED" >&2
+fi
 ./scripts/endpoint-lane.sh
 ./scripts/npm-lane.sh
 ./scripts/python-lane.sh
