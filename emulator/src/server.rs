@@ -594,7 +594,7 @@ mod tests {
             assert_eq!(got.item(), Some(&only_key));
             assert!(scan_waited, "the Scan ran without an engine thread");
             let page = scan.await.unwrap().unwrap();
-            assert_eq!(page.items(), [only_key.clone()]);
+            assert_eq!(page.items(), std::slice::from_ref(&only_key));
         });
         assert_eq!(server.block_on(busy), Some(true));
         serving.abort();
