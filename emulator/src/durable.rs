@@ -321,7 +321,17 @@ impl Wal {
         if let Some(&n) = checkpoints.last() {
             namespaces.restore(&load_checkpoint(&dir.join(format!("checkpoint-{n}")), clock)?);
         }
-        let logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
+        let mut logs: Vec<u64> = logs.into_iter().filter(|&n| n >= base).collect();
+        if let Some(&n) = logs.last() {
+            // The process died creating the newest log, before its header was whole: it held
+            // nothing (its checkpoint is written only after it), so it goes, like a `.tmp` file.
+            let path = dir.join(format!("wal-{n}"));
+            let bytes = fs::metadata(&path)?.len();
+            if bytes < LOG_MAGIC.len() as u64 && LOG_MAGIC.starts_with(&fs::read(&path)?) {
+                fs::remove_file(&path)?;
+                logs.pop();
+            }
+        }
         let Replayed { last_group, lengths } = replay(dir, &logs, namespaces)?;
         let generation = logs.last().copied().unwrap_or(base);
         let wal = Arc::new(Wal {
@@ -1071,6 +1081,37 @@ mod tests {
         fs::write(&checkpoint, bytes).unwrap();
         let err = open(&dir).err().unwrap().to_string();
         assert_eq!(err, format!("{}: corrupt frame at byte 8", checkpoint.display()));
+    }
+
+    #[test]
+    fn a_log_cut_short_in_its_header_is_dropped_and_made_again() {
+        let dir = dir("header");
+        let mut written = vec!["a"];
+        {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+        }
+        // The process died creating the next log: before its header, then halfway through it.
+        for (torn, key) in [(&b""[..], "b"), (&LOG_MAGIC[..3], "c")] {
+            let (_, logs) = generations(&dir.0).unwrap();
+            let next = dir.0.join(format!("wal-{}", logs.last().unwrap() + 1));
+            fs::write(&next, torn).unwrap();
+            let engine = open(&dir).unwrap();
+            assert_eq!(contents(&engine).0, written);
+            assert!(!next.exists());
+            put(&engine, key, "x");
+            written.push(key);
+            // Its checkpoint makes that log afresh.
+            let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/things";
+            call(
+                &engine,
+                "TagResource",
+                json!({"ResourceArn": arn, "Tags": [{"Key": "k", "Value": key}]}),
+            );
+            assert!(next.exists());
+        }
+        assert_eq!(contents(&open(&dir).unwrap()).0, written);
     }
 
     /// A table with a global and a local index and Time to Live, filled by PutItem in an order

@@ -11,7 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -41,18 +41,22 @@ fn start(dir: &Path) -> Emulator {
         .args(["--port", "0", "--db-path"])
         .arg(dir)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("ready line")
-        .to_string();
+    let Some(url) = line.trim().strip_prefix("listening on ").map(str::to_string) else {
+        // It did not start: what it said is the failure.
+        let mut said = String::new();
+        let _ = child.stderr.take().unwrap().read_to_string(&mut said);
+        panic!("the emulator did not start on {}: {said}", dir.display());
+    };
+    // Drained so that a chatty emulator never blocks on a full pipe.
+    let mut stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     Emulator {
         child,
         client: dynamodb_emulator::transport_for_endpoint(&url),
