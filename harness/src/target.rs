@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::retry::{RetryConfig, RetryPartition};
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::chaos::Plan;
@@ -210,8 +210,21 @@ impl Env {
             }
         };
         let meter = Meter::default();
+        let prefix = format!(
+            "harness-{:x}-{:x}",
+            std::process::id(),
+            real_now.as_nanos() as u64 & 0xff_ffff_ffff
+        );
+        // The SDK keeps one retry quota (token bucket) per retry partition for the whole process;
+        // a partition of the `Env`'s own keeps suites running at once from draining each
+        // other's quota, which made a retryable error reach an adapter by chance.
+        let partition = RetryPartition::new(prefix.clone());
         let metered = |client: Client| {
-            let mut config = client.config().to_builder().interceptor(meter.clone());
+            let mut config = client
+                .config()
+                .to_builder()
+                .interceptor(meter.clone())
+                .retry_partition(partition.clone());
             if let Some(retry) = retry.clone() {
                 config = config.retry_config(retry);
             }
@@ -224,11 +237,7 @@ impl Env {
             meter,
             emulator,
             now: Arc::new(AtomicI64::new(now)),
-            prefix: format!(
-                "harness-{:x}-{:x}",
-                std::process::id(),
-                real_now.as_nanos() as u64 & 0xff_ffff_ffff
-            ),
+            prefix,
             tables: AtomicU64::new(0),
         })
     }
