@@ -567,6 +567,55 @@ pub(crate) mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn checked_takes_back_what_it_encoded(item in item()) {
+            let stored = Stored::new(&item);
+            prop_assert_eq!(Stored::checked(stored.bytes()), Ok((stored.clone(), item)));
+        }
+
+        /// Damaged bytes: an error or some item, never a panic (here or when read).
+        #[test]
+        fn checked_never_panics_on_damaged_bytes(item in item(), at in any::<prop::sample::Index>(), to in any::<u8>(), cut in any::<bool>()) {
+            let mut bytes = Stored::new(&item).bytes().to_vec();
+            let at = at.index(bytes.len());
+            if cut { bytes.truncate(at) } else { bytes[at] = to }
+            if let Ok((stored, item)) = Stored::checked(&bytes) {
+                prop_assert_eq!(stored.item(), item);
+            }
+        }
+    }
+
+    #[test]
+    fn checked_names_where_and_why() {
+        let item = Item::from_iter([
+            ("a".to_string(), AttributeValue::S("x".into())),
+            ("b".to_string(), AttributeValue::L(vec![AttributeValue::Null])),
+        ]);
+        // size 8, count 2, "a" (length 1), S "x", "b", L of length 2 and count 1, NULL
+        let good = Stored::new(&item).bytes().to_vec();
+        assert_eq!(good, [8, 2, 1, b'a', S, 1, b'x', 1, b'b', L, 2, 1, NULL]);
+        let bad = |edit: &dyn Fn(&mut Vec<u8>)| {
+            let mut bytes = good.clone();
+            edit(&mut bytes);
+            Stored::checked(&bytes).err()
+        };
+        let at = |at, what| Some(Malformed { at, what });
+        assert_eq!(bad(&|b| b.truncate(5)), at(5, "cut short"));
+        assert_eq!(bad(&|b| b.push(0)), at(13, "bytes after the item"));
+        assert_eq!(bad(&|b| b[4] = 77), at(4, "an unknown value tag"));
+        assert_eq!(bad(&|b| b[6] = 0xff), at(5, "a string not UTF-8"));
+        assert_eq!(bad(&|b| b[3] = b'c'), at(7, "names out of order"));
+        assert_eq!(bad(&|b| b[5] = 9), at(6, "a length past the end"));
+        assert_eq!(bad(&|b| b[10] = 1), at(13, "a container's length does not match its elements"));
+        assert_eq!(bad(&|b| b[0] = 7), at(0, "a wrong item size"));
+        assert_eq!(bad(&|b| b.splice(0..1, [0x80; 11]).for_each(drop)), at(0, "a number too large"));
+        // Nested deeper than any item the write path accepts: refused before recursing further.
+        let mut deep = vec![0, 1, 1, b'a'];
+        deep.extend((0..100_000).flat_map(|_| [L, 0x80, 0x80, 0x01, 1]));
+        assert_eq!(Stored::checked(&deep).err(), at(4 + 5 * MAX_NESTING + 1, "nested too deep"));
+    }
+
     #[test]
     fn numbers_keep_their_extremes_exactly() {
         for text in [
