@@ -129,7 +129,11 @@ impl Transactions {
 
     /// Puts back a finished token (the durable mode's recovery).
     pub fn keep(&self, ns: NamespaceKey, token: String, done: Done) {
-        self.tokens.lock().entry(ns).or_default().insert(token, Token::Done(done));
+        self.tokens
+            .lock()
+            .entry(ns)
+            .or_default()
+            .insert(token, Token::Done(done));
     }
 
     /// Runs `then` with every finished token, while none can finish (a checkpoint's copy, taken
@@ -154,7 +158,9 @@ impl Transactions {
         let tokens = tokens.entry(key_of(ns)).or_default();
         tokens.retain(|_, t| !matches!(t, Token::Done(done) if done.expires <= now));
         match tokens.get(token) {
-            Some(Token::Running { fingerprint: f }) | Some(Token::Done(Done { fingerprint: f, .. })) if f != fingerprint => {
+            Some(Token::Running { fingerprint: f }) | Some(Token::Done(Done { fingerprint: f, .. }))
+                if f != fingerprint =>
+            {
                 Err(Error::new(
                     ErrorKind::IdempotentParameterMismatch,
                     "Request token 'client_request_token' has already been used with different request parameters.",

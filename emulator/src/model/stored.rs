@@ -116,10 +116,16 @@ impl Stored {
         let stored = Stored(bytes.into());
         let item = stored.item();
         if !nesting_ok(&item) {
-            return Err(Malformed { at: 0, what: "nested too deep" });
+            return Err(Malformed {
+                at: 0,
+                what: "nested too deep",
+            });
         }
         if item_size(&item) as u64 != size {
-            return Err(Malformed { at: 0, what: "a wrong item size" });
+            return Err(Malformed {
+                at: 0,
+                what: "a wrong item size",
+            });
         }
         Ok((stored, item))
     }
@@ -158,7 +164,10 @@ impl<'a> Check<'a> {
             let low = u128::from(part & 0x7f);
             // The 7 bits must fit in what is left of `bits`.
             if shift >= bits || (bits - shift < 7 && low >> (bits - shift) != 0) {
-                return Err(Malformed { at, what: "a number too large" });
+                return Err(Malformed {
+                    at,
+                    what: "a number too large",
+                });
             }
             v |= low << shift;
             if part < 0x80 {
@@ -190,7 +199,10 @@ impl<'a> Check<'a> {
 
     fn str(&mut self) -> Result<&'a str, Malformed> {
         let at = self.at;
-        std::str::from_utf8(self.bytes()?).map_err(|_| Malformed { at, what: "a string not UTF-8" })
+        std::str::from_utf8(self.bytes()?).map_err(|_| Malformed {
+            at,
+            what: "a string not UTF-8",
+        })
     }
 
     fn number(&mut self) -> Result<(), Malformed> {
@@ -198,14 +210,22 @@ impl<'a> Check<'a> {
         let negative = match self.byte()? {
             0 => false,
             1 => true,
-            _ => return Err(Malformed { at, what: "a bad number sign" }),
+            _ => {
+                return Err(Malformed {
+                    at,
+                    what: "a bad number sign",
+                })
+            }
         };
         let zigzag = self.wide(32)? as u32;
         let exponent = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
         let significand = self.wide(128)?;
         match Number::from_parts(negative, significand, exponent) {
             Ok(_) => Ok(()),
-            Err(_) => Err(Malformed { at, what: "a number out of range" }),
+            Err(_) => Err(Malformed {
+                at,
+                what: "a number out of range",
+            }),
         }
     }
 
@@ -216,7 +236,10 @@ impl<'a> Check<'a> {
             let at = self.at;
             let name = self.str()?;
             if last.is_some_and(|last| last >= name) {
-                return Err(Malformed { at, what: "names out of order" });
+                return Err(Malformed {
+                    at,
+                    what: "names out of order",
+                });
             }
             last = Some(name);
             self.value(depth)?;
@@ -225,7 +248,11 @@ impl<'a> Check<'a> {
     }
 
     /// A container's byte length, then exactly that many bytes of count and elements.
-    fn container(&mut self, depth: usize, elements: impl FnOnce(&mut Self, u64, usize) -> Result<(), Malformed>) -> Result<(), Malformed> {
+    fn container(
+        &mut self,
+        depth: usize,
+        elements: impl FnOnce(&mut Self, u64, usize) -> Result<(), Malformed>,
+    ) -> Result<(), Malformed> {
         if depth >= MAX_NESTING {
             return Err(self.error("nested too deep"));
         }
@@ -253,7 +280,10 @@ impl<'a> Check<'a> {
             SS => self.container(depth, |c, n, _| (0..n).try_for_each(|_| c.str().map(drop))),
             NS => self.container(depth, |c, n, _| (0..n).try_for_each(|_| c.number())),
             BS => self.container(depth, |c, n, _| (0..n).try_for_each(|_| c.bytes().map(drop))),
-            _ => Err(Malformed { at, what: "an unknown value tag" }),
+            _ => Err(Malformed {
+                at,
+                what: "an unknown value tag",
+            }),
         }
     }
 }
@@ -607,13 +637,22 @@ pub(crate) mod tests {
         assert_eq!(bad(&|b| b[6] = 0xff), at(5, "a string not UTF-8"));
         assert_eq!(bad(&|b| b[3] = b'c'), at(7, "names out of order"));
         assert_eq!(bad(&|b| b[5] = 9), at(6, "a length past the end"));
-        assert_eq!(bad(&|b| b[10] = 1), at(13, "a container's length does not match its elements"));
+        assert_eq!(
+            bad(&|b| b[10] = 1),
+            at(13, "a container's length does not match its elements")
+        );
         assert_eq!(bad(&|b| b[0] = 7), at(0, "a wrong item size"));
-        assert_eq!(bad(&|b| b.splice(0..1, [0x80; 11]).for_each(drop)), at(0, "a number too large"));
+        assert_eq!(
+            bad(&|b| b.splice(0..1, [0x80; 11]).for_each(drop)),
+            at(0, "a number too large")
+        );
         // Nested deeper than any item the write path accepts: refused before recursing further.
         let mut deep = vec![0, 1, 1, b'a'];
         deep.extend((0..100_000).flat_map(|_| [L, 0x80, 0x80, 0x01, 1]));
-        assert_eq!(Stored::checked(&deep).err(), at(4 + 5 * MAX_NESTING + 1, "nested too deep"));
+        assert_eq!(
+            Stored::checked(&deep).err(),
+            at(4 + 5 * MAX_NESTING + 1, "nested too deep")
+        );
     }
 
     #[test]

@@ -199,11 +199,7 @@ impl TableState {
         }
         if let Some(journal) = &self.journal {
             let key = old.attributes().filter(|(name, _)| self.def.key.contains(name));
-            journal.delete(
-                &self.def,
-                key.map(|(n, v)| (n.to_owned(), v.value())).collect(),
-                by_ttl,
-            );
+            journal.delete(&self.def, key.map(|(n, v)| (n.to_owned(), v.value())).collect(), by_ttl);
         }
         Some(old)
     }
