@@ -31,7 +31,7 @@ pub struct Engine {
     /// (`000000000000`, as DynamoDB Local uses).
     pub(crate) account_id: String,
     /// Items held by in-flight transactions and recent ClientRequestTokens.
-    pub(crate) transactions: crate::inflight::Transactions,
+    pub(crate) transactions: std::sync::Arc<crate::inflight::Transactions>,
     /// Largest item collection (partition of a table with local indexes) in bytes; DynamoDB's is
     /// 10 GB, tests may lower it.
     pub(crate) item_collection_limit: usize,
@@ -136,7 +136,7 @@ impl Engine {
     /// every acknowledged change there (see `durable.rs` for the files and the fsync policy).
     /// Fails, naming the file, when one is not the emulator's or is corrupt.
     pub fn open_db(&mut self, dir: &std::path::Path) -> std::io::Result<()> {
-        self.durable = Some(Wal::open(dir, &self.namespaces, &self.clock)?);
+        self.durable = Some(Wal::open(dir, &self.namespaces, &self.transactions, &self.clock)?);
         Ok(())
     }
 

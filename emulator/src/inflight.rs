@@ -3,8 +3,10 @@
 //! `ops/transactions.rs` runs transactions against it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{ConsumedCapacity, ItemCollectionMetrics, PrimaryKey};
@@ -21,6 +23,14 @@ pub type ItemRef = (String, PrimaryKey);
 pub struct Transactions {
     held: Mutex<HashMap<NamespaceKey, HashSet<ItemRef>>>,
     tokens: Mutex<HashMap<NamespaceKey, HashMap<String, Token>>>,
+    /// Where finished tokens are reported (the durable mode's log); set once.
+    journal: OnceLock<Arc<dyn TokenJournal>>,
+}
+
+/// Where a token's success is reported, under the tokens' lock (so in the order they finished,
+/// and never between [`Transactions::with_done`]'s copy and what runs with it).
+pub trait TokenJournal: Send + Sync {
+    fn done(&self, ns: &NamespaceKey, token: &str, done: &Done);
 }
 
 fn key_of(ns: &Namespace) -> NamespaceKey {
@@ -30,12 +40,17 @@ fn key_of(ns: &Namespace) -> NamespaceKey {
 pub enum Token {
     /// A transaction with this token is running.
     Running { fingerprint: String },
-    /// It succeeded; a replay with the same request answers `response` until `expires` (ms).
-    Done {
-        fingerprint: String,
-        expires: i64,
-        response: Written,
-    },
+    /// It succeeded.
+    Done(Done),
+}
+
+/// A transaction that succeeded: a replay with the same request answers `response` until
+/// `expires` (ms).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Done {
+    pub fingerprint: String,
+    pub expires: i64,
+    pub response: Written,
 }
 
 /// What a ClientRequestToken lookup decided.
@@ -107,13 +122,45 @@ impl Transactions {
         }
     }
 
+    /// From now on, reports each token's success to `journal`.
+    pub fn attach(&self, journal: Arc<dyn TokenJournal>) {
+        let _ = self.journal.set(journal);
+    }
+
+    /// Puts back a finished token (the durable mode's recovery).
+    pub fn keep(&self, ns: NamespaceKey, token: String, done: Done) {
+        self.tokens
+            .lock()
+            .entry(ns)
+            .or_default()
+            .insert(token, Token::Done(done));
+    }
+
+    /// Runs `then` with every finished token, while none can finish (a checkpoint's copy, taken
+    /// with the start of its log).
+    pub fn with_done<R>(&self, then: impl FnOnce(Vec<(NamespaceKey, String, Done)>) -> R) -> R {
+        let tokens = self.tokens.lock();
+        let done = tokens
+            .iter()
+            .flat_map(|(ns, tokens)| {
+                tokens.iter().filter_map(move |(token, t)| match t {
+                    Token::Done(done) => Some((ns.clone(), token.clone(), done.clone())),
+                    Token::Running { .. } => None,
+                })
+            })
+            .collect();
+        then(done)
+    }
+
     /// Looks a ClientRequestToken up at time `now` (ms).
     pub fn begin_token(&self, ns: &Namespace, token: &str, fingerprint: &str, now: i64) -> Result<TokenState> {
         let mut tokens = self.tokens.lock();
         let tokens = tokens.entry(key_of(ns)).or_default();
-        tokens.retain(|_, t| !matches!(t, Token::Done { expires, .. } if *expires <= now));
+        tokens.retain(|_, t| !matches!(t, Token::Done(done) if done.expires <= now));
         match tokens.get(token) {
-            Some(Token::Running { fingerprint: f }) | Some(Token::Done { fingerprint: f, .. }) if f != fingerprint => {
+            Some(Token::Running { fingerprint: f }) | Some(Token::Done(Done { fingerprint: f, .. }))
+                if f != fingerprint =>
+            {
                 Err(Error::new(
                     ErrorKind::IdempotentParameterMismatch,
                     "Request token 'client_request_token' has already been used with different request parameters.",
@@ -123,7 +170,7 @@ impl Transactions {
                 ErrorKind::TransactionInProgress,
                 "Transaction with the given request token is already in progress.",
             )),
-            Some(Token::Done { response, .. }) => Ok(TokenState::Replay(response.clone())),
+            Some(Token::Done(done)) => Ok(TokenState::Replay(done.response.clone())),
             None => {
                 tokens.insert(
                     token.to_string(),
@@ -140,18 +187,20 @@ impl Transactions {
     /// forgets it (a retry runs again).
     pub fn end_token(&self, ns: &Namespace, token: &str, outcome: Option<(Written, i64)>) {
         let mut tokens = self.tokens.lock();
-        let tokens = tokens.entry(key_of(ns)).or_default();
+        let ns = key_of(ns);
+        let tokens = tokens.entry(ns.clone()).or_default();
         match outcome {
             Some((response, now)) => {
                 if let Some(Token::Running { fingerprint }) = tokens.remove(token) {
-                    tokens.insert(
-                        token.to_string(),
-                        Token::Done {
-                            fingerprint,
-                            expires: now + TOKEN_LIFETIME_MS,
-                            response,
-                        },
-                    );
+                    let done = Done {
+                        fingerprint,
+                        expires: now + TOKEN_LIFETIME_MS,
+                        response,
+                    };
+                    if let Some(journal) = self.journal.get() {
+                        journal.done(&ns, token, &done);
+                    }
+                    tokens.insert(token.to_string(), Token::Done(done));
                 }
             }
             None => {
@@ -162,7 +211,7 @@ impl Transactions {
 }
 
 /// What a write transaction answers (and a replay of its ClientRequestToken answers again).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Written {
     pub capacity: Option<Vec<ConsumedCapacity>>,
     /// Per table, the item collections the writes touched, when asked.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::Item;
 
 /// `ConsumedCapacity` of one table, as ReturnConsumedCapacity asked for it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsumedCapacity {
     pub table: String,
     /// Whether the per-table and per-index parts are reported (INDEXES) or only the total (TOTAL).
@@ -25,7 +25,7 @@ impl ConsumedCapacity {
 }
 
 /// `ItemCollectionMetrics` of one item collection (a partition of a table with local indexes).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ItemCollectionMetrics {
     /// The collection's partition key attributes.
     pub key: Item,

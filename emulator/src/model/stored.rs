@@ -21,7 +21,7 @@
 
 use std::sync::Arc;
 
-use super::{item_size, AttributeValue, Item, Number};
+use super::{item_size, nesting_ok, AttributeValue, Item, Number, MAX_NESTING};
 
 /// One stored item: its encoded bytes, shared by the table's map, every index entry that
 /// projects it whole, snapshots and answers in flight.
@@ -90,6 +90,201 @@ impl Stored {
     /// The item decoded into its tree.
     pub fn item(&self) -> Item {
         entries(self.attributes())
+    }
+}
+
+impl Stored {
+    /// The encoded bytes, as [`Stored::checked`] reads them back (the durable mode's files).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Bytes from outside the process (a durable-mode file) taken as a stored item, with its
+    /// decoded form, only when they are exactly what [`Stored::new`] writes for an item the write
+    /// path accepts: every length within bounds, known tags, UTF-8 names and strings, numbers in
+    /// range, names in order, nesting within [`MAX_NESTING`] and the recorded size right. So a
+    /// damaged or hostile file is an error at a byte offset, never a panic in a reader.
+    /// A check apart from the encoder (which it does not change), walking with a depth bound.
+    pub fn checked(bytes: &[u8]) -> Result<(Stored, Item), Malformed> {
+        let mut c = Check { bytes, at: 0 };
+        let size = c.varint()?;
+        let count = c.varint()?;
+        c.entries(count, 0)?;
+        if c.at != bytes.len() {
+            return Err(c.error("bytes after the item"));
+        }
+        let stored = Stored(bytes.into());
+        let item = stored.item();
+        if !nesting_ok(&item) {
+            return Err(Malformed {
+                at: 0,
+                what: "nested too deep",
+            });
+        }
+        if item_size(&item) as u64 != size {
+            return Err(Malformed {
+                at: 0,
+                what: "a wrong item size",
+            });
+        }
+        Ok((stored, item))
+    }
+}
+
+/// Where (byte offset) and why bytes are not a stored item.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Malformed {
+    pub at: usize,
+    pub what: &'static str,
+}
+
+/// The walk of [`Stored::checked`]: the reads of [`Cursor`], each checked.
+struct Check<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Check<'a> {
+    fn error(&self, what: &'static str) -> Malformed {
+        Malformed { at: self.at, what }
+    }
+
+    fn byte(&mut self) -> Result<u8, Malformed> {
+        let b = *self.bytes.get(self.at).ok_or_else(|| self.error("cut short"))?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    /// A varint of at most `bits` bits.
+    fn wide(&mut self, bits: u32) -> Result<u128, Malformed> {
+        let at = self.at;
+        let (mut v, mut shift) = (0u128, 0u32);
+        loop {
+            let part = self.byte()?;
+            let low = u128::from(part & 0x7f);
+            // The 7 bits must fit in what is left of `bits`.
+            if shift >= bits || (bits - shift < 7 && low >> (bits - shift) != 0) {
+                return Err(Malformed {
+                    at,
+                    what: "a number too large",
+                });
+            }
+            v |= low << shift;
+            if part < 0x80 {
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+
+    fn varint(&mut self) -> Result<u64, Malformed> {
+        self.wide(64).map(|v| v as u64)
+    }
+
+    fn take(&mut self, n: u64) -> Result<&'a [u8], Malformed> {
+        let end = usize::try_from(n)
+            .ok()
+            .and_then(|n| self.at.checked_add(n))
+            .filter(|&end| end <= self.bytes.len())
+            .ok_or_else(|| self.error("a length past the end"))?;
+        let taken = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(taken)
+    }
+
+    fn bytes(&mut self) -> Result<&'a [u8], Malformed> {
+        let n = self.varint()?;
+        self.take(n)
+    }
+
+    fn str(&mut self) -> Result<&'a str, Malformed> {
+        let at = self.at;
+        std::str::from_utf8(self.bytes()?).map_err(|_| Malformed {
+            at,
+            what: "a string not UTF-8",
+        })
+    }
+
+    fn number(&mut self) -> Result<(), Malformed> {
+        let at = self.at;
+        let negative = match self.byte()? {
+            0 => false,
+            1 => true,
+            _ => {
+                return Err(Malformed {
+                    at,
+                    what: "a bad number sign",
+                })
+            }
+        };
+        let zigzag = self.wide(32)? as u32;
+        let exponent = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
+        let significand = self.wide(128)?;
+        match Number::from_parts(negative, significand, exponent) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(Malformed {
+                at,
+                what: "a number out of range",
+            }),
+        }
+    }
+
+    /// `count` (name, value) entries, names strictly ascending.
+    fn entries(&mut self, count: u64, depth: usize) -> Result<(), Malformed> {
+        let mut last: Option<&str> = None;
+        for _ in 0..count {
+            let at = self.at;
+            let name = self.str()?;
+            if last.is_some_and(|last| last >= name) {
+                return Err(Malformed {
+                    at,
+                    what: "names out of order",
+                });
+            }
+            last = Some(name);
+            self.value(depth)?;
+        }
+        Ok(())
+    }
+
+    /// A container's byte length, then exactly that many bytes of count and elements.
+    fn container(
+        &mut self,
+        depth: usize,
+        elements: impl FnOnce(&mut Self, u64, usize) -> Result<(), Malformed>,
+    ) -> Result<(), Malformed> {
+        if depth >= MAX_NESTING {
+            return Err(self.error("nested too deep"));
+        }
+        let len = self.varint()?;
+        let start = self.at;
+        self.take(len)?;
+        let end = std::mem::replace(&mut self.at, start);
+        let count = self.varint()?;
+        elements(self, count, depth + 1)?;
+        if self.at != end {
+            return Err(self.error("a container's length does not match its elements"));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), Malformed> {
+        let at = self.at;
+        match self.byte()? {
+            S => self.str().map(drop),
+            N => self.number(),
+            B => self.bytes().map(drop),
+            TRUE | FALSE | NULL => Ok(()),
+            M => self.container(depth, |c, n, d| c.entries(n, d)),
+            L => self.container(depth, |c, n, d| (0..n).try_for_each(|_| c.value(d))),
+            SS => self.container(depth, |c, n, _| (0..n).try_for_each(|_| c.str().map(drop))),
+            NS => self.container(depth, |c, n, _| (0..n).try_for_each(|_| c.number())),
+            BS => self.container(depth, |c, n, _| (0..n).try_for_each(|_| c.bytes().map(drop))),
+            _ => Err(Malformed {
+                at,
+                what: "an unknown value tag",
+            }),
+        }
     }
 }
 
@@ -400,6 +595,64 @@ pub(crate) mod tests {
                 prop_assert_eq!(stored.get(name).map(|v| v.value()), Some(value.clone()));
             }
         }
+    }
+
+    proptest! {
+        #[test]
+        fn checked_takes_back_what_it_encoded(item in item()) {
+            let stored = Stored::new(&item);
+            prop_assert_eq!(Stored::checked(stored.bytes()), Ok((stored.clone(), item)));
+        }
+
+        /// Damaged bytes: an error or some item, never a panic (here or when read).
+        #[test]
+        fn checked_never_panics_on_damaged_bytes(item in item(), at in any::<prop::sample::Index>(), to in any::<u8>(), cut in any::<bool>()) {
+            let mut bytes = Stored::new(&item).bytes().to_vec();
+            let at = at.index(bytes.len());
+            if cut { bytes.truncate(at) } else { bytes[at] = to }
+            if let Ok((stored, item)) = Stored::checked(&bytes) {
+                prop_assert_eq!(stored.item(), item);
+            }
+        }
+    }
+
+    #[test]
+    fn checked_names_where_and_why() {
+        let item = Item::from_iter([
+            ("a".to_string(), AttributeValue::S("x".into())),
+            ("b".to_string(), AttributeValue::L(vec![AttributeValue::Null])),
+        ]);
+        // size 8, count 2, "a" (length 1), S "x", "b", L of length 2 and count 1, NULL
+        let good = Stored::new(&item).bytes().to_vec();
+        assert_eq!(good, [8, 2, 1, b'a', S, 1, b'x', 1, b'b', L, 2, 1, NULL]);
+        let bad = |edit: &dyn Fn(&mut Vec<u8>)| {
+            let mut bytes = good.clone();
+            edit(&mut bytes);
+            Stored::checked(&bytes).err()
+        };
+        let at = |at, what| Some(Malformed { at, what });
+        assert_eq!(bad(&|b| b.truncate(5)), at(5, "cut short"));
+        assert_eq!(bad(&|b| b.push(0)), at(13, "bytes after the item"));
+        assert_eq!(bad(&|b| b[4] = 77), at(4, "an unknown value tag"));
+        assert_eq!(bad(&|b| b[6] = 0xff), at(5, "a string not UTF-8"));
+        assert_eq!(bad(&|b| b[3] = b'c'), at(7, "names out of order"));
+        assert_eq!(bad(&|b| b[5] = 9), at(6, "a length past the end"));
+        assert_eq!(
+            bad(&|b| b[10] = 1),
+            at(13, "a container's length does not match its elements")
+        );
+        assert_eq!(bad(&|b| b[0] = 7), at(0, "a wrong item size"));
+        assert_eq!(
+            bad(&|b| b.splice(0..1, [0x80; 11]).for_each(drop)),
+            at(0, "a number too large")
+        );
+        // Nested deeper than any item the write path accepts: refused before recursing further.
+        let mut deep = vec![0, 1, 1, b'a'];
+        deep.extend((0..100_000).flat_map(|_| [L, 0x80, 0x80, 0x01, 1]));
+        assert_eq!(
+            Stored::checked(&deep).err(),
+            at(4 + 5 * MAX_NESTING + 1, "nested too deep")
+        );
     }
 
     #[test]

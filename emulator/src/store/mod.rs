@@ -24,14 +24,17 @@ pub use slot::{IndexEntry, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
 pub use table::{Table, TableBuild, TableData, TableState};
 
-use crate::model::{Item, TableDef};
+use crate::model::{Item, Stored, TableDef};
 
 /// Where the store reports every item change, right after applying it and under the table's write
 /// lock, so the reports come in the order the changes were applied (the durable mode's log).
+/// Each names the table by its definition (its name and `table_id`, which tells a table from one
+/// made later under the same name).
 pub trait Journal: Send + Sync {
-    fn put(&self, table: &str, item: &Item);
+    /// `item`: as stored (the log writes its bytes as they are).
+    fn put(&self, table: &TableDef, item: &Stored);
     /// `key`: the deleted item's key attributes; `by_ttl`: Time to Live deleted it.
-    fn delete(&self, table: &str, key: Item, by_ttl: bool);
+    fn delete(&self, table: &TableDef, key: Item, by_ttl: bool);
 }
 
 /// All tables of one emulator instance. The catalogue lock is held only to look a table up or to

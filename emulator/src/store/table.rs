@@ -15,7 +15,7 @@ use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 use super::Journal;
 
-use crate::model::{item_size, IndexDef, Item, KeySchema, KeyValues, PrimaryKey, Stored, TableDef};
+use crate::model::{item_size, IndexDef, Item, KeyValues, PrimaryKey, Stored, TableDef};
 
 pub struct Table {
     pub name: String,
@@ -172,7 +172,7 @@ impl TableState {
             ttl.insert(&slot, &encoded);
         }
         if let Some(journal) = &self.journal {
-            journal.put(&self.def.name, &item);
+            journal.put(&self.def, &encoded);
         }
         if let Some(stream) = &self.data.stream {
             let old = old.as_ref().map(|o| Arc::new(o.item()));
@@ -199,11 +199,7 @@ impl TableState {
         }
         if let Some(journal) = &self.journal {
             let key = old.attributes().filter(|(name, _)| self.def.key.contains(name));
-            journal.delete(
-                &self.def.name,
-                key.map(|(n, v)| (n.to_owned(), v.value())).collect(),
-                by_ttl,
-            );
+            journal.delete(&self.def, key.map(|(n, v)| (n.to_owned(), v.value())).collect(), by_ttl);
         }
         Some(old)
     }
@@ -344,12 +340,6 @@ impl TableBuild {
         }
         let entries = def.indexes().map(|_| Vec::new()).collect();
         TableBuild { def, data, entries }
-    }
-
-    /// An item's position and stored form; `None` without the key's attributes. Depends only on
-    /// the key schema, so it can run on another thread than [`TableBuild::push`].
-    pub fn entry(key: &KeySchema, item: &Item) -> Option<(Slot, Stored)> {
-        Some((Slot::new(&key.key_of(item)?), Stored::new(item)))
     }
 
     /// Adds the next item (`stored` is `item` encoded); false (and nothing added) unless it comes
