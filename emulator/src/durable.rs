@@ -654,7 +654,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
             let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
             let (ns, def) = (ns.clone(), def.clone());
             put(&mut out, &Frame::Table { ns, def, ttl, stream })?;
-            for item in data.items.values() {
+            for item in data.items.iter() {
                 put(&mut out, &Frame::Item(Cow::Owned(item.item())))?;
             }
         }
@@ -706,7 +706,7 @@ struct LoadingStore {
 /// A checkpoint frame as the reading thread hands it over: an item already in its stored form
 /// with its position (so the building thread only inserts), anything else as decoded.
 enum Loaded {
-    Item(crate::store::Slot, Item, crate::model::Stored),
+    Item(Item, crate::store::Keyed),
     /// Boxed: items are most frames and far smaller.
     Frame(Box<Frame<'static>>),
 }
@@ -724,8 +724,8 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<Snapshot> {
             .as_ref()
             .and_then(|key| {
                 let item = item.into_owned();
-                let (slot, stored) = crate::store::TableBuild::entry(key, &item)?;
-                Some(Loaded::Item(slot, item, stored))
+                let stored = crate::store::TableBuild::entry(key, &item)?;
+                Some(Loaded::Item(item, stored))
             })
             .ok_or_else(|| bad(path, "an item outside a table or without its key")),
         frame => {
@@ -738,10 +738,10 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<Snapshot> {
     let frames = Frames::open(path, CHECKPOINT_MAGIC, false)?;
     frames.decode_each(prepare, |path, loaded| {
         let frame = match loaded {
-            Loaded::Item(slot, item, stored) => {
+            Loaded::Item(item, stored) => {
                 let table = current.as_ref().and_then(|ns| stores.get_mut(ns)?.tables.last_mut());
                 return match table {
-                    Some(t) => match t.build.push(slot, &item, stored) {
+                    Some(t) => match t.build.push(&item, stored) {
                         true => Ok(()),
                         false => Err(bad(path, "items out of key order")),
                     },
@@ -1165,12 +1165,15 @@ mod tests {
         let engine = Engine::new(Clock::System);
         let (def, data) = indexed_table(&engine);
         let mut build = crate::store::TableBuild::new(def.clone());
-        for stored in data.items.values() {
+        for stored in data.items.iter() {
             let item = stored.item();
-            let (slot, encoded) = crate::store::TableBuild::entry(&def.key, &item).unwrap();
-            assert!(build.push(slot, &item, encoded));
+            let encoded = crate::store::TableBuild::entry(&def.key, &item).unwrap();
+            assert!(build.push(&item, encoded));
         }
         let (_, built) = build.finish(Some("exp".into()));
+        // Maps compare their keys (positions); the stored bytes too.
+        let bytes = |d: &crate::store::TableData| d.items.iter().map(|i| (**i).clone()).collect::<Vec<_>>();
+        assert_eq!(bytes(&built), bytes(&data));
         assert_eq!(built.items, data.items);
         assert_eq!(built.indexes, data.indexes);
         assert_eq!(built.indexes["by-g"].len(), 100);
@@ -1193,7 +1196,7 @@ mod tests {
         let (ttl, stream) = (None, None);
         let mut frames = vec![Frame::Header { version: 1 }, Frame::Table { ns, def, ttl, stream }];
         // The first two items, swapped.
-        let mut items = data.items.values().take(2).map(|i| Frame::Item(Cow::Owned(i.item())));
+        let mut items = data.items.iter().take(2).map(|i| Frame::Item(Cow::Owned(i.item())));
         let (first, second) = (items.next().unwrap(), items.next().unwrap());
         frames.extend([second, first, Frame::End]);
         for f in &frames {
