@@ -334,16 +334,21 @@ mod tests {
         }
 
         /// An index's rows order as the positions (`IndexEntry`) they stand for, and every bound
-        /// a read builds compares with a row as with that row's position.
+        /// a read builds compares with a row as with that row's position. Table keys share a few
+        /// index keys, and bounds are built from the keys held, so runs of equal index keys and
+        /// bounds inside them are common.
         #[test]
         fn index_rows_order_as_their_positions(
-            pairs in prop::collection::vec((key(), key()), 1..30),
-            probes in prop::collection::vec((key(), key(), 0..3usize), 1..10),
+            index_keys in prop::collection::vec(key(), 1..4),
+            table_keys in prop::collection::vec(key(), 1..30),
+            probes in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0..3usize), 1..10),
         ) {
-            let row = |(index, table): &(PrimaryKey, PrimaryKey)| {
+            let pairs: Vec<(&PrimaryKey, &PrimaryKey)> =
+                table_keys.iter().enumerate().map(|(n, t)| (&index_keys[n % index_keys.len()], t)).collect();
+            let row = |(index, table): &(&PrimaryKey, &PrimaryKey)| {
                 IndexRow::new(&Slot::new(index), Keyed::new(Slot::new(table).bytes(), &item(0)))
             };
-            let position = |(index, table): &(PrimaryKey, PrimaryKey)| {
+            let position = |(index, table): &(&PrimaryKey, &PrimaryKey)| {
                 IndexEntry::new(&Slot::new(index), TablePos::At(Slot::new(table).bytes()))
             };
             for a in &pairs {
@@ -352,7 +357,7 @@ mod tests {
                 }
             }
             for (index, table, kind) in &probes {
-                let table = Slot::new(table);
+                let (index, table) = (index.get(&index_keys), Slot::new(table.get(&table_keys)));
                 let at = match kind {
                     0 => TablePos::Min,
                     1 => TablePos::At(table.bytes()),
