@@ -43,7 +43,9 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Clock;
 use crate::inflight::{Done, TokenJournal, Transactions};
 use crate::model::{Item, Stored, TableDef};
-use crate::store::{Journal, NamespaceKey, Namespaces, Policy, Slot, Snapshot, StoreSnapshot, Stream, StreamImage};
+use crate::store::{
+    Journal, Keyed, NamespaceKey, Namespaces, Policy, Slot, Snapshot, StoreSnapshot, Stream, StreamImage,
+};
 
 /// The format's version, the last byte of each file's magic (and a checkpoint's `Header`).
 const VERSION: u8 = 2;
@@ -900,7 +902,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
             let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
             let (ns, def) = (ns.clone(), def.clone());
             put(&mut out, &json(&Frame::Table { ns, def, ttl, stream }))?;
-            for stored in data.items.values() {
+            for stored in data.items.iter() {
                 item.clear();
                 item.push(ITEM);
                 item.extend_from_slice(stored.bytes());
@@ -957,7 +959,7 @@ struct LoadingStore {
 /// A checkpoint frame as the reading thread hands it over: an item already in its stored form
 /// with its position (so the building thread only inserts), anything else as decoded.
 enum Loaded {
-    Item(Slot, Item, Stored),
+    Item(Item, Keyed),
     /// Boxed: items are most frames and far smaller.
     Frame(Box<Frame>),
 }
@@ -978,7 +980,7 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
                 let (stored, item) = p.item()?;
                 let slot = key.as_ref().and_then(|key| Some(Slot::new(&key.key_of(&item)?)));
                 let slot = slot.ok_or_else(|| bad(path, "an item outside a table or without its key"))?;
-                Ok(Loaded::Item(slot, item, stored))
+                Ok(Loaded::Item(item, Keyed::restored(slot.bytes(), &stored)))
             }
             JSON => {
                 let frame = p.json()?;
@@ -993,10 +995,10 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
     let frames = Frames::open(path, CHECKPOINT_MAGIC, false)?;
     frames.decode_each(prepare, |path, loaded| {
         let frame = match loaded {
-            Loaded::Item(slot, item, stored) => {
+            Loaded::Item(item, stored) => {
                 let table = current.as_ref().and_then(|ns| stores.get_mut(ns)?.tables.last_mut());
                 return match table {
-                    Some(t) => match t.build.push(slot, &item, stored) {
+                    Some(t) => match t.build.push(&item, stored) {
                         true => Ok(()),
                         false => Err(bad(path, "items out of key order")),
                     },
@@ -1576,12 +1578,15 @@ mod tests {
         let engine = Engine::new(Clock::System);
         let (def, data) = indexed_table(&engine);
         let mut build = crate::store::TableBuild::new(def.clone());
-        for stored in data.items.values() {
+        for stored in data.items.iter() {
             let item = stored.item();
             let slot = Slot::new(&def.key.key_of(&item).unwrap());
-            assert!(build.push(slot, &item, stored.clone()));
+            assert!(build.push(&item, Keyed::new(slot.bytes(), &item)));
         }
         let (_, built) = build.finish(Some("exp".into()));
+        // Maps compare their keys (positions); the stored bytes too.
+        let bytes = |d: &crate::store::TableData| d.items.iter().map(|i| (**i).clone()).collect::<Vec<_>>();
+        assert_eq!(bytes(&built), bytes(&data));
         assert_eq!(built.items, data.items);
         assert_eq!(built.indexes, data.indexes);
         assert_eq!(built.indexes["by-g"].len(), 100);
@@ -1607,7 +1612,7 @@ mod tests {
             json(&Frame::Table { ns, def, ttl, stream }),
         ];
         // The first two items, swapped.
-        let mut items = data.items.values().take(2).map(|i| [&[ITEM][..], i.bytes()].concat());
+        let mut items = data.items.iter().take(2).map(|i| [&[ITEM][..], i.bytes()].concat());
         let (first, second) = (items.next().unwrap(), items.next().unwrap());
         frames.extend([second, first, json(&Frame::End)]);
         for f in &frames {

@@ -6,6 +6,7 @@
 //! The encoding (all lengths and counts LEB128 varints):
 //!
 //! ```text
+//! stored  := bytes(key) item             key: the item's place in its table (empty in answers)
 //! item    := size count entry*           size: DynamoDB's item size (names + values)
 //! entry   := bytes(name) value
 //! value   := S bytes | N number | B bytes | TRUE | FALSE | NULL
@@ -18,15 +19,19 @@
 //! Containers carry their byte length, so a reader skips one without descending into it: walking
 //! a level never recurses. Entries keep the item's name order, so an answer written from the
 //! bytes is the one written from the item.
+//!
+//! The key at the head lets the store key its maps by the stored item itself (`store::Keyed`)
+//! instead of a second allocation per item, and the pointer is thin (`triomphe::ThinArc`: the
+//! length lives in the allocation), so each map entry holding an item is 8 bytes, not 16.
 
-use std::sync::Arc;
+use triomphe::ThinArc;
 
 use super::{item_size, nesting_ok, AttributeValue, Item, Number, MAX_NESTING};
 
 /// One stored item: its encoded bytes, shared by the table's map, every index entry that
 /// projects it whole, snapshots and answers in flight.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Stored(Arc<[u8]>);
+pub struct Stored(ThinArc<(), u8>);
 
 /// One encoded value, read in place.
 #[derive(Clone, Copy, Debug)]
@@ -56,27 +61,45 @@ const NS: u8 = 10;
 const BS: u8 = 11;
 
 impl Stored {
-    /// Encodes an item whose nesting the write path has checked (at most `MAX_NESTING` levels,
-    /// which bounds the recursion here and in every reader).
+    /// Encodes an item with no key (an answer's item, not kept in a map).
     pub fn new(item: &Item) -> Stored {
-        let mut out = Vec::with_capacity(item_size(item) + 8 * item.len() + 8);
+        Stored::keyed(&[], item)
+    }
+
+    /// Encodes an item whose nesting the write path has checked (at most `MAX_NESTING` levels,
+    /// which bounds the recursion here and in every reader), with `key` at its head.
+    pub fn keyed(key: &[u8], item: &Item) -> Stored {
+        let mut out = Vec::with_capacity(key.len() + item_size(item) + 8 * item.len() + 12);
+        bytes(&mut out, key);
         varint(&mut out, item_size(item) as u64);
         varint(&mut out, item.len() as u64);
         for (name, value) in item.iter() {
             bytes(&mut out, name.as_bytes());
             encode(&mut out, value);
         }
-        Stored(out.into())
+        Stored(ThinArc::from_header_and_slice((), &out))
+    }
+
+    /// The key given to [`Stored::keyed`].
+    pub fn key(&self) -> &[u8] {
+        Cursor(&self.0.slice).bytes()
+    }
+
+    /// The item's bytes, after the key.
+    fn body(&self) -> Cursor<'_> {
+        let mut c = Cursor(&self.0.slice);
+        c.bytes();
+        c
     }
 
     /// DynamoDB's size of the item (names and values, not this encoding).
     pub fn size(&self) -> usize {
-        Cursor(&self.0).varint() as usize
+        self.body().varint() as usize
     }
 
     /// The attributes, in name order.
     pub fn attributes(&self) -> Seq<'_, (&str, View<'_>)> {
-        let mut c = Cursor(&self.0);
+        let mut c = self.body();
         c.varint();
         let left = c.varint() as usize;
         Seq::new(c.0, left)
@@ -94,17 +117,30 @@ impl Stored {
 }
 
 impl Stored {
-    /// The encoded bytes, as [`Stored::checked`] reads them back (the durable mode's files).
+    /// The encoded item after its key, as [`Stored::checked`] reads it back (the durable mode's
+    /// files; a key is a position in one table, found again from the item on the way back in).
     pub fn bytes(&self) -> &[u8] {
-        &self.0
+        self.body().0
     }
 
-    /// Bytes from outside the process (a durable-mode file) taken as a stored item, with its
-    /// decoded form, only when they are exactly what [`Stored::new`] writes for an item the write
-    /// path accepts: every length within bounds, known tags, UTF-8 names and strings, numbers in
-    /// range, names in order, nesting within [`MAX_NESTING`] and the recorded size right. So a
-    /// damaged or hostile file is an error at a byte offset, never a panic in a reader.
-    /// A check apart from the encoder (which it does not change), walking with a depth bound.
+    /// The same item with `key` at its head: a copy of the bytes, not a new encoding.
+    pub fn with_key(&self, key: &[u8]) -> Stored {
+        Stored::from_parts(key, self.bytes())
+    }
+
+    fn from_parts(key: &[u8], body: &[u8]) -> Stored {
+        let mut out = Vec::with_capacity(key.len() + body.len() + 5);
+        bytes(&mut out, key);
+        out.extend_from_slice(body);
+        Stored(ThinArc::from_header_and_slice((), &out))
+    }
+
+    /// Bytes from outside the process (a durable-mode file) taken as a stored item (without a
+    /// key), with its decoded form, only when they are exactly what [`Stored::bytes`] gives for an
+    /// item the write path accepts: every length within bounds, known tags, UTF-8 names and
+    /// strings, numbers in range, names in order, nesting within [`MAX_NESTING`] and the recorded
+    /// size right. So a damaged or hostile file is an error at a byte offset, never a panic in a
+    /// reader. A check apart from the encoder (which it does not change), walking with a depth bound.
     pub fn checked(bytes: &[u8]) -> Result<(Stored, Item), Malformed> {
         let mut c = Check { bytes, at: 0 };
         let size = c.varint()?;
@@ -113,7 +149,7 @@ impl Stored {
         if c.at != bytes.len() {
             return Err(c.error("bytes after the item"));
         }
-        let stored = Stored(bytes.into());
+        let stored = Stored::from_parts(&[], bytes);
         let item = stored.item();
         if !nesting_ok(&item) {
             return Err(Malformed {
@@ -587,8 +623,9 @@ pub(crate) mod tests {
 
     proptest! {
         #[test]
-        fn decodes_to_the_item_it_encoded(item in item()) {
-            let stored = Stored::new(&item);
+        fn decodes_to_the_item_it_encoded(item in item(), key in prop::collection::vec(any::<u8>(), 0..300)) {
+            let stored = Stored::keyed(&key, &item);
+            prop_assert_eq!(stored.key(), &key[..]);
             prop_assert_eq!(stored.item(), item.clone());
             prop_assert_eq!(stored.size(), item_size(&item));
             for (name, value) in item.iter() {
@@ -683,8 +720,10 @@ pub(crate) mod tests {
             ("pad".to_string(), AttributeValue::S("x".repeat(70))),
         ]);
         assert_eq!(item_size(&item), 88);
-        // Framing: size and count, three name lengths, three tags, two string lengths, and the
-        // number's three bytes where its size counts two.
-        assert_eq!(Stored::new(&item).0.len(), 88 + 2 + 3 + 3 + 2 + 1);
+        // Framing: the empty key's length, size and count, three name lengths, three tags, two
+        // string lengths, and the number's three bytes where its size counts two.
+        assert_eq!(Stored::new(&item).0.slice.len(), 1 + 88 + 2 + 3 + 3 + 2 + 1);
+        // The allocation: triomphe's count and length, then the bytes; the pointer is thin.
+        assert_eq!(std::mem::size_of::<Stored>(), 8);
     }
 }

@@ -51,7 +51,7 @@ impl TableDescription {
             .indexes()
             .map(|i| {
                 let entries = state.data.indexes.get(&i.name);
-                let size = entries.map_or(0, |e| e.values().map(Stored::size).sum());
+                let size = entries.map_or(0, |e| e.iter().map(|row| row.item.size()).sum());
                 (i.name.clone(), (size, entries.map_or(0, |e| e.len())))
             })
             .collect();

@@ -178,7 +178,7 @@ impl<'a> Source<'a> {
                     index.key.key_of(start).filter(|_| extra == 0).ok_or_else(|| {
                         invalid(Error::validation("The provided key element does not match the schema"))
                     })?;
-                let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(&Slot::new(&table_key)));
+                let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Slot::new(&table_key).bytes()));
                 Ok(Some(StartKey::Index {
                     hash: index_key.hash,
                     entry,
@@ -342,8 +342,8 @@ pub fn rows_between<'a>(
                     (lo, before(hi, slot))
                 };
             }
-            let range = data.items_between(lo, hi).map(|(slot, item)| Row {
-                token: slot.token(),
+            let range = data.items_between(lo, hi).map(|item| Row {
+                token: item.token(),
                 stored: item,
                 table_item: Some(item),
             });
@@ -362,10 +362,10 @@ pub fn rows_between<'a>(
                     (lo, before(hi, entry))
                 };
             }
-            let range = data.index_between(&index.name, lo, hi).map(move |(entry, item)| Row {
-                token: entry.token(),
-                stored: item,
-                table_item: data.item_at(entry),
+            let range = data.index_between(&index.name, lo, hi).map(move |row| Row {
+                token: row.token(),
+                stored: &row.item,
+                table_item: data.item_at(row).map(|i| &**i),
             });
             if forward {
                 Box::new(range)

@@ -100,23 +100,21 @@ impl Drop for Recording<'_> {
 mod tests {
 
     use super::*;
-    use crate::model::{AttributeValue, Item, KeyValue, Stored};
-    use crate::store::Slot;
+    use crate::model::{AttributeValue, Item, KeyValue};
+    use crate::store::{Keyed, Slot};
 
     /// Data holding one item whose partition key is `n`.
     fn data(n: &str) -> TableData {
         let mut data = TableData::default();
         let slot = Slot::at(&[KeyValue::S(n.into())].into_iter().collect(), Default::default());
-        data.items.insert(
-            slot,
-            Stored::new(&Item::from_iter([("pk".to_string(), AttributeValue::S(n.into()))])),
-        );
+        let item = Item::from_iter([("pk".to_string(), AttributeValue::S(n.into()))]);
+        data.items.insert(Keyed::new(slot.bytes(), &item));
         data
     }
 
     fn name(d: &TableData) -> String {
         d.items
-            .values()
+            .iter()
             .next()
             .map(|item| format!("{:?}", item.get("pk").map(|v| v.value())))
             .unwrap_or_default()

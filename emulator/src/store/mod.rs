@@ -20,7 +20,7 @@ use parking_lot::RwLock;
 pub use history::{Keep, Recording};
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
-pub use slot::{IndexEntry, Slot, SortPart, SortPos, TablePos};
+pub use slot::{IndexEntry, Keyed, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
 pub use table::{Table, TableBuild, TableData, TableState};
 

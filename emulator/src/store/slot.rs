@@ -1,11 +1,15 @@
 //! Keys as memcomparable byte strings: where an item sits in scan order (`Slot`), where a
-//! query's bounds fall among sort keys (`SortPos`), and an index's entries (`IndexEntry`).
+//! query's bounds fall among sort keys (`SortPos`), and an index's positions (`IndexEntry`).
+//! The maps hold items keyed by these bytes without a copy of them: a table's entry is the stored
+//! item itself, its slot at the head of its bytes (`Keyed`), and an index's entry is the index
+//! key's bytes with the item behind it (`IndexRow`).
 
 use std::cmp::Ordering;
 
+use equivalent::{Comparable, Equivalent};
 use smallvec::SmallVec;
 
-use crate::model::{KeyValue, KeyValues, PrimaryKey};
+use crate::model::{Item, KeyValue, KeyValues, PrimaryKey, Stored};
 
 /// Where an item sits in scan order, as one memcomparable byte string: the partition's hash token
 /// (big-endian), its key values, then its sort values, each as [`KeyValue::encode_ordered`]. Byte
@@ -68,6 +72,10 @@ impl Slot {
         token_of(&self.0)
     }
 
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     fn partition(hash: &KeyValues) -> Vec<u8> {
         let mut out = Vec::with_capacity(32);
         out.extend_from_slice(&token(hash).to_be_bytes());
@@ -78,10 +86,65 @@ impl Slot {
     }
 }
 
-/// Lets a map keyed by slots be probed with a slot's bytes held elsewhere (in an index entry).
-impl std::borrow::Borrow<[u8]> for Slot {
-    fn borrow(&self) -> &[u8] {
+/// A stored item as its table's map keeps it: ordered by, and found through, its slot, which is
+/// the key at the head of its bytes ([`Stored::keyed`]). Equal when the slots are (the map never
+/// holds two items with one slot).
+#[derive(Clone, Debug)]
+pub struct Keyed(Stored);
+
+impl Keyed {
+    /// `item` stored at `slot` (a [`Slot`]'s bytes).
+    pub fn new(slot: &[u8], item: &Item) -> Keyed {
+        Keyed(Stored::keyed(slot, item))
+    }
+
+    /// `stored` (an item checked on its way back from a file) at `slot`, without encoding it again.
+    pub fn restored(slot: &[u8], stored: &Stored) -> Keyed {
+        Keyed(stored.with_key(slot))
+    }
+
+    pub fn slot(&self) -> &[u8] {
+        self.0.key()
+    }
+
+    /// The partition's hash token.
+    pub fn token(&self) -> u32 {
+        token_of(self.slot())
+    }
+}
+
+impl std::ops::Deref for Keyed {
+    type Target = Stored;
+
+    fn deref(&self) -> &Stored {
         &self.0
+    }
+}
+
+/// Lets the map be probed with a slot's bytes ([`Slot::bytes`], an index row's table slot).
+impl std::borrow::Borrow<[u8]> for Keyed {
+    fn borrow(&self) -> &[u8] {
+        self.slot()
+    }
+}
+
+impl PartialEq for Keyed {
+    fn eq(&self, other: &Keyed) -> bool {
+        self.slot() == other.slot()
+    }
+}
+
+impl Eq for Keyed {}
+
+impl Ord for Keyed {
+    fn cmp(&self, other: &Keyed) -> Ordering {
+        self.slot().cmp(other.slot())
+    }
+}
+
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Keyed) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -90,71 +153,115 @@ fn token_of(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(bytes[..4].try_into().expect("a position starts with its token"))
 }
 
-/// An index entry's position, also one byte string: the index key's slot, a marker byte, then
-/// the table key's slot, so items that share an index key keep a total, stable order (and paging
-/// can resume between them). Bounds end at the marker: `Min` enters a run of equal index keys
-/// before its first table key, `Max` leaves it after the last.
-#[derive(Clone, Debug)]
-pub struct IndexEntry {
-    bytes: Box<[u8]>,
-    /// Where the table key's slot starts (the length, in bounds).
-    table: u32,
-}
+/// A position in an index, also one byte string: the index key's slot, a marker byte, then the
+/// table key's slot, so items that share an index key keep a total, stable order (and paging can
+/// resume between them). Bounds end at the marker: `Min` enters a run of equal index keys before
+/// its first table key, `Max` leaves it after the last. Probes the index's [`IndexRow`]s.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IndexEntry(Box<[u8]>);
 
 /// The table-key part of an index position; `Min` and `Max` bound runs of equal index keys. The
 /// markers sort below every key value's type byte, so a bound on a shorter index position still
 /// precedes the longer positions it is a prefix of.
 pub enum TablePos<'a> {
     Min,
-    At(&'a Slot),
+    /// A table slot's bytes.
+    At(&'a [u8]),
     Max,
 }
+
+/// `TablePos::At`'s marker, which every stored index row carries.
+const AT: u8 = 1;
 
 impl IndexEntry {
     pub fn new(index: &Slot, table: TablePos) -> IndexEntry {
         let (marker, tail): (u8, &[u8]) = match table {
             TablePos::Min => (0, &[]),
-            TablePos::At(slot) => (1, &slot.0),
+            TablePos::At(slot) => (AT, slot),
             TablePos::Max => (2, &[]),
         };
         let mut bytes = Vec::with_capacity(index.0.len() + 1 + tail.len());
         bytes.extend_from_slice(&index.0);
         bytes.push(marker);
-        let table = bytes.len() as u32;
         bytes.extend_from_slice(tail);
-        IndexEntry {
-            bytes: bytes.into_boxed_slice(),
-            table,
+        IndexEntry(bytes.into_boxed_slice())
+    }
+
+    /// The index partition's hash token.
+    pub fn token(&self) -> u32 {
+        token_of(&self.0)
+    }
+}
+
+/// One entry of an index: the index key's slot and `TablePos::At`'s marker, then the item as the
+/// index holds it (the table's own stored item for an ALL projection, else its projected copy),
+/// keyed by its table slot. It orders as the [`IndexEntry`] of the same position, whose table
+/// part it reads from the item's head instead of holding a copy.
+#[derive(Clone, Debug)]
+pub struct IndexRow {
+    index: Box<[u8]>,
+    pub item: Keyed,
+}
+
+impl IndexRow {
+    /// The row of `item` (keyed by its table slot) at index position `index`.
+    pub fn new(index: &Slot, item: Keyed) -> IndexRow {
+        let mut bytes = Vec::with_capacity(index.0.len() + 1);
+        bytes.extend_from_slice(&index.0);
+        bytes.push(AT);
+        IndexRow {
+            index: bytes.into_boxed_slice(),
+            item,
         }
     }
 
     /// The index partition's hash token.
     pub fn token(&self) -> u32 {
-        token_of(&self.bytes)
-    }
-
-    /// The table slot of the item the entry points at (empty for bounds).
-    pub(super) fn table_slot(&self) -> &[u8] {
-        &self.bytes[self.table as usize..]
+        token_of(&self.index)
     }
 }
 
-impl PartialEq for IndexEntry {
-    fn eq(&self, other: &IndexEntry) -> bool {
-        self.bytes == other.bytes
+/// Compares `a` with the concatenation of `b` and `c`, as bytes.
+fn cmp_joined(a: &[u8], b: &[u8], c: &[u8]) -> Ordering {
+    if a.len() <= b.len() {
+        a.cmp(&b[..a.len()]).then(a.len().cmp(&(b.len() + c.len())))
+    } else {
+        let (head, tail) = a.split_at(b.len());
+        head.cmp(b).then_with(|| tail.cmp(c))
     }
 }
 
-impl Eq for IndexEntry {}
-
-impl Ord for IndexEntry {
-    fn cmp(&self, other: &IndexEntry) -> Ordering {
-        self.bytes.cmp(&other.bytes)
+impl Equivalent<IndexRow> for IndexEntry {
+    fn equivalent(&self, row: &IndexRow) -> bool {
+        self.compare(row) == Ordering::Equal
     }
 }
 
-impl PartialOrd for IndexEntry {
-    fn partial_cmp(&self, other: &IndexEntry) -> Option<Ordering> {
+/// Bounds and start keys ([`IndexEntry`]) probe an index's rows.
+impl Comparable<IndexRow> for IndexEntry {
+    fn compare(&self, row: &IndexRow) -> Ordering {
+        cmp_joined(&self.0, &row.index, row.item.slot())
+    }
+}
+
+impl PartialEq for IndexRow {
+    fn eq(&self, other: &IndexRow) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for IndexRow {}
+
+/// By index part, then table slot: the order of the joined bytes, since no index part is a proper
+/// prefix of another (key encodings are prefix-free, and every part ends in the same marker).
+impl Ord for IndexRow {
+    fn cmp(&self, other: &IndexRow) -> Ordering {
+        self.index.cmp(&other.index).then_with(|| self.item.cmp(&other.item))
+    }
+}
+
+impl PartialOrd for IndexRow {
+    fn partial_cmp(&self, other: &IndexRow) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
@@ -170,4 +277,102 @@ pub fn token(hash: &[KeyValue]) -> u32 {
     }
     let digest = hasher.finalize();
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AttributeValue, Number};
+    use proptest::prelude::*;
+
+    /// Key values of the three types, with the bytes their encodings escape (0, 0xff) likely.
+    fn value() -> impl Strategy<Value = KeyValue> {
+        let bytes = prop::collection::vec(prop_oneof![Just(0u8), Just(0xff), Just(b'a'), any::<u8>()], 1..6);
+        prop_oneof![
+            "[a\\x00b\u{ff}]{1,5}".prop_map(KeyValue::S),
+            bytes.prop_map(KeyValue::B),
+            (any::<bool>(), 0u128..100_000, -5i32..5).prop_map(|(negative, significand, exponent)| {
+                KeyValue::N(Number::from_parts(negative, significand, exponent).unwrap_or(Number::ZERO))
+            }),
+        ]
+    }
+
+    /// Primary keys of one to two partition values and zero to two sort values, few enough
+    /// distinct ones that partitions and sort prefixes repeat.
+    fn key() -> impl Strategy<Value = PrimaryKey> {
+        (
+            prop::collection::vec(value(), 1..3),
+            prop::collection::vec(value(), 0..3),
+        )
+            .prop_map(|(hash, range)| PrimaryKey {
+                hash: hash.into_iter().collect(),
+                range: range.into_iter().collect(),
+            })
+    }
+
+    fn item(n: usize) -> Item {
+        Item::from_iter([("n".to_string(), AttributeValue::S(n.to_string()))])
+    }
+
+    proptest! {
+        /// The table map's entries order, and are found, as their slots do.
+        #[test]
+        fn stored_items_order_as_their_slots(keys in prop::collection::vec(key(), 1..40)) {
+            let slots: Vec<Slot> = keys.iter().map(Slot::new).collect();
+            let mut map = imbl::OrdSet::new();
+            for (n, slot) in slots.iter().enumerate() {
+                let keyed = Keyed::new(slot.bytes(), &item(n));
+                prop_assert_eq!(keyed.slot(), slot.bytes());
+                prop_assert_eq!(keyed.token(), slot.token());
+                map.insert(keyed);
+            }
+            let mut sorted = slots.clone();
+            sorted.sort();
+            sorted.dedup();
+            let held: Vec<&[u8]> = map.iter().map(Keyed::slot).collect();
+            prop_assert_eq!(held, sorted.iter().map(Slot::bytes).collect::<Vec<_>>());
+            for (n, slot) in slots.iter().enumerate() {
+                // The last item put at a slot is the one found there.
+                let last = slots.iter().rposition(|s| s == slot).unwrap_or(n);
+                prop_assert_eq!(map.get(slot.bytes()).map(|k| k.item()), Some(item(last)));
+            }
+        }
+
+        /// An index's rows order as the positions (`IndexEntry`) they stand for, and every bound
+        /// a read builds compares with a row as with that row's position. Table keys share a few
+        /// index keys, and bounds are built from the keys held, so runs of equal index keys and
+        /// bounds inside them are common.
+        #[test]
+        fn index_rows_order_as_their_positions(
+            index_keys in prop::collection::vec(key(), 1..4),
+            table_keys in prop::collection::vec(key(), 1..30),
+            probes in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0..3usize), 1..10),
+        ) {
+            let pairs: Vec<(&PrimaryKey, &PrimaryKey)> =
+                table_keys.iter().enumerate().map(|(n, t)| (&index_keys[n % index_keys.len()], t)).collect();
+            let row = |(index, table): &(&PrimaryKey, &PrimaryKey)| {
+                IndexRow::new(&Slot::new(index), Keyed::new(Slot::new(table).bytes(), &item(0)))
+            };
+            let position = |(index, table): &(&PrimaryKey, &PrimaryKey)| {
+                IndexEntry::new(&Slot::new(index), TablePos::At(Slot::new(table).bytes()))
+            };
+            for a in &pairs {
+                for b in &pairs {
+                    prop_assert_eq!(row(a).cmp(&row(b)), position(a).cmp(&position(b)));
+                }
+            }
+            for (index, table, kind) in &probes {
+                let (index, table) = (index.get(&index_keys), Slot::new(table.get(&table_keys)));
+                let at = match kind {
+                    0 => TablePos::Min,
+                    1 => TablePos::At(table.bytes()),
+                    _ => TablePos::Max,
+                };
+                let probe = IndexEntry::new(&Slot::new(index), at);
+                for pair in &pairs {
+                    prop_assert_eq!(probe.compare(&row(pair)), probe.cmp(&position(pair)));
+                }
+            }
+        }
+    }
 }

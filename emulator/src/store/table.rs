@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use imbl::OrdMap;
+use imbl::OrdSet;
 use parking_lot::{Mutex, RwLock};
 
 use super::history::History;
 use super::lifecycle::{Lifecycle, Status};
-use super::slot::{IndexEntry, Slot, TablePos};
+use super::slot::{IndexEntry, IndexRow, Keyed, Slot, TablePos};
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 use super::Journal;
@@ -38,12 +38,13 @@ pub struct TableState {
 }
 /// A table's data in persistent (structurally shared) maps: a clone costs O(number of indexes)
 /// whatever the item count, which is what makes snapshots cheap; a write after a clone copies only
-/// the tree nodes on its path. Items are kept encoded ([`Stored`]), one allocation each, shared by
-/// the table's map and the entries of indexes that project them whole.
+/// the tree nodes on its path. Items are kept encoded ([`Stored`]), one allocation each with the
+/// item's slot at its head, which is the table map's key ([`Keyed`]), shared by the entries of
+/// indexes that project them whole.
 #[derive(Clone, Default)]
 pub struct TableData {
-    pub items: OrdMap<Slot, Stored>,
-    pub indexes: HashMap<String, OrdMap<IndexEntry, Stored>>,
+    pub items: OrdSet<Keyed>,
+    pub indexes: HashMap<String, OrdSet<IndexRow>>,
     /// Sum of item sizes, for DescribeTable's TableSizeBytes.
     pub size_bytes: usize,
     /// Time to Live, while it is enabled: the attribute and the items by expiry time.
@@ -61,7 +62,7 @@ impl Table {
     pub fn new(def: TableDef, settles_at: i64) -> Table {
         let mut data = TableData::default();
         for index in def.indexes() {
-            data.indexes.insert(index.name.clone(), OrdMap::new());
+            data.indexes.insert(index.name.clone(), OrdSet::new());
         }
         let mut table = Table::with(def, data);
         *table.lifecycle.get_mut() = Lifecycle::created(settles_at);
@@ -120,26 +121,29 @@ impl TableData {
     }
 
     pub fn get(&self, key: &PrimaryKey) -> Option<&Stored> {
-        self.items.get(&Slot::new(key))
+        self.items.get(Slot::new(key).bytes()).map(|k| &**k)
     }
 
     /// Table items between two positions, in order; empty when the bounds are crossed.
-    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Between<'_, Slot> {
+    pub fn items_between(&self, lo: Bound<Slot>, hi: Bound<Slot>) -> Between<'_, Keyed> {
+        fn bytes(b: &Bound<Slot>) -> Bound<&[u8]> {
+            b.as_ref().map(Slot::bytes)
+        }
         (!crossed(&lo, &hi))
-            .then(|| self.items.range((lo, hi)))
+            .then(|| self.items.range::<_, [u8]>((bytes(&lo), bytes(&hi))))
             .into_iter()
             .flatten()
     }
 
-    /// Entries of one index between two positions, in order.
-    pub fn index_between(&self, index: &str, lo: Bound<IndexEntry>, hi: Bound<IndexEntry>) -> Between<'_, IndexEntry> {
-        let entries = self.indexes.get(index).filter(|_| !crossed(&lo, &hi));
-        entries.map(|e| e.range((lo, hi))).into_iter().flatten()
+    /// Rows of one index between two positions, in order.
+    pub fn index_between(&self, index: &str, lo: Bound<IndexEntry>, hi: Bound<IndexEntry>) -> Between<'_, IndexRow> {
+        let rows = self.indexes.get(index).filter(|_| !crossed(&lo, &hi));
+        rows.map(|r| r.range((lo, hi))).into_iter().flatten()
     }
 
-    /// The table item an index entry points at.
-    pub fn item_at(&self, entry: &IndexEntry) -> Option<&Stored> {
-        self.items.get(entry.table_slot())
+    /// The table item an index row stands for.
+    pub fn item_at(&self, row: &IndexRow) -> Option<&Keyed> {
+        self.items.get(row.item.slot())
     }
 }
 
@@ -151,25 +155,20 @@ impl TableState {
     /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
     /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
     /// table's stream.
-    pub fn put(&mut self, item: Item) -> Option<Stored> {
+    pub fn put(&mut self, item: Item) -> Option<Keyed> {
         #[allow(clippy::expect_used)] // Every write path validates the item's key first.
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
-        let old = self.unlink(&slot);
-        let encoded = Stored::new(&item);
+        let old = self.unlink(slot.bytes());
+        let encoded = Keyed::new(slot.bytes(), &item);
         self.data.count(&self.def, || key.hash.clone(), &item, &encoded);
         for index in self.def.indexes() {
-            if let Some(entry) = index_entry(index, &slot, &item) {
-                let copy = index_copy(&self.def, index, &encoded, &item);
-                self.data
-                    .indexes
-                    .entry(index.name.clone())
-                    .or_default()
-                    .insert(entry, copy);
+            if let Some(row) = index_row(&self.def, index, &encoded, &item) {
+                self.data.indexes.entry(index.name.clone()).or_default().insert(row);
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.insert(&slot, &encoded);
+            ttl.insert(&encoded);
         }
         if let Some(journal) = &self.journal {
             journal.put(&self.def, &encoded);
@@ -178,21 +177,21 @@ impl TableState {
             let old = old.as_ref().map(|o| Arc::new(o.item()));
             stream.record(&self.def.key, old.as_ref(), Some(&Arc::new(item)), false);
         }
-        self.data.items.insert(slot, encoded);
+        self.data.items.insert(encoded);
         old
     }
 
-    pub fn delete(&mut self, key: &PrimaryKey) -> Option<Stored> {
-        self.remove_slot(&Slot::new(key), false)
+    pub fn delete(&mut self, key: &PrimaryKey) -> Option<Keyed> {
+        self.remove_slot(Slot::new(key).bytes(), false)
     }
 
     /// Deletes an item as the durable mode's recovery replays a logged delete (`by_ttl` as logged).
-    pub fn delete_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<Stored> {
-        self.remove_slot(&Slot::new(key), by_ttl)
+    pub fn delete_as(&mut self, key: &PrimaryKey, by_ttl: bool) -> Option<Keyed> {
+        self.remove_slot(Slot::new(key).bytes(), by_ttl)
     }
 
     /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
-    fn remove_slot(&mut self, slot: &Slot, by_ttl: bool) -> Option<Stored> {
+    fn remove_slot(&mut self, slot: &[u8], by_ttl: bool) -> Option<Keyed> {
         let old = self.unlink(slot)?;
         if let Some(stream) = &self.data.stream {
             stream.record(&self.def.key, Some(&Arc::new(old.item())), None, by_ttl);
@@ -205,7 +204,7 @@ impl TableState {
     }
 
     /// Takes an item out of the table, its indexes and counts; no stream record.
-    fn unlink(&mut self, slot: &Slot) -> Option<Stored> {
+    fn unlink(&mut self, slot: &[u8]) -> Option<Keyed> {
         let stored = self.data.items.remove(slot)?;
         self.data.size_bytes -= stored.size();
         let old = stored.item();
@@ -220,12 +219,12 @@ impl TableState {
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.remove(slot, &stored);
+            ttl.remove(&stored);
         }
         for index in self.def.indexes() {
-            if let Some(entry) = index_entry(index, slot, &old) {
+            if let Some(at) = index.key.key_of(&old) {
                 if let Some(data) = self.data.indexes.get_mut(&index.name) {
-                    data.remove(&entry);
+                    data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(slot)));
                 }
             }
         }
@@ -234,14 +233,14 @@ impl TableState {
 
     /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
     pub fn backfill(&mut self, index: &IndexDef) {
-        let mut entries = OrdMap::new();
-        for (slot, stored) in self.data.items.iter() {
+        let mut rows = OrdSet::new();
+        for stored in self.data.items.iter() {
             let item = stored.item();
-            if let Some(entry) = index_entry(index, slot, &item).filter(|_| index.key.accepts(&item)) {
-                entries.insert(entry, index_copy(&self.def, index, stored, &item));
+            if index.key.accepts(&item) {
+                rows.extend(index_row(&self.def, index, stored, &item));
             }
         }
-        self.data.indexes.insert(index.name.clone(), entries);
+        self.data.indexes.insert(index.name.clone(), rows);
     }
 
     /// Enables Time to Live on `attribute` (indexing the items already stored), or disables it.
@@ -268,13 +267,13 @@ impl TableState {
         };
         let attribute = index.attribute.clone();
         let mut deleted = 0;
-        for slot in index.due(now_millis, max) {
+        for due in index.due(now_millis, max) {
             let expired = self
                 .data
                 .items
-                .get(&slot)
+                .get(due.slot())
                 .is_some_and(|item| ttl::is_expired(item, &attribute, now_millis));
-            if expired && self.remove_slot(&slot, true).is_some() {
+            if expired && self.remove_slot(due.slot(), true).is_some() {
                 deleted += 1;
             }
         }
@@ -294,9 +293,8 @@ impl TableState {
 }
 
 /// Entries between two positions of a table or index, in order (both directions).
-pub type Between<'a, K> = std::iter::Flatten<
-    std::option::IntoIter<imbl::ordmap::RangedIter<'a, K, Stored, imbl::shared_ptr::DefaultSharedPtr>>,
->;
+pub type Between<'a, K> =
+    std::iter::Flatten<std::option::IntoIter<imbl::ordset::RangedIter<'a, K, imbl::shared_ptr::DefaultSharedPtr>>>;
 
 /// Whether a range is empty (a range whose ends cross is refused by ordered maps).
 fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
@@ -309,14 +307,17 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     }
 }
 
-/// What an index entry holds of an item: the stored item itself when the index projects every
-/// attribute, else its own encoding of the projected attributes.
-fn index_copy(def: &TableDef, index: &IndexDef, stored: &Stored, item: &Item) -> Stored {
-    if index.projection.kind == crate::model::ProjectionType::All {
+/// An item's row in an index, or `None` when the item lacks the index key (sparse indexes). The
+/// row holds the stored item itself when the index projects every attribute, else its own
+/// encoding of the projected attributes, keyed by the same table slot.
+fn index_row(def: &TableDef, index: &IndexDef, stored: &Keyed, item: &Item) -> Option<IndexRow> {
+    let at = Slot::new(&index.key.key_of(item)?);
+    let copy = if index.projection.kind == crate::model::ProjectionType::All {
         stored.clone()
     } else {
-        Stored::new(&index.project_item(&def.key, item))
-    }
+        Keyed::new(stored.slot(), &index.project_item(&def.key, item))
+    };
+    Some(IndexRow::new(&at, copy))
 }
 
 /// A table's data built from its items in scan order, as a checkpoint holds them (durable mode's
@@ -328,46 +329,44 @@ fn index_copy(def: &TableDef, index: &IndexDef, stored: &Stored, item: &Item) ->
 pub struct TableBuild {
     def: TableDef,
     data: TableData,
-    /// Each index's entries (in `def.indexes()` order), sorted and inserted at the end.
-    entries: Vec<Vec<(IndexEntry, Stored)>>,
+    /// Each index's rows (in `def.indexes()` order), sorted and inserted at the end.
+    rows: Vec<Vec<IndexRow>>,
 }
 
 impl TableBuild {
     pub fn new(def: TableDef) -> TableBuild {
         let mut data = TableData::default();
         for index in def.indexes() {
-            data.indexes.insert(index.name.clone(), OrdMap::new());
+            data.indexes.insert(index.name.clone(), OrdSet::new());
         }
-        let entries = def.indexes().map(|_| Vec::new()).collect();
-        TableBuild { def, data, entries }
+        let rows = def.indexes().map(|_| Vec::new()).collect();
+        TableBuild { def, data, rows }
     }
 
-    /// Adds the next item (`stored` is `item` encoded); false (and nothing added) unless it comes
-    /// after every item so far.
-    pub fn push(&mut self, slot: Slot, item: &Item, stored: Stored) -> bool {
-        if self.data.items.get_max().is_some_and(|(last, _)| *last >= slot) {
+    /// Adds the next item (`stored` is `item` keyed by its slot); false (and
+    /// nothing added) unless it comes after every item so far.
+    pub fn push(&mut self, item: &Item, stored: Keyed) -> bool {
+        if self.data.items.get_max().is_some_and(|last| *last >= stored) {
             return false;
         }
         let def = &self.def;
-        #[allow(clippy::expect_used)] // `slot` came from `entry`, which found the key.
+        #[allow(clippy::expect_used)] // The caller keyed `stored` by `item`'s key, so it has one.
         let hash = || def.key.key_of(item).expect("an entry has its key").hash;
         self.data.count(def, hash, item, &stored);
-        for (index, entries) in def.indexes().zip(&mut self.entries) {
-            if let Some(entry) = index_entry(index, &slot, item) {
-                entries.push((entry, index_copy(def, index, &stored, item)));
-            }
+        for (index, rows) in def.indexes().zip(&mut self.rows) {
+            rows.extend(index_row(def, index, &stored, item));
         }
-        self.data.items.insert(slot, stored);
+        self.data.items.insert(stored);
         true
     }
 
     /// The definition and the finished data, Time to Live indexed on `ttl` when it is enabled.
     pub fn finish(mut self, ttl: Option<String>) -> (TableDef, TableData) {
-        for (index, mut entries) in self.def.indexes().zip(self.entries) {
-            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (index, mut rows) in self.def.indexes().zip(self.rows) {
+            rows.sort_unstable();
             let map = self.data.indexes.entry(index.name.clone()).or_default();
-            for (entry, item) in entries {
-                map.insert(entry, item);
+            for row in rows {
+                map.insert(row);
             }
         }
         self.data.set_ttl(ttl);
@@ -389,10 +388,4 @@ fn collection_bytes(def: &TableDef, item: &Item) -> usize {
         })
         .sum();
     item_size(item) + entries
-}
-
-/// The index position of an item, or `None` when the item lacks an index key (sparse indexes).
-pub fn index_entry(index: &IndexDef, table_slot: &Slot, item: &Item) -> Option<IndexEntry> {
-    let key = index.key.key_of(item)?;
-    Some(IndexEntry::new(&Slot::new(&key), TablePos::At(table_slot)))
 }

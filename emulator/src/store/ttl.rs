@@ -7,7 +7,7 @@
 
 use imbl::{OrdMap, OrdSet};
 
-use super::slot::Slot;
+use super::slot::Keyed;
 use crate::model::{Stored, View};
 
 /// Expiry times further in the past than this are ignored by DynamoDB's TTL process.
@@ -39,44 +39,45 @@ pub fn is_expired(item: &Stored, attribute: &str, now_millis: i64) -> bool {
 #[derive(Clone, Debug)]
 pub struct TtlIndex {
     pub attribute: String,
-    by_expiry: OrdMap<i64, OrdSet<Slot>>,
+    /// The items (ordered by slot) by expiry time; they are the table's own, shared.
+    by_expiry: OrdMap<i64, OrdSet<Keyed>>,
 }
 
 impl TtlIndex {
     /// An index over `items`, built when TTL is enabled on a table that may already hold items.
-    pub fn build<'a>(attribute: String, items: impl IntoIterator<Item = (&'a Slot, &'a Stored)>) -> TtlIndex {
+    pub fn build<'a>(attribute: String, items: impl IntoIterator<Item = &'a Keyed>) -> TtlIndex {
         let mut index = TtlIndex {
             attribute,
             by_expiry: OrdMap::new(),
         };
-        for (slot, item) in items {
-            index.insert(slot, item);
+        for item in items {
+            index.insert(item);
         }
         index
     }
 
-    /// Records an item just stored at `slot` (a no-op when it carries no usable expiry).
-    pub fn insert(&mut self, slot: &Slot, item: &Stored) {
+    /// Records an item just stored (a no-op when it carries no usable expiry).
+    pub fn insert(&mut self, item: &Keyed) {
         if let Some(e) = expiry_of(item, &self.attribute) {
-            self.by_expiry.entry(e).or_default().insert(slot.clone());
+            self.by_expiry.entry(e).or_default().insert(item.clone());
         }
     }
 
-    /// Forgets an item just removed from `slot`.
-    pub fn remove(&mut self, slot: &Slot, item: &Stored) {
+    /// Forgets an item just removed.
+    pub fn remove(&mut self, item: &Keyed) {
         let Some(e) = expiry_of(item, &self.attribute) else {
             return;
         };
         if let Some(slots) = self.by_expiry.get_mut(&e) {
-            slots.remove(slot);
+            slots.remove(item);
             if slots.is_empty() {
                 self.by_expiry.remove(&e);
             }
         }
     }
 
-    /// Slots of items expired at `now_millis`, earliest expiry first, at most `max` of them.
-    pub fn due(&self, now_millis: i64, max: usize) -> Vec<Slot> {
+    /// Items expired at `now_millis`, earliest expiry first, at most `max` of them.
+    pub fn due(&self, now_millis: i64, max: usize) -> Vec<Keyed> {
         self.by_expiry
             .range(expired_range(now_millis))
             .flat_map(|(_, slots)| slots.iter().cloned())
@@ -99,6 +100,7 @@ impl TtlIndex {
 mod tests {
     use super::*;
     use crate::model::{AttributeValue, Item, KeyValue, Number, PrimaryKey};
+    use crate::store::Slot;
 
     const NOW_MS: i64 = 1_700_000_000_500;
     const NOW_S: i64 = 1_700_000_000;
@@ -110,12 +112,17 @@ mod tests {
         })
     }
 
-    fn item(ttl: Option<AttributeValue>) -> Stored {
+    /// An item of partition `pk`, carrying `ttl` in `exp`.
+    fn keyed(pk: &str, ttl: Option<AttributeValue>) -> Keyed {
         let mut item = Item::new();
         if let Some(v) = ttl {
             item.insert("exp".into(), v);
         }
-        Stored::new(&item)
+        Keyed::new(slot(pk).bytes(), &item)
+    }
+
+    fn item(ttl: Option<AttributeValue>) -> Keyed {
+        keyed("a", ttl)
     }
 
     fn n(v: i64) -> AttributeValue {
@@ -123,11 +130,16 @@ mod tests {
     }
 
     /// The partition key each slot was made from, among the names these tests use.
-    fn names(slots: Vec<Slot>) -> Vec<&'static str> {
+    fn names(items: Vec<Keyed>) -> Vec<&'static str> {
         let known = ["late", "early", "future", "ancient", "string", "missing", "a", "b"];
-        slots
+        items
             .into_iter()
-            .map(|s| *known.iter().find(|k| slot(k) == s).expect("a known slot"))
+            .map(|i| {
+                *known
+                    .iter()
+                    .find(|k| slot(k).bytes() == i.slot())
+                    .expect("a known slot")
+            })
             .collect()
     }
 
@@ -157,15 +169,14 @@ mod tests {
     #[test]
     fn index_returns_only_due_items_in_expiry_order() {
         let items = [
-            ("late", item(Some(n(NOW_S - 1)))),
-            ("early", item(Some(n(NOW_S - 100)))),
-            ("future", item(Some(n(NOW_S + 10)))),
-            ("ancient", item(Some(n(NOW_S - FIVE_YEARS_SECS - 1000)))),
-            ("string", item(Some(AttributeValue::S("5".into())))),
-            ("missing", item(None)),
+            keyed("late", Some(n(NOW_S - 1))),
+            keyed("early", Some(n(NOW_S - 100))),
+            keyed("future", Some(n(NOW_S + 10))),
+            keyed("ancient", Some(n(NOW_S - FIVE_YEARS_SECS - 1000))),
+            keyed("string", Some(AttributeValue::S("5".into()))),
+            keyed("missing", None),
         ];
-        let slots: Vec<(Slot, Stored)> = items.iter().map(|(k, i)| (slot(k), i.clone())).collect();
-        let index = TtlIndex::build("exp".into(), slots.iter().map(|(s, i)| (s, i)));
+        let index = TtlIndex::build("exp".into(), &items);
         assert_eq!(index.len(), 4);
         assert_eq!(names(index.due(NOW_MS, 10)), ["early", "late"]);
         assert_eq!(names(index.due(NOW_MS, 1)), ["early"]);
@@ -177,24 +188,23 @@ mod tests {
     #[test]
     fn insert_and_remove_keep_the_index_exact() {
         let mut index = TtlIndex::build("exp".into(), std::iter::empty());
-        let a = slot("a");
-        let b = slot("b");
-        let old = item(Some(n(NOW_S - 5)));
-        index.insert(&a, &old);
-        index.insert(&b, &item(Some(n(NOW_S - 5))));
-        index.insert(&a, &old); // same entry twice counts once
+        let old = keyed("a", Some(n(NOW_S - 5)));
+        let b = keyed("b", Some(n(NOW_S - 5)));
+        index.insert(&old);
+        index.insert(&b);
+        index.insert(&old); // same entry twice counts once
         assert_eq!(index.len(), 2);
         // `a` is rewritten with a later expiry: the caller removes the old version first.
-        index.remove(&a, &old);
-        let new = item(Some(n(NOW_S + 60)));
-        index.insert(&a, &new);
+        index.remove(&old);
+        let new = keyed("a", Some(n(NOW_S + 60)));
+        index.insert(&new);
         assert_eq!(names(index.due(NOW_MS, 10)), ["b"]);
-        index.remove(&b, &item(Some(n(NOW_S - 5))));
-        index.remove(&b, &item(Some(n(NOW_S - 5)))); // removing twice is harmless
+        index.remove(&b);
+        index.remove(&b); // removing twice is harmless
         assert_eq!(index.len(), 1);
         assert!(index.due(NOW_MS, 10).is_empty());
         assert_eq!(names(index.due((NOW_S + 61) * 1000, 10)), ["a"]);
-        index.remove(&a, &new);
+        index.remove(&new);
         assert_eq!(index.len(), 0);
         assert!(index.by_expiry.is_empty());
     }
