@@ -247,6 +247,34 @@ impl<'a> PageSpec<'a> {
     }
 }
 
+/// How many rows a Query or Scan running on the server's async worker may read there. With the
+/// 1 MB page bound, an inline read handles at most this many items or a little over 1 MB of them;
+/// ARCHITECTURE.md, "Why these choices", has the measured worst case.
+pub const INLINE_ROWS: usize = 100;
+
+/// [`collect`] for a request's page. A request running inline (`Cx::inline`) reads at most
+/// [`INLINE_ROWS`] rows, then gives up with [`Error::yielded`] to be run again on the engine
+/// threads: it has only read, so running it twice changes nothing.
+pub fn collect_page<'a>(
+    cx: &Cx,
+    source: &Source<'a>,
+    rows: impl Iterator<Item = Row<'a>>,
+    spec: PageSpec,
+    consistent: bool,
+    capacity: CapacityDetail,
+) -> Result<Page> {
+    if !cx.inline {
+        return Ok(collect(source, rows, spec, consistent, capacity));
+    }
+    let read = std::cell::Cell::new(0usize);
+    let counted = rows.inspect(|_| read.set(read.get() + 1)).take(INLINE_ROWS + 1);
+    let page = collect(source, counted, spec, consistent, capacity);
+    if read.get() > INLINE_ROWS {
+        return Err(Error::yielded());
+    }
+    Ok(page)
+}
+
 /// Reads rows until Limit or 1 MB into a page; `consistent` and `capacity` decide the consumed
 /// capacity it reports.
 pub fn collect<'a>(
