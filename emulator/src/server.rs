@@ -692,6 +692,8 @@ mod tests {
                     .set_item(Some(key("b").map(|(k, v)| (k.to_string(), v)).into()))
                     .send(),
             );
+            // Both reach the server first.
+            tokio::time::sleep(Duration::from_millis(300)).await;
             let other = tokio::time::timeout(Duration::from_secs(5), client.list_tables().send()).await;
             let waited = !get.is_finished() && !put.is_finished();
             drop(locked);
