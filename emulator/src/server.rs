@@ -585,35 +585,37 @@ mod tests {
         (server, client_side, engine, client)
     }
 
-    /// Puts items `0..n` into partition `pk` of `tbl`.
-    async fn fill(client: &aws_sdk_dynamodb::Client, pk: &str, n: usize) {
+    /// Puts items `0..n` into partition `pk` of `tbl`, each with a string of `pad` bytes.
+    async fn fill(client: &aws_sdk_dynamodb::Client, pk: &str, n: usize, pad: usize) {
         use aws_sdk_dynamodb::types::AttributeValue;
         for i in 0..n {
             let put = client
                 .put_item()
                 .table_name("tbl")
                 .item("pk", AttributeValue::S(pk.into()))
-                .item("sk", AttributeValue::N(i.to_string()));
+                .item("sk", AttributeValue::N(i.to_string()))
+                .item("pad", AttributeValue::S("x".repeat(pad)));
             put.send().await.unwrap();
         }
     }
 
     /// Point operations and reads of few rows answer while every engine thread is busy, and a
-    /// Query of more rows than an inline read may take waits for one: the server runs requests
-    /// cheap by construction on the async worker that read it, a read only up to
-    /// `ops::read::INLINE_ROWS` rows (then it starts again on the pool), and everything else on
+    /// Query of more rows or bytes than an inline read may take waits for one: the server runs
+    /// requests cheap by construction on the async worker that read it, a read only up to
+    /// `ops::read::INLINE_ROWS` rows and `INLINE_BYTES` (then it starts again on the pool), and everything else on
     /// the pool (`protocol::frontend::runs_inline`; ARCHITECTURE.md, "Why these choices"). The
     /// pool has a single thread, which the test holds until the quick requests have answered.
     #[test]
     fn point_operations_and_short_reads_answer_while_the_engine_threads_are_busy() {
-        use crate::ops::read::INLINE_ROWS;
+        use crate::ops::read::{INLINE_BYTES, INLINE_ROWS};
         use aws_sdk_dynamodb::types::AttributeValue;
         let pool = Arc::new(Pool::new(1));
         let (_server, client_side, _engine, client) = serving(2, &pool);
         let big = INLINE_ROWS + 1;
         client_side.block_on(async {
-            fill(&client, "small", 10).await;
-            fill(&client, "big", big).await;
+            fill(&client, "small", 10, 1).await;
+            fill(&client, "big", big, 1).await;
+            fill(&client, "wide", 2, INLINE_BYTES / 2).await;
         });
         let (release, held) = std::sync::mpsc::channel::<()>();
         let busy = pool.run(move || held.recv_timeout(Duration::from_secs(30)).is_ok());
@@ -634,13 +636,13 @@ mod tests {
                     .key("sk", AttributeValue::N("7".into()));
                 let got = get.send().await.unwrap();
                 let small = query("small").await.unwrap();
-                let scan = client.scan().table_name("tbl").limit(3).send().await.unwrap();
+                let scan = client.scan().table_name("tbl").limit(1).send().await.unwrap();
                 (got, small, scan)
             };
             let quick = tokio::time::timeout(Duration::from_secs(5), quick).await;
-            let long = tokio::spawn(query("big"));
+            let (long, wide) = (tokio::spawn(query("big")), tokio::spawn(query("wide")));
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let long_waited = !long.is_finished();
+            let (long_waited, wide_waited) = (!long.is_finished(), !wide.is_finished());
             release.send(()).unwrap();
             let (got, small, scan) = quick.expect("quick requests answered while the engine threads were busy");
             assert_eq!(
@@ -649,8 +651,13 @@ mod tests {
             );
             let ten: Vec<String> = (0..10).map(|i| i.to_string()).collect();
             assert_eq!(sks(small.items()), ten);
-            assert_eq!(scan.count(), 3);
+            assert_eq!(scan.count(), 1);
             assert!(long_waited, "a Query of {big} rows ran without an engine thread");
+            assert!(
+                wide_waited,
+                "a Query of over {INLINE_BYTES} bytes ran without an engine thread"
+            );
+            assert_eq!(sks(wide.await.unwrap().unwrap().items()), ["0", "1"]);
             let long = long.await.unwrap().unwrap();
             let all: Vec<String> = (0..big).map(|i| i.to_string()).collect();
             let mut got = sks(long.items());
@@ -668,7 +675,7 @@ mod tests {
         use aws_sdk_dynamodb::types::AttributeValue;
         let pool = Arc::new(Pool::new(3));
         let (_server, client_side, engine, client) = serving(1, &pool);
-        client_side.block_on(fill(&client, "a", 1));
+        client_side.block_on(fill(&client, "a", 1, 1));
         let table = engine.namespace("", "").store.table("tbl").unwrap();
         let locked = table.state.write();
         client_side.block_on(async {

@@ -247,14 +247,16 @@ impl<'a> PageSpec<'a> {
     }
 }
 
-/// How many rows a Query or Scan running on the server's async worker may read there. With the
-/// 1 MB page bound, an inline read handles at most this many items or a little over 1 MB of them;
-/// ARCHITECTURE.md, "Why these choices", has the measured worst case.
+/// How many rows, and how many bytes of items, a Query or Scan running on the server's async
+/// worker may read there: an inline read then does less work than an inline GetItem of the
+/// largest item. ARCHITECTURE.md, "Why these choices", has the measured worst cases.
 pub const INLINE_ROWS: usize = 100;
+pub const INLINE_BYTES: usize = 64 * 1024;
 
-/// [`collect`] for a request's page. A request running inline (`Cx::inline`) reads at most
-/// [`INLINE_ROWS`] rows, then gives up with [`Error::yielded`] to be run again on the engine
-/// threads: it has only read, so running it twice changes nothing.
+/// [`collect`] for a request's page. A request running inline (`Cx::inline`) stops before the
+/// row that would take it past [`INLINE_ROWS`] or [`INLINE_BYTES`] and gives up with
+/// [`Error::yielded`] to be run again on the engine threads: it has only read, so running it
+/// twice changes nothing.
 pub fn collect_page<'a>(
     cx: &Cx,
     source: &Source<'a>,
@@ -266,10 +268,15 @@ pub fn collect_page<'a>(
     if !cx.inline {
         return Ok(collect(source, rows, spec, consistent, capacity));
     }
-    let read = std::cell::Cell::new(0usize);
-    let counted = rows.inspect(|_| read.set(read.get() + 1)).take(INLINE_ROWS + 1);
-    let page = collect(source, counted, spec, consistent, capacity);
-    if read.get() > INLINE_ROWS {
+    let over = std::cell::Cell::new(false);
+    let (mut count, mut bytes) = (0usize, 0usize);
+    let within = rows.take_while(|row| {
+        (count, bytes) = (count + 1, bytes + row.stored.size());
+        over.set(count > INLINE_ROWS || bytes > INLINE_BYTES);
+        !over.get()
+    });
+    let page = collect(source, within, spec, consistent, capacity);
+    if over.get() {
         return Err(Error::yielded());
     }
     Ok(page)
