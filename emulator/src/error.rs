@@ -86,6 +86,10 @@ pub enum ErrorKind {
     DuplicateItem,
     /// No resource-based policy, or not the revision a request expected.
     PolicyNotFound,
+    /// Not DynamoDB's: a request running on the server's async worker met a busy table or more
+    /// rows than it may read there (`ops::Cx::inline`). The server runs it again on the engine
+    /// threads, so it is never sent; if it were, it would read as an internal error.
+    Yielded,
 }
 
 impl ErrorKind {
@@ -118,7 +122,7 @@ impl ErrorKind {
             // `com.amazonaws.dynamodb.streams.v20120810`).
             ErrorKind::ExpiredIterator => "com.amazonaws.dynamodb.v20120810#ExpiredIteratorException",
             ErrorKind::TrimmedDataAccess => "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException",
-            ErrorKind::InternalServer => "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            ErrorKind::InternalServer | ErrorKind::Yielded => "com.amazonaws.dynamodb.v20120810#InternalServerError",
             ErrorKind::ProvisionedThroughputExceeded => {
                 "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException"
             }
@@ -131,7 +135,7 @@ impl ErrorKind {
 
     pub fn status(self) -> u16 {
         match self {
-            ErrorKind::InternalServer => 500,
+            ErrorKind::InternalServer | ErrorKind::Yielded => 500,
             _ => 400,
         }
     }
@@ -155,6 +159,11 @@ impl Error {
             detail: Detail::None,
             check: Check::Table,
         }
+    }
+
+    /// [`ErrorKind::Yielded`]: run this request again off the async worker.
+    pub fn yielded() -> Error {
+        Error::bare(ErrorKind::Yielded)
     }
 
     /// An error with no message at all, e.g. SerializationException for a body that is not JSON.

@@ -459,8 +459,10 @@ fn is_connection_error(e: &std::io::Error) -> bool {
 
 /// Reads the body (bounded in size and time), then runs the engine: a request cheap by
 /// construction ([`runs_inline`](crate::protocol::frontend::runs_inline)) right here, anything
-/// else on the engine threads, as it may take a while (a Scan, a large set) and must not hold an
-/// async worker that other connections and the accept loop share.
+/// else on the engine threads, as it may take a while (a long Scan, a large set) and must not
+/// hold an async worker that other connections and the accept loop share. An inline request that
+/// meets a busy table or too many rows gives up unchanged (`protocol::Yielded`) and goes to the
+/// engine threads too.
 async fn handle(
     engine: Arc<Engine>,
     pool: Arc<Pool>,
@@ -475,13 +477,23 @@ async fn handle(
         Err(_) => return Ok(refusal(http::StatusCode::REQUEST_TIMEOUT)),
     };
     let inline = crate::protocol::frontend::runs_inline(&parts.headers, bytes.len(), engine.durable.is_some());
-    let req = http::Request::from_parts(parts, bytes);
-    let res = if inline {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.handle(&req)))
-            .unwrap_or_else(|_| crate::protocol::internal_error())
-    } else {
-        let answer = pool.run(move || engine.handle(&req)).await;
-        answer.unwrap_or_else(crate::protocol::internal_error)
+    let mut req = http::Request::from_parts(parts, bytes);
+    let mut res = None;
+    if inline {
+        req.extensions_mut().insert(crate::protocol::Inline);
+        res = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.handle(&req))) {
+            Ok(res) if res.extensions().get::<crate::protocol::Yielded>().is_some() => None,
+            Ok(res) => Some(res),
+            Err(_) => Some(crate::protocol::internal_error()),
+        };
+        req.extensions_mut().remove::<crate::protocol::Inline>();
+    }
+    let res = match res {
+        Some(res) => res,
+        None => {
+            let answer = pool.run(move || engine.handle(&req)).await;
+            answer.unwrap_or_else(crate::protocol::internal_error)
+        }
     };
     if let Some(crate::chaos::Latency(latency)) = res.extensions().get().copied() {
         tokio::time::sleep(latency).await;
@@ -518,85 +530,189 @@ mod tests {
         assert!(task.is_finished());
     }
 
-    /// A point operation answers while every engine thread is busy, and a Scan waits for one: the
-    /// server runs a request cheap by construction on the async worker that read it and everything
-    /// else on the pool (`protocol::frontend::runs_inline`; ARCHITECTURE.md, "Why these choices").
-    /// The pool has a single thread, which the test holds until the GetItem has answered; the
-    /// client runs on a runtime of its own.
-    #[test]
-    fn point_operations_answer_while_the_engine_threads_are_busy() {
-        use aws_sdk_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType};
+    /// A server on a runtime of `workers` async workers and the engine threads `pool`, serving
+    /// an engine in one namespace (`shared_db`) with the table `tbl` (`pk` and a number `sk`),
+    /// and a client on a runtime of its own.
+    fn serving(
+        workers: usize,
+        pool: &Arc<Pool>,
+    ) -> (
+        tokio::runtime::Runtime,
+        tokio::runtime::Runtime,
+        Arc<Engine>,
+        aws_sdk_dynamodb::Client,
+    ) {
+        use aws_sdk_dynamodb::types::{AttributeDefinition, KeySchemaElement, KeyType, ScalarAttributeType};
         let server = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .unwrap();
-        let pool = Arc::new(Pool::new(1));
         let listener = server.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let engine = Arc::new(Engine::new(Clock::System));
-        let serving = server.spawn(serve_on(
+        let mut engine = Engine::new(Clock::System);
+        engine.shared_db = true;
+        let engine = Arc::new(engine);
+        let serve = serve_on(
             listener,
-            engine,
+            engine.clone(),
             Timeouts::default(),
             pool.clone(),
             std::future::pending(),
-        ));
+        );
+        server.spawn(serve);
         let client_side = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         let client = transport::socket_client(&endpoint);
-        let key = || AttributeValue::S("a".into());
-        client_side.block_on(async {
-            client
-                .create_table()
-                .table_name("tbl")
-                .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-                .attribute_definitions(
-                    AttributeDefinition::builder()
-                        .attribute_name("pk")
-                        .attribute_type("S".into())
-                        .build()
-                        .unwrap(),
-                )
-                .key_schema(
-                    KeySchemaElement::builder()
-                        .attribute_name("pk")
-                        .key_type(KeyType::Hash)
-                        .build()
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .unwrap();
-            client
+        let attribute = |name: &str, kind| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(kind)
+                .build()
+        };
+        let key = |name: &str, kind| KeySchemaElement::builder().attribute_name(name).key_type(kind).build();
+        let create = client
+            .create_table()
+            .table_name("tbl")
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .attribute_definitions(attribute("pk", ScalarAttributeType::S).unwrap())
+            .attribute_definitions(attribute("sk", ScalarAttributeType::N).unwrap())
+            .key_schema(key("pk", KeyType::Hash).unwrap())
+            .key_schema(key("sk", KeyType::Range).unwrap());
+        client_side.block_on(create.send()).unwrap();
+        (server, client_side, engine, client)
+    }
+
+    /// Puts items `0..n` into partition `pk` of `tbl`, each with a string of `pad` bytes.
+    async fn fill(client: &aws_sdk_dynamodb::Client, pk: &str, n: usize, pad: usize) {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        for i in 0..n {
+            let put = client
                 .put_item()
                 .table_name("tbl")
-                .item("pk", key())
-                .send()
-                .await
-                .unwrap();
+                .item("pk", AttributeValue::S(pk.into()))
+                .item("sk", AttributeValue::N(i.to_string()))
+                .item("pad", AttributeValue::S("x".repeat(pad)));
+            put.send().await.unwrap();
+        }
+    }
+
+    /// Point operations and reads of few rows answer while every engine thread is busy, and a
+    /// Query of more rows or bytes than an inline read may take waits for one: the server runs
+    /// requests cheap by construction on the async worker that read it, a read only up to
+    /// `ops::read::INLINE_ROWS` rows and `INLINE_BYTES` (then it starts again on the pool), and everything else on
+    /// the pool (`protocol::frontend::runs_inline`; ARCHITECTURE.md, "Why these choices"). The
+    /// pool has a single thread, which the test holds until the quick requests have answered.
+    #[test]
+    fn point_operations_and_short_reads_answer_while_the_engine_threads_are_busy() {
+        use crate::ops::read::{INLINE_BYTES, INLINE_ROWS};
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let pool = Arc::new(Pool::new(1));
+        let (_server, client_side, _engine, client) = serving(2, &pool);
+        let big = INLINE_ROWS + 1;
+        client_side.block_on(async {
+            fill(&client, "small", 10, 1).await;
+            fill(&client, "big", big, 1).await;
+            fill(&client, "wide", 2, INLINE_BYTES / 2).await;
         });
         let (release, held) = std::sync::mpsc::channel::<()>();
         let busy = pool.run(move || held.recv_timeout(Duration::from_secs(30)).is_ok());
-        let only_key = std::collections::HashMap::from([("pk".to_string(), key())]);
+        let query = |pk: &str| {
+            let values = std::collections::HashMap::from([(":p".to_string(), AttributeValue::S(pk.into()))]);
+            let query = client.query().table_name("tbl").key_condition_expression("pk = :p");
+            query.set_expression_attribute_values(Some(values)).send()
+        };
+        let sks = |items: &[std::collections::HashMap<String, AttributeValue>]| -> Vec<String> {
+            items.iter().map(|item| item["sk"].as_n().unwrap().clone()).collect()
+        };
         client_side.block_on(async {
-            let get = client.get_item().table_name("tbl").key("pk", key()).send();
-            let got = tokio::time::timeout(Duration::from_secs(5), get).await;
-            let scan = tokio::spawn(client.scan().table_name("tbl").send());
+            let quick = async {
+                let get = client
+                    .get_item()
+                    .table_name("tbl")
+                    .key("pk", AttributeValue::S("big".into()))
+                    .key("sk", AttributeValue::N("7".into()));
+                let got = get.send().await.unwrap();
+                let small = query("small").await.unwrap();
+                let scan = client.scan().table_name("tbl").limit(1).send().await.unwrap();
+                (got, small, scan)
+            };
+            let quick = tokio::time::timeout(Duration::from_secs(5), quick).await;
+            let (long, wide) = (tokio::spawn(query("big")), tokio::spawn(query("wide")));
             tokio::time::sleep(Duration::from_millis(300)).await;
-            let scan_waited = !scan.is_finished();
+            let (long_waited, wide_waited) = (!long.is_finished(), !wide.is_finished());
             release.send(()).unwrap();
-            let got = got
-                .expect("GetItem answered while the engine threads were busy")
-                .unwrap();
-            assert_eq!(got.item(), Some(&only_key));
-            assert!(scan_waited, "the Scan ran without an engine thread");
-            let page = scan.await.unwrap().unwrap();
-            assert_eq!(page.items(), std::slice::from_ref(&only_key));
+            let (got, small, scan) = quick.expect("quick requests answered while the engine threads were busy");
+            assert_eq!(
+                got.item().map(|item| item["sk"].clone()),
+                Some(AttributeValue::N("7".into()))
+            );
+            let ten: Vec<String> = (0..10).map(|i| i.to_string()).collect();
+            assert_eq!(sks(small.items()), ten);
+            assert_eq!(scan.count(), 1);
+            assert!(long_waited, "a Query of {big} rows ran without an engine thread");
+            assert!(
+                wide_waited,
+                "a Query of over {INLINE_BYTES} bytes ran without an engine thread"
+            );
+            assert_eq!(sks(wide.await.unwrap().unwrap().items()), ["0", "1"]);
+            let long = long.await.unwrap().unwrap();
+            let all: Vec<String> = (0..big).map(|i| i.to_string()).collect();
+            let mut got = sks(long.items());
+            got.sort_by_key(|n| n.parse::<usize>().unwrap());
+            assert_eq!(got, all);
         });
-        assert_eq!(server.block_on(busy), Some(true));
-        serving.abort();
+        assert_eq!(client_side.block_on(busy), Some(true));
+    }
+
+    /// An inline request never waits for a table lock on the async worker: it goes to the engine
+    /// threads instead, so with a single async worker and `tbl` locked by other work, ListTables
+    /// still answers. (Waiting there would hold the only worker.)
+    #[test]
+    fn inline_requests_leave_a_locked_table_to_the_engine_threads() {
+        use aws_sdk_dynamodb::types::AttributeValue;
+        let pool = Arc::new(Pool::new(3));
+        let (_server, client_side, engine, client) = serving(1, &pool);
+        client_side.block_on(fill(&client, "a", 1, 1));
+        let table = engine.namespace("", "").store.table("tbl").unwrap();
+        let locked = table.state.write();
+        client_side.block_on(async {
+            let key = |pk: &str| {
+                [
+                    ("pk", AttributeValue::S(pk.into())),
+                    ("sk", AttributeValue::N("0".into())),
+                ]
+            };
+            let get = tokio::spawn(
+                client
+                    .get_item()
+                    .table_name("tbl")
+                    .set_key(Some(key("a").map(|(k, v)| (k.to_string(), v)).into()))
+                    .send(),
+            );
+            let put = tokio::spawn(
+                client
+                    .put_item()
+                    .table_name("tbl")
+                    .set_item(Some(key("b").map(|(k, v)| (k.to_string(), v)).into()))
+                    .send(),
+            );
+            // Both reach the server first.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let other = tokio::time::timeout(Duration::from_secs(5), client.list_tables().send()).await;
+            let waited = !get.is_finished() && !put.is_finished();
+            drop(locked);
+            let tables = other.expect("ListTables answered while the table was locked").unwrap();
+            assert_eq!(tables.table_names(), ["tbl"]);
+            assert!(waited, "a request ran on a locked table");
+            let got = get.await.unwrap().unwrap();
+            assert_eq!(
+                got.item().map(|item| item["pk"].clone()),
+                Some(AttributeValue::S("a".into()))
+            );
+            put.await.unwrap().unwrap();
+        });
     }
 }

@@ -399,7 +399,7 @@ fn concurrent_scans_start_no_thread_in_the_servers_runtime() {
     client_side.block_on(async {
         let client = emu.http_client();
         create_table(&client, "tbl", None).await;
-        for i in 0..100 {
+        for i in 0..150 {
             let pk = format!("{i:03}");
             let put = client
                 .put_item()
@@ -412,7 +412,7 @@ fn concurrent_scans_start_no_thread_in_the_servers_runtime() {
             .map(|_| tokio::spawn(client.scan().table_name("tbl").send()))
             .collect();
         for scan in scans {
-            assert_eq!(scan.await.unwrap().unwrap().count(), 100);
+            assert_eq!(scan.await.unwrap().unwrap().count(), 150);
         }
     });
     let named = std::fs::read_dir("/proc/self/task")

@@ -116,7 +116,7 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
         .into_iter()
         .map(|(name, (table, writes))| (table, (name, writes)))
         .unzip();
-    let mut guards: Vec<_> = tables.iter().map(|t| cx.write(t)).collect();
+    let mut guards = tables.iter().map(|t| cx.write(t)).collect::<Result<Vec<_>>>()?;
     for ((name, writes), state) in writes.into_iter().zip(guards.iter_mut()) {
         let mut keys = Vec::new();
         for write in writes {

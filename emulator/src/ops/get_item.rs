@@ -25,7 +25,7 @@ pub struct Output {
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let table = data_table(cx, &input.table)?;
-    let state = table.state.read();
+    let state = cx.read(&table)?;
     let key = request_key(&state.def, &input.key)?;
     let item = cx.read_data(&state, None, input.consistent_read).get(&key);
     let units = read_units(item.map_or(0, Stored::size), input.consistent_read);

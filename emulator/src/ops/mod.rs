@@ -21,9 +21,11 @@ pub(crate) mod transactions;
 
 use crate::chaos::Decision;
 use crate::engine::Engine;
+use crate::error::{Error, Result};
 #[cfg(feature = "faults")]
 use crate::fault::Fault;
 use crate::store::{Namespace, Recording, Table, TableData, TableState};
+use parking_lot::RwLockReadGuard;
 
 /// What one request runs with. The protocol builds one per request: the engine's state, the
 /// namespace (account and region) the request's credentials select, the time read once from the
@@ -41,6 +43,10 @@ pub struct Cx<'a> {
     #[cfg(feature = "faults")]
     pub fault: Option<Fault>,
     pub chaos: Decision,
+    /// The server runs this request on its async worker (`protocol::Inline`): it must not wait
+    /// for a table lock nor read past [`read::INLINE_ROWS`] rows, and gives up with
+    /// [`Error::yielded`] instead, before it has changed anything.
+    pub inline: bool,
 }
 
 impl<'a> Cx<'a> {
@@ -54,6 +60,7 @@ impl<'a> Cx<'a> {
             #[cfg(feature = "faults")]
             fault: engine.fault,
             chaos: Decision::default(),
+            inline: false,
         }
     }
 
@@ -68,9 +75,23 @@ impl<'a> Cx<'a> {
 
     /// `table`'s write lock for an item write: the data it replaces is kept for stale reads
     /// while the chaos plan asks for them (`store::Recording`). The TTL sweep takes it too.
-    pub fn write<'t>(&self, table: &'t Table) -> Recording<'t> {
+    pub fn write<'t>(&self, table: &'t Table) -> Result<Recording<'t>> {
+        let state = if self.inline {
+            table.state.try_write().ok_or_else(Error::yielded)?
+        } else {
+            table.state.write()
+        };
         let keep = self.engine.chaos.keep(&self.ns.account, &self.ns.region, &table.name);
-        Recording::new(table.state.write(), self.now_millis, keep)
+        Ok(Recording::new(state, self.now_millis, keep))
+    }
+
+    /// `table`'s read lock: at once or not at all when the request runs inline.
+    pub fn read<'t>(&self, table: &'t Table) -> Result<RwLockReadGuard<'t, TableState>> {
+        if self.inline {
+            table.state.try_read().ok_or_else(Error::yielded)
+        } else {
+            Ok(table.state.read())
+        }
     }
 
     /// The data a read of `state` (or of its `index`, with whether it is global) sees: the

@@ -3,7 +3,7 @@
 
 use super::answer::Page;
 use super::common::{data_table, key_size_error};
-use super::read::{collect, rows_between, sort_bounds, PageSpec, ReadInput, Source};
+use super::read::{collect_page, rows_between, sort_bounds, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition, RangeCond};
@@ -25,7 +25,7 @@ pub type Output = Page;
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
     let table = data_table(cx, &read.table)?;
-    let state = table.state.read();
+    let state = cx.read(&table)?;
     let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
     check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
@@ -53,7 +53,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         check_boundary(start.hash() == &range.hash)?;
     }
     let rows = rows_between(&source, lo, hi, start, input.forward);
-    let mut page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    let mut page = collect_page(cx, &source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity)?;
     if single_row {
         page.last_evaluated_key = None;
     }

@@ -247,6 +247,41 @@ impl<'a> PageSpec<'a> {
     }
 }
 
+/// How many rows, and how many bytes of items, a Query or Scan running on the server's async
+/// worker may read there: an inline read then does less work than an inline GetItem of the
+/// largest item. ARCHITECTURE.md, "Why these choices", has the measured worst cases.
+pub const INLINE_ROWS: usize = 100;
+pub const INLINE_BYTES: usize = 64 * 1024;
+
+/// [`collect`] for a request's page. A request running inline (`Cx::inline`) stops before the
+/// row that would take it past [`INLINE_ROWS`] or [`INLINE_BYTES`] and gives up with
+/// [`Error::yielded`] to be run again on the engine threads: it has only read, so running it
+/// twice changes nothing.
+pub fn collect_page<'a>(
+    cx: &Cx,
+    source: &Source<'a>,
+    rows: impl Iterator<Item = Row<'a>>,
+    spec: PageSpec,
+    consistent: bool,
+    capacity: CapacityDetail,
+) -> Result<Page> {
+    if !cx.inline {
+        return Ok(collect(source, rows, spec, consistent, capacity));
+    }
+    let over = std::cell::Cell::new(false);
+    let (mut count, mut bytes) = (0usize, 0usize);
+    let within = rows.take_while(|row| {
+        (count, bytes) = (count + 1, bytes + row.stored.size());
+        over.set(count > INLINE_ROWS || bytes > INLINE_BYTES);
+        !over.get()
+    });
+    let page = collect(source, within, spec, consistent, capacity);
+    if over.get() {
+        return Err(Error::yielded());
+    }
+    Ok(page)
+}
+
 /// Reads rows until Limit or 1 MB into a page; `consistent` and `capacity` decide the consumed
 /// capacity it reports.
 pub fn collect<'a>(

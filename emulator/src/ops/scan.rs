@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use super::answer::Page;
 use super::common::data_table;
-use super::read::{collect, rows_between, PageSpec, ReadInput, Source};
+use super::read::{collect_page, rows_between, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::store::Slot;
@@ -21,7 +21,7 @@ pub type Output = Page;
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
     let table = data_table(cx, &read.table)?;
-    let state = table.state.read();
+    let state = cx.read(&table)?;
     let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
     let start = source.start_key(&read.exclusive_start_key)?;
@@ -36,7 +36,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     let lo = Bound::Included(Slot::lowest(first as u32));
     let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
-    let page = collect(&source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity);
+    let page = collect_page(cx, &source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity)?;
     #[cfg(feature = "faults")]
     let page = match cx.fault {
         Some(crate::fault::Fault::DropLastScanItem) => page.without_last(),

@@ -49,7 +49,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
         _ => (None, None),
     };
     let table = data_table(cx, &target.table)?;
-    let mut state = cx.write(&table);
+    let mut state = cx.write(&table)?;
     if target.index.is_some() {
         return Err(Error::validation("Index cannot be specified in a write statement"));
     }

@@ -245,7 +245,8 @@ fn execute(
 
     // Lock every involved table, in name order.
     let tables: BTreeMap<&str, &Arc<Table>> = actions.iter().map(|a| (a.table.name.as_str(), &a.table)).collect();
-    let mut guards: BTreeMap<&str, _> = tables.iter().map(|(name, t)| (*name, cx.write(t))).collect();
+    let mut guards =
+        (tables.iter().map(|(name, t)| Ok((*name, cx.write(t)?)))).collect::<Result<BTreeMap<&str, _>>>()?;
 
     // Check every action in order. As in DynamoDB, validation stops at the first action that fails
     // it: the actions after it are not evaluated and report None.

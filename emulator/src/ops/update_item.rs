@@ -25,7 +25,7 @@ pub type Output = WriteOutput;
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let returns = input.returns;
     let table = data_table(cx, &input.table)?;
-    let mut state = cx.write(&table);
+    let mut state = cx.write(&table)?;
     let key = request_key(&state.def, &input.key)?;
     cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
     let old = state.get(&key).map(|s| s.item());

@@ -50,19 +50,36 @@ const ONE_ITEM_OPERATIONS: [&str; 4] = [
     "DynamoDB_20120810.DeleteItem",
 ];
 
+/// Reads whose work is bounded while they run inline: past `ops::read::INLINE_ROWS` rows they
+/// give up and run again on the engine threads.
+const BOUNDED_READS: [&str; 2] = ["DynamoDB_20120810.Query", "DynamoDB_20120810.Scan"];
+
 /// Whether a request is cheap by construction, so the server may run it on the async worker that
-/// read it instead of handing it to the blocking pool (the hand-off, two thread wake-ups, cost
-/// more than a point operation's own work): an operation on one item, with a small body sent
-/// uncompressed (inflating is unbounded work), when no change waits for a disk sync (`durable`).
-/// Everything else (Scan, Query, batches, transactions, large or compressed bodies) may take long
-/// and must not hold a worker other connections share. Bounded work can still be a few
-/// milliseconds (an UpdateItem adding to a 400 KB set); ARCHITECTURE.md, "Why these choices".
+/// read it instead of handing it to the engine threads (the hand-off, two thread wake-ups, cost
+/// more than a small request's own work): an operation on one item, or a Query or Scan (bounded
+/// there by rows read, see [`BOUNDED_READS`]) whose answer is not to be compressed, with a small
+/// body sent uncompressed (inflating and deflating are unbounded work), when no change waits for
+/// a disk sync (`durable`). Everything else (batches, transactions, large or compressed bodies)
+/// may take long and must not hold a worker other connections share. Inline work still waits
+/// for nothing: a busy table sends it to the engine threads too (`ops::Cx::inline`). Bounded
+/// work can still be a few milliseconds (an UpdateItem adding to a 400 KB set); ARCHITECTURE.md,
+/// "Why these choices".
 pub fn runs_inline(headers: &HeaderMap, body_len: usize, durable: bool) -> bool {
-    let target = headers.get("x-amz-target").map(HeaderValue::as_bytes);
+    let Some(target) = headers.get("x-amz-target").map(HeaderValue::as_bytes) else {
+        return false;
+    };
+    let named = |ops: &[&str]| ops.iter().any(|op| op.as_bytes() == target);
+    let compressed_answer = || {
+        headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .and_then(negotiate)
+            .is_some()
+    };
     !durable
         && body_len <= INLINE_MAX_BODY
         && !headers.contains_key(header::CONTENT_ENCODING)
-        && target.is_some_and(|t| ONE_ITEM_OPERATIONS.iter().any(|op| op.as_bytes() == t))
+        && (named(&ONE_ITEM_OPERATIONS) || (named(&BOUNDED_READS) && !compressed_answer()))
 }
 
 /// Why a request body could not be read.
@@ -292,34 +309,44 @@ mod tests {
     }
 
     #[test]
-    fn only_small_uncompressed_one_item_requests_run_inline() {
-        let headers = |target: &str, encoding: Option<&str>| {
+    fn only_small_uncompressed_one_item_requests_and_bounded_reads_run_inline() {
+        let headers = |target: &str, encoding: Option<&str>, accept: Option<&str>| {
             let mut h = HeaderMap::new();
             h.insert("x-amz-target", HeaderValue::from_str(target).unwrap());
             if let Some(e) = encoding {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_str(e).unwrap());
             }
+            if let Some(a) = accept {
+                h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(a).unwrap());
+            }
             h
         };
-        for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem"] {
-            let h = headers(&format!("DynamoDB_20120810.{op}"), None);
+        for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"] {
+            let target = format!("DynamoDB_20120810.{op}");
+            let h = headers(&target, None, Some("identity"));
             assert!(runs_inline(&h, INLINE_MAX_BODY, false), "{op}");
             assert!(!runs_inline(&h, INLINE_MAX_BODY + 1, false), "{op} with a large body");
             assert!(!runs_inline(&h, 10, true), "{op} waiting for a disk sync");
-            let gzipped = headers(&format!("DynamoDB_20120810.{op}"), Some("gzip"));
+            let gzipped = headers(&target, Some("gzip"), None);
             assert!(!runs_inline(&gzipped, 10, false), "{op} compressed");
+            // Compressing a whole page is unbounded work; one item's answer stays small enough.
+            let accepts_gzip = headers(&target, None, Some("gzip"));
+            assert_eq!(
+                runs_inline(&accepts_gzip, 10, false),
+                !["Query", "Scan"].contains(&op),
+                "{op} answered compressed"
+            );
         }
         for target in [
-            "DynamoDB_20120810.Scan",
-            "DynamoDB_20120810.Query",
             "DynamoDB_20120810.BatchGetItem",
             "DynamoDB_20120810.TransactWriteItems",
+            "DynamoDB_20120810.ExecuteStatement",
             "DynamoDB_20120810.ListTables",
             "DynamoDBStreams_20120810.GetRecords",
             "DynamoDB_20120810.GetItemX",
             "GetItem",
         ] {
-            assert!(!runs_inline(&headers(target, None), 10, false), "{target}");
+            assert!(!runs_inline(&headers(target, None, None), 10, false), "{target}");
         }
         assert!(!runs_inline(&HeaderMap::new(), 10, false));
     }

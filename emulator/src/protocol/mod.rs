@@ -47,6 +47,16 @@ const TARGET_PREFIXES: [(&str, Service); 2] = [
 #[derive(Clone, Copy, Debug)]
 pub struct Peer(pub std::net::IpAddr);
 
+/// Put on a request by a server that runs it on its async worker (`server::handle`): the
+/// operation must then neither wait for a table lock nor read many rows (`ops::Cx::inline`).
+#[derive(Clone, Copy, Debug)]
+pub struct Inline;
+
+/// On the answer to an [`Inline`] request that gave up before changing anything: the server
+/// runs the request again, without [`Inline`], on its engine threads.
+#[derive(Clone, Copy, Debug)]
+pub struct Yielded;
+
 /// The request entry point: here, above the engine's state, so the state imports no layer above it.
 impl Engine {
     /// Answers one DynamoDB HTTP request.
@@ -65,7 +75,7 @@ impl Engine {
             tracing::error!(error = %e, "durable mode: a change could not be saved");
             internal_error()
         });
-        if let Some(started) = started {
+        if let Some(started) = started.filter(|_| res.extensions().get::<Yielded>().is_none()) {
             log::log(req, &res, started.elapsed());
         }
         res
@@ -163,6 +173,11 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
         Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
         Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, &request_id),
         Ok(Encoded::Bytes(bytes)) => raw(StatusCode::OK, JSON_1_0, Bytes::from(bytes), &request_id),
+        Err(e) if e.kind == ErrorKind::Yielded => {
+            let mut res = raw(StatusCode::SERVICE_UNAVAILABLE, "text/plain", Bytes::new(), &request_id);
+            res.extensions_mut().insert(Yielded);
+            return res;
+        }
         Err(e) => {
             if e.kind == ErrorKind::InternalServer {
                 tracing::error!(error = %e, "internal error");
@@ -208,7 +223,13 @@ fn decode(
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     let mut cx = Cx::new(engine, &ns, host);
+    cx.inline = req.extensions().get::<Inline>().is_some();
     if engine.chaos.is_active() {
+        if cx.inline {
+            // A plan's decisions are drawn once per request: one that might yield later must not
+            // draw them here too.
+            return Err(Error::yielded());
+        }
         cx.chaos = engine.chaos.decide(&chaos::request(op.name(), &ns, &value));
         *latency = cx.chaos.latency;
     }
