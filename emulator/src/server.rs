@@ -525,7 +525,7 @@ mod tests {
     /// client runs on a runtime of its own.
     #[test]
     fn point_operations_answer_while_the_engine_threads_are_busy() {
-        use aws_sdk_dynamodb::types::{AttributeDefinition, AttributeValue, KeySchemaElement, KeyType};
+        use aws_sdk_dynamodb::types::AttributeValue;
         let server = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -549,27 +549,7 @@ mod tests {
         let client = transport::socket_client(&endpoint);
         let key = || AttributeValue::S("a".into());
         client_side.block_on(async {
-            client
-                .create_table()
-                .table_name("tbl")
-                .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-                .attribute_definitions(
-                    AttributeDefinition::builder()
-                        .attribute_name("pk")
-                        .attribute_type("S".into())
-                        .build()
-                        .unwrap(),
-                )
-                .key_schema(
-                    KeySchemaElement::builder()
-                        .attribute_name("pk")
-                        .key_type(KeyType::Hash)
-                        .build()
-                        .unwrap(),
-                )
-                .send()
-                .await
-                .unwrap();
+            crate::testing::create_table(&client, "tbl", "pk").await.unwrap();
             client
                 .put_item()
                 .table_name("tbl")
