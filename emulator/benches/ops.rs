@@ -8,7 +8,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use dynamodb_emulator::testing::request;
+use dynamodb_emulator::testing::{create_table, request};
 use dynamodb_emulator::Clock;
 use dynamodb_emulator::{Emulator, Engine};
 use serde_json::{json, Value};
@@ -136,31 +136,6 @@ fn write_cost(c: &mut Criterion) {
     g.finish();
 }
 
-/// Creates the one-key table `bench` through `client` (ignoring "already exists").
-async fn create_bench_table(client: &aws_sdk_dynamodb::Client) {
-    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
-    let _ = client
-        .create_table()
-        .table_name("bench")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await;
-}
-
 /// End-to-end GetItem latency through the SDK: in-process transport, our socket, and, when
 /// `COMPARE_ENDPOINT` names another DynamoDB-compatible server (scripts/bench.sh starts dynalite),
 /// that server over its socket, all in one run.
@@ -171,13 +146,13 @@ fn sdk_transports(c: &mut Criterion) {
         .unwrap();
     let emu = rt.block_on(async {
         let emu = Emulator::start().await.unwrap();
-        create_bench_table(&emu.client()).await;
+        let _ = create_table(&emu.client(), "bench", "pk").await;
         emu
     });
     let mut clients = vec![("in_process", emu.client()), ("socket", emu.http_client())];
     if let Ok(url) = std::env::var("COMPARE_ENDPOINT") {
         let other = dynamodb_emulator::transport_for_endpoint(&url);
-        rt.block_on(create_bench_table(&other));
+        let _ = rt.block_on(create_table(&other, "bench", "pk"));
         clients.push(("compare_endpoint", other));
     }
     let mut g = c.benchmark_group("sdk_get_item");

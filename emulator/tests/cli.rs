@@ -6,9 +6,7 @@
 // allows them in #[test] functions only, not in the helpers and setup around them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use dynamodb_emulator::aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
-};
+use dynamodb_emulator::aws_sdk_dynamodb::types::TableStatus;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -101,27 +99,7 @@ async fn cli_manual_clock_moves_only_over_http() {
 
 /// Creates `name` with a string hash key `pk`, on demand.
 async fn create_table(c: &aws_sdk_dynamodb::Client, name: &str) {
-    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
-    c.create_table()
-        .table_name(name)
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    dynamodb_emulator::testing::create_table(c, name, "pk").await.unwrap();
 }
 
 /// Stops the child process if the test fails before it does.
@@ -205,27 +183,7 @@ async fn a_dynamodb_local_command_line_starts_the_emulator() {
         out.table.unwrap().table_status.unwrap()
     };
     let sent = std::time::Instant::now();
-    client
-        .create_table()
-        .table_name("delayed")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(
-            AttributeDefinition::builder()
-                .attribute_name("pk")
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .key_schema(
-            KeySchemaElement::builder()
-                .attribute_name("pk")
-                .key_type(KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    create_table(&client, "delayed").await;
     while status().await != TableStatus::Active {
         assert!(sent.elapsed() < std::time::Duration::from_secs(20), "still CREATING");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;

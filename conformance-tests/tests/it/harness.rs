@@ -20,16 +20,10 @@ use dynamodb_harness::suites::user_store::UserStoreSuite;
 use dynamodb_harness::{check, differential, Env, EnvOptions, Error, Suite, Target};
 use tokio::runtime::Runtime;
 
+use crate::support::runtime;
+
 /// Cases per suite and target unless `PROPTEST_CASES` says otherwise.
 const DEFAULT_CASES: u32 = 24;
-
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn env(rt: &Runtime, target: Target, options: EnvOptions) -> Env {
     rt.block_on(Env::start(target.clone(), options))

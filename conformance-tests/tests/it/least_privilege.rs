@@ -13,7 +13,7 @@ use dynamodb_emulator::Emulator;
 use dynamodb_harness::adapters::auth::{AdapterAccount, AdapterSession, DynamoDbAdapter, NewUser};
 use dynamodb_harness::adapters::Waiter;
 
-use crate::support::{create_table, error, s};
+use crate::support::{create_table, error, runtime, s};
 
 const AUTHJS_POLICY: &str = include_str!("../../policies/authjs.json");
 
@@ -442,11 +442,7 @@ async fn the_register_login_flow_works_under_its_policy_and_needs_put_item() {
 fn a_suite_runs_under_a_policy() {
     use dynamodb_harness::suites::kv::KvSuite;
     use dynamodb_harness::{check, EnvOptions, Target};
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let policy = KV_POLICY.replace("table/keyv", "table/harness-*-kv-*");
     let run = |policy: String| {
         let options = EnvOptions {
@@ -476,11 +472,7 @@ fn a_suite_runs_under_a_policy() {
 /// process (this test binary running `kv_suite_on_the_endpoint`) whose environment says so.
 #[test]
 fn a_suite_runs_under_a_policy_on_an_endpoint() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let policy = KV_POLICY.replace("table/keyv", "table/harness-*-kv-*");
     let dir = tempfile::tempdir().unwrap();
     let run = |policy: &str| {
@@ -521,11 +513,7 @@ fn a_suite_runs_under_a_policy_on_an_endpoint() {
 fn kv_suite_on_the_endpoint() {
     use dynamodb_harness::suites::kv::KvSuite;
     use dynamodb_harness::{check, Env, EnvOptions, Target};
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = runtime();
     let [target] = &Target::from_env()[..] else {
         panic!("DYNAMODB_ENDPOINT is not set");
     };

@@ -15,6 +15,16 @@ pub async fn emulator() -> (Emulator, Client) {
     (emu, client)
 }
 
+/// A two-worker runtime for tests that drive the harness (its `check` and `Env` take one) rather
+/// than run inside `#[tokio::test]`.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 pub fn attr_def(name: &str, ty: ScalarAttributeType) -> AttributeDefinition {
     AttributeDefinition::builder()
         .attribute_name(name)

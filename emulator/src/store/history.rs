@@ -2,13 +2,10 @@
 //! lag (`crate::chaos`), so an eventually consistent read can see the table as it was a while or a
 //! few writes ago. A version is a whole `TableData` clone, which shares every node with the live
 //! data (see `TableData`), so keeping one costs what the next write copies, not the table's size.
+//! The history is generic over the version it keeps, so the table that holds it is not named
+//! here (`Recording`, which files versions, is in `recording.rs`).
 
 use std::collections::VecDeque;
-use std::ops::{Deref, DerefMut};
-
-use parking_lot::RwLockWriteGuard;
-
-use super::{TableData, TableState};
 
 /// At most this many versions per table, whatever the plan asks: the history stays bounded
 /// under any write rate (a read asking further back sees the oldest version kept).
@@ -25,14 +22,21 @@ pub struct Keep {
 
 /// Versions of a table's data, oldest first, each with the clock time (milliseconds) at which a
 /// write replaced it: a version was what reads saw until then.
-#[derive(Default)]
-pub struct History {
-    versions: VecDeque<(i64, TableData)>,
+pub struct History<D> {
+    versions: VecDeque<(i64, D)>,
 }
 
-impl History {
+impl<D> Default for History<D> {
+    fn default() -> History<D> {
+        History {
+            versions: VecDeque::new(),
+        }
+    }
+}
+
+impl<D> History<D> {
     /// Files `before`, replaced by a write at `at`, and drops what `keep` no longer needs.
-    fn record(&mut self, at: i64, before: TableData, keep: Keep) {
+    pub(super) fn record(&mut self, at: i64, before: D, keep: Keep) {
         self.versions.push_back((at, before));
         while self.versions.len() > MAX_VERSIONS
             || self.versions.len() > keep.writes && self.versions.front().is_some_and(|(t, _)| *t <= at - keep.millis)
@@ -43,56 +47,17 @@ impl History {
 
     /// The data a read sees when it lags to the clock time `as_of` and also misses the last
     /// `writes_ago` writes (whichever is older); `current` when neither goes back.
-    pub fn as_of<'a>(&'a self, current: &'a TableData, as_of: i64, writes_ago: usize) -> &'a TableData {
+    pub fn as_of<'a>(&'a self, current: &'a D, as_of: i64, writes_ago: usize) -> &'a D {
         let by_time = self.versions.partition_point(|(replaced, _)| *replaced <= as_of);
         let by_writes = self.versions.len().saturating_sub(writes_ago);
         self.versions
             .get(by_time.min(by_writes))
             .map_or(current, |(_, data)| data)
     }
-}
 
-/// A table's write lock that, when released, files the data as it was when taken into the
-/// table's history, if the holder changed it and history is kept for the table. Every item write
-/// of a request takes the lock once, so one request (a batch's writes to one table, a
-/// transaction's) is one version.
-pub struct Recording<'t> {
-    state: RwLockWriteGuard<'t, TableState>,
-    before: Option<(i64, TableData, Keep)>,
-}
-
-impl<'t> Recording<'t> {
-    /// The lock `state`, taken at `now`; `keep` says how much history the table keeps (`None`
-    /// drops what it had).
-    pub fn new(mut state: RwLockWriteGuard<'t, TableState>, now: i64, keep: Option<Keep>) -> Recording<'t> {
-        if keep.is_none() {
-            state.history.versions.clear();
-        }
-        let before = keep.map(|keep| (now, state.data.clone(), keep));
-        Recording { state, before }
-    }
-}
-
-impl Deref for Recording<'_> {
-    type Target = TableState;
-    fn deref(&self) -> &TableState {
-        &self.state
-    }
-}
-
-impl DerefMut for Recording<'_> {
-    fn deref_mut(&mut self) -> &mut TableState {
-        &mut self.state
-    }
-}
-
-impl Drop for Recording<'_> {
-    fn drop(&mut self) {
-        if let Some((at, before, keep)) = self.before.take() {
-            if !before.items.ptr_eq(&self.state.data.items) {
-                self.state.history.record(at, before, keep);
-            }
-        }
+    /// Drops every version kept.
+    pub(super) fn clear(&mut self) {
+        self.versions.clear();
     }
 }
 
@@ -101,7 +66,7 @@ mod tests {
 
     use super::*;
     use crate::model::{AttributeValue, Item, KeyValue};
-    use crate::store::{Keyed, Slot};
+    use crate::store::{Keyed, Slot, TableData};
 
     /// Data holding one item whose partition key is `n`.
     fn data(n: &str) -> TableData {

@@ -7,6 +7,7 @@
 mod history;
 mod lifecycle;
 mod namespace;
+mod recording;
 mod slot;
 mod stream;
 mod table;
@@ -17,9 +18,10 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
-pub use history::{Keep, Recording};
+pub use history::Keep;
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
+pub use recording::Recording;
 pub use slot::{IndexEntry, Keyed, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
 pub use table::{Table, TableBuild, TableData, TableState};

@@ -34,7 +34,7 @@ pub struct TableState {
     /// Where item changes are reported once applied (the durable mode's log); set by the `Store`.
     pub(super) journal: Option<Arc<dyn Journal>>,
     /// Past versions of `data`, while a chaos plan makes reads of this table stale (`Recording`).
-    pub history: History,
+    pub history: History<TableData>,
 }
 /// A table's data in persistent (structurally shared) maps: a clone costs O(number of indexes)
 /// whatever the item count, which is what makes snapshots cheap; a write after a clone copies only

@@ -2,11 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Answer, Encoded};
 use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema};
-use crate::ops::answer::{
-    ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, Page, TableDescription, TableStatus, WriteOutput,
-};
+use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::protocol::attr::encode_map;
 
 pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
@@ -137,27 +134,4 @@ pub fn continuous_backups(b: &ContinuousBackups) -> Value {
         }),
     };
     json!({ "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": recovery })
-}
-
-/// Query's and Scan's answer (PartiQL's SELECT renders its page as NextToken instead).
-pub fn page(p: &Page) -> Encoded {
-    // Items are about a quarter larger as JSON than as stored; one buffer then holds the page.
-    let items_json = p.items.as_ref().map_or(0, |_| p.bytes_read + p.bytes_read / 4);
-    Answer::default()
-        .reserve(items_json + 256)
-        .items("Items", p.items.as_deref())
-        .tree("Count", Some(json!(p.count)))
-        .tree("ScannedCount", Some(json!(p.scanned_count)))
-        .item("LastEvaluatedKey", p.last_evaluated_key.as_ref())
-        .capacity(p.capacity.as_ref())
-        .encode()
-}
-
-/// The answer of a single-item write; an empty ReturnValues view is left out.
-pub fn write_output(out: &WriteOutput) -> Encoded {
-    Answer::default()
-        .capacity(out.capacity.as_ref())
-        .collection_metrics(out.collection_metrics.as_ref())
-        .item("Attributes", out.attributes.as_ref().filter(|i| !i.is_empty()))
-        .encode()
 }

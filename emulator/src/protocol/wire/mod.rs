@@ -23,14 +23,14 @@ mod table_spec;
 use std::collections::BTreeMap;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::attr::{WireMap, WireStored};
 use super::Body;
 use crate::error::Result;
 use crate::expr::{Op, Parsed};
 use crate::model::{Item, Stored};
-use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics};
+use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics, Page, WriteOutput};
 use crate::ops::common::{CapacityDetail, ReturnValues, WriteReturns};
 use crate::ops::read::{ReadInput, Select};
 use crate::ops::tags::Tag;
@@ -206,6 +206,29 @@ impl<'a> Answer<'a> {
         serde_json::to_writer(&mut out, &self).expect("answers always serialise");
         Encoded::Bytes(out)
     }
+}
+
+/// Query's and Scan's answer (PartiQL's SELECT renders its page as NextToken instead).
+pub fn page(p: &Page) -> Encoded {
+    // Items are about a quarter larger as JSON than as stored; one buffer then holds the page.
+    let items_json = p.items.as_ref().map_or(0, |_| p.bytes_read + p.bytes_read / 4);
+    Answer::default()
+        .reserve(items_json + 256)
+        .items("Items", p.items.as_deref())
+        .tree("Count", Some(json!(p.count)))
+        .tree("ScannedCount", Some(json!(p.scanned_count)))
+        .item("LastEvaluatedKey", p.last_evaluated_key.as_ref())
+        .capacity(p.capacity.as_ref())
+        .encode()
+}
+
+/// The answer of a single-item write; an empty ReturnValues view is left out.
+pub fn write_output(out: &WriteOutput) -> Encoded {
+    Answer::default()
+        .capacity(out.capacity.as_ref())
+        .collection_metrics(out.collection_metrics.as_ref())
+        .item("Attributes", out.attributes.as_ref().filter(|i| !i.is_empty()))
+        .encode()
 }
 
 impl Serialize for Answer<'_> {

@@ -1,4 +1,4 @@
-use super::{answer, read_input, Encoded};
+use super::{page, read_input, Encoded};
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::ops::query::{Input, Output};
@@ -48,5 +48,5 @@ pub fn decode(body: Body) -> Result<Input> {
 }
 
 pub fn encode(out: Output) -> Encoded {
-    answer::page(&out)
+    page(&out)
 }

@@ -1,4 +1,4 @@
-use super::{answer, read_input, Encoded};
+use super::{page, read_input, Encoded};
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::ops::scan::{Input, Output};
@@ -50,5 +50,5 @@ fn segment(body: Body) -> Result<Option<(u64, u64)>> {
 }
 
 pub fn encode(out: Output) -> Encoded {
-    answer::page(&out)
+    page(&out)
 }

@@ -1,4 +1,4 @@
-use super::{answer, single_write, table_name, Encoded};
+use super::{write_output, single_write, table_name, Encoded};
 use crate::error::Result;
 use crate::expr::Op;
 use crate::ops::update_item::{Input, Output};
@@ -32,5 +32,5 @@ pub fn decode(body: Body) -> Result<Input> {
 }
 
 pub fn encode(out: Output) -> Encoded {
-    answer::write_output(&out)
+    write_output(&out)
 }
