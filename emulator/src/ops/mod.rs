@@ -27,6 +27,14 @@ use crate::fault::Fault;
 use crate::store::{Namespace, Recording, Table, TableData, TableState};
 use parking_lot::RwLockReadGuard;
 
+/// How long a request running on an async worker waits for its table's lock before it goes to
+/// the engine threads instead. Other inline requests hold a lock for microseconds, so under a
+/// burst of writes to one table the wait almost always succeeds (giving up at once sent those
+/// writes through the pool hop: UpdateItem's p99 at 16 connections was 2.00 ms, 1.22 with the
+/// wait; BENCHMARKS.md); work on the engine threads (a backfill, a large batch) can hold it far
+/// longer, and then the worker is free again after this.
+const INLINE_LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(1);
+
 /// What one request runs with. The protocol builds one per request: the engine's state, the
 /// namespace (account and region) the request's credentials select, the time read once from the
 /// `Clock` (so every timestamp of one answer agrees), the `Host` the client addressed
@@ -77,7 +85,7 @@ impl<'a> Cx<'a> {
     /// while the chaos plan asks for them (`store::Recording`). The TTL sweep takes it too.
     pub fn write<'t>(&self, table: &'t Table) -> Result<Recording<'t>> {
         let state = if self.inline {
-            table.state.try_write().ok_or_else(Error::yielded)?
+            table.state.try_write_for(INLINE_LOCK_WAIT).ok_or_else(Error::yielded)?
         } else {
             table.state.write()
         };
@@ -85,10 +93,10 @@ impl<'a> Cx<'a> {
         Ok(Recording::new(state, self.now_millis, keep))
     }
 
-    /// `table`'s read lock: at once or not at all when the request runs inline.
+    /// `table`'s read lock: within [`INLINE_LOCK_WAIT`] or not at all when the request runs inline.
     pub fn read<'t>(&self, table: &'t Table) -> Result<RwLockReadGuard<'t, TableState>> {
         if self.inline {
-            table.state.try_read().ok_or_else(Error::yielded)
+            table.state.try_read_for(INLINE_LOCK_WAIT).ok_or_else(Error::yielded)
         } else {
             Ok(table.state.read())
         }
