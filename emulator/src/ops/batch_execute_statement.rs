@@ -11,7 +11,7 @@ use super::statements::write;
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item, Stored};
-use crate::partiql::{bind, Statement};
+use crate::partiql::{bind, Select, Statement};
 
 pub struct Input {
     pub statements: Vec<StatementRequest>,
@@ -46,7 +46,7 @@ pub struct StatementResponse {
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let prepared = input.statements.iter().filter_map(|s| s.prepared.as_ref().ok());
-    let reads = prepared.clone().filter(|(s, _)| s.is_read()).count();
+    let reads = prepared.clone().filter(|(s, _)| matches!(s, Statement::Read(_))).count();
     if reads > 0 && reads < prepared.count() {
         return Err(Error::validation(
             "The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.",
@@ -58,13 +58,16 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         let mut r = StatementResponse::default();
         let outcome = request.prepared.and_then(|(stmt, params)| {
             r.table = Some(stmt.target().table.clone());
-            if stmt.is_read() {
-                let (table, item, read) = read_one(cx, request.consistent_read, &stmt, &params)?;
-                units.entry(table).or_default().add(read, Touched::default());
-                r.item = item;
-            } else {
-                let done = write(cx, request.old_on_condition_failure, &stmt, &params)?;
-                units.entry(done.table).or_default().add(done.units, done.indexes);
+            match &stmt {
+                Statement::Read(select) => {
+                    let (table, item, read) = read_one(cx, request.consistent_read, select, &params)?;
+                    units.entry(table).or_default().add(read, Touched::default());
+                    r.item = item;
+                }
+                Statement::Write(stmt) => {
+                    let done = write(cx, request.old_on_condition_failure, stmt, &params)?;
+                    units.entry(done.table).or_default().add(done.units, done.indexes);
+                }
             }
             Ok(())
         });
@@ -81,12 +84,15 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
 fn read_one(
     cx: &Cx,
     consistent_read: bool,
-    stmt: &Statement,
+    stmt: &Select,
     params: &[AttributeValue],
 ) -> Result<(String, Option<Item>, f64)> {
-    let Statement::Select { target, projection, filter, .. } = stmt else {
-        unreachable!("only SELECT reads")
-    };
+    let Select {
+        target,
+        projection,
+        filter,
+        ..
+    } = stmt;
     let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
     let table = data_table(cx, &target.table)?;
     let state = table.state.read();

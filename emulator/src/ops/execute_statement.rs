@@ -11,7 +11,7 @@ use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues, Stored};
-use crate::partiql::{bind, Statement};
+use crate::partiql::{self, bind, Statement};
 use crate::store::Slot;
 
 pub struct Input {
@@ -36,20 +36,24 @@ pub struct Output {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    if input.statement.is_read() {
-        let page = select(cx, &input)?;
-        return Ok(Output {
-            items: page.items.unwrap_or_default(),
-            last_evaluated_key: page.last_evaluated_key,
-            capacity: page.capacity,
-        });
+    match &input.statement {
+        Statement::Read(stmt) => {
+            let page = select(cx, stmt, &input)?;
+            Ok(Output {
+                items: page.items.unwrap_or_default(),
+                last_evaluated_key: page.last_evaluated_key,
+                capacity: page.capacity,
+            })
+        }
+        Statement::Write(stmt) => {
+            let done = write(cx, input.old_on_condition_failure, stmt, &input.params)?;
+            Ok(Output {
+                capacity: input.capacity.consumed(&done.table, done.units, || done.indexes),
+                items: done.items.into_iter().flatten().map(|i| Stored::new(&i)).collect(),
+                last_evaluated_key: None,
+            })
+        }
     }
-    let done = write(cx, input.old_on_condition_failure, &input.statement, &input.params)?;
-    Ok(Output {
-        capacity: input.capacity.consumed(&done.table, done.units, || done.indexes),
-        items: done.items.into_iter().flatten().map(|i| Stored::new(&i)).collect(),
-        last_evaluated_key: None,
-    })
 }
 
 /// The error of a NextToken that does not name a position of the statement's source.
@@ -58,10 +62,13 @@ pub fn invalid_token() -> Error {
 }
 
 /// Runs a SELECT: a page of items, and where the next one starts when more remain.
-fn select(cx: &Cx, input: &Input) -> Result<Page> {
-    let Statement::Select { target, projection, filter, descending } = &input.statement else {
-        unreachable!("only SELECT reads")
-    };
+fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
+    let partiql::Select {
+        target,
+        projection,
+        filter,
+        descending,
+    } = stmt;
     let params = &input.params;
     let cond = where_condition(filter.as_ref(), params)?;
     let table = data_table(cx, &target.table)?;

@@ -14,7 +14,7 @@ use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, Parsed, Path};
 use crate::model::{AttributeValue, Item, Stored};
-use crate::partiql::{bind, Statement};
+use crate::partiql::{bind, Select, Statement, Write};
 
 pub struct Input {
     pub statements: Vec<TransactStatement>,
@@ -48,19 +48,25 @@ pub fn at(i: usize) -> impl Fn(Error) -> Error {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let statements = &input.statements;
-    let reads = statements.iter().filter(|s| s.statement.is_read()).count();
-    if reads > 0 && reads < statements.len() {
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
+    for s in &input.statements {
+        match &s.statement {
+            Statement::Read(select) => reads.push((select, s.params.as_slice())),
+            Statement::Write(write) => writes.push((write, s)),
+        }
+    }
+    if !reads.is_empty() && !writes.is_empty() {
         return Err(Error::validation(
             "The entire transaction must consist of either read statements or write statements. You can't mix both in one transaction.",
         ));
     }
-    if reads > 0 {
-        return read(cx, input.capacity, statements);
+    if !reads.is_empty() {
+        return read(cx, input.capacity, &reads);
     }
-    let mut actions = Vec::with_capacity(statements.len());
-    for (i, s) in statements.iter().enumerate() {
-        actions.push(action(cx, s.wants_old, &s.statement, &s.params).map_err(at(i))?);
+    let mut actions = Vec::with_capacity(writes.len());
+    for (i, (write, s)) in writes.into_iter().enumerate() {
+        actions.push(action(cx, s.wants_old, write, &s.params).map_err(at(i))?);
     }
     let options = Options {
         capacity: input.capacity,
@@ -75,17 +81,16 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
 }
 
 /// A write statement as a TransactWriteItems action.
-fn action(cx: &Cx, wants_old: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Action> {
+fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> Result<Action> {
     let target = stmt.target();
     let mut exprs = Parsed::default();
     let (kind, item) = match stmt {
-        Statement::Insert { value, .. } => (Kind::Insert, bind::insert_item(value, params)?),
-        Statement::Update { actions, .. } => {
+        Write::Insert { value, .. } => (Kind::Insert, bind::insert_item(value, params)?),
+        Write::Update { actions, .. } => {
             exprs.update = Some(bind::update(actions, params)?);
             (Kind::Update, Item::new())
         }
-        Statement::Delete { .. } => (Kind::Delete, Item::new()),
-        Statement::Select { .. } => unreachable!("reads are not writes"),
+        Write::Delete { .. } => (Kind::Delete, Item::new()),
     };
     let table = data_table(cx, &target.table)?;
     if target.index.is_some() {
@@ -95,21 +100,21 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Statement, params: &[AttributeValue])
         let state = table.state.read();
         let def = &state.def;
         let item = match stmt {
-            Statement::Update { filter, .. } | Statement::Delete { filter, .. } => {
+            Write::Update { filter, .. } | Write::Delete { filter, .. } => {
                 let key_item = bind::key_of(filter.as_ref(), &def.key, params)?;
                 let hash = Path::attr(def.key.partition().name.clone());
                 let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
                 exprs.condition = Some(match (stmt, cond) {
                     // UPDATE never creates an item.
-                    (Statement::Update { .. }, Some(c)) => Condition::And(Box::new(Condition::Exists(hash)), Box::new(c)),
-                    (Statement::Update { .. }, None) => Condition::Exists(hash),
+                    (Write::Update { .. }, Some(c)) => Condition::And(Box::new(Condition::Exists(hash)), Box::new(c)),
+                    (Write::Update { .. }, None) => Condition::Exists(hash),
                     // DELETE of a missing item succeeds; its condition applies to an item that exists.
                     (_, Some(c)) => Condition::Or(Box::new(Condition::NotExists(hash)), Box::new(c)),
                     (_, None) => Condition::Or(Box::new(Condition::NotExists(hash.clone())), Box::new(Condition::Exists(hash))),
                 });
                 key_item
             }
-            _ => item,
+            Write::Insert { .. } => item,
         };
         if let Some(e) = key_values_error(def, &item) {
             return Err(e);
@@ -131,12 +136,15 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Statement, params: &[AttributeValue])
 /// A read transaction: every SELECT names one item by its full key; all are read under the
 /// involved tables' read locks, taken in name order, and fail together if a write transaction
 /// holds any of them.
-fn read(cx: &Cx, capacity: CapacityDetail, statements: &[TransactStatement]) -> Result<Output> {
+fn read(cx: &Cx, capacity: CapacityDetail, statements: &[(&Select, &[AttributeValue])]) -> Result<Output> {
     let mut gets = Vec::with_capacity(statements.len());
-    for (i, TransactStatement { statement: stmt, params, .. }) in statements.iter().enumerate() {
-        let Statement::Select { target, projection, filter, .. } = stmt else {
-            unreachable!("only reads here")
-        };
+    for (i, (select, params)) in statements.iter().enumerate() {
+        let Select {
+            target,
+            projection,
+            filter,
+            ..
+        } = select;
         let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose().map_err(at(i))?;
         let table = data_table(cx, &target.table)?;
         let key = {

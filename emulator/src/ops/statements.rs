@@ -8,9 +8,9 @@ use super::common::{
 use super::expressions;
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{self, Condition, Path};
+use crate::expr::{self, Condition, Path, Update};
 use crate::model::{AttributeValue, Item};
-use crate::partiql::{self, bind, Returning, Statement};
+use crate::partiql::{self, bind, Returning, Write};
 
 /// What a write did, for the response and consumed capacity.
 pub struct Written {
@@ -31,30 +31,53 @@ fn duplicate() -> Error {
     Error::new(ErrorKind::DuplicateItem, "Duplicate primary key exists in table")
 }
 
+/// A write statement with its values bound, and the WHERE clause's condition.
+enum Bound<'s> {
+    Insert(Item),
+    Update {
+        update: Update,
+        filter: Option<&'s partiql::Expr>,
+        cond: Option<Condition>,
+        returning: Option<Returning>,
+    },
+    Delete {
+        filter: Option<&'s partiql::Expr>,
+        cond: Option<Condition>,
+        returning: Option<Returning>,
+    },
+}
+
 /// Runs one INSERT, UPDATE or DELETE under its table's write lock.
-pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[AttributeValue]) -> Result<Written> {
+pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeValue]) -> Result<Written> {
     let engine = cx.engine;
     let target = stmt.target();
     // Values are bound (and number literals checked) before the table is looked up.
-    let insert = match stmt {
-        Statement::Insert { value, .. } => Some(bind::insert_item(value, params)?),
-        _ => None,
-    };
-    let (update, cond) = match stmt {
-        Statement::Update { actions, filter, .. } => (
-            Some(bind::update(actions, params)?),
-            where_condition(filter.as_ref(), params)?,
-        ),
-        Statement::Delete { filter, .. } => (None, where_condition(filter.as_ref(), params)?),
-        _ => (None, None),
+    let bound = match stmt {
+        Write::Insert { value, .. } => Bound::Insert(bind::insert_item(value, params)?),
+        Write::Update {
+            actions,
+            filter,
+            returning,
+            ..
+        } => Bound::Update {
+            update: bind::update(actions, params)?,
+            filter: filter.as_ref(),
+            cond: where_condition(filter.as_ref(), params)?,
+            returning: *returning,
+        },
+        Write::Delete { filter, returning, .. } => Bound::Delete {
+            filter: filter.as_ref(),
+            cond: where_condition(filter.as_ref(), params)?,
+            returning: *returning,
+        },
     };
     let table = data_table(cx, &target.table)?;
     let mut state = cx.write(&table)?;
     if target.index.is_some() {
         return Err(Error::validation("Index cannot be specified in a write statement"));
     }
-    let (key, old, new, returning) = match (stmt, insert) {
-        (Statement::Insert { .. }, Some(item)) => {
+    let (key, old, new, returning) = match bound {
+        Bound::Insert(item) => {
             let key = validate_item(&state.def, &item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             if state.get(&key).is_some() {
@@ -62,8 +85,13 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             }
             (key, None, Some(item), None)
         }
-        (Statement::Update { filter, returning, .. }, _) => {
-            let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
+        Bound::Update {
+            update,
+            filter,
+            cond,
+            returning,
+        } => {
+            let key_item = bind::key_of(filter, &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).map(|s| s.item());
@@ -71,11 +99,15 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             if old.is_none() || !expressions::holds(cx, cond.as_ref(), old.as_ref()) {
                 return Err(condition_failed(old_on_failure, old.as_ref()));
             }
-            let (new, _) = updated_item(&state.def, &key, old.as_ref(), update.as_ref())?;
-            (key, old, new, *returning)
+            let (new, _) = updated_item(&state.def, &key, old.as_ref(), Some(&update))?;
+            (key, old, new, returning)
         }
-        (Statement::Delete { filter, returning, .. }, _) => {
-            let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
+        Bound::Delete {
+            filter,
+            cond,
+            returning,
+        } => {
+            let key_item = bind::key_of(filter, &state.def.key, params)?;
             let key = request_key(&state.def, &key_item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).map(|s| s.item());
@@ -83,10 +115,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
             if old.is_some() && !expressions::holds(cx, cond.as_ref(), old.as_ref()) {
                 return Err(condition_failed(old_on_failure, old.as_ref()));
             }
-            (key, old, None, *returning)
-        }
-        (Statement::Select { .. } | Statement::Insert { .. }, _) => {
-            unreachable!("reads are not writes; an INSERT's item is bound above")
+            (key, old, None, returning)
         }
     };
     check_collection(engine, &state, &key, old.as_ref(), new.as_ref())?;
@@ -110,9 +139,9 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Statement, params: &[Attribut
 }
 
 /// RETURNING's items: the whole old or new item, or the paths the statement modified.
-fn returned(r: Returning, stmt: &Statement, old: Option<&Item>, new: Option<&Item>) -> Vec<Item> {
+fn returned(r: Returning, stmt: &Write, old: Option<&Item>, new: Option<&Item>) -> Vec<Item> {
     let modified: Vec<Path> = match stmt {
-        Statement::Update { actions, .. } => actions
+        Write::Update { actions, .. } => actions
             .iter()
             .map(|a| match a {
                 partiql::ast::UpdateClause::Set(p, _) | partiql::ast::UpdateClause::Remove(p) => p.clone(),

@@ -18,16 +18,37 @@ pub enum Returning {
     ModifiedNew,
 }
 
+/// A parsed statement, a read or a write: an operation matches the two and runs each by its own
+/// type (a transaction or batch refuses a mix before running either).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Statement {
-    Select {
-        target: Target,
-        /// `None` for `*`.
-        projection: Option<Vec<Path>>,
-        filter: Option<Expr>,
-        /// `ORDER BY ... DESC` on the sort key.
-        descending: bool,
-    },
+    Read(Select),
+    Write(Write),
+}
+
+impl Statement {
+    pub fn target(&self) -> &Target {
+        match self {
+            Statement::Read(select) => &select.target,
+            Statement::Write(write) => write.target(),
+        }
+    }
+}
+
+/// SELECT, the one read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Select {
+    pub target: Target,
+    /// `None` for `*`.
+    pub projection: Option<Vec<Path>>,
+    pub filter: Option<Expr>,
+    /// `ORDER BY ... DESC` on the sort key.
+    pub descending: bool,
+}
+
+/// INSERT, UPDATE or DELETE.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Write {
     Insert {
         target: Target,
         value: Expr,
@@ -45,18 +66,11 @@ pub enum Statement {
     },
 }
 
-impl Statement {
+impl Write {
     pub fn target(&self) -> &Target {
         match self {
-            Statement::Select { target, .. }
-            | Statement::Insert { target, .. }
-            | Statement::Update { target, .. }
-            | Statement::Delete { target, .. } => target,
+            Write::Insert { target, .. } | Write::Update { target, .. } | Write::Delete { target, .. } => target,
         }
-    }
-
-    pub fn is_read(&self) -> bool {
-        matches!(self, Statement::Select { .. })
     }
 }
 

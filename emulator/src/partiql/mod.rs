@@ -10,5 +10,5 @@ pub mod parser;
 #[cfg(test)]
 mod tests;
 
-pub use ast::{Expr, Returning, Statement};
+pub use ast::{Expr, Returning, Select, Statement, Write};
 pub use parser::parse;

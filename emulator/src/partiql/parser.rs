@@ -1,7 +1,7 @@
 //! Recursive-descent parser for DynamoDB's PartiQL subset. Errors carry DynamoDB's wording:
 //! most are details of "Statement wasn't well formed, can't be processed: …".
 
-use super::ast::{Expr, IsWhat, Lit, Returning, Statement, Target, UpdateClause};
+use super::ast::{Expr, IsWhat, Lit, Returning, Select, Statement, Target, UpdateClause, Write};
 use super::lexer::{lex, Tok};
 use crate::expr::{CmpOp, Path, PathElem, MAX_OPERATORS, MAX_PAREN_DEPTH};
 
@@ -212,12 +212,12 @@ impl Parser {
                 }
             }
         }
-        Ok(Statement::Select {
+        Ok(Statement::Read(Select {
             target,
             projection,
             filter,
             descending,
-        })
+        }))
     }
 
     fn insert(&mut self) -> PResult<Statement> {
@@ -228,7 +228,7 @@ impl Parser {
         }
         self.pos += 1;
         let value = self.expr()?;
-        Ok(Statement::Insert { target, value })
+        Ok(Statement::Write(Write::Insert { target, value }))
     }
 
     fn update(&mut self) -> PResult<Statement> {
@@ -262,12 +262,12 @@ impl Parser {
         }
         let filter = self.where_clause()?;
         let returning = self.returning()?;
-        Ok(Statement::Update {
+        Ok(Statement::Write(Write::Update {
             target,
             actions,
             filter,
             returning,
-        })
+        }))
     }
 
     fn delete(&mut self) -> PResult<Statement> {
@@ -280,11 +280,11 @@ impl Parser {
         self.no_alias()?;
         let filter = self.where_clause()?;
         let returning = self.returning()?;
-        Ok(Statement::Delete {
+        Ok(Statement::Write(Write::Delete {
             target,
             filter,
             returning,
-        })
+        }))
     }
 
     fn returning(&mut self) -> PResult<Option<Returning>> {
@@ -490,6 +490,12 @@ impl Parser {
     }
 
     fn term(&mut self) -> PResult<Expr> {
+        // A minus right before a number is the number's sign.
+        if let (Tok::Punct("-"), Tok::Num(n)) = (self.peek(), self.peek_at(1)) {
+            let negative = format!("-{n}");
+            self.pos += 2;
+            return Ok(Expr::Lit(Lit::Num(negative)));
+        }
         match self.peek().clone() {
             Tok::Str(s) => {
                 self.pos += 1;
@@ -498,11 +504,6 @@ impl Parser {
             Tok::Num(n) => {
                 self.pos += 1;
                 Ok(Expr::Lit(Lit::Num(n)))
-            }
-            Tok::Punct("-") if matches!(self.peek_at(1), Tok::Num(_)) => {
-                self.pos += 1;
-                let Tok::Num(n) = self.next() else { unreachable!() };
-                Ok(Expr::Lit(Lit::Num(format!("-{n}"))))
             }
             Tok::Param => {
                 self.pos += 1;

@@ -1,6 +1,6 @@
 //! Parser tests: every statement form and literal, and syntax errors with DynamoDB's exact text.
 
-use super::ast::{Expr, IsWhat, Lit, Returning, Statement, Target, UpdateClause};
+use super::ast::{Expr, IsWhat, Lit, Returning, Select, Statement, Target, UpdateClause, Write};
 use super::bind;
 use super::parse;
 use crate::expr::{CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, UpdateAction};
@@ -39,7 +39,7 @@ fn eq(a: Expr, b: Expr) -> Expr {
 
 /// The value a literal denotes, through a one-attribute INSERT.
 fn literal(text: &str) -> Result<AttributeValue, String> {
-    let Statement::Insert { value, .. } = ok(&format!("INSERT INTO t VALUE {{'a': {text}}}")) else {
+    let Statement::Write(Write::Insert { value, .. }) = ok(&format!("INSERT INTO t VALUE {{'a': {text}}}")) else {
         panic!("not an insert")
     };
     bind::insert_item(&value, &[])
@@ -53,24 +53,24 @@ const NWF: &str = "Statement wasn't well formed, can't be processed: ";
 fn select_star() {
     assert_eq!(
         ok(r#"SELECT * FROM "tbl""#),
-        Statement::Select {
+        Statement::Read(Select {
             target: target("tbl"),
             projection: None,
             filter: None,
             descending: false
-        }
+        })
     );
 }
 
 #[test]
 fn select_projection_index_where_order() {
     let stmt = ok(r#"select a, "b".c, d[1] FROM "tbl"."idx" WHERE pk = 'x' ORDER BY sk DESC;"#);
-    let Statement::Select {
+    let Statement::Read(Select {
         target,
         projection,
         filter,
         descending,
-    } = stmt
+    }) = stmt
     else {
         panic!()
     };
@@ -95,7 +95,7 @@ fn select_projection_index_where_order() {
 
 #[test]
 fn where_operators_and_precedence() {
-    let Statement::Select { filter, .. } =
+    let Statement::Read(Select { filter, .. }) =
         ok("SELECT * FROM t WHERE a = 1 OR NOT b <> 2 AND c BETWEEN 1 AND 5 AND d IN (1, ?) AND e IS NOT MISSING")
     else {
         panic!()
@@ -123,12 +123,12 @@ fn where_comparisons_and_functions() {
         (">=", CmpOp::Ge),
         ("!=", CmpOp::Ne),
     ] {
-        let Statement::Select { filter, .. } = ok(&format!("SELECT * FROM t WHERE a {op} 1")) else {
+        let Statement::Read(Select { filter, .. }) = ok(&format!("SELECT * FROM t WHERE a {op} 1")) else {
             panic!()
         };
         assert!(matches!(filter.unwrap(), Expr::Cmp(c, ..) if c == cmp));
     }
-    let Statement::Select { filter, .. } =
+    let Statement::Read(Select { filter, .. }) =
         ok("SELECT * FROM t WHERE begins_with(sk, 'p') AND contains(l, 2) AND attribute_type(a, 'S') AND size(l) > 2 AND x IS NULL")
     else {
         panic!()
@@ -149,13 +149,13 @@ fn where_comparisons_and_functions() {
 fn insert_forms() {
     assert_eq!(
         ok(r#"INSERT INTO "tbl" VALUE {'pk': ?, 'n': 1}"#),
-        Statement::Insert {
+        Statement::Write(Write::Insert {
             target: target("tbl"),
             value: Expr::Map(vec![
                 ("pk".into(), Expr::Param(0)),
                 ("n".into(), Expr::Lit(Lit::Num("1".into())))
             ]),
-        }
+        })
     );
     assert_eq!(parse("INSERT INTO t VALUE {'a': ?, 'b': [?, ?]}").unwrap().1, 3);
 }
@@ -164,12 +164,12 @@ fn insert_forms() {
 fn update_forms() {
     let stmt =
         ok("UPDATE t SET a = ?, b = b + 1 SET c = c - 2 REMOVE d, e.f WHERE pk = 'x' AND sk = 1 RETURNING ALL NEW *");
-    let Statement::Update {
+    let Statement::Write(Write::Update {
         target: t,
         actions,
         filter,
         returning,
-    } = stmt
+    }) = stmt
     else {
         panic!()
     };
@@ -211,7 +211,7 @@ fn update_forms() {
     for ret in ["ALL OLD", "MODIFIED OLD", "MODIFIED NEW"] {
         ok(&format!("UPDATE t SET a = 1 WHERE pk = 'x' RETURNING {ret} *"));
     }
-    let Statement::Update { actions, .. } =
+    let Statement::Write(Write::Update { actions, .. }) =
         ok("UPDATE t SET s = set_add(s, <<'a'>>) SET l = list_append(l, [1]) WHERE pk = 'x'")
     else {
         panic!()
@@ -225,7 +225,7 @@ fn update_forms() {
 
 #[test]
 fn missing_key_equality() {
-    let Statement::Delete { filter, .. } = ok("DELETE FROM t WHERE pk = 'x' OR a = 1") else {
+    let Statement::Write(Write::Delete { filter, .. }) = ok("DELETE FROM t WHERE pk = 'x' OR a = 1") else {
         panic!()
     };
     let key = KeySchema::simple(
@@ -245,11 +245,11 @@ fn missing_key_equality() {
 fn delete_form() {
     assert_eq!(
         ok(r#"DELETE FROM "t" WHERE pk = 'a' RETURNING ALL OLD *"#),
-        Statement::Delete {
+        Statement::Write(Write::Delete {
             target: target("t"),
             filter: Some(eq(path("pk"), s("a"))),
             returning: Some(Returning::AllOld)
-        }
+        })
     );
 }
 
@@ -283,7 +283,7 @@ fn literals() {
         ]))
     );
     // MISSING leaves the attribute out.
-    let Statement::Insert { value, .. } = ok("INSERT INTO t VALUE {'pk': 'a', 'gone': MISSING}") else {
+    let Statement::Write(Write::Insert { value, .. }) = ok("INSERT INTO t VALUE {'pk': 'a', 'gone': MISSING}") else {
         panic!()
     };
     assert_eq!(bind::insert_item(&value, &[]).unwrap().len(), 1);
@@ -308,7 +308,7 @@ fn number_literal_errors_name_their_path() {
 fn parameters_are_counted_and_bound() {
     let (stmt, count) = parse("SELECT * FROM t WHERE pk = ? AND a IN [?, ?]").unwrap();
     assert_eq!(count, 3);
-    let Statement::Select { filter, .. } = stmt else {
+    let Statement::Read(Select { filter, .. }) = stmt else {
         panic!()
     };
     let params = [AttributeValue::S("p".into()), n("1"), n("2")];

@@ -343,7 +343,7 @@ fn scalar(value: &AttributeValue) -> Option<String> {
 /// A statement that does not parse asks for nothing, and one whose parameters do not bind carries
 /// no LeadingKeys: the operation refuses both anyway.
 fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask> {
-    use crate::partiql::{ast::UpdateClause, bind, Returning, Statement};
+    use crate::partiql::{ast::UpdateClause, bind, Returning, Select, Statement, Write};
     let (stmt, _) = crate::partiql::parse(part["Statement"].as_str()?).ok()?;
     let params: Vec<AttributeValue> = part["Parameters"]
         .as_array()
@@ -372,21 +372,21 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
         _ => None,
     };
     let (verb, given, mut names, returning) = match &stmt {
-        Statement::Select { projection, filter, .. } => {
+        Statement::Read(Select { projection, filter, .. }) => {
             let names = projection.iter().flatten().filter_map(top).collect();
             ("Select", named(filter), names, None)
         }
-        Statement::Insert { value, .. } => {
+        Statement::Write(Write::Insert { value, .. }) => {
             let item = bind::insert_item(value, &params).unwrap_or_default();
             let given = item.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             ("Insert", given, vec![], None)
         }
-        Statement::Update {
+        Statement::Write(Write::Update {
             actions,
             filter,
             returning,
             ..
-        } => {
+        }) => {
             let names = actions
                 .iter()
                 .filter_map(|a| match a {
@@ -395,7 +395,9 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
                 .collect();
             ("Update", named(filter), names, Some(*returning))
         }
-        Statement::Delete { filter, returning, .. } => ("Delete", named(filter), vec![], Some(*returning)),
+        Statement::Write(Write::Delete { filter, returning, .. }) => {
+            ("Delete", named(filter), vec![], Some(*returning))
+        }
     };
     let leading: Vec<String> = given
         .iter()
@@ -403,7 +405,7 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
         .filter_map(|(_, v)| scalar(v))
         .collect();
     let mut keys = Context::default();
-    if let Statement::Select { projection, .. } = &stmt {
+    if let Statement::Read(Select { projection, .. }) = &stmt {
         let default = default_select(projection.is_some(), target.index.as_deref());
         keys.set("dynamodb:Select", vec![default.to_string()]);
         let scan = partition.is_empty() || leading.len() < partition.len();
