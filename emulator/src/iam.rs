@@ -72,8 +72,10 @@ pub const KEYS: &[&str] = &[
 enum Test {
     Equals,
     EqualsIgnoreCase,
-    /// `*` and `?` wildcards (StringLike, and the Arn operators, which IAM matches the same way).
+    /// `*` and `?` wildcards (StringLike).
     Like,
+    /// An ARN, part by part (`arn_like`): ArnEquals and ArnLike, which IAM documents alike.
+    Arn,
     Bool,
     /// Both sides read as numbers, compared exactly (DynamoDB's own decimal numbers).
     Numeric(Cmp),
@@ -133,8 +135,10 @@ impl Test {
             "StringNotEquals" => (Test::Equals, true),
             "StringEqualsIgnoreCase" => (Test::EqualsIgnoreCase, false),
             "StringNotEqualsIgnoreCase" => (Test::EqualsIgnoreCase, true),
-            "StringLike" | "ArnEquals" | "ArnLike" => (Test::Like, false),
-            "StringNotLike" | "ArnNotEquals" | "ArnNotLike" => (Test::Like, true),
+            "StringLike" => (Test::Like, false),
+            "StringNotLike" => (Test::Like, true),
+            "ArnEquals" | "ArnLike" => (Test::Arn, false),
+            "ArnNotEquals" | "ArnNotLike" => (Test::Arn, true),
             "Bool" => (Test::Bool, false),
             "IpAddress" => (Test::Ip, false),
             "NotIpAddress" => (Test::Ip, true),
@@ -167,6 +171,7 @@ impl Test {
             Test::Equals => pattern == value,
             Test::EqualsIgnoreCase | Test::Bool => pattern.eq_ignore_ascii_case(value),
             Test::Like => glob(pattern, value),
+            Test::Arn => arn_like(pattern, value),
             Test::Numeric(cmp) => match (Number::parse(value), Number::parse(pattern)) {
                 (Ok(v), Ok(p)) => cmp.holds(v.cmp(&p)),
                 _ => false,
@@ -182,6 +187,14 @@ impl Test {
             Test::Binary => bytes(value).is_some_and(|v| bytes(pattern) == Some(v)),
         }
     }
+}
+
+/// IAM's ARN match: both sides' six colon-separated parts (`arn:partition:service:region:
+/// account:resource`, the resource keeping any further colons) compared one by one, so a wildcard
+/// matches within its part only and a pattern of fewer parts (`arn:aws:*`) matches no ARN.
+fn arn_like(pattern: &str, arn: &str) -> bool {
+    let (pattern, arn): (Vec<&str>, Vec<&str>) = (pattern.splitn(6, ':').collect(), arn.splitn(6, ':').collect());
+    pattern.len() == 6 && arn.len() == 6 && pattern.iter().zip(&arn).all(|(p, a)| glob(p, a))
 }
 
 /// Milliseconds since the epoch of a Date operator's value: epoch seconds (digits only), else
@@ -592,9 +605,46 @@ mod tests {
         assert!(!holds("StringNotEquals", SELECT, &["COUNT"], &scan));
         assert!(holds("StringLike", SELECT, &["CO?N*"], &scan));
         assert!(!holds("StringNotLike", SELECT, &["C*"], &scan));
-        let arn = cx(&[("aws:PrincipalArn", &["arn:aws:iam::1:user/u"])]);
-        assert!(holds("ArnLike", "aws:PrincipalArn", &["arn:aws:iam::*:user/*"], &arn));
-        assert!(holds("ArnNotEquals", "aws:PrincipalArn", &["arn:aws:iam::2:*"], &arn));
+    }
+
+    #[test]
+    fn arn_operators_match_each_of_the_six_parts_on_its_own() {
+        const ARN: &str = "aws:PrincipalArn";
+        let user = cx(&[(ARN, &["arn:aws:iam::1:user/u"])]);
+        for (pattern, matches) in [
+            ("arn:aws:iam::*:user/*", true),
+            ("arn:aws:iam:*:1?:user/u", false),
+            ("arn:aws:iam:*:?:user/u", true),
+            ("arn:aws:iam::1:*", true),
+            ("arn:*:*:*:*:*", true),
+            // A wildcard stays within its part, and every part must be there.
+            ("arn:aws:iam::*", false),
+            ("arn:aws:*:user/u", false),
+            ("arn:*", false),
+            ("*", false),
+            ("arn:aws:IAM::1:user/u", false),
+        ] {
+            for operator in ["ArnLike", "ArnEquals"] {
+                assert_eq!(holds(operator, ARN, &[pattern], &user), matches, "{operator} {pattern}");
+            }
+            for operator in ["ArnNotLike", "ArnNotEquals"] {
+                assert_eq!(
+                    holds(operator, ARN, &[pattern], &user),
+                    !matches,
+                    "{operator} {pattern}"
+                );
+            }
+        }
+        // The resource part keeps its own colons, and a wildcard there may span them.
+        let group = cx(&[(ARN, &["arn:aws:logs:us-east-1:1:log-group:g:*"])]);
+        assert!(holds("ArnLike", ARN, &["arn:aws:logs:*:1:log-group:*"], &group));
+        assert!(!holds("ArnLike", ARN, &["arn:aws:logs:*:1:log-group"], &group));
+        assert!(!holds(
+            "ArnLike",
+            ARN,
+            &["arn:aws:iam::1:user/u"],
+            &cx(&[(ARN, &["user/u"])])
+        ));
     }
 
     #[test]
@@ -688,6 +738,9 @@ mod tests {
         assert!(holds("DateEquals", EPOCH, &["2026-11-29T06:30:00Z"], &now));
         assert!(!holds("DateNotEquals", EPOCH, &["2026-11-29T06:30:00.000Z"], &now));
         assert!(holds("DateLessThanEquals", EPOCH, &["1795933800"], &now));
+        // Digits alone are epoch seconds, never W3C's year-only form: 2027 s is in 1970.
+        assert!(!holds("DateLessThan", NOW, &["2027"], &now));
+        assert!(holds("DateLessThan", NOW, &["2027-01"], &now));
         assert!(!holds(
             "DateGreaterThanEquals",
             NOW,

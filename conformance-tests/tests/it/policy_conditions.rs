@@ -1,7 +1,8 @@
 //! IAM conditions beyond strings, evaluated as AWS does: Date and Numeric operators against the
 //! emulator's clock (`aws:CurrentTime`, `aws:EpochTime`), IP operators against the connection's
-//! peer (`aws:SourceIp`); the condition keys PartiQL statements carry; and a resource policy's
-//! `NotPrincipal`, which leaves a user out only when it names the user and the account.
+//! peer (`aws:SourceIp`); ARN operators part by part; the condition keys PartiQL statements
+//! carry; and a resource policy's `NotPrincipal`, which leaves a user out only when it names the
+//! user and the account.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -147,6 +148,22 @@ async fn partiql_statements_carry_their_condition_keys() {
         run(&select("title = 't'"), vec![]).await.map(|_| ()).map_err(error),
         deny("PartiQLSelect")
     );
+    // An `IN` list (or equalities joined by OR) on the partition key reads those partitions:
+    // every listed value is a leading key, and the read is no full table scan.
+    assert_eq!(
+        run(&select("pk IN ['app'] AND title = 't'"), vec![])
+            .await
+            .map(|o| o.items.unwrap().len())
+            .map_err(error),
+        Ok(1)
+    );
+    for others in ["pk IN [?, 'bob']", "pk = ? OR pk = 'bob'"] {
+        assert_eq!(
+            run(&select(others), vec![s("app")]).await.map(|_| ()).map_err(error),
+            no_allow("PartiQLSelect"),
+            "{others}"
+        );
+    }
     assert_eq!(
         run("SELECT * FROM Notes WHERE pk = 'app'", vec![])
             .await
@@ -182,6 +199,33 @@ async fn partiql_statements_carry_their_condition_keys() {
         .await;
     assert_eq!(in_transaction.map(|_| ()).map_err(error), deny("PartiQLDelete"));
     assert_eq!(run(delete, vec![]).await.map(|_| ()).map_err(error), Ok(()));
+}
+
+#[tokio::test]
+async fn arn_conditions_compare_the_caller_arn_part_by_part() {
+    let policy = |pattern: &str| {
+        format!(
+            r#"{{"Statement":{{"Effect":"Allow","Action":"dynamodb:ListTables","Resource":"*",
+            "Condition":{{"ArnLike":{{"aws:PrincipalArn":"{pattern}"}}}}}}}}"#
+        )
+    };
+    let cases = [
+        ("user", "arn:aws:iam::*:user/*", true),
+        ("account", "arn:aws:iam::000000000000:*", true),
+        // A wildcard does not reach across a colon, and a pattern names all six parts.
+        ("spans", "arn:aws:*:user/spans", false),
+        ("short", "arn:aws:iam::*", false),
+    ];
+    let policies: Vec<(&str, String)> = cases.iter().map(|(key, p, _)| (*key, policy(p))).collect();
+    let policies: Vec<(&str, &str)> = policies.iter().map(|(key, p)| (*key, p.as_str())).collect();
+    let emu = emulator(SystemTime::now(), &policies).await;
+    for (key, pattern, allowed) in cases {
+        let expected = match allowed {
+            true => Ok(()),
+            false => denied(key, "ListTables", "table/*", "allow"),
+        };
+        assert_eq!(list(&signed(&emu.client(), key, "s")).await, expected, "{pattern}");
+    }
 }
 
 #[tokio::test]

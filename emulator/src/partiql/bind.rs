@@ -254,24 +254,58 @@ fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
     }
 }
 
+/// Whether `e` is the top-level attribute `name`.
+fn is_attr(e: &Expr, name: &str) -> bool {
+    matches!(e, Expr::Path(p) if matches!(&p.0[..], [PathElem::Attr(a)] if a == name))
+}
+
+/// The value side of `name = value` (either way round), when `c` is that comparison.
+fn equated<'e>(c: &'e Expr, name: &str) -> Option<&'e Expr> {
+    let Expr::Cmp(CmpOp::Eq, l, r) = c else { return None };
+    match (&**l, &**r) {
+        (p, v) | (v, p) if is_attr(p, name) && !matches!(v, Expr::Path(_)) => Some(v),
+        _ => None,
+    }
+}
+
 /// The value a top-level `name = value` conjunct gives a top-level attribute, if any.
 pub fn equality(filter: &Expr, name: &str, params: &[AttributeValue]) -> Result<Option<AttributeValue>> {
     let mut cs = Vec::new();
     conjuncts(filter, &mut cs);
-    for c in cs {
-        if let Expr::Cmp(CmpOp::Eq, l, r) = c {
-            let (p, v) = match (&**l, &**r) {
-                (Expr::Path(p), v) | (v, Expr::Path(p)) if !matches!(v, Expr::Path(_)) => (p, v),
-                _ => continue,
-            };
-            if p.0.len() == 1 && p.0[0] == PathElem::Attr(name.to_string()) {
-                if let Some(v) = value(v, params)? {
-                    return Ok(Some(v));
-                }
-            }
+    for v in cs.into_iter().filter_map(|c| equated(c, name)) {
+        if let Some(v) = value(v, params)? {
+            return Ok(Some(v));
         }
     }
     Ok(None)
+}
+
+/// The values a WHERE clause holds a top-level attribute to, if it holds it to a list: `name =
+/// v`, `name IN [v, ...]`, a conjunction with such a side, or a disjunction whose every side is
+/// one (`name = a OR name = b`). These are the forms DynamoDB reads a partition key from without
+/// a full table scan.
+pub fn values_of(e: &Expr, name: &str, params: &[AttributeValue]) -> Result<Option<Vec<AttributeValue>>> {
+    Ok(match e {
+        Expr::And(l, r) => match values_of(l, name, params)? {
+            Some(values) => Some(values),
+            None => values_of(r, name, params)?,
+        },
+        Expr::Or(l, r) => match (values_of(l, name, params)?, values_of(r, name, params)?) {
+            (Some(mut values), Some(more)) => {
+                values.extend(more);
+                Some(values)
+            }
+            _ => None,
+        },
+        Expr::In(x, items) if is_attr(x, name) && !items.iter().any(|i| matches!(i, Expr::Path(_))) => items
+            .iter()
+            .map(|i| value(i, params))
+            .collect::<Result<Option<Vec<_>>>>()?,
+        c => match equated(c, name) {
+            Some(v) => value(v, params)?.map(|v| vec![v]),
+            None => None,
+        },
+    })
 }
 
 pub fn missing_key_equality() -> Error {

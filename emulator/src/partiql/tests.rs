@@ -241,6 +241,46 @@ fn missing_key_equality() {
     );
 }
 
+/// The values `values_of` reads for `pk` off a SELECT's WHERE clause, with `?` bound to 'p'.
+fn pk_values(filter: &str) -> Option<Vec<AttributeValue>> {
+    let Statement::Read(Select {
+        filter: Some(filter), ..
+    }) = ok(&format!("SELECT * FROM t WHERE {filter}"))
+    else {
+        panic!("{filter}")
+    };
+    bind::values_of(&filter, "pk", &[AttributeValue::S("p".into())]).unwrap()
+}
+
+#[test]
+fn values_of_reads_equalities_in_lists_and_their_disjunctions() {
+    let s = |v: &str| AttributeValue::S(v.into());
+    assert_eq!(pk_values("pk = 'a'"), Some(vec![s("a")]));
+    assert_eq!(pk_values("'a' = pk AND x > 1"), Some(vec![s("a")]));
+    assert_eq!(pk_values("pk IN ['a', ?]"), Some(vec![s("a"), s("p")]));
+    assert_eq!(pk_values("x = 1 AND pk IN ('a')"), Some(vec![s("a")]));
+    assert_eq!(
+        pk_values("pk = 'a' OR pk IN ['b', 'c']"),
+        Some(vec![s("a"), s("b"), s("c")])
+    );
+    assert_eq!(
+        pk_values("(pk = 'a' OR pk = 'b') AND x = 1"),
+        Some(vec![s("a"), s("b")])
+    );
+    // Anything that leaves the partition key open holds it to nothing.
+    for open in [
+        "pk = 'a' OR x = 1",
+        "NOT pk IN ['a']",
+        "pk IN ['a', x]",
+        "pk > 'a'",
+        "x IN ['a']",
+        "pk.y = 'a'",
+        "pk = x",
+    ] {
+        assert_eq!(pk_values(open), None, "{open}");
+    }
+}
+
 #[test]
 fn delete_form() {
     assert_eq!(

@@ -328,13 +328,14 @@ fn scalar(value: &AttributeValue) -> Option<String> {
 /// authorizes it: `dynamodb:PartiQLSelect` (…Insert, …Update, …Delete) on its table or index,
 /// with the condition keys AWS lists for these actions, read off the statement as the matching
 /// item operation's are off its request:
-/// - `dynamodb:LeadingKeys`: the partition key an INSERT's item has, or a WHERE clause's
-///   top-level equality gives;
+/// - `dynamodb:LeadingKeys`: the partition key an INSERT's item has, or every value a WHERE
+///   clause holds it to (`bind::values_of`: an equality, an `IN` list, equalities joined by OR);
 /// - `dynamodb:Attributes`: the item's names (INSERT), the projected names (SELECT), the SET and
-///   REMOVE targets (UPDATE), and the key attributes the WHERE clause names by equality;
+///   REMOVE targets (UPDATE), and the key attributes the WHERE clause holds to values;
 /// - `dynamodb:Select` (SELECT): SPECIFIC_ATTRIBUTES with a projection, else as a Scan's default;
-/// - `dynamodb:FullTableScan` (SELECT): `true` unless the WHERE clause gives every partition
-///   key attribute by equality;
+/// - `dynamodb:FullTableScan` (SELECT): `true` unless the WHERE clause holds every partition
+///   key attribute to values (as DynamoDB's SELECT reference says, an equality or `IN` on the
+///   partition key avoids a full table scan);
 /// - `dynamodb:ReturnValues` (UPDATE, DELETE): the RETURNING clause as ReturnValues names it,
 ///   else NONE;
 /// - `dynamodb:EnclosingOperation`: `enclosing`, ExecuteTransaction for a transaction's
@@ -359,12 +360,13 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
     };
     let key_names = key.as_ref().map(|k| names_of(&mut k.attrs())).unwrap_or_default();
     let partition = key.as_ref().map(|k| names_of(&mut k.hash.iter())).unwrap_or_default();
-    // The key attributes `filter` gives by equality, with their values.
+    // The key attributes `filter` holds to values (by equality or an `IN` list), with each value.
     let named = |filter: &Option<crate::partiql::Expr>| -> Vec<(String, AttributeValue)> {
         let Some(filter) = filter else { return vec![] };
         key_names
             .iter()
-            .filter_map(|name| Some((name.clone(), bind::equality(filter, name, &params).ok()??)))
+            .filter_map(|name| Some((name, bind::values_of(filter, name, &params).ok()??)))
+            .flat_map(|(name, values)| values.into_iter().map(move |v| (name.clone(), v)))
             .collect()
     };
     let top = |p: &crate::expr::Path| match p.0.first() {
@@ -408,7 +410,7 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
     if let Statement::Read(Select { projection, .. }) = &stmt {
         let default = default_select(projection.is_some(), target.index.as_deref());
         keys.set("dynamodb:Select", vec![default.to_string()]);
-        let scan = partition.is_empty() || leading.len() < partition.len();
+        let scan = partition.is_empty() || partition.iter().any(|p| !given.iter().any(|(name, _)| name == p));
         keys.set("dynamodb:FullTableScan", vec![scan.to_string()]);
     }
     if let Some(returning) = returning {
