@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::inflight::{Done, TokenJournal, Transactions};
-use crate::model::{Item, Stored, TableDef};
+use crate::model::{Checked, Item, Stored, TableDef};
 use crate::store::{
     Journal, Keyed, NamespaceKey, Namespaces, Policy, Slot, Snapshot, StoreSnapshot, Stream, StreamImage,
 };
@@ -251,8 +251,8 @@ impl<'a> Payload<'a> {
         String::from_utf8(text.to_vec()).map_err(|_| self.error(at, "a name not UTF-8"))
     }
 
-    /// The rest as a stored item, checked, with its decoded form.
-    fn item(self) -> io::Result<(Stored, Item)> {
+    /// The rest as a stored item's bytes, checked, with its decoded form.
+    fn item(self) -> io::Result<Checked<'a>> {
         Stored::checked(&self.bytes[self.at..])
             .map_err(|m| self.error(self.at + m.at, format_args!("a damaged item: {}", m.what)))
     }
@@ -759,7 +759,7 @@ fn logged(path: &Path, offset: u64, bytes: &[u8]) -> io::Result<Logged> {
             let group = p.u64()?;
             let ns = (p.text()?, p.text()?);
             let (table, table_id) = (p.text()?, p.text()?);
-            let (_, item) = p.item()?;
+            let item = p.item()?.item;
             Ok(Logged::Put {
                 ns,
                 table,
@@ -977,10 +977,13 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
         let (kind, p) = payload(path, offset, bytes)?;
         match kind {
             ITEM => {
-                let (stored, item) = p.item()?;
-                let slot = key.as_ref().and_then(|key| Some(Slot::new(&key.key_of(&item)?)));
+                let checked = p.item()?;
+                let slot = key
+                    .as_ref()
+                    .and_then(|key| Some(Slot::new(&key.key_of(&checked.item)?)));
                 let slot = slot.ok_or_else(|| bad(path, "an item outside a table or without its key"))?;
-                Ok(Loaded::Item(item, Keyed::restored(slot.bytes(), &stored)))
+                let keyed = Keyed::restored(slot.bytes(), &checked);
+                Ok(Loaded::Item(checked.item, keyed))
             }
             JSON => {
                 let frame = p.json()?;

@@ -123,25 +123,15 @@ impl Stored {
         self.body().0
     }
 
-    /// The same item with `key` at its head: a copy of the bytes, not a new encoding.
-    pub fn with_key(&self, key: &[u8]) -> Stored {
-        Stored::from_parts(key, self.bytes())
-    }
-
-    fn from_parts(key: &[u8], body: &[u8]) -> Stored {
-        let mut out = Vec::with_capacity(key.len() + body.len() + 5);
-        bytes(&mut out, key);
-        out.extend_from_slice(body);
-        Stored(ThinArc::from_header_and_slice((), &out))
-    }
-
-    /// Bytes from outside the process (a durable-mode file) taken as a stored item (without a
-    /// key), with its decoded form, only when they are exactly what [`Stored::bytes`] gives for an
-    /// item the write path accepts: every length within bounds, known tags, UTF-8 names and
-    /// strings, numbers in range, names in order, nesting within [`MAX_NESTING`] and the recorded
-    /// size right. So a damaged or hostile file is an error at a byte offset, never a panic in a
-    /// reader. A check apart from the encoder (which it does not change), walking with a depth bound.
-    pub fn checked(bytes: &[u8]) -> Result<(Stored, Item), Malformed> {
+    /// Bytes from outside the process (a durable-mode file) taken as a stored item's (without a
+    /// key), decoded, only when they are exactly what [`Stored::bytes`] gives for an item the
+    /// write path accepts: every length within bounds, known tags, UTF-8 names and strings,
+    /// numbers in range, names in order, nesting within [`MAX_NESTING`] and the recorded size
+    /// right. So a damaged or hostile file is an error at a byte offset, never a panic in a
+    /// reader. A check apart from the encoder (which it does not change), walking with a depth
+    /// bound. Nothing is stored yet: the item's key, found from the decoded item, goes at the head
+    /// of the one copy [`Checked::keyed`] makes.
+    pub fn checked(bytes: &[u8]) -> Result<Checked<'_>, Malformed> {
         let mut c = Check { bytes, at: 0 };
         let size = c.varint()?;
         let count = c.varint()?;
@@ -149,8 +139,10 @@ impl Stored {
         if c.at != bytes.len() {
             return Err(c.error("bytes after the item"));
         }
-        let stored = Stored::from_parts(&[], bytes);
-        let item = stored.item();
+        let mut body = Cursor(bytes);
+        body.varint();
+        let left = body.varint() as usize;
+        let item = entries(Seq::new(body.0, left));
         if !nesting_ok(&item) {
             return Err(Malformed {
                 at: 0,
@@ -163,7 +155,24 @@ impl Stored {
                 what: "a wrong item size",
             });
         }
-        Ok((stored, item))
+        Ok(Checked { item, bytes })
+    }
+}
+
+/// An item read back from a file and checked ([`Stored::checked`]): its decoded tree, and its
+/// bytes, which become the stored item once its key is known.
+pub struct Checked<'a> {
+    pub item: Item,
+    bytes: &'a [u8],
+}
+
+impl Checked<'_> {
+    /// The stored item with `key` at its head: the checked bytes copied, not encoded again.
+    pub fn keyed(&self, key: &[u8]) -> Stored {
+        let mut out = Vec::with_capacity(key.len() + self.bytes.len() + 5);
+        bytes(&mut out, key);
+        out.extend_from_slice(self.bytes);
+        Stored(ThinArc::from_header_and_slice((), &out))
     }
 }
 
@@ -638,7 +647,9 @@ pub(crate) mod tests {
         #[test]
         fn checked_takes_back_what_it_encoded(item in item()) {
             let stored = Stored::new(&item);
-            prop_assert_eq!(Stored::checked(stored.bytes()), Ok((stored.clone(), item)));
+            let checked = Stored::checked(stored.bytes()).map_err(|m| TestCaseError::fail(format!("{m:?}")))?;
+            prop_assert_eq!(checked.keyed(b"key"), Stored::keyed(b"key", &item));
+            prop_assert_eq!(checked.item, item);
         }
 
         /// Damaged bytes: an error or some item, never a panic (here or when read).
@@ -647,8 +658,8 @@ pub(crate) mod tests {
             let mut bytes = Stored::new(&item).bytes().to_vec();
             let at = at.index(bytes.len());
             if cut { bytes.truncate(at) } else { bytes[at] = to }
-            if let Ok((stored, item)) = Stored::checked(&bytes) {
-                prop_assert_eq!(stored.item(), item);
+            if let Ok(checked) = Stored::checked(&bytes) {
+                prop_assert_eq!(checked.keyed(&[]).item(), checked.item);
             }
         }
     }

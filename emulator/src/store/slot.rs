@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use equivalent::{Comparable, Equivalent};
 use smallvec::SmallVec;
 
-use crate::model::{Item, KeyValue, KeyValues, PrimaryKey, Stored};
+use crate::model::{Checked, Item, KeyValue, KeyValues, PrimaryKey, Stored};
 
 /// Where an item sits in scan order, as one memcomparable byte string: the partition's hash token
 /// (big-endian), its key values, then its sort values, each as [`KeyValue::encode_ordered`]. Byte
@@ -98,9 +98,9 @@ impl Keyed {
         Keyed(Stored::keyed(slot, item))
     }
 
-    /// `stored` (an item checked on its way back from a file) at `slot`, without encoding it again.
-    pub fn restored(slot: &[u8], stored: &Stored) -> Keyed {
-        Keyed(stored.with_key(slot))
+    /// An item checked on its way back from a file, at `slot`, without encoding it again.
+    pub fn restored(slot: &[u8], checked: &Checked) -> Keyed {
+        Keyed(checked.keyed(slot))
     }
 
     pub fn slot(&self) -> &[u8] {
