@@ -23,10 +23,14 @@ pub struct Table {
     /// The table's transient statuses. A leaf lock (nothing else is locked while it is held), so
     /// a data-plane lookup can ask it without the table's lock.
     lifecycle: Mutex<Lifecycle>,
+    /// The definition `state` holds, readable without the table's lock (a leaf lock too), so a
+    /// write can stage its item before taking it ([`Staged`]).
+    def: Mutex<Arc<TableDef>>,
 }
 
 pub struct TableState {
-    pub def: TableDef,
+    /// Replaced only through [`Table::set_def`], which keeps the table's unlocked copy in step.
+    pub def: Arc<TableDef>,
     pub data: TableData,
     /// Set, under the write lock, when DeleteTable removes the table: a request that looked the
     /// table up before then and locks it after sees it gone.
@@ -72,17 +76,31 @@ impl Table {
     /// A live, ACTIVE table holding `data` (restored from a snapshot): a restore puts back data,
     /// not transitions in progress, so restored tables are settled.
     pub fn with(def: TableDef, data: TableData) -> Table {
+        let def = Arc::new(def);
         Table {
             name: def.name.clone(),
             state: RwLock::new(TableState {
-                def,
+                def: def.clone(),
                 data,
                 dropped: false,
                 journal: None,
                 history: History::default(),
             }),
             lifecycle: Mutex::default(),
+            def: Mutex::new(def),
         }
+    }
+
+    /// The table's definition as last set, without its lock: what a write stages its item with.
+    /// A definition changed meanwhile is caught under the lock ([`Staged::fits`]).
+    pub fn def(&self) -> Arc<TableDef> {
+        self.def.lock().clone()
+    }
+
+    /// Replaces the definition `state` (this table's, write-locked) holds.
+    pub fn set_def(&self, state: &mut TableState, def: TableDef) {
+        state.def = Arc::new(def);
+        *self.def.lock() = state.def.clone();
     }
 
     /// The table's status at `now`.
@@ -152,37 +170,58 @@ impl TableState {
         self.data.get(key)
     }
 
-    /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
-    /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
-    /// table's stream.
+    /// The item at a slot (a [`Slot`]'s bytes, such as [`Staged::slot`]).
+    pub fn get_at(&self, slot: &[u8]) -> Option<&Keyed> {
+        self.data.items.get(slot)
+    }
+
+    /// Stores an item (whose key attributes the caller has validated) and returns the one it
+    /// replaced: [`TableState::write`] of the item staged here, under the lock.
     pub fn put(&mut self, item: Item) -> Option<Keyed> {
         #[allow(clippy::expect_used)] // Every write path validates the item's key first.
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
-        let old = self.unlink(slot.bytes());
-        let encoded = Keyed::new(slot.bytes(), &item);
-        self.data.count(&self.def, || key.hash.clone(), &item, &encoded);
-        for index in self.def.indexes() {
-            if let Some(row) = index_row(&self.def, index, &encoded, &item) {
-                self.data.indexes.entry(index.name.clone()).or_default().insert(row);
+        self.write(Staged::new(&self.def, key, &slot, item)).old
+    }
+
+    /// Stores a staged item. Every item write goes through here, `delete` or `delete_expired`,
+    /// so each one reaches the table's stream. Only the map updates and the records happen here;
+    /// an item staged for an older definition is staged again first.
+    pub fn write(&mut self, staged: Staged) -> Written {
+        let staged = match staged.fits(self) {
+            true => staged,
+            false => Staged::restaged(&self.def, staged),
+        };
+        let Staged { key, stored, rows, item, .. } = staged;
+        let old = self.unlink(stored.slot());
+        self.data.count(&self.def, || key.hash, &item, &stored);
+        for (index, row) in self.def.indexes().zip(rows) {
+            if let (Some(row), Some(rows)) = (row, self.data.indexes.get_mut(&index.name)) {
+                rows.insert(row);
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.insert(&encoded);
+            ttl.insert(&stored);
         }
         if let Some(journal) = &self.journal {
-            journal.put(&self.def, &encoded);
+            journal.put(&self.def, &stored);
         }
+        let mut item = Some(item);
         if let Some(stream) = &self.data.stream {
             let old = old.as_ref().map(|o| Arc::new(o.item()));
-            stream.record(&self.def.key, old.as_ref(), Some(&Arc::new(item)), false);
+            stream.record(&self.def.key, old.as_ref(), item.take().map(Arc::new).as_ref(), false);
         }
-        self.data.items.insert(encoded);
-        old
+        self.data.items.insert(stored);
+        Written { old, _item: item }
     }
 
     pub fn delete(&mut self, key: &PrimaryKey) -> Option<Keyed> {
-        self.remove_slot(Slot::new(key).bytes(), false)
+        self.delete_at(Slot::new(key).bytes())
+    }
+
+    /// Deletes the item at a slot (a [`Slot`]'s bytes).
+    pub fn delete_at(&mut self, slot: &[u8]) -> Option<Keyed> {
+        self.remove_slot(slot, false)
     }
 
     /// Deletes an item as the durable mode's recovery replays a logged delete (`by_ttl` as logged).
@@ -207,8 +246,8 @@ impl TableState {
     fn unlink(&mut self, slot: &[u8]) -> Option<Keyed> {
         let stored = self.data.items.remove(slot)?;
         self.data.size_bytes -= stored.size();
-        let old = stored.item();
         if !self.def.local_indexes.is_empty() {
+            let old = stored.item();
             #[allow(clippy::expect_used)] // Only `put` stores items, with their key.
             let hash = self.def.key.key_of(&old).expect("stored items have their key").hash;
             if let Some(bytes) = self.data.collections.get_mut(&hash) {
@@ -222,7 +261,7 @@ impl TableState {
             ttl.remove(&stored);
         }
         for index in self.def.indexes() {
-            if let Some(at) = index.key.key_of(&old) {
+            if let Some(at) = index.key.key_of_stored(&stored) {
                 if let Some(data) = self.data.indexes.get_mut(&index.name) {
                     data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(slot)));
                 }
@@ -290,6 +329,64 @@ impl TableState {
     pub fn item_count(&self) -> usize {
         self.data.items.len()
     }
+}
+
+/// An item ready for [`TableState::write`]: its key, its stored bytes at its slot and its row in
+/// each index, computed from a definition of its table. A request builds it before taking the
+/// table's write lock (from [`Table::def`]), so the lock covers the map updates and not the
+/// hashing and encoding.
+pub struct Staged {
+    def: Arc<TableDef>,
+    key: PrimaryKey,
+    stored: Keyed,
+    /// One per index of `def`, in `def.indexes()` order; `None` where the item lacks its key.
+    rows: Vec<Option<IndexRow>>,
+    item: Item,
+}
+
+impl Staged {
+    /// `item`, whose key `key` (at `slot`, its [`Slot`]) the caller validated against `def`.
+    pub fn new(def: &Arc<TableDef>, key: PrimaryKey, slot: &Slot, item: Item) -> Staged {
+        let stored = Keyed::new(slot.bytes(), &item);
+        let rows = def.indexes().map(|index| index_row(def, index, &stored, &item)).collect();
+        Staged { def: def.clone(), key, stored, rows, item }
+    }
+
+    /// The same item staged for another definition, from its key and stored bytes.
+    fn restaged(def: &Arc<TableDef>, staged: Staged) -> Staged {
+        let rows = def.indexes().map(|index| index_row(def, index, &staged.stored, &staged.item)).collect();
+        Staged { def: def.clone(), rows, ..staged }
+    }
+
+    /// Whether it was staged for the definition `state` holds now.
+    pub fn fits(&self, state: &TableState) -> bool {
+        Arc::ptr_eq(&self.def, &state.def)
+    }
+
+    pub fn key(&self) -> &PrimaryKey {
+        &self.key
+    }
+
+    /// The item's slot's bytes.
+    pub fn slot(&self) -> &[u8] {
+        self.stored.slot()
+    }
+
+    pub fn item(&self) -> &Item {
+        &self.item
+    }
+
+    /// The item, to be checked and staged again (its table's definition changed).
+    pub fn into_item(self) -> Item {
+        self.item
+    }
+}
+
+/// What [`TableState::write`] leaves behind: the item it replaced, and the written item's decoded
+/// form unless its stream kept it, both freed by the caller once it has released the lock.
+pub struct Written {
+    pub old: Option<Keyed>,
+    _item: Option<Item>,
 }
 
 /// Entries between two positions of a table or index, in order (both directions).
