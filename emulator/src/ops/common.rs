@@ -321,7 +321,8 @@ pub fn check_collection<'a>(
     old: impl FnOnce() -> Option<&'a Item>,
     new: Option<&Item>,
 ) -> Result<()> {
-    if state.def.local_indexes.is_empty() || state.collection_after(&key.hash, old(), new) <= engine.item_collection_limit
+    if state.def.local_indexes.is_empty()
+        || state.collection_after(&key.hash, old(), new) <= engine.item_collection_limit
     {
         return Ok(());
     }
@@ -341,11 +342,16 @@ pub struct Old {
 
 impl Old {
     pub fn new(stored: Option<&Keyed>) -> Old {
-        Old { stored: stored.cloned(), decoded: OnceCell::new() }
+        Old {
+            stored: stored.cloned(),
+            decoded: OnceCell::new(),
+        }
     }
 
     pub fn item(&self) -> Option<&Item> {
-        self.decoded.get_or_init(|| self.stored.as_ref().map(|s| s.item())).as_ref()
+        self.decoded
+            .get_or_init(|| self.stored.as_ref().map(|s| s.item()))
+            .as_ref()
     }
 
     /// Its size (0 when there is none), read without decoding it.

@@ -192,12 +192,23 @@ impl TableState {
             true => staged,
             false => Staged::restaged(&self.def, staged),
         };
-        let Staged { key, stored, rows, item, .. } = staged;
-        let old = self.unlink(stored.slot());
+        let Staged {
+            key,
+            stored,
+            rows,
+            item,
+            ..
+        } = staged;
+        // Inserting replaces the old item in place, one walk of the tree where removing it and
+        // inserting the new one took two.
+        let old = self.data.items.insert(stored.clone());
+        if let Some(old) = &old {
+            self.forget(old, &rows);
+        }
         self.data.count(&self.def, || key.hash, &item, &stored);
         for (index, row) in self.def.indexes().zip(rows) {
             if let (Some(row), Some(rows)) = (row, self.data.indexes.get_mut(&index.name)) {
-                rows.insert(row);
+                rows.insert(row.row);
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
@@ -211,7 +222,6 @@ impl TableState {
             let old = old.as_ref().map(|o| Arc::new(o.item()));
             stream.record(&self.def.key, old.as_ref(), item.take().map(Arc::new).as_ref(), false);
         }
-        self.data.items.insert(stored);
         Written { old, _item: item }
     }
 
@@ -231,7 +241,8 @@ impl TableState {
 
     /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
     fn remove_slot(&mut self, slot: &[u8], by_ttl: bool) -> Option<Keyed> {
-        let old = self.unlink(slot)?;
+        let old = self.data.items.remove(slot)?;
+        self.forget(&old, &[]);
         if let Some(stream) = &self.data.stream {
             stream.record(&self.def.key, Some(&Arc::new(old.item())), None, by_ttl);
         }
@@ -242,9 +253,10 @@ impl TableState {
         Some(old)
     }
 
-    /// Takes an item out of the table, its indexes and counts; no stream record.
-    fn unlink(&mut self, slot: &[u8]) -> Option<Keyed> {
-        let stored = self.data.items.remove(slot)?;
+    /// Takes an item just taken out of the table's map out of its indexes and counts; no stream
+    /// record. `rows` are the rows of the item replacing it (none for a delete): an index row
+    /// whose index key is unchanged is left for the new row's insert to replace.
+    fn forget(&mut self, stored: &Keyed, rows: &[Option<StagedRow>]) {
         self.data.size_bytes -= stored.size();
         if !self.def.local_indexes.is_empty() {
             let old = stored.item();
@@ -258,16 +270,17 @@ impl TableState {
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.remove(&stored);
+            ttl.remove(stored);
         }
-        for index in self.def.indexes() {
-            if let Some(at) = index.key.key_of_stored(&stored) {
-                if let Some(data) = self.data.indexes.get_mut(&index.name) {
-                    data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(slot)));
-                }
+        for (n, index) in self.def.indexes().enumerate() {
+            let Some(at) = index.key.key_of_stored(stored) else {
+                continue;
+            };
+            let replaced = rows.get(n).and_then(Option::as_ref).is_some_and(|row| row.key == at);
+            if let (false, Some(data)) = (replaced, self.data.indexes.get_mut(&index.name)) {
+                data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(stored.slot())));
             }
         }
-        Some(stored)
     }
 
     /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
@@ -276,7 +289,12 @@ impl TableState {
         for stored in self.data.items.iter() {
             let item = stored.item();
             if index.key.accepts(&item) {
-                rows.extend(index_row(&self.def, index, stored, &item));
+                rows.extend(
+                    index
+                        .key
+                        .key_of(&item)
+                        .map(|at| index_row(&self.def, index, &at, stored, &item)),
+                );
             }
         }
         self.data.indexes.insert(index.name.clone(), rows);
@@ -340,22 +358,49 @@ pub struct Staged {
     key: PrimaryKey,
     stored: Keyed,
     /// One per index of `def`, in `def.indexes()` order; `None` where the item lacks its key.
-    rows: Vec<Option<IndexRow>>,
+    rows: Vec<Option<StagedRow>>,
     item: Item,
+}
+
+/// A staged item's row in one index, with the index key it was built from.
+struct StagedRow {
+    key: PrimaryKey,
+    row: IndexRow,
 }
 
 impl Staged {
     /// `item`, whose key `key` (at `slot`, its [`Slot`]) the caller validated against `def`.
     pub fn new(def: &Arc<TableDef>, key: PrimaryKey, slot: &Slot, item: Item) -> Staged {
         let stored = Keyed::new(slot.bytes(), &item);
-        let rows = def.indexes().map(|index| index_row(def, index, &stored, &item)).collect();
-        Staged { def: def.clone(), key, stored, rows, item }
+        let rows = Staged::rows(def, &stored, &item);
+        Staged {
+            def: def.clone(),
+            key,
+            stored,
+            rows,
+            item,
+        }
     }
 
     /// The same item staged for another definition, from its key and stored bytes.
     fn restaged(def: &Arc<TableDef>, staged: Staged) -> Staged {
-        let rows = def.indexes().map(|index| index_row(def, index, &staged.stored, &staged.item)).collect();
-        Staged { def: def.clone(), rows, ..staged }
+        let rows = Staged::rows(def, &staged.stored, &staged.item);
+        Staged {
+            def: def.clone(),
+            rows,
+            ..staged
+        }
+    }
+
+    fn rows(def: &TableDef, stored: &Keyed, item: &Item) -> Vec<Option<StagedRow>> {
+        let row = |index: &IndexDef| {
+            let key = index.key.key_of(item)?;
+            Some(StagedRow {
+                row: index_row(def, index, &key, stored, item),
+                key,
+            })
+        };
+        def.indexes().map(row).collect()
     }
 
     /// Whether it was staged for the definition `state` holds now.
@@ -404,17 +449,16 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     }
 }
 
-/// An item's row in an index, or `None` when the item lacks the index key (sparse indexes). The
-/// row holds the stored item itself when the index projects every attribute, else its own
-/// encoding of the projected attributes, keyed by the same table slot.
-fn index_row(def: &TableDef, index: &IndexDef, stored: &Keyed, item: &Item) -> Option<IndexRow> {
-    let at = Slot::new(&index.key.key_of(item)?);
+/// An item's row in an index, at its index key `at` (an item without one has no row: sparse
+/// indexes). The row holds the stored item itself when the index projects every attribute, else
+/// its own encoding of the projected attributes, keyed by the same table slot.
+fn index_row(def: &TableDef, index: &IndexDef, at: &PrimaryKey, stored: &Keyed, item: &Item) -> IndexRow {
     let copy = if index.projection.kind == crate::model::ProjectionType::All {
         stored.clone()
     } else {
         Keyed::new(stored.slot(), &index.project_item(&def.key, item))
     };
-    Some(IndexRow::new(&at, copy))
+    IndexRow::new(&Slot::new(at), copy)
 }
 
 /// A table's data built from its items in scan order, as a checkpoint holds them (durable mode's
@@ -451,7 +495,12 @@ impl TableBuild {
         let hash = || def.key.key_of(item).expect("an entry has its key").hash;
         self.data.count(def, hash, item, &stored);
         for (index, rows) in def.indexes().zip(&mut self.rows) {
-            rows.extend(index_row(def, index, &stored, item));
+            rows.extend(
+                index
+                    .key
+                    .key_of(item)
+                    .map(|at| index_row(def, index, &at, &stored, item)),
+            );
         }
         self.data.items.insert(stored);
         true
@@ -485,4 +534,135 @@ fn collection_bytes(def: &TableDef, item: &Item) -> usize {
         })
         .sum();
     item_size(item) + entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        AttributeValue, BillingMode, KeyAttr, KeySchema, Projection, ProjectionType, ScalarType, Throughput,
+    };
+    use proptest::prelude::*;
+
+    fn attr(name: &str) -> KeyAttr {
+        KeyAttr {
+            name: name.into(),
+            ty: ScalarType::S,
+        }
+    }
+
+    fn index(name: &str, key: &str, kind: ProjectionType) -> IndexDef {
+        IndexDef {
+            name: name.into(),
+            key: KeySchema::simple(attr(key), None),
+            projection: Projection {
+                kind,
+                non_key_attributes: Vec::new(),
+            },
+            throughput: None,
+        }
+    }
+
+    /// Table `t` (pk S) with GSIs `all` on `a` (ALL) and `keys` on `b` (KEYS_ONLY).
+    fn def() -> TableDef {
+        TableDef {
+            name: "t".into(),
+            key: KeySchema::simple(attr("pk"), None),
+            attribute_definitions: vec![attr("pk"), attr("a"), attr("b")],
+            global_indexes: vec![
+                index("all", "a", ProjectionType::All),
+                index("keys", "b", ProjectionType::KeysOnly),
+            ],
+            local_indexes: Vec::new(),
+            billing_mode: BillingMode::PayPerRequest,
+            throughput: Throughput::default(),
+            created_at: 0.0,
+            table_id: String::new(),
+            arn: String::new(),
+            deletion_protection: false,
+            stream: None,
+            table_class: None,
+            point_in_time_recovery: None,
+        }
+    }
+
+    fn item(pk: u8, a: Option<u8>, b: Option<u8>, v: u8) -> Item {
+        let s = |name: &str, n: u8| (name.to_string(), AttributeValue::S(format!("{name}{n}")));
+        [
+            Some(s("pk", pk)),
+            a.map(|n| s("a", n)),
+            b.map(|n| s("b", n)),
+            Some(s("v", v)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Every index as a backfill from the table's items builds it, and the table's size.
+    fn rebuilt(state: &TableState) -> (Vec<String>, usize) {
+        let def = state.def.clone();
+        let mut copy = Table::with(TableDef::clone(&def), state.data.clone())
+            .state
+            .into_inner();
+        def.indexes().for_each(|i| copy.backfill(i));
+        let size = copy.data.items.iter().map(|i| i.size()).sum();
+        (indexes(&copy), size)
+    }
+
+    fn indexes(state: &TableState) -> Vec<String> {
+        state
+            .def
+            .indexes()
+            .map(|i| format!("{:?}", state.data.indexes[&i.name].iter().collect::<Vec<_>>()))
+            .collect()
+    }
+
+    proptest! {
+        /// Puts that replace items (index keys kept, changed, added or dropped) and deletes leave
+        /// every index holding exactly the rows a rebuild from the items holds: a row whose key
+        /// is unchanged is replaced in place, any other old row is removed.
+        #[test]
+        fn writes_leave_the_indexes_a_rebuild_makes(
+            writes in prop::collection::vec((0u8..4, prop::option::of(0u8..3), prop::option::of(0u8..3), any::<u8>(), any::<bool>()), 1..40),
+        ) {
+            let table = Table::new(def(), 0);
+            let mut state = table.state.write();
+            for (pk, a, b, v, delete) in writes {
+                let item = item(pk, a, b, v);
+                if delete {
+                    let key = state.def.key.key_of(&item).unwrap();
+                    state.delete(&key);
+                } else {
+                    state.put(item);
+                }
+                let (rows, size) = rebuilt(&state);
+                prop_assert_eq!(indexes(&state), rows);
+                prop_assert_eq!(state.data.size_bytes, size);
+            }
+        }
+    }
+
+    /// An item staged before UpdateTable added an index gets its row in it when written.
+    #[test]
+    fn an_item_staged_for_an_older_definition_is_staged_again() {
+        let mut old = def();
+        let added = old.global_indexes.remove(0);
+        let table = Table::new(old, 0);
+        let written = item(1, Some(1), None, 0);
+        let key = table.def().key.key_of(&written).unwrap();
+        let slot = Slot::new(&key);
+        let staged = Staged::new(&table.def(), key, &slot, written);
+        let mut state = table.state.write();
+        let mut new = TableDef::clone(&state.def);
+        new.global_indexes.insert(0, added.clone());
+        table.set_def(&mut state, new);
+        state.backfill(&added);
+        assert!(!staged.fits(&state));
+        assert!(Arc::ptr_eq(&table.def(), &state.def));
+        state.write(staged);
+        assert_eq!(state.data.indexes["all"].len(), 1);
+        let (rows, _) = rebuilt(&state);
+        assert_eq!(indexes(&state), rows);
+    }
 }
