@@ -1,7 +1,7 @@
 //! Key values: the scalar types allowed in table and index keys, ordered as DynamoDB orders them
 //! (numbers numerically, strings by UTF-8 bytes, binary by unsigned bytes).
 
-use super::{AttributeValue, Number, ValueType};
+use super::{AttributeValue, Number, ValueType, View};
 
 /// Type bytes that start a key value's memcomparable form, in `KeyValue`'s order; below them sit
 /// the store's own markers, above them its end-of-range byte.
@@ -67,6 +67,16 @@ impl KeyValue {
             AttributeValue::S(s) => Some(KeyValue::S(s.clone())),
             AttributeValue::N(n) => Some(KeyValue::N(*n)),
             AttributeValue::B(b) => Some(KeyValue::B(b.clone())),
+            _ => None,
+        }
+    }
+
+    /// [`KeyValue::from_attr`] of a value read in place.
+    pub fn from_view(v: View) -> Option<KeyValue> {
+        match v {
+            View::S(s) => Some(KeyValue::S(s.to_owned())),
+            View::N(n) => Some(KeyValue::N(n)),
+            View::B(b) => Some(KeyValue::B(b.to_vec())),
             _ => None,
         }
     }

@@ -1,6 +1,6 @@
 //! Table and index schemas as stored after CreateTable/UpdateTable validated them.
 
-use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType, MAX_HASH_KEY, MAX_RANGE_KEY};
+use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType, Stored, MAX_HASH_KEY, MAX_RANGE_KEY};
 
 /// A key attribute: name and declared scalar type.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -51,14 +51,20 @@ impl KeySchema {
     /// The key of an item in which every key attribute is present with its declared type (an
     /// index holds only such items).
     pub fn key_of(&self, item: &Item) -> Option<PrimaryKey> {
+        self.key_with(|name| item.get(name).and_then(KeyValue::from_attr))
+    }
+
+    /// [`KeySchema::key_of`] read from a stored item's bytes, without decoding the item.
+    pub fn key_of_stored(&self, item: &Stored) -> Option<PrimaryKey> {
+        self.key_with(|name| item.get(name).and_then(KeyValue::from_view))
+    }
+
+    /// The key whose values `get` finds by attribute name, each of its declared type.
+    fn key_with(&self, get: impl Fn(&str) -> Option<KeyValue>) -> Option<PrimaryKey> {
         let values = |attrs: &[KeyAttr]| {
             attrs
                 .iter()
-                .map(|a| {
-                    item.get(&a.name)
-                        .and_then(KeyValue::from_attr)
-                        .filter(|k| k.scalar_type() == a.ty)
-                })
+                .map(|a| get(&a.name).filter(|k| k.scalar_type() == a.ty))
                 .collect::<Option<KeyValues>>()
         };
         Some(PrimaryKey {

@@ -69,9 +69,10 @@ impl Stored {
     /// Encodes an item whose nesting the write path has checked (at most `MAX_NESTING` levels,
     /// which bounds the recursion here and in every reader), with `key` at its head.
     pub fn keyed(key: &[u8], item: &Item) -> Stored {
-        let mut out = Vec::with_capacity(key.len() + item_size(item) + 8 * item.len() + 12);
+        let size = item_size(item);
+        let mut out = Vec::with_capacity(key.len() + size + 8 * item.len() + 12);
         bytes(&mut out, key);
-        varint(&mut out, item_size(item) as u64);
+        varint(&mut out, size as u64);
         varint(&mut out, item.len() as u64);
         for (name, value) in item.iter() {
             bytes(&mut out, name.as_bytes());

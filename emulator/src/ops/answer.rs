@@ -35,7 +35,7 @@ impl TableDescription {
     /// status now for DescribeTable, the transitional one (CREATING, UPDATING, DELETING) in the
     /// answers of the calls that change a table. Indexes of a CREATING table are CREATING too.
     pub fn of(table: &Table, state: &TableState, status: TableStatus, now: i64) -> TableDescription {
-        let def = &state.def;
+        let def: &TableDef = &state.def;
         let index_statuses = def
             .global_indexes
             .iter()

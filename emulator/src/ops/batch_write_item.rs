@@ -125,7 +125,7 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
                 Write::Delete(key) => (key, None),
             };
             let old = state.get(&key).map(|s| s.item());
-            check_collection(engine, state, &key, old.as_ref(), new.as_ref())?;
+            check_collection(engine, state, &key, || old.as_ref(), new.as_ref())?;
             let touched = touched_indexes(&state.def, old.as_ref(), new.as_ref());
             units
                 .entry(name.clone())

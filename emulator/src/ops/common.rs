@@ -1,6 +1,7 @@
 //! Pieces the item operations share: data-plane table lookup, key and item validation with
 //! DynamoDB's messages, consumed capacity, item collections.
 
+use std::cell::OnceCell;
 use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
@@ -12,7 +13,7 @@ use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
     TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
-use crate::store::{Table, TableState};
+use crate::store::{Keyed, Table, TableState};
 
 /// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
 /// request's shape admits names from one character (an ARN may be short too); a name shorter than
@@ -220,8 +221,13 @@ impl CapacityDetail {
 
 /// Write units: 1 per KB of the larger of the old and new item, at least 1.
 pub fn write_units(old: Option<&Item>, new: Option<&Item>) -> f64 {
-    let size = old.map_or(0, item_size).max(new.map_or(0, item_size));
-    size.div_ceil(1024).max(1) as f64
+    units_of_write(old.map_or(0, item_size), new.map_or(0, item_size))
+}
+
+/// Write units of a write that replaces an item of `old` bytes by one of `new` bytes (0: none):
+/// 1 per KB of the larger.
+pub fn units_of_write(old: usize, new: usize) -> f64 {
+    old.max(new).div_ceil(1024).max(1) as f64
 }
 
 /// Read units: 1 per 4 KB, halved for eventually consistent reads.
@@ -262,14 +268,15 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
 }
 
 /// The capacity a single-item write consumed: `units` for the table and for every index it changed.
-pub fn write_capacity(
+/// `old` gives the replaced item, asked for only when the detail names indexes.
+pub fn write_capacity<'a>(
     detail: CapacityDetail,
     def: &TableDef,
-    old: Option<&Item>,
+    old: impl FnOnce() -> Option<&'a Item>,
     new: Option<&Item>,
     units: f64,
 ) -> Option<ConsumedCapacity> {
-    detail.consumed(&def.name, units, || touched_indexes(def, old, new))
+    detail.consumed(&def.name, units, || touched_indexes(def, old(), new))
 }
 
 /// ReturnValues of a write.
@@ -305,15 +312,17 @@ pub fn metrics_if(asked: bool, def: &TableDef, key: &PrimaryKey) -> Option<ItemC
 }
 
 /// Refuses a write that would grow an item collection (a partition of a table with local
-/// indexes) past the engine's limit, 10 GB as in DynamoDB.
-pub fn check_collection(
+/// indexes) past the engine's limit, 10 GB as in DynamoDB. `old` gives the replaced item, asked
+/// for only in such a table.
+pub fn check_collection<'a>(
     engine: &Engine,
     state: &TableState,
     key: &PrimaryKey,
-    old: Option<&Item>,
+    old: impl FnOnce() -> Option<&'a Item>,
     new: Option<&Item>,
 ) -> Result<()> {
-    if state.def.local_indexes.is_empty() || state.collection_after(&key.hash, old, new) <= engine.item_collection_limit
+    if state.def.local_indexes.is_empty()
+        || state.collection_after(&key.hash, old(), new) <= engine.item_collection_limit
     {
         return Ok(());
     }
@@ -321,6 +330,39 @@ pub fn check_collection(
         crate::error::ErrorKind::ItemCollectionSizeLimitExceeded,
         "Collection size exceeded.",
     ))
+}
+
+/// The item a single-item write replaces, as its table holds it, decoded only when a step reads
+/// it (a condition, ReturnValues, an item collection's size, capacity per index): a plain PutItem
+/// or DeleteItem never decodes it.
+pub struct Old {
+    stored: Option<Keyed>,
+    decoded: OnceCell<Option<Item>>,
+}
+
+impl Old {
+    pub fn new(stored: Option<&Keyed>) -> Old {
+        Old {
+            stored: stored.cloned(),
+            decoded: OnceCell::new(),
+        }
+    }
+
+    pub fn item(&self) -> Option<&Item> {
+        self.decoded
+            .get_or_init(|| self.stored.as_ref().map(|s| s.item()))
+            .as_ref()
+    }
+
+    /// Its size (0 when there is none), read without decoding it.
+    pub fn size(&self) -> usize {
+        self.stored.as_ref().map_or(0, |s| s.size())
+    }
+
+    pub fn into_item(self) -> Option<Item> {
+        let Old { stored, decoded } = self;
+        decoded.into_inner().unwrap_or_else(|| stored.map(|s| s.item()))
+    }
 }
 
 /// What a single-item write (PutItem, UpdateItem, DeleteItem) asks to get back.

@@ -5,12 +5,12 @@ use crate::expr::{self, Condition, Path};
 use crate::model::{Item, Stored};
 
 /// Whether an optional condition holds, in request `cx`, for an item that may not exist.
-pub fn holds(cx: &Cx, condition: Option<&Condition>, item: Option<&Item>) -> bool {
+pub fn holds<'a>(cx: &Cx, condition: Option<&Condition>, item: impl FnOnce() -> Option<&'a Item>) -> bool {
     static EMPTY: Item = Item::new();
     if cx.ignores_conditions() {
         return true;
     }
-    condition.is_none_or(|c| c.eval(item.unwrap_or(&EMPTY)))
+    condition.is_none_or(|c| c.eval(item().unwrap_or(&EMPTY)))
 }
 
 /// The item as a projection asks for it.

@@ -1,15 +1,18 @@
 //! PutItem: replaces a whole item, optionally under a condition.
 
+use std::sync::Arc;
+
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, condition_failed, data_table, metrics_if, write_capacity, validate_item, write_units, ReturnValues,
-    WriteReturns,
+    check_collection, condition_failed, data_table, metrics_if, units_of_write, validate_item, write_capacity, Old,
+    ReturnValues, WriteReturns,
 };
 use super::expressions;
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
-use crate::model::Item;
+use crate::model::{item_size, Item, TableDef};
+use crate::store::{Slot, Staged};
 
 pub struct Input {
     pub table: String,
@@ -22,23 +25,42 @@ pub struct Input {
 
 pub type Output = WriteOutput;
 
+/// The item checked and staged (hashed, encoded, its index rows built) before the table's lock is
+/// taken, again under it only if the table's definition changed meanwhile.
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let (item, returns) = (input.item, input.returns);
+    let returns = input.returns;
     let table = data_table(cx, &input.table)?;
+    let staged = stage(&table.def(), input.item)?;
     let mut state = cx.write(&table)?;
-    let key = validate_item(&state.def, &item)?;
-    cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
-    let old = state.get(&key).map(|s| s.item());
-    if !expressions::holds(cx, input.exprs.condition.as_ref(), old.as_ref()) {
-        return Err(condition_failed(returns.old_on_condition_failure, old.as_ref()));
+    let staged = if staged.fits(&state) { staged } else { stage(&state.def, staged.into_item())? };
+    let key = staged.key();
+    cx.engine.transactions.check_free(cx.ns, &table.name, key)?;
+    let old = Old::new(state.get_at(staged.slot()));
+    if !expressions::holds(cx, input.exprs.condition.as_ref(), || old.item()) {
+        return Err(condition_failed(returns.old_on_condition_failure, old.item()));
     }
-    check_collection(cx.engine, &state, &key, old.as_ref(), Some(&item))?;
-    let units = write_units(old.as_ref(), Some(&item));
-    let capacity = write_capacity(returns.capacity, &state.def, old.as_ref(), Some(&item), units);
-    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
+    let item = staged.item();
+    check_collection(cx.engine, &state, key, || old.item(), Some(item))?;
+    let units = units_of_write(old.size(), item_size(item));
+    let capacity = write_capacity(returns.capacity, &state.def, || old.item(), Some(item), units);
+    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, key);
     #[cfg(feature = "faults")]
-    let item = crate::fault::put_item(cx.fault, item, old.as_ref());
-    state.put(item);
-    let attributes = old.filter(|_| returns.values == ReturnValues::AllOld);
+    let staged = match cx.fault {
+        Some(_) => {
+            let (key, slot) = (staged.key().clone(), crate::store::Slot::new(staged.key()));
+            Staged::new(&state.def, key, &slot, crate::fault::put_item(cx.fault, staged.into_item(), old.item()))
+        }
+        None => staged,
+    };
+    let _replaced = state.write(staged);
+    drop(state); // the replaced item is freed once the lock is released
+    let attributes = (returns.values == ReturnValues::AllOld).then(|| old.into_item()).flatten();
     Ok(WriteOutput { attributes, capacity, collection_metrics })
+}
+
+/// `item` checked against `def` and staged for it.
+fn stage(def: &Arc<TableDef>, item: Item) -> Result<Staged> {
+    let key = validate_item(def, &item)?;
+    let slot = Slot::new(&key);
+    Ok(Staged::new(def, key, &slot, item))
 }

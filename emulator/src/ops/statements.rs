@@ -96,7 +96,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).map(|s| s.item());
             // UPDATE never creates an item.
-            if old.is_none() || !expressions::holds(cx, cond.as_ref(), old.as_ref()) {
+            if old.is_none() || !expressions::holds(cx, cond.as_ref(), || old.as_ref()) {
                 return Err(condition_failed(old_on_failure, old.as_ref()));
             }
             let (new, _) = updated_item(&state.def, &key, old.as_ref(), Some(&update))?;
@@ -112,13 +112,13 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
             let old = state.get(&key).map(|s| s.item());
             // Deleting nothing succeeds; the condition applies to an item that exists.
-            if old.is_some() && !expressions::holds(cx, cond.as_ref(), old.as_ref()) {
+            if old.is_some() && !expressions::holds(cx, cond.as_ref(), || old.as_ref()) {
                 return Err(condition_failed(old_on_failure, old.as_ref()));
             }
             (key, old, None, returning)
         }
     };
-    check_collection(engine, &state, &key, old.as_ref(), new.as_ref())?;
+    check_collection(engine, &state, &key, || old.as_ref(), new.as_ref())?;
     let units = write_units(old.as_ref(), new.as_ref());
     let indexes = touched_indexes(&state.def, old.as_ref(), new.as_ref());
     let items = returning.map(|r| returned(r, stmt, old.as_ref(), new.as_ref()));

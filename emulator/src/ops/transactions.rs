@@ -134,7 +134,7 @@ fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Ef
             None,
         ));
     }
-    if !expressions::holds(cx, action.exprs.condition.as_ref(), old.as_ref()) {
+    if !expressions::holds(cx, action.exprs.condition.as_ref(), || old.as_ref()) {
         let wants = action.wants_old;
         return Err(reason(
             "ConditionalCheckFailed",
@@ -157,7 +157,7 @@ fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Ef
             Effect::Put(_, item) => item,
             _ => return Ok(effect),
         };
-        check_collection(cx.engine, state, &key, old.as_ref(), Some(new))
+        check_collection(cx.engine, state, &key, || old.as_ref(), Some(new))
             .map(|()| effect)
             .map_err(|e| reason("ItemCollectionSizeLimitExceeded", e.message, None))
     })

@@ -5,7 +5,7 @@ use super::answer::ContinuousBackups;
 use super::tables::backed_up_table;
 use super::Cx;
 use crate::error::Result;
-use crate::model::PointInTimeRecovery;
+use crate::model::{PointInTimeRecovery, TableDef};
 
 pub struct Input {
     /// A table name or ARN.
@@ -26,13 +26,15 @@ const DEFAULT_RECOVERY_DAYS: i64 = 35;
 pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let table = backed_up_table(cx, &input.table)?;
     let mut state = table.state.write();
-    let current = state.def.point_in_time_recovery;
-    state.def.point_in_time_recovery = input.enabled.then(|| PointInTimeRecovery {
+    let mut def = TableDef::clone(&state.def);
+    let current = def.point_in_time_recovery;
+    def.point_in_time_recovery = input.enabled.then(|| PointInTimeRecovery {
         enabled_at_millis: current.map_or(now_millis, |c| c.enabled_at_millis),
         recovery_period_days: input
             .recovery_period_days
             .or(current.map(|c| c.recovery_period_days))
             .unwrap_or(DEFAULT_RECOVERY_DAYS),
     });
+    table.set_def(&mut state, def);
     Ok(Output { backups: ContinuousBackups::of(&state.def, now_millis) })
 }

@@ -38,7 +38,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     let name = &input.table;
     let table = table_named(cx, name, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
-    let mut def = state.def.clone();
+    let mut def = TableDef::clone(&state.def);
 
     let billing_mode = input.billing_mode.unwrap_or(def.billing_mode);
     if input.throughput.is_some() || billing_mode != def.billing_mode {
@@ -119,7 +119,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         None => {}
     }
     state.data.indexes.retain(|name, _| def.index(name).is_some());
-    state.def = def;
+    table.set_def(&mut state, def);
     for index in &added {
         state.backfill(index);
     }

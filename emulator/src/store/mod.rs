@@ -24,7 +24,7 @@ pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use recording::Recording;
 pub use slot::{IndexEntry, Keyed, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
-pub use table::{Table, TableBuild, TableData, TableState};
+pub use table::{Staged, Table, TableBuild, TableData, TableState};
 
 use crate::model::{Item, Stored, TableDef};
 
@@ -319,7 +319,7 @@ pub(crate) fn snapshot_all_then<R>(stores: &[&Store], then: impl FnOnce() -> R) 
             .map(|(store, states)| {
                 let streams = fork_all(store.streams.read().values());
                 StoreSnapshot {
-                    tables: with_streams(states.iter().map(|s| (&s.def, &s.data)), &streams),
+                    tables: with_streams(states.iter().map(|s| (&*s.def, &s.data)), &streams),
                     streams,
                     tags: store.tags.read().clone(),
                     policies: store.policies.read().clone(),

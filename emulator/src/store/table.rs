@@ -23,10 +23,14 @@ pub struct Table {
     /// The table's transient statuses. A leaf lock (nothing else is locked while it is held), so
     /// a data-plane lookup can ask it without the table's lock.
     lifecycle: Mutex<Lifecycle>,
+    /// The definition `state` holds, readable without the table's lock (a leaf lock too), so a
+    /// write can stage its item before taking it ([`Staged`]).
+    def: Mutex<Arc<TableDef>>,
 }
 
 pub struct TableState {
-    pub def: TableDef,
+    /// Replaced only through [`Table::set_def`], which keeps the table's unlocked copy in step.
+    pub def: Arc<TableDef>,
     pub data: TableData,
     /// Set, under the write lock, when DeleteTable removes the table: a request that looked the
     /// table up before then and locks it after sees it gone.
@@ -72,17 +76,31 @@ impl Table {
     /// A live, ACTIVE table holding `data` (restored from a snapshot): a restore puts back data,
     /// not transitions in progress, so restored tables are settled.
     pub fn with(def: TableDef, data: TableData) -> Table {
+        let def = Arc::new(def);
         Table {
             name: def.name.clone(),
             state: RwLock::new(TableState {
-                def,
+                def: def.clone(),
                 data,
                 dropped: false,
                 journal: None,
                 history: History::default(),
             }),
             lifecycle: Mutex::default(),
+            def: Mutex::new(def),
         }
+    }
+
+    /// The table's definition as last set, without its lock: what a write stages its item with.
+    /// A definition changed meanwhile is caught under the lock ([`Staged::fits`]).
+    pub fn def(&self) -> Arc<TableDef> {
+        self.def.lock().clone()
+    }
+
+    /// Replaces the definition `state` (this table's, write-locked) holds.
+    pub fn set_def(&self, state: &mut TableState, def: TableDef) {
+        state.def = Arc::new(def);
+        *self.def.lock() = state.def.clone();
     }
 
     /// The table's status at `now`.
@@ -152,37 +170,68 @@ impl TableState {
         self.data.get(key)
     }
 
-    /// Stores an item (whose key attributes the caller has validated) and returns the one it replaced.
-    /// Every item write goes through here, `delete` or `delete_expired`, so each one reaches the
-    /// table's stream.
+    /// The item at a slot (a [`Slot`]'s bytes, such as [`Staged::slot`]).
+    pub fn get_at(&self, slot: &[u8]) -> Option<&Keyed> {
+        self.data.items.get(slot)
+    }
+
+    /// Stores an item (whose key attributes the caller has validated) and returns the one it
+    /// replaced: [`TableState::write`] of the item staged here, under the lock.
     pub fn put(&mut self, item: Item) -> Option<Keyed> {
         #[allow(clippy::expect_used)] // Every write path validates the item's key first.
         let key = self.def.key.key_of(&item).expect("caller validated the key");
         let slot = Slot::new(&key);
-        let old = self.unlink(slot.bytes());
-        let encoded = Keyed::new(slot.bytes(), &item);
-        self.data.count(&self.def, || key.hash.clone(), &item, &encoded);
-        for index in self.def.indexes() {
-            if let Some(row) = index_row(&self.def, index, &encoded, &item) {
-                self.data.indexes.entry(index.name.clone()).or_default().insert(row);
+        self.write(Staged::new(&self.def, key, &slot, item)).old
+    }
+
+    /// Stores a staged item. Every item write goes through here, `delete` or `delete_expired`,
+    /// so each one reaches the table's stream. Only the map updates and the records happen here;
+    /// an item staged for an older definition is staged again first.
+    pub fn write(&mut self, staged: Staged) -> Written {
+        let staged = match staged.fits(self) {
+            true => staged,
+            false => Staged::restaged(&self.def, staged),
+        };
+        let Staged {
+            key,
+            stored,
+            rows,
+            item,
+            ..
+        } = staged;
+        // Inserting replaces the old item in place, one walk of the tree where removing it and
+        // inserting the new one took two.
+        let old = self.data.items.insert(stored.clone());
+        if let Some(old) = &old {
+            self.forget(old, &rows);
+        }
+        self.data.count(&self.def, || key.hash, &item, &stored);
+        for (index, row) in self.def.indexes().zip(rows) {
+            if let (Some(row), Some(rows)) = (row, self.data.indexes.get_mut(&index.name)) {
+                rows.insert(row.row);
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.insert(&encoded);
+            ttl.insert(&stored);
         }
         if let Some(journal) = &self.journal {
-            journal.put(&self.def, &encoded);
+            journal.put(&self.def, &stored);
         }
+        let mut item = Some(item);
         if let Some(stream) = &self.data.stream {
             let old = old.as_ref().map(|o| Arc::new(o.item()));
-            stream.record(&self.def.key, old.as_ref(), Some(&Arc::new(item)), false);
+            stream.record(&self.def.key, old.as_ref(), item.take().map(Arc::new).as_ref(), false);
         }
-        self.data.items.insert(encoded);
-        old
+        Written { old, _item: item }
     }
 
     pub fn delete(&mut self, key: &PrimaryKey) -> Option<Keyed> {
-        self.remove_slot(Slot::new(key).bytes(), false)
+        self.delete_at(Slot::new(key).bytes())
+    }
+
+    /// Deletes the item at a slot (a [`Slot`]'s bytes).
+    pub fn delete_at(&mut self, slot: &[u8]) -> Option<Keyed> {
+        self.remove_slot(slot, false)
     }
 
     /// Deletes an item as the durable mode's recovery replays a logged delete (`by_ttl` as logged).
@@ -192,7 +241,8 @@ impl TableState {
 
     /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
     fn remove_slot(&mut self, slot: &[u8], by_ttl: bool) -> Option<Keyed> {
-        let old = self.unlink(slot)?;
+        let old = self.data.items.remove(slot)?;
+        self.forget(&old, &[]);
         if let Some(stream) = &self.data.stream {
             stream.record(&self.def.key, Some(&Arc::new(old.item())), None, by_ttl);
         }
@@ -203,12 +253,13 @@ impl TableState {
         Some(old)
     }
 
-    /// Takes an item out of the table, its indexes and counts; no stream record.
-    fn unlink(&mut self, slot: &[u8]) -> Option<Keyed> {
-        let stored = self.data.items.remove(slot)?;
+    /// Takes an item just taken out of the table's map out of its indexes and counts; no stream
+    /// record. `rows` are the rows of the item replacing it (none for a delete): an index row
+    /// whose index key is unchanged is left for the new row's insert to replace.
+    fn forget(&mut self, stored: &Keyed, rows: &[Option<StagedRow>]) {
         self.data.size_bytes -= stored.size();
-        let old = stored.item();
         if !self.def.local_indexes.is_empty() {
+            let old = stored.item();
             #[allow(clippy::expect_used)] // Only `put` stores items, with their key.
             let hash = self.def.key.key_of(&old).expect("stored items have their key").hash;
             if let Some(bytes) = self.data.collections.get_mut(&hash) {
@@ -219,16 +270,17 @@ impl TableState {
             }
         }
         if let Some(ttl) = &mut self.data.ttl {
-            ttl.remove(&stored);
+            ttl.remove(stored);
         }
-        for index in self.def.indexes() {
-            if let Some(at) = index.key.key_of(&old) {
-                if let Some(data) = self.data.indexes.get_mut(&index.name) {
-                    data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(slot)));
-                }
+        for (n, index) in self.def.indexes().enumerate() {
+            let Some(at) = index.key.key_of_stored(stored) else {
+                continue;
+            };
+            let replaced = rows.get(n).and_then(Option::as_ref).is_some_and(|row| row.key == at);
+            if let (false, Some(data)) = (replaced, self.data.indexes.get_mut(&index.name)) {
+                data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(stored.slot())));
             }
         }
-        Some(stored)
     }
 
     /// Fills a newly added index from the table's items (UpdateTable's backfill, done at once).
@@ -237,7 +289,12 @@ impl TableState {
         for stored in self.data.items.iter() {
             let item = stored.item();
             if index.key.accepts(&item) {
-                rows.extend(index_row(&self.def, index, stored, &item));
+                rows.extend(
+                    index
+                        .key
+                        .key_of(&item)
+                        .map(|at| index_row(&self.def, index, &at, stored, &item)),
+                );
             }
         }
         self.data.indexes.insert(index.name.clone(), rows);
@@ -292,6 +349,91 @@ impl TableState {
     }
 }
 
+/// An item ready for [`TableState::write`]: its key, its stored bytes at its slot and its row in
+/// each index, computed from a definition of its table. A request builds it before taking the
+/// table's write lock (from [`Table::def`]), so the lock covers the map updates and not the
+/// hashing and encoding.
+pub struct Staged {
+    def: Arc<TableDef>,
+    key: PrimaryKey,
+    stored: Keyed,
+    /// One per index of `def`, in `def.indexes()` order; `None` where the item lacks its key.
+    rows: Vec<Option<StagedRow>>,
+    item: Item,
+}
+
+/// A staged item's row in one index, with the index key it was built from.
+struct StagedRow {
+    key: PrimaryKey,
+    row: IndexRow,
+}
+
+impl Staged {
+    /// `item`, whose key `key` (at `slot`, its [`Slot`]) the caller validated against `def`.
+    pub fn new(def: &Arc<TableDef>, key: PrimaryKey, slot: &Slot, item: Item) -> Staged {
+        let stored = Keyed::new(slot.bytes(), &item);
+        let rows = Staged::rows(def, &stored, &item);
+        Staged {
+            def: def.clone(),
+            key,
+            stored,
+            rows,
+            item,
+        }
+    }
+
+    /// The same item staged for another definition, from its key and stored bytes.
+    fn restaged(def: &Arc<TableDef>, staged: Staged) -> Staged {
+        let rows = Staged::rows(def, &staged.stored, &staged.item);
+        Staged {
+            def: def.clone(),
+            rows,
+            ..staged
+        }
+    }
+
+    fn rows(def: &TableDef, stored: &Keyed, item: &Item) -> Vec<Option<StagedRow>> {
+        let row = |index: &IndexDef| {
+            let key = index.key.key_of(item)?;
+            Some(StagedRow {
+                row: index_row(def, index, &key, stored, item),
+                key,
+            })
+        };
+        def.indexes().map(row).collect()
+    }
+
+    /// Whether it was staged for the definition `state` holds now.
+    pub fn fits(&self, state: &TableState) -> bool {
+        Arc::ptr_eq(&self.def, &state.def)
+    }
+
+    pub fn key(&self) -> &PrimaryKey {
+        &self.key
+    }
+
+    /// The item's slot's bytes.
+    pub fn slot(&self) -> &[u8] {
+        self.stored.slot()
+    }
+
+    pub fn item(&self) -> &Item {
+        &self.item
+    }
+
+    /// The item, to be checked and staged again (its table's definition changed).
+    pub fn into_item(self) -> Item {
+        self.item
+    }
+}
+
+/// What [`TableState::write`] leaves behind: the item it replaced, and the written item's decoded
+/// form unless its stream kept it, both freed by the caller once it has released the lock.
+pub struct Written {
+    pub old: Option<Keyed>,
+    _item: Option<Item>,
+}
+
 /// Entries between two positions of a table or index, in order (both directions).
 pub type Between<'a, K> =
     std::iter::Flatten<std::option::IntoIter<imbl::ordset::RangedIter<'a, K, imbl::shared_ptr::DefaultSharedPtr>>>;
@@ -307,17 +449,16 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
     }
 }
 
-/// An item's row in an index, or `None` when the item lacks the index key (sparse indexes). The
-/// row holds the stored item itself when the index projects every attribute, else its own
-/// encoding of the projected attributes, keyed by the same table slot.
-fn index_row(def: &TableDef, index: &IndexDef, stored: &Keyed, item: &Item) -> Option<IndexRow> {
-    let at = Slot::new(&index.key.key_of(item)?);
+/// An item's row in an index, at its index key `at` (an item without one has no row: sparse
+/// indexes). The row holds the stored item itself when the index projects every attribute, else
+/// its own encoding of the projected attributes, keyed by the same table slot.
+fn index_row(def: &TableDef, index: &IndexDef, at: &PrimaryKey, stored: &Keyed, item: &Item) -> IndexRow {
     let copy = if index.projection.kind == crate::model::ProjectionType::All {
         stored.clone()
     } else {
         Keyed::new(stored.slot(), &index.project_item(&def.key, item))
     };
-    Some(IndexRow::new(&at, copy))
+    IndexRow::new(&Slot::new(at), copy)
 }
 
 /// A table's data built from its items in scan order, as a checkpoint holds them (durable mode's
@@ -354,7 +495,12 @@ impl TableBuild {
         let hash = || def.key.key_of(item).expect("an entry has its key").hash;
         self.data.count(def, hash, item, &stored);
         for (index, rows) in def.indexes().zip(&mut self.rows) {
-            rows.extend(index_row(def, index, &stored, item));
+            rows.extend(
+                index
+                    .key
+                    .key_of(item)
+                    .map(|at| index_row(def, index, &at, &stored, item)),
+            );
         }
         self.data.items.insert(stored);
         true
@@ -388,4 +534,135 @@ fn collection_bytes(def: &TableDef, item: &Item) -> usize {
         })
         .sum();
     item_size(item) + entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{
+        AttributeValue, BillingMode, KeyAttr, KeySchema, Projection, ProjectionType, ScalarType, Throughput,
+    };
+    use proptest::prelude::*;
+
+    fn attr(name: &str) -> KeyAttr {
+        KeyAttr {
+            name: name.into(),
+            ty: ScalarType::S,
+        }
+    }
+
+    fn index(name: &str, key: &str, kind: ProjectionType) -> IndexDef {
+        IndexDef {
+            name: name.into(),
+            key: KeySchema::simple(attr(key), None),
+            projection: Projection {
+                kind,
+                non_key_attributes: Vec::new(),
+            },
+            throughput: None,
+        }
+    }
+
+    /// Table `t` (pk S) with GSIs `all` on `a` (ALL) and `keys` on `b` (KEYS_ONLY).
+    fn def() -> TableDef {
+        TableDef {
+            name: "t".into(),
+            key: KeySchema::simple(attr("pk"), None),
+            attribute_definitions: vec![attr("pk"), attr("a"), attr("b")],
+            global_indexes: vec![
+                index("all", "a", ProjectionType::All),
+                index("keys", "b", ProjectionType::KeysOnly),
+            ],
+            local_indexes: Vec::new(),
+            billing_mode: BillingMode::PayPerRequest,
+            throughput: Throughput::default(),
+            created_at: 0.0,
+            table_id: String::new(),
+            arn: String::new(),
+            deletion_protection: false,
+            stream: None,
+            table_class: None,
+            point_in_time_recovery: None,
+        }
+    }
+
+    fn item(pk: u8, a: Option<u8>, b: Option<u8>, v: u8) -> Item {
+        let s = |name: &str, n: u8| (name.to_string(), AttributeValue::S(format!("{name}{n}")));
+        [
+            Some(s("pk", pk)),
+            a.map(|n| s("a", n)),
+            b.map(|n| s("b", n)),
+            Some(s("v", v)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Every index as a backfill from the table's items builds it, and the table's size.
+    fn rebuilt(state: &TableState) -> (Vec<String>, usize) {
+        let def = state.def.clone();
+        let mut copy = Table::with(TableDef::clone(&def), state.data.clone())
+            .state
+            .into_inner();
+        def.indexes().for_each(|i| copy.backfill(i));
+        let size = copy.data.items.iter().map(|i| i.size()).sum();
+        (indexes(&copy), size)
+    }
+
+    fn indexes(state: &TableState) -> Vec<String> {
+        state
+            .def
+            .indexes()
+            .map(|i| format!("{:?}", state.data.indexes[&i.name].iter().collect::<Vec<_>>()))
+            .collect()
+    }
+
+    proptest! {
+        /// Puts that replace items (index keys kept, changed, added or dropped) and deletes leave
+        /// every index holding exactly the rows a rebuild from the items holds: a row whose key
+        /// is unchanged is replaced in place, any other old row is removed.
+        #[test]
+        fn writes_leave_the_indexes_a_rebuild_makes(
+            writes in prop::collection::vec((0u8..4, prop::option::of(0u8..3), prop::option::of(0u8..3), any::<u8>(), any::<bool>()), 1..40),
+        ) {
+            let table = Table::new(def(), 0);
+            let mut state = table.state.write();
+            for (pk, a, b, v, delete) in writes {
+                let item = item(pk, a, b, v);
+                if delete {
+                    let key = state.def.key.key_of(&item).unwrap();
+                    state.delete(&key);
+                } else {
+                    state.put(item);
+                }
+                let (rows, size) = rebuilt(&state);
+                prop_assert_eq!(indexes(&state), rows);
+                prop_assert_eq!(state.data.size_bytes, size);
+            }
+        }
+    }
+
+    /// An item staged before UpdateTable added an index gets its row in it when written.
+    #[test]
+    fn an_item_staged_for_an_older_definition_is_staged_again() {
+        let mut old = def();
+        let added = old.global_indexes.remove(0);
+        let table = Table::new(old, 0);
+        let written = item(1, Some(1), None, 0);
+        let key = table.def().key.key_of(&written).unwrap();
+        let slot = Slot::new(&key);
+        let staged = Staged::new(&table.def(), key, &slot, written);
+        let mut state = table.state.write();
+        let mut new = TableDef::clone(&state.def);
+        new.global_indexes.insert(0, added.clone());
+        table.set_def(&mut state, new);
+        state.backfill(&added);
+        assert!(!staged.fits(&state));
+        assert!(Arc::ptr_eq(&table.def(), &state.def));
+        state.write(staged);
+        assert_eq!(state.data.indexes["all"].len(), 1);
+        let (rows, _) = rebuilt(&state);
+        assert_eq!(indexes(&state), rows);
+    }
 }
