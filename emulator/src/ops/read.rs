@@ -11,7 +11,7 @@ use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
 use crate::model::{IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType, Stored};
-use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
+use crate::store::{IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -216,12 +216,13 @@ impl StartKey {
     }
 }
 
-/// One item as read: what the source stores, and (for local indexes) the table item behind it.
+/// One item as read: what the source stores, and for index rows the row itself, whose table
+/// item a local index fetches only when it is asked for attributes it does not project.
 pub struct Row<'a> {
     /// The partition hash token of the row's position (the index key's, for index rows).
     pub token: u32,
     pub stored: &'a Stored,
-    pub table_item: Option<&'a Stored>,
+    pub index_row: Option<&'a IndexRow>,
 }
 
 /// Everything that shapes a page.
@@ -298,9 +299,14 @@ pub fn collect<'a>(
     for row in rows {
         scanned += 1;
         bytes += row.stored.size();
-        // Local indexes fetch from the table; global ones only have what they project.
-        let full = match (source.index, spec.select) {
-            (Some((_, false)), Select::AllAttributes | Select::Specific) => row.table_item.unwrap_or(row.stored),
+        // Local indexes fetch from the table what they do not project; global ones only have
+        // what they project. An index projecting everything holds the table's item itself.
+        let full = match (source.index, spec.select, row.index_row) {
+            (Some((index, false)), Select::AllAttributes | Select::Specific, Some(r))
+                if index.projection.kind != ProjectionType::All =>
+            {
+                source.data.item_at(r).map_or(row.stored, |item| &**item)
+            }
             _ => row.stored,
         };
         // Decoded only for what reads the tree; whole items are answered from their bytes.
@@ -380,7 +386,7 @@ pub fn rows_between<'a>(
             let range = data.items_between(lo, hi).map(|item| Row {
                 token: item.token(),
                 stored: item,
-                table_item: Some(item),
+                index_row: None,
             });
             if forward {
                 Box::new(range)
@@ -397,10 +403,10 @@ pub fn rows_between<'a>(
                     (lo, before(hi, entry))
                 };
             }
-            let range = data.index_between(&index.name, lo, hi).map(move |row| Row {
+            let range = data.index_between(&index.name, lo, hi).map(|row| Row {
                 token: row.token(),
                 stored: &row.item,
-                table_item: data.item_at(row).map(|i| &**i),
+                index_row: Some(row),
             });
             if forward {
                 Box::new(range)
