@@ -254,6 +254,13 @@ impl<'a> PageSpec<'a> {
 pub const INLINE_ROWS: usize = 100;
 pub const INLINE_BYTES: usize = 64 * 1024;
 
+/// Whether a request running inline may go on to read `rows` rows holding `bytes` bytes of
+/// items; past that it gives up with [`Error::yielded`] (Query, Scan, PartiQL's SELECT and
+/// BatchGetItem).
+pub fn inline_may_read(rows: usize, bytes: usize) -> bool {
+    rows <= INLINE_ROWS && bytes <= INLINE_BYTES
+}
+
 /// [`collect`] for a request's page. A request running inline (`Cx::inline`) stops before the
 /// row that would take it past [`INLINE_ROWS`] or [`INLINE_BYTES`] and gives up with
 /// [`Error::yielded`] to be run again on the engine threads: it has only read, so running it
@@ -273,7 +280,7 @@ pub fn collect_page<'a>(
     let (mut count, mut bytes) = (0usize, 0usize);
     let within = rows.take_while(|row| {
         (count, bytes) = (count + 1, bytes + row.stored.size());
-        over.set(count > INLINE_ROWS || bytes > INLINE_BYTES);
+        over.set(!inline_may_read(count, bytes));
         !over.get()
     });
     let page = collect(source, within, spec, consistent, capacity);
