@@ -739,6 +739,32 @@ async fn global_indexes_answer_only_what_they_project() {
         .await
         .unwrap();
     assert_eq!(local.items()[0], [("b".to_string(), s("B"))].into());
+    // ALL_ATTRIBUTES on it answers the whole item from the table; the default, what it holds.
+    let local = |select: Select| {
+        c.query()
+            .table_name("proj")
+            .index_name("local")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("p"))
+            .select(select)
+            .send()
+    };
+    let whole: HashMap<String, V> = [
+        ("pk", "p"),
+        ("sk", "s"),
+        ("g", "g"),
+        ("gs", "x"),
+        ("l", "l"),
+        ("a", "A"),
+        ("b", "B"),
+    ]
+    .map(|(k, v)| (k.to_string(), s(v)))
+    .into();
+    assert_eq!(local(Select::AllAttributes).await.unwrap().items(), [whole]);
+    let keys: HashMap<String, V> = [("pk", "p"), ("sk", "s"), ("l", "l")]
+        .map(|(k, v)| (k.to_string(), s(v)))
+        .into();
+    assert_eq!(local(Select::AllProjectedAttributes).await.unwrap().items(), [keys]);
 }
 
 /// Index units by name, sorted.
