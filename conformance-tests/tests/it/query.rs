@@ -659,17 +659,19 @@ async fn projected_table(c: &Client) {
         .send()
         .await
         .unwrap();
-    let item = [
-        ("pk", "p"),
-        ("sk", "s"),
-        ("g", "g"),
-        ("gs", "x"),
-        ("l", "l"),
-        ("a", "A"),
-        ("b", "B"),
-    ];
-    put(c, "proj", &item.map(|(k, v)| (k, s(v)))).await;
+    put(c, "proj", &PROJECTED_ITEM.map(|(k, v)| (k, s(v)))).await;
 }
+
+/// The one item of [`projected_table`].
+const PROJECTED_ITEM: [(&str, &str); 7] = [
+    ("pk", "p"),
+    ("sk", "s"),
+    ("g", "g"),
+    ("gs", "x"),
+    ("l", "l"),
+    ("a", "A"),
+    ("b", "B"),
+];
 
 #[tokio::test]
 async fn global_indexes_answer_only_what_they_project() {
@@ -749,17 +751,7 @@ async fn global_indexes_answer_only_what_they_project() {
             .select(select)
             .send()
     };
-    let whole: HashMap<String, V> = [
-        ("pk", "p"),
-        ("sk", "s"),
-        ("g", "g"),
-        ("gs", "x"),
-        ("l", "l"),
-        ("a", "A"),
-        ("b", "B"),
-    ]
-    .map(|(k, v)| (k.to_string(), s(v)))
-    .into();
+    let whole: HashMap<String, V> = PROJECTED_ITEM.map(|(k, v)| (k.to_string(), s(v))).into();
     assert_eq!(local(Select::AllAttributes).await.unwrap().items(), [whole]);
     let keys: HashMap<String, V> = [("pk", "p"), ("sk", "s"), ("l", "l")]
         .map(|(k, v)| (k.to_string(), s(v)))
