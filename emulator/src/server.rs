@@ -599,8 +599,9 @@ mod tests {
         }
     }
 
-    /// Point operations and reads of few rows answer while every engine thread is busy, and a
-    /// Query of more rows or bytes than an inline read may take waits for one: the server runs
+    /// Point operations and reads of few rows (Query, Scan, BatchGetItem, PartiQL's SELECT)
+    /// answer while every engine thread is busy, and one of more rows or bytes than an inline
+    /// read may take waits for one: the server runs
     /// requests cheap by construction on the async worker that read it, a read only up to
     /// `ops::read::INLINE_ROWS` rows and `INLINE_BYTES` (then it starts again on the pool), and everything else on
     /// the pool (`protocol::frontend::runs_inline`; ARCHITECTURE.md, "Why these choices"). The
@@ -627,6 +628,28 @@ mod tests {
         let sks = |items: &[std::collections::HashMap<String, AttributeValue>]| -> Vec<String> {
             items.iter().map(|item| item["sk"].as_n().unwrap().clone()).collect()
         };
+        let batch_get = |pk: &str, n: usize| {
+            let key = |i: usize| {
+                std::collections::HashMap::from([
+                    ("pk".to_string(), AttributeValue::S(pk.into())),
+                    ("sk".to_string(), AttributeValue::N(i.to_string())),
+                ])
+            };
+            let keys = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                .set_keys(Some((0..n).map(key).collect()))
+                .build()
+                .unwrap();
+            client.batch_get_item().request_items("tbl", keys).send()
+        };
+        let select = |pk: &str| {
+            let statement = client.execute_statement().statement("SELECT * FROM tbl WHERE pk = ?");
+            statement.parameters(AttributeValue::S(pk.into())).send()
+        };
+        let batch_sks = |out: aws_sdk_dynamodb::operation::batch_get_item::BatchGetItemOutput| {
+            let mut got = sks(&out.responses().unwrap()["tbl"]);
+            got.sort_by_key(|n| n.parse::<usize>().unwrap());
+            got
+        };
         client_side.block_on(async {
             let quick = async {
                 let get = client
@@ -637,14 +660,19 @@ mod tests {
                 let got = get.send().await.unwrap();
                 let small = query("small").await.unwrap();
                 let scan = client.scan().table_name("tbl").limit(1).send().await.unwrap();
-                (got, small, scan)
+                let batch = batch_get("small", 10).await.unwrap();
+                let selected = select("small").await.unwrap();
+                (got, small, scan, batch, selected)
             };
             let quick = tokio::time::timeout(Duration::from_secs(5), quick).await;
             let (long, wide) = (tokio::spawn(query("big")), tokio::spawn(query("wide")));
+            let (wide_batch, long_select) = (tokio::spawn(batch_get("wide", 2)), tokio::spawn(select("big")));
             tokio::time::sleep(Duration::from_millis(300)).await;
             let (long_waited, wide_waited) = (!long.is_finished(), !wide.is_finished());
+            let (wide_batch_waited, long_select_waited) = (!wide_batch.is_finished(), !long_select.is_finished());
             release.send(()).unwrap();
-            let (got, small, scan) = quick.expect("quick requests answered while the engine threads were busy");
+            let (got, small, scan, batch, selected) =
+                quick.expect("quick requests answered while the engine threads were busy");
             assert_eq!(
                 got.item().map(|item| item["sk"].clone()),
                 Some(AttributeValue::N("7".into()))
@@ -652,6 +680,18 @@ mod tests {
             let ten: Vec<String> = (0..10).map(|i| i.to_string()).collect();
             assert_eq!(sks(small.items()), ten);
             assert_eq!(scan.count(), 1);
+            assert_eq!(batch_sks(batch), ten);
+            assert_eq!(sks(selected.items()), ten);
+            assert!(
+                wide_batch_waited,
+                "a BatchGetItem of over {INLINE_BYTES} bytes ran without an engine thread"
+            );
+            assert!(
+                long_select_waited,
+                "a SELECT of {big} rows ran without an engine thread"
+            );
+            assert_eq!(batch_sks(wide_batch.await.unwrap().unwrap()), ["0", "1"]);
+            assert_eq!(long_select.await.unwrap().unwrap().items().len(), big);
             assert!(long_waited, "a Query of {big} rows ran without an engine thread");
             assert!(
                 wide_waited,

@@ -659,17 +659,19 @@ async fn projected_table(c: &Client) {
         .send()
         .await
         .unwrap();
-    let item = [
-        ("pk", "p"),
-        ("sk", "s"),
-        ("g", "g"),
-        ("gs", "x"),
-        ("l", "l"),
-        ("a", "A"),
-        ("b", "B"),
-    ];
-    put(c, "proj", &item.map(|(k, v)| (k, s(v)))).await;
+    put(c, "proj", &PROJECTED_ITEM.map(|(k, v)| (k, s(v)))).await;
 }
+
+/// The one item of [`projected_table`].
+const PROJECTED_ITEM: [(&str, &str); 7] = [
+    ("pk", "p"),
+    ("sk", "s"),
+    ("g", "g"),
+    ("gs", "x"),
+    ("l", "l"),
+    ("a", "A"),
+    ("b", "B"),
+];
 
 #[tokio::test]
 async fn global_indexes_answer_only_what_they_project() {
@@ -739,6 +741,22 @@ async fn global_indexes_answer_only_what_they_project() {
         .await
         .unwrap();
     assert_eq!(local.items()[0], [("b".to_string(), s("B"))].into());
+    // ALL_ATTRIBUTES on it answers the whole item from the table; the default, what it holds.
+    let local = |select: Select| {
+        c.query()
+            .table_name("proj")
+            .index_name("local")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("p"))
+            .select(select)
+            .send()
+    };
+    let whole: HashMap<String, V> = PROJECTED_ITEM.map(|(k, v)| (k.to_string(), s(v))).into();
+    assert_eq!(local(Select::AllAttributes).await.unwrap().items(), [whole]);
+    let keys: HashMap<String, V> = [("pk", "p"), ("sk", "s"), ("l", "l")]
+        .map(|(k, v)| (k.to_string(), s(v)))
+        .into();
+    assert_eq!(local(Select::AllProjectedAttributes).await.unwrap().items(), [keys]);
 }
 
 /// Index units by name, sorted.

@@ -14,7 +14,7 @@ pub use number::{Number, NumberError};
 pub use schema::*;
 #[cfg(test)]
 pub(crate) use stored::tests as stored_tests;
-pub use stored::{Checked, Seq, Stored, View};
+pub use stored::{Checked, RawView, Seq, Stored, View};
 pub use value::{attribute_name_error, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
 
 /// DynamoDB's maximum item size: 400 KB.

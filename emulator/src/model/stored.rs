@@ -33,20 +33,27 @@ use super::{item_size, nesting_ok, AttributeValue, Item, Number, MAX_NESTING};
 #[derive(Clone, PartialEq, Eq)]
 pub struct Stored(ThinArc<(), u8>);
 
-/// One encoded value, read in place.
+/// One encoded value, read in place, its strings (and names) read as `T`.
 #[derive(Clone, Copy, Debug)]
-pub enum View<'a> {
-    S(&'a str),
+pub enum ViewOf<'a, T> {
+    S(T),
     N(Number),
     B(&'a [u8]),
     Bool(bool),
     Null,
-    M(Seq<'a, (&'a str, View<'a>)>),
-    L(Seq<'a, View<'a>>),
-    Ss(Seq<'a, &'a str>),
+    M(Seq<'a, (T, ViewOf<'a, T>)>),
+    L(Seq<'a, ViewOf<'a, T>>),
+    Ss(Seq<'a, T>),
     Ns(Seq<'a, Number>),
     Bs(Seq<'a, &'a [u8]>),
 }
+
+/// A value with its strings as `str`, checked as UTF-8 as they are read.
+pub type View<'a> = ViewOf<'a, &'a str>;
+
+/// A value with its strings as the bytes stored, for writers that copy them out (answers): they
+/// were UTF-8 when stored, so checking them again on every read is wasted work.
+pub type RawView<'a> = ViewOf<'a, &'a [u8]>;
 
 const S: u8 = 1;
 const N: u8 = 2;
@@ -100,6 +107,15 @@ impl Stored {
 
     /// The attributes, in name order.
     pub fn attributes(&self) -> Seq<'_, (&str, View<'_>)> {
+        self.entries()
+    }
+
+    /// The attributes, in name order, names and strings as their bytes ([`RawView`]).
+    pub fn raw_attributes(&self) -> Seq<'_, (&[u8], RawView<'_>)> {
+        self.entries()
+    }
+
+    fn entries<'a, T: Element<'a>>(&'a self) -> Seq<'a, (T, ViewOf<'a, T>)> {
         let mut c = self.body();
         c.varint();
         let left = c.varint() as usize;
@@ -340,7 +356,7 @@ impl std::fmt::Debug for Stored {
     }
 }
 
-impl View<'_> {
+impl ViewOf<'_, &str> {
     /// The value decoded into its tree.
     pub fn value(&self) -> AttributeValue {
         match *self {
@@ -487,9 +503,10 @@ impl<'a> Cursor<'a> {
         Seq::new(inner.0, left)
     }
 
-    fn view(&mut self) -> View<'a> {
+    fn view<T: Element<'a>>(&mut self) -> ViewOf<'a, T> {
+        use ViewOf as View;
         match self.byte() {
-            S => View::S(self.str()),
+            S => View::S(T::read(self)),
             N => View::N(self.number()),
             B => View::B(self.bytes()),
             TRUE => View::Bool(true),
@@ -541,15 +558,15 @@ pub trait Element<'a> {
     fn read(c: &mut Cursor<'a>) -> Self;
 }
 
-impl<'a> Element<'a> for View<'a> {
+impl<'a, T: Element<'a>> Element<'a> for ViewOf<'a, T> {
     fn read(c: &mut Cursor<'a>) -> Self {
         c.view()
     }
 }
 
-impl<'a> Element<'a> for (&'a str, View<'a>) {
+impl<'a, T: Element<'a>> Element<'a> for (T, ViewOf<'a, T>) {
     fn read(c: &mut Cursor<'a>) -> Self {
-        (c.str(), c.view())
+        (T::read(c), c.view())
     }
 }
 

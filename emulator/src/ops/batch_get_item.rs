@@ -7,6 +7,7 @@ use super::answer::ConsumedCapacity;
 use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
 use super::expressions;
 use super::multi::{capacities, TableUnits};
+use super::read::inline_may_read;
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::Parsed;
@@ -64,7 +65,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     for part in input.tables {
         let exprs = part.exprs?;
         let table = data_table(cx, &part.table)?;
-        let def = table.state.read().def.clone();
+        let def = cx.read(&table)?.def.clone();
         let mut seen = HashSet::new();
         let mut keys = Vec::new();
         for key in part.keys {
@@ -91,14 +92,14 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         capacity: None,
     };
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
-    let mut size = 0usize;
+    let (mut size, mut read_bytes) = (0usize, 0usize);
     let mut full = false;
     for (name, attributes, table, exprs, keys) in reads {
         let consistent = attributes.consistent_read.unwrap_or(false);
         let mut items = Vec::new();
         let mut left = Vec::new();
         {
-            let state = table.state.read();
+            let state = cx.read(&table)?;
             for (key, sent) in keys {
                 position += 1;
                 if full || position > keep {
@@ -106,6 +107,11 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
                     continue;
                 }
                 let found = cx.read_data(&state, None, consistent).get(&key);
+                // Only read so far: running again on the engine threads changes nothing.
+                read_bytes += found.map_or(0, Stored::size);
+                if cx.inline && !inline_may_read(position, read_bytes) {
+                    return Err(Error::yielded());
+                }
                 let projected = found.map(|i| expressions::projected_stored(i, exprs.projection.as_deref()));
                 let n = projected.as_ref().map_or(0, Stored::size);
                 if size + n > MAX_RESPONSE_BYTES {

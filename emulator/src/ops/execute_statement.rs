@@ -6,7 +6,7 @@ use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
-use super::read::{collect, rows_between, sort_bounds, PageSpec, Select, Source};
+use super::read::{collect_page, rows_between, sort_bounds, PageSpec, Select, Source};
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
@@ -72,7 +72,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
     let params = &input.params;
     let cond = where_condition(filter.as_ref(), params)?;
     let table = data_table(cx, &target.table)?;
-    let state = table.state.read();
+    let state = cx.read(&table)?;
     if target.index.as_ref().is_some_and(|name| state.def.index(name).is_none()) {
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
@@ -125,5 +125,5 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         select: if source.index.is_some() { Select::AllProjected } else { Select::AllAttributes },
         transform: Some(&project),
     };
-    Ok(collect(&source, rows, spec, input.consistent_read, input.capacity))
+    collect_page(cx, &source, rows, spec, input.consistent_read, input.capacity)
 }

@@ -11,7 +11,7 @@ use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
 use crate::model::{IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType, Stored};
-use crate::store::{IndexEntry, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
+use crate::store::{IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -216,12 +216,13 @@ impl StartKey {
     }
 }
 
-/// One item as read: what the source stores, and (for local indexes) the table item behind it.
+/// One item as read: what the source stores, and for index rows the row itself, whose table
+/// item a local index fetches only when it is asked for attributes it does not project.
 pub struct Row<'a> {
     /// The partition hash token of the row's position (the index key's, for index rows).
     pub token: u32,
     pub stored: &'a Stored,
-    pub table_item: Option<&'a Stored>,
+    pub index_row: Option<&'a IndexRow>,
 }
 
 /// Everything that shapes a page.
@@ -253,6 +254,13 @@ impl<'a> PageSpec<'a> {
 pub const INLINE_ROWS: usize = 100;
 pub const INLINE_BYTES: usize = 64 * 1024;
 
+/// Whether a request running inline may go on to read `rows` rows holding `bytes` bytes of
+/// items; past that it gives up with [`Error::yielded`] (Query, Scan, PartiQL's SELECT and
+/// BatchGetItem).
+pub fn inline_may_read(rows: usize, bytes: usize) -> bool {
+    rows <= INLINE_ROWS && bytes <= INLINE_BYTES
+}
+
 /// [`collect`] for a request's page. A request running inline (`Cx::inline`) stops before the
 /// row that would take it past [`INLINE_ROWS`] or [`INLINE_BYTES`] and gives up with
 /// [`Error::yielded`] to be run again on the engine threads: it has only read, so running it
@@ -272,7 +280,7 @@ pub fn collect_page<'a>(
     let (mut count, mut bytes) = (0usize, 0usize);
     let within = rows.take_while(|row| {
         (count, bytes) = (count + 1, bytes + row.stored.size());
-        over.set(count > INLINE_ROWS || bytes > INLINE_BYTES);
+        over.set(!inline_may_read(count, bytes));
         !over.get()
     });
     let page = collect(source, within, spec, consistent, capacity);
@@ -298,9 +306,14 @@ pub fn collect<'a>(
     for row in rows {
         scanned += 1;
         bytes += row.stored.size();
-        // Local indexes fetch from the table; global ones only have what they project.
-        let full = match (source.index, spec.select) {
-            (Some((_, false)), Select::AllAttributes | Select::Specific) => row.table_item.unwrap_or(row.stored),
+        // Local indexes fetch from the table what they do not project; global ones only have
+        // what they project. An index projecting everything holds the table's item itself.
+        let full = match (source.index, spec.select, row.index_row) {
+            (Some((index, false)), Select::AllAttributes | Select::Specific, Some(r))
+                if index.projection.kind != ProjectionType::All =>
+            {
+                source.data.item_at(r).map_or(row.stored, |item| &**item)
+            }
             _ => row.stored,
         };
         // Decoded only for what reads the tree; whole items are answered from their bytes.
@@ -380,7 +393,7 @@ pub fn rows_between<'a>(
             let range = data.items_between(lo, hi).map(|item| Row {
                 token: item.token(),
                 stored: item,
-                table_item: Some(item),
+                index_row: None,
             });
             if forward {
                 Box::new(range)
@@ -397,10 +410,10 @@ pub fn rows_between<'a>(
                     (lo, before(hi, entry))
                 };
             }
-            let range = data.index_between(&index.name, lo, hi).map(move |row| Row {
+            let range = data.index_between(&index.name, lo, hi).map(|row| Row {
                 token: row.token(),
                 stored: &row.item,
-                table_item: data.item_at(row).map(|i| &**i),
+                index_row: Some(row),
             });
             if forward {
                 Box::new(range)

@@ -1,18 +1,15 @@
 //! AttributeValue ⇄ JSON, with the per-value checks DynamoDB makes on every value it receives
 //! (exactly one type, sets non-empty and free of duplicates, NULL true, numbers in range).
 
-use std::fmt::Display;
-
-use base64::display::Base64Display;
-use base64::engine::general_purpose::{GeneralPurpose, STANDARD};
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use super::item_json;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Number, NumberError, Seq as Elements, Stored, View, MAX_NESTING};
+use crate::model::{AttributeValue, Item, Number, NumberError, Stored, MAX_NESTING};
 
 /// The member of the placeholder object that stands, in a request's parsed body, for an
 /// attribute value kept as its JSON text (see [`keep_raw`]).
@@ -355,84 +352,14 @@ fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
     })
 }
 
-/// An item (decoded) in DynamoDB's JSON form: encoded as the store keeps items, then written as
-/// [`WireStored`] writes them, so trees and stored items have one JSON writer.
-pub struct WireMap<'a>(pub &'a Item);
-
-/// Text written through `Display` (numbers, base64), without a `String` per value.
-struct Text<T>(T);
-
-impl<T: Display> Serialize for Text<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
-/// A JSON array of an iterator's elements.
-struct Seq<I>(I);
-
-impl<I: Iterator<Item: Serialize> + Clone> Serialize for Seq<I> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.clone())
-    }
-}
-
-fn base64(b: &[u8]) -> Text<Base64Display<'_, 'static, GeneralPurpose>> {
-    Text(Base64Display::new(b, &STANDARD))
-}
-
-impl Serialize for WireMap<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        WireStored(&Stored::new(self.0)).serialize(s)
-    }
-}
-
-/// A stored item in DynamoDB's JSON form, written by serde straight from its bytes into an
-/// answer's (no JSON tree per item: a Scan page of 1,000 items was mostly spent building and
-/// dropping those). Members in name order, as a `serde_json::Map` writes them.
-pub struct WireStored<'a>(pub &'a Stored);
-
-/// One stored value; see [`WireStored`].
-struct WireView<'a>(View<'a>);
-
-/// A stored item's or map's members; see [`WireStored`].
-struct WireEntries<'a>(Elements<'a, (&'a str, View<'a>)>);
-
-impl Serialize for WireStored<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        WireEntries(self.0.attributes()).serialize(s)
-    }
-}
-
-impl Serialize for WireEntries<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(self.0.map(|(k, v)| (k, WireView(v))))
-    }
-}
-
-impl Serialize for WireView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(1))?;
-        match self.0 {
-            View::S(x) => m.serialize_entry("S", x)?,
-            View::N(n) => m.serialize_entry("N", &Text(n))?,
-            View::B(b) => m.serialize_entry("B", &base64(b))?,
-            View::Bool(b) => m.serialize_entry("BOOL", &b)?,
-            View::Null => m.serialize_entry("NULL", &true)?,
-            View::M(x) => m.serialize_entry("M", &WireEntries(x))?,
-            View::L(l) => m.serialize_entry("L", &Seq(l.map(WireView)))?,
-            View::Ss(v) => m.serialize_entry("SS", &Seq(v))?,
-            View::Ns(v) => m.serialize_entry("NS", &Seq(v.map(Text)))?,
-            View::Bs(v) => m.serialize_entry("BS", &Seq(v.map(base64)))?,
-        }
-        m.end()
-    }
-}
-
 /// Encodes an item as a JSON tree, for answers that embed it in one.
-#[allow(clippy::expect_used)] // Attribute maps have string keys and only strings, bools and nested values.
+/// Encoded as the store keeps items and written as [`item_json`] writes them, so trees and
+/// stored items have one JSON writer.
+#[allow(clippy::expect_used)] // The writer writes JSON.
 pub fn encode_map(item: &Item) -> Value {
-    serde_json::to_value(WireMap(item)).expect("attribute values always serialise")
+    let mut out = Vec::new();
+    item_json::item(&mut out, &Stored::new(item));
+    serde_json::from_slice(&out).expect("items are written as JSON")
 }
 
 #[cfg(test)]
@@ -456,10 +383,9 @@ mod tests {
         let expected = json!({"v": expected});
         assert_eq!(encode_map(&decoded), expected);
         // Written straight to bytes, the same text a JSON tree renders (members in name order).
-        assert_eq!(
-            serde_json::to_vec(&WireMap(&decoded)).unwrap(),
-            serde_json::to_vec(&expected).unwrap()
-        );
+        let mut out = Vec::new();
+        item_json::item(&mut out, &Stored::new(&decoded));
+        assert_eq!(out, serde_json::to_vec(&expected).unwrap());
     }
 
     /// The JSON tree of a value, built independently of the encoder: the oracle below.
@@ -489,7 +415,9 @@ mod tests {
         /// and decode back to the item.
         #[test]
         fn stored_items_write_their_json(item in crate::model::stored_tests::item()) {
-            let text = serde_json::to_string(&WireStored(&Stored::new(&item))).unwrap();
+            let mut out = Vec::new();
+            item_json::item(&mut out, &Stored::new(&item));
+            let text = String::from_utf8(out).unwrap();
             proptest::prop_assert_eq!(&text, &serde_json::to_string(&tree_map(&item)).unwrap());
             proptest::prop_assert_eq!(decode_map(&serde_json::from_str(&text).unwrap()), Ok(item));
         }

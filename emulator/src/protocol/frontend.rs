@@ -50,16 +50,22 @@ const ONE_ITEM_OPERATIONS: [&str; 4] = [
     "DynamoDB_20120810.DeleteItem",
 ];
 
-/// Reads whose work is bounded while they run inline: past `ops::read::INLINE_ROWS` rows they
-/// give up and run again on the engine threads.
-const BOUNDED_READS: [&str; 2] = ["DynamoDB_20120810.Query", "DynamoDB_20120810.Scan"];
+/// Reads whose work is bounded while they run inline: past `ops::read::INLINE_ROWS` rows or
+/// `INLINE_BYTES` of items they give up and run again on the engine threads
+/// (`ops::read::inline_may_read`). ExecuteStatement's other statements write one item.
+const BOUNDED_READS: [&str; 4] = [
+    "DynamoDB_20120810.Query",
+    "DynamoDB_20120810.Scan",
+    "DynamoDB_20120810.BatchGetItem",
+    "DynamoDB_20120810.ExecuteStatement",
+];
 
 /// Whether a request is cheap by construction, so the server may run it on the async worker that
 /// read it instead of handing it to the engine threads (the hand-off, two thread wake-ups, cost
-/// more than a small request's own work): an operation on one item, or a Query or Scan (bounded
-/// there by rows read, see [`BOUNDED_READS`]) whose answer is not to be compressed, with a small
+/// more than a small request's own work): an operation on one item, or a read (Query, Scan,
+/// BatchGetItem, ExecuteStatement: bounded there by rows and bytes read, see [`BOUNDED_READS`]) whose answer is not to be compressed, with a small
 /// body sent uncompressed (inflating and deflating are unbounded work), when no change waits for
-/// a disk sync (`durable`). Everything else (batches, transactions, large or compressed bodies)
+/// a disk sync (`durable`). Everything else (other batches, transactions, large or compressed bodies)
 /// may take long and must not hold a worker other connections share. Inline work still waits
 /// for nothing: a busy table sends it to the engine threads too (`ops::Cx::inline`). Bounded
 /// work can still be a few milliseconds (an UpdateItem adding to a 400 KB set); ARCHITECTURE.md,
@@ -321,7 +327,11 @@ mod tests {
             }
             h
         };
-        for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"] {
+        let reads = ["Query", "Scan", "BatchGetItem", "ExecuteStatement"];
+        for op in ["GetItem", "PutItem", "UpdateItem", "DeleteItem"]
+            .into_iter()
+            .chain(reads)
+        {
             let target = format!("DynamoDB_20120810.{op}");
             let h = headers(&target, None, Some("identity"));
             assert!(runs_inline(&h, INLINE_MAX_BODY, false), "{op}");
@@ -333,14 +343,12 @@ mod tests {
             let accepts_gzip = headers(&target, None, Some("gzip"));
             assert_eq!(
                 runs_inline(&accepts_gzip, 10, false),
-                !["Query", "Scan"].contains(&op),
+                !reads.contains(&op),
                 "{op} answered compressed"
             );
         }
         for target in [
-            "DynamoDB_20120810.BatchGetItem",
             "DynamoDB_20120810.TransactWriteItems",
-            "DynamoDB_20120810.ExecuteStatement",
             "DynamoDB_20120810.ListTables",
             "DynamoDBStreams_20120810.GetRecords",
             "DynamoDB_20120810.GetItemX",

@@ -12,6 +12,7 @@ pub(crate) mod chaos;
 pub(crate) mod control;
 pub(crate) mod frontend;
 mod iam;
+pub(crate) mod item_json;
 mod log;
 pub(crate) mod seed;
 pub(crate) mod shape;

@@ -22,7 +22,7 @@ pub use history::Keep;
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use recording::Recording;
-pub use slot::{IndexEntry, Keyed, Slot, SortPart, SortPos, TablePos};
+pub use slot::{IndexEntry, IndexRow, Keyed, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
 pub use table::{Staged, Table, TableBuild, TableData, TableState};
 

@@ -1,7 +1,7 @@
 use serde_json::{Map, Value};
 
 use super::multi::request_items_faults;
-use super::{capacity_detail, expressions, Answer, Items};
+use super::{capacity_detail, expressions, Answer, Encoded};
 use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::model::Item;
@@ -88,21 +88,15 @@ fn keys_and_attributes(keys: &[Item], a: &KeysAndAttributes) -> Value {
     Value::Object(m)
 }
 
-#[allow(clippy::expect_used)] // Items serialise as `encode_map` does.
-pub fn encode(out: Output) -> Value {
-    let responses: Map<String, Value> = out
-        .responses
-        .iter()
-        .map(|(t, items)| (t.clone(), serde_json::to_value(Items(items)).expect("items always serialise")))
-        .collect();
+pub fn encode(out: Output) -> Encoded {
     let unprocessed: Map<String, Value> = out
         .unprocessed
         .iter()
         .map(|(t, u)| (t.clone(), keys_and_attributes(&u.keys, &u.attributes)))
         .collect();
     Answer::default()
-        .member("Responses", Value::Object(responses))
+        .items_by_table("Responses", &out.responses)
         .member("UnprocessedKeys", Value::Object(unprocessed))
         .capacities(out.capacity.as_deref())
-        .value()
+        .encode()
 }

@@ -22,10 +22,9 @@ mod table_spec;
 
 use std::collections::BTreeMap;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
-use super::attr::{WireMap, WireStored};
+use super::item_json;
 use super::Body;
 use crate::error::Result;
 use crate::expr::{Op, Parsed};
@@ -118,6 +117,7 @@ enum Member<'a> {
     Item(&'a Item),
     Stored(&'a Stored),
     Items(&'a [Stored]),
+    ItemsByTable(&'a BTreeMap<String, Vec<Stored>>),
 }
 
 impl<'a> Answer<'a> {
@@ -188,10 +188,19 @@ impl<'a> Answer<'a> {
         self
     }
 
-    /// The answer as a JSON tree, for one nested inside another (batch and transaction answers).
-    #[allow(clippy::expect_used)] // Every member serialises: string keys, finite numbers.
+    /// Lists of items by table name (BatchGetItem's `Responses`).
+    pub fn items_by_table(mut self, member: &'static str, tables: &'a BTreeMap<String, Vec<Stored>>) -> Answer<'a> {
+        self.members.insert(member, Member::ItemsByTable(tables));
+        self
+    }
+
+    /// The answer as a JSON tree, for one nested inside another (transaction answers): read
+    /// back from its bytes, so that answers have one writer.
+    #[allow(clippy::expect_used)] // `write` writes JSON.
     pub fn value(self) -> Value {
-        serde_json::to_value(&self).expect("answers always serialise")
+        let mut out = Vec::with_capacity(self.reserve.max(128));
+        self.write(&mut out);
+        serde_json::from_slice(&out).expect("answers are written as JSON")
     }
 
     /// Sizes the encoded answer's buffer, so that a large one is not copied as it grows.
@@ -200,11 +209,42 @@ impl<'a> Answer<'a> {
         self
     }
 
-    #[allow(clippy::expect_used)] // As `value`, and a `Vec` sink never fails a write.
     pub fn encode(self) -> Encoded {
         let mut out = Vec::with_capacity(self.reserve.max(128));
-        serde_json::to_writer(&mut out, &self).expect("answers always serialise");
+        self.write(&mut out);
         Encoded::Bytes(out)
+    }
+
+    /// The members in name order, items straight from their stored bytes ([`item_json`]).
+    #[allow(clippy::expect_used)] // Trees have string keys and finite numbers; a `Vec` sink never fails.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(b'{');
+        for (i, (name, member)) in self.members.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            item_json::string(out, name.as_bytes());
+            out.push(b':');
+            match member {
+                Member::Tree(v) => serde_json::to_writer(&mut *out, v).expect("trees always serialise"),
+                Member::Item(item) => item_json::item(out, &Stored::new(item)),
+                Member::Stored(item) => item_json::item(out, item),
+                Member::Items(items) => item_json::items(out, items),
+                Member::ItemsByTable(tables) => {
+                    out.push(b'{');
+                    for (i, (table, items)) in tables.iter().enumerate() {
+                        if i > 0 {
+                            out.push(b',');
+                        }
+                        item_json::string(out, table.as_bytes());
+                        out.push(b':');
+                        item_json::items(out, items);
+                    }
+                    out.push(b'}');
+                }
+            }
+        }
+        out.push(b'}');
     }
 }
 
@@ -229,30 +269,6 @@ pub fn write_output(out: &WriteOutput) -> Encoded {
         .collection_metrics(out.collection_metrics.as_ref())
         .item("Attributes", out.attributes.as_ref().filter(|i| !i.is_empty()))
         .encode()
-}
-
-impl Serialize for Answer<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.members.len()))?;
-        for (name, member) in &self.members {
-            match member {
-                Member::Tree(v) => m.serialize_entry(name, v)?,
-                Member::Item(item) => m.serialize_entry(name, &WireMap(item))?,
-                Member::Stored(item) => m.serialize_entry(name, &WireStored(item))?,
-                Member::Items(items) => m.serialize_entry(name, &Items(items))?,
-            }
-        }
-        m.end()
-    }
-}
-
-/// A JSON array of stored items.
-pub struct Items<'a>(pub &'a [Stored]);
-
-impl Serialize for Items<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(WireStored))
-    }
 }
 
 /// What Query and Scan requests share, after their own checks: expressions parsed, then the
