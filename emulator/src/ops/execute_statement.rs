@@ -1,18 +1,20 @@
-//! ExecuteStatement: one PartiQL statement. SELECT reads one partition (when the WHERE clause fixes
-//! the partition key) or scans, with Limit and NextToken paging; INSERT, UPDATE and DELETE run
+//! ExecuteStatement: one PartiQL statement. SELECT reads the partitions its WHERE clause holds
+//! the partition key to (an equality, an `IN` list, equalities joined by OR) or scans, with Limit
+//! and NextToken paging; INSERT, UPDATE and DELETE run
 //! through `statements::write`, shared with BatchExecuteStatement.
 
 use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
-use super::read::{collect_page, rows_between, sort_bounds, PageSpec, Select, Source};
+use super::read::{collect_page, rows_between, sort_bounds, PageSpec, Row, Select, Source, StartKey};
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, KeyAttr, KeyValue, KeyValues, Stored};
-use crate::partiql::{self, bind, Statement};
-use crate::store::Slot;
+use crate::model::{AttributeValue, Item, Stored};
+use crate::partiql::bind::{self, KeyReads};
+use crate::partiql::{self, Statement};
+use crate::store::{Slot, SortPos};
 
 pub struct Input {
     /// The statement, parsed, and its Parameters (as many as it has `?`).
@@ -90,28 +92,13 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
             }
         }
     }
-    // Equalities on every partition attribute make the read one partition.
-    let partition = match filter {
-        Some(f) => {
-            let equality = |a: &KeyAttr| Ok(bind::equality(f, &a.name, params)?.map(|v| (v, a.ty)));
-            key.hash.iter().map(equality).collect::<Result<Option<Vec<_>>>>()?
-        }
+    // A WHERE clause holding the partition key to values reads those partitions, not the table.
+    let reads = match filter {
+        Some(f) => bind::key_reads(f, key, params)?,
         None => None,
     };
-    let forward = !descending;
-    let rows = match partition {
-        Some(values) => {
-            let typed = values.iter().map(|(v, ty)| KeyValue::from_attr(v).filter(|k| k.scalar_type() == *ty));
-            match typed.collect::<Option<KeyValues>>() {
-                // A partition key of another type matches nothing.
-                None => Box::new(std::iter::empty()),
-                Some(hash) => {
-                    let (lo, hi) = sort_bounds(&[], None);
-                    let at = |pos| Slot::at(&hash, pos);
-                    rows_between(&source, lo.map(at), hi.map(at), start, forward)
-                }
-            }
-        }
+    let rows = match reads {
+        Some(reads) => partition_rows(&source, reads, start, !descending),
         None => rows_between(&source, Bound::Unbounded, Bound::Unbounded, start, true),
     };
     let project = |item: &Item| match projection {
@@ -126,4 +113,28 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         transform: Some(&project),
     };
     collect_page(cx, &source, rows, spec, input.consistent_read, input.capacity)
+}
+
+/// The rows of the partitions `reads` names, the stretch of each its sort bounds admit: the
+/// partitions in scan order (reversed for a descending read), each in sort order. A page's
+/// NextToken is the last row's key, and every partition's range is resumed after it, so those
+/// before it are left empty: paging is the scan's, restricted to these partitions, and a
+/// partition is not looked up until the page reaches it.
+fn partition_rows<'a>(
+    source: &Source<'a>,
+    reads: KeyReads,
+    start: Option<StartKey>,
+    forward: bool,
+) -> Box<dyn Iterator<Item = Row<'a>> + 'a> {
+    let (lo, hi) = sort_bounds(&reads.sort_prefix, reads.sort.as_ref());
+    let mut partitions = reads.partitions;
+    partitions.sort_by_cached_key(|hash| Slot::at(hash, SortPos::new()));
+    if !forward {
+        partitions.reverse();
+    }
+    let source = *source;
+    Box::new(partitions.into_iter().flat_map(move |hash| {
+        let at = |pos: &SortPos| Slot::at(&hash, pos.clone());
+        rows_between(&source, lo.as_ref().map(at), hi.as_ref().map(at), start.clone(), forward)
+    }))
 }

@@ -44,6 +44,7 @@ pub struct ReadInput {
 }
 
 /// Where a read goes: the table, or one of its indexes.
+#[derive(Clone, Copy)]
 pub struct Source<'a> {
     pub state: &'a TableState,
     /// The version of the table's data the read sees (`Cx::read_data`).
@@ -189,6 +190,7 @@ impl<'a> Source<'a> {
 }
 
 /// A decoded ExclusiveStartKey position.
+#[derive(Clone)]
 pub enum StartKey {
     Table(PrimaryKey),
     /// An index position and its index partition key values.

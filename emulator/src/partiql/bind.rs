@@ -5,8 +5,10 @@ use std::collections::BTreeSet;
 
 use super::ast::{Expr, IsWhat, Lit, UpdateClause};
 use crate::error::{Error, Result};
-use crate::expr::{self, CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction};
-use crate::model::{AttributeValue, Item, KeySchema, Number};
+use crate::expr::{
+    self, CmpOp, Condition, Operand, Path, PathElem, RangeCond, SetValue, UpdOperand, Update, UpdateAction,
+};
+use crate::model::{AttributeValue, Item, KeyAttr, KeySchema, KeyValue, KeyValues, Number, ScalarType};
 
 /// Where a literal sits inside a value, as DynamoDB names it in number errors: `root`, `root.x`,
 /// `root[1]`.
@@ -305,6 +307,116 @@ pub fn values_of(e: &Expr, name: &str, params: &[AttributeValue]) -> Result<Opti
             Some(v) => value(v, params)?.map(|v| vec![v]),
             None => None,
         },
+    })
+}
+
+/// The most partitions one SELECT reads as such: DynamoDB documents 50 as the most partition key
+/// values an `IN` list may hold. A WHERE clause naming more (or whose lists on a multi-attribute
+/// partition key multiply past it) is served as a scan, which gives the same rows.
+pub const MAX_PARTITIONS: usize = 50;
+
+/// Where the rows a SELECT's WHERE clause admits can be: the partitions it holds the partition
+/// key to, and the stretch of each that its top-level conjuncts bound on the sort key.
+#[derive(Debug, PartialEq)]
+pub struct KeyReads {
+    /// Each partition's key values, typed as the schema says, without duplicates.
+    pub partitions: Vec<KeyValues>,
+    /// Values the leading sort attributes are held equal to.
+    pub sort_prefix: KeyValues,
+    /// A bound on the sort attribute after them.
+    pub sort: Option<RangeCond>,
+}
+
+/// The [`KeyReads`] of a WHERE clause against the key schema it reads by (a table's or an
+/// index's), when the clause holds every partition attribute to values ([`values_of`], the
+/// recognition IAM's `dynamodb:LeadingKeys` and `FullTableScan` read too); `None` for a scan. A
+/// value of another type than its attribute's names no partition. Every row outside these is one
+/// the clause rejects, so reading only them changes no answer; the clause still filters each row.
+pub fn key_reads(filter: &Expr, key: &KeySchema, params: &[AttributeValue]) -> Result<Option<KeyReads>> {
+    let mut partitions = vec![KeyValues::new()];
+    for attr in &key.hash {
+        let Some(values) = values_of(filter, &attr.name, params)? else {
+            return Ok(None);
+        };
+        let typed: BTreeSet<KeyValue> = values.iter().filter_map(|v| typed(v, attr)).collect();
+        if partitions.len().saturating_mul(typed.len()) > MAX_PARTITIONS {
+            return Ok(None);
+        }
+        partitions = partitions
+            .iter()
+            .flat_map(|p| typed.iter().map(move |v| p.iter().chain([v]).cloned().collect()))
+            .collect();
+    }
+    let mut cs = Vec::new();
+    conjuncts(filter, &mut cs);
+    let (mut sort_prefix, mut sort) = (KeyValues::new(), None);
+    for attr in &key.range {
+        let mut bounds = cs.iter().map(|c| sort_bound(c, attr, params));
+        match bounds.find_map(Result::transpose).transpose()? {
+            Some(RangeCond::Eq(v)) => sort_prefix.push(v),
+            other => {
+                sort = other;
+                break;
+            }
+        }
+    }
+    Ok(Some(KeyReads {
+        partitions,
+        sort_prefix,
+        sort,
+    }))
+}
+
+/// `v` as a key value of `attr`, when it has the attribute's type.
+fn typed(v: &AttributeValue, attr: &KeyAttr) -> Option<KeyValue> {
+    KeyValue::from_attr(v).filter(|k| k.scalar_type() == attr.ty)
+}
+
+/// The sort positions a conjunct `c` admits for the sort attribute `attr`: a comparison of it
+/// with a value (either way round), BETWEEN or `begins_with` on a string or binary attribute.
+fn sort_bound(c: &Expr, attr: &KeyAttr, params: &[AttributeValue]) -> Result<Option<RangeCond>> {
+    // Only literals and parameters are values here: a key value is a scalar.
+    let key = |e: &Expr| -> Result<Option<KeyValue>> {
+        Ok(match e {
+            Expr::Lit(_) | Expr::Param(_) => value(e, params)?.and_then(|v| typed(&v, attr)),
+            _ => None,
+        })
+    };
+    let name = &attr.name;
+    Ok(match c {
+        Expr::Cmp(op, l, r) => {
+            let (op, v) = match (is_attr(l, name), is_attr(r, name)) {
+                (true, false) => (*op, r),
+                // `v < sk` bounds sk from below.
+                (false, true) => {
+                    let flipped = match op {
+                        CmpOp::Lt => CmpOp::Gt,
+                        CmpOp::Le => CmpOp::Ge,
+                        CmpOp::Gt => CmpOp::Lt,
+                        CmpOp::Ge => CmpOp::Le,
+                        eq_or_ne => *eq_or_ne,
+                    };
+                    (flipped, l)
+                }
+                _ => return Ok(None),
+            };
+            key(v)?.and_then(|v| match op {
+                CmpOp::Eq => Some(RangeCond::Eq(v)),
+                CmpOp::Lt => Some(RangeCond::Lt(v)),
+                CmpOp::Le => Some(RangeCond::Le(v)),
+                CmpOp::Gt => Some(RangeCond::Gt(v)),
+                CmpOp::Ge => Some(RangeCond::Ge(v)),
+                CmpOp::Ne => None,
+            })
+        }
+        Expr::Between(x, lo, hi) if is_attr(x, name) => match (key(lo)?, key(hi)?) {
+            (Some(lo), Some(hi)) => Some(RangeCond::Between(lo, hi)),
+            _ => None,
+        },
+        Expr::Call(f, args) if f == "begins_with" && args.len() == 2 && is_attr(&args[0], name) => key(&args[1])?
+            .filter(|_| attr.ty != ScalarType::N)
+            .map(RangeCond::BeginsWith),
+        _ => None,
     })
 }
 

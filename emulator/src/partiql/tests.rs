@@ -281,6 +281,88 @@ fn values_of_reads_equalities_in_lists_and_their_disjunctions() {
     }
 }
 
+/// The partitions and sort bounds a WHERE clause confines a SELECT to, against a key of
+/// (pk S, a N) HASH and (sk N) RANGE, or `None` for a scan; each partition as its values' text.
+fn reads(filter: &str) -> Option<(Vec<String>, bind::KeyReads)> {
+    use crate::model::{KeyAttr, KeyValue};
+    let Statement::Read(Select {
+        filter: Some(filter), ..
+    }) = ok(&format!("SELECT * FROM t WHERE {filter}"))
+    else {
+        panic!("{filter}")
+    };
+    let attr = |name: &str, ty| KeyAttr { name: name.into(), ty };
+    let key = KeySchema {
+        hash: vec![attr("pk", ScalarType::S), attr("a", ScalarType::N)],
+        range: vec![attr("sk", ScalarType::N)],
+    };
+    let text = |v: &KeyValue| match v {
+        KeyValue::S(s) => s.clone(),
+        other => format!("{:?}", other.to_attr()),
+    };
+    let reads = bind::key_reads(&filter, &key, &[AttributeValue::S("p".into())]).unwrap()?;
+    let names = reads
+        .partitions
+        .iter()
+        .map(|p| p.iter().map(text).collect::<Vec<_>>().join("/"))
+        .collect();
+    Some((names, reads))
+}
+
+#[test]
+fn key_reads_name_every_partition_once_and_bound_the_sort_key() {
+    use crate::expr::RangeCond;
+    use crate::model::KeyValue;
+    let partitions = |filter: &str| reads(filter).map(|(names, _)| names);
+    // The sort bound, an equality as the sort prefix it makes.
+    let sort = |filter: &str| {
+        let (_, r) = reads(filter).unwrap();
+        r.sort.or(r.sort_prefix.first().cloned().map(RangeCond::Eq))
+    };
+    let num = |v: &str| KeyValue::N(Number::parse(v).unwrap());
+    // The product of each partition attribute's values, typed and without duplicates.
+    assert_eq!(
+        partitions("pk IN ['x', ?, 'x', 1] AND (a = 1 OR a = 2 OR a = 1)").map(|p| p.len()),
+        Some(4)
+    );
+    assert_eq!(partitions("pk = 7 AND a = 1"), Some(vec![]));
+    assert_eq!(
+        partitions("pk = 'x' AND a = 1 AND sk > 3"),
+        Some(vec![format!("x/{:?}", n("1"))])
+    );
+    // A partition attribute left open, or more partitions than DynamoDB reads, is a scan.
+    assert_eq!(partitions("pk IN ['x', 'y']"), None);
+    assert_eq!(partitions("pk = 'x' OR a = 1"), None);
+    let many: Vec<String> = (0..26).map(|i| format!("'{i}'")).collect();
+    assert_eq!(
+        partitions(&format!("pk IN [{}] AND a IN [1, 2]", many.join(", "))),
+        None
+    );
+    assert!(partitions(&format!("pk IN [{}] AND a = 1", many.join(", "))).is_some());
+    // Bounds on the sort key come from top-level conjuncts, either way round.
+    let key = "pk = 'x' AND a = 1";
+    assert_eq!(sort(&format!("{key} AND sk > 3")), Some(RangeCond::Gt(num("3"))));
+    assert_eq!(sort(&format!("{key} AND 3 > sk")), Some(RangeCond::Lt(num("3"))));
+    assert_eq!(sort(&format!("3 <= sk AND {key}")), Some(RangeCond::Ge(num("3"))));
+    assert_eq!(sort(&format!("{key} AND sk = 3")), Some(RangeCond::Eq(num("3"))));
+    assert_eq!(
+        sort(&format!("{key} AND sk BETWEEN 1 AND 2")),
+        Some(RangeCond::Between(num("1"), num("2")))
+    );
+    // What does not bound it as a key: another type, a disjunction, <>, a path, begins_with on
+    // a number.
+    for open in [
+        "sk > 'a'",
+        "(sk > 3 OR x = 1)",
+        "sk <> 3",
+        "sk > x",
+        "begins_with(sk, 1)",
+        "NOT sk > 3",
+    ] {
+        assert_eq!(sort(&format!("{key} AND {open}")), None, "{open}");
+    }
+}
+
 #[test]
 fn delete_form() {
     assert_eq!(
