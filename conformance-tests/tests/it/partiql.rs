@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
     AttributeValue as V, BatchStatementErrorCodeEnum, BatchStatementRequest, BillingMode, GlobalSecondaryIndex,
-    KeyType, ParameterizedStatement, Projection, ProjectionType, ScalarAttributeType as T,
+    KeyType, ParameterizedStatement, Projection, ProjectionType, ReturnConsumedCapacity, ScalarAttributeType as T,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -510,4 +510,163 @@ async fn ordering_an_unorderable_value_is_refused() {
         get(&c, "pql_ord", "x").await,
         Some(HashMap::from([("pk".to_string(), s("x")), ("val".to_string(), n(1))]))
     );
+}
+
+/// Every page of a SELECT read with `limit`, each page's items, until it answers no NextToken.
+async fn pages(c: &Client, stmt: &str, limit: i32) -> Vec<Vec<HashMap<String, V>>> {
+    let (mut out, mut token) = (Vec::new(), None);
+    loop {
+        let page = c
+            .execute_statement()
+            .statement(stmt)
+            .limit(limit)
+            .set_next_token(token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
+        out.push(page.items().to_vec());
+        token = page.next_token().map(str::to_owned);
+        if token.is_none() {
+            return out;
+        }
+    }
+}
+
+/// A SELECT's items and the read capacity units it reports consuming (eventually consistent).
+async fn read(c: &Client, stmt: &str) -> (Vec<HashMap<String, V>>, f64) {
+    let out = c
+        .execute_statement()
+        .statement(stmt)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
+    assert!(out.next_token().is_none(), "{stmt}");
+    let units = out.consumed_capacity().and_then(|c| c.capacity_units()).unwrap();
+    (out.items().to_vec(), units)
+}
+
+/// The items of a whole Scan (of an index, if named) whose `attr` is one of `values`, in the
+/// Scan's order.
+async fn scanned(c: &Client, table: &str, index: Option<&str>, attr: &str, values: &[&str]) -> Vec<HashMap<String, V>> {
+    let out = c
+        .scan()
+        .table_name(table)
+        .set_index_name(index.map(str::to_owned))
+        .send()
+        .await
+        .unwrap();
+    assert!(out.last_evaluated_key().is_none());
+    let wanted = |i: &HashMap<String, V>| values.iter().any(|v| i[attr] == s(v));
+    out.items().iter().filter(|i| wanted(i)).cloned().collect()
+}
+
+/// Puts an item with `key`'s attributes and 20 KB of text, which costs five read units to read.
+async fn put_bulk(c: &Client, table: &str, key: &[(&str, V)]) {
+    let bulk = ("bulk", s(&"x".repeat(20 * 1024)));
+    let item = crate::support::item(&[key, &[bulk]].concat());
+    c.put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn select_in_reads_only_the_listed_partitions() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_in", Some(T::N)).await;
+    for (pk, sk) in [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("c", 1), ("c", 2)] {
+        exec(&c, &format!("INSERT INTO pql_in VALUE {{'pk': '{pk}', 'sk': {sk}}}")).await;
+    }
+    put_bulk(&c, "pql_in", &[("pk", s("z")), ("sk", n(1))]).await;
+    // The rows of the listed partitions in the order a Scan meets them, each partition once; a
+    // value of another type than the key's names none. Only they are read: half a unit, where the
+    // Scan of every partition read the 20 KB item too (three units).
+    let listed = scanned(&c, "pql_in", None, "pk", &["a", "c"]).await;
+    assert_eq!(listed.len(), 5);
+    for stmt in [
+        "SELECT * FROM pql_in WHERE pk IN ['c', 'a', 'a', 1]",
+        "SELECT * FROM pql_in WHERE pk = 'a' OR pk = 'c' OR pk = 'a'",
+        "SELECT * FROM pql_in WHERE (pk = 'c' OR pk IN ['a']) AND sk > 0",
+    ] {
+        assert_eq!(read(&c, stmt).await, (listed.clone(), 0.5), "{stmt}");
+    }
+    assert_eq!(read(&c, "SELECT * FROM pql_in WHERE pk = 1").await, (vec![], 0.5));
+    assert_eq!(read(&c, "SELECT * FROM pql_in WHERE pk IN [1, 2]").await, (vec![], 0.5));
+    // Limit counts the listed partitions' rows only, and NextToken resumes across partitions.
+    let paged = pages(&c, "SELECT * FROM pql_in WHERE pk IN ['c', 'a']", 2).await;
+    assert_eq!(paged.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
+    assert_eq!(paged.concat(), listed);
+    // Descending, the same rows in the reverse order, also page by page.
+    let mut reversed = listed.clone();
+    reversed.reverse();
+    let stmt = "SELECT * FROM pql_in WHERE pk IN ['c', 'a'] ORDER BY sk DESC";
+    assert_eq!(read(&c, stmt).await.0, reversed);
+    assert_eq!(pages(&c, stmt, 3).await.concat(), reversed);
+}
+
+#[tokio::test]
+async fn select_in_reads_only_the_sort_range_the_where_clause_bounds() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_inr", Some(T::N)).await;
+    put_bulk(&c, "pql_inr", &[("pk", s("a")), ("sk", n(1))]).await;
+    for (pk, sk) in [("a", 2), ("a", 3), ("c", 2), ("c", 9)] {
+        exec(&c, &format!("INSERT INTO pql_inr VALUE {{'pk': '{pk}', 'sk': {sk}}}")).await;
+    }
+    let key = |pk: &str, sk: u32| HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), n(sk))]);
+    let mut listed = scanned(&c, "pql_inr", None, "pk", &["a", "c"]).await;
+    listed.retain(|i| [n(2), n(3)].contains(&i["sk"]));
+    assert_eq!(listed.len(), 3);
+    // The 20 KB item below the range is not read.
+    let between = "SELECT * FROM pql_inr WHERE pk IN ['a', 'c'] AND sk BETWEEN 2 AND 3";
+    assert_eq!(read(&c, between).await, (listed.clone(), 0.5));
+    // Of two bounds the first is the range read, the other filters it (c's 9 is read).
+    let stmt = "SELECT * FROM pql_inr WHERE 2 <= sk AND sk < 4 AND pk IN ['a', 'c']";
+    assert_eq!(read(&c, stmt).await, (listed.clone(), 0.5));
+    // Limit counts the rows read: two pages within BETWEEN's range; three with `sk >= 2` read,
+    // where c's 9 is read (and filtered out) too.
+    let paged = pages(&c, between, 2).await;
+    assert_eq!(paged.iter().map(Vec::len).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(paged.concat(), listed);
+    assert_eq!(pages(&c, stmt, 2).await.concat(), listed);
+    assert_eq!(pages(&c, stmt, 2).await.len(), 3);
+    // An equality on the sort key reads one item per partition.
+    let stmt = "SELECT pk, sk FROM pql_inr WHERE pk IN ['a', 'c'] AND sk = 2";
+    let (items, units) = read(&c, stmt).await;
+    assert_eq!(units, 0.5);
+    assert_eq!(items.len(), 2);
+    assert!(items.contains(&key("a", 2)) && items.contains(&key("c", 2)));
+}
+
+#[tokio::test]
+async fn select_in_on_a_global_index_reads_its_listed_partitions() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_with_gsi(&c, "pql_gin").await;
+    for (pk, g) in [("p1", "x"), ("p2", "y"), ("p3", "x"), ("p4", "z"), ("p5", "w")] {
+        exec(&c, &format!("INSERT INTO pql_gin VALUE {{'pk': '{pk}', 'g': '{g}'}}")).await;
+    }
+    put_bulk(&c, "pql_gin", &[("pk", s("p6")), ("g", s("v"))]).await;
+    let listed = scanned(&c, "pql_gin", Some("by_group"), "g", &["x", "y"]).await;
+    assert_eq!(listed.len(), 3);
+    let stmt = "SELECT * FROM \"pql_gin\".\"by_group\" WHERE g IN ['y', 'x', 'y']";
+    let out = c
+        .execute_statement()
+        .statement(stmt)
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.items(), listed);
+    // Charged to the index, for the rows of its listed partitions only.
+    let consumed = out.consumed_capacity().unwrap();
+    assert_eq!(consumed.capacity_units(), Some(0.5));
+    assert_eq!(consumed.table().and_then(|t| t.capacity_units()), Some(0.0));
+    let by_group = &consumed.global_secondary_indexes().unwrap()["by_group"];
+    assert_eq!(by_group.capacity_units(), Some(0.5));
+    // One row a page, through both partitions; the last full page still answers a NextToken.
+    let paged = pages(&c, stmt, 1).await;
+    assert_eq!(paged.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1, 1, 0]);
+    assert_eq!(paged.concat(), listed);
 }
