@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementOutput;
 use aws_sdk_dynamodb::types::{
     AttributeValue as V, BatchStatementErrorCodeEnum, BatchStatementRequest, BillingMode, GlobalSecondaryIndex,
     KeyType, ParameterizedStatement, Projection, ProjectionType, ReturnConsumedCapacity, ScalarAttributeType as T,
@@ -12,7 +13,7 @@ use aws_sdk_dynamodb::Client;
 
 use crate::support::{attr_def, create_table, emulator, error, key, n, s, validation};
 
-async fn exec(c: &Client, stmt: &str) -> aws_sdk_dynamodb::operation::execute_statement::ExecuteStatementOutput {
+async fn exec(c: &Client, stmt: &str) -> ExecuteStatementOutput {
     c.execute_statement()
         .statement(stmt)
         .send()
@@ -532,16 +533,22 @@ async fn pages(c: &Client, stmt: &str, limit: i32) -> Vec<Vec<HashMap<String, V>
     }
 }
 
-/// A SELECT's items and the read capacity units it reports consuming (eventually consistent).
-async fn read(c: &Client, stmt: &str) -> (Vec<HashMap<String, V>>, f64) {
+/// A SELECT's page, which must be its only one, with its consumed capacity in `detail`.
+async fn only_page(c: &Client, stmt: &str, detail: ReturnConsumedCapacity) -> ExecuteStatementOutput {
     let out = c
         .execute_statement()
         .statement(stmt)
-        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .return_consumed_capacity(detail)
         .send()
         .await
         .unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
     assert!(out.next_token().is_none(), "{stmt}");
+    out
+}
+
+/// A SELECT's items and the read capacity units it reports consuming (eventually consistent).
+async fn read(c: &Client, stmt: &str) -> (Vec<HashMap<String, V>>, f64) {
+    let out = only_page(c, stmt, ReturnConsumedCapacity::Total).await;
     let units = out.consumed_capacity().and_then(|c| c.capacity_units()).unwrap();
     (out.items().to_vec(), units)
 }
@@ -564,13 +571,7 @@ async fn scanned(c: &Client, table: &str, index: Option<&str>, attr: &str, value
 /// Puts an item with `key`'s attributes and 20 KB of text, which costs five read units to read.
 async fn put_bulk(c: &Client, table: &str, key: &[(&str, V)]) {
     let bulk = ("bulk", s(&"x".repeat(20 * 1024)));
-    let item = crate::support::item(&[key, &[bulk]].concat());
-    c.put_item()
-        .table_name(table)
-        .set_item(Some(item))
-        .send()
-        .await
-        .unwrap();
+    crate::support::put(c, table, &[key, &[bulk]].concat()).await;
 }
 
 #[tokio::test]
@@ -651,13 +652,7 @@ async fn select_in_on_a_global_index_reads_its_listed_partitions() {
     let listed = scanned(&c, "pql_gin", Some("by_group"), "g", &["x", "y"]).await;
     assert_eq!(listed.len(), 3);
     let stmt = "SELECT * FROM \"pql_gin\".\"by_group\" WHERE g IN ['y', 'x', 'y']";
-    let out = c
-        .execute_statement()
-        .statement(stmt)
-        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
-        .send()
-        .await
-        .unwrap();
+    let out = only_page(&c, stmt, ReturnConsumedCapacity::Indexes).await;
     assert_eq!(out.items(), listed);
     // Charged to the index, for the rows of its listed partitions only.
     let consumed = out.consumed_capacity().unwrap();

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::support::{attr_def, emulator, error, key, n, s, validation};
+use crate::support::{attr_def, emulator, error, key, n, put, s, validation};
 
 /// `pk`/`sk`(N) with GSI `byShop` (shop, KEYS_ONLY) and LSI `byScore` (score N, ALL).
 async fn indexed_table(c: &Client, name: &str) {
@@ -39,16 +39,6 @@ async fn indexed_table(c: &Client, name: &str) {
                 .build()
                 .unwrap(),
         )
-        .send()
-        .await
-        .unwrap();
-}
-
-async fn put(c: &Client, table: &str, item: &[(&str, V)]) {
-    let item: HashMap<String, V> = item.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-    c.put_item()
-        .table_name(table)
-        .set_item(Some(item))
         .send()
         .await
         .unwrap();

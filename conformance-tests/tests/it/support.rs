@@ -107,3 +107,14 @@ pub fn item(
 ) -> std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
+
+/// Puts the item made of name/value pairs into `table`.
+pub async fn put(client: &Client, table: &str, pairs: &[(&str, aws_sdk_dynamodb::types::AttributeValue)]) {
+    client
+        .put_item()
+        .table_name(table)
+        .set_item(Some(item(pairs)))
+        .send()
+        .await
+        .expect("item put");
+}

@@ -1,7 +1,7 @@
 //! ExecuteStatement: one PartiQL statement. SELECT reads the partitions its WHERE clause holds
 //! the partition key to (an equality, an `IN` list, equalities joined by OR) or scans, with Limit
-//! and NextToken paging; INSERT, UPDATE and DELETE run
-//! through `statements::write`, shared with BatchExecuteStatement.
+//! and NextToken paging; INSERT, UPDATE and DELETE run through `statements::write`, shared with
+//! BatchExecuteStatement.
 
 use std::ops::Bound;
 
@@ -116,7 +116,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
 }
 
 /// The rows of the partitions `reads` names, the stretch of each its sort bounds admit: the
-/// partitions in scan order (reversed for a descending read), each in sort order. A page's
+/// partitions in scan order, each in sort order, all reversed for a descending read. A page's
 /// NextToken is the last row's key, and every partition's range is resumed after it, so those
 /// before it are left empty: paging is the scan's, restricted to these partitions, and a
 /// partition is not looked up until the page reaches it.
