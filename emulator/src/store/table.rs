@@ -537,7 +537,7 @@ fn collection_bytes(def: &TableDef, item: &Item) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{
         AttributeValue, BillingMode, KeyAttr, KeySchema, Projection, ProjectionType, ScalarType, Throughput,
@@ -564,7 +564,7 @@ mod tests {
     }
 
     /// Table `t` (pk S) with GSIs `all` on `a` (ALL) and `keys` on `b` (KEYS_ONLY).
-    fn def() -> TableDef {
+    pub(crate) fn def() -> TableDef {
         TableDef {
             name: "t".into(),
             key: KeySchema::simple(attr("pk"), None),
