@@ -68,9 +68,9 @@ pub fn check_condition(cx: &Cx, condition: Option<&Condition>, returns: WriteRet
 /// and that item (the condition, the new item staged, the answer), or the error it raised.
 ///
 /// With `early`, `decide` runs before the write lock, on the item as the read lock found it, and
-/// its decision stands if, under the write lock, the slot holds that very item (the allocation
-/// `Old` keeps alive, so never another item at the same address) under the same definition;
-/// otherwise it runs again under the lock. Either way the outcome is that of deciding under the
+/// its decision stands if, under the write lock, the definition is the same and the table has
+/// changed no item since, or the slot holds that very item (the allocation `Old` keeps alive, so
+/// never another item at the same address); otherwise it runs again under the lock. Either way the outcome is that of deciding under the
 /// lock, where a racing write costs one more decision, and the lock covers lookups and map
 /// updates only. Without `early` (a write with nothing to decide, such as a plain PutItem) the
 /// read is not worth its cost. A transaction in flight on the item is refused before any
@@ -86,21 +86,24 @@ pub fn decide_then_lock<'t, D>(
     let seen = match early {
         true => {
             let state = cx.read(table)?;
-            Some((state.def.clone(), Old::new(state.get_at(slot))))
+            Some((state.def.clone(), state.changes(), Old::new(state.get_at(slot))))
         }
         false => None,
     };
-    let early = seen.map(|(def, old)| {
+    let early = seen.map(|(def, changes, old)| {
         let decided = decide(&def, &old);
-        (def, old, decided)
+        (def, changes, old, decided)
     });
     let state = cx.write(table)?;
     cx.engine.transactions.check_free(cx.ns, &table.name, key)?;
-    let now = state.get_at(slot);
+    // No change since the read, or none to this item: the one lookup under the lock is the write's.
+    let stands = |def: &Arc<TableDef>, changes: u64, old: &Old| {
+        Arc::ptr_eq(def, &state.def) && (changes == state.changes() || old.is(state.get_at(slot)))
+    };
     let (old, decided) = match early {
-        Some((def, old, decided)) if Arc::ptr_eq(&def, &state.def) && old.is(now) => (old, decided),
+        Some((def, changes, old, decided)) if stands(&def, changes, &old) => (old, decided),
         _ => {
-            let old = Old::new(now);
+            let old = Old::new(state.get_at(slot));
             let decided = decide(&state.def, &old);
             (old, decided)
         }
@@ -153,6 +156,18 @@ mod tests {
     #[test]
     fn an_early_decision_on_the_item_still_stored_stands() {
         let (seen, decided) = decide_with(|_| ());
+        assert_eq!(seen, [Some(item("1"))]);
+        assert_eq!(decided, Some(item("1")));
+    }
+
+    /// A write to another item changes the table but not this item: the decision stands.
+    #[test]
+    fn a_write_to_another_item_leaves_the_early_decision_standing() {
+        let (seen, decided) = decide_with(|table| {
+            let mut other = item("2");
+            other.insert("pk".into(), AttributeValue::S("other".into()));
+            table.state.write().put(other);
+        });
         assert_eq!(seen, [Some(item("1"))]);
         assert_eq!(decided, Some(item("1")));
     }
