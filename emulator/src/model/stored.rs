@@ -100,6 +100,12 @@ impl Stored {
         c
     }
 
+    /// Whether both are the one allocation (not just equal bytes): a holder of a clone knows the
+    /// item it read is still the one stored, since an allocation kept alive cannot be reused.
+    pub fn same(&self, other: &Stored) -> bool {
+        std::ptr::eq(self.0.ptr(), other.0.ptr())
+    }
+
     /// DynamoDB's size of the item (names and values, not this encoding).
     pub fn size(&self) -> usize {
         self.body().varint() as usize

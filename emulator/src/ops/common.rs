@@ -1,7 +1,6 @@
 //! Pieces the item operations share: data-plane table lookup, key and item validation with
 //! DynamoDB's messages, consumed capacity, item collections.
 
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
@@ -13,7 +12,7 @@ use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
     TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
-use crate::store::{Keyed, Table, TableState};
+use crate::store::{Table, TableState};
 
 /// A data-plane lookup of a table named (or ARN'd) inside a request, e.g. in RequestItems. The
 /// request's shape admits names from one character (an ARN may be short too); a name shorter than
@@ -330,39 +329,6 @@ pub fn check_collection<'a>(
         crate::error::ErrorKind::ItemCollectionSizeLimitExceeded,
         "Collection size exceeded.",
     ))
-}
-
-/// The item a single-item write replaces, as its table holds it, decoded only when a step reads
-/// it (a condition, ReturnValues, an item collection's size, capacity per index): a plain PutItem
-/// or DeleteItem never decodes it.
-pub struct Old {
-    stored: Option<Keyed>,
-    decoded: OnceCell<Option<Item>>,
-}
-
-impl Old {
-    pub fn new(stored: Option<&Keyed>) -> Old {
-        Old {
-            stored: stored.cloned(),
-            decoded: OnceCell::new(),
-        }
-    }
-
-    pub fn item(&self) -> Option<&Item> {
-        self.decoded
-            .get_or_init(|| self.stored.as_ref().map(|s| s.item()))
-            .as_ref()
-    }
-
-    /// Its size (0 when there is none), read without decoding it.
-    pub fn size(&self) -> usize {
-        self.stored.as_ref().map_or(0, |s| s.size())
-    }
-
-    pub fn into_item(self) -> Option<Item> {
-        let Old { stored, decoded } = self;
-        decoded.into_inner().unwrap_or_else(|| stored.map(|s| s.item()))
-    }
 }
 
 /// What a single-item write (PutItem, UpdateItem, DeleteItem) asks to get back.

@@ -1,15 +1,14 @@
 //! DeleteItem: removes one item by key, optionally under a condition; deleting nothing succeeds.
 
+use std::sync::Arc;
+
 use super::answer::WriteOutput;
-use super::common::{
-    condition_failed, data_table, metrics_if, request_key, units_of_write, write_capacity, Old, ReturnValues,
-    WriteReturns,
-};
-use super::expressions;
+use super::common::{data_table, metrics_if, request_key, units_of_write, write_capacity, ReturnValues, WriteReturns};
+use super::item_write::{check_condition, decide_then_lock, Old};
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
-use crate::model::Item;
+use crate::model::{Item, TableDef};
 use crate::store::Slot;
 
 pub struct Input {
@@ -23,20 +22,22 @@ pub struct Input {
 
 pub type Output = WriteOutput;
 
+/// A condition is evaluated before the table's write lock, on the item as it was then
+/// (`decide_then_lock`).
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let returns = input.returns;
     let table = data_table(cx, &input.table)?;
-    let mut state = cx.write(&table)?;
-    let key = request_key(&state.def, &input.key)?;
-    cx.engine.transactions.check_free(cx.ns, &table.name, &key)?;
+    let key = request_key(&table.def(), &input.key)?;
     let slot = Slot::new(&key);
-    let old = Old::new(state.get_at(slot.bytes()));
-    if !expressions::holds(cx, input.exprs.condition.as_ref(), || old.item()) {
-        return Err(condition_failed(returns.old_on_condition_failure, old.item()));
-    }
-    let units = units_of_write(old.size(), 0);
-    let capacity = write_capacity(returns.capacity, &state.def, || old.item(), None, units);
-    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, &key);
+    let condition = input.exprs.condition.as_ref();
+    let decide = |def: &Arc<TableDef>, old: &Old| -> Result<_> {
+        check_condition(cx, condition, returns, old)?;
+        let units = units_of_write(old.size(), 0);
+        let capacity = write_capacity(returns.capacity, def, || old.item(), None, units);
+        Ok((capacity, metrics_if(returns.collection_metrics, def, &key)))
+    };
+    let (mut state, old, (capacity, collection_metrics)) =
+        decide_then_lock(cx, &table, &key, slot.bytes(), condition.is_some(), decide)?;
     let _removed = state.delete_at(slot.bytes());
     drop(state); // the removed item is freed once the lock is released
     let attributes = (returns.values == ReturnValues::AllOld).then(|| old.into_item()).flatten();

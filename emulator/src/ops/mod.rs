@@ -8,6 +8,7 @@
 pub(crate) mod answer;
 pub(crate) mod common;
 pub(crate) mod expressions;
+mod item_write;
 mod multi;
 mod policies;
 pub(crate) mod read;

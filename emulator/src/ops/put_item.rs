@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, condition_failed, data_table, metrics_if, units_of_write, validate_item, write_capacity, Old,
-    ReturnValues, WriteReturns,
+    check_collection, data_table, metrics_if, units_of_write, validate_item, write_capacity, ReturnValues,
+    WriteReturns,
 };
-use super::expressions;
+use super::item_write::{check_condition, decide_then_lock, Old};
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
@@ -26,24 +26,24 @@ pub struct Input {
 pub type Output = WriteOutput;
 
 /// The item checked and staged (hashed, encoded, its index rows built) before the table's lock is
-/// taken, again under it only if the table's definition changed meanwhile.
+/// taken, again under it only if the table's definition changed meanwhile; a condition is
+/// evaluated before the lock too, on the item as it was then (`decide_then_lock`).
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let returns = input.returns;
     let table = data_table(cx, &input.table)?;
     let staged = stage(&table.def(), input.item)?;
-    let mut state = cx.write(&table)?;
+    let condition = input.exprs.condition.as_ref();
+    let decide = |def: &Arc<TableDef>, old: &Old| -> Result<_> {
+        check_condition(cx, condition, returns, old)?;
+        let item = staged.item();
+        let units = units_of_write(old.size(), item_size(item));
+        let capacity = write_capacity(returns.capacity, def, || old.item(), Some(item), units);
+        Ok((capacity, metrics_if(returns.collection_metrics, def, staged.key())))
+    };
+    let (mut state, old, (capacity, collection_metrics)) =
+        decide_then_lock(cx, &table, staged.key(), staged.slot(), condition.is_some(), decide)?;
     let staged = if staged.fits(&state) { staged } else { stage(&state.def, staged.into_item())? };
-    let key = staged.key();
-    cx.engine.transactions.check_free(cx.ns, &table.name, key)?;
-    let old = Old::new(state.get_at(staged.slot()));
-    if !expressions::holds(cx, input.exprs.condition.as_ref(), || old.item()) {
-        return Err(condition_failed(returns.old_on_condition_failure, old.item()));
-    }
-    let item = staged.item();
-    check_collection(cx.engine, &state, key, || old.item(), Some(item))?;
-    let units = units_of_write(old.size(), item_size(item));
-    let capacity = write_capacity(returns.capacity, &state.def, || old.item(), Some(item), units);
-    let collection_metrics = metrics_if(returns.collection_metrics, &state.def, key);
+    check_collection(cx.engine, &state, staged.key(), || old.item(), Some(staged.item()))?;
     #[cfg(feature = "faults")]
     let staged = match cx.fault {
         Some(_) => {

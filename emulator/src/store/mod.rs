@@ -24,6 +24,8 @@ pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use recording::Recording;
 pub use slot::{IndexEntry, IndexRow, Keyed, Slot, SortPart, SortPos, TablePos};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord};
+#[cfg(test)]
+pub(crate) use table::tests::def as test_def;
 pub use table::{Staged, Table, TableBuild, TableData, TableState};
 
 use crate::model::{Item, Stored, TableDef};

@@ -39,6 +39,9 @@ pub struct TableState {
     pub(super) journal: Option<Arc<dyn Journal>>,
     /// Past versions of `data`, while a chaos plan makes reads of this table stale (`Recording`).
     pub history: History<TableData>,
+    /// Item changes applied so far: equal counts under one lock and the next mean no item changed
+    /// between them (what lets a write decided before the lock skip looking its item up again).
+    changes: u64,
 }
 /// A table's data in persistent (structurally shared) maps: a clone costs O(number of indexes)
 /// whatever the item count, which is what makes snapshots cheap; a write after a clone copies only
@@ -85,6 +88,7 @@ impl Table {
                 dropped: false,
                 journal: None,
                 history: History::default(),
+                changes: 0,
             }),
             lifecycle: Mutex::default(),
             def: Mutex::new(def),
@@ -170,6 +174,11 @@ impl TableState {
         self.data.get(key)
     }
 
+    /// How many item changes this table has applied (see `changes`).
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
     /// The item at a slot (a [`Slot`]'s bytes, such as [`Staged::slot`]).
     pub fn get_at(&self, slot: &[u8]) -> Option<&Keyed> {
         self.data.items.get(slot)
@@ -202,6 +211,7 @@ impl TableState {
         // Inserting replaces the old item in place, one walk of the tree where removing it and
         // inserting the new one took two.
         let old = self.data.items.insert(stored.clone());
+        self.changes += 1;
         if let Some(old) = &old {
             self.forget(old, &rows);
         }
@@ -242,6 +252,7 @@ impl TableState {
     /// Deletes an item and records the removal on the stream (`by_ttl`: the TTL process did it).
     fn remove_slot(&mut self, slot: &[u8], by_ttl: bool) -> Option<Keyed> {
         let old = self.data.items.remove(slot)?;
+        self.changes += 1;
         self.forget(&old, &[]);
         if let Some(stream) = &self.data.stream {
             stream.record(&self.def.key, Some(&Arc::new(old.item())), None, by_ttl);
@@ -537,7 +548,7 @@ fn collection_bytes(def: &TableDef, item: &Item) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{
         AttributeValue, BillingMode, KeyAttr, KeySchema, Projection, ProjectionType, ScalarType, Throughput,
@@ -564,7 +575,7 @@ mod tests {
     }
 
     /// Table `t` (pk S) with GSIs `all` on `a` (ALL) and `keys` on `b` (KEYS_ONLY).
-    fn def() -> TableDef {
+    pub(crate) fn def() -> TableDef {
         TableDef {
             name: "t".into(),
             key: KeySchema::simple(attr("pk"), None),
