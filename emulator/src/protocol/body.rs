@@ -85,3 +85,16 @@ pub fn string_list(v: &Value) -> Option<Vec<String>> {
     v.as_array()
         .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Body;
+    use serde_json::json;
+
+    #[test]
+    fn picked_members_follow_the_names_asked_for() {
+        let body = json!({"b": 2, "n": null, "a": "x", "z": [1]});
+        let [a, missing, n, b] = Body(&body).pick(["a", "missing", "n", "b"]);
+        assert_eq!((a, missing, n, b), (Some(&json!("x")), None, None, Some(&json!(2))));
+    }
+}
