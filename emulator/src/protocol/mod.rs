@@ -254,11 +254,7 @@ fn decode(
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
 pub fn internal_error() -> Response<Bytes> {
     let e = Error::internal("Internal server error");
-    json(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &render_error(&e, None),
-        request_id(),
-    )
+    json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), request_id())
 }
 
 /// serde_json's own nesting limit: it refuses deeper JSON, which bounds every walk of a request.
@@ -476,7 +472,10 @@ mod tests {
             .map(|_| {
                 let id = request_id();
                 assert_eq!(id.len(), 52);
-                assert!(id.as_bytes().iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+                assert!(id
+                    .as_bytes()
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
                 id
             })
             .collect();

@@ -180,7 +180,10 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
 /// if it names one: what selects the request's namespace, verified or not.
 pub fn scope_region(authorization: &str) -> Option<&str> {
     // Only the credential: this runs on every request, verified or not.
-    param(authorization, "Credential").split('/').nth(2).filter(|r| !r.is_empty())
+    param(authorization, "Credential")
+        .split('/')
+        .nth(2)
+        .filter(|r| !r.is_empty())
 }
 
 /// HMAC-SHA256 keyed with `key`.
