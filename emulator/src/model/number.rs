@@ -303,7 +303,7 @@ impl fmt::Display for Number {
         let mut buf = [0; 39];
         let digits = decimal(self.significand(), &mut buf);
         if self.exponent >= 0 {
-            f.write_str(&digits)?;
+            f.write_str(digits)?;
             for _ in 0..self.exponent {
                 f.write_str("0")?;
             }
@@ -318,7 +318,7 @@ impl fmt::Display for Number {
             for _ in 0..frac - digits.len() {
                 f.write_str("0")?;
             }
-            f.write_str(&digits)
+            f.write_str(digits)
         }
     }
 }

@@ -348,7 +348,7 @@ fn check_auth<'e>(
     Ok((engine.namespace(account, region), identity))
 }
 
-fn header<'a>(req: &'a Request<Bytes>, name: impl AsHeaderName) -> &'a str {
+fn header(req: &Request<Bytes>, name: impl AsHeaderName) -> &str {
     req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
