@@ -300,9 +300,10 @@ impl fmt::Display for Number {
         if self.negative {
             f.write_str("-")?;
         }
-        let digits = self.significand().to_string();
+        let mut buf = [0; 39];
+        let digits = decimal(self.significand(), &mut buf);
         if self.exponent >= 0 {
-            f.write_str(&digits)?;
+            f.write_str(digits)?;
             for _ in 0..self.exponent {
                 f.write_str("0")?;
             }
@@ -317,9 +318,41 @@ impl fmt::Display for Number {
             for _ in 0..frac - digits.len() {
                 f.write_str("0")?;
             }
-            f.write_str(&digits)
+            f.write_str(digits)
         }
     }
+}
+
+/// `n`'s decimal digits, written into the end of `buf` (a `u128` has at most 39): numbers are
+/// written into every answer that holds one, so without allocating a `String` each.
+fn decimal(n: u128, buf: &mut [u8; 39]) -> &str {
+    let mut i = buf.len();
+    let mut push = |digit: u8| {
+        i -= 1;
+        buf[i] = b'0' + digit;
+    };
+    match u64::try_from(n) {
+        // Most significands fit a `u64`, whose division is far cheaper than a `u128`'s.
+        Ok(mut small) => loop {
+            push((small % 10) as u8);
+            small /= 10;
+            if small == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut big = n;
+            loop {
+                push((big % 10) as u8);
+                big /= 10;
+                if big == 0 {
+                    break;
+                }
+            }
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
 /// Stored in its text form (the durable mode's files), which `parse` reads back exactly.
@@ -449,6 +482,15 @@ mod tests {
             n("9.9999999999999999999999999999999999999E+125").checked_add(n("1E+125")),
             Err(NumberError::Overflow)
         );
+    }
+
+    proptest::proptest! {
+        /// Digits written without allocating are `u128`'s own, across both widths.
+        #[test]
+        fn decimal_digits_are_u128s_own(n in proptest::prop_oneof![0..=u128::from(u64::MAX), proptest::num::u128::ANY]) {
+            let mut buf = [0; 39];
+            proptest::prop_assert_eq!(decimal(n, &mut buf), n.to_string());
+        }
     }
 
     #[test]

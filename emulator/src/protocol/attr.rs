@@ -6,6 +6,8 @@ use base64::Engine;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
+use smallvec::SmallVec;
+use std::borrow::Cow;
 
 use super::item_json;
 use crate::error::{Error, Result};
@@ -90,9 +92,11 @@ enum Parsed {
     Null,
     Bool(bool),
     Str(String),
+    /// The string of an `"N"` member, parsed as it was read.
+    Num(Result<Number>),
     Attr(Result<AttributeValue>),
     /// The members of a map of attribute values, in JSON order.
-    Members(Vec<(String, Result<AttributeValue>)>),
+    Members(SmallVec<[(String, Result<AttributeValue>); 0]>),
     /// A list's attribute values, or the first refusal among them.
     Values(Result<Vec<AttributeValue>>),
     /// A set's strings, or the first refusal among them.
@@ -148,7 +152,10 @@ impl<'de> Visitor<'de> for Node {
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Parsed, E> {
-        Ok(Parsed::Str(s.to_owned()))
+        Ok(match self {
+            Node::Typed("N", _) => Parsed::Num(number(s)),
+            _ => Parsed::Str(s.to_owned()),
+        })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed, A::Error> {
@@ -172,17 +179,18 @@ impl<'de> Visitor<'de> for Node {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
-        let mut entries = Vec::new();
         match self {
             Node::Attr(level) => {
-                while let Some(ty) = map.next_key::<String>()? {
+                // An attribute value has one member: kept inline, its name static when known.
+                let mut types: SmallVec<[(Cow<'static, str>, Parsed); 1]> = SmallVec::new();
+                while let Some(ty) = map.next_key_seed(TypeName)? {
                     let x = map.next_value_seed(Node::Typed(type_name(&ty), level))?;
-                    entries.push((ty, x));
+                    types.push((ty, x));
                 }
-                Ok(Parsed::Attr(attribute(entries)))
+                Ok(Parsed::Attr(attribute(types)))
             }
             Node::Typed("M", level) => {
-                let mut members = Vec::new();
+                let mut members = SmallVec::new();
                 while let Some(name) = map.next_key::<String>()? {
                     members.push((name, map.next_value_seed(ValueSeed { level: level + 1 })?));
                 }
@@ -198,15 +206,42 @@ impl<'de> Visitor<'de> for Node {
 
 /// Sorts JSON members by name, the later of two equal names winning (the order and the rule of the
 /// `serde_json::Map` this decoder replaces, which DynamoDB's answers were matched against).
-fn by_name<T>(mut members: Vec<(String, T)>) -> Vec<(String, T)> {
+fn by_name<K: Ord, T, A: smallvec::Array<Item = (K, T)>>(mut members: SmallVec<A>) -> SmallVec<A> {
     members.reverse();
     members.sort_by(|a, b| a.0.cmp(&b.0));
     members.dedup_by(|later, earlier| later.0 == earlier.0);
     members
 }
 
+/// Reads an attribute value's member name as the static name of its type when it is one (no
+/// allocation for the names a request carries), else as it came (it still orders the members).
+struct TypeName;
+
+impl<'de> DeserializeSeed<'de> for TypeName {
+    type Value = Cow<'static, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TypeName {
+    type Value = Cow<'static, str>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(match type_name(s) {
+            "" => Cow::Owned(s.to_owned()),
+            known => Cow::Borrowed(known),
+        })
+    }
+}
+
 /// An attribute value from its members: exactly one non-null type.
-fn attribute(members: Vec<(String, Parsed)>) -> Result<AttributeValue> {
+fn attribute(members: SmallVec<[(Cow<'static, str>, Parsed); 1]>) -> Result<AttributeValue> {
     let mut types = by_name(members).into_iter().filter(|(_, x)| !matches!(x, Parsed::Null));
     let Some((ty, x)) = types.next() else {
         return Err(Error::validation(
@@ -280,7 +315,10 @@ fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
     };
     Ok(match ty {
         "S" => AttributeValue::S(text(x)?),
-        "N" => AttributeValue::N(number(&text(x)?)?),
+        "N" => match x {
+            Parsed::Num(n) => AttributeValue::N(n?),
+            _ => return Err(Error::serialization("Expected string")),
+        },
         "B" => AttributeValue::B(binary(&text(x)?)?),
         "BOOL" => match x {
             Parsed::Bool(b) => AttributeValue::Bool(b),

@@ -15,6 +15,19 @@ impl<'a> Body<'a> {
         self.0.get(key).filter(|v| !v.is_null())
     }
 
+    /// The members named `names` (absent or null: `None`), found in one pass over the body: a
+    /// request carries few of the members an operation may read, and comparing names for
+    /// equality (lengths first) costs less than a map lookup per name.
+    pub fn pick<const N: usize>(&self, names: [&str; N]) -> [Option<&'a Value>; N] {
+        let mut found = [None; N];
+        for (name, v) in self.0.as_object().into_iter().flatten() {
+            if let Some(i) = names.iter().position(|n| n == name) {
+                found[i] = Some(v).filter(|v| !v.is_null());
+            }
+        }
+        found
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
@@ -63,8 +76,25 @@ impl<'a> Body<'a> {
     }
 
     pub fn strings(&self, key: &str) -> Option<Vec<String>> {
-        self.get(key)
-            .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        self.get(key).and_then(string_list)
+    }
+}
+
+/// The strings of a JSON list (others skipped); `None` for anything but a list.
+pub fn string_list(v: &Value) -> Option<Vec<String>> {
+    v.as_array()
+        .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Body;
+    use serde_json::json;
+
+    #[test]
+    fn picked_members_follow_the_names_asked_for() {
+        let body = json!({"b": 2, "n": null, "a": "x", "z": [1]});
+        let [a, missing, n, b] = Body(&body).pick(["a", "missing", "n", "b"]);
+        assert_eq!((a, missing, n, b), (Some(&json!("x")), None, None, Some(&json!(2))));
     }
 }

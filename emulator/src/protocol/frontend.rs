@@ -29,13 +29,28 @@ const PREFLIGHT_MAX_AGE: &str = "172800";
 
 /// Whether the request line or the header lines exceed what DynamoDB reads.
 pub fn head_too_large<B>(req: &Request<B>) -> bool {
-    let line = req.method().as_str().len() + req.uri().to_string().len() + " HTTP/1.1".len() + 1;
+    let line = req.method().as_str().len() + displayed_len(req.uri()) + " HTTP/1.1".len() + 1;
     let headers: usize = req
         .headers()
         .iter()
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum();
     line > MAX_HEAD_BYTES || headers > MAX_HEAD_BYTES
+}
+
+/// The length of `x` as displayed, counted without writing it anywhere.
+fn displayed_len(x: &impl std::fmt::Display) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Counting cannot fail, and a `Display` that fails leaves the count short.
+    let _ = std::fmt::write(&mut count, format_args!("{x}"));
+    count.0
 }
 
 /// Largest body of a request [`runs_inline`] may take: a point operation's key, item and
@@ -205,6 +220,26 @@ fn compress(coding: Coding, body: &[u8]) -> Bytes {
     Bytes::from(out.expect("writing to memory cannot fail"))
 }
 
+const X_AMZ_CRC32: header::HeaderName = header::HeaderName::from_static("x-amz-crc32");
+
+/// The `Date` header for `now_ms`, formatted once per second per thread: an HTTP date shows whole
+/// seconds, and most answers of a busy second share one.
+fn http_date(now_ms: i64) -> HeaderValue {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(u64, HeaderValue)>> = const { std::cell::RefCell::new(None) };
+    }
+    let secs = now_ms.max(0) as u64 / 1000;
+    LAST.with_borrow_mut(|last| match last {
+        Some((at, date)) if *at == secs => date.clone(),
+        _ => {
+            let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+            #[allow(clippy::expect_used)] // `fmt_http_date` writes only ASCII letters, digits and spaces.
+            let date = HeaderValue::from_str(&httpdate::fmt_http_date(now)).expect("HTTP dates are ASCII");
+            last.insert((secs, date)).1.clone()
+        }
+    })
+}
+
 /// Completes an answer to `request_headers`: compresses it when the client accepts a coding and
 /// the body is large enough, stamps the CRC32 of the bytes sent (compressed ones, as DynamoDB
 /// does), the `Server` header, the `Date` by the emulator's clock at `now_ms` (SDKs correct their
@@ -224,12 +259,9 @@ pub fn finish(request_headers: &HeaderMap, preflight: bool, now_ms: i64, mut res
     }
     let crc = crc32fast::hash(res.body());
     let h = res.headers_mut();
-    h.insert("x-amz-crc32", HeaderValue::from(crc));
+    h.insert(X_AMZ_CRC32, HeaderValue::from(crc));
     h.insert(header::SERVER, HeaderValue::from_static("Server"));
-    let now = std::time::UNIX_EPOCH + std::time::Duration::from_millis(now_ms.max(0) as u64);
-    #[allow(clippy::expect_used)] // `fmt_http_date` writes only ASCII letters, digits and spaces.
-    let date = HeaderValue::from_str(&httpdate::fmt_http_date(now)).expect("HTTP dates are ASCII");
-    h.insert(header::DATE, date);
+    h.insert(header::DATE, http_date(now_ms));
     if request_headers.contains_key(header::ORIGIN) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
         h.insert(
@@ -264,6 +296,28 @@ pub fn finish(request_headers: &HeaderMap, preflight: bool, now_ms: i64, mut res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_follows_the_clock_to_the_second() {
+        for (ms, text) in [
+            (1_700_000_000_999, "Tue, 14 Nov 2023 22:13:20 GMT"),
+            (1_700_000_001_000, "Tue, 14 Nov 2023 22:13:21 GMT"),
+            (1_700_000_000_000, "Tue, 14 Nov 2023 22:13:20 GMT"),
+            (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (-5, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        ] {
+            assert_eq!(http_date(ms), text, "{ms}");
+            assert_eq!(http_date(ms), text, "{ms}, again");
+        }
+    }
+
+    #[test]
+    fn a_uri_is_measured_as_displayed() {
+        for uri in ["/", "/a/b?x=1&y=2", "http://localhost:8000/", "https://h:1/p?q", "*"] {
+            let uri: http::Uri = uri.parse().unwrap();
+            assert_eq!(displayed_len(&uri), uri.to_string().len(), "{uri}");
+        }
+    }
 
     #[test]
     fn accept_encoding_is_negotiated_as_dynamodb_does() {

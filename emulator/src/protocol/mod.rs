@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use http::header::{self, AsHeaderName, HeaderName};
 use http::{HeaderValue, Method, Request, Response, StatusCode};
 use serde_json::{Map, Value};
 
@@ -37,6 +38,11 @@ use crate::store::Namespace;
 use wire::Encoded;
 
 const JSON_1_0: &str = "application/x-amz-json-1.0";
+/// Header names DynamoDB's requests and answers carry beyond the standard ones, named once so a
+/// request does not parse them again.
+const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+const X_AMZN_REQUEST_ID: HeaderName = HeaderName::from_static("x-amzn-requestid");
 /// `X-Amz-Target` prefixes of the two services answered on the one endpoint.
 const TARGET_PREFIXES: [(&str, Service); 2] = [
     ("DynamoDB_20120810.", Service::DynamoDb),
@@ -86,7 +92,7 @@ impl Engine {
 /// Whether `req` names an operation that changes more than items ([`Operation::changes_catalogue`]).
 fn changes_catalogue(req: &Request<Bytes>) -> bool {
     req.headers()
-        .get("x-amz-target")
+        .get(X_AMZ_TARGET)
         .and_then(|t| t.to_str().ok())
         .and_then(|t| t.strip_prefix("DynamoDB_20120810."))
         .and_then(|name| Operation::parse(Service::DynamoDb, name))
@@ -107,37 +113,37 @@ fn respond(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
 fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     let request_id = request_id();
     if frontend::head_too_large(req) {
-        return raw(StatusCode::BAD_REQUEST, "text/plain", Bytes::new(), &request_id);
+        return raw(StatusCode::BAD_REQUEST, "text/plain", Bytes::new(), request_id);
     }
     if let Some(path) = req.uri().path().strip_prefix(control::PREFIX) {
         // The emulator's own controls: outside the DynamoDB API, so no target or auth checks.
-        let authorization = header(req, "authorization");
+        let authorization = header(req, header::AUTHORIZATION);
         let (status, value) = control::handle(engine, req.method(), path, authorization, req.body());
         let body = Bytes::from(value.to_string());
-        return raw(status, "application/json", body, &request_id);
+        return raw(status, "application/json", body, request_id);
     }
     if req.method() == Method::OPTIONS {
         // A CORS preflight: `frontend::finish` adds what it grants.
-        return raw(StatusCode::OK, "text/plain", Bytes::new(), &request_id);
+        return raw(StatusCode::OK, "text/plain", Bytes::new(), request_id);
     }
     if req.method() == Method::GET && req.uri().path() == "/" {
         // DynamoDB's health answer; also what `curl ENDPOINT` sees. Other paths fall through to
         // the unknown-operation answer below.
         let health = format!("healthy: dynamodb.{}.amazonaws.com ", engine.region);
-        return raw(StatusCode::OK, "text/plain", Bytes::from(health), &request_id);
+        return raw(StatusCode::OK, "text/plain", Bytes::from(health), request_id);
     }
     let body = match frontend::decoded_body(req) {
         Ok(body) => body,
         Err(frontend::BodyError::TooLarge) => {
-            return raw(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", Bytes::new(), &request_id)
+            return raw(StatusCode::PAYLOAD_TOO_LARGE, "text/plain", Bytes::new(), request_id)
         }
         // DynamoDB answers a body it cannot decode with a server error, as if it were its fault.
         Err(frontend::BodyError::Undecodable) => {
             let e = Error::internal("The request body could not be decoded with its Content-Encoding");
-            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), &request_id);
+            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), request_id);
         }
     };
-    let content_type = header(req, "content-type").split(';').next().unwrap_or("").trim();
+    let content_type = header(req, header::CONTENT_TYPE).split(';').next().unwrap_or("").trim();
     let json_type = matches!(
         content_type,
         JSON_1_0 | "application/x-amz-json-1.1" | "application/json"
@@ -147,10 +153,10 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             StatusCode::NOT_FOUND,
             "text/plain",
             Bytes::from_static(b"<UnknownOperationException/>\n"),
-            &request_id,
+            request_id,
         );
     }
-    let target = header(req, "x-amz-target");
+    let target = header(req, X_AMZ_TARGET);
     let op = TARGET_PREFIXES.iter().find_map(|(prefix, service)| {
         let name = target.strip_prefix(prefix)?;
         Operation::parse(*service, name)
@@ -171,11 +177,11 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     let mut latency = std::time::Duration::ZERO;
     let mut res = match parsed.and_then(|parsed| decode(engine, req, op, parsed, &mut latency)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
-        Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), &request_id),
-        Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, &request_id),
-        Ok(Encoded::Bytes(bytes)) => raw(StatusCode::OK, JSON_1_0, Bytes::from(bytes), &request_id),
+        Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), request_id),
+        Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, request_id),
+        Ok(Encoded::Bytes(bytes)) => raw(StatusCode::OK, JSON_1_0, Bytes::from(bytes), request_id),
         Err(e) if e.kind == ErrorKind::Yielded => {
-            let mut res = raw(StatusCode::SERVICE_UNAVAILABLE, "text/plain", Bytes::new(), &request_id);
+            let mut res = raw(StatusCode::SERVICE_UNAVAILABLE, "text/plain", Bytes::new(), request_id);
             res.extensions_mut().insert(Yielded);
             return res;
         }
@@ -186,7 +192,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
             json(
                 StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST),
                 &render_error(&e, op),
-                &request_id,
+                request_id,
             )
         }
     };
@@ -248,11 +254,7 @@ fn decode(
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
 pub fn internal_error() -> Response<Bytes> {
     let e = Error::internal("Internal server error");
-    json(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &render_error(&e, None),
-        &request_id(),
-    )
+    json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), request_id())
 }
 
 /// serde_json's own nesting limit: it refuses deeper JSON, which bounds every walk of a request.
@@ -310,7 +312,7 @@ fn check_auth<'e>(
     engine: &'e Engine,
     req: &Request<Bytes>,
 ) -> Result<(Arc<Namespace>, Option<sigv4::Identity<'e>>), Error> {
-    let auth = header(req, "authorization").trim();
+    let auth = header(req, header::AUTHORIZATION).trim();
     if !auth.starts_with("AWS4-") {
         return Err(Error::new(
             ErrorKind::MissingAuthenticationToken,
@@ -328,7 +330,7 @@ fn check_auth<'e>(
             missing += &format!("Authorization header requires '{part}' parameter. ");
         }
     }
-    if header(req, "x-amz-date").is_empty() && header(req, "date").is_empty() {
+    if header(req, X_AMZ_DATE).is_empty() && header(req, header::DATE).is_empty() {
         missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
     if !missing.is_empty() {
@@ -346,7 +348,7 @@ fn check_auth<'e>(
     Ok((engine.namespace(account, region), identity))
 }
 
-fn header<'a>(req: &'a Request<Bytes>, name: &str) -> &'a str {
+fn header(req: &Request<Bytes>, name: impl AsHeaderName) -> &str {
     req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
@@ -410,50 +412,75 @@ pub fn render_error(e: &Error, op: Option<Operation>) -> Value {
     Value::Object(m)
 }
 
-fn json(status: StatusCode, value: &Value, request_id: &str) -> Response<Bytes> {
+fn json(status: StatusCode, value: &Value, request_id: HeaderValue) -> Response<Bytes> {
     raw(status, JSON_1_0, Bytes::from(value.to_string()), request_id)
 }
 
 /// An answer without its CRC32, compression and CORS headers, which `frontend::finish` adds.
-fn raw(status: StatusCode, content_type: &'static str, body: Bytes, request_id: &str) -> Response<Bytes> {
+fn raw(status: StatusCode, content_type: &'static str, body: Bytes, request_id: HeaderValue) -> Response<Bytes> {
     let mut res = Response::new(body);
     *res.status_mut() = status;
     let h = res.headers_mut();
-    h.insert("content-type", HeaderValue::from_static(content_type));
-    #[allow(clippy::expect_used)] // Request ids are ours: hex digits and dashes.
-    let id = HeaderValue::from_str(request_id).expect("request ids are ASCII");
-    h.insert("x-amzn-requestid", id);
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(X_AMZN_REQUEST_ID, request_id);
     res
 }
 
-/// A 52-character request id in DynamoDB's alphabet, unique within the process.
-fn request_id() -> String {
-    use std::hash::{BuildHasher, Hasher};
+/// A 52-character request id in DynamoDB's alphabet, unique within the process: four words, each
+/// the request's count through a bijective mix (SplitMix64's finaliser) keyed per process, written
+/// as the first 13 base-36 digits of its fraction of 2^64 (36^13 > 2^64, so the first word alone
+/// tells every count apart).
+fn request_id() -> HeaderValue {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    static SEED: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    static KEYS: std::sync::OnceLock<[u64; 4]> = std::sync::OnceLock::new();
+    const ALPHABET: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let keys = KEYS.get_or_init(|| {
+        use std::hash::BuildHasher;
+        let seed = std::collections::hash_map::RandomState::new();
+        [0u64, 1, 2, 3].map(|i| seed.hash_one(i))
+    });
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let seed = SEED.get_or_init(Default::default);
-    let mut out = String::with_capacity(52);
-    let mut round = 0u64;
-    while out.len() < 52 {
-        let mut h = seed.build_hasher();
-        h.write_u64(n);
-        h.write_u64(round);
-        let mut x = h.finish();
-        for _ in 0..12 {
-            out.push(ALPHABET[(x % 36) as usize] as char);
-            x /= 36;
+    let mut id = [0u8; 52];
+    for (chunk, key) in id.chunks_exact_mut(13).zip(keys) {
+        // The word as a fraction of 2^64, its base-36 digits read off the top by multiplying
+        // (cheaper than dividing).
+        let mut x = mix(n ^ key);
+        for c in chunk {
+            let wide = u128::from(x) * 36;
+            *c = ALPHABET[(wide >> 64) as usize];
+            x = wide as u64;
         }
-        round += 1;
     }
-    out.truncate(52);
-    out
+    #[allow(clippy::expect_used)] // The alphabet is letters and digits.
+    HeaderValue::from_bytes(&id).expect("request ids are ASCII")
+}
+
+/// SplitMix64's finaliser: a bijection of `u64` that spreads every input bit over the output.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::nested_deeper;
+    use super::{nested_deeper, request_id};
+
+    #[test]
+    fn request_ids_are_52_letters_and_digits_and_differ() {
+        let ids: std::collections::HashSet<_> = (0..10_000)
+            .map(|_| {
+                let id = request_id();
+                assert_eq!(id.len(), 52);
+                assert!(id
+                    .as_bytes()
+                    .iter()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+                id
+            })
+            .collect();
+        assert_eq!(ids.len(), 10_000);
+    }
 
     #[test]
     fn nesting_scan_counts_brackets_outside_strings() {

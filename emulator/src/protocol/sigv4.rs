@@ -46,19 +46,21 @@ struct Authorization<'a> {
 
 impl<'a> Authorization<'a> {
     fn parse(header: &'a str) -> Authorization<'a> {
-        let params = header.split_once(' ').map_or("", |(_, rest)| rest);
-        let find = |name: &str| {
-            params
-                .split(',')
-                .find_map(|p| p.trim().strip_prefix(name)?.strip_prefix('='))
-                .unwrap_or("")
-        };
         Authorization {
-            credential: find("Credential"),
-            signed_headers: find("SignedHeaders"),
-            signature: find("Signature"),
+            credential: param(header, "Credential"),
+            signed_headers: param(header, "SignedHeaders"),
+            signature: param(header, "Signature"),
         }
     }
+}
+
+/// The value of parameter `name` in an `Authorization` header (empty when absent).
+fn param<'a>(header: &'a str, name: &str) -> &'a str {
+    let params = header.split_once(' ').map_or("", |(_, rest)| rest);
+    params
+        .split(',')
+        .find_map(|p| p.trim().strip_prefix(name)?.strip_prefix('='))
+        .unwrap_or("")
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -177,8 +179,11 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
 /// The region of an `Authorization` header's credential scope (`KEY/DATE/REGION/SERVICE/aws4_request`),
 /// if it names one: what selects the request's namespace, verified or not.
 pub fn scope_region(authorization: &str) -> Option<&str> {
-    let credential = Authorization::parse(authorization).credential;
-    credential.split('/').nth(2).filter(|r| !r.is_empty())
+    // Only the credential: this runs on every request, verified or not.
+    param(authorization, "Credential")
+        .split('/')
+        .nth(2)
+        .filter(|r| !r.is_empty())
 }
 
 /// HMAC-SHA256 keyed with `key`.

@@ -34,7 +34,8 @@ impl Namespace {
 /// request names its pair; they are never dropped (a reset empties them).
 #[derive(Default)]
 pub struct Namespaces {
-    all: RwLock<BTreeMap<NamespaceKey, Arc<Namespace>>>,
+    /// By account, then region: probed with borrowed names, as every request does.
+    all: RwLock<BTreeMap<String, BTreeMap<String, Arc<Namespace>>>>,
     /// Set once, when the durable mode has recovered the state: every namespace, now and later,
     /// reports its item changes to the journal this makes for it.
     journal: std::sync::OnceLock<JournalFor>,
@@ -52,13 +53,14 @@ pub struct Snapshot {
 impl Namespaces {
     /// The namespace of `account` in `region`, made empty if no request reached it before.
     pub fn get(&self, account: &str, region: &str) -> Arc<Namespace> {
-        let key = (account.to_string(), region.to_string());
-        if let Some(ns) = self.all.read().get(&key) {
+        if let Some(ns) = self.all.read().get(account).and_then(|regions| regions.get(region)) {
             return ns.clone();
         }
         self.all
             .write()
-            .entry(key)
+            .entry(account.to_string())
+            .or_default()
+            .entry(region.to_string())
             .or_insert_with(|| {
                 let ns = Namespace {
                     account: account.into(),
@@ -78,14 +80,14 @@ impl Namespaces {
     pub fn attach(&self, journal_for: JournalFor) {
         let journal_for = self.journal.get_or_init(|| journal_for);
         // Under the map's lock, so a namespace made meanwhile is not missed.
-        for ns in self.all.write().values() {
+        for ns in self.all.write().values().flat_map(BTreeMap::values) {
             ns.store.attach(journal_for(ns));
         }
     }
 
     /// Every namespace, in (account, region) order.
     pub fn all(&self) -> Vec<Arc<Namespace>> {
-        self.all.read().values().cloned().collect()
+        self.all.read().values().flat_map(BTreeMap::values).cloned().collect()
     }
 
     pub fn snapshot(&self) -> Snapshot {

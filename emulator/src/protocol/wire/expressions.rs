@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::error::{Check, Result};
 use crate::expr::{self, AttributeUpdate, ExpectedCondition, ExpressionInput, Op, Parsed};
 use crate::model::AttributeValue;
+use crate::protocol::body::string_list;
 use crate::protocol::{attr, Body};
 
 /// Parses every expression and legacy parameter `body` carries for operation `op`.
@@ -17,18 +18,35 @@ pub fn parse(body: Body, op: Op) -> Result<Parsed> {
 
 /// Like [`parse`], letting the caller fill in parameters that live elsewhere (transaction items).
 pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput)) -> Result<Parsed> {
-    let names: Option<BTreeMap<String, String>> = body.object("ExpressionAttributeNames").map(|m| {
+    let [names, values, expected, key_conditions, query_filter, scan_filter, attribute_updates, attributes_to_get, condition, filter, key_condition, update, projection, conditional_operator] =
+        body.pick([
+            "ExpressionAttributeNames",
+            "ExpressionAttributeValues",
+            "Expected",
+            "KeyConditions",
+            "QueryFilter",
+            "ScanFilter",
+            "AttributeUpdates",
+            "AttributesToGet",
+            "ConditionExpression",
+            "FilterExpression",
+            "KeyConditionExpression",
+            "UpdateExpression",
+            "ProjectionExpression",
+            "ConditionalOperator",
+        ]);
+    let names: Option<BTreeMap<String, String>> = names.and_then(Value::as_object).map(|m| {
         m.iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
             .collect()
     });
-    let values = body.object("ExpressionAttributeValues").map(values).transpose()?;
-    let expected = conditions(body, "Expected")?;
-    let key_conditions = conditions(body, "KeyConditions")?;
-    let query_filter = conditions(body, "QueryFilter")?;
-    let scan_filter = conditions(body, "ScanFilter")?;
-    let attribute_updates = body
-        .object("AttributeUpdates")
+    let values = values.and_then(Value::as_object).map(self::values).transpose()?;
+    let expected = conditions(expected)?;
+    let key_conditions = conditions(key_conditions)?;
+    let query_filter = conditions(query_filter)?;
+    let scan_filter = conditions(scan_filter)?;
+    let attribute_updates = attribute_updates
+        .and_then(Value::as_object)
         .map(|m| {
             m.iter()
                 .map(|(k, v)| {
@@ -44,18 +62,18 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
                 .collect::<Result<BTreeMap<_, _>>>()
         })
         .transpose()?;
-    let attributes_to_get = body.strings("AttributesToGet");
+    let attributes_to_get = attributes_to_get.and_then(string_list);
     let mut input = ExpressionInput {
         op,
-        condition: body.str("ConditionExpression"),
-        filter: body.str("FilterExpression"),
-        key_condition: body.str("KeyConditionExpression"),
-        update: body.str("UpdateExpression"),
-        projection: body.str("ProjectionExpression"),
+        condition: condition.and_then(Value::as_str),
+        filter: filter.and_then(Value::as_str),
+        key_condition: key_condition.and_then(Value::as_str),
+        update: update.and_then(Value::as_str),
+        projection: projection.and_then(Value::as_str),
         names: names.as_ref(),
         values: values.as_ref(),
         expected: expected.as_ref(),
-        conditional_operator: body.str("ConditionalOperator"),
+        conditional_operator: conditional_operator.and_then(Value::as_str),
         attribute_updates: attribute_updates.as_ref(),
         attributes_to_get: attributes_to_get.as_deref(),
         key_conditions: key_conditions.as_ref(),
@@ -77,8 +95,8 @@ fn values(m: &serde_json::Map<String, Value>) -> Result<BTreeMap<String, Attribu
 }
 
 /// A legacy condition map (Expected, KeyConditions, QueryFilter, ScanFilter).
-fn conditions(body: Body, key: &str) -> Result<Option<BTreeMap<String, ExpectedCondition>>> {
-    let Some(m) = body.object(key) else {
+fn conditions(member: Option<&Value>) -> Result<Option<BTreeMap<String, ExpectedCondition>>> {
+    let Some(m) = member.and_then(Value::as_object) else {
         return Ok(None);
     };
     m.iter()
