@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::attr;
+use super::{attr, shape};
 use crate::error::{Check, Result};
 use crate::model::{AttributeValue, Item};
 
@@ -20,12 +20,8 @@ impl<'a> Body<'a> {
     /// equality (lengths first) costs less than a map lookup per name.
     pub fn pick<const N: usize>(&self, names: [&str; N]) -> [Option<&'a Value>; N] {
         let mut found = [None; N];
-        for (name, v) in self.0.as_object().into_iter().flatten() {
-            if let Some(i) = names.iter().position(|n| n == name) {
-                found[i] = Some(v).filter(|v| !v.is_null());
-            }
-        }
-        found
+        shape::find_members(self.0, |name| names.iter().position(|n| *n == name), &mut found);
+        found.map(|v| v.filter(|v| !v.is_null()))
     }
 
     pub fn has(&self, key: &str) -> bool {

@@ -414,12 +414,18 @@ fn check_types_struct(v: &Value, fields: &[Field]) -> Result<()> {
 /// (lengths first) costs less than ordering every field's name against the object's keys.
 fn members<'v>(v: &'v Value, fields: &[Field]) -> SmallVec<[Option<&'v Value>; 24]> {
     let mut found: SmallVec<[Option<&Value>; 24]> = smallvec::smallvec![None; fields.len()];
+    find_members(v, |name| fields.iter().position(|f| f.name == name), &mut found);
+    found
+}
+
+/// Puts each member of object `v` whose name `position` places into `found` at that place: the
+/// one pass over a body's members that its shape checks and `Body::pick` share.
+pub fn find_members<'v>(v: &'v Value, position: impl Fn(&str) -> Option<usize>, found: &mut [Option<&'v Value>]) {
     for (name, member) in v.as_object().into_iter().flatten() {
-        if let Some(i) = fields.iter().position(|f| f.name == name) {
+        if let Some(i) = position(name) {
             found[i] = Some(member);
         }
     }
-    found
 }
 
 fn lower_first(s: &str) -> String {
