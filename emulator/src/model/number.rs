@@ -331,24 +331,19 @@ fn decimal(n: u128, buf: &mut [u8; 39]) -> &str {
         i -= 1;
         buf[i] = b'0' + digit;
     };
-    match u64::try_from(n) {
-        // Most significands fit a `u64`, whose division is far cheaper than a `u128`'s.
-        Ok(mut small) => loop {
-            push((small % 10) as u8);
-            small /= 10;
-            if small == 0 {
-                break;
-            }
-        },
-        Err(_) => {
-            let mut big = n;
-            loop {
-                push((big % 10) as u8);
-                big /= 10;
-                if big == 0 {
-                    break;
-                }
-            }
+    // `u128` division only for the digits above a `u64`: most significands fit one, whose
+    // division is far cheaper.
+    let mut big = n;
+    while big > u128::from(u64::MAX) {
+        push((big % 10) as u8);
+        big /= 10;
+    }
+    let mut small = big as u64;
+    loop {
+        push((small % 10) as u8);
+        small /= 10;
+        if small == 0 {
+            break;
         }
     }
     // Only ASCII digits were written.
