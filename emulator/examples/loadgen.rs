@@ -12,7 +12,8 @@
 //!
 //! `load` writes 10,000 items of 200 bytes (a GSI with 10 items per partition), then runs GetItem,
 //! PutItem, a conditional UpdateItem, a 10-item GSI Query and a 1,000-item Scan page at 16
-//! connections and the Scan at 1; each binary's cell ends with its median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
+//! connections and the Scan at 1; every cell, the trivial server's too, gives the median run's p50 / p99 latency
+//! and the median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
 //! server's resident memory. `trivial PORT` is the `{}` server itself (started by `load`).
 
 // A measuring tool fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
@@ -349,7 +350,7 @@ struct Run {
     per_second: f64,
     p50: Duration,
     p99: Duration,
-    /// The server's CPU time per request, in microseconds (0 for the trivial server).
+    /// The server's CPU time per request, in microseconds.
     cpu_us: f64,
 }
 
@@ -404,48 +405,68 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
     }
     let names: Vec<&str> = binaries.iter().map(|b| b.rsplit('/').next().unwrap_or(b)).collect();
     println!(
-        "| workload | trivial `{{}}`/s | {} |",
+        "| workload | trivial `{{}}`: /s, p50 / p99 ms, CPU µs | {} |",
         names.join(": /s, share, p50 / p99 ms, CPU µs | ") + ": /s, share, p50 / p99 ms, CPU µs"
     );
     println!("|---|---|{}", "---|".repeat(names.len()));
     for w in WORKLOADS.iter().filter(|w| w.name.contains(only)) {
-        let mut ceilings = Vec::new();
+        let mut tops = Vec::new();
         let mut runs: Vec<Vec<Run>> = servers.iter().map(|_| Vec::new()).collect();
         for _ in 0..rounds {
-            ceilings.push(run(ceiling.addr, w, seconds).await.per_second);
+            tops.push(measure(&ceiling, w, seconds).await);
             for (server, runs) in servers.iter().zip(&mut runs) {
-                let cpu = server.cpu_seconds();
-                let mut r = run(server.addr, w, seconds).await;
-                r.cpu_us = (server.cpu_seconds() - cpu) * 1e6 / (r.per_second * seconds.as_secs_f64());
-                runs.push(r);
+                runs.push(measure(server, w, seconds).await);
             }
         }
-        let top = median(ceilings.clone());
+        let ceilings: Vec<f64> = tops.iter().map(|r| r.per_second).collect();
         let cells: Vec<String> = runs
             .iter()
             .map(|runs| {
                 let share: Vec<f64> = runs.iter().zip(&ceilings).map(|(r, c)| r.per_second / c).collect();
-                let mid = median_run(runs);
                 format!(
-                    "{:.0}, {:.0}%, {:.2} / {:.2}, {:.0}",
-                    mid.per_second,
+                    "{}, {:.0}%, {}",
+                    rate(runs),
                     100.0 * median(share),
-                    mid.p50.as_secs_f64() * 1e3,
-                    mid.p99.as_secs_f64() * 1e3,
-                    median(runs.iter().map(|r| r.cpu_us).collect())
+                    latencies_and_cpu(runs)
                 )
             })
             .collect();
         println!(
-            "| {} ({} conn.) | {top:.0} | {} |",
+            "| {} ({} conn.) | {}, {} | {} |",
             w.name,
             w.connections,
+            rate(&tops),
+            latencies_and_cpu(&tops),
             cells.join(" | ")
         );
     }
     for (name, server) in names.iter().zip(&servers) {
         println!("{name}: resident after the run {:.0} MiB", server.rss_mib());
     }
+}
+
+/// One run against `server`, with the CPU time it spent per request.
+async fn measure(server: &Server, w: &Workload, seconds: Duration) -> Run {
+    let cpu = server.cpu_seconds();
+    let mut r = run(server.addr, w, seconds).await;
+    r.cpu_us = (server.cpu_seconds() - cpu) * 1e6 / (r.per_second * seconds.as_secs_f64());
+    r
+}
+
+/// The median run's requests per second.
+fn rate(runs: &[Run]) -> String {
+    format!("{:.0}", median_run(runs).per_second)
+}
+
+/// The median run's p50 / p99 in milliseconds, then the median CPU µs per request of all runs.
+fn latencies_and_cpu(runs: &[Run]) -> String {
+    let mid = median_run(runs);
+    format!(
+        "{:.2} / {:.2}, {:.0}",
+        mid.p50.as_secs_f64() * 1e3,
+        mid.p99.as_secs_f64() * 1e3,
+        median(runs.iter().map(|r| r.cpu_us).collect())
+    )
 }
 
 /// The run of median throughput (its latencies go with it).
