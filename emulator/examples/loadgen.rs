@@ -6,7 +6,7 @@
 //!
 //! ```text
 //! cargo build --release -p dynamodb-emulator --example loadgen
-//! target/release/examples/loadgen load BINARY... [--seconds 3] [--rounds 3] [--port 8191] [--only TEXT]
+//! target/release/examples/loadgen load BINARY... [--seconds 3] [--rounds 3] [--port 8191] [--only TEXT] [--tail]
 //! target/release/examples/loadgen mem BINARY ITEMS ITEM_BYTES [--gsi] [--port 8191]
 //! ```
 //!
@@ -69,7 +69,8 @@ fn main() {
                 .position(|a| a == "--only")
                 .and_then(|i| args.get(i + 1))
                 .map_or("", |s| s);
-            runtime.block_on(load(&binaries, port, seconds, flag("--rounds", 3) as usize, only));
+            let tail = args.iter().any(|a| a == "--tail");
+            runtime.block_on(load(&binaries, port, seconds, flag("--rounds", 3) as usize, only, tail));
         }
         Some("mem") => {
             let binary = args.get(1).unwrap_or_else(|| usage());
@@ -82,7 +83,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: loadgen load BINARY... [--seconds S] [--rounds N] [--port P] [--only TEXT] | mem BINARY ITEMS ITEM_BYTES [--gsi] [--port P] | trivial PORT");
+    eprintln!("usage: loadgen load BINARY... [--seconds S] [--rounds N] [--port P] [--only TEXT] [--tail] | mem BINARY ITEMS ITEM_BYTES [--gsi] [--port P] | trivial PORT");
     std::process::exit(2)
 }
 
@@ -354,31 +355,36 @@ struct Run {
     cpu_us: f64,
 }
 
-async fn run(addr: SocketAddr, w: &Workload, seconds: Duration) -> Run {
+async fn run(addr: SocketAddr, w: &Workload, seconds: Duration, tail: Option<&str>) -> Run {
     let end = Instant::now() + seconds;
     let tasks: Vec<_> = (0..w.connections)
         .map(|c| {
             let (op, body) = (w.op, w.body);
             tokio::spawn(async move {
                 let mut sender = connect(addr).await;
-                let mut latencies = Vec::new();
+                // Each request's start and latency.
+                let mut samples = Vec::new();
                 // A cheap spread of keys: a different stride per connection.
                 let mut n = c * 7919;
                 while Instant::now() < end {
                     n = n.wrapping_add(104_729);
                     let start = Instant::now();
                     call(&mut sender, op, body(n)).await;
-                    latencies.push(start.elapsed());
+                    samples.push((start, start.elapsed()));
                 }
-                latencies
+                samples
             })
         })
         .collect();
-    let mut latencies = Vec::new();
+    let mut samples = Vec::new();
     for t in tasks {
-        latencies.extend(t.await.unwrap());
+        samples.extend(t.await.unwrap());
     }
+    let mut latencies: Vec<Duration> = samples.iter().map(|&(_, took)| took).collect();
     latencies.sort();
+    if let Some(label) = tail {
+        print_tail(label, w, &mut samples, &latencies);
+    }
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
     Run {
         per_second: latencies.len() as f64 / seconds.as_secs_f64(),
@@ -393,7 +399,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, only: &str) {
+async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, only: &str, tail: bool) {
     let me = std::env::current_exe().unwrap().to_string_lossy().into_owned();
     let ceiling = Server::start(&me, &["trivial".to_string(), port.to_string()], port).await;
     let mut servers = Vec::new();
@@ -413,9 +419,9 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
         let mut tops = Vec::new();
         let mut runs: Vec<Vec<Run>> = servers.iter().map(|_| Vec::new()).collect();
         for _ in 0..rounds {
-            tops.push(measure(&ceiling, w, seconds).await);
-            for (server, runs) in servers.iter().zip(&mut runs) {
-                runs.push(measure(server, w, seconds).await);
+            tops.push(measure(&ceiling, w, seconds, tail.then_some("trivial")).await);
+            for ((server, runs), name) in servers.iter().zip(&mut runs).zip(&names) {
+                runs.push(measure(server, w, seconds, tail.then_some(name)).await);
             }
         }
         let ceilings: Vec<f64> = tops.iter().map(|r| r.per_second).collect();
@@ -446,9 +452,9 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
 }
 
 /// One run against `server`, with the CPU time it spent per request.
-async fn measure(server: &Server, w: &Workload, seconds: Duration) -> Run {
+async fn measure(server: &Server, w: &Workload, seconds: Duration, tail: Option<&str>) -> Run {
     let cpu = server.cpu_seconds();
-    let mut r = run(server.addr, w, seconds).await;
+    let mut r = run(server.addr, w, seconds, tail).await;
     r.cpu_us = (server.cpu_seconds() - cpu) * 1e6 / (r.per_second * seconds.as_secs_f64());
     r
 }
@@ -467,6 +473,45 @@ fn latencies_and_cpu(runs: &[Run]) -> String {
         mid.p99.as_secs_f64() * 1e3,
         median(runs.iter().map(|r| r.cpu_us).collect())
     )
+}
+
+/// `--tail`: a run's latency quantiles, and how its slow requests (over 3 × p50) group in time.
+/// Groups of about as many requests as connections mean a whole thread stalled (the client's, or
+/// the server worker every request waited on); groups of one or two, requests queued behind
+/// a slow one.
+fn print_tail(label: &str, w: &Workload, samples: &mut [(Instant, Duration)], sorted: &[Duration]) {
+    let ms = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+    let slow_above = sorted[sorted.len() / 2] * 3;
+    samples.sort_by_key(|&(start, _)| start);
+    // Slow requests whose spans overlap form one group.
+    let mut groups: Vec<usize> = Vec::new();
+    let mut group_end: Option<Instant> = None;
+    for &(start, took) in samples.iter().filter(|&&(_, took)| took > slow_above) {
+        match group_end {
+            Some(end) if start < end => {
+                *groups.last_mut().unwrap() += 1;
+                group_end = Some(end.max(start + took));
+            }
+            _ => {
+                groups.push(1);
+                group_end = Some(start + took);
+            }
+        }
+    }
+    groups.sort_unstable();
+    let slow: usize = groups.iter().sum();
+    eprintln!(
+        "{label}, {}: p50 {:.3}, p90 {:.3}, p99 {:.3}, p99.9 {:.3}, max {:.3} ms; {slow} over 3 × p50 in {} groups (median {}, largest {} requests)",
+        w.name,
+        ms(0.5),
+        ms(0.9),
+        ms(0.99),
+        ms(0.999),
+        ms(1.0),
+        groups.len(),
+        groups.get(groups.len() / 2).unwrap_or(&0),
+        groups.last().unwrap_or(&0),
+    );
 }
 
 /// The run of median throughput (its latencies go with it).
