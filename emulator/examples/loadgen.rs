@@ -385,13 +385,17 @@ async fn run(addr: SocketAddr, w: &Workload, seconds: Duration, tail: Option<&st
     if let Some(label) = tail {
         print_tail(label, w, &mut samples, &latencies);
     }
-    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
     Run {
         per_second: latencies.len() as f64 / seconds.as_secs_f64(),
-        p50: at(0.5),
-        p99: at(0.99),
+        p50: quantile(&latencies, 0.5),
+        p99: quantile(&latencies, 0.99),
         cpu_us: 0.0,
     }
+}
+
+/// The `q` quantile of latencies sorted in ascending order.
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * q) as usize]
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -480,8 +484,8 @@ fn latencies_and_cpu(runs: &[Run]) -> String {
 /// the server worker every request waited on); groups of one or two, requests queued behind
 /// a slow one.
 fn print_tail(label: &str, w: &Workload, samples: &mut [(Instant, Duration)], sorted: &[Duration]) {
-    let ms = |q: f64| sorted[((sorted.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
-    let slow_above = sorted[sorted.len() / 2] * 3;
+    let ms = |q: f64| quantile(sorted, q).as_secs_f64() * 1e3;
+    let slow_above = quantile(sorted, 0.5) * 3;
     samples.sort_by_key(|&(start, _)| start);
     // Slow requests whose spans overlap form one group.
     let mut groups: Vec<usize> = Vec::new();
