@@ -6,13 +6,14 @@
 //!
 //! ```text
 //! cargo build --release -p dynamodb-emulator --example loadgen
-//! target/release/examples/loadgen load BINARY... [--seconds 3] [--rounds 3] [--port 8191] [--only TEXT]
+//! target/release/examples/loadgen load BINARY... [--seconds 3] [--rounds 3] [--port 8191] [--only TEXT] [--tail]
 //! target/release/examples/loadgen mem BINARY ITEMS ITEM_BYTES [--gsi] [--port 8191]
 //! ```
 //!
 //! `load` writes 10,000 items of 200 bytes (a GSI with 10 items per partition), then runs GetItem,
 //! PutItem, a conditional UpdateItem, a 10-item GSI Query and a 1,000-item Scan page at 16
-//! connections and the Scan at 1; each binary's cell ends with its median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
+//! connections and the Scan at 1; every cell, the trivial server's too, gives the median run's p50 / p99 latency
+//! and the median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
 //! server's resident memory. `trivial PORT` is the `{}` server itself (started by `load`).
 
 // A measuring tool fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
@@ -68,7 +69,8 @@ fn main() {
                 .position(|a| a == "--only")
                 .and_then(|i| args.get(i + 1))
                 .map_or("", |s| s);
-            runtime.block_on(load(&binaries, port, seconds, flag("--rounds", 3) as usize, only));
+            let tail = args.iter().any(|a| a == "--tail");
+            runtime.block_on(load(&binaries, port, seconds, flag("--rounds", 3) as usize, only, tail));
         }
         Some("mem") => {
             let binary = args.get(1).unwrap_or_else(|| usage());
@@ -81,7 +83,7 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: loadgen load BINARY... [--seconds S] [--rounds N] [--port P] [--only TEXT] | mem BINARY ITEMS ITEM_BYTES [--gsi] [--port P] | trivial PORT");
+    eprintln!("usage: loadgen load BINARY... [--seconds S] [--rounds N] [--port P] [--only TEXT] [--tail] | mem BINARY ITEMS ITEM_BYTES [--gsi] [--port P] | trivial PORT");
     std::process::exit(2)
 }
 
@@ -349,42 +351,51 @@ struct Run {
     per_second: f64,
     p50: Duration,
     p99: Duration,
-    /// The server's CPU time per request, in microseconds (0 for the trivial server).
+    /// The server's CPU time per request, in microseconds.
     cpu_us: f64,
 }
 
-async fn run(addr: SocketAddr, w: &Workload, seconds: Duration) -> Run {
+async fn run(addr: SocketAddr, w: &Workload, seconds: Duration, tail: Option<&str>) -> Run {
     let end = Instant::now() + seconds;
     let tasks: Vec<_> = (0..w.connections)
         .map(|c| {
             let (op, body) = (w.op, w.body);
             tokio::spawn(async move {
                 let mut sender = connect(addr).await;
-                let mut latencies = Vec::new();
+                // Each request's start and latency.
+                let mut samples = Vec::new();
                 // A cheap spread of keys: a different stride per connection.
                 let mut n = c * 7919;
                 while Instant::now() < end {
                     n = n.wrapping_add(104_729);
                     let start = Instant::now();
                     call(&mut sender, op, body(n)).await;
-                    latencies.push(start.elapsed());
+                    samples.push((start, start.elapsed()));
                 }
-                latencies
+                samples
             })
         })
         .collect();
-    let mut latencies = Vec::new();
+    let mut samples = Vec::new();
     for t in tasks {
-        latencies.extend(t.await.unwrap());
+        samples.extend(t.await.unwrap());
     }
+    let mut latencies: Vec<Duration> = samples.iter().map(|&(_, took)| took).collect();
     latencies.sort();
-    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q) as usize];
+    if let Some(label) = tail {
+        print_tail(label, w, &mut samples, &latencies);
+    }
     Run {
         per_second: latencies.len() as f64 / seconds.as_secs_f64(),
-        p50: at(0.5),
-        p99: at(0.99),
+        p50: quantile(&latencies, 0.5),
+        p99: quantile(&latencies, 0.99),
         cpu_us: 0.0,
     }
+}
+
+/// The `q` quantile of latencies sorted in ascending order.
+fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * q) as usize]
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -392,7 +403,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, only: &str) {
+async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, only: &str, tail: bool) {
     let me = std::env::current_exe().unwrap().to_string_lossy().into_owned();
     let ceiling = Server::start(&me, &["trivial".to_string(), port.to_string()], port).await;
     let mut servers = Vec::new();
@@ -404,48 +415,107 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
     }
     let names: Vec<&str> = binaries.iter().map(|b| b.rsplit('/').next().unwrap_or(b)).collect();
     println!(
-        "| workload | trivial `{{}}`/s | {} |",
+        "| workload | trivial `{{}}`: /s, p50 / p99 ms, CPU µs | {} |",
         names.join(": /s, share, p50 / p99 ms, CPU µs | ") + ": /s, share, p50 / p99 ms, CPU µs"
     );
     println!("|---|---|{}", "---|".repeat(names.len()));
     for w in WORKLOADS.iter().filter(|w| w.name.contains(only)) {
-        let mut ceilings = Vec::new();
+        let mut tops = Vec::new();
         let mut runs: Vec<Vec<Run>> = servers.iter().map(|_| Vec::new()).collect();
         for _ in 0..rounds {
-            ceilings.push(run(ceiling.addr, w, seconds).await.per_second);
-            for (server, runs) in servers.iter().zip(&mut runs) {
-                let cpu = server.cpu_seconds();
-                let mut r = run(server.addr, w, seconds).await;
-                r.cpu_us = (server.cpu_seconds() - cpu) * 1e6 / (r.per_second * seconds.as_secs_f64());
-                runs.push(r);
+            tops.push(measure(&ceiling, w, seconds, tail.then_some("trivial")).await);
+            for ((server, runs), name) in servers.iter().zip(&mut runs).zip(&names) {
+                runs.push(measure(server, w, seconds, tail.then_some(name)).await);
             }
         }
-        let top = median(ceilings.clone());
+        let ceilings: Vec<f64> = tops.iter().map(|r| r.per_second).collect();
         let cells: Vec<String> = runs
             .iter()
             .map(|runs| {
                 let share: Vec<f64> = runs.iter().zip(&ceilings).map(|(r, c)| r.per_second / c).collect();
-                let mid = median_run(runs);
                 format!(
-                    "{:.0}, {:.0}%, {:.2} / {:.2}, {:.0}",
-                    mid.per_second,
+                    "{}, {:.0}%, {}",
+                    rate(runs),
                     100.0 * median(share),
-                    mid.p50.as_secs_f64() * 1e3,
-                    mid.p99.as_secs_f64() * 1e3,
-                    median(runs.iter().map(|r| r.cpu_us).collect())
+                    latencies_and_cpu(runs)
                 )
             })
             .collect();
         println!(
-            "| {} ({} conn.) | {top:.0} | {} |",
+            "| {} ({} conn.) | {}, {} | {} |",
             w.name,
             w.connections,
+            rate(&tops),
+            latencies_and_cpu(&tops),
             cells.join(" | ")
         );
     }
     for (name, server) in names.iter().zip(&servers) {
         println!("{name}: resident after the run {:.0} MiB", server.rss_mib());
     }
+}
+
+/// One run against `server`, with the CPU time it spent per request.
+async fn measure(server: &Server, w: &Workload, seconds: Duration, tail: Option<&str>) -> Run {
+    let cpu = server.cpu_seconds();
+    let mut r = run(server.addr, w, seconds, tail).await;
+    r.cpu_us = (server.cpu_seconds() - cpu) * 1e6 / (r.per_second * seconds.as_secs_f64());
+    r
+}
+
+/// The median run's requests per second.
+fn rate(runs: &[Run]) -> String {
+    format!("{:.0}", median_run(runs).per_second)
+}
+
+/// The median run's p50 / p99 in milliseconds, then the median CPU µs per request of all runs.
+fn latencies_and_cpu(runs: &[Run]) -> String {
+    let mid = median_run(runs);
+    format!(
+        "{:.2} / {:.2}, {:.0}",
+        mid.p50.as_secs_f64() * 1e3,
+        mid.p99.as_secs_f64() * 1e3,
+        median(runs.iter().map(|r| r.cpu_us).collect())
+    )
+}
+
+/// `--tail`: a run's latency quantiles, and how its slow requests (over 3 × p50) group in time.
+/// Groups of about as many requests as connections mean a whole thread stalled (the client's, or
+/// the server worker every request waited on); groups of one or two, requests queued behind
+/// a slow one.
+fn print_tail(label: &str, w: &Workload, samples: &mut [(Instant, Duration)], sorted: &[Duration]) {
+    let ms = |q: f64| quantile(sorted, q).as_secs_f64() * 1e3;
+    let slow_above = quantile(sorted, 0.5) * 3;
+    samples.sort_by_key(|&(start, _)| start);
+    // Slow requests whose spans overlap form one group.
+    let mut groups: Vec<usize> = Vec::new();
+    let mut group_end: Option<Instant> = None;
+    for &(start, took) in samples.iter().filter(|&&(_, took)| took > slow_above) {
+        match group_end {
+            Some(end) if start < end => {
+                *groups.last_mut().unwrap() += 1;
+                group_end = Some(end.max(start + took));
+            }
+            _ => {
+                groups.push(1);
+                group_end = Some(start + took);
+            }
+        }
+    }
+    groups.sort_unstable();
+    let slow: usize = groups.iter().sum();
+    eprintln!(
+        "{label}, {}: p50 {:.3}, p90 {:.3}, p99 {:.3}, p99.9 {:.3}, max {:.3} ms; {slow} over 3 × p50 in {} groups (median {}, largest {} requests)",
+        w.name,
+        ms(0.5),
+        ms(0.9),
+        ms(0.99),
+        ms(0.999),
+        ms(1.0),
+        groups.len(),
+        groups.get(groups.len() / 2).unwrap_or(&0),
+        groups.last().unwrap_or(&0),
+    );
 }
 
 /// The run of median throughput (its latencies go with it).
