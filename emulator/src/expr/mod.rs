@@ -22,7 +22,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use ast::{
     CmpOp, Condition, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
@@ -184,6 +184,25 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
     Ok(())
 }
 
+/// Refuses the keys of `given` (the request's `parameter`) that no expression used; `used` holds
+/// keys of `given` only, so equal counts mean none is unused and nothing is listed.
+fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &BTreeSet<&str>, parameter: &str) -> Result<()> {
+    match given {
+        Some(given) if given.len() != used.len() => {
+            let unused: Vec<&str> = given
+                .keys()
+                .map(String::as_str)
+                .filter(|k| !used.contains(k))
+                .collect();
+            Err(Error::validation(format!(
+                "Value provided in {parameter} unused in expressions: keys: {{{}}}",
+                unused.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Parses and validates every expression and legacy parameter of one request, in DynamoDB's
 /// order, then reports unused `#names` / `:values`.
 pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
@@ -252,32 +271,8 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         out.projection =
             Some(cache::parse(src, &mut ctx, parser::parse_projection).map_err(|e| e.invalid(Param::Projection))?);
     }
-    if let Some(names) = input.names {
-        let unused: Vec<&str> = names
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !ctx.used_names.contains(k))
-            .collect();
-        if !unused.is_empty() {
-            return Err(Error::validation(format!(
-                "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
-                unused.join(", ")
-            )));
-        }
-    }
-    if let Some(values) = input.values {
-        let unused: Vec<&str> = values
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !ctx.used_values.contains(k))
-            .collect();
-        if !unused.is_empty() {
-            return Err(Error::validation(format!(
-                "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
-                unused.join(", ")
-            )));
-        }
-    }
+    unused_keys(input.names, &ctx.used_names, "ExpressionAttributeNames")?;
+    unused_keys(input.values, &ctx.used_values, "ExpressionAttributeValues")?;
     if let Some(tree) = key_tree {
         out.key_condition = Some(key::to_key_condition(&tree).map_err(|e| e.invalid(Param::KeyCondition))?);
     }
