@@ -189,11 +189,7 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
 fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &BTreeSet<&str>, parameter: &str) -> Result<()> {
     match given {
         Some(given) if given.len() != used.len() => {
-            let unused: Vec<&str> = given
-                .keys()
-                .map(String::as_str)
-                .filter(|k| !used.contains(k))
-                .collect();
+            let unused: Vec<&str> = given.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
             Err(Error::validation(format!(
                 "Value provided in {parameter} unused in expressions: keys: {{{}}}",
                 unused.join(", ")
