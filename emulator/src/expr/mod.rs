@@ -135,7 +135,8 @@ fn given(input: &ExpressionInput, name: &str) -> bool {
         "ConditionExpression" => input.condition.is_some(),
         "KeyConditionExpression" => input.key_condition.is_some(),
         "FilterExpression" => input.filter.is_some(),
-        _ => input.projection.is_some(),
+        "ProjectionExpression" => input.projection.is_some(),
+        _ => false,
     }
 }
 
