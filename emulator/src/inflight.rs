@@ -3,6 +3,7 @@
 //! `ops/transactions.rs` runs transactions against it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
@@ -22,6 +23,10 @@ pub type ItemRef = (String, PrimaryKey);
 #[derive(Default)]
 pub struct Transactions {
     held: Mutex<HashMap<NamespaceKey, HashSet<ItemRef>>>,
+    /// How many items `held` holds in all, changed under its lock: every single-item write asks
+    /// [`Transactions::check_free`], and while no transaction holds anything (nearly always) the
+    /// answer needs neither that lock, shared by every writer, nor a key to look up.
+    held_count: AtomicUsize,
     tokens: Mutex<HashMap<NamespaceKey, HashMap<String, Token>>>,
     /// Where finished tokens are reported (the durable mode's log); set once.
     journal: OnceLock<Arc<dyn TokenJournal>>,
@@ -78,16 +83,16 @@ impl Transactions {
         if !busy.is_empty() {
             return Err(busy);
         }
-        held.extend(items.iter().cloned());
+        let added = items.iter().filter(|i| held.insert((*i).clone())).count();
+        self.held_count.fetch_add(added, Ordering::SeqCst);
         Ok(())
     }
 
     pub fn release(&self, ns: &Namespace, items: &[ItemRef]) {
         let mut held = self.held.lock();
         let held = held.entry(key_of(ns)).or_default();
-        for i in items {
-            held.remove(i);
-        }
+        let removed = items.iter().filter(|i| held.remove(*i)).count();
+        self.held_count.fetch_sub(removed, Ordering::SeqCst);
     }
 
     /// Positions of `items` an in-flight write transaction holds.
@@ -101,6 +106,9 @@ impl Transactions {
 
     /// Fails a single-item write to an item an in-flight transaction holds.
     pub fn check_free(&self, ns: &Namespace, table: &str, key: &PrimaryKey) -> Result<()> {
+        if self.held_count.load(Ordering::SeqCst) == 0 {
+            return Ok(());
+        }
         let held = self.held.lock();
         let Some(held) = held.get(&key_of(ns)) else {
             return Ok(());
@@ -216,4 +224,44 @@ pub struct Written {
     pub capacity: Option<Vec<ConsumedCapacity>>,
     /// Per table, the item collections the writes touched, when asked.
     pub collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+    use crate::clock::Clock;
+    use crate::engine::Engine;
+    use crate::model::KeyValue;
+
+    fn item(pk: &str) -> ItemRef {
+        let key = PrimaryKey {
+            hash: [KeyValue::S(pk.into())].into(),
+            range: Default::default(),
+        };
+        ("t".to_string(), key)
+    }
+
+    /// An item is busy exactly while a transaction of its namespace holds it, however many
+    /// times it was listed, and free again once released.
+    #[test]
+    fn a_write_conflicts_only_while_its_item_is_held() {
+        let engine = Engine::new(Clock::manual(SystemTime::UNIX_EPOCH));
+        let (east, west) = (engine.namespace("1", "us-east-1"), engine.namespace("1", "us-west-2"));
+        let txs = Transactions::default();
+        let (a, b) = (item("a"), item("b"));
+        let free = |ns: &Namespace, i: &ItemRef| txs.check_free(ns, &i.0, &i.1).is_ok();
+        assert!(free(&east, &a));
+        txs.hold(&east, &[a.clone(), a.clone()]).unwrap();
+        assert!(!free(&east, &a));
+        assert!(free(&east, &b) && free(&west, &a));
+        txs.hold(&west, std::slice::from_ref(&b)).unwrap();
+        txs.release(&west, std::slice::from_ref(&b));
+        assert!(!free(&east, &a), "another namespace's release leaves this item held");
+        txs.release(&east, std::slice::from_ref(&a));
+        assert!(free(&east, &a));
+        txs.hold(&east, std::slice::from_ref(&b)).unwrap();
+        assert!(!free(&east, &b), "a released item can be held again");
+    }
 }

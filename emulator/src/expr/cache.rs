@@ -101,8 +101,8 @@ fn bind<T: Cached>(tree: &T, entry: &Entry, ctx: &mut Ctx<'_>) -> Option<Result<
     let mut out = tree.clone();
     let mut sites = entry.sites.iter();
     let mut complete = true;
-    out.values_mut(&mut |v| match sites.next().and_then(|k| ctx.value(k)) {
-        Some(value) => *v = value.clone(),
+    out.values_mut(&mut |v| match sites.next().and_then(|k| ctx.use_value(k)) {
+        Some((_, value)) => *v = value.clone(),
         None => complete = false,
     });
     if !complete || sites.next().is_some() {

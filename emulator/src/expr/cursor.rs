@@ -49,11 +49,19 @@ impl<'a> Ctx<'a> {
         Some(v.as_str())
     }
 
+    /// A `:value` the parser consumes (recorded in `consumed` for the parse cache).
     pub fn value(&mut self, key: &str) -> Option<&'a AttributeValue> {
+        let (k, v) = self.use_value(key)?;
+        self.consumed.push(k);
+        Some(v)
+    }
+
+    /// A `:value` (its key as the request holds it) marked used but not consumed: what binding
+    /// a cached tree needs, which has its sites already.
+    pub fn use_value(&mut self, key: &str) -> Option<(&'a str, &'a AttributeValue)> {
         let (k, v) = self.values?.get_key_value(key)?;
         self.used_values.insert(k.as_str());
-        self.consumed.push(k.as_str());
-        Some(v)
+        Some((k.as_str(), v))
     }
 }
 

@@ -22,7 +22,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use ast::{
     CmpOp, Condition, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
@@ -128,30 +128,29 @@ fn value_error(v: &AttributeValue) -> Option<&'static str> {
     }
 }
 
+/// Whether the request gives the expression parameter `name` (one of [`Op::expressions`]).
+fn given(input: &ExpressionInput, name: &str) -> bool {
+    match name {
+        "UpdateExpression" => input.update.is_some(),
+        "ConditionExpression" => input.condition.is_some(),
+        "KeyConditionExpression" => input.key_condition.is_some(),
+        "FilterExpression" => input.filter.is_some(),
+        "ProjectionExpression" => input.projection.is_some(),
+        _ => false,
+    }
+}
+
+/// Refuses expression and legacy parameters mixed, and names or values without an expression
+/// that uses them. Every request passes through here, so the lists an error names are built
+/// only for the error.
 fn mixing_check(input: &ExpressionInput) -> Result<()> {
-    let exprs: Vec<&str> = [
-        ("UpdateExpression", input.update.is_some()),
-        ("ConditionExpression", input.condition.is_some()),
-        ("KeyConditionExpression", input.key_condition.is_some()),
-        ("FilterExpression", input.filter.is_some()),
-        ("ProjectionExpression", input.projection.is_some()),
-    ]
-    .into_iter()
-    .filter(|(n, set)| *set && input.op.expressions().contains(n))
-    .map(|(n, _)| n)
-    .collect();
-    // Order as each operation lists them.
-    let mut exprs_ordered: Vec<&str> = input
-        .op
-        .expressions()
-        .iter()
-        .copied()
-        .filter(|e| exprs.contains(e))
-        .collect();
-    if !exprs_ordered.is_empty() {
+    let known = input.op.expressions().iter().copied();
+    // The expressions given, in the order the operation lists them.
+    let exprs = known.clone().filter(|e| given(input, e));
+    if exprs.clone().next().is_some() {
         // KeyConditions may accompany a FilterExpression when there is no KeyConditionExpression.
         let key_conditions_clash = input.key_conditions.is_some() && input.key_condition.is_some();
-        let legacy: Vec<&str> = [
+        let legacy = [
             ("AttributesToGet", input.attributes_to_get.is_some()),
             ("AttributeUpdates", input.attribute_updates.is_some()),
             ("ConditionalOperator", input.conditional_operator.is_some()),
@@ -159,33 +158,24 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
             ("KeyConditions", key_conditions_clash),
             ("QueryFilter", input.query_filter.is_some()),
             ("ScanFilter", input.scan_filter.is_some()),
-        ]
-        .into_iter()
-        .filter(|(_, set)| *set)
-        .map(|(n, _)| n)
-        .collect();
-        if !legacy.is_empty() {
+        ];
+        if legacy.iter().any(|(_, set)| *set) {
+            let legacy: Vec<&str> = legacy.iter().filter(|(_, set)| *set).map(|(n, _)| *n).collect();
             return Err(Error::validation(format!(
                 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
                 legacy.join(", "),
-                exprs_ordered.join(", ")
+                exprs.collect::<Vec<_>>().join(", ")
             )));
         }
-    }
-    if input.names.is_some() && exprs_ordered.is_empty() {
+    } else if input.names.is_some() {
         return Err(Error::validation(
             "ExpressionAttributeNames can only be specified when using expressions",
         ));
     }
-    exprs_ordered.retain(|e| *e != "ProjectionExpression");
-    let value_exprs: Vec<&str> = input
-        .op
-        .expressions()
-        .iter()
-        .copied()
-        .filter(|e| *e != "ProjectionExpression")
-        .collect();
-    if input.values.is_some() && !value_exprs.is_empty() && exprs_ordered.is_empty() {
+    let value_exprs = known.filter(|e| *e != "ProjectionExpression");
+    let values_unused = exprs.clone().all(|e| e == "ProjectionExpression");
+    if input.values.is_some() && value_exprs.clone().next().is_some() && values_unused {
+        let value_exprs: Vec<&str> = value_exprs.collect();
         let verb = if value_exprs.len() > 1 { "are" } else { "is" };
         return Err(Error::validation(format!(
             "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
@@ -193,6 +183,21 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Refuses the keys of `given` (the request's `parameter`) that no expression used; `used` holds
+/// keys of `given` only, so equal counts mean none is unused and nothing is listed.
+fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &BTreeSet<&str>, parameter: &str) -> Result<()> {
+    match given {
+        Some(given) if given.len() != used.len() => {
+            let unused: Vec<&str> = given.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
+            Err(Error::validation(format!(
+                "Value provided in {parameter} unused in expressions: keys: {{{}}}",
+                unused.join(", ")
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Parses and validates every expression and legacy parameter of one request, in DynamoDB's
@@ -263,32 +268,8 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         out.projection =
             Some(cache::parse(src, &mut ctx, parser::parse_projection).map_err(|e| e.invalid(Param::Projection))?);
     }
-    if let Some(names) = input.names {
-        let unused: Vec<&str> = names
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !ctx.used_names.contains(k))
-            .collect();
-        if !unused.is_empty() {
-            return Err(Error::validation(format!(
-                "Value provided in ExpressionAttributeNames unused in expressions: keys: {{{}}}",
-                unused.join(", ")
-            )));
-        }
-    }
-    if let Some(values) = input.values {
-        let unused: Vec<&str> = values
-            .keys()
-            .map(String::as_str)
-            .filter(|k| !ctx.used_values.contains(k))
-            .collect();
-        if !unused.is_empty() {
-            return Err(Error::validation(format!(
-                "Value provided in ExpressionAttributeValues unused in expressions: keys: {{{}}}",
-                unused.join(", ")
-            )));
-        }
-    }
+    unused_keys(input.names, &ctx.used_names, "ExpressionAttributeNames")?;
+    unused_keys(input.values, &ctx.used_values, "ExpressionAttributeValues")?;
     if let Some(tree) = key_tree {
         out.key_condition = Some(key::to_key_condition(&tree).map_err(|e| e.invalid(Param::KeyCondition))?);
     }

@@ -81,6 +81,16 @@ impl KeyValue {
         }
     }
 
+    /// Whether a value read in place is this key value (the same type and value).
+    pub fn is_view(&self, v: View) -> bool {
+        match (self, v) {
+            (KeyValue::S(a), View::S(b)) => a == b,
+            (KeyValue::N(a), View::N(b)) => *a == b,
+            (KeyValue::B(a), View::B(b)) => a[..] == *b,
+            _ => false,
+        }
+    }
+
     /// The attribute value this key value is.
     pub fn to_attr(&self) -> AttributeValue {
         match self {

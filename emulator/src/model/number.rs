@@ -226,7 +226,8 @@ impl Number {
             out.push(2);
             return;
         }
-        let digits = self.significand().to_string();
+        let mut buf = [0; 39];
+        let digits = decimal(self.significand(), &mut buf);
         // The value is 0.DIGITS × 10^lead; DynamoDB's range keeps `lead` within -129..=126.
         let lead = (self.exponent + digits.len() as i32) as i16;
         let biased = (lead as u16) ^ 0x8000;
@@ -324,7 +325,7 @@ impl fmt::Display for Number {
 }
 
 /// `n`'s decimal digits, written into the end of `buf` (a `u128` has at most 39): numbers are
-/// written into every answer that holds one, so without allocating a `String` each.
+/// written into every answer and every key that holds one, so without allocating a `String` each.
 fn decimal(n: u128, buf: &mut [u8; 39]) -> &str {
     let mut i = buf.len();
     let mut push = |digit: u8| {

@@ -59,6 +59,17 @@ impl KeySchema {
         self.key_with(|name| item.get(name).and_then(KeyValue::from_view))
     }
 
+    /// Whether `key_of_stored(item)` is `key`, read in place without building a key: what a write
+    /// asks of the item it replaces for each index, where the answer is mostly yes.
+    pub fn holds(&self, item: &Stored, key: &PrimaryKey) -> bool {
+        let values = key.hash.iter().chain(&key.range);
+        (self.hash.len(), self.range.len()) == (key.hash.len(), key.range.len())
+            && self
+                .attrs()
+                .zip(values)
+                .all(|(a, v)| item.get(&a.name).is_some_and(|view| v.is_view(view)))
+    }
+
     /// The key whose values `get` finds by attribute name, each of its declared type.
     fn key_with(&self, get: impl Fn(&str) -> Option<KeyValue>) -> Option<PrimaryKey> {
         let values = |attrs: &[KeyAttr]| {
@@ -288,6 +299,16 @@ mod tests {
             item(&[("a", a.clone()), ("b", b.clone()), ("c", c.clone())])
         );
 
+        // The same key read in place: held as it is, not with a value changed or missing.
+        let stored = Stored::new(&full);
+        assert!(multi().holds(&stored, &key));
+        let mut other = key.clone();
+        other.range[0] = KeyValue::S("y".into());
+        assert!(!multi().holds(&stored, &other));
+        other.range.clear();
+        assert!(!multi().holds(&stored, &other));
+        let partial = Stored::new(&item(&[("a", a.clone()), ("b", b.clone())]));
+        assert!(!multi().holds(&partial, &key));
         assert_eq!(
             multi().key_of(&item(&[("a", a.clone()), ("b", b.clone())])),
             None,

@@ -263,6 +263,11 @@ const JSON_DEPTH: usize = 128;
 /// Whether the JSON text nests arrays and objects more than `limit` deep (scanned without
 /// recursion; brackets inside strings do not count).
 fn nested_deeper(json: &[u8], limit: usize) -> bool {
+    // Depth never exceeds the number of opening brackets (those in strings included), which a
+    // vectorised count finds for a whole ordinary request faster than the scan reads it.
+    if json.iter().filter(|&&b| b == b'{' || b == b'[').count() <= limit {
+        return false;
+    }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &b in json {
         match (in_string, b) {
@@ -489,5 +494,8 @@ mod tests {
         assert!(!nested_deeper(br#"{"a": "[[[[{{"}"#, 2));
         assert!(!nested_deeper(br#"[["\"[[[["]]"#, 2));
         assert!(nested_deeper(br#"[["\\", [[]]]]"#, 3));
+        // More brackets than the limit, but not nested that deep: the scan decides.
+        assert!(!nested_deeper(b"[[[]]][[[]]]", 3));
+        assert!(nested_deeper(b"[[[[]]]]", 3));
     }
 }

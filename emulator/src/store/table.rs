@@ -284,11 +284,14 @@ impl TableState {
             ttl.remove(stored);
         }
         for (n, index) in self.def.indexes().enumerate() {
+            let replaced = rows.get(n).and_then(Option::as_ref);
+            if replaced.is_some_and(|row| index.key.holds(stored, &row.key)) {
+                continue;
+            }
             let Some(at) = index.key.key_of_stored(stored) else {
                 continue;
             };
-            let replaced = rows.get(n).and_then(Option::as_ref).is_some_and(|row| row.key == at);
-            if let (false, Some(data)) = (replaced, self.data.indexes.get_mut(&index.name)) {
+            if let Some(data) = self.data.indexes.get_mut(&index.name) {
                 data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(stored.slot())));
             }
         }
