@@ -134,7 +134,7 @@ fn partition_rows<'a>(
     }
     let source = *source;
     Box::new(partitions.into_iter().flat_map(move |hash| {
-        let at = |pos: &SortPos| Slot::at(&hash, pos.clone());
-        rows_between(&source, lo.as_ref().map(at), hi.as_ref().map(at), start.clone(), forward)
+        let (lo, hi) = Slot::bounds(&hash, lo.as_ref(), hi.as_ref());
+        rows_between(&source, lo, hi, start.clone(), forward)
     }))
 }

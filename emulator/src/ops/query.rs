@@ -8,7 +8,7 @@ use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition, RangeCond};
 use crate::model::KeySchema;
-use crate::store::{Slot, SortPos};
+use crate::store::Slot;
 
 pub struct Input {
     pub read: ReadInput,
@@ -47,8 +47,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
 
     let (lo, hi) = sort_bounds(&range.sort_prefix, range.sort.as_ref());
-    let at = |pos: SortPos| Slot::at(&range.hash, pos);
-    let (lo, hi) = (lo.map(at), hi.map(at));
+    let (lo, hi) = Slot::bounds(&range.hash, lo.as_ref(), hi.as_ref());
     if let Some(start) = &start {
         check_boundary(start.hash() == &range.hash)?;
     }

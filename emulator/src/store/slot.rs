@@ -5,6 +5,7 @@
 //! key's bytes with the item behind it (`IndexRow`).
 
 use std::cmp::Ordering;
+use std::ops::Bound;
 
 use equivalent::{Comparable, Equivalent};
 use smallvec::SmallVec;
@@ -51,8 +52,21 @@ impl Slot {
 
     /// A position in the partition `hash`.
     pub fn at(hash: &KeyValues, range: SortPos) -> Slot {
-        let mut out = Slot::partition(hash);
-        for part in &range {
+        Slot::sorted(&Slot::partition(hash), &range)
+    }
+
+    /// Two bounds in the partition `hash`, which is hashed once for both (a Query's range).
+    pub fn bounds(hash: &KeyValues, lo: Bound<&SortPos>, hi: Bound<&SortPos>) -> (Bound<Slot>, Bound<Slot>) {
+        let partition = Slot::partition(hash);
+        let at = |range| Slot::sorted(&partition, range);
+        (lo.map(at), hi.map(at))
+    }
+
+    /// The position `range` after a partition's bytes.
+    fn sorted(partition: &[u8], range: &SortPos) -> Slot {
+        let mut out = Vec::with_capacity(partition.len() + 24);
+        out.extend_from_slice(partition);
+        for part in range {
             match part {
                 SortPart::Key(value) => value.encode_ordered(&mut out),
                 SortPart::PrefixEnd(prefix) => prefix.encode_prefix_end(&mut out),
@@ -221,13 +235,15 @@ impl IndexRow {
     }
 }
 
-/// Compares `a` with the concatenation of `b` and `c`, as bytes.
-fn cmp_joined(a: &[u8], b: &[u8], c: &[u8]) -> Ordering {
+/// Compares `a` with the concatenation of `b` and `c`, as bytes, reading `c` only when `b` leaves
+/// it a tie: an index row's table slot lives in its item, elsewhere in memory, and a seek between
+/// index keys (every Query's bounds) is decided by the index part alone.
+fn cmp_joined<'c>(a: &[u8], b: &[u8], c: impl FnOnce() -> &'c [u8]) -> Ordering {
     if a.len() <= b.len() {
-        a.cmp(&b[..a.len()]).then(a.len().cmp(&(b.len() + c.len())))
+        a.cmp(&b[..a.len()]).then_with(|| a.len().cmp(&(b.len() + c().len())))
     } else {
         let (head, tail) = a.split_at(b.len());
-        head.cmp(b).then_with(|| tail.cmp(c))
+        head.cmp(b).then_with(|| tail.cmp(c()))
     }
 }
 
@@ -240,7 +256,7 @@ impl Equivalent<IndexRow> for IndexEntry {
 /// Bounds and start keys ([`IndexEntry`]) probe an index's rows.
 impl Comparable<IndexRow> for IndexEntry {
     fn compare(&self, row: &IndexRow) -> Ordering {
-        cmp_joined(&self.0, &row.index, row.item.slot())
+        cmp_joined(&self.0, &row.index, || row.item.slot())
     }
 }
 
@@ -312,6 +328,52 @@ mod tests {
 
     fn item(n: usize) -> Item {
         Item::from_iter([("n".to_string(), AttributeValue::S(n.to_string()))])
+    }
+
+    fn hash_key(s: &str) -> PrimaryKey {
+        PrimaryKey {
+            hash: [KeyValue::S(s.into())].into_iter().collect(),
+            range: Default::default(),
+        }
+    }
+
+    /// A bound between index keys (`Min`, `Max`: every Query's) compares with a row without
+    /// reading the row's table slot, which lives in its item elsewhere in memory; a position
+    /// naming a table key reads it when the index keys tie.
+    #[test]
+    fn bounds_compare_with_rows_by_their_index_part_alone() {
+        let (a, b) = (Slot::new(&hash_key("a")), Slot::new(&hash_key("b")));
+        let table = Slot::new(&hash_key("t"));
+        let row = IndexRow::new(&a, Keyed::new(table.bytes(), &item(0)));
+        let reads = std::cell::Cell::new(0);
+        let slot = || {
+            reads.set(reads.get() + 1);
+            row.item.slot()
+        };
+        for (probe, order) in [
+            (IndexEntry::new(&a, TablePos::Min), Ordering::Less),
+            (IndexEntry::new(&a, TablePos::Max), Ordering::Greater),
+            (IndexEntry::new(&b, TablePos::Min), b.cmp(&a)),
+            (IndexEntry::new(&b, TablePos::Max), b.cmp(&a)),
+        ] {
+            assert_eq!(cmp_joined(&probe.0, &row.index, slot), order);
+        }
+        assert_eq!(reads.get(), 0);
+        let at = IndexEntry::new(&a, TablePos::At(table.bytes()));
+        assert_eq!(cmp_joined(&at.0, &row.index, slot), Ordering::Equal);
+        assert_eq!(reads.get(), 1);
+    }
+
+    /// A Query's two bounds are the positions `Slot::at` gives each.
+    #[test]
+    fn bounds_in_a_partition_are_its_positions() {
+        let hash: KeyValues = [KeyValue::S("p".into())].into_iter().collect();
+        let lo: SortPos = [SortPart::Key(KeyValue::S("a".into()))].into_iter().collect();
+        let hi: SortPos = [SortPart::PrefixEnd(KeyValue::S("a".into())), SortPart::End].into_iter().collect();
+        let (l, h) = Slot::bounds(&hash, Bound::Excluded(&lo), Bound::Included(&hi));
+        assert_eq!(l, Bound::Excluded(Slot::at(&hash, lo)));
+        assert_eq!(h, Bound::Included(Slot::at(&hash, hi)));
+        assert_eq!(Slot::bounds(&hash, Bound::Unbounded, Bound::Unbounded), (Bound::Unbounded, Bound::Unbounded));
     }
 
     proptest! {
