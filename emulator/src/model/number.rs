@@ -152,6 +152,19 @@ impl Number {
         Number::checked(negative, significand, i64::from(exponent))
     }
 
+    /// A number from the [`Number::parts`] of one, taken as they are: stored items hold only
+    /// such parts (`Stored::checked` refuses any others), and reading them back is on every
+    /// answer's path, where checking them again cost a `u128` division per number.
+    pub(crate) fn from_normalised(negative: bool, significand: u128, exponent: i32) -> Number {
+        let n = Number {
+            negative,
+            significand: [(significand >> 64) as u64, significand as u64],
+            exponent,
+        };
+        debug_assert_eq!(Number::from_parts(negative, significand, exponent), Ok(n));
+        n
+    }
+
     pub fn is_zero(&self) -> bool {
         self.significand() == 0
     }
@@ -293,34 +306,49 @@ impl PartialOrd for Number {
 }
 
 /// Plain notation without trailing zeros, as DynamoDB returns numbers ("1.5E2" reads back as "150").
-impl fmt::Display for Number {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_zero() {
-            return f.write_str("0");
+impl Number {
+    /// The number's text, in pieces handed to `put`: answers write it straight into their buffer
+    /// (one per number in every item answered) and `Display` into a formatter.
+    pub fn render<E>(&self, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+        fn zeros<E>(put: &mut impl FnMut(&str) -> Result<(), E>, mut n: usize) -> Result<(), E> {
+            const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+            while n > 0 {
+                let run = n.min(ZEROS.len());
+                put(&ZEROS[..run])?;
+                n -= run;
+            }
+            Ok(())
         }
-        if self.negative {
-            f.write_str("-")?;
+        if self.is_zero() {
+            return put("0");
         }
         let mut buf = [0; 39];
         let digits = decimal(self.significand(), &mut buf);
+        let sign = if self.negative { "-" } else { "" };
         if self.exponent >= 0 {
-            f.write_str(digits)?;
-            for _ in 0..self.exponent {
-                f.write_str("0")?;
-            }
-            return Ok(());
+            put(sign)?;
+            put(digits)?;
+            return zeros(&mut put, self.exponent as usize);
         }
         let frac = (-self.exponent) as usize;
         if digits.len() > frac {
             let (i, d) = digits.split_at(digits.len() - frac);
-            write!(f, "{i}.{d}")
+            put(sign)?;
+            put(i)?;
+            put(".")?;
+            put(d)
         } else {
-            f.write_str("0.")?;
-            for _ in 0..frac - digits.len() {
-                f.write_str("0")?;
-            }
-            f.write_str(digits)
+            put(sign)?;
+            put("0.")?;
+            zeros(&mut put, frac - digits.len())?;
+            put(digits)
         }
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.render(|s| f.write_str(s))
     }
 }
 
@@ -430,6 +458,9 @@ mod tests {
             ("+7", "7"),
             ("-1.25e-3", "-0.00125"),
             ("1E-130", &format!("0.{}1", "0".repeat(129))),
+            ("-1E-130", &format!("-0.{}1", "0".repeat(129))),
+            ("-12E+124", &format!("-12{}", "0".repeat(124))),
+            ("1.5E+64", &format!("15{}", "0".repeat(63))),
         ] {
             assert_eq!(n(input).to_string(), out, "{input}");
         }

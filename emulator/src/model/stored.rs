@@ -288,8 +288,14 @@ impl<'a> Check<'a> {
         let zigzag = self.wide(32)? as u32;
         let exponent = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
         let significand = self.wide(128)?;
+        // In range and normalised, as the encoder writes every number: readers take the parts
+        // as they are (`Number::from_normalised`).
         match Number::from_parts(negative, significand, exponent) {
-            Ok(_) => Ok(()),
+            Ok(n) if n.parts() == (negative, significand, exponent) => Ok(()),
+            Ok(_) => Err(Malformed {
+                at,
+                what: "a number not normalised",
+            }),
             Err(_) => Err(Malformed {
                 at,
                 what: "a number out of range",
@@ -498,7 +504,7 @@ impl<'a> Cursor<'a> {
         let negative = self.byte() != 0;
         let zigzag = self.varint() as u32;
         let exponent = (zigzag >> 1) as i32 ^ -((zigzag & 1) as i32);
-        Number::from_parts(negative, self.wide(), exponent).expect("stored numbers are in range")
+        Number::from_normalised(negative, self.wide(), exponent)
     }
 
     /// A container's elements, skipping past them.
@@ -725,6 +731,23 @@ pub(crate) mod tests {
             Stored::checked(&deep).err(),
             at(4 + 5 * MAX_NESTING + 1, "nested too deep")
         );
+    }
+
+    /// A number with trailing zeros in its significand (which the encoder never writes) is
+    /// refused: readers take stored numbers' parts as they are.
+    #[test]
+    fn checked_refuses_a_number_not_normalised() {
+        let one = Number::parse("1").unwrap();
+        let mut bytes = Stored::new(&Item::from_iter([("n".to_string(), AttributeValue::N(one))]))
+            .bytes()
+            .to_vec();
+        assert_eq!(bytes[4..], [N, 0, 0, 1]);
+        bytes[7] = 10; // 10 × 10^0, which the encoder writes as 1 × 10^1
+        let refused = Malformed {
+            at: 5,
+            what: "a number not normalised",
+        };
+        assert_eq!(Stored::checked(&bytes).err(), Some(refused));
     }
 
     #[test]

@@ -5,8 +5,6 @@
 //! serde_json escapes them, so an answer is byte for byte the one a JSON tree would render.
 //! A Scan page of 1,000 items spent most of its time here (BENCHMARKS.md, issue #15).
 
-use std::io::Write as _;
-
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
@@ -91,8 +89,10 @@ fn list<T>(out: &mut Vec<u8>, elements: impl Iterator<Item = T>, mut each: impl 
 
 fn number(out: &mut Vec<u8>, n: Number) {
     out.push(b'"');
-    // A `Vec` sink never fails a write.
-    let _ = write!(out, "{n}");
+    let _ = n.render(|s| {
+        out.extend_from_slice(s.as_bytes());
+        Ok::<(), std::convert::Infallible>(())
+    });
     out.push(b'"');
 }
 

@@ -369,11 +369,16 @@ mod tests {
     fn bounds_in_a_partition_are_its_positions() {
         let hash: KeyValues = [KeyValue::S("p".into())].into_iter().collect();
         let lo: SortPos = [SortPart::Key(KeyValue::S("a".into()))].into_iter().collect();
-        let hi: SortPos = [SortPart::PrefixEnd(KeyValue::S("a".into())), SortPart::End].into_iter().collect();
+        let hi: SortPos = [SortPart::PrefixEnd(KeyValue::S("a".into())), SortPart::End]
+            .into_iter()
+            .collect();
         let (l, h) = Slot::bounds(&hash, Bound::Excluded(&lo), Bound::Included(&hi));
         assert_eq!(l, Bound::Excluded(Slot::at(&hash, lo)));
         assert_eq!(h, Bound::Included(Slot::at(&hash, hi)));
-        assert_eq!(Slot::bounds(&hash, Bound::Unbounded, Bound::Unbounded), (Bound::Unbounded, Bound::Unbounded));
+        assert_eq!(
+            Slot::bounds(&hash, Bound::Unbounded, Bound::Unbounded),
+            (Bound::Unbounded, Bound::Unbounded)
+        );
     }
 
     proptest! {
