@@ -78,8 +78,10 @@ fn upd_with(e: &str, nm: &[(&str, &str)], v: &[(&str, AttributeValue)]) -> Resul
 fn upd_err(e: &str, v: &[(&str, AttributeValue)]) -> String {
     msg(upd_with(e, &[], v))
 }
+/// Applies `e` to `it`; returns the paths it names (what UPDATED_OLD and UPDATED_NEW show).
 fn apply(e: &str, v: &[(&str, AttributeValue)], it: &mut Item) -> Result<Vec<Path>> {
-    upd_with(e, &[], v).unwrap().update.unwrap().apply(it, &schema())
+    let update = upd_with(e, &[], v).unwrap().update.unwrap();
+    update.apply(it, &schema()).map(|()| update.paths())
 }
 
 // ---------------------------------------------------------------- syntax and messages
@@ -694,6 +696,21 @@ fn update_apply() {
     .unwrap();
     assert_eq!(it4[&"a".to_string()], AttributeValue::L(vec![n("1"), n("2")]));
     assert_eq!(p, vec![Path::attr("a"), Path::attr("b")]);
+
+    // Paths in expression order, whatever order the actions are applied in (list SETs by index).
+    let mut it6 = item(&[("l", AttributeValue::L(vec![n("1"), n("2")])), ("r", n("1"))]);
+    let p = apply(
+        "SET l[5] = :one, l[0] = :one REMOVE r ADD c :one",
+        &[(":one", n("1"))],
+        &mut it6,
+    )
+    .unwrap();
+    let at = |i| Path(vec![PathElem::Attr("l".into()), PathElem::Index(i)]);
+    assert_eq!(p, vec![at(5), at(0), Path::attr("r"), Path::attr("c")]);
+    assert_eq!(
+        it6,
+        item(&[("c", n("1")), ("l", AttributeValue::L(vec![n("1"), n("2"), n("1")]))])
+    );
 
     // Operands read the item before the update: swap.
     let mut it5 = item(&[("a", n("1")), ("b", n("2"))]);

@@ -307,11 +307,11 @@ fn eval_set(item: &Item, v: &SetValue) -> Result<AttributeValue> {
 
 /// The container holding the last element of `path`, creating nothing; `None` if a parent is missing
 /// or of the wrong type.
-fn parent_mut<'i>(item: &'i mut Item, path: &Path) -> Option<Slot<'i>> {
+fn parent_mut<'i, 'p>(item: &'i mut Item, path: &'p Path) -> Option<Slot<'i, 'p>> {
     let (last, parents) = path.0.split_last()?;
     if parents.is_empty() {
         return match last {
-            PathElem::Attr(a) => Some(Slot::Map(item, a.clone())),
+            PathElem::Attr(a) => Some(Slot::Map(item, a)),
             PathElem::Index(_) => None,
         };
     }
@@ -327,30 +327,35 @@ fn parent_mut<'i>(item: &'i mut Item, path: &Path) -> Option<Slot<'i>> {
         };
     }
     match (last, cur) {
-        (PathElem::Attr(a), AttributeValue::M(m)) => Some(Slot::Map(m, a.clone())),
+        (PathElem::Attr(a), AttributeValue::M(m)) => Some(Slot::Map(m, a)),
         (PathElem::Index(i), AttributeValue::L(l)) => Some(Slot::List(l, *i)),
         _ => None,
     }
 }
 
-enum Slot<'i> {
-    Map(&'i mut Item, String),
+/// Where an action writes: a map member by the path's own name (copied only when the member is
+/// new), or a list position.
+enum Slot<'i, 'p> {
+    Map(&'i mut Item, &'p str),
     List(&'i mut Vec<AttributeValue>, usize),
 }
 
-impl Slot<'_> {
+impl Slot<'_, '_> {
     fn get(&self) -> Option<&AttributeValue> {
         match self {
-            Slot::Map(m, k) => m.get(k),
+            Slot::Map(m, k) => m.get(*k),
             Slot::List(l, i) => l.get(*i),
         }
     }
 
     fn set(self, v: AttributeValue) {
         match self {
-            Slot::Map(m, k) => {
-                m.insert(k, v);
-            }
+            Slot::Map(m, k) => match m.get_mut(k) {
+                Some(old) => *old = v,
+                None => {
+                    m.insert(k.to_owned(), v);
+                }
+            },
             Slot::List(l, i) if i < l.len() => l[i] = v,
             Slot::List(l, _) => l.push(v),
         }
@@ -359,7 +364,7 @@ impl Slot<'_> {
     fn remove(self) {
         match self {
             Slot::Map(m, k) => {
-                m.remove(&k);
+                m.remove(k);
             }
             Slot::List(l, i) if i < l.len() => {
                 l.remove(i);
@@ -439,9 +444,14 @@ impl Update {
         }
     }
 
+    /// The paths the update names, in expression order (what UPDATED_OLD and UPDATED_NEW show).
+    pub fn paths(&self) -> Vec<Path> {
+        self.actions.iter().map(|a| a.path().clone()).collect()
+    }
+
     /// Applies the update to `item` (an empty item when it did not exist yet). Every operand is read
-    /// from the item as it was before the update. Returns the updated paths, in expression order.
-    pub fn apply(&self, item: &mut Item, key: &KeySchema) -> Result<Vec<Path>> {
+    /// from the item as it was before the update.
+    pub fn apply(&self, item: &mut Item, key: &KeySchema) -> Result<()> {
         self.check_key(key)?;
         if self.legacy {
             for a in &self.actions {
@@ -501,6 +511,6 @@ impl Update {
                 return Err(bad_path());
             }
         }
-        Ok(self.actions.iter().map(|a| a.path().clone()).collect())
+        Ok(())
     }
 }

@@ -76,8 +76,12 @@ pub const MAX_NESTING: usize = 32;
 
 impl AttributeValue {
     /// Levels of nesting: 1 for a scalar or set, one more for each list or map around a value.
-    /// Iterative, so no value can make it recurse.
+    /// Iterative, so no value can make it recurse. A scalar or set answers without the stack's
+    /// allocation: every attribute of every item an update writes passes here.
     pub fn nesting(&self) -> usize {
+        if !matches!(self, AttributeValue::M(_) | AttributeValue::L(_)) {
+            return 1;
+        }
         let mut deepest = 0;
         let mut stack = vec![(self, 1)];
         while let Some((v, level)) = stack.pop() {

@@ -7,7 +7,7 @@ use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::Cx;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::expr::{Path, Update};
+use crate::expr::Update;
 use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
     TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
@@ -119,22 +119,21 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
 
 /// The item after an update: the old item (or just the key, for an upsert) with the update applied,
 /// checked like any written item; `None` when an update that only removes finds no item, so
-/// nothing is written. Also returns the paths the update touched.
+/// nothing is written. The old item is taken by value and becomes the new one.
 pub fn updated_item(
     def: &TableDef,
     key: &PrimaryKey,
-    old: Option<&Item>,
+    old: Option<Item>,
     update: Option<&Update>,
-) -> Result<(Option<Item>, Vec<Path>)> {
+) -> Result<Option<Item>> {
     if let Some(update) = update.filter(|u| old.is_none() && u.only_removes()) {
         update.check_key(&def.key)?;
-        return Ok((None, Vec::new()));
+        return Ok(None);
     }
-    let mut item = old.cloned().unwrap_or_else(|| key.to_item(&def.key));
-    let paths = match update {
-        Some(u) => u.apply(&mut item, &def.key)?,
-        None => Vec::new(),
-    };
+    let mut item = old.unwrap_or_else(|| key.to_item(&def.key));
+    if let Some(u) = update {
+        u.apply(&mut item, &def.key)?;
+    }
     for index in def.indexes() {
         check_index_keys(index, &item)?;
     }
@@ -146,7 +145,7 @@ pub fn updated_item(
     if !nesting_ok(&item) {
         return Err(Error::nesting_exceeded());
     }
-    Ok((Some(item), paths))
+    Ok(Some(item))
 }
 
 fn check_key_type(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Result<()> {

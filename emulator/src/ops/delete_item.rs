@@ -30,7 +30,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let key = request_key(&table.def(), &input.key)?;
     let slot = Slot::new(&key);
     let condition = input.exprs.condition.as_ref();
-    let decide = |def: &Arc<TableDef>, old: &Old| -> Result<_> {
+    let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
         check_condition(cx, condition, returns, old)?;
         let units = units_of_write(old.size(), 0);
         let capacity = write_capacity(returns.capacity, def, || old.item(), None, units);

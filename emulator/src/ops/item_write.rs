@@ -40,6 +40,15 @@ impl Old {
         self.stored.as_ref().map_or(0, |s| s.size())
     }
 
+    /// The item decoded, handed over to become a new one (UpdateItem's): no copy when a step
+    /// decoded it already; a later [`Old::item`] decodes it again.
+    pub fn take_item(&mut self) -> Option<Item> {
+        match self.decoded.take() {
+            Some(decoded) => decoded,
+            None => self.stored.as_ref().map(|s| s.item()),
+        }
+    }
+
     pub fn into_item(self) -> Option<Item> {
         let Old { stored, decoded } = self;
         decoded.into_inner().unwrap_or_else(|| stored.map(|s| s.item()))
@@ -81,7 +90,7 @@ pub fn decide_then_lock<'t, D>(
     key: &PrimaryKey,
     slot: &[u8],
     early: bool,
-    decide: impl Fn(&Arc<TableDef>, &Old) -> Result<D>,
+    decide: impl Fn(&Arc<TableDef>, &mut Old) -> Result<D>,
 ) -> Result<(Recording<'t>, Old, D)> {
     let seen = match early {
         true => {
@@ -90,8 +99,8 @@ pub fn decide_then_lock<'t, D>(
         }
         false => None,
     };
-    let early = seen.map(|(def, changes, old)| {
-        let decided = decide(&def, &old);
+    let early = seen.map(|(def, changes, mut old)| {
+        let decided = decide(&def, &mut old);
         (def, changes, old, decided)
     });
     let state = cx.write(table)?;
@@ -103,8 +112,8 @@ pub fn decide_then_lock<'t, D>(
     let (old, decided) = match early {
         Some((def, changes, old, decided)) if stands(&def, changes, &old) => (old, decided),
         _ => {
-            let old = Old::new(state.get_at(slot));
-            let decided = decide(&state.def, &old);
+            let mut old = Old::new(state.get_at(slot));
+            let decided = decide(&state.def, &mut old);
             (old, decided)
         }
     };
@@ -140,7 +149,7 @@ mod tests {
         let key = table.def().key.key_of(&item("1")).unwrap();
         let slot = Slot::new(&key);
         let seen = RefCell::new(Vec::new());
-        let decide = |_: &Arc<TableDef>, old: &Old| {
+        let decide = |_: &Arc<TableDef>, old: &mut Old| {
             if seen.borrow().is_empty() {
                 race(&table);
             }
@@ -151,6 +160,22 @@ mod tests {
         assert_eq!(old.item(), decided.as_ref());
         assert_eq!(state.get(&key).map(|s| s.item()), decided);
         (seen.into_inner(), decided)
+    }
+
+    /// UpdateItem takes the decoded old item to build the new one; a step that reads the old item
+    /// later (capacity per index, an item collection) still finds it, decoded again.
+    #[test]
+    fn a_taken_item_is_decoded_again_for_a_later_reader() {
+        let table = Table::new(test_def(), 0);
+        table.state.write().put(item("1"));
+        let state = table.state.read();
+        let slot = Slot::new(&table.def().key.key_of(&item("1")).unwrap());
+        let mut old = Old::new(state.get_at(slot.bytes()));
+        assert_eq!(old.take_item(), Some(item("1")), "taken before any step decoded it");
+        assert_eq!(old.item(), Some(&item("1")));
+        assert_eq!(old.take_item(), Some(item("1")), "taken after a step decoded it");
+        assert_eq!(old.item(), Some(&item("1")));
+        assert_eq!(Old::new(None).take_item(), None);
     }
 
     #[test]

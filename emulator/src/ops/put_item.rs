@@ -33,7 +33,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let table = data_table(cx, &input.table)?;
     let staged = stage(&table.def(), input.item)?;
     let condition = input.exprs.condition.as_ref();
-    let decide = |def: &Arc<TableDef>, old: &Old| -> Result<_> {
+    let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
         check_condition(cx, condition, returns, old)?;
         let item = staged.item();
         let units = units_of_write(old.size(), item_size(item));

@@ -99,7 +99,7 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
             if old.is_none() || !expressions::holds(cx, cond.as_ref(), || old.as_ref()) {
                 return Err(condition_failed(old_on_failure, old.as_ref()));
             }
-            let (new, _) = updated_item(&state.def, &key, old.as_ref(), Some(&update))?;
+            let new = updated_item(&state.def, &key, old.clone(), Some(&update))?;
             (key, old, new, returning)
         }
         Bound::Delete {

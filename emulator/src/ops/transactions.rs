@@ -147,8 +147,7 @@ fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Ef
         Kind::Put | Kind::Insert => Effect::Put(key.clone(), action.item.clone()),
         Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
-            let (new, _) =
-                updated_item(&state.def, &key, old.as_ref(), action.exprs.update.as_ref()).map_err(invalid)?;
+            let new = updated_item(&state.def, &key, old.clone(), action.exprs.update.as_ref()).map_err(invalid)?;
             new.map_or(Effect::Nothing, |item| Effect::Put(key.clone(), item))
         }
     })

@@ -11,7 +11,7 @@ use super::common::{
 use super::item_write::{check_condition, decide_then_lock, Old};
 use super::Cx;
 use crate::error::Result;
-use crate::expr::{self, Parsed};
+use crate::expr::{self, Parsed, Update};
 use crate::model::{item_size, Item, TableDef};
 use crate::store::{Slot, Staged};
 
@@ -32,18 +32,25 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let table = data_table(cx, &input.table)?;
     let key = request_key(&table.def(), &input.key)?;
     let slot = Slot::new(&key);
-    let decide = |def: &Arc<TableDef>, old: &Old| -> Result<_> {
+    let update = input.exprs.update.as_ref();
+    let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
         check_condition(cx, input.exprs.condition.as_ref(), returns, old)?;
-        let (new, paths) = updated_item(def, &key, old.item(), input.exprs.update.as_ref())?;
+        // The old item, decoded once, becomes the new one unless the answer shows it.
+        let base = match returns.values {
+            ReturnValues::AllOld | ReturnValues::UpdatedOld => old.item().cloned(),
+            _ => old.take_item(),
+        };
+        let new = updated_item(def, &key, base, update)?;
         let units = units_of_write(old.size(), new.as_ref().map_or(0, item_size));
         let capacity = write_capacity(returns.capacity, def, || old.item(), new.as_ref(), units);
         let collection_metrics = metrics_if(returns.collection_metrics, def, &key);
+        let paths = || update.map(Update::paths).unwrap_or_default();
         let attributes = match returns.values {
             ReturnValues::None => None,
             ReturnValues::AllOld => old.item().cloned(),
             ReturnValues::AllNew => new.clone(),
-            ReturnValues::UpdatedOld => old.item().map(|o| expr::project(o, &paths)),
-            ReturnValues::UpdatedNew => new.as_ref().map(|n| expr::project(n, &paths)),
+            ReturnValues::UpdatedOld => old.item().map(|o| expr::project(o, &paths())),
+            ReturnValues::UpdatedNew => new.as_ref().map(|n| expr::project(n, &paths())),
         };
         let staged = new.map(|new| Staged::new(def, key.clone(), &slot, new));
         Ok((staged, WriteOutput { attributes, capacity, collection_metrics }))
