@@ -25,6 +25,10 @@ pub enum KeyValue {
 /// four of each, so one value is stored inline.
 pub type KeyValues = smallvec::SmallVec<[KeyValue; 1]>;
 
+/// A key's memcomparable bytes while they are built: a table slot or index position is made for
+/// every item read or written, and most keys fit inline, so building one allocates nothing.
+pub type OrderedBytes = smallvec::SmallVec<[u8; 48]>;
+
 /// The scalar type of a key attribute, as declared in AttributeDefinitions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ScalarType {
@@ -113,7 +117,7 @@ impl KeyValue {
     /// them) is `Ord` on values. A type byte comes first; strings and binary then escape each 0
     /// byte as `0, 0xFF` and end with `0, 1`, so a value that is a prefix of another sorts first
     /// and no encoding is a prefix of another.
-    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+    pub fn encode_ordered(&self, out: &mut OrderedBytes) {
         let bytes = match self {
             KeyValue::S(s) => s.as_bytes(),
             KeyValue::B(b) => b,
@@ -134,7 +138,7 @@ impl KeyValue {
 
     /// Appends the shortest bytes that follow the encoding of every value starting with this
     /// one and precede every other greater value: `begins_with`'s end as a byte bound.
-    pub fn encode_prefix_end(&self, out: &mut Vec<u8>) {
+    pub fn encode_prefix_end(&self, out: &mut OrderedBytes) {
         let start = out.len();
         self.encode_ordered(out);
         if !matches!(self, KeyValue::N(_)) {
@@ -149,12 +153,17 @@ impl KeyValue {
         }
     }
 
-    /// Stable bytes for hashing a partition key into scan order and parallel-scan segments.
-    pub fn hash_bytes(&self) -> Vec<u8> {
+    /// Hands `put` the stable bytes for hashing a partition key into scan order and
+    /// parallel-scan segments (the type letter, then the value; a number as its text), in pieces,
+    /// so hashing a key (every request does) copies nothing.
+    pub fn hash_bytes(&self, mut put: impl FnMut(&[u8])) {
         match self {
-            KeyValue::S(s) => [b"S".as_slice(), s.as_bytes()].concat(),
-            KeyValue::N(n) => [b"N".as_slice(), n.to_string().as_bytes()].concat(),
-            KeyValue::B(b) => [b"B".as_slice(), b].concat(),
+            KeyValue::S(s) => [b"S", s.as_bytes()].into_iter().for_each(put),
+            KeyValue::B(b) => [b"B", b.as_slice()].into_iter().for_each(put),
+            KeyValue::N(n) => {
+                put(b"N");
+                let Ok(()) = n.render(|text| Ok::<(), std::convert::Infallible>(put(text.as_bytes())));
+            }
         }
     }
 }
@@ -173,8 +182,8 @@ mod tests {
         assert!(KeyValue::B(vec![1]) < KeyValue::B(vec![1, 0]));
     }
 
-    fn ordered(v: &KeyValue) -> Vec<u8> {
-        let mut out = Vec::new();
+    fn ordered(v: &KeyValue) -> OrderedBytes {
+        let mut out = OrderedBytes::new();
         v.encode_ordered(&mut out);
         out
     }
@@ -227,7 +236,7 @@ mod tests {
             (b(&[0]), b(&[1]), false),
         ];
         for (prefix, value, inside) in cases {
-            let mut end = Vec::new();
+            let mut end = OrderedBytes::new();
             prefix.encode_prefix_end(&mut end);
             let (value, start) = (ordered(&value), ordered(&prefix));
             assert_eq!(start <= value && value < end, inside, "{prefix:?} {value:?}");

@@ -9,7 +9,7 @@ mod stored;
 mod value;
 
 pub use capacity::{ConsumedCapacity, ItemCollectionMetrics};
-pub use key::{KeyValue, KeyValues, ScalarType};
+pub use key::{KeyValue, KeyValues, OrderedBytes, ScalarType};
 pub use number::{Number, NumberError};
 pub use schema::*;
 #[cfg(test)]

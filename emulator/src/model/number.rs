@@ -234,7 +234,7 @@ impl Number {
     /// digit, then the digits two to a byte and a terminator. A shorter digit string of the same
     /// position is the smaller magnitude; negatives complement everything so larger magnitudes
     /// sort first. Equal numbers (normalised) give equal bytes.
-    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+    pub fn encode_ordered(&self, out: &mut super::key::OrderedBytes) {
         if self.is_zero() {
             out.push(2);
             return;
@@ -433,7 +433,7 @@ mod tests {
             "9.9999999999999999999999999999999999999E+125",
         ];
         let encoded = |t: &str| {
-            let mut out = Vec::new();
+            let mut out = crate::model::OrderedBytes::new();
             n(t).encode_ordered(&mut out);
             out
         };

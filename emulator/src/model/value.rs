@@ -78,6 +78,10 @@ impl AttributeValue {
     /// Levels of nesting: 1 for a scalar or set, one more for each list or map around a value.
     /// Iterative, so no value can make it recurse.
     pub fn nesting(&self) -> usize {
+        // Most attributes are scalars: answered before the walk's stack is allocated.
+        if !matches!(self, AttributeValue::M(_) | AttributeValue::L(_)) {
+            return 1;
+        }
         let mut deepest = 0;
         let mut stack = vec![(self, 1)];
         while let Some((v, level)) = stack.pop() {
