@@ -127,11 +127,12 @@ impl KeyValue {
             }
         };
         out.push(if matches!(self, KeyValue::S(_)) { TAG_S } else { TAG_B });
-        for &b in bytes {
-            out.push(b);
-            if b == 0 {
-                out.push(0xff);
+        // Copied in runs between 0 bytes (a string key has none), each 0 written as `0, 0xFF`.
+        for (i, run) in bytes.split(|&b| b == 0).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(&[0, 0xff]);
             }
+            out.extend_from_slice(run);
         }
         out.extend_from_slice(&[0, 1]);
     }
