@@ -1,6 +1,7 @@
 //! Key values: the scalar types allowed in table and index keys, ordered as DynamoDB orders them
 //! (numbers numerically, strings by UTF-8 bytes, binary by unsigned bytes).
 
+use super::number::OrderedBytes;
 use super::{AttributeValue, Number, ValueType, View};
 
 /// Type bytes that start a key value's memcomparable form, in `KeyValue`'s order; below them sit
@@ -24,10 +25,6 @@ pub enum KeyValue {
 /// right. Tables and LSIs have one of each part (or no sort part); a multi-attribute GSI key up to
 /// four of each, so one value is stored inline.
 pub type KeyValues = smallvec::SmallVec<[KeyValue; 1]>;
-
-/// A key's memcomparable bytes while they are built: a table slot or index position is made for
-/// every item read or written, and most keys fit inline, so building one allocates nothing.
-pub type OrderedBytes = smallvec::SmallVec<[u8; 48]>;
 
 /// The scalar type of a key attribute, as declared in AttributeDefinitions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
