@@ -472,7 +472,7 @@ fn rate(runs: &[Run]) -> String {
 fn latencies_and_cpu(runs: &[Run]) -> String {
     let mid = median_run(runs);
     format!(
-        "{:.2} / {:.2}, {:.0}",
+        "{:.2} / {:.2}, {:.1}",
         mid.p50.as_secs_f64() * 1e3,
         mid.p99.as_secs_f64() * 1e3,
         median(runs.iter().map(|r| r.cpu_us).collect())

@@ -439,10 +439,9 @@ async fn serve_on(
         let _ = stream.set_nodelay(true);
         let (engine, pool) = (engine.clone(), pool.clone());
         // An IPv4 client of a dual-stack socket shows as `::ffff:a.b.c.d`; IAM sees `a.b.c.d`.
-        let peer = crate::protocol::Peer(peer.ip().to_canonical());
-        let service = service_fn(move |mut req: http::Request<Incoming>| {
-            req.extensions_mut().insert(peer);
-            handle(engine.clone(), pool.clone(), timeouts.body, req)
+        let peer = peer.ip().to_canonical();
+        let service = service_fn(move |req: http::Request<Incoming>| {
+            handle(engine.clone(), pool.clone(), timeouts.body, peer, req)
         });
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(connection);
@@ -467,6 +466,7 @@ async fn handle(
     engine: Arc<Engine>,
     pool: Arc<Pool>,
     body_timeout: Duration,
+    peer: std::net::IpAddr,
     req: http::Request<Incoming>,
 ) -> Result<http::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
@@ -477,21 +477,23 @@ async fn handle(
         Err(_) => return Ok(refusal(http::StatusCode::REQUEST_TIMEOUT)),
     };
     let inline = crate::protocol::frontend::runs_inline(&parts.headers, bytes.len(), engine.durable.is_some());
-    let mut req = http::Request::from_parts(parts, bytes);
+    let req = http::Request::from_parts(parts, bytes);
+    let via = move |inline| crate::protocol::Via {
+        peer: Some(peer),
+        inline,
+    };
     let mut res = None;
     if inline {
-        req.extensions_mut().insert(crate::protocol::Inline);
-        res = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.handle(&req))) {
+        res = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.handle_via(&req, via(true)))) {
             Ok(res) if res.extensions().get::<crate::protocol::Yielded>().is_some() => None,
             Ok(res) => Some(res),
             Err(_) => Some(crate::protocol::internal_error()),
         };
-        req.extensions_mut().remove::<crate::protocol::Inline>();
     }
     let res = match res {
         Some(res) => res,
         None => {
-            let answer = pool.run(move || engine.handle(&req)).await;
+            let answer = pool.run(move || engine.handle_via(&req, via(false))).await;
             answer.unwrap_or_else(crate::protocol::internal_error)
         }
     };

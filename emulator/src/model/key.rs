@@ -1,6 +1,7 @@
 //! Key values: the scalar types allowed in table and index keys, ordered as DynamoDB orders them
 //! (numbers numerically, strings by UTF-8 bytes, binary by unsigned bytes).
 
+use super::number::OrderedBytes;
 use super::{AttributeValue, Number, ValueType, View};
 
 /// Type bytes that start a key value's memcomparable form, in `KeyValue`'s order; below them sit
@@ -113,7 +114,7 @@ impl KeyValue {
     /// them) is `Ord` on values. A type byte comes first; strings and binary then escape each 0
     /// byte as `0, 0xFF` and end with `0, 1`, so a value that is a prefix of another sorts first
     /// and no encoding is a prefix of another.
-    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+    pub fn encode_ordered(&self, out: &mut OrderedBytes) {
         let bytes = match self {
             KeyValue::S(s) => s.as_bytes(),
             KeyValue::B(b) => b,
@@ -123,18 +124,19 @@ impl KeyValue {
             }
         };
         out.push(if matches!(self, KeyValue::S(_)) { TAG_S } else { TAG_B });
-        for &b in bytes {
-            out.push(b);
-            if b == 0 {
-                out.push(0xff);
+        // Copied in runs between 0 bytes (a string key has none), each 0 written as `0, 0xFF`.
+        for (i, run) in bytes.split(|&b| b == 0).enumerate() {
+            if i > 0 {
+                out.extend_from_slice(&[0, 0xff]);
             }
+            out.extend_from_slice(run);
         }
         out.extend_from_slice(&[0, 1]);
     }
 
     /// Appends the shortest bytes that follow the encoding of every value starting with this
     /// one and precede every other greater value: `begins_with`'s end as a byte bound.
-    pub fn encode_prefix_end(&self, out: &mut Vec<u8>) {
+    pub fn encode_prefix_end(&self, out: &mut OrderedBytes) {
         let start = out.len();
         self.encode_ordered(out);
         if !matches!(self, KeyValue::N(_)) {
@@ -149,12 +151,20 @@ impl KeyValue {
         }
     }
 
-    /// Stable bytes for hashing a partition key into scan order and parallel-scan segments.
-    pub fn hash_bytes(&self) -> Vec<u8> {
+    /// Hands `put` the stable bytes for hashing a partition key into scan order and
+    /// parallel-scan segments (the type letter, then the value; a number as its text), in pieces,
+    /// so hashing a key (every request does) copies nothing.
+    pub fn hash_bytes(&self, mut put: impl FnMut(&[u8])) {
         match self {
-            KeyValue::S(s) => [b"S".as_slice(), s.as_bytes()].concat(),
-            KeyValue::N(n) => [b"N".as_slice(), n.to_string().as_bytes()].concat(),
-            KeyValue::B(b) => [b"B".as_slice(), b].concat(),
+            KeyValue::S(s) => [b"S", s.as_bytes()].into_iter().for_each(put),
+            KeyValue::B(b) => [b"B", b.as_slice()].into_iter().for_each(put),
+            KeyValue::N(n) => {
+                put(b"N");
+                let Ok(()) = n.render(|text| {
+                    put(text.as_bytes());
+                    Ok::<(), std::convert::Infallible>(())
+                });
+            }
         }
     }
 }
@@ -173,8 +183,8 @@ mod tests {
         assert!(KeyValue::B(vec![1]) < KeyValue::B(vec![1, 0]));
     }
 
-    fn ordered(v: &KeyValue) -> Vec<u8> {
-        let mut out = Vec::new();
+    fn ordered(v: &KeyValue) -> OrderedBytes {
+        let mut out = OrderedBytes::new();
         v.encode_ordered(&mut out);
         out
     }
@@ -227,7 +237,7 @@ mod tests {
             (b(&[0]), b(&[1]), false),
         ];
         for (prefix, value, inside) in cases {
-            let mut end = Vec::new();
+            let mut end = OrderedBytes::new();
             prefix.encode_prefix_end(&mut end);
             let (value, start) = (ordered(&value), ordered(&prefix));
             assert_eq!(start <= value && value < end, inside, "{prefix:?} {value:?}");

@@ -10,7 +10,7 @@ mod value;
 
 pub use capacity::{ConsumedCapacity, ItemCollectionMetrics};
 pub use key::{KeyValue, KeyValues, ScalarType};
-pub use number::{Number, NumberError};
+pub use number::{Number, NumberError, OrderedBytes};
 pub use schema::*;
 #[cfg(test)]
 pub(crate) use stored::tests as stored_tests;

@@ -10,6 +10,12 @@ use std::fmt;
 /// The largest significand DynamoDB keeps: 38 decimal digits.
 const MAX_DIGITS: u32 = 38;
 
+/// A key's memcomparable bytes while they are built (`Number::encode_ordered`,
+/// `KeyValue::encode_ordered`, the store's slots): one is made for every item read or written,
+/// and most keys fit inline, so building one allocates nothing. Here, below the key values that
+/// use it, so the two modules do not import each other.
+pub type OrderedBytes = smallvec::SmallVec<[u8; 48]>;
+
 /// An exact decimal `±significand × 10^exponent`, normalised. The significand is kept as two
 /// 64-bit halves (high, low) rather than a `u128`, whose 16-byte alignment would make every
 /// `AttributeValue` and key 16 bytes larger.
@@ -234,7 +240,7 @@ impl Number {
     /// digit, then the digits two to a byte and a terminator. A shorter digit string of the same
     /// position is the smaller magnitude; negatives complement everything so larger magnitudes
     /// sort first. Equal numbers (normalised) give equal bytes.
-    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+    pub fn encode_ordered(&self, out: &mut OrderedBytes) {
         if self.is_zero() {
             out.push(2);
             return;
@@ -433,7 +439,7 @@ mod tests {
             "9.9999999999999999999999999999999999999E+125",
         ];
         let encoded = |t: &str| {
-            let mut out = Vec::new();
+            let mut out = OrderedBytes::new();
             n(t).encode_ordered(&mut out);
             out
         };

@@ -52,7 +52,7 @@ pub struct Cx<'a> {
     #[cfg(feature = "faults")]
     pub fault: Option<Fault>,
     pub chaos: Decision,
-    /// The server runs this request on its async worker (`protocol::Inline`): it must not wait
+    /// The server runs this request on its async worker (`protocol::Via::inline`): it must not wait
     /// for a table lock nor read past [`read::INLINE_ROWS`] rows, and gives up with
     /// [`Error::yielded`] instead, before it has changed anything.
     pub inline: bool,

@@ -49,18 +49,19 @@ const TARGET_PREFIXES: [(&str, Service); 2] = [
     ("DynamoDBStreams_20120810.", Service::Streams),
 ];
 
-/// The address a request came from, which the socket transport puts on it (IAM's
-/// `aws:SourceIp`); in-process requests have none.
-#[derive(Clone, Copy, Debug)]
-pub struct Peer(pub std::net::IpAddr);
+/// How a request reached the engine, beyond its HTTP: given by the transport as a value rather
+/// than as request extensions, whose map costs two allocations and a hashed insert per request.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Via {
+    /// The address the request came from (IAM's `aws:SourceIp`); in-process requests have none.
+    pub peer: Option<std::net::IpAddr>,
+    /// The server runs it on its async worker (`server::handle`): the operation must then neither
+    /// wait for a table lock nor read many rows (`ops::Cx::inline`).
+    pub inline: bool,
+}
 
-/// Put on a request by a server that runs it on its async worker (`server::handle`): the
-/// operation must then neither wait for a table lock nor read many rows (`ops::Cx::inline`).
-#[derive(Clone, Copy, Debug)]
-pub struct Inline;
-
-/// On the answer to an [`Inline`] request that gave up before changing anything: the server
-/// runs the request again, without [`Inline`], on its engine threads.
+/// On the answer to an inline request ([`Via::inline`]) that gave up before changing anything:
+/// the server runs the request again, not inline, on its engine threads.
 #[derive(Clone, Copy, Debug)]
 pub struct Yielded;
 
@@ -68,9 +69,14 @@ pub struct Yielded;
 impl Engine {
     /// Answers one DynamoDB HTTP request.
     pub fn handle(&self, req: &Request<Bytes>) -> Response<Bytes> {
+        self.handle_via(req, Via::default())
+    }
+
+    /// Answers one DynamoDB HTTP request that reached the engine `via` a transport.
+    pub(crate) fn handle_via(&self, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         // A latency measurement, not the emulated time, so `Instant` rather than the `Clock`.
         let started = self.log_requests.then(std::time::Instant::now);
-        let run = || respond(self, req);
+        let run = || respond(self, req, via);
         let res = match &self.durable {
             Some(wal) if changes_catalogue(req) => {
                 wal.change_catalogue(&self.namespaces, run, |res| res.status() == StatusCode::OK)
@@ -100,8 +106,8 @@ fn changes_catalogue(req: &Request<Bytes>) -> bool {
 }
 
 /// Answers one HTTP request completely, front-end checks to compression.
-fn respond(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
-    let res = answer(engine, req);
+fn respond(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
+    let res = answer(engine, req, via);
     frontend::finish(
         req.headers(),
         req.method() == Method::OPTIONS,
@@ -110,7 +116,7 @@ fn respond(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
     )
 }
 
-fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
+fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
     let request_id = request_id();
     if frontend::head_too_large(req) {
         return raw(StatusCode::BAD_REQUEST, "text/plain", Bytes::new(), request_id);
@@ -175,7 +181,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
         parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
     };
     let mut latency = std::time::Duration::ZERO;
-    let mut res = match parsed.and_then(|parsed| decode(engine, req, op, parsed, &mut latency)) {
+    let mut res = match parsed.and_then(|parsed| decode(engine, req, via, op, parsed, &mut latency)) {
         // An output with no members (TagResource, UntagResource) is sent as no body at all.
         Ok(Encoded::Tree(Value::Null)) => raw(StatusCode::OK, JSON_1_0, Bytes::new(), request_id),
         Ok(Encoded::Tree(value)) => json(StatusCode::OK, &value, request_id),
@@ -206,6 +212,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>) -> Response<Bytes> {
 fn decode(
     engine: &Engine,
     req: &Request<Bytes>,
+    via: Via,
     op: Option<Operation>,
     parsed: Option<Value>,
     latency: &mut std::time::Duration,
@@ -219,8 +226,7 @@ fn decode(
         return Err(Error::serialization("Start of list found where not expected"));
     }
     if let Some(id) = identity.filter(|id| !id.policies.is_empty()) {
-        let source = req.extensions().get::<Peer>().map(|peer| peer.0);
-        iam::check(engine, &ns, id.key, id.policies, op, &value, source)?;
+        iam::check(engine, &ns, id.key, id.policies, op, &value, via.peer)?;
     }
     let span = tracing::debug_span!("op", name = op.name());
     let _enter = span.enter();
@@ -230,7 +236,7 @@ fn decode(
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     let mut cx = Cx::new(engine, &ns, host);
-    cx.inline = req.extensions().get::<Inline>().is_some();
+    cx.inline = via.inline;
     if engine.chaos.is_active() {
         if cx.inline {
             // A plan's decisions are drawn once per request: one that might yield later must not

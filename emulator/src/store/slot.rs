@@ -10,16 +10,16 @@ use std::ops::Bound;
 use equivalent::{Comparable, Equivalent};
 use smallvec::SmallVec;
 
-use crate::model::{Checked, Item, KeyValue, KeyValues, PrimaryKey, Stored};
+use crate::model::{Checked, Item, KeyValue, KeyValues, OrderedBytes, PrimaryKey, Stored};
 
 /// Where an item sits in scan order, as one memcomparable byte string: the partition's hash token
 /// (big-endian), its key values, then its sort values, each as [`KeyValue::encode_ordered`]. Byte
 /// order is scan order: partitions by a stable hash token (DynamoDB's hashing spreads partitions
 /// the same way, so scan order is not key order; the token also gives parallel scan its segments),
-/// then by key value, then by sort key. One small allocation, where typed key values took 192
-/// bytes of mostly padding in every map entry.
+/// then by key value, then by sort key. Only built to find or place an item (the maps hold the
+/// bytes in the item's own allocation), so kept inline: most keys need no allocation at all.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Slot(Box<[u8]>);
+pub struct Slot(OrderedBytes);
 
 /// A position among the sort keys of a partition, as query bounds are built; `Slot::at` encodes
 /// it part by part, so positions compare part by part and one that is a prefix of another sorts
@@ -47,7 +47,7 @@ impl Slot {
         for value in &key.range {
             value.encode_ordered(&mut out);
         }
-        Slot(out.into_boxed_slice())
+        Slot(out)
     }
 
     /// A position in the partition `hash`.
@@ -64,8 +64,7 @@ impl Slot {
 
     /// The position `range` after a partition's bytes.
     fn sorted(partition: &[u8], range: &SortPos) -> Slot {
-        let mut out = Vec::with_capacity(partition.len() + 24);
-        out.extend_from_slice(partition);
+        let mut out = OrderedBytes::from_slice(partition);
         for part in range {
             match part {
                 SortPart::Key(value) => value.encode_ordered(&mut out),
@@ -73,12 +72,12 @@ impl Slot {
                 SortPart::End => out.push(END),
             }
         }
-        Slot(out.into_boxed_slice())
+        Slot(out)
     }
 
     /// The first position with hash token `token`, before every key.
     pub fn lowest(token: u32) -> Slot {
-        Slot(Box::new(token.to_be_bytes()))
+        Slot(OrderedBytes::from_slice(&token.to_be_bytes()))
     }
 
     /// The partition's hash token.
@@ -90,9 +89,8 @@ impl Slot {
         &self.0
     }
 
-    fn partition(hash: &KeyValues) -> Vec<u8> {
-        let mut out = Vec::with_capacity(32);
-        out.extend_from_slice(&token(hash).to_be_bytes());
+    fn partition(hash: &KeyValues) -> OrderedBytes {
+        let mut out = OrderedBytes::from_slice(&token(hash).to_be_bytes());
         for value in hash {
             value.encode_ordered(&mut out);
         }
@@ -289,7 +287,7 @@ pub fn token(hash: &[KeyValue]) -> u32 {
     use md5::Digest;
     let mut hasher = md5::Md5::new();
     for value in hash {
-        hasher.update(value.hash_bytes());
+        value.hash_bytes(|bytes| hasher.update(bytes));
     }
     let digest = hasher.finalize();
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
@@ -362,6 +360,31 @@ mod tests {
         let at = IndexEntry::new(&a, TablePos::At(table.bytes()));
         assert_eq!(cmp_joined(&at.0, &row.index, slot), Ordering::Equal);
         assert_eq!(reads.get(), 1);
+    }
+
+    /// A partition's token is the MD5 of its values' type letters and texts (a number's as
+    /// DynamoDB writes it) one after another, whatever pieces the hasher is handed: tokens are
+    /// scan order, which snapshots, durable files and parallel scans' segments rely on.
+    #[test]
+    fn tokens_hash_each_value_as_its_type_letter_and_text() {
+        use md5::Digest;
+        let n = |t: &str| KeyValue::N(Number::parse(t).unwrap());
+        let cases: [(Vec<KeyValue>, &[u8]); 6] = [
+            (vec![KeyValue::S("item000123".into())], b"Sitem000123"),
+            (vec![n("-12.50")], b"N-12.5"),
+            (vec![n("1E+5")], b"N100000"),
+            (vec![n("0.00012")], b"N0.00012"),
+            (vec![KeyValue::B(vec![0, 0xff])], b"B\x00\xff"),
+            (vec![KeyValue::S("a".into()), n("7")], b"SaN7"),
+        ];
+        for (values, text) in cases {
+            let digest = md5::Md5::digest(text);
+            assert_eq!(
+                token(&values),
+                u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]),
+                "{values:?}"
+            );
+        }
     }
 
     /// A Query's two bounds are the positions `Slot::at` gives each.
