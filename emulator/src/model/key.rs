@@ -160,10 +160,7 @@ impl KeyValue {
             KeyValue::B(b) => [b"B", b.as_slice()].into_iter().for_each(put),
             KeyValue::N(n) => {
                 put(b"N");
-                let Ok(()) = n.render(|text| {
-                    put(text.as_bytes());
-                    Ok::<(), std::convert::Infallible>(())
-                });
+                n.render_into(|text| put(text.as_bytes()));
             }
         }
     }

@@ -350,6 +350,14 @@ impl Number {
             put(digits)
         }
     }
+
+    /// [`Number::render`] into a sink that cannot fail: an answer's buffer, a key's hasher.
+    pub fn render_into(&self, mut put: impl FnMut(&str)) {
+        let Ok(()) = self.render(|s| {
+            put(s);
+            Ok::<(), std::convert::Infallible>(())
+        });
+    }
 }
 
 impl fmt::Display for Number {

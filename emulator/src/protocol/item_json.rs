@@ -89,10 +89,7 @@ fn list<T>(out: &mut Vec<u8>, elements: impl Iterator<Item = T>, mut each: impl 
 
 fn number(out: &mut Vec<u8>, n: Number) {
     out.push(b'"');
-    let _ = n.render(|s| {
-        out.extend_from_slice(s.as_bytes());
-        Ok::<(), std::convert::Infallible>(())
-    });
+    n.render_into(|s| out.extend_from_slice(s.as_bytes()));
     out.push(b'"');
 }
 
