@@ -24,6 +24,7 @@ mod snapshots;
 mod stale_reads;
 mod streams;
 mod support;
+mod table_settings;
 mod tables;
 mod tags;
 mod transactions;

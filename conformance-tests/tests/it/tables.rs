@@ -548,7 +548,7 @@ async fn a_projected_attribute_named_twice_is_refused() {
 }
 
 /// A GSI creation action on `tbl`: index `name` hashed on `attr`, projecting everything.
-fn create_gsi(name: &str, attr: &str) -> GlobalSecondaryIndexUpdate {
+pub(crate) fn create_gsi(name: &str, attr: &str) -> GlobalSecondaryIndexUpdate {
     GlobalSecondaryIndexUpdate::builder()
         .create(
             CreateGlobalSecondaryIndexAction::builder()
@@ -561,7 +561,7 @@ fn create_gsi(name: &str, attr: &str) -> GlobalSecondaryIndexUpdate {
         .build()
 }
 
-fn delete_gsi(name: &str) -> GlobalSecondaryIndexUpdate {
+pub(crate) fn delete_gsi(name: &str) -> GlobalSecondaryIndexUpdate {
     GlobalSecondaryIndexUpdate::builder()
         .delete(
             DeleteGlobalSecondaryIndexAction::builder()
@@ -602,19 +602,24 @@ async fn update_table_index_actions_are_checked() {
              AttributeDefinitions. Keys: [sk], AttributeDefinitions: []"
         )
     );
-    let one_action = validation(
-        "One or more parameter values were invalid: Exactly one of Create, Update or Delete must be given in each \
-         GlobalSecondaryIndexUpdate",
-    );
     assert_eq!(
         outcome(update(&[], vec![GlobalSecondaryIndexUpdate::builder().build()]).await),
-        one_action
+        validation(
+            "One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, \
+             GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null"
+        )
     );
     let both = GlobalSecondaryIndexUpdate::builder()
         .set_create(create_gsi("byA", "a").create)
         .set_delete(delete_gsi("byB").delete)
         .build();
-    assert_eq!(outcome(update(&[("a", T::S)], vec![both]).await), one_action);
+    assert_eq!(
+        outcome(update(&[("a", T::S)], vec![both]).await),
+        validation(
+            "One or more parameter values were invalid: Only one global secondary index action is allowed per \
+             GlobalSecondaryIndexUpdate object"
+        )
+    );
     let limit = (
         "LimitExceededException".to_string(),
         "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table".to_string(),
@@ -628,8 +633,9 @@ async fn update_table_index_actions_are_checked() {
     assert_eq!(
         outcome(update(&[], vec![]).await),
         validation(
-            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates \
-             or SSESpecification or ReplicaUpdates is required"
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, SSESpecification, \
+             ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, \
+             DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required"
         )
     );
     let table = c

@@ -213,9 +213,22 @@ pub struct TableDef {
     pub arn: String,
     pub deletion_protection: bool,
     pub stream: Option<StreamSpec>,
+    /// The class CreateTable or UpdateTable set; `None` (never set) is STANDARD, and DescribeTable
+    /// then shows no TableClassSummary.
     pub table_class: Option<String>,
+    /// When UpdateTable last changed the class (seconds); `None` when only CreateTable set it.
+    pub table_class_changed_at: Option<f64>,
+    /// Encryption with a KMS key; `None` is DynamoDB's default (an AWS-owned key), which
+    /// DescribeTable does not show.
+    pub sse: Option<Sse>,
     /// `None` until UpdateContinuousBackups turns point-in-time recovery on.
     pub point_in_time_recovery: Option<PointInTimeRecovery>,
+}
+
+/// Server-side encryption with a KMS key (SSEType KMS).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sse {
+    pub kms_master_key_arn: String,
 }
 
 /// Point-in-time recovery of a table: since when it can be restored, and how far back.

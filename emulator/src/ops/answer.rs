@@ -28,6 +28,9 @@ pub struct TableDescription {
     pub index_statuses: BTreeMap<String, (TableStatus, Option<bool>)>,
     /// Label and ARN of the latest stream; it stays described after it is disabled, as in DynamoDB.
     pub latest_stream: Option<(String, String)>,
+    /// The answer of an UpdateTable that changes the encryption: DynamoDB shows the encryption as
+    /// it was, with Status UPDATING, while the table re-encrypts.
+    pub sse_updating: bool,
 }
 
 impl TableDescription {
@@ -64,6 +67,7 @@ impl TableDescription {
             index_stats,
             index_statuses,
             latest_stream: state.data.stream.as_ref().map(|s| (s.label.clone(), s.arn.clone())),
+            sse_updating: false,
         }
     }
 }

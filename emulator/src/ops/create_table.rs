@@ -7,14 +7,13 @@ use std::collections::HashSet;
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_index_definitions, check_unique_definitions, check_unique_names, global_indexes, key_schema, projection,
-    throughput_for, IndexSpec,
-    KeyElement, StreamRequest,
+    check_index_definitions, check_table_class, check_unique_definitions, check_unique_names, global_indexes,
+    key_schema, projection, throughput_for, IndexSpec, KeyElement, SseRequest, StreamRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema, StreamSpec, TableDef, Throughput};
+use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema, Sse, StreamSpec, TableDef, Throughput};
 use crate::store::{Policy, Table};
 
 pub struct Input {
@@ -28,6 +27,7 @@ pub struct Input {
     pub global_indexes: Option<Vec<IndexSpec>>,
     pub stream: Option<StreamRequest>,
     pub table_class: Option<String>,
+    pub sse: Option<SseRequest>,
     pub deletion_protection: bool,
     pub tags: Vec<Tag>,
     /// ResourcePolicy, checked: attached to the new table as its first revision.
@@ -55,13 +55,18 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         None => Vec::new(),
     };
     let global_indexes = match &input.global_indexes {
-        Some(list) => global_indexes(list, &definitions, billing_mode)?,
+        Some(list) => global_indexes(list, &definitions, billing_mode, "is not specified")?,
         None => Vec::new(),
     };
     check_unique_names(local_indexes.iter().chain(&global_indexes))?;
     let index_attrs = local_indexes.iter().chain(&global_indexes).flat_map(|i| i.key.attrs());
     check_definition_count(&definitions, key.attrs().chain(index_attrs))?;
     let stream_view = stream_view(input.stream)?;
+    check_table_class(input.table_class.as_deref())?;
+    let sse = match &input.sse {
+        Some(request) if request.wants_kms()? => Some(Sse { kms_master_key_arn: request.key_arn(cx.ns) }),
+        _ => None,
+    };
     if input.tags.len() > MAX_TAGS {
         return Err(too_many_tags());
     }
@@ -79,6 +84,8 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         deletion_protection: input.deletion_protection,
         stream: None,
         table_class: input.table_class,
+        table_class_changed_at: None,
+        sse,
         point_in_time_recovery: None,
         name,
     };
@@ -175,7 +182,9 @@ fn stream_view(spec: Option<StreamRequest>) -> Result<Option<String>> {
             "Table is being created with a stream disabled, UpdateViewType should not be specified",
         )),
         (false, None) => Ok(None),
-        (true, None) => Err(Error::invalid_parameter("No StreamViewType provided")),
+        (true, None) => Err(Error::invalid_parameter(
+            "Table is being created with a stream enabled, UpdateViewType is required",
+        )),
         (true, Some(v)) => Ok(Some(v)),
     }
 }

@@ -1,13 +1,17 @@
 //! UpdateTable: billing mode, throughput, GSI creation (backfilled at once, described CREATING for
-//! the engine's transient delay) and deletion, streams and deletion protection.
+//! the engine's transient delay) and deletion, streams, deletion protection, table class and
+//! encryption. DynamoDB takes one kind of change per call (`check_one_concern`).
 
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
-use super::table_spec::{check_unique_definitions, global_indexes, throughput_for, IndexSpec, StreamRequest};
+use super::table_spec::{
+    check_table_class, check_unique_definitions, global_indexes, throughput_for, IndexSpec, SseRequest, StreamRequest,
+};
 use super::tables::{live, table_named};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{BillingMode, KeyAttr, KeySchema, StreamSpec, TableDef, Throughput};
+use crate::model::{BillingMode, KeyAttr, KeySchema, Sse, StreamSpec, TableDef, Throughput};
+use crate::store::Namespace;
 
 /// The request has at least one change (the decoder refuses one without).
 pub struct Input {
@@ -20,6 +24,11 @@ pub struct Input {
     pub stream: Option<StreamRequest>,
     pub deletion_protection: Option<bool>,
     pub table_class: Option<String>,
+    pub sse: Option<SseRequest>,
+    /// Whether the request carries OnDemandThroughput or WarmThroughput: the emulator has no
+    /// throughput limits to set, but these members count in the one-change rule.
+    pub on_demand_throughput: bool,
+    pub warm_throughput: bool,
 }
 
 /// One GlobalSecondaryIndexUpdates action.
@@ -30,15 +39,26 @@ pub enum IndexUpdate {
 }
 
 pub struct Output {
-    /// The table after the change, UPDATING.
+    /// The table after the change, UPDATING (or as it was, see `run`).
     pub table: TableDescription,
 }
 
 pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    check_table_class(input.table_class.as_deref())?;
+    let wants_kms = input.sse.as_ref().map(SseRequest::wants_kms).transpose()?;
+    check_one_concern(&input)?;
+    check_index_actions(&input.index_updates)?;
     let name = &input.table;
     let table = table_named(cx, name, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
     let mut def = TableDef::clone(&state.def);
+    // Deletion protection and encryption change at once: the table stays ACTIVE. A class or
+    // encryption change answers with the table as it was, the change still under way on AWS.
+    let synchronous = input.deletion_protection.is_some() || input.sse.is_some();
+    let echo_before = (input.table_class.is_some() || input.sse.is_some()).then(|| {
+        let status = if synchronous { TableStatus::Active } else { TableStatus::Updating };
+        TableDescription { sse_updating: input.sse.is_some(), ..TableDescription::of(&table, &state, status, now_millis) }
+    });
 
     let billing_mode = input.billing_mode.unwrap_or(def.billing_mode);
     if input.throughput.is_some() || billing_mode != def.billing_mode {
@@ -56,20 +76,18 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         }
     }
 
-    check_index_builds(&input.index_updates)?;
     let mut added = Vec::new();
     for update in input.index_updates {
         match update {
             IndexUpdate::Create(spec) => {
+                // Checked before the new index's own definition.
+                if def.index(&spec.name).is_some() {
+                    return Err(Error::validation("Attempting to create an index which already exists"));
+                }
                 let defs = &input.attribute_definitions;
                 check_unique_definitions(defs)?;
-                let index = global_indexes(std::slice::from_ref(&spec), defs, def.billing_mode)?.remove(0);
-                if def.index(&index.name).is_some() {
-                    return Err(Error::invalid_parameter(format!(
-                        "Attempting to create an index which already exists: {}",
-                        index.name
-                    )));
-                }
+                let index =
+                    global_indexes(std::slice::from_ref(&spec), defs, def.billing_mode, "must be specified")?.remove(0);
                 check_no_redefinition(&def, &index.key)?;
                 for attr in index.key.attrs() {
                     if def.attribute_type(&attr.name).is_none() {
@@ -80,15 +98,13 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 def.global_indexes.push(index);
             }
             IndexUpdate::Delete { name } => {
-                let before = def.global_indexes.len();
+                global_index(&def, &name, "delete")?;
                 def.global_indexes.retain(|i| i.name != name);
-                if def.global_indexes.len() == before {
-                    return Err(missing_index(&name));
-                }
                 let used = |n: &str| def.key.contains(n) || def.indexes().any(|i| i.key.contains(n));
                 def.attribute_definitions = def.attribute_definitions.iter().filter(|a| used(&a.name)).cloned().collect();
             }
             IndexUpdate::Update { name, throughput } => {
+                global_index(&def, &name, "update")?;
                 let index = def.global_indexes.iter_mut().find(|i| i.name == name).ok_or_else(|| missing_index(&name))?;
                 if throughput.is_some() {
                     index.throughput = throughput;
@@ -101,7 +117,14 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         def.deletion_protection = protect;
     }
     if let Some(class) = input.table_class {
-        def.table_class = Some(class);
+        // A table that never set its class is STANDARD: asking for STANDARD changes nothing.
+        if class != def.table_class.as_deref().unwrap_or("STANDARD") {
+            def.table_class = Some(class);
+            def.table_class_changed_at = Some(now_millis as f64 / 1000.0);
+        }
+    }
+    if let (Some(request), Some(wants_kms)) = (&input.sse, wants_kms) {
+        def.sse = encryption(request, wants_kms, def.sse.as_ref(), cx.ns)?;
     }
 
     match stream_change {
@@ -123,15 +146,89 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     for index in &added {
         state.backfill(index);
     }
-    let def = &state.def;
-    let (until, added) = (engine.settles_at(now_millis), added.into_iter().map(|i| i.name));
-    table.transition(|l| l.update(until, added, |n| def.index(n).is_some()));
-    Ok(Output { table: TableDescription::of(&table, &state, TableStatus::Updating, now_millis) })
+    let status = if synchronous {
+        TableStatus::Active
+    } else {
+        let def = &state.def;
+        let (until, added) = (engine.settles_at(now_millis), added.into_iter().map(|i| i.name));
+        table.transition(|l| l.update(until, added, |n| def.index(n).is_some()));
+        TableStatus::Updating
+    };
+    let table = echo_before.unwrap_or_else(|| TableDescription::of(&table, &state, status, now_millis));
+    Ok(Output { table })
 }
 
-/// One call creates or deletes at most one index (DynamoDB builds or drops one index at a time).
-fn check_index_builds(updates: &[IndexUpdate]) -> Result<()> {
-    let builds = updates.iter().filter(|u| matches!(u, IndexUpdate::Create(_) | IndexUpdate::Delete { .. }));
+/// DynamoDB takes one kind of change per UpdateTable (AWS, October 2026): encryption, table
+/// class, deletion protection and warm throughput each alone, named in that order when several
+/// are asked; OnDemandThroughput only with BillingMode; a stream change or an index build not
+/// with a change of provisioned capacity ("IOPS"), nor a build with a stream change. Billing
+/// mode, throughput and index throughput updates combine.
+fn check_one_concern(input: &Input) -> Result<()> {
+    let builds = input.index_updates.iter().any(|u| !matches!(u, IndexUpdate::Update { .. }));
+    let creates = input.index_updates.iter().any(|u| matches!(u, IndexUpdate::Create(_)));
+    let iops = input.throughput.is_some() || input.billing_mode == Some(BillingMode::Provisioned);
+    let besides_billing = [
+        input.throughput.is_some(),
+        input.stream.is_some(),
+        !input.index_updates.is_empty(),
+        input.deletion_protection.is_some(),
+        input.sse.is_some(),
+        input.table_class.is_some(),
+        input.warm_throughput,
+    ]
+    .into_iter()
+    .filter(|&asked| asked)
+    .count();
+    let on_demand_mixed = input.on_demand_throughput && besides_billing > 0;
+    if besides_billing + usize::from(input.billing_mode.is_some()) > 1 || on_demand_mixed {
+        let only = |what: &str| Err(Error::invalid_parameter(format!("{what} must be the only operation in the request")));
+        if input.sse.is_some() {
+            return only("Server-Side Encryption modification");
+        }
+        if input.table_class.is_some() {
+            return only("TableClass modification");
+        }
+        if input.deletion_protection.is_some() {
+            return only("DeletionProtection modification");
+        }
+        if on_demand_mixed {
+            return Err(Error::invalid_parameter(
+                "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request",
+            ));
+        }
+        if input.warm_throughput && creates {
+            return Err(Error::invalid_parameter(
+                "Create global secondary index cannot be specified when updating WarmThroughput",
+            ));
+        }
+        if input.warm_throughput {
+            return only("WarmThroughput");
+        }
+    }
+    let conflict = |detail: &str| Err(Error::invalid_parameter(detail));
+    match (input.stream.is_some(), builds) {
+        (true, _) if iops => conflict("You cannot modify stream status while updating table IOPS"),
+        (_, true) if iops => conflict("You cannot create or delete index while updating table IOPS"),
+        (true, true) => conflict("You cannot create or delete index while changing stream status"),
+        _ => Ok(()),
+    }
+}
+
+/// An index is named by one action at most, and one call creates or deletes at most one index
+/// (DynamoDB builds or drops one index at a time).
+fn check_index_actions(updates: &[IndexUpdate]) -> Result<()> {
+    let name = |u: &IndexUpdate| match u {
+        IndexUpdate::Create(spec) => spec.name.clone(),
+        IndexUpdate::Delete { name } | IndexUpdate::Update { name, .. } => name.clone(),
+    };
+    let named_twice = updates.iter().enumerate().find(|(i, u)| updates[..*i].iter().any(|o| name(o) == name(u)));
+    if let Some((_, update)) = named_twice {
+        return Err(Error::invalid_parameter(format!(
+            "Only one global secondary index update per index is allowed simultaneously. Index: {}",
+            name(update)
+        )));
+    }
+    let builds = updates.iter().filter(|u| !matches!(u, IndexUpdate::Update { .. }));
     if builds.count() > 1 {
         return Err(Error::new(
             ErrorKind::LimitExceeded,
@@ -139,6 +236,36 @@ fn check_index_builds(updates: &[IndexUpdate]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// An index an action deletes or updates must be a global one: a local one is refused by name, a
+/// missing one is not found.
+fn global_index(def: &TableDef, name: &str, action: &str) -> Result<()> {
+    match def.index(name) {
+        Some((_, true)) => Ok(()),
+        Some((_, false)) => {
+            Err(Error::validation(format!("Cannot {action} an index that is not a GlobalSecondaryIndex: {name}")))
+        }
+        None => Err(missing_index(name)),
+    }
+}
+
+/// The encryption an SSESpecification leaves the table with. Asking for what the table has is
+/// refused, as DynamoDB refuses it: the default again, or its key again by that key's ARN.
+fn encryption(request: &SseRequest, wants_kms: bool, current: Option<&Sse>, ns: &Namespace) -> Result<Option<Sse>> {
+    if !wants_kms {
+        return match current {
+            None => Err(Error::invalid_parameter("Table is already encrypted by default")),
+            Some(_) => Ok(None),
+        };
+    }
+    let arn = request.key_arn(ns);
+    if current.is_some_and(|c| c.kms_master_key_arn == arn) && request.kms_master_key_id.as_deref() == Some(&arn) {
+        return Err(Error::invalid_parameter(
+            "Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key",
+        ));
+    }
+    Ok(Some(Sse { kms_master_key_arn: arn }))
 }
 
 /// A new index may not give an attribute the table already types (as a key of the table or

@@ -596,6 +596,8 @@ pub(crate) mod tests {
             deletion_protection: false,
             stream: None,
             table_class: None,
+            table_class_changed_at: None,
+            sse: None,
             point_in_time_recovery: None,
         }
     }

@@ -119,6 +119,17 @@ pub fn table_description(t: &TableDescription) -> Value {
     }
     if let Some(c) = &def.table_class {
         d["TableClassSummary"] = json!({"TableClass": c});
+        if let Some(at) = def.table_class_changed_at {
+            d["TableClassSummary"]["LastUpdateDateTime"] = json!(at);
+        }
+    }
+    let status = if t.sse_updating { "UPDATING" } else { "ENABLED" };
+    match &def.sse {
+        Some(sse) => {
+            d["SSEDescription"] = json!({"Status": status, "SSEType": "KMS", "KMSMasterKeyArn": sse.kms_master_key_arn})
+        }
+        None if t.sse_updating => d["SSEDescription"] = json!({"Status": status}),
+        None => {}
     }
     d
 }

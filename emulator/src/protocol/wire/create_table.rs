@@ -1,8 +1,8 @@
 use serde_json::{json, Value};
 
 use super::table_spec::{
-    attribute_definitions, billing_mode, indexes, key_elements, stream, throughput, BILLING_MODE, GSI, KEY_SCHEMA,
-    PROJECTION, STREAM_SPECIFICATION, THROUGHPUT,
+    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, BILLING_MODE, GSI, KEY_SCHEMA,
+    PROJECTION, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
 };
 use super::{answer, tags};
 use crate::error::{Error, Result};
@@ -32,10 +32,10 @@ pub(crate) const SHAPE: &[Field] = &[
     field("LocalSecondaryIndexes", Shape::List { member: &LSI, min: 0, max: usize::MAX }),
     field("GlobalSecondaryIndexes", Shape::List { member: &GSI, min: 0, max: usize::MAX }),
     field("StreamSpecification", STREAM_SPECIFICATION),
-    field("TableClass", one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"])),
+    field("TableClass", TABLE_CLASS),
     field("DeletionProtectionEnabled", Shape::Bool),
     field("Tags", Shape::Any),
-    field("SSESpecification", Shape::Any),
+    field("SSESpecification", SSE_SPECIFICATION),
     field("OnDemandThroughput", Shape::Any),
     field("WarmThroughput", Shape::Any),
     field("ResourcePolicy", Shape::Any),
@@ -59,6 +59,7 @@ pub fn decode(body: Body) -> Result<Input> {
         global_indexes: indexes(body, "GlobalSecondaryIndexes"),
         stream: stream(body),
         table_class: body.str("TableClass").map(str::to_owned),
+        sse: sse(body),
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
         tags: tags(body),
         resource_policy,

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::model::{BillingMode, KeyAttr, ProjectionType, ScalarType, Throughput};
-use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, StreamRequest};
+use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest};
 use crate::protocol::shape::{field, one_of, required, string, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
@@ -82,6 +82,29 @@ pub const STREAM_SPECIFICATION: Shape = Shape::Struct {
         ),
     ],
 };
+
+/// SSESpecification; its rules across members are the operation's (`SseRequest::wants_kms`).
+pub const SSE_SPECIFICATION: Shape = Shape::Struct {
+    java: "SSESpecification",
+    fields: &[
+        field("Enabled", Shape::Bool),
+        field("SSEType", one_of(&["AES256", "KMS"])),
+        field("KMSMasterKeyId", string(0, usize::MAX)),
+    ],
+};
+
+/// TableClass: any string here; DynamoDB refuses an unknown class in words of its own
+/// (`ops::table_spec::check_table_class`), not with the enum text of a shape.
+pub const TABLE_CLASS: Shape = string(0, usize::MAX);
+
+/// `SSESpecification`, when given.
+pub fn sse(body: Body) -> Option<SseRequest> {
+    body.child("SSESpecification").map(|s| SseRequest {
+        enabled: s.bool("Enabled"),
+        sse_type: s.str("SSEType").map(str::to_owned),
+        kms_master_key_id: s.str("KMSMasterKeyId").map(str::to_owned),
+    })
+}
 
 /// `BillingMode`, when given.
 pub fn billing_mode(body: Body) -> Option<BillingMode> {

@@ -1,0 +1,496 @@
+//! UpdateTable's one-change-per-call rule, table classes, encryption settings and deletion
+//! protection, as AWS answered them in October 2026 (FIDELITY.md, "Table settings").
+
+use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
+use aws_sdk_dynamodb::types::{
+    BillingMode, GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, KeyType, LocalSecondaryIndex, OnDemandThroughput,
+    Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType as T, SseSpecification, SseStatus, SseType,
+    StreamSpecification, StreamViewType, TableClass, TableStatus, UpdateGlobalSecondaryIndexAction, WarmThroughput,
+};
+use aws_sdk_dynamodb::Client;
+
+use crate::support::{attr_def, create_table, emulator, error, key, validation};
+use crate::tables::{create_gsi, delete_gsi};
+
+fn throughput(units: i64) -> ProvisionedThroughput {
+    ProvisionedThroughput::builder()
+        .read_capacity_units(units)
+        .write_capacity_units(units)
+        .build()
+        .unwrap()
+}
+
+fn stream_on() -> StreamSpecification {
+    StreamSpecification::builder()
+        .stream_enabled(true)
+        .stream_view_type(StreamViewType::KeysOnly)
+        .build()
+        .unwrap()
+}
+
+fn sse(enabled: Option<bool>, kind: Option<SseType>, key: Option<&str>) -> SseSpecification {
+    SseSpecification::builder()
+        .set_enabled(enabled)
+        .set_sse_type(kind)
+        .set_kms_master_key_id(key.map(str::to_owned))
+        .build()
+}
+
+fn only(what: &str) -> (String, String) {
+    validation(&format!(
+        "One or more parameter values were invalid: {what} must be the only operation in the request"
+    ))
+}
+
+fn invalid(detail: &str) -> (String, String) {
+    validation(&format!("One or more parameter values were invalid: {detail}"))
+}
+
+/// A provisioned table `name` (pk S, 1/1) with a GSI `byA` on `a`.
+async fn provisioned(c: &Client, name: &str) {
+    c.create_table()
+        .table_name(name)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("a", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .provisioned_throughput(throughput(1))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byA")
+                .key_schema(key("a", KeyType::Hash))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .provisioned_throughput(throughput(1))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn update_table_takes_one_kind_of_change_per_call() {
+    let (_emu, c) = emulator().await;
+    provisioned(&c, "tbl").await;
+    let update = || c.update_table().table_name("tbl");
+    let refused = |req: UpdateTableFluentBuilder| async move { error(req.send().await.unwrap_err()) };
+    let create_b = || {
+        c.update_table()
+            .table_name("tbl")
+            .attribute_definitions(attr_def("b", T::S))
+            .global_secondary_index_updates(create_gsi("byB", "b"))
+    };
+    let warm = WarmThroughput::builder().read_units_per_second(12_000).build();
+    let on_demand = OnDemandThroughput::builder().max_read_request_units(10).build();
+
+    // Each of these goes alone; when several are asked, the first of this order is named.
+    let sse_on = sse(Some(true), None, None);
+    assert_eq!(
+        refused(
+            update()
+                .sse_specification(sse_on.clone())
+                .deletion_protection_enabled(true)
+        )
+        .await,
+        only("Server-Side Encryption modification")
+    );
+    assert_eq!(
+        refused(
+            update()
+                .table_class(TableClass::StandardInfrequentAccess)
+                .deletion_protection_enabled(true)
+        )
+        .await,
+        only("TableClass modification")
+    );
+    assert_eq!(
+        refused(
+            update()
+                .deletion_protection_enabled(true)
+                .billing_mode(BillingMode::PayPerRequest)
+        )
+        .await,
+        only("DeletionProtection modification")
+    );
+    assert_eq!(
+        refused(update().deletion_protection_enabled(true).warm_throughput(warm.clone())).await,
+        only("DeletionProtection modification")
+    );
+    assert_eq!(
+        refused(update().warm_throughput(warm.clone()).stream_specification(stream_on())).await,
+        only("WarmThroughput")
+    );
+    assert_eq!(
+        refused(create_b().warm_throughput(warm)).await,
+        invalid("Create global secondary index cannot be specified when updating WarmThroughput")
+    );
+    assert_eq!(
+        refused(
+            update()
+                .on_demand_throughput(on_demand.clone())
+                .stream_specification(stream_on())
+        )
+        .await,
+        invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request")
+    );
+    // Capacity ("IOPS"), stream and index builds exclude each other.
+    assert_eq!(
+        refused(
+            update()
+                .provisioned_throughput(throughput(2))
+                .stream_specification(stream_on())
+        )
+        .await,
+        invalid("You cannot modify stream status while updating table IOPS")
+    );
+    assert_eq!(
+        refused(create_b().provisioned_throughput(throughput(2))).await,
+        invalid("You cannot create or delete index while updating table IOPS")
+    );
+    assert_eq!(
+        refused(create_b().stream_specification(stream_on())).await,
+        invalid("You cannot create or delete index while changing stream status")
+    );
+    // Nothing of a refused call is applied.
+    let table = c
+        .describe_table()
+        .table_name("tbl")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    assert_eq!(table.global_secondary_indexes().len(), 1);
+    assert_eq!(
+        (
+            table.deletion_protection_enabled,
+            table.stream_specification,
+            table.table_class_summary,
+            table.sse_description
+        ),
+        (Some(false), None, None, None)
+    );
+
+    // Capacity and index throughput combine; so do on-demand billing with a stream and with
+    // OnDemandThroughput.
+    let index_throughput = GlobalSecondaryIndexUpdate::builder()
+        .update(
+            UpdateGlobalSecondaryIndexAction::builder()
+                .index_name("byA")
+                .provisioned_throughput(throughput(3))
+                .build()
+                .unwrap(),
+        )
+        .build();
+    update()
+        .provisioned_throughput(throughput(2))
+        .global_secondary_index_updates(index_throughput)
+        .send()
+        .await
+        .unwrap();
+    let table = update()
+        .billing_mode(BillingMode::PayPerRequest)
+        .stream_specification(stream_on())
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    assert_eq!(table.stream_specification, Some(stream_on()));
+    update()
+        .billing_mode(BillingMode::PayPerRequest)
+        .on_demand_throughput(on_demand)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn deletion_protection_changes_at_once() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    let changed = c
+        .update_table()
+        .table_name("tbl")
+        .deletion_protection_enabled(true)
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    assert_eq!(
+        (changed.table_status, changed.deletion_protection_enabled),
+        (Some(TableStatus::Active), Some(true))
+    );
+    let err = c.delete_table().table_name("tbl").send().await.unwrap_err();
+    assert_eq!(
+        error(err),
+        validation("Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+    );
+}
+
+#[tokio::test]
+async fn table_classes_are_checked_and_summarised() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    let class = |name: &str| {
+        let c = c.clone();
+        let name = name.to_owned();
+        async move {
+            c.describe_table()
+                .table_name(name)
+                .send()
+                .await
+                .unwrap()
+                .table
+                .unwrap()
+                .table_class_summary
+        }
+    };
+    let invalid_class = validation(
+        "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].",
+    );
+    let bad = c
+        .update_table()
+        .table_name("tbl")
+        .table_class(TableClass::from("standard"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(bad), invalid_class);
+    let bad = c
+        .create_table()
+        .table_name("other")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .table_class(TableClass::from("junk"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(bad), invalid_class);
+
+    // STANDARD on a table that never set a class changes nothing: still no summary.
+    c.update_table()
+        .table_name("tbl")
+        .table_class(TableClass::Standard)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(class("tbl").await, None);
+    // A change answers with the class as it was, and is then described with its time.
+    let answer = c
+        .update_table()
+        .table_name("tbl")
+        .table_class(TableClass::StandardInfrequentAccess)
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    assert_eq!(
+        (answer.table_status, answer.table_class_summary),
+        (Some(TableStatus::Updating), None)
+    );
+    let summary = class("tbl").await.unwrap();
+    assert_eq!(summary.table_class, Some(TableClass::StandardInfrequentAccess));
+    assert!(summary.last_update_date_time.is_some());
+}
+
+#[tokio::test]
+async fn encryption_settings_follow_dynamodb() {
+    let (_emu, c) = emulator().await;
+    let create = |name: &str, spec: SseSpecification| {
+        c.create_table()
+            .table_name(name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr_def("pk", T::S))
+            .key_schema(key("pk", KeyType::Hash))
+            .sse_specification(spec)
+            .send()
+    };
+    for (spec, detail) in [
+        (
+            sse(Some(false), Some(SseType::Kms), None),
+            "SSEType can not be specified if Enabled is false",
+        ),
+        (
+            sse(Some(false), None, Some("k")),
+            "KMSMasterKeyId can not be specified if Enabled is false",
+        ),
+        (
+            sse(Some(true), None, Some("k")),
+            "SSEType KMS is required if KMSMasterKeyId is specified",
+        ),
+        (
+            sse(Some(true), Some(SseType::Aes256), None),
+            "SSEType AES256 is not supported",
+        ),
+    ] {
+        assert_eq!(error(create("bad", spec).await.unwrap_err()), invalid(detail));
+    }
+    let described = |name: &str| {
+        let c = c.clone();
+        let name = name.to_owned();
+        async move {
+            c.describe_table()
+                .table_name(name)
+                .send()
+                .await
+                .unwrap()
+                .table
+                .unwrap()
+                .sse_description
+        }
+    };
+    // `{}` is the default (an AWS-owned key, not described); SSEType KMS alone turns KMS on, with
+    // the account's DynamoDB-managed key unless a key is named.
+    create("plain", sse(None, None, None)).await.unwrap();
+    assert_eq!(described("plain").await, None);
+    create("managed", sse(None, Some(SseType::Kms), None)).await.unwrap();
+    let managed = described("managed").await.unwrap();
+    assert_eq!(
+        (managed.status, managed.sse_type),
+        (Some(SseStatus::Enabled), Some(SseType::Kms))
+    );
+    let managed_arn = managed.kms_master_key_arn.unwrap();
+    assert!(
+        managed_arn.starts_with("arn:aws:kms:us-east-1:000000000000:key/"),
+        "{managed_arn}"
+    );
+    create(
+        "own",
+        sse(
+            Some(true),
+            Some(SseType::Kms),
+            Some("1234abcd-12ab-34cd-56ef-1234567890ab"),
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        described("own").await.unwrap().kms_master_key_arn.as_deref(),
+        Some("arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    );
+
+    let update = |name: &str, spec: SseSpecification| c.update_table().table_name(name).sse_specification(spec).send();
+    let err = update("plain", sse(Some(false), None, None)).await.unwrap_err();
+    assert_eq!(error(err), invalid("Table is already encrypted by default"));
+    // A change answers ACTIVE, the encryption as it was with Status UPDATING; then it is described.
+    let answer = update("plain", sse(Some(true), None, None))
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    let updating = answer.sse_description.unwrap();
+    assert_eq!(
+        (answer.table_status, updating.status, updating.sse_type),
+        (Some(TableStatus::Active), Some(SseStatus::Updating), None)
+    );
+    assert_eq!(
+        described("plain").await.unwrap().kms_master_key_arn,
+        Some(managed_arn.clone())
+    );
+    let err = update("plain", sse(Some(true), Some(SseType::Kms), Some(&managed_arn)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
+    );
+    update("plain", sse(Some(false), None, None)).await.unwrap();
+    assert_eq!(described("plain").await, None);
+}
+
+#[tokio::test]
+async fn index_actions_are_checked_before_the_new_index() {
+    let (_emu, c) = emulator().await;
+    c.create_table()
+        .table_name("tbl")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("sk", T::S))
+        .attribute_definitions(attr_def("a", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("local")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("a", KeyType::Range))
+                .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let updates = |list: Vec<GlobalSecondaryIndexUpdate>| {
+        c.update_table()
+            .table_name("tbl")
+            .set_global_secondary_index_updates(Some(list))
+            .send()
+    };
+    // The existing name is found before the missing definition of `b`.
+    let err = updates(vec![create_gsi("local", "b")]).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        validation("Attempting to create an index which already exists")
+    );
+    let err = updates(vec![delete_gsi("local")]).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        validation("Cannot delete an index that is not a GlobalSecondaryIndex: local")
+    );
+    let err = updates(vec![delete_gsi("byB"), delete_gsi("byB")]).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Only one global secondary index update per index is allowed simultaneously. Index: byB")
+    );
+    let err = updates(vec![delete_gsi("byB")]).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        (
+            "ResourceNotFoundException".to_string(),
+            "Requested resource not found: Index: byB not found".to_string()
+        )
+    );
+}
+
+#[tokio::test]
+async fn create_table_words_streams_and_index_throughput_as_dynamodb() {
+    let (_emu, c) = emulator().await;
+    let base = || {
+        c.create_table()
+            .table_name("tbl")
+            .attribute_definitions(attr_def("pk", T::S))
+            .key_schema(key("pk", KeyType::Hash))
+    };
+    let no_view = StreamSpecification::builder().stream_enabled(true).build().unwrap();
+    let err = base()
+        .billing_mode(BillingMode::PayPerRequest)
+        .stream_specification(no_view)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Table is being created with a stream enabled, UpdateViewType is required")
+    );
+    let index = GlobalSecondaryIndex::builder()
+        .index_name("byPk")
+        .key_schema(key("pk", KeyType::Hash))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .unwrap();
+    let err = base()
+        .provisioned_throughput(throughput(1))
+        .global_secondary_indexes(index)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("ProvisionedThroughput is not specified for index: byPk")
+    );
+}
