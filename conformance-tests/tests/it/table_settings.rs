@@ -494,3 +494,93 @@ async fn create_table_words_streams_and_index_throughput_as_dynamodb() {
         invalid("ProvisionedThroughput is not specified for index: byPk")
     );
 }
+
+#[tokio::test]
+async fn index_throughput_follows_the_billing_mode() {
+    let (_emu, c) = emulator().await;
+    provisioned(&c, "tbl").await;
+    let index_update = |units: i64| {
+        GlobalSecondaryIndexUpdate::builder()
+            .update(
+                UpdateGlobalSecondaryIndexAction::builder()
+                    .index_name("byA")
+                    .provisioned_throughput(throughput(units))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let update = || c.update_table().table_name("tbl");
+    let err = update()
+        .global_secondary_index_updates(index_update(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation(
+            "The provisioned throughput for the index byA will not change. The requested value equals the current \
+             value. Current ReadCapacityUnits provisioned for index byA: 1. Requested ReadCapacityUnits: 1. Current \
+             WriteCapacityUnits provisioned for index byA: 1. Requested WriteCapacityUnits: 1. Refer to the Amazon \
+             DynamoDB Developer Guide for current limits and how to request higher limits."
+        )
+    );
+    // BillingMode PROVISIONED always needs the table's throughput, even on a provisioned table.
+    let err = update()
+        .billing_mode(BillingMode::Provisioned)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("ProvisionedThroughput must be specified when BillingMode is PROVISIONED")
+    );
+
+    update().billing_mode(BillingMode::PayPerRequest).send().await.unwrap();
+    let err = update()
+        .global_secondary_index_updates(index_update(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "The only Updates for index: byA when TableThroughputMode is PAY_PER_REQUEST can be to \
+             OnDemandThroughput, WarmThroughput"
+        )
+    );
+    // Back to PROVISIONED: each index needs its throughput in the same call.
+    let err = update()
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("ProvisionedThroughput must be specified for index: byA")
+    );
+    update()
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(1))
+        .global_secondary_index_updates(index_update(2))
+        .send()
+        .await
+        .unwrap();
+    let table = c
+        .describe_table()
+        .table_name("tbl")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    let index = &table.global_secondary_indexes()[0]
+        .provisioned_throughput
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        (index.read_capacity_units, index.write_capacity_units),
+        (Some(2), Some(2))
+    );
+}

@@ -61,13 +61,13 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     });
 
     let billing_mode = input.billing_mode.unwrap_or(def.billing_mode);
+    if input.billing_mode == Some(BillingMode::Provisioned) && input.throughput.is_none() {
+        return Err(Error::invalid_parameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED"));
+    }
     if input.throughput.is_some() || billing_mode != def.billing_mode {
-        if billing_mode == BillingMode::Provisioned && input.throughput.is_none() {
-            return Err(Error::invalid_parameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED"));
-        }
         let throughput = throughput_for(billing_mode, input.throughput)?;
         if billing_mode == def.billing_mode && billing_mode == BillingMode::Provisioned && throughput == def.throughput {
-            return Err(Error::validation(unchanged_message(def.throughput, throughput)));
+            return Err(Error::validation(unchanged_message(None, def.throughput, throughput)));
         }
         def.billing_mode = billing_mode;
         def.throughput = throughput;
@@ -105,12 +105,27 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             }
             IndexUpdate::Update { name, throughput } => {
                 global_index(&def, &name, "update")?;
+                let on_demand = def.billing_mode == BillingMode::PayPerRequest;
                 let index = def.global_indexes.iter_mut().find(|i| i.name == name).ok_or_else(|| missing_index(&name))?;
-                if throughput.is_some() {
-                    index.throughput = throughput;
+                match throughput {
+                    Some(_) if on_demand => {
+                        return Err(Error::invalid_parameter(format!(
+                            "The only Updates for index: {name} when TableThroughputMode is PAY_PER_REQUEST can be to \
+                             OnDemandThroughput, WarmThroughput"
+                        )))
+                    }
+                    Some(requested) if index.throughput == Some(requested) => {
+                        return Err(Error::validation(unchanged_message(Some(&name), requested, requested)))
+                    }
+                    Some(requested) => index.throughput = Some(requested),
+                    None => {}
                 }
             }
         }
+    }
+    // A provisioned table's every index has its own throughput: switching to PROVISIONED sets each.
+    if let Some(index) = def.global_indexes.iter().find(|i| def.billing_mode == BillingMode::Provisioned && i.throughput.is_none()) {
+        return Err(Error::invalid_parameter(format!("ProvisionedThroughput must be specified for index: {}", index.name)));
     }
     let stream_change = input.stream.map(|spec| stream_change(spec, &def)).transpose()?;
     if let Some(protect) = input.deletion_protection {
@@ -320,11 +335,17 @@ fn stream_change(spec: StreamRequest, def: &TableDef) -> Result<Option<String>> 
     }
 }
 
-fn unchanged_message(current: Throughput, requested: Throughput) -> String {
+/// DynamoDB's refusal of a throughput change to the current values, of the table or of `index`
+/// (which it names "the index X", then "index X").
+fn unchanged_message(index: Option<&str>, current: Throughput, requested: Throughput) -> String {
+    let (subject, owner) = match index {
+        Some(name) => (format!("the index {name}"), format!("index {name}")),
+        None => ("the table".to_owned(), "the table".to_owned()),
+    };
     format!(
-        "The provisioned throughput for the table will not change. The requested value equals the current value. \
-         Current ReadCapacityUnits provisioned for the table: {}. Requested ReadCapacityUnits: {}. \
-         Current WriteCapacityUnits provisioned for the table: {}. Requested WriteCapacityUnits: {}. \
+        "The provisioned throughput for {subject} will not change. The requested value equals the current value. \
+         Current ReadCapacityUnits provisioned for {owner}: {}. Requested ReadCapacityUnits: {}. \
+         Current WriteCapacityUnits provisioned for {owner}: {}. Requested WriteCapacityUnits: {}. \
          Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.",
         current.read, requested.read, current.write, requested.write
     )
