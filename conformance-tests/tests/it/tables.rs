@@ -478,6 +478,11 @@ async fn continuous_backups_and_point_in_time_recovery() {
         .await
         .unwrap_err();
     assert_eq!(error(e), missing);
+    // A period names how far back an enabled recovery reaches: not for turning it off.
+    assert_eq!(
+        error(update(false, Some(7)).await.unwrap_err()),
+        validation("Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.")
+    );
     assert_eq!(
         error(update(true, Some(0)).await.unwrap_err()),
         validation("1 validation error detected: Value '0' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: Member must have value greater than or equal to 1")

@@ -4,7 +4,7 @@
 use super::answer::ContinuousBackups;
 use super::tables::backed_up_table;
 use super::Cx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{PointInTimeRecovery, TableDef};
 
 pub struct Input {
@@ -24,6 +24,11 @@ pub struct Output {
 const DEFAULT_RECOVERY_DAYS: i64 = 35;
 
 pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
+    if !input.enabled && input.recovery_period_days.is_some() {
+        return Err(Error::validation(
+            "Invalid Request: Cannot specify RecoveryPeriodInDays when disabling point-in-time recovery.",
+        ));
+    }
     let table = backed_up_table(cx, &input.table)?;
     let mut state = table.state.write();
     let mut def = TableDef::clone(&state.def);
