@@ -584,3 +584,109 @@ async fn index_throughput_follows_the_billing_mode() {
         (Some(2), Some(2))
     );
 }
+
+#[tokio::test]
+async fn warm_throughput_and_billing_summary_keep_their_history() {
+    let (_emu, c) = emulator().await;
+    let table = || async {
+        c.describe_table()
+            .table_name("tbl")
+            .send()
+            .await
+            .unwrap()
+            .table
+            .unwrap()
+    };
+    let warm = |t: &aws_sdk_dynamodb::types::TableDescription| {
+        let w = t.warm_throughput.as_ref().unwrap();
+        assert_eq!(w.status, Some(TableStatus::Active));
+        (w.read_units_per_second.unwrap(), w.write_units_per_second.unwrap())
+    };
+    let created = c
+        .create_table()
+        .table_name("tbl")
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .provisioned_throughput(throughput(1))
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    assert_eq!((created.warm_throughput, created.billing_mode_summary), (None, None));
+    let update = || c.update_table().table_name("tbl");
+    // Warm throughput follows the most ever provisioned, never down; a table always provisioned
+    // has no billing summary.
+    assert_eq!(
+        (warm(&table().await), table().await.billing_mode_summary),
+        ((1, 1), None)
+    );
+    update().provisioned_throughput(throughput(3)).send().await.unwrap();
+    update().provisioned_throughput(throughput(2)).send().await.unwrap();
+    assert_eq!(warm(&table().await), (3, 3));
+    // On demand: at least 12,000/4,000, kept when the table is provisioned again, whose summary
+    // then says when it last became on-demand.
+    update().billing_mode(BillingMode::PayPerRequest).send().await.unwrap();
+    let since = table()
+        .await
+        .billing_mode_summary
+        .unwrap()
+        .last_update_to_pay_per_request_date_time;
+    assert!(since.is_some());
+    update()
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(2))
+        .send()
+        .await
+        .unwrap();
+    let now = table().await;
+    assert_eq!(warm(&now), (12_000, 4_000));
+    let summary = now.billing_mode_summary.unwrap();
+    assert_eq!(
+        (summary.billing_mode, summary.last_update_to_pay_per_request_date_time),
+        (Some(BillingMode::Provisioned), since)
+    );
+
+    let err = update()
+        .warm_throughput(WarmThroughput::builder().read_units_per_second(11_000).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Requested ReadUnitsPerSecond for WarmThroughput for table is lower than current WarmThroughput, decreasing WarmThroughput is not supported")
+    );
+    let answer = update()
+        .warm_throughput(WarmThroughput::builder().write_units_per_second(5_000).build())
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    assert_eq!(
+        (answer.table_status, warm(&table().await)),
+        (Some(TableStatus::Active), (12_000, 5_000))
+    );
+
+    let err = c
+        .create_table()
+        .table_name("other")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .warm_throughput(
+            WarmThroughput::builder()
+                .read_units_per_second(12_000)
+                .write_units_per_second(3_000)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "Requested WriteUnitsPerSecond for WarmThroughput for table is lower than initial throughput for OnDemand"
+        )
+    );
+}

@@ -158,6 +158,32 @@ pub struct Throughput {
     pub write: i64,
 }
 
+impl Throughput {
+    /// Each member the larger of the two.
+    pub fn max(self, other: Throughput) -> Throughput {
+        Throughput {
+            read: self.read.max(other.read),
+            write: self.write.max(other.write),
+        }
+    }
+}
+
+/// The warm throughput DynamoDB gives an on-demand table or index unasked (units per second).
+pub const ON_DEMAND_WARM: Throughput = Throughput {
+    read: 12_000,
+    write: 4_000,
+};
+
+/// The warm throughput of a table or index: the most it was ever made ready for (`warm`, which
+/// never decreases), its provisioned capacity, or on-demand's initial throughput.
+pub fn warm_throughput(warm: Throughput, billing_mode: BillingMode, throughput: Option<Throughput>) -> Throughput {
+    let floor = match billing_mode {
+        BillingMode::PayPerRequest => ON_DEMAND_WARM,
+        BillingMode::Provisioned => throughput.unwrap_or_default(),
+    };
+    warm.max(floor)
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BillingMode {
     Provisioned,
@@ -172,6 +198,9 @@ pub struct IndexDef {
     pub projection: Projection,
     /// GSIs on provisioned tables carry their own throughput; LSIs share the table's.
     pub throughput: Option<Throughput>,
+    /// A GSI's warm throughput so far (see [`warm_throughput`]).
+    #[serde(default)]
+    pub warm: Throughput,
 }
 
 impl IndexDef {
@@ -218,6 +247,11 @@ pub struct TableDef {
     pub table_class: Option<String>,
     /// When UpdateTable last changed the class (seconds); `None` when only CreateTable set it.
     pub table_class_changed_at: Option<f64>,
+    /// When the table last became on-demand (seconds); `None` if it never was.
+    pub pay_per_request_since: Option<f64>,
+    /// The table's warm throughput so far (see [`warm_throughput`]).
+    #[serde(default)]
+    pub warm: Throughput,
     /// Encryption with a KMS key; `None` is DynamoDB's default (an AWS-owned key), which
     /// DescribeTable does not show.
     pub sse: Option<Sse>,
@@ -245,6 +279,15 @@ pub struct StreamSpec {
 }
 
 impl TableDef {
+    /// Keeps in `warm` (the table's and each GSI's) what its billing and throughput now make ready:
+    /// warm throughput never decreases, not even when the table becomes provisioned again.
+    pub fn settle_warm(&mut self) {
+        self.warm = warm_throughput(self.warm, self.billing_mode, Some(self.throughput));
+        for index in &mut self.global_indexes {
+            index.warm = warm_throughput(index.warm, self.billing_mode, index.throughput);
+        }
+    }
+
     pub fn index(&self, name: &str) -> Option<(&IndexDef, bool)> {
         self.global_indexes
             .iter()

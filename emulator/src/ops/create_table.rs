@@ -8,7 +8,7 @@ use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
     check_index_definitions, check_table_class, check_unique_definitions, check_unique_names, global_indexes,
-    key_schema, projection, throughput_for, IndexSpec, KeyElement, SseRequest, StreamRequest,
+    key_schema, projection, throughput_for, IndexSpec, KeyElement, SseRequest, StreamRequest, WarmRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
@@ -28,6 +28,7 @@ pub struct Input {
     pub stream: Option<StreamRequest>,
     pub table_class: Option<String>,
     pub sse: Option<SseRequest>,
+    pub warm: Option<WarmRequest>,
     pub deletion_protection: bool,
     pub tags: Vec<Tag>,
     /// ResourcePolicy, checked: attached to the new table as its first revision.
@@ -67,6 +68,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         Some(request) if request.wants_kms()? => Some(Sse { kms_master_key_arn: request.key_arn(cx.ns) }),
         _ => None,
     };
+    let warm = input.warm.map(|w| w.at_creation("table", billing_mode, Some(throughput))).transpose()?;
     if input.tags.len() > MAX_TAGS {
         return Err(too_many_tags());
     }
@@ -85,10 +87,13 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         stream: None,
         table_class: input.table_class,
         table_class_changed_at: None,
+        pay_per_request_since: (billing_mode == BillingMode::PayPerRequest).then_some(now_millis as f64 / 1000.0),
+        warm: warm.unwrap_or_default(),
         sse,
         point_in_time_recovery: None,
         name,
     };
+    def.settle_warm();
     let stream = stream_view.map(|view_type| {
         let stream = streams::open(cx, &def, &view_type, now_millis);
         def.stream = Some(StreamSpec { view_type, label: stream.label.clone() });
@@ -153,7 +158,7 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
             )));
         }
         let projection = projection(&spec.projection)?;
-        out.push(IndexDef { name: name.clone(), key, projection, throughput: None });
+        out.push(IndexDef { name: name.clone(), key, projection, throughput: None, warm: Throughput::default() });
     }
     check_unique_names(&out)?;
     if out.len() > 5 {

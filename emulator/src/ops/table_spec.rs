@@ -5,7 +5,9 @@
 use std::collections::HashSet;
 
 use crate::error::{Error, Result};
-use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema, Projection, ProjectionType, Throughput};
+use crate::model::{
+    warm_throughput, BillingMode, IndexDef, KeyAttr, KeySchema, Projection, ProjectionType, Throughput,
+};
 use crate::store::Namespace;
 
 /// A KeySchema element as sent.
@@ -31,6 +33,59 @@ pub struct IndexSpec {
     pub key: Vec<KeyElement>,
     pub projection: ProjectionSpec,
     pub throughput: Option<Throughput>,
+    pub warm: Option<WarmRequest>,
+}
+
+/// A WarmThroughput as sent: either member may be left out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WarmRequest {
+    pub read: Option<i64>,
+    pub write: Option<i64>,
+}
+
+impl WarmRequest {
+    /// The warm throughput of `what` ("table", "index <name>") raised from `current` to what this
+    /// asks. A member below `floor` is refused with DynamoDB's reason, `below(capacity member)`.
+    pub fn raise(
+        self,
+        what: &str,
+        current: Throughput,
+        floor: Throughput,
+        below: impl Fn(&str) -> String,
+    ) -> Result<Throughput> {
+        let members = [
+            (self.read, floor.read, "ReadUnitsPerSecond", "ReadCapacityUnits"),
+            (self.write, floor.write, "WriteUnitsPerSecond", "WriteCapacityUnits"),
+        ];
+        for (asked, floor, member, capacity) in members {
+            if asked.is_some_and(|units| units < floor) {
+                return Err(Error::invalid_parameter(format!(
+                    "Requested {member} for WarmThroughput for {what} is lower than {}",
+                    below(capacity)
+                )));
+            }
+        }
+        Ok(current.max(Throughput {
+            read: self.read.unwrap_or(0),
+            write: self.write.unwrap_or(0),
+        }))
+    }
+
+    /// CreateTable's check: at least on-demand's initial throughput, or the provisioned capacity.
+    pub fn at_creation(
+        self,
+        what: &str,
+        billing_mode: BillingMode,
+        throughput: Option<Throughput>,
+    ) -> Result<Throughput> {
+        let floor = warm_throughput(Throughput::default(), billing_mode, throughput);
+        match billing_mode {
+            BillingMode::PayPerRequest => self.raise(what, floor, floor, |_| "initial throughput for OnDemand".into()),
+            BillingMode::Provisioned => self.raise(what, floor, floor, |capacity| {
+                format!("{capacity} of ProvisionedThroughput")
+            }),
+        }
+    }
 }
 
 /// A StreamSpecification as sent.
@@ -257,6 +312,7 @@ pub fn global_indexes(
             key,
             projection,
             throughput: spec.throughput,
+            warm: Throughput::default(),
         });
     }
     check_unique_names(&out)?;
@@ -280,6 +336,11 @@ pub fn global_indexes(
                 )))
             }
             _ => {}
+        }
+    }
+    for (index, spec) in out.iter_mut().zip(list) {
+        if let Some(warm) = spec.warm {
+            index.warm = warm.at_creation(&format!("index {}", index.name), billing_mode, index.throughput)?;
         }
     }
     Ok(out)

@@ -6,11 +6,12 @@ use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
     check_table_class, check_unique_definitions, global_indexes, throughput_for, IndexSpec, SseRequest, StreamRequest,
+    WarmRequest,
 };
 use super::tables::{live, table_named};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{BillingMode, KeyAttr, KeySchema, Sse, StreamSpec, TableDef, Throughput};
+use crate::model::{warm_throughput, BillingMode, KeyAttr, KeySchema, Sse, StreamSpec, TableDef, Throughput};
 use crate::store::Namespace;
 
 /// The request has at least one change (the decoder refuses one without).
@@ -25,10 +26,10 @@ pub struct Input {
     pub deletion_protection: Option<bool>,
     pub table_class: Option<String>,
     pub sse: Option<SseRequest>,
-    /// Whether the request carries OnDemandThroughput or WarmThroughput: the emulator has no
-    /// throughput limits to set, but these members count in the one-change rule.
+    /// Whether the request carries OnDemandThroughput: the emulator has no throughput limits to
+    /// set, but the member counts in the one-change rule.
     pub on_demand_throughput: bool,
-    pub warm_throughput: bool,
+    pub warm_throughput: Option<WarmRequest>,
 }
 
 /// One GlobalSecondaryIndexUpdates action.
@@ -54,7 +55,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     let mut def = TableDef::clone(&state.def);
     // Deletion protection and encryption change at once: the table stays ACTIVE. A class or
     // encryption change answers with the table as it was, the change still under way on AWS.
-    let synchronous = input.deletion_protection.is_some() || input.sse.is_some();
+    let synchronous = input.deletion_protection.is_some() || input.sse.is_some() || input.warm_throughput.is_some();
     let echo_before = (input.table_class.is_some() || input.sse.is_some()).then(|| {
         let status = if synchronous { TableStatus::Active } else { TableStatus::Updating };
         TableDescription { sse_updating: input.sse.is_some(), ..TableDescription::of(&table, &state, status, now_millis) }
@@ -69,11 +70,19 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         if billing_mode == def.billing_mode && billing_mode == BillingMode::Provisioned && throughput == def.throughput {
             return Err(Error::validation(unchanged_message(None, def.throughput, throughput)));
         }
+        if billing_mode == BillingMode::PayPerRequest && def.billing_mode != billing_mode {
+            def.pay_per_request_since = Some(now_millis as f64 / 1000.0);
+        }
         def.billing_mode = billing_mode;
         def.throughput = throughput;
         if billing_mode == BillingMode::PayPerRequest {
             def.global_indexes.iter_mut().for_each(|i| i.throughput = None);
         }
+    }
+    if let Some(asked) = input.warm_throughput {
+        let current = warm_throughput(def.warm, def.billing_mode, Some(def.throughput));
+        let lower = |_: &str| "current WarmThroughput, decreasing WarmThroughput is not supported".to_owned();
+        def.warm = asked.raise("table", current, current, lower)?;
     }
 
     let mut added = Vec::new();
@@ -156,6 +165,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         }
         None => {}
     }
+    def.settle_warm();
     state.data.indexes.retain(|name, _| def.index(name).is_some());
     table.set_def(&mut state, def);
     for index in &added {
@@ -189,7 +199,7 @@ fn check_one_concern(input: &Input) -> Result<()> {
         input.deletion_protection.is_some(),
         input.sse.is_some(),
         input.table_class.is_some(),
-        input.warm_throughput,
+        input.warm_throughput.is_some(),
     ]
     .into_iter()
     .filter(|&asked| asked)
@@ -211,12 +221,12 @@ fn check_one_concern(input: &Input) -> Result<()> {
                 "OnDemandThroughput can only be combined with BillingMode in an UpdateTable request",
             ));
         }
-        if input.warm_throughput && creates {
+        if input.warm_throughput.is_some() && creates {
             return Err(Error::invalid_parameter(
                 "Create global secondary index cannot be specified when updating WarmThroughput",
             ));
         }
-        if input.warm_throughput {
+        if input.warm_throughput.is_some() {
             return only("WarmThroughput");
         }
     }

@@ -574,6 +574,7 @@ pub(crate) mod tests {
                 non_key_attributes: Vec::new(),
             },
             throughput: None,
+            warm: Throughput::default(),
         }
     }
 
@@ -597,6 +598,8 @@ pub(crate) mod tests {
             stream: None,
             table_class: None,
             table_class_changed_at: None,
+            pay_per_request_since: None,
+            warm: Throughput::default(),
             sse: None,
             point_in_time_recovery: None,
         }

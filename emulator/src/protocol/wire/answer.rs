@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema};
+use crate::model::{warm_throughput, BillingMode, IndexDef, KeyAttr, KeySchema, Throughput};
 use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::protocol::attr::encode_map;
 
@@ -50,6 +50,11 @@ fn throughput(read: i64, write: i64) -> Value {
     json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write})
 }
 
+/// A WarmThroughputDescription: raising it is taken at once here, so it is always ACTIVE.
+fn warm(w: Throughput) -> Value {
+    json!({"ReadUnitsPerSecond": w.read, "WriteUnitsPerSecond": w.write, "Status": "ACTIVE"})
+}
+
 fn table_status(status: TableStatus) -> &'static str {
     match status {
         TableStatus::Creating => "CREATING",
@@ -75,9 +80,20 @@ pub fn table_description(t: &TableDescription) -> Value {
         "TableId": def.table_id,
         "DeletionProtectionEnabled": def.deletion_protection,
     });
-    if def.billing_mode == BillingMode::PayPerRequest {
-        d["BillingModeSummary"] =
-            json!({"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": def.created_at});
+    // A table that was ever on-demand says when it last became so (not yet while CREATING); one
+    // always provisioned has no summary.
+    let creating = t.status == TableStatus::Creating;
+    let on_demand = def.billing_mode == BillingMode::PayPerRequest;
+    let since = def.pay_per_request_since.or(on_demand.then_some(def.created_at));
+    if let Some(since) = since {
+        let mode = if on_demand { "PAY_PER_REQUEST" } else { "PROVISIONED" };
+        d["BillingModeSummary"] = json!({"BillingMode": mode});
+        if !creating {
+            d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = json!(since);
+        }
+    }
+    if !creating {
+        d["WarmThroughput"] = warm(warm_throughput(def.warm, def.billing_mode, Some(def.throughput)));
     }
     let index = |i: &IndexDef, global: bool| {
         let (size, count) = t.index_stats.get(&i.name).copied().unwrap_or_default();
@@ -101,6 +117,7 @@ pub fn table_description(t: &TableDescription) -> Value {
             }
             let tp = i.throughput.unwrap_or_default();
             v["ProvisionedThroughput"] = throughput(tp.read, tp.write);
+            v["WarmThroughput"] = warm(warm_throughput(i.warm, def.billing_mode, i.throughput));
         }
         v
     };

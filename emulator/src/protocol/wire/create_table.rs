@@ -1,8 +1,8 @@
 use serde_json::{json, Value};
 
 use super::table_spec::{
-    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, BILLING_MODE, GSI, KEY_SCHEMA,
-    PROJECTION, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
+    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, warm, BILLING_MODE, GSI,
+    KEY_SCHEMA, PROJECTION, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, WARM_THROUGHPUT,
 };
 use super::{answer, tags};
 use crate::error::{Error, Result};
@@ -37,7 +37,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("Tags", Shape::Any),
     field("SSESpecification", SSE_SPECIFICATION),
     field("OnDemandThroughput", Shape::Any),
-    field("WarmThroughput", Shape::Any),
+    field("WarmThroughput", WARM_THROUGHPUT),
     field("ResourcePolicy", Shape::Any),
 ];
 
@@ -60,6 +60,7 @@ pub fn decode(body: Body) -> Result<Input> {
         stream: stream(body),
         table_class: body.str("TableClass").map(str::to_owned),
         sse: sse(body),
+        warm: body.child("WarmThroughput").map(warm),
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
         tags: tags(body),
         resource_policy,

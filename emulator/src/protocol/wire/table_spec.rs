@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::model::{BillingMode, KeyAttr, ProjectionType, ScalarType, Throughput};
-use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest};
+use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest, WarmRequest};
 use crate::protocol::shape::{field, one_of, required, string, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
@@ -67,6 +67,15 @@ pub const GSI: Shape = Shape::Struct {
         required("Projection", PROJECTION),
         required("IndexName", INDEX_NAME),
         field("ProvisionedThroughput", THROUGHPUT),
+        field("WarmThroughput", WARM_THROUGHPUT),
+    ],
+};
+
+pub const WARM_THROUGHPUT: Shape = Shape::Struct {
+    java: "WarmThroughput",
+    fields: &[
+        field("ReadUnitsPerSecond", Shape::Int { min: None, max: None }),
+        field("WriteUnitsPerSecond", Shape::Int { min: None, max: None }),
     ],
 };
 
@@ -166,6 +175,15 @@ pub fn index(b: Body) -> IndexSpec {
             non_key_attributes: p.and_then(|p| p.strings("NonKeyAttributes")),
         },
         throughput: b.child("ProvisionedThroughput").map(throughput),
+        warm: b.child("WarmThroughput").map(warm),
+    }
+}
+
+/// A WarmThroughput.
+pub fn warm(w: Body) -> WarmRequest {
+    WarmRequest {
+        read: w.int("ReadUnitsPerSecond"),
+        write: w.int("WriteUnitsPerSecond"),
     }
 }
 

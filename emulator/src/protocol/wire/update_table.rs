@@ -2,8 +2,8 @@ use serde_json::{json, Value};
 
 use super::answer;
 use super::table_spec::{
-    attribute_definitions, billing_mode, index, sse, stream, throughput, BILLING_MODE, GSI, SSE_SPECIFICATION,
-    STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
+    attribute_definitions, billing_mode, index, sse, stream, throughput, warm, BILLING_MODE, GSI, SSE_SPECIFICATION,
+    STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, WARM_THROUGHPUT,
 };
 use crate::error::{Error, Result};
 use crate::ops::update_table::{IndexUpdate, Input, Output};
@@ -40,7 +40,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("SSESpecification", SSE_SPECIFICATION),
     field("ReplicaUpdates", Shape::Any),
     field("OnDemandThroughput", Shape::Any),
-    field("WarmThroughput", Shape::Any),
+    field("WarmThroughput", WARM_THROUGHPUT),
 ];
 
 /// The members that change something; a request needs one.
@@ -96,7 +96,7 @@ pub fn decode(body: Body) -> Result<Input> {
         table_class: body.str("TableClass").map(str::to_owned),
         sse: sse(body),
         on_demand_throughput: body.has("OnDemandThroughput"),
-        warm_throughput: body.has("WarmThroughput"),
+        warm_throughput: body.child("WarmThroughput").map(warm),
     })
 }
 
