@@ -106,7 +106,8 @@ enum Frame {
     },
     Table {
         ns: NamespaceKey,
-        def: TableDef,
+        /// Boxed: a definition is many times the size of the other frames.
+        def: Box<TableDef>,
         ttl: Option<String>,
         stream: Option<String>,
     },
@@ -900,7 +901,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
                 s.arn.clone()
             });
             let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
-            let (ns, def) = (ns.clone(), def.clone());
+            let (ns, def) = (ns.clone(), Box::new(def.clone()));
             put(&mut out, &json(&Frame::Table { ns, def, ttl, stream }))?;
             for stored in data.items.iter() {
                 item.clear();
@@ -1014,7 +1015,7 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
             (true, Frame::Header { version }) if version == u32::from(VERSION) => {}
             (true, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
             (_, Frame::Table { ns, def, ttl, stream }) => {
-                let build = crate::store::TableBuild::new(def);
+                let build = crate::store::TableBuild::new(*def);
                 stores
                     .entry(ns.clone())
                     .or_default()
@@ -1612,7 +1613,7 @@ mod tests {
         let (ttl, stream) = (None, None);
         let mut frames = vec![
             json(&Frame::Header { version: 2 }),
-            json(&Frame::Table { ns, def, ttl, stream }),
+            json(&Frame::Table { ns, def: Box::new(def), ttl, stream }),
         ];
         // The first two items, swapped.
         let mut items = data.items.iter().take(2).map(|i| [&[ITEM][..], i.bytes()].concat());

@@ -690,3 +690,66 @@ async fn warm_throughput_and_billing_summary_keep_their_history() {
         )
     );
 }
+
+#[tokio::test]
+async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
+    use std::time::{Duration, UNIX_EPOCH};
+    // 2023-11-14 22:13:20 UTC.
+    const T0: u64 = 1_700_000_000;
+    let emu = dynamodb_emulator::Emulator::builder()
+        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0))
+        .start()
+        .await
+        .unwrap();
+    let c = emu.client();
+    provisioned(&c, "tbl").await;
+    let capacity = || async {
+        let t = c
+            .describe_table()
+            .table_name("tbl")
+            .send()
+            .await
+            .unwrap()
+            .table
+            .unwrap();
+        let p = t.provisioned_throughput.unwrap();
+        let secs = |d: Option<aws_sdk_dynamodb::primitives::DateTime>| d.map(|d| d.secs());
+        (
+            p.read_capacity_units,
+            p.write_capacity_units,
+            secs(p.last_increase_date_time),
+            secs(p.last_decrease_date_time),
+            p.number_of_decreases_today,
+        )
+    };
+    let set = |r: i64, w: i64| {
+        c.update_table()
+            .table_name("tbl")
+            .provisioned_throughput(
+                ProvisionedThroughput::builder()
+                    .read_capacity_units(r)
+                    .write_capacity_units(w)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+    };
+    let t0 = T0 as i64;
+    assert_eq!(capacity().await, (Some(1), Some(1), None, None, Some(0)));
+    set(5, 5).await.unwrap();
+    emu.advance(Duration::from_secs(10));
+    set(4, 4).await.unwrap();
+    emu.advance(Duration::from_secs(10));
+    // One member down, the other up: an increase and a decrease.
+    set(3, 6).await.unwrap();
+    assert_eq!(
+        capacity().await,
+        (Some(3), Some(6), Some(t0 + 20), Some(t0 + 20), Some(2))
+    );
+    // The count starts again at midnight UTC.
+    emu.advance(Duration::from_secs(2 * 3600));
+    assert_eq!(
+        capacity().await,
+        (Some(3), Some(6), Some(t0 + 20), Some(t0 + 20), Some(0))
+    );
+}

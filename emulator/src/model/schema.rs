@@ -168,6 +168,41 @@ impl Throughput {
     }
 }
 
+/// When a table's or GSI's provisioned capacity last rose and fell, and how many decreases the UTC
+/// day of the last one saw: DescribeTable's LastIncreaseDateTime, LastDecreaseDateTime and
+/// NumberOfDecreasesToday.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CapacityChanges {
+    pub last_increase_millis: Option<i64>,
+    pub last_decrease_millis: Option<i64>,
+    pub decreases_that_day: i64,
+}
+
+const DAY_MILLIS: i64 = 86_400_000;
+
+impl CapacityChanges {
+    /// Notes a change of capacity `from` → `to` at `now`: a rise of either member is an increase,
+    /// a fall of either a decrease (both in one call count once each).
+    pub fn record(&mut self, from: Throughput, to: Throughput, now_millis: i64) {
+        if to.read > from.read || to.write > from.write {
+            self.last_increase_millis = Some(now_millis);
+        }
+        if to.read < from.read || to.write < from.write {
+            self.decreases_that_day = self.decreases_today(now_millis) + 1;
+            self.last_decrease_millis = Some(now_millis);
+        }
+    }
+
+    /// Decreases made on the UTC day of `now` (the count starts again at midnight).
+    pub fn decreases_today(&self, now_millis: i64) -> i64 {
+        let same_day = |t: i64| t.div_euclid(DAY_MILLIS) == now_millis.div_euclid(DAY_MILLIS);
+        match self.last_decrease_millis {
+            Some(t) if same_day(t) => self.decreases_that_day,
+            _ => 0,
+        }
+    }
+}
+
 /// The warm throughput DynamoDB gives an on-demand table or index unasked (units per second).
 pub const ON_DEMAND_WARM: Throughput = Throughput {
     read: 12_000,
@@ -201,6 +236,8 @@ pub struct IndexDef {
     /// A GSI's warm throughput so far (see [`warm_throughput`]).
     #[serde(default)]
     pub warm: Throughput,
+    #[serde(default)]
+    pub capacity_changes: CapacityChanges,
 }
 
 impl IndexDef {
@@ -252,6 +289,8 @@ pub struct TableDef {
     /// The table's warm throughput so far (see [`warm_throughput`]).
     #[serde(default)]
     pub warm: Throughput,
+    #[serde(default)]
+    pub capacity_changes: CapacityChanges,
     /// Encryption with a KMS key; `None` is DynamoDB's default (an AWS-owned key), which
     /// DescribeTable does not show.
     pub sse: Option<Sse>,

@@ -31,6 +31,8 @@ pub struct TableDescription {
     /// The answer of an UpdateTable that changes the encryption: DynamoDB shows the encryption as
     /// it was, with Status UPDATING, while the table re-encrypts.
     pub sse_updating: bool,
+    /// When it was taken (NumberOfDecreasesToday counts the decreases of that UTC day).
+    pub now_millis: i64,
 }
 
 impl TableDescription {
@@ -68,6 +70,7 @@ impl TableDescription {
             index_statuses,
             latest_stream: state.data.stream.as_ref().map(|s| (s.label.clone(), s.arn.clone())),
             sse_updating: false,
+            now_millis: now,
         }
     }
 }

@@ -89,6 +89,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         table_class_changed_at: None,
         pay_per_request_since: (billing_mode == BillingMode::PayPerRequest).then_some(now_millis as f64 / 1000.0),
         warm: warm.unwrap_or_default(),
+        capacity_changes: Default::default(),
         sse,
         point_in_time_recovery: None,
         name,
@@ -158,7 +159,7 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
             )));
         }
         let projection = projection(&spec.projection)?;
-        out.push(IndexDef { name: name.clone(), key, projection, throughput: None, warm: Throughput::default() });
+        out.push(IndexDef { name: name.clone(), key, projection, throughput: None, warm: Throughput::default(), capacity_changes: Default::default() });
     }
     check_unique_names(&out)?;
     if out.len() > 5 {

@@ -313,6 +313,7 @@ pub fn global_indexes(
             projection,
             throughput: spec.throughput,
             warm: Throughput::default(),
+            capacity_changes: Default::default(),
         });
     }
     check_unique_names(&out)?;

@@ -73,6 +73,9 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         if billing_mode == BillingMode::PayPerRequest && def.billing_mode != billing_mode {
             def.pay_per_request_since = Some(now_millis as f64 / 1000.0);
         }
+        if billing_mode == BillingMode::Provisioned && def.billing_mode == billing_mode {
+            def.capacity_changes.record(def.throughput, throughput, now_millis);
+        }
         def.billing_mode = billing_mode;
         def.throughput = throughput;
         if billing_mode == BillingMode::PayPerRequest {
@@ -126,7 +129,12 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                     Some(requested) if index.throughput == Some(requested) => {
                         return Err(Error::validation(unchanged_message(Some(&name), requested, requested)))
                     }
-                    Some(requested) => index.throughput = Some(requested),
+                    Some(requested) => {
+                        if let Some(current) = index.throughput {
+                            index.capacity_changes.record(current, requested, now_millis);
+                        }
+                        index.throughput = Some(requested);
+                    }
                     None => {}
                 }
             }

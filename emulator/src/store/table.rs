@@ -575,6 +575,7 @@ pub(crate) mod tests {
             },
             throughput: None,
             warm: Throughput::default(),
+            capacity_changes: Default::default(),
         }
     }
 
@@ -600,6 +601,7 @@ pub(crate) mod tests {
             table_class_changed_at: None,
             pay_per_request_since: None,
             warm: Throughput::default(),
+            capacity_changes: Default::default(),
             sse: None,
             point_in_time_recovery: None,
         }

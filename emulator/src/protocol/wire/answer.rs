@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{warm_throughput, BillingMode, IndexDef, KeyAttr, KeySchema, Throughput};
+use crate::model::{warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Throughput};
 use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::protocol::attr::encode_map;
 
@@ -46,8 +46,19 @@ fn projection(index: &IndexDef) -> Value {
     p
 }
 
-fn throughput(read: i64, write: i64) -> Value {
-    json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": read, "WriteCapacityUnits": write})
+fn throughput(t: Throughput, changes: &CapacityChanges, now_millis: i64) -> Value {
+    let mut v = json!({
+        "NumberOfDecreasesToday": changes.decreases_today(now_millis),
+        "ReadCapacityUnits": t.read,
+        "WriteCapacityUnits": t.write,
+    });
+    if let Some(at) = changes.last_increase_millis {
+        v["LastIncreaseDateTime"] = json!(at as f64 / 1000.0);
+    }
+    if let Some(at) = changes.last_decrease_millis {
+        v["LastDecreaseDateTime"] = json!(at as f64 / 1000.0);
+    }
+    v
 }
 
 /// A WarmThroughputDescription: raising it is taken at once here, so it is always ACTIVE.
@@ -73,7 +84,7 @@ pub fn table_description(t: &TableDescription) -> Value {
         "KeySchema": key_schema(&def.key),
         "TableStatus": table_status(t.status),
         "CreationDateTime": def.created_at,
-        "ProvisionedThroughput": throughput(def.throughput.read, def.throughput.write),
+        "ProvisionedThroughput": throughput(def.throughput, &def.capacity_changes, t.now_millis),
         "TableSizeBytes": t.size_bytes,
         "ItemCount": t.item_count,
         "TableArn": t.arn,
@@ -116,7 +127,7 @@ pub fn table_description(t: &TableDescription) -> Value {
                 v["Backfilling"] = json!(backfilling);
             }
             let tp = i.throughput.unwrap_or_default();
-            v["ProvisionedThroughput"] = throughput(tp.read, tp.write);
+            v["ProvisionedThroughput"] = throughput(tp, &i.capacity_changes, t.now_millis);
             v["WarmThroughput"] = warm(warm_throughput(i.warm, def.billing_mode, i.throughput));
         }
         v
