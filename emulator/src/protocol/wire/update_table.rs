@@ -2,7 +2,8 @@ use serde_json::{json, Value};
 
 use super::answer;
 use super::table_spec::{
-    attribute_definitions, billing_mode, index, stream, throughput, BILLING_MODE, GSI, STREAM_SPECIFICATION, THROUGHPUT,
+    attribute_definitions, billing_mode, index, stream, throughput, ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI,
+    STREAM_SPECIFICATION, THROUGHPUT,
 };
 use crate::error::{Error, Result};
 use crate::ops::update_table::{IndexUpdate, Input, Output};
@@ -29,7 +30,7 @@ const GSI_UPDATE: Shape = Shape::Struct {
 
 pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
-    field("AttributeDefinitions", Shape::Any),
+    field("AttributeDefinitions", ATTRIBUTE_DEFINITIONS),
     field("BillingMode", BILLING_MODE),
     field("ProvisionedThroughput", THROUGHPUT),
     field("GlobalSecondaryIndexUpdates", Shape::List { member: &GSI_UPDATE, min: 0, max: usize::MAX }),
