@@ -1613,7 +1613,12 @@ mod tests {
         let (ttl, stream) = (None, None);
         let mut frames = vec![
             json(&Frame::Header { version: 2 }),
-            json(&Frame::Table { ns, def: Box::new(def), ttl, stream }),
+            json(&Frame::Table {
+                ns,
+                def: Box::new(def),
+                ttl,
+                stream,
+            }),
         ];
         // The first two items, swapped.
         let mut items = data.items.iter().take(2).map(|i| [&[ITEM][..], i.bytes()].concat());

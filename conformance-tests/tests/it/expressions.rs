@@ -752,3 +752,70 @@ async fn list_indexes_beyond_the_allowable_range_are_refused() {
         )
     );
 }
+
+/// Query and Scan name their clashing parameters in DynamoDB's order, projection first
+/// (ScanFilter/QueryFilter before ConditionalOperator), as AWS-checked captures show; so does
+/// the ExpressionAttributeValues text listing the expressions a Query may use.
+#[tokio::test]
+async fn reads_list_clashing_parameters_in_dynamodb_order() {
+    use aws_sdk_dynamodb::types::{ComparisonOperator, Condition, ConditionalOperator};
+    let (_emu, c) = emulator().await;
+    let null = || {
+        Condition::builder()
+            .comparison_operator(ComparisonOperator::Null)
+            .build()
+            .unwrap()
+    };
+    let query = c
+        .query()
+        .table_name("abc")
+        .attributes_to_get("a")
+        .query_filter("a", null())
+        .conditional_operator(ConditionalOperator::Or)
+        .key_conditions("k", null())
+        .projection_expression("a")
+        .filter_expression("a = :v")
+        .key_condition_expression("k = :v")
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(query),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet, QueryFilter, ConditionalOperator, KeyConditions} Expression parameters: {ProjectionExpression, FilterExpression, KeyConditionExpression}"
+        )
+    );
+    let scan = c
+        .scan()
+        .table_name("abc")
+        .attributes_to_get("a")
+        .scan_filter("a", null())
+        .conditional_operator(ConditionalOperator::Or)
+        .projection_expression("a")
+        .filter_expression("a = :v")
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(scan),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet, ScanFilter, ConditionalOperator} Expression parameters: {ProjectionExpression, FilterExpression}"
+        )
+    );
+    let values_alone = c
+        .query()
+        .table_name("abc")
+        .key_conditions("k", null())
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(values_alone),
+        validation(
+            "ExpressionAttributeValues can only be specified when using expressions: FilterExpression and KeyConditionExpression are null"
+        )
+    );
+}

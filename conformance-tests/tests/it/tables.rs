@@ -657,6 +657,30 @@ async fn update_table_index_actions_are_checked() {
     update(&[("sk", T::N)], vec![create_gsi("bySk", "sk")]).await.unwrap();
 }
 
+/// UpdateTable's AttributeDefinitions have CreateTable's shape: a name over 255 bytes fails it
+/// even when no index key names it (ScyllaDB's Alternator tests, run against AWS).
+#[tokio::test]
+async fn update_table_attribute_definitions_are_shape_checked() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    let long = "x".repeat(256);
+    let err = c
+        .update_table()
+        .table_name("tbl")
+        .attribute_definitions(attr_def(&long, T::S))
+        .global_secondary_index_updates(create_gsi("hello", "short"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation(&format!(
+            "1 validation error detected: Value '{long}' at 'attributeDefinitions.1.member.attributeName' failed to \
+             satisfy constraint: Member must have length less than or equal to 255"
+        ))
+    );
+}
+
 #[tokio::test]
 async fn a_new_index_leaves_out_items_whose_key_it_could_not_hold() {
     let (_emu, c) = emulator().await;

@@ -63,14 +63,27 @@ pub enum Op {
 }
 
 impl Op {
-    /// Expression parameters the operation accepts, in the order DynamoDB lists them.
+    /// Expression parameters the operation accepts, in the order DynamoDB lists them (a read
+    /// names its projection first: `{ProjectionExpression, FilterExpression,
+    /// KeyConditionExpression}`).
     fn expressions(self) -> &'static [&'static str] {
         match self {
             Op::PutItem | Op::DeleteItem | Op::ConditionCheck => &["ConditionExpression"],
             Op::UpdateItem => &["UpdateExpression", "ConditionExpression"],
             Op::GetItem => &["ProjectionExpression"],
-            Op::Query => &["KeyConditionExpression", "FilterExpression", "ProjectionExpression"],
-            Op::Scan => &["FilterExpression", "ProjectionExpression"],
+            Op::Query => &["ProjectionExpression", "FilterExpression", "KeyConditionExpression"],
+            Op::Scan => &["ProjectionExpression", "FilterExpression"],
+        }
+    }
+
+    /// Legacy parameters in the order DynamoDB lists them when they clash with expressions: a
+    /// read names its filter before `ConditionalOperator`; for the writes, where no capture
+    /// shows `ConditionalOperator` beside another, the order is alphabetical (our reading).
+    fn legacy(self) -> &'static [&'static str] {
+        match self {
+            Op::Query => &["AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"],
+            Op::Scan => &["AttributesToGet", "ScanFilter", "ConditionalOperator"],
+            _ => &["AttributesToGet", "AttributeUpdates", "ConditionalOperator", "Expected"],
         }
     }
 }
@@ -150,17 +163,19 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
     if exprs.clone().next().is_some() {
         // KeyConditions may accompany a FilterExpression when there is no KeyConditionExpression.
         let key_conditions_clash = input.key_conditions.is_some() && input.key_condition.is_some();
-        let legacy = [
-            ("AttributesToGet", input.attributes_to_get.is_some()),
-            ("AttributeUpdates", input.attribute_updates.is_some()),
-            ("ConditionalOperator", input.conditional_operator.is_some()),
-            ("Expected", input.expected.is_some()),
-            ("KeyConditions", key_conditions_clash),
-            ("QueryFilter", input.query_filter.is_some()),
-            ("ScanFilter", input.scan_filter.is_some()),
-        ];
-        if legacy.iter().any(|(_, set)| *set) {
-            let legacy: Vec<&str> = legacy.iter().filter(|(_, set)| *set).map(|(n, _)| *n).collect();
+        let set = |name: &str| match name {
+            "AttributesToGet" => input.attributes_to_get.is_some(),
+            "AttributeUpdates" => input.attribute_updates.is_some(),
+            "ConditionalOperator" => input.conditional_operator.is_some(),
+            "Expected" => input.expected.is_some(),
+            "KeyConditions" => key_conditions_clash,
+            "QueryFilter" => input.query_filter.is_some(),
+            "ScanFilter" => input.scan_filter.is_some(),
+            _ => false,
+        };
+        // Empty (no allocation) unless the request mixes the two.
+        let legacy: Vec<&str> = input.op.legacy().iter().copied().filter(|n| set(n)).collect();
+        if !legacy.is_empty() {
             return Err(Error::validation(format!(
                 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
                 legacy.join(", "),

@@ -344,6 +344,20 @@ fn mixing_expression_and_legacy() {
     })
     .unwrap();
     assert!(p.filter.is_some() && p.key_condition.is_some());
+    // A read lists its projection first and its filter before ConditionalOperator.
+    let p = parse(&ExpressionInput {
+        op: Op::Scan,
+        filter: Some("attribute_exists(a)"),
+        projection: Some("a"),
+        scan_filter: Some(&kc),
+        conditional_operator: Some("OR"),
+        attributes_to_get: Some(&["a".to_string()]),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet, ScanFilter, ConditionalOperator} Expression parameters: {ProjectionExpression, FilterExpression}"
+    );
 }
 
 #[test]

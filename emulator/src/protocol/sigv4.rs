@@ -54,12 +54,14 @@ impl<'a> Authorization<'a> {
     }
 }
 
-/// The value of parameter `name` in an `Authorization` header (empty when absent).
+/// The value of parameter `name` in an `Authorization` header (empty when absent). Parameters
+/// are separated by commas, whitespace or both, as DynamoDB accepts (ScyllaDB's Alternator tests,
+/// run against AWS, send `Credential=… SignedHeaders=… Signature=…` and `…,SignedHeaders=…`).
 fn param<'a>(header: &'a str, name: &str) -> &'a str {
     let params = header.split_once(' ').map_or("", |(_, rest)| rest);
     params
-        .split(',')
-        .find_map(|p| p.trim().strip_prefix(name)?.strip_prefix('='))
+        .split(|c: char| c == ',' || c.is_ascii_whitespace())
+        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
         .unwrap_or("")
 }
 
@@ -72,8 +74,10 @@ fn incomplete(message: impl Into<String>) -> Error {
 }
 
 /// Checks the request's signature with `credentials` at `now_ms` (the emulator's clock), in this
-/// order: the credential scope's shape, the request time's form, what must be signed, the scope's
-/// service, region and date, the access key, the time's skew, then the signature itself.
+/// order: the credential scope's shape, the request time's form, what must be signed, the time's
+/// skew, the scope's service, region and date, the access key, then the signature itself. The
+/// skew comes before the scope and the key as on AWS, which answers "Signature expired" for a
+/// stale request whatever its scope and key (ScyllaDB's Alternator test_expired_signature).
 /// Answers who signed it.
 pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes>) -> Result<Identity<'c>, Error> {
     let auth = Authorization::parse(header(req, "authorization"));
@@ -115,6 +119,19 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
             "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.",
         ));
     }
+    let now = basic_iso8601(now_ms);
+    if request_ms < now_ms - MAX_SKEW_MS {
+        return Err(invalid(format!(
+            "Signature expired: {date} is now earlier than {} ({now} - 15 min.)",
+            basic_iso8601(now_ms - MAX_SKEW_MS)
+        )));
+    }
+    if request_ms > now_ms + MAX_SKEW_MS {
+        return Err(invalid(format!(
+            "Signature not yet current: {date} is still later than {} ({now} + 15 min.)",
+            basic_iso8601(now_ms + MAX_SKEW_MS)
+        )));
+    }
     if service != "dynamodb" {
         return Err(invalid("Credential should be scoped to correct service: 'dynamodb'. "));
     }
@@ -138,19 +155,6 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
             "The security token included in the request is invalid.",
         ));
     };
-    let now = basic_iso8601(now_ms);
-    if request_ms < now_ms - MAX_SKEW_MS {
-        return Err(invalid(format!(
-            "Signature expired: {date} is now earlier than {} ({now} - 15 min.)",
-            basic_iso8601(now_ms - MAX_SKEW_MS)
-        )));
-    }
-    if request_ms > now_ms + MAX_SKEW_MS {
-        return Err(invalid(format!(
-            "Signature not yet current: {date} is still later than {} ({now} + 15 min.)",
-            basic_iso8601(now_ms + MAX_SKEW_MS)
-        )));
-    }
     let string_to_sign = format!(
         "AWS4-HMAC-SHA256\n{date}\n{}\n{}",
         &auth.credential[key_id.len() + 1..],
@@ -283,12 +287,27 @@ mod tests {
             (auth("AK/20260330/us-east-1/dynamodb/aws5_request", "host;x-amz-date"), date, Invalid, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. "),
             (auth("AK/20260329/us-east-1/dynamodb/aws4_request", "host;x-amz-date"), date, Invalid, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260329' != '20260330', from '20260330T000405Z'."),
             (auth(good, "host;x-amz-date"), date, Invalid, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."),
+            // A stale request is refused for its time before its scope or key is looked at.
+            (auth("nobody/2/3/4/aws4_request", "host;x-amz-date"), "20170101T010101Z", Invalid, "Signature expired: 20170101T010101Z is now earlier than 20260329T234905Z (20260330T000405Z - 15 min.)"),
         ];
         for (authorization, date, kind, message) in cases {
             assert_eq!(
                 refused(&authorization, date),
                 (kind, message.to_string()),
                 "{authorization} {date}"
+            );
+        }
+    }
+
+    #[test]
+    fn parameters_may_be_separated_by_commas_whitespace_or_both() {
+        for sep in [", ", ",", " ", " ,\t"] {
+            let header = format!("AWS4-HMAC-SHA256 Credential=AK/x{sep}SignedHeaders=host;x-amz-date{sep}Signature=00");
+            let auth = Authorization::parse(&header);
+            assert_eq!(
+                (auth.credential, auth.signed_headers, auth.signature),
+                ("AK/x", "host;x-amz-date", "00"),
+                "{sep:?}"
             );
         }
     }

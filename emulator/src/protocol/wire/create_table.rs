@@ -1,23 +1,19 @@
 use serde_json::{json, Value};
 
 use super::table_spec::{
-    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, warm, BILLING_MODE, GSI,
-    KEY_SCHEMA, PROJECTION, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, WARM_THROUGHPUT,
+    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, warm, ATTRIBUTE_DEFINITIONS,
+    BILLING_MODE, GSI, KEY_SCHEMA, PROJECTION, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
+    WARM_THROUGHPUT,
 };
 use super::{answer, tags};
 use crate::error::{Error, Result};
 use crate::model::BillingMode;
 use crate::ops::create_table::{Input, Output};
-use crate::protocol::shape::{field, one_of, required, string, validate, Field, Shape, INDEX_NAME, TABLE_NAME};
+use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME, TABLE_NAME};
 use crate::protocol::Body;
 
 /// The table name is checked on its own first: its faults are reported alone.
 const NAME: &[Field] = &[field("TableName", TABLE_NAME)];
-
-const ATTRIBUTE_DEFINITION: Shape = Shape::Struct {
-    java: "AttributeDefinition",
-    fields: &[required("AttributeName", string(1, 255)), required("AttributeType", one_of(&["B", "N", "S"]))],
-};
 
 const LSI: Shape = Shape::Struct {
     java: "LocalSecondaryIndex",
@@ -28,7 +24,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("BillingMode", BILLING_MODE),
     field("ProvisionedThroughput", THROUGHPUT),
     required("KeySchema", KEY_SCHEMA),
-    required("AttributeDefinitions", Shape::List { member: &ATTRIBUTE_DEFINITION, min: 0, max: usize::MAX }),
+    required("AttributeDefinitions", ATTRIBUTE_DEFINITIONS),
     field("LocalSecondaryIndexes", Shape::List { member: &LSI, min: 0, max: usize::MAX }),
     field("GlobalSecondaryIndexes", Shape::List { member: &GSI, min: 0, max: usize::MAX }),
     field("StreamSpecification", STREAM_SPECIFICATION),

@@ -16,6 +16,22 @@ const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
     ],
 };
 
+const ATTRIBUTE_DEFINITION: Shape = Shape::Struct {
+    java: "AttributeDefinition",
+    fields: &[
+        required("AttributeName", string(1, 255)),
+        required("AttributeType", one_of(&["B", "N", "S"])),
+    ],
+};
+
+/// AttributeDefinitions, CreateTable's and UpdateTable's alike: a name over 255 bytes fails the
+/// shape whether or not a key uses it.
+pub const ATTRIBUTE_DEFINITIONS: Shape = Shape::List {
+    member: &ATTRIBUTE_DEFINITION,
+    min: 0,
+    max: usize::MAX,
+};
+
 /// A table's (or LSI's) KeySchema: one or two elements.
 pub const KEY_SCHEMA: Shape = Shape::List {
     member: &KEY_SCHEMA_ELEMENT,
@@ -131,7 +147,7 @@ pub fn throughput(t: Body) -> Throughput {
     }
 }
 
-/// `AttributeDefinitions`; UpdateTable does not shape-check them, so malformed entries are skipped.
+/// `AttributeDefinitions`, shape-checked by [`ATTRIBUTE_DEFINITIONS`].
 pub fn attribute_definitions(body: Body) -> Vec<KeyAttr> {
     body.list("AttributeDefinitions")
         .iter()

@@ -2,8 +2,8 @@ use serde_json::{json, Value};
 
 use super::answer;
 use super::table_spec::{
-    attribute_definitions, billing_mode, index, sse, stream, throughput, warm, BILLING_MODE, GSI, SSE_SPECIFICATION,
-    STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, WARM_THROUGHPUT,
+    attribute_definitions, billing_mode, index, sse, stream, throughput, warm, ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI,
+    SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, WARM_THROUGHPUT,
 };
 use crate::error::{Error, Result};
 use crate::ops::update_table::{IndexUpdate, Input, Output};
@@ -30,7 +30,7 @@ const GSI_UPDATE: Shape = Shape::Struct {
 
 pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
-    field("AttributeDefinitions", Shape::Any),
+    field("AttributeDefinitions", ATTRIBUTE_DEFINITIONS),
     field("BillingMode", BILLING_MODE),
     field("ProvisionedThroughput", THROUGHPUT),
     field("GlobalSecondaryIndexUpdates", Shape::List { member: &GSI_UPDATE, min: 0, max: usize::MAX }),
