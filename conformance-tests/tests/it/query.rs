@@ -664,7 +664,7 @@ const PROJECTED_ITEM: [(&str, &str); 7] = [
 ];
 
 #[tokio::test]
-async fn global_indexes_answer_only_what_they_project() {
+async fn indexes_answer_and_filter_only_what_they_project() {
     let (_emu, c) = emulator().await;
     projected_table(&c).await;
     let query = |index: &str| {
@@ -679,17 +679,23 @@ async fn global_indexes_answer_only_what_they_project() {
             "One or more parameter values were invalid: Global secondary index {index} does not project [{attr}]"
         ))
     };
+    let filter_not_projected = |index: &str, attrs: &str| {
+        validation(&format!(
+            "One or more parameter values were invalid: Secondary index {index} does not project one or more filter attributes: [{attrs}]"
+        ))
+    };
     let e = query("inc").projection_expression("a, b").send().await.unwrap_err();
     assert_eq!(error(e), not_projected("inc", "b"));
     let e = query("keys").projection_expression("pk, a").send().await.unwrap_err();
     assert_eq!(error(e), not_projected("keys", "a"));
+    // A filter names every attribute the index does not project, once each, in written order.
     let e = query("inc")
-        .filter_expression("b = :b")
+        .filter_expression("b = :b OR attribute_exists(l) OR b = :b")
         .expression_attribute_values(":b", s("B"))
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(e), not_projected("inc", "b"));
+    assert_eq!(error(e), filter_not_projected("inc", "b, l"));
     let e = c
         .scan()
         .table_name("proj")
@@ -698,7 +704,7 @@ async fn global_indexes_answer_only_what_they_project() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(e), not_projected("inc", "b"));
+    assert_eq!(error(e), filter_not_projected("inc", "b"));
     let e = c
         .scan()
         .table_name("proj")
@@ -717,20 +723,23 @@ async fn global_indexes_answer_only_what_they_project() {
             .map(|(k, v)| (k.to_string(), v))
             .into()
     );
-    // A local index fetches what it does not project from the table.
-    let local = c
-        .query()
-        .table_name("proj")
-        .index_name("local")
-        .key_condition_expression("pk = :p")
-        .expression_attribute_values(":p", s("p"))
-        .expression_attribute_values(":b", s("B"))
-        .filter_expression("b = :b")
-        .projection_expression("b")
-        .send()
-        .await
-        .unwrap();
+    // A local index fetches what it does not project from the table, but its filter runs on
+    // what it holds: the table's sort key is there, `b` is not, even when the projection asks for it.
+    let local_filtered = |filter: &str| {
+        c.query()
+            .table_name("proj")
+            .index_name("local")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("p"))
+            .expression_attribute_values(":v", s("s"))
+            .filter_expression(filter)
+            .projection_expression("b")
+            .send()
+    };
+    let local = local_filtered("sk = :v").await.unwrap();
     assert_eq!(local.items()[0], [("b".to_string(), s("B"))].into());
+    let e = local_filtered("b <> :v").await.unwrap_err();
+    assert_eq!(error(e), filter_not_projected("local", "b"));
     // ALL_ATTRIBUTES on it answers the whole item from the table; the default, what it holds.
     let local = |select: Select| {
         c.query()
@@ -1231,4 +1240,77 @@ async fn binary_and_number_keys_keep_dynamodb_order_through_pages() {
         rows.iter().map(num).collect::<Vec<_>>(),
         ["0.105", "0.0105", "0", "-0.1", "-1.05", "-12"]
     );
+}
+
+/// Key attributes are scalars: a projection, filter or update that descends into one (`.`/`[]`) is
+/// refused, naming the table's key (`Key:`) or an index's (`IndexKey:`); other nested paths are fine.
+#[tokio::test]
+async fn paths_may_not_descend_into_key_attributes() {
+    let (_emu, c) = emulator().await;
+    indexed_table(&c, "scalars").await;
+    let scalars = |kind: &str, name: &str| {
+        validation(&format!(
+            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: {kind}: {name}"
+        ))
+    };
+    let get = |projection: &str| {
+        c.get_item()
+            .table_name("scalars")
+            .key("pk", s("p"))
+            .key("sk", n(1))
+            .projection_expression(projection)
+            .expression_attribute_names("#k", "pk")
+            .send()
+    };
+    assert_eq!(error(get("#k.b").await.unwrap_err()), scalars("Key", "pk"));
+    assert_eq!(
+        error(get("#k, score[0]").await.unwrap_err()),
+        scalars("IndexKey", "score")
+    );
+    assert!(get("#k, zz.x[2]").await.unwrap().item.is_none());
+    let query = |filter: &str, projection: &str| {
+        c.query()
+            .table_name("scalars")
+            .key_condition_expression("pk = :p")
+            .filter_expression(filter)
+            .projection_expression(projection)
+            .expression_attribute_values(":p", s("p"))
+            .expression_attribute_values(":v", s("v"))
+            .send()
+    };
+    // The projection is looked at before the filter.
+    let e = query("shop.x = :v", "sk.y").await.unwrap_err();
+    assert_eq!(error(e), scalars("Key", "sk"));
+    let e = query("size(score[1]) > :v OR shop.x = :v", "zz").await.unwrap_err();
+    assert_eq!(error(e), scalars("IndexKey", "shop"));
+    let e = c
+        .scan()
+        .table_name("scalars")
+        .filter_expression("pk.x = :v")
+        .expression_attribute_values(":v", s("v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), scalars("Key", "pk"));
+    let update = |expression: &str| {
+        c.update_item()
+            .table_name("scalars")
+            .key("pk", s("p"))
+            .key("sk", n(1))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":v", n(1))
+            .send()
+    };
+    // An index key is checked before the condition, which would fail on this missing item.
+    assert_eq!(
+        error(update("SET shop.x = :v").await.unwrap_err()),
+        scalars("IndexKey", "shop")
+    );
+    assert_eq!(
+        error(update("SET zz = :v + score[0]").await.unwrap_err()),
+        scalars("IndexKey", "score")
+    );
+    let e = update("SET zz.x = :v").await.unwrap_err();
+    assert_eq!(error(e).0, "ConditionalCheckFailedException");
 }

@@ -374,7 +374,7 @@ async fn transaction_request_errors_match_dynamodb() {
     );
     assert_eq!(code, "ValidationException");
     assert!(
-        msg.starts_with("1 validation error detected: Value '[TransactWriteItem(conditionCheck=null, put=Put(item="),
+        msg.starts_with("1 validation error detected: Value '[TransactWriteItem(conditionCheck=null, put=Put(item={pk={\"S\":\"k0\"}}, tableName=tbl, "),
         "{msg}"
     );
     assert!(

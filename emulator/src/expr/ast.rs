@@ -22,6 +22,11 @@ impl Path {
     }
 
     /// The top-level attribute name.
+    /// Whether the path goes below the top-level attribute `name` (`name.x`, `name[0]`).
+    pub fn descends_into(&self, name: &str) -> bool {
+        self.0.len() > 1 && self.head() == name
+    }
+
     pub fn head(&self) -> &str {
         match self.0.first() {
             Some(PathElem::Attr(a)) => a,
@@ -162,6 +167,31 @@ pub struct Update {
     pub actions: Vec<UpdateAction>,
     /// Converted from AttributeUpdates, whose ADD and DELETE word a type mismatch their own way.
     pub legacy: bool,
+}
+
+impl Update {
+    /// Whether the update names or reads a document path, as a target or in a SET value, that
+    /// `wanted` accepts. (Operands nest as deep as the parser allows, so this walk is bounded too.)
+    pub fn any_path(&self, wanted: &dyn Fn(&Path) -> bool) -> bool {
+        fn operand(o: &UpdOperand, wanted: &dyn Fn(&Path) -> bool) -> bool {
+            match o {
+                UpdOperand::Path(p) => wanted(p),
+                UpdOperand::Value(_) => false,
+                UpdOperand::IfNotExists(p, o) => wanted(p) || operand(o, wanted),
+                UpdOperand::ListAppend(a, b) => operand(a, wanted) || operand(b, wanted),
+            }
+        }
+        self.actions.iter().any(|a| {
+            wanted(a.path())
+                || match a {
+                    UpdateAction::Set(_, SetValue::Operand(o)) => operand(o, wanted),
+                    UpdateAction::Set(_, SetValue::Plus(x, y) | SetValue::Minus(x, y)) => {
+                        operand(x, wanted) || operand(y, wanted)
+                    }
+                    _ => false,
+                }
+        })
+    }
 }
 
 /// One key condition: the attribute and what it must satisfy.

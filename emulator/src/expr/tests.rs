@@ -1087,3 +1087,20 @@ fn legacy_attribute_updates() {
         "One or more parameter values were invalid: Only DELETE action is allowed when no attribute value is specified"
     );
 }
+
+#[test]
+fn updates_name_every_path_they_write_or_read() {
+    let update = upd_with(
+        "SET a = if_not_exists(b, list_append(c.d, :l)), e = f[0] - :v REMOVE g.h ADD i :v",
+        &[],
+        &[(":v", n("1")), (":l", AttributeValue::L(vec![]))],
+    )
+    .unwrap()
+    .update
+    .unwrap();
+    let descends = |name: &str| update.any_path(&|p| p.descends_into(name));
+    assert!(["c", "f", "g"].iter().all(|name| descends(name)));
+    assert!(!["a", "b", "e", "i", "d"].iter().any(|name| descends(name)));
+    assert!(update.any_path(&|p| p == &Path::attr("b")));
+    assert!(!Path::attr("a").descends_into("a"));
+}

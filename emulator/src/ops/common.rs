@@ -191,6 +191,24 @@ pub fn check_index_keys(index: &IndexDef, item: &Item) -> Result<()> {
     Ok(())
 }
 
+/// Key attributes are scalars, so no document path may descend (`.`, `[]`) into one: of the
+/// table ("Key: <name>"), when `table_key`, or of any index ("IndexKey: <name>"). `nested` says
+/// whether the request holds such a path under a name. The key attributes are tried in
+/// dynalite's order (the table's, then each global and each local index's, the last defined
+/// first), so several such paths name the first key attribute in that order, not in the request's.
+pub fn check_scalar_keys(def: &TableDef, table_key: bool, nested: impl Fn(&str) -> bool) -> Result<()> {
+    let table = def.key.attrs().filter(|_| table_key).map(|a| ("Key", a));
+    let indexes = def.global_indexes.iter().rev().chain(def.local_indexes.iter().rev());
+    let index = indexes.flat_map(|i| i.key.attrs()).map(|a| ("IndexKey", a));
+    match table.chain(index).find(|(_, a)| nested(&a.name)) {
+        None => Ok(()),
+        Some((kind, a)) => Err(Error::validation(format!(
+            "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: {kind}: {}",
+            a.name
+        ))),
+    }
+}
+
 /// `ReturnConsumedCapacity`, as the request asked for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CapacityDetail {
@@ -345,4 +363,30 @@ pub struct WriteReturns {
 /// asked for it.
 pub fn condition_failed(old_on_failure: bool, old: Option<&Item>) -> Error {
     Error::conditional_check_failed(old.filter(|_| old_on_failure).cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_def;
+
+    #[test]
+    fn scalar_keys_name_the_table_key_then_index_keys_last_defined_first() {
+        // Table key pk; global indexes `all` on a, then `keys` on b.
+        let def = test_def();
+        let message = |table_key, nested: &[&str]| {
+            check_scalar_keys(&def, table_key, |name| nested.contains(&name))
+                .err()
+                .and_then(|e| e.message)
+        };
+        let text = |kind: &str, name: &str| {
+            Some(format!(
+                "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: {kind}: {name}"
+            ))
+        };
+        assert_eq!(message(true, &["a", "b", "pk"]), text("Key", "pk"));
+        assert_eq!(message(true, &["a", "b"]), text("IndexKey", "b"));
+        assert_eq!(message(false, &["pk", "a"]), text("IndexKey", "a"));
+        assert_eq!(message(true, &["v"]), None);
+    }
 }

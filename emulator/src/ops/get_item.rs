@@ -1,7 +1,7 @@
 //! GetItem: one item by key, optionally projected.
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
+use super::common::{check_scalar_keys, data_table, read_units, request_key, CapacityDetail, Touched};
 use super::expressions;
 use super::Cx;
 use crate::error::Result;
@@ -27,6 +27,8 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let table = data_table(cx, &input.table)?;
     let state = cx.read(&table)?;
     let key = request_key(&state.def, &input.key)?;
+    let projection = input.exprs.projection.as_deref().unwrap_or_default();
+    check_scalar_keys(&state.def, true, |name| projection.iter().any(|p| p.descends_into(name)))?;
     let item = cx.read_data(&state, None, input.consistent_read).get(&key);
     let units = read_units(item.map_or(0, Stored::size), input.consistent_read);
     Ok(Output {

@@ -29,6 +29,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
     check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
+    source.check_scalar_keys(read)?;
     let range = input.key_condition.resolve(source.key())?;
     // Condition values are keys, so they are held to the key size limits.
     let sort_values = range.sort_prefix.iter().chain(range.sort.iter().flat_map(RangeCond::values));

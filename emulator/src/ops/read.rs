@@ -2,11 +2,12 @@
 //! collector that applies Limit (counted before the filter), the 1 MB cut, the filter, the
 //! projection and LastEvaluatedKey exactly as DynamoDB does.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
-use super::common::{read_units, request_key, CapacityDetail, Touched};
+use super::common::{check_scalar_keys, read_units, request_key, CapacityDetail, Touched};
 use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
@@ -131,24 +132,55 @@ impl<'a> Source<'a> {
         .and_then(|select| self.check_projected(read).map(|()| select))
     }
 
-    /// A global index holds only what it projects, so a projection or filter naming anything
-    /// else is refused (a local index fetches it from the table).
+    /// A global index holds only what it projects, so a projection naming anything else is
+    /// refused (a local index fetches it from the table). A filter runs on the index's rows
+    /// before any such fetch, so on either kind of index it may read only projected attributes;
+    /// the error names every other top-level attribute it reads, in written order.
     fn check_projected(&self, read: &ReadInput) -> Result<()> {
-        let Some((index, true)) = self.index else {
+        let Some((index, global)) = self.index else {
             return Ok(());
         };
         let outside = |p: &Path| !index.projects(&self.state.def.key, p.head());
         let exprs = &read.exprs;
-        let missing = (exprs.projection.iter().flatten().find(|p| outside(p)))
-            .or_else(|| exprs.filter.as_ref().and_then(|f| f.find_path(&outside)));
-        match missing {
-            None => Ok(()),
-            Some(path) => Err(Error::invalid_parameter(format!(
+        if let Some(path) = exprs.projection.iter().flatten().find(|p| global && outside(p)) {
+            return Err(Error::invalid_parameter(format!(
                 "Global secondary index {} does not project [{}]",
                 index.name,
                 path.head()
-            ))),
+            )));
         }
+        let missing = RefCell::new(Vec::<String>::new());
+        if let Some(filter) = &exprs.filter {
+            // Collects through the walk and accepts nothing, so every path is visited.
+            filter.find_path(&|p| {
+                let mut names = missing.borrow_mut();
+                if outside(p) && !names.iter().any(|n| n == p.head()) {
+                    names.push(p.head().to_owned());
+                }
+                false
+            });
+        }
+        let missing = missing.into_inner();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(Error::invalid_parameter(format!(
+            "Secondary index {} does not project one or more filter attributes: [{}]",
+            index.name,
+            missing.join(", ")
+        )))
+    }
+
+    /// Neither the projection nor the filter may descend into a key attribute of the table or of
+    /// any index ([`check_scalar_keys`]); the projection is looked at first.
+    pub fn check_scalar_keys(&self, read: &ReadInput) -> Result<()> {
+        let def = &self.state.def;
+        let projection = read.exprs.projection.as_deref().unwrap_or_default();
+        check_scalar_keys(def, true, |name| projection.iter().any(|p| p.descends_into(name)))?;
+        let Some(filter) = &read.exprs.filter else {
+            return Ok(());
+        };
+        check_scalar_keys(def, true, |name| filter.find_path(&|p| p.descends_into(name)).is_some())
     }
 
     /// The position ExclusiveStartKey names: it must hold the table key and, for an index, the

@@ -34,6 +34,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             )));
         }
     }
+    source.check_scalar_keys(read)?;
     let lo = Bound::Included(Slot::lowest(first as u32));
     let rows = rows_between(&source, lo, Bound::Unbounded, start, true).take_while(|r| u64::from(r.token) < end);
     let page = collect_page(cx, &source, rows, PageSpec::of(read, select), read.consistent_read, read.capacity)?;

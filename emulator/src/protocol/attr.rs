@@ -30,6 +30,15 @@ pub fn keep_raw(raw: Box<RawValue>) -> serde_json::Result<Value> {
     Ok(Value::Object(m))
 }
 
+/// The value a [`keep_raw`] placeholder stands for, parsed back from its text (any other value
+/// as it is): what an error echoing the request shows, never the placeholder itself.
+pub fn unraw(v: &Value) -> Cow<'_, Value> {
+    match v.as_object().filter(|m| m.len() == 1).and_then(|m| m.get(RAW)) {
+        Some(Value::String(text)) => serde_json::from_str(text).map_or(Cow::Borrowed(v), Cow::Owned),
+        _ => Cow::Borrowed(v),
+    }
+}
+
 /// Decodes one AttributeValue object.
 pub fn decode(v: &Value) -> Result<AttributeValue> {
     decode_at(v, 1)
@@ -559,6 +568,13 @@ mod tests {
             let raw = serde_json::from_str::<Box<RawValue>>(text).unwrap();
             assert_eq!(keep_raw(raw).unwrap(), serde_json::from_str::<Value>(text).unwrap());
         }
+    }
+
+    #[test]
+    fn unraw_gives_back_the_value_a_placeholder_stands_for() {
+        let raw = serde_json::from_str::<Box<RawValue>>(r#"{"S": "k0"}"#).unwrap();
+        assert_eq!(unraw(&keep_raw(raw).unwrap()).to_string(), r#"{"S":"k0"}"#);
+        assert_eq!(unraw(&json!([1])).as_ref(), &json!([1]));
     }
 
     #[test]

@@ -584,6 +584,7 @@ fn render(v: &Value, shape: &Shape) -> String {
             let parts: Vec<String> = m.iter().map(|(k, x)| format!("{k}={}", render(x, value))).collect();
             format!("{{{}}}", parts.join(", "))
         }
+        (other, Shape::Attr) => super::attr::unraw(other).to_string(),
         (other, _) => other.to_string(),
     }
 }
