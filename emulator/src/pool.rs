@@ -9,7 +9,7 @@
 
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use parking_lot::{Condvar, Mutex, MutexGuard};
 use tokio::sync::oneshot;
@@ -54,12 +54,17 @@ impl Pool {
 
     /// Two threads per core, at least four: a request's work is CPU only (the engine never
     /// waits, except for a disk sync in durable mode), so more threads than cores only add memory,
-    /// while a few spare ones keep light requests moving while two heavy ones run.
+    /// while a few spare ones keep light requests moving while two heavy ones run. Counted once
+    /// per process: on Linux `available_parallelism` reads the cgroup files each call, which
+    /// made up most of an `Emulator::start()` (BENCHMARKS.md, Results).
     pub fn default_size() -> usize {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .saturating_mul(2)
-            .max(4)
+        static SIZE: LazyLock<usize> = LazyLock::new(|| {
+            std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .saturating_mul(2)
+                .max(4)
+        });
+        *SIZE
     }
 
     /// Queues `work` now; the future waits for its result without holding the caller's thread
@@ -166,6 +171,13 @@ mod tests {
         assert_eq!(panicked.await, None::<()>);
         assert_eq!(pool.run(|| 7).await, Some(7), "the thread outlived the panic");
         assert_eq!(pool.threads(), 1);
+    }
+
+    #[test]
+    fn default_size_is_two_threads_per_core_and_at_least_four() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(Pool::default_size(), (2 * cores).max(4));
+        assert_eq!(Pool::default_size(), (2 * cores).max(4), "the second, counted once");
     }
 
     #[tokio::test]
