@@ -2,6 +2,7 @@
 //! protection, as AWS answered them in October 2026 (FIDELITY.md, "Table settings").
 
 use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
+use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::types::{
     BillingMode, GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, KeyType, LocalSecondaryIndex, OnDemandThroughput,
     Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType as T, SseSpecification, SseStatus, SseType,
@@ -44,6 +45,11 @@ fn only(what: &str) -> (String, String) {
 
 fn invalid(detail: &str) -> (String, String) {
     validation(&format!("One or more parameter values were invalid: {detail}"))
+}
+
+/// The table as DescribeTable shows it now.
+async fn described(c: &Client, name: &str) -> TableDescription {
+    c.describe_table().table_name(name).send().await.unwrap().table.unwrap()
 }
 
 /// A provisioned table `name` (pk S, 1/1) with a GSI `byA` on `a`.
@@ -152,14 +158,7 @@ async fn update_table_takes_one_kind_of_change_per_call() {
         invalid("You cannot create or delete index while changing stream status")
     );
     // Nothing of a refused call is applied.
-    let table = c
-        .describe_table()
-        .table_name("tbl")
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap();
+    let table = described(&c, "tbl").await;
     assert_eq!(table.global_secondary_indexes().len(), 1);
     assert_eq!(
         (
@@ -233,20 +232,6 @@ async fn deletion_protection_changes_at_once() {
 async fn table_classes_are_checked_and_summarised() {
     let (_emu, c) = emulator().await;
     create_table(&c, "tbl", None).await;
-    let class = |name: &str| {
-        let c = c.clone();
-        let name = name.to_owned();
-        async move {
-            c.describe_table()
-                .table_name(name)
-                .send()
-                .await
-                .unwrap()
-                .table
-                .unwrap()
-                .table_class_summary
-        }
-    };
     let invalid_class = validation(
         "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS].",
     );
@@ -277,7 +262,7 @@ async fn table_classes_are_checked_and_summarised() {
         .send()
         .await
         .unwrap();
-    assert_eq!(class("tbl").await, None);
+    assert_eq!(described(&c, "tbl").await.table_class_summary, None);
     // A change answers with the class as it was, and is then described with its time.
     let answer = c
         .update_table()
@@ -292,7 +277,7 @@ async fn table_classes_are_checked_and_summarised() {
         (answer.table_status, answer.table_class_summary),
         (Some(TableStatus::Updating), None)
     );
-    let summary = class("tbl").await.unwrap();
+    let summary = described(&c, "tbl").await.table_class_summary.unwrap();
     assert_eq!(summary.table_class, Some(TableClass::StandardInfrequentAccess));
     assert!(summary.last_update_date_time.is_some());
 }
@@ -329,26 +314,12 @@ async fn encryption_settings_follow_dynamodb() {
     ] {
         assert_eq!(error(create("bad", spec).await.unwrap_err()), invalid(detail));
     }
-    let described = |name: &str| {
-        let c = c.clone();
-        let name = name.to_owned();
-        async move {
-            c.describe_table()
-                .table_name(name)
-                .send()
-                .await
-                .unwrap()
-                .table
-                .unwrap()
-                .sse_description
-        }
-    };
     // `{}` is the default (an AWS-owned key, not described); SSEType KMS alone turns KMS on, with
     // the account's DynamoDB-managed key unless a key is named.
     create("plain", sse(None, None, None)).await.unwrap();
-    assert_eq!(described("plain").await, None);
+    assert_eq!(described(&c, "plain").await.sse_description, None);
     create("managed", sse(None, Some(SseType::Kms), None)).await.unwrap();
-    let managed = described("managed").await.unwrap();
+    let managed = described(&c, "managed").await.sse_description.unwrap();
     assert_eq!(
         (managed.status, managed.sse_type),
         (Some(SseStatus::Enabled), Some(SseType::Kms))
@@ -369,7 +340,12 @@ async fn encryption_settings_follow_dynamodb() {
     .await
     .unwrap();
     assert_eq!(
-        described("own").await.unwrap().kms_master_key_arn.as_deref(),
+        described(&c, "own")
+            .await
+            .sse_description
+            .unwrap()
+            .kms_master_key_arn
+            .as_deref(),
         Some("arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab")
     );
 
@@ -388,7 +364,7 @@ async fn encryption_settings_follow_dynamodb() {
         (Some(TableStatus::Active), Some(SseStatus::Updating), None)
     );
     assert_eq!(
-        described("plain").await.unwrap().kms_master_key_arn,
+        described(&c, "plain").await.sse_description.unwrap().kms_master_key_arn,
         Some(managed_arn.clone())
     );
     let err = update("plain", sse(Some(true), Some(SseType::Kms), Some(&managed_arn)))
@@ -399,7 +375,7 @@ async fn encryption_settings_follow_dynamodb() {
         invalid("Table is already encrypted with given KMSMasterKeyId. Use KMSMasterKeyId parameter if you want to change Master Key")
     );
     update("plain", sse(Some(false), None, None)).await.unwrap();
-    assert_eq!(described("plain").await, None);
+    assert_eq!(described(&c, "plain").await.sse_description, None);
 }
 
 #[tokio::test]
@@ -567,14 +543,7 @@ async fn index_throughput_follows_the_billing_mode() {
         .send()
         .await
         .unwrap();
-    let table = c
-        .describe_table()
-        .table_name("tbl")
-        .send()
-        .await
-        .unwrap()
-        .table
-        .unwrap();
+    let table = described(&c, "tbl").await;
     let index = &table.global_secondary_indexes()[0]
         .provisioned_throughput
         .as_ref()
@@ -588,16 +557,8 @@ async fn index_throughput_follows_the_billing_mode() {
 #[tokio::test]
 async fn warm_throughput_and_billing_summary_keep_their_history() {
     let (_emu, c) = emulator().await;
-    let table = || async {
-        c.describe_table()
-            .table_name("tbl")
-            .send()
-            .await
-            .unwrap()
-            .table
-            .unwrap()
-    };
-    let warm = |t: &aws_sdk_dynamodb::types::TableDescription| {
+    let table = || described(&c, "tbl");
+    let warm = |t: &TableDescription| {
         let w = t.warm_throughput.as_ref().unwrap();
         assert_eq!(w.status, Some(TableStatus::Active));
         (w.read_units_per_second.unwrap(), w.write_units_per_second.unwrap())
@@ -704,14 +665,7 @@ async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
     let c = emu.client();
     provisioned(&c, "tbl").await;
     let capacity = || async {
-        let t = c
-            .describe_table()
-            .table_name("tbl")
-            .send()
-            .await
-            .unwrap()
-            .table
-            .unwrap();
+        let t = described(&c, "tbl").await;
         let p = t.provisioned_throughput.unwrap();
         let secs = |d: Option<aws_sdk_dynamodb::primitives::DateTime>| d.map(|d| d.secs());
         (
