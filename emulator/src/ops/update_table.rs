@@ -53,8 +53,8 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     let table = table_named(cx, name, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
     let mut def = TableDef::clone(&state.def);
-    // Deletion protection and encryption change at once: the table stays ACTIVE. A class or
-    // encryption change answers with the table as it was, the change still under way on AWS.
+    // Deletion protection, encryption and warm throughput change at once: the table stays ACTIVE.
+    // A class or encryption change answers with the table as it was, still changing on AWS.
     let synchronous = input.deletion_protection.is_some() || input.sse.is_some() || input.warm_throughput.is_some();
     let echo_before = (input.table_class.is_some() || input.sse.is_some()).then(|| {
         let status = if synchronous { TableStatus::Active } else { TableStatus::Updating };
