@@ -44,7 +44,7 @@ use crate::clock::Clock;
 use crate::inflight::{Done, TokenJournal, Transactions};
 use crate::model::{Checked, Item, Stored, TableDef};
 use crate::store::{
-    Journal, Keyed, NamespaceKey, Namespaces, Policy, Slot, Snapshot, StoreSnapshot, Stream, StreamImage,
+    Backup, Journal, Keyed, NamespaceKey, Namespaces, Policy, Slot, Snapshot, StoreSnapshot, Stream, StreamImage,
 };
 
 /// The format's version, the last byte of each file's magic (and a checkpoint's `Header`).
@@ -96,8 +96,8 @@ enum Logged {
     Other(Record<'static>),
 }
 
-/// A checkpoint's frames: `Header`, then each table followed by its items (`ITEM` payloads), then
-/// streams, tags, policies and ClientRequestTokens, each naming its namespace, and `End` (a
+/// A checkpoint's frames: `Header`, then each table followed by its items (`ITEM` payloads), each
+/// backup followed by its items, then streams, tags, policies and ClientRequestTokens, each naming its namespace, and `End` (a
 /// checkpoint without it is refused).
 #[derive(Serialize, Deserialize)]
 enum Frame {
@@ -114,6 +114,15 @@ enum Frame {
     Stream {
         ns: NamespaceKey,
         stream: StreamImage,
+    },
+    /// An on-demand backup, followed by its items like a table.
+    Backup {
+        ns: NamespaceKey,
+        arn: String,
+        name: String,
+        created_millis: i64,
+        def: Box<TableDef>,
+        ttl: Option<String>,
     },
     Tags {
         ns: NamespaceKey,
@@ -464,7 +473,7 @@ impl Wal {
         let base = checkpoints.last().copied().unwrap_or(0);
         if let Some(&n) = checkpoints.last() {
             let (snapshot, tokens) = load_checkpoint(&dir.join(format!("checkpoint-{n}")), clock)?;
-            namespaces.restore(&snapshot);
+            namespaces.restore(&snapshot, clock.now_millis());
             for (ns, token, done) in tokens {
                 transactions.keep(ns, token, done);
             }
@@ -910,6 +919,27 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
                 put(&mut out, &item)?;
             }
         }
+        for b in store.backups.values() {
+            let (ns, arn, name, def) = (ns.clone(), b.arn.clone(), b.name.clone(), Box::new(b.def.clone()));
+            let (created_millis, ttl) = (b.created_millis, b.ttl.clone());
+            put(
+                &mut out,
+                &json(&Frame::Backup {
+                    ns,
+                    arn,
+                    name,
+                    created_millis,
+                    def,
+                    ttl,
+                }),
+            )?;
+            for stored in b.data.items.iter() {
+                item.clear();
+                item.push(ITEM);
+                item.extend_from_slice(stored.bytes());
+                put(&mut out, &item)?;
+            }
+        }
         for (arn, stream) in &store.streams {
             streams.entry(arn.clone()).or_insert_with(|| stream.image());
         }
@@ -940,12 +970,14 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
 }
 
-/// A table being loaded: its items go in as they are read (before the stream is attached, so
-/// loading records nothing), then its TTL attribute and stream ARN are set.
+/// A table or backup being loaded: its items go in as they are read (before the stream is
+/// attached, so loading records nothing), then its TTL attribute and stream ARN are set.
 struct Loading {
     build: crate::store::TableBuild,
     ttl: Option<String>,
     stream: Option<String>,
+    /// A backup's ARN, name and creation time; `None` for a table.
+    backup: Option<(String, String, i64)>,
 }
 
 /// One namespace being loaded.
@@ -988,7 +1020,7 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
             }
             JSON => {
                 let frame = p.json()?;
-                if let Frame::Table { def, .. } = &frame {
+                if let Frame::Table { def, .. } | Frame::Backup { def, .. } = &frame {
                     key = Some(def.key.clone());
                 }
                 Ok(Loaded::Frame(Box::new(frame)))
@@ -1016,11 +1048,34 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
             (true, _) | (_, Frame::Header { .. }) => return Err(bad(path, "unsupported checkpoint version")),
             (_, Frame::Table { ns, def, ttl, stream }) => {
                 let build = crate::store::TableBuild::new(*def);
-                stores
-                    .entry(ns.clone())
-                    .or_default()
-                    .tables
-                    .push(Loading { build, ttl, stream });
+                stores.entry(ns.clone()).or_default().tables.push(Loading {
+                    build,
+                    ttl,
+                    stream,
+                    backup: None,
+                });
+                current = Some(ns);
+            }
+            (
+                _,
+                Frame::Backup {
+                    ns,
+                    arn,
+                    name,
+                    created_millis,
+                    def,
+                    ttl,
+                },
+            ) => {
+                let build = crate::store::TableBuild::new(*def);
+                let backup = Some((arn, name, created_millis));
+                let loading = Loading {
+                    build,
+                    ttl,
+                    stream: None,
+                    backup,
+                };
+                stores.entry(ns.clone()).or_default().tables.push(loading);
                 current = Some(ns);
             }
             (_, Frame::Stream { ns, stream }) => {
@@ -1058,21 +1113,42 @@ fn load_checkpoint(path: &Path, clock: &Arc<Clock>) -> io::Result<(Snapshot, Tok
                 tags,
                 policies,
             } = store;
-            let tables = tables
-                .into_iter()
-                .map(|Loading { build, ttl, stream }| {
-                    let (def, mut data) = build.finish(ttl);
-                    data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
-                    (def, data)
-                })
-                .collect();
+            let (mut built, mut backups) = (Vec::new(), BTreeMap::new());
+            for Loading {
+                build,
+                ttl,
+                stream,
+                backup,
+            } in tables
+            {
+                match backup {
+                    None => {
+                        let (def, mut data) = build.finish(ttl);
+                        data.stream = stream.and_then(|arn| streams.get(&arn).cloned());
+                        built.push((def, data));
+                    }
+                    Some((arn, name, created_millis)) => {
+                        let (def, data) = build.finish(None);
+                        let backup = Backup {
+                            arn: arn.clone(),
+                            name,
+                            created_millis,
+                            def,
+                            ttl,
+                            data,
+                        };
+                        backups.insert(arn, Arc::new(backup));
+                    }
+                }
+            }
             (
                 ns,
                 StoreSnapshot {
-                    tables,
+                    tables: built,
                     streams,
                     tags,
                     policies,
+                    backups,
                 },
             )
         })
@@ -1106,6 +1182,46 @@ mod tests {
         let mut engine = Engine::new(Clock::System);
         engine.open_db(&dir.0)?;
         Ok(engine)
+    }
+
+    #[test]
+    fn backups_survive_with_their_items_and_restore_after_a_reopen() {
+        let dir = dir("backups");
+        let arn = {
+            let engine = open(&dir).unwrap();
+            create(&engine);
+            put(&engine, "a", "x");
+            put(&engine, "b", "x");
+            let ttl =
+                json!({"TableName": "things", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}});
+            call(&engine, "UpdateTimeToLive", ttl);
+            let made = call(
+                &engine,
+                "CreateBackup",
+                json!({"TableName": "things", "BackupName": "nightly"}),
+            );
+            put(&engine, "c", "x");
+            call(&engine, "DeleteTable", json!({"TableName": "things"}));
+            made["BackupDetails"]["BackupArn"].as_str().unwrap().to_string()
+        };
+        let engine = open(&dir).unwrap();
+        let described = call(&engine, "DescribeBackup", json!({"BackupArn": arn}));
+        let description = &described["BackupDescription"];
+        assert_eq!(description["BackupDetails"]["BackupName"], "nightly");
+        assert_eq!(description["SourceTableDetails"]["ItemCount"], 2);
+        assert_eq!(
+            description["SourceTableFeatureDetails"]["TimeToLiveDescription"],
+            json!({"TimeToLiveStatus": "ENABLED", "AttributeName": "exp"})
+        );
+        call(
+            &engine,
+            "RestoreTableFromBackup",
+            json!({"TargetTableName": "things", "BackupArn": arn}),
+        );
+        assert_eq!(
+            contents(&engine),
+            (vec!["a".into(), "b".into()], vec!["a".into(), "b".into()])
+        );
     }
 
     fn call(engine: &Engine, op: &str, body: Value) -> Value {

@@ -159,7 +159,7 @@ impl Engine {
     /// restores. Requests in flight on a table that existed before answer as if it had been deleted.
     pub fn restore(&self, snapshot: &Snapshot) {
         let restore = || {
-            self.namespaces.restore(snapshot);
+            self.namespaces.restore(snapshot, self.clock.now_millis());
             self.transactions.forget_tokens();
         };
         let saved = match &self.durable {

@@ -65,6 +65,15 @@ pub enum ErrorKind {
     ResourceNotFound,
     /// The backup operations' not-found error for a table.
     TableNotFound,
+    /// Backups and restores: no backup by that ARN; one feeding a restore in progress; a restore's
+    /// target name taken, or being restored into; no point-in-time recovery on the source, or a
+    /// time outside its window.
+    BackupNotFound,
+    BackupInUse,
+    TableAlreadyExists,
+    TableInUse,
+    PointInTimeRecoveryUnavailable,
+    InvalidRestoreTime,
     ResourceInUse,
     ConditionalCheckFailed,
     TransactionCanceled,
@@ -106,6 +115,14 @@ impl ErrorKind {
             ErrorKind::AccessDenied => "com.amazon.coral.service#AccessDeniedException",
             ErrorKind::ResourceNotFound => "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
             ErrorKind::TableNotFound => "com.amazonaws.dynamodb.v20120810#TableNotFoundException",
+            ErrorKind::BackupNotFound => "com.amazonaws.dynamodb.v20120810#BackupNotFoundException",
+            ErrorKind::BackupInUse => "com.amazonaws.dynamodb.v20120810#BackupInUseException",
+            ErrorKind::TableAlreadyExists => "com.amazonaws.dynamodb.v20120810#TableAlreadyExistsException",
+            ErrorKind::TableInUse => "com.amazonaws.dynamodb.v20120810#TableInUseException",
+            ErrorKind::PointInTimeRecoveryUnavailable => {
+                "com.amazonaws.dynamodb.v20120810#PointInTimeRecoveryUnavailableException"
+            }
+            ErrorKind::InvalidRestoreTime => "com.amazonaws.dynamodb.v20120810#InvalidRestoreTimeException",
             ErrorKind::ResourceInUse => "com.amazonaws.dynamodb.v20120810#ResourceInUseException",
             ErrorKind::ConditionalCheckFailed => "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
             ErrorKind::TransactionCanceled => "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",

@@ -4,6 +4,7 @@
 // allows them in #[test] functions only, not in the helpers and setup around them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backups;
 mod batch;
 mod chaos;
 mod expressions;

@@ -296,6 +296,19 @@ pub struct TableDef {
     pub sse: Option<Sse>,
     /// `None` until UpdateContinuousBackups turns point-in-time recovery on.
     pub point_in_time_recovery: Option<PointInTimeRecovery>,
+    /// What a restored table was restored from: DescribeTable's RestoreSummary while it is CREATING.
+    #[serde(default)]
+    pub restored_from: Option<RestoredFrom>,
+}
+
+/// The source of a restore (RestoreTableFromBackup, RestoreTableToPointInTime).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RestoredFrom {
+    /// The backup's ARN; `None` for a point-in-time restore.
+    pub backup_arn: Option<String>,
+    pub table_arn: String,
+    /// The moment the data is from (milliseconds).
+    pub at_millis: i64,
 }
 
 /// Server-side encryption with a KMS key (SSEType KMS).

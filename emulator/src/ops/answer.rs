@@ -94,13 +94,21 @@ pub struct RecoveryWindow {
 }
 
 impl ContinuousBackups {
-    /// `def`'s backups at `now_millis`.
-    pub fn of(def: &TableDef, now_millis: i64) -> ContinuousBackups {
+    /// `def`'s backups at `now_millis`; its data's past versions are known from `exact_since` on
+    /// (`store::History::exact_since`). The window opens when recovery was turned on, or the
+    /// recovery period ago, or when the versions kept start, whichever is latest.
+    pub fn of(def: &TableDef, now_millis: i64, exact_since: i64) -> ContinuousBackups {
         ContinuousBackups {
-            point_in_time_recovery: def.point_in_time_recovery.map(|pitr| RecoveryWindow {
-                period_days: pitr.recovery_period_days,
-                earliest_millis: pitr.enabled_at_millis,
-                latest_millis: (now_millis - RESTORE_LAG_MILLIS).max(pitr.enabled_at_millis),
+            point_in_time_recovery: def.point_in_time_recovery.map(|pitr| {
+                let earliest = pitr
+                    .enabled_at_millis
+                    .max(exact_since)
+                    .max(now_millis - pitr.recovery_period_days * 24 * 60 * 60 * 1000);
+                RecoveryWindow {
+                    period_days: pitr.recovery_period_days,
+                    earliest_millis: earliest,
+                    latest_millis: (now_millis - RESTORE_LAG_MILLIS).max(earliest),
+                }
             }),
         }
     }

@@ -92,6 +92,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         capacity_changes: Default::default(),
         sse,
         point_in_time_recovery: None,
+        restored_from: None,
         name,
     };
     def.settle_warm();
@@ -196,7 +197,7 @@ fn stream_view(spec: Option<StreamRequest>) -> Result<Option<String>> {
 }
 
 /// A UUID-shaped id, unique per table name and creation time.
-fn table_id(name: &str, millis: i64) -> String {
+pub(super) fn table_id(name: &str, millis: i64) -> String {
     let a = crc32fast::hash(name.as_bytes());
     let b = crc32fast::hash(&millis.to_le_bytes());
     let c = crc32fast::hash(format!("{name}{millis}").as_bytes());

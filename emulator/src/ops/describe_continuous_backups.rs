@@ -17,6 +17,7 @@ pub struct Output {
 
 pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let table = backed_up_table(cx, &input.table)?;
-    let backups = ContinuousBackups::of(&table.state.read().def, now_millis);
+    let state = table.state.read();
+    let backups = ContinuousBackups::of(&state.def, now_millis, state.recovery.exact_since());
     Ok(Output { backups })
 }

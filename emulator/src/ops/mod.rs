@@ -6,6 +6,7 @@
 //! This file holds the one list of operations; the protocol generates its dispatch from it.
 
 pub(crate) mod answer;
+pub(crate) mod backups;
 pub(crate) mod common;
 pub(crate) mod expressions;
 mod item_write;
@@ -132,10 +133,13 @@ macro_rules! operation_list {
                 BatchExecuteStatement => batch_execute_statement,
                 BatchGetItem => batch_get_item,
                 BatchWriteItem => batch_write_item,
+                CreateBackup => create_backup,
                 CreateTable => create_table,
+                DeleteBackup => delete_backup,
                 DeleteItem => delete_item,
                 DeleteResourcePolicy => delete_resource_policy,
                 DeleteTable => delete_table,
+                DescribeBackup => describe_backup,
                 DescribeContinuousBackups => describe_continuous_backups,
                 DescribeEndpoints => describe_endpoints,
                 DescribeLimits => describe_limits,
@@ -145,11 +149,14 @@ macro_rules! operation_list {
                 ExecuteTransaction => execute_transaction,
                 GetItem => get_item,
                 GetResourcePolicy => get_resource_policy,
+                ListBackups => list_backups,
                 ListTables => list_tables,
                 ListTagsOfResource => list_tags_of_resource,
                 PutItem => put_item,
                 PutResourcePolicy => put_resource_policy,
                 Query => query,
+                RestoreTableFromBackup => restore_table_from_backup,
+                RestoreTableToPointInTime => restore_table_to_point_in_time,
                 Scan => scan,
                 TagResource => tag_resource,
                 TransactGetItems => transact_get_items,
@@ -201,12 +208,17 @@ operation_list!(operations);
 
 impl Operation {
     /// Whether a success changes more than items (tables, indexes, TTL, tags, policies, backups
-    /// settings): the durable mode writes a checkpoint for these, and logs only item changes.
+    /// and their settings): the durable mode writes a checkpoint for these, and logs only item
+    /// changes.
     pub fn changes_catalogue(self) -> bool {
         use Operation::*;
         matches!(
             self,
             CreateTable
+                | CreateBackup
+                | DeleteBackup
+                | RestoreTableFromBackup
+                | RestoreTableToPointInTime
                 | DeleteTable
                 | UpdateTable
                 | UpdateTimeToLive

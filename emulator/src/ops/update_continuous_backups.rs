@@ -41,5 +41,5 @@ pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
             .unwrap_or(DEFAULT_RECOVERY_DAYS),
     });
     table.set_def(&mut state, def);
-    Ok(Output { backups: ContinuousBackups::of(&state.def, now_millis) })
+    Ok(Output { backups: ContinuousBackups::of(&state.def, now_millis, state.recovery.exact_since()) })
 }

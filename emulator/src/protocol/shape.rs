@@ -136,6 +136,10 @@ pub const INDEX_NAME: Shape = Shape::Str {
     pattern: Some(Pattern::Name),
     values: &[],
 };
+/// A backup's name: 3–255 characters of `[a-zA-Z0-9_.-]`, like a table's.
+pub const BACKUP_NAME: Shape = TABLE_NAME;
+/// A backup's ARN.
+pub const BACKUP_ARN: Shape = string(37, 1024);
 /// A table's or stream's ARN (tag and resource-policy operations).
 pub const RESOURCE_ARN: Shape = string(1, 1283);
 /// A resource policy's ExpectedRevisionId.

@@ -24,12 +24,15 @@ pub struct Keep {
 /// write replaced it: a version was what reads saw until then.
 pub struct History<D> {
     versions: VecDeque<(i64, D)>,
+    /// When the newest version dropped was replaced: reads as of this time or later are exact.
+    exact_since: i64,
 }
 
 impl<D> Default for History<D> {
     fn default() -> History<D> {
         History {
             versions: VecDeque::new(),
+            exact_since: i64::MIN,
         }
     }
 }
@@ -41,8 +44,16 @@ impl<D> History<D> {
         while self.versions.len() > MAX_VERSIONS
             || self.versions.len() > keep.writes && self.versions.front().is_some_and(|(t, _)| *t <= at - keep.millis)
         {
-            self.versions.pop_front();
+            if let Some((replaced, _)) = self.versions.pop_front() {
+                self.exact_since = replaced;
+            }
         }
+    }
+
+    /// The earliest time [`History::as_of`] answers exactly for: versions replaced before it were
+    /// dropped (`i64::MIN` while none was).
+    pub fn exact_since(&self) -> i64 {
+        self.exact_since
     }
 
     /// The data a read sees when it lags to the clock time `as_of` and also misses the last
@@ -55,9 +66,10 @@ impl<D> History<D> {
             .map_or(current, |(_, data)| data)
     }
 
-    /// Drops every version kept.
-    pub(super) fn clear(&mut self) {
+    /// Drops every version kept; reads are exact again only from `now` on.
+    pub(super) fn clear(&mut self, now: i64) {
         self.versions.clear();
+        self.exact_since = now;
     }
 }
 
@@ -114,6 +126,7 @@ mod tests {
         h.record(500, data("c"), keep);
         // "a" and "b" were replaced more than 100 ms before the last write, which keeps one.
         assert_eq!(h.versions.len(), 1);
+        assert_eq!(h.exact_since(), 50, "reads before 50 would see b, which is gone");
         for t in 0..2000 {
             h.record(
                 t + 1000,

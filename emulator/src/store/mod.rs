@@ -4,6 +4,7 @@
 //!
 //! The store knows nothing of the wire or of expressions; it returns `Option`s, never API errors.
 
+mod backup;
 mod history;
 mod lifecycle;
 mod namespace;
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use parking_lot::RwLock;
 
+pub use backup::Backup;
 pub use history::Keep;
 pub use lifecycle::Status;
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
@@ -53,6 +55,8 @@ pub struct Store {
     streams: RwLock<BTreeMap<String, Arc<Stream>>>,
     /// Resource-based policies by table or stream ARN.
     policies: RwLock<HashMap<String, Policy>>,
+    /// On-demand backups by ARN; they outlive their tables.
+    backups: RwLock<BTreeMap<String, Arc<Backup>>>,
     /// Tables DeleteTable took out of the catalogue that are still DELETING (transient statuses
     /// on): described and listed, their names not yet free; dropped once their time is past.
     deleting: RwLock<BTreeMap<String, Arc<Table>>>,
@@ -60,7 +64,8 @@ pub struct Store {
     journal: std::sync::OnceLock<Arc<dyn Journal>>,
 }
 
-/// A frozen copy of one namespace's store: every table (definition and data), stream, tag and policy.
+/// A frozen copy of one namespace's store: every table (definition and data), stream, tag,
+/// policy and backup.
 ///
 /// Taking one and restoring it cost O(tables + streams + tags + policies), not O(items): table
 /// data and stream logs are persistent structures that share every node with the live store until
@@ -76,6 +81,8 @@ pub struct StoreSnapshot {
     pub(crate) streams: BTreeMap<String, Arc<Stream>>,
     pub(crate) tags: HashMap<String, Vec<(String, String)>>,
     pub(crate) policies: HashMap<String, Policy>,
+    /// Backups never change, so the snapshot shares them.
+    pub(crate) backups: BTreeMap<String, Arc<Backup>>,
 }
 
 /// Forks of `streams` keyed by ARN: independent copies a snapshot or a restored store can own.
@@ -120,17 +127,20 @@ impl Store {
         }
     }
 
-    /// Replaces everything by `snapshot`'s state, every table ACTIVE (see [`Table::with`]). The tables in place until now are marked dropped
+    /// Replaces everything by `snapshot`'s state at `now`, every table ACTIVE (see
+    /// [`Table::with`]), its point-in-time recovery window starting again. The tables in place until now are marked dropped
     /// under their write locks (all held at once), so a request that looked one up before the
     /// restore answers as if it had been deleted, and none writes into the restored state.
-    pub fn restore(&self, snapshot: &StoreSnapshot) {
+    pub fn restore(&self, snapshot: &StoreSnapshot, now: i64) {
         let streams = fork_all(snapshot.streams.values());
         let restored = with_streams(snapshot.tables.iter().map(|(d, t)| (d, t)), &streams);
         let mut restored: BTreeMap<String, Arc<Table>> = restored
             .into_iter()
             .map(|(def, data)| {
                 let mut table = Table::with(def, data);
-                table.state.get_mut().journal = self.journal.get().cloned();
+                let state = table.state.get_mut();
+                state.journal = self.journal.get().cloned();
+                state.recovery.clear(now);
                 (table.name.clone(), Arc::new(table))
             })
             .collect();
@@ -151,6 +161,7 @@ impl Store {
             *self.streams.write() = streams;
             *self.tags.write() = snapshot.tags.clone();
             *self.policies.write() = snapshot.policies.clone();
+            *self.backups.write() = snapshot.backups.clone();
             return;
         }
     }
@@ -290,6 +301,32 @@ impl Store {
         out
     }
 
+    /// Adds `backup` unless its ARN is taken (`None` then).
+    pub fn add_backup(&self, backup: Backup) -> Option<Arc<Backup>> {
+        let mut backups = self.backups.write();
+        if backups.contains_key(&backup.arn) {
+            return None;
+        }
+        let backup = Arc::new(backup);
+        backups.insert(backup.arn.clone(), backup.clone());
+        Some(backup)
+    }
+
+    pub fn backup(&self, arn: &str) -> Option<Arc<Backup>> {
+        self.backups.read().get(arn).cloned()
+    }
+
+    /// Every backup, oldest first.
+    pub fn backups(&self) -> Vec<Arc<Backup>> {
+        let mut all: Vec<_> = self.backups.read().values().cloned().collect();
+        all.sort_by(|a, b| (a.created_millis, &a.arn).cmp(&(b.created_millis, &b.arn)));
+        all
+    }
+
+    pub fn remove_backup(&self, arn: &str) -> Option<Arc<Backup>> {
+        self.backups.write().remove(arn)
+    }
+
     /// Drops the policies of a table and of its streams.
     pub fn remove_policies(&self, table_arn: &str) {
         let streams = format!("{table_arn}/stream/");
@@ -325,6 +362,7 @@ pub(crate) fn snapshot_all_then<R>(stores: &[&Store], then: impl FnOnce() -> R) 
                     streams,
                     tags: store.tags.read().clone(),
                     policies: store.policies.read().clone(),
+                    backups: store.backups.read().clone(),
                 }
             })
             .collect();

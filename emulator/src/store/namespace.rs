@@ -104,14 +104,15 @@ impl Namespaces {
         (Snapshot { stores }, then)
     }
 
-    /// Puts back `snapshot`'s state in every namespace it holds and empties every other one.
-    pub fn restore(&self, snapshot: &Snapshot) {
+    /// Puts back `snapshot`'s state in every namespace it holds and empties every other one, at
+    /// `now` (milliseconds).
+    pub fn restore(&self, snapshot: &Snapshot, now: i64) {
         for (account, region) in snapshot.stores.keys() {
             self.get(account, region);
         }
         let empty = StoreSnapshot::default();
         for ns in self.all() {
-            ns.store.restore(snapshot.stores.get(&key(&ns)).unwrap_or(&empty));
+            ns.store.restore(snapshot.stores.get(&key(&ns)).unwrap_or(&empty), now);
         }
     }
 }

@@ -39,6 +39,10 @@ pub struct TableState {
     pub(super) journal: Option<Arc<dyn Journal>>,
     /// Past versions of `data`, while a chaos plan makes reads of this table stale (`Recording`).
     pub history: History<TableData>,
+    /// Past versions of `data` within the recovery period, while point-in-time recovery is on
+    /// (`Recording`): what RestoreTableToPointInTime restores. Not kept by the durable mode, so
+    /// after a restart the window starts again.
+    pub recovery: History<TableData>,
     /// Item changes applied so far: equal counts under one lock and the next mean no item changed
     /// between them (what lets a write decided before the lock skip looking its item up again).
     changes: u64,
@@ -71,6 +75,11 @@ impl Table {
         for index in def.indexes() {
             data.indexes.insert(index.name.clone(), OrdSet::new());
         }
+        Table::restored(def, data, settles_at)
+    }
+
+    /// A new table holding `data` from the start (a restore's), CREATING until `settles_at`.
+    pub fn restored(def: TableDef, data: TableData, settles_at: i64) -> Table {
         let mut table = Table::with(def, data);
         *table.lifecycle.get_mut() = Lifecycle::created(settles_at);
         table
@@ -88,6 +97,7 @@ impl Table {
                 dropped: false,
                 journal: None,
                 history: History::default(),
+                recovery: History::default(),
                 changes: 0,
             }),
             lifecycle: Mutex::default(),
@@ -604,6 +614,7 @@ pub(crate) mod tests {
             capacity_changes: Default::default(),
             sse: None,
             point_in_time_recovery: None,
+            restored_from: None,
         }
     }
 

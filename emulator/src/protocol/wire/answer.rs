@@ -2,9 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Throughput};
+use crate::model::{warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Sse, Throughput};
 use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::protocol::attr::encode_map;
+use crate::store::Backup;
 
 pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
     let mut v = json!({"TableName": c.table, "CapacityUnits": c.total()});
@@ -153,13 +154,97 @@ pub fn table_description(t: &TableDescription) -> Value {
     }
     let status = if t.sse_updating { "UPDATING" } else { "ENABLED" };
     match &def.sse {
-        Some(sse) => {
-            d["SSEDescription"] = json!({"Status": status, "SSEType": "KMS", "KMSMasterKeyArn": sse.kms_master_key_arn})
-        }
+        Some(sse) => d["SSEDescription"] = sse_description(status, sse),
         None if t.sse_updating => d["SSEDescription"] = json!({"Status": status}),
         None => {}
     }
+    // Only while the restored table is CREATING: nothing marks it once ACTIVE.
+    if let Some(from) = def.restored_from.as_ref().filter(|_| creating) {
+        d["RestoreSummary"] = json!({
+            "SourceTableArn": from.table_arn,
+            "RestoreDateTime": from.at_millis as f64 / 1000.0,
+            "RestoreInProgress": true,
+        });
+        if let Some(arn) = &from.backup_arn {
+            d["RestoreSummary"]["SourceBackupArn"] = json!(arn);
+        }
+    }
     d
+}
+
+fn sse_description(status: &str, sse: &Sse) -> Value {
+    json!({"Status": status, "SSEType": "KMS", "KMSMasterKeyArn": sse.kms_master_key_arn})
+}
+
+/// CreateBackup's BackupDetails, in `status` (CREATING, AVAILABLE or DELETED as the answer goes).
+pub fn backup_details(b: &Backup, status: &str) -> Value {
+    json!({
+        "BackupArn": b.arn,
+        "BackupName": b.name,
+        "BackupSizeBytes": b.data.size_bytes,
+        "BackupStatus": status,
+        "BackupType": "USER",
+        "BackupCreationDateTime": b.created_millis as f64 / 1000.0,
+    })
+}
+
+/// DescribeBackup's and DeleteBackup's BackupDescription: the details, and the table as it was
+/// (its features only when they were on; indexes with key, projection and, for global ones,
+/// throughput).
+pub fn backup_description(b: &Backup, status: &str) -> Value {
+    let def = &b.def;
+    let mut features = json!({});
+    let index = |i: &IndexDef, global: bool| {
+        let mut v = json!({"IndexName": i.name, "KeySchema": key_schema(&i.key), "Projection": projection(i)});
+        if global {
+            let t = i.throughput.unwrap_or_default();
+            v["ProvisionedThroughput"] = json!({"ReadCapacityUnits": t.read, "WriteCapacityUnits": t.write});
+        }
+        v
+    };
+    if !def.local_indexes.is_empty() {
+        features["LocalSecondaryIndexes"] = def.local_indexes.iter().map(|i| index(i, false)).collect();
+    }
+    if !def.global_indexes.is_empty() {
+        features["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index(i, true)).collect();
+    }
+    if let Some(s) = &def.stream {
+        features["StreamDescription"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
+    }
+    if let Some(attribute) = &b.ttl {
+        features["TimeToLiveDescription"] = json!({"TimeToLiveStatus": "ENABLED", "AttributeName": attribute});
+    }
+    if let Some(sse) = &def.sse {
+        features["SSEDescription"] = sse_description("ENABLED", sse);
+    }
+    let billing = match def.billing_mode {
+        BillingMode::PayPerRequest => "PAY_PER_REQUEST",
+        BillingMode::Provisioned => "PROVISIONED",
+    };
+    json!({
+        "BackupDetails": backup_details(b, status),
+        "SourceTableDetails": {
+            "TableName": def.name,
+            "TableId": def.table_id,
+            "TableArn": def.arn,
+            "TableSizeBytes": b.data.size_bytes,
+            "KeySchema": key_schema(&def.key),
+            "TableCreationDateTime": def.created_at,
+            "ProvisionedThroughput": {"ReadCapacityUnits": def.throughput.read, "WriteCapacityUnits": def.throughput.write},
+            "ItemCount": b.item_count(),
+            "BillingMode": billing,
+        },
+        "SourceTableFeatureDetails": features,
+    })
+}
+
+/// A ListBackups summary.
+pub fn backup_summary(b: &Backup) -> Value {
+    let mut v = backup_details(b, "AVAILABLE");
+    v["TableName"] = json!(b.def.name);
+    v["TableId"] = json!(b.def.table_id);
+    v["TableArn"] = json!(b.def.arn);
+    v
 }
 
 pub fn continuous_backups(b: &ContinuousBackups) -> Value {

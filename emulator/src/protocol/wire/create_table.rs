@@ -2,23 +2,18 @@ use serde_json::{json, Value};
 
 use super::table_spec::{
     attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, warm, ATTRIBUTE_DEFINITIONS,
-    BILLING_MODE, GSI, KEY_SCHEMA, PROJECTION, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
+    BILLING_MODE, GSI, KEY_SCHEMA, LSI, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
     WARM_THROUGHPUT,
 };
 use super::{answer, tags};
 use crate::error::{Error, Result};
 use crate::model::BillingMode;
 use crate::ops::create_table::{Input, Output};
-use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME, TABLE_NAME};
+use crate::protocol::shape::{field, required, validate, Field, Shape, TABLE_NAME};
 use crate::protocol::Body;
 
 /// The table name is checked on its own first: its faults are reported alone.
 const NAME: &[Field] = &[field("TableName", TABLE_NAME)];
-
-const LSI: Shape = Shape::Struct {
-    java: "LocalSecondaryIndex",
-    fields: &[required("IndexName", INDEX_NAME), required("KeySchema", KEY_SCHEMA), required("Projection", PROJECTION)],
-};
 
 pub(crate) const SHAPE: &[Field] = &[
     field("BillingMode", BILLING_MODE),
@@ -47,7 +42,7 @@ pub fn decode(body: Body) -> Result<Input> {
     resource_policy.as_deref().map(super::policy_document::check).transpose()?;
     Ok(Input {
         table: body.str("TableName").unwrap_or_default().to_string(),
-        billing_mode: billing_mode(body).unwrap_or(BillingMode::Provisioned),
+        billing_mode: billing_mode(body, "BillingMode").unwrap_or(BillingMode::Provisioned),
         throughput: body.child("ProvisionedThroughput").map(throughput),
         attribute_definitions: attribute_definitions(body),
         key: key_elements(body.list("KeySchema")),
@@ -55,7 +50,7 @@ pub fn decode(body: Body) -> Result<Input> {
         global_indexes: indexes(body, "GlobalSecondaryIndexes"),
         stream: stream(body),
         table_class: body.str("TableClass").map(str::to_owned),
-        sse: sse(body),
+        sse: sse(body, "SSESpecification"),
         warm: body.child("WarmThroughput").map(warm),
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
         tags: tags(body),

@@ -53,6 +53,17 @@ macro_rules! dispatch {
 
 ops::operation_list!(dispatch);
 
+/// A timestamp member (seconds since the epoch, with a fraction) in milliseconds, when given.
+pub fn millis(body: Body, key: &str) -> Result<Option<i64>> {
+    match body.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_f64()
+            .map(|seconds| Some((seconds * 1000.0).round() as i64))
+            .ok_or_else(|| crate::error::Error::serialization(format!("Invalid timestamp for {key}: {v}"))),
+    }
+}
+
 /// `ReturnConsumedCapacity`.
 pub fn capacity_detail(body: Body) -> CapacityDetail {
     match body.str("ReturnConsumedCapacity") {

@@ -1,11 +1,13 @@
 //! The wire form of what CreateTable and UpdateTable share (`ops::table_spec`): the shapes of key
-//! schemas, projections, throughput, GSI definitions and stream specifications, and their decoders.
+//! schemas, projections, throughput, GSI definitions and stream specifications, and their decoders;
+//! and the restores' overrides of the same settings.
 
 use serde_json::Value;
 
 use crate::model::{BillingMode, KeyAttr, ProjectionType, ScalarType, Throughput};
+use crate::ops::backups::Overrides;
 use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest, WarmRequest};
-use crate::protocol::shape::{field, one_of, required, string, Shape, INDEX_NAME};
+use crate::protocol::shape::{field, one_of, required, string, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
 const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
@@ -87,6 +89,50 @@ pub const GSI: Shape = Shape::Struct {
     ],
 };
 
+pub const LSI: Shape = Shape::Struct {
+    java: "LocalSecondaryIndex",
+    fields: &[
+        required("IndexName", INDEX_NAME),
+        required("KeySchema", KEY_SCHEMA),
+        required("Projection", PROJECTION),
+    ],
+};
+
+/// The overrides of RestoreTableFromBackup and RestoreTableToPointInTime.
+pub const RESTORE_OVERRIDES: [Field; 6] = [
+    field("BillingModeOverride", BILLING_MODE),
+    field(
+        "GlobalSecondaryIndexOverride",
+        Shape::List {
+            member: &GSI,
+            min: 0,
+            max: usize::MAX,
+        },
+    ),
+    field(
+        "LocalSecondaryIndexOverride",
+        Shape::List {
+            member: &LSI,
+            min: 0,
+            max: usize::MAX,
+        },
+    ),
+    field("ProvisionedThroughputOverride", THROUGHPUT),
+    field("OnDemandThroughputOverride", Shape::Any),
+    field("SSESpecificationOverride", SSE_SPECIFICATION),
+];
+
+/// The restore overrides a request gives.
+pub fn restore_overrides(body: Body) -> Overrides {
+    Overrides {
+        billing_mode: billing_mode(body, "BillingModeOverride"),
+        throughput: body.child("ProvisionedThroughputOverride").map(throughput),
+        global_indexes: indexes(body, "GlobalSecondaryIndexOverride"),
+        local_indexes: indexes(body, "LocalSecondaryIndexOverride"),
+        sse: sse(body, "SSESpecificationOverride"),
+    }
+}
+
 pub const WARM_THROUGHPUT: Shape = Shape::Struct {
     java: "WarmThroughput",
     fields: &[
@@ -123,8 +169,8 @@ pub const SSE_SPECIFICATION: Shape = Shape::Struct {
 pub const TABLE_CLASS: Shape = string(0, usize::MAX);
 
 /// `SSESpecification`, when given.
-pub fn sse(body: Body) -> Option<SseRequest> {
-    body.child("SSESpecification").map(|s| SseRequest {
+pub fn sse(body: Body, member: &str) -> Option<SseRequest> {
+    body.child(member).map(|s| SseRequest {
         enabled: s.bool("Enabled"),
         sse_type: s.str("SSEType").map(str::to_owned),
         kms_master_key_id: s.str("KMSMasterKeyId").map(str::to_owned),
@@ -132,8 +178,8 @@ pub fn sse(body: Body) -> Option<SseRequest> {
 }
 
 /// `BillingMode`, when given.
-pub fn billing_mode(body: Body) -> Option<BillingMode> {
-    body.str("BillingMode").map(|m| match m {
+pub fn billing_mode(body: Body, member: &str) -> Option<BillingMode> {
+    body.str(member).map(|m| match m {
         "PAY_PER_REQUEST" => BillingMode::PayPerRequest,
         _ => BillingMode::Provisioned,
     })

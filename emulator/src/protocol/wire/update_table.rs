@@ -88,13 +88,13 @@ pub fn decode(body: Body) -> Result<Input> {
     Ok(Input {
         table: body.str("TableName").unwrap_or_default().to_string(),
         attribute_definitions: attribute_definitions(body),
-        billing_mode: billing_mode(body),
+        billing_mode: billing_mode(body, "BillingMode"),
         throughput: body.child("ProvisionedThroughput").map(throughput),
         index_updates: body.list("GlobalSecondaryIndexUpdates").iter().map(Body).map(index_update).collect::<Result<_>>()?,
         stream: stream(body),
         deletion_protection: body.bool("DeletionProtectionEnabled"),
         table_class: body.str("TableClass").map(str::to_owned),
-        sse: sse(body),
+        sse: sse(body, "SSESpecification"),
         on_demand_throughput: body.has("OnDemandThroughput"),
         warm_throughput: body.child("WarmThroughput").map(warm),
     })
