@@ -566,3 +566,64 @@ async fn a_backup_feeds_one_restore_at_a_time() {
     emu.advance(Duration::from_secs(2));
     c.delete_backup().backup_arn(&arn).send().await.unwrap();
 }
+
+#[tokio::test]
+async fn backup_actions_are_authorized_on_the_backup() {
+    use aws_sdk_dynamodb::config::Credentials;
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["dynamodb:CreateBackup", "dynamodb:DescribeBackup"],
+        "Resource": ["arn:aws:dynamodb:us-east-1:000000000000:table/src",
+                     "arn:aws:dynamodb:us-east-1:000000000000:table/src/backup/*"]}]}"#;
+    let creds: dynamodb_emulator::Credentials = "admin:a,app:s".parse().unwrap();
+    let emu = Emulator::builder()
+        .credentials(creds.with_policy("app", policy).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let signed = |key: &str, secret: &str| {
+        let conf = emu.client().config().to_builder();
+        Client::from_conf(
+            conf.credentials_provider(Credentials::new(key, secret, None, None, "test"))
+                .build(),
+        )
+    };
+    let (admin, app) = (signed("admin", "a"), signed("app", "s"));
+    create_table(&admin, "src", None).await;
+    let arn = backup(&app, "src", "bk1").await;
+    app.describe_backup().backup_arn(&arn).send().await.unwrap();
+    let denied = |action: &str, resource: &str| {
+        (
+            "AccessDeniedException".to_string(),
+            format!("User: arn:aws:iam::000000000000:user/app is not authorized to perform: dynamodb:{action} on resource: {resource} because no identity-based policy allows the dynamodb:{action} action"),
+        )
+    };
+    let err = app.delete_backup().backup_arn(&arn).send().await.unwrap_err();
+    assert_eq!(error(err), denied("DeleteBackup", &arn));
+    let err = app.list_backups().send().await.unwrap_err();
+    assert_eq!(error(err), denied("ListBackups", "*"));
+}
+
+#[tokio::test]
+async fn snapshots_carry_backups() {
+    let (emu, c) = on_manual_clock().await;
+    create_table(&c, "src", None).await;
+    put(&c, "src", &[("pk", s("a"))]).await;
+    let arn = backup(&c, "src", "bk1").await;
+    let fixture = emu.snapshot();
+    c.delete_backup().backup_arn(&arn).send().await.unwrap();
+    let made_after = backup(&c, "src", "bk2").await;
+    emu.restore(&fixture);
+    let listed = c.list_backups().send().await.unwrap().backup_summaries.unwrap();
+    assert_eq!(
+        listed.iter().map(|b| b.backup_arn.clone().unwrap()).collect::<Vec<_>>(),
+        [arn.clone()]
+    );
+    assert_ne!(made_after, arn);
+    c.restore_table_from_backup()
+        .target_table_name("copy")
+        .backup_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keys(&c, "copy", None).await, ["a"]);
+}
