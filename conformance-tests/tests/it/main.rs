@@ -9,6 +9,7 @@ mod batch;
 mod chaos;
 mod expressions;
 mod harness;
+mod insights;
 mod items;
 mod key_limits;
 mod least_privilege;

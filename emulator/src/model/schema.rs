@@ -299,6 +299,22 @@ pub struct TableDef {
     /// What a restored table was restored from: DescribeTable's RestoreSummary while it is CREATING.
     #[serde(default)]
     pub restored_from: Option<RestoredFrom>,
+    /// Contributor Insights of the table (key `""`) and of its global indexes (by name), once
+    /// UpdateContributorInsights has set them.
+    #[serde(default)]
+    pub insights: std::collections::BTreeMap<String, Insights>,
+}
+
+/// Contributor Insights on a table or a global index.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Insights {
+    pub enabled: bool,
+    /// Only throttled keys (THROTTLED_KEYS), or accessed and throttled ones.
+    pub throttled_only: bool,
+    /// When the status or mode last changed (milliseconds).
+    pub updated_millis: i64,
+    /// When the enabling that made its rules happened: their names end with it.
+    pub rules_millis: i64,
 }
 
 /// The source of a restore (RestoreTableFromBackup, RestoreTableToPointInTime).

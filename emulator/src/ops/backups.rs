@@ -136,6 +136,7 @@ pub fn restored_def(
         sse,
         point_in_time_recovery: None,
         restored_from: Some(from),
+        insights: Default::default(),
     };
     def.settle_warm();
     Ok(def)

@@ -93,6 +93,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         sse,
         point_in_time_recovery: None,
         restored_from: None,
+        insights: Default::default(),
         name,
     };
     def.settle_warm();

@@ -9,6 +9,7 @@ pub(crate) mod answer;
 pub(crate) mod backups;
 pub(crate) mod common;
 pub(crate) mod expressions;
+pub(crate) mod insights;
 mod item_write;
 mod multi;
 mod policies;
@@ -141,6 +142,7 @@ macro_rules! operation_list {
                 DeleteTable => delete_table,
                 DescribeBackup => describe_backup,
                 DescribeContinuousBackups => describe_continuous_backups,
+                DescribeContributorInsights => describe_contributor_insights,
                 DescribeEndpoints => describe_endpoints,
                 DescribeLimits => describe_limits,
                 DescribeTable => describe_table,
@@ -150,6 +152,7 @@ macro_rules! operation_list {
                 GetItem => get_item,
                 GetResourcePolicy => get_resource_policy,
                 ListBackups => list_backups,
+                ListContributorInsights => list_contributor_insights,
                 ListTables => list_tables,
                 ListTagsOfResource => list_tags_of_resource,
                 PutItem => put_item,
@@ -163,6 +166,7 @@ macro_rules! operation_list {
                 TransactWriteItems => transact_write_items,
                 UntagResource => untag_resource,
                 UpdateContinuousBackups => update_continuous_backups,
+                UpdateContributorInsights => update_contributor_insights,
                 UpdateItem => update_item,
                 UpdateTable => update_table,
                 UpdateTimeToLive => update_time_to_live,
@@ -223,6 +227,7 @@ impl Operation {
                 | UpdateTable
                 | UpdateTimeToLive
                 | UpdateContinuousBackups
+                | UpdateContributorInsights
                 | TagResource
                 | UntagResource
                 | PutResourcePolicy

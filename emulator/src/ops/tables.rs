@@ -17,7 +17,7 @@ pub fn table_named(cx: &Cx, name: &str, now: i64) -> Result<Arc<Table>> {
         .ok_or_else(|| missing_table(name))
 }
 
-fn missing_table(name: &str) -> Error {
+pub fn missing_table(name: &str) -> Error {
     Error::resource_not_found(format!("Requested resource not found: Table: {name} not found"))
 }
 

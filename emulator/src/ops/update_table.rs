@@ -112,6 +112,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             IndexUpdate::Delete { name } => {
                 global_index(&def, &name, "delete")?;
                 def.global_indexes.retain(|i| i.name != name);
+                def.insights.remove(&name);
                 let used = |n: &str| def.key.contains(n) || def.indexes().any(|i| i.key.contains(n));
                 def.attribute_definitions = def.attribute_definitions.iter().filter(|a| used(&a.name)).cloned().collect();
             }

@@ -147,7 +147,10 @@ fn requested(engine: &Engine, ns: &Namespace, op: Operation, body: &Value) -> Ve
     let one = |resource: String| vec![ask(op.name(), resource)];
     match op {
         Operation::ListTables | Operation::ListStreams => one(ns.table_arn("*")),
-        Operation::DescribeEndpoints | Operation::DescribeLimits | Operation::ListBackups => one("*".into()),
+        Operation::DescribeEndpoints
+        | Operation::DescribeLimits
+        | Operation::ListBackups
+        | Operation::ListContributorInsights => one("*".into()),
         // A restore from a backup is authorized on the backup, one to a point in time on its source.
         Operation::DescribeBackup | Operation::DeleteBackup | Operation::RestoreTableFromBackup => {
             one(body["BackupArn"].as_str().unwrap_or_default().into())

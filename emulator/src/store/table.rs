@@ -615,6 +615,7 @@ pub(crate) mod tests {
             sse: None,
             point_in_time_recovery: None,
             restored_from: None,
+            insights: Default::default(),
         }
     }
 

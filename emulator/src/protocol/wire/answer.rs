@@ -4,6 +4,7 @@ use serde_json::{json, Map, Value};
 
 use crate::model::{warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Sse, Throughput};
 use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
+use crate::ops::insights::InsightsDescription;
 use crate::protocol::attr::encode_map;
 use crate::store::Backup;
 
@@ -258,4 +259,33 @@ pub fn continuous_backups(b: &ContinuousBackups) -> Value {
         }),
     };
     json!({ "ContinuousBackupsStatus": "ENABLED", "PointInTimeRecoveryDescription": recovery })
+}
+
+pub fn insights_mode(throttled_only: bool) -> &'static str {
+    if throttled_only {
+        "THROTTLED_KEYS"
+    } else {
+        "ACCESSED_AND_THROTTLED_KEYS"
+    }
+}
+
+/// DescribeContributorInsights' answer (`full`), or a ListContributorInsights summary: the
+/// status, and the mode once one was set; the rules and last change only in the full answer.
+pub fn insights(d: &InsightsDescription, full: bool) -> Value {
+    let mut v = json!({"TableName": d.table});
+    if let Some(index) = &d.index {
+        v["IndexName"] = json!(index);
+    }
+    let enabled = d.settings.as_ref().is_some_and(|s| s.enabled);
+    v["ContributorInsightsStatus"] = json!(if enabled { "ENABLED" } else { "DISABLED" });
+    if let Some(s) = &d.settings {
+        v["ContributorInsightsMode"] = json!(insights_mode(s.throttled_only));
+        if full {
+            v["LastUpdateDateTime"] = json!(s.updated_millis as f64 / 1000.0);
+        }
+    }
+    if full && enabled {
+        v["ContributorInsightsRuleList"] = json!(d.rules);
+    }
+    v
 }
