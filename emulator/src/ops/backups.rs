@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::answer::{TableDescription, TableStatus};
-use super::table_spec::{key_schema, projection, IndexSpec, SseRequest};
+use super::table_spec::{key_schema, projection, table_id, IndexSpec, SseRequest};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{BillingMode, IndexDef, RestoredFrom, Sse, TableDef, Throughput};
@@ -124,7 +124,7 @@ pub fn restored_def(
         billing_mode,
         throughput,
         created_at: now as f64 / 1000.0,
-        table_id: super::create_table::table_id(target, now),
+        table_id: table_id(target, now),
         arn: cx.ns.table_arn(target),
         deletion_protection: false,
         stream: None,

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_index_definitions, check_table_class, check_unique_definitions, check_unique_names, global_indexes,
+    check_index_definitions, check_table_class, check_unique_definitions, check_unique_names, global_indexes, table_id,
     key_schema, projection, throughput_for, IndexSpec, KeyElement, SseRequest, StreamRequest, WarmRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
@@ -195,12 +195,4 @@ fn stream_view(spec: Option<StreamRequest>) -> Result<Option<String>> {
         )),
         (true, Some(v)) => Ok(Some(v)),
     }
-}
-
-/// A UUID-shaped id, unique per table name and creation time.
-pub(super) fn table_id(name: &str, millis: i64) -> String {
-    let a = crc32fast::hash(name.as_bytes());
-    let b = crc32fast::hash(&millis.to_le_bytes());
-    let c = crc32fast::hash(format!("{name}{millis}").as_bytes());
-    format!("{a:08x}-{:04x}-4{:03x}-8{:03x}-{b:08x}{:04x}", c >> 16, c & 0xfff, a & 0xfff, c & 0xffff)
 }

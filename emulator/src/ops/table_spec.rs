@@ -392,3 +392,17 @@ pub fn check_unique_names<'a>(indexes: impl IntoIterator<Item = &'a IndexDef>) -
     }
     Ok(())
 }
+
+/// A UUID-shaped id, unique per table name and creation time (CreateTable's and a restore's).
+pub fn table_id(name: &str, millis: i64) -> String {
+    let a = crc32fast::hash(name.as_bytes());
+    let b = crc32fast::hash(&millis.to_le_bytes());
+    let c = crc32fast::hash(format!("{name}{millis}").as_bytes());
+    format!(
+        "{a:08x}-{:04x}-4{:03x}-8{:03x}-{b:08x}{:04x}",
+        c >> 16,
+        c & 0xfff,
+        a & 0xfff,
+        c & 0xffff
+    )
+}
