@@ -912,12 +912,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
             let ttl = data.ttl.as_ref().map(|t| t.attribute.clone());
             let (ns, def) = (ns.clone(), Box::new(def.clone()));
             put(&mut out, &json(&Frame::Table { ns, def, ttl, stream }))?;
-            for stored in data.items.iter() {
-                item.clear();
-                item.push(ITEM);
-                item.extend_from_slice(stored.bytes());
-                put(&mut out, &item)?;
-            }
+            put_items(&mut put, &mut out, &data.items, &mut item)?;
         }
         for b in store.backups.values() {
             let (ns, arn, name, def) = (ns.clone(), b.arn.clone(), b.name.clone(), Box::new(b.def.clone()));
@@ -933,12 +928,7 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
                     ttl,
                 }),
             )?;
-            for stored in b.data.items.iter() {
-                item.clear();
-                item.push(ITEM);
-                item.extend_from_slice(stored.bytes());
-                put(&mut out, &item)?;
-            }
+            put_items(&mut put, &mut out, &b.data.items, &mut item)?;
         }
         for (arn, stream) in &store.streams {
             streams.entry(arn.clone()).or_insert_with(|| stream.image());
@@ -968,6 +958,22 @@ fn write_checkpoint(path: &Path, snapshot: &Snapshot, tokens: &Tokens) -> io::Re
     }
     put(&mut out, &json(&Frame::End))?;
     out.into_inner().map_err(|e| e.into_error())?.sync_all()
+}
+
+/// Writes `items` with `put`, each an `ITEM` payload built in `scratch`.
+fn put_items(
+    put: &mut impl FnMut(&mut BufWriter<File>, &[u8]) -> io::Result<()>,
+    out: &mut BufWriter<File>,
+    items: &imbl::OrdSet<Keyed>,
+    scratch: &mut Vec<u8>,
+) -> io::Result<()> {
+    for stored in items.iter() {
+        scratch.clear();
+        scratch.push(ITEM);
+        scratch.extend_from_slice(stored.bytes());
+        put(out, scratch)?;
+    }
+    Ok(())
 }
 
 /// A table or backup being loaded: its items go in as they are read (before the stream is

@@ -10,20 +10,10 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{create_table, create_with_gsi, error, key, put, s, validation};
+use crate::support::{create_table, create_with_gsi, error, key, on_manual_clock, put, s, validation};
 
 /// 2023-11-14 22:13:20 UTC.
 const T0: u64 = 1_700_000_000;
-
-async fn on_manual_clock() -> (Emulator, Client) {
-    let emu = Emulator::builder()
-        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0))
-        .start()
-        .await
-        .unwrap();
-    let c = emu.client();
-    (emu, c)
-}
 
 async fn backup(c: &Client, table: &str, name: &str) -> String {
     let out = c
@@ -77,7 +67,7 @@ fn by_group() -> GlobalSecondaryIndex {
 
 #[tokio::test]
 async fn a_backup_keeps_the_table_as_it_was_and_outlives_it() {
-    let (_emu, c) = on_manual_clock().await;
+    let (_emu, c) = on_manual_clock(T0).await;
     create_with_gsi(&c, "users").await;
     for pk in ["a", "b", "c"] {
         put(&c, "users", &[("pk", s(pk)), ("g", s("G"))]).await;
@@ -220,7 +210,7 @@ async fn a_backup_keeps_the_table_as_it_was_and_outlives_it() {
 
 #[tokio::test]
 async fn restores_check_and_apply_their_overrides() {
-    let (_emu, c) = on_manual_clock().await;
+    let (_emu, c) = on_manual_clock(T0).await;
     create_with_gsi(&c, "src").await;
     put(&c, "src", &[("pk", s("a")), ("g", s("G"))]).await;
     let arn = backup(&c, "src", "bk1").await;
@@ -337,7 +327,7 @@ async fn restores_check_and_apply_their_overrides() {
 
 #[tokio::test]
 async fn list_backups_filters_by_table_time_and_type_and_pages() {
-    let (emu, c) = on_manual_clock().await;
+    let (emu, c) = on_manual_clock(T0).await;
     create_table(&c, "one", None).await;
     create_table(&c, "two", None).await;
     let mut arns = Vec::new();
@@ -402,7 +392,7 @@ async fn list_backups_filters_by_table_time_and_type_and_pages() {
 
 #[tokio::test]
 async fn a_point_in_time_restore_sees_the_table_as_it_was_then() {
-    let (emu, c) = on_manual_clock().await;
+    let (emu, c) = on_manual_clock(T0).await;
     create_table(&c, "live", None).await;
     let restore = |target: &str| {
         c.restore_table_to_point_in_time()
@@ -513,19 +503,15 @@ async fn a_backup_feeds_one_restore_at_a_time() {
     );
     emu.advance(Duration::from_secs(2));
     let arn = backup(&c, "src", "bk1").await;
-    c.restore_table_from_backup()
-        .target_table_name("dst")
-        .backup_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    let restore = |target: &str, arn: &str| {
+        c.restore_table_from_backup()
+            .target_table_name(target)
+            .backup_arn(arn)
+            .send()
+    };
+    restore("dst", &arn).await.unwrap();
     assert_eq!(status(&c, "dst").await, Some(TableStatus::Creating));
-    let again = c
-        .restore_table_from_backup()
-        .target_table_name("dst2")
-        .backup_arn(&arn)
-        .send()
-        .await;
+    let again = restore("dst2", &arn).await;
     assert_eq!(
         error(again.unwrap_err()),
         (
@@ -542,12 +528,7 @@ async fn a_backup_feeds_one_restore_at_a_time() {
         )
     );
     let other = backup(&c, "src", "bk2").await;
-    let into = c
-        .restore_table_from_backup()
-        .target_table_name("dst")
-        .backup_arn(&other)
-        .send()
-        .await;
+    let into = restore("dst", &other).await;
     assert_eq!(
         error(into.unwrap_err()),
         (
@@ -557,12 +538,7 @@ async fn a_backup_feeds_one_restore_at_a_time() {
     );
     emu.advance(Duration::from_secs(2));
     assert_eq!(status(&c, "dst").await, Some(TableStatus::Active));
-    c.restore_table_from_backup()
-        .target_table_name("dst2")
-        .backup_arn(&arn)
-        .send()
-        .await
-        .unwrap();
+    restore("dst2", &arn).await.unwrap();
     emu.advance(Duration::from_secs(2));
     c.delete_backup().backup_arn(&arn).send().await.unwrap();
 }
@@ -605,7 +581,7 @@ async fn backup_actions_are_authorized_on_the_backup() {
 
 #[tokio::test]
 async fn snapshots_carry_backups() {
-    let (emu, c) = on_manual_clock().await;
+    let (emu, c) = on_manual_clock(T0).await;
     create_table(&c, "src", None).await;
     put(&c, "src", &[("pk", s("a"))]).await;
     let arn = backup(&c, "src", "bk1").await;

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{create_with_gsi, error, validation};
+use crate::support::{create_with_gsi, error, on_manual_clock, validation};
 
 /// Status, mode and rule list as DescribeContributorInsights gives them.
 async fn described(c: &Client, index: Option<&str>) -> (Option<Status>, Option<Mode>, Vec<String>) {
@@ -44,12 +44,7 @@ async fn update(c: &Client, index: Option<&str>, action: Action, mode: Option<Mo
 async fn insights_are_set_per_table_and_index_and_named_by_their_rules() {
     // 2023-11-14 22:13:20 UTC.
     const T0: u64 = 1_700_000_000;
-    let emu = Emulator::builder()
-        .manual_clock(UNIX_EPOCH + Duration::from_secs(T0))
-        .start()
-        .await
-        .unwrap();
-    let c = emu.client();
+    let (emu, c) = on_manual_clock(T0).await;
     create_with_gsi(&c, "tbl").await;
     assert_eq!(described(&c, None).await, (Some(Status::Disabled), None, vec![]));
     // Disabling what was never on is a no-op.

@@ -15,6 +15,18 @@ pub async fn emulator() -> (Emulator, Client) {
     (emu, client)
 }
 
+/// A running emulator on a manual clock set to `secs` after the epoch, and its client.
+pub async fn on_manual_clock(secs: u64) -> (Emulator, Client) {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    let emu = Emulator::builder()
+        .manual_clock(at)
+        .start()
+        .await
+        .expect("emulator starts");
+    let client = emu.client();
+    (emu, client)
+}
+
 /// A two-worker runtime for tests that drive the harness (its `check` and `Env` take one) rather
 /// than run inside `#[tokio::test]`.
 pub fn runtime() -> tokio::runtime::Runtime {
