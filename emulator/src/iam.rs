@@ -401,10 +401,11 @@ pub enum Decision {
     Deny,
 }
 
-/// Who is asking: the account and the principal's ARN.
+/// Who is asking: the account, the principal's ARN and the partition both are in.
 pub struct Caller<'a> {
     pub account: &'a str,
     pub arn: &'a str,
+    pub partition: &'a str,
 }
 
 impl PolicyDocument {
@@ -437,7 +438,7 @@ impl PolicyDocument {
 /// root alone still covers the account's users, naming the user alone still covers the user
 /// through its account.
 fn applies_to(principals: &Patterns, caller: &Caller) -> bool {
-    let root = format!("arn:aws:iam::{}:root", caller.account);
+    let root = format!("arn:{}:iam::{}:root", caller.partition, caller.account);
     let account = principals
         .list
         .iter()
@@ -494,6 +495,7 @@ mod tests {
     const CALLER: Caller = Caller {
         account: "1",
         arn: "arn:aws:iam::1:user/u",
+        partition: "aws",
     };
 
     #[test]
@@ -559,7 +561,8 @@ mod tests {
                 t,
                 &Caller {
                     account: "2",
-                    arn: "arn:aws:iam::2:user/x"
+                    arn: "arn:aws:iam::2:user/x",
+                    partition: "aws",
                 },
                 &Context::default()
             ),
@@ -571,7 +574,8 @@ mod tests {
                 t,
                 &Caller {
                     account: "1",
-                    arn: "arn:aws:iam::1:user/x"
+                    arn: "arn:aws:iam::1:user/x",
+                    partition: "aws",
                 },
                 &Context::default()
             ),

@@ -3,7 +3,7 @@
 //! `-sharedDb` does.
 
 use aws_sdk_dynamodb::config::{Credentials, Region};
-use aws_sdk_dynamodb::types::{StreamSpecification, StreamViewType, Tag};
+use aws_sdk_dynamodb::types::{SseSpecification, StreamSpecification, StreamViewType, Tag};
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
@@ -63,6 +63,75 @@ async fn a_table_is_seen_only_through_its_region() {
             .unwrap();
         let count = |c: Client| async move { c.scan().table_name("Tab1").send().await.unwrap().count() };
         assert_eq!((count(east1.clone()).await, count(east2.clone()).await), (1, 0));
+    }
+}
+
+/// Every ARN names the partition of its region (`arn:aws-us-gov:…` in GovCloud, `arn:aws-cn:…` in
+/// China), as LocalStack's test_dynamodb_table_in_different_partitions checks against AWS; a
+/// resource ARN of another partition is not the region's.
+#[tokio::test]
+async fn arns_name_the_partition_of_their_region() {
+    let emu = Emulator::start().await.unwrap();
+    for (region, partition) in [
+        ("us-gov-east-1", "aws-us-gov"),
+        ("cn-north-1", "aws-cn"),
+        ("eu-west-1", "aws"),
+    ] {
+        let c = client(&emu.client(), region, "k", "s");
+        let out = c
+            .create_table()
+            .table_name("Tab1")
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .attribute_definitions(crate::support::attr_def(
+                "pk",
+                aws_sdk_dynamodb::types::ScalarAttributeType::S,
+            ))
+            .key_schema(crate::support::key("pk", aws_sdk_dynamodb::types::KeyType::Hash))
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::KeysOnly)
+                    .build()
+                    .unwrap(),
+            )
+            .sse_specification(SseSpecification::builder().enabled(true).build())
+            .send()
+            .await
+            .unwrap();
+        let t = out.table_description().unwrap();
+        let arn = format!("arn:{partition}:dynamodb:{region}:000000000000:table/Tab1");
+        assert_eq!(t.table_arn(), Some(arn.as_str()));
+        assert!(t.latest_stream_arn().unwrap().starts_with(&format!("{arn}/stream/")));
+        let key = t.sse_description().unwrap().kms_master_key_arn().unwrap();
+        assert!(
+            key.starts_with(&format!("arn:{partition}:kms:{region}:000000000000:key/")),
+            "{key}"
+        );
+        let tag = Tag::builder().key("team").value("a").build().unwrap();
+        c.tag_resource()
+            .resource_arn(&arn)
+            .tags(tag.clone())
+            .send()
+            .await
+            .unwrap();
+        let other = match partition {
+            "aws" => format!("arn:aws-cn:dynamodb:{region}:000000000000:table/Tab1"),
+            _ => format!("arn:aws:dynamodb:{region}:000000000000:table/Tab1"),
+        };
+        let e = c
+            .tag_resource()
+            .resource_arn(&other)
+            .tags(tag)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error(e),
+            (
+                "ValidationException".into(),
+                format!("Invalid TableArn: Invalid ResourceArn provided as input {other}")
+            )
+        );
     }
 }
 

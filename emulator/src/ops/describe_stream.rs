@@ -5,6 +5,7 @@ use super::streams::stream_named;
 use super::Cx;
 use crate::error::Result;
 use crate::model::KeySchema;
+use crate::store::SHARD_START;
 
 pub struct Input {
     pub stream_arn: String,
@@ -39,10 +40,9 @@ pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let view = stream.read(u64::MAX, 0);
     let shard = Shard {
         id: stream.shard_id.clone(),
-        starting_sequence: stream.sequence_number(view.first),
-        ending_sequence: view
-            .closed
-            .then(|| stream.sequence_number(view.next.saturating_sub(1).max(view.first))),
+        starting_sequence: stream.sequence_number(SHARD_START),
+        // The last record's number; the starting one if the shard closed without records.
+        ending_sequence: view.closed.then(|| stream.sequence_number(view.next.saturating_sub(1))),
     };
     // One shard: a page that starts after it is empty, and it has no children.
     let shards = match input.exclusive_start_shard {

@@ -31,7 +31,8 @@ pub struct TransactStatement {
 }
 
 pub struct Output {
-    /// One per statement: a read's item, if any; nothing for a write.
+    /// One per statement of a read transaction (its item, if any); none at all for a write
+    /// transaction, whose `Responses` DynamoDB answers empty.
     pub responses: Vec<Option<Item>>,
     pub capacity: Option<Vec<ConsumedCapacity>>,
 }
@@ -75,7 +76,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     };
     let written = run_actions(cx, &actions, options)?;
     Ok(Output {
-        responses: vec![None; actions.len()],
+        responses: Vec::new(),
         capacity: written.capacity,
     })
 }

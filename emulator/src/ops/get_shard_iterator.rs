@@ -4,6 +4,7 @@
 use super::streams::{iterator, stream_named, trimmed};
 use super::Cx;
 use crate::error::{Error, Result};
+use crate::store::SHARD_START;
 
 /// Where an iterator starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,15 +64,17 @@ pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
             // A record's number, or the shard's starting number even before any record has it.
             let at = stream
                 .position_of(&sequence)
-                .filter(|p| *p < view.next || *p == view.first)
+                .filter(|p| *p < view.next || *p == SHARD_START)
                 .ok_or_else(|| {
                     Error::validation(format!("Invalid SequenceNumber {sequence} for shard {}", stream.shard_id))
                 })?;
-            if at < view.first {
+            if at == SHARD_START && view.first == SHARD_START + 1 {
+                // At or after the shard's start, which no record carries, while its first record
+                // is retained (or yet to come): from that record on.
+                view.first
+            } else if at < view.first {
                 return Err(trimmed());
-            }
-            // After a number no record carries yet means from the first record on.
-            if kind == IteratorType::AfterSequenceNumber && at < view.next {
+            } else if kind == IteratorType::AfterSequenceNumber && at < view.next {
                 at + 1
             } else {
                 at

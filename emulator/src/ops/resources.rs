@@ -36,7 +36,7 @@ pub fn resource_arn(cx: &Cx, arn: Option<&str>) -> Result<String> {
     }
     let name_ok =
         (3..=255).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-    if partition != "aws" || region != cx.ns.region || !name_ok {
+    if partition != cx.ns.partition() || region != cx.ns.region || !name_ok {
         return Err(bad_table_arn());
     }
     Ok(arn.to_string())
@@ -52,7 +52,8 @@ pub fn access_denied(cx: &Cx, op: &str, arn: &str) -> Error {
     Error::new(
         ErrorKind::AccessDenied,
         format!(
-            "User: arn:aws:iam::{}:root is not authorized to perform: dynamodb:{op} on resource: {arn}",
+            "User: arn:{}:iam::{}:root is not authorized to perform: dynamodb:{op} on resource: {arn}",
+            cx.ns.partition(),
             cx.ns.account
         ),
     )

@@ -132,9 +132,11 @@ impl SseRequest {
         match self.kms_master_key_id.as_deref() {
             Some(arn) if arn.starts_with("arn:") => arn.to_owned(),
             Some(alias) if alias.starts_with("alias/") && alias != MANAGED_KEY_ALIAS => {
-                format!("arn:aws:kms:{}:{}:{alias}", ns.region, ns.account)
+                format!("arn:{}:kms:{}:{}:{alias}", ns.partition(), ns.region, ns.account)
             }
-            Some(id) if id != MANAGED_KEY_ALIAS => format!("arn:aws:kms:{}:{}:key/{id}", ns.region, ns.account),
+            Some(id) if id != MANAGED_KEY_ALIAS => {
+                format!("arn:{}:kms:{}:{}:key/{id}", ns.partition(), ns.region, ns.account)
+            }
             _ => managed_key_arn(ns),
         }
     }
@@ -157,7 +159,7 @@ fn managed_key_arn(ns: &Namespace) -> String {
         &hex[16..20],
         &hex[20..]
     );
-    format!("arn:aws:kms:{}:{}:key/{id}", ns.region, ns.account)
+    format!("arn:{}:kms:{}:{}:key/{id}", ns.partition(), ns.region, ns.account)
 }
 
 /// The table classes DynamoDB offers. It refuses another with a message of its own, not the

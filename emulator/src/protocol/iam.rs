@@ -471,10 +471,11 @@ pub fn check(
 ) -> Result<(), Error> {
     let now = engine.clock.now_millis();
     let (current_time, epoch_time) = (extended_iso8601(now), now.div_euclid(1000).to_string());
-    let caller_arn = format!("arn:aws:iam::{}:user/{key}", ns.account);
+    let caller_arn = format!("arn:{}:iam::{}:user/{key}", ns.partition(), ns.account);
     let caller = Caller {
         account: &ns.account,
         arn: &caller_arn,
+        partition: ns.partition(),
     };
     for Ask {
         action,

@@ -26,8 +26,36 @@ pub struct Namespace {
 impl Namespace {
     /// The ARN DynamoDB gives `table` in this account and region.
     pub fn table_arn(&self, table: &str) -> String {
-        format!("arn:aws:dynamodb:{}:{}:table/{table}", self.region, self.account)
+        format!(
+            "arn:{}:dynamodb:{}:{}:table/{table}",
+            self.partition(),
+            self.region,
+            self.account
+        )
     }
+
+    /// The AWS partition of the region, which every ARN of the namespace names.
+    pub fn partition(&self) -> &'static str {
+        partition_of(&self.region)
+    }
+}
+
+/// The AWS partition a region belongs to, by the region's prefix (the SDKs' partition table:
+/// `cn-*` is `aws-cn`, `us-gov-*` is `aws-us-gov`, and so on); `aws` for every other region.
+pub fn partition_of(region: &str) -> &'static str {
+    const PARTITIONS: [(&str, &str); 7] = [
+        ("cn-", "aws-cn"),
+        ("us-gov-", "aws-us-gov"),
+        ("us-iso-", "aws-iso"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("eu-isoe-", "aws-iso-e"),
+        ("eusc-", "aws-eusc"),
+    ];
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
 }
 
 /// Every namespace a request has reached, by (account, region). One is made the first time a
@@ -134,5 +162,28 @@ mod tests {
         assert!(!Arc::ptr_eq(&east1, &all.get("111111111111", "us-east-1")));
         assert_eq!(east1.table_arn("T"), "arn:aws:dynamodb:us-east-1:000000000000:table/T");
         assert_eq!(all.all().len(), 3);
+    }
+
+    #[test]
+    fn regions_name_their_partition() {
+        for (region, partition) in [
+            ("us-east-1", "aws"),
+            ("eu-west-1", "aws"),
+            ("cn-north-1", "aws-cn"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("us-isof-south-1", "aws-iso-f"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+            ("eusc-de-east-1", "aws-eusc"),
+            ("local", "aws"),
+        ] {
+            assert_eq!(partition_of(region), partition, "{region}");
+        }
+        let gov = Namespaces::default().get("000000000000", "us-gov-east-1");
+        assert_eq!(
+            gov.table_arn("T"),
+            "arn:aws-us-gov:dynamodb:us-gov-east-1:000000000000:table/T"
+        );
     }
 }

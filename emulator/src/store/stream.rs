@@ -14,6 +14,11 @@ use parking_lot::Mutex;
 use crate::clock::Clock;
 use crate::model::{item_size, Item, KeySchema};
 
+/// The position of a shard's StartingSequenceNumber, fixed for the shard's life. Records come
+/// after it (from 1): DynamoDB's starting number is below its shard's first record's. (A stream
+/// an older version logged began its records at 0, so there it is the first record's number.)
+pub const SHARD_START: u64 = 0;
+
 /// DynamoDB keeps stream records for 24 hours.
 pub const RETENTION_MILLIS: i64 = 24 * 3600 * 1000;
 /// A bound on memory: the oldest records are trimmed past this many per stream.
@@ -29,7 +34,7 @@ pub enum EventName {
 /// One change to one item.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct StreamRecord {
-    /// Position in the shard, from 0; the wire sequence number is derived from it.
+    /// Position in the shard, after [`SHARD_START`]; the wire sequence number is derived from it.
     pub position: u64,
     pub event: EventName,
     pub created_millis: i64,
@@ -108,7 +113,10 @@ impl Stream {
             created_millis: clock.now_millis(),
             shard_id,
             clock,
-            log: Mutex::new(Log::default()),
+            log: Mutex::new(Log {
+                next: SHARD_START + 1,
+                ..Log::default()
+            }),
         }
     }
 
