@@ -819,3 +819,67 @@ async fn reads_list_clashing_parameters_in_dynamodb_order() {
         )
     );
 }
+
+/// The reads refuse mixed parameters, or names without an expression, before they look at any
+/// attribute value (dynalite's tests, run against AWS: "expression and non-expression" and
+/// "ExpressionAttributeNames but no ProjectionExpression" in getItem.js, whose Key holds a bad
+/// value); a Query without a key condition is refused for the mix first too.
+#[tokio::test]
+async fn reads_refuse_mixed_parameters_before_attribute_values() {
+    let (_emu, c) = emulator().await;
+    let bad = || V::Ss(vec![]);
+    let mixed = c
+        .get_item()
+        .table_name("abc")
+        .key("a", bad())
+        .attributes_to_get("a")
+        .projection_expression("a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(mixed),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
+        )
+    );
+    let names_alone = c
+        .get_item()
+        .table_name("abc")
+        .key("a", bad())
+        .expression_attribute_names("#a", "a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(names_alone),
+        validation("ExpressionAttributeNames can only be specified when using expressions")
+    );
+    let query = c
+        .query()
+        .table_name("abc")
+        .exclusive_start_key("a", bad())
+        .attributes_to_get("a")
+        .projection_expression("a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(query),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
+        )
+    );
+    let scan = c
+        .scan()
+        .table_name("abc")
+        .exclusive_start_key("a", bad())
+        .expression_attribute_names("#a", "a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(scan),
+        validation("ExpressionAttributeNames can only be specified when using expressions")
+    );
+}
