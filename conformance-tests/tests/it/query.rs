@@ -1400,3 +1400,46 @@ async fn index_start_keys_are_checked_index_key_first() {
         assert_eq!(error(scan(start).await.unwrap_err()), validation(message), "{start:?}");
     }
 }
+
+/// A start key whose sort key the key condition excludes is refused, before its partition is
+/// compared (dynalite's tests, run against AWS: "ExclusiveStartKey with non-matching range key"
+/// in query.js).
+#[tokio::test]
+async fn start_keys_outside_the_sort_key_condition_are_refused() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_table(&c, "pred", Some(T::N)).await;
+    let query = |condition: &str, start: (&str, i64)| {
+        c.query()
+            .table_name("pred")
+            .key_condition_expression(condition)
+            .expression_attribute_values(":p", s("a"))
+            .expression_attribute_values(":lo", n(2))
+            .expression_attribute_values(":hi", n(5))
+            .exclusive_start_key("pk", s(start.0))
+            .exclusive_start_key("sk", n(start.1))
+            .send()
+    };
+    let predicate = validation("The provided starting key does not match the range key predicate");
+    let between = "pk = :p AND sk BETWEEN :lo AND :hi";
+    assert_eq!(error(query(between, ("a", 7)).await.unwrap_err()), predicate);
+    assert_eq!(error(query(between, ("a", 1)).await.unwrap_err()), predicate);
+    assert_eq!(error(query(between, ("b", 1)).await.unwrap_err()), predicate);
+    assert_eq!(
+        error(query(between, ("b", 3)).await.unwrap_err()),
+        validation("The provided starting key is outside query boundaries based on provided conditions")
+    );
+    let resumed = query(between, ("a", 5)).await.unwrap();
+    assert_eq!(resumed.count(), 0);
+    let greater = c
+        .query()
+        .table_name("pred")
+        .key_condition_expression("pk = :p AND sk > :lo")
+        .expression_attribute_values(":p", s("a"))
+        .expression_attribute_values(":lo", n(2))
+        .exclusive_start_key("pk", s("a"))
+        .exclusive_start_key("sk", n(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(greater), predicate);
+}

@@ -30,7 +30,7 @@ pub use ast::{
 pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
 use error::Param;
 pub use eval::lookup;
-pub use key::RangeCond;
+pub use key::{KeyRange, RangeCond};
 pub use legacy::{AttributeUpdate, ExpectedCondition};
 pub use project::project;
 

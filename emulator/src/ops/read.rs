@@ -223,10 +223,7 @@ impl<'a> Source<'a> {
         let table_key = request_key(def, &table_part).map_err(invalid)?;
         let index_key = index.key.key_of(start).ok_or_else(refused)?;
         let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Slot::new(&table_key).bytes()));
-        Ok(Some(StartKey::Index {
-            hash: index_key.hash,
-            entry,
-        }))
+        Ok(Some(StartKey::Index { key: index_key, entry }))
     }
 }
 
@@ -234,9 +231,9 @@ impl<'a> Source<'a> {
 #[derive(Clone)]
 pub enum StartKey {
     Table(PrimaryKey),
-    /// An index position and its index partition key values.
+    /// An index position and the index key it names.
     Index {
-        hash: KeyValues,
+        key: PrimaryKey,
         entry: IndexEntry,
     },
 }
@@ -246,7 +243,14 @@ impl StartKey {
     pub fn hash(&self) -> &KeyValues {
         match self {
             StartKey::Table(key) => &key.hash,
-            StartKey::Index { hash, .. } => hash,
+            StartKey::Index { key, .. } => &key.hash,
+        }
+    }
+
+    /// The sort key values of the source (table or index) the start key names.
+    pub fn range(&self) -> &KeyValues {
+        match self {
+            StartKey::Table(key) | StartKey::Index { key, .. } => &key.range,
         }
     }
 
