@@ -883,3 +883,37 @@ async fn reads_refuse_mixed_parameters_before_attribute_values() {
         validation("ExpressionAttributeNames can only be specified when using expressions")
     );
 }
+
+/// An update giving an index key attribute another type is refused with the update's own text,
+/// a PutItem with the index key text (dynalite's tests, run against AWS: `set c = e` in
+/// updateItem.js; AWS's TransactWriteItems reference lists the text).
+#[tokio::test]
+async fn updates_giving_an_index_key_another_type_are_refused() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_with_gsi(&c, "grouped").await;
+    let e = c
+        .update_item()
+        .table_name("grouped")
+        .key("pk", s("a"))
+        .update_expression("SET g = :n")
+        .expression_attribute_values(":n", n(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("The update expression attempted to update the secondary index key to unsupported type")
+    );
+    let e = c
+        .put_item()
+        .table_name("grouped")
+        .item("pk", s("a"))
+        .item("g", n(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by_group")
+    );
+}
