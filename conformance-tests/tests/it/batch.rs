@@ -370,3 +370,23 @@ async fn table_arns_are_request_items_keys() {
         HashMap::from([(arn.to_string(), vec![item(&[("pk", s("a")), ("v", s("1"))])])])
     );
 }
+
+/// A WriteRequest holding neither a PutRequest nor a DeleteRequest is refused with the text AWS
+/// gives an attribute value's types (dynalite's tests, run against AWS: "empty item in
+/// RequestItems" in batchWriteItem.js).
+#[tokio::test]
+async fn an_empty_write_request_is_refused_as_dynamodb_words_it() {
+    let (_emu, c) = emulator().await;
+    let e = c
+        .batch_write_item()
+        .request_items("abc", vec![WriteRequest::builder().build()])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+        )
+    );
+}

@@ -819,3 +819,101 @@ async fn reads_list_clashing_parameters_in_dynamodb_order() {
         )
     );
 }
+
+/// The reads refuse mixed parameters, or names without an expression, before they look at any
+/// attribute value (dynalite's tests, run against AWS: "expression and non-expression" and
+/// "ExpressionAttributeNames but no ProjectionExpression" in getItem.js, whose Key holds a bad
+/// value); a Query without a key condition is refused for the mix first too.
+#[tokio::test]
+async fn reads_refuse_mixed_parameters_before_attribute_values() {
+    let (_emu, c) = emulator().await;
+    let bad = || V::Ss(vec![]);
+    let mixed = c
+        .get_item()
+        .table_name("abc")
+        .key("a", bad())
+        .attributes_to_get("a")
+        .projection_expression("a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(mixed),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
+        )
+    );
+    let names_alone = c
+        .get_item()
+        .table_name("abc")
+        .key("a", bad())
+        .expression_attribute_names("#a", "a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(names_alone),
+        validation("ExpressionAttributeNames can only be specified when using expressions")
+    );
+    let query = c
+        .query()
+        .table_name("abc")
+        .exclusive_start_key("a", bad())
+        .attributes_to_get("a")
+        .projection_expression("a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(query),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
+        )
+    );
+    let scan = c
+        .scan()
+        .table_name("abc")
+        .exclusive_start_key("a", bad())
+        .expression_attribute_names("#a", "a")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(scan),
+        validation("ExpressionAttributeNames can only be specified when using expressions")
+    );
+}
+
+/// An update giving an index key attribute another type is refused with the update's own text,
+/// a PutItem with the index key text (dynalite's tests, run against AWS: `set c = e` in
+/// updateItem.js; AWS's TransactWriteItems reference lists the text).
+#[tokio::test]
+async fn updates_giving_an_index_key_another_type_are_refused() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_with_gsi(&c, "grouped").await;
+    let e = c
+        .update_item()
+        .table_name("grouped")
+        .key("pk", s("a"))
+        .update_expression("SET g = :n")
+        .expression_attribute_values(":n", n(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("The update expression attempted to update the secondary index key to unsupported type")
+    );
+    let e = c
+        .put_item()
+        .table_name("grouped")
+        .item("pk", s("a"))
+        .item("g", n(1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by_group")
+    );
+}

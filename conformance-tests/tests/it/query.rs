@@ -1314,3 +1314,132 @@ async fn paths_may_not_descend_into_key_attributes() {
     let e = update("SET zz.x = :v").await.unwrap_err();
     assert_eq!(error(e).0, "ConditionalCheckFailedException");
 }
+
+/// ExclusiveStartKey's values are checked with the request, before the table lookup, Segment and
+/// the key condition: a refusal of a value's form is `The provided starting key is invalid: …`,
+/// one of a number or of a set's members is worded as anywhere (dynalite's tests, run against
+/// AWS: the ExclusiveStartKey validations of scan.js, on a missing table with Segment alone).
+#[tokio::test]
+async fn exclusive_start_key_values_are_checked_with_the_request() {
+    let (_emu, c) = emulator().await;
+    let scan = |value: V| {
+        c.scan()
+            .table_name("abc")
+            .segment(1)
+            .exclusive_start_key("a", value)
+            .send()
+    };
+    let cases = [
+        (
+            V::Ss(vec![]),
+            "The provided starting key is invalid: One or more parameter values were invalid: An string set  may not be empty",
+        ),
+        (
+            V::Null(false),
+            "The provided starting key is invalid: One or more parameter values were invalid: Null attribute value types must have the value of true",
+        ),
+        (V::Ns(vec![]), "One or more parameter values were invalid: An number set  may not be empty"),
+        (
+            V::Ss(vec!["a".into(), "a".into()]),
+            "One or more parameter values were invalid: Input collection [a, a] contains duplicates.",
+        ),
+        (V::N("x".into()), "The parameter cannot be converted to a numeric value: x"),
+        (V::N("1e126".into()), "Number overflow. Attempting to store a number with magnitude larger than supported range"),
+    ];
+    for (value, message) in cases {
+        assert_eq!(error(scan(value).await.unwrap_err()), validation(message));
+    }
+    let query = c
+        .query()
+        .table_name("abc")
+        .exclusive_start_key("a", V::Bs(vec![]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(query),
+        validation("The provided starting key is invalid: One or more parameter values were invalid: Binary sets should not be empty")
+    );
+}
+
+/// Against an index, ExclusiveStartKey must hold exactly the table's and the index's key
+/// attributes: otherwise it is refused without a reason; an index key attribute of another type is
+/// a schema mismatch without the start key's prefix; the table key is checked last, with it
+/// (dynalite's tests, run against AWS: the ExclusiveStartKey validations of scan.js).
+#[tokio::test]
+async fn index_start_keys_are_checked_index_key_first() {
+    let (_emu, c) = emulator().await;
+    indexed_table(&c, "istart").await;
+    let scan = |start: &[(&str, V)]| {
+        c.scan()
+            .table_name("istart")
+            .index_name("byShop")
+            .set_exclusive_start_key(Some(start.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()))
+            .send()
+    };
+    let cases: [(&[(&str, V)], &str); 5] = [
+        (&[("pk", s("a")), ("sk", n(1))], "The provided starting key is invalid"),
+        (
+            &[("pk", s("a")), ("sk", n(1)), ("shop", s("x")), ("other", s("y"))],
+            "The provided starting key is invalid",
+        ),
+        (
+            &[("pk", s("a")), ("sk", n(1)), ("x", s("y"))],
+            "The provided starting key is invalid",
+        ),
+        (
+            &[("pk", s("a")), ("sk", n(1)), ("shop", n(1))],
+            "The provided key element does not match the schema",
+        ),
+        (
+            &[("pk", n(1)), ("sk", n(1)), ("shop", s("x"))],
+            "The provided starting key is invalid: The provided key element does not match the schema",
+        ),
+    ];
+    for (start, message) in cases {
+        assert_eq!(error(scan(start).await.unwrap_err()), validation(message), "{start:?}");
+    }
+}
+
+/// A start key whose sort key the key condition excludes is refused, before its partition is
+/// compared (dynalite's tests, run against AWS: "ExclusiveStartKey with non-matching range key"
+/// in query.js).
+#[tokio::test]
+async fn start_keys_outside_the_sort_key_condition_are_refused() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_table(&c, "pred", Some(T::N)).await;
+    let query = |condition: &str, start: (&str, i64)| {
+        c.query()
+            .table_name("pred")
+            .key_condition_expression(condition)
+            .expression_attribute_values(":p", s("a"))
+            .expression_attribute_values(":lo", n(2))
+            .expression_attribute_values(":hi", n(5))
+            .exclusive_start_key("pk", s(start.0))
+            .exclusive_start_key("sk", n(start.1))
+            .send()
+    };
+    let predicate = validation("The provided starting key does not match the range key predicate");
+    let between = "pk = :p AND sk BETWEEN :lo AND :hi";
+    assert_eq!(error(query(between, ("a", 7)).await.unwrap_err()), predicate);
+    assert_eq!(error(query(between, ("a", 1)).await.unwrap_err()), predicate);
+    assert_eq!(error(query(between, ("b", 1)).await.unwrap_err()), predicate);
+    assert_eq!(
+        error(query(between, ("b", 3)).await.unwrap_err()),
+        validation("The provided starting key is outside query boundaries based on provided conditions")
+    );
+    let resumed = query(between, ("a", 5)).await.unwrap();
+    assert_eq!(resumed.count(), 0);
+    let greater = c
+        .query()
+        .table_name("pred")
+        .key_condition_expression("pk = :p AND sk > :lo")
+        .expression_attribute_values(":p", s("a"))
+        .expression_attribute_values(":lo", n(2))
+        .exclusive_start_key("pk", s("a"))
+        .exclusive_start_key("sk", n(2))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(greater), predicate);
+}

@@ -202,3 +202,34 @@ async fn select_checks_are_counted_on_query_not_scan() {
         assert_eq!(got, validation(&want), "case {i}");
     }
 }
+
+/// Enum value sets list their values in DynamoDB's order (dynalite's tests, run against AWS, and
+/// a public conformance suite pinned against AWS in October 2026), not the API reference's.
+#[tokio::test]
+async fn enum_value_sets_are_listed_in_dynamodb_order() {
+    use aws_sdk_dynamodb::types::{ConditionalOperator, ReturnValue};
+    let (_emu, c) = emulator().await;
+    let e = c
+        .update_item()
+        .table_name("absent")
+        .key("pk", s("a"))
+        .return_values(ReturnValue::from("BOGUS"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("1 validation error detected: Value 'BOGUS' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]")
+    );
+    let e = c
+        .scan()
+        .table_name("absent")
+        .conditional_operator(ConditionalOperator::from("XOR"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]")
+    );
+}

@@ -114,6 +114,24 @@ impl RangeCond {
             Between(a, b) => vec![a, b],
         }
     }
+
+    /// Whether sort value `v` satisfies the condition (values of another type never do).
+    pub fn matches(&self, v: &KeyValue) -> bool {
+        use RangeCond::*;
+        let same_type = self.values().iter().all(|x| x.scalar_type() == v.scalar_type());
+        same_type
+            && match self {
+                Eq(x) => v == x,
+                Lt(x) => v < x,
+                Le(x) => v <= x,
+                Gt(x) => v > x,
+                Ge(x) => v >= x,
+                Between(lo, hi) => lo <= v && v <= hi,
+                BeginsWith(KeyValue::S(p)) => matches!(v, KeyValue::S(s) if s.starts_with(p.as_str())),
+                BeginsWith(KeyValue::B(p)) => matches!(v, KeyValue::B(b) if b.starts_with(p)),
+                BeginsWith(KeyValue::N(_)) => false,
+            }
+    }
 }
 
 /// A typed query range: the partition values, the values of the sort attributes named before the

@@ -30,7 +30,7 @@ pub use ast::{
 pub use cursor::{MAX_OPERATORS, MAX_PAREN_DEPTH};
 use error::Param;
 pub use eval::lookup;
-pub use key::RangeCond;
+pub use key::{KeyRange, RangeCond};
 pub use legacy::{AttributeUpdate, ExpectedCondition};
 pub use project::project;
 
@@ -141,7 +141,8 @@ fn value_error(v: &AttributeValue) -> Option<&'static str> {
     }
 }
 
-/// Whether the request gives the expression parameter `name` (one of [`Op::expressions`]).
+/// Whether the request carries the parameter of wire name `name` (an expression, a legacy
+/// parameter, ExpressionAttributeNames or ExpressionAttributeValues).
 fn given(input: &ExpressionInput, name: &str) -> bool {
     match name {
         "UpdateExpression" => input.update.is_some(),
@@ -149,32 +150,37 @@ fn given(input: &ExpressionInput, name: &str) -> bool {
         "KeyConditionExpression" => input.key_condition.is_some(),
         "FilterExpression" => input.filter.is_some(),
         "ProjectionExpression" => input.projection.is_some(),
+        "ExpressionAttributeNames" => input.names.is_some(),
+        "ExpressionAttributeValues" => input.values.is_some(),
+        "AttributesToGet" => input.attributes_to_get.is_some(),
+        "AttributeUpdates" => input.attribute_updates.is_some(),
+        "ConditionalOperator" => input.conditional_operator.is_some(),
+        "Expected" => input.expected.is_some(),
+        "KeyConditions" => input.key_conditions.is_some(),
+        "QueryFilter" => input.query_filter.is_some(),
+        "ScanFilter" => input.scan_filter.is_some(),
         _ => false,
     }
 }
 
 /// Refuses expression and legacy parameters mixed, and names or values without an expression
-/// that uses them. Every request passes through here, so the lists an error names are built
-/// only for the error.
-fn mixing_check(input: &ExpressionInput) -> Result<()> {
-    let known = input.op.expressions().iter().copied();
+/// that uses them; `given` says whether the request carries a parameter, by wire name. It needs
+/// only their presence, so the reads (GetItem, Query, Scan) make it before decoding any
+/// attribute value, as DynamoDB does (dynalite's tests, run against AWS: a Key holding `{}`
+/// beside AttributesToGet and a ProjectionExpression is refused for the mix). Every request
+/// passes through here, so the lists an error names are built only for the error.
+pub fn check_parameters(op: Op, given: impl Fn(&str) -> bool) -> Result<()> {
+    let known = op.expressions().iter().copied();
     // The expressions given, in the order the operation lists them.
-    let exprs = known.clone().filter(|e| given(input, e));
+    let exprs = known.clone().filter(|e| given(e));
     if exprs.clone().next().is_some() {
         // KeyConditions may accompany a FilterExpression when there is no KeyConditionExpression.
-        let key_conditions_clash = input.key_conditions.is_some() && input.key_condition.is_some();
         let set = |name: &str| match name {
-            "AttributesToGet" => input.attributes_to_get.is_some(),
-            "AttributeUpdates" => input.attribute_updates.is_some(),
-            "ConditionalOperator" => input.conditional_operator.is_some(),
-            "Expected" => input.expected.is_some(),
-            "KeyConditions" => key_conditions_clash,
-            "QueryFilter" => input.query_filter.is_some(),
-            "ScanFilter" => input.scan_filter.is_some(),
-            _ => false,
+            "KeyConditions" => given(name) && given("KeyConditionExpression"),
+            _ => given(name),
         };
         // Empty (no allocation) unless the request mixes the two.
-        let legacy: Vec<&str> = input.op.legacy().iter().copied().filter(|n| set(n)).collect();
+        let legacy: Vec<&str> = op.legacy().iter().copied().filter(|n| set(n)).collect();
         if !legacy.is_empty() {
             return Err(Error::validation(format!(
                 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
@@ -182,14 +188,14 @@ fn mixing_check(input: &ExpressionInput) -> Result<()> {
                 exprs.collect::<Vec<_>>().join(", ")
             )));
         }
-    } else if input.names.is_some() {
+    } else if given("ExpressionAttributeNames") {
         return Err(Error::validation(
             "ExpressionAttributeNames can only be specified when using expressions",
         ));
     }
     let value_exprs = known.filter(|e| *e != "ProjectionExpression");
     let values_unused = exprs.clone().all(|e| e == "ProjectionExpression");
-    if input.values.is_some() && value_exprs.clone().next().is_some() && values_unused {
+    if given("ExpressionAttributeValues") && value_exprs.clone().next().is_some() && values_unused {
         let value_exprs: Vec<&str> = value_exprs.collect();
         let verb = if value_exprs.len() > 1 { "are" } else { "is" };
         return Err(Error::validation(format!(
@@ -218,7 +224,7 @@ fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &BTreeSet<&str>, pa
 /// Parses and validates every expression and legacy parameter of one request, in DynamoDB's
 /// order, then reports unused `#names` / `:values`.
 pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
-    mixing_check(input)?;
+    check_parameters(input.op, |name| given(input, name))?;
     // ConditionalOperator joins the conditions of Expected, QueryFilter or ScanFilter; with none
     // (or an empty map) it has nothing to join.
     let joined = [input.expected, input.query_filter, input.scan_filter];

@@ -1104,3 +1104,19 @@ fn updates_name_every_path_they_write_or_read() {
     assert!(update.any_path(&|p| p == &Path::attr("b")));
     assert!(!Path::attr("a").descends_into("a"));
 }
+
+#[test]
+fn range_conditions_match_sort_values_of_their_type() {
+    let s = |v: &str| KeyValue::S(v.to_string());
+    let num = |v: &str| KeyValue::N(Number::parse(v).unwrap());
+    let between = RangeCond::Between(num("2"), num("5"));
+    assert!(between.matches(&num("2")) && between.matches(&num("5")) && between.matches(&num("3.5")));
+    assert!(!between.matches(&num("1")) && !between.matches(&num("10")) && !between.matches(&s("3")));
+    assert!(RangeCond::Gt(num("2")).matches(&num("10")) && !RangeCond::Gt(num("2")).matches(&num("2")));
+    assert!(RangeCond::Le(s("b")).matches(&s("ab")) && !RangeCond::Lt(s("b")).matches(&s("b")));
+    assert!(RangeCond::Eq(s("a")).matches(&s("a")) && !RangeCond::Ge(s("b")).matches(&s("a")));
+    let prefix = RangeCond::BeginsWith(s("ab"));
+    assert!(prefix.matches(&s("ab")) && prefix.matches(&s("abc")) && !prefix.matches(&s("b")));
+    let bytes = RangeCond::BeginsWith(KeyValue::B(vec![1]));
+    assert!(bytes.matches(&KeyValue::B(vec![1, 2])) && !bytes.matches(&KeyValue::B(vec![2])));
+}

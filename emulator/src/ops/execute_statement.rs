@@ -80,7 +80,9 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         return Err(Error::validation("The table does not have the specified index"));
     }
     let source = Source::for_index(cx, &table, &state, target.index.as_deref(), input.consistent_read)?;
-    let start = source.start_key(&input.next_token).map_err(|_| invalid_token())?;
+    let start = (input.next_token.as_ref().map_err(Clone::clone))
+        .and_then(|token| source.start_key(token.as_ref()))
+        .map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on key attributes are keys, so they are held to the key size limits.
     if let Some(f) = filter {

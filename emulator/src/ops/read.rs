@@ -3,7 +3,7 @@
 //! projection and LastEvaluatedKey exactly as DynamoDB does.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
@@ -37,8 +37,8 @@ pub struct ReadInput {
     pub projection_expression: bool,
     pub limit: Option<usize>,
     pub consistent_read: bool,
-    /// ExclusiveStartKey, decoded; a bad value is refused after the table lookup, as DynamoDB does.
-    pub exclusive_start_key: Result<Option<Item>>,
+    /// ExclusiveStartKey, its values checked; whether it fits the table is checked by `run`.
+    pub exclusive_start_key: Option<Item>,
     pub capacity: CapacityDetail,
     /// Filter and projection (and Query's key condition), parsed.
     pub exprs: Parsed,
@@ -184,10 +184,13 @@ impl<'a> Source<'a> {
     }
 
     /// The position ExclusiveStartKey names: it must hold the table key and, for an index, the
-    /// index key too. A start key that failed to decode is refused here, after the table lookup
-    /// and the Select checks, where DynamoDB refuses it.
-    pub fn start_key(&self, start: &Result<Option<Item>>) -> Result<Option<StartKey>> {
-        let Some(start) = start.as_ref().map_err(Clone::clone)? else {
+    /// index key too; checked after the table lookup and the Select checks. Against an index it
+    /// must hold exactly the table's and the index's key attributes, else it is refused without
+    /// a reason, and an index key attribute of another type is refused as a schema mismatch
+    /// without the start key's prefix; only then is the table key checked, with it (dynalite's
+    /// tests, run against AWS: the ExclusiveStartKey validations of scan.js).
+    pub fn start_key(&self, start: Option<&Item>) -> Result<Option<StartKey>> {
+        let Some(start) = start else {
             return Ok(None);
         };
         let invalid = |e: Error| {
@@ -197,27 +200,30 @@ impl<'a> Source<'a> {
             ))
         };
         let def = &self.state.def;
-        match self.index {
-            None => Ok(Some(StartKey::Table(request_key(def, start).map_err(invalid)?))),
-            Some((index, _)) => {
-                let mut table_part = start.clone();
-                table_part.retain(|k, _| def.key.contains(k));
-                let table_key = request_key(def, &table_part).map_err(invalid)?;
-                let extra = start
-                    .keys()
-                    .filter(|k| !def.key.contains(k) && !index.key.contains(k))
-                    .count();
-                let index_key =
-                    index.key.key_of(start).filter(|_| extra == 0).ok_or_else(|| {
-                        invalid(Error::validation("The provided key element does not match the schema"))
-                    })?;
-                let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Slot::new(&table_key).bytes()));
-                Ok(Some(StartKey::Index {
-                    hash: index_key.hash,
-                    entry,
-                }))
+        let Some((index, _)) = self.index else {
+            return Ok(Some(StartKey::Table(request_key(def, start).map_err(invalid)?)));
+        };
+        let refused = || Error::validation("The provided starting key is invalid");
+        let names: BTreeSet<&str> = def
+            .key
+            .attrs()
+            .chain(index.key.attrs())
+            .map(|a| a.name.as_str())
+            .collect();
+        if start.len() != names.len() {
+            return Err(refused());
+        }
+        for attr in index.key.attrs() {
+            if start.get(&attr.name).ok_or_else(refused)?.value_type() != attr.ty.value_type() {
+                return Err(Error::validation("The provided key element does not match the schema"));
             }
         }
+        let mut table_part = start.clone();
+        table_part.retain(|k, _| def.key.contains(k));
+        let table_key = request_key(def, &table_part).map_err(invalid)?;
+        let index_key = index.key.key_of(start).ok_or_else(refused)?;
+        let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Slot::new(&table_key).bytes()));
+        Ok(Some(StartKey::Index { key: index_key, entry }))
     }
 }
 
@@ -225,9 +231,9 @@ impl<'a> Source<'a> {
 #[derive(Clone)]
 pub enum StartKey {
     Table(PrimaryKey),
-    /// An index position and its index partition key values.
+    /// An index position and the index key it names.
     Index {
-        hash: KeyValues,
+        key: PrimaryKey,
         entry: IndexEntry,
     },
 }
@@ -237,7 +243,14 @@ impl StartKey {
     pub fn hash(&self) -> &KeyValues {
         match self {
             StartKey::Table(key) => &key.hash,
-            StartKey::Index { hash, .. } => hash,
+            StartKey::Index { key, .. } => &key.hash,
+        }
+    }
+
+    /// The sort key values of the source (table or index) the start key names.
+    pub fn range(&self) -> &KeyValues {
+        match self {
+            StartKey::Table(key) | StartKey::Index { key, .. } => &key.range,
         }
     }
 

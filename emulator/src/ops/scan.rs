@@ -24,7 +24,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let state = cx.read(&table)?;
     let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
-    let start = source.start_key(&read.exclusive_start_key)?;
+    let start = source.start_key(read.exclusive_start_key.as_ref())?;
 
     let (first, end) = input.segment.map_or((0, 1u64 << 32), |(s, total)| (token_at(s, total), token_at(s + 1, total)));
     if let (Some(start), Some((segment, total))) = (&start, input.segment) {

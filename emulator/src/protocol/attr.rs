@@ -39,6 +39,22 @@ pub fn unraw(v: &Value) -> Cow<'_, Value> {
     }
 }
 
+/// Whether `message`, a refusal of an attribute value, is of the value's form (no type or
+/// several, NULL not true, an empty string or binary set) rather than of its numbers or set
+/// members (unreadable or out-of-range numbers, an empty number set, duplicates), which DynamoDB
+/// words alike wherever the value stands (`wire::start_key`).
+pub fn refuses_form(message: &str) -> bool {
+    ![
+        "numeric value",
+        "significant digits",
+        "number with magnitude",
+        "number set",
+        "contains duplicates",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
+}
+
 /// Decodes one AttributeValue object.
 pub fn decode(v: &Value) -> Result<AttributeValue> {
     decode_at(v, 1)
@@ -416,6 +432,34 @@ mod tests {
 
     fn err(v: Value) -> String {
         decode(&v).unwrap_err().message.unwrap()
+    }
+
+    #[test]
+    fn form_refusals_are_told_from_number_and_member_refusals() {
+        let form = [
+            json!({}),
+            json!({"S": "a", "N": "1"}),
+            json!({"NULL": false}),
+            json!({"SS": []}),
+            json!({"BS": []}),
+        ];
+        for v in form {
+            assert!(refuses_form(&err(v.clone())), "{v}");
+        }
+        let members = [
+            json!({"NS": []}),
+            json!({"N": "x"}),
+            json!({"N": ""}),
+            json!({"N": "1e126"}),
+            json!({"N": "1e-131"}),
+            json!({"N": "123456789012345678901234567890123456789"}),
+            json!({"SS": ["a", "a"]}),
+            json!({"NS": ["1", "1"]}),
+            json!({"BS": ["Yg==", "Yg=="]}),
+        ];
+        for v in members {
+            assert!(!refuses_form(&err(v.clone())), "{v}");
+        }
     }
 
     #[test]

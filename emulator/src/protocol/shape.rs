@@ -151,9 +151,12 @@ pub const ATTRIBUTE_MAP: Shape = Shape::Map {
 };
 pub const RETURN_CONSUMED_CAPACITY: Shape = one_of(&["INDEXES", "TOTAL", "NONE"]);
 pub const RETURN_ITEM_COLLECTION_METRICS: Shape = one_of(&["SIZE", "NONE"]);
-pub const RETURN_VALUES: Shape = one_of(&["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"]);
+/// Enum value sets list their values in DynamoDB's order, which is not the API reference's: the
+/// order of ReturnValues and ConditionalOperator is AWS's as dynalite's tests (run against AWS)
+/// and a public conformance suite pinned against AWS (us-east-1 and eu-west-2, October 2026) show.
+pub const RETURN_VALUES: Shape = one_of(&["ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW"]);
 pub const RETURN_VALUES_ON_CONDITION_CHECK_FAILURE: Shape = one_of(&["ALL_OLD", "NONE"]);
-pub const CONDITIONAL_OPERATOR: Shape = one_of(&["AND", "OR"]);
+pub const CONDITIONAL_OPERATOR: Shape = one_of(&["OR", "AND"]);
 pub const SELECT: Shape = one_of(&[
     "SPECIFIC_ATTRIBUTES",
     "COUNT",

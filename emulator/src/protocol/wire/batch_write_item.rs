@@ -72,9 +72,11 @@ pub fn decode(body: Body) -> Result<Input> {
             let (is_put, inner, member) = match (r.child("PutRequest"), r.child("DeleteRequest")) {
                 (Some(p), None) => (true, p, "Item"),
                 (None, Some(d)) => (false, d, "Key"),
+                // AWS words a WriteRequest holding neither (or both) as it words an attribute
+                // value's types (dynalite's tests, run against AWS: "empty item in RequestItems").
                 _ => {
                     return Err(Error::validation(
-                        "Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest",
+                        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
                     ))
                 }
             };

@@ -11,6 +11,13 @@ use crate::model::AttributeValue;
 use crate::protocol::body::string_list;
 use crate::protocol::{attr, Body};
 
+/// The expression and legacy parameters `body` carries for `op`, refused when mixed or when
+/// names or values come without an expression ([`expr::check_parameters`]); by presence only,
+/// so a read makes this check before decoding its attribute values.
+pub fn check_parameters(body: Body, op: Op) -> Result<()> {
+    expr::check_parameters(op, |name| body.has(name))
+}
+
 /// Parses every expression and legacy parameter `body` carries for operation `op`.
 pub fn parse(body: Body, op: Op) -> Result<Parsed> {
     parse_with(body, op, |_| {})

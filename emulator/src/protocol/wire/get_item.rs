@@ -20,6 +20,7 @@ pub(crate) const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
+    expressions::check_parameters(body, Op::GetItem)?;
     Ok(Input {
         key: body.item("Key")?.unwrap_or_default(),
         exprs: expressions::parse(body, Op::GetItem)?,

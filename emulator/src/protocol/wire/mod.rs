@@ -24,9 +24,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::item_json;
 use super::Body;
-use crate::error::Result;
+use super::{attr, item_json};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Op, Parsed};
 use crate::model::{Item, Stored};
 use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics, Page, WriteOutput};
@@ -288,11 +288,31 @@ pub fn write_output(out: &WriteOutput) -> Encoded {
         .encode()
 }
 
-/// What Query and Scan requests share, after their own checks: expressions parsed, then the
-/// members the page collector uses.
-pub fn read_input(body: Body, op: Op) -> Result<ReadInput> {
-    Ok(ReadInput {
-        exprs: expressions::parse(body, op)?,
+/// What Query and Scan requests share, decoded with their own checks in DynamoDB's order: the mix
+/// of parameters ([`expressions::check_parameters`]), the legacy filter and AttributesToGet,
+/// ExclusiveStartKey's values ([`start_key`]), then `between` (Scan's Segment, Query's key
+/// condition being given), then the expressions (dynalite's tests, run against AWS, in scan.js and
+/// query.js, each with the earlier member bad too). A request that passed the mix check carries
+/// legacy parameters or expressions, never both, so one parse serves both places: before
+/// ExclusiveStartKey when legacy ones are given, after `between` otherwise.
+pub fn read_input<T>(body: Body, op: Op, between: impl FnOnce() -> Result<T>) -> Result<(ReadInput, T)> {
+    expressions::check_parameters(body, op)?;
+    let legacy = ["AttributesToGet", "QueryFilter", "ScanFilter"]
+        .iter()
+        .any(|m| body.has(m));
+    let early = if legacy {
+        Some(expressions::parse(body, op)?)
+    } else {
+        None
+    };
+    let exclusive_start_key = start_key(body)?;
+    let between = between()?;
+    let exprs = match early {
+        Some(exprs) => exprs,
+        None => expressions::parse(body, op)?,
+    };
+    let read = ReadInput {
+        exprs,
         table: body.str("TableName").unwrap_or_default().to_string(),
         index: body.str("IndexName").map(str::to_owned),
         select: body.str("Select").map(|s| match s {
@@ -304,8 +324,22 @@ pub fn read_input(body: Body, op: Op) -> Result<ReadInput> {
         projection_expression: body.has("ProjectionExpression"),
         limit: body.int("Limit").map(|l| l as usize),
         consistent_read: body.bool("ConsistentRead").unwrap_or(false),
-        exclusive_start_key: body.item("ExclusiveStartKey"),
+        exclusive_start_key,
         capacity: capacity_detail(body),
+    };
+    Ok((read, between))
+}
+
+/// ExclusiveStartKey's values, checked with the request (whether the key fits the table is
+/// decided after the lookup). DynamoDB words a refusal of a value's form `The provided starting
+/// key is invalid: <message>`, but a refusal of a number or of a set's members as it does
+/// everywhere (dynalite's tests, run against AWS: the ExclusiveStartKey validations of scan.js).
+fn start_key(body: Body) -> Result<Option<Item>> {
+    body.item("ExclusiveStartKey").map_err(|e| match e.message.as_deref() {
+        Some(m) if e.kind == ErrorKind::Validation && attr::refuses_form(m) => {
+            Error::validation(format!("The provided starting key is invalid: {m}"))
+        }
+        _ => e,
     })
 }
 

@@ -35,10 +35,11 @@ pub fn decode(body: Body) -> Result<Input> {
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
         )
     };
-    if !body.has("KeyConditionExpression") && !body.has("KeyConditions") {
-        return Err(missing());
-    }
-    let mut read = read_input(body, Op::Query)?;
+    let given = || match body.has("KeyConditionExpression") || body.has("KeyConditions") {
+        true => Ok(()),
+        false => Err(missing()),
+    };
+    let (mut read, ()) = read_input(body, Op::Query, given)?;
     Ok(Input {
         key_condition: read.exprs.key_condition.take().ok_or_else(missing)?,
         forward: body.bool("ScanIndexForward").unwrap_or(true),

@@ -29,7 +29,8 @@ pub(crate) const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    Ok(Input { segment: segment(body)?, read: read_input(body, Op::Scan)? })
+    let (read, segment) = read_input(body, Op::Scan, || segment(body))?;
+    Ok(Input { segment, read })
 }
 
 /// Segment and TotalSegments come together, with Segment < TotalSegments.
