@@ -150,7 +150,7 @@ async fn malformed_requests_get_dynamodb_errors_and_server_stays_up() {
     let wrong_field_type = call(&emu, "DynamoDB_20120810.ListTables", r#"{"Limit": "ten"}"#).await;
     assert_eq!(
         json_of(&wrong_field_type),
-        json!({"__type": "com.amazon.coral.service#SerializationException", "Message": "class java.lang.String can not be converted to an Long"})
+        json!({"__type": "com.amazon.coral.service#SerializationException", "Message": "STRING_VALUE cannot be converted to Integer"})
     );
 
     let aggregated = call(
@@ -170,6 +170,68 @@ async fn malformed_requests_get_dynamodb_errors_and_server_stays_up() {
     // Still serving after all of that.
     let ok = call(&emu, "DynamoDB_20120810.ListTables", "{}").await;
     assert_eq!((ok.status, json_of(&ok)), (200, json!({"TableNames": []})));
+}
+
+/// A member of the wrong JSON type is refused by DynamoDB's JSON reader, before any validation,
+/// in today's words (FIDELITY.md, "JSON type errors"), at the top of a request and inside
+/// attribute values alike.
+#[tokio::test]
+async fn wrong_json_types_are_refused_in_the_readers_words() {
+    let emu = Emulator::start().await.unwrap();
+    let cases = [
+        ("GetItem", r#"{"TableName": true}"#, "TRUE_VALUE cannot be converted to String"),
+        ("GetItem", r#"{"TableName": 34.5}"#, "DECIMAL_VALUE cannot be converted to String"),
+        ("GetItem", r#"{"TableName": []}"#, "Unrecognized collection type class java.lang.String"),
+        ("GetItem", r#"{"TableName": {}}"#, "Start of structure or map found where not expected"),
+        ("GetItem", r#"{"TableName": "abc", "ConsistentRead": "yes"}"#, "Unexpected token received from parser"),
+        ("GetItem", r#"{"TableName": "abc", "ConsistentRead": 1}"#, "NUMBER_VALUE cannot be converted to Boolean"),
+        ("GetItem", r#"{"TableName": "abc", "Key": 5}"#, "Unexpected field type"),
+        (
+            "GetItem",
+            r#"{"TableName": "abc", "Key": []}"#,
+            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>",
+        ),
+        ("GetItem", r#"{"TableName": "abc", "Key": {"a": 5}}"#, "Unexpected value type in payload"),
+        ("Scan", r#"{"TableName": "abc", "Limit": "5"}"#, "STRING_VALUE cannot be converted to Integer"),
+        (
+            "CreateTable",
+            r#"{"TableName": "abc", "ProvisionedThroughput": {"ReadCapacityUnits": false}}"#,
+            "FALSE_VALUE cannot be converted to Long",
+        ),
+        (
+            "CreateTable",
+            r#"{"TableName": "abc", "KeySchema": [[]]}"#,
+            "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.KeySchemaElement",
+        ),
+        ("CreateTable", r#"{"TableName": "abc", "ProvisionedThroughput": 5}"#, "Unexpected field type"),
+        ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"N": 123}}}"#, "NUMBER_VALUE cannot be converted to String"),
+        ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"B": 5}}}"#, "only base-64-encoded strings are convertible to bytes"),
+        (
+            "PutItem",
+            r#"{"TableName": "abc", "Item": {"a": {"B": "23456"}}}"#,
+            "Base64 encoded length is expected a multiple of 4 bytes but found: 5",
+        ),
+        ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"B": "+/+="}}}"#, "Invalid last non-pad Base64 character dectected"),
+        ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"NULL": "yes"}}}"#, "Unexpected token received from parser"),
+        ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"SS": "x"}}}"#, "Unexpected field type"),
+        ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"L": [1]}}}"#, "Unexpected value type in payload"),
+        (
+            "BatchWriteItem",
+            r#"{"RequestItems": []}"#,
+            "Unrecognized collection type java.util.Map<java.lang.String, java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>>",
+        ),
+    ];
+    for (op, body, message) in cases {
+        let reply = call(&emu, &format!("DynamoDB_20120810.{op}"), body).await;
+        assert_eq!(
+            (reply.status, json_of(&reply)),
+            (
+                400,
+                json!({"__type": "com.amazon.coral.service#SerializationException", "Message": message})
+            ),
+            "{op} {body}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use smallvec::SmallVec;
 use std::borrow::Cow;
 
 use super::item_json;
+use super::serialization::{refusal, Found, Values, Wanted};
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item, Number, NumberError, Stored, MAX_NESTING};
 
@@ -64,7 +65,11 @@ pub fn decode(v: &Value) -> Result<AttributeValue> {
 pub fn decode_map(v: &Value) -> Result<Item> {
     match v {
         Value::Object(m) => m.iter().map(|(k, x)| Ok((k.clone(), decode_at(x, 1)?))).collect(),
-        _ => Err(Error::serialization("Expected map or null")),
+        other => match Found::of(other) {
+            Some(found) => Err(refusal(Wanted::Map(Values::Of("AttributeValue")), found)),
+            // A null map is an absent one.
+            None => Ok(Item::default()),
+        },
     }
 }
 
@@ -96,7 +101,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
         }
         d.deserialize_any(Node::Attr(self.level)).map(|node| match node {
             Parsed::Attr(v) => v,
-            _ => Err(Error::serialization("Unexpected value type in payload")),
+            other => Err(refusal(Wanted::Value("AttributeValue"), other.found())),
         })
     }
 }
@@ -126,8 +131,22 @@ enum Parsed {
     Values(Result<Vec<AttributeValue>>),
     /// A set's strings, or the first refusal among them.
     Strings(Result<Vec<String>>),
-    /// Any other JSON, read and dropped.
-    Other,
+    /// Any other JSON, read and dropped: what it was.
+    Other(Found),
+}
+
+impl Parsed {
+    /// The JSON token this was read from (never null: null members are dropped before).
+    fn found(&self) -> Found {
+        match self {
+            Parsed::Bool(true) => Found::True,
+            Parsed::Bool(false) => Found::False,
+            Parsed::Null | Parsed::Str(_) | Parsed::Num(_) => Found::String,
+            Parsed::Attr(_) | Parsed::Members(_) => Found::Object,
+            Parsed::Values(_) | Parsed::Strings(_) => Found::Array,
+            Parsed::Other(found) => *found,
+        }
+    }
 }
 
 /// The wire name of an attribute value's type member, as a static string.
@@ -165,15 +184,15 @@ impl<'de> Visitor<'de> for Node {
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Parsed, E> {
-        Ok(Parsed::Other)
+        Ok(Parsed::Other(Found::Integer))
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Parsed, E> {
-        Ok(Parsed::Other)
+        Ok(Parsed::Other(Found::Integer))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Parsed, E> {
-        Ok(Parsed::Other)
+        Ok(Parsed::Other(Found::Decimal))
     }
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Parsed, E> {
@@ -189,16 +208,19 @@ impl<'de> Visitor<'de> for Node {
                 let element = ValueSeed { level: level + 1 };
                 until_refused(&mut seq, |s| s.next_element_seed(element)).map(Parsed::Values)
             }
-            Node::Typed("SS" | "NS" | "BS", _) => until_refused(&mut seq, |s| {
-                Ok(s.next_element_seed(Node::Scalar)?.map(|member| match member {
-                    Parsed::Str(s) => Ok(s),
-                    _ => Err(Error::serialization("Expected string")),
-                }))
-            })
-            .map(Parsed::Strings),
+            Node::Typed(set @ ("SS" | "NS" | "BS"), _) => {
+                let wanted = if set == "BS" { Wanted::Blob } else { Wanted::String };
+                until_refused(&mut seq, |s| {
+                    Ok(s.next_element_seed(Node::Scalar)?.map(|member| match member {
+                        Parsed::Str(s) => Ok(s),
+                        other => Err(refusal(wanted, other.found())),
+                    }))
+                })
+                .map(Parsed::Strings)
+            }
             _ => {
                 while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Parsed::Other)
+                Ok(Parsed::Other(Found::Array))
             }
         }
     }
@@ -223,7 +245,7 @@ impl<'de> Visitor<'de> for Node {
             }
             _ => {
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Parsed::Other)
+                Ok(Parsed::Other(Found::Object))
             }
         }
     }
@@ -305,7 +327,7 @@ fn until_refused<'de, A: SeqAccess<'de>, T>(
 fn strings(x: Parsed) -> Result<Vec<String>> {
     match x {
         Parsed::Strings(strings) => strings,
-        _ => Err(Error::serialization("Expected list or null")),
+        other => Err(refusal(Wanted::List, other.found())),
     }
 }
 
@@ -317,10 +339,17 @@ fn number(s: &str) -> Result<Number> {
     })
 }
 
+/// Base64 text as bytes; DynamoDB's reader checks the length first, then the characters.
 fn binary(s: &str) -> Result<Vec<u8>> {
+    if s.len() % 4 != 0 {
+        return Err(Error::serialization(format!(
+            "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
+            s.len()
+        )));
+    }
     STANDARD
         .decode(s)
-        .map_err(|e| Error::serialization(format!("'{s}' can not be converted to a Blob: {e}")))
+        .map_err(|_| Error::serialization("Invalid last non-pad Base64 character dectected"))
 }
 
 fn empty_set(kind: &str) -> Error {
@@ -334,20 +363,23 @@ fn has_duplicates<T: Ord>(items: &[T]) -> bool {
 }
 
 fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
-    let text = |x: Parsed| match x {
-        Parsed::Str(s) => Ok(s),
-        _ => Err(Error::serialization("Expected string")),
-    };
+    let wrong = |wanted: Wanted, x: &Parsed| Err(refusal(wanted, x.found()));
     Ok(match ty {
-        "S" => AttributeValue::S(text(x)?),
+        "S" => match x {
+            Parsed::Str(s) => AttributeValue::S(s),
+            x => return wrong(Wanted::String, &x),
+        },
         "N" => match x {
             Parsed::Num(n) => AttributeValue::N(n?),
-            _ => return Err(Error::serialization("Expected string")),
+            x => return wrong(Wanted::String, &x),
         },
-        "B" => AttributeValue::B(binary(&text(x)?)?),
+        "B" => match x {
+            Parsed::Str(s) => AttributeValue::B(binary(&s)?),
+            x => return wrong(Wanted::Blob, &x),
+        },
         "BOOL" => match x {
             Parsed::Bool(b) => AttributeValue::Bool(b),
-            _ => return Err(Error::serialization("Expected boolean")),
+            x => return wrong(Wanted::Boolean, &x),
         },
         "NULL" => match x {
             Parsed::Bool(true) => AttributeValue::Null,
@@ -356,18 +388,18 @@ fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
                     "Null attribute value types must have the value of true",
                 ))
             }
-            _ => return Err(Error::serialization("Expected boolean")),
+            x => return wrong(Wanted::Boolean, &x),
         },
         "M" => match x {
             Parsed::Members(members) => {
                 let members = by_name(members).into_iter().map(|(k, v)| Ok((k, v?)));
                 AttributeValue::M(members.collect::<Result<_>>()?)
             }
-            _ => return Err(Error::serialization("Expected map or null")),
+            x => return wrong(Wanted::Map(Values::Of("AttributeValue")), &x),
         },
         "L" => match x {
             Parsed::Values(items) => AttributeValue::L(items?),
-            _ => return Err(Error::serialization("Expected list or null")),
+            x => return wrong(Wanted::List, &x),
         },
         "SS" => {
             let v = strings(x)?;

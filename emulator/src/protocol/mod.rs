@@ -15,6 +15,7 @@ mod iam;
 pub(crate) mod item_json;
 mod log;
 pub(crate) mod seed;
+pub(crate) mod serialization;
 pub(crate) mod shape;
 mod sigv4;
 pub(crate) mod wire;
@@ -365,21 +366,23 @@ fn header(req: &Request<Bytes>, name: impl AsHeaderName) -> &str {
 
 /// `e`'s message as `op` words it; the one rule for the two validators' wordings.
 ///
-/// DynamoDB's newer validator counts its errors ("1 validation error detected: …") and fronts
+/// DynamoDB's newer validator counts its ValidationExceptions ("1 validation error detected: …";
+/// never a SerializationException, the JSON reader's) and fronts
 /// PutItem, UpdateItem and DeleteItem for every request-only check (it also drops the
 /// "ExpressionAttributeValues contains invalid value" wrapper), and Query for its Select
 /// checks. Every other operation, and every check against the table, keeps the older
 /// wording. Evidence: moto's AWS-verified tests (Aug 2026); see FIDELITY.md.
 fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
     let message = e.message.as_deref()?;
-    let counted = match &e.check {
-        Check::Table => false,
-        Check::Request | Check::ExpressionValue(_) => matches!(
-            op,
-            Some(Operation::PutItem | Operation::UpdateItem | Operation::DeleteItem)
-        ),
-        Check::Select => op == Some(Operation::Query),
-    };
+    let counted = e.kind == ErrorKind::Validation
+        && match &e.check {
+            Check::Table => false,
+            Check::Request | Check::ExpressionValue(_) => matches!(
+                op,
+                Some(Operation::PutItem | Operation::UpdateItem | Operation::DeleteItem)
+            ),
+            Check::Select => op == Some(Operation::Query),
+        };
     Some(match &e.check {
         _ if counted => format!("1 validation error detected: {message}").into(),
         Check::ExpressionValue(key) => {

@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
 
+use super::serialization::{self, Values, Wanted};
 use crate::error::{Error, Result};
 
 /// What a member may hold.
@@ -19,10 +20,12 @@ pub enum Shape {
         pattern: Option<Pattern>,
         values: &'static [&'static str],
     },
-    /// An integer with optional bounds.
+    /// An integer with optional bounds; `long` when DynamoDB reads it as a Java `Long` (capacity
+    /// units), else as an `Integer` (its refusals name the type).
     Int {
         min: Option<i64>,
         max: Option<i64>,
+        long: bool,
     },
     /// Query's `Limit` (at least 1). DynamoDB reports it unlike every other member (Scan's
     /// included): "Value at 'Limit' failed to satisfy constraint: …", capitalised, no value.
@@ -120,7 +123,12 @@ pub const fn one_of(values: &'static [&'static str]) -> Shape {
 }
 
 pub const fn int(min: Option<i64>, max: Option<i64>) -> Shape {
-    Shape::Int { min, max }
+    Shape::Int { min, max, long: false }
+}
+
+/// An integer DynamoDB reads as a Java `Long`.
+pub const fn long(min: Option<i64>, max: Option<i64>) -> Shape {
+    Shape::Int { min, max, long: true }
 }
 
 /// A table name: 3–255 characters of `[a-zA-Z0-9_.-]`.
@@ -335,77 +343,46 @@ pub fn validate_after(body: &Value, fields: &[Field], leading: Vec<String>) -> R
     )))
 }
 
-fn type_error(msg: impl Into<String>) -> Error {
-    Error::serialization(msg)
+/// The Java type a member of `shape` is read into; `nested` when it stands directly in a list or
+/// a map (DynamoDB's reader names structures there as values, and cannot cast collections there).
+fn wanted(shape: &Shape, nested: bool) -> Option<Wanted<'static>> {
+    Some(match shape {
+        Shape::Str { .. } | Shape::TableRef => Wanted::String,
+        Shape::Int { long: true, .. } => Wanted::Long,
+        Shape::Int { .. } | Shape::Limit => Wanted::Integer,
+        Shape::Bool => Wanted::Boolean,
+        Shape::List { .. } if nested => Wanted::NestedList,
+        Shape::List { .. } => Wanted::List,
+        Shape::Map { value, .. } if nested => Wanted::NestedMap(values(value)),
+        Shape::Map { value, .. } => Wanted::Map(values(value)),
+        Shape::Struct { java, .. } if nested => Wanted::Value(java),
+        Shape::Struct { java, .. } => Wanted::Struct(java),
+        Shape::Attr if nested => Wanted::Value("AttributeValue"),
+        Shape::Attr => Wanted::Struct("AttributeValue"),
+        Shape::Any => return None,
+    })
 }
 
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Bool(_) => "class java.lang.Boolean",
-        Value::Number(n) if n.is_f64() => "class java.lang.Double",
-        Value::Number(_) => "class java.lang.Integer",
-        Value::String(_) => "class java.lang.String",
-        _ => "",
-    }
-}
-
-/// Mirrors the Jackson-based deserialiser's complaints; SDKs never trigger these.
-fn check_type(v: &Value, shape: &Shape) -> Result<()> {
-    if v.is_null() {
-        return Ok(());
-    }
-    let list_start = || type_error("Start of list found where not expected");
-    let struct_start = || type_error("Start of structure or map found where not expected.");
+/// A map's values as the reader names them in a refusal.
+fn values(shape: &Shape) -> Values<'static> {
     match shape {
-        Shape::Str { .. } | Shape::TableRef => match v {
-            Value::String(_) => Ok(()),
-            Value::Array(_) => Err(list_start()),
-            Value::Object(_) => Err(struct_start()),
-            _ => Err(type_error(format!(
-                "{} can not be converted to an String",
-                json_kind(v)
-            ))),
-        },
-        Shape::Int { .. } | Shape::Limit => match v {
-            Value::Number(_) => Ok(()),
-            Value::Array(_) => Err(list_start()),
-            Value::Object(_) => Err(struct_start()),
-            _ => Err(type_error(format!("{} can not be converted to an Long", json_kind(v)))),
-        },
-        Shape::Bool => match v {
-            Value::Bool(_) => Ok(()),
-            Value::Array(_) => Err(list_start()),
-            Value::Object(_) => Err(struct_start()),
-            Value::String(s) => Err(type_error(format!(
-                "'{}' can not be converted to an Boolean",
-                s.to_uppercase()
-            ))),
-            _ => Err(type_error(format!(
-                "{} can not be converted to an Boolean",
-                json_kind(v)
-            ))),
-        },
-        Shape::List { member, .. } => match v {
-            Value::Array(items) => items.iter().try_for_each(|i| check_type(i, member)),
-            Value::Object(_) => Err(struct_start()),
-            _ => Err(type_error("Expected list or null")),
-        },
-        Shape::Map { value, .. } => match v {
-            Value::Object(m) => m.values().try_for_each(|i| check_type(i, value)),
-            Value::Array(_) => Err(list_start()),
-            _ => Err(type_error("Expected map or null")),
-        },
-        Shape::Struct { fields, .. } => match v {
-            Value::Object(_) => check_types_struct(v, fields),
-            Value::Array(_) => Err(list_start()),
-            _ => Err(type_error("Expected null")),
-        },
-        Shape::Attr => match v {
-            Value::Object(_) => Ok(()),
-            Value::Array(_) => Err(list_start()),
-            _ => Err(type_error("Expected null")),
-        },
-        Shape::Any => Ok(()),
+        Shape::Attr => Values::Of("AttributeValue"),
+        Shape::Struct { java, .. } => Values::Of(java),
+        _ => Values::Strings,
+    }
+}
+
+/// The reader's pass: each member's JSON token against its shape's Java type, before any
+/// constraint is checked (`protocol::serialization` words the refusals).
+fn check_type(v: &Value, shape: &Shape, nested: bool) -> Result<()> {
+    if let Some(wanted) = wanted(shape, nested) {
+        serialization::check(v, wanted)?;
+    }
+    match (shape, v) {
+        (Shape::List { member, .. }, Value::Array(items)) => items.iter().try_for_each(|i| check_type(i, member, true)),
+        (Shape::Map { value, .. }, Value::Object(m)) => m.values().try_for_each(|i| check_type(i, value, true)),
+        (Shape::Struct { fields, .. }, Value::Object(_)) => check_types_struct(v, fields),
+        _ => Ok(()),
     }
 }
 
@@ -413,7 +390,7 @@ fn check_types_struct(v: &Value, fields: &[Field]) -> Result<()> {
     fields
         .iter()
         .zip(members(v, fields))
-        .try_for_each(|(f, m)| m.map_or(Ok(()), |m| check_type(m, &f.shape)))
+        .try_for_each(|(f, m)| m.map_or(Ok(()), |m| check_type(m, &f.shape, false)))
 }
 
 /// Object `v`'s member for each of `fields`, in the fields' order, found in one pass over the
@@ -519,7 +496,7 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
                 len_faults(&mut faults, s.chars().count(), 1, 255);
             }
         }
-        Shape::Int { min, max } => {
+        Shape::Int { min, max, .. } => {
             let n = v.as_f64().unwrap_or_default();
             if let Some(m) = min.filter(|m| n < *m as f64) {
                 faults.push(format!("Member must have value greater than or equal to {m}"));
@@ -661,14 +638,23 @@ mod tests {
     fn wrong_json_types_are_serialization_errors() {
         let e = validate(&json!({"TableName": 5}), FIELDS).unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::Serialization);
-        assert_eq!(
-            e.message.as_deref(),
-            Some("class java.lang.Integer can not be converted to an String")
-        );
+        assert_eq!(e.message.as_deref(), Some("NUMBER_VALUE cannot be converted to String"));
         let e = validate(&json!({"KeySchema": {}}), FIELDS).unwrap_err();
         assert_eq!(
             e.message.as_deref(),
-            Some("Start of structure or map found where not expected.")
+            Some("Start of structure or map found where not expected")
+        );
+        let e = validate(&json!({"KeySchema": [5]}), FIELDS).unwrap_err();
+        assert_eq!(e.message.as_deref(), Some("Unexpected value type in payload"));
+        let e = validate(&json!({"KeySchema": [[]]}), FIELDS).unwrap_err();
+        assert_eq!(
+            e.message.as_deref(),
+            Some("Unrecognized collection type class com.amazonaws.dynamodb.v20120810.KeySchemaElement")
+        );
+        let e = validate(&json!({"Limit": "5"}), FIELDS).unwrap_err();
+        assert_eq!(
+            e.message.as_deref(),
+            Some("STRING_VALUE cannot be converted to Integer")
         );
     }
 

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::Item;
 use crate::ops::answer::ConsumedCapacity;
 use crate::ops::transactions::ClientToken;
+use crate::protocol::serialization::{refusal, Found, Values, Wanted};
 use crate::protocol::Body;
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
@@ -50,7 +51,16 @@ pub fn request_items_faults(
             }
             faults.extend(m.iter().filter_map(|(k, v)| value_fault(k, v)));
         }
-        Some(_) => return Err(Error::serialization("Expected map or null")),
+        Some(other) => {
+            let values = match op {
+                "BatchGetItem" => Values::Of("KeysAndAttributes"),
+                _ => Values::ListsOf("WriteRequest"),
+            };
+            // Not null (filtered above), so a token the map refuses.
+            if let Some(found) = Found::of(other) {
+                return Err(refusal(Wanted::Map(values), found));
+            }
+        }
     }
     Ok(faults)
 }

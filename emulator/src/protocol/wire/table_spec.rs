@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::model::{BillingMode, KeyAttr, ProjectionType, ScalarType, Throughput};
 use crate::ops::backups::Overrides;
 use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest, WarmRequest};
-use crate::protocol::shape::{field, one_of, required, string, Field, Shape, INDEX_NAME};
+use crate::protocol::shape::{field, long, one_of, required, string, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
 const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
@@ -64,10 +64,7 @@ pub const PROJECTION: Shape = Shape::Struct {
     ],
 };
 
-const CAPACITY_UNITS: Shape = Shape::Int {
-    min: Some(1),
-    max: None,
-};
+const CAPACITY_UNITS: Shape = long(Some(1), None);
 
 pub const THROUGHPUT: Shape = Shape::Struct {
     java: "ProvisionedThroughput",
@@ -136,8 +133,8 @@ pub fn restore_overrides(body: Body) -> Overrides {
 pub const WARM_THROUGHPUT: Shape = Shape::Struct {
     java: "WarmThroughput",
     fields: &[
-        field("ReadUnitsPerSecond", Shape::Int { min: None, max: None }),
-        field("WriteUnitsPerSecond", Shape::Int { min: None, max: None }),
+        field("ReadUnitsPerSecond", long(None, None)),
+        field("WriteUnitsPerSecond", long(None, None)),
     ],
 };
 
