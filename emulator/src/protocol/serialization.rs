@@ -155,69 +155,63 @@ mod tests {
     #[test]
     fn each_member_type_words_each_wrong_token_as_dynamodb_does() {
         use Found::*;
-        assert_eq!(said(Wanted::String, True), "TRUE_VALUE cannot be converted to String");
-        assert_eq!(
-            said(Wanted::String, Decimal),
-            "DECIMAL_VALUE cannot be converted to String"
-        );
-        assert_eq!(
-            said(Wanted::String, Array),
-            "Unrecognized collection type class java.lang.String"
-        );
-        assert_eq!(
-            said(Wanted::String, Object),
-            "Start of structure or map found where not expected"
-        );
-        assert_eq!(said(Wanted::Boolean, String), "Unexpected token received from parser");
-        assert_eq!(
-            said(Wanted::Boolean, Integer),
-            "NUMBER_VALUE cannot be converted to Boolean"
-        );
-        assert_eq!(
-            said(Wanted::Integer, String),
-            "STRING_VALUE cannot be converted to Integer"
-        );
-        assert_eq!(said(Wanted::Long, False), "FALSE_VALUE cannot be converted to Long");
-        assert_eq!(
-            said(Wanted::Long, Array),
-            "Unrecognized collection type class java.lang.Long"
-        );
-        assert_eq!(
-            said(Wanted::Blob, Integer),
-            "only base-64-encoded strings are convertible to bytes"
-        );
-        assert_eq!(
-            said(Wanted::Blob, Array),
-            "Unrecognized collection type class java.nio.ByteBuffer"
-        );
-        assert_eq!(said(Wanted::List, String), "Unexpected field type");
-        assert_eq!(
-            said(Wanted::List, Object),
-            "Start of structure or map found where not expected"
-        );
         let attrs = Values::Of("AttributeValue");
-        assert_eq!(said(Wanted::Map(attrs), True), "Unexpected field type");
-        assert_eq!(
-            said(Wanted::Map(attrs), Array),
-            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>"
-        );
-        assert_eq!(
-            said(Wanted::Struct("KeySchemaElement"), Integer),
-            "Unexpected field type"
-        );
-        assert_eq!(
-            said(Wanted::Struct("KeySchemaElement"), Array),
-            "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.KeySchemaElement"
-        );
-        assert_eq!(
-            said(Wanted::Value("AttributeValue"), String),
-            "Unexpected value type in payload"
-        );
+        let element = Wanted::Struct("KeySchemaElement");
+        let map_of_attrs =
+            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>";
+        let cases = [
+            (Wanted::String, True, "TRUE_VALUE cannot be converted to String"),
+            (Wanted::String, Decimal, "DECIMAL_VALUE cannot be converted to String"),
+            (
+                Wanted::String,
+                Array,
+                "Unrecognized collection type class java.lang.String",
+            ),
+            (
+                Wanted::String,
+                Object,
+                "Start of structure or map found where not expected",
+            ),
+            (Wanted::Boolean, String, "Unexpected token received from parser"),
+            (Wanted::Boolean, Integer, "NUMBER_VALUE cannot be converted to Boolean"),
+            (Wanted::Integer, String, "STRING_VALUE cannot be converted to Integer"),
+            (Wanted::Long, False, "FALSE_VALUE cannot be converted to Long"),
+            (Wanted::Long, Array, "Unrecognized collection type class java.lang.Long"),
+            (
+                Wanted::Blob,
+                Integer,
+                "only base-64-encoded strings are convertible to bytes",
+            ),
+            (
+                Wanted::Blob,
+                Array,
+                "Unrecognized collection type class java.nio.ByteBuffer",
+            ),
+            (Wanted::List, String, "Unexpected field type"),
+            (
+                Wanted::List,
+                Object,
+                "Start of structure or map found where not expected",
+            ),
+            (Wanted::Map(attrs), True, "Unexpected field type"),
+            (Wanted::Map(attrs), Array, map_of_attrs),
+            (Wanted::NestedMap(attrs), Array, map_of_attrs),
+            (element, Integer, "Unexpected field type"),
+            (
+                element,
+                Array,
+                "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.KeySchemaElement",
+            ),
+            (
+                Wanted::Value("AttributeValue"),
+                String,
+                "Unexpected value type in payload",
+            ),
+        ];
+        for (wanted, found, text) in cases {
+            assert_eq!(said(wanted, found), text, "{wanted:?} {found:?}");
+        }
         assert!(said(Wanted::NestedList, Integer).starts_with("class sun.reflect.generics.reflectiveObjects"));
-        assert_eq!(
-            said(Wanted::NestedMap(attrs), Array),
-            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValue>"
-        );
         assert!(accepts(Wanted::Integer, Decimal) && !accepts(Wanted::Map(attrs), Array));
     }
 }
