@@ -15,6 +15,22 @@ use crate::support::{create_table, create_with_gsi, error, key, on_manual_clock,
 /// 2023-11-14 22:13:20 UTC.
 const T0: u64 = 1_700_000_000;
 
+/// CreateBackup's refusal of `table`.
+async fn backup_refusal(c: &Client, table: &str) -> (String, String) {
+    error(
+        c.create_backup()
+            .table_name(table)
+            .backup_name("bk1")
+            .send()
+            .await
+            .unwrap_err(),
+    )
+}
+
+fn table_not_found(table: &str) -> (String, String) {
+    ("TableNotFoundException".into(), format!("Table not found: {table}"))
+}
+
 async fn backup(c: &Client, table: &str, name: &str) -> String {
     let out = c
         .create_backup()
@@ -312,17 +328,7 @@ async fn restores_check_and_apply_their_overrides() {
     assert_eq!(status(&c, "tt1").await, Some(TableStatus::Active));
     let err = c.describe_table().table_name("tt4").send().await.unwrap_err();
     assert_eq!(error(err).0, "ResourceNotFoundException");
-    let err = c
-        .create_backup()
-        .table_name("nope")
-        .backup_name("bk1")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error(err),
-        ("TableNotFoundException".into(), "Table not found: nope".into())
-    );
+    assert_eq!(backup_refusal(&c, "nope").await, table_not_found("nope"));
 }
 
 #[tokio::test]
@@ -490,17 +496,7 @@ async fn a_backup_feeds_one_restore_at_a_time() {
     let c = emu.client();
     create_table(&c, "src", None).await;
     // Not yet: a CREATING table is not found.
-    let err = c
-        .create_backup()
-        .table_name("src")
-        .backup_name("bk1")
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(
-        error(err),
-        ("TableNotFoundException".into(), "Table not found: src".into())
-    );
+    assert_eq!(backup_refusal(&c, "src").await, table_not_found("src"));
     emu.advance(Duration::from_secs(2));
     let arn = backup(&c, "src", "bk1").await;
     let restore = |target: &str, arn: &str| {

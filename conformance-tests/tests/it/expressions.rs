@@ -828,6 +828,12 @@ async fn reads_list_clashing_parameters_in_dynamodb_order() {
 async fn reads_refuse_mixed_parameters_before_attribute_values() {
     let (_emu, c) = emulator().await;
     let bad = || V::Ss(vec![]);
+    let mixed_error = || {
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}",
+        )
+    };
+    let names_error = || validation("ExpressionAttributeNames can only be specified when using expressions");
     let mixed = c
         .get_item()
         .table_name("abc")
@@ -837,12 +843,7 @@ async fn reads_refuse_mixed_parameters_before_attribute_values() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(mixed),
-        validation(
-            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
-        )
-    );
+    assert_eq!(error(mixed), mixed_error());
     let names_alone = c
         .get_item()
         .table_name("abc")
@@ -851,10 +852,7 @@ async fn reads_refuse_mixed_parameters_before_attribute_values() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(names_alone),
-        validation("ExpressionAttributeNames can only be specified when using expressions")
-    );
+    assert_eq!(error(names_alone), names_error());
     let query = c
         .query()
         .table_name("abc")
@@ -864,12 +862,7 @@ async fn reads_refuse_mixed_parameters_before_attribute_values() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(query),
-        validation(
-            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
-        )
-    );
+    assert_eq!(error(query), mixed_error());
     let scan = c
         .scan()
         .table_name("abc")
@@ -878,10 +871,7 @@ async fn reads_refuse_mixed_parameters_before_attribute_values() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        error(scan),
-        validation("ExpressionAttributeNames can only be specified when using expressions")
-    );
+    assert_eq!(error(scan), names_error());
 }
 
 /// An update giving an index key attribute another type is refused with the update's own text,

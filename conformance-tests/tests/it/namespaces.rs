@@ -10,6 +10,25 @@ use dynamodb_emulator::Emulator;
 use crate::support::{create_table, error};
 
 /// `base` sending through `region` with this access key.
+/// CreateTable of the on-demand table `Tab1` (pk S) with a KEYS_ONLY stream, to be sent.
+fn stream_table(c: &Client) -> aws_sdk_dynamodb::operation::create_table::builders::CreateTableFluentBuilder {
+    c.create_table()
+        .table_name("Tab1")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .attribute_definitions(crate::support::attr_def(
+            "pk",
+            aws_sdk_dynamodb::types::ScalarAttributeType::S,
+        ))
+        .key_schema(crate::support::key("pk", aws_sdk_dynamodb::types::KeyType::Hash))
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::KeysOnly)
+                .build()
+                .unwrap(),
+        )
+}
+
 fn client(base: &Client, region: &str, key: &str, secret: &str) -> Client {
     let conf = base
         .config()
@@ -78,22 +97,7 @@ async fn arns_name_the_partition_of_their_region() {
         ("eu-west-1", "aws"),
     ] {
         let c = client(&emu.client(), region, "k", "s");
-        let out = c
-            .create_table()
-            .table_name("Tab1")
-            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-            .attribute_definitions(crate::support::attr_def(
-                "pk",
-                aws_sdk_dynamodb::types::ScalarAttributeType::S,
-            ))
-            .key_schema(crate::support::key("pk", aws_sdk_dynamodb::types::KeyType::Hash))
-            .stream_specification(
-                StreamSpecification::builder()
-                    .stream_enabled(true)
-                    .stream_view_type(StreamViewType::KeysOnly)
-                    .build()
-                    .unwrap(),
-            )
+        let out = stream_table(&c)
             .sse_specification(SseSpecification::builder().enabled(true).build())
             .send()
             .await
@@ -174,21 +178,7 @@ async fn streams_and_tags_stay_in_their_region_and_a_snapshot_covers_all() {
     let base = emu.client();
     let west = client(&base, "us-west-2", "k", "s");
     let east = client(&base, "us-east-1", "k", "s");
-    west.create_table()
-        .table_name("Tab1")
-        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-        .attribute_definitions(crate::support::attr_def(
-            "pk",
-            aws_sdk_dynamodb::types::ScalarAttributeType::S,
-        ))
-        .key_schema(crate::support::key("pk", aws_sdk_dynamodb::types::KeyType::Hash))
-        .stream_specification(
-            StreamSpecification::builder()
-                .stream_enabled(true)
-                .stream_view_type(StreamViewType::KeysOnly)
-                .build()
-                .unwrap(),
-        )
+    stream_table(&west)
         .tags(Tag::builder().key("team").value("a").build().unwrap())
         .send()
         .await
