@@ -33,4 +33,5 @@ mod transactions;
 mod transient;
 mod ttl;
 mod types;
+mod vectors;
 mod wording;

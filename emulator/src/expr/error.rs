@@ -18,6 +18,7 @@ pub enum Param {
     KeyCondition,
     Filter,
     Projection,
+    SearchCondition,
 }
 
 impl Param {
@@ -28,6 +29,7 @@ impl Param {
             Param::KeyCondition => "KeyConditionExpression",
             Param::Filter => "FilterExpression",
             Param::Projection => "ProjectionExpression",
+            Param::SearchCondition => "SearchConditionExpression",
         }
     }
 }

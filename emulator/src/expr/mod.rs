@@ -60,6 +60,8 @@ pub enum Op {
     Scan,
     /// TransactWriteItems' ConditionCheck.
     ConditionCheck,
+    /// Its SearchConditionExpression is carried as the filter.
+    SearchVectors,
 }
 
 impl Op {
@@ -73,6 +75,7 @@ impl Op {
             Op::GetItem => &["ProjectionExpression"],
             Op::Query => &["ProjectionExpression", "FilterExpression", "KeyConditionExpression"],
             Op::Scan => &["ProjectionExpression", "FilterExpression"],
+            Op::SearchVectors => &["ProjectionExpression", "SearchConditionExpression"],
         }
     }
 
@@ -148,7 +151,7 @@ fn given(input: &ExpressionInput, name: &str) -> bool {
         "UpdateExpression" => input.update.is_some(),
         "ConditionExpression" => input.condition.is_some(),
         "KeyConditionExpression" => input.key_condition.is_some(),
-        "FilterExpression" => input.filter.is_some(),
+        "FilterExpression" | "SearchConditionExpression" => input.filter.is_some(),
         "ProjectionExpression" => input.projection.is_some(),
         "ExpressionAttributeNames" => input.names.is_some(),
         "ExpressionAttributeValues" => input.values.is_some(),
@@ -283,7 +286,12 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
             Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::KeyCondition))?);
     }
     if let Some(src) = input.filter {
-        out.filter = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(Param::Filter))?);
+        let param = if input.op == Op::SearchVectors {
+            Param::SearchCondition
+        } else {
+            Param::Filter
+        };
+        out.filter = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(param))?);
     }
     if let Some(src) = input.projection {
         out.projection =

@@ -15,6 +15,10 @@ pub struct ConsumedCapacity {
     pub table_units: f64,
     pub global_indexes: BTreeMap<String, f64>,
     pub local_indexes: BTreeMap<String, f64>,
+    /// VectorWriteRequestBytes of each vector index whose copy of the item a write changed;
+    /// reported with INDEXES only, and not capacity units, so not in the total.
+    #[serde(default)]
+    pub vector_indexes: BTreeMap<String, u64>,
 }
 
 impl ConsumedCapacity {

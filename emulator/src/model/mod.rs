@@ -7,6 +7,7 @@ mod number;
 mod schema;
 mod stored;
 mod value;
+mod vector;
 
 pub use capacity::{ConsumedCapacity, ItemCollectionMetrics};
 pub use key::{KeyValue, KeyValues, ScalarType};
@@ -16,6 +17,7 @@ pub use schema::*;
 pub(crate) use stored::tests as stored_tests;
 pub use stored::{Checked, RawView, Seq, Stored, View};
 pub use value::{attribute_name_error, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
+pub use vector::{to_f32, Distance, SearchElement, SearchRole, VectorFault};
 
 /// DynamoDB's maximum item size: 400 KB.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;

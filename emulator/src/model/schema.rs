@@ -1,6 +1,10 @@
 //! Table and index schemas as stored after CreateTable/UpdateTable validated them.
 
-use super::{AttributeValue, Item, KeyValue, KeyValues, ScalarType, Stored, MAX_HASH_KEY, MAX_RANGE_KEY};
+use super::vector::vector_of;
+use super::{
+    AttributeValue, Distance, Item, KeyValue, KeyValues, ScalarType, SearchElement, SearchRole, Stored, VectorFault,
+    MAX_HASH_KEY, MAX_RANGE_KEY,
+};
 
 /// A key attribute: name and declared scalar type.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -303,6 +307,9 @@ pub struct TableDef {
     /// UpdateContributorInsights has set them.
     #[serde(default)]
     pub insights: std::collections::BTreeMap<String, Insights>,
+    /// Vector indexes (SearchVectors), in the order they were defined.
+    #[serde(default)]
+    pub vector_indexes: Vec<VectorIndexDef>,
 }
 
 /// Contributor Insights on a table or a global index.
@@ -448,5 +455,60 @@ mod tests {
             None,
             "b is not a number"
         );
+    }
+}
+
+/// A vector index of a table.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VectorIndexDef {
+    pub name: String,
+    /// The attribute holding each item's vector: a list of numbers.
+    pub attribute: String,
+    pub dimensions: usize,
+    pub distance: Distance,
+    pub projection: Projection,
+    pub search_schema: Vec<SearchElement>,
+}
+
+impl VectorIndexDef {
+    /// The search schema's HASH attribute, if it has one.
+    pub fn hash(&self) -> Option<&str> {
+        self.search_schema
+            .iter()
+            .find(|e| e.role == SearchRole::Hash)
+            .map(|e| e.name.as_str())
+    }
+
+    /// The index's f32 copy of `value` (the item's vector attribute), or why there is none.
+    pub fn vector(&self, value: &AttributeValue) -> Result<Vec<f32>, VectorFault> {
+        vector_of(value, self.dimensions)
+    }
+
+    /// The vector `item` holds in this index: `None` when it holds none, or one the index cannot
+    /// take (an item written before the index existed), or lacks the search partition.
+    pub fn indexed(&self, item: &Item) -> Option<Vec<f32>> {
+        if self.hash().is_some_and(|h| !item.contains_key(h)) {
+            return None;
+        }
+        self.vector(item.get(&self.attribute)?).ok()
+    }
+
+    /// The bytes DynamoDB meters for one vector of this index, searched or written: its f32s, in
+    /// whole kilobytes (1,024 for 3 dimensions, as AWS reported in August 2026; how it grows with
+    /// the dimensions is our reading).
+    pub fn metered_bytes(&self) -> u64 {
+        (self.dimensions as u64 * 4).div_ceil(1024) * 1024
+    }
+
+    /// Whether the index stores attribute `name` of an item (the table's key and the search
+    /// schema's attributes always; the vector attribute with ALL).
+    pub fn projects(&self, table_key: &KeySchema, name: &str) -> bool {
+        let schema = self.search_schema.iter().any(|e| e.name == name);
+        match self.projection.kind {
+            ProjectionType::All => true,
+            _ if table_key.contains(name) || schema || name == self.attribute => true,
+            ProjectionType::KeysOnly => false,
+            ProjectionType::Include => self.projection.non_key_attributes.iter().any(|a| a == name),
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! `protocol::wire::answer`; operations build these values and never the JSON.
 
 use std::collections::BTreeMap;
+use std::ops::Bound::Unbounded;
 
 use crate::model::{Item, Stored, TableDef};
 use crate::store::{Table, TableState};
@@ -23,8 +24,8 @@ pub struct TableDescription {
     pub item_count: usize,
     /// Size in bytes and item count of each index, by name.
     pub index_stats: BTreeMap<String, (usize, usize)>,
-    /// Each global index's status and, while one added by UpdateTable backfills, its Backfilling
-    /// member, by name.
+    /// Each global and vector index's status and, while one added by UpdateTable is CREATING, its
+    /// Backfilling member, by name.
     pub index_statuses: BTreeMap<String, (TableStatus, Option<bool>)>,
     /// Label and ARN of the latest stream; it stays described after it is disabled, as in DynamoDB.
     pub latest_stream: Option<(String, String)>,
@@ -44,12 +45,14 @@ impl TableDescription {
         let index_statuses = def
             .global_indexes
             .iter()
-            .map(|i| {
+            .map(|i| &i.name)
+            .chain(def.vector_indexes.iter().map(|v| &v.name))
+            .map(|name| {
                 let index_status = match status {
                     TableStatus::Creating => (TableStatus::Creating, None),
-                    _ => table.index_status(&i.name, now),
+                    _ => table.index_status(name, now),
                 };
-                (i.name.clone(), index_status)
+                (name.clone(), index_status)
             })
             .collect();
         let index_stats = def
@@ -59,6 +62,14 @@ impl TableDescription {
                 let size = entries.map_or(0, |e| e.iter().map(|row| row.item.size()).sum());
                 (i.name.clone(), (size, entries.map_or(0, |e| e.len())))
             })
+            .chain(def.vector_indexes.iter().map(|v| {
+                let held = state
+                    .data
+                    .items_between(Unbounded, Unbounded)
+                    .filter(|s| s.get(&v.attribute).is_some());
+                let (size, count) = held.fold((0, 0), |(size, count), s| (size + s.size(), count + 1));
+                (v.name.clone(), (size, count))
+            }))
             .collect();
         TableDescription {
             def: def.clone(),

@@ -103,11 +103,22 @@ pub fn restored_def(
         Some(_) => None,
         None => source.sse.clone(),
     };
+    // Vector indexes come along while the table stays on-demand, the only mode that has them.
+    let vector_indexes = if provisioned {
+        Vec::new()
+    } else {
+        source.vector_indexes.clone()
+    };
     let used: Vec<&str> = source
         .key
         .attrs()
         .chain(global_indexes.iter().chain(&local_indexes).flat_map(|i| i.key.attrs()))
         .map(|a| a.name.as_str())
+        .chain(
+            vector_indexes
+                .iter()
+                .flat_map(|v| v.search_schema.iter().map(|e| e.name.as_str())),
+        )
         .collect();
     let now = cx.now_millis;
     let mut def = TableDef {
@@ -137,6 +148,7 @@ pub fn restored_def(
         point_in_time_recovery: None,
         restored_from: Some(from),
         insights: Default::default(),
+        vector_indexes,
     };
     def.settle_warm();
     Ok(def)

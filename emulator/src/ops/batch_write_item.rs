@@ -63,9 +63,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
         return Err(e);
     }
     check_attribute_names(item)?;
-    for index in def.indexes() {
-        check_index_keys(index, item)?;
-    }
+    check_index_keys(def, item)?;
     if item_size(item) > MAX_ITEM_SIZE {
         return Err(Error::validation("Item size has exceeded the maximum allowed size"));
     }

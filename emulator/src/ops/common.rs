@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::expr::Update;
 use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
-    TableDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
+    TableDef, VectorFault, VectorIndexDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
 use crate::store::{Table, TableState};
 
@@ -103,9 +103,7 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
             .ok_or_else(|| Error::invalid_parameter(format!("Missing the key {} in the item", attr.name)))?;
         check_key_type(&def.key, attr, value)?;
     }
-    for index in def.indexes() {
-        check_index_keys(index, item)?;
-    }
+    check_index_keys(def, item)?;
     if item_size(item) > MAX_ITEM_SIZE {
         return Err(Error::validation("Item size has exceeded the maximum allowed size"));
     }
@@ -139,6 +137,7 @@ pub fn updated_item(
     for index in def.indexes() {
         check_index_keys_of(index, &item, Write::Update)?;
     }
+    check_vector_indexes(def, &item, Write::Update)?;
     if item_size(&item) > MAX_ITEM_SIZE {
         return Err(Error::validation(
             "Item size to update has exceeded the maximum allowed size",
@@ -163,9 +162,13 @@ fn check_key_type(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Re
 }
 
 /// Index key attributes are optional (sparse indexes) but, when present, must have the declared
-/// type, not be empty and keep to the key size limits.
-pub fn check_index_keys(index: &IndexDef, item: &Item) -> Result<()> {
-    check_index_keys_of(index, item, Write::Item)
+/// type, not be empty and keep to the key size limits; so are vector index attributes, with the
+/// vector's own rules.
+pub fn check_index_keys(def: &TableDef, item: &Item) -> Result<()> {
+    for index in def.indexes() {
+        check_index_keys_of(index, item, Write::Item)?;
+    }
+    check_vector_indexes(def, item, Write::Item)
 }
 
 /// What wrote the item an index key check looks at: a whole item, or an update of a stored one.
@@ -176,7 +179,20 @@ enum Write {
 }
 
 fn check_index_keys_of(index: &IndexDef, item: &Item, write: Write) -> Result<()> {
-    for attr in index.key.attrs() {
+    let hash = |name: &str| index.key.hash.iter().any(|h| h.name == name);
+    check_key_attrs(&index.name, index.key.attrs(), hash, item, write)
+}
+
+/// The index key rules on the attributes `attrs` of `index` (named in the errors) an item holds;
+/// `hash` says which of them are partition keys (their size limit is the larger).
+fn check_key_attrs<'a>(
+    index: &str,
+    attrs: impl Iterator<Item = &'a KeyAttr>,
+    hash: impl Fn(&str) -> bool,
+    item: &Item,
+    write: Write,
+) -> Result<()> {
+    for attr in attrs {
         let Some(value) = item.get(&attr.name) else {
             continue;
         };
@@ -187,7 +203,7 @@ fn check_index_keys_of(index: &IndexDef, item: &Item, write: Write) -> Result<()
                     attr.name,
                     attr.ty.as_str(),
                     value.value_type().as_str(),
-                    index.name
+                    index
                 )),
                 Write::Update => Error::validation(
                     "The update expression attempted to update the secondary index key to unsupported type",
@@ -199,12 +215,42 @@ fn check_index_keys_of(index: &IndexDef, item: &Item, write: Write) -> Result<()
         {
             return Err(Error::validation(format!(
                 "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {}, IndexKey: {}",
-                index.name, attr.name
+                index, attr.name
             )));
         }
-        if let Some(e) = key_size_error(value, index.key.hash.iter().any(|h| h.name == attr.name)) {
+        if let Some(e) = key_size_error(value, hash(&attr.name)) {
             return Err(e);
         }
+    }
+    Ok(())
+}
+
+/// Every vector index's rules on an item it would hold, index by index in the order they were
+/// defined: the vector attribute, when present, a list of `dimensions` numbers a 32-bit float
+/// holds; the search schema's attributes keyed like an index's (declared type, not empty). Words
+/// from the conformance suite's AWS captures (August 2026).
+fn check_vector_indexes(def: &TableDef, item: &Item, write: Write) -> Result<()> {
+    for index in &def.vector_indexes {
+        let (attr, name) = (&index.attribute, &index.name);
+        if let Some(Err(fault)) = item.get(attr).map(|v| index.vector(v)) {
+            return Err(Error::validation(match fault {
+                VectorFault::NotList => format!(
+                    "One or more parameter values were invalid. Invalid type for parameter {attr}, Expected: 32-bit floating point number list IndexName: {name}"
+                ),
+                VectorFault::Member { at, actual } => format!(
+                    "One or more parameter values were invalid. Invalid type for parameter {attr}[{at}], Expected: 32-bit floating point number, Actual: {actual}. IndexName: {name}"
+                ),
+                VectorFault::Size(actual) => format!(
+                    "One or more parameter values were invalid. Invalid size for parameter {attr}, Expected: {}, Actual: {actual} IndexName: {name}",
+                    index.dimensions
+                ),
+            }));
+        }
+        let schema = index
+            .search_schema
+            .iter()
+            .filter_map(|e| def.attribute_definitions.iter().find(|d| d.name == e.name));
+        check_key_attrs(name, schema, |n| index.hash() == Some(n), item, write)?;
     }
     Ok(())
 }
@@ -241,13 +287,14 @@ impl CapacityDetail {
     pub fn consumed(self, table: &str, units: f64, indexes: impl FnOnce() -> Touched) -> Option<ConsumedCapacity> {
         (self != CapacityDetail::None).then(|| {
             let charge = |names: Vec<String>| names.into_iter().map(|i| (i, units)).collect();
-            let Touched { global, local } = indexes();
+            let Touched { global, local, vector } = indexes();
             ConsumedCapacity {
                 table: table.to_string(),
                 indexes_detail: self == CapacityDetail::Indexes,
                 table_units: units,
                 global_indexes: charge(global),
                 local_indexes: charge(local),
+                vector_indexes: vector.into_iter().collect(),
             }
         })
     }
@@ -280,6 +327,9 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
 pub struct Touched {
     pub global: Vec<String>,
     pub local: Vec<String>,
+    /// Vector indexes whose copy of the item changed (replication is by difference: rewriting the
+    /// same vector writes nothing to the index), with the bytes each write meters.
+    pub vector: Vec<(String, u64)>,
 }
 
 pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -> Touched {
@@ -295,9 +345,16 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
             .map(|i| i.name.clone())
             .collect()
     };
+    let copy = |index: &VectorIndexDef, item: Option<&Item>| item.and_then(|i| index.indexed(i));
     Touched {
         global: touched(&def.global_indexes),
         local: touched(&def.local_indexes),
+        vector: def
+            .vector_indexes
+            .iter()
+            .filter(|v| copy(v, old) != copy(v, new))
+            .map(|v| (v.name.clone(), v.metered_bytes()))
+            .collect(),
     }
 }
 

@@ -7,8 +7,9 @@ use std::collections::HashSet;
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_index_definitions, check_table_class, check_unique_definitions, check_unique_names, global_indexes, table_id,
-    key_schema, projection, throughput_for, IndexSpec, KeyElement, SseRequest, StreamRequest, WarmRequest,
+    check_index_definitions, check_table_class, check_unique_definitions, check_unique_index_names, check_unique_names,
+    global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, IndexSpec, KeyElement, SseRequest,
+    StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
@@ -25,6 +26,7 @@ pub struct Input {
     /// `None` when the request has no LocalSecondaryIndexes member (an empty list is refused).
     pub local_indexes: Option<Vec<IndexSpec>>,
     pub global_indexes: Option<Vec<IndexSpec>>,
+    pub vector_indexes: Option<Vec<VectorIndexSpec>>,
     pub stream: Option<StreamRequest>,
     pub table_class: Option<String>,
     pub sse: Option<SseRequest>,
@@ -59,9 +61,15 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         Some(list) => global_indexes(list, &definitions, billing_mode, "is not specified")?,
         None => Vec::new(),
     };
-    check_unique_names(local_indexes.iter().chain(&global_indexes))?;
-    let index_attrs = local_indexes.iter().chain(&global_indexes).flat_map(|i| i.key.attrs());
-    check_definition_count(&definitions, key.attrs().chain(index_attrs))?;
+    let vector_indexes = match &input.vector_indexes {
+        Some(list) => vector_indexes(list, &definitions, billing_mode, &[])?,
+        None => Vec::new(),
+    };
+    let keyed = local_indexes.iter().chain(&global_indexes);
+    check_unique_index_names(keyed.clone().map(|i| i.name.as_str()).chain(vector_indexes.iter().map(|v| v.name.as_str())))?;
+    let index_attrs = keyed.flat_map(|i| i.key.attrs()).map(|a| a.name.as_str());
+    let searched = vector_indexes.iter().flat_map(|v| &v.search_schema).map(|e| e.name.as_str());
+    check_definition_count(&definitions, key.attrs().map(|a| a.name.as_str()).chain(index_attrs).chain(searched))?;
     let stream_view = stream_view(input.stream)?;
     check_table_class(input.table_class.as_deref())?;
     let sse = match &input.sse {
@@ -94,6 +102,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         point_in_time_recovery: None,
         restored_from: None,
         insights: Default::default(),
+        vector_indexes,
         name,
     };
     def.settle_warm();
@@ -171,9 +180,9 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
 }
 
 /// AttributeDefinitions (each name once, see `check_unique_definitions`) must define exactly the
-/// attributes used in some key schema.
-fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a KeyAttr>) -> Result<()> {
-    let used: HashSet<&str> = used.map(|a| a.name.as_str()).collect();
+/// attributes used in some key schema or vector index search schema.
+fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a str>) -> Result<()> {
+    let used: HashSet<&str> = used.collect();
     if used.len() != defs.len() {
         return Err(Error::invalid_parameter(
             "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",

@@ -25,6 +25,11 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         return Ok(Output { table });
     }
     let mut state = live(&table, name, now_millis)?;
+    if table.builds_an_index(now_millis) {
+        return Err(Error::resource_in_use(
+            "Attempt to change a resource which is still in use: Cannot delete table while indexes are being created, updated, or deleted.",
+        ));
+    }
     if state.def.deletion_protection {
         return Err(Error::validation(
             "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.",

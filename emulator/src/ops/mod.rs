@@ -161,6 +161,7 @@ macro_rules! operation_list {
                 RestoreTableFromBackup => restore_table_from_backup,
                 RestoreTableToPointInTime => restore_table_to_point_in_time,
                 Scan => scan,
+                SearchVectors => search_vectors,
                 TagResource => tag_resource,
                 TransactGetItems => transact_get_items,
                 TransactWriteItems => transact_write_items,

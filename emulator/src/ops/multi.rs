@@ -18,7 +18,7 @@ impl TableUnits {
     /// Charges `units` to the table and to each index a write touched (none for a read).
     pub fn add(&mut self, units: f64, indexes: Touched) {
         self.table += units;
-        let Touched { global, local } = indexes;
+        let Touched { global, local, .. } = indexes;
         for (names, sums) in [(global, &mut self.global), (local, &mut self.local)] {
             for i in names {
                 *sums.entry(i).or_default() += units;
@@ -39,6 +39,7 @@ pub fn capacities(detail: CapacityDetail, units: BTreeMap<String, TableUnits>) -
                 table_units: u.table,
                 global_indexes: u.global,
                 local_indexes: u.local,
+                vector_indexes: BTreeMap::new(),
             })
             .collect()
     })

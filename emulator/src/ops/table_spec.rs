@@ -6,7 +6,8 @@ use std::collections::HashSet;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    warm_throughput, BillingMode, IndexDef, KeyAttr, KeySchema, Projection, ProjectionType, Throughput,
+    warm_throughput, BillingMode, Distance, IndexDef, KeyAttr, KeySchema, Projection, ProjectionType, SearchElement,
+    Throughput, VectorIndexDef,
 };
 use crate::store::Namespace;
 
@@ -383,16 +384,7 @@ pub fn projection(spec: &ProjectionSpec) -> Result<Projection> {
 }
 
 pub fn check_unique_names<'a>(indexes: impl IntoIterator<Item = &'a IndexDef>) -> Result<()> {
-    let mut seen = HashSet::new();
-    for index in indexes {
-        if !seen.insert(index.name.as_str()) {
-            return Err(Error::invalid_parameter(format!(
-                "Duplicate index name: {}",
-                index.name
-            )));
-        }
-    }
-    Ok(())
+    check_unique_index_names(indexes.into_iter().map(|i| i.name.as_str()))
 }
 
 /// A UUID-shaped id, unique per table name and creation time (CreateTable's and a restore's).
@@ -407,4 +399,87 @@ pub fn table_id(name: &str, millis: i64) -> String {
         a & 0xfff,
         c & 0xffff
     )
+}
+
+/// A vector index definition as sent (CreateTable's VectorIndexes, an UpdateTable Create action);
+/// the shape has checked that every member is there and Dimensions is at least 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VectorIndexSpec {
+    pub name: String,
+    pub attribute: String,
+    pub dimensions: i64,
+    pub distance: Distance,
+    pub projection: ProjectionSpec,
+    pub search_schema: Vec<SearchElement>,
+}
+
+/// DynamoDB's limits on vector indexes per table and dimensions per vector.
+const MAX_VECTOR_INDEXES: usize = 5;
+const MAX_DIMENSIONS: i64 = 4096;
+
+/// The vector indexes `specs` define beside a table's `existing` ones, checked in DynamoDB's
+/// words (the October 2026 conformance captures): on-demand tables only, at most five, 1 to 4,096
+/// dimensions, search schema attributes defined, and one dimension count per vector attribute.
+pub fn vector_indexes(
+    specs: &[VectorIndexSpec],
+    defs: &[KeyAttr],
+    billing_mode: BillingMode,
+    existing: &[VectorIndexDef],
+) -> Result<Vec<VectorIndexDef>> {
+    if billing_mode != BillingMode::PayPerRequest {
+        return Err(Error::invalid_parameter(
+            "Vector indexes are only supported for PAY_PER_REQUEST tables",
+        ));
+    }
+    if specs.len() + existing.len() > MAX_VECTOR_INDEXES {
+        return Err(Error::invalid_parameter(format!(
+            "VectorIndex count exceeds the per-table limit of {MAX_VECTOR_INDEXES}"
+        )));
+    }
+    let mut out: Vec<VectorIndexDef> = Vec::new();
+    for spec in specs {
+        if !(1..=MAX_DIMENSIONS).contains(&spec.dimensions) {
+            return Err(Error::invalid_parameter(format!(
+                "Number of dimensions must be between 1 and {MAX_DIMENSIONS} inclusive."
+            )));
+        }
+        if spec
+            .search_schema
+            .iter()
+            .any(|e| !defs.iter().any(|d| d.name == e.name))
+        {
+            return Err(Error::invalid_parameter(
+                "One element in SearchSchema is not defined in attribute definitions",
+            ));
+        }
+        let index = VectorIndexDef {
+            name: spec.name.clone(),
+            attribute: spec.attribute.clone(),
+            dimensions: spec.dimensions as usize,
+            distance: spec.distance,
+            projection: projection(&spec.projection)?,
+            search_schema: spec.search_schema.clone(),
+        };
+        let others = existing.iter().chain(&out);
+        if others
+            .clone()
+            .any(|o| o.attribute == index.attribute && o.dimensions != index.dimensions)
+        {
+            return Err(Error::invalid_parameter(format!(
+                "Conflicting attribute definition for '{}'. All VectorIndexes on the same vector attribute must use the same dimensions.",
+                index.attribute
+            )));
+        }
+        out.push(index);
+    }
+    Ok(out)
+}
+
+/// No two indexes of a table, of any kind, share a name.
+pub fn check_unique_index_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<()> {
+    let mut seen = HashSet::new();
+    match names.into_iter().find(|n| !seen.insert(*n)) {
+        Some(name) => Err(Error::invalid_parameter(format!("Duplicate index name: {name}"))),
+        None => Ok(()),
+    }
 }

@@ -1,18 +1,19 @@
-//! UpdateTable: billing mode, throughput, GSI creation (backfilled at once, described CREATING for
-//! the engine's transient delay) and deletion, streams, deletion protection, table class and
-//! encryption. DynamoDB takes one kind of change per call (`check_one_concern`).
+//! UpdateTable: billing mode, throughput, GSI and vector index creation (backfilled at once,
+//! described CREATING for the engine's transient delay) and deletion, streams, deletion
+//! protection, table class and encryption. DynamoDB takes one kind of change per call
+//! (`check_one_concern`).
 
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_table_class, check_unique_definitions, global_indexes, throughput_for, IndexSpec, SseRequest, StreamRequest,
-    WarmRequest,
+    check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes, IndexSpec, SseRequest,
+    StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use super::tables::{live, table_named};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{warm_throughput, BillingMode, KeyAttr, KeySchema, Sse, StreamSpec, TableDef, Throughput};
-use crate::store::Namespace;
+use crate::store::{Namespace, Phase, Table};
 
 /// The request has at least one change (the decoder refuses one without).
 pub struct Input {
@@ -30,6 +31,13 @@ pub struct Input {
     /// set, but the member counts in the one-change rule.
     pub on_demand_throughput: bool,
     pub warm_throughput: Option<WarmRequest>,
+    pub vector_updates: Vec<VectorUpdate>,
+}
+
+/// One VectorIndexUpdates action.
+pub enum VectorUpdate {
+    Create(VectorIndexSpec),
+    Delete { name: String },
 }
 
 /// One GlobalSecondaryIndexUpdates action.
@@ -48,9 +56,10 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     check_table_class(input.table_class.as_deref())?;
     let wants_kms = input.sse.as_ref().map(SseRequest::wants_kms).transpose()?;
     check_one_concern(&input)?;
-    check_index_actions(&input.index_updates)?;
+    check_index_actions(&input.index_updates, input.vector_updates.len())?;
     let name = &input.table;
     let table = table_named(cx, name, now_millis)?;
+    check_vector_builds(&table, &input.vector_updates, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
     let mut def = TableDef::clone(&state.def);
     // Deletion protection, encryption and warm throughput change at once: the table stays ACTIVE.
@@ -113,8 +122,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 global_index(&def, &name, "delete")?;
                 def.global_indexes.retain(|i| i.name != name);
                 def.insights.remove(&name);
-                let used = |n: &str| def.key.contains(n) || def.indexes().any(|i| i.key.contains(n));
-                def.attribute_definitions = def.attribute_definitions.iter().filter(|a| used(&a.name)).cloned().collect();
+                drop_unused_definitions(&mut def);
             }
             IndexUpdate::Update { name, throughput } => {
                 global_index(&def, &name, "update")?;
@@ -138,6 +146,37 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                     }
                     None => {}
                 }
+            }
+        }
+    }
+    let mut vector_added = None;
+    let mut cancelled = Vec::new();
+    for update in input.vector_updates {
+        match update {
+            VectorUpdate::Create(spec) => {
+                if def.index(&spec.name).is_some() || def.vector_indexes.iter().any(|v| v.name == spec.name) {
+                    return Err(Error::validation("Attempting to create an index which already exists"));
+                }
+                let defs = &input.attribute_definitions;
+                check_unique_definitions(defs)?;
+                let known: Vec<KeyAttr> = def.attribute_definitions.iter().chain(defs).cloned().collect();
+                let index = vector_indexes(std::slice::from_ref(&spec), &known, def.billing_mode, &def.vector_indexes)?
+                    .remove(0);
+                for element in &index.search_schema {
+                    if def.attribute_type(&element.name).is_none() {
+                        def.attribute_definitions.extend(defs.iter().find(|d| d.name == element.name).cloned());
+                    }
+                }
+                vector_added = Some(index.name.clone());
+                def.vector_indexes.push(index);
+            }
+            VectorUpdate::Delete { name } => {
+                if !def.vector_indexes.iter().any(|v| v.name == name) {
+                    return Err(missing_index(&name));
+                }
+                def.vector_indexes.retain(|v| v.name != name);
+                drop_unused_definitions(&mut def);
+                cancelled.push(name);
             }
         }
     }
@@ -185,7 +224,14 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     } else {
         let def = &state.def;
         let (until, added) = (engine.settles_at(now_millis), added.into_iter().map(|i| i.name));
-        table.transition(|l| l.update(until, added, |n| def.index(n).is_some()));
+        let kept = |n: &str| def.index(n).is_some() || def.vector_indexes.iter().any(|v| v.name == n);
+        table.transition(|l| {
+            l.update(until, added, kept);
+            cancelled.iter().for_each(|name| l.cancel(name));
+            if let Some(name) = vector_added {
+                l.build_vector(name, now_millis, until);
+            }
+        });
         TableStatus::Updating
     };
     let table = echo_before.unwrap_or_else(|| TableDescription::of(&table, &state, status, now_millis));
@@ -198,13 +244,14 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
 /// with a change of provisioned capacity ("IOPS"), nor a build with a stream change. Billing
 /// mode, throughput and index throughput updates combine.
 fn check_one_concern(input: &Input) -> Result<()> {
-    let builds = input.index_updates.iter().any(|u| !matches!(u, IndexUpdate::Update { .. }));
+    let builds = input.index_updates.iter().any(|u| !matches!(u, IndexUpdate::Update { .. }))
+        || !input.vector_updates.is_empty();
     let creates = input.index_updates.iter().any(|u| matches!(u, IndexUpdate::Create(_)));
     let iops = input.throughput.is_some() || input.billing_mode == Some(BillingMode::Provisioned);
     let besides_billing = [
         input.throughput.is_some(),
         input.stream.is_some(),
-        !input.index_updates.is_empty(),
+        !input.index_updates.is_empty() || !input.vector_updates.is_empty(),
         input.deletion_protection.is_some(),
         input.sse.is_some(),
         input.table_class.is_some(),
@@ -248,9 +295,9 @@ fn check_one_concern(input: &Input) -> Result<()> {
     }
 }
 
-/// An index is named by one action at most, and one call creates or deletes at most one index
-/// (DynamoDB builds or drops one index at a time).
-fn check_index_actions(updates: &[IndexUpdate]) -> Result<()> {
+/// An index is named by one action at most, and one call creates or deletes at most one index,
+/// global or vector (DynamoDB builds or drops one index at a time).
+fn check_index_actions(updates: &[IndexUpdate], vector_actions: usize) -> Result<()> {
     let name = |u: &IndexUpdate| match u {
         IndexUpdate::Create(spec) => spec.name.clone(),
         IndexUpdate::Delete { name } | IndexUpdate::Update { name, .. } => name.clone(),
@@ -263,13 +310,46 @@ fn check_index_actions(updates: &[IndexUpdate]) -> Result<()> {
         )));
     }
     let builds = updates.iter().filter(|u| !matches!(u, IndexUpdate::Update { .. }));
-    if builds.count() > 1 {
-        return Err(Error::new(
-            ErrorKind::LimitExceeded,
-            "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
-        ));
+    if builds.count() + vector_actions > 1 {
+        return Err(one_build_at_a_time());
     }
     Ok(())
+}
+
+fn one_build_at_a_time() -> Error {
+    Error::new(
+        ErrorKind::LimitExceeded,
+        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+    )
+}
+
+/// While a vector index is being added, no other may be (the limit is the table's, not the
+/// call's), and it cannot be cancelled before its backfill starts (AWS, August 2026).
+fn check_vector_builds(table: &Table, updates: &[VectorUpdate], now: i64) -> Result<()> {
+    for update in updates {
+        match update {
+            VectorUpdate::Create(_) if table.builds_an_index(now) => return Err(one_build_at_a_time()),
+            VectorUpdate::Delete { name } if table.building(name, now) == Some(Phase::Allocating) => {
+                return Err(Error::resource_in_use(format!(
+                    "Attempt to change a resource which is still in use: Index creation is in resource allocation \
+                     phase. Retry deletion during backfilling phase or when the index is active. Table: {} Index: {name}",
+                    table.name
+                )))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Drops the attribute definitions no key schema nor vector search schema uses any more.
+fn drop_unused_definitions(def: &mut TableDef) {
+    let used = |n: &str| {
+        def.key.contains(n)
+            || def.indexes().any(|i| i.key.contains(n))
+            || def.vector_indexes.iter().any(|v| v.search_schema.iter().any(|e| e.name == n))
+    };
+    def.attribute_definitions = def.attribute_definitions.iter().filter(|a| used(&a.name)).cloned().collect();
 }
 
 /// An index an action deletes or updates must be a global one: a local one is refused by name, a

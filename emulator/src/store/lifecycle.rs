@@ -1,5 +1,5 @@
-//! DynamoDB's transient statuses: a table is CREATING, UPDATING or DELETING, and a new global
-//! secondary index CREATING (backfilling), for a while after the call that changed it. Off by
+//! DynamoDB's transient statuses: a table is CREATING, UPDATING or DELETING, and an index added to
+//! it (global secondary or vector) CREATING, for a while after the call that changed it. Off by
 //! default (every deadline is "now", so everything is ACTIVE at once); with a delay the deadlines
 //! lie ahead on the emulator's clock, so a manual clock steps through the states.
 //!
@@ -22,8 +22,25 @@ pub struct Lifecycle {
     updating_until: i64,
     /// Set when DeleteTable took the table out of the catalogue.
     deleting_until: Option<i64>,
-    /// Indexes added by UpdateTable, CREATING and backfilling until their deadline.
-    backfilling: Vec<(String, i64)>,
+    /// Indexes added by UpdateTable, CREATING until their deadline.
+    backfilling: Vec<Build>,
+}
+
+/// An index UpdateTable is adding: it allocates resources (a vector index only; Backfilling
+/// false, the table UPDATING) until `allocating_until`, then backfills (Backfilling true) until
+/// `until`.
+#[derive(Clone, Debug)]
+struct Build {
+    name: String,
+    allocating_until: i64,
+    until: i64,
+}
+
+/// Where an index UpdateTable is adding stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Allocating,
+    Backfilling,
 }
 
 impl Lifecycle {
@@ -57,12 +74,8 @@ impl Lifecycle {
     /// An index's status at `now` and, while one added by UpdateTable is CREATING, `Some(true)`
     /// for its Backfilling member (indexes created with the table are described without it).
     pub fn index_status(&self, index: &str, now: i64) -> (Status, Option<bool>) {
-        if self
-            .backfilling
-            .iter()
-            .any(|(name, until)| name == index && now < *until)
-        {
-            (Status::Creating, Some(true))
+        if let Some(phase) = self.building(index, now) {
+            (Status::Creating, Some(phase == Phase::Backfilling))
         } else if now < self.creating_until {
             (Status::Creating, None)
         } else {
@@ -74,8 +87,45 @@ impl Lifecycle {
     /// until then; indexes it removed are forgotten.
     pub fn update(&mut self, until: i64, added: impl IntoIterator<Item = String>, kept: impl Fn(&str) -> bool) {
         self.updating_until = until;
-        self.backfilling.retain(|(name, _)| kept(name));
-        self.backfilling.extend(added.into_iter().map(|name| (name, until)));
+        self.backfilling.retain(|b| kept(&b.name));
+        let build = |name| Build {
+            name,
+            allocating_until: i64::MIN,
+            until,
+        };
+        self.backfilling.extend(added.into_iter().map(build));
+    }
+
+    /// An UpdateTable adding vector index `index` at `now`, settling at `until`: the first half
+    /// allocates (the table UPDATING), the second backfills (the table ACTIVE again).
+    pub fn build_vector(&mut self, index: String, now: i64, until: i64) {
+        let allocating_until = now + (until - now) / 2;
+        self.updating_until = allocating_until;
+        self.backfilling.push(Build {
+            name: index,
+            allocating_until,
+            until,
+        });
+    }
+
+    /// The phase of index `index` at `now` while UpdateTable is still adding it.
+    pub fn building(&self, index: &str, now: i64) -> Option<Phase> {
+        let build = self.backfilling.iter().find(|b| b.name == index && now < b.until)?;
+        Some(if now < build.allocating_until {
+            Phase::Allocating
+        } else {
+            Phase::Backfilling
+        })
+    }
+
+    /// Whether some index is still being added at `now`.
+    pub fn builds_an_index(&self, now: i64) -> bool {
+        self.backfilling.iter().any(|b| now < b.until)
+    }
+
+    /// Forgets an index being added (a Delete cancelling it).
+    pub fn cancel(&mut self, index: &str) {
+        self.backfilling.retain(|b| b.name != index);
     }
 
     /// A DeleteTable: the table is DELETING until `until`.
@@ -122,6 +172,27 @@ mod tests {
         l.update(100, ["g".to_string()], |_| true);
         l.update(200, [], |name| name != "g");
         assert_eq!(l.index_status("g", 50), (Status::Active, None));
+    }
+
+    #[test]
+    fn a_vector_index_allocates_then_backfills_and_a_cancel_forgets_it() {
+        let mut l = Lifecycle::created(0);
+        l.build_vector("v".to_string(), 100, 200);
+        assert_eq!(
+            (l.status(120), l.index_status("v", 120)),
+            (Status::Updating, (Status::Creating, Some(false)))
+        );
+        assert_eq!(l.building("v", 149), Some(Phase::Allocating));
+        assert_eq!(
+            (l.status(150), l.index_status("v", 150)),
+            (Status::Active, (Status::Creating, Some(true)))
+        );
+        assert!(l.builds_an_index(199));
+        assert_eq!(l.index_status("v", 200), (Status::Active, None));
+        assert!(!l.builds_an_index(200));
+        l.build_vector("w".to_string(), 300, 400);
+        l.cancel("w");
+        assert_eq!(l.building("w", 350), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use parking_lot::RwLock;
 
 pub use backup::Backup;
 pub use history::Keep;
-pub use lifecycle::Status;
+pub use lifecycle::{Phase, Status};
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use recording::Recording;
 pub use slot::{IndexEntry, IndexRow, Keyed, Slot, SortPart, SortPos, TablePos};

@@ -9,7 +9,7 @@ use imbl::OrdSet;
 use parking_lot::{Mutex, RwLock};
 
 use super::history::History;
-use super::lifecycle::{Lifecycle, Status};
+use super::lifecycle::{Lifecycle, Phase, Status};
 use super::slot::{IndexEntry, IndexRow, Keyed, Slot, TablePos};
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
@@ -130,6 +130,16 @@ impl Table {
     /// An index's status at `now`, and its Backfilling member (see [`Lifecycle::index_status`]).
     pub fn index_status(&self, index: &str, now: i64) -> (Status, Option<bool>) {
         self.lifecycle.lock().index_status(index, now)
+    }
+
+    /// The phase of an index UpdateTable is still adding at `now`, if it is.
+    pub fn building(&self, index: &str, now: i64) -> Option<Phase> {
+        self.lifecycle.lock().building(index, now)
+    }
+
+    /// Whether UpdateTable is still adding some index at `now`.
+    pub fn builds_an_index(&self, now: i64) -> bool {
+        self.lifecycle.lock().builds_an_index(now)
     }
 
     /// Runs a change of the table's statuses (UpdateTable, DeleteTable).
@@ -616,6 +626,7 @@ pub(crate) mod tests {
             point_in_time_recovery: None,
             restored_from: None,
             insights: Default::default(),
+            vector_indexes: Vec::new(),
         }
     }
 

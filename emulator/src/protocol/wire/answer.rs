@@ -2,7 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Sse, Throughput};
+use crate::model::{
+    warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Projection, Sse, Throughput,
+    VectorIndexDef,
+};
 use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::ops::insights::InsightsDescription;
 use crate::protocol::attr::encode_map;
@@ -23,6 +26,13 @@ pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
         if !c.local_indexes.is_empty() {
             v["LocalSecondaryIndexes"] = units(&c.local_indexes).into();
         }
+        if !c.vector_indexes.is_empty() {
+            let bytes = c
+                .vector_indexes
+                .iter()
+                .map(|(i, n)| (i.clone(), json!({"VectorWriteRequestBytes": n})));
+            v["VectorIndexes"] = bytes.collect::<Map<String, Value>>().into();
+        }
     }
     v
 }
@@ -41,11 +51,35 @@ pub fn key_schema(key: &KeySchema) -> Value {
 }
 
 fn projection(index: &IndexDef) -> Value {
-    let mut p = json!({"ProjectionType": index.projection.kind.as_str()});
-    if !index.projection.non_key_attributes.is_empty() {
-        p["NonKeyAttributes"] = json!(index.projection.non_key_attributes);
+    projection_of(&index.projection)
+}
+
+fn projection_of(projection: &Projection) -> Value {
+    let mut p = json!({"ProjectionType": projection.kind.as_str()});
+    if !projection.non_key_attributes.is_empty() {
+        p["NonKeyAttributes"] = json!(projection.non_key_attributes);
     }
     p
+}
+
+/// A vector index's definition: DescribeTable's VectorIndexDescription adds its state to it, a
+/// backup's VectorIndexInfo is it alone.
+fn vector_index_info(v: &VectorIndexDef) -> Value {
+    let mut d = json!({
+        "IndexName": v.name,
+        "VectorAttribute": {"AttributeName": v.attribute},
+        "Dimensions": v.dimensions,
+        "DistanceFunction": v.distance.as_str(),
+        "Projection": projection_of(&v.projection),
+    });
+    if !v.search_schema.is_empty() {
+        d["SearchSchema"] = v
+            .search_schema
+            .iter()
+            .map(|e| json!({"AttributeName": e.name, "SearchSchemaElementType": e.role.as_str()}))
+            .collect();
+    }
+    d
 }
 
 fn throughput(t: Throughput, changes: &CapacityChanges, now_millis: i64) -> Value {
@@ -140,6 +174,26 @@ pub fn table_description(t: &TableDescription) -> Value {
     if !def.global_indexes.is_empty() {
         d["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index(i, true)).collect();
     }
+    if !def.vector_indexes.is_empty() {
+        let described = |v: &VectorIndexDef| {
+            let (size, count) = t.index_stats.get(&v.name).copied().unwrap_or_default();
+            let (status, backfilling) = t
+                .index_statuses
+                .get(&v.name)
+                .copied()
+                .unwrap_or((TableStatus::Active, None));
+            let mut d = vector_index_info(v);
+            d["IndexStatus"] = json!(table_status(status));
+            if let Some(backfilling) = backfilling {
+                d["Backfilling"] = json!(backfilling);
+            }
+            d["IndexSizeBytes"] = json!(size);
+            d["ItemCount"] = json!(count);
+            d["IndexArn"] = json!(format!("{}/index/{}", t.arn, v.name));
+            d
+        };
+        d["VectorIndexes"] = def.vector_indexes.iter().map(described).collect();
+    }
     if let Some(s) = &def.stream {
         d["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});
     }
@@ -208,6 +262,9 @@ pub fn backup_description(b: &Backup, status: &str) -> Value {
     }
     if !def.global_indexes.is_empty() {
         features["GlobalSecondaryIndexes"] = def.global_indexes.iter().map(|i| index(i, true)).collect();
+    }
+    if !def.vector_indexes.is_empty() {
+        features["VectorIndexes"] = def.vector_indexes.iter().map(vector_index_info).collect();
     }
     if let Some(s) = &def.stream {
         features["StreamDescription"] = json!({"StreamEnabled": true, "StreamViewType": s.view_type});

@@ -1,9 +1,9 @@
 use serde_json::{json, Value};
 
 use super::table_spec::{
-    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, warm, ATTRIBUTE_DEFINITIONS,
-    BILLING_MODE, GSI, KEY_SCHEMA, LSI, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT,
-    WARM_THROUGHPUT,
+    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, vector_index, warm,
+    ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI, KEY_SCHEMA, LSI, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS,
+    THROUGHPUT, VECTOR_INDEX, WARM_THROUGHPUT,
 };
 use super::{answer, tags};
 use crate::error::{Error, Result};
@@ -30,6 +30,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("OnDemandThroughput", Shape::Any),
     field("WarmThroughput", WARM_THROUGHPUT),
     field("ResourcePolicy", Shape::Any),
+    field("VectorIndexes", Shape::List { member: &VECTOR_INDEX, min: 0, max: usize::MAX }),
 ];
 
 pub fn decode(body: Body) -> Result<Input> {
@@ -48,6 +49,9 @@ pub fn decode(body: Body) -> Result<Input> {
         key: key_elements(body.list("KeySchema")),
         local_indexes: indexes(body, "LocalSecondaryIndexes"),
         global_indexes: indexes(body, "GlobalSecondaryIndexes"),
+        vector_indexes: body
+            .get("VectorIndexes")
+            .map(|_| body.list("VectorIndexes").iter().map(|v| vector_index(Body(v))).collect()),
         stream: stream(body),
         table_class: body.str("TableClass").map(str::to_owned),
         sse: sse(body, "SSESpecification"),

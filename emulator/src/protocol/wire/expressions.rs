@@ -25,7 +25,7 @@ pub fn parse(body: Body, op: Op) -> Result<Parsed> {
 
 /// Like [`parse`], letting the caller fill in parameters that live elsewhere (transaction items).
 pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput)) -> Result<Parsed> {
-    let [names, values, expected, key_conditions, query_filter, scan_filter, attribute_updates, attributes_to_get, condition, filter, key_condition, update, projection, conditional_operator] =
+    let [names, values, expected, key_conditions, query_filter, scan_filter, attribute_updates, attributes_to_get, condition, filter, key_condition, update, projection, conditional_operator, search_condition] =
         body.pick([
             "ExpressionAttributeNames",
             "ExpressionAttributeValues",
@@ -41,7 +41,36 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
             "UpdateExpression",
             "ProjectionExpression",
             "ConditionalOperator",
+            "SearchConditionExpression",
         ]);
+    // SearchVectors has expressions alone, its SearchConditionExpression read as a filter.
+    let searching = op == Op::SearchVectors;
+    fn legacy(searching: bool, member: Option<&Value>) -> Option<&Value> {
+        member.filter(|_| !searching)
+    }
+    let (
+        expected,
+        key_conditions,
+        query_filter,
+        scan_filter,
+        attribute_updates,
+        attributes_to_get,
+        conditional_operator,
+    ) = (
+        legacy(searching, expected),
+        legacy(searching, key_conditions),
+        legacy(searching, query_filter),
+        legacy(searching, scan_filter),
+        legacy(searching, attribute_updates),
+        legacy(searching, attributes_to_get),
+        legacy(searching, conditional_operator),
+    );
+    let (condition, key_condition, update) = (
+        legacy(searching, condition),
+        legacy(searching, key_condition),
+        legacy(searching, update),
+    );
+    let filter = if searching { search_condition } else { filter };
     let names: Option<BTreeMap<String, String>> = names.and_then(Value::as_object).map(|m| {
         m.iter()
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))

@@ -4,10 +4,12 @@
 
 use serde_json::Value;
 
-use crate::model::{BillingMode, KeyAttr, ProjectionType, ScalarType, Throughput};
+use crate::model::{BillingMode, Distance, KeyAttr, ProjectionType, ScalarType, SearchElement, SearchRole, Throughput};
 use crate::ops::backups::Overrides;
-use crate::ops::table_spec::{IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest, WarmRequest};
-use crate::protocol::shape::{field, long, one_of, required, string, Field, Shape, INDEX_NAME};
+use crate::ops::table_spec::{
+    IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest,
+};
+use crate::protocol::shape::{field, int, long, one_of, required, string, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
 const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
@@ -220,21 +222,88 @@ pub fn key_elements(list: &[Value]) -> Vec<KeyElement> {
 
 /// One index definition.
 pub fn index(b: Body) -> IndexSpec {
-    let p = b.child("Projection");
     IndexSpec {
         name: b.str("IndexName").unwrap_or_default().to_string(),
         key: key_elements(b.list("KeySchema")),
-        projection: ProjectionSpec {
-            kind: p.and_then(|p| p.str("ProjectionType")).and_then(|k| match k {
-                "ALL" => Some(ProjectionType::All),
-                "KEYS_ONLY" => Some(ProjectionType::KeysOnly),
-                "INCLUDE" => Some(ProjectionType::Include),
-                _ => None,
-            }),
-            non_key_attributes: p.and_then(|p| p.strings("NonKeyAttributes")),
-        },
+        projection: projection(b),
         throughput: b.child("ProvisionedThroughput").map(throughput),
         warm: b.child("WarmThroughput").map(warm),
+    }
+}
+
+/// The Projection of an index definition `b`.
+fn projection(b: Body) -> ProjectionSpec {
+    let p = b.child("Projection");
+    ProjectionSpec {
+        kind: p.and_then(|p| p.str("ProjectionType")).and_then(|k| match k {
+            "ALL" => Some(ProjectionType::All),
+            "KEYS_ONLY" => Some(ProjectionType::KeysOnly),
+            "INCLUDE" => Some(ProjectionType::Include),
+            _ => None,
+        }),
+        non_key_attributes: p.and_then(|p| p.strings("NonKeyAttributes")),
+    }
+}
+
+/// A vector index definition: CreateTable's VectorIndexes, UpdateTable's Create action. Its
+/// service-level limits (4,096 dimensions, five per table) are the operation's, in other words.
+pub const VECTOR_INDEX: Shape = Shape::Struct {
+    java: "VectorIndex",
+    fields: &[
+        required("IndexName", INDEX_NAME),
+        required(
+            "VectorAttribute",
+            Shape::Struct {
+                java: "VectorAttributeDefinition",
+                fields: &[required("AttributeName", string(1, 255))],
+            },
+        ),
+        field(
+            "SearchSchema",
+            Shape::List {
+                member: &Shape::Struct {
+                    java: "SearchSchemaElement",
+                    fields: &[
+                        required("AttributeName", string(1, 255)),
+                        required("SearchSchemaElementType", one_of(&["HASH", "INLINE_FILTER"])),
+                    ],
+                },
+                min: 0,
+                max: usize::MAX,
+            },
+        ),
+        required("Projection", PROJECTION),
+        required("Dimensions", int(Some(1), None)),
+        required("DistanceFunction", one_of(&["COSINE", "EUCLIDEAN", "DOT_PRODUCT"])),
+    ],
+};
+
+/// One vector index definition, shape-checked by [`VECTOR_INDEX`].
+pub fn vector_index(b: Body) -> VectorIndexSpec {
+    VectorIndexSpec {
+        name: b.str("IndexName").unwrap_or_default().to_string(),
+        attribute: b
+            .child("VectorAttribute")
+            .and_then(|a| a.str("AttributeName"))
+            .unwrap_or_default()
+            .to_string(),
+        dimensions: b.int("Dimensions").unwrap_or(1),
+        distance: b
+            .str("DistanceFunction")
+            .and_then(Distance::parse)
+            .unwrap_or(Distance::Cosine),
+        projection: projection(b),
+        search_schema: b
+            .list("SearchSchema")
+            .iter()
+            .filter_map(|e| {
+                let e = Body(e);
+                Some(SearchElement {
+                    name: e.str("AttributeName")?.to_string(),
+                    role: SearchRole::parse(e.str("SearchSchemaElementType")?)?,
+                })
+            })
+            .collect(),
     }
 }
 

@@ -2,11 +2,11 @@ use serde_json::{json, Value};
 
 use super::answer;
 use super::table_spec::{
-    attribute_definitions, billing_mode, index, sse, stream, throughput, warm, ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI,
-    SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, WARM_THROUGHPUT,
+    attribute_definitions, billing_mode, index, sse, stream, throughput, vector_index, warm, ATTRIBUTE_DEFINITIONS,
+    BILLING_MODE, GSI, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, VECTOR_INDEX, WARM_THROUGHPUT,
 };
 use crate::error::{Error, Result};
-use crate::ops::update_table::{IndexUpdate, Input, Output};
+use crate::ops::update_table::{IndexUpdate, Input, Output, VectorUpdate};
 use crate::protocol::shape::{field, required, validate, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
 
@@ -28,6 +28,17 @@ const GSI_UPDATE: Shape = Shape::Struct {
     ],
 };
 
+const VECTOR_INDEX_UPDATE: Shape = Shape::Struct {
+    java: "VectorIndexUpdate",
+    fields: &[
+        field("Create", VECTOR_INDEX),
+        field(
+            "Delete",
+            Shape::Struct { java: "DeleteVectorIndexAction", fields: &[required("IndexName", INDEX_NAME)] },
+        ),
+    ],
+};
+
 pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     field("AttributeDefinitions", ATTRIBUTE_DEFINITIONS),
@@ -41,6 +52,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("ReplicaUpdates", Shape::Any),
     field("OnDemandThroughput", Shape::Any),
     field("WarmThroughput", WARM_THROUGHPUT),
+    field("VectorIndexUpdates", Shape::List { member: &VECTOR_INDEX_UPDATE, min: 0, max: usize::MAX }),
 ];
 
 /// The members that change something; a request needs one.
@@ -55,6 +67,7 @@ const CHANGES: &[&str] = &[
     "TableClass",
     "OnDemandThroughput",
     "WarmThroughput",
+    "VectorIndexUpdates",
 ];
 
 /// What DynamoDB lists when a request changes nothing: each member by the name its message uses
@@ -97,7 +110,23 @@ pub fn decode(body: Body) -> Result<Input> {
         sse: sse(body, "SSESpecification"),
         on_demand_throughput: body.has("OnDemandThroughput"),
         warm_throughput: body.child("WarmThroughput").map(warm),
+        vector_updates: body.list("VectorIndexUpdates").iter().map(Body).map(vector_update).collect::<Result<_>>()?,
     })
+}
+
+/// One VectorIndexUpdates action: Create or Delete, exactly one (our reading of the GSI rule's
+/// wording for the vector shapes).
+fn vector_update(update: Body) -> Result<VectorUpdate> {
+    match (update.child("Create"), update.child("Delete")) {
+        (Some(create), None) => Ok(VectorUpdate::Create(vector_index(create))),
+        (None, Some(delete)) => {
+            Ok(VectorUpdate::Delete { name: delete.str("IndexName").unwrap_or_default().to_string() })
+        }
+        (None, None) => Err(Error::invalid_parameter(
+            "One of VectorIndexUpdate.Create, VectorIndexUpdate.Delete must not be null",
+        )),
+        _ => Err(Error::invalid_parameter("Only one vector index action is allowed per VectorIndexUpdate object")),
+    }
 }
 
 /// One action: each element names exactly one of Create, Update or Delete.

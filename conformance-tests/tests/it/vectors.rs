@@ -1,0 +1,613 @@
+//! Vector indexes and SearchVectors: creation and its refusals, writes checked against each index,
+//! exact search by each distance, capacity, and an index added by UpdateTable walking through its
+//! phases on the manual clock. Texts are AWS's as the conformance suite captured them (August 2026).
+
+use std::collections::HashMap;
+use std::time::{Duration, UNIX_EPOCH};
+
+use aws_sdk_dynamodb::types::{
+    AttributeValue, BillingMode, CreateVectorIndexAction, DeleteVectorIndexAction, IndexStatus, KeyType, Projection,
+    ProjectionType, ReturnConsumedCapacity, ScalarAttributeType, SearchSchemaElement, SearchSchemaElementType,
+    TableStatus, VectorAttributeDefinition, VectorDistanceFunction, VectorIndex, VectorIndexUpdate,
+};
+use aws_sdk_dynamodb::Client;
+use dynamodb_emulator::Emulator;
+
+use crate::support::{attr_def, emulator, error, item, key, n, put, s, validation};
+
+fn vec_of(values: &[f64]) -> AttributeValue {
+    AttributeValue::L(values.iter().map(n).collect())
+}
+
+fn vector_index(
+    name: &str,
+    dims: i64,
+    distance: VectorDistanceFunction,
+    schema: &[(&str, SearchSchemaElementType)],
+) -> VectorIndex {
+    let mut b = VectorIndex::builder()
+        .index_name(name)
+        .vector_attribute(
+            VectorAttributeDefinition::builder()
+                .attribute_name("embedding")
+                .build()
+                .unwrap(),
+        )
+        .dimensions(dims)
+        .distance_function(distance)
+        .projection(Projection::builder().projection_type(ProjectionType::All).build());
+    for (attr, role) in schema {
+        b = b.search_schema(
+            SearchSchemaElement::builder()
+                .attribute_name(*attr)
+                .search_schema_element_type(role.clone())
+                .build()
+                .unwrap(),
+        );
+    }
+    b.build().unwrap()
+}
+
+/// An on-demand table keyed by `pk` (S) with these indexes, their search schemas' attributes
+/// defined as strings.
+async fn table(c: &Client, name: &str, indexes: Vec<VectorIndex>) {
+    let mut searched: Vec<&str> = indexes
+        .iter()
+        .flat_map(|v| v.search_schema())
+        .map(|e| e.attribute_name())
+        .collect();
+    searched.sort();
+    searched.dedup();
+    let mut req = c
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash));
+    for attr in searched {
+        req = req.attribute_definitions(attr_def(attr, ScalarAttributeType::S));
+    }
+    req.set_vector_indexes((!indexes.is_empty()).then_some(indexes.clone()))
+        .send()
+        .await
+        .unwrap();
+}
+
+/// `plain` (no search schema) and `schema` (HASH tenant, INLINE_FILTER category) on `embedding`.
+async fn plain_and_schema(c: &Client, name: &str) {
+    let schema = [
+        ("tenant", SearchSchemaElementType::Hash),
+        ("category", SearchSchemaElementType::InlineFilter),
+    ];
+    let indexes = vec![
+        vector_index("plain", 3, VectorDistanceFunction::Cosine, &[]),
+        vector_index("schema", 3, VectorDistanceFunction::Cosine, &schema),
+    ];
+    table(c, name, indexes).await;
+}
+
+/// The pk of each result and its score, best first.
+async fn search(c: &Client, table: &str, index: &str, query: &[f64], top_k: i32) -> Vec<(String, f64)> {
+    let query = query.iter().map(n).collect();
+    let out = c
+        .search_vectors()
+        .table_name(table)
+        .index_name(index)
+        .set_search_vector(Some(query));
+    let out = out.top_k(top_k).send().await.unwrap();
+    out.search_results()
+        .iter()
+        .map(|r| (r.item().unwrap()["pk"].as_s().unwrap().clone(), r.score()))
+        .collect()
+}
+
+#[tokio::test]
+async fn search_ranks_by_each_distance_in_f32_and_projects_the_index_copy() {
+    let (_emu, c) = emulator().await;
+    let indexes = [
+        ("cosine", VectorDistanceFunction::Cosine),
+        ("euclidean", VectorDistanceFunction::Euclidean),
+        ("dot", VectorDistanceFunction::DotProduct),
+    ];
+    table(
+        &c,
+        "vec_t",
+        indexes
+            .iter()
+            .map(|(name, d)| vector_index(name, 3, d.clone(), &[]))
+            .collect(),
+    )
+    .await;
+    for (pk, v) in [
+        ("a", [1.0, 0.0, 0.0]),
+        ("b", [0.0, 1.0, 0.0]),
+        ("c", [-1.0, 0.0, 0.0]),
+        ("d", [0.6, 0.8, 0.0]),
+    ] {
+        put(
+            &c,
+            "vec_t",
+            &[
+                ("pk", s(pk)),
+                ("label", s(&format!("item-{pk}"))),
+                ("embedding", vec_of(&v)),
+            ],
+        )
+        .await;
+    }
+    put(&c, "vec_t", &[("pk", s("none")), ("label", s("no vector"))]).await;
+    let f32s = |xs: &[f32]| xs.iter().map(|x| f64::from(*x)).collect::<Vec<_>>();
+    let want = [
+        ("cosine", vec!["a", "d", "b", "c"], f32s(&[0.0, 0.4, 1.0, 2.0])),
+        (
+            "euclidean",
+            vec!["a", "d", "b", "c"],
+            f32s(&[0.0, 0.8f32.sqrt(), 2f32.sqrt(), 2.0]),
+        ),
+        ("dot", vec!["a", "d", "b", "c"], f32s(&[1.0, 0.6, 0.0, -1.0])),
+    ];
+    for (index, order, scores) in want {
+        let got = search(&c, "vec_t", index, &[1.0, 0.0, 0.0], 10).await;
+        assert_eq!(
+            got.iter().map(|(pk, _)| pk.as_str()).collect::<Vec<_>>(),
+            order,
+            "{index}"
+        );
+        for ((_, score), want) in got.iter().zip(&scores) {
+            assert!((score - want).abs() < 1e-6, "{index}: {got:?}");
+        }
+    }
+    assert_eq!(search(&c, "vec_t", "cosine", &[1.0, 0.0, 0.0], 1).await.len(), 1);
+
+    // By default the vector attribute is left out; projected, it is the index's f32 copy.
+    let query = || c.search_vectors().table_name("vec_t").index_name("cosine").top_k(1);
+    let first = query()
+        .search_vector(n(1))
+        .search_vector(n(0))
+        .search_vector(n(0))
+        .send()
+        .await
+        .unwrap();
+    let mut keys: Vec<&String> = first.search_results()[0].item().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["label", "pk"]);
+    put(
+        &c,
+        "vec_t",
+        &[
+            ("pk", s("f32")),
+            ("embedding", AttributeValue::L(vec![n("0.1"), n("16777217"), n("1")])),
+        ],
+    )
+    .await;
+    let projected = query()
+        .search_vector(n("0.1"))
+        .search_vector(n("16777217"))
+        .search_vector(n("1"))
+        .projection_expression("pk, embedding")
+        .send()
+        .await
+        .unwrap();
+    let hit = &projected.search_results()[0];
+    assert_eq!(hit.item().unwrap()["pk"], s("f32"));
+    assert_eq!(
+        hit.item().unwrap()["embedding"],
+        AttributeValue::L(vec![n("0.1"), n("16777216"), n("1")])
+    );
+    let stored = c
+        .get_item()
+        .table_name("vec_t")
+        .key("pk", s("f32"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.item().unwrap()["embedding"],
+        AttributeValue::L(vec![n("0.1"), n("16777217"), n("1")])
+    );
+}
+
+#[tokio::test]
+async fn creation_is_refused_in_dynamodbs_words() {
+    let (_emu, c) = emulator().await;
+    let create = |indexes: Vec<VectorIndex>, billing: BillingMode| {
+        let mut req = c
+            .create_table()
+            .table_name("bad")
+            .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+            .key_schema(key("pk", KeyType::Hash))
+            .billing_mode(billing.clone())
+            .set_vector_indexes(Some(indexes));
+        if billing == BillingMode::Provisioned {
+            let t = aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
+                .read_capacity_units(5)
+                .write_capacity_units(5);
+            req = req.provisioned_throughput(t.build().unwrap());
+        }
+        req.send()
+    };
+    let cosine = |name: &str, dims| vector_index(name, dims, VectorDistanceFunction::Cosine, &[]);
+    let invalid = |detail: &str| validation(&format!("One or more parameter values were invalid: {detail}"));
+    let cases = [
+        (vec![cosine("vix", 3)], BillingMode::Provisioned, invalid("Vector indexes are only supported for PAY_PER_REQUEST tables")),
+        (
+            vec![vector_index("vix", 3, VectorDistanceFunction::Cosine, &[("tenant", SearchSchemaElementType::Hash)])],
+            BillingMode::PayPerRequest,
+            invalid("One element in SearchSchema is not defined in attribute definitions"),
+        ),
+        (vec![cosine("vix", 4097)], BillingMode::PayPerRequest, invalid("Number of dimensions must be between 1 and 4096 inclusive.")),
+        (
+            (0..6).map(|i| cosine(&format!("vix-{i}"), 3)).collect(),
+            BillingMode::PayPerRequest,
+            invalid("VectorIndex count exceeds the per-table limit of 5"),
+        ),
+        (
+            vec![cosine("vix", 3), cosine("vix2", 4)],
+            BillingMode::PayPerRequest,
+            invalid("Conflicting attribute definition for 'embedding'. All VectorIndexes on the same vector attribute must use the same dimensions."),
+        ),
+        (
+            vec![cosine("ab", 3)],
+            BillingMode::PayPerRequest,
+            validation("1 validation error detected: Value 'ab' at 'vectorIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3"),
+        ),
+    ];
+    for (indexes, billing, want) in cases {
+        assert_eq!(error(create(indexes, billing).await.unwrap_err()), want);
+    }
+    assert!(
+        c.describe_table().table_name("bad").send().await.is_err(),
+        "nothing was created"
+    );
+}
+
+#[tokio::test]
+async fn writes_are_checked_against_each_index_in_order() {
+    let (_emu, c) = emulator().await;
+    plain_and_schema(&c, "vec_w").await;
+    let refused = |pairs: Vec<(&'static str, AttributeValue)>| {
+        let c = c.clone();
+        async move {
+            let e = c
+                .put_item()
+                .table_name("vec_w")
+                .set_item(Some(item(&pairs)))
+                .send()
+                .await
+                .unwrap_err();
+            error(e).1
+        }
+    };
+    let mixed = AttributeValue::L(vec![n(1), s("oops"), n(0)]);
+    let cases = [
+        (vec![("pk", s("x")), ("embedding", vec_of(&[1.0, 0.0]))], "One or more parameter values were invalid. Invalid size for parameter embedding, Expected: 3, Actual: 2 IndexName: plain"),
+        (vec![("pk", s("x")), ("embedding", mixed)], "One or more parameter values were invalid. Invalid type for parameter embedding[1], Expected: 32-bit floating point number, Actual: S. IndexName: plain"),
+        (vec![("pk", s("x")), ("embedding", s("not-a-vector"))], "One or more parameter values were invalid. Invalid type for parameter embedding, Expected: 32-bit floating point number list IndexName: plain"),
+        (vec![("pk", s("x")), ("tenant", s("")), ("embedding", vec_of(&[0.0, 0.0, 1.0]))], "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: schema, IndexKey: tenant"),
+    ];
+    for (pairs, want) in cases {
+        assert_eq!(refused(pairs).await, want);
+    }
+    // UpdateItem and BatchWriteItem are held to the same rules.
+    let update = c
+        .update_item()
+        .table_name("vec_w")
+        .key("pk", s("u"))
+        .update_expression("SET embedding = :v");
+    let e = update
+        .expression_attribute_values(":v", vec_of(&[1.0]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e).1, "One or more parameter values were invalid. Invalid size for parameter embedding, Expected: 3, Actual: 1 IndexName: plain");
+
+    // An item without the HASH attribute is written and searchable through `plain` alone.
+    for (pk, tenant) in [("a", Some("t1")), ("b", Some("t1")), ("no-tenant", None)] {
+        let mut pairs = vec![
+            ("pk", s(pk)),
+            ("category", s("c1")),
+            ("embedding", vec_of(&[0.0, 0.0, 1.0])),
+        ];
+        pairs.extend(tenant.map(|t| ("tenant", s(t))));
+        put(&c, "vec_w", &pairs).await;
+    }
+    let through_schema = c
+        .search_vectors()
+        .table_name("vec_w")
+        .index_name("schema")
+        .search_vector(n(0))
+        .search_vector(n(0))
+        .search_vector(n(1))
+        .top_k(10)
+        .search_condition_expression("tenant = :t AND category = :c")
+        .expression_attribute_values(":t", s("t1"))
+        .expression_attribute_values(":c", s("c1"))
+        .send()
+        .await
+        .unwrap();
+    let mut pks: Vec<_> = through_schema
+        .search_results()
+        .iter()
+        .map(|r| r.item().unwrap()["pk"].as_s().unwrap().clone())
+        .collect();
+    pks.sort();
+    assert_eq!(pks, ["a", "b"]);
+    assert_eq!(search(&c, "vec_w", "plain", &[0.0, 0.0, 1.0], 10).await.len(), 3);
+    c.update_item()
+        .table_name("vec_w")
+        .key("pk", s("b"))
+        .update_expression("REMOVE embedding")
+        .send()
+        .await
+        .unwrap();
+    let left: Vec<String> = search(&c, "vec_w", "plain", &[0.0, 0.0, 1.0], 10)
+        .await
+        .into_iter()
+        .map(|(pk, _)| pk)
+        .collect();
+    assert!(!left.contains(&"b".to_string()) && left.len() == 2, "{left:?}");
+}
+
+#[tokio::test]
+async fn search_requests_are_checked_in_dynamodbs_words() {
+    let (_emu, c) = emulator().await;
+    plain_and_schema(&c, "vec_s").await;
+    let base = |index: &str, query: Vec<AttributeValue>, top_k: i32| {
+        c.search_vectors()
+            .table_name("vec_s")
+            .index_name(index)
+            .set_search_vector(Some(query))
+            .top_k(top_k)
+    };
+    let three = || vec![n(1), n(0), n(0)];
+    let cases = [
+        (base("plain", three(), 101), "Provided TopK value '101' is out of valid range. The value must be between 1 and 100 inclusive"),
+        (base("plain", three(), 0), "1 validation error detected: Value '0' at 'topK' failed to satisfy constraint: Member must have value greater than or equal to 1"),
+        (base("schema", three(), 1), "SearchConditionExpression must be provided when SearchSchema has a HASH key"),
+        (
+            base("schema", three(), 1).search_condition_expression("tenant < :t").expression_attribute_values(":t", s("t9")),
+            "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression",
+        ),
+        (
+            base("schema", three(), 1)
+                .search_condition_expression("tenant = :t AND category < :c")
+                .expression_attribute_values(":t", s("t1"))
+                .expression_attribute_values(":c", s("c9")),
+            "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression",
+        ),
+        (base("plain", vec![n(1), n(0)], 1), "Input search vector dimension 2 does not match vector index dimension 3"),
+        (
+            base("plain", three(), 1).search_condition_expression("tenant = :t").expression_attribute_values(":t", s("t1")),
+            "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid attribute: tenant",
+        ),
+        (
+            base("plain", vec![AttributeValue::L(three())], 1),
+            "Search vector contains invalid values. All values in the search vector must be a 32-bit floating-point number attribute",
+        ),
+        (base("nope", three(), 1), "The table does not have the specified index: nope"),
+    ];
+    for (request, want) in cases {
+        assert_eq!(error(request.send().await.unwrap_err()), validation(want));
+    }
+    let missing = c
+        .search_vectors()
+        .table_name("absent")
+        .index_name("vix")
+        .set_search_vector(Some(three()))
+        .top_k(1);
+    assert_eq!(error(missing.send().await.unwrap_err()).0, "ResourceNotFoundException");
+    // PartiQL cannot read a vector index.
+    let e = c
+        .execute_statement()
+        .statement("SELECT * FROM \"vec_s\".\"plain\"")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation("Scan operation not supported on this index type"));
+}
+
+#[tokio::test]
+async fn capacity_reports_vector_bytes_only_where_dynamodb_does() {
+    let (_emu, c) = emulator().await;
+    table(
+        &c,
+        "vec_c",
+        vec![vector_index("vix", 3, VectorDistanceFunction::Cosine, &[])],
+    )
+    .await;
+    let searched = |detail: ReturnConsumedCapacity| {
+        c.search_vectors()
+            .table_name("vec_c")
+            .index_name("vix")
+            .search_vector(n(1))
+            .search_vector(n(0))
+            .search_vector(n(0))
+            .top_k(1)
+            .return_consumed_capacity(detail)
+            .send()
+    };
+    for detail in [ReturnConsumedCapacity::Total, ReturnConsumedCapacity::Indexes] {
+        let cc = searched(detail).await.unwrap().consumed_capacity().cloned().unwrap();
+        assert_eq!(
+            (cc.vector_search_request_bytes(), cc.vector_write_request_bytes()),
+            (Some(1024.0), None)
+        );
+    }
+    assert!(searched(ReturnConsumedCapacity::None)
+        .await
+        .unwrap()
+        .consumed_capacity()
+        .is_none());
+
+    let write = |pk: &str, v: Option<&[f64]>, detail: ReturnConsumedCapacity| {
+        let mut pairs = vec![("pk", s(pk))];
+        pairs.extend(v.map(|v| ("embedding", vec_of(v))));
+        c.put_item()
+            .table_name("vec_c")
+            .set_item(Some(item(&pairs)))
+            .return_consumed_capacity(detail)
+            .send()
+    };
+    let vector_bytes = |cc: &aws_sdk_dynamodb::types::ConsumedCapacity| -> Option<HashMap<String, Option<f64>>> {
+        cc.vector_indexes().map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.vector_write_request_bytes()))
+                .collect()
+        })
+    };
+    let fresh = write("a", Some(&[0.5, 0.5, 0.0]), ReturnConsumedCapacity::Indexes)
+        .await
+        .unwrap();
+    let cc = fresh.consumed_capacity().unwrap();
+    assert_eq!(
+        (cc.capacity_units(), vector_bytes(cc)),
+        (Some(1.0), Some(HashMap::from([("vix".to_string(), Some(1024.0))])))
+    );
+    let same = write("a", Some(&[0.5, 0.5, 0.0]), ReturnConsumedCapacity::Indexes)
+        .await
+        .unwrap();
+    assert_eq!(
+        vector_bytes(same.consumed_capacity().unwrap()),
+        None,
+        "an identical vector writes nothing to the index"
+    );
+    let total = write("b", Some(&[0.0, 0.0, 1.0]), ReturnConsumedCapacity::Total)
+        .await
+        .unwrap();
+    assert_eq!(vector_bytes(total.consumed_capacity().unwrap()), None);
+    let plain = write("c", None, ReturnConsumedCapacity::Indexes).await.unwrap();
+    assert_eq!(vector_bytes(plain.consumed_capacity().unwrap()), None);
+}
+
+const DELAY: Duration = Duration::from_secs(10);
+
+async fn delayed() -> (Emulator, Client) {
+    let emu = Emulator::builder()
+        .manual_clock(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+        .delay_transient_statuses(DELAY)
+        .start()
+        .await
+        .unwrap();
+    let client = emu.client();
+    (emu, client)
+}
+
+/// The table's status, and the index's status and Backfilling member.
+async fn phase(c: &Client, name: &str) -> (Option<TableStatus>, Option<(Option<IndexStatus>, Option<bool>)>) {
+    let t = c.describe_table().table_name(name).send().await.unwrap().table.unwrap();
+    let ix = t
+        .vector_indexes()
+        .iter()
+        .find(|v| v.index_name() == Some("vix"))
+        .map(|v| (v.index_status().cloned(), v.backfilling()));
+    (t.table_status, ix)
+}
+
+#[tokio::test]
+async fn an_index_added_by_update_table_allocates_then_backfills_then_answers() {
+    let (emu, c) = delayed().await;
+    table(&c, "vec_u", vec![]).await;
+    emu.advance(DELAY);
+    for i in 0..5 {
+        put(
+            &c,
+            "vec_u",
+            &[
+                ("pk", s(&format!("item-{i}"))),
+                ("embedding", vec_of(&[f64::from(i), 1.0, 0.0])),
+            ],
+        )
+        .await;
+    }
+    let create = |name: &str| {
+        let action = CreateVectorIndexAction::builder()
+            .index_name(name)
+            .vector_attribute(
+                VectorAttributeDefinition::builder()
+                    .attribute_name("embedding")
+                    .build()
+                    .unwrap(),
+            )
+            .dimensions(3)
+            .distance_function(VectorDistanceFunction::Cosine)
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+            .build()
+            .unwrap();
+        c.update_table()
+            .table_name("vec_u")
+            .vector_index_updates(VectorIndexUpdate::builder().create(action).build())
+    };
+    let delete = || {
+        let action = DeleteVectorIndexAction::builder().index_name("vix").build().unwrap();
+        c.update_table()
+            .table_name("vec_u")
+            .vector_index_updates(VectorIndexUpdate::builder().delete(action).build())
+    };
+    let searched = || {
+        c.search_vectors()
+            .table_name("vec_u")
+            .index_name("vix")
+            .search_vector(n(1))
+            .search_vector(n(1))
+            .search_vector(n(0))
+            .top_k(5)
+            .send()
+    };
+    let answer = create("vix").send().await.unwrap();
+    assert_eq!(
+        answer.table_description().unwrap().table_status(),
+        Some(&TableStatus::Updating)
+    );
+
+    // Allocating: the table UPDATING, the index CREATING without a backfill; not searchable,
+    // not cancellable, and no second index.
+    assert_eq!(
+        phase(&c, "vec_u").await,
+        (
+            Some(TableStatus::Updating),
+            Some((Some(IndexStatus::Creating), Some(false)))
+        )
+    );
+    assert_eq!(
+        error(searched().await.unwrap_err()),
+        validation("The table does not have the specified index: vix")
+    );
+    assert_eq!(
+        error(delete().send().await.unwrap_err()),
+        ("ResourceInUseException".into(), "Attempt to change a resource which is still in use: Index creation is in resource allocation phase. Retry deletion during backfilling phase or when the index is active. Table: vec_u Index: vix".into())
+    );
+    let limit = (
+        "LimitExceededException".to_string(),
+        "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table".to_string(),
+    );
+    assert_eq!(error(create("vix2").send().await.unwrap_err()), limit);
+
+    // Backfilling: the table ACTIVE again, the index still CREATING; the table cannot be deleted.
+    emu.advance(DELAY / 2);
+    assert_eq!(
+        phase(&c, "vec_u").await,
+        (
+            Some(TableStatus::Active),
+            Some((Some(IndexStatus::Creating), Some(true)))
+        )
+    );
+    assert_eq!(
+        error(searched().await.unwrap_err()),
+        validation("Cannot search backfilling vector index: vix")
+    );
+    assert_eq!(
+        error(c.delete_table().table_name("vec_u").send().await.unwrap_err()),
+        ("ResourceInUseException".into(), "Attempt to change a resource which is still in use: Cannot delete table while indexes are being created, updated, or deleted.".into())
+    );
+
+    // Done: ACTIVE without a Backfilling member, every item searchable; then deleted.
+    emu.advance(DELAY / 2);
+    assert_eq!(
+        phase(&c, "vec_u").await,
+        (Some(TableStatus::Active), Some((Some(IndexStatus::Active), None)))
+    );
+    assert_eq!(searched().await.unwrap().search_results().len(), 5);
+    delete().send().await.unwrap();
+    emu.advance(DELAY);
+    assert_eq!(phase(&c, "vec_u").await, (Some(TableStatus::Active), None));
+}
