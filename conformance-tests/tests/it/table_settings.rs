@@ -707,3 +707,63 @@ async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
         (Some(3), Some(6), Some(t0 + 20), Some(t0 + 20), Some(0))
     );
 }
+
+#[tokio::test]
+async fn on_demand_limits_are_kept_merged_and_lifted_by_minus_one() {
+    let (_emu, c) = emulator().await;
+    let limits = |read: Option<i64>, write: Option<i64>| {
+        OnDemandThroughput::builder()
+            .set_max_read_request_units(read)
+            .set_max_write_request_units(write)
+            .build()
+    };
+    c.create_table()
+        .table_name("odt")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .on_demand_throughput(limits(Some(10), Some(5)))
+        .send()
+        .await
+        .unwrap();
+    let current = |t: TableDescription| {
+        t.on_demand_throughput
+            .map(|o| (o.max_read_request_units, o.max_write_request_units))
+    };
+    assert_eq!(current(described(&c, "odt").await), Some((Some(10), Some(5))));
+    // Each member given replaces its limit and -1 lifts it; a lifted limit is left out, and with
+    // both lifted the member is gone. The change is made at once.
+    let steps = [
+        ((Some(20), None), Some((Some(20), Some(5)))),
+        ((None, Some(-1)), Some((Some(20), None))),
+        ((Some(-1), None), None),
+    ];
+    for ((read, write), want) in steps {
+        let answer = c
+            .update_table()
+            .table_name("odt")
+            .on_demand_throughput(limits(read, write))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.table_description.unwrap().table_status,
+            Some(TableStatus::Active)
+        );
+        assert_eq!(current(described(&c, "odt").await), want);
+    }
+    for (read, write, member) in [
+        (Some(0), None, "MaxReadRequestUnits"),
+        (None, Some(-2), "MaxWriteRequestUnits"),
+    ] {
+        let e = c
+            .update_table()
+            .table_name("odt")
+            .on_demand_throughput(limits(read, write))
+            .send()
+            .await
+            .unwrap_err();
+        let detail = format!("Requested {member} for OnDemandThroughput for table is outside of valid range");
+        assert_eq!(error(e), invalid(&detail));
+    }
+}

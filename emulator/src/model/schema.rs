@@ -310,6 +310,16 @@ pub struct TableDef {
     /// Vector indexes (SearchVectors), in the order they were defined.
     #[serde(default)]
     pub vector_indexes: Vec<VectorIndexDef>,
+    #[serde(default)]
+    pub on_demand: OnDemandLimits,
+}
+
+/// OnDemandThroughput: the most request units per second an on-demand table may consume, per
+/// kind; `None` is unlimited (DynamoDB's -1), which DescribeTable leaves out (AWS, October 2026).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OnDemandLimits {
+    pub read: Option<i64>,
+    pub write: Option<i64>,
 }
 
 /// Contributor Insights on a table or a global index.

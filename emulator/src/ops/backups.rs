@@ -149,6 +149,7 @@ pub fn restored_def(
         restored_from: Some(from),
         insights: Default::default(),
         vector_indexes,
+        on_demand: Default::default(),
     };
     def.settle_warm();
     Ok(def)

@@ -9,7 +9,7 @@ use super::streams;
 use super::table_spec::{
     check_index_definitions, check_table_class, check_unique_definitions, check_unique_index_names, check_unique_names,
     global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, IndexSpec, KeyElement, SseRequest,
-    StreamRequest, VectorIndexSpec, WarmRequest,
+    OnDemandRequest, StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
@@ -31,6 +31,7 @@ pub struct Input {
     pub table_class: Option<String>,
     pub sse: Option<SseRequest>,
     pub warm: Option<WarmRequest>,
+    pub on_demand: Option<OnDemandRequest>,
     pub deletion_protection: bool,
     pub tags: Vec<Tag>,
     /// ResourcePolicy, checked: attached to the new table as its first revision.
@@ -77,6 +78,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         _ => None,
     };
     let warm = input.warm.map(|w| w.at_creation("table", billing_mode, Some(throughput))).transpose()?;
+    let on_demand = input.on_demand.map(|o| o.apply(Default::default())).transpose()?.unwrap_or_default();
     if input.tags.len() > MAX_TAGS {
         return Err(too_many_tags());
     }
@@ -103,6 +105,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         restored_from: None,
         insights: Default::default(),
         vector_indexes,
+        on_demand,
         name,
     };
     def.settle_warm();

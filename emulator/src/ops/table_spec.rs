@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    warm_throughput, BillingMode, Distance, IndexDef, KeyAttr, KeySchema, Projection, ProjectionType, SearchElement,
-    Throughput, VectorIndexDef,
+    warm_throughput, BillingMode, Distance, IndexDef, KeyAttr, KeySchema, OnDemandLimits, Projection, ProjectionType,
+    SearchElement, Throughput, VectorIndexDef,
 };
 use crate::store::Namespace;
 
@@ -94,6 +94,32 @@ impl WarmRequest {
 pub struct StreamRequest {
     pub enabled: bool,
     pub view_type: Option<String>,
+}
+
+/// An OnDemandThroughput as sent: either member may be left out, and -1 lifts its limit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OnDemandRequest {
+    pub read: Option<i64>,
+    pub write: Option<i64>,
+}
+
+impl OnDemandRequest {
+    /// The table's limits after this request: each member given replaces its limit (-1 lifts
+    /// it), the others stay; anything else below 1 is refused (AWS, October 2026).
+    pub fn apply(self, current: OnDemandLimits) -> Result<OnDemandLimits> {
+        let merged = |asked: Option<i64>, now: Option<i64>, member: &str| match asked {
+            None => Ok(now),
+            Some(-1) => Ok(None),
+            Some(units) if units >= 1 => Ok(Some(units)),
+            Some(_) => Err(Error::invalid_parameter(format!(
+                "Requested {member} for OnDemandThroughput for table is outside of valid range"
+            ))),
+        };
+        Ok(OnDemandLimits {
+            read: merged(self.read, current.read, "MaxReadRequestUnits")?,
+            write: merged(self.write, current.write, "MaxWriteRequestUnits")?,
+        })
+    }
 }
 
 /// An SSESpecification as sent.

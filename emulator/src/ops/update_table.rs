@@ -7,7 +7,7 @@ use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
     check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes, IndexSpec, SseRequest,
-    StreamRequest, VectorIndexSpec, WarmRequest,
+    OnDemandRequest, StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use super::tables::{live, table_named};
 use super::Cx;
@@ -27,9 +27,8 @@ pub struct Input {
     pub deletion_protection: Option<bool>,
     pub table_class: Option<String>,
     pub sse: Option<SseRequest>,
-    /// Whether the request carries OnDemandThroughput: the emulator has no throughput limits to
-    /// set, but the member counts in the one-change rule.
-    pub on_demand_throughput: bool,
+    /// The on-demand limits to set (the emulator records them; it throttles nothing).
+    pub on_demand: Option<OnDemandRequest>,
     pub warm_throughput: Option<WarmRequest>,
     pub vector_updates: Vec<VectorUpdate>,
 }
@@ -62,9 +61,13 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     check_vector_builds(&table, &input.vector_updates, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
     let mut def = TableDef::clone(&state.def);
-    // Deletion protection, encryption and warm throughput change at once: the table stays ACTIVE.
+    // Deletion protection, encryption, warm throughput and on-demand limits change at once: the
+    // table stays ACTIVE.
     // A class or encryption change answers with the table as it was, still changing on AWS.
-    let synchronous = input.deletion_protection.is_some() || input.sse.is_some() || input.warm_throughput.is_some();
+    let synchronous = input.deletion_protection.is_some()
+        || input.sse.is_some()
+        || input.warm_throughput.is_some()
+        || input.on_demand.is_some();
     let echo_before = (input.table_class.is_some() || input.sse.is_some()).then(|| {
         let status = if synchronous { TableStatus::Active } else { TableStatus::Updating };
         TableDescription { sse_updating: input.sse.is_some(), ..TableDescription::of(&table, &state, status, now_millis) }
@@ -90,6 +93,9 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         if billing_mode == BillingMode::PayPerRequest {
             def.global_indexes.iter_mut().for_each(|i| i.throughput = None);
         }
+    }
+    if let Some(asked) = input.on_demand {
+        def.on_demand = asked.apply(def.on_demand)?;
     }
     if let Some(asked) = input.warm_throughput {
         let current = warm_throughput(def.warm, def.billing_mode, Some(def.throughput));
@@ -260,7 +266,7 @@ fn check_one_concern(input: &Input) -> Result<()> {
     .into_iter()
     .filter(|&asked| asked)
     .count();
-    let on_demand_mixed = input.on_demand_throughput && besides_billing > 0;
+    let on_demand_mixed = input.on_demand.is_some() && besides_billing > 0;
     if besides_billing + usize::from(input.billing_mode.is_some()) > 1 || on_demand_mixed {
         let only = |what: &str| Err(Error::invalid_parameter(format!("{what} must be the only operation in the request")));
         if input.sse.is_some() {

@@ -627,6 +627,7 @@ pub(crate) mod tests {
             restored_from: None,
             insights: Default::default(),
             vector_indexes: Vec::new(),
+            on_demand: Default::default(),
         }
     }
 

@@ -139,6 +139,17 @@ pub fn table_description(t: &TableDescription) -> Value {
             d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = json!(since);
         }
     }
+    let limits = [
+        ("MaxReadRequestUnits", def.on_demand.read),
+        ("MaxWriteRequestUnits", def.on_demand.write),
+    ];
+    let limits: Map<String, Value> = limits
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
+        .collect();
+    if !limits.is_empty() {
+        d["OnDemandThroughput"] = limits.into();
+    }
     if !creating {
         d["WarmThroughput"] = warm(warm_throughput(def.warm, def.billing_mode, Some(def.throughput)));
     }

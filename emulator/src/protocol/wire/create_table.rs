@@ -1,8 +1,8 @@
 use serde_json::{json, Value};
 
 use super::table_spec::{
-    attribute_definitions, billing_mode, indexes, key_elements, sse, stream, throughput, vector_index, warm,
-    ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI, KEY_SCHEMA, LSI, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS,
+    attribute_definitions, billing_mode, indexes, key_elements, on_demand, sse, stream, throughput, vector_index, warm,
+    ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI, KEY_SCHEMA, LSI, ON_DEMAND_THROUGHPUT, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS,
     THROUGHPUT, VECTOR_INDEX, WARM_THROUGHPUT,
 };
 use super::{answer, tags};
@@ -27,7 +27,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("DeletionProtectionEnabled", Shape::Bool),
     field("Tags", Shape::Any),
     field("SSESpecification", SSE_SPECIFICATION),
-    field("OnDemandThroughput", Shape::Any),
+    field("OnDemandThroughput", ON_DEMAND_THROUGHPUT),
     field("WarmThroughput", WARM_THROUGHPUT),
     field("ResourcePolicy", Shape::Any),
     field("VectorIndexes", Shape::List { member: &VECTOR_INDEX, min: 0, max: usize::MAX }),
@@ -56,6 +56,7 @@ pub fn decode(body: Body) -> Result<Input> {
         table_class: body.str("TableClass").map(str::to_owned),
         sse: sse(body, "SSESpecification"),
         warm: body.child("WarmThroughput").map(warm),
+        on_demand: on_demand(body),
         deletion_protection: body.bool("DeletionProtectionEnabled").unwrap_or(false),
         tags: tags(body),
         resource_policy,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::model::{BillingMode, Distance, KeyAttr, ProjectionType, ScalarType, SearchElement, SearchRole, Throughput};
 use crate::ops::backups::Overrides;
 use crate::ops::table_spec::{
-    IndexSpec, KeyElement, ProjectionSpec, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest,
+    IndexSpec, KeyElement, OnDemandRequest, ProjectionSpec, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use crate::protocol::shape::{field, int, long, one_of, required, string, Field, Shape, INDEX_NAME};
 use crate::protocol::Body;
@@ -130,6 +130,22 @@ pub fn restore_overrides(body: Body) -> Overrides {
         local_indexes: indexes(body, "LocalSecondaryIndexOverride"),
         sse: sse(body, "SSESpecificationOverride"),
     }
+}
+
+pub const ON_DEMAND_THROUGHPUT: Shape = Shape::Struct {
+    java: "OnDemandThroughput",
+    fields: &[
+        field("MaxReadRequestUnits", long(None, None)),
+        field("MaxWriteRequestUnits", long(None, None)),
+    ],
+};
+
+/// `OnDemandThroughput`, when given.
+pub fn on_demand(body: Body) -> Option<OnDemandRequest> {
+    body.child("OnDemandThroughput").map(|o| OnDemandRequest {
+        read: o.int("MaxReadRequestUnits"),
+        write: o.int("MaxWriteRequestUnits"),
+    })
 }
 
 pub const WARM_THROUGHPUT: Shape = Shape::Struct {

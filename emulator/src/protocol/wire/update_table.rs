@@ -2,8 +2,8 @@ use serde_json::{json, Value};
 
 use super::answer;
 use super::table_spec::{
-    attribute_definitions, billing_mode, index, sse, stream, throughput, vector_index, warm, ATTRIBUTE_DEFINITIONS,
-    BILLING_MODE, GSI, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, VECTOR_INDEX, WARM_THROUGHPUT,
+    attribute_definitions, billing_mode, index, on_demand, sse, stream, throughput, vector_index, warm,
+    ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI, ON_DEMAND_THROUGHPUT, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS, THROUGHPUT, VECTOR_INDEX, WARM_THROUGHPUT,
 };
 use crate::error::{Error, Result};
 use crate::ops::update_table::{IndexUpdate, Input, Output, VectorUpdate};
@@ -50,7 +50,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("TableClass", TABLE_CLASS),
     field("SSESpecification", SSE_SPECIFICATION),
     field("ReplicaUpdates", Shape::Any),
-    field("OnDemandThroughput", Shape::Any),
+    field("OnDemandThroughput", ON_DEMAND_THROUGHPUT),
     field("WarmThroughput", WARM_THROUGHPUT),
     field("VectorIndexUpdates", Shape::List { member: &VECTOR_INDEX_UPDATE, min: 0, max: usize::MAX }),
 ];
@@ -108,7 +108,7 @@ pub fn decode(body: Body) -> Result<Input> {
         deletion_protection: body.bool("DeletionProtectionEnabled"),
         table_class: body.str("TableClass").map(str::to_owned),
         sse: sse(body, "SSESpecification"),
-        on_demand_throughput: body.has("OnDemandThroughput"),
+        on_demand: on_demand(body),
         warm_throughput: body.child("WarmThroughput").map(warm),
         vector_updates: body.list("VectorIndexUpdates").iter().map(Body).map(vector_update).collect::<Result<_>>()?,
     })
