@@ -27,6 +27,19 @@ pub async fn on_manual_clock(secs: u64) -> (Emulator, Client) {
     (emu, client)
 }
 
+/// A running emulator on a manual clock at 1,700,000,000 s whose transient statuses last `delay`,
+/// and its client.
+pub async fn with_transient_delay(delay: std::time::Duration) -> (Emulator, Client) {
+    let emu = Emulator::builder()
+        .manual_clock(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000))
+        .delay_transient_statuses(delay)
+        .start()
+        .await
+        .expect("emulator starts");
+    let client = emu.client();
+    (emu, client)
+}
+
 /// A two-worker runtime for tests that drive the harness (its `check` and `Env` take one) rather
 /// than run inside `#[tokio::test]`.
 pub fn runtime() -> tokio::runtime::Runtime {

@@ -1,7 +1,7 @@
 //! Transient statuses (`Builder::delay_transient_statuses`) on the manual clock: CREATING,
 //! UPDATING and DELETING tables, backfilling indexes, and DynamoDB's answers meanwhile.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::types::{
@@ -11,19 +11,12 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{attr_def, create_table, error, key, s, validation};
+use crate::support::{attr_def, create_table, error, key, s, validation, with_transient_delay};
 
 const DELAY: Duration = Duration::from_millis(500);
 
 async fn emulator() -> (Emulator, Client) {
-    let emu = Emulator::builder()
-        .manual_clock(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
-        .delay_transient_statuses(DELAY)
-        .start()
-        .await
-        .unwrap();
-    let client = emu.client();
-    (emu, client)
+    with_transient_delay(DELAY).await
 }
 
 fn gsi(name: &str) -> GlobalSecondaryIndex {

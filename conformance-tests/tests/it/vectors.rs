@@ -3,7 +3,7 @@
 //! phases on the manual clock. Texts are AWS's as the conformance suite captured them (August 2026).
 
 use std::collections::HashMap;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
     AttributeValue, BillingMode, CreateVectorIndexAction, DeleteVectorIndexAction, IndexStatus, KeyType, Projection,
@@ -11,9 +11,8 @@ use aws_sdk_dynamodb::types::{
     TableStatus, VectorAttributeDefinition, VectorDistanceFunction, VectorIndex, VectorIndexUpdate,
 };
 use aws_sdk_dynamodb::Client;
-use dynamodb_emulator::Emulator;
 
-use crate::support::{attr_def, emulator, error, item, key, n, put, s, validation};
+use crate::support::{attr_def, emulator, error, item, key, n, put, s, validation, with_transient_delay};
 
 fn vec_of(values: &[f64]) -> AttributeValue {
     AttributeValue::L(values.iter().map(n).collect())
@@ -481,17 +480,6 @@ async fn capacity_reports_vector_bytes_only_where_dynamodb_does() {
 
 const DELAY: Duration = Duration::from_secs(10);
 
-async fn delayed() -> (Emulator, Client) {
-    let emu = Emulator::builder()
-        .manual_clock(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
-        .delay_transient_statuses(DELAY)
-        .start()
-        .await
-        .unwrap();
-    let client = emu.client();
-    (emu, client)
-}
-
 /// The table's status, and the index's status and Backfilling member.
 async fn phase(c: &Client, name: &str) -> (Option<TableStatus>, Option<(Option<IndexStatus>, Option<bool>)>) {
     let t = c.describe_table().table_name(name).send().await.unwrap().table.unwrap();
@@ -505,7 +493,7 @@ async fn phase(c: &Client, name: &str) -> (Option<TableStatus>, Option<(Option<I
 
 #[tokio::test]
 async fn an_index_added_by_update_table_allocates_then_backfills_then_answers() {
-    let (emu, c) = delayed().await;
+    let (emu, c) = with_transient_delay(DELAY).await;
     table(&c, "vec_u", vec![]).await;
     emu.advance(DELAY);
     for i in 0..5 {
