@@ -359,6 +359,86 @@ async fn batch_partial_failure() {
     assert_eq!(error(e).0, "ValidationException");
 }
 
+/// A batch member honours RETURNING; a SELECT member must name one item of the table by its key and
+/// is refused before it runs (no TableName) otherwise; a DELETE returns its old item whole or not
+/// at all, in ExecuteStatement too (the conformance suite's AWS captures, June 2026).
+#[tokio::test]
+async fn batch_members_return_items_and_select_by_key_only() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_br", None).await;
+    for pk in ["d", "u", "m", "k"] {
+        exec(
+            &c,
+            &format!("INSERT INTO \"pql_br\" VALUE {{'pk': '{pk}', 'data': 'old', 'val': 'a'}}"),
+        )
+        .await;
+    }
+    let stmt = |s: &str| BatchStatementRequest::builder().statement(s).build().unwrap();
+    let out = c
+        .batch_execute_statement()
+        .statements(stmt("DELETE FROM \"pql_br\" WHERE pk = 'd' RETURNING ALL OLD *"))
+        .statements(stmt(
+            "UPDATE \"pql_br\" SET data = 'new' WHERE pk = 'u' RETURNING ALL NEW *",
+        ))
+        .statements(stmt(
+            "UPDATE \"pql_br\" SET data = 'new' WHERE pk = 'm' RETURNING MODIFIED NEW *",
+        ))
+        .statements(stmt(
+            "UPDATE \"pql_br\" REMOVE data WHERE pk = 'k' RETURNING MODIFIED NEW *",
+        ))
+        .statements(stmt("DELETE FROM \"pql_br\" WHERE pk = 'x' RETURNING MODIFIED OLD *"))
+        .send()
+        .await
+        .unwrap();
+    let r = out.responses();
+    let item = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), s(v)))
+            .collect::<HashMap<_, _>>()
+    };
+    assert_eq!(r[0].item(), Some(&item(&[("pk", "d"), ("data", "old"), ("val", "a")])));
+    assert_eq!(r[1].item(), Some(&item(&[("pk", "u"), ("data", "new"), ("val", "a")])));
+    assert_eq!(r[2].item(), Some(&item(&[("data", "new")])));
+    assert_eq!((r[3].item(), r[3].table_name()), (None, Some("pql_br")));
+    let bad_returning =
+        "Invalid returning clause: RETURNING MODIFIED OLD *. Only RETURNING ALL OLD * is allowed in DELETE statements.";
+    let e = r[4].error().unwrap();
+    assert_eq!(
+        (e.code(), e.message()),
+        (Some(&BatchStatementErrorCodeEnum::ValidationError), Some(bad_returning))
+    );
+    let single = c
+        .execute_statement()
+        .statement("DELETE FROM \"pql_br\" WHERE pk = 'u' RETURNING ALL NEW *");
+    assert_eq!(
+        error(single.send().await.unwrap_err()),
+        validation(&bad_returning.replace("MODIFIED OLD", "ALL NEW"))
+    );
+
+    let out = c
+        .batch_execute_statement()
+        .statements(stmt("SELECT * FROM \"pql_br\" WHERE val = 'a'"))
+        .statements(stmt("SELECT * FROM \"pql_br\".\"byA\" WHERE pk = 'u'"))
+        .statements(stmt("SELECT * FROM \"pql_br\" WHERE pk = 'u'"))
+        .send()
+        .await
+        .unwrap();
+    let r = out.responses();
+    let unkeyed = "Select statements within BatchExecuteStatement must specify the primary key in the where clause.";
+    for refused in &r[..2] {
+        let e = refused.error().unwrap();
+        assert_eq!(
+            (e.code(), e.message(), refused.table_name()),
+            (Some(&BatchStatementErrorCodeEnum::ValidationError), Some(unkeyed), None)
+        );
+    }
+    assert_eq!(
+        (r[2].item().unwrap()["data"].clone(), r[2].table_name()),
+        (s("new"), Some("pql_br"))
+    );
+}
+
 #[tokio::test]
 async fn transaction_rollback_and_success() {
     let (_emu, c) = emulator().await;

@@ -37,9 +37,10 @@ pub struct Output {
 /// A statement's outcome.
 #[derive(Debug, Default)]
 pub struct StatementResponse {
-    /// The statement's table, once it parsed.
+    /// The statement's table, once it reached it: a write that parsed, a SELECT that named an
+    /// item by its key (AWS leaves it out for a SELECT refused before it ran).
     pub table: Option<String>,
-    /// A SELECT's item.
+    /// A SELECT's item, or what a write's RETURNING clause returned.
     pub item: Option<Item>,
     pub error: Option<Error>,
 }
@@ -57,16 +58,19 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     for request in input.statements {
         let mut r = StatementResponse::default();
         let outcome = request.prepared.and_then(|(stmt, params)| {
-            r.table = Some(stmt.target().table.clone());
             match &stmt {
                 Statement::Read(select) => {
                     let (table, item, read) = read_one(cx, request.consistent_read, select, &params)?;
+                    r.table = Some(table.clone());
                     units.entry(table).or_default().add(read, Touched::default());
                     r.item = item;
                 }
                 Statement::Write(stmt) => {
+                    r.table = Some(stmt.target().table.clone());
                     let done = write(cx, request.old_on_condition_failure, stmt, &params)?;
                     units.entry(done.table).or_default().add(done.units, done.indexes);
+                    // A batch honours RETURNING, its one item in the response's Item.
+                    r.item = done.items.and_then(|items| items.into_iter().next());
                 }
             }
             Ok(())
@@ -78,6 +82,12 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         responses,
         capacity: capacities(input.capacity, units),
     })
+}
+
+/// A batch SELECT must name one item of the table by its full key: an index, or a WHERE clause
+/// without the key, is refused in these words (AWS, June 2026).
+fn unkeyed() -> Error {
+    Error::validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
 }
 
 /// A batch SELECT: one item by its full key, kept when the rest of the WHERE clause holds.
@@ -93,10 +103,13 @@ fn read_one(
         filter,
         ..
     } = stmt;
+    if target.index.is_some() {
+        return Err(unkeyed());
+    }
     let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
     let table = data_table(cx, &target.table)?;
     let state = table.state.read();
-    let key_item = bind::key_of(filter.as_ref(), &state.def.key, params)?;
+    let key_item = bind::key_or(filter.as_ref(), &state.def.key, params, unkeyed)?;
     let key = request_key(&state.def, &key_item)?;
     let item = cx.read_data(&state, None, consistent_read).get(&key);
     let units = read_units(item.map_or(0, Stored::size), consistent_read);

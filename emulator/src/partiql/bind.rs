@@ -426,10 +426,20 @@ pub fn missing_key_equality() -> Error {
 
 /// The full primary key (as a Key map) a write's WHERE clause names.
 pub fn key_of(filter: Option<&Expr>, key: &KeySchema, params: &[AttributeValue]) -> Result<Item> {
-    let filter = filter.ok_or_else(missing_key_equality)?;
+    key_or(filter, key, params, missing_key_equality)
+}
+
+/// [`key_of`], refusing a clause without the key with `missing`'s error (each operation words it).
+pub fn key_or(
+    filter: Option<&Expr>,
+    key: &KeySchema,
+    params: &[AttributeValue],
+    missing: fn() -> Error,
+) -> Result<Item> {
+    let filter = filter.ok_or_else(missing)?;
     let mut out = Item::new();
     for attr in key.attrs() {
-        let v = equality(filter, &attr.name, params)?.ok_or_else(missing_key_equality)?;
+        let v = equality(filter, &attr.name, params)?.ok_or_else(missing)?;
         out.insert(attr.name.clone(), v);
     }
     Ok(out)

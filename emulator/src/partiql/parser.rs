@@ -280,6 +280,13 @@ impl Parser {
         self.no_alias()?;
         let filter = self.where_clause()?;
         let returning = self.returning()?;
+        // A DELETE has no new item, and DynamoDB returns the old one whole or not at all.
+        if let Some(r) = returning.filter(|r| *r != Returning::AllOld) {
+            return Err(ParseError(format!(
+                "Invalid returning clause: RETURNING {} *. Only RETURNING ALL OLD * is allowed in DELETE statements.",
+                r.as_str()
+            )));
+        }
         Ok(Statement::Write(Write::Delete {
             target,
             filter,
