@@ -785,6 +785,61 @@ fn per_index<const N: usize>(pairs: [(&str, f64); N]) -> IndexUnits {
     pairs.map(|(i, u)| (i.to_string(), u)).to_vec()
 }
 
+/// A local index that does not project what a read asks for fetches each item from the table,
+/// and the table is charged those items' units (their sizes together, rounded up to 4 KB) beside
+/// the index's own (dynalite's tests, written against AWS: "should return all attributes when
+/// specified for secondary indexes" in query.js).
+#[tokio::test]
+async fn local_index_fetches_charge_the_table() {
+    let (_emu, c) = emulator().await;
+    projected_table(&c).await;
+    for sk in ["1", "2"] {
+        let big = "b".repeat(3000);
+        put(
+            &c,
+            "proj",
+            &[("pk", s("q")), ("sk", s(sk)), ("l", s("x")), ("b", s(&big))],
+        )
+        .await;
+    }
+    let charged_for = |select: Option<Select>, projection: Option<&str>, consistent: bool| {
+        let c = c.clone();
+        let projection = projection.map(str::to_string);
+        async move {
+            let out = c
+                .query()
+                .table_name("proj")
+                .index_name("local")
+                .key_condition_expression("pk = :p")
+                .expression_attribute_values(":p", s("q"))
+                .set_select(select)
+                .set_projection_expression(projection)
+                .consistent_read(consistent)
+                .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+                .send()
+                .await
+                .unwrap();
+            charged(&out.consumed_capacity.unwrap())
+        }
+    };
+    // Two fetched items of about 3 KB each: 2 table units; the two small index rows: 1.
+    assert_eq!(
+        charged_for(Some(Select::AllAttributes), None, true).await,
+        (Some(3.0), Some(2.0), vec![], per_index([("local", 1.0)]))
+    );
+    assert_eq!(
+        charged_for(None, Some("b"), false).await,
+        (Some(1.5), Some(1.0), vec![], per_index([("local", 0.5)]))
+    );
+    // What the index projects needs no fetch, and the table is charged nothing.
+    for (select, projection) in [(None, Some("l, sk")), (Some(Select::AllProjectedAttributes), None)] {
+        assert_eq!(
+            charged_for(select, projection, true).await,
+            (Some(1.0), Some(0.0), vec![], per_index([("local", 1.0)]))
+        );
+    }
+}
+
 #[tokio::test]
 async fn writes_charge_local_indexes_too() {
     let (_emu, c) = emulator().await;
