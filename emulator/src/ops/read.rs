@@ -12,7 +12,9 @@ use super::Cx;
 use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
 use crate::model::{IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType, Stored};
-use crate::store::{IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState};
+use crate::store::{
+    IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState, Tie,
+};
 
 /// DynamoDB stops reading a page once it has read 1 MB.
 const PAGE_BYTES: usize = 1024 * 1024;
@@ -222,7 +224,8 @@ impl<'a> Source<'a> {
         table_part.retain(|k, _| def.key.contains(k));
         let table_key = request_key(def, &table_part).map_err(invalid)?;
         let index_key = index.key.key_of(start).ok_or_else(refused)?;
-        let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Slot::new(&table_key).bytes()));
+        let slot = Slot::new(&table_key);
+        let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Tie::of(&table_key), slot.bytes()));
         Ok(Some(StartKey::Index { key: index_key, entry }))
     }
 }
