@@ -234,6 +234,46 @@ async fn wrong_json_types_are_refused_in_the_readers_words() {
     }
 }
 
+/// KeyConditions, QueryFilter and ScanFilter must name each condition's operator, a member the
+/// SDKs require too: its absence is a constraint violation, aggregated with the others
+/// (dynalite's tests, written against AWS: "incorrect attributes" in query.js and scan.js).
+#[tokio::test]
+async fn filter_conditions_without_an_operator_are_refused_with_the_other_violations() {
+    let emu = Emulator::start().await.unwrap();
+    let null = |path: &str| {
+        format!(
+            "Value null at '{path}.a.member.comparisonOperator' failed to satisfy constraint: Member must not be null"
+        )
+    };
+    let bad_name = "Value 'abc;' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
+    for (target, body, path) in [
+        (
+            "Query",
+            r#"{"TableName": "abc;", "KeyConditions": {"a": {}}}"#,
+            "keyConditions",
+        ),
+        (
+            "Query",
+            r#"{"TableName": "abc;", "QueryFilter": {"a": {}}}"#,
+            "queryFilter",
+        ),
+        (
+            "Scan",
+            r#"{"TableName": "abc;", "ScanFilter": {"a": {}}}"#,
+            "scanFilter",
+        ),
+    ] {
+        let r = call(&emu, &format!("DynamoDB_20120810.{target}"), body).await;
+        assert_eq!(r.status, 400);
+        assert_eq!(
+            json_of(&r),
+            json!({"__type": "com.amazon.coral.validate#ValidationException",
+                "message": format!("2 validation errors detected: {bad_name}; {}", null(path))}),
+            "{target} {body}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn answers_carry_dynamodb_headers_and_a_matching_crc32() {
     let emu = Emulator::start().await.unwrap();

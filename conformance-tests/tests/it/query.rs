@@ -186,6 +186,71 @@ async fn gsi_paging_with_one_shared_key_returns_every_item_once() {
     assert_eq!(pages, 143, "1000 items in pages of 7: 142 full pages and one of 6");
 }
 
+/// Items sharing an index key come back in DynamoDB's order, a hash of each one's table key,
+/// not in table key order, forwards, backwards and across pages (dynalite's tests, written
+/// against AWS: the global index Query tests of query.js, with these six keys).
+#[tokio::test]
+async fn items_sharing_an_index_key_come_back_in_dynamodbs_order() {
+    let (_emu, c) = emulator().await;
+    c.create_table()
+        .table_name("ties")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("a", T::S))
+        .attribute_definitions(attr_def("b", T::S))
+        .attribute_definitions(attr_def("c", T::S))
+        .key_schema(key("a", KeyType::Hash))
+        .key_schema(key("b", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byC")
+                .key_schema(key("c", KeyType::Hash))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    for (a, b) in [("a", "a"), ("b", "b"), ("c", "e"), ("c", "d"), ("d", "a"), ("e", "a")] {
+        put(&c, "ties", &[("a", s(a)), ("b", s(b)), ("c", s("shared"))]).await;
+    }
+    let aws_order = ["b/b", "a/a", "c/e", "e/a", "d/a", "c/d"];
+    let page = |forward: bool, limit: Option<i32>, start: Option<HashMap<String, V>>| {
+        c.query()
+            .table_name("ties")
+            .index_name("byC")
+            .key_condition_expression("c = :c")
+            .expression_attribute_values(":c", s("shared"))
+            .scan_index_forward(forward)
+            .set_limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+    };
+    let keys = |items: &[HashMap<String, V>]| -> Vec<String> {
+        items
+            .iter()
+            .map(|i| format!("{}/{}", i["a"].as_s().unwrap(), i["b"].as_s().unwrap()))
+            .collect()
+    };
+    assert_eq!(keys(page(true, None, None).await.unwrap().items()), aws_order);
+    let mut backwards = aws_order;
+    backwards.reverse();
+    assert_eq!(keys(page(false, None, None).await.unwrap().items()), backwards);
+    let (mut pages, mut start) = (Vec::new(), None);
+    loop {
+        let out = page(true, Some(2), start).await.unwrap();
+        pages.push(keys(out.items()));
+        start = out.last_evaluated_key;
+        if start.is_none() || pages.len() > 4 {
+            break;
+        }
+    }
+    assert_eq!(
+        pages,
+        [["b/b", "a/a"].as_slice(), &["c/e", "e/a"], &["d/a", "c/d"], &[]]
+    );
+}
+
 #[tokio::test]
 async fn local_index_query_and_index_rules() {
     let (_emu, c) = emulator().await;
@@ -783,6 +848,61 @@ fn charged(c: &ConsumedCapacity) -> (Option<f64>, Option<f64>, IndexUnits, Index
 /// `[(name, units)]` as [`charged`] lists them.
 fn per_index<const N: usize>(pairs: [(&str, f64); N]) -> IndexUnits {
     pairs.map(|(i, u)| (i.to_string(), u)).to_vec()
+}
+
+/// A local index that does not project what a read asks for fetches each item from the table,
+/// and the table is charged those items' units (their sizes together, rounded up to 4 KB) beside
+/// the index's own (dynalite's tests, written against AWS: "should return all attributes when
+/// specified for secondary indexes" in query.js).
+#[tokio::test]
+async fn local_index_fetches_charge_the_table() {
+    let (_emu, c) = emulator().await;
+    projected_table(&c).await;
+    for sk in ["1", "2"] {
+        let big = "b".repeat(3000);
+        put(
+            &c,
+            "proj",
+            &[("pk", s("q")), ("sk", s(sk)), ("l", s("x")), ("b", s(&big))],
+        )
+        .await;
+    }
+    let charged_for = |select: Option<Select>, projection: Option<&str>, consistent: bool| {
+        let c = c.clone();
+        let projection = projection.map(str::to_string);
+        async move {
+            let out = c
+                .query()
+                .table_name("proj")
+                .index_name("local")
+                .key_condition_expression("pk = :p")
+                .expression_attribute_values(":p", s("q"))
+                .set_select(select)
+                .set_projection_expression(projection)
+                .consistent_read(consistent)
+                .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+                .send()
+                .await
+                .unwrap();
+            charged(&out.consumed_capacity.unwrap())
+        }
+    };
+    // Two fetched items of about 3 KB each: 2 table units; the two small index rows: 1.
+    assert_eq!(
+        charged_for(Some(Select::AllAttributes), None, true).await,
+        (Some(3.0), Some(2.0), vec![], per_index([("local", 1.0)]))
+    );
+    assert_eq!(
+        charged_for(None, Some("b"), false).await,
+        (Some(1.5), Some(1.0), vec![], per_index([("local", 0.5)]))
+    );
+    // What the index projects needs no fetch, and the table is charged nothing.
+    for (select, projection) in [(None, Some("l, sk")), (Some(Select::AllProjectedAttributes), None)] {
+        assert_eq!(
+            charged_for(select, projection, true).await,
+            (Some(1.0), Some(0.0), vec![], per_index([("local", 1.0)]))
+        );
+    }
 }
 
 #[tokio::test]

@@ -174,29 +174,40 @@ pub const SELECT: Shape = one_of(&[
 /// An expression string (ConditionExpression, UpdateExpression, ...): any length here, as the
 /// expression module words its own limits.
 pub const EXPRESSION: Shape = string(0, usize::MAX);
-/// Expected, KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each naming
-/// one of DynamoDB's comparison operators (upper case; the set in DynamoDB's order).
+/// DynamoDB's comparison operators (upper case; the set in DynamoDB's order).
+const COMPARISON_OPERATOR: Shape = one_of(&[
+    "IN",
+    "NULL",
+    "BETWEEN",
+    "LT",
+    "NOT_CONTAINS",
+    "EQ",
+    "GT",
+    "NOT_NULL",
+    "NE",
+    "LE",
+    "BEGINS_WITH",
+    "GE",
+    "CONTAINS",
+]);
+/// Expected: conditions by attribute name, each naming one of DynamoDB's comparison operators or
+/// none (`Exists`/`Value` instead).
 pub const LEGACY_CONDITIONS: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "Condition",
-        fields: &[field(
-            "ComparisonOperator",
-            one_of(&[
-                "IN",
-                "NULL",
-                "BETWEEN",
-                "LT",
-                "NOT_CONTAINS",
-                "EQ",
-                "GT",
-                "NOT_NULL",
-                "NE",
-                "LE",
-                "BEGINS_WITH",
-                "GE",
-                "CONTAINS",
-            ]),
-        )],
+        fields: &[field("ComparisonOperator", COMPARISON_OPERATOR)],
+    },
+    min: 0,
+    max: usize::MAX,
+};
+/// KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each of which must
+/// name its comparison operator (DynamoDB's `Condition`; dynalite's tests, written against AWS:
+/// "incorrect attributes" in query.js and scan.js, `Value null at
+/// 'keyConditions.a.member.comparisonOperator'`).
+pub const FILTER_CONDITIONS: Shape = Shape::Map {
+    value: &Shape::Struct {
+        java: "Condition",
+        fields: &[required("ComparisonOperator", COMPARISON_OPERATOR)],
     },
     min: 0,
     max: usize::MAX,
@@ -624,6 +635,19 @@ mod tests {
              Value 'X' at 'keySchema.2.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]; \
              Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
         );
+    }
+
+    /// A Query's or Scan's condition must name its operator; an Expected one need not
+    /// (`Exists`/`Value` stand instead).
+    #[test]
+    fn filter_conditions_require_their_operator_and_expected_ones_do_not() {
+        let fields = |conditions| [field("KeyConditions", conditions)];
+        let body = json!({"KeyConditions": {"a": {}, "b": {"ComparisonOperator": "EQ"}}});
+        assert_eq!(
+            validate(&body, &fields(FILTER_CONDITIONS)).unwrap_err().message.unwrap(),
+            "1 validation error detected: Value null at 'keyConditions.a.member.comparisonOperator' failed to satisfy constraint: Member must not be null"
+        );
+        assert!(validate(&body, &fields(LEGACY_CONDITIONS)).is_ok());
     }
 
     #[test]

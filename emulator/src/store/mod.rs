@@ -24,7 +24,7 @@ pub use history::Keep;
 pub use lifecycle::{Phase, Status};
 pub use namespace::{Namespace, NamespaceKey, Namespaces, Snapshot};
 pub use recording::Recording;
-pub use slot::{IndexEntry, IndexRow, Keyed, Slot, SortPart, SortPos, TablePos};
+pub use slot::{IndexEntry, IndexRow, Keyed, Slot, SortPart, SortPos, TablePos, Tie};
 pub use stream::{EventName, Stream, StreamImage, StreamRecord, SHARD_START};
 #[cfg(test)]
 pub(crate) use table::tests::def as test_def;

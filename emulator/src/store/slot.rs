@@ -10,7 +10,7 @@ use std::ops::Bound;
 use equivalent::{Comparable, Equivalent};
 use smallvec::SmallVec;
 
-use crate::model::{Checked, Item, KeyValue, KeyValues, OrderedBytes, PrimaryKey, Stored};
+use crate::model::{Checked, Item, KeyValue, KeyValues, Number, OrderedBytes, PrimaryKey, Stored};
 
 /// Where an item sits in scan order, as one memcomparable byte string: the partition's hash token
 /// (big-endian), its key values, then its sort values, each as [`KeyValue::encode_ordered`]. Byte
@@ -166,8 +166,8 @@ fn token_of(bytes: &[u8]) -> u32 {
 }
 
 /// A position in an index, also one byte string: the index key's slot, a marker byte, then the
-/// table key's slot, so items that share an index key keep a total, stable order (and paging can
-/// resume between them). Bounds end at the marker: `Min` enters a run of equal index keys before
+/// item's [`Tie`] and its table key's slot, so items that share an index key keep a total, stable
+/// order, DynamoDB's (and paging can resume between them). Bounds end at the marker: `Min` enters a run of equal index keys before
 /// its first table key, `Max` leaves it after the last. Probes the index's [`IndexRow`]s.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct IndexEntry(Box<[u8]>);
@@ -177,9 +177,71 @@ pub struct IndexEntry(Box<[u8]>);
 /// precedes the longer positions it is a prefix of.
 pub enum TablePos<'a> {
     Min,
-    /// A table slot's bytes.
-    At(&'a [u8]),
+    /// An item's tie and its table slot's bytes.
+    At(Tie, &'a [u8]),
     Max,
+}
+
+/// Where an item sits among the items sharing its index key: DynamoDB orders them by a hash of
+/// their whole table key, not by the table key (dynalite's tests, written against AWS: the
+/// global index Query tests of query.js, whose six items sharing an index key come back in
+/// this order). The leading 32 bits of the MD5 of `Outliers`, the partition value's bytes and the
+/// sort value's bytes (a string's UTF-8, a binary's bytes, a number as [`number_bytes`]):
+/// dynalite's reading of DynamoDB's hash, which reproduces those orders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tie([u8; 4]);
+
+impl Tie {
+    /// Below every other tie.
+    pub const NONE: Tie = Tie([0; 4]);
+
+    pub fn of(key: &PrimaryKey) -> Tie {
+        use md5::Digest;
+        let mut hasher = md5::Md5::new();
+        hasher.update(b"Outliers");
+        for value in key.hash.iter().chain(&key.range) {
+            match value {
+                KeyValue::S(s) => hasher.update(s.as_bytes()),
+                KeyValue::B(b) => hasher.update(b),
+                KeyValue::N(n) => hasher.update(number_bytes(n)),
+            }
+        }
+        let digest = hasher.finalize();
+        Tie([digest[0], digest[1], digest[2], digest[3]])
+    }
+}
+
+/// A number's bytes as DynamoDB hashes them (dynalite's reading): zero is `0x80`; otherwise a
+/// byte for the exponent of 100 (biased by 64, inverted for a negative number), then the
+/// digits in pairs from the leading one (a zero put first when the decimal exponent is odd), each
+/// pair plus 1, or 101 minus it for a negative number, which ends in 102 when it has fewer than
+/// 20 pairs.
+fn number_bytes(n: &Number) -> SmallVec<[u8; 24]> {
+    let mut out = SmallVec::new();
+    let (negative, significand, exponent) = n.parts();
+    if significand == 0 {
+        out.push(0x80);
+        return out;
+    }
+    let digits: SmallVec<[u8; 40]> = significand.to_string().bytes().map(|b| b - b'0').collect();
+    let trailing = digits.iter().rev().take_while(|d| **d == 0).count();
+    let digits = &digits[..digits.len() - trailing];
+    // The decimal exponent just above the leading digit (0.d1d2… × 10^point).
+    let point = digits.len() as i32 + exponent + trailing as i32;
+    let pad = point.rem_euclid(2);
+    let head = ((point + pad) / 2 - 64) as u8;
+    out.push(if negative { !head } else { head });
+    let padded: SmallVec<[u8; 40]> = std::iter::repeat_n(0, pad as usize)
+        .chain(digits.iter().copied())
+        .collect();
+    for pair in padded.chunks(2) {
+        let value = pair[0] * 10 + pair.get(1).copied().unwrap_or(0);
+        out.push(if negative { 101 - value } else { value + 1 });
+    }
+    if negative && padded.len().div_ceil(2) < 20 {
+        out.push(102);
+    }
+    out
 }
 
 /// `TablePos::At`'s marker, which every stored index row carries.
@@ -187,14 +249,15 @@ const AT: u8 = 1;
 
 impl IndexEntry {
     pub fn new(index: &Slot, table: TablePos) -> IndexEntry {
-        let (marker, tail): (u8, &[u8]) = match table {
-            TablePos::Min => (0, &[]),
-            TablePos::At(slot) => (AT, slot),
-            TablePos::Max => (2, &[]),
+        let (marker, tie, tail): (u8, &[u8], &[u8]) = match &table {
+            TablePos::Min => (0, &[], &[]),
+            TablePos::At(tie, slot) => (AT, &tie.0, slot),
+            TablePos::Max => (2, &[], &[]),
         };
-        let mut bytes = Vec::with_capacity(index.0.len() + 1 + tail.len());
+        let mut bytes = Vec::with_capacity(index.0.len() + 1 + tie.len() + tail.len());
         bytes.extend_from_slice(&index.0);
         bytes.push(marker);
+        bytes.extend_from_slice(tie);
         bytes.extend_from_slice(tail);
         IndexEntry(bytes.into_boxed_slice())
     }
@@ -205,8 +268,8 @@ impl IndexEntry {
     }
 }
 
-/// One entry of an index: the index key's slot and `TablePos::At`'s marker, then the item as the
-/// index holds it (the table's own stored item for an ALL projection, else its projected copy),
+/// One entry of an index: the index key's slot, `TablePos::At`'s marker and the item's [`Tie`],
+/// then the item as the index holds it (the table's own stored item for an ALL projection, else its projected copy),
 /// keyed by its table slot. It orders as the [`IndexEntry`] of the same position, whose table
 /// part it reads from the item's head instead of holding a copy.
 #[derive(Clone, Debug)]
@@ -216,11 +279,13 @@ pub struct IndexRow {
 }
 
 impl IndexRow {
-    /// The row of `item` (keyed by its table slot) at index position `index`.
-    pub fn new(index: &Slot, item: Keyed) -> IndexRow {
-        let mut bytes = Vec::with_capacity(index.0.len() + 1);
+    /// The row of `item` (keyed by its table slot, whose key's [`Tie`] is `tie`) at index
+    /// position `index`.
+    pub fn new(index: &Slot, tie: Tie, item: Keyed) -> IndexRow {
+        let mut bytes = Vec::with_capacity(index.0.len() + 5);
         bytes.extend_from_slice(&index.0);
         bytes.push(AT);
+        bytes.extend_from_slice(&tie.0);
         IndexRow {
             index: bytes.into_boxed_slice(),
             item,
@@ -267,7 +332,8 @@ impl PartialEq for IndexRow {
 impl Eq for IndexRow {}
 
 /// By index part, then table slot: the order of the joined bytes, since no index part is a proper
-/// prefix of another (key encodings are prefix-free, and every part ends in the same marker).
+/// prefix of another (key encodings are prefix-free, and every part ends in the same marker and a
+/// tie of one length).
 impl Ord for IndexRow {
     fn cmp(&self, other: &IndexRow) -> Ordering {
         self.index.cmp(&other.index).then_with(|| self.item.cmp(&other.item))
@@ -342,7 +408,8 @@ mod tests {
     fn bounds_compare_with_rows_by_their_index_part_alone() {
         let (a, b) = (Slot::new(&hash_key("a")), Slot::new(&hash_key("b")));
         let table = Slot::new(&hash_key("t"));
-        let row = IndexRow::new(&a, Keyed::new(table.bytes(), &item(0)));
+        let tie = Tie::of(&hash_key("t"));
+        let row = IndexRow::new(&a, tie, Keyed::new(table.bytes(), &item(0)));
         let reads = std::cell::Cell::new(0);
         let slot = || {
             reads.set(reads.get() + 1);
@@ -357,7 +424,7 @@ mod tests {
             assert_eq!(cmp_joined(&probe.0, &row.index, slot), order);
         }
         assert_eq!(reads.get(), 0);
-        let at = IndexEntry::new(&a, TablePos::At(table.bytes()));
+        let at = IndexEntry::new(&a, TablePos::At(tie, table.bytes()));
         assert_eq!(cmp_joined(&at.0, &row.index, slot), Ordering::Equal);
         assert_eq!(reads.get(), 1);
     }
@@ -404,6 +471,47 @@ mod tests {
         );
     }
 
+    /// Items sharing an index key order by their tie: AWS's order for the six items of
+    /// dynalite's global index Query tests (table keys `a`/`b`, strings), not key order.
+    #[test]
+    fn ties_order_items_sharing_an_index_key_as_dynamodb_does() {
+        let key = |a: &str, b: &str| PrimaryKey {
+            hash: [KeyValue::S(a.into())].into_iter().collect(),
+            range: [KeyValue::S(b.into())].into_iter().collect(),
+        };
+        let mut keys = [("a", "a"), ("b", "b"), ("c", "e"), ("c", "d"), ("d", "a"), ("e", "a")];
+        keys.sort_by_key(|(a, b)| Tie::of(&key(a, b)).0);
+        assert_eq!(
+            keys,
+            [("b", "b"), ("a", "a"), ("c", "e"), ("e", "a"), ("d", "a"), ("c", "d")]
+        );
+    }
+
+    /// Numbers hash as dynalite's reading of DynamoDB's bytes: an exponent byte of hundreds,
+    /// biased, then digit pairs plus one; negatives inverted and ended by 102.
+    #[test]
+    fn numbers_hash_as_exponent_and_digit_pairs() {
+        let bytes = |t: &str| number_bytes(&Number::parse(t).unwrap()).to_vec();
+        // The bytes dynalite's `numToBuffer` gives for each.
+        assert_eq!(bytes("0"), [0x80]);
+        assert_eq!(bytes("1"), [193, 2]);
+        assert_eq!(bytes("123.4"), [194, 2, 24, 41]);
+        assert_eq!(bytes("1000"), [194, 11]);
+        assert_eq!(bytes("0.05"), [192, 6]);
+        assert_eq!(bytes("-1"), [62, 100, 102]);
+        assert_eq!(bytes("-99.1"), [62, 2, 91, 102]);
+        assert_eq!(bytes("-0.001"), [64, 91, 102]);
+        let long = [
+            211, 13, 35, 57, 79, 91, 13, 35, 57, 79, 91, 13, 35, 57, 79, 91, 13, 35, 57, 79,
+        ];
+        assert_eq!(bytes("12345678901234567890123456789012345678"), long);
+        // Twenty pairs: no closing 102.
+        let negative = [
+            44, 100, 78, 56, 34, 12, 100, 78, 56, 34, 12, 100, 78, 56, 34, 12, 100, 78, 56, 34, 21,
+        ];
+        assert_eq!(bytes("-1234567890123456789012345678901234567.8"), negative);
+    }
+
     proptest! {
         /// The table map's entries order, and are found, as their slots do.
         #[test]
@@ -441,10 +549,10 @@ mod tests {
             let pairs: Vec<(&PrimaryKey, &PrimaryKey)> =
                 table_keys.iter().enumerate().map(|(n, t)| (&index_keys[n % index_keys.len()], t)).collect();
             let row = |(index, table): &(&PrimaryKey, &PrimaryKey)| {
-                IndexRow::new(&Slot::new(index), Keyed::new(Slot::new(table).bytes(), &item(0)))
+                IndexRow::new(&Slot::new(index), Tie::of(table), Keyed::new(Slot::new(table).bytes(), &item(0)))
             };
             let position = |(index, table): &(&PrimaryKey, &PrimaryKey)| {
-                IndexEntry::new(&Slot::new(index), TablePos::At(Slot::new(table).bytes()))
+                IndexEntry::new(&Slot::new(index), TablePos::At(Tie::of(table), Slot::new(table).bytes()))
             };
             for a in &pairs {
                 for b in &pairs {
@@ -452,10 +560,11 @@ mod tests {
                 }
             }
             for (index, table, kind) in &probes {
-                let (index, table) = (index.get(&index_keys), Slot::new(table.get(&table_keys)));
+                let (index, key) = (index.get(&index_keys), table.get(&table_keys));
+                let table = Slot::new(key);
                 let at = match kind {
                     0 => TablePos::Min,
-                    1 => TablePos::At(table.bytes()),
+                    1 => TablePos::At(Tie::of(key), table.bytes()),
                     _ => TablePos::Max,
                 };
                 let probe = IndexEntry::new(&Slot::new(index), at);

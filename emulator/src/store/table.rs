@@ -10,7 +10,7 @@ use parking_lot::{Mutex, RwLock};
 
 use super::history::History;
 use super::lifecycle::{Lifecycle, Phase, Status};
-use super::slot::{IndexEntry, IndexRow, Keyed, Slot, TablePos};
+use super::slot::{IndexEntry, IndexRow, Keyed, Slot, TablePos, Tie};
 use super::stream::Stream;
 use super::ttl::{self, TtlIndex};
 use super::Journal;
@@ -303,6 +303,7 @@ impl TableState {
         if let Some(ttl) = &mut self.data.ttl {
             ttl.remove(stored);
         }
+        let tie = std::cell::OnceCell::new();
         for (n, index) in self.def.indexes().enumerate() {
             let replaced = rows.get(n).and_then(Option::as_ref);
             if replaced.is_some_and(|row| index.key.holds(stored, &row.key)) {
@@ -312,7 +313,8 @@ impl TableState {
                 continue;
             };
             if let Some(data) = self.data.indexes.get_mut(&index.name) {
-                data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(stored.slot())));
+                let tie = *tie.get_or_init(|| tie_of(&self.def, stored));
+                data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(tie, stored.slot())));
             }
         }
     }
@@ -323,11 +325,12 @@ impl TableState {
         for stored in self.data.items.iter() {
             let item = stored.item();
             if index.key.accepts(&item) {
+                let tie = tie_of(&self.def, stored);
                 rows.extend(
                     index
                         .key
                         .key_of(&item)
-                        .map(|at| index_row(&self.def, index, &at, stored, &item)),
+                        .map(|at| index_row(&self.def, index, &at, tie, stored, &item)),
                 );
             }
         }
@@ -427,10 +430,12 @@ impl Staged {
     }
 
     fn rows(def: &TableDef, stored: &Keyed, item: &Item) -> Vec<Option<StagedRow>> {
+        let tie = std::cell::OnceCell::new();
         let row = |index: &IndexDef| {
             let key = index.key.key_of(item)?;
+            let tie = *tie.get_or_init(|| tie_of(def, stored));
             Some(StagedRow {
-                row: index_row(def, index, &key, stored, item),
+                row: index_row(def, index, &key, tie, stored, item),
                 key,
             })
         };
@@ -486,13 +491,19 @@ fn crossed<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
 /// An item's row in an index, at its index key `at` (an item without one has no row: sparse
 /// indexes). The row holds the stored item itself when the index projects every attribute, else
 /// its own encoding of the projected attributes, keyed by the same table slot.
-fn index_row(def: &TableDef, index: &IndexDef, at: &PrimaryKey, stored: &Keyed, item: &Item) -> IndexRow {
+fn index_row(def: &TableDef, index: &IndexDef, at: &PrimaryKey, tie: Tie, stored: &Keyed, item: &Item) -> IndexRow {
     let copy = if index.projection.kind == crate::model::ProjectionType::All {
         stored.clone()
     } else {
         Keyed::new(stored.slot(), &index.project_item(&def.key, item))
     };
-    IndexRow::new(&Slot::new(at), copy)
+    IndexRow::new(&Slot::new(at), tie, copy)
+}
+
+/// The [`Tie`] of a stored item's table key, which orders it among the items sharing an index key.
+fn tie_of(def: &TableDef, stored: &Stored) -> Tie {
+    // Only `put` stores items, with their key; an item without one would sort first.
+    def.key.key_of_stored(stored).map_or(Tie::NONE, |key| Tie::of(&key))
 }
 
 /// A table's data built from its items in scan order, as a checkpoint holds them (durable mode's
@@ -528,12 +539,13 @@ impl TableBuild {
         #[allow(clippy::expect_used)] // The caller keyed `stored` by `item`'s key, so it has one.
         let hash = || def.key.key_of(item).expect("an entry has its key").hash;
         self.data.count(def, hash, item, &stored);
+        let tie = tie_of(def, &stored);
         for (index, rows) in def.indexes().zip(&mut self.rows) {
             rows.extend(
                 index
                     .key
                     .key_of(item)
-                    .map(|at| index_row(def, index, &at, &stored, item)),
+                    .map(|at| index_row(def, index, &at, tie, &stored, item)),
             );
         }
         self.data.items.insert(stored);

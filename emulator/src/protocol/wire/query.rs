@@ -4,7 +4,7 @@ use crate::expr::Op;
 use crate::ops::query::{Input, Output};
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
-    EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
+    EXPRESSION_NAMES, INDEX_NAME, FILTER_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
 
@@ -15,8 +15,8 @@ pub(crate) const SHAPE: &[Field] = &[
     field("AttributesToGet", ATTRIBUTE_NAMES),
     field("Limit", Shape::Limit),
     field("ConsistentRead", Shape::Bool),
-    field("KeyConditions", LEGACY_CONDITIONS),
-    field("QueryFilter", LEGACY_CONDITIONS),
+    field("KeyConditions", FILTER_CONDITIONS),
+    field("QueryFilter", FILTER_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ScanIndexForward", Shape::Bool),
     field("ExclusiveStartKey", ATTRIBUTE_MAP),

@@ -4,7 +4,7 @@ use crate::expr::Op;
 use crate::ops::scan::{Input, Output};
 use crate::protocol::shape::{
     field, int, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
-    EXPRESSION_NAMES, INDEX_NAME, LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
+    EXPRESSION_NAMES, INDEX_NAME, FILTER_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
 
@@ -14,7 +14,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("AttributesToGet", ATTRIBUTE_NAMES),
     field("Limit", int(Some(1), None)),
     field("Select", SELECT),
-    field("ScanFilter", LEGACY_CONDITIONS),
+    field("ScanFilter", FILTER_CONDITIONS),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ExclusiveStartKey", ATTRIBUTE_MAP),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
