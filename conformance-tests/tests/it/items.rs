@@ -247,3 +247,61 @@ async fn a_table_name_shorter_than_three_characters_is_invalid_before_any_lookup
         )
     );
 }
+
+/// An empty index key value is refused naming its kind, string or binary, from PutItem and
+/// BatchWriteItem alike (AWS, four regions, June 2026).
+#[tokio::test]
+async fn empty_index_key_values_are_refused_by_kind() {
+    use aws_sdk_dynamodb::primitives::Blob;
+    use aws_sdk_dynamodb::types::{
+        GlobalSecondaryIndex, KeyType, Projection, ProjectionType, PutRequest, WriteRequest,
+    };
+    let (_emu, c) = emulator().await;
+    let gsi = |name: &str, attr: &str| {
+        let projection = Projection::builder().projection_type(ProjectionType::All).build();
+        let key = crate::support::key(attr, KeyType::Hash);
+        GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key)
+            .projection(projection)
+            .build()
+            .unwrap()
+    };
+    c.create_table()
+        .table_name("empties")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .attribute_definitions(crate::support::attr_def("pk", T::S))
+        .attribute_definitions(crate::support::attr_def("bidx", T::B))
+        .attribute_definitions(crate::support::attr_def("sidx", T::S))
+        .key_schema(crate::support::key("pk", KeyType::Hash))
+        .global_secondary_indexes(gsi("gsib", "bidx"))
+        .global_secondary_indexes(gsi("gsis", "sidx"))
+        .send()
+        .await
+        .unwrap();
+    let refused = |kind: &str, index: &str, attr: &str| {
+        validation(&format!("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. IndexName: {index}, IndexKey: {attr}"))
+    };
+    for (attr, value, want) in [
+        ("bidx", V::B(Blob::new(vec![])), refused("binary", "gsib", "bidx")),
+        ("sidx", s(""), refused("string", "gsis", "sidx")),
+    ] {
+        let put = c
+            .put_item()
+            .table_name("empties")
+            .item("pk", s("x"))
+            .item(attr, value.clone())
+            .send()
+            .await;
+        assert_eq!(error(put.unwrap_err()), want);
+        let item = PutRequest::builder()
+            .item("pk", s("x"))
+            .item(attr, value)
+            .build()
+            .unwrap();
+        let batch = c
+            .batch_write_item()
+            .request_items("empties", vec![WriteRequest::builder().put_request(item).build()]);
+        assert_eq!(error(batch.send().await.unwrap_err()), want);
+    }
+}

@@ -210,12 +210,15 @@ fn check_key_attrs<'a>(
                 ),
             });
         }
-        if matches!(value, AttributeValue::S(s) if s.is_empty())
-            || matches!(value, AttributeValue::B(b) if b.is_empty())
-        {
+        let empty = match value {
+            AttributeValue::S(s) if s.is_empty() => Some("string"),
+            AttributeValue::B(b) if b.is_empty() => Some("binary"),
+            _ => None,
+        };
+        if let Some(kind) = empty {
             return Err(Error::validation(format!(
-                "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {}, IndexKey: {}",
-                index, attr.name
+                "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. IndexName: {index}, IndexKey: {}",
+                attr.name
             )));
         }
         if let Some(e) = key_size_error(value, hash(&attr.name)) {
