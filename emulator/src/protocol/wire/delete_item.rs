@@ -25,7 +25,7 @@ pub(crate) const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    let (key, returns, exprs) = single_write(body, "Key", Op::DeleteItem, |r| r.old_or_none())?;
+    let (key, returns, exprs) = single_write(body, "Key", Op::DeleteItem, |_, r| r.old_or_none())?;
     Ok(Input { table: table_name(body), key, returns, exprs })
 }
 

@@ -27,7 +27,7 @@ pub(crate) const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    let (key, returns, exprs) = single_write(body, "Key", Op::UpdateItem, Ok)?;
+    let (key, returns, exprs) = single_write(body, "Key", Op::UpdateItem, |_, r| Ok(r))?;
     Ok(Input { table: table_name(body), key, returns, exprs })
 }
 
