@@ -174,36 +174,53 @@ pub const SELECT: Shape = one_of(&[
 /// An expression string (ConditionExpression, UpdateExpression, ...): any length here, as the
 /// expression module words its own limits.
 pub const EXPRESSION: Shape = string(0, usize::MAX);
-/// Expected, KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each naming
-/// one of DynamoDB's comparison operators (upper case; the set in DynamoDB's order).
+/// One of DynamoDB's comparison operators (upper case; the set in DynamoDB's order).
+const COMPARISON_OPERATOR: Shape = one_of(&[
+    "IN",
+    "NULL",
+    "BETWEEN",
+    "LT",
+    "NOT_CONTAINS",
+    "EQ",
+    "GT",
+    "NOT_NULL",
+    "NE",
+    "LE",
+    "BEGINS_WITH",
+    "GE",
+    "CONTAINS",
+]);
+/// KeyConditions, QueryFilter and ScanFilter: conditions by attribute name.
 pub const LEGACY_CONDITIONS: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "Condition",
-        fields: &[field(
-            "ComparisonOperator",
-            one_of(&[
-                "IN",
-                "NULL",
-                "BETWEEN",
-                "LT",
-                "NOT_CONTAINS",
-                "EQ",
-                "GT",
-                "NOT_NULL",
-                "NE",
-                "LE",
-                "BEGINS_WITH",
-                "GE",
-                "CONTAINS",
-            ]),
-        )],
+        fields: &[field("ComparisonOperator", COMPARISON_OPERATOR)],
     },
     min: 0,
     max: usize::MAX,
 };
-/// AttributeUpdates: updates by attribute name, checked when converted (`expr::legacy`).
+/// Expected (PutItem, UpdateItem, DeleteItem): conditions by attribute name, whose Java type and
+/// Exists member the reader checks (dynalite's tests, run against AWS: "Expected is not a map",
+/// "Expected.Attr.Exists is not a boolean" in putItem.js, updateItem.js and deleteItem.js).
+pub const EXPECTED: Shape = Shape::Map {
+    value: &Shape::Struct {
+        java: "ExpectedAttributeValue",
+        fields: &[
+            field("ComparisonOperator", COMPARISON_OPERATOR),
+            field("Exists", Shape::Bool),
+        ],
+    },
+    min: 0,
+    max: usize::MAX,
+};
+/// AttributeUpdates: updates by attribute name, checked when converted (`expr::legacy`); the
+/// reader checks only the Java types (dynalite's tests, run against AWS: "AttributeUpdates is not
+/// a map", "AttributeUpdates.Attr.Action is not a string" in updateItem.js).
 pub const ATTRIBUTE_UPDATES: Shape = Shape::Map {
-    value: &Shape::Any,
+    value: &Shape::Struct {
+        java: "AttributeValueUpdate",
+        fields: &[field("Action", string(0, usize::MAX))],
+    },
     min: 0,
     max: usize::MAX,
 };

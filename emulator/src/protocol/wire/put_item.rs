@@ -5,7 +5,7 @@ use crate::ops::common::check_item_size;
 use crate::ops::put_item::{Input, Output};
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES,
-    LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES,
+    EXPECTED, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES,
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
 use crate::protocol::Body;
@@ -13,7 +13,7 @@ use crate::protocol::Body;
 pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Item", ATTRIBUTE_MAP),
-    field("Expected", LEGACY_CONDITIONS),
+    field("Expected", EXPECTED),
     field("ReturnValues", RETURN_VALUES),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
