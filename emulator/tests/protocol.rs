@@ -215,6 +215,32 @@ async fn wrong_json_types_are_refused_in_the_readers_words() {
         ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"NULL": "yes"}}}"#, "Unexpected token received from parser"),
         ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"SS": "x"}}}"#, "Unexpected field type"),
         ("PutItem", r#"{"TableName": "abc", "Item": {"a": {"L": [1]}}}"#, "Unexpected value type in payload"),
+        // Expected's and AttributeUpdates' entries by their own Java types (dynalite's tests, run
+        // against AWS, in putItem.js and updateItem.js).
+        (
+            "PutItem",
+            r#"{"Expected": []}"#,
+            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue>",
+        ),
+        (
+            "DeleteItem",
+            r#"{"Expected": {"a": []}}"#,
+            "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.ExpectedAttributeValue",
+        ),
+        ("UpdateItem", r#"{"Expected": {"a": {"Exists": "23"}}}"#, "Unexpected token received from parser"),
+        ("PutItem", r#"{"Expected": {"a": {"Exists": 23}}}"#, "NUMBER_VALUE cannot be converted to Boolean"),
+        (
+            "Query",
+            r#"{"KeyConditions": []}"#,
+            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.Condition>",
+        ),
+        (
+            "UpdateItem",
+            r#"{"AttributeUpdates": []}"#,
+            "Unrecognized collection type java.util.Map<java.lang.String, com.amazonaws.dynamodb.v20120810.AttributeValueUpdate>",
+        ),
+        ("UpdateItem", r#"{"AttributeUpdates": {"a": 23}}"#, "Unexpected value type in payload"),
+        ("UpdateItem", r#"{"AttributeUpdates": {"a": {"Action": true}}}"#, "TRUE_VALUE cannot be converted to String"),
         (
             "BatchWriteItem",
             r#"{"RequestItems": []}"#,

@@ -874,19 +874,60 @@ async fn reads_refuse_mixed_parameters_before_attribute_values() {
     assert_eq!(error(scan), names_error());
 }
 
-/// An update giving an index key attribute another type is refused with the update's own text,
-/// a PutItem with the index key text (dynalite's tests, run against AWS: `set c = e` in
-/// updateItem.js; AWS's TransactWriteItems reference lists the text).
+/// An update giving an index key attribute another type: where the expression alone decides the
+/// type (a value, arithmetic, ADD's value, AttributeUpdates' value) it is refused with PutItem's
+/// index key text before the item is read, so before any condition; where the item decides it (a
+/// path) with the update's own text once applied. dynalite's tests, run against AWS: "trying to
+/// update wrong type on index" and `set c = e` in updateItem.js; AWS's TransactWriteItems
+/// reference lists the second text.
 #[tokio::test]
 async fn updates_giving_an_index_key_another_type_are_refused() {
+    use aws_sdk_dynamodb::types::{AttributeAction, AttributeValueUpdate};
     let (_emu, c) = emulator().await;
     crate::support::create_with_gsi(&c, "grouped").await;
+    let mismatch =
+        validation("One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by_group");
+    for (expression, condition) in [
+        ("SET g = :n", Some("attribute_exists(pk)")),
+        ("SET g = :n + :n", None),
+        ("ADD g :n", None),
+        // Before a path into the index key is refused.
+        ("SET e = g[1], g = :n", None),
+    ] {
+        let e = c
+            .update_item()
+            .table_name("grouped")
+            .key("pk", s("missing"))
+            .update_expression(expression)
+            .set_condition_expression(condition.map(str::to_string))
+            .expression_attribute_values(":n", n(1))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), mismatch, "{expression}");
+    }
+    let e = c
+        .update_item()
+        .table_name("grouped")
+        .key("pk", s("missing"))
+        .attribute_updates(
+            "g",
+            AttributeValueUpdate::builder()
+                .action(AttributeAction::Put)
+                .value(n(1))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), mismatch);
+
+    crate::support::put(&c, "grouped", &[("pk", s("a")), ("num", n(1))]).await;
     let e = c
         .update_item()
         .table_name("grouped")
         .key("pk", s("a"))
-        .update_expression("SET g = :n")
-        .expression_attribute_values(":n", n(1))
+        .update_expression("SET g = num")
         .send()
         .await
         .unwrap_err();
@@ -902,8 +943,65 @@ async fn updates_giving_an_index_key_another_type_are_refused() {
         .send()
         .await
         .unwrap_err();
+    assert_eq!(error(e), mismatch);
+}
+
+/// An update of a key attribute is refused before anything else about key attributes and before
+/// the item is read: before a failing condition, a wrongly typed index key or a path into one
+/// (dynalite's tests, run against AWS: "trying to update range key" in updateItem.js).
+#[tokio::test]
+async fn updates_of_the_key_are_refused_first() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_with_gsi(&c, "grouped").await;
+    for expression in [
+        "SET pk = :s, x = :n",
+        "SET g.x = :s ADD pk.y :n",
+        "SET g = :n, x = :s REMOVE pk",
+    ] {
+        let e = c
+            .update_item()
+            .table_name("grouped")
+            .key("pk", s("missing"))
+            .update_expression(expression)
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":s", s("x"))
+            .expression_attribute_values(":n", n(1))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error(e),
+            validation("One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"),
+            "{expression}"
+        );
+    }
+}
+
+/// SETs and ADDs beyond a list's end append in ascending index order, whatever their section;
+/// UPDATED_NEW then shows the named elements of the new list (dynalite's tests, run against AWS:
+/// "should update nested attributes" in updateItem.js).
+#[tokio::test]
+async fn list_appends_by_set_and_add_go_in_index_order() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "lists", None).await;
+    crate::support::put(&c, "lists", &[("pk", s("a")), ("l", V::L(vec![n(1), n(3)]))]).await;
+    let ss = V::Ss(vec!["a".into()]);
+    let out = c
+        .update_item()
+        .table_name("lists")
+        .key("pk", s("a"))
+        .update_expression("SET l[1] = :two, l[4] = :one ADD l[8] :ss, l[6] :two")
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":two", n(2))
+        .expression_attribute_values(":ss", ss.clone())
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.attributes, Some(item(&[("l", V::L(vec![n(2), ss.clone()]))])));
+    let got = c.get_item().table_name("lists").key("pk", s("a")).send().await.unwrap();
     assert_eq!(
-        error(e),
-        validation("One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by_group")
+        got.item,
+        Some(item(&[("pk", s("a")), ("l", V::L(vec![n(1), n(2), n(1), n(2), ss]))]))
     );
 }

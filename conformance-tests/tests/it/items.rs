@@ -305,3 +305,49 @@ async fn empty_index_key_values_are_refused_by_kind() {
         assert_eq!(error(batch.send().await.unwrap_err()), want);
     }
 }
+
+/// An item over 400 KB is refused with the request, before the table is looked up: a missing
+/// table answers the size, a just small enough item the missing table (dynalite's tests, run
+/// against AWS: "item is too big" and "just small enough" in putItem.js and batchWriteItem.js).
+#[tokio::test]
+async fn item_size_is_checked_before_the_table() {
+    use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+    let (_emu, c) = emulator().await;
+    // "pk"(2) + "a"(1) + "v"(1) + value: one byte over, then exactly 400 KB.
+    for (len, expected) in [
+        (
+            400 * 1024 - 3,
+            validation("Item size has exceeded the maximum allowed size"),
+        ),
+        (
+            400 * 1024 - 4,
+            (
+                "ResourceNotFoundException".to_string(),
+                "Requested resource not found".to_string(),
+            ),
+        ),
+    ] {
+        let value = s(&"x".repeat(len));
+        let e = c
+            .put_item()
+            .table_name("missing")
+            .item("pk", s("a"))
+            .item("v", value.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), expected, "PutItem, {len}");
+        let request = PutRequest::builder()
+            .item("pk", s("a"))
+            .item("v", value)
+            .build()
+            .unwrap();
+        let e = c
+            .batch_write_item()
+            .request_items("missing", vec![WriteRequest::builder().put_request(request).build()])
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), expected, "BatchWriteItem, {len}");
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::model::AttributeValue;
+use crate::model::{AttributeValue, ValueType};
 
 /// One step of a document path.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -170,6 +170,25 @@ pub struct Update {
 }
 
 impl Update {
+    /// The type of what the update writes to top-level attribute `name`, where the expression
+    /// alone decides it: a value, arithmetic (a number), list_append (a list), ADD's or DELETE's
+    /// value. `None` where the item may decide it (a path, if_not_exists), or no action writes
+    /// `name` itself. (Paths never overlap, so one action at most writes it.)
+    pub fn written_type(&self, name: &str) -> Option<ValueType> {
+        let action = self
+            .actions
+            .iter()
+            .find(|a| matches!(a.path().0.as_slice(), [PathElem::Attr(n)] if n == name))?;
+        match action {
+            UpdateAction::Set(_, SetValue::Operand(UpdOperand::Value(v)))
+            | UpdateAction::Add(_, v)
+            | UpdateAction::Delete(_, v) => Some(v.value_type()),
+            UpdateAction::Set(_, SetValue::Operand(UpdOperand::ListAppend(..))) => Some(ValueType::L),
+            UpdateAction::Set(_, SetValue::Plus(..) | SetValue::Minus(..)) => Some(ValueType::N),
+            _ => None,
+        }
+    }
+
     /// Whether the update names or reads a document path, as a target or in a SET value, that
     /// `wanted` accepts. (Operands nest as deep as the parser allows, so this walk is bounded too.)
     pub fn any_path(&self, wanted: &dyn Fn(&Path) -> bool) -> bool {

@@ -726,6 +726,20 @@ fn update_apply() {
         item(&[("c", n("1")), ("l", AttributeValue::L(vec![n("1"), n("2"), n("1")]))])
     );
 
+    // ADDs beyond a list's end append with the SETs, in ascending index order across sections.
+    let mut it7 = item(&[("l", AttributeValue::L(vec![n("1"), n("3")]))]);
+    let ss = AttributeValue::Ss(vec!["a".into()]);
+    apply(
+        "SET l[1] = :two, l[4] = :one ADD l[8] :ss, l[6] :two",
+        &[(":one", n("1")), (":two", n("2")), (":ss", ss.clone())],
+        &mut it7,
+    )
+    .unwrap();
+    assert_eq!(
+        it7[&"l".to_string()],
+        AttributeValue::L(vec![n("1"), n("2"), n("1"), n("2"), ss])
+    );
+
     // Operands read the item before the update: swap.
     let mut it5 = item(&[("a", n("1")), ("b", n("2"))]);
     apply("SET a = b, b = a", &[], &mut it5).unwrap();

@@ -471,10 +471,12 @@ impl Update {
             };
             steps.push((a, value));
         }
-        // Paths never overlap, so only list elements depend on order: SETs beyond a list's end
-        // append, and DynamoDB appends them in ascending index order, whatever the written order.
+        // Paths never overlap, so only list elements depend on order: a SET or an ADD beyond a
+        // list's end appends, and DynamoDB appends them in ascending index order, whatever the
+        // written order or section (dynalite's tests, run against AWS: "should update nested
+        // attributes" in updateItem.js). Removals wait until the end anyway.
         steps.sort_by_key(|(a, _)| match a.path().0.last() {
-            Some(PathElem::Index(i)) if matches!(a, UpdateAction::Set(..)) => *i,
+            Some(PathElem::Index(i)) => *i,
             _ => 0,
         });
         let mut removes: Vec<&Path> = Vec::new();

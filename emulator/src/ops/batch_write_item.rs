@@ -13,7 +13,7 @@ use super::common::{
 use super::multi::{capacities, TableUnits};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{item_size, Item, PrimaryKey, TableDef, MAX_ITEM_SIZE};
+use crate::model::{Item, PrimaryKey, TableDef};
 use crate::store::Table;
 
 pub const MAX_REQUESTS: usize = 25;
@@ -64,9 +64,6 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     }
     check_attribute_names(item)?;
     check_index_keys(def, item)?;
-    if item_size(item) > MAX_ITEM_SIZE {
-        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
-    }
     def.key.key_of(item).ok_or_else(mismatch)
 }
 

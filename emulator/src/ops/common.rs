@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::expr::Update;
 use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
-    TableDef, VectorFault, VectorIndexDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
+    TableDef, ValueType, VectorFault, VectorIndexDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
 };
 use crate::store::{Table, TableState};
 
@@ -94,6 +94,16 @@ pub fn check_attribute_names(item: &Item) -> Result<()> {
     }
 }
 
+/// An item to write is at most 400 KB. PutItem and BatchWriteItem check it with the request,
+/// before the table is looked up (dynalite's tests, run against AWS: "item is too big" and "just
+/// small enough" in putItem.js and batchWriteItem.js).
+pub fn check_item_size(item: &Item) -> Result<()> {
+    if item_size(item) > MAX_ITEM_SIZE {
+        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
+    }
+    Ok(())
+}
+
 /// Checks a whole item about to be written: attribute names, key attributes, index key types, size.
 pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     check_attribute_names(item)?;
@@ -104,9 +114,7 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
         check_key_type(&def.key, attr, value)?;
     }
     check_index_keys(def, item)?;
-    if item_size(item) > MAX_ITEM_SIZE {
-        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
-    }
+    check_item_size(item)?;
     if !nesting_ok(item) {
         return Err(Error::nesting_exceeded());
     }
@@ -198,13 +206,7 @@ fn check_key_attrs<'a>(
         };
         if value.value_type() != attr.ty.value_type() {
             return Err(match write {
-                Write::Item => Error::invalid_parameter(format!(
-                    "Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
-                    attr.name,
-                    attr.ty.as_str(),
-                    value.value_type().as_str(),
-                    index
-                )),
+                Write::Item => index_type_mismatch(index, attr, value.value_type()),
                 Write::Update => Error::validation(
                     "The update expression attempted to update the secondary index key to unsupported type",
                 ),
@@ -256,6 +258,35 @@ fn check_vector_indexes(def: &TableDef, item: &Item, write: Write) -> Result<()>
         check_key_attrs(name, schema, |n| index.hash() == Some(n), item, write)?;
     }
     Ok(())
+}
+
+fn index_type_mismatch(index: &str, attr: &KeyAttr, actual: ValueType) -> Error {
+    Error::invalid_parameter(format!(
+        "Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
+        attr.name,
+        attr.ty.as_str(),
+        actual.as_str(),
+        index
+    ))
+}
+
+/// What an update may do to key attributes, checked from the definition and the update alone,
+/// before the item is read or any condition looked at, in DynamoDB's order (dynalite's tests, run
+/// against AWS: "trying to update range key" and "trying to update wrong type on index" in
+/// updateItem.js): no action on a key attribute; no action giving an index key attribute a value
+/// whose type the expression decides and the index does not take (one decided by the item is
+/// refused once the update is applied, `updated_item`); no path descending into an index key.
+pub fn check_update_keys(def: &TableDef, update: &Update) -> Result<()> {
+    update.check_key(&def.key)?;
+    for index in def.indexes() {
+        for attr in index.key.attrs() {
+            match update.written_type(&attr.name) {
+                Some(ty) if ty != attr.ty.value_type() => return Err(index_type_mismatch(&index.name, attr, ty)),
+                _ => {}
+            }
+        }
+    }
+    check_scalar_keys(def, false, |name| update.any_path(&|p| p.descends_into(name)))
 }
 
 /// Key attributes are scalars, so no document path may descend (`.`, `[]`) into one: of the
@@ -447,6 +478,55 @@ pub fn condition_failed(old_on_failure: bool, old: Option<&Item>) -> Error {
 mod tests {
     use super::*;
     use crate::store::test_def;
+
+    /// The update's own key checks, in DynamoDB's order: an update of the key, an index key's
+    /// type decided by the expression, a path into an index key; none reads the item.
+    #[test]
+    fn update_key_checks_come_in_order() {
+        use crate::expr::{parse, ExpressionInput, Op};
+        let def = test_def();
+        let check = |update: &str| {
+            let values: std::collections::BTreeMap<_, _> = [
+                (
+                    ":n".to_string(),
+                    AttributeValue::N(crate::model::Number::parse("1").unwrap()),
+                ),
+                (":s".to_string(), AttributeValue::S("x".into())),
+            ]
+            .into_iter()
+            .filter(|(k, _)| update.contains(k.as_str()))
+            .collect();
+            let parsed = parse(&ExpressionInput {
+                op: Op::UpdateItem,
+                update: Some(update),
+                values: (!values.is_empty()).then_some(&values),
+                ..Default::default()
+            })
+            .unwrap();
+            check_update_keys(&def, &parsed.update.unwrap())
+                .err()
+                .and_then(|e| e.message)
+        };
+        let key = Some(
+            "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
+                .to_string(),
+        );
+        let mismatch = |attr: &str, ty: &str, index: &str| {
+            Some(format!(
+                "One or more parameter values were invalid: Type mismatch for Index Key {attr} Expected: S Actual: {ty} IndexName: {index}"
+            ))
+        };
+        assert_eq!(check("SET a = :n REMOVE pk"), key);
+        assert_eq!(check("SET a.x = :s, b = :n + :n"), mismatch("b", "N", "keys"));
+        assert_eq!(check("ADD a :n"), mismatch("a", "N", "all"));
+        assert_eq!(check("SET v = b[1], a = list_append(v, v)"), mismatch("a", "L", "all"));
+        assert_eq!(
+            check("SET v = b[1], a = :s"),
+            Some("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: b".to_string())
+        );
+        // Decided by the item: refused, if at all, once the update is applied.
+        assert_eq!(check("SET a = v, b = if_not_exists(b, :n)"), None);
+    }
 
     #[test]
     fn scalar_keys_name_the_table_key_then_index_keys_last_defined_first() {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, check_scalar_keys, data_table, metrics_if, request_key, units_of_write, updated_item,
+    check_collection, check_update_keys, data_table, metrics_if, request_key, units_of_write, updated_item,
     write_capacity, ReturnValues, WriteReturns,
 };
 use super::item_write::{check_condition, decide_then_lock, Old};
@@ -34,11 +34,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let slot = Slot::new(&key);
     let update = input.exprs.update.as_ref();
     let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
-        // An update may not descend into an index key, before any condition is looked at (one
-        // into the table's key is refused as an update of the key, below).
-        check_scalar_keys(def, false, |name| {
-            update.is_some_and(|u| u.any_path(&|p| p.descends_into(name)))
-        })?;
+        update.map_or(Ok(()), |u| check_update_keys(def, u))?;
         check_condition(cx, input.exprs.condition.as_ref(), returns, old)?;
         // The old item, decoded once, becomes the new one unless the answer shows it.
         let base = match returns.values {

@@ -190,16 +190,6 @@ const COMPARISON_OPERATOR: Shape = one_of(&[
     "GE",
     "CONTAINS",
 ]);
-/// Expected: conditions by attribute name, each naming one of DynamoDB's comparison operators or
-/// none (`Exists`/`Value` instead).
-pub const LEGACY_CONDITIONS: Shape = Shape::Map {
-    value: &Shape::Struct {
-        java: "Condition",
-        fields: &[field("ComparisonOperator", COMPARISON_OPERATOR)],
-    },
-    min: 0,
-    max: usize::MAX,
-};
 /// KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each of which must
 /// name its comparison operator (DynamoDB's `Condition`; dynalite's tests, written against AWS:
 /// "incorrect attributes" in query.js and scan.js, `Value null at
@@ -212,9 +202,28 @@ pub const FILTER_CONDITIONS: Shape = Shape::Map {
     min: 0,
     max: usize::MAX,
 };
-/// AttributeUpdates: updates by attribute name, checked when converted (`expr::legacy`).
+/// Expected (PutItem, UpdateItem, DeleteItem): conditions by attribute name, whose Java type and
+/// Exists member the reader checks (dynalite's tests, run against AWS: "Expected is not a map",
+/// "Expected.Attr.Exists is not a boolean" in putItem.js, updateItem.js and deleteItem.js).
+pub const EXPECTED: Shape = Shape::Map {
+    value: &Shape::Struct {
+        java: "ExpectedAttributeValue",
+        fields: &[
+            field("ComparisonOperator", COMPARISON_OPERATOR),
+            field("Exists", Shape::Bool),
+        ],
+    },
+    min: 0,
+    max: usize::MAX,
+};
+/// AttributeUpdates: updates by attribute name, checked when converted (`expr::legacy`); the
+/// reader checks only the Java types (dynalite's tests, run against AWS: "AttributeUpdates is not
+/// a map", "AttributeUpdates.Attr.Action is not a string" in updateItem.js).
 pub const ATTRIBUTE_UPDATES: Shape = Shape::Map {
-    value: &Shape::Any,
+    value: &Shape::Struct {
+        java: "AttributeValueUpdate",
+        fields: &[field("Action", string(0, usize::MAX))],
+    },
     min: 0,
     max: usize::MAX,
 };
@@ -647,7 +656,7 @@ mod tests {
             validate(&body, &fields(FILTER_CONDITIONS)).unwrap_err().message.unwrap(),
             "1 validation error detected: Value null at 'keyConditions.a.member.comparisonOperator' failed to satisfy constraint: Member must not be null"
         );
-        assert!(validate(&body, &fields(LEGACY_CONDITIONS)).is_ok());
+        assert!(validate(&body, &fields(EXPECTED)).is_ok());
     }
 
     #[test]

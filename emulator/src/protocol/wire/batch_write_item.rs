@@ -4,6 +4,7 @@ use super::multi::{java, java_item, request_items_faults};
 use super::{capacity_detail, Answer};
 use crate::error::{Error, Result};
 use crate::ops::batch_write_item::{Input, Output, WriteRequest, MAX_REQUESTS};
+use crate::ops::common::check_item_size;
 use crate::protocol::attr::{decode_map, encode_map};
 use crate::protocol::shape::{
     field, validate_after, Field, Shape, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
@@ -89,6 +90,9 @@ pub fn decode(body: Body) -> Result<Input> {
                 )));
             };
             let item = decode_map(raw)?;
+            if is_put {
+                check_item_size(&item)?;
+            }
             writes.push(if is_put { WriteRequest::Put(item) } else { WriteRequest::Delete(item) });
         }
         tables.push((name.clone(), writes));

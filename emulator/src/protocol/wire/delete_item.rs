@@ -4,7 +4,7 @@ use crate::expr::Op;
 use crate::ops::delete_item::{Input, Output};
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, EXPRESSION, EXPRESSION_NAMES,
-    LEGACY_CONDITIONS, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES,
+    EXPECTED, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES,
     RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
 use crate::protocol::Body;
@@ -12,7 +12,7 @@ use crate::protocol::Body;
 pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     required("Key", ATTRIBUTE_MAP),
-    field("Expected", LEGACY_CONDITIONS),
+    field("Expected", EXPECTED),
     field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ReturnValues", RETURN_VALUES),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
@@ -25,7 +25,7 @@ pub(crate) const SHAPE: &[Field] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    let (key, returns, exprs) = single_write(body, "Key", Op::DeleteItem, |r| r.old_or_none())?;
+    let (key, returns, exprs) = single_write(body, "Key", Op::DeleteItem, |_, r| r.old_or_none())?;
     Ok(Input { table: table_name(body), key, returns, exprs })
 }
 

@@ -349,16 +349,17 @@ pub fn table_name(body: Body) -> String {
 }
 
 /// What PutItem, UpdateItem and DeleteItem decode alike, in DynamoDB's order: the item or key
-/// (`member`), ReturnValues (with the operation's `allowed` check), then the expressions.
+/// (`member`), ReturnValues (with the operation's `checks` of it and of the item), then the
+/// expressions.
 pub fn single_write(
     body: Body,
     member: &str,
     op: Op,
-    allowed: impl FnOnce(ReturnValues) -> Result<ReturnValues>,
+    checks: impl FnOnce(&Item, ReturnValues) -> Result<ReturnValues>,
 ) -> Result<(Item, WriteReturns, Parsed)> {
     let item = body.item(member)?.unwrap_or_default();
     let returns = WriteReturns {
-        values: allowed(return_values(body))?,
+        values: checks(&item, return_values(body))?,
         capacity: capacity_detail(body),
         collection_metrics: body.str("ReturnItemCollectionMetrics") == Some("SIZE"),
         old_on_condition_failure: old_on_condition_failure(body),
