@@ -327,6 +327,30 @@ async fn answers_carry_dynamodb_headers_and_a_matching_crc32() {
     assert!(!other.headers.contains(request_id), "request ids differ");
 }
 
+/// A request sent as `application/json` is answered as `application/json`, success or error.
+#[tokio::test]
+async fn plain_json_requests_are_answered_in_their_type() {
+    let emu = Emulator::start().await.unwrap();
+    for (target, status) in [
+        ("DynamoDB_20120810.ListTables", 200),
+        ("DynamoDB_20120810.DescribeTable", 400),
+    ] {
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("X-Amz-Target", target),
+            ("Authorization", AUTH),
+            ("X-Amz-Date", "20260101T000000Z"),
+        ];
+        let r = send(&emu, "POST", &headers, "{}").await;
+        assert_eq!(r.status, status);
+        assert!(
+            r.headers.contains("content-type: application/json\r\n"),
+            "{}",
+            r.headers
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_date_header_is_the_emulators_clock() {
     // SDKs correct their signing clock from `Date`, so it must be the emulated time, also when

@@ -207,6 +207,12 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         // The transports wait it out without holding a thread (`crate::chaos::Latency`).
         res.extensions_mut().insert(crate::chaos::Latency(latency));
     }
+    // A request sent as plain `application/json` is answered in the same type (dynalite's tests,
+    // run against AWS: "should return 200 if no params and application/json" in listTables.js).
+    if content_type == "application/json" {
+        res.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
     res
 }
 
