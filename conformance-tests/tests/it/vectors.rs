@@ -395,6 +395,21 @@ async fn search_requests_are_checked_in_dynamodbs_words() {
         .set_search_vector(Some(three()))
         .top_k(1);
     assert_eq!(error(missing.send().await.unwrap_err()).0, "ResourceNotFoundException");
+    // A table with vector indexes stays on-demand.
+    let throughput = aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
+        .read_capacity_units(1)
+        .write_capacity_units(1);
+    let provisioned = c
+        .update_table()
+        .table_name("vec_s")
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput.build().unwrap());
+    assert_eq!(
+        error(provisioned.send().await.unwrap_err()),
+        validation(
+            "One or more parameter values were invalid: Vector indexes are only supported for PAY_PER_REQUEST tables"
+        )
+    );
     // PartiQL cannot read a vector index.
     let e = c
         .execute_statement()

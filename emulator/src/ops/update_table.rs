@@ -88,6 +88,10 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         if billing_mode == BillingMode::Provisioned && def.billing_mode == billing_mode {
             def.capacity_changes.record(def.throughput, throughput, now_millis);
         }
+        if billing_mode == BillingMode::Provisioned && !def.vector_indexes.is_empty() {
+            // CreateTable's rule, kept for the table's life (our reading: no capture of it).
+            return Err(Error::invalid_parameter("Vector indexes are only supported for PAY_PER_REQUEST tables"));
+        }
         def.billing_mode = billing_mode;
         def.throughput = throughput;
         if billing_mode == BillingMode::PayPerRequest {
