@@ -18,6 +18,18 @@ pub enum Returning {
     ModifiedNew,
 }
 
+impl Returning {
+    /// The clause's words as written, as error messages quote them.
+    pub fn words(self) -> &'static str {
+        match self {
+            Returning::AllOld => "ALL OLD",
+            Returning::ModifiedOld => "MODIFIED OLD",
+            Returning::AllNew => "ALL NEW",
+            Returning::ModifiedNew => "MODIFIED NEW",
+        }
+    }
+}
+
 /// A parsed statement, a read or a write: an operation matches the two and runs each by its own
 /// type (a transaction or batch refuses a mix before running either).
 #[derive(Clone, Debug, PartialEq)]
