@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
-    check_attribute_names, check_collection, check_index_keys, data_table, key_values_error, metrics, request_key,
+    check_attribute_names, check_collection, check_index_keys, data_table, item_too_large, key_values_error, metrics, request_key,
     touched_indexes, write_units, CapacityDetail,
 };
 use super::multi::{capacities, TableUnits};
@@ -67,7 +67,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
         check_index_keys(index, item)?;
     }
     if item_size(item) > MAX_ITEM_SIZE {
-        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
+        return Err(item_too_large());
     }
     def.key.key_of(item).ok_or_else(mismatch)
 }

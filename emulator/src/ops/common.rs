@@ -95,6 +95,11 @@ pub fn check_attribute_names(item: &Item) -> Result<()> {
     }
 }
 
+/// An item to be put over the 400 KB limit.
+pub fn item_too_large() -> Error {
+    Error::validation("Item size has exceeded the maximum allowed size")
+}
+
 /// Checks a whole item about to be written: attribute names, key attributes, index key types, size.
 pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     check_attribute_names(item)?;
@@ -108,7 +113,7 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
         check_index_keys(index, item)?;
     }
     if item_size(item) > MAX_ITEM_SIZE {
-        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
+        return Err(item_too_large());
     }
     if !nesting_ok(item) {
         return Err(Error::nesting_exceeded());
