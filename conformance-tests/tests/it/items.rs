@@ -340,7 +340,7 @@ async fn a_write_charges_an_index_only_for_the_copy_it_changes() {
             ("gsiPk".to_string(), s("g")),
             ("lsiSk".to_string(), s("L1")),
             ("proj".to_string(), s("p")),
-            ("other".to_string(), s("o")),
+            ("zz".to_string(), s("o")),
         ])
     };
     // (total, gsi-inc, lsi1) as AWS reports them; `None` is an absent arm.
@@ -370,7 +370,7 @@ async fn a_write_charges_an_index_only_for_the_copy_it_changes() {
         "identical overwrite"
     );
     for (n, update, expected) in [
-        (1, "SET other = :v", (2.0, None, Some(1.0))),
+        (1, "SET zz = :v", (2.0, None, Some(1.0))),
         (2, "SET proj = :v", (3.0, Some(1.0), Some(1.0))),
         (3, "SET gsiPk = :v", (4.0, Some(2.0), Some(1.0))),
         (4, "REMOVE gsiPk", (3.0, Some(1.0), Some(1.0))),
