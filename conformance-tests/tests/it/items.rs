@@ -1,8 +1,13 @@
 //! PutItem, GetItem, DeleteItem through the SDK.
 
-use aws_sdk_dynamodb::types::{AttributeValue as V, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T};
+use std::collections::HashMap;
 
-use crate::support::{create_table, emulator, error, s, validation};
+use aws_sdk_dynamodb::types::{
+    AttributeValue as V, BillingMode, Capacity, ConsumedCapacity, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex,
+    Projection, ProjectionType, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T,
+};
+
+use crate::support::{attr_def, create_table, emulator, error, key, s, validation};
 
 #[tokio::test]
 async fn put_get_delete_round_trip() {
@@ -349,5 +354,148 @@ async fn item_size_is_checked_before_the_table() {
             .await
             .unwrap_err();
         assert_eq!(error(e), expected, "BatchWriteItem, {len}");
+    }
+}
+
+/// A number's bytes against the 400 KB gate, to the byte (nubo-db's conformance suite, measured
+/// against AWS): each item below is exactly 409,600 bytes when the number costs what AWS measured,
+/// and is accepted; one byte more of padding is refused. Digits each side of the decimal point
+/// are counted apart, a sign costs a byte, zero costs one.
+#[tokio::test]
+async fn a_number_is_sized_as_aws_measures_it() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "num_size", None).await;
+    for (literal, bytes) in [
+        ("0", 1),
+        ("-0", 1),
+        ("1.5", 3),
+        ("3.14159", 5),
+        ("100.5", 4),
+        ("-42", 3),
+        ("123456", 4),
+    ] {
+        for (pk, extra) in [("at", 0), ("over", 1)] {
+            // pk's name and value, n's name and number, p's name and padding.
+            let padding = 409_600 + extra - (2 + pk.len()) - (1 + bytes) - 1;
+            let r = c
+                .put_item()
+                .table_name("num_size")
+                .item("pk", s(pk))
+                .item("n", V::N(literal.into()))
+                .item("p", s(&"x".repeat(padding)))
+                .send()
+                .await;
+            match extra {
+                0 => assert!(r.is_ok(), "{literal} at the gate: {r:?}"),
+                _ => assert_eq!(
+                    error(r.unwrap_err()),
+                    validation("Item size has exceeded the maximum allowed size"),
+                    "{literal} over the gate"
+                ),
+            }
+        }
+    }
+}
+
+/// What a write charges each index (nubo-db's conformance suite, measured against AWS): one
+/// write when the index's copy of the item appears, goes or changes, two when it moves to another
+/// index key, and nothing (no arm at all) when the write leaves the copy as it was.
+#[tokio::test]
+async fn a_write_charges_an_index_only_for_the_copy_it_changes() {
+    let (_emu, c) = emulator().await;
+    c.create_table()
+        .table_name("idx_wcu")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("sk", T::S))
+        .attribute_definitions(attr_def("gsiPk", T::S))
+        .attribute_definitions(attr_def("lsiSk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("gsi-inc")
+                .key_schema(key("gsiPk", KeyType::Hash))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .non_key_attributes("proj")
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("lsi1")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("lsiSk", KeyType::Range))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let full = |pk: &str| {
+        HashMap::from([
+            ("pk".to_string(), s(pk)),
+            ("sk".to_string(), s("1")),
+            ("gsiPk".to_string(), s("g")),
+            ("lsiSk".to_string(), s("L1")),
+            ("proj".to_string(), s("p")),
+            ("zz".to_string(), s("o")),
+        ])
+    };
+    // (total, gsi-inc, lsi1) as AWS reports them; `None` is an absent arm.
+    let arms = |cc: Option<&ConsumedCapacity>| {
+        let cc = cc.unwrap();
+        let arm = |m: Option<&HashMap<String, Capacity>>, name: &str| m.map(|m| m[name].capacity_units.unwrap());
+        (
+            cc.capacity_units.unwrap(),
+            arm(cc.global_secondary_indexes.as_ref(), "gsi-inc"),
+            arm(cc.local_secondary_indexes.as_ref(), "lsi1"),
+        )
+    };
+    let put = |item: HashMap<String, V>| {
+        c.put_item()
+            .table_name("idx_wcu")
+            .set_item(Some(item))
+            .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+            .send()
+    };
+    assert_eq!(
+        arms(put(full("a")).await.unwrap().consumed_capacity()),
+        (3.0, Some(1.0), Some(1.0))
+    );
+    assert_eq!(
+        arms(put(full("a")).await.unwrap().consumed_capacity()),
+        (1.0, None, None),
+        "identical overwrite"
+    );
+    for (n, update, expected) in [
+        (1, "SET zz = :v", (2.0, None, Some(1.0))),
+        (2, "SET proj = :v", (3.0, Some(1.0), Some(1.0))),
+        (3, "SET gsiPk = :v", (4.0, Some(2.0), Some(1.0))),
+        (4, "REMOVE gsiPk", (3.0, Some(1.0), Some(1.0))),
+        (5, "SET lsiSk = :v", (3.0, None, Some(2.0))),
+    ] {
+        let pk = format!("u{n}");
+        put(full(&pk)).await.unwrap();
+        let mut req = c
+            .update_item()
+            .table_name("idx_wcu")
+            .key("pk", s(&pk))
+            .key("sk", s("1"))
+            .update_expression(update)
+            .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
+        if update.contains(":v") {
+            req = req.expression_attribute_values(":v", s("changed"));
+        }
+        assert_eq!(
+            arms(req.send().await.unwrap().consumed_capacity()),
+            expected,
+            "{update}"
+        );
     }
 }

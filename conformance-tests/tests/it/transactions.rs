@@ -869,3 +869,43 @@ async fn concurrent_transfers_serialize() {
     assert_eq!(actual, expected);
     assert_eq!(actual.iter().sum::<i64>(), START * ACCOUNTS as i64);
 }
+
+/// A Put's item over 400 KB is knowable from the request, so the whole request is refused before
+/// the transaction opens; an Update's finished item is known only once it runs, so it cancels
+/// (nubo-db's conformance suite, tier3/limits/itemSizeBySurface.test.ts, verified against AWS).
+#[tokio::test]
+async fn an_oversized_put_is_refused_before_the_transaction_opens() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tx_size", None).await;
+    // pk (2) + "a" (1) + p (1) + padding: one byte over 409,600.
+    let padding = s(&"x".repeat(409_600 + 1 - 4));
+    let e = c
+        .transact_write_items()
+        .transact_items(put("tx_size", &[("pk", s("a")), ("p", padding.clone())]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation("Item size has exceeded the maximum allowed size"));
+    let update = Update::builder()
+        .table_name("tx_size")
+        .key("pk", s("a"))
+        .update_expression("SET p = :p")
+        .expression_attribute_values(":p", padding)
+        .build()
+        .unwrap();
+    let e = c
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().update(update).build())
+        .send()
+        .await
+        .unwrap_err();
+    let TransactWriteItemsError::TransactionCanceledException(tc) = e.into_service_error() else {
+        panic!("not a cancellation")
+    };
+    let reason = &tc.cancellation_reasons()[0];
+    assert_eq!(reason.code(), Some("ValidationError"));
+    assert_eq!(
+        reason.message(),
+        Some("Item size to update has exceeded the maximum allowed size")
+    );
+}

@@ -1,6 +1,7 @@
 //! Pieces the item operations share: data-plane table lookup, key and item validation with
 //! DynamoDB's messages, consumed capacity, item collections.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
@@ -94,12 +95,17 @@ pub fn check_attribute_names(item: &Item) -> Result<()> {
     }
 }
 
+/// An item to be put over the 400 KB limit.
+pub fn item_too_large() -> Error {
+    Error::validation("Item size has exceeded the maximum allowed size")
+}
+
 /// An item to write is at most 400 KB. PutItem and BatchWriteItem check it with the request,
 /// before the table is looked up (dynalite's tests, run against AWS: "item is too big" and "just
 /// small enough" in putItem.js and batchWriteItem.js).
 pub fn check_item_size(item: &Item) -> Result<()> {
     if item_size(item) > MAX_ITEM_SIZE {
-        return Err(Error::validation("Item size has exceeded the maximum allowed size"));
+        return Err(item_too_large());
     }
     Ok(())
 }
@@ -320,7 +326,12 @@ impl CapacityDetail {
     /// every index it touched; `None` when not asked.
     pub fn consumed(self, table: &str, units: f64, indexes: impl FnOnce() -> Touched) -> Option<ConsumedCapacity> {
         (self != CapacityDetail::None).then(|| {
-            let charge = |names: Vec<String>| names.into_iter().map(|i| (i, units)).collect();
+            let charge = |names: Vec<String>| {
+                names.into_iter().fold(BTreeMap::new(), |mut sums, i| {
+                    *sums.entry(i).or_default() += units;
+                    sums
+                })
+            };
             let Touched { global, local, vector } = indexes();
             ConsumedCapacity {
                 table: table.to_string(),
@@ -355,8 +366,10 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
     }
 }
 
-/// The indexes, global and local, an item write changes: those whose key the old or the new
-/// image carries. DynamoDB charges each of them the write's units.
+/// The indexes, global and local, an item write changes, each named once per index write it
+/// makes (AWS-verified): none when the index's copy of the item (its key and what it projects)
+/// stays as it was, one to add, remove or rewrite that copy, two when the write moves it to
+/// another index key (a delete and an insert). DynamoDB charges each write the write's units.
 #[derive(Debug, Default)]
 pub struct Touched {
     pub global: Vec<String>,
@@ -367,16 +380,24 @@ pub struct Touched {
 }
 
 pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -> Touched {
+    let writes = |i: &IndexDef| {
+        let key = |item: Option<&Item>| item.and_then(|item| i.key.key_of(item));
+        match (key(old), key(new)) {
+            (Some(a), Some(b)) if a == b => {
+                let projected = |(name, _): &(&String, &AttributeValue)| i.projects(&def.key, name);
+                let same =
+                    (old.into_iter().flatten().filter(projected)).eq(new.into_iter().flatten().filter(projected));
+                usize::from(!same)
+            }
+            (Some(_), Some(_)) => 2,
+            (None, None) => 0,
+            _ => 1,
+        }
+    };
     let touched = |indexes: &[IndexDef]| -> Vec<String> {
-        indexes
-            .iter()
-            .filter(|i| {
-                [old, new]
-                    .into_iter()
-                    .flatten()
-                    .any(|item| i.key.key_of(item).is_some())
-            })
-            .map(|i| i.name.clone())
+        (indexes.iter())
+            .flat_map(|i| std::iter::repeat_n(&i.name, writes(i)))
+            .cloned()
             .collect()
     };
     let copy = |index: &VectorIndexDef, item: Option<&Item>| item.and_then(|i| index.indexed(i));
@@ -526,6 +547,27 @@ mod tests {
         );
         // Decided by the item: refused, if at all, once the update is applied.
         assert_eq!(check("SET a = v, b = if_not_exists(b, :n)"), None);
+    }
+
+    #[test]
+    fn an_index_is_charged_per_write_to_its_copy_of_the_item() {
+        // Table key pk; global indexes `all` on a (ALL), then `keys` on b (KEYS_ONLY).
+        let def = test_def();
+        let item = |b: &str, v: &str| {
+            Item::from_iter(
+                [("pk", "p"), ("a", "x"), ("b", b), ("v", v)]
+                    .map(|(k, v)| (k.to_string(), AttributeValue::S(v.into()))),
+            )
+        };
+        let global = |old: Option<&Item>, new: Option<&Item>| touched_indexes(&def, old, new).global;
+        let base = item("y", "1");
+        assert_eq!(global(None, Some(&base)), ["all", "keys"]);
+        assert_eq!(global(Some(&base), None), ["all", "keys"]);
+        assert!(global(Some(&base), Some(&base)).is_empty());
+        // An unprojected attribute changes only the ALL index's copy.
+        assert_eq!(global(Some(&base), Some(&item("y", "2"))), ["all"]);
+        // A new index key is a delete and an insert.
+        assert_eq!(global(Some(&base), Some(&item("z", "1"))), ["all", "keys", "keys"]);
     }
 
     #[test]

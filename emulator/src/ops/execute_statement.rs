@@ -83,7 +83,17 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
+    // Query's refusal of the same request is worded differently.
+    if input.consistent_read && target.index.as_ref().and_then(|name| state.def.index(name)).is_some_and(|(_, global)| global) {
+        return Err(Error::validation("Strongly consistent read is not supported on Global Secondary Indexes"));
+    }
     let source = Source::for_index(cx, &table, &state, target.index.as_deref(), input.consistent_read)?;
+    // An index's rows are filtered before anything is fetched, so a filter may read only what the
+    // index projects; DynamoDB holds a WHERE clause to that only when it is keyed on the index's
+    // partition key (unkeyed, the scan simply finds no such attribute).
+    let keyed = (filter.as_ref())
+        .is_some_and(|f| source.key().hash.iter().any(|attr| bind::keyed_on(f, &attr.name)));
+    source.check_projected(projection.as_deref(), cond.as_ref().filter(|_| keyed))?;
     let start = (input.next_token.as_ref().map_err(Clone::clone))
         .and_then(|token| source.start_key(token.as_ref()))
         .map_err(|_| invalid_token())?;

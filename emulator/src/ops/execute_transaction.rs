@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
+use super::statements::no_index;
 use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail, Touched};
 use super::multi::{capacities, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, run_actions, Action, ClientToken, ItemRef, Kind, Options};
@@ -83,6 +84,10 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
 
 /// A write statement as a TransactWriteItems action.
 fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> Result<Action> {
+    no_index(stmt)?;
+    if matches!(stmt, Write::Update { returning: Some(_), .. } | Write::Delete { returning: Some(_), .. }) {
+        return Err(Error::validation("RETURNING clause is not supported in ExecuteTransaction."));
+    }
     let target = stmt.target();
     let mut exprs = Parsed::default();
     let (kind, item) = match stmt {
@@ -94,9 +99,6 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> 
         Write::Delete { .. } => (Kind::Delete, Item::new()),
     };
     let table = data_table(cx, &target.table)?;
-    if target.index.is_some() {
-        return Err(Error::validation("Index cannot be specified in a write statement"));
-    }
     let (item, key) = {
         let state = table.state.read();
         let def = &state.def;
@@ -146,6 +148,9 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[(&Select, &[AttributeVa
             filter,
             ..
         } = select;
+        if target.index.is_some() {
+            return Err(at(i)(Error::validation("Reads on indices are not supported within transactions.")));
+        }
         let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose().map_err(at(i))?;
         let table = data_table(cx, &target.table)?;
         let key = {

@@ -131,20 +131,23 @@ impl<'a> Source<'a> {
             },
             _ => Ok(select),
         }
-        .and_then(|select| self.check_projected(read).map(|()| select))
+        .and_then(|select| {
+            self.check_projected(read.exprs.projection.as_deref(), read.exprs.filter.as_ref())
+                .map(|()| select)
+        })
     }
 
     /// A global index holds only what it projects, so a projection naming anything else is
     /// refused (a local index fetches it from the table). A filter runs on the index's rows
     /// before any such fetch, so on either kind of index it may read only projected attributes;
     /// the error names every other top-level attribute it reads, in written order.
-    fn check_projected(&self, read: &ReadInput) -> Result<()> {
+    /// PartiQL's SELECT holds its list and, when keyed, its WHERE clause to the same rule.
+    pub fn check_projected(&self, projection: Option<&[Path]>, filter: Option<&Condition>) -> Result<()> {
         let Some((index, global)) = self.index else {
             return Ok(());
         };
         let outside = |p: &Path| !index.projects(&self.state.def.key, p.head());
-        let exprs = &read.exprs;
-        if let Some(path) = exprs.projection.iter().flatten().find(|p| global && outside(p)) {
+        if let Some(path) = projection.into_iter().flatten().find(|p| global && outside(p)) {
             return Err(Error::invalid_parameter(format!(
                 "Global secondary index {} does not project [{}]",
                 index.name,
@@ -152,7 +155,7 @@ impl<'a> Source<'a> {
             )));
         }
         let missing = RefCell::new(Vec::<String>::new());
-        if let Some(filter) = &exprs.filter {
+        if let Some(filter) = filter {
             // Collects through the walk and accepts nothing, so every path is visited.
             filter.find_path(&|p| {
                 let mut names = missing.borrow_mut();

@@ -1,12 +1,12 @@
 //! TransactWriteItems: up to 100 Put, Update, Delete and ConditionCheck actions on distinct items,
 //! all or nothing, run on the machinery in [`transactions`](super::transactions).
 
-use super::common::{data_table, key_values_error, CapacityDetail};
+use super::common::{data_table, item_too_large, key_values_error, CapacityDetail};
 use super::transactions::{run_actions, Action, ClientToken, Kind, Options};
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
-use crate::model::Item;
+use crate::model::{item_size, Item, MAX_ITEM_SIZE};
 
 pub use super::transactions::Written as Output;
 
@@ -45,13 +45,17 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     run_actions(cx, &actions, options)
 }
 
-/// Looks an action's table up; key values DynamoDB never accepts fail the whole request here.
+/// Looks an action's table up; key values DynamoDB never accepts, and a Put's item over the size
+/// limit (knowable from the request, unlike an Update's), fail the whole request here.
 fn bind(cx: &Cx, a: ActionRequest) -> Result<Action> {
     let table = data_table(cx, &a.table)?;
     let key = {
         let state = table.state.read();
         if let Some(e) = key_values_error(&state.def, &a.item) {
             return Err(e);
+        }
+        if a.kind == Kind::Put && item_size(&a.item) > MAX_ITEM_SIZE {
+            return Err(item_too_large());
         }
         state.def.key.key_of(&a.item)
     };

@@ -19,8 +19,8 @@ pub enum Returning {
 }
 
 impl Returning {
-    /// As the statement spells it: `ALL OLD`.
-    pub fn as_str(self) -> &'static str {
+    /// The clause's words as written, as error messages quote them.
+    pub fn words(self) -> &'static str {
         match self {
             Returning::AllOld => "ALL OLD",
             Returning::ModifiedOld => "MODIFIED OLD",

@@ -270,6 +270,15 @@ fn equated<'e>(c: &'e Expr, name: &str) -> Option<&'e Expr> {
     }
 }
 
+/// Whether a top-level conjunct holds the top-level attribute `name` to a value or an `IN`
+/// list: the shape DynamoDB calls keyed, whether or not the read can use it as a key.
+pub fn keyed_on(filter: &Expr, name: &str) -> bool {
+    let mut cs = Vec::new();
+    conjuncts(filter, &mut cs);
+    cs.into_iter()
+        .any(|c| equated(c, name).is_some() || matches!(c, Expr::In(x, _) if is_attr(x, name)))
+}
+
 /// The value a top-level `name = value` conjunct gives a top-level attribute, if any.
 pub fn equality(filter: &Expr, name: &str, params: &[AttributeValue]) -> Result<Option<AttributeValue>> {
     let mut cs = Vec::new();

@@ -223,6 +223,12 @@ impl Parser {
     fn insert(&mut self) -> PResult<Statement> {
         self.expect_kw("INTO")?;
         let target = self.target()?;
+        // UPDATE and DELETE parse a qualifier and refuse it when run; INSERT's grammar has none.
+        if target.index.is_some() {
+            return Err(ParseError(
+                "FROM clause may only contain a single table name in data manipulation statements".into(),
+            ));
+        }
         if !self.is_kw("VALUE") {
             return Err(malformed("Unexpected token after expression"));
         }
@@ -280,11 +286,10 @@ impl Parser {
         self.no_alias()?;
         let filter = self.where_clause()?;
         let returning = self.returning()?;
-        // A DELETE has no new item, and DynamoDB returns the old one whole or not at all.
         if let Some(r) = returning.filter(|r| *r != Returning::AllOld) {
             return Err(ParseError(format!(
                 "Invalid returning clause: RETURNING {} *. Only RETURNING ALL OLD * is allowed in DELETE statements.",
-                r.as_str()
+                r.words()
             )));
         }
         Ok(Statement::Write(Write::Delete {
@@ -351,10 +356,28 @@ impl Parser {
         }
     }
 
+    /// `table` or `table.index`; these path errors come bare, ahead of resolving the table.
     fn target(&mut self) -> PResult<Target> {
-        let table = self.identifier()?;
-        let index = if self.eat(".") { Some(self.identifier()?) } else { None };
+        let table = self.target_component()?;
+        let index = if self.eat(".") {
+            Some(self.target_component()?)
+        } else {
+            None
+        };
+        if self.punct(".") {
+            return Err(ParseError(
+                "A path may contain at most 2 components in the FROM clause".into(),
+            ));
+        }
         Ok(Target { table, index })
+    }
+
+    fn target_component(&mut self) -> PResult<String> {
+        let name = self.identifier()?;
+        if name.is_empty() {
+            return Err(ParseError("Path component cannot be an empty string".into()));
+        }
+        Ok(name)
     }
 
     /// A document path: `a`, `"a"`, `a.b`, `a[2]`, `a['b']`.

@@ -363,6 +363,46 @@ fn key_reads_name_every_partition_once_and_bound_the_sort_key() {
     }
 }
 
+/// "Keyed" is a top-level conjunct's shape: `=` or `IN` on the attribute, not inside an OR.
+#[test]
+fn keyed_on_reads_top_level_equalities_and_in_lists() {
+    let keyed = |w: &str| {
+        let Statement::Read(Select { filter, .. }) = ok(&format!("SELECT * FROM t WHERE {w}")) else {
+            panic!()
+        };
+        bind::keyed_on(&filter.unwrap(), "g")
+    };
+    assert!(keyed("g = 'y' AND x = 1"));
+    assert!(keyed("x = 1 AND 'y' = g"));
+    assert!(keyed("g IN ['y', 'z'] AND NOT x = 1"));
+    assert!(!keyed("(g = 'y' AND x = 1) OR g = 'z'"));
+    assert!(!keyed("g > 'y' AND x = 1"));
+}
+
+/// FROM-path and RETURNING refusals AWS answers bare, before the table is looked up.
+#[test]
+fn path_and_returning_refusals() {
+    for (src, message) in [
+        (r#"SELECT * FROM "t"."i"."x""#, "A path may contain at most 2 components in the FROM clause"),
+        (r#"SELECT * FROM "t"."""#, "Path component cannot be an empty string"),
+        (r#"SELECT * FROM """#, "Path component cannot be an empty string"),
+        (
+            r#"INSERT INTO "t"."i" VALUE {'pk': 'a'}"#,
+            "FROM clause may only contain a single table name in data manipulation statements",
+        ),
+        (
+            r#"DELETE FROM "t" WHERE pk = 'a' RETURNING MODIFIED OLD *"#,
+            "Invalid returning clause: RETURNING MODIFIED OLD *. Only RETURNING ALL OLD * is allowed in DELETE statements.",
+        ),
+        (
+            r#"DELETE FROM "t" WHERE pk = 'a' RETURNING ALL NEW *"#,
+            "Invalid returning clause: RETURNING ALL NEW *. Only RETURNING ALL OLD * is allowed in DELETE statements.",
+        ),
+    ] {
+        assert_eq!(err(src), message, "{src}");
+    }
+}
+
 #[test]
 fn delete_form() {
     assert_eq!(
