@@ -189,6 +189,14 @@ impl Update {
         }
     }
 
+    /// The value a `SET name = :value` writes to the top-level attribute `name`, if one does.
+    pub fn written_value(&self, name: &str) -> Option<&AttributeValue> {
+        self.actions.iter().find_map(|a| match a {
+            UpdateAction::Set(p, SetValue::Operand(UpdOperand::Value(v))) if p == &Path::attr(name) => Some(v),
+            _ => None,
+        })
+    }
+
     /// Whether the update names or reads a document path, as a target or in a SET value, that
     /// `wanted` accepts. (Operands nest as deep as the parser allows, so this walk is bounded too.)
     pub fn any_path(&self, wanted: &dyn Fn(&Path) -> bool) -> bool {

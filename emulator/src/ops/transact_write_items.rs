@@ -1,7 +1,7 @@
 //! TransactWriteItems: up to 100 Put, Update, Delete and ConditionCheck actions on distinct items,
 //! all or nothing, run on the machinery in [`transactions`](super::transactions).
 
-use super::common::{data_table, item_too_large, key_values_error, CapacityDetail};
+use super::common::{data_table, empty_index_value_error, item_too_large, key_values_error, CapacityDetail};
 use super::transactions::{run_actions, Action, ClientToken, Kind, Options};
 use super::Cx;
 use crate::error::Result;
@@ -45,8 +45,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     run_actions(cx, &actions, options)
 }
 
-/// Looks an action's table up; key values DynamoDB never accepts, and a Put's item over the size
-/// limit (knowable from the request, unlike an Update's), fail the whole request here.
+/// Looks an action's table up; key values DynamoDB never accepts, index key values it never
+/// accepts (empty, in a Put's item or an Update's SET), and a Put's item over the size limit
+/// (knowable from the request, unlike an Update's), fail the whole request here.
 fn bind(cx: &Cx, a: ActionRequest) -> Result<Action> {
     let table = data_table(cx, &a.table)?;
     let key = {
@@ -56,6 +57,10 @@ fn bind(cx: &Cx, a: ActionRequest) -> Result<Action> {
         }
         if a.kind == Kind::Put && item_size(&a.item) > MAX_ITEM_SIZE {
             return Err(item_too_large());
+        }
+        let item = (a.kind == Kind::Put).then_some(&a.item);
+        if let Some(e) = empty_index_value_error(&state.def, item.unwrap_or(&Item::new()), a.exprs.update.as_ref()) {
+            return Err(e);
         }
         state.def.key.key_of(&a.item)
     };

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::common::{
-    check_collection, metrics, read_units, request_key, touched_indexes, updated_item, validate_item, write_units,
-    CapacityDetail, Touched,
+    check_collection, check_update_keys, metrics, read_units, request_key, touched_indexes, updated_item,
+    validate_item, write_units, CapacityDetail, Touched,
 };
 use super::expressions;
 use super::multi::{capacities, TableUnits};
@@ -126,6 +126,10 @@ fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Ef
         Kind::Put | Kind::Insert => validate_item(&state.def, &action.item).map_err(invalid)?,
         _ => request_key(&state.def, &action.item).map_err(invalid)?,
     };
+    // An update's own key checks come before the item is read, as UpdateItem's do.
+    if let Some(update) = action.exprs.update.as_ref().filter(|_| action.kind == Kind::Update) {
+        check_update_keys(&state.def, update).map_err(invalid)?;
+    }
     let old = state.get(&key).map(|s| s.item());
     if action.kind == Kind::Insert && old.is_some() {
         return Err(reason(
