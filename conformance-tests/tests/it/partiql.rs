@@ -523,6 +523,37 @@ async fn transaction_rollback_and_success() {
 }
 
 #[tokio::test]
+async fn a_transaction_replay_reads_and_an_empty_projection_answers_no_item() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_tr", None).await;
+    exec(&c, "INSERT INTO \"pql_tr\" VALUE {'pk': 'p', 'n': 0}").await;
+    let stmt = |s: &str| ParameterizedStatement::builder().statement(s).build().unwrap();
+    let bump = c
+        .execute_transaction()
+        .client_request_token("tok")
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .transact_statements(stmt("UPDATE \"pql_tr\" SET n = n + 1 WHERE pk = 'p'"));
+    let units = |out: &aws_sdk_dynamodb::operation::execute_transaction::ExecuteTransactionOutput| {
+        let c = &out.consumed_capacity()[0];
+        (c.capacity_units(), c.read_capacity_units(), c.write_capacity_units())
+    };
+    // The first call writes; the replay under the same token reads the item, once.
+    assert_eq!(units(&bump.clone().send().await.unwrap()), (Some(2.0), None, Some(2.0)));
+    assert_eq!(units(&bump.send().await.unwrap()), (Some(2.0), Some(2.0), None));
+    assert_eq!(get(&c, "pql_tr", "p").await.unwrap()["n"], n(1));
+
+    let out = c
+        .execute_transaction()
+        .transact_statements(stmt("SELECT absent FROM \"pql_tr\" WHERE pk = 'p'"))
+        .transact_statements(stmt("SELECT n FROM \"pql_tr\" WHERE pk = 'p'"))
+        .send()
+        .await
+        .unwrap();
+    let items: Vec<_> = out.responses().iter().map(|r| r.item().cloned()).collect();
+    assert_eq!(items, vec![None, Some(HashMap::from([("n".to_string(), n(1))]))]);
+}
+
+#[tokio::test]
 async fn writes_answer_an_empty_items_list() {
     let (_emu, c) = emulator().await;
     create_table(&c, "pql_w", None).await;

@@ -7,14 +7,14 @@ use std::time::{Duration, SystemTime};
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, ConditionCheck, Delete, Get, Put, ReturnValuesOnConditionCheckFailure,
+    AttributeValue as V, ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
     ScalarAttributeType as T, TransactGetItem, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::testing::{KeyValue, PrimaryKey};
 use dynamodb_emulator::Emulator;
 
-use crate::support::{create_table, emulator, error, item, n, s, validation};
+use crate::support::{create_table, create_with_gsi, emulator, error, item, n, s, validation};
 
 fn put(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
     TransactWriteItem::builder()
@@ -967,4 +967,100 @@ async fn index_key_values_are_refused_up_front_or_per_action() {
         .await
         .unwrap_err();
     assert_eq!(error(e), validation(empty_update));
+}
+
+/// A consumed-capacity entry as (CapacityUnits, ReadCapacityUnits, WriteCapacityUnits).
+fn split(c: &aws_sdk_dynamodb::types::Capacity) -> (Option<f64>, Option<f64>, Option<f64>) {
+    (c.capacity_units(), c.read_capacity_units(), c.write_capacity_units())
+}
+
+#[tokio::test]
+async fn transactions_report_reads_and_writes_and_a_replay_reads() {
+    let (_emu, c) = emulator().await;
+    create_with_gsi(&c, "tbl").await;
+    crate::support::put(&c, "tbl", &[("pk", s("checked"))]).await;
+    let check = TransactWriteItem::builder()
+        .condition_check(
+            ConditionCheck::builder()
+                .table_name("tbl")
+                .key("pk", s("checked"))
+                .condition_expression("attribute_exists(pk)")
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let write = c
+        .transact_write_items()
+        .client_request_token("tok")
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .transact_items(put("tbl", &[("pk", s("new")), ("g", s("group"))]))
+        .transact_items(check);
+
+    // The Put writes the table and the index (2 units each), the ConditionCheck reads (2).
+    let first = write.clone().send().await.unwrap();
+    let entry = &first.consumed_capacity()[0];
+    let total = (
+        entry.capacity_units(),
+        entry.read_capacity_units(),
+        entry.write_capacity_units(),
+    );
+    assert_eq!(total, (Some(6.0), Some(2.0), Some(4.0)));
+    assert_eq!(split(entry.table().unwrap()), (Some(4.0), Some(2.0), Some(2.0)));
+    let index = &entry.global_secondary_indexes().unwrap()["by_group"];
+    assert_eq!(split(index), (Some(2.0), None, Some(2.0)));
+
+    // The same token again reads both items instead of writing.
+    let replay = write.send().await.unwrap();
+    let entry = &replay.consumed_capacity()[0];
+    let total = (
+        entry.capacity_units(),
+        entry.read_capacity_units(),
+        entry.write_capacity_units(),
+    );
+    assert_eq!(total, (Some(4.0), Some(4.0), None));
+    assert_eq!(split(entry.table().unwrap()), (Some(4.0), Some(4.0), None));
+    assert_eq!(entry.global_secondary_indexes(), None);
+
+    // TransactGetItems reads; a present item its projection takes nothing from has no Item.
+    let nothing = TransactGetItem::builder()
+        .get(
+            Get::builder()
+                .table_name("tbl")
+                .key("pk", s("checked"))
+                .projection_expression("absent")
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let got = c
+        .transact_get_items()
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .transact_items(tget("tbl", &[("pk", s("new"))]))
+        .transact_items(nothing)
+        .send()
+        .await
+        .unwrap();
+    let items: Vec<_> = got.responses().iter().map(|r| r.item().cloned()).collect();
+    assert_eq!(items, vec![Some(item(&[("pk", s("new")), ("g", s("group"))])), None]);
+    let entry = &got.consumed_capacity()[0];
+    let total = (
+        entry.capacity_units(),
+        entry.read_capacity_units(),
+        entry.write_capacity_units(),
+    );
+    assert_eq!(total, (Some(4.0), Some(4.0), None));
+    assert_eq!(entry.table(), None, "TOTAL has no per-table part");
+
+    // Outside transactions the sum stands alone.
+    let single = c
+        .get_item()
+        .table_name("tbl")
+        .key("pk", s("new"))
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    let entry = single.consumed_capacity().unwrap();
+    assert_eq!((entry.capacity_units(), entry.read_capacity_units()), (Some(0.5), None));
+    assert_eq!(split(entry.table().unwrap()), (Some(0.5), None, None));
 }

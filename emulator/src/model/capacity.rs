@@ -19,6 +19,11 @@ pub struct ConsumedCapacity {
     /// reported with INDEXES only, and not capacity units, so not in the total.
     #[serde(default)]
     pub vector_indexes: BTreeMap<String, u64>,
+    /// A transaction's reads (gets, ConditionChecks, a ClientRequestToken replay), part of
+    /// `table_units`: DynamoDB reports a transaction's units split into ReadCapacityUnits and
+    /// WriteCapacityUnits beside their sum, other operations' as the sum alone.
+    #[serde(default)]
+    pub transaction_reads: Option<f64>,
 }
 
 impl ConsumedCapacity {

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
-use super::multi::{capacities, TableUnits};
+use super::common::{data_table, read_units, request_key, CapacityDetail};
+use super::multi::{capacities, Report, TableUnits};
 use super::statements::write;
 use super::Cx;
 use crate::error::{Error, Result};
@@ -62,7 +62,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
                 Statement::Read(select) => {
                     let (table, item, read) = read_one(cx, request.consistent_read, select, &params)?;
                     r.table = Some(table.clone());
-                    units.entry(table).or_default().add(read, Touched::default());
+                    units.entry(table).or_default().read(read);
                     r.item = item;
                 }
                 Statement::Write(stmt) => {
@@ -80,7 +80,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     Ok(Output {
         responses,
-        capacity: capacities(input.capacity, units),
+        capacity: capacities(input.capacity, Report::Sum, units),
     })
 }
 

@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, read_units, request_key, CapacityDetail, Touched};
+use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::expressions;
-use super::multi::{capacities, TableUnits};
+use super::multi::{capacities, Report, TableUnits};
 use super::read::inline_may_read;
 use super::Cx;
 use crate::error::{Error, Result};
@@ -123,7 +123,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
                 units
                     .entry(table.name.clone())
                     .or_default()
-                    .add(read_units(found.map_or(0, Stored::size), consistent), Touched::default());
+                    .read(read_units(found.map_or(0, Stored::size), consistent));
                 items.extend(projected);
             }
         }
@@ -133,6 +133,6 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         }
         out.responses.insert(name, items);
     }
-    out.capacity = capacities(input.capacity, units);
+    out.capacity = capacities(input.capacity, Report::Sum, units);
     Ok(out)
 }

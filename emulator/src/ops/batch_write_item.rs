@@ -10,7 +10,7 @@ use super::common::{
     check_attribute_names, check_collection, check_index_keys, data_table, key_values_error, metrics, request_key,
     touched_indexes, write_units, CapacityDetail,
 };
-use super::multi::{capacities, TableUnits};
+use super::multi::{capacities, Report, TableUnits};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{Item, PrimaryKey, TableDef};
@@ -144,7 +144,7 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
 
     Ok(Output {
         unprocessed,
-        capacity: capacities(input.capacity, units),
+        capacity: capacities(input.capacity, Report::Sum, units),
         collection_metrics: input.collection_metrics.then_some(collections),
     })
 }

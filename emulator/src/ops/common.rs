@@ -377,6 +377,7 @@ impl CapacityDetail {
                 global_indexes: charge(global),
                 local_indexes: charge(local),
                 vector_indexes: vector.into_iter().collect(),
+                transaction_reads: None,
             }
         })
     }

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
 use super::statements::no_index;
-use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail, Touched};
-use super::multi::{capacities, TableUnits};
+use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
+use super::multi::{capacities, Report, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, run_actions, Action, ClientToken, ItemRef, Kind, Options};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
@@ -184,15 +184,17 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[(&Select, &[AttributeVa
         units
             .entry(table.name.clone())
             .or_default()
-            .add(2.0 * read_units(item.map_or(0, Stored::size), true), Touched::default());
+            .read(2.0 * read_units(item.map_or(0, Stored::size), true));
         let item = item.map(Stored::item).filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)));
-        responses.push(item.map(|i| match projection {
+        // As TransactGetItems: nothing projected from a present item answers as a missing one.
+        let projected = item.map(|i| match projection {
             Some(paths) => bind::project(&i, paths),
             None => i,
-        }));
+        });
+        responses.push(projected.filter(|i| !i.is_empty()));
     }
     Ok(Output {
         responses,
-        capacity: capacities(capacity, units),
+        capacity: capacities(capacity, Report::ReadsAndWrites, units),
     })
 }

@@ -10,6 +10,8 @@ use super::common::{CapacityDetail, Touched};
 #[derive(Default)]
 pub struct TableUnits {
     pub table: f64,
+    /// The part of `table` that reads.
+    pub read: f64,
     pub global: BTreeMap<String, f64>,
     pub local: BTreeMap<String, f64>,
 }
@@ -25,11 +27,29 @@ impl TableUnits {
             }
         }
     }
+
+    /// Charges the table `units` for a read.
+    pub fn read(&mut self, units: f64) {
+        self.table += units;
+        self.read += units;
+    }
+}
+
+/// How a multi-item answer reports its units: as one sum (the batches), or also split into reads
+/// and writes (the transactions).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    Sum,
+    ReadsAndWrites,
 }
 
 /// The `ConsumedCapacity` list of a multi-item answer (one entry per table, in name order), when
 /// the request asked for it.
-pub fn capacities(detail: CapacityDetail, units: BTreeMap<String, TableUnits>) -> Option<Vec<ConsumedCapacity>> {
+pub fn capacities(
+    detail: CapacityDetail,
+    report: Report,
+    units: BTreeMap<String, TableUnits>,
+) -> Option<Vec<ConsumedCapacity>> {
     (detail != CapacityDetail::None).then(|| {
         units
             .into_iter()
@@ -40,6 +60,7 @@ pub fn capacities(detail: CapacityDetail, units: BTreeMap<String, TableUnits>) -
                 global_indexes: u.global,
                 local_indexes: u.local,
                 vector_indexes: BTreeMap::new(),
+                transaction_reads: (report == Report::ReadsAndWrites).then_some(u.read),
             })
             .collect()
     })

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail, Touched};
+use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
 use super::expressions;
-use super::multi::{capacities, TableUnits};
+use super::multi::{capacities, Report, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, ItemRef};
 use super::Cx;
 use crate::error::{CancellationReason, Error, Result};
@@ -118,12 +118,14 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
             units
                 .entry(g.table.name.clone())
                 .or_default()
-                .add(2.0 * read_units(item.as_ref().map_or(0, Stored::size), true), Touched::default());
+                .read(2.0 * read_units(item.as_ref().map_or(0, Stored::size), true));
+            // A present item the projection takes nothing from is answered as a missing one.
             item.map(|i| expressions::projected(i.item(), g.exprs.projection.as_deref()))
+                .filter(|i| !i.is_empty())
         })
         .collect();
     Ok(Output {
         responses,
-        capacity: capacities(input.capacity, units),
+        capacity: capacities(input.capacity, Report::ReadsAndWrites, units),
     })
 }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 
 use super::common::{
     check_collection, check_update_keys, metrics, read_units, request_key, touched_indexes, updated_item,
-    validate_item, write_units, CapacityDetail, Touched,
+    validate_item, write_units, CapacityDetail,
 };
 use super::expressions;
-use super::multi::{capacities, TableUnits};
+use super::multi::{capacities, Report, TableUnits};
 use super::Cx;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
@@ -200,7 +200,7 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
                 .transactions
                 .begin_token(cx.ns, &t.token, &t.fingerprint, cx.now_millis)?
         {
-            return Ok(written);
+            return replayed(cx, actions, &options, written);
         }
     }
     let result = execute(cx, actions, refs, &options);
@@ -209,6 +209,26 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
         engine.transactions.end_token(cx.ns, &t.token, outcome);
     }
     result
+}
+
+/// A ClientRequestToken's replay: the first answer, but the capacity a transactional read of
+/// each item costs now (DynamoDB reads the items instead of writing them again).
+fn replayed(cx: &Cx, actions: &[Action], options: &Options, written: Written) -> Result<Written> {
+    let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
+    if options.capacity != CapacityDetail::None {
+        for a in actions {
+            let state = cx.read(&a.table)?;
+            let size = a.key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
+            units
+                .entry(a.table.name.clone())
+                .or_default()
+                .read(2.0 * read_units(size, true));
+        }
+    }
+    Ok(Written {
+        capacity: capacities(options.capacity, Report::ReadsAndWrites, units),
+        ..written
+    })
 }
 
 fn execute(
@@ -288,7 +308,7 @@ fn execute(
             Effect::Nothing => {
                 let key = request_key(&state.def, &a.item).ok();
                 let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
-                entry.add(2.0 * read_units(size, true), Touched::default());
+                entry.read(2.0 * read_units(size, true));
                 continue;
             }
         };
@@ -320,7 +340,7 @@ fn execute(
     drop(guards);
 
     Ok(Written {
-        capacity: capacities(options.capacity, units),
+        capacity: capacities(options.capacity, Report::ReadsAndWrites, units),
         collection_metrics: options.collection_metrics.then_some(collections),
     })
 }

@@ -12,13 +12,25 @@ use crate::protocol::attr::encode_map;
 use crate::store::Backup;
 
 pub fn consumed_capacity(c: &ConsumedCapacity) -> Value {
-    let mut v = json!({"TableName": c.table, "CapacityUnits": c.total()});
+    // A transaction's arms also carry their reads and writes (an index's units are writes).
+    let arm = |units: f64, reads: f64| {
+        let mut a = json!({"CapacityUnits": units});
+        if c.transaction_reads.is_some() {
+            for (name, n) in [("ReadCapacityUnits", reads), ("WriteCapacityUnits", units - reads)] {
+                if n > 0.0 {
+                    a[name] = json!(n);
+                }
+            }
+        }
+        a
+    };
+    let reads = c.transaction_reads.unwrap_or(0.0);
+    let mut v = arm(c.total(), reads);
+    v["TableName"] = json!(c.table);
     if c.indexes_detail {
-        v["Table"] = json!({"CapacityUnits": c.table_units});
+        v["Table"] = arm(c.table_units, reads);
         let units = |per: &std::collections::BTreeMap<String, f64>| -> Map<String, Value> {
-            per.iter()
-                .map(|(i, n)| (i.clone(), json!({"CapacityUnits": n})))
-                .collect()
+            per.iter().map(|(i, n)| (i.clone(), arm(*n, 0.0))).collect()
         };
         if !c.global_indexes.is_empty() {
             v["GlobalSecondaryIndexes"] = units(&c.global_indexes).into();
