@@ -831,6 +831,80 @@ async fn qualifier_table(c: &Client, name: &str) {
     .await;
 }
 
+/// A SELECT list on a local index fetches from the table what the index does not project, a
+/// read charged to the table per fetched item; and a NextToken belongs to the table or index it
+/// was read from, even where another index has the same key schema (nubo-db's conformance suite,
+/// indexQualifier.test.ts, verified against AWS).
+#[tokio::test]
+async fn a_local_index_select_fetches_and_a_next_token_stays_on_its_index() {
+    let (_emu, c) = emulator().await;
+    qualifier_table(&c, "pql_f").await;
+    for n in 2..=3 {
+        exec(
+            &c,
+            &format!("INSERT INTO \"pql_f\" VALUE {{'pk': 'p', 'sk': 's{n}', 'gsiPk': 'x', 'lsiSk2': 'k{n}', 'nonproj': 'np{n}'}}"),
+        )
+        .await;
+    }
+    let select = |stmt: &'static str, limit: Option<i32>| {
+        c.execute_statement()
+            .statement(stmt)
+            .set_limit(limit)
+            .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+            .send()
+    };
+    let charged = |out: &ExecuteStatementOutput| {
+        let cc = out.consumed_capacity().unwrap();
+        let lsi = cc.local_secondary_indexes().unwrap()["lsi-keys"].capacity_units();
+        (cc.table().unwrap().capacity_units(), lsi)
+    };
+    let stmt = "SELECT nonproj FROM \"pql_f\".\"lsi-keys\" WHERE pk = 'p'";
+    let all = select(stmt, None).await.unwrap();
+    let fetched: Vec<_> = all.items().iter().map(|i| i["nonproj"].clone()).collect();
+    assert_eq!(fetched, [s("np1"), s("np2"), s("np3")]);
+    // Three small items fetched: half a unit each; the index's rows: half a unit together.
+    assert_eq!(charged(&all), (Some(1.5), Some(0.5)));
+    assert_eq!(charged(&select(stmt, Some(1)).await.unwrap()), (Some(0.5), Some(0.5)));
+    // What the index projects, or `*`, reads the index alone.
+    for stmt in [
+        "SELECT lsiSk2 FROM \"pql_f\".\"lsi-keys\" WHERE pk = 'p'",
+        "SELECT * FROM \"pql_f\".\"lsi-keys\" WHERE pk = 'p'",
+    ] {
+        assert_eq!(
+            charged(&select(stmt, None).await.unwrap()),
+            (Some(0.0), Some(0.5)),
+            "{stmt}"
+        );
+    }
+
+    let first = select("SELECT pk FROM \"pql_f\".\"gsi-all\" WHERE gsiPk = 'x'", Some(1))
+        .await
+        .unwrap();
+    let token = first.next_token().unwrap();
+    let elsewhere = [
+        "SELECT pk FROM \"pql_f\".\"gsi-inc\" WHERE gsiPk = 'x'",
+        "SELECT pk FROM \"pql_f\" WHERE gsiPk = 'x'",
+    ];
+    for stmt in elsewhere {
+        let e = c
+            .execute_statement()
+            .statement(stmt)
+            .next_token(token)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), validation("Given NextToken is not valid"), "{stmt}");
+    }
+    let rest = c
+        .execute_statement()
+        .statement("SELECT pk FROM \"pql_f\".\"gsi-all\" WHERE gsiPk = 'x'")
+        .next_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rest.items().len(), 2);
+}
+
 /// What ExecuteStatement answers a statement it refuses.
 async fn refusal(c: &Client, stmt: &str, consistent: bool) -> (String, String) {
     let e = c

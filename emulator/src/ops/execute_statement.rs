@@ -23,7 +23,7 @@ pub struct Input {
     pub consistent_read: bool,
     pub limit: Option<usize>,
     /// NextToken, decoded; a bad token is refused after the table lookup, as DynamoDB does.
-    pub next_token: Result<Option<Item>>,
+    pub next_token: Result<Option<Resume>>,
     pub capacity: CapacityDetail,
     /// ReturnValuesOnConditionCheckFailure is ALL_OLD.
     pub old_on_condition_failure: bool,
@@ -32,9 +32,18 @@ pub struct Input {
 pub struct Output {
     /// A SELECT's page, or a write's RETURNING items (empty without RETURNING).
     pub items: Vec<Stored>,
-    /// Where the next SELECT page starts (NextToken).
-    pub last_evaluated_key: Option<Item>,
+    /// Where the next SELECT page starts (NextToken, and its key as LastEvaluatedKey).
+    pub next: Option<Resume>,
     pub capacity: Option<ConsumedCapacity>,
+}
+
+/// What a NextToken holds: the key the next page starts after, and the table or index it was read
+/// from, since DynamoDB refuses a token on any other source, even one of the same key schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resume {
+    /// `table` or `table.index`.
+    pub source: String,
+    pub key: Item,
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
@@ -43,7 +52,10 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             let page = select(cx, stmt, &input)?;
             Ok(Output {
                 items: page.items.unwrap_or_default(),
-                last_evaluated_key: page.last_evaluated_key,
+                next: (page.last_evaluated_key).map(|key| Resume {
+                    source: source_name(&stmt.target),
+                    key,
+                }),
                 capacity: page.capacity,
             })
         }
@@ -52,9 +64,17 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             Ok(Output {
                 capacity: input.capacity.consumed(&done.table, done.units, || done.indexes),
                 items: done.items.into_iter().flatten().map(|i| Stored::new(&i)).collect(),
-                last_evaluated_key: None,
+                next: None,
             })
         }
+    }
+}
+
+/// The table or index a SELECT reads, as its NextToken names it.
+fn source_name(target: &partiql::ast::Target) -> String {
+    match &target.index {
+        Some(index) => format!("{}.{index}", target.table),
+        None => target.table.clone(),
     }
 }
 
@@ -94,9 +114,12 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
     let keyed = (filter.as_ref())
         .is_some_and(|f| source.key().hash.iter().any(|attr| bind::keyed_on(f, &attr.name)));
     source.check_projected(projection.as_deref(), cond.as_ref().filter(|_| keyed))?;
-    let start = (input.next_token.as_ref().map_err(Clone::clone))
-        .and_then(|token| source.start_key(token.as_ref()))
-        .map_err(|_| invalid_token())?;
+    let start = match &input.next_token {
+        Ok(None) => source.start_key(None),
+        Ok(Some(resume)) if resume.source == source_name(target) => source.start_key(Some(&resume.key)),
+        _ => Err(invalid_token()),
+    }
+    .map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on key attributes are keys, so they are held to the key size limits.
     if let Some(f) = filter {
@@ -121,11 +144,17 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         Some(paths) => bind::project(item, paths),
         None => item.clone(),
     };
+    // A SELECT list on a local index fetches from the table what the index does not project, as
+    // Query's ProjectionExpression does; `*` reads what the index holds.
     let spec = PageSpec {
         limit: input.limit,
         filter: cond.as_ref(),
-        projection: None,
-        select: if source.index.is_some() { Select::AllProjected } else { Select::AllAttributes },
+        projection: projection.as_deref(),
+        select: match (&source.index, projection) {
+            (None, _) => Select::AllAttributes,
+            (Some(_), None) => Select::AllProjected,
+            (Some(_), Some(_)) => Select::Specific,
+        },
         transform: Some(&project),
     };
     collect_page(cx, &source, rows, spec, input.consistent_read, input.capacity)

@@ -354,7 +354,7 @@ pub fn collect<'a>(
 ) -> Page {
     // Room for a whole page at once (a page stops at Limit or 1 MB of items).
     let mut items = Vec::with_capacity(spec.limit.unwrap_or(PAGE_ROWS).min(PAGE_ROWS));
-    let (mut count, mut scanned, mut bytes, mut fetched) = (0usize, 0usize, 0usize, 0usize);
+    let (mut count, mut scanned, mut bytes, mut fetch_units) = (0usize, 0usize, 0usize, 0.0);
     let mut last = None;
     let fetches = fetches_from_table(source, &spec);
     for row in rows {
@@ -364,7 +364,8 @@ pub fn collect<'a>(
         // what they project. An index projecting everything holds the table's item itself.
         let full = match row.index_row.filter(|_| fetches).and_then(|r| source.data.item_at(r)) {
             Some(item) => {
-                fetched += item.size();
+                // Each fetched item is a read of its own, rounded up to 4 KB.
+                fetch_units += read_units(item.size(), consistent);
                 &**item
             }
             None => row.stored,
@@ -388,11 +389,6 @@ pub fn collect<'a>(
         }
     }
     let units = read_units(bytes, consistent);
-    let fetch_units = if fetches && fetched > 0 {
-        read_units(fetched, consistent)
-    } else {
-        0.0
-    };
     Page {
         items: (spec.select != Select::Count).then_some(items),
         count,
@@ -419,9 +415,8 @@ fn fetches_from_table(source: &Source, spec: &PageSpec) -> bool {
 }
 
 /// A read's capacity: charged to the index it read, if any, else to the table. A local index's
-/// fetches from the table cost the table their own units (`fetch_units`: the fetched items'
-/// sizes rounded up to 4 KB together), besides the index's (dynalite's tests, written against
-/// AWS: "should return all attributes when specified for secondary indexes" in query.js).
+/// fetches from the table cost the table their own units (`fetch_units`: each fetched item's
+/// size rounded up to 4 KB), besides the index's (FIDELITY.md, "A local index's fetches").
 fn read_capacity(source: &Source, units: f64, fetch_units: f64, detail: CapacityDetail) -> Option<ConsumedCapacity> {
     let mut c = detail.consumed(&source.state.def.name, units, Touched::default)?;
     if let Some((index, global)) = source.index {

@@ -1,10 +1,9 @@
 use base64::Engine as _;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::{capacity_detail, old_on_condition_failure, Answer, Encoded};
 use crate::error::Result;
-use crate::model::Item;
-use crate::ops::execute_statement::{invalid_token, Input, Output};
+use crate::ops::execute_statement::{invalid_token, Input, Output, Resume};
 use super::statements::{prepare, PARAMETERS, STATEMENT};
 use crate::protocol::attr::{self, encode_map};
 use crate::protocol::shape::{
@@ -37,26 +36,30 @@ pub fn decode(body: Body) -> Result<Input> {
     })
 }
 
-/// NextToken: a page's LastEvaluatedKey as base64 of its JSON.
-fn encode_token(last: &Value) -> String {
-    base64::engine::general_purpose::STANDARD.encode(last.to_string())
+/// NextToken: base64 of the JSON of the page's source and LastEvaluatedKey.
+fn encode_token(next: &Resume) -> String {
+    let token = json!({"Source": next.source, "Key": encode_map(&next.key)});
+    base64::engine::general_purpose::STANDARD.encode(token.to_string())
 }
 
-fn decode_token(token: &str) -> Result<Item> {
+fn decode_token(token: &str) -> Result<Resume> {
     let bytes = base64::engine::general_purpose::STANDARD.decode(token).map_err(|_| invalid_token())?;
     let v: Value = serde_json::from_slice(&bytes).map_err(|_| invalid_token())?;
-    if !v.is_object() {
-        return Err(invalid_token());
+    match (v.get("Source").and_then(Value::as_str), v.get("Key").filter(|k| k.is_object())) {
+        (Some(source), Some(key)) => Ok(Resume {
+            source: source.to_string(),
+            key: attr::decode_map(key).map_err(|_| invalid_token())?,
+        }),
+        _ => Err(invalid_token()),
     }
-    attr::decode_map(&v).map_err(|_| invalid_token())
 }
 
 pub fn encode(out: Output) -> Encoded {
-    let token = out.last_evaluated_key.as_ref().map(|last| Value::String(encode_token(&encode_map(last))));
+    let token = out.next.as_ref().map(|next| Value::String(encode_token(next)));
     Answer::default()
         .items("Items", Some(&out.items))
         .tree("NextToken", token)
-        .item("LastEvaluatedKey", out.last_evaluated_key.as_ref())
+        .item("LastEvaluatedKey", out.next.as_ref().map(|n| &n.key))
         .capacity(out.capacity.as_ref())
         .encode()
 }
