@@ -917,22 +917,8 @@ async fn an_oversized_put_is_refused_before_the_transaction_opens() {
 /// empty value in the update's words too.
 #[tokio::test]
 async fn index_key_values_are_refused_up_front_or_per_action() {
-    use aws_sdk_dynamodb::types::{GlobalSecondaryIndex, KeyType, Projection, ProjectionType};
     let (_emu, c) = emulator().await;
-    let projection = Projection::builder().projection_type(ProjectionType::All).build();
-    let gsi = GlobalSecondaryIndex::builder()
-        .index_name("gsi1")
-        .key_schema(crate::support::key("g", KeyType::Hash));
-    c.create_table()
-        .table_name("tx_idx")
-        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-        .attribute_definitions(crate::support::attr_def("pk", T::S))
-        .attribute_definitions(crate::support::attr_def("g", T::S))
-        .key_schema(crate::support::key("pk", KeyType::Hash))
-        .global_secondary_indexes(gsi.projection(projection).build().unwrap())
-        .send()
-        .await
-        .unwrap();
+    create_with_gsi(&c, "tx_idx").await;
     let set_g = |value: V| {
         let update = Update::builder()
             .table_name("tx_idx")
@@ -942,7 +928,7 @@ async fn index_key_values_are_refused_up_front_or_per_action() {
         TransactWriteItem::builder().update(update.build().unwrap()).build()
     };
     let write = |action: TransactWriteItem| c.transact_write_items().transact_items(action).send();
-    let empty_put = "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: gsi1, IndexKey: g";
+    let empty_put = "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: by_group, IndexKey: g";
     let empty_update = "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty string value.";
     assert_eq!(
         error(write(put("tx_idx", &[("pk", s("p")), ("g", s(""))])).await.unwrap_err()),
@@ -951,7 +937,7 @@ async fn index_key_values_are_refused_up_front_or_per_action() {
     assert_eq!(error(write(set_g(s(""))).await.unwrap_err()), validation(empty_update));
     let (message, reasons) = cancellation(write(set_g(n(5))).await.unwrap_err());
     assert_eq!(message, cancelled_message(&["ValidationError"]));
-    let mismatch = "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: gsi1";
+    let mismatch = "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: by_group";
     assert_eq!(
         reasons,
         vec![("ValidationError".to_string(), Some(mismatch.to_string()), None)]
