@@ -130,7 +130,7 @@ async fn item_errors_match_dynamodb() {
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).return_values(ReturnValue::AllNew).send().await.unwrap_err(),
-            validation("ReturnValues can only be ALL_OLD or NONE"),
+            validation("1 validation error detected: ReturnValues can only be ALL_OLD or NONE"),
         ),
         (
             c.put_item().table_name("nope").item("pk", s("a")).send().await.unwrap_err(),

@@ -228,6 +228,15 @@ fn parameter_level_checks() {
         msg(p),
         "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"
     );
+    let p = parse(&ExpressionInput {
+        op: Op::DeleteItem,
+        values: Some(&v),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "ExpressionAttributeValues can only be specified when using expressions"
+    );
     let nm = names(&[("#a", "a")]);
     let p = parse(&ExpressionInput {
         op: Op::Scan,

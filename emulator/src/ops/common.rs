@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::Cx;
 use crate::engine::Engine;
-use crate::error::{Error, Result};
+use crate::error::{Check, Error, Result};
 use crate::expr::Update;
 use crate::model::{
     attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
@@ -474,11 +474,12 @@ pub enum ReturnValues {
 }
 
 impl ReturnValues {
-    /// PutItem and DeleteItem accept only NONE and ALL_OLD.
+    /// PutItem and DeleteItem accept only NONE and ALL_OLD: a check of the request alone, worded
+    /// (counted) as the newer validator words those.
     pub fn old_or_none(self) -> Result<ReturnValues> {
         match self {
             ReturnValues::None | ReturnValues::AllOld => Ok(self),
-            _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE")),
+            _ => Err(Error::validation("ReturnValues can only be ALL_OLD or NONE").by(Check::Request)),
         }
     }
 }
