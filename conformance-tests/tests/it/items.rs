@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{
     Projection, ProjectionType, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T,
 };
 
-use crate::support::{attr_def, create_table, emulator, error, key, s, validation};
+use crate::support::{attr_def, create_table, emulator, error, key, put, s, validation};
 
 #[tokio::test]
 async fn put_get_delete_round_trip() {
@@ -395,6 +395,93 @@ async fn a_number_is_sized_as_aws_measures_it() {
             }
         }
     }
+}
+
+/// Standalone UpdateItem measures what it writes as well as the finished item (nubo-db's
+/// conformance suite, limits/itemSizeBySurface.test.ts, measured against AWS): the top-level
+/// attributes its clauses name, plus 3 bytes, 19 per SET, 2 per REMOVE and a byte per list index,
+/// must fit in 409,600. So at a one-byte key its ceiling sits under the limit, an attribute it
+/// leaves alone is not counted, and PartiQL's UPDATE and a transaction's Update (which measure
+/// only the finished item) write the 409,600-byte item it refuses.
+#[tokio::test]
+async fn update_item_is_measured_by_what_it_writes() {
+    use aws_sdk_dynamodb::types::{AttributeAction, AttributeValueUpdate, TransactWriteItem, Update};
+    let (_emu, c) = emulator().await;
+    create_table(&c, "upd_size", None).await;
+    let pad = |len: usize| s(&"x".repeat(len));
+    let refused = || validation("Item size to update has exceeded the maximum allowed size");
+    let update = |pk: &str, expression: &str, value: V| {
+        c.update_item()
+            .table_name("upd_size")
+            .key("pk", s(pk))
+            .update_expression(expression)
+            .expression_attribute_values(":pad", value)
+    };
+    put(&c, "upd_size", &[("pk", s("U")), ("u", s(&"y".repeat(10)))]).await;
+    put(&c, "upd_size", &[("pk", s("R")), ("r", s("z"))]).await;
+    put(&c, "upd_size", &[("pk", s("I")), ("d", V::L(vec![s("")]))]).await;
+    // (key, expression, the largest padding accepted).
+    let cases = [
+        // b and its padding, plus 3 + 19: the finished item is 409,581 bytes.
+        ("K", "SET b = :pad", 409_577),
+        // u's 11 bytes are in the finished item (409,592 bytes) but not counted.
+        ("U", "SET b = :pad", 409_577),
+        ("R", "SET b = :pad REMOVE r", 409_575),
+        // d holds a one-element list: 3 + 1 bytes around the string, whole or through d[0].
+        ("W", "SET d = :pad", 409_573),
+        ("I", "SET d[0] = :pad", 409_572),
+    ];
+    for (pk, expression, padding) in cases {
+        let value = |len| match pk {
+            "W" => V::L(vec![pad(len)]),
+            _ => pad(len),
+        };
+        let over = update(pk, expression, value(padding + 1)).send().await;
+        assert_eq!(error(over.unwrap_err()), refused(), "{pk}: {expression}");
+        let at = update(pk, expression, value(padding)).send().await;
+        assert!(at.is_ok(), "{pk}: {expression}: {at:?}");
+    }
+    // AttributeUpdates are measured as their expression twins.
+    let legacy = |len: usize| {
+        c.update_item()
+            .table_name("upd_size")
+            .key("pk", s("A"))
+            .attribute_updates(
+                "b",
+                AttributeValueUpdate::builder()
+                    .action(AttributeAction::Put)
+                    .value(pad(len))
+                    .build(),
+            )
+    };
+    assert_eq!(error(legacy(409_578).send().await.unwrap_err()), refused());
+    assert!(legacy(409_577).send().await.is_ok());
+
+    // The 409,600-byte item at a one-byte key: UpdateItem refuses it, the others write it.
+    put(&c, "upd_size", &[("pk", s("X"))]).await;
+    let e = update("X", "SET p = :pad", pad(409_596)).send().await.unwrap_err();
+    assert_eq!(error(e), refused());
+    let parameters = vec![pad(409_596), s("X")];
+    let statement = c
+        .execute_statement()
+        .statement("UPDATE \"upd_size\" SET p = ? WHERE pk = ?");
+    statement
+        .set_parameters(Some(parameters))
+        .send()
+        .await
+        .expect("PartiQL UPDATE writes it");
+    let in_transaction = Update::builder()
+        .table_name("upd_size")
+        .key("pk", s("Y"))
+        .update_expression("SET p = :pad")
+        .expression_attribute_values(":pad", pad(409_596))
+        .build()
+        .unwrap();
+    c.transact_write_items()
+        .transact_items(TransactWriteItem::builder().update(in_transaction).build())
+        .send()
+        .await
+        .expect("a transaction's Update writes it");
 }
 
 /// What a write charges each index (nubo-db's conformance suite, measured against AWS): one

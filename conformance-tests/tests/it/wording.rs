@@ -259,3 +259,167 @@ async fn enum_value_sets_are_listed_in_dynamodb_order() {
         validation("1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]")
     );
 }
+
+/// Violations are listed in DynamoDB's member order, not the request's or the API reference's
+/// (nubo-db's conformance suite, captured against AWS in eu-west-2 and us-east-1, October 2026):
+/// UpdateItem's ReturnConsumedCapacity, table name, ReturnValues and ConditionalOperator come
+/// before its missing Key; CreateTable's global indexes before its local ones.
+#[tokio::test]
+async fn violations_are_listed_in_dynamodb_member_order() {
+    use aws_sdk_dynamodb::types::{
+        GlobalSecondaryIndex, KeySchemaElement, KeyType, LocalSecondaryIndex, Projection, ProjectionType,
+        ScalarAttributeType,
+    };
+    let (emu, c) = emulator().await;
+    // No Key and an empty table name: the SDK insists on both, so ask the engine directly.
+    let update_item = |body: serde_json::Value| {
+        let res = emu
+            .engine()
+            .handle(&dynamodb_emulator::testing::request("UpdateItem", &body));
+        let answer: serde_json::Value = serde_json::from_slice(res.body()).unwrap();
+        answer["message"].as_str().unwrap_or_default().to_string()
+    };
+    let no_key = "Value null at 'key' failed to satisfy constraint: Member must not be null";
+    let body = serde_json::json!({
+        "TableName": "",
+        "UpdateExpression": "SET a = :a",
+        "ExpressionAttributeValues": {":a": {"S": "x"}},
+        "ReturnConsumedCapacity": "INVALID",
+        "ReturnValues": "INVALID"
+    });
+    assert_eq!(
+        update_item(body),
+        format!(
+            "4 validation errors detected: \
+             Value 'INVALID' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]; \
+             Value '' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+             Value 'INVALID' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]; \
+             {no_key}"
+        )
+    );
+    let xor = serde_json::json!({
+        "TableName": "absent",
+        "AttributeUpdates": {"x": {"Action": "PUT", "Value": {"S": "1"}}},
+        "Expected": {"a": {"Exists": false}, "b": {"Exists": false}},
+        "ConditionalOperator": "XOR"
+    });
+    assert_eq!(
+        update_item(xor),
+        format!(
+            "2 validation errors detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]; {no_key}"
+        )
+    );
+
+    let key = |name: &str, ty| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(ty)
+            .build()
+            .unwrap()
+    };
+    let all = || Projection::builder().projection_type(ProjectionType::All).build();
+    let lsi = LocalSecondaryIndex::builder()
+        .index_name("aa")
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("lr", KeyType::Range))
+        .projection(all())
+        .build()
+        .unwrap();
+    let gsi = GlobalSecondaryIndex::builder()
+        .index_name("zz")
+        .key_schema(key("gh", KeyType::Hash))
+        .projection(all())
+        .build()
+        .unwrap();
+    let e = c
+        .create_table()
+        .table_name("index_names")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .attribute_definitions(crate::support::attr_def("pk", ScalarAttributeType::S))
+        .attribute_definitions(crate::support::attr_def("sk", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .local_secondary_indexes(lsi)
+        .global_secondary_indexes(gsi)
+        .send()
+        .await
+        .unwrap_err();
+    let short = |name: &str, member: &str| {
+        format!("Value '{name}' at '{member}.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3")
+    };
+    assert_eq!(
+        error(e),
+        validation(&format!(
+            "2 validation errors detected: {}; {}",
+            short("zz", "globalSecondaryIndexes"),
+            short("aa", "localSecondaryIndexes")
+        ))
+    );
+}
+
+/// Two violations DynamoDB reports alone (nubo-db's conformance suite, captured against AWS in
+/// eu-west-2 and us-east-1, October 2026): BatchWriteItem's malformed table name gives way to an
+/// unknown enum (BatchGetItem lists both), and Query refuses an unknown ConditionalOperator before
+/// its other members, in the newer framework's bare words.
+#[tokio::test]
+async fn some_violations_are_reported_alone() {
+    use aws_sdk_dynamodb::types::{
+        ComparisonOperator, Condition, ConditionalOperator, KeysAndAttributes, PutRequest, ReturnConsumedCapacity,
+        WriteRequest,
+    };
+    let (_emu, c) = emulator().await;
+    let rcc = "Value 'BOGUS' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]";
+    let put = PutRequest::builder().item("pk", s("a")).build().unwrap();
+    let e = c
+        .batch_write_item()
+        .request_items("bad!name", vec![WriteRequest::builder().put_request(put).build()])
+        .return_consumed_capacity(ReturnConsumedCapacity::from("BOGUS"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation(&format!("1 validation error detected: {rcc}")));
+    let keys = KeysAndAttributes::builder()
+        .keys(std::collections::HashMap::from([("pk".to_string(), s("a"))]))
+        .build()
+        .unwrap();
+    let e = c
+        .batch_get_item()
+        .request_items("bad!name", keys)
+        .return_consumed_capacity(ReturnConsumedCapacity::from("BOGUS"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation(&format!(
+            "2 validation errors detected: Value '{{\"bad!name\":{{\"Keys\":[{{\"pk\":{{\"S\":\"a\"}}}}]}}}}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]; {rcc}"
+        ))
+    );
+
+    let null = || {
+        Condition::builder()
+            .comparison_operator(ComparisonOperator::Null)
+            .build()
+            .unwrap()
+    };
+    let eq = Condition::builder()
+        .comparison_operator(ComparisonOperator::Eq)
+        .attribute_value_list(s("a"))
+        .build()
+        .unwrap();
+    let e = c
+        .query()
+        .table_name("absent")
+        .key_conditions("pk", eq)
+        .query_filter("b", null())
+        .query_filter("c", null())
+        .conditional_operator(ConditionalOperator::from("XOR"))
+        .select(Select::from("BOGUS"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]")
+    );
+}

@@ -669,6 +669,27 @@ fn update_parse_errors() {
     );
 }
 
+/// What a standalone UpdateItem measures besides the finished item (the conformance suite's AWS
+/// captures): the attributes the clauses name, once each, as the finished item holds them, plus
+/// 3, 19 per SET or ADD, 2 per REMOVE or DELETE and a byte per list index; the key and untouched
+/// attributes are not counted.
+#[test]
+fn update_written_size() {
+    let list = AttributeValue::L(vec![s("ab"), s("c")]);
+    let finished = item(&[("pk", s("K")), ("b", s("xyz")), ("u", s("untouched")), ("d", list)]);
+    let written = |e: &str, v: &[(&str, AttributeValue)]| {
+        let update = upd_with(e, &[], v).unwrap().update.unwrap();
+        update.written_size(&finished)
+    };
+    let v = [(":v", s("xyz"))];
+    assert_eq!(written("SET b = :v", &v), 3 + 19 + 4);
+    assert_eq!(written("SET b = :v REMOVE r", &v), 3 + 19 + 2 + 4);
+    let sets = [(":n", n("1")), (":ss", AttributeValue::Ss(vec!["a".into()]))];
+    assert_eq!(written("ADD c :n DELETE e :ss", &sets), 3 + 19 + 2);
+    // d: its name, 3, and each element with a byte; named twice, counted once.
+    assert_eq!(written("SET d[0] = :v, d[1] = :v", &v), 3 + 20 + 20 + 1 + 3 + 3 + 2);
+}
+
 #[test]
 fn update_apply() {
     let it = item(&[

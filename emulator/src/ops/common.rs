@@ -153,14 +153,26 @@ pub fn updated_item(
     }
     check_vector_indexes(def, &item, Write::Update)?;
     if item_size(&item) > MAX_ITEM_SIZE {
-        return Err(Error::validation(
-            "Item size to update has exceeded the maximum allowed size",
-        ));
+        return Err(update_too_large());
     }
     if !nesting_ok(&item) {
         return Err(Error::nesting_exceeded());
     }
     Ok(Some(item))
+}
+
+/// Standalone UpdateItem's second size gate, after `updated_item`'s: what the update writes
+/// plus its clauses' charge (`Update::written_size`) must fit too. PartiQL's UPDATE and a
+/// transaction's Update measure only the finished item, so they write what this refuses.
+pub fn check_update_size(update: &Update, item: &Item) -> Result<()> {
+    if update.written_size(item) > MAX_ITEM_SIZE {
+        return Err(update_too_large());
+    }
+    Ok(())
+}
+
+fn update_too_large() -> Error {
+    Error::validation("Item size to update has exceeded the maximum allowed size")
 }
 
 fn check_key_type(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Result<()> {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, check_update_keys, data_table, metrics_if, request_key, units_of_write, updated_item,
-    write_capacity, ReturnValues, WriteReturns,
+    check_collection, check_update_keys, check_update_size, data_table, metrics_if, request_key, units_of_write,
+    updated_item, write_capacity, ReturnValues, WriteReturns,
 };
 use super::item_write::{check_condition, decide_then_lock, Old};
 use super::Cx;
@@ -42,6 +42,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             _ => old.take_item(),
         };
         let new = updated_item(def, &key, base, update)?;
+        if let (Some(update), Some(new)) = (update, &new) {
+            check_update_size(update, new)?;
+        }
         let units = units_of_write(old.size(), new.as_ref().map_or(0, item_size));
         let capacity = write_capacity(returns.capacity, def, || old.item(), new.as_ref(), units);
         let collection_metrics = metrics_if(returns.collection_metrics, def, &key);

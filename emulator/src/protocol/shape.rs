@@ -344,6 +344,11 @@ pub fn validate(body: &Value, fields: &[Field]) -> Result<()> {
     validate_after(body, fields, Vec::new())
 }
 
+/// The type pass alone, for a refusal an operation raises before the constraint pass.
+pub fn check_types(body: &Value, fields: &[Field]) -> Result<()> {
+    check_types_struct(body, fields)
+}
+
 /// Like [`validate`], with constraint violations an operation found itself (in members a shape
 /// cannot describe) listed first, in the same aggregated message.
 pub fn validate_after(body: &Value, fields: &[Field], leading: Vec<String>) -> Result<()> {

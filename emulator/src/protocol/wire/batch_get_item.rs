@@ -32,8 +32,8 @@ fn keys_fault(table: &str, spec: &Value) -> Option<String> {
 }
 
 pub fn decode(body: Body) -> Result<Input> {
-    let faults = request_items_faults(body.0, "BatchGetItem", |m| Value::Object(m.clone()).to_string(), keys_fault)?;
-    validate_after(body.0, SHAPE, faults)?;
+    let (names, faults) = request_items_faults(body.0, "BatchGetItem", |m| Value::Object(m.clone()).to_string(), keys_fault)?;
+    validate_after(body.0, SHAPE, names.into_iter().chain(faults).collect())?;
     let none = Map::new();
     let request = body.object("RequestItems").unwrap_or(&none);
     let total: usize = request.values().map(|s| Body(s).list("Keys").len()).sum();

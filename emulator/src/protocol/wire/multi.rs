@@ -26,13 +26,15 @@ fn valid_table_ref(key: &str) -> bool {
 /// The `RequestItems` map of a batch operation, checked as DynamoDB checks it before anything else:
 /// absent → "must not be null", empty → the operation's bespoke sentence, then the map-key
 /// (table name) constraint; `value_fault` reports a per-table value violation. Returns the
-/// constraint messages (for the aggregated ValidationException) or the bespoke error.
+/// map-key violation apart (BatchWriteItem reports it only when its enums are valid) and the
+/// other constraint messages (for the aggregated ValidationException), or the bespoke error.
 pub fn request_items_faults(
     body: &Value,
     op: &str,
     render: impl Fn(&Map<String, Value>) -> String,
     value_fault: impl Fn(&str, &Value) -> Option<String>,
-) -> Result<Vec<String>> {
+) -> Result<(Option<String>, Vec<String>)> {
+    let mut names = None;
     let mut faults = Vec::new();
     match body.get("RequestItems").filter(|v| !v.is_null()) {
         None => faults
@@ -44,7 +46,7 @@ pub fn request_items_faults(
         }
         Some(Value::Object(m)) => {
             if m.keys().any(|k| !valid_table_ref(k)) {
-                faults.push(format!(
+                names = Some(format!(
                     "Value '{}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]",
                     render(m)
                 ));
@@ -62,7 +64,7 @@ pub fn request_items_faults(
             }
         }
     }
-    Ok(faults)
+    Ok((names, faults))
 }
 
 /// Renders attribute values and request structures roughly the way the Java front end echoes them.

@@ -3,7 +3,7 @@ use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::ops::query::{Input, Output};
 use crate::protocol::shape::{
-    field, required, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
+    field, required, check_types, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
     EXPRESSION_NAMES, INDEX_NAME, FILTER_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
@@ -29,6 +29,15 @@ pub(crate) const SHAPE: &[Field] = &[
 ];
 
 pub fn decode(body: Body) -> Result<Input> {
+    // An unknown ConditionalOperator is refused on its own, before the other members' violations
+    // and in the newer framework's bare words, whose value set is AWS's as captured (eu-west-2
+    // and us-east-1, October 2026).
+    if body.str("ConditionalOperator").is_some_and(|op| !["AND", "OR"].contains(&op)) {
+        check_types(body.0, SHAPE)?;
+        return Err(Error::validation(
+            "Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]",
+        ));
+    }
     validate(body.0, SHAPE)?;
     let missing = || {
         Error::validation(

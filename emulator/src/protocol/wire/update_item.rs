@@ -9,20 +9,25 @@ use crate::protocol::shape::{
 };
 use crate::protocol::Body;
 
+/// In the order DynamoDB lists UpdateItem's violations, which is not the API reference's: the
+/// conformance suite's AWS captures (eu-west-2 and us-east-1, October 2026) put
+/// ReturnConsumedCapacity, the table name, ReturnValues and ConditionalOperator before the
+/// missing Key. The order in full is that of Java's HashMap over the members' names (FIDELITY.md,
+/// "The conformance suite's newer tests (session 15, nub2)"), which agrees with every capture.
 pub(crate) const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
-    required("Key", ATTRIBUTE_MAP),
-    field("AttributeUpdates", ATTRIBUTE_UPDATES),
-    field("Expected", EXPECTED),
-    field("ConditionalOperator", CONDITIONAL_OPERATOR),
-    field("ReturnValues", RETURN_VALUES),
-    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
-    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
-    field("UpdateExpression", EXPRESSION),
     field("ConditionExpression", EXPRESSION),
     field("ExpressionAttributeNames", EXPRESSION_NAMES),
-    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
+    field("Expected", EXPECTED),
+    field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
+    required("TableName", Shape::TableRef),
+    field("ReturnValues", RETURN_VALUES),
+    field("ConditionalOperator", CONDITIONAL_OPERATOR),
     field("ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_CONDITION_CHECK_FAILURE),
+    field("AttributeUpdates", ATTRIBUTE_UPDATES),
+    field("ExpressionAttributeValues", ATTRIBUTE_MAP),
+    field("UpdateExpression", EXPRESSION),
+    field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
+    required("Key", ATTRIBUTE_MAP),
 ];
 
 pub fn decode(body: Body) -> Result<Input> {
