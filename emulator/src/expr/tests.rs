@@ -695,6 +695,19 @@ fn update_apply() {
         AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()])
     );
 
+    // ADD merges into the sorted order every stored set keeps, whatever the order of its operands.
+    let mut sorted = item(&[("ss", AttributeValue::Ss(vec!["a".into(), "c".into()]))]);
+    apply(
+        "ADD ss :b",
+        &[(":b", AttributeValue::Ss(vec!["b".into(), "".into()]))],
+        &mut sorted,
+    )
+    .unwrap();
+    assert_eq!(
+        sorted[&"ss".to_string()],
+        AttributeValue::Ss(vec!["".into(), "a".into(), "b".into(), "c".into()])
+    );
+
     let mut it3 = item(&[("ss", AttributeValue::Ss(vec!["a".into()]))]);
     apply(
         "DELETE ss :a",
