@@ -1005,3 +1005,32 @@ async fn list_appends_by_set_and_add_go_in_index_order() {
         Some(item(&[("pk", s("a")), ("l", V::L(vec![n(1), n(2), n(1), n(2), ss]))]))
     );
 }
+
+/// `size()` of a string counts UTF-16 code units, in filters and conditions alike: "é" is one
+/// unit and "𝄞" a surrogate pair, so 3, though its UTF-8 form is 6 bytes
+/// (nubo-db/dynamodb-conformance, query/expressions.test.ts, verified against AWS).
+#[tokio::test]
+async fn size_of_a_string_counts_utf16_code_units() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "sizes", None).await;
+    crate::support::put(&c, "sizes", &[("pk", s("a")), ("s", s("é\u{1d11e}"))]).await;
+    for (size, matches) in [(3, 1), (6, 0)] {
+        let out = c
+            .scan()
+            .table_name("sizes")
+            .filter_expression("size(s) = :z")
+            .expression_attribute_values(":z", n(size))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(out.count, matches, "size {size}");
+    }
+    c.delete_item()
+        .table_name("sizes")
+        .key("pk", s("a"))
+        .condition_expression("size(s) = :z")
+        .expression_attribute_values(":z", n(3))
+        .send()
+        .await
+        .unwrap();
+}

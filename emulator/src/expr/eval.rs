@@ -58,10 +58,11 @@ pub fn values_equal(a: &AttributeValue, b: &AttributeValue) -> bool {
     }
 }
 
-/// `size()` of a value: string length in bytes, binary length, element count of sets, lists, maps.
+/// `size()` of a value: string length in UTF-16 code units (AWS counts "é𝄞" as 3, not its 6 UTF-8
+/// bytes), binary length in bytes, element count of sets, lists, maps.
 pub fn size_of(v: &AttributeValue) -> Option<usize> {
     Some(match v {
-        AttributeValue::S(s) => s.len(),
+        AttributeValue::S(s) => s.encode_utf16().count(),
         AttributeValue::B(b) => b.len(),
         AttributeValue::Ss(s) => s.len(),
         AttributeValue::Ns(s) => s.len(),

@@ -627,6 +627,9 @@ fn evaluation_semantics() {
     assert!(t("attribute_type(ss, :t)"));
     assert!(t("size(s) = size(s) AND size(ss) < size(s) AND size(m) < size(l)"));
     assert!(!t("size(n) = size(n)"), "size of a number has no value");
+    // A string's size counts UTF-16 code units: "é" is one, "𝄞" a surrogate pair; 6 UTF-8 bytes.
+    let c = cond("size(a) = :n", &[(":n", n("3"))]);
+    assert!(c.eval(&item(&[("a", s("é\u{1d11e}"))])));
     assert!(t("attribute_not_exists(l[5]) AND attribute_exists(l[1])"));
     assert!(t("NOT s = :n"));
     // Numbers compare numerically, strings by bytes.
@@ -720,6 +723,19 @@ fn update_apply() {
     assert_eq!(
         it2[&"ss".to_string()],
         AttributeValue::Ss(vec!["a".into(), "b".into(), "c".into()])
+    );
+
+    // ADD merges into the sorted order every stored set keeps, whatever the order of its operands.
+    let mut sorted = item(&[("ss", AttributeValue::Ss(vec!["a".into(), "c".into()]))]);
+    apply(
+        "ADD ss :b",
+        &[(":b", AttributeValue::Ss(vec!["b".into(), "".into()]))],
+        &mut sorted,
+    )
+    .unwrap();
+    assert_eq!(
+        sorted[&"ss".to_string()],
+        AttributeValue::Ss(vec!["".into(), "a".into(), "b".into(), "c".into()])
     );
 
     let mut it3 = item(&[("ss", AttributeValue::Ss(vec!["a".into()]))]);

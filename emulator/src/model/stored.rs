@@ -629,12 +629,15 @@ pub(crate) mod tests {
         })
     }
 
-    fn distinct<T: Ord + Clone>(v: Vec<T>) -> Vec<T> {
-        let mut seen = std::collections::BTreeSet::new();
-        v.into_iter().filter(|x| seen.insert(x.clone())).collect()
+    /// A set's members as the store holds them: each once, sorted.
+    fn distinct<T: Ord>(v: Vec<T>) -> Vec<T> {
+        v.into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
     }
 
-    /// Any attribute value DynamoDB stores: non-empty, duplicate-free sets, nesting a few levels.
+    /// Any attribute value DynamoDB stores: non-empty, duplicate-free, sorted sets, nesting a few levels.
     pub(crate) fn value() -> impl Strategy<Value = AttributeValue> {
         let leaf = prop_oneof![
             ".{0,12}".prop_map(AttributeValue::S),

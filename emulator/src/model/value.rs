@@ -95,6 +95,26 @@ impl AttributeValue {
         deepest
     }
 
+    /// This value with a set's members in DynamoDB's order: AWS returns a set sorted (strings and
+    /// binaries bytewise, numbers by value), not as written, so every set enters the store sorted.
+    pub fn in_set_order(self) -> AttributeValue {
+        match self {
+            AttributeValue::Ss(mut v) => {
+                v.sort_unstable();
+                AttributeValue::Ss(v)
+            }
+            AttributeValue::Ns(mut v) => {
+                v.sort_unstable();
+                AttributeValue::Ns(v)
+            }
+            AttributeValue::Bs(mut v) => {
+                v.sort_unstable();
+                AttributeValue::Bs(v)
+            }
+            v => v,
+        }
+    }
+
     pub fn value_type(&self) -> ValueType {
         match self {
             AttributeValue::S(_) => ValueType::S,

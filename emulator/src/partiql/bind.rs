@@ -52,7 +52,7 @@ fn value_at(e: &Expr, params: &[AttributeValue], at: &str) -> Result<Option<Attr
                 .iter()
                 .filter_map(|x| value_at(x, params, at).transpose())
                 .collect::<Result<_>>()?;
-            set_of(values)?
+            set_of(values)?.in_set_order()
         }
         _ => return Err(unsupported_value()),
     }))

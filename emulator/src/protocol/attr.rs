@@ -1,5 +1,6 @@
 //! AttributeValue ⇄ JSON, with the per-value checks DynamoDB makes on every value it receives
-//! (exactly one type, sets non-empty and free of duplicates, NULL true, numbers in range).
+//! (exactly one type, sets non-empty and free of duplicates, NULL true, numbers in range); sets are
+//! kept sorted, as DynamoDB returns them.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -362,7 +363,13 @@ fn has_duplicates<T: Ord>(items: &[T]) -> bool {
     sorted.windows(2).any(|w| w[0] == w[1])
 }
 
+/// The value `x` holds as type `ty`; a set's members sorted (after the duplicate check, whose
+/// text lists them as sent).
 fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
+    typed_as_sent(ty, x).map(AttributeValue::in_set_order)
+}
+
+fn typed_as_sent(ty: &str, x: Parsed) -> Result<AttributeValue> {
     let wrong = |wanted: Wanted, x: &Parsed| Err(refusal(wanted, x.found()));
     Ok(match ty {
         "S" => match x {
@@ -509,6 +516,15 @@ mod tests {
         let mut out = Vec::new();
         item_json::item(&mut out, &Stored::new(&decoded));
         assert_eq!(out, serde_json::to_vec(&expected).unwrap());
+    }
+
+    #[test]
+    fn sets_are_kept_sorted_as_dynamodb_returns_them() {
+        let v = json!({"M": {"ss": {"SS": ["b", "", "a"]}, "ns": {"NS": ["10", "-1", "9"]},
+            "bs": {"BS": ["AQ==", "", "AA=="]}}});
+        let expected = json!({"M": {"bs": {"BS": ["", "AA==", "AQ=="]}, "ns": {"NS": ["-1", "9", "10"]},
+            "ss": {"SS": ["", "a", "b"]}}});
+        assert_eq!(tree(&decode(&v).unwrap()), expected);
     }
 
     /// The JSON tree of a value, built independently of the encoder: the oracle below.
