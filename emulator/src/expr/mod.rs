@@ -34,7 +34,7 @@ pub use key::{KeyRange, RangeCond};
 pub use legacy::{AttributeUpdate, ExpectedCondition};
 pub use project::project;
 
-use crate::error::{Error, Result};
+use crate::error::{Check, Error, Result};
 use crate::model::AttributeValue;
 use cursor::Ctx;
 
@@ -201,10 +201,11 @@ pub fn check_parameters(op: Op, given: impl Fn(&str) -> bool) -> Result<()> {
     if given("ExpressionAttributeValues") && value_exprs.clone().next().is_some() && values_unused {
         let value_exprs: Vec<&str> = value_exprs.collect();
         let verb = if value_exprs.len() > 1 { "are" } else { "is" };
-        return Err(Error::validation(format!(
-            "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
-            value_exprs.join(" and ")
-        )));
+        let missing = format!("{} {verb} null", value_exprs.join(" and "));
+        return Err(
+            Error::validation("ExpressionAttributeValues can only be specified when using expressions")
+                .by(Check::ValuesWithoutExpression(missing)),
+        );
     }
     Ok(())
 }
