@@ -7,7 +7,7 @@ use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
-use super::read::{collect_page, rows_between, sort_bounds, PageSpec, Row, Select, Source, StartKey};
+use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, Row, Select, Source, StartKey};
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
@@ -95,7 +95,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         .is_some_and(|f| source.key().hash.iter().any(|attr| bind::keyed_on(f, &attr.name)));
     source.check_projected(projection.as_deref(), cond.as_ref().filter(|_| keyed))?;
     let start = (input.next_token.as_ref().map_err(Clone::clone))
-        .and_then(|token| source.start_key(token.as_ref()))
+        .and_then(|token| source.start_key(token.as_ref(), Mismatch::Explained))
         .map_err(|_| invalid_token())?;
     let key = source.key();
     // Equalities on key attributes are keys, so they are held to the key size limits.
