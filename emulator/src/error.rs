@@ -26,6 +26,9 @@ pub enum Check {
     Request,
     /// A bad value in ExpressionAttributeValues, under this placeholder.
     ExpressionValue(String),
+    /// ExpressionAttributeValues without an expression to use them; the older wording goes on to
+    /// name the missing expressions (`ConditionExpression is null`), the counted one does not.
+    ValuesWithoutExpression(String),
     /// Select's agreement with IndexName, ProjectionExpression and AttributesToGet.
     Select,
 }
@@ -243,6 +246,14 @@ impl Error {
     /// This error, raised by `check`.
     pub fn by(self, check: Check) -> Error {
         Error { check, ..self }
+    }
+
+    /// This error, raised by `check` unless a more particular check already claimed it.
+    pub fn within(self, check: Check) -> Error {
+        match self.check {
+            Check::Table => self.by(check),
+            _ => self,
+        }
     }
 }
 

@@ -390,3 +390,47 @@ async fn an_empty_write_request_is_refused_as_dynamodb_words_it() {
         )
     );
 }
+
+/// A BatchGetItem projects every table one way: ProjectionExpression on one table and
+/// AttributesToGet on another is refused as one table mixing the two is
+/// (nubo-db/dynamodb-conformance, tier3/error-messages/batchGetItem.test.ts, verified against AWS).
+#[tokio::test]
+async fn a_batch_get_projects_every_table_one_way() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "proj_a", None).await;
+    create_table(&c, "proj_b", None).await;
+    let one = || vec![item(&[("pk", s("a"))])];
+    let by_expression = || {
+        KeysAndAttributes::builder()
+            .set_keys(Some(one()))
+            .projection_expression("pk")
+    };
+    let by_names = || {
+        KeysAndAttributes::builder()
+            .set_keys(Some(one()))
+            .attributes_to_get("pk")
+    };
+    let e = c
+        .batch_get_item()
+        .request_items("proj_a", by_expression().build().unwrap())
+        .request_items("proj_b", by_names().build().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}"
+        )
+    );
+    // One style throughout is fine, either one.
+    for style in [by_expression(), by_names()] {
+        let k = style.build().unwrap();
+        c.batch_get_item()
+            .request_items("proj_a", k.clone())
+            .request_items("proj_b", k)
+            .send()
+            .await
+            .unwrap();
+    }
+}

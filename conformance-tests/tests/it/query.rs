@@ -327,8 +327,19 @@ async fn local_index_query_and_index_rules() {
         .send()
         .await
         .unwrap_err();
+    // Query refuses a start key not shaped as the table's key without a reason, Scan with one
+    // (nubo-db/dynamodb-conformance, tier3/error-messages/query.test.ts and scan.test.ts ::
+    // malformed ExclusiveStartKey, verified against AWS).
+    assert_eq!(error(bad_start), validation("The provided starting key is invalid"));
+    let bad_scan_start = c
+        .scan()
+        .table_name("ltab")
+        .exclusive_start_key("pk", s("a"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(
-        error(bad_start),
+        error(bad_scan_start),
         validation("The provided starting key is invalid: The provided key element does not match the schema")
     );
 }

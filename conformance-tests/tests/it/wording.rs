@@ -423,3 +423,74 @@ async fn some_violations_are_reported_alone() {
         validation("Failed to satisfy constraint: Member must satisfy enum value set: [ALL, OR]")
     );
 }
+
+/// ExpressionAttributeValues without an expression to use them: the counted wording of the
+/// single-item writes stops at the rule (nubo-db/dynamodb-conformance,
+/// tier3/error-messages/putItem.test.ts :: PutItem - request validation envelope, verified against
+/// AWS in eu-west-2 and us-east-1, October 2026); the older wording goes on to name the
+/// expressions missing.
+#[tokio::test]
+async fn values_without_an_expression_name_what_is_missing_only_in_the_older_wording() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "words", None).await;
+    let rule = "ExpressionAttributeValues can only be specified when using expressions";
+    let counted = validation(&format!("{COUNTED}{rule}"));
+    let put = c
+        .put_item()
+        .table_name("words")
+        .item("pk", s("k"))
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(put), counted);
+    let update = c
+        .update_item()
+        .table_name("words")
+        .key("pk", s("k"))
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(update), counted);
+    let delete = c
+        .delete_item()
+        .table_name("words")
+        .key("pk", s("k"))
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(delete), counted);
+    let scan = c
+        .scan()
+        .table_name("words")
+        .expression_attribute_values(":v", s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(scan), validation(&format!("{rule}: FilterExpression is null")));
+    let check = ConditionCheck::builder()
+        .table_name("words")
+        .key("pk", s("k"))
+        .condition_expression("attribute_exists(a)")
+        .build()
+        .unwrap();
+    let put_in_transaction = aws_sdk_dynamodb::types::Put::builder()
+        .table_name("words")
+        .item("pk", s("j"))
+        .expression_attribute_values(":v", s("x"))
+        .build()
+        .unwrap();
+    let transaction = c
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().condition_check(check).build())
+        .transact_items(TransactWriteItem::builder().put(put_in_transaction).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(transaction),
+        validation(&format!("{rule}: ConditionExpression is null"))
+    );
+}

@@ -34,7 +34,7 @@ pub use key::{KeyRange, RangeCond};
 pub use legacy::{AttributeUpdate, ExpectedCondition};
 pub use project::project;
 
-use crate::error::{Error, Result};
+use crate::error::{Check, Error, Result};
 use crate::model::AttributeValue;
 use cursor::Ctx;
 
@@ -199,17 +199,13 @@ pub fn check_parameters(op: Op, given: impl Fn(&str) -> bool) -> Result<()> {
     let value_exprs = known.filter(|e| *e != "ProjectionExpression");
     let values_unused = exprs.clone().all(|e| e == "ProjectionExpression");
     if given("ExpressionAttributeValues") && value_exprs.clone().next().is_some() && values_unused {
-        const UNUSED: &str = "ExpressionAttributeValues can only be specified when using expressions";
-        // DeleteItem's newer validator names no missing expression (AWS, October 2026).
-        if op == Op::DeleteItem {
-            return Err(Error::validation(UNUSED));
-        }
         let value_exprs: Vec<&str> = value_exprs.collect();
         let verb = if value_exprs.len() > 1 { "are" } else { "is" };
-        return Err(Error::validation(format!(
-            "{UNUSED}: {} {verb} null",
-            value_exprs.join(" and ")
-        )));
+        let missing = format!("{} {verb} null", value_exprs.join(" and "));
+        return Err(
+            Error::validation("ExpressionAttributeValues can only be specified when using expressions")
+                .by(Check::ValuesWithoutExpression(missing)),
+        );
     }
     Ok(())
 }

@@ -215,28 +215,27 @@ fn parameter_level_checks() {
         values: Some(&v),
         ..Default::default()
     });
-    assert_eq!(
-        msg(p),
-        "ExpressionAttributeValues can only be specified when using expressions: ConditionExpression is null"
-    );
+    // The expressions missing ride on the check, for the wording that names them.
+    let without = |missing: &str| {
+        Error::validation("ExpressionAttributeValues can only be specified when using expressions")
+            .by(Check::ValuesWithoutExpression(missing.into()))
+    };
+    assert_eq!(p.unwrap_err(), without("ConditionExpression is null"));
     let p = parse(&ExpressionInput {
         op: Op::UpdateItem,
         values: Some(&v),
         ..Default::default()
     });
     assert_eq!(
-        msg(p),
-        "ExpressionAttributeValues can only be specified when using expressions: UpdateExpression and ConditionExpression are null"
+        p.unwrap_err(),
+        without("UpdateExpression and ConditionExpression are null")
     );
     let p = parse(&ExpressionInput {
         op: Op::DeleteItem,
         values: Some(&v),
         ..Default::default()
     });
-    assert_eq!(
-        msg(p),
-        "ExpressionAttributeValues can only be specified when using expressions"
-    );
+    assert_eq!(p.unwrap_err(), without("ConditionExpression is null"));
     let nm = names(&[("#a", "a")]);
     let p = parse(&ExpressionInput {
         op: Op::Scan,

@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
-    check_attribute_names, check_collection, check_index_keys, data_table, key_values_error, metrics, request_key,
+    check_attribute_names, check_collection, check_index_keys, data_table, key_mismatch, key_values_error, metrics,
+    request_key,
     touched_indexes, write_units, CapacityDetail,
 };
 use super::multi::{capacities, Report, TableUnits};
@@ -52,11 +53,10 @@ enum Write {
 /// The key of an item to put, with the messages BatchWriteItem uses (a wrong-typed or missing
 /// table key is a plain schema mismatch here, unlike PutItem).
 fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
-    let mismatch = || Error::validation("The provided key element does not match the schema");
     for attr in def.key.attrs() {
-        let value = item.get(&attr.name).ok_or_else(mismatch)?;
+        let value = item.get(&attr.name).ok_or_else(key_mismatch)?;
         if value.value_type() != attr.ty.value_type() {
-            return Err(mismatch());
+            return Err(key_mismatch());
         }
     }
     if let Some(e) = key_values_error(def, item) {
@@ -64,7 +64,7 @@ fn put_key(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     }
     check_attribute_names(item)?;
     check_index_keys(def, item)?;
-    def.key.key_of(item).ok_or_else(mismatch)
+    def.key.key_of(item).ok_or_else(key_mismatch)
 }
 
 pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Output> {

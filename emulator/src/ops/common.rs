@@ -69,22 +69,26 @@ pub fn key_values_error(def: &TableDef, item: &Item) -> Option<Error> {
         .find_map(|attr| key_value_error(&def.key, attr, item.get(&attr.name)?))
 }
 
+/// A key whose attributes or types are not the key schema's.
+pub fn key_mismatch() -> Error {
+    Error::validation("The provided key element does not match the schema")
+}
+
 /// The primary key a request's `Key` names: exactly the key attributes with their declared types.
 pub fn request_key(def: &TableDef, key: &Item) -> Result<PrimaryKey> {
-    let mismatch = || Error::validation("The provided key element does not match the schema");
     if key.len() != def.key.attrs().count() {
-        return Err(mismatch());
+        return Err(key_mismatch());
     }
     for attr in def.key.attrs() {
-        let value = key.get(&attr.name).ok_or_else(mismatch)?;
+        let value = key.get(&attr.name).ok_or_else(key_mismatch)?;
         if value.value_type() != attr.ty.value_type() {
-            return Err(mismatch());
+            return Err(key_mismatch());
         }
         if let Some(e) = key_value_error(&def.key, attr, value) {
             return Err(e);
         }
     }
-    def.key.key_of(key).ok_or_else(mismatch)
+    def.key.key_of(key).ok_or_else(key_mismatch)
 }
 
 /// Every attribute name of an item to write is 1 to 65,535 bytes.
@@ -124,9 +128,7 @@ pub fn validate_item(def: &TableDef, item: &Item) -> Result<PrimaryKey> {
     if !nesting_ok(item) {
         return Err(Error::nesting_exceeded());
     }
-    def.key
-        .key_of(item)
-        .ok_or_else(|| Error::validation("The provided key element does not match the schema"))
+    def.key.key_of(item).ok_or_else(key_mismatch)
 }
 
 /// The item after an update: the old item (or just the key, for an upsert) with the update applied,

@@ -7,7 +7,7 @@ use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
-use super::read::{collect_page, rows_between, sort_bounds, PageSpec, Row, Select, Source, StartKey};
+use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, Row, Select, Source, StartKey};
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
@@ -115,8 +115,8 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         .is_some_and(|f| source.key().hash.iter().any(|attr| bind::keyed_on(f, &attr.name)));
     source.check_projected(projection.as_deref(), cond.as_ref().filter(|_| keyed))?;
     let start = match &input.next_token {
-        Ok(None) => source.start_key(None),
-        Ok(Some(resume)) if resume.source == source_name(target) => source.start_key(Some(&resume.key)),
+        Ok(None) => source.start_key(None, Mismatch::Explained),
+        Ok(Some(resume)) if resume.source == source_name(target) => source.start_key(Some(&resume.key), Mismatch::Explained),
         _ => Err(invalid_token()),
     }
     .map_err(|_| invalid_token())?;

@@ -3,7 +3,7 @@
 
 use super::answer::Page;
 use super::common::{data_table, key_size_error};
-use super::read::{collect_page, rows_between, sort_bounds, PageSpec, ReadInput, Source};
+use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition, KeyRange, RangeCond};
@@ -37,7 +37,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     if let Some(e) = values.into_iter().find_map(|(v, hash)| key_size_error(&v.to_attr(), hash)) {
         return Err(e);
     }
-    let start = source.start_key(read.exclusive_start_key.as_ref())?;
+    let start = source.start_key(read.exclusive_start_key.as_ref(), Mismatch::Bare)?;
     // A Query of a hash-only table names one item at most: it has no next page to resume, so it
     // refuses a start key and never answers one.
     let single_row = read.index.is_none() && source.key().range.is_empty();

@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use super::answer::Page;
 use super::common::data_table;
-use super::read::{collect_page, rows_between, PageSpec, ReadInput, Source};
+use super::read::{collect_page, rows_between, Mismatch, PageSpec, ReadInput, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::store::Slot;
@@ -24,7 +24,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let state = cx.read(&table)?;
     let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
     let select = source.select(read)?;
-    let start = source.start_key(read.exclusive_start_key.as_ref())?;
+    let start = source.start_key(read.exclusive_start_key.as_ref(), Mismatch::Explained)?;
 
     let (first, end) = input.segment.map_or((0, 1u64 << 32), |(s, total)| (token_at(s, total), token_at(s + 1, total)));
     if let (Some(start), Some((segment, total))) = (&start, input.segment) {

@@ -383,7 +383,7 @@ fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
     let counted = e.kind == ErrorKind::Validation
         && match &e.check {
             Check::Table => false,
-            Check::Request | Check::ExpressionValue(_) => matches!(
+            Check::Request | Check::ExpressionValue(_) | Check::ValuesWithoutExpression(_) => matches!(
                 op,
                 Some(Operation::PutItem | Operation::UpdateItem | Operation::DeleteItem)
             ),
@@ -394,6 +394,7 @@ fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
         Check::ExpressionValue(key) => {
             format!("ExpressionAttributeValues contains invalid value: {message} for key {key}").into()
         }
+        Check::ValuesWithoutExpression(missing) => format!("{message}: {missing}").into(),
         _ => message.into(),
     })
 }

@@ -3,7 +3,7 @@ use serde_json::{Map, Value};
 use super::multi::request_items_faults;
 use super::{capacity_detail, expressions, Answer, Encoded};
 use crate::error::{Error, Result};
-use crate::expr::Op;
+use crate::expr::{self, Op};
 use crate::model::Item;
 use crate::ops::batch_get_item::{Input, KeysAndAttributes, Output, TableKeys, MAX_KEYS};
 use crate::protocol::attr::{decode_map, encode_map};
@@ -40,6 +40,12 @@ pub fn decode(body: Body) -> Result<Input> {
     if total > MAX_KEYS {
         return Err(Error::validation("Too many items requested for the BatchGetItem call"));
     }
+    // One projection style for the whole request: a ProjectionExpression on one table and
+    // AttributesToGet on another are refused in the words of one table mixing them, before any
+    // table is looked up (nubo-db/dynamodb-conformance, verified against AWS, 2026).
+    expr::check_parameters(Op::GetItem, |name| {
+        matches!(name, "ProjectionExpression" | "AttributesToGet") && request.values().any(|s| Body(s).has(name))
+    })?;
     let tables = request
         .iter()
         .map(|(table, spec)| {

@@ -117,7 +117,7 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
         scan_filter: scan_filter.as_ref(),
     };
     adjust(&mut input);
-    expr::parse(&input).map_err(|e| e.by(Check::Request))
+    expr::parse(&input).map_err(|e| e.within(Check::Request))
 }
 
 /// ExpressionAttributeValues, each value checked as DynamoDB checks item values.
