@@ -2,9 +2,9 @@
 //! to 1,024, for the table's keys and every index's, with DynamoDB's messages (its "of2048" sic).
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, Get, GlobalSecondaryIndex, KeyType, KeysAndAttributes, LocalSecondaryIndex,
-    Projection, ProjectionType, Put, PutRequest, ScalarAttributeType as T, TransactGetItem, TransactWriteItem,
-    WriteRequest,
+    AttributeValue as V, BillingMode, ComparisonOperator, Condition, Get, GlobalSecondaryIndex, KeyType,
+    KeysAndAttributes, LocalSecondaryIndex, Projection, ProjectionType, Put, PutRequest, ScalarAttributeType as T,
+    TransactGetItem, TransactWriteItem, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -293,4 +293,50 @@ async fn query_and_select_condition_values_are_keys() {
     .await
     .unwrap();
     assert_eq!(fine.items.unwrap_or_default().len(), 0);
+}
+
+/// An equality in a key condition names a key value, which may not be empty, on the table or an
+/// index, in an expression or in legacy KeyConditions.
+#[tokio::test]
+async fn query_equalities_on_key_attributes_may_not_be_empty() {
+    let (_emu, c) = emulator().await;
+    table(&c).await;
+    let empty = |kind: &str, key: &str| {
+        validation(&format!(
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {key}"
+        ))
+    };
+    let query = |index: Option<&str>, condition: &str, a: V, b: V| {
+        c.query()
+            .table_name("keys")
+            .set_index_name(index.map(str::to_string))
+            .key_condition_expression(condition)
+            .expression_attribute_values(":a", a)
+            .expression_attribute_values(":b", b)
+            .send()
+    };
+    let e = query(None, "pk = :a AND sk > :b", s(""), s("x")).await.unwrap_err();
+    assert_eq!(error(e), empty("string", "pk"));
+    let e = query(None, "pk = :a AND sk = :b", s("a"), s("")).await.unwrap_err();
+    assert_eq!(error(e), empty("string", "sk"));
+    let e = query(Some("gsi"), "g = :a AND r = :b", s("a"), V::B(Vec::new().into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), empty("binary", "r"));
+
+    let legacy = c
+        .query()
+        .table_name("keys")
+        .key_conditions(
+            "pk",
+            Condition::builder()
+                .comparison_operator(ComparisonOperator::Eq)
+                .attribute_value_list(s(""))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(legacy), empty("string", "pk"));
 }

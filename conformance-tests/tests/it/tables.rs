@@ -516,6 +516,37 @@ async fn an_attribute_defined_twice_is_named_before_the_count_mismatch() {
     assert_eq!(error(err), validation("Attribute Name is duplicated: pk"));
 }
 
+/// With an index in the request, unused definitions are named: the definitions as sent, the keys
+/// in schema order (table, then index). Without one the count text stays (create_table_errors_*).
+#[tokio::test]
+async fn unused_definitions_beside_an_index_are_named() {
+    let (_emu, c) = emulator().await;
+    let err = c
+        .create_table()
+        .table_name("unused-with-gsi")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("sales", T::N))
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("g", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byG")
+                .key_schema(key("g", KeyType::Hash))
+                .key_schema(key("pk", KeyType::Range))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation("One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [sales, pk, g], keys used: [pk, g]")
+    );
+}
+
 #[tokio::test]
 async fn a_projected_attribute_named_twice_is_refused() {
     let (_emu, c) = emulator().await;

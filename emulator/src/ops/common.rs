@@ -49,10 +49,15 @@ pub fn key_size_error(value: &AttributeValue, hash: bool) -> Option<Error> {
 
 /// The checks of a table key attribute's value: not empty, then within its size limit.
 fn key_value_error(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Option<Error> {
+    empty_key_error(attr, value).or_else(|| key_size_error(value, key.hash.iter().any(|h| h.name == attr.name)))
+}
+
+/// A key attribute's value may not be an empty string or binary.
+pub fn empty_key_error(attr: &KeyAttr, value: &AttributeValue) -> Option<Error> {
     let kind = match value {
         AttributeValue::S(s) if s.is_empty() => "string",
         AttributeValue::B(b) if b.is_empty() => "binary",
-        _ => return key_size_error(value, key.hash.iter().any(|h| h.name == attr.name)),
+        _ => return None,
     };
     Some(Error::validation(format!(
         "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",

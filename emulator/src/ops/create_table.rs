@@ -2,8 +2,6 @@
 //! DynamoDB's order, then creates the table, CREATING for the engine's transient delay (ACTIVE at
 //! once by default; the answer says CREATING either way, as AWS's does).
 
-use std::collections::HashSet;
-
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
@@ -70,7 +68,8 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     check_unique_index_names(keyed.clone().map(|i| i.name.as_str()).chain(vector_indexes.iter().map(|v| v.name.as_str())))?;
     let index_attrs = keyed.flat_map(|i| i.key.attrs()).map(|a| a.name.as_str());
     let searched = vector_indexes.iter().flat_map(|v| &v.search_schema).map(|e| e.name.as_str());
-    check_definition_count(&definitions, key.attrs().map(|a| a.name.as_str()).chain(index_attrs).chain(searched))?;
+    let indexed = !(local_indexes.is_empty() && global_indexes.is_empty() && vector_indexes.is_empty());
+    check_definition_count(&definitions, key.attrs().map(|a| a.name.as_str()).chain(index_attrs).chain(searched), indexed)?;
     let stream_view = stream_view(input.stream)?;
     check_table_class(input.table_class.as_deref())?;
     let sse = match &input.sse {
@@ -183,15 +182,30 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
 }
 
 /// AttributeDefinitions (each name once, see `check_unique_definitions`) must define exactly the
-/// attributes used in some key schema or vector index search schema.
-fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a str>) -> Result<()> {
-    let used: HashSet<&str> = used.collect();
-    if used.len() != defs.len() {
+/// attributes used in some key schema or vector index search schema (every used one is defined by
+/// now). DynamoDB names the unused ones only when the request declares an index: the definitions
+/// as sent, and the key attributes in the order the schemas use them (cfn-lint #1037 quotes AWS).
+fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a str>, indexed: bool) -> Result<()> {
+    let mut keys: Vec<&str> = Vec::new();
+    for name in used {
+        if !keys.contains(&name) {
+            keys.push(name);
+        }
+    }
+    if keys.len() == defs.len() {
+        return Ok(());
+    }
+    if !indexed {
         return Err(Error::invalid_parameter(
             "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
         ));
     }
-    Ok(())
+    let defined: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+    Err(Error::invalid_parameter(format!(
+        "Some AttributeDefinitions are not used. AttributeDefinitions: [{}], keys used: [{}]",
+        defined.join(", "),
+        keys.join(", ")
+    )))
 }
 
 /// The view type of the stream a StreamSpecification enables, if it enables one.
