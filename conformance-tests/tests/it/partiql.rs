@@ -32,6 +32,26 @@ async fn get(c: &Client, table: &str, pk: &str) -> Option<HashMap<String, V>> {
         .item
 }
 
+/// A SELECT list's values come back under the last name of each path, with the list indexes that
+/// follow it: `m.a` as `a`, `l[1]` as `l[1]`, `m.l[0]` as `l[0]`.
+#[tokio::test]
+async fn select_lists_name_each_value_by_its_last_step() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_nm", None).await;
+    exec(
+        &c,
+        "INSERT INTO \"pql_nm\" VALUE {'pk': 'x', 'm': {'a': 'A', 'l': ['m0']}, 'l': ['z0', 'z1']}",
+    )
+    .await;
+    let out = exec(&c, "SELECT m.a, l[1], m.l[0], m.none FROM \"pql_nm\" WHERE pk = 'x'").await;
+    let expected = HashMap::from([
+        ("a".to_string(), s("A")),
+        ("l[1]".to_string(), s("z1")),
+        ("l[0]".to_string(), s("m0")),
+    ]);
+    assert_eq!(out.items.unwrap_or_default(), vec![expected]);
+}
+
 #[tokio::test]
 async fn select_by_key_and_by_scan() {
     let (_emu, c) = emulator().await;

@@ -21,12 +21,12 @@ impl Path {
         Path(vec![PathElem::Attr(name.into())])
     }
 
-    /// The top-level attribute name.
     /// Whether the path goes below the top-level attribute `name` (`name.x`, `name[0]`).
     pub fn descends_into(&self, name: &str) -> bool {
         self.0.len() > 1 && self.head() == name
     }
 
+    /// The top-level attribute name.
     pub fn head(&self) -> &str {
         match self.0.first() {
             Some(PathElem::Attr(a)) => a,

@@ -510,20 +510,21 @@ pub fn update(clauses: &[UpdateClause], params: &[AttributeValue]) -> Result<Upd
     Ok(Update { actions, legacy: false })
 }
 
-/// A SELECT's projection: each path's value under its last attribute name, as DynamoDB returns
-/// `SELECT a.b` as `{"b": ...}`.
+/// A SELECT's projection: each path's value under the name of its last step, as DynamoDB returns
+/// `SELECT a.b` as `{"b": ...}` (the parity suite); list indexes after that name stay in it, so
+/// `SELECT a.l[0]` answers `{"l[0]": ...}` (DynamoDB Local, which libraries test against).
 pub fn project(item: &Item, paths: &[Path]) -> Item {
     let mut out = Item::new();
     for p in paths {
         if let Some(v) = crate::expr::lookup(item, p) {
-            let name =
-                p.0.iter()
-                    .rev()
-                    .find_map(|e| match e {
-                        PathElem::Attr(a) => Some(a.clone()),
-                        PathElem::Index(_) => None,
-                    })
-                    .unwrap_or_default();
+            let last = p.0.iter().rposition(|e| matches!(e, PathElem::Attr(_))).unwrap_or(0);
+            let mut name = String::new();
+            for e in &p.0[last..] {
+                match e {
+                    PathElem::Attr(a) => name.push_str(a),
+                    PathElem::Index(i) => name.push_str(&format!("[{i}]")),
+                }
+            }
             out.insert(name, v.clone());
         }
     }
