@@ -251,6 +251,96 @@ async fn items_sharing_an_index_key_come_back_in_dynamodbs_order() {
     );
 }
 
+/// `begins_with` on an index's sort key admits only values with the prefix: not the prefix's
+/// successor (`b` after `a`, `0xFF` after `0xFE`), on a global or a local index, either way.
+#[tokio::test]
+async fn begins_with_on_an_index_sort_key_stops_at_the_prefix() {
+    let (_emu, c) = emulator().await;
+    let all = || Projection::builder().projection_type(ProjectionType::All).build();
+    c.create_table()
+        .table_name("bwx")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("sk", T::S))
+        .attribute_definitions(attr_def("h", T::S))
+        .attribute_definitions(attr_def("g", T::S))
+        .attribute_definitions(attr_def("bin", T::B))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("byG")
+                .key_schema(key("h", KeyType::Hash))
+                .key_schema(key("g", KeyType::Range))
+                .projection(all())
+                .build()
+                .unwrap(),
+        )
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("byBin")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("bin", KeyType::Range))
+                .projection(all())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let values: [(&str, &[u8]); 5] = [
+        ("a", &[0xfe]),
+        ("ab", &[0xfe, 1]),
+        ("b", &[0xff]),
+        ("b\0", &[0xff, 0]),
+        ("", &[0xfd]),
+    ];
+    for (i, (g, bin)) in values.iter().enumerate() {
+        let mut pairs = vec![
+            ("pk", s("p")),
+            ("sk", s(&i.to_string())),
+            ("h", s("H")),
+            ("bin", V::B(bin.to_vec().into())),
+        ];
+        if !g.is_empty() {
+            pairs.push(("g", s(g)));
+        }
+        put(&c, "bwx", &pairs).await;
+    }
+    let query = |index: &str, condition: &str, prefix: V, forward: bool| {
+        c.query()
+            .table_name("bwx")
+            .index_name(index)
+            .key_condition_expression(condition)
+            .expression_attribute_values(":h", s(if index == "byG" { "H" } else { "p" }))
+            .expression_attribute_values(":p", prefix)
+            .scan_index_forward(forward)
+            .send()
+    };
+    let sks = |items: &[HashMap<String, V>]| -> Vec<String> {
+        items.iter().map(|i| i["sk"].as_s().unwrap().clone()).collect()
+    };
+    for forward in [true, false] {
+        let mut expected = vec!["0", "1"];
+        if !forward {
+            expected.reverse();
+        }
+        let out = query("byG", "h = :h AND begins_with(g, :p)", s("a"), forward)
+            .await
+            .unwrap();
+        assert_eq!(sks(out.items()), expected, "global, forward {forward}");
+        let out = query(
+            "byBin",
+            "pk = :h AND begins_with(bin, :p)",
+            V::B(vec![0xfe].into()),
+            forward,
+        )
+        .await
+        .unwrap();
+        assert_eq!(sks(out.items()), expected, "local, forward {forward}");
+    }
+}
+
 #[tokio::test]
 async fn local_index_query_and_index_rules() {
     let (_emu, c) = emulator().await;

@@ -557,7 +557,10 @@ pub fn sort_bounds(prefix: &[KeyValue], cond: Option<&RangeCond>) -> (Bound<Sort
         Some(RangeCond::Gt(v)) => (Excluded(at(&[key(v), End])), Included(at(&[End]))),
         Some(RangeCond::Ge(v)) => (Included(at(&[key(v)])), Included(at(&[End]))),
         Some(RangeCond::Between(a, b)) => (Included(at(&[key(a)])), Included(at(&[key(b), End]))),
-        Some(RangeCond::BeginsWith(p)) => (Included(at(&[key(p)])), Included(at(&[SortPart::PrefixEnd(p.clone())]))),
+        // `PrefixEnd` is the first position past the prefix's values, so the range stops before
+        // it: inclusive, an index's bound (which appends its table-key marker) would admit the
+        // successor value itself.
+        Some(RangeCond::BeginsWith(p)) => (Included(at(&[key(p)])), Excluded(at(&[SortPart::PrefixEnd(p.clone())]))),
     }
 }
 
