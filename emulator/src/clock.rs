@@ -31,17 +31,23 @@ impl Clock {
         self.now_millis() as f64 / 1000.0
     }
 
-    /// Moves a manual clock forward; the system clock cannot be moved and returns `false`.
+    /// Moves a manual clock forward, at most to [`LATEST_MILLIS`]; returns `false`, not moving,
+    /// for the system clock or a move past that.
     pub fn advance(&self, by: std::time::Duration) -> bool {
         match self {
             Clock::System => false,
             Clock::Manual(ms) => {
-                ms.fetch_add(by.as_millis() as i64, Ordering::SeqCst);
-                true
+                let by = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+                let moved = |now: i64| now.checked_add(by).filter(|t| *t <= LATEST_MILLIS);
+                ms.fetch_update(Ordering::SeqCst, Ordering::SeqCst, moved).is_ok()
             }
         }
     }
 }
+
+/// The last instant an HTTP `Date` header can show (9999-12-31T23:59:59.999Z): a manual clock
+/// stops there, since every answer carries the time.
+pub const LATEST_MILLIS: i64 = 253_402_300_799_999;
 
 fn millis(t: SystemTime) -> i64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
@@ -164,6 +170,16 @@ pub(crate) fn parse_basic_iso8601(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_latest_instant_is_the_last_millisecond_of_9999() {
+        assert_eq!(days_from_civil(10_000, 1, 1) * 86_400_000 - 1, LATEST_MILLIS);
+        let clock = Clock::manual(UNIX_EPOCH + std::time::Duration::from_millis(LATEST_MILLIS as u64 - 1));
+        assert!(clock.advance(std::time::Duration::from_millis(1)));
+        assert!(!clock.advance(std::time::Duration::from_millis(1)));
+        assert!(!clock.advance(std::time::Duration::MAX));
+        assert_eq!(clock.now_millis(), LATEST_MILLIS);
+    }
 
     #[test]
     fn dates_from_day_counts_and_back() {

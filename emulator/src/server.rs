@@ -349,7 +349,8 @@ impl Emulator {
         self.inner.engine.chaos()
     }
 
-    /// Moves a manual clock forward; returns `false` on the system clock.
+    /// Moves a manual clock forward; returns `false`, not moving, on the system clock or for a
+    /// move past the end of the year 9999.
     pub fn advance(&self, by: Duration) -> bool {
         self.inner.engine.clock.advance(by)
     }

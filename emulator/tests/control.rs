@@ -65,6 +65,37 @@ async fn manual() -> Emulator {
         .unwrap()
 }
 
+/// A manual clock stops at the last instant an HTTP date can show (9999-12-31T23:59:59.999Z):
+/// a move past it is refused and the emulator keeps answering, with the time it had.
+#[tokio::test]
+async fn a_manual_clock_stops_at_the_end_of_year_9999() {
+    let emu = manual().await;
+    let latest: i64 = 253_402_300_799_999;
+    let to_latest = (latest - T0 as i64 * 1000).to_string();
+    assert_eq!(
+        control(
+            &emu,
+            "POST",
+            "/_emulator/clock/advance",
+            &format!(r#"{{"millis": {to_latest}}}"#)
+        )
+        .await,
+        (200, json!({"mode": "manual", "now_millis": latest}))
+    );
+    assert_eq!(
+        control(&emu, "POST", "/_emulator/clock/advance", r#"{"millis": 1}"#).await,
+        (
+            400,
+            json!({"error": "the clock cannot pass 9999-12-31T23:59:59.999Z, the last time an HTTP date can show"})
+        )
+    );
+    assert!(!emu.advance(Duration::from_secs(1)));
+    assert_eq!(
+        dynamodb(&emu, "ListTables", json!({})).await,
+        (200, json!({"TableNames": []}))
+    );
+}
+
 #[tokio::test]
 async fn clock_endpoints_move_a_manual_clock() {
     let emu = manual().await;

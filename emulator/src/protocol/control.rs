@@ -140,11 +140,19 @@ fn advance(engine: &Engine, body: &[u8]) -> (StatusCode, Value) {
             "the clock only moves forward: give a non-negative amount",
         );
     }
-    let by = std::time::Duration::from_millis(millis.round() as u64);
-    if !engine.clock.advance(by) {
+    if matches!(*engine.clock, Clock::System) {
         return error(
             StatusCode::CONFLICT,
             "this emulator runs on the system clock; start it with a manual clock (--manual-clock) to move time",
+        );
+    }
+    if !engine
+        .clock
+        .advance(std::time::Duration::from_millis(millis.round() as u64))
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "the clock cannot pass 9999-12-31T23:59:59.999Z, the last time an HTTP date can show",
         );
     }
     (StatusCode::OK, clock(engine))

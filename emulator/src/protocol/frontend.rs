@@ -228,7 +228,7 @@ fn http_date(now_ms: i64) -> HeaderValue {
     thread_local! {
         static LAST: std::cell::RefCell<Option<(u64, HeaderValue)>> = const { std::cell::RefCell::new(None) };
     }
-    let secs = now_ms.max(0) as u64 / 1000;
+    let secs = now_ms.clamp(0, crate::clock::LATEST_MILLIS) as u64 / 1000;
     LAST.with_borrow_mut(|last| match last {
         Some((at, date)) if *at == secs => date.clone(),
         _ => {
