@@ -508,6 +508,32 @@ async fn iterator_types_and_paging() {
     assert_eq!(seen, ["a", "b", "c", "d"]);
 }
 
+/// One GetRecords returns at most 1 MB of records by their SizeBytes; the next iterator goes on
+/// from the first record left out.
+#[tokio::test]
+async fn a_read_stops_at_one_megabyte() {
+    let f = fixture().await;
+    let arn = table(&f.db, "big", Some(StreamViewType::NewImage)).await.unwrap();
+    let large = "x".repeat(390_000);
+    for pk in ["a", "b", "c", "d"] {
+        put(&f.db, "big", pk, &large).await;
+    }
+    let mut it = iterator(&f.streams, &arn, ShardIteratorType::TrimHorizon, None).await;
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        let out = f.streams.get_records().shard_iterator(&it).send().await.unwrap();
+        let records = out.records.unwrap();
+        let sizes: i64 = records
+            .iter()
+            .map(|r| r.dynamodb().unwrap().size_bytes().unwrap())
+            .sum();
+        assert!(sizes <= 1024 * 1024, "{sizes}");
+        pages.push(summary(&records).into_iter().map(|s| s.1).collect::<Vec<_>>());
+        it = out.next_shard_iterator.unwrap();
+    }
+    assert_eq!(pages, [["a", "b"], ["c", "d"]]);
+}
+
 #[tokio::test]
 async fn list_streams_filters_and_pages() {
     let f = fixture().await;

@@ -261,9 +261,28 @@ impl Stream {
             first,
             next: log.next,
             closed: log.disabled_at.is_some(),
-            records: log.records.iter().skip(skip).take(limit).cloned().collect(),
+            records: log
+                .records
+                .iter()
+                .skip(skip)
+                .take(limit)
+                .scan(0, within_a_read)
+                .cloned()
+                .collect(),
         }
     }
+}
+
+/// What one GetRecords returns at most, besides its Limit: 1 MB of records by their SizeBytes
+/// (the Streams API reference), though always the first record, however large.
+const MAX_READ_BYTES: usize = 1024 * 1024;
+
+/// `scan` state for a read: the bytes taken so far; `None` ends the read at the record that
+/// would pass [`MAX_READ_BYTES`].
+fn within_a_read<'a>(taken: &mut usize, record: &'a Arc<StreamRecord>) -> Option<&'a Arc<StreamRecord>> {
+    let first = *taken == 0;
+    *taken += record.size_bytes;
+    (first || *taken <= MAX_READ_BYTES).then_some(record)
 }
 
 impl Log {
