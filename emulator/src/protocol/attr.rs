@@ -76,12 +76,51 @@ pub fn decode_map(v: &Value) -> Result<Item> {
 
 fn decode_at(v: &Value, level: usize) -> Result<AttributeValue> {
     let seed = ValueSeed { level };
+    let from_text = |text: &str| seed.deserialize(&mut serde_json::Deserializer::from_str(text));
     let decoded = match v.as_object().filter(|m| m.len() == 1).and_then(|m| m.get(RAW)) {
-        Some(Value::String(text)) => seed.deserialize(&mut serde_json::Deserializer::from_str(text)),
+        // A JSON number past a double's range is well-formed JSON that the parser refuses before
+        // a visitor sees it; DynamoDB's reader sees a number token and words it by where it
+        // stands, so the text is read again with such numbers brought into range.
+        Some(Value::String(text)) => from_text(text).or_else(|e| tame_numbers(text).map_or(Err(e), |t| from_text(&t))),
         _ => seed.deserialize(v),
     };
     // Both sources are well-formed JSON, and the visitors accept every JSON value.
     decoded.unwrap_or_else(|e| Err(Error::serialization(e.to_string())))
+}
+
+/// `text` with each number a double cannot hold replaced by one of the same kind (`0.5` for a
+/// fraction or exponent, `1` for an integer), or `None` when it has none. A number is never a
+/// valid attribute value, so the value read back is refused all the same, in the right words.
+fn tame_numbers(text: &str) -> Option<String> {
+    let (mut out, mut last, mut changed) = (String::with_capacity(text.len()), 0, false);
+    let (mut in_string, mut escaped) = (false, false);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            (in_string, escaped) = (escaped || b != b'"', !escaped && b == b'\\');
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let end = bytes[i..]
+                .iter()
+                .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
+                .map_or(bytes.len(), |n| i + n);
+            let number = &text[i..end];
+            if number.parse::<f64>().is_ok_and(f64::is_infinite) {
+                let fraction = number.contains(['.', 'e', 'E']);
+                out.push_str(&text[last..i]);
+                out.push_str(if fraction { "0.5" } else { "1" });
+                (last, changed) = (end, true);
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[last..]);
+    changed.then_some(out)
 }
 
 /// Decodes an attribute value at nesting `level` from any JSON source (a text or a `Value`), with
@@ -652,6 +691,34 @@ mod tests {
         );
         let deep = serde_json::to_string(&wrapped(40)).unwrap();
         assert_eq!(from_text(&deep), Err(Error::nesting_exceeded()));
+    }
+
+    /// A number past a double's range is refused as any number standing there is: by its kind
+    /// and place, not in the parser's words; inside a string it is text.
+    #[test]
+    fn numbers_out_of_a_doubles_range_are_refused_by_their_place() {
+        let huge_int = "9".repeat(400);
+        for (text, same_as) in [
+            (r#"{"N": 1e400}"#.to_string(), r#"{"N": 0.5}"#.to_string()),
+            (r#"{"S": -1.5e999}"#.to_string(), r#"{"S": 0.5}"#.to_string()),
+            (format!(r#"{{"N": {huge_int}}}"#), r#"{"N": 1}"#.to_string()),
+            (
+                r#"{"L": [{"S": "1e400"}, 1e400]}"#.to_string(),
+                r#"{"L": [{"S": "1e400"}, 0.5]}"#.to_string(),
+            ),
+            (
+                r#"{"M": {"a\"": {"BOOL": 1E+400}}}"#.to_string(),
+                r#"{"M": {"a\"": {"BOOL": 0.5}}}"#.to_string(),
+            ),
+        ] {
+            let refused = from_text(&text).unwrap_err();
+            assert_eq!(Err(refused), from_text(&same_as), "{text}");
+        }
+        assert_eq!(
+            from_text(r#"{"N": 1e400}"#).unwrap_err().message.unwrap(),
+            "DECIMAL_VALUE cannot be converted to String"
+        );
+        assert_eq!(tame_numbers(r#"{"S": "1e400", "N": 1e300}"#), None);
     }
 
     #[test]
