@@ -595,13 +595,17 @@ async fn attribute_names_are_one_to_65535_bytes() {
         .send()
         .await
         .unwrap();
-    for (name, message) in [
-        ("", "Empty attribute name"),
-        (
-            too_long.as_str(),
-            "Attribute name is too long, must be less than 65536 bytes",
-        ),
-    ] {
+    // An empty name is "invalid" in the older words; one too large is refused in its own words
+    // (AWS, September 2026), counted by the operations that count.
+    for (name, empty) in [("", true), (too_long.as_str(), false)] {
+        let message = if empty { "Empty attribute name" } else { TOO_LARGE };
+        let invalid = format!("One or more parameter values were invalid: {message}");
+        let item_refusal = if empty { invalid.clone() } else { message.to_string() };
+        let names_refusal = if empty {
+            format!("ExpressionAttributeNames contains invalid value: {message} for key #a")
+        } else {
+            message.to_string()
+        };
         let put = c
             .put_item()
             .table_name("names")
@@ -609,10 +613,12 @@ async fn attribute_names_are_one_to_65535_bytes() {
             .item(name, n(1))
             .send()
             .await;
-        assert_eq!(
-            error(put.unwrap_err()),
-            validation(&format!("One or more parameter values were invalid: {message}"))
-        );
+        let counted_put = if empty {
+            invalid.clone()
+        } else {
+            format!("1 validation error detected: {message}")
+        };
+        assert_eq!(error(put.unwrap_err()), validation(&counted_put));
         let batch = c
             .batch_write_item()
             .request_items(
@@ -629,10 +635,7 @@ async fn attribute_names_are_one_to_65535_bytes() {
             )
             .send()
             .await;
-        assert_eq!(
-            error(batch.unwrap_err()),
-            validation(&format!("One or more parameter values were invalid: {message}"))
-        );
+        assert_eq!(error(batch.unwrap_err()), validation(&item_refusal));
         let legacy = c
             .update_item()
             .table_name("names")
@@ -647,9 +650,7 @@ async fn attribute_names_are_one_to_65535_bytes() {
             .await;
         assert_eq!(
             error(legacy.unwrap_err()),
-            validation(&format!(
-                "1 validation error detected: One or more parameter values were invalid: {message}"
-            ))
+            validation(&format!("1 validation error detected: {item_refusal}"))
         );
         let projected = c
             .get_item()
@@ -659,12 +660,7 @@ async fn attribute_names_are_one_to_65535_bytes() {
             .expression_attribute_names("#a", name)
             .send()
             .await;
-        assert_eq!(
-            error(projected.unwrap_err()),
-            validation(&format!(
-                "ExpressionAttributeNames contains invalid value: {message} for key #a"
-            ))
-        );
+        assert_eq!(error(projected.unwrap_err()), validation(&names_refusal));
         // The same name in an update's or a condition's ExpressionAttributeNames.
         let names = HashMap::from([("#a".to_string(), name.to_string())]);
         let updated = c
@@ -685,12 +681,7 @@ async fn attribute_names_are_one_to_65535_bytes() {
             .send()
             .await;
         for e in [error(updated.unwrap_err()), error(conditional.unwrap_err())] {
-            assert_eq!(
-                e,
-                validation(&format!(
-                    "1 validation error detected: ExpressionAttributeNames contains invalid value: {message} for key #a"
-                ))
-            );
+            assert_eq!(e, validation(&format!("1 validation error detected: {names_refusal}")));
         }
     }
     // PartiQL items too (a 65,536-byte name does not fit in a statement).
@@ -705,6 +696,47 @@ async fn attribute_names_are_one_to_65535_bytes() {
     );
     let scan = c.scan().table_name("names").send().await.unwrap();
     assert_eq!(scan.count, 1);
+}
+
+const TOO_LARGE: &str = "Attribute name is too large, must be less than 65536 bytes";
+
+/// A map key at any depth is an attribute name too: over 65,535 bytes it is refused in a put and
+/// in an update's value, in the counted words (AWS, September 2026).
+#[tokio::test]
+async fn map_keys_at_any_depth_are_held_to_the_name_limit() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "deepnames", None).await;
+    let nested = |key: &str| V::L(vec![V::M(HashMap::from([(key.to_string(), n(1))]))]);
+    let longest = "k".repeat(65_535);
+    let too_long = "k".repeat(65_536);
+    c.put_item()
+        .table_name("deepnames")
+        .item("pk", s("a"))
+        .item("doc", nested(&longest))
+        .send()
+        .await
+        .unwrap();
+    let put = c
+        .put_item()
+        .table_name("deepnames")
+        .item("pk", s("b"))
+        .item("doc", nested(&too_long))
+        .send()
+        .await;
+    let updated = c
+        .update_item()
+        .table_name("deepnames")
+        .key("pk", s("a"))
+        .update_expression("SET doc = :v")
+        .expression_attribute_values(":v", nested(&too_long))
+        .send()
+        .await;
+    for e in [error(put.unwrap_err()), error(updated.unwrap_err())] {
+        assert_eq!(e, validation(&format!("1 validation error detected: {TOO_LARGE}")));
+    }
+    let stored = c.scan().table_name("deepnames").send().await.unwrap();
+    assert_eq!(stored.count, 1);
+    assert_eq!(stored.items()[0]["doc"], nested(&longest));
 }
 
 #[tokio::test]

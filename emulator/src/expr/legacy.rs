@@ -239,8 +239,10 @@ pub fn key_conditions(conds: &BTreeMap<String, ExpectedCondition>) -> Result<Key
 pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<Update> {
     let mut actions = Vec::with_capacity(updates.len());
     for (key, u) in updates {
-        if let Some(msg) = crate::model::attribute_name_error(key) {
-            return Err(invalid(msg));
+        match crate::model::attribute_name_error(key) {
+            Some(msg @ crate::model::NAME_TOO_LARGE) => return Err(Error::validation(msg)),
+            Some(msg) => return Err(invalid(msg)),
+            None => {}
         }
         let action = u.action.as_deref().unwrap_or("PUT");
         let path = Path::attr(key);

@@ -247,10 +247,14 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
             )));
         }
         for (k, name) in names {
-            if let Some(msg) = crate::model::attribute_name_error(name) {
-                return Err(Error::validation(format!(
-                    "ExpressionAttributeNames contains invalid value: {msg} for key {k}"
-                )));
+            match crate::model::attribute_name_error(name) {
+                Some(msg @ crate::model::NAME_TOO_LARGE) => return Err(Error::validation(msg)),
+                Some(msg) => {
+                    return Err(Error::validation(format!(
+                        "ExpressionAttributeNames contains invalid value: {msg} for key {k}"
+                    )))
+                }
+                None => {}
             }
         }
     }

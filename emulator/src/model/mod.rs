@@ -16,7 +16,10 @@ pub use schema::*;
 #[cfg(test)]
 pub(crate) use stored::tests as stored_tests;
 pub use stored::{Checked, RawView, Seq, Stored, View};
-pub use value::{attribute_name_error, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING};
+pub use value::{
+    attribute_name_error, has_oversized_name, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING,
+    NAME_TOO_LARGE,
+};
 pub use vector::{to_f32, Distance, SearchElement, SearchRole, VectorFault};
 
 /// DynamoDB's maximum item size: 400 KB.

@@ -75,6 +75,11 @@ impl ValueType {
 pub const MAX_NESTING: usize = 32;
 
 impl AttributeValue {
+    /// A map or a list, which holds other values.
+    fn is_container(&self) -> bool {
+        matches!(self, AttributeValue::M(_) | AttributeValue::L(_))
+    }
+
     /// Levels of nesting: 1 for a scalar or set, one more for each list or map around a value.
     /// Iterative, so no value can make it recurse. A scalar or set answers without the stack's
     /// allocation: every attribute of every item an update writes passes here.
@@ -167,13 +172,52 @@ fn number_size(n: &Number) -> usize {
     1 + int.div_ceil(2) + frac.div_ceil(2) + usize::from(negative)
 }
 
+/// The longest attribute name, in bytes.
+const MAX_NAME: usize = 65_535;
+
+/// The refusal of a name over [`MAX_NAME`], in these words wherever it stands: an item's
+/// attribute or a map key at any depth, or ExpressionAttributeNames (measured on AWS in
+/// September 2026, ExtendDB #365).
+pub const NAME_TOO_LARGE: &str = "Attribute name is too large, must be less than 65536 bytes";
+
 /// Why DynamoDB refuses `name` as an attribute name, if it does: names are 1 to 65,535 bytes.
 pub fn attribute_name_error(name: &str) -> Option<&'static str> {
     match name.len() {
         0 => Some("Empty attribute name"),
-        1..=65_535 => None,
-        _ => Some("Attribute name is too long, must be less than 65536 bytes"),
+        1..=MAX_NAME => None,
+        _ => Some(NAME_TOO_LARGE),
     }
+}
+
+/// Whether a name in `item`, an attribute's or a map key's at any depth, is over [`MAX_NAME`].
+/// Walks with its own stack, which a flat item never allocates.
+pub fn has_oversized_name(item: &Item) -> bool {
+    let mut containers = Vec::new();
+    if names_over(item.iter(), &mut containers) {
+        return true;
+    }
+    while let Some(v) = containers.pop() {
+        match v {
+            AttributeValue::M(m) if names_over(m.iter(), &mut containers) => return true,
+            AttributeValue::L(l) => containers.extend(l.iter().filter(|v| v.is_container())),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether one of `names` is over [`MAX_NAME`]; the maps and lists among their values go on
+/// `containers`, to be walked in turn.
+fn names_over<'a>(
+    mut names: impl Iterator<Item = (&'a String, &'a AttributeValue)>,
+    containers: &mut Vec<&'a AttributeValue>,
+) -> bool {
+    names.any(|(name, v)| {
+        if v.is_container() {
+            containers.push(v);
+        }
+        name.len() > MAX_NAME
+    })
 }
 
 /// Total size of an item: every attribute name plus its value.

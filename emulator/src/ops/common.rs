@@ -10,8 +10,8 @@ use crate::engine::Engine;
 use crate::error::{Check, Error, Result};
 use crate::expr::Update;
 use crate::model::{
-    attribute_name_error, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
-    TableDef, ValueType, VectorFault, VectorIndexDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY,
+    has_oversized_name, item_size, nesting_ok, AttributeValue, IndexDef, Item, KeyAttr, KeySchema, PrimaryKey,
+    TableDef, ValueType, VectorFault, VectorIndexDef, MAX_HASH_KEY, MAX_ITEM_SIZE, MAX_RANGE_KEY, NAME_TOO_LARGE,
 };
 use crate::store::{Table, TableState};
 
@@ -96,11 +96,20 @@ pub fn request_key(def: &TableDef, key: &Item) -> Result<PrimaryKey> {
     def.key.key_of(key).ok_or_else(key_mismatch)
 }
 
-/// Every attribute name of an item to write is 1 to 65,535 bytes.
+/// Every attribute name of an item to write is 1 to 65,535 bytes, and so is every map key in it.
 pub fn check_attribute_names(item: &Item) -> Result<()> {
-    match item.keys().find_map(|name| attribute_name_error(name)) {
-        Some(msg) => Err(Error::invalid_parameter(msg)),
-        None => Ok(()),
+    if item.keys().any(String::is_empty) {
+        return Err(Error::invalid_parameter("Empty attribute name"));
+    }
+    check_name_sizes(item)
+}
+
+/// No name in `item`, at any depth, is over 65,535 bytes: a check of the request, so counted
+/// where the operation counts (PutItem, UpdateItem).
+fn check_name_sizes(item: &Item) -> Result<()> {
+    match has_oversized_name(item) {
+        true => Err(Error::validation(NAME_TOO_LARGE).by(Check::Request)),
+        false => Ok(()),
     }
 }
 
@@ -159,6 +168,7 @@ pub fn updated_item(
         check_index_keys_of(index, &item, Write::Update)?;
     }
     check_vector_indexes(def, &item, Write::Update)?;
+    check_name_sizes(&item)?;
     if item_size(&item) > MAX_ITEM_SIZE {
         return Err(update_too_large());
     }
