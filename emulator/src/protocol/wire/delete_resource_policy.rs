@@ -16,5 +16,8 @@ pub fn decode(body: Body) -> Result<Input> {
 }
 
 pub fn encode(out: Output) -> Value {
-    json!({ "RevisionId": out.revision })
+    match out.revision {
+        Some(revision) => json!({ "RevisionId": revision }),
+        None => json!({}),
+    }
 }
