@@ -19,7 +19,7 @@ use crate::store::{Table, TableState};
 /// request's shape admits names from one character (an ARN may be short too); a name shorter than
 /// any table's is refused before the lookup.
 pub fn data_table(cx: &Cx, name_or_arn: &str) -> Result<Arc<Table>> {
-    let name = cx.engine.table_name(name_or_arn);
+    let name = super::tables::name_in(cx, name_or_arn)?;
     if name.len() < 3 {
         return Err(Error::validation(
             "TableName must be at least 3 characters long and at most 255 characters long",

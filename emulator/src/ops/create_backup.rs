@@ -20,7 +20,7 @@ pub struct Output {
 }
 
 pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let name = cx.engine.table_name(&input.table);
+    let name = super::tables::name_in(cx, &input.table)?;
     // A table still CREATING is not found, as DynamoDB words it; one DELETING can be backed up.
     let table = cx
         .ns

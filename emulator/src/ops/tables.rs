@@ -10,11 +10,44 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::store::{Status, Table, TableState};
 
 /// A control-plane lookup at `now`, whose message names the table; it finds DELETING tables too.
-pub fn table_named(cx: &Cx, name: &str, now: i64) -> Result<Arc<Table>> {
+pub fn table_named(cx: &Cx, name_or_arn: &str, now: i64) -> Result<Arc<Table>> {
+    let name = name_in(cx, name_or_arn)?;
     cx.ns
         .store
-        .table_or_deleting(cx.engine.table_name(name), now)
+        .table_or_deleting(name, now)
         .ok_or_else(|| missing_table(name))
+}
+
+/// The table name a request's TableName gives: itself, or the name inside a table ARN, which must
+/// be one of this account and region (AWS, October 2026: another region's or partition's ARN is
+/// refused in those words, another account's is AccessDenied). Our reading: an index's or
+/// stream's ARN, which AWS refuses without a recorded text, is refused as a wrong resource type.
+pub fn name_in<'a>(cx: &Cx, name_or_arn: &'a str) -> Result<&'a str> {
+    let parts: Vec<&str> = name_or_arn.splitn(6, ':').collect();
+    let ["arn", partition, service, region, account, resource] = parts[..] else {
+        return Ok(name_or_arn);
+    };
+    let invalid = |what: &str| {
+        Error::validation(format!(
+            "1 validation error detected: Invalid {what} in '{name_or_arn}'"
+        ))
+    };
+    if partition != cx.ns.partition() {
+        return Err(invalid("AWS partition"));
+    }
+    if region != cx.ns.region {
+        return Err(invalid("AWS region"));
+    }
+    let table = resource
+        .strip_prefix("table/")
+        .filter(|n| !n.is_empty() && !n.contains('/'));
+    let Some(table) = table.filter(|_| service == "dynamodb") else {
+        return Err(invalid("resource type"));
+    };
+    if account != cx.ns.account {
+        return Err(Error::new(ErrorKind::AccessDenied, "Access is denied"));
+    }
+    Ok(table)
 }
 
 pub fn missing_table(name: &str) -> Error {
@@ -41,7 +74,7 @@ pub fn live<'t>(table: &'t Table, name: &str, now: i64) -> Result<RwLockWriteGua
 
 /// The backup operations' lookup: they name a missing table TableNotFoundException.
 pub fn backed_up_table(cx: &Cx, name_or_arn: &str) -> Result<Arc<Table>> {
-    let name = cx.engine.table_name(name_or_arn);
+    let name = name_in(cx, name_or_arn)?;
     cx.ns
         .store
         .table(name)

@@ -51,6 +51,10 @@ pub enum Shape {
     /// A table name on the data plane: a name (1–255 characters of the name pattern) or a table ARN
     /// (up to 1024 characters).
     TableRef,
+    /// A table name in DescribeTable, UpdateTable and DeleteTable: a table ARN (up to 1024
+    /// characters), or a name as CreateTable's, 3–255 characters of the name pattern, its length
+    /// reported before the pattern (AWS, October 2026: `'ab'`, and `''` failing both).
+    TableNameOrArn,
     /// An AttributeValue: checked structurally by `protocol::attr`, not here.
     Attr,
     /// Anything JSON: validated by the operation itself.
@@ -58,24 +62,18 @@ pub enum Shape {
 }
 
 /// Regular-expression constraints DynamoDB puts on names.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub enum Pattern {
-    /// `[a-zA-Z0-9_.-]+`, table and index names.
+    /// `[a-zA-Z0-9_.-]+`, table and backup names, a fault reported before a length fault.
     Name,
+    /// The same for index names, whose pattern fault DynamoDB reports after the length fault (AWS,
+    /// October 2026, an empty IndexName in CreateTable and UpdateTable).
+    IndexName,
 }
 
 impl Pattern {
-    fn text(self) -> &'static str {
-        match self {
-            Pattern::Name => "[a-zA-Z0-9_.-]+",
-        }
-    }
-
     fn matches(self, s: &str) -> bool {
-        match self {
-            // An empty name reports only its length, never the pattern.
-            Pattern::Name => s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b)),
-        }
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
     }
 }
 
@@ -141,7 +139,7 @@ pub const TABLE_NAME: Shape = Shape::Str {
 pub const INDEX_NAME: Shape = Shape::Str {
     min: 3,
     max: 255,
-    pattern: Some(Pattern::Name),
+    pattern: Some(Pattern::IndexName),
     values: &[],
 };
 /// A backup's name: 3–255 characters of `[a-zA-Z0-9_.-]`, like a table's.
@@ -372,7 +370,7 @@ pub fn validate_after(body: &Value, fields: &[Field], leading: Vec<String>) -> R
 /// a map (DynamoDB's reader names structures there as values, and cannot cast collections there).
 fn wanted(shape: &Shape, nested: bool) -> Option<Wanted<'static>> {
     Some(match shape {
-        Shape::Str { .. } | Shape::TableRef => Wanted::String,
+        Shape::Str { .. } | Shape::TableRef | Shape::TableNameOrArn => Wanted::String,
         Shape::Int { long: true, .. } => Wanted::Long,
         Shape::Int { .. } | Shape::Limit => Wanted::Integer,
         Shape::Bool => Wanted::Boolean,
@@ -491,6 +489,9 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
             faults.push(format!("Member must have length less than or equal to {max}"));
         }
     };
+    let pattern_fault = |faults: &mut Vec<String>| {
+        faults.push("Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+".to_string());
+    };
     match shape {
         Shape::Str {
             min,
@@ -502,21 +503,28 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
             if !values.is_empty() && !values.contains(&s) {
                 faults.push(format!("Member must satisfy enum value set: [{}]", values.join(", ")));
             }
-            if let Some(p) = pattern.filter(|p| !p.matches(s)) {
-                faults.push(format!("Member must satisfy regular expression pattern: {}", p.text()));
+            let pattern = pattern.filter(|p| !p.matches(s));
+            if pattern == Some(Pattern::Name) {
+                pattern_fault(&mut faults);
             }
             len_faults(&mut faults, s.chars().count(), *min, *max);
+            if pattern == Some(Pattern::IndexName) {
+                pattern_fault(&mut faults);
+            }
         }
-        Shape::TableRef => {
+        Shape::TableRef | Shape::TableNameOrArn => {
             let s = v.as_str().unwrap_or_default();
             if s.starts_with("arn:") {
                 len_faults(&mut faults, s.chars().count(), 1, 1024);
-            } else {
+            } else if matches!(shape, Shape::TableNameOrArn) {
+                len_faults(&mut faults, s.chars().count(), 3, 255);
                 if !Pattern::Name.matches(s) {
-                    faults.push(format!(
-                        "Member must satisfy regular expression pattern: {}",
-                        Pattern::Name.text()
-                    ));
+                    pattern_fault(&mut faults);
+                }
+            } else {
+                // The data plane's TableName is an ARN's shape, so an empty one is only too short.
+                if !s.is_empty() && !Pattern::Name.matches(s) {
+                    pattern_fault(&mut faults);
                 }
                 len_faults(&mut faults, s.chars().count(), 1, 255);
             }

@@ -6,7 +6,7 @@ use crate::ops::delete_table::{Input, Output};
 use crate::protocol::shape::{required, validate, Field, Shape};
 use crate::protocol::Body;
 
-pub(crate) const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub(crate) const SHAPE: &[Field] = &[required("TableName", Shape::TableNameOrArn)];
 
 /// The TableDescription members DeleteTable answers with: DynamoDB describes a deleted table more
 /// briefly than DescribeTable (no creation time, key schema, attribute definitions or indexes).

@@ -6,7 +6,7 @@ use crate::ops::describe_table::{Input, Output};
 use crate::protocol::shape::{required, validate, Field, Shape};
 use crate::protocol::Body;
 
-pub(crate) const SHAPE: &[Field] = &[required("TableName", Shape::TableRef)];
+pub(crate) const SHAPE: &[Field] = &[required("TableName", Shape::TableNameOrArn)];
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;

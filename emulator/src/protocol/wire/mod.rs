@@ -366,3 +366,124 @@ pub fn single_write(
     };
     Ok((item, returns, expressions::parse(body, op)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::shape;
+    use crate::ops::Operation;
+    use crate::protocol::shape::validate;
+
+    /// The constraint faults of `body` as `op` reports them.
+    fn faults(op: Operation, body: serde_json::Value) -> String {
+        validate(&body, shape(op)).unwrap_err().message.unwrap()
+    }
+
+    /// Each member's faults in the order AWS reported them (the ACK catalogue's live answers,
+    /// October 2026): not always the order the API reference lists members or enum values in.
+    #[test]
+    fn faults_are_reported_in_dynamodbs_order() {
+        let null = |at: &str| format!("Value null at '{at}' failed to satisfy constraint: Member must not be null");
+        let too_short = |v: &str, at: &str, n: u8| {
+            format!("Value '{v}' at '{at}' failed to satisfy constraint: Member must have length greater than or equal to {n}")
+        };
+        let pattern = |at: &str| {
+            format!("Value '' at '{at}' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+")
+        };
+        let cases = [
+            (
+                faults(
+                    Operation::UpdateTimeToLive,
+                    json!({"TableName": "abc", "TimeToLiveSpecification": {}}),
+                ),
+                format!(
+                    "2 validation errors detected: {}; {}",
+                    null("timeToLiveSpecification.attributeName"),
+                    null("timeToLiveSpecification.enabled")
+                ),
+            ),
+            (
+                faults(
+                    Operation::UpdateTable,
+                    json!({"TableName": "abc", "AttributeDefinitions": [{}]}),
+                ),
+                format!(
+                    "2 validation errors detected: {}; {}",
+                    null("attributeDefinitions.1.member.attributeType"),
+                    null("attributeDefinitions.1.member.attributeName")
+                ),
+            ),
+            (
+                faults(Operation::DescribeTable, json!({"TableName": ""})),
+                format!(
+                    "2 validation errors detected: {}; {}",
+                    too_short("", "tableName", 3),
+                    pattern("tableName")
+                ),
+            ),
+            (
+                faults(Operation::DeleteTable, json!({"TableName": "ab"})),
+                format!("1 validation error detected: {}", too_short("ab", "tableName", 3)),
+            ),
+            (
+                faults(Operation::CreateBackup, json!({"TableName": "abc", "BackupName": ""})),
+                format!(
+                    "2 validation errors detected: {}; {}",
+                    pattern("backupName"),
+                    too_short("", "backupName", 3)
+                ),
+            ),
+            (
+                faults(Operation::ListTables, json!({"ExclusiveStartTableName": ""})),
+                format!(
+                    "2 validation errors detected: {}; {}",
+                    pattern("exclusiveStartTableName"),
+                    too_short("", "exclusiveStartTableName", 3)
+                ),
+            ),
+            (
+                faults(
+                    Operation::UpdateTable,
+                    json!({"TableName": "abc", "GlobalSecondaryIndexUpdates": [{"Delete": {"IndexName": ""}}]}),
+                ),
+                format!(
+                    "2 validation errors detected: {}; {}",
+                    too_short("", "globalSecondaryIndexUpdates.1.member.delete.indexName", 3),
+                    pattern("globalSecondaryIndexUpdates.1.member.delete.indexName")
+                ),
+            ),
+            (
+                faults(
+                    Operation::UpdateTable,
+                    json!({"TableName": "abc", "SSESpecification": {"Enabled": true, "SSEType": "KMS", "KMSMasterKeyId": ""}}),
+                ),
+                format!(
+                    "1 validation error detected: {}",
+                    too_short("", "sSESpecification.kMSMasterKeyId", 1)
+                ),
+            ),
+            (
+                faults(
+                    Operation::UpdateTable,
+                    json!({"TableName": "abc", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": ""}}),
+                ),
+                "1 validation error detected: Value '' at 'streamSpecification.streamViewType' failed to satisfy \
+                 constraint: Member must satisfy enum value set: [OLD_IMAGE, KEYS_ONLY, NEW_AND_OLD_IMAGES, NEW_IMAGE]"
+                    .into(),
+            ),
+            (
+                faults(
+                    Operation::UpdateContributorInsights,
+                    json!({"TableName": "abc", "ContributorInsightsAction": "ENABLE", "ContributorInsightsMode": ""}),
+                ),
+                "1 validation error detected: Value '' at 'contributorInsightsMode' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [THROTTLED_KEYS, ACCESSED_AND_THROTTLED_KEYS]"
+                    .into(),
+            ),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
+        }
+    }
+}

@@ -20,11 +20,13 @@ const KEY_SCHEMA_ELEMENT: Shape = Shape::Struct {
     ],
 };
 
+/// Its members in the order DynamoDB reports their faults (type first; AWS, October 2026, an
+/// empty `{}` definition), which is not the order it prints them in.
 const ATTRIBUTE_DEFINITION: Shape = Shape::Struct {
     java: "AttributeDefinition",
     fields: &[
-        required("AttributeName", string(1, 255)),
         required("AttributeType", one_of(&["B", "N", "S"])),
+        required("AttributeName", string(1, 255)),
     ],
 };
 
@@ -164,7 +166,7 @@ pub const STREAM_SPECIFICATION: Shape = Shape::Struct {
         required("StreamEnabled", Shape::Bool),
         field(
             "StreamViewType",
-            one_of(&["NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]),
+            one_of(&["OLD_IMAGE", "KEYS_ONLY", "NEW_AND_OLD_IMAGES", "NEW_IMAGE"]),
         ),
     ],
 };
@@ -175,7 +177,7 @@ pub const SSE_SPECIFICATION: Shape = Shape::Struct {
     fields: &[
         field("Enabled", Shape::Bool),
         field("SSEType", one_of(&["AES256", "KMS"])),
-        field("KMSMasterKeyId", string(0, usize::MAX)),
+        field("KMSMasterKeyId", string(1, usize::MAX)),
     ],
 };
 

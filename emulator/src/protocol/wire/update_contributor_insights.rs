@@ -10,7 +10,7 @@ pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
     field("IndexName", INDEX_NAME),
     required("ContributorInsightsAction", one_of(&["ENABLE", "DISABLE"])),
-    field("ContributorInsightsMode", one_of(&["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"])),
+    field("ContributorInsightsMode", one_of(&["THROTTLED_KEYS", "ACCESSED_AND_THROTTLED_KEYS"])),
 ];
 
 pub fn decode(body: Body) -> Result<Input> {

@@ -40,7 +40,7 @@ const VECTOR_INDEX_UPDATE: Shape = Shape::Struct {
 };
 
 pub(crate) const SHAPE: &[Field] = &[
-    required("TableName", Shape::TableRef),
+    required("TableName", Shape::TableNameOrArn),
     field("AttributeDefinitions", ATTRIBUTE_DEFINITIONS),
     field("BillingMode", BILLING_MODE),
     field("ProvisionedThroughput", THROUGHPUT),

@@ -12,8 +12,8 @@ pub(crate) const SHAPE: &[Field] = &[
         Shape::Struct {
             java: "TimeToLiveSpecification",
             fields: &[
-                required("Enabled", Shape::Bool),
                 required("AttributeName", string(1, 255)),
+                required("Enabled", Shape::Bool),
             ],
         },
     ),

@@ -1,0 +1,122 @@
+//! A TableName is a name or the ARN of a table of the caller's account and region (AWS, measured
+//! October 2026 in an ACK controller's public catalogue, DDB-TABLE-011 and DDB-TABLE-442).
+
+use crate::support::{create_with_gsi, emulator, error, s, validation};
+
+#[tokio::test]
+async fn a_table_arn_must_be_of_this_account_region_and_a_table() {
+    let (_emu, c) = emulator().await;
+    create_with_gsi(&c, "users").await;
+    let arn = c
+        .describe_table()
+        .table_name("users")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap()
+        .table_arn
+        .unwrap();
+    assert_eq!(arn, "arn:aws:dynamodb:us-east-1:000000000000:table/users");
+
+    // The table's own ARN works wherever a name does, and answers with the name.
+    let described = c.describe_table().table_name(&arn).send().await.unwrap();
+    assert_eq!(described.table.unwrap().table_name.as_deref(), Some("users"));
+    c.put_item()
+        .table_name(&arn)
+        .item("pk", s("k"))
+        .item("g", s("x"))
+        .send()
+        .await
+        .unwrap();
+    let got = c.get_item().table_name(&arn).key("pk", s("k")).send().await.unwrap();
+    assert_eq!(got.item.unwrap().get("g"), Some(&s("x")));
+
+    let invalid =
+        |what: &str, arn: &str| validation(&format!("1 validation error detected: Invalid {what} in '{arn}'"));
+    let other_region = arn.replace(":us-east-1:", ":us-west-2:");
+    let other_partition = arn.replace("arn:aws:", "arn:aws-cn:");
+    let index = format!("{arn}/index/by_group");
+    let other_account = arn.replace(":000000000000:", ":111122223333:");
+    let describe = |name: String| {
+        let c = c.clone();
+        async move { error(c.describe_table().table_name(name).send().await.unwrap_err()) }
+    };
+    assert_eq!(
+        describe(other_region.clone()).await,
+        invalid("AWS region", &other_region)
+    );
+    assert_eq!(
+        describe(other_partition.clone()).await,
+        invalid("AWS partition", &other_partition)
+    );
+    assert_eq!(describe(index.clone()).await, invalid("resource type", &index));
+    assert_eq!(
+        describe(other_account.clone()).await,
+        ("AccessDeniedException".to_string(), "Access is denied".to_string())
+    );
+    let missing = arn.replace("table/users", "table/nosuch");
+    assert_eq!(
+        describe(missing).await,
+        (
+            "ResourceNotFoundException".to_string(),
+            "Requested resource not found: Table: nosuch not found".to_string()
+        )
+    );
+
+    // Another region's ARN names no table here: nothing is written or deleted through it.
+    let put = c
+        .put_item()
+        .table_name(&other_region)
+        .item("pk", s("k2"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(put), invalid("AWS region", &other_region));
+    let delete = c.delete_table().table_name(&other_region).send().await.unwrap_err();
+    assert_eq!(error(delete), invalid("AWS region", &other_region));
+    let backup = c
+        .create_backup()
+        .table_name(&other_account)
+        .backup_name("bk1")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(backup),
+        ("AccessDeniedException".to_string(), "Access is denied".to_string())
+    );
+    let count = c.scan().table_name("users").send().await.unwrap().count;
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn table_level_operations_want_names_of_three_characters() {
+    let (_emu, c) = emulator().await;
+    let short = "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: Member must \
+                 have length greater than or equal to 3";
+    let described = c.describe_table().table_name("ab").send().await.unwrap_err();
+    assert_eq!(error(described), validation(short));
+    let updated = c
+        .update_table()
+        .table_name("ab")
+        .deletion_protection_enabled(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(updated), validation(short));
+    let deleted = c.delete_table().table_name("ab").send().await.unwrap_err();
+    assert_eq!(error(deleted), validation(short));
+    // The item operations take any name the ARN's shape admits, and then refuse it in words of their own.
+    let got = c
+        .get_item()
+        .table_name("ab")
+        .key("pk", s("k"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(got),
+        validation("TableName must be at least 3 characters long and at most 255 characters long")
+    );
+}
