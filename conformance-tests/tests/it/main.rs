@@ -26,7 +26,7 @@ mod snapshots;
 mod stale_reads;
 mod streams;
 mod support;
-mod table_names;
+mod table_level;
 mod table_settings;
 mod tables;
 mod tags;

@@ -9,7 +9,8 @@ use crate::protocol::Body;
 pub(crate) const SHAPE: &[Field] = &[required("TableName", Shape::TableNameOrArn)];
 
 /// The TableDescription members DeleteTable answers with: DynamoDB describes a deleted table more
-/// briefly than DescribeTable (no creation time, key schema, attribute definitions or indexes).
+/// briefly than DescribeTable (no creation time, key schema, attribute definitions or indexes),
+/// though with its encryption (AWS, October 2026, the ACK catalogue's DDB-TABLE-334).
 const DESCRIBED: &[&str] = &[
     "TableName",
     "TableStatus",
@@ -20,6 +21,7 @@ const DESCRIBED: &[&str] = &[
     "ProvisionedThroughput",
     "BillingModeSummary",
     "StreamSpecification",
+    "SSEDescription",
 ];
 
 pub fn decode(body: Body) -> Result<Input> {

@@ -1,7 +1,10 @@
-//! A TableName is a name or the ARN of a table of the caller's account and region (AWS, measured
-//! October 2026 in an ACK controller's public catalogue, DDB-TABLE-011 and DDB-TABLE-442).
+//! Table-level rules AWS answered in October 2026, as an ACK controller's public catalogue
+//! measured them: a TableName is a name or the ARN of a table of the caller's account and region
+//! (DDB-TABLE-011, -442, -448), and DeleteTable's answer carries the table's encryption (-334).
 
-use crate::support::{create_with_gsi, emulator, error, s, validation};
+use aws_sdk_dynamodb::types::{BillingMode, KeyType, ScalarAttributeType, SseSpecification, SseStatus, SseType};
+
+use crate::support::{attr_def, create_with_gsi, emulator, error, key, s, validation};
 
 #[tokio::test]
 async fn a_table_arn_must_be_of_this_account_region_and_a_table() {
@@ -119,4 +122,32 @@ async fn table_level_operations_want_names_of_three_characters() {
         error(got),
         validation("TableName must be at least 3 characters long and at most 255 characters long")
     );
+}
+
+#[tokio::test]
+async fn delete_table_answers_with_the_tables_encryption() {
+    let (_emu, c) = emulator().await;
+    c.create_table()
+        .table_name("secret")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .sse_specification(SseSpecification::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap();
+    let described = c
+        .describe_table()
+        .table_name("secret")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
+    let key_arn = described.sse_description.unwrap().kms_master_key_arn.unwrap();
+    let deleted = c.delete_table().table_name("secret").send().await.unwrap();
+    let sse = deleted.table_description.unwrap().sse_description.unwrap();
+    assert_eq!(sse.status, Some(SseStatus::Enabled));
+    assert_eq!(sse.sse_type, Some(SseType::Kms));
+    assert_eq!(sse.kms_master_key_arn, Some(key_arn));
 }
