@@ -84,6 +84,7 @@ pub const GSI: Shape = Shape::Struct {
         required("Projection", PROJECTION),
         required("IndexName", INDEX_NAME),
         field("ProvisionedThroughput", THROUGHPUT),
+        field("OnDemandThroughput", ON_DEMAND_THROUGHPUT),
         field("WarmThroughput", WARM_THROUGHPUT),
     ],
 };
@@ -140,7 +141,7 @@ pub const ON_DEMAND_THROUGHPUT: Shape = Shape::Struct {
     ],
 };
 
-/// `OnDemandThroughput`, when given.
+/// `OnDemandThroughput`, when given (of a table, an index or an index update).
 pub fn on_demand(body: Body) -> Option<OnDemandRequest> {
     body.child("OnDemandThroughput").map(|o| OnDemandRequest {
         read: o.int("MaxReadRequestUnits"),
@@ -244,6 +245,7 @@ pub fn index(b: Body) -> IndexSpec {
         projection: projection(b),
         throughput: b.child("ProvisionedThroughput").map(throughput),
         warm: b.child("WarmThroughput").map(warm),
+        on_demand: on_demand(b),
     }
 }
 
