@@ -163,15 +163,16 @@ async fn create_and_describe_keep_every_key_attribute_in_order() {
 #[tokio::test]
 async fn key_schema_checks_match_dynamodb() {
     let (_emu, c) = emulator().await;
-    let defs: Vec<_> = ["p", "a", "b", "c", "d", "e"]
-        .iter()
-        .map(|n| attr_def(n, T::S))
-        .collect();
+    // Exactly the attributes the keys use are defined: an unused definition would be reported
+    // first (AWS, October 2026).
     let create = |keys: &[(&str, KeyType)]| {
+        let mut names = vec!["p"];
+        names.extend(keys.iter().map(|(n, _)| *n).filter(|n| *n != "p"));
+        names.dedup();
         c.create_table()
             .table_name("bad")
             .billing_mode(BillingMode::PayPerRequest)
-            .set_attribute_definitions(Some(defs.clone()))
+            .set_attribute_definitions(Some(names.iter().map(|n| attr_def(n, T::S)).collect()))
             .key_schema(key("p", HASH))
             .global_secondary_indexes(gsi("gsi", keys, ProjectionType::All))
             .send()
@@ -179,7 +180,8 @@ async fn key_schema_checks_match_dynamodb() {
     let cases: [(&[(&str, KeyType)], &str); 5] = [
         (
             &[("a", HASH), ("b", HASH), ("c", HASH), ("d", HASH), ("e", HASH)],
-            "Invalid KeySchema: A global secondary index key can have at most 4 HASH key elements",
+            "One or more parameter values were invalid: The KeySchema exceeds the maximum allowed number of HASH key \
+             attributes",
         ),
         (
             &[
@@ -190,15 +192,17 @@ async fn key_schema_checks_match_dynamodb() {
                 ("d", RANGE),
                 ("e", RANGE),
             ],
-            "Invalid KeySchema: A global secondary index key can have at most 4 RANGE key elements",
+            "One or more parameter values were invalid: The KeySchema exceeds the maximum allowed number of RANGE key \
+             attributes",
         ),
         (
             &[("a", HASH), ("b", RANGE), ("c", HASH)],
-            "Invalid KeySchema: All HASH key elements must come before the RANGE key elements",
+            "One or more parameter values were invalid: All HASH key attributes must precede RANGE key attributes in \
+             the KeySchema",
         ),
         (
             &[("a", HASH), ("a", HASH)],
-            "Invalid KeySchema: Duplicate attribute name in KeySchema: a",
+            "The KeySchema contains multiple key attributes with the same name",
         ),
         (
             &[("a", RANGE), ("b", HASH)],
@@ -228,10 +232,12 @@ async fn key_schema_checks_match_dynamodb() {
     );
     // Local secondary indexes keep one HASH and one RANGE attribute.
     let lsi = |keys: &[(&str, KeyType)]| {
+        let mut names = vec!["p", "a"];
+        names.extend(keys.iter().map(|(n, _)| *n).filter(|n| !["p", "a"].contains(n)));
         c.create_table()
             .table_name("bad")
             .billing_mode(BillingMode::PayPerRequest)
-            .set_attribute_definitions(Some(defs[..4].to_vec()))
+            .set_attribute_definitions(Some(names.iter().map(|n| attr_def(n, T::S)).collect()))
             .key_schema(key("p", HASH))
             .key_schema(key("a", RANGE))
             .local_secondary_indexes(
@@ -292,7 +298,7 @@ async fn update_table_creates_and_backfills_a_multi_attribute_index() {
     };
     assert_eq!(
         error(create(&[("a", HASH), ("b", HASH), ("a", RANGE)]).await.unwrap_err()),
-        validation("Invalid KeySchema: Duplicate attribute name in KeySchema: a")
+        validation("The KeySchema contains multiple key attributes with the same name")
     );
     let created = create(&[("a", HASH), ("pk", RANGE), ("b", RANGE)]).await.unwrap();
     let table = created.table_description.unwrap();

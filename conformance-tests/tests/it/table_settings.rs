@@ -4,9 +4,10 @@
 use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
 use aws_sdk_dynamodb::types::TableDescription;
 use aws_sdk_dynamodb::types::{
-    BillingMode, GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, KeyType, LocalSecondaryIndex, OnDemandThroughput,
-    Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType as T, SseSpecification, SseStatus, SseType,
-    StreamSpecification, StreamViewType, TableClass, TableStatus, UpdateGlobalSecondaryIndexAction, WarmThroughput,
+    BillingMode, CreateGlobalSecondaryIndexAction, GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, KeyType,
+    LocalSecondaryIndex, OnDemandThroughput, Projection, ProjectionType, ProvisionedThroughput,
+    ScalarAttributeType as T, SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableClass,
+    TableStatus, UpdateGlobalSecondaryIndexAction, WarmThroughput,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -428,7 +429,7 @@ async fn index_actions_are_checked_before_the_new_index() {
         error(err),
         (
             "ResourceNotFoundException".to_string(),
-            "Requested resource not found: Index: byB not found".to_string()
+            "Requested resource not found: Index byB for table tbl".to_string()
         )
     );
 }
@@ -647,7 +648,9 @@ async fn warm_throughput_and_billing_summary_keep_their_history() {
     assert_eq!(
         error(err),
         invalid(
-            "Requested WriteUnitsPerSecond for WarmThroughput for table is lower than initial throughput for OnDemand"
+            "Requested WriteUnitsPerSecond for WarmThroughput for table is lower than initial throughput for \
+             OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/\
+             on-demand-capacity-mode.html#on-demand-capacity-mode-initial"
         )
     );
 }
@@ -766,4 +769,480 @@ async fn on_demand_limits_are_kept_merged_and_lifted_by_minus_one() {
         let detail = format!("Requested {member} for OnDemandThroughput for table is outside of valid range");
         assert_eq!(error(e), invalid(&detail));
     }
+}
+
+// Index and throughput rules as AWS answered them in October 2026 (FIDELITY.md, "Index and
+// throughput rules (session 17)").
+
+fn limit_exceeded(message: &str) -> (String, String) {
+    ("LimitExceededException".to_string(), message.to_string())
+}
+
+fn limits(read: Option<i64>, write: Option<i64>) -> OnDemandThroughput {
+    OnDemandThroughput::builder()
+        .set_max_read_request_units(read)
+        .set_max_write_request_units(write)
+        .build()
+}
+
+fn gsi(name: &str, attr: &str) -> aws_sdk_dynamodb::types::builders::GlobalSecondaryIndexBuilder {
+    GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .key_schema(key(attr, KeyType::Hash))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+}
+
+fn index_update(name: &str) -> aws_sdk_dynamodb::types::builders::UpdateGlobalSecondaryIndexActionBuilder {
+    UpdateGlobalSecondaryIndexAction::builder().index_name(name)
+}
+
+fn updating(
+    action: aws_sdk_dynamodb::types::builders::UpdateGlobalSecondaryIndexActionBuilder,
+) -> GlobalSecondaryIndexUpdate {
+    GlobalSecondaryIndexUpdate::builder()
+        .update(action.build().unwrap())
+        .build()
+}
+
+/// An on-demand table `name` (pk S) with a GSI `byA` on `a`.
+async fn on_demand(c: &Client, name: &str, index: GlobalSecondaryIndex) {
+    c.create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("a", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .global_secondary_indexes(index)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_21st_global_index_is_over_the_subscriber_limit_on_update_table() {
+    let (_emu, c) = emulator().await;
+    let names: Vec<String> = (0..21).map(|i| format!("g{i:02}")).collect();
+    let mut create = c
+        .create_table()
+        .table_name("tbl")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash));
+    for name in &names[..20] {
+        create = create
+            .attribute_definitions(attr_def(name, T::S))
+            .global_secondary_indexes(gsi(name, name).build().unwrap());
+    }
+    create.send().await.unwrap();
+    let err = c
+        .update_table()
+        .table_name("tbl")
+        .attribute_definitions(attr_def("g20", T::S))
+        .global_secondary_index_updates(create_gsi("g20", "g20"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        limit_exceeded("Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of 20")
+    );
+    assert_eq!(described(&c, "tbl").await.global_secondary_indexes().len(), 20);
+}
+
+#[tokio::test]
+async fn on_demand_limits_belong_to_on_demand_tables_and_their_indexes() {
+    let (_emu, c) = emulator().await;
+    let base = |name: &str| {
+        c.create_table()
+            .table_name(name)
+            .attribute_definitions(attr_def("pk", T::S))
+            .attribute_definitions(attr_def("a", T::S))
+            .key_schema(key("pk", KeyType::Hash))
+    };
+    // CreateTable: not on a provisioned table (nor index), -1 is out of range at creation, and an
+    // index's 0 or -1 too.
+    let err = base("tb1")
+        .provisioned_throughput(throughput(1))
+        .on_demand_throughput(limits(Some(10), Some(10)))
+        .global_secondary_indexes(gsi("g-a", "a").provisioned_throughput(throughput(1)).build().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "MaxReadRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED."
+        )
+    );
+    let index = gsi("g-a", "a")
+        .provisioned_throughput(throughput(1))
+        .on_demand_throughput(limits(None, Some(10)))
+        .build()
+        .unwrap();
+    let err = base("tb1")
+        .provisioned_throughput(throughput(1))
+        .global_secondary_indexes(index)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "MaxWriteRequestUnits for OnDemandThroughput for index: g-a cannot be specified when table BillingMode \
+             is PROVISIONED."
+        )
+    );
+    let on_demand_base = |name: &str| base(name).billing_mode(BillingMode::PayPerRequest);
+    let err = on_demand_base("tb1")
+        .on_demand_throughput(limits(Some(-1), Some(-1)))
+        .global_secondary_indexes(gsi("g-a", "a").build().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Requested MaxReadRequestUnits for OnDemandThroughput for table is outside of valid range")
+    );
+    for units in [0, -1] {
+        let index = gsi("g-a", "a")
+            .on_demand_throughput(limits(Some(units), Some(5)))
+            .build()
+            .unwrap();
+        let err = on_demand_base("tb1")
+            .global_secondary_indexes(index)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error(err),
+            invalid("Requested MaxReadRequestUnits for OnDemandThroughput for index : g-a is outside of valid range")
+        );
+    }
+
+    // An index's limits are its own: kept, merged, lifted by -1, independent of the table's.
+    let index = gsi("byA", "a")
+        .on_demand_throughput(limits(Some(50), Some(50)))
+        .build()
+        .unwrap();
+    on_demand(&c, "tbl", index).await;
+    let index_limits = |t: &TableDescription| {
+        let o = t.global_secondary_indexes()[0].on_demand_throughput.as_ref();
+        o.map(|o| (o.max_read_request_units, o.max_write_request_units))
+    };
+    let table = described(&c, "tbl").await;
+    assert_eq!(
+        (index_limits(&table), table.on_demand_throughput),
+        (Some((Some(50), Some(50))), None)
+    );
+    let update = || c.update_table().table_name("tbl");
+    update()
+        .global_secondary_index_updates(updating(
+            index_update("byA").on_demand_throughput(limits(Some(5000), Some(-1))),
+        ))
+        .send()
+        .await
+        .unwrap();
+    update()
+        .on_demand_throughput(limits(Some(100), None))
+        .send()
+        .await
+        .unwrap();
+    let table = described(&c, "tbl").await;
+    assert_eq!(index_limits(&table), Some((Some(5000), None)));
+
+    // Provisioned again: the limits are gone from table and index, and cannot be set.
+    update()
+        .billing_mode(BillingMode::Provisioned)
+        .provisioned_throughput(throughput(1))
+        .global_secondary_index_updates(updating(index_update("byA").provisioned_throughput(throughput(1))))
+        .send()
+        .await
+        .unwrap();
+    let table = described(&c, "tbl").await;
+    assert_eq!((index_limits(&table), table.on_demand_throughput), (None, None));
+    let err = update()
+        .on_demand_throughput(limits(Some(100), Some(100)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "MaxReadRequestUnits for OnDemandThroughput cannot be specified when the table BillingMode is PROVISIONED"
+        )
+    );
+    let err = update()
+        .global_secondary_index_updates(updating(
+            index_update("byA").on_demand_throughput(limits(Some(10), None)),
+        ))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "MaxReadRequestUnits for OnDemandThroughput for index : byA cannot be specified when the table \
+             BillingMode is PROVISIONED"
+        )
+    );
+}
+
+#[tokio::test]
+async fn an_empty_index_update_list_beside_a_change_is_refused_whole() {
+    let (_emu, c) = emulator().await;
+    on_demand(&c, "tbl", gsi("byA", "a").build().unwrap()).await;
+    let err = c
+        .update_table()
+        .table_name("tbl")
+        .set_global_secondary_index_updates(Some(vec![]))
+        .deletion_protection_enabled(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(err), invalid("List of GlobalSecondaryIndexUpdates is empty"));
+    assert_eq!(described(&c, "tbl").await.deletion_protection_enabled, Some(false));
+}
+
+#[tokio::test]
+async fn index_updates_on_demand_set_limits_or_raise_warm_throughput() {
+    let (_emu, c) = emulator().await;
+    on_demand(&c, "tbl", gsi("byA", "a").build().unwrap()).await;
+    let update = |table: &str, action| {
+        c.update_table()
+            .table_name(table)
+            .global_secondary_index_updates(updating(action))
+            .send()
+    };
+    let warm = |read: Option<i64>, write: Option<i64>| {
+        WarmThroughput::builder()
+            .set_read_units_per_second(read)
+            .set_write_units_per_second(write)
+            .build()
+    };
+    let only = invalid(
+        "The only Updates for index: byA when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, \
+         WarmThroughput",
+    );
+    assert_eq!(error(update("tbl", index_update("byA")).await.unwrap_err()), only);
+    let empty_limits = index_update("byA").on_demand_throughput(limits(None, None));
+    assert_eq!(error(update("tbl", empty_limits).await.unwrap_err()), only);
+    // An empty WarmThroughput is refused before the index, or the table, is looked up.
+    for (table, index) in [("tbl", "byA"), ("tbl", "ghost"), ("no_such_table", "ghost")] {
+        let err = update(table, index_update(index).warm_throughput(warm(None, None)))
+            .await
+            .unwrap_err();
+        let detail =
+            format!("WarmThroughput must have at least one of ReadUnitsPerSecond or WriteUnitsPerSecond specified for index: {index}");
+        assert_eq!(error(err), invalid(&detail));
+    }
+    let err = update("tbl", index_update("ghost").on_demand_throughput(limits(Some(5), None)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        (
+            "ResourceNotFoundException".to_string(),
+            "Requested resource not found: Index ghost for table tbl".to_string()
+        )
+    );
+    let err = update("tbl", index_update("byA").warm_throughput(warm(Some(100), Some(100))))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid(
+            "Requested ReadUnitsPerSecond for WarmThroughput for index byA is lower than current WarmThroughput, \
+             decreasing WarmThroughput is not supported"
+        )
+    );
+    update("tbl", index_update("byA").warm_throughput(warm(Some(12_001), None)))
+        .await
+        .unwrap();
+    let table = described(&c, "tbl").await;
+    let w = table.global_secondary_indexes()[0].warm_throughput.as_ref().unwrap();
+    assert_eq!(
+        (w.read_units_per_second, w.write_units_per_second),
+        (Some(12_001), Some(4_000))
+    );
+}
+
+#[tokio::test]
+async fn capacity_above_the_table_maximum_is_over_the_account_quota() {
+    let (_emu, c) = emulator().await;
+    let base = |name: &str| {
+        c.create_table()
+            .table_name(name)
+            .attribute_definitions(attr_def("pk", T::S))
+            .attribute_definitions(attr_def("a", T::S))
+            .key_schema(key("pk", KeyType::Hash))
+    };
+    let capacity = |read: i64, write: i64| {
+        ProvisionedThroughput::builder()
+            .read_capacity_units(read)
+            .write_capacity_units(write)
+            .build()
+            .unwrap()
+    };
+    let index = |t: ProvisionedThroughput| gsi("gsi1", "a").provisioned_throughput(t).build().unwrap();
+    let err = base("tb1")
+        .provisioned_throughput(capacity(40_001, 1))
+        .global_secondary_indexes(index(throughput(1)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        limit_exceeded(
+            "The requested ReadCapacityUnits, 40001, is above the per table maximum for the account in us-east-1. \
+             Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to \
+             request higher limits."
+        )
+    );
+    let err = base("tb1")
+        .provisioned_throughput(throughput(1))
+        .global_secondary_indexes(index(capacity(1, 40_001)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        limit_exceeded(
+            "The requested WriteCapacityUnits for index gsi1, 40001, is above the per index maximum for the account \
+             in us-east-1. Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits \
+             and how to request higher limits."
+        )
+    );
+    // The index's capacity is not added to the table's.
+    base("tb1")
+        .provisioned_throughput(capacity(39_900, 1))
+        .global_secondary_indexes(index(capacity(200, 1)))
+        .send()
+        .await
+        .unwrap();
+    let err = c
+        .update_table()
+        .table_name("tb1")
+        .provisioned_throughput(capacity(40_001, 1))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        limit_exceeded(
+            "The requested ReadCapacityUnits, 40001, is above the per table maximum for the account in us-east-1. \
+             Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and how to \
+             request higher limits."
+        )
+    );
+    on_demand(&c, "tb2", gsi("gsi1", "a").build().unwrap()).await;
+    let err = c
+        .update_table()
+        .table_name("tb2")
+        .on_demand_throughput(limits(Some(40_001), Some(1_000)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        limit_exceeded(
+            "Subscriber limit exceeded: Requested MaxReadRequestUnits for OnDemandThroughput for table exceeds \
+             TableMaxReadCapacityUnits of the account in region us-east-1"
+        )
+    );
+    let err = c
+        .update_table()
+        .table_name("tb2")
+        .global_secondary_index_updates(updating(
+            index_update("gsi1").on_demand_throughput(limits(Some(40_001), None)),
+        ))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        limit_exceeded(
+            "Subscriber limit exceeded: Requested MaxReadRequestUnits for OnDemandThroughput for index : gsi1 exceeds \
+             TableMaxReadCapacityUnits of the account in region us-east-1"
+        )
+    );
+}
+
+#[tokio::test]
+async fn update_table_words_index_creation_as_dynamodb() {
+    let (_emu, c) = emulator().await;
+    provisioned(&c, "prov").await;
+    on_demand(&c, "ppr", gsi("byA", "a").build().unwrap()).await;
+    let create = |table: &str, defs: Option<Vec<_>>, index: CreateGlobalSecondaryIndexAction| {
+        c.update_table()
+            .table_name(table)
+            .set_attribute_definitions(defs)
+            .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(index).build())
+            .send()
+    };
+    let new_index = |t: Option<ProvisionedThroughput>| {
+        CreateGlobalSecondaryIndexAction::builder()
+            .index_name("byB")
+            .key_schema(key("b", KeyType::Hash))
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+            .set_provisioned_throughput(t)
+            .build()
+            .unwrap()
+    };
+    let b = || Some(vec![attr_def("b", T::S)]);
+    let err = create("prov", None, new_index(Some(throughput(1)))).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("AttributeDefinitions is not specified for index: byB")
+    );
+    let err = create("prov", b(), new_index(None)).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: byB")
+    );
+    let err = create("ppr", b(), new_index(Some(throughput(1)))).await.unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: byB when BillingMode is PAY_PER_REQUEST")
+    );
+    let err = c
+        .update_table()
+        .table_name("ppr")
+        .set_replica_updates(Some(vec![]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        validation(
+            "1 validation error detected: Value '[]' at 'replicaUpdates' failed to satisfy constraint: Member must \
+             have length greater than or equal to 1"
+        )
+    );
+}
+
+#[tokio::test]
+async fn unused_attribute_definitions_hide_the_indexes_other_faults() {
+    let (_emu, c) = emulator().await;
+    let include_without_attributes = GlobalSecondaryIndex::builder()
+        .index_name("byA")
+        .key_schema(key("a", KeyType::Hash))
+        .projection(Projection::builder().projection_type(ProjectionType::Include).build())
+        .build()
+        .unwrap();
+    let err = c
+        .create_table()
+        .table_name("tbl")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .attribute_definitions(attr_def("a", T::S))
+        .attribute_definitions(attr_def("extra", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .global_secondary_indexes(include_without_attributes)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(err),
+        invalid("Some AttributeDefinitions are not used. AttributeDefinitions: [pk, a, extra], keys used: [pk, a]")
+    );
 }

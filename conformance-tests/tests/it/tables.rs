@@ -669,8 +669,8 @@ async fn update_table_index_actions_are_checked() {
     assert_eq!(
         outcome(update(&[], vec![]).await),
         validation(
-            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, SSESpecification, \
-             ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, \
+            "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates, \
+             SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, MultiRegionConsistency, \
              DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required"
         )
     );

@@ -207,6 +207,10 @@ impl CapacityChanges {
     }
 }
 
+/// The most capacity units (and on-demand request units) a table or index may have in a region
+/// by default, each kind: DescribeLimits' TableMaxRead/WriteCapacityUnits.
+pub const TABLE_MAX_CAPACITY: i64 = 40_000;
+
 /// The warm throughput DynamoDB gives an on-demand table or index unasked (units per second).
 pub const ON_DEMAND_WARM: Throughput = Throughput {
     read: 12_000,
@@ -242,6 +246,9 @@ pub struct IndexDef {
     pub warm: Throughput,
     #[serde(default)]
     pub capacity_changes: CapacityChanges,
+    /// A GSI's own on-demand limits (independent of the table's).
+    #[serde(default)]
+    pub on_demand: OnDemandLimits,
 }
 
 impl IndexDef {

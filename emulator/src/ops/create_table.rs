@@ -5,9 +5,9 @@
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_index_definitions, check_table_class, check_unique_definitions, check_unique_index_names, check_unique_names,
-    global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, IndexSpec, KeyElement, SseRequest,
-    OnDemandRequest, StreamRequest, VectorIndexSpec, WarmRequest,
+    check_capacity_limit, check_index_definitions, check_table_class, check_unique_definitions, check_unique_index_names,
+    check_unique_names, global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, Definer,
+    IndexSpec, KeyElement, OnDemandRequest, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use super::tags::{too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
@@ -52,12 +52,24 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             return Err(Error::invalid_parameter(format!("List of {kind} is empty")));
         }
     }
+    // Every definition must be used before any index is checked further (AWS, October 2026:
+    // DDB-TABLE-127): an unused one hides every other fault of the indexes.
+    let specs = input.local_indexes.iter().chain(&input.global_indexes).flatten();
+    for list in [&input.local_indexes, &input.global_indexes].into_iter().flatten() {
+        check_index_definitions(list, &definitions)?;
+    }
+    let index_attrs = specs.flat_map(|i| &i.key).map(|e| e.name.as_str());
+    let searched = input.vector_indexes.iter().flatten().flat_map(|v| &v.search_schema).map(|e| e.name.as_str());
+    let indexed = [&input.local_indexes, &input.global_indexes].iter().any(|l| l.as_ref().is_some_and(|l| !l.is_empty()))
+        || input.vector_indexes.as_ref().is_some_and(|l| !l.is_empty());
+    check_definition_count(&definitions, key.attrs().map(|a| a.name.as_str()).chain(index_attrs).chain(searched), indexed)?;
     let local_indexes = match &input.local_indexes {
         Some(list) => local_indexes(list, &key, &definitions)?,
         None => Vec::new(),
     };
+    let region = cx.ns.region.as_str();
     let global_indexes = match &input.global_indexes {
-        Some(list) => global_indexes(list, &definitions, billing_mode, "is not specified")?,
+        Some(list) => global_indexes(list, &definitions, billing_mode, Definer::CreateTable, region)?,
         None => Vec::new(),
     };
     let vector_indexes = match &input.vector_indexes {
@@ -65,11 +77,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         None => Vec::new(),
     };
     let keyed = local_indexes.iter().chain(&global_indexes);
-    check_unique_index_names(keyed.clone().map(|i| i.name.as_str()).chain(vector_indexes.iter().map(|v| v.name.as_str())))?;
-    let index_attrs = keyed.flat_map(|i| i.key.attrs()).map(|a| a.name.as_str());
-    let searched = vector_indexes.iter().flat_map(|v| &v.search_schema).map(|e| e.name.as_str());
-    let indexed = !(local_indexes.is_empty() && global_indexes.is_empty() && vector_indexes.is_empty());
-    check_definition_count(&definitions, key.attrs().map(|a| a.name.as_str()).chain(index_attrs).chain(searched), indexed)?;
+    check_unique_index_names(keyed.map(|i| i.name.as_str()).chain(vector_indexes.iter().map(|v| v.name.as_str())))?;
     let stream_view = stream_view(input.stream)?;
     check_table_class(input.table_class.as_deref())?;
     let sse = match &input.sse {
@@ -77,7 +85,14 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         _ => None,
     };
     let warm = input.warm.map(|w| w.at_creation("table", billing_mode, Some(throughput))).transpose()?;
-    let on_demand = input.on_demand.map(|o| o.apply(Default::default())).transpose()?.unwrap_or_default();
+    check_capacity_limit(throughput, None, region)?;
+    let on_demand = match input.on_demand {
+        Some(asked) => {
+            asked.check_billing(billing_mode, None, Definer::CreateTable)?;
+            asked.at_creation("table", region)?
+        }
+        None => Default::default(),
+    };
     if input.tags.len() > MAX_TAGS {
         return Err(too_many_tags());
     }
@@ -172,7 +187,15 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
             )));
         }
         let projection = projection(&spec.projection)?;
-        out.push(IndexDef { name: name.clone(), key, projection, throughput: None, warm: Throughput::default(), capacity_changes: Default::default() });
+        out.push(IndexDef {
+            name: name.clone(),
+            key,
+            projection,
+            throughput: None,
+            warm: Throughput::default(),
+            capacity_changes: Default::default(),
+            on_demand: Default::default(),
+        });
     }
     check_unique_names(&out)?;
     if out.len() > 5 {
@@ -181,10 +204,11 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
     Ok(out)
 }
 
-/// AttributeDefinitions (each name once, see `check_unique_definitions`) must define exactly the
-/// attributes used in some key schema or vector index search schema (every used one is defined by
-/// now). DynamoDB names the unused ones only when the request declares an index: the definitions
-/// as sent, and the key attributes in the order the schemas use them (cfn-lint #1037 quotes AWS).
+/// AttributeDefinitions (each name once, see `check_unique_definitions`) may define only attributes
+/// used in some key schema or vector index search schema (a used one not defined is refused by the
+/// checks of its schema). DynamoDB names the unused ones only when the request declares an index:
+/// the definitions as sent, and the key attributes in the order the schemas use them (cfn-lint
+/// #1037 quotes AWS).
 fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a str>, indexed: bool) -> Result<()> {
     let mut keys: Vec<&str> = Vec::new();
     for name in used {
@@ -192,7 +216,7 @@ fn check_definition_count<'a>(defs: &[KeyAttr], used: impl Iterator<Item = &'a s
             keys.push(name);
         }
     }
-    if keys.len() == defs.len() {
+    if defs.iter().all(|d| keys.contains(&d.name.as_str())) {
         return Ok(());
     }
     if !indexed {

@@ -2,6 +2,7 @@
 
 use super::Cx;
 use crate::error::Result;
+use crate::model::TABLE_MAX_CAPACITY;
 
 /// DescribeLimits takes no parameters.
 pub struct Input;
@@ -18,7 +19,7 @@ pub fn run(_: &Cx, _: Input) -> Result<Output> {
     Ok(Output {
         account_max_read: 80_000,
         account_max_write: 80_000,
-        table_max_read: 40_000,
-        table_max_write: 40_000,
+        table_max_read: TABLE_MAX_CAPACITY,
+        table_max_write: TABLE_MAX_CAPACITY,
     })
 }

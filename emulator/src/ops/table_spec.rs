@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
     warm_throughput, BillingMode, Distance, IndexDef, KeyAttr, KeySchema, OnDemandLimits, Projection, ProjectionType,
-    SearchElement, Throughput, VectorIndexDef,
+    SearchElement, Throughput, VectorIndexDef, TABLE_MAX_CAPACITY,
 };
 use crate::store::Namespace;
 
@@ -35,6 +35,15 @@ pub struct IndexSpec {
     pub projection: ProjectionSpec,
     pub throughput: Option<Throughput>,
     pub warm: Option<WarmRequest>,
+    pub on_demand: Option<OnDemandRequest>,
+}
+
+/// The request defining indexes: CreateTable and UpdateTable (its Create action) word some
+/// refusals differently (AWS, October 2026).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Definer {
+    CreateTable,
+    UpdateTable,
 }
 
 /// A WarmThroughput as sent: either member may be left out.
@@ -45,6 +54,11 @@ pub struct WarmRequest {
 }
 
 impl WarmRequest {
+    /// Whether it gives neither member.
+    pub fn is_empty(self) -> bool {
+        self.read.is_none() && self.write.is_none()
+    }
+
     /// The warm throughput of `what` ("table", "index <name>") raised from `current` to what this
     /// asks. A member below `floor` is refused with DynamoDB's reason, `below(capacity member)`.
     pub fn raise(
@@ -81,7 +95,11 @@ impl WarmRequest {
     ) -> Result<Throughput> {
         let floor = warm_throughput(Throughput::default(), billing_mode, throughput);
         match billing_mode {
-            BillingMode::PayPerRequest => self.raise(what, floor, floor, |_| "initial throughput for OnDemand".into()),
+            BillingMode::PayPerRequest => self.raise(what, floor, floor, |_| {
+                "initial throughput for OnDemand. See: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/\
+                 on-demand-capacity-mode.html#on-demand-capacity-mode-initial"
+                    .into()
+            }),
             BillingMode::Provisioned => self.raise(what, floor, floor, |capacity| {
                 format!("{capacity} of ProvisionedThroughput")
             }),
@@ -104,22 +122,91 @@ pub struct OnDemandRequest {
 }
 
 impl OnDemandRequest {
-    /// The table's limits after this request: each member given replaces its limit (-1 lifts
-    /// it), the others stay; anything else below 1 is refused (AWS, October 2026).
-    pub fn apply(self, current: OnDemandLimits) -> Result<OnDemandLimits> {
-        let merged = |asked: Option<i64>, now: Option<i64>, member: &str| match asked {
+    /// Whether it gives neither member.
+    pub fn is_empty(self) -> bool {
+        self.read.is_none() && self.write.is_none()
+    }
+
+    /// The limits of `what` ("table", "index : <name>") in `region` after an UpdateTable: each
+    /// member given replaces its limit (-1 lifts it), the others stay (AWS, October 2026).
+    pub fn apply(self, current: OnDemandLimits, what: &str, region: &str) -> Result<OnDemandLimits> {
+        self.merged(current, what, region, true)
+    }
+
+    /// The limits of a new table or index: -1 lifts nothing there, it is out of range.
+    pub fn at_creation(self, what: &str, region: &str) -> Result<OnDemandLimits> {
+        self.merged(OnDemandLimits::default(), what, region, false)
+    }
+
+    /// Each member below 1 (but a lifting -1) is out of range, each above the table maximum of
+    /// the region over the account's quota.
+    fn merged(self, current: OnDemandLimits, what: &str, region: &str, may_lift: bool) -> Result<OnDemandLimits> {
+        let merged = |asked: Option<i64>, now: Option<i64>, kind: &str| match asked {
             None => Ok(now),
-            Some(-1) => Ok(None),
-            Some(units) if units >= 1 => Ok(Some(units)),
-            Some(_) => Err(Error::invalid_parameter(format!(
-                "Requested {member} for OnDemandThroughput for table is outside of valid range"
+            Some(-1) if may_lift => Ok(None),
+            Some(units) if units < 1 => Err(Error::invalid_parameter(format!(
+                "Requested Max{kind}RequestUnits for OnDemandThroughput for {what} is outside of valid range"
             ))),
+            Some(units) if units > TABLE_MAX_CAPACITY => Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "Subscriber limit exceeded: Requested Max{kind}RequestUnits for OnDemandThroughput for {what} \
+                     exceeds TableMax{kind}CapacityUnits of the account in region {region}"
+                ),
+            )),
+            Some(units) => Ok(Some(units)),
         };
         Ok(OnDemandLimits {
-            read: merged(self.read, current.read, "MaxReadRequestUnits")?,
-            write: merged(self.write, current.write, "MaxWriteRequestUnits")?,
+            read: merged(self.read, current.read, "Read")?,
+            write: merged(self.write, current.write, "Write")?,
         })
     }
+
+    /// OnDemandThroughput is for on-demand tables: on a provisioned one DynamoDB names the first
+    /// member given (`{}` gives none and passes), for the table or `index` (`for index: X` in
+    /// CreateTable's words, which end with a full stop, `for index : X` in UpdateTable's).
+    pub fn check_billing(self, billing_mode: BillingMode, index: Option<&str>, definer: Definer) -> Result<()> {
+        let member = match (self.read, self.write) {
+            (Some(_), _) => "MaxReadRequestUnits",
+            (None, Some(_)) => "MaxWriteRequestUnits",
+            (None, None) => return Ok(()),
+        };
+        if billing_mode == BillingMode::PayPerRequest {
+            return Ok(());
+        }
+        let (separator, table, stop) = match definer {
+            Definer::CreateTable => (":", "table", "."),
+            Definer::UpdateTable => (" :", "the table", ""),
+        };
+        let subject = index
+            .map(|name| format!(" for index{separator} {name}"))
+            .unwrap_or_default();
+        Err(Error::invalid_parameter(format!(
+            "{member} for OnDemandThroughput{subject} cannot be specified when {table} BillingMode is PROVISIONED{stop}"
+        )))
+    }
+}
+
+/// Provisioned capacity above the table maximum of the region is over the account's quota (AWS,
+/// October 2026): an index's is checked on its own, not added to its table's.
+pub fn check_capacity_limit(t: Throughput, index: Option<&str>, region: &str) -> Result<()> {
+    let (subject, scope) = match index {
+        Some(name) => (format!(" for index {name}"), "index"),
+        None => (String::new(), "table"),
+    };
+    for (units, member) in [(t.read, "ReadCapacityUnits"), (t.write, "WriteCapacityUnits")] {
+        if units > TABLE_MAX_CAPACITY {
+            return Err(Error::new(
+                ErrorKind::LimitExceeded,
+                format!(
+                    "The requested {member}{subject}, {units}, is above the per {scope} maximum for the account in \
+                     {region}. Per table maximum: {TABLE_MAX_CAPACITY}. Refer to the Amazon DynamoDB Developer Guide \
+                     for current limits and how to request higher limits."
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An SSESpecification as sent.
@@ -275,22 +362,25 @@ fn gsi_key_schema(elements: &[KeyElement], defs: &[KeyAttr]) -> Result<KeySchema
     if hashes == 0 || hashes == 1 && elements.len() <= 2 {
         return key_schema(elements, defs);
     }
-    let invalid = |detail: String| Err(Error::validation(format!("Invalid KeySchema: {detail}")));
     if elements[hashes..].iter().any(|e| e.hash) {
-        return invalid("All HASH key elements must come before the RANGE key elements".into());
+        return Err(Error::invalid_parameter(
+            "All HASH key attributes must precede RANGE key attributes in the KeySchema",
+        ));
     }
-    let repeated = elements
+    if elements
         .iter()
         .enumerate()
-        .find(|(i, e)| elements[..*i].iter().any(|m| m.name == e.name));
-    if let Some((_, e)) = repeated {
-        return invalid(format!("Duplicate attribute name in KeySchema: {}", e.name));
+        .any(|(i, e)| elements[..i].iter().any(|m| m.name == e.name))
+    {
+        return Err(Error::validation(
+            "The KeySchema contains multiple key attributes with the same name",
+        ));
     }
     for (kind, count) in [("HASH", hashes), ("RANGE", elements.len() - hashes)] {
         if count > MAX_KEY_PART {
-            return invalid(format!(
-                "A global secondary index key can have at most {MAX_KEY_PART} {kind} key elements"
-            ));
+            return Err(Error::invalid_parameter(format!(
+                "The KeySchema exceeds the maximum allowed number of {kind} key attributes"
+            )));
         }
     }
     let defined = |e: &KeyElement| defs.iter().find(|d| d.name == e.name).cloned();
@@ -322,14 +412,17 @@ pub fn check_index_definitions(list: &[IndexSpec], defs: &[KeyAttr]) -> Result<(
     )))
 }
 
-/// Checks GSI definitions (CreateTable's list, or one UpdateTable Create action). A provisioned
-/// table's index without throughput "is not specified" in CreateTable's wording and "must be
-/// specified" in UpdateTable's: `missing_throughput`.
+/// The most GSIs a table may have.
+pub const MAX_GLOBAL_INDEXES: usize = 20;
+
+/// Checks GSI definitions (CreateTable's list, or one UpdateTable Create action, worded as
+/// `definer`'s) of a table in `region`, and gives each its throughput and on-demand limits.
 pub fn global_indexes(
     list: &[IndexSpec],
     defs: &[KeyAttr],
     billing_mode: BillingMode,
-    missing_throughput: &str,
+    definer: Definer,
+    region: &str,
 ) -> Result<Vec<IndexDef>> {
     check_index_definitions(list, defs)?;
     let mut out = Vec::new();
@@ -343,32 +436,43 @@ pub fn global_indexes(
             throughput: spec.throughput,
             warm: Throughput::default(),
             capacity_changes: Default::default(),
+            on_demand: Default::default(),
         });
     }
     check_unique_names(&out)?;
-    if out.len() > 20 {
-        return Err(Error::invalid_parameter(
-            "GlobalSecondaryIndex count exceeds the per-table limit of 20",
-        ));
+    if out.len() > MAX_GLOBAL_INDEXES {
+        return Err(Error::invalid_parameter(format!(
+            "GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GLOBAL_INDEXES}"
+        )));
     }
     for index in &out {
-        match (billing_mode, index.throughput) {
-            (BillingMode::PayPerRequest, Some(_)) => {
-                return Err(Error::invalid_parameter(format!(
-                    "ProvisionedThroughput should not be specified for index: {} when BillingMode is PAY_PER_REQUEST",
-                    index.name
-                )))
+        let name = &index.name;
+        let refusal = match (billing_mode, index.throughput, definer) {
+            (BillingMode::PayPerRequest, Some(_), Definer::CreateTable) => {
+                format!("ProvisionedThroughput should not be specified for index: {name} when BillingMode is PAY_PER_REQUEST")
             }
-            (BillingMode::Provisioned, None) => {
-                return Err(Error::invalid_parameter(format!(
-                    "ProvisionedThroughput {missing_throughput} for index: {}",
-                    index.name
-                )))
+            (BillingMode::PayPerRequest, Some(_), Definer::UpdateTable) => format!(
+                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: {name} when BillingMode is \
+                 PAY_PER_REQUEST"
+            ),
+            (BillingMode::Provisioned, None, Definer::CreateTable) => {
+                format!("ProvisionedThroughput is not specified for index: {name}")
             }
-            _ => {}
-        }
+            (BillingMode::Provisioned, None, Definer::UpdateTable) => {
+                format!("Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: {name}")
+            }
+            _ => continue,
+        };
+        return Err(Error::invalid_parameter(refusal));
     }
     for (index, spec) in out.iter_mut().zip(list) {
+        if let Some(throughput) = index.throughput {
+            check_capacity_limit(throughput, Some(&index.name), region)?;
+        }
+        if let Some(on_demand) = spec.on_demand {
+            on_demand.check_billing(billing_mode, Some(&index.name), definer)?;
+            index.on_demand = on_demand.at_creation(&format!("index : {}", index.name), region)?;
+        }
         if let Some(warm) = spec.warm {
             index.warm = warm.at_creation(&format!("index {}", index.name), billing_mode, index.throughput)?;
         }
@@ -507,5 +611,91 @@ pub fn check_unique_index_names<'a>(names: impl IntoIterator<Item = &'a str>) ->
     match names.into_iter().find(|n| !seen.insert(*n)) {
         Some(name) => Err(Error::invalid_parameter(format!("Duplicate index name: {name}"))),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(r: Result<impl std::fmt::Debug>) -> String {
+        r.unwrap_err().message.unwrap()
+    }
+
+    #[test]
+    fn on_demand_limits_lift_only_on_update_and_stop_at_the_table_maximum() {
+        let asked = |read, write| OnDemandRequest { read, write };
+        let current = OnDemandLimits {
+            read: Some(10),
+            write: Some(20),
+        };
+        assert_eq!(
+            asked(Some(-1), None).apply(current, "table", "eu-west-1").unwrap(),
+            OnDemandLimits {
+                read: None,
+                write: Some(20)
+            }
+        );
+        assert_eq!(
+            message(asked(None, Some(-1)).at_creation("index : g", "eu-west-1")),
+            "One or more parameter values were invalid: Requested MaxWriteRequestUnits for OnDemandThroughput for \
+             index : g is outside of valid range"
+        );
+        let over = asked(Some(1), Some(40_001))
+            .apply(current, "table", "eu-west-1")
+            .unwrap_err();
+        assert_eq!(
+            (over.kind, over.message.as_deref()),
+            (
+                ErrorKind::LimitExceeded,
+                Some("Subscriber limit exceeded: Requested MaxWriteRequestUnits for OnDemandThroughput for table exceeds \
+                 TableMaxWriteCapacityUnits of the account in region eu-west-1")
+            )
+        );
+        assert_eq!(
+            asked(Some(40_000), None)
+                .at_creation("table", "eu-west-1")
+                .unwrap()
+                .read,
+            Some(40_000)
+        );
+    }
+
+    #[test]
+    fn on_demand_limits_on_a_provisioned_table_name_the_first_member_given() {
+        let asked = |read, write| OnDemandRequest { read, write };
+        let provisioned = BillingMode::Provisioned;
+        assert!(asked(None, None)
+            .check_billing(provisioned, None, Definer::UpdateTable)
+            .is_ok());
+        assert!(asked(Some(1), None)
+            .check_billing(BillingMode::PayPerRequest, None, Definer::CreateTable)
+            .is_ok());
+        assert_eq!(
+            message(asked(Some(1), Some(1)).check_billing(provisioned, None, Definer::UpdateTable)),
+            "One or more parameter values were invalid: MaxReadRequestUnits for OnDemandThroughput cannot be \
+             specified when the table BillingMode is PROVISIONED"
+        );
+        assert_eq!(
+            message(asked(None, Some(1)).check_billing(provisioned, Some("g"), Definer::CreateTable)),
+            "One or more parameter values were invalid: MaxWriteRequestUnits for OnDemandThroughput for index: g \
+             cannot be specified when table BillingMode is PROVISIONED."
+        );
+    }
+
+    #[test]
+    fn capacity_is_capped_per_table_and_per_index() {
+        let t = |read, write| Throughput { read, write };
+        assert!(check_capacity_limit(t(40_000, 40_000), None, "r").is_ok());
+        let over = check_capacity_limit(t(1, 40_001), Some("g"), "r").unwrap_err();
+        assert_eq!(
+            (over.kind, over.message.as_deref()),
+            (
+                ErrorKind::LimitExceeded,
+                Some("The requested WriteCapacityUnits for index g, 40001, is above the per index maximum for the account \
+                 in r. Per table maximum: 40000. Refer to the Amazon DynamoDB Developer Guide for current limits and \
+                 how to request higher limits.")
+            )
+        );
     }
 }

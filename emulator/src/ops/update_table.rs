@@ -6,8 +6,8 @@
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes, IndexSpec, SseRequest,
-    OnDemandRequest, StreamRequest, VectorIndexSpec, WarmRequest,
+    check_capacity_limit, check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes,
+    Definer, IndexSpec, OnDemandRequest, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest, MAX_GLOBAL_INDEXES,
 };
 use super::tables::{live, table_named};
 use super::Cx;
@@ -18,8 +18,8 @@ use crate::store::{Namespace, Phase, Table};
 /// The request has at least one change (the decoder refuses one without).
 pub struct Input {
     pub table: String,
-    /// Definitions for the key attributes of GSIs being created.
-    pub attribute_definitions: Vec<KeyAttr>,
+    /// Definitions for the key attributes of GSIs being created, when the request has the member.
+    pub attribute_definitions: Option<Vec<KeyAttr>>,
     pub billing_mode: Option<BillingMode>,
     pub throughput: Option<Throughput>,
     pub index_updates: Vec<IndexUpdate>,
@@ -43,7 +43,12 @@ pub enum VectorUpdate {
 pub enum IndexUpdate {
     Create(IndexSpec),
     Delete { name: String },
-    Update { name: String, throughput: Option<Throughput> },
+    Update {
+        name: String,
+        throughput: Option<Throughput>,
+        on_demand: Option<OnDemandRequest>,
+        warm: Option<WarmRequest>,
+    },
 }
 
 pub struct Output {
@@ -56,7 +61,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     let wants_kms = input.sse.as_ref().map(SseRequest::wants_kms).transpose()?;
     check_one_concern(&input)?;
     check_index_actions(&input.index_updates, input.vector_updates.len())?;
-    let name = &input.table;
+    let (name, region) = (&input.table, cx.ns.region.as_str());
     let table = table_named(cx, name, now_millis)?;
     check_vector_builds(&table, &input.vector_updates, now_millis)?;
     let mut state = live(&table, name, now_millis)?;
@@ -79,6 +84,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     }
     if input.throughput.is_some() || billing_mode != def.billing_mode {
         let throughput = throughput_for(billing_mode, input.throughput)?;
+        check_capacity_limit(throughput, None, region)?;
         if billing_mode == def.billing_mode && billing_mode == BillingMode::Provisioned && throughput == def.throughput {
             return Err(Error::validation(unchanged_message(None, def.throughput, throughput)));
         }
@@ -92,19 +98,24 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             // CreateTable's rule, kept for the table's life (our reading: no capture of it).
             return Err(Error::invalid_parameter("Vector indexes are only supported for PAY_PER_REQUEST tables"));
         }
+        // A switch drops what only the other mode has: indexes' throughput, or on-demand limits.
+        match billing_mode {
+            BillingMode::PayPerRequest => def.global_indexes.iter_mut().for_each(|i| i.throughput = None),
+            BillingMode::Provisioned => {
+                def.on_demand = Default::default();
+                def.global_indexes.iter_mut().for_each(|i| i.on_demand = Default::default());
+            }
+        }
         def.billing_mode = billing_mode;
         def.throughput = throughput;
-        if billing_mode == BillingMode::PayPerRequest {
-            def.global_indexes.iter_mut().for_each(|i| i.throughput = None);
-        }
     }
     if let Some(asked) = input.on_demand {
-        def.on_demand = asked.apply(def.on_demand)?;
+        asked.check_billing(def.billing_mode, None, Definer::UpdateTable)?;
+        def.on_demand = asked.apply(def.on_demand, "table", region)?;
     }
     if let Some(asked) = input.warm_throughput {
         let current = warm_throughput(def.warm, def.billing_mode, Some(def.throughput));
-        let lower = |_: &str| "current WarmThroughput, decreasing WarmThroughput is not supported".to_owned();
-        def.warm = asked.raise("table", current, current, lower)?;
+        def.warm = asked.raise("table", current, current, lower_than_current)?;
     }
 
     let mut added = Vec::new();
@@ -115,11 +126,26 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 if def.index(&spec.name).is_some() {
                     return Err(Error::validation("Attempting to create an index which already exists"));
                 }
-                let defs = &input.attribute_definitions;
+                let Some(defs) = &input.attribute_definitions else {
+                    return Err(Error::invalid_parameter(format!(
+                        "AttributeDefinitions is not specified for index: {}",
+                        spec.name
+                    )));
+                };
                 check_unique_definitions(defs)?;
-                let index =
-                    global_indexes(std::slice::from_ref(&spec), defs, def.billing_mode, "must be specified")?.remove(0);
+                let specs = std::slice::from_ref(&spec);
+                let index = global_indexes(specs, defs, def.billing_mode, Definer::UpdateTable, region)?.remove(0);
                 check_no_redefinition(&def, &index.key)?;
+                // Once the new index is sound (CreateTable refuses a 21st as invalid instead).
+                if def.global_indexes.len() >= MAX_GLOBAL_INDEXES {
+                    return Err(Error::new(
+                        ErrorKind::LimitExceeded,
+                        format!(
+                            "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of \
+                             {MAX_GLOBAL_INDEXES}"
+                        ),
+                    ));
+                }
                 for attr in index.key.attrs() {
                     if def.attribute_type(&attr.name).is_none() {
                         def.attribute_definitions.push(attr.clone());
@@ -134,21 +160,32 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 def.insights.remove(&name);
                 drop_unused_definitions(&mut def);
             }
-            IndexUpdate::Update { name, throughput } => {
+            IndexUpdate::Update { name, throughput, on_demand, warm } => {
                 global_index(&def, &name, "update")?;
-                let on_demand = def.billing_mode == BillingMode::PayPerRequest;
-                let index = def.global_indexes.iter_mut().find(|i| i.name == name).ok_or_else(|| missing_index(&name))?;
+                let billing_mode = def.billing_mode;
+                let index = def.global_indexes.iter_mut().find(|i| i.name == name).ok_or_else(|| missing_index(&name, &def.name))?;
+                // On demand, an update must raise the warm throughput or set on-demand limits.
+                let on_demand_only = warm.is_some() || on_demand.is_some_and(|o| !o.is_empty());
+                if billing_mode == BillingMode::PayPerRequest && (throughput.is_some() || !on_demand_only) {
+                    return Err(Error::invalid_parameter(format!(
+                        "The only Updates for index: {name} when TableThroughputMode is PAY_PER_REQUEST can be to \
+                         OnDemandThroughput, WarmThroughput"
+                    )));
+                }
+                if let Some(asked) = on_demand {
+                    asked.check_billing(billing_mode, Some(&name), Definer::UpdateTable)?;
+                    index.on_demand = asked.apply(index.on_demand, &format!("index : {name}"), region)?;
+                }
+                if let Some(asked) = warm {
+                    let current = warm_throughput(index.warm, billing_mode, index.throughput);
+                    index.warm = asked.raise(&format!("index {name}"), current, current, lower_than_current)?;
+                }
                 match throughput {
-                    Some(_) if on_demand => {
-                        return Err(Error::invalid_parameter(format!(
-                            "The only Updates for index: {name} when TableThroughputMode is PAY_PER_REQUEST can be to \
-                             OnDemandThroughput, WarmThroughput"
-                        )))
-                    }
                     Some(requested) if index.throughput == Some(requested) => {
                         return Err(Error::validation(unchanged_message(Some(&name), requested, requested)))
                     }
                     Some(requested) => {
+                        check_capacity_limit(requested, Some(&name), region)?;
                         if let Some(current) = index.throughput {
                             index.capacity_changes.record(current, requested, now_millis);
                         }
@@ -167,7 +204,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 if def.index(&spec.name).is_some() || def.vector_indexes.iter().any(|v| v.name == spec.name) {
                     return Err(Error::validation("Attempting to create an index which already exists"));
                 }
-                let defs = &input.attribute_definitions;
+                let defs = input.attribute_definitions.as_deref().unwrap_or_default();
                 check_unique_definitions(defs)?;
                 let known: Vec<KeyAttr> = def.attribute_definitions.iter().chain(defs).cloned().collect();
                 let index = vector_indexes(std::slice::from_ref(&spec), &known, def.billing_mode, &def.vector_indexes)?
@@ -182,7 +219,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             }
             VectorUpdate::Delete { name } => {
                 if !def.vector_indexes.iter().any(|v| v.name == name) {
-                    return Err(missing_index(&name));
+                    return Err(missing_index(&name, &def.name));
                 }
                 def.vector_indexes.retain(|v| v.name != name);
                 drop_unused_definitions(&mut def);
@@ -305,9 +342,21 @@ fn check_one_concern(input: &Input) -> Result<()> {
     }
 }
 
-/// An index is named by one action at most, and one call creates or deletes at most one index,
-/// global or vector (DynamoDB builds or drops one index at a time).
+/// An index update's WarmThroughput gives a member; an index is named by one action at most, and
+/// one call creates or deletes at most one index, global or vector (DynamoDB builds or drops one
+/// index at a time).
 fn check_index_actions(updates: &[IndexUpdate], vector_actions: usize) -> Result<()> {
+    // Checked before the index, or even the table, is looked up (AWS, October 2026).
+    for update in updates {
+        if let IndexUpdate::Update { name, warm: Some(warm), .. } = update {
+            if warm.is_empty() {
+                return Err(Error::invalid_parameter(format!(
+                    "WarmThroughput must have at least one of ReadUnitsPerSecond or WriteUnitsPerSecond specified \
+                     for index: {name}"
+                )));
+            }
+        }
+    }
     let name = |u: &IndexUpdate| match u {
         IndexUpdate::Create(spec) => spec.name.clone(),
         IndexUpdate::Delete { name } | IndexUpdate::Update { name, .. } => name.clone(),
@@ -370,7 +419,7 @@ fn global_index(def: &TableDef, name: &str, action: &str) -> Result<()> {
         Some((_, false)) => {
             Err(Error::validation(format!("Cannot {action} an index that is not a GlobalSecondaryIndex: {name}")))
         }
-        None => Err(missing_index(name)),
+        None => Err(missing_index(name, &def.name)),
     }
 }
 
@@ -420,8 +469,14 @@ fn schema_text(key: &KeySchema) -> String {
     format!("Schema:[{}]", elements.join(", "))
 }
 
-fn missing_index(name: &str) -> Error {
-    Error::resource_not_found(format!("Requested resource not found: Index: {name} not found"))
+/// An index the table does not have (AWS, October 2026: DDB-TABLE-161, -456).
+fn missing_index(name: &str, table: &str) -> Error {
+    Error::resource_not_found(format!("Requested resource not found: Index {name} for table {table}"))
+}
+
+/// Why a warm throughput below the current one is refused (the table's or an index's).
+fn lower_than_current(_: &str) -> String {
+    "current WarmThroughput, decreasing WarmThroughput is not supported".to_owned()
 }
 
 /// What a StreamSpecification asks of the table: `Some(view type)` to enable a new stream, `None`

@@ -608,6 +608,7 @@ pub(crate) mod tests {
             throughput: None,
             warm: Throughput::default(),
             capacity_changes: Default::default(),
+            on_demand: Default::default(),
         }
     }
 

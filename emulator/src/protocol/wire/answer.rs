@@ -3,8 +3,8 @@
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, Projection, Sse, Throughput,
-    VectorIndexDef,
+    warm_throughput, BillingMode, CapacityChanges, IndexDef, KeyAttr, KeySchema, OnDemandLimits, Projection, Sse,
+    Throughput, VectorIndexDef,
 };
 use crate::ops::answer::{ConsumedCapacity, ContinuousBackups, ItemCollectionMetrics, TableDescription, TableStatus};
 use crate::ops::insights::InsightsDescription;
@@ -114,6 +114,18 @@ fn warm(w: Throughput) -> Value {
     json!({"ReadUnitsPerSecond": w.read, "WriteUnitsPerSecond": w.write, "Status": "ACTIVE"})
 }
 
+/// An OnDemandThroughput of a table or GSI: the limits set, none when neither is.
+fn on_demand_limits(limits: OnDemandLimits) -> Option<Value> {
+    let limits: Map<String, Value> = [
+        ("MaxReadRequestUnits", limits.read),
+        ("MaxWriteRequestUnits", limits.write),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
+    .collect();
+    (!limits.is_empty()).then(|| limits.into())
+}
+
 fn table_status(status: TableStatus) -> &'static str {
     match status {
         TableStatus::Creating => "CREATING",
@@ -151,16 +163,8 @@ pub fn table_description(t: &TableDescription) -> Value {
             d["BillingModeSummary"]["LastUpdateToPayPerRequestDateTime"] = json!(since);
         }
     }
-    let limits = [
-        ("MaxReadRequestUnits", def.on_demand.read),
-        ("MaxWriteRequestUnits", def.on_demand.write),
-    ];
-    let limits: Map<String, Value> = limits
-        .into_iter()
-        .filter_map(|(k, v)| Some((k.to_string(), json!(v?))))
-        .collect();
-    if !limits.is_empty() {
-        d["OnDemandThroughput"] = limits.into();
+    if let Some(limits) = on_demand_limits(def.on_demand) {
+        d["OnDemandThroughput"] = limits;
     }
     if !creating {
         d["WarmThroughput"] = warm(warm_throughput(def.warm, def.billing_mode, Some(def.throughput)));
@@ -188,6 +192,9 @@ pub fn table_description(t: &TableDescription) -> Value {
             let tp = i.throughput.unwrap_or_default();
             v["ProvisionedThroughput"] = throughput(tp, &i.capacity_changes, t.now_millis);
             v["WarmThroughput"] = warm(warm_throughput(i.warm, def.billing_mode, i.throughput));
+            if let Some(limits) = on_demand_limits(i.on_demand) {
+                v["OnDemandThroughput"] = limits;
+            }
         }
         v
     };

@@ -86,6 +86,7 @@ pub const GSI: Shape = Shape::Struct {
         required("Projection", PROJECTION),
         required("IndexName", INDEX_NAME),
         field("ProvisionedThroughput", THROUGHPUT),
+        field("OnDemandThroughput", ON_DEMAND_THROUGHPUT),
         field("WarmThroughput", WARM_THROUGHPUT),
     ],
 };
@@ -142,7 +143,7 @@ pub const ON_DEMAND_THROUGHPUT: Shape = Shape::Struct {
     ],
 };
 
-/// `OnDemandThroughput`, when given.
+/// `OnDemandThroughput`, when given (of a table, an index or an index update).
 pub fn on_demand(body: Body) -> Option<OnDemandRequest> {
     body.child("OnDemandThroughput").map(|o| OnDemandRequest {
         read: o.int("MaxReadRequestUnits"),
@@ -246,6 +247,7 @@ pub fn index(b: Body) -> IndexSpec {
         projection: projection(b),
         throughput: b.child("ProvisionedThroughput").map(throughput),
         warm: b.child("WarmThroughput").map(warm),
+        on_demand: on_demand(b),
     }
 }
 

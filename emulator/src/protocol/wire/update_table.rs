@@ -17,7 +17,12 @@ const GSI_UPDATE: Shape = Shape::Struct {
             "Update",
             Shape::Struct {
                 java: "UpdateGlobalSecondaryIndexAction",
-                fields: &[required("IndexName", INDEX_NAME), field("ProvisionedThroughput", THROUGHPUT)],
+                fields: &[
+                    required("IndexName", INDEX_NAME),
+                    field("ProvisionedThroughput", THROUGHPUT),
+                    field("OnDemandThroughput", ON_DEMAND_THROUGHPUT),
+                    field("WarmThroughput", WARM_THROUGHPUT),
+                ],
             },
         ),
         field("Create", GSI),
@@ -49,7 +54,8 @@ pub(crate) const SHAPE: &[Field] = &[
     field("DeletionProtectionEnabled", Shape::Bool),
     field("TableClass", TABLE_CLASS),
     field("SSESpecification", SSE_SPECIFICATION),
-    field("ReplicaUpdates", Shape::Any),
+    // Accepted and ignored (global tables are not emulated), but not empty.
+    field("ReplicaUpdates", Shape::List { member: &Shape::Any, min: 1, max: usize::MAX }),
     field("OnDemandThroughput", ON_DEMAND_THROUGHPUT),
     field("WarmThroughput", WARM_THROUGHPUT),
     field("VectorIndexUpdates", Shape::List { member: &VECTOR_INDEX_UPDATE, min: 0, max: usize::MAX }),
@@ -91,16 +97,21 @@ const LISTED: &[(&str, &str)] = &[
 
 pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
-    // An empty list (`GlobalSecondaryIndexUpdates: []`) asks for nothing, like an absent one.
+    // An empty list (`GlobalSecondaryIndexUpdates: []`) asks for nothing, like an absent one, and
+    // is listed as missing (AWS, October 2026: DDB-TABLE-015, -359).
     let asked = |c: &&str| body.get(c).is_some_and(|v| v.as_array().is_none_or(|l| !l.is_empty()));
     if !CHANGES.iter().any(asked) {
-        let names: Vec<&str> = LISTED.iter().filter(|(m, _)| !body.has(m)).map(|(_, name)| *name).collect();
+        let names: Vec<&str> = LISTED.iter().filter(|(m, _)| !asked(m)).map(|(_, name)| *name).collect();
         let (last, rest) = names.split_last().map_or(("", &[][..]), |(l, r)| (*l, r));
         return Err(Error::validation(format!("At least one of {} or {last} is required", rest.join(", "))));
     }
+    // Beside a change it is refused, and nothing is applied.
+    if body.list("GlobalSecondaryIndexUpdates").is_empty() && body.has("GlobalSecondaryIndexUpdates") {
+        return Err(Error::invalid_parameter("List of GlobalSecondaryIndexUpdates is empty"));
+    }
     Ok(Input {
         table: body.str("TableName").unwrap_or_default().to_string(),
-        attribute_definitions: attribute_definitions(body),
+        attribute_definitions: body.has("AttributeDefinitions").then(|| attribute_definitions(body)),
         billing_mode: billing_mode(body, "BillingMode"),
         throughput: body.child("ProvisionedThroughput").map(throughput),
         index_updates: body.list("GlobalSecondaryIndexUpdates").iter().map(Body).map(index_update).collect::<Result<_>>()?,
@@ -137,6 +148,8 @@ fn index_update(update: Body) -> Result<IndexUpdate> {
         (None, Some(change), None) => Ok(IndexUpdate::Update {
             name: name(change),
             throughput: change.child("ProvisionedThroughput").map(throughput),
+            on_demand: on_demand(change),
+            warm: change.child("WarmThroughput").map(warm),
         }),
         (None, None, Some(delete)) => Ok(IndexUpdate::Delete { name: name(delete) }),
         (None, None, None) => Err(Error::invalid_parameter(
