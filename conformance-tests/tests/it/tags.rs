@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 
-use crate::support::{attr_def, create_table, emulator, error, key, validation};
+use crate::support::{attr_def, create_table, emulator, error, key, validation, with_transient_delay};
 
 const ARN: &str = "arn:aws:dynamodb:us-east-1:000000000000:table/tagged";
 
@@ -503,4 +503,51 @@ async fn a_live_stream_has_tags_of_its_own() {
     let third = latest().await;
     assert_eq!(tags_of(&c, ARN).await, pairs(&[]));
     assert_eq!(tags_of(&c, &third).await, pairs(&[]));
+}
+
+/// A table still CREATING is not found by TagResource and UntagResource (DDB-TABLE-446, live);
+/// the tags CreateTable set are there once it is ACTIVE (DDB-TABLE-110).
+#[tokio::test]
+async fn a_creating_table_is_not_there_yet_for_tagging() {
+    let delay = std::time::Duration::from_millis(500);
+    let (emu, c) = with_transient_delay(delay).await;
+    c.create_table()
+        .table_name("tagged")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .tags(tag("env", "test"))
+        .send()
+        .await
+        .unwrap();
+    let not_found = (
+        "ResourceNotFoundException".to_string(),
+        format!("Requested resource not found: ResourceArn: {ARN} not found"),
+    );
+    let e = c
+        .tag_resource()
+        .resource_arn(ARN)
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_found);
+    let e = c
+        .untag_resource()
+        .resource_arn(ARN)
+        .tag_keys("env")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_found);
+
+    emu.advance(delay);
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("env", "test")]));
+    c.tag_resource()
+        .resource_arn(ARN)
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("env", "test"), ("k", "v")]));
 }

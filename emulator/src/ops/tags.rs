@@ -4,6 +4,7 @@
 use super::resources::{access_denied, ours};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
+use crate::store::Status;
 
 /// The most tags a resource may carry.
 pub const MAX_TAGS: usize = 50;
@@ -99,7 +100,9 @@ pub fn tagged(cx: &Cx, arn: &str, op: &str) -> Result<String> {
             .stream(arn, cx.now_millis)
             .is_some_and(|s| s.disabled_at().is_none())
     } else {
-        cx.ns.store.table(cx.engine.table_name(arn)).is_some()
+        // A table still CREATING is not there yet for the tag operations (DDB-TABLE-446).
+        let table = cx.ns.store.table(cx.engine.table_name(arn));
+        table.is_some_and(|t| t.status(cx.now_millis) != Status::Creating)
     };
     if exists {
         Ok(arn.to_string())
