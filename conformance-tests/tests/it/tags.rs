@@ -1,10 +1,12 @@
 //! TagResource, UntagResource, ListTagsOfResource, DescribeLimits and DescribeEndpoints through
 //! the SDK, with DynamoDB's messages.
 
-use aws_sdk_dynamodb::types::{BillingMode, KeyType, ScalarAttributeType as T, Tag};
+use aws_sdk_dynamodb::types::{
+    BillingMode, KeyType, ScalarAttributeType as T, StreamSpecification, StreamViewType, Tag,
+};
 use aws_sdk_dynamodb::Client;
 
-use crate::support::{attr_def, create_table, emulator, error, key, validation};
+use crate::support::{attr_def, create_table, emulator, error, key, validation, with_transient_delay};
 
 const ARN: &str = "arn:aws:dynamodb:us-east-1:000000000000:table/tagged";
 
@@ -140,7 +142,7 @@ async fn tag_errors_match_dynamodb() {
         error(e),
         (
             "ResourceNotFoundException".into(),
-            format!("Requested resource not found: ResourcArn: {missing} not found")
+            format!("Requested resource not found: ResourceArn: {missing} not found")
         )
     );
     let e = c
@@ -230,7 +232,7 @@ async fn tag_errors_match_dynamodb() {
         error(e),
         (
             "ResourceNotFoundException".into(),
-            format!("Requested resource not found: ResourcArn: {missing} not found")
+            format!("Requested resource not found: ResourceArn: {missing} not found")
         )
     );
 }
@@ -282,4 +284,270 @@ async fn create_table_with_more_than_50_tags_creates_nothing() {
 
     create(50).await.unwrap();
     assert_eq!(tags_of(&c, ARN).await.len(), 50);
+}
+
+/// CreateTable checks its Tags as TagResource does, before the table is made (DDB-TABLE-110,
+/// DDB-TABLE-372, ACK catalogue, AWS October 2026); an empty list is fine there.
+#[tokio::test]
+async fn create_table_checks_each_tag_as_tag_resource_does() {
+    let (_emu, c) = emulator().await;
+    let create = |tags: Vec<Tag>| {
+        c.create_table()
+            .table_name("tagged")
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr_def("pk", T::S))
+            .key_schema(key("pk", KeyType::Hash))
+            .set_tags(Some(tags))
+            .send()
+    };
+    let refused = [
+        (vec![tag("a", "100%")], "The Tag Value provided is invalid, Value: 100%"),
+        (vec![tag("a,b", "1")], "The Tag Key provided is invalid, Key: a,b"),
+        (
+            vec![tag("aws:x", "1")],
+            "Tag Key cannot be prefixed with aws:, Key: aws:x",
+        ),
+        (
+            vec![tag("AWS:x", "1")],
+            "Tag Key cannot be prefixed with aws:, Key: AWS:x",
+        ),
+        (
+            vec![tag("d", "1"), tag("d", "2")],
+            "Duplicate Tag Keys provided as input: Duplicate Tag Key found d",
+        ),
+    ];
+    for (tags, message) in refused {
+        assert_eq!(error(create(tags).await.unwrap_err()), validation(message));
+    }
+    assert_eq!(
+        c.list_tables().send().await.unwrap().table_names(),
+        Vec::<String>::new()
+    );
+    create(vec![]).await.unwrap();
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[]));
+}
+
+/// `aws:` keys are AWS's own in any letter case, on TagResource and UntagResource alike
+/// (DDB-TABLE-105); `myaws:` is an ordinary key.
+#[tokio::test]
+async fn the_aws_prefix_is_refused_in_any_case_on_tag_and_untag() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tagged", None).await;
+    for key in ["aws:foo", "AWS:foo", "Aws:foo"] {
+        let e = c
+            .tag_resource()
+            .resource_arn(ARN)
+            .tags(tag(key, "x"))
+            .send()
+            .await
+            .unwrap_err();
+        let refusal = validation(&format!("Tag Key cannot be prefixed with aws:, Key: {key}"));
+        assert_eq!(error(e), refusal);
+        let e = c
+            .untag_resource()
+            .resource_arn(ARN)
+            .tag_keys(key)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), refusal);
+    }
+    c.tag_resource()
+        .resource_arn(ARN)
+        .tags(tag("myaws:foo", "x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("myaws:foo", "x")]));
+}
+
+/// A backup is not a taggable resource, and another account's resource is denied in AWS's short
+/// words, by each tag operation (DDB-BACKUP-013, DDB-TABLE-071).
+#[tokio::test]
+async fn backups_and_other_accounts_resources_are_refused() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tagged", None).await;
+    let backup = c
+        .create_backup()
+        .table_name("tagged")
+        .backup_name("nightly")
+        .send()
+        .await
+        .unwrap()
+        .backup_details
+        .unwrap()
+        .backup_arn;
+    let foreign = "arn:aws:dynamodb:us-east-1:111122223333:table/tagged";
+    for (arn, refusal) in [
+        (
+            backup.as_str(),
+            validation(&format!(
+                "One or more parameter values were invalid: Provided Arn is not a DynamoDB resource arn: {backup}"
+            )),
+        ),
+        (foreign, ("AccessDeniedException".into(), "Access is denied".into())),
+    ] {
+        let e = c
+            .tag_resource()
+            .resource_arn(arn)
+            .tags(tag("k", "v"))
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), refusal, "TagResource {arn}");
+        let e = c
+            .untag_resource()
+            .resource_arn(arn)
+            .tag_keys("k")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), refusal, "UntagResource {arn}");
+        let e = c.list_tags_of_resource().resource_arn(arn).send().await.unwrap_err();
+        assert_eq!(error(e), refusal, "ListTagsOfResource {arn}");
+    }
+}
+
+/// An enabled stream carries tags of its own, apart from its table's (DDB-TABLE-373); they go
+/// with the stream when it is disabled and with the table when it is deleted.
+#[tokio::test]
+async fn a_live_stream_has_tags_of_its_own() {
+    let (_emu, c) = emulator().await;
+    let enable = |on: bool| {
+        let mut spec = StreamSpecification::builder().stream_enabled(on);
+        if on {
+            spec = spec.stream_view_type(StreamViewType::KeysOnly);
+        }
+        c.update_table()
+            .table_name("tagged")
+            .stream_specification(spec.build().unwrap())
+            .send()
+    };
+    let latest = || async {
+        let table = c
+            .describe_table()
+            .table_name("tagged")
+            .send()
+            .await
+            .unwrap()
+            .table
+            .unwrap();
+        table.latest_stream_arn.unwrap()
+    };
+    c.create_table()
+        .table_name("tagged")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .tags(tag("of", "table"))
+        .send()
+        .await
+        .unwrap();
+    enable(true).await.unwrap();
+    let stream = latest().await;
+    assert_eq!(tags_of(&c, &stream).await, pairs(&[]));
+    c.tag_resource()
+        .resource_arn(&stream)
+        .tags(tag("of", "stream"))
+        .tags(tag("gone", "soon"))
+        .send()
+        .await
+        .unwrap();
+    c.untag_resource()
+        .resource_arn(&stream)
+        .tag_keys("gone")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags_of(&c, &stream).await, pairs(&[("of", "stream")]));
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("of", "table")]));
+
+    // Disabled, the stream is no longer taggable; a new one starts without tags.
+    enable(false).await.unwrap();
+    let e = c
+        .tag_resource()
+        .resource_arn(&stream)
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        (
+            "ResourceNotFoundException".into(),
+            format!("Requested resource not found: ResourceArn: {stream} not found")
+        )
+    );
+    enable(true).await.unwrap();
+    let second = latest().await;
+    assert_ne!(second, stream);
+    assert_eq!(tags_of(&c, &second).await, pairs(&[]));
+    c.tag_resource()
+        .resource_arn(&second)
+        .tags(tag("of", "stream"))
+        .send()
+        .await
+        .unwrap();
+
+    // A table made again under the name has neither its old tags nor its old stream's.
+    c.delete_table().table_name("tagged").send().await.unwrap();
+    c.create_table()
+        .table_name("tagged")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .send()
+        .await
+        .unwrap();
+    enable(true).await.unwrap();
+    let third = latest().await;
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[]));
+    assert_eq!(tags_of(&c, &third).await, pairs(&[]));
+}
+
+/// A table still CREATING is not found by TagResource and UntagResource (DDB-TABLE-446, live);
+/// the tags CreateTable set are there once it is ACTIVE (DDB-TABLE-110).
+#[tokio::test]
+async fn a_creating_table_is_not_there_yet_for_tagging() {
+    let delay = std::time::Duration::from_millis(500);
+    let (emu, c) = with_transient_delay(delay).await;
+    c.create_table()
+        .table_name("tagged")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", T::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .tags(tag("env", "test"))
+        .send()
+        .await
+        .unwrap();
+    let not_found = (
+        "ResourceNotFoundException".to_string(),
+        format!("Requested resource not found: ResourceArn: {ARN} not found"),
+    );
+    let e = c
+        .tag_resource()
+        .resource_arn(ARN)
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_found);
+    let e = c
+        .untag_resource()
+        .resource_arn(ARN)
+        .tag_keys("env")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), not_found);
+
+    emu.advance(delay);
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("env", "test")]));
+    c.tag_resource()
+        .resource_arn(ARN)
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tags_of(&c, ARN).await, pairs(&[("env", "test"), ("k", "v")]));
 }

@@ -9,7 +9,7 @@ use super::table_spec::{
     check_unique_names, global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, Definer,
     IndexSpec, KeyElement, OnDemandRequest, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest,
 };
-use super::tags::{too_many_tags, Tag, MAX_TAGS};
+use super::tags::{checked, too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{BillingMode, IndexDef, KeyAttr, KeySchema, Sse, StreamSpec, TableDef, Throughput};
@@ -93,7 +93,9 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         }
         None => Default::default(),
     };
-    if input.tags.len() > MAX_TAGS {
+    // Tags=[] is fine here (TagResource refuses it); each tag is checked as TagResource checks it.
+    let tags = checked(&input.tags)?;
+    if tags.len() > MAX_TAGS {
         return Err(too_many_tags());
     }
 
@@ -139,7 +141,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         return Err(Error::resource_in_use(format!("Table already exists: {name}")));
     }
     let arn = cx.ns.table_arn(&name);
-    cx.ns.store.set_tags(&arn, input.tags.iter().filter_map(Tag::pair));
+    cx.ns.store.set_tags(&arn, tags);
     if let Some(document) = input.resource_policy {
         let policy = Policy { document, revision: now_millis.to_string() };
         cx.ns.store.with_policy(&arn, |slot| *slot = Some(policy));

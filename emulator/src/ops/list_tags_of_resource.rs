@@ -1,8 +1,8 @@
-//! ListTagsOfResource: a table's tags in the order they were first set, all on one page (a table
-//! has at most 50).
+//! ListTagsOfResource: a table's or stream's tags in the order they were first set, all on one
+//! page (a resource has at most 50).
 
 use super::resources::resource_arn;
-use super::tags::table_for;
+use super::tags::tagged;
 use super::Cx;
 use crate::error::Result;
 
@@ -17,6 +17,6 @@ pub struct Output {
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let arn = resource_arn(cx, input.resource_arn.as_deref())?;
-    let arn = cx.ns.table_arn(&table_for(cx, &arn, "ListTagsOfResource")?.name);
+    let arn = tagged(cx, &arn, "ListTagsOfResource")?;
     Ok(Output { tags: cx.ns.store.tags(&arn) })
 }

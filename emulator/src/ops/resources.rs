@@ -28,6 +28,8 @@ pub fn resource_arn(cx: &Cx, arn: Option<&str>) -> Result<String> {
     let name = segments.next().unwrap_or_default();
     match (segments.next(), segments.next(), segments.next()) {
         (None, _, _) | (Some("stream"), Some(_), None) => {}
+        // A backup is not a "resource" to these operations (DDB-BACKUP-013).
+        (Some("backup"), ..) => return Err(invalid("Provided Arn is not a DynamoDB resource arn: ")),
         _ => {
             return Err(invalid(
                 "Invalid resource arn provided, only table or stream is accepted. Provided resource arn: ",

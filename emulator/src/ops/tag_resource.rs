@@ -1,7 +1,7 @@
-//! TagResource: adds or overwrites tags on a table, all or nothing.
+//! TagResource: adds or overwrites tags on a table or stream, all or nothing.
 
 use super::resources::resource_arn;
-use super::tags::{check_key, missing_list, check_value, table_for, too_many_tags, Tag, MAX_TAGS};
+use super::tags::{checked, missing_list, tagged, too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
@@ -20,21 +20,8 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     if tags.is_empty() {
         return Err(Error::validation("Atleast one Tag needs to be provided as Input."));
     }
-    let mut pairs: Vec<(&str, &str)> = Vec::new();
-    for tag in &tags {
-        let key = check_key(tag.key.as_deref())?;
-        if key.starts_with("aws:") {
-            return Err(Error::validation(format!("Tag Key cannot be prefixed with aws:, Key: {key}")));
-        }
-        let value = check_value(tag.value.as_deref())?;
-        if pairs.iter().any(|(k, _)| *k == key) {
-            return Err(Error::validation(format!(
-                "Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}"
-            )));
-        }
-        pairs.push((key, value));
-    }
-    let arn = cx.ns.table_arn(&table_for(cx, &arn, "TagResource")?.name);
+    let pairs = checked(&tags)?;
+    let arn = tagged(cx, &arn, "TagResource")?;
     let existing = cx.ns.store.tags(&arn);
     let added = pairs.iter().filter(|(k, _)| !existing.iter().any(|(e, _)| e == k)).count();
     if existing.len() + added > MAX_TAGS {

@@ -1,12 +1,10 @@
 //! What the tag operations and CreateTable share: DynamoDB's tag rules, the tag limit, and the
-//! table a tagged ARN names.
-
-use std::sync::Arc;
+//! resource (table or stream) a tagged ARN names.
 
 use super::resources::{access_denied, ours};
 use super::Cx;
-use crate::error::{Error, Result};
-use crate::store::Table;
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::Status;
 
 /// The most tags a resource may carry.
 pub const MAX_TAGS: usize = 50;
@@ -16,13 +14,6 @@ pub const MAX_TAGS: usize = 50;
 pub struct Tag {
     pub key: Option<String>,
     pub value: Option<String>,
-}
-
-impl Tag {
-    /// Key and value, when both are present.
-    pub fn pair(&self) -> Option<(&str, &str)> {
-        Some((self.key.as_deref()?, self.value.as_deref()?))
-    }
 }
 
 /// A required list missing (TagResource's Tags, UntagResource's TagKeys): DynamoDB reports it in
@@ -44,7 +35,7 @@ fn valid_tag_text(s: &str) -> bool {
 }
 
 /// A tag key: 1 to 128 characters of the tag alphabet.
-pub fn check_key(key: Option<&str>) -> Result<&str> {
+fn check_key(key: Option<&str>) -> Result<&str> {
     match key {
         Some(k) if (1..=128).contains(&k.chars().count()) && valid_tag_text(k) => Ok(k),
         other => Err(Error::validation(format!(
@@ -54,8 +45,20 @@ pub fn check_key(key: Option<&str>) -> Result<&str> {
     }
 }
 
+/// A key a request may set or remove: a valid key outside the `aws:` namespace, which AWS
+/// reserves for its own tags in any letter case (TagResource, UntagResource and CreateTable alike).
+pub fn user_key(key: Option<&str>) -> Result<&str> {
+    let key = check_key(key)?;
+    if key.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("aws:")) {
+        return Err(Error::validation(format!(
+            "Tag Key cannot be prefixed with aws:, Key: {key}"
+        )));
+    }
+    Ok(key)
+}
+
 /// A tag value: up to 256 characters of the tag alphabet.
-pub fn check_value(value: Option<&str>) -> Result<&str> {
+fn check_value(value: Option<&str>) -> Result<&str> {
     match value {
         Some(v) if v.chars().count() <= 256 && valid_tag_text(v) => Ok(v),
         other => Err(Error::validation(format!(
@@ -65,23 +68,107 @@ pub fn check_value(value: Option<&str>) -> Result<&str> {
     }
 }
 
-/// The table a well-formed ARN names. Another account's ARN is not ours to read (AccessDenied);
-/// a missing table of ours is ResourceNotFound, except that ListTagsOfResource answers it with
-/// AccessDenied too, as DynamoDB does.
-pub fn table_for(cx: &Cx, arn: &str, op: &str) -> Result<Arc<Table>> {
-    if !ours(cx, arn) {
-        return Err(access_denied(cx, op, arn));
+/// The tags a request sets (TagResource, CreateTable) as (key, value) pairs, each tag checked in
+/// turn (its key, then its value, then whether an earlier tag had its key): the first fault is
+/// the answer, and nothing is set.
+pub fn checked(tags: &[Tag]) -> Result<Vec<(&str, &str)>> {
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let key = user_key(tag.key.as_deref())?;
+        let value = check_value(tag.value.as_deref())?;
+        if pairs.iter().any(|(k, _)| *k == key) {
+            return Err(Error::validation(format!(
+                "Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}"
+            )));
+        }
+        pairs.push((key, value));
     }
-    let name = arn
-        .split_once(":table/")
-        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest))
-        .unwrap_or_default();
-    let is_table_arn = !arn.contains("/stream/");
-    match cx.ns.store.table(name).filter(|_| is_table_arn) {
-        Some(t) => Ok(t),
-        None if op == "ListTagsOfResource" => Err(access_denied(cx, op, arn)),
-        None => Err(Error::resource_not_found(format!(
-            "Requested resource not found: ResourcArn: {arn} not found"
-        ))),
+    Ok(pairs)
+}
+
+/// The ARN whose tags a well-formed `arn` names: a table of ours, or the stream a table has
+/// enabled now (a stream carries tags of its own, apart from its table's). Another account's
+/// resource is refused as AWS refuses it; a missing one of ours is ResourceNotFound, except that
+/// ListTagsOfResource answers it with AccessDenied (the parity suite, FIDELITY.md).
+pub fn tagged(cx: &Cx, arn: &str, op: &str) -> Result<String> {
+    if !ours(cx, arn) {
+        return Err(Error::new(ErrorKind::AccessDenied, "Access is denied"));
+    }
+    let exists = if arn.contains("/stream/") {
+        cx.ns
+            .store
+            .stream(arn, cx.now_millis)
+            .is_some_and(|s| s.disabled_at().is_none())
+    } else {
+        // A table still CREATING is not there yet for the tag operations (DDB-TABLE-446).
+        let table = cx.ns.store.table(cx.engine.table_name(arn));
+        table.is_some_and(|t| t.status(cx.now_millis) != Status::Creating)
+    };
+    if exists {
+        Ok(arn.to_string())
+    } else if op == "ListTagsOfResource" {
+        Err(access_denied(cx, op, arn))
+    } else {
+        Err(Error::resource_not_found(format!(
+            "Requested resource not found: ResourceArn: {arn} not found"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(key: Option<&str>, value: Option<&str>) -> Tag {
+        Tag {
+            key: key.map(str::to_owned),
+            value: value.map(str::to_owned),
+        }
+    }
+
+    fn fault(tags: &[Tag]) -> String {
+        checked(tags).unwrap_err().message.unwrap()
+    }
+
+    #[test]
+    fn a_missing_key_or_value_is_named_null() {
+        assert_eq!(fault(&[tag(None, None)]), "The Tag Key provided is invalid, Key: null");
+        assert_eq!(
+            fault(&[tag(None, Some("v"))]),
+            "The Tag Key provided is invalid, Key: null"
+        );
+        assert_eq!(
+            fault(&[tag(Some("k"), None)]),
+            "The Tag Value provided is invalid, Value: null"
+        );
+    }
+
+    #[test]
+    fn the_aws_prefix_is_reserved_in_any_case() {
+        for key in ["aws:foo", "AWS:foo", "Aws:x"] {
+            assert_eq!(
+                user_key(Some(key)).unwrap_err().message.unwrap(),
+                format!("Tag Key cannot be prefixed with aws:, Key: {key}")
+            );
+        }
+        for key in ["myaws:foo", "aws", "aws-x", "awsé:x"] {
+            assert_eq!(user_key(Some(key)).unwrap(), key);
+        }
+    }
+
+    #[test]
+    fn each_tag_is_checked_in_turn_and_the_first_fault_answers() {
+        let tags = [
+            tag(Some("a"), Some("1")),
+            tag(Some("a"), Some("100%")),
+            tag(Some("b#"), Some("2")),
+        ];
+        assert_eq!(fault(&tags), "The Tag Value provided is invalid, Value: 100%");
+        let tags = [tag(Some("a"), Some("1")), tag(Some("a"), Some("2"))];
+        assert_eq!(
+            fault(&tags),
+            "Duplicate Tag Keys provided as input: Duplicate Tag Key found a"
+        );
+        assert_eq!(checked(&[tag(Some("a"), Some(""))]).unwrap(), vec![("a", "")]);
     }
 }

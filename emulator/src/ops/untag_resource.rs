@@ -1,7 +1,7 @@
-//! UntagResource: removes tag keys from a table; keys it does not carry are ignored.
+//! UntagResource: removes tag keys from a table or stream; keys it does not carry are ignored.
 
 use super::resources::resource_arn;
-use super::tags::{check_key, missing_list, table_for, too_many_tags, MAX_TAGS};
+use super::tags::{missing_list, tagged, too_many_tags, user_key, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
@@ -25,9 +25,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     let keys = keys
         .iter()
-        .map(|k| check_key(k.as_deref()).map(str::to_owned))
+        .map(|k| user_key(k.as_deref()).map(str::to_owned))
         .collect::<Result<Vec<String>>>()?;
-    let arn = cx.ns.table_arn(&table_for(cx, &arn, "UntagResource")?.name);
+    let arn = tagged(cx, &arn, "UntagResource")?;
     cx.ns.store.untag(&arn, &keys);
     Ok(Output)
 }

@@ -256,6 +256,8 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             def.stream = None;
             if let Some(stream) = &state.data.stream {
                 stream.disable();
+                // A stream's tags are only reachable while it is enabled: they go with it.
+                cx.ns.store.remove_tags(&stream.arn);
             }
         }
         None => {}

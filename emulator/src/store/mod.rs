@@ -285,8 +285,12 @@ impl Store {
         streams.values().cloned().collect()
     }
 
+    /// Drops the tags of a resource and, when it is a table, of its streams.
     pub fn remove_tags(&self, arn: &str) {
-        self.tags.write().remove(arn);
+        let streams = format!("{arn}/stream/");
+        self.tags
+            .write()
+            .retain(|tagged, _| tagged != arn && !tagged.starts_with(&streams));
     }
 
     /// Runs `change` on a resource's policy slot under the policies' lock, so a check of the
