@@ -12,7 +12,7 @@ pub(crate) mod expressions;
 pub(crate) mod insights;
 mod item_write;
 mod multi;
-mod policies;
+pub(crate) mod policies;
 pub(crate) mod read;
 mod resources;
 mod statements;

@@ -1,14 +1,14 @@
 //! PutResourcePolicy: attaches a resource-based policy to a table or stream, as a new revision.
 
-use super::policies::{policy_not_found, Resource};
+use super::policies::{policy_not_found, Document, Resource};
 use super::Cx;
 use crate::error::Result;
 use crate::store::Policy;
 
 pub struct Input {
     pub resource_arn: String,
-    /// The policy document, stored as given.
-    pub policy: String,
+    /// The policy document, checked, stored in its canonical form.
+    pub policy: Document,
     /// The revision the caller expects attached now; `NO_POLICY` for none.
     pub expected_revision: Option<String>,
 }
@@ -21,8 +21,8 @@ pub struct Output {
 const NO_POLICY: &str = "NO_POLICY";
 
 pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
-    let resource = Resource::of(cx, &input.resource_arn, "PutResourcePolicy")?;
-    let document = input.policy;
+    let resource = Resource::of(cx, &input.resource_arn)?;
+    let document = input.policy.render(cx.ns.partition());
     cx.ns.store.with_policy(&resource.arn, |slot| {
         match (input.expected_revision.as_deref(), slot.as_ref()) {
             (Some(NO_POLICY), Some(current)) => {
@@ -35,7 +35,7 @@ pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
             (Some(expected), current) => resource.check_revision(expected, current)?,
         }
         if let Some(current) = slot.as_ref().filter(|p| p.document == document) {
-            // The same document again is no change: the same revision.
+            // An equivalent document (the same canonical form) is no change: the same revision.
             return Ok(Output { revision: current.revision.clone() });
         }
         // Revisions are creation times in milliseconds, kept increasing so they compare in order.
