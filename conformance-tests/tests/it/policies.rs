@@ -370,3 +370,55 @@ async fn policy_resource_arns_are_checked() {
         .send();
     assert_eq!(error(delete.await.unwrap_err()), nothing);
 }
+
+/// A policy that would deny its sender the next PutResourcePolicy is refused unless they confirm
+/// it (AWS, October 2026: DDB-TABLE-210).
+#[tokio::test]
+async fn a_policy_that_locks_its_sender_out_needs_confirming() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "guarded", None).await;
+    let put = |principal: &str, actions: &str, condition: &str, confirm: Option<bool>| {
+        c.put_resource_policy()
+            .resource_arn(ARN)
+            .policy(format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":{principal},"Action":[{actions}],"Resource":"*"{condition}}}]}}"#
+            ))
+            .set_confirm_remove_self_resource_access(confirm)
+            .send()
+    };
+    let locked = Err((
+        "AccessDeniedException".to_string(),
+        "The new resource policy will not allow you to update the resource policy in the future.".to_string(),
+    ));
+    let (put_only, both) = (
+        r#""dynamodb:PutResourcePolicy""#,
+        r#""dynamodb:PutResourcePolicy","dynamodb:DeleteResourcePolicy""#,
+    );
+    let users = r#","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::000000000000:user/*"}}"#;
+    let others = r#","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::000000000000:user/*"}}"#;
+    for (principal, actions, condition, confirm) in [
+        (r#""*""#, both, "", None),
+        (r#""*""#, both, "", Some(false)),
+        (r#""*""#, put_only, "", None),
+        (r#"{"AWS":"000000000000"}"#, r#""dynamodb:*""#, "", None),
+        (r#""*""#, r#""*""#, users, None),
+    ] {
+        let answer = put(principal, actions, condition, confirm)
+            .await
+            .map(|_| ())
+            .map_err(error);
+        assert_eq!(answer, locked, "{principal} {actions} {condition}");
+    }
+    for (principal, actions, condition, confirm) in [
+        (r#""*""#, r#""dynamodb:DeleteResourcePolicy""#, "", None),
+        (r#""*""#, put_only, others, None),
+        (r#"{"AWS":"111122223333"}"#, put_only, "", None),
+        (r#""*""#, both, "", Some(true)),
+    ] {
+        let answer = put(principal, actions, condition, confirm)
+            .await
+            .map(|_| ())
+            .map_err(error);
+        assert_eq!(answer, Ok(()), "{principal} {actions} {condition}");
+    }
+}

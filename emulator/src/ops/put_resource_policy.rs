@@ -2,7 +2,8 @@
 
 use super::policies::{policy_not_found, Document, Resource};
 use super::Cx;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
+use crate::iam::{self, Caller, Context, Decision, PolicyDocument};
 use crate::store::Policy;
 
 pub struct Input {
@@ -11,6 +12,11 @@ pub struct Input {
     pub policy: Document,
     /// The revision the caller expects attached now; `NO_POLICY` for none.
     pub expected_revision: Option<String>,
+    /// The document as the policy evaluator reads it (none if it cannot: such a policy governs
+    /// nothing).
+    pub rules: Option<PolicyDocument>,
+    /// ConfirmRemoveSelfResourceAccess: the caller means to lock themselves out.
+    pub confirm_lockout: bool,
 }
 
 pub struct Output {
@@ -22,6 +28,12 @@ const NO_POLICY: &str = "NO_POLICY";
 
 pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     let resource = Resource::of(cx, &input.resource_arn)?;
+    if !input.confirm_lockout && input.rules.as_ref().is_some_and(|rules| locks_out(cx, &resource.arn, rules)) {
+        return Err(Error::new(
+            ErrorKind::AccessDenied,
+            "The new resource policy will not allow you to update the resource policy in the future.",
+        ));
+    }
     let document = input.policy.render(cx.ns.partition());
     cx.ns.store.with_policy(&resource.arn, |slot| {
         match (input.expected_revision.as_deref(), slot.as_ref()) {
@@ -44,4 +56,19 @@ pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
         *slot = Some(Policy { document, revision: revision.clone() });
         Ok(Output { revision })
     })
+}
+
+/// Whether `rules` deny the request's sender their next PutResourcePolicy on `arn`, which DynamoDB
+/// refuses to attach unless told to (DDB-TABLE-210, October 2026: a Deny on DeleteResourcePolicy
+/// alone passes).
+fn locks_out(cx: &Cx, arn: &str, rules: &PolicyDocument) -> bool {
+    let Some(sender) = cx.sender else {
+        return false;
+    };
+    let (account, partition) = (cx.ns.account.as_str(), cx.ns.partition());
+    let caller_arn = iam::user_arn(partition, account, sender.key);
+    let caller = Caller { account, arn: &caller_arn, partition };
+    let mut keys = Context::default();
+    keys.set_global(sender, account, &caller_arn, &cx.ns.region, cx.now_millis);
+    rules.decide("dynamodb:PutResourcePolicy", arn, &caller, &keys) == Decision::Deny
 }
