@@ -173,9 +173,8 @@ fn action_ok(action: &str, target: Target) -> bool {
     let named = |list: &[&str], name: &str| list.iter().any(|a| a.eq_ignore_ascii_case(name));
     match action.split_once(':') {
         Some((service, name)) if service.eq_ignore_ascii_case("dynamodb") => {
-            !name.is_empty()
-                && !named(ACCOUNT_ACTIONS, name)
-                && !(target == Target::Table && named(STREAM_ACTIONS, name))
+            let refused = named(ACCOUNT_ACTIONS, name) || (target == Target::Table && named(STREAM_ACTIONS, name));
+            !name.is_empty() && !refused
         }
         _ => action == "*",
     }
