@@ -143,6 +143,21 @@ async fn a_stream_has_its_own_policy() {
     );
     let table = c.get_resource_policy().resource_arn(ARN).send().await.unwrap_err();
     assert_eq!(error(table), not_found(ARN));
+    // A table's policy may not name its stream, nor a stream's its table (DDB-TABLE-211/212;
+    // AWS's text is captured up to `for ARN "ar`, the rest is our reading).
+    for (target, resource, relative) in [
+        (ARN, stream.as_str(), &stream[stream.find("table/").unwrap()..]),
+        (stream.as_str(), ARN, "table/guarded"),
+    ] {
+        let document = policy("dynamodb:*").replace(r#""Resource":"*""#, &format!(r#""Resource":"{resource}""#));
+        let refused = c.put_resource_policy().resource_arn(target).policy(document).send();
+        assert_eq!(
+            error(refused.await.unwrap_err()),
+            crate::support::validation(&format!(
+                r#"One or more parameter values were invalid: Invalid policy document: The relative-id "{relative}" is invalid for ARN "{resource}""#
+            ))
+        );
+    }
     // An unknown label is named with its table (AWS, October 2026: DDB-TABLE-212).
     let unknown = format!("{ARN}/stream/2000-01-01T00:00:00.000");
     let missing = c.get_resource_policy().resource_arn(&unknown).send().await.unwrap_err();

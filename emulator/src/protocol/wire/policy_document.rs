@@ -156,7 +156,31 @@ fn check_statement(statement: &Map<String, Value>, target: Target) -> Result<()>
             refused.join(", ")
         )));
     }
+    let resources = match statement.get("Resource") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(one) => vec![one],
+        None => vec![],
+    };
+    for arn in resources.into_iter().filter_map(Value::as_str) {
+        if let Some(relative) = wrong_kind(arn, target) {
+            return Err(invalid(format!(
+                "The relative-id \"{relative}\" is invalid for ARN \"{arn}\""
+            )));
+        }
+    }
     Ok(())
+}
+
+/// The resource part of a DynamoDB ARN of the wrong kind for a policy on `target`: a table's
+/// policy may name tables and their indexes (any table's), a stream's only streams
+/// (DDB-TABLE-211/212).
+fn wrong_kind(arn: &str, target: Target) -> Option<&str> {
+    let relative = match arn.splitn(6, ':').collect::<Vec<_>>()[..] {
+        ["arn", _, "dynamodb", _, _, relative] => relative,
+        _ => return None,
+    };
+    let stream = relative.starts_with("table/") && relative.contains("/stream/");
+    (stream != (target == Target::Stream)).then_some(relative)
 }
 
 /// An Effect as IAM reads it, in any case: whether it allows.
@@ -379,6 +403,31 @@ mod tests {
             r#"{"Effect":"Deny","Principal":"*","Action":["dynamodb:GetRecords","dynamodb:DescribeStream","dynamodb:GetShardIterator"],"NotResource":"x"}"#,
         );
         canonical(&stream_policy, Target::Stream).unwrap();
+        let on = |resource: &str, target| {
+            let document = statement(&format!(
+                r#"{{"Effect":"Deny","Principal":"*","Action":"dynamodb:*","Resource":["*","{resource}"]}}"#
+            ));
+            canonical(&document, target).map(|_| ()).map_err(|e| e.message.unwrap())
+        };
+        let (table, stream) = (
+            "arn:aws:dynamodb:us-east-1:1:table/t",
+            "arn:aws:dynamodb:us-east-1:1:table/t/stream/x",
+        );
+        assert_eq!(on(table, Target::Table), Ok(()));
+        assert_eq!(on(&format!("{table}/index/i"), Target::Table), Ok(()));
+        assert_eq!(on(stream, Target::Stream), Ok(()));
+        assert_eq!(
+            on(stream, Target::Table),
+            Err(format!(
+                r#"{PREFIX}The relative-id "table/t/stream/x" is invalid for ARN "{stream}""#
+            ))
+        );
+        assert_eq!(
+            on(table, Target::Stream),
+            Err(format!(
+                r#"{PREFIX}The relative-id "table/t" is invalid for ARN "{table}""#
+            ))
+        );
         let twice = r#"{"Sid":"a","Effect":"Deny","Principal":"*","Action":"dynamodb:Query","Resource":"*"}"#;
         assert_eq!(
             err(&statement(&format!("{twice},{twice}"))),
