@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use crate::clock::parse_w3c_datetime;
+use crate::clock::{extended_iso8601, parse_w3c_datetime};
 use crate::model::Number;
 
 /// One statement of a policy document.
@@ -352,6 +352,41 @@ impl Context {
     pub fn get(&self, key: &str) -> Option<&[String]> {
         self.keys.get(&key.to_ascii_lowercase()).map(Vec::as_slice)
     }
+
+    /// Sets the global keys that make sense locally, for a request by `sender` of `account`,
+    /// whose ARN is `arn`, to `region` at `now_millis`: the emulator's users are named by their
+    /// access key, which also serves as their unique id; the time is the emulator's clock; the
+    /// source address is the connection's peer (none for an in-process client).
+    pub fn set_global(&mut self, sender: Sender, account: &str, arn: &str, region: &str, now_millis: i64) {
+        let (current_time, epoch_time) = (extended_iso8601(now_millis), now_millis.div_euclid(1000).to_string());
+        for (name, value) in [
+            ("aws:PrincipalAccount", account),
+            ("aws:PrincipalArn", arn),
+            ("aws:PrincipalType", "User"),
+            ("aws:username", sender.key),
+            ("aws:userid", sender.key),
+            ("aws:RequestedRegion", region),
+            ("aws:CurrentTime", &current_time),
+            ("aws:EpochTime", &epoch_time),
+        ] {
+            self.set(name, vec![value.to_string()]);
+        }
+        if let Some(source) = sender.source {
+            self.set("aws:SourceIp", vec![source.to_string()]);
+        }
+    }
+}
+
+/// Who sends a request: the access key it is signed with, and the address it comes from.
+#[derive(Clone, Copy, Debug)]
+pub struct Sender<'a> {
+    pub key: &'a str,
+    pub source: Option<IpAddr>,
+}
+
+/// The ARN of the user an access key stands for.
+pub fn user_arn(partition: &str, account: &str, key: &str) -> String {
+    format!("arn:{partition}:iam::{account}:user/{key}")
 }
 
 /// The policy variables (`${aws:username}`) in `text`, each of which must be a known key.

@@ -14,6 +14,13 @@ fn policy(action: &str) -> String {
     )
 }
 
+/// `policy(action)` as GetResourcePolicy answers it: DynamoDB's canonical form.
+fn canonical(action: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::000000000000:root"}},"Action":"{action}","Resource":"*"}}]}}"#
+    )
+}
+
 async fn put(c: &Client, action: &str, expected: Option<&str>) -> Result<String, (String, String)> {
     c.put_resource_policy()
         .resource_arn(ARN)
@@ -43,7 +50,7 @@ async fn policies_are_versioned() {
     let got = get().await.unwrap();
     assert_eq!(
         (got.policy.unwrap(), got.revision_id.unwrap()),
-        (policy("dynamodb:*"), first.clone())
+        (canonical("dynamodb:*"), first.clone())
     );
     // The same document again is no change; another one is a later revision.
     assert_eq!(put(&c, "dynamodb:*", None).await.unwrap(), first);
@@ -132,17 +139,33 @@ async fn a_stream_has_its_own_policy() {
     let got = c.get_resource_policy().resource_arn(&stream).send().await.unwrap();
     assert_eq!(
         (got.policy.unwrap(), got.revision_id.unwrap()),
-        (policy("dynamodb:GetRecords"), revision)
+        (canonical("dynamodb:GetRecords"), revision)
     );
     let table = c.get_resource_policy().resource_arn(ARN).send().await.unwrap_err();
     assert_eq!(error(table), not_found(ARN));
+    // A table's policy may not name its stream, nor a stream's its table (DDB-TABLE-211/212;
+    // AWS's text is captured up to `for ARN "ar`, the rest is our reading).
+    for (target, resource, relative) in [
+        (ARN, stream.as_str(), &stream[stream.find("table/").unwrap()..]),
+        (stream.as_str(), ARN, "table/guarded"),
+    ] {
+        let document = policy("dynamodb:*").replace(r#""Resource":"*""#, &format!(r#""Resource":"{resource}""#));
+        let refused = c.put_resource_policy().resource_arn(target).policy(document).send();
+        assert_eq!(
+            error(refused.await.unwrap_err()),
+            crate::support::validation(&format!(
+                r#"One or more parameter values were invalid: Invalid policy document: The relative-id "{relative}" is invalid for ARN "{resource}""#
+            ))
+        );
+    }
+    // An unknown label is named with its table (AWS, October 2026: DDB-TABLE-212).
     let unknown = format!("{ARN}/stream/2000-01-01T00:00:00.000");
     let missing = c.get_resource_policy().resource_arn(&unknown).send().await.unwrap_err();
     assert_eq!(
         error(missing),
         (
             "ResourceNotFoundException".into(),
-            format!("Requested resource not found: Stream: {unknown} not found")
+            "Requested resource not found: Stream: 2000-01-01T00:00:00.000 not found for Table: guarded".into()
         )
     );
 }
@@ -158,8 +181,37 @@ async fn policy_documents_are_checked() {
         ))
     };
     let statement = |s: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{s}]}}"#);
+    let everyone = |principal: &str| {
+        statement(&format!(
+            r#"{{"Effect":"Allow","Principal":{principal},"Action":"dynamodb:Query","Resource":"*"}}"#
+        ))
+    };
+    let unbounded = crate::support::validation(
+        "Resource-based policy grants unbounded access in one or more elements. Please revise the policy to ensure least-privilege form of access",
+    );
+    let sid = r#"{"Sid":"s","Effect":"Deny","Principal":"*","Action":"dynamodb:Query","Resource":"*"}"#;
+    // AWS's texts, October 2026 (DDB-TABLE-211, DDB-TABLE-352, DDB-TABLE-356).
     let cases = [
-        ("{not json".to_string(), invalid("The policy is not valid JSON")),
+        ("{not json".to_string(), invalid("This policy contains invalid Json")),
+        (String::new(), invalid("This policy contains invalid Json")),
+        (
+            r#"{"Version":"2012-10-17","Statement":[]}"#.to_string(),
+            invalid("Could not parse the policy: Statement is empty!"),
+        ),
+        (
+            statement(r#"{"Effect":"Allow","Principal":"*","Action":"dynamodb:Query"}"#),
+            invalid("Missing required field Resource"),
+        ),
+        (
+            policy(r#"dynamodb:GetRecords","dynamodb:DescribeStream"#),
+            invalid(r#"The following action names are invalid: "dynamodb:GetRecords", "dynamodb:DescribeStream""#),
+        ),
+        (
+            statement(&format!("{sid},{sid}")),
+            invalid("The Statement Ids in the policy are not unique"),
+        ),
+        (everyone(r#""*""#), unbounded.clone()),
+        (everyone(r#"{"AWS":"*"}"#), unbounded),
         (
             r#"{"Version":"2012-10-17"}"#.to_string(),
             invalid("Missing required field Statement"),
@@ -181,7 +233,9 @@ async fn policy_documents_are_checked() {
                 r#"{{"Sid":"{}","Effect":"Allow","Principal":"*","Action":"dynamodb:Query"}}"#,
                 "s".repeat(20 * 1024)
             )),
-            invalid("The policy document exceeds the maximum size of 20480 bytes"),
+            crate::support::validation(
+                "One or more parameter values were invalid: Maximum policy size of 20480 bytes exceeded",
+            ),
         ),
     ];
     for (document, expected) in cases {
@@ -220,10 +274,166 @@ async fn create_table_attaches_its_resource_policy() {
     assert!(c.list_tables().send().await.unwrap().table_names().is_empty());
     create("guarded", policy("dynamodb:GetItem")).await.unwrap();
     let got = c.get_resource_policy().resource_arn(ARN).send().await.unwrap();
-    assert_eq!(got.policy.unwrap(), policy("dynamodb:GetItem"));
+    assert_eq!(got.policy.unwrap(), canonical("dynamodb:GetItem"));
     let revision = got.revision_id.unwrap();
     assert_eq!(
         put(&c, "dynamodb:Query", Some(&revision)).await.map(|r| r > revision),
         Ok(true)
     );
+}
+
+/// AWS keeps a canonical form of a policy (October 2026: DDB-TABLE-207/208/351-355): an equivalent
+/// document is no change, and GetResourcePolicy answers that form.
+#[tokio::test]
+async fn equivalent_documents_keep_their_revision() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "guarded", None).await;
+    let put = |document: &str| {
+        let put = c.put_resource_policy().resource_arn(ARN).policy(document);
+        async move { put.send().await.unwrap().revision_id.unwrap() }
+    };
+    let get = || async {
+        let got = c.get_resource_policy().resource_arn(ARN).send().await.unwrap();
+        (got.policy.unwrap(), got.revision_id.unwrap())
+    };
+    let first = put(&policy("dynamodb:Query")).await;
+    let equivalent = r#"{
+        "Statement": {
+            "Resource": ["*"],
+            "Action": "dynamodb:Query",
+            "Principal": {"AWS": ["000000000000", "arn:aws:iam::000000000000:root"]},
+            "Effect": "allow"
+        },
+        "Version": "2012-10-17"
+    }"#;
+    assert_eq!(put(equivalent).await, first);
+    assert_eq!(get().await, (canonical("dynamodb:Query"), first.clone()));
+
+    // Without a Version the document reads back with IAM's default, yet is not the same document
+    // as one naming that version.
+    let versionless = r#"{"Statement":[{"Sid":"only","Effect":"Deny","Principal":{"AWS":"000000000000"},"Action":["dynamodb:Scan","dynamodb:Query"],"Resource":"*"}]}"#;
+    let second = put(versionless).await;
+    assert!(second > first, "{second} > {first}");
+    assert_eq!(put(versionless).await, second);
+    let (read_back, revision) = get().await;
+    assert_eq!(
+        read_back,
+        r#"{"Version":"2008-10-17","Statement":[{"Sid":"only","Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":["dynamodb:Scan","dynamodb:Query"],"Resource":"*"}]}"#
+    );
+    assert_eq!(revision, second);
+    let third = put(&read_back).await;
+    assert!(third > second, "{third} > {second}");
+    assert_eq!(put(&read_back).await, third);
+}
+
+/// The ResourceArn forms the policy operations refuse, in AWS's words (October 2026:
+/// DDB-TABLE-205/212/246).
+#[tokio::test]
+async fn policy_resource_arns_are_checked() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "guarded", None).await;
+    let invalid =
+        |detail: String| crate::support::validation(&format!("One or more parameter values were invalid: {detail}"));
+    let cases = [
+        (
+            "arn:aws:dynamodb:us-east-1:111122223333:table/guarded".to_string(),
+            crate::support::validation(
+                "This action is only supported by accounts that match the resource owner\u{2019}s account.",
+            ),
+        ),
+        (
+            "arn:aws:dynamodb:us-west-2:000000000000:table/guarded".to_string(),
+            invalid("Invalid resource Arn: arn:aws:dynamodb:us-west-2:000000000000:table/guarded".into()),
+        ),
+        (
+            "arn:aws-cn:dynamodb:us-east-1:000000000000:table/guarded".to_string(),
+            invalid("Invalid resource Arn: arn:aws-cn:dynamodb:us-east-1:000000000000:table/guarded".into()),
+        ),
+        (
+            format!("{ARN}/backup/01700000000000-abcdef12"),
+            invalid(format!(
+                "Provided Arn is not a DynamoDB resource arn: {ARN}/backup/01700000000000-abcdef12"
+            )),
+        ),
+    ];
+    for (arn, expected) in cases {
+        let get = c.get_resource_policy().resource_arn(&arn).send().await.unwrap_err();
+        assert_eq!(error(get), expected, "get {arn}");
+        let put = c
+            .put_resource_policy()
+            .resource_arn(&arn)
+            .policy(policy("dynamodb:Query"))
+            .send();
+        assert_eq!(error(put.await.unwrap_err()), expected, "put {arn}");
+        let delete = c.delete_resource_policy().resource_arn(&arn).send().await.unwrap_err();
+        assert_eq!(error(delete), expected, "delete {arn}");
+    }
+    let nothing = not_found(
+        "Requested update for policy with revision id 123456789, but table guarded has no associated policy.",
+    );
+    let put = c
+        .put_resource_policy()
+        .resource_arn(ARN)
+        .policy(policy("dynamodb:Query"))
+        .expected_revision_id("123456789")
+        .send();
+    assert_eq!(error(put.await.unwrap_err()), nothing);
+    let delete = c
+        .delete_resource_policy()
+        .resource_arn(ARN)
+        .expected_revision_id("123456789")
+        .send();
+    assert_eq!(error(delete.await.unwrap_err()), nothing);
+}
+
+/// A policy that would deny its sender the next PutResourcePolicy is refused unless they confirm
+/// it (AWS, October 2026: DDB-TABLE-210).
+#[tokio::test]
+async fn a_policy_that_locks_its_sender_out_needs_confirming() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "guarded", None).await;
+    let put = |principal: &str, actions: &str, condition: &str, confirm: Option<bool>| {
+        c.put_resource_policy()
+            .resource_arn(ARN)
+            .policy(format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Deny","Principal":{principal},"Action":[{actions}],"Resource":"*"{condition}}}]}}"#
+            ))
+            .set_confirm_remove_self_resource_access(confirm)
+            .send()
+    };
+    let locked = Err((
+        "AccessDeniedException".to_string(),
+        "The new resource policy will not allow you to update the resource policy in the future.".to_string(),
+    ));
+    let (put_only, both) = (
+        r#""dynamodb:PutResourcePolicy""#,
+        r#""dynamodb:PutResourcePolicy","dynamodb:DeleteResourcePolicy""#,
+    );
+    let users = r#","Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::000000000000:user/*"}}"#;
+    let others = r#","Condition":{"ArnNotLike":{"aws:PrincipalArn":"arn:aws:iam::000000000000:user/*"}}"#;
+    for (principal, actions, condition, confirm) in [
+        (r#""*""#, both, "", None),
+        (r#""*""#, both, "", Some(false)),
+        (r#""*""#, put_only, "", None),
+        (r#"{"AWS":"000000000000"}"#, r#""dynamodb:*""#, "", None),
+        (r#""*""#, r#""*""#, users, None),
+    ] {
+        let answer = put(principal, actions, condition, confirm)
+            .await
+            .map(|_| ())
+            .map_err(error);
+        assert_eq!(answer, locked, "{principal} {actions} {condition}");
+    }
+    for (principal, actions, condition, confirm) in [
+        (r#""*""#, r#""dynamodb:DeleteResourcePolicy""#, "", None),
+        (r#""*""#, put_only, others, None),
+        (r#"{"AWS":"111122223333"}"#, put_only, "", None),
+        (r#""*""#, both, "", Some(true)),
+    ] {
+        let answer = put(principal, actions, condition, confirm)
+            .await
+            .map(|_| ())
+            .map_err(error);
+        assert_eq!(answer, Ok(()), "{principal} {actions} {condition}");
+    }
 }

@@ -3,6 +3,7 @@
 //! once by default; the answer says CREATING either way, as AWS's does).
 
 use super::answer::{TableDescription, TableStatus};
+use super::policies::Document;
 use super::streams;
 use super::table_spec::{
     check_capacity_limit, check_index_definitions, check_table_class, check_unique_definitions, check_unique_index_names,
@@ -33,7 +34,7 @@ pub struct Input {
     pub deletion_protection: bool,
     pub tags: Vec<Tag>,
     /// ResourcePolicy, checked: attached to the new table as its first revision.
-    pub resource_policy: Option<String>,
+    pub resource_policy: Option<Document>,
 }
 
 pub struct Output {
@@ -143,7 +144,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     let arn = cx.ns.table_arn(&name);
     cx.ns.store.set_tags(&arn, tags);
     if let Some(document) = input.resource_policy {
-        let policy = Policy { document, revision: now_millis.to_string() };
+        let policy = Policy { document: document.render(cx.ns.partition()), revision: now_millis.to_string() };
         cx.ns.store.with_policy(&arn, |slot| *slot = Some(policy));
     }
     Ok(Output { table: description })

@@ -18,7 +18,7 @@ pub struct Output {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let resource = Resource::of(cx, &input.resource_arn, "DeleteResourcePolicy")?;
+    let resource = Resource::of(cx, &input.resource_arn)?;
     cx.ns.store.with_policy(&resource.arn, |slot| {
         if let Some(expected) = &input.expected_revision {
             resource.check_revision(expected, slot.as_ref())?;

@@ -14,7 +14,7 @@ pub struct Output {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let resource = Resource::of(cx, &input.resource_arn, "GetResourcePolicy")?;
+    let resource = Resource::of(cx, &input.resource_arn)?;
     let policy = cx.ns.store.with_policy(&resource.arn, |slot| slot.clone());
     let policy = policy.ok_or_else(|| resource.no_policy())?;
     Ok(Output { policy: policy.document, revision: policy.revision })

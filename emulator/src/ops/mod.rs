@@ -12,7 +12,7 @@ pub(crate) mod expressions;
 pub(crate) mod insights;
 mod item_write;
 mod multi;
-mod policies;
+pub(crate) mod policies;
 pub(crate) mod read;
 mod resources;
 mod statements;
@@ -27,6 +27,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 #[cfg(feature = "faults")]
 use crate::fault::Fault;
+use crate::iam::Sender;
 use crate::store::{Namespace, Recording, Table, TableData, TableState};
 use parking_lot::RwLockReadGuard;
 
@@ -58,6 +59,9 @@ pub struct Cx<'a> {
     /// for a table lock nor read past [`read::INLINE_ROWS`] rows, and gives up with
     /// [`Error::yielded`] instead, before it has changed anything.
     pub inline: bool,
+    /// Who sent the request, when it came through the protocol: PutResourcePolicy asks whether
+    /// the new policy would refuse them the next one.
+    pub sender: Option<Sender<'a>>,
 }
 
 impl<'a> Cx<'a> {
@@ -72,6 +76,7 @@ impl<'a> Cx<'a> {
             fault: engine.fault,
             chaos: Decision::default(),
             inline: false,
+            sender: None,
         }
     }
 

@@ -8,11 +8,10 @@ use std::net::IpAddr;
 
 use serde_json::Value;
 
-use crate::clock::extended_iso8601;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind};
 use crate::expr::{KeyOp, Op, PathElem};
-use crate::iam::{self, Caller, Condition, Context, Decision, Patterns, PolicyDocument, Statement};
+use crate::iam::{self, Caller, Condition, Context, Decision, Patterns, PolicyDocument, Sender, Statement};
 use crate::model::{AttributeValue, KeySchema};
 use crate::ops::Operation;
 use crate::protocol::{attr, wire::expressions, Body};
@@ -470,8 +469,7 @@ pub fn check(
     source: Option<IpAddr>,
 ) -> Result<(), Error> {
     let now = engine.clock.now_millis();
-    let (current_time, epoch_time) = (extended_iso8601(now), now.div_euclid(1000).to_string());
-    let caller_arn = format!("arn:{}:iam::{}:user/{key}", ns.partition(), ns.account);
+    let caller_arn = iam::user_arn(ns.partition(), &ns.account, key);
     let caller = Caller {
         account: &ns.account,
         arn: &caller_arn,
@@ -483,24 +481,7 @@ pub fn check(
         mut keys,
     } in requested(engine, ns, op, body)
     {
-        // The global keys that make sense locally: the emulator's users are named by their
-        // access key, which also serves as their unique id; the time is the emulator's clock;
-        // the source address is the connection's peer (none for an in-process client).
-        for (name, value) in [
-            ("aws:PrincipalAccount", ns.account.as_str()),
-            ("aws:PrincipalArn", &caller_arn),
-            ("aws:PrincipalType", "User"),
-            ("aws:username", key),
-            ("aws:userid", key),
-            ("aws:RequestedRegion", &ns.region),
-            ("aws:CurrentTime", &current_time),
-            ("aws:EpochTime", &epoch_time),
-        ] {
-            keys.set(name, vec![value.to_string()]);
-        }
-        if let Some(source) = source {
-            keys.set("aws:SourceIp", vec![source.to_string()]);
-        }
+        keys.set_global(Sender { key, source }, &ns.account, &caller_arn, &ns.region, now);
         let decide = |d: &PolicyDocument| d.decide(&action, &resource, &caller, &keys);
         let mine = identity.iter().map(decide).max().unwrap_or(Decision::Silent);
         let theirs = resource_policy(ns, &resource).map_or(Decision::Silent, |d| decide(&d));

@@ -34,6 +34,7 @@ pub use log::TARGET as REQUEST_LOG_TARGET;
 
 use crate::engine::Engine;
 use crate::error::{Check, Detail, Error, ErrorKind};
+use crate::iam::Sender;
 use crate::ops::{Cx, Operation, Service};
 use crate::store::Namespace;
 use wire::Encoded;
@@ -244,6 +245,10 @@ fn decode(
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
     let mut cx = Cx::new(engine, &ns, host);
     cx.inline = via.inline;
+    cx.sender = Some(Sender {
+        key: sigv4::access_key(header(req, header::AUTHORIZATION)),
+        source: via.peer,
+    });
     if engine.chaos.is_active() {
         if cx.inline {
             // A plan's decisions are drawn once per request: one that might yield later must not

@@ -190,6 +190,11 @@ pub fn scope_region(authorization: &str) -> Option<&str> {
         .filter(|r| !r.is_empty())
 }
 
+/// The access key of an `Authorization` header's credential, verified or not.
+pub fn access_key(authorization: &str) -> &str {
+    param(authorization, "Credential").split('/').next().unwrap_or_default()
+}
+
 /// HMAC-SHA256 keyed with `key`.
 #[allow(clippy::expect_used)] // HMAC takes keys of any length; only fixed-size MACs refuse one.
 fn keyed(key: &[u8]) -> Hmac<Sha256> {

@@ -5,6 +5,7 @@ use super::table_spec::{
     ATTRIBUTE_DEFINITIONS, BILLING_MODE, GSI, KEY_SCHEMA, LSI, ON_DEMAND_THROUGHPUT, SSE_SPECIFICATION, STREAM_SPECIFICATION, TABLE_CLASS,
     THROUGHPUT, VECTOR_INDEX, WARM_THROUGHPUT,
 };
+use super::policy_document::{canonical, Target};
 use super::{answer, tags};
 use crate::error::{Error, Result};
 use crate::model::BillingMode;
@@ -41,8 +42,7 @@ pub fn decode(body: Body) -> Result<Input> {
     }
     validate(body.0, NAME)?;
     validate(body.0, SHAPE)?;
-    let resource_policy = body.str("ResourcePolicy").map(str::to_owned);
-    resource_policy.as_deref().map(super::policy_document::check).transpose()?;
+    let resource_policy = body.str("ResourcePolicy").map(|p| canonical(p, Target::Table)).transpose()?;
     Ok(Input {
         table: body.str("TableName").unwrap_or_default().to_string(),
         billing_mode: billing_mode(body, "BillingMode").unwrap_or(BillingMode::Provisioned),

@@ -13,5 +13,5 @@ pub fn decode(body: Body) -> Result<Input> {
 }
 
 pub fn encode(out: Output) -> Value {
-    json!({ "Policy": out.policy, "RevisionId": out.revision })
+    json!({ "Policy": super::policy_document::read_back(&out.policy), "RevisionId": out.revision })
 }
