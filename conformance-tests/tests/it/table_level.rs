@@ -1,8 +1,12 @@
 //! Table-level rules AWS answered in October 2026, as an ACK controller's public catalogue
 //! measured them: a TableName is a name or the ARN of a table of the caller's account and region
-//! (DDB-TABLE-011, -442, -448), and DeleteTable's answer carries the table's encryption (-334).
+//! (DDB-TABLE-011, -442, -448), DeleteTable's answer carries the table's encryption (-334), and
+//! AttributeDefinitions and NonKeyAttributes are described sorted by name (-125).
 
-use aws_sdk_dynamodb::types::{BillingMode, KeyType, ScalarAttributeType, SseSpecification, SseStatus, SseType};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeyType, Projection, ProjectionType, ScalarAttributeType,
+    SseSpecification, SseStatus, SseType,
+};
 
 use crate::support::{attr_def, create_with_gsi, emulator, error, key, s, validation};
 
@@ -150,4 +154,50 @@ async fn delete_table_answers_with_the_tables_encryption() {
     assert_eq!(sse.status, Some(SseStatus::Enabled));
     assert_eq!(sse.sse_type, Some(SseType::Kms));
     assert_eq!(sse.kms_master_key_arn, Some(key_arn));
+}
+
+#[tokio::test]
+async fn definitions_and_projected_attributes_are_described_by_name() {
+    let (_emu, c) = emulator().await;
+    let index = |name: &str, hash: &str, range: &str, projected: &[&str]| {
+        let mut projection = Projection::builder().projection_type(ProjectionType::Include);
+        for a in projected {
+            projection = projection.non_key_attributes(*a);
+        }
+        GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key(hash, KeyType::Hash))
+            .key_schema(key(range, KeyType::Range))
+            .projection(projection.build())
+            .build()
+            .unwrap()
+    };
+    let created = c
+        .create_table()
+        .table_name("sorted")
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("z", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("a", ScalarAttributeType::N))
+        .attribute_definitions(attr_def("m", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("sk", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(index("g-z", "z", "a", &["zz", "aa", "mm"]))
+        .global_secondary_indexes(index("g-a", "m", "z", &["b"]))
+        .send()
+        .await
+        .unwrap()
+        .table_description
+        .unwrap();
+    let described = c.describe_table().table_name("sorted").send().await.unwrap().table.unwrap();
+    for table in [created, described] {
+        let names: Vec<&str> =
+            table.attribute_definitions().iter().map(AttributeDefinition::attribute_name).collect();
+        assert_eq!(names, ["a", "m", "pk", "sk", "z"]);
+        let indexes = table.global_secondary_indexes();
+        let index_names: Vec<_> = indexes.iter().map(|i| i.index_name().unwrap()).collect();
+        assert_eq!(index_names, ["g-z", "g-a"]);
+        assert_eq!(indexes[0].projection().unwrap().non_key_attributes(), ["aa", "mm", "zz"]);
+    }
 }

@@ -66,10 +66,14 @@ fn projection(index: &IndexDef) -> Value {
     projection_of(&index.projection)
 }
 
+/// A projection as DynamoDB describes it: NonKeyAttributes sorted by name, as is AttributeDefinitions
+/// (AWS, October 2026, the ACK catalogue's DDB-TABLE-125), whatever order they were sent in.
 fn projection_of(projection: &Projection) -> Value {
     let mut p = json!({"ProjectionType": projection.kind.as_str()});
     if !projection.non_key_attributes.is_empty() {
-        p["NonKeyAttributes"] = json!(projection.non_key_attributes);
+        let mut names: Vec<&String> = projection.non_key_attributes.iter().collect();
+        names.sort();
+        p["NonKeyAttributes"] = json!(names);
     }
     p
 }
@@ -137,8 +141,10 @@ fn table_status(status: TableStatus) -> &'static str {
 
 pub fn table_description(t: &TableDescription) -> Value {
     let def = &t.def;
+    let mut definitions: Vec<_> = def.attribute_definitions.iter().collect();
+    definitions.sort_by(|a, b| a.name.cmp(&b.name));
     let mut d = json!({
-        "AttributeDefinitions": def.attribute_definitions.iter()
+        "AttributeDefinitions": definitions.iter()
             .map(|a| json!({"AttributeName": a.name, "AttributeType": a.ty.as_str()})).collect::<Vec<_>>(),
         "TableName": def.name,
         "KeySchema": key_schema(&def.key),
