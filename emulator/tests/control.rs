@@ -200,7 +200,7 @@ async fn ttl_expiry_driven_over_http() {
             400,
             json!({
                 "__type": "com.amazon.coral.validate#ValidationException",
-                "message": "2 validation errors detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null; Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null"
+                "message": "2 validation errors detected: Value null at 'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member must not be null; Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null"
             })
         )
     );

@@ -190,14 +190,27 @@ async fn definitions_and_projected_attributes_are_described_by_name() {
         .unwrap()
         .table_description
         .unwrap();
-    let described = c.describe_table().table_name("sorted").send().await.unwrap().table.unwrap();
+    let described = c
+        .describe_table()
+        .table_name("sorted")
+        .send()
+        .await
+        .unwrap()
+        .table
+        .unwrap();
     for table in [created, described] {
-        let names: Vec<&str> =
-            table.attribute_definitions().iter().map(AttributeDefinition::attribute_name).collect();
+        let names: Vec<&str> = table
+            .attribute_definitions()
+            .iter()
+            .map(AttributeDefinition::attribute_name)
+            .collect();
         assert_eq!(names, ["a", "m", "pk", "sk", "z"]);
         let indexes = table.global_secondary_indexes();
         let index_names: Vec<_> = indexes.iter().map(|i| i.index_name().unwrap()).collect();
         assert_eq!(index_names, ["g-z", "g-a"]);
-        assert_eq!(indexes[0].projection().unwrap().non_key_attributes(), ["aa", "mm", "zz"]);
+        assert_eq!(
+            indexes[0].projection().unwrap().non_key_attributes(),
+            ["aa", "mm", "zz"]
+        );
     }
 }

@@ -11,11 +11,13 @@ use aws_sdk_dynamodb::types::{AttributeValue as V, TimeToLiveSpecification, Time
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
 
-use crate::support::{create_table, create_with_gsi, emulator, error, n, s, validation};
+use crate::support::{create_table, create_with_gsi, error, n, s, validation};
 
 /// The manual clock's start: 2023-11-14T22:13:20Z.
 const T0: i64 = 1_700_000_000;
 const SIX_YEARS: i64 = 6 * 365 * 24 * 3600;
+/// How long after a change UpdateTimeToLive refuses the next (AWS, October 2026: about 31 minutes).
+const COOLDOWN: Duration = Duration::from_secs(31 * 60);
 
 async fn manual_emulator() -> (Emulator, Client) {
     let emu = Emulator::builder()
@@ -77,7 +79,7 @@ async fn counts(c: &Client, table: &str) -> (i64, i64, i64) {
 
 #[tokio::test]
 async fn update_time_to_live_errors_match_dynamodb() {
-    let (_emu, c) = emulator().await;
+    let (emu, c) = manual_emulator().await;
     create_table(&c, "ttl_errors", None).await;
     let update = |attribute: &str, enabled: bool| {
         c.update_time_to_live()
@@ -152,6 +154,13 @@ async fn update_time_to_live_errors_match_dynamodb() {
     let e = update("other", false).await.unwrap_err();
     assert_eq!(error(e), validation(different));
 
+    // A change within about 31 minutes of the last one is refused, after the checks above and
+    // without moving the window (AWS, October 2026, the ACK catalogue's DDB-TABLE-143).
+    let cooldown = validation("Time to live has been modified multiple times within a fixed interval");
+    assert_eq!(error(update("exp", false).await.unwrap_err()), cooldown);
+    assert!(emu.advance(COOLDOWN - Duration::from_secs(1)));
+    assert_eq!(error(update("exp", false).await.unwrap_err()), cooldown);
+    assert!(emu.advance(Duration::from_secs(1)));
     set_ttl(&c, "ttl_errors", "exp", false).await;
     let d = c
         .describe_time_to_live()
@@ -165,7 +174,10 @@ async fn update_time_to_live_errors_match_dynamodb() {
         (d.time_to_live_status, d.attribute_name),
         (Some(TimeToLiveStatus::Disabled), None)
     );
-    // Effective at once: another attribute can be enabled right away.
+    // Effective at once, and the change starts a new window: another attribute can be enabled
+    // once it has passed.
+    assert_eq!(error(update("other", true).await.unwrap_err()), cooldown);
+    assert!(emu.advance(COOLDOWN));
     set_ttl(&c, "ttl_errors", "other", true).await;
 }
 
@@ -229,9 +241,11 @@ async fn manual_clock_expires_exactly_the_right_items() {
         .send()
         .await
         .unwrap();
+    assert!(emu.advance(COOLDOWN));
     set_ttl(&c, "sessions", "exp", false).await;
     assert_eq!(emu.sweep_expired(), 0);
     assert!(exists(&c, "sessions", "later").await);
+    assert!(emu.advance(COOLDOWN));
     set_ttl(&c, "sessions", "exp", true).await;
     assert_eq!(emu.sweep_expired(), 1);
     assert!(!exists(&c, "sessions", "later").await);

@@ -46,6 +46,9 @@ pub struct TableState {
     /// Item changes applied so far: equal counts under one lock and the next mean no item changed
     /// between them (what lets a write decided before the lock skip looking its item up again).
     changes: u64,
+    /// When UpdateTimeToLive last changed the table's Time to Live (emulator clock, milliseconds),
+    /// which refuses another change for a while. Not kept by snapshots or the durable mode.
+    pub ttl_changed_at: Option<i64>,
 }
 /// A table's data in persistent (structurally shared) maps: a clone costs O(number of indexes)
 /// whatever the item count, which is what makes snapshots cheap; a write after a clone copies only
@@ -99,6 +102,7 @@ impl Table {
                 history: History::default(),
                 recovery: History::default(),
                 changes: 0,
+                ttl_changed_at: None,
             }),
             lifecycle: Mutex::default(),
             def: Mutex::new(def),
