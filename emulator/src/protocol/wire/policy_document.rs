@@ -68,8 +68,11 @@ pub fn canonical(document: &str, target: Target) -> Result<Document> {
     }
     // serde_json refuses nesting past 128 levels, which bounds the recursion below.
     let policy: Value = serde_json::from_str(document).map_err(|_| invalid("This policy contains invalid Json"))?;
-    let Value::Object(policy) = policy else {
-        return Err(invalid("The policy must be a JSON object"));
+    // AWS, October 2026 (the ACK catalogue's DDB-TABLE-457): `null` and `[]` in these words.
+    let policy = match policy {
+        Value::Object(policy) => policy,
+        Value::Null => return Err(invalid("This text appears not to be a policy")),
+        _ => return Err(invalid("This policy contains invalid Json")),
     };
     if let Some(version) = policy.get("Version") {
         if !matches!(version.as_str(), Some("2012-10-17" | DEFAULT_VERSION)) {
@@ -361,7 +364,8 @@ mod tests {
         form(&statement(ok));
         assert_eq!(err("nope"), format!("{PREFIX}This policy contains invalid Json"));
         assert_eq!(err(""), format!("{PREFIX}This policy contains invalid Json"));
-        assert_eq!(err("[]"), format!("{PREFIX}The policy must be a JSON object"));
+        assert_eq!(err("[]"), format!("{PREFIX}This policy contains invalid Json"));
+        assert_eq!(err("null"), format!("{PREFIX}This text appears not to be a policy"));
         assert_eq!(err("{}"), format!("{PREFIX}Missing required field Statement"));
         assert_eq!(
             err(r#"{"Statement":[]}"#),
