@@ -37,6 +37,26 @@ fn statuses(t: &TableDescription) -> Statuses {
     (t.table_status.clone(), indexes.collect())
 }
 
+/// DescribeTimeToLive of table `tbl`, as (code, message) or the status it describes.
+async fn ttl_described(c: &Client) -> Result<String, (String, String)> {
+    let out = c
+        .describe_time_to_live()
+        .table_name("tbl")
+        .send()
+        .await
+        .map_err(error)?;
+    let status = out.time_to_live_description.and_then(|d| d.time_to_live_status);
+    Ok(status.map(|s| s.as_str().to_string()).unwrap_or_default())
+}
+
+/// DescribeTimeToLive's refusal while a table is in `state` (AWS, October 2026, the ACK
+/// catalogue's DDB-TABLE-442 and -118).
+fn ttl_refused(state: &str) -> Result<String, (String, String)> {
+    Err(validation(&format!(
+        "Cannot describe time to live while table is in {state} state: Current table state is {state}"
+    )))
+}
+
 async fn described(c: &Client, name: &str) -> Statuses {
     statuses(&c.describe_table().table_name(name).send().await.unwrap().table.unwrap())
 }
@@ -91,6 +111,7 @@ async fn a_new_table_is_creating_with_its_indexes_until_the_delay_has_passed() {
         .send()
         .await;
     assert_eq!(error(update.unwrap_err()), in_use("created", "tbl"));
+    assert_eq!(ttl_described(&c).await, ttl_refused("CREATING"));
 
     emu.advance(DELAY - Duration::from_millis(1));
     assert_eq!(described(&c, "tbl").await, creating);
@@ -100,6 +121,7 @@ async fn a_new_table_is_creating_with_its_indexes_until_the_delay_has_passed() {
         vec![("byG".to_string(), Some(IndexStatus::Active), None)],
     );
     assert_eq!(described(&c, "tbl").await, active);
+    assert_eq!(ttl_described(&c).await, Ok("DISABLED".to_string()));
     c.put_item().table_name("tbl").item("pk", s("a")).send().await.unwrap();
 }
 
@@ -233,6 +255,7 @@ async fn a_deleted_table_is_deleting_and_its_name_taken_until_the_delay_has_pass
         .send()
         .await;
     assert_eq!(error(update.unwrap_err()), in_use("deleted", "tbl"));
+    assert_eq!(ttl_described(&c).await, ttl_refused("DELETING"));
     let recreate = c
         .create_table()
         .table_name("tbl")
