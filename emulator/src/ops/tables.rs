@@ -23,6 +23,10 @@ pub fn table_named(cx: &Cx, name_or_arn: &str, now: i64) -> Result<Arc<Table>> {
 /// refused in those words, another account's is AccessDenied). Our reading: an index's or
 /// stream's ARN, which AWS refuses without a recorded text, is refused as a wrong resource type.
 pub fn name_in<'a>(cx: &Cx, name_or_arn: &'a str) -> Result<&'a str> {
+    // Every item operation passes here: a plain name costs nothing more.
+    if !name_or_arn.starts_with("arn:") {
+        return Ok(name_or_arn);
+    }
     let parts: Vec<&str> = name_or_arn.splitn(6, ':').collect();
     let ["arn", partition, service, region, account, resource] = parts[..] else {
         return Ok(name_or_arn);
