@@ -14,7 +14,8 @@
 //! PutItem, a conditional UpdateItem, a 10-item GSI Query and a 1,000-item Scan page at 16
 //! connections and the Scan at 1; every cell, the trivial server's too, gives the median run's p50 / p99 latency
 //! and the median CPU time per request. `mem` writes ITEMS items of about ITEM_BYTES bytes and prints the
-//! server's resident memory. `trivial PORT` is the `{}` server itself (started by `load`).
+//! server's resident memory, then twice deletes them all and writes as many under new keys,
+//! printing it after each step (memory freed by deletes must serve the next writes). `trivial PORT` is the `{}` server itself (started by `load`).
 
 // A measuring tool fails loudly on what it did not expect: unwrap/expect are its asserts. clippy.toml
 // allows them in #[test] functions only, not in the helpers and setup around them.
@@ -235,17 +236,29 @@ async fn create_table(addr: SocketAddr, gsi: bool) {
     call(&mut connect(addr).await, "CreateTable", body).await;
 }
 
-/// Writes `count` items with BatchWriteItem over 8 connections.
-async fn fill(addr: SocketAddr, count: usize, size: usize, gsi: bool) {
+/// Writes the items numbered `range` of about `size` bytes.
+async fn fill(addr: SocketAddr, range: std::ops::Range<usize>, size: usize, gsi: bool) {
+    batches(addr, range, move |i| {
+        format!(r#"{{"PutRequest":{{"Item":{}}}}}"#, item(i, size, gsi))
+    })
+    .await;
+}
+
+/// Sends `request(i)` for every `i` of `range` in BatchWriteItem calls of 25, over 8 connections.
+async fn batches(
+    addr: SocketAddr,
+    range: std::ops::Range<usize>,
+    request: impl Fn(usize) -> String + Send + Sync + 'static,
+) {
+    let request = std::sync::Arc::new(request);
     let workers: Vec<_> = (0..8)
         .map(|w| {
+            let (range, request) = (range.clone(), request.clone());
             tokio::spawn(async move {
                 let mut sender = connect(addr).await;
-                for start in (w * 25..count).step_by(8 * 25) {
-                    let puts: Vec<String> = (start..(start + 25).min(count))
-                        .map(|i| format!(r#"{{"PutRequest":{{"Item":{}}}}}"#, item(i, size, gsi)))
-                        .collect();
-                    let body = format!(r#"{{"RequestItems":{{"{TABLE}":[{}]}}}}"#, puts.join(","));
+                for start in (range.start + w * 25..range.end).step_by(8 * 25) {
+                    let writes: Vec<String> = (start..(start + 25).min(range.end)).map(&*request).collect();
+                    let body = format!(r#"{{"RequestItems":{{"{TABLE}":[{}]}}}}"#, writes.join(","));
                     let answer = call(&mut sender, "BatchWriteItem", body).await;
                     assert_eq!(&answer[..], br#"{"UnprocessedItems":{}}"#);
                 }
@@ -257,17 +270,33 @@ async fn fill(addr: SocketAddr, count: usize, size: usize, gsi: bool) {
     }
 }
 
+/// Resident memory after writing the items, then after each of two rounds of deleting them all
+/// and writing as many under new keys: memory that deletes free must serve the next writes, so
+/// the refilled figures stay at the first.
 async fn mem(binary: &str, port: u16, count: usize, size: usize, gsi: bool) {
     let server = Server::emulator(binary, port).await;
     create_table(server.addr, gsi).await;
     let idle = server.rss_mib();
-    fill(server.addr, count, size, gsi).await;
+    fill(server.addr, 0..count, size, gsi).await;
     let full = server.rss_mib();
     println!(
         "{count} items of {size} B{}: resident {full:.0} MiB (idle {idle:.0} MiB), {:.0} bytes per item",
         if gsi { " with a GSI" } else { "" },
         (full - idle) * 1048576.0 / count as f64
     );
+    for round in 1..=2 {
+        let (old, new) = ((round - 1) * count..round * count, round * count..(round + 1) * count);
+        batches(server.addr, old, |i| {
+            format!(r#"{{"DeleteRequest":{{"Key":{{"pk":{{"S":"item{i:06}"}}}}}}}}"#)
+        })
+        .await;
+        let emptied = server.rss_mib();
+        fill(server.addr, new, size, gsi).await;
+        println!(
+            "  round {round}: all deleted {emptied:.0} MiB, as many written under new keys {:.0} MiB",
+            server.rss_mib()
+        );
+    }
 }
 
 /// A workload: its operation and a request body for a random number.
@@ -410,7 +439,7 @@ async fn load(binaries: &[String], port: u16, seconds: Duration, rounds: usize, 
     for (i, binary) in binaries.iter().enumerate() {
         let server = Server::emulator(binary, port + 1 + i as u16).await;
         create_table(server.addr, true).await;
-        fill(server.addr, ITEMS, 200, true).await;
+        fill(server.addr, 0..ITEMS, 200, true).await;
         servers.push(server);
     }
     let names: Vec<&str> = binaries.iter().map(|b| b.rsplit('/').next().unwrap_or(b)).collect();

@@ -9,12 +9,12 @@ use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
     check_attribute_names, check_collection, check_index_keys, data_table, key_mismatch, key_values_error, metrics,
     request_key,
-    touched_indexes, write_units, CapacityDetail,
+    touched_indexes, units_of_write, CapacityDetail, Touched,
 };
 use super::multi::{capacities, Report, TableUnits};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{Item, PrimaryKey, TableDef};
+use crate::model::{item_size, Item, PrimaryKey, TableDef};
 use crate::store::Table;
 
 pub const MAX_REQUESTS: usize = 25;
@@ -119,13 +119,20 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
                 Write::Put(key, item) => (key, Some(item)),
                 Write::Delete(key) => (key, None),
             };
-            let old = state.get(&key).map(|s| s.item());
-            check_collection(engine, state, &key, || old.as_ref(), new.as_ref())?;
-            let touched = touched_indexes(&state.def, old.as_ref(), new.as_ref());
-            units
-                .entry(name.clone())
-                .or_default()
-                .add(write_units(old.as_ref(), new.as_ref()), touched);
+            // The replaced item is decoded only for what needs its attributes (an item collection,
+            // the per-index capacity): its size is its stored form's.
+            let (written, touched) = {
+                let stored = state.get(&key);
+                let decoded = std::cell::OnceCell::new();
+                let old = || stored.map(|s| decoded.get_or_init(|| s.item()));
+                check_collection(engine, state, &key, old, new.as_ref())?;
+                let touched = match input.capacity {
+                    CapacityDetail::Indexes => touched_indexes(&state.def, old(), new.as_ref()),
+                    _ => Touched::default(),
+                };
+                (units_of_write(stored.map_or(0, |s| s.size()), new.as_ref().map_or(0, item_size)), touched)
+            };
+            units.entry(name.clone()).or_default().add(written, touched);
             match new {
                 Some(item) => {
                     state.put(item);

@@ -59,6 +59,9 @@ pub enum Shape {
     Attr,
     /// Anything JSON: validated by the operation itself.
     Any,
+    /// Like `Any`, validated by the operation itself, but parsed as the shape given guides it, so
+    /// that its attribute values are kept raw (`attr::keep_raw`) rather than built into trees.
+    Parsed(&'static Shape),
 }
 
 /// Regular-expression constraints DynamoDB puts on names.
@@ -262,6 +265,7 @@ impl<'de> DeserializeSeed<'de> for Guided {
                 let raw: Box<RawValue> = serde::Deserialize::deserialize(d)?;
                 super::attr::keep_raw(raw).map_err(de::Error::custom)
             }
+            Guided::Shape(Shape::Parsed(shape)) => Guided::Shape(shape).deserialize(d),
             _ => d.deserialize_any(self),
         }
     }
@@ -382,7 +386,7 @@ fn wanted(shape: &Shape, nested: bool) -> Option<Wanted<'static>> {
         Shape::Struct { java, .. } => Wanted::Struct(java),
         Shape::Attr if nested => Wanted::Value("AttributeValue"),
         Shape::Attr => Wanted::Struct("AttributeValue"),
-        Shape::Any => return None,
+        Shape::Any | Shape::Parsed(_) => return None,
     })
 }
 
@@ -398,6 +402,10 @@ fn values(shape: &Shape) -> Values<'static> {
 /// The reader's pass: each member's JSON token against its shape's Java type, before any
 /// constraint is checked (`protocol::serialization` words the refusals).
 fn check_type(v: &Value, shape: &Shape, nested: bool) -> Result<()> {
+    // A kept attribute value is an object as sent; its own reader checks its members.
+    if matches!(shape, Shape::Attr) && super::attr::kept(v).is_some() {
+        return Ok(());
+    }
     if let Some(wanted) = wanted(shape, nested) {
         serialization::check(v, wanted)?;
     }
@@ -548,7 +556,7 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
         }
         Shape::List { min, max, .. } => len_faults(&mut faults, v.as_array().map_or(0, Vec::len), *min, *max),
         Shape::Map { min, max, .. } => len_faults(&mut faults, v.as_object().map_or(0, |m| m.len()), *min, *max),
-        Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any => {}
+        Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any | Shape::Parsed(_) => {}
     }
     for what in faults {
         errors.push(format!(

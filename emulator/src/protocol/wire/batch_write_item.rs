@@ -7,15 +7,34 @@ use crate::ops::batch_write_item::{Input, Output, WriteRequest, MAX_REQUESTS};
 use crate::ops::common::check_item_size;
 use crate::protocol::attr::{decode_map, encode_map};
 use crate::protocol::shape::{
-    field, validate, validate_after, Field, Shape, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
+    field, validate, validate_after, Field, Shape, ATTRIBUTE_MAP, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
 };
 use crate::protocol::Body;
 
 pub(crate) const SHAPE: &[Field] = &[
-    field("RequestItems", Shape::Any),
+    field("RequestItems", Shape::Parsed(&REQUEST_ITEMS)),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
 ];
+
+/// How RequestItems is parsed: its items' and keys' attribute values kept raw, so a request of 25
+/// large items costs about their text, not a JSON tree many times its size. `decode` checks it,
+/// in the words DynamoDB uses for this member.
+const REQUEST_ITEMS: Shape = Shape::Map {
+    value: &Shape::List {
+        member: &Shape::Struct {
+            java: "WriteRequest",
+            fields: &[
+                field("PutRequest", Shape::Struct { java: "PutRequest", fields: &[field("Item", ATTRIBUTE_MAP)] }),
+                field("DeleteRequest", Shape::Struct { java: "DeleteRequest", fields: &[field("Key", ATTRIBUTE_MAP)] }),
+            ],
+        },
+        min: 0,
+        max: usize::MAX,
+    },
+    min: 0,
+    max: usize::MAX,
+};
 
 fn java_write_request(v: &Value) -> String {
     let part = |name: &str, inner: &str, java_name: &str, field: &str| {

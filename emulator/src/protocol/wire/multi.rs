@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::model::Item;
 use crate::ops::answer::ConsumedCapacity;
 use crate::ops::transactions::ClientToken;
+use crate::protocol::attr;
 use crate::protocol::serialization::{refusal, Found, Values, Wanted};
 use crate::protocol::Body;
 
@@ -86,7 +87,7 @@ pub fn java_item(v: &Value) -> String {
         Value::Object(m) => {
             let parts: Vec<String> = m
                 .iter()
-                .map(|(k, x)| format!("{k}=AttributeValue({})", java(x).trim_matches(['{', '}'])))
+                .map(|(k, x)| format!("{k}=AttributeValue({})", java(&attr::unraw(x)).trim_matches(['{', '}'])))
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
