@@ -413,6 +413,23 @@ fn check_type(v: &Value, shape: &Shape, nested: bool) -> Result<()> {
         (Shape::List { member, .. }, Value::Array(items)) => items.iter().try_for_each(|i| check_type(i, member, true)),
         (Shape::Map { value, .. }, Value::Object(m)) => m.values().try_for_each(|i| check_type(i, value, true)),
         (Shape::Struct { fields, .. }, Value::Object(_)) => check_types_struct(v, fields),
+        (Shape::Parsed(guide), _) => check_attr_types(v, guide),
+        _ => Ok(()),
+    }
+}
+
+/// The type pass inside a member its operation checks itself (`Shape::Parsed`): only the attribute
+/// values its guide leads to. DynamoDB's reader refuses those as anywhere else, before any check of
+/// the operation's own (a table name it would echo among them). The guide's depth bounds the walk.
+fn check_attr_types(v: &Value, guide: &Shape) -> Result<()> {
+    match (guide, v) {
+        (Shape::Attr, _) => check_type(v, guide, true),
+        (Shape::List { member, .. }, Value::Array(items)) => items.iter().try_for_each(|i| check_attr_types(i, member)),
+        (Shape::Map { value, .. }, Value::Object(m)) => m.values().try_for_each(|i| check_attr_types(i, value)),
+        (Shape::Struct { fields, .. }, Value::Object(m)) => fields
+            .iter()
+            .filter_map(|f| Some((m.get(f.name)?, &f.shape)))
+            .try_for_each(|(x, shape)| check_attr_types(x, shape)),
         _ => Ok(()),
     }
 }

@@ -380,6 +380,41 @@ mod tests {
         validate(&body, shape(op)).unwrap_err().message.unwrap()
     }
 
+    /// BatchWriteItem's RequestItems is checked by the operation itself, but an attribute value of
+    /// the wrong JSON type inside it is refused by the reader first, as in PutItem, even beside a
+    /// table name the operation would refuse and echo (which once showed a kept-empty array).
+    #[test]
+    fn batch_write_items_attribute_values_are_type_checked_before_its_names() {
+        let decode = |body: serde_json::Value| {
+            let parsed =
+                crate::protocol::shape::parse(body.to_string().as_bytes(), shape(Operation::BatchWriteItem)).unwrap();
+            match super::batch_write_item::decode(crate::protocol::Body(&parsed)) {
+                Ok(_) => panic!("{body} was accepted"),
+                Err(e) => e,
+            }
+        };
+        let item = |value: serde_json::Value| json!({"RequestItems": {"a": [{"PutRequest": {"Item": {"pk": {"S": "x"}, "l": value}}}]}});
+        for (value, message) in [
+            (
+                json!([1]),
+                "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue",
+            ),
+            (json!("s"), "Unexpected value type in payload"),
+        ] {
+            let e = decode(item(value));
+            assert_eq!(
+                (e.kind, e.message.as_deref()),
+                (crate::error::ErrorKind::Serialization, Some(message))
+            );
+        }
+        // A well-typed item beside the bad name: the name's fault, the item echoed as sent.
+        let e = decode(item(json!({"M": {"q": {"N": "1"}}})));
+        assert!(e
+            .message
+            .unwrap()
+            .contains("item={l=AttributeValue(M={q={N=1), pk=AttributeValue(S=x)}"));
+    }
+
     /// Each member's faults in the order AWS reported them (the ACK catalogue's live answers,
     /// October 2026): not always the order the API reference lists members or enum values in.
     #[test]
