@@ -175,7 +175,6 @@ fn local_indexes(list: &[IndexSpec], table_key: &KeySchema, defs: &[KeyAttr]) ->
             "Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex",
         ));
     }
-    check_index_definitions(list, defs)?;
     let mut out = Vec::new();
     for spec in list {
         let name = &spec.name;

@@ -416,7 +416,8 @@ pub fn check_index_definitions(list: &[IndexSpec], defs: &[KeyAttr]) -> Result<(
 pub const MAX_GLOBAL_INDEXES: usize = 20;
 
 /// Checks GSI definitions (CreateTable's list, or one UpdateTable Create action, worded as
-/// `definer`'s) of a table in `region`, and gives each its throughput and on-demand limits.
+/// `definer`'s) of a table in `region`, and gives each its throughput and on-demand limits. The
+/// caller has checked that `defs` define every key attribute (`check_index_definitions`).
 pub fn global_indexes(
     list: &[IndexSpec],
     defs: &[KeyAttr],
@@ -424,7 +425,6 @@ pub fn global_indexes(
     definer: Definer,
     region: &str,
 ) -> Result<Vec<IndexDef>> {
-    check_index_definitions(list, defs)?;
     let mut out = Vec::new();
     for spec in list {
         let key = gsi_key_schema(&spec.key, defs)?;

@@ -6,7 +6,7 @@
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_capacity_limit, check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes,
+    check_capacity_limit, check_index_definitions, check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes,
     Definer, IndexSpec, OnDemandRequest, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest, MAX_GLOBAL_INDEXES,
 };
 use super::tables::{live, table_named};
@@ -134,6 +134,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 };
                 check_unique_definitions(defs)?;
                 let specs = std::slice::from_ref(&spec);
+                check_index_definitions(specs, defs)?;
                 let index = global_indexes(specs, defs, def.billing_mode, Definer::UpdateTable, region)?.remove(0);
                 check_no_redefinition(&def, &index.key)?;
                 // Once the new index is sound (CreateTable refuses a 21st as invalid instead).
