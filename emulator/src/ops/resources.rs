@@ -49,6 +49,12 @@ pub fn ours(cx: &Cx, arn: &str) -> bool {
     arn.split(':').nth(4) == Some(cx.ns.account.as_str())
 }
 
+/// Another account's resource, named by ARN where this account's is expected: AWS answers
+/// AccessDenied without naming the caller (October 2026).
+pub fn other_account() -> Error {
+    Error::new(ErrorKind::AccessDenied, "Access is denied")
+}
+
 /// The refusal of `op` on a resource that is not ours to touch.
 pub fn access_denied(cx: &Cx, op: &str, arn: &str) -> Error {
     Error::new(

@@ -49,7 +49,7 @@ pub fn name_in<'a>(cx: &Cx, name_or_arn: &'a str) -> Result<&'a str> {
         return Err(invalid("resource type"));
     };
     if account != cx.ns.account {
-        return Err(Error::new(ErrorKind::AccessDenied, "Access is denied"));
+        return Err(super::resources::other_account());
     }
     Ok(table)
 }

@@ -3,7 +3,7 @@
 
 use super::resources::{access_denied, ours};
 use super::Cx;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::store::Status;
 
 /// The most tags a resource may carry.
@@ -92,7 +92,7 @@ pub fn checked(tags: &[Tag]) -> Result<Vec<(&str, &str)>> {
 /// ListTagsOfResource answers it with AccessDenied (the parity suite, FIDELITY.md).
 pub fn tagged(cx: &Cx, arn: &str, op: &str) -> Result<String> {
     if !ours(cx, arn) {
-        return Err(Error::new(ErrorKind::AccessDenied, "Access is denied"));
+        return Err(super::resources::other_account());
     }
     let exists = if arn.contains("/stream/") {
         cx.ns
