@@ -8,14 +8,14 @@ use std::sync::Arc;
 use super::answer::{ConsumedCapacity, ItemCollectionMetrics};
 use super::common::{
     check_attribute_names, check_collection, check_index_keys, data_table, key_mismatch, key_values_error, metrics,
-    request_key,
-    touched_indexes, units_of_write, CapacityDetail, Touched,
+    request_key, CapacityDetail,
 };
+use super::item_write::{write_charge, Old};
 use super::multi::{capacities, Report, TableUnits};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{item_size, Item, PrimaryKey, TableDef};
-use crate::store::Table;
+use crate::model::{Item, PrimaryKey, TableDef};
+use crate::store::{Slot, Table};
 
 pub const MAX_REQUESTS: usize = 25;
 
@@ -122,15 +122,9 @@ pub fn run(cx @ &Cx { engine, ref chaos, .. }: &Cx, input: Input) -> Result<Outp
             // The replaced item is decoded only for what needs its attributes (an item collection,
             // the per-index capacity): its size is its stored form's.
             let (written, touched) = {
-                let stored = state.get(&key);
-                let decoded = std::cell::OnceCell::new();
-                let old = || stored.map(|s| decoded.get_or_init(|| s.item()));
-                check_collection(engine, state, &key, old, new.as_ref())?;
-                let touched = match input.capacity {
-                    CapacityDetail::Indexes => touched_indexes(&state.def, old(), new.as_ref()),
-                    _ => Touched::default(),
-                };
-                (units_of_write(stored.map_or(0, |s| s.size()), new.as_ref().map_or(0, item_size)), touched)
+                let old = Old::new(state.get_at(Slot::new(&key).bytes()));
+                check_collection(engine, state, &key, || old.item(), new.as_ref())?;
+                write_charge(input.capacity, &state.def, &old, new.as_ref())
             };
             units.entry(name.clone()).or_default().add(written, touched);
             match new {

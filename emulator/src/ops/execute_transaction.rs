@@ -75,7 +75,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         collection_metrics: false,
         token: input.token,
     };
-    let written = run_actions(cx, &actions, options)?;
+    let written = run_actions(cx, actions, options)?;
     Ok(Output {
         responses: Vec::new(),
         capacity: written.capacity,

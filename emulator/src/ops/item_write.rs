@@ -1,21 +1,22 @@
 //! What PutItem, UpdateItem and DeleteItem share around their table's write lock: the item a
 //! write replaces ([`Old`]) and the decision a write makes from it ([`decide_then_lock`]), made
-//! before the lock where it can be and checked under it.
+//! before the lock where it can be and checked under it; and what a batch's or a transaction's
+//! write of one item charges ([`write_charge`]), from the same [`Old`].
 
 use std::cell::OnceCell;
 use std::sync::Arc;
 
-use super::common::{condition_failed, WriteReturns};
+use super::common::{condition_failed, touched_indexes, units_of_write, CapacityDetail, Touched, WriteReturns};
 use super::expressions;
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Condition;
-use crate::model::{Item, PrimaryKey, TableDef};
+use crate::model::{item_size, Item, PrimaryKey, TableDef};
 use crate::store::{Keyed, Recording, Table};
 
-/// The item a single-item write replaces, as its table holds it, decoded only when a step reads
-/// it (a condition, ReturnValues, an item collection's size, capacity per index): a plain PutItem
-/// or DeleteItem never decodes it.
+/// The item a write replaces, as its table holds it, decoded only when a step reads it (a
+/// condition, ReturnValues, an item collection's size, capacity per index): a plain PutItem,
+/// DeleteItem or batch or transaction write never decodes it.
 pub struct Old {
     stored: Option<Keyed>,
     decoded: OnceCell<Option<Item>>,
@@ -61,6 +62,18 @@ impl Old {
             (old, now) => old.is_none() && now.is_none(),
         }
     }
+}
+
+/// What a write of many items charges for one, replacing `old` by `new`: its units (by the larger
+/// size, the replaced item's read from its stored form) and, when `detail` reports indexes, the
+/// indexes it touches, the only step here that decodes the replaced item.
+pub fn write_charge(detail: CapacityDetail, def: &TableDef, old: &Old, new: Option<&Item>) -> (f64, Touched) {
+    let units = units_of_write(old.size(), new.map_or(0, item_size));
+    let touched = match detail {
+        CapacityDetail::Indexes => touched_indexes(def, old.item(), new),
+        _ => Touched::default(),
+    };
+    (units, touched)
 }
 
 /// Refuses a write whose condition does not hold on the item it replaces (with that item when

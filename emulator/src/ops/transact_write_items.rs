@@ -42,7 +42,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         collection_metrics: input.collection_metrics,
         token: input.token,
     };
-    run_actions(cx, &actions, options)
+    run_actions(cx, actions, options)
 }
 
 /// Looks an action's table up; key values DynamoDB never accepts, index key values it never

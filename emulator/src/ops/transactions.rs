@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::common::{
-    check_collection, check_update_keys, metrics, read_units, request_key, touched_indexes, updated_item,
-    validate_item, write_units, CapacityDetail,
+    check_collection, check_update_keys, metrics, read_units, request_key, updated_item, validate_item, CapacityDetail,
 };
 use super::expressions;
+use super::item_write::{write_charge, Old};
 use super::multi::{capacities, Report, TableUnits};
 use super::Cx;
 use crate::engine::Engine;
@@ -20,7 +20,7 @@ use crate::expr::Parsed;
 use crate::inflight::TokenState;
 pub use crate::inflight::{ItemRef, Written};
 use crate::model::{item_size, Item, ItemCollectionMetrics, PrimaryKey};
-use crate::store::{Namespace, Table, TableState};
+use crate::store::{Namespace, Slot, Table, TableState};
 
 /// DynamoDB's limit on the aggregate size of a transaction's items.
 pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
@@ -68,10 +68,13 @@ pub struct Options {
     pub token: Option<ClientToken>,
 }
 
-/// What an action will do once every action passed.
+/// What an action will do once every action passed. A Put's own item stays in its action until
+/// it is stored, so a transaction never holds a second copy of it.
 enum Effect {
     Nothing,
-    /// The item with its key, which the check found.
+    /// The action's item, under the key the check found.
+    PutRequested(PrimaryKey),
+    /// An update's new item with its key.
     Put(PrimaryKey, Item),
     Delete(PrimaryKey),
 }
@@ -130,37 +133,39 @@ fn check(cx: &Cx, action: &Action, state: &TableState) -> std::result::Result<Ef
     if let Some(update) = action.exprs.update.as_ref().filter(|_| action.kind == Kind::Update) {
         check_update_keys(&state.def, update).map_err(invalid)?;
     }
-    let old = state.get(&key).map(|s| s.item());
-    if action.kind == Kind::Insert && old.is_some() {
+    let stored = state.get_at(Slot::new(&key).bytes());
+    if action.kind == Kind::Insert && stored.is_some() {
         return Err(reason(
             "DuplicateItem",
             Some("Duplicate primary key exists in table".into()),
             None,
         ));
     }
-    if !expressions::holds(cx, action.exprs.condition.as_ref(), || old.as_ref()) {
-        let wants = action.wants_old;
+    // The replaced item is decoded only for what reads it, as a single-item write's is.
+    let mut old = Old::new(stored);
+    if !expressions::holds(cx, action.exprs.condition.as_ref(), || old.item()) {
         return Err(reason(
             "ConditionalCheckFailed",
             Some("The conditional request failed".into()),
-            old.filter(|_| wants),
+            action.wants_old.then(|| old.into_item()).flatten(),
         ));
     }
     Ok(match action.kind {
         Kind::Check => Effect::Nothing,
-        Kind::Put | Kind::Insert => Effect::Put(key.clone(), action.item.clone()),
+        Kind::Put | Kind::Insert => Effect::PutRequested(key.clone()),
         Kind::Delete => Effect::Delete(key.clone()),
         Kind::Update => {
-            let new = updated_item(&state.def, &key, old.clone(), action.exprs.update.as_ref()).map_err(invalid)?;
+            let new = updated_item(&state.def, &key, old.take_item(), action.exprs.update.as_ref()).map_err(invalid)?;
             new.map_or(Effect::Nothing, |item| Effect::Put(key.clone(), item))
         }
     })
     .and_then(|effect| {
         let new = match &effect {
+            Effect::PutRequested(_) => &action.item,
             Effect::Put(_, item) => item,
             _ => return Ok(effect),
         };
-        check_collection(cx.engine, state, &key, || old.as_ref(), Some(new))
+        check_collection(cx.engine, state, &key, || old.item(), Some(new))
             .map(|()| effect)
             .map_err(|e| reason("ItemCollectionSizeLimitExceeded", e.message, None))
     })
@@ -173,11 +178,11 @@ fn action_size(action: &Action) -> usize {
 
 /// Runs bound actions as one transaction: the duplicate-item and size checks, the
 /// ClientRequestToken, then the all-or-nothing execution.
-pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Written> {
+pub fn run_actions(cx: &Cx, actions: Vec<Action>, options: Options) -> Result<Written> {
     let engine = cx.engine;
     let mut targets = HashSet::new();
     let mut refs: Vec<ItemRef> = Vec::with_capacity(actions.len());
-    for a in actions {
+    for a in &actions {
         if let Some(key) = &a.key {
             let r = (a.table.name.clone(), key.clone());
             if !targets.insert(r.clone()) {
@@ -200,7 +205,7 @@ pub fn run_actions(cx: &Cx, actions: &[Action], options: Options) -> Result<Writ
                 .transactions
                 .begin_token(cx.ns, &t.token, &t.fingerprint, cx.now_millis)?
         {
-            return replayed(cx, actions, &options, written);
+            return replayed(cx, &actions, &options, written);
         }
     }
     let result = execute(cx, actions, refs, &options);
@@ -235,7 +240,7 @@ fn execute(
     cx @ &Cx {
         engine, ns, ref chaos, ..
     }: &Cx,
-    actions: &[Action],
+    actions: Vec<Action>,
     refs: Vec<ItemRef>,
     options: &Options,
 ) -> Result<Written> {
@@ -267,16 +272,19 @@ fn execute(
     };
 
     // Lock every involved table, in name order.
-    let tables: BTreeMap<&str, &Arc<Table>> = actions.iter().map(|a| (a.table.name.as_str(), &a.table)).collect();
+    let tables: BTreeMap<String, Arc<Table>> = actions
+        .iter()
+        .map(|a| (a.table.name.clone(), a.table.clone()))
+        .collect();
     let mut guards =
-        (tables.iter().map(|(name, t)| Ok((*name, cx.write(t)?)))).collect::<Result<BTreeMap<&str, _>>>()?;
+        (tables.iter().map(|(name, t)| Ok((name.as_str(), cx.write(t)?)))).collect::<Result<BTreeMap<&str, _>>>()?;
 
     // Check every action in order. As in DynamoDB, validation stops at the first action that fails
     // it: the actions after it are not evaluated and report None.
     let mut effects = Vec::with_capacity(actions.len());
     let mut reasons = Vec::with_capacity(actions.len());
     let (mut failed, mut stopped) = (false, false);
-    for a in actions {
+    for a in &actions {
         if stopped {
             reasons.push(passed());
             continue;
@@ -299,12 +307,14 @@ fn execute(
 
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut collections: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-    for (a, effect) in actions.iter().zip(effects) {
+    for (a, effect) in actions.into_iter().zip(effects) {
         #[allow(clippy::expect_used)] // `guards` holds every action's table: built from `actions`.
         let state = guards.get_mut(a.table.name.as_str()).expect("locked");
         let entry = units.entry(a.table.name.clone()).or_default();
-        let key = match &effect {
-            Effect::Put(key, _) | Effect::Delete(key) => key.clone(),
+        let (key, new) = match effect {
+            Effect::PutRequested(key) => (key, Some(a.item)),
+            Effect::Put(key, item) => (key, Some(item)),
+            Effect::Delete(key) => (key, None),
             Effect::Nothing => {
                 let key = request_key(&state.def, &a.item).ok();
                 let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
@@ -312,27 +322,22 @@ fn execute(
                 continue;
             }
         };
-        let old = state.get(&key).map(|s| s.item());
-        let new = match &effect {
-            Effect::Put(_, item) => Some(item),
-            _ => None,
-        };
-        let touched = touched_indexes(&state.def, old.as_ref(), new);
-        entry.add(2.0 * write_units(old.as_ref(), new), touched);
+        let old = Old::new(state.get_at(Slot::new(&key).bytes()));
+        let (units, touched) = write_charge(options.capacity, &state.def, &old, new.as_ref());
+        entry.add(2.0 * units, touched);
         if options.collection_metrics && !state.def.local_indexes.is_empty() {
             collections
                 .entry(a.table.name.clone())
                 .or_default()
                 .push(metrics(&state.def, &key));
         }
-        match effect {
-            Effect::Put(_, item) => {
+        match new {
+            Some(item) => {
                 state.put(item);
             }
-            Effect::Delete(key) => {
+            None => {
                 state.delete(&key);
             }
-            Effect::Nothing => {}
         }
     }
     // Nothing is in flight any more once the writes are in place; then readers may see them.
