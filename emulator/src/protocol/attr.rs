@@ -20,14 +20,16 @@ use crate::model::{AttributeValue, Item, Number, NumberError, Stored, MAX_NESTIN
 /// decoded value, not a `serde_json::Value` tree fifty times its size. Only an object is kept raw;
 /// anything else stays a `Value`, so the shape's type pass words its error as before.
 ///
-/// The placeholder is a one-element array holding the text: one 32-byte slot beside the text,
-/// where an object placeholder cost a B-tree leaf of eleven slots (about 650 bytes) per value,
-/// which made an item of many small attributes cost fifty times its size in flight. A client's own
-/// array is never an attribute value (DynamoDB refuses it by its type alone, `Unrecognized
-/// collection type`), so it is kept empty, and no request can forge a placeholder.
+/// The placeholder is a JSON string holding the text, which starts with `{`: the text's own
+/// allocation and nothing more. An object placeholder cost a B-tree leaf of eleven slots (about
+/// 650 bytes) per value, which made an item of many small attributes cost fifty times its size in
+/// flight; a one-element array, 32 bytes more per value. A client's own string or array is never
+/// an attribute value (DynamoDB refuses either by its type alone, whatever it holds), so each is
+/// kept empty, and no request can forge a placeholder.
 pub fn keep_raw(raw: Box<RawValue>) -> serde_json::Result<Value> {
     match raw.get().as_bytes().first() {
-        Some(b'{') => Ok(Value::Array(vec![Value::String(String::from(Box::<str>::from(raw)))])),
+        Some(b'{') => Ok(Value::String(String::from(Box::<str>::from(raw)))),
+        Some(b'"') => Ok(Value::String(String::new())),
         Some(b'[') => Ok(Value::Array(Vec::new())),
         _ => serde_json::from_str(raw.get()),
     }
@@ -35,10 +37,7 @@ pub fn keep_raw(raw: Box<RawValue>) -> serde_json::Result<Value> {
 
 /// The text a [`keep_raw`] placeholder holds, if `v` is one.
 pub fn kept(v: &Value) -> Option<&str> {
-    match v {
-        Value::Array(one) if one.len() == 1 => one[0].as_str(),
-        _ => None,
-    }
+    v.as_str().filter(|text| text.starts_with('{'))
 }
 
 /// The value a [`keep_raw`] placeholder stands for, parsed back from its text (any other value
@@ -739,19 +738,23 @@ mod tests {
 
     #[test]
     fn only_objects_are_kept_raw() {
-        for text in ["\"a\"", "1", "true", "null"] {
+        for text in ["1", "true", "null"] {
             let raw = serde_json::from_str::<Box<RawValue>>(text).unwrap();
             assert_eq!(keep_raw(raw).unwrap(), serde_json::from_str::<Value>(text).unwrap());
         }
     }
 
     #[test]
-    fn a_clients_array_cannot_pass_for_a_placeholder() {
-        let text = r#"["{\"S\": \"forged\"}"]"#;
-        let kept = keep_raw(serde_json::from_str::<Box<RawValue>>(text).unwrap()).unwrap();
-        assert_eq!(kept, json!([]));
-        assert_eq!(super::kept(&kept), None);
-        assert!(decode(&kept).is_err());
+    fn a_clients_string_or_array_cannot_pass_for_a_placeholder() {
+        for (text, empty) in [
+            (r#""{\"S\": \"forged\"}""#, json!("")),
+            (r#"["{\"S\": \"forged\"}"]"#, json!([])),
+        ] {
+            let kept = keep_raw(serde_json::from_str::<Box<RawValue>>(text).unwrap()).unwrap();
+            assert_eq!(kept, empty);
+            assert_eq!(super::kept(&kept), None);
+            assert!(decode(&kept).is_err());
+        }
     }
 
     #[test]
@@ -759,6 +762,7 @@ mod tests {
         let raw = serde_json::from_str::<Box<RawValue>>(r#"{"S": "k0"}"#).unwrap();
         assert_eq!(unraw(&keep_raw(raw).unwrap()).to_string(), r#"{"S":"k0"}"#);
         assert_eq!(unraw(&json!([1])).as_ref(), &json!([1]));
+        assert_eq!(unraw(&json!("")).as_ref(), &json!(""));
     }
 
     #[test]

@@ -262,7 +262,7 @@ fn decode(
     if let Some((failure, false)) = failure {
         return Err(failure.error());
     }
-    let answer = wire::execute(op, &cx, Body(&value))?;
+    let answer = wire::execute(op, &cx, value)?;
     match failure {
         Some((failure, true)) => Err(failure.error()),
         _ => Ok(answer),

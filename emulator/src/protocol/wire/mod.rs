@@ -39,9 +39,14 @@ macro_rules! dispatch {
     ($($service:ident { $($name:ident => $module:ident),* $(,)? })*) => {
         $($(pub(crate) mod $module;)*)*
 
-        /// Answers one request's body with `op`: decode → run → encode.
-        pub fn execute(op: Operation, cx: &Cx, body: Body) -> Result<Encoded> {
-            Ok(match op { $($(Operation::$name => $module::encode(ops::$module::run(cx, $module::decode(body)?)?).into(),)*)* })
+        /// Answers one request's body with `op`: decode → run → encode. The parsed body is
+        /// dropped once decoded: a write runs with its typed input alone, not with the tree too.
+        pub fn execute(op: Operation, cx: &Cx, body: Value) -> Result<Encoded> {
+            Ok(match op { $($(Operation::$name => {
+                let input = $module::decode(Body(&body))?;
+                drop(body);
+                $module::encode(ops::$module::run(cx, input)?).into()
+            })*)* })
         }
 
         /// The request shape `op`'s body is parsed by (see [`shape::parse`](crate::protocol::shape::parse)).
