@@ -260,6 +260,88 @@ async fn wrong_json_types_are_refused_in_the_readers_words() {
     }
 }
 
+/// A client's string or array whose text is an attribute value's JSON is refused wherever an
+/// attribute value stands, as DynamoDB refuses any string or array there: never read as the value
+/// it spells (the guided parse keeps each attribute value's text in such a form). Members the
+/// parse is not guided into (legacy conditions and updates, BatchGetItem's keys) are plain JSON.
+#[tokio::test]
+async fn attribute_values_cannot_be_spelled_as_strings_or_arrays() {
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    let put = call(
+        &emu,
+        "DynamoDB_20120810.PutItem",
+        r#"{"TableName": "tbl", "Item": {"pk": {"S": "a"}}}"#,
+    )
+    .await;
+    assert_eq!(put.status, 200, "{}", put.text());
+    let string = r#""{\"S\": \"a\"}""#;
+    let array = r#"["{\"S\": \"a\"}"]"#;
+    let value_type = "Unexpected value type in payload";
+    let collection = "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue";
+    // Each request with `<v>` where one attribute value stands.
+    let members = [
+        ("PutItem", r#""Item": {"pk": {"S": "a"}, "x": <v>}"#),
+        (
+            "PutItem",
+            r#""Item": {"pk": {"S": "a"}}, "Expected": {"pk": {"Value": <v>}}"#,
+        ),
+        (
+            "PutItem",
+            r#""Item": {"pk": {"S": "a"}}, "Expected": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [<v>]}}"#,
+        ),
+        (
+            "UpdateItem",
+            r#""Key": {"pk": {"S": "a"}}, "AttributeUpdates": {"x": {"Action": "PUT", "Value": <v>}}"#,
+        ),
+        (
+            "UpdateItem",
+            r#""Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": <v>}"#,
+        ),
+        (
+            "DeleteItem",
+            r#""Key": {"pk": {"S": "a"}}, "Expected": {"pk": {"Value": <v>}}"#,
+        ),
+        (
+            "Scan",
+            r#""ScanFilter": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [<v>]}}"#,
+        ),
+        (
+            "Query",
+            r#""KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [<v>]}}"#,
+        ),
+        ("GetItem", r#""Key": {"pk": <v>}"#),
+    ];
+    let requests = members
+        .iter()
+        .map(|(op, members)| (*op, format!(r#"{{"TableName": "tbl", {members}}}"#)))
+        .chain([(
+            "BatchGetItem",
+            r#"{"RequestItems": {"tbl": {"Keys": [{"pk": <v>}]}}}"#.to_string(),
+        )]);
+    for (op, body) in requests {
+        for (value, message) in [(string, value_type), (array, collection)] {
+            let body = body.replace("<v>", value);
+            let reply = call(&emu, &format!("DynamoDB_20120810.{op}"), &body).await;
+            assert_eq!(
+                (reply.status, json_of(&reply)),
+                (
+                    400,
+                    json!({"__type": "com.amazon.coral.service#SerializationException", "Message": message})
+                ),
+                "{op} {body}"
+            );
+        }
+    }
+    let get = call(
+        &emu,
+        "DynamoDB_20120810.GetItem",
+        r#"{"TableName": "tbl", "Key": {"pk": {"S": "a"}}}"#,
+    )
+    .await;
+    assert_eq!(json_of(&get), json!({"Item": {"pk": {"S": "a"}}}));
+}
+
 /// KeyConditions, QueryFilter and ScanFilter must name each condition's operator, a member the
 /// SDKs require too: its absence is a constraint violation, aggregated with the others
 /// (dynalite's tests, written against AWS: "incorrect attributes" in query.js and scan.js).

@@ -65,19 +65,45 @@ pub fn refuses_form(message: &str) -> bool {
     .any(|m| message.contains(m))
 }
 
-/// Decodes one AttributeValue object.
-pub fn decode(v: &Value) -> Result<AttributeValue> {
-    decode_at(v, 1)
+/// Where an attribute value was read: whether a [`keep_raw`] placeholder can stand there.
+#[derive(Clone, Copy)]
+enum Source {
+    /// A [`Shape::Attr`](super::shape::Shape::Attr) position of the guided parse, where each
+    /// object is a placeholder and a client's string or array is kept empty.
+    Kept,
+    /// JSON parsed as it is (legacy conditions and updates, BatchGetItem's keys, the emulator's
+    /// own JSON): a string there is the client's, whatever it holds, and is refused as one.
+    Json,
 }
 
-/// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues).
+/// Decodes one AttributeValue parsed as plain JSON (see [`Source::Json`]).
+pub fn decode(v: &Value) -> Result<AttributeValue> {
+    decode_at(v, Source::Json)
+}
+
+/// Decodes one AttributeValue from a `Shape::Attr` position of the guided parse.
+pub fn decode_kept(v: &Value) -> Result<AttributeValue> {
+    decode_at(v, Source::Kept)
+}
+
+/// Decodes a map of attribute values parsed as plain JSON (see [`Source::Json`]).
 pub fn decode_map(v: &Value) -> Result<Item> {
+    map_at(v, Source::Json)
+}
+
+/// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues) from positions
+/// the guided parse kept.
+pub fn decode_map_kept(v: &Value) -> Result<Item> {
+    map_at(v, Source::Kept)
+}
+
+fn map_at(v: &Value, source: Source) -> Result<Item> {
     match v {
         // Sized once: a map collected through `Result` grows by doubling, up to twice its size.
         Value::Object(m) => {
             let mut item = Item::with_capacity(m.len());
             for (k, x) in m {
-                item.insert(k.clone(), decode_at(x, 1)?);
+                item.insert(k.clone(), decode_at(x, source)?);
             }
             Ok(item)
         }
@@ -89,10 +115,10 @@ pub fn decode_map(v: &Value) -> Result<Item> {
     }
 }
 
-fn decode_at(v: &Value, level: usize) -> Result<AttributeValue> {
-    let seed = ValueSeed { level };
+fn decode_at(v: &Value, source: Source) -> Result<AttributeValue> {
+    let seed = ValueSeed { level: 1 };
     let from_text = |text: &str| seed.deserialize(&mut serde_json::Deserializer::from_str(text));
-    let decoded = match kept(v) {
+    let decoded = match kept(v).filter(|_| matches!(source, Source::Kept)) {
         // A JSON number past a double's range is well-formed JSON that the parser refuses before
         // a visitor sees it; DynamoDB's reader sees a number token and words it by where it
         // stands, so the text is read again with such numbers brought into range.
@@ -668,7 +694,7 @@ mod tests {
     /// its text.
     fn from_text(text: &str) -> Result<AttributeValue> {
         let raw = serde_json::from_str::<Box<RawValue>>(text).unwrap();
-        decode(&keep_raw(raw).unwrap())
+        decode_kept(&keep_raw(raw).unwrap())
     }
 
     #[test]
@@ -753,8 +779,25 @@ mod tests {
             let kept = keep_raw(serde_json::from_str::<Box<RawValue>>(text).unwrap()).unwrap();
             assert_eq!(kept, empty);
             assert_eq!(super::kept(&kept), None);
-            assert!(decode(&kept).is_err());
+            assert!(decode_kept(&kept).is_err());
         }
+    }
+
+    /// Where the parse was not guided, a string holding a value's text is the client's own: no
+    /// placeholder can stand there, so none is read.
+    #[test]
+    fn plain_json_is_never_read_as_a_placeholder() {
+        let spelled = json!(r#"{"S": "a"}"#);
+        assert_eq!(decode_kept(&spelled), Ok(AttributeValue::S("a".into())));
+        assert_eq!(
+            decode(&spelled).unwrap_err().message.as_deref(),
+            Some("Unexpected value type in payload")
+        );
+        assert!(decode_map(&json!({ "k": spelled })).is_err());
+        assert_eq!(
+            decode_map(&json!({"k": {"S": "a"}})),
+            decode_map_kept(&json!({ "k": spelled }))
+        );
     }
 
     #[test]

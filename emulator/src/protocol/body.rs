@@ -56,14 +56,17 @@ impl<'a> Body<'a> {
         self.get(key).and_then(Value::as_object)
     }
 
-    /// A map of attribute values (Item, Key, ExclusiveStartKey), decoded and value-checked.
+    /// A map of attribute values (Item, Key, ExclusiveStartKey), decoded and value-checked: a
+    /// member the operation's shape leads the parse to (`Shape::Attr` values).
     pub fn item(&self, key: &str) -> Result<Option<Item>> {
         self.get(key)
-            .map(attr::decode_map)
+            .map(attr::decode_map_kept)
             .transpose()
             .map_err(|e| e.by(Check::Request))
     }
 
+    /// One attribute value of a member no shape leads the parse to (a legacy condition's or
+    /// update's `Value`), so read as plain JSON.
     pub fn attr(&self, key: &str) -> Result<Option<AttributeValue>> {
         self.get(key)
             .map(attr::decode)

@@ -19,8 +19,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use super::attr::decode_map;
+use super::attr::{decode_map, decode_map_kept};
 use crate::chaos::{Effect, Failure, KeyMatch, Lag, Plan, Request, Rule, Schedule};
+use crate::model::Item;
 use crate::partiql;
 use crate::store::Namespace;
 
@@ -239,16 +240,19 @@ pub fn request<'a>(operation: &'a str, ns: &'a Namespace, body: &'a Value) -> Re
         }
         req.index = req.index.or_else(|| target.index.clone().map(Cow::Owned));
     }
-    let mut add = |table: &'a str, keys: &mut dyn Iterator<Item = &'a Value>| {
+    // Keys and items are read as the guided parse kept them, except BatchGetItem's, plain JSON.
+    let mut add = |table: &'a str,
+                   keys: &mut dyn Iterator<Item = &'a Value>,
+                   decode: fn(&Value) -> crate::error::Result<Item>| {
         if !req.tables.iter().any(|t| t == table) {
             req.tables.push(Cow::Borrowed(table));
         }
         req.keys
-            .extend(keys.filter_map(|k| decode_map(k).ok()).map(|item| (table, item)));
+            .extend(keys.filter_map(|k| decode(k).ok()).map(|item| (table, item)));
     };
     let members = |entry: &'a Value| ["Key", "Item"].into_iter().filter_map(move |m| entry.get(m));
     if let Some(table) = body.get("TableName").and_then(Value::as_str) {
-        add(table, &mut members(body));
+        add(table, &mut members(body), decode_map_kept);
     }
     // BatchWriteItem's write requests and BatchGetItem's keys, by table.
     for (table, spec) in body
@@ -259,8 +263,9 @@ pub fn request<'a>(operation: &'a str, ns: &'a Namespace, body: &'a Value) -> Re
     {
         let writes = spec.as_array().into_iter().flatten();
         let requests = writes.flat_map(|w| ["PutRequest", "DeleteRequest"].into_iter().filter_map(|m| w.get(m)));
-        let gets = spec.get("Keys").and_then(Value::as_array).into_iter().flatten();
-        add(table, &mut requests.flat_map(members).chain(gets));
+        let mut gets = spec.get("Keys").and_then(Value::as_array).into_iter().flatten();
+        add(table, &mut requests.flat_map(members), decode_map_kept);
+        add(table, &mut gets, decode_map);
     }
     // TransactWriteItems' and TransactGetItems' actions: each names its table and key or item.
     for action in body
@@ -271,7 +276,7 @@ pub fn request<'a>(operation: &'a str, ns: &'a Namespace, body: &'a Value) -> Re
     {
         for inner in action.as_object().into_iter().flat_map(Map::values) {
             if let Some(table) = inner.get("TableName").and_then(Value::as_str) {
-                add(table, &mut members(inner));
+                add(table, &mut members(inner), decode_map_kept);
             }
         }
     }

@@ -246,17 +246,14 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
     let (mut leading, mut names) = (Vec::new(), std::collections::BTreeSet::new());
     let mut projected = false;
     for part in parts {
-        let keys = ["Key", "Item"]
-            .iter()
-            .map(|k| &part[*k])
-            .chain(part["Keys"].as_array().into_iter().flatten());
-        for key in keys.filter_map(Value::as_object) {
+        // Key and Item are parsed guided (`Shape::Attr` values), BatchGetItem's Keys as plain JSON.
+        let guided = ["Key", "Item"].iter().map(|k| (&part[*k], true));
+        let plain = part["Keys"].as_array().into_iter().flatten().map(|k| (k, false));
+        for (key, kept) in guided.chain(plain) {
+            let Some(key) = key.as_object() else { continue };
             names.extend(key.keys().cloned());
-            leading.extend(
-                partition
-                    .iter()
-                    .filter_map(|p| scalar(&attr::decode(key.get(p)?).ok()?)),
-            );
+            let decode = if kept { attr::decode_kept } else { attr::decode };
+            leading.extend(partition.iter().filter_map(|p| scalar(&decode(key.get(p)?).ok()?)));
         }
         let Ok(parsed) = expressions::parse(Body(part), kind) else {
             continue;
@@ -360,7 +357,7 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
         .as_array()
         .into_iter()
         .flatten()
-        .map(attr::decode)
+        .map(attr::decode_kept)
         .collect::<Result<_, _>>()
         .unwrap_or_default();
     let target = stmt.target();

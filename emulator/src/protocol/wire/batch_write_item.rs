@@ -5,7 +5,7 @@ use super::{capacity_detail, Answer};
 use crate::error::{Error, Result};
 use crate::ops::batch_write_item::{Input, Output, WriteRequest, MAX_REQUESTS};
 use crate::ops::common::check_item_size;
-use crate::protocol::attr::{decode_map, encode_map};
+use crate::protocol::attr::{decode_map_kept, encode_map};
 use crate::protocol::shape::{
     field, validate, validate_after, Field, Shape, ATTRIBUTE_MAP, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
 };
@@ -111,7 +111,7 @@ pub fn decode(body: Body) -> Result<Input> {
                     if is_put { "item" } else { "key" },
                 )));
             };
-            let item = decode_map(raw)?;
+            let item = decode_map_kept(raw)?;
             if is_put {
                 check_item_size(&item)?;
             }

@@ -124,7 +124,7 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
 fn values(m: &serde_json::Map<String, Value>) -> Result<BTreeMap<String, AttributeValue>> {
     m.iter()
         .map(|(k, v)| {
-            let v = attr::decode(v).map_err(|e| e.by(Check::ExpressionValue(k.clone())))?;
+            let v = attr::decode_kept(v).map_err(|e| e.by(Check::ExpressionValue(k.clone())))?;
             Ok((k.clone(), v))
         })
         .collect()

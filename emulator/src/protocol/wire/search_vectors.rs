@@ -29,7 +29,7 @@ pub fn decode(body: Body) -> Result<Input> {
     let vector = body
         .list("SearchVector")
         .iter()
-        .map(attr::decode)
+        .map(attr::decode_kept)
         .collect::<Result<Vec<_>>>()
         .map_err(|e| e.by(Check::Request))?;
     let exprs = expressions::parse(body, Op::SearchVectors)?;

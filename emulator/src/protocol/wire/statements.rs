@@ -20,7 +20,7 @@ pub fn prepare(body: Body) -> Result<(Statement, Vec<AttributeValue>)> {
     let params = body
         .list("Parameters")
         .iter()
-        .map(attr::decode)
+        .map(attr::decode_kept)
         .collect::<Result<Vec<_>>>()?;
     let (stmt, count) =
         partiql::parse(body.str("Statement").unwrap_or_default()).map_err(|e| Error::validation(e.0))?;
