@@ -84,9 +84,9 @@ pub fn parse<'a, T: Cached>(
     }
     // Its own usage record, so that an entry lists everything this text uses.
     let mut own = Ctx::new(ctx.names, ctx.values);
-    let out = parse(src, &mut own);
-    if let Ok(tree) = &out {
-        if let Some(entry) = template(tree.clone(), &own, &probe) {
+    let mut out = parse(src, &mut own);
+    if let Ok(tree) = &mut out {
+        if let Some(entry) = template(tree, &own, &probe) {
             CACHE.insert(probe.key(), Arc::new(entry));
         }
     }
@@ -117,24 +117,33 @@ fn bind<T: Cached>(tree: &T, entry: &Entry, ctx: &mut Ctx<'_>) -> Option<Result<
     })
 }
 
-/// The entry for a successful parse: the tree with its values taken out. `None` if the tree's
-/// values are not exactly the consumed ones in order (so a rebind could misplace them) or the
-/// entry is too heavy.
-fn template<T: Cached>(mut tree: T, ctx: &Ctx<'_>, probe: &Probe<'_>) -> Option<Entry> {
+/// The entry for a successful parse: a copy of `tree` with its values taken out. `None` if the
+/// tree's values are not exactly the consumed ones in order (so a rebind could misplace them) or
+/// the entry is too heavy. The values are moved out while the tree is copied and then put back,
+/// so a large value is never copied for the entry.
+fn template<T: Cached>(tree: &mut T, ctx: &Ctx<'_>, probe: &Probe<'_>) -> Option<Entry> {
     let values = ctx.values;
     let mut sites = ctx.consumed.iter();
     let mut matches = true;
+    let mut taken = Vec::new();
     tree.values_mut(&mut |v| {
         let consumed = sites.next().and_then(|k| values.and_then(|m| m.get(*k)));
         matches &= consumed == Some(&*v);
-        *v = AttributeValue::Null;
+        taken.push(std::mem::replace(v, AttributeValue::Null));
+    });
+    let template = tree.clone();
+    let mut taken = taken.into_iter();
+    tree.values_mut(&mut |v| {
+        if let Some(value) = taken.next() {
+            *v = value;
+        }
     });
     if !matches || sites.next().is_some() {
         return None;
     }
     let weight = weight(probe);
     (weight <= MAX_ENTRY).then(|| Entry {
-        tree: tree.wrap(),
+        tree: template.wrap(),
         names: ctx.used_names.iter().map(|&n| n.into()).collect(),
         sites: ctx.consumed.iter().map(|&k| k.into()).collect(),
         weight,
