@@ -247,12 +247,16 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
     let mut projected = false;
     for part in parts {
         // Key and Item are parsed guided (`Shape::Attr` values), BatchGetItem's Keys as plain JSON.
-        let guided = ["Key", "Item"].iter().map(|k| (&part[*k], true));
-        let plain = part["Keys"].as_array().into_iter().flatten().map(|k| (k, false));
-        for (key, kept) in guided.chain(plain) {
+        type Decode = fn(&Value) -> crate::error::Result<AttributeValue>;
+        let guided = ["Key", "Item"].iter().map(|k| (&part[*k], attr::decode_kept as Decode));
+        let plain = part["Keys"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|k| (k, attr::decode as Decode));
+        for (key, decode) in guided.chain(plain) {
             let Some(key) = key.as_object() else { continue };
             names.extend(key.keys().cloned());
-            let decode = if kept { attr::decode_kept } else { attr::decode };
             leading.extend(partition.iter().filter_map(|p| scalar(&decode(key.get(p)?).ok()?)));
         }
         let Ok(parsed) = expressions::parse(Body(part), kind) else {
