@@ -35,6 +35,16 @@ fn engine() -> Engine {
     engine
 }
 
+/// How many values `value` (an attribute value's JSON) holds below itself.
+fn nested_values(value: &Value) -> usize {
+    let children: Vec<&Value> = match value.as_object().and_then(|m| m.iter().next()) {
+        Some((t, Value::Array(list))) if t == "L" => list.iter().collect(),
+        Some((t, Value::Object(map))) if t == "M" => map.values().collect(),
+        _ => Vec::new(),
+    };
+    children.len() + children.into_iter().map(nested_values).sum::<usize>()
+}
+
 /// Items of about 390 KB (DynamoDB's limit is 400 KB), each with its top-level attribute count.
 fn items() -> Vec<(&'static str, Map<String, Value>, usize)> {
     let numbers: Vec<Value> = (0..30_000).map(|i| json!({"N": i.to_string()})).collect();
@@ -58,22 +68,25 @@ fn items() -> Vec<(&'static str, Map<String, Value>, usize)> {
         .collect()
 }
 
-/// The bound: four times the request's size, plus 120 bytes per top-level attribute. An item's
-/// value bytes are held about three times at the peak: its decoded value, and its stored encoding
-/// twice while that is built (a vector, then the shared allocation it is copied into). The parsed
-/// body, which holds the request's text of each value, is dropped once the typed input is decoded.
-/// Each attribute also costs a fixed amount whatever its size while the input is decoded (its
-/// member in the parsed body's B-tree, its decoded name and value: about 110 bytes beyond those
-/// copies), which dominates for an item of many tiny attributes.
+/// The bound: twice the request's size, plus 160 bytes per top-level attribute and 32 per value
+/// nested below one, plus 16 KB for what every request costs (a transaction's plan the most).
+/// An item's value bytes are held twice at the peak: their text in the parsed body beside their
+/// decoded form, then (the body dropped) the decoded form beside the stored encoding, built in
+/// one allocation of its exact size. Each value also costs a fixed amount whatever its size
+/// while the input is decoded: a top-level attribute its member in the parsed body's B-tree and
+/// its decoded name and value (which dominates for an item of many tiny attributes), a nested
+/// one its decoded value.
 ///
 /// History: a placeholder object per value cost about 800 bytes per attribute (50×), and
 /// BatchWriteItem built every item as a tree (55×); the one-element array placeholder left 13×,
 /// with the parsed body alive while the write ran (4.0× for a large string). TransactWriteItems
 /// copied each Put's item while it planned, and decoded the item it replaced twice (6.0× and 7.0×).
+/// The stored encoding was built in a growing vector and then copied (3.0× for a large string).
 #[test]
 fn a_write_allocates_a_small_multiple_of_its_size_while_in_flight() {
     let engine = engine();
     for (name, item, attributes) in items() {
+        let nested: usize = item.values().map(nested_values).sum();
         let bodies = [
             ("PutItem", json!({"TableName": "items", "Item": item})),
             (
@@ -92,7 +105,7 @@ fn a_write_allocates_a_small_multiple_of_its_size_while_in_flight() {
                 let res = engine.handle(&req);
                 assert_eq!(res.status(), 200, "{op} {name}: {:?}", res.body());
             });
-            let bound = 4 * size + 120 * attributes;
+            let bound = 2 * size + 160 * attributes + 32 * nested + 16_384;
             println!(
                 "{op}, {name}: request {size} B, peak {peak} B ({:.1}x)",
                 peak as f64 / size as f64

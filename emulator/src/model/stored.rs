@@ -76,16 +76,42 @@ impl Stored {
     /// Encodes an item whose nesting the write path has checked (at most `MAX_NESTING` levels,
     /// which bounds the recursion here and in every reader), with `key` at its head.
     pub fn keyed(key: &[u8], item: &Item) -> Stored {
-        let size = item_size(item);
-        let mut out = Vec::with_capacity(key.len() + size + 8 * item.len() + 12);
-        bytes(&mut out, key);
-        varint(&mut out, size as u64);
-        varint(&mut out, item.len() as u64);
-        for (name, value) in item.iter() {
-            bytes(&mut out, name.as_bytes());
-            encode(&mut out, value);
-        }
-        Stored(ThinArc::from_header_and_slice((), &out))
+        Stored::build(|out| {
+            bytes(out, key);
+            varint(out, item_size(item) as u64);
+            varint(out, item.len() as u64);
+            for (name, value) in item.iter() {
+                bytes(out, name.as_bytes());
+                encode(out, value);
+            }
+        })
+    }
+
+    /// The bytes `write` writes, in one allocation of exactly their size. `write` runs twice:
+    /// first to measure (the total and each container's length, which goes in front of its
+    /// elements), then to fill the allocation. A large item in flight is thus held once, not once
+    /// in a growing buffer and again in its copy (issue #15: a write's peak over its size).
+    fn build(write: impl Fn(&mut Sink<'_>)) -> Stored {
+        let mut measure = Sink {
+            at: 0,
+            containers: Vec::new(),
+            next: 0,
+            out: None,
+        };
+        write(&mut measure);
+        let mut stored = ThinArc::from_header_and_iter((), std::iter::repeat_n(0, measure.at));
+        stored.with_arc_mut(|arc| {
+            // Just made, so not shared: `get_mut` always finds it.
+            if let Some(whole) = triomphe::Arc::get_mut(arc) {
+                write(&mut Sink {
+                    at: 0,
+                    containers: measure.containers,
+                    next: 0,
+                    out: Some(whole.slice_mut()),
+                });
+            }
+        });
+        Stored(stored)
     }
 
     /// The key given to [`Stored::keyed`].
@@ -192,10 +218,10 @@ pub struct Checked<'a> {
 impl Checked<'_> {
     /// The stored item with `key` at its head: the checked bytes copied, not encoded again.
     pub fn keyed(&self, key: &[u8]) -> Stored {
-        let mut out = Vec::with_capacity(key.len() + self.bytes.len() + 5);
-        bytes(&mut out, key);
-        out.extend_from_slice(self.bytes);
-        Stored(ThinArc::from_header_and_slice((), &out))
+        Stored::build(|out| {
+            bytes(out, key);
+            out.put(self.bytes);
+        })
     }
 }
 
@@ -391,22 +417,22 @@ fn entries(seq: Seq<'_, (&str, View<'_>)>) -> Item {
     Item::from_sorted_store_unchecked(seq.map(|(n, v)| (n.to_owned(), v.value())).collect())
 }
 
-fn encode(out: &mut Vec<u8>, value: &AttributeValue) {
+fn encode(out: &mut Sink<'_>, value: &AttributeValue) {
     match value {
         AttributeValue::S(s) => {
-            out.push(S);
+            out.put(&[S]);
             bytes(out, s.as_bytes());
         }
         AttributeValue::N(n) => {
-            out.push(N);
+            out.put(&[N]);
             number(out, n);
         }
         AttributeValue::B(b) => {
-            out.push(B);
+            out.put(&[B]);
             bytes(out, b);
         }
-        AttributeValue::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
-        AttributeValue::Null => out.push(NULL),
+        AttributeValue::Bool(b) => out.put(&[if *b { TRUE } else { FALSE }]),
+        AttributeValue::Null => out.put(&[NULL]),
         AttributeValue::M(m) => container(out, M, m.len(), |out| {
             for (name, v) in m.iter() {
                 bytes(out, name.as_bytes());
@@ -420,41 +446,77 @@ fn encode(out: &mut Vec<u8>, value: &AttributeValue) {
     }
 }
 
-/// A container: its tag, then its byte length (known once its elements are written, and put in
-/// front of them), its count and its elements.
-fn container(out: &mut Vec<u8>, tag: u8, count: usize, elements: impl FnOnce(&mut Vec<u8>)) {
-    out.push(tag);
-    let start = out.len();
-    varint(out, count as u64);
-    elements(out);
-    let mut len = Vec::with_capacity(4);
-    varint(&mut len, (out.len() - start) as u64);
-    out.splice(start..start, len);
+/// A container: its tag, then its byte length (measured before it is written, see
+/// [`Stored::build`]), its count and its elements.
+fn container(out: &mut Sink<'_>, tag: u8, count: usize, elements: impl FnOnce(&mut Sink<'_>)) {
+    out.put(&[tag]);
+    if out.out.is_none() {
+        let at = out.containers.len();
+        out.containers.push(0);
+        let start = out.at;
+        varint(out, count as u64);
+        elements(out);
+        let inner = out.at - start;
+        out.containers[at] = inner;
+        out.at += varint_len(inner as u128);
+    } else {
+        let inner = out.containers.get(out.next).copied().unwrap_or_default();
+        out.next += 1;
+        varint(out, inner as u64);
+        varint(out, count as u64);
+        elements(out);
+    }
 }
 
-fn bytes(out: &mut Vec<u8>, b: &[u8]) {
+/// Where [`Stored::build`]'s writer writes: with no `out`, it only counts the bytes (and each
+/// container's length, in the order containers are written); with one, it fills it.
+struct Sink<'a> {
+    /// Bytes counted, or written.
+    at: usize,
+    /// Each container's length: pushed while counting, read back (from `next`) while filling.
+    containers: Vec<usize>,
+    next: usize,
+    out: Option<&'a mut [u8]>,
+}
+
+impl Sink<'_> {
+    fn put(&mut self, b: &[u8]) {
+        if let Some(out) = &mut self.out {
+            out[self.at..self.at + b.len()].copy_from_slice(b);
+        }
+        self.at += b.len();
+    }
+}
+
+fn bytes(out: &mut Sink<'_>, b: &[u8]) {
     varint(out, b.len() as u64);
-    out.extend_from_slice(b);
+    out.put(b);
 }
 
-fn number(out: &mut Vec<u8>, n: &Number) {
+fn number(out: &mut Sink<'_>, n: &Number) {
     let (negative, significand, exponent) = n.parts();
-    out.push(u8::from(negative));
+    out.put(&[u8::from(negative)]);
     varint(out, u64::from(((exponent << 1) ^ (exponent >> 31)) as u32));
-    let mut v = significand;
-    while v >= 0x80 {
-        out.push(v as u8 | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
+    varint(out, significand);
 }
 
-fn varint(out: &mut Vec<u8>, mut v: u64) {
+/// LEB128: seven bits a byte, low first, the high bit set on all but the last.
+fn varint(out: &mut Sink<'_>, v: impl Into<u128>) {
+    let mut v: u128 = v.into();
+    let mut buf = [0; 19];
+    let mut n = 0;
     while v >= 0x80 {
-        out.push(v as u8 | 0x80);
+        buf[n] = v as u8 | 0x80;
         v >>= 7;
+        n += 1;
     }
-    out.push(v as u8);
+    buf[n] = v as u8;
+    out.put(&buf[..=n]);
+}
+
+/// The length of `v`'s varint.
+fn varint_len(v: u128) -> usize {
+    (128 - v.max(1).leading_zeros() as usize).div_ceil(7)
 }
 
 /// A read position in stored bytes (which only [`Stored::new`] writes, so they are well formed).
@@ -673,6 +735,25 @@ pub(crate) mod tests {
             for (name, value) in item.iter() {
                 prop_assert_eq!(stored.get(name).map(|v| v.value()), Some(value.clone()));
             }
+        }
+    }
+
+    /// The allocation is measured before it is filled: containers whose lengths need one, two and
+    /// three varint bytes, nested, fill it exactly (a length measured short would leave the last
+    /// bytes zero, which `checked` refuses as a wrong size or bytes after the item).
+    #[test]
+    fn a_measured_encoding_fills_its_allocation_exactly() {
+        for len in [0, 126, 127, 128, 16_383, 16_384, 300_000] {
+            let inner = AttributeValue::L(vec![AttributeValue::S("x".repeat(len))]);
+            let mut map = Item::default();
+            map.insert("l".into(), inner);
+            let mut item = Item::default();
+            item.insert("m".into(), AttributeValue::M(map));
+            item.insert("n".into(), AttributeValue::N(Number::parse("-1.5e-20").unwrap()));
+            let stored = Stored::keyed(b"k", &item);
+            let checked = Stored::checked(stored.bytes()).unwrap_or_else(|m| panic!("{len}: {m:?}"));
+            assert_eq!(checked.item, item, "{len}");
+            assert_eq!(stored.key(), b"k");
         }
     }
 
