@@ -734,12 +734,112 @@ async fn select_in_reads_only_the_listed_partitions() {
     let paged = pages(&c, "SELECT * FROM pql_in WHERE pk IN ['c', 'a']", 2).await;
     assert_eq!(paged.iter().map(Vec::len).collect::<Vec<_>>(), [2, 2, 1]);
     assert_eq!(paged.concat(), listed);
-    // Descending, the same rows in the reverse order, also page by page.
-    let mut reversed = listed.clone();
-    reversed.reverse();
-    let stmt = "SELECT * FROM pql_in WHERE pk IN ['c', 'a'] ORDER BY sk DESC";
-    assert_eq!(read(&c, stmt).await.0, reversed);
-    assert_eq!(pages(&c, stmt, 3).await.concat(), reversed);
+    // Ordered, by the partition key's values and then the sort key's, also page by page.
+    let key = |pk: &str, sk: u32| HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), n(sk))]);
+    let stmt = "SELECT pk, sk FROM pql_in WHERE pk IN ['c', 'a'] ORDER BY pk DESC, sk ASC";
+    let ordered = [key("c", 1), key("c", 2), key("a", 1), key("a", 2), key("a", 3)];
+    assert_eq!(read(&c, stmt).await.0, ordered);
+    assert_eq!(pages(&c, stmt, 3).await.concat(), ordered);
+}
+
+/// ORDER BY's rules and wording, and its directions, as AWS answered them (eu-west-2, September
+/// 2026): a WHERE clause, key attributes only, the partition key held to a value, and named when
+/// held to several; a key without a term of its own sorts its partitions ascending and its sort
+/// key descending.
+#[tokio::test]
+async fn order_by_names_key_attributes_of_partitions_the_where_clause_holds() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_ob", Some(T::N)).await;
+    for (pk, sk) in [("a", 1), ("a", 2), ("a", 3), ("b", 1), ("c", 1), ("c", 2)] {
+        exec(
+            &c,
+            &format!(
+                "INSERT INTO pql_ob VALUE {{'pk': '{pk}', 'sk': {sk}, 'v': {}}}",
+                10 - sk
+            ),
+        )
+        .await;
+    }
+    for (stmt, message) in [
+        (
+            "SELECT sk FROM pql_ob ORDER BY sk",
+            "Must have WHERE clause in the statement when using ORDER BY clause.",
+        ),
+        (
+            "SELECT sk FROM pql_ob WHERE pk = 'a' ORDER BY v DESC",
+            "Attribute v in ORDER BY clause must be part of the primary key",
+        ),
+        (
+            "SELECT sk FROM pql_ob WHERE pk = 'a' ORDER BY sk, m.x",
+            "Attribute [m, x] in ORDER BY clause must be part of the primary key",
+        ),
+        (
+            "SELECT sk FROM pql_ob WHERE pk > 'a' ORDER BY sk",
+            "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
+        ),
+        (
+            "SELECT sk FROM pql_ob WHERE pk IN ['a', 'c'] ORDER BY sk DESC",
+            "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.",
+        ),
+    ] {
+        let e = c.execute_statement().statement(stmt).send().await.unwrap_err();
+        assert_eq!(error(e), validation(message), "{stmt}");
+    }
+    let sks = |out: ExecuteStatementOutput| -> Vec<(String, String)> {
+        let text = |v: &V| v.as_s().or_else(|_| v.as_n()).cloned().unwrap_or_default();
+        out.items().iter().map(|i| (text(&i["pk"]), text(&i["sk"]))).collect()
+    };
+    let pairs = |list: &[(&str, u32)]| {
+        list.iter()
+            .map(|(p, k)| (p.to_string(), k.to_string()))
+            .collect::<Vec<_>>()
+    };
+    for (stmt, expected) in [
+        (
+            "SELECT pk, sk FROM pql_ob WHERE pk = 'a' ORDER BY sk",
+            pairs(&[("a", 1), ("a", 2), ("a", 3)]),
+        ),
+        (
+            "SELECT pk, sk FROM pql_ob WHERE pk = 'a' ORDER BY pk",
+            pairs(&[("a", 3), ("a", 2), ("a", 1)]),
+        ),
+        (
+            "SELECT pk, sk FROM pql_ob WHERE pk = 'a' ORDER BY pk ASC, sk ASC",
+            pairs(&[("a", 1), ("a", 2), ("a", 3)]),
+        ),
+        (
+            "SELECT pk, sk FROM pql_ob WHERE pk IN ['c', 'a'] ORDER BY pk",
+            pairs(&[("a", 3), ("a", 2), ("a", 1), ("c", 2), ("c", 1)]),
+        ),
+        (
+            "SELECT pk, sk FROM pql_ob WHERE pk = 'c' OR pk = 'b' ORDER BY pk DESC, sk DESC",
+            pairs(&[("c", 2), ("c", 1), ("b", 1)]),
+        ),
+    ] {
+        assert_eq!(sks(exec(&c, stmt).await), expected, "{stmt}");
+        let paged: Vec<_> = pages(&c, stmt, 2).await.concat();
+        assert_eq!(paged.len(), expected.len(), "{stmt}");
+    }
+}
+
+/// IS NULL holds for a stored NULL only: an absent attribute is MISSING (AWS, September 2026).
+#[tokio::test]
+async fn is_null_holds_for_a_stored_null_and_not_an_absent_attribute() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_isn", Some(T::N)).await;
+    exec(&c, "INSERT INTO pql_isn VALUE {'pk': 'a', 'sk': 1, 'x': NULL}").await;
+    exec(&c, "INSERT INTO pql_isn VALUE {'pk': 'a', 'sk': 2}").await;
+    exec(&c, "INSERT INTO pql_isn VALUE {'pk': 'a', 'sk': 3, 'x': 0}").await;
+    for (cond, expected) in [
+        ("x IS NULL", vec![n(1)]),
+        ("x IS NOT NULL", vec![n(2), n(3)]),
+        ("x IS MISSING", vec![n(2)]),
+        ("x IS NOT MISSING", vec![n(1), n(3)]),
+    ] {
+        let out = exec(&c, &format!("SELECT sk FROM pql_isn WHERE pk = 'a' AND {cond}")).await;
+        let sks: Vec<_> = out.items().iter().map(|i| i["sk"].clone()).collect();
+        assert_eq!(sks, expected, "{cond}");
+    }
 }
 
 #[tokio::test]

@@ -11,8 +11,10 @@ use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, R
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Stored};
+use crate::expr::{Path, PathElem};
+use crate::model::{AttributeValue, Item, KeyAttr, KeySchema, Stored};
 use crate::partiql::bind::{self, KeyReads};
+use crate::partiql::ast::OrderTerm;
 use crate::partiql::{self, Statement};
 use crate::store::{Slot, SortPos};
 
@@ -89,7 +91,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         target,
         projection,
         filter,
-        descending,
+        order,
     } = stmt;
     let params = &input.params;
     let cond = where_condition(filter.as_ref(), params)?;
@@ -136,8 +138,9 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         Some(f) => bind::key_reads(f, key, params)?,
         None => None,
     };
+    let order = ordering(order, filter.is_some(), key, reads.as_ref())?;
     let rows = match reads {
-        Some(reads) => partition_rows(&source, reads, start, !descending),
+        Some(reads) => partition_rows(&source, reads, start, order),
         None => rows_between(&source, Bound::Unbounded, Bound::Unbounded, start, true),
     };
     let project = |item: &Item| match projection {
@@ -160,26 +163,89 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
     collect_page(cx, &source, rows, spec, input.consistent_read, input.capacity)
 }
 
-/// The rows of the partitions `reads` names, the stretch of each its sort bounds admit: the
-/// partitions in scan order, each in sort order, all reversed for a descending read. A page's
-/// NextToken is the last row's key, and every partition's range is resumed after it, so those
-/// before it are left empty: paging is the scan's, restricted to these partitions, and a
-/// partition is not looked up until the page reaches it.
+/// The order ORDER BY asks for, checked as DynamoDB checks it (the rules and their wording were
+/// captured on AWS in September 2026; FIDELITY.md): a WHERE clause, every term a key attribute of
+/// what is read, the partition key held to at least one value, and the partition key among the
+/// terms when it is held to several. A key attribute without a term of its own sorts ascending
+/// for the partition key and descending for the sort key. Without ORDER BY, `None`: scan order.
+fn ordering(terms: &[OrderTerm], has_where: bool, key: &KeySchema, reads: Option<&KeyReads>) -> Result<Option<Order>> {
+    if terms.is_empty() {
+        return Ok(None);
+    }
+    if !has_where {
+        return Err(Error::validation(
+            "Must have WHERE clause in the statement when using ORDER BY clause.",
+        ));
+    }
+    let named = |attrs: &[KeyAttr]| terms.iter().find(|t| attrs.iter().any(|a| t.path == Path::attr(&a.name)));
+    if let Some(term) = terms.iter().find(|t| !key.hash.iter().chain(&key.range).any(|a| t.path == Path::attr(&a.name))) {
+        let name = match &term.path.0[..] {
+            [PathElem::Attr(name)] => name.clone(),
+            _ => term.path.to_string(),
+        };
+        return Err(Error::validation(format!(
+            "Attribute {name} in ORDER BY clause must be part of the primary key"
+        )));
+    }
+    let partitions = reads.map_or(0, |r| r.partitions.len());
+    if partitions == 0 {
+        return Err(Error::validation(
+            "Must have at least one non-optional hash key condition in WHERE clause when using ORDER BY clause.",
+        ));
+    }
+    let by_partition = named(&key.hash);
+    if partitions > 1 && by_partition.is_none() {
+        return Err(Error::validation(
+            "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE clause.",
+        ));
+    }
+    Ok(Some(Order {
+        partitions_descending: by_partition.is_some_and(|t| t.descending),
+        sort_forward: named(&key.range).is_some_and(|t| !t.descending),
+    }))
+}
+
+/// An ORDER BY read's directions: partitions by their key values, then each by its sort key.
+#[derive(Clone, Copy)]
+struct Order {
+    partitions_descending: bool,
+    sort_forward: bool,
+}
+
+/// The rows of the partitions `reads` names, the stretch of each its sort bounds admit: without
+/// ORDER BY, the partitions in scan order and each in sort order; with it, the partitions by their
+/// key values and each in the sort key's direction. A page's NextToken is the last row's key: the
+/// partitions before its own are skipped and its own is resumed after it, and a partition is not
+/// looked up until the page reaches it.
 fn partition_rows<'a>(
     source: &Source<'a>,
     reads: KeyReads,
     start: Option<StartKey>,
-    forward: bool,
+    order: Option<Order>,
 ) -> Box<dyn Iterator<Item = Row<'a>> + 'a> {
     let (lo, hi) = sort_bounds(&reads.sort_prefix, reads.sort.as_ref());
     let mut partitions = reads.partitions;
-    partitions.sort_by_cached_key(|hash| Slot::at(hash, SortPos::new()));
-    if !forward {
-        partitions.reverse();
+    let forward = match order {
+        None => {
+            partitions.sort_by_cached_key(|hash| Slot::at(hash, SortPos::new()));
+            true
+        }
+        Some(order) => {
+            partitions.sort();
+            if order.partitions_descending {
+                partitions.reverse();
+            }
+            order.sort_forward
+        }
+    };
+    if let Some(start) = &start {
+        let at = partitions.iter().position(|hash| hash == start.hash()).unwrap_or(partitions.len());
+        partitions.drain(..at);
     }
     let source = *source;
+    let mut start = start;
     Box::new(partitions.into_iter().flat_map(move |hash| {
         let (lo, hi) = Slot::bounds(&hash, lo.as_ref(), hi.as_ref());
-        rows_between(&source, lo, hi, start.clone(), forward)
+        rows_between(&source, lo, hi, start.take(), forward)
     }))
 }

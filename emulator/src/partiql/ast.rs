@@ -54,7 +54,14 @@ pub struct Select {
     /// `None` for `*`.
     pub projection: Option<Vec<Path>>,
     pub filter: Option<Expr>,
-    /// `ORDER BY ... DESC` on the sort key.
+    /// `ORDER BY`'s terms as written (empty without the clause).
+    pub order: Vec<OrderTerm>,
+}
+
+/// One `ORDER BY` term: a path and whether it is `DESC`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderTerm {
+    pub path: Path,
     pub descending: bool,
 }
 

@@ -171,14 +171,13 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
             let Expr::Path(p) = &**x else {
                 return Err(unsupported_value());
             };
+            // IS NULL holds for a stored NULL alone: an absent attribute is MISSING, not NULL
+            // (AWS, September 2026; FIDELITY.md), unlike PartiQL's own `MISSING IS NULL`.
             let base = match what {
                 IsWhat::Missing => Condition::NotExists(p.clone()),
-                IsWhat::Null => Condition::Or(
-                    Box::new(Condition::NotExists(p.clone())),
-                    Box::new(Condition::AttrType(
-                        Operand::Path(p.clone()),
-                        Operand::Value(AttributeValue::S("NULL".into())),
-                    )),
+                IsWhat::Null => Condition::AttrType(
+                    Operand::Path(p.clone()),
+                    Operand::Value(AttributeValue::S("NULL".into())),
                 ),
             };
             match (what, negated) {

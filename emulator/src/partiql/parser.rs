@@ -1,7 +1,7 @@
 //! Recursive-descent parser for DynamoDB's PartiQL subset. Errors carry DynamoDB's wording:
 //! most are details of "Statement wasn't well formed, can't be processed: …".
 
-use super::ast::{Expr, IsWhat, Lit, Returning, Select, Statement, Target, UpdateClause, Write};
+use super::ast::{Expr, IsWhat, Lit, OrderTerm, Returning, Select, Statement, Target, UpdateClause, Write};
 use super::lexer::{lex, Tok};
 use crate::expr::{CmpOp, Path, PathElem, MAX_OPERATORS, MAX_PAREN_DEPTH};
 
@@ -197,16 +197,16 @@ impl Parser {
         let target = self.target()?;
         self.no_alias()?;
         let filter = self.where_clause()?;
-        let mut descending = false;
+        let mut order = Vec::new();
         if self.eat_kw("ORDER") {
             self.expect_kw("BY")?;
             loop {
-                self.path()?;
-                if self.eat_kw("DESC") {
-                    descending = true;
-                } else {
+                let path = self.path()?;
+                let descending = self.eat_kw("DESC");
+                if !descending {
                     self.eat_kw("ASC");
                 }
+                order.push(OrderTerm { path, descending });
                 if !self.eat(",") {
                     break;
                 }
@@ -216,7 +216,7 @@ impl Parser {
             target,
             projection,
             filter,
-            descending,
+            order,
         }))
     }
 

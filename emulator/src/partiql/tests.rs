@@ -1,6 +1,6 @@
 //! Parser tests: every statement form and literal, and syntax errors with DynamoDB's exact text.
 
-use super::ast::{Expr, IsWhat, Lit, Returning, Select, Statement, Target, UpdateClause, Write};
+use super::ast::{Expr, IsWhat, Lit, OrderTerm, Returning, Select, Statement, Target, UpdateClause, Write};
 use super::bind;
 use super::parse;
 use crate::expr::{CmpOp, Condition, Operand, Path, PathElem, SetValue, UpdOperand, UpdateAction};
@@ -57,7 +57,7 @@ fn select_star() {
             target: target("tbl"),
             projection: None,
             filter: None,
-            descending: false
+            order: Vec::new()
         })
     );
 }
@@ -69,7 +69,7 @@ fn select_projection_index_where_order() {
         target,
         projection,
         filter,
-        descending,
+        order,
     }) = stmt
     else {
         panic!()
@@ -90,7 +90,13 @@ fn select_projection_index_where_order() {
         ]
     );
     assert_eq!(filter.unwrap(), eq(path("pk"), s("x")));
-    assert!(descending);
+    assert_eq!(
+        order,
+        vec![OrderTerm {
+            path: Path::attr("sk"),
+            descending: true
+        }]
+    );
 }
 
 #[test]
@@ -138,7 +144,8 @@ fn where_comparisons_and_functions() {
     item.insert("sk".into(), AttributeValue::S("prefix".into()));
     item.insert("l".into(), AttributeValue::L(vec![n("1"), n("2"), n("3")]));
     item.insert("a".into(), AttributeValue::S("s".into()));
-    assert!(cond.eval(&item));
+    // An absent `x` is MISSING, which IS NULL does not hold for.
+    assert!(!cond.eval(&item));
     item.insert("x".into(), AttributeValue::Null);
     assert!(cond.eval(&item));
     item.insert("x".into(), n("1"));
