@@ -3,7 +3,7 @@
 //! Query's Select checks; every other operation, and every check against the table, keeps the
 //! older wording. Texts as AWS answered them in August 2026 (moto's AWS-verified tests).
 
-use aws_sdk_dynamodb::types::{AttributeValue as V, ConditionCheck, Select, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue as V, ConditionCheck, Get, Select, TransactGetItem, TransactWriteItem};
 
 use crate::support::{create_table, emulator, error, s, validation};
 
@@ -416,7 +416,7 @@ async fn some_violations_are_reported_alone() {
 /// single-item writes stops at the rule (nubo-db/dynamodb-conformance,
 /// tier3/error-messages/putItem.test.ts :: PutItem - request validation envelope, verified against
 /// AWS in eu-west-2 and us-east-1, October 2026); the older wording goes on to name the
-/// expressions missing.
+/// expressions missing. Transactions take them and ignore them.
 #[tokio::test]
 async fn values_without_an_expression_name_what_is_missing_only_in_the_older_wording() {
     let (_emu, c) = emulator().await;
@@ -458,27 +458,64 @@ async fn values_without_an_expression_name_what_is_missing_only_in_the_older_wor
         .await
         .unwrap_err();
     assert_eq!(error(scan), validation(&format!("{rule}: FilterExpression is null")));
-    let check = ConditionCheck::builder()
-        .table_name("words")
-        .key("pk", s("k"))
-        .condition_expression("attribute_exists(a)")
-        .build()
+    // A transaction's members take names and values with no expression and ignore them; with
+    // an expression, an unused one is refused as anywhere (AWS, 2026: ExtendDB's dual-target
+    // suite, tests/test_transact_expression_validation.py).
+    let put = |pk: &str| {
+        aws_sdk_dynamodb::types::Put::builder()
+            .table_name("words")
+            .item("pk", s(pk))
+    };
+    c.transact_write_items()
+        .transact_items(
+            TransactWriteItem::builder()
+                .put(put("j").expression_attribute_values(":v", s("x")).build().unwrap())
+                .build(),
+        )
+        .transact_items(
+            TransactWriteItem::builder()
+                .put(put("i").expression_attribute_names("#n", "foo").build().unwrap())
+                .build(),
+        )
+        .send()
+        .await
         .unwrap();
-    let put_in_transaction = aws_sdk_dynamodb::types::Put::builder()
-        .table_name("words")
-        .item("pk", s("j"))
-        .expression_attribute_values(":v", s("x"))
-        .build()
+    let got = c
+        .transact_get_items()
+        .transact_items(
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name("words")
+                        .key("pk", s("j"))
+                        .expression_attribute_names("#n", "foo")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
         .unwrap();
-    let transaction = c
+    assert_eq!(got.responses()[0].item().map(|i| i["pk"].clone()), Some(s("j")));
+    let unused = c
         .transact_write_items()
-        .transact_items(TransactWriteItem::builder().condition_check(check).build())
-        .transact_items(TransactWriteItem::builder().put(put_in_transaction).build())
+        .transact_items(
+            TransactWriteItem::builder()
+                .put(
+                    put("h")
+                        .condition_expression("attribute_not_exists(pk)")
+                        .expression_attribute_names("#n", "foo")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
         .send()
         .await
         .unwrap_err();
     assert_eq!(
-        error(transaction),
-        validation(&format!("{rule}: ConditionExpression is null"))
+        error(unused),
+        validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {#n}")
     );
 }

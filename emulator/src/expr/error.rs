@@ -122,7 +122,17 @@ pub enum ExprError {
 impl ExprError {
     /// The API error for this error in `param`: the one place the "Invalid X: " prefix is added.
     pub fn invalid(self, param: Param) -> Error {
-        Error::validation(format!("Invalid {}: {self}", param.name()))
+        match self {
+            // Only a condition or a filter says how large it was (AWS, us-east-1, 2026: ExtendDB's
+            // dual-target suite; FIDELITY.md).
+            ExprError::TooLarge { .. } if matches!(param, Param::Update | Param::KeyCondition | Param::Projection) => {
+                Error::validation(format!(
+                    "Invalid {}: Expression size has exceeded the maximum allowed size;",
+                    param.name()
+                ))
+            }
+            _ => Error::validation(format!("Invalid {}: {self}", param.name())),
+        }
     }
 }
 

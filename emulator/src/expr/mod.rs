@@ -110,6 +110,10 @@ pub struct ExpressionInput<'a> {
     pub key_conditions: Option<&'a BTreeMap<String, ExpectedCondition>>,
     pub query_filter: Option<&'a BTreeMap<String, ExpectedCondition>>,
     pub scan_filter: Option<&'a BTreeMap<String, ExpectedCondition>>,
+    /// A member of TransactWriteItems or TransactGetItems, which accept names and values with no
+    /// expression at all and ignore them, where the single-item operations refuse them
+    /// (captured on AWS, 2026: ExtendDB's dual-target suite; FIDELITY.md).
+    pub transaction: bool,
 }
 
 /// The typed result; legacy parameters are converted into the same fields.
@@ -228,7 +232,17 @@ fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &BTreeSet<&str>, pa
 /// Parses and validates every expression and legacy parameter of one request, in DynamoDB's
 /// order, then reports unused `#names` / `:values`.
 pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
-    check_parameters(input.op, |name| given(input, name))?;
+    let expressions = [
+        input.update,
+        input.condition,
+        input.key_condition,
+        input.filter,
+        input.projection,
+    ];
+    let ignored = input.transaction && expressions.iter().all(Option::is_none);
+    if !ignored {
+        check_parameters(input.op, |name| given(input, name))?;
+    }
     // ConditionalOperator joins the conditions of Expected, QueryFilter or ScanFilter; with none
     // (or an empty map) it has nothing to join.
     let joined = [input.expected, input.query_filter, input.scan_filter];
@@ -302,8 +316,10 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         out.projection =
             Some(cache::parse(src, &mut ctx, parser::parse_projection).map_err(|e| e.invalid(Param::Projection))?);
     }
-    unused_keys(input.names, &ctx.used_names, "ExpressionAttributeNames")?;
-    unused_keys(input.values, &ctx.used_values, "ExpressionAttributeValues")?;
+    if !ignored {
+        unused_keys(input.names, &ctx.used_names, "ExpressionAttributeNames")?;
+        unused_keys(input.values, &ctx.used_values, "ExpressionAttributeValues")?;
+    }
     if let Some(tree) = key_tree {
         out.key_condition = Some(key::to_key_condition(&tree).map_err(|e| e.invalid(Param::KeyCondition))?);
     }

@@ -172,6 +172,29 @@ fn empty_and_oversized_expressions() {
         cond_err(&long, &[]),
         "Invalid ConditionExpression: Expression size has exceeded the maximum allowed size; expression size: 4108"
     );
+    // The other expressions do not say how large they were.
+    let name = "a".repeat(4097);
+    assert_eq!(
+        upd_err(&format!("SET {name} = :v"), &[(":v", AttributeValue::S("x".into()))]),
+        "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;"
+    );
+    let too_large = |input: ExpressionInput| msg(parse(&input));
+    assert_eq!(
+        too_large(ExpressionInput {
+            op: Op::GetItem,
+            projection: Some(&name),
+            ..Default::default()
+        }),
+        "Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size;"
+    );
+    assert_eq!(
+        too_large(ExpressionInput {
+            op: Op::Query,
+            key_condition: Some(&name),
+            ..Default::default()
+        }),
+        "Invalid KeyConditionExpression: Expression size has exceeded the maximum allowed size;"
+    );
 }
 
 #[test]

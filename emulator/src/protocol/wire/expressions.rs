@@ -115,6 +115,7 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
         key_conditions: key_conditions.as_ref(),
         query_filter: query_filter.as_ref(),
         scan_filter: scan_filter.as_ref(),
+        transaction: false,
     };
     adjust(&mut input);
     expr::parse(&input).map_err(|e| e.within(Check::Request))

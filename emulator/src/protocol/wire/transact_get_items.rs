@@ -40,7 +40,7 @@ pub fn decode(body: Body) -> Result<Input> {
     let mut gets = Vec::new();
     for get in body.list("TransactItems").iter().filter_map(|e| Body(e).child("Get")) {
         gets.push(GetRequest {
-            exprs: expressions::parse(get, Op::GetItem)?,
+            exprs: expressions::parse_with(get, Op::GetItem, |input| input.transaction = true)?,
             key: get.item("Key")?.unwrap_or_default(),
             table: table_name(get),
         });

@@ -112,7 +112,7 @@ fn action(entry: Body) -> Result<ActionRequest> {
         Kind::Delete => Op::DeleteItem,
         Kind::Update => Op::UpdateItem,
     };
-    let exprs = expressions::parse(sub, op)?;
+    let exprs = expressions::parse_with(sub, op, |input| input.transaction = true)?;
     let item = sub.item(if kind == Kind::Put { "Item" } else { "Key" })?.unwrap_or_default();
     let values_size = match kind {
         Kind::Update => sub
