@@ -768,9 +768,37 @@ async fn legacy_conditions_and_filters_follow_dynamodb_rules() {
         error(scan_op.unwrap_err()),
         validation("ConditionalOperator cannot be used without Filter or Expected")
     );
+    // Nor one alone (AWS, 2026: ExtendDB's dual-target suite, test_conditional_operator.py).
+    let absent = || ExpectedAttributeValue::builder().exists(false).build();
+    let one = put()
+        .conditional_operator(ConditionalOperator::And)
+        .expected("pk", absent())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(one),
+        validation("1 validation error detected: ConditionalOperator can only be used when Filter or Expected has two or more elements")
+    );
+    let scan_one = c
+        .scan()
+        .table_name("legacy")
+        .conditional_operator(ConditionalOperator::Or)
+        .scan_filter(
+            "pk",
+            Condition::builder().comparison_operator(Op::NotNull).build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(scan_one),
+        validation("ConditionalOperator can only be used when Filter or Expected has two or more elements")
+    );
     put()
         .conditional_operator(ConditionalOperator::And)
-        .expected("pk", ExpectedAttributeValue::builder().exists(false).build())
+        .expected("pk", absent())
+        .expected("sk", absent())
         .send()
         .await
         .unwrap();

@@ -251,6 +251,12 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
             "ConditionalOperator cannot be used without Filter or Expected",
         ));
     }
+    // Nor with one condition alone (AWS, 2026: ExtendDB's dual-target suite; DAX's validator).
+    if input.conditional_operator.is_some() && joined.iter().flatten().all(|m| m.len() < 2) {
+        return Err(Error::validation(
+            "ConditionalOperator can only be used when Filter or Expected has two or more elements",
+        ));
+    }
     if let Some(names) = input.names {
         if names.is_empty() {
             return Err(Error::validation("ExpressionAttributeNames must not be empty"));
