@@ -131,6 +131,10 @@ pub struct Parsed {
     pub projection: Option<Vec<Path>>,
 }
 
+/// The longest `#name` or `:value` key, in bytes with its sigil, checked before its syntax (AWS,
+/// us-east-1, 2026: ExtendDB's dual-target suite; the values' message gives no size).
+const MAX_PLACEHOLDER: usize = 255;
+
 fn key_ok(key: &str, sigil: char) -> bool {
     let mut chars = key.chars();
     chars.next() == Some(sigil) && key.len() > 1 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -261,6 +265,12 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         if names.is_empty() {
             return Err(Error::validation("ExpressionAttributeNames must not be empty"));
         }
+        if let Some(k) = names.keys().find(|k| k.len() > MAX_PLACEHOLDER) {
+            return Err(Error::validation(format!(
+                "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: {}",
+                k.len()
+            )));
+        }
         if let Some(k) = names.keys().find(|k| !key_ok(k, '#')) {
             return Err(Error::validation(format!(
                 "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
@@ -281,6 +291,11 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
     if let Some(values) = input.values {
         if values.is_empty() {
             return Err(Error::validation("ExpressionAttributeValues must not be empty"));
+        }
+        if values.keys().any(|k| k.len() > MAX_PLACEHOLDER) {
+            return Err(Error::validation(
+                "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;",
+            ));
         }
         if let Some(k) = values.keys().find(|k| !key_ok(k, ':')) {
             return Err(Error::validation(format!(

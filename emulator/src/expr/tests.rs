@@ -199,6 +199,20 @@ fn empty_and_oversized_expressions() {
 
 #[test]
 fn names_and_values_resolution() {
+    // A key of more than 255 bytes is refused before its syntax is read; only the names' message
+    // says how long it was.
+    let long = format!("#{}-x", "a".repeat(255));
+    assert_eq!(
+        msg(cond_with("#n = :v", &[(&long, "x")], &[(":v", s("x"))])),
+        "ExpressionAttributeNames contains invalid key: The expression attribute map contains a key that is too long; size of key: 258"
+    );
+    let long = format!(":{}", "a".repeat(255));
+    assert_eq!(
+        msg(cond_with("#n = :v", &[], &[(&long, s("x"))])),
+        "ExpressionAttributeValues contains invalid key: The expression attribute map contains a key that is too long;"
+    );
+    let longest = format!(":{}", "a".repeat(254));
+    assert!(cond_with(&format!("a = {longest}"), &[], &[(&longest, s("x"))]).is_ok());
     assert_eq!(
         upd_err("SET attr1 = :v", &[]),
         "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"
