@@ -221,6 +221,15 @@ async fn batch_errors_match_dynamodb() {
         .await
         .unwrap_err();
     assert_eq!(error(e), validation(dup));
+    // The same key twice is refused before the table is looked up (AWS, 2026: ExtendDB's
+    // dual-target suite, test_validation_precedence.py).
+    let e = c
+        .batch_get_item()
+        .request_items("nope", keys(vec![item(&[("a", s("k"))]), item(&[("a", s("k"))])]))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation(dup));
     let e = c
         .batch_write_item()
         .request_items("tb1", vec![put(&[("pk", s("x"))]), delete(&[("pk", s("x"))])])

@@ -64,6 +64,12 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let mut reads = Vec::with_capacity(input.tables.len());
     for part in input.tables {
         let exprs = part.exprs?;
+        // The same key twice is refused before the table is looked up (AWS, 2026: ExtendDB's
+        // dual-target suite); keys equal only once read against the schema, after.
+        let given: Vec<&Item> = part.keys.iter().filter_map(|k| k.as_ref().ok()).collect();
+        if given.iter().enumerate().any(|(i, k)| given[..i].contains(k)) {
+            return Err(duplicates());
+        }
         let table = data_table(cx, &part.table)?;
         let def = cx.read(&table)?.def.clone();
         let mut seen = HashSet::new();
@@ -72,7 +78,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             let key = key?;
             let primary = request_key(&def, &key)?;
             if !seen.insert(primary.clone()) {
-                return Err(Error::validation("Provided list of item keys contains duplicates"));
+                return Err(duplicates());
             }
             keys.push((primary, key));
         }
@@ -135,4 +141,8 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
     out.capacity = capacities(input.capacity, Report::Sum, units);
     Ok(out)
+}
+
+fn duplicates() -> Error {
+    Error::validation("Provided list of item keys contains duplicates")
 }
