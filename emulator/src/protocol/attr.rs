@@ -294,6 +294,11 @@ impl<'de> Visitor<'de> for Node {
                 until_refused(&mut seq, |s| {
                     Ok(s.next_element_seed(Node::Scalar)?.map(|member| match member {
                         Parsed::Str(s) => Ok(s),
+                        // A JSON null in a string set is a member missing, not a value of the
+                        // wrong type (AWS, 2026: ExtendDB's dual-target suite; DynamoDB Local).
+                        Parsed::Null if set == "SS" => Err(Error::invalid_parameter(
+                            "An string set may not have a null string as a member",
+                        )),
                         other => Err(refusal(wanted, other.found())),
                     }))
                 })
@@ -579,6 +584,21 @@ mod tests {
         for v in members {
             assert!(!refuses_form(&err(v.clone())), "{v}");
         }
+    }
+
+    /// A JSON null in a string set is a member missing; in the other sets, a token of the wrong
+    /// type as before (no capture of their wording).
+    #[test]
+    fn a_null_in_a_string_set_is_a_missing_member() {
+        assert_eq!(
+            err(json!({"SS": ["a", null]})),
+            "One or more parameter values were invalid: An string set may not have a null string as a member"
+        );
+        assert_eq!(
+            err(json!({"L": [{"M": {"k": {"SS": [null]}}}]})),
+            "One or more parameter values were invalid: An string set may not have a null string as a member"
+        );
+        assert!(refuses_form(&err(json!({"SS": [null]}))));
     }
 
     #[test]
