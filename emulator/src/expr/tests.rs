@@ -178,23 +178,25 @@ fn empty_and_oversized_expressions() {
         upd_err(&format!("SET {name} = :v"), &[(":v", AttributeValue::S("x".into()))]),
         "Invalid UpdateExpression: Expression size has exceeded the maximum allowed size;"
     );
-    let too_large = |input: ExpressionInput| msg(parse(&input));
-    assert_eq!(
-        too_large(ExpressionInput {
-            op: Op::GetItem,
-            projection: Some(&name),
-            ..Default::default()
-        }),
-        "Invalid ProjectionExpression: Expression size has exceeded the maximum allowed size;"
-    );
-    assert_eq!(
-        too_large(ExpressionInput {
-            op: Op::Query,
-            key_condition: Some(&name),
-            ..Default::default()
-        }),
-        "Invalid KeyConditionExpression: Expression size has exceeded the maximum allowed size;"
-    );
+    let projection = ExpressionInput {
+        op: Op::GetItem,
+        projection: Some(&name),
+        ..Default::default()
+    };
+    let key_condition = ExpressionInput {
+        op: Op::Query,
+        key_condition: Some(&name),
+        ..Default::default()
+    };
+    for (input, param) in [
+        (projection, "ProjectionExpression"),
+        (key_condition, "KeyConditionExpression"),
+    ] {
+        assert_eq!(
+            msg(parse(&input)),
+            format!("Invalid {param}: Expression size has exceeded the maximum allowed size;")
+        );
+    }
 }
 
 #[test]
