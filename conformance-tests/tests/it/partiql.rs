@@ -460,6 +460,58 @@ async fn batch_members_return_items_and_select_by_key_only() {
     );
 }
 
+/// `EXISTS(SELECT ...)` is a transaction's condition check (AWS's PartiQL reference): the named
+/// item must exist and meet the rest of the WHERE clause, or the transaction is cancelled with
+/// ConditionalCheckFailed in its place. Outside ExecuteTransaction it is refused.
+#[tokio::test]
+async fn exists_checks_an_item_in_a_transaction_only() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_ex", None).await;
+    exec(&c, "INSERT INTO pql_ex VALUE {'pk': 'a', 'n': 1}").await;
+    exec(&c, "INSERT INTO pql_ex VALUE {'pk': 'b', 'n': 1}").await;
+    let stmt = |s: &str| ParameterizedStatement::builder().statement(s).build().unwrap();
+    let update = "UPDATE pql_ex SET n = n + 1 WHERE pk = 'b'";
+    let codes = |checks: &[&str]| {
+        let mut req = c.execute_transaction();
+        for check in checks {
+            req = req.transact_statements(stmt(check));
+        }
+        async move {
+            match req.transact_statements(stmt(update)).send().await {
+                Ok(_) => vec![],
+                Err(e) => match e.into_service_error() {
+                    aws_sdk_dynamodb::operation::execute_transaction::ExecuteTransactionError::TransactionCanceledException(tc) => {
+                        tc.cancellation_reasons().iter().map(|r| r.code().unwrap_or_default().to_string()).collect()
+                    }
+                    other => panic!("{other:?}"),
+                },
+            }
+        }
+    };
+    assert_eq!(
+        codes(&["EXISTS(SELECT * FROM pql_ex WHERE pk = 'a' AND n = 1)"]).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(get(&c, "pql_ex", "b").await.unwrap()["n"], n(2));
+    for failing in [
+        "EXISTS(SELECT * FROM pql_ex WHERE pk = 'a' AND n = 2)",
+        "EXISTS (SELECT * FROM \"pql_ex\" WHERE pk = 'missing')",
+    ] {
+        assert_eq!(codes(&[failing]).await, ["ConditionalCheckFailed", "None"], "{failing}");
+    }
+    assert_eq!(get(&c, "pql_ex", "b").await.unwrap()["n"], n(2));
+    let e = c
+        .execute_statement()
+        .statement("EXISTS(SELECT * FROM pql_ex WHERE pk = 'a')")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("EXISTS can only be used in ExecuteTransaction write requests.")
+    );
+}
+
 #[tokio::test]
 async fn transaction_rollback_and_success() {
     let (_emu, c) = emulator().await;

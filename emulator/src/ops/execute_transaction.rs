@@ -97,20 +97,23 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> 
             (Kind::Update, Item::new())
         }
         Write::Delete { .. } => (Kind::Delete, Item::new()),
+        Write::Exists { .. } => (Kind::Check, Item::new()),
     };
     let table = data_table(cx, &target.table)?;
     let (item, key) = {
         let state = table.state.read();
         let def = &state.def;
         let item = match stmt {
-            Write::Update { filter, .. } | Write::Delete { filter, .. } => {
+            Write::Update { filter, .. } | Write::Delete { filter, .. } | Write::Exists { filter, .. } => {
                 let key_item = bind::key_of(filter.as_ref(), &def.key, params)?;
                 let hash = Path::attr(def.key.partition().name.clone());
                 let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
                 exprs.condition = Some(match (stmt, cond) {
-                    // UPDATE never creates an item.
-                    (Write::Update { .. }, Some(c)) => Condition::And(Box::new(Condition::Exists(hash)), Box::new(c)),
-                    (Write::Update { .. }, None) => Condition::Exists(hash),
+                    // UPDATE never creates an item; EXISTS holds for an item that exists.
+                    (Write::Update { .. } | Write::Exists { .. }, Some(c)) => {
+                        Condition::And(Box::new(Condition::Exists(hash)), Box::new(c))
+                    }
+                    (Write::Update { .. } | Write::Exists { .. }, None) => Condition::Exists(hash),
                     // DELETE of a missing item succeeds; its condition applies to an item that exists.
                     (_, Some(c)) => Condition::Or(Box::new(Condition::NotExists(hash)), Box::new(c)),
                     (_, None) => Condition::Or(Box::new(Condition::NotExists(hash.clone())), Box::new(Condition::Exists(hash))),

@@ -80,6 +80,12 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
             cond: where_condition(filter.as_ref(), params)?,
             returning: *returning,
         },
+        // DynamoDB Local's words; AWS documents EXISTS for transactions only.
+        Write::Exists { .. } => {
+            return Err(Error::validation(
+                "EXISTS can only be used in ExecuteTransaction write requests.",
+            ))
+        }
     };
     let table = data_table(cx, &target.table)?;
     let mut state = cx.write(&table)?;

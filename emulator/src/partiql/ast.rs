@@ -83,12 +83,21 @@ pub enum Write {
         filter: Option<Expr>,
         returning: Option<Returning>,
     },
+    /// `EXISTS(SELECT ... WHERE ...)`: a transaction's check that one item exists and meets the
+    /// rest of the WHERE clause, as TransactWriteItems' ConditionCheck.
+    Exists {
+        target: Target,
+        filter: Option<Expr>,
+    },
 }
 
 impl Write {
     pub fn target(&self) -> &Target {
         match self {
-            Write::Insert { target, .. } | Write::Update { target, .. } | Write::Delete { target, .. } => target,
+            Write::Insert { target, .. }
+            | Write::Update { target, .. }
+            | Write::Delete { target, .. }
+            | Write::Exists { target, .. } => target,
         }
     }
 }

@@ -175,12 +175,27 @@ impl Parser {
             self.update()
         } else if self.eat_kw("DELETE") {
             self.delete()
+        } else if self.eat_kw("EXISTS") {
+            self.exists()
         } else {
             Err(malformed("Expected data manipulation"))
         }
     }
 
     fn select(&mut self) -> PResult<Statement> {
+        self.select_body().map(Statement::Read)
+    }
+
+    /// `EXISTS(SELECT ...)`: the SELECT's table and WHERE clause.
+    fn exists(&mut self) -> PResult<Statement> {
+        self.expect("(")?;
+        self.expect_kw("SELECT")?;
+        let Select { target, filter, .. } = self.select_body()?;
+        self.expect(")")?;
+        Ok(Statement::Write(Write::Exists { target, filter }))
+    }
+
+    fn select_body(&mut self) -> PResult<Select> {
         let projection = if self.eat("*") {
             None
         } else {
@@ -212,12 +227,12 @@ impl Parser {
                 }
             }
         }
-        Ok(Statement::Read(Select {
+        Ok(Select {
             target,
             projection,
             filter,
             order,
-        }))
+        })
     }
 
     fn insert(&mut self) -> PResult<Statement> {

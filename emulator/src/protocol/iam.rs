@@ -411,6 +411,8 @@ fn partiql(ns: &Namespace, part: &Value, enclosing: Option<&str>) -> Option<Ask>
         Statement::Write(Write::Delete { filter, returning, .. }) => {
             ("Delete", named(filter), vec![], Some(*returning))
         }
+        // A check reads its item: PartiQLSelect, as the SELECT it wraps.
+        Statement::Write(Write::Exists { filter, .. }) => ("Select", named(filter), vec![], None),
     };
     let leading: Vec<String> = given
         .iter()
