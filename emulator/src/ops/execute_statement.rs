@@ -11,7 +11,6 @@ use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, R
 use super::statements::{where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{Path, PathElem};
 use crate::model::{AttributeValue, Item, KeyAttr, KeySchema, Stored};
 use crate::partiql::bind::{self, KeyReads};
 use crate::partiql::ast::OrderTerm;
@@ -177,12 +176,10 @@ fn ordering(terms: &[OrderTerm], has_where: bool, key: &KeySchema, reads: Option
             "Must have WHERE clause in the statement when using ORDER BY clause.",
         ));
     }
-    let named = |attrs: &[KeyAttr]| terms.iter().find(|t| attrs.iter().any(|a| t.path == Path::attr(&a.name)));
-    if let Some(term) = terms.iter().find(|t| !key.hash.iter().chain(&key.range).any(|a| t.path == Path::attr(&a.name))) {
-        let name = match &term.path.0[..] {
-            [PathElem::Attr(name)] => name.clone(),
-            _ => term.path.to_string(),
-        };
+    let names = |t: &OrderTerm, attrs: &[KeyAttr]| t.attribute().is_some_and(|n| attrs.iter().any(|a| a.name == n));
+    let named = |attrs: &[KeyAttr]| terms.iter().find(|t| names(t, attrs));
+    if let Some(term) = terms.iter().find(|t| !names(t, &key.hash) && !names(t, &key.range)) {
+        let name = term.attribute().map_or_else(|| term.path.to_string(), str::to_owned);
         return Err(Error::validation(format!(
             "Attribute {name} in ORDER BY clause must be part of the primary key"
         )));

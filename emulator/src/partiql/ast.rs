@@ -1,6 +1,6 @@
 //! Parsed PartiQL statements, before parameters are bound.
 
-use crate::expr::{CmpOp, Path};
+use crate::expr::{CmpOp, Path, PathElem};
 
 /// `"table"` or `"table"."index"`.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,6 +63,16 @@ pub struct Select {
 pub struct OrderTerm {
     pub path: Path,
     pub descending: bool,
+}
+
+impl OrderTerm {
+    /// The attribute the term names, when it is a bare name: only such a term can name a key.
+    pub fn attribute(&self) -> Option<&str> {
+        match &self.path.0[..] {
+            [PathElem::Attr(name)] => Some(name),
+            _ => None,
+        }
+    }
 }
 
 /// INSERT, UPDATE or DELETE.
