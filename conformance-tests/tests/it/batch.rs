@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, DeleteRequest, KeysAndAttributes, PutRequest, ReturnConsumedCapacity,
+    AttributeValue as V, ConsumedCapacity, DeleteRequest, KeysAndAttributes, PutRequest, ReturnConsumedCapacity,
     ScalarAttributeType as T, WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
@@ -357,8 +357,11 @@ async fn batch_get_over_16_mb_returns_the_rest_as_unprocessed_keys() {
     assert_eq!(left.consistent_read, Some(true));
 }
 
+/// A table named by its ARN is echoed as named: Responses' keys and every ConsumedCapacity's
+/// TableName. Named twice in one BatchGetItem, by ARN and by name, it is read once
+/// (ExtendDB's AWS-verified test_table_arn_as_name.py).
 #[tokio::test]
-async fn table_arns_are_request_items_keys() {
+async fn table_arns_are_echoed_as_the_request_gave_them() {
     let (_emu, c) = emulator().await;
     create_table(&c, "byarn", None).await;
     let arn = "arn:aws:dynamodb:us-east-1:000000000000:table/byarn";
@@ -367,16 +370,85 @@ async fn table_arns_are_request_items_keys() {
         .send()
         .await
         .unwrap();
+    let stored = item(&[("pk", s("a")), ("v", s("1"))]);
     let got = c
         .batch_get_item()
         .request_items(arn, keys(vec![item(&[("pk", s("a"))])]))
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
         .send()
         .await
         .unwrap();
-    // Responses are keyed as the request named the table.
     assert_eq!(
         got.responses.unwrap(),
-        HashMap::from([(arn.to_string(), vec![item(&[("pk", s("a")), ("v", s("1"))])])])
+        HashMap::from([(arn.to_string(), vec![stored.clone()])])
+    );
+    let named = |c: Option<ConsumedCapacity>| c.and_then(|c| c.table_name);
+    assert_eq!(named(got.consumed_capacity.unwrap().pop()), Some(arn.to_string()));
+
+    let both = c
+        .batch_get_item()
+        .request_items(arn, keys(vec![item(&[("pk", s("a"))])]))
+        .request_items("byarn", keys(vec![item(&[("pk", s("a"))])]))
+        .send()
+        .await
+        .unwrap();
+    let responses: Vec<_> = both.responses.unwrap().into_values().collect();
+    assert_eq!(responses, vec![vec![stored]]);
+
+    let total = ReturnConsumedCapacity::Total;
+    let key = || item(&[("pk", s("a"))]);
+    let get = c
+        .get_item()
+        .table_name(arn)
+        .set_key(Some(key()))
+        .return_consumed_capacity(total.clone());
+    assert_eq!(
+        named(get.send().await.unwrap().consumed_capacity),
+        Some(arn.to_string())
+    );
+    let update = c
+        .update_item()
+        .table_name(arn)
+        .set_key(Some(key()))
+        .update_expression("SET v = :v")
+        .expression_attribute_values(":v", s("2"))
+        .return_consumed_capacity(total.clone());
+    assert_eq!(
+        named(update.send().await.unwrap().consumed_capacity),
+        Some(arn.to_string())
+    );
+    let query = c
+        .query()
+        .table_name(arn)
+        .key_condition_expression("pk = :a")
+        .expression_attribute_values(":a", s("a"))
+        .return_consumed_capacity(total.clone());
+    assert_eq!(
+        named(query.send().await.unwrap().consumed_capacity),
+        Some(arn.to_string())
+    );
+    let scan = c.scan().table_name(arn).return_consumed_capacity(total.clone());
+    assert_eq!(
+        named(scan.send().await.unwrap().consumed_capacity),
+        Some(arn.to_string())
+    );
+    let delete = c
+        .delete_item()
+        .table_name(arn)
+        .set_key(Some(key()))
+        .return_consumed_capacity(total.clone());
+    assert_eq!(
+        named(delete.send().await.unwrap().consumed_capacity),
+        Some(arn.to_string())
+    );
+    let put = c
+        .put_item()
+        .table_name(arn)
+        .set_item(Some(key()))
+        .return_consumed_capacity(total);
+    assert_eq!(
+        named(put.send().await.unwrap().consumed_capacity),
+        Some(arn.to_string())
     );
 }
 

@@ -1,10 +1,14 @@
 //! Key size limits on every read and write path: partition keys up to 2,048 bytes, sort keys up
 //! to 1,024, for the table's keys and every index's, with DynamoDB's messages (its "of2048" sic).
 
+use aws_sdk_dynamodb::operation::execute_transaction::ExecuteTransactionError;
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, ComparisonOperator, Condition, Get, GlobalSecondaryIndex, KeyType,
-    KeysAndAttributes, LocalSecondaryIndex, Projection, ProjectionType, Put, PutRequest, ScalarAttributeType as T,
-    TransactGetItem, TransactWriteItem, WriteRequest,
+    AttributeValue as V, BillingMode, CancellationReason, ComparisonOperator, Condition, ConditionCheck, Delete, Get,
+    GlobalSecondaryIndex, KeyType, KeysAndAttributes, LocalSecondaryIndex, ParameterizedStatement, Projection,
+    ProjectionType, Put, PutRequest, ScalarAttributeType as T, TransactGetItem, TransactWriteItem, Update,
+    WriteRequest,
 };
 use aws_sdk_dynamodb::Client;
 
@@ -121,23 +125,6 @@ async fn writes_refuse_oversized_table_and_index_keys() {
         .await
         .unwrap_err();
     assert_eq!(error(batch), validation(HASH));
-    let transaction = c
-        .transact_write_items()
-        .transact_items(
-            TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name("keys")
-                        .set_item(Some(item(&[("pk", s("a")), ("sk", long(1025))])))
-                        .build()
-                        .unwrap(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(error(transaction), validation(RANGE));
     let partiql = c
         .execute_statement()
         .statement(format!(
@@ -203,23 +190,150 @@ async fn reads_and_deletes_refuse_oversized_keys() {
         .await
         .unwrap_err();
     assert_eq!(error(batch), validation(HASH));
-    let transaction = c
+    assert_eq!(count(&c).await, 0);
+}
+
+/// A transaction's reasons: (code, message) per action, in request order.
+type Reasons = Vec<(String, Option<String>)>;
+
+fn reasons(list: Option<Vec<CancellationReason>>) -> Reasons {
+    let list = list.unwrap_or_default().into_iter();
+    list.map(|r| (r.code.unwrap_or_default(), r.message)).collect()
+}
+
+/// Inside a transaction an oversized key cancels its action with a `ValidationError` reason (the
+/// actions after it report None), in every kind of action; an empty key value still fails the
+/// whole request (ExtendDB's AWS-verified test_transaction_key_size_validation.py).
+#[tokio::test]
+async fn a_transaction_cancels_an_action_whose_key_is_too_large() {
+    let (_emu, c) = emulator().await;
+    table(&c).await;
+    let invalid = |message: &str| ("ValidationError".to_string(), Some(message.to_string()));
+    let none = || ("None".to_string(), None);
+    let fine = item(&[("pk", s("a")), ("sk", s("a"))]);
+    let long_hash = item(&[("pk", long(2049)), ("sk", s("a"))]);
+    let long_range = item(&[("pk", s("a")), ("sk", long(1025))]);
+    let actions = [
+        (
+            TransactWriteItem::builder().put(
+                Put::builder()
+                    .table_name("keys")
+                    .set_item(Some(long_range.clone()))
+                    .build()
+                    .unwrap(),
+            ),
+            RANGE,
+        ),
+        (
+            TransactWriteItem::builder().delete(
+                Delete::builder()
+                    .table_name("keys")
+                    .set_key(Some(long_hash.clone()))
+                    .build()
+                    .unwrap(),
+            ),
+            HASH,
+        ),
+        (
+            TransactWriteItem::builder().update(
+                Update::builder()
+                    .table_name("keys")
+                    .set_key(Some(long_range.clone()))
+                    .update_expression("SET v = :v")
+                    .expression_attribute_values(":v", s("v"))
+                    .build()
+                    .unwrap(),
+            ),
+            RANGE,
+        ),
+        (
+            TransactWriteItem::builder().condition_check(
+                ConditionCheck::builder()
+                    .table_name("keys")
+                    .set_key(Some(long_hash.clone()))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()
+                    .unwrap(),
+            ),
+            HASH,
+        ),
+    ];
+    let fine_put = || {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name("keys")
+                    .set_item(Some(fine.clone()))
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    for (i, (action, message)) in actions.into_iter().enumerate() {
+        let e = c
+            .transact_write_items()
+            .transact_items(action.build())
+            .transact_items(fine_put())
+            .send()
+            .await
+            .unwrap_err();
+        let TransactWriteItemsError::TransactionCanceledException(t) = e.into_service_error() else {
+            panic!("case {i}: not a cancellation");
+        };
+        let expected =
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError, None]";
+        assert_eq!(t.message(), Some(expected), "case {i}");
+        assert_eq!(
+            reasons(t.cancellation_reasons),
+            vec![invalid(message), none()],
+            "case {i}"
+        );
+    }
+    let get = |key| {
+        TransactGetItem::builder()
+            .get(Get::builder().table_name("keys").set_key(Some(key)).build().unwrap())
+            .build()
+    };
+    let e = c
         .transact_get_items()
+        .transact_items(get(fine.clone()))
+        .transact_items(get(long_hash))
+        .send()
+        .await
+        .unwrap_err();
+    let TransactGetItemsError::TransactionCanceledException(t) = e.into_service_error() else {
+        panic!("TransactGetItems: not a cancellation");
+    };
+    assert_eq!(reasons(t.cancellation_reasons), vec![none(), invalid(HASH)]);
+    let statement = |key: &str| {
+        ParameterizedStatement::builder()
+            .statement(format!("UPDATE \"keys\" SET v = 'v' WHERE pk = 'a' AND sk = '{key}'"))
+            .build()
+            .unwrap()
+    };
+    let e = c
+        .execute_transaction()
+        .transact_statements(statement(&"x".repeat(1025)))
+        .send()
+        .await
+        .unwrap_err();
+    let ExecuteTransactionError::TransactionCanceledException(t) = e.into_service_error() else {
+        panic!("ExecuteTransaction: not a cancellation");
+    };
+    assert_eq!(reasons(t.cancellation_reasons), vec![invalid(RANGE)]);
+    let empty = item(&[("pk", s("")), ("sk", s("a"))]);
+    let e = c
+        .transact_write_items()
         .transact_items(
-            TransactGetItem::builder()
-                .get(
-                    Get::builder()
-                        .table_name("keys")
-                        .set_key(Some(too_long))
-                        .build()
-                        .unwrap(),
-                )
+            TransactWriteItem::builder()
+                .put(Put::builder().table_name("keys").set_item(Some(empty)).build().unwrap())
                 .build(),
         )
         .send()
         .await
         .unwrap_err();
-    assert_eq!(error(transaction), validation(HASH));
+    let message = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: pk";
+    assert_eq!(error(e), validation(message));
     assert_eq!(count(&c).await, 0);
 }
 

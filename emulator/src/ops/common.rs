@@ -66,12 +66,20 @@ pub fn empty_key_error(attr: &KeyAttr, value: &AttributeValue) -> Option<Error> 
 }
 
 /// [`key_value_error`] for the first table key attribute an item or key map holds that fails it.
-/// DynamoDB checks this before anything else, so even inside a batch or transaction it is a
-/// request-level error.
+/// DynamoDB checks this before anything else, so even inside a batch it is a request-level error.
 pub fn key_values_error(def: &TableDef, item: &Item) -> Option<Error> {
     def.key
         .attrs()
         .find_map(|attr| key_value_error(&def.key, attr, item.get(&attr.name)?))
+}
+
+/// The first empty table key value an item or key map holds. A transaction refuses it with the
+/// request, but a key over its size limit cancels only its action, with a `ValidationError`
+/// reason (ExtendDB's AWS-verified tests, 2026).
+pub fn empty_key_values_error(def: &TableDef, item: &Item) -> Option<Error> {
+    def.key
+        .attrs()
+        .find_map(|attr| empty_key_error(attr, item.get(&attr.name)?))
 }
 
 /// A key whose attributes or types are not the key schema's.
@@ -481,15 +489,17 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
 }
 
 /// The capacity a single-item write consumed: `units` for the table and for every index it changed.
-/// `old` gives the replaced item, asked for only when the detail names indexes.
+/// `old` gives the replaced item, asked for only when the detail names indexes. `table` is the
+/// TableName as the request gave it, a name or an ARN: DynamoDB echoes it.
 pub fn write_capacity<'a>(
     detail: CapacityDetail,
+    table: &str,
     def: &TableDef,
     old: impl FnOnce() -> Option<&'a Item>,
     new: Option<&Item>,
     units: f64,
 ) -> Option<ConsumedCapacity> {
-    detail.consumed(&def.name, units, || touched_indexes(def, old(), new))
+    detail.consumed(table, units, || touched_indexes(def, old(), new))
 }
 
 /// ReturnValues of a write.

@@ -33,7 +33,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
         check_condition(cx, condition, returns, old)?;
         let units = units_of_write(old.size(), 0);
-        let capacity = write_capacity(returns.capacity, def, || old.item(), None, units);
+        let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), None, units);
         Ok((capacity, metrics_if(returns.collection_metrics, def, &key)))
     };
     let (mut state, old, (capacity, collection_metrics)) =

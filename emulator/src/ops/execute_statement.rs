@@ -149,6 +149,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
     // A SELECT list on a local index fetches from the table what the index does not project, as
     // Query's ProjectionExpression does; `*` reads what the index holds.
     let spec = PageSpec {
+        table: &source.state.def.name,
         limit: input.limit,
         filter: cond.as_ref(),
         projection: projection.as_deref(),

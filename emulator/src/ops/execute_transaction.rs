@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
 use super::statements::no_index;
-use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
+use super::common::{data_table, empty_key_values_error, read_units, request_key, CapacityDetail};
 use super::multi::{capacities, Report, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, run_actions, Action, ClientToken, ItemRef, Kind, Options};
 use super::Cx;
@@ -122,7 +122,7 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> 
             }
             Write::Insert { .. } => item,
         };
-        if let Some(e) = key_values_error(def, &item) {
+        if let Some(e) = empty_key_values_error(def, &item) {
             return Err(e);
         }
         let key = def.key.key_of(&item);

@@ -32,7 +32,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let item = cx.read_data(&state, None, input.consistent_read).get(&key);
     let units = read_units(item.map_or(0, Stored::size), input.consistent_read);
     Ok(Output {
-        capacity: input.capacity.consumed(&table.name, units, Touched::default),
+        capacity: input.capacity.consumed(&input.table, units, Touched::default),
         item: item.map(|i| expressions::projected_stored(i, input.exprs.projection.as_deref())),
     })
 }

@@ -37,7 +37,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         check_condition(cx, condition, returns, old)?;
         let item = staged.item();
         let units = units_of_write(old.size(), item_size(item));
-        let capacity = write_capacity(returns.capacity, def, || old.item(), Some(item), units);
+        let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), Some(item), units);
         Ok((capacity, metrics_if(returns.collection_metrics, def, staged.key())))
     };
     let (mut state, old, (capacity, collection_metrics)) =

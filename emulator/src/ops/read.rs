@@ -296,6 +296,8 @@ pub struct Row<'a> {
 
 /// Everything that shapes a page.
 pub struct PageSpec<'a> {
+    /// The table as the request named it, a name or an ARN: ConsumedCapacity echoes it.
+    pub table: &'a str,
     pub limit: Option<usize>,
     pub filter: Option<&'a Condition>,
     pub projection: Option<&'a [Path]>,
@@ -308,6 +310,7 @@ impl<'a> PageSpec<'a> {
     /// The page a Query or Scan request asks for: its Limit, filter and projection.
     pub fn of(read: &'a ReadInput, select: Select) -> PageSpec<'a> {
         PageSpec {
+            table: &read.table,
             limit: read.limit,
             filter: read.exprs.filter.as_ref(),
             projection: read.exprs.projection.as_deref(),
@@ -410,7 +413,7 @@ pub fn collect<'a>(
         count,
         scanned_count: scanned,
         last_evaluated_key: last,
-        capacity: read_capacity(source, units, fetch_units, capacity),
+        capacity: read_capacity(source, spec.table, units, fetch_units, capacity),
         bytes_read: bytes,
     }
 }
@@ -433,8 +436,14 @@ fn fetches_from_table(source: &Source, spec: &PageSpec) -> bool {
 /// A read's capacity: charged to the index it read, if any, else to the table. A local index's
 /// fetches from the table cost the table their own units (`fetch_units`: each fetched item's
 /// size rounded up to 4 KB), besides the index's (FIDELITY.md, "A local index's fetches").
-fn read_capacity(source: &Source, units: f64, fetch_units: f64, detail: CapacityDetail) -> Option<ConsumedCapacity> {
-    let mut c = detail.consumed(&source.state.def.name, units, Touched::default)?;
+fn read_capacity(
+    source: &Source,
+    table: &str,
+    units: f64,
+    fetch_units: f64,
+    detail: CapacityDetail,
+) -> Option<ConsumedCapacity> {
+    let mut c = detail.consumed(table, units, Touched::default)?;
     if let Some((index, global)) = source.index {
         c.table_units = fetch_units;
         let per = BTreeMap::from([(index.name.clone(), units)]);

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::answer::ConsumedCapacity;
-use super::common::{data_table, key_values_error, read_units, request_key, CapacityDetail};
+use super::common::{data_table, empty_key_values_error, read_units, request_key, CapacityDetail};
 use super::expressions;
 use super::multi::{capacities, Report, TableUnits};
 use super::transactions::{cancelled, conflict_reason, passed, ItemRef};
@@ -48,7 +48,7 @@ pub fn run(cx @ &Cx { engine, .. }: &Cx, input: Input) -> Result<Output> {
         let table = data_table(cx, &table)?;
         let primary = {
             let state = table.state.read();
-            if let Some(e) = key_values_error(&state.def, &key) {
+            if let Some(e) = empty_key_values_error(&state.def, &key) {
                 return Err(e);
             }
             state.def.key.key_of(&key)

@@ -1,7 +1,7 @@
 //! TransactWriteItems: up to 100 Put, Update, Delete and ConditionCheck actions on distinct items,
 //! all or nothing, run on the machinery in [`transactions`](super::transactions).
 
-use super::common::{data_table, empty_index_value_error, item_too_large, key_values_error, CapacityDetail};
+use super::common::{data_table, empty_index_value_error, item_too_large, empty_key_values_error, CapacityDetail};
 use super::transactions::{run_actions, Action, ClientToken, Kind, Options};
 use super::Cx;
 use crate::error::Result;
@@ -45,14 +45,14 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     run_actions(cx, actions, options)
 }
 
-/// Looks an action's table up; key values DynamoDB never accepts, index key values it never
-/// accepts (empty, in a Put's item or an Update's SET), and a Put's item over the size limit
-/// (knowable from the request, unlike an Update's), fail the whole request here.
+/// Looks an action's table up; empty key values, empty index key values (in a Put's item or an
+/// Update's SET) and a Put's item over the size limit (knowable from the request, unlike an
+/// Update's) fail the whole request here. A key over its size limit fails only its action.
 fn bind(cx: &Cx, a: ActionRequest) -> Result<Action> {
     let table = data_table(cx, &a.table)?;
     let key = {
         let state = table.state.read();
-        if let Some(e) = key_values_error(&state.def, &a.item) {
+        if let Some(e) = empty_key_values_error(&state.def, &a.item) {
             return Err(e);
         }
         if a.kind == Kind::Put && item_size(&a.item) > MAX_ITEM_SIZE {

@@ -46,7 +46,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             check_update_size(update, new)?;
         }
         let units = units_of_write(old.size(), new.as_ref().map_or(0, item_size));
-        let capacity = write_capacity(returns.capacity, def, || old.item(), new.as_ref(), units);
+        let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), new.as_ref(), units);
         let collection_metrics = metrics_if(returns.collection_metrics, def, &key);
         let paths = || update.map(Update::paths).unwrap_or_default();
         let attributes = match returns.values {
