@@ -495,11 +495,28 @@ async fn exists_checks_an_item_in_a_transaction_only() {
     assert_eq!(get(&c, "pql_ex", "b").await.unwrap()["n"], n(2));
     for failing in [
         "EXISTS(SELECT * FROM pql_ex WHERE pk = 'a' AND n = 2)",
-        "EXISTS (SELECT * FROM \"pql_ex\" WHERE pk = 'missing')",
+        "EXISTS (SELECT * FROM \"pql_ex\" WHERE pk = 'missing' AND n = 1)",
     ] {
         assert_eq!(codes(&[failing]).await, ["ConditionalCheckFailed", "None"], "{failing}");
     }
     assert_eq!(get(&c, "pql_ex", "b").await.unwrap()["n"], n(2));
+    // It reads one item, named by equalities on its key (an IN list does not name it), and checks
+    // something besides (Floci's handler, AWS eu-west-2, 2026-09-17).
+    for shapeless in [
+        "EXISTS(SELECT * FROM pql_ex WHERE pk = 'a')",
+        "EXISTS(SELECT * FROM pql_ex WHERE n = 1)",
+        "EXISTS(SELECT * FROM pql_ex WHERE pk IN ['a'] AND n = 1)",
+    ] {
+        let e = c
+            .execute_transaction()
+            .transact_statements(stmt(shapeless))
+            .transact_statements(stmt(update))
+            .send()
+            .await
+            .unwrap_err();
+        let message = "Validation failed in TransactStatements[0]: EXISTS() must contain a single item read with additional condition";
+        assert_eq!(error(e), validation(message), "{shapeless}");
+    }
     let e = c
         .execute_statement()
         .statement("EXISTS(SELECT * FROM pql_ex WHERE pk = 'a')")
@@ -1193,5 +1210,157 @@ async fn a_keyed_index_select_reads_only_what_the_index_projects() {
         ),
     ] {
         assert_eq!(exec(&c, stmt).await.items().len(), rows, "{stmt}");
+    }
+}
+
+/// PartiQL's FROM-first UPDATE, `FROM "t" WHERE <key> SET ... | REMOVE ...`, runs as the UPDATE it
+/// spells, conditions, RETURNING and parameters included; its clauses come in that order
+/// (the conformance suite's fromFirstUpdate.test.ts and partiqlGrammar.test.ts, AWS, October 2026).
+#[tokio::test]
+async fn a_from_first_update_runs_as_an_update() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_ff", None).await;
+    exec(&c, "INSERT INTO pql_ff VALUE {'pk': 'a', 'n': 1, 'b': 'bee'}").await;
+    let out = exec(&c, "from pql_ff where pk = 'a' SET c = 2 REMOVE b RETURNING ALL NEW *").await;
+    let expected = HashMap::from([
+        ("pk".to_string(), s("a")),
+        ("n".to_string(), n(1)),
+        ("c".to_string(), n(2)),
+    ]);
+    assert_eq!(out.items.unwrap_or_default(), vec![expected.clone()]);
+    let with_params = c
+        .execute_statement()
+        .statement("FROM \"pql_ff\" WHERE pk = ? AND n = 1 SET d = ?")
+        .parameters(s("a"))
+        .parameters(n(7))
+        .send()
+        .await
+        .unwrap();
+    assert!(with_params.items().is_empty());
+    assert_eq!(get(&c, "pql_ff", "a").await.unwrap()["d"], n(7));
+    let code = |e: aws_sdk_dynamodb::error::SdkError<_>| error(e).0;
+    for (stmt, expected) in [
+        (
+            "FROM pql_ff WHERE pk = 'a' AND n = 2 SET c = 5",
+            "ConditionalCheckFailedException".to_string(),
+        ),
+        (
+            "FROM pql_ff WHERE pk = 'absent' SET c = 1",
+            "ConditionalCheckFailedException".to_string(),
+        ),
+        (
+            "FROM pql_ff_none WHERE pk = 'x' SET c = 1",
+            "ResourceNotFoundException".to_string(),
+        ),
+    ] {
+        let e = c.execute_statement().statement(stmt).send().await.unwrap_err();
+        assert_eq!(code(e), expected, "{stmt}");
+    }
+    assert_eq!(get(&c, "pql_ff", "absent").await, None);
+    let missing_key = validation("Where clause does not contain a mandatory equality on all key attributes");
+    let leftover = validation("Statement wasn't well formed, can't be processed: Unexpected token after expression");
+    for (stmt, expected) in [
+        ("FROM pql_ff SET c = 1", missing_key.clone()),
+        ("FROM pql_ff WHERE n = 1 REMOVE b", missing_key),
+        ("FROM pql_ff SET c = 1 WHERE pk = 'a'", leftover),
+        (
+            "FROM pql_ff WHERE pk = 'a'",
+            validation("Statement wasn't well formed, can't be processed: Expected data manipulation"),
+        ),
+    ] {
+        assert_eq!(refusal(&c, stmt, false).await, expected, "{stmt}");
+    }
+    let tx = ParameterizedStatement::builder()
+        .statement("FROM pql_ff WHERE pk = 'a' SET e = 1")
+        .build()
+        .unwrap();
+    c.execute_transaction().transact_statements(tx).send().await.unwrap();
+    assert_eq!(get(&c, "pql_ff", "a").await.unwrap()["e"], n(1));
+}
+
+/// OR branches reading one partition may not overlap on the sort key; a branch that only filters
+/// on it (`NOT sk = v`, `sk <> v`) reads its whole partition, and the statement runs (the
+/// conformance suite's whereOverlap.test.ts and partiqlGrammar.test.ts, AWS, October 2026).
+#[tokio::test]
+async fn or_branches_may_not_overlap_on_the_sort_key() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_ov", Some(T::S)).await;
+    for sk in ["1", "2", "3"] {
+        exec(&c, &format!("INSERT INTO pql_ov VALUE {{'pk': 'p', 'sk': '{sk}'}}")).await;
+    }
+    let sort_keys = |out: ExecuteStatementOutput| {
+        let mut keys: Vec<String> = out.items().iter().map(|i| i["sk"].as_s().unwrap().clone()).collect();
+        keys.sort();
+        keys
+    };
+    for (left, expected) in [
+        ("pk = 'p' AND NOT sk = '1'", vec!["2", "3"]),
+        ("pk = 'p' AND sk <> '1'", vec!["2", "3"]),
+        ("pk = 'p' AND NOT sk IN ['1', '3']", vec!["2"]),
+        ("pk = 'p' AND sk = '1'", vec!["1", "2"]),
+        ("pk = 'p' AND sk < '2'", vec!["1", "2"]),
+        ("pk = 'q' AND x = 1", vec!["2"]),
+    ] {
+        let stmt = format!("SELECT * FROM pql_ov WHERE {left} OR pk = 'p' AND sk = '2'");
+        assert_eq!(sort_keys(exec(&c, &stmt).await), expected, "{stmt}");
+    }
+    let overlapping = validation("Overlapping conditions with range keys are not supported in where clause");
+    for where_clause in [
+        "pk = 'p' AND x = '1' OR pk = 'p' AND sk = '2'",
+        "pk = 'p' AND sk <= '2' OR pk = 'p' AND sk >= '2'",
+        "pk = 'p' AND sk BETWEEN '1' AND '3' OR pk IN ['q', 'p'] AND begins_with(sk, '2')",
+    ] {
+        let stmt = format!("SELECT * FROM pql_ov WHERE {where_clause}");
+        assert_eq!(refusal(&c, &stmt, false).await, overlapping, "{stmt}");
+    }
+}
+
+/// Statements DynamoDB's PartiQL parser reads differently from ours before, in its words (the
+/// conformance suite's partiqlGrammar.test.ts, AWS, October 2026): a bare expression is refused
+/// naming its root operation; `IS` takes PartiQL's type names, which a WHERE clause does not run;
+/// an exponent past a 32-bit integer is unreadable; a number error's path starts at the value.
+#[tokio::test]
+async fn statements_are_refused_as_partiql_parses_them() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_gr", None).await;
+    let malformed = |detail: &str| validation(&format!("Statement wasn't well formed, can't be processed: {detail}"));
+    let overflow = "Number overflow. Attempting to store a number with magnitude larger than supported range under";
+    for (stmt, expected) in [
+        ("x IS INT4", validation("Unsupported operation: IsType")),
+        ("x IS DOUBLE PRECISION", validation("Unsupported operation: IsType")),
+        ("x = 1", validation("Unsupported operation: Eq")),
+        (
+            "SELECT * FROM pql_gr WHERE pk = 'a' AND x IS FOO",
+            malformed("Expected type name"),
+        ),
+        (
+            "SELECT * FROM pql_gr WHERE pk = 'a' AND x IS CHARACTER VARYING",
+            validation("Unsupported operation: IsType"),
+        ),
+        ("SELECT * FROM pql_gr WHERE pk = 1e2147483648", malformed("")),
+        ("SELECT * FROM pql_gr WHERE pk = 1.5e-2147483647", malformed("")),
+        (
+            "INSERT INTO pql_gr VALUE {'pk': 'a', 'n': 1e126}",
+            validation(&format!("{overflow} root")),
+        ),
+        (
+            "INSERT INTO pql_gr VALUE {'pk': 'a', 'm': {'x': 1e126}}",
+            validation(&format!("{overflow} root.x")),
+        ),
+        (
+            "INSERT INTO pql_gr VALUE {'pk': 'a', 'l': [1, 1e126]}",
+            validation(&format!("{overflow} root[1]")),
+        ),
+        (
+            "UPDATE pql_gr SET m = {'x': [1e126]} WHERE pk = 'a'",
+            validation(&format!("{overflow} root.x[0]")),
+        ),
+        // An exponent that fits is read, and the number is then too large.
+        (
+            "SELECT * FROM pql_gr WHERE pk = 1e2147483647",
+            validation(&format!("{overflow} root")),
+        ),
+    ] {
+        assert_eq!(refusal(&c, stmt, false).await, expected, "{stmt}");
     }
 }

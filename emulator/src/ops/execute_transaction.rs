@@ -105,6 +105,15 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> 
         let def = &state.def;
         let item = match stmt {
             Write::Update { filter, .. } | Write::Delete { filter, .. } | Write::Exists { filter, .. } => {
+                // EXISTS reads one item, named by equalities (an IN list does not name it), and
+                // checks something of it (Floci's handler, AWS eu-west-2, 2026-09-17).
+                if matches!(stmt, Write::Exists { .. })
+                    && !filter.as_ref().is_some_and(|f| bind::names_item_with_condition(f, &def.key))
+                {
+                    return Err(Error::validation(
+                        "EXISTS() must contain a single item read with additional condition",
+                    ));
+                }
                 let key_item = bind::key_of(filter.as_ref(), &def.key, params)?;
                 let hash = Path::attr(def.key.partition().name.clone());
                 let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;

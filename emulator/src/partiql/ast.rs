@@ -132,6 +132,8 @@ pub enum Lit {
 pub enum IsWhat {
     Missing,
     Null,
+    /// Any other of PartiQL's type names, which DynamoDB parses and does not run.
+    Type,
 }
 
 #[derive(Clone, Debug, PartialEq)]

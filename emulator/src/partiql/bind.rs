@@ -111,8 +111,18 @@ fn set_of(values: Vec<AttributeValue>) -> Result<AttributeValue> {
     }
 }
 
-/// The item an INSERT's VALUE denotes.
+/// The item an INSERT's VALUE denotes. Each attribute's value is converted on its own, so a
+/// number error's path starts at the value (`root`, `root.x`), not at the item.
 pub fn insert_item(e: &Expr, params: &[AttributeValue]) -> Result<Item> {
+    if let Expr::Map(entries) = e {
+        let mut item = Item::new();
+        for (name, x) in entries {
+            if let Some(v) = value(x, params)? {
+                item.insert(name.clone(), v);
+            }
+        }
+        return Ok(item);
+    }
     match value(e, params)? {
         Some(AttributeValue::M(m)) => Ok(m),
         _ => Err(Error::validation(format!(
@@ -167,18 +177,21 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
             operand(x, params)?,
             items.iter().map(|i| operand(i, params)).collect::<Result<_>>()?,
         ),
+        // DynamoDB parses PartiQL's other type tests but runs only these two.
+        Expr::Is(_, IsWhat::Type, _) => return Err(Error::validation("Unsupported operation: IsType")),
         Expr::Is(x, what, negated) => {
             let Expr::Path(p) = &**x else {
                 return Err(unsupported_value());
             };
             // IS NULL holds for a stored NULL alone: an absent attribute is MISSING, not NULL
             // (AWS, September 2026; FIDELITY.md), unlike PartiQL's own `MISSING IS NULL`.
-            let base = match what {
-                IsWhat::Missing => Condition::NotExists(p.clone()),
-                IsWhat::Null => Condition::AttrType(
+            let base = if *what == IsWhat::Missing {
+                Condition::NotExists(p.clone())
+            } else {
+                Condition::AttrType(
                     Operand::Path(p.clone()),
                     Operand::Value(AttributeValue::S("NULL".into())),
-                ),
+                )
             };
             match (what, negated) {
                 (IsWhat::Missing, true) => Condition::Exists(p.clone()),
@@ -252,6 +265,50 @@ fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
             conjuncts(r, out);
         }
         other => out.push(other),
+    }
+}
+
+/// The branches of a WHERE clause's top-level ORs (the clause itself when it has none).
+pub fn disjuncts(e: &Expr) -> Vec<&Expr> {
+    let (mut out, mut todo) = (Vec::new(), vec![e]);
+    while let Some(e) = todo.pop() {
+        match e {
+            Expr::Or(l, r) => todo.extend([&**r, &**l]),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether one of a branch's conjuncts names a sort attribute of `key` without bounding it
+/// (`NOT sk = v`, `sk <> v`): such a branch reads its whole partition and filters.
+pub fn filters_sort_key(branch: &Expr, key: &KeySchema, params: &[AttributeValue]) -> Result<bool> {
+    let mut cs = Vec::new();
+    conjuncts(branch, &mut cs);
+    for c in cs {
+        for attr in &key.range {
+            if mentions(c, &attr.name) && sort_bound(c, attr, params)?.is_none() {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Whether `e` reads the top-level attribute `name` anywhere (the parser bounds its depth).
+fn mentions(e: &Expr, name: &str) -> bool {
+    let all = |items: &[Expr]| items.iter().any(|i| mentions(i, name));
+    match e {
+        Expr::Path(p) => matches!(p.0.first(), Some(PathElem::Attr(a)) if a == name),
+        Expr::Lit(_) | Expr::Param(_) | Expr::Missing => false,
+        Expr::List(items) | Expr::Bag(items) | Expr::Call(_, items) => all(items),
+        Expr::Map(entries) => entries.iter().any(|(_, x)| mentions(x, name)),
+        Expr::Not(x) | Expr::Is(x, _, _) => mentions(x, name),
+        Expr::Cmp(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) | Expr::Add(l, r) | Expr::Sub(l, r) => {
+            mentions(l, name) || mentions(r, name)
+        }
+        Expr::Between(x, lo, hi) => mentions(x, name) || mentions(lo, name) || mentions(hi, name),
+        Expr::In(x, items) => mentions(x, name) || all(items),
     }
 }
 
@@ -426,6 +483,15 @@ fn sort_bound(c: &Expr, attr: &KeyAttr, params: &[AttributeValue]) -> Result<Opt
             .map(RangeCond::BeginsWith),
         _ => None,
     })
+}
+
+/// Whether a WHERE clause holds every attribute of `key` equal to a value and has a condition
+/// besides: EXISTS's shape.
+pub fn names_item_with_condition(filter: &Expr, key: &KeySchema) -> bool {
+    let mut cs = Vec::new();
+    conjuncts(filter, &mut cs);
+    let keyed = |c: &Expr| key.attrs().any(|a| equated(c, &a.name).is_some());
+    key.attrs().all(|a| cs.iter().any(|c| equated(c, &a.name).is_some())) && cs.iter().any(|c| !keyed(c))
 }
 
 pub fn missing_key_equality() -> Error {

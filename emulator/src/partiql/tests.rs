@@ -463,13 +463,16 @@ fn number_literal_errors_name_their_path() {
     assert_eq!(
         literal("1e126"),
         Err(
-            "Number overflow. Attempting to store a number with magnitude larger than supported range under root.a"
+            "Number overflow. Attempting to store a number with magnitude larger than supported range under root"
                 .into()
         )
     );
     assert_eq!(
         literal("[1, 1e-131]"),
-        Err("Number underflow. Attempting to store a number with magnitude smaller than supported range under root.a[1]".into())
+        Err(
+            "Number underflow. Attempting to store a number with magnitude smaller than supported range under root[1]"
+                .into()
+        )
     );
 }
 
