@@ -1070,11 +1070,32 @@ async fn a_local_index_select_fetches_and_a_next_token_stays_on_its_index() {
         .await
         .unwrap();
     let token = first.next_token().unwrap();
+    // The token belongs to its statement and parameters: on another index, the table or another
+    // WHERE clause it does not match; unreadable, it is invalid (Dynoxide's capture, eu-west-2,
+    // July 2026; Floci's, eu-west-1, September 2026).
     let elsewhere = [
-        "SELECT pk FROM \"pql_f\".\"gsi-inc\" WHERE gsiPk = 'x'",
-        "SELECT pk FROM \"pql_f\" WHERE gsiPk = 'x'",
+        (
+            "SELECT pk FROM \"pql_f\".\"gsi-inc\" WHERE gsiPk = 'x'",
+            token,
+            "NextToken does not match request",
+        ),
+        (
+            "SELECT pk FROM \"pql_f\" WHERE gsiPk = 'x'",
+            token,
+            "NextToken does not match request",
+        ),
+        (
+            "SELECT pk FROM \"pql_f\".\"gsi-all\" WHERE gsiPk = 'y'",
+            token,
+            "NextToken does not match request",
+        ),
+        (
+            "SELECT pk FROM \"pql_f\".\"gsi-all\" WHERE gsiPk = 'x'",
+            "bm90IGEgdG9rZW4=",
+            "Invalid NextToken",
+        ),
     ];
-    for stmt in elsewhere {
+    for (stmt, token, message) in elsewhere {
         let e = c
             .execute_statement()
             .statement(stmt)
@@ -1082,7 +1103,7 @@ async fn a_local_index_select_fetches_and_a_next_token_stays_on_its_index() {
             .send()
             .await
             .unwrap_err();
-        assert_eq!(error(e), validation("Given NextToken is not valid"), "{stmt}");
+        assert_eq!(error(e), validation(message), "{stmt}");
     }
     let rest = c
         .execute_statement()

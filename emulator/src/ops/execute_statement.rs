@@ -23,6 +23,8 @@ pub struct Input {
     pub params: Vec<AttributeValue>,
     pub consistent_read: bool,
     pub limit: Option<usize>,
+    /// A digest of the statement's text and Parameters: the request a NextToken belongs to.
+    pub request: String,
     /// NextToken, decoded; a bad token is refused after the table lookup, as DynamoDB does.
     pub next_token: Result<Option<Resume>>,
     pub capacity: CapacityDetail,
@@ -38,12 +40,13 @@ pub struct Output {
     pub capacity: Option<ConsumedCapacity>,
 }
 
-/// What a NextToken holds: the key the next page starts after, and the table or index it was read
-/// from, since DynamoDB refuses a token on any other source, even one of the same key schema.
+/// What a NextToken holds: the key the next page starts after, and the request that read it
+/// ([`Input::request`]): DynamoDB refuses a token with another statement or other parameters,
+/// even on the same table, and takes it with another Limit or ConsistentRead (Dynoxide's capture,
+/// eu-west-2, July 2026; Floci's, eu-west-1, September 2026).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resume {
-    /// `table` or `table.index`.
-    pub source: String,
+    pub request: String,
     pub key: Item,
 }
 
@@ -54,7 +57,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             Ok(Output {
                 items: page.items.unwrap_or_default(),
                 next: (page.last_evaluated_key).map(|key| Resume {
-                    source: source_name(&stmt.target),
+                    request: input.request.clone(),
                     key,
                 }),
                 capacity: page.capacity,
@@ -71,17 +74,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     }
 }
 
-/// The table or index a SELECT reads, as its NextToken names it.
-fn source_name(target: &partiql::ast::Target) -> String {
-    match &target.index {
-        Some(index) => format!("{}.{index}", target.table),
-        None => target.table.clone(),
-    }
-}
-
-/// The error of a NextToken that does not name a position of the statement's source.
+/// The error of a NextToken that cannot be read, or names no position of the statement's source.
 pub fn invalid_token() -> Error {
-    Error::validation("Given NextToken is not valid")
+    Error::validation("Invalid NextToken")
 }
 
 /// Runs a SELECT: a page of items, and where the next one starts when more remain.
@@ -116,11 +111,13 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         .is_some_and(|f| source.key().hash.iter().any(|attr| bind::keyed_on(f, &attr.name)));
     source.check_projected(projection.as_deref(), cond.as_ref().filter(|_| keyed))?;
     let start = match &input.next_token {
-        Ok(None) => source.start_key(None, Mismatch::Explained),
-        Ok(Some(resume)) if resume.source == source_name(target) => source.start_key(Some(&resume.key), Mismatch::Explained),
-        _ => Err(invalid_token()),
-    }
-    .map_err(|_| invalid_token())?;
+        Ok(None) => source.start_key(None, Mismatch::Explained)?,
+        Ok(Some(resume)) if resume.request == input.request => {
+            source.start_key(Some(&resume.key), Mismatch::Explained).map_err(|_| invalid_token())?
+        }
+        Ok(Some(_)) => return Err(Error::validation("NextToken does not match request")),
+        Err(_) => return Err(invalid_token()),
+    };
     let key = source.key();
     // Equalities on key attributes are keys, so they are held to the key size limits.
     if let Some(f) = filter {
