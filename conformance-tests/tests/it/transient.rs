@@ -343,3 +343,35 @@ async fn a_restore_puts_back_settled_tables_and_frees_deleting_names() {
     create_table(&c, "tbl", None).await;
     assert_eq!(described(&c, "tbl").await.0, Some(TableStatus::Creating));
 }
+
+/// Without a delay, an index UpdateTable adds is answered as AWS answers it, CREATING and
+/// backfilling, and described ACTIVE at once (ExtendDB's dual-target test_gsi_async.py).
+#[tokio::test]
+async fn an_added_index_is_answered_creating_even_when_it_settles_at_once() {
+    let (_emu, c) = crate::support::emulator().await;
+    create_table(&c, "tbl", None).await;
+    let create = aws_sdk_dynamodb::types::CreateGlobalSecondaryIndexAction::builder()
+        .index_name("byG")
+        .key_schema(key("g", KeyType::Hash))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .unwrap();
+    let updated = c
+        .update_table()
+        .table_name("tbl")
+        .attribute_definitions(attr_def("g", ScalarAttributeType::S))
+        .global_secondary_index_updates(GlobalSecondaryIndexUpdate::builder().create(create).build())
+        .send()
+        .await
+        .unwrap();
+    let answered = (
+        Some(TableStatus::Updating),
+        vec![("byG".to_string(), Some(IndexStatus::Creating), Some(true))],
+    );
+    assert_eq!(statuses(&updated.table_description.unwrap()), answered);
+    let active = (
+        Some(TableStatus::Active),
+        vec![("byG".to_string(), Some(IndexStatus::Active), None)],
+    );
+    assert_eq!(described(&c, "tbl").await, active);
+}

@@ -269,6 +269,12 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     for index in &added {
         state.backfill(index);
     }
+    // The answer shows each index it adds CREATING, a GSI backfilling and a vector index still
+    // allocating, however soon the engine settles them (AWS's answer; a DescribeTable may then
+    // find them ACTIVE).
+    let building: Vec<(String, bool)> = (added.iter().map(|i| (i.name.clone(), true)))
+        .chain(vector_added.iter().map(|name| (name.clone(), false)))
+        .collect();
     let status = if synchronous {
         TableStatus::Active
     } else {
@@ -284,7 +290,13 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         });
         TableStatus::Updating
     };
-    let table = echo_before.unwrap_or_else(|| TableDescription::of(&table, &state, status, now_millis));
+    let table = echo_before.unwrap_or_else(|| {
+        let mut described = TableDescription::of(&table, &state, status, now_millis);
+        for (name, backfilling) in building {
+            described.index_statuses.insert(name, (TableStatus::Creating, Some(backfilling)));
+        }
+        described
+    });
     Ok(Output { table })
 }
 

@@ -294,11 +294,19 @@ impl<'de> Visitor<'de> for Node {
                 until_refused(&mut seq, |s| {
                     Ok(s.next_element_seed(Node::Scalar)?.map(|member| match member {
                         Parsed::Str(s) => Ok(s),
-                        // A JSON null in a string set is a member missing, not a value of the
-                        // wrong type (AWS, 2026: ExtendDB's dual-target suite; DynamoDB Local).
-                        Parsed::Null if set == "SS" => Err(Error::invalid_parameter(
-                            "An string set may not have a null string as a member",
-                        )),
+                        // A JSON null in a set is a member missing, not a value of the wrong
+                        // type (AWS, 2026: ExtendDB's dual-target suite, whose number and binary
+                        // cases ask only for the class; their words follow the string set's).
+                        Parsed::Null => {
+                            let kind = match set {
+                                "SS" => "string",
+                                "NS" => "number",
+                                _ => "binary",
+                            };
+                            Err(Error::invalid_parameter(format!(
+                                "An {kind} set may not have a null {kind} as a member"
+                            )))
+                        }
                         other => Err(refusal(wanted, other.found())),
                     }))
                 })
@@ -586,10 +594,9 @@ mod tests {
         }
     }
 
-    /// A JSON null in a string set is a member missing; in the other sets, a token of the wrong
-    /// type as before (no capture of their wording).
+    /// A JSON null in a set is a member missing.
     #[test]
-    fn a_null_in_a_string_set_is_a_missing_member() {
+    fn a_null_in_a_set_is_a_missing_member() {
         assert_eq!(
             err(json!({"SS": ["a", null]})),
             "One or more parameter values were invalid: An string set may not have a null string as a member"
@@ -599,6 +606,14 @@ mod tests {
             "One or more parameter values were invalid: An string set may not have a null string as a member"
         );
         assert!(refuses_form(&err(json!({"SS": [null]}))));
+        assert_eq!(
+            err(json!({"NS": ["1", null]})),
+            "One or more parameter values were invalid: An number set may not have a null number as a member"
+        );
+        assert_eq!(
+            err(json!({"BS": [null]})),
+            "One or more parameter values were invalid: An binary set may not have a null binary as a member"
+        );
     }
 
     #[test]
