@@ -1215,6 +1215,14 @@ async fn a_keyed_index_select_reads_only_what_the_index_projects() {
                 "One or more parameter values were invalid: Global secondary index gsi-inc does not project [nonproj]",
             ),
         ),
+        // Every unprojected attribute, once, in written order (executeStatementIndex.test.ts,
+        // AWS, October 2026).
+        (
+            "SELECT other, pk, nonproj, other.x FROM \"pql_p\".\"gsi-inc\" WHERE gsiPk2 = 'y'",
+            validation(
+                "One or more parameter values were invalid: Global secondary index gsi-inc does not project [other, nonproj]",
+            ),
+        ),
     ] {
         assert_eq!(refusal(&c, stmt, false).await, expected, "{stmt}");
     }
@@ -1338,8 +1346,8 @@ async fn or_branches_may_not_overlap_on_the_sort_key() {
 
 /// Statements DynamoDB's PartiQL parser reads differently from ours before, in its words (the
 /// conformance suite's partiqlGrammar.test.ts, AWS, October 2026): a bare expression is refused
-/// naming its root operation; `IS` takes PartiQL's type names, which a WHERE clause does not run;
-/// an exponent past a 32-bit integer is unreadable; a number error's path starts at the value.
+/// naming its root operation; `IS` takes PartiQL's type names only; an exponent past a 32-bit
+/// integer is unreadable; a number error's path starts at the value.
 #[tokio::test]
 async fn statements_are_refused_as_partiql_parses_them() {
     let (_emu, c) = emulator().await;
@@ -1353,10 +1361,6 @@ async fn statements_are_refused_as_partiql_parses_them() {
         (
             "SELECT * FROM pql_gr WHERE pk = 'a' AND x IS FOO",
             malformed("Expected type name"),
-        ),
-        (
-            "SELECT * FROM pql_gr WHERE pk = 'a' AND x IS CHARACTER VARYING",
-            validation("Unsupported operation: IsType"),
         ),
         ("SELECT * FROM pql_gr WHERE pk = 1e2147483648", malformed("")),
         ("SELECT * FROM pql_gr WHERE pk = 1.5e-2147483647", malformed("")),
@@ -1384,4 +1388,79 @@ async fn statements_are_refused_as_partiql_parses_them() {
     ] {
         assert_eq!(refusal(&c, stmt, false).await, expected, "{stmt}");
     }
+}
+
+/// A SELECT in BatchExecuteStatement or ExecuteTransaction is a read of one item by key (a
+/// BatchGetItem or TransactGetItems), so its WHERE clause is the key's equalities and nothing
+/// else; in a WHERE clause elsewhere, functions take the expression API's operand rules, compare
+/// with TRUE, and `IS` tests a value's type (the conformance suite's partiqlFunctions and
+/// whereFunctions tests, AWS, October 2026).
+#[tokio::test]
+async fn functions_and_type_tests_in_a_where_clause() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_fn", None).await;
+    exec(
+        &c,
+        "INSERT INTO pql_fn VALUE {'pk': 'a', 's': 'str', 'flag': true, 'ss': <<'x'>>, 'm': {'sub': 1}}",
+    )
+    .await;
+    let keys = |stmt: String| {
+        let c = c.clone();
+        async move { exec(&c, &stmt).await.items().len() }
+    };
+    let found = |condition: &str| keys(format!("SELECT pk FROM pql_fn WHERE pk = 'a' AND {condition}"));
+    for (condition, rows) in [
+        ("flag IS BOOL", 1),
+        ("s IS STRING", 1),
+        ("s IS BOOL", 0),
+        ("ss IS BAG", 1),
+        ("m IS STRUCT", 1),
+        ("s IS NOT DOUBLE PRECISION", 1),
+        ("s IS TIMESTAMP", 0),
+        ("attribute_exists(ss) = true", 1),
+        ("attribute_exists(ss) = false", 0),
+        ("false = attribute_exists(nope)", 1),
+        ("attribute_exists(m.sub)", 1),
+    ] {
+        assert_eq!(found(condition).await, rows, "{condition}");
+    }
+    let operands = |n: usize| {
+        validation(&format!(
+            "Incorrect number of operands for operator or function; operator or function: attribute_exists, number of operands: {n}"
+        ))
+    };
+    for (condition, expected) in [
+        (
+            "attribute_exists('ss')",
+            validation("Operator or function requires a document path; operator or function: attribute_exists"),
+        ),
+        ("attribute_exists()", operands(0)),
+        ("attribute_exists(ss, s)", operands(2)),
+    ] {
+        let stmt = format!("SELECT * FROM pql_fn WHERE pk = 'a' AND {condition}");
+        assert_eq!(refusal(&c, &stmt, false).await, expected, "{stmt}");
+    }
+
+    let filtered = "SELECT * FROM pql_fn WHERE pk = 'a' AND attribute_exists(ss)";
+    let batch = c
+        .batch_execute_statement()
+        .statements(BatchStatementRequest::builder().statement(filtered).build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let message = batch.responses()[0].error().and_then(|e| e.message());
+    assert_eq!(
+        message,
+        Some("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
+    );
+    let e = c
+        .execute_transaction()
+        .transact_statements(ParameterizedStatement::builder().statement(filtered).build().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.")
+    );
 }

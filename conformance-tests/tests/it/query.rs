@@ -251,6 +251,40 @@ async fn items_sharing_an_index_key_come_back_in_dynamodbs_order() {
     );
 }
 
+/// A local index's rows sharing its sort key come in the table's sort key order, both ways and
+/// through pages (ExtendDB's dual-target query_scan tests): they share the table's partition.
+#[tokio::test]
+async fn local_index_rows_sharing_a_sort_key_come_in_table_key_order() {
+    let (_emu, c) = emulator().await;
+    indexed_table(&c, "lsi_ties").await;
+    for sk in [3, 1, 5, 2, 4] {
+        put(&c, "lsi_ties", &[("pk", s("p")), ("sk", n(sk)), ("score", n(7))]).await;
+    }
+    let page = |forward: bool, limit: Option<i32>, start: Option<HashMap<String, V>>| {
+        c.query()
+            .table_name("lsi_ties")
+            .index_name("byScore")
+            .key_condition_expression("pk = :p AND score = :s")
+            .expression_attribute_values(":p", s("p"))
+            .expression_attribute_values(":s", n(7))
+            .scan_index_forward(forward)
+            .set_limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+    };
+    assert_eq!(sks(page(true, None, None).await.unwrap().items()), [1, 2, 3, 4, 5]);
+    let (mut seen, mut start) = (Vec::new(), None);
+    loop {
+        let out = page(false, Some(2), start).await.unwrap();
+        seen.extend(sks(out.items()));
+        start = out.last_evaluated_key;
+        if start.is_none() || seen.len() > 5 {
+            break;
+        }
+    }
+    assert_eq!(seen, [5, 4, 3, 2, 1]);
+}
+
 /// `begins_with` on an index's sort key admits only values with the prefix: not the prefix's
 /// successor (`b` after `a`, `0xFF` after `0xFE`), on a global or a local index, either way.
 #[tokio::test]

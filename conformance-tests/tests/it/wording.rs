@@ -260,13 +260,30 @@ async fn violations_are_listed_in_dynamodb_member_order() {
     };
     let (emu, c) = emulator().await;
     // No Key and an empty table name: the SDK insists on both, so ask the engine directly.
-    let update_item = |body: serde_json::Value| {
+    let message = |operation: &str, body: serde_json::Value| {
         let res = emu
             .engine()
-            .handle(&dynamodb_emulator::testing::request("UpdateItem", &body));
+            .handle(&dynamodb_emulator::testing::request(operation, &body));
         let answer: serde_json::Value = serde_json::from_slice(res.body()).unwrap();
         answer["message"].as_str().unwrap_or_default().to_string()
     };
+    let update_item = |body| message("UpdateItem", body);
+    // TransactWriteItems reports its ClientRequestToken ahead of ReturnConsumedCapacity (the
+    // conformance suite's validation-ordering/transactions.test.ts, AWS, October 2026).
+    let token = "x".repeat(37);
+    let transaction = serde_json::json!({
+        "TransactItems": [{"Put": {"TableName": "absent", "Item": {"pk": {"S": "a"}}}}],
+        "ReturnConsumedCapacity": "BOGUS",
+        "ClientRequestToken": token
+    });
+    assert_eq!(
+        message("TransactWriteItems", transaction),
+        format!(
+            "2 validation errors detected: \
+             Value '{token}' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36; \
+             Value 'BOGUS' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]"
+        )
+    );
     let no_key = "Value null at 'key' failed to satisfy constraint: Member must not be null";
     let body = serde_json::json!({
         "TableName": "",

@@ -233,13 +233,16 @@ fn range_cond(op: &KeyOp, attr: &KeyAttr) -> Result<RangeCond> {
             }
             RangeCond::Between(kv(a)?, kv(b)?)
         }
+        // The value's type is checked against the schema first (the conformance suite's
+        // queryKeyConditionOperands.test.ts, AWS, October 2026), then the function's.
         KeyOp::BeginsWith(v) => {
+            let prefix = kv(v)?;
             if attr.ty == ScalarType::N {
                 return Err(Error::validation(
                     "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
                 ));
             }
-            RangeCond::BeginsWith(kv(v)?)
+            RangeCond::BeginsWith(prefix)
         }
     })
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::answer::ConsumedCapacity;
 use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::multi::{capacities, Report, TableUnits};
-use super::statements::write;
+use super::statements::{check_single_attribute_keys, write};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item, Stored};
@@ -84,8 +84,9 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     })
 }
 
-/// A batch SELECT must name one item of the table by its full key: an index, or a WHERE clause
-/// without the key, is refused in these words (AWS, June 2026).
+/// A batch SELECT must name one item of the table by its full key and nothing else (it is a
+/// BatchGetItem, which filters nothing): an index, a WHERE clause without the key or with a
+/// condition besides, is refused in these words (AWS, June and October 2026).
 fn unkeyed() -> Error {
     Error::validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
 }
@@ -103,20 +104,17 @@ fn read_one(
         filter,
         ..
     } = stmt;
-    if target.index.is_some() {
-        return Err(unkeyed());
-    }
-    let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose()?;
     let table = data_table(cx, &target.table)?;
     let state = table.state.read();
+    check_single_attribute_keys(&state.def, target)?;
+    if target.index.is_some() || !filter.as_ref().is_some_and(|f| bind::names_key_alone(f, &state.def.key)) {
+        return Err(unkeyed());
+    }
     let key_item = bind::key_or(filter.as_ref(), &state.def.key, params, unkeyed)?;
     let key = request_key(&state.def, &key_item)?;
     let item = cx.read_data(&state, None, consistent_read).get(&key);
     let units = read_units(item.map_or(0, Stored::size), consistent_read);
-    let item = item
-        .map(Stored::item)
-        .filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)))
-        .map(|i| match projection {
+    let item = item.map(Stored::item).map(|i| match projection {
             Some(paths) => bind::project(&i, paths),
             None => i,
         });

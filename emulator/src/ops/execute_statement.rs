@@ -8,7 +8,7 @@ use std::ops::Bound;
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
 use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, Row, Select, Source, StartKey};
-use super::statements::{where_condition, write};
+use super::statements::{check_single_attribute_keys, where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::model::{AttributeValue, Item, KeyAttr, KeySchema, Stored};
@@ -99,6 +99,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
         // Unlike Query and Scan, PartiQL's message does not name the index.
         return Err(Error::validation("The table does not have the specified index"));
     }
+    check_single_attribute_keys(&state.def, target)?;
     // Query's refusal of the same request is worded differently.
     if input.consistent_read && target.index.as_ref().and_then(|name| state.def.index(name)).is_some_and(|(_, global)| global) {
         return Err(Error::validation("Strongly consistent read is not supported on Global Secondary Indexes"));

@@ -148,9 +148,10 @@ fn action(cx: &Cx, wants_old: bool, stmt: &Write, params: &[AttributeValue]) -> 
     })
 }
 
-/// A read transaction: every SELECT names one item by its full key; all are read under the
-/// involved tables' read locks, taken in name order, and fail together if a write transaction
-/// holds any of them.
+/// A read transaction: every SELECT names one item by its full key and nothing else (it is a
+/// TransactGetItems, which filters nothing: the conformance suite, AWS, October 2026); all are
+/// read under the involved tables' read locks, taken in name order, and fail together if a write
+/// transaction holds any of them.
 fn read(cx: &Cx, capacity: CapacityDetail, statements: &[(&Select, &[AttributeValue])]) -> Result<Output> {
     let mut gets = Vec::with_capacity(statements.len());
     for (i, (select, params)) in statements.iter().enumerate() {
@@ -163,14 +164,18 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[(&Select, &[AttributeVa
         if target.index.is_some() {
             return Err(at(i)(Error::validation("Reads on indices are not supported within transactions.")));
         }
-        let cond = filter.as_ref().map(|f| bind::condition(f, params)).transpose().map_err(at(i))?;
         let table = data_table(cx, &target.table)?;
         let key = {
             let state = table.state.read();
             let key_item = bind::key_of(filter.as_ref(), &state.def.key, params).map_err(at(i))?;
+            if !filter.as_ref().is_some_and(|f| bind::names_key_alone(f, &state.def.key)) {
+                return Err(at(i)(Error::validation(
+                    "Select statements within ExecuteTransaction must specify the primary key in the where clause.",
+                )));
+            }
             request_key(&state.def, &key_item).map_err(at(i))?
         };
-        gets.push((table, key, cond, projection.clone()));
+        gets.push((table, key, projection.clone()));
     }
     let tables: BTreeMap<&str, _> = gets.iter().map(|(t, ..)| (t.name.as_str(), t)).collect();
     let guards: BTreeMap<&str, _> = tables.iter().map(|(n, t)| (*n, t.state.read())).collect();
@@ -190,14 +195,14 @@ fn read(cx: &Cx, capacity: CapacityDetail, statements: &[(&Select, &[AttributeVa
     }
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut responses = Vec::with_capacity(gets.len());
-    for (table, key, cond, projection) in &gets {
+    for (table, key, projection) in &gets {
         let state = &guards[table.name.as_str()];
         let item = state.get(key);
         units
             .entry(table.name.clone())
             .or_default()
             .read(2.0 * read_units(item.map_or(0, Stored::size), true));
-        let item = item.map(Stored::item).filter(|i| cond.as_ref().is_none_or(|c| c.eval(i)));
+        let item = item.map(Stored::item);
         // As TransactGetItems: nothing projected from a present item answers as a missing one.
         let projected = item.map(|i| match projection {
             Some(paths) => bind::project(&i, paths),

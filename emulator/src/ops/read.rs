@@ -13,7 +13,7 @@ use crate::error::{Check, Error, Result};
 use crate::expr::{Condition, Parsed, Path, RangeCond};
 use crate::model::{IndexDef, Item, KeySchema, KeyValue, KeyValues, PrimaryKey, ProjectionType, Stored};
 use crate::store::{
-    IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState, Tie,
+    tie_in, IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState, Tie,
 };
 
 /// DynamoDB stops reading a page once it has read 1 MB.
@@ -139,19 +139,26 @@ impl<'a> Source<'a> {
 
     /// A global index holds only what it projects, so a projection naming anything else is
     /// refused (a local index fetches it from the table). A filter runs on the index's rows
-    /// before any such fetch, so on either kind of index it may read only projected attributes;
-    /// the error names every other top-level attribute it reads, in written order.
+    /// before any such fetch, so on either kind of index it may read only projected attributes.
+    /// Each error names every other top-level attribute read, once, in written order (the
+    /// conformance suite's executeStatementIndex.test.ts, AWS, October 2026).
     /// PartiQL's SELECT holds its list and, when keyed, its WHERE clause to the same rule.
     pub fn check_projected(&self, projection: Option<&[Path]>, filter: Option<&Condition>) -> Result<()> {
         let Some((index, global)) = self.index else {
             return Ok(());
         };
         let outside = |p: &Path| !index.projects(&self.state.def.key, p.head());
-        if let Some(path) = projection.into_iter().flatten().find(|p| global && outside(p)) {
+        let mut unprojected: Vec<&str> = Vec::new();
+        for path in projection.into_iter().flatten().filter(|p| global && outside(p)) {
+            if !unprojected.contains(&path.head()) {
+                unprojected.push(path.head());
+            }
+        }
+        if !unprojected.is_empty() {
             return Err(Error::invalid_parameter(format!(
                 "Global secondary index {} does not project [{}]",
                 index.name,
-                path.head()
+                unprojected.join(", ")
             )));
         }
         let missing = RefCell::new(Vec::<String>::new());
@@ -233,7 +240,8 @@ impl<'a> Source<'a> {
         let table_key = request_key(def, &table_part).map_err(invalid)?;
         let index_key = index.key.key_of(start).ok_or_else(refused)?;
         let slot = Slot::new(&table_key);
-        let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(Tie::of(&table_key), slot.bytes()));
+        let tie = tie_in(def, index, Tie::of(&table_key));
+        let entry = IndexEntry::new(&Slot::new(&index_key), TablePos::At(tie, slot.bytes()));
         Ok(Some(StartKey::Index { key: index_key, entry }))
     }
 }

@@ -1,5 +1,6 @@
 //! PartiQL writes: one INSERT, UPDATE or DELETE run through the same checks and store writes as
-//! PutItem, UpdateItem and DeleteItem. ExecuteStatement and BatchExecuteStatement share it.
+//! PutItem, UpdateItem and DeleteItem; and the rules of a SELECT's target. ExecuteStatement and
+//! BatchExecuteStatement share them.
 
 use super::common::{
     check_collection, condition_failed, data_table, request_key, touched_indexes, updated_item, validate_item,
@@ -9,7 +10,7 @@ use super::expressions;
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Condition, Path, Update};
-use crate::model::{AttributeValue, Item};
+use crate::model::{AttributeValue, Item, TableDef};
 use crate::partiql::{self, bind, Returning, Write};
 
 /// What a write did, for the response and consumed capacity.
@@ -19,6 +20,19 @@ pub struct Written {
     pub indexes: Touched,
     /// RETURNING's items.
     pub items: Option<Vec<Item>>,
+}
+
+/// PartiQL reads no index whose partition or sort key has several attributes, refused ahead of
+/// anything about the statement's WHERE clause (the conformance suite's multiAttributeIndex and
+/// partiqlMultiAttributeIndex tests, AWS, October 2026). The table itself stays readable.
+pub fn check_single_attribute_keys(def: &TableDef, target: &partiql::ast::Target) -> Result<()> {
+    let index = target.index.as_ref().and_then(|name| def.index(name));
+    if index.is_some_and(|(i, _)| i.key.hash.len() > 1 || i.key.range.len() > 1) {
+        return Err(Error::validation(
+            "PartiQL statements cannot be executed on tables with multi-attribute HASH keys or multi-attribute RANGE keys.",
+        ));
+    }
+    Ok(())
 }
 
 /// The condition an UPDATE or DELETE carries: its whole WHERE clause (the key equalities hold for

@@ -132,8 +132,9 @@ pub enum Lit {
 pub enum IsWhat {
     Missing,
     Null,
-    /// Any other of PartiQL's type names, which DynamoDB parses and does not run.
-    Type,
+    /// Another of PartiQL's type names: the DynamoDB types of its values (none for a type no
+    /// DynamoDB value has, such as TIMESTAMP).
+    Type(&'static [&'static str]),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -153,6 +153,17 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
         Expr::Or(l, r) => Condition::Or(b(l)?, b(r)?),
         Expr::Not(x) => Condition::Not(b(x)?),
         Expr::Cmp(op, l, r) => match (&**l, &**r) {
+            // A function's truth compared with TRUE or FALSE (`attribute_exists(a) = true`).
+            (Expr::Call(name, args), Expr::Lit(Lit::Bool(b))) | (Expr::Lit(Lit::Bool(b)), Expr::Call(name, args))
+                if matches!(op, CmpOp::Eq | CmpOp::Ne) =>
+            {
+                let holds = call(name, args, params)?;
+                if (*op == CmpOp::Eq) == *b {
+                    holds
+                } else {
+                    Condition::Not(Box::new(holds))
+                }
+            }
             // `a = MISSING` and `a <> MISSING` test presence.
             (Expr::Path(p), Expr::Missing) | (Expr::Missing, Expr::Path(p)) if *op == CmpOp::Eq => {
                 Condition::NotExists(p.clone())
@@ -177,21 +188,34 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
             operand(x, params)?,
             items.iter().map(|i| operand(i, params)).collect::<Result<_>>()?,
         ),
-        // DynamoDB parses PartiQL's other type tests but runs only these two.
-        Expr::Is(_, IsWhat::Type, _) => return Err(Error::validation("Unsupported operation: IsType")),
         Expr::Is(x, what, negated) => {
             let Expr::Path(p) = &**x else {
                 return Err(unsupported_value());
             };
             // IS NULL holds for a stored NULL alone: an absent attribute is MISSING, not NULL
-            // (AWS, September 2026; FIDELITY.md), unlike PartiQL's own `MISSING IS NULL`.
-            let base = if *what == IsWhat::Missing {
-                Condition::NotExists(p.clone())
-            } else {
-                Condition::AttrType(
-                    Operand::Path(p.clone()),
-                    Operand::Value(AttributeValue::S("NULL".into())),
-                )
+            // (AWS, September 2026; FIDELITY.md), unlike PartiQL's own `MISSING IS NULL`. The
+            // other type names test the value's type (`s IS STRING`: the conformance suite's
+            // whereFunctions.test.ts, AWS, October 2026).
+            let types: &[&str] = match what {
+                IsWhat::Missing => &[],
+                IsWhat::Null => &["NULL"],
+                IsWhat::Type(types) => types,
+            };
+            let of_type = |t: &&str| {
+                Condition::AttrType(Operand::Path(p.clone()), Operand::Value(AttributeValue::S((*t).into())))
+            };
+            let any = types
+                .iter()
+                .map(of_type)
+                .reduce(|a, b| Condition::Or(Box::new(a), Box::new(b)));
+            let base = match any {
+                _ if *what == IsWhat::Missing => Condition::NotExists(p.clone()),
+                Some(any) => any,
+                // No DynamoDB value has the type: true of nothing.
+                None => Condition::And(
+                    Box::new(Condition::Exists(p.clone())),
+                    Box::new(Condition::NotExists(p.clone())),
+                ),
             };
             match (what, negated) {
                 (IsWhat::Missing, true) => Condition::Exists(p.clone()),
@@ -209,19 +233,23 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
 }
 
 fn call(name: &str, args: &[Expr], params: &[AttributeValue]) -> Result<Condition> {
+    // Checked in the expression API's words (the conformance suite's partiqlFunctions.test.ts,
+    // AWS, October 2026).
     let arity = |n: usize| {
         if args.len() == n {
             Ok(())
         } else {
             Err(Error::validation(format!(
-                "Incorrect number of arguments for function {name}: expected {n}, got {}",
+                "Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {}",
                 args.len()
             )))
         }
     };
     let path = |e: &Expr| match e {
         Expr::Path(p) => Ok(p.clone()),
-        _ => Err(unsupported_value()),
+        _ => Err(Error::validation(format!(
+            "Operator or function requires a document path; operator or function: {name}"
+        ))),
     };
     match name {
         "begins_with" => {
@@ -488,10 +516,23 @@ fn sort_bound(c: &Expr, attr: &KeyAttr, params: &[AttributeValue]) -> Result<Opt
 /// Whether a WHERE clause holds every attribute of `key` equal to a value and has a condition
 /// besides: EXISTS's shape.
 pub fn names_item_with_condition(filter: &Expr, key: &KeySchema) -> bool {
+    matches!(key_shape(filter, key), (true, others) if others > 0)
+}
+
+/// Whether a WHERE clause is equalities on every attribute of `key` and nothing else: the read
+/// of one item that BatchExecuteStatement and ExecuteTransaction make of a SELECT.
+pub fn names_key_alone(filter: &Expr, key: &KeySchema) -> bool {
+    key_shape(filter, key) == (true, 0)
+}
+
+/// Whether a WHERE clause's top-level conjuncts hold every attribute of `key` equal to a value,
+/// and how many of them do something else.
+fn key_shape(filter: &Expr, key: &KeySchema) -> (bool, usize) {
     let mut cs = Vec::new();
     conjuncts(filter, &mut cs);
     let keyed = |c: &Expr| key.attrs().any(|a| equated(c, &a.name).is_some());
-    key.attrs().all(|a| cs.iter().any(|c| equated(c, &a.name).is_some())) && cs.iter().any(|c| !keyed(c))
+    let whole = key.attrs().all(|a| cs.iter().any(|c| equated(c, &a.name).is_some()));
+    (whole, cs.iter().filter(|c| !keyed(c)).count())
 }
 
 pub fn missing_key_equality() -> Error {

@@ -43,40 +43,45 @@ const KEYWORDS: &[&str] = &[
     "NEW",
     "EXISTS",
 ];
-/// PartiQL's one-word type names (besides NULL and MISSING), as `IS` takes them.
-const TYPE_NAMES: &[&str] = &[
-    "BOOL",
-    "BOOLEAN",
-    "SMALLINT",
-    "INT2",
-    "INTEGER2",
-    "INT4",
-    "INTEGER4",
-    "INT8",
-    "INTEGER8",
-    "INT",
-    "INTEGER",
-    "BIGINT",
-    "FLOAT",
-    "REAL",
-    "DECIMAL",
-    "NUMERIC",
-    "TIMESTAMP",
-    "CHARACTER",
-    "CHAR",
-    "VARCHAR",
-    "STRING",
-    "SYMBOL",
-    "CLOB",
-    "BLOB",
-    "STRUCT",
-    "TUPLE",
-    "LIST",
-    "SEXP",
-    "BAG",
-    "DATE",
-    "TIME",
-    "ANY",
+const NUMBER: &[&str] = &["N"];
+const STRING: &[&str] = &["S"];
+
+/// PartiQL's one-word type names (besides NULL and MISSING), as `IS` takes them, and the DynamoDB
+/// types of the values each names: a number is PartiQL's decimal, whatever numeric type is
+/// asked (our reading), a set a bag, a map a struct.
+const TYPE_NAMES: &[(&str, &[&str])] = &[
+    ("BOOL", &["BOOL"]),
+    ("BOOLEAN", &["BOOL"]),
+    ("SMALLINT", NUMBER),
+    ("INT2", NUMBER),
+    ("INTEGER2", NUMBER),
+    ("INT4", NUMBER),
+    ("INTEGER4", NUMBER),
+    ("INT8", NUMBER),
+    ("INTEGER8", NUMBER),
+    ("INT", NUMBER),
+    ("INTEGER", NUMBER),
+    ("BIGINT", NUMBER),
+    ("FLOAT", NUMBER),
+    ("REAL", NUMBER),
+    ("DECIMAL", NUMBER),
+    ("NUMERIC", NUMBER),
+    ("CHARACTER", STRING),
+    ("CHAR", STRING),
+    ("VARCHAR", STRING),
+    ("STRING", STRING),
+    ("SYMBOL", STRING),
+    ("CLOB", STRING),
+    ("BLOB", &["B"]),
+    ("STRUCT", &["M"]),
+    ("TUPLE", &["M"]),
+    ("LIST", &["L"]),
+    ("BAG", &["SS", "NS", "BS"]),
+    ("ANY", &["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"]),
+    ("SEXP", &[]),
+    ("TIMESTAMP", &[]),
+    ("DATE", &[]),
+    ("TIME", &[]),
 ];
 
 /// Operator words: a term cannot start with these either.
@@ -559,8 +564,7 @@ impl Parser {
             } else if self.eat_kw("NULL") {
                 IsWhat::Null
             } else {
-                self.type_name()?;
-                IsWhat::Type
+                IsWhat::Type(self.type_name()?)
             };
             return Ok(Expr::Is(Box::new(left), what, negated));
         }
@@ -682,21 +686,24 @@ impl Parser {
         }
     }
 
-    /// One of PartiQL's type names after `IS`: a word, or two for `DOUBLE PRECISION` and
-    /// `CHARACTER VARYING`.
-    fn type_name(&mut self) -> PResult<()> {
+    /// One of PartiQL's type names after `IS` (a word, or two for `DOUBLE PRECISION` and
+    /// `CHARACTER VARYING`), as the DynamoDB types whose values it names.
+    fn type_name(&mut self) -> PResult<&'static [&'static str]> {
         let word = |p: &Self, at: usize| match p.peek_at(at) {
             Tok::Word(w) => w.to_ascii_uppercase(),
             _ => String::new(),
         };
         let (first, second) = (word(self, 0), word(self, 1));
-        let words = match (first.as_str(), second.as_str()) {
-            ("DOUBLE", "PRECISION") | ("CHARACTER", "VARYING") => 2,
-            (w, _) if TYPE_NAMES.contains(&w) => 1,
-            _ => return Err(malformed("Expected type name")),
+        let (words, types) = match (first.as_str(), second.as_str()) {
+            ("DOUBLE", "PRECISION") => (2, NUMBER),
+            ("CHARACTER", "VARYING") => (2, STRING),
+            (w, _) => match TYPE_NAMES.iter().find(|(name, _)| *name == w) {
+                Some((_, types)) => (1, *types),
+                None => return Err(malformed("Expected type name")),
+            },
         };
         self.pos += words;
-        Ok(())
+        Ok(types)
     }
 
     /// The entries of a `{...}` literal after its `{`.

@@ -28,7 +28,7 @@ pub use slot::{IndexEntry, IndexRow, Keyed, Slot, SortPart, SortPos, TablePos, T
 pub use stream::{EventName, Stream, StreamImage, StreamRecord, SHARD_START};
 #[cfg(test)]
 pub(crate) use table::tests::def as test_def;
-pub use table::{Staged, Table, TableBuild, TableData, TableState};
+pub use table::{tie_in, Staged, Table, TableBuild, TableData, TableState};
 
 use crate::model::{Item, Stored, TableDef};
 

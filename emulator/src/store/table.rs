@@ -317,7 +317,7 @@ impl TableState {
                 continue;
             };
             if let Some(data) = self.data.indexes.get_mut(&index.name) {
-                let tie = *tie.get_or_init(|| tie_of(&self.def, stored));
+                let tie = tie_in(&self.def, index, *tie.get_or_init(|| tie_of(&self.def, stored)));
                 data.remove(&IndexEntry::new(&Slot::new(&at), TablePos::At(tie, stored.slot())));
             }
         }
@@ -501,7 +501,19 @@ fn index_row(def: &TableDef, index: &IndexDef, at: &PrimaryKey, tie: Tie, stored
     } else {
         Keyed::new(stored.slot(), &index.project_item(&def.key, item))
     };
-    IndexRow::new(&Slot::new(at), tie, copy)
+    IndexRow::new(&Slot::new(at), tie_in(def, index, tie), copy)
+}
+
+/// The tie of an item's row in `index`, given its table key's `tie`. A local index's rows sharing
+/// an index key come in the table's sort key order (ExtendDB's dual-target suite): they share a
+/// partition, so a constant tie leaves the order to their table slots.
+pub fn tie_in(def: &TableDef, index: &IndexDef, tie: Tie) -> Tie {
+    let local = def.local_indexes.iter().any(|i| i.name == index.name);
+    if local {
+        Tie::NONE
+    } else {
+        tie
+    }
 }
 
 /// The [`Tie`] of a stored item's table key, which orders it among the items sharing an index key.

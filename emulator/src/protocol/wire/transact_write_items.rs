@@ -77,9 +77,11 @@ pub(crate) const SHAPE: &[Field] = &[
             max: 100,
         },
     ),
+    // Reported ahead of the other members' errors, unlike the API model's order (the
+    // conformance suite's validation-ordering/transactions.test.ts, AWS, October 2026).
+    field("ClientRequestToken", string(1, 36)),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),
     field("ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS),
-    field("ClientRequestToken", string(1, 36)),
 ];
 
 /// One TransactWriteItem: exactly one of its four actions.
