@@ -1464,3 +1464,65 @@ async fn functions_and_type_tests_in_a_where_clause() {
         validation("Validation failed in TransactStatements[0]: Select statements within ExecuteTransaction must specify the primary key in the where clause.")
     );
 }
+
+/// A number parameter is read as Java's BigDecimal reads it: an exponent or scale past 32 bits is
+/// no number, named as sent, and a magnitude wrapping past 32 bits underflows; ExecuteTransaction
+/// words a parameter's refusal as ExecuteStatement does, without naming the statement
+/// (the conformance suite's October 2026 captures).
+#[tokio::test]
+async fn number_parameters_are_read_as_big_decimals() {
+    const CNV: &str = "The parameter cannot be converted to a numeric value";
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_pn", Some(T::S)).await;
+    let update = "UPDATE \"pql_pn\" SET n = ? WHERE pk = 'p' AND sk = 's'";
+    for (param, message) in [
+        (n("1e99999999999"), format!("{CNV}: 1e99999999999")),
+        (n("-1e99999999999"), format!("{CNV}: -1e99999999999")),
+        (n("1e2147483648"), format!("{CNV}: 1e2147483648")),
+        (n("1e-2147483648"), format!("{CNV}: 1e-2147483648")),
+        (
+            n("1e2147483647"),
+            "Number underflow. Attempting to store a number with magnitude smaller than supported range".into(),
+        ),
+        (n(""), CNV.into()),
+        (V::L(vec![n("1"), n("1e99999999999")]), format!("{CNV}: 1e99999999999")),
+        (
+            V::M(HashMap::from([("x".into(), n("1e99999999999"))])),
+            format!("{CNV}: 1e99999999999"),
+        ),
+        (
+            V::Ns(vec!["1".into(), "1e99999999999".into()]),
+            format!("{CNV}: 1e99999999999"),
+        ),
+    ] {
+        let e = c
+            .execute_statement()
+            .statement(update)
+            .parameters(param.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), validation(&message), "{param:?}");
+        let statement = ParameterizedStatement::builder()
+            .statement(update)
+            .parameters(param.clone())
+            .build()
+            .unwrap();
+        let e = c
+            .execute_transaction()
+            .transact_statements(statement)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), validation(&message), "{param:?}");
+        let member = BatchStatementRequest::builder()
+            .statement(update)
+            .parameters(param.clone())
+            .build()
+            .unwrap();
+        let out = c.batch_execute_statement().statements(member).send().await.unwrap();
+        let refused = out.responses()[0].error().unwrap();
+        assert_eq!(refused.code(), Some(&BatchStatementErrorCodeEnum::ValidationError));
+        assert_eq!(refused.message(), Some(message.as_str()), "{param:?}");
+    }
+}

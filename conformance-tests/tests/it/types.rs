@@ -170,3 +170,73 @@ async fn numbers_are_normalised_and_range_checked() {
         assert_eq!(error(err), validation(&counted), "{input}");
     }
 }
+
+/// DynamoDB's two validators accept the same numbers but refuse extreme exponents, and word an
+/// empty number, each its own way: PutItem's reads the exponent as a 64-bit integer and the
+/// magnitude exactly, zero included; BatchWriteItem's and the transactions' read it as Java's
+/// BigDecimal, whose 32-bit magnitude wraps (the conformance suite's October 2026 captures).
+#[tokio::test]
+async fn numbers_are_refused_as_each_validator_reads_them() {
+    use aws_sdk_dynamodb::types::{PutRequest, TransactWriteItem, Update, WriteRequest};
+    const CNV: &str = "The parameter cannot be converted to a numeric value";
+    const OVERFLOW: &str = "Number overflow. Attempting to store a number with magnitude larger than supported range";
+    const UNDERFLOW: &str =
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+    let (_emu, c) = emulator().await;
+    create_table(&c, "nums", None).await;
+    let item = |n: &str| HashMap::from([("pk".to_string(), V::S("k".into())), ("v".to_string(), V::N(n.into()))]);
+    for (input, message) in [
+        ("1e2147483647", OVERFLOW.to_string()),
+        ("1e99999999999", OVERFLOW.to_string()),
+        ("1e-2147483648", UNDERFLOW.to_string()),
+        ("0e126", OVERFLOW.to_string()),
+        ("0e-131", UNDERFLOW.to_string()),
+        ("1e9223372036854775808", format!("{CNV}: 1e9223372036854775808")),
+        ("", format!("{CNV}: ")),
+    ] {
+        let e = c
+            .put_item()
+            .table_name("nums")
+            .set_item(Some(item(input)))
+            .send()
+            .await
+            .unwrap_err();
+        let counted = format!("1 validation error detected: {message}");
+        assert_eq!(error(e), validation(&counted), "{input:?}");
+    }
+    c.put_item()
+        .table_name("nums")
+        .set_item(Some(item("0.0e126")))
+        .send()
+        .await
+        .unwrap();
+    for (input, message) in [
+        ("1e2147483647", UNDERFLOW.to_string()),
+        ("1e99999999999", format!("{CNV}: 1e99999999999")),
+        ("", CNV.to_string()),
+    ] {
+        let put = PutRequest::builder().set_item(Some(item(input))).build().unwrap();
+        let e = c
+            .batch_write_item()
+            .request_items("nums", vec![WriteRequest::builder().put_request(put).build()])
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error(e), validation(&message), "{input:?}");
+        let update = Update::builder()
+            .table_name("nums")
+            .key("pk", V::S("k".into()))
+            .update_expression("SET v = :v")
+            .expression_attribute_values(":v", V::N(input.into()))
+            .build()
+            .unwrap();
+        let e = c
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .send()
+            .await
+            .unwrap_err();
+        let wrapped = format!("ExpressionAttributeValues contains invalid value: {message} for key :v");
+        assert_eq!(error(e), validation(&wrapped), "{input:?}");
+    }
+}

@@ -11,7 +11,7 @@ mod vector;
 
 pub use capacity::{ConsumedCapacity, ItemCollectionMetrics};
 pub use key::{KeyValue, KeyValues, ScalarType};
-pub use number::{Number, NumberError, OrderedBytes};
+pub use number::{Number, NumberError, OrderedBytes, Reading};
 pub use schema::*;
 #[cfg(test)]
 pub(crate) use stored::tests as stored_tests;

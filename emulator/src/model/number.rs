@@ -39,6 +39,20 @@ pub enum NumberError {
     Underflow,
 }
 
+/// How a number's text is read. DynamoDB's two request validators accept the same numbers but
+/// refuse extreme exponents differently, and word an empty text differently (`protocol::attr`);
+/// the conformance suite's October 2026 captures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// The newer validator's (the single-item operations, BatchGetItem, Query): the exponent is a
+    /// 64-bit integer (else no number) and the magnitude exact, so `1e2147483647` overflows.
+    Exact,
+    /// The older one's, Java's BigDecimal (BatchWriteItem, transactions, PartiQL parameters): the
+    /// exponent and the scale are 32-bit integers (else no number), and precision less scale is
+    /// taken in 32-bit arithmetic that wraps, so `1e2147483647` underflows.
+    BigDecimal,
+}
+
 impl NumberError {
     /// The message DynamoDB returns for a stored or computed number.
     pub fn message(self) -> &'static str {
@@ -62,9 +76,17 @@ impl Number {
         exponent: 0,
     };
 
-    /// Parses DynamoDB's number syntax: optional sign, digits with an optional point, optional exponent.
-    /// Surrounding spaces are not part of it: `" 1"` is no number.
+    /// Parses DynamoDB's number syntax: optional sign, digits with an optional point, optional
+    /// exponent, read as its newer validator reads it ([`Reading::Exact`]). Surrounding spaces are
+    /// not part of it: `" 1"` is no number.
     pub fn parse(text: &str) -> Result<Number, NumberError> {
+        Number::read(text, Reading::Exact)
+    }
+
+    /// [`Number::parse`] as `reading` reads it. In Java's BigDecimal terms the value is an
+    /// unscaled integer of `precision` digits (zero has one) times 10^-scale; the range is on
+    /// precision less scale, for zero too (`0e126` overflows, `0.0e126` is zero).
+    pub fn read(text: &str, reading: Reading) -> Result<Number, NumberError> {
         let (negative, rest) = match text.as_bytes().first() {
             Some(b'-') => (true, &text[1..]),
             Some(b'+') => (false, &text[1..]),
@@ -84,36 +106,37 @@ impl Number {
         {
             return Err(NumberError::Invalid);
         }
-        let mut exponent: i64 = match exp_part {
-            None => 0,
-            Some(e) => {
-                let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
-                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(NumberError::Invalid);
-                }
-                // Exponents this large are out of range whatever the digits are.
-                let v: i64 = digits.parse().unwrap_or(i64::MAX / 4).min(1_000_000_000);
-                if e.starts_with('-') {
-                    -v
-                } else {
-                    v
-                }
-            }
-        };
-        exponent -= frac_part.len() as i64;
+        // An optional sign and digits, as Rust's integer parsing reads them.
+        let exponent = match (exp_part, reading) {
+            (None, _) => Ok(0),
+            (Some(e), Reading::Exact) => e.parse::<i64>(),
+            (Some(e), Reading::BigDecimal) => e.parse::<i32>().map(i64::from),
+        }
+        .map_err(|_| NumberError::Invalid)?;
         let all = int_part.bytes().chain(frac_part.bytes());
         let digits: Vec<u8> = all.skip_while(|&b| b == b'0').map(|b| b - b'0').collect();
+        let scale = frac_part.len() as i128 - i128::from(exponent);
+        let precision = digits.len().max(1) as i128;
+        let magnitude = match reading {
+            Reading::Exact => precision - scale,
+            Reading::BigDecimal => {
+                let scale = i32::try_from(scale).map_err(|_| NumberError::Invalid)?;
+                i128::from((precision as i32).wrapping_sub(scale))
+            }
+        };
         let trailing = digits.iter().rev().take_while(|&&d| d == 0).count();
         let significant = &digits[..digits.len() - trailing];
-        exponent += trailing as i64;
-        if significant.is_empty() {
-            return Ok(Number::ZERO);
-        }
         if significant.len() > MAX_DIGITS as usize {
             return Err(NumberError::Precision);
         }
+        in_range(magnitude)?;
+        if significant.is_empty() {
+            return Ok(Number::ZERO);
+        }
         let significand = significant.iter().fold(0u128, |acc, &d| acc * 10 + d as u128);
-        Number::checked(negative, significand, exponent)
+        // In range, the scale (precision less magnitude) is small; a wrapped magnitude in range
+        // has an exact one in range too, a text being far shorter than 2^31 digits.
+        Number::checked(negative, significand, (trailing as i128 - scale) as i64)
     }
 
     /// Builds a normalised number and checks DynamoDB's range.
@@ -126,14 +149,8 @@ impl Number {
             exponent += 1;
         }
         let digits = digit_count(significand) as i64;
-        // The position of the leading digit: value is in [10^lead, 10^(lead+1)).
-        let lead = exponent + digits - 1;
-        if lead > 125 {
-            return Err(NumberError::Overflow);
-        }
-        if lead < -130 {
-            return Err(NumberError::Underflow);
-        }
+        // The value is in [10^(magnitude-1), 10^magnitude).
+        in_range(i128::from(exponent + digits))?;
         if digits > MAX_DIGITS as i64 {
             return Err(NumberError::Precision);
         }
@@ -283,6 +300,16 @@ impl Number {
             let b = other.significand() * 10u128.pow(width - db as u32);
             a.cmp(&b)
         })
+    }
+}
+
+/// DynamoDB's range, on a number's magnitude (precision less scale, the position past its
+/// leading digit): 1E-130 has -129, 9.99…E+125 has 126.
+fn in_range(magnitude: i128) -> Result<(), NumberError> {
+    match magnitude {
+        127.. => Err(NumberError::Overflow),
+        ..=-130 => Err(NumberError::Underflow),
+        _ => Ok(()),
     }
 }
 
@@ -491,11 +518,45 @@ mod tests {
         assert_eq!(Number::parse("1E+126"), Err(NumberError::Overflow));
         assert_eq!(Number::parse("-1E+126"), Err(NumberError::Overflow));
         assert_eq!(Number::parse("1E-131"), Err(NumberError::Underflow));
-        assert_eq!(Number::parse("0E+999999"), Ok(Number::ZERO));
+        assert_eq!(Number::parse("0E+999999"), Err(NumberError::Overflow));
         for bad in [
             "", "-", "abc", "1e", "1.2.3", "1e+", "0x10", " ", "NaN", "Infinity", "1_000", " 1", "1 ", "1\t",
         ] {
             assert_eq!(Number::parse(bad), Err(NumberError::Invalid), "{bad:?}");
+        }
+    }
+
+    /// The conformance suite's October 2026 captures (numberExponent, valueLayers,
+    /// partiqlParameterNumbers); the fractions are our reading of the same rules.
+    #[test]
+    fn extreme_exponents_are_refused_as_each_validator_refuses_them() {
+        use NumberError::{Invalid, Overflow, Underflow};
+        for (text, exact, big_decimal) in [
+            ("1e99999999999", Overflow, Invalid),
+            ("-1e99999999999", Overflow, Invalid),
+            ("1e-99999999999", Underflow, Invalid),
+            ("1e2147483648", Overflow, Invalid),
+            ("1e2147483647", Overflow, Underflow),
+            ("1.5e2147483647", Overflow, Underflow),
+            ("1e-2147483648", Underflow, Invalid),
+            ("0.5e-2147483647", Underflow, Invalid),
+            ("1e-9223372036854775808", Underflow, Invalid),
+            ("1e9223372036854775808", Invalid, Invalid),
+            ("1e126", Overflow, Overflow),
+            ("1e-131", Underflow, Underflow),
+            ("0e126", Overflow, Overflow),
+            ("0e-131", Underflow, Underflow),
+        ] {
+            assert_eq!(Number::read(text, Reading::Exact), Err(exact), "{text}");
+            assert_eq!(Number::read(text, Reading::BigDecimal), Err(big_decimal), "{text}");
+        }
+        // Zero's magnitude is precision (one digit) less scale, so its digits after the point count.
+        for reading in [Reading::Exact, Reading::BigDecimal] {
+            for zero in ["0e125", "0.0e126", "-0e125", "0e-130", "0.00e-128"] {
+                assert_eq!(Number::read(zero, reading), Ok(Number::ZERO), "{zero}");
+            }
+            assert_eq!(Number::read("1e-130", reading), Ok(n("1E-130")));
+            assert_eq!(Number::read("0.0010e0000000127", reading), Ok(n("1E+124")));
         }
     }
 

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use super::item_json;
 use super::serialization::{refusal, Found, Values, Wanted};
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Number, NumberError, Stored, MAX_NESTING};
+use crate::model::{AttributeValue, Item, Number, NumberError, Reading, Stored, MAX_NESTING};
 
 /// A placeholder for an attribute value whose JSON text is kept as it came, to be decoded
 /// straight into an [`AttributeValue`] by [`decode`]: a 14 MB item then costs its text and its
@@ -78,32 +78,42 @@ enum Source {
 
 /// Decodes one AttributeValue parsed as plain JSON (see [`Source::Json`]).
 pub fn decode(v: &Value) -> Result<AttributeValue> {
-    decode_at(v, Source::Json)
+    decode_at(v, Source::Json, Reading::Exact)
 }
 
 /// Decodes one AttributeValue from a `Shape::Attr` position of the guided parse.
 pub fn decode_kept(v: &Value) -> Result<AttributeValue> {
-    decode_at(v, Source::Kept)
+    decode_kept_as(v, Reading::Exact)
+}
+
+/// [`decode_kept`] with numbers read as `reading` reads them.
+pub fn decode_kept_as(v: &Value, reading: Reading) -> Result<AttributeValue> {
+    decode_at(v, Source::Kept, reading)
 }
 
 /// Decodes a map of attribute values parsed as plain JSON (see [`Source::Json`]).
 pub fn decode_map(v: &Value) -> Result<Item> {
-    map_at(v, Source::Json)
+    map_at(v, Source::Json, Reading::Exact)
 }
 
 /// Decodes a map of attribute values (an item, a key, ExpressionAttributeValues) from positions
 /// the guided parse kept.
 pub fn decode_map_kept(v: &Value) -> Result<Item> {
-    map_at(v, Source::Kept)
+    decode_map_kept_as(v, Reading::Exact)
 }
 
-fn map_at(v: &Value, source: Source) -> Result<Item> {
+/// [`decode_map_kept`] with numbers read as `reading` reads them.
+pub fn decode_map_kept_as(v: &Value, reading: Reading) -> Result<Item> {
+    map_at(v, Source::Kept, reading)
+}
+
+fn map_at(v: &Value, source: Source, reading: Reading) -> Result<Item> {
     match v {
         // Sized once: a map collected through `Result` grows by doubling, up to twice its size.
         Value::Object(m) => {
             let mut item = Item::with_capacity(m.len());
             for (k, x) in m {
-                item.insert(k.clone(), decode_at(x, source)?);
+                item.insert(k.clone(), decode_at(x, source, reading)?);
             }
             Ok(item)
         }
@@ -115,8 +125,8 @@ fn map_at(v: &Value, source: Source) -> Result<Item> {
     }
 }
 
-fn decode_at(v: &Value, source: Source) -> Result<AttributeValue> {
-    let seed = ValueSeed { level: 1 };
+fn decode_at(v: &Value, source: Source, reading: Reading) -> Result<AttributeValue> {
+    let seed = ValueSeed { level: 1, reading };
     let from_text = |text: &str| seed.deserialize(&mut serde_json::Deserializer::from_str(text));
     let decoded = match kept(v).filter(|_| matches!(source, Source::Kept)) {
         // A JSON number past a double's range is well-formed JSON that the parser refuses before
@@ -170,6 +180,17 @@ fn tame_numbers(text: &str) -> Option<String> {
 #[derive(Clone, Copy)]
 struct ValueSeed {
     level: usize,
+    reading: Reading,
+}
+
+impl ValueSeed {
+    /// The seed of a value nested in this one.
+    fn deeper(self) -> ValueSeed {
+        ValueSeed {
+            level: self.level + 1,
+            ..self
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed {
@@ -180,7 +201,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
             serde::Deserialize::deserialize(d).map(|IgnoredAny| ())?;
             return Ok(Err(Error::nesting_exceeded()));
         }
-        d.deserialize_any(Node::Attr(self.level)).map(|node| match node {
+        d.deserialize_any(Node::Attr(self)).map(|node| match node {
             Parsed::Attr(v) => v,
             other => Err(refusal(Wanted::Value("AttributeValue"), other.found())),
         })
@@ -190,10 +211,10 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
 /// What the visitor expects where it stands; anything else is read past and reported by kind.
 #[derive(Clone, Copy)]
 enum Node {
-    /// An attribute value object at this level.
-    Attr(usize),
-    /// The value of a type member (`"S"`, `"L"`, ...) of an attribute value at this level.
-    Typed(&'static str, usize),
+    /// An attribute value object at the seed's level.
+    Attr(ValueSeed),
+    /// The value of a type member (`"S"`, `"L"`, ...) of an attribute value at the seed's level.
+    Typed(&'static str, ValueSeed),
     /// A set member or a scalar: only a string or a boolean matters.
     Scalar,
 }
@@ -243,7 +264,7 @@ impl<'de> DeserializeSeed<'de> for Node {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed, D::Error> {
         match self {
-            Node::Attr(level) => ValueSeed { level }.deserialize(d).map(Parsed::Attr),
+            Node::Attr(seed) => seed.deserialize(d).map(Parsed::Attr),
             _ => d.deserialize_any(self),
         }
     }
@@ -278,15 +299,15 @@ impl<'de> Visitor<'de> for Node {
 
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Parsed, E> {
         Ok(match self {
-            Node::Typed("N", _) => Parsed::Num(number(s)),
+            Node::Typed("N", seed) => Parsed::Num(number(s, seed.reading)),
             _ => Parsed::Str(s.to_owned()),
         })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed, A::Error> {
         match self {
-            Node::Typed("L", level) => {
-                let element = ValueSeed { level: level + 1 };
+            Node::Typed("L", seed) => {
+                let element = seed.deeper();
                 until_refused(&mut seq, |s| s.next_element_seed(element)).map(Parsed::Values)
             }
             Node::Typed(set @ ("SS" | "NS" | "BS"), _) => {
@@ -321,19 +342,19 @@ impl<'de> Visitor<'de> for Node {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
         match self {
-            Node::Attr(level) => {
+            Node::Attr(seed) => {
                 // An attribute value has one member: kept inline, its name static when known.
                 let mut types: SmallVec<[(Cow<'static, str>, Parsed); 1]> = SmallVec::new();
                 while let Some(ty) = map.next_key_seed(TypeName)? {
-                    let x = map.next_value_seed(Node::Typed(type_name(&ty), level))?;
+                    let x = map.next_value_seed(Node::Typed(type_name(&ty), seed))?;
                     types.push((ty, x));
                 }
-                Ok(Parsed::Attr(attribute(types)))
+                Ok(Parsed::Attr(attribute(types, seed.reading)))
             }
-            Node::Typed("M", level) => {
+            Node::Typed("M", seed) => {
                 let mut members = SmallVec::new();
                 while let Some(name) = map.next_key::<String>()? {
-                    members.push((name, map.next_value_seed(ValueSeed { level: level + 1 })?));
+                    members.push((name, map.next_value_seed(seed.deeper())?));
                 }
                 Ok(Parsed::Members(members))
             }
@@ -382,14 +403,14 @@ impl<'de> Visitor<'de> for TypeName {
 }
 
 /// An attribute value from its members: exactly one non-null type.
-fn attribute(members: SmallVec<[(Cow<'static, str>, Parsed); 1]>) -> Result<AttributeValue> {
+fn attribute(members: SmallVec<[(Cow<'static, str>, Parsed); 1]>, reading: Reading) -> Result<AttributeValue> {
     let mut types = by_name(members).into_iter().filter(|(_, x)| !matches!(x, Parsed::Null));
     let Some((ty, x)) = types.next() else {
         return Err(Error::validation(
             "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
         ));
     };
-    let value = typed(&ty, x)?;
+    let value = typed(&ty, x, reading)?;
     if types.next().is_some() {
         return Err(Error::validation(
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
@@ -425,9 +446,10 @@ fn strings(x: Parsed) -> Result<Vec<String>> {
     }
 }
 
-fn number(s: &str) -> Result<Number> {
-    Number::parse(s).map_err(|e| match e {
-        NumberError::Invalid if s.is_empty() => Error::validation(e.message()),
+fn number(s: &str, reading: Reading) -> Result<Number> {
+    Number::read(s, reading).map_err(|e| match e {
+        // Only the older validator leaves out an empty text and its colon.
+        NumberError::Invalid if s.is_empty() && reading == Reading::BigDecimal => Error::validation(e.message()),
         NumberError::Invalid => Error::validation(format!("{}: {s}", e.message())),
         _ => Error::validation(e.message()),
     })
@@ -458,11 +480,11 @@ fn has_duplicates<T: Ord>(items: &[T]) -> bool {
 
 /// The value `x` holds as type `ty`; a set's members sorted (after the duplicate check, whose
 /// text lists them as sent).
-fn typed(ty: &str, x: Parsed) -> Result<AttributeValue> {
-    typed_as_sent(ty, x).map(AttributeValue::in_set_order)
+fn typed(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue> {
+    typed_as_sent(ty, x, reading).map(AttributeValue::in_set_order)
 }
 
-fn typed_as_sent(ty: &str, x: Parsed) -> Result<AttributeValue> {
+fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue> {
     let wrong = |wanted: Wanted, x: &Parsed| Err(refusal(wanted, x.found()));
     Ok(match ty {
         "S" => match x {
@@ -519,7 +541,7 @@ fn typed_as_sent(ty: &str, x: Parsed) -> Result<AttributeValue> {
             if raw.is_empty() {
                 return Err(empty_set("number"));
             }
-            let v: Vec<Number> = raw.iter().map(|s| number(s)).collect::<Result<_>>()?;
+            let v: Vec<Number> = raw.iter().map(|s| number(s, reading)).collect::<Result<_>>()?;
             if has_duplicates(&v) {
                 return Err(Error::validation("Input collection contains duplicates"));
             }
@@ -709,6 +731,20 @@ mod tests {
             "The parameter cannot be converted to a numeric value: abc"
         );
         assert_eq!(err(json!({"N": "1E+126"})), NumberError::Overflow.message());
+        // An empty number: the newer validator names it after a colon, the older one does not.
+        assert_eq!(
+            err(json!({"N": ""})),
+            "The parameter cannot be converted to a numeric value: "
+        );
+        let older = |v: Value| decode_kept_as(&v, Reading::BigDecimal).unwrap_err().message.unwrap();
+        assert_eq!(
+            older(json!({"N": ""})),
+            "The parameter cannot be converted to a numeric value"
+        );
+        assert_eq!(
+            older(json!({"L": [{"NS": ["1", "1e2147483647"]}]})),
+            NumberError::Underflow.message()
+        );
         assert_eq!(
             decode(&json!({"B": "!!"})).unwrap_err().kind,
             crate::error::ErrorKind::Serialization

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{attr, shape};
 use crate::error::{Check, Result};
-use crate::model::{AttributeValue, Item};
+use crate::model::{AttributeValue, Item, Reading};
 
 #[derive(Clone, Copy)]
 pub struct Body<'a>(pub &'a Value);
@@ -59,8 +59,13 @@ impl<'a> Body<'a> {
     /// A map of attribute values (Item, Key, ExclusiveStartKey), decoded and value-checked: a
     /// member the operation's shape leads the parse to (`Shape::Attr` values).
     pub fn item(&self, key: &str) -> Result<Option<Item>> {
+        self.item_as(key, Reading::Exact)
+    }
+
+    /// [`Body::item`] with numbers read as `reading` reads them.
+    pub fn item_as(&self, key: &str, reading: Reading) -> Result<Option<Item>> {
         self.get(key)
-            .map(attr::decode_map_kept)
+            .map(|v| attr::decode_map_kept_as(v, reading))
             .transpose()
             .map_err(|e| e.by(Check::Request))
     }

@@ -5,7 +5,8 @@ use super::{capacity_detail, Answer};
 use crate::error::{Error, Result};
 use crate::ops::batch_write_item::{Input, Output, WriteRequest, MAX_REQUESTS};
 use crate::ops::common::check_item_size;
-use crate::protocol::attr::{decode_map_kept, encode_map};
+use crate::model::Reading;
+use crate::protocol::attr::{decode_map_kept_as, encode_map};
 use crate::protocol::shape::{
     field, validate, validate_after, Field, Shape, ATTRIBUTE_MAP, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
 };
@@ -111,7 +112,8 @@ pub fn decode(body: Body) -> Result<Input> {
                     if is_put { "item" } else { "key" },
                 )));
             };
-            let item = decode_map_kept(raw)?;
+            // BatchWriteItem's numbers are read by DynamoDB's older validator.
+            let item = decode_map_kept_as(raw, Reading::BigDecimal)?;
             if is_put {
                 check_item_size(&item)?;
             }

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use super::statements::{prepare, PARAMETERS, STATEMENT};
+use super::statements::{prepare_within, PARAMETERS, STATEMENT};
 use super::multi::{client_token, item_responses};
 use super::{capacity_detail, old_on_condition_failure};
 use crate::error::Result;
@@ -29,7 +29,7 @@ pub fn decode(body: Body) -> Result<Input> {
     validate(body.0, SHAPE)?;
     let mut statements = Vec::new();
     for (i, m) in body.list("TransactStatements").iter().map(Body).enumerate() {
-        let (statement, params) = prepare(m).map_err(at(i))?;
+        let (statement, params) = prepare_within(m, at(i))?;
         statements.push(TransactStatement {
             statement,
             params,

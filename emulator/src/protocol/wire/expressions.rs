@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::error::{Check, Result};
 use crate::expr::{self, AttributeUpdate, ExpectedCondition, ExpressionInput, Op, Parsed};
-use crate::model::AttributeValue;
+use crate::model::{AttributeValue, Reading};
 use crate::protocol::body::string_list;
 use crate::protocol::{attr, Body};
 
@@ -20,11 +20,16 @@ pub fn check_parameters(body: Body, op: Op) -> Result<()> {
 
 /// Parses every expression and legacy parameter `body` carries for operation `op`.
 pub fn parse(body: Body, op: Op) -> Result<Parsed> {
-    parse_with(body, op, |_| {})
+    parse_as(body, op, false)
 }
 
-/// Like [`parse`], letting the caller fill in parameters that live elsewhere (transaction items).
-pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput)) -> Result<Parsed> {
+/// Like [`parse`], for an item of a transaction, whose value numbers DynamoDB's older validator
+/// reads ([`Reading::BigDecimal`]).
+pub fn parse_in_transaction(body: Body, op: Op) -> Result<Parsed> {
+    parse_as(body, op, true)
+}
+
+fn parse_as(body: Body, op: Op, transaction: bool) -> Result<Parsed> {
     let [names, values, expected, key_conditions, query_filter, scan_filter, attribute_updates, attributes_to_get, condition, filter, key_condition, update, projection, conditional_operator, search_condition] =
         body.pick([
             "ExpressionAttributeNames",
@@ -76,7 +81,15 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
             .collect()
     });
-    let values = values.and_then(Value::as_object).map(self::values).transpose()?;
+    let reading = if transaction {
+        Reading::BigDecimal
+    } else {
+        Reading::Exact
+    };
+    let values = values
+        .and_then(Value::as_object)
+        .map(|m| self::values(m, reading))
+        .transpose()?;
     let expected = conditions(expected)?;
     let key_conditions = conditions(key_conditions)?;
     let query_filter = conditions(query_filter)?;
@@ -99,7 +112,7 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
         })
         .transpose()?;
     let attributes_to_get = attributes_to_get.and_then(string_list);
-    let mut input = ExpressionInput {
+    let input = ExpressionInput {
         op,
         condition: condition.and_then(Value::as_str),
         filter: filter.and_then(Value::as_str),
@@ -115,17 +128,16 @@ pub fn parse_with(body: Body, op: Op, adjust: impl FnOnce(&mut ExpressionInput))
         key_conditions: key_conditions.as_ref(),
         query_filter: query_filter.as_ref(),
         scan_filter: scan_filter.as_ref(),
-        transaction: false,
+        transaction,
     };
-    adjust(&mut input);
     expr::parse(&input).map_err(|e| e.within(Check::Request))
 }
 
 /// ExpressionAttributeValues, each value checked as DynamoDB checks item values.
-fn values(m: &serde_json::Map<String, Value>) -> Result<BTreeMap<String, AttributeValue>> {
+fn values(m: &serde_json::Map<String, Value>, reading: Reading) -> Result<BTreeMap<String, AttributeValue>> {
     m.iter()
         .map(|(k, v)| {
-            let v = attr::decode_kept(v).map_err(|e| e.by(Check::ExpressionValue(k.clone())))?;
+            let v = attr::decode_kept_as(v, reading).map_err(|e| e.by(Check::ExpressionValue(k.clone())))?;
             Ok((k.clone(), v))
         })
         .collect()

@@ -4,6 +4,7 @@ use super::multi::item_responses;
 use super::{capacity_detail, expressions, table_name};
 use crate::error::Result;
 use crate::expr::Op;
+use crate::model::Reading;
 use crate::ops::transact_get_items::{GetRequest, Input, Output};
 use crate::protocol::shape::{
     field, required, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_NAMES, RETURN_CONSUMED_CAPACITY,
@@ -40,8 +41,8 @@ pub fn decode(body: Body) -> Result<Input> {
     let mut gets = Vec::new();
     for get in body.list("TransactItems").iter().filter_map(|e| Body(e).child("Get")) {
         gets.push(GetRequest {
-            exprs: expressions::parse_with(get, Op::GetItem, |input| input.transaction = true)?,
-            key: get.item("Key")?.unwrap_or_default(),
+            exprs: expressions::parse_in_transaction(get, Op::GetItem)?,
+            key: get.item_as("Key", Reading::BigDecimal)?.unwrap_or_default(),
             table: table_name(get),
         });
     }

@@ -4,7 +4,7 @@ use super::multi::client_token;
 use super::{capacity_detail, expressions, table_name, Answer};
 use crate::error::{Error, Result};
 use crate::expr::Op;
-use crate::model::item_size;
+use crate::model::{item_size, Reading};
 use crate::ops::transact_write_items::{ActionRequest, Input, Output};
 use crate::ops::transactions::Kind;
 use crate::protocol::shape::{
@@ -114,8 +114,10 @@ fn action(entry: Body) -> Result<ActionRequest> {
         Kind::Delete => Op::DeleteItem,
         Kind::Update => Op::UpdateItem,
     };
-    let exprs = expressions::parse_with(sub, op, |input| input.transaction = true)?;
-    let item = sub.item(if kind == Kind::Put { "Item" } else { "Key" })?.unwrap_or_default();
+    let exprs = expressions::parse_in_transaction(sub, op)?;
+    let item = sub
+        .item_as(if kind == Kind::Put { "Item" } else { "Key" }, Reading::BigDecimal)?
+        .unwrap_or_default();
     let values_size = match kind {
         Kind::Update => sub
             .item("ExpressionAttributeValues")
