@@ -86,7 +86,8 @@ impl Op {
         match self {
             Op::Query => &["AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"],
             Op::Scan => &["AttributesToGet", "ScanFilter", "ConditionalOperator"],
-            _ => &["AttributesToGet", "AttributeUpdates", "ConditionalOperator", "Expected"],
+            // Expected before ConditionalOperator (ExtendDB's dual-target suite, captured on AWS).
+            _ => &["AttributesToGet", "AttributeUpdates", "Expected", "ConditionalOperator"],
         }
     }
 }

@@ -374,6 +374,21 @@ fn mixing_expression_and_legacy() {
         msg(p),
         "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates} Expression parameters: {UpdateExpression}"
     );
+    // A write lists Expected ahead of ConditionalOperator (ExtendDB's test_conditional_operator.py,
+    // captured on AWS).
+    let p = parse(&ExpressionInput {
+        op: Op::UpdateItem,
+        update: Some("SET a = :v"),
+        values: Some(&v),
+        attribute_updates: Some(&au),
+        expected: Some(&expected),
+        conditional_operator: Some("AND"),
+        ..Default::default()
+    });
+    assert_eq!(
+        msg(p),
+        "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributeUpdates, Expected, ConditionalOperator} Expression parameters: {UpdateExpression}"
+    );
     // KeyConditions may go with a FilterExpression.
     let kc = BTreeMap::from([(
         "pk".to_string(),
