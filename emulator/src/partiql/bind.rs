@@ -196,26 +196,23 @@ pub fn condition(e: &Expr, params: &[AttributeValue]) -> Result<Condition> {
             // (AWS, September 2026; FIDELITY.md), unlike PartiQL's own `MISSING IS NULL`. The
             // other type names test the value's type (`s IS STRING`: the conformance suite's
             // whereFunctions.test.ts, AWS, October 2026).
-            let types: &[&str] = match what {
-                IsWhat::Missing => &[],
-                IsWhat::Null => &["NULL"],
-                IsWhat::Type(types) => types,
-            };
             let of_type = |t: &&str| {
                 Condition::AttrType(Operand::Path(p.clone()), Operand::Value(AttributeValue::S((*t).into())))
             };
-            let any = types
-                .iter()
-                .map(of_type)
-                .reduce(|a, b| Condition::Or(Box::new(a), Box::new(b)));
-            let base = match any {
-                _ if *what == IsWhat::Missing => Condition::NotExists(p.clone()),
-                Some(any) => any,
-                // No DynamoDB value has the type: true of nothing.
-                None => Condition::And(
-                    Box::new(Condition::Exists(p.clone())),
-                    Box::new(Condition::NotExists(p.clone())),
-                ),
+            let base = match what {
+                IsWhat::Missing => Condition::NotExists(p.clone()),
+                IsWhat::Null => of_type(&"NULL"),
+                IsWhat::Type(types) => types
+                    .iter()
+                    .map(of_type)
+                    .reduce(|a, b| Condition::Or(Box::new(a), Box::new(b)))
+                    // No DynamoDB value has the type: true of nothing.
+                    .unwrap_or_else(|| {
+                        Condition::And(
+                            Box::new(Condition::Exists(p.clone())),
+                            Box::new(Condition::NotExists(p.clone())),
+                        )
+                    }),
             };
             match (what, negated) {
                 (IsWhat::Missing, true) => Condition::Exists(p.clone()),

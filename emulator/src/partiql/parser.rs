@@ -230,15 +230,11 @@ impl Parser {
     /// suite's AWS captures, October 2026). Text that is neither an expression nor a statement
     /// lacks its data manipulation.
     fn bare_expression(&mut self) -> PResult<Statement> {
-        let start = self.pos;
         match self.expr() {
             Ok(e) if matches!(self.peek(), Tok::End | Tok::Punct(";")) => {
                 Err(ParseError(format!("Unsupported operation: {}", operation_name(&e))))
             }
-            _ => {
-                self.pos = start;
-                Err(malformed("Expected data manipulation"))
-            }
+            _ => Err(malformed("Expected data manipulation")),
         }
     }
 
