@@ -706,6 +706,9 @@ async fn health_page_server_header_and_request_head_limits() {
     let line = format!("POST /?{}", "a".repeat(16 * 1024));
     let long_line = exchange(&emu, &line, &[("X-Amz-Target", "DynamoDB_20120810.ListTables")], b"{}").await;
     assert_eq!((long_line.status, long_line.text()), (400, ""));
+    // A second Host line, whatever else the request holds.
+    let two_hosts = post(&emu, "ListTables", &[("Host", "evil.example.com")], b"{}").await;
+    assert_eq!((two_hosts.status, two_hosts.text()), (400, ""));
 }
 
 #[tokio::test]

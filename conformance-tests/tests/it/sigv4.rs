@@ -33,11 +33,16 @@ async fn verifying() -> Emulator {
 /// `base` signing with this key and secret at `at`, without retries (an SDK retries a refused
 /// signature with its clock corrected by the answer's `Date`).
 fn signing(base: &Client, key: &str, secret: &str, at: SystemTime) -> Client {
+    signing_as(base, SdkCredentials::new(key, secret, None, None, "test"), at)
+}
+
+/// [`signing`] with any credentials, a session token among them.
+fn signing_as(base: &Client, credentials: SdkCredentials, at: SystemTime) -> Client {
     let conf = base
         .config()
         .to_builder()
         .retry_config(RetryConfig::disabled())
-        .credentials_provider(SdkCredentials::new(key, secret, None, None, "test"))
+        .credentials_provider(credentials)
         .time_source(StaticTimeSource::new(at))
         .build();
     Client::from_conf(conf)
@@ -73,6 +78,30 @@ async fn the_right_secret_passes_and_a_wrong_one_or_unknown_key_is_refused() {
         );
         // The emulator's default test credentials are not on the list either.
         assert_eq!(list_tables(&base).await.unwrap_err().0, "UnrecognizedClientException");
+    }
+}
+
+/// Every key given to the emulator is long-term, so a session token beside one names temporary
+/// credentials that do not exist: AWS answers with the unknown key's text, less its full stop
+/// (ExtendDB's dual-target test_auth_error_fidelity.py, measured 2026-09-16).
+#[tokio::test]
+async fn a_session_token_beside_a_long_term_key_is_refused() {
+    let ddb = verifying().await;
+    for base in [ddb.client(), ddb.http_client()] {
+        let with_token = SdkCredentials::new(
+            "AKIDEXAMPLE",
+            "right-secret",
+            Some("AQoDYXdzEJr-not-a-real-token".into()),
+            None,
+            "test",
+        );
+        assert_eq!(
+            list_tables(&signing_as(&base, with_token, now())).await,
+            Err((
+                "UnrecognizedClientException".into(),
+                "The security token included in the request is invalid".into()
+            ))
+        );
     }
 }
 

@@ -27,8 +27,16 @@ const EXPOSED_HEADERS: &str = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMes
 /// How long a browser may cache a preflight answer, in seconds.
 const PREFLIGHT_MAX_AGE: &str = "172800";
 
+/// Whether DynamoDB's front end refuses the request's head before reading it as a request: a
+/// request line or header lines beyond what it reads, or a second `Host` line (HTTP/1.1 asks a
+/// server to refuse one, and AWS does, before any signature check: ExtendDB's dual-target
+/// test_auth_error_fidelity.py).
+pub fn head_refused<B>(req: &Request<B>) -> bool {
+    req.headers().get_all(header::HOST).iter().nth(1).is_some() || head_too_large(req)
+}
+
 /// Whether the request line or the header lines exceed what DynamoDB reads.
-pub fn head_too_large<B>(req: &Request<B>) -> bool {
+fn head_too_large<B>(req: &Request<B>) -> bool {
     let line = req.method().as_str().len() + displayed_len(req.uri()) + " HTTP/1.1".len() + 1;
     let headers: usize = req
         .headers()

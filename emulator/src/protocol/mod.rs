@@ -120,7 +120,7 @@ fn respond(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
 
 fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
     let request_id = request_id();
-    if frontend::head_too_large(req) {
+    if frontend::head_refused(req) {
         return raw(StatusCode::BAD_REQUEST, "text/plain", Bytes::new(), request_id);
     }
     if let Some(path) = req.uri().path().strip_prefix(control::PREFIX) {

@@ -132,16 +132,21 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
             basic_iso8601(now_ms + MAX_SKEW_MS)
         )));
     }
-    if service != "dynamodb" {
-        return Err(invalid("Credential should be scoped to correct service: 'dynamodb'. "));
-    }
+    // Each wrong part of the scope adds its sentence, region first (AWS, measured 2026-09-16, names
+    // a wrong region and service together in that order).
+    let mut scope_errors = String::new();
     if region.is_empty() {
-        return Err(invalid("Credential should be scoped to a valid region, not ''. "));
+        scope_errors += "Credential should be scoped to a valid region, not ''. ";
+    }
+    if service != "dynamodb" {
+        scope_errors += "Credential should be scoped to correct service: 'dynamodb'. ";
     }
     if terminator != "aws4_request" {
-        return Err(invalid(format!(
-            "Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. "
-        )));
+        scope_errors +=
+            &format!("Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'. ");
+    }
+    if !scope_errors.is_empty() {
+        return Err(invalid(scope_errors));
     }
     if scope_date != &date[..8] {
         return Err(invalid(format!(
@@ -155,6 +160,14 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
             "The security token included in the request is invalid.",
         ));
     };
+    // Every key here is long-term, and a session token names temporary credentials, which no key
+    // here is: AWS refuses the pair (without the full stop of the unknown key's text).
+    if req.headers().contains_key("x-amz-security-token") {
+        return Err(Error::new(
+            ErrorKind::UnrecognizedClient,
+            "The security token included in the request is invalid",
+        ));
+    }
     let string_to_sign = format!(
         "AWS4-HMAC-SHA256\n{date}\n{}\n{}",
         &auth.credential[key_id.len() + 1..],
@@ -290,6 +303,7 @@ mod tests {
             (auth("AK/20260330/us-east-1/s3/aws4_request", "host;x-amz-date"), date, Invalid, "Credential should be scoped to correct service: 'dynamodb'. "),
             (auth("AK/20260330//dynamodb/aws4_request", "host;x-amz-date"), date, Invalid, "Credential should be scoped to a valid region, not ''. "),
             (auth("AK/20260330/us-east-1/dynamodb/aws5_request", "host;x-amz-date"), date, Invalid, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. "),
+            (auth("AK/20260330//s3/aws5_request", "host;x-amz-date"), date, Invalid, "Credential should be scoped to a valid region, not ''. Credential should be scoped to correct service: 'dynamodb'. Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'. "),
             (auth("AK/20260329/us-east-1/dynamodb/aws4_request", "host;x-amz-date"), date, Invalid, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '20260329' != '20260330', from '20260330T000405Z'."),
             (auth(good, "host;x-amz-date"), date, Invalid, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."),
             // A stale request is refused for its time before its scope or key is looked at.
