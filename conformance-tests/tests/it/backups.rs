@@ -540,7 +540,8 @@ async fn a_backup_feeds_one_restore_at_a_time() {
 }
 
 /// Another account's backup ARN is AccessDenied on each operation that names a backup, before
-/// the backup is looked for, and a restore from it makes no table; a malformed ARN is still
+/// the backup is looked for, and so is another account's SourceTableArn on a point-in-time
+/// restore; a restore from either makes no table; a malformed backup ARN is still
 /// refused for its form first, and a missing backup of ours is BackupNotFound (ExtendDB's
 /// AWS-captured backup scoping tests).
 #[tokio::test]
@@ -558,6 +559,15 @@ async fn another_accounts_backup_is_denied() {
         .restore_table_from_backup()
         .target_table_name("copy")
         .backup_arn(&foreign)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(err), denied());
+    let err = c
+        .restore_table_to_point_in_time()
+        .source_table_arn("arn:aws:dynamodb:us-east-1:999999999999:table/src")
+        .target_table_name("copy")
+        .use_latest_restorable_time(true)
         .send()
         .await
         .unwrap_err();

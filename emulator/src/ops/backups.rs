@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::answer::{TableDescription, TableStatus};
-use super::resources::{other_account, ours};
+use super::resources::{foreign, other_account};
 use super::table_spec::{key_schema, projection, table_id, IndexSpec, SseRequest};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
@@ -23,7 +23,7 @@ pub fn backup_arn(def: &TableDef, name: &str, created_millis: i64, salt: u32) ->
 /// too): a backup is known by its table's name and its id.
 pub fn find_backup(cx: &Cx, arn: &str) -> Result<Arc<Backup>> {
     let (table, id) = parse_arn(arn)?;
-    if !ours(cx, arn) {
+    if foreign(cx, arn) {
         return Err(other_account());
     }
     cx.ns

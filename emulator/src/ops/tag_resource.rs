@@ -1,6 +1,6 @@
 //! TagResource: adds or overwrites tags on a table or stream, all or nothing.
 
-use super::tags::{tag_arn, checked, missing_list, tagged, too_many_tags, Tag, MAX_TAGS};
+use super::tags::{checked, missing_list, tag_arn, tagged, too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 

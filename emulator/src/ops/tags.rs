@@ -1,7 +1,7 @@
 //! What the tag operations and CreateTable share: DynamoDB's tag rules, the tag limit, and the
 //! resource (table or stream) a tagged ARN names.
 
-use super::resources::{access_denied, other_account, ours, resource_arn};
+use super::resources::{access_denied, foreign, other_account, resource_arn};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::store::Status;
@@ -91,8 +91,7 @@ pub fn checked(tags: &[Tag]) -> Result<Vec<(&str, &str)>> {
 /// its form is read further, as DynamoDB authorizes the caller on the ARN's account first
 /// (ExtendDB's AWS-checked tagging tests); then `resources::resource_arn`'s form checks.
 pub fn tag_arn(cx: &Cx, arn: Option<&str>) -> Result<String> {
-    let names_an_account = |a: &&str| a.starts_with("arn:") && a.split(':').count() >= 6;
-    if arn.filter(names_an_account).is_some_and(|a| !ours(cx, a)) {
+    if arn.is_some_and(|a| foreign(cx, a)) {
         return Err(other_account());
     }
     resource_arn(cx, arn)

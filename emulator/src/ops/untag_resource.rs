@@ -1,6 +1,6 @@
 //! UntagResource: removes tag keys from a table or stream; keys it does not carry are ignored.
 
-use super::tags::{tag_arn, missing_list, tagged, too_many_tags, user_key, MAX_TAGS};
+use super::tags::{missing_list, tag_arn, tagged, too_many_tags, user_key, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
