@@ -539,6 +539,60 @@ async fn a_backup_feeds_one_restore_at_a_time() {
     c.delete_backup().backup_arn(&arn).send().await.unwrap();
 }
 
+/// Another account's backup ARN is AccessDenied on each operation that names a backup, before
+/// the backup is looked for, and so is another account's SourceTableArn on a point-in-time
+/// restore; a restore from either makes no table; a malformed backup ARN is still
+/// refused for its form first, and a missing backup of ours is BackupNotFound (ExtendDB's
+/// AWS-captured backup scoping tests).
+#[tokio::test]
+async fn another_accounts_backup_is_denied() {
+    let (_emu, c) = crate::support::emulator().await;
+    create_table(&c, "src", None).await;
+    let ours = backup(&c, "src", "bk1").await;
+    let foreign = ours.replace(":000000000000:", ":999999999999:");
+    let denied = || ("AccessDeniedException".to_string(), "Access is denied".to_string());
+    let err = c.describe_backup().backup_arn(&foreign).send().await.unwrap_err();
+    assert_eq!(error(err), denied());
+    let err = c.delete_backup().backup_arn(&foreign).send().await.unwrap_err();
+    assert_eq!(error(err), denied());
+    let err = c
+        .restore_table_from_backup()
+        .target_table_name("copy")
+        .backup_arn(&foreign)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(err), denied());
+    let err = c
+        .restore_table_to_point_in_time()
+        .source_table_arn("arn:aws:dynamodb:us-east-1:999999999999:table/src")
+        .target_table_name("copy")
+        .use_latest_restorable_time(true)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(err), denied());
+    let err = c.describe_table().table_name("copy").send().await.unwrap_err();
+    assert_eq!(error(err).0, "ResourceNotFoundException");
+    let err = c
+        .describe_backup()
+        .backup_arn("arn:aws:dynamodb:us-east-1:999999999999:table/src")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(err), validation("Invalid Backup ARN"));
+    let missing = format!(
+        "{}/backup/00000000000000-deadbeef",
+        ours.split("/backup/").next().unwrap()
+    );
+    let err = c.describe_backup().backup_arn(&missing).send().await.unwrap_err();
+    assert_eq!(
+        error(err),
+        ("BackupNotFoundException".into(), format!("Backup not found: {missing}"))
+    );
+    c.describe_backup().backup_arn(&ours).send().await.unwrap();
+}
+
 #[tokio::test]
 async fn backup_actions_are_authorized_on_the_backup() {
     use aws_sdk_dynamodb::config::Credentials;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::answer::{TableDescription, TableStatus};
+use super::resources::{foreign, other_account};
 use super::table_spec::{key_schema, projection, table_id, IndexSpec, SseRequest};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
@@ -17,10 +18,14 @@ pub fn backup_arn(def: &TableDef, name: &str, created_millis: i64, salt: u32) ->
     format!("{}/backup/{created_millis:014}-{tag:08x}", def.arn)
 }
 
-/// The backup `arn` names. The ARN's region and account are not compared (DynamoDB ignores the
-/// region too): a backup is known by its table's name and its id.
+/// The backup `arn` names. Another account's backup is AccessDenied before it is looked for, as
+/// DynamoDB authorizes on the ARN's account first; the region is not compared (DynamoDB ignores it
+/// too): a backup is known by its table's name and its id.
 pub fn find_backup(cx: &Cx, arn: &str) -> Result<Arc<Backup>> {
     let (table, id) = parse_arn(arn)?;
+    if foreign(cx, arn) {
+        return Err(other_account());
+    }
     cx.ns
         .store
         .backup(&format!("{}/backup/{id}", cx.ns.table_arn(table)))

@@ -1,8 +1,7 @@
 //! ListTagsOfResource: a table's or stream's tags in the order they were first set, all on one
 //! page (a resource has at most 50).
 
-use super::resources::resource_arn;
-use super::tags::tagged;
+use super::tags::{tag_arn, tagged};
 use super::Cx;
 use crate::error::Result;
 
@@ -16,7 +15,7 @@ pub struct Output {
 }
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let arn = resource_arn(cx, input.resource_arn.as_deref())?;
+    let arn = tag_arn(cx, input.resource_arn.as_deref())?;
     let arn = tagged(cx, &arn, "ListTagsOfResource")?;
     Ok(Output { tags: cx.ns.store.tags(&arn) })
 }

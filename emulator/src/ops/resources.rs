@@ -49,6 +49,13 @@ pub fn ours(cx: &Cx, arn: &str) -> bool {
     arn.split(':').nth(4) == Some(cx.ns.account.as_str())
 }
 
+/// Whether `arn` has an ARN's fields and names an account not the request's, another service's
+/// ARN included (its account field is empty or another's): DynamoDB authorizes the caller on that
+/// account before it reads the rest of the ARN.
+pub fn foreign(cx: &Cx, arn: &str) -> bool {
+    arn.starts_with("arn:") && arn.split(':').count() >= 6 && !ours(cx, arn)
+}
+
 /// Another account's resource, named by ARN where this account's is expected: AWS answers
 /// AccessDenied without naming the caller (October 2026).
 pub fn other_account() -> Error {

@@ -1,10 +1,12 @@
 //! RestoreTableToPointInTime: a new table holding a table's data as it was at a moment of its
 //! point-in-time recovery window (the table's definition as it is now, with the request's
-//! overrides). Checked in DynamoDB's order: the request, the source and its recovery, the time,
+//! overrides). Checked in DynamoDB's order: the request, the source (another account's
+//! SourceTableArn is AccessDenied, as another account's backup is) and its recovery, the time,
 //! then the target's name.
 
 use super::answer::{ContinuousBackups, TableDescription};
 use super::backups::{create_restored, restored_def, Overrides};
+use super::resources::{foreign, other_account};
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::RestoredFrom;
@@ -31,6 +33,7 @@ pub fn run(cx @ &Cx { now_millis, .. }: &Cx, input: Input) -> Result<Output> {
         (None, None) => {
             return Err(Error::validation("The parameter 'TableName' is required but was not present in the request"))
         }
+        (Some(arn), None) if foreign(cx, arn) => return Err(other_account()),
         (Some(name), None) | (None, Some(name)) => cx.engine.table_name(name).to_string(),
     };
     match (input.use_latest, input.at_millis) {

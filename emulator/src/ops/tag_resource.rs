@@ -1,7 +1,6 @@
 //! TagResource: adds or overwrites tags on a table or stream, all or nothing.
 
-use super::resources::resource_arn;
-use super::tags::{checked, missing_list, tagged, too_many_tags, Tag, MAX_TAGS};
+use super::tags::{checked, missing_list, tag_arn, tagged, too_many_tags, Tag, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
@@ -15,7 +14,7 @@ pub struct Input {
 pub struct Output;
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let arn = resource_arn(cx, input.resource_arn.as_deref())?;
+    let arn = tag_arn(cx, input.resource_arn.as_deref())?;
     let tags = input.tags.ok_or_else(|| missing_list("tags"))?;
     if tags.is_empty() {
         return Err(Error::validation("Atleast one Tag needs to be provided as Input."));

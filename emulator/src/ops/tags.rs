@@ -1,7 +1,7 @@
 //! What the tag operations and CreateTable share: DynamoDB's tag rules, the tag limit, and the
 //! resource (table or stream) a tagged ARN names.
 
-use super::resources::{access_denied, ours};
+use super::resources::{access_denied, foreign, other_account, resource_arn};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::store::Status;
@@ -86,14 +86,22 @@ pub fn checked(tags: &[Tag]) -> Result<Vec<(&str, &str)>> {
     Ok(pairs)
 }
 
-/// The ARN whose tags a well-formed `arn` names: a table of ours, or the stream a table has
-/// enabled now (a stream carries tags of its own, apart from its table's). Another account's
-/// resource is refused as AWS refuses it; a missing one of ours is ResourceNotFound, except that
-/// ListTagsOfResource answers it with AccessDenied (the parity suite, FIDELITY.md).
-pub fn tagged(cx: &Cx, arn: &str, op: &str) -> Result<String> {
-    if !ours(cx, arn) {
-        return Err(super::resources::other_account());
+/// A tag operation's ResourceArn, first of the request's checks: an ARN naming another account, or
+/// no account of ours at all (another service's, `arn:aws:s3:::bucket`), is AccessDenied before
+/// its form is read further, as DynamoDB authorizes the caller on the ARN's account first
+/// (ExtendDB's AWS-checked tagging tests); then `resources::resource_arn`'s form checks.
+pub fn tag_arn(cx: &Cx, arn: Option<&str>) -> Result<String> {
+    if arn.is_some_and(|a| foreign(cx, a)) {
+        return Err(other_account());
     }
+    resource_arn(cx, arn)
+}
+
+/// The ARN whose tags `arn` (of ours, checked by `tag_arn`) names: a table, or the stream a table
+/// has enabled now (a stream carries tags of its own, apart from its table's). A missing one is
+/// ResourceNotFound, except that ListTagsOfResource answers it with AccessDenied (the parity
+/// suite, FIDELITY.md).
+pub fn tagged(cx: &Cx, arn: &str, op: &str) -> Result<String> {
     let exists = if arn.contains("/stream/") {
         cx.ns
             .store

@@ -1,7 +1,6 @@
 //! UntagResource: removes tag keys from a table or stream; keys it does not carry are ignored.
 
-use super::resources::resource_arn;
-use super::tags::{missing_list, tagged, too_many_tags, user_key, MAX_TAGS};
+use super::tags::{missing_list, tag_arn, tagged, too_many_tags, user_key, MAX_TAGS};
 use super::Cx;
 use crate::error::{Error, Result};
 
@@ -15,7 +14,7 @@ pub struct Input {
 pub struct Output;
 
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
-    let arn = resource_arn(cx, input.resource_arn.as_deref())?;
+    let arn = tag_arn(cx, input.resource_arn.as_deref())?;
     let keys = input.tag_keys.ok_or_else(|| missing_list("tagKeys"))?;
     if keys.is_empty() {
         return Err(Error::validation("Atleast one Tag Key needs to be provided as Input."));
