@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{
     AttributeValue as V, BatchStatementRequest, BillingMode, Capacity, ConsumedCapacity, GlobalSecondaryIndex, KeyType,
     LocalSecondaryIndex, Projection, ProjectionType, ReturnConsumedCapacity, ScalarAttributeType as T, Select,
@@ -502,6 +503,148 @@ async fn pages_are_cut_at_one_megabyte() {
         start = page.last_evaluated_key;
     }
     assert_eq!(total, 25);
+}
+
+/// A table keyed as dynalite's AWS-checked tests key theirs: hash key `a` (S) and, when
+/// `sorted`, sort key `b` (S).
+async fn ab_table(c: &Client, name: &str, sorted: bool) {
+    let mut create = c
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("a", T::S))
+        .key_schema(key("a", KeyType::Hash));
+    if sorted {
+        create = create
+            .attribute_definitions(attr_def("b", T::S))
+            .key_schema(key("b", KeyType::Range));
+    }
+    create.send().await.unwrap();
+}
+
+/// A page's 1 MB counts items in their storage form, not their item size: an attribute name as 1
+/// byte whatever its length, a string with its length prefix. One byte more in the 24th item ends
+/// the page there (dynalite's query.js "just under/over limit", run against DynamoDB); capacity
+/// still counts the item sizes.
+#[tokio::test]
+async fn a_page_megabyte_counts_items_as_stored() {
+    let (_emu, c) = emulator().await;
+    let (id, long_name) = ("0123456789", "e".repeat(255));
+    for (table, name, extra) in [("under", long_name.as_str(), 0), ("over", "e", 1)] {
+        ab_table(&c, table, true).await;
+        for i in 0..25 {
+            let len = match i {
+                23 => 43_387 + extra,
+                24 => 44_999,
+                _ => 43_372,
+            };
+            let b = format!("{i:02}");
+            put(&c, table, &[("a", s(id)), ("b", s(&b)), (name, s(&"e".repeat(len)))]).await;
+        }
+    }
+    for (table, count, last, units) in [("under", 25, "24", 133.5), ("over", 24, "23", 127.5)] {
+        let page = c
+            .query()
+            .table_name(table)
+            .key_condition_expression("a = :a")
+            .expression_attribute_values(":a", s(id))
+            .select(Select::Count)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!((page.count, page.scanned_count), (count, count), "{table}");
+        assert_eq!(page.last_evaluated_key.unwrap()["b"], s(last), "{table}");
+        assert_eq!(page.consumed_capacity.unwrap().capacity_units, Some(units), "{table}");
+    }
+}
+
+/// Every type's storage form counts toward the page: a number 1 byte over its size, a binary
+/// with its length prefix, a set 1 byte plus 1 per member over its members. A Scan's 24th item,
+/// holding one of each, ends the page at 1 MB with one byte more of its string (dynalite's
+/// scan.js "just under/over limit with small attribute for hash table", run against DynamoDB;
+/// the items rewritten in the order a first Scan reads them).
+#[tokio::test]
+async fn a_page_megabyte_counts_every_type_as_stored() {
+    let (_emu, c) = emulator().await;
+    let blob = |b: &[u8]| V::B(Blob::new(b));
+    for (table, extra) in [("small_under", 0), ("small_over", 1)] {
+        ab_table(&c, table, false).await;
+        for i in 0..25 {
+            put(&c, table, &[("a", s(&format!("{i:02}")))]).await;
+        }
+        let order = c.scan().table_name(table).send().await.unwrap().items.unwrap();
+        for (i, item) in order.iter().enumerate() {
+            let a = ("a", item["a"].clone());
+            let row = match i {
+                23 => vec![
+                    a,
+                    ("b", s(&"b".repeat(43_366 + extra))),
+                    ("c", n("12.3456")),
+                    ("d", blob(&[1, 2])),
+                    ("e", V::Ss(vec!["a".into(), "bc".into()])),
+                    ("f", V::Ns(vec!["1.23".into(), "12.3".into()])),
+                    ("g", V::Bs(vec![Blob::new([1, 2]), Blob::new([2]), Blob::new([1])])),
+                ],
+                24 => vec![a, ("b", s("b"))],
+                _ => vec![a, ("b", s(&"b".repeat(43_411)))],
+            };
+            put(&c, table, &row).await;
+        }
+        let page = c
+            .scan()
+            .table_name(table)
+            .select(Select::Count)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .unwrap();
+        let count = 25 - extra as i32;
+        assert_eq!((page.count, page.scanned_count), (count, count), "{table}");
+        assert_eq!(page.consumed_capacity.unwrap().capacity_units, Some(127.5), "{table}");
+    }
+}
+
+/// The sort key counts apart, with 18 bytes, once per started 3 KB of the rest of the item: of
+/// 13 items of 86 KB under 7-character sort keys, a Scan's page holds 12, the 12th reaching 1 MB
+/// exactly (dynalite's scan.js "just over limit with less items for range table", run against
+/// DynamoDB; the items rewritten in the order a first Scan reads them).
+#[tokio::test]
+async fn a_page_megabyte_counts_the_sort_key_per_started_3kb() {
+    let (_emu, c) = emulator().await;
+    ab_table(&c, "few", true).await;
+    for i in 0..13 {
+        put(&c, "few", &[("a", s(&format!("{i:02}"))), ("b", s(&format!("{i:07}")))]).await;
+    }
+    let order = c.scan().table_name("few").send().await.unwrap().items.unwrap();
+    for (i, item) in order.iter().enumerate() {
+        let len = match i {
+            11 => 86_639,
+            12 => 1,
+            _ => 86_647,
+        };
+        put(
+            &c,
+            "few",
+            &[
+                ("a", item["a"].clone()),
+                ("b", item["b"].clone()),
+                ("z", s(&"b".repeat(len))),
+            ],
+        )
+        .await;
+    }
+    let page = c
+        .scan()
+        .table_name("few")
+        .select(Select::Count)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((page.count, page.scanned_count), (12, 12));
+    assert_eq!(page.last_evaluated_key.unwrap()["a"], order[11]["a"]);
+    assert_eq!(page.consumed_capacity.unwrap().capacity_units, Some(127.0));
 }
 
 #[tokio::test]
@@ -1378,7 +1521,6 @@ async fn start_keys_must_lie_inside_the_query_or_segment() {
 /// paging through both a table and an index in both directions.
 #[tokio::test]
 async fn binary_and_number_keys_keep_dynamodb_order_through_pages() {
-    use aws_sdk_dynamodb::primitives::Blob;
     let (_emu, c) = emulator().await;
     c.create_table()
         .table_name("ord")

@@ -170,7 +170,7 @@ impl AttributeValue {
 /// byte per two significant digits on each side of the decimal point, counted apart (`3.14159`
 /// costs 5, `123456` 4; an integer's trailing zeros count only when a fraction follows), and 1
 /// more if negative. The exponent is not counted; zero costs 1.
-fn number_size(n: &Number) -> usize {
+pub(super) fn number_size(n: &Number) -> usize {
     if n.is_zero() {
         return 1;
     }

@@ -16,7 +16,7 @@ use crate::store::{
     tie_in, IndexEntry, IndexRow, Slot, SortPart, SortPos, Status, Table, TableData, TablePos, TableState, Tie,
 };
 
-/// DynamoDB stops reading a page once it has read 1 MB.
+/// DynamoDB stops reading a page once it has read 1 MB, measured by [`Stored::page_size`].
 const PAGE_BYTES: usize = 1024 * 1024;
 /// Rows reserved up front for a page without a Limit.
 const PAGE_ROWS: usize = 1024;
@@ -381,12 +381,14 @@ pub fn collect<'a>(
 ) -> Page {
     // Room for a whole page at once (a page stops at Limit or 1 MB of items).
     let mut items = Vec::with_capacity(spec.limit.unwrap_or(PAGE_ROWS).min(PAGE_ROWS));
-    let (mut count, mut scanned, mut bytes, mut fetch_units) = (0usize, 0usize, 0usize, 0.0);
+    let (mut count, mut scanned, mut bytes, mut page_bytes, mut fetch_units) = (0usize, 0usize, 0usize, 0usize, 0.0);
     let mut last = None;
     let fetches = fetches_from_table(source, &spec);
+    let sort_key = source.state.def.key.range.first().map(|k| k.name.as_str());
     for row in rows {
         scanned += 1;
         bytes += row.stored.size();
+        page_bytes += row.stored.page_size(sort_key);
         // Local indexes fetch from the table what they do not project; global ones only have
         // what they project. An index projecting everything holds the table's item itself.
         let full = match row.index_row.filter(|_| fetches).and_then(|r| source.data.item_at(r)) {
@@ -410,7 +412,7 @@ pub fn collect<'a>(
                 });
             }
         }
-        if spec.limit == Some(scanned) || bytes >= PAGE_BYTES {
+        if spec.limit == Some(scanned) || page_bytes >= PAGE_BYTES {
             last = Some(last_key(source, &row.stored.item()));
             break;
         }
