@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use super::item_json;
 use super::serialization::{refusal, Found, Values, Wanted};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{AttributeValue, Item, Number, NumberError, Reading, Stored, MAX_NESTING};
 
 /// A placeholder for an attribute value whose JSON text is kept as it came, to be decoded
@@ -366,6 +366,30 @@ impl<'de> Visitor<'de> for Node {
     }
 }
 
+/// A map's first refused member in the order sent, of those no later member of the same name
+/// replaces: DynamoDB reports the first problem in document order, so a member nested too deep
+/// ahead of an unreadable number is the nesting error (the conformance suite's
+/// partiqlParameterNumbers.test.ts, AWS, October 2026); the JSON reader's refusals
+/// (SerializationException) come first, as the whole body is read before it is validated.
+/// Costs nothing more without a refusal.
+fn first_refusal(members: &[(String, Result<AttributeValue>)]) -> Option<Error> {
+    let first = members.iter().position(|(_, v)| v.is_err())?;
+    let last: std::collections::HashMap<&str, usize> =
+        members.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
+    let mut refused = members
+        .iter()
+        .enumerate()
+        .skip(first)
+        .filter(|(i, (k, _))| last.get(k.as_str()) == Some(i))
+        .filter_map(|(_, (_, v))| v.as_ref().err());
+    let first = refused.next()?;
+    let serialization = |e: &&Error| e.kind == ErrorKind::Serialization;
+    match serialization(&first) {
+        true => Some(first.clone()),
+        false => Some(refused.find(serialization).unwrap_or(first).clone()),
+    }
+}
+
 /// Sorts JSON members by name, the later of two equal names winning (the order and the rule of the
 /// `serde_json::Map` this decoder replaces, which DynamoDB's answers were matched against).
 fn by_name<K: Ord, T, A: smallvec::Array<Item = (K, T)>>(mut members: SmallVec<A>) -> SmallVec<A> {
@@ -551,6 +575,9 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
         },
         "M" => match x {
             Parsed::Members(members) => {
+                if let Some(e) = first_refusal(&members) {
+                    return Err(e);
+                }
                 let members = by_name(members).into_iter().map(|(k, v)| Ok((k, v?)));
                 AttributeValue::M(members.collect::<Result<_>>()?)
             }
@@ -811,6 +838,30 @@ mod tests {
         assert_eq!(
             err(json!({"SS": ["d", "c", "d", "b", "a"]})),
             format!("{invalid} [\"c\", \"d\", \"d\", \"b\", \"a\"] contains duplicates.")
+        );
+    }
+
+    /// A map's first refused member in the order sent is the one reported, of those a later
+    /// member of the same name does not replace (partiqlParameterNumbers.test.ts).
+    #[test]
+    fn a_map_reports_its_first_refused_member_in_the_order_sent() {
+        let deep = (0..40).fold(r#"{"S": "leaf"}"#.to_string(), |v, _| {
+            format!(r#"{{"M": {{"n": {v}}}}}"#)
+        });
+        let map = |members: &str| {
+            from_text(&format!(r#"{{"M": {{{members}}}}}"#))
+                .unwrap_err()
+                .message
+                .unwrap()
+        };
+        let nesting = Error::nesting_exceeded().message.unwrap();
+        let abc = "The parameter cannot be converted to a numeric value: abc";
+        assert_eq!(map(&format!(r#""d": {deep}, "bad": {{"N": "abc"}}"#)), nesting);
+        assert_eq!(map(&format!(r#""bad": {{"N": "abc"}}, "d": {deep}"#)), abc);
+        // A replaced member is not read.
+        assert_eq!(
+            map(&format!(r#""d": {deep}, "bad": {{"N": "abc"}}, "d": {{"S": "x"}}"#)),
+            abc
         );
     }
 
