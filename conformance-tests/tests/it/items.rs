@@ -118,7 +118,7 @@ async fn item_errors_match_dynamodb() {
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("d", V::Ss(vec!["x".into(), "x".into()])).send().await.unwrap_err(),
-            validation("1 validation error detected: One or more parameter values were invalid: Input collection [x, x] contains duplicates."),
+            validation("1 validation error detected: One or more parameter values were invalid: Input collection [\"x\", \"x\"] contains duplicates."),
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("n", V::Null(false)).send().await.unwrap_err(),
