@@ -734,3 +734,31 @@ async fn tag_and_untag_answer_with_an_empty_body() {
     .await;
     assert_eq!(json_of(&listed), json!({"Tags": []}));
 }
+
+/// A map parameter with a member nested too deep and one holding an unreadable number: the first
+/// in the order sent is reported (the conformance suite's partiqlParameterNumbers.test.ts, AWS,
+/// October 2026), which only a body written by hand can order.
+#[tokio::test]
+async fn a_map_reports_its_first_refused_member_in_the_order_sent() {
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    let deep = (0..40).fold(r#"{"S": "leaf"}"#.to_string(), |v, _| {
+        format!(r#"{{"M": {{"n": {v}}}}}"#)
+    });
+    let bad = r#"{"N": "abc"}"#;
+    let nesting = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+    for (members, message) in [
+        (format!(r#""d": {deep}, "bad": {bad}"#), nesting),
+        (
+            format!(r#""bad": {bad}, "d": {deep}"#),
+            "The parameter cannot be converted to a numeric value: abc",
+        ),
+    ] {
+        let body = format!(
+            r#"{{"Statement": "SELECT * FROM \"tbl\" WHERE pk = 'p' AND x = ?", "Parameters": [{{"M": {{{members}}}}}]}}"#
+        );
+        let r = call(&emu, "DynamoDB_20120810.ExecuteStatement", &body).await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        assert_eq!(json_of(&r)["message"], message, "{members}");
+    }
+}

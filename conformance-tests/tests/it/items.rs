@@ -118,7 +118,7 @@ async fn item_errors_match_dynamodb() {
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("d", V::Ss(vec!["x".into(), "x".into()])).send().await.unwrap_err(),
-            validation("1 validation error detected: One or more parameter values were invalid: Input collection [x, x] contains duplicates."),
+            validation("1 validation error detected: One or more parameter values were invalid: Input collection [\"x\", \"x\"] contains duplicates."),
         ),
         (
             c.put_item().table_name("errs").item("pk", s("a")).item("sk", s("b")).item("n", V::Null(false)).send().await.unwrap_err(),
@@ -397,12 +397,12 @@ async fn a_number_is_sized_as_aws_measures_it() {
     }
 }
 
-/// Standalone UpdateItem measures what it writes as well as the finished item (nubo-db's
-/// conformance suite, limits/itemSizeBySurface.test.ts, measured against AWS): the top-level
-/// attributes its clauses name, plus 3 bytes, 19 per SET, 2 per REMOVE and a byte per list index,
-/// must fit in 409,600. So at a one-byte key its ceiling sits under the limit, an attribute it
-/// leaves alone is not counted, and PartiQL's UPDATE and a transaction's Update (which measure
-/// only the finished item) write the 409,600-byte item it refuses.
+/// Standalone UpdateItem measures its request as well as the finished item (the conformance
+/// suite, limits/itemSizeBySurface.test.ts, measured against AWS): 3 bytes, and per SET 19, its
+/// target and value, per REMOVE 1 and its target, must fit in 409,600. So at a one-byte key its
+/// ceiling sits under the limit, an attribute it leaves alone is not counted, AttributeUpdates
+/// are sized by the finished item alone, and PartiQL's UPDATE and a transaction's Update (which
+/// measure only the finished item) write the 409,600-byte item it refuses.
 #[tokio::test]
 async fn update_item_is_measured_by_what_it_writes() {
     use aws_sdk_dynamodb::types::{AttributeAction, AttributeValueUpdate, TransactWriteItem, Update};
@@ -441,7 +441,7 @@ async fn update_item_is_measured_by_what_it_writes() {
         let at = update(pk, expression, value(padding)).send().await;
         assert!(at.is_ok(), "{pk}: {expression}: {at:?}");
     }
-    // AttributeUpdates are measured as their expression twins.
+    // AttributeUpdates: the finished item, key included, is what counts.
     let legacy = |len: usize| {
         c.update_item()
             .table_name("upd_size")
@@ -454,8 +454,8 @@ async fn update_item_is_measured_by_what_it_writes() {
                     .build(),
             )
     };
-    assert_eq!(error(legacy(409_578).send().await.unwrap_err()), refused());
-    assert!(legacy(409_577).send().await.is_ok());
+    assert_eq!(error(legacy(409_597).send().await.unwrap_err()), refused());
+    assert!(legacy(409_596).send().await.is_ok());
 
     // The 409,600-byte item at a one-byte key: UpdateItem refuses it, the others write it.
     put(&c, "upd_size", &[("pk", s("X"))]).await;
@@ -482,6 +482,143 @@ async fn update_item_is_measured_by_what_it_writes() {
         .send()
         .await
         .expect("a transaction's Update writes it");
+}
+
+/// What each kind of UpdateExpression clause charges (the conformance suite's AWS captures,
+/// itemSizeBySurface.test.ts, "UpdateItem charges each kind of clause", October 2026): the
+/// request, not the item it changes. Beside `SET b = :pad` (3 + 19 + 1), each clause's charge
+/// leaves the padding the rest; one byte more is refused. The charge is checked before the
+/// condition, so a failing condition still gets the size refusal.
+#[tokio::test]
+async fn update_item_charges_each_kind_of_clause() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "upd_charge", None).await;
+    let ten = || s(&"y".repeat(10));
+    let one = || V::N("1".into());
+    let ss = |members: &[&str]| V::Ss(members.iter().map(|m| m.to_string()).collect());
+    let refused = || validation("Item size to update has exceeded the maximum allowed size");
+    // (clause, seed, values, its charge)
+    type Values = Vec<(&'static str, V)>;
+    let cases: Vec<(&str, Values, Values, usize)> = vec![
+        (
+            "SET c = abcdefghij",
+            vec![("abcdefghij", ten())],
+            vec![],
+            19 + 1 + (1 + 14 + 10),
+        ),
+        (
+            "SET c = m.z",
+            vec![("m", V::M([("z".to_string(), ten())].into()))],
+            vec![],
+            19 + 1 + (1 + 15 + 15),
+        ),
+        (
+            "SET c = l[10]",
+            vec![("l", V::L(vec![s("e"); 11]))],
+            vec![],
+            19 + 1 + (1 + 15 + 16),
+        ),
+        (
+            "SET n = n + :one",
+            vec![("n", V::N("12345678901234567890".into()))],
+            vec![(":one", one())],
+            19 + 1 + 34 + 16 + 2,
+        ),
+        (
+            "SET n = n - :one",
+            vec![("n", one())],
+            vec![(":one", one())],
+            19 + 1 + 37 + 16 + 2,
+        ),
+        (
+            "SET c = if_not_exists(c, :v)",
+            vec![("c", ten())],
+            vec![(":v", s("v"))],
+            19 + 1 + 39 + 16 + 1,
+        ),
+        (
+            "SET c = if_not_exists(c, :v)",
+            vec![],
+            vec![(":v", ten())],
+            19 + 1 + 39 + 16 + 10,
+        ),
+        (
+            "SET l = list_append(l, :new)",
+            vec![("l", V::L(vec![s("e")]))],
+            vec![(":new", V::L(vec![ten()]))],
+            19 + 1 + 37 + 16 + 14,
+        ),
+        (
+            "ADD abcdefghij :one",
+            vec![("abcdefghij", one())],
+            vec![(":one", one())],
+            19 + 10 + 2,
+        ),
+        (
+            "ADD ss :new",
+            vec![("ss", ss(&["ppppp"]))],
+            vec![(":new", ss(&["ppppp", &"s".repeat(500)]))],
+            19 + 2 + 500,
+        ),
+        (
+            "REMOVE abcdefghij[1]",
+            vec![("abcdefghij", V::L(vec![ten(), s("r")]))],
+            vec![],
+            1 + 10 + 4 + 1,
+        ),
+        (
+            "REMOVE m.yyyyyyyyyy",
+            vec![("m", V::M([("yyyyyyyyyy".to_string(), s("r"))].into()))],
+            vec![],
+            1 + 1 + 4 + 10,
+        ),
+        (
+            "DELETE ss :rm",
+            vec![("ss", ss(&["ppppp", "qq"]))],
+            vec![(":rm", ss(&["qq"]))],
+            1 + 2,
+        ),
+    ];
+    for (n, (clause, seed, values, charge)) in cases.into_iter().enumerate() {
+        let padding = 409_600 - (3 + 19 + 1) - charge;
+        let expression = match clause.strip_prefix("SET ") {
+            Some(rest) => format!("SET b = :pad, {rest}"),
+            None => format!("SET b = :pad {clause}"),
+        };
+        for (pk, len) in [(format!("A{n}"), padding), (format!("B{n}"), padding + 1)] {
+            let mut item = vec![("pk", s(&pk))];
+            item.extend(seed.iter().cloned());
+            put(&c, "upd_charge", &item).await;
+            let mut request = c
+                .update_item()
+                .table_name("upd_charge")
+                .key("pk", s(&pk))
+                .update_expression(&expression)
+                .expression_attribute_values(":pad", s(&"x".repeat(len)));
+            for (name, value) in &values {
+                request = request.expression_attribute_values(*name, value.clone());
+            }
+            let r = request.send().await;
+            match len == padding {
+                true => assert!(r.is_ok(), "{clause} at {len}: {r:?}"),
+                false => assert_eq!(error(r.unwrap_err()), refused(), "{clause} at {len}"),
+            }
+        }
+    }
+    // A 409,700-byte value that if_not_exists leaves unused is charged all the same, ahead of a
+    // condition that fails.
+    put(&c, "upd_charge", &[("pk", s("order")), ("c", s("x"))]).await;
+    let e = c
+        .update_item()
+        .table_name("upd_charge")
+        .key("pk", s("order"))
+        .update_expression("SET c = if_not_exists(c, :huge)")
+        .condition_expression("attribute_exists(nope)")
+        .expression_attribute_values(":huge", s(&"h".repeat(409_700)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), refused());
 }
 
 /// What a write charges each index (nubo-db's conformance suite, measured against AWS): one

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::{AttributeValue as V, ScalarAttributeType as T};
 
-use crate::support::{create_table, emulator, error, validation};
+use crate::support::{create_table, emulator, error, s, validation};
 
 #[tokio::test]
 async fn every_type_round_trips() {
@@ -239,4 +239,160 @@ async fn numbers_are_refused_as_each_validator_reads_them() {
         let wrapped = format!("ExpressionAttributeValues contains invalid value: {message} for key :v");
         assert_eq!(error(e), validation(&wrapped), "{input:?}");
     }
+}
+
+/// A set with a repeated member, and an unreadable number, as each of DynamoDB's two validators
+/// words them (the conformance suite's valueLayers.test.ts, AWS, October 2026). The newer
+/// (PutItem, UpdateItem, DeleteItem, counted; GetItem, BatchGetItem and Query, bare, Query's
+/// expression values without the `ExpressionAttributeValues contains invalid value` wrapper)
+/// quotes the members met before the repeat in byte order, then the repeat and the rest; the
+/// older (BatchWriteItem; Scan, whose expression values keep the wrapper) lists them as sent.
+#[tokio::test]
+async fn repeated_set_members_are_worded_by_each_validator() {
+    use aws_sdk_dynamodb::types::{ComparisonOperator, Condition, KeysAndAttributes, PutRequest, WriteRequest};
+    let (_emu, c) = emulator().await;
+    create_table(&c, "dupes", None).await;
+    let b64 = |text: &str| {
+        Blob::new(match text {
+            "/w==" => vec![0xff],
+            _ => vec![0],
+        })
+    };
+    let sets = [
+        V::Ss(vec!["b".into(), "a".into(), "b".into()]),
+        V::Bs(vec![b64("/w=="), b64("AA=="), b64("AA==")]),
+        V::Ns(vec!["2".into(), "1".into(), "2".into()]),
+    ];
+    let invalid = "One or more parameter values were invalid: Input collection";
+    let newer = [
+        format!("{invalid} [\"a\", \"b\", \"b\"] contains duplicates."),
+        format!("{invalid} [\"AA==\",\"/w==\",\"AA==\"]of type BS contains duplicates."),
+        format!("{invalid} contains duplicates."),
+    ];
+    let older = [
+        format!("{invalid} [b, a, b] contains duplicates."),
+        format!("{invalid} [/w==, AA==, AA==]of type BS contains duplicates."),
+        "Input collection contains duplicates".to_string(),
+    ];
+    let counted = |m: &String| format!("1 validation error detected: {m}");
+    let wrapped = |m: &String| format!("ExpressionAttributeValues contains invalid value: {m} for key :t");
+    for (i, d) in sets.iter().enumerate() {
+        let key = HashMap::from([("pk".to_string(), d.clone())]);
+        let put = c
+            .put_item()
+            .table_name("dupes")
+            .item("pk", s("d"))
+            .item("s", d.clone())
+            .send()
+            .await;
+        assert_eq!(
+            error(put.unwrap_err()),
+            validation(&counted(&newer[i])),
+            "PutItem {d:?}"
+        );
+        let delete = c
+            .delete_item()
+            .table_name("dupes")
+            .set_key(Some(key.clone()))
+            .send()
+            .await;
+        assert_eq!(
+            error(delete.unwrap_err()),
+            validation(&counted(&newer[i])),
+            "DeleteItem {d:?}"
+        );
+        let get = c.get_item().table_name("dupes").set_key(Some(key.clone())).send().await;
+        assert_eq!(error(get.unwrap_err()), validation(&newer[i]), "GetItem {d:?}");
+        let keys = KeysAndAttributes::builder().keys(key.clone()).build().unwrap();
+        let batch_get = c.batch_get_item().request_items("dupes", keys).send().await;
+        assert_eq!(
+            error(batch_get.unwrap_err()),
+            validation(&newer[i]),
+            "BatchGetItem {d:?}"
+        );
+        let query = c
+            .query()
+            .table_name("dupes")
+            .key_condition_expression("pk = :t")
+            .expression_attribute_values(":t", d.clone())
+            .send()
+            .await;
+        assert_eq!(error(query.unwrap_err()), validation(&newer[i]), "Query {d:?}");
+        let query_filter = c
+            .query()
+            .table_name("dupes")
+            .key_conditions(
+                "pk",
+                Condition::builder()
+                    .comparison_operator(ComparisonOperator::Eq)
+                    .attribute_value_list(s("d"))
+                    .build()
+                    .unwrap(),
+            )
+            .query_filter(
+                "s",
+                Condition::builder()
+                    .comparison_operator(ComparisonOperator::Eq)
+                    .attribute_value_list(d.clone())
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await;
+        assert_eq!(
+            error(query_filter.unwrap_err()),
+            validation(&newer[i]),
+            "QueryFilter {d:?}"
+        );
+        let start = c
+            .query()
+            .table_name("dupes")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("d"))
+            .set_exclusive_start_key(Some(key.clone()))
+            .send()
+            .await;
+        assert_eq!(
+            error(start.unwrap_err()),
+            validation(&newer[i]),
+            "ExclusiveStartKey {d:?}"
+        );
+        let put = PutRequest::builder()
+            .item("pk", s("d"))
+            .item("s", d.clone())
+            .build()
+            .unwrap();
+        let batch_write = c
+            .batch_write_item()
+            .request_items("dupes", vec![WriteRequest::builder().put_request(put).build()])
+            .send()
+            .await;
+        assert_eq!(
+            error(batch_write.unwrap_err()),
+            validation(&older[i]),
+            "BatchWriteItem {d:?}"
+        );
+        let scan = c
+            .scan()
+            .table_name("dupes")
+            .filter_expression("s = :t")
+            .expression_attribute_values(":t", d.clone())
+            .send()
+            .await;
+        assert_eq!(error(scan.unwrap_err()), validation(&wrapped(&older[i])), "Scan {d:?}");
+    }
+    // Query words an unreadable number in a filter value bare too.
+    let query = c
+        .query()
+        .table_name("dupes")
+        .key_condition_expression("pk = :p")
+        .filter_expression("n = :v")
+        .expression_attribute_values(":p", s("d"))
+        .expression_attribute_values(":v", V::N("abc".into()))
+        .send()
+        .await;
+    assert_eq!(
+        error(query.unwrap_err()),
+        validation("The parameter cannot be converted to a numeric value: abc")
+    );
 }

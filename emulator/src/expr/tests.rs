@@ -725,25 +725,56 @@ fn update_parse_errors() {
     );
 }
 
-/// What a standalone UpdateItem measures besides the finished item (the conformance suite's AWS
-/// captures): the attributes the clauses name, once each, as the finished item holds them, plus
-/// 3, 19 per SET or ADD, 2 per REMOVE or DELETE and a byte per list index; the key and untouched
-/// attributes are not counted.
+/// What a standalone UpdateItem charges an update expression (the conformance suite's AWS
+/// captures, itemSizeBySurface.test.ts, October 2026): the request's clauses and values, never
+/// the attributes the item holds, but for the members an ADD adds to a set.
 #[test]
-fn update_written_size() {
-    let list = AttributeValue::L(vec![s("ab"), s("c")]);
-    let finished = item(&[("pk", s("K")), ("b", s("xyz")), ("u", s("untouched")), ("d", list)]);
-    let written = |e: &str, v: &[(&str, AttributeValue)]| {
+fn update_charge() {
+    let ten = s("yyyyyyyyyy");
+    let old = item(&[
+        ("pk", s("K")),
+        ("ss", AttributeValue::Ss(vec!["ppppp".into()])),
+        ("c", ten.clone()),
+    ]);
+    let charge = |e: &str, v: &[(&str, AttributeValue)]| {
         let update = upd_with(e, &[], v).unwrap().update.unwrap();
-        update.written_size(&finished)
+        update.charge(Some(&old))
     };
-    let v = [(":v", s("xyz"))];
-    assert_eq!(written("SET b = :v", &v), 3 + 19 + 4);
-    assert_eq!(written("SET b = :v REMOVE r", &v), 3 + 19 + 2 + 4);
-    let sets = [(":n", n("1")), (":ss", AttributeValue::Ss(vec!["a".into()]))];
-    assert_eq!(written("ADD c :n DELETE e :ss", &sets), 3 + 19 + 2);
-    // d: its name, 3, and each element with a byte; named twice, counted once.
-    assert_eq!(written("SET d[0] = :v, d[1] = :v", &v), 3 + 20 + 20 + 1 + 3 + 3 + 2);
+    let pad = [(":pad", s("xyz"))];
+    // 3 for the update, a SET 19 plus its target (1) and its value (3).
+    assert_eq!(charge("SET b = :pad", &pad), 3 + 19 + 1 + 3);
+    // A path operand: 1, then 14 and the element per element; its value is free.
+    assert_eq!(charge("SET b = abcdefghij", &[]), 3 + 19 + 1 + 1 + 14 + 10);
+    assert_eq!(charge("SET b = l[10]", &[]), 3 + 19 + 1 + 1 + 14 + 1 + 14 + 2);
+    // A target: its first name, then 4 and the element per element.
+    assert_eq!(charge("SET d.leaf = :pad", &pad), 3 + 19 + 1 + 4 + 4 + 3);
+    assert_eq!(charge("SET d[0] = :pad", &pad), 3 + 19 + 1 + 4 + 1 + 3);
+    // Arithmetic and functions, plus their operands; one value used twice is charged twice.
+    let one = [(":one", n("1"))];
+    assert_eq!(charge("SET n = n + :one", &one), 3 + 19 + 1 + 34 + 16 + 2);
+    assert_eq!(charge("SET n = n - :one", &one), 3 + 19 + 1 + 37 + 16 + 2);
+    let v = [(":v", s("vv"))];
+    assert_eq!(
+        charge("SET c = if_not_exists(c, :v), e = if_not_exists(e, :v)", &v),
+        3 + 2 * (19 + 1 + 39 + 16 + 2)
+    );
+    let lists = [
+        (":a", AttributeValue::L(vec![s("e")])),
+        (":c", AttributeValue::L(vec![ten.clone()])),
+    ];
+    assert_eq!(
+        charge("SET l = list_append(:a, :c)", &lists),
+        3 + 19 + 1 + 37 + (3 + 1 + 1) + (3 + 1 + 10)
+    );
+    // ADD: 19, the target and the members the set gains; REMOVE and DELETE: 1 and the target.
+    let add = [(":new", AttributeValue::Ss(vec!["ppppp".into(), "sss".into()]))];
+    assert_eq!(charge("ADD ss :new", &add), 3 + 19 + 2 + 3);
+    assert_eq!(charge("ADD abcdefghij :one", &one), 3 + 19 + 10 + 2);
+    assert_eq!(
+        charge("REMOVE abcdefghij[1], m.yyyyyyyyyy", &[]),
+        3 + (1 + 10 + 4 + 1) + (1 + 1 + 4 + 10)
+    );
+    assert_eq!(charge("DELETE ss :new", &add), 3 + 1 + 2);
 }
 
 #[test]

@@ -260,6 +260,61 @@ impl UpdParser<'_, '_, '_> {
 // Application
 // ---------------------------------------------------------------------------------------------
 
+/// A path element's bytes in the update charge: a name's bytes, a list index's digits.
+fn element_charge(e: &PathElem) -> usize {
+    match e {
+        PathElem::Attr(name) => name.len(),
+        PathElem::Index(i) => i.to_string().len(),
+    }
+}
+
+/// A clause's target: its first name, then 4 and the element for each further element.
+fn target_charge(p: &Path) -> usize {
+    let mut elements = p.0.iter();
+    let first = elements.next().map_or(0, element_charge);
+    first + elements.map(|e| 4 + element_charge(e)).sum::<usize>()
+}
+
+/// A SET's value: an addition 34 and a subtraction 37 more than their operands; the result is free.
+fn set_charge(v: &SetValue) -> usize {
+    match v {
+        SetValue::Operand(o) => operand_charge(o),
+        SetValue::Plus(a, b) => 34 + operand_charge(a) + operand_charge(b),
+        SetValue::Minus(a, b) => 37 + operand_charge(a) + operand_charge(b),
+    }
+}
+
+/// An operand: a path 1 plus 14 and the element per element (what it reads is free), a value its
+/// size at every use, `if_not_exists` 39 and `list_append` 37 plus their operands. Recursion is
+/// as deep as the parser let the operands nest, as in `eval_operand`.
+fn operand_charge(o: &UpdOperand) -> usize {
+    match o {
+        UpdOperand::Path(p) => path_operand_charge(p),
+        UpdOperand::Value(v) => v.size(),
+        UpdOperand::IfNotExists(p, v) => 39 + path_operand_charge(p) + operand_charge(v),
+        UpdOperand::ListAppend(a, b) => 37 + operand_charge(a) + operand_charge(b),
+    }
+}
+
+fn path_operand_charge(p: &Path) -> usize {
+    1 + p.0.iter().map(|e| 14 + element_charge(e)).sum::<usize>()
+}
+
+/// What an ADD of `v` adds to `had`: a set's new members only; a number, its size.
+fn added_size(had: &AttributeValue, v: &AttributeValue) -> usize {
+    match (had, v) {
+        (AttributeValue::Ss(had), AttributeValue::Ss(v)) => {
+            v.iter().filter(|m| !had.contains(m)).map(String::len).sum()
+        }
+        (AttributeValue::Bs(had), AttributeValue::Bs(v)) => v.iter().filter(|m| !had.contains(m)).map(Vec::len).sum(),
+        (AttributeValue::Ns(had), AttributeValue::Ns(v)) => {
+            let new: Vec<_> = v.iter().filter(|m| !had.contains(m)).cloned().collect();
+            AttributeValue::Ns(new).size()
+        }
+        _ => v.size(),
+    }
+}
+
 fn bad_path() -> Error {
     Error::validation("The document path provided in the update expression is invalid for update")
 }
@@ -441,30 +496,26 @@ impl Update {
         }
     }
 
-    /// What a standalone UpdateItem measures against the 400 KB limit besides the finished item:
-    /// not the item but what the update writes, each top-level attribute an action names as
-    /// `item` (the finished item) holds it, name and value, plus a charge per clause: 3 bytes,
-    /// 19 per SET or ADD, 2 per REMOVE or DELETE, and a byte per list index in a clause's path.
-    /// The key and untouched attributes are left out, so at a short key the ceiling sits below
-    /// 400 KB (the conformance suite's AWS captures, eu-west-2, August 2026; the charge for an
-    /// index is from one `SET d[0]`, for legacy AttributeUpdates inferred from their
-    /// expression twins).
-    pub fn written_size(&self, item: &Item) -> usize {
-        let mut names = BTreeSet::new();
-        let mut size = 3;
-        for a in &self.actions {
-            let path = a.path();
-            names.insert(path.head());
-            size += match a {
-                UpdateAction::Set(..) | UpdateAction::Add(..) => 19,
-                UpdateAction::Remove(_) | UpdateAction::Delete(..) => 2,
-            };
-            size += path.0.iter().filter(|e| matches!(e, PathElem::Index(_))).count();
+    /// What a standalone UpdateItem charges an update expression against the 400 KB limit, besides
+    /// the finished item: the request, not the item it changes (the conformance suite's AWS
+    /// captures, eu-west-2, October 2026). 3 bytes, and per clause: a SET 19, its target and its
+    /// value (`set_charge`); an ADD 19, its target and the value, counting only the members a set
+    /// gains over `old`'s; a REMOVE or DELETE 1 and its target. So the key and every attribute the
+    /// update leaves alone are free, and at a short key the ceiling sits below 400 KB. Legacy
+    /// AttributeUpdates are not charged: they are sized by the finished item alone.
+    pub fn charge(&self, old: Option<&Item>) -> usize {
+        if self.legacy {
+            return 0;
         }
-        let written = names
-            .into_iter()
-            .filter_map(|n| item.get(n).map(|v| n.len() + v.size()));
-        size + written.sum::<usize>()
+        let clause = |a: &UpdateAction| match a {
+            UpdateAction::Set(p, v) => 19 + target_charge(p) + set_charge(v),
+            UpdateAction::Add(p, v) => {
+                let had = old.and_then(|o| lookup(o, p));
+                19 + target_charge(p) + had.map_or_else(|| v.size(), |had| added_size(had, v))
+            }
+            UpdateAction::Remove(p) | UpdateAction::Delete(p, _) => 1 + target_charge(p),
+        };
+        3 + self.actions.iter().map(clause).sum::<usize>()
     }
 
     /// The paths the update names, in expression order (what UPDATED_OLD and UPDATED_NEW show).

@@ -186,11 +186,12 @@ pub fn updated_item(
     Ok(Some(item))
 }
 
-/// Standalone UpdateItem's second size gate, after `updated_item`'s: what the update writes
-/// plus its clauses' charge (`Update::written_size`) must fit too. PartiQL's UPDATE and a
-/// transaction's Update measure only the finished item, so they write what this refuses.
-pub fn check_update_size(update: &Update, item: &Item) -> Result<()> {
-    if update.written_size(item) > MAX_ITEM_SIZE {
+/// Standalone UpdateItem's second size gate, beside `updated_item`'s: the request's charge
+/// (`Update::charge`, on the item before the update) must fit too, checked before the condition.
+/// PartiQL's UPDATE and a transaction's Update measure only the finished item, so they write what
+/// this refuses.
+pub fn check_update_size(update: &Update, old: Option<&Item>) -> Result<()> {
+    if update.charge(old) > MAX_ITEM_SIZE {
         return Err(update_too_large());
     }
     Ok(())

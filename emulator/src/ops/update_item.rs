@@ -34,7 +34,10 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let slot = Slot::new(&key);
     let update = input.exprs.update.as_ref();
     let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
-        update.map_or(Ok(()), |u| check_update_keys(def, u))?;
+        if let Some(update) = update {
+            check_update_keys(def, update)?;
+            check_update_size(update, old.item())?;
+        }
         check_condition(cx, input.exprs.condition.as_ref(), returns, old)?;
         // The old item, decoded once, becomes the new one unless the answer shows it.
         let base = match returns.values {
@@ -42,9 +45,6 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             _ => old.take_item(),
         };
         let new = updated_item(def, &key, base, update)?;
-        if let (Some(update), Some(new)) = (update, &new) {
-            check_update_size(update, new)?;
-        }
         let units = units_of_write(old.size(), new.as_ref().map_or(0, item_size));
         let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), new.as_ref(), units);
         let collection_metrics = metrics_if(returns.collection_metrics, def, &key);

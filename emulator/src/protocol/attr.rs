@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use super::item_json;
 use super::serialization::{refusal, Found, Values, Wanted};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{AttributeValue, Item, Number, NumberError, Reading, Stored, MAX_NESTING};
 
 /// A placeholder for an attribute value whose JSON text is kept as it came, to be decoded
@@ -366,6 +366,30 @@ impl<'de> Visitor<'de> for Node {
     }
 }
 
+/// A map's first refused member in the order sent, of those no later member of the same name
+/// replaces: DynamoDB reports the first problem in document order, so a member nested too deep
+/// ahead of an unreadable number is the nesting error (the conformance suite's
+/// partiqlParameterNumbers.test.ts, AWS, October 2026); the JSON reader's refusals
+/// (SerializationException) come first, as the whole body is read before it is validated.
+/// Costs nothing more without a refusal.
+fn first_refusal(members: &[(String, Result<AttributeValue>)]) -> Option<Error> {
+    let first = members.iter().position(|(_, v)| v.is_err())?;
+    let last: std::collections::HashMap<&str, usize> =
+        members.iter().enumerate().map(|(i, (k, _))| (k.as_str(), i)).collect();
+    let mut refused = members
+        .iter()
+        .enumerate()
+        .skip(first)
+        .filter(|(i, (k, _))| last.get(k.as_str()) == Some(i))
+        .filter_map(|(_, (_, v))| v.as_ref().err());
+    let first = refused.next()?;
+    let serialization = |e: &&Error| e.kind == ErrorKind::Serialization;
+    match serialization(&first) {
+        true => Some(first.clone()),
+        false => Some(refused.find(serialization).unwrap_or(first).clone()),
+    }
+}
+
 /// Sorts JSON members by name, the later of two equal names winning (the order and the rule of the
 /// `serde_json::Map` this decoder replaces, which DynamoDB's answers were matched against).
 fn by_name<K: Ord, T, A: smallvec::Array<Item = (K, T)>>(mut members: SmallVec<A>) -> SmallVec<A> {
@@ -472,10 +496,47 @@ fn empty_set(kind: &str) -> Error {
     Error::invalid_parameter(format!("An {kind} set  may not be empty"))
 }
 
-fn has_duplicates<T: Ord>(items: &[T]) -> bool {
-    let mut sorted: Vec<&T> = items.iter().collect();
-    sorted.sort();
-    sorted.windows(2).any(|w| w[0] == w[1])
+/// Where a set's members first repeat, as the newer validator lists them: the members met
+/// before the repeat in byte order, the repeat, then the rest as sent (indexes into `items`);
+/// `None` without a repeat. (The conformance suite's valueLayers.test.ts, AWS, October 2026.)
+fn first_repeat<T: Ord>(items: &[T]) -> Option<Vec<usize>> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if seen.insert(item, i).is_some() {
+            let mut order: Vec<usize> = seen.into_values().collect();
+            order.extend(i..items.len());
+            return Some(order);
+        }
+    }
+    None
+}
+
+/// A set with a repeated member refused as `reading`'s validator words it: the newer quotes
+/// its members in [`first_repeat`]'s order (strings separated by `", "`, binaries by `","`), the
+/// older lists them as sent; `order` is [`first_repeat`]'s, `raw` the members' text as sent.
+fn duplicates(ty: &str, raw: &[String], order: &[usize], reading: Reading) -> Error {
+    let quoted = |separator: &str| {
+        let members: Vec<String> = order.iter().map(|&i| format!("\"{}\"", raw[i])).collect();
+        members.join(separator)
+    };
+    match (ty, reading) {
+        ("NS", Reading::Exact) => Error::invalid_parameter("Input collection contains duplicates."),
+        ("NS", Reading::BigDecimal) => Error::validation("Input collection contains duplicates"),
+        ("BS", Reading::Exact) => Error::invalid_parameter(format!(
+            "Input collection [{}]of type BS contains duplicates.",
+            quoted(",")
+        )),
+        ("BS", Reading::BigDecimal) => Error::invalid_parameter(format!(
+            "Input collection [{}]of type BS contains duplicates.",
+            raw.join(", ")
+        )),
+        (_, Reading::Exact) => {
+            Error::invalid_parameter(format!("Input collection [{}] contains duplicates.", quoted(", ")))
+        }
+        (_, Reading::BigDecimal) => {
+            Error::invalid_parameter(format!("Input collection [{}] contains duplicates.", raw.join(", ")))
+        }
+    }
 }
 
 /// The value `x` holds as type `ty`; a set's members sorted (after the duplicate check, whose
@@ -514,6 +575,9 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
         },
         "M" => match x {
             Parsed::Members(members) => {
+                if let Some(e) = first_refusal(&members) {
+                    return Err(e);
+                }
                 let members = by_name(members).into_iter().map(|(k, v)| Ok((k, v?)));
                 AttributeValue::M(members.collect::<Result<_>>()?)
             }
@@ -528,11 +592,8 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
             if v.is_empty() {
                 return Err(empty_set("string"));
             }
-            if has_duplicates(&v) {
-                return Err(Error::invalid_parameter(format!(
-                    "Input collection [{}] contains duplicates.",
-                    v.join(", ")
-                )));
+            if let Some(order) = first_repeat(&v) {
+                return Err(duplicates(ty, &v, &order, reading));
             }
             AttributeValue::Ss(v)
         }
@@ -542,8 +603,8 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
                 return Err(empty_set("number"));
             }
             let v: Vec<Number> = raw.iter().map(|s| number(s, reading)).collect::<Result<_>>()?;
-            if has_duplicates(&v) {
-                return Err(Error::validation("Input collection contains duplicates"));
+            if let Some(order) = first_repeat(&v) {
+                return Err(duplicates(ty, &raw, &order, reading));
             }
             AttributeValue::Ns(v)
         }
@@ -553,11 +614,8 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
                 return Err(Error::invalid_parameter("Binary sets should not be empty"));
             }
             let v: Vec<Vec<u8>> = raw.iter().map(|s| binary(s)).collect::<Result<_>>()?;
-            if has_duplicates(&v) {
-                return Err(Error::invalid_parameter(format!(
-                    "Input collection [{}]of type BS contains duplicates.",
-                    raw.join(", ")
-                )));
+            if let Some(order) = first_repeat(&v) {
+                return Err(duplicates(ty, &raw, &order, reading));
             }
             AttributeValue::Bs(v)
         }
@@ -718,11 +776,6 @@ mod tests {
             "One or more parameter values were invalid: An number set  may not be empty"
         );
         assert_eq!(
-            err(json!({"SS": ["a", "a"]})),
-            "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
-        );
-        assert_eq!(err(json!({"NS": ["1", "1.0"]})), "Input collection contains duplicates");
-        assert_eq!(
             err(json!({"NULL": false})),
             "One or more parameter values were invalid: Null attribute value types must have the value of true"
         );
@@ -748,6 +801,67 @@ mod tests {
         assert_eq!(
             decode(&json!({"B": "!!"})).unwrap_err().kind,
             crate::error::ErrorKind::Serialization
+        );
+    }
+
+    /// A repeated set member as each validator words it (the conformance suite's
+    /// valueLayers.test.ts, AWS, October 2026): the newer quotes the members met before the
+    /// repeat in byte order, then the repeat and the rest as sent; the older lists them as sent.
+    #[test]
+    fn duplicate_set_members_are_worded_by_each_validator() {
+        let older = |v: Value| decode_kept_as(&v, Reading::BigDecimal).unwrap_err().message.unwrap();
+        let invalid = "One or more parameter values were invalid: Input collection";
+        let sets = [
+            json!({"SS": ["b", "a", "b"]}),
+            json!({"BS": ["/w==", "AA==", "AA=="]}),
+            json!({"NS": ["2", "1", "2.0"]}),
+        ];
+        let newer: Vec<String> = sets.iter().map(|v| err(v.clone())).collect();
+        assert_eq!(
+            newer,
+            [
+                format!("{invalid} [\"a\", \"b\", \"b\"] contains duplicates."),
+                format!("{invalid} [\"AA==\",\"/w==\",\"AA==\"]of type BS contains duplicates."),
+                format!("{invalid} contains duplicates."),
+            ]
+        );
+        let older: Vec<String> = sets.iter().map(|v| older(v.clone())).collect();
+        assert_eq!(
+            older,
+            [
+                format!("{invalid} [b, a, b] contains duplicates."),
+                format!("{invalid} [/w==, AA==, AA==]of type BS contains duplicates."),
+                "Input collection contains duplicates".to_string(),
+            ]
+        );
+        // Members after the repeat stay as sent.
+        assert_eq!(
+            err(json!({"SS": ["d", "c", "d", "b", "a"]})),
+            format!("{invalid} [\"c\", \"d\", \"d\", \"b\", \"a\"] contains duplicates.")
+        );
+    }
+
+    /// A map's first refused member in the order sent is the one reported, of those a later
+    /// member of the same name does not replace (partiqlParameterNumbers.test.ts).
+    #[test]
+    fn a_map_reports_its_first_refused_member_in_the_order_sent() {
+        let deep = (0..40).fold(r#"{"S": "leaf"}"#.to_string(), |v, _| {
+            format!(r#"{{"M": {{"n": {v}}}}}"#)
+        });
+        let map = |members: &str| {
+            from_text(&format!(r#"{{"M": {{{members}}}}}"#))
+                .unwrap_err()
+                .message
+                .unwrap()
+        };
+        let nesting = Error::nesting_exceeded().message.unwrap();
+        let abc = "The parameter cannot be converted to a numeric value: abc";
+        assert_eq!(map(&format!(r#""d": {deep}, "bad": {{"N": "abc"}}"#)), nesting);
+        assert_eq!(map(&format!(r#""bad": {{"N": "abc"}}, "d": {deep}"#)), abc);
+        // A replaced member is not read.
+        assert_eq!(
+            map(&format!(r#""d": {deep}, "bad": {{"N": "abc"}}, "d": {{"S": "x"}}"#)),
+            abc
         );
     }
 

@@ -381,7 +381,7 @@ fn header(req: &Request<Bytes>, name: impl AsHeaderName) -> &str {
 /// never a SerializationException, the JSON reader's) and fronts
 /// PutItem, UpdateItem and DeleteItem for every request-only check (it also drops the
 /// "ExpressionAttributeValues contains invalid value" wrapper), and Query for its Select
-/// checks. Every other operation, and every check against the table, keeps the older
+/// checks; Query drops the wrapper too, for a value's numbers and set members. Every other operation, and every check against the table, keeps the older
 /// wording. Evidence: moto's AWS-verified tests (Aug 2026); see FIDELITY.md.
 fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
     let message = e.message.as_deref()?;
@@ -396,6 +396,9 @@ fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
         };
     Some(match &e.check {
         _ if counted => format!("1 validation error detected: {message}").into(),
+        // Query's validator words a value's numbers and set members bare, as GetItem's does,
+        // keeping the wrapper for a value's form (valueLayers.test.ts, AWS, October 2026).
+        Check::ExpressionValue(_) if op == Some(Operation::Query) && !attr::refuses_form(message) => message.into(),
         Check::ExpressionValue(key) => {
             format!("ExpressionAttributeValues contains invalid value: {message} for key {key}").into()
         }

@@ -81,11 +81,7 @@ fn parse_as(body: Body, op: Op, transaction: bool) -> Result<Parsed> {
             .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
             .collect()
     });
-    let reading = if transaction {
-        Reading::BigDecimal
-    } else {
-        Reading::Exact
-    };
+    let reading = reading(op, transaction);
     let values = values
         .and_then(Value::as_object)
         .map(|m| self::values(m, reading))
@@ -131,6 +127,17 @@ fn parse_as(body: Body, op: Op, transaction: bool) -> Result<Parsed> {
         transaction,
     };
     expr::parse(&input).map_err(|e| e.within(Check::Request))
+}
+
+/// The validator that reads an operation's attribute values (`Reading`'s numbers, and the
+/// wording of a set's repeated member): the older one for Scan and a transaction's items, the
+/// newer for the rest (the conformance suite's valueLayers.test.ts, AWS, October 2026).
+pub fn reading(op: Op, transaction: bool) -> Reading {
+    match op {
+        Op::Scan => Reading::BigDecimal,
+        _ if transaction => Reading::BigDecimal,
+        _ => Reading::Exact,
+    }
 }
 
 /// ExpressionAttributeValues, each value checked as DynamoDB checks item values.

@@ -28,7 +28,7 @@ use super::Body;
 use super::{attr, item_json};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Op, Parsed};
-use crate::model::{Item, Stored};
+use crate::model::{Item, Reading, Stored};
 use crate::ops::answer::{ConsumedCapacity, ItemCollectionMetrics, Page, WriteOutput};
 use crate::ops::common::{CapacityDetail, ReturnValues, WriteReturns};
 use crate::ops::read::{ReadInput, Select};
@@ -310,7 +310,7 @@ pub fn read_input<T>(body: Body, op: Op, between: impl FnOnce() -> Result<T>) ->
     } else {
         None
     };
-    let exclusive_start_key = start_key(body)?;
+    let exclusive_start_key = start_key(body, expressions::reading(op, false))?;
     let between = between()?;
     let exprs = match early {
         Some(exprs) => exprs,
@@ -338,14 +338,16 @@ pub fn read_input<T>(body: Body, op: Op, between: impl FnOnce() -> Result<T>) ->
 /// ExclusiveStartKey's values, checked with the request (whether the key fits the table is
 /// decided after the lookup). DynamoDB words a refusal of a value's form `The provided starting
 /// key is invalid: <message>`, but a refusal of a number or of a set's members as it does
-/// everywhere (dynalite's tests, run against AWS: the ExclusiveStartKey validations of scan.js).
-fn start_key(body: Body) -> Result<Option<Item>> {
-    body.item("ExclusiveStartKey").map_err(|e| match e.message.as_deref() {
-        Some(m) if e.kind == ErrorKind::Validation && attr::refuses_form(m) => {
-            Error::validation(format!("The provided starting key is invalid: {m}"))
-        }
-        _ => e,
-    })
+/// everywhere (dynalite's tests, run against AWS: the ExclusiveStartKey validations of scan.js),
+/// read by the operation's validator (`reading`).
+fn start_key(body: Body, reading: Reading) -> Result<Option<Item>> {
+    body.item_as("ExclusiveStartKey", reading)
+        .map_err(|e| match e.message.as_deref() {
+            Some(m) if e.kind == ErrorKind::Validation && attr::refuses_form(m) => {
+                Error::validation(format!("The provided starting key is invalid: {m}"))
+            }
+            _ => e,
+        })
 }
 
 /// `TableName`.
