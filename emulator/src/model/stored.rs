@@ -24,15 +24,26 @@
 //! instead of a second allocation per item, and the pointer is thin (`triomphe::ThinArc`: the
 //! length lives in the allocation), so each map entry holding an item is 8 bytes, not 16.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use triomphe::ThinArc;
 
 use super::value::number_size;
 use super::{item_size, nesting_ok, AttributeValue, Item, Number, MAX_NESTING};
 
 /// One stored item: its encoded bytes, shared by the table's map, every index entry that
-/// projects it whole, snapshots and answers in flight.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Stored(ThinArc<(), u8>);
+/// projects it whole, snapshots and answers in flight. The header caches
+/// [`Stored::page_size`] (0 until first asked), which every Query and Scan page reads per row.
+#[derive(Clone)]
+pub struct Stored(ThinArc<AtomicU32, u8>);
+
+impl PartialEq for Stored {
+    fn eq(&self, other: &Stored) -> bool {
+        self.0.slice == other.0.slice
+    }
+}
+
+impl Eq for Stored {}
 
 /// One encoded value, read in place, its strings (and names) read as `T`.
 #[derive(Clone, Copy, Debug)]
@@ -100,7 +111,7 @@ impl Stored {
             out: None,
         };
         write(&mut measure);
-        let mut stored = ThinArc::from_header_and_iter((), std::iter::repeat_n(0, measure.at));
+        let mut stored = ThinArc::from_header_and_iter(AtomicU32::new(0), std::iter::repeat_n(0, measure.at));
         stored.with_arc_mut(|arc| {
             // Just made, so not shared: `get_mut` always finds it.
             if let Some(whole) = triomphe::Arc::get_mut(arc) {
@@ -144,7 +155,21 @@ impl Stored {
     /// DynamoDB): a name counts 1 byte whatever its length, each value its [`held_size`], and the
     /// table's sort key, counted apart as `sort` bytes of its value, once more per started 3 KB:
     /// `2 + body + (1 + (1 + body) / 3072) * (18 + sort)`.
+    ///
+    /// Computed once and kept in the item's header: an item is stored only in tables of one key
+    /// schema (a restore keeps its source's), so `sort_key` is the same at every call.
     pub fn page_size(&self, sort_key: Option<&str>) -> usize {
+        let cached = self.0.header.header.load(Ordering::Relaxed);
+        if cached != 0 {
+            return cached as usize;
+        }
+        let size = self.measure_page_size(sort_key);
+        // Under 4 GB: an item is at most 400 KB. Racing readers store the same value.
+        self.0.header.header.store(size as u32, Ordering::Relaxed);
+        size
+    }
+
+    fn measure_page_size(&self, sort_key: Option<&str>) -> usize {
         let (mut body, mut sort) = (0, 0);
         for (name, value) in self.raw_attributes() {
             match value {
@@ -870,6 +895,21 @@ pub(crate) mod tests {
             what: "a number not normalised",
         };
         assert_eq!(Stored::checked(&bytes).err(), Some(refused));
+    }
+
+    #[test]
+    fn the_cached_page_size_is_the_measured_one_and_not_part_of_equality() {
+        let item = Item::from_iter([
+            ("pk".to_string(), AttributeValue::S("a".repeat(200))),
+            ("sk".to_string(), AttributeValue::N(Number::parse("12.5").unwrap())),
+        ]);
+        let (asked, fresh) = (Stored::new(&item), Stored::new(&item));
+        let measured = asked.measure_page_size(Some("sk"));
+        // body: pk's 200 bytes, a 2-byte length and its name's byte; sk (3 bytes) apart.
+        assert_eq!(measured, 2 + 203 + 18 + 3);
+        assert_eq!(asked.page_size(Some("sk")), measured);
+        assert_eq!(asked.page_size(Some("sk")), measured);
+        assert!(asked == fresh, "a cached size must not make equal items unequal");
     }
 
     #[test]
