@@ -300,17 +300,14 @@ fn path_operand_charge(p: &Path) -> usize {
     1 + p.0.iter().map(|e| 14 + element_charge(e)).sum::<usize>()
 }
 
-/// What an ADD of `v` adds to `had`: a set's new members only; a number, its size.
+/// What an ADD of `v` adds to `had`: a set's new members only (through `set_difference`, so a
+/// large set against a large value is not compared member by member); a number, its size.
 fn added_size(had: &AttributeValue, v: &AttributeValue) -> usize {
+    use AttributeValue::{Bs, Ns, Ss};
     match (had, v) {
-        (AttributeValue::Ss(had), AttributeValue::Ss(v)) => {
-            v.iter().filter(|m| !had.contains(m)).map(String::len).sum()
-        }
-        (AttributeValue::Bs(had), AttributeValue::Bs(v)) => v.iter().filter(|m| !had.contains(m)).map(Vec::len).sum(),
-        (AttributeValue::Ns(had), AttributeValue::Ns(v)) => {
-            let new: Vec<_> = v.iter().filter(|m| !had.contains(m)).cloned().collect();
-            AttributeValue::Ns(new).size()
-        }
+        (Ss(had), Ss(v)) => Ss(set_difference(v, had)).size(),
+        (Ns(had), Ns(v)) => Ns(set_difference(v, had)).size(),
+        (Bs(had), Bs(v)) => Bs(set_difference(v, had)).size(),
         _ => v.size(),
     }
 }

@@ -381,8 +381,9 @@ fn header(req: &Request<Bytes>, name: impl AsHeaderName) -> &str {
 /// never a SerializationException, the JSON reader's) and fronts
 /// PutItem, UpdateItem and DeleteItem for every request-only check (it also drops the
 /// "ExpressionAttributeValues contains invalid value" wrapper), and Query for its Select
-/// checks; Query drops the wrapper too, for a value's numbers and set members. Every other operation, and every check against the table, keeps the older
-/// wording. Evidence: moto's AWS-verified tests (Aug 2026); see FIDELITY.md.
+/// checks; Query drops the wrapper too, for a value's numbers and set members. Every other
+/// operation, and every check against the table, keeps the older wording. Evidence: moto's
+/// AWS-verified tests (Aug 2026) and the conformance suite (Oct 2026); see FIDELITY.md.
 fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
     let message = e.message.as_deref()?;
     let counted = e.kind == ErrorKind::Validation
