@@ -2,7 +2,7 @@
 //!
 //! Raisers choose the exact AWS message; `protocol` renders it. Nothing else knows `__type` names.
 
-use crate::model::Item;
+use crate::model::{Item, Reading};
 
 /// An API error as DynamoDB reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -203,6 +203,35 @@ impl Error {
     /// "One or more parameter values were invalid: …", DynamoDB's prefix for bad item contents.
     pub fn invalid_parameter(detail: impl std::fmt::Display) -> Error {
         Error::validation(format!("One or more parameter values were invalid: {detail}"))
+    }
+
+    /// A set with a repeated member refused as `reading`'s validator words it (item values on the
+    /// wire, PartiQL's set literals): the newer quotes its members in `order` (strings separated
+    /// by `", "`, binaries by `","`), the older lists them as sent; `order` is
+    /// [`crate::model::first_repeat`]'s, `raw` the members' text as sent.
+    pub fn duplicates(ty: &str, raw: &[String], order: &[usize], reading: Reading) -> Error {
+        let quoted = |separator: &str| {
+            let members: Vec<String> = order.iter().map(|&i| format!("\"{}\"", raw[i])).collect();
+            members.join(separator)
+        };
+        match (ty, reading) {
+            ("NS", Reading::Exact) => Error::invalid_parameter("Input collection contains duplicates."),
+            ("NS", Reading::BigDecimal) => Error::validation("Input collection contains duplicates"),
+            ("BS", Reading::Exact) => Error::invalid_parameter(format!(
+                "Input collection [{}]of type BS contains duplicates.",
+                quoted(",")
+            )),
+            ("BS", Reading::BigDecimal) => Error::invalid_parameter(format!(
+                "Input collection [{}]of type BS contains duplicates.",
+                raw.join(", ")
+            )),
+            (_, Reading::Exact) => {
+                Error::invalid_parameter(format!("Input collection [{}] contains duplicates.", quoted(", ")))
+            }
+            (_, Reading::BigDecimal) => {
+                Error::invalid_parameter(format!("Input collection [{}] contains duplicates.", raw.join(", ")))
+            }
+        }
     }
 
     pub fn serialization(message: impl Into<String>) -> Error {

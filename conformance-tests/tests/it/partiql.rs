@@ -1465,6 +1465,155 @@ async fn functions_and_type_tests_in_a_where_clause() {
     );
 }
 
+/// Messages that point at a token end ` at <line>:<column>:<length>`, counted in characters from 1
+/// (the conformance suite's partiqlFunctions tests, AWS, October 2026): a SELECT list's item that
+/// is not a path, a function a WHERE clause does not know, a call in an INSERT's value, and
+/// set_add or set_delete misused, the second argument's refusal pointing at the first. Where no
+/// capture reaches, our reading: a character is a Unicode scalar value (`é𝄞` counts 2) and a line
+/// ends at `\n`.
+#[tokio::test]
+async fn messages_point_at_the_token_they_refuse() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_at", None).await;
+    exec(
+        &c,
+        "INSERT INTO pql_at VALUE {'pk': 'a', 's': 'str', 'ss': <<'a', 'b'>>}",
+    )
+    .await;
+    for (stmt, message) in [
+        (
+            "SELECT attribute_exists(ss) FROM pql_at WHERE pk = 'a'",
+            "Unexpected path component at 1:8:16",
+        ),
+        (
+            "SELECT pk, 'x' FROM pql_at WHERE pk = 'a'",
+            "Unexpected path component at 1:12:3",
+        ),
+        (
+            "SELECT * FROM pql_at WHERE pk = 'a' AND EXISTS(ss)",
+            "Unrecognized function: exists at 1:41:6",
+        ),
+        (
+            "SELECT * FROM pql_at WHERE pk = 'a' AND set_add(ss, <<'x'>>) = ss",
+            "Unrecognized function: set_add at 1:41:7",
+        ),
+        (
+            "SELECT *\nFROM pql_at\nWHERE pk = 'é𝄞' AND Upper(s) = 'STR'",
+            "Unrecognized function: upper at 3:21:5",
+        ),
+        (
+            "INSERT INTO pql_at VALUE {'pk': 'b', 'ss': set_add(<<'a'>>, <<'b'>>)}",
+            "Unsupported data type: set_add under key root at 1:44:7",
+        ),
+        (
+            "INSERT INTO pql_at VALUE {'pk': 'b', 'm': {'x': Set_Delete(<<'a'>>, <<'b'>>)}}",
+            "Unsupported data type: set_delete under key root.x at 1:49:10",
+        ),
+        (
+            "UPDATE pql_at SET t = set_add(ss, <<'x'>>) WHERE pk = 'a'",
+            "The first argument to SET_ADD must equal the assignment value at 1:23:7",
+        ),
+        (
+            "UPDATE pql_at SET ss = SET_ADD(<<'a'>>, <<'b'>>) WHERE pk = 'a'",
+            "The first argument to SET_ADD must equal the assignment value at 1:24:7",
+        ),
+        (
+            "UPDATE pql_at SET ss = set_add(ss) WHERE pk = 'a'",
+            "SET_ADD must have exactly two arguments at 1:24:7",
+        ),
+        (
+            "UPDATE pql_at SET ss = set_delete(ss, <<'x'>>, <<'y'>>) WHERE pk = 'a'",
+            "SET_DELETE must have exactly two arguments at 1:24:10",
+        ),
+        (
+            "UPDATE pql_at SET ss = set_add(ss, 'x') WHERE pk = 'a'",
+            "The second argument to SET_ADD must be a value with type SET at 1:32:2",
+        ),
+        (
+            "UPDATE pql_at SET ss = set_delete(ss, ['x']) WHERE pk = 'a'",
+            "The second argument to SET_DELETE must be a value with type SET at 1:35:2",
+        ),
+        (
+            "UPDATE pql_at SET \"ss\" = set_add(\"ss\", s) WHERE pk = 'a'",
+            "The second argument to SET_ADD must be a value with type SET at 1:34:4",
+        ),
+    ] {
+        assert_eq!(refusal(&c, stmt, false).await, validation(message), "{stmt}");
+    }
+    // A parameter is checked once bound.
+    let e = c
+        .execute_statement()
+        .statement("UPDATE pql_at SET ss = set_add(ss, ?) WHERE pk = 'a'")
+        .parameters(s("x"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("The second argument to SET_ADD must be a value with type SET at 1:32:2")
+    );
+    // Nothing was written.
+    let item = get(&c, "pql_at", "a").await.unwrap();
+    assert_eq!(item["ss"], V::Ss(vec!["a".into(), "b".into()]));
+    assert!(get(&c, "pql_at", "b").await.is_none());
+}
+
+/// A set literal may be neither empty nor repeat a member, which the older validator words
+/// (`Input collection [x, x] contains duplicates.`); a PartiQL reserved word cannot follow a
+/// path's dot (`m.inner`), though its quoted form can (the conformance suite's partiqlFunctions
+/// tests, AWS, October 2026).
+#[tokio::test]
+async fn set_literals_and_dot_components_are_refused_as_dynamodb_refuses_them() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_bag", None).await;
+    exec(
+        &c,
+        "INSERT INTO pql_bag VALUE {'pk': 'a', 'ss': <<'a'>>, 'm': {'inner': <<'x'>>}}",
+    )
+    .await;
+    let dot = "Statement wasn't well formed, can't be processed: Invalid path dot component";
+    for (stmt, message) in [
+        (
+            "UPDATE pql_bag SET ss = set_add(ss, <<>>) WHERE pk = 'a'",
+            "Empty bags are not supported",
+        ),
+        (
+            "INSERT INTO pql_bag VALUE {'pk': 'b', 'ss': <<>>}",
+            "Empty bags are not supported",
+        ),
+        (
+            "UPDATE pql_bag SET ss = set_add(ss, <<'x', 'x'>>) WHERE pk = 'a'",
+            "One or more parameter values were invalid: Input collection [x, x] contains duplicates.",
+        ),
+        (
+            "INSERT INTO pql_bag VALUE {'pk': 'b', 'ss': <<'y', 'x', 'y'>>}",
+            "One or more parameter values were invalid: Input collection [y, x, y] contains duplicates.",
+        ),
+        (
+            "INSERT INTO pql_bag VALUE {'pk': 'b', 'ns': <<1, 2, 1.0>>}",
+            "Input collection contains duplicates",
+        ),
+        (
+            "SELECT * FROM pql_bag WHERE pk = 'a' AND attribute_exists(m.inner)",
+            dot,
+        ),
+        (
+            "UPDATE pql_bag SET m.inner = set_add(m.inner, <<'y'>>) WHERE pk = 'a'",
+            dot,
+        ),
+        ("SELECT m.Value FROM pql_bag WHERE pk = 'a'", dot),
+        ("SELECT m.'inner' FROM pql_bag WHERE pk = 'a'", dot),
+    ] {
+        assert_eq!(refusal(&c, stmt, false).await, validation(message), "{stmt}");
+    }
+    assert!(get(&c, "pql_bag", "b").await.is_none());
+    let out = exec(&c, "SELECT m.\"inner\" FROM pql_bag WHERE pk = 'a'").await;
+    assert_eq!(
+        out.items(),
+        [HashMap::from([("inner".to_string(), V::Ss(vec!["x".into()]))])]
+    );
+}
+
 /// A number parameter is read as Java's BigDecimal reads it: an exponent or scale past 32 bits is
 /// no number, named as sent, and a magnitude wrapping past 32 bits underflows; ExecuteTransaction
 /// words a parameter's refusal as ExecuteStatement does, without naming the statement

@@ -17,8 +17,8 @@ pub use schema::*;
 pub(crate) use stored::tests as stored_tests;
 pub use stored::{Checked, RawView, Seq, Stored, View};
 pub use value::{
-    attribute_name_error, has_oversized_name, item_size, nesting_ok, AttributeValue, Item, ValueType, MAX_NESTING,
-    NAME_TOO_LARGE,
+    attribute_name_error, first_repeat, has_oversized_name, item_size, nesting_ok, AttributeValue, Item, ValueType,
+    MAX_NESTING, NAME_TOO_LARGE,
 };
 pub use vector::{to_f32, Distance, SearchElement, SearchRole, VectorFault};
 

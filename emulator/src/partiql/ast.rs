@@ -2,6 +2,8 @@
 
 use crate::expr::{CmpOp, Path, PathElem};
 
+pub use super::lexer::Span;
+
 /// `"table"` or `"table"."index"`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
@@ -156,8 +158,19 @@ pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
     Is(Box<Expr>, IsWhat, bool),
-    /// A function call; the name lower-cased.
-    Call(String, Vec<Expr>),
+    Call(Box<Call>),
     Add(Box<Expr>, Box<Expr>),
     Sub(Box<Expr>, Box<Expr>),
+}
+
+/// A function call, with where its name and each argument start: DynamoDB's refusals of a call
+/// point at one of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// Lower-cased.
+    pub name: String,
+    pub at: Span,
+    pub args: Vec<Expr>,
+    /// The span of each argument's first token.
+    pub args_at: Vec<Span>,
 }

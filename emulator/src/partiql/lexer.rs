@@ -1,5 +1,26 @@
 //! Tokens of DynamoDB's PartiQL subset. Keywords are bare words, recognised case-insensitively by
-//! the parser; double-quoted identifiers never are keywords.
+//! the parser; double-quoted identifiers never are keywords. Each token keeps where it was
+//! written, which some of DynamoDB's messages end with.
+
+use std::fmt;
+
+/// Where a token was written, as DynamoDB's messages give it (` at 1:52:7`): its line and column,
+/// both from 1, and its length, all counted in characters (the conformance suite's AWS captures,
+/// October 2026, count them on ASCII statements). Our reading where no capture reaches: a
+/// character is a Unicode scalar value, as a Java code-point lexer counts, a line ends at `\n`, and
+/// a quoted token's length takes in its quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub length: usize,
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.line, self.column, self.length)
+    }
+}
 
 /// One token.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,14 +45,29 @@ const PUNCTS: &[&str] = &[
     "-", ";", "/", "%",
 ];
 
-/// Splits a statement into tokens (ending with `End`). `Err` is the detail of a "wasn't well
-/// formed" message: DynamoDB gives none for text its lexer cannot read.
-pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
+/// Splits a statement into tokens, each with its [`Span`] (ending with `End`, after the last
+/// character). `Err` is the detail of a "wasn't well formed" message: DynamoDB gives none for
+/// text its lexer cannot read.
+pub fn lex(src: &str) -> Result<Vec<(Tok, Span)>, String> {
     let chars: Vec<char> = src.chars().collect();
+    // Line and column of every character, and of the end.
+    let mut starts = Vec::with_capacity(chars.len() + 1);
+    let (mut line, mut column) = (1, 1);
+    for &c in &chars {
+        starts.push((line, column));
+        (line, column) = if c == '\n' { (line + 1, 1) } else { (line, column + 1) };
+    }
+    starts.push((line, column));
+    let span = |from: usize, to: usize| Span {
+        line: starts[from].0,
+        column: starts[from].1,
+        length: to - from,
+    };
     let mut out = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        let start = i;
         if c.is_whitespace() {
             i += 1;
             continue;
@@ -58,12 +94,12 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
         }
         if c == '\'' || c == '"' {
             let (text, next) = quoted(&chars, i, c)?;
-            out.push(if c == '\'' { Tok::Str(text) } else { Tok::Quoted(text) });
+            let tok = if c == '\'' { Tok::Str(text) } else { Tok::Quoted(text) };
+            out.push((tok, span(start, next)));
             i = next;
             continue;
         }
         if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())) {
-            let start = i;
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
             }
@@ -91,32 +127,31 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
                     i = j;
                 }
             }
-            out.push(Tok::Num(chars[start..i].iter().collect()));
+            out.push((Tok::Num(chars[start..i].iter().collect()), span(start, i)));
             continue;
         }
         if c.is_alphabetic() || c == '_' || c == '$' {
-            let start = i;
             while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
                 i += 1;
             }
-            out.push(Tok::Word(chars[start..i].iter().collect()));
+            out.push((Tok::Word(chars[start..i].iter().collect()), span(start, i)));
             continue;
         }
         if c == '?' {
-            out.push(Tok::Param);
             i += 1;
+            out.push((Tok::Param, span(start, i)));
             continue;
         }
         let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
         match PUNCTS.iter().find(|p| rest.starts_with(**p)) {
             Some(p) => {
-                out.push(Tok::Punct(p));
                 i += p.len();
+                out.push((Tok::Punct(p), span(start, i)));
             }
             None => return Err(String::new()),
         }
     }
-    out.push(Tok::End);
+    out.push((Tok::End, span(chars.len(), chars.len())));
     Ok(out)
 }
 

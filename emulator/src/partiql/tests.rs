@@ -441,9 +441,19 @@ fn literals() {
     m.insert("k".into(), n("2"));
     assert_eq!(literal("{'k': 2}"), Ok(AttributeValue::M(m)));
     assert_eq!(
-        literal("<<'a', 'b', 'a'>>"),
+        literal("<<'b', 'a'>>"),
         Ok(AttributeValue::Ss(vec!["a".into(), "b".into()]))
     );
+    // A repeated member is refused in the older validator's words, an empty set on its own.
+    assert_eq!(
+        literal("<<'a', 'b', 'a'>>"),
+        Err("One or more parameter values were invalid: Input collection [a, b, a] contains duplicates.".into())
+    );
+    assert_eq!(
+        literal("<<1, 1.0>>"),
+        Err("Input collection contains duplicates".into())
+    );
+    assert_eq!(literal("<<>>"), Err("Empty bags are not supported".into()));
     assert_eq!(
         literal("<<1, 2>>"),
         Ok(AttributeValue::Ns(vec![
@@ -576,4 +586,61 @@ fn syntax_errors() {
     for (src, want) in cases {
         assert_eq!(&err(src), want, "{src}");
     }
+}
+
+#[test]
+fn tokens_carry_their_line_column_and_length_in_characters() {
+    let toks = super::lexer::lex("SELECT \"t\"\n  'é𝄞' ?").unwrap();
+    let spans: Vec<String> = toks.iter().map(|(_, at)| at.to_string()).collect();
+    // A quoted token's length takes in its quotes; `é𝄞` is two characters; End sits after the text.
+    assert_eq!(spans, ["1:1:6", "1:8:3", "2:3:4", "2:8:1", "2:9:0"]);
+}
+
+#[test]
+fn refusals_point_at_the_token_they_name() {
+    let bound = |src: &str| -> String {
+        let e = match ok(src) {
+            Statement::Write(Write::Update { actions, .. }) => bind::update(&actions, &[]).unwrap_err(),
+            Statement::Write(Write::Insert { value, .. }) => bind::insert_item(&value, &[]).unwrap_err(),
+            Statement::Read(Select { filter, .. }) => bind::condition(&filter.unwrap(), &[]).unwrap_err(),
+            other => panic!("{other:?}"),
+        };
+        e.message.unwrap()
+    };
+    assert_eq!(err("SELECT size(a) FROM t"), "Unexpected path component at 1:8:4");
+    assert_eq!(
+        bound("SELECT * FROM t WHERE\n  lower(a) = 'x'"),
+        "Unrecognized function: lower at 2:3:5"
+    );
+    assert_eq!(
+        bound("UPDATE t SET a = set_add(b, <<'x'>>) WHERE pk = 'x'"),
+        "The first argument to SET_ADD must equal the assignment value at 1:18:7"
+    );
+    assert_eq!(
+        bound("UPDATE t SET a = set_delete(a, 1) WHERE pk = 'x'"),
+        "The second argument to SET_DELETE must be a value with type SET at 1:29:1"
+    );
+    assert_eq!(
+        bound("INSERT INTO t VALUE {'a': [1, f(2)]}"),
+        "Unsupported data type: f under key root[1] at 1:31:1"
+    );
+}
+
+#[test]
+fn a_dot_component_is_a_name_but_no_reserved_word() {
+    let dot = format!("{NWF}Invalid path dot component");
+    for src in ["SELECT m.inner FROM t", "SELECT m.KEY FROM t", "SELECT m.'x' FROM t"] {
+        assert_eq!(err(src), dot, "{src}");
+    }
+    assert_eq!(err("SELECT m.* FROM t"), format!("{NWF}Unexpected operator"));
+    let Statement::Read(Select { projection, .. }) = ok("SELECT m.\"inner\", m.sub FROM t") else {
+        panic!()
+    };
+    assert_eq!(
+        projection.unwrap(),
+        [
+            Path(vec![PathElem::Attr("m".into()), PathElem::Attr("inner".into())]),
+            Path(vec![PathElem::Attr("m".into()), PathElem::Attr("sub".into())])
+        ]
+    );
 }

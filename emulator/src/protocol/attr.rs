@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use super::item_json;
 use super::serialization::{refusal, Found, Values, Wanted};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{AttributeValue, Item, Number, NumberError, Reading, Stored, MAX_NESTING};
+use crate::model::{first_repeat, AttributeValue, Item, Number, NumberError, Reading, Stored, MAX_NESTING};
 
 /// A placeholder for an attribute value whose JSON text is kept as it came, to be decoded
 /// straight into an [`AttributeValue`] by [`decode`]: a 14 MB item then costs its text and its
@@ -496,49 +496,6 @@ fn empty_set(kind: &str) -> Error {
     Error::invalid_parameter(format!("An {kind} set  may not be empty"))
 }
 
-/// Where a set's members first repeat, as the newer validator lists them: the members met
-/// before the repeat in byte order, the repeat, then the rest as sent (indexes into `items`);
-/// `None` without a repeat. (The conformance suite's valueLayers.test.ts, AWS, October 2026.)
-fn first_repeat<T: Ord>(items: &[T]) -> Option<Vec<usize>> {
-    let mut seen = std::collections::BTreeMap::new();
-    for (i, item) in items.iter().enumerate() {
-        if seen.insert(item, i).is_some() {
-            let mut order: Vec<usize> = seen.into_values().collect();
-            order.extend(i..items.len());
-            return Some(order);
-        }
-    }
-    None
-}
-
-/// A set with a repeated member refused as `reading`'s validator words it: the newer quotes
-/// its members in [`first_repeat`]'s order (strings separated by `", "`, binaries by `","`), the
-/// older lists them as sent; `order` is [`first_repeat`]'s, `raw` the members' text as sent.
-fn duplicates(ty: &str, raw: &[String], order: &[usize], reading: Reading) -> Error {
-    let quoted = |separator: &str| {
-        let members: Vec<String> = order.iter().map(|&i| format!("\"{}\"", raw[i])).collect();
-        members.join(separator)
-    };
-    match (ty, reading) {
-        ("NS", Reading::Exact) => Error::invalid_parameter("Input collection contains duplicates."),
-        ("NS", Reading::BigDecimal) => Error::validation("Input collection contains duplicates"),
-        ("BS", Reading::Exact) => Error::invalid_parameter(format!(
-            "Input collection [{}]of type BS contains duplicates.",
-            quoted(",")
-        )),
-        ("BS", Reading::BigDecimal) => Error::invalid_parameter(format!(
-            "Input collection [{}]of type BS contains duplicates.",
-            raw.join(", ")
-        )),
-        (_, Reading::Exact) => {
-            Error::invalid_parameter(format!("Input collection [{}] contains duplicates.", quoted(", ")))
-        }
-        (_, Reading::BigDecimal) => {
-            Error::invalid_parameter(format!("Input collection [{}] contains duplicates.", raw.join(", ")))
-        }
-    }
-}
-
 /// The value `x` holds as type `ty`; a set's members sorted (after the duplicate check, whose
 /// text lists them as sent).
 fn typed(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue> {
@@ -593,7 +550,7 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
                 return Err(empty_set("string"));
             }
             if let Some(order) = first_repeat(&v) {
-                return Err(duplicates(ty, &v, &order, reading));
+                return Err(Error::duplicates(ty, &v, &order, reading));
             }
             AttributeValue::Ss(v)
         }
@@ -604,7 +561,7 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
             }
             let v: Vec<Number> = raw.iter().map(|s| number(s, reading)).collect::<Result<_>>()?;
             if let Some(order) = first_repeat(&v) {
-                return Err(duplicates(ty, &raw, &order, reading));
+                return Err(Error::duplicates(ty, &raw, &order, reading));
             }
             AttributeValue::Ns(v)
         }
@@ -615,7 +572,7 @@ fn typed_as_sent(ty: &str, x: Parsed, reading: Reading) -> Result<AttributeValue
             }
             let v: Vec<Vec<u8>> = raw.iter().map(|s| binary(s)).collect::<Result<_>>()?;
             if let Some(order) = first_repeat(&v) {
-                return Err(duplicates(ty, &raw, &order, reading));
+                return Err(Error::duplicates(ty, &raw, &order, reading));
             }
             AttributeValue::Bs(v)
         }
