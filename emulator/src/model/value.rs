@@ -243,6 +243,21 @@ pub fn nesting_ok(item: &Item) -> bool {
     item.values().all(|v| v.nesting() <= MAX_NESTING)
 }
 
+/// Where a set's members first repeat, as the newer validator lists them: the members met
+/// before the repeat in byte order, the repeat, then the rest as sent (indexes into `items`);
+/// `None` without a repeat. (The conformance suite's valueLayers.test.ts, AWS, October 2026.)
+pub fn first_repeat<T: Ord>(items: &[T]) -> Option<Vec<usize>> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if seen.insert(item, i).is_some() {
+            let mut order: Vec<usize> = seen.into_values().collect();
+            order.extend(i..items.len());
+            return Some(order);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,19 +352,4 @@ mod tests {
         }
         assert_eq!(ValueType::parse("X"), None);
     }
-}
-
-/// Where a set's members first repeat, as the newer validator lists them: the members met
-/// before the repeat in byte order, the repeat, then the rest as sent (indexes into `items`);
-/// `None` without a repeat. (The conformance suite's valueLayers.test.ts, AWS, October 2026.)
-pub fn first_repeat<T: Ord>(items: &[T]) -> Option<Vec<usize>> {
-    let mut seen = std::collections::BTreeMap::new();
-    for (i, item) in items.iter().enumerate() {
-        if seen.insert(item, i).is_some() {
-            let mut order: Vec<usize> = seen.into_values().collect();
-            order.extend(i..items.len());
-            return Some(order);
-        }
-    }
-    None
 }
