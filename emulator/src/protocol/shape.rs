@@ -191,6 +191,15 @@ const COMPARISON_OPERATOR: Shape = one_of(&[
     "GE",
     "CONTAINS",
 ]);
+/// A legacy condition's or update's attribute value (and a condition's list of them): checked
+/// when the condition is converted (`expr::legacy`), and led to by the parse only so that it is
+/// kept as text, which a value nested past serde_json's depth limit must be.
+const LEGACY_VALUE: Shape = Shape::Parsed(&Shape::Attr);
+const LEGACY_VALUES: Shape = Shape::Parsed(&Shape::List {
+    member: &Shape::Attr,
+    min: 0,
+    max: usize::MAX,
+});
 /// KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each of which must
 /// name its comparison operator (DynamoDB's `Condition`; dynalite's tests, written against AWS:
 /// "incorrect attributes" in query.js and scan.js, `Value null at
@@ -198,7 +207,10 @@ const COMPARISON_OPERATOR: Shape = one_of(&[
 pub const FILTER_CONDITIONS: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "Condition",
-        fields: &[required("ComparisonOperator", COMPARISON_OPERATOR)],
+        fields: &[
+            required("ComparisonOperator", COMPARISON_OPERATOR),
+            field("AttributeValueList", LEGACY_VALUES),
+        ],
     },
     min: 0,
     max: usize::MAX,
@@ -210,8 +222,10 @@ pub const EXPECTED: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "ExpectedAttributeValue",
         fields: &[
+            field("Value", LEGACY_VALUE),
             field("ComparisonOperator", COMPARISON_OPERATOR),
             field("Exists", Shape::Bool),
+            field("AttributeValueList", LEGACY_VALUES),
         ],
     },
     min: 0,
@@ -223,7 +237,7 @@ pub const EXPECTED: Shape = Shape::Map {
 pub const ATTRIBUTE_UPDATES: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "AttributeValueUpdate",
-        fields: &[field("Action", string(0, usize::MAX))],
+        fields: &[field("Value", LEGACY_VALUE), field("Action", string(0, usize::MAX))],
     },
     min: 0,
     max: usize::MAX,
