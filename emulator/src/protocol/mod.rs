@@ -148,7 +148,11 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         // DynamoDB answers a body it cannot decode with a server error, as if it were its fault.
         Err(frontend::BodyError::Undecodable) => {
             let e = Error::internal("The request body could not be decoded with its Content-Encoding");
-            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None, Validator::Newer), request_id);
+            return json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &render_error(&e, None, Validator::Newer),
+                request_id,
+            );
         }
     };
     let content_type = header(req, header::CONTENT_TYPE).split(';').next().unwrap_or("").trim();
@@ -278,7 +282,11 @@ fn decode(
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
 pub fn internal_error() -> Response<Bytes> {
     let e = Error::internal("Internal server error");
-    json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None, Validator::Newer), request_id())
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &render_error(&e, None, Validator::Newer),
+        request_id(),
+    )
 }
 
 /// The deepest JSON DynamoDB's newer validator reads (serde_json's own limit is the same, which
@@ -525,7 +533,9 @@ fn mix(mut z: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{nested_deeper, request_id};
+    use super::{nested_deeper, request_id, wire_message, Validator};
+    use crate::error::{Check, Error};
+    use crate::ops::Operation;
 
     #[test]
     fn request_ids_are_52_letters_and_digits_and_differ() {
@@ -553,5 +563,46 @@ mod tests {
         // More brackets than the limit, but not nested that deep: the scan decides.
         assert!(!nested_deeper(b"[[[]]][[[]]]", 3));
         assert!(nested_deeper(b"[[[[]]]]", 3));
+    }
+
+    #[test]
+    fn a_body_past_the_newer_validator_is_worded_the_older_way() {
+        let nesting = Error::nesting_exceeded();
+        let bare = nesting.message.clone().unwrap();
+        let named = format!("ExpressionAttributeValues contains invalid value: {bare} for key :v");
+        let in_value = nesting.clone().by(Check::ExpressionValue(":v".into()));
+        let in_item = nesting.by(Check::Request);
+        let worded = |e: &Error, op, reader| wire_message(e, Some(op), reader).unwrap().into_owned();
+        for (e, op, reader, want) in [
+            (
+                &in_item,
+                Operation::PutItem,
+                Validator::Newer,
+                format!("1 validation error detected: {bare}"),
+            ),
+            (&in_item, Operation::PutItem, Validator::Older, bare.clone()),
+            (
+                &in_value,
+                Operation::UpdateItem,
+                Validator::Newer,
+                format!("1 validation error detected: {bare}"),
+            ),
+            (&in_value, Operation::UpdateItem, Validator::Older, named.clone()),
+            (&in_value, Operation::TransactWriteItems, Validator::Newer, bare.clone()),
+            (
+                &in_value,
+                Operation::TransactWriteItems,
+                Validator::Older,
+                named.clone(),
+            ),
+            (&in_value, Operation::Scan, Validator::Newer, named.clone()),
+        ] {
+            assert_eq!(worded(e, op, reader), want, "{op:?} {reader:?}");
+        }
+        // Only the nesting refusal: another refusal of a transaction's value keeps its key.
+        let number = Error::validation("The parameter cannot be converted to a numeric value: x")
+            .by(Check::ExpressionValue(":v".into()));
+        let kept = "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: x for key :v";
+        assert_eq!(worded(&number, Operation::TransactWriteItems, Validator::Newer), kept);
     }
 }

@@ -758,4 +758,30 @@ mod tests {
         assert!(msg.starts_with("10 validation errors detected: "), "{msg}");
         assert_eq!(msg.matches("failed to satisfy").count(), 10);
     }
+
+    #[test]
+    fn legacy_values_are_kept_as_text_at_any_depth() {
+        const LEGACY: &[Field] = &[
+            field("Expected", EXPECTED),
+            field("AttributeUpdates", ATTRIBUTE_UPDATES),
+            field("ScanFilter", FILTER_CONDITIONS),
+        ];
+        // 200 levels of maps, past serde_json's 128, at every legacy value position.
+        let deep = format!(
+            "{}{}",
+            r#"{"M": {"n": "#.repeat(100),
+            format!(r#"{{"S": "x"}}{}"#, "}}".repeat(100))
+        );
+        let body = format!(
+            r#"{{"Expected": {{"a": {{"Value": {deep}, "AttributeValueList": [{deep}]}}}},
+                "AttributeUpdates": {{"a": {{"Value": {deep}, "Action": "PUT"}}}},
+                "ScanFilter": {{"a": {{"AttributeValueList": [{deep}], "ComparisonOperator": "EQ"}}}}}}"#
+        );
+        let parsed = parse(body.as_bytes(), LEGACY).unwrap();
+        let kept = |v: &Value| super::super::attr::kept(v) == Some(deep.as_str());
+        assert!(kept(&parsed["Expected"]["a"]["Value"]));
+        assert!(kept(&parsed["Expected"]["a"]["AttributeValueList"][0]));
+        assert!(kept(&parsed["AttributeUpdates"]["a"]["Value"]));
+        assert!(kept(&parsed["ScanFilter"]["a"]["AttributeValueList"][0]));
+    }
 }
