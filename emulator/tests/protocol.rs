@@ -774,11 +774,12 @@ async fn pathological_nesting_is_refused_without_recursion() {
     let emu = Emulator::start().await.unwrap();
     create_table(&emu).await;
     let levels = 100_000;
-    let deep_value = format!(
-        "{}{}",
+    let deep_value = [
         r#"{"M": {"n": "#.repeat(levels),
-        format!(r#"{{"S": "x"}}{}"#, "}}".repeat(levels))
-    );
+        r#"{"S": "x"}"#.to_string(),
+        "}}".repeat(levels),
+    ]
+    .concat();
     let deep_list = format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
     let nesting = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
     for body in [
@@ -810,9 +811,18 @@ async fn a_legacy_values_type_is_refused_before_the_constraints() {
     create_table(&emu).await;
     let unexpected = json!({"__type": "com.amazon.coral.service#SerializationException", "Message": "Unexpected value type in payload"});
     for (op, body) in [
-        ("PutItem", json!({"TableName": "tbl", "Item": {"pk": {"S": "a"}}, "Expected": {"a": {"Value": "s"}}, "ReturnValues": "BOGUS"})),
-        ("Scan", json!({"TableName": "tbl", "ScanFilter": {"a": {"ComparisonOperator": "EQ", "AttributeValueList": ["x"]}}, "Select": "BOGUS"})),
-        ("UpdateItem", json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}, "AttributeUpdates": {"a": {"Value": true}}, "ReturnValues": "BOGUS"})),
+        (
+            "PutItem",
+            json!({"TableName": "tbl", "Item": {"pk": {"S": "a"}}, "Expected": {"a": {"Value": "s"}}, "ReturnValues": "BOGUS"}),
+        ),
+        (
+            "Scan",
+            json!({"TableName": "tbl", "ScanFilter": {"a": {"ComparisonOperator": "EQ", "AttributeValueList": ["x"]}}, "Select": "BOGUS"}),
+        ),
+        (
+            "UpdateItem",
+            json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}, "AttributeUpdates": {"a": {"Value": true}}, "ReturnValues": "BOGUS"}),
+        ),
     ] {
         let r = call(&emu, &format!("DynamoDB_20120810.{op}"), &body.to_string()).await;
         assert_eq!((r.status, json_of(&r)), (400, unexpected.clone()), "{op}");

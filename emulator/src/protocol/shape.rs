@@ -767,11 +767,12 @@ mod tests {
             field("ScanFilter", FILTER_CONDITIONS),
         ];
         // 200 levels of maps, past serde_json's 128, at every legacy value position.
-        let deep = format!(
-            "{}{}",
+        let deep = [
             r#"{"M": {"n": "#.repeat(100),
-            format!(r#"{{"S": "x"}}{}"#, "}}".repeat(100))
-        );
+            r#"{"S": "x"}"#.to_string(),
+            "}}".repeat(100),
+        ]
+        .concat();
         let body = format!(
             r#"{{"Expected": {{"a": {{"Value": {deep}, "AttributeValueList": [{deep}]}}}},
                 "AttributeUpdates": {{"a": {{"Value": {deep}, "Action": "PUT"}}}},
