@@ -289,11 +289,11 @@ pub fn internal_error() -> Response<Bytes> {
     )
 }
 
-/// The deepest JSON DynamoDB's newer validator reads (serde_json's own limit is the same, which
-/// bounds every walk of a request's tree): a body nested 128 levels or more is read by the older
-/// one instead (a transaction's value nested 61 levels, 128 in the body, is refused in the older
-/// wording where one nested 60 is not; the conformance suite's nestingDepth.test.ts, AWS,
-/// October 2026).
+/// The deepest JSON DynamoDB's newer validator reads, serde_json's own limit too (which bounds
+/// every walk of a request's tree): a body nested 128 levels or more is read by the older one.
+/// PutItem words a value whose last level is the body's 125th the newer way and the 129th the
+/// older; every region names the key of a transaction's value reaching the 128th, where some
+/// refuse shallower ones bare (nestingDepth.test.ts, AWS, October 2026).
 const READER_DEPTH: usize = 127;
 
 /// Which of DynamoDB's two request validators reads a body, and so words its refusals.
