@@ -762,3 +762,69 @@ async fn a_map_reports_its_first_refused_member_in_the_order_sent() {
         assert_eq!(json_of(&r)["message"], message, "{members}");
     }
 }
+
+/// Bodies nested 100,000 levels, where attribute values belong and where nothing does: the body is
+/// read without recursion (attribute values kept as text, skipped past DynamoDB's 32 levels;
+/// anything else stopped at the JSON reader's 128) and answered with the nesting refusal,
+/// uncounted, as DynamoDB's older validator words it for a body past 127 levels. A deep recursion
+/// would overflow an engine thread's stack and end the process, so the server answering after
+/// them is part of the proof.
+#[tokio::test]
+async fn pathological_nesting_is_refused_without_recursion() {
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    let levels = 100_000;
+    let deep_value = [
+        r#"{"M": {"n": "#.repeat(levels),
+        r#"{"S": "x"}"#.to_string(),
+        "}}".repeat(levels),
+    ]
+    .concat();
+    let deep_list = format!("{}1{}", "[".repeat(levels), "]".repeat(levels));
+    let nesting = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+    for body in [
+        format!(r#"{{"TableName": "tbl", "Item": {{"pk": {{"S": "a"}}, "d": {deep_value}}}}}"#),
+        format!(r#"{{"TableName": "tbl", "Item": {{"pk": {{"S": "a"}}}}, "Junk": {deep_list}}}"#),
+        deep_list.clone(),
+    ] {
+        let r = call(&emu, "DynamoDB_20120810.PutItem", &body).await;
+        assert_eq!(r.status, 400, "{}", r.text());
+        let answer = json_of(&r);
+        assert_eq!(answer["__type"], "com.amazon.coral.validate#ValidationException");
+        assert_eq!(answer["message"], nesting, "{}", &body[..60]);
+    }
+    // A list where an attribute value stands is refused for its type alone, read past unparsed.
+    let body = format!(r#"{{"TableName": "tbl", "Item": {{"pk": {{"S": "a"}}, "d": {deep_list}}}}}"#);
+    let r = call(&emu, "DynamoDB_20120810.PutItem", &body).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(json_of(&r)["__type"], "com.amazon.coral.service#SerializationException");
+    let key = json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}}).to_string();
+    let r = call(&emu, "DynamoDB_20120810.GetItem", &key).await;
+    assert_eq!(json_of(&r), json!({}));
+}
+
+/// A legacy condition's or update's value is read by the JSON reader like any attribute value, so
+/// a wrongly typed one is its SerializationException ahead of the request's constraint checks.
+#[tokio::test]
+async fn a_legacy_values_type_is_refused_before_the_constraints() {
+    let emu = Emulator::start().await.unwrap();
+    create_table(&emu).await;
+    let unexpected = json!({"__type": "com.amazon.coral.service#SerializationException", "Message": "Unexpected value type in payload"});
+    for (op, body) in [
+        (
+            "PutItem",
+            json!({"TableName": "tbl", "Item": {"pk": {"S": "a"}}, "Expected": {"a": {"Value": "s"}}, "ReturnValues": "BOGUS"}),
+        ),
+        (
+            "Scan",
+            json!({"TableName": "tbl", "ScanFilter": {"a": {"ComparisonOperator": "EQ", "AttributeValueList": ["x"]}}, "Select": "BOGUS"}),
+        ),
+        (
+            "UpdateItem",
+            json!({"TableName": "tbl", "Key": {"pk": {"S": "a"}}, "AttributeUpdates": {"a": {"Value": true}}, "ReturnValues": "BOGUS"}),
+        ),
+    ] {
+        let r = call(&emu, &format!("DynamoDB_20120810.{op}"), &body.to_string()).await;
+        assert_eq!((r.status, json_of(&r)), (400, unexpected.clone()), "{op}");
+    }
+}

@@ -1675,3 +1675,36 @@ async fn number_parameters_are_read_as_big_decimals() {
         assert_eq!(refused.message(), Some(message.as_str()), "{param:?}");
     }
 }
+
+/// Parameters nested 100 levels are read like any others, the first problem in the order sent
+/// winning, and in a batch each statement is answered alone (partiqlParameterNumbers.test.ts,
+/// AWS, October 2026): the body's depth refuses nothing of itself.
+#[tokio::test]
+async fn parameters_nested_100_levels_are_refused_in_their_place() {
+    const NESTING: &str =
+        "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_deep", Some(T::S)).await;
+    let deep = (0..100).fold(s("leaf"), |v, _| V::M(HashMap::from([("n".into(), v)])));
+    let pair = "SELECT * FROM \"pql_deep\" WHERE pk = 'p' AND x = ? AND y = ?";
+    let e = c
+        .execute_statement()
+        .statement(pair)
+        .parameters(n("abc"))
+        .parameters(deep.clone())
+        .send()
+        .await
+        .unwrap_err();
+    let unreadable = "The parameter cannot be converted to a numeric value: abc";
+    assert_eq!(error(e), validation(unreadable));
+    let member = BatchStatementRequest::builder()
+        .statement(pair)
+        .parameters(deep)
+        .parameters(n("abc"))
+        .build()
+        .unwrap();
+    let out = c.batch_execute_statement().statements(member).send().await.unwrap();
+    let refused = out.responses()[0].error().unwrap();
+    assert_eq!(refused.code(), Some(&BatchStatementErrorCodeEnum::ValidationError));
+    assert_eq!(refused.message(), Some(NESTING));
+}

@@ -179,13 +179,32 @@ async fn attribute_values_nest_at_most_32_levels() {
             .set_item(Some(item(&[("pk", s("k")), ("a", v)])))
     };
     put(wrapped(31)).send().await.unwrap();
-    // Deeper than DynamoDB allows, and deeper than the JSON parser's own limit of 128.
-    for wraps in [32, 100] {
-        assert_eq!(
-            error(put(wrapped(wraps)).send().await.unwrap_err()),
-            counted(nesting.clone())
-        );
+    // Deeper than DynamoDB allows. From 63 wraps the body nests 128 levels or more, which the
+    // newer validator does not read: the older one refuses the value without its count.
+    for (wraps, refusal) in [
+        (32, counted(nesting.clone())),
+        (61, counted(nesting.clone())),
+        (63, nesting.clone()),
+        (100, nesting.clone()),
+    ] {
+        assert_eq!(error(put(wrapped(wraps)).send().await.unwrap_err()), refusal, "{wraps}");
     }
+    // So does an UpdateItem's value, named by its key then.
+    let updated = |wraps| {
+        client
+            .update_item()
+            .table_name("tbl")
+            .key("pk", s("k"))
+            .update_expression("SET b = :v")
+            .expression_attribute_values(":v", wrapped(wraps))
+            .send()
+    };
+    assert_eq!(error(updated(32).await.unwrap_err()), counted(nesting.clone()));
+    let named = format!(
+        "ExpressionAttributeValues contains invalid value: {} for key :v",
+        nesting.1
+    );
+    assert_eq!(error(updated(63).await.unwrap_err()), validation(&named));
     let e = client
         .scan()
         .table_name("tbl")
@@ -211,6 +230,61 @@ async fn attribute_values_nest_at_most_32_levels() {
         .await
         .unwrap_err();
     assert_eq!(error(e), nesting);
+}
+
+/// A single-item write whose body nests 128 levels or more is read by DynamoDB's older validator:
+/// the request's enum checks still come first, then its refusals in the older words, without the
+/// count (deepRequests.test.ts, AWS, October 2026); a legacy value at the body's 128th level is
+/// read, not refused as unreadable JSON. No table is looked up: "absent" is none.
+#[tokio::test]
+async fn deep_single_item_writes_are_refused_in_the_older_words() {
+    use aws_sdk_dynamodb::types::{ConditionalOperator, ExpectedAttributeValue, ReturnValue};
+    let (_emu, client) = socket_table(None).await;
+    let expected = |v: V| ExpectedAttributeValue::builder().value(v).build();
+    let absent = || ExpectedAttributeValue::builder().exists(false).build();
+    let e = client
+        .put_item()
+        .table_name("absent")
+        .item("pk", s("a"))
+        .expected("a", expected(wrapped(100)))
+        .expected("b", absent())
+        .conditional_operator(ConditionalOperator::from("XOR"))
+        .send()
+        .await
+        .unwrap_err();
+    let xor = "1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [OR, AND]";
+    assert_eq!(error(e), validation(xor));
+    let e = client
+        .delete_item()
+        .table_name("absent")
+        .key("pk", wrapped(100))
+        .return_values(ReturnValue::from("BOGUS"))
+        .send()
+        .await
+        .unwrap_err();
+    let bogus = "1 validation error detected: Value 'BOGUS' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]";
+    assert_eq!(error(e), validation(bogus));
+    let e = client
+        .delete_item()
+        .table_name("absent")
+        .key("pk", s("a"))
+        .condition_expression("d = :deep")
+        .expression_attribute_values(":deep", wrapped(100))
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), validation("ReturnValues can only be ALL_OLD or NONE"));
+    let e = client
+        .put_item()
+        .table_name("absent")
+        .item("pk", s("a"))
+        .expected("a", expected(wrapped(62)))
+        .send()
+        .await
+        .unwrap_err();
+    let nesting = "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+    assert_eq!(error(e), validation(nesting));
 }
 
 /// 1,000 rounds of 16 concurrent DeleteTable of one table: exactly one succeeds each time, the

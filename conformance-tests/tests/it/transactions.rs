@@ -1050,3 +1050,108 @@ async fn transactions_report_reads_and_writes_and_a_replay_reads() {
     assert_eq!((entry.capacity_units(), entry.read_capacity_units()), (Some(0.5), None));
     assert_eq!(split(entry.table().unwrap()), (Some(0.5), None, None));
 }
+
+/// `wraps` single-member maps around a string: a value nested `wraps + 1` levels.
+fn wrapped(wraps: usize) -> V {
+    (0..wraps).fold(s("leaf"), |v, _| V::M([("n".to_string(), v)].into()))
+}
+
+const NESTING: &str =
+    "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit";
+
+/// TransactWriteItems checks its actions one at a time, in request order, each whole before the
+/// next and all before any table is looked up, however deep a later action's values nest (the
+/// conformance suite's deepRequests.test.ts, AWS, October 2026; "absent" is no table).
+#[tokio::test]
+async fn a_transaction_refuses_its_first_bad_action_however_deep_a_later_one_nests() {
+    let (_emu, c) = emulator().await;
+    let send = |items: Vec<TransactWriteItem>| c.transact_write_items().set_transact_items(Some(items)).send();
+    let deep_key = || vec![("pk", wrapped(100))];
+    let condition_check = |key: Vec<(&str, V)>| {
+        let check = ConditionCheck::builder()
+            .table_name("absent")
+            .set_key(Some(item(&key)))
+            .condition_expression("attribute_exists(a)");
+        TransactWriteItem::builder()
+            .condition_check(check.build().unwrap())
+            .build()
+    };
+    // A Put item's empty name, ahead of a later item's or the same item's deep value.
+    let empty_name = put("absent", &[("pk", s("a")), ("", s("x"))]);
+    let deep_item = put("absent", &[("pk", s("b")), ("d", wrapped(100))]);
+    let both = put("absent", &[("pk", s("a")), ("d", wrapped(100)), ("", s("x"))]);
+    for items in [vec![empty_name.clone(), deep_item.clone()], vec![both]] {
+        assert_eq!(
+            error(send(items).await.unwrap_err()),
+            validation("Empty attribute name")
+        );
+    }
+    // The same value first is refused first.
+    let e = send(vec![deep_item, empty_name]).await.unwrap_err();
+    assert_eq!(error(e), validation(NESTING));
+    // A condition's syntax error, in this action or an earlier one, ahead of a deep key.
+    let bad_condition = Delete::builder()
+        .table_name("absent")
+        .set_key(Some(item(&deep_key())))
+        .condition_expression("a = = b");
+    let e = send(vec![TransactWriteItem::builder()
+        .delete(bad_condition.build().unwrap())
+        .build()])
+    .await
+    .unwrap_err();
+    let syntax = r#"Invalid ConditionExpression: Syntax error; token: "=", near: "= = b""#;
+    assert_eq!(error(e), validation(syntax));
+    // An unused value in an earlier Update, ahead of a later ConditionCheck's deep key.
+    let update = Update::builder()
+        .table_name("absent")
+        .key("pk", s("a"))
+        .update_expression("SET a = :v")
+        .expression_attribute_values(":v", s("x"))
+        .expression_attribute_values(":u", s("y"));
+    let e = send(vec![
+        TransactWriteItem::builder().update(update.build().unwrap()).build(),
+        condition_check(deep_key()),
+    ])
+    .await
+    .unwrap_err();
+    let unused = "Value provided in ExpressionAttributeValues unused in expressions: keys: {:u}";
+    assert_eq!(error(e), validation(unused));
+}
+
+/// A transaction's ExpressionAttributeValues are checked for depth before it runs, whatever the
+/// action: refused bare while the newer validator reads the body, named by their key by the older
+/// one, which reads a body nested 128 levels or more (nestingDepth.test.ts, AWS eu-west-2,
+/// October 2026).
+#[tokio::test]
+async fn a_transactions_deep_values_are_refused_before_it_runs() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "tbl", None).await;
+    let check = |v: V| {
+        let check = ConditionCheck::builder()
+            .table_name("tbl")
+            .key("pk", s("k"))
+            .condition_expression("#d = :deep")
+            .expression_attribute_names("#d", "data")
+            .expression_attribute_values(":deep", v);
+        c.transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .condition_check(check.build().unwrap())
+                    .build(),
+            )
+            .send()
+    };
+    assert_eq!(error(check(wrapped(32)).await.unwrap_err()), validation(NESTING));
+    // 61 wraps: the value's last level is the body's 128th.
+    let named = format!("ExpressionAttributeValues contains invalid value: {NESTING} for key :deep");
+    let listed = (0..61).fold(s("leaf"), |v, _| V::L(vec![v]));
+    for deep in [wrapped(61), listed] {
+        assert_eq!(error(check(deep).await.unwrap_err()), validation(&named));
+    }
+    // The deepest value DynamoDB takes is compared.
+    let (_, reasons) = cancellation(check(wrapped(31)).await.unwrap_err());
+    assert_eq!(
+        reasons.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+        ["ConditionalCheckFailed"]
+    );
+}

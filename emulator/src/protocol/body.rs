@@ -70,11 +70,10 @@ impl<'a> Body<'a> {
             .map_err(|e| e.by(Check::Request))
     }
 
-    /// One attribute value of a member no shape leads the parse to (a legacy condition's or
-    /// update's `Value`), so read as plain JSON.
+    /// One attribute value the parse kept (a legacy condition's or update's `Value`).
     pub fn attr(&self, key: &str) -> Result<Option<AttributeValue>> {
         self.get(key)
-            .map(attr::decode)
+            .map(attr::decode_kept)
             .transpose()
             .map_err(|e| e.by(Check::Request))
     }

@@ -148,7 +148,11 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         // DynamoDB answers a body it cannot decode with a server error, as if it were its fault.
         Err(frontend::BodyError::Undecodable) => {
             let e = Error::internal("The request body could not be decoded with its Content-Encoding");
-            return json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), request_id);
+            return json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &render_error(&e, None, Validator::Newer),
+                request_id,
+            );
         }
     };
     let content_type = header(req, header::CONTENT_TYPE).split(';').next().unwrap_or("").trim();
@@ -169,18 +173,24 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         let name = target.strip_prefix(prefix)?;
         Operation::parse(*service, name)
     });
+    let reader = match nested_deeper(&body, READER_DEPTH) {
+        true => Validator::Older,
+        false => Validator::Newer,
+    };
     let parsed = if body.is_empty() {
         Ok(None)
-    } else if nested_deeper(&body, JSON_DEPTH) {
-        // Only attribute values nest this deep in a DynamoDB request. (Checked first: the parse
-        // below skips attribute values without serde_json's depth limit.)
-        Err(Error::nesting_exceeded().by(crate::error::Check::Request))
     } else {
         let parsed = match op.map(wire::shape) {
             Some(fields) => shape::parse(&body, fields),
             None => serde_json::from_slice(&body),
         };
-        parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
+        parsed.map(Some).map_err(|_| match reader {
+            // The parse keeps attribute values as text at any depth; only JSON where no
+            // attribute value belongs (an unknown member, a wrongly typed one) reaches
+            // serde_json's limit, and only attribute values nest this deep in a DynamoDB request.
+            Validator::Older => Error::nesting_exceeded().by(Check::Request),
+            Validator::Newer => Error::bare(ErrorKind::Serialization),
+        })
     };
     let mut latency = std::time::Duration::ZERO;
     let mut res = match parsed.and_then(|parsed| decode(engine, req, via, op, parsed, &mut latency)) {
@@ -199,7 +209,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
             }
             json(
                 StatusCode::from_u16(e.kind.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                &render_error(&e, op),
+                &render_error(&e, op, reader),
                 request_id,
             )
         }
@@ -272,11 +282,28 @@ fn decode(
 /// DynamoDB's 500 answer, for a request whose handling failed outside the operation (a panic).
 pub fn internal_error() -> Response<Bytes> {
     let e = Error::internal("Internal server error");
-    json(StatusCode::INTERNAL_SERVER_ERROR, &render_error(&e, None), request_id())
+    json(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &render_error(&e, None, Validator::Newer),
+        request_id(),
+    )
 }
 
-/// serde_json's own nesting limit: it refuses deeper JSON, which bounds every walk of a request.
-const JSON_DEPTH: usize = 128;
+/// The deepest JSON DynamoDB's newer validator reads, serde_json's own limit too (which bounds
+/// every walk of a request's tree): a body nested 128 levels or more is read by the older one.
+/// PutItem words a value whose last level is the body's 125th the newer way and the 129th the
+/// older; every region names the key of a transaction's value reaching the 128th, where some
+/// refuse shallower ones bare (nestingDepth.test.ts, AWS, October 2026).
+const READER_DEPTH: usize = 127;
+
+/// Which of DynamoDB's two request validators reads a body, and so words its refusals.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Validator {
+    /// The newer one, for a body nested at most [`READER_DEPTH`] levels.
+    Newer,
+    /// The older one, which reads any depth.
+    Older,
+}
 
 /// Whether the JSON text nests arrays and objects more than `limit` deep (scanned without
 /// recursion; brackets inside strings do not count).
@@ -384,9 +411,16 @@ fn header(req: &Request<Bytes>, name: impl AsHeaderName) -> &str {
 /// checks; Query drops the wrapper too, for a value's numbers and set members. Every other
 /// operation, and every check against the table, keeps the older wording. Evidence: moto's
 /// AWS-verified tests (Aug 2026) and the conformance suite (Oct 2026); see FIDELITY.md.
-fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
+///
+/// A body the newer validator cannot read ([`Validator::Older`]) is worded the older way by
+/// every operation. TransactWriteItems' newer validator refuses a value nested too deep among
+/// its ExpressionAttributeValues bare, the older names its key (nestingDepth.test.ts and
+/// deepRequests.test.ts, AWS, October 2026).
+fn wire_message(e: &Error, op: Option<Operation>, reader: Validator) -> Option<Cow<'_, str>> {
     let message = e.message.as_deref()?;
-    let counted = e.kind == ErrorKind::Validation
+    let newer = reader == Validator::Newer;
+    let counted = newer
+        && e.kind == ErrorKind::Validation
         && match &e.check {
             Check::Table => false,
             Check::Request | Check::ExpressionValue(_) | Check::ValuesWithoutExpression(_) => matches!(
@@ -400,6 +434,11 @@ fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
         // Query's validator words a value's numbers and set members bare, as GetItem's does,
         // keeping the wrapper for a value's form (valueLayers.test.ts, AWS, October 2026).
         Check::ExpressionValue(_) if op == Some(Operation::Query) && !attr::refuses_form(message) => message.into(),
+        Check::ExpressionValue(_)
+            if newer && op == Some(Operation::TransactWriteItems) && e.message == Error::nesting_exceeded().message =>
+        {
+            message.into()
+        }
         Check::ExpressionValue(key) => {
             format!("ExpressionAttributeValues contains invalid value: {message} for key {key}").into()
         }
@@ -410,10 +449,10 @@ fn wire_message(e: &Error, op: Option<Operation>) -> Option<Cow<'_, str>> {
 
 /// The JSON body of an error as operation `op` answers it: `__type`, the message under
 /// DynamoDB's key, and any detail.
-pub fn render_error(e: &Error, op: Option<Operation>) -> Value {
+pub fn render_error(e: &Error, op: Option<Operation>, reader: Validator) -> Value {
     let mut m = Map::new();
     m.insert("__type".into(), Value::String(e.kind.wire_type().into()));
-    if let Some(msg) = wire_message(e, op) {
+    if let Some(msg) = wire_message(e, op, reader) {
         m.insert(e.kind.message_key().into(), Value::String(msg.into_owned()));
     }
     match &e.detail {
@@ -494,7 +533,9 @@ fn mix(mut z: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{nested_deeper, request_id};
+    use super::{nested_deeper, request_id, wire_message, Validator};
+    use crate::error::{Check, Error};
+    use crate::ops::Operation;
 
     #[test]
     fn request_ids_are_52_letters_and_digits_and_differ() {
@@ -522,5 +563,46 @@ mod tests {
         // More brackets than the limit, but not nested that deep: the scan decides.
         assert!(!nested_deeper(b"[[[]]][[[]]]", 3));
         assert!(nested_deeper(b"[[[[]]]]", 3));
+    }
+
+    #[test]
+    fn a_body_past_the_newer_validator_is_worded_the_older_way() {
+        let nesting = Error::nesting_exceeded();
+        let bare = nesting.message.clone().unwrap();
+        let named = format!("ExpressionAttributeValues contains invalid value: {bare} for key :v");
+        let in_value = nesting.clone().by(Check::ExpressionValue(":v".into()));
+        let in_item = nesting.by(Check::Request);
+        let worded = |e: &Error, op, reader| wire_message(e, Some(op), reader).unwrap().into_owned();
+        for (e, op, reader, want) in [
+            (
+                &in_item,
+                Operation::PutItem,
+                Validator::Newer,
+                format!("1 validation error detected: {bare}"),
+            ),
+            (&in_item, Operation::PutItem, Validator::Older, bare.clone()),
+            (
+                &in_value,
+                Operation::UpdateItem,
+                Validator::Newer,
+                format!("1 validation error detected: {bare}"),
+            ),
+            (&in_value, Operation::UpdateItem, Validator::Older, named.clone()),
+            (&in_value, Operation::TransactWriteItems, Validator::Newer, bare.clone()),
+            (
+                &in_value,
+                Operation::TransactWriteItems,
+                Validator::Older,
+                named.clone(),
+            ),
+            (&in_value, Operation::Scan, Validator::Newer, named.clone()),
+        ] {
+            assert_eq!(worded(e, op, reader), want, "{op:?} {reader:?}");
+        }
+        // Only the nesting refusal: another refusal of a transaction's value keeps its key.
+        let number = Error::validation("The parameter cannot be converted to a numeric value: x")
+            .by(Check::ExpressionValue(":v".into()));
+        let kept = "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: x for key :v";
+        assert_eq!(worded(&number, Operation::TransactWriteItems, Validator::Newer), kept);
     }
 }

@@ -191,6 +191,15 @@ const COMPARISON_OPERATOR: Shape = one_of(&[
     "GE",
     "CONTAINS",
 ]);
+/// A legacy condition's or update's attribute value (and a condition's list of them): checked
+/// when the condition is converted (`expr::legacy`), and led to by the parse only so that it is
+/// kept as text, which a value nested past serde_json's depth limit must be.
+const LEGACY_VALUE: Shape = Shape::Parsed(&Shape::Attr);
+const LEGACY_VALUES: Shape = Shape::Parsed(&Shape::List {
+    member: &Shape::Attr,
+    min: 0,
+    max: usize::MAX,
+});
 /// KeyConditions, QueryFilter and ScanFilter: conditions by attribute name, each of which must
 /// name its comparison operator (DynamoDB's `Condition`; dynalite's tests, written against AWS:
 /// "incorrect attributes" in query.js and scan.js, `Value null at
@@ -198,7 +207,10 @@ const COMPARISON_OPERATOR: Shape = one_of(&[
 pub const FILTER_CONDITIONS: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "Condition",
-        fields: &[required("ComparisonOperator", COMPARISON_OPERATOR)],
+        fields: &[
+            required("ComparisonOperator", COMPARISON_OPERATOR),
+            field("AttributeValueList", LEGACY_VALUES),
+        ],
     },
     min: 0,
     max: usize::MAX,
@@ -210,8 +222,10 @@ pub const EXPECTED: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "ExpectedAttributeValue",
         fields: &[
+            field("Value", LEGACY_VALUE),
             field("ComparisonOperator", COMPARISON_OPERATOR),
             field("Exists", Shape::Bool),
+            field("AttributeValueList", LEGACY_VALUES),
         ],
     },
     min: 0,
@@ -223,7 +237,7 @@ pub const EXPECTED: Shape = Shape::Map {
 pub const ATTRIBUTE_UPDATES: Shape = Shape::Map {
     value: &Shape::Struct {
         java: "AttributeValueUpdate",
-        fields: &[field("Action", string(0, usize::MAX))],
+        fields: &[field("Value", LEGACY_VALUE), field("Action", string(0, usize::MAX))],
     },
     min: 0,
     max: usize::MAX,
@@ -743,5 +757,32 @@ mod tests {
         let msg = validate(&json!({ "Names": names }), MANY).unwrap_err().message.unwrap();
         assert!(msg.starts_with("10 validation errors detected: "), "{msg}");
         assert_eq!(msg.matches("failed to satisfy").count(), 10);
+    }
+
+    #[test]
+    fn legacy_values_are_kept_as_text_at_any_depth() {
+        const LEGACY: &[Field] = &[
+            field("Expected", EXPECTED),
+            field("AttributeUpdates", ATTRIBUTE_UPDATES),
+            field("ScanFilter", FILTER_CONDITIONS),
+        ];
+        // 200 levels of maps, past serde_json's 128, at every legacy value position.
+        let deep = [
+            r#"{"M": {"n": "#.repeat(100),
+            r#"{"S": "x"}"#.to_string(),
+            "}}".repeat(100),
+        ]
+        .concat();
+        let body = format!(
+            r#"{{"Expected": {{"a": {{"Value": {deep}, "AttributeValueList": [{deep}]}}}},
+                "AttributeUpdates": {{"a": {{"Value": {deep}, "Action": "PUT"}}}},
+                "ScanFilter": {{"a": {{"AttributeValueList": [{deep}], "ComparisonOperator": "EQ"}}}}}}"#
+        );
+        let parsed = parse(body.as_bytes(), LEGACY).unwrap();
+        let kept = |v: &Value| super::super::attr::kept(v) == Some(deep.as_str());
+        assert!(kept(&parsed["Expected"]["a"]["Value"]));
+        assert!(kept(&parsed["Expected"]["a"]["AttributeValueList"][0]));
+        assert!(kept(&parsed["AttributeUpdates"]["a"]["Value"]));
+        assert!(kept(&parsed["ScanFilter"]["a"]["AttributeValueList"][0]));
     }
 }

@@ -162,7 +162,7 @@ fn conditions(member: Option<&Value>) -> Result<Option<BTreeMap<String, Expected
                 Some(Value::Array(items)) => Some(
                     items
                         .iter()
-                        .map(attr::decode)
+                        .map(attr::decode_kept)
                         .collect::<Result<Vec<AttributeValue>>>()
                         .map_err(|e| e.by(Check::Request))?,
                 ),

@@ -115,6 +115,12 @@ fn action(entry: Body) -> Result<ActionRequest> {
         Kind::Update => Op::UpdateItem,
     };
     let exprs = expressions::parse_in_transaction(sub, op)?;
+    // A Put item's top-level names are checked before its values are read, and like them before
+    // any table is looked up (deepRequests.test.ts, AWS, October 2026: an empty name ahead of a
+    // value nested 100 levels, in either order, and ahead of a later action's).
+    if kind == Kind::Put && sub.object("Item").is_some_and(|item| item.contains_key("")) {
+        return Err(Error::validation("Empty attribute name"));
+    }
     let item = sub
         .item_as(if kind == Kind::Put { "Item" } else { "Key" }, Reading::BigDecimal)?
         .unwrap_or_default();
