@@ -50,12 +50,16 @@ pub enum Token {
 }
 
 /// A transaction that succeeded: a replay with the same request answers `response` until
-/// `expires` (ms).
+/// `expires` (ms), charged `replay_reads`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Done {
     pub fingerprint: String,
     pub expires: i64,
     pub response: Written,
+    /// Per table, what a replay reads: each item transactionally, at the larger of its sizes
+    /// before and after the transaction (AWS-verified; FIDELITY.md), whatever it holds now.
+    #[serde(default)]
+    pub replay_reads: BTreeMap<String, f64>,
 }
 
 /// What a ClientRequestToken lookup decided.
@@ -63,7 +67,7 @@ pub enum TokenState {
     /// Not seen (or expired): run the transaction; the token is now marked running.
     Fresh,
     /// Same request already succeeded: answer this without applying anything.
-    Replay(Written),
+    Replay(Done),
 }
 
 pub const TOKEN_LIFETIME_MS: i64 = 10 * 60 * 1000;
@@ -178,7 +182,7 @@ impl Transactions {
                 ErrorKind::TransactionInProgress,
                 "Transaction with the given request token is already in progress.",
             )),
-            Some(Token::Done(done)) => Ok(TokenState::Replay(done.response.clone())),
+            Some(Token::Done(done)) => Ok(TokenState::Replay(done.clone())),
             None => {
                 tokens.insert(
                     token.to_string(),
@@ -193,17 +197,18 @@ impl Transactions {
 
     /// Records how a fresh token's transaction ended: success keeps it for replays, failure
     /// forgets it (a retry runs again).
-    pub fn end_token(&self, ns: &Namespace, token: &str, outcome: Option<(Written, i64)>) {
+    pub fn end_token(&self, ns: &Namespace, token: &str, outcome: Option<(Written, BTreeMap<String, f64>, i64)>) {
         let mut tokens = self.tokens.lock();
         let ns = key_of(ns);
         let tokens = tokens.entry(ns.clone()).or_default();
         match outcome {
-            Some((response, now)) => {
+            Some((response, replay_reads, now)) => {
                 if let Some(Token::Running { fingerprint }) = tokens.remove(token) {
                     let done = Done {
                         fingerprint,
                         expires: now + TOKEN_LIFETIME_MS,
                         response,
+                        replay_reads,
                     };
                     if let Some(journal) = self.journal.get() {
                         journal.done(&ns, token, &done);

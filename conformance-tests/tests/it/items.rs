@@ -3,11 +3,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, BillingMode, Capacity, ConsumedCapacity, GlobalSecondaryIndex, KeyType, LocalSecondaryIndex,
-    Projection, ProjectionType, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T,
+    AttributeValue as V, ProjectionType, ReturnConsumedCapacity, ReturnValue, ScalarAttributeType as T,
 };
 
-use crate::support::{attr_def, create_table, emulator, error, key, put, s, validation};
+use crate::support::{arms, create_capacity_table, create_table, emulator, error, put, s, validation};
 
 #[tokio::test]
 async fn put_get_delete_round_trip() {
@@ -627,40 +626,7 @@ async fn update_item_charges_each_kind_of_clause() {
 #[tokio::test]
 async fn a_write_charges_an_index_only_for_the_copy_it_changes() {
     let (_emu, c) = emulator().await;
-    c.create_table()
-        .table_name("idx_wcu")
-        .billing_mode(BillingMode::PayPerRequest)
-        .attribute_definitions(attr_def("pk", T::S))
-        .attribute_definitions(attr_def("sk", T::S))
-        .attribute_definitions(attr_def("gsiPk", T::S))
-        .attribute_definitions(attr_def("lsiSk", T::S))
-        .key_schema(key("pk", KeyType::Hash))
-        .key_schema(key("sk", KeyType::Range))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("gsi-inc")
-                .key_schema(key("gsiPk", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::Include)
-                        .non_key_attributes("proj")
-                        .build(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .local_secondary_indexes(
-            LocalSecondaryIndex::builder()
-                .index_name("lsi1")
-                .key_schema(key("pk", KeyType::Hash))
-                .key_schema(key("lsiSk", KeyType::Range))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    create_capacity_table(&c, "idx_wcu", ProjectionType::All).await;
     let full = |pk: &str| {
         HashMap::from([
             ("pk".to_string(), s(pk)),
@@ -670,16 +636,6 @@ async fn a_write_charges_an_index_only_for_the_copy_it_changes() {
             ("proj".to_string(), s("p")),
             ("zz".to_string(), s("o")),
         ])
-    };
-    // (total, gsi-inc, lsi1) as AWS reports them; `None` is an absent arm.
-    let arms = |cc: Option<&ConsumedCapacity>| {
-        let cc = cc.unwrap();
-        let arm = |m: Option<&HashMap<String, Capacity>>, name: &str| m.map(|m| m[name].capacity_units.unwrap());
-        (
-            cc.capacity_units.unwrap(),
-            arm(cc.global_secondary_indexes.as_ref(), "gsi-inc"),
-            arm(cc.local_secondary_indexes.as_ref(), "lsi1"),
-        )
     };
     let put = |item: HashMap<String, V>| {
         c.put_item()
@@ -722,4 +678,113 @@ async fn a_write_charges_an_index_only_for_the_copy_it_changes() {
             "{update}"
         );
     }
+}
+
+/// An index is charged per KB of its own copy of the item (the key attributes and what it
+/// projects), not of the item: AWS as Dynoxide captured it (eu-west-2, 12 and 13 August 2026,
+/// FIDELITY.md). A copy rewritten in place costs by the larger of its two sizes, rounded once; a
+/// copy moved to another key costs its old and its new copy apart. TOTAL counts the same units.
+#[tokio::test]
+async fn an_index_write_is_sized_by_its_copy_of_the_item() {
+    let (_emu, c) = emulator().await;
+    create_capacity_table(&c, "idx_size", ProjectionType::Include).await;
+    let x = |n: usize| s(&"x".repeat(n));
+    let row = |pk: &str, rest: &[(&str, V)]| {
+        let mut item = HashMap::from([("pk".to_string(), s(pk)), ("sk".to_string(), s("1"))]);
+        item.extend(rest.iter().map(|(k, v)| (k.to_string(), v.clone())));
+        item
+    };
+    let put = |item: HashMap<String, V>, detail: ReturnConsumedCapacity| {
+        c.put_item()
+            .table_name("idx_size")
+            .set_item(Some(item))
+            .return_consumed_capacity(detail)
+            .send()
+    };
+    let update = |pk: &str, update: &str, values: &[(&str, V)]| {
+        let mut req = c
+            .update_item()
+            .table_name("idx_size")
+            .key("pk", s(pk))
+            .key("sk", s("1"))
+            .update_expression(update)
+            .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
+        for (name, v) in values {
+            req = req.expression_attribute_values(*name, v.clone());
+        }
+        req.send()
+    };
+    // 3,000 bytes the indexes do not project: the table writes 3 KB, the index copy 18 bytes.
+    let unprojected = [("gsiPk", s("g")), ("proj", s("p")), ("zz", x(3000))];
+    let written = put(row("s1", &unprojected), ReturnConsumedCapacity::Indexes)
+        .await
+        .unwrap();
+    assert_eq!(arms(written.consumed_capacity()), (4.0, Some(1.0), None));
+    assert_eq!(
+        written
+            .consumed_capacity()
+            .unwrap()
+            .table
+            .as_ref()
+            .unwrap()
+            .capacity_units,
+        Some(3.0)
+    );
+    let total = put(row("s1b", &unprojected), ReturnConsumedCapacity::Total)
+        .await
+        .unwrap();
+    assert_eq!(total.consumed_capacity().unwrap().capacity_units, Some(4.0), "TOTAL");
+
+    let seeded = [
+        ("shrink", vec![("gsiPk", s("g")), ("proj", x(3000))]),
+        ("even", vec![("gsiPk", s("g")), ("proj", x(1500))]),
+        ("moved", vec![("gsiPk", s("A")), ("proj", x(3000))]),
+        ("unkeyed", vec![("gsiPk", s("g")), ("proj", x(3000))]),
+        ("local", vec![("lsiSk", s("A")), ("proj", x(3000))]),
+    ];
+    for (pk, rest) in &seeded {
+        put(row(pk, rest), ReturnConsumedCapacity::None).await.unwrap();
+    }
+    let cases = [
+        // 3,021 bytes down to 22: the larger copy.
+        ("shrink", "SET proj = :p", vec![(":p", s("p"))], (6.0, Some(3.0), None)),
+        // 1,519 bytes on both sides: 2, not the 3 of their sum.
+        (
+            "even",
+            "SET proj = :p",
+            vec![(":p", s(&"y".repeat(1500)))],
+            (4.0, Some(2.0), None),
+        ),
+        // Moved: 3 for the old copy, 1 for the new.
+        (
+            "moved",
+            "SET gsiPk = :g, proj = :p",
+            vec![(":g", s("B")), (":p", s("p"))],
+            (7.0, Some(4.0), None),
+        ),
+        // Removed from the index: the old copy.
+        ("unkeyed", "REMOVE gsiPk", vec![], (6.0, Some(3.0), None)),
+        // The local index likewise.
+        (
+            "local",
+            "SET lsiSk = :l, proj = :p",
+            vec![(":l", s("B")), (":p", s("p"))],
+            (7.0, None, Some(4.0)),
+        ),
+    ];
+    for (pk, expression, values, expected) in cases {
+        let out = update(pk, expression, &values).await.unwrap();
+        assert_eq!(arms(out.consumed_capacity()), expected, "{pk}: {expression}");
+    }
+    let deleted = c
+        .delete_item()
+        .table_name("idx_size")
+        .key("pk", s("shrink"))
+        .key("sk", s("1"))
+        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+        .send()
+        .await
+        .unwrap();
+    // The item is 22 bytes now, all of it in the index's copy.
+    assert_eq!(arms(deleted.consumed_capacity()), (2.0, Some(1.0), None));
 }

@@ -1708,3 +1708,110 @@ async fn parameters_nested_100_levels_are_refused_in_their_place() {
     assert_eq!(refused.code(), Some(&BatchStatementErrorCodeEnum::ValidationError));
     assert_eq!(refused.message(), Some(NESTING));
 }
+
+/// BatchExecuteStatement's capacity, as Dynoxide captured AWS's (eu-west-2, 13 and 15 August
+/// 2026; FIDELITY.md): a statement refused at its item (a failed condition, a duplicate INSERT)
+/// is charged the write it attempted, by the larger of the stored item and an INSERT's own, in
+/// the table's total and no arm; a table none of whose statements succeeded is left out, and so
+/// is the whole ConsumedCapacity when none did. Two statements naming one item are refused
+/// before any runs.
+#[tokio::test]
+async fn a_batch_charges_refused_writes_to_the_total_alone() {
+    let (_emu, c) = emulator().await;
+    crate::support::create_capacity_table(&c, "pql_units", ProjectionType::All).await;
+    crate::support::create_capacity_table(&c, "pql_other", ProjectionType::All).await;
+    let big = "x".repeat(3000);
+    for (pk, v) in [("taken", "a"), ("taken2", "a"), ("large", &*big), ("large2", &*big)] {
+        exec(
+            &c,
+            &format!("INSERT INTO \"pql_units\" VALUE {{'pk': '{pk}', 'sk': '1', 'v': '{v}'}}"),
+        )
+        .await;
+    }
+    let batch = |statements: &[String]| {
+        let mut req = c
+            .batch_execute_statement()
+            .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
+        for st in statements {
+            req = req.statements(BatchStatementRequest::builder().statement(st).build().unwrap());
+        }
+        req.send()
+    };
+    let insert =
+        |table: &str, pk: &str, rest: &str| format!("INSERT INTO \"{table}\" VALUE {{'pk': '{pk}', 'sk': '1'{rest}}}");
+    let table_arm = |cc: &aws_sdk_dynamodb::types::ConsumedCapacity| cc.table().unwrap().capacity_units().unwrap();
+
+    // Refused: a small item over a small one (1), a small one over 3 KB (3), 3 KB over a small
+    // one (3); the success writes the table and the index once each.
+    let out = batch(&[
+        insert("pql_units", "taken", ""),
+        insert("pql_units", "large", ""),
+        insert("pql_units", "taken2", &format!(", 'v': '{big}'")),
+        insert("pql_units", "fresh", ", 'gsiPk': 'g'"),
+        "UPDATE \"pql_units\" SET v = 'w' WHERE pk = 'large2' AND sk = '1' AND v = 'other'".to_string(),
+    ])
+    .await
+    .unwrap();
+    let codes: Vec<_> = out
+        .responses()
+        .iter()
+        .map(|r| r.error().and_then(|e| e.code()).cloned())
+        .collect();
+    use BatchStatementErrorCodeEnum::{ConditionalCheckFailed, DuplicateItem};
+    assert_eq!(
+        codes,
+        [
+            Some(DuplicateItem),
+            Some(DuplicateItem),
+            Some(DuplicateItem),
+            None,
+            Some(ConditionalCheckFailed)
+        ]
+    );
+    let cc = &out.consumed_capacity()[0];
+    assert_eq!(
+        crate::support::arms(Some(cc)),
+        (12.0, Some(1.0), None),
+        "1 + 3 + 3 + 3 refused, 2 written"
+    );
+    assert_eq!(table_arm(cc), 1.0);
+
+    // Nothing succeeded: no capacity at all; a table whose statements all failed: not listed.
+    let out = batch(&[insert("pql_units", "taken", "")]).await.unwrap();
+    assert_eq!(out.consumed_capacity, None);
+    let out = batch(&[insert("pql_units", "taken", ""), insert("pql_other", "new", "")])
+        .await
+        .unwrap();
+    let tables: Vec<_> = out
+        .consumed_capacity()
+        .iter()
+        .map(|c| (c.table_name(), c.capacity_units()))
+        .collect();
+    assert_eq!(tables, [(Some("pql_other"), Some(1.0))]);
+
+    // One item twice, reads or writes, however the key is spelled.
+    let duplicates = validation("Provided list of item keys contains duplicates");
+    for pair in [
+        [
+            "SELECT * FROM \"pql_units\" WHERE pk = 'taken' AND sk = '1'",
+            "SELECT * FROM \"pql_units\" WHERE sk = '1' AND pk = 'taken'",
+        ],
+        [
+            "UPDATE \"pql_units\" SET a = 1 WHERE pk = 'taken' AND sk = '1'",
+            "DELETE FROM \"pql_units\" WHERE pk = 'taken' AND sk = '1'",
+        ],
+    ] {
+        let e = batch(&pair.map(String::from)).await.unwrap_err();
+        assert_eq!(error(e), duplicates, "{pair:?}");
+    }
+    // Neither ran.
+    let left = exec(&c, "SELECT * FROM \"pql_units\" WHERE pk = 'taken' AND sk = '1'").await;
+    assert_eq!(
+        left.items(),
+        [HashMap::from([
+            ("pk".to_string(), s("taken")),
+            ("sk".to_string(), s("1")),
+            ("v".to_string(), s("a"))
+        ])]
+    );
+}

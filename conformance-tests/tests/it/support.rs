@@ -2,8 +2,8 @@
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
-    ScalarAttributeType,
+    AttributeDefinition, BillingMode, Capacity, ConsumedCapacity, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    LocalSecondaryIndex, Projection, ProjectionType, ScalarAttributeType,
 };
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::Emulator;
@@ -102,6 +102,61 @@ pub async fn create_with_gsi(c: &Client, name: &str) {
         .send()
         .await
         .unwrap();
+}
+
+/// The table of the index capacity captures: key pk/sk (strings), a global index `gsi-inc` on
+/// gsiPk projecting `proj`, a local index `lsi1` on lsiSk projecting as `lsi` says (INCLUDE:
+/// `proj`).
+pub async fn create_capacity_table(c: &Client, name: &str, lsi: ProjectionType) {
+    let include = |kind: ProjectionType| {
+        let p = Projection::builder().projection_type(kind.clone());
+        match kind {
+            ProjectionType::Include => p.non_key_attributes("proj").build(),
+            _ => p.build(),
+        }
+    };
+    c.create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("sk", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("gsiPk", ScalarAttributeType::S))
+        .attribute_definitions(attr_def("lsiSk", ScalarAttributeType::S))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name("gsi-inc")
+                .key_schema(key("gsiPk", KeyType::Hash))
+                .projection(include(ProjectionType::Include))
+                .build()
+                .unwrap(),
+        )
+        .local_secondary_indexes(
+            LocalSecondaryIndex::builder()
+                .index_name("lsi1")
+                .key_schema(key("pk", KeyType::Hash))
+                .key_schema(key("lsiSk", KeyType::Range))
+                .projection(include(lsi))
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A write's capacity as (total, `gsi-inc`'s arm, `lsi1`'s arm); `None` is an absent arm.
+pub fn arms(cc: Option<&ConsumedCapacity>) -> (f64, Option<f64>, Option<f64>) {
+    let cc = cc.unwrap();
+    let arm = |m: Option<&std::collections::HashMap<String, Capacity>>, name: &str| {
+        m.map(|m| m[name].capacity_units.unwrap())
+    };
+    (
+        cc.capacity_units.unwrap(),
+        arm(cc.global_secondary_indexes.as_ref(), "gsi-inc"),
+        arm(cc.local_secondary_indexes.as_ref(), "lsi1"),
+    )
 }
 
 /// The (code, message) DynamoDB answered with.

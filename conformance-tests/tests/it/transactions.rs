@@ -7,14 +7,14 @@ use std::time::{Duration, SystemTime};
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeValue as V, ConditionCheck, Delete, Get, Put, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
-    ScalarAttributeType as T, TransactGetItem, TransactWriteItem, Update,
+    AttributeValue as V, ConditionCheck, Delete, Get, ProjectionType, Put, ReturnConsumedCapacity,
+    ReturnValuesOnConditionCheckFailure, ScalarAttributeType as T, TransactGetItem, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
 use dynamodb_emulator::testing::{KeyValue, PrimaryKey};
 use dynamodb_emulator::Emulator;
 
-use crate::support::{create_table, create_with_gsi, emulator, error, item, n, s, validation};
+use crate::support::{create_capacity_table, create_table, create_with_gsi, emulator, error, item, n, s, validation};
 
 fn put(table: &str, pairs: &[(&str, V)]) -> TransactWriteItem {
     TransactWriteItem::builder()
@@ -982,7 +982,8 @@ async fn transactions_report_reads_and_writes_and_a_replay_reads() {
         .transact_items(put("tbl", &[("pk", s("new")), ("g", s("group"))]))
         .transact_items(check);
 
-    // The Put writes the table and the index (2 units each), the ConditionCheck reads (2).
+    // The Put writes the table (2 units: doubled) and the index (1: not), the ConditionCheck
+    // reads (2).
     let first = write.clone().send().await.unwrap();
     let entry = &first.consumed_capacity()[0];
     let total = (
@@ -990,10 +991,10 @@ async fn transactions_report_reads_and_writes_and_a_replay_reads() {
         entry.read_capacity_units(),
         entry.write_capacity_units(),
     );
-    assert_eq!(total, (Some(6.0), Some(2.0), Some(4.0)));
+    assert_eq!(total, (Some(5.0), Some(2.0), Some(3.0)));
     assert_eq!(split(entry.table().unwrap()), (Some(4.0), Some(2.0), Some(2.0)));
     let index = &entry.global_secondary_indexes().unwrap()["by_group"];
-    assert_eq!(split(index), (Some(2.0), None, Some(2.0)));
+    assert_eq!(split(index), (Some(1.0), None, Some(1.0)));
 
     // The same token again reads both items instead of writing.
     let replay = write.send().await.unwrap();
@@ -1154,4 +1155,124 @@ async fn a_transactions_deep_values_are_refused_before_it_runs() {
         reasons.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
         ["ConditionalCheckFailed"]
     );
+}
+
+/// A transaction's units, as Dynoxide captured AWS's (eu-west-2, 13 August 2026; FIDELITY.md):
+/// the table's writes are doubled and the indexes' are not, each index charged per KB of its own
+/// copy; a ConditionCheck is charged twice per KB of the item it reads; a ClientRequestToken
+/// replay reads each item at the larger of its sizes before and after the first call, whatever
+/// the table holds now; TOTAL counts the indexes' units.
+#[tokio::test]
+async fn a_transaction_doubles_the_table_alone_and_a_replay_reads_what_it_wrote() {
+    let (_emu, c) = emulator().await;
+    create_capacity_table(&c, "tx_units", ProjectionType::All).await;
+    let x = |n: usize| s(&"x".repeat(n));
+    let row = |pk: &str, rest: Vec<(&'static str, V)>| -> Vec<(&'static str, V)> {
+        let mut pairs = vec![("pk", s(pk)), ("sk", s("1"))];
+        pairs.extend(rest);
+        pairs
+    };
+    let pk = |pk: &str| [("pk", s(pk)), ("sk", s("1"))];
+    let update = |pk: &str, expression: &str, value: V| {
+        TransactWriteItem::builder()
+            .update(
+                Update::builder()
+                    .table_name("tx_units")
+                    .set_key(Some(item(&[("pk", s(pk)), ("sk", s("1"))])))
+                    .update_expression(expression)
+                    .expression_attribute_values(":v", value)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    let check = |pk: &str| {
+        TransactWriteItem::builder()
+            .condition_check(
+                ConditionCheck::builder()
+                    .table_name("tx_units")
+                    .set_key(Some(item(&[("pk", s(pk)), ("sk", s("1"))])))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+    };
+    for (key, rest) in [
+        ("moved", vec![("gsiPk", s("A")), ("proj", x(1500))]),
+        ("shrunk", vec![("gsiPk", s("g")), ("proj", x(3000))]),
+        ("checked", vec![("zz", x(3000))]),
+        ("replaced", vec![("proj", x(9000))]),
+    ] {
+        crate::support::put(&c, "tx_units", &row(key, rest)).await;
+    }
+    let run = |actions: Vec<TransactWriteItem>, detail: ReturnConsumedCapacity| {
+        c.transact_write_items()
+            .set_transact_items(Some(actions))
+            .return_consumed_capacity(detail)
+            .client_request_token("once")
+    };
+    let units = |entry: &aws_sdk_dynamodb::types::ConsumedCapacity| {
+        let index = |name: &str| {
+            entry
+                .global_secondary_indexes()
+                .map(|m| m[name].capacity_units().unwrap())
+        };
+        (
+            entry.capacity_units().unwrap(),
+            entry.table().map(|t| t.capacity_units().unwrap()),
+            index("gsi-inc"),
+        )
+    };
+    let client = &c;
+    let one = |actions: Vec<TransactWriteItem>, detail: ReturnConsumedCapacity| async move {
+        let out = client
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .return_consumed_capacity(detail)
+            .send()
+            .await
+            .unwrap();
+        units(&out.consumed_capacity()[0])
+    };
+    // A new item in the index: the table 2, the index 1.
+    let new = |key: &str| vec![put("tx_units", &row(key, vec![("gsiPk", s("g"))]))];
+    assert_eq!(
+        one(new("new"), ReturnConsumedCapacity::Indexes).await,
+        (3.0, Some(2.0), Some(1.0))
+    );
+    assert_eq!(
+        one(new("new2"), ReturnConsumedCapacity::Total).await,
+        (3.0, None, None),
+        "TOTAL"
+    );
+    // 1,517 bytes moved to another index key: the table 2 × 2, the index 2 + 2.
+    let moved = update("moved", "SET gsiPk = :v", s("B"));
+    assert_eq!(
+        one(vec![moved], ReturnConsumedCapacity::Indexes).await,
+        (8.0, Some(4.0), Some(4.0))
+    );
+    // 3 KB down to a few bytes: both sized on the larger item.
+    let shrunk = update("shrunk", "SET proj = :v", s("p"));
+    assert_eq!(
+        one(vec![shrunk], ReturnConsumedCapacity::Indexes).await,
+        (9.0, Some(6.0), Some(3.0))
+    );
+    // A check of a 3 KB item: 2 × 3, read.
+    assert_eq!(
+        one(vec![check("checked")], ReturnConsumedCapacity::Indexes).await,
+        (6.0, Some(6.0), None)
+    );
+
+    // A 9 KB item replaced by its bare key: 18 units, and the replay reads 9 KB (2 × 3), though
+    // the table now holds a few bytes there.
+    let replace = vec![put("tx_units", &pk("replaced"))];
+    let first = run(replace.clone(), ReturnConsumedCapacity::Total)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(units(&first.consumed_capacity()[0]), (18.0, None, None));
+    let replay = run(replace, ReturnConsumedCapacity::Total).send().await.unwrap();
+    assert_eq!(units(&replay.consumed_capacity()[0]), (6.0, None, None));
+    assert_eq!(replay.consumed_capacity()[0].read_capacity_units(), Some(6.0));
 }

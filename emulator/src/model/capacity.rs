@@ -24,12 +24,19 @@ pub struct ConsumedCapacity {
     /// WriteCapacityUnits beside their sum, other operations' as the sum alone.
     #[serde(default)]
     pub transaction_reads: Option<f64>,
+    /// A BatchExecuteStatement's writes refused at their item: in the total only, as DynamoDB
+    /// reports them (AWS-measured; FIDELITY.md).
+    #[serde(default)]
+    pub refused: f64,
 }
 
 impl ConsumedCapacity {
-    /// The table's units plus every index's.
+    /// The table's units plus every index's, and what refused writes were charged.
     pub fn total(&self) -> f64 {
-        self.table_units + self.global_indexes.values().sum::<f64>() + self.local_indexes.values().sum::<f64>()
+        self.table_units
+            + self.global_indexes.values().sum::<f64>()
+            + self.local_indexes.values().sum::<f64>()
+            + self.refused
     }
 }
 

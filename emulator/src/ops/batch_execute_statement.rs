@@ -2,16 +2,16 @@
 //! key) or all writes, each run on its own: a failing statement answers with its `Error` in its
 //! place in `Responses` and does not fail the call.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::answer::ConsumedCapacity;
 use super::common::{data_table, read_units, request_key, CapacityDetail};
 use super::multi::{capacities, Report, TableUnits};
-use super::statements::{check_single_attribute_keys, write};
+use super::statements::{check_single_attribute_keys, write, Refused};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::model::{AttributeValue, Item, Stored};
-use crate::partiql::{bind, Select, Statement};
+use crate::model::{AttributeValue, Item, PrimaryKey, Stored};
+use crate::partiql::{bind, Select, Statement, Write};
 
 pub struct Input {
     pub statements: Vec<StatementRequest>,
@@ -53,11 +53,17 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             "The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.",
         ));
     }
+    // Two statements naming one item are refused before any runs, reads as writes (AWS-measured).
+    let mut targets = HashSet::new();
+    let items = input.statements.iter().filter_map(|s| s.prepared.as_ref().ok());
+    if !items.filter_map(|(stmt, params)| target(cx, stmt, params)).all(|t| targets.insert(t)) {
+        return Err(Error::validation("Provided list of item keys contains duplicates"));
+    }
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
     let mut responses = Vec::with_capacity(input.statements.len());
     for request in input.statements {
         let mut r = StatementResponse::default();
-        let outcome = request.prepared.and_then(|(stmt, params)| {
+        let outcome = request.prepared.map_err(Refused::from).and_then(|(stmt, params)| {
             match &stmt {
                 Statement::Read(select) => {
                     let (table, item, read) = read_one(cx, request.consistent_read, select, &params)?;
@@ -66,8 +72,13 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
                     r.item = item;
                 }
                 Statement::Write(stmt) => {
-                    r.table = Some(stmt.target().table.clone());
-                    let done = write(cx, request.old_on_condition_failure, stmt, &params)?;
+                    let table = stmt.target().table.clone();
+                    r.table = Some(table.clone());
+                    let done = write(cx, request.old_on_condition_failure, stmt, &params).inspect_err(|refused| {
+                        if refused.units > 0.0 {
+                            units.entry(table).or_default().refused += refused.units;
+                        }
+                    })?;
                     units.entry(done.table).or_default().add(done.units, done.indexes);
                     // A batch honours RETURNING, its one item in the response's Item.
                     r.item = done.items.and_then(|items| items.into_iter().next());
@@ -75,13 +86,37 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             }
             Ok(())
         });
-        r.error = outcome.err();
+        r.error = outcome.err().map(Error::from);
         responses.push(r);
     }
+    // A table none of whose statements succeeded is not reported, nor its refusals' charge, and
+    // a batch with no success reports no capacity at all (AWS-measured; every success costs).
+    units.retain(|_, u| u.table > 0.0);
     Ok(Output {
         responses,
-        capacity: capacities(input.capacity, Report::Sum, units),
+        capacity: capacities(input.capacity, Report::Sum, units).filter(|c| !c.is_empty()),
     })
+}
+
+/// The table and key of the item a statement names outright, if it does: an INSERT's item, or a
+/// WHERE clause holding the whole key of a table that exists.
+fn target(cx: &Cx, stmt: &Statement, params: &[AttributeValue]) -> Option<(String, PrimaryKey)> {
+    let table = data_table(cx, &stmt.target().table).ok()?;
+    let def = table.def();
+    let key_item = match stmt {
+        Statement::Write(Write::Insert { value, .. }) => {
+            let item = bind::insert_item(value, params).ok()?;
+            def.key.attrs().map(|a| Some((a.name.clone(), item.get(&a.name)?.clone()))).collect::<Option<Item>>()?
+        }
+        Statement::Read(Select { filter, target, .. }) if target.index.is_none() => {
+            bind::key_of(filter.as_ref(), &def.key, params).ok()?
+        }
+        Statement::Write(Write::Update { filter, .. } | Write::Delete { filter, .. }) => {
+            bind::key_of(filter.as_ref(), &def.key, params).ok()?
+        }
+        _ => return None,
+    };
+    Some((table.name.clone(), request_key(&def, &key_item).ok()?))
 }
 
 /// A batch SELECT must name one item of the table by its full key and nothing else (it is a

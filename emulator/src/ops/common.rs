@@ -397,25 +397,20 @@ pub enum CapacityDetail {
 }
 
 impl CapacityDetail {
-    /// The capacity a single-item request consumed: `units` for the table and the same units for
-    /// every index it touched; `None` when not asked.
+    /// The capacity a single-item request consumed: `units` for the table and, for every index it
+    /// touched, that index's own units; `None` when not asked.
     pub fn consumed(self, table: &str, units: f64, indexes: impl FnOnce() -> Touched) -> Option<ConsumedCapacity> {
         (self != CapacityDetail::None).then(|| {
-            let charge = |names: Vec<String>| {
-                names.into_iter().fold(BTreeMap::new(), |mut sums, i| {
-                    *sums.entry(i).or_default() += units;
-                    sums
-                })
-            };
             let Touched { global, local, vector } = indexes();
             ConsumedCapacity {
                 table: table.to_string(),
                 indexes_detail: self == CapacityDetail::Indexes,
                 table_units: units,
-                global_indexes: charge(global),
-                local_indexes: charge(local),
+                global_indexes: global,
+                local_indexes: local,
                 vector_indexes: vector.into_iter().collect(),
                 transaction_reads: None,
+                refused: 0.0,
             }
         })
     }
@@ -442,38 +437,36 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
     }
 }
 
-/// The indexes, global and local, an item write changes, each named once per index write it
-/// makes (AWS-verified): none when the index's copy of the item (its key and what it projects)
-/// stays as it was, one to add, remove or rewrite that copy, two when the write moves it to
-/// another index key (a delete and an insert). DynamoDB charges each write the write's units.
+/// The indexes, global and local, an item write changes, with the write units each is charged
+/// (AWS-verified, see FIDELITY.md): none when the index's copy of the item (its key and what it
+/// projects) stays as it was; a copy added, removed or rewritten in place costs 1 per KB of the
+/// larger copy; a copy moved to another index key is a delete and an insert, each charged on its
+/// own copy. A copy's size is that of the attributes the index projects, not the whole item's.
 #[derive(Debug, Default)]
 pub struct Touched {
-    pub global: Vec<String>,
-    pub local: Vec<String>,
+    pub global: BTreeMap<String, f64>,
+    pub local: BTreeMap<String, f64>,
     /// Vector indexes whose copy of the item changed (replication is by difference: rewriting the
     /// same vector writes nothing to the index), with the bytes each write meters.
     pub vector: Vec<(String, u64)>,
 }
 
 pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -> Touched {
-    let writes = |i: &IndexDef| {
+    let units = |i: &IndexDef| {
         let key = |item: Option<&Item>| item.and_then(|item| i.key.key_of(item));
+        let size = |item: Option<&Item>| index_copy(def, i, item).map(|(k, v)| k.len() + v.size()).sum::<usize>();
         match (key(old), key(new)) {
             (Some(a), Some(b)) if a == b => {
-                let projected = |(name, _): &(&String, &AttributeValue)| i.projects(&def.key, name);
-                let same =
-                    (old.into_iter().flatten().filter(projected)).eq(new.into_iter().flatten().filter(projected));
-                usize::from(!same)
+                (!index_copy(def, i, old).eq(index_copy(def, i, new))).then(|| units_of_write(size(old), size(new)))
             }
-            (Some(_), Some(_)) => 2,
-            (None, None) => 0,
-            _ => 1,
+            (Some(_), Some(_)) => Some(units_of_write(size(old), 0) + units_of_write(0, size(new))),
+            (None, None) => None,
+            _ => Some(units_of_write(size(old), size(new))),
         }
     };
-    let touched = |indexes: &[IndexDef]| -> Vec<String> {
+    let touched = |indexes: &[IndexDef]| -> BTreeMap<String, f64> {
         (indexes.iter())
-            .flat_map(|i| std::iter::repeat_n(&i.name, writes(i)))
-            .cloned()
+            .filter_map(|i| Some((i.name.clone(), units(i)?)))
             .collect()
     };
     let copy = |index: &VectorIndexDef, item: Option<&Item>| item.and_then(|i| index.indexed(i));
@@ -489,8 +482,17 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
     }
 }
 
-/// The capacity a single-item write consumed: `units` for the table and for every index it changed.
-/// `old` gives the replaced item, asked for only when the detail names indexes. `table` is the
+/// The attributes of `item` that `index` stores a copy of.
+fn index_copy<'a>(
+    def: &'a TableDef,
+    index: &'a IndexDef,
+    item: Option<&'a Item>,
+) -> impl Iterator<Item = (&'a String, &'a AttributeValue)> {
+    (item.into_iter().flatten()).filter(|(name, _)| index.projects(&def.key, name))
+}
+
+/// The capacity a single-item write consumed: `units` for the table and its own for every index
+/// it changed. `old` gives the replaced item, asked for only when capacity is. `table` is the
 /// TableName as the request gave it, a name or an ARN: DynamoDB echoes it.
 pub fn write_capacity<'a>(
     detail: CapacityDetail,
@@ -629,7 +631,7 @@ mod tests {
     }
 
     #[test]
-    fn an_index_is_charged_per_write_to_its_copy_of_the_item() {
+    fn an_index_is_charged_per_kb_of_its_copy_of_the_item() {
         // Table key pk; global indexes `all` on a (ALL), then `keys` on b (KEYS_ONLY).
         let def = test_def();
         let item = |b: &str, v: &str| {
@@ -638,15 +640,30 @@ mod tests {
                     .map(|(k, v)| (k.to_string(), AttributeValue::S(v.into()))),
             )
         };
-        let global = |old: Option<&Item>, new: Option<&Item>| touched_indexes(&def, old, new).global;
+        let global = |old: Option<&Item>, new: Option<&Item>| {
+            let charged = touched_indexes(&def, old, new).global;
+            charged
+                .into_iter()
+                .map(|(i, units)| (i, units as u32))
+                .collect::<Vec<_>>()
+        };
+        let units = |pairs: &[(&str, u32)]| pairs.iter().map(|&(i, u)| (i.to_string(), u)).collect::<Vec<_>>();
         let base = item("y", "1");
-        assert_eq!(global(None, Some(&base)), ["all", "keys"]);
-        assert_eq!(global(Some(&base), None), ["all", "keys"]);
+        assert_eq!(global(None, Some(&base)), units(&[("all", 1), ("keys", 1)]));
+        assert_eq!(global(Some(&base), None), units(&[("all", 1), ("keys", 1)]));
         assert!(global(Some(&base), Some(&base)).is_empty());
         // An unprojected attribute changes only the ALL index's copy.
-        assert_eq!(global(Some(&base), Some(&item("y", "2"))), ["all"]);
+        assert_eq!(global(Some(&base), Some(&item("y", "2"))), units(&[("all", 1)]));
         // A new index key is a delete and an insert.
-        assert_eq!(global(Some(&base), Some(&item("z", "1"))), ["all", "keys", "keys"]);
+        assert_eq!(
+            global(Some(&base), Some(&item("z", "1"))),
+            units(&[("all", 1), ("keys", 2)])
+        );
+        // 2,048 bytes KEYS_ONLY does not project: the ALL copy grows to 2,056 bytes, 3 units (the
+        // larger copy, rounded once); the KEYS_ONLY copy (pk and b, 5 bytes) moved costs 1 + 1.
+        let large = item("z", &"v".repeat(2048));
+        assert_eq!(global(Some(&base), Some(&large)), units(&[("all", 3), ("keys", 2)]));
+        assert_eq!(global(Some(&large), None), units(&[("all", 3), ("keys", 1)]));
     }
 
     #[test]

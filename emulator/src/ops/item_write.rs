@@ -65,13 +65,14 @@ impl Old {
 }
 
 /// What a write of many items charges for one, replacing `old` by `new`: its units (by the larger
-/// size, the replaced item's read from its stored form) and, when `detail` reports indexes, the
-/// indexes it touches, the only step here that decodes the replaced item.
+/// size, the replaced item's read from its stored form) and, when capacity is asked for, what
+/// each index it touches is charged (in the total too), the only step here that decodes the
+/// replaced item.
 pub fn write_charge(detail: CapacityDetail, def: &TableDef, old: &Old, new: Option<&Item>) -> (f64, Touched) {
     let units = units_of_write(old.size(), new.map_or(0, item_size));
     let touched = match detail {
-        CapacityDetail::Indexes => touched_indexes(def, old.item(), new),
-        _ => Touched::default(),
+        CapacityDetail::None => Touched::default(),
+        _ => touched_indexes(def, old.item(), new),
     };
     (units, touched)
 }

@@ -14,16 +14,19 @@ pub struct TableUnits {
     pub read: f64,
     pub global: BTreeMap<String, f64>,
     pub local: BTreeMap<String, f64>,
+    /// What a batch's refused writes were charged: in the total, in no arm (`statements::Refused`).
+    pub refused: f64,
 }
 
 impl TableUnits {
-    /// Charges `units` to the table and to each index a write touched (none for a read).
+    /// Charges `units` to the table and to each index a write touched its own units (a
+    /// transaction doubles the table's units, not the indexes': AWS-verified, FIDELITY.md).
     pub fn add(&mut self, units: f64, indexes: Touched) {
         self.table += units;
         let Touched { global, local, .. } = indexes;
-        for (names, sums) in [(global, &mut self.global), (local, &mut self.local)] {
-            for i in names {
-                *sums.entry(i).or_default() += units;
+        for (charged, sums) in [(global, &mut self.global), (local, &mut self.local)] {
+            for (index, units) in charged {
+                *sums.entry(index).or_default() += units;
             }
         }
     }
@@ -61,6 +64,7 @@ pub fn capacities(
                 local_indexes: u.local,
                 vector_indexes: BTreeMap::new(),
                 transaction_reads: (report == Report::ReadsAndWrites).then_some(u.read),
+                refused: u.refused,
             })
             .collect()
     })

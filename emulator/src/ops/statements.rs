@@ -3,14 +3,14 @@
 //! BatchExecuteStatement share them.
 
 use super::common::{
-    check_collection, condition_failed, data_table, request_key, touched_indexes, updated_item, validate_item,
-    write_units, Touched,
+    check_collection, condition_failed, data_table, request_key, touched_indexes, units_of_write, updated_item,
+    validate_item, write_units, Touched,
 };
 use super::expressions;
 use super::Cx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Condition, Path, Update};
-use crate::model::{AttributeValue, Item, TableDef};
+use crate::model::{item_size, AttributeValue, Item, TableDef};
 use crate::partiql::{self, bind, Returning, Write};
 
 /// What a write did, for the response and consumed capacity.
@@ -70,8 +70,34 @@ pub fn no_index(stmt: &Write) -> Result<()> {
     }
 }
 
+/// A write statement's refusal, and the units a batch still charges for it: one refused at its
+/// item (a condition that does not hold, a duplicate INSERT) is charged the write it attempted,
+/// by the larger of the item stored there and an INSERT's item (AWS-measured; FIDELITY.md); one
+/// refused before, nothing.
+pub struct Refused {
+    pub error: Error,
+    pub units: f64,
+}
+
+impl From<Error> for Refused {
+    fn from(error: Error) -> Refused {
+        Refused { error, units: 0.0 }
+    }
+}
+
+impl From<Refused> for Error {
+    fn from(refused: Refused) -> Error {
+        refused.error
+    }
+}
+
 /// Runs one INSERT, UPDATE or DELETE under its table's write lock.
-pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeValue]) -> Result<Written> {
+pub fn write(
+    cx: &Cx,
+    old_on_failure: bool,
+    stmt: &Write,
+    params: &[AttributeValue],
+) -> std::result::Result<Written, Refused> {
     no_index(stmt)?;
     let engine = cx.engine;
     let target = stmt.target();
@@ -96,19 +122,21 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
         },
         // DynamoDB Local's words; AWS documents EXISTS for transactions only.
         Write::Exists { .. } => {
-            return Err(Error::validation(
-                "EXISTS can only be used in ExecuteTransaction write requests.",
-            ))
+            return Err(Error::validation("EXISTS can only be used in ExecuteTransaction write requests.").into())
         }
     };
     let table = data_table(cx, &target.table)?;
     let mut state = cx.write(&table)?;
+    let at_item = |error, size| Refused {
+        error,
+        units: units_of_write(size, 0),
+    };
     let (key, old, new, returning) = match bound {
         Bound::Insert(item) => {
             let key = validate_item(&state.def, &item)?;
             engine.transactions.check_free(cx.ns, &table.name, &key)?;
-            if state.get(&key).is_some() {
-                return Err(duplicate());
+            if let Some(stored) = state.get(&key) {
+                return Err(at_item(duplicate(), stored.size().max(item_size(&item))));
             }
             (key, None, Some(item), None)
         }
@@ -124,7 +152,10 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
             let old = state.get(&key).map(|s| s.item());
             // UPDATE never creates an item.
             if old.is_none() || !expressions::holds(cx, cond.as_ref(), || old.as_ref()) {
-                return Err(condition_failed(old_on_failure, old.as_ref()));
+                return Err(at_item(
+                    condition_failed(old_on_failure, old.as_ref()),
+                    old.as_ref().map_or(0, item_size),
+                ));
             }
             let new = updated_item(&state.def, &key, old.clone(), Some(&update))?;
             (key, old, new, returning)
@@ -140,7 +171,10 @@ pub fn write(cx: &Cx, old_on_failure: bool, stmt: &Write, params: &[AttributeVal
             let old = state.get(&key).map(|s| s.item());
             // Deleting nothing succeeds; the condition applies to an item that exists.
             if old.is_some() && !expressions::holds(cx, cond.as_ref(), || old.as_ref()) {
-                return Err(condition_failed(old_on_failure, old.as_ref()));
+                return Err(at_item(
+                    condition_failed(old_on_failure, old.as_ref()),
+                    old.as_ref().map_or(0, item_size),
+                ));
             }
             (key, old, None, returning)
         }

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::common::{
-    check_collection, check_update_keys, metrics, read_units, request_key, updated_item, validate_item, CapacityDetail,
+    check_collection, check_update_keys, metrics, read_units, request_key, units_of_write, updated_item, validate_item,
+    CapacityDetail,
 };
 use super::expressions;
 use super::item_write::{write_charge, Old};
@@ -17,7 +18,7 @@ use super::Cx;
 use crate::engine::Engine;
 use crate::error::{CancellationReason, Detail, Error, ErrorKind, Result};
 use crate::expr::Parsed;
-use crate::inflight::TokenState;
+use crate::inflight::{Done, TokenState};
 pub use crate::inflight::{ItemRef, Written};
 use crate::model::{item_size, Item, ItemCollectionMetrics, PrimaryKey};
 use crate::store::{Namespace, Slot, Table, TableState};
@@ -200,42 +201,42 @@ pub fn run_actions(cx: &Cx, actions: Vec<Action>, options: Options) -> Result<Wr
     }
 
     if let Some(t) = &options.token {
-        if let TokenState::Replay(written) =
+        if let TokenState::Replay(done) =
             engine
                 .transactions
                 .begin_token(cx.ns, &t.token, &t.fingerprint, cx.now_millis)?
         {
-            return replayed(cx, &actions, &options, written);
+            return Ok(replayed(&options, done));
         }
     }
     let result = execute(cx, actions, refs, &options);
     if let Some(t) = &options.token {
-        let outcome = result.as_ref().ok().map(|w| (w.clone(), cx.now_millis));
+        let outcome = result
+            .as_ref()
+            .ok()
+            .map(|(w, reads)| (w.clone(), reads.clone(), cx.now_millis));
         engine.transactions.end_token(cx.ns, &t.token, outcome);
     }
-    result
+    result.map(|(written, _)| written)
 }
 
-/// A ClientRequestToken's replay: the first answer, but the capacity a transactional read of
-/// each item costs now (DynamoDB reads the items instead of writing them again).
-fn replayed(cx: &Cx, actions: &[Action], options: &Options, written: Written) -> Result<Written> {
-    let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
-    if options.capacity != CapacityDetail::None {
-        for a in actions {
-            let state = cx.read(&a.table)?;
-            let size = a.key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
-            units
-                .entry(a.table.name.clone())
-                .or_default()
-                .read(2.0 * read_units(size, true));
-        }
-    }
-    Ok(Written {
+/// A ClientRequestToken's replay: the first answer, with the capacity of the reads DynamoDB makes
+/// instead of writing again (`Done::replay_reads`).
+fn replayed(options: &Options, done: Done) -> Written {
+    let units = (done.replay_reads.into_iter())
+        .map(|(table, units)| {
+            let mut u = TableUnits::default();
+            u.read(units);
+            (table, u)
+        })
+        .collect();
+    Written {
         capacity: capacities(options.capacity, Report::ReadsAndWrites, units),
-        ..written
-    })
+        ..done.response
+    }
 }
 
+/// Runs the checked actions; with the answer, what a replay of it reads per table.
 fn execute(
     cx @ &Cx {
         engine, ns, ref chaos, ..
@@ -243,7 +244,7 @@ fn execute(
     actions: Vec<Action>,
     refs: Vec<ItemRef>,
     options: &Options,
-) -> Result<Written> {
+) -> Result<(Written, BTreeMap<String, f64>)> {
     // Chaos: a conflict the plan makes, answered as a concurrent transaction's would be.
     let forced = chaos.conflicts(actions.iter().map(|a| (a.table.name.as_str(), &a.item)));
     if forced.contains(&true) {
@@ -306,11 +307,13 @@ fn execute(
     }
 
     let mut units: BTreeMap<String, TableUnits> = BTreeMap::new();
+    let mut replay_reads: BTreeMap<String, f64> = BTreeMap::new();
     let mut collections: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
     for (a, effect) in actions.into_iter().zip(effects) {
         #[allow(clippy::expect_used)] // `guards` holds every action's table: built from `actions`.
         let state = guards.get_mut(a.table.name.as_str()).expect("locked");
         let entry = units.entry(a.table.name.clone()).or_default();
+        let replay = replay_reads.entry(a.table.name.clone()).or_default();
         let (key, new) = match effect {
             Effect::PutRequested(key) => (key, Some(a.item)),
             Effect::Put(key, item) => (key, Some(item)),
@@ -318,13 +321,16 @@ fn execute(
             Effect::Nothing => {
                 let key = request_key(&state.def, &a.item).ok();
                 let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
-                entry.read(2.0 * read_units(size, true));
+                // A check reads, charged per KB of the item it reads, twice (AWS-verified).
+                entry.read(2.0 * units_of_write(size, 0));
+                *replay += 2.0 * read_units(size, true);
                 continue;
             }
         };
         let old = Old::new(state.get_at(Slot::new(&key).bytes()));
         let (units, touched) = write_charge(options.capacity, &state.def, &old, new.as_ref());
         entry.add(2.0 * units, touched);
+        *replay += 2.0 * read_units(old.size().max(new.as_ref().map_or(0, item_size)), true);
         if options.collection_metrics && !state.def.local_indexes.is_empty() {
             collections
                 .entry(a.table.name.clone())
@@ -344,8 +350,9 @@ fn execute(
     drop(held);
     drop(guards);
 
-    Ok(Written {
+    let written = Written {
         capacity: capacities(options.capacity, Report::ReadsAndWrites, units),
         collection_metrics: options.collection_metrics.then_some(collections),
-    })
+    };
+    Ok((written, replay_reads))
 }
