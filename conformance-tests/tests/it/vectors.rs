@@ -579,6 +579,54 @@ async fn vector_writes_are_billed_by_dimensions_and_charged_on_the_entry() {
     }
 }
 
+/// SearchVectors' body is deserialized strictly before any member is checked or any table looked
+/// up (the conformance suite's October 2026 capture): a null member is a SerializationException
+/// and a missing one a ValidationException, in the deserializer's words with the position.
+#[tokio::test]
+async fn search_vectors_bodies_are_read_strictly_first() {
+    let (_emu, c) = emulator().await;
+    let send = |body: &'static str| {
+        c.search_vectors()
+            .table_name("absent")
+            .index_name("vix")
+            .search_vector(n(1))
+            .top_k(1)
+            .customize()
+            .mutate_request(move |req| {
+                *req.body_mut() = body.into();
+                req.headers_mut().insert("content-length", body.len().to_string());
+            })
+            .send()
+    };
+    let cases = [
+        (
+            r#"{"TableName":"absent","IndexName":null,"SearchVector":[{"N":"1"}],"TopK":1}"#,
+            "SerializationException",
+            "invalid type: null, expected a string at line 1 column 38",
+        ),
+        (
+            r#"{"TableName":"absent","IndexName":"vix","SearchVector":null,"TopK":1}"#,
+            "SerializationException",
+            "invalid type: null, expected a sequence at line 1 column 59",
+        ),
+        (
+            r#"{"TableName":"absent","IndexName":"vix","SearchVector":[{"N":"1"}],"TopK":null}"#,
+            "SerializationException",
+            "invalid type: null, expected i32 at line 1 column 78",
+        ),
+        // Missing, and beside an IndexName too short for its constraint: the missing member only.
+        (
+            r#"{"IndexName":"ab","SearchVector":[{"N":"1"}],"TopK":1}"#,
+            "ValidationException",
+            "missing field `TableName` at line 1 column 54",
+        ),
+    ];
+    for (body, kind, message) in cases {
+        let e = send(body).await.unwrap_err();
+        assert_eq!(error(e), (kind.to_string(), message.to_string()), "{body}");
+    }
+}
+
 const DELAY: Duration = Duration::from_secs(10);
 
 /// The table's status, and the index's status and Backfilling member.

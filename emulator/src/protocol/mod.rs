@@ -176,11 +176,12 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         // below skips attribute values without serde_json's depth limit.)
         Err(Error::nesting_exceeded().by(crate::error::Check::Request))
     } else {
-        let parsed = match op.map(wire::shape) {
-            Some(fields) => shape::parse(&body, fields),
-            None => serde_json::from_slice(&body),
-        };
-        parsed.map(Some).map_err(|_| Error::bare(ErrorKind::Serialization))
+        match op {
+            Some(op) => wire::parse(op, &body).map(Some),
+            None => serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|_| Error::bare(ErrorKind::Serialization)),
+        }
     };
     let mut latency = std::time::Duration::ZERO;
     let mut res = match parsed.and_then(|parsed| decode(engine, req, via, op, parsed, &mut latency)) {
