@@ -418,11 +418,7 @@ impl TableDef {
     /// What vector index `index` holds of `item`: its f32 vector and the other attributes it
     /// projects; `None` when the item is not in the index. A write is charged to the index when
     /// this changes, as a write to a global index is (AWS, October 2026).
-    pub fn vector_entry<'a>(
-        &self,
-        index: &VectorIndexDef,
-        item: &'a Item,
-    ) -> Option<(Vec<f32>, Vec<(&'a String, &'a AttributeValue)>)> {
+    pub fn vector_entry<'a>(&self, index: &VectorIndexDef, item: &'a Item) -> Option<VectorEntry<'a>> {
         let vector = index.indexed(item)?;
         let projected = item
             .iter()
@@ -438,6 +434,10 @@ impl TableDef {
         (self.billed_size_of(projected) as u64).max(MIN_VECTOR_WRITE_BYTES)
     }
 }
+
+/// A vector index's entry for an item ([`TableDef::vector_entry`]): the vector, then the other
+/// attributes it projects.
+pub type VectorEntry<'a> = (Vec<f32>, Vec<(&'a String, &'a AttributeValue)>);
 
 /// The least VectorWriteRequestBytes a write reports, however small the index's entry.
 const MIN_VECTOR_WRITE_BYTES: u64 = 1024;
