@@ -177,7 +177,7 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         Err(Error::nesting_exceeded().by(crate::error::Check::Request))
     } else {
         match op {
-            Some(op) => wire::parse(op, &body).map(Some),
+            Some(op) => parse(op, &body).map(Some),
             None => serde_json::from_slice(&body)
                 .map(Some)
                 .map_err(|_| Error::bare(ErrorKind::Serialization)),
@@ -216,6 +216,15 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     res
+}
+
+/// Parses a typed operation's body by its shape ([`shape::parse`]); SearchVectors' service first
+/// deserializes it strictly ([`wire::search_vectors::read_strictly`]).
+fn parse(op: Operation, body: &[u8]) -> Result<Value, Error> {
+    if op == Operation::SearchVectors {
+        wire::search_vectors::read_strictly(body)?;
+    }
+    shape::parse(body, wire::shape(op)).map_err(|_| Error::bare(ErrorKind::Serialization))
 }
 
 fn decode(

@@ -58,15 +58,6 @@ macro_rules! dispatch {
 
 ops::operation_list!(dispatch);
 
-/// Parses `op`'s request body by its shape ([`shape::parse`](crate::protocol::shape::parse));
-/// SearchVectors' service first reads it strictly ([`search_vectors::read_strictly`]).
-pub fn parse(op: Operation, body: &[u8]) -> Result<Value> {
-    if op == Operation::SearchVectors {
-        search_vectors::read_strictly(body)?;
-    }
-    crate::protocol::shape::parse(body, shape(op)).map_err(|_| Error::bare(ErrorKind::Serialization))
-}
-
 /// A timestamp member (seconds since the epoch, with a fraction) in milliseconds, when given.
 pub fn millis(body: Body, key: &str) -> Result<Option<i64>> {
     match body.get(key) {
