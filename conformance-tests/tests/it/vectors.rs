@@ -493,6 +493,140 @@ async fn capacity_reports_vector_bytes_only_where_dynamodb_does() {
     assert_eq!(vector_bytes(plain.consumed_capacity().unwrap()), None);
 }
 
+/// The October 2026 capture (eu-west-2 and us-east-1): a write bills a vector at its name and 4
+/// bytes per dimension, and a vector index's VectorWriteRequestBytes is its entry's billed size,
+/// at least 1,024, charged when the entry (the vector or an attribute it projects) changes.
+#[tokio::test]
+async fn vector_writes_are_billed_by_dimensions_and_charged_on_the_entry() {
+    let (_emu, c) = emulator().await;
+    let keys_only = VectorIndex::builder()
+        .index_name("vkeys")
+        .vector_attribute(
+            VectorAttributeDefinition::builder()
+                .attribute_name("embedding")
+                .build()
+                .unwrap(),
+        )
+        .dimensions(3)
+        .distance_function(VectorDistanceFunction::Cosine)
+        .projection(Projection::builder().projection_type(ProjectionType::KeysOnly).build())
+        .build()
+        .unwrap();
+    let all = vector_index("vix", 3, VectorDistanceFunction::Cosine, &[]);
+    table(&c, "vec_b", vec![all, keys_only]).await;
+    let wide = "12345678901234567890123456789012345678"; // 20 bytes as a number, 4 billed
+    let vector = |v: &str| AttributeValue::L(vec![n(v), n(v), n(v)]);
+    let put = |pairs: Vec<(&'static str, AttributeValue)>, detail: ReturnConsumedCapacity| {
+        c.put_item()
+            .table_name("vec_b")
+            .set_item(Some(item(&pairs)))
+            .return_consumed_capacity(detail)
+            .send()
+    };
+    let charged = |out: aws_sdk_dynamodb::operation::put_item::PutItemOutput| {
+        let cc = out.consumed_capacity().unwrap().clone();
+        let mut bytes: Vec<(String, f64)> = (cc.vector_indexes().into_iter().flatten())
+            .map(|(k, v)| (k.clone(), v.vector_write_request_bytes().unwrap()))
+            .collect();
+        bytes.sort_by(|a, b| a.0.cmp(&b.0));
+        (cc.capacity_units().unwrap(), bytes)
+    };
+    let blob = || s(&"x".repeat(1500));
+
+    // pk 2+2, embedding 9+12, blob 4+1,500: 1,529 in the ALL index, 1,024 (the floor) in KEYS_ONLY.
+    let first = put(
+        vec![("pk", s("p1")), ("embedding", vector(wide)), ("blob", blob())],
+        ReturnConsumedCapacity::Indexes,
+    );
+    let both = vec![("vix".to_string(), 1529.0), ("vkeys".to_string(), 1024.0)];
+    assert_eq!(charged(first.await.unwrap()), (2.0, both));
+    // A note only the ALL index projects: only its entry changed (1,529 + 4 + 6).
+    let noted = vec![
+        ("pk", s("p1")),
+        ("embedding", vector(wide)),
+        ("blob", blob()),
+        ("note", s("after!")),
+    ];
+    let again = put(noted.clone(), ReturnConsumedCapacity::Indexes).await.unwrap();
+    assert_eq!(charged(again), (2.0, vec![("vix".to_string(), 1539.0)]));
+    let same = put(noted, ReturnConsumedCapacity::Indexes).await.unwrap();
+    assert_eq!(charged(same), (2.0, vec![]), "an unchanged entry is not written");
+
+    // Billed, 1,024 bytes are one unit and 1,025 two, though 54 more bytes are stored.
+    let billed = |pk: &'static str, size: usize| {
+        vec![
+            ("pk", s(pk)),
+            ("embedding", vector(wide)),
+            ("pad", s(&"y".repeat(size - 28))),
+        ]
+    };
+    for (pk, size, units) in [("a3", 1024, 1.0), ("b3", 1025, 2.0)] {
+        let out = put(billed(pk, size), ReturnConsumedCapacity::Total).await.unwrap();
+        assert_eq!(
+            out.consumed_capacity().unwrap().capacity_units(),
+            Some(units),
+            "{size} billed bytes"
+        );
+        let deleted = c
+            .delete_item()
+            .table_name("vec_b")
+            .key("pk", s(pk))
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.consumed_capacity().unwrap().capacity_units(), Some(units));
+    }
+}
+
+/// SearchVectors' body is deserialized strictly before any member is checked or any table looked
+/// up (the conformance suite's October 2026 capture): a null member is a SerializationException
+/// and a missing one a ValidationException, in the deserializer's words with the position.
+#[tokio::test]
+async fn search_vectors_bodies_are_read_strictly_first() {
+    let (_emu, c) = emulator().await;
+    let send = |body: &'static str| {
+        c.search_vectors()
+            .table_name("absent")
+            .index_name("vix")
+            .search_vector(n(1))
+            .top_k(1)
+            .customize()
+            .mutate_request(move |req| {
+                *req.body_mut() = body.into();
+                req.headers_mut().insert("content-length", body.len().to_string());
+            })
+            .send()
+    };
+    let cases = [
+        (
+            r#"{"TableName":"absent","IndexName":null,"SearchVector":[{"N":"1"}],"TopK":1}"#,
+            "SerializationException",
+            "invalid type: null, expected a string at line 1 column 38",
+        ),
+        (
+            r#"{"TableName":"absent","IndexName":"vix","SearchVector":null,"TopK":1}"#,
+            "SerializationException",
+            "invalid type: null, expected a sequence at line 1 column 59",
+        ),
+        (
+            r#"{"TableName":"absent","IndexName":"vix","SearchVector":[{"N":"1"}],"TopK":null}"#,
+            "SerializationException",
+            "invalid type: null, expected i32 at line 1 column 78",
+        ),
+        // Missing, and beside an IndexName too short for its constraint: the missing member only.
+        (
+            r#"{"IndexName":"ab","SearchVector":[{"N":"1"}],"TopK":1}"#,
+            "ValidationException",
+            "missing field `TableName` at line 1 column 54",
+        ),
+    ];
+    for (body, kind, message) in cases {
+        let e = send(body).await.unwrap_err();
+        assert_eq!(error(e), (kind.to_string(), message.to_string()), "{body}");
+    }
+}
+
 const DELAY: Duration = Duration::from_secs(10);
 
 /// The table's status, and the index's status and Backfilling member.

@@ -395,7 +395,52 @@ impl TableDef {
     pub fn attribute_type(&self, name: &str) -> Option<ScalarType> {
         self.attribute_definitions.iter().find(|a| a.name == name).map(|a| a.ty)
     }
+
+    /// The bytes a write of `item` is billed for (write units, a vector index's entry). An
+    /// attribute a vector index reads counts its name and 4 bytes per dimension, whatever numbers
+    /// it holds, where a read and the 400 KB gate size the numbers (AWS, October 2026, bisected
+    /// on the unit boundaries from 1 to 1,024 dimensions). A value the index cannot take (written
+    /// before the index existed) keeps its own size: our reading.
+    pub fn billed_size(&self, item: &Item) -> usize {
+        self.billed_size_of(item.iter())
+    }
+
+    /// [`TableDef::billed_size`] of the attributes `attrs`.
+    fn billed_size_of<'a>(&self, attrs: impl Iterator<Item = (&'a String, &'a AttributeValue)>) -> usize {
+        let value_size =
+            |name: &String, value: &AttributeValue| match self.vector_indexes.iter().find(|v| &v.attribute == name) {
+                Some(index) if index.vector(value).is_ok() => 4 * index.dimensions,
+                _ => value.size(),
+            };
+        attrs.map(|(name, value)| name.len() + value_size(name, value)).sum()
+    }
+
+    /// What vector index `index` holds of `item`: its f32 vector and the other attributes it
+    /// projects; `None` when the item is not in the index. A write is charged to the index when
+    /// this changes, as a write to a global index is (AWS, October 2026).
+    pub fn vector_entry<'a>(&self, index: &VectorIndexDef, item: &'a Item) -> Option<VectorEntry<'a>> {
+        let vector = index.indexed(item)?;
+        let projected = item
+            .iter()
+            .filter(|(name, _)| **name != index.attribute && index.projects(&self.key, name));
+        Some((vector, projected.collect()))
+    }
+
+    /// VectorWriteRequestBytes of a write that leaves `item` in vector index `index`: the entry's
+    /// billed size ([`TableDef::billed_size`] of what the index projects), at least 1,024 (AWS,
+    /// October 2026). Charged for the entry a delete removes too: our reading.
+    pub fn vector_write_bytes(&self, index: &VectorIndexDef, item: &Item) -> u64 {
+        let projected = item.iter().filter(|(name, _)| index.projects(&self.key, name));
+        (self.billed_size_of(projected) as u64).max(MIN_VECTOR_WRITE_BYTES)
+    }
 }
+
+/// A vector index's entry for an item ([`TableDef::vector_entry`]): the vector, then the other
+/// attributes it projects.
+pub type VectorEntry<'a> = (Vec<f32>, Vec<(&'a String, &'a AttributeValue)>);
+
+/// The least VectorWriteRequestBytes a write reports, however small the index's entry.
+const MIN_VECTOR_WRITE_BYTES: u64 = 1024;
 
 #[cfg(test)]
 mod tests {
@@ -510,10 +555,10 @@ impl VectorIndexDef {
         self.vector(item.get(&self.attribute)?).ok()
     }
 
-    /// The bytes DynamoDB meters for one vector of this index, searched or written: its f32s, in
-    /// whole kilobytes (1,024 for 3 dimensions, as AWS reported in August 2026; how it grows with
-    /// the dimensions is our reading).
-    pub fn metered_bytes(&self) -> u64 {
+    /// The bytes DynamoDB meters for a search of this index: its f32s, in whole kilobytes. AWS's
+    /// figure varies between identical searches (about 14 KB for 512 dimensions, October 2026),
+    /// so any positive figure is faithful; this one is ours.
+    pub fn search_bytes(&self) -> u64 {
         (self.dimensions as u64 * 4).div_ceil(1024) * 1024
     }
 

@@ -416,9 +416,11 @@ impl CapacityDetail {
     }
 }
 
-/// Write units: 1 per KB of the larger of the old and new item, at least 1.
-pub fn write_units(old: Option<&Item>, new: Option<&Item>) -> f64 {
-    units_of_write(old.map_or(0, item_size), new.map_or(0, item_size))
+/// Write units: 1 per KB of the larger of the old and new item as billed
+/// ([`TableDef::billed_size`]), at least 1.
+pub fn write_units(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -> f64 {
+    let billed = |item: Option<&Item>| item.map_or(0, |i| def.billed_size(i));
+    units_of_write(billed(old), billed(new))
 }
 
 /// Write units of a write that replaces an item of `old` bytes by one of `new` bytes (0: none):
@@ -446,8 +448,9 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
 pub struct Touched {
     pub global: BTreeMap<String, f64>,
     pub local: BTreeMap<String, f64>,
-    /// Vector indexes whose copy of the item changed (replication is by difference: rewriting the
-    /// same vector writes nothing to the index), with the bytes each write meters.
+    /// Vector indexes whose entry for the item changed, with the bytes each write meters: like a
+    /// global index, one is charged when its vector or an attribute it projects changes, and
+    /// not for a write that leaves its entry as it was (AWS, October 2026).
     pub vector: Vec<(String, u64)>,
 }
 
@@ -469,16 +472,18 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
             .filter_map(|i| Some((i.name.clone(), units(i)?)))
             .collect()
     };
-    let copy = |index: &VectorIndexDef, item: Option<&Item>| item.and_then(|i| index.indexed(i));
+    let vector_write = |index: &VectorIndexDef| {
+        let after = new.and_then(|i| def.vector_entry(index, i));
+        if old.and_then(|i| def.vector_entry(index, i)) == after {
+            return None;
+        }
+        let item = if after.is_some() { new } else { old }?;
+        Some((index.name.clone(), def.vector_write_bytes(index, item)))
+    };
     Touched {
         global: touched(&def.global_indexes),
         local: touched(&def.local_indexes),
-        vector: def
-            .vector_indexes
-            .iter()
-            .filter(|v| copy(v, old) != copy(v, new))
-            .map(|v| (v.name.clone(), v.metered_bytes()))
-            .collect(),
+        vector: def.vector_indexes.iter().filter_map(vector_write).collect(),
     }
 }
 
@@ -664,6 +669,77 @@ mod tests {
         let large = item("z", &"v".repeat(2048));
         assert_eq!(global(Some(&base), Some(&large)), units(&[("all", 3), ("keys", 2)]));
         assert_eq!(global(Some(&large), None), units(&[("all", 3), ("keys", 1)]));
+    }
+
+    /// Vector indexes `vall` (ALL) and `vkeys` (KEYS_ONLY) on the 3-dimension `e`.
+    fn vector_def() -> TableDef {
+        use crate::model::{Distance, Projection, ProjectionType, VectorIndexDef};
+        let index = |name: &str, kind| VectorIndexDef {
+            name: name.into(),
+            attribute: "e".into(),
+            dimensions: 3,
+            distance: Distance::Cosine,
+            projection: Projection {
+                kind,
+                non_key_attributes: Vec::new(),
+            },
+            search_schema: Vec::new(),
+        };
+        let mut def = test_def();
+        def.vector_indexes = vec![
+            index("vall", ProjectionType::All),
+            index("vkeys", ProjectionType::KeysOnly),
+        ];
+        def
+    }
+
+    fn vector_item(e: &[&str], pairs: &[(&str, &str)]) -> Item {
+        let number = |n: &&str| AttributeValue::N(crate::model::Number::parse(n).unwrap());
+        let e = ("e".to_string(), AttributeValue::L(e.iter().map(number).collect()));
+        let strings = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), AttributeValue::S(v.to_string())));
+        Item::from_iter(strings.chain([e]))
+    }
+
+    #[test]
+    fn a_vector_is_billed_at_its_name_and_four_bytes_per_dimension() {
+        let def = vector_def();
+        let wide = "12345678901234567890123456789012345678"; // 20 bytes as a number
+        let item = vector_item(&[wide, wide, wide], &[("pk", "p"), ("x", "abc")]);
+        // pk 2+1, x 1+3, e 1+12; stored, e is 1 + 3 + 3 × (1 + 20).
+        assert_eq!(def.billed_size(&item), 20);
+        assert_eq!(item_size(&item), 74);
+        // A value the index cannot take (the wrong size) keeps its own size.
+        let short = vector_item(&[wide], &[("pk", "p")]);
+        assert_eq!(def.billed_size(&short), item_size(&short));
+        // Write units go by the billed size: 1,024 billed bytes are one unit whatever is stored.
+        let pad = "y".repeat(1024 - 20 + 3);
+        let at_unit = vector_item(&[wide, wide, wide], &[("pk", "p"), ("x", &pad)]);
+        assert_eq!((def.billed_size(&at_unit), item_size(&at_unit)), (1024, 1078));
+        assert_eq!(write_units(&def, None, Some(&at_unit)), 1.0);
+    }
+
+    #[test]
+    fn a_vector_index_is_charged_its_entrys_billed_size_when_the_entry_changes() {
+        let def = vector_def();
+        let vector = |old: Option<&Item>, new: Option<&Item>| touched_indexes(&def, old, new).vector;
+        let blob = "x".repeat(1500);
+        let item = vector_item(&["1", "0", "0"], &[("pk", "p"), ("blob", &blob)]);
+        // ALL: pk 2+1, blob 4+1,500, e 1+12 = 1,520; KEYS_ONLY: pk and e, under the 1,024 floor.
+        let both = vec![("vall".to_string(), 1520), ("vkeys".to_string(), 1024)];
+        assert_eq!(vector(None, Some(&item)), both);
+        assert_eq!(
+            vector(Some(&item), None),
+            both,
+            "a delete is charged the entry it removes"
+        );
+        assert!(vector(Some(&item), Some(&item)).is_empty());
+        // An unprojected attribute changes only the ALL index's entry; the same f32s are no change.
+        let noted = vector_item(&["1", "0", "0"], &[("pk", "p"), ("blob", &blob), ("n", "v")]);
+        assert_eq!(vector(Some(&item), Some(&noted)), [("vall".to_string(), 1522)]);
+        let same_floats = vector_item(&["1.0", "0", "0.00"], &[("pk", "p"), ("blob", &blob)]);
+        assert!(vector(Some(&item), Some(&same_floats)).is_empty());
     }
 
     #[test]

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use super::answer::WriteOutput;
-use super::common::{data_table, metrics_if, request_key, units_of_write, write_capacity, ReturnValues, WriteReturns};
-use super::item_write::{check_condition, decide_then_lock, Old};
+use super::common::{data_table, metrics_if, request_key, write_capacity, ReturnValues, WriteReturns};
+use super::item_write::{check_condition, decide_then_lock, write_units, Old};
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
@@ -32,7 +32,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let condition = input.exprs.condition.as_ref();
     let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
         check_condition(cx, condition, returns, old)?;
-        let units = units_of_write(old.size(), 0);
+        let units = write_units(def, old, None);
         let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), None, units);
         Ok((capacity, metrics_if(returns.collection_metrics, def, &key)))
     };

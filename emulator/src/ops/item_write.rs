@@ -11,7 +11,7 @@ use super::expressions;
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Condition;
-use crate::model::{item_size, Item, PrimaryKey, TableDef};
+use crate::model::{Item, PrimaryKey, TableDef};
 use crate::store::{Keyed, Recording, Table};
 
 /// The item a write replaces, as its table holds it, decoded only when a step reads it (a
@@ -36,7 +36,16 @@ impl Old {
             .as_ref()
     }
 
-    /// Its size (0 when there is none), read without decoding it.
+    /// Its size as a write is billed for it ([`TableDef::billed_size`]; 0 when there is none): its
+    /// stored size, read without decoding it, unless the table has vector indexes.
+    pub fn billed_size(&self, def: &TableDef) -> usize {
+        match def.vector_indexes.is_empty() {
+            true => self.size(),
+            false => self.item().map_or(0, |i| def.billed_size(i)),
+        }
+    }
+
+    /// Its stored size (0 when there is none), read without decoding it: what reading it costs.
     pub fn size(&self) -> usize {
         self.stored.as_ref().map_or(0, |s| s.size())
     }
@@ -64,12 +73,18 @@ impl Old {
     }
 }
 
+/// The write units of replacing `old` by `new` (none: a delete), by the larger as billed
+/// ([`TableDef::billed_size`]).
+pub fn write_units(def: &TableDef, old: &Old, new: Option<&Item>) -> f64 {
+    units_of_write(old.billed_size(def), new.map_or(0, |i| def.billed_size(i)))
+}
+
 /// What a write of many items charges for one, replacing `old` by `new`: its units (by the larger
 /// size, the replaced item's read from its stored form) and, when capacity is asked for, what
 /// each index it touches is charged (in the total too), the only step here that decodes the
 /// replaced item.
 pub fn write_charge(detail: CapacityDetail, def: &TableDef, old: &Old, new: Option<&Item>) -> (f64, Touched) {
-    let units = units_of_write(old.size(), new.map_or(0, item_size));
+    let units = write_units(def, old, new);
     let touched = match detail {
         CapacityDetail::None => Touched::default(),
         _ => touched_indexes(def, old.item(), new),

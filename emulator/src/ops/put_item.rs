@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, data_table, metrics_if, units_of_write, validate_item, write_capacity, ReturnValues,
+    check_collection, data_table, metrics_if, validate_item, write_capacity, ReturnValues,
     WriteReturns,
 };
-use super::item_write::{check_condition, decide_then_lock, Old};
+use super::item_write::{check_condition, decide_then_lock, write_units, Old};
 use super::Cx;
 use crate::error::Result;
 use crate::expr::Parsed;
-use crate::model::{item_size, Item, TableDef};
+use crate::model::{Item, TableDef};
 use crate::store::{Slot, Staged};
 
 pub struct Input {
@@ -36,7 +36,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let decide = |def: &Arc<TableDef>, old: &mut Old| -> Result<_> {
         check_condition(cx, condition, returns, old)?;
         let item = staged.item();
-        let units = units_of_write(old.size(), item_size(item));
+        let units = write_units(def, old, Some(item));
         let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), Some(item), units);
         Ok((capacity, metrics_if(returns.collection_metrics, def, staged.key())))
     };

@@ -97,7 +97,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         .collect();
     Ok(Output {
         results,
-        request_bytes: (input.capacity != CapacityDetail::None).then(|| index.metered_bytes()),
+        request_bytes: (input.capacity != CapacityDetail::None).then(|| index.search_bytes()),
     })
 }
 

@@ -180,7 +180,7 @@ pub fn write(
         }
     };
     check_collection(engine, &state, &key, || old.as_ref(), new.as_ref())?;
-    let units = write_units(old.as_ref(), new.as_ref());
+    let units = write_units(&state.def, old.as_ref(), new.as_ref());
     let indexes = touched_indexes(&state.def, old.as_ref(), new.as_ref());
     let items = returning.map(|r| returned(r, stmt, old.as_ref(), new.as_ref()));
     match new {

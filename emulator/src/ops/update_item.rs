@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use super::answer::WriteOutput;
 use super::common::{
-    check_collection, check_update_keys, check_update_size, data_table, metrics_if, request_key, units_of_write,
+    check_collection, check_update_keys, check_update_size, data_table, metrics_if, request_key,
     updated_item, write_capacity, ReturnValues, WriteReturns,
 };
-use super::item_write::{check_condition, decide_then_lock, Old};
+use super::item_write::{check_condition, decide_then_lock, write_units, Old};
 use super::Cx;
 use crate::error::Result;
 use crate::expr::{self, Parsed, Update};
-use crate::model::{item_size, Item, TableDef};
+use crate::model::{Item, TableDef};
 use crate::store::{Slot, Staged};
 
 pub struct Input {
@@ -45,7 +45,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             _ => old.take_item(),
         };
         let new = updated_item(def, &key, base, update)?;
-        let units = units_of_write(old.size(), new.as_ref().map_or(0, item_size));
+        let units = write_units(def, old, new.as_ref());
         let capacity = write_capacity(returns.capacity, &input.table, def, || old.item(), new.as_ref(), units);
         let collection_metrics = metrics_if(returns.collection_metrics, def, &key);
         let paths = || update.map(Update::paths).unwrap_or_default();

@@ -180,17 +180,10 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
     let parsed = if body.is_empty() {
         Ok(None)
     } else {
-        let parsed = match op.map(wire::shape) {
-            Some(fields) => shape::parse(&body, fields),
-            None => serde_json::from_slice(&body),
-        };
-        parsed.map(Some).map_err(|_| match reader {
-            // The parse keeps attribute values as text at any depth; only JSON where no
-            // attribute value belongs (an unknown member, a wrongly typed one) reaches
-            // serde_json's limit, and only attribute values nest this deep in a DynamoDB request.
-            Validator::Older => Error::nesting_exceeded().by(Check::Request),
-            Validator::Newer => Error::bare(ErrorKind::Serialization),
-        })
+        match op {
+            Some(op) => parse(op, &body, reader).map(Some),
+            None => serde_json::from_slice(&body).map(Some).map_err(|_| unreadable(reader)),
+        }
     };
     let mut latency = std::time::Duration::ZERO;
     let mut res = match parsed.and_then(|parsed| decode(engine, req, via, op, parsed, &mut latency)) {
@@ -225,6 +218,25 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
     res
+}
+
+/// Parses a typed operation's body by its shape ([`shape::parse`]); SearchVectors' service first
+/// deserializes it strictly ([`wire::search_vectors::read_strictly`]).
+fn parse(op: Operation, body: &[u8], reader: Validator) -> Result<Value, Error> {
+    if op == Operation::SearchVectors {
+        wire::search_vectors::read_strictly(body)?;
+    }
+    shape::parse(body, wire::shape(op)).map_err(|_| unreadable(reader))
+}
+
+/// A body the parse refused. The parse keeps attribute values as text at any depth; only JSON
+/// where no attribute value belongs (an unknown member, a wrongly typed one) reaches serde_json's
+/// limit, and only attribute values nest this deep in a DynamoDB request.
+fn unreadable(reader: Validator) -> Error {
+    match reader {
+        Validator::Older => Error::nesting_exceeded().by(Check::Request),
+        Validator::Newer => Error::bare(ErrorKind::Serialization),
+    }
 }
 
 fn decode(
