@@ -155,7 +155,7 @@ async fn batch_errors_match_dynamodb() {
         .unwrap_err();
     assert_eq!(
         error(e),
-        validation("The requestItems parameter is required for BatchGetItem")
+        validation("1 validation error detected: Value at 'RequestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
     );
 
     // 26 requests for one table: the map-value constraint, echoing the request.

@@ -25,7 +25,8 @@ fn valid_table_ref(key: &str) -> bool {
 }
 
 /// The `RequestItems` map of a batch operation, checked as DynamoDB checks it before anything else:
-/// absent → "must not be null", empty → the operation's bespoke sentence, then the map-key
+/// absent → "must not be null", empty → a length constraint (BatchGetItem) or the operation's
+/// bespoke sentence (BatchWriteItem), then the map-key
 /// (table name) constraint; `value_fault` reports a per-table value violation. Returns the
 /// map-key violation apart (BatchWriteItem reports it only when its enums are valid) and the
 /// other constraint messages (for the aggregated ValidationException), or the bespoke error.
@@ -40,6 +41,13 @@ pub fn request_items_faults(
     match body.get("RequestItems").filter(|v| !v.is_null()) {
         None => faults
             .push("Value null at 'requestItems' failed to satisfy constraint: Member must not be null".to_string()),
+        // BatchGetItem's moved to the constraint framework's words in August 2026 (all regions
+        // but me-central-1 by September); BatchWriteItem's still moves between the two
+        // (the conformance suite's error-messages files, AWS, October 2026).
+        Some(Value::Object(m)) if m.is_empty() && op == "BatchGetItem" => faults.push(
+            "Value at 'RequestItems' failed to satisfy constraint: Member must have length greater than or equal to 1"
+                .to_string(),
+        ),
         Some(Value::Object(m)) if m.is_empty() => {
             return Err(Error::validation(format!(
                 "The requestItems parameter is required for {op}"
