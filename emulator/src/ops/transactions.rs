@@ -313,7 +313,11 @@ fn execute(
         #[allow(clippy::expect_used)] // `guards` holds every action's table: built from `actions`.
         let state = guards.get_mut(a.table.name.as_str()).expect("locked");
         let entry = units.entry(a.table.name.clone()).or_default();
-        let replay = replay_reads.entry(a.table.name.clone()).or_default();
+        // Kept only for a ClientRequestToken's replay.
+        let replay = options
+            .token
+            .is_some()
+            .then(|| replay_reads.entry(a.table.name.clone()).or_default());
         let (key, new) = match effect {
             Effect::PutRequested(key) => (key, Some(a.item)),
             Effect::Put(key, item) => (key, Some(item)),
@@ -323,14 +327,18 @@ fn execute(
                 let size = key.as_ref().and_then(|k| state.get(k)).map_or(0, |i| i.size());
                 // A check reads, charged per KB of the item it reads, twice (AWS-verified).
                 entry.read(2.0 * units_of_write(size, 0));
-                *replay += 2.0 * read_units(size, true);
+                if let Some(replay) = replay {
+                    *replay += 2.0 * read_units(size, true);
+                }
                 continue;
             }
         };
         let old = Old::new(state.get_at(Slot::new(&key).bytes()));
         let (units, touched) = write_charge(options.capacity, &state.def, &old, new.as_ref());
         entry.add(2.0 * units, touched);
-        *replay += 2.0 * read_units(old.size().max(new.as_ref().map_or(0, item_size)), true);
+        if let Some(replay) = replay {
+            *replay += 2.0 * read_units(old.size().max(new.as_ref().map_or(0, item_size)), true);
+        }
         if options.collection_metrics && !state.def.local_indexes.is_empty() {
             collections
                 .entry(a.table.name.clone())
