@@ -189,9 +189,10 @@ async fn search_ranks_by_each_distance_in_f32_and_projects_the_index_copy() {
         .unwrap();
     let hit = &projected.search_results()[0];
     assert_eq!(hit.item().unwrap()["pk"], s("f32"));
+    // Printed as Java prints a float (AWS, August 2026: `1` comes back `1.0`).
     assert_eq!(
         hit.item().unwrap()["embedding"],
-        AttributeValue::L(vec![n("0.1"), n("16777216"), n("1")])
+        AttributeValue::L(vec![n("0.1"), n("1.6777216E7"), n("1.0")])
     );
     let stored = c
         .get_item()
@@ -384,6 +385,19 @@ async fn search_requests_are_checked_in_dynamodbs_words() {
             "Search vector contains invalid values. All values in the search vector must be a 32-bit floating-point number attribute",
         ),
         (base("nope", three(), 1), "The table does not have the specified index: nope"),
+        // IndexName's and SearchVector's faults name them as sent, without their value.
+        (
+            base("ab", three(), 1),
+            "1 validation error detected: Value at 'IndexName' failed to satisfy constraint: Member must have length greater than or equal to 3",
+        ),
+        (
+            base(&"x".repeat(256), three(), 1),
+            "1 validation error detected: Value at 'IndexName' failed to satisfy constraint: Member must have length less than or equal to 255",
+        ),
+        (
+            base("plain", vec![], 1),
+            "1 validation error detected: Value at 'SearchVector' failed to satisfy constraint: Member must have length greater than or equal to 1",
+        ),
     ];
     for (request, want) in cases {
         assert_eq!(error(request.send().await.unwrap_err()), validation(want));
@@ -418,6 +432,148 @@ async fn search_requests_are_checked_in_dynamodbs_words() {
         .await
         .unwrap_err();
     assert_eq!(error(e), validation("Scan operation not supported on this index type"));
+}
+
+/// A SearchConditionExpression holds one equality per top-level attribute, checked with its
+/// syntax (before names it leaves unused), then against the search schema: a value of the
+/// attribute's defined type, the HASH one's never empty (AWS, eu-west-2 and us-east-1, August
+/// 2026, as Dynoxide's `tests/search_vectors.rs` captured them).
+#[tokio::test]
+async fn search_conditions_are_equalities_on_the_search_schemas_attributes() {
+    let (_emu, c) = emulator().await;
+    plain_and_schema(&c, "vec_c").await;
+    for (pk, tenant) in [("p1", "t1"), ("p2", "t2")] {
+        put(
+            &c,
+            "vec_c",
+            &[
+                ("pk", s(pk)),
+                ("tenant", s(tenant)),
+                ("embedding", vec_of(&[1.0, 0.0, 0.0])),
+            ],
+        )
+        .await;
+    }
+    let search = |condition: &str, values: &[(&str, AttributeValue)]| {
+        let mut r = c
+            .search_vectors()
+            .table_name("vec_c")
+            .index_name("schema")
+            .set_search_vector(Some(vec![n(1), n(0), n(0)]))
+            .top_k(5)
+            .search_condition_expression(condition)
+            .expression_attribute_names("#t", "tenant")
+            .expression_attribute_names("#c", "category");
+        for (k, v) in values {
+            r = r.expression_attribute_values(*k, v.clone());
+        }
+        r
+    };
+    let once =
+        "Invalid SearchConditionExpression: SearchConditionExpression must only contain one condition per attribute";
+    let nested =
+        "Invalid SearchConditionExpression: SearchConditionExpression cannot have conditions on nested attributes";
+    let type_of = |letter: &str| {
+        format!("Type of 'tenant' attribute in SearchConditionExpression ({letter}) does not match type in search schema (S)")
+    };
+    let list = AttributeValue::L(vec![s("t1")]);
+    let map = AttributeValue::M(HashMap::from([("v".to_string(), s("t1"))]));
+    let cases: Vec<(&str, Vec<(&str, AttributeValue)>, String)> = vec![
+        ("#t = :a AND #t = :b AND #c = :a", vec![(":a", s("t1")), (":b", s("t2"))], once.into()),
+        ("#t = :a AND #t = :a AND #c = :a", vec![(":a", s("t1"))], once.into()),
+        // The repeat is found before the type of any value is read.
+        ("#t = :c AND #t = :a AND #c = :a", vec![(":a", s("x")), (":c", n(1))], once.into()),
+        // `#c` goes unused: the nested path is refused first.
+        ("#t.deep = :a", vec![(":a", s("t1"))], nested.into()),
+        ("#t = :a AND #c.deep = :a", vec![(":a", s("t1"))], nested.into()),
+        ("#t = :a AND #c[0] = :a", vec![(":a", s("t1"))], nested.into()),
+        ("#t = :a AND #c = :a", vec![(":a", n(1))], type_of("N")),
+        ("#t = :a AND #c = :b", vec![(":a", AttributeValue::Bool(true)), (":b", s("c1"))], type_of("BOOL")),
+        ("#t = :a AND #c = :b", vec![(":a", list), (":b", s("c1"))], type_of("L")),
+        ("#t = :a AND #c = :b", vec![(":a", map), (":b", s("c1"))], type_of("M")),
+        (
+            "#t = :a AND #c = :b",
+            vec![(":a", s("")), (":b", s("c1"))],
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: tenant".into(),
+        ),
+    ];
+    for (condition, values, want) in cases {
+        let e = search(condition, &values).send().await.unwrap_err();
+        assert_eq!(error(e), validation(&want), "{condition}");
+    }
+    // An INLINE_FILTER attribute's value may be empty: only the HASH one is a key (our reading).
+    let found = search("#t = :a AND #c = :b", &[(":a", s("t1")), (":b", s(""))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.search_results().len(), 0);
+    let refused = search("#t = :a AND (#c = :b OR #c <> :b)", &[(":a", s("t1")), (":b", s("c1"))])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(refused),
+        validation("Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression")
+    );
+}
+
+/// Scores sum the index's f32s in f64 and land in f32's range; the vector attribute comes back
+/// only from an index whose projection names it (AWS, August 2026, as Dynoxide captured it).
+#[tokio::test]
+async fn scores_stay_in_f32s_range_and_only_projected_vectors_come_back() {
+    let (_emu, c) = emulator().await;
+    let indexes = [
+        ("dot", VectorDistanceFunction::DotProduct),
+        ("euclidean", VectorDistanceFunction::Euclidean),
+        ("cosine", VectorDistanceFunction::Cosine),
+    ];
+    let mut keys_only = vector_index("keys", 2, VectorDistanceFunction::Cosine, &[]);
+    keys_only.projection = Some(Projection::builder().projection_type(ProjectionType::KeysOnly).build());
+    let mut defs: Vec<VectorIndex> = indexes
+        .iter()
+        .map(|(i, d)| vector_index(i, 2, d.clone(), &[]))
+        .collect();
+    defs.push(keys_only);
+    table(&c, "vec_f", defs).await;
+    put(
+        &c,
+        "vec_f",
+        &[("pk", s("big")), ("embedding", vec_of(&[3.4e38, -3.4e38]))],
+    )
+    .await;
+    assert_eq!(
+        search(&c, "vec_f", "dot", &[3.4e38, 3.4e38], 1).await,
+        [("big".to_string(), 0.0)]
+    );
+    assert_eq!(
+        search(&c, "vec_f", "euclidean", &[-3.4e38, 3.4e38], 1).await,
+        [("big".to_string(), f64::from(f32::MAX))]
+    );
+    put(&c, "vec_f", &[("pk", s("big")), ("embedding", vec_of(&[1e-23, 0.0]))]).await;
+    assert_eq!(
+        search(&c, "vec_f", "cosine", &[1e-23, 0.0], 1).await,
+        [("big".to_string(), 0.0)]
+    );
+
+    let projected = |index: &str| {
+        c.search_vectors()
+            .table_name("vec_f")
+            .index_name(index)
+            .set_search_vector(Some(vec![n(1), n(0)]))
+            .top_k(1)
+            .projection_expression("pk, embedding")
+            .send()
+    };
+    let keys = projected("keys").await.unwrap();
+    assert_eq!(keys.search_results()[0].item().unwrap(), &item(&[("pk", s("big"))]));
+    let all = projected("cosine").await.unwrap();
+    assert_eq!(
+        all.search_results()[0].item().unwrap(),
+        &item(&[
+            ("pk", s("big")),
+            ("embedding", AttributeValue::L(vec![n("1.0E-23"), n("0.0")]))
+        ])
+    );
 }
 
 #[tokio::test]

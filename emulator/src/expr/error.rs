@@ -117,6 +117,10 @@ pub enum ExprError {
     KeyNestedAttribute,
     KeyNestedOperation,
     KeyConditionTwice,
+    /// A SearchConditionExpression term other than `attribute = :value`.
+    SearchComparator,
+    SearchNestedAttribute,
+    SearchConditionTwice,
 }
 
 impl ExprError {
@@ -256,6 +260,13 @@ impl fmt::Display for ExprError {
             ExprError::KeyNestedOperation => f.write_str("KeyConditionExpressions cannot contain nested operations"),
             ExprError::KeyConditionTwice => {
                 f.write_str("KeyConditionExpressions must only contain one condition per key")
+            }
+            ExprError::SearchComparator => f.write_str("Invalid comparator used in SearchConditionExpression"),
+            ExprError::SearchNestedAttribute => {
+                f.write_str("SearchConditionExpression cannot have conditions on nested attributes")
+            }
+            ExprError::SearchConditionTwice => {
+                f.write_str("SearchConditionExpression must only contain one condition per attribute")
             }
         }
     }

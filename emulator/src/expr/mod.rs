@@ -15,6 +15,7 @@ mod lexer;
 mod parser;
 mod project;
 mod reserved;
+mod search;
 mod update;
 
 #[cfg(test)]
@@ -37,6 +38,11 @@ pub use project::project;
 use crate::error::{Check, Error, Result};
 use crate::model::AttributeValue;
 use cursor::Ctx;
+
+/// The `(attribute, value)` equalities of a SearchConditionExpression [`parse`] accepted.
+pub fn search_terms(condition: &Condition) -> Result<Vec<(&str, &AttributeValue)>> {
+    search::terms(condition).map_err(|e| e.invalid(Param::SearchCondition))
+}
 
 /// PartiQL's check of an ordering comparison's operands: the expressions' rule and words, without
 /// their "Invalid <X>Expression: " prefix.
@@ -332,7 +338,11 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
         } else {
             Param::Filter
         };
-        out.filter = Some(cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(param))?);
+        let filter = cache::parse(src, &mut ctx, parser::parse_condition).map_err(|e| e.invalid(param))?;
+        if input.op == Op::SearchVectors {
+            search::terms(&filter).map_err(|e| e.invalid(param))?;
+        }
+        out.filter = Some(filter);
     }
     if let Some(src) = input.projection {
         out.projection =

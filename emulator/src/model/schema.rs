@@ -562,8 +562,8 @@ impl VectorIndexDef {
         (self.dimensions as u64 * 4).div_ceil(1024) * 1024
     }
 
-    /// Whether the index stores attribute `name` of an item (the table's key and the search
-    /// schema's attributes always; the vector attribute with ALL).
+    /// Whether the index stores attribute `name` of an item (the table's key, the search
+    /// schema's attributes and the vector attribute always).
     pub fn projects(&self, table_key: &KeySchema, name: &str) -> bool {
         let schema = self.search_schema.iter().any(|e| e.name == name);
         match self.projection.kind {
@@ -571,6 +571,16 @@ impl VectorIndexDef {
             _ if table_key.contains(name) || schema || name == self.attribute => true,
             ProjectionType::KeysOnly => false,
             ProjectionType::Include => self.projection.non_key_attributes.iter().any(|a| a == name),
+        }
+    }
+
+    /// Whether a search can hand back the vector attribute: the index holds it to search, but
+    /// returns it only where its projection names it, ALL or INCLUDE (AWS, August 2026).
+    pub fn projects_vector(&self) -> bool {
+        match self.projection.kind {
+            ProjectionType::All => true,
+            ProjectionType::KeysOnly => false,
+            ProjectionType::Include => self.projection.non_key_attributes.contains(&self.attribute),
         }
     }
 }

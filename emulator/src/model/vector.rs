@@ -38,22 +38,29 @@ impl Distance {
         }
     }
 
-    /// The score of `v` against the query `q` (same length), in the index's f32 precision. A
-    /// zero vector has no direction: its cosine distance is 1, as for an orthogonal one.
+    /// The score of `v` against the query `q` (same length). DynamoDB sums the f32 members in
+    /// f64 and reports the result in f32's range (AWS, August 2026): products that overflow f32
+    /// can cancel to 0, a distance beyond f32 is `f32::MAX`, and squares that underflow f32
+    /// still give a direction. A zero vector has no direction: its cosine distance is 1, as
+    /// for an orthogonal one.
     pub fn score(self, q: &[f32], v: &[f32]) -> f32 {
-        let dot: f32 = q.iter().zip(v).map(|(a, b)| a * b).sum();
-        match self {
+        let sum = |f: &dyn Fn(f64, f64) -> f64| -> f64 {
+            q.iter().zip(v).map(|(a, b)| f(f64::from(*a), f64::from(*b))).sum()
+        };
+        let dot = sum(&|a, b| a * b);
+        let score = match self {
             Distance::DotProduct => dot,
-            Distance::Euclidean => q.iter().zip(v).map(|(a, b)| (a - b) * (a - b)).sum::<f32>().sqrt(),
+            Distance::Euclidean => sum(&|a, b| (a - b) * (a - b)).sqrt(),
             Distance::Cosine => {
-                let norms = (q.iter().map(|a| a * a).sum::<f32>() * v.iter().map(|b| b * b).sum::<f32>()).sqrt();
+                let norms = (sum(&|a, _| a * a) * sum(&|_, b| b * b)).sqrt();
                 if norms == 0.0 {
                     1.0
                 } else {
                     1.0 - (dot / norms).clamp(-1.0, 1.0)
                 }
             }
-        }
+        };
+        score.clamp(-f64::from(f32::MAX), f64::from(f32::MAX)) as f32
     }
 
     /// Orders two scores best first.
@@ -168,6 +175,16 @@ mod tests {
             );
         }
         assert_eq!(Distance::Cosine.score(&q, &[0.0, 0.0, 0.0]), 1.0);
+    }
+
+    #[test]
+    fn scores_sum_in_f64_within_f32s_range() {
+        let big = 3.4e38f32;
+        assert_eq!(Distance::DotProduct.score(&[big, big], &[big, -big]), 0.0);
+        assert_eq!(Distance::Euclidean.score(&[big, 0.0], &[-big, 0.0]), f32::MAX);
+        assert_eq!(Distance::DotProduct.score(&[big, 0.0], &[big, 0.0]), f32::MAX);
+        assert_eq!(Distance::DotProduct.score(&[big, 0.0], &[-big, 0.0]), -f32::MAX);
+        assert_eq!(Distance::Cosine.score(&[1e-23, 0.0], &[1e-23, 0.0]), 0.0);
     }
 
     #[test]

@@ -9,11 +9,11 @@
 
 use std::ops::Bound::Unbounded;
 
-use super::common::{data_table, CapacityDetail};
+use super::common::{data_table, empty_key_error, CapacityDetail};
 use super::Cx;
 use crate::error::{Error, Result};
-use crate::expr::{CmpOp, Condition, Operand, Parsed, Path, PathElem};
-use crate::model::{to_f32, AttributeValue, Item, Number, Stored, VectorIndexDef};
+use crate::expr::{Condition, Parsed};
+use crate::model::{to_f32, AttributeValue, Item, Number, Stored, TableDef, VectorIndexDef};
 use crate::store::Phase;
 
 /// DynamoDB returns at most this many results.
@@ -34,6 +34,8 @@ pub struct Input {
 pub struct Output {
     /// Each result's projected item and score, best first.
     pub results: Vec<(Item, f32)>,
+    /// The index's vector attribute: in a result, it holds the index's f32 copy.
+    pub vector: String,
     /// VectorSearchRequestBytes, when ReturnConsumedCapacity asked (TOTAL and INDEXES alike).
     pub request_bytes: Option<u64>,
 }
@@ -58,13 +60,13 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         return Err(Error::validation(format!("Cannot search backfilling vector index: {}", index.name)));
     }
     let query = query_vector(index, &input.vector)?;
-    let terms = search_terms(index, input.exprs.filter.as_ref())?;
+    let terms = search_terms(&state.def, index, input.exprs.filter.as_ref())?;
 
     let data = cx.read_data(&state, None, false);
     let mut scored: Vec<(f32, &Stored)> = data
         .items_between(Unbounded, Unbounded)
         .filter_map(|stored| {
-            let matches = terms.iter().all(|(name, value)| stored.get(name).is_some_and(|v| v.value() == *value));
+            let matches = terms.iter().all(|(name, value)| stored.get(name).is_some_and(|v| v.value() == **value));
             let vector = index.vector(&stored.get(&index.attribute)?.value()).ok()?;
             matches.then(|| (index.distance.score(&query, &vector), &**stored))
         })
@@ -82,10 +84,14 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
                 .filter(|(name, _)| index.projects(key, name))
                 .collect();
             match projection {
-                Some(paths) => {
+                Some(paths) if index.projects_vector() => {
                     if let Some(v) = item.get_mut(&index.attribute) {
                         *v = index_copy(index, v);
                     }
+                    item = crate::expr::project(&item, paths);
+                }
+                Some(paths) => {
+                    item.remove(&index.attribute);
                     item = crate::expr::project(&item, paths);
                 }
                 None => {
@@ -97,6 +103,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
         .collect();
     Ok(Output {
         results,
+        vector: index.attribute.clone(),
         request_bytes: (input.capacity != CapacityDetail::None).then(|| index.search_bytes()),
     })
 }
@@ -125,40 +132,43 @@ fn query_vector(index: &VectorIndexDef, sent: &[AttributeValue]) -> Result<Vec<f
     Ok(query)
 }
 
-/// The equalities a SearchConditionExpression asks for: `attribute = :value` terms joined by
-/// AND, each naming a top-level attribute of the index's search schema, the HASH one always.
-fn search_terms(index: &VectorIndexDef, condition: Option<&Condition>) -> Result<Vec<(String, AttributeValue)>> {
-    let mut terms = Vec::new();
-    // The parser bounds how many operators an expression holds, so this stack stays small.
-    let mut pending: Vec<&Condition> = condition.into_iter().collect();
-    while let Some(c) = pending.pop() {
-        match c {
-            Condition::And(a, b) => pending.extend([&**b, &**a]),
-            Condition::Cmp(CmpOp::Eq, Operand::Path(p), Operand::Value(v))
-            | Condition::Cmp(CmpOp::Eq, Operand::Value(v), Operand::Path(p)) => terms.push((p, v)),
-            _ => {
-                return Err(Error::validation(
-                    "Invalid SearchConditionExpression: Invalid comparator used in SearchConditionExpression",
-                ))
-            }
-        }
-    }
-    let in_schema = |p: &Path| match p.0.as_slice() {
-        [PathElem::Attr(name)] => index.search_schema.iter().any(|e| &e.name == name),
-        _ => false,
-    };
-    if let Some((path, _)) = terms.iter().find(|(p, _)| !in_schema(p)) {
+/// The equalities a SearchConditionExpression asks for (their form is checked with its syntax,
+/// [`crate::expr::search_terms`]): each names an attribute of the index's search schema, the HASH
+/// one always, with a value of the attribute's defined type; the HASH one's is a key value,
+/// never empty (AWS, August 2026).
+fn search_terms<'c>(
+    def: &TableDef,
+    index: &VectorIndexDef,
+    condition: Option<&'c Condition>,
+) -> Result<Vec<(&'c str, &'c AttributeValue)>> {
+    let terms = condition.map(crate::expr::search_terms).transpose()?.unwrap_or_default();
+    if let Some((name, _)) = terms.iter().find(|(n, _)| !index.search_schema.iter().any(|e| e.name == *n)) {
         return Err(Error::validation(format!(
-            "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid attribute: {}",
-            path.head()
+            "SearchConditionExpression must not contain any attributes that is not in SearchSchema. Invalid attribute: {name}"
         )));
     }
-    let terms: Vec<(String, AttributeValue)> =
-        terms.into_iter().map(|(p, v)| (p.head().to_string(), v.clone())).collect();
-    if index.hash().is_some_and(|h| !terms.iter().any(|(n, _)| n == h)) {
+    if index.hash().is_some_and(|h| !terms.iter().any(|(n, _)| *n == h)) {
         return Err(Error::validation(
             "SearchConditionExpression must be provided when SearchSchema has a HASH key",
         ));
+    }
+    for (name, value) in &terms {
+        let Some(attr) = def.attribute_definitions.iter().find(|a| a.name == *name) else {
+            continue;
+        };
+        let sent = value.value_type();
+        if sent != attr.ty.value_type() {
+            return Err(Error::validation(format!(
+                "Type of '{name}' attribute in SearchConditionExpression ({}) does not match type in search schema ({})",
+                sent.as_str(),
+                attr.ty.as_str()
+            )));
+        }
+        if index.hash() == Some(*name) {
+            if let Some(e) = empty_key_error(attr, value) {
+                return Err(e);
+            }
+        }
     }
     Ok(terms)
 }

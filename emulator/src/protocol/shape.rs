@@ -27,9 +27,10 @@ pub enum Shape {
         max: Option<i64>,
         long: bool,
     },
-    /// Query's `Limit` (at least 1). DynamoDB reports it unlike every other member (Scan's
-    /// included): "Value at 'Limit' failed to satisfy constraint: …", capitalised, no value.
-    Limit,
+    /// A member whose faults DynamoDB reports as "Value at 'Member' failed to satisfy constraint:
+    /// …", its name capitalised as sent and no value shown: Query's `Limit` (Scan's is reported as
+    /// every other member), SearchVectors' `IndexName` and `SearchVector` (AWS, August 2026).
+    Unechoed(&'static Shape),
     Bool,
     /// A list whose length is bounded.
     List {
@@ -279,7 +280,7 @@ impl<'de> DeserializeSeed<'de> for Guided {
                 let raw: Box<RawValue> = serde::Deserialize::deserialize(d)?;
                 super::attr::keep_raw(raw).map_err(de::Error::custom)
             }
-            Guided::Shape(Shape::Parsed(shape)) => Guided::Shape(shape).deserialize(d),
+            Guided::Shape(Shape::Parsed(shape) | Shape::Unechoed(shape)) => Guided::Shape(shape).deserialize(d),
             _ => d.deserialize_any(self),
         }
     }
@@ -390,7 +391,7 @@ fn wanted(shape: &Shape, nested: bool) -> Option<Wanted<'static>> {
     Some(match shape {
         Shape::Str { .. } | Shape::TableRef | Shape::TableNameOrArn => Wanted::String,
         Shape::Int { long: true, .. } => Wanted::Long,
-        Shape::Int { .. } | Shape::Limit => Wanted::Integer,
+        Shape::Int { .. } => Wanted::Integer,
         Shape::Bool => Wanted::Boolean,
         Shape::List { .. } if nested => Wanted::NestedList,
         Shape::List { .. } => Wanted::List,
@@ -400,7 +401,7 @@ fn wanted(shape: &Shape, nested: bool) -> Option<Wanted<'static>> {
         Shape::Struct { java, .. } => Wanted::Struct(java),
         Shape::Attr if nested => Wanted::Value("AttributeValue"),
         Shape::Attr => Wanted::Struct("AttributeValue"),
-        Shape::Any | Shape::Parsed(_) => return None,
+        Shape::Any | Shape::Parsed(_) | Shape::Unechoed(_) => return None,
     })
 }
 
@@ -416,6 +417,9 @@ fn values(shape: &Shape) -> Values<'static> {
 /// The reader's pass: each member's JSON token against its shape's Java type, before any
 /// constraint is checked (`protocol::serialization` words the refusals).
 fn check_type(v: &Value, shape: &Shape, nested: bool) -> Result<()> {
+    if let Shape::Unechoed(inner) = shape {
+        return check_type(v, inner, nested);
+    }
     // A kept attribute value is an object as sent; its own reader checks its members.
     if matches!(shape, Shape::Attr) && super::attr::kept(v).is_some() {
         return Ok(());
@@ -491,6 +495,17 @@ enum At<'a> {
     Entry(&'a At<'a>, &'a str),
 }
 
+impl At<'_> {
+    /// The path with its last member named as sent, for [`Shape::Unechoed`].
+    fn as_sent(&self) -> String {
+        match self {
+            At::Member(At::Root, name) => name.to_string(),
+            At::Member(parent, name) => format!("{parent}.{name}"),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for At<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -511,6 +526,10 @@ fn check_struct(v: &Value, fields: &[Field], parent: &At, errors: &mut Vec<Strin
 }
 
 fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, errors: &mut Vec<String>) {
+    let (shape, echoed) = match shape {
+        Shape::Unechoed(inner) => (*inner, false),
+        shape => (shape, true),
+    };
     let Some(v) = v else {
         if required {
             errors.push(format!(
@@ -577,23 +596,19 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
                 faults.push(format!("Member must have value less than or equal to {m}"));
             }
         }
-        Shape::Limit => {
-            if v.as_f64().unwrap_or_default() < 1.0 {
-                errors.push(
-                    "Value at 'Limit' failed to satisfy constraint: Member must have value greater than or equal to 1"
-                        .into(),
-                );
-            }
-        }
         Shape::List { min, max, .. } => len_faults(&mut faults, v.as_array().map_or(0, Vec::len), *min, *max),
         Shape::Map { min, max, .. } => len_faults(&mut faults, v.as_object().map_or(0, |m| m.len()), *min, *max),
-        Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any | Shape::Parsed(_) => {}
+        Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any | Shape::Parsed(_) | Shape::Unechoed(_) => {}
     }
     for what in faults {
-        errors.push(format!(
-            "Value '{}' at '{path}' failed to satisfy constraint: {what}",
-            render(v, shape)
-        ));
+        errors.push(if echoed {
+            format!(
+                "Value '{}' at '{path}' failed to satisfy constraint: {what}",
+                render(v, shape)
+            )
+        } else {
+            format!("Value at '{}' failed to satisfy constraint: {what}", path.as_sent())
+        });
     }
     // Members are checked after their container.
     match (shape, v) {

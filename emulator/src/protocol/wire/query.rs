@@ -3,7 +3,7 @@ use crate::error::{Error, Result};
 use crate::expr::Op;
 use crate::ops::query::{Input, Output};
 use crate::protocol::shape::{
-    field, required, check_types, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
+    field, int, required, check_types, validate, Field, Shape, ATTRIBUTE_MAP, ATTRIBUTE_NAMES, CONDITIONAL_OPERATOR, EXPRESSION,
     EXPRESSION_NAMES, INDEX_NAME, FILTER_CONDITIONS, RETURN_CONSUMED_CAPACITY, SELECT,
 };
 use crate::protocol::Body;
@@ -13,7 +13,7 @@ pub(crate) const SHAPE: &[Field] = &[
     field("IndexName", INDEX_NAME),
     field("Select", SELECT),
     field("AttributesToGet", ATTRIBUTE_NAMES),
-    field("Limit", Shape::Limit),
+    field("Limit", Shape::Unechoed(&int(Some(1), None))),
     field("ConsistentRead", Shape::Bool),
     field("KeyConditions", FILTER_CONDITIONS),
     field("QueryFilter", FILTER_CONDITIONS),
