@@ -251,6 +251,13 @@ async fn creation_is_refused_in_dynamodbs_words() {
             BillingMode::PayPerRequest,
             validation("1 validation error detected: Value 'ab' at 'vectorIndexes.1.member.indexName' failed to satisfy constraint: Member must have length greater than or equal to 3"),
         ),
+        // Dynoxide's captures (AWS, eu-west-2 and us-east-1, August 2026).
+        (vec![], BillingMode::PayPerRequest, invalid("List of VectorIndexes is empty")),
+        (
+            vec![vector_index("vix", 3, VectorDistanceFunction::from("MANHATTAN"), &[])],
+            BillingMode::PayPerRequest,
+            validation("1 validation error detected: Value 'MANHATTAN' at 'vectorIndexes.1.member.distanceFunction' failed to satisfy constraint: Member must satisfy enum value set: [COSINE, DOT_PRODUCT, EUCLIDEAN]"),
+        ),
     ];
     for (indexes, billing, want) in cases {
         assert_eq!(error(create(indexes, billing).await.unwrap_err()), want);
@@ -259,6 +266,133 @@ async fn creation_is_refused_in_dynamodbs_words() {
         c.describe_table().table_name("bad").send().await.is_err(),
         "nothing was created"
     );
+}
+
+/// A search schema has one HASH and no attribute twice; a vector attribute is never an
+/// AttributeDefinition nor a GSI's key; index names are shared with GSIs; a table with vector
+/// indexes stays on-demand, checked before the call's other checks (AWS, eu-west-2 and
+/// us-east-1, August 2026, as Dynoxide's `tests/vector_indexes.rs` captured them).
+#[tokio::test]
+async fn vector_indexes_keep_their_schemas_attributes_names_and_billing() {
+    let (_emu, c) = emulator().await;
+    let create = |defs: &[(&str, ScalarAttributeType)], index: VectorIndex| {
+        let mut req = c
+            .create_table()
+            .table_name("bad")
+            .key_schema(key("pk", KeyType::Hash))
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
+            .vector_indexes(index);
+        for (name, ty) in defs {
+            req = req.attribute_definitions(attr_def(name, ty.clone()));
+        }
+        req.send()
+    };
+    let invalid = |detail: &str| validation(&format!("One or more parameter values were invalid: {detail}"));
+    let (hash, filter, s_type) = (
+        SearchSchemaElementType::Hash,
+        SearchSchemaElementType::InlineFilter,
+        ScalarAttributeType::S,
+    );
+    let cases = [
+        (
+            vec![("tenant", s_type.clone()), ("region", s_type.clone())],
+            vector_index("vix", 3, VectorDistanceFunction::Cosine, &[("tenant", hash.clone()), ("region", hash.clone())]),
+            invalid("Value '2' at 'SearchSchema' failed to satisfy constraint: Member must have HASH count less than or equal to 1"),
+        ),
+        (
+            vec![("tenant", s_type.clone())],
+            vector_index("vix", 3, VectorDistanceFunction::Cosine, &[("tenant", hash.clone()), ("tenant", filter)]),
+            invalid("SearchSchema contains a duplicate AttributeName"),
+        ),
+        // Though the definition also goes unused.
+        (
+            vec![("embedding", ScalarAttributeType::B)],
+            vector_index("vix", 3, VectorDistanceFunction::Cosine, &[]),
+            invalid("Conflicting attribute definition for 'embedding'. An attribute cannot be defined in AttributeDefinitions when used as a VectorAttribute."),
+        ),
+    ];
+    for (defs, index, want) in cases {
+        assert_eq!(error(create(&defs, index).await.unwrap_err()), want);
+    }
+
+    table(
+        &c,
+        "vec_u",
+        vec![vector_index("vix", 3, VectorDistanceFunction::Cosine, &[])],
+    )
+    .await;
+    let gsi = |name: &str, attr: &str| {
+        let create = aws_sdk_dynamodb::types::CreateGlobalSecondaryIndexAction::builder()
+            .index_name(name)
+            .key_schema(key(attr, KeyType::Hash))
+            .projection(Projection::builder().projection_type(ProjectionType::All).build())
+            .build()
+            .unwrap();
+        c.update_table()
+            .table_name("vec_u")
+            .attribute_definitions(attr_def(attr, ScalarAttributeType::S))
+            .global_secondary_index_updates(
+                aws_sdk_dynamodb::types::GlobalSecondaryIndexUpdate::builder()
+                    .create(create)
+                    .build(),
+            )
+            .send()
+    };
+    assert_eq!(
+        error(gsi("vix", "cat").await.unwrap_err()),
+        validation("Attempting to create an index which already exists")
+    );
+    assert_eq!(
+        error(gsi("gsi2", "embedding").await.unwrap_err()),
+        invalid("Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. Existing schema: VectorIndexSchema:[VectorAttribute: key{embedding:L:3}] New schema: Schema:[SchemaElement: key{embedding:S:HASH}]")
+    );
+    let second = VectorIndexUpdate::builder()
+        .create(
+            CreateVectorIndexAction::builder()
+                .index_name("vix2")
+                .vector_attribute(
+                    VectorAttributeDefinition::builder()
+                        .attribute_name("embedding")
+                        .build()
+                        .unwrap(),
+                )
+                .dimensions(3)
+                .distance_function(VectorDistanceFunction::Cosine)
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let defined = c
+        .update_table()
+        .table_name("vec_u")
+        .attribute_definitions(attr_def("embedding", ScalarAttributeType::B))
+        .vector_index_updates(second);
+    assert_eq!(
+        error(defined.send().await.unwrap_err()),
+        invalid("Conflicting attribute definition for 'embedding'. An attribute cannot be defined in AttributeDefinitions when used as a VectorAttribute.")
+    );
+    let throughput = aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
+        .read_capacity_units(5)
+        .write_capacity_units(5)
+        .build()
+        .unwrap();
+    let provisioned = || {
+        c.update_table()
+            .table_name("vec_u")
+            .billing_mode(BillingMode::Provisioned)
+            .provisioned_throughput(throughput.clone())
+    };
+    let delete_last = VectorIndexUpdate::builder()
+        .delete(DeleteVectorIndexAction::builder().index_name("vix").build().unwrap())
+        .build();
+    for request in [provisioned(), provisioned().vector_index_updates(delete_last)] {
+        assert_eq!(
+            error(request.send().await.unwrap_err()),
+            invalid("Tables with vector indexes must be in PAY_PER_REQUEST mode")
+        );
+    }
 }
 
 #[tokio::test]
@@ -284,6 +418,10 @@ async fn writes_are_checked_against_each_index_in_order() {
         (vec![("pk", s("x")), ("embedding", mixed)], "One or more parameter values were invalid. Invalid type for parameter embedding[1], Expected: 32-bit floating point number, Actual: S. IndexName: plain"),
         (vec![("pk", s("x")), ("embedding", s("not-a-vector"))], "One or more parameter values were invalid. Invalid type for parameter embedding, Expected: 32-bit floating point number list IndexName: plain"),
         (vec![("pk", s("x")), ("tenant", s("")), ("embedding", vec_of(&[0.0, 0.0, 1.0]))], "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: schema, IndexKey: tenant"),
+        // Dynoxide's captures (AWS, eu-west-2 and us-east-1, August 2026).
+        (vec![("pk", s("x")), ("embedding", AttributeValue::L(vec![n("1E+39"), n(0), n(0)]))], "One or more parameter values were invalid. Invalid value for parameter embedding[0], Value: 1E+39 is outside valid range [-3.4028235E38, 3.4028235E38]. IndexName: plain"),
+        (vec![("pk", s("x")), ("tenant", n(7)), ("embedding", vec_of(&[0.0, 0.0, 1.0]))], "One or more parameter values were invalid. Attribute 'tenant' type mismatch. Expected: S, Actual: N. IndexName: schema"),
+        (vec![("pk", s("x")), ("tenant", s("t")), ("category", n(5)), ("embedding", vec_of(&[0.0, 0.0, 1.0]))], "One or more parameter values were invalid. Attribute 'category' type mismatch. Expected: S, Actual: N. IndexName: schema"),
     ];
     for (pairs, want) in cases {
         assert_eq!(refused(pairs).await, want);
@@ -423,6 +561,27 @@ async fn search_requests_are_checked_in_dynamodbs_words() {
         validation(
             "One or more parameter values were invalid: Vector indexes are only supported for PAY_PER_REQUEST tables"
         )
+    );
+    // Query and Scan refuse it by its type; a consistent read as a GSI first (AWS, August 2026).
+    let query = || {
+        c.query()
+            .table_name("vec_s")
+            .index_name("plain")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", s("a"))
+    };
+    let scan = c.scan().table_name("vec_s").index_name("plain");
+    assert_eq!(
+        error(query().send().await.unwrap_err()),
+        validation("Query operation not supported on this index type.")
+    );
+    assert_eq!(
+        error(query().consistent_read(true).send().await.unwrap_err()),
+        validation("Consistent reads are not supported on global secondary indexes")
+    );
+    assert_eq!(
+        error(scan.send().await.unwrap_err()),
+        validation("Scan operation not supported on this index type")
     );
     // PartiQL cannot read a vector index.
     let e = c
@@ -707,6 +866,12 @@ async fn vector_writes_are_billed_by_dimensions_and_charged_on_the_entry() {
     assert_eq!(charged(again), (2.0, vec![("vix".to_string(), 1539.0)]));
     let same = put(noted, ReturnConsumedCapacity::Indexes).await.unwrap();
     assert_eq!(charged(same), (2.0, vec![]), "an unchanged entry is not written");
+    // An entry that shrinks is charged its larger size, as a global index is (AWS, August 2026).
+    let shrunk = put(
+        vec![("pk", s("p1")), ("embedding", vector(wide))],
+        ReturnConsumedCapacity::Indexes,
+    );
+    assert_eq!(charged(shrunk.await.unwrap()), (2.0, vec![("vix".to_string(), 1539.0)]));
 
     // Billed, 1,024 bytes are one unit and 1,025 two, though 54 more bytes are stored.
     let billed = |pk: &'static str, size: usize| {

@@ -387,6 +387,25 @@ impl Number {
     }
 }
 
+impl Number {
+    /// The number as Java's `BigDecimal` prints it once its trailing zeros are stripped: `1E+39`,
+    /// `3.5E+38`, `0.25`, `1E-7`. DynamoDB quotes numbers so in some refusals (a vector member out
+    /// of a float's range, AWS August 2026), where the text as sent is gone.
+    pub fn java_text(&self) -> String {
+        let mut buf = [0; 39];
+        let digits = decimal(self.significand(), &mut buf);
+        // Plain for a whole number or a fraction down to 10^-6, else scientific.
+        let adjusted = i64::from(self.exponent) + digits.len() as i64 - 1;
+        if self.is_zero() || self.exponent == 0 || (self.exponent < 0 && adjusted >= -6) {
+            return self.to_string();
+        }
+        let sign = if self.negative { "-" } else { "" };
+        let (first, rest) = digits.split_at(1);
+        let point = if rest.is_empty() { "" } else { "." };
+        format!("{sign}{first}{point}{rest}E{adjusted:+}")
+    }
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.render(|s| f.write_str(s))
@@ -601,5 +620,24 @@ mod tests {
         assert_eq!(n("1700000000.9").to_i64(), Some(1_700_000_000));
         assert_eq!(n("-5").to_i64(), Some(-5));
         assert_eq!(n("1E+30").to_i64(), None);
+    }
+
+    #[test]
+    fn java_text_is_big_decimals_with_trailing_zeros_stripped() {
+        let cases = [
+            ("1E+39", "1E+39"),
+            ("1000000000000000000000000000000000000000", "1E+39"),
+            ("-3.5e38", "-3.5E+38"),
+            ("100", "1E+2"),
+            ("7", "7"),
+            ("0.25", "0.25"),
+            ("0.000001", "0.000001"),
+            ("0.0000001", "1E-7"),
+            ("-1.5e-130", "-1.5E-130"),
+            ("0", "0"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(n(text).java_text(), want, "{text}");
+        }
     }
 }

@@ -108,8 +108,10 @@ pub struct SearchElement {
 pub enum VectorFault {
     /// Not a list.
     NotList,
-    /// Member `at` is not a number DynamoDB can hold as a 32-bit float; `actual` its type.
+    /// Member `at` is not a number; `actual` its type.
     Member { at: usize, actual: &'static str },
+    /// Member `at` is a number beyond a 32-bit float's range, `value` as DynamoDB prints it.
+    Range { at: usize, value: String },
     /// A list of another length.
     Size(usize),
 }
@@ -124,7 +126,10 @@ pub fn vector_of(value: &AttributeValue, dimensions: usize) -> Result<Vec<f32>, 
         .iter()
         .enumerate()
         .map(|(at, m)| match m {
-            AttributeValue::N(n) => to_f32(n).ok_or(VectorFault::Member { at, actual: "N" }),
+            AttributeValue::N(n) => to_f32(n).ok_or_else(|| VectorFault::Range {
+                at,
+                value: n.to_string(),
+            }),
             other => Err(VectorFault::Member {
                 at,
                 actual: other.value_type().as_str(),
@@ -194,7 +199,10 @@ mod tests {
         assert_eq!(vector_of(&list(&["1", "0"]), 3), Err(VectorFault::Size(2)));
         assert_eq!(
             vector_of(&list(&["1", "1e39", "0"]), 3),
-            Err(VectorFault::Member { at: 1, actual: "N" })
+            Err(VectorFault::Range {
+                at: 1,
+                value: "1E+39".into()
+            })
         );
         let mixed = AttributeValue::L(vec![AttributeValue::S("a".into())]);
         assert_eq!(vector_of(&mixed, 3), Err(VectorFault::Member { at: 0, actual: "S" }));

@@ -232,17 +232,19 @@ enum Write {
 
 fn check_index_keys_of(index: &IndexDef, item: &Item, write: Write) -> Result<()> {
     let hash = |name: &str| index.key.hash.iter().any(|h| h.name == name);
-    check_key_attrs(&index.name, index.key.attrs(), hash, item, write)
+    check_key_attrs(&index.name, index.key.attrs(), hash, item, write, index_type_mismatch)
 }
 
 /// The index key rules on the attributes `attrs` of `index` (named in the errors) an item holds;
-/// `hash` says which of them are partition keys (their size limit is the larger).
+/// `hash` says which of them are partition keys (their size limit is the larger), `mismatch`
+/// words a whole item's value of another type than the attribute's.
 fn check_key_attrs<'a>(
     index: &str,
     attrs: impl Iterator<Item = &'a KeyAttr>,
     hash: impl Fn(&str) -> bool,
     item: &Item,
     write: Write,
+    mismatch: fn(&str, &KeyAttr, ValueType) -> Error,
 ) -> Result<()> {
     for attr in attrs {
         let Some(value) = item.get(&attr.name) else {
@@ -250,7 +252,7 @@ fn check_key_attrs<'a>(
         };
         if value.value_type() != attr.ty.value_type() {
             return Err(match write {
-                Write::Item => index_type_mismatch(index, attr, value.value_type()),
+                Write::Item => mismatch(index, attr, value.value_type()),
                 Write::Update => Error::validation(
                     "The update expression attempted to update the secondary index key to unsupported type",
                 ),
@@ -311,7 +313,7 @@ pub fn empty_index_value_error(def: &TableDef, item: &Item, update: Option<&Upda
 /// Every vector index's rules on an item it would hold, index by index in the order they were
 /// defined: the vector attribute, when present, a list of `dimensions` numbers a 32-bit float
 /// holds; the search schema's attributes keyed like an index's (declared type, not empty). Words
-/// from the conformance suite's AWS captures (August 2026).
+/// from the conformance suite's and Dynoxide's AWS captures (August 2026).
 fn check_vector_indexes(def: &TableDef, item: &Item, write: Write) -> Result<()> {
     for index in &def.vector_indexes {
         let (attr, name) = (&index.attribute, &index.name);
@@ -323,6 +325,9 @@ fn check_vector_indexes(def: &TableDef, item: &Item, write: Write) -> Result<()>
                 VectorFault::Member { at, actual } => format!(
                     "One or more parameter values were invalid. Invalid type for parameter {attr}[{at}], Expected: 32-bit floating point number, Actual: {actual}. IndexName: {name}"
                 ),
+                VectorFault::Range { at, value } => format!(
+                    "One or more parameter values were invalid. Invalid value for parameter {attr}[{at}], Value: {value} is outside valid range [-3.4028235E38, 3.4028235E38]. IndexName: {name}"
+                ),
                 VectorFault::Size(actual) => format!(
                     "One or more parameter values were invalid. Invalid size for parameter {attr}, Expected: {}, Actual: {actual} IndexName: {name}",
                     index.dimensions
@@ -333,9 +338,27 @@ fn check_vector_indexes(def: &TableDef, item: &Item, write: Write) -> Result<()>
             .search_schema
             .iter()
             .filter_map(|e| def.attribute_definitions.iter().find(|d| d.name == e.name));
-        check_key_attrs(name, schema, |n| index.hash() == Some(n), item, write)?;
+        check_key_attrs(
+            name,
+            schema,
+            |n| index.hash() == Some(n),
+            item,
+            write,
+            search_type_mismatch,
+        )?;
     }
     Ok(())
+}
+
+/// A search schema attribute of another type, HASH or INLINE_FILTER alike (AWS, eu-west-2 and
+/// us-east-1, August 2026).
+fn search_type_mismatch(index: &str, attr: &KeyAttr, actual: ValueType) -> Error {
+    Error::validation(format!(
+        "One or more parameter values were invalid. Attribute '{}' type mismatch. Expected: {}, Actual: {}. IndexName: {index}",
+        attr.name,
+        attr.ty.as_str(),
+        actual.as_str()
+    ))
 }
 
 fn index_type_mismatch(index: &str, attr: &KeyAttr, actual: ValueType) -> Error {
@@ -477,8 +500,13 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
         if old.and_then(|i| def.vector_entry(index, i)) == after {
             return None;
         }
-        let item = if after.is_some() { new } else { old }?;
-        Some((index.name.clone(), def.vector_write_bytes(index, item)))
+        // The larger of the two entries, as for a global index rewritten in place (AWS,
+        // eu-west-2, August 2026: a 3,028-byte entry overwritten by a 1,528-byte one is 3,028).
+        let bytes = |item: Option<&Item>| {
+            let item = item.filter(|i| def.vector_entry(index, i).is_some())?;
+            Some(def.vector_write_bytes(index, item))
+        };
+        Some((index.name.clone(), bytes(old).max(bytes(new))?))
     };
     Touched {
         global: touched(&def.global_indexes),

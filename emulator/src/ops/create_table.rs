@@ -7,7 +7,7 @@ use super::policies::Document;
 use super::streams;
 use super::table_spec::{
     check_capacity_limit, check_index_definitions, check_table_class, check_unique_definitions, check_unique_index_names,
-    check_unique_names, global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, Definer,
+    check_unique_names, check_vector_attributes_undefined, global_indexes, key_schema, projection, table_id, throughput_for, vector_indexes, Definer,
     IndexSpec, KeyElement, OnDemandRequest, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest,
 };
 use super::tags::{checked, too_many_tags, Tag, MAX_TAGS};
@@ -48,10 +48,13 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     check_unique_definitions(&definitions)?;
     check_key_definitions(&input.key, &definitions)?;
     let key = key_schema(&input.key, &definitions)?;
-    for (list, kind) in [(&input.local_indexes, "LocalSecondaryIndexes"), (&input.global_indexes, "GlobalSecondaryIndexes")] {
-        if list.as_ref().is_some_and(Vec::is_empty) {
-            return Err(Error::invalid_parameter(format!("List of {kind} is empty")));
-        }
+    let lists = [
+        (input.local_indexes.as_ref().map(Vec::is_empty), "LocalSecondaryIndexes"),
+        (input.global_indexes.as_ref().map(Vec::is_empty), "GlobalSecondaryIndexes"),
+        (input.vector_indexes.as_ref().map(Vec::is_empty), "VectorIndexes"),
+    ];
+    if let Some((_, kind)) = lists.iter().find(|(empty, _)| *empty == Some(true)) {
+        return Err(Error::invalid_parameter(format!("List of {kind} is empty")));
     }
     // Every definition must be used before any index is checked further (AWS, October 2026:
     // DDB-TABLE-127): an unused one hides every other fault of the indexes.
@@ -63,6 +66,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     let searched = input.vector_indexes.iter().flatten().flat_map(|v| &v.search_schema).map(|e| e.name.as_str());
     let indexed = [&input.local_indexes, &input.global_indexes].iter().any(|l| l.as_ref().is_some_and(|l| !l.is_empty()))
         || input.vector_indexes.as_ref().is_some_and(|l| !l.is_empty());
+    check_vector_attributes_undefined(input.vector_indexes.iter().flatten(), &definitions)?;
     check_definition_count(&definitions, key.attrs().map(|a| a.name.as_str()).chain(index_attrs).chain(searched), indexed)?;
     let local_indexes = match &input.local_indexes {
         Some(list) => local_indexes(list, &key, &definitions)?,

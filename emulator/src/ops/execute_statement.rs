@@ -7,7 +7,7 @@ use std::ops::Bound;
 
 use super::answer::{ConsumedCapacity, Page};
 use super::common::{data_table, key_size_error, CapacityDetail};
-use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, Row, Select, Source, StartKey};
+use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, Reader, Row, Select, Source, StartKey};
 use super::statements::{check_single_attribute_keys, where_condition, write};
 use super::Cx;
 use crate::error::{Error, Result};
@@ -104,7 +104,7 @@ fn select(cx: &Cx, stmt: &partiql::Select, input: &Input) -> Result<Page> {
     if input.consistent_read && target.index.as_ref().and_then(|name| state.def.index(name)).is_some_and(|(_, global)| global) {
         return Err(Error::validation("Strongly consistent read is not supported on Global Secondary Indexes"));
     }
-    let source = Source::for_index(cx, &table, &state, target.index.as_deref(), input.consistent_read)?;
+    let source = Source::for_index(cx, &table, &state, target.index.as_deref(), input.consistent_read, Reader::Scan)?;
     // An index's rows are filtered before anything is fetched, so a filter may read only what the
     // index projects; DynamoDB holds a WHERE clause to that only when it is keyed on the index's
     // partition key (unkeyed, the scan simply finds no such attribute).

@@ -3,7 +3,7 @@
 
 use super::answer::Page;
 use super::common::{data_table, empty_key_error, key_size_error};
-use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, ReadInput, Source};
+use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, ReadInput, Reader, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition, KeyRange, RangeCond};
@@ -26,7 +26,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
     let table = data_table(cx, &read.table)?;
     let state = cx.read(&table)?;
-    let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
+    let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read, Reader::Query)?;
     let select = source.select(read)?;
     check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
     source.check_scalar_keys(read)?;

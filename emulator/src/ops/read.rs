@@ -55,27 +55,53 @@ pub struct Source<'a> {
     pub index: Option<(&'a IndexDef, bool)>,
 }
 
+/// The operation reading through a [`Source`], for its refusal of a vector index.
+#[derive(Clone, Copy)]
+pub enum Reader {
+    Query,
+    Scan,
+}
+
+impl Reader {
+    /// AWS, eu-west-2, August 2026: Query's sentence ends with a full stop, Scan's without.
+    fn vector_refusal(self) -> &'static str {
+        match self {
+            Reader::Query => "Query operation not supported on this index type.",
+            Reader::Scan => "Scan operation not supported on this index type",
+        }
+    }
+}
+
+const CONSISTENT_GSI: &str = "Consistent reads are not supported on global secondary indexes";
+
 impl<'a> Source<'a> {
     /// A read of `table` (whose lock `state` is), or of the named index, by `cx`'s request;
     /// strongly consistent reads of a GSI, and reads of an index still backfilling, are refused.
+    /// A vector index is refused as a GSI is for a consistent read, else for its type.
     pub fn for_index(
         cx: &Cx,
         table: &Table,
         state: &'a TableState,
         index: Option<&str>,
         consistent: bool,
+        reader: Reader,
     ) -> Result<Source<'a>> {
-        let index =
-            match index {
-                None => None,
-                Some(name) => Some(state.def.index(name).ok_or_else(|| {
-                    Error::validation(format!("The table does not have the specified index: {name}"))
-                })?),
-            };
+        let vector = |name: &str| state.def.vector_indexes.iter().any(|v| v.name == name);
+        let index = match index {
+            None => None,
+            Some(name) => match state.def.index(name) {
+                Some(found) => Some(found),
+                None if vector(name) && consistent => return Err(Error::validation(CONSISTENT_GSI)),
+                None if vector(name) => return Err(Error::validation(reader.vector_refusal())),
+                None => {
+                    return Err(Error::validation(format!(
+                        "The table does not have the specified index: {name}"
+                    )))
+                }
+            },
+        };
         if index.is_some_and(|(_, global)| global) && consistent {
-            return Err(Error::validation(
-                "Consistent reads are not supported on global secondary indexes",
-            ));
+            return Err(Error::validation(CONSISTENT_GSI));
         }
         if index.is_some_and(|(i, _)| table.index_status(&i.name, cx.now_millis).0 != Status::Active) {
             return Err(Error::validation("Cannot read from backfilling global secondary index"));

@@ -5,7 +5,7 @@ use std::ops::Bound;
 
 use super::answer::Page;
 use super::common::data_table;
-use super::read::{collect_page, rows_between, Mismatch, PageSpec, ReadInput, Source};
+use super::read::{collect_page, rows_between, Mismatch, PageSpec, ReadInput, Reader, Source};
 use super::Cx;
 use crate::error::{Error, Result};
 use crate::store::Slot;
@@ -22,7 +22,7 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let read = &input.read;
     let table = data_table(cx, &read.table)?;
     let state = cx.read(&table)?;
-    let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read)?;
+    let source = Source::for_index(cx, &table, &state, read.index.as_deref(), read.consistent_read, Reader::Scan)?;
     let select = source.select(read)?;
     let start = source.start_key(read.exclusive_start_key.as_ref(), Mismatch::Explained)?;
 

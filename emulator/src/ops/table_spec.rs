@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    warm_throughput, BillingMode, Distance, IndexDef, KeyAttr, KeySchema, OnDemandLimits, Projection, ProjectionType,
-    SearchElement, Throughput, VectorIndexDef, TABLE_MAX_CAPACITY,
+    first_repeat, warm_throughput, BillingMode, Distance, IndexDef, KeyAttr, KeySchema, OnDemandLimits, Projection,
+    ProjectionType, SearchElement, SearchRole, Throughput, VectorIndexDef, TABLE_MAX_CAPACITY,
 };
 use crate::store::Namespace;
 
@@ -548,8 +548,9 @@ const MAX_VECTOR_INDEXES: usize = 5;
 const MAX_DIMENSIONS: i64 = 4096;
 
 /// The vector indexes `specs` define beside a table's `existing` ones, checked in DynamoDB's
-/// words (the October 2026 conformance captures): on-demand tables only, at most five, 1 to 4,096
-/// dimensions, search schema attributes defined, and one dimension count per vector attribute.
+/// words (the October 2026 conformance captures, Dynoxide's of August 2026): on-demand tables
+/// only, at most five, 1 to 4,096 dimensions, one HASH and no attribute twice in a search
+/// schema, its attributes defined, and one dimension count per vector attribute.
 pub fn vector_indexes(
     specs: &[VectorIndexSpec],
     defs: &[KeyAttr],
@@ -572,6 +573,17 @@ pub fn vector_indexes(
             return Err(Error::invalid_parameter(format!(
                 "Number of dimensions must be between 1 and {MAX_DIMENSIONS} inclusive."
             )));
+        }
+        let hashes = spec.search_schema.iter().filter(|e| e.role == SearchRole::Hash).count();
+        if hashes > 1 {
+            return Err(Error::invalid_parameter(format!(
+                "Value '{hashes}' at 'SearchSchema' failed to satisfy constraint: Member must have HASH count less than or equal to 1"
+            )));
+        }
+        if first_repeat(&spec.search_schema.iter().map(|e| &e.name).collect::<Vec<_>>()).is_some() {
+            return Err(Error::invalid_parameter(
+                "SearchSchema contains a duplicate AttributeName",
+            ));
         }
         if spec
             .search_schema
@@ -603,6 +615,21 @@ pub fn vector_indexes(
         out.push(index);
     }
     Ok(out)
+}
+
+/// A vector attribute is not a key attribute, so no AttributeDefinition may name it (AWS,
+/// eu-west-2 and us-east-1, August 2026; CreateTable checks it before unused definitions).
+pub fn check_vector_attributes_undefined<'a>(
+    specs: impl IntoIterator<Item = &'a VectorIndexSpec>,
+    defs: &[KeyAttr],
+) -> Result<()> {
+    match specs.into_iter().find(|s| defs.iter().any(|d| d.name == s.attribute)) {
+        Some(spec) => Err(Error::invalid_parameter(format!(
+            "Conflicting attribute definition for '{}'. An attribute cannot be defined in AttributeDefinitions when used as a VectorAttribute.",
+            spec.attribute
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// No two indexes of a table, of any kind, share a name.

@@ -6,7 +6,7 @@
 use super::answer::{TableDescription, TableStatus};
 use super::streams;
 use super::table_spec::{
-    check_capacity_limit, check_index_definitions, check_table_class, check_unique_definitions, global_indexes, throughput_for, vector_indexes,
+    check_capacity_limit, check_index_definitions, check_table_class, check_unique_definitions, check_vector_attributes_undefined, global_indexes, throughput_for, vector_indexes,
     Definer, IndexSpec, OnDemandRequest, SseRequest, StreamRequest, VectorIndexSpec, WarmRequest, MAX_GLOBAL_INDEXES,
 };
 use super::tables::{live, table_named};
@@ -59,6 +59,15 @@ pub struct Output {
 pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Output> {
     check_table_class(input.table_class.as_deref())?;
     let wants_kms = input.sse.as_ref().map(SseRequest::wants_kms).transpose()?;
+    // A table with vector indexes stays on-demand, whatever else the call asks: checked against
+    // the indexes it has before the call's other checks (AWS, eu-west-2 and us-east-1, August
+    // 2026: also when the call deletes its last vector index).
+    if input.billing_mode == Some(BillingMode::Provisioned) {
+        let table = table_named(cx, &input.table, now_millis).ok();
+        if table.is_some_and(|t| !t.state.read().def.vector_indexes.is_empty()) {
+            return Err(Error::invalid_parameter("Tables with vector indexes must be in PAY_PER_REQUEST mode"));
+        }
+    }
     check_one_concern(&input)?;
     check_index_actions(&input.index_updates, input.vector_updates.len())?;
     let (name, region) = (&input.table, cx.ns.region.as_str());
@@ -94,10 +103,6 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         if billing_mode == BillingMode::Provisioned && def.billing_mode == billing_mode {
             def.capacity_changes.record(def.throughput, throughput, now_millis);
         }
-        if billing_mode == BillingMode::Provisioned && !def.vector_indexes.is_empty() {
-            // CreateTable's rule, kept for the table's life (our reading: no capture of it).
-            return Err(Error::invalid_parameter("Vector indexes are only supported for PAY_PER_REQUEST tables"));
-        }
         // A switch drops what only the other mode has: indexes' throughput, or on-demand limits.
         match billing_mode {
             BillingMode::PayPerRequest => def.global_indexes.iter_mut().for_each(|i| i.throughput = None),
@@ -122,8 +127,8 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     for update in input.index_updates {
         match update {
             IndexUpdate::Create(spec) => {
-                // Checked before the new index's own definition.
-                if def.index(&spec.name).is_some() {
+                // Checked before the new index's own definition; vector indexes share the names.
+                if def.index(&spec.name).is_some() || def.vector_indexes.iter().any(|v| v.name == spec.name) {
                     return Err(Error::validation("Attempting to create an index which already exists"));
                 }
                 let Some(defs) = &input.attribute_definitions else {
@@ -208,6 +213,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
                 let defs = input.attribute_definitions.as_deref().unwrap_or_default();
                 check_unique_definitions(defs)?;
                 let known: Vec<KeyAttr> = def.attribute_definitions.iter().chain(defs).cloned().collect();
+                check_vector_attributes_undefined([&spec], &known)?;
                 let index = vector_indexes(std::slice::from_ref(&spec), &known, def.billing_mode, &def.vector_indexes)?
                     .remove(0);
                 for element in &index.search_schema {
@@ -460,18 +466,24 @@ fn encryption(request: &SseRequest, wants_kms: bool, current: Option<&Sse>, ns: 
 /// of another index) a different type.
 fn check_no_redefinition(def: &TableDef, new: &KeySchema) -> Result<()> {
     let keys = || std::iter::once(&def.key).chain(def.indexes().map(|i| &i.key));
-    // The first redefined attribute's key (an attribute has a type only as part of some key).
-    let Some(existing) = new
-        .attrs()
-        .filter(|a| def.attribute_type(&a.name).is_some_and(|ty| ty != a.ty))
-        .find_map(|a| keys().find(|k| k.contains(&a.name)))
-    else {
-        return Ok(());
+    // A vector attribute is a list of its index's dimensions (AWS, eu-west-2 and us-east-1,
+    // August 2026), else the first redefined attribute's key (an attribute has a type only as
+    // part of some key).
+    let vector = new.attrs().find_map(|a| def.vector_indexes.iter().find(|v| v.attribute == a.name));
+    let existing = match vector {
+        Some(v) => format!("VectorIndexSchema:[VectorAttribute: key{{{}:L:{}}}]", v.attribute, v.dimensions),
+        None => match new
+            .attrs()
+            .filter(|a| def.attribute_type(&a.name).is_some_and(|ty| ty != a.ty))
+            .find_map(|a| keys().find(|k| k.contains(&a.name)))
+        {
+            Some(key) => schema_text(key),
+            None => return Ok(()),
+        },
     };
     Err(Error::invalid_parameter(format!(
         "Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. \
-         Existing schema: {} New schema: {}",
-        schema_text(existing),
+         Existing schema: {existing} New schema: {}",
         schema_text(new)
     )))
 }

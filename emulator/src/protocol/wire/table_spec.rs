@@ -294,7 +294,7 @@ pub const VECTOR_INDEX: Shape = Shape::Struct {
         ),
         required("Projection", PROJECTION),
         required("Dimensions", int(Some(1), None)),
-        required("DistanceFunction", one_of(&["COSINE", "EUCLIDEAN", "DOT_PRODUCT"])),
+        required("DistanceFunction", one_of(&["COSINE", "DOT_PRODUCT", "EUCLIDEAN"])),
     ],
 };
 
