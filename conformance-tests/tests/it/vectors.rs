@@ -47,6 +47,24 @@ fn vector_index(
     b.build().unwrap()
 }
 
+/// An UpdateTable action adding a 3-dimension COSINE index `name` on `embedding`, projecting ALL.
+fn create_update(name: &str) -> VectorIndexUpdate {
+    let action = CreateVectorIndexAction::builder()
+        .index_name(name)
+        .vector_attribute(
+            VectorAttributeDefinition::builder()
+                .attribute_name("embedding")
+                .build()
+                .unwrap(),
+        )
+        .dimensions(3)
+        .distance_function(VectorDistanceFunction::Cosine)
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .unwrap();
+    VectorIndexUpdate::builder().create(action).build()
+}
+
 /// An on-demand table keyed by `pk` (S) with these indexes, their search schemas' attributes
 /// defined as strings.
 async fn table(c: &Client, name: &str, indexes: Vec<VectorIndex>) {
@@ -347,28 +365,11 @@ async fn vector_indexes_keep_their_schemas_attributes_names_and_billing() {
         error(gsi("gsi2", "embedding").await.unwrap_err()),
         invalid("Attributes cannot be redefined. Please check that your attribute has the same type as previously defined. Existing schema: VectorIndexSchema:[VectorAttribute: key{embedding:L:3}] New schema: Schema:[SchemaElement: key{embedding:S:HASH}]")
     );
-    let second = VectorIndexUpdate::builder()
-        .create(
-            CreateVectorIndexAction::builder()
-                .index_name("vix2")
-                .vector_attribute(
-                    VectorAttributeDefinition::builder()
-                        .attribute_name("embedding")
-                        .build()
-                        .unwrap(),
-                )
-                .dimensions(3)
-                .distance_function(VectorDistanceFunction::Cosine)
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()
-                .unwrap(),
-        )
-        .build();
     let defined = c
         .update_table()
         .table_name("vec_u")
         .attribute_definitions(attr_def("embedding", ScalarAttributeType::B))
-        .vector_index_updates(second);
+        .vector_index_updates(create_update("vix2"));
     assert_eq!(
         error(defined.send().await.unwrap_err()),
         invalid("Conflicting attribute definition for 'embedding'. An attribute cannot be defined in AttributeDefinitions when used as a VectorAttribute.")
@@ -547,21 +548,6 @@ async fn search_requests_are_checked_in_dynamodbs_words() {
         .set_search_vector(Some(three()))
         .top_k(1);
     assert_eq!(error(missing.send().await.unwrap_err()).0, "ResourceNotFoundException");
-    // A table with vector indexes stays on-demand.
-    let throughput = aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
-        .read_capacity_units(1)
-        .write_capacity_units(1);
-    let provisioned = c
-        .update_table()
-        .table_name("vec_s")
-        .billing_mode(BillingMode::Provisioned)
-        .provisioned_throughput(throughput.build().unwrap());
-    assert_eq!(
-        error(provisioned.send().await.unwrap_err()),
-        validation(
-            "One or more parameter values were invalid: Vector indexes are only supported for PAY_PER_REQUEST tables"
-        )
-    );
     // Query and Scan refuse it by its type; a consistent read as a GSI first (AWS, August 2026).
     let query = || {
         c.query()
@@ -978,22 +964,9 @@ async fn an_index_added_by_update_table_allocates_then_backfills_then_answers() 
         .await;
     }
     let create = |name: &str| {
-        let action = CreateVectorIndexAction::builder()
-            .index_name(name)
-            .vector_attribute(
-                VectorAttributeDefinition::builder()
-                    .attribute_name("embedding")
-                    .build()
-                    .unwrap(),
-            )
-            .dimensions(3)
-            .distance_function(VectorDistanceFunction::Cosine)
-            .projection(Projection::builder().projection_type(ProjectionType::All).build())
-            .build()
-            .unwrap();
         c.update_table()
             .table_name("vec_u")
-            .vector_index_updates(VectorIndexUpdate::builder().create(action).build())
+            .vector_index_updates(create_update(name))
     };
     let delete = || {
         let action = DeleteVectorIndexAction::builder().index_name("vix").build().unwrap();

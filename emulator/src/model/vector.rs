@@ -128,7 +128,7 @@ pub fn vector_of(value: &AttributeValue, dimensions: usize) -> Result<Vec<f32>, 
         .map(|(at, m)| match m {
             AttributeValue::N(n) => to_f32(n).ok_or_else(|| VectorFault::Range {
                 at,
-                value: n.to_string(),
+                value: n.java_text(),
             }),
             other => Err(VectorFault::Member {
                 at,
