@@ -1815,3 +1815,64 @@ async fn a_batch_charges_refused_writes_to_the_total_alone() {
         ])]
     );
 }
+
+/// `COUNT(*)` is refused at its name like any call in a SELECT list, before the table is looked
+/// up and inside a batch too; a batch or transaction mixing reads and writes is refused whole in
+/// the words DynamoDB answers (Dynoxide's captures against AWS, eu-west-2, 2026; DynamoDB Local
+/// words them the same), not in the API reference's.
+#[tokio::test]
+async fn a_count_and_a_mix_of_reads_and_writes_are_refused_in_aws_words() {
+    let (_emu, c) = emulator().await;
+    create_table(&c, "pql_count", None).await;
+    exec(&c, "INSERT INTO pql_count VALUE {'pk': 'a'}").await;
+    for (stmt, message) in [
+        ("SELECT COUNT(*) FROM pql_count", "Unexpected path component at 1:8:5"),
+        (
+            "SELECT pk, count(*) FROM pql_count",
+            "Unexpected path component at 1:12:5",
+        ),
+        (
+            "SELECT COUNT(*) FROM no_such_table",
+            "Unexpected path component at 1:8:5",
+        ),
+    ] {
+        assert_eq!(refusal(&c, stmt, false).await, validation(message), "{stmt}");
+    }
+    let stmt = |s: &str| BatchStatementRequest::builder().statement(s).build().unwrap();
+    let out = c
+        .batch_execute_statement()
+        .statements(stmt("SELECT COUNT(*) FROM pql_count"))
+        .statements(stmt("SELECT * FROM pql_count WHERE pk = 'a'"))
+        .send()
+        .await
+        .unwrap();
+    let refused = out.responses()[0].error().unwrap();
+    assert_eq!(refused.code(), Some(&BatchStatementErrorCodeEnum::ValidationError));
+    assert_eq!(refused.message(), Some("Unexpected path component at 1:8:5"));
+    assert_eq!(out.responses()[1].item().unwrap()["pk"], s("a"));
+
+    let e = c
+        .batch_execute_statement()
+        .statements(stmt("SELECT * FROM pql_count WHERE pk = 'a'"))
+        .statements(stmt("INSERT INTO pql_count VALUE {'pk': 'b'}"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("Read and write requests together in the same batch is not supported.")
+    );
+    let member = |s: &str| ParameterizedStatement::builder().statement(s).build().unwrap();
+    let e = c
+        .execute_transaction()
+        .transact_statements(member("SELECT * FROM pql_count WHERE pk = 'a'"))
+        .transact_statements(member("INSERT INTO pql_count VALUE {'pk': 'b'}"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error(e),
+        validation("ExecuteTransaction API does not support both read and write operations in the same request.")
+    );
+    assert!(get(&c, "pql_count", "b").await.is_none());
+}

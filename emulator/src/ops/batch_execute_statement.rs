@@ -48,9 +48,10 @@ pub struct StatementResponse {
 pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     let prepared = input.statements.iter().filter_map(|s| s.prepared.as_ref().ok());
     let reads = prepared.clone().filter(|(s, _)| matches!(s, Statement::Read(_))).count();
+    // Worded as Dynoxide's AWS capture and DynamoDB Local have it, not as the API reference.
     if reads > 0 && reads < prepared.count() {
         return Err(Error::validation(
-            "The entire batch must consist of either read statements or write statements, you cannot mix both in one batch.",
+            "Read and write requests together in the same batch is not supported.",
         ));
     }
     // Two statements naming one item are refused before any runs, reads as writes (AWS-measured).

@@ -58,9 +58,10 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
             Statement::Write(write) => writes.push((write, s)),
         }
     }
+    // Worded as Dynoxide's AWS capture and DynamoDB Local have it, not as the API reference.
     if !reads.is_empty() && !writes.is_empty() {
         return Err(Error::validation(
-            "The entire transaction must consist of either read statements or write statements. You can't mix both in one transaction.",
+            "ExecuteTransaction API does not support both read and write operations in the same request.",
         ));
     }
     if !reads.is_empty() {

@@ -739,7 +739,14 @@ impl Parser {
                         let at = self.at();
                         self.pos += 2;
                         self.operator()?;
-                        let (args, args_at) = self.nested(|p| p.items_at(")"))?;
+                        // `COUNT(*)`, PartiQL's one call taking a star, is an aggregate DynamoDB
+                        // refuses where it stands like any call (Dynoxide's eu-west-2 capture).
+                        let (args, args_at) = if upper == "COUNT" && self.eat("*") {
+                            self.expect(")")?;
+                            (Vec::new(), Vec::new())
+                        } else {
+                            self.nested(|p| p.items_at(")"))?
+                        };
                         Ok(Expr::Call(Box::new(Call {
                             name: w.to_ascii_lowercase(),
                             at,

@@ -608,6 +608,7 @@ fn refusals_point_at_the_token_they_name() {
         e.message.unwrap()
     };
     assert_eq!(err("SELECT size(a) FROM t"), "Unexpected path component at 1:8:4");
+    assert_eq!(err("SELECT pk, count(*) FROM t"), "Unexpected path component at 1:12:5");
     assert_eq!(
         bound("SELECT * FROM t WHERE\n  lower(a) = 'x'"),
         "Unrecognized function: lower at 2:3:5"
