@@ -623,15 +623,15 @@ async fn search_conditions_are_equalities_on_the_search_schemas_attributes() {
     };
     let list = AttributeValue::L(vec![s("t1")]);
     let map = AttributeValue::M(HashMap::from([("v".to_string(), s("t1"))]));
-    let cases: Vec<(&str, Vec<(&str, AttributeValue)>, String)> = vec![
-        ("#t = :a AND #t = :b AND #c = :a", vec![(":a", s("t1")), (":b", s("t2"))], once.into()),
-        ("#t = :a AND #t = :a AND #c = :a", vec![(":a", s("t1"))], once.into()),
+    let cases = [
+        ("#t = :a AND #t = :b AND #c = :a", vec![(":a", s("t1")), (":b", s("t2"))], once.to_string()),
+        ("#t = :a AND #t = :a AND #c = :a", vec![(":a", s("t1"))], once.to_string()),
         // The repeat is found before the type of any value is read.
-        ("#t = :c AND #t = :a AND #c = :a", vec![(":a", s("x")), (":c", n(1))], once.into()),
+        ("#t = :c AND #t = :a AND #c = :a", vec![(":a", s("x")), (":c", n(1))], once.to_string()),
         // `#c` goes unused: the nested path is refused first.
-        ("#t.deep = :a", vec![(":a", s("t1"))], nested.into()),
-        ("#t = :a AND #c.deep = :a", vec![(":a", s("t1"))], nested.into()),
-        ("#t = :a AND #c[0] = :a", vec![(":a", s("t1"))], nested.into()),
+        ("#t.deep = :a", vec![(":a", s("t1"))], nested.to_string()),
+        ("#t = :a AND #c.deep = :a", vec![(":a", s("t1"))], nested.to_string()),
+        ("#t = :a AND #c[0] = :a", vec![(":a", s("t1"))], nested.to_string()),
         ("#t = :a AND #c = :a", vec![(":a", n(1))], type_of("N")),
         ("#t = :a AND #c = :b", vec![(":a", AttributeValue::Bool(true)), (":b", s("c1"))], type_of("BOOL")),
         ("#t = :a AND #c = :b", vec![(":a", list), (":b", s("c1"))], type_of("L")),
@@ -639,7 +639,7 @@ async fn search_conditions_are_equalities_on_the_search_schemas_attributes() {
         (
             "#t = :a AND #c = :b",
             vec![(":a", s("")), (":b", s("c1"))],
-            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: tenant".into(),
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: tenant".to_string(),
         ),
     ];
     for (condition, values, want) in cases {
