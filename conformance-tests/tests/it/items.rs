@@ -360,7 +360,12 @@ async fn several_refused_index_keys_name_the_index_first_by_name() {
             .map(|(k, v)| (k.to_string(), v))
             .chain([("pk".to_string(), s("p"))])
             .collect();
-        let put = c.put_item().table_name("named").set_item(Some(item.clone())).send().await;
+        let put = c
+            .put_item()
+            .table_name("named")
+            .set_item(Some(item.clone()))
+            .send()
+            .await;
         assert_eq!(error(put.unwrap_err()), want, "PutItem {item:?}");
         let request = PutRequest::builder().set_item(Some(item.clone())).build().unwrap();
         let batch = c

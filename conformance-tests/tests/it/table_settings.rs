@@ -698,7 +698,10 @@ async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
     // date, while the change is under way (dynalite's "should triple rates and then reduce if
     // requested", run against AWS; Dynoxide's test_triple_rates_and_reduce).
     let answer = set(4, 4).await.unwrap().table_description.unwrap();
-    assert_eq!(answer.table_status, Some(aws_sdk_dynamodb::types::TableStatus::Updating));
+    assert_eq!(
+        answer.table_status,
+        Some(aws_sdk_dynamodb::types::TableStatus::Updating)
+    );
     let before = (Some(5), Some(5), Some(t0), Some(t0 + 10), Some(0));
     assert_eq!(shown(answer.provisioned_throughput.unwrap()), before);
     assert_eq!(capacity().await, (Some(4), Some(4), Some(t0), Some(t0 + 10), Some(1)));

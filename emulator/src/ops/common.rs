@@ -364,10 +364,16 @@ fn index_type_mismatch(index: &str, attr: &KeyAttr, actual: ValueType) -> Error 
 pub fn check_update_keys(def: &TableDef, update: &Update) -> Result<()> {
     update.check_key(&def.key)?;
     let refusal = first_refusal(def, |index| {
-        index.key.attrs().find_map(|attr| match update.written_type(&attr.name) {
-            Some(ty) if ty != attr.ty.value_type() => Some(index_type_mismatch(&index.name, attr, ty)),
-            _ => update.written_value(&attr.name).and_then(empty_kind).map(empty_index_update),
-        })
+        index
+            .key
+            .attrs()
+            .find_map(|attr| match update.written_type(&attr.name) {
+                Some(ty) if ty != attr.ty.value_type() => Some(index_type_mismatch(&index.name, attr, ty)),
+                _ => update
+                    .written_value(&attr.name)
+                    .and_then(empty_kind)
+                    .map(empty_index_update),
+            })
     });
     refusal.map_or(Ok(()), Err)?;
     check_scalar_keys(def, false, |name| update.any_path(&|p| p.descends_into(name)))
@@ -388,7 +394,9 @@ pub fn check_scalar_keys(def: &TableDef, table_key: bool, nested: impl Fn(&str) 
     let mut table = def.key.attrs().filter(|_| table_key);
     let refused = match table.find(|a| nested(&a.name)) {
         Some(a) => Some(refusal("Key", a)),
-        None => first_refusal(def, |i| i.key.attrs().find(|a| nested(&a.name)).map(|a| refusal("IndexKey", a))),
+        None => first_refusal(def, |i| {
+            i.key.attrs().find(|a| nested(&a.name)).map(|a| refusal("IndexKey", a))
+        }),
     };
     refused.map_or(Ok(()), Err)
 }
