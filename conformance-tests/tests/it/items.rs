@@ -310,6 +310,94 @@ async fn empty_index_key_values_are_refused_by_kind() {
     }
 }
 
+/// A write that breaks the keys of several secondary indexes names the index whose name sorts
+/// first, not the first defined (Dynoxide's captures, `index_key_validation.rs`): two indexes on
+/// one attribute, and two on different attributes, from every write that checks index keys.
+#[tokio::test]
+async fn several_refused_index_keys_name_the_index_first_by_name() {
+    use aws_sdk_dynamodb::types::{
+        GlobalSecondaryIndex, KeyType, Projection, Put, PutRequest, TransactWriteItem, WriteRequest,
+    };
+    let (_emu, c) = emulator().await;
+    let gsi = |name: &str, attr: &str| {
+        let projection = Projection::builder().projection_type(ProjectionType::All).build();
+        let key = crate::support::key(attr, KeyType::Hash);
+        GlobalSecondaryIndex::builder()
+            .index_name(name)
+            .key_schema(key)
+            .projection(projection)
+            .build()
+            .unwrap()
+    };
+    c.create_table()
+        .table_name("named")
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .attribute_definitions(crate::support::attr_def("pk", T::S))
+        .attribute_definitions(crate::support::attr_def("a", T::S))
+        .attribute_definitions(crate::support::attr_def("b", T::S))
+        .key_schema(crate::support::key("pk", KeyType::Hash))
+        .global_secondary_indexes(gsi("zzz", "a"))
+        .global_secondary_indexes(gsi("mmm", "b"))
+        .global_secondary_indexes(gsi("aaa", "a"))
+        .send()
+        .await
+        .unwrap();
+    let mismatch = |attr: &str, index: &str| {
+        validation(&format!("One or more parameter values were invalid: Type mismatch for Index Key {attr} Expected: S Actual: N IndexName: {index}"))
+    };
+    let empty = |index: &str| {
+        validation(&format!("One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: {index}, IndexKey: a"))
+    };
+    let number = V::N("1".into());
+    for (values, want) in [
+        (vec![("a", number.clone())], mismatch("a", "aaa")),
+        (vec![("b", number.clone()), ("a", number.clone())], mismatch("a", "aaa")),
+        (vec![("b", number.clone()), ("a", s(""))], empty("aaa")),
+        (vec![("b", number.clone())], mismatch("b", "mmm")),
+    ] {
+        let item: HashMap<String, V> = values
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .chain([("pk".to_string(), s("p"))])
+            .collect();
+        let put = c
+            .put_item()
+            .table_name("named")
+            .set_item(Some(item.clone()))
+            .send()
+            .await;
+        assert_eq!(error(put.unwrap_err()), want, "PutItem {item:?}");
+        let request = PutRequest::builder().set_item(Some(item.clone())).build().unwrap();
+        let batch = c
+            .batch_write_item()
+            .request_items("named", vec![WriteRequest::builder().put_request(request).build()]);
+        assert_eq!(error(batch.send().await.unwrap_err()), want, "BatchWriteItem {item:?}");
+    }
+    // A transaction refuses an empty index key value with the request.
+    let action = Put::builder()
+        .table_name("named")
+        .item("pk", s("p"))
+        .item("a", s(""))
+        .build()
+        .unwrap();
+    let transaction = c
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().put(action).build())
+        .send()
+        .await;
+    assert_eq!(error(transaction.unwrap_err()), empty("aaa"));
+    // UpdateItem refuses a value of another type before reading the item.
+    let update = c
+        .update_item()
+        .table_name("named")
+        .key("pk", s("p"))
+        .update_expression("SET b = :n, a = :n")
+        .expression_attribute_values(":n", number)
+        .send()
+        .await;
+    assert_eq!(error(update.unwrap_err()), mismatch("a", "aaa"));
+}
+
 /// An item over 400 KB is refused with the request, before the table is looked up: a missing
 /// table answers the size, a just small enough item the missing table (dynalite's tests, run
 /// against AWS: "item is too big" and "just small enough" in putItem.js and batchWriteItem.js).

@@ -667,9 +667,7 @@ async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
         .unwrap();
     let c = emu.client();
     provisioned(&c, "tbl").await;
-    let capacity = || async {
-        let t = described(&c, "tbl").await;
-        let p = t.provisioned_throughput.unwrap();
+    let shown = |p: aws_sdk_dynamodb::types::ProvisionedThroughputDescription| {
         let secs = |d: Option<aws_sdk_dynamodb::primitives::DateTime>| d.map(|d| d.secs());
         (
             p.read_capacity_units,
@@ -679,6 +677,7 @@ async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
             p.number_of_decreases_today,
         )
     };
+    let capacity = || async { shown(described(&c, "tbl").await.provisioned_throughput.unwrap()) };
     let set = |r: i64, w: i64| {
         c.update_table()
             .table_name("tbl")
@@ -695,7 +694,17 @@ async fn capacity_changes_are_dated_and_decreases_counted_per_utc_day() {
     assert_eq!(capacity().await, (Some(1), Some(1), None, None, Some(0)));
     set(5, 5).await.unwrap();
     emu.advance(Duration::from_secs(10));
-    set(4, 4).await.unwrap();
+    // The answer shows the capacity and the day's decreases as they were, beside the change's
+    // date, while the change is under way (dynalite's "should triple rates and then reduce if
+    // requested", run against AWS; Dynoxide's test_triple_rates_and_reduce).
+    let answer = set(4, 4).await.unwrap().table_description.unwrap();
+    assert_eq!(
+        answer.table_status,
+        Some(aws_sdk_dynamodb::types::TableStatus::Updating)
+    );
+    let before = (Some(5), Some(5), Some(t0), Some(t0 + 10), Some(0));
+    assert_eq!(shown(answer.provisioned_throughput.unwrap()), before);
+    assert_eq!(capacity().await, (Some(4), Some(4), Some(t0), Some(t0 + 10), Some(1)));
     emu.advance(Duration::from_secs(10));
     // One member down, the other up: an increase and a decrease.
     set(3, 6).await.unwrap();

@@ -172,9 +172,7 @@ pub fn updated_item(
     }
     // An update giving an index key attribute another type has its own text (dynalite's tests,
     // run against AWS: 'set c = e' in updateItem.js; AWS's TransactWriteItems reference lists it).
-    for index in def.indexes() {
-        check_index_keys_of(index, &item, Write::Update)?;
-    }
+    first_refusal(def, |index| check_index_keys_of(index, &item, Write::Update).err()).map_or(Ok(()), Err)?;
     check_vector_indexes(def, &item, Write::Update)?;
     check_name_sizes(&item)?;
     if item_size(&item) > MAX_ITEM_SIZE {
@@ -217,10 +215,19 @@ fn check_key_type(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> Re
 /// type, not be empty and keep to the key size limits; so are vector index attributes, with the
 /// vector's own rules.
 pub fn check_index_keys(def: &TableDef, item: &Item) -> Result<()> {
-    for index in def.indexes() {
-        check_index_keys_of(index, item, Write::Item)?;
-    }
+    first_refusal(def, |index| check_index_keys_of(index, item, Write::Item).err()).map_or(Ok(()), Err)?;
     check_vector_indexes(def, item, Write::Item)
+}
+
+/// What the index whose name sorts first refuses, if any refuses: when a write breaks the keys of
+/// several secondary indexes, DynamoDB names that one, whatever order they were defined in (global
+/// and local alike, by our reading). Every index is asked, so the usual write, which none refuses,
+/// costs no sorting.
+fn first_refusal<'a>(def: &'a TableDef, refusal: impl Fn(&'a IndexDef) -> Option<Error>) -> Option<Error> {
+    def.indexes()
+        .filter_map(|index| Some((&index.name, refusal(index)?)))
+        .min_by(|a, b| a.0.cmp(b.0))
+        .map(|(_, e)| e)
 }
 
 /// What wrote the item an index key check looks at: a whole item, or an update of a stored one.
@@ -297,9 +304,8 @@ fn empty_index_update(kind: &str) -> Error {
 /// The empty index key value a request carries, refused with the request (a transaction's
 /// before it opens, AWS June 2026): in an item to put, or as the value an update sets.
 pub fn empty_index_value_error(def: &TableDef, item: &Item, update: Option<&Update>) -> Option<Error> {
-    def.indexes()
-        .flat_map(|i| i.key.attrs().map(move |a| (i, a)))
-        .find_map(|(index, attr)| {
+    first_refusal(def, |index| {
+        index.key.attrs().find_map(|attr| {
             if let Some(kind) = item.get(&attr.name).and_then(empty_kind) {
                 return Some(empty_index_key(&index.name, &attr.name, kind));
             }
@@ -308,6 +314,7 @@ pub fn empty_index_value_error(def: &TableDef, item: &Item, update: Option<&Upda
                 .and_then(empty_kind)
                 .map(empty_index_update)
         })
+    })
 }
 
 /// Every vector index's rules on an item it would hold, index by index in the order they were
@@ -379,36 +386,42 @@ fn index_type_mismatch(index: &str, attr: &KeyAttr, actual: ValueType) -> Error 
 /// refused once the update is applied, `updated_item`); no path descending into an index key.
 pub fn check_update_keys(def: &TableDef, update: &Update) -> Result<()> {
     update.check_key(&def.key)?;
-    for index in def.indexes() {
-        for attr in index.key.attrs() {
-            match update.written_type(&attr.name) {
-                Some(ty) if ty != attr.ty.value_type() => return Err(index_type_mismatch(&index.name, attr, ty)),
-                _ => {}
-            }
-            if let Some(kind) = update.written_value(&attr.name).and_then(empty_kind) {
-                return Err(empty_index_update(kind));
-            }
-        }
-    }
+    let refusal = first_refusal(def, |index| {
+        index
+            .key
+            .attrs()
+            .find_map(|attr| match update.written_type(&attr.name) {
+                Some(ty) if ty != attr.ty.value_type() => Some(index_type_mismatch(&index.name, attr, ty)),
+                _ => update
+                    .written_value(&attr.name)
+                    .and_then(empty_kind)
+                    .map(empty_index_update),
+            })
+    });
+    refusal.map_or(Ok(()), Err)?;
     check_scalar_keys(def, false, |name| update.any_path(&|p| p.descends_into(name)))
 }
 
 /// Key attributes are scalars, so no document path may descend (`.`, `[]`) into one: of the
 /// table ("Key: <name>"), when `table_key`, or of any index ("IndexKey: <name>"). `nested` says
-/// whether the request holds such a path under a name. The key attributes are tried in
-/// dynalite's order (the table's, then each global and each local index's, the last defined
-/// first), so several such paths name the first key attribute in that order, not in the request's.
+/// whether the request holds such a path under a name. The table's key attributes are tried
+/// first, then the indexes' in the order their other key refusals take (`first_refusal`), so
+/// several such paths name the first key attribute in that order, not in the request's.
 pub fn check_scalar_keys(def: &TableDef, table_key: bool, nested: impl Fn(&str) -> bool) -> Result<()> {
-    let table = def.key.attrs().filter(|_| table_key).map(|a| ("Key", a));
-    let indexes = def.global_indexes.iter().rev().chain(def.local_indexes.iter().rev());
-    let index = indexes.flat_map(|i| i.key.attrs()).map(|a| ("IndexKey", a));
-    match table.chain(index).find(|(_, a)| nested(&a.name)) {
-        None => Ok(()),
-        Some((kind, a)) => Err(Error::validation(format!(
+    let refusal = |kind: &str, attr: &KeyAttr| {
+        Error::validation(format!(
             "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: {kind}: {}",
-            a.name
-        ))),
-    }
+            attr.name
+        ))
+    };
+    let mut table = def.key.attrs().filter(|_| table_key);
+    let refused = match table.find(|a| nested(&a.name)) {
+        Some(a) => Some(refusal("Key", a)),
+        None => first_refusal(def, |i| {
+            i.key.attrs().find(|a| nested(&a.name)).map(|a| refusal("IndexKey", a))
+        }),
+    };
+    refused.map_or(Ok(()), Err)
 }
 
 /// `ReturnConsumedCapacity`, as the request asked for it.
@@ -771,8 +784,8 @@ mod tests {
     }
 
     #[test]
-    fn scalar_keys_name_the_table_key_then_index_keys_last_defined_first() {
-        // Table key pk; global indexes `all` on a, then `keys` on b.
+    fn scalar_keys_name_the_table_key_then_the_first_index_by_name() {
+        // Table key pk; global indexes `all` on a, then `keys` on b: `all` sorts first.
         let def = test_def();
         let message = |table_key, nested: &[&str]| {
             check_scalar_keys(&def, table_key, |name| nested.contains(&name))
@@ -785,7 +798,7 @@ mod tests {
             ))
         };
         assert_eq!(message(true, &["a", "b", "pk"]), text("Key", "pk"));
-        assert_eq!(message(true, &["a", "b"]), text("IndexKey", "b"));
+        assert_eq!(message(true, &["b", "a"]), text("IndexKey", "a"));
         assert_eq!(message(false, &["pk", "a"]), text("IndexKey", "a"));
         assert_eq!(message(true, &["v"]), None);
     }

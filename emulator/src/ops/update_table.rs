@@ -88,6 +88,9 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
     });
 
     let billing_mode = input.billing_mode.unwrap_or(def.billing_mode);
+    // A provisioned table's new capacity: its answer shows the capacity and the day's decreases as
+    // they were, beside the change's date, while the change is under way.
+    let mut capacity_before = None;
     if input.billing_mode == Some(BillingMode::Provisioned) && input.throughput.is_none() {
         return Err(Error::invalid_parameter("ProvisionedThroughput must be specified when BillingMode is PROVISIONED"));
     }
@@ -101,6 +104,7 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
             def.pay_per_request_since = Some(now_millis as f64 / 1000.0);
         }
         if billing_mode == BillingMode::Provisioned && def.billing_mode == billing_mode {
+            capacity_before = Some((def.throughput, def.capacity_changes.decreases_today(now_millis)));
             def.capacity_changes.record(def.throughput, throughput, now_millis);
         }
         // A switch drops what only the other mode has: indexes' throughput, or on-demand limits.
@@ -300,6 +304,10 @@ pub fn run(cx @ &Cx { engine, now_millis, .. }: &Cx, input: Input) -> Result<Out
         let mut described = TableDescription::of(&table, &state, status, now_millis);
         for (name, backfilling) in building {
             described.index_statuses.insert(name, (TableStatus::Creating, Some(backfilling)));
+        }
+        if let Some((throughput, decreases)) = capacity_before {
+            described.def.throughput = throughput;
+            described.def.capacity_changes.decreases_that_day = decreases;
         }
         described
     });
