@@ -257,20 +257,8 @@ async fn a_table_name_shorter_than_three_characters_is_invalid_before_any_lookup
 #[tokio::test]
 async fn empty_index_key_values_are_refused_by_kind() {
     use aws_sdk_dynamodb::primitives::Blob;
-    use aws_sdk_dynamodb::types::{
-        GlobalSecondaryIndex, KeyType, Projection, ProjectionType, PutRequest, WriteRequest,
-    };
+    use aws_sdk_dynamodb::types::{KeyType, PutRequest, WriteRequest};
     let (_emu, c) = emulator().await;
-    let gsi = |name: &str, attr: &str| {
-        let projection = Projection::builder().projection_type(ProjectionType::All).build();
-        let key = crate::support::key(attr, KeyType::Hash);
-        GlobalSecondaryIndex::builder()
-            .index_name(name)
-            .key_schema(key)
-            .projection(projection)
-            .build()
-            .unwrap()
-    };
     c.create_table()
         .table_name("empties")
         .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
@@ -278,8 +266,8 @@ async fn empty_index_key_values_are_refused_by_kind() {
         .attribute_definitions(crate::support::attr_def("bidx", T::B))
         .attribute_definitions(crate::support::attr_def("sidx", T::S))
         .key_schema(crate::support::key("pk", KeyType::Hash))
-        .global_secondary_indexes(gsi("gsib", "bidx"))
-        .global_secondary_indexes(gsi("gsis", "sidx"))
+        .global_secondary_indexes(crate::support::gsi_all("gsib", "bidx"))
+        .global_secondary_indexes(crate::support::gsi_all("gsis", "sidx"))
         .send()
         .await
         .unwrap();
@@ -315,20 +303,8 @@ async fn empty_index_key_values_are_refused_by_kind() {
 /// one attribute, and two on different attributes, from every write that checks index keys.
 #[tokio::test]
 async fn several_refused_index_keys_name_the_index_first_by_name() {
-    use aws_sdk_dynamodb::types::{
-        GlobalSecondaryIndex, KeyType, Projection, Put, PutRequest, TransactWriteItem, WriteRequest,
-    };
+    use aws_sdk_dynamodb::types::{KeyType, Put, PutRequest, TransactWriteItem, WriteRequest};
     let (_emu, c) = emulator().await;
-    let gsi = |name: &str, attr: &str| {
-        let projection = Projection::builder().projection_type(ProjectionType::All).build();
-        let key = crate::support::key(attr, KeyType::Hash);
-        GlobalSecondaryIndex::builder()
-            .index_name(name)
-            .key_schema(key)
-            .projection(projection)
-            .build()
-            .unwrap()
-    };
     c.create_table()
         .table_name("named")
         .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
@@ -336,9 +312,9 @@ async fn several_refused_index_keys_name_the_index_first_by_name() {
         .attribute_definitions(crate::support::attr_def("a", T::S))
         .attribute_definitions(crate::support::attr_def("b", T::S))
         .key_schema(crate::support::key("pk", KeyType::Hash))
-        .global_secondary_indexes(gsi("zzz", "a"))
-        .global_secondary_indexes(gsi("mmm", "b"))
-        .global_secondary_indexes(gsi("aaa", "a"))
+        .global_secondary_indexes(crate::support::gsi_all("zzz", "a"))
+        .global_secondary_indexes(crate::support::gsi_all("mmm", "b"))
+        .global_secondary_indexes(crate::support::gsi_all("aaa", "a"))
         .send()
         .await
         .unwrap();

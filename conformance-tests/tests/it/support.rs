@@ -67,6 +67,16 @@ pub fn key(name: &str, ty: KeyType) -> KeySchemaElement {
 }
 
 /// Creates an on-demand table with a string `pk` and, if given, a sort key `sk` of that type.
+/// A global index keyed on `attr` alone, projecting every attribute.
+pub fn gsi_all(name: &str, attr: &str) -> GlobalSecondaryIndex {
+    GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .key_schema(key(attr, KeyType::Hash))
+        .projection(Projection::builder().projection_type(ProjectionType::All).build())
+        .build()
+        .unwrap()
+}
+
 pub async fn create_table(client: &Client, name: &str, sort: Option<ScalarAttributeType>) {
     let mut req = client
         .create_table()
@@ -91,14 +101,7 @@ pub async fn create_with_gsi(c: &Client, name: &str) {
         .attribute_definitions(attr_def("pk", ScalarAttributeType::S))
         .attribute_definitions(attr_def("g", ScalarAttributeType::S))
         .key_schema(key("pk", KeyType::Hash))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name("by_group")
-                .key_schema(key("g", KeyType::Hash))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()
-                .unwrap(),
-        )
+        .global_secondary_indexes(gsi_all("by_group", "g"))
         .send()
         .await
         .unwrap();
