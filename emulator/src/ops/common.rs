@@ -509,17 +509,18 @@ pub fn touched_indexes(def: &TableDef, old: Option<&Item>, new: Option<&Item>) -
             .collect()
     };
     let vector_write = |index: &VectorIndexDef| {
+        let before = old.and_then(|i| def.vector_entry(index, i));
         let after = new.and_then(|i| def.vector_entry(index, i));
-        if old.and_then(|i| def.vector_entry(index, i)) == after {
+        if before == after {
             return None;
         }
         // The larger of the two entries, as for a global index rewritten in place (AWS,
         // eu-west-2, August 2026: a 3,028-byte entry overwritten by a 1,528-byte one is 3,028).
-        let bytes = |item: Option<&Item>| {
-            let item = item.filter(|i| def.vector_entry(index, i).is_some())?;
-            Some(def.vector_write_bytes(index, item))
-        };
-        Some((index.name.clone(), bytes(old).max(bytes(new))?))
+        let bytes = |item: Option<&Item>, held: bool| item.filter(|_| held).map(|i| def.vector_write_bytes(index, i));
+        Some((
+            index.name.clone(),
+            bytes(old, before.is_some()).max(bytes(new, after.is_some()))?,
+        ))
     };
     Touched {
         global: touched(&def.global_indexes),

@@ -83,20 +83,15 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
                 .into_iter()
                 .filter(|(name, _)| index.projects(key, name))
                 .collect();
-            match projection {
-                Some(paths) if index.projects_vector() => {
-                    if let Some(v) = item.get_mut(&index.attribute) {
-                        *v = index_copy(index, v);
-                    }
-                    item = crate::expr::project(&item, paths);
-                }
-                Some(paths) => {
-                    item.remove(&index.attribute);
-                    item = crate::expr::project(&item, paths);
-                }
-                None => {
+            // The vector comes back only when asked for and projected, as the index's copy.
+            match item.get_mut(&index.attribute) {
+                Some(v) if projection.is_some() && index.projects_vector() => *v = index_copy(index, v),
+                _ => {
                     item.remove(&index.attribute);
                 }
+            }
+            if let Some(paths) = projection {
+                item = crate::expr::project(&item, paths);
             }
             (item, score)
         })
