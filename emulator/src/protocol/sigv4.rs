@@ -57,12 +57,20 @@ impl<'a> Authorization<'a> {
 /// The value of parameter `name` in an `Authorization` header (empty when absent). Parameters
 /// are separated by commas, whitespace or both, as DynamoDB accepts (ScyllaDB's Alternator tests,
 /// run against AWS, send `Credential=… SignedHeaders=… Signature=…` and `…,SignedHeaders=…`).
+///
+/// It runs on every request, so it splits bytes, not chars: the separators are ASCII, so every
+/// piece starts and ends on a char boundary.
 fn param<'a>(header: &'a str, name: &str) -> &'a str {
     let params = header.split_once(' ').map_or("", |(_, rest)| rest);
-    params
-        .split(|c: char| c == ',' || c.is_ascii_whitespace())
-        .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
-        .unwrap_or("")
+    let mut start = 0;
+    for piece in params.as_bytes().split(|&b| b == b',' || b.is_ascii_whitespace()) {
+        let text = &params[start..start + piece.len()];
+        start += piece.len() + 1;
+        if let Some(value) = text.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')) {
+            return value;
+        }
+    }
+    ""
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -329,6 +337,16 @@ mod tests {
                 "{sep:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_parameter_is_found_only_where_one_starts() {
+        let header =
+            "AWS4-HMAC-SHA256 XCredential=no,Credential,\tCredentialX=no SignedHeaders=Credential=no Credential=AK/x,";
+        assert_eq!(param(header, "Credential"), "AK/x");
+        assert_eq!(param(header, "SignedHeaders"), "Credential=no");
+        assert_eq!(param(header, "Signature"), "");
+        assert_eq!(param("AWS4-HMAC-SHA256", "Credential"), "");
     }
 
     #[test]

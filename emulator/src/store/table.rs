@@ -413,7 +413,7 @@ impl Staged {
     /// `item`, whose key `key` (at `slot`, its [`Slot`]) the caller validated against `def`.
     pub fn new(def: &Arc<TableDef>, key: PrimaryKey, slot: &Slot, item: Item) -> Staged {
         let stored = Keyed::new(slot.bytes(), &item);
-        let rows = Staged::rows(def, &stored, &item);
+        let rows = Staged::rows(def, &key, &stored, &item);
         Staged {
             def: def.clone(),
             key,
@@ -425,7 +425,7 @@ impl Staged {
 
     /// The same item staged for another definition, from its key and stored bytes.
     fn restaged(def: &Arc<TableDef>, staged: Staged) -> Staged {
-        let rows = Staged::rows(def, &staged.stored, &staged.item);
+        let rows = Staged::rows(def, &staged.key, &staged.stored, &staged.item);
         Staged {
             def: def.clone(),
             rows,
@@ -433,14 +433,15 @@ impl Staged {
         }
     }
 
-    fn rows(def: &TableDef, stored: &Keyed, item: &Item) -> Vec<Option<StagedRow>> {
+    /// The item's index rows; `key` is its table key, which orders it among equal index keys.
+    fn rows(def: &TableDef, key: &PrimaryKey, stored: &Keyed, item: &Item) -> Vec<Option<StagedRow>> {
         let tie = std::cell::OnceCell::new();
         let row = |index: &IndexDef| {
-            let key = index.key.key_of(item)?;
-            let tie = *tie.get_or_init(|| tie_of(def, stored));
+            let at = index.key.key_of(item)?;
+            let tie = *tie.get_or_init(|| Tie::of(key));
             Some(StagedRow {
-                row: index_row(def, index, &key, tie, stored, item),
-                key,
+                row: index_row(def, index, &at, tie, stored, item),
+                key: at,
             })
         };
         def.indexes().map(row).collect()
