@@ -8,8 +8,8 @@
 //! valgrind --tool=callgrind target/release/examples/instructions put 20001
 //! ```
 //!
-//! The table and requests are `benches/ops.rs`'s `engine/*` ones: `get`, `put` or `update` (with
-//! a condition), on a table of 1,000 items with one GSI.
+//! The table and requests are `benches/ops.rs`'s `engine/*` ones: `get`, `put`, `update` (with a
+//! condition) or `query` (25 items of the GSI), on a table of 1,000 items with one GSI.
 
 // unwrap/expect are this tool's asserts (clippy.toml allows them in tests only).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -56,7 +56,12 @@ fn main() {
                 "ExpressionAttributeNames": {"#n": "name", "#c": "n"},
                 "ExpressionAttributeValues": {":name": {"S": "renamed"}, ":one": {"N": "0"}, ":max": {"N": "100"}}}),
         ),
-        other => panic!("no request named {other}: get, put or update"),
+        "query" => (
+            "Query",
+            json!({"TableName": "bench", "IndexName": "byShop", "KeyConditionExpression": "shop = :s",
+                "ExpressionAttributeValues": {":s": {"S": "shop7"}}}),
+        ),
+        other => panic!("no request named {other}: get, put, update or query"),
     };
     let req = request(op, &body);
     for _ in 0..count {
