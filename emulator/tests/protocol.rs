@@ -686,7 +686,11 @@ async fn cors_lets_a_browser_page_call_the_api() {
 async fn aws_json_1_1_requests_are_not_found() {
     let emu = Emulator::start().await.unwrap();
     let mut answers = Vec::new();
-    for content_type in ["application/x-amz-json-1.1", "application/x-amz-json-1.0", "application/json"] {
+    for content_type in [
+        "application/x-amz-json-1.1",
+        "application/x-amz-json-1.0",
+        "application/json",
+    ] {
         let headers = [
             ("Content-Type", content_type),
             ("X-Amz-Target", "DynamoDB_20120810.ListTables"),
