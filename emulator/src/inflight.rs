@@ -178,9 +178,10 @@ impl Transactions {
                     "Request token 'client_request_token' has already been used with different request parameters.",
                 ))
             }
+            // AWS's words, as an SDK quotes them (aws/aws-sdk-java-v2#2518).
             Some(Token::Running { .. }) => Err(Error::new(
                 ErrorKind::TransactionInProgress,
-                "Transaction with the given request token is already in progress.",
+                "Transaction from previous request is still in progress",
             )),
             Some(Token::Done(done)) => Ok(TokenState::Replay(done.clone())),
             None => {
@@ -268,5 +269,27 @@ mod tests {
         assert!(free(&east, &a));
         txs.hold(&east, std::slice::from_ref(&b)).unwrap();
         assert!(!free(&east, &b), "a released item can be held again");
+    }
+
+    /// A retry that arrives while its token's transaction still runs is refused in DynamoDB's
+    /// words; other parameters under that token are a mismatch, as they are once it has run.
+    #[test]
+    fn a_token_still_running_is_refused_as_dynamodb_refuses_it() {
+        let engine = Engine::new(Clock::manual(SystemTime::UNIX_EPOCH));
+        let ns = engine.namespace("1", "us-east-1");
+        let txs = Transactions::default();
+        assert!(matches!(txs.begin_token(&ns, "tok", "f1", 0), Ok(TokenState::Fresh)));
+        let refusal = |fingerprint: &str| {
+            let e = txs.begin_token(&ns, "tok", fingerprint, 1).err().unwrap();
+            (e.kind, e.message.unwrap())
+        };
+        assert_eq!(
+            refusal("f1"),
+            (
+                ErrorKind::TransactionInProgress,
+                "Transaction from previous request is still in progress".to_string()
+            )
+        );
+        assert_eq!(refusal("f2").0, ErrorKind::IdempotentParameterMismatch);
     }
 }

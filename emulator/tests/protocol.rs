@@ -678,6 +678,38 @@ async fn cors_lets_a_browser_page_call_the_api() {
     }
 }
 
+/// AWS JSON 1.1, the protocol of most other AWS services, is refused as any foreign content
+/// type is: a signed, well-formed ListTables sent as 1.1 is not found (rusoto/rusoto#215,
+/// huseyinbabal/taws#165: DynamoDB answers such requests 404), while JSON 1.0 and plain JSON
+/// are served.
+#[tokio::test]
+async fn aws_json_1_1_requests_are_not_found() {
+    let emu = Emulator::start().await.unwrap();
+    let mut answers = Vec::new();
+    for content_type in [
+        "application/x-amz-json-1.1",
+        "application/x-amz-json-1.0",
+        "application/json",
+    ] {
+        let headers = [
+            ("Content-Type", content_type),
+            ("X-Amz-Target", "DynamoDB_20120810.ListTables"),
+            ("Authorization", AUTH),
+            ("X-Amz-Date", "20260101T000000Z"),
+        ];
+        let r = send(&emu, "POST", &headers, "{}").await;
+        answers.push((r.status, r.text().to_string()));
+    }
+    assert_eq!(
+        answers,
+        [
+            (404, "<UnknownOperationException/>\n".to_string()),
+            (200, r#"{"TableNames":[]}"#.to_string()),
+            (200, r#"{"TableNames":[]}"#.to_string()),
+        ]
+    );
+}
+
 #[tokio::test]
 async fn health_page_server_header_and_request_head_limits() {
     let emu = Emulator::start().await.unwrap();

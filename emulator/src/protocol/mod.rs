@@ -156,10 +156,9 @@ fn answer(engine: &Engine, req: &Request<Bytes>, via: Via) -> Response<Bytes> {
         }
     };
     let content_type = header(req, header::CONTENT_TYPE).split(';').next().unwrap_or("").trim();
-    let json_type = matches!(
-        content_type,
-        JSON_1_0 | "application/x-amz-json-1.1" | "application/json"
-    );
+    // Only JSON 1.0 (and plain JSON) is DynamoDB's protocol: a body sent as AWS JSON 1.1, the
+    // protocol of most other AWS services, is not found at all (404), as any other type is.
+    let json_type = matches!(content_type, JSON_1_0 | "application/json");
     if req.method() != Method::POST || (!body.is_empty() && !json_type) {
         return raw(
             StatusCode::NOT_FOUND,
