@@ -10,6 +10,7 @@ use crate::model::Item;
 use crate::ops::answer::ConsumedCapacity;
 use crate::ops::transactions::ClientToken;
 use crate::protocol::attr;
+use crate::protocol::shape::item_members;
 use crate::protocol::serialization::{refusal, Found, Values, Wanted};
 use crate::protocol::Body;
 
@@ -108,8 +109,23 @@ pub fn java_item(v: &Value) -> String {
 pub fn client_token(body: Body, member: &str) -> Option<ClientToken> {
     body.str("ClientRequestToken").map(|token| ClientToken {
         token: token.to_string(),
-        fingerprint: body.get(member).map(Value::to_string).unwrap_or_default(),
+        fingerprint: body.get(member).map(fingerprint).unwrap_or_default(),
     })
+}
+
+/// A transaction's actions or statements as text, each Put's item member by member as the parse
+/// builds any attribute map ([`item_members`]), so that the order of an item's members, which a
+/// client's hash map does not keep from one process to the next, does not change it.
+fn fingerprint(actions: &Value) -> String {
+    let puts = |v: &Value| v.get("Put")?.get("Item").and_then(attr::kept_item).map(drop);
+    if !actions.as_array().into_iter().flatten().any(|a| puts(a).is_some()) {
+        return actions.to_string();
+    }
+    let mut actions = actions.clone();
+    for item in actions.as_array_mut().into_iter().flatten().filter_map(|a| a.get_mut("Put")?.get_mut("Item")) {
+        *item = item_members(item).into_owned();
+    }
+    actions.to_string()
 }
 
 /// A transactional read's answer (TransactGetItems, ExecuteTransaction): one `Responses` entry per
