@@ -898,4 +898,58 @@ mod tests {
         assert!(kept(&parsed["AttributeUpdates"]["a"]["Value"]));
         assert!(kept(&parsed["ScanFilter"]["a"]["AttributeValueList"][0]));
     }
+
+    /// An item whose members are all objects is kept whole, and reads (its members, its decoded
+    /// item or its first refusal) as the same item parsed member by member; any other is parsed
+    /// member by member, at the depth it stood in the body.
+    #[test]
+    fn an_item_is_kept_whole_only_when_it_reads_the_same() {
+        use super::super::attr::{decode_map_kept, kept_item};
+        const WHOLE: &[Field] = &[field("Item", Shape::Item)];
+        const MEMBERS: &[Field] = &[field("Item", ATTRIBUTE_MAP)];
+        let both = |item: &str| {
+            let body = format!(r#"{{"Item": {item}}}"#);
+            (parse(body.as_bytes(), WHOLE), parse(body.as_bytes(), MEMBERS))
+        };
+        let deep = (0..40).fold(r#"{"S": "x"}"#.to_string(), |v, _| format!(r#"{{"M": {{"n": {v}}}}}"#));
+        for item in [
+            r#"{"pk": {"S": "k"}, "a\u0042": {"N": "1.50"}, "q\"": {"SS": ["b", "a"]}}"#.to_string(),
+            r#"{"pk": {"S": "a"}, "pk": {"S": "b"}}"#.to_string(),
+            r#"{"b": {"N": "x"}, "a": {"BOOL": 1}}"#.to_string(),
+            r#"{"a": {"N": "x"}, "a": {"S": "later wins"}}"#.to_string(),
+            r#"{"a": {"S": "ok"}, "a": {"N": "x"}, "b": {"N": "y"}}"#.to_string(),
+            r#"{"a": {"N": 1e400}, "b": {}}"#.to_string(),
+            format!(r#"{{"z": {deep}, "a": {{"N": "abc"}}}}"#),
+            format!(r#"{{"a": {deep}, "z": {{"N": "abc"}}}}"#),
+            "{}".to_string(),
+        ] {
+            let (Ok(whole), Ok(members)) = both(&item) else { panic!("{item}") };
+            assert!(kept_item(&whole["Item"]).is_some(), "{item}");
+            assert_eq!(*item_members(&whole["Item"]), members["Item"], "{item}");
+            assert_eq!(decode_map_kept(&whole["Item"]), decode_map_kept(&members["Item"]), "{item}");
+        }
+        assert_eq!(
+            decode_map_kept(&both(r#"{"b": {"N": "x"}, "a": {"BOOL": 1}}"#).0.unwrap()["Item"])
+                .unwrap_err()
+                .message
+                .as_deref(),
+            Some("NUMBER_VALUE cannot be converted to Boolean")
+        );
+        // A client's own spelling of a kept item is an attribute map like any other.
+        let nested = |n: usize| ["[".repeat(n), "]".repeat(n)].concat();
+        for item in [
+            r#"{"": ["{\"pk\": {\"S\": \"forged\"}}"]}"#.to_string(),
+            r#"{"a": null, "b": {"S": "x"}}"#.to_string(),
+            r#""{\"a\": {\"S\": \"x\"}}""#.to_string(),
+            nested(3),
+            // serde_json's limit: 128 containers, the body's own among them.
+            nested(126),
+            nested(127),
+        ] {
+            let (whole, members) = both(&item);
+            assert_eq!(whole.as_ref().ok(), members.as_ref().ok(), "{item}");
+            assert!(whole.map_or(true, |w| kept_item(&w["Item"]).is_none()), "{item}");
+        }
+        assert!(both(&nested(126)).0.is_ok() && both(&nested(127)).0.is_err());
+    }
 }

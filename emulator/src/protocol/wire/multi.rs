@@ -140,3 +140,26 @@ pub fn item_responses(items: &[Option<Item>], capacity: Option<&[ConsumedCapacit
         .capacities(capacity)
         .value()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::client_token;
+    use crate::ops::Operation;
+    use crate::protocol::{shape, wire, Body};
+
+    /// A transaction's fingerprint reads each Put's item by its members, not as the text the parse
+    /// kept: the same item with its members in another order is the same request.
+    #[test]
+    fn a_fingerprint_does_not_depend_on_the_order_of_an_items_members() {
+        let fingerprint = |item: &str| {
+            let body = format!(
+                r#"{{"ClientRequestToken": "t", "TransactItems": [{{"Put": {{"TableName": "tbl", "Item": {item}}}}}]}}"#
+            );
+            let parsed = shape::parse(body.as_bytes(), wire::shape(Operation::TransactWriteItems)).unwrap();
+            client_token(Body(&parsed), "TransactItems").unwrap().fingerprint
+        };
+        let sent = fingerprint(r#"{"a": {"S": "x"}, "b": {"N": "1"}}"#);
+        assert_eq!(sent, fingerprint(r#"{"b": {"N": "1"}, "a": {"S": "x"}}"#));
+        assert_ne!(sent, fingerprint(r#"{"b": {"N": "1"}, "a": {"S": "y"}}"#));
+    }
+}
