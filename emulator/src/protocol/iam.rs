@@ -253,7 +253,9 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
             Op::PutItem => shape::item_members(&part["Item"]),
             _ => std::borrow::Cow::Borrowed(&part["Item"]),
         };
-        let guided = [&part["Key"], &*item].into_iter().map(|k| (k, attr::decode_kept as Decode));
+        let guided = [&part["Key"], &*item]
+            .into_iter()
+            .map(|k| (k, attr::decode_kept as Decode));
         let plain = part["Keys"]
             .as_array()
             .into_iter()

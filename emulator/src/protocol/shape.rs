@@ -280,12 +280,15 @@ enum Guided {
 
 /// An item's value (see [`Shape::Item`]) from its text, standing inside `depth` containers.
 fn item(raw: Box<RawValue>, depth: usize) -> serde_json::Result<Value> {
-    let mut objects = raw.get().starts_with('{');
+    let (mut objects, mut members) = (raw.get().starts_with('{'), 0);
     if objects {
-        super::attr::each_member(raw.get(), |IgnoredAny, v| objects &= v.get().starts_with('{'))?;
+        super::attr::each_member(raw.get(), |IgnoredAny, v| {
+            objects &= v.get().starts_with('{');
+            members += 1;
+        })?;
     }
     if objects {
-        return Ok(super::attr::keep_item(raw));
+        return Ok(super::attr::keep_item(raw, members));
     }
     // Read again as the parse reads any attribute map, inside as many arrays as it stood in
     // containers, so that serde_json's nesting limit falls where it did in the body.
@@ -424,7 +427,7 @@ impl<'de> Visitor<'de> for Guided {
 /// fingerprint), never on the way to the store.
 pub fn item_members(v: &Value) -> Cow<'_, Value> {
     match super::attr::kept_item(v) {
-        Some(text) => {
+        Some((text, _)) => {
             let mut de = serde_json::Deserializer::from_str(text);
             // The parse read the text as an object of objects.
             Guided::Shape(&ATTRIBUTE_MAP, 0)
@@ -923,10 +926,16 @@ mod tests {
             format!(r#"{{"a": {deep}, "z": {{"N": "abc"}}}}"#),
             "{}".to_string(),
         ] {
-            let (Ok(whole), Ok(members)) = both(&item) else { panic!("{item}") };
+            let (Ok(whole), Ok(members)) = both(&item) else {
+                panic!("{item}")
+            };
             assert!(kept_item(&whole["Item"]).is_some(), "{item}");
             assert_eq!(*item_members(&whole["Item"]), members["Item"], "{item}");
-            assert_eq!(decode_map_kept(&whole["Item"]), decode_map_kept(&members["Item"]), "{item}");
+            assert_eq!(
+                decode_map_kept(&whole["Item"]),
+                decode_map_kept(&members["Item"]),
+                "{item}"
+            );
         }
         assert_eq!(
             decode_map_kept(&both(r#"{"b": {"N": "x"}, "a": {"BOOL": 1}}"#).0.unwrap()["Item"])

@@ -10,8 +10,8 @@ use crate::model::Item;
 use crate::ops::answer::ConsumedCapacity;
 use crate::ops::transactions::ClientToken;
 use crate::protocol::attr;
-use crate::protocol::shape::item_members;
 use crate::protocol::serialization::{refusal, Found, Values, Wanted};
+use crate::protocol::shape::item_members;
 use crate::protocol::Body;
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
@@ -122,7 +122,12 @@ fn fingerprint(actions: &Value) -> String {
         return actions.to_string();
     }
     let mut actions = actions.clone();
-    for item in actions.as_array_mut().into_iter().flatten().filter_map(|a| a.get_mut("Put")?.get_mut("Item")) {
+    for item in actions
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.get_mut("Put")?.get_mut("Item"))
+    {
         *item = item_members(item).into_owned();
     }
     actions.to_string()
