@@ -40,6 +40,65 @@ pub fn kept(v: &Value) -> Option<&str> {
     v.as_str().filter(|text| text.starts_with('{'))
 }
 
+/// An item the parse kept whole as its JSON text (`Shape::Item`), with its number of members:
+/// `{"": ["<text>", n]}`. No request can take that form, since an attribute map's member that is
+/// an array is kept empty ([`keep_raw`]). Decoded straight from the text ([`decode_map_kept`]), an item of many small
+/// attributes costs its text and its decoded form while in flight, not also a tree of its members
+/// (a B-tree entry, a name and a placeholder each, about 120 bytes per attribute).
+pub fn keep_item(raw: Box<RawValue>, members: usize) -> Value {
+    let text = Value::String(String::from(Box::<str>::from(raw)));
+    Value::Object(
+        [(String::new(), Value::Array(vec![text, members.into()]))]
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// The text of an item [`keep_item`] kept and its number of members, if `v` is one.
+pub fn kept_item(v: &Value) -> Option<(&str, usize)> {
+    match v.as_object()?.get("")?.as_array()?.as_slice() {
+        [Value::String(text), n] => Some((text, n.as_u64()? as usize)),
+        _ => None,
+    }
+}
+
+/// Calls `each` with the name (read as `K`) and the text of every member of the JSON object
+/// `text`, in the order sent.
+pub fn each_member<'a, K: serde::Deserialize<'a>>(
+    text: &'a str,
+    each: impl FnMut(K, &'a RawValue),
+) -> serde_json::Result<()> {
+    struct Members<K, F>(F, std::marker::PhantomData<K>);
+    impl<'a, K: serde::Deserialize<'a>, F: FnMut(K, &'a RawValue)> Visitor<'a> for Members<K, F> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'a>>(mut self, mut map: A) -> Result<(), A::Error> {
+            while let Some(name) = map.next_key()? {
+                (self.0)(name, map.next_value()?);
+            }
+            Ok(())
+        }
+    }
+    serde_json::Deserializer::from_str(text).deserialize_map(Members(each, std::marker::PhantomData))
+}
+
+/// Whether an item (kept whole or not) has a member named `""`, read without decoding it.
+pub fn has_empty_name(item: &Value) -> bool {
+    match kept_item(item) {
+        Some((text, _)) => {
+            let mut empty = false;
+            // The parse read the text; it cannot fail.
+            let _ = each_member(text, |name: String, _| empty |= name.is_empty());
+            empty
+        }
+        None => item.as_object().is_some_and(|m| m.contains_key("")),
+    }
+}
+
 /// The value a [`keep_raw`] placeholder stands for, parsed back from its text (any other value
 /// as it is): what an error echoing the request shows, never the placeholder itself.
 pub fn unraw(v: &Value) -> Cow<'_, Value> {
@@ -108,6 +167,9 @@ pub fn decode_map_kept_as(v: &Value, reading: Reading) -> Result<Item> {
 }
 
 fn map_at(v: &Value, source: Source, reading: Reading) -> Result<Item> {
+    if let Some((text, members)) = kept_item(v).filter(|_| matches!(source, Source::Kept)) {
+        return item_from_text(text, members, reading);
+    }
     match v {
         // Sized once: a map collected through `Result` grows by doubling, up to twice its size.
         Value::Object(m) => {
@@ -125,18 +187,87 @@ fn map_at(v: &Value, source: Source, reading: Reading) -> Result<Item> {
     }
 }
 
+/// An item [`keep_item`] kept, decoded from its text in one pass, each value as a kept value is,
+/// each name moved into the item, which is sized once and sorted once (in place). The members'
+/// tree of the parse orders them by name and keeps the later of two equal names, so a first
+/// refusal is the least name's; a repeated name (which an unstable sort cannot settle) and a
+/// number past a double's range (which stops serde_json's pass, see [`decode_text`]) take that
+/// tree's way, each value read from its own text.
+fn item_from_text(text: &str, members: usize, reading: Reading) -> Result<Item> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Ok((mut item, mut refused)) = de.deserialize_map(ItemPass { members, reading }) {
+        item.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        refused.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let repeated = item.windows(2).any(|w| w[0].0 == w[1].0)
+            || refused.windows(2).any(|w| w[0].0 == w[1].0)
+            || refused
+                .iter()
+                .any(|(name, _)| item.binary_search_by(|m| m.0.cmp(name)).is_ok());
+        if !repeated {
+            return match refused.into_iter().next() {
+                Some((_, e)) => Err(e),
+                None => Ok(Item::from_sorted_store_unchecked(item)),
+            };
+        }
+    }
+    let members: std::collections::BTreeMap<String, &RawValue> =
+        serde_json::from_str(text).map_err(|e| Error::serialization(e.to_string()))?;
+    members
+        .into_iter()
+        .map(|(name, v)| Ok((name, decode_text(v.get(), reading)?)))
+        .collect()
+}
+
+/// [`item_from_text`]'s pass: the decoded members in the order sent, and the refused ones apart.
+struct ItemPass {
+    members: usize,
+    reading: Reading,
+}
+
+type Members = (Vec<(String, AttributeValue)>, Vec<(String, Error)>);
+
+impl<'de> Visitor<'de> for ItemPass {
+    type Value = Members;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an item")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+        let (mut item, mut refused) = (Vec::with_capacity(self.members), Vec::new());
+        while let Some(name) = map.next_key::<String>()? {
+            match map.next_value_seed(ValueSeed {
+                level: 1,
+                reading: self.reading,
+            })? {
+                Ok(v) => item.push((name, v)),
+                Err(e) => refused.push((name, e)),
+            }
+        }
+        Ok((item, refused))
+    }
+}
+
 fn decode_at(v: &Value, source: Source, reading: Reading) -> Result<AttributeValue> {
+    match kept(v).filter(|_| matches!(source, Source::Kept)) {
+        Some(text) => decode_text(text, reading),
+        // A parsed value is well-formed JSON, and the visitors accept every JSON value.
+        None => ValueSeed { level: 1, reading }
+            .deserialize(v)
+            .unwrap_or_else(|e| Err(Error::serialization(e.to_string()))),
+    }
+}
+
+/// Decodes an attribute value from its JSON text (well-formed: the parse read it).
+fn decode_text(text: &str, reading: Reading) -> Result<AttributeValue> {
     let seed = ValueSeed { level: 1, reading };
     let from_text = |text: &str| seed.deserialize(&mut serde_json::Deserializer::from_str(text));
-    let decoded = match kept(v).filter(|_| matches!(source, Source::Kept)) {
-        // A JSON number past a double's range is well-formed JSON that the parser refuses before
-        // a visitor sees it; DynamoDB's reader sees a number token and words it by where it
-        // stands, so the text is read again with such numbers brought into range.
-        Some(text) => from_text(text).or_else(|e| tame_numbers(text).map_or(Err(e), |t| from_text(&t))),
-        _ => seed.deserialize(v),
-    };
-    // Both sources are well-formed JSON, and the visitors accept every JSON value.
-    decoded.unwrap_or_else(|e| Err(Error::serialization(e.to_string())))
+    // A JSON number past a double's range is well-formed JSON that the parser refuses before a
+    // visitor sees it; DynamoDB's reader sees a number token and words it by where it stands, so
+    // the text is read again with such numbers brought into range.
+    from_text(text)
+        .or_else(|e| tame_numbers(text).map_or(Err(e), |t| from_text(&t)))
+        .unwrap_or_else(|e| Err(Error::serialization(e.to_string())))
 }
 
 /// `text` with each number a double cannot hold replaced by one of the same kind (`0.5` for a

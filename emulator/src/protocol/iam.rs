@@ -14,7 +14,7 @@ use crate::expr::{KeyOp, Op, PathElem};
 use crate::iam::{self, Caller, Condition, Context, Decision, Patterns, PolicyDocument, Sender, Statement};
 use crate::model::{AttributeValue, KeySchema};
 use crate::ops::Operation;
-use crate::protocol::{attr, wire::expressions, Body};
+use crate::protocol::{attr, shape, wire::expressions, Body};
 use crate::store::Namespace;
 
 /// Parses an IAM policy document (`Statement`: one or a list; `Effect`, `Action`/`NotAction`,
@@ -246,9 +246,16 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
     let (mut leading, mut names) = (Vec::new(), std::collections::BTreeSet::new());
     let mut projected = false;
     for part in parts {
-        // Key and Item are parsed guided (`Shape::Attr` values), BatchGetItem's Keys as plain JSON.
+        // Key and Item are parsed guided (`Shape::Attr` values, an item perhaps kept whole),
+        // BatchGetItem's Keys as plain JSON.
         type Decode = fn(&Value) -> crate::error::Result<AttributeValue>;
-        let guided = ["Key", "Item"].iter().map(|k| (&part[*k], attr::decode_kept as Decode));
+        let item = match kind {
+            Op::PutItem => shape::item_members(&part["Item"]),
+            _ => std::borrow::Cow::Borrowed(&part["Item"]),
+        };
+        let guided = [&part["Key"], &*item]
+            .into_iter()
+            .map(|k| (k, attr::decode_kept as Decode));
         let plain = part["Keys"]
             .as_array()
             .into_iter()

@@ -3,10 +3,11 @@
 //! constraint pass (null, length, range, pattern, enum → one aggregated ValidationException,
 //! "N validation errors detected: …", listing at most ten, in member order).
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
+use std::borrow::Cow;
 
 use super::serialization::{self, Values, Wanted};
 use crate::error::{Error, Result};
@@ -58,6 +59,10 @@ pub enum Shape {
     TableNameOrArn,
     /// An AttributeValue: checked structurally by `protocol::attr`, not here.
     Attr,
+    /// An item written whole (PutItem's, a batch's or a transaction's put): an [`ATTRIBUTE_MAP`],
+    /// kept as its text when each of its members is an object (`attr::keep_item`), the one form
+    /// in which both passes find nothing to refuse; any other is parsed as an attribute map.
+    Item,
     /// Anything JSON: validated by the operation itself.
     Any,
     /// Like `Any`, validated by the operation itself, but parsed as the shape given guides it, so
@@ -255,8 +260,9 @@ pub const ATTRIBUTE_NAMES: Shape = Shape::List {
 };
 
 /// Parses a request body for an operation with these `fields`, keeping each attribute value at a
-/// [`Shape::Attr`] position as its JSON text (`attr::keep_raw`), to be decoded from it straight
-/// into the model; everything else becomes the `Value` the validation passes walk.
+/// [`Shape::Attr`] position as its JSON text (`attr::keep_raw`), and each item at a
+/// [`Shape::Item`] position whole when it can be, to be decoded from it straight into the model;
+/// everything else becomes the `Value` the validation passes walk.
 pub fn parse(body: &[u8], fields: &'static [Field]) -> serde_json::Result<Value> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = Guided::Fields(fields).deserialize(&mut de)?;
@@ -264,11 +270,60 @@ pub fn parse(body: &[u8], fields: &'static [Field]) -> serde_json::Result<Value>
     Ok(value)
 }
 
-/// What [`parse`] expects where it stands.
+/// What [`parse`] expects where it stands; a shape's position comes with the number of
+/// containers around it.
 #[derive(Clone, Copy)]
 enum Guided {
     Fields(&'static [Field]),
-    Shape(&'static Shape),
+    Shape(&'static Shape, usize),
+}
+
+/// An item's value (see [`Shape::Item`]) from its text, standing inside `depth` containers.
+fn item(raw: Box<RawValue>, depth: usize) -> serde_json::Result<Value> {
+    let (mut objects, mut members) = (raw.get().starts_with('{'), 0);
+    if objects {
+        super::attr::each_member(raw.get(), |IgnoredAny, v| {
+            objects &= v.get().starts_with('{');
+            members += 1;
+        })?;
+    }
+    if objects {
+        return Ok(super::attr::keep_item(raw, members));
+    }
+    // Read again as the parse reads any attribute map, inside as many arrays as it stood in
+    // containers, so that serde_json's nesting limit falls where it did in the body.
+    let text = ["[".repeat(depth), raw.get().to_string(), "]".repeat(depth)].concat();
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let value = Nested(depth, Guided::Shape(&ATTRIBUTE_MAP, depth)).deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A value read through `.0` arrays of one element each (see [`item`]).
+struct Nested(usize, Guided);
+
+impl<'de> DeserializeSeed<'de> for Nested {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        match self.0 {
+            0 => self.1.deserialize(d),
+            _ => d.deserialize_seq(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Nested {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of one element")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
+        seq.next_element_seed(Nested(self.0 - 1, self.1))?
+            .ok_or_else(|| de::Error::invalid_length(0, &self))
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Guided {
@@ -276,11 +331,17 @@ impl<'de> DeserializeSeed<'de> for Guided {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
         match self {
-            Guided::Shape(Shape::Attr) => {
+            Guided::Shape(Shape::Attr, _) => {
                 let raw: Box<RawValue> = serde::Deserialize::deserialize(d)?;
                 super::attr::keep_raw(raw).map_err(de::Error::custom)
             }
-            Guided::Shape(Shape::Parsed(shape) | Shape::Unechoed(shape)) => Guided::Shape(shape).deserialize(d),
+            Guided::Shape(Shape::Item, depth) => {
+                let raw: Box<RawValue> = serde::Deserialize::deserialize(d)?;
+                item(raw, depth).map_err(de::Error::custom)
+            }
+            Guided::Shape(Shape::Parsed(shape) | Shape::Unechoed(shape), depth) => {
+                Guided::Shape(shape, depth).deserialize(d)
+            }
             _ => d.deserialize_any(self),
         }
     }
@@ -320,8 +381,8 @@ impl<'de> Visitor<'de> for Guided {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
         let mut items = Vec::new();
         match self {
-            Guided::Shape(Shape::List { member, .. }) => {
-                while let Some(item) = seq.next_element_seed(Guided::Shape(member))? {
+            Guided::Shape(Shape::List { member, .. }, depth) => {
+                while let Some(item) = seq.next_element_seed(Guided::Shape(member, depth + 1))? {
                     items.push(item);
                 }
             }
@@ -337,22 +398,43 @@ impl<'de> Visitor<'de> for Guided {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
         let fields: &'static [Field] = match self {
             Guided::Fields(fields) => fields,
-            Guided::Shape(Shape::Struct { fields, .. }) => fields,
+            Guided::Shape(Shape::Struct { fields, .. }, _) => fields,
             _ => &[],
+        };
+        let depth = match self {
+            Guided::Fields(_) => 1,
+            Guided::Shape(_, depth) => depth + 1,
         };
         let mut members = Map::new();
         while let Some(name) = map.next_key::<String>()? {
             let shape = match self {
-                Guided::Shape(Shape::Map { value, .. }) => Some(*value),
+                Guided::Shape(Shape::Map { value, .. }, _) => Some(*value),
                 _ => fields.iter().find(|f| f.name == name).map(|f| &f.shape),
             };
             let value = match shape {
-                Some(shape) => map.next_value_seed(Guided::Shape(shape))?,
+                Some(shape) => map.next_value_seed(Guided::Shape(shape, depth))?,
                 None => map.next_value()?,
             };
             members.insert(name, value);
         }
         Ok(Value::Object(members))
+    }
+}
+
+/// An item as the parse builds any attribute map, one placeholder per member (`attr::keep_raw`),
+/// when the parse kept it whole (`attr::keep_item`); any other value as it is. For what reads an
+/// item's members as JSON (an echo of the request, IAM's condition keys, a transaction's
+/// fingerprint), never on the way to the store.
+pub fn item_members(v: &Value) -> Cow<'_, Value> {
+    match super::attr::kept_item(v) {
+        Some((text, _)) => {
+            let mut de = serde_json::Deserializer::from_str(text);
+            // The parse read the text as an object of objects.
+            Guided::Shape(&ATTRIBUTE_MAP, 0)
+                .deserialize(&mut de)
+                .map_or(Cow::Borrowed(v), Cow::Owned)
+        }
+        None => Cow::Borrowed(v),
     }
 }
 
@@ -401,6 +483,7 @@ fn wanted(shape: &Shape, nested: bool) -> Option<Wanted<'static>> {
         Shape::Struct { java, .. } => Wanted::Struct(java),
         Shape::Attr if nested => Wanted::Value("AttributeValue"),
         Shape::Attr => Wanted::Struct("AttributeValue"),
+        Shape::Item => return wanted(&ATTRIBUTE_MAP, nested),
         Shape::Any | Shape::Parsed(_) | Shape::Unechoed(_) => return None,
     })
 }
@@ -424,6 +507,12 @@ fn check_type(v: &Value, shape: &Shape, nested: bool) -> Result<()> {
     if matches!(shape, Shape::Attr) && super::attr::kept(v).is_some() {
         return Ok(());
     }
+    if matches!(shape, Shape::Item) {
+        return match super::attr::kept_item(v) {
+            Some(_) => Ok(()),
+            None => check_type(v, &ATTRIBUTE_MAP, nested),
+        };
+    }
     if let Some(wanted) = wanted(shape, nested) {
         serialization::check(v, wanted)?;
     }
@@ -442,6 +531,8 @@ fn check_type(v: &Value, shape: &Shape, nested: bool) -> Result<()> {
 fn check_attr_types(v: &Value, guide: &Shape) -> Result<()> {
     match (guide, v) {
         (Shape::Attr, _) => check_type(v, guide, true),
+        (Shape::Item, _) if super::attr::kept_item(v).is_some() => Ok(()),
+        (Shape::Item, _) => check_attr_types(v, &ATTRIBUTE_MAP),
         (Shape::List { member, .. }, Value::Array(items)) => items.iter().try_for_each(|i| check_attr_types(i, member)),
         (Shape::Map { value, .. }, Value::Object(m)) => m.values().try_for_each(|i| check_attr_types(i, value)),
         (Shape::Struct { fields, .. }, Value::Object(m)) => fields
@@ -528,6 +619,9 @@ fn check_struct(v: &Value, fields: &[Field], parent: &At, errors: &mut Vec<Strin
 fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, errors: &mut Vec<String>) {
     let (shape, echoed) = match shape {
         Shape::Unechoed(inner) => (*inner, false),
+        // A kept item has nothing to refuse; the rest are attribute maps.
+        Shape::Item if v.and_then(super::attr::kept_item).is_some() => return,
+        Shape::Item => (&ATTRIBUTE_MAP, true),
         shape => (shape, true),
     };
     let Some(v) = v else {
@@ -598,7 +692,13 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
         }
         Shape::List { min, max, .. } => len_faults(&mut faults, v.as_array().map_or(0, Vec::len), *min, *max),
         Shape::Map { min, max, .. } => len_faults(&mut faults, v.as_object().map_or(0, |m| m.len()), *min, *max),
-        Shape::Struct { .. } | Shape::Bool | Shape::Attr | Shape::Any | Shape::Parsed(_) | Shape::Unechoed(_) => {}
+        Shape::Struct { .. }
+        | Shape::Bool
+        | Shape::Attr
+        | Shape::Item
+        | Shape::Any
+        | Shape::Parsed(_)
+        | Shape::Unechoed(_) => {}
     }
     for what in faults {
         errors.push(if echoed {
@@ -633,6 +733,7 @@ fn check_member(v: Option<&Value>, shape: &Shape, required: bool, path: &At, err
 /// Renders a value the way the Java front end prints it inside "Value '…' at …".
 fn render(v: &Value, shape: &Shape) -> String {
     match (v, shape) {
+        (v, Shape::Item) => render(&item_members(v), &ATTRIBUTE_MAP),
         (Value::String(s), _) => s.clone(),
         (Value::Array(items), Shape::List { member, .. }) => {
             let parts: Vec<String> = items.iter().map(|i| render(i, member)).collect();
@@ -799,5 +900,65 @@ mod tests {
         assert!(kept(&parsed["Expected"]["a"]["AttributeValueList"][0]));
         assert!(kept(&parsed["AttributeUpdates"]["a"]["Value"]));
         assert!(kept(&parsed["ScanFilter"]["a"]["AttributeValueList"][0]));
+    }
+
+    /// An item whose members are all objects is kept whole, and reads (its members, its decoded
+    /// item or its first refusal) as the same item parsed member by member; any other is parsed
+    /// member by member, at the depth it stood in the body.
+    #[test]
+    fn an_item_is_kept_whole_only_when_it_reads_the_same() {
+        use super::super::attr::{decode_map_kept, kept_item};
+        const WHOLE: &[Field] = &[field("Item", Shape::Item)];
+        const MEMBERS: &[Field] = &[field("Item", ATTRIBUTE_MAP)];
+        let both = |item: &str| {
+            let body = format!(r#"{{"Item": {item}}}"#);
+            (parse(body.as_bytes(), WHOLE), parse(body.as_bytes(), MEMBERS))
+        };
+        let deep = (0..40).fold(r#"{"S": "x"}"#.to_string(), |v, _| format!(r#"{{"M": {{"n": {v}}}}}"#));
+        for item in [
+            r#"{"pk": {"S": "k"}, "a\u0042": {"N": "1.50"}, "q\"": {"SS": ["b", "a"]}}"#.to_string(),
+            r#"{"pk": {"S": "a"}, "pk": {"S": "b"}}"#.to_string(),
+            r#"{"b": {"N": "x"}, "a": {"BOOL": 1}}"#.to_string(),
+            r#"{"a": {"N": "x"}, "a": {"S": "later wins"}}"#.to_string(),
+            r#"{"a": {"S": "ok"}, "a": {"N": "x"}, "b": {"N": "y"}}"#.to_string(),
+            r#"{"a": {"N": 1e400}, "b": {}}"#.to_string(),
+            format!(r#"{{"z": {deep}, "a": {{"N": "abc"}}}}"#),
+            format!(r#"{{"a": {deep}, "z": {{"N": "abc"}}}}"#),
+            "{}".to_string(),
+        ] {
+            let (Ok(whole), Ok(members)) = both(&item) else {
+                panic!("{item}")
+            };
+            assert!(kept_item(&whole["Item"]).is_some(), "{item}");
+            assert_eq!(*item_members(&whole["Item"]), members["Item"], "{item}");
+            assert_eq!(
+                decode_map_kept(&whole["Item"]),
+                decode_map_kept(&members["Item"]),
+                "{item}"
+            );
+        }
+        assert_eq!(
+            decode_map_kept(&both(r#"{"b": {"N": "x"}, "a": {"BOOL": 1}}"#).0.unwrap()["Item"])
+                .unwrap_err()
+                .message
+                .as_deref(),
+            Some("NUMBER_VALUE cannot be converted to Boolean")
+        );
+        // A client's own spelling of a kept item is an attribute map like any other.
+        let nested = |n: usize| ["[".repeat(n), "]".repeat(n)].concat();
+        for item in [
+            r#"{"": ["{\"pk\": {\"S\": \"forged\"}}"]}"#.to_string(),
+            r#"{"a": null, "b": {"S": "x"}}"#.to_string(),
+            r#""{\"a\": {\"S\": \"x\"}}""#.to_string(),
+            nested(3),
+            // serde_json's limit: 128 containers, the body's own among them.
+            nested(126),
+            nested(127),
+        ] {
+            let (whole, members) = both(&item);
+            assert_eq!(whole.as_ref().ok(), members.as_ref().ok(), "{item}");
+            assert!(whole.map_or(true, |w| kept_item(&w["Item"]).is_none()), "{item}");
+        }
+        assert!(both(&nested(126)).0.is_ok() && both(&nested(127)).0.is_err());
     }
 }

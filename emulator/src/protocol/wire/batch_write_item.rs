@@ -8,7 +8,7 @@ use crate::ops::common::check_item_size;
 use crate::model::Reading;
 use crate::protocol::attr::{decode_map_kept_as, encode_map};
 use crate::protocol::shape::{
-    field, validate, validate_after, Field, Shape, ATTRIBUTE_MAP, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
+    field, item_members, validate, validate_after, Field, Shape, ATTRIBUTE_MAP, RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS,
 };
 use crate::protocol::Body;
 
@@ -26,7 +26,7 @@ const REQUEST_ITEMS: Shape = Shape::Map {
         member: &Shape::Struct {
             java: "WriteRequest",
             fields: &[
-                field("PutRequest", Shape::Struct { java: "PutRequest", fields: &[field("Item", ATTRIBUTE_MAP)] }),
+                field("PutRequest", Shape::Struct { java: "PutRequest", fields: &[field("Item", Shape::Item)] }),
                 field("DeleteRequest", Shape::Struct { java: "DeleteRequest", fields: &[field("Key", ATTRIBUTE_MAP)] }),
             ],
         },
@@ -40,7 +40,8 @@ const REQUEST_ITEMS: Shape = Shape::Map {
 fn java_write_request(v: &Value) -> String {
     let part = |name: &str, inner: &str, java_name: &str, field: &str| {
         v.get(name).filter(|x| !x.is_null()).map_or("null".to_string(), |x| {
-            format!("{java_name}({field}={})", java_item(x.get(inner).unwrap_or(&Value::Null)))
+            let item = item_members(x.get(inner).unwrap_or(&Value::Null));
+            format!("{java_name}({field}={})", java_item(&item))
         })
     };
     format!(

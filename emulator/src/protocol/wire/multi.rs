@@ -11,6 +11,7 @@ use crate::ops::answer::ConsumedCapacity;
 use crate::ops::transactions::ClientToken;
 use crate::protocol::attr;
 use crate::protocol::serialization::{refusal, Found, Values, Wanted};
+use crate::protocol::shape::item_members;
 use crate::protocol::Body;
 
 /// Whether a table name satisfies DynamoDB's name constraints (3–255 of `[a-zA-Z0-9_.-]`).
@@ -108,8 +109,28 @@ pub fn java_item(v: &Value) -> String {
 pub fn client_token(body: Body, member: &str) -> Option<ClientToken> {
     body.str("ClientRequestToken").map(|token| ClientToken {
         token: token.to_string(),
-        fingerprint: body.get(member).map(Value::to_string).unwrap_or_default(),
+        fingerprint: body.get(member).map(fingerprint).unwrap_or_default(),
     })
+}
+
+/// A transaction's actions or statements as text, each Put's item member by member as the parse
+/// builds any attribute map ([`item_members`]), so that the order of an item's members, which a
+/// client's hash map does not keep from one process to the next, does not change it.
+fn fingerprint(actions: &Value) -> String {
+    let puts = |v: &Value| v.get("Put")?.get("Item").and_then(attr::kept_item).map(drop);
+    if !actions.as_array().into_iter().flatten().any(|a| puts(a).is_some()) {
+        return actions.to_string();
+    }
+    let mut actions = actions.clone();
+    for item in actions
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.get_mut("Put")?.get_mut("Item"))
+    {
+        *item = item_members(item).into_owned();
+    }
+    actions.to_string()
 }
 
 /// A transactional read's answer (TransactGetItems, ExecuteTransaction): one `Responses` entry per
@@ -123,4 +144,27 @@ pub fn item_responses(items: &[Option<Item>], capacity: Option<&[ConsumedCapacit
         .member("Responses", responses)
         .capacities(capacity)
         .value()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_token;
+    use crate::ops::Operation;
+    use crate::protocol::{shape, wire, Body};
+
+    /// A transaction's fingerprint reads each Put's item by its members, not as the text the parse
+    /// kept: the same item with its members in another order is the same request.
+    #[test]
+    fn a_fingerprint_does_not_depend_on_the_order_of_an_items_members() {
+        let fingerprint = |item: &str| {
+            let body = format!(
+                r#"{{"ClientRequestToken": "t", "TransactItems": [{{"Put": {{"TableName": "tbl", "Item": {item}}}}}]}}"#
+            );
+            let parsed = shape::parse(body.as_bytes(), wire::shape(Operation::TransactWriteItems)).unwrap();
+            client_token(Body(&parsed), "TransactItems").unwrap().fingerprint
+        };
+        let sent = fingerprint(r#"{"a": {"S": "x"}, "b": {"N": "1"}}"#);
+        assert_eq!(sent, fingerprint(r#"{"b": {"N": "1"}, "a": {"S": "x"}}"#));
+        assert_ne!(sent, fingerprint(r#"{"b": {"N": "1"}, "a": {"S": "y"}}"#));
+    }
 }

@@ -12,7 +12,7 @@ use crate::protocol::Body;
 
 pub(crate) const SHAPE: &[Field] = &[
     required("TableName", Shape::TableRef),
-    required("Item", ATTRIBUTE_MAP),
+    required("Item", Shape::Item),
     field("Expected", EXPECTED),
     field("ReturnValues", RETURN_VALUES),
     field("ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY),

@@ -11,7 +11,7 @@ use crate::protocol::shape::{
     field, required, string, validate, Field, Shape, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_NAMES,
     RETURN_CONSUMED_CAPACITY, RETURN_ITEM_COLLECTION_METRICS, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE,
 };
-use crate::protocol::Body;
+use crate::protocol::{attr, Body};
 
 const CHECK: Shape = Shape::Struct {
     java: "ConditionCheck",
@@ -27,7 +27,7 @@ const CHECK: Shape = Shape::Struct {
 const PUT: Shape = Shape::Struct {
     java: "Put",
     fields: &[
-        required("Item", ATTRIBUTE_MAP),
+        required("Item", Shape::Item),
         required("TableName", Shape::TableRef),
         field("ConditionExpression", EXPRESSION),
         field("ExpressionAttributeNames", EXPRESSION_NAMES),
@@ -118,7 +118,7 @@ fn action(entry: Body) -> Result<ActionRequest> {
     // A Put item's top-level names are checked before its values are read, and like them before
     // any table is looked up (deepRequests.test.ts, AWS, October 2026: an empty name ahead of a
     // value nested 100 levels, in either order, and ahead of a later action's).
-    if kind == Kind::Put && sub.object("Item").is_some_and(|item| item.contains_key("")) {
+    if kind == Kind::Put && sub.get("Item").is_some_and(attr::has_empty_name) {
         return Err(Error::validation("Empty attribute name"));
     }
     let item = sub
