@@ -249,10 +249,7 @@ fn data_keys(ns: &Namespace, table: &str, index: Option<&str>, kind: Op, parts: 
         // Key and Item are parsed guided (`Shape::Attr` values, an item perhaps kept whole),
         // BatchGetItem's Keys as plain JSON.
         type Decode = fn(&Value) -> crate::error::Result<AttributeValue>;
-        let item = match kind {
-            Op::PutItem => shape::item_members(&part["Item"]),
-            _ => std::borrow::Cow::Borrowed(&part["Item"]),
-        };
+        let item = shape::item_members(&part["Item"]);
         let guided = [&part["Key"], &*item]
             .into_iter()
             .map(|k| (k, attr::decode_kept as Decode));
