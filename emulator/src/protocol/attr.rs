@@ -194,8 +194,11 @@ fn map_at(v: &Value, source: Source, reading: Reading) -> Result<Item> {
 /// number past a double's range (which stops serde_json's pass, see [`decode_text`]) take that
 /// tree's way, each value read from its own text.
 fn item_from_text(text: &str, members: usize, reading: Reading) -> Result<Item> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    if let Ok((mut item, mut refused)) = de.deserialize_map(ItemPass { members, reading }) {
+    let pass = match plain_members(text, members, reading) {
+        Some(plain) => Ok(plain),
+        None => serde_json::Deserializer::from_str(text).deserialize_map(ItemPass { members, reading }),
+    };
+    if let Ok((mut item, mut refused)) = pass {
         item.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         refused.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let repeated = item.windows(2).any(|w| w[0].0 == w[1].0)
@@ -304,6 +307,26 @@ fn plain_value(text: &str, reading: Reading) -> Option<(Result<AttributeValue>, 
 /// The value of `text` when it is one plain value and nothing more ([`plain_value`]).
 fn plain_scalar(text: &str, reading: Reading) -> Option<Result<AttributeValue>> {
     plain_value(text, reading).and_then(|(value, rest)| rest.is_empty().then_some(value))
+}
+
+/// [`ItemPass`]'s members when the item's text is compact and every member has a plain name and
+/// value ([`plain_string`], [`plain_value`]): read without serde_json, with the same outcome;
+/// `None` for any other text, which the pass reads.
+fn plain_members(text: &str, members: usize, reading: Reading) -> Option<Members> {
+    let (mut item, mut refused) = (Vec::with_capacity(members), Vec::new());
+    let mut rest = text.strip_prefix("{\"")?;
+    loop {
+        let (name, after) = plain_string(rest)?;
+        let (value, after) = plain_value(after.strip_prefix(':')?, reading)?;
+        match value {
+            Ok(v) => item.push((name.to_owned(), v)),
+            Err(e) => refused.push((name.to_owned(), e)),
+        }
+        match after.strip_prefix(",\"") {
+            Some(next) => rest = next,
+            None => return (after == "}").then_some((item, refused)),
+        }
+    }
 }
 
 /// `text` with each number a double cannot hold replaced by one of the same kind (`0.5` for a
@@ -1083,6 +1106,35 @@ mod tests {
         ] {
             assert_eq!(plain_scalar(text, Reading::Exact), None, "{text}");
         }
+    }
+
+    /// An item of plain members reads as [`ItemPass`] reads it, refusals included; any other
+    /// item is left to the pass, and a repeated name still takes the general way (the later wins).
+    #[test]
+    fn plain_items_decode_as_the_item_pass_does() {
+        let pass = |text: &str| {
+            let pass = ItemPass { members: 0, reading: Reading::Exact };
+            serde_json::Deserializer::from_str(text).deserialize_map(pass).unwrap()
+        };
+        for text in [
+            r#"{"pk":{"S":"user1"},"sk":{"N":"5"},"n":{"N":"x"},"é":{"S":""},"m":{"N":"-0"}}"#,
+            r#"{"a":{"S":"x"}}"#,
+        ] {
+            assert_eq!(plain_members(text, 0, Reading::Exact), Some(pass(text)), "{text}");
+        }
+        for text in [
+            r#"{}"#,
+            r#"{"a": {"S":"x"}}"#,
+            r#"{"a":{"S":"x"},"b":{"M":{}}}"#,
+            r#"{"a\"b":{"S":"x"}}"#,
+            r#"{"a":{"S":"x"}, "b":{"S":"y"}}"#,
+        ] {
+            assert_eq!(plain_members(text, 0, Reading::Exact), None, "{text}");
+        }
+        let repeated = item_from_text(r#"{"a":{"S":"x"},"b":{"N":"y"},"a":{"S":"z"}}"#, 3, Reading::Exact);
+        assert_eq!(repeated.unwrap_err().message.unwrap(), "The parameter cannot be converted to a numeric value: y");
+        let later = item_from_text(r#"{"a":{"S":"x"},"a":{"S":"z"}}"#, 2, Reading::Exact);
+        assert_eq!(later, Ok([("a".to_string(), AttributeValue::S("z".into()))].into_iter().collect()));
     }
 
     /// A number past a double's range is refused as any number standing there is: by its kind
