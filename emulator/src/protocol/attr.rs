@@ -279,9 +279,8 @@ fn decode_text(text: &str, reading: Reading) -> Result<AttributeValue> {
 /// A JSON string's text up to its closing quote, and what follows that quote, when nothing in it
 /// needs the JSON reader (no escape or control character): the string is then that text as it is.
 fn plain_string(text: &str) -> Option<(&str, &str)> {
-    let end = text.find('"')?;
-    let string = &text[..end];
-    (!string.bytes().any(|b| b == b'\\' || b < 0x20)).then(|| (string, &text[end + 1..]))
+    let end = text.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20)?;
+    (text.as_bytes()[end] == b'"').then(|| (&text[..end], &text[end + 1..]))
 }
 
 /// The value at the head of `text` when it is exactly `{"S":"…"}` or `{"N":"…"}` with a plain
@@ -290,10 +289,9 @@ fn plain_string(text: &str) -> Option<(&str, &str)> {
 /// general reader costs about ten times as much on them. The value is what that reader makes of
 /// the same text; `None` leaves any other text to it.
 fn plain_value(text: &str, reading: Reading) -> Option<(Result<AttributeValue>, &str)> {
-    let (string, rest) = match (text.strip_prefix(r#"{"S":""#), text.strip_prefix(r#"{"N":""#)) {
-        (Some(rest), _) => (true, rest),
-        (None, Some(rest)) => (false, rest),
-        (None, None) => return None,
+    let (string, rest) = match text.strip_prefix(r#"{"S":""#) {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix(r#"{"N":""#)?),
     };
     let (s, rest) = plain_string(rest)?;
     let rest = rest.strip_prefix('}')?;
