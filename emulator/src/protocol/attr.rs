@@ -1069,9 +1069,12 @@ mod tests {
     #[test]
     fn plain_scalars_decode_as_the_general_reader_does() {
         let general = |text: &str| {
-            ValueSeed { level: 1, reading: Reading::Exact }
-                .deserialize(&mut serde_json::Deserializer::from_str(text))
-                .unwrap()
+            ValueSeed {
+                level: 1,
+                reading: Reading::Exact,
+            }
+            .deserialize(&mut serde_json::Deserializer::from_str(text))
+            .unwrap()
         };
         for text in [
             r#"{"S":"renamed"}"#,
@@ -1087,7 +1090,11 @@ mod tests {
             assert_eq!(from_text(text), general(text), "{text}");
         }
         assert_eq!(
-            plain_scalar(r#"{"N":"x"}"#, Reading::Exact).unwrap().unwrap_err().message.unwrap(),
+            plain_scalar(r#"{"N":"x"}"#, Reading::Exact)
+                .unwrap()
+                .unwrap_err()
+                .message
+                .unwrap(),
             "The parameter cannot be converted to a numeric value: x"
         );
         for text in [
@@ -1111,7 +1118,10 @@ mod tests {
     #[test]
     fn plain_items_decode_as_the_item_pass_does() {
         let pass = |text: &str| {
-            let pass = ItemPass { members: 0, reading: Reading::Exact };
+            let pass = ItemPass {
+                members: 0,
+                reading: Reading::Exact,
+            };
             serde_json::Deserializer::from_str(text).deserialize_map(pass).unwrap()
         };
         for text in [
@@ -1130,9 +1140,15 @@ mod tests {
             assert_eq!(plain_members(text, 0, Reading::Exact), None, "{text}");
         }
         let repeated = item_from_text(r#"{"a":{"S":"x"},"b":{"N":"y"},"a":{"S":"z"}}"#, 3, Reading::Exact);
-        assert_eq!(repeated.unwrap_err().message.unwrap(), "The parameter cannot be converted to a numeric value: y");
+        assert_eq!(
+            repeated.unwrap_err().message.unwrap(),
+            "The parameter cannot be converted to a numeric value: y"
+        );
         let later = item_from_text(r#"{"a":{"S":"x"},"a":{"S":"z"}}"#, 2, Reading::Exact);
-        assert_eq!(later, Ok([("a".to_string(), AttributeValue::S("z".into()))].into_iter().collect()));
+        assert_eq!(
+            later,
+            Ok([("a".to_string(), AttributeValue::S("z".into()))].into_iter().collect())
+        );
     }
 
     /// A number past a double's range is refused as any number standing there is: by its kind
