@@ -86,7 +86,7 @@ pub fn parse<'a, T: Cached>(
     let mut own = Ctx::new(ctx.names, ctx.values);
     let mut out = parse(src, &mut own);
     if let Ok(tree) = &mut out {
-        if let Some(entry) = template(tree, &own, &probe) {
+        if let Some(entry) = template(tree, &mut own, &probe) {
             CACHE.insert(probe.key(), Arc::new(entry));
         }
     }
@@ -121,7 +121,7 @@ fn bind<T: Cached>(tree: &T, entry: &Entry, ctx: &mut Ctx<'_>) -> Option<Result<
 /// tree's values are not exactly the consumed ones in order (so a rebind could misplace them) or
 /// the entry is too heavy. The values are moved out while the tree is copied and then put back,
 /// so a large value is never copied for the entry.
-fn template<T: Cached>(tree: &mut T, ctx: &Ctx<'_>, probe: &Probe<'_>) -> Option<Entry> {
+fn template<T: Cached>(tree: &mut T, ctx: &mut Ctx<'_>, probe: &Probe<'_>) -> Option<Entry> {
     let values = ctx.values;
     let mut sites = ctx.consumed.iter();
     let mut matches = true;
@@ -144,7 +144,7 @@ fn template<T: Cached>(tree: &mut T, ctx: &Ctx<'_>, probe: &Probe<'_>) -> Option
     let weight = weight(probe);
     (weight <= MAX_ENTRY).then(|| Entry {
         tree: template.wrap(),
-        names: ctx.used_names.iter().map(|&n| n.into()).collect(),
+        names: ctx.used_names.settled().iter().map(|&n| n.into()).collect(),
         sites: ctx.consumed.iter().map(|&k| k.into()).collect(),
         weight,
     })

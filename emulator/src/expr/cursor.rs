@@ -1,7 +1,7 @@
 //! Token cursor and the pieces every expression grammar shares: document paths, `#name` and `:value`
 //! resolution with usage tracking, and semantic-error slots.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::ast::{Path, PathElem};
 use super::error::ExprError;
@@ -23,8 +23,8 @@ pub const MAX_PAREN_DEPTH: usize = MAX_OPERATORS + 1;
 pub struct Ctx<'a> {
     pub names: Option<&'a BTreeMap<String, String>>,
     pub values: Option<&'a BTreeMap<String, AttributeValue>>,
-    pub used_names: BTreeSet<&'a str>,
-    pub used_values: BTreeSet<&'a str>,
+    pub used_names: Used<'a>,
+    pub used_values: Used<'a>,
     /// Every `:value` looked up, in the order the parser consumed them (the parse cache's binding).
     pub consumed: Vec<&'a str>,
 }
@@ -37,8 +37,8 @@ impl<'a> Ctx<'a> {
         Ctx {
             names,
             values,
-            used_names: BTreeSet::new(),
-            used_values: BTreeSet::new(),
+            used_names: Used::default(),
+            used_values: Used::default(),
             consumed: Vec::new(),
         }
     }
@@ -62,6 +62,29 @@ impl<'a> Ctx<'a> {
         let (k, v) = self.values?.get_key_value(key)?;
         self.used_values.insert(k.as_str());
         Some((k.as_str(), v))
+    }
+}
+
+/// The keys of a request's names or values map its expressions used, recorded as met and sorted,
+/// each once, only when read ([`Used::settled`]): a request uses a few keys, for which a set cost
+/// a node's allocation and a walk to drop it, on every request.
+#[derive(Default)]
+pub struct Used<'a>(Vec<&'a str>);
+
+impl<'a> Used<'a> {
+    fn insert(&mut self, key: &'a str) {
+        self.0.push(key);
+    }
+
+    pub fn extend(&mut self, other: Used<'a>) {
+        self.0.extend(other.0);
+    }
+
+    /// Every key used, sorted, each once.
+    pub fn settled(&mut self) -> &[&'a str] {
+        self.0.sort_unstable();
+        self.0.dedup();
+        &self.0
     }
 }
 

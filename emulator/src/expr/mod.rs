@@ -23,7 +23,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub use ast::{
     CmpOp, Condition, KeyCondition, KeyOp, Operand, Path, PathElem, SetValue, UpdOperand, Update, UpdateAction,
@@ -226,11 +226,16 @@ pub fn check_parameters(op: Op, given: impl Fn(&str) -> bool) -> Result<()> {
 }
 
 /// Refuses the keys of `given` (the request's `parameter`) that no expression used; `used` holds
-/// keys of `given` only, so equal counts mean none is unused and nothing is listed.
-fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &BTreeSet<&str>, parameter: &str) -> Result<()> {
+/// keys of `given` only, sorted and each once, so equal counts mean none is unused and nothing is
+/// listed.
+fn unused_keys<V>(given: Option<&BTreeMap<String, V>>, used: &[&str], parameter: &str) -> Result<()> {
     match given {
         Some(given) if given.len() != used.len() => {
-            let unused: Vec<&str> = given.keys().map(String::as_str).filter(|k| !used.contains(k)).collect();
+            let unused: Vec<&str> = given
+                .keys()
+                .map(String::as_str)
+                .filter(|k| used.binary_search(k).is_err())
+                .collect();
             Err(Error::validation(format!(
                 "Value provided in {parameter} unused in expressions: keys: {{{}}}",
                 unused.join(", ")
@@ -349,8 +354,8 @@ pub fn parse(input: &ExpressionInput) -> Result<Parsed> {
             Some(cache::parse(src, &mut ctx, parser::parse_projection).map_err(|e| e.invalid(Param::Projection))?);
     }
     if !ignored {
-        unused_keys(input.names, &ctx.used_names, "ExpressionAttributeNames")?;
-        unused_keys(input.values, &ctx.used_values, "ExpressionAttributeValues")?;
+        unused_keys(input.names, ctx.used_names.settled(), "ExpressionAttributeNames")?;
+        unused_keys(input.values, ctx.used_values.settled(), "ExpressionAttributeValues")?;
     }
     if let Some(tree) = key_tree {
         out.key_condition = Some(key::to_key_condition(&tree).map_err(|e| e.invalid(Param::KeyCondition))?);

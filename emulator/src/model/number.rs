@@ -113,10 +113,13 @@ impl Number {
             (Some(e), Reading::BigDecimal) => e.parse::<i32>().map(i64::from),
         }
         .map_err(|_| NumberError::Invalid)?;
-        let all = int_part.bytes().chain(frac_part.bytes());
-        let digits: Vec<u8> = all.skip_while(|&b| b == b'0').map(|b| b - b'0').collect();
+        // The digits are read where they stand, not copied: every number of every request and
+        // item passes here.
+        let all = || int_part.bytes().chain(frac_part.bytes());
+        let leading = all().take_while(|&b| b == b'0').count();
+        let digits = int_part.len() + frac_part.len() - leading;
         let scale = frac_part.len() as i128 - i128::from(exponent);
-        let precision = digits.len().max(1) as i128;
+        let precision = digits.max(1) as i128;
         let magnitude = match reading {
             Reading::Exact => precision - scale,
             Reading::BigDecimal => {
@@ -124,16 +127,20 @@ impl Number {
                 i128::from((precision as i32).wrapping_sub(scale))
             }
         };
-        let trailing = digits.iter().rev().take_while(|&&d| d == 0).count();
-        let significant = &digits[..digits.len() - trailing];
-        if significant.len() > MAX_DIGITS as usize {
+        // Zeros after the last non-zero digit; none when every digit is a zero.
+        let trailing = all().rev().take_while(|&b| b == b'0').count().min(digits);
+        let significant = digits - trailing;
+        if significant > MAX_DIGITS as usize {
             return Err(NumberError::Precision);
         }
         in_range(magnitude)?;
-        if significant.is_empty() {
+        if significant == 0 {
             return Ok(Number::ZERO);
         }
-        let significand = significant.iter().fold(0u128, |acc, &d| acc * 10 + d as u128);
+        let significand = all()
+            .skip(leading)
+            .take(significant)
+            .fold(0u128, |acc, b| acc * 10 + u128::from(b - b'0'));
         // In range, the scale (precision less magnitude) is small; a wrapped magnitude in range
         // has an exact one in range too, a text being far shorter than 2^31 digits.
         Number::checked(negative, significand, (trailing as i128 - scale) as i64)
