@@ -201,19 +201,21 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
     })
 }
 
-/// The region of an `Authorization` header's credential scope (`KEY/DATE/REGION/SERVICE/aws4_request`),
-/// if it names one: what selects the request's namespace, verified or not.
-pub fn scope_region(authorization: &str) -> Option<&str> {
-    // Only the credential: this runs on every request, verified or not.
-    param(authorization, "Credential")
-        .split('/')
-        .nth(2)
-        .filter(|r| !r.is_empty())
+/// What a request's `Authorization` header names, verified or not: the credential's access key
+/// (the sender) and its scope's region (`KEY/DATE/REGION/SERVICE/aws4_request`), if it names one,
+/// which selects the namespace. Read once a request, for both.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub key: &'a str,
+    pub region: Option<&'a str>,
 }
 
-/// The access key of an `Authorization` header's credential, verified or not.
-pub fn access_key(authorization: &str) -> &str {
-    param(authorization, "Credential").split('/').next().unwrap_or_default()
+pub fn scope(authorization: &str) -> Scope<'_> {
+    // Only the credential: this runs on every request.
+    let mut parts = param(authorization, "Credential").split('/');
+    let key = parts.next().unwrap_or_default();
+    let region = parts.nth(1).filter(|r| !r.is_empty());
+    Scope { key, region }
 }
 
 /// HMAC-SHA256 keyed with `key`.
