@@ -211,10 +211,21 @@ pub struct Scope<'a> {
 }
 
 pub fn scope(authorization: &str) -> Scope<'_> {
-    // Only the credential: this runs on every request.
-    let mut parts = param(authorization, "Credential").split('/');
-    let key = parts.next().unwrap_or_default();
-    let region = parts.nth(1).filter(|r| !r.is_empty());
+    // Only the credential: this runs on every request. Split as bytes, as `param` splits (a
+    // `char` pattern's searcher cost more than the rest of the read); past the last part, parts
+    // are empty, as a missing region reads.
+    let mut rest = param(authorization, "Credential");
+    let mut part = || {
+        let (part, after) = match rest.bytes().position(|b| b == b'/') {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => (rest, ""),
+        };
+        rest = after;
+        part
+    };
+    let key = part();
+    part();
+    let region = Some(part()).filter(|r| !r.is_empty());
     Scope { key, region }
 }
 
@@ -339,6 +350,29 @@ mod tests {
                 "{sep:?}"
             );
         }
+    }
+
+    /// The key is the credential's first part and the region its third, when not empty, as
+    /// `str::split` would give them.
+    #[test]
+    fn a_scope_names_the_credentials_key_and_region() {
+        let read = |credential: &str| {
+            let header = format!("AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders=host, Signature=0");
+            let s = scope(&header);
+            (s.key.to_string(), s.region.map(str::to_string))
+        };
+        let some = |r: &str| Some(r.to_string());
+        assert_eq!(
+            read("AK/20260101/eu-west-2/dynamodb/aws4_request"),
+            ("AK".into(), some("eu-west-2"))
+        );
+        assert_eq!(read("a/b/c/d"), ("a".into(), some("c")));
+        assert_eq!(read("/d/r"), ("".into(), some("r")));
+        for credential in ["AK", "AK/d", "AK/d/", "AK/d//x", ""] {
+            let key = credential.split('/').next().unwrap();
+            assert_eq!(read(credential), (key.into(), None), "{credential:?}");
+        }
+        assert_eq!((scope("AWS4-HMAC-SHA256").key, scope("").region), ("", None));
     }
 
     #[test]
