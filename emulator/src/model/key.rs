@@ -160,7 +160,7 @@ impl KeyValue {
             KeyValue::B(b) => [b"B", b.as_slice()].into_iter().for_each(put),
             KeyValue::N(n) => {
                 put(b"N");
-                n.render_into(|text| put(text.as_bytes()));
+                n.render_into(put);
             }
         }
     }

@@ -274,7 +274,7 @@ impl Number {
         // The value is 0.DIGITS × 10^lead; DynamoDB's range keeps `lead` within -129..=126.
         let lead = (self.exponent + digits.len() as i32) as i16;
         let biased = (lead as u16) ^ 0x8000;
-        let pairs = digits.as_bytes().chunks(2).map(|p| {
+        let pairs = digits.chunks(2).map(|p| {
             let low = p.get(1).map_or(0, |d| d - b'0');
             (p[0] - b'0') * 10 + low
         });
@@ -349,9 +349,9 @@ impl PartialOrd for Number {
 impl Number {
     /// The number's text, in pieces handed to `put`: answers write it straight into their buffer
     /// (one per number in every item answered) and `Display` into a formatter.
-    pub fn render<E>(&self, mut put: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
-        fn zeros<E>(put: &mut impl FnMut(&str) -> Result<(), E>, mut n: usize) -> Result<(), E> {
-            const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+    pub fn render<E>(&self, mut put: impl FnMut(&[u8]) -> Result<(), E>) -> Result<(), E> {
+        fn zeros<E>(put: &mut impl FnMut(&[u8]) -> Result<(), E>, mut n: usize) -> Result<(), E> {
+            const ZEROS: &[u8] = b"0000000000000000000000000000000000000000000000000000000000000000";
             while n > 0 {
                 let run = n.min(ZEROS.len());
                 put(&ZEROS[..run])?;
@@ -360,13 +360,15 @@ impl Number {
             Ok(())
         }
         if self.is_zero() {
-            return put("0");
+            return put(b"0");
         }
         let mut buf = [0; 39];
         let digits = decimal(self.significand(), &mut buf);
-        let sign = if self.negative { "-" } else { "" };
+        let sign: &[u8] = if self.negative { b"-" } else { b"" };
         if self.exponent >= 0 {
-            put(sign)?;
+            if self.negative {
+                put(sign)?;
+            }
             put(digits)?;
             return zeros(&mut put, self.exponent as usize);
         }
@@ -375,18 +377,18 @@ impl Number {
             let (i, d) = digits.split_at(digits.len() - frac);
             put(sign)?;
             put(i)?;
-            put(".")?;
+            put(b".")?;
             put(d)
         } else {
             put(sign)?;
-            put("0.")?;
+            put(b"0.")?;
             zeros(&mut put, frac - digits.len())?;
             put(digits)
         }
     }
 
     /// [`Number::render`] into a sink that cannot fail: an answer's buffer, a key's hasher.
-    pub fn render_into(&self, mut put: impl FnMut(&str)) {
+    pub fn render_into(&self, mut put: impl FnMut(&[u8])) {
         let Ok(()) = self.render(|s| {
             put(s);
             Ok::<(), std::convert::Infallible>(())
@@ -400,7 +402,8 @@ impl Number {
     /// of a float's range, AWS August 2026), where the text as sent is gone.
     pub fn java_text(&self) -> String {
         let mut buf = [0; 39];
-        let digits = decimal(self.significand(), &mut buf);
+        // Only ASCII digits.
+        let digits = std::str::from_utf8(decimal(self.significand(), &mut buf)).unwrap_or_default();
         // Plain for a whole number or a fraction down to 10^-6, else scientific.
         let adjusted = i64::from(self.exponent) + digits.len() as i64 - 1;
         if self.is_zero() || self.exponent == 0 || (self.exponent < 0 && adjusted >= -6) {
@@ -415,13 +418,14 @@ impl Number {
 
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.render(|s| f.write_str(s))
+        // Only ASCII: digits, sign and point.
+        self.render(|s| f.write_str(std::str::from_utf8(s).unwrap_or_default()))
     }
 }
 
 /// `n`'s decimal digits, written into the end of `buf` (a `u128` has at most 39): numbers are
 /// written into every answer and every key that holds one, so without allocating a `String` each.
-fn decimal(n: u128, buf: &mut [u8; 39]) -> &str {
+fn decimal(n: u128, buf: &mut [u8; 39]) -> &[u8] {
     let mut i = buf.len();
     let mut push = |digit: u8| {
         i -= 1;
@@ -442,8 +446,7 @@ fn decimal(n: u128, buf: &mut [u8; 39]) -> &str {
             break;
         }
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+    &buf[i..]
 }
 
 /// Stored in its text form (the durable mode's files), which `parse` reads back exactly.
@@ -617,7 +620,8 @@ mod tests {
         #[test]
         fn decimal_digits_are_u128s_own(n in proptest::prop_oneof![0..=u128::from(u64::MAX), proptest::num::u128::ANY]) {
             let mut buf = [0; 39];
-            proptest::prop_assert_eq!(decimal(n, &mut buf), n.to_string());
+            let text = n.to_string();
+            proptest::prop_assert_eq!(decimal(n, &mut buf), text.as_bytes());
         }
     }
 

@@ -575,8 +575,14 @@ impl<'a> Cursor<'a> {
         *b
     }
 
+    /// Most varints (lengths, counts, small significands) are one byte: that case returns before
+    /// the loop and its 128-bit shifts, which every value of every item read would pay.
     fn wide(&mut self) -> u128 {
-        let (mut v, mut shift) = (0u128, 0);
+        let first = self.byte();
+        if first < 0x80 {
+            return u128::from(first);
+        }
+        let (mut v, mut shift) = (u128::from(first & 0x7f), 7);
         loop {
             let b = self.byte();
             v |= u128::from(b & 0x7f) << shift;

@@ -89,7 +89,7 @@ fn list<T>(out: &mut Vec<u8>, elements: impl Iterator<Item = T>, mut each: impl 
 
 fn number(out: &mut Vec<u8>, n: Number) {
     out.push(b'"');
-    n.render_into(|s| out.extend_from_slice(s.as_bytes()));
+    n.render_into(|s| out.extend_from_slice(s));
     out.push(b'"');
 }
 
@@ -134,28 +134,33 @@ fn needs_escape(chunk: &[u8; 8]) -> bool {
     (below_space | zero_byte(w ^ (ONES * u64::from(b'"'))) | zero_byte(w ^ (ONES * u64::from(b'\\')))) & HIGH != 0
 }
 
-/// A string (stored, so UTF-8) as a JSON string, escaped as serde_json escapes it.
+/// How many of `s`'s first bytes serde_json copies as they are: eight at a time while eight are
+/// left, then byte by byte (attribute names are mostly shorter than eight).
+fn plain_len(s: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(chunk) = s[at..].first_chunk::<8>() {
+        if needs_escape(chunk) {
+            break;
+        }
+        at += 8;
+    }
+    at + s[at..].iter().take_while(|&&b| ESCAPE[usize::from(b)] == 0).count()
+}
+
+/// A string (stored, so UTF-8) as a JSON string, escaped as serde_json escapes it: each run of
+/// plain bytes copied whole, so a string with nothing to escape is one copy.
 pub fn string(out: &mut Vec<u8>, s: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push(b'"');
-    let (mut copied, mut at) = (0, 0);
-    while at < s.len() {
-        if let Some(chunk) = s[at..].first_chunk::<8>() {
-            if !needs_escape(chunk) {
-                at += 8;
-                continue;
-            }
-        }
-        let b = s[at];
-        let escape = ESCAPE[usize::from(b)];
-        at += 1;
-        if escape == 0 {
-            continue;
-        }
-        out.extend_from_slice(&s[copied..at - 1]);
-        copied = at;
-        match escape {
+    let mut rest = s;
+    loop {
+        let (plain, after) = rest.split_at(plain_len(rest));
+        out.extend_from_slice(plain);
+        let Some((&b, after)) = after.split_first() else {
+            break;
+        };
+        match ESCAPE[usize::from(b)] {
             b'u' => out.extend_from_slice(&[
                 b'\\',
                 b'u',
@@ -166,8 +171,8 @@ pub fn string(out: &mut Vec<u8>, s: &[u8]) {
             ]),
             e => out.extend_from_slice(&[b'\\', e]),
         }
+        rest = after;
     }
-    out.extend_from_slice(&s[copied..]);
     out.push(b'"');
 }
 

@@ -247,7 +247,8 @@ fn decode(
     latency: &mut std::time::Duration,
 ) -> Result<Encoded, Error> {
     let op = op.ok_or_else(|| Error::bare(ErrorKind::UnknownOperation))?;
-    let (ns, identity) = check_auth(engine, req)?;
+    let scope = sigv4::scope(header(req, header::AUTHORIZATION));
+    let (ns, identity) = check_auth(engine, req, scope)?;
     let Some(value) = parsed else {
         return Err(Error::bare(ErrorKind::Serialization));
     };
@@ -267,7 +268,7 @@ fn decode(
     let mut cx = Cx::new(engine, &ns, host);
     cx.inline = via.inline;
     cx.sender = Some(Sender {
-        key: sigv4::access_key(header(req, header::AUTHORIZATION)),
+        key: scope.key,
         source: via.peer,
     });
     if engine.chaos.is_active() {
@@ -368,12 +369,15 @@ pub fn request(operation: &str, body: &Value) -> Request<Bytes> {
 /// A request must carry a SigV4-shaped Authorization; its signature is verified only when the
 /// engine was given credentials (`sigv4`), so by default any key and secret work. Answers the
 /// namespace the request works in: the region of its credential scope, and the account its
-/// access key is mapped to (the default account when verification is off).
+/// access key is mapped to (the default account when verification is off). `scope` is the
+/// header's as sent.
 fn check_auth<'e>(
     engine: &'e Engine,
     req: &Request<Bytes>,
+    scope: sigv4::Scope,
 ) -> Result<(Arc<Namespace>, Option<sigv4::Identity<'e>>), Error> {
-    let auth = header(req, header::AUTHORIZATION).trim();
+    let sent = header(req, header::AUTHORIZATION);
+    let auth = sent.trim();
     if !auth.starts_with("AWS4-") {
         return Err(Error::new(
             ErrorKind::MissingAuthenticationToken,
@@ -405,7 +409,14 @@ fn check_auth<'e>(
         None => None,
     };
     let account = identity.as_ref().map_or(engine.account_id.as_str(), |id| id.account);
-    let region = sigv4::scope_region(auth).unwrap_or(&engine.region);
+    // The region is the trimmed header's. Trailing whitespace (ASCII: a header's text is) reads
+    // the same; leading whitespace, which HTTP strips but an in-process request may carry, can
+    // move where the parameters start, so only then is the scope read again.
+    let region = match sent.starts_with(char::is_whitespace) {
+        false => scope.region,
+        true => sigv4::scope(auth).region,
+    };
+    let region = region.unwrap_or(&engine.region);
     Ok((engine.namespace(account, region), identity))
 }
 
@@ -615,5 +626,37 @@ mod tests {
             .by(Check::ExpressionValue(":v".into()));
         let kept = "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: x for key :v";
         assert_eq!(worded(&number, Operation::TransactWriteItems, Validator::Newer), kept);
+    }
+
+    /// The namespace is the region of the trimmed Authorization header, which the credential
+    /// read once from the header as sent gives too unless the header starts with whitespace: then
+    /// the parameters may start elsewhere (here the credential is not found at all, so the default
+    /// region serves), and the scope is read again from the trimmed header.
+    #[test]
+    fn a_header_starting_with_whitespace_selects_the_trimmed_headers_region() {
+        use crate::{Clock, Engine};
+        use http::HeaderValue;
+        use serde_json::json;
+        let engine = Engine::new(Clock::System);
+        let table = json!({"TableName": "spaced", "BillingMode": "PAY_PER_REQUEST",
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}]});
+        let mut create = super::request("CreateTable", &table);
+        create.headers_mut().insert(
+            "authorization",
+            HeaderValue::from_static(
+                " AWS4-HMAC-SHA256\tCredential=test/20260101/eu-west-2/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+            ),
+        );
+        assert_eq!(engine.handle(&create).status(), 200);
+        let tables = |region: &str| {
+            let mut list = super::request("ListTables", &json!({}));
+            let auth = format!("AWS4-HMAC-SHA256 Credential=test/20260101/{region}/dynamodb/aws4_request, SignedHeaders=host, Signature=0");
+            list.headers_mut()
+                .insert("authorization", HeaderValue::from_str(&auth).unwrap());
+            String::from_utf8(engine.handle(&list).into_body().to_vec()).unwrap()
+        };
+        assert_eq!(tables("us-east-1"), r#"{"TableNames":["spaced"]}"#);
+        assert_eq!(tables("eu-west-2"), r#"{"TableNames":[]}"#);
     }
 }

@@ -201,19 +201,32 @@ pub fn verify<'c>(credentials: &'c Credentials, now_ms: i64, req: &Request<Bytes
     })
 }
 
-/// The region of an `Authorization` header's credential scope (`KEY/DATE/REGION/SERVICE/aws4_request`),
-/// if it names one: what selects the request's namespace, verified or not.
-pub fn scope_region(authorization: &str) -> Option<&str> {
-    // Only the credential: this runs on every request, verified or not.
-    param(authorization, "Credential")
-        .split('/')
-        .nth(2)
-        .filter(|r| !r.is_empty())
+/// What a request's `Authorization` header names, verified or not: the credential's access key
+/// (the sender) and its scope's region (`KEY/DATE/REGION/SERVICE/aws4_request`), if it names one,
+/// which selects the namespace. Read once a request, for both.
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub key: &'a str,
+    pub region: Option<&'a str>,
 }
 
-/// The access key of an `Authorization` header's credential, verified or not.
-pub fn access_key(authorization: &str) -> &str {
-    param(authorization, "Credential").split('/').next().unwrap_or_default()
+pub fn scope(authorization: &str) -> Scope<'_> {
+    // Only the credential: this runs on every request. Split as bytes, as `param` splits (a
+    // `char` pattern's searcher cost more than the rest of the read); past the last part, parts
+    // are empty, as a missing region reads.
+    let mut rest = param(authorization, "Credential");
+    let mut part = || {
+        let (part, after) = match rest.bytes().position(|b| b == b'/') {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => (rest, ""),
+        };
+        rest = after;
+        part
+    };
+    let key = part();
+    part();
+    let region = Some(part()).filter(|r| !r.is_empty());
+    Scope { key, region }
 }
 
 /// HMAC-SHA256 keyed with `key`.
@@ -337,6 +350,29 @@ mod tests {
                 "{sep:?}"
             );
         }
+    }
+
+    /// The key is the credential's first part and the region its third, when not empty, as
+    /// `str::split` would give them.
+    #[test]
+    fn a_scope_names_the_credentials_key_and_region() {
+        let read = |credential: &str| {
+            let header = format!("AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders=host, Signature=0");
+            let s = scope(&header);
+            (s.key.to_string(), s.region.map(str::to_string))
+        };
+        let some = |r: &str| Some(r.to_string());
+        assert_eq!(
+            read("AK/20260101/eu-west-2/dynamodb/aws4_request"),
+            ("AK".into(), some("eu-west-2"))
+        );
+        assert_eq!(read("a/b/c/d"), ("a".into(), some("c")));
+        assert_eq!(read("/d/r"), ("".into(), some("r")));
+        for credential in ["AK", "AK/d", "AK/d/", "AK/d//x", ""] {
+            let key = credential.split('/').next().unwrap();
+            assert_eq!(read(credential), (key.into(), None), "{credential:?}");
+        }
+        assert_eq!((scope("AWS4-HMAC-SHA256").key, scope("").region), ("", None));
     }
 
     #[test]
