@@ -433,10 +433,20 @@ async fn query_equalities_on_key_attributes_may_not_be_empty() {
     assert_eq!(error(e), empty("string", "pk"));
     let e = query(None, "pk = :a AND sk = :b", s("a"), s("")).await.unwrap_err();
     assert_eq!(error(e), empty("string", "sk"));
+    // On an index, in the words of an item's empty index key (chariot-ui#353 quotes AWS's answer).
+    let on_index = |kind: &str, key: &str| {
+        validation(&format!(
+            "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. IndexName: gsi, IndexKey: {key}"
+        ))
+    };
     let e = query(Some("gsi"), "g = :a AND r = :b", s("a"), V::B(Vec::new().into()))
         .await
         .unwrap_err();
-    assert_eq!(error(e), empty("binary", "r"));
+    assert_eq!(error(e), on_index("binary", "r"));
+    let e = query(Some("gsi"), "g = :a AND r > :b", s(""), V::B(vec![1].into()))
+        .await
+        .unwrap_err();
+    assert_eq!(error(e), on_index("string", "g"));
 
     let legacy = c
         .query()

@@ -54,15 +54,18 @@ fn key_value_error(key: &KeySchema, attr: &KeyAttr, value: &AttributeValue) -> O
 
 /// A key attribute's value may not be an empty string or binary.
 pub fn empty_key_error(attr: &KeyAttr, value: &AttributeValue) -> Option<Error> {
-    let kind = match value {
-        AttributeValue::S(s) if s.is_empty() => "string",
-        AttributeValue::B(b) if b.is_empty() => "binary",
-        _ => return None,
-    };
-    Some(Error::validation(format!(
-        "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",
-        attr.name
-    )))
+    empty_kind(value).map(|kind| {
+        Error::validation(format!(
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty {kind} value. Key: {}",
+            attr.name
+        ))
+    })
+}
+
+/// A Query's key equality on an index names an index key, so an empty one is refused in the words
+/// an item's empty index key gets (an AWS answer quoted in praetorian-inc/chariot-ui#353, 2024).
+pub fn empty_index_query_key(index: &str, attr: &KeyAttr, value: &AttributeValue) -> Option<Error> {
+    empty_kind(value).map(|kind| empty_index_key(index, &attr.name, kind))
 }
 
 /// [`key_value_error`] for the first table key attribute an item or key map holds that fails it.

@@ -2,7 +2,7 @@
 //! ordered store, so a page costs what it returns, not what the table holds.
 
 use super::answer::Page;
-use super::common::{data_table, empty_key_error, key_size_error};
+use super::common::{data_table, empty_index_query_key, empty_key_error, key_size_error};
 use super::read::{collect_page, rows_between, sort_bounds, Mismatch, PageSpec, ReadInput, Reader, Source};
 use super::Cx;
 use crate::error::{Error, Result};
@@ -31,14 +31,19 @@ pub fn run(cx: &Cx, input: Input) -> Result<Output> {
     check_filter_keys(read.exprs.filter.as_ref(), input.query_filter, source.key())?;
     source.check_scalar_keys(read)?;
     let range = input.key_condition.resolve(source.key())?;
-    // An equality names a key value, which may not be empty (moto #7062 quotes AWS's answer).
+    // An equality names a key value, which may not be empty (moto #7062 quotes AWS's answer), on
+    // an index in the index's words.
     let key = source.key();
     let sort_eq = range.sort.iter().filter_map(|c| match c {
         RangeCond::Eq(v) => Some(v),
         _ => None,
     });
     let equalities = key.hash.iter().zip(&range.hash).chain(key.range.iter().zip(range.sort_prefix.iter().chain(sort_eq)));
-    if let Some(e) = equalities.into_iter().find_map(|(attr, v)| empty_key_error(attr, &v.to_attr())) {
+    let empty = |attr, v: &crate::model::AttributeValue| match read.index.as_deref() {
+        Some(index) => empty_index_query_key(index, attr, v),
+        None => empty_key_error(attr, v),
+    };
+    if let Some(e) = equalities.into_iter().find_map(|(attr, v)| empty(attr, &v.to_attr())) {
         return Err(e);
     }
     // Condition values are keys, so they are held to the key size limits.
