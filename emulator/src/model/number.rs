@@ -364,23 +364,20 @@ impl Number {
         }
         let mut buf = [0; 39];
         let digits = decimal(self.significand(), &mut buf);
-        let sign: &[u8] = if self.negative { b"-" } else { b"" };
+        if self.negative {
+            put(b"-")?;
+        }
         if self.exponent >= 0 {
-            if self.negative {
-                put(sign)?;
-            }
             put(digits)?;
             return zeros(&mut put, self.exponent as usize);
         }
         let frac = (-self.exponent) as usize;
         if digits.len() > frac {
             let (i, d) = digits.split_at(digits.len() - frac);
-            put(sign)?;
             put(i)?;
             put(b".")?;
             put(d)
         } else {
-            put(sign)?;
             put(b"0.")?;
             zeros(&mut put, frac - digits.len())?;
             put(digits)
